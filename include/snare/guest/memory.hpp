@@ -2,6 +2,7 @@
 // without knowing the backend, and typed reads built on it.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -29,8 +30,8 @@ concept guest_memory = requires(M& m, std::uint64_t address, std::span<std::byte
 
 /// Reads one trivially copyable T at `p`; bad_address when not all of it is readable.
 template <class T, guest_memory M>
-  requires std::is_trivially_copyable_v<T>
-result<T> read(M& m, guest_ptr<T> p) noexcept {
+requires std::is_trivially_copyable_v<T> result<T> read(M& m, guest_ptr<T> p)
+noexcept {
   T value;
   std::byte raw[sizeof(T)];
   auto n = m.read_bytes(p.address, std::span<std::byte>(raw, sizeof(T)));

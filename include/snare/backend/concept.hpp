@@ -1,0 +1,189 @@
+// Defines the backend concept (the policy that traps guest events), its capability flags,
+// and the compile-time check that a tool only uses capabilities its backend has.
+//
+// Minimal complete definition of a backend `B` (models: snare::backend::ptrace; to come:
+// snare::backend::seccomp_notify, snare::backend::hypercall):
+//
+//   struct B {
+//     static constexpr std::string_view name = "b";   // shown in diagnostics
+//     // One flag per snare::capability, all ten present:
+//     static constexpr bool can_modify_args, can_inject, can_read_memory, can_write_memory,
+//         can_intercept_rdtsc, can_intercept_cpuid, can_add_fd, can_observe_exit,
+//         can_observe_signals, can_backtrace;
+//     // Says at run time whether this machine supports the backend (kernel features,
+//     // devices); an error names the missing piece through errno.
+//     static snare::result<void> available() noexcept;
+//     // The engine that runs one guest under one tool:
+//     template <class Tool> class engine {
+//      public:
+//       using guest_type = ...;                     // the handle handlers receive; models
+//                                                   // snare::guest_handle (guest/handle.hpp)
+//       engine(Tool& tool, const snare::run_options& options);
+//       // Starts argv[0] (PATH lookup) with argv and serves events until every guest
+//       // process is gone; returns the guest's exit code (128+N when killed by signal N,
+//       // 127 when the command cannot be run). Rethrows a handler's exception.
+//       int run(std::span<const char* const> argv);
+//     };
+//   };
+//
+// A backend's engine should be built from the shared layers so every backend behaves the
+// same: snare::subscription_of (which calls, which exits), snare::bpf::build_filter (the
+// seccomp program, with its return action for trapped calls), snare::dispatch (number ->
+// typed handler), snare::fiber (one fiber per guest thread) and snare::guest_base (the
+// handle's common operations and capability checks).
+//
+// A capability is compile-time: it says the backend can do it at all. Whether this machine
+// supports it (CPUID faulting, for instance) is a run-time question answered by the engine,
+// which then reports the capability as absent (tests skip with the reason).
+#pragma once
+
+#include <concepts>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include <snare/backend/common/options.hpp>
+#include <snare/result.hpp>
+#include <snare/tool.hpp>
+
+namespace snare {
+
+/// Satisfied by a backend policy: see the minimal complete definition above.
+template <class B>
+concept backend = requires {
+  { B::name } -> std::convertible_to<std::string_view>;
+  { B::can_modify_args } -> std::convertible_to<bool>;
+  { B::can_inject } -> std::convertible_to<bool>;
+  { B::can_read_memory } -> std::convertible_to<bool>;
+  { B::can_write_memory } -> std::convertible_to<bool>;
+  { B::can_intercept_rdtsc } -> std::convertible_to<bool>;
+  { B::can_intercept_cpuid } -> std::convertible_to<bool>;
+  { B::can_add_fd } -> std::convertible_to<bool>;
+  { B::can_observe_exit } -> std::convertible_to<bool>;
+  { B::can_observe_signals } -> std::convertible_to<bool>;
+  { B::can_backtrace } -> std::convertible_to<bool>;
+  { B::available() } -> std::same_as<result<void>>;
+};
+
+/// Returns whether backend B has capability C.
+template <class B>
+constexpr bool has_capability(capability c) noexcept {
+  switch (c) {
+    case capability::can_modify_args:
+      return B::can_modify_args;
+    case capability::can_inject:
+      return B::can_inject;
+    case capability::can_read_memory:
+      return B::can_read_memory;
+    case capability::can_write_memory:
+      return B::can_write_memory;
+    case capability::can_intercept_rdtsc:
+      return B::can_intercept_rdtsc;
+    case capability::can_intercept_cpuid:
+      return B::can_intercept_cpuid;
+    case capability::can_add_fd:
+      return B::can_add_fd;
+    case capability::can_observe_exit:
+      return B::can_observe_exit;
+    case capability::can_observe_signals:
+      return B::can_observe_signals;
+    case capability::can_backtrace:
+      return B::can_backtrace;
+  }
+  return false;
+}
+
+namespace detail {
+
+// Instantiated only when Backend lacks C: the static_assert whose condition names C fires,
+// and the compiler's "in instantiation of backend_lacks_capability<Backend, C>" line names
+// the backend. One literal per capability, since C++20 messages must be literals.
+template <class Backend, capability C>
+struct backend_lacks_capability {
+  static_assert(C != capability::can_modify_args,
+                "snare: the tool changes syscall arguments (capability can_modify_args), which this "
+                "backend lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_inject,
+                "snare: the tool injects syscalls (capability can_inject), which this backend lacks: see "
+                "backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_read_memory,
+                "snare: the tool reads guest memory (capability can_read_memory), which this backend "
+                "lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_write_memory,
+                "snare: the tool writes guest memory (capability can_write_memory), which this backend "
+                "lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_intercept_rdtsc,
+                "snare: the tool handles RDTSC (capability can_intercept_rdtsc), which this backend "
+                "lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_intercept_cpuid,
+                "snare: the tool handles CPUID (capability can_intercept_cpuid), which this backend "
+                "lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_add_fd,
+                "snare: the tool adds file descriptors to the guest (capability can_add_fd), which "
+                "this backend lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_observe_exit,
+                "snare: the tool handles syscall exits (capability can_observe_exit), which this "
+                "backend lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_observe_signals,
+                "snare: the tool handles signals (capability can_observe_signals), which this backend "
+                "lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_backtrace,
+                "snare: the tool takes guest backtraces (capability can_backtrace), which this backend "
+                "lacks: see backend_lacks_capability<Backend, ...> above");
+  static constexpr bool value = false;
+};
+
+template <class Backend, capability C>
+struct capability_check {
+  static constexpr bool value = true;
+};
+template <class Backend, capability C>
+requires(!has_capability<Backend>(C)) struct capability_check<Backend, C> {
+  static constexpr bool value = backend_lacks_capability<Backend, C>::value;
+};
+
+template <class Backend, class Needs>
+struct explicit_needs_check {
+  static constexpr bool value = true;
+};
+template <class Backend, capability... Caps>
+struct explicit_needs_check<Backend, needs<Caps...>> {
+  static constexpr bool value = (capability_check<Backend, Caps>::value && ...);
+};
+
+template <class Tool>
+struct explicit_needs_of {
+  using type = needs<>;
+};
+template <class Tool>
+requires requires { typename Tool::needs; }
+struct explicit_needs_of<Tool> {
+  using type = typename Tool::needs;
+};
+
+}  // namespace detail
+
+/// Fails to compile, naming the capability and the backend, when Backend lacks C. Guest
+/// operations call it, so a tool fails where it uses what the backend cannot do.
+template <class Backend, capability C>
+constexpr void require_capability() noexcept {
+  static_assert(detail::capability_check<Backend, C>::value);
+}
+
+/// Checks at compile time that Tool's handlers and its explicit `needs` only use
+/// capabilities Backend has (Guest is the backend's handle type). Returns true.
+template <class Backend, class Tool, class Guest>
+constexpr bool check_tool_capabilities() noexcept {
+  if constexpr (has_generic_exit_handler<Tool, Guest>)
+    require_capability<Backend, capability::can_observe_exit>();
+  if constexpr (has_signal_handler<Tool, Guest>)
+    require_capability<Backend, capability::can_observe_signals>();
+  if constexpr (has_rdtsc_handler<Tool, Guest>)
+    require_capability<Backend, capability::can_intercept_rdtsc>();
+  if constexpr (has_cpuid_handler<Tool, Guest>)
+    require_capability<Backend, capability::can_intercept_cpuid>();
+  static_assert(detail::explicit_needs_check<Backend, typename detail::explicit_needs_of<Tool>::type>::value);
+  return true;
+}
+
+}  // namespace snare

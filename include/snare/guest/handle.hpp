@@ -1,0 +1,145 @@
+// Defines what a handler may do with the guest: the guest_handle concept, the common base
+// backends build their handle on (typed reads, state, suppress/fail, capability checks),
+// and the message-call reference to global state.
+#pragma once
+
+#include <sys/types.h>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include <snare/backend/concept.hpp>
+#include <snare/guest/memory.hpp>
+#include <snare/result.hpp>
+#include <snare/sys/call.hpp>
+#include <snare/tool.hpp>
+
+namespace snare {
+
+/// A reference to the run's global state, reached through message calls so that tool code
+/// keeps working when the handler runs in another address space (an in-guest backend).
+/// For in-process backends a call is a direct function call.
+template <class State>
+class global_ref {
+ public:
+  explicit global_ref(State& s) noexcept : state_(&s) {}
+  /// Calls `f(state)` and returns what it returns. Keep `f` free of references into the
+  /// guest handler's stack if the tool must run on an in-guest backend.
+  template <class F>
+  decltype(auto) call(F&& f) const {
+    return std::forward<F>(f)(*state_);
+  }
+
+ private:
+  State* state_;
+};
+
+/// Satisfied by a backend's guest handle: what every handler may use whatever the backend.
+/// Operations whose capability the backend lacks fail to compile when used.
+template <class G>
+concept guest_handle = guest_memory<G> && requires(G& g, const G& cg, long v, int e) {
+  { cg.pid() } -> std::same_as<pid_t>;
+  { cg.tid() } -> std::same_as<pid_t>;
+  g.suppress(v);
+  g.fail(e);
+  g.thread_state();
+  g.process_state();
+  g.global();
+};
+
+/// The base of a backend's guest handle (CRTP). Derived provides, all noexcept:
+///   pid_t pid() const; pid_t tid() const;
+///   result<std::size_t> do_read_bytes(std::uint64_t, std::span<std::byte>);
+///   result<std::size_t> do_write_bytes(std::uint64_t, std::span<const std::byte>);
+///   result<long> do_inject(const sys::raw_call&);      // only if Backend::can_inject
+///   result<void> do_tail_inject(const sys::raw_call&); // only if Backend::can_inject
+///   thread_state_t<Tool>& do_thread_state(); process_state_t<Tool>& do_process_state();
+///   global_state_t<Tool>& do_global_state();
+/// and may add backend-specific operations (registers, backtrace).
+template <class Derived, class Backend, class Tool>
+class guest_base {
+ public:
+  using backend_type = Backend;
+  using tool_type = Tool;
+
+  /// Reads up to out.size() bytes at `address`; returns the count read, bad_address when
+  /// nothing is readable. Never crashes on a bad address.
+  result<std::size_t> read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    require_capability<Backend, capability::can_read_memory>();
+    return self().do_read_bytes(address, out);
+  }
+  /// Writes `in` at `address`; returns the count written, bad_address when nothing is.
+  result<std::size_t> write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
+    require_capability<Backend, capability::can_write_memory>();
+    return self().do_write_bytes(address, in);
+  }
+  /// Reads one T at `p`; bad_address when not all of it is readable.
+  template <class T>
+  requires std::is_trivially_copyable_v<T> result<T> read(guest_ptr<T> p)
+  noexcept { return snare::read(self(), p); }
+  /// Reads the C string at `s` (at most `max` bytes); bad_address when unreadable.
+  result<std::string> read_cstr(guest_cstr s, std::size_t max = SNARE_MAX_GUEST_STRING) noexcept {
+    return snare::read_cstr(self(), s, max);
+  }
+  /// Writes one T at `p`; bad_address when not all of it could be written.
+  template <class T>
+  requires std::is_trivially_copyable_v<T> result<void> write(guest_ptr<T> p, const T& value)
+  noexcept {
+    auto n = write_bytes(p.address, std::as_bytes(std::span<const T, 1>(&value, 1)));
+    if (!n) return n.error();
+    if (*n != sizeof(T)) return std::errc::bad_address;
+    return {};
+  }
+
+  /// Runs `call` (a typed call, snare::unknown_call or sys::raw_call) in this guest thread
+  /// now and returns its raw result (a negative errno value when it fails in the guest).
+  /// Errors: operation_not_supported when the thread is not stopped in a syscall,
+  /// no_such_process when the thread died meanwhile.
+  template <class Call>
+  result<long> inject(const Call& call) noexcept {
+    require_capability<Backend, capability::can_inject>();
+    return self().do_inject(to_raw(call));
+  }
+  /// Replaces the current call by `call`: it runs instead, the guest sees its result.
+  template <class Call>
+  result<void> tail_inject(const Call& call) noexcept {
+    require_capability<Backend, capability::can_inject>();
+    return self().do_tail_inject(to_raw(call));
+  }
+  /// Skips the current call; the guest sees `value` as its return value.
+  void suppress(long value) noexcept { action_ = snare::suppress(value); }
+  /// Skips the current call; the guest sees the error `err` (-err in the register).
+  void fail(int err) noexcept { action_ = snare::fail(err); }
+
+  /// Returns this thread's, this process's state; the run's global state by message call.
+  thread_state_t<Tool>& thread_state() noexcept { return self().do_thread_state(); }
+  process_state_t<Tool>& process_state() noexcept { return self().do_process_state(); }
+  global_ref<global_state_t<Tool>> global() noexcept {
+    return global_ref<global_state_t<Tool>>(self().do_global_state());
+  }
+
+  /// Returns the action set by suppress/fail (engines read it after the handler).
+  action pending_action() const noexcept { return action_; }
+  void reset_action() noexcept { action_ = proceed(); }
+
+ protected:
+  guest_base() = default;
+
+ private:
+  template <class Call>
+  static sys::raw_call to_raw(const Call& c) noexcept {
+    if constexpr (std::is_same_v<Call, sys::raw_call>)
+      return c;
+    else
+      return c.to_raw();
+  }
+  Derived& self() noexcept { return static_cast<Derived&>(*this); }
+  action action_{};
+};
+
+}  // namespace snare

@@ -1,0 +1,65 @@
+// Defines snare::tracer<Backend, Tool> and snare::run<Backend>(tool, argv): start a command
+// under a tool, serve its events, return its exit code.
+#pragma once
+
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <snare/backend/common/options.hpp>
+#include <snare/backend/concept.hpp>
+#include <snare/tool.hpp>
+
+namespace snare {
+
+/// Runs guests under one tool with one backend. The tool is held by reference and must
+/// outlive the tracer; its state is reachable after the run (counts, logs).
+template <backend Backend, class Tool>
+class tracer {
+ public:
+  using engine_type = typename Backend::template engine<Tool>;
+  using guest_type = typename engine_type::guest_type;
+
+  explicit tracer(Tool& tool, run_options options = {}) : tool_(&tool), options_(options) {}
+
+  /// Starts argv[0] (PATH lookup) and serves events until every guest process is gone.
+  /// Returns the guest's exit code: its status, 128+N when killed by signal N, 127 when the
+  /// command cannot be run (with a message on stderr). Rethrows a handler's exception.
+  int run(std::span<const char* const> argv) {
+    engine_type engine(*tool_, options_);
+    return engine.run(argv);
+  }
+  int run(std::initializer_list<const char*> argv) {
+    return run(std::span<const char* const>(argv.begin(), argv.size()));
+  }
+  int run(const std::vector<std::string>& argv) {
+    std::vector<const char*> v;
+    v.reserve(argv.size());
+    for (auto& a : argv) v.push_back(a.c_str());
+    return run(std::span<const char* const>(v));
+  }
+
+  /// Returns the options of this tracer.
+  const run_options& options() const noexcept { return options_; }
+
+ private:
+  Tool* tool_;
+  run_options options_;
+};
+
+/// Runs argv under `tool` with Backend and returns the guest's exit code (see tracer::run).
+template <backend Backend, class Tool>
+int run(Tool& tool, std::span<const char* const> argv, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).run(argv);
+}
+template <backend Backend, class Tool>
+int run(Tool& tool, std::initializer_list<const char*> argv, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).run(argv);
+}
+template <backend Backend, class Tool>
+int run(Tool& tool, const std::vector<std::string>& argv, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).run(argv);
+}
+
+}  // namespace snare
