@@ -1,0 +1,55 @@
+// Defines the architecture-generic syscall lookups: snare::sys::table<Arch> (specialised by
+// each generated table), number <-> name <-> descriptor over any architecture, and the
+// plain type list the tables use. Per-architecture shortcuts live in the generated headers.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <snare/sys/arg.hpp>
+#include <snare/sys/detail/table.hpp>
+
+namespace snare::sys {
+
+/// A list of types with no behaviour; the generated tables list their calls with it, and
+/// snare/sys/hana.hpp turns it into a Boost.Hana tuple_t.
+template <class... Ts>
+struct type_list {
+  static constexpr std::size_t size = sizeof...(Ts);
+};
+
+/// The syscall table of architecture `Arch`. Each generated header specialises it with
+///   `descriptors` (a std::array<syscall_desc, max+1> indexed by number),
+///   `by_name` (the numbers sorted by name),
+/// and for typed tables `by_number<Nr>` and `all_types`.
+template <class Arch>
+struct table;
+
+/// Returns the descriptor of syscall `nr` of `Arch`, or nullptr when it has none.
+template <class Arch>
+constexpr const syscall_desc* descriptor(long nr) noexcept {
+  return detail::find_descriptor(table<Arch>::descriptors, nr);
+}
+
+/// Returns the name of syscall `nr` of `Arch`, or an empty string_view when it has none.
+template <class Arch>
+constexpr std::string_view name_of(long nr) noexcept {
+  const syscall_desc* d = descriptor<Arch>(nr);
+  return d ? d->name : std::string_view{};
+}
+
+/// Returns the number of the syscall of `Arch` called `name`, or -1 when it has none.
+template <class Arch>
+constexpr long number_of(std::string_view name) noexcept {
+  return detail::find_number(table<Arch>::descriptors, table<Arch>::by_name, name);
+}
+
+/// The typed call of syscall `Nr` of `Arch` (x86-64 and aarch64).
+template <class Arch, long Nr>
+using call_t = typename table<Arch>::template by_number<Nr>::type;
+
+/// The syscall numbers of `Arch` in every class of `Classes`, as a constexpr number_set.
+template <class Arch, std::uint16_t Classes>
+inline constexpr auto class_numbers = detail::numbers_in_class<Classes>(table<Arch>::descriptors);
+
+}  // namespace snare::sys
