@@ -1,0 +1,395 @@
+// Defines session: the supervisor side of one seccomp-notify run. It turns the listener, the
+// direct child's pidfd and the trapped syscalls themselves into one ordered stream of events
+// (syscall, task start, exec, task exit, end of run) and sends the answers.
+#pragma once
+
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include <snare/backend/seccomp_notify/detail/abi.hpp>
+#include <snare/backend/seccomp_notify/detail/memory.hpp>
+#include <snare/backend/seccomp_notify/detail/spawn.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/result.hpp>
+#include <snare/sys/call.hpp>
+
+namespace snare::detail::seccomp {
+
+/// One trapped syscall, as the kernel reported it.
+struct notification {
+  std::uint64_t id = 0;
+  pid_t tid = 0;   ///< the calling thread
+  pid_t tgid = 0;  ///< its process
+  sys::raw_call call{};
+  std::uint64_t ip = 0;  ///< the instruction after the syscall instruction
+};
+
+/// What happened in the guest.
+enum class event_kind : std::uint8_t {
+  syscall,     ///< a trapped syscall waits for its answer (respond_* exactly once)
+  task_start,  ///< a process or thread was seen for the first time
+  exec,        ///< a process completed an execve/execveat
+  task_exit,   ///< a thread or a process ended
+  guest_exit,  ///< the run is over: the direct child is reaped and no task uses the filter
+};
+
+/// One event of the stream; which fields mean something depends on `kind`.
+struct event {
+  event_kind kind = event_kind::syscall;
+  pid_t tid = 0;              ///< the thread (for process events, the process id)
+  pid_t tgid = 0;             ///< the process
+  pid_t parent = 0;           ///< task_start of a process: its parent process, when known
+  bool is_thread = false;     ///< task_start / task_exit: a thread rather than a whole process
+  bool status_known = false;  ///< task_exit of a process / guest_exit: `status` is real
+  int status = 0;             ///< a wait status (WIFEXITED, WEXITSTATUS, WIFSIGNALED apply)
+  notification notif{};       ///< syscall: the call
+};
+
+/// Options of a session.
+struct session_options {
+  /// Asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+); ignored when the kernel lacks it.
+  bool sync_wakeup = true;
+};
+
+/// Reads a task's identity from /proc/<tid>/status: {tgid, ppid}; nullopt when it is gone.
+inline std::optional<std::array<pid_t, 2>> read_task_ids(pid_t tid) noexcept {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/status", tid);
+  unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  char buf[2048];
+  auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+  if (n <= 0) return std::nullopt;
+  buf[n] = '\0';
+  std::array<pid_t, 2> ids{0, 0};
+  const char* t = std::strstr(buf, "\nTgid:");
+  const char* p = std::strstr(buf, "\nPPid:");
+  if (t == nullptr || p == nullptr) return std::nullopt;
+  ids[0] = static_cast<pid_t>(std::strtol(t + 6, nullptr, 10));
+  ids[1] = static_cast<pid_t>(std::strtol(p + 6, nullptr, 10));
+  return ids;
+}
+
+/// Identifies one program image of a process: AT_RANDOM's address and its 16 bytes, which the
+/// kernel draws afresh at every execve (whatever ASLR says). A different value means an exec.
+struct image_fingerprint {
+  std::uint64_t at_random = 0;
+  std::array<std::byte, 16> bytes{};
+  bool valid = false;
+  friend bool operator==(const image_fingerprint&, const image_fingerprint&) = default;
+};
+
+/// Reads the fingerprint of task `tid`'s current image (valid=false when unreadable).
+inline image_fingerprint read_fingerprint(int listener, std::uint64_t id, pid_t tid) noexcept {
+  image_fingerprint f;
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/auxv", tid);
+  unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return f;
+  std::uint64_t auxv[128];
+  auto n = retry_eintr([&] { return ::read(fd.get(), auxv, sizeof auxv); });
+  if (n <= 0) return f;
+  for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(n) / sizeof(std::uint64_t); i += 2) {
+    if (auxv[i] == 25 /* AT_RANDOM */) f.at_random = auxv[i + 1];
+  }
+  if (f.at_random == 0) return f;
+  notif_memory mem(listener, id, tid);
+  auto got = mem.read_bytes(f.at_random, f.bytes);
+  f.valid = got && *got == f.bytes.size();
+  return f;
+}
+
+/// The supervisor side of one run. Not thread-safe: one thread drives it.
+class session {
+ public:
+  /// Takes over a guest started by spawn_guest.
+  explicit session(spawned_guest guest, session_options opts = {}) : guest_(std::move(guest)) {
+    if (opts.sync_wakeup) sync_wakeup_ = static_cast<bool>(notif_set_sync_wakeup(guest_.listener.get()));
+    procs_[guest_.pid] = process{};
+    tasks_[guest_.pid] = guest_.pid;
+    event e;
+    e.kind = event_kind::task_start;
+    e.tid = e.tgid = guest_.pid;
+    e.parent = ::getpid();
+    queue_.push_back(e);
+  }
+
+  /// Returns the direct child's pid.
+  pid_t pid() const noexcept { return guest_.pid; }
+  /// Returns the listener fd (owned by the session).
+  int listener() const noexcept { return guest_.listener.get(); }
+  /// Returns whether SYNC_WAKE_UP is in effect.
+  bool sync_wakeup() const noexcept { return sync_wakeup_; }
+
+  /// Waits for and returns the next event. After guest_exit, returns no_child_process.
+  /// Other errors are those of poll/ioctl on the listener (the run cannot go on).
+  result<event> next() noexcept {
+    while (queue_.empty()) {
+      if (done_) return std::errc::no_child_process;
+      if (auto r = wait_once(); !r) return r.error();
+    }
+    event e = queue_.front();
+    queue_.pop_front();
+    return e;
+  }
+
+  /// Lets the syscall run in the kernel as if it had not been trapped.
+  result<void> respond_continue(const notification& n) noexcept {
+    seccomp_notif_resp r{};
+    r.id = n.id;
+    r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    return finish(n, r);
+  }
+  /// Answers the syscall with `value` without running it.
+  result<void> respond_value(const notification& n, std::int64_t value) noexcept {
+    seccomp_notif_resp r{};
+    r.id = n.id;
+    r.val = value;
+    return finish(n, r);
+  }
+  /// Fails the syscall with errno `err` (positive) without running it.
+  result<void> respond_error(const notification& n, int err) noexcept {
+    seccomp_notif_resp r{};
+    r.id = n.id;
+    r.error = -err;
+    return finish(n, r);
+  }
+  /// Installs `fd` into the guest and answers the syscall with the new number, atomically.
+  result<int> respond_with_fd(const notification& n, int fd, bool cloexec) noexcept {
+    auto r = notif_addfd(listener(), n.id, fd, -1, cloexec, /*send=*/true);
+    after_answer(n);
+    if (!r && r.error() == std::errc::no_such_file_or_directory) return std::errc::no_such_process;
+    return r;
+  }
+  /// Installs `fd` into the guest (at `target` when >= 0) without answering; returns the number.
+  result<int> add_fd(const notification& n, int fd, int target, bool cloexec) noexcept {
+    auto r = notif_addfd(listener(), n.id, fd, target, cloexec, /*send=*/false);
+    if (!r && r.error() == std::errc::no_such_file_or_directory) return std::errc::no_such_process;
+    return r;
+  }
+  /// Returns guest memory access for the task of `n`.
+  notif_memory memory(const notification& n) const noexcept { return {listener(), n.id, n.tid}; }
+
+ private:
+  struct process {
+    unique_fd pidfd;  // empty for the direct child (guest_.pidfd serves)
+    bool exec_pending = false;
+    image_fingerprint before_exec{};
+    std::optional<int> exit_code;  // from exit_group's argument
+  };
+
+  result<void> finish(const notification& n, seccomp_notif_resp& r) noexcept {
+    auto s = notif_send(listener(), r);
+    after_answer(n);
+    // ENOENT: the task died or a signal interrupted the call (it will trap again on restart).
+    if (!s && s.error() == std::errc::no_such_file_or_directory) return std::errc::no_such_process;
+    return s;
+  }
+
+  // exit and exit_group cannot fail: once answered (normally CONTINUE), the task is ending.
+  void after_answer(const notification& n) noexcept {
+    if (n.call.number == SYS_exit) {
+      push_exit_thread(n.tid, n.tgid);
+    } else if (n.call.number == SYS_exit_group) {
+      if (auto p = procs_.find(n.tgid); p != procs_.end())
+        p->second.exit_code = static_cast<int>(n.call.args[0] & 0xff);
+      std::vector<pid_t> threads;
+      for (auto& [tid, tgid] : tasks_)
+        if (tgid == n.tgid && tid != n.tgid) threads.push_back(tid);
+      for (pid_t t : threads) push_exit_thread(t, n.tgid);
+    }
+  }
+
+  void push_exit_thread(pid_t tid, pid_t tgid) {
+    if (tid == tgid) return;  // a leader's end is the process's, reported from its pidfd
+    if (tasks_.erase(tid) == 0) return;
+    event e;
+    e.kind = event_kind::task_exit;
+    e.tid = tid;
+    e.tgid = tgid;
+    e.is_thread = true;
+    queue_.push_back(e);
+  }
+
+  void push_exit_process(pid_t tgid, std::optional<int> wait_status) {
+    auto p = procs_.find(tgid);
+    if (p == procs_.end()) return;
+    std::vector<pid_t> threads;
+    for (auto& [tid, g] : tasks_)
+      if (g == tgid && tid != tgid) threads.push_back(tid);
+    for (pid_t t : threads) push_exit_thread(t, tgid);
+    event e;
+    e.kind = event_kind::task_exit;
+    e.tid = e.tgid = tgid;
+    if (wait_status) {
+      e.status_known = true;
+      e.status = *wait_status;
+    } else if (p->second.exit_code) {
+      e.status_known = true;
+      e.status = (*p->second.exit_code & 0xff) << 8;  // as W_EXITCODE(code, 0)
+    }
+    tasks_.erase(tgid);
+    procs_.erase(p);
+    queue_.push_back(e);
+  }
+
+  result<void> wait_once() noexcept {
+    std::vector<pollfd> fds;
+    std::vector<pid_t> owners;
+    fds.push_back({listener(), POLLIN, 0});
+    owners.push_back(0);
+    if (!child_reaped_) {
+      fds.push_back({guest_.pidfd.get(), POLLIN, 0});
+      owners.push_back(guest_.pid);
+    }
+    for (auto& [tgid, p] : procs_) {
+      if (p.pidfd) {
+        fds.push_back({p.pidfd.get(), POLLIN, 0});
+        owners.push_back(tgid);
+      }
+    }
+    auto r = checked([&] { return ::poll(fds.data(), fds.size(), -1); });
+    if (!r) return r.error();
+
+    // Notifications first: a pending call of a process must be seen before its end.
+    if (fds[0].revents & POLLIN) {
+      seccomp_notif n{};
+      auto got = notif_recv(listener(), n);
+      if (got) {
+        on_notification(n);
+      } else if (got.error() != std::errc::no_such_file_or_directory) {
+        return got.error();
+      }
+      if (!queue_.empty()) return {};
+    }
+    for (std::size_t i = 1; i < fds.size(); ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      if (owners[i] == guest_.pid && !child_reaped_) {
+        siginfo_t si{};
+        if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(guest_.pidfd.get()), &si,
+                     WEXITED | WNOHANG) == 0 &&
+            si.si_pid != 0) {
+          child_reaped_ = true;
+          child_status_ = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : (si.si_status & 0x7f);
+          push_exit_process(guest_.pid, child_status_);
+        }
+      } else if (owners[i] != guest_.pid) {
+        push_exit_process(owners[i], std::nullopt);
+      }
+    }
+    if ((fds[0].revents & (POLLHUP | POLLERR)) && child_reaped_ && queue_.empty()) {
+      // No task uses the filter any more: every process that could trap is gone.
+      for (auto it = procs_.begin(); it != procs_.end(); it = procs_.begin())
+        push_exit_process(it->first, std::nullopt);
+      event e;
+      e.kind = event_kind::guest_exit;
+      e.tid = e.tgid = guest_.pid;
+      e.status_known = true;
+      e.status = child_status_;
+      queue_.push_back(e);
+      done_ = true;
+    }
+    return {};
+  }
+
+  void on_notification(const seccomp_notif& k) noexcept {
+    notification n;
+    n.id = k.id;
+    n.tid = static_cast<pid_t>(k.pid);
+    n.ip = k.data.instruction_pointer;
+    n.call.number = k.data.nr;
+    for (std::size_t i = 0; i < 6; ++i) n.call.args[i] = k.data.args[i];
+
+    // The spawn's own execve, before the image changes: the child still holds its copy of the
+    // listener. Replace it now, so that a supervisor dying from here on leaves none behind.
+    if (!first_seen_ && n.tid == guest_.pid) {
+      first_seen_ = true;
+      if (n.call.number == SYS_execve || n.call.number == SYS_execveat)
+        (void)neutralise_child_listener(listener(), n.id, guest_.child_listener_fd);
+    }
+
+    auto t = tasks_.find(n.tid);
+    if (t != tasks_.end()) {
+      n.tgid = t->second;
+    } else {
+      auto ids = read_task_ids(n.tid);
+      if (!ids || !notif_id_valid(listener(), n.id)) return;  // gone already; nothing to answer
+      n.tgid = (*ids)[0];
+      if (procs_.find(n.tgid) == procs_.end()) {
+        process p;
+        p.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, n.tgid, 0)));
+        procs_.emplace(n.tgid, std::move(p));
+        tasks_[n.tgid] = n.tgid;
+        event e;
+        e.kind = event_kind::task_start;
+        e.tid = e.tgid = n.tgid;
+        e.parent = n.tgid == n.tid ? (*ids)[1] : 0;
+        queue_.push_back(e);
+      }
+      if (n.tid != n.tgid) {
+        tasks_[n.tid] = n.tgid;
+        event e;
+        e.kind = event_kind::task_start;
+        e.tid = n.tid;
+        e.tgid = n.tgid;
+        e.parent = n.tgid;
+        e.is_thread = true;
+        queue_.push_back(e);
+      }
+    }
+
+    auto& proc = procs_[n.tgid];
+    if (proc.exec_pending) {
+      proc.exec_pending = false;
+      auto now = read_fingerprint(listener(), n.id, n.tid);
+      if (now.valid && proc.before_exec.valid && !(now == proc.before_exec)) {
+        // A successful exec killed every other thread of the process (de_thread).
+        std::vector<pid_t> threads;
+        for (auto& [tid, g] : tasks_)
+          if (g == n.tgid && tid != n.tgid) threads.push_back(tid);
+        for (pid_t th : threads) push_exit_thread(th, n.tgid);
+        tasks_[n.tgid] = n.tgid;
+        event e;
+        e.kind = event_kind::exec;
+        e.tid = e.tgid = n.tgid;
+        queue_.push_back(e);
+      }
+    }
+    if (n.call.number == SYS_execve || n.call.number == SYS_execveat) {
+      proc.exec_pending = true;
+      proc.before_exec = read_fingerprint(listener(), n.id, n.tid);
+    }
+
+    event e;
+    e.kind = event_kind::syscall;
+    e.tid = n.tid;
+    e.tgid = n.tgid;
+    e.notif = n;
+    queue_.push_back(e);
+  }
+
+  spawned_guest guest_;
+  bool sync_wakeup_ = false;
+  bool first_seen_ = false;
+  bool child_reaped_ = false;
+  bool done_ = false;
+  int child_status_ = 0;
+  std::unordered_map<pid_t, pid_t> tasks_;  // tid -> tgid
+  std::unordered_map<pid_t, process> procs_;
+  std::deque<event> queue_;
+};
+
+}  // namespace snare::detail::seccomp

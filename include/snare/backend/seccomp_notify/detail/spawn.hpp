@@ -1,0 +1,196 @@
+// Defines spawn_guest: starts a command with a seccomp filter whose listener fd ends up in
+// the supervisor and nowhere else, without the child making any syscall the filter could trap
+// before the supervisor holds the listener.
+#pragma once
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <new>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <snare/backend/seccomp_notify/detail/abi.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/result.hpp>
+
+extern char** environ;  // NOLINT: POSIX
+
+namespace snare::detail::seccomp {
+
+/// The guest started by spawn_guest: its pid, a pidfd on it, and the filter's listener.
+struct spawned_guest {
+  pid_t pid = -1;
+  unique_fd pidfd;
+  unique_fd listener;
+  /// The guest's own copy of the listener lives at this fd number until its first execve
+  /// completes (the fd is close-on-exec); see neutralise_child_listener.
+  int child_listener_fd = -1;
+};
+
+/// The page the child and the supervisor share during the handshake.
+struct spawn_handshake {
+  std::atomic<int> state{0};  // 0 starting, 1 listener installed, 2 supervisor holds it, -1 failed
+  std::atomic<int> listener_fd{-1};
+  std::atomic<int> error{0};
+};
+static_assert(std::atomic<int>::is_always_lock_free, "the handshake needs lock-free atomics across fork");
+
+/// Returns the path execve should run for `file`, searched in PATH as execvp does when it
+/// has no slash; ENOENT / EACCES when nothing runnable is found.
+inline result<std::string> resolve_command(std::string_view file) {
+  if (file.empty()) return std::errc::no_such_file_or_directory;
+  auto runnable = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (file.find('/') != std::string_view::npos) {
+    std::string p(file);
+    if (runnable(p)) return p;
+    return ::access(p.c_str(), F_OK) == 0 ? std::errc::permission_denied
+                                          : std::errc::no_such_file_or_directory;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    auto colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string p = (dir.empty() ? std::string(".") : dir) + "/" + std::string(file);
+    if (runnable(p)) return p;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return std::errc::no_such_file_or_directory;
+}
+
+namespace spawn_child {
+// Runs in the forked child only: async-signal-safe calls, no allocation.
+
+[[noreturn]] inline void fail(spawn_handshake* h, int err) noexcept {
+  h->error.store(err, std::memory_order_relaxed);
+  h->state.store(-1, std::memory_order_release);
+  ::_exit(127);
+}
+
+inline double now_seconds() noexcept {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);  // the vDSO: no syscall, nothing the filter sees
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+[[noreturn]] inline void run(spawn_handshake* h, const char* path, char* const* argv, char* const* envp,
+                             const sock_fprog* prog) noexcept {
+  // Signals: the supervisor may block or handle some; the guest starts clean. SIGILL's default
+  // action is what ends this child should the supervisor vanish mid-handshake (below).
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGILL, SIG_DFL);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(h, errno);
+  long fd = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+  if (fd < 0) fail(h, errno);
+  // From here on every syscall may be trapped, and nobody answers until the supervisor holds
+  // the listener: publish it through memory and wait in user space.
+  h->listener_fd.store(static_cast<int>(fd), std::memory_order_relaxed);
+  h->state.store(1, std::memory_order_release);
+  const double give_up = now_seconds() + 30.0;
+  while (h->state.load(std::memory_order_acquire) != 2) {
+    __builtin_ia32_pause();
+    // A dead supervisor never answers; any syscall here could block forever on our own copy
+    // of the listener, so end without one.
+    if (now_seconds() > give_up) __builtin_trap();
+  }
+  ::execve(path, argv, envp);
+  fail(h, errno);
+}
+
+}  // namespace spawn_child
+
+/// Starts `argv` (argv[0] searched in PATH) with `program` installed as its seccomp filter,
+/// and returns the guest with the listener. Errors: ENOENT/EACCES for a command that cannot
+/// run (nothing is started), the errno of prctl/seccomp when the filter is refused, ECHILD
+/// when the child died during the handshake.
+inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
+                                         std::span<const sock_filter> program, char* const* envp = nullptr) {
+  if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
+  auto path = resolve_command(argv[0]);
+  if (!path) return path.error();
+
+  std::vector<const char*> args(argv.begin(), argv.end());
+  if (args.back() != nullptr) args.push_back(nullptr);
+  sock_fprog prog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
+  if (envp == nullptr) envp = environ;
+
+  void* page =
+      ::mmap(nullptr, sizeof(spawn_handshake), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) return result<spawned_guest>::from_errno(errno);
+  auto* h = new (page) spawn_handshake{};
+  struct unmap {
+    void* p;
+    ~unmap() { ::munmap(p, sizeof(spawn_handshake)); }
+  } unmap_page{page};
+
+  pid_t pid = ::fork();
+  if (pid < 0) return result<spawned_guest>::from_errno(errno);
+  if (pid == 0) spawn_child::run(h, path->c_str(), const_cast<char* const*>(args.data()), envp, &prog);
+
+  spawned_guest g;
+  g.pid = pid;
+  auto reap = [&](std::errc e) -> result<spawned_guest> {
+    int status = 0;
+    ::kill(pid, SIGKILL);
+    retry_eintr([&] { return ::waitpid(pid, &status, 0); });
+    return e;
+  };
+  // The child is ours and unreaped, so its pid cannot be recycled under this pidfd.
+  auto pidfd = checked([&] { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); });
+  if (!pidfd) return reap(pidfd.error());
+  g.pidfd.reset(*pidfd);
+
+  // Wait for the listener, with a growing sleep: the child makes no syscall we could wait on.
+  long nap_ns = 10'000;
+  while (true) {
+    int s = h->state.load(std::memory_order_acquire);
+    if (s == 1) break;
+    if (s == -1) return reap(static_cast<std::errc>(h->error.load(std::memory_order_relaxed)));
+    siginfo_t si{};
+    if (::waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+      return reap(std::errc::no_child_process);
+    timespec ts{0, nap_ns};
+    ::nanosleep(&ts, nullptr);
+    nap_ns = std::min(nap_ns * 2, 1'000'000L);
+  }
+  g.child_listener_fd = h->listener_fd.load(std::memory_order_relaxed);
+  auto fd = checked(
+      [&] { return static_cast<int>(::syscall(SYS_pidfd_getfd, g.pidfd.get(), g.child_listener_fd, 0)); });
+  if (!fd) return reap(fd.error());
+  g.listener.reset(*fd);
+  h->state.store(2, std::memory_order_release);
+  return g;
+}
+
+/// Closes the guest's own copy of the listener while its first execve is trapped: replaces
+/// fd `child_fd` of the task of notification `id` with /dev/null (close-on-exec), so that a
+/// dying supervisor leaves no listener behind and the pending execve fails instead of hanging.
+inline result<void> neutralise_child_listener(int listener, std::uint64_t id, int child_fd) noexcept {
+  unique_fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!devnull) return result<void>::from_errno(errno);
+  auto r = notif_addfd(listener, id, devnull.get(), child_fd, /*cloexec=*/true, /*send=*/false);
+  if (!r) return r.error();
+  return {};
+}
+
+}  // namespace snare::detail::seccomp
