@@ -1,7 +1,9 @@
 // Defines the guest-memory microbenchmarks: reading 8 bytes, a 64-byte C string and a 4 KiB
 // block from a live, ptrace-stopped child process through each kernel path a backend can
 // use (process_vm_readv, pread of /proc/<pid>/mem, PTRACE_PEEKDATA word by word), and
-// through snare's typed reads (snare::read, snare::read_cstr) over process_vm_readv.
+// through snare's typed reads (snare::read, snare::read_cstr) over process_vm_readv, and
+// through the seccomp_notify backend's reader (process_vm_readv plus the NOTIF_ID_VALID check
+// that makes a read safe against pid reuse) on a guest blocked in a pending notification.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,6 +20,18 @@
 #include <cstring>
 #include <snare/guest/memory.hpp>
 #include <snare/result.hpp>
+
+#if __has_include(<snare/backend/seccomp_notify/detail/memory.hpp>)
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include <cstddef>
+#include <snare/backend/seccomp_notify/detail/memory.hpp>
+#define SNARE_BENCH_HAVE_NOTIF_MEMORY 1
+#endif
 #include <span>
 
 namespace {
@@ -152,5 +166,92 @@ void BM_memory_snare_read_cstr(benchmark::State& state) {
   state.SetLabel("snare::read_cstr of a 64-byte string over process_vm_readv");
 }
 BENCHMARK(BM_memory_snare_read_cstr);
+
+#ifdef SNARE_BENCH_HAVE_NOTIF_MEMORY
+// A child blocked in getppid, trapped by a seccomp user-notification filter, whose
+// notification the parent has received and not answered: the state in which the
+// seccomp_notify backend reads guest memory.
+class pending_notification {
+ public:
+  static pending_notification& get() {
+    static pending_notification p;
+    return p;
+  }
+  bool ok() const noexcept { return listener_ >= 0 && id_ != 0; }
+  int listener() const noexcept { return listener_; }
+  std::uint64_t id() const noexcept { return id_; }
+  pid_t pid() const noexcept { return pid_; }
+
+ private:
+  pending_notification() {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      sock_filter f[] = {
+          BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+          BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      };
+      sock_fprog prog{static_cast<unsigned short>(sizeof f / sizeof f[0]), f};
+      prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+      int l = static_cast<int>(
+          syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
+      if (write(fds[1], &l, sizeof l) != sizeof l) _exit(1);
+      syscall(SYS_getppid);  // blocks until the parent answers
+      _exit(0);
+    }
+    close(fds[1]);
+    int child_fd = -1;
+    bool got = pid_ > 0 && read(fds[0], &child_fd, sizeof child_fd) == sizeof child_fd && child_fd >= 0;
+    close(fds[0]);
+    if (!got) return;
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd < 0) return;
+    listener_ = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, child_fd, 0));
+    close(pidfd);
+    if (listener_ < 0) return;
+    seccomp_notif req{};
+    if (ioctl(listener_, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return;
+    id_ = req.id;
+  }
+  ~pending_notification() {
+    if (ok()) {
+      seccomp_notif_resp resp{};
+      resp.id = id_;
+      resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+      ioctl(listener_, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    }
+    if (listener_ >= 0) close(listener_);
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  pid_t pid_ = -1;
+  int listener_ = -1;
+  std::uint64_t id_ = 0;
+};
+
+void BM_memory_snare_notif_memory(benchmark::State& state) {
+  auto& p = pending_notification::get();
+  if (!p.ok()) {
+    state.SkipWithError("cannot set up a pending seccomp notification");
+    return;
+  }
+  const auto size = static_cast<std::size_t>(state.range(0));
+  snare::detail::seccomp::notif_memory m(p.listener(), p.id(), p.pid());
+  std::array<std::byte, 4096> buf;
+  for (auto _ : state) {
+    auto n = m.read_bytes(address, std::span<std::byte>(buf.data(), size));
+    if (!n || *n != size) state.SkipWithError("short read");
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * size));
+  state.SetLabel("seccomp_notify backend: process_vm_readv + NOTIF_ID_VALID");
+}
+BENCHMARK(BM_memory_snare_notif_memory)->Arg(8)->Arg(64)->Arg(4096);
+#endif
 
 }  // namespace
