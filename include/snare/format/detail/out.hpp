@@ -1,0 +1,116 @@
+// Defines the small append-only writers the formatter is built on: decimal, hex and
+// octal numbers and strace-style quoted strings, all appending to a std::string.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace snare::format::detail {
+
+/// Appends `v` in signed decimal.
+inline void put_dec(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+/// Appends `v` in unsigned decimal.
+inline void put_udec(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+/// Appends `v` as strace's `%#lx` does: "0x1f", and "0" for zero.
+inline void put_hex(std::string& out, std::uint64_t v) {
+  if (v == 0) {
+    out.push_back('0');
+    return;
+  }
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
+  out.append("0x");
+  out.append(buf, r.ptr);
+}
+
+/// Appends `v` as strace's `%#03o` does: "0644", "022", "000".
+inline void put_octal(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, 8);
+  std::size_t digits = static_cast<std::size_t>(r.ptr - buf);
+  std::size_t width = v == 0 ? digits : digits + 1;  // '#' adds a leading 0 unless v is 0
+  for (; width < 3; ++width) out.push_back('0');
+  if (v != 0) out.push_back('0');
+  out.append(buf, r.ptr);
+}
+
+/// Appends a pointer: "NULL" for 0, else hex.
+inline void put_ptr(std::string& out, std::uint64_t v) {
+  if (v == 0)
+    out.append("NULL");
+  else
+    put_hex(out, v);
+}
+
+/// Appends `bytes` quoted and escaped as strace does by default: \t \n \v \f \r \" \\ by
+/// name, other non-printables in the shortest octal unless the next byte is an octal
+/// digit (then three digits). With `force_hex` every byte is \xNN (strace's getrandom).
+inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, bool force_hex = false) {
+  static constexpr char digits[] = "0123456789abcdef";
+  out.push_back('"');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    unsigned c = bytes[i];
+    if (force_hex) {
+      out.append("\\x");
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\v':
+        out.append("\\v");
+        break;
+      default:
+        if (c >= ' ' && c <= 0x7e) {
+          out.push_back(static_cast<char>(c));
+        } else {
+          out.push_back('\\');
+          bool next_is_octal = i + 1 < bytes.size() && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
+          if (next_is_octal || (c >> 6) != 0) out.push_back(static_cast<char>('0' + (c >> 6)));
+          if (next_is_octal || (c >> 3) != 0) out.push_back(static_cast<char>('0' + ((c >> 3) & 7)));
+          out.push_back(static_cast<char>('0' + (c & 7)));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+/// Appends `s` quoted and escaped (see the span overload).
+inline void put_quoted(std::string& out, std::string_view s, bool force_hex = false) {
+  put_quoted(out, std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(s.data()), s.size()),
+             force_hex);
+}
+
+}  // namespace snare::format::detail

@@ -1,0 +1,116 @@
+// Defines the strace-like formatter's entry points: format_entry, format_exit,
+// format_call, the <unfinished ...> / <... resumed> markers and errno naming.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <snare/format/detail/printer.hpp>
+#include <snare/format/fd_resolver.hpp>
+#include <snare/format/options.hpp>
+#include <snare/guest/memory.hpp>
+#include <snare/result.hpp>
+#include <snare/sys/arg.hpp>
+#include <snare/sys/call.hpp>
+
+namespace snare::format {
+
+/// The six raw argument registers of a call.
+using raw_args = std::array<std::uint64_t, 6>;
+
+/// Appends the start of a call as strace prints it at syscall entry: `read(3, ` (the
+/// arguments the kernel reads; out-arguments wait for the exit) or `close(3` when every
+/// argument is an input. Finish the line with format_exit, or with unfinished() when
+/// another line must be printed first. Reads guest memory through `mem` (an unreadable
+/// pointer prints as its address) and, with options::show_fd_paths, names fds through
+/// `fds`. Returns not_enough_memory only when `out` cannot grow.
+template <guest_memory M, fd_resolver R = no_fd_paths>
+result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const raw_args& args, M& mem,
+                          const options& opts = {}, R&& fds = R{}) noexcept {
+  try {
+    detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).entry();
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Appends the rest of a call after format_entry: the arguments filled in by the call
+/// (buffers cut to the return value), `)` and ` = ` with the result: `= 3`, `= 0x7f...`
+/// for addresses, `= -1 ENOENT (No such file or directory)` for -4095..-1, `= ? ERESTARTSYS
+/// (...)` for restarts, `= ?` for calls that do not return. `args` are the entry's
+/// registers. Returns not_enough_memory only when `out` cannot grow.
+template <guest_memory M, fd_resolver R = no_fd_paths>
+result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const raw_args& args,
+                         std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
+  try {
+    auto nl = out.find_last_of('\n');
+    std::size_t line_start = nl == std::string::npos ? 0 : nl + 1;
+    detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).exit(retval, line_start);
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Appends one completed call as one strace line (without newline):
+/// `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`. Memory is read once, after
+/// the call, so in-arguments show their values at that time.
+template <guest_memory M, fd_resolver R = no_fd_paths>
+result<void> format_call(std::string& out, const sys::syscall_desc& desc, const raw_args& args,
+                         std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
+  try {
+    std::size_t line_start = out.size();
+    detail::printer<M, std::remove_reference_t<R>> p(out, desc, args, mem, opts, fds);
+    p.entry();
+    p.exit(retval, line_start);
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Formats a typed call (any snare::sys::typed_call) through its descriptor.
+template <sys::typed_call C, guest_memory M, fd_resolver R = no_fd_paths>
+result<void> format_call(std::string& out, const C& call, std::int64_t retval, M& mem,
+                         const options& opts = {}, R&& fds = R{}) noexcept {
+  return format_call(out, C::desc, call.raw_args(), retval, mem, opts, std::forward<R>(fds));
+}
+
+/// Appends ` <unfinished ...>`, which ends an entry line that another line interrupts.
+inline result<void> unfinished(std::string& out) noexcept {
+  try {
+    out.append(" <unfinished ...>");
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Appends `<... read resumed>`, which starts the line format_exit completes after an
+/// unfinished entry.
+inline result<void> resumed(std::string& out, const sys::syscall_desc& desc) noexcept {
+  try {
+    out.append("<... ");
+    out.append(desc.name);
+    out.append(" resumed>");
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Returns the symbolic name of errno value `err` as strace prints it ("ENOENT",
+/// "ERESTARTSYS"), or an empty view when it has none.
+inline std::string_view errno_name(int err) noexcept { return detail::errno_info(err).name; }
+
+/// Returns the message strace prints for errno value `err` ("No such file or
+/// directory"), or an empty view when it has none.
+inline std::string_view errno_message(int err) noexcept { return detail::errno_info(err).message; }
+
+}  // namespace snare::format

@@ -1,0 +1,26 @@
+// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -a, -v).
+#pragma once
+
+#include <cstddef>
+
+namespace snare::format {
+
+/// Says how calls are rendered; the defaults print what `strace` prints with no options
+/// except the column alignment, which is off unless `align_column` is set.
+struct options {
+  /// Longest string or buffer shown, in bytes, before `...` (strace -s); also the most
+  /// elements shown of an array (argv, iovec).
+  std::size_t string_limit = 32;
+  /// Prints fd arguments and fd results with their path, `3</etc/passwd>` (strace -y),
+  /// through the resolver given to the format functions.
+  bool show_fd_paths = false;
+  /// Pads a completed line with spaces so " = " starts at this column (strace -a, whose
+  /// default is 40); 0 turns padding off.
+  std::size_t align_column = 0;
+  /// Prints environment arrays in full instead of `0x... /* N vars */` (strace -v).
+  bool verbose = false;
+  /// Longest path shown before `...` (strace uses PATH_MAX).
+  std::size_t path_limit = 4096;
+};
+
+}  // namespace snare::format

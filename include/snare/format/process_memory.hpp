@@ -1,0 +1,52 @@
+// Defines snare::format::process_memory, a guest_memory over a live process read with
+// process_vm_readv, and self_memory() for the calling process (tests format calls that
+// point into real structs with it).
+#pragma once
+
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <system_error>
+
+#include <snare/detail/posix.hpp>
+#include <snare/guest/memory.hpp>
+#include <snare/result.hpp>
+
+namespace snare::format {
+
+/// Reads the memory of process `pid` with process_vm_readv (needs ptrace access to it, or
+/// be the process itself). A model of snare::guest_memory.
+class process_memory {
+ public:
+  /// Reads the memory of `pid`.
+  explicit process_memory(pid_t pid) noexcept : pid_(pid) {}
+
+  /// Reads up to `out.size()` bytes at `address`; returns the count read (short when the
+  /// range runs into unmapped memory) or bad_address when nothing is readable, or the
+  /// errno of process_vm_readv for other failures (ESRCH, EPERM).
+  result<std::size_t> read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    if (out.empty()) return std::size_t{0};
+    iovec local{out.data(), out.size()};
+    iovec remote{reinterpret_cast<void*>(static_cast<std::uintptr_t>(address)), out.size()};
+    auto n = snare::detail::checked([&] { return ::process_vm_readv(pid_, &local, 1, &remote, 1, 0); });
+    if (!n) return n.error() == std::errc::bad_address ? std::errc::bad_address : n.error();
+    if (*n == 0) return std::errc::bad_address;
+    return static_cast<std::size_t>(*n);
+  }
+
+  /// Returns the process read.
+  pid_t pid() const noexcept { return pid_; }
+
+ private:
+  pid_t pid_;
+};
+
+/// Returns a process_memory reading the calling process itself.
+inline process_memory self_memory() noexcept { return process_memory(::getpid()); }
+
+}  // namespace snare::format
