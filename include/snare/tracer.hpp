@@ -15,7 +15,7 @@ namespace snare {
 
 /// Runs guests under one tool with one backend. The tool is held by reference and must
 /// outlive the tracer; its state is reachable after the run (counts, logs).
-template <backend Backend, class Tool>
+template <backend_policy Backend, class Tool>
 class tracer {
  public:
   using engine_type = typename Backend::template engine<Tool>;
@@ -49,15 +49,15 @@ class tracer {
 };
 
 /// Runs argv under `tool` with Backend and returns the guest's exit code (see tracer::run).
-template <backend Backend, class Tool>
+template <backend_policy Backend, class Tool>
 int run(Tool& tool, std::span<const char* const> argv, run_options options = {}) {
   return tracer<Backend, Tool>(tool, options).run(argv);
 }
-template <backend Backend, class Tool>
+template <backend_policy Backend, class Tool>
 int run(Tool& tool, std::initializer_list<const char*> argv, run_options options = {}) {
   return tracer<Backend, Tool>(tool, options).run(argv);
 }
-template <backend Backend, class Tool>
+template <backend_policy Backend, class Tool>
 int run(Tool& tool, const std::vector<std::string>& argv, run_options options = {}) {
   return tracer<Backend, Tool>(tool, options).run(argv);
 }

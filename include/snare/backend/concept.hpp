@@ -48,9 +48,9 @@
 
 namespace snare {
 
-/// Satisfied by a backend policy: see the minimal complete definition above.
+/// Satisfied by a backend policy (snare::backend::ptrace, ...): see the minimal complete definition above.
 template <class B>
-concept backend = requires {
+concept backend_policy = requires {
   { B::name } -> std::convertible_to<std::string_view>;
   { B::can_modify_args } -> std::convertible_to<bool>;
   { B::can_inject } -> std::convertible_to<bool>;

@@ -1,0 +1,126 @@
+// Defines what backends share to start a guest: fork with a start gate the tracer opens
+// once it is attached, a child-side setup hook run before exec, an exec-failure report
+// channel (exit code 127 with a clear message), and the exit-code convention.
+#pragma once
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <span>
+
+#include <snare/backend/common/options.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/result.hpp>
+
+namespace snare::detail {
+
+/// A child started by spawn(): its pid, the gate the parent opens, the failure report pipe.
+struct spawned_child {
+  pid_t pid = -1;
+  int gate_fd = -1;    // parent writes one byte: the child may go on to exec
+  int report_fd = -1;  // child writes {stage, errno} when setup or exec fails
+};
+
+/// Where a child failed before it became the guest (reported through the report pipe).
+enum class spawn_stage : int { exec = 1, setup = 2 };
+
+/// Writes a failure report from the child (async-signal-safe) and exits with 127.
+[[noreturn]] inline void child_fail(int report_fd, spawn_stage stage, int err) noexcept {
+  int msg[2] = {static_cast<int>(stage), err};
+  (void)!::write(report_fd, msg, sizeof msg);
+  ::_exit(127);
+}
+
+/// Forks a child that waits at the gate, then runs `setup()` (returns 0 or an errno; only
+/// async-signal-safe work: prctl, seccomp) and execs argv with PATH lookup. Returns the
+/// child; errors when argv is empty or fork/pipe fail.
+template <class Setup>
+result<spawned_child> spawn(std::span<const char* const> argv, const run_options& options,
+                            Setup&& setup) noexcept {
+  if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
+  // argv must be NULL-terminated for execvp: copy into a bounded array up front (before fork).
+  constexpr std::size_t max_args = 4096;
+  if (argv.size() >= max_args) return std::errc::argument_list_too_long;
+  static thread_local const char* args[max_args];
+  std::size_t n = 0;
+  for (auto* a : argv) args[n++] = a;
+  args[n] = nullptr;
+
+  int gate[2], report[2];
+  if (::pipe2(gate, O_CLOEXEC) != 0) return result<spawned_child>::from_errno(errno);
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    int e = errno;
+    ::close(gate[0]), ::close(gate[1]);
+    return result<spawned_child>::from_errno(e);
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int e = errno;
+    ::close(gate[0]), ::close(gate[1]), ::close(report[0]), ::close(report[1]);
+    return result<spawned_child>::from_errno(e);
+  }
+  if (pid == 0) {
+    ::close(gate[1]);
+    ::close(report[0]);
+    // Die with the tracer even before it attaches.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    char c;
+    if (retry_eintr([&] { return ::read(gate[0], &c, 1); }) != 1) ::_exit(127);
+    ::close(gate[0]);
+    if (options.pin_cpu >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(options.pin_cpu, &set);
+      if (::sched_setaffinity(0, sizeof set, &set) != 0) child_fail(report[1], spawn_stage::setup, errno);
+    }
+    if (int err = setup(); err != 0) child_fail(report[1], spawn_stage::setup, err);
+    ::execvp(args[0], const_cast<char* const*>(args));
+    child_fail(report[1], spawn_stage::exec, errno);
+  }
+  ::close(gate[0]);
+  ::close(report[1]);
+  return spawned_child{pid, gate[1], report[0]};
+}
+
+/// Opens the gate: the child goes on to setup and exec.
+inline result<void> open_gate(spawned_child& c) noexcept {
+  char one = 1;
+  auto r = checked([&] { return ::write(c.gate_fd, &one, 1); });
+  ::close(c.gate_fd);
+  c.gate_fd = -1;
+  if (!r) return r.error();
+  return {};
+}
+
+/// After the guest is gone: reads the child's failure report, prints it and returns 127;
+/// returns -1 when the child reported nothing (it reached its program).
+inline int read_spawn_failure(spawned_child& c, const char* command, bool print) noexcept {
+  int msg[2] = {0, 0};
+  auto n = retry_eintr([&] { return ::read(c.report_fd, msg, sizeof msg); });
+  ::close(c.report_fd);
+  c.report_fd = -1;
+  if (n != static_cast<ssize_t>(sizeof msg)) return -1;
+  if (print) {
+    if (msg[0] == static_cast<int>(spawn_stage::exec))
+      std::fprintf(stderr, "snare: cannot run '%s': %s\n", command, std::strerror(msg[1]));
+    else
+      std::fprintf(stderr, "snare: cannot set up the guest for '%s': %s\n", command, std::strerror(msg[1]));
+  }
+  return 127;
+}
+
+/// Returns the exit code a shell would report for a wait status: the exit status, or
+/// 128+N when killed by signal N.
+constexpr int exit_code_of(int wait_status) noexcept {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 1;
+}
+
+}  // namespace snare::detail

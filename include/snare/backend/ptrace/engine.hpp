@@ -1,0 +1,686 @@
+// Defines the ptrace backend's engine: spawn under a seccomp filter, the waitpid(-1, __WALL)
+// event loop, per-thread records with fibers, syscall injection, signals, group-stop, exec,
+// exits; and the guest handle handlers receive.
+#pragma once
+
+#include <asm/prctl.h>
+#include <cpuid.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <utility>
+
+#include <snare/backend/common/options.hpp>
+#include <snare/backend/common/spawn.hpp>
+#include <snare/backend/concept.hpp>
+#include <snare/backend/ptrace.hpp>
+#include <snare/backend/ptrace/memory.hpp>
+#include <snare/bpf/filter.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/fiber/fiber.hpp>
+#include <snare/guest/handle.hpp>
+#include <snare/subscription/subscription.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+template <class Tool>
+class engine;
+template <class Tool>
+struct thread_rec;
+
+/// The per-process record: its state and live thread count.
+template <class Tool>
+struct process_rec {
+  pid_t pid = -1;
+  int threads = 0;
+  bool started = false;
+  process_state_t<Tool> state{};
+};
+
+/// The guest handle of the ptrace backend: one per guest thread.
+template <class Tool>
+class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
+ public:
+  guest(engine<Tool>* e, thread_rec<Tool>* t) noexcept : engine_(e), thread_(t) {}
+
+  /// Returns the process id (thread-group id) and the thread id of this guest thread.
+  pid_t pid() const noexcept;
+  pid_t tid() const noexcept;
+
+  /// Returns the registers of the thread at this stop (fetched once per syscall stop).
+  const user_regs_struct& registers() const noexcept;
+
+  result<std::size_t> do_read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    return read_memory(tid(), address, out);
+  }
+  result<std::size_t> do_write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
+    return write_memory(tid(), address, in);
+  }
+  result<long> do_inject(const sys::raw_call& call) noexcept;
+  result<void> do_tail_inject(const sys::raw_call& call) noexcept;
+  thread_state_t<Tool>& do_thread_state() noexcept;
+  process_state_t<Tool>& do_process_state() noexcept;
+  global_state_t<Tool>& do_global_state() noexcept;
+
+ private:
+  engine<Tool>* engine_;
+  thread_rec<Tool>* thread_;
+};
+
+/// Where a thread stands: what kind of stop it is in while its handler runs.
+enum class stop_kind : std::uint8_t { none, entry, exit };
+enum class job_kind : std::uint8_t { entry, exit };
+
+/// The per-thread record: identity, state, fiber, registers and syscall bookkeeping.
+template <class Tool>
+struct thread_rec {
+  thread_rec(engine<Tool>* e, fiber::stack_pool& pool, pid_t t, process_rec<Tool>* p)
+      : owner(e), tid(t), proc(p), worker(pool), g(e, this) {}
+  engine<Tool>* owner;
+  pid_t tid;
+  process_rec<Tool>* proc;
+  fiber::worker worker;
+  guest<Tool> g;
+  thread_state_t<Tool> state{};
+  bool started = false;
+  bool dead = false;
+
+  user_regs_struct regs{};   // at the current syscall stop
+  user_regs_struct saved{};  // the call's own registers, kept while injecting
+  stop_kind stop = stop_kind::none;
+  job_kind job = job_kind::entry;
+  long nr = -1;
+  dispatch::raw_args args{};
+  dispatch::raw_args new_args{};
+  action act{};
+  long ret = 0, new_ret = 0;
+  sys::raw_call tail{};
+  bool has_tail = false;
+  bool injected = false;         // the handler injected at least once at this stop
+  bool injecting = false;        // waiting for an injected call's exit stop
+  bool skip_entry_stop = false;  // the next syscall stop is an entry stop to pass
+  bool replay = false;           // the next seccomp stop is the current call run again
+  bool trace_exit = false;       // resume with PTRACE_SYSCALL (an exit stop is wanted)
+  long inject_result = 0;
+  int deferred_signal = 0;  // a signal held back while an injected call runs
+};
+
+/// Runs one guest under Tool with ptrace.
+template <class Tool>
+class engine {
+ public:
+  using guest_type = guest<Tool>;
+  using table_type = syscall_table_t<Tool>;
+  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
+  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+  static_assert(check_tool_capabilities<backend::ptrace, Tool, guest_type>());
+
+  engine(Tool& tool, const run_options& options) : tool_(&tool), options_(options) {}
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+  ~engine() { kill_all(); }
+
+  /// Starts argv and serves events until every guest process is gone; returns the guest's
+  /// exit code (128+N for signal N, 127 when the command cannot run).
+  int run(std::span<const char* const> argv) {
+    static constexpr bpf::program filter = bpf::build_filter(subscription.entry, SECCOMP_RET_TRACE);
+    auto child = detail::spawn(argv, options_, [] { return setup_child(filter); });
+    if (!child) {
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: cannot start '%s': %s\n", argv.empty() ? "" : argv[0],
+                     std::strerror(child.error_number()));
+      return 127;
+    }
+    root_ = child->pid;
+    constexpr long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
+                          PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+                          PTRACE_O_EXITKILL;
+    if (::ptrace(PTRACE_SEIZE, root_, 0, opts) != 0) {
+      int e = errno;
+      ::kill(root_, SIGKILL);
+      while (::waitpid(root_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: cannot trace '%s': %s\n", argv[0], std::strerror(e));
+      return 127;
+    }
+    add_thread(root_, root_);
+    (void)detail::open_gate(*child);
+    loop();
+    int failed = detail::read_spawn_failure(*child, argv[0], options_.report_exec_failure);
+    if (failed >= 0 && !exec_seen_) return failed;
+    return detail::exit_code_of(root_status_);
+  }
+
+  // Used by the guest handle.
+  Tool& tool() noexcept { return *tool_; }
+  global_state_t<Tool>& global_state() noexcept { return global_; }
+  result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
+  result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
+
+ private:
+  using thread_t = thread_rec<Tool>;
+  using process_t = process_rec<Tool>;
+
+  // Runs in the child after the gate opens, before exec: async-signal-safe only.
+  static int setup_child(const bpf::program& filter) noexcept {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
+    if constexpr (has_rdtsc_handler<Tool, guest_type>) {
+      if (::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
+    }
+    if constexpr (has_cpuid_handler<Tool, guest_type>) {
+      if (::syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) != 0) return errno;
+    }
+    sock_fprog prog = filter.fprog();
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return errno;
+    return 0;
+  }
+
+  static pid_t read_tgid(pid_t tid) noexcept {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", tid);
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return tid;
+    char buf[1024];
+    auto n = detail::retry_eintr([&] { return ::read(fd, buf, sizeof buf - 1); });
+    ::close(fd);
+    if (n <= 0) return tid;
+    buf[n] = 0;
+    const char* p = std::strstr(buf, "\nTgid:");
+    if (!p) return tid;
+    return static_cast<pid_t>(std::strtol(p + 6, nullptr, 10));
+  }
+
+  thread_t& add_thread(pid_t tid, pid_t tgid) {
+    auto& pp = procs_[tgid];
+    if (!pp) {
+      pp = std::make_unique<process_t>();
+      pp->pid = tgid;
+    }
+    auto rec = std::make_unique<thread_t>(this, pool_, tid, pp.get());
+    ++pp->threads;
+    auto& ref = *rec;
+    threads_[tid] = std::move(rec);
+    return ref;
+  }
+
+  thread_t* find(pid_t tid) noexcept {
+    auto it = threads_.find(tid);
+    return it == threads_.end() ? nullptr : it->second.get();
+  }
+
+  thread_t& find_or_add(pid_t tid) {
+    if (auto* t = find(tid)) return *t;
+    return add_thread(tid, read_tgid(tid));
+  }
+
+  void start(thread_t& t) {
+    if (t.started) return;
+    t.started = true;
+    if (!t.proc->started) {
+      t.proc->started = true;
+      if constexpr (has_process_start_handler<Tool, guest_type>) tool_->on_process_start(t.g);
+    }
+    if constexpr (has_thread_start_handler<Tool, guest_type>) tool_->on_thread_start(t.g);
+  }
+
+  bool get_regs(thread_t& t) noexcept { return ::ptrace(PTRACE_GETREGS, t.tid, 0, &t.regs) == 0; }
+  bool set_regs(thread_t& t, const user_regs_struct& r) noexcept {
+    return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
+  }
+  void resume(thread_t& t, int sig = 0) noexcept {
+    ::ptrace(t.trace_exit ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
+  }
+
+  static void load_args(thread_t& t) noexcept {
+    auto& r = t.regs;
+    t.nr = static_cast<long>(r.orig_rax);
+    t.args = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+  }
+  static void store_args(user_regs_struct& r, const dispatch::raw_args& a) noexcept {
+    r.rdi = a[0], r.rsi = a[1], r.rdx = a[2], r.r10 = a[3], r.r8 = a[4], r.r9 = a[5];
+  }
+
+  void loop() {
+    for (;;) {
+      int status = 0;
+      pid_t tid = ::waitpid(-1, &status, __WALL);
+      if (tid < 0) {
+        if (errno == EINTR) continue;
+        break;  // ECHILD: every guest is gone
+      }
+      handle(tid, status);
+    }
+  }
+
+  void handle(pid_t tid, int status) {
+    if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
+    if (!WIFSTOPPED(status)) return;
+    thread_t& t = find_or_add(tid);
+    start(t);
+    int sig = WSTOPSIG(status);
+    int event = status >> 16;
+    if (sig == (SIGTRAP | 0x80)) return on_syscall_stop(t);
+    if (sig == SIGTRAP && event != 0) {
+      switch (event) {
+        case PTRACE_EVENT_SECCOMP:
+          return on_seccomp_stop(t);
+        case PTRACE_EVENT_CLONE:
+        case PTRACE_EVENT_FORK:
+        case PTRACE_EVENT_VFORK:
+          return on_new_task(t, event);
+        case PTRACE_EVENT_EXEC:
+          return on_exec(t);
+        case PTRACE_EVENT_EXIT:
+          return resume(t);
+        case PTRACE_EVENT_STOP:
+          return resume(t);  // first stop of a new task, or an interrupt
+        default:
+          return resume(t);
+      }
+    }
+    if (event == PTRACE_EVENT_STOP) {
+      // Group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stay stopped as without a tracer,
+      // yet keep reporting (PTRACE_LISTEN) so SIGCONT and SIGKILL are seen.
+      ::ptrace(PTRACE_LISTEN, t.tid, 0, 0);
+      return;
+    }
+    on_signal(t, sig);
+  }
+
+  // --- syscalls ---
+
+  void on_seccomp_stop(thread_t& t) {
+    if (t.injecting) return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+    if (t.replay) {
+      t.replay = false;
+      t.trace_exit = subscription.exit.contains(t.nr);
+      return resume(t);
+    }
+    if (!get_regs(t)) return;
+    load_args(t);
+    t.stop = stop_kind::entry;
+    t.job = job_kind::entry;
+    t.injected = false;
+    t.has_tail = false;
+    t.trace_exit = subscription.exit.contains(t.nr);
+    t.g.reset_action();
+    run_job(t);
+  }
+
+  void on_syscall_stop(thread_t& t) {
+    if (t.skip_entry_stop) {
+      t.skip_entry_stop = false;
+      return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+    }
+    if (!get_regs(t)) return;
+    if (t.injecting) {
+      t.injecting = false;
+      t.inject_result = static_cast<long>(t.regs.rax);
+      t.worker.resume();
+      if (!t.worker.busy()) finish_job(t);
+      return;
+    }
+    // The exit stop of a call whose exit the tool wants.
+    t.trace_exit = false;
+    t.stop = stop_kind::exit;
+    t.job = job_kind::exit;
+    t.injected = false;
+    t.ret = t.new_ret = static_cast<long>(t.regs.rax);
+    run_job(t);
+  }
+
+  static void job(void* p) {
+    auto& t = *static_cast<thread_t*>(p);
+    auto& e = *t.owner;
+    if (t.job == job_kind::entry) {
+      t.new_args = t.args;
+      t.act = dispatch_type::on_entry(*e.tool_, t.g, t.nr, t.new_args);
+    } else {
+      t.new_ret = dispatch_type::on_exit(*e.tool_, t.g, t.nr, t.args, t.ret);
+    }
+  }
+
+  void run_job(thread_t& t) {
+    t.worker.run(&engine::job, &t);
+    if (!t.worker.busy()) finish_job(t);
+  }
+
+  void finish_job(thread_t& t) {
+    t.stop = stop_kind::none;
+    if (t.dead) return;
+    if (t.job == job_kind::entry)
+      finish_entry(t);
+    else
+      finish_exit(t);
+    if (t.deferred_signal) {
+      ::syscall(SYS_tgkill, t.proc->pid, t.tid, std::exchange(t.deferred_signal, 0));
+    }
+  }
+
+  // Puts the thread back on the syscall instruction it stopped in, to run `nr` again.
+  void rewind_and_resume(thread_t& t, user_regs_struct r, long nr, const dispatch::raw_args& args) {
+    r.rip -= 2;  // syscall and int 0x80 are both two bytes
+    r.rax = static_cast<unsigned long long>(nr);
+    r.orig_rax = static_cast<unsigned long long>(nr);
+    store_args(r, args);
+    set_regs(t, r);
+    // Re-executing the instruction gives a seccomp stop when nr is subscribed (the replay,
+    // passed without a second dispatch), and an entry stop first when tracing syscalls.
+    t.replay = subscription.entry.contains(nr);
+    if (t.replay) {
+      t.trace_exit = false;
+    } else if (t.trace_exit) {
+      t.skip_entry_stop = true;
+    }
+    resume(t);
+  }
+
+  void finish_entry(thread_t& t) {
+    if (t.act.what() == action::kind::suppress) {
+      user_regs_struct r = t.injected ? t.saved : t.regs;
+      r.orig_rax = static_cast<unsigned long long>(-1);
+      r.rax = static_cast<unsigned long long>(t.act.value());
+      set_regs(t, r);
+      t.trace_exit = false;
+      return resume(t);
+    }
+    if (t.has_tail) {
+      if (!t.injected) {
+        user_regs_struct r = t.regs;
+        r.orig_rax = static_cast<unsigned long long>(t.tail.number);
+        store_args(r, t.tail.args);
+        set_regs(t, r);
+        return resume(t);
+      }
+      bool want_exit = t.trace_exit;
+      rewind_and_resume(t, t.saved, t.tail.number, t.tail.args);
+      if (t.replay) t.trace_exit = want_exit;  // applied at the replay stop
+      return;
+    }
+    if (!t.injected) {
+      if (t.new_args != t.args) {
+        user_regs_struct r = t.regs;
+        store_args(r, t.new_args);
+        set_regs(t, r);
+        t.args = t.new_args;
+      }
+      return resume(t);
+    }
+    t.args = t.new_args;
+    rewind_and_resume(t, t.saved, t.nr, t.new_args);
+  }
+
+  void finish_exit(thread_t& t) {
+    if (t.injected) {
+      user_regs_struct r = t.saved;
+      r.rax = static_cast<unsigned long long>(t.new_ret);
+      set_regs(t, r);
+    } else if (t.new_ret != t.ret) {
+      user_regs_struct r = t.regs;
+      r.rax = static_cast<unsigned long long>(t.new_ret);
+      set_regs(t, r);
+    }
+    t.trace_exit = false;
+    resume(t);
+  }
+
+  // --- processes, threads, exec ---
+
+  void on_new_task(thread_t& parent, int event) {
+    unsigned long msg = 0;
+    ::ptrace(PTRACE_GETEVENTMSG, parent.tid, 0, &msg);
+    auto child = static_cast<pid_t>(msg);
+    if (child > 0 && !find(child)) {
+      pid_t tgid = child;
+      if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
+      add_thread(child, tgid);
+    }
+    resume(parent);
+  }
+
+  void on_exec(thread_t& t) {
+    exec_seen_ = true;
+    unsigned long former = 0;
+    ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &former);
+    auto old = static_cast<pid_t>(former);
+    thread_t* cur = &t;
+    if (old > 0 && old != t.tid) {
+      // A non-leader thread exec'd: it takes the leader's id; the old leader is gone
+      // without a report of its own.
+      auto execing = std::move(threads_[old]);
+      threads_.erase(old);
+      if (execing) {
+        if (auto it = threads_.find(t.tid); it != threads_.end()) {
+          auto leader = std::move(it->second);
+          threads_.erase(it);
+          retire(*leader, 0, false);
+        }
+        execing->tid = t.tid;
+        cur = execing.get();
+        threads_[t.tid] = std::move(execing);
+      }
+    }
+    if constexpr (has_exec_handler<Tool, guest_type>) tool_->on_exec(cur->g);
+    resume(*cur);
+  }
+
+  // Ends a thread's record: wakes a handler waiting on it, reports the exit events.
+  void retire(thread_t& t, int status, bool process_may_end) {
+    t.dead = true;
+    if (t.worker.busy()) {
+      t.worker.resume();  // its inject returns no_such_process; the handler ends
+    }
+    if (!t.started) start(t);
+    if constexpr (has_thread_exit_handler<Tool, guest_type>) tool_->on_thread_exit(t.g);
+    --t.proc->threads;
+    if (process_may_end && t.tid == t.proc->pid) {
+      if constexpr (has_process_exit_handler<Tool, guest_type>) tool_->on_process_exit(status, t.g);
+    }
+  }
+
+  void on_gone(pid_t tid, int status) {
+    if (tid == root_) root_status_ = status;
+    auto it = threads_.find(tid);
+    if (it == threads_.end()) return;
+    auto rec = std::move(it->second);
+    threads_.erase(it);
+    retire(*rec, status, true);
+    if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+  }
+
+  // --- signals ---
+
+  void on_signal(thread_t& t, int sig) {
+    if (t.injecting) {
+      // Hold the signal until the handler is done, then raise it again.
+      if (!t.deferred_signal) t.deferred_signal = sig;
+      return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+    }
+    if constexpr (has_rdtsc_handler<Tool, guest_type> || has_cpuid_handler<Tool, guest_type>) {
+      if (sig == SIGSEGV && emulate_instruction(t)) return;
+    }
+    int deliver_sig = sig;
+    if constexpr (has_signal_handler<Tool, guest_type>) {
+      using R = decltype(tool_->on_signal(sig, t.g));
+      if constexpr (std::is_same_v<R, signal_action>) {
+        signal_action a = tool_->on_signal(sig, t.g);
+        if (!a.keeps_original()) deliver_sig = a.signal();
+      } else {
+        tool_->on_signal(sig, t.g);
+      }
+    }
+    resume(t, deliver_sig);
+  }
+
+  // RDTSC/RDTSCP (PR_TSC_SIGSEGV) and CPUID (CPUID faulting) arrive as SIGSEGV from the
+  // kernel: emulate the instruction through the tool's handler and step over it.
+  bool emulate_instruction(thread_t& t) {
+    siginfo_t si{};
+    if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) != 0 || si.si_code != SI_KERNEL) return false;
+    if (!get_regs(t)) return false;
+    errno = 0;
+    long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, t.regs.rip, 0);
+    if (errno != 0) return false;
+    auto b = [&](int i) {
+      return static_cast<unsigned>((static_cast<unsigned long>(word) >> (8 * i)) & 0xff);
+    };
+    user_regs_struct r = t.regs;
+    if constexpr (has_rdtsc_handler<Tool, guest_type>) {
+      if (b(0) == 0x0f && (b(1) == 0x31 || (b(1) == 0x01 && b(2) == 0xf9))) {
+        rdtsc_event ev;
+        ev.rdtscp = b(1) == 0x01;
+        unsigned aux = 0;
+        ev.tsc = ev.rdtscp ? __rdtscp(&aux) : __rdtsc();
+        ev.aux = aux;
+        tool_->on_rdtsc(ev, t.g);
+        r.rax = ev.tsc & 0xffffffffu;
+        r.rdx = ev.tsc >> 32;
+        if (ev.rdtscp) r.rcx = ev.aux;
+        r.rip += ev.rdtscp ? 3 : 2;
+        set_regs(t, r);
+        resume(t);
+        return true;
+      }
+    }
+    if constexpr (has_cpuid_handler<Tool, guest_type>) {
+      if (b(0) == 0x0f && b(1) == 0xa2) {
+        cpuid_event ev;
+        ev.leaf = static_cast<std::uint32_t>(r.rax);
+        ev.subleaf = static_cast<std::uint32_t>(r.rcx);
+        __cpuid_count(ev.leaf, ev.subleaf, ev.eax, ev.ebx, ev.ecx, ev.edx);
+        tool_->on_cpuid(ev, t.g);
+        r.rax = ev.eax, r.rbx = ev.ebx, r.rcx = ev.ecx, r.rdx = ev.edx;
+        r.rip += 2;
+        set_regs(t, r);
+        resume(t);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void kill_all() noexcept {
+    if (threads_.empty()) return;
+    for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
+    for (;;) {
+      pid_t p = ::waitpid(-1, nullptr, __WALL);
+      if (p < 0 && errno != EINTR) break;
+    }
+    // Finish handlers still waiting on their thread (their inject fails) before the fibers go.
+    for (auto& [tid, t] : threads_) {
+      t->dead = true;
+      try {
+        while (t->worker.busy()) t->worker.resume();
+      } catch (...) {
+      }
+    }
+    threads_.clear();
+  }
+
+  Tool* tool_;
+  run_options options_;
+  global_state_t<Tool> global_{};
+  fiber::stack_pool pool_;
+  std::unordered_map<pid_t, std::unique_ptr<thread_t>> threads_;
+  std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
+  pid_t root_ = -1;
+  int root_status_ = 0;
+  bool exec_seen_ = false;
+
+  friend class guest<Tool>;
+};
+
+// --- guest handle and injection ---
+
+template <class Tool>
+pid_t guest<Tool>::pid() const noexcept {
+  return thread_->proc->pid;
+}
+template <class Tool>
+pid_t guest<Tool>::tid() const noexcept {
+  return thread_->tid;
+}
+template <class Tool>
+const user_regs_struct& guest<Tool>::registers() const noexcept {
+  return thread_->regs;
+}
+template <class Tool>
+thread_state_t<Tool>& guest<Tool>::do_thread_state() noexcept {
+  return thread_->state;
+}
+template <class Tool>
+process_state_t<Tool>& guest<Tool>::do_process_state() noexcept {
+  return thread_->proc->state;
+}
+template <class Tool>
+global_state_t<Tool>& guest<Tool>::do_global_state() noexcept {
+  return engine_->global_state();
+}
+template <class Tool>
+result<long> guest<Tool>::do_inject(const sys::raw_call& call) noexcept {
+  return engine_->inject(*thread_, call);
+}
+template <class Tool>
+result<void> guest<Tool>::do_tail_inject(const sys::raw_call& call) noexcept {
+  return engine_->tail_inject(*thread_, call);
+}
+
+template <class Tool>
+result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept {
+  if (t.dead) return std::errc::no_such_process;
+  if (!t.worker.busy() || t.stop == stop_kind::none) return std::errc::operation_not_supported;
+  bool at_entry = t.stop == stop_kind::entry && !t.injected;
+  if (!t.injected) t.saved = t.regs;
+  user_regs_struct r = t.saved;
+  r.orig_rax = static_cast<unsigned long long>(call.number);
+  r.rax = static_cast<unsigned long long>(call.number);
+  store_args(r, call.args);
+  if (!at_entry) {
+    // At an exit stop: run the syscall instruction again with the injected call.
+    r.rip -= 2;
+    t.skip_entry_stop = true;
+  }
+  t.injected = true;
+  if (!set_regs(t, r) || ::ptrace(PTRACE_SYSCALL, t.tid, 0, 0) != 0) {
+    t.skip_entry_stop = false;
+    return std::errc::no_such_process;
+  }
+  t.injecting = true;
+  t.worker.suspend();
+  if (t.dead) return std::errc::no_such_process;
+  return t.inject_result;
+}
+
+template <class Tool>
+result<void> engine<Tool>::tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept {
+  if (t.dead) return std::errc::no_such_process;
+  if (!t.worker.busy() || t.stop != stop_kind::entry) return std::errc::operation_not_supported;
+  t.tail = call;
+  t.has_tail = true;
+  return {};
+}
+
+}  // namespace snare::backend::ptrace_detail
