@@ -18,6 +18,7 @@ def main():
     names = {}
     for v, n in errno.errorcode.items():
         names[v] = PREFER.get(n, n)
+    names.setdefault(133, 'EHWPOISON')  # newer than Python's errno module
     top = max(names)
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, '..', '..', '..', 'include', 'snare', 'format', 'detail', 'errno_table.hpp')

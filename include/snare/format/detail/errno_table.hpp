@@ -12,7 +12,7 @@ struct errno_entry {
   std::string_view message;
 };
 
-/// Indexed by errno value, 0 to 132 (empty names are unused values).
+/// Indexed by errno value, 0 to 133 (empty names are unused values).
 inline constexpr errno_entry errno_table[] = {
     {"", ""},
     {"EPERM", "Operation not permitted"},
@@ -147,6 +147,7 @@ inline constexpr errno_entry errno_table[] = {
     {"EOWNERDEAD", "Owner died"},
     {"ENOTRECOVERABLE", "State not recoverable"},
     {"ERFKILL", "Operation not possible due to RF-kill"},
+    {"EHWPOISON", "Memory page has hardware error"},
 };
 
 /// Kernel-internal values (512 and up) a tracer can see; strace prints "?" for the

@@ -473,7 +473,7 @@ class printer {
 
   // A buffer of `len` bytes: the first string_limit of them, `...` after when longer.
   void put_buffer(std::uint64_t addr, std::uint64_t len) {
-    if (addr == 0 && len != 0) return out_.append("NULL"), void();
+    if (addr == 0) return out_.append("NULL"), void();
     std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(len, o_.string_limit));
     if (!read_exact(addr, shown)) return put_hex(out_, addr);
     put_quoted(out_, scratch(), is("getrandom"));
@@ -989,14 +989,19 @@ class printer {
     if ((is("mknod") && i == 2) || (is("mknodat") && i == 3)) return put_dev(v);
     if (is("getsockopt") && i == 3 && exit) return put_sockopt_value(v);
     if (is("statx") && i == 2) {
-      if ((v & 0x6000) == 0) {
+      // strace prints the sync type first: AT_STATX_SYNC_AS_STAT (0) or its bits.
+      std::uint64_t flags = v & 0xffffffffu, sync = flags & 0x6000;
+      if (sync == 0)
         out_.append("AT_STATX_SYNC_AS_STAT");
-        if (v & 0xffffffffu)
-          out_.push_back('|');
-        else
-          return;
+      else
+        out_.append(sync & 0x2000
+                        ? (sync & 0x4000 ? "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC" : "AT_STATX_FORCE_SYNC")
+                        : "AT_STATX_DONT_SYNC");
+      if (flags & ~std::uint64_t{0x6000}) {
+        out_.push_back('|');
+        put_flags(out_, at_xlat, flags & ~std::uint64_t{0x6000});
       }
-      return put_flags(out_, at_xlat, v & 0xffffffffu);
+      return;
     }
     if (is("arch_prctl") && i == 1 && at_exit(1)) {
       std::uint64_t value;
@@ -1019,7 +1024,7 @@ class printer {
       case arg_kind::buffer: {
         bool filled_by_call = a.dir != direction::in;
         if (exit && filled_by_call) {
-          if (failed()) return put_hex(out_, v);
+          if (failed()) return put_ptr(out_, v);
           std::uint64_t len = ret_ > 0 ? static_cast<std::uint64_t>(ret_) : 0;
           return put_buffer(v, len);
         }
@@ -1087,13 +1092,15 @@ class printer {
       int err = static_cast<int>(-ret_);
       errno_entry e = errno_info(err);
       bool restart = err == 512 || err == 513 || err == 514 || err == 516;
-      out_.append(restart ? "? " : "-1 ");
+      out_.append(restart ? "?" : "-1");
       if (e.name.empty()) {
-        out_.append("E??? (errno ");
+        out_.push_back(' ');
+        out_.append("(errno ");
         put_dec(out_, err);
         out_.push_back(')');
         return;
       }
+      out_.push_back(' ');
       out_.append(e.name);
       out_.append(" (");
       out_.append(e.message);

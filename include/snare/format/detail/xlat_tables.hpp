@@ -47,9 +47,9 @@ inline constexpr xlat_entry at_bits[] = {
 inline constexpr xlat at_xlat{{}, 0, at_bits, "0", "AT_???"};
 
 inline constexpr xlat_entry access_mode_bits[] = {
-    {0x1, "X_OK"},
-    {0x2, "W_OK"},
     {0x4, "R_OK"},
+    {0x2, "W_OK"},
+    {0x1, "X_OK"},
 };
 inline constexpr xlat access_mode_xlat{{}, 0, access_mode_bits, "F_OK", "?_OK"};
 
@@ -705,8 +705,8 @@ inline constexpr xlat dup3_flags_xlat{{}, 0, dup3_flags_bits, "0", "O_???"};
 
 inline constexpr xlat_entry eventfd_flags_bits[] = {
     {0x1, "EFD_SEMAPHORE"},
-    {0x800, "EFD_NONBLOCK"},
     {0x80000, "EFD_CLOEXEC"},
+    {0x800, "EFD_NONBLOCK"},
 };
 inline constexpr xlat eventfd_flags_xlat{{}, 0, eventfd_flags_bits, "0", "EFD_???"};
 
@@ -739,22 +739,22 @@ inline constexpr xlat_entry memfd_flags_bits[] = {
 inline constexpr xlat memfd_flags_xlat{{}, 0, memfd_flags_bits, "0", "MFD_???"};
 
 inline constexpr xlat_entry signalfd_flags_bits[] = {
-    {0x800, "SFD_NONBLOCK"},
     {0x80000, "SFD_CLOEXEC"},
+    {0x800, "SFD_NONBLOCK"},
 };
 inline constexpr xlat signalfd_flags_xlat{{}, 0, signalfd_flags_bits, "0", "SFD_???"};
 
 inline constexpr xlat_entry timerfd_flags_bits[] = {
     {0x1, "TFD_TIMER_ABSTIME"},
     {0x2, "TFD_TIMER_CANCEL_ON_SET"},
-    {0x800, "TFD_NONBLOCK"},
     {0x80000, "TFD_CLOEXEC"},
+    {0x800, "TFD_NONBLOCK"},
 };
 inline constexpr xlat timerfd_flags_xlat{{}, 0, timerfd_flags_bits, "0", "TFD_???"};
 
 inline constexpr xlat_entry inotify_init_flags_bits[] = {
-    {0x800, "IN_NONBLOCK"},
     {0x80000, "IN_CLOEXEC"},
+    {0x800, "IN_NONBLOCK"},
 };
 inline constexpr xlat inotify_init_flags_xlat{{}, 0, inotify_init_flags_bits, "0", "IN_???"};
 
@@ -764,8 +764,8 @@ inline constexpr xlat_entry epoll_create_flags_bits[] = {
 inline constexpr xlat epoll_create_flags_xlat{{}, 0, epoll_create_flags_bits, "0", "EPOLL_???"};
 
 inline constexpr xlat_entry accept_flags_bits[] = {
-    {0x800, "SOCK_NONBLOCK"},
     {0x80000, "SOCK_CLOEXEC"},
+    {0x800, "SOCK_NONBLOCK"},
 };
 inline constexpr xlat accept_flags_xlat{{}, 0, accept_flags_bits, "0", "SOCK_???"};
 

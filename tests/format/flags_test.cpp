@@ -1,0 +1,158 @@
+// Tests flag sets and enumerations by name, with leftover bits in hex, against strace 6.1.
+#include <catch2/catch.hpp>
+
+#include "fake_memory.hpp"
+
+using snare::test::call;
+using snare::test::fake_memory;
+
+namespace {
+constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+}
+
+TEST_CASE("Open flags print the access mode first, then bits, then unknown bits in hex", "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/etc/passwd");
+  CHECK(call("openat", {at_fdcwd, 0x1000, 02000000}, 3, mem) ==
+        R"(openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3)");
+  SECTION("mode only with O_CREAT, in octal") {
+    CHECK(call("openat", {at_fdcwd, 0x1000, 01 | 0100 | 01000, 0644}, 4, mem) ==
+          R"(openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 4)");
+  }
+  SECTION("unknown bits") {
+    // strace: openat(AT_FDCWD, "/tmp", O_RDONLY|0x40800000) = 5
+    CHECK(call("openat", {at_fdcwd, 0x1000, 0x800000 | 0x40000000}, 5, mem) ==
+          R"(openat(AT_FDCWD, "/etc/passwd", O_RDONLY|0x40800000) = 5)");
+  }
+  SECTION("flags are a C int: high register bits are ignored") {
+    // strace: openat(AT_FDCWD, "x", O_ACCMODE) = 3 for 0x7fff00000003
+    CHECK(call("openat", {at_fdcwd, 0x1000, 0x7fff00000003}, 3, mem) ==
+          R"(openat(AT_FDCWD, "/etc/passwd", O_ACCMODE) = 3)");
+  }
+  SECTION("O_DIRECTORY") {
+    CHECK(call("openat", {at_fdcwd, 0x1000, 0200000}, 15, mem) ==
+          R"(openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_DIRECTORY) = 15)");
+  }
+}
+
+TEST_CASE("mmap prints protection, type and flags by name and the offset in hex", "[format][flags]") {
+  fake_memory mem;
+  CHECK(call("mmap", {0, 8192, 3, 0x22, static_cast<std::uint64_t>(-1), 0}, 0x7f930547d000, mem) ==
+        "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f930547d000");
+  CHECK(
+      call("mmap", {0x7f93052b5000, 1400832, 5, 0x812, 3, 0x26000}, 0x7f93052b5000, mem) ==
+      "mmap(0x7f93052b5000, 1400832, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = "
+      "0x7f93052b5000");
+  SECTION("unknown protection, MAP_FILE, huge page size") {
+    CHECK(call("mmap", {0, 4096, 0x100, 0x100022, static_cast<std::uint64_t>(-1), 0}, 0, mem) ==
+          "mmap(NULL, 4096, 0x100 /* PROT_??? */, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0");
+    CHECK(call("mmap", {0, 4096, 1, 0x40000, static_cast<std::uint64_t>(-1), 0}, -9, mem) ==
+          "mmap(NULL, 4096, PROT_READ, MAP_FILE|MAP_HUGETLB, -1, 0) = -1 EBADF (Bad file descriptor)");
+    CHECK(
+        call("mmap", {0, 4096, 1, 1 | (21u << 26) | 0x40000, static_cast<std::uint64_t>(-1), 0}, -9, mem) ==
+        "mmap(NULL, 4096, PROT_READ, MAP_SHARED|MAP_HUGETLB|21<<MAP_HUGE_SHIFT, -1, 0) = -1 EBADF (Bad file "
+        "descriptor)");
+    CHECK(call("mprotect", {0x7f930545e000, 16384, 0}, 0, mem) ==
+          "mprotect(0x7f930545e000, 16384, PROT_NONE) = 0");
+  }
+}
+
+TEST_CASE("Enumerations print by name, unknown values in hex with a ??? comment", "[format][flags]") {
+  fake_memory mem;
+  CHECK(call("lseek", {3, 0, 2}, 1221, mem) == "lseek(3, 0, SEEK_END) = 1221");
+  CHECK(call("lseek", {0, 0, 77}, -22, mem) ==
+        "lseek(0, 0, 0x4d /* SEEK_??? */) = -1 EINVAL (Invalid argument)");
+  CHECK(call("socket", {2, 0x80001, 0}, 6, mem) == "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 6");
+  CHECK(call("socket", {1, 0x80801, 0}, 5, mem) ==
+        "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 5");
+  CHECK(call("socket", {99, 0x77, 0}, -22, mem) ==
+        "socket(0x63 /* AF_??? */, 0x77 /* SOCK_??? */, 0) = -1 EINVAL (Invalid argument)");
+  CHECK(call("getrlimit", {99, 0}, -22, mem) ==
+        "getrlimit(0x63 /* RLIMIT_??? */, NULL) = -1 EINVAL (Invalid argument)");
+  CHECK(call("clock_gettime", {99, 0}, -22, mem) ==
+        "clock_gettime(0x63 /* CLOCK_??? */, NULL) = -1 EINVAL (Invalid argument)");
+  CHECK(call("clock_nanosleep", {2, 0, 0, 0}, -14, mem) ==
+        "clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, NULL, NULL) = -1 EFAULT (Bad address)");
+  CHECK(call("epoll_ctl", {static_cast<std::uint64_t>(-1), 77, 0, 0}, -14, mem) ==
+        "epoll_ctl(-1, 0x4d /* EPOLL_CTL_??? */, 0, NULL) = -1 EFAULT (Bad address)");
+  CHECK(call("rt_sigprocmask", {99, 0, 0, 8}, 0, mem) ==
+        "rt_sigprocmask(0x63 /* SIG_??? */, NULL, NULL, 8) = 0");
+  CHECK(call("setsockopt", {static_cast<std::uint64_t>(-1), 1, 2, 0, 0}, -9, mem) ==
+        "setsockopt(-1, SOL_SOCKET, SO_REUSEADDR, NULL, 0) = -1 EBADF (Bad file descriptor)");
+}
+
+TEST_CASE("fcntl, prctl and arch_prctl print the arguments their command uses", "[format][flags]") {
+  fake_memory mem;
+  CHECK(call("fcntl", {3, 3}, 0x8000, mem) == "fcntl(3, F_GETFL) = 32768");
+  CHECK(call("fcntl", {3, 2, 1}, 0, mem) == "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
+  CHECK(call("fcntl", {3, 1030, 10}, 14, mem) == "fcntl(3, F_DUPFD_CLOEXEC, 10) = 14");
+  CHECK(call("fcntl", {3, 4, 04000}, 0, mem) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK) = 0");
+  CHECK(call("fcntl", {0, 0x999, 0x7ffd3abab398}, -22, mem) ==
+        "fcntl(0, 0x999 /* F_??? */, 0x7ffd3abab398) = -1 EINVAL (Invalid argument)");
+  CHECK(call("prctl", {3}, 1, mem) == "prctl(PR_GET_DUMPABLE) = 1");
+  CHECK(call("prctl", {0x999999, 0, 0, 0, 0}, -22, mem) ==
+        "prctl(0x999999 /* PR_??? */, 0, 0, 0, 0) = -1 EINVAL (Invalid argument)");
+  CHECK(call("arch_prctl", {0x1002, 0x7f930528c740}, 0, mem) ==
+        "arch_prctl(ARCH_SET_FS, 0x7f930528c740) = 0");
+  CHECK(call("arch_prctl", {0x9999, 0}, -22, mem) ==
+        "arch_prctl(0x9999 /* ARCH_??? */, 0) = -1 EINVAL (Invalid argument)");
+  SECTION("ARCH_GET_FS shows the value stored") {
+    mem.put<std::uint64_t>(0x1000, 0x7f930528c740);
+    CHECK(call("arch_prctl", {0x1003, 0x1000}, 0, mem) == "arch_prctl(ARCH_GET_FS, [0x7f930528c740]) = 0");
+  }
+}
+
+TEST_CASE("futex prints the operation with _PRIVATE and the arguments it uses", "[format][flags]") {
+  fake_memory mem;
+  CHECK(call("futex", {0x7ffc44f04ff8, 129, 1}, 0, mem) ==
+        "futex(0x7ffc44f04ff8, FUTEX_WAKE_PRIVATE, 1) = 0");
+  CHECK(call("futex", {0x7ffc44f04ff8, 256, 1, 0}, -38, mem) ==
+        "futex(0x7ffc44f04ff8, FUTEX_WAIT|FUTEX_CLOCK_REALTIME, 1, NULL) = -1 ENOSYS (Function not "
+        "implemented)");
+  CHECK(call("futex", {0, 99, 0, 0, 0, 0}, -38, mem) ==
+        "futex(NULL, 0x63 /* FUTEX_??? */, 0, NULL, NULL, 0) = -1 ENOSYS (Function not implemented)");
+}
+
+TEST_CASE("Other flag sets print as strace does", "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/");
+  CHECK(call("faccessat", {at_fdcwd, 0x1000, 0x77}, -22, mem) ==
+        R"(faccessat(AT_FDCWD, "/", R_OK|W_OK|X_OK|0x70) = -1 EINVAL (Invalid argument))");
+  CHECK(call("access", {0x1000, 0}, 0, mem) == R"(access("/", F_OK) = 0)");
+  CHECK(call("wait4", {static_cast<std::uint64_t>(-1), 0, 0xc0001001, 0}, -22, mem) ==
+        "wait4(-1, NULL, WNOHANG|__WCLONE|__WALL|0x1000, NULL) = -1 EINVAL (Invalid argument)");
+  CHECK(call("eventfd2", {0, 02004000}, 12, mem) == "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK) = 12");
+  CHECK(call("eventfd2", {0, 0}, 4, mem) == "eventfd2(0, 0) = 4");
+  CHECK(call("epoll_create1", {02000000}, 13, mem) == "epoll_create1(EPOLL_CLOEXEC) = 13");
+  CHECK(call("getrandom", {0, 0, 0xff}, -22, mem) ==
+        "getrandom(NULL, 0, GRND_NONBLOCK|GRND_RANDOM|GRND_INSECURE|0xf8) = -1 EINVAL (Invalid argument)");
+  CHECK(call("statx", {at_fdcwd, 0x1000, 0x6100, 0xffff, 0}, -22, mem) ==
+        R"(statx(AT_FDCWD, "/", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW, )"
+        R"(STATX_ALL|STATX_MNT_ID|STATX_DIOALIGN|0xc000, NULL) = -1 EINVAL (Invalid argument))");
+  CHECK(call("sendto", {static_cast<std::uint64_t>(-1), 0, 0, 0x104040, 0, 0}, -9, mem) ==
+        "sendto(-1, NULL, 0, MSG_DONTWAIT|MSG_NOSIGNAL|0x100000, NULL, 0) = -1 EBADF (Bad file descriptor)");
+  CHECK(call("dup3", {9, 20, 02000000}, 20, mem) == "dup3(9, 20, O_CLOEXEC) = 20");
+  CHECK(call("dup3", {1, 2, 0}, 2, mem) == "dup3(1, 2, 0) = 2");
+}
+
+TEST_CASE("Modes print in octal with the file type by name", "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/tmp/fmtprobe/d");
+  CHECK(call("mkdir", {0x1000, 0755}, 0, mem) == R"(mkdir("/tmp/fmtprobe/d", 0755) = 0)");
+  CHECK(call("mkdir", {0x1000, 0}, 0, mem) == R"(mkdir("/tmp/fmtprobe/d", 000) = 0)");
+  CHECK(call("chmod", {0x1000, 04755}, 0, mem) == R"(chmod("/tmp/fmtprobe/d", 04755) = 0)");
+  CHECK(call("mknodat", {at_fdcwd, 0x1000, 010600, 0}, 0, mem) ==
+        R"(mknodat(AT_FDCWD, "/tmp/fmtprobe/d", S_IFIFO|0600) = 0)");
+  CHECK(call("mknodat", {at_fdcwd, 0x1000, 020600, 0x103}, 0, mem) ==
+        R"(mknodat(AT_FDCWD, "/tmp/fmtprobe/d", S_IFCHR|0600, makedev(0x1, 0x3)) = 0)");
+  CHECK(call("umask", {022}, 022, mem) == "umask(022) = 022");
+}
+
+TEST_CASE("ioctl requests print by name or as _IOC()", "[format][flags]") {
+  fake_memory mem;
+  CHECK(call("ioctl", {1, 0x5401, 0x7ffc44f05000}, -25, mem) ==
+        "ioctl(1, TCGETS, 0x7ffc44f05000) = -1 ENOTTY (Inappropriate ioctl for device)");
+  CHECK(call("ioctl", {9, 0x541b, 0x1000}, 0, mem) == "ioctl(9, FIONREAD, 0x1000) = 0");
+  CHECK(call("ioctl", {0, 0x5499, 0}, -25, mem) ==
+        "ioctl(0, _IOC(_IOC_NONE, 0x54, 0x99, 0), 0) = -1 ENOTTY (Inappropriate ioctl for device)");
+}
