@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -55,7 +56,10 @@ struct event {
   bool is_thread = false;     ///< task_start / task_exit: a thread rather than a whole process
   bool status_known = false;  ///< task_exit of a process / guest_exit: `status` is real
   int status = 0;             ///< a wait status (WIFEXITED, WEXITSTATUS, WIFSIGNALED apply)
-  notification notif{};       ///< syscall: the call
+  /// The call pending in this thread while the event is handled: always for syscall; for
+  /// task_start and exec when the event was found through that call (memory is readable).
+  bool with_call = false;
+  notification notif{};
 };
 
 /// Options of a session.
@@ -125,6 +129,30 @@ class session {
     e.tid = e.tgid = guest_.pid;
     e.parent = ::getpid();
     queue_.push_back(e);
+  }
+
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  session(session&&) = default;
+  session& operator=(session&&) = delete;
+  /// Kills what is left of the guest when the run did not reach its end.
+  ~session() {
+    if (guest_.pidfd && !child_reaped_) kill_all();
+  }
+
+  /// Sends SIGKILL to every guest process the session knows and reaps the direct child; for
+  /// a run abandoned on an error. Processes that never made a trapped call are not known.
+  void kill_all() noexcept {
+    for (auto& [tgid, p] : procs_) {
+      if (p.pidfd) (void)::syscall(SYS_pidfd_send_signal, p.pidfd.get(), SIGKILL, nullptr, 0);
+    }
+    if (!child_reaped_ && guest_.pidfd) {
+      (void)::syscall(SYS_pidfd_send_signal, guest_.pidfd.get(), SIGKILL, nullptr, 0);
+      int status = 0;
+      retry_eintr([&] { return ::waitpid(guest_.pid, &status, 0); });
+      child_reaped_ = true;
+      child_status_ = status;
+    }
   }
 
   /// Returns the direct child's pid.
@@ -337,6 +365,9 @@ class session {
         e.kind = event_kind::task_start;
         e.tid = e.tgid = n.tgid;
         e.parent = n.tgid == n.tid ? (*ids)[1] : 0;
+        // The leader's memory is the process's: readable through this thread's call.
+        e.with_call = true;
+        e.notif = n;
         queue_.push_back(e);
       }
       if (n.tid != n.tgid) {
@@ -347,6 +378,8 @@ class session {
         e.tgid = n.tgid;
         e.parent = n.tgid;
         e.is_thread = true;
+        e.with_call = true;
+        e.notif = n;
         queue_.push_back(e);
       }
     }
@@ -365,6 +398,8 @@ class session {
         event e;
         e.kind = event_kind::exec;
         e.tid = e.tgid = n.tgid;
+        e.with_call = true;
+        e.notif = n;
         queue_.push_back(e);
       }
     }
@@ -377,6 +412,7 @@ class session {
     e.kind = event_kind::syscall;
     e.tid = n.tid;
     e.tgid = n.tgid;
+    e.with_call = true;
     e.notif = n;
     queue_.push_back(e);
   }

@@ -3,6 +3,7 @@
 // before the supervisor holds the listener.
 #pragma once
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -92,13 +93,19 @@ inline double now_seconds() noexcept {
 }
 
 [[noreturn]] inline void run(spawn_handshake* h, const char* path, char* const* argv, char* const* envp,
-                             const sock_fprog* prog) noexcept {
+                             const sock_fprog* prog, int pin_cpu) noexcept {
   // Signals: the supervisor may block or handle some; the guest starts clean. SIGILL's default
   // action is what ends this child should the supervisor vanish mid-handshake (below).
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGILL, SIG_DFL);
+  if (pin_cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(pin_cpu, &set);
+    if (::sched_setaffinity(0, sizeof set, &set) != 0) fail(h, errno);
+  }
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(h, errno);
   long fd = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
   if (fd < 0) fail(h, errno);
@@ -120,11 +127,12 @@ inline double now_seconds() noexcept {
 }  // namespace spawn_child
 
 /// Starts `argv` (argv[0] searched in PATH) with `program` installed as its seccomp filter,
-/// and returns the guest with the listener. Errors: ENOENT/EACCES for a command that cannot
-/// run (nothing is started), the errno of prctl/seccomp when the filter is refused, ECHILD
-/// when the child died during the handshake.
+/// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. Errors: ENOENT/EACCES for a
+/// command that cannot run (nothing is started), the errno of prctl/seccomp when the filter is refused,
+/// ECHILD when the child died during the handshake.
 inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
-                                         std::span<const sock_filter> program, char* const* envp = nullptr) {
+                                         std::span<const sock_filter> program, char* const* envp = nullptr,
+                                         int pin_cpu = -1) {
   if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
   auto path = resolve_command(argv[0]);
   if (!path) return path.error();
@@ -145,7 +153,8 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
 
   pid_t pid = ::fork();
   if (pid < 0) return result<spawned_guest>::from_errno(errno);
-  if (pid == 0) spawn_child::run(h, path->c_str(), const_cast<char* const*>(args.data()), envp, &prog);
+  if (pid == 0)
+    spawn_child::run(h, path->c_str(), const_cast<char* const*>(args.data()), envp, &prog, pin_cpu);
 
   spawned_guest g;
   g.pid = pid;

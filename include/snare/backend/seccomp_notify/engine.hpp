@@ -1,0 +1,286 @@
+// Defines the engine and guest handle of the seccomp_notify backend: the filter built from the
+// tool's subscription (RET_USER_NOTIF), the event loop over a detail::seccomp::session, one
+// fiber per guest thread, and the dispatch of each trapped call to the tool's handler.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <system_error>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <snare/arch/native.hpp>
+#include <snare/backend/common/options.hpp>
+#include <snare/backend/common/spawn.hpp>
+#include <snare/backend/concept.hpp>
+#include <snare/backend/seccomp_notify.hpp>
+#include <snare/backend/seccomp_notify/detail/session.hpp>
+#include <snare/backend/seccomp_notify/detail/spawn.hpp>
+#include <snare/bpf/filter.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/fiber/fiber.hpp>
+#include <snare/guest/handle.hpp>
+#include <snare/subscription/subscription.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::seccomp_notify_detail {
+
+template <class Tool>
+class engine;
+
+/// The guest handle handlers receive on the seccomp_notify backend. Memory goes through the
+/// call pending in this thread (none for exit events: then operation_not_supported).
+template <class Tool>
+class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
+ public:
+  guest(engine<Tool>& e, pid_t pid, pid_t tid, const snare::detail::seccomp::notification* call) noexcept
+      : engine_(&e), pid_(pid), tid_(tid), call_(call) {}
+
+  /// Returns the process id (thread group id) of the guest thread.
+  pid_t pid() const noexcept { return pid_; }
+  /// Returns the thread id of the guest thread.
+  pid_t tid() const noexcept { return tid_; }
+
+  /// Installs a duplicate of the supervisor's `fd` into the guest process and returns its
+  /// number there. Errors: operation_not_supported outside a trapped call, no_such_process
+  /// when the guest thread is gone, the errno of SECCOMP_IOCTL_NOTIF_ADDFD otherwise.
+  result<int> add_fd(int fd, bool cloexec = true) noexcept {
+    require_capability<seccomp_notify, capability::can_add_fd>();
+    if (!call_) return std::errc::operation_not_supported;
+    return engine_->session().add_fd(*call_, fd, -1, cloexec);
+  }
+  /// Answers the current call with a new fd: installs `fd` into the guest and makes the call
+  /// return its number, atomically (the call itself does not run). Errors as add_fd.
+  result<int> reply_fd(int fd, bool cloexec = true) noexcept {
+    require_capability<seccomp_notify, capability::can_add_fd>();
+    if (!call_ || answered_) return std::errc::operation_not_supported;
+    auto r = engine_->session().respond_with_fd(*call_, fd, cloexec);
+    answered_ = true;
+    return r;
+  }
+  /// Returns whether the current call was already answered (reply_fd).
+  bool answered() const noexcept { return answered_; }
+
+  // guest_base's backend hooks.
+  result<std::size_t> do_read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    if (!call_) return std::errc::operation_not_supported;
+    return engine_->session().memory(*call_).read_bytes(address, out);
+  }
+  result<std::size_t> do_write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
+    if (!call_) return std::errc::operation_not_supported;
+    return engine_->session().memory(*call_).write_bytes(address, in);
+  }
+  // Never reached: guest_base's inject/tail_inject stop compilation first (can_inject).
+  result<long> do_inject(const sys::raw_call&) noexcept { return std::errc::operation_not_supported; }
+  result<void> do_tail_inject(const sys::raw_call&) noexcept { return std::errc::operation_not_supported; }
+  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->thread_state_of(tid_); }
+  process_state_t<Tool>& do_process_state() noexcept { return engine_->process_state_of(pid_); }
+  global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
+
+ private:
+  engine<Tool>* engine_;
+  pid_t pid_;
+  pid_t tid_;
+  const snare::detail::seccomp::notification* call_;
+  bool answered_ = false;
+};
+
+/// Says whether Tool's entry handler for Call takes the call by non-const reference (to
+/// change its arguments): it accepts an lvalue but not an rvalue.
+template <class Tool, class Call, class Guest>
+concept takes_call_by_reference =
+    has_entry_handler<Tool, Call, Guest> && !requires(Tool & t, Call&& c, Guest& g) {
+  t.on(std::move(c), g);
+};
+
+template <class Tool, class Guest, template <class...> class List, class... Calls>
+constexpr bool modifies_args(List<Calls...>) noexcept {
+  return takes_call_by_reference<Tool, unknown_call, Guest> ||
+         (takes_call_by_reference<Tool, Calls, Guest> || ...);
+}
+
+/// The engine of one run: see snare::backend concept.
+template <class Tool>
+class engine {
+ public:
+  using guest_type = guest<Tool>;
+  using table_type = syscall_table_t<Tool>;
+  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
+
+  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+
+  engine(Tool& tool, const run_options& options) : tool_(&tool), options_(options) {
+    static_assert(check_tool_capabilities<seccomp_notify, Tool, guest_type>());
+    if constexpr (modifies_args<Tool, guest_type>(table_type{}))
+      require_capability<seccomp_notify, capability::can_modify_args>();
+    if constexpr (!subscription.exit.empty())
+      require_capability<seccomp_notify, capability::can_observe_exit>();
+  }
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  /// Starts argv and serves it to the end; returns its exit code (127 when it cannot run,
+  /// 128+N when killed by signal N). Rethrows a handler's exception after killing the guest.
+  int run(std::span<const char* const> argv) {
+    if (auto a = seccomp_notify::available(); !a) {
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: seccomp user notification is not available: %s\n",
+                     std::make_error_code(a.error()).message().c_str());
+      return 127;
+    }
+    static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
+    auto g = snare::detail::seccomp::spawn_guest(
+        argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu);
+    if (!g) {
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: cannot run '%s': %s\n", argv.empty() || !argv[0] ? "" : argv[0],
+                     std::make_error_code(g.error()).message().c_str());
+      return 127;
+    }
+    session_ = std::make_unique<snare::detail::seccomp::session>(std::move(*g));
+    root_ = session_->pid();
+    try {
+      return serve();
+    } catch (...) {
+      session_->kill_all();
+      throw;
+    }
+  }
+
+  // For the guest handle.
+  snare::detail::seccomp::session& session() noexcept { return *session_; }
+  thread_state_t<Tool>& thread_state_of(pid_t tid) noexcept { return thread(tid).state; }
+  process_state_t<Tool>& process_state_of(pid_t pid) noexcept { return processes_[pid]; }
+  global_state_t<Tool>& global_state() noexcept { return global_; }
+  /// Returns whether SYNC_WAKE_UP is in effect for this run.
+  bool sync_wakeup() const noexcept { return session_ && session_->sync_wakeup(); }
+
+ private:
+  // The syscalls the filter traps: the tool's, plus those the lifecycle handlers learn from.
+  static constexpr syscall_set filter_set() noexcept {
+    syscall_set s = subscription.entry;
+    if constexpr (has_exec_handler<Tool, guest_type>) {
+      s.add(SYS_execve);
+      s.add(SYS_execveat);
+    }
+    if constexpr (has_thread_exit_handler<Tool, guest_type> || has_process_exit_handler<Tool, guest_type>) {
+      s.add(SYS_exit);
+      s.add(SYS_exit_group);
+    }
+    return s;
+  }
+
+  struct thread_rec {
+    explicit thread_rec(fiber::stack_pool& pool) : worker(pool) {}
+    thread_state_t<Tool> state{};
+    fiber::worker worker;
+  };
+
+  thread_rec& thread(pid_t tid) {
+    auto it = threads_.find(tid);
+    if (it == threads_.end()) it = threads_.emplace(tid, std::make_unique<thread_rec>(pool_)).first;
+    return *it->second;
+  }
+
+  // Runs f() on the fiber of guest thread `tid`.
+  template <class F>
+  void on_fiber(pid_t tid, F& f) {
+    thread(tid).worker.run([](void* p) { (*static_cast<F*>(p))(); }, &f);
+  }
+
+  bool followed(pid_t tgid) const noexcept { return options_.follow_forks || tgid == root_; }
+
+  int serve() {
+    using snare::detail::seccomp::event_kind;
+    auto& s = *session_;
+    while (true) {
+      auto ev = s.next();
+      if (!ev) throw std::system_error(std::make_error_code(ev.error()), "snare: seccomp_notify listener");
+      auto& e = *ev;
+      const snare::detail::seccomp::notification* call = e.with_call ? &e.notif : nullptr;
+      switch (e.kind) {
+        case event_kind::syscall:
+          on_syscall(e.notif);
+          break;
+        case event_kind::task_start:
+          if (!followed(e.tgid)) break;
+          if (!e.is_thread) {
+            processes_.try_emplace(e.tgid);
+            if constexpr (has_process_start_handler<Tool, guest_type>) {
+              guest_type g(*this, e.tgid, e.tid, call);
+              tool_->on_process_start(g);
+            }
+          }
+          if constexpr (has_thread_start_handler<Tool, guest_type>) {
+            guest_type g(*this, e.tgid, e.tid, call);
+            tool_->on_thread_start(g);
+          }
+          break;
+        case event_kind::exec:
+          if (!followed(e.tgid)) break;
+          if constexpr (has_exec_handler<Tool, guest_type>) {
+            guest_type g(*this, e.tgid, e.tid, call);
+            tool_->on_exec(g);
+          }
+          break;
+        case event_kind::task_exit:
+          if (followed(e.tgid)) {
+            guest_type g(*this, e.tgid, e.tid, nullptr);
+            if constexpr (has_thread_exit_handler<Tool, guest_type>) tool_->on_thread_exit(g);
+            if (!e.is_thread) {
+              // -1: the backend cannot know how this process ended (docs/seccomp_notify.md).
+              if constexpr (has_process_exit_handler<Tool, guest_type>)
+                tool_->on_process_exit(e.status_known ? e.status : -1, g);
+              processes_.erase(e.tgid);
+            }
+          }
+          threads_.erase(e.tid);
+          break;
+        case event_kind::guest_exit:
+          return snare::detail::exit_code_of(e.status);
+      }
+    }
+  }
+
+  void on_syscall(const snare::detail::seccomp::notification& n) {
+    auto& s = *session_;
+    if (!subscription.entry.contains(n.call.number) || !followed(n.tgid)) {
+      (void)s.respond_continue(n);  // a lifecycle-only trap, or a process not followed
+      return;
+    }
+    guest_type g(*this, n.tgid, n.tid, &n);
+    action a;
+    auto f = [&] {
+      dispatch::raw_args args = n.call.args;
+      a = dispatch_type::on_entry(*tool_, g, n.call.number, args);
+    };
+    on_fiber(n.tid, f);
+    if (g.answered()) return;
+    // ENOENT from the kernel (the thread died or was interrupted) is not the tool's error.
+    if (a.what() == action::kind::proceed) {
+      (void)s.respond_continue(n);
+    } else if (a.value() < 0 && a.value() >= -4095) {
+      (void)s.respond_error(n, static_cast<int>(-a.value()));
+    } else {
+      (void)s.respond_value(n, a.value());
+    }
+  }
+
+  Tool* tool_;
+  run_options options_;
+  std::unique_ptr<snare::detail::seccomp::session> session_;
+  pid_t root_ = -1;
+  fiber::stack_pool pool_;
+  std::unordered_map<pid_t, std::unique_ptr<thread_rec>> threads_;
+  std::unordered_map<pid_t, process_state_t<Tool>> processes_;
+  global_state_t<Tool> global_{};
+};
+
+}  // namespace snare::backend::seccomp_notify_detail
