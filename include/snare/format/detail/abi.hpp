@@ -12,7 +12,8 @@ struct stat {
   std::uint32_t st_mode, st_uid, st_gid, pad0;
   std::uint64_t st_rdev;
   std::int64_t st_size, st_blksize, st_blocks;
-  std::uint64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+  std::uint64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec,
+      ctime_nsec;  // not st_atime: libc macros
   std::int64_t unused[3];
 };
 static_assert(sizeof(stat) == 144);

@@ -920,9 +920,7 @@ class printer {
     if (a.type == struct_id::iovec && exit && filled_by_call)
       budget = ret_ > 0 ? static_cast<std::uint64_t>(ret_) : 0;
     if (a.kind == arg_kind::array) {
-      std::uint64_t count = a.dir == direction::out && exit
-                                ? (ret_ > 0 ? static_cast<std::uint64_t>(ret_) : 0)
-                                : length_of(a, exit);
+      std::uint64_t count = length_of(a, exit);
       std::size_t elem = struct_size(a.type);
       if (elem == 0) return put_hex(out_, addr);
       std::size_t mark = out_.size();

@@ -13,36 +13,18 @@ inline constexpr xlat_entry open_field[] = {
     {0x3, "O_ACCMODE"},
 };
 inline constexpr xlat_entry open_bits[] = {
-    {0x40, "O_CREAT"},
-    {0x80, "O_EXCL"},
-    {0x100, "O_NOCTTY"},
-    {0x200, "O_TRUNC"},
-    {0x400, "O_APPEND"},
-    {0x800, "O_NONBLOCK"},
-    {0x101000, "O_SYNC"},
-    {0x1000, "O_DSYNC"},
-    {0x2000, "O_ASYNC"},
-    {0x4000, "O_DIRECT"},
-    {0x8000, "O_LARGEFILE"},
-    {0x410000, "O_TMPFILE"},
-    {0x10000, "O_DIRECTORY"},
-    {0x20000, "O_NOFOLLOW"},
-    {0x40000, "O_NOATIME"},
-    {0x80000, "O_CLOEXEC"},
+    {0x40, "O_CREAT"},        {0x80, "O_EXCL"},        {0x100, "O_NOCTTY"},     {0x200, "O_TRUNC"},
+    {0x400, "O_APPEND"},      {0x800, "O_NONBLOCK"},   {0x101000, "O_SYNC"},    {0x1000, "O_DSYNC"},
+    {0x2000, "O_ASYNC"},      {0x4000, "O_DIRECT"},    {0x8000, "O_LARGEFILE"}, {0x410000, "O_TMPFILE"},
+    {0x10000, "O_DIRECTORY"}, {0x20000, "O_NOFOLLOW"}, {0x40000, "O_NOATIME"},  {0x80000, "O_CLOEXEC"},
     {0x200000, "O_PATH"},
 };
 inline constexpr xlat open_xlat{open_field, 0x3, open_bits, {}, "O_???"};
 
 inline constexpr xlat_entry at_bits[] = {
-    {0x100, "AT_SYMLINK_NOFOLLOW"},
-    {0x200, "AT_REMOVEDIR"},
-    {0x400, "AT_SYMLINK_FOLLOW"},
-    {0x800, "AT_NO_AUTOMOUNT"},
-    {0x1000, "AT_EMPTY_PATH"},
-    {0x2000, "AT_STATX_FORCE_SYNC"},
-    {0x4000, "AT_STATX_DONT_SYNC"},
-    {0x8000, "AT_RECURSIVE"},
-    {0x200, "AT_EACCESS"},
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},   {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x800, "AT_NO_AUTOMOUNT"},     {0x1000, "AT_EMPTY_PATH"}, {0x2000, "AT_STATX_FORCE_SYNC"},
+    {0x4000, "AT_STATX_DONT_SYNC"}, {0x8000, "AT_RECURSIVE"},  {0x200, "AT_EACCESS"},
 };
 inline constexpr xlat at_xlat{{}, 0, at_bits, "0", "AT_???"};
 
@@ -54,12 +36,8 @@ inline constexpr xlat_entry access_mode_bits[] = {
 inline constexpr xlat access_mode_xlat{{}, 0, access_mode_bits, "F_OK", "?_OK"};
 
 inline constexpr xlat_entry mmap_prot_bits[] = {
-    {0x1, "PROT_READ"},
-    {0x2, "PROT_WRITE"},
-    {0x4, "PROT_EXEC"},
-    {0x8, "PROT_SEM"},
-    {0x1000000, "PROT_GROWSDOWN"},
-    {0x2000000, "PROT_GROWSUP"},
+    {0x1, "PROT_READ"}, {0x2, "PROT_WRITE"},           {0x4, "PROT_EXEC"},
+    {0x8, "PROT_SEM"},  {0x1000000, "PROT_GROWSDOWN"}, {0x2000000, "PROT_GROWSUP"},
 };
 inline constexpr xlat mmap_prot_xlat{{}, 0, mmap_prot_bits, "PROT_NONE", "PROT_???"};
 
@@ -103,27 +81,13 @@ inline constexpr xlat_entry msync_flags_bits[] = {
 inline constexpr xlat msync_flags_xlat{{}, 0, msync_flags_bits, "0", "MS_???"};
 
 inline constexpr xlat_entry madvise_advice_field[] = {
-    {0x0, "MADV_NORMAL"},
-    {0x1, "MADV_RANDOM"},
-    {0x2, "MADV_SEQUENTIAL"},
-    {0x3, "MADV_WILLNEED"},
-    {0x4, "MADV_DONTNEED"},
-    {0x8, "MADV_FREE"},
-    {0x9, "MADV_REMOVE"},
-    {0xa, "MADV_DONTFORK"},
-    {0xb, "MADV_DOFORK"},
-    {0xc, "MADV_MERGEABLE"},
-    {0xd, "MADV_UNMERGEABLE"},
-    {0xe, "MADV_HUGEPAGE"},
-    {0xf, "MADV_NOHUGEPAGE"},
-    {0x10, "MADV_DONTDUMP"},
-    {0x11, "MADV_DODUMP"},
-    {0x12, "MADV_WIPEONFORK"},
-    {0x13, "MADV_KEEPONFORK"},
-    {0x14, "MADV_COLD"},
-    {0x15, "MADV_PAGEOUT"},
-    {0x16, "MADV_POPULATE_READ"},
-    {0x17, "MADV_POPULATE_WRITE"},
+    {0x0, "MADV_NORMAL"},      {0x1, "MADV_RANDOM"},         {0x2, "MADV_SEQUENTIAL"},
+    {0x3, "MADV_WILLNEED"},    {0x4, "MADV_DONTNEED"},       {0x8, "MADV_FREE"},
+    {0x9, "MADV_REMOVE"},      {0xa, "MADV_DONTFORK"},       {0xb, "MADV_DOFORK"},
+    {0xc, "MADV_MERGEABLE"},   {0xd, "MADV_UNMERGEABLE"},    {0xe, "MADV_HUGEPAGE"},
+    {0xf, "MADV_NOHUGEPAGE"},  {0x10, "MADV_DONTDUMP"},      {0x11, "MADV_DODUMP"},
+    {0x12, "MADV_WIPEONFORK"}, {0x13, "MADV_KEEPONFORK"},    {0x14, "MADV_COLD"},
+    {0x15, "MADV_PAGEOUT"},    {0x16, "MADV_POPULATE_READ"}, {0x17, "MADV_POPULATE_WRITE"},
     {0x64, "MADV_HWPOISON"},
 };
 inline constexpr xlat madvise_advice_xlat{madvise_advice_field, ~std::uint64_t{0}, {}, {}, "MADV_???"};
@@ -157,14 +121,8 @@ inline constexpr xlat_entry clone_flags_bits[] = {
 inline constexpr xlat clone_flags_xlat{{}, 0, clone_flags_bits, "0", "CLONE_???"};
 
 inline constexpr xlat_entry wait_options_bits[] = {
-    {0x1, "WNOHANG"},
-    {0x2, "WUNTRACED"},
-    {0x4, "WEXITED"},
-    {0x8, "WCONTINUED"},
-    {0x1000000, "WNOWAIT"},
-    {0x20000000, "__WNOTHREAD"},
-    {0x80000000, "__WCLONE"},
-    {0x40000000, "__WALL"},
+    {0x1, "WNOHANG"},       {0x2, "WUNTRACED"},          {0x4, "WEXITED"},         {0x8, "WCONTINUED"},
+    {0x1000000, "WNOWAIT"}, {0x20000000, "__WNOTHREAD"}, {0x80000000, "__WCLONE"}, {0x40000000, "__WALL"},
 };
 inline constexpr xlat wait_options_xlat{{}, 0, wait_options_bits, "0", "W???"};
 
@@ -374,90 +332,38 @@ inline constexpr xlat_entry arch_prctl_code_field[] = {
 inline constexpr xlat arch_prctl_code_xlat{arch_prctl_code_field, ~std::uint64_t{0}, {}, {}, "ARCH_???"};
 
 inline constexpr xlat_entry futex_op_field[] = {
-    {0x0, "FUTEX_WAIT"},
-    {0x1, "FUTEX_WAKE"},
-    {0x2, "FUTEX_FD"},
-    {0x3, "FUTEX_REQUEUE"},
-    {0x4, "FUTEX_CMP_REQUEUE"},
-    {0x5, "FUTEX_WAKE_OP"},
-    {0x6, "FUTEX_LOCK_PI"},
-    {0x7, "FUTEX_UNLOCK_PI"},
-    {0x8, "FUTEX_TRYLOCK_PI"},
-    {0x9, "FUTEX_WAIT_BITSET"},
-    {0xa, "FUTEX_WAKE_BITSET"},
-    {0xb, "FUTEX_WAIT_REQUEUE_PI"},
-    {0xc, "FUTEX_CMP_REQUEUE_PI"},
-    {0xd, "FUTEX_LOCK_PI2"},
+    {0x0, "FUTEX_WAIT"},           {0x1, "FUTEX_WAKE"},        {0x2, "FUTEX_FD"},
+    {0x3, "FUTEX_REQUEUE"},        {0x4, "FUTEX_CMP_REQUEUE"}, {0x5, "FUTEX_WAKE_OP"},
+    {0x6, "FUTEX_LOCK_PI"},        {0x7, "FUTEX_UNLOCK_PI"},   {0x8, "FUTEX_TRYLOCK_PI"},
+    {0x9, "FUTEX_WAIT_BITSET"},    {0xa, "FUTEX_WAKE_BITSET"}, {0xb, "FUTEX_WAIT_REQUEUE_PI"},
+    {0xc, "FUTEX_CMP_REQUEUE_PI"}, {0xd, "FUTEX_LOCK_PI2"},
 };
 inline constexpr xlat futex_op_xlat{futex_op_field, ~std::uint64_t{0}, {}, {}, "FUTEX_???"};
 
 inline constexpr xlat_entry seek_whence_field[] = {
-    {0x0, "SEEK_SET"},
-    {0x1, "SEEK_CUR"},
-    {0x2, "SEEK_END"},
-    {0x3, "SEEK_DATA"},
-    {0x4, "SEEK_HOLE"},
+    {0x0, "SEEK_SET"}, {0x1, "SEEK_CUR"}, {0x2, "SEEK_END"}, {0x3, "SEEK_DATA"}, {0x4, "SEEK_HOLE"},
 };
 inline constexpr xlat seek_whence_xlat{seek_whence_field, ~std::uint64_t{0}, {}, {}, "SEEK_???"};
 
 inline constexpr xlat_entry socket_family_field[] = {
-    {0x0, "AF_UNSPEC"},
-    {0x1, "AF_UNIX"},
-    {0x2, "AF_INET"},
-    {0x3, "AF_AX25"},
-    {0x4, "AF_IPX"},
-    {0x5, "AF_APPLETALK"},
-    {0x6, "AF_NETROM"},
-    {0x7, "AF_BRIDGE"},
-    {0x8, "AF_ATMPVC"},
-    {0x9, "AF_X25"},
-    {0xa, "AF_INET6"},
-    {0xb, "AF_ROSE"},
-    {0xc, "AF_DECnet"},
-    {0xd, "AF_NETBEUI"},
-    {0xe, "AF_SECURITY"},
-    {0xf, "AF_KEY"},
-    {0x10, "AF_NETLINK"},
-    {0x11, "AF_PACKET"},
-    {0x12, "AF_ASH"},
-    {0x13, "AF_ECONET"},
-    {0x14, "AF_ATMSVC"},
-    {0x15, "AF_RDS"},
-    {0x16, "AF_SNA"},
-    {0x17, "AF_IRDA"},
-    {0x18, "AF_PPPOX"},
-    {0x19, "AF_WANPIPE"},
-    {0x1a, "AF_LLC"},
-    {0x1b, "AF_IB"},
-    {0x1c, "AF_MPLS"},
-    {0x1d, "AF_CAN"},
-    {0x1e, "AF_TIPC"},
-    {0x1f, "AF_BLUETOOTH"},
-    {0x20, "AF_IUCV"},
-    {0x21, "AF_RXRPC"},
-    {0x22, "AF_ISDN"},
-    {0x23, "AF_PHONET"},
-    {0x24, "AF_IEEE802154"},
-    {0x25, "AF_CAIF"},
-    {0x26, "AF_ALG"},
-    {0x27, "AF_NFC"},
-    {0x28, "AF_VSOCK"},
-    {0x29, "AF_KCM"},
-    {0x2a, "AF_QIPCRTR"},
-    {0x2b, "AF_SMC"},
-    {0x2c, "AF_XDP"},
-    {0x2d, "AF_MCTP"},
+    {0x0, "AF_UNSPEC"},      {0x1, "AF_UNIX"},      {0x2, "AF_INET"},     {0x3, "AF_AX25"},
+    {0x4, "AF_IPX"},         {0x5, "AF_APPLETALK"}, {0x6, "AF_NETROM"},   {0x7, "AF_BRIDGE"},
+    {0x8, "AF_ATMPVC"},      {0x9, "AF_X25"},       {0xa, "AF_INET6"},    {0xb, "AF_ROSE"},
+    {0xc, "AF_DECnet"},      {0xd, "AF_NETBEUI"},   {0xe, "AF_SECURITY"}, {0xf, "AF_KEY"},
+    {0x10, "AF_NETLINK"},    {0x11, "AF_PACKET"},   {0x12, "AF_ASH"},     {0x13, "AF_ECONET"},
+    {0x14, "AF_ATMSVC"},     {0x15, "AF_RDS"},      {0x16, "AF_SNA"},     {0x17, "AF_IRDA"},
+    {0x18, "AF_PPPOX"},      {0x19, "AF_WANPIPE"},  {0x1a, "AF_LLC"},     {0x1b, "AF_IB"},
+    {0x1c, "AF_MPLS"},       {0x1d, "AF_CAN"},      {0x1e, "AF_TIPC"},    {0x1f, "AF_BLUETOOTH"},
+    {0x20, "AF_IUCV"},       {0x21, "AF_RXRPC"},    {0x22, "AF_ISDN"},    {0x23, "AF_PHONET"},
+    {0x24, "AF_IEEE802154"}, {0x25, "AF_CAIF"},     {0x26, "AF_ALG"},     {0x27, "AF_NFC"},
+    {0x28, "AF_VSOCK"},      {0x29, "AF_KCM"},      {0x2a, "AF_QIPCRTR"}, {0x2b, "AF_SMC"},
+    {0x2c, "AF_XDP"},        {0x2d, "AF_MCTP"},
 };
 inline constexpr xlat socket_family_xlat{socket_family_field, ~std::uint64_t{0}, {}, {}, "AF_???"};
 
 inline constexpr xlat_entry socket_type_field[] = {
-    {0x1, "SOCK_STREAM"},
-    {0x2, "SOCK_DGRAM"},
-    {0x3, "SOCK_RAW"},
-    {0x4, "SOCK_RDM"},
-    {0x5, "SOCK_SEQPACKET"},
-    {0x6, "SOCK_DCCP"},
-    {0xa, "SOCK_PACKET"},
+    {0x1, "SOCK_STREAM"},    {0x2, "SOCK_DGRAM"}, {0x3, "SOCK_RAW"},    {0x4, "SOCK_RDM"},
+    {0x5, "SOCK_SEQPACKET"}, {0x6, "SOCK_DCCP"},  {0xa, "SOCK_PACKET"},
 };
 inline constexpr xlat_entry socket_type_bits[] = {
     {0x80000, "SOCK_CLOEXEC"},
@@ -466,62 +372,27 @@ inline constexpr xlat_entry socket_type_bits[] = {
 inline constexpr xlat socket_type_xlat{socket_type_field, 0xf, socket_type_bits, {}, "SOCK_???"};
 
 inline constexpr xlat_entry socket_level_field[] = {
-    {0x0, "SOL_IP"},
-    {0x1, "SOL_SOCKET"},
-    {0x6, "SOL_TCP"},
-    {0x11, "SOL_UDP"},
-    {0x29, "SOL_IPV6"},
-    {0x3a, "SOL_ICMPV6"},
-    {0xff, "SOL_RAW"},
-    {0x107, "SOL_PACKET"},
-    {0x10e, "SOL_NETLINK"},
-    {0x117, "SOL_ALG"},
-    {0x11a, "SOL_TLS"},
+    {0x0, "SOL_IP"},        {0x1, "SOL_SOCKET"},  {0x6, "SOL_TCP"},   {0x11, "SOL_UDP"},
+    {0x29, "SOL_IPV6"},     {0x3a, "SOL_ICMPV6"}, {0xff, "SOL_RAW"},  {0x107, "SOL_PACKET"},
+    {0x10e, "SOL_NETLINK"}, {0x117, "SOL_ALG"},   {0x11a, "SOL_TLS"},
 };
 inline constexpr xlat socket_level_xlat{socket_level_field, ~std::uint64_t{0}, {}, {}, "SOL_???"};
 
 inline constexpr xlat_entry socket_option_field[] = {
-    {0x1, "SO_DEBUG"},
-    {0x2, "SO_REUSEADDR"},
-    {0x3, "SO_TYPE"},
-    {0x4, "SO_ERROR"},
-    {0x5, "SO_DONTROUTE"},
-    {0x6, "SO_BROADCAST"},
-    {0x7, "SO_SNDBUF"},
-    {0x8, "SO_RCVBUF"},
-    {0x9, "SO_KEEPALIVE"},
-    {0xa, "SO_OOBINLINE"},
-    {0xb, "SO_NO_CHECK"},
-    {0xc, "SO_PRIORITY"},
-    {0xd, "SO_LINGER"},
-    {0xe, "SO_BSDCOMPAT"},
-    {0xf, "SO_REUSEPORT"},
-    {0x10, "SO_PASSCRED"},
-    {0x11, "SO_PEERCRED"},
-    {0x12, "SO_RCVLOWAT"},
-    {0x13, "SO_SNDLOWAT"},
-    {0x14, "SO_RCVTIMEO_OLD"},
-    {0x15, "SO_SNDTIMEO_OLD"},
-    {0x19, "SO_BINDTODEVICE"},
-    {0x1a, "SO_ATTACH_FILTER"},
-    {0x1b, "SO_DETACH_FILTER"},
-    {0x1c, "SO_PEERNAME"},
-    {0x1d, "SO_TIMESTAMP_OLD"},
-    {0x1e, "SO_ACCEPTCONN"},
-    {0x1f, "SO_PEERSEC"},
-    {0x20, "SO_SNDBUFFORCE"},
-    {0x21, "SO_RCVBUFFORCE"},
-    {0x22, "SO_PASSSEC"},
-    {0x24, "SO_MARK"},
-    {0x26, "SO_PROTOCOL"},
-    {0x27, "SO_DOMAIN"},
-    {0x28, "SO_RXQ_OVFL"},
-    {0x2a, "SO_PEEK_OFF"},
-    {0x2e, "SO_BUSY_POLL"},
-    {0x31, "SO_INCOMING_CPU"},
-    {0x3b, "SO_PEERGROUPS"},
-    {0x3c, "SO_ZEROCOPY"},
-    {0x39, "SO_COOKIE"},
+    {0x1, "SO_DEBUG"},         {0x2, "SO_REUSEADDR"},      {0x3, "SO_TYPE"},
+    {0x4, "SO_ERROR"},         {0x5, "SO_DONTROUTE"},      {0x6, "SO_BROADCAST"},
+    {0x7, "SO_SNDBUF"},        {0x8, "SO_RCVBUF"},         {0x9, "SO_KEEPALIVE"},
+    {0xa, "SO_OOBINLINE"},     {0xb, "SO_NO_CHECK"},       {0xc, "SO_PRIORITY"},
+    {0xd, "SO_LINGER"},        {0xe, "SO_BSDCOMPAT"},      {0xf, "SO_REUSEPORT"},
+    {0x10, "SO_PASSCRED"},     {0x11, "SO_PEERCRED"},      {0x12, "SO_RCVLOWAT"},
+    {0x13, "SO_SNDLOWAT"},     {0x14, "SO_RCVTIMEO_OLD"},  {0x15, "SO_SNDTIMEO_OLD"},
+    {0x19, "SO_BINDTODEVICE"}, {0x1a, "SO_ATTACH_FILTER"}, {0x1b, "SO_DETACH_FILTER"},
+    {0x1c, "SO_PEERNAME"},     {0x1d, "SO_TIMESTAMP_OLD"}, {0x1e, "SO_ACCEPTCONN"},
+    {0x1f, "SO_PEERSEC"},      {0x20, "SO_SNDBUFFORCE"},   {0x21, "SO_RCVBUFFORCE"},
+    {0x22, "SO_PASSSEC"},      {0x24, "SO_MARK"},          {0x26, "SO_PROTOCOL"},
+    {0x27, "SO_DOMAIN"},       {0x28, "SO_RXQ_OVFL"},      {0x2a, "SO_PEEK_OFF"},
+    {0x2e, "SO_BUSY_POLL"},    {0x31, "SO_INCOMING_CPU"},  {0x3b, "SO_PEERGROUPS"},
+    {0x3c, "SO_ZEROCOPY"},     {0x39, "SO_COOKIE"},
 };
 inline constexpr xlat socket_option_xlat{socket_option_field, ~std::uint64_t{0}, {}, {}, "SO_???"};
 
@@ -565,17 +436,10 @@ inline constexpr xlat_entry sigprocmask_how_field[] = {
 inline constexpr xlat sigprocmask_how_xlat{sigprocmask_how_field, ~std::uint64_t{0}, {}, {}, "SIG_???"};
 
 inline constexpr xlat_entry sa_flags_bits[] = {
-    {0x1, "SA_NOCLDSTOP"},
-    {0x2, "SA_NOCLDWAIT"},
-    {0x4, "SA_SIGINFO"},
-    {0x400, "SA_UNSUPPORTED"},
-    {0x800, "SA_EXPOSE_TAGBITS"},
-    {0x4000000, "SA_RESTORER"},
-    {0x8000000, "SA_ONSTACK"},
-    {0x10000000, "SA_RESTART"},
-    {0x20000000, "SA_INTERRUPT"},
-    {0x40000000, "SA_NODEFER"},
-    {0x80000000, "SA_RESETHAND"},
+    {0x1, "SA_NOCLDSTOP"},      {0x2, "SA_NOCLDWAIT"},        {0x4, "SA_SIGINFO"},
+    {0x400, "SA_UNSUPPORTED"},  {0x800, "SA_EXPOSE_TAGBITS"}, {0x4000000, "SA_RESTORER"},
+    {0x8000000, "SA_ONSTACK"},  {0x10000000, "SA_RESTART"},   {0x20000000, "SA_INTERRUPT"},
+    {0x40000000, "SA_NODEFER"}, {0x80000000, "SA_RESETHAND"},
 };
 inline constexpr xlat sa_flags_xlat{{}, 0, sa_flags_bits, "0", "SA_???"};
 
@@ -607,39 +471,18 @@ inline constexpr xlat_entry epoll_events_bits[] = {
 inline constexpr xlat epoll_events_xlat{{}, 0, epoll_events_bits, "0", "EPOLL???"};
 
 inline constexpr xlat_entry poll_events_bits[] = {
-    {0x1, "POLLIN"},
-    {0x2, "POLLPRI"},
-    {0x4, "POLLOUT"},
-    {0x8, "POLLERR"},
-    {0x10, "POLLHUP"},
-    {0x20, "POLLNVAL"},
-    {0x40, "POLLRDNORM"},
-    {0x80, "POLLRDBAND"},
-    {0x100, "POLLWRNORM"},
-    {0x200, "POLLWRBAND"},
-    {0x400, "POLLMSG"},
-    {0x1000, "POLLREMOVE"},
+    {0x1, "POLLIN"},       {0x2, "POLLPRI"},      {0x4, "POLLOUT"},     {0x8, "POLLERR"},
+    {0x10, "POLLHUP"},     {0x20, "POLLNVAL"},    {0x40, "POLLRDNORM"}, {0x80, "POLLRDBAND"},
+    {0x100, "POLLWRNORM"}, {0x200, "POLLWRBAND"}, {0x400, "POLLMSG"},   {0x1000, "POLLREMOVE"},
     {0x2000, "POLLRDHUP"},
 };
 inline constexpr xlat poll_events_xlat{{}, 0, poll_events_bits, "0", "POLL???"};
 
 inline constexpr xlat_entry rlimit_resource_field[] = {
-    {0x0, "RLIMIT_CPU"},
-    {0x1, "RLIMIT_FSIZE"},
-    {0x2, "RLIMIT_DATA"},
-    {0x3, "RLIMIT_STACK"},
-    {0x4, "RLIMIT_CORE"},
-    {0x5, "RLIMIT_RSS"},
-    {0x6, "RLIMIT_NPROC"},
-    {0x7, "RLIMIT_NOFILE"},
-    {0x8, "RLIMIT_MEMLOCK"},
-    {0x9, "RLIMIT_AS"},
-    {0xa, "RLIMIT_LOCKS"},
-    {0xb, "RLIMIT_SIGPENDING"},
-    {0xc, "RLIMIT_MSGQUEUE"},
-    {0xd, "RLIMIT_NICE"},
-    {0xe, "RLIMIT_RTPRIO"},
-    {0xf, "RLIMIT_RTTIME"},
+    {0x0, "RLIMIT_CPU"},      {0x1, "RLIMIT_FSIZE"}, {0x2, "RLIMIT_DATA"},   {0x3, "RLIMIT_STACK"},
+    {0x4, "RLIMIT_CORE"},     {0x5, "RLIMIT_RSS"},   {0x6, "RLIMIT_NPROC"},  {0x7, "RLIMIT_NOFILE"},
+    {0x8, "RLIMIT_MEMLOCK"},  {0x9, "RLIMIT_AS"},    {0xa, "RLIMIT_LOCKS"},  {0xb, "RLIMIT_SIGPENDING"},
+    {0xc, "RLIMIT_MSGQUEUE"}, {0xd, "RLIMIT_NICE"},  {0xe, "RLIMIT_RTPRIO"}, {0xf, "RLIMIT_RTTIME"},
 };
 inline constexpr xlat rlimit_resource_xlat{rlimit_resource_field, ~std::uint64_t{0}, {}, {}, "RLIMIT_???"};
 
@@ -663,21 +506,11 @@ inline constexpr xlat_entry timer_flags_bits[] = {
 inline constexpr xlat timer_flags_xlat{{}, 0, timer_flags_bits, "0", "TIMER_???"};
 
 inline constexpr xlat_entry statx_mask_bits[] = {
-    {0xfff, "STATX_ALL"},
-    {0x7ff, "STATX_BASIC_STATS"},
-    {0x1, "STATX_TYPE"},
-    {0x2, "STATX_MODE"},
-    {0x4, "STATX_NLINK"},
-    {0x8, "STATX_UID"},
-    {0x10, "STATX_GID"},
-    {0x20, "STATX_ATIME"},
-    {0x40, "STATX_MTIME"},
-    {0x80, "STATX_CTIME"},
-    {0x100, "STATX_INO"},
-    {0x200, "STATX_SIZE"},
-    {0x400, "STATX_BLOCKS"},
-    {0x800, "STATX_BTIME"},
-    {0x1000, "STATX_MNT_ID"},
+    {0xfff, "STATX_ALL"},       {0x7ff, "STATX_BASIC_STATS"}, {0x1, "STATX_TYPE"},
+    {0x2, "STATX_MODE"},        {0x4, "STATX_NLINK"},         {0x8, "STATX_UID"},
+    {0x10, "STATX_GID"},        {0x20, "STATX_ATIME"},        {0x40, "STATX_MTIME"},
+    {0x80, "STATX_CTIME"},      {0x100, "STATX_INO"},         {0x200, "STATX_SIZE"},
+    {0x400, "STATX_BLOCKS"},    {0x800, "STATX_BTIME"},       {0x1000, "STATX_MNT_ID"},
     {0x2000, "STATX_DIOALIGN"},
 };
 inline constexpr xlat statx_mask_xlat{{}, 0, statx_mask_bits, "0", "STATX_???"};
@@ -730,11 +563,8 @@ inline constexpr xlat_entry unlink_flags_bits[] = {
 inline constexpr xlat unlink_flags_xlat{{}, 0, unlink_flags_bits, "0", "AT_???"};
 
 inline constexpr xlat_entry memfd_flags_bits[] = {
-    {0x1, "MFD_CLOEXEC"},
-    {0x2, "MFD_ALLOW_SEALING"},
-    {0x4, "MFD_HUGETLB"},
-    {0x8, "MFD_NOEXEC_SEAL"},
-    {0x10, "MFD_EXEC"},
+    {0x1, "MFD_CLOEXEC"},     {0x2, "MFD_ALLOW_SEALING"}, {0x4, "MFD_HUGETLB"},
+    {0x8, "MFD_NOEXEC_SEAL"}, {0x10, "MFD_EXEC"},
 };
 inline constexpr xlat memfd_flags_xlat{{}, 0, memfd_flags_bits, "0", "MFD_???"};
 
@@ -789,48 +619,28 @@ inline constexpr xlat_entry idtype_field[] = {
 inline constexpr xlat idtype_xlat{idtype_field, ~std::uint64_t{0}, {}, {}, "P_???"};
 
 inline constexpr xlat_entry clock_id_field[] = {
-    {0x0, "CLOCK_REALTIME"},
-    {0x1, "CLOCK_MONOTONIC"},
-    {0x2, "CLOCK_PROCESS_CPUTIME_ID"},
-    {0x3, "CLOCK_THREAD_CPUTIME_ID"},
-    {0x4, "CLOCK_MONOTONIC_RAW"},
-    {0x5, "CLOCK_REALTIME_COARSE"},
-    {0x6, "CLOCK_MONOTONIC_COARSE"},
-    {0x7, "CLOCK_BOOTTIME"},
-    {0x8, "CLOCK_REALTIME_ALARM"},
-    {0x9, "CLOCK_BOOTTIME_ALARM"},
-    {0xb, "CLOCK_TAI"},
+    {0x0, "CLOCK_REALTIME"},          {0x1, "CLOCK_MONOTONIC"},     {0x2, "CLOCK_PROCESS_CPUTIME_ID"},
+    {0x3, "CLOCK_THREAD_CPUTIME_ID"}, {0x4, "CLOCK_MONOTONIC_RAW"}, {0x5, "CLOCK_REALTIME_COARSE"},
+    {0x6, "CLOCK_MONOTONIC_COARSE"},  {0x7, "CLOCK_BOOTTIME"},      {0x8, "CLOCK_REALTIME_ALARM"},
+    {0x9, "CLOCK_BOOTTIME_ALARM"},    {0xb, "CLOCK_TAI"},
 };
 inline constexpr xlat clock_id_xlat{clock_id_field, ~std::uint64_t{0}, {}, {}, "CLOCK_???"};
 
 inline constexpr xlat_entry sched_policy_field[] = {
-    {0x0, "SCHED_OTHER"},
-    {0x1, "SCHED_FIFO"},
-    {0x2, "SCHED_RR"},
-    {0x3, "SCHED_BATCH"},
-    {0x5, "SCHED_IDLE"},
-    {0x6, "SCHED_DEADLINE"},
+    {0x0, "SCHED_OTHER"}, {0x1, "SCHED_FIFO"}, {0x2, "SCHED_RR"},
+    {0x3, "SCHED_BATCH"}, {0x5, "SCHED_IDLE"}, {0x6, "SCHED_DEADLINE"},
 };
 inline constexpr xlat sched_policy_xlat{sched_policy_field, ~std::uint64_t{0}, {}, {}, "SCHED_???"};
 
 inline constexpr xlat_entry fadvise_advice_field[] = {
-    {0x0, "POSIX_FADV_NORMAL"},
-    {0x1, "POSIX_FADV_RANDOM"},
-    {0x2, "POSIX_FADV_SEQUENTIAL"},
-    {0x3, "POSIX_FADV_WILLNEED"},
-    {0x4, "POSIX_FADV_DONTNEED"},
-    {0x5, "POSIX_FADV_NOREUSE"},
+    {0x0, "POSIX_FADV_NORMAL"},   {0x1, "POSIX_FADV_RANDOM"},   {0x2, "POSIX_FADV_SEQUENTIAL"},
+    {0x3, "POSIX_FADV_WILLNEED"}, {0x4, "POSIX_FADV_DONTNEED"}, {0x5, "POSIX_FADV_NOREUSE"},
 };
 inline constexpr xlat fadvise_advice_xlat{fadvise_advice_field, ~std::uint64_t{0}, {}, {}, "POSIX_FADV_???"};
 
 inline constexpr xlat_entry mode_type_field[] = {
-    {0x1000, "S_IFIFO"},
-    {0x2000, "S_IFCHR"},
-    {0x4000, "S_IFDIR"},
-    {0x6000, "S_IFBLK"},
-    {0x8000, "S_IFREG"},
-    {0xa000, "S_IFLNK"},
-    {0xc000, "S_IFSOCK"},
+    {0x1000, "S_IFIFO"}, {0x2000, "S_IFCHR"}, {0x4000, "S_IFDIR"},  {0x6000, "S_IFBLK"},
+    {0x8000, "S_IFREG"}, {0xa000, "S_IFLNK"}, {0xc000, "S_IFSOCK"},
 };
 inline constexpr xlat mode_type_xlat{mode_type_field, ~std::uint64_t{0}, {}, {}, "S_IF???"};
 
