@@ -55,6 +55,8 @@ int long mutable namespace new noexcept not not_eq nullptr operator or or_eq pri
 reinterpret_cast requires return short signed sizeof static static_assert static_cast struct switch template
 this thread_local throw true try typedef typeid typename union unsigned using virtual void volatile wchar_t
 while xor xor_eq errno linux unix i386 stdin stdout stderr assert major minor makedev
+sigmask isset isclr setbit clrbit howmany roundup powerof2 alloca htons htonl ntohs ntohl sa_handler
+sa_sigaction si_pid si_uid si_status si_addr si_value si_int si_ptr si_band si_fd st_atime st_mtime st_ctime
 call arg set_arg raw set_raw raw_args to_raw name number descriptor desc arg_types arch_type
 """.split())
 

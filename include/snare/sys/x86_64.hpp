@@ -3757,8 +3757,8 @@ struct pselect6 : ::snare::sys::call<pselect6, ::snare::arch::x86_64, 270> {
   constexpr void set_exceptfds(::snare::guest_ptr<::snare::sys::abi::fd_set> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
   constexpr void set_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(4, v.address); }
-  constexpr ::snare::guest_ptr<std::byte> sigmask() const noexcept { return ::snare::guest_ptr<std::byte>{raw(5)}; }
-  constexpr void set_sigmask(::snare::guest_ptr<std::byte> v) noexcept { set_raw(5, v.address); }
+  constexpr ::snare::guest_ptr<std::byte> sigmask_() const noexcept { return ::snare::guest_ptr<std::byte>{raw(5)}; }  // `sigmask` is reserved here
+  constexpr void set_sigmask_(::snare::guest_ptr<std::byte> v) noexcept { set_raw(5, v.address); }
 };
 
 /// ppoll(2) [desc].
@@ -3772,8 +3772,8 @@ struct ppoll : ::snare::sys::call<ppoll, ::snare::arch::x86_64, 271> {
   constexpr void set_nfds(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> tmo_p() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(2)}; }
   constexpr void set_tmo_p(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(2, v.address); }
-  constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(3)}; }
-  constexpr void set_sigmask(::snare::guest_ptr<::snare::sys::abi::sigset> v) noexcept { set_raw(3, v.address); }
+  constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(3)}; }  // `sigmask` is reserved here
+  constexpr void set_sigmask_(::snare::guest_ptr<::snare::sys::abi::sigset> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t sigsetsize() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_sigsetsize(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
@@ -3922,8 +3922,8 @@ struct epoll_pwait : ::snare::sys::call<epoll_pwait, ::snare::arch::x86_64, 281>
   constexpr void set_maxevents(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr int timeout() const noexcept { return static_cast<int>(raw(3)); }
   constexpr void set_timeout(int v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(4)}; }
-  constexpr void set_sigmask(::snare::guest_ptr<::snare::sys::abi::sigset> v) noexcept { set_raw(4, v.address); }
+  constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(4)}; }  // `sigmask` is reserved here
+  constexpr void set_sigmask_(::snare::guest_ptr<::snare::sys::abi::sigset> v) noexcept { set_raw(4, v.address); }
   constexpr std::size_t sigsetsize() const noexcept { return static_cast<std::size_t>(raw(5)); }
   constexpr void set_sigsetsize(std::size_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
@@ -4923,8 +4923,8 @@ struct epoll_pwait2 : ::snare::sys::call<epoll_pwait2, ::snare::arch::x86_64, 44
   constexpr void set_maxevents(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(3)}; }
   constexpr void set_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(3, v.address); }
-  constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(4)}; }
-  constexpr void set_sigmask(::snare::guest_ptr<::snare::sys::abi::sigset> v) noexcept { set_raw(4, v.address); }
+  constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(4)}; }  // `sigmask` is reserved here
+  constexpr void set_sigmask_(::snare::guest_ptr<::snare::sys::abi::sigset> v) noexcept { set_raw(4, v.address); }
   constexpr std::size_t sigsetsize() const noexcept { return static_cast<std::size_t>(raw(5)); }
   constexpr void set_sigsetsize(std::size_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };

@@ -1,0 +1,66 @@
+// Tests the strace-like syscall classes: which calls belong to %file, %process, %network,
+// %signal, %ipc, %desc, %memory (and creds, clock, stat), as descriptors and as bitmaps.
+#include <catch2/catch.hpp>
+
+#include <snare/sys.hpp>
+
+namespace sys = snare::sys;
+
+namespace {
+constexpr bool has(long nr, std::uint16_t cls) { return (sys::x86_64::descriptor(nr)->classes & cls) == cls; }
+constexpr long nr(std::string_view name) { return sys::x86_64::number_of(name); }
+}  // namespace
+
+TEST_CASE("Common calls carry strace's classes") {
+  STATIC_REQUIRE(has(nr("openat"), sys::class_file | sys::class_desc));
+  STATIC_REQUIRE(has(nr("open"), sys::class_file | sys::class_desc));
+  STATIC_REQUIRE(has(nr("execve"), sys::class_file | sys::class_process));
+  STATIC_REQUIRE(has(nr("clone"), sys::class_process));
+  STATIC_REQUIRE(has(nr("clone3"), sys::class_process));
+  STATIC_REQUIRE(has(nr("exit_group"), sys::class_process));
+  STATIC_REQUIRE(has(nr("wait4"), sys::class_process));
+  STATIC_REQUIRE(has(nr("socket"), sys::class_network));
+  STATIC_REQUIRE(has(nr("connect"), sys::class_network));
+  STATIC_REQUIRE(has(nr("rt_sigaction"), sys::class_signal));
+  STATIC_REQUIRE(has(nr("kill"), sys::class_signal | sys::class_process));
+  STATIC_REQUIRE(has(nr("mmap"), sys::class_memory | sys::class_desc));
+  STATIC_REQUIRE(has(nr("brk"), sys::class_memory));
+  STATIC_REQUIRE(has(nr("munmap"), sys::class_memory));
+  STATIC_REQUIRE(has(nr("shmget"), sys::class_ipc));
+  STATIC_REQUIRE(has(nr("read"), sys::class_desc));
+  STATIC_REQUIRE(has(nr("fstat"), sys::class_desc | sys::class_stat));
+  STATIC_REQUIRE(has(nr("newfstatat"), sys::class_file | sys::class_stat));
+  STATIC_REQUIRE(has(nr("statfs"), sys::class_file | sys::class_statfs));
+  STATIC_REQUIRE(has(nr("setuid"), sys::class_creds));
+  STATIC_REQUIRE(has(nr("clock_gettime"), sys::class_clock));
+  STATIC_REQUIRE_FALSE(has(nr("read"), sys::class_file));
+  STATIC_REQUIRE_FALSE(has(nr("getpid"), sys::class_process));
+  STATIC_REQUIRE_FALSE(has(nr("socket"), sys::class_file));
+  STATIC_REQUIRE(sys::x86_64::descriptor(nr("getpid"))->classes == sys::class_none);
+}
+
+TEST_CASE("in_class gives the numbers of a class as a constexpr bitmap") {
+  constexpr auto file = sys::x86_64::in_class<sys::class_file>;
+  STATIC_REQUIRE(file.contains(257));
+  STATIC_REQUIRE(file.contains(2));
+  STATIC_REQUIRE_FALSE(file.contains(0));
+  STATIC_REQUIRE_FALSE(file.contains(-1));
+  STATIC_REQUIRE_FALSE(file.contains(100000));
+  constexpr auto file_and_desc = sys::x86_64::in_class<sys::class_file | sys::class_desc>;
+  STATIC_REQUIRE(file_and_desc.contains(257));
+  STATIC_REQUIRE_FALSE(file_and_desc.contains(nr("stat")));  // a file, no descriptor
+  STATIC_REQUIRE((file & sys::x86_64::in_class<sys::class_desc>) == file_and_desc);
+  STATIC_REQUIRE(sys::aarch64::in_class<sys::class_network>.contains(198));                    // socket
+  STATIC_REQUIRE(sys::class_numbers<snare::arch::aarch64, sys::class_process>.contains(220));  // clone
+  // The bitmap agrees with the descriptors, number by number.
+  std::size_t members = 0;
+  for (const auto& d : sys::table<snare::arch::x86_64>::descriptors) {
+    bool in = d.number >= 0 && (d.classes & sys::class_file);
+    CHECK(file.contains(d.number) == in);
+    members += in;
+  }
+  CHECK(file.size() == members);
+  CHECK(members > 50);
+  auto numbers = file.to_array<200>();
+  CHECK(numbers[0] == 2);  // open is the lowest-numbered %file call
+}
