@@ -1,0 +1,99 @@
+// Tests process calls: pipe fds, wait status, execve argv/envp, clone, getdents64.
+#include <catch2/catch.hpp>
+
+#include "fake_memory.hpp"
+
+using snare::test::call;
+using snare::test::fake_memory;
+
+TEST_CASE("pipe2 shows both fds in brackets", "[format][process]") {
+  fake_memory mem;
+  mem.put(0x1000, std::array<std::int32_t, 2>{9, 11});
+  CHECK(call("pipe2", {0x1000, 02000000}, 0, mem) == "pipe2([9, 11], O_CLOEXEC) = 0");
+  CHECK(call("pipe", {0x1000}, 0, mem) == "pipe([9, 11]) = 0");
+  CHECK(call("socketpair", {1, 1, 0, 0x1000}, 0, mem) == "socketpair(AF_UNIX, SOCK_STREAM, 0, [9, 11]) = 0");
+}
+
+TEST_CASE("wait4 decodes the status as strace does", "[format][process]") {
+  fake_memory mem;
+  auto status = [&](std::int32_t s) {
+    mem.put(0x1000, s);
+    return call("wait4", {6683, 0x1000, 0, 0}, 6683, mem);
+  };
+  CHECK(status(3 << 8) == "wait4(6683, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 6683");
+  CHECK(status(9) == "wait4(6683, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 6683");
+  CHECK(status(11 | 0x80) ==
+        "wait4(6683, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}], 0, NULL) = 6683");
+  CHECK(status((19 << 8) | 0x7f) ==
+        "wait4(6683, [{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}], 0, NULL) = 6683");
+  CHECK(status(0xffff) == "wait4(6683, [{WIFCONTINUED(s)}], 0, NULL) = 6683");
+  // strace: wait4(6685, 0x7ffc44f04f8c, 0, NULL) = -1 ECHILD (No child processes)
+  CHECK(call("wait4", {6685, 0x7ffc44f04f8c, 0, 0}, -10, mem) ==
+        "wait4(6685, 0x7ffc44f04f8c, 0, NULL) = -1 ECHILD (No child processes)");
+}
+
+TEST_CASE("execve shows argv in full and envp as a count", "[format][process]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/bin/true");
+  mem.put_string(0x1100, "-la");
+  mem.put_string(0x1200, "x\ny");
+  mem.put_string(0x1300, "A=1");
+  mem.put_string(0x1400, "B=2");
+  mem.put(0x2000, std::array<std::uint64_t, 4>{0x1000, 0x1100, 0x1200, 0});
+  mem.put(0x3000, std::array<std::uint64_t, 3>{0x1300, 0x1400, 0});
+  // strace: execve("/bin/true", ["/bin/true", "-la", "x\ny"], 0x7fff23a10470 /* 2 vars */) = 0
+  CHECK(call("execve", {0x1000, 0x2000, 0x3000}, 0, mem) ==
+        R"(execve("/bin/true", ["/bin/true", "-la", "x\ny"], 0x3000 /* 2 vars */) = 0)");
+  SECTION("-s cuts each element, -v shows the environment") {
+    snare::format::options o;
+    o.string_limit = 5;
+    o.verbose = true;
+    CHECK(call("execve", {0x1000, 0x2000, 0x3000}, 0, mem, o) ==
+          R"(execve("/bin/true", ["/bin/"..., "-la", "x\ny"], ["A=1", "B=2"]) = 0)");
+  }
+  SECTION("NULL arrays, unreadable arrays and unreadable elements") {
+    // strace: execve("/nonexist", NULL, NULL) = -1 ENOENT; execve("/nonexist", 0x8, 0x8) = -1 ENOENT
+    CHECK(call("execve", {0x1000, 0, 0}, -2, mem) ==
+          R"(execve("/bin/true", NULL, NULL) = -1 ENOENT (No such file or directory))");
+    CHECK(call("execve", {0x1000, 8, 8}, -2, mem) ==
+          R"(execve("/bin/true", 0x8, 0x8) = -1 ENOENT (No such file or directory))");
+    mem.put(0x4000, std::array<std::uint64_t, 3>{0x1100, 8, 0});
+    // strace: execve("/nonexist", ["x", 0x8], 0x7ffcfe83d550 /* 2 vars */) = -1 ENOENT
+    CHECK(
+        call("execve", {0x1000, 0x4000, 0x3000}, -2, mem) ==
+        R"(execve("/bin/true", ["-la", 0x8], 0x3000 /* 2 vars */) = -1 ENOENT (No such file or directory))");
+  }
+  SECTION("more elements than -s end with ...") {
+    std::array<std::uint64_t, 41> argv{};
+    for (std::size_t i = 0; i < 40; ++i) argv[i] = 0x1100;
+    mem.put(0x5000, argv);
+    std::string expected = R"(execve("/bin/true", [)";
+    for (int i = 0; i < 32; ++i) expected += "\"-la\", ";
+    expected += R"(...], 0x3000 /* 2 vars */) = 0)";
+    CHECK(call("execve", {0x1000, 0x5000, 0x3000}, 0, mem) == expected);
+  }
+}
+
+TEST_CASE("clone shows named arguments and the exit signal", "[format][process]") {
+  fake_memory mem;
+  // strace: clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD,
+  //         child_tidptr=0x7f930528ca10) = 6683
+  CHECK(call("clone", {0x01200000 | 17, 0, 0, 0x7f930528ca10, 0}, 6683, mem) ==
+        "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
+        "child_tidptr=0x7f930528ca10) "
+        "= 6683");
+}
+
+TEST_CASE("getdents64 is abbreviated to its entry count", "[format][process]") {
+  fake_memory mem;
+  // Three records of 24, 32 and 24 bytes (d_reclen at offset 16).
+  std::array<unsigned char, 80> buf{};
+  buf[16] = 24;
+  buf[24 + 16] = 32;
+  buf[56 + 16] = 24;
+  mem.put(0x1000, buf);
+  CHECK(call("getdents64", {15, 0x1000, 4096}, 80, mem) ==
+        "getdents64(15, 0x1000 /* 3 entries */, 4096) = 80");
+  CHECK(call("getdents64", {15, 0x1000, 4096}, 0, mem) == "getdents64(15, 0x1000 /* 0 entries */, 4096) = 0");
+  CHECK(call("getdents64", {15, 0x1000, 4096}, 24, mem) == "getdents64(15, 0x1000 /* 1 entry */, 4096) = 24");
+}

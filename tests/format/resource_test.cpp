@@ -1,0 +1,74 @@
+// Tests rlimit, utsname, pollfd and epoll_event structs as strace prints them.
+#include <catch2/catch.hpp>
+
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+
+#include "fake_memory.hpp"
+
+using snare::test::call;
+using snare::test::fake_memory;
+
+TEST_CASE("rlimit values show *1024 and RLIM64_INFINITY", "[format][resource]") {
+  fake_memory mem;
+  mem.put(0x1000, rlimit{8192 * 1024, RLIM_INFINITY});
+  // strace: prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0
+  CHECK(call("prlimit64", {0, RLIMIT_STACK, 0, 0x1000}, 0, mem) ==
+        "prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
+  mem.put(0x2000, rlimit{1000, 20000});
+  // strace: prlimit64(0, RLIMIT_CORE, {rlim_cur=1000, rlim_max=20000}, NULL) = 0
+  CHECK(call("prlimit64", {0, RLIMIT_CORE, 0x2000, 0}, 0, mem) ==
+        "prlimit64(0, RLIMIT_CORE, {rlim_cur=1000, rlim_max=20000}, NULL) = 0");
+  CHECK(call("getrlimit", {RLIMIT_STACK, 0x1000}, 0, mem) ==
+        "getrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}) = 0");
+  mem.put(0x3000, rlimit{1024, 0});
+  CHECK(call("setrlimit", {RLIMIT_NOFILE, 0x3000}, 0, mem) ==
+        "setrlimit(RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=0}) = 0");
+}
+
+TEST_CASE("utsname shows sysname and nodename, then ...", "[format][resource]") {
+  fake_memory mem;
+  utsname u{};
+  std::strcpy(u.sysname, "Linux");
+  std::strcpy(u.nodename, "vm");
+  std::strcpy(u.release, "6.1.0");
+  mem.put(0x1000, u);
+  CHECK(call("uname", {0x1000}, 0, mem) == R"(uname({sysname="Linux", nodename="vm", ...}) = 0)");
+}
+
+TEST_CASE("poll shows the fds at entry and the returned events after the result", "[format][resource]") {
+  fake_memory mem;
+  pollfd in[2] = {{9, POLLIN, 0}, {11, POLLOUT, 0}};
+  pollfd done[2] = {{9, POLLIN, 0}, {11, POLLOUT, POLLOUT}};
+  mem.put(0x1000, in);
+  auto& d = snare::test::desc("poll");
+  std::string out;
+  REQUIRE(snare::format::format_entry(out, d, {0x1000, 2, 0}, mem));
+  mem.put(0x1000, done);  // the kernel fills in revents
+  REQUIRE(snare::format::format_exit(out, d, {0x1000, 2, 0}, 1, mem));
+  // strace: poll([{fd=9, events=POLLIN}, {fd=11, events=POLLOUT}], 2, 0) = 1 ([{fd=11, revents=POLLOUT}])
+  CHECK(out ==
+        "poll([{fd=9, events=POLLIN}, {fd=11, events=POLLOUT}], 2, 0) = 1 ([{fd=11, revents=POLLOUT}])");
+  mem.put(0x1000, in);
+  CHECK(call("poll", {0x1000, 2, 0}, 0, mem) ==
+        "poll([{fd=9, events=POLLIN}, {fd=11, events=POLLOUT}], 2, 0) = 0 (Timeout)");
+}
+
+TEST_CASE("epoll_event shows events and data", "[format][resource]") {
+  fake_memory mem;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLET;
+  ev.data.fd = 5;
+  mem.put(0x1000, ev);
+  // strace: epoll_ctl(13, EPOLL_CTL_ADD, 9, {events=EPOLLIN|EPOLLET, data={u32=5, u64=5}}) = 0
+  CHECK(call("epoll_ctl", {13, EPOLL_CTL_ADD, 9, 0x1000}, 0, mem) ==
+        "epoll_ctl(13, EPOLL_CTL_ADD, 9, {events=EPOLLIN|EPOLLET, data={u32=5, u64=5}}) = 0");
+  epoll_event out[2]{};
+  out[0].events = EPOLLIN;
+  out[0].data.u64 = 0x100000007;
+  mem.put(0x2000, out);
+  CHECK(call("epoll_wait", {13, 0x2000, 8, 100}, 1, mem) ==
+        "epoll_wait(13, [{events=EPOLLIN, data={u32=7, u64=4294967303}}], 8, 100) = 1");
+}

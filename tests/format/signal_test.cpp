@@ -1,0 +1,72 @@
+// Tests signal numbers, signal sets and sigaction structs as strace prints them.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include "fake_memory.hpp"
+
+using snare::test::call;
+using snare::test::fake_memory;
+
+namespace {
+/// The kernel's struct sigaction on x86-64 (handler, flags, restorer, mask).
+struct ksigaction {
+  std::uint64_t handler, flags, restorer, mask;
+};
+constexpr std::uint64_t bit(int sig) { return std::uint64_t{1} << (sig - 1); }
+constexpr std::uint64_t sa_restorer = 0x04000000;
+}  // namespace
+
+TEST_CASE("Signal arguments print as SIGxxx, real-time ones as SIGRTMIN/SIGRT_n", "[format][signal]") {
+  fake_memory mem;
+  CHECK(call("kill", {6684, 9}, 0, mem) == "kill(6684, SIGKILL) = 0");
+  CHECK(call("kill", {0, 0}, 0, mem) == "kill(0, 0) = 0");
+  CHECK(call("kill", {999999, 40}, -3, mem) == "kill(999999, SIGRT_8) = -1 ESRCH (No such process)");
+  CHECK(call("kill", {999999, 32}, -3, mem) == "kill(999999, SIGRTMIN) = -1 ESRCH (No such process)");
+  CHECK(call("kill", {999999, 99}, -3, mem) == "kill(999999, 99) = -1 ESRCH (No such process)");
+}
+
+TEST_CASE("Signal sets print as [INT TERM], or ~[...] when mostly full", "[format][signal]") {
+  fake_memory mem;
+  mem.put<std::uint64_t>(0x1000, bit(SIGINT) | bit(SIGTERM));
+  mem.put<std::uint64_t>(0x2000, 0);
+  // strace: rt_sigprocmask(SIG_BLOCK, [INT TERM], [], 8) = 0
+  CHECK(call("rt_sigprocmask", {0, 0x1000, 0x2000, 8}, 0, mem) ==
+        "rt_sigprocmask(SIG_BLOCK, [INT TERM], [], 8) = 0");
+  // strace: rt_sigprocmask(SIG_BLOCK, ~[RTMIN RT_1], [INT TERM], 8) = 0
+  mem.put<std::uint64_t>(0x3000, ~(bit(32) | bit(33)));
+  CHECK(call("rt_sigprocmask", {0, 0x3000, 0x1000, 8}, 0, mem) ==
+        "rt_sigprocmask(SIG_BLOCK, ~[RTMIN RT_1], [INT TERM], 8) = 0");
+  // strace: rt_sigprocmask(SIG_SETMASK, ~[USR1 RTMIN RT_1], ~[KILL STOP RTMIN RT_1], 8) = 0
+  mem.put<std::uint64_t>(0x4000, ~(bit(SIGUSR1) | bit(32) | bit(33)));
+  mem.put<std::uint64_t>(0x5000, ~(bit(SIGKILL) | bit(SIGSTOP) | bit(32) | bit(33)));
+  CHECK(call("rt_sigprocmask", {2, 0x4000, 0x5000, 8}, 0, mem) ==
+        "rt_sigprocmask(SIG_SETMASK, ~[USR1 RTMIN RT_1], ~[KILL STOP RTMIN RT_1], 8) = 0");
+  mem.put<std::uint64_t>(0x6000, ~std::uint64_t{0});
+  CHECK(call("rt_sigprocmask", {2, 0x6000, 0, 8}, 0, mem) == "rt_sigprocmask(SIG_SETMASK, ~[], NULL, 8) = 0");
+  SECTION("the old set is shown at exit, its address when the call failed") {
+    CHECK(call("rt_sigprocmask", {0, 0x1000, 0x2000, 8}, -22, mem) ==
+          "rt_sigprocmask(SIG_BLOCK, [INT TERM], 0x2000, 8) = -1 EINVAL (Invalid argument)");
+  }
+}
+
+TEST_CASE("sigaction structs show handler, mask, flags and the restorer", "[format][signal]") {
+  fake_memory mem;
+  mem.put(0x1000, ksigaction{0x561a935d94d9, sa_restorer | SA_RESTART, 0x7f93052cb050, bit(SIGTERM)});
+  mem.put(0x2000, ksigaction{0, 0, 0, 0});
+  // strace: rt_sigaction(SIGINT, {sa_handler=0x561a935d94d9, sa_mask=[TERM], sa_flags=SA_RESTORER|SA_RESTART,
+  //         sa_restorer=0x7f93052cb050}, NULL, 8) = 0
+  CHECK(call("rt_sigaction", {SIGINT, 0x1000, 0, 8}, 0, mem) ==
+        "rt_sigaction(SIGINT, {sa_handler=0x561a935d94d9, sa_mask=[TERM], sa_flags=SA_RESTORER|SA_RESTART, "
+        "sa_restorer=0x7f93052cb050}, NULL, 8) = 0");
+  // strace: rt_sigaction(SIGQUIT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0
+  CHECK(call("rt_sigaction", {SIGQUIT, 0, 0x2000, 8}, 0, mem) ==
+        "rt_sigaction(SIGQUIT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+  mem.put(0x3000, ksigaction{1, sa_restorer, 0x7f93052cb050, 0});
+  CHECK(call("rt_sigaction", {SIGPIPE, 0x3000, 0, 8}, 0, mem) ==
+        "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=SA_RESTORER, "
+        "sa_restorer=0x7f93052cb050}, "
+        "NULL, 8) = 0");
+  CHECK(call("rt_sigaction", {99, 0, 0, 8}, -22, mem) ==
+        "rt_sigaction(99, NULL, NULL, 8) = -1 EINVAL (Invalid argument)");
+}
