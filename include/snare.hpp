@@ -1,16 +1,15 @@
-// Includes every public header of snare: the one header a tool needs (the umbrella).
+// Includes every public header of snare, layer by layer from the bottom: the one header
+// a tool needs (the umbrella). scripts/amalgamate.py --check-umbrella keeps it complete.
 #pragma once
 
+#include <snare/config.hpp>
+#include <snare/version.hpp>
+#include <snare/result.hpp>
 #include <snare/arch/aarch64.hpp>
 #include <snare/arch/i386.hpp>
 #include <snare/arch/native.hpp>
 #include <snare/arch/x86_64.hpp>
-#include <snare/backend/common/options.hpp>
-#include <snare/backend/concept.hpp>
-#include <snare/config.hpp>
-#include <snare/guest/handle.hpp>
-#include <snare/guest/memory.hpp>
-#include <snare/result.hpp>
+#include <snare/sys.hpp>
 #include <snare/sys/aarch64.hpp>
 #include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
@@ -19,7 +18,25 @@
 #include <snare/sys/lookup.hpp>
 #include <snare/sys/types.hpp>
 #include <snare/sys/x86_64.hpp>
-#include <snare/sys.hpp>
+#include <snare/format.hpp>
+#include <snare/format/fd_resolver.hpp>
+#include <snare/format/format.hpp>
+#include <snare/format/options.hpp>
+#include <snare/format/process_memory.hpp>
+#include <snare/subscription/subscription.hpp>
+#include <snare/bpf/filter.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/fiber/fiber.hpp>
+#include <snare/guest/handle.hpp>
+#include <snare/guest/memory.hpp>
 #include <snare/tool.hpp>
+#include <snare/backend/common/options.hpp>
+#include <snare/backend/common/spawn.hpp>
+#include <snare/backend/concept.hpp>
+#include <snare/backend/ptrace.hpp>
+#include <snare/backend/ptrace/engine.hpp>
+#include <snare/backend/ptrace/memory.hpp>
+#include <snare/backend/seccomp_notify.hpp>
+#include <snare/backend/seccomp_notify/engine.hpp>
 #include <snare/tracer.hpp>
-#include <snare/version.hpp>

@@ -71,11 +71,23 @@ def check_umbrella(include_dir: pathlib.Path) -> int:
     return 0
 
 
+# The umbrella lists headers layer by layer, bottom to top (docs/index.md), so that each
+# layer's headers come before those that build on them.
+LAYERS = ["config", "version", "result", "arch", "sys", "format", "subscription", "bpf", "dispatch",
+          "fiber", "guest", "tool", "backend", "tracer"]
+
+
+def layer_rank(header: str) -> tuple[int, str]:
+    first = header.split("/")[1].removesuffix(".hpp")
+    return (LAYERS.index(first) if first in LAYERS else len(LAYERS), header)
+
+
 def print_umbrella(include_dir: pathlib.Path) -> int:
-    print("// Includes every public header of snare: the one header a tool needs (the umbrella).")
+    print("// Includes every public header of snare, layer by layer from the bottom: the one header")
+    print("// a tool needs (the umbrella). scripts/amalgamate.py --check-umbrella keeps it complete.")
     print("#pragma once")
     print()
-    for h in public_headers(include_dir):
+    for h in sorted(public_headers(include_dir), key=layer_rank):
         print(f"#include <{h}>")
     return 0
 
