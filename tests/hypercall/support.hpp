@@ -17,7 +17,7 @@
 
 namespace snare::test {
 
-namespace hc = snare::backend::hypercall::detail;
+namespace hc = snare::backend::hypercall_detail;
 
 /// What a run printed on stdout and how it ended (shell-style code: 128+signal if killed).
 struct run_output {

@@ -15,7 +15,7 @@
 
 #include <snare/result.hpp>
 
-namespace snare::backend::hypercall::detail {
+namespace snare::backend::hypercall_detail {
 
 inline constexpr std::uint64_t page_size = 4096;
 constexpr std::uint64_t page_up(std::uint64_t v) noexcept { return (v + page_size - 1) & ~(page_size - 1); }
@@ -273,4 +273,4 @@ class address_space {
   std::size_t search_from_ = 0;
 };
 
-}  // namespace snare::backend::hypercall::detail
+}  // namespace snare::backend::hypercall_detail

@@ -15,7 +15,7 @@
 #include <snare/backend/hypercall/detail/kvm.hpp>
 #include <snare/result.hpp>
 
-namespace snare::backend::hypercall::detail {
+namespace snare::backend::hypercall_detail {
 
 /// One PT_LOAD segment: where it goes (relative to the load bias) and what the file holds.
 struct elf_segment {
@@ -103,4 +103,4 @@ inline result<elf_image> read_static_elf(const std::string& path, std::string& w
   return img;
 }
 
-}  // namespace snare::backend::hypercall::detail
+}  // namespace snare::backend::hypercall_detail

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace snare::backend::hypercall::detail {
+namespace snare::backend::hypercall_detail {
 
 /// The I/O ports the guest kernel writes to from CPL0; each `out` is one VM exit to the host.
 enum hypercall_port : std::uint16_t {
@@ -154,4 +154,4 @@ inline void build_guest_kernel(std::uint8_t* area, std::uint64_t base, syscall_r
   std::memcpy(area + kernel_layout::code, code.data(), code.size());
 }
 
-}  // namespace snare::backend::hypercall::detail
+}  // namespace snare::backend::hypercall_detail

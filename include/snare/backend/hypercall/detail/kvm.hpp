@@ -17,7 +17,7 @@
 #include <snare/detail/posix.hpp>
 #include <snare/result.hpp>
 
-namespace snare::backend::hypercall::detail {
+namespace snare::backend::hypercall_detail {
 
 /// Host fds the VM owns are moved at or above this number so that a guest, whose
 /// syscalls run in the host process, does not stumble on them by accident.
@@ -131,4 +131,4 @@ inline std::string kvm_unavailable_reason() {
   return {};
 }
 
-}  // namespace snare::backend::hypercall::detail
+}  // namespace snare::backend::hypercall_detail

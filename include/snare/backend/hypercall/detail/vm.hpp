@@ -1,4 +1,4 @@
-// Defines snare::backend::hypercall::detail::vm: one KVM micro-VM running one static x86-64
+// Defines snare::backend::hypercall_detail::vm: one KVM micro-VM running one static x86-64
 // executable on one vCPU, whose syscalls, CPU exceptions, CPUID and RDTSC reach the host
 // as port-I/O exits, and the run loop that hands them to duck-typed hooks.
 #pragma once
@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,7 +29,7 @@
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
 
-namespace snare::backend::hypercall::detail {
+namespace snare::backend::hypercall_detail {
 
 /// How a micro-VM is set up.
 struct vm_options {
@@ -36,8 +37,13 @@ struct vm_options {
   std::uint64_t arena_size = 512ull << 20;   ///< guest kernel + mmap area + stack
   std::uint64_t stack_size = 8ull << 20;     ///< top of the arena
   std::uint64_t brk_reserve = 256ull << 20;  ///< room for the heap after the image
-  bool trap_cpuid = false;                   ///< user-mode CPUID goes to the host (CPUID faulting)
-  bool trap_rdtsc = false;                   ///< user-mode RDTSC/RDTSCP goes to the host (CR4.TSD)
+  bool trap_cpuid = false;  ///< user-mode CPUID goes to the host (CPUID faulting; not on PVM)
+  bool trap_rdtsc = false;  ///< user-mode RDTSC/RDTSCP goes to the host (CR4.TSD; not on PVM)
+  /// Edits the CPUID table the vCPU answers from, once per (leaf, subleaf) at creation: the
+  /// host decides what the guest sees, with no exit per CPUID. Works on PVM too.
+  std::function<void(std::uint32_t leaf, std::uint32_t subleaf,
+                     std::array<std::uint32_t, 4>& eax_ebx_ecx_edx)>
+      cpuid_table;
 };
 
 /// How the guest ended.
@@ -368,6 +374,11 @@ class vm {
     bool xsave = false;
     for (std::uint32_t i = 0; i < table->head.count; ++i) {
       auto& e = table->entries[i];
+      if (opts_.cpuid_table) {
+        std::array<std::uint32_t, 4> r{e.eax, e.ebx, e.ecx, e.edx};
+        opts_.cpuid_table(e.function, e.index, r);
+        e.eax = r[0], e.ebx = r[1], e.ecx = r[2], e.edx = r[3];
+      }
       if (e.function == 1) {
         xsave = (e.ecx & (1u << 26)) != 0;
         hwcap_ = e.edx;
@@ -691,4 +702,4 @@ class vm {
   std::uint64_t sigmask_ = 0;
 };
 
-}  // namespace snare::backend::hypercall::detail
+}  // namespace snare::backend::hypercall_detail

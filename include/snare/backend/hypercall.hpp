@@ -1,0 +1,85 @@
+// Defines snare::backend::hypercall: the backend that runs a static x86-64 executable in a
+// KVM micro-VM owned by the tracer, where every syscall instruction is a VM exit to the host
+// tool (a hypercall) and the host performs the call; guest programs may also fire probes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <snare/backend/concept.hpp>
+#include <snare/backend/hypercall/detail/kvm.hpp>
+#include <snare/backend/hypercall/detail/vm.hpp>
+#include <snare/result.hpp>
+
+namespace snare::backend {
+
+namespace hypercall_detail {
+template <class Tool>
+class engine;
+}  // namespace hypercall_detail
+
+/// The hypercall (KVM) backend. The guest is one static or static-pie x86-64 ELF on one
+/// vCPU; its memory is host memory at the same addresses, so handlers read and write it
+/// directly and the host runs forwarded calls on the guest's own pointers. It changes
+/// arguments, injects calls (the host runs them at once), sees exits, and gives tools the
+/// probes guests fire with snare::probe() (snare/guest_probe.hpp). No signals are delivered
+/// into the guest, no fds are added (the guest shares the tracer's fd table) and there are
+/// no backtraces. fork/clone/exec fail with ENOSYS. See docs/hypercall.md.
+struct hypercall {
+  static constexpr std::string_view name = "hypercall";
+  static constexpr bool can_modify_args = true;  // the host runs the call with the handler's arguments
+  static constexpr bool can_inject = true;       // the host runs injected calls synchronously
+  static constexpr bool can_read_memory = true;  // guest memory is host memory
+  static constexpr bool can_write_memory = true;
+  static constexpr bool can_intercept_rdtsc = true;  // CR4.TSD; at run time not on PVM (rdtsc_available)
+  static constexpr bool can_intercept_cpuid =
+      true;                                       // CPUID faulting; at run time not on PVM (cpuid_available)
+  static constexpr bool can_add_fd = false;       // the guest's fds are the tracer's: nothing to add
+  static constexpr bool can_observe_exit = true;  // the result is known before the guest resumes
+  static constexpr bool can_observe_signals = false;  // the VM delivers no signals
+  static constexpr bool can_backtrace = false;
+
+  /// The engine running one guest under Tool.
+  template <class Tool>
+  using engine = hypercall_detail::engine<Tool>;
+
+  /// A probe fired by a guest with snare::probe(id, args...): the id, five arguments and
+  /// the host time at which the VM exit arrived. Tools receive it in
+  /// `void on_probe(const snare::backend::hypercall::probe_event&, Guest&)`.
+  using probe_event = hypercall_detail::probe_event;
+
+  /// One guest of a multi-VM run (run_vms): the name the tool sees (g.name()) and argv.
+  struct vm_spec {
+    std::string name;
+    std::vector<std::string> argv;
+  };
+
+  /// Returns whether /dev/kvm can create a VM here (errors: ENODEV with the reason in
+  /// unavailable_reason()).
+  static result<void> available() noexcept {
+    try {
+      if (hypercall_detail::kvm_unavailable_reason().empty()) return {};
+    } catch (...) {
+    }
+    return std::errc::no_such_device;
+  }
+  /// Returns why KVM is not usable here, empty when it is.
+  static std::string unavailable_reason() { return hypercall_detail::kvm_unavailable_reason(); }
+
+  /// Returns whether the guest's CPUID instructions can reach the tool here. ENODEV on PVM
+  /// (kvm_pvm), which runs guest user code on the host CPU where CPUID is not trapped
+  /// unless the CPU has CPUID faulting (this machine's does not).
+  static result<void> cpuid_available() noexcept {
+    if (!available()) return std::errc::no_such_device;
+    if (hypercall_detail::kvm_is_pvm()) return std::errc::no_such_device;
+    return {};
+  }
+  /// Returns whether the guest's RDTSC/RDTSCP can reach the tool here. ENODEV on PVM,
+  /// which emulates RDTSC itself when the guest sets CR4.TSD instead of raising #GP.
+  static result<void> rdtsc_available() noexcept { return cpuid_available(); }
+};
+
+}  // namespace snare::backend
+
+#include <snare/backend/hypercall/engine.hpp>

@@ -1,0 +1,333 @@
+// Defines the engine and guest handle of the hypercall backend: one micro-VM per guest, the
+// tool's typed handlers dispatched per syscall exit, probes, CPUID/RDTSC events, lifecycle
+// events and exit code, and run_vms: several VMs traced at once by one tool.
+#pragma once
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <snare/backend/common/options.hpp>
+#include <snare/backend/concept.hpp>
+#include <snare/backend/hypercall.hpp>
+#include <snare/backend/hypercall/detail/vm.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/guest/handle.hpp>
+#include <snare/subscription/subscription.hpp>
+#include <snare/tool.hpp>
+
+extern char** environ;  // NOLINT: POSIX
+
+namespace snare::backend::hypercall_detail {
+
+template <class Tool>
+class engine;
+
+/// Says whether Tool handles probes for guest handle Guest.
+template <class Tool, class Guest>
+concept has_probe_handler = requires(Tool& t, const probe_event& e, Guest& g) {
+  t.on_probe(e, g);
+};
+
+/// The guest handle handlers receive on the hypercall backend: one vCPU of one VM.
+template <class Tool>
+class guest : public guest_base<guest<Tool>, hypercall, Tool> {
+ public:
+  guest(engine<Tool>& e, vm& machine) noexcept : engine_(&e), vm_(&machine) {}
+
+  /// Returns the process id the guest sees (the tracer's: the guest's syscalls run in it).
+  pid_t pid() const noexcept { return ::getpid(); }
+  /// Returns the thread id the guest sees (the host thread running the vCPU).
+  pid_t tid() const noexcept { return vm_->tid(); }
+  /// Returns the VM's name (vm_spec::name; argv[0] for a single run).
+  const std::string& name() const noexcept { return vm_->name(); }
+  /// Returns the vCPU's registers, valid during the handler; changes take effect when the
+  /// guest resumes (rip, rsp, any general register).
+  kvm_regs& registers() noexcept { return vm_->regs(); }
+
+  // guest_base's backend hooks.
+  result<std::size_t> do_read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    return vm_->read_bytes(address, out);
+  }
+  result<std::size_t> do_write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
+    return vm_->write_bytes(address, in);
+  }
+  result<long> do_inject(const sys::raw_call& call) noexcept {
+    if (vm_->finished()) return std::errc::no_such_process;
+    return vm_->execute(call);
+  }
+  result<void> do_tail_inject(const sys::raw_call& call) noexcept {
+    if (!in_call_) return std::errc::operation_not_supported;
+    tail_ = call;
+    has_tail_ = true;
+    return {};
+  }
+  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->thread_state(); }
+  process_state_t<Tool>& do_process_state() noexcept { return engine_->process_state(); }
+  global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
+
+  // For the engine.
+  void set_in_call(bool v) noexcept { in_call_ = v; }
+  bool has_tail() const noexcept { return has_tail_; }
+  const sys::raw_call& tail() const noexcept { return tail_; }
+
+ private:
+  engine<Tool>* engine_;
+  vm* vm_;
+  bool in_call_ = false;
+  bool has_tail_ = false;
+  sys::raw_call tail_{};
+};
+
+/// Finds `file` in PATH as execvp does (a name with a slash is taken as is).
+inline std::string resolve_program(const std::string& file) {
+  if (file.find('/') != std::string::npos) return file;
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t at = 0; at <= p.size();) {
+    std::size_t end = p.find(':', at);
+    if (end == std::string::npos) end = p.size();
+    std::string dir = p.substr(at, end - at);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + file;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    at = end + 1;
+  }
+  return file;
+}
+
+/// The state one run shares between its VMs: the tool, global state, and the lock that
+/// makes handlers run one at a time when several VMs run on several host threads.
+template <class Tool>
+struct shared_run {
+  explicit shared_run(Tool& t) noexcept : tool(&t) {}
+  Tool* tool;
+  global_state_t<Tool> global{};
+  std::mutex lock{};
+  bool serialize = false;
+  std::exception_ptr error{};
+};
+
+/// The engine of one VM: see the snare::backend_policy concept.
+template <class Tool>
+class engine {
+ public:
+  using guest_type = guest<Tool>;
+  using table_type = syscall_table_t<Tool>;
+  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
+
+  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+
+  engine(Tool& tool, const run_options& options)
+      : options_(options), own_shared_(std::make_unique<shared_run<Tool>>(tool)) {
+    static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
+    shared_ = own_shared_.get();
+  }
+  /// Creates the engine of one VM of a multi-VM run (run_vms).
+  engine(shared_run<Tool>& shared, const run_options& options) : options_(options), shared_(&shared) {
+    static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
+  }
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  /// Runs argv[0] (PATH lookup) in a new VM and serves it to the end; returns its exit code
+  /// (127 when it cannot run, with the reason on stderr; 128+N when it died of signal N).
+  /// Rethrows a handler's exception after stopping the guest.
+  int run(std::span<const char* const> argv) {
+    return run_named(argv.empty() || !argv[0] ? "" : argv[0], argv);
+  }
+
+  /// Same as run(argv), with `name` as the VM name the tool sees.
+  int run_named(const std::string& name, std::span<const char* const> argv) {
+    int code = serve(name, argv);
+    if (own_shared_ && own_shared_->error) std::rethrow_exception(own_shared_->error);
+    return code;
+  }
+
+  // For the guest handle.
+  thread_state_t<Tool>& thread_state() noexcept { return thread_; }
+  process_state_t<Tool>& process_state() noexcept { return process_; }
+  global_state_t<Tool>& global_state() noexcept { return shared_->global; }
+
+  /// Returns the VM's diagnostic after a run ("unsupported syscall 56 ...", a fault).
+  const std::string& diagnostic() const noexcept { return diagnostic_; }
+
+ private:
+  int cannot_run(const std::string& what, const std::string& why) {
+    if (options_.report_exec_failure)
+      std::fprintf(stderr, "snare: cannot run '%s': %s\n", what.c_str(), why.c_str());
+    return 127;
+  }
+
+  int serve(const std::string& name, std::span<const char* const> argv) {
+    if (argv.empty() || !argv[0]) return cannot_run("", "empty command line");
+    if (auto reason = kvm_unavailable_reason(); !reason.empty()) return cannot_run(argv[0], reason);
+    vm_options opts;
+    opts.name = name;
+    if constexpr (has_cpuid_handler<Tool, guest_type>) {
+      if (!hypercall::cpuid_available())
+        return cannot_run(argv[0], "the tool handles CPUID, which KVM cannot trap on this machine (PVM)");
+      opts.trap_cpuid = true;
+    }
+    if constexpr (has_rdtsc_handler<Tool, guest_type>) {
+      if (!hypercall::rdtsc_available())
+        return cannot_run(argv[0], "the tool handles RDTSC, which KVM cannot trap on this machine (PVM)");
+      opts.trap_rdtsc = true;
+    }
+    std::vector<std::string> args(argv.begin(), argv.end());
+    args[0] = resolve_program(args[0]);
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    std::string why;
+    auto machine = vm::create(args, env, std::move(opts), why);
+    if (machine->error() != std::errc{}) return cannot_run(argv[0], why);
+
+    hooks h{this};
+    guest_type start(*this, *machine);
+    locked(
+        [&] {
+          if constexpr (has_process_start_handler<Tool, guest_type>) shared_->tool->on_process_start(start);
+          if constexpr (has_thread_start_handler<Tool, guest_type>) shared_->tool->on_thread_start(start);
+        },
+        *machine);
+    auto status = machine->run(h);
+    diagnostic_ = machine->diagnostic();
+    if (!status) {
+      diagnostic_ = machine->why();
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: the VM stopped: %s\n", diagnostic_.c_str());
+      return 127;
+    }
+    int wait_status = status->signaled ? status->signal : (status->code << 8);
+    guest_type end(*this, *machine);
+    locked(
+        [&] {
+          if constexpr (has_thread_exit_handler<Tool, guest_type>) shared_->tool->on_thread_exit(end);
+          if constexpr (has_process_exit_handler<Tool, guest_type>)
+            shared_->tool->on_process_exit(wait_status, end);
+        },
+        *machine);
+    return status->shell_code();
+  }
+
+  // Runs f under the run's lock when VMs share the tool; a handler's exception stops this
+  // VM and is kept for the tracer's stack (vm::run is noexcept).
+  template <class F>
+  void locked(F&& f, vm& machine) noexcept {
+    std::unique_lock<std::mutex> l(shared_->lock, std::defer_lock);
+    if (shared_->serialize) l.lock();
+    try {
+      f();
+    } catch (...) {
+      if (!shared_->error) shared_->error = std::current_exception();
+      machine.finish({true, 0, SIGKILL});
+    }
+  }
+
+  struct hooks {
+    engine* e;
+
+    long on_syscall(vm& machine, sys::raw_call& call) noexcept {
+      const long nr = call.number;
+      const bool entry = subscription.entry.contains(nr), exit = subscription.exit.contains(nr);
+      if (!entry && !exit) return machine.execute(call);
+      guest_type g(*e, machine);
+      long ret = 0;
+      e->locked(
+          [&] {
+            g.set_in_call(true);
+            dispatch::raw_args args = call.args;
+            action a;
+            if (entry) a = dispatch_type::on_entry(*e->shared_->tool, g, nr, args);
+            g.set_in_call(false);
+            if (g.has_tail())
+              ret = machine.execute(g.tail());
+            else if (a.what() == action::kind::suppress)
+              ret = a.value();
+            else
+              ret = machine.execute({nr, args});
+            if (exit && !machine.finished())
+              ret = dispatch_type::on_exit(*e->shared_->tool, g, nr, args, ret);
+          },
+          machine);
+      return ret;
+    }
+
+    void on_probe(vm& machine, const probe_event& ev) noexcept {
+      if constexpr (has_probe_handler<Tool, guest_type>) {
+        guest_type g(*e, machine);
+        e->locked([&] { e->shared_->tool->on_probe(ev, g); }, machine);
+      }
+    }
+
+    void on_cpuid(vm& machine, std::uint32_t leaf, std::uint32_t subleaf, cpuid_regs& r) noexcept {
+      if constexpr (has_cpuid_handler<Tool, guest_type>) {
+        guest_type g(*e, machine);
+        cpuid_event ev{leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx};
+        e->locked([&] { e->shared_->tool->on_cpuid(ev, g); }, machine);
+        r = {ev.eax, ev.ebx, ev.ecx, ev.edx};
+      }
+    }
+
+    void on_rdtsc(vm& machine, std::uint64_t& tsc) noexcept {
+      if constexpr (has_rdtsc_handler<Tool, guest_type>) {
+        guest_type g(*e, machine);
+        rdtsc_event ev{false, tsc, 0};
+        e->locked([&] { e->shared_->tool->on_rdtsc(ev, g); }, machine);
+        tsc = ev.tsc;
+      }
+    }
+  };
+
+  run_options options_;
+  std::unique_ptr<shared_run<Tool>> own_shared_;
+  shared_run<Tool>* shared_ = nullptr;
+  thread_state_t<Tool> thread_{};
+  process_state_t<Tool> process_{};
+  std::string diagnostic_;
+};
+
+/// Runs several guests at once, each in its own VM on its own host thread, under one tool:
+/// handlers run one at a time (the tool needs no locking), global state is shared, process
+/// and thread state are per VM, and g.name() tells the VMs apart. Returns each guest's exit
+/// code in the order of `vms`; rethrows the first handler exception after all VMs stopped.
+template <class Tool>
+std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, run_options options = {}) {
+  shared_run<Tool> shared(tool);
+  shared.serialize = true;
+  std::vector<int> codes(vms.size(), 127);
+  std::vector<std::thread> threads;
+  threads.reserve(vms.size());
+  for (std::size_t i = 0; i < vms.size(); ++i) {
+    threads.emplace_back([&, i] {
+      std::vector<const char*> argv;
+      for (auto& a : vms[i].argv) argv.push_back(a.c_str());
+      engine<Tool> e(shared, options);
+      codes[i] = e.run_named(vms[i].name, argv);
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (shared.error) std::rethrow_exception(shared.error);
+  return codes;
+}
+
+}  // namespace snare::backend::hypercall_detail
+
+namespace snare::backend {
+/// Runs several static guests at once under one tool, one VM each (see hypercall_detail::run_vms).
+template <class Tool>
+std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, run_options options = {}) {
+  return hypercall_detail::run_vms(tool, vms, options);
+}
+}  // namespace snare::backend
