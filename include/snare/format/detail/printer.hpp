@@ -278,13 +278,15 @@ class printer {
       }
     }
     out_.push_back(')');
-    if (o_.align_column != 0) {
-      std::size_t col = out_.size() - line_start;
-      auto nl = out_.find_last_of('\n');
-      if (nl != std::string::npos && nl >= line_start) col = out_.size() - nl - 1;
-      if (col < o_.align_column) out_.append(o_.align_column - col, ' ');
-    }
-    out_.append(" = ");
+    // strace's tabto(): pad to the column, or one space when the line is already past it.
+    std::size_t col = out_.size() - line_start;
+    auto nl = out_.find_last_of('\n');
+    if (nl != std::string::npos && nl >= line_start) col = out_.size() - nl - 1;
+    if (o_.align_column != 0 && col < o_.align_column)
+      out_.append(o_.align_column - col, ' ');
+    else
+      out_.push_back(' ');
+    out_.append("= ");
     put_return();
   }
 
