@@ -1,6 +1,8 @@
 # Defines a CTest driver (cmake -P) that runs commands one after another and fails at the
 # first that fails, printing its output. Arguments, each -D<NAME>=<value>:
-#   STEP_<n>   (n = 1..N) a command, as a ;-separated list written with | between words
+#   STEP_<n>   (n = 1..20) a command, written with | between its words
+#   RC_<n>     the exit code step n must return (default 0)
+#   MATCH_<n>  regular expressions, separated by @@, that step n's output (stdout + stderr) must match
 #   CLEAN      a folder to delete before the first step (for a fresh configure)
 #   EXPECT_FILES  |-separated files that must exist after the steps
 #   FORBID_GLOB   |-separated globs that must match nothing after the steps
@@ -18,9 +20,22 @@ foreach(n RANGE 1 20)
   list(JOIN _cmd " " _shown)
   message(STATUS "step ${n}: ${_shown}")
   execute_process(COMMAND ${_cmd} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
-  if(NOT _rc EQUAL 0)
+  set(_want_rc 0)
+  if(DEFINED RC_${n})
+    set(_want_rc ${RC_${n}})
+  endif()
+  if(NOT _rc STREQUAL _want_rc)
     message("${_out}")
-    message(FATAL_ERROR "step ${n} failed (${_rc}): ${_shown}")
+    message(FATAL_ERROR "step ${n} returned ${_rc}, expected ${_want_rc}: ${_shown}")
+  endif()
+  if(DEFINED MATCH_${n})
+    string(REPLACE "@@" ";" _regexes "${MATCH_${n}}")
+    foreach(_re IN LISTS _regexes)
+      if(NOT _out MATCHES "${_re}")
+        message("${_out}")
+        message(FATAL_ERROR "step ${n}'s output does not match '${_re}': ${_shown}")
+      endif()
+    endforeach()
   endif()
   # Show short outputs (the program under test); configure logs stay quiet unless failing.
   string(STRIP "${_out}" _out)
