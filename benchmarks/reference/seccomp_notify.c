@@ -3,16 +3,19 @@
  * told otherwise); the supervisor receives each notification and answers "continue", which is
  * the least a notify-based tracer can do per call: one NOTIF_RECV and one NOTIF_SEND.
  *
- *   ref_seccomp_notify [-a] [-t NR]... [-w] [--] command [args...]
+ *   ref_seccomp_notify [-a] [-t NR]... [-w] [-p] [--] command [args...]
  *     -a     trap every syscall     -t NR  trap syscall NR (repeatable; default getppid)
  *     -w     set SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+): the kernel wakes the
  *            supervisor on the guest's CPU, which avoids a cross-CPU wake-up per call
+ *     -p     poll() the listener before each NOTIF_RECV, as a supervisor that also waits on
+ *            other fds (pidfds, a control socket) must: shows what that costs per call
  *
  * Exits with the command's exit code (128+signal when it was killed); prints the reason and
  * exits with 125 when the machine lacks a feature it was asked to use. */
 #define _GNU_SOURCE
 #include "common.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -78,8 +81,9 @@ static int recv_fd(int sock) {
 }
 
 int main(int argc, char** argv) {
-  struct ref_options o = ref_parse(argc, argv, 'w', 0, "[-a] [-t NR]... [-w] [--] command [args...]");
+  struct ref_options o = ref_parse(argc, argv, 'w', 'p', "[-a] [-t NR]... [-w] [-p] [--] command [args...]");
   const int sync_wake = o.flag_a;
+  const int use_poll = o.flag_b;
 
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -127,6 +131,11 @@ int main(int argc, char** argv) {
   if (!req || !resp) ref_die("calloc");
 
   for (;;) {
+    if (use_poll) {
+      struct pollfd p = {listener, POLLIN, 0};
+      if (poll(&p, 1, -1) < 0 && errno != EINTR) ref_die("poll");
+      if (!(p.revents & POLLIN)) continue;
+    }
     memset(req, 0, sizes.seccomp_notif);
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
       if (errno == EINTR || errno == ENOENT) continue; /* ENOENT: the caller went away */
