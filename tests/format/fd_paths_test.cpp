@@ -20,7 +20,7 @@ snare::format::options with_paths() {
 constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
 }  // namespace
 
-TEST_CASE("-y prints fds as 3</etc/passwd>, AT_FDCWD with the working directory", "[format][fd]") {
+TEST_CASE("With show_fd_paths (strace -y) fds print as 3</etc/passwd> and AT_FDCWD with the working directory", "[format][fd]") {
   fake_memory mem;
   fake_fds fds{{{3, "/etc/passwd"}, {-100, "/tmp/fmtprobe"}, {1, "/dev/null"}, {6, "socket:[26117]"}}};
   mem.put_string(0x1000, "/etc/passwd");
