@@ -286,8 +286,7 @@ constexpr const syscall_desc* descriptor(long nr) noexcept {{
 
 /// Returns the name of syscall `nr`, or an empty string_view when {arch} has no such syscall.
 constexpr std::string_view name_of(long nr) noexcept {{
-  const syscall_desc* d = descriptor(nr);
-  return d ? d->name : std::string_view{{}};
+  return ::snare::sys::detail::find_name(::snare::sys::detail::{arch}_descriptors, nr);
 }}
 
 /// Returns the number of the syscall called `name` ("openat"), or -1 when {arch} has none.

@@ -127,12 +127,12 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {93, "exit", 1, {{"status", arg_kind::int_}}, ret_kind::none, static_cast<std::uint16_t>(class_process)},
   {94, "exit_group", 1, {{"status", arg_kind::int_}}, ret_kind::none, static_cast<std::uint16_t>(class_process)},
   {95, "waitid", 5, {{"idtype", arg_kind::enumeration, direction::in, len_none, flag_set::idtype}, {"id", arg_kind::int_}, {"infop", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::siginfo}, {"options", arg_kind::flags, direction::in, len_none, flag_set::wait_options}, {"rusage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::int_, static_cast<std::uint16_t>(class_process)},
-  {96, "set_tid_address", 1, {{"tidptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::pid, static_cast<std::uint16_t>(class_none)},
+  {96, "set_tid_address", 1, {{"tidptr", arg_kind::ptr}}, ret_kind::pid, static_cast<std::uint16_t>(class_none)},
   {97, "unshare", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::clone_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_process)},
-  {98, "futex", 6, {{"uaddr", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"futex_op", arg_kind::enumeration, direction::in, len_none, flag_set::futex_op}, {"val", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"uaddr2", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"val3", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
+  {98, "futex", 6, {{"uaddr", arg_kind::ptr}, {"futex_op", arg_kind::enumeration, direction::in, len_none, flag_set::futex_op}, {"val", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"uaddr2", arg_kind::ptr}, {"val3", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {99, "set_robust_list", 2, {{"head", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::robust_list_head}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {100, "get_robust_list", 3, {{"pid", arg_kind::pid}, {"head_ptr", arg_kind::ptr}, {"len_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
-  {101, "nanosleep", 2, {{"req", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"rem", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
+  {101, "nanosleep", 2, {{"req", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"rem", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {102, "getitimer", 2, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {103, "setitimer", 3, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerval}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {104, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::uint}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
@@ -146,7 +146,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {112, "clock_settime", 2, {{"clockid", arg_kind::clockid}, {"tp", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
   {113, "clock_gettime", 2, {{"clockid", arg_kind::clockid}, {"tp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
   {114, "clock_getres", 2, {{"clockid", arg_kind::clockid}, {"res", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
-  {115, "clock_nanosleep", 4, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"request", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"remain", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
+  {115, "clock_nanosleep", 4, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"request", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"remain", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {116, "syslog", 3, {{"type", arg_kind::enumeration, direction::in, len_none, flag_set::syslog_type}, {"bufp", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {117, "ptrace", 4, {{"request", arg_kind::enumeration, direction::in, len_none, flag_set::ptrace_request}, {"pid", arg_kind::pid}, {"addr", arg_kind::ptr}, {"data", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {118, "sched_setparam", 2, {{"pid", arg_kind::pid}, {"param", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_param}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
@@ -324,7 +324,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {290, "pkey_free", 1, {{"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {291, "statx", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"mask", arg_kind::flags, direction::in, len_none, flag_set::statx_mask}, {"statxbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::statx}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat)},
   {292, "io_pgetevents", 6, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::int_}, {"nr", arg_kind::int_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"usig", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
-  {293, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
+  {293, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::hex}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {294, "kexec_file_load", 5, {{"kernel_fd", arg_kind::fd}, {"initrd_fd", arg_kind::fd}, {"cmdline_len", arg_kind::size}, {"cmdline", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {},
   {},
@@ -1755,9 +1755,9 @@ struct waitid : ::snare::sys::call<waitid, ::snare::arch::aarch64, 95> {
 struct set_tid_address : ::snare::sys::call<set_tid_address, ::snare::arch::aarch64, 96> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[96];
-  using arg_types = std::tuple<::snare::guest_ptr<int>>;
-  constexpr ::snare::guest_ptr<int> tidptr() const noexcept { return ::snare::guest_ptr<int>{raw(0)}; }
-  constexpr void set_tidptr(::snare::guest_ptr<int> v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>>;
+  constexpr ::snare::guest_ptr<std::byte> tidptr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_tidptr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
 };
 
 /// unshare(2) [process].
@@ -1773,17 +1773,17 @@ struct unshare : ::snare::sys::call<unshare, ::snare::arch::aarch64, 97> {
 struct futex : ::snare::sys::call<futex, ::snare::arch::aarch64, 98> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[98];
-  using arg_types = std::tuple<::snare::guest_ptr<int>, ::snare::flags<::snare::sys::flag_set::futex_op>, int, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<int>, int>;
-  constexpr ::snare::guest_ptr<int> uaddr() const noexcept { return ::snare::guest_ptr<int>{raw(0)}; }
-  constexpr void set_uaddr(::snare::guest_ptr<int> v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, ::snare::flags<::snare::sys::flag_set::futex_op>, int, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<std::byte>, int>;
+  constexpr ::snare::guest_ptr<std::byte> uaddr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_uaddr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr ::snare::flags<::snare::sys::flag_set::futex_op> futex_op() const noexcept { return ::snare::flags<::snare::sys::flag_set::futex_op>{raw(1)}; }
   constexpr void set_futex_op(::snare::flags<::snare::sys::flag_set::futex_op> v) noexcept { set_raw(1, v.value); }
   constexpr int val() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_val(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(3)}; }
   constexpr void set_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(3, v.address); }
-  constexpr ::snare::guest_ptr<int> uaddr2() const noexcept { return ::snare::guest_ptr<int>{raw(4)}; }
-  constexpr void set_uaddr2(::snare::guest_ptr<int> v) noexcept { set_raw(4, v.address); }
+  constexpr ::snare::guest_ptr<std::byte> uaddr2() const noexcept { return ::snare::guest_ptr<std::byte>{raw(4)}; }
+  constexpr void set_uaddr2(::snare::guest_ptr<std::byte> v) noexcept { set_raw(4, v.address); }
   constexpr int val3() const noexcept { return static_cast<int>(raw(5)); }
   constexpr void set_val3(int v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
@@ -1812,7 +1812,7 @@ struct get_robust_list : ::snare::sys::call<get_robust_list, ::snare::arch::aarc
   constexpr void set_len_ptr(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(2, v.address); }
 };
 
-/// nanosleep(2) [clock].
+/// nanosleep(2) [no class].
 struct nanosleep : ::snare::sys::call<nanosleep, ::snare::arch::aarch64, 101> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[101];
@@ -1976,7 +1976,7 @@ struct clock_getres : ::snare::sys::call<clock_getres, ::snare::arch::aarch64, 1
   constexpr void set_res(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(1, v.address); }
 };
 
-/// clock_nanosleep(2) [clock].
+/// clock_nanosleep(2) [no class].
 struct clock_nanosleep : ::snare::sys::call<clock_nanosleep, ::snare::arch::aarch64, 115> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[115];
@@ -4819,8 +4819,7 @@ constexpr const syscall_desc* descriptor(long nr) noexcept {
 
 /// Returns the name of syscall `nr`, or an empty string_view when aarch64 has no such syscall.
 constexpr std::string_view name_of(long nr) noexcept {
-  const syscall_desc* d = descriptor(nr);
-  return d ? d->name : std::string_view{};
+  return ::snare::sys::detail::find_name(::snare::sys::detail::aarch64_descriptors, nr);
 }
 
 /// Returns the number of the syscall called `name` ("openat"), or -1 when aarch64 has none.

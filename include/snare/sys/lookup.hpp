@@ -34,8 +34,7 @@ constexpr const syscall_desc* descriptor(long nr) noexcept {
 /// Returns the name of syscall `nr` of `Arch`, or an empty string_view when it has none.
 template <class Arch>
 constexpr std::string_view name_of(long nr) noexcept {
-  const syscall_desc* d = descriptor<Arch>(nr);
-  return d ? d->name : std::string_view{};
+  return detail::find_name(table<Arch>::descriptors, nr);
 }
 
 /// Returns the number of the syscall of `Arch` called `name`, or -1 when it has none.

@@ -66,7 +66,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {32, "dup", 1, {{"oldfd", arg_kind::fd}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {33, "dup2", 2, {{"oldfd", arg_kind::fd}, {"newfd", arg_kind::fd}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {34, "pause", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_signal)},
-  {35, "nanosleep", 2, {{"req", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"rem", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
+  {35, "nanosleep", 2, {{"req", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"rem", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {36, "getitimer", 2, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {37, "alarm", 1, {{"seconds", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {38, "setitimer", 3, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerval}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
@@ -233,7 +233,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {199, "fremovexattr", 2, {{"fd", arg_kind::fd}, {"name", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {200, "tkill", 2, {{"tid", arg_kind::pid}, {"sig", arg_kind::signo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process)},
   {201, "time", 1, {{"tloc", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
-  {202, "futex", 6, {{"uaddr", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"futex_op", arg_kind::enumeration, direction::in, len_none, flag_set::futex_op}, {"val", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"uaddr2", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"val3", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
+  {202, "futex", 6, {{"uaddr", arg_kind::ptr}, {"futex_op", arg_kind::enumeration, direction::in, len_none, flag_set::futex_op}, {"val", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"uaddr2", arg_kind::ptr}, {"val3", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {203, "sched_setaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::size}, {"mask", arg_kind::buffer, direction::in, 1}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {204, "sched_getaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::size}, {"mask", arg_kind::buffer, direction::out, len_from_return}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {205, "set_thread_area", 1, {{"u_info", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::user_desc}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
@@ -249,7 +249,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {215, "epoll_wait_old", 4, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {216, "remap_file_pages", 5, {{"addr", arg_kind::ptr}, {"size", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"pgoff", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mmap_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory)},
   {217, "getdents64", 3, {{"fd", arg_kind::fd}, {"dirp", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::linux_dirent64}, {"count", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
-  {218, "set_tid_address", 1, {{"tidptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::pid, static_cast<std::uint16_t>(class_none)},
+  {218, "set_tid_address", 1, {{"tidptr", arg_kind::ptr}}, ret_kind::pid, static_cast<std::uint16_t>(class_none)},
   {219, "restart_syscall", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {220, "semtimedop", 4, {{"semid", arg_kind::int_}, {"sops", arg_kind::array, direction::in, 2, flag_set::none, struct_id::sembuf}, {"nsops", arg_kind::size}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc)},
   {221, "fadvise64", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"len", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::fadvise_advice}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
@@ -261,7 +261,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {227, "clock_settime", 2, {{"clockid", arg_kind::clockid}, {"tp", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
   {228, "clock_gettime", 2, {{"clockid", arg_kind::clockid}, {"tp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
   {229, "clock_getres", 2, {{"clockid", arg_kind::clockid}, {"res", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
-  {230, "clock_nanosleep", 4, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"request", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"remain", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
+  {230, "clock_nanosleep", 4, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"request", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"remain", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {231, "exit_group", 1, {{"status", arg_kind::int_}}, ret_kind::none, static_cast<std::uint16_t>(class_process)},
   {232, "epoll_wait", 4, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {233, "epoll_ctl", 4, {{"epfd", arg_kind::fd}, {"op", arg_kind::enumeration, direction::in, len_none, flag_set::epoll_ctl_op}, {"fd", arg_kind::fd}, {"event", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::epoll_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
@@ -365,7 +365,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {331, "pkey_free", 1, {{"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {332, "statx", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"mask", arg_kind::flags, direction::in, len_none, flag_set::statx_mask}, {"statxbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::statx}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat)},
   {333, "io_pgetevents", 6, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::int_}, {"nr", arg_kind::int_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"usig", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
-  {334, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
+  {334, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::hex}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {},
   {},
   {},
@@ -951,7 +951,7 @@ struct pause : ::snare::sys::call<pause, ::snare::arch::x86_64, 34> {
   using arg_types = std::tuple<>;
 };
 
-/// nanosleep(2) [clock].
+/// nanosleep(2) [no class].
 struct nanosleep : ::snare::sys::call<nanosleep, ::snare::arch::x86_64, 35> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[35];
@@ -2848,17 +2848,17 @@ struct time : ::snare::sys::call<time, ::snare::arch::x86_64, 201> {
 struct futex : ::snare::sys::call<futex, ::snare::arch::x86_64, 202> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[202];
-  using arg_types = std::tuple<::snare::guest_ptr<int>, ::snare::flags<::snare::sys::flag_set::futex_op>, int, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<int>, int>;
-  constexpr ::snare::guest_ptr<int> uaddr() const noexcept { return ::snare::guest_ptr<int>{raw(0)}; }
-  constexpr void set_uaddr(::snare::guest_ptr<int> v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, ::snare::flags<::snare::sys::flag_set::futex_op>, int, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<std::byte>, int>;
+  constexpr ::snare::guest_ptr<std::byte> uaddr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_uaddr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr ::snare::flags<::snare::sys::flag_set::futex_op> futex_op() const noexcept { return ::snare::flags<::snare::sys::flag_set::futex_op>{raw(1)}; }
   constexpr void set_futex_op(::snare::flags<::snare::sys::flag_set::futex_op> v) noexcept { set_raw(1, v.value); }
   constexpr int val() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_val(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(3)}; }
   constexpr void set_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(3, v.address); }
-  constexpr ::snare::guest_ptr<int> uaddr2() const noexcept { return ::snare::guest_ptr<int>{raw(4)}; }
-  constexpr void set_uaddr2(::snare::guest_ptr<int> v) noexcept { set_raw(4, v.address); }
+  constexpr ::snare::guest_ptr<std::byte> uaddr2() const noexcept { return ::snare::guest_ptr<std::byte>{raw(4)}; }
+  constexpr void set_uaddr2(::snare::guest_ptr<std::byte> v) noexcept { set_raw(4, v.address); }
   constexpr int val3() const noexcept { return static_cast<int>(raw(5)); }
   constexpr void set_val3(int v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
@@ -3056,9 +3056,9 @@ struct getdents64 : ::snare::sys::call<getdents64, ::snare::arch::x86_64, 217> {
 struct set_tid_address : ::snare::sys::call<set_tid_address, ::snare::arch::x86_64, 218> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[218];
-  using arg_types = std::tuple<::snare::guest_ptr<int>>;
-  constexpr ::snare::guest_ptr<int> tidptr() const noexcept { return ::snare::guest_ptr<int>{raw(0)}; }
-  constexpr void set_tidptr(::snare::guest_ptr<int> v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>>;
+  constexpr ::snare::guest_ptr<std::byte> tidptr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_tidptr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
 };
 
 /// restart_syscall(2) [no class].
@@ -3188,7 +3188,7 @@ struct clock_getres : ::snare::sys::call<clock_getres, ::snare::arch::x86_64, 22
   constexpr void set_res(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(1, v.address); }
 };
 
-/// clock_nanosleep(2) [clock].
+/// clock_nanosleep(2) [no class].
 struct clock_nanosleep : ::snare::sys::call<clock_nanosleep, ::snare::arch::x86_64, 230> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[230];
@@ -5479,8 +5479,7 @@ constexpr const syscall_desc* descriptor(long nr) noexcept {
 
 /// Returns the name of syscall `nr`, or an empty string_view when x86_64 has no such syscall.
 constexpr std::string_view name_of(long nr) noexcept {
-  const syscall_desc* d = descriptor(nr);
-  return d ? d->name : std::string_view{};
+  return ::snare::sys::detail::find_name(::snare::sys::detail::x86_64_descriptors, nr);
 }
 
 /// Returns the number of the syscall called `name` ("openat"), or -1 when x86_64 has none.

@@ -67,6 +67,15 @@ constexpr const syscall_desc* find_descriptor(const std::array<syscall_desc, N>&
   return d.number == nr ? &d : nullptr;
 }
 
+// Reads the name without comparing an element's address with null: GCC's UBSan
+// instrumentation makes that comparison non-constant.
+template <std::size_t N>
+constexpr std::string_view find_name(const std::array<syscall_desc, N>& table, long nr) noexcept {
+  if (nr < 0 || static_cast<std::size_t>(nr) >= N) return {};
+  const syscall_desc& d = table[static_cast<std::size_t>(nr)];
+  return d.number == nr ? d.name : std::string_view{};
+}
+
 // Binary search over the numbers sorted by name: O(log n) at run time, cheap in constexpr.
 template <std::size_t N, std::size_t M>
 constexpr long find_number(const std::array<syscall_desc, N>& table,
