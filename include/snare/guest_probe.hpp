@@ -10,10 +10,18 @@
    exit that the host reports as a probe event. */
 #define SNARE_PROBE_SYSCALL_NUMBER 0x0FF5EA00L
 
+/* C++ gives the function external (inline) linkage so that snare::probe, an inline
+   template, names the same function in every translation unit; C keeps it static. */
+#ifdef __cplusplus
+#define SNARE_PROBE_LINKAGE inline
+#else
+#define SNARE_PROBE_LINKAGE static inline
+#endif
+
 /* Fires probe `id` with five integer arguments (id in rdi, arguments in rsi rdx r10 r8 r9).
    Returns 0 when a host tool received it, a negative errno otherwise (-ENOSYS natively). */
-static inline long snare_probe(unsigned long id, unsigned long a0, unsigned long a1, unsigned long a2,
-                               unsigned long a3, unsigned long a4) {
+SNARE_PROBE_LINKAGE long snare_probe(unsigned long id, unsigned long a0, unsigned long a1, unsigned long a2,
+                                     unsigned long a3, unsigned long a4) {
   long ret;
   register unsigned long r10 __asm__("r10") = a2;
   register unsigned long r8 __asm__("r8") = a3;

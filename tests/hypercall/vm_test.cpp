@@ -213,3 +213,54 @@ TEST_CASE("guest memory reads are bounds-checked", "[hypercall][memory]") {
   CHECK(std::memcmp(buf, "\177ELF", 4) == 0);
   CHECK(!v->write_bytes(v->memory().image().end - 4, std::as_bytes(std::span(buf))));
 }
+
+TEST_CASE("the guest kernel table is what the assembler makes of guest_kernel.S", "[hypercall][kernel]") {
+  std::string dir = SNARE_TEST_KERNEL_BINS;
+  if (dir.empty()) skip("GNU as or objcopy was not found at configure time");
+  for (auto how : {hc::syscall_return::jump_rcx, hc::syscall_return::sysret}) {
+    bool sysret = how == hc::syscall_return::sysret;
+    std::string path = dir + "/guest_kernel_sysret" + (sysret ? "1" : "0") + ".bin";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    std::string bytes = slurp(fd);
+    ::close(fd);
+    auto table = hc::guest_kernel_code(how);
+    INFO("flavour: " << (sysret ? "sysret" : "jmp *%rcx"));
+    REQUIRE(bytes.size() == table.size());
+    CHECK(std::memcmp(bytes.data(), table.data(), table.size()) == 0);
+  }
+}
+
+namespace {
+// Resumes after the exits guests/exit_cost.c causes on purpose and counts them.
+struct exit_counter {
+  long mmio = 0, gp = 0, bp = 0;
+  bool on_mmio(hc::vm&, std::uint64_t address) {
+    ++mmio;
+    return address == 0xF0001000;
+  }
+  bool on_exception(hc::vm&, std::uint64_t vector, std::uint64_t& rip) {
+    if (vector == 13) {
+      ++gp;
+      rip += 2;  // outb %al, $imm8
+      return true;
+    }
+    if (vector == 3) ++bp;  // a trap: rip is already past int3
+    return vector == 3;
+  }
+};
+}  // namespace
+
+TEST_CASE("each hypercall mechanism reaches the host once per use", "[hypercall][kernel]") {
+  require_kvm();
+  for (const char* m : {"mmio", "pio", "int3"}) {
+    exit_counter c;
+    auto r = run_vm({guest("hypercall_guest_exit_cost"), m, "100"}, c);
+    INFO("method " << m << ": " << r.diagnostic);
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind(std::string(m) + " 100 ", 0) == 0);
+    CHECK(c.mmio == (std::string(m) == "mmio" ? 100 : 0));
+    CHECK(c.gp == (std::string(m) == "pio" ? 100 : 0));
+    CHECK(c.bp == (std::string(m) == "int3" ? 100 : 0));
+  }
+}

@@ -207,6 +207,8 @@ class vm {
   ///   void on_probe(vm&, const probe_event&)
   ///   void on_cpuid(vm&, std::uint32_t leaf, std::uint32_t subleaf, cpuid_regs&)  // needs trap_cpuid
   ///   void on_rdtsc(vm&, std::uint64_t&)                                          // needs trap_rdtsc
+  ///   bool on_mmio(vm&, std::uint64_t address)     // an access to unbacked memory; true: handled
+  ///   bool on_exception(vm&, std::uint64_t vector, std::uint64_t& rip)  // true: resume at rip
   /// Returns how the guest ended, or the error that stopped the VM (why() says more).
   template <class Hooks>
   result<exit_status> run(Hooks& hooks) noexcept {
@@ -235,6 +237,9 @@ class vm {
           if (run_->mmio.phys_addr == syscall_mmio_address) {
             on_syscall_exit(hooks);
             break;
+          }
+          if constexpr (requires { hooks.on_mmio(*this, std::uint64_t{}); }) {
+            if (hooks.on_mmio(*this, static_cast<std::uint64_t>(run_->mmio.phys_addr))) break;
           }
           // Any other address: the page tables map all of 0-4 GiB, so an access outside
           // every memory slot lands here, which is what a segmentation fault is for this guest.
@@ -578,6 +583,9 @@ class vm {
         dirty_ |= KVM_SYNC_X86_REGS;
         return true;
       }
+    }
+    if constexpr (requires { hooks.on_exception(*this, f->vector, f->rip); }) {
+      if (hooks.on_exception(*this, f->vector, f->rip)) return true;
     }
     int sig = SIGSEGV;
     switch (f->vector) {
