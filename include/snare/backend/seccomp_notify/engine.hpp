@@ -1,6 +1,6 @@
 // Defines the engine and guest handle of the seccomp_notify backend: the filter built from the
-// tool's subscription (RET_USER_NOTIF), the event loop over a detail::seccomp::session, one
-// fiber per guest thread, and the dispatch of each trapped call to the tool's handler.
+// tool's subscription (RET_USER_NOTIF), the event loop over a detail::seccomp::session, and
+// the dispatch of each trapped call to the tool's handler.
 #pragma once
 
 #include <sys/types.h>
@@ -25,7 +25,6 @@
 #include <snare/bpf/filter.hpp>
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
-#include <snare/fiber/fiber.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/tool.hpp>
@@ -182,23 +181,15 @@ class engine {
     return s;
   }
 
+  // Handlers run on the supervisor's own stack, not on a fiber per guest thread as with
+  // ptrace: nothing a handler can do here waits on its guest thread (no inject), so a fiber
+  // would never be suspended and would only add two context switches per call. The calls of
+  // other threads wait in the kernel's queue meanwhile, as they would behind a fiber.
   struct thread_rec {
-    explicit thread_rec(fiber::stack_pool& pool) : worker(pool) {}
     thread_state_t<Tool> state{};
-    fiber::worker worker;
   };
 
-  thread_rec& thread(pid_t tid) {
-    auto it = threads_.find(tid);
-    if (it == threads_.end()) it = threads_.emplace(tid, std::make_unique<thread_rec>(pool_)).first;
-    return *it->second;
-  }
-
-  // Runs f() on the fiber of guest thread `tid`.
-  template <class F>
-  void on_fiber(pid_t tid, F& f) {
-    thread(tid).worker.run([](void* p) { (*static_cast<F*>(p))(); }, &f);
-  }
+  thread_rec& thread(pid_t tid) { return threads_[tid]; }
 
   bool followed(pid_t tgid) const noexcept { return options_.follow_forks || tgid == root_; }
 
@@ -261,12 +252,8 @@ class engine {
       return;
     }
     guest_type g(*this, n.tgid, n.tid, &n);
-    action a;
-    auto f = [&] {
-      dispatch::raw_args args = n.call.args;
-      a = dispatch_type::on_entry(*tool_, g, n.call.number, args);
-    };
-    on_fiber(n.tid, f);
+    dispatch::raw_args args = n.call.args;
+    action a = dispatch_type::on_entry(*tool_, g, n.call.number, args);
     if (g.answered()) return;
     // ENOENT from the kernel (the thread died or was interrupted) is not the tool's error.
     if (a.what() == action::kind::proceed) {
@@ -282,8 +269,7 @@ class engine {
   run_options options_;
   std::unique_ptr<snare::detail::seccomp::session> session_;
   pid_t root_ = -1;
-  fiber::stack_pool pool_;
-  std::unordered_map<pid_t, std::unique_ptr<thread_rec>> threads_;
+  std::unordered_map<pid_t, thread_rec> threads_;
   std::unordered_map<pid_t, process_state_t<Tool>> processes_;
   global_state_t<Tool> global_{};
 };
