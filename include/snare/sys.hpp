@@ -1,6 +1,7 @@
 // Defines nothing itself: includes snare's typed syscall tables (x86-64, aarch64, i386),
 // their lookups and the architecture tags. The native architecture's calls are also
-// reachable without the architecture namespace: snare::sys::openat.
+// reachable without the architecture namespace: snare::sys::openat. The Boost.Hana views
+// (snare::sys::all, in_class_types) are in <snare/sys/hana.hpp>, kept out for compile time.
 #pragma once
 
 #include <snare/arch/aarch64.hpp>
