@@ -264,3 +264,15 @@ TEST_CASE("each hypercall mechanism reaches the host once per use", "[hypercall]
     CHECK(c.bp == (std::string(m) == "int3" ? 100 : 0));
   }
 }
+
+TEST_CASE("readlink(/proc/self/exe) names the guest's executable", "[hypercall][process]") {
+  require_kvm();
+  if (::access("/bin/busybox", X_OK) != 0) skip("/bin/busybox (busybox-static) is not installed");
+  no_hooks h;
+  auto r = run_vm({"/bin/busybox", "readlink", "/proc/self/exe"}, h);
+  char* real = ::realpath("/bin/busybox", nullptr);
+  REQUIRE(real != nullptr);
+  CHECK(r.out == std::string(real) + "\n");
+  std::free(real);
+  CHECK(r.code == 0);
+}

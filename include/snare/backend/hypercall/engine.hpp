@@ -199,6 +199,8 @@ class engine {
         [&] {
           if constexpr (has_process_start_handler<Tool, guest_type>) shared_->tool->on_process_start(start);
           if constexpr (has_thread_start_handler<Tool, guest_type>) shared_->tool->on_thread_start(start);
+          // The VM loaded the program as execve would have: the guest starts in a new image.
+          if constexpr (has_exec_handler<Tool, guest_type>) shared_->tool->on_exec(start);
         },
         *machine);
     auto status = machine->run(h);

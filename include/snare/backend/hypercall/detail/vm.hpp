@@ -14,6 +14,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -179,6 +180,12 @@ class vm {
       case SYS_tgkill:
         if (static_cast<pid_t>(a[1]) == tid_) return self_signal(static_cast<int>(a[2]));
         break;
+      case SYS_readlink:  // /proc/self is the tracer: answer /proc/self/exe with the guest's file
+        if (is_proc_self_exe(a[0])) return copy_exe_path(a[1], a[2]);
+        break;
+      case SYS_readlinkat:
+        if (is_proc_self_exe(a[1])) return copy_exe_path(a[2], a[3]);
+        break;
       case SYS_close:
         if (static_cast<int>(a[0]) >= reserved_fd_floor) return -EBADF;
         break;
@@ -286,6 +293,12 @@ class vm {
                      std::string& why) {
     auto img = read_static_elf(argv[0], why);
     if (!img) return img.error();
+    if (char* real = ::realpath(argv[0].c_str(), nullptr)) {
+      exe_path_ = real;
+      std::free(real);
+    } else {
+      exe_path_ = argv[0];
+    }
     auto fail = [&](std::string what, std::errc e) {
       why = std::move(what);
       why_ = why;
@@ -630,6 +643,18 @@ class vm {
 
   // --- emulated process state ------------------------------------------------------------
 
+  bool is_proc_self_exe(std::uint64_t path) const noexcept {
+    static constexpr char self_exe[] = "/proc/self/exe";
+    char buf[sizeof self_exe]{};
+    auto n = mem_.read_bytes(path, std::as_writable_bytes(std::span(buf)));
+    return n && *n == sizeof buf && std::memcmp(buf, self_exe, sizeof buf) == 0;
+  }
+  long copy_exe_path(std::uint64_t buf, std::uint64_t size) noexcept {
+    std::size_t n = std::min<std::size_t>(exe_path_.size(), size);
+    if (!mem_.write_bytes(buf, std::as_bytes(std::span(exe_path_.data(), n)))) return -EFAULT;
+    return static_cast<long>(n);
+  }
+
   long arch_prctl(std::uint64_t code, std::uint64_t addr) noexcept {
     constexpr std::uint64_t set_gs = 0x1001, set_fs = 0x1002, get_fs = 0x1003, get_gs = 0x1004;
     if (code == set_fs || code == set_gs) {
@@ -696,6 +721,7 @@ class vm {
   vm_options opts_;
   std::errc error_{};
   std::string why_, diagnostic_;
+  std::string exe_path_;  // what readlink("/proc/self/exe") answers
   unique_fd kvm_, vm_, vcpu_;
   kvm_run* run_ = nullptr;
   std::size_t run_size_ = 0;
