@@ -245,24 +245,29 @@ class engine {
       const bool entry = subscription.entry.contains(nr), exit = subscription.exit.contains(nr);
       if (!entry && !exit) return machine.execute(call);
       guest_type g(*e, machine);
-      long ret = 0;
-      e->locked(
-          [&] {
-            g.set_in_call(true);
-            dispatch::raw_args args = call.args;
-            action a;
-            if (entry) a = dispatch_type::on_entry(*e->shared_->tool, g, nr, args);
-            g.set_in_call(false);
-            if (g.has_tail())
-              ret = machine.execute(g.tail());
-            else if (a.what() == action::kind::suppress)
-              ret = a.value();
-            else
-              ret = machine.execute({nr, args});
-            if (exit && !machine.finished())
-              ret = dispatch_type::on_exit(*e->shared_->tool, g, nr, args, ret);
-          },
-          machine);
+      dispatch::raw_args args = call.args;
+      action a;
+      if (entry) {
+        e->locked(
+            [&] {
+              g.set_in_call(true);
+              a = dispatch_type::on_entry(*e->shared_->tool, g, nr, args);
+              g.set_in_call(false);
+            },
+            machine);
+        if (machine.finished()) return 0;  // the handler threw
+      }
+      // The call itself runs outside the lock: a guest blocked in a read does not stop the
+      // other VMs of a run_vms.
+      long ret;
+      if (g.has_tail())
+        ret = machine.execute(g.tail());
+      else if (a.what() == action::kind::suppress)
+        ret = a.value();
+      else
+        ret = machine.execute({nr, args});
+      if (exit && !machine.finished())
+        e->locked([&] { ret = dispatch_type::on_exit(*e->shared_->tool, g, nr, args, ret); }, machine);
       return ret;
     }
 
