@@ -1,0 +1,122 @@
+// Defines strace::session, the backend-independent heart of snare-strace: it turns guest
+// events (syscall entries and exits, signals, thread and process ends) into strace's lines,
+// its <unfinished ...>/<... resumed> pairs, fault injection and the -c summary.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <snare/result.hpp>
+
+#include "options.hpp"
+
+namespace strace {
+
+/// The six raw argument registers of a call.
+using raw_args = std::array<std::uint64_t, 6>;
+
+/// A guest_memory model that forwards to any guest handle through one function pointer, so
+/// the formatter is instantiated once whatever the backend and specialisation.
+struct memory_ref {
+  void* self = nullptr;
+  snare::result<std::size_t> (*fn)(void*, std::uint64_t, std::span<std::byte>) noexcept = nullptr;
+
+  /// Reads up to out.size() bytes of guest memory at `address` (see snare::guest_memory).
+  snare::result<std::size_t> read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    return fn(self, address, out);
+  }
+  /// Returns a memory_ref reading through guest handle `g`.
+  template <class G>
+  static memory_ref of(G& g) noexcept {
+    return {&g, [](void* s, std::uint64_t a, std::span<std::byte> o) noexcept {
+              return static_cast<G*>(s)->read_bytes(a, o);
+            }};
+  }
+};
+
+/// What snare-strace keeps per guest thread (the tool's thread_state).
+struct thread_info {
+  bool in_call = false;   ///< between an entry and its exit
+  bool shown = false;     ///< the entry was printed (or held before the first exec)
+  bool held = false;      ///< the entry came before the guest's first exec
+  bool injected = false;  ///< the call was answered at entry
+  long nr = -1;
+  raw_args args{};
+  std::string line;            ///< the entry's text, prefix included
+  std::uint64_t entry_ns = 0;  ///< monotonic time of the entry (-T, -c)
+  int exit_status = 0;         ///< the status passed to exit(2), for "+++ exited with" lines
+  std::unordered_map<long, unsigned> invocations;  ///< per syscall, for inject when=
+};
+
+/// What snare-strace keeps per guest process (the tool's process_state).
+struct process_info {
+  bool group_exit = false;  ///< exit_group was called: every thread exits with group_status
+  int group_status = 0;
+};
+
+/// Turns guest events into strace output. One per run; not thread-safe (every backend
+/// calls tool handlers from the tracer's own thread).
+class session {
+ public:
+  /// What the entry handler does with the call.
+  struct decision {
+    bool suppress = false;
+    long value = 0;
+  };
+
+  explicit session(const options& o);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  /// Opens the output; false (with a message on stderr) when -o FILE cannot be opened.
+  bool open();
+  /// Says whether backend results are known at exit (false for seccomp: entries only).
+  void set_exits_observed(bool v) noexcept { exits_observed_ = v; }
+
+  decision on_entry(pid_t pid, pid_t tid, thread_info& t, process_info& p, long nr, const raw_args& args,
+                    memory_ref mem);
+  void on_exit(pid_t pid, pid_t tid, thread_info& t, long ret, memory_ref mem);
+  void on_signal(pid_t pid, pid_t tid, int sig, const siginfo_t* info);
+  void on_thread_start(pid_t pid, pid_t tid);
+  void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p);
+  void on_process_exit(pid_t pid, int wait_status);
+  void on_exec(pid_t pid, pid_t tid);
+
+  /// Prints the -c table (when -c) and flushes the output.
+  void finish();
+
+ private:
+  bool visible(pid_t tid) const noexcept { return started_ && (opts_.follow_forks || tid == root_); }
+  std::string prefix(pid_t tid) const;
+  void interrupt_open_line();
+  void write(const std::string& s);
+  void count(long nr, long ret, std::uint64_t ns);
+  void print_summary();
+
+  struct stat_row {
+    std::uint64_t calls = 0, errors = 0, ns = 0;
+  };
+
+  options opts_;
+  std::FILE* out_ = nullptr;
+  bool own_out_ = false;
+  bool exits_observed_ = true;
+  bool started_ = false;  // the guest's first exec happened: what comes before is spawn work
+  pid_t root_ = -1;
+  int live_threads_ = 0;
+  thread_info* open_ = nullptr;  // the thread whose entry line is printed but not ended
+  pid_t open_tid_ = -1;
+  std::vector<stat_row> stats_;
+};
+
+}  // namespace strace
