@@ -326,7 +326,8 @@ TEST_CASE("snare-strace -c counts calls and errors as strace does on a multi-thr
   }
   std::size_t compared = 0;
   for (auto& [name, counts] : ref[0]) {
-    if (name == "total" || ref[1][name] != counts) continue;
+    // futex counts depend on whether pthread_join had to wait: scheduling, not tracing.
+    if (name == "total" || name == "futex" || ref[1][name] != counts) continue;
     INFO("syscall " << name);
     CHECK(ours[name] == counts);
     ++compared;
