@@ -24,7 +24,6 @@ INCLUDE = os.path.join(ROOT, "include", "snare")
 # (arch, C++ namespace and tag, whether to emit one C++ type per syscall)
 ARCHES = [("x86_64", True), ("aarch64", True), ("i386", False)]
 
-NATIVE_MACRO = {"x86_64": "__x86_64__", "aarch64": "__aarch64__"}
 RET_KINDS = {"int": "int_", "fd": "fd", "ptr": "ptr", "pid": "pid", "hex": "hex", "none": "none"}
 CLASSES = ["file", "process", "network", "signal", "ipc", "desc", "memory", "creds", "clock", "stat", "statfs"]
 ARG_KINDS = {
@@ -221,12 +220,11 @@ def generate(arch, typed, sigs):
     out.append("\n#include <snare/arch/%s.hpp>\n" % arch)
     if typed:
         out.append("#include <snare/sys/abi.hpp>\n#include <snare/sys/call.hpp>\n")
-    out.append("#include <snare/sys/arg.hpp>\n#include <snare/sys/lookup.hpp>\n\n")
-
+    out.append("#include <snare/sys/arg.hpp>\n")
     if typed:
-        out.append("namespace snare::sys {\n\n// The native architecture's calls are also reachable as snare::sys::<name>.\n")
-        out.append("#if defined(%s)\ninline namespace %s {}\n#else\nnamespace %s {}\n#endif\n\n}  // namespace snare::sys\n\n"
-                   % (NATIVE_MACRO[arch], arch, arch))
+        out.append("#include <snare/sys/detail/native.hpp>\n")
+    out.append("#include <snare/sys/lookup.hpp>\n\n")
+
     out.append("namespace snare::sys::detail {\n\n")
     out.append("/// Holds the %s descriptors indexed by syscall number (number -1 marks a hole).\n" % arch)
     out.append("inline constexpr std::array<syscall_desc, %d> %s_descriptors = {{\n" % (max_nr + 1, arch))
@@ -244,7 +242,12 @@ def generate(arch, typed, sigs):
         out.append("  " + ", ".join(str(r[0]) for r in by_name[i:i + 16]) + ",\n")
     out.append("}};\n\n}  // namespace snare::sys::detail\n\n")
 
-    out.append("namespace snare::sys::%s {\n\n" % arch)
+    if typed:
+        # The native architecture's namespace is inline: snare::sys::openat is its openat.
+        out.append("namespace snare::sys {\n// Inline when %s is the native architecture: snare::sys::<name> is %s's.\n"
+                   "SNARE_SYS_DETAIL_INLINE_%s namespace %s {\n\n" % (arch, arch, arch.upper(), arch))
+    else:
+        out.append("namespace snare::sys::%s {\n\n" % arch)
     out.append("static_assert(::snare::arch::%s::max_syscall_number == %d, "
                "\"arch/%s.hpp and the syscall table disagree on the highest number\");\n\n" % (arch, max_nr, arch))
     out.append("/// The number of %s syscalls in the table.\n" % arch)
@@ -266,7 +269,10 @@ def generate(arch, typed, sigs):
             out.append("    %s%s\n" % (chunk, "," if i + 8 < len(rows) else ">;"))
         out.append("\n")
     out.append(LOOKUPS.format(arch=arch))
-    out.append("}  // namespace snare::sys::%s\n\n" % arch)
+    if typed:
+        out.append("}  // namespace %s\n}  // namespace snare::sys\n\n" % arch)
+    else:
+        out.append("}  // namespace snare::sys::%s\n\n" % arch)
     out.append("namespace snare::sys {\n\n/// Gathers the %s table for code written over any architecture.\n" % arch)
     out.append("template <>\nstruct table<::snare::arch::%s> {\n" % arch)
     out.append("  static constexpr const auto& descriptors = detail::%s_descriptors;\n" % arch)

@@ -14,18 +14,8 @@
 #include <snare/sys/abi.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/sys/arg.hpp>
+#include <snare/sys/detail/native.hpp>
 #include <snare/sys/lookup.hpp>
-
-namespace snare::sys {
-
-// The native architecture's calls are also reachable as snare::sys::<name>.
-#if defined(__aarch64__)
-inline namespace aarch64 {}
-#else
-namespace aarch64 {}
-#endif
-
-}  // namespace snare::sys
 
 namespace snare::sys::detail {
 
@@ -510,7 +500,9 @@ inline constexpr std::array<std::uint16_t, 306> aarch64_by_name = {{
 
 }  // namespace snare::sys::detail
 
-namespace snare::sys::aarch64 {
+namespace snare::sys {
+// Inline when aarch64 is the native architecture: snare::sys::<name> is aarch64's.
+SNARE_SYS_DETAIL_INLINE_AARCH64 namespace aarch64 {
 
 static_assert(::snare::arch::aarch64::max_syscall_number == 450, "arch/aarch64.hpp and the syscall table disagree on the highest number");
 
@@ -4833,7 +4825,8 @@ constexpr long number_of(std::string_view name) noexcept {
 template <std::uint16_t Classes>
 inline constexpr auto in_class = ::snare::sys::detail::numbers_in_class<Classes>(::snare::sys::detail::aarch64_descriptors);
 
-}  // namespace snare::sys::aarch64
+}  // namespace aarch64
+}  // namespace snare::sys
 
 namespace snare::sys {
 

@@ -12,6 +12,7 @@
 #include <boost/hana/type.hpp>
 
 #include <snare/sys/aarch64.hpp>
+#include <snare/sys/detail/native.hpp>
 #include <snare/sys/lookup.hpp>
 #include <snare/sys/x86_64.hpp>
 
@@ -43,22 +44,24 @@ inline constexpr auto class_types_of =
 
 }  // namespace snare::sys
 
-namespace snare::sys::x86_64 {
+namespace snare::sys {
+SNARE_SYS_DETAIL_INLINE_X86_64 namespace x86_64 {
+  /// Every x86-64 typed call, in number order, as a hana::tuple_t.
+  inline constexpr auto all = all_of<::snare::arch::x86_64>;
+  /// The x86-64 typed calls in every class of `Classes` (class_file, ...), as a hana::tuple_t.
+  template <std::uint16_t Classes>
+  inline constexpr auto in_class_types = class_types_of<::snare::arch::x86_64, Classes>;
 
-/// Every x86-64 typed call, in number order, as a hana::tuple_t.
-inline constexpr auto all = all_of<::snare::arch::x86_64>;
-/// The x86-64 typed calls in every class of `Classes` (class_file, ...), as a hana::tuple_t.
-template <std::uint16_t Classes>
-inline constexpr auto in_class_types = class_types_of<::snare::arch::x86_64, Classes>;
+}  // namespace x86_64
+}  // namespace snare::sys
 
-}  // namespace snare::sys::x86_64
+namespace snare::sys {
+SNARE_SYS_DETAIL_INLINE_AARCH64 namespace aarch64 {
+  /// Every aarch64 typed call, in number order, as a hana::tuple_t.
+  inline constexpr auto all = all_of<::snare::arch::aarch64>;
+  /// The aarch64 typed calls in every class of `Classes` (class_file, ...), as a hana::tuple_t.
+  template <std::uint16_t Classes>
+  inline constexpr auto in_class_types = class_types_of<::snare::arch::aarch64, Classes>;
 
-namespace snare::sys::aarch64 {
-
-/// Every aarch64 typed call, in number order, as a hana::tuple_t.
-inline constexpr auto all = all_of<::snare::arch::aarch64>;
-/// The aarch64 typed calls in every class of `Classes` (class_file, ...), as a hana::tuple_t.
-template <std::uint16_t Classes>
-inline constexpr auto in_class_types = class_types_of<::snare::arch::aarch64, Classes>;
-
-}  // namespace snare::sys::aarch64
+}  // namespace aarch64
+}  // namespace snare::sys

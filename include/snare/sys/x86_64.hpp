@@ -14,18 +14,8 @@
 #include <snare/sys/abi.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/sys/arg.hpp>
+#include <snare/sys/detail/native.hpp>
 #include <snare/sys/lookup.hpp>
-
-namespace snare::sys {
-
-// The native architecture's calls are also reachable as snare::sys::<name>.
-#if defined(__x86_64__)
-inline namespace x86_64 {}
-#else
-namespace x86_64 {}
-#endif
-
-}  // namespace snare::sys
 
 namespace snare::sys::detail {
 
@@ -513,7 +503,9 @@ inline constexpr std::array<std::uint16_t, 362> x86_64_by_name = {{
 
 }  // namespace snare::sys::detail
 
-namespace snare::sys::x86_64 {
+namespace snare::sys {
+// Inline when x86_64 is the native architecture: snare::sys::<name> is x86_64's.
+SNARE_SYS_DETAIL_INLINE_X86_64 namespace x86_64 {
 
 static_assert(::snare::arch::x86_64::max_syscall_number == 450, "arch/x86_64.hpp and the syscall table disagree on the highest number");
 
@@ -5493,7 +5485,8 @@ constexpr long number_of(std::string_view name) noexcept {
 template <std::uint16_t Classes>
 inline constexpr auto in_class = ::snare::sys::detail::numbers_in_class<Classes>(::snare::sys::detail::x86_64_descriptors);
 
-}  // namespace snare::sys::x86_64
+}  // namespace x86_64
+}  // namespace snare::sys
 
 namespace snare::sys {
 
