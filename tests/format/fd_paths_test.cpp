@@ -20,7 +20,9 @@ snare::format::options with_paths() {
 constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
 }  // namespace
 
-TEST_CASE("With show_fd_paths (strace -y) fds print as 3</etc/passwd> and AT_FDCWD with the working directory", "[format][fd]") {
+TEST_CASE(
+    "With show_fd_paths (strace -y) fds print as 3</etc/passwd> and AT_FDCWD with the working directory",
+    "[format][fd]") {
   fake_memory mem;
   fake_fds fds{{{3, "/etc/passwd"}, {-100, "/tmp/fmtprobe"}, {1, "/dev/null"}, {6, "socket:[26117]"}}};
   mem.put_string(0x1000, "/etc/passwd");
@@ -34,7 +36,7 @@ TEST_CASE("With show_fd_paths (strace -y) fds print as 3</etc/passwd> and AT_FDC
   // strace -y: write(1</dev/null>, 0x10, 5) = 5
   CHECK(call("write", {1, 0x10, 5}, 5, mem, with_paths(), fds) == "write(1</dev/null>, 0x10, 5) = 5");
   CHECK(call("socket", {2, 1, 0}, 6, mem, with_paths(), fds) ==
-        "socket(AF_INET, SOCK_STREAM, 0) = 6<socket:[26117]>");
+        "socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 6<socket:[26117]>");
   SECTION("mmap's fd -1 stays -1") {
     CHECK(call("mmap", {0, 4096, 1, 0x22, static_cast<std::uint64_t>(-1), 0}, 0x7f0000000000, mem,
                with_paths(),

@@ -62,7 +62,12 @@ TEST_CASE("Enumerations print by name, unknown values in hex with a ??? comment"
   CHECK(call("lseek", {3, 0, 2}, 1221, mem) == "lseek(3, 0, SEEK_END) = 1221");
   CHECK(call("lseek", {0, 0, 77}, -22, mem) ==
         "lseek(0, 0, 0x4d /* SEEK_??? */) = -1 EINVAL (Invalid argument)");
-  CHECK(call("socket", {2, 0x80001, 0}, 6, mem) == "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 6");
+  // strace: socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 6; socket(AF_UNIX, SOCK_DGRAM, 0) = 7
+  CHECK(call("socket", {2, 0x80001, 0}, 6, mem) ==
+        "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 6");
+  CHECK(call("socket", {2, 2, 17}, 4, mem) == "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 4");
+  CHECK(call("socket", {10, 1, 6}, 8, mem) == "socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP) = 8");
+  CHECK(call("socket", {1, 2, 0}, 7, mem) == "socket(AF_UNIX, SOCK_DGRAM, 0) = 7");
   CHECK(call("socket", {1, 0x80801, 0}, 5, mem) ==
         "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 5");
   CHECK(call("socket", {99, 0x77, 0}, -22, mem) ==
@@ -83,7 +88,9 @@ TEST_CASE("Enumerations print by name, unknown values in hex with a ??? comment"
 
 TEST_CASE("fcntl, prctl and arch_prctl print the arguments their command uses", "[format][flags]") {
   fake_memory mem;
-  CHECK(call("fcntl", {3, 3}, 0x8000, mem) == "fcntl(3, F_GETFL) = 32768");
+  // strace: fcntl(3, F_GETFL) = 0x8000 (flags O_RDONLY|O_LARGEFILE)
+  CHECK(call("fcntl", {3, 3}, 0x8000, mem) == "fcntl(3, F_GETFL) = 0x8000 (flags O_RDONLY|O_LARGEFILE)");
+  CHECK(call("fcntl", {3, 1}, 1, mem) == "fcntl(3, F_GETFD) = 0x1 (flags FD_CLOEXEC)");
   CHECK(call("fcntl", {3, 2, 1}, 0, mem) == "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
   CHECK(call("fcntl", {3, 1030, 10}, 14, mem) == "fcntl(3, F_DUPFD_CLOEXEC, 10) = 14");
   CHECK(call("fcntl", {3, 4, 04000}, 0, mem) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK) = 0");
@@ -100,6 +107,15 @@ TEST_CASE("fcntl, prctl and arch_prctl print the arguments their command uses", 
     mem.put<std::uint64_t>(0x1000, 0x7f930528c740);
     CHECK(call("arch_prctl", {0x1003, 0x1000}, 0, mem) == "arch_prctl(ARCH_GET_FS, [0x7f930528c740]) = 0");
   }
+}
+
+TEST_CASE("getsockopt shows an int option and its length in brackets", "[format][flags]") {
+  fake_memory mem;
+  mem.put<std::int32_t>(0x1000, 1);
+  mem.put<std::int32_t>(0x2000, 4);
+  // strace: getsockopt(3, SOL_SOCKET, SO_TYPE, [1], [4]) = 0
+  CHECK(call("getsockopt", {3, 1, 3, 0x1000, 0x2000}, 0, mem) ==
+        "getsockopt(3, SOL_SOCKET, SO_TYPE, [1], [4]) = 0");
 }
 
 TEST_CASE("futex prints the operation with _PRIVATE and the arguments it uses", "[format][flags]") {

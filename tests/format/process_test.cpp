@@ -97,3 +97,22 @@ TEST_CASE("getdents64 is abbreviated to its entry count", "[format][process]") {
   CHECK(call("getdents64", {15, 0x1000, 4096}, 0, mem) == "getdents64(15, 0x1000 /* 0 entries */, 4096) = 0");
   CHECK(call("getdents64", {15, 0x1000, 4096}, 24, mem) == "getdents64(15, 0x1000 /* 1 entry */, 4096) = 24");
 }
+
+TEST_CASE("clone3 shows its clone_args", "[format][process]") {
+  fake_memory mem;
+  struct {
+    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+  } args{0x3d0f00, 0, 0x7fc1b1cb1990, 0x7fc1b1cb1990, 0, 0x7fc1b14b1000, 0x7fff80, 0x7fc1b1cb16c0, 0, 0, 0};
+  mem.put(0x1000, args);
+  std::string out;
+  REQUIRE(snare::format::format_entry(out, snare::test::desc("clone3"), {0x1000, 88}, mem));
+  // strace:
+  // clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|
+  //         CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fc1b1cb1990, parent_tid=0x7fc1b1cb1990,
+  //         exit_signal=0, stack=0x7fc1b14b1000, stack_size=0x7fff80, tls=0x7fc1b1cb16c0}
+  CHECK(out ==
+        "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|"
+        "CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fc1b1cb1990, parent_tid=0x7fc1b1cb1990, "
+        "exit_signal=0, stack=0x7fc1b14b1000, stack_size=0x7fff80, tls=0x7fc1b1cb16c0}, 88");
+}

@@ -72,3 +72,13 @@ TEST_CASE("epoll_event shows events and data", "[format][resource]") {
   CHECK(call("epoll_wait", {13, 0x2000, 8, 100}, 1, mem) ==
         "epoll_wait(13, [{events=EPOLLIN, data={u32=7, u64=4294967303}}], 8, 100) = 1");
 }
+
+TEST_CASE("select's fd sets list the fds set below nfds", "[format][resource]") {
+  fake_memory mem;
+  std::uint64_t set = (1u << 0) | (1u << 3);
+  mem.put(0x1000, set);
+  mem.put(0x2000, timespec{0, 0});
+  // strace: pselect6(4, [0 3], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = -1 EBADF (Bad file descriptor)
+  CHECK(call("pselect6", {4, 0x1000, 0, 0, 0x2000, 0}, -9, mem) ==
+        "pselect6(4, [0 3], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = -1 EBADF (Bad file descriptor)");
+}

@@ -70,3 +70,58 @@ TEST_CASE("sigaction structs show handler, mask, flags and the restorer", "[form
   CHECK(call("rt_sigaction", {99, 0, 0, 8}, -22, mem) ==
         "rt_sigaction(99, NULL, NULL, 8) = -1 EINVAL (Invalid argument)");
 }
+
+TEST_CASE("siginfo prints as strace does, alone or as a signal line", "[format][signal]") {
+  siginfo_t si{};
+  si.si_signo = SIGCHLD;
+  si.si_code = CLD_EXITED;
+  si.si_pid = 6683;
+  si.si_uid = 0;
+  si.si_status = 3;
+  std::string out;
+  REQUIRE(snare::format::format_signal(out, std::as_bytes(std::span(&si, 1))));
+  // strace: --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=6683, si_uid=0, si_status=3,
+  // si_utime=0,
+  //         si_stime=0} ---
+  CHECK(out ==
+        "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=6683, si_uid=0, si_status=3, si_utime=0, "
+        "si_stime=0} ---");
+  si.si_code = CLD_KILLED;
+  si.si_status = SIGKILL;
+  out.clear();
+  REQUIRE(snare::format::format_siginfo(out, std::as_bytes(std::span(&si, 1))));
+  CHECK(out ==
+        "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=6683, si_uid=0, si_status=SIGKILL, si_utime=0, "
+        "si_stime=0}");
+  siginfo_t user{};
+  user.si_signo = SIGTERM;
+  user.si_code = SI_USER;
+  user.si_pid = 17675;
+  out.clear();
+  REQUIRE(snare::format::format_signal(out, std::as_bytes(std::span(&user, 1))));
+  // strace: --- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=17675, si_uid=0} ---
+  CHECK(out == "--- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=17675, si_uid=0} ---");
+  siginfo_t segv{};
+  segv.si_signo = SIGSEGV;
+  segv.si_code = SEGV_MAPERR;
+  segv.si_addr = nullptr;
+  out.clear();
+  REQUIRE(snare::format::format_signal(out, std::as_bytes(std::span(&segv, 1))));
+  CHECK(out == "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---");
+}
+
+TEST_CASE("waitid shows the child's siginfo at exit", "[format][signal]") {
+  fake_memory mem;
+  siginfo_t si{};
+  si.si_signo = SIGCHLD;
+  si.si_code = CLD_EXITED;
+  si.si_pid = 9208;
+  si.si_status = 2;
+  mem.put(0x1000, si);
+  // strace: waitid(P_PID, 9208, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=9208, si_uid=0, si_status=2,
+  //         si_utime=0, si_stime=0}, WEXITED, NULL) = 0
+  CHECK(call("waitid", {1, 9208, 0x1000, 4, 0}, 0, mem) ==
+        "waitid(P_PID, 9208, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=9208, si_uid=0, si_status=2, "
+        "si_utime=0, "
+        "si_stime=0}, WEXITED, NULL) = 0");
+}

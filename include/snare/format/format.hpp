@@ -2,9 +2,12 @@
 // format_call, the <unfinished ...> / <... resumed> markers and errno naming.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -99,6 +102,37 @@ inline result<void> resumed(std::string& out, const sys::syscall_desc& desc) noe
     out.append("<... ");
     out.append(desc.name);
     out.append(" resumed>");
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Appends a siginfo_t as strace prints it, `{si_signo=SIGCHLD, si_code=CLD_EXITED,
+/// si_pid=123, si_uid=0, si_status=0, si_utime=0, si_stime=0}`, from the 128 bytes the
+/// kernel reports (PTRACE_GETSIGINFO, a signalfd read); shorter input is zero-padded.
+inline result<void> format_siginfo(std::string& out, std::span<const std::byte> info) noexcept {
+  detail::abi::siginfo si{};
+  std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
+  try {
+    detail::put_siginfo(out, si);
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Appends the line strace prints for a delivered signal, without newline:
+/// `--- SIGCHLD {si_signo=SIGCHLD, ...} ---`.
+inline result<void> format_signal(std::string& out, std::span<const std::byte> info) noexcept {
+  detail::abi::siginfo si{};
+  std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
+  try {
+    out.append("--- ");
+    detail::put_signal(out, si.si_signo);
+    out.push_back(' ');
+    detail::put_siginfo(out, si);
+    out.append(" ---");
   } catch (...) {
     return std::errc::not_enough_memory;
   }

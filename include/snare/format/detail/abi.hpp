@@ -80,6 +80,28 @@ struct stack_t {
   std::int32_t pad;
   std::uint64_t ss_size;
 };
+/// The first fields of siginfo_t on x86-64 (128 bytes in all); the union starts at 16.
+struct siginfo {
+  std::int32_t si_signo, si_errno, si_code, pad;
+  union {
+    struct {
+      std::int32_t pid;
+      std::uint32_t uid;
+      std::int32_t status;
+      std::int32_t pad;
+      std::int64_t utime, stime;
+    } chld;
+    struct {
+      std::int32_t pid;
+      std::uint32_t uid;
+    } kill;
+    struct {
+      std::uint64_t addr;
+    } fault;
+    unsigned char raw[112];
+  } u;
+};
+static_assert(sizeof(siginfo) == 128);
 struct clone_args {
   std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
       set_tid_size, cgroup;

@@ -239,6 +239,65 @@ inline void put_symbolic(std::string& out, flag_set set, std::uint64_t v) {
   }
 }
 
+/// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
+inline void put_siginfo(std::string& out, const abi::siginfo& si) {
+  static constexpr xlat_entry generic_codes[] = {{0, "SI_USER"},           {0x80, "SI_KERNEL"},
+                                                 {0xffffffff, "SI_QUEUE"}, {0xfffffffe, "SI_TIMER"},
+                                                 {0xfffffffd, "SI_MESGQ"}, {0xfffffffc, "SI_ASYNCIO"},
+                                                 {0xfffffffb, "SI_SIGIO"}, {0xfffffffa, "SI_TKILL"}};
+  static constexpr xlat_entry chld_codes[] = {{1, "CLD_EXITED"},  {2, "CLD_KILLED"},  {3, "CLD_DUMPED"},
+                                              {4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"}, {6, "CLD_CONTINUED"}};
+  static constexpr xlat_entry segv_codes[] = {
+      {1, "SEGV_MAPERR"}, {2, "SEGV_ACCERR"}, {3, "SEGV_BNDERR"}, {4, "SEGV_PKUERR"}};
+  static constexpr xlat_entry bus_codes[] = {{1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}};
+  out.append("{si_signo=");
+  put_signal(out, si.si_signo);
+  out.append(", si_code=");
+  auto code = static_cast<std::uint32_t>(si.si_code);
+  bool fault = si.si_signo == 11 || si.si_signo == 7 || si.si_signo == 4 || si.si_signo == 8;
+  std::string_view name = find_name(generic_codes, code);
+  if (si.si_code > 0 && si.si_code < 0x80) {
+    if (si.si_signo == 17)
+      name = find_name(chld_codes, code);
+    else if (si.si_signo == 11)
+      name = find_name(segv_codes, code);
+    else if (si.si_signo == 7)
+      name = find_name(bus_codes, code);
+  }
+  if (name.empty())
+    put_dec(out, si.si_code);
+  else
+    out.append(name);
+  if (si.si_errno != 0) {
+    out.append(", si_errno=");
+    put_dec(out, si.si_errno);
+  }
+  if (si.si_signo == 17 && si.si_code > 0 && si.si_code < 0x80) {
+    out.append(", si_pid=");
+    put_dec(out, si.u.chld.pid);
+    out.append(", si_uid=");
+    put_udec(out, si.u.chld.uid);
+    out.append(", si_status=");
+    if (si.si_code == 1)
+      put_dec(out, si.u.chld.status);
+    else
+      put_signal(out, si.u.chld.status);
+    out.append(", si_utime=");
+    put_dec(out, si.u.chld.utime);
+    out.append(", si_stime=");
+    put_dec(out, si.u.chld.stime);
+  } else if (si.si_code <= 0) {
+    out.append(", si_pid=");
+    put_dec(out, si.u.kill.pid);
+    out.append(", si_uid=");
+    put_udec(out, si.u.kill.uid);
+  } else if (fault) {
+    out.append(", si_addr=");
+    put_ptr(out, si.u.fault.addr);
+  }
+  out.push_back('}');
+}
+
 /// Returns the reusable byte buffer of this thread (no allocation per call once grown).
 inline std::string& scratch() {
   thread_local std::string buffer;
@@ -841,6 +900,30 @@ class printer {
         out_.push_back('}');
         return true;
       }
+      case struct_id::siginfo: {
+        abi::siginfo si;
+        if (!read_obj(addr, si)) return false;
+        put_siginfo(out_, si);
+        return true;
+      }
+      case struct_id::fd_set: {
+        // select's sets: the fds below nfds (the first argument) that are set.
+        std::int64_t nfds = static_cast<std::int32_t>(a_[0]);
+        if (nfds < 0 || nfds > 65536) return false;
+        std::size_t bytes = static_cast<std::size_t>((nfds + 63) / 64 * 8);
+        if (!read_exact(addr, bytes)) return false;
+        const std::string& s = scratch();
+        out_.push_back('[');
+        bool first = true;
+        for (std::int64_t fd = 0; fd < nfds; ++fd) {
+          if (!((static_cast<unsigned char>(s[static_cast<std::size_t>(fd / 8)]) >> (fd % 8)) & 1)) continue;
+          if (!first) out_.push_back(' ');
+          first = false;
+          put_dec(out_, fd);
+        }
+        out_.push_back(']');
+        return true;
+      }
       case struct_id::int_: {
         std::int32_t v;
         if (!read_obj(addr, v)) return false;
@@ -983,6 +1066,13 @@ class printer {
       return put_udec(out_, v & 0xffffffffu);  // val2, not a timeout
     if (is("futex") && i == 5 && v == 0xffffffffu) return out_.append("FUTEX_BITSET_MATCH_ANY"), void();
     if (is("mmap") && i == 5) return put_hex(out_, v);
+    if ((is("socket") || is("socketpair")) && i == 2 && (a_[0] == 2 || a_[0] == 10)) {
+      static constexpr xlat_entry protocols[] = {
+          {0, "IPPROTO_IP"},    {1, "IPPROTO_ICMP"},    {6, "IPPROTO_TCP"},    {17, "IPPROTO_UDP"},
+          {41, "IPPROTO_IPV6"}, {58, "IPPROTO_ICMPV6"}, {132, "IPPROTO_SCTP"}, {136, "IPPROTO_UDPLITE"},
+          {255, "IPPROTO_RAW"}, {262, "IPPROTO_MPTCP"}};
+      return put_enum(out_, xlat{protocols, ~std::uint64_t{0}, {}, {}, "IPPROTO_???"}, v & 0xffffffffu);
+    }
     if (is("prctl") && i == 1 && (a_[0] & 0xffffffffu) == 15)
       return put_cstring(v, o_.string_limit);                        // PR_SET_NAME
     if (is("futex") && (i == 0 || i == 4)) return put_ptr(out_, v);  // futex words print as addresses
@@ -1108,6 +1198,7 @@ class printer {
       return;
     }
     if (is("umask")) return put_octal(out_, static_cast<std::uint64_t>(ret_));
+    ret_start_ = out_.size();
     switch (d_.ret) {
       case sys::ret_kind::ptr:
       case sys::ret_kind::hex:
@@ -1121,6 +1212,17 @@ class printer {
         break;
     }
     if ((is("poll") || is("ppoll")) && d_.nargs >= 2) put_poll_result();
+    if (is("fcntl") && (a_[1] & 0xffffffffu) == 3) {  // F_GETFL: = 0x8002 (flags O_RDWR|O_LARGEFILE)
+      out_.resize(ret_start_);
+      put_hex(out_, static_cast<std::uint64_t>(ret_));
+      out_.append(" (flags ");
+      put_flags(out_, open_xlat, static_cast<std::uint64_t>(ret_) & 0xffffffffu);
+      out_.push_back(')');
+    } else if (is("fcntl") && (a_[1] & 0xffffffffu) == 1) {  // F_GETFD: = 0x1 (flags FD_CLOEXEC)
+      out_.resize(ret_start_);
+      put_hex(out_, static_cast<std::uint64_t>(ret_));
+      out_.append(ret_ & 1 ? " (flags FD_CLOEXEC)" : "");
+    }
   }
 
   // strace appends the revents of a poll: ` ([{fd=3, revents=POLLIN}])` or ` (Timeout)`.
@@ -1155,6 +1257,7 @@ class printer {
   const options& o_;
   R& r_;
   std::int64_t ret_ = 0;
+  std::size_t ret_start_ = 0;
 };
 
 }  // namespace snare::format::detail
