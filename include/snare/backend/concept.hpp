@@ -170,11 +170,19 @@ constexpr void require_capability() noexcept {
   static_assert(detail::capability_check<Backend, C>::value);
 }
 
+namespace detail {
+template <class Tool, class Guest, template <class...> class List, class... Calls>
+constexpr bool any_exit_handler(List<Calls...>*) noexcept {
+  return has_generic_exit_handler<Tool, Guest> || (has_exit_handler<Tool, Calls, Guest> || ...);
+}
+}  // namespace detail
+
 /// Checks at compile time that Tool's handlers and its explicit `needs` only use
-/// capabilities Backend has (Guest is the backend's handle type). Returns true.
-template <class Backend, class Tool, class Guest>
+/// capabilities Backend has (Guest is the backend's handle type, Table the list of typed
+/// calls the engine dispatches: sys::x86_64::all_types, ...). Returns true.
+template <class Backend, class Tool, class Guest, class Table>
 constexpr bool check_tool_capabilities() noexcept {
-  if constexpr (has_generic_exit_handler<Tool, Guest>)
+  if constexpr (detail::any_exit_handler<Tool, Guest>(static_cast<Table*>(nullptr)))
     require_capability<Backend, capability::can_observe_exit>();
   if constexpr (has_signal_handler<Tool, Guest>)
     require_capability<Backend, capability::can_observe_signals>();

@@ -3,12 +3,12 @@
 #pragma once
 
 #include <snare/subscription/subscription.hpp>
+#include <snare/sys/x86_64.hpp>
 
 namespace snare::detail {
 
-/// The typed calls engines know when a tool names none (until the generated x86-64 table
-/// is available: none, so generic handlers see snare::unknown_call).
-using default_syscall_table = call_list<>;
+/// The typed calls engines know when a tool names none: every x86-64 syscall.
+using default_syscall_table = sys::x86_64::all_types;
 
 template <class Tool>
 struct syscall_table_of {

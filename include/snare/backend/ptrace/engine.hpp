@@ -135,7 +135,7 @@ class engine {
   using table_type = syscall_table_t<Tool>;
   using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
-  static_assert(check_tool_capabilities<backend::ptrace, Tool, guest_type>());
+  static_assert(check_tool_capabilities<backend::ptrace, Tool, guest_type, table_type>());
 
   engine(Tool& tool, const run_options& options) : tool_(&tool), options_(options) {}
   engine(const engine&) = delete;
@@ -466,6 +466,7 @@ class engine {
     unsigned long former = 0;
     ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &former);
     auto old = static_cast<pid_t>(former);
+    const pid_t leader_tid = t.tid;  // `t` is the old leader's record, retired below
     thread_t* cur = &t;
     if (old > 0 && old != t.tid) {
       // A non-leader thread exec'd: it takes the leader's id; the old leader is gone
@@ -473,14 +474,14 @@ class engine {
       auto execing = std::move(threads_[old]);
       threads_.erase(old);
       if (execing) {
-        if (auto it = threads_.find(t.tid); it != threads_.end()) {
+        if (auto it = threads_.find(leader_tid); it != threads_.end()) {
           auto leader = std::move(it->second);
           threads_.erase(it);
           retire(*leader, 0, false);
         }
-        execing->tid = t.tid;
+        execing->tid = leader_tid;
         cur = execing.get();
-        threads_[t.tid] = std::move(execing);
+        threads_[leader_tid] = std::move(execing);
       }
     }
     if constexpr (has_exec_handler<Tool, guest_type>) tool_->on_exec(cur->g);
