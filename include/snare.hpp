@@ -14,6 +14,7 @@
 #include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
+#include <snare/sys/hana.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/lookup.hpp>
 #include <snare/sys/types.hpp>
@@ -34,9 +35,12 @@
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>
+#include <snare/backend/hypercall.hpp>
+#include <snare/backend/hypercall/engine.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>
 #include <snare/backend/ptrace/memory.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/backend/seccomp_notify/engine.hpp>
 #include <snare/tracer.hpp>
+#include <snare/guest_probe.hpp>
