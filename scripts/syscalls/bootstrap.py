@@ -52,10 +52,18 @@ def aarch64_numbers():
 def write_numbers():
     for arch, nums in (("x86_64", simple_numbers(X86_64_HEADER)), ("aarch64", aarch64_numbers()),
                        ("i386", simple_numbers(I386_HEADER))):
-        with open(os.path.join(HERE, arch + ".tsv"), "w") as f:
+        path = os.path.join(HERE, arch + ".tsv")
+        variants = {}  # keep the curated signature variants (clone@backwards, ...)
+        if os.path.exists(path):
+            with open(path) as f:
+                for line in f:
+                    cols = line.rstrip("\n").split("\t")
+                    if not line.startswith("#") and len(cols) > 2:
+                        variants[cols[1]] = cols[2]
+        with open(path, "w") as f:
             f.write("# %s syscall numbers: number<TAB>name[<TAB>signature when it differs from name]\n" % arch)
             for nr, name in nums:
-                f.write("%d\t%s\n" % (nr, name))
+                f.write("%d\t%s%s\n" % (nr, name, "\t" + variants[name] if name in variants else ""))
 
 
 def synopsis(page):
