@@ -96,12 +96,18 @@ TEST_CASE("a guest that makes no subscribed call runs to its exit code", "[secco
   CHECK(ev.front().tid == s.pid());
 }
 
-TEST_CASE("a command that cannot be found starts nothing and says so", "[seccomp][spawn]") {
-  auto program = sc::build_filter({false, {}});
+TEST_CASE("a command that cannot be found fails its execve in the guest and says so", "[seccomp][spawn]") {
+  std::vector<long> nrs{SYS_execve};
+  auto program = sc::build_filter({false, nrs});
   const char* argv[] = {"/nonexistent/snare-command", nullptr};
   auto g = sc::spawn_guest(argv, program);
-  REQUIRE_FALSE(g.has_value());
-  CHECK(g.error() == std::errc::no_such_file_or_directory);
+  REQUIRE(g.has_value());
+  sc::session s(std::move(*g));
+  auto ev = drive(s);
+  CHECK(count(ev, sc::event_kind::syscall, SYS_execve) == 1);  // the attempt is seen
+  CHECK(count(ev, sc::event_kind::exec) == 0);
+  CHECK(WEXITSTATUS(exit_status(ev)) == 127);
+  CHECK(s.exec_error() == ENOENT);
 }
 
 TEST_CASE("trapped calls are seen with their thread and can be answered", "[seccomp][answer]") {

@@ -148,6 +148,7 @@ class engine {
                      std::make_error_code(g.error()).message().c_str());
       return 127;
     }
+    command_ = argv[0];
     session_ = std::make_unique<snare::detail::seccomp::session>(std::move(*g));
     root_ = session_->pid();
     try {
@@ -240,6 +241,11 @@ class engine {
           threads_.erase(e.tid);
           break;
         case event_kind::guest_exit:
+          if (int err = s.exec_error(); err != 0) {
+            if (options_.report_exec_failure)
+              std::fprintf(stderr, "snare: cannot run '%s': %s\n", command_, std::strerror(err));
+            return 127;
+          }
           return snare::detail::exit_code_of(e.status);
       }
     }
@@ -269,6 +275,7 @@ class engine {
   run_options options_;
   std::unique_ptr<snare::detail::seccomp::session> session_;
   pid_t root_ = -1;
+  const char* command_ = "";
   std::unordered_map<pid_t, thread_rec> threads_;
   std::unordered_map<pid_t, process_state_t<Tool>> processes_;
   global_state_t<Tool> global_{};

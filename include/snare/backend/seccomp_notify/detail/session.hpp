@@ -159,6 +159,8 @@ class session {
   pid_t pid() const noexcept { return guest_.pid; }
   /// Returns the listener fd (owned by the session).
   int listener() const noexcept { return guest_.listener.get(); }
+  /// Returns the errno of the child's failed first execve, or 0.
+  int exec_error() const noexcept { return guest_.exec_error(); }
   /// Returns whether SYNC_WAKE_UP is in effect.
   bool sync_wakeup() const noexcept { return sync_wakeup_; }
 
@@ -215,6 +217,7 @@ class session {
   struct process {
     unique_fd pidfd;  // empty for the direct child (guest_.pidfd serves)
     bool exec_pending = false;
+    pid_t exec_tid = 0;  // the thread that called execve
     image_fingerprint before_exec{};
     std::optional<int> exit_code;  // from exit_group's argument
   };
@@ -350,7 +353,8 @@ class session {
     }
 
     auto t = tasks_.find(n.tid);
-    if (t != tasks_.end()) {
+    const bool known = t != tasks_.end();
+    if (known) {
       n.tgid = t->second;
     } else {
       auto ids = read_task_ids(n.tid);
@@ -370,25 +374,14 @@ class session {
         e.notif = n;
         queue_.push_back(e);
       }
-      if (n.tid != n.tgid) {
-        tasks_[n.tid] = n.tgid;
-        event e;
-        e.kind = event_kind::task_start;
-        e.tid = n.tid;
-        e.tgid = n.tgid;
-        e.parent = n.tgid;
-        e.is_thread = true;
-        e.with_call = true;
-        e.notif = n;
-        queue_.push_back(e);
-      }
     }
 
+    // An exec is told before the calls of the new image, and before threads it started.
     auto& proc = procs_[n.tgid];
     if (proc.exec_pending) {
-      proc.exec_pending = false;
       auto now = read_fingerprint(listener(), n.id, n.tid);
       if (now.valid && proc.before_exec.valid && !(now == proc.before_exec)) {
+        proc.exec_pending = false;
         // A successful exec killed every other thread of the process (de_thread).
         std::vector<pid_t> threads;
         for (auto& [tid, g] : tasks_)
@@ -401,10 +394,28 @@ class session {
         e.with_call = true;
         e.notif = n;
         queue_.push_back(e);
+      } else if (n.tid == proc.exec_tid || !now.valid) {
+        // The execing thread is back in its old image: the exec failed. (Another thread's
+        // call with the old image may come before the exec completes: keep waiting then.)
+        proc.exec_pending = false;
       }
+    }
+
+    if (!known && n.tid != n.tgid) {
+      tasks_[n.tid] = n.tgid;
+      event e;
+      e.kind = event_kind::task_start;
+      e.tid = n.tid;
+      e.tgid = n.tgid;
+      e.parent = n.tgid;
+      e.is_thread = true;
+      e.with_call = true;
+      e.notif = n;
+      queue_.push_back(e);
     }
     if (n.call.number == SYS_execve || n.call.number == SYS_execveat) {
       proc.exec_pending = true;
+      proc.exec_tid = n.tid;
       proc.before_exec = read_fingerprint(listener(), n.id, n.tid);
     }
 

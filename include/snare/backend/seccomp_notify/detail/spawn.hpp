@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <snare/backend/seccomp_notify/detail/abi.hpp>
@@ -32,6 +33,35 @@ extern char** environ;  // NOLINT: POSIX
 
 namespace snare::detail::seccomp {
 
+/// The page the child and the supervisor share during the handshake.
+struct spawn_handshake {
+  std::atomic<int> state{0};  // 0 starting, 1 listener installed, 2 supervisor holds it, -1 failed
+  // -1 also after the acknowledgement: the guest's first execve failed (errno in `error`).
+  std::atomic<int> listener_fd{-1};
+  std::atomic<int> error{0};
+};
+static_assert(std::atomic<int>::is_always_lock_free, "the handshake needs lock-free atomics across fork");
+
+/// Owns the shared handshake page (unmapped on destruction); kept for the whole run so the
+/// supervisor can learn that the child's first execve failed.
+class handshake_page {
+ public:
+  handshake_page() noexcept = default;
+  explicit handshake_page(void* p) noexcept : p_(static_cast<spawn_handshake*>(p)) {}
+  handshake_page(handshake_page&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  handshake_page& operator=(handshake_page&& o) noexcept {
+    std::swap(p_, o.p_);
+    return *this;
+  }
+  ~handshake_page() {
+    if (p_) ::munmap(p_, sizeof(spawn_handshake));
+  }
+  spawn_handshake* get() const noexcept { return p_; }
+
+ private:
+  spawn_handshake* p_ = nullptr;
+};
+
 /// The guest started by spawn_guest: its pid, a pidfd on it, and the filter's listener.
 struct spawned_guest {
   pid_t pid = -1;
@@ -40,15 +70,15 @@ struct spawned_guest {
   /// The guest's own copy of the listener lives at this fd number until its first execve
   /// completes (the fd is close-on-exec); see neutralise_child_listener.
   int child_listener_fd = -1;
-};
+  /// The handshake page: tells whether the first execve failed (exec_error).
+  handshake_page page;
 
-/// The page the child and the supervisor share during the handshake.
-struct spawn_handshake {
-  std::atomic<int> state{0};  // 0 starting, 1 listener installed, 2 supervisor holds it, -1 failed
-  std::atomic<int> listener_fd{-1};
-  std::atomic<int> error{0};
+  /// Returns the errno of the child's failed first execve, or 0 (it ran, or has not tried).
+  int exec_error() const noexcept {
+    auto* h = page.get();
+    return h && h->state.load(std::memory_order_acquire) == -1 ? h->error.load(std::memory_order_relaxed) : 0;
+  }
 };
-static_assert(std::atomic<int>::is_always_lock_free, "the handshake needs lock-free atomics across fork");
 
 /// Returns the path execve should run for `file`, searched in PATH as execvp does when it
 /// has no slash; ENOENT / EACCES when nothing runnable is found.
@@ -127,15 +157,27 @@ inline double now_seconds() noexcept {
 }  // namespace spawn_child
 
 /// Starts `argv` (argv[0] searched in PATH) with `program` installed as its seccomp filter,
-/// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. Errors: ENOENT/EACCES for a
-/// command that cannot run (nothing is started), the errno of prctl/seccomp when the filter is refused,
-/// ECHILD when the child died during the handshake.
+/// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. A command
+/// that cannot run is not an error here: the child's execve fails in the guest, as under
+/// ptrace, and spawned_guest::exec_error() says why once it has. Errors: invalid_argument
+/// for an empty argv, the errno of prctl/seccomp when the filter is refused, ECHILD when the
+/// child died during the handshake.
 inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
                                          std::span<const sock_filter> program, char* const* envp = nullptr,
                                          int pin_cpu = -1) {
   if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
-  auto path = resolve_command(argv[0]);
-  if (!path) return path.error();
+  // A command that cannot be found still starts a child, whose execve then fails in the
+  // guest as under ptrace (the tool sees the attempt; exec_error() tells the caller).
+  std::string path;
+  if (auto found = resolve_command(argv[0])) {
+    path = std::move(*found);
+  } else if (std::string_view(argv[0]).find('/') != std::string_view::npos) {
+    path = argv[0];
+  } else {
+    const char* env_path = std::getenv("PATH");
+    std::string_view dirs = env_path && *env_path ? env_path : "/usr/local/bin:/usr/bin:/bin";
+    path = std::string(dirs.substr(0, dirs.find(':'))) + "/" + argv[0];
+  }
 
   std::vector<const char*> args(argv.begin(), argv.end());
   if (args.back() != nullptr) args.push_back(nullptr);
@@ -146,15 +188,12 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
       ::mmap(nullptr, sizeof(spawn_handshake), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) return result<spawned_guest>::from_errno(errno);
   auto* h = new (page) spawn_handshake{};
-  struct unmap {
-    void* p;
-    ~unmap() { ::munmap(p, sizeof(spawn_handshake)); }
-  } unmap_page{page};
+  handshake_page owner(page);
 
   pid_t pid = ::fork();
   if (pid < 0) return result<spawned_guest>::from_errno(errno);
   if (pid == 0)
-    spawn_child::run(h, path->c_str(), const_cast<char* const*>(args.data()), envp, &prog, pin_cpu);
+    spawn_child::run(h, path.c_str(), const_cast<char* const*>(args.data()), envp, &prog, pin_cpu);
 
   spawned_guest g;
   g.pid = pid;
@@ -188,6 +227,7 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   if (!fd) return reap(fd.error());
   g.listener.reset(*fd);
   h->state.store(2, std::memory_order_release);
+  g.page = std::move(owner);
   return g;
 }
 
