@@ -138,6 +138,18 @@ inline const xlat* xlat_for(flag_set s) noexcept {
       return &dup3_flags_xlat;
     case flag_set::mlock_flags:
       return &mlock_flags_xlat;
+    case flag_set::ptrace_request:
+      return &ptrace_request_xlat;
+    case flag_set::seccomp_op:
+      return &seccomp_op_xlat;
+    case flag_set::xattr_flags:
+      return &xattr_flags_xlat;
+    case flag_set::umount_flags:
+      return &umount_flags_xlat;
+    case flag_set::mount_flags:
+      return &mount_flags_xlat;
+    case flag_set::inotify_mask:
+      return &inotify_mask_xlat;
     case flag_set::clock_flags:
       return &timer_flags_xlat;
     default:

@@ -824,6 +824,128 @@ inline constexpr xlat_entry fadvise_advice_field[] = {
 };
 inline constexpr xlat fadvise_advice_xlat{fadvise_advice_field, ~std::uint64_t{0}, {}, {}, "POSIX_FADV_???"};
 
+inline constexpr xlat_entry ptrace_request_field[] = {
+    {0x0, "PTRACE_TRACEME"},
+    {0x1, "PTRACE_PEEKTEXT"},
+    {0x2, "PTRACE_PEEKDATA"},
+    {0x3, "PTRACE_PEEKUSER"},
+    {0x4, "PTRACE_POKETEXT"},
+    {0x5, "PTRACE_POKEDATA"},
+    {0x6, "PTRACE_POKEUSER"},
+    {0x7, "PTRACE_CONT"},
+    {0x8, "PTRACE_KILL"},
+    {0x9, "PTRACE_SINGLESTEP"},
+    {0xc, "PTRACE_GETREGS"},
+    {0xd, "PTRACE_SETREGS"},
+    {0xe, "PTRACE_GETFPREGS"},
+    {0xf, "PTRACE_SETFPREGS"},
+    {0x10, "PTRACE_ATTACH"},
+    {0x11, "PTRACE_DETACH"},
+    {0x12, "PTRACE_GETFPXREGS"},
+    {0x13, "PTRACE_SETFPXREGS"},
+    {0x18, "PTRACE_SYSCALL"},
+    {0x19, "PTRACE_GET_THREAD_AREA"},
+    {0x1a, "PTRACE_SET_THREAD_AREA"},
+    {0x1e, "PTRACE_ARCH_PRCTL"},
+    {0x1f, "PTRACE_SYSEMU"},
+    {0x20, "PTRACE_SYSEMU_SINGLESTEP"},
+    {0x21, "PTRACE_SINGLEBLOCK"},
+    {0x4200, "PTRACE_SETOPTIONS"},
+    {0x4201, "PTRACE_GETEVENTMSG"},
+    {0x4202, "PTRACE_GETSIGINFO"},
+    {0x4203, "PTRACE_SETSIGINFO"},
+    {0x4204, "PTRACE_GETREGSET"},
+    {0x4205, "PTRACE_SETREGSET"},
+    {0x4206, "PTRACE_SEIZE"},
+    {0x4207, "PTRACE_INTERRUPT"},
+    {0x4208, "PTRACE_LISTEN"},
+    {0x4209, "PTRACE_PEEKSIGINFO"},
+    {0x420a, "PTRACE_GETSIGMASK"},
+    {0x420b, "PTRACE_SETSIGMASK"},
+    {0x420c, "PTRACE_SECCOMP_GET_FILTER"},
+    {0x420d, "PTRACE_SECCOMP_GET_METADATA"},
+    {0x420e, "PTRACE_GET_SYSCALL_INFO"},
+    {0x420f, "PTRACE_GET_RSEQ_CONFIGURATION"},
+};
+inline constexpr xlat ptrace_request_xlat{ptrace_request_field, ~std::uint64_t{0}, {}, {}, "PTRACE_???"};
+
+inline constexpr xlat_entry seccomp_op_field[] = {
+    {0x0, "SECCOMP_SET_MODE_STRICT"},
+    {0x1, "SECCOMP_SET_MODE_FILTER"},
+    {0x2, "SECCOMP_GET_ACTION_AVAIL"},
+    {0x3, "SECCOMP_GET_NOTIF_SIZES"},
+};
+inline constexpr xlat seccomp_op_xlat{seccomp_op_field, ~std::uint64_t{0}, {}, {}, "SECCOMP_???"};
+
+inline constexpr xlat_entry xattr_flags_bits[] = {
+    {0x1, "XATTR_CREATE"},
+    {0x2, "XATTR_REPLACE"},
+};
+inline constexpr xlat xattr_flags_xlat{{}, 0, xattr_flags_bits, "0", "XATTR_???"};
+
+inline constexpr xlat_entry umount_flags_bits[] = {
+    {0x1, "MNT_FORCE"},
+    {0x2, "MNT_DETACH"},
+    {0x4, "MNT_EXPIRE"},
+    {0x8, "UMOUNT_NOFOLLOW"},
+};
+inline constexpr xlat umount_flags_xlat{{}, 0, umount_flags_bits, "0", "MNT_???"};
+
+inline constexpr xlat_entry mount_flags_bits[] = {
+    {0x1, "MS_RDONLY"},
+    {0x2, "MS_NOSUID"},
+    {0x4, "MS_NODEV"},
+    {0x8, "MS_NOEXEC"},
+    {0x10, "MS_SYNCHRONOUS"},
+    {0x20, "MS_REMOUNT"},
+    {0x40, "MS_MANDLOCK"},
+    {0x80, "MS_DIRSYNC"},
+    {0x100, "MS_NOSYMFOLLOW"},
+    {0x400, "MS_NOATIME"},
+    {0x800, "MS_NODIRATIME"},
+    {0x1000, "MS_BIND"},
+    {0x2000, "MS_MOVE"},
+    {0x4000, "MS_REC"},
+    {0x8000, "MS_SILENT"},
+    {0x10000, "MS_POSIXACL"},
+    {0x20000, "MS_UNBINDABLE"},
+    {0x40000, "MS_PRIVATE"},
+    {0x80000, "MS_SLAVE"},
+    {0x100000, "MS_SHARED"},
+    {0x200000, "MS_RELATIME"},
+    {0x400000, "MS_KERNMOUNT"},
+    {0x800000, "MS_I_VERSION"},
+    {0x1000000, "MS_STRICTATIME"},
+    {0x2000000, "MS_LAZYTIME"},
+};
+inline constexpr xlat mount_flags_xlat{{}, 0, mount_flags_bits, "0", "MS_???"};
+
+inline constexpr xlat_entry inotify_mask_bits[] = {
+    {0x1, "IN_ACCESS"},
+    {0x2, "IN_MODIFY"},
+    {0x4, "IN_ATTRIB"},
+    {0x8, "IN_CLOSE_WRITE"},
+    {0x10, "IN_CLOSE_NOWRITE"},
+    {0x20, "IN_OPEN"},
+    {0x40, "IN_MOVED_FROM"},
+    {0x80, "IN_MOVED_TO"},
+    {0x100, "IN_CREATE"},
+    {0x200, "IN_DELETE"},
+    {0x400, "IN_DELETE_SELF"},
+    {0x800, "IN_MOVE_SELF"},
+    {0x2000, "IN_UNMOUNT"},
+    {0x4000, "IN_Q_OVERFLOW"},
+    {0x8000, "IN_IGNORED"},
+    {0x1000000, "IN_ONLYDIR"},
+    {0x2000000, "IN_DONT_FOLLOW"},
+    {0x4000000, "IN_EXCL_UNLINK"},
+    {0x10000000, "IN_MASK_CREATE"},
+    {0x20000000, "IN_MASK_ADD"},
+    {0x40000000, "IN_ISDIR"},
+    {0x80000000, "IN_ONESHOT"},
+};
+inline constexpr xlat inotify_mask_xlat{{}, 0, inotify_mask_bits, "0", "IN_???"};
+
 inline constexpr xlat_entry mode_type_field[] = {
     {0x1000, "S_IFIFO"},
     {0x2000, "S_IFCHR"},
