@@ -148,7 +148,13 @@ class worker {
       }
       busy_ = false;
       suspend();
-      if (stopping_) return std::move(caller_);
+      if (stopping_) {
+#ifdef SNARE_DETAIL_FIBER_ASAN
+        // This fiber ends: no fake stack to keep (nullptr).
+        __sanitizer_start_switch_fiber(nullptr, caller_bottom_, caller_size_);
+#endif
+        return std::move(caller_);
+      }
     }
   }
   void switch_in() {
