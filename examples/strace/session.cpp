@@ -267,6 +267,7 @@ session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_in
     // Entries only (seccomp_notify): the line ends now with an unknown result.
     interrupt_open_line();
     std::string line = t.line;
+    while (line.ends_with(", ")) line.resize(line.size() - 2);  // out-arguments never come
     end_unknown(line);
     write(line);
     t.in_call = false;
@@ -371,7 +372,9 @@ void session::on_process_exit(pid_t pid, int status) {
   if (visible(pid) && !opts_.summary && opts_.quiet < 2) {
     interrupt_open_line();
     std::string line = prefix(pid);
-    if (WIFSIGNALED(status))
+    if (status == -1)  // the backend cannot know (seccomp_notify, a process it did not reap)
+      line += "+++ exited with ? +++\n";
+    else if (WIFSIGNALED(status))
       line += "+++ killed by " + signal_name(WTERMSIG(status)) + (WCOREDUMP(status) ? " (core dumped)" : "") +
               " +++\n";
     else

@@ -1,6 +1,6 @@
-// Defines strace::tool<Subscription>, the snare tool behind snare-strace: thin handlers that
-// hand every event to strace::session, specialised at compile time for the syscalls that
-// stop the guest (Subscription), and strace::entry_tool for backends that see entries only.
+// Defines strace::tool, the snare tool behind snare-strace: thin handlers that hand every
+// event to strace::session, specialised at compile time for the syscalls that stop the guest
+// and for what the backend can report.
 #pragma once
 
 #include <signal.h>
@@ -16,10 +16,12 @@
 
 namespace strace {
 
-/// The snare-strace tool for backends that see syscall exits and signals (ptrace, kvm).
-/// Subscription is snare::all_syscalls or a snare::syscalls<...> list: the guest stops only
-/// for those calls; the session filters the run-time trace set within them.
-template <class Subscription>
+/// The snare-strace tool. Subscription is snare::all_syscalls or a snare::syscalls<...>
+/// list: the guest stops only for those calls, and the session filters the run-time trace
+/// set within them. Exits and Signals say whether the backend reports syscall exits and
+/// signals: the matching handlers exist only then (a constrained member is not a handler),
+/// so one template serves ptrace (both), hypercall (exits) and seccomp_notify (neither).
+template <class Subscription, bool Exits, bool Signals>
 struct tool {
   using subscription = Subscription;
   // Every call reaches the handlers as snare::unknown_call (number + raw registers): the
@@ -31,34 +33,43 @@ struct tool {
 
   session* s;
 
+  // The hypercall backend reports tid 0 outside a syscall (its vCPU thread is not running
+  // then); its guest is one thread, so the pid names it.
   template <class G>
-  snare::action on(snare::unknown_call& c, G& g) {
-    auto d = s->on_entry(g.pid(), g.tid(), g.thread_state(), g.process_state(), c.number, c.args,
+  static pid_t tid_of(G& g) noexcept {
+    pid_t t = g.tid();
+    return t > 0 ? t : g.pid();
+  }
+
+  // By value: the tool never changes arguments (seccomp_notify cannot).
+  template <class G>
+  snare::action on(snare::unknown_call c, G& g) {
+    auto d = s->on_entry(g.pid(), tid_of(g), g.thread_state(), g.process_state(), c.number, c.args,
                          memory_ref::of(g));
     return d.suppress ? snare::suppress(d.value) : snare::proceed();
   }
   template <class G>
-  void on_exit(snare::unknown_call&, long ret, G& g) {
-    s->on_exit(g.pid(), g.tid(), g.thread_state(), ret, memory_ref::of(g));
+  requires Exits void on_exit(snare::unknown_call, long ret, G& g) {
+    s->on_exit(g.pid(), tid_of(g), g.thread_state(), ret, memory_ref::of(g));
   }
   template <class G>
-  void on_signal(int sig, G& g) {
+  requires Signals void on_signal(int sig, G& g) {
     siginfo_t si{};
     const siginfo_t* info = nullptr;
     // The ptrace backend runs handlers on the tracer's thread, so the siginfo of the
     // signal-delivery stop can be read directly.
     if constexpr (std::is_same_v<typename G::backend_type, snare::backend::ptrace>) {
-      if (::ptrace(PTRACE_GETSIGINFO, g.tid(), 0, &si) == 0) info = &si;
+      if (::ptrace(PTRACE_GETSIGINFO, tid_of(g), 0, &si) == 0) info = &si;
     }
-    s->on_signal(g.pid(), g.tid(), sig, info);
+    s->on_signal(g.pid(), tid_of(g), sig, info);
   }
   template <class G>
   void on_thread_start(G& g) {
-    s->on_thread_start(g.pid(), g.tid());
+    s->on_thread_start(g.pid(), tid_of(g));
   }
   template <class G>
   void on_thread_exit(G& g) {
-    s->on_thread_exit(g.pid(), g.tid(), g.thread_state(), g.process_state());
+    s->on_thread_exit(g.pid(), tid_of(g), g.thread_state(), g.process_state());
   }
   template <class G>
   void on_process_exit(int status, G& g) {
@@ -66,45 +77,7 @@ struct tool {
   }
   template <class G>
   void on_exec(G& g) {
-    s->on_exec(g.pid(), g.tid());
-  }
-};
-
-/// The snare-strace tool for backends that see syscall entries only (seccomp_notify): each
-/// line ends at entry with `= ?`; injection answers the call at entry.
-template <class Subscription>
-struct entry_tool {
-  using subscription = Subscription;
-  // Every call reaches the handlers as snare::unknown_call (number + raw registers): the
-  // session formats from the run-time descriptor, so one handler instantiation serves all
-  // calls instead of one per typed call.
-  using syscall_table = snare::call_list<>;
-  using thread_state = thread_info;
-  using process_state = process_info;
-
-  session* s;
-
-  template <class G>
-  snare::action on(snare::unknown_call c, G& g) {
-    auto d = s->on_entry(g.pid(), g.tid(), g.thread_state(), g.process_state(), c.number, c.args,
-                         memory_ref::of(g));
-    return d.suppress ? snare::suppress(d.value) : snare::proceed();
-  }
-  template <class G>
-  void on_thread_start(G& g) {
-    s->on_thread_start(g.pid(), g.tid());
-  }
-  template <class G>
-  void on_thread_exit(G& g) {
-    s->on_thread_exit(g.pid(), g.tid(), g.thread_state(), g.process_state());
-  }
-  template <class G>
-  void on_process_exit(int status, G& g) {
-    s->on_process_exit(g.pid(), status);
-  }
-  template <class G>
-  void on_exec(G& g) {
-    s->on_exec(g.pid(), g.tid());
+    s->on_exec(g.pid(), tid_of(g));
   }
 };
 

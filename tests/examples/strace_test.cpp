@@ -335,3 +335,42 @@ TEST_CASE("snare-strace -c counts calls and errors as strace does on a multi-thr
   CHECK(compared >= 10);
   CHECK(ours["openat"].second == ref[0]["openat"].second);
 }
+
+TEST_CASE("snare-strace --backend=seccomp prints entries with unknown results") {
+  auto probe = run_command({strace_bin, "--backend=seccomp", "-o", "/dev/null", "true"});
+  if (probe.code == 1 && probe.err.find("not available") != std::string::npos)
+    snare::test::skip("seccomp user notification is not available here");
+  std::string file = write_temp_file("x\n");
+  auto t = run_traced({"--backend=seccomp", "-e", "trace=openat", "head", "-n", "1", file});
+  CHECK(t.r.code == 0);
+  CHECK(t.r.out == "x\n");
+  CHECK(count_matching(t.lines, "^openat\\(AT_FDCWD, \"" + file + "\", O_RDONLY\\) += \\?$") == 1);
+  SECTION("error injection still answers the call") {
+    auto u = run_traced({"--backend=seccomp", "-e", "trace=openat", "-e",
+                         "inject=openat:error=EACCES:when=3+", "head", "-n", "1", file});
+    CHECK(u.r.code == 1);
+    CHECK(count_matching(u.lines, "^openat\\(AT_FDCWD, \"" + file + "\", O_RDONLY\\) = -1 EACCES") == 1);
+  }
+  std::remove(file.c_str());
+}
+
+TEST_CASE("snare-strace --backend=kvm traces a static program in a micro-VM") {
+  if (::access("/dev/kvm", R_OK | W_OK) != 0) snare::test::skip("/dev/kvm is not usable here");
+  if (::access("/bin/busybox", X_OK) != 0) snare::test::skip("busybox-static is not installed");
+  auto t = run_traced({"--backend=kvm", "/bin/busybox", "echo", "hi"});
+  if (t.r.code == 1 && t.r.err.find("not available") != std::string::npos)
+    snare::test::skip("the kvm backend cannot create a VM here");
+  CHECK(t.r.code == 0);
+  CHECK(t.r.out == "hi\n");
+  CHECK(count_matching(t.lines, R"(^write\(1, "hi\\n", 3\) += 3$)") == 1);
+  CHECK(count_matching(t.lines, R"(^exit_group\(0\) += \?$)") == 1);
+  REQUIRE_FALSE(t.lines.empty());
+  CHECK(t.lines.back() == "+++ exited with 0 +++");
+  SECTION("retval injection") {
+    auto u = run_traced(
+        {"--backend=kvm", "-e", "trace=getuid", "-e", "inject=getuid:retval=7", "/bin/busybox", "id", "-u"});
+    CHECK(u.r.code == 0);
+    CHECK(u.r.out == "7\n");
+    CHECK(count_matching(u.lines, R"(^getuid\(\) += 7 \(INJECTED\)$)") == 1);
+  }
+}

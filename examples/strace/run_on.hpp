@@ -1,0 +1,36 @@
+// Defines strace::run_on<Backend>: the table of Backend's tracers, one per specialisation,
+// indexed at run time. Included by one translation unit per backend.
+#pragma once
+
+#include <cstddef>
+#include <tuple>
+#include <utility>
+
+#include <snare/tracer.hpp>
+
+#include "specs.hpp"
+#include "tool.hpp"
+
+namespace strace {
+
+template <class Backend, class Subscription>
+int run_one(session& s, const options& o) {
+  snare::run_options ro;
+  ro.follow_forks = o.follow_forks;
+  s.set_exits_observed(Backend::can_observe_exit);
+  tool<Subscription, Backend::can_observe_exit, Backend::can_observe_signals> t{&s};
+  return snare::run<Backend>(t, o.command, ro);
+}
+
+/// Runs the command under Backend's tracer specialised for spec_subscriptions[spec].
+template <class Backend>
+int run_on(std::size_t spec, session& s, const options& o) {
+  using fn = int (*)(session&, const options&);
+  static constexpr auto table = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<fn, sizeof...(I)>{&run_one<Backend, std::tuple_element_t<I, spec_subscriptions>>...};
+  }
+  (std::make_index_sequence<spec_count>{});
+  return table[spec < spec_count ? spec : spec_count - 1](s, o);
+}
+
+}  // namespace strace

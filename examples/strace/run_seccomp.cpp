@@ -1,0 +1,12 @@
+// Defines strace::run_seccomp: snare-strace's tracers on the seccomp_notify backend, one per specialisation.
+#include <snare/backend/seccomp_notify.hpp>
+
+#include "run_on.hpp"
+
+namespace strace {
+
+int run_seccomp(std::size_t spec, session& s, const options& o) {
+  return run_on<snare::backend::seccomp_notify>(spec, s, o);
+}
+
+}  // namespace strace
