@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <skip.hpp>
@@ -62,4 +64,30 @@ TEST_CASE("ptrace: CPUID is intercepted where the CPU has CPUID faulting", "[eng
   if (!ok) snare::test::skip("CPUID faulting is not available on this machine (ARCH_SET_CPUID fails)");
   cpuid_tool tool;
   CHECK(snare::run<snare::backend::ptrace>(tool, {"/bin/true"}) == 0);
+}
+
+namespace {
+struct backtracer {
+  std::vector<std::string> names;
+  void on(snare::sys::getppid, auto& g) {
+    auto frames = g.backtrace();
+    REQUIRE(frames);
+    for (auto& f : *frames) names.push_back(f.symbol);
+  }
+};
+}  // namespace
+
+TEST_CASE("ptrace: a handler takes a symbolised backtrace of the guest thread", "[engine][ptrace]") {
+  backtracer tool;
+  REQUIRE(snare::run<snare::backend::ptrace>(tool, {snare::test::guest_path("backtrace")}) == 0);
+  auto at = [&](const char* name) {
+    for (std::size_t i = 0; i < tool.names.size(); ++i)
+      if (tool.names[i] == name) return static_cast<long>(i);
+    return -1L;
+  };
+  INFO("frames: " << tool.names.size());
+  REQUIRE(at("deep1") >= 0);
+  CHECK(at("deep2") == at("deep1") + 1);
+  CHECK(at("deep3") == at("deep2") + 1);
+  CHECK(at("main") == at("deep3") + 1);
 }

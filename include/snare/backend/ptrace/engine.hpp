@@ -33,6 +33,7 @@
 #include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/ptrace.hpp>
+#include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/memory.hpp>
 #include <snare/bpf/filter.hpp>
 #include <snare/detail/posix.hpp>
@@ -71,6 +72,13 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
 
   /// Returns the registers of the thread at this stop (fetched once per syscall stop).
   const user_regs_struct& registers() const noexcept;
+
+  /// Returns the thread's backtrace (at most `max_frames` frames, innermost first),
+  /// symbolised where the guest has symbols. Errors: io_error when it cannot be unwound.
+  result<std::vector<frame>> backtrace(std::size_t max_frames = 64) noexcept {
+    require_capability<backend::ptrace, capability::can_backtrace>();
+    return unwind(tid(), max_frames);
+  }
 
   result<std::size_t> do_read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
     return read_memory(tid(), address, out);
