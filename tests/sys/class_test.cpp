@@ -2,7 +2,18 @@
 // %signal, %ipc, %desc, %memory (and creds, clock, stat), as descriptors and as bitmaps.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+#include <utility>
+
+#include <unistd.h>
+
 #include <snare/sys.hpp>
+
+#include <skip.hpp>
 
 namespace sys = snare::sys;
 
@@ -64,3 +75,54 @@ TEST_CASE("in_class gives the numbers of a class as a constexpr bitmap") {
   auto numbers = file.to_array<200>();
   CHECK(numbers[0] == 2);  // open is the lowest-numbered %file call
 }
+
+#if defined(__x86_64__)
+namespace {
+
+// The workload both strace runs trace: a shell running a few ordinary programs.
+constexpr const char* workload =
+    "cat /etc/hostname >/dev/null; ls / >/dev/null; id >/dev/null; date >/dev/null";
+
+// Returns the names of the syscalls strace printed when tracing the workload with `filter`.
+std::set<std::string> strace_names(const std::string& filter) {
+  char path[] = "/tmp/snare_sys_strace_XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  std::string command =
+      "strace -f -qq " + filter + " -o " + path + " sh -c '" + workload + "' >/dev/null 2>&1 </dev/null";
+  int rc = std::system(command.c_str());
+  std::set<std::string> names;
+  std::ifstream in(path);
+  std::regex call(R"(^(?:\d+\s+)?([a-z_0-9]+)\()");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, call)) names.insert(m[1]);
+  }
+  ::unlink(path);
+  CHECK(rc == 0);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("The classes agree with strace's -e trace=%class on the syscalls of a real guest") {
+  if (std::system("strace -V >/dev/null 2>&1") != 0) snare::test::skip("strace is not installed");
+  std::set<std::string> all = strace_names("");
+  REQUIRE(all.size() > 20);
+  const std::pair<const char*, std::uint16_t> classes[] = {
+      {"file", sys::class_file},     {"process", sys::class_process}, {"network", sys::class_network},
+      {"signal", sys::class_signal}, {"ipc", sys::class_ipc},         {"desc", sys::class_desc},
+      {"memory", sys::class_memory}, {"creds", sys::class_creds},
+  };
+  for (auto [name, cls] : classes) {
+    std::set<std::string> in_class = strace_names(std::string("-e trace=%") + name);
+    for (const std::string& call : all) {
+      const sys::syscall_desc* d = sys::x86_64::descriptor(sys::x86_64::number_of(call));
+      INFO("%" << name << " and " << call);
+      REQUIRE(d != nullptr);
+      CHECK(in_class.count(call) == ((d->classes & cls) != 0 ? 1u : 0u));
+    }
+  }
+}
+#endif

@@ -179,7 +179,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {155, "pivot_root", 2, {{"new_root", arg_kind::path}, {"put_old", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file)},
   {156, "_sysctl", 1, {{"args", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {157, "prctl", 5, {{"option", arg_kind::enumeration, direction::in, len_none, flag_set::prctl_option}, {"arg2", arg_kind::hex}, {"arg3", arg_kind::hex}, {"arg4", arg_kind::hex}, {"arg5", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
-  {158, "arch_prctl", 2, {{"code", arg_kind::enumeration, direction::in, len_none, flag_set::arch_prctl_code}, {"addr", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_process)},
+  {158, "arch_prctl", 2, {{"code", arg_kind::enumeration, direction::in, len_none, flag_set::arch_prctl_code}, {"addr", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {159, "adjtimex", 1, {{"buf", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
   {160, "setrlimit", 2, {{"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"rlim", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {161, "chroot", 1, {{"path", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file)},
@@ -2330,7 +2330,7 @@ struct prctl : ::snare::sys::call<prctl, ::snare::arch::x86_64, 157> {
   constexpr void set_arg5(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
-/// arch_prctl(2) [process].
+/// arch_prctl(2) [no class].
 struct arch_prctl : ::snare::sys::call<arch_prctl, ::snare::arch::x86_64, 158> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[158];
