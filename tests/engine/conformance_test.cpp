@@ -95,6 +95,18 @@ TEMPLATE_LIST_TEST_CASE("a fork bomb of hundreds of processes loses no event", "
   CHECK(tool.thread_exits == 255);
 }
 
+TEMPLATE_LIST_TEST_CASE("without follow_forks only the first process is reported", "[engine]",
+                        snare::test::backends) {
+  lifecycle_counter<TestType> tool;
+  snare::run_options o;
+  o.follow_forks = false;
+  REQUIRE(snare::run<TestType>(tool, {guest_path("forkbomb").c_str(), "3"}, o) == 0);
+  CHECK(tool.getppid == 1);
+  CHECK(tool.process_starts == 1);
+  CHECK(tool.process_exits == 1);
+  CHECK(tool.thread_exits == 1);
+}
+
 TEMPLATE_LIST_TEST_CASE("exec from a non-leader thread", "[engine]", snare::test::backends) {
   lifecycle_counter<TestType> tool;
   REQUIRE(run_cmd(tool, {guest_path("exec_thread")}) == 7);
@@ -207,9 +219,16 @@ TEMPLATE_LIST_TEST_CASE("a thread waiting in an injected read does not stop othe
     snare::test::skip("the backend cannot inject syscalls");
   } else {
     injector<TestType> tool;
-    REQUIRE(run_cmd(tool, {guest_path("inject")}) == 0);
-    CHECK(tool.served_while_waiting == 1);
-    CHECK(tool.read_result == 1);
+    SECTION("the injected read completes once the other thread writes") {
+      REQUIRE(run_cmd(tool, {guest_path("inject")}) == 0);
+      CHECK(tool.served_while_waiting == 1);
+      CHECK(tool.read_result == 1);
+    }
+    SECTION("SIGKILL while the injected read waits ends the handler with an error") {
+      REQUIRE(run_cmd(tool, {guest_path("inject"), "kill"}) == 128 + SIGKILL);
+      CHECK(tool.served_while_waiting == 1);
+      CHECK(tool.read_result == -1000);
+    }
   }
 }
 

@@ -244,9 +244,12 @@ class engine {
     return add_thread(tid, read_tgid(tid));
   }
 
+  bool followed(const thread_t& t) const noexcept { return options_.follow_forks || t.proc->pid == root_; }
+
   void start(thread_t& t) {
     if (t.started) return;
     t.started = true;
+    if (!followed(t)) return;
     if (!t.proc->started) {
       t.proc->started = true;
       if constexpr (has_process_start_handler<Tool, guest_type>) tool_->on_process_start(t.g);
@@ -327,6 +330,7 @@ class engine {
       t.trace_exit = subscription.exit.contains(t.nr);
       return resume(t);
     }
+    if (!followed(t)) return (void)::ptrace(PTRACE_CONT, t.tid, 0, 0);
     if (!get_regs(t)) return;
     load_args(t);
     t.stop = stop_kind::entry;
@@ -492,7 +496,9 @@ class engine {
         threads_[leader_tid] = std::move(execing);
       }
     }
-    if constexpr (has_exec_handler<Tool, guest_type>) tool_->on_exec(cur->g);
+    if constexpr (has_exec_handler<Tool, guest_type>) {
+      if (followed(*cur)) tool_->on_exec(cur->g);
+    }
     resume(*cur);
   }
 
@@ -503,8 +509,9 @@ class engine {
       t.worker.resume();  // its inject returns no_such_process; the handler ends
     }
     if (!t.started) start(t);
-    if constexpr (has_thread_exit_handler<Tool, guest_type>) tool_->on_thread_exit(t.g);
     --t.proc->threads;
+    if (!followed(t)) return;
+    if constexpr (has_thread_exit_handler<Tool, guest_type>) tool_->on_thread_exit(t.g);
     if (process_may_end && t.tid == t.proc->pid) {
       if constexpr (has_process_exit_handler<Tool, guest_type>) tool_->on_process_exit(status, t.g);
     }
@@ -532,6 +539,7 @@ class engine {
       if (sig == SIGSEGV && emulate_instruction(t)) return;
     }
     int deliver_sig = sig;
+    if (!followed(t)) return resume(t, sig);
     if constexpr (has_signal_handler<Tool, guest_type>) {
       using R = decltype(tool_->on_signal(sig, t.g));
       if constexpr (std::is_same_v<R, signal_action>) {
@@ -564,7 +572,7 @@ class engine {
         unsigned aux = 0;
         ev.tsc = ev.rdtscp ? __rdtscp(&aux) : __rdtsc();
         ev.aux = aux;
-        tool_->on_rdtsc(ev, t.g);
+        if (followed(t)) tool_->on_rdtsc(ev, t.g);
         r.rax = ev.tsc & 0xffffffffu;
         r.rdx = ev.tsc >> 32;
         if (ev.rdtscp) r.rcx = ev.aux;
@@ -580,7 +588,7 @@ class engine {
         ev.leaf = static_cast<std::uint32_t>(r.rax);
         ev.subleaf = static_cast<std::uint32_t>(r.rcx);
         __cpuid_count(ev.leaf, ev.subleaf, ev.eax, ev.ebx, ev.ecx, ev.edx);
-        tool_->on_cpuid(ev, t.g);
+        if (followed(t)) tool_->on_cpuid(ev, t.g);
         r.rax = ev.eax, r.rbx = ev.ebx, r.rcx = ev.ecx, r.rdx = ev.edx;
         r.rip += 2;
         set_regs(t, r);
