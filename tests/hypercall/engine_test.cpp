@@ -252,3 +252,36 @@ TEST_CASE("CPUID is answered by the tool where KVM can trap it", "[hypercall][cp
   auto out = capture_stdout([&] { snare::run<hypercall>(tool, {guest("hypercall_guest_cpuid")}); });
   CHECK(out.find("vendor=SnareVirtCPU") != std::string::npos);
 }
+
+namespace {
+struct thread_tool {
+  struct per_thread {
+    int calls = 0;
+  };
+  using thread_state = per_thread;
+  int starts = 0, exits = 0, max_calls_in_a_thread = 0;
+  std::map<int, int> calls_by_tid;
+  void on(snare::sys::futex, auto& g) {
+    ++calls_by_tid[g.tid()];
+    max_calls_in_a_thread = std::max(max_calls_in_a_thread, ++g.thread_state().calls);
+  }
+  void on(snare::sys::madvise, auto& g) { ++calls_by_tid[g.tid()]; }
+  void on_thread_start(auto&) { ++starts; }
+  void on_thread_exit(auto&) { ++exits; }
+};
+}  // namespace
+
+TEST_CASE("each guest thread is a thread to the tool", "[hypercall][engine][threads]") {
+  require_kvm();
+  thread_tool tool;
+  int code = -1;
+  auto out = capture_stdout([&] {
+    code = snare::run<hypercall>(tool, {guest("hypercall_guest_threads"), "join", "4"});
+  });
+  CHECK(code == 3);
+  CHECK(out == "threads=4 counter=4000 sum=100\n");
+  CHECK(tool.starts == 5);  // main + 4
+  CHECK(tool.exits == 5);
+  // Every worker frees its stack guard with madvise on exit (glibc): five tids in all.
+  CHECK(tool.calls_by_tid.size() >= 2);
+}

@@ -146,7 +146,7 @@ TEST_CASE("fork and exec are reported as unsupported", "[hypercall][process]") {
   no_hooks h;
   auto r = run_vm({"/bin/busybox", "sh", "-c", "/bin/busybox true; echo status $?"}, h);
   // busybox sh reports "can't fork: Function not implemented" and exits with 2.
-  CHECK(r.diagnostic.find("not supported by the hypercall backend") != std::string::npos);
+  CHECK(r.diagnostic.find("not supported by the hypercall backend yet") != std::string::npos);
   CHECK(r.code == 2);
 }
 
@@ -275,4 +275,18 @@ TEST_CASE("readlink(/proc/self/exe) names the guest's executable", "[hypercall][
   CHECK(r.out == std::string(real) + "\n");
   std::free(real);
   CHECK(r.code == 0);
+}
+
+TEST_CASE("threads run as extra vCPUs, as natively", "[hypercall][threads]") {
+  require_kvm();
+  SECTION("glibc, joined") {
+    same_as_native({guest("hypercall_guest_threads"), "join", "4"});
+    same_as_native({guest("hypercall_guest_threads"), "join", "16"});
+  }
+  SECTION("musl, joined") { same_as_native({musl_guest("threads"), "join", "8"}); }
+  SECTION("main exits while threads block") { same_as_native({guest("hypercall_guest_threads"), "leave"}); }
+  SECTION("a thread faults") { same_as_native({guest("hypercall_guest_threads"), "crash"}, {}, false); }
+  SECTION("abort with threads running") {
+    same_as_native({guest("hypercall_guest_threads"), "abort"}, {}, false);
+  }
 }

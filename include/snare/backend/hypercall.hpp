@@ -19,13 +19,14 @@ template <class Tool>
 class engine;
 }  // namespace hypercall_detail
 
-/// The hypercall (KVM) backend. The guest is one static or static-pie x86-64 ELF on one
-/// vCPU; its memory is host memory at the same addresses, so handlers read and write it
+/// The hypercall (KVM) backend. The guest is one static or static-pie x86-64 ELF; each of
+/// its threads is a vCPU served by a host thread of its own. Its memory is host memory at
+/// the same addresses, so handlers read and write it
 /// directly and the host runs forwarded calls on the guest's own pointers. It changes
 /// arguments, injects calls (the host runs them at once), sees exits, and gives tools the
 /// probes guests fire with snare::probe() (snare/guest_probe.hpp). No signals are delivered
 /// into the guest, no fds are added (the guest shares the tracer's fd table) and there are
-/// no backtraces. fork/clone/exec fail with ENOSYS. See docs/hypercall.md.
+/// no backtraces. fork/vfork/exec fail with ENOSYS. See docs/hypercall.md.
 struct hypercall {
   static constexpr std::string_view name = "hypercall";
   static constexpr bool can_modify_args = true;  // the host runs the call with the handler's arguments

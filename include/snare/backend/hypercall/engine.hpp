@@ -15,6 +15,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -74,7 +75,7 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
     has_tail_ = true;
     return {};
   }
-  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->thread_state(); }
+  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->thread_state(vm_->tid()); }
   process_state_t<Tool>& do_process_state() noexcept { return engine_->process_state(); }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
 
@@ -131,6 +132,7 @@ class engine {
 
   engine(Tool& tool, const run_options& options)
       : options_(options), own_shared_(std::make_unique<shared_run<Tool>>(tool)) {
+    own_shared_->serialize = true;  // guest threads are vCPUs on host threads of their own
     static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
     shared_ = own_shared_.get();
   }
@@ -156,7 +158,7 @@ class engine {
   }
 
   // For the guest handle.
-  thread_state_t<Tool>& thread_state() noexcept { return thread_; }
+  thread_state_t<Tool>& thread_state(pid_t tid) noexcept { return threads_[tid]; }
   process_state_t<Tool>& process_state() noexcept { return process_; }
   global_state_t<Tool>& global_state() noexcept { return shared_->global; }
 
@@ -271,6 +273,24 @@ class engine {
       return ret;
     }
 
+    void on_vcpu_start(vm& machine) noexcept {
+      guest_type g(*e, machine);
+      e->locked(
+          [&] {
+            if constexpr (has_thread_start_handler<Tool, guest_type>) e->shared_->tool->on_thread_start(g);
+          },
+          machine);
+    }
+    void on_vcpu_exit(vm& machine) noexcept {
+      guest_type g(*e, machine);
+      e->locked(
+          [&] {
+            if constexpr (has_thread_exit_handler<Tool, guest_type>) e->shared_->tool->on_thread_exit(g);
+            e->threads_.erase(machine.tid());
+          },
+          machine);
+    }
+
     void on_probe(vm& machine, const probe_event& ev) noexcept {
       if constexpr (has_probe_handler<Tool, guest_type>) {
         guest_type g(*e, machine);
@@ -300,7 +320,7 @@ class engine {
   run_options options_;
   std::unique_ptr<shared_run<Tool>> own_shared_;
   shared_run<Tool>* shared_ = nullptr;
-  thread_state_t<Tool> thread_{};
+  std::unordered_map<pid_t, thread_state_t<Tool>> threads_;  // by tid, used under the run's lock
   process_state_t<Tool> process_{};
   std::string diagnostic_;
 };

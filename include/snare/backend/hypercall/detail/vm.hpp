@@ -11,7 +11,10 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include <pthread.h>
+
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -20,6 +23,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <snare/backend/hypercall/detail/address_space.hpp>
@@ -68,6 +72,27 @@ struct probe_event {
   std::chrono::steady_clock::time_point host_time;  ///< when the host received the exit
 };
 
+/// One vCPU of a VM: its fd and kvm_run page, and what the host thread serving it keeps.
+struct vcpu_state {
+  vcpu_state() = default;
+  vcpu_state(const vcpu_state&) = delete;
+  vcpu_state& operator=(const vcpu_state&) = delete;
+  ~vcpu_state() {
+    if (run != nullptr) ::munmap(run, run_size);
+  }
+  unique_fd fd;
+  kvm_run* run = nullptr;
+  std::size_t run_size = 0;
+  std::uint64_t dirty = 0;  // KVM_SYNC_X86_REGS when the host changed registers
+  pid_t tid = 0;            // the host thread serving it: the guest thread's tid
+  pthread_t thread{};
+  std::uint64_t clear_child_tid = 0;  // set_tid_address / CLONE_CHILD_CLEARTID
+  std::array<std::uint32_t, 2> pending_cpuid{};
+  bool done = false;                 // this guest thread has exited
+  std::atomic<bool> stopped{false};  // its host thread has left the run loop
+  std::atomic<bool> go{false};       // its parent has written the tid where clone asked
+};
+
 /// One micro-VM. Created by vm::create, run by run(hooks); a vm is also the handle hooks
 /// receive: registers, memory, and execute() to perform a syscall for the guest.
 class vm {
@@ -93,7 +118,9 @@ class vm {
   vm(const vm&) = delete;
   vm& operator=(const vm&) = delete;
   ~vm() {
-    if (run_ != nullptr) ::munmap(run_, run_size_);
+    finish({true, 0, SIGKILL});  // only matters if run() was left by an error
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
   }
 
   /// Returns the error create() met, std::errc{} when the VM is ready to run.
@@ -102,7 +129,7 @@ class vm {
   const std::string& name() const noexcept { return opts_.name; }
 
   /// Returns the vCPU's general registers (valid while a hook runs; changes are written back).
-  kvm_regs& regs() noexcept { return run_->s.regs.regs; }
+  kvm_regs& regs() noexcept { return current_->run->s.regs.regs; }
   /// Returns the guest's address space (reads and writes of guest memory).
   address_space& memory() noexcept { return mem_; }
   /// Reads guest memory (the snare::guest_memory concept).
@@ -113,8 +140,14 @@ class vm {
   result<std::size_t> write_bytes(std::uint64_t a, std::span<const std::byte> in) noexcept {
     return mem_.write_bytes(a, in);
   }
-  /// Returns the host thread id that runs the vCPU (what gettid() returns to the guest).
-  pid_t tid() const noexcept { return tid_; }
+  /// Returns the host thread id that runs the current vCPU (what gettid() returns to the
+  /// guest thread); valid while a hook runs.
+  pid_t tid() const noexcept { return current_ ? current_->tid : vcpus_.empty() ? 0 : vcpus_[0]->tid; }
+  /// Returns how many guest threads (vCPUs) have been started so far.
+  std::size_t vcpu_count() noexcept {
+    std::lock_guard l(mu_);
+    return vcpus_.size();
+  }
   /// Says whether the guest has ended (exit_group, a fatal fault or signal).
   bool finished() const noexcept { return finished_; }
   const exit_status& status() const noexcept { return status_; }
@@ -128,34 +161,52 @@ class vm {
   long execute(const sys::raw_call& c) noexcept {
     auto a = c.args;
     switch (c.number) {
-      case SYS_brk:
+      case SYS_brk: {
+        std::lock_guard l(mu_);
         return mem_.do_brk(a[0]);
-      case SYS_mmap:
+      }
+      case SYS_mmap: {
+        std::lock_guard l(mu_);
         return mem_.do_mmap(a[0], a[1], a[2], a[3], a[4], a[5]);
-      case SYS_munmap:
+      }
+      case SYS_munmap: {
+        std::lock_guard l(mu_);
         return mem_.do_munmap(a[0], a[1]);
-      case SYS_mprotect:
+      }
+      case SYS_mprotect: {
+        std::lock_guard l(mu_);
         return mem_.do_mprotect(a[0], a[1]);
-      case SYS_madvise:
+      }
+      case SYS_madvise: {
+        std::lock_guard l(mu_);
         return mem_.do_madvise(a[0], a[1], a[2]);
-      case SYS_mremap:
+      }
+      case SYS_mremap: {
+        std::lock_guard l(mu_);
         return mem_.do_mremap(a[0], a[1], a[2], a[3]);
+      }
       case SYS_arch_prctl:
         return arch_prctl(a[0], a[1]);
-      case SYS_exit:  // one vCPU: the last thread leaving ends the program
+      case SYS_exit:
+        return thread_exit(static_cast<int>(a[0] & 0xFF));
       case SYS_exit_group:
         finish({false, static_cast<int>(a[0] & 0xFF), 0});
         return 0;
       case SYS_set_tid_address:
-        return tid_;
+        current_->clear_child_tid = a[0];
+        return current_->tid;
       case SYS_set_robust_list:
         return 0;
       case SYS_rseq:
         return -ENOSYS;
-      case SYS_rt_sigaction:
+      case SYS_rt_sigaction: {
+        std::lock_guard l(mu_);
         return sigaction(a[0], a[1], a[2], a[3]);
-      case SYS_rt_sigprocmask:
+      }
+      case SYS_rt_sigprocmask: {
+        std::lock_guard l(mu_);
         return sigprocmask(a[0], a[1], a[2], a[3]);
+      }
       case SYS_sigaltstack:
         if (a[1] != 0) {
           stack_t none{nullptr, SS_DISABLE, 0};
@@ -163,22 +214,26 @@ class vm {
         }
         return 0;
       case SYS_clone:
-      case SYS_clone3:
+        if ((a[0] & (CLONE_VM | CLONE_THREAD)) == (CLONE_VM | CLONE_THREAD))
+          return clone_thread(a[0], a[1], a[2], a[3], a[4]);
+        [[fallthrough]];
       case SYS_fork:
       case SYS_vfork:
       case SYS_execve:
       case SYS_execveat:
         diagnostic_ = "unsupported syscall " + std::to_string(c.number) +
-                      " (fork/clone/exec are not supported by the hypercall backend yet)";
+                      " (fork/exec are not supported by the hypercall backend yet; threads are)";
+        return -ENOSYS;
+      case SYS_clone3:  // libcs fall back to clone on ENOSYS, which starts threads
         return -ENOSYS;
       case SYS_kill:
         if (static_cast<pid_t>(a[0]) == ::getpid() || a[0] == 0) return self_signal(static_cast<int>(a[1]));
         break;
       case SYS_tkill:
-        if (static_cast<pid_t>(a[0]) == tid_) return self_signal(static_cast<int>(a[1]));
+        if (is_own_thread(static_cast<pid_t>(a[0]))) return self_signal(static_cast<int>(a[1]));
         break;
       case SYS_tgkill:
-        if (static_cast<pid_t>(a[1]) == tid_) return self_signal(static_cast<int>(a[2]));
+        if (is_own_thread(static_cast<pid_t>(a[1]))) return self_signal(static_cast<int>(a[2]));
         break;
       case SYS_readlink:  // /proc/self is the tracer: answer /proc/self/exe with the guest's file
         if (is_proc_self_exe(a[0])) return copy_exe_path(a[1], a[2]);
@@ -205,8 +260,12 @@ class vm {
 
   /// Ends the guest with `status` (the run loop returns after the current event).
   void finish(exit_status status) noexcept {
-    status_ = status;
-    finished_ = true;
+    std::lock_guard l(mu_);
+    if (!finished_) {
+      status_ = status;
+      finished_ = true;
+    }
+    kick_others();
   }
 
   /// Runs the guest until it ends. `hooks` may define any of:
@@ -216,24 +275,69 @@ class vm {
   ///   void on_rdtsc(vm&, std::uint64_t&)                                          // needs trap_rdtsc
   ///   bool on_mmio(vm&, std::uint64_t address)     // an access to unbacked memory; true: handled
   ///   bool on_exception(vm&, std::uint64_t vector, std::uint64_t& rip)  // true: resume at rip
+  ///   void on_vcpu_start(vm&), on_vcpu_exit(vm&)  // a guest thread (clone) starts / exits, on its thread
+  /// Guest threads run on host threads of their own, so hooks may be called concurrently.
   /// Returns how the guest ended, or the error that stopped the VM (why() says more).
   template <class Hooks>
   result<exit_status> run(Hooks& hooks) noexcept {
     if (error_ != std::errc{}) return error_;
-    tid_ = static_cast<pid_t>(::syscall(SYS_gettid));
-    while (!finished_) {
-      run_->kvm_dirty_regs = dirty_;
-      dirty_ = 0;
-      if (::ioctl(vcpu_.get(), KVM_RUN, 0) < 0) {
+    start_thread_ = [this, &hooks](vcpu_state& v) { return spawn(hooks, v); };
+    vcpu_state& v0 = *vcpus_[0];
+    v0.tid = static_cast<pid_t>(::syscall(SYS_gettid));
+    v0.thread = ::pthread_self();
+    current_ = &v0;
+    auto r = loop(hooks, v0);
+    current_ = nullptr;
+    // The first thread is done; the program lives on until its last thread is.
+    for (;;) {
+      bool all = true;
+      {
+        std::lock_guard l(mu_);
+        for (auto& v : vcpus_) all = all && v->stopped;
+        if (!all && finished_) kick_others();
+      }
+      if (all) break;
+      ::usleep(1000);
+    }
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+    if (!r) return r;
+    return status_;
+  }
+
+  /// Returns the explanation of the last error of create() or run().
+  const std::string& why() const noexcept { return why_; }
+
+ private:
+  static inline thread_local vcpu_state* current_ = nullptr;
+
+  // Serves vCPU v on this host thread until its guest thread exits or the program ends.
+  template <class Hooks>
+  result<exit_status> loop(Hooks& hooks, vcpu_state& v) noexcept {
+    result<exit_status> r = serve(hooks, v);
+    v.stopped = true;
+    return r;
+  }
+
+  template <class Hooks>
+  result<exit_status> serve(Hooks& hooks, vcpu_state& v) noexcept {
+    kvm_run* run_ = v.run;
+    while (!finished_ && !v.done) {
+      run_->kvm_dirty_regs = v.dirty;
+      v.dirty = 0;
+      if (::ioctl(v.fd.get(), KVM_RUN, 0) < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
-        why_ = std::string("KVM_RUN: ") + std::strerror(errno);
-        return result<exit_status>::from_errno(errno);
+        int err = errno;
+        if (finished_) break;
+        why_ = std::string("KVM_RUN: ") + std::strerror(err);
+        finish({true, 0, SIGKILL});
+        return result<exit_status>::from_errno(err);
       }
       switch (run_->exit_reason) {
         case KVM_EXIT_IO:
           if (run_->io.direction != KVM_EXIT_IO_OUT) return stop("unexpected port input");
           if (run_->io.port == port_exception) {
-            if (!on_exception_exit(hooks)) return status_;
+            if (!on_exception_exit(hooks)) return exit_status{};
           } else if (run_->io.port == port_cpuid) {
             on_cpuid_answer(hooks);
           } else {
@@ -268,13 +372,9 @@ class vm {
           return stop("unexpected exit reason " + std::to_string(run_->exit_reason));
       }
     }
-    return status_;
+    return exit_status{};
   }
 
-  /// Returns the explanation of the last error of create() or run().
-  const std::string& why() const noexcept { return why_; }
-
- private:
   explicit vm(vm_options opts) : opts_(std::move(opts)) {}
 
   static std::string hex(std::uint64_t v) {
@@ -284,6 +384,7 @@ class vm {
   }
   result<exit_status> stop(std::string what) noexcept {
     why_ = std::move(what) + " (rip 0x" + hex(regs().rip) + ")";
+    finish({true, 0, SIGKILL});
     return std::errc::state_not_recoverable;
   }
 
@@ -354,32 +455,50 @@ class vm {
     build_guest_kernel(reinterpret_cast<std::uint8_t*>(kbase), kbase,
                        kvm_is_pvm() ? syscall_return::jump_rcx : syscall_return::sysret);
 
-    auto vcpu = move_high(::ioctl(vm_.get(), KVM_CREATE_VCPU, 0));
-    if (!vcpu) return fail("KVM_CREATE_VCPU failed", std::errc::no_such_device);
-    vcpu_ = std::move(*vcpu);
-    int mmap_size = ::ioctl(kvm_.get(), KVM_GET_VCPU_MMAP_SIZE, 0);
-    if (mmap_size <= 0) return fail("KVM_GET_VCPU_MMAP_SIZE failed", std::errc::no_such_device);
-    run_size_ = static_cast<std::size_t>(mmap_size);
-    void* run = ::mmap(nullptr, run_size_, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_.get(), 0);
-    if (run == MAP_FAILED) return fail("cannot map kvm_run", std::errc::no_such_device);
-    run_ = static_cast<kvm_run*>(run);
-
-    auto cpu = setup_cpu(kbase);
-    if (!cpu) return fail(why_, cpu.error());
+    auto v0 = create_vcpu(0);
+    if (!v0) return fail(why_, v0.error());
+    vcpus_.push_back(std::move(*v0));
 
     std::uint64_t sp = build_stack(*img, bias, argv, envp);
-    kvm_regs& r = run_->s.regs.regs;
+    vcpu_state& v = *vcpus_[0];
+    kvm_regs& r = v.run->s.regs.regs;
     std::memset(&r, 0, sizeof r);
     r.rip = img->entry + bias;
     r.rsp = sp;
     r.rflags = 0x202;
-    if (!kvm_ioctl(vcpu_.get(), KVM_SET_REGS, &r))
+    if (!kvm_ioctl(v.fd.get(), KVM_SET_REGS, &r))
       return fail("KVM_SET_REGS failed", std::errc::no_such_device);
-    run_->kvm_valid_regs = KVM_SYNC_X86_REGS;
     return {};
   }
 
-  result<void> setup_cpu(std::uint64_t kbase) {
+  // Creates vCPU `index` with its kvm_run page and the CPU state every vCPU starts with.
+  result<std::unique_ptr<vcpu_state>> create_vcpu(unsigned index) {
+    auto v = std::make_unique<vcpu_state>();
+    auto fd = move_high(::ioctl(vm_.get(), KVM_CREATE_VCPU, index));
+    if (!fd) {
+      why_ = std::string("KVM_CREATE_VCPU failed: ") + std::strerror(fd.error_number());
+      return std::errc::no_such_device;
+    }
+    v->fd = std::move(*fd);
+    int mmap_size = ::ioctl(kvm_.get(), KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (mmap_size <= 0) {
+      why_ = "KVM_GET_VCPU_MMAP_SIZE failed";
+      return std::errc::no_such_device;
+    }
+    v->run_size = static_cast<std::size_t>(mmap_size);
+    void* run = ::mmap(nullptr, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd.get(), 0);
+    if (run == MAP_FAILED) {
+      why_ = "cannot map kvm_run";
+      return std::errc::no_such_device;
+    }
+    v->run = static_cast<kvm_run*>(run);
+    v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+    auto cpu = setup_cpu(*v, mem_.kernel_base());
+    if (!cpu) return cpu.error();
+    return v;
+  }
+
+  result<void> setup_cpu(vcpu_state& v, std::uint64_t kbase) {
     // CPUID: everything KVM supports here, so the guest's libc picks the same code paths
     // as on the host where it can.
     auto table = std::make_unique<kvm_cpuid_table<256>>();
@@ -403,13 +522,13 @@ class vm {
       }
       if (e.function == 0xD && e.index == 0) xcr0 = e.eax | (std::uint64_t{e.edx} << 32);
     }
-    if (!kvm_ioctl(vcpu_.get(), ioctl_set_cpuid2, table.get())) {
+    if (!kvm_ioctl(v.fd.get(), ioctl_set_cpuid2, table.get())) {
       why_ = "KVM_SET_CPUID2 failed";
       return std::errc::no_such_device;
     }
 
     kvm_sregs s{};
-    if (!kvm_ioctl(vcpu_.get(), KVM_GET_SREGS, &s)) {
+    if (!kvm_ioctl(v.fd.get(), KVM_GET_SREGS, &s)) {
       why_ = "KVM_GET_SREGS failed";
       return std::errc::no_such_device;
     }
@@ -448,7 +567,7 @@ class vm {
     if (xsave) s.cr4 |= 0x40000;           // OSXSAVE
     if (opts_.trap_rdtsc) s.cr4 |= 0x4;    // TSD: rdtsc at CPL3 raises #GP
     s.efer = 0x1 | 0x100 | 0x400 | 0x800;  // SCE | LME | LMA | NXE
-    if (!kvm_ioctl(vcpu_.get(), KVM_SET_SREGS, &s)) {
+    if (!kvm_ioctl(v.fd.get(), KVM_SET_SREGS, &s)) {
       why_ = "KVM_SET_SREGS failed";
       return std::errc::no_such_device;
     }
@@ -457,7 +576,7 @@ class vm {
       x.nr_xcrs = 1;
       x.xcrs[0].xcr = 0;
       x.xcrs[0].value = xcr0 & 0x2FF;  // user states only: x87 SSE AVX MPX AVX-512 PKRU
-      if (!kvm_ioctl(vcpu_.get(), KVM_SET_XCRS, &x)) {
+      if (!kvm_ioctl(v.fd.get(), KVM_SET_XCRS, &x)) {
         why_ = "KVM_SET_XCRS failed";
         return std::errc::no_such_device;
       }
@@ -472,7 +591,7 @@ class vm {
     e[n++] = {0xC0000084, 0, 0};                   // SFMASK: TF IF DF IOPL NT AC cleared in the kernel
     if (opts_.trap_cpuid) e[n++] = {0x140, 0, 1};  // MISC_FEATURES_ENABLES: CPUID faulting
     msrs.head.count = n;
-    auto set = kvm_ioctl(vcpu_.get(), ioctl_set_msrs, &msrs);
+    auto set = kvm_ioctl(v.fd.get(), ioctl_set_msrs, &msrs);
     if (!set || static_cast<std::uint32_t>(*set) != n) {
       why_ = (opts_.trap_cpuid && set && static_cast<std::uint32_t>(*set) == n - 1)
                  ? "KVM does not offer CPUID faulting here"
@@ -557,7 +676,7 @@ class vm {
       ret = execute(call);
     }
     regs().rax = static_cast<std::uint64_t>(ret);
-    dirty_ |= KVM_SYNC_X86_REGS;
+    current_->dirty |= KVM_SYNC_X86_REGS;
   }
 
   struct exception_frame {
@@ -579,10 +698,10 @@ class vm {
     if (f->vector == 13 && insn[0] == 0x0F) {
       if (insn[1] == 0xA2 && opts_.trap_cpuid) {
         // Let KVM answer at CPL0 first, then give the tool the answer to edit.
-        pending_cpuid_ = {static_cast<std::uint32_t>(r.rax), static_cast<std::uint32_t>(r.rcx)};
+        current_->pending_cpuid = {static_cast<std::uint32_t>(r.rax), static_cast<std::uint32_t>(r.rcx)};
         f->rip += 2;
         r.rip = mem_.kernel_base() + kernel_layout::code + kernel_layout::cpuid_helper;
-        dirty_ |= KVM_SYNC_X86_REGS;
+        current_->dirty |= KVM_SYNC_X86_REGS;
         return true;
       }
       bool rdtscp = insn[1] == 0x01 && insn[2] == 0xF9;
@@ -593,7 +712,7 @@ class vm {
         r.rdx = tsc >> 32;
         if (rdtscp) r.rcx = 0;
         f->rip += rdtscp ? 3 : 2;
-        dirty_ |= KVM_SYNC_X86_REGS;
+        current_->dirty |= KVM_SYNC_X86_REGS;
         return true;
       }
     }
@@ -633,12 +752,120 @@ class vm {
     cpuid_regs c{static_cast<std::uint32_t>(r.rax), static_cast<std::uint32_t>(r.rbx),
                  static_cast<std::uint32_t>(r.rcx), static_cast<std::uint32_t>(r.rdx)};
     if constexpr (requires { hooks.on_cpuid(*this, 0u, 0u, c); })
-      hooks.on_cpuid(*this, pending_cpuid_[0], pending_cpuid_[1], c);
+      hooks.on_cpuid(*this, current_->pending_cpuid[0], current_->pending_cpuid[1], c);
     r.rax = c.eax;
     r.rbx = c.ebx;
     r.rcx = c.ecx;
     r.rdx = c.edx;
-    dirty_ |= KVM_SYNC_X86_REGS;
+    current_->dirty |= KVM_SYNC_X86_REGS;
+  }
+
+  // --- threads ---------------------------------------------------------------------------
+
+  // The signal that pulls another vCPU's host thread out of KVM_RUN or a blocking call when
+  // the program ends; its handler does nothing (installed when a guest starts a thread).
+  static int kick_signal() noexcept { return SIGRTMAX - 3; }
+
+  // Called with mu_ held.
+  void kick_others() noexcept {
+    for (auto& v : vcpus_) {
+      if (v.get() == current_ || v->stopped || v->tid == 0) continue;
+      v->run->immediate_exit = 1;  // KVM_RUN returns at once if not yet entered
+      ::pthread_kill(v->thread, kick_signal());
+    }
+  }
+
+  bool is_own_thread(pid_t tid) noexcept {
+    std::lock_guard l(mu_);
+    for (auto& v : vcpus_)
+      if (v->tid == tid && !v->done) return true;
+    return false;
+  }
+
+  // Starts the host thread of vCPU v; returns its tid once it runs.
+  template <class Hooks>
+  pid_t spawn(Hooks& hooks, vcpu_state& v) {
+    std::atomic<pid_t> tid{0};
+    threads_.emplace_back([this, &hooks, &v, &tid] {
+      current_ = &v;
+      v.tid = static_cast<pid_t>(::syscall(SYS_gettid));
+      v.thread = ::pthread_self();
+      tid = v.tid;
+      tid.notify_one();
+      v.go.wait(false);
+      if constexpr (requires { hooks.on_vcpu_start(*this); }) hooks.on_vcpu_start(*this);
+      (void)loop(hooks, v);
+      if constexpr (requires { hooks.on_vcpu_exit(*this); })
+        if (v.done) hooks.on_vcpu_exit(*this);
+      current_ = nullptr;
+    });
+    tid.wait(0);
+    return tid;
+  }
+
+  // clone(CLONE_VM|CLONE_THREAD, ...): a new vCPU with the caller's registers and segment
+  // state, rax = 0 and the new stack, served by a new host thread.
+  long clone_thread(std::uint64_t flags, std::uint64_t stack, std::uint64_t ptid, std::uint64_t ctid,
+                    std::uint64_t tls) noexcept {
+    try {
+      static const bool installed = [] {
+        struct sigaction sa {};
+        sa.sa_handler = [](int) {};
+        ::sigemptyset(&sa.sa_mask);
+        return ::sigaction(kick_signal(), &sa, nullptr) == 0;
+      }();
+      if (!installed || !start_thread_) return -ENOSYS;
+      std::unique_lock l(mu_);
+      auto made = create_vcpu(static_cast<unsigned>(vcpus_.size()));
+      if (!made) return -EAGAIN;
+      vcpu_state& child = **made;
+      kvm_regs r = regs();
+      r.rax = 0;
+      if (stack != 0) r.rsp = stack;
+      if (!kvm_ioctl(child.fd.get(), KVM_SET_REGS, &r)) return -EAGAIN;
+      kvm_sregs s{};
+      if (!kvm_ioctl(current_->fd.get(), KVM_GET_SREGS, &s)) return -EAGAIN;
+      if (flags & CLONE_SETTLS) s.fs.base = tls;
+      if (!kvm_ioctl(child.fd.get(), KVM_SET_SREGS, &s)) return -EAGAIN;
+      if (flags & CLONE_CHILD_CLEARTID) child.clear_child_tid = ctid;
+      vcpus_.push_back(std::move(*made));
+      ++live_;
+      l.unlock();
+      pid_t tid = start_thread_(child);
+      std::uint32_t t32 = static_cast<std::uint32_t>(tid);
+      if (flags & CLONE_PARENT_SETTID) (void)mem_.write_bytes(ptid, std::as_bytes(std::span(&t32, 1)));
+      if (flags & CLONE_CHILD_SETTID) (void)mem_.write_bytes(ctid, std::as_bytes(std::span(&t32, 1)));
+      // Only now may the child run: if it exited first, its CLONE_CHILD_CLEARTID zero would
+      // be overwritten by the tid above and pthread_join would wait forever.
+      child.go = true;
+      child.go.notify_one();
+      return tid;
+    } catch (...) {
+      return -EAGAIN;
+    }
+  }
+
+  // exit(2): the thread ends; the last one ends the program with its code.
+  long thread_exit(int code) noexcept {
+    std::uint64_t ctid = 0;
+    {
+      std::lock_guard l(mu_);
+      if (live_ > 1) {
+        --live_;
+        current_->done = true;
+        ctid = current_->clear_child_tid;
+      }
+    }
+    if (!current_->done) {
+      finish({false, code, 0});
+      return 0;
+    }
+    if (ctid != 0) {  // as the kernel does for CLONE_CHILD_CLEARTID: pthread_join waits on it
+      std::uint32_t zero = 0;
+      if (mem_.write_bytes(ctid, std::as_bytes(std::span(&zero, 1))))
+        (void)host_syscall(SYS_futex, ctid, 1 /* FUTEX_WAKE */, 1, 0, 0, 0);
+    }
+    return 0;
   }
 
   // --- emulated process state ------------------------------------------------------------
@@ -659,14 +886,14 @@ class vm {
     constexpr std::uint64_t set_gs = 0x1001, set_fs = 0x1002, get_fs = 0x1003, get_gs = 0x1004;
     if (code == set_fs || code == set_gs) {
       kvm_sregs s{};
-      if (!kvm_ioctl(vcpu_.get(), KVM_GET_SREGS, &s)) return -EIO;
+      if (!kvm_ioctl(current_->fd.get(), KVM_GET_SREGS, &s)) return -EIO;
       (code == set_fs ? s.fs : s.gs).base = addr;
-      if (!kvm_ioctl(vcpu_.get(), KVM_SET_SREGS, &s)) return -EIO;
+      if (!kvm_ioctl(current_->fd.get(), KVM_SET_SREGS, &s)) return -EIO;
       return 0;
     }
     if (code == get_fs || code == get_gs) {
       kvm_sregs s{};
-      if (!kvm_ioctl(vcpu_.get(), KVM_GET_SREGS, &s)) return -EIO;
+      if (!kvm_ioctl(current_->fd.get(), KVM_GET_SREGS, &s)) return -EIO;
       std::uint64_t v = (code == get_fs ? s.fs : s.gs).base;
       return mem_.write_bytes(addr, std::as_bytes(std::span(&v, 1))) ? 0 : -EFAULT;
     }
@@ -722,16 +949,16 @@ class vm {
   std::errc error_{};
   std::string why_, diagnostic_;
   std::string exe_path_;  // what readlink("/proc/self/exe") answers
-  unique_fd kvm_, vm_, vcpu_;
-  kvm_run* run_ = nullptr;
-  std::size_t run_size_ = 0;
-  std::uint64_t dirty_ = 0;
+  unique_fd kvm_, vm_;
+  std::mutex mu_;  // guards vcpus_, live_, status_, the address space and the signal state
+  std::vector<std::unique_ptr<vcpu_state>> vcpus_;
+  std::vector<std::thread> threads_;
+  std::function<pid_t(vcpu_state&)> start_thread_;
+  int live_ = 1;  // guest threads not yet exited
   address_space mem_;
   std::uint64_t hwcap_ = 0;
-  pid_t tid_ = 0;
-  bool finished_ = false;
+  std::atomic<bool> finished_{false};
   exit_status status_{};
-  std::array<std::uint32_t, 2> pending_cpuid_{};
   kernel_sigaction actions_[65]{};
   std::uint64_t sigmask_ = 0;
 };
