@@ -278,8 +278,11 @@ class session {
   }
 
   result<void> wait_once() noexcept {
-    std::vector<pollfd> fds;
-    std::vector<pid_t> owners;
+    // Reused between waits: no allocation per notification once the sets have grown.
+    auto& fds = poll_fds_;
+    auto& owners = poll_owners_;
+    fds.clear();
+    owners.clear();
     fds.push_back({listener(), POLLIN, 0});
     owners.push_back(0);
     if (!child_reaped_) {
@@ -437,6 +440,8 @@ class session {
   std::unordered_map<pid_t, pid_t> tasks_;  // tid -> tgid
   std::unordered_map<pid_t, process> procs_;
   std::deque<event> queue_;
+  std::vector<pollfd> poll_fds_;
+  std::vector<pid_t> poll_owners_;
 };
 
 }  // namespace snare::detail::seccomp
