@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
 #include "fake_memory.hpp"
@@ -81,4 +82,35 @@ TEST_CASE("select's fd sets list the fds set below nfds", "[format][resource]") 
   // strace: pselect6(4, [0 3], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = -1 EBADF (Bad file descriptor)
   CHECK(call("pselect6", {4, 0x1000, 0, 0, 0x2000, 0}, -9, mem) ==
         "pselect6(4, [0 3], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = -1 EBADF (Bad file descriptor)");
+}
+
+TEST_CASE("rusage shows the two times, sysinfo every field", "[format][resource]") {
+  fake_memory mem;
+  rusage ru{};
+  ru.ru_utime = {0, 908};
+  mem.put(0x1000, ru);
+  // strace: getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=908}, ru_stime={tv_sec=0, tv_usec=0}, ...}) =
+  // 0
+  CHECK(
+      call("getrusage", {0, 0x1000}, 0, mem) ==
+      "getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=908}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0");
+  struct sysinfo si {};
+  si.uptime = 2611;
+  si.loads[0] = 926272;
+  si.loads[1] = 888096;
+  si.loads[2] = 711584;
+  si.totalram = 25276502016;
+  si.freeram = 19482599424;
+  si.sharedram = 9084928;
+  si.bufferram = 20361216;
+  si.procs = 176;
+  si.mem_unit = 1;
+  mem.put(0x2000, si);
+  // strace: sysinfo({uptime=2611, loads=[926272, 888096, 711584], totalram=25276502016, freeram=19482599424,
+  //         sharedram=9084928, bufferram=20361216, totalswap=0, freeswap=0, procs=176, totalhigh=0,
+  //         freehigh=0, mem_unit=1}) = 0
+  CHECK(call("sysinfo", {0x2000}, 0, mem) ==
+        "sysinfo({uptime=2611, loads=[926272, 888096, 711584], totalram=25276502016, freeram=19482599424, "
+        "sharedram=9084928, bufferram=20361216, totalswap=0, freeswap=0, procs=176, totalhigh=0, freehigh=0, "
+        "mem_unit=1}) = 0");
 }

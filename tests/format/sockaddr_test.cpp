@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 
 #include "fake_memory.hpp"
@@ -68,4 +69,50 @@ TEST_CASE("getsockname fills the address and shows the length in brackets", "[fo
   CHECK(
       out ==
       R"(getsockname(6, {sa_family=AF_INET, sin_port=htons(52624), sin_addr=inet_addr("192.0.2.2")}, [16]) = 0)");
+}
+
+TEST_CASE("An unbound AF_UNIX address shows only the family", "[format][sockaddr]") {
+  fake_memory mem;
+  std::uint16_t family = AF_UNIX;
+  mem.put(0x1000, family);
+  mem.put<std::int32_t>(0x2000, 2);
+  // strace: getsockname(3, {sa_family=AF_UNIX}, [110 => 2]) = 0 (snare prints the length after the call)
+  CHECK(call("getsockname", {3, 0x1000, 0x2000}, 0, mem) == "getsockname(3, {sa_family=AF_UNIX}, [2]) = 0");
+}
+
+TEST_CASE("msghdr shows name, vectors, control length and flags", "[format][sockaddr]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "hello", false);
+  iovec iov{reinterpret_cast<void*>(0x1000), 5};
+  mem.put(0x2000, iov);
+  msghdr m{};
+  m.msg_iov = reinterpret_cast<iovec*>(0x2000);
+  m.msg_iovlen = 1;
+  mem.put(0x3000, m);
+  // strace: sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1,
+  //         msg_controllen=0, msg_flags=0}, MSG_NOSIGNAL) = 5
+  CHECK(call("sendmsg", {3, 0x3000, MSG_NOSIGNAL}, 5, mem) ==
+        R"(sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1, )"
+        R"(msg_controllen=0, msg_flags=0}, MSG_NOSIGNAL) = 5)");
+  SECTION("recvmsg shows it at exit with only the bytes received") {
+    mem.put_string(0x4000, "hello.......", false);
+    iovec in{reinterpret_cast<void*>(0x4000), 64};
+    mem.put(0x5000, in);
+    msghdr r{};
+    r.msg_iov = reinterpret_cast<iovec*>(0x5000);
+    r.msg_iovlen = 1;
+    mem.put(0x6000, r);
+    std::string out;
+    auto& d = snare::test::desc("recvmsg");
+    REQUIRE(snare::format::format_entry(out, d, {4, 0x6000, 0}, mem));
+    CHECK(out == "recvmsg(4, ");
+    REQUIRE(snare::format::format_exit(out, d, {4, 0x6000, 0}, 5, mem));
+    // strace: recvmsg(4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=64}],
+    // msg_iovlen=1,
+    //         msg_controllen=0, msg_flags=0}, 0) = 5
+    CHECK(
+        out ==
+        R"(recvmsg(4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=64}], msg_iovlen=1, )"
+        R"(msg_controllen=0, msg_flags=0}, 0) = 5)");
+  }
 }

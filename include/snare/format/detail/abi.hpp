@@ -80,6 +80,30 @@ struct stack_t {
   std::int32_t pad;
   std::uint64_t ss_size;
 };
+struct msghdr {
+  std::uint64_t msg_name;
+  std::uint32_t msg_namelen, pad0;
+  std::uint64_t msg_iov, msg_iovlen, msg_control, msg_controllen;
+  std::int32_t msg_flags, pad1;
+};
+static_assert(sizeof(msghdr) == 56);
+struct rusage {
+  timeval ru_utime, ru_stime;
+  std::int64_t rest[14];
+};
+static_assert(sizeof(rusage) == 144);
+struct sysinfo {
+  std::int64_t uptime;
+  std::uint64_t loads[3];
+  std::uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+  std::uint16_t procs, pad;
+  std::uint32_t pad2;
+  std::uint64_t totalhigh, freehigh;
+  std::uint32_t mem_unit;
+  char f[4];
+};
+static_assert(sizeof(sysinfo) == 112);
+
 /// The first fields of siginfo_t on x86-64 (128 bytes in all); the union starts at 16.
 struct siginfo {
   std::int32_t si_signo, si_errno, si_code, pad;

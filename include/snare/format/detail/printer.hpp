@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <arpa/inet.h>
 
@@ -427,8 +428,8 @@ class printer {
     if (is("arch_prctl") && i == 1) return (a_[0] == 0x1003 || a_[0] == 0x1004);  // ARCH_GET_FS/GS
     if (a.dir == direction::out) return true;
     if (a.dir == direction::inout)
-      return a.kind == arg_kind::structure &&
-             (a.type == struct_id::int_ || a.type == struct_id::uint64 || a.type == struct_id::sockaddr);
+      return a.kind == arg_kind::structure && (a.type == struct_id::int_ || a.type == struct_id::uint64 ||
+                                               a.type == struct_id::sockaddr || a.type == struct_id::msghdr);
     return false;
   }
   std::size_t first_exit_arg() const noexcept {
@@ -651,7 +652,8 @@ class printer {
     out_.append("{sa_family=");
     put_enum(out_, socket_family_xlat, family);
     auto port = [&](std::size_t at) { return static_cast<unsigned>((sa[at] << 8) | sa[at + 1]); };
-    if (family == 1) {  // AF_UNIX
+    if (family == 1 && n == 2) {  // AF_UNIX without a path (an unbound socket)
+    } else if (family == 1) {     // AF_UNIX
       out_.append(", sun_path=");
       const char* path = reinterpret_cast<const char*>(sa + 2);
       std::size_t cap = n - 2;
@@ -912,6 +914,63 @@ class printer {
         out_.push_back('}');
         return true;
       }
+      case struct_id::msghdr: {
+        abi::msghdr m;
+        if (!read_obj(addr, m)) return false;
+        out_.append("{msg_name=");
+        if (m.msg_name == 0)
+          out_.append("NULL");
+        else
+          put_sockaddr(m.msg_name, m.msg_namelen);
+        out_.append(", msg_namelen=");
+        put_udec(out_, m.msg_namelen);
+        out_.append(", msg_iov=");
+        put_iovecs(m.msg_iov, m.msg_iovlen, budget);
+        out_.append(", msg_iovlen=");
+        put_udec(out_, m.msg_iovlen);
+        if (m.msg_control != 0 && m.msg_controllen != 0) {
+          out_.append(", msg_control=");
+          put_hex(out_, m.msg_control);
+        }
+        out_.append(", msg_controllen=");
+        put_udec(out_, m.msg_controllen);
+        out_.append(", msg_flags=");
+        put_flags(out_, msg_flags_xlat, static_cast<std::uint32_t>(m.msg_flags));
+        out_.push_back('}');
+        return true;
+      }
+      case struct_id::rusage: {
+        abi::rusage ru;
+        if (!read_obj(addr, ru)) return false;
+        out_.append("{ru_utime=");
+        put_timeval(ru.ru_utime);
+        out_.append(", ru_stime=");
+        put_timeval(ru.ru_stime);
+        out_.append(", ...}");
+        return true;
+      }
+      case struct_id::sysinfo: {
+        abi::sysinfo si;
+        if (!read_obj(addr, si)) return false;
+        out_.append("{uptime=");
+        put_dec(out_, si.uptime);
+        out_.append(", loads=[");
+        for (int k = 0; k < 3; ++k) {
+          if (k) out_.append(", ");
+          put_udec(out_, si.loads[k]);
+        }
+        const std::pair<std::string_view, std::uint64_t> fields[] = {
+            {"], totalram=", si.totalram},  {", freeram=", si.freeram},     {", sharedram=", si.sharedram},
+            {", bufferram=", si.bufferram}, {", totalswap=", si.totalswap}, {", freeswap=", si.freeswap},
+            {", procs=", si.procs},         {", totalhigh=", si.totalhigh}, {", freehigh=", si.freehigh},
+            {", mem_unit=", si.mem_unit}};
+        for (const auto& [label, v] : fields) {
+          out_.append(label);
+          put_udec(out_, v);
+        }
+        out_.push_back('}');
+        return true;
+      }
       case struct_id::siginfo: {
         abi::siginfo si;
         if (!read_obj(addr, si)) return false;
@@ -1014,7 +1073,7 @@ class printer {
     }
 
     std::uint64_t budget = ~std::uint64_t{0};
-    if (a.type == struct_id::iovec && exit && filled_by_call)
+    if ((a.type == struct_id::iovec || a.type == struct_id::msghdr) && exit && filled_by_call)
       budget = ret_ > 0 ? static_cast<std::uint64_t>(ret_) : 0;
     if (a.kind == arg_kind::array) {
       std::uint64_t count = length_of(a, exit);
@@ -1045,6 +1104,29 @@ class printer {
       out_.resize(mark);
       put_hex(out_, addr);
     }
+  }
+
+  // An iovec array of `count` vectors (cut at string_limit), each showing at most `budget`
+  // bytes in all.
+  void put_iovecs(std::uint64_t addr, std::uint64_t count, std::uint64_t& budget) {
+    std::size_t mark = out_.size();
+    out_.push_back('[');
+    for (std::uint64_t k = 0; k < count; ++k) {
+      if (k) out_.append(", ");
+      if (k == o_.string_limit) {
+        out_.append("...");
+        break;
+      }
+      if (!put_one(struct_id::iovec, addr + k * sizeof(abi::iovec), 0, false, budget)) {
+        if (k == 0) {
+          out_.resize(mark);
+          return put_hex(out_, addr);
+        }
+        put_hex(out_, addr + k * sizeof(abi::iovec));
+        break;
+      }
+    }
+    out_.push_back(']');
   }
 
   static constexpr std::size_t struct_size(struct_id t) noexcept {
