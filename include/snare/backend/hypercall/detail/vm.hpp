@@ -786,6 +786,7 @@ class vm {
   template <class Hooks>
   pid_t spawn(Hooks& hooks, vcpu_state& v) {
     std::atomic<pid_t> tid{0};
+    std::unique_lock l(threads_mu_);  // two guest threads may clone at once
     threads_.emplace_back([this, &hooks, &v, &tid] {
       current_ = &v;
       v.tid = static_cast<pid_t>(::syscall(SYS_gettid));
@@ -799,6 +800,7 @@ class vm {
         if (v.done) hooks.on_vcpu_exit(*this);
       current_ = nullptr;
     });
+    l.unlock();
     tid.wait(0);
     return tid;
   }
@@ -831,7 +833,16 @@ class vm {
       vcpus_.push_back(std::move(*made));
       ++live_;
       l.unlock();
-      pid_t tid = start_thread_(child);
+      pid_t tid = 0;
+      try {
+        tid = start_thread_(child);
+      } catch (...) {  // no host thread: the guest thread never existed
+        std::lock_guard again(mu_);
+        child.done = true;
+        child.stopped = true;
+        --live_;
+        return -EAGAIN;
+      }
       std::uint32_t t32 = static_cast<std::uint32_t>(tid);
       if (flags & CLONE_PARENT_SETTID) (void)mem_.write_bytes(ptid, std::as_bytes(std::span(&t32, 1)));
       if (flags & CLONE_CHILD_SETTID) (void)mem_.write_bytes(ctid, std::as_bytes(std::span(&t32, 1)));
@@ -952,6 +963,7 @@ class vm {
   unique_fd kvm_, vm_;
   std::mutex mu_;  // guards vcpus_, live_, status_, the address space and the signal state
   std::vector<std::unique_ptr<vcpu_state>> vcpus_;
+  std::mutex threads_mu_;  // guards threads_
   std::vector<std::thread> threads_;
   std::function<pid_t(vcpu_state&)> start_thread_;
   int live_ = 1;  // guest threads not yet exited
