@@ -116,16 +116,9 @@ class engine {
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
 
   engine(Tool& tool, const run_options& options) : tool_(&tool), options_(options) {
-    // The check takes the engine's table since the engine work in progress; both forms
-    // accepted until that lands everywhere.
-    if constexpr (requires { check_tool_capabilities<seccomp_notify, Tool, guest_type, table_type>(); })
-      static_assert(check_tool_capabilities<seccomp_notify, Tool, guest_type, table_type>());
-    else
-      static_assert(check_tool_capabilities<seccomp_notify, Tool, guest_type>());
+    static_assert(check_tool_capabilities<seccomp_notify, Tool, guest_type, table_type>());
     if constexpr (modifies_args<Tool, guest_type>(table_type{}))
       require_capability<seccomp_notify, capability::can_modify_args>();
-    if constexpr (!subscription.exit.empty())
-      require_capability<seccomp_notify, capability::can_observe_exit>();
   }
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
