@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -346,4 +347,21 @@ TEMPLATE_LIST_TEST_CASE("RDTSC and RDTSCP are intercepted", "[engine]", snare::t
     REQUIRE(run_cmd(tool, {guest_path("rdtsc")}) == 0);
     CHECK(tool.seen >= 2);
   }
+}
+
+namespace {
+template <class Backend>
+struct thrower {
+  using backend = Backend;
+  void on(snare::sys::getppid, auto&) { throw std::runtime_error("handler failed"); }
+};
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("a handler's exception leaves run on the tracer's stack and ends the guest",
+                        "[engine]", snare::test::backends) {
+  thrower<TestType> tool;
+  REQUIRE_THROWS_WITH(run_cmd(tool, {guest_path("threads"), "4", "10"}), "handler failed");
+  errno = 0;
+  CHECK(::waitpid(-1, nullptr, __WALL | WNOHANG) == -1);  // no guest left behind
+  CHECK(errno == ECHILD);
 }

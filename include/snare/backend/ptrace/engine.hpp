@@ -603,8 +603,18 @@ class engine {
     if (threads_.empty()) return;
     for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
     for (;;) {
-      pid_t p = ::waitpid(-1, nullptr, __WALL);
-      if (p < 0 && errno != EINTR) break;
+      int status = 0;
+      pid_t p = ::waitpid(-1, &status, __WALL);
+      if (p < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      // A task may still report a stop (its exit stop, a new child's first stop): kill it
+      // too and let it run to its death.
+      if (WIFSTOPPED(status)) {
+        ::kill(p, SIGKILL);
+        ::ptrace(PTRACE_CONT, p, 0, 0);
+      }
     }
     // Finish handlers still waiting on their thread (their inject fails) before the fibers go.
     for (auto& [tid, t] : threads_) {
