@@ -81,7 +81,7 @@ namespace {
 
 // The workload both strace runs trace: a shell running a few ordinary programs.
 constexpr const char* workload =
-    "cat /etc/hostname >/dev/null; ls / >/dev/null; id >/dev/null; date >/dev/null";
+    "cat /etc/hostname >/dev/null; ls / >/dev/null; id >/dev/null; date >/dev/null; sleep 0.01";
 
 // Returns the names of the syscalls strace printed when tracing the workload with `filter`.
 std::set<std::string> strace_names(const std::string& filter) {
@@ -113,7 +113,7 @@ TEST_CASE("The classes agree with strace's -e trace=%class on the syscalls of a 
   const std::pair<const char*, std::uint16_t> classes[] = {
       {"file", sys::class_file},     {"process", sys::class_process}, {"network", sys::class_network},
       {"signal", sys::class_signal}, {"ipc", sys::class_ipc},         {"desc", sys::class_desc},
-      {"memory", sys::class_memory}, {"creds", sys::class_creds},
+      {"memory", sys::class_memory}, {"creds", sys::class_creds},     {"clock", sys::class_clock},
   };
   for (auto [name, cls] : classes) {
     std::set<std::string> in_class = strace_names(std::string("-e trace=%") + name);

@@ -106,9 +106,9 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {82, "fsync", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {83, "fdatasync", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {84, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
-  {85, "timerfd_create", 2, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timerfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_clock)},
-  {86, "timerfd_settime", 4, {{"fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerspec}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_clock)},
-  {87, "timerfd_gettime", 2, {{"fd", arg_kind::fd}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_clock)},
+  {85, "timerfd_create", 2, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timerfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
+  {86, "timerfd_settime", 4, {{"fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerspec}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
+  {87, "timerfd_gettime", 2, {{"fd", arg_kind::fd}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {88, "utimensat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timespec}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc)},
   {89, "acct", 1, {{"filename", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file)},
   {90, "capget", 2, {{"hdrp", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::cap_header}, {"datap", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::cap_data}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds)},
@@ -174,7 +174,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {150, "getresgid", 3, {{"rgid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"egid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"sgid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds)},
   {151, "setfsuid", 1, {{"fsuid", arg_kind::uid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds)},
   {152, "setfsgid", 1, {{"fsgid", arg_kind::gid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds)},
-  {153, "times", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::tms}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
+  {153, "times", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::tms}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {154, "setpgid", 2, {{"pid", arg_kind::pid}, {"pgid", arg_kind::pid}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {155, "getpgid", 1, {{"pid", arg_kind::pid}}, ret_kind::pid, static_cast<std::uint16_t>(class_none)},
   {156, "getsid", 1, {{"pid", arg_kind::pid}}, ret_kind::pid, static_cast<std::uint16_t>(class_none)},
@@ -457,7 +457,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc)},
   {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {435, "clone3", 2, {{"cl_args", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::clone_args}, {"size", arg_kind::size}}, ret_kind::pid, static_cast<std::uint16_t>(class_process)},
-  {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
+  {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {437, "openat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"how", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::open_how}, {"size", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc)},
   {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc)},
@@ -1616,7 +1616,7 @@ struct sync_file_range : ::snare::sys::call<sync_file_range, ::snare::arch::aarc
   constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
-/// timerfd_create(2) [desc, clock].
+/// timerfd_create(2) [desc].
 struct timerfd_create : ::snare::sys::call<timerfd_create, ::snare::arch::aarch64, 85> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[85];
@@ -1627,7 +1627,7 @@ struct timerfd_create : ::snare::sys::call<timerfd_create, ::snare::arch::aarch6
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::timerfd_flags> v) noexcept { set_raw(1, v.value); }
 };
 
-/// timerfd_settime(2) [desc, clock].
+/// timerfd_settime(2) [desc].
 struct timerfd_settime : ::snare::sys::call<timerfd_settime, ::snare::arch::aarch64, 86> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[86];
@@ -1642,7 +1642,7 @@ struct timerfd_settime : ::snare::sys::call<timerfd_settime, ::snare::arch::aarc
   constexpr void set_old_value(::snare::guest_ptr<::snare::sys::abi::itimerspec> v) noexcept { set_raw(3, v.address); }
 };
 
-/// timerfd_gettime(2) [desc, clock].
+/// timerfd_gettime(2) [desc].
 struct timerfd_gettime : ::snare::sys::call<timerfd_gettime, ::snare::arch::aarch64, 87> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[87];
@@ -2406,7 +2406,7 @@ struct setfsgid : ::snare::sys::call<setfsgid, ::snare::arch::aarch64, 152> {
   constexpr void set_fsgid(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
-/// times(2) [clock].
+/// times(2) [no class].
 struct times : ::snare::sys::call<times, ::snare::arch::aarch64, 153> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[153];
@@ -4232,7 +4232,7 @@ struct clone3 : ::snare::sys::call<clone3, ::snare::arch::aarch64, 435> {
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
-/// close_range(2) [desc].
+/// close_range(2) [no class].
 struct close_range : ::snare::sys::call<close_range, ::snare::arch::aarch64, 436> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[436];

@@ -121,7 +121,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {97, "getrlimit", 2, {{"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"rlim", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {98, "getrusage", 2, {{"who", arg_kind::enumeration, direction::in, len_none, flag_set::rusage_who}, {"usage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {99, "sysinfo", 1, {{"info", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sysinfo}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
-  {100, "times", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::tms}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock)},
+  {100, "times", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::tms}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {101, "ptrace", 4, {{"request", arg_kind::enumeration, direction::in, len_none, flag_set::ptrace_request}, {"pid", arg_kind::pid}, {"addr", arg_kind::ptr}, {"data", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {102, "getuid", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_creds)},
   {103, "syslog", 3, {{"type", arg_kind::enumeration, direction::in, len_none, flag_set::syslog_type}, {"bufp", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
@@ -304,11 +304,11 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {280, "utimensat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timespec}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc)},
   {281, "epoll_pwait", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::int_}, {"sigmask", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {282, "signalfd", 3, {{"fd", arg_kind::fd}, {"mask", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sizemask", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_signal)},
-  {283, "timerfd_create", 2, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timerfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_clock)},
+  {283, "timerfd_create", 2, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timerfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {284, "eventfd", 1, {{"initval", arg_kind::uint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {285, "fallocate", 4, {{"fd", arg_kind::fd}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::fallocate_mode}, {"offset", arg_kind::offset}, {"len", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
-  {286, "timerfd_settime", 4, {{"fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerspec}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_clock)},
-  {287, "timerfd_gettime", 2, {{"fd", arg_kind::fd}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_clock)},
+  {286, "timerfd_settime", 4, {{"fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerspec}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
+  {287, "timerfd_gettime", 2, {{"fd", arg_kind::fd}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
   {288, "accept4", 4, {{"sockfd", arg_kind::fd}, {"addr", arg_kind::structure, direction::out, 2, flag_set::none, struct_id::sockaddr}, {"addrlen", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::accept_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_network)},
   {289, "signalfd4", 4, {{"fd", arg_kind::fd}, {"mask", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sizemask", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::signalfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_signal)},
   {290, "eventfd2", 2, {{"initval", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::eventfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
@@ -457,7 +457,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc)},
   {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {435, "clone3", 2, {{"cl_args", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::clone_args}, {"size", arg_kind::size}}, ret_kind::pid, static_cast<std::uint16_t>(class_process)},
-  {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc)},
+  {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none)},
   {437, "openat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"how", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::open_how}, {"size", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc)},
   {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc)},
   {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc)},
@@ -1720,7 +1720,7 @@ struct sysinfo : ::snare::sys::call<sysinfo, ::snare::arch::x86_64, 99> {
   constexpr void set_info(::snare::guest_ptr<::snare::sys::abi::sysinfo> v) noexcept { set_raw(0, v.address); }
 };
 
-/// times(2) [clock].
+/// times(2) [no class].
 struct times : ::snare::sys::call<times, ::snare::arch::x86_64, 100> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[100];
@@ -3933,7 +3933,7 @@ struct signalfd : ::snare::sys::call<signalfd, ::snare::arch::x86_64, 282> {
   constexpr void set_sizemask(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
-/// timerfd_create(2) [desc, clock].
+/// timerfd_create(2) [desc].
 struct timerfd_create : ::snare::sys::call<timerfd_create, ::snare::arch::x86_64, 283> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[283];
@@ -3968,7 +3968,7 @@ struct fallocate : ::snare::sys::call<fallocate, ::snare::arch::x86_64, 285> {
   constexpr void set_len(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
-/// timerfd_settime(2) [desc, clock].
+/// timerfd_settime(2) [desc].
 struct timerfd_settime : ::snare::sys::call<timerfd_settime, ::snare::arch::x86_64, 286> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[286];
@@ -3983,7 +3983,7 @@ struct timerfd_settime : ::snare::sys::call<timerfd_settime, ::snare::arch::x86_
   constexpr void set_old_value(::snare::guest_ptr<::snare::sys::abi::itimerspec> v) noexcept { set_raw(3, v.address); }
 };
 
-/// timerfd_gettime(2) [desc, clock].
+/// timerfd_gettime(2) [desc].
 struct timerfd_gettime : ::snare::sys::call<timerfd_gettime, ::snare::arch::x86_64, 287> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[287];
@@ -4829,7 +4829,7 @@ struct clone3 : ::snare::sys::call<clone3, ::snare::arch::x86_64, 435> {
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
-/// close_range(2) [desc].
+/// close_range(2) [no class].
 struct close_range : ::snare::sys::call<close_range, ::snare::arch::x86_64, 436> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[436];
