@@ -153,6 +153,12 @@ class vm {
   const exit_status& status() const noexcept { return status_; }
   /// Returns the reason the guest was stopped by the VM, if any ("unsupported syscall clone").
   const std::string& diagnostic() const noexcept { return diagnostic_; }
+  /// Records why the guest is being stopped (the first reason wins: guest threads may fail
+  /// at the same time).
+  void note(std::string what) noexcept {
+    std::lock_guard l(mu_);
+    if (diagnostic_.empty()) diagnostic_ = std::move(what);
+  }
 
   /// Performs syscall `c` for the guest, the way Linux would: memory, TLS, signal-state and
   /// exit calls are emulated by the VM; fork/clone/exec return -ENOSYS (with a diagnostic);
@@ -221,8 +227,8 @@ class vm {
       case SYS_vfork:
       case SYS_execve:
       case SYS_execveat:
-        diagnostic_ = "unsupported syscall " + std::to_string(c.number) +
-                      " (fork/exec are not supported by the hypercall backend yet; threads are)";
+        note("unsupported syscall " + std::to_string(c.number) +
+             " (fork/exec are not supported by the hypercall backend yet; threads are)");
         return -ENOSYS;
       case SYS_clone3:  // libcs fall back to clone on ENOSYS, which starts threads
         return -ENOSYS;
@@ -354,8 +360,8 @@ class vm {
           }
           // Any other address: the page tables map all of 0-4 GiB, so an access outside
           // every memory slot lands here, which is what a segmentation fault is for this guest.
-          diagnostic_ = "access to unmapped guest address 0x" + hex(run_->mmio.phys_addr) + " at rip 0x" +
-                        hex(regs().rip);
+          note("access to unmapped guest address 0x" + hex(run_->mmio.phys_addr) + " at rip 0x" +
+               hex(regs().rip));
           finish({true, 0, SIGSEGV});
           break;
         case KVM_EXIT_SHUTDOWN:
@@ -689,7 +695,7 @@ class vm {
     kvm_regs& r = regs();
     auto* f = reinterpret_cast<exception_frame*>(mem_.host(r.rsp, sizeof(exception_frame)));
     if (f == nullptr) {
-      diagnostic_ = "corrupt exception frame";
+      note("corrupt exception frame");
       finish({true, 0, SIGSEGV});
       return false;
     }
@@ -739,9 +745,9 @@ class vm {
       default:
         break;
     }
-    diagnostic_ = "CPU exception " + std::to_string(f->vector) + " at rip 0x" + hex(f->rip) +
-                  " (error code 0x" + hex(f->error) + ", cs 0x" + hex(f->cs) + ", ss 0x" + hex(f->ss) +
-                  ", rflags 0x" + hex(f->rflags) + ")";
+    note("CPU exception " + std::to_string(f->vector) + " at rip 0x" + hex(f->rip) + " (error code 0x" +
+         hex(f->error) + ", cs 0x" + hex(f->cs) + ", ss 0x" + hex(f->ss) + ", rflags 0x" + hex(f->rflags) +
+         ")");
     finish({true, 0, sig});
     return false;
   }
@@ -950,8 +956,8 @@ class vm {
     std::uint64_t handler = actions_[sig].handler;
     bool ignored_by_default = sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
     if (handler == reinterpret_cast<std::uint64_t>(SIG_IGN) || (handler == 0 && ignored_by_default)) return 0;
-    diagnostic_ = "the guest sent itself signal " + std::to_string(sig) +
-                  (handler > 1 ? " (its handler is not run: the VM delivers no signals)" : "");
+    note("the guest sent itself signal " + std::to_string(sig) +
+         (handler > 1 ? " (its handler is not run: the VM delivers no signals)" : ""));
     finish({true, 0, sig});
     return 0;
   }
