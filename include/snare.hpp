@@ -29,6 +29,7 @@
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
 #include <snare/fiber/fiber.hpp>
+#include <snare/guest/frame.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/guest/memory.hpp>
 #include <snare/tool.hpp>
@@ -38,6 +39,7 @@
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/hypercall/engine.hpp>
 #include <snare/backend/ptrace.hpp>
+#include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>
 #include <snare/backend/ptrace/memory.hpp>
 #include <snare/backend/seccomp_notify.hpp>
