@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -266,7 +267,11 @@ struct thread_tool {
     max_calls_in_a_thread = std::max(max_calls_in_a_thread, ++g.thread_state().calls);
   }
   void on(snare::sys::madvise, auto& g) { ++calls_by_tid[g.tid()]; }
-  void on_thread_start(auto&) { ++starts; }
+  std::set<int> started_tids;
+  void on_thread_start(auto& g) {
+    ++starts;
+    started_tids.insert(g.tid());
+  }
   void on_thread_exit(auto&) { ++exits; }
 };
 }  // namespace
@@ -280,7 +285,9 @@ TEST_CASE("each guest thread is a thread to the tool", "[hypercall][engine][thre
   });
   CHECK(code == 3);
   CHECK(out == "threads=4 counter=4000 sum=100\n");
-  CHECK(tool.starts == 5);  // main + 4
+  CHECK(tool.starts == 5);               // main + 4
+  CHECK(tool.started_tids.size() == 5);  // each on its own host thread
+  CHECK(tool.started_tids.count(0) == 0);
   CHECK(tool.exits == 5);
   // Every worker frees its stack guard with madvise on exit (glibc): five tids in all.
   CHECK(tool.calls_by_tid.size() >= 2);

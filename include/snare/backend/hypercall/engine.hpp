@@ -196,15 +196,6 @@ class engine {
     if (machine->error() != std::errc{}) return cannot_run(argv[0], why);
 
     hooks h{this};
-    guest_type start(*this, *machine);
-    locked(
-        [&] {
-          if constexpr (has_process_start_handler<Tool, guest_type>) shared_->tool->on_process_start(start);
-          if constexpr (has_thread_start_handler<Tool, guest_type>) shared_->tool->on_thread_start(start);
-          // The VM loaded the program as execve would have: the guest starts in a new image.
-          if constexpr (has_exec_handler<Tool, guest_type>) shared_->tool->on_exec(start);
-        },
-        *machine);
     auto status = machine->run(h);
     diagnostic_ = machine->diagnostic();
     if (!status) {
@@ -273,11 +264,20 @@ class engine {
       return ret;
     }
 
+    bool started = false;
+
+    // On the vCPU's own host thread, so g.tid() is the new thread's.
     void on_vcpu_start(vm& machine) noexcept {
       guest_type g(*e, machine);
+      bool first = !std::exchange(started, true);
       e->locked(
           [&] {
+            if constexpr (has_process_start_handler<Tool, guest_type>)
+              if (first) e->shared_->tool->on_process_start(g);
             if constexpr (has_thread_start_handler<Tool, guest_type>) e->shared_->tool->on_thread_start(g);
+            // The VM loaded the program as execve would have: the guest starts in a new image.
+            if constexpr (has_exec_handler<Tool, guest_type>)
+              if (first) e->shared_->tool->on_exec(g);
           },
           machine);
     }

@@ -281,7 +281,8 @@ class vm {
   ///   void on_rdtsc(vm&, std::uint64_t&)                                          // needs trap_rdtsc
   ///   bool on_mmio(vm&, std::uint64_t address)     // an access to unbacked memory; true: handled
   ///   bool on_exception(vm&, std::uint64_t vector, std::uint64_t& rip)  // true: resume at rip
-  ///   void on_vcpu_start(vm&), on_vcpu_exit(vm&)  // a guest thread (clone) starts / exits, on its thread
+  ///   void on_vcpu_start(vm&)  // a guest thread starts (the first one too), on its host thread
+  ///   void on_vcpu_exit(vm&)   // a guest thread other than the last one exits
   /// Guest threads run on host threads of their own, so hooks may be called concurrently.
   /// Returns how the guest ended, or the error that stopped the VM (why() says more).
   template <class Hooks>
@@ -292,6 +293,7 @@ class vm {
     v0.tid = static_cast<pid_t>(::syscall(SYS_gettid));
     v0.thread = ::pthread_self();
     current_ = &v0;
+    if constexpr (requires { hooks.on_vcpu_start(*this); }) hooks.on_vcpu_start(*this);
     auto r = loop(hooks, v0);
     current_ = nullptr;
     // The first thread is done; the program lives on until its last thread is.
