@@ -290,3 +290,13 @@ TEST_CASE("threads run as extra vCPUs, as natively", "[hypercall][threads]") {
     same_as_native({guest("hypercall_guest_threads"), "abort"}, {}, false);
   }
 }
+
+TEST_CASE("signals a guest sends itself run its handlers, as natively", "[hypercall][signals]") {
+  require_kvm();
+  SECTION("glibc") { same_as_native({guest("hypercall_guest_signals")}); }
+  SECTION("musl") { same_as_native({musl_guest("signals")}); }
+  SECTION("busybox sh trap") {
+    if (::access("/bin/busybox", X_OK) != 0) skip("/bin/busybox (busybox-static) is not installed");
+    same_as_native({"/bin/busybox", "sh", "-c", "trap 'echo caught TERM' TERM; kill -TERM $$; echo after"});
+  }
+}

@@ -24,9 +24,10 @@ class engine;
 /// the same addresses, so handlers read and write it
 /// directly and the host runs forwarded calls on the guest's own pointers. It changes
 /// arguments, injects calls (the host runs them at once), sees exits, and gives tools the
-/// probes guests fire with snare::probe() (snare/guest_probe.hpp). No signals are delivered
-/// into the guest, no fds are added (the guest shares the tracer's fd table) and there are
-/// no backtraces. fork/vfork/exec fail with ENOSYS. See docs/hypercall.md.
+/// probes guests fire with snare::probe() (snare/guest_probe.hpp). Only the signals a guest
+/// sends itself reach it (its handlers run), and tools see no signal events; no fds are added (the guest
+/// shares the tracer's fd table) and there are no backtraces. fork/vfork/exec fail with ENOSYS. See
+/// docs/hypercall.md.
 struct hypercall {
   static constexpr std::string_view name = "hypercall";
   static constexpr bool can_modify_args = true;  // the host runs the call with the handler's arguments
@@ -38,7 +39,7 @@ struct hypercall {
       true;                                       // CPUID faulting; at run time not on PVM (cpuid_available)
   static constexpr bool can_add_fd = false;       // the guest's fds are the tracer's: nothing to add
   static constexpr bool can_observe_exit = true;  // the result is known before the guest resumes
-  static constexpr bool can_observe_signals = false;  // the VM delivers no signals
+  static constexpr bool can_observe_signals = false;  // only self-sent signals exist, handled by the VM
   static constexpr bool can_backtrace = false;
 
   /// The engine running one guest under Tool.

@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -210,9 +211,15 @@ class vm {
         return sigaction(a[0], a[1], a[2], a[3]);
       }
       case SYS_rt_sigprocmask: {
-        std::lock_guard l(mu_);
-        return sigprocmask(a[0], a[1], a[2], a[3]);
+        long r;
+        {
+          std::lock_guard l(mu_);
+          r = sigprocmask(a[0], a[1], a[2], a[3]);
+        }
+        return r == 0 ? deliver_pending() : r;
       }
+      case SYS_rt_sigreturn:
+        return sigreturn();
       case SYS_sigaltstack:
         if (a[1] != 0) {
           stack_t none{nullptr, SS_DISABLE, 0};
@@ -952,16 +959,137 @@ class vm {
     if (oldset != 0 && !mem_.write_bytes(oldset, std::as_bytes(std::span(&old, 1)))) return -EFAULT;
     return 0;
   }
+  // A signal the guest sends itself (kill/tkill/tgkill, so raise() and abort()): ignored,
+  // fatal, left pending while blocked, or run in the guest's handler right when the call
+  // returns, on a frame laid out as Linux's rt_sigframe. Only such synchronous signals
+  // exist for the guest: nothing else is ever delivered into the VM.
   long self_signal(int sig) noexcept {
     if (sig == 0) return 0;
     if (sig < 1 || sig > 64) return -EINVAL;
+    std::unique_lock l(mu_);
     std::uint64_t handler = actions_[sig].handler;
     bool ignored_by_default = sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
     if (handler == reinterpret_cast<std::uint64_t>(SIG_IGN) || (handler == 0 && ignored_by_default)) return 0;
-    note("the guest sent itself signal " + std::to_string(sig) +
-         (handler > 1 ? " (its handler is not run: the VM delivers no signals)" : ""));
+    if (handler != 0 && sig != SIGKILL && sig != SIGSTOP) {
+      if (sigmask_ & bit(sig)) {
+        pending_ |= bit(sig);
+        return 0;
+      }
+      l.unlock();
+      return deliver_signal(sig, 0);
+    }
+    l.unlock();
+    note("the guest sent itself signal " + std::to_string(sig));
     finish({true, 0, sig});
     return 0;
+  }
+
+  static constexpr std::uint64_t bit(int sig) noexcept { return std::uint64_t{1} << (sig - 1); }
+
+  // The kernel's x86-64 rt_sigframe (pretcode, struct ucontext, siginfo), with no FPU state
+  // (fpstate = 0): signals arrive only inside a libc call, where vector registers are
+  // caller-saved anyway.
+  struct signal_frame {
+    std::uint64_t pretcode;
+    std::uint64_t uc_flags, uc_link;
+    std::uint64_t ss_sp;
+    std::int32_t ss_flags, ss_pad;
+    std::uint64_t ss_size;
+    std::uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+    std::uint16_t cs, gs, fs, ss;
+    std::uint64_t err, trapno, oldmask, cr2, fpstate, reserved1[8];
+    std::uint64_t uc_sigmask;
+    std::int32_t si_signo, si_errno, si_code, si_pad;
+    std::int32_t sender_pid, sender_uid;  // si_pid, si_uid (macros in <signal.h>)
+    std::uint8_t si_rest[104];
+  };
+  static_assert(sizeof(signal_frame) ==
+                8 + 40 + 256 + 8 + 128);  // pretcode, ucontext head, sigcontext, mask, siginfo
+
+  // Runs handler of `sig` when the current syscall (returning `ret`) returns to the guest.
+  long deliver_signal(int sig, long ret) noexcept {
+    kernel_sigaction act;
+    std::uint64_t old_mask;
+    {
+      std::lock_guard l(mu_);
+      act = actions_[sig];
+      old_mask = sigmask_;
+      constexpr std::uint64_t sa_nodefer = 0x40000000, sa_resethand = 0x80000000;
+      sigmask_ |= act.mask | ((act.flags & sa_nodefer) ? 0 : bit(sig));
+      sigmask_ &= ~(bit(SIGKILL) | bit(SIGSTOP));
+      if (act.flags & sa_resethand) actions_[sig].handler = 0;
+    }
+    constexpr std::uint64_t sa_restorer = 0x04000000;
+    kvm_regs& r = regs();
+    if (!(act.flags & sa_restorer)) {  // no way back from the handler without a vDSO
+      note("signal " + std::to_string(sig) + " has a handler without SA_RESTORER");
+      finish({true, 0, sig});
+      return ret;
+    }
+    // At a syscall exit the user's rip and rflags are in rcx and r11.
+    signal_frame f{};
+    f.pretcode = act.restorer;
+    f.r8 = r.r8, f.r9 = r.r9, f.r10 = r.r10, f.r11 = r.r11, f.r12 = r.r12, f.r13 = r.r13, f.r14 = r.r14;
+    f.r15 = r.r15, f.rdi = r.rdi, f.rsi = r.rsi, f.rbp = r.rbp, f.rbx = r.rbx, f.rdx = r.rdx;
+    f.rax = static_cast<std::uint64_t>(ret), f.rcx = r.rcx, f.rsp = r.rsp, f.rip = r.rcx, f.eflags = r.r11;
+    f.cs = kernel_layout::user_cs, f.ss = kernel_layout::user_ss;
+    f.ss_flags = SS_DISABLE;
+    f.uc_sigmask = old_mask;
+    f.oldmask = old_mask;
+    f.si_signo = sig, f.si_code = -6 /* SI_TKILL */, f.sender_pid = ::getpid(),
+    f.sender_uid = static_cast<std::int32_t>(::getuid());
+    // Below the red zone, and so that rsp + 8 is 16-byte aligned at the handler's entry.
+    std::uint64_t at = ((r.rsp - 128 - sizeof f) & ~std::uint64_t{15}) - 8;
+    if (!mem_.write_bytes(at, std::as_bytes(std::span(&f, 1)))) {
+      note("no room for the frame of signal " + std::to_string(sig));
+      finish({true, 0, SIGSEGV});
+      return ret;
+    }
+    r.rsp = at;
+    r.rdi = static_cast<std::uint64_t>(sig);
+    r.rsi = at + offsetof(signal_frame, si_signo);
+    r.rdx = at + offsetof(signal_frame, uc_flags);
+    r.rcx = act.handler;                               // where the syscall entry returns to
+    r.r11 = f.eflags & ~std::uint64_t{0x400 | 0x100};  // DF and TF clear in the handler
+    r.rflags = r.r11 | 0x2;
+    current_->dirty |= KVM_SYNC_X86_REGS;
+    return ret;
+  }
+
+  // Delivers the lowest pending signal that is no longer blocked, if any (after sigprocmask).
+  long deliver_pending() noexcept {
+    int sig = 0;
+    {
+      std::lock_guard l(mu_);
+      std::uint64_t ready = pending_ & ~sigmask_;
+      if (ready == 0) return 0;
+      sig = __builtin_ctzll(ready) + 1;
+      pending_ &= ~bit(sig);
+    }
+    return self_signal(sig);
+  }
+
+  // rt_sigreturn: the registers and mask saved in the frame at rsp - 8 come back.
+  long sigreturn() noexcept {
+    kvm_regs& r = regs();
+    signal_frame f;
+    auto got = mem_.read_bytes(r.rsp - 8, std::as_writable_bytes(std::span(&f, 1)));
+    if (!got || *got != sizeof f) {
+      note("rt_sigreturn with no signal frame");
+      finish({true, 0, SIGSEGV});
+      return 0;
+    }
+    r.r8 = f.r8, r.r9 = f.r9, r.r10 = f.r10, r.r12 = f.r12, r.r13 = f.r13, r.r14 = f.r14, r.r15 = f.r15;
+    r.rdi = f.rdi, r.rsi = f.rsi, r.rbp = f.rbp, r.rbx = f.rbx, r.rdx = f.rdx, r.rsp = f.rsp;
+    r.rcx = f.rip;  // the syscall entry returns there
+    r.r11 = f.eflags;
+    r.rflags = (f.eflags & 0xCD5) | 0x202;  // arithmetic flags and DF; IF on, as at user level
+    current_->dirty |= KVM_SYNC_X86_REGS;
+    {
+      std::lock_guard l(mu_);
+      sigmask_ = f.uc_sigmask & ~(bit(SIGKILL) | bit(SIGSTOP));
+    }
+    return static_cast<long>(f.rax);  // what the interrupted call returned
   }
 
   vm_options opts_;
@@ -981,6 +1109,7 @@ class vm {
   exit_status status_{};
   kernel_sigaction actions_[65]{};
   std::uint64_t sigmask_ = 0;
+  std::uint64_t pending_ = 0;  // self-sent signals waiting while blocked
 };
 
 }  // namespace snare::backend::hypercall_detail
