@@ -362,10 +362,6 @@ class printer {
     put_return();
   }
 
-  /// Appends one value of kind `kind` as an argument would print (used by the public
-  /// single-value helpers).
-  void value(const arg_desc& a, std::uint64_t v) { put_scalar(a, v); }
-
  private:
   bool is(std::string_view n) const noexcept { return d_.name == n; }
   bool failed() const noexcept { return ret_ < 0 && ret_ >= -4095; }

@@ -1,0 +1,148 @@
+// Defines a program that makes a fixed list of system calls, formats each one with snare
+// from its own memory (self_memory) and writes the lines to the file named by argv[1].
+// strace_compare_test runs it under the real strace and checks each line against strace's.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <snare/format.hpp>
+#include <snare/sys/x86_64.hpp>
+
+namespace {
+
+std::vector<std::string> lines;
+
+template <class... A>
+long traced(long nr, A... a) {
+  std::uint64_t regs[6] = {static_cast<std::uint64_t>(a)...};
+  snare::format::raw_args args{};
+  for (std::size_t i = 0; i < sizeof...(A); ++i) args[i] = regs[i];
+  long ret = ::syscall(nr, a...);
+  std::int64_t raw = ret == -1 ? -static_cast<std::int64_t>(errno) : ret;
+  auto mem = snare::format::self_memory();
+  snare::format::options opts;
+  opts.align_column = 40;  // strace's default -a
+  std::string line;
+  if (!snare::format::format_call(line, *snare::sys::x86_64::descriptor(nr), args, raw, mem, opts))
+    return ret;
+  lines.push_back(std::move(line));
+  return ret;
+}
+
+template <class T>
+std::uint64_t p(T* ptr) {
+  return reinterpret_cast<std::uint64_t>(ptr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) return 2;
+  const char* file = argv[2];  // a file with known content
+  char buf[4096];
+  struct stat st {};
+  long fd = traced(SYS_openat, AT_FDCWD, p(file), O_RDONLY | O_CLOEXEC);
+  traced(SYS_read, fd, p(buf), sizeof buf);
+  traced(SYS_lseek, fd, 0, SEEK_SET);
+  traced(SYS_pread64, fd, p(buf), 7, 3);
+  traced(SYS_fstat, fd, p(&st));
+  traced(SYS_newfstatat, AT_FDCWD, p(file), p(&st), 0);
+  traced(SYS_newfstatat, AT_FDCWD, p("/dev/null"), p(&st), AT_SYMLINK_NOFOLLOW);
+  traced(SYS_fcntl, fd, F_GETFD);
+  traced(SYS_fcntl, fd, F_GETFL);
+  traced(SYS_close, fd);
+  traced(SYS_close, 12345);
+  traced(SYS_openat, AT_FDCWD, p("/nonexistent/x"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  traced(SYS_openat, AT_FDCWD, 24, O_RDONLY);
+  long null = traced(SYS_openat, AT_FDCWD, p("/dev/null"), O_WRONLY);
+  const char weird[] =
+      "a\tb\"c\\d\n\x01\x7f\x80\xff"
+      "1\0012\0end";
+  traced(SYS_write, null, p(weird), sizeof weird);
+  traced(SYS_write, null, 16, 5);
+  iovec iov[2] = {{const_cast<char*>("hello"), 5}, {const_cast<char*>(" world\n"), 7}};
+  traced(SYS_writev, null, p(iov), 2);
+  void* m = reinterpret_cast<void*>(
+      traced(SYS_mmap, 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  traced(SYS_mprotect, p(m), 4096, PROT_NONE);
+  traced(SYS_munmap, p(m), 8192);
+  std::uint64_t set = (1u << (SIGINT - 1)) | (1u << (SIGTERM - 1)), old = 0;
+  traced(SYS_rt_sigprocmask, SIG_BLOCK, p(&set), p(&old), 8);
+  traced(SYS_rt_sigprocmask, SIG_SETMASK, p(&old), 0, 8);
+  struct {
+    std::uint64_t handler, flags, restorer, mask;
+  } oact{};
+  traced(SYS_rt_sigaction, SIGQUIT, 0, p(&oact), 8);
+  rlimit rl{};
+  traced(SYS_prlimit64, 0, RLIMIT_STACK, 0, p(&rl));
+  traced(SYS_getrlimit, RLIMIT_NOFILE, p(&rl));
+  utsname u{};
+  traced(SYS_uname, p(&u));
+  int fds[2];
+  traced(SYS_pipe2, p(fds), O_CLOEXEC);
+  timespec ts{0, 1000};
+  traced(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, p(&ts), 0);
+  traced(SYS_clock_gettime, CLOCK_MONOTONIC, p(&ts));
+  long s = traced(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(1);
+  sin.sin_addr.s_addr = inet_addr("127.0.0.1");
+  traced(SYS_connect, s, p(&sin), sizeof sin);
+  long us = traced(SYS_socket, AF_UNIX, SOCK_DGRAM, 0);
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  std::strcpy(sun.sun_path, "/nonexistent/socket");
+  traced(SYS_connect, us, p(&sun), sizeof sun);
+  traced(SYS_kill, 999999, SIGTERM);
+  traced(SYS_access, p(file), R_OK | W_OK);
+  traced(SYS_umask, 022);
+  traced(SYS_umask, 022);
+  traced(SYS_getpid);
+  struct statx sx {};
+  traced(SYS_statx, AT_FDCWD, p(file), 0, STATX_BASIC_STATS, p(&sx));
+  struct {
+    std::uint64_t handler, flags, restorer, mask;
+  } act{0x1234, 0x04000000 | SA_RESTART, 0x5678, 1u << (SIGTERM - 1)};
+  traced(SYS_rt_sigaction, SIGUSR1, p(&act), 0, 8);
+  pollfd pfd[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}};
+  traced(SYS_poll, p(pfd), 2, 0);
+  long ep = traced(SYS_epoll_create1, EPOLL_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLET;
+  ev.data.fd = 5;
+  traced(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], p(&ev));
+  long dir = traced(SYS_openat, AT_FDCWD, p("/"), O_RDONLY | O_DIRECTORY);
+  traced(SYS_getdents64, dir, p(buf), sizeof buf);
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(3);
+  int status = 0;
+  traced(SYS_wait4, child, p(&status), 0, 0);
+  traced(SYS_futex, p(&status), FUTEX_WAKE_PRIVATE, 1);
+
+  FILE* out = std::fopen(argv[1], "w");
+  if (out == nullptr) return 1;
+  for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
+  std::fclose(out);
+  return 0;
+}
