@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -113,6 +114,23 @@ struct lifecycle_tool {
   void on_exec(auto&) { ++execs; }
 };
 
+struct killing_tool {
+  using syscall_table = sys::all_types;
+  std::errc read_after_kill{};
+  int exits = 0;
+  void on(sys::getppid call, auto& g) {
+    (void)call;
+    ::kill(g.pid(), SIGKILL);
+    // Once the kernel has withdrawn the call, the guest's memory is out of reach.
+    // (Any address will do: bad_address while the call is pending, then no_such_process.)
+    std::byte b[8];
+    auto r = g.read_bytes(0x400000, b);
+    while (r || r.error() == std::errc::bad_address) r = g.read_bytes(0x400000, b);
+    read_after_kill = r.error();
+  }
+  void on_process_exit(int, auto&) { ++exits; }
+};
+
 struct throwing_tool {
   using syscall_table = sys::all_types;
   void on(sys::getppid, auto&) { throw std::runtime_error("handler failed"); }
@@ -183,6 +201,14 @@ TEST_CASE("lifecycle handlers and state follow threads and processes", "[seccomp
     std::sort(codes.begin(), codes.end());
     CHECK(codes == std::vector<int>{0, 10, 11, 12});
   }
+}
+
+TEST_CASE("a guest killed while its call is pending ends the run with 128+9", "[seccomp][engine]") {
+  require_backend();
+  killing_tool t;
+  CHECK(snare::run<seccomp_notify>(t, {guest_path, "sleep-getppid"}) == 128 + SIGKILL);
+  CHECK(t.read_after_kill == std::errc::no_such_process);
+  CHECK(t.exits == 1);
 }
 
 TEST_CASE("a handler's exception reaches the caller and the guest is killed", "[seccomp][engine]") {
