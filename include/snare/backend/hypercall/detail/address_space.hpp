@@ -109,6 +109,8 @@ class address_space {
   /// Reads up to out.size() bytes at `a`: the count read, or bad_address when `a` is not
   /// guest memory. Stops at the end of the region that holds `a`.
   result<std::size_t> read_bytes(std::uint64_t a, std::span<std::byte> out) const noexcept {
+    // The null page is never guest memory; saying so also lets GCC see memcpy's source is non-null.
+    if (a == 0) return std::errc::bad_address;
     for (auto& r : regions_)
       if (r.contains(a, 1)) {
         std::size_t n = std::min<std::uint64_t>(out.size(), r.end - a);
