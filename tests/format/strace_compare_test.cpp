@@ -27,7 +27,10 @@ std::vector<std::string> read_lines(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("Every line snare formats is the line strace prints for the same call", "[format][strace]") {
+namespace {
+// Runs the helper under strace (with `flag`, e.g. "-y", given to both) and checks that each
+// line the helper formatted is a line strace printed.
+void compare_with_strace(const std::string& flag) {
   if (::access("/usr/bin/strace", X_OK) != 0) snare::test::skip("strace is not installed");
   std::string dir = "/tmp/snare-format-strace-" + std::to_string(::getpid());
   REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
@@ -39,8 +42,8 @@ TEST_CASE("Every line snare formats is the line strace prints for the same call"
   REQUIRE(std::system(("chmod 0640 " + data).c_str()) == 0);
   std::string ours = dir + "/snare.txt", theirs = dir + "/strace.txt";
   // LeakSanitizer cannot run under ptrace; the sanitizer build's helper would exit 1 at its end.
-  std::string cmd = "ASAN_OPTIONS=detect_leaks=0 /usr/bin/strace -o " + theirs + " " SNARE_STRACE_HELPER " " +
-                    ours + " " + data;
+  std::string cmd = "ASAN_OPTIONS=detect_leaks=0 /usr/bin/strace " + flag + " -o " + theirs +
+                    " " SNARE_STRACE_HELPER " " + ours + " " + data + " " + flag;
   int rc = std::system(cmd.c_str());
   if (rc != 0 && read_lines(theirs).empty()) snare::test::skip("strace cannot trace here (ptrace denied?)");
   REQUIRE(WIFEXITED(rc));
@@ -57,4 +60,13 @@ TEST_CASE("Every line snare formats is the line strace prints for the same call"
   }
   CHECK(matched == snare_lines.size());
   std::system(("rm -rf " + dir).c_str());
+}
+}  // namespace
+
+TEST_CASE("Every line snare formats is the line strace prints for the same call", "[format][strace]") {
+  compare_with_strace("");
+}
+
+TEST_CASE("With fd paths every line is the line strace -y prints", "[format][strace]") {
+  compare_with_strace("-y");
 }

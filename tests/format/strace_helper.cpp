@@ -1,5 +1,6 @@
 // Defines a program that makes a fixed list of system calls, formats each one with snare
-// from its own memory (self_memory) and writes the lines to the file named by argv[1].
+// from its own memory (self_memory; entry before the call, exit after it, fd paths with a
+// third argument -y) and writes the lines to the file named by argv[1].
 // strace_compare_test runs it under the real strace and checks each line against strace's.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -32,20 +33,26 @@ namespace {
 
 std::vector<std::string> lines;
 
+bool show_fd_paths = false;
+
+// Formats the call the way a tracer does: the entry before the call, the exit after it.
 template <class... A>
 long traced(long nr, A... a) {
   std::uint64_t regs[6] = {static_cast<std::uint64_t>(a)...};
   snare::format::raw_args args{};
   for (std::size_t i = 0; i < sizeof...(A); ++i) args[i] = regs[i];
-  long ret = ::syscall(nr, a...);
-  std::int64_t raw = ret == -1 ? -static_cast<std::int64_t>(errno) : ret;
+  const snare::sys::syscall_desc& desc = *snare::sys::x86_64::descriptor(nr);
   auto mem = snare::format::self_memory();
+  snare::format::proc_fd_resolver fds(::getpid());
   snare::format::options opts;
   opts.align_column = 40;  // strace's default -a
+  opts.show_fd_paths = show_fd_paths;
   std::string line;
-  if (!snare::format::format_call(line, *snare::sys::x86_64::descriptor(nr), args, raw, mem, opts))
-    return ret;
-  lines.push_back(std::move(line));
+  bool ok = static_cast<bool>(snare::format::format_entry(line, desc, args, mem, opts, fds));
+  long ret = ::syscall(nr, a...);
+  std::int64_t raw = ret == -1 ? -static_cast<std::int64_t>(errno) : ret;
+  ok = ok && snare::format::format_exit(line, desc, args, raw, mem, opts, fds);
+  if (ok) lines.push_back(std::move(line));
   return ret;
 }
 
@@ -57,7 +64,8 @@ std::uint64_t p(T* ptr) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) return 2;
+  if (argc != 3 && argc != 4) return 2;
+  show_fd_paths = argc == 4 && std::string(argv[3]) == "-y";
   const char* file = argv[2];  // a file with known content
   char buf[4096];
   struct stat st {};
