@@ -266,6 +266,32 @@ TEST_CASE("snare-strace -e inject= answers calls without running them") {
   }
 }
 
+TEST_CASE("snare-strace -e inject= counts invocations with N+S and N..L") {
+  SECTION("when=2+3: the 2nd, 5th, 8th, ... openat") {
+    auto t = run_traced({"-e", "trace=openat", "-e", "inject=openat:error=ENOENT:when=2+3", "true"});
+    CHECK(t.r.code == 0);
+    std::size_t injected = 0;
+    for (std::size_t i = 0; i < t.lines.size(); ++i) {
+      if (call_name(t.lines[i]) != "openat") continue;
+      bool expect = i + 1 >= 2 && (i + 1 - 2) % 3 == 0;
+      INFO("line " << i + 1 << ": " << t.lines[i]);
+      CHECK((t.lines[i].find("(INJECTED)") != std::string::npos) == expect);
+      injected += expect;
+    }
+    CHECK(injected >= 2);
+  }
+  SECTION("when=2..3: the 2nd and 3rd only") {
+    auto t = run_traced({"-e", "trace=openat", "-e", "inject=openat:error=ENOENT:when=2..3", "true"});
+    CHECK(t.r.code == 0);
+    REQUIRE(t.lines.size() >= 4);
+    for (std::size_t i = 0; i < t.lines.size(); ++i) {
+      if (call_name(t.lines[i]) != "openat") continue;
+      INFO("line " << i + 1 << ": " << t.lines[i]);
+      CHECK((t.lines[i].find("(INJECTED)") != std::string::npos) == (i == 1 || i == 2));
+    }
+  }
+}
+
 TEST_CASE("snare-strace -T, -t, -tt and -qq shape the lines") {
   SECTION("-T appends the time spent") {
     auto t = run_traced({"-T", "-e", "trace=openat", "true"});
