@@ -54,7 +54,7 @@ cost run_once(const char* guest, long iterations, loop how, bool sync) {
   auto program = sc::build_filter({false, nrs});
   double c0 = cpu_ns_now();
   auto t0 = clk::now();
-  auto g = sc::spawn_guest(argv, program);
+  auto g = sc::spawn_guest(argv, program, nullptr, -1, /*child_may_yield=*/true);
   if (!g) {
     std::fprintf(stderr, "spawn failed: %s\n", std::make_error_code(g.error()).message().c_str());
     std::exit(1);

@@ -134,7 +134,8 @@ class engine {
     }
     static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
     auto g = snare::detail::seccomp::spawn_guest(
-        argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu);
+        argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
+        !filter_set().contains(SYS_sched_yield));
     if (!g) {
       if (options_.report_exec_failure)
         std::fprintf(stderr, "snare: cannot run '%s': %s\n", argv.empty() || !argv[0] ? "" : argv[0],

@@ -123,7 +123,7 @@ inline double now_seconds() noexcept {
 }
 
 [[noreturn]] inline void run(spawn_handshake* h, const char* path, char* const* argv, char* const* envp,
-                             const sock_fprog* prog, int pin_cpu) noexcept {
+                             const sock_fprog* prog, int pin_cpu, bool may_yield) noexcept {
   // Signals: the supervisor may block or handle some; the guest starts clean. SIGILL's default
   // action is what ends this child should the supervisor vanish mid-handshake (below).
   sigset_t none;
@@ -146,6 +146,9 @@ inline double now_seconds() noexcept {
   const double give_up = now_seconds() + 30.0;
   while (h->state.load(std::memory_order_acquire) != 2) {
     __builtin_ia32_pause();
+    // Under a real-time policy on one CPU the supervisor never runs while this spins: yield
+    // when the caller says the filter lets sched_yield through (it would block otherwise).
+    if (may_yield) ::syscall(SYS_sched_yield);
     // A dead supervisor never answers; any syscall here could block forever on our own copy
     // of the listener, so end without one.
     if (now_seconds() > give_up) __builtin_trap();
@@ -157,14 +160,16 @@ inline double now_seconds() noexcept {
 }  // namespace spawn_child
 
 /// Starts `argv` (argv[0] searched in PATH) with `program` installed as its seccomp filter,
-/// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. A command
+/// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. Pass
+/// `child_may_yield` when `program` lets sched_yield through: the child then yields while it
+/// waits for the supervisor (needed under SCHED_FIFO on one CPU), else it spins. A command
 /// that cannot run is not an error here: the child's execve fails in the guest, as under
 /// ptrace, and spawned_guest::exec_error() says why once it has. Errors: invalid_argument
 /// for an empty argv, the errno of prctl/seccomp when the filter is refused, ECHILD when the
 /// child died during the handshake.
 inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
                                          std::span<const sock_filter> program, char* const* envp = nullptr,
-                                         int pin_cpu = -1) {
+                                         int pin_cpu = -1, bool child_may_yield = false) {
   if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
   // A command that cannot be found still starts a child, whose execve then fails in the
   // guest as under ptrace (the tool sees the attempt; exec_error() tells the caller).
@@ -193,7 +198,8 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   pid_t pid = ::fork();
   if (pid < 0) return result<spawned_guest>::from_errno(errno);
   if (pid == 0)
-    spawn_child::run(h, path.c_str(), const_cast<char* const*>(args.data()), envp, &prog, pin_cpu);
+    spawn_child::run(h, path.c_str(), const_cast<char* const*>(args.data()), envp, &prog, pin_cpu,
+                     child_may_yield);
 
   spawned_guest g;
   g.pid = pid;
