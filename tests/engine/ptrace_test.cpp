@@ -91,3 +91,18 @@ TEST_CASE("ptrace: a handler takes a symbolised backtrace of the guest thread", 
   CHECK(at("deep3") == at("deep2") + 1);
   CHECK(at("main") == at("deep3") + 1);
 }
+
+namespace {
+struct any_tool {
+  void on(auto, auto&) {}
+};
+}  // namespace
+
+TEST_CASE("ptrace: the backend and its guest handle model the shared concepts", "[engine][ptrace]") {
+  using guest = snare::backend::ptrace::engine<any_tool>::guest_type;
+  STATIC_REQUIRE(snare::backend_policy<snare::backend::ptrace>);
+  STATIC_REQUIRE(snare::guest_handle<guest>);
+  STATIC_REQUIRE(snare::guest_memory<guest>);
+  STATIC_REQUIRE(snare::backend::ptrace::engine<any_tool>::subscription.entry.is_everything());
+  CHECK(snare::backend::ptrace::available());
+}
