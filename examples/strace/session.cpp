@@ -334,8 +334,10 @@ void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
 
 void session::on_thread_start(pid_t, pid_t tid) {
   ++live_threads_;
-  if (started_ && opts_.follow_forks && opts_.quiet == 0 && tid != root_)
+  if (started_ && opts_.follow_forks && opts_.quiet == 0 && tid != root_) {
+    if (out_ == stderr) interrupt_open_line();  // the message must not split a trace line
     std::fprintf(stderr, "snare-strace: Process %d attached\n", tid);
+  }
 }
 
 void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p) {
