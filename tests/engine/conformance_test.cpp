@@ -225,6 +225,11 @@ TEMPLATE_LIST_TEST_CASE("a thread waiting in an injected read does not stop othe
       CHECK(tool.served_while_waiting == 1);
       CHECK(tool.read_result == 1);
     }
+    SECTION("a signal to the waiting thread is delivered after the handler, the read still completes") {
+      REQUIRE(run_cmd(tool, {guest_path("inject"), "signal"}) == 0);
+      CHECK(tool.served_while_waiting == 1);
+      CHECK(tool.read_result == 1);
+    }
     SECTION("SIGKILL while the injected read waits ends the handler with an error") {
       REQUIRE(run_cmd(tool, {guest_path("inject"), "kill"}) == 128 + SIGKILL);
       CHECK(tool.served_while_waiting == 1);

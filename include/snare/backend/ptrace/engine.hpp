@@ -129,10 +129,11 @@ struct thread_rec {
   bool injected = false;         // the handler injected at least once at this stop
   bool injecting = false;        // waiting for an injected call's exit stop
   bool skip_entry_stop = false;  // the next syscall stop is an entry stop to pass
-  bool replay = false;           // the next seccomp stop is the current call run again
-  bool trace_exit = false;       // resume with PTRACE_SYSCALL (an exit stop is wanted)
+  bool replay = false;
+  long replay_nr = -1;      // the next seccomp stop is the current call run again
+  bool trace_exit = false;  // resume with PTRACE_SYSCALL (an exit stop is wanted)
   long inject_result = 0;
-  int deferred_signal = 0;  // a signal held back while an injected call runs
+  std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
 };
 
 /// Runs one guest under Tool with ptrace.
@@ -325,13 +326,16 @@ class engine {
 
   void on_seccomp_stop(thread_t& t) {
     if (t.injecting) return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
-    if (t.replay) {
-      t.replay = false;
-      t.trace_exit = subscription.exit.contains(t.nr);
-      return resume(t);
-    }
     if (!followed(t)) return (void)::ptrace(PTRACE_CONT, t.tid, 0, 0);
     if (!get_regs(t)) return;
+    if (t.replay) {
+      t.replay = false;
+      // The rewound call itself (a signal handler may run first and make calls of its own).
+      if (t.regs.rip == t.saved.rip && static_cast<long>(t.regs.orig_rax) == t.replay_nr) {
+        t.trace_exit = subscription.exit.contains(t.nr);
+        return resume(t);
+      }
+    }
     load_args(t);
     t.stop = stop_kind::entry;
     t.job = job_kind::entry;
@@ -383,13 +387,15 @@ class engine {
   void finish_job(thread_t& t) {
     t.stop = stop_kind::none;
     if (t.dead) return;
+    // Signals held back during an injection are raised while the thread is still stopped,
+    // so they are delivered as it resumes, as if they had just arrived.
+    for (auto pending = std::exchange(t.deferred_signals, 0); pending != 0; pending &= pending - 1) {
+      ::syscall(SYS_tgkill, t.proc->pid, t.tid, __builtin_ctzll(pending) + 1);
+    }
     if (t.job == job_kind::entry)
       finish_entry(t);
     else
       finish_exit(t);
-    if (t.deferred_signal) {
-      ::syscall(SYS_tgkill, t.proc->pid, t.tid, std::exchange(t.deferred_signal, 0));
-    }
   }
 
   // Puts the thread back on the syscall instruction it stopped in, to run `nr` again.
@@ -402,6 +408,7 @@ class engine {
     // Re-executing the instruction gives a seccomp stop when nr is subscribed (the replay,
     // passed without a second dispatch), and an entry stop first when tracing syscalls.
     t.replay = subscription.entry.contains(nr);
+    t.replay_nr = nr;
     if (t.replay) {
       t.trace_exit = false;
     } else if (t.trace_exit) {
@@ -532,7 +539,7 @@ class engine {
   void on_signal(thread_t& t, int sig) {
     if (t.injecting) {
       // Hold the signal until the handler is done, then raise it again.
-      if (!t.deferred_signal) t.deferred_signal = sig;
+      if (sig > 0 && sig <= 64) t.deferred_signals |= std::uint64_t{1} << (sig - 1);
       return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
     }
     if constexpr (has_rdtsc_handler<Tool, guest_type> || has_cpuid_handler<Tool, guest_type>) {
@@ -679,26 +686,32 @@ template <class Tool>
 result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept {
   if (t.dead) return std::errc::no_such_process;
   if (!t.worker.busy() || t.stop == stop_kind::none) return std::errc::operation_not_supported;
-  bool at_entry = t.stop == stop_kind::entry && !t.injected;
-  if (!t.injected) t.saved = t.regs;
-  user_regs_struct r = t.saved;
-  r.orig_rax = static_cast<unsigned long long>(call.number);
-  r.rax = static_cast<unsigned long long>(call.number);
-  store_args(r, call.args);
-  if (!at_entry) {
-    // At an exit stop: run the syscall instruction again with the injected call.
-    r.rip -= 2;
-    t.skip_entry_stop = true;
+  // A signal that interrupts the injected call is held back until the handler ends; the
+  // kernel's restart codes (-ERESTARTSYS .. -ERESTART_RESTARTBLOCK) then mean "run it again".
+  constexpr long restart_first = -516, restart_last = -512;
+  for (int attempt = 0;; ++attempt) {
+    bool at_entry = t.stop == stop_kind::entry && !t.injected;
+    if (!t.injected) t.saved = t.regs;
+    user_regs_struct r = t.saved;
+    r.orig_rax = static_cast<unsigned long long>(call.number);
+    r.rax = static_cast<unsigned long long>(call.number);
+    store_args(r, call.args);
+    if (!at_entry) {
+      // At an exit stop: run the syscall instruction again with the injected call.
+      r.rip -= 2;
+      t.skip_entry_stop = true;
+    }
+    t.injected = true;
+    if (!set_regs(t, r) || ::ptrace(PTRACE_SYSCALL, t.tid, 0, 0) != 0) {
+      t.skip_entry_stop = false;
+      return std::errc::no_such_process;
+    }
+    t.injecting = true;
+    t.worker.suspend();
+    if (t.dead) return std::errc::no_such_process;
+    long ret = t.inject_result;
+    if (ret < restart_first || ret > restart_last || attempt >= 64) return ret;
   }
-  t.injected = true;
-  if (!set_regs(t, r) || ::ptrace(PTRACE_SYSCALL, t.tid, 0, 0) != 0) {
-    t.skip_entry_stop = false;
-    return std::errc::no_such_process;
-  }
-  t.injecting = true;
-  t.worker.suspend();
-  if (t.dead) return std::errc::no_such_process;
-  return t.inject_result;
 }
 
 template <class Tool>
