@@ -47,7 +47,9 @@ struct ptrace {
   }
 
   /// Returns whether this CPU and kernel support CPUID faulting (ARCH_SET_CPUID); the error
-  /// is ENODEV when the CPU lacks it. Tools with on_cpuid cannot run without it.
+  /// is ENODEV when the CPU lacks it. Tools with on_cpuid cannot run without it (run()
+  /// reports "cannot set up the guest" and 127). Known gap: the kernel turns CPUID faulting
+  /// off at execve, and the engine enables it only before the first exec.
   static result<void> cpuid_faulting_available() noexcept {
     pid_t pid = ::fork();
     if (pid < 0) return result<void>::from_errno(errno);

@@ -98,8 +98,10 @@ class guest_base {
 
   /// Runs `call` (a typed call, snare::unknown_call or sys::raw_call) in this guest thread
   /// now and returns its raw result (a negative errno value when it fails in the guest).
-  /// Errors: operation_not_supported when the thread is not stopped in a syscall,
-  /// no_such_process when the thread died meanwhile.
+  /// While it runs, other guest threads are served; signals for this thread are held back
+  /// until the handler ends (an interrupted call is run again). Only syscall handlers may
+  /// inject. Errors: operation_not_supported outside a syscall handler, no_such_process
+  /// when the thread died meanwhile (SIGKILL).
   template <class Call>
   result<long> inject(const Call& call) noexcept {
     require_capability<Backend, capability::can_inject>();
