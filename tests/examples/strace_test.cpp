@@ -144,6 +144,15 @@ TEST_CASE("snare-strace -f follows a shell pipeline like strace -f") {
   }
 }
 
+TEST_CASE("snare-strace without -f shows the first process only") {
+  auto t = run_traced({"sh", "-c", "/bin/true; exit 0"});
+  REQUIRE(t.r.code == 0);
+  CHECK(count_matching(t.lines, R"(^\d+ )") == 0);      // no thread prefix without -f
+  CHECK(count_matching(t.lines, R"(^execve\()") == 1);  // sh's, not true's
+  CHECK(count_matching(t.lines, R"(\+\+\+ exited with 0 \+\+\+$)") == 1);
+  CHECK(count_matching(t.lines, R"(^wait4\()") >= 1);
+}
+
 TEST_CASE("snare-strace runs python3 -c pass") {
   if (::access("/usr/bin/python3", X_OK) != 0) snare::test::skip("python3 is not installed");
   auto t = run_traced({"-f", "/usr/bin/python3", "-c", "pass"});
