@@ -48,9 +48,10 @@ std::string signal_name(int sig) {
 
 bool is_error(long ret) { return ret < 0 && ret >= -4095; }
 
-// Ends a line whose result is unknown as strace does: `)`, padding to column 40 (or one
-// space when past it), `= ?`. `line` holds the whole line so far.
-void end_unknown(std::string& line) {
+// Ends a line with a result the tool states itself, as strace does: `)`, padding to
+// column 40 (or one space when past it), `= ` and `result` (default `?`, unknown).
+// `line` holds the whole line so far.
+void end_unknown(std::string& line, const char* result = "?") {
   line += ')';
   auto nl = line.rfind('\n');
   std::size_t col = nl == std::string::npos ? line.size() : line.size() - nl - 1;
@@ -58,7 +59,9 @@ void end_unknown(std::string& line) {
     line.append(40 - col, ' ');
   else
     line += ' ';
-  line += "= ?\n";
+  line += "= ";
+  line += result;
+  line += '\n';
 }
 
 std::string si_code_name(const siginfo_t& si) {
@@ -258,7 +261,16 @@ session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_in
 
   if (!traced) return d;
   t.in_call = true;
-  if (opts_.summary) return d;
+  if (opts_.summary) {
+    // Entries only (seccomp_notify): count the call now; its result is never known.
+    if (!exits_observed_ && !t.held) {
+      // exit and exit_group never return, and strace counts calls at their return.
+      if (nr != snare::sys::x86_64::exit::number && nr != snare::sys::x86_64::exit_group::number)
+        count(nr, 0, 0);
+      t.in_call = false;
+    }
+    return d;
+  }
   t.line = t.held ? std::string() : prefix(tid);
   (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds);
   t.shown = true;
@@ -386,10 +398,24 @@ void session::on_process_exit(pid_t pid, int status) {
   --live_threads_;
 }
 
-void session::on_exec(pid_t pid, pid_t) {
+void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
   if (!started_) {
     started_ = true;
     root_ = pid;
+    // Entries only (seccomp_notify): the guest's first execve was held at its entry, since
+    // only now is it known to be the one that succeeded.
+    if (!exits_observed_ && t.in_call && t.held && opts_.summary) {
+      count(t.nr, 0, 0);
+      t.in_call = false;
+    } else if (!exits_observed_ && t.in_call && t.held) {
+      std::string line = prefix(tid) + t.line;
+      while (line.ends_with(", ")) line.resize(line.size() - 2);
+      end_unknown(line, "0");
+      interrupt_open_line();
+      write(line);
+      t.in_call = false;
+      t.shown = false;
+    }
   }
 }
 

@@ -90,7 +90,7 @@ class session {
   void on_thread_start(pid_t pid, pid_t tid);
   void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p);
   void on_process_exit(pid_t pid, int wait_status);
-  void on_exec(pid_t pid, pid_t tid);
+  void on_exec(pid_t pid, pid_t tid, thread_info& t);
 
   /// Prints the -c table (when -c) and flushes the output.
   void finish();

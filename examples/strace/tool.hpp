@@ -77,7 +77,7 @@ struct tool {
   }
   template <class G>
   void on_exec(G& g) {
-    s->on_exec(g.pid(), tid_of(g));
+    s->on_exec(g.pid(), tid_of(g), g.thread_state());
   }
 };
 

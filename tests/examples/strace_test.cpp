@@ -380,6 +380,32 @@ TEST_CASE("snare-strace --backend=seccomp prints entries with unknown results") 
   CHECK(t.r.code == 0);
   CHECK(t.r.out == "x\n");
   CHECK(count_matching(t.lines, "^openat\\(AT_FDCWD, \"" + file + "\", O_RDONLY\\) += \\?$") == 1);
+  SECTION("the first execve shows, with its result") {
+    auto u = run_traced({"--backend=seccomp", "-e", "trace=execve", "true"});
+    CHECK(u.r.code == 0);
+    REQUIRE_FALSE(u.lines.empty());
+    CHECK(std::regex_search(u.lines.front(),
+                            std::regex(R"(^execve\("/usr/bin/true", \["true"\], .*\) += 0$)")));
+  }
+  SECTION("-c counts the calls as ptrace does (errors are unknown)") {
+    auto s = run_traced({"--backend=seccomp", "-f", "-c", mt_guest});
+    auto p = run_traced({"-f", "-c", mt_guest});
+    REQUIRE(s.r.code == 0);
+    // The calls column of the row of `name`: "% time, seconds, usecs/call, calls, [errors,] name".
+    auto calls = [](const std::string& table, const std::string& name) {
+      for (auto& l : lines_of(table)) {
+        std::istringstream in(l);
+        std::vector<std::string> f;
+        for (std::string w; in >> w;) f.push_back(w);
+        if (f.size() >= 5 && f.back() == name) return std::stol(f[3]);
+      }
+      return -1L;
+    };
+    for (const char* name : {"getppid", "write", "openat", "execve", "clone3", "mmap"}) {
+      INFO(name);
+      CHECK(calls(s.trace, name) == calls(p.trace, name));
+    }
+  }
   SECTION("error injection still answers the call") {
     auto u = run_traced({"--backend=seccomp", "-e", "trace=openat", "-e",
                          "inject=openat:error=EACCES:when=3+", "head", "-n", "1", file});
