@@ -89,6 +89,16 @@ int main(int argc, char** argv) {
     }
     return failures == 0 ? 0 : 1;
   }
+  if (mode == "thread-then-getppid") {
+    // one thread calls getppid and ends; once it is joined, the main thread calls getppid
+    pthread_t t;
+    thread_arg a{1, 0, 0};
+    a.expect = raw_getppid();
+    pthread_create(&t, nullptr, thread_main, &a);
+    pthread_join(t, nullptr);
+    raw_getppid();
+    return a.failures;
+  }
   if (mode == "forks") {
     // argv[2] children, each getppid argv[3] times then exit_group(10 + i); all must be seen
     int nc = std::atoi(argv[2]);

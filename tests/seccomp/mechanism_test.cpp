@@ -207,7 +207,10 @@ TEST_CASE("an fd installed by the supervisor answers the guest's open", "[seccom
 }
 
 TEST_CASE("threads are seen starting and ending, each answered on its own", "[seccomp][threads]") {
-  auto s = start({"threads", "8", "25", "777"}, {SYS_getppid, SYS_exit});
+  std::vector<long> nrs{SYS_getppid};
+  SECTION("exits seen from thread pidfds") {}
+  SECTION("exits seen from the trapped exit calls") { nrs.push_back(SYS_exit); }
+  auto s = start({"threads", "8", "25", "777"}, nrs);
   std::vector<pid_t> tids;
   auto ev = drive(s, [&](sc::session& ss, const sc::notification& n) {
     if (n.call.number == SYS_getppid) {
@@ -229,6 +232,43 @@ TEST_CASE("threads are seen starting and ending, each answered on its own", "[se
   CHECK(thread_exits == 8);
   for (auto& e : ev)
     if (e.kind == sc::event_kind::task_start && e.is_thread) CHECK(e.tgid == s.pid());
+}
+
+TEST_CASE("a thread's end is told while the rest of its process is parked in a call", "[seccomp][threads]") {
+  long probe = ::syscall(SYS_pidfd_open, ::gettid(), sc::pidfd_thread);
+  if (probe < 0) snare::test::skip("thread pidfds (PIDFD_THREAD) need Linux 6.9+");
+  ::close(static_cast<int>(probe));
+  auto s = start({"thread-then-getppid"}, {SYS_getppid});
+  pid_t thread = 0;
+  int main_calls = 0;
+  bool thread_exit_seen = false;
+  bool exit_seen_while_parked = false;
+  while (true) {
+    auto e = s.next();
+    REQUIRE(e.has_value());
+    if (e->kind == sc::event_kind::task_start && e->is_thread) thread = e->tid;
+    if (e->kind == sc::event_kind::task_exit && e->tid == thread) thread_exit_seen = true;
+    if (e->kind == sc::event_kind::syscall) {
+      if (e->tid == s.pid() && ++main_calls == 2) {
+        // The main thread has joined the thread and is parked here. Without thread pidfds its
+        // end could only be told at the process's end; with them it is told by now, or is
+        // the only event that can still come (nothing traps the thread's exit).
+        REQUIRE(thread != 0);
+        if (!thread_exit_seen) {
+          auto x = s.next();
+          REQUIRE(x.has_value());
+          thread_exit_seen = x->kind == sc::event_kind::task_exit && x->tid == thread;
+        }
+        exit_seen_while_parked = thread_exit_seen;
+      }
+      (void)s.respond_continue(e->notif);
+    }
+    if (e->kind == sc::event_kind::guest_exit) {
+      CHECK(e->status == 0);
+      break;
+    }
+  }
+  CHECK(exit_seen_while_parked);
 }
 
 TEST_CASE("child processes are seen with their parent and exit status", "[seccomp][processes]") {

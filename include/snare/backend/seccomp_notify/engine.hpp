@@ -169,10 +169,11 @@ class engine {
       s.add(SYS_execve);
       s.add(SYS_execveat);
     }
-    if constexpr (has_thread_exit_handler<Tool, guest_type> || has_process_exit_handler<Tool, guest_type>) {
-      s.add(SYS_exit);
-      s.add(SYS_exit_group);
-    }
+    // exit_group's argument is the only source of the exit status of a process that is not
+    // the direct child. `exit` is never added: thread ends come from thread pidfds, and a
+    // trapped exit would fail with ENOSYS once the supervisor is gone, which glibc's thread
+    // exit retries forever.
+    if constexpr (has_process_exit_handler<Tool, guest_type>) s.add(SYS_exit_group);
     return s;
   }
 

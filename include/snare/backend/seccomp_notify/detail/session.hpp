@@ -29,6 +29,9 @@
 
 namespace snare::detail::seccomp {
 
+/// pidfd_open's PIDFD_THREAD flag (Linux 6.9; O_EXCL's value), absent from older headers.
+inline constexpr unsigned pidfd_thread = O_EXCL;
+
 /// One trapped syscall, as the kernel reported it.
 struct notification {
   std::uint64_t id = 0;
@@ -246,6 +249,7 @@ class session {
 
   void push_exit_thread(pid_t tid, pid_t tgid) {
     if (tid == tgid) return;  // a leader's end is the process's, reported from its pidfd
+    thread_fds_.erase(tid);
     if (tasks_.erase(tid) == 0) return;
     event e;
     e.kind = event_kind::task_exit;
@@ -281,20 +285,20 @@ class session {
     // Reused between waits: no allocation per notification once the sets have grown.
     auto& fds = poll_fds_;
     auto& owners = poll_owners_;
+    auto& is_thread = poll_is_thread_;
     fds.clear();
     owners.clear();
-    fds.push_back({listener(), POLLIN, 0});
-    owners.push_back(0);
-    if (!child_reaped_) {
-      fds.push_back({guest_.pidfd.get(), POLLIN, 0});
-      owners.push_back(guest_.pid);
-    }
-    for (auto& [tgid, p] : procs_) {
-      if (p.pidfd) {
-        fds.push_back({p.pidfd.get(), POLLIN, 0});
-        owners.push_back(tgid);
-      }
-    }
+    is_thread.clear();
+    auto watch = [&](int fd, pid_t owner, bool thread) {
+      fds.push_back({fd, POLLIN, 0});
+      owners.push_back(owner);
+      is_thread.push_back(thread);
+    };
+    watch(listener(), 0, false);
+    if (!child_reaped_) watch(guest_.pidfd.get(), guest_.pid, false);
+    for (auto& [tgid, p] : procs_)
+      if (p.pidfd) watch(p.pidfd.get(), tgid, false);
+    for (auto& [tid, fd] : thread_fds_) watch(fd.get(), tid, true);
     auto r = checked([&] { return ::poll(fds.data(), fds.size(), -1); });
     if (!r) return r.error();
 
@@ -311,7 +315,15 @@ class session {
     }
     for (std::size_t i = 1; i < fds.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      if (owners[i] == guest_.pid && !child_reaped_) {
+      if (is_thread[i]) {
+        // The thread ended (its exit is not trapped: a dead supervisor would leave a trapped
+        // exit failing with ENOSYS, and glibc retries it forever).
+        auto t = tasks_.find(owners[i]);
+        if (t != tasks_.end())
+          push_exit_thread(owners[i], t->second);
+        else
+          thread_fds_.erase(owners[i]);
+      } else if (owners[i] == guest_.pid && !child_reaped_) {
         siginfo_t si{};
         if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(guest_.pidfd.get()), &si,
                      WEXITED | WNOHANG) == 0 &&
@@ -406,6 +418,9 @@ class session {
 
     if (!known && n.tid != n.tgid) {
       tasks_[n.tid] = n.tgid;
+      // A thread pidfd (Linux 6.9+) tells the thread's end without trapping its exit.
+      int tfd = static_cast<int>(::syscall(SYS_pidfd_open, n.tid, pidfd_thread));
+      if (tfd >= 0) thread_fds_[n.tid].reset(tfd);
       event e;
       e.kind = event_kind::task_start;
       e.tid = n.tid;
@@ -440,8 +455,10 @@ class session {
   std::unordered_map<pid_t, pid_t> tasks_;  // tid -> tgid
   std::unordered_map<pid_t, process> procs_;
   std::deque<event> queue_;
+  std::unordered_map<pid_t, unique_fd> thread_fds_;  // tid -> PIDFD_THREAD pidfd, when the kernel has them
   std::vector<pollfd> poll_fds_;
   std::vector<pid_t> poll_owners_;
+  std::vector<bool> poll_is_thread_;
 };
 
 }  // namespace snare::detail::seccomp
