@@ -1,6 +1,11 @@
 // Defines a small program built against snare as a consumer builds it: it reads its own
 // memory through snare's guest-memory interface, as a backend reads a guest's, and checks
 // the version the build system saw against the one in the headers.
+
+// System headers first on purpose: their macros (sigmask, st_atime, ...) must not break snare.
+#include <signal.h>
+#include <sys/stat.h>
+
 #include <snare.hpp>
 
 #include <sys/uio.h>
