@@ -26,6 +26,9 @@ namespace {
 template <class F>
 std::string capture_stdout(F&& f) {
   int out = ::memfd_create("engine-out", MFD_CLOEXEC);
+  // O_APPEND: a memfd has no atomic file position, so two guests writing at once could
+  // land at the same offset (seen natively too); appends never overwrite each other.
+  ::fcntl(out, F_SETFL, O_APPEND);
   std::fflush(nullptr);
   int saved = ::dup(1);
   ::dup2(out, 1);

@@ -55,6 +55,9 @@ inline std::string slurp(int fd) {
 inline run_output run_native(const std::vector<std::string>& argv,
                              const std::vector<std::string>& envp = {}) {
   int out = ::memfd_create("native-out", MFD_CLOEXEC);
+  // O_APPEND: a memfd has no atomic file position, so two guests writing at once could
+  // land at the same offset (seen natively too); appends never overwrite each other.
+  ::fcntl(out, F_SETFL, O_APPEND);
   std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -88,6 +91,9 @@ run_output run_vm(const std::vector<std::string>& argv, Hooks& hooks, hc::vm_opt
     return r;
   }
   int out = ::memfd_create("vm-out", MFD_CLOEXEC);
+  // O_APPEND: a memfd has no atomic file position, so two guests writing at once could
+  // land at the same offset (seen natively too); appends never overwrite each other.
+  ::fcntl(out, F_SETFL, O_APPEND);
   std::fflush(nullptr);
   int saved = ::dup(1);
   ::dup2(out, 1);
