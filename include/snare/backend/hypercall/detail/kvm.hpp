@@ -15,6 +15,7 @@
 #include <utility>
 
 #include <snare/detail/posix.hpp>
+#include <snare/detail/unique_fd.hpp>
 #include <snare/result.hpp>
 
 namespace snare::backend::hypercall_detail {
@@ -23,35 +24,7 @@ namespace snare::backend::hypercall_detail {
 /// syscalls run in the host process, does not stumble on them by accident.
 inline constexpr int reserved_fd_floor = 900;
 
-/// Owns one file descriptor; closes it on destruction.
-class unique_fd {
- public:
-  unique_fd() noexcept = default;
-  explicit unique_fd(int fd) noexcept : fd_(fd) {}
-  unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  unique_fd& operator=(unique_fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() { reset(); }
-
-  /// Returns the descriptor (-1 when empty).
-  int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  /// Closes the descriptor, if any.
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+using snare::detail::unique_fd;
 
 /// Moves `fd` to a number >= reserved_fd_floor with close-on-exec; closes the original.
 inline result<unique_fd> move_high(int fd) noexcept {
