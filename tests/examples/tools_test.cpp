@@ -113,7 +113,9 @@ TEST_CASE("snare-chaos makes reads and writes short and interrupted") {
     std::string big = snare::test::temp_path("chaos-big");
     {
       std::ofstream f(big);
-      for (int i = 0; i < 5000; ++i) f << "line " << i << " of the chaos test\n";
+      // Megabytes, so that the calls chaos may disturb number in the hundreds whatever the
+      // scheduling: with a few dozen, a run without a single short write happened.
+      for (int i = 0; i < 200000; ++i) f << "line " << i << " of the chaos test\n";
     }
     auto r = run_command({chaos_bin, "--seed=7", "--percent=50", "sh", "-c", "cat " + big + " | cat | cat"});
     CHECK(r.code == 0);
