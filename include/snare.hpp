@@ -2,6 +2,8 @@
 // a tool needs (the umbrella). scripts/amalgamate.py --check-umbrella keeps it complete.
 #pragma once
 
+// The layer order is the point, not the alphabet.
+// clang-format off
 #include <snare/config.hpp>
 #include <snare/version.hpp>
 #include <snare/result.hpp>
@@ -46,3 +48,4 @@
 #include <snare/backend/seccomp_notify/engine.hpp>
 #include <snare/tracer.hpp>
 #include <snare/guest_probe.hpp>
+// clang-format on

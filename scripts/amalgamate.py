@@ -87,8 +87,11 @@ def print_umbrella(include_dir: pathlib.Path) -> int:
     print("// a tool needs (the umbrella). scripts/amalgamate.py --check-umbrella keeps it complete.")
     print("#pragma once")
     print()
+    print("// The layer order is the point, not the alphabet.")
+    print("// clang-format off")
     for h in sorted(public_headers(include_dir), key=layer_rank):
         print(f"#include <{h}>")
+    print("// clang-format on")
     return 0
 
 

@@ -212,7 +212,7 @@ def generate(arch, typed, sigs):
     by_name = sorted(rows, key=lambda r: r[1])
     out = [BANNER.format(arch=arch)]
     what = "descriptors and one typed call per syscall" if typed else "descriptors (numbers, names, arguments)"
-    out.append("// Defines the %s syscall table: %s, and lookups by number and name.\n" % (arch, what))
+    out.append("// Defines the %s syscall table: %s,\n// and lookups by number and name.\n" % (arch, what))
     out.append("// clang-format off\n#pragma once\n\n")
     out.append("#include <array>\n#include <cstddef>\n#include <cstdint>\n#include <string_view>\n")
     if typed:
