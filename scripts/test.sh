@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 bash scripts/install-deps.sh
+# What this host provides decides which tests run and which skip: show it first.
+echo "== host features (snare/host.hpp; tests that need an absent one skip with its reason)"
+bash scripts/host-features.sh
 jobs=$(snare_jobs)
 phases=("$@")
 [ ${#phases[@]} -eq 0 ] && phases=(release sanitize)

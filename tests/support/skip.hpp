@@ -3,6 +3,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+
+#include <snare/host.hpp>
 
 namespace snare::test {
 
@@ -15,6 +18,14 @@ inline constexpr int skip_return_code = 77;
   std::fprintf(stderr, "SKIPPED: %s\n", reason);
   std::fflush(nullptr);
   std::_Exit(skip_return_code);
+}
+
+/// Skips the test case, with the probe's reason, unless the host has feature `f`.
+inline void require_host(host_feature f) {
+  const auto& p = host_features().get(f);
+  if (p.available) return;
+  std::string why = "host feature " + std::string(name_of(f)) + " is absent: " + p.reason;
+  skip(why.c_str());
 }
 
 }  // namespace snare::test

@@ -1,0 +1,350 @@
+// Defines the observation half of snare's host probes: each runs the real thing (in a
+// forked child where it could harm or change the caller) and hands what it saw to the
+// decision functions of decide.hpp.
+#pragma once
+
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/kvm.h>
+#include <linux/perf_event.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <snare/detail/posix.hpp>
+#include <snare/detail/unique_fd.hpp>
+#include <snare/host/detail/decide.hpp>
+
+namespace snare::detail::host {
+
+// uapi values newer than some headers (the kernel's own numbers, include/uapi/linux/*.h).
+inline constexpr unsigned long notif_set_flags_ioctl = 0x40082104;   // SECCOMP_IOW(4, __u64)
+inline constexpr unsigned long notif_addfd_ioctl = 0x40182103;       // SECCOMP_IOW(3, seccomp_notif_addfd)
+inline constexpr unsigned long notif_fd_sync_wake_up = 1;            // SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+inline constexpr unsigned addfd_flag_send = 1u << 1;                 // SECCOMP_ADDFD_FLAG_SEND
+inline constexpr unsigned filter_flag_new_listener = 1u << 3;        // SECCOMP_FILTER_FLAG_NEW_LISTENER
+inline constexpr unsigned filter_flag_wait_killable_recv = 1u << 5;  // SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+inline constexpr unsigned pidfd_thread_flag = O_EXCL;                // PIDFD_THREAD (Linux 6.9)
+inline constexpr int pr_set_syscall_user_dispatch = 59;
+inline constexpr unsigned long pr_sys_dispatch_on = 1;
+inline constexpr long x32_syscall_bit = 0x40000000;
+inline constexpr long i386_getpid = 20;
+
+/// Sets `sig` to its default action with the raw syscall, past any sanitizer's interposed
+/// sigaction, so a probe child dies of the signal as the kernel sends it.
+inline void default_signal(int sig) noexcept {
+  struct {
+    unsigned long handler = 0, flags = 0, restorer = 0, mask = 0;
+  } act;
+  ::syscall(SYS_rt_sigaction, sig, &act, nullptr, sizeof act.mask);
+}
+
+/// Runs body(report) in a forked child (async-signal-safe code only), which sends the
+/// report back unless it dies first; returns what the parent saw. Core dumps are off.
+template <class Body>
+child_outcome run_in_child(Body&& body) noexcept {
+  child_outcome o;
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) {
+    o.fork_errno = errno;
+    return o;
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    o.fork_errno = errno;
+    ::close(p[0]);
+    ::close(p[1]);
+    return o;
+  }
+  if (pid == 0) {
+    ::close(p[0]);
+    rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    default_signal(SIGSEGV);
+    default_signal(SIGSYS);
+    child_report r;
+    body(r);
+    (void)!::write(p[1], &r, sizeof r);
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  child_report r;
+  auto n = retry_eintr([&] { return ::read(p[0], &r, sizeof r); });
+  ::close(p[0]);
+  if (n == static_cast<ssize_t>(sizeof r)) {
+    o.reported = true;
+    o.report = r;
+  }
+  while (::waitpid(pid, &o.wait_status, __WALL) < 0 && errno == EINTR) {
+  }
+  return o;
+}
+
+/// Installs, in the calling (child) process, a filter that sends one unused syscall number
+/// to a new listener, and returns the listener fd (-1 with errno on failure).
+inline int make_listener(unsigned extra_flags = 0) noexcept {
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1023, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 0x7fc00000U),  // SECCOMP_RET_USER_NOTIF
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog prog{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  return static_cast<int>(
+      ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flag_new_listener | extra_flags, &prog));
+}
+
+/// Reads a small integer from a /proc or /sys file; -1 when absent or unreadable.
+inline int read_int_file(const char* path) noexcept {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char buf[32] = {};
+  auto n = retry_eintr([&] { return ::read(fd, buf, sizeof buf - 1); });
+  ::close(fd);
+  if (n <= 0) return -1;
+  return std::atoi(buf);
+}
+
+inline host_probe probe_ptrace() {
+  int go[2];
+  if (::pipe2(go, O_CLOEXEC) != 0) return {false, "cannot make a pipe: " + errno_text(errno)};
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int e = errno;
+    ::close(go[0]);
+    ::close(go[1]);
+    return {false, "cannot fork a probe child: " + errno_text(e)};
+  }
+  if (pid == 0) {
+    ::close(go[1]);
+    char c;
+    (void)!::read(go[0], &c, 1);  // until the parent closes its end
+    ::_exit(0);
+  }
+  ::close(go[0]);
+  int seize_errno = ::ptrace(PTRACE_SEIZE, pid, 0, 0) == 0 ? 0 : errno;
+  ::kill(pid, SIGKILL);
+  ::close(go[1]);
+  while (::waitpid(pid, nullptr, __WALL) < 0 && errno == EINTR) {
+  }
+  return decide_ptrace(seize_errno, read_int_file("/proc/sys/kernel/yama/ptrace_scope"));
+}
+
+inline host_probe probe_seccomp_filter() {
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    sock_filter code[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    sock_fprog prog{1, code};
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+      r.err = errno;
+  });
+  return decide_call(o, "seccomp(SECCOMP_SET_MODE_FILTER) of an allow-all filter");
+}
+
+inline host_probe probe_user_notif() {
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    if (make_listener() < 0) r.err = errno;
+  });
+  return decide_call(o, "seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER)");
+}
+
+inline host_probe probe_wait_killable_recv() {
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    if (make_listener(filter_flag_wait_killable_recv) < 0) r.err = errno;
+  });
+  return decide_call(o, "a seccomp listener with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19)");
+}
+
+inline host_probe probe_sync_wake_up() {
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    int fd = make_listener();
+    if (fd < 0) {
+      r.err = errno;
+      return;
+    }
+    r.step = 1;
+    if (::ioctl(fd, notif_set_flags_ioctl, notif_fd_sync_wake_up) != 0) r.err = errno;
+  });
+  return decide_listener_call(
+      o, "SECCOMP_IOCTL_NOTIF_SET_FLAGS(SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) (Linux 6.6)");
+}
+
+inline host_probe probe_addfd_send() {
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    int fd = make_listener();
+    if (fd < 0) {
+      r.err = errno;
+      return;
+    }
+    r.step = 1;
+    struct {
+      std::uint64_t id;
+      std::uint32_t flags, srcfd, newfd, newfd_flags;
+    } addfd{~std::uint64_t{0}, addfd_flag_send, 0, 0, 0};
+    r.err = ::ioctl(fd, notif_addfd_ioctl, &addfd) == 0 ? 0 : errno;
+  });
+  return decide_addfd_send(o);
+}
+
+inline host_probe probe_pidfd_thread() {
+  long fd = ::syscall(SYS_pidfd_open, static_cast<pid_t>(::syscall(SYS_gettid)), pidfd_thread_flag);
+  if (fd >= 0) {
+    ::close(static_cast<int>(fd));
+    return {true, "pidfd_open(gettid(), PIDFD_THREAD) succeeded"};
+  }
+  int e = errno;
+  return {false, "pidfd_open(gettid(), PIDFD_THREAD) failed: " + errno_text(e) +
+                     (e == EINVAL ? " (needs Linux 6.9)" : "")};
+}
+
+inline host_probe probe_rdtsc_trapping() {
+  return decide_rdtsc_trapping(run_in_child([](child_report& r) {
+    r.step = 0;
+    if (::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) {
+      r.err = errno;
+      return;
+    }
+    std::uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    r.step = 1;
+    r.value = static_cast<long>(lo);
+  }));
+}
+
+inline host_probe probe_cpuid_faulting() {
+  return decide_cpuid_faulting(run_in_child([](child_report& r) {
+    r.step = 0;
+    if (::syscall(SYS_arch_prctl, 0x1012 /* ARCH_SET_CPUID */, 0) != 0) {
+      r.err = errno;
+      return;
+    }
+    std::uint32_t a = 0, b, c = 0, d;
+    asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    r.step = 1;
+    r.value = static_cast<long>(a);
+  }));
+}
+
+inline host_probe probe_int80() {
+  return decide_int80(run_in_child([](child_report& r) {
+    r.step = 0;
+    r.err = static_cast<int>(::syscall(SYS_getpid));
+    long ret;
+    asm volatile("int $0x80" : "=a"(ret) : "a"(i386_getpid) : "memory");
+    r.value = ret;
+  }));
+}
+
+inline host_probe probe_x32() {
+  long ret = ::syscall(x32_syscall_bit | SYS_getpid);
+  return decide_x32(ret < 0 ? -errno : ret, ::syscall(SYS_getpid));
+}
+
+/// Returns the KVM flavour from the loaded modules, then the CPU flags.
+inline kvm_flavour detect_kvm_flavour() noexcept {
+  if (::access("/sys/module/kvm_pvm", F_OK) == 0) return kvm_flavour::pvm;
+  if (::access("/sys/module/kvm_intel", F_OK) == 0) return kvm_flavour::vmx;
+  if (::access("/sys/module/kvm_amd", F_OK) == 0) return kvm_flavour::svm;
+  return kvm_flavour::unknown;
+}
+
+/// Opens /dev/kvm, checks the API version and creates (and drops) one VM.
+inline host_probe probe_kvm(kvm_flavour flavour) {
+  int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return {false, "cannot open /dev/kvm: " + errno_text(errno)};
+  unique_fd kvm(fd);
+  int version = ::ioctl(kvm.get(), KVM_GET_API_VERSION, 0);
+  if (version != KVM_API_VERSION)
+    return {false, "/dev/kvm opened, yet KVM_GET_API_VERSION says " + std::to_string(version) + ", not " +
+                       std::to_string(KVM_API_VERSION)};
+  int vm = ::ioctl(kvm.get(), KVM_CREATE_VM, 0);
+  if (vm < 0)
+    return {false, "/dev/kvm opened (API " + std::to_string(version) +
+                       "), yet KVM_CREATE_VM failed: " + errno_text(errno)};
+  ::close(vm);
+  return {true, "/dev/kvm opened, API " + std::to_string(version) + ", KVM_CREATE_VM succeeded; " +
+                    kvm_flavour_name(flavour)};
+}
+
+// The SUD probe's selector and what its SIGSYS handler saw (the child's own copies).
+inline volatile char sud_selector = 0;
+inline volatile int sud_trapped = 0;
+
+inline host_probe probe_sud() {
+  return decide_sud(run_in_child([](child_report& r) {
+    r.step = 0;
+    struct sigaction sa {};
+    sa.sa_handler = [](int) {
+      sud_selector = 0;  // allow again, or the handler's own sigreturn would trap
+      sud_trapped = 1;
+    };
+    ::sigaction(SIGSYS, &sa, nullptr);
+    if (::prctl(pr_set_syscall_user_dispatch, pr_sys_dispatch_on, 0, 0, &sud_selector) != 0) {
+      r.err = errno;
+      return;
+    }
+    r.step = 1;
+    sud_selector = 1;  // SYSCALL_DISPATCH_FILTER_BLOCK
+    long ret;
+    asm volatile("syscall" : "=a"(ret) : "a"(SYS_getppid) : "rcx", "r11", "memory");
+    sud_selector = 0;
+    r.value = sud_trapped;
+  }));
+}
+
+inline host_probe probe_pmu() {
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_HARDWARE;
+  attr.config = PERF_COUNT_HW_BRANCH_INSTRUCTIONS;
+  attr.disabled = 1;
+  attr.exclude_kernel = 1;
+  attr.exclude_hv = 1;
+  long fd = ::syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+  if (fd < 0) return decide_pmu(errno, 0);
+  unique_fd counter(static_cast<int>(fd));
+  ::ioctl(counter.get(), PERF_EVENT_IOC_ENABLE, 0);
+  volatile long sink = 0;
+  for (long i = 0; i < 10000; ++i) sink = sink + i;
+  ::ioctl(counter.get(), PERF_EVENT_IOC_DISABLE, 0);
+  long long count = 0;
+  if (::read(counter.get(), &count, sizeof count) != static_cast<ssize_t>(sizeof count)) count = 0;
+  return decide_pmu(0, count);
+}
+
+inline host_probe probe_user_namespaces() {
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    // Unprivileged is the question: drop to nobody first when running as root.
+    if (::geteuid() == 0 &&
+        (::syscall(SYS_setgroups, 0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
+         ::setresuid(65534, 65534, 65534) != 0)) {
+      r.err = errno;
+      return;
+    }
+    if (::unshare(CLONE_NEWUSER) != 0) r.err = errno;
+  });
+  return decide_call(o, "unshare(CLONE_NEWUSER) as an unprivileged user");
+}
+
+}  // namespace snare::detail::host
