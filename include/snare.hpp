@@ -7,6 +7,8 @@
 #include <snare/config.hpp>
 #include <snare/version.hpp>
 #include <snare/result.hpp>
+#include <snare/host.hpp>
+#include <snare/host/feature.hpp>
 #include <snare/arch/aarch64.hpp>
 #include <snare/arch/i386.hpp>
 #include <snare/arch/native.hpp>
@@ -35,6 +37,7 @@
 #include <snare/guest/handle.hpp>
 #include <snare/guest/memory.hpp>
 #include <snare/tool.hpp>
+#include <snare/backend/common/host_check.hpp>
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>

@@ -59,9 +59,9 @@ int main(int argc, char** argv) {
       return usage(argv[0]);
   }
   if (i >= argc || (subscribe != "getppid" && subscribe != "none")) return usage(argv[0]);
-  if (auto ok = backend::available(); !ok) {
+  if (auto gaps = snare::missing_host_features<backend>(); !gaps.empty()) {
     std::fprintf(stderr, "%s: backend %s is not available here: %s\n", argv[0],
-                 std::string(backend::name).c_str(), std::strerror(ok.error_number()));
+                 std::string(backend::name).c_str(), gaps.front().reason.c_str());
     return 125;
   }
   std::span<const char* const> command(const_cast<const char* const*>(argv + i),

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <snare/backend/common/host_check.hpp>
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/tool.hpp>
@@ -25,7 +26,10 @@ class tracer {
 
   /// Starts argv[0] (PATH lookup) and serves events until every guest process is gone.
   /// Returns the guest's exit code: its status, 128+N when killed by signal N, 127 when the
-  /// command cannot be run (with a message on stderr). Rethrows a handler's exception.
+  /// command cannot be run (with a message on stderr), exit_host_unsupported (69) when the
+  /// host lacks a feature the backend or the tool needs (checked before the guest starts:
+  /// missing_host_features; run_options::on_missing_host_feature may run without an
+  /// interception instead). Rethrows a handler's exception.
   int run(std::span<const char* const> argv) {
     engine_type engine(*tool_, options_);
     return engine.run(argv);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -68,7 +69,8 @@ struct mock_backend {
                         can_write_memory = true, can_intercept_rdtsc = false, can_intercept_cpuid = false,
                         can_add_fd = false, can_observe_exit = Exit, can_observe_signals = false,
                         can_backtrace = false;
-  static result<void> available() noexcept { return {}; }
+  static constexpr std::array<host_feature, 0> host_requirements{};
+  static constexpr std::optional<host_feature> host_feature_for(capability) noexcept { return std::nullopt; }
 
   template <class Tool>
   class engine {

@@ -1,10 +1,13 @@
-// ptrace-specific behaviour: the guest dies with its tracer, CPUID faulting is reported.
+// ptrace-specific behaviour: the guest dies with its tracer, CPUID faulting, the host checks.
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -59,11 +62,94 @@ struct cpuid_tool {
 };
 }  // namespace
 
-TEST_CASE("ptrace: CPUID is intercepted where the CPU has CPUID faulting", "[engine][ptrace]") {
-  auto ok = snare::backend::ptrace::cpuid_faulting_available();
-  if (!ok) snare::test::skip("CPUID faulting is not available on this machine (ARCH_SET_CPUID fails)");
+TEST_CASE("ptrace: CPUID is intercepted where the CPU has CPUID faulting, after every exec",
+          "[engine][ptrace]") {
+  snare::test::require_host(snare::host_feature::cpuid_faulting);
   cpuid_tool tool;
-  CHECK(snare::run<snare::backend::ptrace>(tool, {"/bin/true"}) == 0);
+  // The kernel clears CPUID faulting at exec: the guest runs after two (sh, then the guest).
+  const std::string cmd = snare::test::guest_path("cpuid");
+  CHECK(snare::run<snare::backend::ptrace>(tool, {"/bin/sh", "-c", cmd.c_str()}) == 0);
+  CHECK(tool.seen >= 1);
+}
+
+namespace {
+struct tsc_tool {
+  int seen = 0;
+  void on_rdtsc(snare::rdtsc_event& e, auto&) {
+    ++seen;
+    e.tsc = 12345;
+    e.aux = 7;
+  }
+};
+
+// Sets SNARE_HOST_DENY for its lifetime: the host then acts as one without those features.
+struct host_deny {
+  explicit host_deny(const char* features) { ::setenv("SNARE_HOST_DENY", features, 1); }
+  ~host_deny() { ::unsetenv("SNARE_HOST_DENY"); }
+  host_deny(const host_deny&) = delete;
+  host_deny& operator=(const host_deny&) = delete;
+};
+
+// Runs `tool` on `argv` with `o`, and returns its exit code and what it printed on stderr.
+template <class Tool>
+std::pair<int, std::string> run_capturing_stderr(Tool& tool, std::vector<std::string> argv,
+                                                 snare::run_options o) {
+  std::fflush(stderr);
+  std::FILE* tmp = std::tmpfile();
+  REQUIRE(tmp);
+  int saved = ::dup(2);
+  ::dup2(::fileno(tmp), 2);
+  int code = snare::run<snare::backend::ptrace>(tool, argv, o);
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::string err;
+  std::rewind(tmp);
+  for (int c; (c = std::fgetc(tmp)) != EOF;) err.push_back(static_cast<char>(c));
+  std::fclose(tmp);
+  return {code, err};
+}
+}  // namespace
+
+TEST_CASE("ptrace: a tool needing an absent host feature is refused, or runs without it in degrade mode",
+          "[engine][ptrace][host]") {
+  // SNARE_HOST_DENY withholds the feature, so this runs the same on hosts with and without it.
+  snare::run_options strict, degrade;
+  degrade.on_missing_host_feature = snare::host_policy::degrade;
+  SECTION("RDTSC without RDTSC trapping") {
+    host_deny deny("rdtsc_trapping");
+    tsc_tool tool;
+    auto [code, err] = run_capturing_stderr(tool, {snare::test::guest_path("rdtsc")}, strict);
+    CHECK(code == snare::exit_host_unsupported);
+    CHECK(err.find("can_intercept_rdtsc") != std::string::npos);
+    CHECK(err.find("ptrace backend") != std::string::npos);
+    CHECK(err.find("rdtsc_trapping: withheld by SNARE_HOST_DENY") != std::string::npos);
+    auto [dcode, derr] = run_capturing_stderr(tool, {snare::test::guest_path("rdtsc")}, degrade);
+    CHECK(dcode == 1);  // the guest read the real TSC
+    CHECK(tool.seen == 0);
+    CHECK(derr.find("warning: running without can_intercept_rdtsc") != std::string::npos);
+  }
+  SECTION("CPUID without CPUID faulting") {
+    host_deny deny("cpuid_faulting");
+    cpuid_tool tool;
+    auto [code, err] = run_capturing_stderr(tool, {snare::test::guest_path("cpuid")}, strict);
+    CHECK(code == snare::exit_host_unsupported);
+    CHECK(err.find("can_intercept_cpuid") != std::string::npos);
+    auto [dcode, derr] = run_capturing_stderr(tool, {snare::test::guest_path("cpuid")}, degrade);
+    CHECK(dcode == 1);  // the guest saw the real CPUID
+    CHECK(tool.seen == 0);
+    CHECK(derr.find("warning: running without can_intercept_cpuid") != std::string::npos);
+  }
+  SECTION("the host's own answer, without SNARE_HOST_DENY") {
+    tsc_tool tool;
+    int code = snare::run<snare::backend::ptrace>(tool, {snare::test::guest_path("rdtsc")});
+    if (snare::host_features().has(snare::host_feature::rdtsc_trapping)) {
+      CHECK(code == 0);
+      CHECK(tool.seen >= 2);
+    } else {
+      CHECK(code == snare::exit_host_unsupported);
+    }
+  }
 }
 
 namespace {
@@ -104,5 +190,5 @@ TEST_CASE("ptrace: the backend and its guest handle model the shared concepts", 
   STATIC_REQUIRE(snare::guest_handle<guest>);
   STATIC_REQUIRE(snare::guest_memory<guest>);
   STATIC_REQUIRE(snare::backend::ptrace::engine<any_tool>::subscription.entry.is_everything());
-  CHECK(snare::backend::ptrace::available());
+  CHECK(snare::missing_host_features<snare::backend::ptrace>().empty());
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -249,12 +250,31 @@ struct cpuid_tool {
 }  // namespace
 
 TEST_CASE("CPUID is answered by the tool where KVM can trap it", "[hypercall][cpuid]") {
-  require_kvm();
-  if (!hypercall::cpuid_available())
-    skip("KVM here is PVM (kvm_pvm): guest CPUID runs on the host CPU, which lacks CPUID faulting");
+  snare::test::require_host(snare::host_feature::kvm_cpuid_trap);
   cpuid_tool tool;
   auto out = capture_stdout([&] { snare::run<hypercall>(tool, {guest("hypercall_guest_cpuid")}); });
   CHECK(out.find("vendor=SnareVirtCPU") != std::string::npos);
+}
+
+TEST_CASE("where KVM cannot trap CPUID the tool is refused, or runs without it in degrade mode",
+          "[hypercall][cpuid][host]") {
+  require_kvm();
+  // Withheld when this KVM could trap it, so the run is the same on every KVM flavour.
+  ::setenv("SNARE_HOST_DENY", "kvm_cpuid_trap", 1);
+  cpuid_tool tool;
+  snare::run_options quiet;
+  quiet.report_exec_failure = false;
+  int code = -1;
+  auto out =
+      capture_stdout([&] { code = snare::run<hypercall>(tool, {guest("hypercall_guest_cpuid")}, quiet); });
+  CHECK(code == snare::exit_host_unsupported);
+  CHECK(out.empty());  // the guest never ran
+  quiet.on_missing_host_feature = snare::host_policy::degrade;
+  out = capture_stdout([&] { code = snare::run<hypercall>(tool, {guest("hypercall_guest_cpuid")}, quiet); });
+  ::unsetenv("SNARE_HOST_DENY");
+  CHECK(code == 0);
+  CHECK(out.find("vendor=") != std::string::npos);
+  CHECK(out.find("vendor=SnareVirtCPU") == std::string::npos);  // the real CPUID
 }
 
 namespace {

@@ -32,8 +32,8 @@ struct exit_sink {
 
 int main(int argc, char** argv) {
   long n = argc > 1 ? std::atol(argv[1]) : 20000;
-  if (auto why = hc::kvm_unavailable_reason(); !why.empty()) {
-    std::fprintf(stderr, "KVM is not usable: %s\n", why.c_str());
+  if (const auto& kvm = snare::host_features().get(snare::host_feature::kvm); !kvm) {
+    std::fprintf(stderr, "KVM is not usable: %s\n", kvm.reason.c_str());
     return 77;
   }
   std::string prog = snare::test::guest("hypercall_guest_exit_cost");

@@ -27,10 +27,7 @@ struct run_output {
 };
 
 /// Skips the test case unless KVM can run a micro-VM here.
-inline void require_kvm() {
-  static const std::string reason = hc::kvm_unavailable_reason();
-  if (!reason.empty()) skip(("KVM is not usable: " + reason).c_str());
-}
+inline void require_kvm() { snare::test::require_host(snare::host_feature::kvm); }
 
 /// Returns the path of a guest built by tests/hypercall/CMakeLists.txt.
 inline std::string guest(const char* name) { return std::string(SNARE_TEST_GUEST_DIR) + "/" + name; }

@@ -30,10 +30,7 @@ namespace {
 
 const char* const guest_path = SNARE_SECCOMP_GUEST;
 
-void require_backend() {
-  if (auto a = seccomp_notify::available(); !a)
-    snare::test::skip("seccomp user notification is not available");
-}
+void require_backend() { snare::test::require_host(snare::host_feature::seccomp_user_notif); }
 
 struct counting_tool {
   using syscall_table = sys::all_types;

@@ -32,11 +32,10 @@ const char* const guest_path = SNARE_SECCOMP_GUEST;
 // Starts the guest program with `args` and the given subscription; skips when the machine
 // cannot (no seccomp user notification).
 sc::session start(std::vector<const char*> args, std::vector<long> numbers, bool sync_wakeup = true) {
+  snare::test::require_host(snare::host_feature::seccomp_user_notif);
   args.insert(args.begin(), guest_path);
   auto program = sc::build_filter({false, numbers});
   auto g = sc::spawn_guest(args, program);
-  if (!g && (g.error() == std::errc::function_not_supported || g.error() == std::errc::invalid_argument))
-    snare::test::skip("seccomp user notification is not available");
   REQUIRE(g.has_value());
   return sc::session(std::move(*g), {sync_wakeup});
 }
@@ -134,8 +133,8 @@ TEST_CASE("trapped calls are seen with their thread and can be answered", "[secc
 }
 
 TEST_CASE("sync wake-up is in effect where the kernel has it", "[seccomp][wakeup]") {
+  snare::test::require_host(snare::host_feature::notif_sync_wake_up);
   auto s = start({"exit", "0"}, {SYS_getppid}, true);
-  if (!s.sync_wakeup()) snare::test::skip("SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP needs Linux 6.6+");
   CHECK(s.sync_wakeup());
   drive(s);
   auto off = start({"exit", "0"}, {SYS_getppid}, false);
@@ -235,9 +234,7 @@ TEST_CASE("threads are seen starting and ending, each answered on its own", "[se
 }
 
 TEST_CASE("a thread's end is told while the rest of its process is parked in a call", "[seccomp][threads]") {
-  long probe = ::syscall(SYS_pidfd_open, ::gettid(), sc::pidfd_thread);
-  if (probe < 0) snare::test::skip("thread pidfds (PIDFD_THREAD) need Linux 6.9+");
-  ::close(static_cast<int>(probe));
+  snare::test::require_host(snare::host_feature::pidfd_thread);
   auto s = start({"thread-then-getppid"}, {SYS_getppid});
   pid_t thread = 0;
   int main_calls = 0;

@@ -10,9 +10,10 @@
 //     static constexpr bool can_modify_args, can_inject, can_read_memory, can_write_memory,
 //         can_intercept_rdtsc, can_intercept_cpuid, can_add_fd, can_observe_exit,
 //         can_observe_signals, can_backtrace;
-//     // Says at run time whether this machine supports the backend (kernel features,
-//     // devices); an error names the missing piece through errno.
-//     static snare::result<void> available() noexcept;
+//     // The host features the backend always needs (snare/host.hpp), checked before
+//     // any guest starts, and the one a capability needs on this backend, if any:
+//     static constexpr std::array<snare::host_feature, N> host_requirements{...};
+//     static constexpr std::optional<snare::host_feature> host_feature_for(snare::capability);
 //     // The engine that runs one guest under one tool:
 //     template <class Tool> class engine {
 //      public:
@@ -21,7 +22,8 @@
 //       engine(Tool& tool, const snare::run_options& options);
 //       // Starts argv[0] (PATH lookup) with argv and serves events until every guest
 //       // process is gone; returns the guest's exit code (128+N when killed by signal N,
-//       // 127 when the command cannot be run). Rethrows a handler's exception.
+//       // 127 when the command cannot be run, exit_host_unsupported when the host lacks
+//       // what the run needs: detail::check_host). Rethrows a handler's exception.
 //       int run(std::span<const char* const> argv);
 //     };
 //   };
@@ -32,17 +34,21 @@
 // typed handler), snare::fiber (one fiber per guest thread) and snare::guest_base (the
 // handle's common operations and capability checks).
 //
-// A capability is compile-time: it says the backend can do it at all. Whether this machine
-// supports it (CPUID faulting, for instance) is a run-time question answered by the engine,
-// which then reports the capability as absent (tests skip with the reason).
+// A capability is compile-time: it says the backend can do it at all. Whether this host
+// supports it (CPUID faulting, for instance) is a run-time question answered by the host
+// probes (snare/host.hpp) before the guest starts: refused, or run without it
+// (run_options::on_missing_host_feature); tests skip with the probe's reason.
 #pragma once
 
 #include <concepts>
+#include <optional>
+#include <ranges>
 #include <span>
 #include <string_view>
 #include <type_traits>
 
 #include <snare/backend/common/options.hpp>
+#include <snare/host/feature.hpp>
 #include <snare/result.hpp>
 #include <snare/tool.hpp>
 
@@ -62,7 +68,8 @@ concept backend_policy = requires {
   { B::can_observe_exit } -> std::convertible_to<bool>;
   { B::can_observe_signals } -> std::convertible_to<bool>;
   { B::can_backtrace } -> std::convertible_to<bool>;
-  { B::available() } -> std::same_as<result<void>>;
+  { B::host_requirements } -> std::ranges::range;
+  { B::host_feature_for(capability{}) } -> std::same_as<std::optional<host_feature>>;
 };
 
 /// Returns whether backend B has capability C.

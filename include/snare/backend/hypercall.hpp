@@ -3,6 +3,8 @@
 // tool (a hypercall) and the host performs the call; guest programs may also fire probes.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,7 +12,7 @@
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall/detail/kvm.hpp>
 #include <snare/backend/hypercall/detail/vm.hpp>
-#include <snare/result.hpp>
+#include <snare/host/feature.hpp>
 
 namespace snare::backend {
 
@@ -34,11 +36,10 @@ struct hypercall {
   static constexpr bool can_inject = true;       // the host runs injected calls synchronously
   static constexpr bool can_read_memory = true;  // guest memory is host memory
   static constexpr bool can_write_memory = true;
-  static constexpr bool can_intercept_rdtsc = true;  // CR4.TSD; at run time not on PVM (rdtsc_available)
-  static constexpr bool can_intercept_cpuid =
-      true;                                       // CPUID faulting; at run time not on PVM (cpuid_available)
-  static constexpr bool can_add_fd = false;       // the guest's fds are the tracer's: nothing to add
-  static constexpr bool can_observe_exit = true;  // the result is known before the guest resumes
+  static constexpr bool can_intercept_rdtsc = true;   // CR4.TSD; host feature kvm_rdtsc_trap (not PVM)
+  static constexpr bool can_intercept_cpuid = true;   // CPUID faulting; host feature kvm_cpuid_trap (not PVM)
+  static constexpr bool can_add_fd = false;           // the guest's fds are the tracer's: nothing to add
+  static constexpr bool can_observe_exit = true;      // the result is known before the guest resumes
   static constexpr bool can_observe_signals = false;  // only self-sent signals exist, handled by the VM
   static constexpr bool can_backtrace = false;
 
@@ -57,29 +58,16 @@ struct hypercall {
     std::vector<std::string> argv;
   };
 
-  /// Returns whether /dev/kvm can create a VM here (errors: ENODEV with the reason in
-  /// unavailable_reason()).
-  static result<void> available() noexcept {
-    try {
-      if (hypercall_detail::kvm_unavailable_reason().empty()) return {};
-    } catch (...) {
-    }
-    return std::errc::no_such_device;
+  /// The host feature every run needs: a usable /dev/kvm.
+  static constexpr std::array<host_feature, 1> host_requirements{host_feature::kvm};
+  /// Returns the host feature capability `c` needs here: a KVM that takes the guest's
+  /// RDTSC (CR4.TSD) or CPUID to the host, which PVM does not (it runs guest user code on
+  /// the host CPU).
+  static constexpr std::optional<host_feature> host_feature_for(capability c) noexcept {
+    if (c == capability::can_intercept_rdtsc) return host_feature::kvm_rdtsc_trap;
+    if (c == capability::can_intercept_cpuid) return host_feature::kvm_cpuid_trap;
+    return std::nullopt;
   }
-  /// Returns why KVM is not usable here, empty when it is.
-  static std::string unavailable_reason() { return hypercall_detail::kvm_unavailable_reason(); }
-
-  /// Returns whether the guest's CPUID instructions can reach the tool here. ENODEV on PVM
-  /// (kvm_pvm), which runs guest user code on the host CPU where CPUID is not trapped
-  /// unless the CPU has CPUID faulting (this machine's does not).
-  static result<void> cpuid_available() noexcept {
-    if (!available()) return std::errc::no_such_device;
-    if (hypercall_detail::kvm_is_pvm()) return std::errc::no_such_device;
-    return {};
-  }
-  /// Returns whether the guest's RDTSC/RDTSCP can reach the tool here. ENODEV on PVM,
-  /// which emulates RDTSC itself when the guest sets CR4.TSD instead of raising #GP.
-  static result<void> rdtsc_available() noexcept { return cpuid_available(); }
 };
 
 }  // namespace snare::backend

@@ -2,17 +2,12 @@
 // seccomp-BPF filter (SECCOMP_RET_TRACE for subscribed calls, RET_ALLOW for the rest).
 #pragma once
 
-#include <asm/prctl.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <array>
+#include <optional>
 #include <string_view>
 
 #include <snare/backend/concept.hpp>
-#include <snare/result.hpp>
+#include <snare/host/feature.hpp>
 
 namespace snare::backend {
 
@@ -21,8 +16,9 @@ template <class Tool>
 class engine;
 }  // namespace ptrace_detail
 
-/// The ptrace backend: every capability but adding fds from the tracer;
-/// CPUID interception needs CPUID faulting in the CPU (see cpuid_faulting_available()).
+/// The ptrace backend: every capability but adding fds from the tracer. RDTSC and CPUID
+/// interception need host features (RDTSC trapping, CPUID faulting) that hosts differ in:
+/// see host_feature_for and docs/host.md.
 struct ptrace {
   static constexpr std::string_view name = "ptrace";
   static constexpr bool can_modify_args = true;
@@ -40,28 +36,15 @@ struct ptrace {
   template <class Tool>
   using engine = ptrace_detail::engine<Tool>;
 
-  /// Returns whether ptrace and seccomp filters work here (errors: the failing errno).
-  static result<void> available() noexcept {
-    if (::prctl(PR_GET_SECCOMP) < 0) return result<void>::from_errno(errno);
-    return {};
-  }
-
-  /// Returns whether this CPU and kernel support CPUID faulting (ARCH_SET_CPUID); the error
-  /// is ENODEV when the CPU lacks it. Tools with on_cpuid cannot run without it (run()
-  /// reports "cannot set up the guest" and 127). Known gap: the kernel turns CPUID faulting
-  /// off at execve, and the engine enables it only before the first exec.
-  static result<void> cpuid_faulting_available() noexcept {
-    pid_t pid = ::fork();
-    if (pid < 0) return result<void>::from_errno(errno);
-    if (pid == 0) {
-      long r = ::syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0);
-      ::_exit(r == 0 ? 0 : (errno & 0xff));
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-    return result<void>::from_errno(WIFEXITED(status) ? WEXITSTATUS(status) : ENODEV);
+  /// The host features every run needs: ptrace of a child, and seccomp filters.
+  static constexpr std::array<host_feature, 2> host_requirements{host_feature::ptrace,
+                                                                 host_feature::seccomp_filter};
+  /// Returns the host feature capability `c` needs here: RDTSC trapping (PR_TSC_SIGSEGV
+  /// honoured) for on_rdtsc, CPUID faulting (ARCH_SET_CPUID) for on_cpuid.
+  static constexpr std::optional<host_feature> host_feature_for(capability c) noexcept {
+    if (c == capability::can_intercept_rdtsc) return host_feature::rdtsc_trapping;
+    if (c == capability::can_intercept_cpuid) return host_feature::cpuid_faulting;
+    return std::nullopt;
   }
 };
 

@@ -3,16 +3,12 @@
 // through the listener fd: one notify round trip per call, no ptrace stop.
 #pragma once
 
-#include <linux/seccomp.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdint>
+#include <array>
+#include <optional>
 #include <string_view>
 
 #include <snare/backend/concept.hpp>
-#include <snare/result.hpp>
+#include <snare/host/feature.hpp>
 
 namespace snare::backend {
 
@@ -44,14 +40,12 @@ struct seccomp_notify {
   template <class Tool>
   using engine = seccomp_notify_detail::engine<Tool>;
 
-  /// Returns whether this kernel supports SECCOMP_RET_USER_NOTIF (errors: the errno of
-  /// SECCOMP_GET_ACTION_AVAIL, EOPNOTSUPP when the action is unknown).
-  static result<void> available() noexcept {
-    std::uint32_t action = SECCOMP_RET_USER_NOTIF;
-    if (::syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
-      return result<void>::from_errno(errno);
-    return {};
-  }
+  /// The host features every run needs: seccomp filters and user notification.
+  static constexpr std::array<host_feature, 2> host_requirements{host_feature::seccomp_filter,
+                                                                 host_feature::seccomp_user_notif};
+  /// Returns the host feature capability `c` needs here: none (what this backend can do
+  /// needs nothing beyond host_requirements).
+  static constexpr std::optional<host_feature> host_feature_for(capability) noexcept { return std::nullopt; }
 };
 
 }  // namespace snare::backend

@@ -1,7 +1,21 @@
-// Defines snare::run_options: how a tracer starts and follows the guest, shared by backends.
+// Defines snare::run_options: how a tracer starts and follows the guest, shared by backends,
+// and what a run does when the host lacks a feature the backend or the tool needs.
 #pragma once
 
+#include <cstdint>
+
 namespace snare {
+
+/// What a run does when the tool needs an interception the host cannot provide (on_rdtsc
+/// without RDTSC trapping, on_cpuid without CPUID faulting; see docs/host.md).
+enum class host_policy : std::uint8_t {
+  strict,   ///< refuse to start the guest: exit_host_unsupported, with the reason on stderr
+  degrade,  ///< run without that interception and say so once on stderr
+};
+
+/// The exit code of a run refused because the host lacks a feature the backend or the tool
+/// needs: 69, EX_UNAVAILABLE of <sysexits.h>, distinct from 127 (the command cannot run).
+inline constexpr int exit_host_unsupported = 69;
 
 /// Options of one run. Backends ignore options that do not apply to them.
 struct run_options {
@@ -11,8 +25,11 @@ struct run_options {
   bool follow_forks = true;
   /// Pins the guest (and so its whole tree) to this CPU; -1 leaves placement to the kernel.
   int pin_cpu = -1;
-  /// Prints "snare: cannot run 'cmd': reason" on stderr when the command cannot be run.
+  /// Prints "snare: cannot run 'cmd': reason" on stderr when the command cannot be run, and
+  /// the host checks' refusals and warnings.
   bool report_exec_failure = true;
+  /// What happens when the tool needs an interception this host lacks.
+  host_policy on_missing_host_feature = host_policy::strict;
 };
 
 }  // namespace snare

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include <snare/backend/common/host_check.hpp>
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall.hpp>
@@ -144,7 +145,8 @@ class engine {
   engine& operator=(const engine&) = delete;
 
   /// Runs argv[0] (PATH lookup) in a new VM and serves it to the end; returns its exit code
-  /// (127 when it cannot run, with the reason on stderr; 128+N when it died of signal N).
+  /// (127 when it cannot run, with the reason on stderr; 128+N when it died of signal N;
+  /// exit_host_unsupported when the host lacks KVM or a trap the tool needs).
   /// Rethrows a handler's exception after stopping the guest.
   int run(std::span<const char* const> argv) {
     return run_named(argv.empty() || !argv[0] ? "" : argv[0], argv);
@@ -174,19 +176,12 @@ class engine {
 
   int serve(const std::string& name, std::span<const char* const> argv) {
     if (argv.empty() || !argv[0]) return cannot_run("", "empty command line");
-    if (auto reason = kvm_unavailable_reason(); !reason.empty()) return cannot_run(argv[0], reason);
+    auto plan = snare::detail::check_host<hypercall, Tool, guest_type>(options_, argv[0]);
+    if (plan.refused) return exit_host_unsupported;
     vm_options opts;
     opts.name = name;
-    if constexpr (has_cpuid_handler<Tool, guest_type>) {
-      if (!hypercall::cpuid_available())
-        return cannot_run(argv[0], "the tool handles CPUID, which KVM cannot trap on this machine (PVM)");
-      opts.trap_cpuid = true;
-    }
-    if constexpr (has_rdtsc_handler<Tool, guest_type>) {
-      if (!hypercall::rdtsc_available())
-        return cannot_run(argv[0], "the tool handles RDTSC, which KVM cannot trap on this machine (PVM)");
-      opts.trap_rdtsc = true;
-    }
+    opts.trap_cpuid = plan.trap_cpuid;
+    opts.trap_rdtsc = plan.trap_rdtsc;
     std::vector<std::string> args(argv.begin(), argv.end());
     args[0] = resolve_program(args[0]);
     std::vector<std::string> env;

@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include <snare/backend/common/host_check.hpp>
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>
@@ -134,6 +135,11 @@ struct thread_rec {
   bool trace_exit = false;  // resume with PTRACE_SYSCALL (an exit stop is wanted)
   long inject_result = 0;
   std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
+  // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run
+  // from a syscall instruction put at the new image's first instruction.
+  enum class rearm_stage : std::uint8_t { none, exec_exit, entry, exit } rearm = rearm_stage::none;
+  user_regs_struct rearm_regs{};  // the registers at execve's exit, restored afterwards
+  long rearm_word = 0;            // the text word the syscall instruction replaced
 };
 
 /// Runs one guest under Tool with ptrace.
@@ -152,10 +158,15 @@ class engine {
   ~engine() { kill_all(); }
 
   /// Starts argv and serves events until every guest process is gone; returns the guest's
-  /// exit code (128+N for signal N, 127 when the command cannot run).
+  /// exit code (128+N for signal N, 127 when the command cannot run, exit_host_unsupported
+  /// when the host lacks what the run needs).
   int run(std::span<const char* const> argv) {
     static constexpr bpf::program filter = bpf::build_filter(subscription.entry, SECCOMP_RET_TRACE);
-    auto child = detail::spawn(argv, options_, [] { return setup_child(filter); });
+    host_ = snare::detail::check_host<backend::ptrace, Tool, guest_type>(
+        options_, argv.empty() || !argv[0] ? "" : argv[0]);
+    if (host_.refused) return exit_host_unsupported;
+    const bool trap_rdtsc = host_.trap_rdtsc;
+    auto child = detail::spawn(argv, options_, [trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
     if (!child) {
       if (options_.report_exec_failure)
         std::fprintf(stderr, "snare: cannot start '%s': %s\n", argv.empty() ? "" : argv[0],
@@ -193,15 +204,11 @@ class engine {
   using thread_t = thread_rec<Tool>;
   using process_t = process_rec<Tool>;
 
-  // Runs in the child after the gate opens, before exec: async-signal-safe only.
-  static int setup_child(const bpf::program& filter) noexcept {
+  // Runs in the child after the gate opens, before exec: async-signal-safe only. RDTSC
+  // trapping survives exec; CPUID faulting does not, so it is set at each exec event.
+  static int setup_child(const bpf::program& filter, bool trap_rdtsc) noexcept {
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
-    if constexpr (has_rdtsc_handler<Tool, guest_type>) {
-      if (::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
-    }
-    if constexpr (has_cpuid_handler<Tool, guest_type>) {
-      if (::syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) != 0) return errno;
-    }
+    if (trap_rdtsc && ::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
     sock_fprog prog = filter.fprog();
     if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return errno;
     return 0;
@@ -325,7 +332,8 @@ class engine {
   // --- syscalls ---
 
   void on_seccomp_stop(thread_t& t) {
-    if (t.injecting) return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+    if (t.injecting || t.rearm != thread_t::rearm_stage::none)
+      return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
     if (!followed(t)) return (void)::ptrace(PTRACE_CONT, t.tid, 0, 0);
     if (!get_regs(t)) return;
     if (t.replay) {
@@ -347,6 +355,9 @@ class engine {
   }
 
   void on_syscall_stop(thread_t& t) {
+    if constexpr (has_cpuid_handler<Tool, guest_type>) {
+      if (t.rearm != thread_t::rearm_stage::none) return rearm_cpuid_step(t);
+    }
     if (t.skip_entry_stop) {
       t.skip_entry_stop = false;
       return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
@@ -387,15 +398,19 @@ class engine {
   void finish_job(thread_t& t) {
     t.stop = stop_kind::none;
     if (t.dead) return;
-    // Signals held back during an injection are raised while the thread is still stopped,
-    // so they are delivered as it resumes, as if they had just arrived.
-    for (auto pending = std::exchange(t.deferred_signals, 0); pending != 0; pending &= pending - 1) {
-      ::syscall(SYS_tgkill, t.proc->pid, t.tid, __builtin_ctzll(pending) + 1);
-    }
+    raise_deferred_signals(t);
     if (t.job == job_kind::entry)
       finish_entry(t);
     else
       finish_exit(t);
+  }
+
+  // Signals held back during an injection are raised while the thread is still stopped,
+  // so they are delivered as it resumes, as if they had just arrived.
+  static void raise_deferred_signals(thread_t& t) noexcept {
+    for (auto pending = std::exchange(t.deferred_signals, 0); pending != 0; pending &= pending - 1) {
+      ::syscall(SYS_tgkill, t.proc->pid, t.tid, __builtin_ctzll(pending) + 1);
+    }
   }
 
   // Puts the thread back on the syscall instruction it stopped in, to run `nr` again.
@@ -506,7 +521,55 @@ class engine {
     if constexpr (has_exec_handler<Tool, guest_type>) {
       if (followed(*cur)) tool_->on_exec(cur->g);
     }
+    if constexpr (has_cpuid_handler<Tool, guest_type>) {
+      if (host_.trap_cpuid) {
+        // On to execve's exit stop, where the new image can run arch_prctl.
+        cur->rearm = thread_t::rearm_stage::exec_exit;
+        return (void)::ptrace(PTRACE_SYSCALL, cur->tid, 0, 0);
+      }
+    }
     resume(*cur);
+  }
+
+  // One syscall stop of the CPUID re-arm after an exec: at execve's exit, put a syscall
+  // instruction at the first instruction of the new image and run arch_prctl(ARCH_SET_CPUID,
+  // 0) from it; at that call's exit, put back the text and registers, then carry on as if
+  // execve's exit stop had just come (the tool may want it).
+  void rearm_cpuid_step(thread_t& t) {
+    using stage = typename thread_t::rearm_stage;
+    switch (t.rearm) {
+      case stage::exec_exit: {
+        if (!get_regs(t)) return;
+        errno = 0;
+        long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, t.regs.rip, 0);
+        if (errno != 0) break;
+        auto patched =
+            static_cast<long>((static_cast<unsigned long>(word) & ~0xffffUL) | 0x050fUL);  // syscall
+        if (::ptrace(PTRACE_POKETEXT, t.tid, t.regs.rip, patched) != 0) break;
+        t.rearm_regs = t.regs;
+        t.rearm_word = word;
+        user_regs_struct r = t.regs;
+        r.rax = SYS_arch_prctl;
+        r.rdi = ARCH_SET_CPUID;
+        r.rsi = 0;
+        set_regs(t, r);
+        t.rearm = stage::entry;
+        return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+      }
+      case stage::entry:
+        t.rearm = stage::exit;
+        return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+      case stage::exit:
+        ::ptrace(PTRACE_POKETEXT, t.tid, t.rearm_regs.rip, t.rearm_word);
+        set_regs(t, t.rearm_regs);
+        break;
+      case stage::none:
+        return;
+    }
+    t.rearm = stage::none;
+    raise_deferred_signals(t);
+    if (t.trace_exit) return on_syscall_stop(t);  // execve's own exit stop, for the tool
+    resume(t);
   }
 
   // Ends a thread's record: wakes a handler waiting on it, reports the exit events.
@@ -537,7 +600,7 @@ class engine {
   // --- signals ---
 
   void on_signal(thread_t& t, int sig) {
-    if (t.injecting) {
+    if (t.injecting || t.rearm != thread_t::rearm_stage::none) {
       // Hold the signal until the handler is done, then raise it again.
       if (sig > 0 && sig <= 64) t.deferred_signals |= std::uint64_t{1} << (sig - 1);
       return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
@@ -573,7 +636,7 @@ class engine {
     };
     user_regs_struct r = t.regs;
     if constexpr (has_rdtsc_handler<Tool, guest_type>) {
-      if (b(0) == 0x0f && (b(1) == 0x31 || (b(1) == 0x01 && b(2) == 0xf9))) {
+      if (host_.trap_rdtsc && b(0) == 0x0f && (b(1) == 0x31 || (b(1) == 0x01 && b(2) == 0xf9))) {
         rdtsc_event ev;
         ev.rdtscp = b(1) == 0x01;
         unsigned aux = 0;
@@ -590,7 +653,7 @@ class engine {
       }
     }
     if constexpr (has_cpuid_handler<Tool, guest_type>) {
-      if (b(0) == 0x0f && b(1) == 0xa2) {
+      if (host_.trap_cpuid && b(0) == 0x0f && b(1) == 0xa2) {
         cpuid_event ev;
         ev.leaf = static_cast<std::uint32_t>(r.rax);
         ev.subleaf = static_cast<std::uint32_t>(r.rcx);
@@ -640,6 +703,7 @@ class engine {
   fiber::stack_pool pool_;
   std::unordered_map<pid_t, std::unique_ptr<thread_t>> threads_;
   std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
+  snare::detail::host_plan host_{};
   pid_t root_ = -1;
   int root_status_ = 0;
   bool exec_seen_ = false;

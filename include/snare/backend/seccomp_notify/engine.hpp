@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <snare/arch/native.hpp>
+#include <snare/backend/common/host_check.hpp>
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>
@@ -124,14 +125,13 @@ class engine {
   engine& operator=(const engine&) = delete;
 
   /// Starts argv and serves it to the end; returns its exit code (127 when it cannot run,
-  /// 128+N when killed by signal N). Rethrows a handler's exception after killing the guest.
+  /// 128+N when killed by signal N, exit_host_unsupported when the host lacks seccomp user
+  /// notification). Rethrows a handler's exception after killing the guest.
   int run(std::span<const char* const> argv) {
-    if (auto a = seccomp_notify::available(); !a) {
-      if (options_.report_exec_failure)
-        std::fprintf(stderr, "snare: seccomp user notification is not available: %s\n",
-                     std::make_error_code(a.error()).message().c_str());
-      return 127;
-    }
+    if (snare::detail::check_host<seccomp_notify, Tool, guest_type>(options_,
+                                                                    argv.empty() || !argv[0] ? "" : argv[0])
+            .refused)
+      return exit_host_unsupported;
     static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
     auto g = snare::detail::seccomp::spawn_guest(
         argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,

@@ -16,6 +16,7 @@
 
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
+#include <snare/host/detail/probe.hpp>
 #include <snare/result.hpp>
 
 namespace snare::backend::hypercall_detail {
@@ -89,19 +90,8 @@ inline long host_syscall(long nr, std::uint64_t a0, std::uint64_t a1, std::uint6
 
 /// Says whether /dev/kvm is PVM (the kvm_pvm module: a software hypervisor that runs
 /// guests without hardware virtualisation, found on nested cloud machines).
-inline bool kvm_is_pvm() noexcept { return ::access("/sys/module/kvm_pvm", F_OK) == 0; }
-
-/// Says whether KVM can run a micro-VM here: an empty string when it can, else the reason.
-inline std::string kvm_unavailable_reason() {
-  int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return std::string("cannot open /dev/kvm: ") + std::strerror(errno);
-  unique_fd kvm(fd);
-  int version = ::ioctl(kvm.get(), KVM_GET_API_VERSION, 0);
-  if (version != KVM_API_VERSION) return "unexpected KVM API version " + std::to_string(version);
-  int vm = ::ioctl(kvm.get(), KVM_CREATE_VM, 0);
-  if (vm < 0) return std::string("KVM_CREATE_VM failed: ") + std::strerror(errno);
-  ::close(vm);
-  return {};
+inline bool kvm_is_pvm() noexcept {
+  return snare::detail::host::detect_kvm_flavour() == snare::detail::host::kvm_flavour::pvm;
 }
 
 }  // namespace snare::backend::hypercall_detail
