@@ -111,16 +111,21 @@ struct virtual_clock {
 };
 
 constexpr const char* usage =
-    "Usage: snare-dettime [--epoch=SECONDS] [--step-ns=N] PROG [ARGS]\n"
+    "Usage: snare-dettime [--epoch=SECONDS] [--step-ns=N] [--strict] PROG [ARGS]\n"
     "Runs PROG on a virtual clock: clock_gettime, gettimeofday, time and RDTSC read a\n"
     "counter that starts at SECONDS since 1970 (default 946684800, 2000-01-01) and moves\n"
     "N nanoseconds (default 1000000) at every read, so every run sees the same times.\n"
-    "Exit status: PROG's, 127 when it cannot run, 2 on a bad option.\n";
+    "On a host that cannot trap RDTSC (see snare-strace --host), PROG runs with the real\n"
+    "RDTSC and a warning; --strict refuses to run it instead (exit status 69).\n"
+    "Exit status: PROG's, 127 when it cannot run, 69 when refused, 2 on a bad option.\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
   virtual_clock tool;
+  snare::run_options options;
+  // The syscall clocks work on every host; RDTSC needs RDTSC trapping: without it, say so.
+  options.on_missing_host_feature = snare::host_policy::degrade;
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; ++i) {
     std::string_view a = argv[i];
@@ -133,6 +138,9 @@ int main(int argc, char** argv) {
     } else if (a.starts_with("--step-ns=")) {
       tool.step_ns = std::strtoll(argv[i] + 10, &end, 10);
       if (tool.step_ns <= 0) end = nullptr;
+    } else if (a == "--strict") {
+      options.on_missing_host_feature = snare::host_policy::strict;
+      continue;
     } else if (a == "--") {
       ++i;
       break;
@@ -143,7 +151,8 @@ int main(int argc, char** argv) {
     }
   }
   if (i < argc)
-    return snare::run<snare::backend::ptrace>(tool, std::span<const char* const>(argv + i, argc - i));
+    return snare::run<snare::backend::ptrace>(tool, std::span<const char* const>(argv + i, argc - i),
+                                              options);
   std::fprintf(stderr, "snare-dettime: no command given\nTry 'snare-dettime --help'.\n");
   return 2;
 }

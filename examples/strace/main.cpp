@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include <snare/backend/common/host_check.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>
+#include <snare/host.hpp>
 #include <snare/version.hpp>
 
 #include "options.hpp"
@@ -18,6 +21,10 @@ int main(int argc, char** argv) {
   auto parsed = strace::parse(argc, argv);
   if (parsed.help) {
     std::fputs(strace::help_text().data(), stdout);
+    return 0;
+  }
+  if (parsed.host) {
+    snare::host_features().print(stdout);
     return 0;
   }
   if (parsed.version) {
@@ -38,27 +45,22 @@ int main(int argc, char** argv) {
   std::size_t spec = strace::choose_spec(need);
 
   const char* backend_name = "ptrace";
+  std::vector<snare::host_gap> gaps;
   if (o.backend == strace::backend_choice::ptrace) {
-    if (auto ok = snare::backend::ptrace::available(); !ok) {
-      std::fprintf(stderr, "snare-strace: the ptrace backend is not available here: %s\n",
-                   std::strerror(ok.error_number()));
-      return 1;
-    }
+    gaps = snare::missing_host_features<snare::backend::ptrace>();
   } else if (o.backend == strace::backend_choice::seccomp) {
     backend_name = "seccomp_notify";
-    if (auto ok = snare::backend::seccomp_notify::available(); !ok) {
-      std::fprintf(stderr, "snare-strace: the seccomp backend is not available here: %s\n",
-                   std::strerror(ok.error_number()));
-      return 1;
-    }
+    gaps = snare::missing_host_features<snare::backend::seccomp_notify>();
   } else {
     backend_name = "hypercall (KVM)";
-    if (auto ok = snare::backend::hypercall::available(); !ok) {
-      std::fprintf(stderr, "snare-strace: the kvm backend is not available here: %s\n",
-                   snare::backend::hypercall::unavailable_reason().c_str());
-      return 1;
-    }
+    gaps = snare::missing_host_features<snare::backend::hypercall>();
   }
+  for (const auto& gap : gaps) {
+    auto feature = snare::name_of(gap.feature);
+    std::fprintf(stderr, "snare-strace: the %s backend cannot run here: host feature %.*s is absent: %s\n",
+                 backend_name, static_cast<int>(feature.size()), feature.data(), gap.reason.c_str());
+  }
+  if (!gaps.empty()) return snare::exit_host_unsupported;
   if (o.tracer_info) {
     std::fprintf(stderr, "snare-strace: backend %s, tracer specialised for %s", backend_name,
                  strace::spec_names[spec]);

@@ -242,6 +242,10 @@ parse_result parse(int argc, char** argv) {
         r.version = true;
         return r;
       }
+      if (a == "--host") {
+        r.host = true;
+        return r;
+      }
       if (a == "--tracer-info") {
         o.tracer_info = true;
         continue;
@@ -387,6 +391,9 @@ Options (strace's common subset):
   --backend=B       ptrace (default), seccomp (seccomp user notification: entries only,
                     results print as '?', no -c errors, no -T, no inject retval) or kvm
   --tracer-info     say on stderr which compile-time specialised tracer runs
+  --host            print what this host provides (feature, yes/no, reason, what
+                    needs it) and exit; a backend or option whose feature is absent
+                    is refused with exit code 69 and the reason
   -h, --help        print this help;  -V, --version  print the version
 
 The tracer is specialised at compile time for the set of syscalls that stop the guest:

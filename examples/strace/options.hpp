@@ -57,12 +57,13 @@ struct options {
 };
 
 /// The result of parsing: options, or an error message (exit code 2), or a request for
-/// --help / --version (exit code 0).
+/// --help / --version / --host (exit code 0).
 struct parse_result {
   std::optional<options> opts;
   std::string error;
   bool help = false;
   bool version = false;
+  bool host = false;  ///< --host: print the host feature table (exit code 0)
 };
 
 /// Returns the numbers of the syscalls named by one element of a trace set: a name

@@ -9,7 +9,11 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <snare/backend/common/options.hpp>
+#include <snare/host.hpp>
 
 #include "run.hpp"
 #include "skip.hpp"
@@ -372,9 +376,7 @@ TEST_CASE("snare-strace -c counts calls and errors as strace does on a multi-thr
 }
 
 TEST_CASE("snare-strace --backend=seccomp prints entries with unknown results") {
-  auto probe = run_command({strace_bin, "--backend=seccomp", "-o", "/dev/null", "true"});
-  if (probe.code == 1 && probe.err.find("not available") != std::string::npos)
-    snare::test::skip("seccomp user notification is not available here");
+  snare::test::require_host(snare::host_feature::seccomp_user_notif);
   std::string file = write_temp_file("x\n");
   auto t = run_traced({"--backend=seccomp", "-e", "trace=openat", "head", "-n", "1", file});
   CHECK(t.r.code == 0);
@@ -416,11 +418,9 @@ TEST_CASE("snare-strace --backend=seccomp prints entries with unknown results") 
 }
 
 TEST_CASE("snare-strace --backend=kvm traces a static program in a micro-VM") {
-  if (::access("/dev/kvm", R_OK | W_OK) != 0) snare::test::skip("/dev/kvm is not usable here");
+  snare::test::require_host(snare::host_feature::kvm);
   if (::access("/bin/busybox", X_OK) != 0) snare::test::skip("busybox-static is not installed");
   auto t = run_traced({"--backend=kvm", "/bin/busybox", "echo", "hi"});
-  if (t.r.code == 1 && t.r.err.find("not available") != std::string::npos)
-    snare::test::skip("the kvm backend cannot create a VM here");
   CHECK(t.r.code == 0);
   CHECK(t.r.out == "hi\n");
   CHECK(count_matching(t.lines, R"(^write\(1, "hi\\n", 3\) += 3$)") == 1);
@@ -433,5 +433,34 @@ TEST_CASE("snare-strace --backend=kvm traces a static program in a micro-VM") {
     CHECK(u.r.code == 0);
     CHECK(u.r.out == "7\n");
     CHECK(count_matching(u.lines, R"(^getuid\(\) += 7 \(INJECTED\)$)") >= 1);  // id asks twice
+  }
+}
+
+TEST_CASE("snare-strace --host prints every host feature with the probe's answer") {
+  auto r = run_command({strace_bin, "--host"});
+  CHECK(r.code == 0);
+  auto rows = lines_of(r.out);
+  REQUIRE(rows.size() == snare::host_feature_count + 1);  // a header, then a row per feature
+  for (std::size_t i = 0; i < snare::host_feature_count; ++i) {
+    const auto& info = snare::host_feature_table[i];
+    INFO(rows[i + 1]);
+    const std::string name(info.name);
+    // The same host answers the same in this process (unless SNARE_HOST_DENY is set here).
+    const char* has = snare::host_features().has(info.feature) ? "yes" : "no";
+    CHECK(std::regex_search(rows[i + 1], std::regex("^" + name + " +" + has + " +\\S")));
+    CHECK(rows[i + 1].find("(needed by " + std::string(info.needed_by) + ")") != std::string::npos);
+  }
+}
+
+TEST_CASE("snare-strace refuses a backend the host cannot run: exit code 69 and the reason") {
+  for (auto [backend, feature] : {std::pair{"--backend=kvm", "kvm"},
+                                  {"--backend=seccomp", "seccomp_user_notif"},
+                                  {"--backend=ptrace", "ptrace"}}) {
+    INFO(backend);
+    auto r =
+        run_command({"/usr/bin/env", std::string("SNARE_HOST_DENY=") + feature, strace_bin, backend, "true"});
+    CHECK(r.code == snare::exit_host_unsupported);
+    CHECK(r.err.find(std::string("host feature ") + feature + " is absent: withheld by SNARE_HOST_DENY") !=
+          std::string::npos);
   }
 }

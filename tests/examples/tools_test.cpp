@@ -39,15 +39,6 @@ TEST_CASE("snare-count counts the calls of every thread") {
     CHECK(count_of(table, "openat") >= 100);
     CHECK(std::regex_search(table, std::regex(R"(total \(5 threads\))")));
   }
-  SECTION("seccomp_notify: the same tool source") {
-    auto r = run_command({count_bin, "--backend=seccomp", "-o", out, mt_guest});
-    if (r.code == 1 && r.err.find("not available") != std::string::npos)
-      snare::test::skip("seccomp user notification is not available here");
-    REQUIRE(r.code == 0);
-    std::string table = snare::test::slurp(out);
-    CHECK(count_of(table, "getppid") == 250);
-    CHECK(count_of(table, "write") == 150);
-  }
   SECTION("exit codes") {
     CHECK(run_command({count_bin, "-o", out, "sh", "-c", "exit 9"}).code == 9);
     CHECK(run_command({count_bin, "-o", out, "snare-no-such-command-xyz"}).code == 127);
@@ -56,6 +47,18 @@ TEST_CASE("snare-count counts the calls of every thread") {
     CHECK(h.code == 0);
     CHECK(h.out.find("Usage: snare-count") != std::string::npos);
   }
+  std::remove(out.c_str());
+}
+
+TEST_CASE("snare-count on seccomp_notify: the same tool source counts the same calls") {
+  std::string out = snare::test::temp_path("count-seccomp");
+  snare::test::require_host(snare::host_feature::seccomp_user_notif);
+  auto r = run_command({count_bin, "--backend=seccomp", "-o", out, mt_guest});
+  REQUIRE(r.code == 0);
+  std::string table = snare::test::slurp(out);
+  CHECK(count_of(table, "getppid") == 250);
+  CHECK(count_of(table, "write") == 150);
+
   std::remove(out.c_str());
 }
 
@@ -79,14 +82,16 @@ TEST_CASE("snare-dettime gives the guest a virtual clock") {
     CHECK(a.out == b.out);
     CHECK(a.out.ends_with(" 2000\n"));
   }
-  SECTION("rdtsc repeats exactly") {
-    auto a = run_command({dettime_bin, rdtsc_guest}), b = run_command({dettime_bin, rdtsc_guest});
-    REQUIRE(a.code == 0);
-    CHECK(a.out == b.out);
-    CHECK(a.out.ends_with(" 1000000\n"));  // one --step-ns per read
-    // Natively two readings differ from run to run.
-    auto n = run_command({rdtsc_guest});
-    CHECK(n.out != a.out);
+  SECTION("without RDTSC trapping: a warning, or a refusal with --strict") {
+    // Withheld with SNARE_HOST_DENY, so this runs the same on every host.
+    auto w = run_command({"/usr/bin/env", "SNARE_HOST_DENY=rdtsc_trapping", dettime_bin, rdtsc_guest});
+    CHECK(w.code == 0);
+    CHECK(w.err.find("warning: running without can_intercept_rdtsc") != std::string::npos);
+    auto s =
+        run_command({"/usr/bin/env", "SNARE_HOST_DENY=rdtsc_trapping", dettime_bin, "--strict", rdtsc_guest});
+    CHECK(s.code == 69);
+    CHECK(s.err.find("rdtsc_trapping") != std::string::npos);
+    CHECK(s.out.empty());  // the guest never ran
   }
   SECTION("options") {
     CHECK(run_command({dettime_bin, "--step-ns=0", "true"}).code == 2);
@@ -94,6 +99,17 @@ TEST_CASE("snare-dettime gives the guest a virtual clock") {
     CHECK(run_command({dettime_bin, "sh", "-c", "exit 5"}).code == 5);
     CHECK(run_command({dettime_bin, "--help"}).code == 0);
   }
+}
+
+TEST_CASE("snare-dettime: RDTSC repeats exactly where the host traps it") {
+  snare::test::require_host(snare::host_feature::rdtsc_trapping);
+  auto a = run_command({dettime_bin, rdtsc_guest}), b = run_command({dettime_bin, rdtsc_guest});
+  REQUIRE(a.code == 0);
+  CHECK(a.out == b.out);
+  CHECK(a.out.ends_with(" 1000000\n"));  // one --step-ns per read
+  // Natively two readings differ from run to run.
+  auto n = run_command({rdtsc_guest});
+  CHECK(n.out != a.out);
 }
 
 TEST_CASE("snare-chaos makes reads and writes short and interrupted") {
