@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <snare/backend/common/host_check.hpp>
+#include <snare/engine/host_check.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <snare/backend/common/host_check.hpp>
-#include <snare/backend/common/options.hpp>
+#include <snare/engine/host_check.hpp>
+#include <snare/engine/options.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/tool.hpp>
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include <snare/backend/common/options.hpp>
+#include <snare/engine/options.hpp>
 #include <snare/host.hpp>
 
 #include "run.hpp"

@@ -47,7 +47,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include <snare/backend/common/options.hpp>
+#include <snare/engine/options.hpp>
 #include <snare/host/feature.hpp>
 #include <snare/result.hpp>
 #include <snare/tool.hpp>
@@ -71,111 +71,6 @@ concept backend_policy = requires {
   { B::host_requirements } -> std::ranges::range;
   { B::host_feature_for(capability{}) } -> std::same_as<std::optional<host_feature>>;
 };
-
-/// Returns whether backend B has capability C.
-template <class B>
-constexpr bool has_capability(capability c) noexcept {
-  switch (c) {
-    case capability::can_modify_args:
-      return B::can_modify_args;
-    case capability::can_inject:
-      return B::can_inject;
-    case capability::can_read_memory:
-      return B::can_read_memory;
-    case capability::can_write_memory:
-      return B::can_write_memory;
-    case capability::can_intercept_rdtsc:
-      return B::can_intercept_rdtsc;
-    case capability::can_intercept_cpuid:
-      return B::can_intercept_cpuid;
-    case capability::can_add_fd:
-      return B::can_add_fd;
-    case capability::can_observe_exit:
-      return B::can_observe_exit;
-    case capability::can_observe_signals:
-      return B::can_observe_signals;
-    case capability::can_backtrace:
-      return B::can_backtrace;
-  }
-  return false;
-}
-
-namespace detail {
-
-// Instantiated only when Backend lacks C: the static_assert whose condition names C fires,
-// and the compiler's "in instantiation of backend_lacks_capability<Backend, C>" line names
-// the backend. One literal per capability, since C++20 messages must be literals.
-template <class Backend, capability C>
-struct backend_lacks_capability {
-  static_assert(C != capability::can_modify_args,
-                "snare: the tool changes syscall arguments (capability can_modify_args), which this "
-                "backend lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_inject,
-                "snare: the tool injects syscalls (capability can_inject), which this backend lacks: see "
-                "backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_read_memory,
-                "snare: the tool reads guest memory (capability can_read_memory), which this backend "
-                "lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_write_memory,
-                "snare: the tool writes guest memory (capability can_write_memory), which this backend "
-                "lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_intercept_rdtsc,
-                "snare: the tool handles RDTSC (capability can_intercept_rdtsc), which this backend "
-                "lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_intercept_cpuid,
-                "snare: the tool handles CPUID (capability can_intercept_cpuid), which this backend "
-                "lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_add_fd,
-                "snare: the tool adds file descriptors to the guest (capability can_add_fd), which "
-                "this backend lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_observe_exit,
-                "snare: the tool handles syscall exits (capability can_observe_exit), which this "
-                "backend lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_observe_signals,
-                "snare: the tool handles signals (capability can_observe_signals), which this backend "
-                "lacks: see backend_lacks_capability<Backend, ...> above");
-  static_assert(C != capability::can_backtrace,
-                "snare: the tool takes guest backtraces (capability can_backtrace), which this backend "
-                "lacks: see backend_lacks_capability<Backend, ...> above");
-  static constexpr bool value = false;
-};
-
-template <class Backend, capability C>
-struct capability_check {
-  static constexpr bool value = true;
-};
-template <class Backend, capability C>
-requires(!has_capability<Backend>(C)) struct capability_check<Backend, C> {
-  static constexpr bool value = backend_lacks_capability<Backend, C>::value;
-};
-
-template <class Backend, class Needs>
-struct explicit_needs_check {
-  static constexpr bool value = true;
-};
-template <class Backend, capability... Caps>
-struct explicit_needs_check<Backend, needs<Caps...>> {
-  static constexpr bool value = (capability_check<Backend, Caps>::value && ...);
-};
-
-template <class Tool>
-struct explicit_needs_of {
-  using type = needs<>;
-};
-template <class Tool>
-requires requires { typename Tool::needs; }
-struct explicit_needs_of<Tool> {
-  using type = typename Tool::needs;
-};
-
-}  // namespace detail
-
-/// Fails to compile, naming the capability and the backend, when Backend lacks C. Guest
-/// operations call it, so a tool fails where it uses what the backend cannot do.
-template <class Backend, capability C>
-constexpr void require_capability() noexcept {
-  static_assert(detail::capability_check<Backend, C>::value);
-}
 
 namespace detail {
 template <class Tool, class Guest, template <class...> class List, class... Calls>

@@ -9,7 +9,9 @@
 #include <type_traits>
 
 #include <snare/subscription/subscription.hpp>
-#include <snare/tool.hpp>
+#include <snare/tool/action.hpp>
+#include <snare/tool/events.hpp>
+#include <snare/tool/handlers.hpp>
 
 namespace snare::dispatch {
 

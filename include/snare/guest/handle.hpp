@@ -13,11 +13,13 @@
 #include <type_traits>
 #include <utility>
 
-#include <snare/backend/concept.hpp>
 #include <snare/guest/memory.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
-#include <snare/tool.hpp>
+#include <snare/tool/action.hpp>
+#include <snare/tool/capability.hpp>
+#include <snare/tool/events.hpp>
+#include <snare/tool/state.hpp>
 
 namespace snare {
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <snare/tool.hpp>
+#include <snare/tool/handlers.hpp>
 
 namespace snare {
 

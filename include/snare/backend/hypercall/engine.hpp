@@ -19,13 +19,15 @@
 #include <utility>
 #include <vector>
 
-#include <snare/backend/common/host_check.hpp>
-#include <snare/backend/common/options.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/hypercall/detail/vm.hpp>
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/core.hpp>
+#include <snare/engine/host_check.hpp>
+#include <snare/engine/options.hpp>
+#include <snare/engine/spawn.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/tool.hpp>
@@ -93,22 +95,6 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
   sys::raw_call tail_{};
 };
 
-/// Finds `file` in PATH as execvp does (a name with a slash is taken as is).
-inline std::string resolve_program(const std::string& file) {
-  if (file.find('/') != std::string::npos) return file;
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  for (std::size_t at = 0; at <= p.size();) {
-    std::size_t end = p.find(':', at);
-    if (end == std::string::npos) end = p.size();
-    std::string dir = p.substr(at, end - at);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + file;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    at = end + 1;
-  }
-  return file;
-}
-
 /// The state one run shares between its VMs: the tool, global state, and the lock that
 /// makes handlers run one at a time when several VMs run on several host threads.
 template <class Tool>
@@ -123,7 +109,11 @@ struct shared_run {
 
 /// The engine of one VM: see the snare::backend_policy concept.
 template <class Tool>
-class engine {
+class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
+  using core_type = ::snare::engine::core<hypercall, Tool, guest<Tool>>;
+  using core_type::options_;
+  using core_type::plan_;
+
  public:
   using guest_type = guest<Tool>;
   using table_type = syscall_table_t<Tool>;
@@ -132,13 +122,14 @@ class engine {
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
 
   engine(Tool& tool, const run_options& options)
-      : options_(options), own_shared_(std::make_unique<shared_run<Tool>>(tool)) {
+      : core_type(tool, options), own_shared_(std::make_unique<shared_run<Tool>>(tool)) {
     own_shared_->serialize = true;  // guest threads are vCPUs on host threads of their own
     static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
     shared_ = own_shared_.get();
   }
   /// Creates the engine of one VM of a multi-VM run (run_vms).
-  engine(shared_run<Tool>& shared, const run_options& options) : options_(options), shared_(&shared) {
+  engine(shared_run<Tool>& shared, const run_options& options)
+      : core_type(*shared.tool, options), shared_(&shared) {
     static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
   }
   engine(const engine&) = delete;
@@ -168,27 +159,20 @@ class engine {
   const std::string& diagnostic() const noexcept { return diagnostic_; }
 
  private:
-  int cannot_run(const std::string& what, const std::string& why) {
-    if (options_.report_exec_failure)
-      std::fprintf(stderr, "snare: cannot run '%s': %s\n", what.c_str(), why.c_str());
-    return 127;
-  }
-
   int serve(const std::string& name, std::span<const char* const> argv) {
-    if (argv.empty() || !argv[0]) return cannot_run("", "empty command line");
-    auto plan = snare::detail::check_host<hypercall, Tool, guest_type>(options_, argv[0]);
-    if (plan.refused) return exit_host_unsupported;
+    if (argv.empty() || !argv[0]) return this->cannot_run("", "empty command line");
+    if (!this->host_allows(argv)) return exit_host_unsupported;
     vm_options opts;
     opts.name = name;
-    opts.trap_cpuid = plan.trap_cpuid;
-    opts.trap_rdtsc = plan.trap_rdtsc;
+    opts.trap_cpuid = plan_.trap_cpuid;
+    opts.trap_rdtsc = plan_.trap_rdtsc;
     std::vector<std::string> args(argv.begin(), argv.end());
-    args[0] = resolve_program(args[0]);
+    if (auto found = snare::detail::find_program(args[0])) args[0] = std::move(*found);
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
     std::string why;
     auto machine = vm::create(args, env, std::move(opts), why);
-    if (machine->error() != std::errc{}) return cannot_run(argv[0], why);
+    if (machine->error() != std::errc{}) return this->cannot_run(argv[0], why.c_str());
 
     hooks h{this};
     auto status = machine->run(h);
@@ -203,9 +187,8 @@ class engine {
     guest_type end(*this, *machine);
     locked(
         [&] {
-          if constexpr (has_thread_exit_handler<Tool, guest_type>) shared_->tool->on_thread_exit(end);
-          if constexpr (has_process_exit_handler<Tool, guest_type>)
-            shared_->tool->on_process_exit(wait_status, end);
+          snare::engine::notify_thread_exit(*shared_->tool, end);
+          snare::engine::notify_process_exit(*shared_->tool, wait_status, end);
         },
         *machine);
     return status->shell_code();
@@ -267,12 +250,10 @@ class engine {
       bool first = !std::exchange(started, true);
       e->locked(
           [&] {
-            if constexpr (has_process_start_handler<Tool, guest_type>)
-              if (first) e->shared_->tool->on_process_start(g);
-            if constexpr (has_thread_start_handler<Tool, guest_type>) e->shared_->tool->on_thread_start(g);
+            if (first) snare::engine::notify_process_start(*e->shared_->tool, g);
+            snare::engine::notify_thread_start(*e->shared_->tool, g);
             // The VM loaded the program as execve would have: the guest starts in a new image.
-            if constexpr (has_exec_handler<Tool, guest_type>)
-              if (first) e->shared_->tool->on_exec(g);
+            if (first) snare::engine::notify_exec(*e->shared_->tool, g);
           },
           machine);
     }
@@ -280,7 +261,7 @@ class engine {
       guest_type g(*e, machine);
       e->locked(
           [&] {
-            if constexpr (has_thread_exit_handler<Tool, guest_type>) e->shared_->tool->on_thread_exit(g);
+            snare::engine::notify_thread_exit(*e->shared_->tool, g);
             e->threads_.erase(machine.tid());
           },
           machine);
@@ -293,26 +274,22 @@ class engine {
       }
     }
 
+    // Called only where the host check switched the trap on (the tool has the handler).
     void on_cpuid(vm& machine, std::uint32_t leaf, std::uint32_t subleaf, cpuid_regs& r) noexcept {
-      if constexpr (has_cpuid_handler<Tool, guest_type>) {
-        guest_type g(*e, machine);
-        cpuid_event ev{leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx};
-        e->locked([&] { e->shared_->tool->on_cpuid(ev, g); }, machine);
-        r = {ev.eax, ev.ebx, ev.ecx, ev.edx};
-      }
+      guest_type g(*e, machine);
+      cpuid_event ev{leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx};
+      e->locked([&] { snare::engine::notify_cpuid(*e->shared_->tool, ev, g); }, machine);
+      r = {ev.eax, ev.ebx, ev.ecx, ev.edx};
     }
 
     void on_rdtsc(vm& machine, std::uint64_t& tsc) noexcept {
-      if constexpr (has_rdtsc_handler<Tool, guest_type>) {
-        guest_type g(*e, machine);
-        rdtsc_event ev{false, tsc, 0};
-        e->locked([&] { e->shared_->tool->on_rdtsc(ev, g); }, machine);
-        tsc = ev.tsc;
-      }
+      guest_type g(*e, machine);
+      rdtsc_event ev{false, tsc, 0};
+      e->locked([&] { snare::engine::notify_rdtsc(*e->shared_->tool, ev, g); }, machine);
+      tsc = ev.tsc;
     }
   };
 
-  run_options options_;
   std::unique_ptr<shared_run<Tool>> own_shared_;
   shared_run<Tool>* shared_ = nullptr;
   std::unordered_map<pid_t, thread_state_t<Tool>> threads_;  // by tid, used under the run's lock

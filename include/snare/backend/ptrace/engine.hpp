@@ -26,12 +26,10 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
-#include <snare/backend/common/host_check.hpp>
-#include <snare/backend/common/options.hpp>
-#include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
@@ -40,6 +38,11 @@
 #include <snare/detail/posix.hpp>
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/core.hpp>
+#include <snare/engine/detail/proc.hpp>
+#include <snare/engine/host_check.hpp>
+#include <snare/engine/options.hpp>
+#include <snare/engine/spawn.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
@@ -144,7 +147,14 @@ struct thread_rec {
 
 /// Runs one guest under Tool with ptrace.
 template <class Tool>
-class engine {
+class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> {
+  using core_type = ::snare::engine::core<backend::ptrace, Tool, guest<Tool>>;
+  using core_type::followed;
+  using core_type::options_;
+  using core_type::plan_;
+  using core_type::root_;
+  using core_type::tool_;
+
  public:
   using guest_type = guest<Tool>;
   using table_type = syscall_table_t<Tool>;
@@ -152,7 +162,7 @@ class engine {
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
   static_assert(check_tool_capabilities<backend::ptrace, Tool, guest_type, table_type>());
 
-  engine(Tool& tool, const run_options& options) : tool_(&tool), options_(options) {}
+  engine(Tool& tool, const run_options& options) : core_type(tool, options) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
   ~engine() { kill_all(); }
@@ -162,17 +172,10 @@ class engine {
   /// when the host lacks what the run needs).
   int run(std::span<const char* const> argv) {
     static constexpr bpf::program filter = bpf::build_filter(subscription.entry, SECCOMP_RET_TRACE);
-    host_ = snare::detail::check_host<backend::ptrace, Tool, guest_type>(
-        options_, argv.empty() || !argv[0] ? "" : argv[0]);
-    if (host_.refused) return exit_host_unsupported;
-    const bool trap_rdtsc = host_.trap_rdtsc;
+    if (!this->host_allows(argv)) return exit_host_unsupported;
+    const bool trap_rdtsc = plan_.trap_rdtsc;
     auto child = detail::spawn(argv, options_, [trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
-    if (!child) {
-      if (options_.report_exec_failure)
-        std::fprintf(stderr, "snare: cannot start '%s': %s\n", argv.empty() ? "" : argv[0],
-                     std::strerror(child.error_number()));
-      return 127;
-    }
+    if (!child) return this->cannot_run(this->command_of(argv), std::strerror(child.error_number()));
     root_ = child->pid;
     constexpr long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
                           PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
@@ -182,9 +185,7 @@ class engine {
       ::kill(root_, SIGKILL);
       while (::waitpid(root_, nullptr, 0) < 0 && errno == EINTR) {
       }
-      if (options_.report_exec_failure)
-        std::fprintf(stderr, "snare: cannot trace '%s': %s\n", argv[0], std::strerror(e));
-      return 127;
+      return this->cannot_run(argv[0], (std::string("cannot trace it: ") + std::strerror(e)).c_str());
     }
     add_thread(root_, root_);
     (void)detail::open_gate(*child);
@@ -195,7 +196,6 @@ class engine {
   }
 
   // Used by the guest handle.
-  Tool& tool() noexcept { return *tool_; }
   global_state_t<Tool>& global_state() noexcept { return global_; }
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
@@ -215,18 +215,8 @@ class engine {
   }
 
   static pid_t read_tgid(pid_t tid) noexcept {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", tid);
-    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return tid;
-    char buf[1024];
-    auto n = detail::retry_eintr([&] { return ::read(fd, buf, sizeof buf - 1); });
-    ::close(fd);
-    if (n <= 0) return tid;
-    buf[n] = 0;
-    const char* p = std::strstr(buf, "\nTgid:");
-    if (!p) return tid;
-    return static_cast<pid_t>(std::strtol(p + 6, nullptr, 10));
+    auto ids = snare::detail::read_task_ids(tid);
+    return ids ? ids->tgid : tid;
   }
 
   thread_t& add_thread(pid_t tid, pid_t tgid) {
@@ -252,7 +242,7 @@ class engine {
     return add_thread(tid, read_tgid(tid));
   }
 
-  bool followed(const thread_t& t) const noexcept { return options_.follow_forks || t.proc->pid == root_; }
+  bool followed(const thread_t& t) const noexcept { return followed(t.proc->pid); }
 
   void start(thread_t& t) {
     if (t.started) return;
@@ -260,9 +250,9 @@ class engine {
     if (!followed(t)) return;
     if (!t.proc->started) {
       t.proc->started = true;
-      if constexpr (has_process_start_handler<Tool, guest_type>) tool_->on_process_start(t.g);
+      snare::engine::notify_process_start(*tool_, t.g);
     }
-    if constexpr (has_thread_start_handler<Tool, guest_type>) tool_->on_thread_start(t.g);
+    snare::engine::notify_thread_start(*tool_, t.g);
   }
 
   bool get_regs(thread_t& t) noexcept { return ::ptrace(PTRACE_GETREGS, t.tid, 0, &t.regs) == 0; }
@@ -518,11 +508,9 @@ class engine {
         threads_[leader_tid] = std::move(execing);
       }
     }
-    if constexpr (has_exec_handler<Tool, guest_type>) {
-      if (followed(*cur)) tool_->on_exec(cur->g);
-    }
+    if (followed(*cur)) snare::engine::notify_exec(*tool_, cur->g);
     if constexpr (has_cpuid_handler<Tool, guest_type>) {
-      if (host_.trap_cpuid) {
+      if (plan_.trap_cpuid) {
         // On to execve's exit stop, where the new image can run arch_prctl.
         cur->rearm = thread_t::rearm_stage::exec_exit;
         return (void)::ptrace(PTRACE_SYSCALL, cur->tid, 0, 0);
@@ -581,10 +569,8 @@ class engine {
     if (!t.started) start(t);
     --t.proc->threads;
     if (!followed(t)) return;
-    if constexpr (has_thread_exit_handler<Tool, guest_type>) tool_->on_thread_exit(t.g);
-    if (process_may_end && t.tid == t.proc->pid) {
-      if constexpr (has_process_exit_handler<Tool, guest_type>) tool_->on_process_exit(status, t.g);
-    }
+    snare::engine::notify_thread_exit(*tool_, t.g);
+    if (process_may_end && t.tid == t.proc->pid) snare::engine::notify_process_exit(*tool_, status, t.g);
   }
 
   void on_gone(pid_t tid, int status) {
@@ -608,18 +594,8 @@ class engine {
     if constexpr (has_rdtsc_handler<Tool, guest_type> || has_cpuid_handler<Tool, guest_type>) {
       if (sig == SIGSEGV && emulate_instruction(t)) return;
     }
-    int deliver_sig = sig;
     if (!followed(t)) return resume(t, sig);
-    if constexpr (has_signal_handler<Tool, guest_type>) {
-      using R = decltype(tool_->on_signal(sig, t.g));
-      if constexpr (std::is_same_v<R, signal_action>) {
-        signal_action a = tool_->on_signal(sig, t.g);
-        if (!a.keeps_original()) deliver_sig = a.signal();
-      } else {
-        tool_->on_signal(sig, t.g);
-      }
-    }
-    resume(t, deliver_sig);
+    resume(t, snare::engine::notify_signal(*tool_, sig, t.g));
   }
 
   // RDTSC/RDTSCP (PR_TSC_SIGSEGV) and CPUID (CPUID faulting) arrive as SIGSEGV from the
@@ -636,13 +612,13 @@ class engine {
     };
     user_regs_struct r = t.regs;
     if constexpr (has_rdtsc_handler<Tool, guest_type>) {
-      if (host_.trap_rdtsc && b(0) == 0x0f && (b(1) == 0x31 || (b(1) == 0x01 && b(2) == 0xf9))) {
+      if (plan_.trap_rdtsc && b(0) == 0x0f && (b(1) == 0x31 || (b(1) == 0x01 && b(2) == 0xf9))) {
         rdtsc_event ev;
         ev.rdtscp = b(1) == 0x01;
         unsigned aux = 0;
         ev.tsc = ev.rdtscp ? __rdtscp(&aux) : __rdtsc();
         ev.aux = aux;
-        if (followed(t)) tool_->on_rdtsc(ev, t.g);
+        if (followed(t)) snare::engine::notify_rdtsc(*tool_, ev, t.g);
         r.rax = ev.tsc & 0xffffffffu;
         r.rdx = ev.tsc >> 32;
         if (ev.rdtscp) r.rcx = ev.aux;
@@ -653,12 +629,12 @@ class engine {
       }
     }
     if constexpr (has_cpuid_handler<Tool, guest_type>) {
-      if (host_.trap_cpuid && b(0) == 0x0f && b(1) == 0xa2) {
+      if (plan_.trap_cpuid && b(0) == 0x0f && b(1) == 0xa2) {
         cpuid_event ev;
         ev.leaf = static_cast<std::uint32_t>(r.rax);
         ev.subleaf = static_cast<std::uint32_t>(r.rcx);
         __cpuid_count(ev.leaf, ev.subleaf, ev.eax, ev.ebx, ev.ecx, ev.edx);
-        if (followed(t)) tool_->on_cpuid(ev, t.g);
+        if (followed(t)) snare::engine::notify_cpuid(*tool_, ev, t.g);
         r.rax = ev.eax, r.rbx = ev.ebx, r.rcx = ev.ecx, r.rdx = ev.edx;
         r.rip += 2;
         set_regs(t, r);
@@ -697,14 +673,10 @@ class engine {
     threads_.clear();
   }
 
-  Tool* tool_;
-  run_options options_;
   global_state_t<Tool> global_{};
   fiber::stack_pool pool_;
   std::unordered_map<pid_t, std::unique_ptr<thread_t>> threads_;
   std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
-  snare::detail::host_plan host_{};
-  pid_t root_ = -1;
   int root_status_ = 0;
   bool exec_seen_ = false;
 

@@ -14,6 +14,7 @@
 #include <span>
 
 #include <snare/detail/posix.hpp>
+#include <snare/detail/process_vm.hpp>
 #include <snare/result.hpp>
 
 namespace snare::backend::ptrace_detail {
@@ -42,14 +43,9 @@ inline result<std::size_t> proc_mem_io(pid_t tid, std::uint64_t address, void* b
 /// Reads up to out.size() bytes of thread `tid`'s memory at `address`; the count read, or
 /// bad_address when nothing is readable, no_such_process when the thread is gone.
 inline result<std::size_t> read_memory(pid_t tid, std::uint64_t address, std::span<std::byte> out) noexcept {
-  if (out.empty()) return std::size_t{0};
-  iovec local{out.data(), out.size()};
-  iovec remote{reinterpret_cast<void*>(address), out.size()};
-  ssize_t n = ::process_vm_readv(tid, &local, 1, &remote, 1, 0);
-  if (n > 0) return static_cast<std::size_t>(n);
-  if (n < 0 && errno == ESRCH) return std::errc::no_such_process;
-  if (n < 0 && errno == EFAULT) return std::errc::bad_address;
-  return proc_mem_io(tid, address, out.data(), out.size(), false);
+  auto n = snare::detail::process_vm_transfer(tid, address, out.data(), out.size(), false);
+  if (n || n.error() == std::errc::no_such_process || n.error() == std::errc::bad_address) return n;
+  return proc_mem_io(tid, address, out.data(), out.size(), false);  // process_vm_readv refused (EPERM)
 }
 
 /// Writes `in` into thread `tid`'s memory at `address`, read-only mappings included; the
@@ -57,11 +53,10 @@ inline result<std::size_t> read_memory(pid_t tid, std::uint64_t address, std::sp
 inline result<std::size_t> write_memory(pid_t tid, std::uint64_t address,
                                         std::span<const std::byte> in) noexcept {
   if (in.empty()) return std::size_t{0};
-  iovec local{const_cast<std::byte*>(in.data()), in.size()};
-  iovec remote{reinterpret_cast<void*>(address), in.size()};
-  ssize_t n = ::process_vm_writev(tid, &local, 1, &remote, 1, 0);
-  if (n == static_cast<ssize_t>(in.size())) return static_cast<std::size_t>(n);
-  if (n < 0 && errno == ESRCH) return std::errc::no_such_process;
+  auto n =
+      snare::detail::process_vm_transfer(tid, address, const_cast<std::byte*>(in.data()), in.size(), true);
+  if (n && *n == in.size()) return n;
+  if (!n && n.error() == std::errc::no_such_process) return n;
   // Partial or refused (a read-only page): /proc/<tid>/mem writes through protections.
   return proc_mem_io(tid, address, const_cast<std::byte*>(in.data()), in.size(), true);
 }

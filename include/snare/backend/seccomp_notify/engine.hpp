@@ -16,9 +16,6 @@
 #include <vector>
 
 #include <snare/arch/native.hpp>
-#include <snare/backend/common/host_check.hpp>
-#include <snare/backend/common/options.hpp>
-#include <snare/backend/common/spawn.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/backend/seccomp_notify/detail/session.hpp>
@@ -26,6 +23,10 @@
 #include <snare/bpf/filter.hpp>
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/core.hpp>
+#include <snare/engine/host_check.hpp>
+#include <snare/engine/options.hpp>
+#include <snare/engine/spawn.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/tool.hpp>
@@ -108,7 +109,13 @@ constexpr bool modifies_args(List<Calls...>) noexcept {
 
 /// The engine of one run: see snare::backend concept.
 template <class Tool>
-class engine {
+class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
+  using core_type = ::snare::engine::core<seccomp_notify, Tool, guest<Tool>>;
+  using core_type::followed;
+  using core_type::options_;
+  using core_type::root_;
+  using core_type::tool_;
+
  public:
   using guest_type = guest<Tool>;
   using table_type = syscall_table_t<Tool>;
@@ -116,7 +123,7 @@ class engine {
 
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
 
-  engine(Tool& tool, const run_options& options) : tool_(&tool), options_(options) {
+  engine(Tool& tool, const run_options& options) : core_type(tool, options) {
     static_assert(check_tool_capabilities<seccomp_notify, Tool, guest_type, table_type>());
     if constexpr (modifies_args<Tool, guest_type>(table_type{}))
       require_capability<seccomp_notify, capability::can_modify_args>();
@@ -128,20 +135,13 @@ class engine {
   /// 128+N when killed by signal N, exit_host_unsupported when the host lacks seccomp user
   /// notification). Rethrows a handler's exception after killing the guest.
   int run(std::span<const char* const> argv) {
-    if (snare::detail::check_host<seccomp_notify, Tool, guest_type>(options_,
-                                                                    argv.empty() || !argv[0] ? "" : argv[0])
-            .refused)
-      return exit_host_unsupported;
+    if (!this->host_allows(argv)) return exit_host_unsupported;
     static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
     auto g = snare::detail::seccomp::spawn_guest(
         argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
         !filter_set().contains(SYS_sched_yield));
-    if (!g) {
-      if (options_.report_exec_failure)
-        std::fprintf(stderr, "snare: cannot run '%s': %s\n", argv.empty() || !argv[0] ? "" : argv[0],
-                     std::make_error_code(g.error()).message().c_str());
-      return 127;
-    }
+    if (!g)
+      return this->cannot_run(this->command_of(argv), std::make_error_code(g.error()).message().c_str());
     command_ = argv[0];
     session_ = std::make_unique<snare::detail::seccomp::session>(std::move(*g));
     root_ = session_->pid();
@@ -187,8 +187,6 @@ class engine {
 
   thread_rec& thread(pid_t tid) { return threads_[tid]; }
 
-  bool followed(pid_t tgid) const noexcept { return options_.follow_forks || tgid == root_; }
-
   int serve() {
     using snare::detail::seccomp::event_kind;
     auto& s = *session_;
@@ -203,44 +201,36 @@ class engine {
           break;
         case event_kind::task_start:
           if (!followed(e.tgid)) break;
-          if (!e.is_thread) {
-            processes_.try_emplace(e.tgid);
-            if constexpr (has_process_start_handler<Tool, guest_type>) {
-              guest_type g(*this, e.tgid, e.tid, call);
-              tool_->on_process_start(g);
-            }
-          }
-          if constexpr (has_thread_start_handler<Tool, guest_type>) {
+          {
             guest_type g(*this, e.tgid, e.tid, call);
-            tool_->on_thread_start(g);
+            if (!e.is_thread) {
+              processes_.try_emplace(e.tgid);
+              snare::engine::notify_process_start(*tool_, g);
+            }
+            snare::engine::notify_thread_start(*tool_, g);
           }
           break;
         case event_kind::exec:
           if (!followed(e.tgid)) break;
-          if constexpr (has_exec_handler<Tool, guest_type>) {
+          {
             guest_type g(*this, e.tgid, e.tid, call);
-            tool_->on_exec(g);
+            snare::engine::notify_exec(*tool_, g);
           }
           break;
         case event_kind::task_exit:
           if (followed(e.tgid)) {
             guest_type g(*this, e.tgid, e.tid, nullptr);
-            if constexpr (has_thread_exit_handler<Tool, guest_type>) tool_->on_thread_exit(g);
+            snare::engine::notify_thread_exit(*tool_, g);
             if (!e.is_thread) {
               // -1: the backend cannot know how this process ended (docs/seccomp_notify.md).
-              if constexpr (has_process_exit_handler<Tool, guest_type>)
-                tool_->on_process_exit(e.status_known ? e.status : -1, g);
+              snare::engine::notify_process_exit(*tool_, e.status_known ? e.status : -1, g);
               processes_.erase(e.tgid);
             }
           }
           threads_.erase(e.tid);
           break;
         case event_kind::guest_exit:
-          if (int err = s.exec_error(); err != 0) {
-            if (options_.report_exec_failure)
-              std::fprintf(stderr, "snare: cannot run '%s': %s\n", command_, std::strerror(err));
-            return 127;
-          }
+          if (int err = s.exec_error(); err != 0) return this->cannot_run(command_, std::strerror(err));
           return snare::detail::exit_code_of(e.status);
       }
     }
@@ -266,10 +256,7 @@ class engine {
     }
   }
 
-  Tool* tool_;
-  run_options options_;
   std::unique_ptr<snare::detail::seccomp::session> session_;
-  pid_t root_ = -1;
   const char* command_ = "";
   std::unordered_map<pid_t, thread_rec> threads_;
   std::unordered_map<pid_t, process_state_t<Tool>> processes_;

@@ -173,8 +173,11 @@ inline host_probe probe_wait_killable_recv() {
   return decide_call(o, "a seccomp listener with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19)");
 }
 
-inline host_probe probe_sync_wake_up() {
-  auto o = run_in_child([](child_report& r) {
+// Runs op(listener) in a forked child that made a seccomp listener first (step 0); op
+// returns the errno of its call (step 1), 0 when it succeeded.
+template <class Op>
+child_outcome run_on_listener(Op op) noexcept {
+  return run_in_child([&](child_report& r) {
     r.step = 0;
     int fd = make_listener();
     if (fd < 0) {
@@ -182,28 +185,25 @@ inline host_probe probe_sync_wake_up() {
       return;
     }
     r.step = 1;
-    if (::ioctl(fd, notif_set_flags_ioctl, notif_fd_sync_wake_up) != 0) r.err = errno;
+    r.err = op(fd);
   });
+}
+
+inline host_probe probe_sync_wake_up() {
+  auto o = run_on_listener(
+      [](int fd) { return ::ioctl(fd, notif_set_flags_ioctl, notif_fd_sync_wake_up) == 0 ? 0 : errno; });
   return decide_listener_call(
       o, "SECCOMP_IOCTL_NOTIF_SET_FLAGS(SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) (Linux 6.6)");
 }
 
 inline host_probe probe_addfd_send() {
-  auto o = run_in_child([](child_report& r) {
-    r.step = 0;
-    int fd = make_listener();
-    if (fd < 0) {
-      r.err = errno;
-      return;
-    }
-    r.step = 1;
+  return decide_addfd_send(run_on_listener([](int fd) {
     struct {
       std::uint64_t id;
       std::uint32_t flags, srcfd, newfd, newfd_flags;
     } addfd{~std::uint64_t{0}, addfd_flag_send, 0, 0, 0};
-    r.err = ::ioctl(fd, notif_addfd_ioctl, &addfd) == 0 ? 0 : errno;
-  });
-  return decide_addfd_send(o);
+    return ::ioctl(fd, notif_addfd_ioctl, &addfd) == 0 ? 0 : errno;
+  }));
 }
 
 inline host_probe probe_pidfd_thread() {

@@ -14,6 +14,7 @@
 
 #include <snare/backend/seccomp_notify/detail/abi.hpp>
 #include <snare/detail/posix.hpp>
+#include <snare/detail/process_vm.hpp>
 #include <snare/result.hpp>
 
 namespace snare::detail::seccomp {
@@ -54,41 +55,16 @@ class notif_memory {
   std::uint64_t id() const noexcept { return id_; }
 
  private:
-  result<std::size_t> one(std::uint64_t address, std::byte* local, std::size_t size,
-                          bool write) const noexcept {
-    iovec l{local, size};
-    iovec r{reinterpret_cast<void*>(address), size};
-    auto n = checked([&] {
-      return write ? ::process_vm_writev(tid_, &l, 1, &r, 1, 0) : ::process_vm_readv(tid_, &l, 1, &r, 1, 0);
-    });
-    if (!n) {
-      if (n.error() == std::errc::no_such_process) return std::errc::no_such_process;
-      return std::errc::bad_address;
-    }
-    return static_cast<std::size_t>(*n);
-  }
-
   // One call for the whole range; when that faults, page by page so that the bytes before
-  // the first unmapped page are still delivered.
+  // the first unmapped page are still delivered. Errors other than a gone thread read as
+  // bad_address (the guest's pointer, not the tracer, is at fault).
   result<std::size_t> transfer(std::uint64_t address, std::byte* local, std::size_t size,
                                bool write) const noexcept {
-    if (size == 0) return std::size_t{0};
-    auto whole = one(address, local, size, write);
-    if (whole || whole.error() != std::errc::bad_address) return whole;
-    std::size_t done = 0;
-    while (done < size) {
-      std::size_t chunk =
-          std::min<std::size_t>(size - done, page_size - ((address + done) & (page_size - 1)));
-      auto n = one(address + done, local + done, chunk, write);
-      if (!n || *n == 0) break;
-      done += *n;
-      if (*n < chunk) break;
-    }
-    if (done == 0) return std::errc::bad_address;
-    return done;
+    auto n = process_vm_transfer_pages(tid_, address, local, size, write);
+    if (!n && n.error() != std::errc::no_such_process) return std::errc::bad_address;
+    return n;
   }
 
-  static constexpr std::size_t page_size = 4096;
   int listener_;
   std::uint64_t id_;
   pid_t tid_;

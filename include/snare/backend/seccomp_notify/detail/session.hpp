@@ -24,6 +24,7 @@
 #include <snare/backend/seccomp_notify/detail/memory.hpp>
 #include <snare/backend/seccomp_notify/detail/spawn.hpp>
 #include <snare/detail/posix.hpp>
+#include <snare/engine/detail/proc.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
 
@@ -70,25 +71,6 @@ struct session_options {
   /// Asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+); ignored when the kernel lacks it.
   bool sync_wakeup = true;
 };
-
-/// Reads a task's identity from /proc/<tid>/status: {tgid, ppid}; nullopt when it is gone.
-inline std::optional<std::array<pid_t, 2>> read_task_ids(pid_t tid) noexcept {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/status", tid);
-  unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
-  char buf[2048];
-  auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
-  if (n <= 0) return std::nullopt;
-  buf[n] = '\0';
-  std::array<pid_t, 2> ids{0, 0};
-  const char* t = std::strstr(buf, "\nTgid:");
-  const char* p = std::strstr(buf, "\nPPid:");
-  if (t == nullptr || p == nullptr) return std::nullopt;
-  ids[0] = static_cast<pid_t>(std::strtol(t + 6, nullptr, 10));
-  ids[1] = static_cast<pid_t>(std::strtol(p + 6, nullptr, 10));
-  return ids;
-}
 
 /// Identifies one program image of a process: AT_RANDOM's address and its 16 bytes, which the
 /// kernel draws afresh at every execve (whatever ASLR says). A different value means an exec.
@@ -374,7 +356,7 @@ class session {
     } else {
       auto ids = read_task_ids(n.tid);
       if (!ids || !notif_id_valid(listener(), n.id)) return;  // gone already; nothing to answer
-      n.tgid = (*ids)[0];
+      n.tgid = ids->tgid;
       if (procs_.find(n.tgid) == procs_.end()) {
         process p;
         p.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, n.tgid, 0)));
@@ -383,7 +365,7 @@ class session {
         event e;
         e.kind = event_kind::task_start;
         e.tid = e.tgid = n.tgid;
-        e.parent = n.tgid == n.tid ? (*ids)[1] : 0;
+        e.parent = n.tgid == n.tid ? ids->ppid : 0;
         // The leader's memory is the process's: readable through this thread's call.
         e.with_call = true;
         e.notif = n;

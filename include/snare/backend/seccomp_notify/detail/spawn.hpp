@@ -27,6 +27,7 @@
 
 #include <snare/backend/seccomp_notify/detail/abi.hpp>
 #include <snare/detail/posix.hpp>
+#include <snare/engine/spawn.hpp>
 #include <snare/result.hpp>
 
 extern char** environ;  // NOLINT: POSIX
@@ -80,33 +81,6 @@ struct spawned_guest {
   }
 };
 
-/// Returns the path execve should run for `file`, searched in PATH as execvp does when it
-/// has no slash; ENOENT / EACCES when nothing runnable is found.
-inline result<std::string> resolve_command(std::string_view file) {
-  if (file.empty()) return std::errc::no_such_file_or_directory;
-  auto runnable = [](const std::string& p) {
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
-  };
-  if (file.find('/') != std::string_view::npos) {
-    std::string p(file);
-    if (runnable(p)) return p;
-    return ::access(p.c_str(), F_OK) == 0 ? std::errc::permission_denied
-                                          : std::errc::no_such_file_or_directory;
-  }
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  while (true) {
-    auto colon = dirs.find(':');
-    std::string dir(dirs.substr(0, colon));
-    std::string p = (dir.empty() ? std::string(".") : dir) + "/" + std::string(file);
-    if (runnable(p)) return p;
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
-  }
-  return std::errc::no_such_file_or_directory;
-}
-
 namespace spawn_child {
 // Runs in the forked child only: async-signal-safe calls, no allocation.
 
@@ -130,12 +104,7 @@ inline double now_seconds() noexcept {
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGILL, SIG_DFL);
-  if (pin_cpu >= 0) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(pin_cpu, &set);
-    if (::sched_setaffinity(0, sizeof set, &set) != 0) fail(h, errno);
-  }
+  if (int err = pin_to_cpu(pin_cpu); err != 0) fail(h, err);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(h, errno);
   long fd = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
   if (fd < 0) fail(h, errno);
@@ -174,7 +143,7 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   // A command that cannot be found still starts a child, whose execve then fails in the
   // guest as under ptrace (the tool sees the attempt; exec_error() tells the caller).
   std::string path;
-  if (auto found = resolve_command(argv[0])) {
+  if (auto found = find_program(argv[0])) {
     path = std::move(*found);
   } else if (std::string_view(argv[0]).find('/') != std::string_view::npos) {
     path = argv[0];

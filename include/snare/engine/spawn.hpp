@@ -1,24 +1,67 @@
-// Defines what backends share to start a guest: fork with a start gate the tracer opens
-// once it is attached, a child-side setup hook run before exec, an exec-failure report
-// channel (exit code 127 with a clear message), and the exit-code convention.
+// Defines what backends share to start a guest: the PATH lookup, CPU pinning, fork with a
+// start gate the tracer opens once it is attached, a child-side setup hook run before exec,
+// an exec-failure report channel (exit code 127 with a clear message), and the exit-code
+// convention.
 #pragma once
 
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <span>
+#include <string>
+#include <string_view>
 
-#include <snare/backend/common/options.hpp>
 #include <snare/detail/posix.hpp>
+#include <snare/engine/options.hpp>
 #include <snare/result.hpp>
 
 namespace snare::detail {
+
+/// Returns the path execve should run for `file`, searched in PATH as execvp does when it
+/// has no slash (execvp(3)); ENOENT / EACCES when nothing runnable is found. The one PATH
+/// lookup of every backend.
+inline result<std::string> find_program(std::string_view file) {
+  if (file.empty()) return std::errc::no_such_file_or_directory;
+  auto runnable = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (file.find('/') != std::string_view::npos) {
+    std::string p(file);
+    if (runnable(p)) return p;
+    return ::access(p.c_str(), F_OK) == 0 ? std::errc::permission_denied
+                                          : std::errc::no_such_file_or_directory;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    auto colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string p = (dir.empty() ? std::string(".") : dir) + "/" + std::string(file);
+    if (runnable(p)) return p;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return std::errc::no_such_file_or_directory;
+}
+
+/// Pins the calling thread to CPU `cpu` (nothing when cpu < 0); returns 0 or the errno of
+/// sched_setaffinity. Async-signal-safe: spawned children call it before exec.
+inline int pin_to_cpu(int cpu) noexcept {
+  if (cpu < 0) return 0;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return ::sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : errno;
+}
 
 /// A child started by spawn(): its pid, the gate the parent opens, the failure report pipe.
 struct spawned_child {
@@ -73,12 +116,7 @@ result<spawned_child> spawn(std::span<const char* const> argv, const run_options
     char c;
     if (retry_eintr([&] { return ::read(gate[0], &c, 1); }) != 1) ::_exit(127);
     ::close(gate[0]);
-    if (options.pin_cpu >= 0) {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(options.pin_cpu, &set);
-      if (::sched_setaffinity(0, sizeof set, &set) != 0) child_fail(report[1], spawn_stage::setup, errno);
-    }
+    if (int err = pin_to_cpu(options.pin_cpu); err != 0) child_fail(report[1], spawn_stage::setup, err);
     if (int err = setup(); err != 0) child_fail(report[1], spawn_stage::setup, err);
     ::execvp(args[0], const_cast<char* const*>(args));
     child_fail(report[1], spawn_stage::exec, errno);

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include <snare/backend/common/options.hpp>
+#include <snare/engine/options.hpp>
 #include <snare/host.hpp>
 #include <snare/tool.hpp>
 
@@ -47,13 +47,6 @@ constexpr bool tool_needs() noexcept {
   return false;
 }
 
-inline constexpr capability all_capabilities[] = {
-    capability::can_modify_args,  capability::can_inject,          capability::can_read_memory,
-    capability::can_write_memory, capability::can_intercept_rdtsc, capability::can_intercept_cpuid,
-    capability::can_add_fd,       capability::can_observe_exit,    capability::can_observe_signals,
-    capability::can_backtrace,
-};
-
 // Whether Tool needs each capability of all_capabilities, in that order.
 template <class Tool, class Guest, std::size_t... I>
 constexpr std::array<bool, sizeof...(I)> tool_needs_table(std::index_sequence<I...>) noexcept {
@@ -73,10 +66,10 @@ std::vector<host_gap> missing_host_features() {
   for (host_feature f : Backend::host_requirements)
     if (!host.has(f)) gaps.push_back({f, std::nullopt, host.get(f).reason});
   constexpr auto needed =
-      detail::tool_needs_table<Tool, Guest>(std::make_index_sequence<std::size(detail::all_capabilities)>{});
+      detail::tool_needs_table<Tool, Guest>(std::make_index_sequence<std::size(all_capabilities)>{});
   for (std::size_t i = 0; i < needed.size(); ++i) {
     if (!needed[i]) continue;
-    capability c = detail::all_capabilities[i];
+    capability c = all_capabilities[i];
     if (auto f = Backend::host_feature_for(c); f && !host.has(*f))
       gaps.push_back({*f, c, host.get(*f).reason});
   }

@@ -1,0 +1,57 @@
+// Defines snare::engine::core: what every backend's engine holds and does the same way
+// (the tool, the run's options, the host check before the guest starts, which processes
+// are followed, the "cannot run" report). A backend's engine derives from it and adds
+// only its event source and guest operations; handlers are told through engine/notify.hpp.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdio>
+#include <span>
+
+#include <snare/engine/host_check.hpp>
+#include <snare/engine/notify.hpp>
+#include <snare/engine/options.hpp>
+
+namespace snare::engine {
+
+/// The base of every backend's engine for Tool on Backend, whose guest handle is Guest.
+template <class Backend, class Tool, class Guest>
+class core {
+ public:
+  core(Tool& tool, const run_options& options) noexcept : tool_(&tool), options_(options) {}
+
+  /// Returns the tool and the options of this run.
+  Tool& tool() noexcept { return *tool_; }
+  const run_options& options() const noexcept { return options_; }
+
+ protected:
+  /// Returns argv[0], or "" for an empty command line (for messages).
+  static const char* command_of(std::span<const char* const> argv) noexcept {
+    return argv.empty() || argv[0] == nullptr ? "" : argv[0];
+  }
+
+  /// Checks the host for a run of argv (backend features and the tool's interceptions,
+  /// engine/host_check.hpp) and keeps the plan; false when the run is refused, and the
+  /// engine then returns exit_host_unsupported.
+  bool host_allows(std::span<const char* const> argv) {
+    plan_ = detail::check_host<Backend, Tool, Guest>(options_, command_of(argv));
+    return !plan_.refused;
+  }
+
+  /// Prints "snare: cannot run 'command': why" when the options ask for it; returns 127.
+  int cannot_run(const char* command, const char* why) const noexcept {
+    if (options_.report_exec_failure) std::fprintf(stderr, "snare: cannot run '%s': %s\n", command, why);
+    return 127;
+  }
+
+  /// Says whether the events of process `tgid` reach the tool (run_options::follow_forks).
+  bool followed(pid_t tgid) const noexcept { return options_.follow_forks || tgid == root_; }
+
+  Tool* tool_;
+  run_options options_;
+  detail::host_plan plan_{};  // what the host check switched on
+  pid_t root_ = -1;           // the first guest process
+};
+
+}  // namespace snare::engine

@@ -1,0 +1,71 @@
+// Defines how an engine tells the tool of a guest event: one function per event, a no-op
+// when the tool has no handler for it (found at compile time, snare/tool/handlers.hpp), so
+// every backend notifies the same way and none repeats the detection.
+#pragma once
+
+#include <type_traits>
+
+#include <snare/tool/action.hpp>
+#include <snare/tool/events.hpp>
+#include <snare/tool/handlers.hpp>
+
+namespace snare::engine {
+
+/// Calls tool.on_thread_start(g) when the tool has it.
+template <class Tool, class Guest>
+void notify_thread_start(Tool& tool, Guest& g) {
+  if constexpr (has_thread_start_handler<Tool, Guest>) tool.on_thread_start(g);
+}
+/// Calls tool.on_thread_exit(g) when the tool has it.
+template <class Tool, class Guest>
+void notify_thread_exit(Tool& tool, Guest& g) {
+  if constexpr (has_thread_exit_handler<Tool, Guest>) tool.on_thread_exit(g);
+}
+/// Calls tool.on_process_start(g) when the tool has it.
+template <class Tool, class Guest>
+void notify_process_start(Tool& tool, Guest& g) {
+  if constexpr (has_process_start_handler<Tool, Guest>) tool.on_process_start(g);
+}
+/// Calls tool.on_process_exit(wait_status, g) when the tool has it.
+template <class Tool, class Guest>
+void notify_process_exit(Tool& tool, int wait_status, Guest& g) {
+  if constexpr (has_process_exit_handler<Tool, Guest>) tool.on_process_exit(wait_status, g);
+}
+/// Calls tool.on_exec(g) when the tool has it.
+template <class Tool, class Guest>
+void notify_exec(Tool& tool, Guest& g) {
+  if constexpr (has_exec_handler<Tool, Guest>) tool.on_exec(g);
+}
+/// Calls tool.on_rdtsc(e, g) when the tool has it.
+template <class Tool, class Guest>
+void notify_rdtsc(Tool& tool, rdtsc_event& e, Guest& g) {
+  if constexpr (has_rdtsc_handler<Tool, Guest>) tool.on_rdtsc(e, g);
+}
+/// Calls tool.on_cpuid(e, g) when the tool has it.
+template <class Tool, class Guest>
+void notify_cpuid(Tool& tool, cpuid_event& e, Guest& g) {
+  if constexpr (has_cpuid_handler<Tool, Guest>) tool.on_cpuid(e, g);
+}
+/// Calls tool.on_signal(sig, g) when the tool has it and returns the signal to deliver: sig
+/// itself (no handler, or one returning void or snare::deliver()), another, or 0 (dropped).
+template <class Tool, class Guest>
+int notify_signal(Tool& tool, int sig, Guest& g) {
+  if constexpr (has_signal_handler<Tool, Guest>) {
+    if constexpr (std::is_same_v<decltype(tool.on_signal(sig, g)), signal_action>) {
+      signal_action a = tool.on_signal(sig, g);
+      return a.keeps_original() ? sig : a.signal();
+    } else {
+      tool.on_signal(sig, g);
+    }
+  }
+  return sig;
+}
+
+/// Says whether the tool wants any lifecycle event of a process or thread.
+template <class Tool, class Guest>
+inline constexpr bool wants_lifecycle =
+    has_thread_start_handler<Tool, Guest> || has_thread_exit_handler<Tool, Guest> ||
+    has_process_start_handler<Tool, Guest> || has_process_exit_handler<Tool, Guest> ||
+    has_exec_handler<Tool, Guest>;
+
+}  // namespace snare::engine
