@@ -21,6 +21,7 @@ class SnareConan(ConanFile):
     name = "snare"
     description = ("Header-only, policy-based C++20 library for intercepting, observing and "
                    "rewriting the system calls of a Linux process tree")
+    license = "BSL-1.0"
     topics = ("syscall", "ptrace", "seccomp", "kvm", "tracing", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
