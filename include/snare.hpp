@@ -57,5 +57,8 @@
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/backend/seccomp_notify/engine.hpp>
 #include <snare/tracer.hpp>
+#include <snare/hypercall.hpp>
+#include <snare/ptrace.hpp>
+#include <snare/seccomp_notify.hpp>
 #include <snare/guest_probe.hpp>
 // clang-format on

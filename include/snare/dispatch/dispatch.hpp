@@ -69,6 +69,13 @@ long exit_thunk(Tool& tool, Guest& g, long nr, const raw_args& args, long ret) {
   }
 }
 
+// The call type whose thunk serves Call: Call itself when the tool handles it, else the
+// shared unknown_call thunk, which does nothing but return.
+template <class Tool, class Guest, class Call>
+using entry_target = std::conditional_t<has_entry_handler<Tool, Call, Guest>, Call, unknown_call>;
+template <class Tool, class Guest, class Call>
+using exit_target = std::conditional_t<has_exit_handler<Tool, Call, Guest>, Call, unknown_call>;
+
 }  // namespace detail
 
 /// The dispatch tables of Tool with guest handle Guest over the typed calls of Table.
@@ -83,13 +90,15 @@ struct table<Tool, Guest, List<Calls...>> {
   static constexpr std::array<entry_fn, max_syscall_number> entries = [] {
     std::array<entry_fn, max_syscall_number> t{};
     for (auto& e : t) e = &detail::entry_thunk<Tool, Guest, unknown_call>;
-    ((t[Calls::number] = &detail::entry_thunk<Tool, Guest, Calls>), ...);
+    // A call without a handler shares the unknown_call thunk (which only returns the
+    // pending action): one instantiation per handled call, not one per typed call.
+    ((t[Calls::number] = &detail::entry_thunk<Tool, Guest, detail::entry_target<Tool, Guest, Calls>>), ...);
     return t;
   }();
   static constexpr std::array<exit_fn, max_syscall_number> exits = [] {
     std::array<exit_fn, max_syscall_number> t{};
     for (auto& e : t) e = &detail::exit_thunk<Tool, Guest, unknown_call>;
-    ((t[Calls::number] = &detail::exit_thunk<Tool, Guest, Calls>), ...);
+    ((t[Calls::number] = &detail::exit_thunk<Tool, Guest, detail::exit_target<Tool, Guest, Calls>>), ...);
     return t;
   }();
 

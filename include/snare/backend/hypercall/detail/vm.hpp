@@ -9,7 +9,6 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <x86intrin.h>
 
 #include <pthread.h>
 
@@ -635,7 +634,7 @@ class vm {
     std::uint8_t random[16];
     if (::getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random))
       for (std::size_t i = 0; i < sizeof random; ++i)
-        random[i] = static_cast<std::uint8_t>(__rdtsc() >> (i % 8));
+        random[i] = static_cast<std::uint8_t>(__builtin_ia32_rdtsc() >> (i % 8));
     std::uint64_t at_random = push_bytes(random, sizeof random);
 
     std::vector<std::uint64_t> words;
@@ -721,7 +720,7 @@ class vm {
       }
       bool rdtscp = insn[1] == 0x01 && insn[2] == 0xF9;
       if ((insn[1] == 0x31 || rdtscp) && opts_.trap_rdtsc) {
-        std::uint64_t tsc = __rdtsc();
+        std::uint64_t tsc = __builtin_ia32_rdtsc();
         if constexpr (requires { hooks.on_rdtsc(*this, tsc); }) hooks.on_rdtsc(*this, tsc);
         r.rax = tsc & 0xFFFFFFFF;
         r.rdx = tsc >> 32;

@@ -1,0 +1,8 @@
+// Defines the entry header of the ptrace backend: snare::run<snare::backend::ptrace> and the
+// whole tool model, without the other backends, the formatter or Hana (the umbrella
+// <snare.hpp> has everything). Per-backend compile times: docs/compile-time.md.
+#pragma once
+
+#include <snare/backend/ptrace.hpp>
+#include <snare/tool.hpp>
+#include <snare/tracer.hpp>
