@@ -54,6 +54,7 @@
 #include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>
 #include <snare/backend/ptrace/memory.hpp>
+#include <snare/backend/ptrace/regs.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/backend/seccomp_notify/engine.hpp>
 #include <snare/tracer.hpp>

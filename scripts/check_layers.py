@@ -15,7 +15,7 @@ import sys
 LAYERS = {
     "snare/config.hpp": 0, "snare/version.hpp": 0, "snare/result.hpp": 0, "snare/detail/": 0,
     "snare/host.hpp": 0, "snare/host/": 0, "snare/guest_probe.hpp": 0,
-    "snare/arch/": 1, "snare/sys.hpp": 1, "snare/sys/": 1, "snare/memory.hpp": 1,
+    "snare/arch/": 0, "snare/sys.hpp": 1, "snare/sys/": 1, "snare/memory.hpp": 1,
     "snare/tool.hpp": 1, "snare/tool/": 1,
     "snare/format.hpp": 2, "snare/format/": 2,
     "snare/subscription/": 3, "snare/bpf/": 3,
@@ -26,7 +26,7 @@ LAYERS = {
     "snare/tracer.hpp": 8,
     "snare.hpp": 9, "snare/ptrace.hpp": 9, "snare/seccomp_notify.hpp": 9, "snare/hypercall.hpp": 9,
 }
-NAMES = ["host, core", "arch, sys, tool vocabulary", "format", "subscription, bpf", "dispatch", "fiber",
+NAMES = ["host, arch tags, core", "arch, sys, tool vocabulary", "format", "subscription, bpf", "dispatch", "fiber",
          "guest", "engine, backends", "tracer", "umbrella and entry headers"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*<((?:snare/|snare\.hpp)[^>]*)>', re.M)
 

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <snare/arch/aarch64.hpp>
 #include <snare/bpf/filter.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/sys/x86_64.hpp>
@@ -42,10 +43,21 @@ TEST_CASE("the BPF filter traps exactly the subscribed numbers", "[engine][bpf]"
 TEST_CASE("the BPF filter refuses x32 and foreign-ABI calls", "[engine][bpf]") {
   static constexpr auto prog = snare::bpf::build_filter(set_of({257}), SECCOMP_RET_USER_NOTIF);
   CHECK(snare::bpf::evaluate(prog, 257, AUDIT_ARCH_X86_64) == SECCOMP_RET_USER_NOTIF);
-  CHECK(action_of(snare::bpf::evaluate(prog, 257 | snare::bpf::x32_syscall_bit, AUDIT_ARCH_X86_64)) ==
-        SECCOMP_RET_ERRNO);
+  CHECK(action_of(snare::bpf::evaluate(prog,
+                                       257 | static_cast<std::uint32_t>(snare::arch::x86_64::x32_syscall_bit),
+                                       AUDIT_ARCH_X86_64)) == SECCOMP_RET_ERRNO);
   CHECK(action_of(snare::bpf::evaluate(prog, 5, AUDIT_ARCH_I386)) == SECCOMP_RET_ERRNO);
   CHECK((snare::bpf::evaluate(prog, 5, AUDIT_ARCH_I386) & SECCOMP_RET_DATA) == ENOSYS);
+}
+
+TEST_CASE("the BPF filter is built for the arch it is given", "[engine][bpf]") {
+  // aarch64: its own audit arch, and no x32 bit to refuse (the number is just out of range).
+  static constexpr auto prog =
+      snare::bpf::build_filter<snare::arch::aarch64>(set_of({56}), SECCOMP_RET_TRACE);
+  STATIC_REQUIRE(snare::bpf::evaluate(prog, 56, snare::arch::aarch64::audit_arch) == SECCOMP_RET_TRACE);
+  STATIC_REQUIRE(snare::bpf::evaluate(prog, 57, snare::arch::aarch64::audit_arch) == SECCOMP_RET_ALLOW);
+  CHECK(action_of(snare::bpf::evaluate(prog, 56, AUDIT_ARCH_X86_64)) == SECCOMP_RET_ERRNO);
+  CHECK(prog.size + 2 == snare::bpf::build_filter<snare::arch::x86_64>(set_of({56}), SECCOMP_RET_TRACE).size);
 }
 
 TEST_CASE("the BPF filter stays correct for large and dense sets", "[engine][bpf]") {

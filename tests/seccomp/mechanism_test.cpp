@@ -17,10 +17,10 @@
 
 #include <catch2/catch.hpp>
 
-#include <snare/backend/seccomp_notify/detail/filter.hpp>
 #include <snare/backend/seccomp_notify/detail/session.hpp>
 #include <snare/guest/memory.hpp>
 
+#include "filter.hpp"
 #include "skip.hpp"
 
 namespace sc = snare::detail::seccomp;
@@ -34,7 +34,7 @@ const char* const guest_path = SNARE_SECCOMP_GUEST;
 sc::session start(std::vector<const char*> args, std::vector<long> numbers, bool sync_wakeup = true) {
   snare::test::require_host(snare::host_feature::seccomp_user_notif);
   args.insert(args.begin(), guest_path);
-  auto program = sc::build_filter({false, numbers});
+  auto program = snare::test::notify_filter(numbers);
   auto g = sc::spawn_guest(args, program);
   REQUIRE(g.has_value());
   return sc::session(std::move(*g), {sync_wakeup});
@@ -74,17 +74,6 @@ int exit_status(const std::vector<sc::event>& ev) {
 
 }  // namespace
 
-TEST_CASE("the filter sends subscribed numbers to the listener and allows the rest", "[seccomp][filter]") {
-  std::vector<long> nrs{SYS_getppid, SYS_openat, SYS_read, SYS_write, SYS_read};
-  auto p = sc::build_filter({false, nrs});
-  // 6 instructions of arch/x32 checks, 4 per range of consecutive numbers (read+write are
-  // 0,1: one range), and the final ALLOW.
-  CHECK(p.size() == 6 + 3 * 4 + 1);
-  CHECK(p.back().k == SECCOMP_RET_ALLOW);
-  auto all = sc::build_filter({true, {}});
-  CHECK(all.back().k == SECCOMP_RET_USER_NOTIF);
-}
-
 TEST_CASE("a guest that makes no subscribed call runs to its exit code", "[seccomp][spawn]") {
   auto s = start({"exit", "3"}, {SYS_getppid});
   auto ev = drive(s);
@@ -97,7 +86,7 @@ TEST_CASE("a guest that makes no subscribed call runs to its exit code", "[secco
 
 TEST_CASE("a command that cannot be found fails its execve in the guest and says so", "[seccomp][spawn]") {
   std::vector<long> nrs{SYS_execve};
-  auto program = sc::build_filter({false, nrs});
+  auto program = snare::test::notify_filter(nrs);
   const char* argv[] = {"/nonexistent/snare-command", nullptr};
   auto g = sc::spawn_guest(argv, program);
   REQUIRE(g.has_value());
@@ -340,7 +329,7 @@ TEST_CASE("a supervisor that dies leaves the guest's pending call failing, not h
     std::string fd = std::to_string(report[1]);
     const char* argv[] = {guest_path, "report-getppid", fd.c_str(), nullptr};
     std::vector<long> nrs{SYS_getppid};
-    auto program = sc::build_filter({false, nrs});
+    auto program = snare::test::notify_filter(nrs);
     auto g = sc::spawn_guest(argv, program);
     if (!g) ::_exit(2);
     sc::session s(std::move(*g));

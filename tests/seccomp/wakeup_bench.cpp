@@ -21,8 +21,9 @@
 #include <string>
 #include <vector>
 
-#include <snare/backend/seccomp_notify/detail/filter.hpp>
 #include <snare/backend/seccomp_notify/detail/session.hpp>
+
+#include "filter.hpp"
 
 namespace sc = snare::detail::seccomp;
 using clk = std::chrono::steady_clock;
@@ -51,7 +52,7 @@ cost run_once(const char* guest, long iterations, loop how, bool sync) {
   const char* argv[] = {guest, "getppid", n.c_str(), nullptr};
   std::vector<long> nrs;
   if (how != loop::untraced) nrs.push_back(SYS_getppid);
-  auto program = sc::build_filter({false, nrs});
+  auto program = snare::test::notify_filter(nrs);
   double c0 = cpu_ns_now();
   auto t0 = clk::now();
   auto g = sc::spawn_guest(argv, program, nullptr, -1, /*child_may_yield=*/true);

@@ -3,7 +3,6 @@
 // returning the trap action (RET_TRACE, RET_USER_NOTIF) for them and RET_ALLOW otherwise.
 #pragma once
 
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
@@ -12,12 +11,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <snare/arch/native.hpp>
 #include <snare/subscription/subscription.hpp>
 
 namespace snare::bpf {
-
-/// The syscall-number bit that selects the x32 ABI on x86-64.
-inline constexpr std::uint32_t x32_syscall_bit = 0x40000000u;
 
 /// Room for the longest program: 1024 singleton numbers take about 3.4 instructions each.
 inline constexpr std::size_t max_program_size = 4096;
@@ -78,19 +75,24 @@ constexpr void emit(program& p, const range* r, std::size_t a, std::size_t b, st
 
 }  // namespace detail
 
-/// Builds the filter for x86-64: calls in `set` return `trap` (SECCOMP_RET_TRACE or
-/// SECCOMP_RET_USER_NOTIF), others RET_ALLOW. Calls of a foreign ABI (int 0x80 from a
-/// 64-bit process: AUDIT_ARCH_I386) and x32 calls are refused with ENOSYS, so a tool's
-/// subscription cannot be bypassed through them.
+/// Builds the filter for Arch (its audit arch and, where it has one, its x32 bit come from
+/// snare/arch/): calls in `set` return `trap` (SECCOMP_RET_TRACE or SECCOMP_RET_USER_NOTIF),
+/// others RET_ALLOW. Calls of a foreign ABI (int 0x80 from a 64-bit x86 process:
+/// AUDIT_ARCH_I386) and x32 calls are refused with ENOSYS, so a tool's subscription cannot
+/// be bypassed through them.
+template <class Arch = arch::native>
 constexpr program build_filter(const syscall_set& set, std::uint32_t trap) noexcept {
   program p;
   // seccomp_data: int nr at offset 0, u32 arch at offset 4.
   p.code[p.size++] = detail::stmt(BPF_LD | BPF_W | BPF_ABS, 4);
-  p.code[p.size++] = detail::jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+  p.code[p.size++] = detail::jump(BPF_JMP | BPF_JEQ | BPF_K, Arch::audit_arch, 1, 0);
   p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
   p.code[p.size++] = detail::stmt(BPF_LD | BPF_W | BPF_ABS, 0);
-  p.code[p.size++] = detail::jump(BPF_JMP | BPF_JGE | BPF_K, x32_syscall_bit, 0, 1);
-  p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  if constexpr (requires { Arch::x32_syscall_bit; }) {
+    p.code[p.size++] =
+        detail::jump(BPF_JMP | BPF_JGE | BPF_K, static_cast<std::uint32_t>(Arch::x32_syscall_bit), 0, 1);
+    p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  }
   if (set.is_everything()) {
     p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, trap);
     return p;

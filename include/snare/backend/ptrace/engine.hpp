@@ -33,6 +33,7 @@
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/memory.hpp>
+#include <snare/backend/ptrace/regs.hpp>
 #include <snare/bpf/filter.hpp>
 #include <snare/detail/posix.hpp>
 #include <snare/dispatch/default_table.hpp>
@@ -103,6 +104,9 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
 /// Where a thread stands: what kind of stop it is in while its handler runs.
 enum class stop_kind : std::uint8_t { none, entry, exit };
 enum class job_kind : std::uint8_t { entry, exit };
+
+/// The register seam this engine uses (backend/ptrace/regs.hpp).
+using regs = native_regs;
 
 /// The per-thread record: identity, state, fiber, registers and syscall bookkeeping.
 template <class Tool>
@@ -263,12 +267,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   }
 
   static void load_args(thread_t& t) noexcept {
-    auto& r = t.regs;
-    t.nr = static_cast<long>(r.orig_rax);
-    t.args = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+    t.nr = regs::syscall_number(t.regs);
+    t.args = regs::arguments(t.regs);
   }
   static void store_args(user_regs_struct& r, const dispatch::raw_args& a) noexcept {
-    r.rdi = a[0], r.rsi = a[1], r.rdx = a[2], r.r10 = a[3], r.r8 = a[4], r.r9 = a[5];
+    regs::set_arguments(r, a);
   }
 
   void loop() {
@@ -328,7 +331,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (t.replay) {
       t.replay = false;
       // The rewound call itself (a signal handler may run first and make calls of its own).
-      if (t.regs.rip == t.saved.rip && static_cast<long>(t.regs.orig_rax) == t.replay_nr) {
+      if (regs::instruction_pointer(t.regs) == regs::instruction_pointer(t.saved) &&
+          regs::syscall_number(t.regs) == t.replay_nr) {
         t.trace_exit = subscription.exit.contains(t.nr);
         return resume(t);
       }
@@ -354,7 +358,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (!get_regs(t)) return;
     if (t.injecting) {
       t.injecting = false;
-      t.inject_result = static_cast<long>(t.regs.rax);
+      t.inject_result = regs::return_value(t.regs);
       t.worker.resume();
       if (!t.worker.busy()) finish_job(t);
       return;
@@ -364,7 +368,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     t.stop = stop_kind::exit;
     t.job = job_kind::exit;
     t.injected = false;
-    t.ret = t.new_ret = static_cast<long>(t.regs.rax);
+    t.ret = t.new_ret = regs::return_value(t.regs);
     run_job(t);
   }
 
@@ -404,9 +408,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // Puts the thread back on the syscall instruction it stopped in, to run `nr` again.
   void rewind_and_resume(thread_t& t, user_regs_struct r, long nr, const dispatch::raw_args& args) {
-    r.rip -= 2;  // syscall and int 0x80 are both two bytes
-    r.rax = static_cast<unsigned long long>(nr);
-    r.orig_rax = static_cast<unsigned long long>(nr);
+    regs::rewind_syscall(r);
+    regs::set_syscall_number(r, nr);
     store_args(r, args);
     set_regs(t, r);
     // Re-executing the instruction gives a seccomp stop when nr is subscribed (the replay,
@@ -424,8 +427,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void finish_entry(thread_t& t) {
     if (t.act.what() == action::kind::suppress) {
       user_regs_struct r = t.injected ? t.saved : t.regs;
-      r.orig_rax = static_cast<unsigned long long>(-1);
-      r.rax = static_cast<unsigned long long>(t.act.value());
+      regs::skip_syscall(r);
+      regs::set_return_value(r, t.act.value());
       set_regs(t, r);
       t.trace_exit = false;
       return resume(t);
@@ -433,7 +436,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (t.has_tail) {
       if (!t.injected) {
         user_regs_struct r = t.regs;
-        r.orig_rax = static_cast<unsigned long long>(t.tail.number);
+        regs::set_syscall_number(r, t.tail.number);
         store_args(r, t.tail.args);
         set_regs(t, r);
         return resume(t);
@@ -459,11 +462,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void finish_exit(thread_t& t) {
     if (t.injected) {
       user_regs_struct r = t.saved;
-      r.rax = static_cast<unsigned long long>(t.new_ret);
+      regs::set_return_value(r, t.new_ret);
       set_regs(t, r);
     } else if (t.new_ret != t.ret) {
       user_regs_struct r = t.regs;
-      r.rax = static_cast<unsigned long long>(t.new_ret);
+      regs::set_return_value(r, t.new_ret);
       set_regs(t, r);
     }
     t.trace_exit = false;
@@ -528,17 +531,16 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       case stage::exec_exit: {
         if (!get_regs(t)) return;
         errno = 0;
-        long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, t.regs.rip, 0);
+        const auto ip = regs::instruction_pointer(t.regs);
+        long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, ip, 0);
         if (errno != 0) break;
-        auto patched =
-            static_cast<long>((static_cast<unsigned long>(word) & ~0xffffUL) | 0x050fUL);  // syscall
-        if (::ptrace(PTRACE_POKETEXT, t.tid, t.regs.rip, patched) != 0) break;
+        auto patched = static_cast<long>((static_cast<unsigned long>(word) & ~0xffffUL) | regs::syscall_word);
+        if (::ptrace(PTRACE_POKETEXT, t.tid, ip, patched) != 0) break;
         t.rearm_regs = t.regs;
         t.rearm_word = word;
         user_regs_struct r = t.regs;
-        r.rax = SYS_arch_prctl;
-        r.rdi = ARCH_SET_CPUID;
-        r.rsi = 0;
+        regs::set_syscall_number(r, SYS_arch_prctl);
+        regs::set_arguments(r, {ARCH_SET_CPUID, 0, 0, 0, 0, 0});
         set_regs(t, r);
         t.rearm = stage::entry;
         return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
@@ -547,7 +549,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         t.rearm = stage::exit;
         return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
       case stage::exit:
-        ::ptrace(PTRACE_POKETEXT, t.tid, t.rearm_regs.rip, t.rearm_word);
+        ::ptrace(PTRACE_POKETEXT, t.tid, regs::instruction_pointer(t.rearm_regs), t.rearm_word);
         set_regs(t, t.rearm_regs);
         break;
       case stage::none:
@@ -604,7 +606,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) != 0 || si.si_code != SI_KERNEL) return false;
     if (!get_regs(t)) return false;
     errno = 0;
-    long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, t.regs.rip, 0);
+    long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, regs::instruction_pointer(t.regs), 0);
     if (errno != 0) return false;
     auto b = [&](int i) {
       return static_cast<unsigned>((static_cast<unsigned long>(word) >> (8 * i)) & 0xff);
@@ -615,13 +617,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         rdtsc_event ev;
         ev.rdtscp = b(1) == 0x01;
         unsigned aux = 0;
-        ev.tsc = ev.rdtscp ? __builtin_ia32_rdtscp(&aux) : __builtin_ia32_rdtsc();  // no <x86intrin.h>: a third of the preprocessed lines
+        ev.tsc = ev.rdtscp ? __builtin_ia32_rdtscp(&aux)
+                           : __builtin_ia32_rdtsc();  // no <x86intrin.h>: a third of the preprocessed lines
         ev.aux = aux;
         if (followed(t)) snare::engine::notify_rdtsc(*tool_, ev, t.g);
-        r.rax = ev.tsc & 0xffffffffu;
-        r.rdx = ev.tsc >> 32;
-        if (ev.rdtscp) r.rcx = ev.aux;
-        r.rip += ev.rdtscp ? 3 : 2;
+        regs::set_tsc(r, ev);
+        regs::advance(r, ev.rdtscp ? 3 : 2);
         set_regs(t, r);
         resume(t);
         return true;
@@ -630,12 +631,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if constexpr (has_cpuid_handler<Tool, guest_type>) {
       if (plan_.trap_cpuid && b(0) == 0x0f && b(1) == 0xa2) {
         cpuid_event ev;
-        ev.leaf = static_cast<std::uint32_t>(r.rax);
-        ev.subleaf = static_cast<std::uint32_t>(r.rcx);
+        regs::cpuid_inputs(r, ev);
         __cpuid_count(ev.leaf, ev.subleaf, ev.eax, ev.ebx, ev.ecx, ev.edx);
         if (followed(t)) snare::engine::notify_cpuid(*tool_, ev, t.g);
-        r.rax = ev.eax, r.rbx = ev.ebx, r.rcx = ev.ecx, r.rdx = ev.edx;
-        r.rip += 2;
+        regs::set_cpuid(r, ev);
+        regs::advance(r, 2);
         set_regs(t, r);
         resume(t);
         return true;
@@ -728,12 +728,11 @@ result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call
     bool at_entry = t.stop == stop_kind::entry && !t.injected;
     if (!t.injected) t.saved = t.regs;
     user_regs_struct r = t.saved;
-    r.orig_rax = static_cast<unsigned long long>(call.number);
-    r.rax = static_cast<unsigned long long>(call.number);
+    regs::set_syscall_number(r, call.number);
     store_args(r, call.args);
     if (!at_entry) {
       // At an exit stop: run the syscall instruction again with the injected call.
-      r.rip -= 2;
+      regs::rewind_syscall(r);
       t.skip_entry_stop = true;
     }
     t.injected = true;

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <string>
 
+#include <snare/arch/x86_64.hpp>
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
 #include <snare/host/detail/decide.hpp>
@@ -41,7 +42,6 @@ inline constexpr unsigned filter_flag_wait_killable_recv = 1u << 5;  // SECCOMP_
 inline constexpr unsigned pidfd_thread_flag = O_EXCL;                // PIDFD_THREAD (Linux 6.9)
 inline constexpr int pr_set_syscall_user_dispatch = 59;
 inline constexpr unsigned long pr_sys_dispatch_on = 1;
-inline constexpr long x32_syscall_bit = 0x40000000;
 inline constexpr long i386_getpid = 20;
 
 /// Sets `sig` to its default action with the raw syscall, past any sanitizer's interposed
@@ -256,7 +256,7 @@ inline host_probe probe_int80() {
 }
 
 inline host_probe probe_x32() {
-  long ret = ::syscall(x32_syscall_bit | SYS_getpid);
+  long ret = ::syscall(arch::x86_64::x32_syscall_bit | SYS_getpid);
   return decide_x32(ret < 0 ? -errno : ret, ::syscall(SYS_getpid));
 }
 

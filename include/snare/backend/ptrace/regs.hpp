@@ -1,0 +1,70 @@
+// Defines the ptrace backend's register seam: everything the engine reads or writes in a
+// stopped thread's registers, for x86-64 (the model: sandbox2's regs.cc, strace's
+// src/linux/x86_64/get_syscall_args.c and set_error.c). Another architecture is another
+// struct with the same members (aarch64: x8, x0..x5, pc, svc #0 is 4 bytes).
+#pragma once
+
+#include <sys/user.h>
+
+#include <cstdint>
+
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/tool/events.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+/// The registers of a stopped x86-64 thread (PTRACE_GETREGS) as the engine sees them.
+struct x86_64_regs {
+  using file = user_regs_struct;
+
+  /// The size of the syscall instruction (`syscall`, and `int 0x80`, are both 2 bytes), and
+  /// its bytes as a little-endian 16-bit word.
+  static constexpr std::uint64_t syscall_size = 2;
+  static constexpr std::uint64_t syscall_word = 0x050f;
+
+  /// Returns the number of the call at a syscall stop (orig_rax: rax holds -ENOSYS there).
+  static long syscall_number(const file& r) noexcept { return static_cast<long>(r.orig_rax); }
+  /// Returns the six argument registers (rdi, rsi, rdx, r10, r8, r9: the syscall ABI).
+  static dispatch::raw_args arguments(const file& r) noexcept {
+    return {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+  }
+  static void set_arguments(file& r, const dispatch::raw_args& a) noexcept {
+    r.rdi = a[0], r.rsi = a[1], r.rdx = a[2], r.r10 = a[3], r.r8 = a[4], r.r9 = a[5];
+  }
+  /// Makes the call at this stop `nr` (at an entry stop orig_rax decides; rax matters when
+  /// the instruction runs again from user mode).
+  static void set_syscall_number(file& r, long nr) noexcept {
+    r.orig_rax = static_cast<unsigned long long>(nr);
+    r.rax = static_cast<unsigned long long>(nr);
+  }
+  /// Makes the call at this entry stop run nothing (orig_rax -1: the kernel skips it).
+  static void skip_syscall(file& r) noexcept { r.orig_rax = static_cast<unsigned long long>(-1); }
+  /// Returns and sets the call's result (rax at an exit stop).
+  static long return_value(const file& r) noexcept { return static_cast<long>(r.rax); }
+  static void set_return_value(file& r, long v) noexcept { r.rax = static_cast<unsigned long long>(v); }
+  /// Returns the instruction pointer; moves it back over the syscall instruction (to run
+  /// it again) or forward over `n` bytes (an emulated instruction).
+  static std::uint64_t instruction_pointer(const file& r) noexcept { return r.rip; }
+  static void rewind_syscall(file& r) noexcept { r.rip -= syscall_size; }
+  static void advance(file& r, std::uint64_t n) noexcept { r.rip += n; }
+
+  /// RDTSC / RDTSCP results: edx:eax, and ecx for RDTSCP's aux.
+  static void set_tsc(file& r, const rdtsc_event& e) noexcept {
+    r.rax = e.tsc & 0xffffffffu;
+    r.rdx = e.tsc >> 32;
+    if (e.rdtscp) r.rcx = e.aux;
+  }
+  /// CPUID's inputs (eax, ecx) and outputs (eax, ebx, ecx, edx).
+  static void cpuid_inputs(const file& r, cpuid_event& e) noexcept {
+    e.leaf = static_cast<std::uint32_t>(r.rax);
+    e.subleaf = static_cast<std::uint32_t>(r.rcx);
+  }
+  static void set_cpuid(file& r, const cpuid_event& e) noexcept {
+    r.rax = e.eax, r.rbx = e.ebx, r.rcx = e.ecx, r.rdx = e.edx;
+  }
+};
+
+/// The register seam of the architecture snare is built for.
+using native_regs = x86_64_regs;
+
+}  // namespace snare::backend::ptrace_detail
