@@ -16,6 +16,9 @@
 
 namespace snare::bpf {
 
+/// clone's CLONE_UNTRACED flag (<linux/sched.h>): a child made with it gets no tracer.
+inline constexpr std::uint32_t clone_untraced = 0x00800000u;
+
 /// Room for the longest program: 1024 singleton numbers take about 3.4 instructions each.
 inline constexpr std::size_t max_program_size = 4096;
 
@@ -79,9 +82,13 @@ constexpr void emit(program& p, const range* r, std::size_t a, std::size_t b, st
 /// snare/arch/): calls in `set` return `trap` (SECCOMP_RET_TRACE or SECCOMP_RET_USER_NOTIF),
 /// others RET_ALLOW. Calls of a foreign ABI (int 0x80 from a 64-bit x86 process:
 /// AUDIT_ARCH_I386) and x32 calls are refused with ENOSYS, so a tool's subscription cannot
-/// be bypassed through them.
+/// be bypassed through them. With `untraced_clone` >= 0 (that arch's clone number), a clone
+/// whose flags hold CLONE_UNTRACED returns `trap` too, whatever `set` says, so that the
+/// engine can keep the child traced (clone3's flags are in memory, out of BPF's reach:
+/// put clone3 in `set` for that).
 template <class Arch = arch::native>
-constexpr program build_filter(const syscall_set& set, std::uint32_t trap) noexcept {
+constexpr program build_filter(const syscall_set& set, std::uint32_t trap,
+                               long untraced_clone = -1) noexcept {
   program p;
   // seccomp_data: int nr at offset 0, u32 arch at offset 4.
   p.code[p.size++] = detail::stmt(BPF_LD | BPF_W | BPF_ABS, 4);
@@ -92,6 +99,15 @@ constexpr program build_filter(const syscall_set& set, std::uint32_t trap) noexc
     p.code[p.size++] =
         detail::jump(BPF_JMP | BPF_JGE | BPF_K, static_cast<std::uint32_t>(Arch::x32_syscall_bit), 0, 1);
     p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  }
+  if (untraced_clone >= 0 && !set.contains(untraced_clone)) {
+    // clone's first argument (low 32 bits at offset 16) holds its flags.
+    p.code[p.size++] =
+        detail::jump(BPF_JMP | BPF_JEQ | BPF_K, static_cast<std::uint32_t>(untraced_clone), 0, 3);
+    p.code[p.size++] = detail::stmt(BPF_LD | BPF_W | BPF_ABS, 16);
+    p.code[p.size++] = detail::jump(BPF_JMP | BPF_JSET | BPF_K, clone_untraced, 0, 1);
+    p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, trap);
+    p.code[p.size++] = detail::stmt(BPF_LD | BPF_W | BPF_ABS, 0);
   }
   if (set.is_everything()) {
     p.code[p.size++] = detail::stmt(BPF_RET | BPF_K, trap);
@@ -115,15 +131,17 @@ constexpr program build_filter(const syscall_set& set, std::uint32_t trap) noexc
   return p;
 }
 
-/// Runs `p` over (nr, arch) as the kernel would, for tests; returns the action.
-constexpr std::uint32_t evaluate(const program& p, std::uint32_t nr, std::uint32_t arch) noexcept {
+/// Runs `p` over (nr, arch, low 32 bits of the first argument) as the kernel would, for
+/// tests; returns the action.
+constexpr std::uint32_t evaluate(const program& p, std::uint32_t nr, std::uint32_t arch,
+                                 std::uint32_t arg0 = 0) noexcept {
   std::uint32_t acc = 0;
   std::size_t pc = 0;
   while (pc < p.size) {
     const sock_filter& f = p.code[pc];
     switch (f.code) {
       case BPF_LD | BPF_W | BPF_ABS:
-        acc = f.k == 0 ? nr : f.k == 4 ? arch : 0;
+        acc = f.k == 0 ? nr : f.k == 4 ? arch : f.k == 16 ? arg0 : 0;
         ++pc;
         break;
       case BPF_JMP | BPF_JEQ | BPF_K:
@@ -131,6 +149,9 @@ constexpr std::uint32_t evaluate(const program& p, std::uint32_t nr, std::uint32
         break;
       case BPF_JMP | BPF_JGE | BPF_K:
         pc += 1 + (acc >= f.k ? f.jt : f.jf);
+        break;
+      case BPF_JMP | BPF_JSET | BPF_K:
+        pc += 1 + ((acc & f.k) != 0 ? f.jt : f.jf);
         break;
       case BPF_JMP | BPF_JGT | BPF_K:
         pc += 1 + (acc > f.k ? f.jt : f.jf);

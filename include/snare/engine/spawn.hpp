@@ -5,9 +5,12 @@
 #pragma once
 
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +64,21 @@ inline int pin_to_cpu(int cpu) noexcept {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   return ::sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : errno;
+}
+
+/// Installs `prog` as a seccomp filter of the calling thread's process with `flags`, from a
+/// spawned child before exec (async-signal-safe). Without CAP_SYS_ADMIN the kernel accepts
+/// a filter only under no_new_privs (seccomp(2)), which also makes exec ignore setuid
+/// bits and file capabilities: so the filter is tried without it first, and no_new_privs
+/// is set only when that is refused (EACCES). A tracer running as root thus leaves setuid
+/// programs (sudo, ping, passwd) their privileges, as they have them natively. Returns the
+/// seccomp() value (a listener fd with SECCOMP_FILTER_FLAG_NEW_LISTENER, else 0), or -1
+/// with errno.
+inline long install_seccomp_filter(const sock_fprog& prog, unsigned flags) noexcept {
+  long r = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+  if (r >= 0 || errno != EACCES) return r;
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+  return ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 
 /// A child started by spawn(): its pid, the gate the parent opens, the failure report pipe.

@@ -46,6 +46,7 @@
 #include <snare/fiber/fiber.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
+#include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
 
 namespace snare::backend::ptrace_detail {
@@ -174,7 +175,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   /// exit code (128+N for signal N, 127 when the command cannot run, exit_host_unsupported
   /// when the host lacks what the run needs).
   int run(std::span<const char* const> argv) {
-    static constexpr bpf::program filter = bpf::build_filter(subscription.entry, SECCOMP_RET_TRACE);
+    static constexpr bpf::program filter =
+        bpf::build_filter(filter_set(), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
     if (!this->host_allows(argv)) return exit_host_unsupported;
     const bool trap_rdtsc = plan_.trap_rdtsc;
     auto child = detail::spawn(argv, options_, [trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
@@ -207,13 +209,24 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   using thread_t = thread_rec<Tool>;
   using process_t = process_rec<Tool>;
 
+  // The data of snare's own SECCOMP_RET_TRACE: a seccomp stop with any other value comes
+  // from a filter the guest installed itself.
+  static constexpr std::uint32_t trace_data = 0x534e;  // "SN"
+
+  // The calls the filter traps: the tool's, and clone3, whose flags (in memory) may hold
+  // CLONE_UNTRACED (clone's own flags are tested in the filter).
+  static constexpr syscall_set filter_set() noexcept {
+    syscall_set s = subscription.entry;
+    s.add(sys::x86_64::clone3::number);
+    return s;
+  }
+
   // Runs in the child after the gate opens, before exec: async-signal-safe only. RDTSC
   // trapping survives exec; CPUID faulting does not, so it is set at each exec event.
   static int setup_child(const bpf::program& filter, bool trap_rdtsc) noexcept {
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
     if (trap_rdtsc && ::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
     sock_fprog prog = filter.fprog();
-    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return errno;
+    if (detail::install_seccomp_filter(prog, 0) != 0) return errno;  // no_new_privs only when unprivileged
     return 0;
   }
 
@@ -326,8 +339,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void on_seccomp_stop(thread_t& t) {
     if (t.injecting || t.rearm != thread_t::rearm_stage::none)
       return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
-    if (!followed(t)) return (void)::ptrace(PTRACE_CONT, t.tid, 0, 0);
     if (!get_regs(t)) return;
+    if (unsigned long data = 0; ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) == 0 && data != trace_data)
+      return guest_filter_trace(t);
+    keep_child_traced(t);
+    if (!followed(t) || !subscription.entry.contains(regs::syscall_number(t.regs)))
+      return (void)::ptrace(PTRACE_CONT, t.tid, 0, 0);
     if (t.replay) {
       t.replay = false;
       // The rewound call itself (a signal handler may run first and make calls of its own).
@@ -345,6 +362,36 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     t.trace_exit = subscription.exit.contains(t.nr);
     t.g.reset_action();
     run_job(t);
+  }
+
+  // A SECCOMP_RET_TRACE of the guest's own filter. With no tracer that asked for it (snare
+  // only asks for its own), the kernel fails the call with ENOSYS (seccomp(2)): so here.
+  void guest_filter_trace(thread_t& t) {
+    user_regs_struct r = t.regs;
+    regs::skip_syscall(r);
+    regs::set_return_value(r, -ENOSYS);
+    set_regs(t, r);
+    ::ptrace(PTRACE_CONT, t.tid, 0, 0);
+  }
+
+  // A child made with CLONE_UNTRACED would keep snare's filter but have no tracer: every
+  // trapped call would fail with ENOSYS. The flag is dropped, so the child stays traced
+  // and runs as it does natively (clone3's flags are changed in the guest's clone_args).
+  void keep_child_traced(thread_t& t) {
+    const long nr = regs::syscall_number(t.regs);
+    auto args = regs::arguments(t.regs);
+    if (nr == sys::x86_64::clone::number && (args[0] & bpf::clone_untraced) != 0) {
+      args[0] &= ~std::uint64_t{bpf::clone_untraced};
+      regs::set_arguments(t.regs, args);
+      set_regs(t, t.regs);
+    } else if (nr == sys::x86_64::clone3::number) {
+      std::uint64_t flags = 0;  // struct clone_args starts with its u64 flags
+      auto bytes = std::as_writable_bytes(std::span(&flags, 1));
+      if (read_memory(t.tid, args[0], bytes) && (flags & bpf::clone_untraced) != 0) {
+        flags &= ~std::uint64_t{bpf::clone_untraced};
+        (void)write_memory(t.tid, args[0], std::as_bytes(std::span(&flags, 1)));
+      }
+    }
   }
 
   void on_syscall_stop(thread_t& t) {

@@ -105,8 +105,8 @@ inline double now_seconds() noexcept {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGILL, SIG_DFL);
   if (int err = pin_to_cpu(pin_cpu); err != 0) fail(h, err);
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(h, errno);
-  long fd = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+  // no_new_privs only when the supervisor is unprivileged (engine/spawn.hpp).
+  long fd = install_seccomp_filter(*prog, SECCOMP_FILTER_FLAG_NEW_LISTENER);
   if (fd < 0) fail(h, errno);
   // From here on every syscall may be trapped, and nobody answers until the supervisor holds
   // the listener: publish it through memory and wait in user space.
