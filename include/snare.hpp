@@ -27,6 +27,7 @@
 #include <snare/tool/action.hpp>
 #include <snare/tool/capability.hpp>
 #include <snare/tool/events.hpp>
+#include <snare/tool/exit_status.hpp>
 #include <snare/tool/handlers.hpp>
 #include <snare/tool/state.hpp>
 #include <snare/format.hpp>

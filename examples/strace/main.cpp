@@ -1,21 +1,46 @@
 // Defines snare-strace's entry point: reads strace's options, maps the run-time trace set
 // onto one of the tracers specialised at compile time (specs.hpp), runs the command on the
 // chosen backend and returns its exit code.
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include <snare/engine/host_check.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>
+#include <snare/engine/host_check.hpp>
 #include <snare/host.hpp>
 #include <snare/version.hpp>
 
 #include "options.hpp"
 #include "session.hpp"
 #include "specs.hpp"
+
+namespace {
+
+// Ends this process by signal `sig` (default action, no core dump); exits 128+sig should
+// the signal not end it.
+[[noreturn]] void die_of(int sig) {
+  std::fflush(nullptr);
+  rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(sig, &dfl, nullptr);
+  sigset_t only;
+  ::sigemptyset(&only);
+  ::sigaddset(&only, sig);
+  ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
+  ::raise(sig);
+  std::_Exit(128 + sig);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   auto parsed = strace::parse(argc, argv);
@@ -71,9 +96,12 @@ int main(int argc, char** argv) {
 
   strace::session s(o);
   if (!s.open()) return 1;
-  int code = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(spec, s, o)
-             : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(spec, s, o)
-                                                          : strace::run_ptrace(spec, s, o);
+  snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(spec, s, o)
+                           : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(spec, s, o)
+                                                                        : strace::run_ptrace(spec, s, o);
   s.finish();
-  return code;
+  // As strace does: a guest killed by a signal kills the tracer with the same signal, so a
+  // parent (make, a shell, Python) sees the same death (the tracer dumps no core).
+  if (end.is_killed()) die_of(end.signal());
+  return end.shell_code();
 }

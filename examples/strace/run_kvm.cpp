@@ -5,7 +5,7 @@
 
 namespace strace {
 
-int run_kvm(std::size_t spec, session& s, const options& o) {
+snare::exit_status run_kvm(std::size_t spec, session& s, const options& o) {
   return run_on<snare::backend::hypercall>(spec, s, o);
 }
 

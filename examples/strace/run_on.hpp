@@ -14,18 +14,21 @@
 namespace strace {
 
 template <class Backend, class Subscription>
-int run_one(session& s, const options& o) {
+snare::exit_status run_one(session& s, const options& o) {
   snare::run_options ro;
   ro.follow_forks = o.follow_forks;
   s.set_exits_observed(Backend::can_observe_exit);
-  tool<Subscription, Backend::can_observe_exit, Backend::can_observe_signals> t{&s};
-  return snare::run<Backend>(t, o.command, ro);
+  using tool_type = tool<Subscription, Backend::can_observe_exit, Backend::can_observe_signals>;
+  tool_type t{&s};
+  snare::tracer<Backend, tool_type> tracer(t, ro);
+  tracer.run(o.command);
+  return tracer.status();
 }
 
 /// Runs the command under Backend's tracer specialised for spec_subscriptions[spec].
 template <class Backend>
-int run_on(std::size_t spec, session& s, const options& o) {
-  using fn = int (*)(session&, const options&);
+snare::exit_status run_on(std::size_t spec, session& s, const options& o) {
+  using fn = snare::exit_status (*)(session&, const options&);
   static constexpr auto table = []<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<fn, sizeof...(I)>{&run_one<Backend, std::tuple_element_t<I, spec_subscriptions>>...};
   }

@@ -5,7 +5,7 @@
 
 namespace strace {
 
-int run_seccomp(std::size_t spec, session& s, const options& o) {
+snare::exit_status run_seccomp(std::size_t spec, session& s, const options& o) {
   return run_on<snare::backend::seccomp_notify>(spec, s, o);
 }
 

@@ -13,6 +13,7 @@
 #include <snare/sys/lookup.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
+#include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"
 #include "session.hpp"
@@ -95,9 +96,9 @@ inline std::size_t choose_spec(const nr_set& need) {
 }
 
 /// Runs the command of `o` under specialisation `spec` with backend ptrace, seccomp_notify
-/// or hypercall; returns the guest's exit code. Defined in run_<backend>.cpp.
-int run_ptrace(std::size_t spec, session& s, const options& o);
-int run_seccomp(std::size_t spec, session& s, const options& o);
-int run_kvm(std::size_t spec, session& s, const options& o);
+/// or hypercall; returns how the guest ended. Defined in run_<backend>.cpp.
+snare::exit_status run_ptrace(std::size_t spec, session& s, const options& o);
+snare::exit_status run_seccomp(std::size_t spec, session& s, const options& o);
+snare::exit_status run_kvm(std::size_t spec, session& s, const options& o);
 
 }  // namespace strace

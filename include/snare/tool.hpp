@@ -32,6 +32,7 @@
 //   void|snare::signal_action on_signal(int sig, Guest& g);  // deliver/suppress/replace
 //   void on_thread_start(Guest& g);   void on_thread_exit(Guest& g);
 //   void on_process_start(Guest& g);  void on_process_exit(int wait_status, Guest& g);
+//                                     // or on_process_exit(snare::exit_status, Guest& g)
 //   void on_exec(Guest& g);           // after a successful execve, in the new image
 //   void on_rdtsc(snare::rdtsc_event& e, Guest& g);  // e holds the real value; may change it
 //   void on_cpuid(snare::cpuid_event& e, Guest& g);  // e holds the real leaf; may change it
@@ -56,5 +57,6 @@
 #include <snare/tool/action.hpp>
 #include <snare/tool/capability.hpp>
 #include <snare/tool/events.hpp>
+#include <snare/tool/exit_status.hpp>
 #include <snare/tool/handlers.hpp>
 #include <snare/tool/state.hpp>

@@ -7,10 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <snare/backend/concept.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/options.hpp>
-#include <snare/backend/concept.hpp>
 #include <snare/tool.hpp>
+#include <snare/tool/exit_status.hpp>
 
 namespace snare {
 
@@ -32,7 +33,9 @@ class tracer {
   /// interception instead). Rethrows a handler's exception.
   int run(std::span<const char* const> argv) {
     engine_type engine(*tool_, options_);
-    return engine.run(argv);
+    int code = engine.run(argv);
+    status_ = engine.status();
+    return code;
   }
   int run(std::initializer_list<const char*> argv) {
     return run(std::span<const char* const>(argv.begin(), argv.size()));
@@ -47,9 +50,15 @@ class tracer {
   /// Returns the options of this tracer.
   const run_options& options() const noexcept { return options_; }
 
+  /// Returns how the last run's first guest process ended: exited with a code, or killed
+  /// by a signal (with or without a core dump), which run()'s int cannot tell apart from
+  /// an exit with 128+N. Unknown before the first run, or when a handler's exception ended it.
+  const exit_status& status() const noexcept { return status_; }
+
  private:
   Tool* tool_;
   run_options options_;
+  exit_status status_{};
 };
 
 /// Runs argv under `tool` with Backend and returns the guest's exit code (see tracer::run).

@@ -16,6 +16,7 @@
 #include <snare/backend/concept.hpp>
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/core.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
 
@@ -72,41 +73,42 @@ struct mock_backend {
   static constexpr std::array<host_feature, 0> host_requirements{};
   static constexpr std::optional<host_feature> host_feature_for(capability) noexcept { return std::nullopt; }
 
+  // Built on the engine core like every backend: it adds only its event source (argv).
   template <class Tool>
-  class engine {
+  class engine : public ::snare::engine::core<mock_backend, Tool, mock_guest<mock_backend, Tool>> {
+    using core_type = ::snare::engine::core<mock_backend, Tool, mock_guest<mock_backend, Tool>>;
+
    public:
     using guest_type = mock_guest<mock_backend, Tool>;
     using table_type = syscall_table_t<Tool>;
     static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
     static_assert(check_tool_capabilities<mock_backend, Tool, guest_type, table_type>());
 
-    engine(Tool& t, const run_options&) : tool_(&t) {}
+    engine(Tool& t, const run_options& o) : core_type(t, o) {}
     /// Dispatches each argv entry (a syscall number) whose number is subscribed; returns
     /// the count of calls the tool suppressed.
     int run(std::span<const char* const> argv) {
+      if (!this->host_allows(argv)) return this->refused();
       int suppressed = 0;
       for (const char* a : argv) {
         long nr = std::strtol(a, nullptr, 10);
         if (!subscription.entry.contains(nr)) continue;
         dispatch::raw_args args{1, 2, 3, 4, 5, 6};
         guest.reset_action();
-        auto act = dispatch::table<Tool, guest_type, table_type>::on_entry(*tool_, guest, nr, args);
+        auto act = dispatch::table<Tool, guest_type, table_type>::on_entry(*this->tool_, guest, nr, args);
         last_args = args;
         if (act.what() == action::kind::suppress) {
           ++suppressed;
           continue;
         }
         if (subscription.exit.contains(nr))
-          last_ret = dispatch::table<Tool, guest_type, table_type>::on_exit(*tool_, guest, nr, args, 0);
+          last_ret = dispatch::table<Tool, guest_type, table_type>::on_exit(*this->tool_, guest, nr, args, 0);
       }
-      return suppressed;
+      return this->finish(exit_status::exited(suppressed));
     }
     guest_type guest;
     dispatch::raw_args last_args{};
     long last_ret = 0;
-
-   private:
-    Tool* tool_;
   };
 };
 

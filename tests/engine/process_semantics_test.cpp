@@ -3,6 +3,7 @@
 // the guest natively first: that is the right value (../shared/cases).
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -156,5 +157,36 @@ TEMPLATE_LIST_TEST_CASE("a child made with CLONE_UNTRACED runs as natively and s
     getppid_counter tool;
     CHECK(run_quietly<TestType>(tool, {guest}) == 0);
     CHECK(tool.calls == 2);  // one per child: clone's and clone3's
+  }
+}
+
+namespace {
+// Keeps how each process ended, as on_process_exit is told in its structured form.
+struct end_recorder {
+  std::vector<snare::exit_status> ends;
+  void on_process_exit(snare::exit_status s, auto&) { ends.push_back(s); }
+};
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("a signal death is reported as one, for every fatal signal", "[engine][exit]",
+                        both_backends) {
+  snare::test::require_host(TestType::host_requirements.back());
+  for (int sig : {SIGTERM, SIGKILL, SIGSEGV, SIGABRT, SIGINT, SIGHUP, SIGQUIT, SIGBUS, SIGPIPE, SIGUSR1}) {
+    INFO("signal " << sig);
+    const std::string cmd = "ulimit -c 0; kill -" + std::to_string(sig) + " $$";
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool);
+    CHECK(tracer.run({"/bin/sh", "-c", cmd.c_str()}) == 128 + sig);
+    CHECK(tracer.status() == snare::exit_status::killed(sig));
+    REQUIRE(tool.ends.size() == 1);
+    CHECK(tool.ends[0] == snare::exit_status::killed(sig));
+  }
+  SECTION("an exit with 128+N stays an exit") {
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool);
+    CHECK(tracer.run({"/bin/sh", "-c", "exit 139"}) == 139);
+    CHECK(tracer.status() == snare::exit_status::exited(139));
+    REQUIRE(tool.ends.size() == 1);
+    CHECK(tool.ends[0] == snare::exit_status::exited(139));
   }
 }

@@ -15,9 +15,11 @@
 
 namespace snare::test {
 
-/// What a finished command left: its exit code (128+N when killed by signal N) and output.
+/// What a finished command left: its exit code (128+N when killed by signal N), the signal
+/// that killed it (0 when it exited), and its output.
 struct command_result {
   int code = -1;
+  int signal = 0;
   std::string out, err;
 };
 
@@ -63,6 +65,7 @@ inline command_result run_command(const std::vector<std::string>& argv) {
   while (::waitpid(pid, &status, 0) < 0) {
   }
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   r.out = slurp(out);
   r.err = slurp(err);
   std::remove(out.c_str());

@@ -1,5 +1,6 @@
 // Tests snare-strace on real commands: output lines, options, trace sets, fault injection,
 // the -c table against strace's own, and exit codes.
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -173,11 +174,22 @@ TEST_CASE("snare-strace returns the guest's exit code") {
     REQUIRE_FALSE(t.lines.empty());
     CHECK(t.lines.back() == "+++ exited with 7 +++");
   }
-  SECTION("killed by a signal: 128+N") {
+  SECTION("killed by a signal: snare-strace dies of the same signal, as strace does") {
     auto t = run_traced({"sh", "-c", "kill -9 $$"});
+    CHECK(t.r.signal == SIGKILL);
     CHECK(t.r.code == 137);
     REQUIRE_FALSE(t.lines.empty());
     CHECK(t.lines.back() == "+++ killed by SIGKILL +++");
+    // Every fatal signal, the core-dumping ones included (the tracer dumps no core).
+    for (int sig : {SIGTERM, SIGSEGV, SIGABRT, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1}) {
+      INFO("signal " << sig);
+      auto k = run_traced({"sh", "-c", "ulimit -c 0; kill -" + std::to_string(sig) + " $$"});
+      CHECK(k.r.signal == sig);
+    }
+    // An exit with 128+N stays an exit.
+    auto e = run_traced({"sh", "-c", "exit 139"});
+    CHECK(e.r.signal == 0);
+    CHECK(e.r.code == 139);
   }
   SECTION("a missing command: 127 and a message") {
     auto t = run_traced({"snare-no-such-command-xyz"});

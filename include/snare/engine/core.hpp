@@ -12,6 +12,7 @@
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
+#include <snare/tool/exit_status.hpp>
 
 namespace snare::engine {
 
@@ -24,6 +25,9 @@ class core {
   /// Returns the tool and the options of this run.
   Tool& tool() noexcept { return *tool_; }
   const run_options& options() const noexcept { return options_; }
+  /// Returns how the run's first guest process ended (after run(); exited(127) when the
+  /// command could not run, exited(exit_host_unsupported) when the host refused it).
+  const exit_status& status() const noexcept { return status_; }
 
  protected:
   /// Returns argv[0], or "" for an empty command line (for messages).
@@ -40,9 +44,18 @@ class core {
   }
 
   /// Prints "snare: cannot run 'command': why" when the options ask for it; returns 127.
-  int cannot_run(const char* command, const char* why) const noexcept {
+  int cannot_run(const char* command, const char* why) noexcept {
     if (options_.report_exec_failure) std::fprintf(stderr, "snare: cannot run '%s': %s\n", command, why);
-    return 127;
+    return finish(exit_status::exited(127));
+  }
+
+  /// Returns exit_host_unsupported, kept as the run's status (the host check refused it).
+  int refused() noexcept { return finish(exit_status::exited(exit_host_unsupported)); }
+
+  /// Keeps how the run ended and returns its shell code (what run() returns).
+  int finish(exit_status s) noexcept {
+    status_ = s;
+    return s.shell_code();
   }
 
   /// Says whether the events of process `tgid` reach the tool (run_options::follow_forks).
@@ -52,6 +65,7 @@ class core {
   run_options options_;
   detail::host_plan plan_{};  // what the host check switched on
   pid_t root_ = -1;           // the first guest process
+  exit_status status_{};      // how it ended
 };
 
 }  // namespace snare::engine

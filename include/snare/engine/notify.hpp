@@ -26,10 +26,14 @@ template <class Tool, class Guest>
 void notify_process_start(Tool& tool, Guest& g) {
   if constexpr (has_process_start_handler<Tool, Guest>) tool.on_process_start(g);
 }
-/// Calls tool.on_process_exit(wait_status, g) when the tool has it.
+/// Calls tool.on_process_exit(status, g) when the tool has it: with the snare::exit_status
+/// when the handler takes one, else with the wait status as an int (-1: unknown).
 template <class Tool, class Guest>
 void notify_process_exit(Tool& tool, int wait_status, Guest& g) {
-  if constexpr (has_process_exit_handler<Tool, Guest>) tool.on_process_exit(wait_status, g);
+  if constexpr (requires(int ws) { tool.on_process_exit(ws, g); })
+    tool.on_process_exit(wait_status, g);
+  else if constexpr (has_process_exit_handler<Tool, Guest>)
+    tool.on_process_exit(exit_status::from_wait_status(wait_status), g);
 }
 /// Calls tool.on_exec(g) when the tool has it.
 template <class Tool, class Guest>

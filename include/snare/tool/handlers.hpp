@@ -7,6 +7,7 @@
 
 #include <snare/tool/action.hpp>
 #include <snare/tool/events.hpp>
+#include <snare/tool/exit_status.hpp>
 
 namespace snare {
 
@@ -52,7 +53,8 @@ concept has_process_start_handler = requires(Tool& t, Guest& g) {
 template <class Tool, class Guest>
 concept has_process_exit_handler = requires(Tool& t, int status, Guest& g) {
   t.on_process_exit(status, g);
-};
+}
+|| requires(Tool& t, exit_status status, Guest& g) { t.on_process_exit(status, g); };
 template <class Tool, class Guest>
 concept has_exec_handler = requires(Tool& t, Guest& g) {
   t.on_exec(g);

@@ -161,7 +161,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
  private:
   int serve(const std::string& name, std::span<const char* const> argv) {
     if (argv.empty() || !argv[0]) return this->cannot_run("", "empty command line");
-    if (!this->host_allows(argv)) return exit_host_unsupported;
+    if (!this->host_allows(argv)) return this->refused();
     vm_options opts;
     opts.name = name;
     opts.trap_cpuid = plan_.trap_cpuid;
@@ -181,7 +181,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       diagnostic_ = machine->why();
       if (options_.report_exec_failure)
         std::fprintf(stderr, "snare: the VM stopped: %s\n", diagnostic_.c_str());
-      return 127;
+      return this->finish(snare::exit_status::exited(127));
     }
     int wait_status = status->signaled ? status->signal : (status->code << 8);
     guest_type end(*this, *machine);
@@ -191,7 +191,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
           snare::engine::notify_process_exit(*shared_->tool, wait_status, end);
         },
         *machine);
-    return status->shell_code();
+    return this->finish(snare::exit_status::from_wait_status(wait_status));
   }
 
   // Runs f under the run's lock when VMs share the tool; a handler's exception stops this

@@ -177,7 +177,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   int run(std::span<const char* const> argv) {
     static constexpr bpf::program filter =
         bpf::build_filter(filter_set(), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
-    if (!this->host_allows(argv)) return exit_host_unsupported;
+    if (!this->host_allows(argv)) return this->refused();
     const bool trap_rdtsc = plan_.trap_rdtsc;
     auto child = detail::spawn(argv, options_, [trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
     if (!child) return this->cannot_run(this->command_of(argv), std::strerror(child.error_number()));
@@ -196,8 +196,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     (void)detail::open_gate(*child);
     loop();
     int failed = detail::read_spawn_failure(*child, argv[0], options_.report_exec_failure);
-    if (failed >= 0 && !exec_seen_) return failed;
-    return detail::exit_code_of(root_status_);
+    if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
+    return this->finish(exit_status::from_wait_status(root_status_));
   }
 
   // Used by the guest handle.

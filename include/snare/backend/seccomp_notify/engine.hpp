@@ -135,7 +135,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   /// 128+N when killed by signal N, exit_host_unsupported when the host lacks seccomp user
   /// notification). Rethrows a handler's exception after killing the guest.
   int run(std::span<const char* const> argv) {
-    if (!this->host_allows(argv)) return exit_host_unsupported;
+    if (!this->host_allows(argv)) return this->refused();
     static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
     auto g = snare::detail::seccomp::spawn_guest(
         argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
@@ -231,7 +231,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
           break;
         case event_kind::guest_exit:
           if (int err = s.exec_error(); err != 0) return this->cannot_run(command_, std::strerror(err));
-          return snare::detail::exit_code_of(e.status);
+          return this->finish(e.status_known ? exit_status::from_wait_status(e.status) : exit_status{});
       }
     }
   }
