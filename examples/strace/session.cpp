@@ -352,7 +352,7 @@ void session::on_thread_start(pid_t, pid_t tid) {
   }
 }
 
-void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p) {
+void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end) {
   if (t.in_call && t.shown && !t.held && !opts_.summary && visible(tid)) {
     // A call that never returns (exit_group) or was cut short by the thread's end.
     if (open_ == &t) {
@@ -376,8 +376,13 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
   }
   if (tid != pid && visible(tid) && !opts_.summary && opts_.quiet < 2) {
     interrupt_open_line();
-    int status = p.group_exit ? p.group_status : t.exit_status;
-    write(prefix(tid) + "+++ exited with " + std::to_string(status) + " +++\n");
+    if (end.is_killed()) {
+      write(prefix(tid) + "+++ killed by " + signal_name(end.signal()) +
+            (end.core_dumped() ? " (core dumped)" : "") + " +++\n");
+    } else {
+      int status = end.is_exited() ? end.code() : p.group_exit ? p.group_status : t.exit_status;
+      write(prefix(tid) + "+++ exited with " + std::to_string(status) + " +++\n");
+    }
   }
   if (tid != pid) --live_threads_;
 }

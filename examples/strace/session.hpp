@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <snare/result.hpp>
+#include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"
 
@@ -88,7 +89,9 @@ class session {
   void on_exit(pid_t pid, pid_t tid, thread_info& t, long ret, memory_ref mem);
   void on_signal(pid_t pid, pid_t tid, int sig, const siginfo_t* info);
   void on_thread_start(pid_t pid, pid_t tid);
-  void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p);
+  /// A thread ended; `end` is how, when the backend knows (a thread of a process killed by
+  /// a signal is killed by it too), else the exit/exit_group argument seen decides.
+  void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end);
   void on_process_exit(pid_t pid, int wait_status);
   void on_exec(pid_t pid, pid_t tid, thread_info& t);
 

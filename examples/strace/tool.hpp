@@ -68,8 +68,8 @@ struct tool {
     s->on_thread_start(g.pid(), tid_of(g));
   }
   template <class G>
-  void on_thread_exit(G& g) {
-    s->on_thread_exit(g.pid(), tid_of(g), g.thread_state(), g.process_state());
+  void on_thread_exit(snare::exit_status end, G& g) {
+    s->on_thread_exit(g.pid(), tid_of(g), g.thread_state(), g.process_state(), end);
   }
   template <class G>
   void on_process_exit(int status, G& g) {

@@ -31,6 +31,7 @@
 // carried to the tracer's own stack and rethrown from snare::run):
 //   void|snare::signal_action on_signal(int sig, Guest& g);  // deliver/suppress/replace
 //   void on_thread_start(Guest& g);   void on_thread_exit(Guest& g);
+//                                     // or on_thread_exit(snare::exit_status, Guest& g)
 //   void on_process_start(Guest& g);  void on_process_exit(int wait_status, Guest& g);
 //                                     // or on_process_exit(snare::exit_status, Guest& g)
 //   void on_exec(Guest& g);           // after a successful execve, in the new image

@@ -476,3 +476,18 @@ TEST_CASE("snare-strace refuses a backend the host cannot run: exit code 69 and 
           std::string::npos);
   }
 }
+
+TEST_CASE("snare-strace reports a signal death for every thread of the process, as strace does") {
+  const std::string guest = SNARE_MT_KILLED_GUEST_PATH;
+  auto t = run_traced({"-f", "-e", "trace=none", guest});
+  CHECK(t.r.signal == SIGTERM);
+  CHECK(count_matching(t.lines, R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
+  CHECK(count_matching(t.lines, R"(exited with)") == 0);
+  if (!has_strace()) return;
+  // strace itself, for the same count.
+  std::string theirs = snare::test::temp_path("strace-killed");
+  auto r = run_command({"strace", "-f", "-e", "trace=none", "-o", theirs, guest});
+  CHECK(r.signal == SIGTERM);
+  CHECK(count_matching(lines_of(snare::test::slurp(theirs)), R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
+  std::remove(theirs.c_str());
+}

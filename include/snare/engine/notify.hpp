@@ -16,10 +16,14 @@ template <class Tool, class Guest>
 void notify_thread_start(Tool& tool, Guest& g) {
   if constexpr (has_thread_start_handler<Tool, Guest>) tool.on_thread_start(g);
 }
-/// Calls tool.on_thread_exit(g) when the tool has it.
+/// Calls tool.on_thread_exit(g), or tool.on_thread_exit(status, g) with how the thread
+/// ended (a snare::exit_status from its wait status; unknown for -1), when the tool has it.
 template <class Tool, class Guest>
-void notify_thread_exit(Tool& tool, Guest& g) {
-  if constexpr (has_thread_exit_handler<Tool, Guest>) tool.on_thread_exit(g);
+void notify_thread_exit(Tool& tool, int wait_status, Guest& g) {
+  if constexpr (requires { tool.on_thread_exit(g); })
+    tool.on_thread_exit(g);
+  else if constexpr (has_thread_exit_handler<Tool, Guest>)
+    tool.on_thread_exit(exit_status::from_wait_status(wait_status), g);
 }
 /// Calls tool.on_process_start(g) when the tool has it.
 template <class Tool, class Guest>

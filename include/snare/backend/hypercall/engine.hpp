@@ -187,7 +187,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
     guest_type end(*this, *machine);
     locked(
         [&] {
-          snare::engine::notify_thread_exit(*shared_->tool, end);
+          snare::engine::notify_thread_exit(*shared_->tool, wait_status, end);
           snare::engine::notify_process_exit(*shared_->tool, wait_status, end);
         },
         *machine);
@@ -261,7 +261,8 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       guest_type g(*e, machine);
       e->locked(
           [&] {
-            snare::engine::notify_thread_exit(*e->shared_->tool, g);
+            snare::engine::notify_thread_exit(*e->shared_->tool, -1,
+                                              g);  // a vCPU's end: no status of its own
             e->threads_.erase(machine.tid());
           },
           machine);

@@ -550,7 +550,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         if (auto it = threads_.find(leader_tid); it != threads_.end()) {
           auto leader = std::move(it->second);
           threads_.erase(it);
-          retire(*leader, 0, false);
+          retire(*leader, -1, false);  // superseded by the exec: no status of its own
         }
         execing->tid = leader_tid;
         cur = execing.get();
@@ -617,7 +617,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (!t.started) start(t);
     --t.proc->threads;
     if (!followed(t)) return;
-    snare::engine::notify_thread_exit(*tool_, t.g);
+    snare::engine::notify_thread_exit(*tool_, status, t.g);
     if (process_may_end && t.tid == t.proc->pid) snare::engine::notify_process_exit(*tool_, status, t.g);
   }
 

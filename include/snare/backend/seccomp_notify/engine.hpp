@@ -220,7 +220,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
         case event_kind::task_exit:
           if (followed(e.tgid)) {
             guest_type g(*this, e.tgid, e.tid, nullptr);
-            snare::engine::notify_thread_exit(*tool_, g);
+            snare::engine::notify_thread_exit(*tool_, e.status_known ? e.status : -1, g);
             if (!e.is_thread) {
               // -1: the backend cannot know how this process ended (docs/seccomp_notify.md).
               snare::engine::notify_process_exit(*tool_, e.status_known ? e.status : -1, g);
