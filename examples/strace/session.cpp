@@ -338,6 +338,12 @@ void session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   t.line.clear();
 }
 
+void session::on_stop(pid_t tid, int sig) {
+  if (!visible(tid) || opts_.summary) return;
+  interrupt_open_line();
+  write(prefix(tid) + "--- stopped by " + signal_name(sig) + " ---\n");
+}
+
 void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
   if (!visible(tid) || opts_.summary) return;
   interrupt_open_line();

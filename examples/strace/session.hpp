@@ -88,6 +88,8 @@ class session {
                     memory_ref mem);
   void on_exit(pid_t pid, pid_t tid, thread_info& t, long ret, memory_ref mem);
   void on_signal(pid_t pid, pid_t tid, int sig, const siginfo_t* info);
+  /// A thread entered a group-stop by `sig`: strace's `--- stopped by SIG ---` line.
+  void on_stop(pid_t tid, int sig);
   void on_thread_start(pid_t pid, pid_t tid);
   /// A thread ended; `end` is how, when the backend knows (a thread of a process killed by
   /// a signal is killed by it too), else the exit/exit_group argument seen decides.

@@ -64,6 +64,8 @@ struct tool {
     s->on_signal(g.pid(), tid_of(g), sig, info);
   }
   template <class G>
+  requires Signals void on_stop(int sig, G& g) { s->on_stop(tid_of(g), sig); }
+  template <class G>
   void on_thread_start(G& g) {
     s->on_thread_start(g.pid(), tid_of(g));
   }

@@ -30,6 +30,7 @@
 // Other events (all optional, all noexcept in spirit: an exception that leaves a handler is
 // carried to the tracer's own stack and rethrown from snare::run):
 //   void|snare::signal_action on_signal(int sig, Guest& g);  // deliver/suppress/replace
+//   void on_stop(int sig, Guest& g);  // the thread entered a group-stop by sig (SIGSTOP, ...)
 //   void on_thread_start(Guest& g);   void on_thread_exit(Guest& g);
 //                                     // or on_thread_exit(snare::exit_status, Guest& g)
 //   void on_process_start(Guest& g);  void on_process_exit(int wait_status, Guest& g);

@@ -491,3 +491,21 @@ TEST_CASE("snare-strace reports a signal death for every thread of the process, 
   CHECK(count_matching(lines_of(snare::test::slurp(theirs)), R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
   std::remove(theirs.c_str());
 }
+
+TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
+  const std::string guest = SNARE_MT_STOPPED_GUEST_PATH;
+  auto t = run_traced({"-f", "-e", "trace=none", guest});
+  CHECK(t.r.code == 0);  // the stops and the death happened as natively
+  // The child's three threads, at each of the two group-stops.
+  CHECK(count_matching(t.lines, R"(--- stopped by SIGSTOP ---$)") == 3);
+  CHECK(count_matching(t.lines, R"(--- stopped by SIGTSTP ---$)") == 3);
+  CHECK(count_matching(t.lines, R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
+  if (!has_strace()) return;
+  std::string theirs = snare::test::temp_path("strace-stopped");
+  auto r = run_command({"strace", "-f", "-e", "trace=none", "-o", theirs, guest});
+  CHECK(r.code == 0);
+  auto lines = lines_of(snare::test::slurp(theirs));
+  CHECK(count_matching(lines, R"(--- stopped by SIGSTOP ---$)") == 3);
+  CHECK(count_matching(lines, R"(--- stopped by SIGTSTP ---$)") == 3);
+  std::remove(theirs.c_str());
+}

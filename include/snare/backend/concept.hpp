@@ -86,7 +86,7 @@ template <class Backend, class Tool, class Guest, class Table>
 constexpr bool check_tool_capabilities() noexcept {
   if constexpr (detail::any_exit_handler<Tool, Guest>(static_cast<Table*>(nullptr)))
     require_capability<Backend, capability::can_observe_exit>();
-  if constexpr (has_signal_handler<Tool, Guest>)
+  if constexpr (has_signal_handler<Tool, Guest> || has_stop_handler<Tool, Guest>)
     require_capability<Backend, capability::can_observe_signals>();
   if constexpr (has_rdtsc_handler<Tool, Guest>)
     require_capability<Backend, capability::can_intercept_rdtsc>();

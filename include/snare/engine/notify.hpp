@@ -44,6 +44,12 @@ template <class Tool, class Guest>
 void notify_exec(Tool& tool, Guest& g) {
   if constexpr (has_exec_handler<Tool, Guest>) tool.on_exec(g);
 }
+/// Calls tool.on_stop(sig, g) when the tool has it: the thread entered a group-stop by
+/// `sig` (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU), as it would without the tracer.
+template <class Tool, class Guest>
+void notify_stop(Tool& tool, int sig, Guest& g) {
+  if constexpr (has_stop_handler<Tool, Guest>) tool.on_stop(sig, g);
+}
 /// Calls tool.on_rdtsc(e, g) when the tool has it.
 template <class Tool, class Guest>
 void notify_rdtsc(Tool& tool, rdtsc_event& e, Guest& g) {

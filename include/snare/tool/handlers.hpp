@@ -39,6 +39,10 @@ concept has_signal_handler = requires(Tool& t, int sig, Guest& g) {
   t.on_signal(sig, g);
 };
 template <class Tool, class Guest>
+concept has_stop_handler = requires(Tool& t, int sig, Guest& g) {
+  t.on_stop(sig, g);
+};
+template <class Tool, class Guest>
 concept has_thread_start_handler = requires(Tool& t, Guest& g) {
   t.on_thread_start(g);
 };

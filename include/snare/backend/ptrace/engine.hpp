@@ -328,6 +328,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (event == PTRACE_EVENT_STOP) {
       // Group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stay stopped as without a tracer,
       // yet keep reporting (PTRACE_LISTEN) so SIGCONT and SIGKILL are seen.
+      if (followed(t)) snare::engine::notify_stop(*tool_, sig, t.g);
       ::ptrace(PTRACE_LISTEN, t.tid, 0, 0);
       return;
     }

@@ -1,0 +1,44 @@
+// Guest: a child with three threads (the leader and two blocked in pause) is stopped with
+// SIGSTOP, then SIGTSTP, continued after each, and killed with SIGTERM by its parent, as
+// job control does. Exits 0 when the child stopped and died as natively.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void* blocker(void* arg) {
+  (void)arg;
+  for (;;) pause();
+  return NULL;
+}
+
+static int stop_and_continue(pid_t child, int sig) {
+  kill(child, sig);
+  int st = 0;
+  if (waitpid(child, &st, WUNTRACED) != child || !WIFSTOPPED(st) || WSTOPSIG(st) != sig) return 1;
+  kill(child, SIGCONT);
+  if (waitpid(child, &st, WCONTINUED) != child || !WIFCONTINUED(st)) return 2;
+  return 0;
+}
+
+int main(void) {
+  int ready[2];
+  if (pipe(ready) != 0) return 10;
+  pid_t child = fork();
+  if (child == 0) {
+    pthread_t a, b;
+    pthread_create(&a, NULL, blocker, NULL);
+    pthread_create(&b, NULL, blocker, NULL);
+    (void)!write(ready[1], "x", 1);
+    for (;;) pause();
+  }
+  char c;
+  if (read(ready[0], &c, 1) != 1) return 11;
+  usleep(20000);  // the threads are in pause
+  if (stop_and_continue(child, SIGSTOP) != 0) return 12;
+  if (stop_and_continue(child, SIGTSTP) != 0) return 13;
+  kill(child, SIGTERM);
+  int st = 0;
+  if (waitpid(child, &st, 0) != child || !WIFSIGNALED(st) || WTERMSIG(st) != SIGTERM) return 14;
+  return 0;
+}
