@@ -7,6 +7,7 @@
 #include <snare/config.hpp>
 #include <snare/version.hpp>
 #include <snare/result.hpp>
+#include <snare/memory.hpp>
 #include <snare/arch/aarch64.hpp>
 #include <snare/arch/i386.hpp>
 #include <snare/arch/native.hpp>
@@ -33,7 +34,6 @@
 #include <snare/fiber/fiber.hpp>
 #include <snare/guest/frame.hpp>
 #include <snare/guest/handle.hpp>
-#include <snare/guest/memory.hpp>
 #include <snare/tool.hpp>
 #include <snare/backend/common/options.hpp>
 #include <snare/backend/common/spawn.hpp>

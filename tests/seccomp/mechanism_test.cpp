@@ -19,7 +19,7 @@
 
 #include <snare/backend/seccomp_notify/detail/filter.hpp>
 #include <snare/backend/seccomp_notify/detail/session.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 
 #include "skip.hpp"
 

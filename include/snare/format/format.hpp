@@ -16,7 +16,7 @@
 #include <snare/format/detail/printer.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>

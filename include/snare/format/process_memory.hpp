@@ -14,7 +14,7 @@
 #include <system_error>
 
 #include <snare/detail/posix.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 
 namespace snare::format {

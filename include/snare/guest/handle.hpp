@@ -14,7 +14,7 @@
 #include <utility>
 
 #include <snare/backend/concept.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/tool.hpp>

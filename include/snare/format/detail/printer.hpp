@@ -22,7 +22,7 @@
 #include <snare/format/detail/xlat_tables.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/sys/arg.hpp>
 
 namespace snare::format::detail {
