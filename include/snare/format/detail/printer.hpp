@@ -36,128 +36,6 @@ using sys::syscall_desc;
 
 inline constexpr int at_fdcwd = -100;
 
-/// Returns the table for a flag set, or nullptr when the formatter has none (hex then).
-inline const xlat* xlat_for(flag_set s) noexcept {
-  switch (s) {
-    case flag_set::open:
-      return &open_xlat;
-    case flag_set::at:
-      return &at_xlat;
-    case flag_set::access_mode:
-      return &access_mode_xlat;
-    case flag_set::mmap_prot:
-      return &mmap_prot_xlat;
-    case flag_set::mmap_flags:
-      return &mmap_flags_xlat;
-    case flag_set::mremap_flags:
-      return &mremap_flags_xlat;
-    case flag_set::madvise_advice:
-      return &madvise_advice_xlat;
-    case flag_set::msync_flags:
-      return &msync_flags_xlat;
-    case flag_set::clone_flags:
-      return &clone_flags_xlat;
-    case flag_set::wait_options:
-      return &wait_options_xlat;
-    case flag_set::fcntl_cmd:
-      return &fcntl_cmd_xlat;
-    case flag_set::ioctl_request:
-      return &ioctl_request_xlat;
-    case flag_set::prctl_option:
-      return &prctl_option_xlat;
-    case flag_set::arch_prctl_code:
-      return &arch_prctl_code_xlat;
-    case flag_set::futex_op:
-      return &futex_op_xlat;
-    case flag_set::seek_whence:
-      return &seek_whence_xlat;
-    case flag_set::socket_family:
-      return &socket_family_xlat;
-    case flag_set::socket_type:
-      return &socket_type_xlat;
-    case flag_set::socket_level:
-      return &socket_level_xlat;
-    case flag_set::socket_option:
-      return &socket_option_xlat;
-    case flag_set::msg_flags:
-      return &msg_flags_xlat;
-    case flag_set::shutdown_how:
-      return &shutdown_how_xlat;
-    case flag_set::sigprocmask_how:
-      return &sigprocmask_how_xlat;
-    case flag_set::sa_flags:
-      return &sa_flags_xlat;
-    case flag_set::epoll_ctl_op:
-      return &epoll_ctl_op_xlat;
-    case flag_set::epoll_events:
-      return &epoll_events_xlat;
-    case flag_set::poll_events:
-      return &poll_events_xlat;
-    case flag_set::rlimit_resource:
-      return &rlimit_resource_xlat;
-    case flag_set::rusage_who:
-      return &rusage_who_xlat;
-    case flag_set::itimer_which:
-      return &itimer_which_xlat;
-    case flag_set::timer_flags:
-      return &timer_flags_xlat;
-    case flag_set::statx_mask:
-      return &statx_mask_xlat;
-    case flag_set::lock_op:
-      return &lock_op_xlat;
-    case flag_set::pipe_flags:
-      return &pipe_flags_xlat;
-    case flag_set::eventfd_flags:
-      return &eventfd_flags_xlat;
-    case flag_set::getrandom_flags:
-      return &getrandom_flags_xlat;
-    case flag_set::rename_flags:
-      return &rename_flags_xlat;
-    case flag_set::unlink_flags:
-      return &unlink_flags_xlat;
-    case flag_set::idtype:
-      return &idtype_xlat;
-    case flag_set::memfd_flags:
-      return &memfd_flags_xlat;
-    case flag_set::sched_policy:
-      return &sched_policy_xlat;
-    case flag_set::fadvise_advice:
-      return &fadvise_advice_xlat;
-    case flag_set::close_range_flags:
-      return &close_range_flags_xlat;
-    case flag_set::signalfd_flags:
-      return &signalfd_flags_xlat;
-    case flag_set::timerfd_flags:
-      return &timerfd_flags_xlat;
-    case flag_set::inotify_init_flags:
-      return &inotify_init_flags_xlat;
-    case flag_set::epoll_create_flags:
-      return &epoll_create_flags_xlat;
-    case flag_set::accept_flags:
-      return &accept_flags_xlat;
-    case flag_set::dup3_flags:
-      return &dup3_flags_xlat;
-    case flag_set::mlock_flags:
-      return &mlock_flags_xlat;
-    case flag_set::ptrace_request:
-      return &ptrace_request_xlat;
-    case flag_set::seccomp_op:
-      return &seccomp_op_xlat;
-    case flag_set::xattr_flags:
-      return &xattr_flags_xlat;
-    case flag_set::umount_flags:
-      return &umount_flags_xlat;
-    case flag_set::mount_flags:
-      return &mount_flags_xlat;
-    case flag_set::inotify_mask:
-      return &inotify_mask_xlat;
-    case flag_set::clock_flags:
-      return &timer_flags_xlat;
-    default:
-      return nullptr;
-  }
-}
-
 /// Returns the entry for errno value `err` (name empty when unknown).
 inline errno_entry errno_info(int err) noexcept {
   if (err > 0 && static_cast<std::size_t>(err) < std::size(errno_table)) return errno_table[err];
@@ -213,6 +91,19 @@ inline void put_futex_op(std::string& out, std::uint64_t v) {
   }
 }
 
+/// Appends a personality as strace does: the execution domain (the low byte) by name, then
+/// the flags: PER_LINUX|ADDR_NO_RANDOMIZE, 0x45 /* PER_??? */|0x12300; 0xffffffff (the
+/// query) in hex.
+inline void put_personality(std::string& out, std::uint64_t v) {
+  v &= 0xffffffffu;
+  if (v == 0xffffffffu) return put_hex(out, v);
+  put_enum(out, personality_xlat, v & personality_xlat.field_mask);
+  if (std::uint64_t rest = v & ~personality_xlat.field_mask) {
+    out.push_back('|');
+    put_flags(out, xlat{{}, 0, personality_xlat.bits, {}, {}}, rest);
+  }
+}
+
 /// Appends `v` from a flag set or enumeration, with the set's special forms.
 inline void put_symbolic(std::string& out, flag_set set, std::uint64_t v) {
   switch (set) {
@@ -242,14 +133,24 @@ inline void put_symbolic(std::string& out, flag_set set, std::uint64_t v) {
       }
       return;
     }
+    case flag_set::personality:
+      return put_personality(out, v);
+    case flag_set::quotactl_cmd: {
+      // QCMD(subcommand, type), as strace prints it.
+      out.append("QCMD(");
+      put_enum(out, quotactl_cmd_xlat, (v & 0xffffffffu) >> 8);
+      out.append(", ");
+      put_enum(out, quota_type_xlat, v & 0xff);
+      out.push_back(')');
+      return;
+    }
     default:
       break;
   }
-  if (const xlat* x = xlat_for(set)) {
+  if (const xlat* x = xlat_for(set))
     put_flags(out, *x, v & 0xffffffffu);  // flags and enumerations are C ints
-  } else {
-    put_hex(out, v);
-  }
+  else
+    put_hex(out, v);  // flag_set::none: no set
 }
 
 /// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
