@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <snare/sys/call_id.hpp>
+
 namespace snare::sys {
 
 /// Says how an argument is read from the guest and printed.
@@ -197,7 +199,7 @@ enum syscall_class : std::uint16_t {
 /// Says how the return value reads: a plain integer, an fd, an address, a pid, ...
 enum class ret_kind : std::uint8_t { int_, fd, ptr, pid, hex, none /* does not return */ };
 
-/// Describes one syscall of one architecture: number, name, arguments, classes.
+/// Describes one syscall of one architecture: number, name, arguments, classes, identity.
 struct syscall_desc {
   long number = -1;
   std::string_view name;
@@ -205,6 +207,7 @@ struct syscall_desc {
   arg_desc args[6]{};
   ret_kind ret = ret_kind::int_;
   std::uint16_t classes = class_none;
+  call_id id = call_id::none;  ///< the syscall's name as an enumerator, the same on every arch
 };
 
 }  // namespace snare::sys
