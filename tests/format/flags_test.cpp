@@ -214,3 +214,33 @@ TEST_CASE("Every flag set of the syscall table prints by name, as strace 6.1 doe
           "syslog(99 /* SYSLOG_ACTION_??? */, NULL, 0) = -1 EINVAL (Invalid argument)");
   }
 }
+
+TEST_CASE("Decoders print what strace 6.1 prints for the newly named calls", "[format][flags]") {
+  fake_memory mem;
+  SECTION("personality's result is the previous persona in hex with its names") {
+    CHECK(call("personality", {0xffffffff}, 0, mem) == "personality(0xffffffff) = 0 (PER_LINUX)");
+    CHECK(call("personality", {0x12345}, 0x40000, mem) ==
+          "personality(0x45 /* PER_??? */|0x12300) = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)");
+  }
+  SECTION("syslog shows no buffer for the actions that take none") {
+    CHECK(call("syslog", {10, 0, 0}, 131072, mem) == "syslog(10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072");
+  }
+  SECTION("reboot names its magic numbers and shows the argument only for RESTART2") {
+    CHECK(
+        call("reboot", {0xfee1dead, 0x28121969, 0x12345678, 0}, -22, mem) ==
+        "reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, 0x12345678 /* LINUX_REBOOT_CMD_??? */) = -1 EINVAL "
+        "(Invalid argument)");
+  }
+  SECTION(
+      "membarrier shows cpu_id only with MEMBARRIER_CMD_FLAG_CPU and names MEMBARRIER_CMD_QUERY's result") {
+    CHECK(
+        call("membarrier", {0, 0, 0}, 0x3ff, mem) ==
+        "membarrier(MEMBARRIER_CMD_QUERY, 0) = 0x3ff (MEMBARRIER_CMD_GLOBAL|MEMBARRIER_CMD_GLOBAL_EXPEDITED|"
+        "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED|MEMBARRIER_CMD_PRIVATE_EXPEDITED|"
+        "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED|MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE|"
+        "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE|MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ|"
+        "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ|0x200)");
+    CHECK(call("membarrier", {1 << 20, 0, 0}, -22, mem) ==
+          "membarrier(0x100000 /* MEMBARRIER_CMD_??? */, 0) = -1 EINVAL (Invalid argument)");
+  }
+}

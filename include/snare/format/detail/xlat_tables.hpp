@@ -998,7 +998,6 @@ inline constexpr xlat_entry membarrier_cmd_field[] = {
     {0x40, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE"},
     {0x80, "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ"},
     {0x100, "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ"},
-    {0x200, "MEMBARRIER_CMD_GET_REGISTRATIONS"},
 };
 inline constexpr xlat membarrier_cmd_xlat{membarrier_cmd_field, ~std::uint64_t{0}, {}, {}, "MEMBARRIER_CMD_???"};
 
