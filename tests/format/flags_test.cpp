@@ -222,6 +222,12 @@ TEST_CASE("Decoders print what strace 6.1 prints for the newly named calls", "[f
     CHECK(call("personality", {0x12345}, 0x40000, mem) ==
           "personality(0x45 /* PER_??? */|0x12300) = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)");
   }
+  SECTION("rseq prints raw, as strace 6.1 (which has no rseq decoder) does") {
+    CHECK(call("rseq", {0, 0x20, 1, 0x53053053}, -22, mem) ==
+          "rseq(0, 0x20, 0x1, 0x53053053) = -1 EINVAL (Invalid argument)");
+    CHECK(call("rseq", {0x7f87df692060, 0x20, 0, 0x53053053}, 0, mem) ==
+          "rseq(0x7f87df692060, 0x20, 0, 0x53053053) = 0");
+  }
   SECTION("syslog shows no buffer for the actions that take none") {
     CHECK(call("syslog", {10, 0, 0}, 131072, mem) == "syslog(10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072");
   }

@@ -1,5 +1,5 @@
 // Defines the decoders of memory calls (strace's mem.c, membarrier.c): mmap's flags with
-// the huge page size, mmap's offset in hex, and membarrier.
+// the huge page size, mmap's offset in hex, membarrier and rseq.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +53,17 @@ struct decoder<sys::call_id::membarrier> {
     p.out().append(" (");
     put_flags(p.out(), xlat{{}, 0, membarrier_cmd_xlat.field, {}, {}}, ret);
     p.out().push_back(')');
+  }
+};
+
+/// rseq: every argument raw, as strace 6.1 prints it (it has no rseq decoder): the area's
+/// address in hex even when NULL, the flags in hex (RSEQ_FLAG_UNREGISTER is 0x1).
+template <>
+struct decoder<sys::call_id::rseq> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    put_hex(p.out(), i == 2 ? p.arg(i) & 0xffffffffu : p.arg(i));
+    return true;
   }
 };
 
