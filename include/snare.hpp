@@ -9,6 +9,7 @@
 #include <snare/result.hpp>
 #include <snare/host.hpp>
 #include <snare/host/feature.hpp>
+#include <snare/memory.hpp>
 #include <snare/arch/aarch64.hpp>
 #include <snare/arch/i386.hpp>
 #include <snare/arch/native.hpp>
@@ -18,6 +19,7 @@
 #include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
+#include <snare/sys/call_id.hpp>
 #include <snare/sys/hana.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/lookup.hpp>
@@ -42,7 +44,6 @@
 #include <snare/fiber/fiber.hpp>
 #include <snare/guest/frame.hpp>
 #include <snare/guest/handle.hpp>
-#include <snare/guest/memory.hpp>
 #include <snare/engine/core.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>

@@ -76,7 +76,7 @@ def check_umbrella(include_dir: pathlib.Path) -> int:
 
 # The umbrella lists headers layer by layer, bottom to top (docs/index.md), so that each
 # layer's headers come before those that build on them.
-LAYERS = ["config", "version", "result", "arch", "sys", "format", "subscription", "bpf", "dispatch",
+LAYERS = ["config", "version", "result", "memory", "arch", "sys", "format", "subscription", "bpf", "dispatch",
           "fiber", "guest", "tool", "backend", "tracer"]
 
 

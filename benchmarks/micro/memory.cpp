@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 
 #if __has_include(<snare/backend/seccomp_notify/detail/memory.hpp>)

@@ -8,18 +8,18 @@ Inputs (the one source of truth):
 Outputs:
   include/snare/sys/x86_64.hpp, aarch64.hpp   descriptors + one C++ type per syscall
   include/snare/sys/i386.hpp                  descriptors (numbers, names, arguments)
+  include/snare/sys/call_id.hpp               one call_id per syscall name of any table
 
 Usage: generate.py            write the headers
        generate.py --check    exit 1 when a committed header differs from what would be written
 """
-import argparse
 import os
 import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-INCLUDE = os.path.join(ROOT, "include", "snare")
+sys.path.insert(0, os.path.dirname(HERE))
+from generated import INCLUDE, GeneratorError, read_enum, run  # noqa: E402  (scripts/generated.py)
 
 # (arch, C++ namespace and tag, whether to emit one C++ type per syscall)
 ARCHES = [("x86_64", True), ("aarch64", True), ("i386", False)]
@@ -60,18 +60,6 @@ call arg set_arg raw set_raw raw_args to_raw name number descriptor desc arg_typ
 """.split())
 
 
-class TableError(Exception):
-    pass
-
-
-def read_enum(text, enum):
-    m = re.search(r"enum class %s : [\w:]+ \{(.*?)\};" % enum, text, re.S)
-    if not m:
-        raise TableError("cannot find enum %s in arg.hpp" % enum)
-    body = re.sub(r"//[^\n]*", "", m.group(1))
-    return {e.strip() for e in body.split(",") if e.strip()}
-
-
 def load_signatures(flag_sets, struct_ids):
     sigs = {}
     path = os.path.join(HERE, "signatures.tsv")
@@ -83,26 +71,26 @@ def load_signatures(flag_sets, struct_ids):
             where = "signatures.tsv:%d" % lineno
             cols = line.split("\t")
             if len(cols) < 3:
-                raise TableError("%s: expected name, return, classes" % where)
+                raise GeneratorError("%s: expected name, return, classes" % where)
             name, ret, classes = cols[0], cols[1], cols[2]
             if name in sigs:
-                raise TableError("%s: duplicate signature %s" % (where, name))
+                raise GeneratorError("%s: duplicate signature %s" % (where, name))
             if ret not in RET_KINDS:
-                raise TableError("%s: unknown return kind %s" % (where, ret))
+                raise GeneratorError("%s: unknown return kind %s" % (where, ret))
             cls = [] if classes == "-" else classes.split(",")
             for c in cls:
                 if c not in CLASSES:
-                    raise TableError("%s: unknown class %s" % (where, c))
+                    raise GeneratorError("%s: unknown class %s" % (where, c))
             args = [parse_arg(a, where, flag_sets, struct_ids) for a in cols[3:]]
             if len(args) > 6:
-                raise TableError("%s: more than six arguments" % where)
+                raise GeneratorError("%s: more than six arguments" % where)
             names = [a["name"] for a in args]
             if len(set(names)) != len(names):
-                raise TableError("%s: duplicate argument names" % where)
+                raise GeneratorError("%s: duplicate argument names" % where)
             for a in args:
                 if a["len"] not in (None, "ret"):
                     if a["len"] not in names:
-                        raise TableError("%s: len=%s names no argument" % (where, a["len"]))
+                        raise GeneratorError("%s: len=%s names no argument" % (where, a["len"]))
                     a["len"] = names.index(a["len"])
             sigs[name] = {"ret": RET_KINDS[ret], "classes": cls, "args": args}
     return sigs
@@ -111,10 +99,10 @@ def load_signatures(flag_sets, struct_ids):
 def parse_arg(text, where, flag_sets, struct_ids):
     m = re.fullmatch(r"(\w+):(\w+)(?:\(([^)]*)\))?", text)
     if not m:
-        raise TableError("%s: cannot read argument %r" % (where, text))
+        raise GeneratorError("%s: cannot read argument %r" % (where, text))
     name, kind, params = m.group(1), m.group(2), m.group(3)
     if kind not in ARG_KINDS:
-        raise TableError("%s: unknown kind %s" % (where, kind))
+        raise GeneratorError("%s: unknown kind %s" % (where, kind))
     arg = {"name": name, "kind": ARG_KINDS[kind], "dir": "in", "len": None, "flags": "none", "type": "none"}
     for i, p in enumerate(params.split(",") if params else []):
         if p in ("in", "out", "inout"):
@@ -123,18 +111,18 @@ def parse_arg(text, where, flag_sets, struct_ids):
             arg["len"] = p[4:]
         elif i == 0 and arg["kind"] in ("flags", "enumeration"):
             if p not in flag_sets:
-                raise TableError("%s: unknown flag_set %s" % (where, p))
+                raise GeneratorError("%s: unknown flag_set %s" % (where, p))
             arg["flags"] = p
         elif i == 0 and arg["kind"] in ("structure", "array"):
             if p not in struct_ids:
-                raise TableError("%s: unknown struct_id %s" % (where, p))
+                raise GeneratorError("%s: unknown struct_id %s" % (where, p))
             arg["type"] = p
         else:
-            raise TableError("%s: unexpected parameter %r of %s" % (where, p, name))
+            raise GeneratorError("%s: unexpected parameter %r of %s" % (where, p, name))
     if arg["kind"] in ("flags", "enumeration") and arg["flags"] == "none":
-        raise TableError("%s: %s needs a flag_set" % (where, name))
+        raise GeneratorError("%s: %s needs a flag_set" % (where, name))
     if arg["kind"] in ("structure", "array") and arg["type"] == "none":
-        raise TableError("%s: %s needs a struct_id" % (where, name))
+        raise GeneratorError("%s: %s needs a struct_id" % (where, name))
     return arg
 
 
@@ -149,11 +137,11 @@ def load_numbers(arch, sigs):
             nr, name = int(cols[0]), cols[1]
             sig = cols[2] if len(cols) > 2 else name
             if sig not in sigs:
-                raise TableError("%s.tsv:%d: no signature %s" % (arch, lineno, sig))
+                raise GeneratorError("%s.tsv:%d: no signature %s" % (arch, lineno, sig))
             rows.append((nr, name, sig))
     rows.sort()
     if len({r[0] for r in rows}) != len(rows) or len({r[1] for r in rows}) != len(rows):
-        raise TableError("%s.tsv: duplicate number or name" % arch)
+        raise GeneratorError("%s.tsv: duplicate number or name" % arch)
     return rows
 
 
@@ -186,6 +174,7 @@ def c_str(s):
 
 
 def desc_init(nr, name, sig):
+    """Returns the initializer of one syscall_desc (its call_id is the syscall's name)."""
     args = []
     for a in sig["args"]:
         ln = "len_none" if a["len"] is None else ("len_from_return" if a["len"] == "ret" else str(a["len"]))
@@ -196,8 +185,8 @@ def desc_init(nr, name, sig):
             fields.pop()
         args.append("{%s}" % ", ".join(fields))
     classes = " | ".join("class_" + c for c in sig["classes"]) or "class_none"
-    return "{%d, %s, %d, {%s}, ret_kind::%s, static_cast<std::uint16_t>(%s)}" % (
-        nr, c_str(name), len(sig["args"]), ", ".join(args), sig["ret"], classes)
+    return "{%d, %s, %d, {%s}, ret_kind::%s, static_cast<std::uint16_t>(%s), call_id::%s}" % (
+        nr, c_str(name), len(sig["args"]), ", ".join(args), sig["ret"], classes, type_name(name))
 
 
 BANNER = """\
@@ -337,35 +326,42 @@ def typed_call(arch, nr, name, sig):
     return "".join(o)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", action="store_true", help="fail when a committed header is not current")
-    opts = ap.parse_args()
-    try:
-        with open(os.path.join(INCLUDE, "sys", "arg.hpp")) as f:
-            arg_hpp = f.read()
-        sigs = load_signatures(read_enum(arg_hpp, "flag_set"), read_enum(arg_hpp, "struct_id"))
-        outputs = {os.path.join(INCLUDE, "sys", a + ".hpp"): generate(a, typed, sigs) for a, typed in ARCHES}
-    except TableError as e:
-        print("generate.py: %s" % e, file=sys.stderr)
-        return 2
-    stale = []
-    for path, text in outputs.items():
-        old = open(path).read() if os.path.exists(path) else None
-        if old == text:
-            continue
-        if opts.check:
-            stale.append(os.path.relpath(path, ROOT))
-        else:
-            with open(path, "w") as f:
-                f.write(text)
-            print("wrote %s" % os.path.relpath(path, ROOT))
-    if stale:
-        print("generate.py --check: not current, run scripts/syscalls/generate.py: %s" % " ".join(stale),
-              file=sys.stderr)
-        return 1
-    return 0
+CALL_ID_BANNER = """\
+// Generated by scripts/syscalls/generate.py from scripts/syscalls/<arch>.tsv: do not edit.
+// Defines snare::sys::call_id, one enumerator per syscall name of every architecture's
+// table: the identity of a call across architectures (x86-64's and aarch64's openat are
+// both call_id::openat), which code keys on at compile time (the formatter's decoders).
+// clang-format off
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace snare::sys {
+
+"""
+
+
+def generate_call_ids(sigs):
+    names = sorted({name for arch, _ in ARCHES for _, name, _ in load_numbers(arch, sigs)})
+    out = [CALL_ID_BANNER]
+    out.append("/// Names a syscall independently of the architecture; none for a descriptor without one.\n")
+    out.append("enum class call_id : std::uint16_t {\n  none,\n")
+    for name in names:
+        out.append("  %s,\n" % type_name(name))
+    out.append("};\n\n/// The number of call_id values, none included.\n")
+    out.append("inline constexpr std::size_t call_id_count = %d;\n\n}  // namespace snare::sys\n" % (len(names) + 1))
+    return "".join(out)
+
+
+def outputs():
+    with open(os.path.join(INCLUDE, "sys", "arg.hpp")) as f:
+        arg_hpp = f.read()
+    sigs = load_signatures(set(read_enum(arg_hpp, "flag_set")), set(read_enum(arg_hpp, "struct_id")))
+    out = {os.path.join(INCLUDE, "sys", a + ".hpp"): generate(a, typed, sigs) for a, typed in ARCHES}
+    out[os.path.join(INCLUDE, "sys", "call_id.hpp")] = generate_call_ids(sigs)
+    return out
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__file__, __doc__, outputs))

@@ -172,3 +172,81 @@ TEST_CASE("ioctl requests print by name or as _IOC()", "[format][flags]") {
   CHECK(call("ioctl", {0, 0x5499, 0}, -25, mem) ==
         "ioctl(0, _IOC(_IOC_NONE, 0x54, 0x99, 0), 0) = -1 ENOTTY (Inappropriate ioctl for device)");
 }
+
+TEST_CASE("Every flag set of the syscall table prints by name, as strace 6.1 does", "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/");
+  SECTION("fallocate modes") {
+    CHECK(call("fallocate", {3, 0, 0, 4096}, 0, mem) == "fallocate(3, 0, 0, 4096) = 0");
+    CHECK(call("fallocate", {3, 3, 0, 4096}, 0, mem) ==
+          "fallocate(3, FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE, 0, 4096) = 0");
+    CHECK(call("fallocate", {3, 0x1000, 0, 4096}, -95, mem) ==
+          "fallocate(3, 0x1000 /* FALLOC_FL_??? */, 0, 4096) = -1 EOPNOTSUPP (Operation not supported)");
+  }
+  SECTION("splice flags") {
+    CHECK(call("tee", {4, 5, 10, 6}, -22, mem) ==
+          "tee(4, 5, 10, SPLICE_F_NONBLOCK|SPLICE_F_MORE) = -1 EINVAL (Invalid argument)");
+    CHECK(call("tee", {4, 5, 10, 0x10}, -22, mem) ==
+          "tee(4, 5, 10, 0x10 /* SPLICE_F_??? */) = -1 EINVAL (Invalid argument)");
+  }
+  SECTION("bpf and keyctl commands") {
+    CHECK(call("bpf", {0, 0, 0}, -22, mem) == "bpf(BPF_MAP_CREATE, NULL, 0) = -1 EINVAL (Invalid argument)");
+    CHECK(call("bpf", {999, 0, 0}, -22, mem) ==
+          "bpf(0x3e7 /* BPF_??? */, NULL, 0) = -1 EINVAL (Invalid argument)");
+    CHECK(call("keyctl", {9999, 1, 2, 3, 4}, -95, mem) ==
+          "keyctl(0x270f /* KEYCTL_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EOPNOTSUPP (Operation not supported)");
+  }
+  SECTION("quotactl commands as QCMD(subcommand, type)") {
+    CHECK(call("quotactl", {0x80000700, 0x1000, 0, 0}, -15, mem) ==
+          R"(quotactl(QCMD(Q_GETQUOTA, USRQUOTA), "/", 0, NULL) = -1 ENOTBLK (Block device required))");
+    CHECK(call("quotactl", {0x800001, 0, 0, 0}, -19, mem) ==
+          "quotactl(QCMD(0x8000 /* Q_??? */, GRPQUOTA), NULL, 0, NULL) = -1 ENODEV (No such device)");
+  }
+  SECTION("personality: the execution domain by name, then flags") {
+    CHECK(call("personality", {0xffffffff}, 0, mem).starts_with("personality(0xffffffff) = "));
+    CHECK(call("personality", {0x40000}, 0, mem).starts_with("personality(PER_LINUX|ADDR_NO_RANDOMIZE) = "));
+    CHECK(call("personality", {0x12345}, 0, mem).starts_with("personality(0x45 /* PER_??? */|0x12300) = "));
+  }
+  SECTION("a decimal enumeration: syslog's type") {
+    CHECK(call("syslog", {3, 0, 0}, -22, mem) ==
+          "syslog(3 /* SYSLOG_ACTION_READ_ALL */, NULL, 0) = -1 EINVAL (Invalid argument)");
+    CHECK(call("syslog", {99, 0, 0}, -22, mem) ==
+          "syslog(99 /* SYSLOG_ACTION_??? */, NULL, 0) = -1 EINVAL (Invalid argument)");
+  }
+}
+
+TEST_CASE("Decoders print what strace 6.1 prints for the newly named calls", "[format][flags]") {
+  fake_memory mem;
+  SECTION("personality's result is the previous persona in hex with its names") {
+    CHECK(call("personality", {0xffffffff}, 0, mem) == "personality(0xffffffff) = 0 (PER_LINUX)");
+    CHECK(call("personality", {0x12345}, 0x40000, mem) ==
+          "personality(0x45 /* PER_??? */|0x12300) = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)");
+  }
+  SECTION("rseq prints raw, as strace 6.1 (which has no rseq decoder) does") {
+    CHECK(call("rseq", {0, 0x20, 1, 0x53053053}, -22, mem) ==
+          "rseq(0, 0x20, 0x1, 0x53053053) = -1 EINVAL (Invalid argument)");
+    CHECK(call("rseq", {0x7f87df692060, 0x20, 0, 0x53053053}, 0, mem) ==
+          "rseq(0x7f87df692060, 0x20, 0, 0x53053053) = 0");
+  }
+  SECTION("syslog shows no buffer for the actions that take none") {
+    CHECK(call("syslog", {10, 0, 0}, 131072, mem) == "syslog(10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072");
+  }
+  SECTION("reboot names its magic numbers and shows the argument only for RESTART2") {
+    CHECK(
+        call("reboot", {0xfee1dead, 0x28121969, 0x12345678, 0}, -22, mem) ==
+        "reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, 0x12345678 /* LINUX_REBOOT_CMD_??? */) = -1 EINVAL "
+        "(Invalid argument)");
+  }
+  SECTION(
+      "membarrier shows cpu_id only with MEMBARRIER_CMD_FLAG_CPU and names MEMBARRIER_CMD_QUERY's result") {
+    CHECK(
+        call("membarrier", {0, 0, 0}, 0x3ff, mem) ==
+        "membarrier(MEMBARRIER_CMD_QUERY, 0) = 0x3ff (MEMBARRIER_CMD_GLOBAL|MEMBARRIER_CMD_GLOBAL_EXPEDITED|"
+        "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED|MEMBARRIER_CMD_PRIVATE_EXPEDITED|"
+        "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED|MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE|"
+        "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE|MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ|"
+        "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ|0x200)");
+    CHECK(call("membarrier", {1 << 20, 0, 0}, -22, mem) ==
+          "membarrier(0x100000 /* MEMBARRIER_CMD_??? */, 0) = -1 EINVAL (Invalid argument)");
+  }
+}

@@ -18,7 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <snare/backend/seccomp_notify/detail/session.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 
 #include "filter.hpp"
 #include "skip.hpp"

@@ -11,12 +11,13 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <snare/format/detail/printer.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
@@ -78,11 +79,22 @@ result<void> format_call(std::string& out, const sys::syscall_desc& desc, const 
   return {};
 }
 
-/// Formats a typed call (any snare::sys::typed_call) through its descriptor.
+/// Formats a typed call (any snare::sys::typed_call) through its descriptor, with the
+/// syscall's decoder chosen at compile time.
 template <sys::typed_call C, guest_memory M, fd_resolver R = no_fd_paths>
 result<void> format_call(std::string& out, const C& call, std::int64_t retval, M& mem,
                          const options& opts = {}, R&& fds = R{}) noexcept {
-  return format_call(out, C::desc, call.raw_args(), retval, mem, opts, std::forward<R>(fds));
+  using printer = detail::printer<M, std::remove_reference_t<R>>;
+  static constexpr auto hooks = detail::hooks_of<printer, detail::decoder<C::desc.id>>();
+  try {
+    std::size_t line_start = out.size();
+    printer p(out, C::desc, call.raw_args(), mem, opts, fds, &hooks);
+    p.entry();
+    p.exit(retval, line_start);
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
 }
 
 /// Appends ` <unfinished ...>`, which ends an entry line that another line interrupts.

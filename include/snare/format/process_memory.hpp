@@ -13,8 +13,8 @@
 #include <span>
 #include <system_error>
 
-#include <snare/detail/posix.hpp>
-#include <snare/guest/memory.hpp>
+#include <snare/detail/process_vm.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 
 namespace snare::format {
@@ -30,13 +30,7 @@ class process_memory {
   /// range runs into unmapped memory) or bad_address when nothing is readable, or the
   /// errno of process_vm_readv for other failures (ESRCH, EPERM).
   result<std::size_t> read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
-    if (out.empty()) return std::size_t{0};
-    iovec local{out.data(), out.size()};
-    iovec remote{reinterpret_cast<void*>(static_cast<std::uintptr_t>(address)), out.size()};
-    auto n = snare::detail::checked([&] { return ::process_vm_readv(pid_, &local, 1, &remote, 1, 0); });
-    if (!n) return n.error() == std::errc::bad_address ? std::errc::bad_address : n.error();
-    if (*n == 0) return std::errc::bad_address;
-    return static_cast<std::size_t>(*n);
+    return snare::detail::process_vm_transfer(pid_, address, out.data(), out.size(), false);
   }
 
   /// Returns the process read.

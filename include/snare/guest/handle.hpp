@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <snare/guest/memory.hpp>
+#include <snare/memory.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/tool/action.hpp>

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <snare/sys/call_id.hpp>
+
 namespace snare::sys {
 
 /// Says how an argument is read from the guest and printed.
@@ -40,57 +42,57 @@ enum class direction : std::uint8_t { in, out, inout };
 /// Names a set of symbolic values, for arg_kind::flags and arg_kind::enumeration.
 enum class flag_set : std::uint16_t {
   none,
-  open,            // O_*
-  at,              // AT_* flags of the *at calls
-  access_mode,     // F_OK/R_OK/W_OK/X_OK
-  mmap_prot,       // PROT_*
-  mmap_flags,      // MAP_*
-  mremap_flags,    // MREMAP_*
-  madvise_advice,  // MADV_*
-  msync_flags,     // MS_*
-  clone_flags,     // CLONE_* (low byte: exit signal)
-  wait_options,    // WNOHANG|WUNTRACED|...
-  fcntl_cmd,       // F_*
-  ioctl_request,   // TCGETS, FIONREAD, ...
-  prctl_option,    // PR_*
-  arch_prctl_code, // ARCH_*
-  futex_op,        // FUTEX_*
-  seek_whence,     // SEEK_*
-  socket_family,   // AF_*
-  socket_type,     // SOCK_* with SOCK_NONBLOCK|SOCK_CLOEXEC
-  socket_level,    // SOL_*
-  socket_option,   // SO_*
-  msg_flags,       // MSG_*
-  shutdown_how,    // SHUT_*
-  sigprocmask_how, // SIG_BLOCK/SIG_UNBLOCK/SIG_SETMASK
-  sa_flags,        // SA_*
-  epoll_ctl_op,    // EPOLL_CTL_*
-  epoll_events,    // EPOLLIN|...
-  poll_events,     // POLLIN|...
-  rlimit_resource, // RLIMIT_*
-  rusage_who,      // RUSAGE_*
-  itimer_which,    // ITIMER_*
-  timer_flags,     // TIMER_ABSTIME
-  statx_mask,      // STATX_*
-  lock_op,         // LOCK_* for flock
-  pipe_flags,      // O_CLOEXEC|O_NONBLOCK|O_DIRECT
-  eventfd_flags,   // EFD_*
-  getrandom_flags, // GRND_*
-  rename_flags,    // RENAME_*
-  unlink_flags,    // AT_REMOVEDIR
-  mount_flags,     // MS_* of mount(2)
-  umount_flags,    // MNT_*
-  seccomp_op,      // SECCOMP_SET_MODE_*
-  ptrace_request,  // PTRACE_*
-  idtype,          // P_PID/P_PGID/P_ALL
-  memfd_flags,     // MFD_*
-  inotify_mask,    // IN_*
-  xattr_flags,     // XATTR_*
-  personality,     // PER_*
-  sched_policy,    // SCHED_*
-  fadvise_advice,  // POSIX_FADV_*
-  fallocate_mode,  // FALLOC_FL_*
-  splice_flags,    // SPLICE_F_*
+  open,             // O_*
+  at,               // AT_* flags of the *at calls
+  access_mode,      // F_OK/R_OK/W_OK/X_OK
+  mmap_prot,        // PROT_*
+  mmap_flags,       // MAP_*
+  mremap_flags,     // MREMAP_*
+  madvise_advice,   // MADV_*
+  msync_flags,      // MS_*
+  clone_flags,      // CLONE_* (low byte: exit signal)
+  wait_options,     // WNOHANG|WUNTRACED|...
+  fcntl_cmd,        // F_*
+  ioctl_request,    // TCGETS, FIONREAD, ...
+  prctl_option,     // PR_*
+  arch_prctl_code,  // ARCH_*
+  futex_op,         // FUTEX_*
+  seek_whence,      // SEEK_*
+  socket_family,    // AF_*
+  socket_type,      // SOCK_* with SOCK_NONBLOCK|SOCK_CLOEXEC
+  socket_level,     // SOL_*
+  socket_option,    // SO_*
+  msg_flags,        // MSG_*
+  shutdown_how,     // SHUT_*
+  sigprocmask_how,  // SIG_BLOCK/SIG_UNBLOCK/SIG_SETMASK
+  sa_flags,         // SA_*
+  epoll_ctl_op,     // EPOLL_CTL_*
+  epoll_events,     // EPOLLIN|...
+  poll_events,      // POLLIN|...
+  rlimit_resource,  // RLIMIT_*
+  rusage_who,       // RUSAGE_*
+  itimer_which,     // ITIMER_*
+  timer_flags,      // TIMER_ABSTIME
+  statx_mask,       // STATX_*
+  lock_op,          // LOCK_* for flock
+  pipe_flags,       // O_CLOEXEC|O_NONBLOCK|O_DIRECT
+  eventfd_flags,    // EFD_*
+  getrandom_flags,  // GRND_*
+  rename_flags,     // RENAME_*
+  unlink_flags,     // AT_REMOVEDIR
+  mount_flags,      // MS_* of mount(2)
+  umount_flags,     // MNT_*
+  seccomp_op,       // SECCOMP_SET_MODE_*
+  ptrace_request,   // PTRACE_*
+  idtype,           // P_PID/P_PGID/P_ALL
+  memfd_flags,      // MFD_*
+  inotify_mask,     // IN_*
+  xattr_flags,      // XATTR_*
+  personality,      // PER_*
+  sched_policy,     // SCHED_*
+  fadvise_advice,   // POSIX_FADV_*
+  fallocate_mode,   // FALLOC_FL_*
+  splice_flags,     // SPLICE_F_*
   close_range_flags,
   membarrier_cmd,
   rseq_flags,
@@ -121,13 +123,13 @@ enum class struct_id : std::uint16_t {
   itimerval,
   itimerspec,
   iovec,
-  sockaddr,   // length from `len` (socklen_t value or pointer)
+  sockaddr,  // length from `len` (socklen_t value or pointer)
   msghdr,
   mmsghdr,
   sigaction,
-  sigset,     // sigset_t, size from the sigsetsize argument
+  sigset,  // sigset_t, size from the sigsetsize argument
   siginfo,
-  stack,      // stack_t
+  stack,  // stack_t
   rlimit,
   rusage,
   pollfd,
@@ -147,8 +149,8 @@ enum class struct_id : std::uint16_t {
   rseq,
   robust_list_head,
   futex_waitv,
-  int_,       // int* (e.g. pipe fds, wait status, socklen_t*)
-  uint64,     // u64* (e.g. off_t*, loff_t*)
+  int_,    // int* (e.g. pipe fds, wait status, socklen_t*)
+  uint64,  // u64* (e.g. off_t*, loff_t*)
   sock_fprog,
   io_event,
   iocb,
@@ -197,7 +199,7 @@ enum syscall_class : std::uint16_t {
 /// Says how the return value reads: a plain integer, an fd, an address, a pid, ...
 enum class ret_kind : std::uint8_t { int_, fd, ptr, pid, hex, none /* does not return */ };
 
-/// Describes one syscall of one architecture: number, name, arguments, classes.
+/// Describes one syscall of one architecture: number, name, arguments, classes, identity.
 struct syscall_desc {
   long number = -1;
   std::string_view name;
@@ -205,6 +207,7 @@ struct syscall_desc {
   arg_desc args[6]{};
   ret_kind ret = ret_kind::int_;
   std::uint16_t classes = class_none;
+  call_id id = call_id::none;  ///< the syscall's name as an enumerator, the same on every arch
 };
 
 }  // namespace snare::sys

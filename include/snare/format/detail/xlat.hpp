@@ -26,6 +26,7 @@ struct xlat {
   std::span<const xlat_entry> bits;
   std::string_view zero;     ///< printed for 0 when no field value names it ("PROT_NONE", "0")
   std::string_view unknown;  ///< comment for a value nothing names ("F_???"); empty: plain hex
+  bool decimal = false;      ///< print `10 /* NAME */` and `99 /* NAME_??? */` (strace's syslog)
 };
 
 /// Returns the name of `v` in `entries`, or an empty view.
@@ -35,9 +36,13 @@ inline std::string_view find_name(std::span<const xlat_entry> entries, std::uint
   return {};
 }
 
-/// Appends a value nothing names: "0x63 /* AF_??? */" (strace's style).
+/// Appends a value nothing names: "0x63 /* AF_??? */" (strace's style), or "99 /* X_??? */"
+/// for a decimal table.
 inline void put_unknown(std::string& out, const xlat& x, std::uint64_t v) {
-  put_hex(out, v);
+  if (x.decimal)
+    put_udec(out, v);
+  else
+    put_hex(out, v);
   if (!x.unknown.empty()) {
     out.append(" /* ");
     out.append(x.unknown);
@@ -48,10 +53,12 @@ inline void put_unknown(std::string& out, const xlat& x, std::uint64_t v) {
 /// Appends `v` as one value of an enumeration.
 inline void put_enum(std::string& out, const xlat& x, std::uint64_t v) {
   auto name = find_name(x.field, v);
-  if (!name.empty())
-    out.append(name);
-  else
-    put_unknown(out, x, v);
+  if (name.empty()) return put_unknown(out, x, v);
+  if (!x.decimal) return out.append(name), void();
+  put_udec(out, v);
+  out.append(" /* ");
+  out.append(name);
+  out.append(" */");
 }
 
 /// Appends `v` as a set of flags: the field's name first, then each named bit group in

@@ -1,8 +1,25 @@
 #!/usr/bin/env python3
-"""Generates include/snare/format/detail/xlat_tables.hpp: the x86-64 values of the
-symbolic names the formatter prints, taken from this machine's C headers (a C program
-built from the lists below prints them). Run: python3 tests/format/tools/gen_xlat.py"""
-import os, subprocess, sys, tempfile
+"""Generates include/snare/format/detail/xlat_tables.hpp: the x86-64 values of the symbolic
+names the formatter prints, and xlat_for(flag_set), the table of every flag set that
+include/snare/sys/arg.hpp declares.
+
+The values come from this machine's C and kernel headers (linux-libc-dev): a C program
+built from the lists below prints them. A name written "X=v" uses the literal v where the
+headers lack X; where they have X, the generator fails unless X == v (strace's #checkval).
+A flag_set with no table here is an error, so no flag set silently prints in hex.
+
+Usage: gen_xlat.py           write the header
+       gen_xlat.py --check   exit 1 when the committed header is not what would be written
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from generated import INCLUDE, GeneratorError, read_enum, run  # noqa: E402  (scripts/generated.py)
+
+OUTPUT = os.path.join(INCLUDE, "format", "detail", "xlat_tables.hpp")
 
 HEADERS = """#define _GNU_SOURCE
 #include <fcntl.h>
@@ -33,11 +50,23 @@ HEADERS = """#define _GNU_SOURCE
 #include <sys/mount.h>
 #include <sys/xattr.h>
 #include <linux/seccomp.h>
+#include <linux/falloc.h>
+#include <linux/keyctl.h>
+#include <linux/membarrier.h>
+#include <linux/personality.h>
+#include <linux/quota.h>
+#include <linux/dqblk_xfs.h>
+#include <linux/reboot.h>
+#include <linux/rseq.h>
+#include <linux/bpf.h>
 #include <stdio.h>
 """
 
-# name: (unknown_comment, zero_name, field_mask, field_names, bit_names)
-# A name "X=v" uses the literal v where the host headers lack X.
+# name: (unknown_comment, zero_name, field_mask, field_names, bit_names[, style])
+#   field_mask: None (bits only), 'ENUM' (one value), or a C expression masking the field
+#   style:      'decimal' prints `10 /* NAME */` as strace does for a few enumerations
+# A set named like a flag_set enumerator is that set's table; others (mode_type, clock_id,
+# quota_type, reboot_magic) are used by the decoders directly.
 SETS = {
  'open': ('O_???', None, 'O_ACCMODE', ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'],
           ['O_CREAT', 'O_EXCL', 'O_NOCTTY', 'O_TRUNC', 'O_APPEND', 'O_NONBLOCK', 'O_SYNC', 'O_DSYNC',
@@ -206,35 +235,131 @@ SETS = {
         'IN_ONESHOT']),
  'mode_type': ('S_IF???', None, 'ENUM', ['S_IFIFO', 'S_IFCHR', 'S_IFDIR', 'S_IFBLK', 'S_IFREG', 'S_IFLNK',
         'S_IFSOCK'], []),
+ 'fallocate_mode': ('FALLOC_FL_???', '0', None, [], ['FALLOC_FL_KEEP_SIZE', 'FALLOC_FL_PUNCH_HOLE',
+        'FALLOC_FL_NO_HIDE_STALE', 'FALLOC_FL_COLLAPSE_RANGE', 'FALLOC_FL_ZERO_RANGE', 'FALLOC_FL_INSERT_RANGE',
+        'FALLOC_FL_UNSHARE_RANGE']),
+ 'splice_flags': ('SPLICE_F_???', '0', None, [], ['SPLICE_F_MOVE', 'SPLICE_F_NONBLOCK', 'SPLICE_F_MORE',
+        'SPLICE_F_GIFT']),
+ 'rseq_flags': ('RSEQ_FLAG_???', '0', None, [], ['RSEQ_FLAG_UNREGISTER']),
+ 'membarrier_cmd': ('MEMBARRIER_CMD_???', None, 'ENUM', ['MEMBARRIER_CMD_QUERY', 'MEMBARRIER_CMD_GLOBAL',
+        'MEMBARRIER_CMD_GLOBAL_EXPEDITED', 'MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED',
+        'MEMBARRIER_CMD_PRIVATE_EXPEDITED', 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED',
+        'MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE', 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE',
+        'MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ', 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ'], []),
+ # The execution domain is the low byte (PER_MASK); the values of linux/personality.h that
+ # add flags to it (PER_SVR4 = 1|STICKY_TIMEOUTS|MMAP_PAGE_ZERO) are masked to that byte.
+ 'personality': ('PER_???', None, 'PER_MASK', ['PER_LINUX', 'PER_SVR4', 'PER_SVR3', 'PER_OSR5',
+        'PER_WYSEV386', 'PER_ISCR4', 'PER_BSD', 'PER_XENIX', 'PER_LINUX32', 'PER_IRIX32', 'PER_IRIXN32',
+        'PER_IRIX64', 'PER_RISCOS', 'PER_SOLARIS', 'PER_UW7', 'PER_OSF4', 'PER_HPUX'],
+        ['UNAME26', 'ADDR_NO_RANDOMIZE', 'FDPIC_FUNCPTRS', 'MMAP_PAGE_ZERO', 'ADDR_COMPAT_LAYOUT',
+         'READ_IMPLIES_EXEC', 'ADDR_LIMIT_32BIT', 'SHORT_INODE', 'WHOLE_SECONDS', 'STICKY_TIMEOUTS',
+         'ADDR_LIMIT_3GB']),
+ # quotactl's cmd is QCMD(subcommand, type): the subcommand above SUBCMDSHIFT, the type below.
+ 'quotactl_cmd': ('Q_???', None, 'ENUM', ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO',
+        'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA', 'Q_XQUOTAON', 'Q_XQUOTAOFF', 'Q_XGETQUOTA',
+        'Q_XSETQLIM', 'Q_XGETQSTAT', 'Q_XQUOTARM', 'Q_XQUOTASYNC', 'Q_XGETQSTATV', 'Q_XGETNEXTQUOTA'], []),
+ 'quota_type': ('???QUOTA', None, 'ENUM', ['USRQUOTA', 'GRPQUOTA', 'PRJQUOTA'], []),
+ 'reboot_cmd': ('LINUX_REBOOT_CMD_???', None, 'ENUM', ['LINUX_REBOOT_CMD_RESTART', 'LINUX_REBOOT_CMD_HALT',
+        'LINUX_REBOOT_CMD_CAD_ON', 'LINUX_REBOOT_CMD_CAD_OFF', 'LINUX_REBOOT_CMD_POWER_OFF',
+        'LINUX_REBOOT_CMD_RESTART2', 'LINUX_REBOOT_CMD_SW_SUSPEND', 'LINUX_REBOOT_CMD_KEXEC'], []),
+ 'reboot_magic': ('LINUX_REBOOT_MAGIC_???', None, 'ENUM', ['LINUX_REBOOT_MAGIC1', 'LINUX_REBOOT_MAGIC2',
+        'LINUX_REBOOT_MAGIC2A', 'LINUX_REBOOT_MAGIC2B', 'LINUX_REBOOT_MAGIC2C'], []),
+ 'bpf_cmd': ('BPF_???', None, 'ENUM', ['BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM',
+        'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD', 'BPF_OBJ_PIN', 'BPF_OBJ_GET',
+        'BPF_PROG_ATTACH', 'BPF_PROG_DETACH', 'BPF_PROG_TEST_RUN', 'BPF_PROG_GET_NEXT_ID', 'BPF_MAP_GET_NEXT_ID',
+        'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID', 'BPF_OBJ_GET_INFO_BY_FD', 'BPF_PROG_QUERY',
+        'BPF_RAW_TRACEPOINT_OPEN', 'BPF_BTF_LOAD', 'BPF_BTF_GET_FD_BY_ID', 'BPF_TASK_FD_QUERY',
+        'BPF_MAP_LOOKUP_AND_DELETE_ELEM', 'BPF_MAP_FREEZE', 'BPF_BTF_GET_NEXT_ID', 'BPF_MAP_LOOKUP_BATCH',
+        'BPF_MAP_LOOKUP_AND_DELETE_BATCH', 'BPF_MAP_UPDATE_BATCH', 'BPF_MAP_DELETE_BATCH', 'BPF_LINK_CREATE',
+        'BPF_LINK_UPDATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_LINK_GET_NEXT_ID', 'BPF_ENABLE_STATS', 'BPF_ITER_CREATE',
+        'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP'], []),
+ 'keyctl_op': ('KEYCTL_???', None, 'ENUM', ['KEYCTL_GET_KEYRING_ID', 'KEYCTL_JOIN_SESSION_KEYRING',
+        'KEYCTL_UPDATE', 'KEYCTL_REVOKE', 'KEYCTL_CHOWN', 'KEYCTL_SETPERM', 'KEYCTL_DESCRIBE', 'KEYCTL_CLEAR',
+        'KEYCTL_LINK', 'KEYCTL_UNLINK', 'KEYCTL_SEARCH', 'KEYCTL_READ', 'KEYCTL_INSTANTIATE', 'KEYCTL_NEGATE',
+        'KEYCTL_SET_REQKEY_KEYRING', 'KEYCTL_SET_TIMEOUT', 'KEYCTL_ASSUME_AUTHORITY', 'KEYCTL_GET_SECURITY',
+        'KEYCTL_SESSION_TO_PARENT', 'KEYCTL_REJECT', 'KEYCTL_INSTANTIATE_IOV', 'KEYCTL_INVALIDATE',
+        'KEYCTL_GET_PERSISTENT', 'KEYCTL_DH_COMPUTE', 'KEYCTL_PKEY_QUERY', 'KEYCTL_PKEY_ENCRYPT',
+        'KEYCTL_PKEY_DECRYPT', 'KEYCTL_PKEY_SIGN', 'KEYCTL_PKEY_VERIFY', 'KEYCTL_RESTRICT_KEYRING',
+        'KEYCTL_MOVE', 'KEYCTL_CAPABILITIES', 'KEYCTL_WATCH_KEY'], []),
+ # No exported header names these (the kernel's include/linux/syslog.h is internal), so the
+ # values are literals; strace prints them as `10 /* SYSLOG_ACTION_SIZE_BUFFER */`.
+ 'syslog_type': ('SYSLOG_ACTION_???', None, 'ENUM', ['SYSLOG_ACTION_CLOSE=0', 'SYSLOG_ACTION_OPEN=1',
+        'SYSLOG_ACTION_READ=2', 'SYSLOG_ACTION_READ_ALL=3', 'SYSLOG_ACTION_READ_CLEAR=4', 'SYSLOG_ACTION_CLEAR=5',
+        'SYSLOG_ACTION_CONSOLE_OFF=6', 'SYSLOG_ACTION_CONSOLE_ON=7', 'SYSLOG_ACTION_CONSOLE_LEVEL=8',
+        'SYSLOG_ACTION_SIZE_UNREAD=9', 'SYSLOG_ACTION_SIZE_BUFFER=10'], [], 'decimal'),
 }
+
+# Literals checked by a second program that includes only the kernel's headers: struct
+# termios2 clashes with glibc's termios.h, and glibc defines O_LARGEFILE as 0 on 64-bit
+# while the kernel (and strace) use the asm-generic value.
+CHECK_APART = {n: ['asm/termbits.h', 'asm/ioctls.h'] for n in ('TCGETS2', 'TCSETS2', 'TCSETSW2', 'TCSETSF2')}
+CHECK_APART['O_LARGEFILE'] = ['asm/fcntl.h']
+
+# flag_set enumerators that share another set's table.
+ALIASES = {'clock_flags': 'timer_flags'}
+
 
 def split(n):
     return n.split('=', 1) if '=' in n else (n, None)
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    out_path = os.path.join(here, '..', '..', '..', 'include', 'snare', 'format', 'detail', 'xlat_tables.hpp')
-    prog = [HEADERS, 'int main(void) {']
-    for set_name, (unknown, zero, mask, field, bits) in SETS.items():
-        for part, names in (('field', field), ('bits', bits)):
+
+def checkval(prog, name, lit):
+    """Appends the C lines that fail the program when the headers define `name` as another value."""
+    prog.append(f'#ifdef {name}')
+    prog.append(f'  if ((unsigned long long)({name}) != (unsigned long long)({lit})) {{')
+    prog.append(f'    fprintf(stderr, "{name} is %#llx in the headers, {lit} in gen_xlat.py\\n",'
+                f' (unsigned long long)({name}));')
+    prog.append('    bad = 1;')
+    prog.append('  }')
+    prog.append('#endif')
+
+
+def c_programs():
+    """Returns the program that prints every value, and the one that checks CHECK_APART."""
+    apart_headers = sorted({h for hs in CHECK_APART.values() for h in hs})
+    apart = ['#include <stdio.h>'] + ['#include <%s>' % h for h in apart_headers]
+    apart += ['static int bad;', 'int main(void) {']
+    prog = [HEADERS, 'static int bad;', 'int main(void) {']
+    for set_name, spec in SETS.items():
+        mask = spec[2]
+        for part, names in (('field', spec[3]), ('bits', spec[4])):
             prog.append(f'  printf("%s %s\\n", "{set_name}", "{part}");')
             for n in names:
                 name, lit = split(n)
                 val = lit if lit is not None else name
+                if part == 'field' and mask not in (None, 'ENUM'):
+                    val = f'({val}) & ({mask})'
+                if lit is not None:
+                    # #checkval: a literal must agree with the headers that define the name.
+                    checkval(apart if name in CHECK_APART else prog, name, lit)
                 prog.append(f'  printf("  0x%llx %s\\n", (unsigned long long)({val}), "{name}");')
         if mask not in (None, 'ENUM'):
             prog.append(f'  printf("%s mask 0x%llx\\n", "{set_name}", (unsigned long long)({mask}));')
-    prog.append('  return 0; }')
+    prog.append('  return bad; }')
+    apart.append('  return bad; }')
+    return '\n'.join(prog), '\n'.join(apart)
+
+
+def compile_and_run(d, name, source):
+    src = os.path.join(d, name + '.c')
+    with open(src, 'w') as f:
+        f.write(source)
+    cc = subprocess.run(['gcc', '-o', os.path.join(d, name), src], capture_output=True, text=True)
+    if cc.returncode != 0:
+        raise GeneratorError('the C program does not compile:\n' + cc.stderr)
+    r = subprocess.run([os.path.join(d, name)], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise GeneratorError('values disagree with the headers:\n' + r.stderr)
+    return r
+
+
+def read_values():
+    prog, apart = c_programs()
     with tempfile.TemporaryDirectory() as d:
-        src = os.path.join(d, 'gen.c')
-        with open(src, 'w') as f:
-            f.write('\n'.join(prog))
-        subprocess.run(['gcc', '-o', os.path.join(d, 'gen'), src], check=True)
-        text = subprocess.run([os.path.join(d, 'gen')], check=True, capture_output=True, text=True).stdout
-    values = {}
-    masks = {}
-    cur = None
-    for line in text.splitlines():
+        compile_and_run(d, 'apart', apart)
+        r = compile_and_run(d, 'gen', prog)
+    values, masks, cur = {}, {}, None
+    for line in r.stdout.splitlines():
         if line.startswith('  '):
             v, n = line.split()
             values[cur].append((int(v, 16), n))
@@ -245,10 +370,27 @@ def main():
             s, part = line.split()
             cur = (s, part)
             values[cur] = []
-    o = ['// Defines the x86-64 values of the symbolic names the formatter prints (generated by',
-         '// tests/format/tools/gen_xlat.py from the C headers; do not edit by hand).',
-         '// clang-format off', '#pragma once', '', '#include <snare/format/detail/xlat.hpp>', '', 'namespace snare::format::detail {', '']
-    for set_name, (unknown, zero, mask, field, bits) in SETS.items():
+    return values, masks
+
+
+def generate():
+    with open(os.path.join(INCLUDE, 'sys', 'arg.hpp')) as f:
+        flag_sets = read_enum(f.read(), 'flag_set')
+    missing = [s for s in flag_sets[1:] if s not in SETS and ALIASES.get(s) not in SETS]
+    if flag_sets[0] != 'none':
+        raise GeneratorError('flag_set must start with none')
+    if missing:
+        raise GeneratorError('no table for flag_set %s: add it to SETS in scripts/format/gen_xlat.py'
+                             % ', '.join(missing))
+    values, masks = read_values()
+    o = ['// Defines the x86-64 values of the symbolic names the formatter prints and the table of',
+         '// every flag set. Generated by scripts/format/gen_xlat.py from the C and kernel headers;',
+         '// do not edit by hand.', '// clang-format off', '#pragma once', '', '#include <array>',
+         '#include <cstddef>', '#include <cstdint>', '', '#include <snare/format/detail/xlat.hpp>',
+         '#include <snare/sys/arg.hpp>', '', 'namespace snare::format::detail {', '']
+    for set_name, spec in SETS.items():
+        unknown, zero, mask, field, bits = spec[:5]
+        style = spec[5] if len(spec) > 5 else None
         for part in ('field', 'bits'):
             entries = values[(set_name, part)]
             if not entries:
@@ -267,11 +409,25 @@ def main():
             m = f'0x{masks[set_name]:x}'
         unk = f'"{unknown}"' if unknown else '{}'
         z = f'"{zero}"' if zero else '{}'
-        o.append(f'inline constexpr xlat {set_name}_xlat{{{fld}, {m}, {bts}, {z}, {unk}}};')
+        dec = ', true' if style == 'decimal' else ''
+        o.append(f'inline constexpr xlat {set_name}_xlat{{{fld}, {m}, {bts}, {z}, {unk}{dec}}};')
         o.append('')
+    o.append('/// Holds the table of each flag_set, indexed by its value (none has no table).')
+    o.append(f'inline constexpr std::array<const xlat*, {len(flag_sets)}> xlat_by_set = {{{{')
+    o.append('    nullptr,  // none')
+    for s in flag_sets[1:]:
+        o.append(f'    &{ALIASES.get(s, s)}_xlat,  // {s}')
+    o.append('}};')
+    o.append('')
+    o.append('/// Returns the table of flag set `s`; nullptr only for flag_set::none.')
+    o.append('constexpr const xlat* xlat_for(sys::flag_set s) noexcept {')
+    o.append('  auto i = static_cast<std::size_t>(s);')
+    o.append('  return i < xlat_by_set.size() ? xlat_by_set[i] : nullptr;')
+    o.append('}')
+    o.append('')
     o.append('}  // namespace snare::format::detail')
-    with open(out_path, 'w') as f:
-        f.write('\n'.join(o) + '\n')
-    print('wrote', os.path.normpath(out_path))
+    return {OUTPUT: '\n'.join(o) + '\n'}
 
-main()
+
+if __name__ == '__main__':
+    sys.exit(run(__file__, __doc__, generate))

@@ -1,5 +1,6 @@
 // Defines the guest memory concept: how the formatter and tools read guest memory
-// without knowing the backend, and typed reads built on it.
+// without knowing the backend, and typed reads built on it. Core vocabulary beside
+// result.hpp: every layer may include it (the formatter, guest handles, backends).
 #pragma once
 
 #include <algorithm>

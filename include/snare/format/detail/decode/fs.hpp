@@ -1,0 +1,177 @@
+// Defines the decoders of file-system calls (strace's open.c, mknod.c, stat.c, statx.c,
+// umask.c, dirent.c, quota.c): modes, devices, struct stat and statx, directory listings,
+// and the calls that print fewer or special arguments.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include <snare/format/detail/abi.hpp>
+#include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/out.hpp>
+#include <snare/format/detail/scratch.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
+
+namespace snare::format::detail {
+
+/// Appends a file type and permission bits: S_IFREG|0644, or 0755 without a type.
+inline void put_mode(std::string& out, std::uint64_t mode) {
+  std::uint64_t type = mode & 0170000;
+  if (type != 0) {
+    put_enum(out, mode_type_xlat, type);
+    out.push_back('|');
+  }
+  put_octal(out, mode & 07777);
+}
+
+/// Appends a device number as strace does: makedev(0x1, 0x3).
+inline void put_dev(std::string& out, std::uint64_t dev) {
+  std::uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~std::uint64_t{0xfff});
+  std::uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~std::uint64_t{0xff});
+  out.append("makedev(");
+  put_hex(out, major);
+  out.append(", ");
+  put_hex(out, minor);
+  out.push_back(')');
+}
+
+/// Appends quotactl's cmd as strace does: QCMD(Q_GETQUOTA, USRQUOTA).
+inline void put_quotactl_cmd(std::string& out, std::uint64_t v) {
+  out.append("QCMD(");
+  put_enum(out, quotactl_cmd_xlat, (v & 0xffffffffu) >> 8);
+  out.append(", ");
+  put_enum(out, quota_type_xlat, v & 0xff);
+  out.push_back(')');
+}
+
+/// Appends the struct stat at `addr`: {st_mode=S_IFREG|0644, st_size=3, ...}.
+template <class P>
+bool put_stat(P& p, std::uint64_t addr) {
+  abi::stat st;
+  if (!p.read_obj(addr, st)) return false;
+  std::string& out = p.out();
+  out.append("{st_mode=");
+  put_mode(out, st.st_mode);
+  std::uint32_t type = st.st_mode & 0170000;
+  if (type == 0020000 || type == 0060000) {
+    out.append(", st_rdev=");
+    put_dev(out, st.st_rdev);
+  } else {
+    out.append(", st_size=");
+    put_dec(out, st.st_size);
+  }
+  out.append(", ...}");
+  return true;
+}
+
+/// Appends the struct statx at `addr`: {stx_mask=..., stx_attributes=..., stx_mode=..., ...}.
+template <class P>
+bool put_statx(P& p, std::uint64_t addr) {
+  abi::statx sx;
+  if (!p.read_obj(addr, sx)) return false;
+  static constexpr xlat_entry attrs[] = {
+      {0x4, "STATX_ATTR_COMPRESSED"},    {0x10, "STATX_ATTR_IMMUTABLE"},  {0x20, "STATX_ATTR_APPEND"},
+      {0x40, "STATX_ATTR_NODUMP"},       {0x800, "STATX_ATTR_ENCRYPTED"}, {0x1000, "STATX_ATTR_AUTOMOUNT"},
+      {0x2000, "STATX_ATTR_MOUNT_ROOT"}, {0x100000, "STATX_ATTR_VERITY"}, {0x200000, "STATX_ATTR_DAX"}};
+  std::string& out = p.out();
+  out.append("{stx_mask=");
+  put_flags(out, statx_mask_xlat, sx.stx_mask);
+  out.append(", stx_attributes=");
+  put_flags(out, xlat{{}, 0, attrs, "0", "STATX_ATTR_???"}, sx.stx_attributes);
+  out.append(", stx_mode=");
+  put_mode(out, sx.stx_mode);
+  out.append(", stx_size=");
+  put_udec(out, sx.stx_size);
+  out.append(", ...}");
+  return true;
+}
+
+/// Appends a directory listing as strace abbreviates it: 0x... /* 12 entries */.
+template <class P>
+void put_dirents(P& p, std::uint64_t addr, bool exit) {
+  std::uint64_t count = 0;
+  if (exit && p.ret() > 0) {
+    std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(p.ret(), 1 << 20));
+    if (!p.read_exact(addr, n)) return put_hex(p.out(), addr);
+    const std::string& s = scratch();
+    for (std::size_t at = 0; at + 18 <= n; ++count) {
+      std::uint16_t reclen;
+      std::memcpy(&reclen, s.data() + at + 16, 2);
+      if (reclen == 0) break;
+      at += reclen;
+    }
+  }
+  put_hex(p.out(), addr);
+  p.out().append(" /* ");
+  put_udec(p.out(), count);
+  p.out().append(count == 1 ? " entry */" : " entries */");
+}
+
+/// open and openat: the mode only with O_CREAT or O_TMPFILE.
+template <std::size_t FlagsArg>
+struct open_decoder {
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    return (p.arg(FlagsArg) & (0100 | 020000000)) == 0 ? std::min(n, FlagsArg + 1) : n;
+  }
+};
+template <>
+struct decoder<sys::call_id::open> : open_decoder<1> {};
+template <>
+struct decoder<sys::call_id::openat> : open_decoder<2> {};
+
+/// mknod and mknodat: the device only for character and block devices, as makedev().
+template <std::size_t ModeArg>
+struct mknod_decoder {
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    std::uint64_t type = p.arg(ModeArg) & 0170000;
+    return type != 0020000 && type != 0060000 ? std::min(n, ModeArg + 1) : n;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != ModeArg + 1) return false;
+    put_dev(p.out(), p.arg(i));
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::mknod> : mknod_decoder<1> {};
+template <>
+struct decoder<sys::call_id::mknodat> : mknod_decoder<2> {};
+
+/// statx: the sync type first, AT_STATX_SYNC_AS_STAT (0) or its bits, then the AT_ flags.
+template <>
+struct decoder<sys::call_id::statx> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 2) return false;
+    std::string& out = p.out();
+    std::uint64_t flags = p.arg(2) & 0xffffffffu, sync = flags & 0x6000;
+    if (sync == 0)
+      out.append("AT_STATX_SYNC_AS_STAT");
+    else
+      out.append(sync & 0x2000
+                     ? (sync & 0x4000 ? "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC" : "AT_STATX_FORCE_SYNC")
+                     : "AT_STATX_DONT_SYNC");
+    if (flags & ~std::uint64_t{0x6000}) {
+      out.push_back('|');
+      put_flags(out, at_xlat, flags & ~std::uint64_t{0x6000});
+    }
+    return true;
+  }
+};
+
+/// umask: the previous mask in octal.
+template <>
+struct decoder<sys::call_id::umask> {
+  template <class P>
+  static void put_return(P& p) {
+    put_octal(p.out(), static_cast<std::uint64_t>(p.ret()));
+  }
+};
+
+}  // namespace snare::format::detail

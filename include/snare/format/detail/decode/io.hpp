@@ -1,0 +1,64 @@
+// Defines the decoders of data transfer (strace's io.c, random.c): iovec arrays cut to
+// the bytes a call moved, and getrandom's buffer in hex.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <snare/format/detail/abi.hpp>
+#include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/out.hpp>
+
+namespace snare::format::detail {
+
+/// Appends the struct iovec at `addr`, showing at most `budget` bytes (and spending them):
+/// input vectors show iov_len bytes, output ones only what the call filled in.
+template <class P>
+bool put_iovec(P& p, std::uint64_t addr, std::uint64_t& budget) {
+  abi::iovec iov;
+  if (!p.read_obj(addr, iov)) return false;
+  std::string& out = p.out();
+  out.append("{iov_base=");
+  std::uint64_t len = std::min(iov.iov_len, budget);
+  budget -= len;
+  p.put_buffer(iov.iov_base, len);
+  out.append(", iov_len=");
+  put_udec(out, iov.iov_len);
+  out.push_back('}');
+  return true;
+}
+
+/// Appends an iovec array of `count` vectors (cut at string_limit), each showing at most
+/// `budget` bytes in all; the address alone when the first cannot be read.
+template <class P>
+void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& budget) {
+  std::string& out = p.out();
+  std::size_t mark = out.size();
+  out.push_back('[');
+  for (std::uint64_t k = 0; k < count; ++k) {
+    if (k) out.append(", ");
+    if (k == p.opts().string_limit) {
+      out.append("...");
+      break;
+    }
+    if (!put_iovec(p, addr + k * sizeof(abi::iovec), budget)) {
+      if (k == 0) {
+        out.resize(mark);
+        return put_hex(out, addr);
+      }
+      put_hex(out, addr + k * sizeof(abi::iovec));
+      break;
+    }
+  }
+  out.push_back(']');
+}
+
+/// getrandom: the random bytes print as \xNN escapes.
+template <>
+struct decoder<sys::call_id::getrandom> {
+  static constexpr bool hex_buffers = true;
+};
+
+}  // namespace snare::format::detail

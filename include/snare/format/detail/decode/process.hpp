@@ -1,0 +1,286 @@
+// Defines the decoders of process calls (strace's clone.c, wait.c, futex.c, prctl.c,
+// personality.c, uname.c, syslog.c, reboot.c): clone flags and clone_args, wait statuses,
+// futex operations, prctl and arch_prctl, personality, uname, syslog and reboot.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <snare/format/detail/abi.hpp>
+#include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/out.hpp>
+#include <snare/format/detail/scratch.hpp>
+#include <snare/format/detail/signals.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
+
+namespace snare::format::detail {
+
+/// Appends clone's flags: the CLONE_ bits, then the exit signal (the low byte) by name.
+inline void put_clone_flags(std::string& out, std::uint64_t v) {
+  std::uint64_t sig = v & 0xff;
+  if ((v & ~std::uint64_t{0xff}) != 0 || sig == 0) put_flags(out, clone_flags_xlat, v & ~std::uint64_t{0xff});
+  if (sig != 0) {
+    if ((v & ~std::uint64_t{0xff}) != 0) out.push_back('|');
+    put_signal(out, static_cast<std::int64_t>(sig));
+  }
+}
+
+/// Appends a futex operation: FUTEX_WAIT_PRIVATE, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME.
+inline void put_futex_op(std::string& out, std::uint64_t v) {
+  v &= 0xffffffffu;
+  auto name = find_name(futex_op_field, v & 0x7f);
+  if (name.empty()) {
+    put_unknown(out, futex_op_xlat, v);
+    return;
+  }
+  out.append(name);
+  if (v & 128) out.append("_PRIVATE");
+  if (v & 256) out.append("|FUTEX_CLOCK_REALTIME");
+  if (std::uint64_t rest = v & ~std::uint64_t{0x1ff}) {
+    out.push_back('|');
+    put_hex(out, rest);
+  }
+}
+
+/// Appends a personality as strace does: the execution domain (the low byte) by name, then
+/// the flags: PER_LINUX|ADDR_NO_RANDOMIZE, 0x45 /* PER_??? */|0x12300; 0xffffffff (the
+/// query) in hex.
+inline void put_personality(std::string& out, std::uint64_t v) {
+  v &= 0xffffffffu;
+  if (v == 0xffffffffu) return put_hex(out, v);
+  put_enum(out, personality_xlat, v & personality_xlat.field_mask);
+  if (std::uint64_t rest = v & ~personality_xlat.field_mask) {
+    out.push_back('|');
+    put_flags(out, xlat{{}, 0, personality_xlat.bits, {}, {}}, rest);
+  }
+}
+
+/// Appends a wait status as strace does: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}].
+inline void put_wait_status(std::string& out, std::uint32_t s) {
+  out.append("[{");
+  if ((s & 0x7f) == 0) {
+    out.append("WIFEXITED(s) && WEXITSTATUS(s) == ");
+    put_udec(out, (s >> 8) & 0xff);
+  } else if ((s & 0xff) == 0x7f) {
+    out.append("WIFSTOPPED(s) && WSTOPSIG(s) == ");
+    put_signal(out, (s >> 8) & 0xff);
+    if (s >> 16) {
+      out.append(" && s >> 16 == ");
+      put_udec(out, s >> 16);
+    }
+  } else if (s == 0xffff) {
+    out.append("WIFCONTINUED(s)");
+  } else {
+    out.append("WIFSIGNALED(s) && WTERMSIG(s) == ");
+    put_signal(out, s & 0x7f);
+    if (s & 0x80) out.append(" && WCOREDUMP(s)");
+  }
+  out.append("}]");
+}
+
+/// Appends the struct utsname at `addr`: {sysname="Linux", nodename="host", ...}.
+template <class P>
+bool put_utsname(P& p, std::uint64_t addr) {
+  abi::utsname u;
+  if (!p.read_obj(addr, u)) return false;
+  std::string& out = p.out();
+  out.append("{sysname=");
+  put_quoted(out, std::string_view(u.sysname, strnlen(u.sysname, sizeof u.sysname)));
+  out.append(", nodename=");
+  put_quoted(out, std::string_view(u.nodename, strnlen(u.nodename, sizeof u.nodename)));
+  out.append(", ...}");
+  return true;
+}
+
+/// Appends the `size`-byte struct clone_args at `addr` (clone3); false when shorter than the
+/// first version's 64 bytes or unreadable.
+template <class P>
+bool put_clone_args(P& p, std::uint64_t addr, std::uint64_t size) {
+  abi::clone_args c{};
+  size = std::min<std::uint64_t>(size, sizeof c);
+  if (size < 64 || !p.read_exact(addr, static_cast<std::size_t>(size))) return false;
+  std::memcpy(&c, scratch().data(), static_cast<std::size_t>(size));
+  std::string& out = p.out();
+  out.append("{flags=");
+  put_flags(out, clone_flags_xlat, c.flags);
+  if (c.flags & 0x1000) out.append(", pidfd="), put_hex(out, c.pidfd);
+  if (c.flags & 0x01200000) out.append(", child_tid="), put_hex(out, c.child_tid);
+  if (c.flags & 0x00100000) out.append(", parent_tid="), put_hex(out, c.parent_tid);
+  out.append(", exit_signal=");
+  if (c.exit_signal == 0)
+    out.push_back('0');
+  else
+    put_signal(out, static_cast<std::int64_t>(c.exit_signal));
+  out.append(", stack=");
+  put_hex(out, c.stack);
+  out.append(", stack_size=");
+  put_hex(out, c.stack_size);
+  if (c.flags & 0x00080000) out.append(", tls="), put_hex(out, c.tls);
+  out.push_back('}');
+  return true;
+}
+
+/// clone: named arguments at entry, only those its flags use, nothing more at exit.
+template <>
+struct decoder<sys::call_id::clone> {
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    if (exit) return;
+    std::string& out = p.out();
+    std::uint64_t flags = p.arg(0);
+    out.append("child_stack=");
+    put_ptr(out, p.arg(1));
+    out.append(", flags=");
+    put_clone_flags(out, flags);
+    if (flags & 0x00100000) out.append(", parent_tid="), put_ptr(out, p.arg(2));
+    if (flags & 0x01200000) out.append(", child_tidptr="), put_ptr(out, p.arg(3));
+    if (flags & 0x00080000) out.append(", tls="), put_ptr(out, p.arg(4));
+  }
+};
+
+/// wait4: the status as strace's WIFEXITED(s) && ... form.
+template <>
+struct decoder<sys::call_id::wait4> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 1 || p.put_unfilled_pointer(i, exit)) return i == 1;
+    std::uint32_t s;
+    if (!p.read_obj(p.arg(1), s)) return put_hex(p.out(), p.arg(1)), true;
+    put_wait_status(p.out(), s);
+    return true;
+  }
+};
+
+/// futex: the arguments each operation uses, printed at entry; val2 where the timeout
+/// would be; the futex words as addresses.
+template <>
+struct decoder<sys::call_id::futex> {
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    static constexpr std::uint8_t counts[] = {4, 3, 3, 5, 6, 6, 4, 2, 2, 6, 6, 5, 6, 4};
+    std::uint64_t cmd = p.arg(1) & 0x7f;
+    return cmd < std::size(counts) ? std::min<std::size_t>(n, counts[cmd]) : n;
+  }
+  template <class P>
+  static bool at_exit(const P&, std::size_t) {
+    return false;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    std::uint64_t v = p.arg(i), cmd = p.arg(1) & 0x7f;
+    if (i == 3 && (cmd == 3 || cmd == 4 || cmd == 5 || cmd == 12))
+      return put_udec(p.out(), v & 0xffffffffu), true;  // val2, not a timeout
+    if (i == 5 && v == 0xffffffffu) return p.out().append("FUTEX_BITSET_MATCH_ANY"), true;
+    if (i == 0 || i == 4) return put_ptr(p.out(), v), true;
+    return false;
+  }
+};
+
+/// prctl: no arguments after PR_GET_* options that take none; PR_SET_NAME's name.
+template <>
+struct decoder<sys::call_id::prctl> {
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    switch (p.arg(0) & 0xffffffffu) {
+      case 3:
+      case 7:
+      case 13:
+      case 21:
+      case 30:
+      case 39:
+      case 42:  // PR_GET_* without arguments
+        return std::min<std::size_t>(n, 1);
+      case 15:
+      case 16:  // PR_SET_NAME, PR_GET_NAME
+        return std::min<std::size_t>(n, 2);
+      default:
+        return n;
+    }
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1 || (p.arg(0) & 0xffffffffu) != 15) return false;
+    p.put_cstring(p.arg(1), p.opts().string_limit);  // PR_SET_NAME
+    return true;
+  }
+};
+
+/// arch_prctl: ARCH_GET_FS and ARCH_GET_GS print the value read back, at exit.
+template <>
+struct decoder<sys::call_id::arch_prctl> {
+  static constexpr bool gets(std::uint64_t code) noexcept { return code == 0x1003 || code == 0x1004; }
+  template <class P>
+  static std::size_t shown_args(const P&, std::size_t n) {
+    return std::min<std::size_t>(n, 2);
+  }
+  template <class P>
+  static bool at_exit(const P& p, std::size_t i) {
+    return i == 1 ? gets(p.arg(0)) : p.default_at_exit(i);
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1 || !gets(p.arg(0))) return false;
+    std::uint64_t v = p.arg(1), value;
+    if (p.failed() || !p.read_obj(v, value)) return put_hex(p.out(), v), true;
+    p.out().push_back('[');
+    put_hex(p.out(), value);
+    p.out().push_back(']');
+    return true;
+  }
+};
+
+/// personality: the previous persona in hex with its names: = 0x40000 (PER_LINUX|...).
+template <>
+struct decoder<sys::call_id::personality> {
+  template <class P>
+  static void put_return(P& p) {
+    auto ret = static_cast<std::uint64_t>(p.ret());
+    put_hex(p.out(), ret);
+    p.out().append(" (");
+    put_personality(p.out(), ret);
+    p.out().push_back(')');
+  }
+};
+
+/// syslog: no buffer or length for the actions that take none.
+template <>
+struct decoder<sys::call_id::syslog> {
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    switch (p.arg(0) & 0xffffffffu) {
+      case 0:
+      case 1:
+      case 5:
+      case 6:
+      case 7:
+      case 9:
+      case 10:  // CLOSE, OPEN, CLEAR, CONSOLE_OFF, CONSOLE_ON, SIZE_UNREAD, SIZE_BUFFER
+        return std::min<std::size_t>(n, 1);
+      default:
+        return n;
+    }
+  }
+};
+
+/// reboot: the magic numbers by name; the argument only for LINUX_REBOOT_CMD_RESTART2.
+template <>
+struct decoder<sys::call_id::reboot> {
+  static constexpr std::uint64_t restart2 = 0xa1b2c3d4;
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    return (p.arg(2) & 0xffffffffu) == restart2 ? n : std::min<std::size_t>(n, 3);
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 0 || i == 1) return put_enum(p.out(), reboot_magic_xlat, p.arg(i) & 0xffffffffu), true;
+    if (i == 3) return p.put_cstring(p.arg(3), p.opts().string_limit), true;
+    return false;
+  }
+};
+
+}  // namespace snare::format::detail

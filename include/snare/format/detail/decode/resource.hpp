@@ -1,0 +1,88 @@
+// Defines the decoders of resource calls (strace's resource.c, sysinfo.c): struct rlimit
+// (RLIM_INFINITY, 8192*1024), struct rusage and struct sysinfo.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <snare/format/detail/abi.hpp>
+#include <snare/format/detail/decode/time.hpp>
+#include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/out.hpp>
+
+namespace snare::format::detail {
+
+/// Appends one limit: RLIM_INFINITY (RLIM64_INFINITY with `rlim64`), 8192*1024 or 1000.
+inline void put_rlim(std::string& out, std::uint64_t v, bool rlim64) {
+  if (v == ~std::uint64_t{0}) return out.append(rlim64 ? "RLIM64_INFINITY" : "RLIM_INFINITY"), void();
+  if (v > 1024 && v % 1024 == 0) {
+    put_udec(out, v / 1024);
+    out.append("*1024");
+  } else {
+    put_udec(out, v);
+  }
+}
+
+/// Appends the struct rlimit at `addr`: {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}.
+template <class P>
+bool put_rlimit(P& p, std::uint64_t addr) {
+  abi::rlimit rl;
+  if (!p.read_obj(addr, rl)) return false;
+  std::string& out = p.out();
+  out.append("{rlim_cur=");
+  put_rlim(out, rl.rlim_cur, p.hooks().rlim64);
+  out.append(", rlim_max=");
+  put_rlim(out, rl.rlim_max, p.hooks().rlim64);
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the struct rusage at `addr`: {ru_utime={...}, ru_stime={...}, ...}.
+template <class P>
+bool put_rusage(P& p, std::uint64_t addr) {
+  abi::rusage ru;
+  if (!p.read_obj(addr, ru)) return false;
+  std::string& out = p.out();
+  out.append("{ru_utime=");
+  put_timeval(out, ru.ru_utime);
+  out.append(", ru_stime=");
+  put_timeval(out, ru.ru_stime);
+  out.append(", ...}");
+  return true;
+}
+
+/// Appends the struct sysinfo at `addr`, every field.
+template <class P>
+bool put_sysinfo(P& p, std::uint64_t addr) {
+  abi::sysinfo si;
+  if (!p.read_obj(addr, si)) return false;
+  std::string& out = p.out();
+  out.append("{uptime=");
+  put_dec(out, si.uptime);
+  out.append(", loads=[");
+  for (int k = 0; k < 3; ++k) {
+    if (k) out.append(", ");
+    put_udec(out, si.loads[k]);
+  }
+  const std::pair<std::string_view, std::uint64_t> fields[] = {
+      {"], totalram=", si.totalram},  {", freeram=", si.freeram},     {", sharedram=", si.sharedram},
+      {", bufferram=", si.bufferram}, {", totalswap=", si.totalswap}, {", freeswap=", si.freeswap},
+      {", procs=", si.procs},         {", totalhigh=", si.totalhigh}, {", freehigh=", si.freehigh},
+      {", mem_unit=", si.mem_unit}};
+  for (const auto& [label, v] : fields) {
+    out.append(label);
+    put_udec(out, v);
+  }
+  out.push_back('}');
+  return true;
+}
+
+/// prlimit64: infinite limits print as RLIM64_INFINITY.
+template <>
+struct decoder<sys::call_id::prlimit64> {
+  static constexpr bool rlim64 = true;
+};
+
+}  // namespace snare::format::detail

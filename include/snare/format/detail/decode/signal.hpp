@@ -1,0 +1,140 @@
+// Defines the decoders of signals (strace's signal.c, sigaltstack.c, printsiginfo.c):
+// siginfo_t, struct sigaction, sigset_t and stack_t.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <snare/format/detail/abi.hpp>
+#include <snare/format/detail/out.hpp>
+#include <snare/format/detail/scratch.hpp>
+#include <snare/format/detail/signals.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
+
+namespace snare::format::detail {
+
+/// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
+inline void put_siginfo(std::string& out, const abi::siginfo& si) {
+  static constexpr xlat_entry generic_codes[] = {{0, "SI_USER"},           {0x80, "SI_KERNEL"},
+                                                 {0xffffffff, "SI_QUEUE"}, {0xfffffffe, "SI_TIMER"},
+                                                 {0xfffffffd, "SI_MESGQ"}, {0xfffffffc, "SI_ASYNCIO"},
+                                                 {0xfffffffb, "SI_SIGIO"}, {0xfffffffa, "SI_TKILL"}};
+  static constexpr xlat_entry chld_codes[] = {{1, "CLD_EXITED"},  {2, "CLD_KILLED"},  {3, "CLD_DUMPED"},
+                                              {4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"}, {6, "CLD_CONTINUED"}};
+  static constexpr xlat_entry segv_codes[] = {
+      {1, "SEGV_MAPERR"}, {2, "SEGV_ACCERR"}, {3, "SEGV_BNDERR"}, {4, "SEGV_PKUERR"}};
+  static constexpr xlat_entry bus_codes[] = {{1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}};
+  out.append("{si_signo=");
+  put_signal(out, si.si_signo);
+  out.append(", si_code=");
+  auto code = static_cast<std::uint32_t>(si.si_code);
+  bool fault = si.si_signo == 11 || si.si_signo == 7 || si.si_signo == 4 || si.si_signo == 8;
+  std::string_view name = find_name(generic_codes, code);
+  if (si.si_code > 0 && si.si_code < 0x80) {
+    if (si.si_signo == 17)
+      name = find_name(chld_codes, code);
+    else if (si.si_signo == 11)
+      name = find_name(segv_codes, code);
+    else if (si.si_signo == 7)
+      name = find_name(bus_codes, code);
+  }
+  if (name.empty())
+    put_dec(out, si.si_code);
+  else
+    out.append(name);
+  if (si.si_errno != 0) {
+    out.append(", si_errno=");
+    put_dec(out, si.si_errno);
+  }
+  if (si.si_signo == 17 && si.si_code > 0 && si.si_code < 0x80) {
+    out.append(", si_pid=");
+    put_dec(out, si.u.chld.pid);
+    out.append(", si_uid=");
+    put_udec(out, si.u.chld.uid);
+    out.append(", si_status=");
+    if (si.si_code == 1)
+      put_dec(out, si.u.chld.status);
+    else
+      put_signal(out, si.u.chld.status);
+    out.append(", si_utime=");
+    put_dec(out, si.u.chld.utime);
+    out.append(", si_stime=");
+    put_dec(out, si.u.chld.stime);
+  } else if (si.si_code <= 0) {
+    out.append(", si_pid=");
+    put_dec(out, si.u.kill.pid);
+    out.append(", si_uid=");
+    put_udec(out, si.u.kill.uid);
+  } else if (fault) {
+    out.append(", si_addr=");
+    put_ptr(out, si.u.fault.addr);
+  }
+  out.push_back('}');
+}
+
+/// Appends the siginfo_t at `addr`; false when it cannot be read.
+template <class P>
+bool put_siginfo_at(P& p, std::uint64_t addr) {
+  abi::siginfo si;
+  if (!p.read_obj(addr, si)) return false;
+  put_siginfo(p.out(), si);
+  return true;
+}
+
+/// Appends the kernel's struct sigaction at `addr`: {sa_handler=SIG_DFL, sa_mask=[], ...}.
+template <class P>
+bool put_sigaction(P& p, std::uint64_t addr) {
+  abi::kernel_sigaction sa;
+  if (!p.read_obj(addr, sa)) return false;
+  std::string& out = p.out();
+  out.append("{sa_handler=");
+  if (sa.handler == 0)
+    out.append("SIG_DFL");
+  else if (sa.handler == 1)
+    out.append("SIG_IGN");
+  else
+    put_hex(out, sa.handler);
+  out.append(", sa_mask=");
+  put_sigset(out, sa.mask, 8);
+  out.append(", sa_flags=");
+  put_flags(out, sa_flags_xlat, sa.flags);
+  if (sa.flags & 0x04000000) {
+    out.append(", sa_restorer=");
+    put_hex(out, sa.restorer);
+  }
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the `size`-byte sigset_t at `addr`; false when unreadable or not 1..8 bytes.
+template <class P>
+bool put_sigset_at(P& p, std::uint64_t addr, std::uint64_t size) {
+  if (size == 0 || size > 8) return false;
+  std::uint64_t mask = 0;
+  if (!p.read_exact(addr, static_cast<std::size_t>(size))) return false;
+  std::memcpy(&mask, scratch().data(), static_cast<std::size_t>(size));
+  put_sigset(p.out(), mask, static_cast<unsigned>(size));
+  return true;
+}
+
+/// Appends the stack_t at `addr`: {ss_sp=0x..., ss_flags=SS_DISABLE, ss_size=8192}.
+template <class P>
+bool put_stack(P& p, std::uint64_t addr) {
+  abi::stack_t s;
+  if (!p.read_obj(addr, s)) return false;
+  static constexpr xlat_entry ss[] = {{1, "SS_ONSTACK"}, {2, "SS_DISABLE"}, {0x80000000u, "SS_AUTODISARM"}};
+  std::string& out = p.out();
+  out.append("{ss_sp=");
+  put_ptr(out, s.ss_sp);
+  out.append(", ss_flags=");
+  put_flags(out, xlat{{}, 0, ss, "0", "SS_???"}, static_cast<std::uint32_t>(s.ss_flags));
+  out.append(", ss_size=");
+  put_udec(out, s.ss_size);
+  out.push_back('}');
+  return true;
+}
+
+}  // namespace snare::format::detail
