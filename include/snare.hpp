@@ -17,6 +17,7 @@
 #include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
+#include <snare/sys/call_id.hpp>
 #include <snare/sys/hana.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/lookup.hpp>
