@@ -25,13 +25,15 @@ std::string format(const sys::syscall_desc& desc, snare::format::raw_args args, 
 
 TEST_CASE("The hook table holds each decoder's hooks under its call_id", "[format][decoder]") {
   STATIC_REQUIRE(d::hook_table<printer>.size() == sys::call_id_count);
-  STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::openat).shown_args != nullptr);
-  STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::clone).put_args != nullptr);
-  STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::fcntl).put_return != nullptr);
+  // Run-time checks: a function's address against null is no constant expression under
+  // -fsanitize=undefined (the sanitizer build).
+  CHECK(d::hooks_for<printer>(sys::call_id::openat).shown_args != nullptr);
+  CHECK(d::hooks_for<printer>(sys::call_id::clone).put_args != nullptr);
+  CHECK(d::hooks_for<printer>(sys::call_id::fcntl).put_return != nullptr);
   STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::getrandom).hex_buffers);
   STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::prlimit64).rlim64);
-  STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::read).put_arg == nullptr);
-  STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::none).shown_args == nullptr);
+  CHECK(d::hooks_for<printer>(sys::call_id::read).put_arg == nullptr);
+  CHECK(d::hooks_for<printer>(sys::call_id::none).shown_args == nullptr);
   STATIC_REQUIRE(sys::x86_64::openat::desc.id == sys::call_id::openat);
   STATIC_REQUIRE(sys::aarch64::openat::desc.id == sys::call_id::openat);
 }
