@@ -170,9 +170,18 @@ enum class capability : std::uint8_t {
 /// Returns the name of a capability ("can_intercept_rdtsc").
 constexpr std::string_view name_of(capability c) noexcept {
   constexpr std::string_view names[] = {
-      "can_modify_args",     "can_inject", "can_read_memory",  "can_write_memory",    "can_intercept_rdtsc",
-      "can_intercept_cpuid", "can_add_fd", "can_observe_exit", "can_observe_signals", "can_backtrace",
-      "can_follow_process_tree"};
+      "can_modify_args",
+      "can_inject",
+      "can_read_memory",
+      "can_write_memory",
+      "can_intercept_rdtsc",
+      "can_intercept_cpuid",
+      "can_add_fd",
+      "can_observe_exit",
+      "can_observe_signals",
+      "can_backtrace",
+      "can_follow_process_tree",
+  };
   return names[static_cast<std::size_t>(c)];
 }
 

@@ -48,10 +48,17 @@ constexpr bool tool_needs() noexcept {
 }
 
 inline constexpr capability all_capabilities[] = {
-    capability::can_modify_args,  capability::can_inject,          capability::can_read_memory,
-    capability::can_write_memory, capability::can_intercept_rdtsc, capability::can_intercept_cpuid,
-    capability::can_add_fd,       capability::can_observe_exit,    capability::can_observe_signals,
-    capability::can_backtrace,    capability::can_follow_process_tree,
+    capability::can_modify_args,
+    capability::can_inject,
+    capability::can_read_memory,
+    capability::can_write_memory,
+    capability::can_intercept_rdtsc,
+    capability::can_intercept_cpuid,
+    capability::can_add_fd,
+    capability::can_observe_exit,
+    capability::can_observe_signals,
+    capability::can_backtrace,
+    capability::can_follow_process_tree,
 };
 
 // Whether Tool needs each capability of all_capabilities, in that order.
