@@ -69,7 +69,7 @@ struct mock_backend {
   static constexpr bool can_modify_args = true, can_inject = Inject, can_read_memory = true,
                         can_write_memory = true, can_intercept_rdtsc = false, can_intercept_cpuid = false,
                         can_add_fd = false, can_observe_exit = Exit, can_observe_signals = false,
-                        can_backtrace = false;
+                        can_backtrace = false, can_follow_process_tree = true;
   static constexpr std::array<host_feature, 0> host_requirements{};
   static constexpr std::optional<host_feature> host_feature_for(capability) noexcept { return std::nullopt; }
 

@@ -24,7 +24,7 @@
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/tracer.hpp>
 
-#include "backends.hpp"
+#include <guests.hpp>
 
 namespace {
 

@@ -11,12 +11,11 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <guests.hpp>
 #include <skip.hpp>
 
 #include <snare/backend/ptrace.hpp>
 #include <snare/tracer.hpp>
-
-#include "backends.hpp"
 
 namespace {
 struct pid_reporter {

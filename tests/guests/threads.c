@@ -1,4 +1,5 @@
-// Guest: starts N threads (argv[1]); each calls getppid K times (argv[2]); joins them.
+// Guest: starts N threads (argv[1]); each calls getppid K times (argv[2]); joins them; exits
+// with argv[3] (0 when absent).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -23,5 +24,5 @@ int main(int argc, char** argv) {
   for (int i = 0; i < n; ++i)
     if (pthread_create(&t[i], NULL, worker, NULL) != 0) return 3;
   for (int i = 0; i < n; ++i) pthread_join(t[i], NULL);
-  return 0;
+  return argc > 3 ? atoi(argv[3]) : 0;
 }

@@ -6,10 +6,10 @@
 //
 //   struct B {
 //     static constexpr std::string_view name = "b";   // shown in diagnostics
-//     // One flag per snare::capability, all ten present:
+//     // One flag per snare::capability, all eleven present:
 //     static constexpr bool can_modify_args, can_inject, can_read_memory, can_write_memory,
 //         can_intercept_rdtsc, can_intercept_cpuid, can_add_fd, can_observe_exit,
-//         can_observe_signals, can_backtrace;
+//         can_observe_signals, can_backtrace, can_follow_process_tree;
 //     // The host features the backend always needs (snare/host.hpp), checked before
 //     // any guest starts, and the one a capability needs on this backend, if any:
 //     static constexpr std::array<snare::host_feature, N> host_requirements{...};
@@ -68,6 +68,7 @@ concept backend_policy = requires {
   { B::can_observe_exit } -> std::convertible_to<bool>;
   { B::can_observe_signals } -> std::convertible_to<bool>;
   { B::can_backtrace } -> std::convertible_to<bool>;
+  { B::can_follow_process_tree } -> std::convertible_to<bool>;
   { B::host_requirements } -> std::ranges::range;
   { B::host_feature_for(capability{}) } -> std::same_as<std::optional<host_feature>>;
 };

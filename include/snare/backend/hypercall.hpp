@@ -42,6 +42,7 @@ struct hypercall {
   static constexpr bool can_observe_exit = true;      // the result is known before the guest resumes
   static constexpr bool can_observe_signals = false;  // only self-sent signals exist, handled by the VM
   static constexpr bool can_backtrace = false;
+  static constexpr bool can_follow_process_tree = false;  // one process: fork/vfork/exec give ENOSYS
 
   /// The engine running one guest under Tool.
   template <class Tool>

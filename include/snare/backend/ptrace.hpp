@@ -31,6 +31,7 @@ struct ptrace {
   static constexpr bool can_observe_exit = true;
   static constexpr bool can_observe_signals = true;
   static constexpr bool can_backtrace = true;
+  static constexpr bool can_follow_process_tree = true;
 
   /// The engine running one guest under Tool.
   template <class Tool>

@@ -34,7 +34,8 @@ struct seccomp_notify {
   static constexpr bool can_add_fd = true;         // SECCOMP_IOCTL_NOTIF_ADDFD (and its SEND form)
   static constexpr bool can_observe_exit = false;  // CONTINUE hands the call to the kernel for good
   static constexpr bool can_observe_signals = false;
-  static constexpr bool can_backtrace = false;  // no register file of the guest thread
+  static constexpr bool can_backtrace = false;           // no register file of the guest thread
+  static constexpr bool can_follow_process_tree = true;  // the filter is inherited by every child
 
   /// The engine running one guest under Tool.
   template <class Tool>

@@ -23,13 +23,22 @@ enum class capability : std::uint8_t {
   can_observe_exit,
   can_observe_signals,
   can_backtrace,
+  can_follow_process_tree,  ///< the guest may fork, vfork and exec; every process is followed
 };
 
 /// Returns the name of a capability ("can_intercept_rdtsc").
 constexpr std::string_view name_of(capability c) noexcept {
-  constexpr std::string_view names[] = {
-      "can_modify_args",     "can_inject", "can_read_memory",  "can_write_memory",    "can_intercept_rdtsc",
-      "can_intercept_cpuid", "can_add_fd", "can_observe_exit", "can_observe_signals", "can_backtrace"};
+  constexpr std::string_view names[] = {"can_modify_args",
+                                        "can_inject",
+                                        "can_read_memory",
+                                        "can_write_memory",
+                                        "can_intercept_rdtsc",
+                                        "can_intercept_cpuid",
+                                        "can_add_fd",
+                                        "can_observe_exit",
+                                        "can_observe_signals",
+                                        "can_backtrace",
+                                        "can_follow_process_tree"};
   return names[static_cast<std::size_t>(c)];
 }
 
@@ -39,13 +48,20 @@ struct needs {};
 
 /// Every capability, in enum order.
 inline constexpr capability all_capabilities[] = {
-    capability::can_modify_args,  capability::can_inject,          capability::can_read_memory,
-    capability::can_write_memory, capability::can_intercept_rdtsc, capability::can_intercept_cpuid,
-    capability::can_add_fd,       capability::can_observe_exit,    capability::can_observe_signals,
+    capability::can_modify_args,
+    capability::can_inject,
+    capability::can_read_memory,
+    capability::can_write_memory,
+    capability::can_intercept_rdtsc,
+    capability::can_intercept_cpuid,
+    capability::can_add_fd,
+    capability::can_observe_exit,
+    capability::can_observe_signals,
     capability::can_backtrace,
+    capability::can_follow_process_tree,
 };
 
-/// Returns whether backend B (any type with the ten `static constexpr bool can_*` flags,
+/// Returns whether backend B (any type with the eleven `static constexpr bool can_*` flags,
 /// see snare/backend/concept.hpp) has capability C.
 template <class B>
 constexpr bool has_capability(capability c) noexcept {
@@ -70,6 +86,8 @@ constexpr bool has_capability(capability c) noexcept {
       return B::can_observe_signals;
     case capability::can_backtrace:
       return B::can_backtrace;
+    case capability::can_follow_process_tree:
+      return B::can_follow_process_tree;
   }
   return false;
 }
@@ -111,6 +129,9 @@ struct backend_lacks_capability {
   static_assert(C != capability::can_backtrace,
                 "snare: the tool takes guest backtraces (capability can_backtrace), which this backend "
                 "lacks: see backend_lacks_capability<Backend, ...> above");
+  static_assert(C != capability::can_follow_process_tree,
+                "snare: the tool follows a guest that forks or execs (capability can_follow_process_tree), "
+                "which this backend lacks: see backend_lacks_capability<Backend, ...> above");
   static constexpr bool value = false;
 };
 

@@ -1,0 +1,19 @@
+// Runs the backend conformance laws (laws.hpp) over the seccomp_notify backend.
+#include <tuple>
+
+#include <snare/backend/seccomp_notify.hpp>
+
+#include "subject.hpp"
+
+namespace snare::test::conformance {
+/// A seccomp listener learns of a task only through the calls its filter traps.
+struct seccomp_notify_subject : subject<snare::backend::seccomp_notify> {
+  static constexpr const char* misses_quiet_tasks =
+      "the seccomp_notify backend never sees a task that makes no call the filter traps: the killed tasks "
+      "only read, so no seccomp listener can know they existed (docs/seccomp_notify.md)";
+};
+/// The backends this executable holds to the laws.
+using subjects = std::tuple<seccomp_notify_subject>;
+}  // namespace snare::test::conformance
+
+#include "laws.hpp"

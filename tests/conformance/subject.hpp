@@ -1,0 +1,44 @@
+// Defines snare::test::conformance::subject: what the conformance laws (laws.hpp) need to
+// know of a backend beyond its capability flags. A backend's conformance .cpp derives its
+// subject from it and restates only what differs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <guests.hpp>
+
+#include <snare/backend/concept.hpp>
+
+namespace snare::test::conformance {
+
+/// The defaults: a backend that runs any executable and sees every guest task.
+template <snare::backend_policy Backend>
+struct subject {
+  using backend = Backend;
+
+  /// Returns the path of test guest `name` (tests/guests/<name>.c) built for this backend.
+  static std::string guest(const char* name) { return guest_path(name); }
+
+  /// Returns the command line that runs the system program argv[0] (a PATH name such as
+  /// "sh" or "ls") with argv[1...] on this backend.
+  static std::vector<std::string> program(std::vector<std::string> argv) { return argv; }
+
+  /// Why the backend cannot see a guest task that makes no call the tool subscribed to, or
+  /// nullptr when it sees every task (such laws skip with this reason).
+  static constexpr const char* misses_quiet_tasks = nullptr;
+
+  /// Why a handler waiting in an injected call that blocks stops the other guest threads,
+  /// or nullptr when they keep being served (such laws skip with this reason).
+  static constexpr const char* blocking_inject_stops_other_threads = nullptr;
+
+  /// Why a guest of this backend has no i386 `int 0x80` entry whatever the host has, or
+  /// nullptr when it has the host's (host feature i386_int80).
+  static constexpr const char* lacks_int80 = nullptr;
+
+  /// Why the backend does not report the exit of a thread that another thread's fatal
+  /// signal ends, or nullptr when it does (such laws skip with this reason).
+  static constexpr const char* misses_exits_of_killed_threads = nullptr;
+};
+
+}  // namespace snare::test::conformance
