@@ -31,21 +31,11 @@ namespace {
 using snare::test::guest_path;
 using both_backends = std::tuple<snare::backend::ptrace, snare::backend::seccomp_notify>;
 
-// Runs argv natively, its stdout on /dev/null; returns its exit code (128+N for signal N).
+// Runs argv natively (snare::test::run_natively); returns its exit code (128+N for signal N).
 int run_natively(const std::vector<std::string>& args) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, 1);
-    std::vector<const char*> argv;
-    for (auto& a : args) argv.push_back(a.c_str());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], const_cast<char* const*>(argv.data()));
-    ::_exit(127);
-  }
-  int st = 0;
-  REQUIRE(::waitpid(pid, &st, 0) == pid);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  int st = snare::test::run_natively(args);
+  REQUIRE(st != -1);
+  return snare::exit_status::from_wait_status(st).shell_code();
 }
 
 // Runs argv under Tool on Backend with the guest's stdout on /dev/null.

@@ -147,22 +147,7 @@ struct open_denier {
   }
 };
 
-/// Runs a guest natively with `args`, its stdout on /dev/null; returns its wait status.
-inline int run_natively(const std::vector<std::string>& args) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, 1);
-    std::vector<const char*> argv;
-    for (auto& a : args) argv.push_back(a.c_str());
-    argv.push_back(nullptr);
-    ::execv(argv[0], const_cast<char* const*>(argv.data()));
-    ::_exit(127);
-  }
-  int st = 0;
-  REQUIRE(::waitpid(pid, &st, 0) == pid);
-  return st;
-}
+using snare::test::run_natively;
 }  // namespace snare::test::conformance
 
 TEMPLATE_LIST_TEST_CASE("a tool denying openat and open cannot be bypassed through int 0x80 or x32",

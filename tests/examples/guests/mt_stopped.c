@@ -1,6 +1,8 @@
 // Guest: a child with three threads (the leader and two blocked in pause) is stopped with
 // SIGSTOP, then SIGTSTP, continued after each, and killed with SIGTERM by its parent, as
-// job control does. Exits 0 when the child stopped and died as natively.
+// job control does. Exits 0 when the child stopped and died as natively. The child leads a
+// process group of its own, as a shell's job does: in an orphaned group (a test harness's,
+// with no controlling terminal) the kernel discards SIGTSTP, natively too.
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -26,12 +28,14 @@ int main(void) {
   if (pipe(ready) != 0) return 10;
   pid_t child = fork();
   if (child == 0) {
+    setpgid(0, 0);
     pthread_t a, b;
     pthread_create(&a, NULL, blocker, NULL);
     pthread_create(&b, NULL, blocker, NULL);
     (void)!write(ready[1], "x", 1);
     for (;;) pause();
   }
+  setpgid(child, child);  // both sides set it: whichever runs first
   char c;
   if (read(ready[0], &c, 1) != 1) return 11;
   usleep(20000);  // the threads are in pause
