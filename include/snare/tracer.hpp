@@ -32,6 +32,7 @@ class tracer {
   /// missing_host_features; run_options::on_missing_host_feature may run without an
   /// interception instead). Rethrows a handler's exception.
   int run(std::span<const char* const> argv) {
+    status_ = {};  // unknown, should a handler's exception end the run
     engine_type engine(*tool_, options_);
     int code = engine.run(argv);
     status_ = engine.status();

@@ -180,6 +180,36 @@ TEST_CASE("the real probes answer with a reason and agree with each other", "[ho
   CHECK(errno == ECHILD);
 }
 
+TEST_CASE("the probes answer the same in a program that ignores SIGCHLD", "[host]") {
+  // A daemon often ignores SIGCHLD, and the kernel then reaps its children itself: the
+  // probes' children must still be waited for, not read as dead before reporting.
+  const snare::host_feature checked[] = {
+      snare::host_feature::rdtsc_trapping, snare::host_feature::cpuid_faulting,
+      snare::host_feature::i386_int80,     snare::host_feature::ptrace,
+      snare::host_feature::seccomp_filter, snare::host_feature::x32_abi};
+  auto& host = snare::host_features();
+  std::string expected;
+  for (auto f : checked) expected += host.has(f) ? '1' : '0';
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::signal(SIGCHLD, SIG_IGN);
+    snare::host_feature_set fresh;  // probes anew, with SIGCHLD ignored
+    std::string got;
+    for (auto f : checked) got += fresh.has(f) ? '1' : '0';
+    (void)!::write(p[1], got.data(), got.size());
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  char buf[16] = {};
+  auto n = ::read(p[0], buf, sizeof buf);
+  ::close(p[0]);
+  int st = 0;
+  REQUIRE(::waitpid(pid, &st, 0) == pid);
+  CHECK(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0) == expected);
+}
+
 TEST_CASE("SNARE_HOST_DENY withholds features, never adds them", "[host]") {
   auto& host = snare::host_features();
   const char* outer = std::getenv("SNARE_HOST_DENY");  // the suite may run under one too

@@ -29,8 +29,9 @@
 namespace snare::detail {
 
 /// Returns the path execve should run for `file`, searched in PATH as execvp does when it
-/// has no slash (execvp(3)); ENOENT / EACCES when nothing runnable is found. The one PATH
-/// lookup of every backend.
+/// has no slash (execvp(3)); ENOENT / EACCES when nothing runnable is found. Used by the
+/// backends that exec by path (seccomp_notify, hypercall); ptrace's child calls execvp
+/// itself, which also runs a script without `#!` through /bin/sh.
 inline result<std::string> find_program(std::string_view file) {
   if (file.empty()) return std::errc::no_such_file_or_directory;
   auto runnable = [](const std::string& p) {

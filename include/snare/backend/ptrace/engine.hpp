@@ -344,8 +344,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (unsigned long data = 0; ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) == 0 && data != trace_data)
       return guest_filter_trace(t);
     keep_child_traced(t);
-    if (!followed(t) || !subscription.entry.contains(regs::syscall_number(t.regs)))
-      return (void)::ptrace(PTRACE_CONT, t.tid, 0, 0);
+    // A call trapped for the engine's sake only (clone3, an untraced clone), or of a process
+    // not followed: on its way, keeping an exit stop a handler's injection still awaits.
+    if (!followed(t) || !subscription.entry.contains(regs::syscall_number(t.regs))) return resume(t);
     if (t.replay) {
       t.replay = false;
       // The rewound call itself (a signal handler may run first and make calls of its own).
@@ -578,6 +579,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     switch (t.rearm) {
       case stage::exec_exit: {
         if (!get_regs(t)) return;
+        if (!regs::is_native_abi(t.regs)) break;  // a 32-bit image: no `syscall` instruction there
         errno = 0;
         const auto ip = regs::instruction_pointer(t.regs);
         long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, ip, 0);

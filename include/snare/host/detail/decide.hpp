@@ -27,6 +27,7 @@ struct child_report {
 /// Everything a parent learns from one probe child.
 struct child_outcome {
   int fork_errno = 0;  // non-zero: no child was made
+  int wait_errno = 0;  // non-zero: the child could not be waited for (wait_status unknown)
   int wait_status = 0;
   bool reported = false;  // the child wrote its report before ending
   child_report report{};
@@ -53,6 +54,7 @@ inline std::string status_text(int status) {
 /// (no fork, an unexpected death); empty reason when the child reported normally.
 inline std::string child_failure(const child_outcome& o) {
   if (o.fork_errno != 0) return "cannot fork a probe child: " + errno_text(o.fork_errno);
+  if (o.wait_errno != 0) return "cannot wait for the probe child: " + errno_text(o.wait_errno);
   if (!o.reported) return "the probe child " + status_text(o.wait_status) + " before reporting";
   return {};
 }
@@ -69,7 +71,7 @@ inline host_probe decide_call(const child_outcome& o, const std::string& what) {
 /// RDTSC, which must kill it with SIGSEGV; a child that reports step 1 read the real TSC.
 inline host_probe decide_rdtsc_trapping(const child_outcome& o) {
   const std::string prctl = "prctl(PR_SET_TSC, PR_TSC_SIGSEGV)";
-  if (o.fork_errno != 0) return {false, child_failure(o)};
+  if (o.fork_errno != 0 || o.wait_errno != 0) return {false, child_failure(o)};
   if (WIFSIGNALED(o.wait_status) && WTERMSIG(o.wait_status) == SIGSEGV && !o.reported)
     return {true, prctl + " accepted and RDTSC raised SIGSEGV in a forked child"};
   if (o.reported && o.report.step == 0 && o.report.err != 0)
@@ -85,7 +87,7 @@ inline host_probe decide_rdtsc_trapping(const child_outcome& o) {
 /// which must kill it with SIGSEGV.
 inline host_probe decide_cpuid_faulting(const child_outcome& o) {
   const std::string call = "arch_prctl(ARCH_SET_CPUID, 0)";
-  if (o.fork_errno != 0) return {false, child_failure(o)};
+  if (o.fork_errno != 0 || o.wait_errno != 0) return {false, child_failure(o)};
   if (WIFSIGNALED(o.wait_status) && WTERMSIG(o.wait_status) == SIGSEGV && !o.reported)
     return {true, call + " accepted and CPUID raised SIGSEGV in a forked child"};
   if (o.reported && o.report.step == 0 && o.report.err != 0) {
@@ -101,10 +103,12 @@ inline host_probe decide_cpuid_faulting(const child_outcome& o) {
 /// Decides the i386 `int 0x80` entry. The child runs getpid through int 0x80 (step 0) and
 /// reports the value, which must equal `pid` (its own pid, also sent as report.err).
 inline host_probe decide_int80(const child_outcome& o) {
-  if (o.fork_errno != 0) return {false, child_failure(o)};
+  if (o.fork_errno != 0 || o.wait_errno != 0) return {false, child_failure(o)};
   if (WIFSIGNALED(o.wait_status) && !o.reported)
-    return {false, "int 0x80 (i386 getpid) " + status_text(o.wait_status) +
-                       " in a forked child: this kernel has no i386 syscall entry (IA32 emulation off)"};
+    return {false, "int 0x80 (i386 getpid) " + status_text(o.wait_status) + " in a forked child" +
+                       (WTERMSIG(o.wait_status) == SIGSEGV
+                            ? ": this kernel has no i386 syscall entry (IA32 emulation off)"
+                            : ": refused (a seccomp filter of the caller's?)")};
   if (!o.reported) return {false, "int 0x80 probe: " + child_failure(o)};
   if (o.report.value == o.report.err)
     return {true, "int 0x80 (i386 getpid) returned the child's pid in a forked child"};

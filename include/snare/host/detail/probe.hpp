@@ -53,6 +53,21 @@ inline void default_signal(int sig) noexcept {
   ::syscall(SYS_rt_sigaction, sig, &act, nullptr, sizeof act.mask);
 }
 
+/// Forks a probe child that sends no SIGCHLD (exit signal 0): the kernel then never reaps
+/// it on its own, even when the caller ignores SIGCHLD (a daemon), and waitpid(__WALL)
+/// still collects it. Returns its pid in the parent, 0 in the child, -1 with errno.
+inline pid_t fork_probe_child() noexcept {
+  return static_cast<pid_t>(::syscall(SYS_clone, 0UL, 0UL, 0UL, 0UL, 0UL));
+}
+
+/// Waits for probe child `pid`; returns false (errno set) when it cannot be waited for.
+inline bool wait_probe_child(pid_t pid, int& status) noexcept {
+  for (;;) {
+    if (::waitpid(pid, &status, __WALL) == pid) return true;
+    if (errno != EINTR) return false;
+  }
+}
+
 /// Runs body(report) in a forked child (async-signal-safe code only), which sends the
 /// report back unless it dies first; returns what the parent saw. Core dumps are off.
 template <class Body>
@@ -63,7 +78,7 @@ child_outcome run_in_child(Body&& body) noexcept {
     o.fork_errno = errno;
     return o;
   }
-  pid_t pid = ::fork();
+  pid_t pid = fork_probe_child();
   if (pid < 0) {
     o.fork_errno = errno;
     ::close(p[0]);
@@ -89,8 +104,7 @@ child_outcome run_in_child(Body&& body) noexcept {
     o.reported = true;
     o.report = r;
   }
-  while (::waitpid(pid, &o.wait_status, __WALL) < 0 && errno == EINTR) {
-  }
+  if (!wait_probe_child(pid, o.wait_status)) o.wait_errno = errno;
   return o;
 }
 
@@ -123,7 +137,7 @@ inline int read_int_file(const char* path) noexcept {
 inline host_probe probe_ptrace() {
   int go[2];
   if (::pipe2(go, O_CLOEXEC) != 0) return {false, "cannot make a pipe: " + errno_text(errno)};
-  pid_t pid = ::fork();
+  pid_t pid = fork_probe_child();
   if (pid < 0) {
     int e = errno;
     ::close(go[0]);
@@ -140,8 +154,8 @@ inline host_probe probe_ptrace() {
   int seize_errno = ::ptrace(PTRACE_SEIZE, pid, 0, 0) == 0 ? 0 : errno;
   ::kill(pid, SIGKILL);
   ::close(go[1]);
-  while (::waitpid(pid, nullptr, __WALL) < 0 && errno == EINTR) {
-  }
+  int status = 0;
+  (void)wait_probe_child(pid, status);
   return decide_ptrace(seize_errno, read_int_file("/proc/sys/kernel/yama/ptrace_scope"));
 }
 
@@ -255,9 +269,17 @@ inline host_probe probe_int80() {
   }));
 }
 
+// In a child, as every probe that makes an unusual call: a caller under a filter that
+// kills on a foreign ABI (systemd's SystemCallArchitectures=native) must not die of it.
 inline host_probe probe_x32() {
-  long ret = ::syscall(arch::x86_64::x32_syscall_bit | SYS_getpid);
-  return decide_x32(ret < 0 ? -errno : ret, ::syscall(SYS_getpid));
+  auto o = run_in_child([](child_report& r) {
+    r.step = 0;
+    r.err = static_cast<int>(::syscall(SYS_getpid));
+    long ret = ::syscall(arch::x86_64::x32_syscall_bit | SYS_getpid);
+    r.value = ret < 0 ? -errno : ret;
+  });
+  if (auto f = child_failure(o); !f.empty()) return {false, "getpid with the x32 bit: " + f};
+  return decide_x32(o.report.value, o.report.err);
 }
 
 /// Returns the KVM flavour from the loaded modules, then the CPU flags.
