@@ -205,3 +205,36 @@ TEMPLATE_LIST_TEST_CASE("a signal death is reported as one, for every fatal sign
     CHECK(tool.ends[0] == snare::exit_status::exited(139));
   }
 }
+
+namespace {
+
+// Holds the guest's getppid and signals the calling thread meanwhile: the signal certainly
+// arrives while the tracer holds the call (on seccomp_notify: after the notification was
+// received, the window WAIT_KILLABLE_RECV closes).
+struct signal_while_held {
+  void on(snare::sys::getppid, auto& g) {
+    ::syscall(SYS_tgkill, g.pid(), g.tid(), SIGUSR1);
+    ::usleep(20'000);  // let the signal reach the guest thread before the answer
+  }
+};
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("a handled signal during a held call does not fail a call that never blocks",
+                        "[engine][signal]", both_backends) {
+  snare::test::require_host(TestType::host_requirements.back());
+  if constexpr (std::is_same_v<TestType, snare::backend::seccomp_notify>)
+    snare::test::require_host(snare::host_feature::notif_wait_killable_recv);
+  signal_while_held tool;
+  CHECK(run_quietly<TestType>(tool, {guest_path("interrupted")}) == 0);
+}
+
+TEST_CASE("without WAIT_KILLABLE_RECV a held call ends with the kernel's EINTR (the documented limit)",
+          "[engine][signal]") {
+  snare::test::require_host(snare::host_feature::seccomp_user_notif);
+  ::setenv("SNARE_HOST_DENY", "notif_wait_killable_recv", 1);
+  signal_while_held tool;
+  int code = run_quietly<snare::backend::seccomp_notify>(tool, {guest_path("interrupted")});
+  ::unsetenv("SNARE_HOST_DENY");
+  CHECK(code == 4);
+}

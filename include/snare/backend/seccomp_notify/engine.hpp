@@ -28,6 +28,7 @@
 #include <snare/engine/options.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/guest/handle.hpp>
+#include <snare/host.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/tool.hpp>
 
@@ -137,9 +138,14 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   int run(std::span<const char* const> argv) {
     if (!this->host_allows(argv)) return this->refused();
     static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
+    // Once the supervisor holds a call, only a fatal signal may end its wait: a handled
+    // signal would otherwise end a call that never blocks natively (rt_sigaction, getpid)
+    // with EINTR (seccomp(2), SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; docs/seccomp_notify.md).
+    const unsigned flags =
+        host_features().has(host_feature::notif_wait_killable_recv) ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
     auto g = snare::detail::seccomp::spawn_guest(
         argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
-        !filter_set().contains(SYS_sched_yield));
+        !filter_set().contains(SYS_sched_yield), flags);
     if (!g)
       return this->cannot_run(this->command_of(argv), std::make_error_code(g.error()).message().c_str());
     command_ = argv[0];

@@ -97,7 +97,7 @@ inline double now_seconds() noexcept {
 }
 
 [[noreturn]] inline void run(spawn_handshake* h, const char* path, char* const* argv, char* const* envp,
-                             const sock_fprog* prog, int pin_cpu, bool may_yield) noexcept {
+                             const sock_fprog* prog, unsigned filter_flags, int pin_cpu, bool may_yield) noexcept {
   // Signals: the supervisor may block or handle some; the guest starts clean. SIGILL's default
   // action is what ends this child should the supervisor vanish mid-handshake (below).
   sigset_t none;
@@ -106,7 +106,7 @@ inline double now_seconds() noexcept {
   ::signal(SIGILL, SIG_DFL);
   if (int err = pin_to_cpu(pin_cpu); err != 0) fail(h, err);
   // no_new_privs only when the supervisor is unprivileged (engine/spawn.hpp).
-  long fd = install_seccomp_filter(*prog, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+  long fd = install_seccomp_filter(*prog, SECCOMP_FILTER_FLAG_NEW_LISTENER | filter_flags);
   if (fd < 0) fail(h, errno);
   // From here on every syscall may be trapped, and nobody answers until the supervisor holds
   // the listener: publish it through memory and wait in user space.
@@ -131,14 +131,16 @@ inline double now_seconds() noexcept {
 /// Starts `argv` (argv[0] searched in PATH) with `program` installed as its seccomp filter,
 /// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. Pass
 /// `child_may_yield` when `program` lets sched_yield through: the child then yields while it
-/// waits for the supervisor (needed under SCHED_FIFO on one CPU), else it spins. A command
+/// waits for the supervisor (needed under SCHED_FIFO on one CPU), else it spins.
+/// `filter_flags` are added to SECCOMP_FILTER_FLAG_NEW_LISTENER (seccomp(2)). A command
 /// that cannot run is not an error here: the child's execve fails in the guest, as under
 /// ptrace, and spawned_guest::exec_error() says why once it has. Errors: invalid_argument
 /// for an empty argv, the errno of prctl/seccomp when the filter is refused, ECHILD when the
 /// child died during the handshake.
 inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
                                          std::span<const sock_filter> program, char* const* envp = nullptr,
-                                         int pin_cpu = -1, bool child_may_yield = false) {
+                                         int pin_cpu = -1, bool child_may_yield = false,
+                                         unsigned filter_flags = 0) {
   if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
   // A command that cannot be found still starts a child, whose execve then fails in the
   // guest as under ptrace (the tool sees the attempt; exec_error() tells the caller).
@@ -167,8 +169,8 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   pid_t pid = ::fork();
   if (pid < 0) return result<spawned_guest>::from_errno(errno);
   if (pid == 0)
-    spawn_child::run(h, path.c_str(), const_cast<char* const*>(args.data()), envp, &prog, pin_cpu,
-                     child_may_yield);
+    spawn_child::run(h, path.c_str(), const_cast<char* const*>(args.data()), envp, &prog, filter_flags,
+                     pin_cpu, child_may_yield);
 
   spawned_guest g;
   g.pid = pid;
