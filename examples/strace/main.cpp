@@ -13,6 +13,7 @@
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/host.hpp>
 #include <snare/version.hpp>
@@ -38,6 +39,31 @@ namespace {
   ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
   ::raise(sig);
   std::_Exit(128 + sig);
+}
+
+// Where SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to the tracer ask the run to end.
+snare::stop_source g_stop;
+
+void request_stop(int sig) { g_stop.request(sig); }
+void ignore_signal(int) {}
+
+// Sets what the fatal signals (and SIGTSTP for -I4) do to the tracer, as strace's -I does.
+// A handler, never SIG_IGN: a caught signal is reset to its default at the guest's execve,
+// while SIG_IGN would be inherited. A signal the tracer was started with ignored (nohup) is
+// left ignored, so the guest inherits that as it would without the tracer.
+void set_interruptible(int level) {
+  auto catch_with = [](int sig, void (*fn)(int)) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) return;
+    struct sigaction sa {};
+    sa.sa_handler = fn;
+    ::sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(sig, &sa, nullptr);
+  };
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM})
+    catch_with(sig, level <= 2 ? request_stop : ignore_signal);
+  if (level == 4) catch_with(SIGTSTP, ignore_signal);
 }
 
 }  // namespace
@@ -96,6 +122,8 @@ int main(int argc, char** argv) {
 
   strace::session s(o);
   if (!s.open()) return 1;
+  set_interruptible(o.interruptible != 0 ? o.interruptible : o.output_file.empty() ? 2 : 3);
+  s.set_stop_source(&g_stop);
   snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(spec, s, o)
                            : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(spec, s, o)
                                                                         : strace::run_ptrace(spec, s, o);

@@ -38,6 +38,18 @@ bool parse_unsigned(std::string_view text, unsigned long& out) {
   return ec == std::errc{} && p == text.data() + text.size();
 }
 
+// -I's argument: 1-4 or strace's names for them.
+bool parse_interruptible(std::string_view text, int& out) {
+  static constexpr std::string_view names[] = {"anywhere", "waiting", "never", "never_tstp"};
+  for (int k = 0; k < 4; ++k) {
+    if (text == names[k] || (text.size() == 1 && text[0] == '1' + k)) {
+      out = k + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool parse_long(std::string_view text, long& out) {
   if (text.empty()) return false;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -278,6 +290,11 @@ parse_result parse(int argc, char** argv) {
         if (!parse_expression(a.substr(2), o, err)) return fail(err);
         continue;
       }
+      if (a.starts_with("--interruptible=")) {
+        if (!parse_interruptible(a.substr(16), o.interruptible))
+          return fail("invalid -I argument: '" + std::string(a.substr(16)) + "'");
+        continue;
+      }
       if (a == "--follow-forks") {
         o.follow_forks = true;
         continue;
@@ -346,6 +363,13 @@ parse_result parse(int argc, char** argv) {
           o.string_limit = n;
           break;
         }
+        case 'I': {
+          auto v = take_value("INTERRUPTIBLE");
+          if (!v) return r;
+          if (!parse_interruptible(*v, o.interruptible))
+            return fail("invalid -I argument: '" + std::string(*v) + "'");
+          break;
+        }
         case 'e': {
           auto v = take_value("EXPR");
           if (!v) return r;
@@ -388,6 +412,12 @@ Options (strace's common subset):
   -y                print paths of file descriptor arguments and results
   -q, -qq           suppress attach messages (-q), and exit messages too (-qq)
   -v                print unabbreviated structures (environment arrays)
+  -I N, --interruptible=N
+                    what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to snare-strace
+                    do: 1 (anywhere), 2 (waiting): end the run: the guests get the
+                    signal and the trace ends with whole lines; 3 (never): ignored;
+                    4 (never_tstp): ignored, and SIGTSTP too. Default: 3 with -o FILE,
+                    else 2. A second signal kills the guests
   --backend=B       ptrace (default), seccomp (seccomp user notification: entries only,
                     results print as '?', no -c errors, no -T, no inject retval) or kvm
   --tracer-info     say on stderr which compile-time specialised tracer runs

@@ -50,6 +50,11 @@ struct options {
   int quiet = 0;                  ///< -q (1), -qq (2)
   bool verbose = false;           ///< -v: unabbreviated structures (environment arrays)
   bool tracer_info = false;       ///< --tracer-info: print which specialised tracer runs
+  /// -I N, --interruptible=N: what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM sent to the
+  /// tracer do (strace(1)): 1 anywhere and 2 waiting stop the run (the guests get the signal
+  /// and the trace ends with whole lines); 3 never ignores them; 4 never_tstp ignores SIGTSTP
+  /// too. 0: not given (3 with -o FILE, else 2, as strace).
+  int interruptible = 0;
   backend_choice backend = backend_choice::ptrace;
   nr_set trace;  ///< calls printed (all by default)
   std::vector<inject_rule> injects;

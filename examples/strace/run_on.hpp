@@ -17,6 +17,7 @@ template <class Backend, class Subscription>
 snare::exit_status run_one(session& s, const options& o) {
   snare::run_options ro;
   ro.follow_forks = o.follow_forks;
+  ro.stop = s.stop_source();
   s.set_exits_observed(Backend::can_observe_exit);
   using tool_type = tool<Subscription, Backend::can_observe_exit, Backend::can_observe_signals>;
   tool_type t{&s};

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <snare/result.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"
@@ -83,6 +84,9 @@ class session {
   bool open();
   /// Says whether backend results are known at exit (false for seccomp: entries only).
   void set_exits_observed(bool v) noexcept { exits_observed_ = v; }
+  /// Where the tracer's signal handlers ask the run to end (-I); null: nowhere.
+  void set_stop_source(snare::stop_source* s) noexcept { stop_ = s; }
+  snare::stop_source* stop_source() const noexcept { return stop_; }
 
   decision on_entry(pid_t pid, pid_t tid, thread_info& t, process_info& p, long nr, const raw_args& args,
                     memory_ref mem);
@@ -101,6 +105,7 @@ class session {
   void finish();
 
  private:
+  snare::stop_source* stop_ = nullptr;
   bool visible(pid_t tid) const noexcept { return started_ && (opts_.follow_forks || tid == root_); }
   std::string prefix(pid_t tid) const;
   void interrupt_open_line();

@@ -2,6 +2,7 @@
 // under a tool, serve its events, return its exit code.
 #pragma once
 
+#include <csignal>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -10,6 +11,7 @@
 #include <snare/backend/concept.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/options.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/tool.hpp>
 #include <snare/tool/exit_status.hpp>
 
@@ -33,7 +35,13 @@ class tracer {
   /// interception instead). Rethrows a handler's exception.
   int run(std::span<const char* const> argv) {
     status_ = {};  // unknown, should a handler's exception end the run
-    engine_type engine(*tool_, options_);
+    run_options options = options_;
+    if (options.stop == nullptr) options.stop = &own_stop_;
+    struct forget_requests {
+      stop_source* s;
+      ~forget_requests() { s->reset(); }
+    } forget{options.stop};
+    engine_type engine(*tool_, options);
     int code = engine.run(argv);
     status_ = engine.status();
     return code;
@@ -48,6 +56,13 @@ class tracer {
     return run(std::span<const char* const>(v));
   }
 
+  /// Asks the run in progress (or the next one) to end: sends `sig` to every guest process
+  /// the tracer knows and serves them until they have ended; a second request kills them
+  /// with SIGKILL. Async-signal-safe and callable from any thread (snare::stop_source).
+  /// Uses run_options::stop when the options name one. A backend that cannot stop a run
+  /// says so in its docs (the hypercall backend: not yet).
+  void stop(int sig = SIGTERM) noexcept { (options_.stop ? *options_.stop : own_stop_).request(sig); }
+
   /// Returns the options of this tracer.
   const run_options& options() const noexcept { return options_; }
 
@@ -60,6 +75,7 @@ class tracer {
   Tool* tool_;
   run_options options_;
   exit_status status_{};
+  stop_source own_stop_;
 };
 
 /// Runs argv under `tool` with Backend and returns the guest's exit code (see tracer::run).

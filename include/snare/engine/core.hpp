@@ -12,6 +12,7 @@
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/tool/exit_status.hpp>
 
 namespace snare::engine {
@@ -60,6 +61,10 @@ class core {
 
   /// Says whether the events of process `tgid` reach the tool (run_options::follow_forks).
   bool followed(pid_t tgid) const noexcept { return options_.follow_forks || tgid == root_; }
+
+  /// Returns the signal a stop request made since the last call asks the guests to get
+  /// (0: none; snare/engine/stop.hpp).
+  int take_stop_request() noexcept { return options_.stop ? options_.stop->take() : 0; }
 
   Tool* tool_;
   run_options options_;

@@ -6,6 +6,8 @@
 
 namespace snare {
 
+class stop_source;  // snare/engine/stop.hpp
+
 /// What a run does when the tool needs an interception the host cannot provide (on_rdtsc
 /// without RDTSC trapping, on_cpuid without CPUID faulting; see docs/host.md).
 enum class host_policy : std::uint8_t {
@@ -30,6 +32,9 @@ struct run_options {
   bool report_exec_failure = true;
   /// What happens when the tool needs an interception this host lacks.
   host_policy on_missing_host_feature = host_policy::strict;
+  /// Where requests to end the run come from (snare/engine/stop.hpp), owned by the caller
+  /// and outliving the run; null: the tracer's own, which tracer::stop() requests on.
+  stop_source* stop = nullptr;
 };
 
 }  // namespace snare

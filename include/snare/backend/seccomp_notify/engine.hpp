@@ -149,7 +149,9 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     if (!g)
       return this->cannot_run(this->command_of(argv), std::make_error_code(g.error()).message().c_str());
     command_ = argv[0];
-    session_ = std::make_unique<snare::detail::seccomp::session>(std::move(*g));
+    snare::detail::seccomp::session_options so;
+    so.wake_fd = options_.stop ? options_.stop->wake_fd() : -1;
+    session_ = std::make_unique<snare::detail::seccomp::session>(std::move(*g), so);
     root_ = session_->pid();
     try {
       return serve();
@@ -234,6 +236,10 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
             }
           }
           threads_.erase(e.tid);
+          break;
+        case event_kind::wake:
+          // A request to stop: signal the guests and go on serving them until they end.
+          if (int sig = this->take_stop_request(); sig != 0) s.signal_all(sig);
           break;
         case event_kind::guest_exit:
           if (int err = s.exec_error(); err != 0) return this->cannot_run(command_, std::strerror(err));

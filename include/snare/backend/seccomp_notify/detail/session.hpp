@@ -49,6 +49,7 @@ enum class event_kind : std::uint8_t {
   exec,        ///< a process completed an execve/execveat
   task_exit,   ///< a thread or a process ended
   guest_exit,  ///< the run is over: the direct child is reaped and no task uses the filter
+  wake,        ///< session_options::wake_fd became readable (a request to stop the run)
 };
 
 /// One event of the stream; which fields mean something depends on `kind`.
@@ -70,6 +71,9 @@ struct event {
 struct session_options {
   /// Asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+); ignored when the kernel lacks it.
   bool sync_wakeup = true;
+  /// A descriptor whose readability ends a wait with a wake event (a stop_source's eventfd;
+  /// the engine drains it); -1 for none.
+  int wake_fd = -1;
 };
 
 /// Identifies one program image of a process: AT_RANDOM's address and its 16 bytes, which the
@@ -107,6 +111,7 @@ class session {
   /// Takes over a guest started by spawn_guest.
   explicit session(spawned_guest guest, session_options opts = {}) : guest_(std::move(guest)) {
     if (opts.sync_wakeup) sync_wakeup_ = static_cast<bool>(notif_set_sync_wakeup(guest_.listener.get()));
+    wake_fd_ = opts.wake_fd;
     procs_[guest_.pid] = process{};
     tasks_[guest_.pid] = guest_.pid;
     event e;
@@ -138,6 +143,20 @@ class session {
       child_reaped_ = true;
       child_status_ = status;
     }
+  }
+
+  /// Sends `sig` to every guest process the session knows, and SIGCONT after it to one that
+  /// is stopped (so that it acts on the signal, as strace does for its child); for a request
+  /// to stop the run. A process that never made a trapped call is not known.
+  void signal_all(int sig) noexcept {
+    auto send = [sig](int pidfd, pid_t pid) {
+      (void)::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0);
+      if (sig != SIGKILL && sig != SIGCONT && is_stopped(pid))
+        (void)::syscall(SYS_pidfd_send_signal, pidfd, SIGCONT, nullptr, 0);
+    };
+    if (!child_reaped_ && guest_.pidfd) send(guest_.pidfd.get(), guest_.pid);
+    for (auto& [tgid, p] : procs_)
+      if (p.pidfd) send(p.pidfd.get(), tgid);
   }
 
   /// Returns the direct child's pid.
@@ -277,6 +296,7 @@ class session {
       is_thread.push_back(thread);
     };
     watch(listener(), 0, false);
+    if (wake_fd_ >= 0) watch(wake_fd_, 0, false);
     if (!child_reaped_) watch(guest_.pidfd.get(), guest_.pid, false);
     for (auto& [tgid, p] : procs_)
       if (p.pidfd) watch(p.pidfd.get(), tgid, false);
@@ -297,7 +317,11 @@ class session {
     }
     for (std::size_t i = 1; i < fds.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      if (is_thread[i]) {
+      if (fds[i].fd == wake_fd_) {
+        event e;
+        e.kind = event_kind::wake;
+        queue_.push_back(e);
+      } else if (is_thread[i]) {
         // The thread ended (its exit is not trapped: a dead supervisor would leave a trapped
         // exit failing with ENOSYS, and glibc retries it forever).
         auto t = tasks_.find(owners[i]);
@@ -428,7 +452,21 @@ class session {
     queue_.push_back(e);
   }
 
+  // Says whether process `pid` is stopped (state T in /proc/<pid>/stat, proc(5)).
+  static bool is_stopped(pid_t pid) noexcept {
+    char path[64], buf[256];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return false;
+    auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+    if (n <= 0) return false;
+    buf[n] = '\0';
+    const char* close = std::strrchr(buf, ')');  // the command name may hold spaces
+    return close != nullptr && close[1] == ' ' && close[2] == 'T';
+  }
+
   spawned_guest guest_;
+  int wake_fd_ = -1;
   bool sync_wakeup_ = false;
   bool first_seen_ = false;
   bool child_reaped_ = false;
