@@ -1,0 +1,295 @@
+// Defines the ptrace engine: spawn under a seccomp filter, the waitpid(-1, __WALL) event loop
+// that sorts each stop to its handler, the thread and process tables, and the final kill.
+// The handlers of each kind of stop are defined by topic beside it: syscalls.hpp,
+// injection.hpp, lifecycle.hpp (new tasks, exec, exits) and signals.hpp.
+#pragma once
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <snare/backend/ptrace/detail/records.hpp>
+#include <snare/backend/ptrace/regs.hpp>
+#include <snare/bpf/filter.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/core.hpp>
+#include <snare/engine/detail/proc.hpp>
+#include <snare/engine/host_check.hpp>
+#include <snare/engine/notify.hpp>
+#include <snare/engine/options.hpp>
+#include <snare/engine/spawn.hpp>
+#include <snare/fiber/fiber.hpp>
+#include <snare/subscription/subscription.hpp>
+#include <snare/sys/x86_64.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+/// Runs one guest under Tool with ptrace.
+template <class Tool>
+class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> {
+  using core_type = ::snare::engine::core<backend::ptrace, Tool, guest<Tool>>;
+  using core_type::followed;
+  using core_type::options_;
+  using core_type::plan_;
+  using core_type::root_;
+  using core_type::tool_;
+
+ public:
+  using guest_type = guest<Tool>;
+  using table_type = syscall_table_t<Tool>;
+  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
+  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+  static_assert(check_tool_capabilities<backend::ptrace, Tool, guest_type, table_type>());
+
+  engine(Tool& tool, const run_options& options) : core_type(tool, options) {}
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+  ~engine() { kill_all(); }
+
+  /// Starts argv and serves events until every guest process is gone; returns the guest's
+  /// exit code (128+N for signal N, 127 when the command cannot run, exit_host_unsupported
+  /// when the host lacks what the run needs).
+  int run(std::span<const char* const> argv) {
+    static constexpr bpf::program filter =
+        bpf::build_filter(filter_set(), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
+    if (!this->host_allows(argv)) return this->refused();
+    const bool trap_rdtsc = plan_.trap_rdtsc;
+    auto child = detail::spawn(argv, options_, [trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
+    if (!child) return this->cannot_run(this->command_of(argv), std::strerror(child.error_number()));
+    root_ = child->pid;
+    constexpr long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
+                          PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+                          PTRACE_O_EXITKILL;
+    if (::ptrace(PTRACE_SEIZE, root_, 0, opts) != 0) {
+      int e = errno;
+      ::kill(root_, SIGKILL);
+      while (::waitpid(root_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      return this->cannot_run(argv[0], (std::string("cannot trace it: ") + std::strerror(e)).c_str());
+    }
+    add_thread(root_, root_);
+    (void)detail::open_gate(*child);
+    loop();
+    int failed = detail::read_spawn_failure(*child, argv[0], options_.report_exec_failure);
+    if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
+    return this->finish(exit_status::from_wait_status(root_status_));
+  }
+
+  // Used by the guest handle.
+  global_state_t<Tool>& global_state() noexcept { return global_; }
+  result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
+  result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
+
+ private:
+  using thread_t = thread_rec<Tool>;
+  using process_t = process_rec<Tool>;
+
+  // The data of snare's own SECCOMP_RET_TRACE: a seccomp stop with any other value comes
+  // from a filter the guest installed itself.
+  static constexpr std::uint32_t trace_data = 0x534e;  // "SN"
+
+  // The calls the filter traps: the tool's, and clone3, whose flags (in memory) may hold
+  // CLONE_UNTRACED (clone's own flags are tested in the filter).
+  static constexpr syscall_set filter_set() noexcept {
+    syscall_set s = subscription.entry;
+    s.add(sys::x86_64::clone3::number);
+    return s;
+  }
+
+  // Runs in the child after the gate opens, before exec: async-signal-safe only. RDTSC
+  // trapping survives exec; CPUID faulting does not, so it is set at each exec event.
+  static int setup_child(const bpf::program& filter, bool trap_rdtsc) noexcept {
+    if (trap_rdtsc && ::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
+    sock_fprog prog = filter.fprog();
+    if (detail::install_seccomp_filter(prog, 0) != 0) return errno;  // no_new_privs only when unprivileged
+    return 0;
+  }
+
+  static pid_t read_tgid(pid_t tid) noexcept {
+    auto ids = snare::detail::read_task_ids(tid);
+    return ids ? ids->tgid : tid;
+  }
+
+  thread_t& add_thread(pid_t tid, pid_t tgid) {
+    auto& pp = procs_[tgid];
+    if (!pp) {
+      pp = std::make_unique<process_t>();
+      pp->pid = tgid;
+    }
+    auto rec = std::make_unique<thread_t>(this, pool_, tid, pp.get());
+    ++pp->threads;
+    auto& ref = *rec;
+    threads_[tid] = std::move(rec);
+    return ref;
+  }
+
+  thread_t* find(pid_t tid) noexcept {
+    auto it = threads_.find(tid);
+    return it == threads_.end() ? nullptr : it->second.get();
+  }
+
+  thread_t& find_or_add(pid_t tid) {
+    if (auto* t = find(tid)) return *t;
+    return add_thread(tid, read_tgid(tid));
+  }
+
+  bool followed(const thread_t& t) const noexcept { return followed(t.proc->pid); }
+
+  void start(thread_t& t) {
+    if (t.started) return;
+    t.started = true;
+    if (!followed(t)) return;
+    if (!t.proc->started) {
+      t.proc->started = true;
+      snare::engine::notify_process_start(*tool_, t.g);
+    }
+    snare::engine::notify_thread_start(*tool_, t.g);
+  }
+
+  bool get_regs(thread_t& t) noexcept { return ::ptrace(PTRACE_GETREGS, t.tid, 0, &t.regs) == 0; }
+  bool set_regs(thread_t& t, const user_regs_struct& r) noexcept {
+    return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
+  }
+  void resume(thread_t& t, int sig = 0) noexcept {
+    ::ptrace(t.trace_exit ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
+  }
+
+  static void load_args(thread_t& t) noexcept {
+    t.nr = regs::syscall_number(t.regs);
+    t.args = regs::arguments(t.regs);
+  }
+  static void store_args(user_regs_struct& r, const dispatch::raw_args& a) noexcept {
+    regs::set_arguments(r, a);
+  }
+
+  void loop() {
+    for (;;) {
+      int status = 0;
+      pid_t tid = ::waitpid(-1, &status, __WALL);
+      if (tid < 0) {
+        if (errno == EINTR) continue;
+        break;  // ECHILD: every guest is gone
+      }
+      handle(tid, status);
+    }
+  }
+
+  void handle(pid_t tid, int status) {
+    if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
+    if (!WIFSTOPPED(status)) return;
+    thread_t& t = find_or_add(tid);
+    start(t);
+    int sig = WSTOPSIG(status);
+    int event = status >> 16;
+    if (sig == (SIGTRAP | 0x80)) return on_syscall_stop(t);
+    if (sig == SIGTRAP && event != 0) {
+      switch (event) {
+        case PTRACE_EVENT_SECCOMP:
+          return on_seccomp_stop(t);
+        case PTRACE_EVENT_CLONE:
+        case PTRACE_EVENT_FORK:
+        case PTRACE_EVENT_VFORK:
+          return on_new_task(t, event);
+        case PTRACE_EVENT_EXEC:
+          return on_exec(t);
+        case PTRACE_EVENT_EXIT:
+          return resume(t);
+        case PTRACE_EVENT_STOP:
+          return resume(t);  // first stop of a new task, or an interrupt
+        default:
+          return resume(t);
+      }
+    }
+    if (event == PTRACE_EVENT_STOP) {
+      // Group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stay stopped as without a tracer,
+      // yet keep reporting (PTRACE_LISTEN) so SIGCONT and SIGKILL are seen.
+      if (followed(t)) snare::engine::notify_stop(*tool_, sig, t.g);
+      ::ptrace(PTRACE_LISTEN, t.tid, 0, 0);
+      return;
+    }
+    on_signal(t, sig);
+  }
+
+  // --- syscall stops (detail/syscalls.hpp) ---
+  void on_seccomp_stop(thread_t& t);
+  void guest_filter_trace(thread_t& t);
+  void keep_child_traced(thread_t& t);
+  void on_syscall_stop(thread_t& t);
+  static void job(void* p);
+  void run_job(thread_t& t);
+  void finish_job(thread_t& t);
+  void finish_entry(thread_t& t);
+  void finish_exit(thread_t& t);
+
+  // --- injection (detail/injection.hpp) ---
+  void rewind_and_resume(thread_t& t, user_regs_struct r, long nr, const dispatch::raw_args& args);
+
+  // --- processes, threads, exec (detail/lifecycle.hpp) ---
+  void on_new_task(thread_t& parent, int event);
+  void on_exec(thread_t& t);
+  void rearm_cpuid_step(thread_t& t);
+  void retire(thread_t& t, int status, bool process_may_end);
+  void on_gone(pid_t tid, int status);
+
+  // --- signals (detail/signals.hpp) ---
+  void on_signal(thread_t& t, int sig);
+  bool emulate_instruction(thread_t& t);
+  static void raise_deferred_signals(thread_t& t) noexcept;
+
+  void kill_all() noexcept {
+    if (threads_.empty()) return;
+    for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
+    for (;;) {
+      int status = 0;
+      pid_t p = ::waitpid(-1, &status, __WALL);
+      if (p < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      // A task may still report a stop (its exit stop, a new child's first stop): kill it
+      // too and let it run to its death.
+      if (WIFSTOPPED(status)) {
+        ::kill(p, SIGKILL);
+        ::ptrace(PTRACE_CONT, p, 0, 0);
+      }
+    }
+    // Finish handlers still waiting on their thread (their inject fails) before the fibers go.
+    for (auto& [tid, t] : threads_) {
+      t->dead = true;
+      try {
+        while (t->worker.busy()) t->worker.resume();
+      } catch (...) {
+      }
+    }
+    threads_.clear();
+  }
+
+  global_state_t<Tool> global_{};
+  fiber::stack_pool pool_;
+  std::unordered_map<pid_t, std::unique_ptr<thread_t>> threads_;
+  std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
+  int root_status_ = 0;
+  bool exec_seen_ = false;
+
+  friend class guest<Tool>;
+};
+
+}  // namespace snare::backend::ptrace_detail

@@ -1,0 +1,137 @@
+// Defines how the ptrace engine follows processes and threads: new tasks (clone, fork,
+// vfork), exec (a non-leader thread taking the leader's id, and CPUID faulting set again
+// in the new image), and the end of a thread's record.
+#pragma once
+
+#include <asm/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cerrno>
+#include <memory>
+#include <utility>
+
+#include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/engine/notify.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+template <class Tool>
+void engine<Tool>::on_new_task(thread_t& parent, int event) {
+  unsigned long msg = 0;
+  ::ptrace(PTRACE_GETEVENTMSG, parent.tid, 0, &msg);
+  auto child = static_cast<pid_t>(msg);
+  if (child > 0 && !find(child)) {
+    pid_t tgid = child;
+    if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
+    add_thread(child, tgid);
+  }
+  resume(parent);
+}
+
+template <class Tool>
+void engine<Tool>::on_exec(thread_t& t) {
+  exec_seen_ = true;
+  unsigned long former = 0;
+  ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &former);
+  auto old = static_cast<pid_t>(former);
+  const pid_t leader_tid = t.tid;  // `t` is the old leader's record, retired below
+  thread_t* cur = &t;
+  if (old > 0 && old != t.tid) {
+    // A non-leader thread exec'd: it takes the leader's id; the old leader is gone
+    // without a report of its own.
+    auto execing = std::move(threads_[old]);
+    threads_.erase(old);
+    if (execing) {
+      if (auto it = threads_.find(leader_tid); it != threads_.end()) {
+        auto leader = std::move(it->second);
+        threads_.erase(it);
+        retire(*leader, -1, false);  // superseded by the exec: no status of its own
+      }
+      execing->tid = leader_tid;
+      cur = execing.get();
+      threads_[leader_tid] = std::move(execing);
+    }
+  }
+  if (followed(*cur)) snare::engine::notify_exec(*tool_, cur->g);
+  if constexpr (has_cpuid_handler<Tool, guest_type>) {
+    if (plan_.trap_cpuid) {
+      // On to execve's exit stop, where the new image can run arch_prctl.
+      cur->rearm = thread_t::rearm_stage::exec_exit;
+      return (void)::ptrace(PTRACE_SYSCALL, cur->tid, 0, 0);
+    }
+  }
+  resume(*cur);
+}
+
+// One syscall stop of the CPUID re-arm after an exec: at execve's exit, put a syscall
+// instruction at the first instruction of the new image and run arch_prctl(ARCH_SET_CPUID,
+// 0) from it; at that call's exit, put back the text and registers, then carry on as if
+// execve's exit stop had just come (the tool may want it).
+template <class Tool>
+void engine<Tool>::rearm_cpuid_step(thread_t& t) {
+  using stage = typename thread_t::rearm_stage;
+  switch (t.rearm) {
+    case stage::exec_exit: {
+      if (!get_regs(t)) return;
+      if (!regs::is_native_abi(t.regs)) break;  // a 32-bit image: no `syscall` instruction there
+      errno = 0;
+      const auto ip = regs::instruction_pointer(t.regs);
+      long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, ip, 0);
+      if (errno != 0) break;
+      auto patched = static_cast<long>((static_cast<unsigned long>(word) & ~0xffffUL) | regs::syscall_word);
+      if (::ptrace(PTRACE_POKETEXT, t.tid, ip, patched) != 0) break;
+      t.rearm_regs = t.regs;
+      t.rearm_word = word;
+      user_regs_struct r = t.regs;
+      regs::set_syscall_number(r, SYS_arch_prctl);
+      regs::set_arguments(r, {ARCH_SET_CPUID, 0, 0, 0, 0, 0});
+      set_regs(t, r);
+      t.rearm = stage::entry;
+      return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+    }
+    case stage::entry:
+      t.rearm = stage::exit;
+      return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+    case stage::exit:
+      ::ptrace(PTRACE_POKETEXT, t.tid, regs::instruction_pointer(t.rearm_regs), t.rearm_word);
+      set_regs(t, t.rearm_regs);
+      break;
+    case stage::none:
+      return;
+  }
+  t.rearm = stage::none;
+  raise_deferred_signals(t);
+  if (t.trace_exit) return on_syscall_stop(t);  // execve's own exit stop, for the tool
+  resume(t);
+}
+
+// Ends a thread's record: wakes a handler waiting on it, reports the exit events.
+template <class Tool>
+void engine<Tool>::retire(thread_t& t, int status, bool process_may_end) {
+  t.dead = true;
+  if (t.worker.busy()) {
+    t.worker.resume();  // its inject returns no_such_process; the handler ends
+  }
+  if (!t.started) start(t);
+  --t.proc->threads;
+  if (!followed(t)) return;
+  snare::engine::notify_thread_exit(*tool_, status, t.g);
+  if (process_may_end && t.tid == t.proc->pid) snare::engine::notify_process_exit(*tool_, status, t.g);
+}
+
+template <class Tool>
+void engine<Tool>::on_gone(pid_t tid, int status) {
+  if (tid == root_) root_status_ = status;
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) return;
+  auto rec = std::move(it->second);
+  threads_.erase(it);
+  retire(*rec, status, true);
+  if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+}
+
+}  // namespace snare::backend::ptrace_detail

@@ -1,0 +1,155 @@
+// Defines the ptrace engine's records: one per guest process and one per guest thread (its
+// fiber, registers and syscall bookkeeping), and the guest handle handlers receive.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <snare/backend/concept.hpp>
+#include <snare/backend/ptrace/backtrace.hpp>
+#include <snare/backend/ptrace/memory.hpp>
+#include <snare/backend/ptrace/regs.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/fiber/fiber.hpp>
+#include <snare/guest/handle.hpp>
+#include <snare/sys/call.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend {
+// The policy (<snare/backend/ptrace.hpp>) includes the engine at its end, so the engine's
+// parts declare it rather than include it back.
+struct ptrace;
+}  // namespace snare::backend
+
+namespace snare::backend::ptrace_detail {
+
+template <class Tool>
+class engine;
+template <class Tool>
+struct thread_rec;
+
+/// The per-process record: its state and live thread count.
+template <class Tool>
+struct process_rec {
+  pid_t pid = -1;
+  int threads = 0;
+  bool started = false;
+  process_state_t<Tool> state{};
+};
+
+/// The guest handle of the ptrace backend: one per guest thread.
+template <class Tool>
+class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
+ public:
+  guest(engine<Tool>* e, thread_rec<Tool>* t) noexcept : engine_(e), thread_(t) {}
+
+  /// Returns the process id (thread-group id) and the thread id of this guest thread.
+  pid_t pid() const noexcept;
+  pid_t tid() const noexcept;
+
+  /// Returns the registers of the thread at this stop (fetched once per syscall stop).
+  const user_regs_struct& registers() const noexcept;
+
+  /// Returns the thread's backtrace (at most `max_frames` frames, innermost first),
+  /// symbolised where the guest has symbols. Errors: io_error when it cannot be unwound.
+  result<std::vector<frame>> backtrace(std::size_t max_frames = 64) noexcept {
+    require_capability<backend::ptrace, capability::can_backtrace>();
+    return unwind(tid(), max_frames);
+  }
+
+  result<std::size_t> do_read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
+    return read_memory(tid(), address, out);
+  }
+  result<std::size_t> do_write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
+    return write_memory(tid(), address, in);
+  }
+  result<long> do_inject(const sys::raw_call& call) noexcept;
+  result<void> do_tail_inject(const sys::raw_call& call) noexcept;
+  thread_state_t<Tool>& do_thread_state() noexcept;
+  process_state_t<Tool>& do_process_state() noexcept;
+  global_state_t<Tool>& do_global_state() noexcept;
+
+ private:
+  engine<Tool>* engine_;
+  thread_rec<Tool>* thread_;
+};
+
+/// Where a thread stands: what kind of stop it is in while its handler runs.
+enum class stop_kind : std::uint8_t { none, entry, exit };
+enum class job_kind : std::uint8_t { entry, exit };
+
+/// The register seam this engine uses (backend/ptrace/regs.hpp).
+using regs = native_regs;
+
+/// The per-thread record: identity, state, fiber, registers and syscall bookkeeping.
+template <class Tool>
+struct thread_rec {
+  thread_rec(engine<Tool>* e, fiber::stack_pool& pool, pid_t t, process_rec<Tool>* p)
+      : owner(e), tid(t), proc(p), worker(pool), g(e, this) {}
+  engine<Tool>* owner;
+  pid_t tid;
+  process_rec<Tool>* proc;
+  fiber::worker worker;
+  guest<Tool> g;
+  thread_state_t<Tool> state{};
+  bool started = false;
+  bool dead = false;
+
+  user_regs_struct regs{};   // at the current syscall stop
+  user_regs_struct saved{};  // the call's own registers, kept while injecting
+  stop_kind stop = stop_kind::none;
+  job_kind job = job_kind::entry;
+  long nr = -1;
+  dispatch::raw_args args{};
+  dispatch::raw_args new_args{};
+  action act{};
+  long ret = 0, new_ret = 0;
+  sys::raw_call tail{};
+  bool has_tail = false;
+  bool injected = false;         // the handler injected at least once at this stop
+  bool injecting = false;        // waiting for an injected call's exit stop
+  bool skip_entry_stop = false;  // the next syscall stop is an entry stop to pass
+  bool replay = false;
+  long replay_nr = -1;      // the next seccomp stop is the current call run again
+  bool trace_exit = false;  // resume with PTRACE_SYSCALL (an exit stop is wanted)
+  long inject_result = 0;
+  std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
+  // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run
+  // from a syscall instruction put at the new image's first instruction.
+  enum class rearm_stage : std::uint8_t { none, exec_exit, entry, exit } rearm = rearm_stage::none;
+  user_regs_struct rearm_regs{};  // the registers at execve's exit, restored afterwards
+  long rearm_word = 0;            // the text word the syscall instruction replaced
+};
+
+template <class Tool>
+pid_t guest<Tool>::pid() const noexcept {
+  return thread_->proc->pid;
+}
+template <class Tool>
+pid_t guest<Tool>::tid() const noexcept {
+  return thread_->tid;
+}
+template <class Tool>
+const user_regs_struct& guest<Tool>::registers() const noexcept {
+  return thread_->regs;
+}
+template <class Tool>
+thread_state_t<Tool>& guest<Tool>::do_thread_state() noexcept {
+  return thread_->state;
+}
+template <class Tool>
+process_state_t<Tool>& guest<Tool>::do_process_state() noexcept {
+  return thread_->proc->state;
+}
+template <class Tool>
+global_state_t<Tool>& guest<Tool>::do_global_state() noexcept {
+  return engine_->global_state();
+}
+
+}  // namespace snare::backend::ptrace_detail

@@ -1,0 +1,88 @@
+// Defines how the ptrace engine handles signals: held back while an injected call runs,
+// passed to the tool's handler, and RDTSC/CPUID emulated when they arrive as SIGSEGV.
+#pragma once
+
+#include <cpuid.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <utility>
+
+#include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/engine/notify.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+template <class Tool>
+void engine<Tool>::on_signal(thread_t& t, int sig) {
+  if (t.injecting || t.rearm != thread_t::rearm_stage::none) {
+    // Hold the signal until the handler is done, then raise it again.
+    if (sig > 0 && sig <= 64) t.deferred_signals |= std::uint64_t{1} << (sig - 1);
+    return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+  }
+  if constexpr (has_rdtsc_handler<Tool, guest_type> || has_cpuid_handler<Tool, guest_type>) {
+    if (sig == SIGSEGV && emulate_instruction(t)) return;
+  }
+  if (!followed(t)) return resume(t, sig);
+  resume(t, snare::engine::notify_signal(*tool_, sig, t.g));
+}
+
+// RDTSC/RDTSCP (PR_TSC_SIGSEGV) and CPUID (CPUID faulting) arrive as SIGSEGV from the
+// kernel: emulate the instruction through the tool's handler and step over it.
+template <class Tool>
+bool engine<Tool>::emulate_instruction(thread_t& t) {
+  siginfo_t si{};
+  if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) != 0 || si.si_code != SI_KERNEL) return false;
+  if (!get_regs(t)) return false;
+  errno = 0;
+  long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, regs::instruction_pointer(t.regs), 0);
+  if (errno != 0) return false;
+  auto b = [&](int i) { return static_cast<unsigned>((static_cast<unsigned long>(word) >> (8 * i)) & 0xff); };
+  user_regs_struct r = t.regs;
+  if constexpr (has_rdtsc_handler<Tool, guest_type>) {
+    if (plan_.trap_rdtsc && b(0) == 0x0f && (b(1) == 0x31 || (b(1) == 0x01 && b(2) == 0xf9))) {
+      rdtsc_event ev;
+      ev.rdtscp = b(1) == 0x01;
+      unsigned aux = 0;
+      ev.tsc = ev.rdtscp ? __builtin_ia32_rdtscp(&aux)
+                         : __builtin_ia32_rdtsc();  // no <x86intrin.h>: a third of the preprocessed lines
+      ev.aux = aux;
+      if (followed(t)) snare::engine::notify_rdtsc(*tool_, ev, t.g);
+      regs::set_tsc(r, ev);
+      regs::advance(r, ev.rdtscp ? 3 : 2);
+      set_regs(t, r);
+      resume(t);
+      return true;
+    }
+  }
+  if constexpr (has_cpuid_handler<Tool, guest_type>) {
+    if (plan_.trap_cpuid && b(0) == 0x0f && b(1) == 0xa2) {
+      cpuid_event ev;
+      regs::cpuid_inputs(r, ev);
+      __cpuid_count(ev.leaf, ev.subleaf, ev.eax, ev.ebx, ev.ecx, ev.edx);
+      if (followed(t)) snare::engine::notify_cpuid(*tool_, ev, t.g);
+      regs::set_cpuid(r, ev);
+      regs::advance(r, 2);
+      set_regs(t, r);
+      resume(t);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Signals held back during an injection are raised while the thread is still stopped,
+// so they are delivered as it resumes, as if they had just arrived.
+template <class Tool>
+void engine<Tool>::raise_deferred_signals(thread_t& t) noexcept {
+  for (auto pending = std::exchange(t.deferred_signals, 0); pending != 0; pending &= pending - 1) {
+    ::syscall(SYS_tgkill, t.proc->pid, t.tid, __builtin_ctzll(pending) + 1);
+  }
+}
+
+}  // namespace snare::backend::ptrace_detail

@@ -1,0 +1,191 @@
+// Defines how the ptrace engine serves syscall stops: the seccomp stop of a trapped call
+// (snare's own RET_TRACE or a guest filter's), the entry or exit job that runs the tool's
+// handler on the thread's fiber, and what the thread resumes with afterwards.
+#pragma once
+
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <span>
+
+#include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/backend/ptrace/memory.hpp>
+#include <snare/bpf/filter.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/sys/x86_64.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+template <class Tool>
+void engine<Tool>::on_seccomp_stop(thread_t& t) {
+  if (t.injecting || t.rearm != thread_t::rearm_stage::none)
+    return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+  if (!get_regs(t)) return;
+  if (unsigned long data = 0; ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) == 0 && data != trace_data)
+    return guest_filter_trace(t);
+  keep_child_traced(t);
+  // A call trapped for the engine's sake only (clone3, an untraced clone), or of a process
+  // not followed: on its way, keeping an exit stop a handler's injection still awaits.
+  if (!followed(t) || !subscription.entry.contains(regs::syscall_number(t.regs))) return resume(t);
+  if (t.replay) {
+    t.replay = false;
+    // The rewound call itself (a signal handler may run first and make calls of its own).
+    if (regs::instruction_pointer(t.regs) == regs::instruction_pointer(t.saved) &&
+        regs::syscall_number(t.regs) == t.replay_nr) {
+      t.trace_exit = subscription.exit.contains(t.nr);
+      return resume(t);
+    }
+  }
+  load_args(t);
+  t.stop = stop_kind::entry;
+  t.job = job_kind::entry;
+  t.injected = false;
+  t.has_tail = false;
+  t.trace_exit = subscription.exit.contains(t.nr);
+  t.g.reset_action();
+  run_job(t);
+}
+
+// A SECCOMP_RET_TRACE of the guest's own filter. With no tracer that asked for it (snare
+// only asks for its own), the kernel fails the call with ENOSYS (seccomp(2)): so here.
+template <class Tool>
+void engine<Tool>::guest_filter_trace(thread_t& t) {
+  user_regs_struct r = t.regs;
+  regs::skip_syscall(r);
+  regs::set_return_value(r, -ENOSYS);
+  set_regs(t, r);
+  ::ptrace(PTRACE_CONT, t.tid, 0, 0);
+}
+
+// A child made with CLONE_UNTRACED would keep snare's filter but have no tracer: every
+// trapped call would fail with ENOSYS. The flag is dropped, so the child stays traced
+// and runs as it does natively (clone3's flags are changed in the guest's clone_args).
+template <class Tool>
+void engine<Tool>::keep_child_traced(thread_t& t) {
+  const long nr = regs::syscall_number(t.regs);
+  auto args = regs::arguments(t.regs);
+  if (nr == sys::x86_64::clone::number && (args[0] & bpf::clone_untraced) != 0) {
+    args[0] &= ~std::uint64_t{bpf::clone_untraced};
+    regs::set_arguments(t.regs, args);
+    set_regs(t, t.regs);
+  } else if (nr == sys::x86_64::clone3::number) {
+    std::uint64_t flags = 0;  // struct clone_args starts with its u64 flags
+    auto bytes = std::as_writable_bytes(std::span(&flags, 1));
+    if (read_memory(t.tid, args[0], bytes) && (flags & bpf::clone_untraced) != 0) {
+      flags &= ~std::uint64_t{bpf::clone_untraced};
+      (void)write_memory(t.tid, args[0], std::as_bytes(std::span(&flags, 1)));
+    }
+  }
+}
+
+template <class Tool>
+void engine<Tool>::on_syscall_stop(thread_t& t) {
+  if constexpr (has_cpuid_handler<Tool, guest_type>) {
+    if (t.rearm != thread_t::rearm_stage::none) return rearm_cpuid_step(t);
+  }
+  if (t.skip_entry_stop) {
+    t.skip_entry_stop = false;
+    return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+  }
+  if (!get_regs(t)) return;
+  if (t.injecting) {
+    t.injecting = false;
+    t.inject_result = regs::return_value(t.regs);
+    t.worker.resume();
+    if (!t.worker.busy()) finish_job(t);
+    return;
+  }
+  // The exit stop of a call whose exit the tool wants.
+  t.trace_exit = false;
+  t.stop = stop_kind::exit;
+  t.job = job_kind::exit;
+  t.injected = false;
+  t.ret = t.new_ret = regs::return_value(t.regs);
+  run_job(t);
+}
+
+template <class Tool>
+void engine<Tool>::job(void* p) {
+  auto& t = *static_cast<thread_t*>(p);
+  auto& e = *t.owner;
+  if (t.job == job_kind::entry) {
+    t.new_args = t.args;
+    t.act = dispatch_type::on_entry(*e.tool_, t.g, t.nr, t.new_args);
+  } else {
+    t.new_ret = dispatch_type::on_exit(*e.tool_, t.g, t.nr, t.args, t.ret);
+  }
+}
+
+template <class Tool>
+void engine<Tool>::run_job(thread_t& t) {
+  t.worker.run(&engine::job, &t);
+  if (!t.worker.busy()) finish_job(t);
+}
+
+template <class Tool>
+void engine<Tool>::finish_job(thread_t& t) {
+  t.stop = stop_kind::none;
+  if (t.dead) return;
+  raise_deferred_signals(t);
+  if (t.job == job_kind::entry)
+    finish_entry(t);
+  else
+    finish_exit(t);
+}
+
+template <class Tool>
+void engine<Tool>::finish_entry(thread_t& t) {
+  if (t.act.what() == action::kind::suppress) {
+    user_regs_struct r = t.injected ? t.saved : t.regs;
+    regs::skip_syscall(r);
+    regs::set_return_value(r, t.act.value());
+    set_regs(t, r);
+    t.trace_exit = false;
+    return resume(t);
+  }
+  if (t.has_tail) {
+    if (!t.injected) {
+      user_regs_struct r = t.regs;
+      regs::set_syscall_number(r, t.tail.number);
+      store_args(r, t.tail.args);
+      set_regs(t, r);
+      return resume(t);
+    }
+    bool want_exit = t.trace_exit;
+    rewind_and_resume(t, t.saved, t.tail.number, t.tail.args);
+    if (t.replay) t.trace_exit = want_exit;  // applied at the replay stop
+    return;
+  }
+  if (!t.injected) {
+    if (t.new_args != t.args) {
+      user_regs_struct r = t.regs;
+      store_args(r, t.new_args);
+      set_regs(t, r);
+      t.args = t.new_args;
+    }
+    return resume(t);
+  }
+  t.args = t.new_args;
+  rewind_and_resume(t, t.saved, t.nr, t.new_args);
+}
+
+template <class Tool>
+void engine<Tool>::finish_exit(thread_t& t) {
+  if (t.injected) {
+    user_regs_struct r = t.saved;
+    regs::set_return_value(r, t.new_ret);
+    set_regs(t, r);
+  } else if (t.new_ret != t.ret) {
+    user_regs_struct r = t.regs;
+    regs::set_return_value(r, t.new_ret);
+    set_regs(t, r);
+  }
+  t.trace_exit = false;
+  resume(t);
+}
+
+}  // namespace snare::backend::ptrace_detail
