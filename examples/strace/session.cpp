@@ -380,6 +380,15 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     open_ = nullptr;
     open_tid_ = -1;
   }
+  if (end.is_superseded()) {
+    // The leader, ended by another thread's execve; that thread carries on under its id.
+    if (visible(tid) && !opts_.summary && opts_.quiet < 2) {
+      interrupt_open_line();
+      write(prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) + " +++\n");
+    }
+    --live_threads_;
+    return;
+  }
   if (tid != pid && visible(tid) && !opts_.summary && opts_.quiet < 2) {
     interrupt_open_line();
     if (end.is_killed()) {

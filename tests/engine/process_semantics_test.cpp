@@ -13,9 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -237,4 +239,107 @@ TEST_CASE("without WAIT_KILLABLE_RECV a held call ends with the kernel's EINTR (
   int code = run_quietly<snare::backend::seccomp_notify>(tool, {guest_path("interrupted")});
   ::unsetenv("SNARE_HOST_DENY");
   CHECK(code == 4);
+}
+
+namespace {
+
+// Counts the process and thread exits it sees; records superseded threads and the thread
+// state the exec'ing thread carries into the new image.
+struct lifecycle_recorder {
+  struct thread_state {
+    pid_t first_tid = 0;  // the id the thread had when it started
+  };
+  using thread_state = thread_state;
+  std::vector<snare::exit_status> thread_ends;
+  std::vector<pid_t> exec_first_tids;
+  void on_thread_start(auto& g) { g.thread_state().first_tid = g.tid(); }
+  void on_thread_exit(snare::exit_status s, auto&) { thread_ends.push_back(s); }
+  void on_exec(auto& g) { exec_first_tids.push_back(g.thread_state().first_tid); }
+  // On seccomp_notify an exec is told at the new image's first trapped call: exit_group's.
+  void on_process_exit(snare::exit_status, auto&) {}
+};
+
+// Runs `tracer` in this thread while another asks it to stop after `delay_ms`, once per
+// entry of `signals` (20 ms apart).
+template <class Tracer>
+int run_and_stop(Tracer& tracer, std::vector<std::string> argv, int delay_ms, std::vector<int> signals) {
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    for (int sig : signals) {
+      tracer.stop(sig);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  int code = tracer.run(argv);
+  stopper.join();
+  return code;
+}
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("an exec in a thread other than the leader supersedes the leader",
+                        "[engine][exec]", both_backends) {
+  snare::test::require_host(TestType::host_requirements.back());
+  lifecycle_recorder tool;
+  CHECK(run_quietly<TestType>(tool, {guest_path("exec_thread")}) == 7);
+  std::vector<snare::exit_status> superseded;
+  for (auto& s : tool.thread_ends)
+    if (s.is_superseded()) superseded.push_back(s);
+  REQUIRE(superseded.size() == 1);
+  // The exec'ing thread carried its state into the new image, under the leader's id.
+  REQUIRE(tool.exec_first_tids.size() == 2);  // the first image's exec, then the thread's
+  CHECK(tool.exec_first_tids[1] == superseded[0].superseded_by());
+  CHECK(superseded[0].superseded_by() != 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to their end", "[engine][stop]",
+                        both_backends) {
+  snare::test::require_host(TestType::host_requirements.back());
+  SECTION("from another thread: the guest dies of the signal") {
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool);
+    CHECK(run_and_stop(tracer, {"/bin/sleep", "30"}, 200, {SIGTERM}) == 128 + SIGTERM);
+    CHECK(tracer.status() == snare::exit_status::killed(SIGTERM));
+    REQUIRE(tool.ends.size() == 1);
+    CHECK(tool.ends[0] == snare::exit_status::killed(SIGTERM));
+  }
+  SECTION("a guest that ignores the signal lives on; a second request kills it") {
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool);
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "trap '' TERM; sleep 30"}, 300, {SIGTERM, SIGTERM}) ==
+          128 + SIGKILL);
+    CHECK(tracer.status() == snare::exit_status::killed(SIGKILL));
+  }
+  SECTION("a guest in a group-stop is continued, so that it acts on the signal") {
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool);
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "kill -STOP $$; echo continued"}, 300, {SIGINT}) ==
+          128 + SIGINT);
+  }
+  SECTION("a request made before the run ends it as soon as the guest runs") {
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool);
+    tracer.stop(SIGHUP);
+    CHECK(tracer.run({"/bin/sleep", "30"}) == 128 + SIGHUP);
+    // and is forgotten after that run
+    CHECK(tracer.run({"/bin/true"}) == 0);
+  }
+  SECTION("from a signal handler, through a stop_source the caller owns") {
+    static snare::stop_source source;
+    struct sigaction sa {}, old{};
+    sa.sa_handler = [](int) { source.request(SIGTERM); };
+    ::sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGUSR2, &sa, &old);
+    snare::run_options options;
+    options.stop = &source;
+    end_recorder tool;
+    snare::tracer<TestType, end_recorder> tracer(tool, options);
+    std::thread sender([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      ::kill(::getpid(), SIGUSR2);
+    });
+    CHECK(tracer.run({"/bin/sleep", "30"}) == 128 + SIGTERM);
+    sender.join();
+    ::sigaction(SIGUSR2, &old, nullptr);
+  }
 }

@@ -16,14 +16,19 @@ template <class Tool, class Guest>
 void notify_thread_start(Tool& tool, Guest& g) {
   if constexpr (has_thread_start_handler<Tool, Guest>) tool.on_thread_start(g);
 }
-/// Calls tool.on_thread_exit(g), or tool.on_thread_exit(status, g) with how the thread
-/// ended (a snare::exit_status from its wait status; unknown for -1), when the tool has it.
+/// Calls tool.on_thread_exit(g), or tool.on_thread_exit(end, g) with how the thread ended,
+/// when the tool has it.
 template <class Tool, class Guest>
-void notify_thread_exit(Tool& tool, int wait_status, Guest& g) {
+void notify_thread_exit(Tool& tool, exit_status end, Guest& g) {
   if constexpr (requires { tool.on_thread_exit(g); })
     tool.on_thread_exit(g);
   else if constexpr (has_thread_exit_handler<Tool, Guest>)
-    tool.on_thread_exit(exit_status::from_wait_status(wait_status), g);
+    tool.on_thread_exit(end, g);
+}
+/// The same, from the thread's wait status (-1: unknown).
+template <class Tool, class Guest>
+void notify_thread_exit(Tool& tool, int wait_status, Guest& g) {
+  notify_thread_exit(tool, exit_status::from_wait_status(wait_status), g);
 }
 /// Calls tool.on_process_start(g) when the tool has it.
 template <class Tool, class Guest>

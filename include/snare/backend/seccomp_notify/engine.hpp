@@ -219,6 +219,20 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
           }
           break;
         case event_kind::exec:
+          if (e.former_tid != 0) {
+            // A thread other than the leader exec'd: the leader is gone (superseded) and the
+            // exec'ing thread, with its state, carries on under the leader's id.
+            if (followed(e.tgid)) {
+              guest_type old_leader(*this, e.tgid, e.tgid, nullptr);
+              snare::engine::notify_thread_exit(*tool_, exit_status::superseded(e.former_tid), old_leader);
+            }
+            auto moved = threads_.extract(e.former_tid);
+            threads_.erase(e.tgid);
+            if (!moved.empty()) {
+              moved.key() = e.tgid;
+              threads_.insert(std::move(moved));
+            }
+          }
           if (!followed(e.tgid)) break;
           {
             guest_type g(*this, e.tgid, e.tid, call);

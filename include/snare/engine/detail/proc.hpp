@@ -1,7 +1,10 @@
-// Defines snare::detail::read_task_ids: a guest task's identity read from /proc, which
-// backends use when the kernel event that told them of the task did not say (proc(5)).
+// Defines what backends read from /proc when the kernel event that told them of a task did
+// not say (proc(5)): a task's identity (read_task_ids), whether a process is stopped
+// (process_is_stopped), and the processes descending from a set of processes
+// (descendants_of).
 #pragma once
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -10,6 +13,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
 
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
@@ -37,6 +43,48 @@ inline std::optional<task_ids> read_task_ids(pid_t tid) noexcept {
   if (t == nullptr || p == nullptr) return std::nullopt;
   return task_ids{static_cast<pid_t>(std::strtol(t + 6, nullptr, 10)),
                   static_cast<pid_t>(std::strtol(p + 6, nullptr, 10))};
+}
+
+/// Says whether process `pid` is in a group-stop: state T in /proc/<pid>/stat.
+inline bool process_is_stopped(pid_t pid) noexcept {
+  char path[64], buf[512];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  const char* close = std::strrchr(buf, ')');  // the command name may hold spaces and ')'
+  return close != nullptr && close[1] == ' ' && close[2] == 'T';
+}
+
+/// Returns the processes that descend from one of `roots` now (children, their children...;
+/// the roots themselves excluded), from the PPid lines of /proc/<pid>/status. A process
+/// whose parent died before this call (an orphan, now init's or a subreaper's) is not found.
+inline std::vector<pid_t> descendants_of(std::span<const pid_t> roots) {
+  std::unordered_map<pid_t, std::vector<pid_t>> children;
+  if (DIR* d = ::opendir("/proc")) {
+    while (dirent* e = ::readdir(d)) {
+      char* end = nullptr;
+      long pid = std::strtol(e->d_name, &end, 10);
+      if (pid <= 0 || *end != '\0') continue;
+      if (auto ids = read_task_ids(static_cast<pid_t>(pid))) children[ids->ppid].push_back(static_cast<pid_t>(pid));
+    }
+    ::closedir(d);
+  }
+  std::vector<pid_t> found, todo(roots.begin(), roots.end());
+  while (!todo.empty()) {
+    pid_t p = todo.back();
+    todo.pop_back();
+    auto it = children.find(p);
+    if (it == children.end()) continue;
+    for (pid_t c : it->second) {
+      found.push_back(c);
+      todo.push_back(c);
+    }
+    children.erase(it);  // each parent once, whatever the ppid graph holds
+  }
+  return found;
 }
 
 }  // namespace snare::detail

@@ -35,6 +35,7 @@
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/engine/spawn.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/sys/x86_64.hpp>
@@ -86,6 +87,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       return this->cannot_run(argv[0], (std::string("cannot trace it: ") + std::strerror(e)).c_str());
     }
     add_thread(root_, root_);
+    // A stop request wakes waitpid through the waker's exit (snare/engine/stop.hpp).
+    if (options_.stop) (void)waker_.start(*options_.stop);
     (void)detail::open_gate(*child);
     loop();
     int failed = detail::read_spawn_failure(*child, argv[0], options_.report_exec_failure);
@@ -188,14 +191,40 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         if (errno == EINTR) continue;
         break;  // ECHILD: every guest is gone
       }
+      if (waker_.is(tid)) {
+        on_stop_request();
+        continue;
+      }
       handle(tid, status);
+      // With no guest task left, the waker would be the only child: end it so that waitpid
+      // says ECHILD (a task not yet reported still reports; the loop goes on then).
+      if (threads_.empty()) waker_.end();
     }
+  }
+
+  // A request to stop the run: signal every guest process (SIGCONT too to one in a group-
+  // stop, so that it acts on it) and go on serving them until they end.
+  void on_stop_request() {
+    if (int sig = this->take_stop_request(); sig != 0) {
+      for (auto& [pid, p] : procs_) {
+        ::kill(pid, sig);
+        if (sig == SIGKILL) continue;
+        for (auto& [tid, t] : threads_) {
+          if (t->proc == p.get() && t->group_stopped) {
+            ::kill(pid, SIGCONT);
+            break;
+          }
+        }
+      }
+    }
+    if (!threads_.empty()) (void)waker_.start(*options_.stop);
   }
 
   void handle(pid_t tid, int status) {
     if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
     if (!WIFSTOPPED(status)) return;
     thread_t& t = find_or_add(tid);
+    t.group_stopped = false;
     start(t);
     int sig = WSTOPSIG(status);
     int event = status >> 16;
@@ -222,6 +251,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       // Group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stay stopped as without a tracer,
       // yet keep reporting (PTRACE_LISTEN) so SIGCONT and SIGKILL are seen.
       if (followed(t)) snare::engine::notify_stop(*tool_, sig, t.g);
+      t.group_stopped = true;
       ::ptrace(PTRACE_LISTEN, t.tid, 0, 0);
       return;
     }
@@ -246,7 +276,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void on_new_task(thread_t& parent, int event);
   void on_exec(thread_t& t);
   void rearm_cpuid_step(thread_t& t);
-  void retire(thread_t& t, int status, bool process_may_end);
+  void retire(thread_t& t, exit_status end, bool process_may_end);
   void on_gone(pid_t tid, int status);
 
   // --- signals (detail/signals.hpp) ---
@@ -255,6 +285,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   static void raise_deferred_signals(thread_t& t) noexcept;
 
   void kill_all() noexcept {
+    waker_.end();
     if (threads_.empty()) return;
     for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
     for (;;) {
@@ -288,6 +319,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
   int root_status_ = 0;
   bool exec_seen_ = false;
+  snare::engine::stop_waker waker_;
 
   friend class guest<Tool>;
 };

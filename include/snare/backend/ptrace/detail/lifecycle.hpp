@@ -49,7 +49,7 @@ void engine<Tool>::on_exec(thread_t& t) {
       if (auto it = threads_.find(leader_tid); it != threads_.end()) {
         auto leader = std::move(it->second);
         threads_.erase(it);
-        retire(*leader, -1, false);  // superseded by the exec: no status of its own
+        retire(*leader, exit_status::superseded(old), false);
       }
       execing->tid = leader_tid;
       cur = execing.get();
@@ -111,7 +111,7 @@ void engine<Tool>::rearm_cpuid_step(thread_t& t) {
 
 // Ends a thread's record: wakes a handler waiting on it, reports the exit events.
 template <class Tool>
-void engine<Tool>::retire(thread_t& t, int status, bool process_may_end) {
+void engine<Tool>::retire(thread_t& t, exit_status end, bool process_may_end) {
   t.dead = true;
   if (t.worker.busy()) {
     t.worker.resume();  // its inject returns no_such_process; the handler ends
@@ -119,8 +119,8 @@ void engine<Tool>::retire(thread_t& t, int status, bool process_may_end) {
   if (!t.started) start(t);
   --t.proc->threads;
   if (!followed(t)) return;
-  snare::engine::notify_thread_exit(*tool_, status, t.g);
-  if (process_may_end && t.tid == t.proc->pid) snare::engine::notify_process_exit(*tool_, status, t.g);
+  snare::engine::notify_thread_exit(*tool_, end, t.g);
+  if (process_may_end && t.tid == t.proc->pid) snare::engine::notify_process_exit(*tool_, end.wait_status(), t.g);
 }
 
 template <class Tool>
@@ -130,7 +130,7 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   if (it == threads_.end()) return;
   auto rec = std::move(it->second);
   threads_.erase(it);
-  retire(*rec, status, true);
+  retire(*rec, exit_status::from_wait_status(status), true);
   if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
 }
 

@@ -100,6 +100,7 @@ struct thread_rec {
   thread_state_t<Tool> state{};
   bool started = false;
   bool dead = false;
+  bool group_stopped = false;  // in a group-stop (PTRACE_LISTEN) since its last report
 
   user_regs_struct regs{};   // at the current syscall stop
   user_regs_struct saved{};  // the call's own registers, kept while injecting

@@ -58,6 +58,9 @@ struct event {
   pid_t tid = 0;              ///< the thread (for process events, the process id)
   pid_t tgid = 0;             ///< the process
   pid_t parent = 0;           ///< task_start of a process: its parent process, when known
+  /// exec: the id the exec'ing thread had when it was not the leader (it now has the
+  /// leader's, and the old leader is gone: superseded); 0 when the leader exec'd.
+  pid_t former_tid = 0;
   bool is_thread = false;     ///< task_start / task_exit: a thread rather than a whole process
   bool status_known = false;  ///< task_exit of a process / guest_exit: `status` is real
   int status = 0;             ///< a wait status (WIFEXITED, WEXITSTATUS, WIFSIGNALED apply)
@@ -145,18 +148,34 @@ class session {
     }
   }
 
-  /// Sends `sig` to every guest process the session knows, and SIGCONT after it to one that
-  /// is stopped (so that it acts on the signal, as strace does for its child); for a request
-  /// to stop the run. A process that never made a trapped call is not known.
-  void signal_all(int sig) noexcept {
+  /// Sends `sig` to every guest process: those the session knows and, found through /proc,
+  /// their descendants (a process that never made a trapped call is known only so; an
+  /// orphan whose parent is gone is missed). SIGCONT follows to one that is stopped, so
+  /// that it acts on the signal (as strace does for its child). For a request to stop.
+  void signal_all(int sig) {
     auto send = [sig](int pidfd, pid_t pid) {
-      (void)::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0);
-      if (sig != SIGKILL && sig != SIGCONT && is_stopped(pid))
-        (void)::syscall(SYS_pidfd_send_signal, pidfd, SIGCONT, nullptr, 0);
+      if (pidfd >= 0)
+        (void)::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0);
+      else
+        (void)::kill(pid, sig);  // found in /proc just now: as any kill(2) by pid
+      if (sig != SIGKILL && sig != SIGCONT && process_is_stopped(pid)) {
+        if (pidfd >= 0)
+          (void)::syscall(SYS_pidfd_send_signal, pidfd, SIGCONT, nullptr, 0);
+        else
+          (void)::kill(pid, SIGCONT);
+      }
     };
-    if (!child_reaped_ && guest_.pidfd) send(guest_.pidfd.get(), guest_.pid);
+    std::vector<pid_t> known;
+    if (!child_reaped_) known.push_back(guest_.pid);
+    for (auto& [tgid, p] : procs_)
+      if (p.pidfd) known.push_back(tgid);
+    // Found before any signal goes: a parent killed first would orphan its children.
+    const std::vector<pid_t> found = descendants_of(known);
+    if (!child_reaped_) send(guest_.pidfd.get(), guest_.pid);
     for (auto& [tgid, p] : procs_)
       if (p.pidfd) send(p.pidfd.get(), tgid);
+    for (pid_t p : found)
+      if (!procs_.contains(p)) send(-1, p);
   }
 
   /// Returns the direct child's pid.
@@ -325,10 +344,16 @@ class session {
         // The thread ended (its exit is not trapped: a dead supervisor would leave a trapped
         // exit failing with ENOSYS, and glibc retries it forever).
         auto t = tasks_.find(owners[i]);
-        if (t != tasks_.end())
-          push_exit_thread(owners[i], t->second);
-        else
+        auto p = t == tasks_.end() ? procs_.end() : procs_.find(t->second);
+        if (p != procs_.end() && p->second.exec_pending && p->second.exec_tid == owners[i]) {
+          // The exec'ing thread's old id ends when its exec succeeds (it takes the leader's):
+          // not an exit. The new image's first trapped call tells (exec above).
           thread_fds_.erase(owners[i]);
+        } else if (t != tasks_.end()) {
+          push_exit_thread(owners[i], t->second);
+        } else {
+          thread_fds_.erase(owners[i]);
+        }
       } else if (owners[i] == guest_.pid && !child_reaped_) {
         siginfo_t si{};
         if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(guest_.pidfd.get()), &si,
@@ -403,15 +428,22 @@ class session {
       auto now = read_fingerprint(listener(), n.id, n.tid);
       if (now.valid && proc.before_exec.valid && !(now == proc.before_exec)) {
         proc.exec_pending = false;
-        // A successful exec killed every other thread of the process (de_thread).
+        // A successful exec killed every other thread of the process (de_thread). An
+        // exec'ing thread other than the leader lives on under the leader's id.
+        const pid_t execing = proc.exec_tid != n.tgid && tasks_.contains(proc.exec_tid) ? proc.exec_tid : 0;
         std::vector<pid_t> threads;
         for (auto& [tid, g] : tasks_)
-          if (g == n.tgid && tid != n.tgid) threads.push_back(tid);
+          if (g == n.tgid && tid != n.tgid && tid != execing) threads.push_back(tid);
         for (pid_t th : threads) push_exit_thread(th, n.tgid);
+        if (execing != 0) {
+          tasks_.erase(execing);
+          thread_fds_.erase(execing);  // its old id is the dead leader's now
+        }
         tasks_[n.tgid] = n.tgid;
         event e;
         e.kind = event_kind::exec;
         e.tid = e.tgid = n.tgid;
+        e.former_tid = execing;
         e.with_call = true;
         e.notif = n;
         queue_.push_back(e);
@@ -450,19 +482,6 @@ class session {
     e.with_call = true;
     e.notif = n;
     queue_.push_back(e);
-  }
-
-  // Says whether process `pid` is stopped (state T in /proc/<pid>/stat, proc(5)).
-  static bool is_stopped(pid_t pid) noexcept {
-    char path[64], buf[256];
-    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
-    if (!fd) return false;
-    auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
-    if (n <= 0) return false;
-    buf[n] = '\0';
-    const char* close = std::strrchr(buf, ')');  // the command name may hold spaces
-    return close != nullptr && close[1] == ' ' && close[2] == 'T';
   }
 
   spawned_guest guest_;
