@@ -49,6 +49,7 @@
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/engine/spawn.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/hypercall/engine.hpp>

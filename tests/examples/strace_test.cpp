@@ -623,3 +623,23 @@ TEST_CASE("snare-strace -f prints 'superseded by execve' when a thread other tha
   CHECK(count_matching(lines_of(snare::test::slurp(theirs)), R"(\+\+\+ superseded by execve in pid \d+ \+\+\+$)") == 1);
   std::remove(theirs.c_str());
 }
+
+TEST_CASE("snare-strace -v prints argv and the environment unabbreviated, as strace -v does") {
+  const std::vector<std::string> cmd = {"env", "-i", "A=1", "B=2", "C=3", "D=4", "E=5", "F=6",
+                                        "/bin/true", "a", "b", "c", "d", "e", "f", "g"};
+  std::vector<std::string> args = {"-v", "-s", "4", "-e", "trace=execve"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  auto t = run_traced(args);
+  CHECK(t.r.code == 0);
+  const std::string expected =
+      R"(execve("/bin/true", ["/bin"..., "a", "b", "c", "d", "e", "f", "g"], ["A=1", "B=2", "C=3", "D=4", "E=5", "F=6"]) = 0)";
+  CHECK(count_matching(t.lines, std::regex_replace(expected, std::regex(R"([.*+?^${}()|\[\]\\])"), R"(\$&)") + "$") == 1);
+  if (!has_strace()) return;
+  std::string theirs = snare::test::temp_path("strace-v");
+  std::vector<std::string> sargs = {"strace", "-o", theirs};
+  sargs.insert(sargs.end(), args.begin(), args.end());
+  CHECK(run_command(sargs).code == 0);
+  auto lines = lines_of(snare::test::slurp(theirs));
+  CHECK(std::find(lines.begin(), lines.end(), expected) != lines.end());
+  std::remove(theirs.c_str());
+}

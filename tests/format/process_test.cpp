@@ -51,6 +51,14 @@ TEST_CASE("execve shows argv in full and envp as a count", "[format][process]") 
     CHECK(call("execve", {0x1000, 0x2000, 0x3000}, 0, mem, o) ==
           R"(execve("/bin/true", ["/bin/"..., "-la", "x\ny"], ["A=1", "B=2"]) = 0)");
   }
+  SECTION("-v shows every element of both arrays, however many -s allows") {
+    snare::format::options o;
+    o.string_limit = 1;
+    o.verbose = true;
+    // strace -v -s 1: execve("/bin/true", ["/"..., "-"..., "x"...], ["A"..., "B"...]) = 0
+    CHECK(call("execve", {0x1000, 0x2000, 0x3000}, 0, mem, o) ==
+          R"(execve("/bin/true", ["/"..., "-"..., "x"...], ["A"..., "B"...]) = 0)");
+  }
   SECTION("NULL arrays, unreadable arrays and unreadable elements") {
     // strace: execve("/nonexist", NULL, NULL) = -1 ENOENT; execve("/nonexist", 0x8, 0x8) = -1 ENOENT
     CHECK(call("execve", {0x1000, 0, 0}, -2, mem) ==

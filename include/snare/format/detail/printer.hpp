@@ -311,7 +311,9 @@ class printer {
     std::uint64_t p = first;
     for (std::size_t i = 0; p != 0; ++i) {
       if (i) out_.append(", ");
-      if (i == o_.string_limit) {
+      // The element count is cut at the string limit too, unless verbose (strace -v prints
+      // every element of argv and envp).
+      if (!o_.verbose && i == o_.string_limit) {
         out_.append("...");
         break;
       }

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <snare/backend/ptrace/detail/records.hpp>
@@ -151,6 +152,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   thread_t& find_or_add(pid_t tid) {
     if (auto* t = find(tid)) return *t;
+    unannounced_.insert(tid);  // seen before its parent's clone/fork/vfork event
     return add_thread(tid, read_tgid(tid));
   }
 
@@ -197,9 +199,17 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
       handle(tid, status);
       // With no guest task left, the waker would be the only child: end it so that waitpid
-      // says ECHILD (a task not yet reported still reports; the loop goes on then).
-      if (threads_.empty()) waker_.end();
+      // says ECHILD (a task not yet reported still reports; the loop goes on then). Once the
+      // first process is reaped, a record whose task no longer exists ends the waker too, so
+      // that a record left by a missed event can never hold the run open.
+      if (threads_.empty() || (root_reaped_ && !WIFSTOPPED(status) && any_record_stale())) waker_.end();
     }
+  }
+
+  bool any_record_stale() const noexcept {
+    for (auto& [tid, t] : threads_)
+      if (::kill(tid, 0) != 0 && errno == ESRCH) return true;
+    return false;
   }
 
   // A request to stop the run: signal every guest process (SIGCONT too to one in a group-
@@ -318,7 +328,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::unordered_map<pid_t, std::unique_ptr<thread_t>> threads_;
   std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
   int root_status_ = 0;
+  bool root_reaped_ = false;
   bool exec_seen_ = false;
+  // Tasks whose first report came before their parent's new-task event, and those of them
+  // already gone: the event, when it comes, must not make a record for a dead task (the
+  // record would never end, and the loop would wait for it).
+  std::unordered_set<pid_t> unannounced_, gone_unannounced_;
   snare::engine::stop_waker waker_;
 
   friend class guest<Tool>;

@@ -24,6 +24,8 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
   unsigned long msg = 0;
   ::ptrace(PTRACE_GETEVENTMSG, parent.tid, 0, &msg);
   auto child = static_cast<pid_t>(msg);
+  unannounced_.erase(child);
+  if (gone_unannounced_.erase(child) != 0) return resume(parent);  // it has ended already
   if (child > 0 && !find(child)) {
     pid_t tgid = child;
     if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
@@ -125,9 +127,13 @@ void engine<Tool>::retire(thread_t& t, exit_status end, bool process_may_end) {
 
 template <class Tool>
 void engine<Tool>::on_gone(pid_t tid, int status) {
-  if (tid == root_) root_status_ = status;
+  if (tid == root_) {
+    root_status_ = status;
+    root_reaped_ = true;
+  }
   auto it = threads_.find(tid);
   if (it == threads_.end()) return;
+  if (unannounced_.erase(tid) != 0) gone_unannounced_.insert(tid);
   auto rec = std::move(it->second);
   threads_.erase(it);
   retire(*rec, exit_status::from_wait_status(status), true);
