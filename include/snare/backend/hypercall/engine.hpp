@@ -141,9 +141,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   /// (127 when it cannot run, with the reason on stderr; 128+N when it died of signal N;
   /// exit_host_unsupported when the host lacks KVM or a trap the tool needs).
   /// Rethrows a handler's exception after stopping the guest.
-  int run(std::span<const char* const> argv) {
-    return run_named(argv.empty() || !argv[0] ? "" : argv[0], argv);
-  }
+  int run(std::span<const char* const> argv) { return run_named(this->command_of(argv), argv); }
 
   /// Same as run(argv), with `name` as the VM name the tool sees.
   int run_named(const std::string& name, std::span<const char* const> argv) {
@@ -185,7 +183,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
         std::fprintf(stderr, "snare: the VM stopped: %s\n", diagnostic_.c_str());
       return this->finish(snare::exit_status::exited(127));
     }
-    int wait_status = status->signaled ? status->signal : (status->code << 8);
+    int wait_status = status->wait_status();
     guest_type end(*this, *machine);
     locked(
         [&] {
@@ -193,7 +191,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
           snare::engine::notify_process_exit(*shared_->tool, wait_status, end);
         },
         *machine);
-    return this->finish(snare::exit_status::from_wait_status(wait_status));
+    return this->finish(*status);
   }
 
   // Runs f under the run's lock when VMs share the tool; a handler's exception stops this
@@ -206,7 +204,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       f();
     } catch (...) {
       if (!shared_->error) shared_->error = std::current_exception();
-      machine.finish({true, 0, SIGKILL});
+      machine.finish(exit_status::killed(SIGKILL));
     }
   }
 

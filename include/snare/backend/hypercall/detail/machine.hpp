@@ -32,8 +32,13 @@
 #include <snare/backend/hypercall/detail/guest_kernel.hpp>
 #include <snare/backend/hypercall/detail/kvm.hpp>
 #include <snare/result.hpp>
+#include <snare/tool/exit_status.hpp>
 
 namespace snare::backend::hypercall_detail {
+
+/// How the guest, or one of its threads, ended: snare::exit_status, the one type every
+/// backend reports (kept under this name for users of the micro-VM alone).
+using ::snare::exit_status;
 
 /// How a micro-VM is set up.
 struct vm_options {
@@ -48,15 +53,6 @@ struct vm_options {
   std::function<void(std::uint32_t leaf, std::uint32_t subleaf,
                      std::array<std::uint32_t, 4>& eax_ebx_ecx_edx)>
       cpuid_table;
-};
-
-/// How the guest ended.
-struct exit_status {
-  bool signaled = false;  ///< killed (fault, or a signal it sent itself) rather than exited
-  int code = 0;           ///< exit code (low 8 bits of exit_group's argument) when !signaled
-  int signal = 0;         ///< the signal when signaled
-  /// Returns the status as a shell would report it: code, or 128 + signal.
-  int shell_code() const noexcept { return signaled ? 128 + signal : code; }
 };
 
 /// One vCPU of a VM and the guest thread it runs: its fd and kvm_run page, and what the

@@ -65,7 +65,7 @@ class syscall_service : public thread_group {
       case SYS_exit:
         return thread_exit(static_cast<int>(a[0] & 0xFF));
       case SYS_exit_group:
-        finish({false, static_cast<int>(a[0] & 0xFF), 0});
+        finish(exit_status::exited(static_cast<int>(a[0] & 0xFF)));
         return 0;
       case SYS_set_tid_address:
         current_->clear_child_tid = a[0];
@@ -199,7 +199,7 @@ class syscall_service : public thread_group {
         break;
     }
     note("the guest sent itself signal " + std::to_string(sig));
-    finish({true, 0, sig});
+    finish(exit_status::killed(sig));
     return 0;
   }
 
@@ -215,7 +215,7 @@ class syscall_service : public thread_group {
       bool no_restorer = pushed.error() == std::errc::operation_not_supported;
       note(no_restorer ? "signal " + std::to_string(sig) + " has a handler without SA_RESTORER"
                        : "no room for the frame of signal " + std::to_string(sig));
-      finish({true, 0, no_restorer ? sig : SIGSEGV});
+      finish(exit_status::killed(no_restorer ? sig : SIGSEGV));
       return ret;
     }
     current_->dirty |= KVM_SYNC_X86_REGS;
@@ -237,7 +237,7 @@ class syscall_service : public thread_group {
     auto back = pop_signal_frame(mem_, regs());
     if (!back) {
       note("rt_sigreturn with no signal frame");
-      finish({true, 0, SIGSEGV});
+      finish(exit_status::killed(SIGSEGV));
       return 0;
     }
     current_->dirty |= KVM_SYNC_X86_REGS;

@@ -171,7 +171,7 @@ class thread_group : public machine {
       }
     }
     if (!current_->done) {
-      finish({false, code, 0});
+      finish(exit_status::exited(code));
       return 0;
     }
     if (ctid != 0) {  // as the kernel does for CLONE_CHILD_CLEARTID: pthread_join waits on it

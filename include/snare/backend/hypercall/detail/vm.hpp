@@ -75,7 +75,7 @@ class vm : public syscall_service {
   vm(const vm&) = delete;
   vm& operator=(const vm&) = delete;
   ~vm() {
-    finish({true, 0, SIGKILL});  // only matters if run() was left by an error
+    finish(exit_status::killed(SIGKILL));  // only matters if run() was left by an error
     for (auto& t : threads_)
       if (t.joinable()) t.join();
   }
@@ -156,7 +156,7 @@ class vm : public syscall_service {
         int err = errno;
         if (finished_) break;
         why_ = std::string("KVM_RUN: ") + std::strerror(err);
-        finish({true, 0, SIGKILL});
+        finish(exit_status::killed(SIGKILL));
         return result<exit_status>::from_errno(err);
       }
       switch (run_->exit_reason) {
@@ -182,7 +182,7 @@ class vm : public syscall_service {
           // every memory slot lands here, which is what a segmentation fault is for this guest.
           note("access to unmapped guest address 0x" + hex(run_->mmio.phys_addr) + " at rip 0x" +
                hex(regs().rip));
-          finish({true, 0, SIGSEGV});
+          finish(exit_status::killed(SIGSEGV));
           break;
         case KVM_EXIT_SHUTDOWN:
           return stop("the guest triple-faulted");
@@ -208,7 +208,7 @@ class vm : public syscall_service {
   }
   result<exit_status> stop(std::string what) noexcept {
     why_ = std::move(what) + " (rip 0x" + hex(regs().rip) + ")";
-    finish({true, 0, SIGKILL});
+    finish(exit_status::killed(SIGKILL));
     return std::errc::state_not_recoverable;
   }
 
@@ -245,7 +245,7 @@ class vm : public syscall_service {
     auto* f = reinterpret_cast<exception_frame*>(mem_.host(r.rsp, sizeof(exception_frame)));
     if (f == nullptr) {
       note("corrupt exception frame");
-      finish({true, 0, SIGSEGV});
+      finish(exit_status::killed(SIGSEGV));
       return false;
     }
     std::uint8_t insn[3]{};
@@ -297,7 +297,7 @@ class vm : public syscall_service {
     note("CPU exception " + std::to_string(f->vector) + " at rip 0x" + hex(f->rip) + " (error code 0x" +
          hex(f->error) + ", cs 0x" + hex(f->cs) + ", ss 0x" + hex(f->ss) + ", rflags 0x" + hex(f->rflags) +
          ")");
-    finish({true, 0, sig});
+    finish(exit_status::killed(sig));
     return false;
   }
 
