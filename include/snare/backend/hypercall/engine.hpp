@@ -183,14 +183,10 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
         std::fprintf(stderr, "snare: the VM stopped: %s\n", diagnostic_.c_str());
       return this->finish(snare::exit_status::exited(127));
     }
-    int wait_status = status->wait_status();
+    // Every thread's exit has been reported (hooks::on_vcpu_exit), the first thread's last:
+    // the process's end is reported on it, as ptrace reports it on the group's leader.
     guest_type end(*this, *machine);
-    locked(
-        [&] {
-          snare::engine::notify_thread_exit(*shared_->tool, wait_status, end);
-          snare::engine::notify_process_exit(*shared_->tool, wait_status, end);
-        },
-        *machine);
+    locked([&] { snare::engine::notify_process_exit(*shared_->tool, status->wait_status(), end); }, *machine);
     return this->finish(*status);
   }
 
@@ -246,11 +242,17 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
     }
 
     bool started = false;
+    pid_t leader = 0;  // the first thread's tid
 
     // On the vCPU's own host thread, so g.tid() is the new thread's.
     void on_vcpu_start(vm& machine) noexcept {
       guest_type g(*e, machine);
-      bool first = !std::exchange(started, true);
+      // Only the first thread writes these, before it can start any other.
+      bool first = !started;
+      if (first) {
+        started = true;
+        leader = machine.tid();
+      }
       e->locked(
           [&] {
             if (first) snare::engine::notify_process_start(*e->shared_->tool, g);
@@ -260,13 +262,15 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
           },
           machine);
     }
-    void on_vcpu_exit(vm& machine) noexcept {
+    // Once for every guest thread that started, on its host thread: exited(code) for one
+    // that called exit(2), else how its process ended (a sibling's exit_group, fault or
+    // fatal signal). The first thread's comes last; its state lives on for on_process_exit.
+    void on_vcpu_exit(vm& machine, const exit_status& end) noexcept {
       guest_type g(*e, machine);
       e->locked(
           [&] {
-            snare::engine::notify_thread_exit(*e->shared_->tool, -1,
-                                              g);  // a vCPU's end: no status of its own
-            e->threads_.erase(machine.tid());
+            snare::engine::notify_thread_exit(*e->shared_->tool, end.wait_status(), g);
+            if (machine.tid() != leader) e->threads_.erase(machine.tid());
           },
           machine);
     }

@@ -72,7 +72,8 @@ struct vcpu_state {
   pthread_t thread{};
   std::uint64_t clear_child_tid = 0;  // set_tid_address / CLONE_CHILD_CLEARTID
   std::array<std::uint32_t, 2> pending_cpuid{};
-  bool done = false;                 // this guest thread has exited
+  bool done = false;                 // this guest thread has exited by exit(2)
+  exit_status end{};                 // and with what, when done
   std::atomic<bool> stopped{false};  // its host thread has left the run loop
   std::atomic<bool> go{false};       // its parent has written the tid where clone asked
 };

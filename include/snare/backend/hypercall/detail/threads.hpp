@@ -108,6 +108,13 @@ class thread_group : public machine {
       if (t.joinable()) t.join();
   }
 
+  // Returns how the current vCPU's guest thread ended once its run loop is left: by its
+  // own exit(2), or with its process (exit_group, a fault, a fatal signal).
+  exit_status end_of_current() noexcept {
+    std::lock_guard l(mu_);
+    return current_->done ? current_->end : status_;
+  }
+
   // clone(CLONE_VM|CLONE_THREAD, ...): a new vCPU with the caller's registers and segment
   // state, rax = 0 and the new stack, served by a new host thread.
   long clone_thread(std::uint64_t flags, std::uint64_t stack, std::uint64_t ptid, std::uint64_t ctid,
@@ -167,6 +174,7 @@ class thread_group : public machine {
       if (live_ > 1) {
         --live_;
         current_->done = true;
+        current_->end = exit_status::exited(code);
         ctid = current_->clear_child_tid;
       }
     }

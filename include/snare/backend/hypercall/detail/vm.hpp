@@ -91,7 +91,11 @@ class vm : public syscall_service {
   ///   bool on_mmio(vm&, std::uint64_t address)     // an access to unbacked memory; true: handled
   ///   bool on_exception(vm&, std::uint64_t vector, std::uint64_t& rip)  // true: resume at rip
   ///   void on_vcpu_start(vm&)  // a guest thread starts (the first one too), on its host thread
-  ///   void on_vcpu_exit(vm&)   // a guest thread other than the last one exits
+  ///   void on_vcpu_exit(vm&, const exit_status&)  // a guest thread ends (or on_vcpu_exit(vm&))
+  /// on_vcpu_exit comes once for every thread that started, on its host thread: exited(code)
+  /// for one that called exit(2), else how the process ended (exit_group, a fault, a fatal
+  /// signal). The first thread's comes last with the process's status, as Linux reports a
+  /// thread-group leader only once its group is gone.
   /// Guest threads run on host threads of their own, so hooks may be called concurrently.
   /// Returns how the guest ended, or the error that stopped the VM (why() says more).
   template <class Hooks>
@@ -104,15 +108,24 @@ class vm : public syscall_service {
     current_ = &v0;
     if constexpr (requires { hooks.on_vcpu_start(*this); }) hooks.on_vcpu_start(*this);
     auto r = loop(hooks, v0);
-    current_ = nullptr;
     // The first thread is done; the program lives on until its last thread is.
     wait_for_other_threads();
+    report_exit(hooks, status_);
+    current_ = nullptr;
     if (!r) return r;
     return status_;
   }
 
  private:
   explicit vm(vm_options opts) : syscall_service(std::move(opts)) {}
+
+  template <class Hooks>
+  void report_exit(Hooks& hooks, const exit_status& end) noexcept {
+    if constexpr (requires { hooks.on_vcpu_exit(*this, end); })
+      hooks.on_vcpu_exit(*this, end);
+    else if constexpr (requires { hooks.on_vcpu_exit(*this); })
+      hooks.on_vcpu_exit(*this);
+  }
 
   // Starts the host thread of vCPU v; returns its tid once it runs.
   template <class Hooks>
@@ -128,8 +141,7 @@ class vm : public syscall_service {
       v.go.wait(false);
       if constexpr (requires { hooks.on_vcpu_start(*this); }) hooks.on_vcpu_start(*this);
       (void)loop(hooks, v);
-      if constexpr (requires { hooks.on_vcpu_exit(*this); })
-        if (v.done) hooks.on_vcpu_exit(*this);
+      report_exit(hooks, end_of_current());
       current_ = nullptr;
     });
     l.unlock();
