@@ -29,12 +29,6 @@ struct hypercall_subject : subject<snare::backend::hypercall> {
       "handler: a blocking injected read would stop every other thread's handlers (docs/hypercall.md)";
   static constexpr const char* lacks_int80 =
       "the hypercall backend's guest kernel has no i386 entry: int 0x80 kills the guest";
-  // A defect, not a limit of the design: vm.hpp calls on_vcpu_exit only for a vCPU that
-  // ended itself, so the tool never hears of a thread that a sibling's SIGKILL (or
-  // exit_group) ends. Remove this statement once that is fixed: the law then holds it.
-  static constexpr const char* misses_exits_of_killed_threads =
-      "the hypercall backend does not report on_thread_exit for a thread that another thread's fatal "
-      "signal ends (a defect: detail/vm.hpp calls on_vcpu_exit only for a vCPU that ended itself)";
 };
 /// The backends this executable holds to the laws.
 using subjects = std::tuple<hypercall_subject>;

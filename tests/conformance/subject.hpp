@@ -35,10 +35,6 @@ struct subject {
   /// Why a guest of this backend has no i386 `int 0x80` entry whatever the host has, or
   /// nullptr when it has the host's (host feature i386_int80).
   static constexpr const char* lacks_int80 = nullptr;
-
-  /// Why the backend does not report the exit of a thread that another thread's fatal
-  /// signal ends, or nullptr when it does (such laws skip with this reason).
-  static constexpr const char* misses_exits_of_killed_threads = nullptr;
 };
 
 }  // namespace snare::test::conformance

@@ -1,13 +1,16 @@
 // Tests what the hypercall backend offers tools beyond the conformance laws that every
 // backend holds (tests/conformance): refusing dynamic executables, probes, several VMs under
-// one tool, CPUID answered by the tool.
+// one tool, CPUID answered by the tool, how each guest thread ended.
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <snare/backend/hypercall.hpp>
@@ -151,4 +154,58 @@ TEST_CASE("where KVM cannot trap CPUID the tool is refused, or runs without it i
   CHECK(code == 0);
   CHECK(out.find("vendor=") != std::string::npos);
   CHECK(out.find("vendor=SnareVirtCPU") == std::string::npos);  // the real CPUID
+}
+
+namespace {
+// Records every thread's start and end, and how many thread ends came before the process's.
+struct thread_end_recorder {
+  std::vector<pid_t> starts;
+  std::vector<std::pair<pid_t, snare::exit_status>> ends;
+  std::vector<snare::exit_status> processes;
+  std::size_t ends_before_process = 0;
+  void on_thread_start(auto& g) { starts.push_back(g.tid()); }
+  void on_thread_exit(snare::exit_status s, auto& g) { ends.emplace_back(g.tid(), s); }
+  void on_process_exit(snare::exit_status s, auto&) {
+    processes.push_back(s);
+    ends_before_process = ends.size();
+  }
+};
+}  // namespace
+
+// The conformance law counts the thread ends of a process killed while a thread blocks; this
+// checks what each one says, for the other ways a process with threads ends.
+TEST_CASE("every thread of a process that ends is told how it ended", "[hypercall][threads][exit]") {
+  require_kvm();
+  struct way {
+    std::vector<std::string> args;
+    std::size_t threads;
+    snare::exit_status process;  // what every thread that did not call exit(2) itself says
+  };
+  auto [args, threads, process] =
+      GENERATE(way{{"join", "4"}, 5, snare::exit_status::exited(3)},  // the workers exit(0) themselves
+               way{{"leave"}, 3, snare::exit_status::exited(5)},      // exit_group with threads blocked
+               way{{"crash"}, 4, snare::exit_status::killed(SIGSEGV)},
+               way{{"abort"}, 3, snare::exit_status::killed(SIGABRT)});
+  INFO("mode " << args[0]);
+  thread_end_recorder tool;
+  std::vector<std::string> argv{guest("hypercall_guest_threads")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<const char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.c_str());
+  int code = -1;
+  capture_stdout([&] { code = snare::run<hypercall>(tool, cargv); });
+  CHECK(code == process.shell_code());
+  REQUIRE(tool.starts.size() == threads);
+  REQUIRE(tool.ends.size() == threads);
+  REQUIRE(tool.processes.size() == 1);
+  CHECK(tool.processes[0].wait_status() == process.wait_status());  // an int: Catch prints it
+  CHECK(tool.ends_before_process == threads);
+  // The first thread's end comes last, with its process's status, as on ptrace.
+  CHECK(tool.ends.back().first == tool.starts.front());
+  for (auto& [tid, end] : tool.ends) {
+    INFO("thread " << tid);
+    CHECK(std::count(tool.starts.begin(), tool.starts.end(), tid) == 1);
+    bool worker = args[0] == "join" && tid != tool.starts.front();
+    CHECK(end.wait_status() == (worker ? snare::exit_status::exited(0) : process).wait_status());
+  }
 }

@@ -275,7 +275,6 @@ TEMPLATE_LIST_TEST_CASE("SIGKILL during a blocking syscall: of the whole process
   using namespace snare::test::conformance;
   require_backend_host<typename TestType::backend>();
   skip_if(TestType::misses_quiet_tasks);  // the blocked thread makes no getppid call
-  skip_if(TestType::misses_exits_of_killed_threads);
   lifecycle_counter<typename TestType::backend> tool;
   REQUIRE(run_cmd(tool, {TestType::guest("kill_blocking"), "self"}) == 128 + SIGKILL);
   CHECK(tool.process_exits == 1);

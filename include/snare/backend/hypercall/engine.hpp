@@ -141,9 +141,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   /// (127 when it cannot run, with the reason on stderr; 128+N when it died of signal N;
   /// exit_host_unsupported when the host lacks KVM or a trap the tool needs).
   /// Rethrows a handler's exception after stopping the guest.
-  int run(std::span<const char* const> argv) {
-    return run_named(argv.empty() || !argv[0] ? "" : argv[0], argv);
-  }
+  int run(std::span<const char* const> argv) { return run_named(this->command_of(argv), argv); }
 
   /// Same as run(argv), with `name` as the VM name the tool sees.
   int run_named(const std::string& name, std::span<const char* const> argv) {
@@ -185,15 +183,11 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
         std::fprintf(stderr, "snare: the VM stopped: %s\n", diagnostic_.c_str());
       return this->finish(snare::exit_status::exited(127));
     }
-    int wait_status = status->signaled ? status->signal : (status->code << 8);
+    // Every thread's exit has been reported (hooks::on_vcpu_exit), the first thread's last:
+    // the process's end is reported on it, as ptrace reports it on the group's leader.
     guest_type end(*this, *machine);
-    locked(
-        [&] {
-          snare::engine::notify_thread_exit(*shared_->tool, wait_status, end);
-          snare::engine::notify_process_exit(*shared_->tool, wait_status, end);
-        },
-        *machine);
-    return this->finish(snare::exit_status::from_wait_status(wait_status));
+    locked([&] { snare::engine::notify_process_exit(*shared_->tool, status->wait_status(), end); }, *machine);
+    return this->finish(*status);
   }
 
   // Runs f under the run's lock when VMs share the tool; a handler's exception stops this
@@ -206,7 +200,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       f();
     } catch (...) {
       if (!shared_->error) shared_->error = std::current_exception();
-      machine.finish({true, 0, SIGKILL});
+      machine.finish(exit_status::killed(SIGKILL));
     }
   }
 
@@ -248,11 +242,17 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
     }
 
     bool started = false;
+    pid_t leader = 0;  // the first thread's tid
 
     // On the vCPU's own host thread, so g.tid() is the new thread's.
     void on_vcpu_start(vm& machine) noexcept {
       guest_type g(*e, machine);
-      bool first = !std::exchange(started, true);
+      // Only the first thread writes these, before it can start any other.
+      bool first = !started;
+      if (first) {
+        started = true;
+        leader = machine.tid();
+      }
       e->locked(
           [&] {
             if (first) snare::engine::notify_process_start(*e->shared_->tool, g);
@@ -262,13 +262,15 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
           },
           machine);
     }
-    void on_vcpu_exit(vm& machine) noexcept {
+    // Once for every guest thread that started, on its host thread: exited(code) for one
+    // that called exit(2), else how its process ended (a sibling's exit_group, fault or
+    // fatal signal). The first thread's comes last; its state lives on for on_process_exit.
+    void on_vcpu_exit(vm& machine, const exit_status& end) noexcept {
       guest_type g(*e, machine);
       e->locked(
           [&] {
-            snare::engine::notify_thread_exit(*e->shared_->tool, -1,
-                                              g);  // a vCPU's end: no status of its own
-            e->threads_.erase(machine.tid());
+            snare::engine::notify_thread_exit(*e->shared_->tool, end.wait_status(), g);
+            if (machine.tid() != leader) e->threads_.erase(machine.tid());
           },
           machine);
     }
