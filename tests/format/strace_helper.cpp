@@ -97,9 +97,7 @@ int main(int argc, char** argv) {
   std::uint64_t set = (1u << (SIGINT - 1)) | (1u << (SIGTERM - 1)), old = 0;
   traced(SYS_rt_sigprocmask, SIG_BLOCK, p(&set), p(&old), 8);
   traced(SYS_rt_sigprocmask, SIG_SETMASK, p(&old), 0, 8);
-  struct {
-    std::uint64_t handler, flags, restorer, mask;
-  } oact{};
+  snare::arch::x86_64::kernel_sigaction oact{};
   traced(SYS_rt_sigaction, SIGQUIT, 0, p(&oact), 8);
   rlimit rl{};
   traced(SYS_prlimit64, 0, RLIMIT_STACK, 0, p(&rl));
@@ -129,9 +127,7 @@ int main(int argc, char** argv) {
   traced(SYS_getpid);
   struct statx sx {};
   traced(SYS_statx, AT_FDCWD, p(file), 0, STATX_BASIC_STATS, p(&sx));
-  struct {
-    std::uint64_t handler, flags, restorer, mask;
-  } act{0x1234, 0x04000000 | SA_RESTART, 0x5678, 1u << (SIGTERM - 1)};
+  snare::arch::x86_64::kernel_sigaction act{0x1234, 0x04000000 | SA_RESTART, 0x5678, 1u << (SIGTERM - 1)};
   traced(SYS_rt_sigaction, SIGUSR1, p(&act), 0, 8);
   pollfd pfd[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}};
   traced(SYS_poll, p(pfd), 2, 0);

@@ -19,6 +19,7 @@
 #include <snare/format/options.hpp>
 #include <snare/memory.hpp>
 #include <snare/result.hpp>
+#include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
 
@@ -124,7 +125,7 @@ inline result<void> resumed(std::string& out, const sys::syscall_desc& desc) noe
 /// si_pid=123, si_uid=0, si_status=0, si_utime=0, si_stime=0}`, from the 128 bytes the
 /// kernel reports (PTRACE_GETSIGINFO, a signalfd read); shorter input is zero-padded.
 inline result<void> format_siginfo(std::string& out, std::span<const std::byte> info) noexcept {
-  detail::abi::siginfo si{};
+  sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
     detail::put_siginfo(out, si);
@@ -137,7 +138,7 @@ inline result<void> format_siginfo(std::string& out, std::span<const std::byte> 
 /// Appends the line strace prints for a delivered signal, without newline:
 /// `--- SIGCHLD {si_signo=SIGCHLD, ...} ---`.
 inline result<void> format_signal(std::string& out, std::span<const std::byte> info) noexcept {
-  detail::abi::siginfo si{};
+  sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
     out.append("--- ");

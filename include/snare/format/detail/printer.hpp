@@ -13,7 +13,6 @@
 #include <string>
 #include <string_view>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/io.hpp>
@@ -33,6 +32,7 @@
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
 #include <snare/memory.hpp>
+#include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 
 namespace snare::format::detail {
@@ -426,19 +426,19 @@ class printer {
   static constexpr std::size_t struct_size(struct_id t) noexcept {
     switch (t) {
       case struct_id::iovec:
-        return sizeof(abi::iovec);
+        return sizeof(sys::abi::iovec);
       case struct_id::pollfd:
-        return sizeof(abi::pollfd);
+        return sizeof(sys::abi::pollfd);
       case struct_id::epoll_event:
-        return sizeof(abi::epoll_event);
+        return sizeof(sys::abi::x86_64::epoll_event);
       case struct_id::timespec:
-        return sizeof(abi::timespec);
+        return sizeof(sys::abi::timespec);
       case struct_id::timeval:
-        return sizeof(abi::timeval);
+        return sizeof(sys::abi::timeval);
       case struct_id::rlimit:
-        return sizeof(abi::rlimit);
+        return sizeof(sys::abi::rlimit);
       case struct_id::stat:
-        return sizeof(abi::stat);
+        return sizeof(sys::abi::x86_64::stat);
       default:
         return 0;
     }

@@ -8,12 +8,12 @@
 #include <cstring>
 #include <string>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -50,7 +50,7 @@ inline void put_quotactl_cmd(std::string& out, std::uint64_t v) {
 /// Appends the struct stat at `addr`: {st_mode=S_IFREG|0644, st_size=3, ...}.
 template <class P>
 bool put_stat(P& p, std::uint64_t addr) {
-  abi::stat st;
+  sys::abi::x86_64::stat st;
   if (!p.read_obj(addr, st)) return false;
   std::string& out = p.out();
   out.append("{st_mode=");
@@ -70,7 +70,7 @@ bool put_stat(P& p, std::uint64_t addr) {
 /// Appends the struct statx at `addr`: {stx_mask=..., stx_attributes=..., stx_mode=..., ...}.
 template <class P>
 bool put_statx(P& p, std::uint64_t addr) {
-  abi::statx sx;
+  sys::abi::statx sx;
   if (!p.read_obj(addr, sx)) return false;
   static constexpr xlat_entry attrs[] = {
       {0x4, "STATX_ATTR_COMPRESSED"},    {0x10, "STATX_ATTR_IMMUTABLE"},  {0x20, "STATX_ATTR_APPEND"},

@@ -5,13 +5,13 @@
 #include <cstdint>
 #include <string>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
 /// Appends {tv_sec=1, tv_nsec=500}.
-inline void put_timespec(std::string& out, const abi::timespec& t) {
+inline void put_timespec(std::string& out, const sys::abi::timespec& t) {
   out.append("{tv_sec=");
   put_dec(out, t.tv_sec);
   out.append(", tv_nsec=");
@@ -20,7 +20,7 @@ inline void put_timespec(std::string& out, const abi::timespec& t) {
 }
 
 /// Appends {tv_sec=1, tv_usec=500}.
-inline void put_timeval(std::string& out, const abi::timeval& t) {
+inline void put_timeval(std::string& out, const sys::abi::timeval& t) {
   out.append("{tv_sec=");
   put_dec(out, t.tv_sec);
   out.append(", tv_usec=");
@@ -31,7 +31,7 @@ inline void put_timeval(std::string& out, const abi::timeval& t) {
 /// Appends the struct timespec at `addr`; false when unreadable.
 template <class P>
 bool put_timespec_at(P& p, std::uint64_t addr) {
-  abi::timespec ts;
+  sys::abi::timespec ts;
   if (!p.read_obj(addr, ts)) return false;
   put_timespec(p.out(), ts);
   return true;
@@ -40,7 +40,7 @@ bool put_timespec_at(P& p, std::uint64_t addr) {
 /// Appends the struct timeval at `addr`; false when unreadable.
 template <class P>
 bool put_timeval_at(P& p, std::uint64_t addr) {
-  abi::timeval tv;
+  sys::abi::timeval tv;
   if (!p.read_obj(addr, tv)) return false;
   put_timeval(p.out(), tv);
   return true;
@@ -49,7 +49,7 @@ bool put_timeval_at(P& p, std::uint64_t addr) {
 /// Appends the struct itimerspec at `addr`: {it_interval={...}, it_value={...}}.
 template <class P>
 bool put_itimerspec(P& p, std::uint64_t addr) {
-  abi::itimerspec it;
+  sys::abi::itimerspec it;
   if (!p.read_obj(addr, it)) return false;
   std::string& out = p.out();
   out.append("{it_interval=");
@@ -63,7 +63,7 @@ bool put_itimerspec(P& p, std::uint64_t addr) {
 /// Appends the struct itimerval at `addr`: {it_interval={...}, it_value={...}}.
 template <class P>
 bool put_itimerval(P& p, std::uint64_t addr) {
-  abi::itimerval it;
+  sys::abi::itimerval it;
   if (!p.read_obj(addr, it)) return false;
   std::string& out = p.out();
   out.append("{it_interval=");
