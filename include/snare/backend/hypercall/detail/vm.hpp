@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include <snare/arch/x86_64.hpp>
 #include <snare/backend/hypercall/detail/address_space.hpp>
 #include <snare/backend/hypercall/detail/elf.hpp>
 #include <snare/backend/hypercall/detail/guest_kernel.hpp>
@@ -925,9 +926,7 @@ class vm {
     return -EINVAL;
   }
 
-  struct kernel_sigaction {
-    std::uint64_t handler, flags, restorer, mask;
-  };
+  using kernel_sigaction = ::snare::arch::x86_64::kernel_sigaction;
 
   // Signal dispositions are kept for the guest (so libc sees its own settings back) but no
   // signal is ever delivered into the guest: a signal it sends itself ends it, by default.
