@@ -39,7 +39,7 @@ bool show_fd_paths = false;
 template <class... A>
 long traced(long nr, A... a) {
   std::uint64_t regs[6] = {static_cast<std::uint64_t>(a)...};
-  snare::format::raw_args args{};
+  snare::sys::raw_args args{};
   for (std::size_t i = 0; i < sizeof...(A); ++i) args[i] = regs[i];
   const snare::sys::syscall_desc& desc = *snare::sys::x86_64::descriptor(nr);
   auto mem = snare::format::self_memory();

@@ -25,9 +25,6 @@
 
 namespace snare::format {
 
-/// The six raw argument registers of a call.
-using raw_args = std::array<std::uint64_t, 6>;
-
 /// Appends the start of a call as strace prints it at syscall entry: `read(3, ` (the
 /// arguments the kernel reads; out-arguments wait for the exit) or `close(3` when every
 /// argument is an input. Finish the line with format_exit, or with unfinished() when
@@ -35,7 +32,7 @@ using raw_args = std::array<std::uint64_t, 6>;
 /// pointer prints as its address) and, with options::show_fd_paths, names fds through
 /// `fds`. Returns not_enough_memory only when `out` cannot grow.
 template <guest_memory M, fd_resolver R = no_fd_paths>
-result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const raw_args& args, M& mem,
+result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args, M& mem,
                           const options& opts = {}, R&& fds = R{}) noexcept {
   try {
     detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).entry();
@@ -51,7 +48,7 @@ result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const
 /// (...)` for restarts, `= ?` for calls that do not return. `args` are the entry's
 /// registers. Returns not_enough_memory only when `out` cannot grow.
 template <guest_memory M, fd_resolver R = no_fd_paths>
-result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const raw_args& args,
+result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
   try {
     auto nl = out.find_last_of('\n');
@@ -67,7 +64,7 @@ result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const 
 /// `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`. Memory is read once, after
 /// the call, so in-arguments show their values at that time.
 template <guest_memory M, fd_resolver R = no_fd_paths>
-result<void> format_call(std::string& out, const sys::syscall_desc& desc, const raw_args& args,
+result<void> format_call(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
   try {
     std::size_t line_start = out.size();

@@ -34,6 +34,7 @@
 #include <snare/memory.hpp>
 #include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
+#include <snare/sys/call.hpp>
 
 namespace snare::format::detail {
 
@@ -87,8 +88,8 @@ class printer {
   using hooks_type = detail::hooks<printer>;
 
   /// Uses the hooks of `d`'s decoder, or `h` when given (a typed call's, found at compile time).
-  printer(std::string& out, const syscall_desc& d, const std::array<std::uint64_t, 6>& args, M& mem,
-          const options& opts, R& resolver, const hooks_type* h = nullptr) noexcept
+  printer(std::string& out, const syscall_desc& d, const sys::raw_args& args, M& mem, const options& opts,
+          R& resolver, const hooks_type* h = nullptr) noexcept
       : out_(out),
         d_(d),
         a_(args),
@@ -566,7 +567,7 @@ class printer {
 
   std::string& out_;
   const syscall_desc& d_;
-  const std::array<std::uint64_t, 6>& a_;
+  const sys::raw_args& a_;
   M& mem_;
   const options& o_;
   R& r_;
