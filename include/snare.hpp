@@ -24,6 +24,7 @@
 #include <snare/sys/hana.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/lookup.hpp>
+#include <snare/sys/native.hpp>
 #include <snare/sys/syscall_set.hpp>
 #include <snare/sys/types.hpp>
 #include <snare/sys/x86_64.hpp>
