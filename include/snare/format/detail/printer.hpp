@@ -47,14 +47,6 @@ using sys::syscall_desc;
 
 inline constexpr int at_fdcwd = -100;
 
-/// Returns the entry for errno value `err` (name empty when unknown).
-inline errno_entry errno_info(int err) noexcept {
-  if (err > 0 && static_cast<std::size_t>(err) < std::size(errno_table)) return errno_table[err];
-  for (const auto& e : kernel_errno_table)
-    if (e.value == err) return {e.name, e.message};
-  return {};
-}
-
 /// Appends `v` from a flag set or enumeration: the set's special form where strace has one,
 /// else its generated table.
 inline void put_symbolic(std::string& out, flag_set set, std::uint64_t v) {
