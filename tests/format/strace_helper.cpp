@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
@@ -138,6 +139,11 @@ int main(int argc, char** argv) {
   traced(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], p(&ev));
   long dir = traced(SYS_openat, AT_FDCWD, p("/"), O_RDONLY | O_DIRECTORY);
   traced(SYS_getdents64, dir, p(buf), sizeof buf);
+  // File times with their dates (strace prints them in local time, as the helper does).
+  timespec times[2] = {{1577934245, 123456789}, {0, UTIME_OMIT}};
+  traced(SYS_utimensat, AT_FDCWD, p(file), p(times), 0);
+  timeval tv[2] = {{1, 2}, {1700000000, 999999}};
+  traced(SYS_utimes, p(file), p(tv));
   pid_t child = ::fork();
   if (child == 0) ::_exit(3);
   int status = 0;

@@ -399,6 +399,8 @@ class printer {
         return put_siginfo_at(*this, addr);
       case struct_id::fd_set:
         return put_fd_set(*this, addr);
+      case struct_id::utimbuf:
+        return put_utimbuf(*this, addr);
       case struct_id::int_: {
         std::int32_t v;
         if (!read_obj(addr, v)) return false;
