@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/keyctl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -144,6 +145,12 @@ int main(int argc, char** argv) {
   traced(SYS_utimensat, AT_FDCWD, p(file), p(times), 0);
   timeval tv[2] = {{1, 2}, {1700000000, 999999}};
   traced(SYS_utimes, p(file), p(tv));
+  // keyctl: serials by name, permissions, a text buffer filled at exit; whatever the host
+  // allows (a container may refuse keyctl: the failure prints the same way).
+  traced(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 0);
+  traced(SYS_keyctl, KEYCTL_SETPERM, 12345, 0x01010000);
+  traced(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_USER_KEYRING, p(buf), sizeof buf);
+  traced(SYS_keyctl, 9999, 1, 2, 3, 4);
   pid_t child = ::fork();
   if (child == 0) ::_exit(3);
   int status = 0;

@@ -166,6 +166,26 @@ struct kexec_segment {
 struct mount_attr {
   std::uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
+/// struct keyctl_pkey_params of keyctl's KEYCTL_PKEY_* commands (40 bytes).
+struct keyctl_pkey_params {
+  std::int32_t key_id;
+  std::uint32_t in_len;
+  std::uint32_t out_len;  ///< in2_len for KEYCTL_PKEY_VERIFY
+  std::uint32_t spare[7];
+};
+static_assert(sizeof(keyctl_pkey_params) == 40);
+/// struct keyctl_dh_params of KEYCTL_DH_COMPUTE: three key serials.
+struct keyctl_dh_params {
+  std::int32_t private_, prime, base;
+};
+static_assert(sizeof(keyctl_dh_params) == 12);
+/// struct keyctl_kdf_params of KEYCTL_DH_COMPUTE (56 bytes).
+struct keyctl_kdf_params {
+  std::uint64_t hashname, otherinfo;
+  std::uint32_t otherinfolen;
+  std::uint32_t spare[8];
+};
+static_assert(sizeof(keyctl_kdf_params) == 56);
 /// struct landlock_ruleset_attr (the first version; the size argument says which).
 struct landlock_ruleset_attr {
   std::uint64_t handled_access_fs;
