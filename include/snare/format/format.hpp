@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -12,7 +11,6 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
-#include <utility>
 
 #include <snare/format/detail/printer.hpp>
 #include <snare/format/fd_resolver.hpp>

@@ -3,7 +3,6 @@
 // Part of the tool model: see snare/tool.hpp.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
