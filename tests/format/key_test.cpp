@@ -16,6 +16,14 @@ using snare::test::fake_memory;
 namespace {
 constexpr std::uint64_t key = 794062863;
 constexpr std::uint64_t serial(std::int32_t s) { return static_cast<std::uint64_t>(std::int64_t{s}); }
+// Maps the strings the calls below point to: a key type, a description and a payload.
+fake_memory key_memory() {
+  fake_memory mem;
+  mem.put_string(0x100, "user");
+  mem.put_string(0x200, "snare:test");
+  mem.put_string(0x300, "secret-data", false);
+  return mem;
+}
 std::string keyctl(std::uint64_t cmd, std::uint64_t a2, std::uint64_t a3, std::uint64_t a4, std::uint64_t a5,
                    std::int64_t ret, fake_memory& mem) {
   return call("keyctl", {cmd, a2, a3, a4, a5}, ret, mem);
@@ -87,17 +95,15 @@ TEST_CASE("keyctl names permissions, request-key defaults, move flags and reject
 }
 
 TEST_CASE("keyctl prints strings and payloads, and the buffers it fills at exit", "[format][key]") {
-  fake_memory mem;
-  mem.put_string(0x100, "user");
-  mem.put_string(0x200, "snare:test");
-  mem.put_string(0x300, "new\001data", false);
+  fake_memory mem = key_memory();
+  mem.put_string(0x380, "new\001data", false);
   mem.put_string(0x400, "0123456789012345678901234567890123456789", false);
   CHECK(keyctl(KEYCTL_SEARCH, serial(KEY_SPEC_PROCESS_KEYRING), 0x100, 0x200, serial(KEY_SPEC_THREAD_KEYRING),
                -13, mem) ==
         "keyctl(KEYCTL_SEARCH, KEY_SPEC_PROCESS_KEYRING, \"user\", \"snare:test\", KEY_SPEC_THREAD_KEYRING) "
         "= -1 "
         "EACCES (Permission denied)");
-  CHECK(keyctl(KEYCTL_UPDATE, key, 0x300, 8, 0, -13, mem) ==
+  CHECK(keyctl(KEYCTL_UPDATE, key, 0x380, 8, 0, -13, mem) ==
         "keyctl(KEYCTL_UPDATE, 794062863, \"new\\1data\", 8) = -1 EACCES (Permission denied)");
   CHECK(
       keyctl(KEYCTL_UPDATE, key, 0x400, 40, 0, -13, mem) ==
@@ -213,10 +219,7 @@ TEST_CASE("keyctl commands it does not decode print their arguments in hex", "[f
 }
 
 TEST_CASE("add_key and request_key print their keyring by name", "[format][key]") {
-  fake_memory mem;
-  mem.put_string(0x100, "user");
-  mem.put_string(0x200, "snare:test");
-  mem.put_string(0x300, "secret-data", false);
+  fake_memory mem = key_memory();
   CHECK(call("add_key", {0x100, 0x200, 0x300, 11, serial(KEY_SPEC_PROCESS_KEYRING)}, 794062863, mem) ==
         "add_key(\"user\", \"snare:test\", \"secret-data\", 11, KEY_SPEC_PROCESS_KEYRING) = 794062863");
   CHECK(call("request_key", {0x100, 0x200, 0, 0}, -126, mem) ==

@@ -123,19 +123,15 @@ struct decoder<sys::call_id::open> : open_decoder<1> {};
 template <>
 struct decoder<sys::call_id::openat> : open_decoder<2> {};
 
+inline constexpr auto put_dev_arg = [](auto& p, std::uint64_t v) { put_dev(p.out(), v); };
+
 /// mknod and mknodat: the device only for character and block devices, as makedev().
 template <std::size_t ModeArg>
-struct mknod_decoder {
+struct mknod_decoder : arg_decoder<ModeArg + 1, put_dev_arg> {
   template <class P>
   static std::size_t shown_args(const P& p, std::size_t n) {
     std::uint64_t type = p.arg(ModeArg) & 0170000;
     return type != 0020000 && type != 0060000 ? std::min(n, ModeArg + 1) : n;
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != ModeArg + 1) return false;
-    put_dev(p.out(), p.arg(i));
-    return true;
   }
 };
 template <>

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <snare/format/detail/decode/io.hpp>
 #include <snare/format/detail/decoder.hpp>
@@ -155,17 +157,12 @@ struct decoder<sys::call_id::keyctl> {
       case key_arg::serial:
         return put_key_serial(out, v);
       case key_arg::i32:
-        return put_dec(out, static_cast<std::int32_t>(v));
       case key_arg::u32:
-        return put_udec(out, u32);
       case key_arg::x32:
-        return put_hex(out, u32);
       case key_arg::ulong:
-        return put_udec(out, v);
       case key_arg::uid:
       case key_arg::gid:
-        if (u32 == 0xffffffffu) return out.append("-1"), void();
-        return put_udec(out, u32);
+        return put_number(out, a, v);
       case key_arg::str:
         return p.put_cstring(v, p.opts().string_limit);
       case key_arg::payload:
@@ -188,12 +185,10 @@ struct decoder<sys::call_id::keyctl> {
         return put_iovecs(p, v, p.arg(i + 1), budget);
       }
       case key_arg::dh_params:
-        return put_dh_params(p, v);
       case key_arg::kdf_params:
-        return put_kdf_params(p, v);
       case key_arg::pkey_params:
       case key_arg::verify_params:
-        return put_pkey_params(p, v, a == key_arg::verify_params);
+        return put_params(p, a, v);
       case key_arg::pkey_in:
       case key_arg::pkey_in2:
       case key_arg::pkey_out: {
@@ -212,6 +207,22 @@ struct decoder<sys::call_id::keyctl> {
       default:
         return put_hex(out, v);
     }
+  }
+
+  // The plain numbers: C ints (the upper half of the register does not count), in decimal
+  // but for the reserved argument in hex, ids with -1 by its name, and lengths.
+  static void put_number(std::string& out, key_arg a, std::uint64_t v) {
+    auto u32 = static_cast<std::uint32_t>(v);
+    if (a == key_arg::i32)
+      put_dec(out, static_cast<std::int32_t>(v));
+    else if (a == key_arg::x32)
+      put_hex(out, u32);
+    else if (a == key_arg::ulong)
+      put_udec(out, v);
+    else if ((a == key_arg::uid || a == key_arg::gid) && u32 == 0xffffffffu)
+      out.append("-1");
+    else
+      put_udec(out, u32);
   }
 
   // KEY_REQKEY_DEFL_* by name, else the int in decimal with strace's ??? comment.
@@ -243,50 +254,43 @@ struct decoder<sys::call_id::keyctl> {
     if (cut) out.append("...");
   }
 
+  // The parameter structs of DH_COMPUTE and the PKEY_* commands: NULL, the address when
+  // unreadable, else their fields (and the spare words when any is set).
   template <class P>
-  static void put_dh_params(P& p, std::uint64_t addr) {
+  static void put_params(P& p, key_arg a, std::uint64_t addr) {
     std::string& out = p.out();
-    sys::abi::keyctl_dh_params dh;
     if (addr == 0) return out.append("NULL"), void();
-    if (!p.read_obj(addr, dh)) return put_hex(out, addr);
-    out.append("{private=");
-    put_key_serial(out, static_cast<std::uint32_t>(dh.private_));
-    out.append(", prime=");
-    put_key_serial(out, static_cast<std::uint32_t>(dh.prime));
-    out.append(", base=");
-    put_key_serial(out, static_cast<std::uint32_t>(dh.base));
-    out.push_back('}');
-  }
-
-  template <class P>
-  static void put_kdf_params(P& p, std::uint64_t addr) {
-    std::string& out = p.out();
-    sys::abi::keyctl_kdf_params kdf;
-    if (addr == 0) return out.append("NULL"), void();
-    if (!p.read_obj(addr, kdf)) return put_hex(out, addr);
-    out.append("{hashname=");
-    p.put_cstring(kdf.hashname, p.opts().string_limit);
-    out.append(", otherinfo=");
-    p.put_buffer(kdf.otherinfo, kdf.otherinfolen);
-    out.append(", otherinfolen=");
-    put_udec(out, kdf.otherinfolen);
-    put_spare_words(out, kdf.spare, std::size(kdf.spare));
-    out.push_back('}');
-  }
-
-  template <class P>
-  static void put_pkey_params(P& p, std::uint64_t addr, bool verify) {
-    std::string& out = p.out();
-    sys::abi::keyctl_pkey_params params;
-    if (addr == 0) return out.append("NULL"), void();
-    if (!p.read_obj(addr, params)) return put_hex(out, addr);
-    out.append("{key_id=");
-    put_key_serial(out, static_cast<std::uint32_t>(params.key_id));
-    out.append(", in_len=");
-    put_udec(out, params.in_len);
-    out.append(verify ? ", in2_len=" : ", out_len=");
-    put_udec(out, params.out_len);
-    put_spare_words(out, params.spare, std::size(params.spare));
+    sys::abi::keyctl_dh_params dh{};
+    sys::abi::keyctl_kdf_params kdf{};
+    sys::abi::keyctl_pkey_params pkey{};
+    bool read = a == key_arg::dh_params    ? p.read_obj(addr, dh)
+                : a == key_arg::kdf_params ? p.read_obj(addr, kdf)
+                                           : p.read_obj(addr, pkey);
+    if (!read) return put_hex(out, addr);
+    if (a == key_arg::dh_params) {
+      const std::pair<std::string_view, std::int32_t> serials[] = {
+          {"{private=", dh.private_}, {", prime=", dh.prime}, {", base=", dh.base}};
+      for (const auto& [label, serial] : serials) {
+        out.append(label);
+        put_key_serial(out, static_cast<std::uint32_t>(serial));
+      }
+    } else if (a == key_arg::kdf_params) {
+      out.append("{hashname=");
+      p.put_cstring(kdf.hashname, p.opts().string_limit);
+      out.append(", otherinfo=");
+      p.put_buffer(kdf.otherinfo, kdf.otherinfolen);
+      out.append(", otherinfolen=");
+      put_udec(out, kdf.otherinfolen);
+      put_spare_words(out, kdf.spare, std::size(kdf.spare));
+    } else {
+      out.append("{key_id=");
+      put_key_serial(out, static_cast<std::uint32_t>(pkey.key_id));
+      out.append(", in_len=");
+      put_udec(out, pkey.in_len);
+      out.append(a == key_arg::verify_params ? ", in2_len=" : ", out_len=");
+      put_udec(out, pkey.out_len);
+      put_spare_words(out, pkey.spare, std::size(pkey.spare));
+    }
     out.push_back('}');
   }
 
@@ -317,18 +321,10 @@ struct decoder<sys::call_id::keyctl> {
 };
 
 /// add_key and request_key: the keyring (their last argument) as a key serial.
-template <std::size_t KeyringArg>
-struct keyring_arg_decoder {
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != KeyringArg) return false;
-    put_key_serial(p.out(), p.arg(i));
-    return true;
-  }
-};
+inline constexpr auto put_key_serial_arg = [](auto& p, std::uint64_t v) { put_key_serial(p.out(), v); };
 template <>
-struct decoder<sys::call_id::add_key> : keyring_arg_decoder<4> {};
+struct decoder<sys::call_id::add_key> : arg_decoder<4, put_key_serial_arg> {};
 template <>
-struct decoder<sys::call_id::request_key> : keyring_arg_decoder<3> {};
+struct decoder<sys::call_id::request_key> : arg_decoder<3, put_key_serial_arg> {};
 
 }  // namespace snare::format::detail

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <ctime>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include <snare/format/detail/decoder.hpp>
@@ -143,37 +144,32 @@ void put_file_times(P& p, std::uint64_t addr) {
   out.push_back(']');
 }
 
+/// Appends `label`, then `t` (seconds since the epoch) and its date.
+inline void put_time_field(std::string& out, std::string_view label, std::int64_t t) {
+  out.append(label);
+  put_dec(out, t);
+  put_time_comment(out, t, 0, 0);
+}
+
 /// Appends the struct utimbuf at `addr` (utime): {actime=1 /* date */, modtime=2 /* date */}.
 template <class P>
 bool put_utimbuf(P& p, std::uint64_t addr) {
   sys::abi::utimbuf u;
   if (!p.read_obj(addr, u)) return false;
-  std::string& out = p.out();
-  out.append("{actime=");
-  put_dec(out, u.actime);
-  put_time_comment(out, u.actime, 0, 0);
-  out.append(", modtime=");
-  put_dec(out, u.modtime);
-  put_time_comment(out, u.modtime, 0, 0);
-  out.push_back('}');
+  put_time_field(p.out(), "{actime=", u.actime);
+  put_time_field(p.out(), ", modtime=", u.modtime);
+  p.out().push_back('}');
   return true;
 }
 
 /// utimes, futimesat and utimensat: the times array (argument TimesArg) of two T.
-template <std::size_t TimesArg, class T>
-struct file_times_decoder {
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != TimesArg) return false;
-    put_file_times<T>(p, p.arg(i));
-    return true;
-  }
-};
+template <class T>
+inline constexpr auto put_file_times_arg = [](auto& p, std::uint64_t v) { put_file_times<T>(p, v); };
 template <>
-struct decoder<sys::call_id::utimes> : file_times_decoder<1, sys::abi::timeval> {};
+struct decoder<sys::call_id::utimes> : arg_decoder<1, put_file_times_arg<sys::abi::timeval>> {};
 template <>
-struct decoder<sys::call_id::futimesat> : file_times_decoder<2, sys::abi::timeval> {};
+struct decoder<sys::call_id::futimesat> : arg_decoder<2, put_file_times_arg<sys::abi::timeval>> {};
 template <>
-struct decoder<sys::call_id::utimensat> : file_times_decoder<2, sys::abi::timespec> {};
+struct decoder<sys::call_id::utimensat> : arg_decoder<2, put_file_times_arg<sys::abi::timespec>> {};
 
 }  // namespace snare::format::detail
