@@ -16,7 +16,8 @@ int main() {
   static const char path[] = "/etc/hostname";
   const snare::sys::syscall_desc& openat = snare::sys::openat::desc;
   // openat(AT_FDCWD, path, O_RDONLY|O_CLOEXEC) returning 3.
-  snare::sys::raw_args args{static_cast<std::uint64_t>(-100), reinterpret_cast<std::uint64_t>(path), 02000000};
+  snare::sys::raw_args args{static_cast<std::uint64_t>(-100), reinterpret_cast<std::uint64_t>(path),
+                            02000000};
   auto mem = snare::format::self_memory();
   std::string line;
   if (!snare::format::format_call(line, openat, args, 3, mem)) return 1;
