@@ -20,9 +20,12 @@
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/sys/call_id.hpp>
+#include <snare/sys/call_list.hpp>
 #include <snare/sys/hana.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/lookup.hpp>
+#include <snare/sys/native.hpp>
+#include <snare/sys/syscall_set.hpp>
 #include <snare/sys/types.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>

@@ -40,7 +40,7 @@ struct tool {
 
 /// Turns the generated type list of every x86-64 call into the list dispatch takes.
 template <class... Calls>
-snare::call_list<Calls...> to_call_list(sys::type_list<Calls...>);
+snare::call_list<Calls...> to_call_list(snare::call_list<Calls...>);
 using all_calls = decltype(to_call_list(sys::x86_64::all_types{}));
 using table = snare::dispatch::table<tool, fake_guest, all_calls>;
 

@@ -27,9 +27,9 @@ namespace detail {
 template <std::uint16_t Classes>
 constexpr auto spec_numbers() {
   auto set = snare::sys::x86_64::in_class<Classes>;
-  set.insert(snare::sys::x86_64::execve::number);
-  set.insert(snare::sys::x86_64::exit::number);
-  set.insert(snare::sys::x86_64::exit_group::number);
+  set.add(snare::sys::x86_64::execve::number);
+  set.add(snare::sys::x86_64::exit::number);
+  set.add(snare::sys::x86_64::exit_group::number);
   return set;
 }
 template <std::uint16_t Classes>

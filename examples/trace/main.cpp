@@ -80,7 +80,7 @@ struct tracer_tool {
   struct thread_state {
     double start_us = 0;
     long nr = -1;
-    std::array<std::uint64_t, 6> args{};
+    snare::sys::raw_args args{};
     std::string text;  // the strace rendering, started at entry (in-arguments), ended at exit
   };
   std::string events;

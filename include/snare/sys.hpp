@@ -12,7 +12,9 @@
 #include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
+#include <snare/sys/call_list.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/lookup.hpp>
+#include <snare/sys/syscall_set.hpp>
 #include <snare/sys/types.hpp>
 #include <snare/sys/x86_64.hpp>

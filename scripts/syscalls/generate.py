@@ -252,7 +252,7 @@ def generate(arch, typed, sigs):
         out.append("\n/// The typed call of syscall number Nr.\ntemplate <long Nr>\n"
                    "using by_number_t = typename by_number<Nr>::type;\n\n")
         out.append("/// Lists every typed call, in number order (no Boost.Hana: see snare/sys/hana.hpp).\n")
-        out.append("using all_types = ::snare::sys::type_list<\n")
+        out.append("using all_types = ::snare::call_list<\n")
         for i in range(0, len(rows), 8):
             chunk = ", ".join(type_name(r[1]) for r in rows[i:i + 8])
             out.append("    %s%s\n" % (chunk, "," if i + 8 < len(rows) else ">;"))
@@ -291,7 +291,7 @@ constexpr long number_of(std::string_view name) noexcept {{
 }}
 
 /// The set of {arch} syscall numbers in every class of `Classes` (class_file | class_desc
-/// means both), as a constexpr bitmap.
+/// means both), as a constexpr snare::syscall_set.
 template <std::uint16_t Classes>
 inline constexpr auto in_class = ::snare::sys::detail::numbers_in_class<Classes>(::snare::sys::detail::{arch}_descriptors);
 

@@ -54,7 +54,7 @@ TEST_CASE("Every x86-64 syscall formats garbage registers without crashing", "[f
     const snare::sys::syscall_desc* d = snare::sys::x86_64::descriptor(nr);
     if (d == nullptr) continue;
     for (int round = 0; round < 20; ++round) {
-      snare::format::raw_args args{};
+      snare::sys::raw_args args{};
       for (auto& a : args) {
         switch (rng() % 4) {
           case 0:

@@ -15,7 +15,7 @@ namespace {
 constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
 using printer = d::printer<fake_memory, snare::format::no_fd_paths>;
 
-std::string format(const sys::syscall_desc& desc, snare::format::raw_args args, std::int64_t ret,
+std::string format(const sys::syscall_desc& desc, snare::sys::raw_args args, std::int64_t ret,
                    fake_memory& mem) {
   std::string out;
   REQUIRE(snare::format::format_call(out, desc, args, ret, mem));

@@ -78,7 +78,7 @@ inline const sys::syscall_desc& desc(std::string_view name) {
 
 /// Formats one completed call and returns the line.
 template <class M, class R = format::no_fd_paths>
-std::string call(std::string_view name, format::raw_args args, std::int64_t ret, M& mem,
+std::string call(std::string_view name, sys::raw_args args, std::int64_t ret, M& mem,
                  const format::options& o = {}, R fds = {}) {
   std::string out;
   auto r = format::format_call(out, desc(name), args, ret, mem, o, fds);

@@ -9,10 +9,7 @@ using snare::test::call;
 using snare::test::fake_memory;
 
 namespace {
-/// The kernel's struct sigaction on x86-64 (handler, flags, restorer, mask).
-struct ksigaction {
-  std::uint64_t handler, flags, restorer, mask;
-};
+using ksigaction = snare::arch::x86_64::kernel_sigaction;
 constexpr std::uint64_t bit(int sig) { return std::uint64_t{1} << (sig - 1); }
 constexpr std::uint64_t sa_restorer = 0x04000000;
 }  // namespace

@@ -11,7 +11,7 @@ namespace fmt = snare::format;
 TEST_CASE("Entry prints the in-arguments, exit the out-arguments and the result", "[format][split]") {
   fake_memory mem;
   mem.put_string(0x1000, "hello\n", false);
-  fmt::raw_args args{3, 0x1000, 4096};
+  snare::sys::raw_args args{3, 0x1000, 4096};
   std::string line;
   REQUIRE(fmt::format_entry(line, desc("read"), args, mem));
   CHECK(line == "read(3, ");
@@ -30,7 +30,7 @@ TEST_CASE("An interrupted call prints <unfinished ...> and later <... name resum
   fake_memory mem;
   std::int32_t status = 0;
   mem.put(0x1000, status);
-  fmt::raw_args args{static_cast<std::uint64_t>(-1), 0x1000, 0, 0};
+  snare::sys::raw_args args{static_cast<std::uint64_t>(-1), 0x1000, 0, 0};
   std::string log;
   // strace -f: wait4(-1,  <unfinished ...>  then  <... wait4 resumed>[{WIFEXITED(s) && ...}], 0, NULL) = 124
   REQUIRE(fmt::format_entry(log, desc("wait4"), args, mem));

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/keyctl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
@@ -39,7 +41,7 @@ bool show_fd_paths = false;
 template <class... A>
 long traced(long nr, A... a) {
   std::uint64_t regs[6] = {static_cast<std::uint64_t>(a)...};
-  snare::format::raw_args args{};
+  snare::sys::raw_args args{};
   for (std::size_t i = 0; i < sizeof...(A); ++i) args[i] = regs[i];
   const snare::sys::syscall_desc& desc = *snare::sys::x86_64::descriptor(nr);
   auto mem = snare::format::self_memory();
@@ -97,9 +99,7 @@ int main(int argc, char** argv) {
   std::uint64_t set = (1u << (SIGINT - 1)) | (1u << (SIGTERM - 1)), old = 0;
   traced(SYS_rt_sigprocmask, SIG_BLOCK, p(&set), p(&old), 8);
   traced(SYS_rt_sigprocmask, SIG_SETMASK, p(&old), 0, 8);
-  struct {
-    std::uint64_t handler, flags, restorer, mask;
-  } oact{};
+  snare::arch::x86_64::kernel_sigaction oact{};
   traced(SYS_rt_sigaction, SIGQUIT, 0, p(&oact), 8);
   rlimit rl{};
   traced(SYS_prlimit64, 0, RLIMIT_STACK, 0, p(&rl));
@@ -129,9 +129,7 @@ int main(int argc, char** argv) {
   traced(SYS_getpid);
   struct statx sx {};
   traced(SYS_statx, AT_FDCWD, p(file), 0, STATX_BASIC_STATS, p(&sx));
-  struct {
-    std::uint64_t handler, flags, restorer, mask;
-  } act{0x1234, 0x04000000 | SA_RESTART, 0x5678, 1u << (SIGTERM - 1)};
+  snare::arch::x86_64::kernel_sigaction act{0x1234, 0x04000000 | SA_RESTART, 0x5678, 1u << (SIGTERM - 1)};
   traced(SYS_rt_sigaction, SIGUSR1, p(&act), 0, 8);
   pollfd pfd[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}};
   traced(SYS_poll, p(pfd), 2, 0);
@@ -142,6 +140,17 @@ int main(int argc, char** argv) {
   traced(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], p(&ev));
   long dir = traced(SYS_openat, AT_FDCWD, p("/"), O_RDONLY | O_DIRECTORY);
   traced(SYS_getdents64, dir, p(buf), sizeof buf);
+  // File times with their dates (strace prints them in local time, as the helper does).
+  timespec times[2] = {{1577934245, 123456789}, {0, UTIME_OMIT}};
+  traced(SYS_utimensat, AT_FDCWD, p(file), p(times), 0);
+  timeval tv[2] = {{1, 2}, {1700000000, 999999}};
+  traced(SYS_utimes, p(file), p(tv));
+  // keyctl: serials by name, permissions, a text buffer filled at exit; whatever the host
+  // allows (a container may refuse keyctl: the failure prints the same way).
+  traced(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 0);
+  traced(SYS_keyctl, KEYCTL_SETPERM, 12345, 0x01010000);
+  traced(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_USER_KEYRING, p(buf), sizeof buf);
+  traced(SYS_keyctl, 9999, 1, 2, 3, 4);
   pid_t child = ::fork();
   if (child == 0) ::_exit(3);
   int status = 0;

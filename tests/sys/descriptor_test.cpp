@@ -64,7 +64,7 @@ constexpr bool typed_call_agrees() {
 
 // An array rather than a fold: a fold over ~360 calls exceeds clang's nesting limit.
 template <class... Calls>
-constexpr bool typed_calls_agree(sys::type_list<Calls...>) {
+constexpr bool typed_calls_agree(snare::call_list<Calls...>) {
   constexpr bool agree[] = {typed_call_agrees<Calls>()...};
   for (bool ok : agree)
     if (!ok) return false;

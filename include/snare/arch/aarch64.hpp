@@ -1,9 +1,12 @@
-// Defines the aarch64 architecture tag: its name, audit arch value and syscall number range.
+// Defines the aarch64 architecture tag: its name, audit arch value, syscall number range and
+// kernel sigaction layout.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+#include <snare/arch/detail/sigaction.hpp>
 
 namespace snare::arch {
 
@@ -17,6 +20,8 @@ struct aarch64 {
   static constexpr long max_syscall_number = 450;
   /// The width of a syscall argument register, in bytes.
   static constexpr std::size_t register_size = 8;
+  /// The struct sigaction rt_sigaction reads and writes (the kernel's layout, not libc's).
+  using kernel_sigaction = detail::sigaction64;
 };
 
 }  // namespace snare::arch

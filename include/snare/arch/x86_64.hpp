@@ -1,9 +1,12 @@
-// Defines the x86-64 architecture tag: its name, audit arch value and syscall number range.
+// Defines the x86-64 architecture tag: its name, audit arch value, syscall number range, x32
+// bit and kernel sigaction layout.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+#include <snare/arch/detail/sigaction.hpp>
 
 namespace snare::arch {
 
@@ -20,6 +23,8 @@ struct x86_64 {
   static constexpr long x32_syscall_bit = 0x40000000;
   /// The width of a syscall argument register, in bytes.
   static constexpr std::size_t register_size = 8;
+  /// The struct sigaction rt_sigaction reads and writes (the kernel's layout, not libc's).
+  using kernel_sigaction = detail::sigaction64;
 };
 
 }  // namespace snare::arch

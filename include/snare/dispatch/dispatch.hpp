@@ -15,8 +15,8 @@
 
 namespace snare::dispatch {
 
-/// The six raw argument registers of a call, changed in place by handlers.
-using raw_args = std::array<std::uint64_t, 6>;
+/// The six raw argument registers of a call, changed in place by handlers (sys::raw_args).
+using sys::raw_args;
 
 namespace detail {
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -12,20 +11,17 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
-#include <utility>
 
 #include <snare/format/detail/printer.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
 #include <snare/memory.hpp>
 #include <snare/result.hpp>
+#include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
 #include <snare/sys/call.hpp>
 
 namespace snare::format {
-
-/// The six raw argument registers of a call.
-using raw_args = std::array<std::uint64_t, 6>;
 
 /// Appends the start of a call as strace prints it at syscall entry: `read(3, ` (the
 /// arguments the kernel reads; out-arguments wait for the exit) or `close(3` when every
@@ -34,7 +30,7 @@ using raw_args = std::array<std::uint64_t, 6>;
 /// pointer prints as its address) and, with options::show_fd_paths, names fds through
 /// `fds`. Returns not_enough_memory only when `out` cannot grow.
 template <guest_memory M, fd_resolver R = no_fd_paths>
-result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const raw_args& args, M& mem,
+result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args, M& mem,
                           const options& opts = {}, R&& fds = R{}) noexcept {
   try {
     detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).entry();
@@ -50,7 +46,7 @@ result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const
 /// (...)` for restarts, `= ?` for calls that do not return. `args` are the entry's
 /// registers. Returns not_enough_memory only when `out` cannot grow.
 template <guest_memory M, fd_resolver R = no_fd_paths>
-result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const raw_args& args,
+result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
   try {
     auto nl = out.find_last_of('\n');
@@ -66,7 +62,7 @@ result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const 
 /// `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`. Memory is read once, after
 /// the call, so in-arguments show their values at that time.
 template <guest_memory M, fd_resolver R = no_fd_paths>
-result<void> format_call(std::string& out, const sys::syscall_desc& desc, const raw_args& args,
+result<void> format_call(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
   try {
     std::size_t line_start = out.size();
@@ -124,7 +120,7 @@ inline result<void> resumed(std::string& out, const sys::syscall_desc& desc) noe
 /// si_pid=123, si_uid=0, si_status=0, si_utime=0, si_stime=0}`, from the 128 bytes the
 /// kernel reports (PTRACE_GETSIGINFO, a signalfd read); shorter input is zero-padded.
 inline result<void> format_siginfo(std::string& out, std::span<const std::byte> info) noexcept {
-  detail::abi::siginfo si{};
+  sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
     detail::put_siginfo(out, si);
@@ -137,7 +133,7 @@ inline result<void> format_siginfo(std::string& out, std::span<const std::byte> 
 /// Appends the line strace prints for a delivered signal, without newline:
 /// `--- SIGCHLD {si_signo=SIGCHLD, ...} ---`.
 inline result<void> format_signal(std::string& out, std::span<const std::byte> info) noexcept {
-  detail::abi::siginfo si{};
+  sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
     out.append("--- ");

@@ -4,14 +4,11 @@
 #pragma once
 
 #include <sys/types.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <system_error>
 
 #include <snare/detail/process_vm.hpp>
 #include <snare/memory.hpp>

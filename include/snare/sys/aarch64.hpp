@@ -4764,7 +4764,7 @@ template <long Nr>
 using by_number_t = typename by_number<Nr>::type;
 
 /// Lists every typed call, in number order (no Boost.Hana: see snare/sys/hana.hpp).
-using all_types = ::snare::sys::type_list<
+using all_types = ::snare::call_list<
     io_setup, io_destroy, io_submit, io_cancel, io_getevents, setxattr, lsetxattr, fsetxattr,
     getxattr, lgetxattr, fgetxattr, listxattr, llistxattr, flistxattr, removexattr, lremovexattr,
     fremovexattr, getcwd, lookup_dcookie, eventfd2, epoll_create1, epoll_ctl, epoll_pwait, dup,
@@ -4822,7 +4822,7 @@ constexpr long number_of(std::string_view name) noexcept {
 }
 
 /// The set of aarch64 syscall numbers in every class of `Classes` (class_file | class_desc
-/// means both), as a constexpr bitmap.
+/// means both), as a constexpr snare::syscall_set.
 template <std::uint16_t Classes>
 inline constexpr auto in_class = ::snare::sys::detail::numbers_in_class<Classes>(::snare::sys::detail::aarch64_descriptors);
 

@@ -1,11 +1,15 @@
 // Defines the guest-side layouts of the structs syscall arguments point to (the pointee
 // types of guest_ptr<T> in the typed calls), as the kernel's 64-bit ABI lays them out.
 // Layouts shared by x86-64 and aarch64 live in snare::sys::abi; layouts that differ live
-// in abi::x86_64 / abi::aarch64. A struct declared but not defined here is opaque: its
-// pointer is typed, and reading it needs a layout the formatter (or the tool) provides.
+// in abi::x86_64 / abi::aarch64 (the kernel's sigaction layout is the arch tag's). The
+// formatter reads these same layouts. A struct declared but not defined here is opaque: its
+// pointer is typed, and reading it needs a layout the tool provides.
 #pragma once
 
 #include <cstdint>
+
+#include <snare/arch/aarch64.hpp>
+#include <snare/arch/x86_64.hpp>
 
 namespace snare::sys::abi {
 
@@ -162,18 +166,92 @@ struct kexec_segment {
 struct mount_attr {
   std::uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
+/// struct keyctl_pkey_params of keyctl's KEYCTL_PKEY_* commands (40 bytes).
+struct keyctl_pkey_params {
+  std::int32_t key_id;
+  std::uint32_t in_len;
+  std::uint32_t out_len;  ///< in2_len for KEYCTL_PKEY_VERIFY
+  std::uint32_t spare[7];
+};
+static_assert(sizeof(keyctl_pkey_params) == 40);
+/// struct keyctl_dh_params of KEYCTL_DH_COMPUTE: three key serials.
+struct keyctl_dh_params {
+  std::int32_t private_, prime, base;
+};
+static_assert(sizeof(keyctl_dh_params) == 12);
+/// struct keyctl_kdf_params of KEYCTL_DH_COMPUTE (56 bytes).
+struct keyctl_kdf_params {
+  std::uint64_t hashname, otherinfo;
+  std::uint32_t otherinfolen;
+  std::uint32_t spare[8];
+};
+static_assert(sizeof(keyctl_kdf_params) == 56);
 /// struct landlock_ruleset_attr (the first version; the size argument says which).
 struct landlock_ruleset_attr {
   std::uint64_t handled_access_fs;
 };
 
-// Opaque here: variable-length, versioned or large structs whose layout the formatter owns.
-struct statx;            ///< struct statx
+/// struct statx_timestamp: the times of struct statx.
+struct statx_timestamp {
+  std::int64_t tv_sec;
+  std::uint32_t tv_nsec;
+  std::int32_t reserved;
+};
+/// struct statx (256 bytes; the mask says which fields the kernel filled in).
+struct statx {
+  std::uint32_t stx_mask, stx_blksize;
+  std::uint64_t stx_attributes;
+  std::uint32_t stx_nlink, stx_uid, stx_gid;
+  std::uint16_t stx_mode, spare0;
+  std::uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+  statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+  std::uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+  std::uint64_t stx_mnt_id;
+  std::uint32_t stx_dio_mem_align, stx_dio_offset_align;
+  std::uint64_t spare3[12];
+};
+static_assert(sizeof(statx) == 256);
+/// siginfo_t (128 bytes): the common head, then a union whose member si_signo and si_code
+/// select. Only the members snare reads are named (<signal.h> defines si_pid and the other
+/// field names as macros, hence the short names).
+struct siginfo {
+  std::int32_t si_signo, si_errno, si_code, pad;
+  union {
+    struct {
+      std::int32_t pid;
+      std::uint32_t uid;
+      std::int32_t status;
+      std::int32_t pad;
+      std::int64_t utime, stime;
+    } chld;  ///< SIGCHLD
+    struct {
+      std::int32_t pid;
+      std::uint32_t uid;
+    } kill;  ///< kill, tkill, sigqueue (si_code <= 0)
+    struct {
+      std::uint64_t addr;
+    } fault;  ///< SIGSEGV, SIGBUS, SIGILL, SIGFPE
+    unsigned char raw[112];
+  } u;
+};
+static_assert(sizeof(siginfo) == 128);
+/// struct sysinfo (112 bytes).
+struct sysinfo {
+  std::int64_t uptime;
+  std::uint64_t loads[3];
+  std::uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+  std::uint16_t procs, pad;
+  std::uint32_t pad2;
+  std::uint64_t totalhigh, freehigh;
+  std::uint32_t mem_unit;
+  char pad3[4];
+};
+static_assert(sizeof(sysinfo) == 112);
+
+// Opaque here: variable-length, versioned or large structs nothing in snare reads.
 struct statfs;           ///< struct statfs / statfs64
 struct sockaddr;         ///< a socket address; its length is another argument
-struct siginfo;          ///< siginfo_t (128 bytes)
 struct user_desc;        ///< struct user_desc (i386 TLS descriptors)
-struct sysinfo;          ///< struct sysinfo
 struct linux_dirent;     ///< struct linux_dirent (old getdents)
 struct iocb;             ///< struct iocb of io_submit
 struct msqid_ds;         ///< struct msqid64_ds
@@ -201,11 +279,8 @@ struct [[gnu::packed]] epoll_event {
   std::uint32_t events;
   std::uint64_t data;
 };
-/// struct sigaction as the kernel reads it on x86-64 (rt_sigaction).
-struct sigaction {
-  std::uint64_t sa_handler_, sa_flags, sa_restorer;
-  std::uint64_t sa_mask;
-};
+/// struct sigaction as the kernel reads it on x86-64 (rt_sigaction): see arch::x86_64.
+using sigaction = ::snare::arch::x86_64::kernel_sigaction;
 
 }  // namespace snare::sys::abi::x86_64
 
@@ -232,10 +307,7 @@ struct epoll_event {
   std::uint32_t events;
   std::uint64_t data;
 };
-/// struct sigaction as the kernel reads it on aarch64 (rt_sigaction).
-struct sigaction {
-  std::uint64_t sa_handler_, sa_flags, sa_restorer;
-  std::uint64_t sa_mask;
-};
+/// struct sigaction as the kernel reads it on aarch64 (rt_sigaction): see arch::aarch64.
+using sigaction = ::snare::arch::aarch64::kernel_sigaction;
 
 }  // namespace snare::sys::abi::aarch64

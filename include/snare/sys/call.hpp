@@ -13,10 +13,14 @@
 
 namespace snare::sys {
 
+/// The six raw argument registers of a syscall, as the kernel passes them: the one type
+/// every layer (typed calls, dispatch, formatter, backends) holds arguments in.
+using raw_args = std::array<std::uint64_t, 6>;
+
 /// The raw registers of one syscall: its number and six arguments.
 struct raw_call {
   long number = -1;
-  std::array<std::uint64_t, 6> args{};
+  raw_args args{};
 };
 
 namespace detail {
@@ -48,7 +52,7 @@ class call {
   static constexpr long number = Nr;
 
   constexpr call() noexcept = default;
-  constexpr explicit call(const std::array<std::uint64_t, 6>& args) noexcept : args_(args) {}
+  constexpr explicit call(const ::snare::sys::raw_args& args) noexcept : args_(args) {}
 
   /// Returns the syscall's name ("openat").
   static constexpr std::string_view name() noexcept { return Derived::desc.name; }
@@ -69,15 +73,17 @@ class call {
 
   /// Returns raw argument register i (0-5).
   constexpr std::uint64_t raw(std::size_t i) const noexcept { return args_[i]; }
+  /// Sets raw argument register i (0-5).
   constexpr void set_raw(std::size_t i, std::uint64_t v) noexcept { args_[i] = v; }
-  constexpr const std::array<std::uint64_t, 6>& raw_args() const noexcept { return args_; }
+  /// Returns the six raw argument registers.
+  constexpr const ::snare::sys::raw_args& raw_args() const noexcept { return args_; }
   /// Returns the call as number and raw registers.
   constexpr raw_call to_raw() const noexcept { return {Nr, args_}; }
 
   friend constexpr bool operator==(const call&, const call&) = default;
 
  private:
-  std::array<std::uint64_t, 6> args_{};
+  ::snare::sys::raw_args args_{};
 };
 
 /// Satisfied by every generated typed syscall.

@@ -19,7 +19,7 @@
 namespace snare::sys::detail {
 
 template <class... Ts>
-constexpr auto to_hana(type_list<Ts...>) noexcept {
+constexpr auto to_hana(call_list<Ts...>) noexcept {
   return boost::hana::tuple_t<Ts...>;
 }
 

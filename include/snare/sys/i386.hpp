@@ -529,7 +529,7 @@ constexpr long number_of(std::string_view name) noexcept {
 }
 
 /// The set of i386 syscall numbers in every class of `Classes` (class_file | class_desc
-/// means both), as a constexpr bitmap.
+/// means both), as a constexpr snare::syscall_set.
 template <std::uint16_t Classes>
 inline constexpr auto in_class = ::snare::sys::detail::numbers_in_class<Classes>(::snare::sys::detail::i386_descriptors);
 

@@ -1,27 +1,22 @@
 // Defines the architecture-generic syscall lookups: snare::sys::table<Arch> (specialised by
-// each generated table), number <-> name <-> descriptor over any architecture, and the
-// plain type list the tables use. Per-architecture shortcuts live in the generated headers.
+// each generated table) and number <-> name <-> descriptor over any architecture.
+// Per-architecture shortcuts live in the generated headers.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
 #include <snare/sys/arg.hpp>
+#include <snare/sys/call_list.hpp>
 #include <snare/sys/detail/table.hpp>
+#include <snare/sys/syscall_set.hpp>
 
 namespace snare::sys {
-
-/// A list of types with no behaviour; the generated tables list their calls with it, and
-/// snare/sys/hana.hpp turns it into a Boost.Hana tuple_t.
-template <class... Ts>
-struct type_list {
-  static constexpr std::size_t size = sizeof...(Ts);
-};
 
 /// The syscall table of architecture `Arch`. Each generated header specialises it with
 ///   `descriptors` (a std::array<syscall_desc, max+1> indexed by number),
 ///   `by_name` (the numbers sorted by name),
-/// and for typed tables `by_number<Nr>` and `all_types`.
+/// and for typed tables `by_number<Nr>` and `all_types` (a call_list).
 template <class Arch>
 struct table;
 
@@ -47,7 +42,7 @@ constexpr long number_of(std::string_view name) noexcept {
 template <class Arch, long Nr>
 using call_t = typename table<Arch>::template by_number<Nr>::type;
 
-/// The syscall numbers of `Arch` in every class of `Classes`, as a constexpr number_set.
+/// The syscall numbers of `Arch` in every class of `Classes`, as a constexpr syscall_set.
 template <class Arch, std::uint16_t Classes>
 inline constexpr auto class_numbers = detail::numbers_in_class<Classes>(table<Arch>::descriptors);
 

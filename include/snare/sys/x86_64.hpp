@@ -5417,7 +5417,7 @@ template <long Nr>
 using by_number_t = typename by_number<Nr>::type;
 
 /// Lists every typed call, in number order (no Boost.Hana: see snare/sys/hana.hpp).
-using all_types = ::snare::sys::type_list<
+using all_types = ::snare::call_list<
     read, write, open, close, stat, fstat, lstat, poll,
     lseek, mmap, mprotect, munmap, brk, rt_sigaction, rt_sigprocmask, rt_sigreturn,
     ioctl, pread64, pwrite64, readv, writev, access, pipe, select,
@@ -5482,7 +5482,7 @@ constexpr long number_of(std::string_view name) noexcept {
 }
 
 /// The set of x86_64 syscall numbers in every class of `Classes` (class_file | class_desc
-/// means both), as a constexpr bitmap.
+/// means both), as a constexpr snare::syscall_set.
 template <std::uint16_t Classes>
 inline constexpr auto in_class = ::snare::sys::detail::numbers_in_class<Classes>(::snare::sys::detail::x86_64_descriptors);
 

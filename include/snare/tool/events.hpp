@@ -3,7 +3,6 @@
 // Part of the tool model: see snare/tool.hpp.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -30,12 +29,12 @@ struct cpuid_event {
 /// A syscall whose number no typed table knows, given to generic handlers.
 struct unknown_call {
   long number = -1;
-  std::array<std::uint64_t, 6> args{};
+  sys::raw_args args{};
   /// Returns "unknown".
   static constexpr std::string_view name() noexcept { return "unknown"; }
   constexpr std::uint64_t raw(std::size_t i) const noexcept { return args[i]; }
   constexpr void set_raw(std::size_t i, std::uint64_t v) noexcept { args[i] = v; }
-  constexpr const std::array<std::uint64_t, 6>& raw_args() const noexcept { return args; }
+  constexpr const sys::raw_args& raw_args() const noexcept { return args; }
   constexpr sys::raw_call to_raw() const noexcept { return {number, args}; }
   friend constexpr bool operator==(const unknown_call&, const unknown_call&) = default;
 };

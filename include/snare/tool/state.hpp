@@ -3,6 +3,8 @@
 // Part of the tool model: see snare/tool.hpp.
 #pragma once
 
+#include <snare/detail/member_type.hpp>
+
 namespace snare {
 
 /// The state type used when a tool declares none.
@@ -10,40 +12,19 @@ struct no_state {};
 
 namespace detail {
 template <class Tool>
-struct thread_state_of {
-  using type = no_state;
-};
+using thread_state_member = typename Tool::thread_state;
 template <class Tool>
-requires requires { typename Tool::thread_state; }
-struct thread_state_of<Tool> {
-  using type = typename Tool::thread_state;
-};
+using process_state_member = typename Tool::process_state;
 template <class Tool>
-struct process_state_of {
-  using type = no_state;
-};
-template <class Tool>
-requires requires { typename Tool::process_state; }
-struct process_state_of<Tool> {
-  using type = typename Tool::process_state;
-};
-template <class Tool>
-struct global_state_of {
-  using type = no_state;
-};
-template <class Tool>
-requires requires { typename Tool::global_state; }
-struct global_state_of<Tool> {
-  using type = typename Tool::global_state;
-};
+using global_state_member = typename Tool::global_state;
 }  // namespace detail
 
 /// The per-thread, per-process and global state types of a tool (no_state when undeclared).
 template <class Tool>
-using thread_state_t = typename detail::thread_state_of<Tool>::type;
+using thread_state_t = detail::member_type_or_t<no_state, detail::thread_state_member, Tool>;
 template <class Tool>
-using process_state_t = typename detail::process_state_of<Tool>::type;
+using process_state_t = detail::member_type_or_t<no_state, detail::process_state_member, Tool>;
 template <class Tool>
-using global_state_t = typename detail::global_state_of<Tool>::type;
+using global_state_t = detail::member_type_or_t<no_state, detail::global_state_member, Tool>;
 
 }  // namespace snare

@@ -27,6 +27,18 @@ namespace snare::format::detail {
 template <sys::call_id Id>
 struct decoder {};
 
+/// A decoder that prints argument Arg with `Put(printer, value)` (a function object over
+/// the printer and the argument's register) and leaves the others to the table.
+template <std::size_t Arg, auto Put>
+struct arg_decoder {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != Arg) return false;
+    Put(p, p.arg(i));
+    return true;
+  }
+};
+
 /// Holds the hooks of one decoder as plain function pointers (null: the default).
 template <class P>
 struct hooks {

@@ -3,6 +3,8 @@
 // clang-format off
 #pragma once
 
+#include <cstddef>
+#include <iterator>
 #include <string_view>
 
 namespace snare::format::detail {
@@ -178,5 +180,13 @@ inline constexpr kernel_errno_entry kernel_errno_table[] = {
     {529, "EIOCBQUEUED", "Unknown error 529"},
     {530, "ERECALLCONFLICT", "Unknown error 530"},
 };
+
+/// Returns the entry for errno value `err` (name empty when unknown).
+inline errno_entry errno_info(int err) noexcept {
+  if (err > 0 && static_cast<std::size_t>(err) < std::size(errno_table)) return errno_table[err];
+  for (const auto& e : kernel_errno_table)
+    if (e.value == err) return {e.name, e.message};
+  return {};
+}
 
 }  // namespace snare::format::detail

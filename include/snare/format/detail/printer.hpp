@@ -5,18 +5,16 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <string>
-#include <string_view>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/key.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/net.hpp>
 #include <snare/format/detail/decode/process.hpp>
@@ -33,7 +31,9 @@
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
 #include <snare/memory.hpp>
+#include <snare/sys/abi.hpp>
 #include <snare/sys/arg.hpp>
+#include <snare/sys/call.hpp>
 
 namespace snare::format::detail {
 
@@ -45,14 +45,6 @@ using sys::struct_id;
 using sys::syscall_desc;
 
 inline constexpr int at_fdcwd = -100;
-
-/// Returns the entry for errno value `err` (name empty when unknown).
-inline errno_entry errno_info(int err) noexcept {
-  if (err > 0 && static_cast<std::size_t>(err) < std::size(errno_table)) return errno_table[err];
-  for (const auto& e : kernel_errno_table)
-    if (e.value == err) return {e.name, e.message};
-  return {};
-}
 
 /// Appends `v` from a flag set or enumeration: the set's special form where strace has one,
 /// else its generated table.
@@ -87,8 +79,8 @@ class printer {
   using hooks_type = detail::hooks<printer>;
 
   /// Uses the hooks of `d`'s decoder, or `h` when given (a typed call's, found at compile time).
-  printer(std::string& out, const syscall_desc& d, const std::array<std::uint64_t, 6>& args, M& mem,
-          const options& opts, R& resolver, const hooks_type* h = nullptr) noexcept
+  printer(std::string& out, const syscall_desc& d, const sys::raw_args& args, M& mem, const options& opts,
+          R& resolver, const hooks_type* h = nullptr) noexcept
       : out_(out),
         d_(d),
         a_(args),
@@ -408,6 +400,8 @@ class printer {
         return put_siginfo_at(*this, addr);
       case struct_id::fd_set:
         return put_fd_set(*this, addr);
+      case struct_id::utimbuf:
+        return put_utimbuf(*this, addr);
       case struct_id::int_: {
         std::int32_t v;
         if (!read_obj(addr, v)) return false;
@@ -428,19 +422,19 @@ class printer {
   static constexpr std::size_t struct_size(struct_id t) noexcept {
     switch (t) {
       case struct_id::iovec:
-        return sizeof(abi::iovec);
+        return sizeof(sys::abi::iovec);
       case struct_id::pollfd:
-        return sizeof(abi::pollfd);
+        return sizeof(sys::abi::pollfd);
       case struct_id::epoll_event:
-        return sizeof(abi::epoll_event);
+        return sizeof(sys::abi::x86_64::epoll_event);
       case struct_id::timespec:
-        return sizeof(abi::timespec);
+        return sizeof(sys::abi::timespec);
       case struct_id::timeval:
-        return sizeof(abi::timeval);
+        return sizeof(sys::abi::timeval);
       case struct_id::rlimit:
-        return sizeof(abi::rlimit);
+        return sizeof(sys::abi::rlimit);
       case struct_id::stat:
-        return sizeof(abi::stat);
+        return sizeof(sys::abi::x86_64::stat);
       default:
         return 0;
     }
@@ -568,7 +562,7 @@ class printer {
 
   std::string& out_;
   const syscall_desc& d_;
-  const std::array<std::uint64_t, 6>& a_;
+  const sys::raw_args& a_;
   M& mem_;
   const options& o_;
   R& r_;

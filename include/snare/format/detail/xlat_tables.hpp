@@ -1162,6 +1162,83 @@ inline constexpr xlat_entry keyctl_op_field[] = {
 };
 inline constexpr xlat keyctl_op_xlat{keyctl_op_field, ~std::uint64_t{0}, {}, {}, "KEYCTL_???"};
 
+inline constexpr xlat_entry key_spec_field[] = {
+    {0xffffffffffffffff, "KEY_SPEC_THREAD_KEYRING"},
+    {0xfffffffffffffffe, "KEY_SPEC_PROCESS_KEYRING"},
+    {0xfffffffffffffffd, "KEY_SPEC_SESSION_KEYRING"},
+    {0xfffffffffffffffc, "KEY_SPEC_USER_KEYRING"},
+    {0xfffffffffffffffb, "KEY_SPEC_USER_SESSION_KEYRING"},
+    {0xfffffffffffffffa, "KEY_SPEC_GROUP_KEYRING"},
+    {0xfffffffffffffff9, "KEY_SPEC_REQKEY_AUTH_KEY"},
+    {0xfffffffffffffff8, "KEY_SPEC_REQUESTOR_KEYRING"},
+};
+inline constexpr xlat key_spec_xlat{key_spec_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry key_reqkey_defl_field[] = {
+    {0xffffffffffffffff, "KEY_REQKEY_DEFL_NO_CHANGE"},
+    {0x0, "KEY_REQKEY_DEFL_DEFAULT"},
+    {0x1, "KEY_REQKEY_DEFL_THREAD_KEYRING"},
+    {0x2, "KEY_REQKEY_DEFL_PROCESS_KEYRING"},
+    {0x3, "KEY_REQKEY_DEFL_SESSION_KEYRING"},
+    {0x4, "KEY_REQKEY_DEFL_USER_KEYRING"},
+    {0x5, "KEY_REQKEY_DEFL_USER_SESSION_KEYRING"},
+    {0x6, "KEY_REQKEY_DEFL_GROUP_KEYRING"},
+    {0x7, "KEY_REQKEY_DEFL_REQUESTOR_KEYRING"},
+};
+inline constexpr xlat key_reqkey_defl_xlat{key_reqkey_defl_field, ~std::uint64_t{0}, {}, {}, "KEY_REQKEY_DEFL_???"};
+
+inline constexpr xlat_entry key_perm_bits[] = {
+    {0x1000000, "KEY_POS_VIEW"},
+    {0x2000000, "KEY_POS_READ"},
+    {0x4000000, "KEY_POS_WRITE"},
+    {0x8000000, "KEY_POS_SEARCH"},
+    {0x10000000, "KEY_POS_LINK"},
+    {0x20000000, "KEY_POS_SETATTR"},
+    {0x10000, "KEY_USR_VIEW"},
+    {0x20000, "KEY_USR_READ"},
+    {0x40000, "KEY_USR_WRITE"},
+    {0x80000, "KEY_USR_SEARCH"},
+    {0x100000, "KEY_USR_LINK"},
+    {0x200000, "KEY_USR_SETATTR"},
+    {0x100, "KEY_GRP_VIEW"},
+    {0x200, "KEY_GRP_READ"},
+    {0x400, "KEY_GRP_WRITE"},
+    {0x800, "KEY_GRP_SEARCH"},
+    {0x1000, "KEY_GRP_LINK"},
+    {0x2000, "KEY_GRP_SETATTR"},
+    {0x1, "KEY_OTH_VIEW"},
+    {0x2, "KEY_OTH_READ"},
+    {0x4, "KEY_OTH_WRITE"},
+    {0x8, "KEY_OTH_SEARCH"},
+    {0x10, "KEY_OTH_LINK"},
+    {0x20, "KEY_OTH_SETATTR"},
+};
+inline constexpr xlat key_perm_xlat{{}, 0, key_perm_bits, "0", "KEY_???"};
+
+inline constexpr xlat_entry keyctl_move_flags_bits[] = {
+    {0x1, "KEYCTL_MOVE_EXCL"},
+};
+inline constexpr xlat keyctl_move_flags_xlat{{}, 0, keyctl_move_flags_bits, "0", "KEYCTL_MOVE_???"};
+
+inline constexpr xlat_entry keyctl_caps0_bits[] = {
+    {0x1, "KEYCTL_CAPS0_CAPABILITIES"},
+    {0x2, "KEYCTL_CAPS0_PERSISTENT_KEYRINGS"},
+    {0x4, "KEYCTL_CAPS0_DIFFIE_HELLMAN"},
+    {0x8, "KEYCTL_CAPS0_PUBLIC_KEY"},
+    {0x10, "KEYCTL_CAPS0_BIG_KEY"},
+    {0x20, "KEYCTL_CAPS0_INVALIDATE"},
+    {0x40, "KEYCTL_CAPS0_RESTRICT_KEYRING"},
+    {0x80, "KEYCTL_CAPS0_MOVE"},
+};
+inline constexpr xlat keyctl_caps0_xlat{{}, 0, keyctl_caps0_bits, "0", "KEYCTL_CAPS0_???"};
+
+inline constexpr xlat_entry keyctl_caps1_bits[] = {
+    {0x1, "KEYCTL_CAPS1_NS_KEYRING_NAME"},
+    {0x2, "KEYCTL_CAPS1_NS_KEY_TAG"},
+    {0x4, "KEYCTL_CAPS1_NOTIFICATIONS"},
+};
+inline constexpr xlat keyctl_caps1_xlat{{}, 0, keyctl_caps1_bits, "0", "KEYCTL_CAPS1_???"};
+
 inline constexpr xlat_entry syslog_type_field[] = {
     {0x0, "SYSLOG_ACTION_CLOSE"},
     {0x1, "SYSLOG_ACTION_OPEN"},

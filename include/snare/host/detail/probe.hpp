@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <string>
 
+#include <snare/arch/native.hpp>
 #include <snare/arch/x86_64.hpp>
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
@@ -47,9 +48,7 @@ inline constexpr long i386_getpid = 20;
 /// Sets `sig` to its default action with the raw syscall, past any sanitizer's interposed
 /// sigaction, so a probe child dies of the signal as the kernel sends it.
 inline void default_signal(int sig) noexcept {
-  struct {
-    unsigned long handler = 0, flags = 0, restorer = 0, mask = 0;
-  } act;
+  arch::native::kernel_sigaction act{};
   ::syscall(SYS_rt_sigaction, sig, &act, nullptr, sizeof act.mask);
 }
 

@@ -7,13 +7,13 @@
 #include <string>
 #include <string_view>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -40,7 +40,7 @@ inline void put_ioctl_request(std::string& out, std::uint64_t v) {
 /// Appends the struct pollfd at `addr`: {fd=3, events=POLLIN}.
 template <class P>
 bool put_pollfd(P& p, std::uint64_t addr) {
-  abi::pollfd pfd;
+  sys::abi::pollfd pfd;
   if (!p.read_obj(addr, pfd)) return false;
   p.out().append("{fd=");
   p.put_fd(pfd.fd);
@@ -53,7 +53,7 @@ bool put_pollfd(P& p, std::uint64_t addr) {
 /// Appends the struct epoll_event at `addr`: {events=EPOLLIN, data={u32=3, u64=3}}.
 template <class P>
 bool put_epoll_event(P& p, std::uint64_t addr) {
-  abi::epoll_event e;
+  sys::abi::x86_64::epoll_event e;
   if (!p.read_obj(addr, e)) return false;
   std::string& out = p.out();
   out.append("{events=");
@@ -167,7 +167,7 @@ struct poll_decoder {
     bool any = false;
     std::uint64_t n = std::min<std::uint64_t>(p.arg(1), 1024);
     for (std::uint64_t k = 0; k < n; ++k) {
-      abi::pollfd pfd;
+      sys::abi::pollfd pfd;
       if (!p.read_obj(p.arg(0) + k * sizeof pfd, pfd)) {
         out.resize(mark);
         return;

@@ -8,12 +8,12 @@
 #include <cstring>
 #include <string>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -50,7 +50,7 @@ inline void put_quotactl_cmd(std::string& out, std::uint64_t v) {
 /// Appends the struct stat at `addr`: {st_mode=S_IFREG|0644, st_size=3, ...}.
 template <class P>
 bool put_stat(P& p, std::uint64_t addr) {
-  abi::stat st;
+  sys::abi::x86_64::stat st;
   if (!p.read_obj(addr, st)) return false;
   std::string& out = p.out();
   out.append("{st_mode=");
@@ -70,7 +70,7 @@ bool put_stat(P& p, std::uint64_t addr) {
 /// Appends the struct statx at `addr`: {stx_mask=..., stx_attributes=..., stx_mode=..., ...}.
 template <class P>
 bool put_statx(P& p, std::uint64_t addr) {
-  abi::statx sx;
+  sys::abi::statx sx;
   if (!p.read_obj(addr, sx)) return false;
   static constexpr xlat_entry attrs[] = {
       {0x4, "STATX_ATTR_COMPRESSED"},    {0x10, "STATX_ATTR_IMMUTABLE"},  {0x20, "STATX_ATTR_APPEND"},
@@ -123,19 +123,15 @@ struct decoder<sys::call_id::open> : open_decoder<1> {};
 template <>
 struct decoder<sys::call_id::openat> : open_decoder<2> {};
 
+inline constexpr auto put_dev_arg = [](auto& p, std::uint64_t v) { put_dev(p.out(), v); };
+
 /// mknod and mknodat: the device only for character and block devices, as makedev().
 template <std::size_t ModeArg>
-struct mknod_decoder {
+struct mknod_decoder : arg_decoder<ModeArg + 1, put_dev_arg> {
   template <class P>
   static std::size_t shown_args(const P& p, std::size_t n) {
     std::uint64_t type = p.arg(ModeArg) & 0170000;
     return type != 0020000 && type != 0060000 ? std::min(n, ModeArg + 1) : n;
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != ModeArg + 1) return false;
-    put_dev(p.out(), p.arg(i));
-    return true;
   }
 };
 template <>

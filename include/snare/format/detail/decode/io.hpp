@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -17,7 +17,7 @@ namespace snare::format::detail {
 /// input vectors show iov_len bytes, output ones only what the call filled in.
 template <class P>
 bool put_iovec(P& p, std::uint64_t addr, std::uint64_t& budget) {
-  abi::iovec iov;
+  sys::abi::iovec iov;
   if (!p.read_obj(addr, iov)) return false;
   std::string& out = p.out();
   out.append("{iov_base=");
@@ -43,12 +43,12 @@ void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& bu
       out.append("...");
       break;
     }
-    if (!put_iovec(p, addr + k * sizeof(abi::iovec), budget)) {
+    if (!put_iovec(p, addr + k * sizeof(sys::abi::iovec), budget)) {
       if (k == 0) {
         out.resize(mark);
         return put_hex(out, addr);
       }
-      put_hex(out, addr + k * sizeof(abi::iovec));
+      put_hex(out, addr + k * sizeof(sys::abi::iovec));
       break;
     }
   }

@@ -11,13 +11,13 @@
 
 #include <arpa/inet.h>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decode/io.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -80,16 +80,16 @@ void put_sockaddr(P& p, std::uint64_t addr, std::uint64_t len) {
 /// Appends the struct msghdr at `addr`, its vectors showing at most `budget` bytes.
 template <class P>
 bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
-  abi::msghdr m;
+  sys::abi::msghdr m;
   if (!p.read_obj(addr, m)) return false;
   std::string& out = p.out();
   out.append("{msg_name=");
   if (m.msg_name == 0)
     out.append("NULL");
   else
-    put_sockaddr(p, m.msg_name, m.msg_namelen);
+    put_sockaddr(p, m.msg_name, static_cast<std::uint32_t>(m.msg_namelen));
   out.append(", msg_namelen=");
-  put_udec(out, m.msg_namelen);
+  put_udec(out, static_cast<std::uint32_t>(m.msg_namelen));
   out.append(", msg_iov=");
   put_iovecs(p, m.msg_iov, m.msg_iovlen, budget);
   out.append(", msg_iovlen=");

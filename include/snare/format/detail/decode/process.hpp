@@ -10,13 +10,13 @@
 #include <string>
 #include <string_view>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -86,7 +86,7 @@ inline void put_wait_status(std::string& out, std::uint32_t s) {
 /// Appends the struct utsname at `addr`: {sysname="Linux", nodename="host", ...}.
 template <class P>
 bool put_utsname(P& p, std::uint64_t addr) {
-  abi::utsname u;
+  sys::abi::utsname u;
   if (!p.read_obj(addr, u)) return false;
   std::string& out = p.out();
   out.append("{sysname=");
@@ -101,7 +101,7 @@ bool put_utsname(P& p, std::uint64_t addr) {
 /// first version's 64 bytes or unreadable.
 template <class P>
 bool put_clone_args(P& p, std::uint64_t addr, std::uint64_t size) {
-  abi::clone_args c{};
+  sys::abi::clone_args c{};
   size = std::min<std::uint64_t>(size, sizeof c);
   if (size < 64 || !p.read_exact(addr, static_cast<std::size_t>(size))) return false;
   std::memcpy(&c, scratch().data(), static_cast<std::size_t>(size));

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <utility>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
@@ -28,7 +28,7 @@ inline void put_rlim(std::string& out, std::uint64_t v, bool rlim64) {
 /// Appends the struct rlimit at `addr`: {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}.
 template <class P>
 bool put_rlimit(P& p, std::uint64_t addr) {
-  abi::rlimit rl;
+  sys::abi::rlimit rl;
   if (!p.read_obj(addr, rl)) return false;
   std::string& out = p.out();
   out.append("{rlim_cur=");
@@ -42,7 +42,7 @@ bool put_rlimit(P& p, std::uint64_t addr) {
 /// Appends the struct rusage at `addr`: {ru_utime={...}, ru_stime={...}, ...}.
 template <class P>
 bool put_rusage(P& p, std::uint64_t addr) {
-  abi::rusage ru;
+  sys::abi::rusage ru;
   if (!p.read_obj(addr, ru)) return false;
   std::string& out = p.out();
   out.append("{ru_utime=");
@@ -56,7 +56,7 @@ bool put_rusage(P& p, std::uint64_t addr) {
 /// Appends the struct sysinfo at `addr`, every field.
 template <class P>
 bool put_sysinfo(P& p, std::uint64_t addr) {
-  abi::sysinfo si;
+  sys::abi::sysinfo si;
   if (!p.read_obj(addr, si)) return false;
   std::string& out = p.out();
   out.append("{uptime=");

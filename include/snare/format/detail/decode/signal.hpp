@@ -7,17 +7,17 @@
 #include <string>
 #include <string_view>
 
-#include <snare/format/detail/abi.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
 /// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
-inline void put_siginfo(std::string& out, const abi::siginfo& si) {
+inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
   static constexpr xlat_entry generic_codes[] = {{0, "SI_USER"},           {0x80, "SI_KERNEL"},
                                                  {0xffffffff, "SI_QUEUE"}, {0xfffffffe, "SI_TIMER"},
                                                  {0xfffffffd, "SI_MESGQ"}, {0xfffffffc, "SI_ASYNCIO"},
@@ -78,7 +78,7 @@ inline void put_siginfo(std::string& out, const abi::siginfo& si) {
 /// Appends the siginfo_t at `addr`; false when it cannot be read.
 template <class P>
 bool put_siginfo_at(P& p, std::uint64_t addr) {
-  abi::siginfo si;
+  sys::abi::siginfo si;
   if (!p.read_obj(addr, si)) return false;
   put_siginfo(p.out(), si);
   return true;
@@ -87,7 +87,7 @@ bool put_siginfo_at(P& p, std::uint64_t addr) {
 /// Appends the kernel's struct sigaction at `addr`: {sa_handler=SIG_DFL, sa_mask=[], ...}.
 template <class P>
 bool put_sigaction(P& p, std::uint64_t addr) {
-  abi::kernel_sigaction sa;
+  sys::abi::x86_64::sigaction sa;
   if (!p.read_obj(addr, sa)) return false;
   std::string& out = p.out();
   out.append("{sa_handler=");
@@ -123,7 +123,7 @@ bool put_sigset_at(P& p, std::uint64_t addr, std::uint64_t size) {
 /// Appends the stack_t at `addr`: {ss_sp=0x..., ss_flags=SS_DISABLE, ss_size=8192}.
 template <class P>
 bool put_stack(P& p, std::uint64_t addr) {
-  abi::stack_t s;
+  sys::abi::stack s;
   if (!p.read_obj(addr, s)) return false;
   static constexpr xlat_entry ss[] = {{1, "SS_ONSTACK"}, {2, "SS_DISABLE"}, {0x80000000u, "SS_AUTODISARM"}};
   std::string& out = p.out();

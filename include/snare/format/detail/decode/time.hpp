@@ -1,37 +1,46 @@
-// Defines the decoders of time structs (strace's time.c, print_timespec.c): timespec,
-// timeval, itimerspec and itimerval.
+// Defines the decoders of time structs (strace's time.c, print_timespec.c, utimes.c):
+// timespec, timeval, itimerspec, itimerval, and the file times of utime, utimes, futimesat
+// and utimensat with the date each names.
 #pragma once
 
-#include <cstdint>
-#include <string>
+#include <time.h>
 
-#include <snare/format/detail/abi.hpp>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
 
 /// Appends {tv_sec=1, tv_nsec=500}.
-inline void put_timespec(std::string& out, const abi::timespec& t) {
+inline void put_timespec(std::string& out, const sys::abi::timespec& t) {
   out.append("{tv_sec=");
   put_dec(out, t.tv_sec);
   out.append(", tv_nsec=");
-  put_dec(out, t.tv_nsec);
+  put_udec(out, static_cast<std::uint64_t>(t.tv_nsec));  // strace's %llu: -1 is 18446744073709551615
   out.push_back('}');
 }
 
 /// Appends {tv_sec=1, tv_usec=500}.
-inline void put_timeval(std::string& out, const abi::timeval& t) {
+inline void put_timeval(std::string& out, const sys::abi::timeval& t) {
   out.append("{tv_sec=");
   put_dec(out, t.tv_sec);
   out.append(", tv_usec=");
-  put_dec(out, t.tv_usec);
+  put_udec(out, static_cast<std::uint64_t>(t.tv_usec));
   out.push_back('}');
 }
 
 /// Appends the struct timespec at `addr`; false when unreadable.
 template <class P>
 bool put_timespec_at(P& p, std::uint64_t addr) {
-  abi::timespec ts;
+  sys::abi::timespec ts;
   if (!p.read_obj(addr, ts)) return false;
   put_timespec(p.out(), ts);
   return true;
@@ -40,7 +49,7 @@ bool put_timespec_at(P& p, std::uint64_t addr) {
 /// Appends the struct timeval at `addr`; false when unreadable.
 template <class P>
 bool put_timeval_at(P& p, std::uint64_t addr) {
-  abi::timeval tv;
+  sys::abi::timeval tv;
   if (!p.read_obj(addr, tv)) return false;
   put_timeval(p.out(), tv);
   return true;
@@ -49,7 +58,7 @@ bool put_timeval_at(P& p, std::uint64_t addr) {
 /// Appends the struct itimerspec at `addr`: {it_interval={...}, it_value={...}}.
 template <class P>
 bool put_itimerspec(P& p, std::uint64_t addr) {
-  abi::itimerspec it;
+  sys::abi::itimerspec it;
   if (!p.read_obj(addr, it)) return false;
   std::string& out = p.out();
   out.append("{it_interval=");
@@ -63,7 +72,7 @@ bool put_itimerspec(P& p, std::uint64_t addr) {
 /// Appends the struct itimerval at `addr`: {it_interval={...}, it_value={...}}.
 template <class P>
 bool put_itimerval(P& p, std::uint64_t addr) {
-  abi::itimerval it;
+  sys::abi::itimerval it;
   if (!p.read_obj(addr, it)) return false;
   std::string& out = p.out();
   out.append("{it_interval=");
@@ -73,5 +82,94 @@ bool put_itimerval(P& p, std::uint64_t addr) {
   out.push_back('}');
   return true;
 }
+
+/// Appends ` /* 2023-11-14T22:13:20.5+0000 */`: the local date and time `sec` seconds after
+/// the epoch names, with `frac` as a fraction of `digits` digits when not 0, as strace
+/// comments a file time; nothing for the epoch itself (a zero time) or when the C library
+/// cannot convert `sec`.
+inline void put_time_comment(std::string& out, std::int64_t sec, std::uint64_t frac, int digits) {
+  if (sec == 0 && frac == 0) return;
+  const std::time_t t = static_cast<std::time_t>(sec);
+  std::tm tm{};
+  if (static_cast<std::int64_t>(t) != sec || ::localtime_r(&t, &tm) == nullptr) return;
+  char date[64], zone[16];
+  std::size_t n = std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::size_t z = std::strftime(zone, sizeof zone, "%z", &tm);
+  if (n == 0) return;
+  out.append(" /* ");
+  out.append(date, n);
+  if (frac != 0) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, frac);
+    out.push_back('.');
+    for (auto len = r.ptr - buf; len < digits; ++len) out.push_back('0');
+    out.append(buf, r.ptr);
+  }
+  out.append(zone, z);
+  out.append(" */");
+}
+
+/// Appends one time of utimensat: UTIME_NOW, UTIME_OMIT, or the timespec and its date.
+inline void put_utime_timespec(std::string& out, const sys::abi::timespec& t) {
+  constexpr std::int64_t utime_now = (1 << 30) - 1, utime_omit = (1 << 30) - 2;
+  if (t.tv_nsec == utime_now) return out.append("UTIME_NOW"), void();
+  if (t.tv_nsec == utime_omit) return out.append("UTIME_OMIT"), void();
+  put_timespec(out, t);
+  if (t.tv_nsec >= 0 && t.tv_nsec < 1000000000)
+    put_time_comment(out, t.tv_sec, static_cast<std::uint64_t>(t.tv_nsec), 9);
+}
+
+/// Appends one time of utimes or futimesat: the timeval and its date.
+inline void put_utime_timeval(std::string& out, const sys::abi::timeval& t) {
+  put_timeval(out, t);
+  if (t.tv_usec >= 0 && t.tv_usec < 1000000)
+    put_time_comment(out, t.tv_sec, static_cast<std::uint64_t>(t.tv_usec), 6);
+}
+
+/// Appends the access and modification times at `addr` (two T, timespec or timeval) as
+/// `[atime, mtime]`: NULL, or the address when they cannot both be read.
+template <class T, class P>
+void put_file_times(P& p, std::uint64_t addr) {
+  std::string& out = p.out();
+  if (addr == 0) return out.append("NULL"), void();
+  T times[2];
+  if (!p.read_obj(addr, times)) return put_hex(out, addr);
+  for (std::size_t k = 0; k < 2; ++k) {
+    out.append(k == 0 ? "[" : ", ");
+    if constexpr (std::is_same_v<T, sys::abi::timespec>)
+      put_utime_timespec(out, times[k]);
+    else
+      put_utime_timeval(out, times[k]);
+  }
+  out.push_back(']');
+}
+
+/// Appends `label`, then `t` (seconds since the epoch) and its date.
+inline void put_time_field(std::string& out, std::string_view label, std::int64_t t) {
+  out.append(label);
+  put_dec(out, t);
+  put_time_comment(out, t, 0, 0);
+}
+
+/// Appends the struct utimbuf at `addr` (utime): {actime=1 /* date */, modtime=2 /* date */}.
+template <class P>
+bool put_utimbuf(P& p, std::uint64_t addr) {
+  sys::abi::utimbuf u;
+  if (!p.read_obj(addr, u)) return false;
+  put_time_field(p.out(), "{actime=", u.actime);
+  put_time_field(p.out(), ", modtime=", u.modtime);
+  p.out().push_back('}');
+  return true;
+}
+
+/// utimes, futimesat and utimensat: the times array (argument TimesArg) of two T.
+template <class T>
+inline constexpr auto put_file_times_arg = [](auto& p, std::uint64_t v) { put_file_times<T>(p, v); };
+template <>
+struct decoder<sys::call_id::utimes> : arg_decoder<1, put_file_times_arg<sys::abi::timeval>> {};
+template <>
+struct decoder<sys::call_id::futimesat> : arg_decoder<2, put_file_times_arg<sys::abi::timeval>> {};
+template <>
+struct decoder<sys::call_id::utimensat> : arg_decoder<2, put_file_times_arg<sys::abi::timespec>> {};
 
 }  // namespace snare::format::detail
