@@ -97,7 +97,7 @@ class signal_state {
   /// Says what signal `sig` (1..64) sent by the guest to itself does now; a blocked one is
   /// recorded as pending.
   self_signal_effect send_self(int sig) noexcept {
-    std::uint64_t handler = actions_[sig].sa_handler_;
+    std::uint64_t handler = actions_[sig].handler;
     bool ignored_by_default = sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
     if (handler == reinterpret_cast<std::uint64_t>(SIG_IGN) || (handler == 0 && ignored_by_default))
       return self_signal_effect::ignored;
@@ -125,9 +125,9 @@ class signal_state {
   delivery begin_delivery(int sig) noexcept {
     delivery d{actions_[sig], mask_};
     constexpr std::uint64_t sa_nodefer = 0x40000000, sa_resethand = 0x80000000;
-    mask_ |= d.action.sa_mask | ((d.action.sa_flags & sa_nodefer) ? 0 : bit(sig));
+    mask_ |= d.action.mask | ((d.action.flags & sa_nodefer) ? 0 : bit(sig));
     mask_ &= ~(bit(SIGKILL) | bit(SIGSTOP));
-    if (d.action.sa_flags & sa_resethand) actions_[sig].sa_handler_ = 0;
+    if (d.action.flags & sa_resethand) actions_[sig].handler = 0;
     return d;
   }
 
@@ -149,10 +149,10 @@ class signal_state {
 inline result<void> push_signal_frame(address_space& mem, kvm_regs& r, int sig,
                                       const signal_state::delivery& d, long ret) noexcept {
   constexpr std::uint64_t sa_restorer = 0x04000000;
-  if (!(d.action.sa_flags & sa_restorer)) return std::errc::operation_not_supported;
+  if (!(d.action.flags & sa_restorer)) return std::errc::operation_not_supported;
   // At a syscall exit the user's rip and rflags are in rcx and r11.
   signal_frame f{};
-  f.pretcode = d.action.sa_restorer;
+  f.pretcode = d.action.restorer;
   f.r8 = r.r8, f.r9 = r.r9, f.r10 = r.r10, f.r11 = r.r11, f.r12 = r.r12, f.r13 = r.r13, f.r14 = r.r14;
   f.r15 = r.r15, f.rdi = r.rdi, f.rsi = r.rsi, f.rbp = r.rbp, f.rbx = r.rbx, f.rdx = r.rdx;
   f.rax = static_cast<std::uint64_t>(ret), f.rcx = r.rcx, f.rsp = r.rsp, f.rip = r.rcx, f.eflags = r.r11;
@@ -169,7 +169,7 @@ inline result<void> push_signal_frame(address_space& mem, kvm_regs& r, int sig,
   r.rdi = static_cast<std::uint64_t>(sig);
   r.rsi = at + offsetof(signal_frame, si_signo);
   r.rdx = at + offsetof(signal_frame, uc_flags);
-  r.rcx = d.action.sa_handler_;                      // where the syscall entry returns to
+  r.rcx = d.action.handler;                      // where the syscall entry returns to
   r.r11 = f.eflags & ~std::uint64_t{0x400 | 0x100};  // DF and TF clear in the handler
   r.rflags = r.r11 | 0x2;
   return {};
