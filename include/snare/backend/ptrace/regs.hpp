@@ -4,8 +4,11 @@
 // struct with the same members (aarch64: x8, x0..x5, pc, svc #0 is 4 bytes).
 #pragma once
 
+#include <sys/ptrace.h>
+#include <sys/types.h>
 #include <sys/user.h>
 
+#include <cstddef>
 #include <cstdint>
 
 #include <snare/dispatch/dispatch.hpp>
@@ -64,6 +67,33 @@ struct x86_64_regs {
   }
   static void set_cpuid(file& r, const cpuid_event& e) noexcept {
     r.rax = e.eax, r.rbx = e.ebx, r.rcx = e.ecx, r.rdx = e.edx;
+  }
+
+  /// Write single registers of the stopped thread `tid` in place, one PTRACE_POKEUSER each,
+  /// where PTRACE_GETREGS and PTRACE_SETREGS are two requests that cost four times one here
+  /// (benchmarks/reference/ptrace_requests.c); strace writes them so too (x86_64/set_error.c).
+  /// Each has the effect of its set_* twin above; false when the thread is gone.
+  static bool poke_return_value(pid_t tid, long v) noexcept { return poke(tid, offsetof(file, rax), v); }
+  static bool poke_syscall_number(pid_t tid, long nr) noexcept {
+    return poke(tid, offsetof(file, orig_rax), nr) && poke(tid, offsetof(file, rax), nr);
+  }
+  /// skip_syscall and set_return_value: the call at this entry stop runs nothing, returns v.
+  static bool poke_skipped_call(pid_t tid, long v) noexcept {
+    return poke(tid, offsetof(file, orig_rax), -1) && poke(tid, offsetof(file, rax), v);
+  }
+  /// Writes the arguments that differ between `from` (what the registers hold) and `to`.
+  static bool poke_arguments(pid_t tid, const dispatch::raw_args& from,
+                             const dispatch::raw_args& to) noexcept {
+    constexpr std::size_t where[6] = {offsetof(file, rdi), offsetof(file, rsi), offsetof(file, rdx),
+                                      offsetof(file, r10), offsetof(file, r8),  offsetof(file, r9)};
+    for (std::size_t i = 0; i < 6; ++i)
+      if (from[i] != to[i] && !poke(tid, where[i], static_cast<long>(to[i]))) return false;
+    return true;
+  }
+
+ private:
+  static bool poke(pid_t tid, std::size_t offset, long v) noexcept {
+    return ::ptrace(PTRACE_POKEUSER, tid, offset, v) == 0;
   }
 };
 

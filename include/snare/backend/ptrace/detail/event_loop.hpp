@@ -25,6 +25,7 @@
 #include <utility>
 
 #include <snare/backend/ptrace/detail/records.hpp>
+#include <snare/backend/ptrace/detail/syscall_info.hpp>
 #include <snare/backend/ptrace/regs.hpp>
 #include <snare/bpf/filter.hpp>
 #include <snare/detail/posix.hpp>
@@ -169,17 +170,60 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     snare::engine::notify_thread_start(*tool_, t.g);
   }
 
-  bool get_regs(thread_t& t) noexcept { return ::ptrace(PTRACE_GETREGS, t.tid, 0, &t.regs) == 0; }
+  // Registers are read only when something uses them: the call at a stop comes from
+  // read_call (one request); the whole file (PTRACE_GETREGS) on first use at a stop, kept
+  // until the thread runs again or its registers are written; single registers are written
+  // in place (regs::poke_*) and whole files only where most of one changes.
+  bool load_registers(thread_t& t) noexcept {
+    if (!t.have_regs) t.have_regs = ::ptrace(PTRACE_GETREGS, t.tid, 0, &t.regs) == 0;
+    return t.have_regs;
+  }
+  const user_regs_struct& registers(thread_t& t) noexcept {
+    (void)load_registers(t);  // a thread gone meanwhile: writes from this copy fail as well
+    return t.regs;
+  }
   bool set_regs(thread_t& t, const user_regs_struct& r) noexcept {
+    t.have_regs = false;
     return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
   }
   void resume(thread_t& t, int sig = 0) noexcept {
     ::ptrace(t.trace_exit ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
   }
 
-  static void load_args(thread_t& t) noexcept {
-    t.nr = regs::syscall_number(t.regs);
-    t.args = regs::arguments(t.regs);
+  // Reads the call at this syscall or seccomp stop (detail/syscall_info.hpp); false when the
+  // thread is gone. A kernel without PTRACE_GET_SYSCALL_INFO: the registers, and at a seccomp
+  // stop the filter's data from PTRACE_GETEVENTMSG (snare's own when that fails).
+  bool read_call(thread_t& t, syscall_stop& s, bool seccomp) noexcept {
+    if (int got = info_.read(t.tid, s); got >= 0) return got > 0;
+    if (!load_registers(t)) return false;
+    syscall_info_reader::from_registers(t.regs, s);
+    unsigned long data = trace_data;
+    if (seccomp && ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) != 0) data = trace_data;
+    s.data = static_cast<std::uint32_t>(data);
+    return true;
+  }
+
+  // Write single registers in place (regs::poke_*); the cached file is read again when used.
+  void store_return_value(thread_t& t, long v) noexcept {
+    t.have_regs = false;
+    regs::poke_return_value(t.tid, v);
+  }
+  void store_syscall_number(thread_t& t, long nr) noexcept {
+    t.have_regs = false;
+    regs::poke_syscall_number(t.tid, nr);
+  }
+  void store_skipped_call(thread_t& t, long v) noexcept {
+    t.have_regs = false;
+    regs::poke_skipped_call(t.tid, v);
+  }
+  void store_arguments(thread_t& t, const dispatch::raw_args& from, const dispatch::raw_args& to) noexcept {
+    t.have_regs = false;
+    regs::poke_arguments(t.tid, from, to);
+  }
+
+  static void load_args(thread_t& t, const syscall_stop& s) noexcept {
+    t.nr = s.nr;
+    t.args = s.args;
   }
   static void store_args(user_regs_struct& r, const dispatch::raw_args& a) noexcept {
     regs::set_arguments(r, a);
@@ -235,6 +279,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (!WIFSTOPPED(status)) return;
     thread_t& t = find_or_add(tid);
     t.group_stopped = false;
+    t.have_regs = false;  // it ran since they were read
     start(t);
     int sig = WSTOPSIG(status);
     int event = status >> 16;
@@ -271,7 +316,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // --- syscall stops (detail/syscalls.hpp) ---
   void on_seccomp_stop(thread_t& t);
   void guest_filter_trace(thread_t& t);
-  void keep_child_traced(thread_t& t);
+  void keep_child_traced(thread_t& t, syscall_stop& s);
   void on_syscall_stop(thread_t& t);
   static void job(void* p);
   void run_job(thread_t& t);
@@ -335,6 +380,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // record would never end, and the loop would wait for it).
   std::unordered_set<pid_t> unannounced_, gone_unannounced_;
   snare::engine::stop_waker waker_;
+  syscall_info_reader info_;
 
   friend class guest<Tool>;
 };

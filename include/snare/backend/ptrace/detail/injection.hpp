@@ -54,7 +54,7 @@ result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call
   constexpr long restart_first = -516, restart_last = -512;
   for (int attempt = 0;; ++attempt) {
     bool at_entry = t.stop == stop_kind::entry && !t.injected;
-    if (!t.injected) t.saved = t.regs;
+    if (!t.injected) t.saved = registers(t);
     user_regs_struct r = t.saved;
     regs::set_syscall_number(r, call.number);
     store_args(r, call.args);

@@ -54,6 +54,7 @@ void engine<Tool>::on_exec(thread_t& t) {
         retire(*leader, exit_status::superseded(old), false);
       }
       execing->tid = leader_tid;
+      execing->have_regs = false;  // read before the exec, under its old id
       cur = execing.get();
       threads_[leader_tid] = std::move(execing);
     }
@@ -78,7 +79,7 @@ void engine<Tool>::rearm_cpuid_step(thread_t& t) {
   using stage = typename thread_t::rearm_stage;
   switch (t.rearm) {
     case stage::exec_exit: {
-      if (!get_regs(t)) return;
+      if (!load_registers(t)) return;
       if (!regs::is_native_abi(t.regs)) break;  // a 32-bit image: no `syscall` instruction there
       errno = 0;
       const auto ip = regs::instruction_pointer(t.regs);

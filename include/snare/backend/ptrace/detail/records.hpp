@@ -53,7 +53,7 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   pid_t pid() const noexcept;
   pid_t tid() const noexcept;
 
-  /// Returns the registers of the thread at this stop (fetched once per syscall stop).
+  /// Returns the registers of the thread at this stop (fetched on first use at each stop).
   const user_regs_struct& registers() const noexcept;
 
   /// Returns the thread's backtrace (at most `max_frames` frames, innermost first),
@@ -102,8 +102,9 @@ struct thread_rec {
   bool dead = false;
   bool group_stopped = false;  // in a group-stop (PTRACE_LISTEN) since its last report
 
-  user_regs_struct regs{};   // at the current syscall stop
+  user_regs_struct regs{};   // at the current stop, when have_regs (engine::registers)
   user_regs_struct saved{};  // the call's own registers, kept while injecting
+  bool have_regs = false;
   stop_kind stop = stop_kind::none;
   job_kind job = job_kind::entry;
   long nr = -1;
@@ -138,7 +139,7 @@ pid_t guest<Tool>::tid() const noexcept {
 }
 template <class Tool>
 const user_regs_struct& guest<Tool>::registers() const noexcept {
-  return thread_->regs;
+  return engine_->registers(*thread_);
 }
 template <class Tool>
 thread_state_t<Tool>& guest<Tool>::do_thread_state() noexcept {

@@ -38,7 +38,7 @@ template <class Tool>
 bool engine<Tool>::emulate_instruction(thread_t& t) {
   siginfo_t si{};
   if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) != 0 || si.si_code != SI_KERNEL) return false;
-  if (!get_regs(t)) return false;
+  if (!load_registers(t)) return false;
   errno = 0;
   long word = ::ptrace(PTRACE_PEEKTEXT, t.tid, regs::instruction_pointer(t.regs), 0);
   if (errno != 0) return false;

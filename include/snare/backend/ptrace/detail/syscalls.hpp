@@ -24,23 +24,22 @@ template <class Tool>
 void engine<Tool>::on_seccomp_stop(thread_t& t) {
   if (t.injecting || t.rearm != thread_t::rearm_stage::none)
     return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
-  if (!get_regs(t)) return;
-  if (unsigned long data = 0; ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) == 0 && data != trace_data)
-    return guest_filter_trace(t);
-  keep_child_traced(t);
+  syscall_stop s;
+  if (!read_call(t, s, true)) return;
+  if (s.data != trace_data) return guest_filter_trace(t);
+  keep_child_traced(t, s);
   // A call trapped for the engine's sake only (clone3, an untraced clone), or of a process
   // not followed: on its way, keeping an exit stop a handler's injection still awaits.
-  if (!followed(t) || !subscription.entry.contains(regs::syscall_number(t.regs))) return resume(t);
+  if (!followed(t) || !subscription.entry.contains(s.nr)) return resume(t);
   if (t.replay) {
     t.replay = false;
     // The rewound call itself (a signal handler may run first and make calls of its own).
-    if (regs::instruction_pointer(t.regs) == regs::instruction_pointer(t.saved) &&
-        regs::syscall_number(t.regs) == t.replay_nr) {
+    if (s.ip == regs::instruction_pointer(t.saved) && s.nr == t.replay_nr) {
       t.trace_exit = subscription.exit.contains(t.nr);
       return resume(t);
     }
   }
-  load_args(t);
+  load_args(t, s);
   t.stop = stop_kind::entry;
   t.job = job_kind::entry;
   t.injected = false;
@@ -54,10 +53,7 @@ void engine<Tool>::on_seccomp_stop(thread_t& t) {
 // only asks for its own), the kernel fails the call with ENOSYS (seccomp(2)): so here.
 template <class Tool>
 void engine<Tool>::guest_filter_trace(thread_t& t) {
-  user_regs_struct r = t.regs;
-  regs::skip_syscall(r);
-  regs::set_return_value(r, -ENOSYS);
-  set_regs(t, r);
+  store_skipped_call(t, -ENOSYS);
   ::ptrace(PTRACE_CONT, t.tid, 0, 0);
 }
 
@@ -65,13 +61,13 @@ void engine<Tool>::guest_filter_trace(thread_t& t) {
 // trapped call would fail with ENOSYS. The flag is dropped, so the child stays traced
 // and runs as it does natively (clone3's flags are changed in the guest's clone_args).
 template <class Tool>
-void engine<Tool>::keep_child_traced(thread_t& t) {
-  const long nr = regs::syscall_number(t.regs);
-  auto args = regs::arguments(t.regs);
+void engine<Tool>::keep_child_traced(thread_t& t, syscall_stop& s) {
+  const long nr = s.nr;
+  auto& args = s.args;
   if (nr == sys::x86_64::clone::number && (args[0] & bpf::clone_untraced) != 0) {
+    auto was = args;
     args[0] &= ~std::uint64_t{bpf::clone_untraced};
-    regs::set_arguments(t.regs, args);
-    set_regs(t, t.regs);
+    store_arguments(t, was, args);
   } else if (nr == sys::x86_64::clone3::number) {
     std::uint64_t flags = 0;  // struct clone_args starts with its u64 flags
     auto bytes = std::as_writable_bytes(std::span(&flags, 1));
@@ -91,10 +87,11 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     t.skip_entry_stop = false;
     return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
   }
-  if (!get_regs(t)) return;
+  syscall_stop s;
+  if (!read_call(t, s, false)) return;
   if (t.injecting) {
     t.injecting = false;
-    t.inject_result = regs::return_value(t.regs);
+    t.inject_result = s.ret;
     t.worker.resume();
     if (!t.worker.busy()) finish_job(t);
     return;
@@ -104,7 +101,7 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
   t.stop = stop_kind::exit;
   t.job = job_kind::exit;
   t.injected = false;
-  t.ret = t.new_ret = regs::return_value(t.regs);
+  t.ret = t.new_ret = s.ret;
   run_job(t);
 }
 
@@ -140,19 +137,21 @@ void engine<Tool>::finish_job(thread_t& t) {
 template <class Tool>
 void engine<Tool>::finish_entry(thread_t& t) {
   if (t.act.what() == action::kind::suppress) {
-    user_regs_struct r = t.injected ? t.saved : t.regs;
-    regs::skip_syscall(r);
-    regs::set_return_value(r, t.act.value());
-    set_regs(t, r);
+    if (t.injected) {
+      user_regs_struct r = t.saved;
+      regs::skip_syscall(r);
+      regs::set_return_value(r, t.act.value());
+      set_regs(t, r);
+    } else {
+      store_skipped_call(t, t.act.value());
+    }
     t.trace_exit = false;
     return resume(t);
   }
   if (t.has_tail) {
     if (!t.injected) {
-      user_regs_struct r = t.regs;
-      regs::set_syscall_number(r, t.tail.number);
-      store_args(r, t.tail.args);
-      set_regs(t, r);
+      store_syscall_number(t, t.tail.number);
+      store_arguments(t, t.args, t.tail.args);
       return resume(t);
     }
     bool want_exit = t.trace_exit;
@@ -162,9 +161,7 @@ void engine<Tool>::finish_entry(thread_t& t) {
   }
   if (!t.injected) {
     if (t.new_args != t.args) {
-      user_regs_struct r = t.regs;
-      store_args(r, t.new_args);
-      set_regs(t, r);
+      store_arguments(t, t.args, t.new_args);
       t.args = t.new_args;
     }
     return resume(t);
@@ -180,9 +177,7 @@ void engine<Tool>::finish_exit(thread_t& t) {
     regs::set_return_value(r, t.new_ret);
     set_regs(t, r);
   } else if (t.new_ret != t.ret) {
-    user_regs_struct r = t.regs;
-    regs::set_return_value(r, t.new_ret);
-    set_regs(t, r);
+    store_return_value(t, t.new_ret);
   }
   t.trace_exit = false;
   resume(t);

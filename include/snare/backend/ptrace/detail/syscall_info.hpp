@@ -1,0 +1,70 @@
+// Defines what the ptrace engine reads of the call at a syscall or seccomp stop, and how: one
+// PTRACE_GET_SYSCALL_INFO (Linux 5.3) gives the number, the arguments, the instruction
+// pointer and the filter's SECCOMP_RET_DATA, where PTRACE_GETREGS and PTRACE_GETEVENTMSG take
+// two requests and 2.4 times as long on the machine measured (benchmarks/reference/
+// ptrace_requests.c, docs/benchmarks.md). An older kernel answers EIO: the registers then.
+#pragma once
+
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+
+#include <snare/backend/ptrace/regs.hpp>
+#include <snare/dispatch/dispatch.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+/// The call at a syscall or seccomp stop, as the engine needs it.
+struct syscall_stop {
+  long nr = -1;               // the call's number (seccomp stops)
+  dispatch::raw_args args{};  // its arguments (seccomp stops)
+  std::uint64_t ip = 0;       // the instruction pointer, after the syscall instruction
+  std::uint32_t data = 0;     // SECCOMP_RET_DATA of the filter that trapped it (seccomp stops)
+  long ret = 0;               // the return value (exit stops)
+};
+
+/// How a stop's call is read: the one request, or (set on the first EIO) the registers.
+struct syscall_info_reader {
+  bool registers_only = false;
+
+  /// Reads the call at the seccomp or exit stop of `tid` into `s` with PTRACE_GET_SYSCALL_INFO.
+  /// Returns 1 when it did, 0 when the thread is gone, -1 when the caller must read the
+  /// registers instead: the kernel lacks the request (from then on, always), or the stop is
+  /// another kind (the engine reads no entry stop: it stops at seccomp stops instead).
+  int read(pid_t tid, syscall_stop& s) noexcept {
+    if (registers_only) return -1;
+    __ptrace_syscall_info info;  // glibc's name for the kernel's struct ptrace_syscall_info
+    if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) {
+      if (errno != EIO) return 0;
+      registers_only = true;
+      return -1;
+    }
+    s.ip = info.instruction_pointer;
+    switch (info.op) {
+      case PTRACE_SYSCALL_INFO_SECCOMP:
+        s.nr = static_cast<long>(info.seccomp.nr);
+        for (std::size_t i = 0; i < s.args.size(); ++i) s.args[i] = info.seccomp.args[i];
+        s.data = info.seccomp.ret_data;
+        return 1;
+      case PTRACE_SYSCALL_INFO_EXIT:
+        s.ret = static_cast<long>(info.exit.rval);
+        return 1;
+      default:
+        return -1;
+    }
+  }
+
+  /// Fills `s` from the registers, but for `data`, which PTRACE_GETEVENTMSG gives then.
+  static void from_registers(const user_regs_struct& r, syscall_stop& s) noexcept {
+    s.nr = native_regs::syscall_number(r);
+    s.args = native_regs::arguments(r);
+    s.ip = native_regs::instruction_pointer(r);
+    s.ret = native_regs::return_value(r);
+  }
+};
+
+}  // namespace snare::backend::ptrace_detail
