@@ -56,6 +56,8 @@ def main() -> int:
         cases.append(("the README tool, `<snare.hpp>` (the umbrella)", umbrella))
         cases.append(("ten typed handlers, `<snare/ptrace.hpp>` (benchmarks/compile/ten_handlers.cpp)",
                       HERE / "ten_handlers.cpp"))
+        cases.append(("one handler for every typed call, `<snare/ptrace.hpp>` (benchmarks/compile/every_call.cpp)",
+                      HERE / "every_call.cpp"))
         for header in ("snare.hpp", "snare/ptrace.hpp", "snare/format.hpp", "snare/host.hpp"):
             only = t / (header.replace("/", "_") + ".cpp")
             only.write_text(f"#include <{header}>\n")
