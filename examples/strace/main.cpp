@@ -13,8 +13,8 @@
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>
-#include <snare/engine/stop.hpp>
 #include <snare/engine/host_check.hpp>
+#include <snare/engine/stop.hpp>
 #include <snare/host.hpp>
 #include <snare/version.hpp>
 

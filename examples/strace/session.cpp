@@ -384,7 +384,8 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     // The leader, ended by another thread's execve; that thread carries on under its id.
     if (visible(tid) && !opts_.summary && opts_.quiet < 2) {
       interrupt_open_line();
-      write(prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) + " +++\n");
+      write(prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) +
+            " +++\n");
     }
     --live_threads_;
     return;

@@ -15,8 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <snare/result.hpp>
 #include <snare/engine/stop.hpp>
+#include <snare/result.hpp>
 #include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"

@@ -277,8 +277,8 @@ int run_and_stop(Tracer& tracer, std::vector<std::string> argv, int delay_ms, st
 
 }  // namespace
 
-TEMPLATE_LIST_TEST_CASE("an exec in a thread other than the leader supersedes the leader",
-                        "[engine][exec]", both_backends) {
+TEMPLATE_LIST_TEST_CASE("an exec in a thread other than the leader supersedes the leader", "[engine][exec]",
+                        both_backends) {
   snare::test::require_host(TestType::host_requirements.back());
   lifecycle_recorder tool;
   CHECK(run_quietly<TestType>(tool, {guest_path("exec_thread")}) == 7);
@@ -326,7 +326,8 @@ TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to thei
   }
   SECTION("from a signal handler, through a stop_source the caller owns") {
     static snare::stop_source source;
-    struct sigaction sa {}, old{};
+    struct sigaction sa {
+    }, old{};
     sa.sa_handler = [](int) { source.request(SIGTERM); };
     ::sigemptyset(&sa.sa_mask);
     ::sigaction(SIGUSR2, &sa, &old);

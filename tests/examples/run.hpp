@@ -42,11 +42,9 @@ inline std::string temp_path(const char* tag) {
   return std::string(buf.data());
 }
 
-/// Runs argv (argv[0] found through PATH unless it has a slash), waits for it and returns
-/// its exit code and captured output. Stdin is /dev/null.
-inline command_result run_command(const std::vector<std::string>& argv) {
-  command_result r;
-  std::string out = temp_path("out"), err = temp_path("err");
+/// Starts argv (argv[0] found through PATH unless it has a slash) with stdin /dev/null and
+/// stdout, stderr on the files `out` and `err`; returns its pid.
+inline pid_t start_command(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int in = ::open("/dev/null", O_RDONLY);
@@ -61,11 +59,23 @@ inline command_result run_command(const std::vector<std::string>& argv) {
     ::execvp(args[0], args.data());
     ::_exit(126);
   }
+  return pid;
+}
+
+/// Waits for command `pid` and fills the code and signal of `r`.
+inline void wait_command(pid_t pid, command_result& r) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
   }
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+/// Runs argv (as start_command), waits for it and returns its exit code and captured output.
+inline command_result run_command(const std::vector<std::string>& argv) {
+  command_result r;
+  std::string out = temp_path("out"), err = temp_path("err");
+  wait_command(start_command(argv, out, err), r);
   r.out = slurp(out);
   r.err = slurp(err);
   std::remove(out.c_str());

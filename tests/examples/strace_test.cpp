@@ -519,31 +519,18 @@ namespace {
 // Runs snare-strace with `args` and -o to a temporary file (unless `args` has its own
 // output), sends it `sig` once the guest has created `ready`, then creates `go` (which the
 // guest waits for) and returns the result with the trace.
-traced run_signalled(std::vector<std::string> args, int sig, const std::string& ready, const std::string& go) {
+traced run_signalled(std::vector<std::string> args, int sig, const std::string& ready,
+                     const std::string& go) {
   std::string out = snare::test::temp_path("trace");
   std::vector<std::string> argv = {strace_bin, "-o", out};
   argv.insert(argv.end(), args.begin(), args.end());
   traced t;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int in = ::open("/dev/null", O_RDONLY), devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(in, 0), ::dup2(devnull, 1), ::dup2(devnull, 2);
-    ::close_range(3, ~0u, 0);
-    std::vector<char*> a;
-    for (auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-    a.push_back(nullptr);
-    ::execv(a[0], a.data());
-    ::_exit(126);
-  }
+  pid_t pid = snare::test::start_command(argv, "/dev/null", "/dev/null");
   for (int i = 0; i < 3000 && ::access(ready.c_str(), F_OK) != 0; ++i) ::usleep(10'000);
   ::kill(pid, sig);
   ::usleep(200'000);
   std::ofstream(go) << "go\n";
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-  }
-  t.r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  t.r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  snare::test::wait_command(pid, t.r);
   t.trace = snare::test::slurp(out);
   t.lines = lines_of(t.trace);
   std::remove(out.c_str());
@@ -551,15 +538,14 @@ traced run_signalled(std::vector<std::string> args, int sig, const std::string& 
 }
 
 // Says whether a process whose command line holds `marker` still runs.
-bool still_running(const std::string& marker) {
-  return run_command({"pgrep", "-f", marker}).code == 0;
-}
+bool still_running(const std::string& marker) { return run_command({"pgrep", "-f", marker}).code == 0; }
 
 }  // namespace
 
 TEST_CASE("snare-strace handles the fatal signals sent to it as strace's -I does") {
   std::string ready = snare::test::temp_path("ready"), go = snare::test::temp_path("go");
-  const std::string script = "touch " + ready + "; while [ ! -e " + go + " ]; do sleep 0.05; done; echo finished";
+  const std::string script =
+      "touch " + ready + "; while [ ! -e " + go + " ]; do sleep 0.05; done; echo finished";
   auto run = [&](const char* backend, const char* interruptible, int sig) {
     std::remove(ready.c_str());
     std::remove(go.c_str());
@@ -611,7 +597,8 @@ TEST_CASE("snare-strace -f prints 'superseded by execve' when a thread other tha
     if (std::string(backend) == "--backend=ptrace") {
       auto it = std::find(t.lines.begin(), t.lines.end(), line);
       REQUIRE(it + 1 != t.lines.end());
-      CHECK(std::regex_search(*(it + 1), std::regex("^" + std::string(m[1]) + R"( +<\.\.\. execve resumed>\) += 0$)")));
+      CHECK(std::regex_search(*(it + 1),
+                              std::regex("^" + std::string(m[1]) + R"( +<\.\.\. execve resumed>\) += 0$)")));
     }
     // The exec'ing thread is not reported as exited: it carries on as the leader.
     CHECK(count_matching(t.lines, "^" + std::string(m[2]) + R"( +\+\+\+ exited)") == 0);
@@ -620,20 +607,22 @@ TEST_CASE("snare-strace -f prints 'superseded by execve' when a thread other tha
   std::string theirs = snare::test::temp_path("strace-superseded");
   auto r = run_command({"strace", "-f", "-o", theirs, guest});
   CHECK(r.code == 7);
-  CHECK(count_matching(lines_of(snare::test::slurp(theirs)), R"(\+\+\+ superseded by execve in pid \d+ \+\+\+$)") == 1);
+  CHECK(count_matching(lines_of(snare::test::slurp(theirs)),
+                       R"(\+\+\+ superseded by execve in pid \d+ \+\+\+$)") == 1);
   std::remove(theirs.c_str());
 }
 
 TEST_CASE("snare-strace -v prints argv and the environment unabbreviated, as strace -v does") {
-  const std::vector<std::string> cmd = {"env", "-i", "A=1", "B=2", "C=3", "D=4", "E=5", "F=6",
-                                        "/bin/true", "a", "b", "c", "d", "e", "f", "g"};
+  const std::vector<std::string> cmd = {"env",       "-i", "A=1", "B=2", "C=3", "D=4", "E=5", "F=6",
+                                        "/bin/true", "a",  "b",   "c",   "d",   "e",   "f",   "g"};
   std::vector<std::string> args = {"-v", "-s", "4", "-e", "trace=execve"};
   args.insert(args.end(), cmd.begin(), cmd.end());
   auto t = run_traced(args);
   CHECK(t.r.code == 0);
   const std::string expected =
       R"(execve("/bin/true", ["/bin"..., "a", "b", "c", "d", "e", "f", "g"], ["A=1", "B=2", "C=3", "D=4", "E=5", "F=6"]) = 0)";
-  CHECK(count_matching(t.lines, std::regex_replace(expected, std::regex(R"([.*+?^${}()|\[\]\\])"), R"(\$&)") + "$") == 1);
+  CHECK(count_matching(t.lines, std::regex_replace(expected, std::regex(R"([.*+?^${}()|\[\]\\])"), R"(\$&)") +
+                                    "$") == 1);
   if (!has_strace()) return;
   std::string theirs = snare::test::temp_path("strace-v");
   std::vector<std::string> sargs = {"strace", "-o", theirs};

@@ -141,8 +141,9 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     // Once the supervisor holds a call, only a fatal signal may end its wait: a handled
     // signal would otherwise end a call that never blocks natively (rt_sigaction, getpid)
     // with EINTR (seccomp(2), SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; docs/seccomp_notify.md).
-    const unsigned flags =
-        host_features().has(host_feature::notif_wait_killable_recv) ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
+    const unsigned flags = host_features().has(host_feature::notif_wait_killable_recv)
+                               ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+                               : 0;
     auto g = snare::detail::seccomp::spawn_guest(
         argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
         !filter_set().contains(SYS_sched_yield), flags);

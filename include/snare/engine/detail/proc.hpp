@@ -68,7 +68,8 @@ inline std::vector<pid_t> descendants_of(std::span<const pid_t> roots) {
       char* end = nullptr;
       long pid = std::strtol(e->d_name, &end, 10);
       if (pid <= 0 || *end != '\0') continue;
-      if (auto ids = read_task_ids(static_cast<pid_t>(pid))) children[ids->ppid].push_back(static_cast<pid_t>(pid));
+      if (auto ids = read_task_ids(static_cast<pid_t>(pid)))
+        children[ids->ppid].push_back(static_cast<pid_t>(pid));
     }
     ::closedir(d);
   }

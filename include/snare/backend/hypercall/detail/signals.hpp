@@ -169,7 +169,7 @@ inline result<void> push_signal_frame(address_space& mem, kvm_regs& r, int sig,
   r.rdi = static_cast<std::uint64_t>(sig);
   r.rsi = at + offsetof(signal_frame, si_signo);
   r.rdx = at + offsetof(signal_frame, uc_flags);
-  r.rcx = d.action.handler;                      // where the syscall entry returns to
+  r.rcx = d.action.handler;                          // where the syscall entry returns to
   r.r11 = f.eflags & ~std::uint64_t{0x400 | 0x100};  // DF and TF clear in the handler
   r.rflags = r.r11 | 0x2;
   return {};

@@ -123,7 +123,8 @@ void engine<Tool>::retire(thread_t& t, exit_status end, bool process_may_end) {
   --t.proc->threads;
   if (!followed(t)) return;
   snare::engine::notify_thread_exit(*tool_, end, t.g);
-  if (process_may_end && t.tid == t.proc->pid) snare::engine::notify_process_exit(*tool_, end.wait_status(), t.g);
+  if (process_may_end && t.tid == t.proc->pid)
+    snare::engine::notify_process_exit(*tool_, end.wait_status(), t.g);
 }
 
 template <class Tool>

@@ -55,9 +55,9 @@ enum class event_kind : std::uint8_t {
 /// One event of the stream; which fields mean something depends on `kind`.
 struct event {
   event_kind kind = event_kind::syscall;
-  pid_t tid = 0;              ///< the thread (for process events, the process id)
-  pid_t tgid = 0;             ///< the process
-  pid_t parent = 0;           ///< task_start of a process: its parent process, when known
+  pid_t tid = 0;     ///< the thread (for process events, the process id)
+  pid_t tgid = 0;    ///< the process
+  pid_t parent = 0;  ///< task_start of a process: its parent process, when known
   /// exec: the id the exec'ing thread had when it was not the leader (it now has the
   /// leader's, and the old leader is gone: superseded); 0 when the leader exec'd.
   pid_t former_tid = 0;

@@ -97,7 +97,8 @@ inline double now_seconds() noexcept {
 }
 
 [[noreturn]] inline void run(spawn_handshake* h, const char* path, char* const* argv, char* const* envp,
-                             const sock_fprog* prog, unsigned filter_flags, int pin_cpu, bool may_yield) noexcept {
+                             const sock_fprog* prog, unsigned filter_flags, int pin_cpu,
+                             bool may_yield) noexcept {
   // Signals: the supervisor may block or handle some; the guest starts clean. SIGILL's default
   // action is what ends this child should the supervisor vanish mid-handshake (below).
   sigset_t none;
