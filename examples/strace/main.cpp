@@ -44,7 +44,15 @@ namespace {
 // Where SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to the tracer ask the run to end.
 snare::stop_source g_stop;
 
-void request_stop(int sig) { g_stop.request(sig); }
+void request_stop(int sig) {
+  // SIGPIPE comes again at each write to a closed output: once is a request, not two.
+  static volatile sig_atomic_t pipe_seen = 0;
+  if (sig == SIGPIPE) {
+    if (pipe_seen) return;
+    pipe_seen = 1;
+  }
+  g_stop.request(sig);
+}
 void ignore_signal(int) {}
 
 // Sets what the fatal signals (and SIGTSTP for -I4) do to the tracer, as strace's -I does.

@@ -259,6 +259,12 @@ struct lifecycle_recorder {
   void on_process_exit(snare::exit_status, auto&) {}
 };
 
+// Traps every write of the guest.
+struct write_watcher {
+  long writes = 0;
+  void on(snare::sys::write, auto&) { ++writes; }
+};
+
 // Runs `tracer` in this thread while another asks it to stop after `delay_ms`, once per
 // entry of `signals` (20 ms apart).
 template <class Tracer>
@@ -315,6 +321,12 @@ TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to thei
     snare::tracer<TestType, end_recorder> tracer(tool);
     CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "kill -STOP $$; echo continued"}, 300, {SIGINT}) ==
           128 + SIGINT);
+  }
+  SECTION("a guest whose trapped calls never pause still gets the request") {
+    write_watcher tool;
+    snare::tracer<TestType, write_watcher> tracer(tool);
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "exec yes > /dev/null"}, 200, {SIGTERM}) == 128 + SIGTERM);
+    CHECK(tool.writes > 0);
   }
   SECTION("a request made before the run ends it as soon as the guest runs") {
     end_recorder tool;

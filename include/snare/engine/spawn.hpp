@@ -8,6 +8,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -65,6 +66,20 @@ inline int pin_to_cpu(int cpu) noexcept {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   return ::sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : errno;
+}
+
+/// Resets every signal the calling process catches to its default action, leaving ignored
+/// ones ignored: what execve does (execve(2)), done early in a guest child that still runs
+/// the tracer's code. Async-signal-safe.
+inline void reset_caught_signals() noexcept {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) != 0) continue;
+    if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN) continue;
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(sig, &dfl, nullptr);
+  }
 }
 
 /// Installs `prog` as a seccomp filter of the calling thread's process with `flags`, from a
@@ -130,6 +145,9 @@ result<spawned_child> spawn(std::span<const char* const> argv, const run_options
   if (pid == 0) {
     ::close(gate[1]);
     ::close(report[0]);
+    // The tracer's handlers are not the guest's: a signal before execve takes its default
+    // action, as it would after (snare::stop requests land here early).
+    reset_caught_signals();
     // Die with the tracer even before it attaches.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     char c;

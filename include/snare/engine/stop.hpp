@@ -38,6 +38,7 @@ class stop_source {
   /// Asks the run to end by sending `sig` (1..64) to the guests. Async-signal-safe: atomic
   /// stores and one write(2) to an eventfd.
   void request(int sig = SIGTERM) noexcept {
+    if (sig <= 0 || sig > 64) sig = SIGTERM;
     int none = 0;
     first_signal_.compare_exchange_strong(none, sig);
     requests_.fetch_add(1);
@@ -49,7 +50,8 @@ class stop_source {
   // --- for the engines ---
 
   /// The eventfd that becomes readable at each request (-1 if it could not be made: then
-  /// requests are seen only when the engine next wakes for a guest event).
+  /// the ptrace engine sees requests only when it next wakes for a guest event, and
+  /// seccomp_notify not at all).
   int wake_fd() const noexcept { return wake_fd_; }
   /// Returns the signal a request made since the last call asks for: the first request's
   /// signal, SIGKILL from the second on; 0 when there is none. Called by the engine only.
@@ -57,10 +59,13 @@ class stop_source {
     drain();
     const int n = requests_.load();
     if (n == taken_) return 0;
-    const int sig = taken_ == 0 && n == 1 ? first_signal_.load() : SIGKILL;
+    const int first = first_signal_.load();
+    const int sig = taken_ == 0 && n == 1 ? (first != 0 ? first : SIGTERM) : SIGKILL;
     taken_ = n;
     return sig;
   }
+  /// Says whether a request has come that take() has not returned yet (no syscall).
+  bool pending() const noexcept { return requests_.load() != taken_; }
   /// Forgets the requests of a run that has ended.
   void reset() noexcept {
     drain();
@@ -125,6 +130,8 @@ class stop_waker {
     pid_ = static_cast<pid_t>(pid);
     return true;
   }
+  /// Says whether a waker runs.
+  bool running() const noexcept { return pid_ > 0; }
   /// Says whether `pid`, just reported by waitpid, was the waker (which is then gone).
   bool is(pid_t pid) noexcept {
     if (pid <= 0 || pid != pid_) return false;

@@ -138,6 +138,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (!pp) {
       pp = std::make_unique<process_t>();
       pp->pid = tgid;
+      // Forked while a stop request was served (its parent got the signal after the fork).
+      if (stop_signal_ != 0) ::kill(tgid, stop_signal_);
     }
     auto rec = std::make_unique<thread_t>(this, pool_, tid, pp.get());
     ++pp->threads;
@@ -235,31 +237,43 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       pid_t tid = ::waitpid(-1, &status, __WALL);
       if (tid < 0) {
         if (errno == EINTR) continue;
-        break;  // ECHILD: every guest is gone
+        tracees_gone_ = true;  // ECHILD: every guest is gone
+        break;
       }
       if (waker_.is(tid)) {
         on_stop_request();
         continue;
       }
       handle(tid, status);
+      // Once the first process is reaped, a record whose task no longer exists (left by an
+      // event the kernel never sent) is retired, so that it cannot hold the run open.
+      if (root_reaped_ && !WIFSTOPPED(status)) retire_stale_records();
       // With no guest task left, the waker would be the only child: end it so that waitpid
-      // says ECHILD (a task not yet reported still reports; the loop goes on then). Once the
-      // first process is reaped, a record whose task no longer exists ends the waker too, so
-      // that a record left by a missed event can never hold the run open.
-      if (threads_.empty() || (root_reaped_ && !WIFSTOPPED(status) && any_record_stale())) waker_.end();
+      // says ECHILD (a task not yet reported still reports; the loop goes on then).
+      if (threads_.empty()) waker_.end();
+      // A request the waker could not carry (it is not running): serve it now.
+      if (options_.stop && !waker_.running() && options_.stop->pending()) on_stop_request();
     }
   }
 
-  bool any_record_stale() const noexcept {
-    for (auto& [tid, t] : threads_)
-      if (::kill(tid, 0) != 0 && errno == ESRCH) return true;
-    return false;
+  void retire_stale_records() {
+    for (auto it = threads_.begin(); it != threads_.end();) {
+      if (::kill(it->first, 0) == 0 || errno != ESRCH) {
+        ++it;
+        continue;
+      }
+      auto rec = std::move(it->second);
+      it = threads_.erase(it);
+      retire(*rec, exit_status{}, true);  // how it ended is unknown
+      if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+    }
   }
 
   // A request to stop the run: signal every guest process (SIGCONT too to one in a group-
   // stop, so that it acts on it) and go on serving them until they end.
   void on_stop_request() {
     if (int sig = this->take_stop_request(); sig != 0) {
+      stop_signal_ = sig;  // also for the processes recorded from now on (add_thread)
       for (auto& [pid, p] : procs_) {
         ::kill(pid, sig);
         if (sig == SIGKILL) continue;
@@ -342,7 +356,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void kill_all() noexcept {
     waker_.end();
     if (threads_.empty()) return;
-    for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
+    // After ECHILD no tracee exists: what records remain name no task of ours.
+    if (!tracees_gone_)
+      for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
     for (;;) {
       int status = 0;
       pid_t p = ::waitpid(-1, &status, __WALL);
@@ -374,6 +390,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
   int root_status_ = 0;
   bool root_reaped_ = false;
+  bool tracees_gone_ = false;  // waitpid said ECHILD
+  int stop_signal_ = 0;        // the signal of the last stop request served
   bool exec_seen_ = false;
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the

@@ -24,8 +24,15 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
   unsigned long msg = 0;
   ::ptrace(PTRACE_GETEVENTMSG, parent.tid, 0, &msg);
   auto child = static_cast<pid_t>(msg);
-  unannounced_.erase(child);
+  const bool seen_first = unannounced_.erase(child) != 0;
   if (gone_unannounced_.erase(child) != 0) return resume(parent);  // it has ended already
+  if (auto* old = find(child); old != nullptr && !seen_first) {
+    // A record of an earlier task with this id, whose end was never reported: retire it.
+    auto rec = std::move(threads_[child]);
+    threads_.erase(child);
+    retire(*rec, exit_status{}, true);
+    if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+  }
   if (child > 0 && !find(child)) {
     pid_t tgid = child;
     if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
@@ -134,7 +141,10 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
     root_reaped_ = true;
   }
   auto it = threads_.find(tid);
-  if (it == threads_.end()) return;
+  if (it == threads_.end()) {
+    gone_unannounced_.insert(tid);  // ended before any report: its parent's event may follow
+    return;
+  }
   if (unannounced_.erase(tid) != 0) gone_unannounced_.insert(tid);
   auto rec = std::move(it->second);
   threads_.erase(it);

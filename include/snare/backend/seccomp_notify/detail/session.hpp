@@ -323,7 +323,13 @@ class session {
     auto r = checked([&] { return ::poll(fds.data(), fds.size(), -1); });
     if (!r) return r.error();
 
-    // Notifications first: a pending call of a process must be seen before its end.
+    // A stop request first: a listener that is always readable must not starve it.
+    if (wake_fd_ >= 0 && (fds[1].revents & POLLIN)) {
+      event e;
+      e.kind = event_kind::wake;
+      queue_.push_back(e);
+    }
+    // Notifications next: a pending call of a process must be seen before its end.
     if (fds[0].revents & POLLIN) {
       seccomp_notif n{};
       auto got = notif_recv(listener(), n);
@@ -337,9 +343,7 @@ class session {
     for (std::size_t i = 1; i < fds.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
       if (fds[i].fd == wake_fd_) {
-        event e;
-        e.kind = event_kind::wake;
-        queue_.push_back(e);
+        continue;  // queued above
       } else if (is_thread[i]) {
         // The thread ended (its exit is not trapped: a dead supervisor would leave a trapped
         // exit failing with ENOSYS, and glibc retries it forever).

@@ -103,6 +103,7 @@ inline double now_seconds() noexcept {
   // action is what ends this child should the supervisor vanish mid-handshake (below).
   sigset_t none;
   ::sigemptyset(&none);
+  reset_caught_signals();  // the supervisor's handlers (engine/spawn.hpp)
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGILL, SIG_DFL);
   if (int err = pin_to_cpu(pin_cpu); err != 0) fail(h, err);
