@@ -44,7 +44,8 @@ inline std::string temp_path(const char* tag) {
 
 /// Starts argv (argv[0] found through PATH unless it has a slash) with stdin /dev/null and
 /// stdout, stderr on the files `out` and `err`; returns its pid.
-inline pid_t start_command(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
+inline pid_t start_command(const std::vector<std::string>& argv, const std::string& out,
+                           const std::string& err) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int in = ::open("/dev/null", O_RDONLY);
