@@ -51,6 +51,7 @@
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
+#include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/engine/stop.hpp>
 #include <snare/backend/concept.hpp>

@@ -78,6 +78,11 @@ template <class Tool, class Guest, template <class...> class List, class... Call
 constexpr bool any_exit_handler(List<Calls...>*) noexcept {
   return has_generic_exit_handler<Tool, Guest> || (has_exit_handler<Tool, Calls, Guest> || ...);
 }
+template <class Tool, class Guest, template <class...> class List, class... Calls>
+constexpr bool any_call_by_reference(List<Calls...>*) noexcept {
+  return takes_call_by_reference<Tool, unknown_call, Guest> ||
+         (takes_call_by_reference<Tool, Calls, Guest> || ...);
+}
 }  // namespace detail
 
 /// Checks at compile time that Tool's handlers and its explicit `needs` only use
@@ -87,6 +92,9 @@ template <class Backend, class Tool, class Guest, class Table>
 constexpr bool check_tool_capabilities() noexcept {
   if constexpr (detail::any_exit_handler<Tool, Guest>(static_cast<Table*>(nullptr)))
     require_capability<Backend, capability::can_observe_exit>();
+  if constexpr (!Backend::can_modify_args &&
+                detail::any_call_by_reference<Tool, Guest>(static_cast<Table*>(nullptr)))
+    require_capability<Backend, capability::can_modify_args>();
   if constexpr (has_signal_handler<Tool, Guest> || has_stop_handler<Tool, Guest>)
     require_capability<Backend, capability::can_observe_signals>();
   if constexpr (has_rdtsc_handler<Tool, Guest>)

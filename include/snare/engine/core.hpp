@@ -1,7 +1,9 @@
 // Defines snare::engine::core: what every backend's engine holds and does the same way
-// (the tool, the run's options, the host check before the guest starts, which processes
-// are followed, the "cannot run" report). A backend's engine derives from it and adds
-// only its event source and guest operations; handlers are told through engine/notify.hpp.
+// (the types a tool's handlers are dispatched through, the compile-time capability check,
+// the tool, the run's options, the host check before the guest starts, which processes are
+// followed, the "cannot run" report). A backend's engine derives from it and adds only its
+// event source and guest operations; handlers are told through engine/notify.hpp, and the
+// thread and process records are engine/records.hpp's.
 #pragma once
 
 #include <sys/types.h>
@@ -9,10 +11,14 @@
 #include <cstdio>
 #include <span>
 
+#include <snare/backend/concept.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/engine/stop.hpp>
+#include <snare/subscription/subscription.hpp>
 #include <snare/tool/exit_status.hpp>
 
 namespace snare::engine {
@@ -21,7 +27,17 @@ namespace snare::engine {
 template <class Backend, class Tool, class Guest>
 class core {
  public:
-  core(Tool& tool, const run_options& options) noexcept : tool_(&tool), options_(options) {}
+  /// The handle handlers receive, the typed calls dispatched (the tool's syscall_table, or
+  /// the native table), the dispatch over them, and what the tool subscribes to.
+  using guest_type = Guest;
+  using table_type = syscall_table_t<Tool>;
+  using dispatch_type = dispatch::table<Tool, Guest, table_type>;
+  static constexpr subscription_info subscription = subscription_of<Tool, Guest, table_type>;
+
+  core(Tool& tool, const run_options& options) noexcept : tool_(&tool), options_(options) {
+    // Here rather than at class scope: Guest is complete once an engine is constructed.
+    static_assert(check_tool_capabilities<Backend, Tool, Guest, table_type>());
+  }
 
   /// Returns the tool and the options of this run.
   Tool& tool() noexcept { return *tool_; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 
 #include <snare/tool/action.hpp>
 #include <snare/tool/events.hpp>
@@ -28,6 +29,13 @@ concept has_entry_handler = requires(Tool& t, Call& c, Guest& g) {
 };
 template <class Tool, class Guest>
 concept has_generic_entry_handler = has_entry_handler<Tool, unknown_call, Guest>;
+/// Says whether Tool's entry handler for Call takes the call by non-const reference (to
+/// change its arguments): it accepts an lvalue but not an rvalue.
+template <class Tool, class Call, class Guest>
+concept takes_call_by_reference =
+    has_entry_handler<Tool, Call, Guest> && !requires(Tool & t, Call&& c, Guest& g) {
+  t.on(std::move(c), g);
+};
 template <class Tool, class Call, class Guest>
 concept has_exit_handler = requires(Tool& t, Call& c, long ret, Guest& g) {
   t.on_exit(c, ret, g);

@@ -16,7 +16,6 @@
 #include <string>
 #include <system_error>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,6 +28,7 @@
 #include <snare/engine/core.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/options.hpp>
+#include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/subscription/subscription.hpp>
@@ -80,8 +80,8 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
     has_tail_ = true;
     return {};
   }
-  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->thread_state(vm_->tid()); }
-  process_state_t<Tool>& do_process_state() noexcept { return engine_->process_state(); }
+  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->record_of(vm_->tid()).state; }
+  process_state_t<Tool>& do_process_state() noexcept { return engine_->record_of(vm_->tid()).proc->state; }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
 
   // For the engine.
@@ -117,23 +117,19 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   using core_type::plan_;
 
  public:
-  using guest_type = guest<Tool>;
-  using table_type = syscall_table_t<Tool>;
-  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
-
-  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+  using core_type::subscription;
+  using typename core_type::dispatch_type;
+  using typename core_type::guest_type;
+  using typename core_type::table_type;
 
   engine(Tool& tool, const run_options& options)
       : core_type(tool, options), own_shared_(std::make_unique<shared_run<Tool>>(tool)) {
     own_shared_->serialize = true;  // guest threads are vCPUs on host threads of their own
-    static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
     shared_ = own_shared_.get();
   }
   /// Creates the engine of one VM of a multi-VM run (run_vms).
   engine(shared_run<Tool>& shared, const run_options& options)
-      : core_type(*shared.tool, options), shared_(&shared) {
-    static_assert(check_tool_capabilities<hypercall, Tool, guest_type, table_type>());
-  }
+      : core_type(*shared.tool, options), shared_(&shared) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -151,8 +147,14 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   }
 
   // For the guest handle.
-  thread_state_t<Tool>& thread_state(pid_t tid) noexcept { return threads_[tid]; }
-  process_state_t<Tool>& process_state() noexcept { return process_; }
+  using thread_t = ::snare::engine::thread_record<Tool>;
+  using process_t = ::snare::engine::process_record<Tool>;
+  /// Returns vCPU thread `tid`'s record, made on first use (under the run's lock). The VM
+  /// is one process, under the tracer's pid (what pid() reports).
+  thread_t& record_of(pid_t tid) {
+    if (auto* t = records_.find(tid)) return *t;
+    return records_.add(tid, ::getpid());
+  }
   global_state_t<Tool>& global_state() noexcept { return shared_->global; }
 
   /// Returns the VM's diagnostic after a run ("unsupported syscall 56 ...", a fault).
@@ -270,7 +272,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       e->locked(
           [&] {
             snare::engine::notify_thread_exit(*e->shared_->tool, end.wait_status(), g);
-            if (machine.tid() != leader) e->threads_.erase(machine.tid());
+            if (machine.tid() != leader) e->records_.erase(machine.tid());
           },
           machine);
     }
@@ -300,8 +302,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
 
   std::unique_ptr<shared_run<Tool>> own_shared_;
   shared_run<Tool>* shared_ = nullptr;
-  std::unordered_map<pid_t, thread_state_t<Tool>> threads_;  // by tid, used under the run's lock
-  process_state_t<Tool> process_{};
+  ::snare::engine::records<thread_t, process_t> records_;  // used under the run's lock
   std::string diagnostic_;
 };
 

@@ -11,7 +11,6 @@
 #include <span>
 #include <system_error>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -26,6 +25,7 @@
 #include <snare/engine/core.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/options.hpp>
+#include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/host.hpp>
@@ -82,8 +82,8 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   // Never reached: guest_base's inject/tail_inject stop compilation first (can_inject).
   result<long> do_inject(const sys::raw_call&) noexcept { return std::errc::operation_not_supported; }
   result<void> do_tail_inject(const sys::raw_call&) noexcept { return std::errc::operation_not_supported; }
-  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->thread_state_of(tid_); }
-  process_state_t<Tool>& do_process_state() noexcept { return engine_->process_state_of(pid_); }
+  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->record_of(pid_, tid_).state; }
+  process_state_t<Tool>& do_process_state() noexcept { return engine_->record_of(pid_, tid_).proc->state; }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
 
  private:
@@ -93,20 +93,6 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   const snare::detail::seccomp::notification* call_;
   bool answered_ = false;
 };
-
-/// Says whether Tool's entry handler for Call takes the call by non-const reference (to
-/// change its arguments): it accepts an lvalue but not an rvalue.
-template <class Tool, class Call, class Guest>
-concept takes_call_by_reference =
-    has_entry_handler<Tool, Call, Guest> && !requires(Tool & t, Call&& c, Guest& g) {
-  t.on(std::move(c), g);
-};
-
-template <class Tool, class Guest, template <class...> class List, class... Calls>
-constexpr bool modifies_args(List<Calls...>) noexcept {
-  return takes_call_by_reference<Tool, unknown_call, Guest> ||
-         (takes_call_by_reference<Tool, Calls, Guest> || ...);
-}
 
 /// The engine of one run: see snare::backend concept.
 template <class Tool>
@@ -118,17 +104,12 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   using core_type::tool_;
 
  public:
-  using guest_type = guest<Tool>;
-  using table_type = syscall_table_t<Tool>;
-  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
+  using core_type::subscription;
+  using typename core_type::dispatch_type;
+  using typename core_type::guest_type;
+  using typename core_type::table_type;
 
-  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
-
-  engine(Tool& tool, const run_options& options) : core_type(tool, options) {
-    static_assert(check_tool_capabilities<seccomp_notify, Tool, guest_type, table_type>());
-    if constexpr (modifies_args<Tool, guest_type>(table_type{}))
-      require_capability<seccomp_notify, capability::can_modify_args>();
-  }
+  engine(Tool& tool, const run_options& options) : core_type(tool, options) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -164,8 +145,13 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
 
   // For the guest handle.
   snare::detail::seccomp::session& session() noexcept { return *session_; }
-  thread_state_t<Tool>& thread_state_of(pid_t tid) noexcept { return thread(tid).state; }
-  process_state_t<Tool>& process_state_of(pid_t pid) noexcept { return processes_[pid]; }
+  using thread_t = ::snare::engine::thread_record<Tool>;
+  using process_t = ::snare::engine::process_record<Tool>;
+  /// Returns thread `tid`'s record (of process `pid`), made on first use.
+  thread_t& record_of(pid_t pid, pid_t tid) {
+    if (auto* t = records_.find(tid)) return *t;
+    return records_.add(tid, pid);
+  }
   global_state_t<Tool>& global_state() noexcept { return global_; }
   /// Returns whether SYNC_WAKE_UP is in effect for this run.
   bool sync_wakeup() const noexcept { return session_ && session_->sync_wakeup(); }
@@ -186,16 +172,6 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     return s;
   }
 
-  // Handlers run on the supervisor's own stack, not on a fiber per guest thread as with
-  // ptrace: nothing a handler can do here waits on its guest thread (no inject), so a fiber
-  // would never be suspended and would only add two context switches per call. The calls of
-  // other threads wait in the kernel's queue meanwhile, as they would behind a fiber.
-  struct thread_rec {
-    thread_state_t<Tool> state{};
-  };
-
-  thread_rec& thread(pid_t tid) { return threads_[tid]; }
-
   int serve() {
     using snare::detail::seccomp::event_kind;
     auto& s = *session_;
@@ -212,11 +188,15 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
           if (!followed(e.tgid)) break;
           {
             guest_type g(*this, e.tgid, e.tid, call);
-            if (!e.is_thread) {
-              processes_.try_emplace(e.tgid);
+            auto& t = record_of(e.tgid, e.tid);
+            if (!t.proc->started) {
+              t.proc->started = true;
               snare::engine::notify_process_start(*tool_, g);
             }
-            snare::engine::notify_thread_start(*tool_, g);
+            if (!t.started) {
+              t.started = true;
+              snare::engine::notify_thread_start(*tool_, g);
+            }
           }
           break;
         case event_kind::exec:
@@ -227,12 +207,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
               guest_type old_leader(*this, e.tgid, e.tgid, nullptr);
               snare::engine::notify_thread_exit(*tool_, exit_status::superseded(e.former_tid), old_leader);
             }
-            auto moved = threads_.extract(e.former_tid);
-            threads_.erase(e.tgid);
-            if (!moved.empty()) {
-              moved.key() = e.tgid;
-              threads_.insert(std::move(moved));
-            }
+            records_.release(records_.move_to_leader(e.former_tid, e.tgid));
           }
           if (!followed(e.tgid)) break;
           {
@@ -247,10 +222,9 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
             if (!e.is_thread) {
               // -1: the backend cannot know how this process ended (docs/seccomp_notify.md).
               snare::engine::notify_process_exit(*tool_, e.status_known ? e.status : -1, g);
-              processes_.erase(e.tgid);
             }
           }
-          threads_.erase(e.tid);
+          records_.erase(e.tid);
           break;
         case event_kind::wake:
           // A request to stop: signal the guests and go on serving them until they end.
@@ -263,6 +237,10 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     }
   }
 
+  // Handlers run on the supervisor's own stack, not on a fiber per guest thread as with
+  // ptrace: nothing a handler can do here waits on its guest thread (no inject), so a fiber
+  // would never be suspended and would only add two context switches per call. The calls of
+  // other threads wait in the kernel's queue meanwhile, as they would behind a fiber.
   void on_syscall(const snare::detail::seccomp::notification& n) {
     auto& s = *session_;
     if (!subscription.entry.contains(n.call.number) || !followed(n.tgid)) {
@@ -285,8 +263,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
 
   std::unique_ptr<snare::detail::seccomp::session> session_;
   const char* command_ = "";
-  std::unordered_map<pid_t, thread_rec> threads_;
-  std::unordered_map<pid_t, process_state_t<Tool>> processes_;
+  ::snare::engine::records<thread_t, process_t> records_;
   global_state_t<Tool> global_{};
 };
 

@@ -20,9 +20,9 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include <snare/backend/ptrace/detail/records.hpp>
 #include <snare/backend/ptrace/detail/syscall_info.hpp>
@@ -56,11 +56,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   using core_type::tool_;
 
  public:
-  using guest_type = guest<Tool>;
-  using table_type = syscall_table_t<Tool>;
-  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
-  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
-  static_assert(check_tool_capabilities<backend::ptrace, Tool, guest_type, table_type>());
+  using core_type::subscription;
+  using typename core_type::dispatch_type;
+  using typename core_type::guest_type;
+  using typename core_type::table_type;
 
   engine(Tool& tool, const run_options& options) : core_type(tool, options) {}
   engine(const engine&) = delete;
@@ -134,24 +133,16 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   }
 
   thread_t& add_thread(pid_t tid, pid_t tgid) {
-    auto& pp = procs_[tgid];
-    if (!pp) {
-      pp = std::make_unique<process_t>();
-      pp->pid = tgid;
-      // Forked while a stop request was served (its parent got the signal after the fork).
-      if (stop_signal_ != 0) ::kill(tgid, stop_signal_);
-    }
-    auto rec = std::make_unique<thread_t>(this, pool_, tid, pp.get());
-    ++pp->threads;
-    auto& ref = *rec;
-    threads_[tid] = std::move(rec);
-    return ref;
+    return records_.add(
+        tid, tgid,
+        [this](process_t& p) {
+          // Forked while a stop request was served (its parent got the signal after the fork).
+          if (stop_signal_ != 0) ::kill(p.pid, stop_signal_);
+        },
+        this, pool_);
   }
 
-  thread_t* find(pid_t tid) noexcept {
-    auto it = threads_.find(tid);
-    return it == threads_.end() ? nullptr : it->second.get();
-  }
+  thread_t* find(pid_t tid) noexcept { return records_.find(tid); }
 
   thread_t& find_or_add(pid_t tid) {
     if (auto* t = find(tid)) return *t;
@@ -250,22 +241,21 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       if (root_reaped_ && !WIFSTOPPED(status)) retire_stale_records();
       // With no guest task left, the waker would be the only child: end it so that waitpid
       // says ECHILD (a task not yet reported still reports; the loop goes on then).
-      if (threads_.empty()) waker_.end();
+      if (records_.empty()) waker_.end();
       // A request the waker could not carry (it is not running): serve it now.
       if (options_.stop && !waker_.running() && options_.stop->pending()) on_stop_request();
     }
   }
 
   void retire_stale_records() {
-    for (auto it = threads_.begin(); it != threads_.end();) {
-      if (::kill(it->first, 0) == 0 || errno != ESRCH) {
-        ++it;
-        continue;
-      }
-      auto rec = std::move(it->second);
-      it = threads_.erase(it);
+    std::vector<pid_t> stale;
+    records_.for_each_thread([&](thread_t& t) {
+      if (::kill(t.tid, 0) != 0 && errno == ESRCH) stale.push_back(t.tid);
+    });
+    for (pid_t tid : stale) {
+      auto rec = records_.take(tid);
       retire(*rec, exit_status{}, true);  // how it ended is unknown
-      if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+      records_.release(std::move(rec));
     }
   }
 
@@ -274,18 +264,15 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void on_stop_request() {
     if (int sig = this->take_stop_request(); sig != 0) {
       stop_signal_ = sig;  // also for the processes recorded from now on (add_thread)
-      for (auto& [pid, p] : procs_) {
-        ::kill(pid, sig);
-        if (sig == SIGKILL) continue;
-        for (auto& [tid, t] : threads_) {
-          if (t->proc == p.get() && t->group_stopped) {
-            ::kill(pid, SIGCONT);
-            break;
-          }
-        }
-      }
+      records_.for_each_process([&](process_t& p) { ::kill(p.pid, sig); });
+      // SIGCONT once to each process with a thread in a group-stop.
+      std::unordered_set<pid_t> continued;
+      if (sig != SIGKILL)
+        records_.for_each_thread([&](thread_t& t) {
+          if (t.group_stopped && continued.insert(t.proc->pid).second) ::kill(t.proc->pid, SIGCONT);
+        });
     }
-    if (!threads_.empty()) (void)waker_.start(*options_.stop);
+    if (!records_.empty()) (void)waker_.start(*options_.stop);
   }
 
   void handle(pid_t tid, int status) {
@@ -355,10 +342,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   void kill_all() noexcept {
     waker_.end();
-    if (threads_.empty()) return;
+    if (records_.empty()) return;
     // After ECHILD no tracee exists: what records remain name no task of ours.
-    if (!tracees_gone_)
-      for (auto& [tid, t] : threads_) ::kill(tid, SIGKILL);
+    if (!tracees_gone_) records_.for_each_thread([](thread_t& t) { ::kill(t.tid, SIGKILL); });
     for (;;) {
       int status = 0;
       pid_t p = ::waitpid(-1, &status, __WALL);
@@ -374,20 +360,19 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
     }
     // Finish handlers still waiting on their thread (their inject fails) before the fibers go.
-    for (auto& [tid, t] : threads_) {
-      t->dead = true;
+    records_.for_each_thread([](thread_t& t) {
+      t.dead = true;
       try {
-        while (t->worker.busy()) t->worker.resume();
+        while (t.worker.busy()) t.worker.resume();
       } catch (...) {
       }
-    }
-    threads_.clear();
+    });
+    records_.clear();
   }
 
   global_state_t<Tool> global_{};
   fiber::stack_pool pool_;
-  std::unordered_map<pid_t, std::unique_ptr<thread_t>> threads_;
-  std::unordered_map<pid_t, std::unique_ptr<process_t>> procs_;
+  ::snare::engine::records<thread_t, process_t> records_;
   int root_status_ = 0;
   bool root_reaped_ = false;
   bool tracees_gone_ = false;  // waitpid said ECHILD

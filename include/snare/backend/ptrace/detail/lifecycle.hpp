@@ -28,10 +28,9 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
   if (gone_unannounced_.erase(child) != 0) return resume(parent);  // it has ended already
   if (auto* old = find(child); old != nullptr && !seen_first) {
     // A record of an earlier task with this id, whose end was never reported: retire it.
-    auto rec = std::move(threads_[child]);
-    threads_.erase(child);
+    auto rec = records_.take(child);
     retire(*rec, exit_status{}, true);
-    if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+    records_.release(std::move(rec));
   }
   if (child > 0 && !find(child)) {
     pid_t tgid = child;
@@ -52,18 +51,13 @@ void engine<Tool>::on_exec(thread_t& t) {
   if (old > 0 && old != t.tid) {
     // A non-leader thread exec'd: it takes the leader's id; the old leader is gone
     // without a report of its own.
-    auto execing = std::move(threads_[old]);
-    threads_.erase(old);
-    if (execing) {
-      if (auto it = threads_.find(leader_tid); it != threads_.end()) {
-        auto leader = std::move(it->second);
-        threads_.erase(it);
+    if (records_.find(old) != nullptr) {
+      if (auto leader = records_.move_to_leader(old, leader_tid)) {
         retire(*leader, exit_status::superseded(old), false);
+        records_.release(std::move(leader));
       }
-      execing->tid = leader_tid;
-      execing->have_regs = false;  // read before the exec, under its old id
-      cur = execing.get();
-      threads_[leader_tid] = std::move(execing);
+      cur = records_.find(leader_tid);
+      cur->have_regs = false;  // read before the exec, under its old id
     }
   }
   if (followed(*cur)) snare::engine::notify_exec(*tool_, cur->g);
@@ -127,7 +121,6 @@ void engine<Tool>::retire(thread_t& t, exit_status end, bool process_may_end) {
     t.worker.resume();  // its inject returns no_such_process; the handler ends
   }
   if (!t.started) start(t);
-  --t.proc->threads;
   if (!followed(t)) return;
   snare::engine::notify_thread_exit(*tool_, end, t.g);
   if (process_may_end && t.tid == t.proc->pid)
@@ -140,16 +133,14 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
     root_status_ = status;
     root_reaped_ = true;
   }
-  auto it = threads_.find(tid);
-  if (it == threads_.end()) {
+  auto rec = records_.take(tid);
+  if (!rec) {
     gone_unannounced_.insert(tid);  // ended before any report: its parent's event may follow
     return;
   }
   if (unannounced_.erase(tid) != 0) gone_unannounced_.insert(tid);
-  auto rec = std::move(it->second);
-  threads_.erase(it);
   retire(*rec, exit_status::from_wait_status(status), true);
-  if (rec->proc->threads <= 0) procs_.erase(rec->proc->pid);
+  records_.release(std::move(rec));
 }
 
 }  // namespace snare::backend::ptrace_detail

@@ -16,6 +16,7 @@
 #include <snare/backend/ptrace/memory.hpp>
 #include <snare/backend/ptrace/regs.hpp>
 #include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/records.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/sys/call.hpp>
@@ -34,14 +35,9 @@ class engine;
 template <class Tool>
 struct thread_rec;
 
-/// The per-process record: its state and live thread count.
+/// The per-process record: the engine core's (engine/records.hpp).
 template <class Tool>
-struct process_rec {
-  pid_t pid = -1;
-  int threads = 0;
-  bool started = false;
-  process_state_t<Tool> state{};
-};
+using process_rec = ::snare::engine::process_record<Tool>;
 
 /// The guest handle of the ptrace backend: one per guest thread.
 template <class Tool>
@@ -87,18 +83,14 @@ enum class job_kind : std::uint8_t { entry, exit };
 /// The register seam this engine uses (backend/ptrace/regs.hpp).
 using regs = native_regs;
 
-/// The per-thread record: identity, state, fiber, registers and syscall bookkeeping.
+/// The per-thread record: the engine core's (identity, process, state) and the fiber,
+/// registers and syscall bookkeeping of this backend.
 template <class Tool>
-struct thread_rec {
-  thread_rec(engine<Tool>* e, fiber::stack_pool& pool, pid_t t, process_rec<Tool>* p)
-      : owner(e), tid(t), proc(p), worker(pool), g(e, this) {}
+struct thread_rec : ::snare::engine::thread_record<Tool> {
+  thread_rec(engine<Tool>* e, fiber::stack_pool& pool) : owner(e), worker(pool), g(e, this) {}
   engine<Tool>* owner;
-  pid_t tid;
-  process_rec<Tool>* proc;
   fiber::worker worker;
   guest<Tool> g;
-  thread_state_t<Tool> state{};
-  bool started = false;
   bool dead = false;
   bool group_stopped = false;  // in a group-stop (PTRACE_LISTEN) since its last report
 

@@ -1,9 +1,11 @@
 // Defines session: the supervisor side of one seccomp-notify run. It turns the listener, the
 // direct child's pidfd and the trapped syscalls themselves into one ordered stream of events
-// (syscall, task start, exec, task exit, end of run) and sends the answers.
+// (syscall, task start, exec, task exit, end of run) and sends the answers. It waits on one
+// epoll set that holds every descriptor once (registered when the task is first seen), so a
+// wait costs the same however many processes and threads the guest has.
 #pragma once
 
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -115,6 +117,10 @@ class session {
   explicit session(spawned_guest guest, session_options opts = {}) : guest_(std::move(guest)) {
     if (opts.sync_wakeup) sync_wakeup_ = static_cast<bool>(notif_set_sync_wakeup(guest_.listener.get()));
     wake_fd_ = opts.wake_fd;
+    epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+    watch(listener(), source::listener, 0);
+    if (wake_fd_ >= 0) watch(wake_fd_, source::wake, 0);
+    watch(guest_.pidfd.get(), source::child, guest_.pid);
     procs_[guest_.pid] = process{};
     tasks_[guest_.pid] = guest_.pid;
     event e;
@@ -188,7 +194,7 @@ class session {
   bool sync_wakeup() const noexcept { return sync_wakeup_; }
 
   /// Waits for and returns the next event. After guest_exit, returns no_child_process.
-  /// Other errors are those of poll/ioctl on the listener (the run cannot go on).
+  /// Other errors are those of epoll/ioctl on the listener (the run cannot go on).
   result<event> next() noexcept {
     while (queue_.empty()) {
       if (done_) return std::errc::no_child_process;
@@ -237,6 +243,23 @@ class session {
   notif_memory memory(const notification& n) const noexcept { return {listener(), n.id, n.tid}; }
 
  private:
+  // What a descriptor in the epoll set stands for (epoll_event.data: the kind in the high
+  // half, the pid or tid in the low half).
+  enum class source : std::uint32_t { listener, wake, child, process, thread };
+
+  // Adds fd to the epoll set. A descriptor leaves the set by itself when it is closed
+  // (epoll(7): the last descriptor of the open file), the direct child's by unwatch.
+  void watch(int fd, source what, pid_t id) noexcept {
+    if (fd < 0 || !epoll_) return;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = (static_cast<std::uint64_t>(what) << 32) | static_cast<std::uint32_t>(id);
+    (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
+  }
+  void unwatch(int fd) noexcept {
+    if (fd >= 0 && epoll_) (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  }
+
   struct process {
     unique_fd pidfd;  // empty for the direct child (guest_.pidfd serves)
     bool exec_pending = false;
@@ -302,76 +325,85 @@ class session {
   }
 
   result<void> wait_once() noexcept {
-    // Reused between waits: no allocation per notification once the sets have grown.
-    auto& fds = poll_fds_;
-    auto& owners = poll_owners_;
-    auto& is_thread = poll_is_thread_;
-    fds.clear();
-    owners.clear();
-    is_thread.clear();
-    auto watch = [&](int fd, pid_t owner, bool thread) {
-      fds.push_back({fd, POLLIN, 0});
-      owners.push_back(owner);
-      is_thread.push_back(thread);
-    };
-    watch(listener(), 0, false);
-    if (wake_fd_ >= 0) watch(wake_fd_, 0, false);
-    if (!child_reaped_) watch(guest_.pidfd.get(), guest_.pid, false);
-    for (auto& [tgid, p] : procs_)
-      if (p.pidfd) watch(p.pidfd.get(), tgid, false);
-    for (auto& [tid, fd] : thread_fds_) watch(fd.get(), tid, true);
-    auto r = checked([&] { return ::poll(fds.data(), fds.size(), -1); });
+    if (!epoll_) return std::errc::too_many_files_open;  // epoll_create1 failed in the constructor
+    auto& ready = ready_;  // reused between waits: no allocation per notification
+    ready.resize(64);
+    auto r =
+        checked([&] { return ::epoll_wait(epoll_.get(), ready.data(), static_cast<int>(ready.size()), -1); });
     if (!r) return r.error();
+    const auto n = static_cast<std::size_t>(*r);
+    auto kind = [](const epoll_event& ev) { return static_cast<source>(ev.data.u64 >> 32); };
+    auto id = [](const epoll_event& ev) { return static_cast<pid_t>(ev.data.u64 & 0xffffffffu); };
 
+    bool wake = false, notified = false, hangup = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (kind(ready[i]) == source::wake) wake = true;
+      if (kind(ready[i]) == source::listener) {
+        notified = (ready[i].events & EPOLLIN) != 0;
+        hangup = (ready[i].events & (EPOLLHUP | EPOLLERR)) != 0;
+      }
+    }
     // A stop request first: a listener that is always readable must not starve it.
-    if (wake_fd_ >= 0 && (fds[1].revents & POLLIN)) {
+    if (wake) {
       event e;
       e.kind = event_kind::wake;
       queue_.push_back(e);
     }
-    // Notifications next: a pending call of a process must be seen before its end.
-    if (fds[0].revents & POLLIN) {
-      seccomp_notif n{};
-      auto got = notif_recv(listener(), n);
+    // Notifications next: a pending call of a process must be seen before its end. The
+    // ends stay readable (level-triggered) and come with a later wait.
+    if (notified) {
+      seccomp_notif k{};
+      auto got = notif_recv(listener(), k);
       if (got) {
-        on_notification(n);
+        on_notification(k);
       } else if (got.error() != std::errc::no_such_file_or_directory) {
         return got.error();
       }
       if (!queue_.empty()) return {};
     }
-    for (std::size_t i = 1; i < fds.size(); ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      if (fds[i].fd == wake_fd_) {
-        continue;  // queued above
-      } else if (is_thread[i]) {
-        // The thread ended (its exit is not trapped: a dead supervisor would leave a trapped
-        // exit failing with ENOSYS, and glibc retries it forever).
-        auto t = tasks_.find(owners[i]);
-        auto p = t == tasks_.end() ? procs_.end() : procs_.find(t->second);
-        if (p != procs_.end() && p->second.exec_pending && p->second.exec_tid == owners[i]) {
-          // The exec'ing thread's old id ends when its exec succeeds (it takes the leader's):
-          // not an exit. The new image's first trapped call tells (exec above).
-          thread_fds_.erase(owners[i]);
-        } else if (t != tasks_.end()) {
-          push_exit_thread(owners[i], t->second);
-        } else {
-          thread_fds_.erase(owners[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      const pid_t owner = id(ready[i]);
+      switch (kind(ready[i])) {
+        case source::listener:
+        case source::wake:
+          break;  // seen above
+        case source::thread: {
+          // The thread ended (its exit is not trapped: a dead supervisor would leave a trapped
+          // exit failing with ENOSYS, and glibc retries it forever). Its descriptor may be
+          // gone already, with its process, earlier in this batch.
+          if (!thread_fds_.contains(owner)) break;
+          auto t = tasks_.find(owner);
+          auto p = t == tasks_.end() ? procs_.end() : procs_.find(t->second);
+          if (p != procs_.end() && p->second.exec_pending && p->second.exec_tid == owner) {
+            // The exec'ing thread's old id ends when its exec succeeds (it takes the leader's):
+            // not an exit. The new image's first trapped call tells (exec above).
+            thread_fds_.erase(owner);
+          } else if (t != tasks_.end()) {
+            push_exit_thread(owner, t->second);
+          } else {
+            thread_fds_.erase(owner);
+          }
+          break;
         }
-      } else if (owners[i] == guest_.pid && !child_reaped_) {
-        siginfo_t si{};
-        if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(guest_.pidfd.get()), &si,
-                     WEXITED | WNOHANG) == 0 &&
-            si.si_pid != 0) {
-          child_reaped_ = true;
-          child_status_ = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : (si.si_status & 0x7f);
-          push_exit_process(guest_.pid, child_status_);
+        case source::child: {
+          if (child_reaped_) break;
+          siginfo_t si{};
+          if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(guest_.pidfd.get()), &si,
+                       WEXITED | WNOHANG) == 0 &&
+              si.si_pid != 0) {
+            child_reaped_ = true;
+            unwatch(guest_.pidfd.get());  // it stays open (and readable) for kill_all's test
+            child_status_ = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : (si.si_status & 0x7f);
+            push_exit_process(guest_.pid, child_status_);
+          }
+          break;
         }
-      } else if (owners[i] != guest_.pid) {
-        push_exit_process(owners[i], std::nullopt);
+        case source::process:
+          push_exit_process(owner, std::nullopt);
+          break;
       }
     }
-    if ((fds[0].revents & (POLLHUP | POLLERR)) && child_reaped_ && queue_.empty()) {
+    if (hangup && child_reaped_ && queue_.empty()) {
       // No task uses the filter any more: every process that could trap is gone.
       for (auto it = procs_.begin(); it != procs_.end(); it = procs_.begin())
         push_exit_process(it->first, std::nullopt);
@@ -413,6 +445,7 @@ class session {
       if (procs_.find(n.tgid) == procs_.end()) {
         process p;
         p.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, n.tgid, 0)));
+        watch(p.pidfd.get(), source::process, n.tgid);
         procs_.emplace(n.tgid, std::move(p));
         tasks_[n.tgid] = n.tgid;
         event e;
@@ -462,7 +495,10 @@ class session {
       tasks_[n.tid] = n.tgid;
       // A thread pidfd (Linux 6.9+) tells the thread's end without trapping its exit.
       int tfd = static_cast<int>(::syscall(SYS_pidfd_open, n.tid, pidfd_thread));
-      if (tfd >= 0) thread_fds_[n.tid].reset(tfd);
+      if (tfd >= 0) {
+        thread_fds_[n.tid].reset(tfd);
+        watch(tfd, source::thread, n.tid);
+      }
       event e;
       e.kind = event_kind::task_start;
       e.tid = n.tid;
@@ -499,9 +535,8 @@ class session {
   std::unordered_map<pid_t, process> procs_;
   std::deque<event> queue_;
   std::unordered_map<pid_t, unique_fd> thread_fds_;  // tid -> PIDFD_THREAD pidfd, when the kernel has them
-  std::vector<pollfd> poll_fds_;
-  std::vector<pid_t> poll_owners_;
-  std::vector<bool> poll_is_thread_;
+  unique_fd epoll_;                                  // every descriptor the session waits on (watch)
+  std::vector<epoll_event> ready_;                   // what one epoll_wait returned
 };
 
 }  // namespace snare::detail::seccomp
