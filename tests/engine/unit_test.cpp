@@ -10,6 +10,7 @@
 
 #include <snare/arch/aarch64.hpp>
 #include <snare/bpf/filter.hpp>
+#include <snare/engine/records.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tracer.hpp>
@@ -226,4 +227,84 @@ TEST_CASE("fiber stacks are pooled and reused", "[engine][fiber]") {
     CHECK(pool.idle() == 1);
   }
   CHECK(pool.idle() == 2);
+}
+
+namespace {
+struct counting_tool {
+  struct process_state {
+    int value = 0;
+  };
+  struct thread_state {
+    int value = 0;
+  };
+};
+// A backend's own thread record: the core's fields and one of its own, built with an argument.
+struct extended_thread : snare::engine::thread_record<counting_tool> {
+  explicit extended_thread(int* destroyed) : destroyed(destroyed) {}
+  ~extended_thread() { ++*destroyed; }
+  int* destroyed;
+};
+using table = snare::engine::records<extended_thread, snare::engine::process_record<counting_tool>>;
+}  // namespace
+
+TEST_CASE("engine records: a process record lives while one of its threads does", "[engine][records]") {
+  int destroyed = 0, created = 0;
+  table r;
+  auto on_new = [&](auto& p) { created += p.pid == 10 ? 1 : 100; };
+  auto& leader = r.add(10, 10, on_new, &destroyed);
+  auto& worker = r.add(11, 10, on_new, &destroyed);
+  CHECK(created == 1);  // one new process, told once
+  REQUIRE(leader.proc == worker.proc);
+  CHECK(leader.proc->threads == 2);
+  leader.proc->state.value = 7;
+  worker.state.value = 3;
+  CHECK(r.find(11) == &worker);
+  CHECK(r.find(12) == nullptr);
+
+  r.erase(10);  // the leader ends first (pthread_exit in main): the process lives on
+  CHECK(destroyed == 1);
+  REQUIRE(r.find_process(10) != nullptr);
+  CHECK(r.find_process(10)->state.value == 7);
+  CHECK(r.find_process(10)->threads == 1);
+
+  auto taken = r.take(11);  // out of the table; its process stays while it is held
+  REQUIRE(taken);
+  CHECK(r.find(11) == nullptr);
+  CHECK(r.find_process(10) != nullptr);
+  CHECK(taken->proc->state.value == 7);
+  r.release(std::move(taken));
+  CHECK(destroyed == 2);
+  CHECK(r.find_process(10) == nullptr);
+  CHECK(r.empty());
+}
+
+TEST_CASE("engine records: an exec from a non-leader thread moves it to the leader's id",
+          "[engine][records]") {
+  int destroyed = 0;
+  table r;
+  auto none = [](auto&) {};
+  auto& leader = r.add(20, 20, none, &destroyed);
+  auto& execing = r.add(21, 20, none, &destroyed);
+  leader.state.value = 1;
+  execing.state.value = 2;
+  auto old_leader = r.move_to_leader(21, 20);
+  REQUIRE(old_leader);
+  CHECK(old_leader->state.value == 1);
+  REQUIRE(r.find(20) != nullptr);
+  CHECK(r.find(20)->state.value == 2);  // the exec'ing thread keeps its state under the new id
+  CHECK(r.find(20)->tid == 20);
+  CHECK(r.find(21) == nullptr);
+  r.release(std::move(old_leader));
+  REQUIRE(r.find_process(20) != nullptr);  // the exec'ing thread still holds it
+  CHECK(r.find_process(20)->threads == 1);
+  CHECK_FALSE(r.move_to_leader(99, 20));  // an unknown thread: nothing changes
+  CHECK(r.find(20) != nullptr);
+
+  // A new task reusing a recorded id replaces the stale record (told to the old process).
+  r.add(20, 30, none, &destroyed);
+  CHECK(r.find_process(20) == nullptr);
+  REQUIRE(r.find(20) != nullptr);
+  CHECK(r.find(20)->proc->pid == 30);
+  r.clear();
+  CHECK(r.empty());
 }
