@@ -32,6 +32,10 @@ struct subject {
   /// or nullptr when they keep being served (such laws skip with this reason).
   static constexpr const char* blocking_inject_stops_other_threads = nullptr;
 
+  /// Why the backend does not know which thread created a new thread (so a thread's state
+  /// is not built from its creator's, snare::from_parent), or nullptr when it knows.
+  static constexpr const char* thread_creator_unknown = nullptr;
+
   /// Why a guest of this backend has no i386 `int 0x80` entry whatever the host has, or
   /// nullptr when it has the host's (host feature i386_int80).
   static constexpr const char* lacks_int80 = nullptr;

@@ -17,6 +17,12 @@
 
 namespace snare::engine {
 
+/// Builds `child` from `parent` where State says how (snare::from_parent); else leaves it.
+template <class State>
+void inherit_state(State& child, const State& parent) {
+  if constexpr (inherits_from_parent<State>) child = State(from_parent, parent);
+}
+
 /// One guest process: its id, its threads still recorded, and the tool's process state.
 template <class Tool>
 struct process_record {
@@ -65,6 +71,23 @@ class records {
   }
   Thread& add(pid_t tid, pid_t tgid) {
     return add(tid, tgid, [](Process&) {});
+  }
+
+  /// Records thread `tid` of process `tgid` as add() does, created by thread `parent`: its
+  /// state, and its process's when this makes a new process, are built from the parent's
+  /// where the state type says how (snare::from_parent, tool/state.hpp).
+  template <class OnNewProcess, class... Args>
+  Thread& add_child(const Thread& parent, pid_t tid, pid_t tgid, OnNewProcess&& new_process, Args&&... args) {
+    const auto* parent_process = parent.proc;
+    Thread& child = add(
+        tid, tgid,
+        [&](Process& p) {
+          if (parent_process != nullptr) inherit_state(p.state, parent_process->state);
+          new_process(p);
+        },
+        std::forward<Args>(args)...);
+    inherit_state(child.state, parent.state);
+    return child;
   }
 
   /// Returns thread `tid`'s record, or nullptr.

@@ -257,6 +257,9 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       }
       e->locked(
           [&] {
+            // Its state is built from its creator's, as that is when it starts.
+            if (auto* creator = e->records_.find(machine.creator_tid()); creator != nullptr)
+              e->records_.add_child(*creator, machine.tid(), ::getpid(), [](process_t&) {});
             if (first) snare::engine::notify_process_start(*e->shared_->tool, g);
             snare::engine::notify_thread_start(*e->shared_->tool, g);
             // The VM loaded the program as execve would have: the guest starts in a new image.

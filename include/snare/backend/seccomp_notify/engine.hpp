@@ -188,6 +188,13 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
           if (!followed(e.tgid)) break;
           {
             guest_type g(*this, e.tgid, e.tid, call);
+            // A new process's state is built from its parent's (known from /proc); a thread's
+            // creator is not known here, so thread state is not inherited on this backend.
+            if (!e.is_thread && records_.find_process(e.tgid) == nullptr && e.parent > 0) {
+              if (auto* parent = records_.find_process(e.parent))
+                records_.add(e.tid, e.tgid,
+                             [&](process_t& p) { ::snare::engine::inherit_state(p.state, parent->state); });
+            }
             auto& t = record_of(e.tgid, e.tid);
             if (!t.proc->started) {
               t.proc->started = true;

@@ -69,6 +69,7 @@ struct vcpu_state {
   std::size_t run_size = 0;
   std::uint64_t dirty = 0;  // KVM_SYNC_X86_REGS when the host changed registers
   pid_t tid = 0;            // the host thread serving it: the guest thread's tid
+  pid_t creator = 0;        // the tid of the guest thread whose clone made it (0: the first)
   pthread_t thread{};
   std::uint64_t clear_child_tid = 0;  // set_tid_address / CLONE_CHILD_CLEARTID
   std::array<std::uint32_t, 2> pending_cpuid{};

@@ -39,6 +39,8 @@ class thread_group : public machine {
   /// Returns the host thread id that runs the current vCPU (what gettid() returns to the
   /// guest thread); valid while a hook runs.
   pid_t tid() const noexcept { return current_ ? current_->tid : vcpus_.empty() ? 0 : vcpus_[0]->tid; }
+  /// Returns the tid of the guest thread whose clone made the current one (0 for the first).
+  pid_t creator_tid() const noexcept { return current_ ? current_->creator : 0; }
   /// Returns how many guest threads (vCPUs) have been started so far.
   std::size_t vcpu_count() noexcept {
     std::lock_guard l(mu_);
@@ -140,6 +142,7 @@ class thread_group : public machine {
       if (flags & CLONE_SETTLS) s.fs.base = tls;
       if (!kvm_ioctl(child.fd.get(), KVM_SET_SREGS, &s)) return -EAGAIN;
       if (flags & CLONE_CHILD_CLEARTID) child.clear_child_tid = ctid;
+      child.creator = current_->tid;
       vcpus_.push_back(std::move(*made));
       ++live_;
       l.unlock();

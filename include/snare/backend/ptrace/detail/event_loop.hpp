@@ -132,17 +132,49 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return ids ? ids->tgid : tid;
   }
 
-  thread_t& add_thread(pid_t tid, pid_t tgid) {
-    return records_.add(
-        tid, tgid,
-        [this](process_t& p) {
-          // Forked while a stop request was served (its parent got the signal after the fork).
-          if (stop_signal_ != 0) ::kill(p.pid, stop_signal_);
-        },
-        this, pool_);
+  // Records a task; `creator`, when known, is the thread whose clone/fork/vfork made it.
+  thread_t& add_thread(pid_t tid, pid_t tgid, const thread_t* creator = nullptr) {
+    auto on_new_process = [this](process_t& p) {
+      // Forked while a stop request was served (its parent got the signal after the fork).
+      if (stop_signal_ != 0) ::kill(p.pid, stop_signal_);
+    };
+    if (creator != nullptr) return records_.add_child(*creator, tid, tgid, on_new_process, this, pool_);
+    return records_.add(tid, tgid, on_new_process, this, pool_);
   }
 
   thread_t* find(pid_t tid) noexcept { return records_.find(tid); }
+
+  // A new task's first stop can come before its creator's clone/fork/vfork event. It is held
+  // (the task stays stopped) until that event says which thread created it, so that its
+  // state is built from its creator's (engine/records.hpp) and its start is told after the
+  // creator's event, as the kernel ordered them. The creator is its process for a thread,
+  // its parent for a process (proc(5)); held only when that process is a guest's.
+  bool hold_first_stop(pid_t tid, int status) {
+    auto ids = snare::detail::read_task_ids(tid);
+    if (!ids) return false;
+    const pid_t creator = ids->tgid != tid ? ids->tgid : ids->ppid;
+    if (records_.find_process(creator) == nullptr) return false;
+    held_[tid] = held_stop{status, creator};
+    return true;
+  }
+
+  // Starts held tasks without a creator's event: those of `creator`, or all (-1). For when
+  // the event can no longer come (the creator's process ended or exec'd).
+  void release_held(pid_t creator) {
+    std::vector<std::pair<pid_t, int>> go;
+    for (auto it = held_.begin(); it != held_.end();) {
+      if (creator != -1 && it->second.creator != creator) {
+        ++it;
+        continue;
+      }
+      go.emplace_back(it->first, it->second.status);
+      it = held_.erase(it);
+    }
+    for (auto [tid, status] : go) {
+      find_or_add(tid);  // unannounced: a late event of its creator will not retire it
+      handle(tid, status);
+    }
+  }
 
   thread_t& find_or_add(pid_t tid) {
     if (auto* t = find(tid)) return *t;
@@ -278,6 +310,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void handle(pid_t tid, int status) {
     if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
     if (!WIFSTOPPED(status)) return;
+    if ((status >> 16) == PTRACE_EVENT_STOP && find(tid) == nullptr && hold_first_stop(tid, status)) return;
     thread_t& t = find_or_add(tid);
     t.group_stopped = false;
     t.have_regs = false;  // it ran since they were read
@@ -344,7 +377,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     waker_.end();
     if (records_.empty()) return;
     // After ECHILD no tracee exists: what records remain name no task of ours.
-    if (!tracees_gone_) records_.for_each_thread([](thread_t& t) { ::kill(t.tid, SIGKILL); });
+    if (!tracees_gone_) {
+      records_.for_each_thread([](thread_t& t) { ::kill(t.tid, SIGKILL); });
+      for (auto& [tid, h] : held_) ::kill(tid, SIGKILL);
+    }
+    held_.clear();
     for (;;) {
       int status = 0;
       pid_t p = ::waitpid(-1, &status, __WALL);
@@ -382,6 +419,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // already gone: the event, when it comes, must not make a record for a dead task (the
   // record would never end, and the loop would wait for it).
   std::unordered_set<pid_t> unannounced_, gone_unannounced_;
+  // First stops held until the creator's event (hold_first_stop), by tid.
+  struct held_stop {
+    int status;
+    pid_t creator;
+  };
+  std::unordered_map<pid_t, held_stop> held_;
   snare::engine::stop_waker waker_;
   syscall_info_reader info_;
 

@@ -35,7 +35,13 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
   if (child > 0 && !find(child)) {
     pid_t tgid = child;
     if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
-    add_thread(child, tgid);
+    add_thread(child, tgid, &parent);
+  }
+  // Its first stop came first and was held: it starts now, after its creator's event.
+  if (auto h = held_.find(child); h != held_.end()) {
+    const int status = h->second.status;
+    held_.erase(h);
+    handle(child, status);
   }
   resume(parent);
 }
@@ -43,6 +49,8 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
 template <class Tool>
 void engine<Tool>::on_exec(thread_t& t) {
   exec_seen_ = true;
+  // The exec killed the process's other threads, some perhaps between a clone and its event.
+  if (!held_.empty()) release_held(t.proc->pid);
   unsigned long former = 0;
   ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &former);
   auto old = static_cast<pid_t>(former);
@@ -135,12 +143,18 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   }
   auto rec = records_.take(tid);
   if (!rec) {
+    held_.erase(tid);               // killed while its first stop was held
     gone_unannounced_.insert(tid);  // ended before any report: its parent's event may follow
     return;
   }
   if (unannounced_.erase(tid) != 0) gone_unannounced_.insert(tid);
   retire(*rec, exit_status::from_wait_status(status), true);
+  const pid_t tgid = rec->proc->pid;
   records_.release(std::move(rec));
+  // A creator's event can no longer come once its process is gone: start every held task
+  // (one forked with CLONE_PARENT names its grandparent as its parent). A creator thread
+  // cannot end alone between its clone and its event but by another thread's exec: on_exec.
+  if (!held_.empty() && records_.find_process(tgid) == nullptr) release_held(-1);
 }
 
 }  // namespace snare::backend::ptrace_detail
