@@ -157,6 +157,24 @@ int main(int argc, char** argv) {
   traced(SYS_wait4, child, p(&status), 0, 0);
   traced(SYS_futex, p(&status), FUTEX_WAKE_PRIVATE, 1);
 
+  // int arguments are the low 32 bits of their register (garbage above them is ignored).
+  traced(SYS_alarm, 0xffffffff0000002aULL);
+  traced(SYS_alarm, 0);
+  traced(SYS_getgroups, 0xffffffff00000000ULL, 0);
+  traced(SYS_getgroups, ~0ULL, 0);
+  traced(SYS_poll, 0, 0, 0xffffffff00000000ULL);
+  traced(SYS_readv, 0, 0, ~0ULL);
+  // A string that runs into an unmapped page before its NUL prints as its address.
+  auto* page =
+      static_cast<char*>(::mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ::munmap(page + 4096, 4096);
+  std::memset(page + 4090, 'a', 6);
+  traced(SYS_chdir, p(page + 4090));
+  std::memset(page + 4040, 'b', 56);
+  traced(SYS_chdir, p(page + 4040));
+  traced(SYS_fgetxattr, fd, p(page + 4063), 0, 0);
+  traced(SYS_fgetxattr, fd, p(page + 4064), 0, 0);
+
   FILE* out = std::fopen(argv[1], "w");
   if (out == nullptr) return 1;
   for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());

@@ -262,8 +262,9 @@ class printer {
     return n;
   }
 
-  // Reads a NUL-terminated string of at most `max` bytes into scratch; returns -1 when its
-  // first byte is unreadable, else 1 when cut at `max`, 0 when complete.
+  // Reads a NUL-terminated string of at most `max` bytes into scratch; returns -1 when
+  // memory ends before its NUL or its byte max+1 (strace's umovestr then fails and the
+  // address is printed, not the bytes read), else 1 when cut at `max`, 0 when complete.
   int read_string(std::uint64_t addr, std::size_t max) {
     std::string& s = scratch();
     s.clear();
@@ -273,7 +274,7 @@ class printer {
       std::size_t page_left = 4096 - (at & 4095);
       std::size_t want = std::min<std::size_t>({sizeof chunk, page_left, max + 1 - s.size()});
       auto got = mem_.read_bytes(at, std::span<std::byte>(chunk, want));
-      if (!got || *got == 0) return at == addr ? -1 : 0;
+      if (!got || *got == 0) return -1;
       for (std::size_t i = 0; i < *got; ++i) {
         if (chunk[i] == std::byte{0}) return 0;
         if (s.size() == max) return 1;
@@ -320,11 +321,19 @@ class printer {
 
   void put_scalar(const arg_desc& a, std::uint64_t v) {
     switch (a.kind) {
+      // The kernel reads an int argument from the low 32 bits of its register, and strace
+      // prints what the kernel sees: alarm(0xffffffff0000002a) is alarm(42).
       case arg_kind::int_:
+        return put_dec(out_, static_cast<std::int32_t>(v));
+      case arg_kind::uint:
+        return put_udec(out_, static_cast<std::uint32_t>(v));
+      case arg_kind::xint:
+        return put_hex(out_, static_cast<std::uint32_t>(v));
+      case arg_kind::long_:
       case arg_kind::ssize:
       case arg_kind::offset:
         return put_dec(out_, static_cast<std::int64_t>(v));
-      case arg_kind::uint:
+      case arg_kind::ulong:
       case arg_kind::size:
         return put_udec(out_, v);
       case arg_kind::hex:
@@ -516,7 +525,8 @@ class printer {
     std::uint64_t v = a_[i];
     switch (a.kind) {
       case arg_kind::path:
-        return put_cstring(v, o_.path_limit);
+        // path_limit is PATH_MAX, the size of strace's buffer with its NUL: 4095 bytes show.
+        return put_cstring(v, o_.path_limit > 0 ? o_.path_limit - 1 : 0);
       case arg_kind::cstr:
         return put_cstring(v, o_.string_limit);
       case arg_kind::string_array:

@@ -1,0 +1,70 @@
+// Tests that integer arguments print at the width and signedness of their C type, as the
+// kernel reads them: an int is the low 32 bits of its register, a long the whole register
+// (strace's tests/alarm.c, getgroups.c, poll.c, readv.c; expected lines from strace 6.1).
+#include <catch2/catch.hpp>
+
+#include "fake_memory.hpp"
+
+using snare::test::call;
+using snare::test::fake_memory;
+
+TEST_CASE("An int argument is the low 32 bits of its register, signed", "[format][int-width]") {
+  fake_memory mem;
+  // strace: alarm(42) = 0 (tests/alarm.c passes 0xffffffff0000002a)
+  CHECK(call("alarm", {0xffffffff0000002aULL}, 0, mem) == "alarm(42) = 0");
+  // strace: getgroups(0, NULL) = 1 (tests/getgroups.c passes F8ILL_KULONG_MASK)
+  CHECK(call("getgroups", {0xffffffff00000000ULL, 0}, 1, mem) == "getgroups(0, NULL) = 1");
+  CHECK(call("getgroups", {0xffffffffULL, 0}, -22, mem) ==
+        "getgroups(-1, NULL) = -1 EINVAL (Invalid argument)");
+  CHECK(call("getgroups", {~0ULL, 0}, -22, mem) == "getgroups(-1, NULL) = -1 EINVAL (Invalid argument)");
+  // poll's timeout is an int: -1 whether the caller sign-extended it or not.
+  CHECK(call("poll", {0, 0, 0xffffffffULL}, 0, mem) == "poll(NULL, 0, -1) = 0 (Timeout)");
+  CHECK(call("poll", {0, 0, ~0ULL}, 0, mem) == "poll(NULL, 0, -1) = 0 (Timeout)");
+  CHECK(call("epoll_wait", {3, 0, 0xffffffff00000001ULL, 0xffffffffULL}, 0, mem) ==
+        "epoll_wait(3, NULL, 1, -1) = 0");
+}
+
+TEST_CASE("An unsigned int argument is the low 32 bits, unsigned", "[format][int-width]") {
+  fake_memory mem;
+  CHECK(call("alarm", {0xffffffffULL}, 0, mem) == "alarm(4294967295) = 0");
+  // poll's nfds is an unsigned int.
+  CHECK(call("poll", {0, 0xffffffff00000000ULL, 0}, 0, mem) == "poll(NULL, 0, 0) = 0 (Timeout)");
+}
+
+TEST_CASE("A long argument keeps the whole register", "[format][int-width]") {
+  fake_memory mem;
+  // readv's iovcnt is an unsigned long (strace prints it with %llu).
+  CHECK(call("readv", {0, 0, ~0ULL}, -22, mem) ==
+        "readv(0, NULL, 18446744073709551615) = -1 EINVAL (Invalid argument)");
+  // io_submit's nr is a long.
+  CHECK(call("io_submit", {0x7f0000001000, ~0ULL, 0}, -22, mem) ==
+        "io_submit(0x7f0000001000, -1, NULL) = -1 EINVAL (Invalid argument)");
+  // size_t stays unsigned and 64-bit.
+  CHECK(call("write", {1, 0, 0xffffffff00000000ULL}, -14, mem) ==
+        "write(1, NULL, 18446744069414584320) = -1 EFAULT (Bad address)");
+}
+
+TEST_CASE("Every int, unsigned int and hex int argument of the table is printed from 32 bits",
+          "[format][int-width]") {
+  // Garbage in the high half never shows for a 32-bit kind.
+  for (long nr = 0; nr < 512; ++nr) {
+    const snare::sys::syscall_desc* d = snare::sys::x86_64::descriptor(nr);
+    if (d == nullptr) continue;
+    for (std::size_t i = 0; i < d->nargs; ++i) {
+      auto k = d->args[i].kind;
+      if (k != snare::sys::arg_kind::int_ && k != snare::sys::arg_kind::uint &&
+          k != snare::sys::arg_kind::xint)
+        continue;
+      snare::sys::syscall_desc one{};
+      one.name = "x";
+      one.nargs = 1;
+      one.args[0] = d->args[i];
+      fake_memory mem;
+      std::string a, b;
+      REQUIRE(snare::format::format_call(a, one, {0xdeadbeef00000007ULL}, 0, mem));
+      REQUIRE(snare::format::format_call(b, one, {7}, 0, mem));
+      INFO(d->name << " argument " << d->args[i].name);
+      CHECK(a == b);
+    }
+  }
+}
