@@ -12,6 +12,7 @@ Usage: gen_xlat.py           write the header
        gen_xlat.py --check   exit 1 when the committed header is not what would be written
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,11 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/reboot.h>
 #include <linux/rseq.h>
 #include <linux/bpf.h>
+#include <linux/magic.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <stdio.h>
 """
 
@@ -73,8 +79,9 @@ SETS = {
            'O_ASYNC', 'O_DIRECT', 'O_LARGEFILE=0x8000', 'O_TMPFILE', 'O_DIRECTORY', 'O_NOFOLLOW', 'O_NOATIME',
            'O_CLOEXEC', 'O_PATH']),
  'at': ('AT_???', '0', None, [], ['AT_SYMLINK_NOFOLLOW', 'AT_REMOVEDIR', 'AT_SYMLINK_FOLLOW',
-        'AT_NO_AUTOMOUNT', 'AT_EMPTY_PATH', 'AT_STATX_FORCE_SYNC', 'AT_STATX_DONT_SYNC', 'AT_RECURSIVE',
-        'AT_EACCESS=0x200']),
+        'AT_NO_AUTOMOUNT', 'AT_EMPTY_PATH', 'AT_STATX_FORCE_SYNC', 'AT_STATX_DONT_SYNC', 'AT_RECURSIVE']),
+ # 0x200 is AT_REMOVEDIR for unlinkat and AT_EACCESS for faccessat2: a set of its own.
+ 'faccessat_flags': ('AT_???', '0', None, [], ['AT_SYMLINK_NOFOLLOW', 'AT_EACCESS=0x200', 'AT_EMPTY_PATH']),
  'access_mode': ('?_OK', 'F_OK', None, [], ['R_OK', 'W_OK', 'X_OK']),
  'mmap_prot': ('PROT_???', 'PROT_NONE', None, [], ['PROT_READ', 'PROT_WRITE', 'PROT_EXEC', 'PROT_SEM=0x8',
         'PROT_GROWSDOWN', 'PROT_GROWSUP']),
@@ -99,8 +106,20 @@ SETS = {
  'fcntl_cmd': ('F_???', None, 'ENUM', ['F_DUPFD', 'F_GETFD', 'F_SETFD', 'F_GETFL', 'F_SETFL', 'F_GETLK',
         'F_SETLK', 'F_SETLKW', 'F_SETOWN', 'F_GETOWN', 'F_SETSIG', 'F_GETSIG', 'F_SETOWN_EX', 'F_GETOWN_EX',
         'F_GETOWNER_UIDS=17', 'F_OFD_GETLK', 'F_OFD_SETLK', 'F_OFD_SETLKW', 'F_SETLEASE', 'F_GETLEASE',
-        'F_NOTIFY', 'F_DUPFD_CLOEXEC', 'F_SETPIPE_SZ', 'F_GETPIPE_SZ', 'F_ADD_SEALS', 'F_GET_SEALS',
-        'F_GET_RW_HINT', 'F_SET_RW_HINT', 'F_GET_FILE_RW_HINT', 'F_SET_FILE_RW_HINT'], []),
+        'F_NOTIFY', 'F_CANCELLK=1029', 'F_DUPFD_CLOEXEC', 'F_SETPIPE_SZ', 'F_GETPIPE_SZ', 'F_ADD_SEALS',
+        'F_GET_SEALS'], []),
+ # fcntl's arguments and results (decode/fcntl.hpp).
+ 'fd_flags': ('FD_???', '0', None, [], ['FD_CLOEXEC']),
+ 'lock_type': ('F_???', None, 'ENUM', ['F_RDLCK', 'F_WRLCK', 'F_UNLCK', 'F_EXLCK', 'F_SHLCK'], []),
+ 'notify_flags': ('DN_???', '0', None, [], ['DN_ACCESS', 'DN_MODIFY', 'DN_CREATE', 'DN_DELETE', 'DN_RENAME',
+        'DN_ATTRIB', 'DN_MULTISHOT']),
+ 'f_seals': ('F_SEAL_???', '0', None, [], ['F_SEAL_SEAL', 'F_SEAL_SHRINK', 'F_SEAL_GROW', 'F_SEAL_WRITE',
+        'F_SEAL_FUTURE_WRITE']),
+ 'f_owner_type': ('F_OWNER_???', None, 'ENUM', ['F_OWNER_TID', 'F_OWNER_PID', 'F_OWNER_PGRP'], []),
+ # statfs's f_flags (ST_VALID first, as strace) and f_type: every *_MAGIC of linux/magic.h.
+ 'statfs_flags': ('ST_???', '0', None, [], ['ST_VALID=0x20', 'ST_RDONLY', 'ST_NOSUID', 'ST_NODEV', 'ST_NOEXEC',
+        'ST_SYNCHRONOUS', 'ST_MANDLOCK', 'ST_NOATIME', 'ST_NODIRATIME', 'ST_RELATIME', 'ST_NOSYMFOLLOW=0x2000']),
+ 'fs_magic': (None, None, 'ENUM', r'linux/magic.h:\w+_MAGIC', []),
  'ioctl_request': (None, None, 'ENUM', ['TCGETS', 'TCSETS', 'TCSETSW', 'TCSETSF', 'TCGETA', 'TCSETA',
         'TCSETAW', 'TCSETAF', 'TCSBRK', 'TCXONC', 'TCFLSH', 'TIOCEXCL', 'TIOCNXCL', 'TIOCSCTTY',
         'TIOCGPGRP', 'TIOCSPGRP', 'TIOCOUTQ', 'TIOCSTI', 'TIOCGWINSZ', 'TIOCSWINSZ', 'TIOCMGET',
@@ -127,7 +146,41 @@ SETS = {
         'PR_SVE_SET_VL', 'PR_SVE_GET_VL', 'PR_GET_SPECULATION_CTRL', 'PR_SET_SPECULATION_CTRL',
         'PR_PAC_RESET_KEYS', 'PR_SET_TAGGED_ADDR_CTRL', 'PR_GET_TAGGED_ADDR_CTRL', 'PR_SET_IO_FLUSHER',
         'PR_GET_IO_FLUSHER', 'PR_SET_SYSCALL_USER_DISPATCH', 'PR_PAC_SET_ENABLED_KEYS',
-        'PR_PAC_GET_ENABLED_KEYS', 'PR_SCHED_CORE', 'PR_SET_VMA=0x53564d41'], []),
+        'PR_PAC_GET_ENABLED_KEYS', 'PR_SCHED_CORE', 'PR_SME_SET_VL=63', 'PR_SME_GET_VL=64', 'PR_SET_PTRACER',
+        'PR_SET_VMA=0x53564d41'], []),
+ # prctl's arguments and results (decode/prctl.hpp). SUID_DUMP_* are the kernel's own
+ # (include/linux/sched/coredump.h is not exported), hence the literals.
+ 'pr_dumpable': ('SUID_DUMP_???', None, 'ENUM', ['SUID_DUMP_DISABLE=0', 'SUID_DUMP_USER=1', 'SUID_DUMP_ROOT=2'], []),
+ 'pr_tsc': ('PR_TSC_???', None, 'ENUM', ['PR_TSC_ENABLE', 'PR_TSC_SIGSEGV'], []),
+ 'pr_unalign': ('PR_UNALIGN_???', '0', None, [], ['PR_UNALIGN_NOPRINT', 'PR_UNALIGN_SIGBUS']),
+ 'secbits': ('SECBIT_???', '0', None, [], ['SECBIT_NOROOT', 'SECBIT_NOROOT_LOCKED', 'SECBIT_NO_SETUID_FIXUP',
+        'SECBIT_NO_SETUID_FIXUP_LOCKED', 'SECBIT_KEEP_CAPS', 'SECBIT_KEEP_CAPS_LOCKED',
+        'SECBIT_NO_CAP_AMBIENT_RAISE', 'SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED']),
+ 'capability': ('CAP_???', None, 'ENUM', r'linux/capability.h:CAP_\w+', []),
+ 'pr_cap_ambient': ('PR_CAP_AMBIENT_???', None, 'ENUM', ['PR_CAP_AMBIENT_IS_SET', 'PR_CAP_AMBIENT_RAISE',
+        'PR_CAP_AMBIENT_LOWER', 'PR_CAP_AMBIENT_CLEAR_ALL'], []),
+ 'pr_mce_kill': ('PR_MCE_KILL_???', None, 'ENUM', ['PR_MCE_KILL_CLEAR', 'PR_MCE_KILL_SET'], []),
+ 'pr_mce_kill_policy': ('PR_MCE_KILL_???', None, 'ENUM', ['PR_MCE_KILL_LATE', 'PR_MCE_KILL_EARLY',
+        'PR_MCE_KILL_DEFAULT'], []),
+ 'pr_set_mm': ('PR_SET_MM_???', None, 'ENUM', ['PR_SET_MM_START_CODE', 'PR_SET_MM_END_CODE',
+        'PR_SET_MM_START_DATA', 'PR_SET_MM_END_DATA', 'PR_SET_MM_START_STACK', 'PR_SET_MM_START_BRK',
+        'PR_SET_MM_BRK', 'PR_SET_MM_ARG_START', 'PR_SET_MM_ARG_END', 'PR_SET_MM_ENV_START', 'PR_SET_MM_ENV_END',
+        'PR_SET_MM_AUXV', 'PR_SET_MM_EXE_FILE', 'PR_SET_MM_MAP', 'PR_SET_MM_MAP_SIZE'], []),
+ 'seccomp_mode': ('SECCOMP_MODE_???', None, 'ENUM', ['SECCOMP_MODE_DISABLED', 'SECCOMP_MODE_STRICT',
+        'SECCOMP_MODE_FILTER'], []),
+ 'pr_fp_mode': ('PR_FP_MODE_???', '0', None, [], ['PR_FP_MODE_FR', 'PR_FP_MODE_FRE']),
+ 'pr_spec_cmd': ('PR_SPEC_???', None, 'ENUM', ['PR_SPEC_STORE_BYPASS', 'PR_SPEC_INDIRECT_BRANCH',
+        'PR_SPEC_L1D_FLUSH'], []),
+ 'pr_spec_set': ('PR_SPEC_???', None, 'ENUM', ['PR_SPEC_ENABLE', 'PR_SPEC_DISABLE', 'PR_SPEC_FORCE_DISABLE',
+        'PR_SPEC_DISABLE_NOEXEC'], []),
+ 'pr_spec_get': ('PR_SPEC_???', '0', None, [], ['PR_SPEC_PRCTL', 'PR_SPEC_ENABLE', 'PR_SPEC_DISABLE',
+        'PR_SPEC_FORCE_DISABLE', 'PR_SPEC_DISABLE_NOEXEC']),
+ 'pr_sud_cmd': ('PR_SYS_DISPATCH_???', None, 'ENUM', ['PR_SYS_DISPATCH_OFF', 'PR_SYS_DISPATCH_ON'], []),
+ 'pr_set_vma': ('PR_SET_VMA_???', None, 'ENUM', ['PR_SET_VMA_ANON_NAME=0'], []),
+ 'pr_sched_core_cmd': ('PR_SCHED_CORE_???', None, 'ENUM', ['PR_SCHED_CORE_GET', 'PR_SCHED_CORE_CREATE',
+        'PR_SCHED_CORE_SHARE_TO', 'PR_SCHED_CORE_SHARE_FROM'], []),
+ 'pr_sched_core_pidtype': ('PIDTYPE_???', None, 'ENUM', ['PIDTYPE_PID=0', 'PIDTYPE_TGID=1', 'PIDTYPE_PGID=2',
+        'PIDTYPE_SID=3'], []),
  'arch_prctl_code': ('ARCH_???', None, 'ENUM', ['ARCH_SET_GS', 'ARCH_SET_FS', 'ARCH_GET_FS', 'ARCH_GET_GS',
         'ARCH_GET_CPUID', 'ARCH_SET_CPUID', 'ARCH_GET_XCOMP_SUPP', 'ARCH_GET_XCOMP_PERM',
         'ARCH_REQ_XCOMP_PERM', 'ARCH_GET_XCOMP_GUEST_PERM', 'ARCH_REQ_XCOMP_GUEST_PERM',
@@ -164,9 +217,8 @@ SETS = {
         'MSG_FASTOPEN', 'MSG_CMSG_CLOEXEC']),
  'shutdown_how': ('SHUT_???', None, 'ENUM', ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'], []),
  'sigprocmask_how': ('SIG_???', None, 'ENUM', ['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'], []),
- 'sa_flags': ('SA_???', '0', None, [], ['SA_NOCLDSTOP', 'SA_NOCLDWAIT', 'SA_SIGINFO', 'SA_UNSUPPORTED=0x400',
-        'SA_EXPOSE_TAGBITS=0x800', 'SA_RESTORER=0x04000000', 'SA_ONSTACK', 'SA_RESTART',
-        'SA_INTERRUPT', 'SA_NODEFER', 'SA_RESETHAND']),
+ 'sa_flags': ('SA_???', '0', None, [], ['SA_RESTORER=0x04000000', 'SA_ONSTACK', 'SA_RESTART', 'SA_INTERRUPT',
+        'SA_NODEFER', 'SA_RESETHAND', 'SA_SIGINFO', 'SA_NOCLDSTOP', 'SA_NOCLDWAIT']),
  'epoll_ctl_op': ('EPOLL_CTL_???', None, 'ENUM', ['EPOLL_CTL_ADD', 'EPOLL_CTL_DEL', 'EPOLL_CTL_MOD'], []),
  'epoll_events': ('EPOLL???', '0', None, [], ['EPOLLIN', 'EPOLLPRI', 'EPOLLOUT', 'EPOLLERR', 'EPOLLHUP',
         'EPOLLNVAL=0x20', 'EPOLLRDNORM', 'EPOLLRDBAND', 'EPOLLWRNORM', 'EPOLLWRBAND', 'EPOLLMSG',
@@ -316,6 +368,40 @@ SETS = {
         'SYSLOG_ACTION_SIZE_UNREAD=9', 'SYSLOG_ACTION_SIZE_BUFFER=10'], [], 'decimal'),
 }
 
+
+
+def header_names(spec):
+    """Returns the names a 'header:REGEX' spec stands for: every `#define NAME <number>` of
+    /usr/include/<header> whose NAME matches REGEX, in the header's order."""
+    header, pattern = spec.split(':', 1)
+    with open(os.path.join('/usr/include', header)) as f:
+        text = f.read()
+    return [m.group(1) for m in re.finditer(r'^#define\s+(\w+)\s+\(?(?:0x[0-9a-fA-F]+|\d+)\b', text, re.M)
+            if re.fullmatch(pattern, m.group(1))]
+
+
+# Filesystem magics that linux/magic.h lacks (other filesystems' own headers, out-of-tree
+# ones), as strace names them; checked against any header that defines them.
+FS_MAGIC_EXTRA = [
+    'Z3FOLD_MAGIC=0x33', 'DEVFS_SUPER_MAGIC=0x1373', 'EXT_SUPER_MAGIC=0x137d', 'MINIX_SUPER_MAGIC2=0x138f',
+    'MINIX2_SUPER_MAGIC2=0x2478', 'HFS_SUPER_MAGIC=0x4244', 'HFSPLUS_SUPER_MAGIC=0x482b',
+    'EXOFS_SUPER_MAGIC=0x5df5', 'ROMFS_MAGIC=0x7275', 'EXT2_OLD_SUPER_MAGIC=0xef51', 'UFS_MAGIC=0x11954',
+    'GFS2_MAGIC=0x1161970', 'XIAFS_SUPER_MAGIC=0x12fd16d', 'XENIX_SUPER_MAGIC=0x12ff7b4',
+    'SYSV4_SUPER_MAGIC=0x12ff7b5', 'SYSV2_SUPER_MAGIC=0x12ff7b6', 'COH_SUPER_MAGIC=0x12ff7b7',
+    'SHMFS_SUPER_MAGIC=0x2011994', 'BALLOON_KVM_MAGIC=0x13661366', 'BFS_MAGIC=0x1badface',
+    'UBIFS_SUPER_MAGIC=0x24051905', 'ZFS_SUPER_MAGIC=0x2fc12fc1', 'JFS_SUPER_MAGIC=0x3153464a',
+    'BEFS_SUPER_MAGIC=0x42465331', 'CRAMFS_MAGIC_WEND=0x453dcd28', 'GPFS_SUPER_MAGIC=0x47504653',
+    'NTFS_SB_MAGIC=0x5346544e', 'UFS_CIGAM=0x54190100', 'VZFS_SUPER_MAGIC=0x565a4653',
+    'ZSMALLOC_MAGIC=0x58295829', 'AUFS_SUPER_MAGIC=0x61756673', 'CONFIGFS_MAGIC=0x62656570',
+    'FUSE_CTL_SUPER_MAGIC=0x65735543', 'VXFS_SUPER_MAGIC=0xa501fcf5', 'PPC_CMM_MAGIC=0xc7571590',
+    'LOGFS_MAGIC=0xc97e8168', 'EROFS_SUPER_MAGIC_V1=0xe0f5e1e2']
+
+# A field list given as 'header:REGEX' is read from that header (the names it defines).
+SCANNED = {name: spec[3] for name, spec in SETS.items() if isinstance(spec[3], str)}
+for _name, _spec in SCANNED.items():
+    _extra = FS_MAGIC_EXTRA if _name == 'fs_magic' else []
+    SETS[_name] = SETS[_name][:3] + (header_names(_spec) + _extra,) + SETS[_name][4:]
+
 # Literals checked by a second program that includes only the kernel's headers: struct
 # termios2 clashes with glibc's termios.h, and glibc defines O_LARGEFILE as 0 on 64-bit
 # while the kernel (and strace) use the asm-generic value.
@@ -418,6 +504,10 @@ def generate():
     for set_name, spec in SETS.items():
         unknown, zero, mask, field, bits = spec[:5]
         style = spec[5] if len(spec) > 5 else None
+        if set_name in SCANNED:  # names that share a value: the header's first one
+            seen = set()
+            values[(set_name, 'field')] = [e for e in values[(set_name, 'field')]
+                                           if e[0] not in seen and not seen.add(e[0])]
         for part in ('field', 'bits'):
             entries = values[(set_name, part)]
             if not entries:

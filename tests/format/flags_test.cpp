@@ -96,7 +96,8 @@ TEST_CASE("fcntl, prctl and arch_prctl print the arguments their command uses", 
   CHECK(call("fcntl", {3, 4, 04000}, 0, mem) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK) = 0");
   CHECK(call("fcntl", {0, 0x999, 0x7ffd3abab398}, -22, mem) ==
         "fcntl(0, 0x999 /* F_??? */, 0x7ffd3abab398) = -1 EINVAL (Invalid argument)");
-  CHECK(call("prctl", {3}, 1, mem) == "prctl(PR_GET_DUMPABLE) = 1");
+  // strace: prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER) (tests/prctl-dumpable.c)
+  CHECK(call("prctl", {3}, 1, mem) == "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
   CHECK(call("prctl", {0x999999, 0, 0, 0, 0}, -22, mem) ==
         "prctl(0x999999 /* PR_??? */, 0, 0, 0, 0) = -1 EINVAL (Invalid argument)");
   CHECK(call("arch_prctl", {0x1002, 0x7f930528c740}, 0, mem) ==
@@ -249,4 +250,16 @@ TEST_CASE("Decoders print what strace 6.1 prints for the newly named calls", "[f
     CHECK(call("membarrier", {1 << 20, 0, 0}, -22, mem) ==
           "membarrier(0x100000 /* MEMBARRIER_CMD_??? */, 0) = -1 EINVAL (Invalid argument)");
   }
+}
+
+TEST_CASE("0x200 is AT_EACCESS for faccessat2 and AT_REMOVEDIR for unlinkat", "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/");
+  // strace: faccessat2(AT_FDCWD, "/", R_OK, AT_EACCESS) = 0
+  CHECK(call("faccessat2", {at_fdcwd, 0x1000, 4, 0x200}, 0, mem) ==
+        R"(faccessat2(AT_FDCWD, "/", R_OK, AT_EACCESS) = 0)");
+  CHECK(call("faccessat2", {at_fdcwd, 0x1000, 0, 0x1300}, 0, mem) ==
+        R"(faccessat2(AT_FDCWD, "/", F_OK, AT_SYMLINK_NOFOLLOW|AT_EACCESS|AT_EMPTY_PATH) = 0)");
+  CHECK(call("unlinkat", {at_fdcwd, 0x1000, 0x200}, -16, mem) ==
+        R"(unlinkat(AT_FDCWD, "/", AT_REMOVEDIR) = -1 EBUSY (Device or resource busy))");
 }

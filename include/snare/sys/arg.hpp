@@ -112,6 +112,7 @@ enum class flag_set : std::uint16_t {
   reboot_cmd,
   syslog_type,
   clock_flags,
+  faccessat_flags,  // AT_EACCESS|AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH (0x200 is not AT_REMOVEDIR here)
 };
 
 /// Names a guest struct, for arg_kind::structure and arg_kind::array.

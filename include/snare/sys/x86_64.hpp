@@ -461,7 +461,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::close_range},
   {437, "openat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"how", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::open_how}, {"size", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::openat2},
   {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_getfd},
-  {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::faccessat2},
+  {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::faccessat_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::faccessat2},
   {440, "process_madvise", 5, {{"pidfd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"vlen", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_madvise},
   {441, "epoll_pwait2", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 5, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_pwait2},
   {442, "mount_setattr", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mount_attr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mount_setattr},
@@ -4875,15 +4875,15 @@ struct pidfd_getfd : ::snare::sys::call<pidfd_getfd, ::snare::arch::x86_64, 438>
 struct faccessat2 : ::snare::sys::call<faccessat2, ::snare::arch::x86_64, 439> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[439];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::access_mode>, ::snare::flags<::snare::sys::flag_set::at>>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::access_mode>, ::snare::flags<::snare::sys::flag_set::faccessat_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
   constexpr ::snare::flags<::snare::sys::flag_set::access_mode> mode() const noexcept { return ::snare::flags<::snare::sys::flag_set::access_mode>{raw(2)}; }
   constexpr void set_mode(::snare::flags<::snare::sys::flag_set::access_mode> v) noexcept { set_raw(2, v.value); }
-  constexpr ::snare::flags<::snare::sys::flag_set::at> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::at>{raw(3)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::at> v) noexcept { set_raw(3, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::faccessat_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::faccessat_flags>{raw(3)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::faccessat_flags> v) noexcept { set_raw(3, v.value); }
 };
 
 /// process_madvise(2) [desc].

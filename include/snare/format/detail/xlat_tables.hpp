@@ -49,9 +49,15 @@ inline constexpr xlat_entry at_bits[] = {
     {0x2000, "AT_STATX_FORCE_SYNC"},
     {0x4000, "AT_STATX_DONT_SYNC"},
     {0x8000, "AT_RECURSIVE"},
-    {0x200, "AT_EACCESS"},
 };
 inline constexpr xlat at_xlat{{}, 0, at_bits, "0", "AT_???"};
+
+inline constexpr xlat_entry faccessat_flags_bits[] = {
+    {0x100, "AT_SYMLINK_NOFOLLOW"},
+    {0x200, "AT_EACCESS"},
+    {0x1000, "AT_EMPTY_PATH"},
+};
+inline constexpr xlat faccessat_flags_xlat{{}, 0, faccessat_flags_bits, "0", "AT_???"};
 
 inline constexpr xlat_entry access_mode_bits[] = {
     {0x4, "R_OK"},
@@ -197,17 +203,186 @@ inline constexpr xlat_entry fcntl_cmd_field[] = {
     {0x400, "F_SETLEASE"},
     {0x401, "F_GETLEASE"},
     {0x402, "F_NOTIFY"},
+    {0x405, "F_CANCELLK"},
     {0x406, "F_DUPFD_CLOEXEC"},
     {0x407, "F_SETPIPE_SZ"},
     {0x408, "F_GETPIPE_SZ"},
     {0x409, "F_ADD_SEALS"},
     {0x40a, "F_GET_SEALS"},
-    {0x40b, "F_GET_RW_HINT"},
-    {0x40c, "F_SET_RW_HINT"},
-    {0x40d, "F_GET_FILE_RW_HINT"},
-    {0x40e, "F_SET_FILE_RW_HINT"},
 };
 inline constexpr xlat fcntl_cmd_xlat{fcntl_cmd_field, ~std::uint64_t{0}, {}, {}, "F_???"};
+
+inline constexpr xlat_entry fd_flags_bits[] = {
+    {0x1, "FD_CLOEXEC"},
+};
+inline constexpr xlat fd_flags_xlat{{}, 0, fd_flags_bits, "0", "FD_???"};
+
+inline constexpr xlat_entry lock_type_field[] = {
+    {0x0, "F_RDLCK"},
+    {0x1, "F_WRLCK"},
+    {0x2, "F_UNLCK"},
+    {0x4, "F_EXLCK"},
+    {0x8, "F_SHLCK"},
+};
+inline constexpr xlat lock_type_xlat{lock_type_field, ~std::uint64_t{0}, {}, {}, "F_???"};
+
+inline constexpr xlat_entry notify_flags_bits[] = {
+    {0x1, "DN_ACCESS"},
+    {0x2, "DN_MODIFY"},
+    {0x4, "DN_CREATE"},
+    {0x8, "DN_DELETE"},
+    {0x10, "DN_RENAME"},
+    {0x20, "DN_ATTRIB"},
+    {0x80000000, "DN_MULTISHOT"},
+};
+inline constexpr xlat notify_flags_xlat{{}, 0, notify_flags_bits, "0", "DN_???"};
+
+inline constexpr xlat_entry f_seals_bits[] = {
+    {0x1, "F_SEAL_SEAL"},
+    {0x2, "F_SEAL_SHRINK"},
+    {0x4, "F_SEAL_GROW"},
+    {0x8, "F_SEAL_WRITE"},
+    {0x10, "F_SEAL_FUTURE_WRITE"},
+};
+inline constexpr xlat f_seals_xlat{{}, 0, f_seals_bits, "0", "F_SEAL_???"};
+
+inline constexpr xlat_entry f_owner_type_field[] = {
+    {0x0, "F_OWNER_TID"},
+    {0x1, "F_OWNER_PID"},
+    {0x2, "F_OWNER_PGRP"},
+};
+inline constexpr xlat f_owner_type_xlat{f_owner_type_field, ~std::uint64_t{0}, {}, {}, "F_OWNER_???"};
+
+inline constexpr xlat_entry statfs_flags_bits[] = {
+    {0x20, "ST_VALID"},
+    {0x1, "ST_RDONLY"},
+    {0x2, "ST_NOSUID"},
+    {0x4, "ST_NODEV"},
+    {0x8, "ST_NOEXEC"},
+    {0x10, "ST_SYNCHRONOUS"},
+    {0x40, "ST_MANDLOCK"},
+    {0x400, "ST_NOATIME"},
+    {0x800, "ST_NODIRATIME"},
+    {0x1000, "ST_RELATIME"},
+    {0x2000, "ST_NOSYMFOLLOW"},
+};
+inline constexpr xlat statfs_flags_xlat{{}, 0, statfs_flags_bits, "0", "ST_???"};
+
+inline constexpr xlat_entry fs_magic_field[] = {
+    {0xadf5, "ADFS_SUPER_MAGIC"},
+    {0xadff, "AFFS_SUPER_MAGIC"},
+    {0x5346414f, "AFS_SUPER_MAGIC"},
+    {0x187, "AUTOFS_SUPER_MAGIC"},
+    {0xc36400, "CEPH_SUPER_MAGIC"},
+    {0x73757245, "CODA_SUPER_MAGIC"},
+    {0x28cd3d45, "CRAMFS_MAGIC"},
+    {0x64626720, "DEBUGFS_MAGIC"},
+    {0x73636673, "SECURITYFS_MAGIC"},
+    {0xf97cff8c, "SELINUX_MAGIC"},
+    {0x43415d53, "SMACK_MAGIC"},
+    {0x858458f6, "RAMFS_MAGIC"},
+    {0x1021994, "TMPFS_MAGIC"},
+    {0x958458f6, "HUGETLBFS_MAGIC"},
+    {0x73717368, "SQUASHFS_MAGIC"},
+    {0xf15f, "ECRYPTFS_SUPER_MAGIC"},
+    {0x414a53, "EFS_SUPER_MAGIC"},
+    {0xef53, "EXT2_SUPER_MAGIC"},
+    {0xabba1974, "XENFS_SUPER_MAGIC"},
+    {0x9123683e, "BTRFS_SUPER_MAGIC"},
+    {0x3434, "NILFS_SUPER_MAGIC"},
+    {0xf2f52010, "F2FS_SUPER_MAGIC"},
+    {0xf995e849, "HPFS_SUPER_MAGIC"},
+    {0x9660, "ISOFS_SUPER_MAGIC"},
+    {0x72b6, "JFFS2_SUPER_MAGIC"},
+    {0x58465342, "XFS_SUPER_MAGIC"},
+    {0x6165676c, "PSTOREFS_MAGIC"},
+    {0xde5e81e4, "EFIVARFS_MAGIC"},
+    {0xc0ffee, "HOSTFS_SUPER_MAGIC"},
+    {0x794c7630, "OVERLAYFS_SUPER_MAGIC"},
+    {0x65735546, "FUSE_SUPER_MAGIC"},
+    {0x137f, "MINIX_SUPER_MAGIC"},
+    {0x2468, "MINIX2_SUPER_MAGIC"},
+    {0x4d5a, "MINIX3_SUPER_MAGIC"},
+    {0x4d44, "MSDOS_SUPER_MAGIC"},
+    {0x2011bab0, "EXFAT_SUPER_MAGIC"},
+    {0x564c, "NCP_SUPER_MAGIC"},
+    {0x6969, "NFS_SUPER_MAGIC"},
+    {0x7461636f, "OCFS2_SUPER_MAGIC"},
+    {0x9fa1, "OPENPROM_SUPER_MAGIC"},
+    {0x2f, "QNX4_SUPER_MAGIC"},
+    {0x68191122, "QNX6_SUPER_MAGIC"},
+    {0x6b414653, "AFS_FS_MAGIC"},
+    {0x52654973, "REISERFS_SUPER_MAGIC"},
+    {0x517b, "SMB_SUPER_MAGIC"},
+    {0xff534d42, "CIFS_SUPER_MAGIC"},
+    {0xfe534d42, "SMB2_SUPER_MAGIC"},
+    {0x27e0eb, "CGROUP_SUPER_MAGIC"},
+    {0x63677270, "CGROUP2_SUPER_MAGIC"},
+    {0x7655821, "RDTGROUP_SUPER_MAGIC"},
+    {0x57ac6e9d, "STACK_END_MAGIC"},
+    {0x74726163, "TRACEFS_MAGIC"},
+    {0x1021997, "V9FS_MAGIC"},
+    {0x62646576, "BDEVFS_MAGIC"},
+    {0x64646178, "DAXFS_MAGIC"},
+    {0x42494e4d, "BINFMTFS_MAGIC"},
+    {0x1cd1, "DEVPTS_SUPER_MAGIC"},
+    {0x6c6f6f70, "BINDERFS_SUPER_MAGIC"},
+    {0xbad1dea, "FUTEXFS_SUPER_MAGIC"},
+    {0x50495045, "PIPEFS_MAGIC"},
+    {0x9fa0, "PROC_SUPER_MAGIC"},
+    {0x534f434b, "SOCKFS_MAGIC"},
+    {0x62656572, "SYSFS_MAGIC"},
+    {0x9fa2, "USBDEVICE_SUPER_MAGIC"},
+    {0x11307854, "MTD_INODE_FS_MAGIC"},
+    {0x9041934, "ANON_INODE_FS_MAGIC"},
+    {0x73727279, "BTRFS_TEST_MAGIC"},
+    {0x6e736673, "NSFS_MAGIC"},
+    {0xcafe4a11, "BPF_FS_MAGIC"},
+    {0x5a3c69f0, "AAFS_MAGIC"},
+    {0x5a4f4653, "ZONEFS_MAGIC"},
+    {0x15013346, "UDF_SUPER_MAGIC"},
+    {0x444d4142, "DMA_BUF_MAGIC"},
+    {0x454d444d, "DEVMEM_MAGIC"},
+    {0x5345434d, "SECRETMEM_MAGIC"},
+    {0x33, "Z3FOLD_MAGIC"},
+    {0x1373, "DEVFS_SUPER_MAGIC"},
+    {0x137d, "EXT_SUPER_MAGIC"},
+    {0x138f, "MINIX_SUPER_MAGIC2"},
+    {0x2478, "MINIX2_SUPER_MAGIC2"},
+    {0x4244, "HFS_SUPER_MAGIC"},
+    {0x482b, "HFSPLUS_SUPER_MAGIC"},
+    {0x5df5, "EXOFS_SUPER_MAGIC"},
+    {0x7275, "ROMFS_MAGIC"},
+    {0xef51, "EXT2_OLD_SUPER_MAGIC"},
+    {0x11954, "UFS_MAGIC"},
+    {0x1161970, "GFS2_MAGIC"},
+    {0x12fd16d, "XIAFS_SUPER_MAGIC"},
+    {0x12ff7b4, "XENIX_SUPER_MAGIC"},
+    {0x12ff7b5, "SYSV4_SUPER_MAGIC"},
+    {0x12ff7b6, "SYSV2_SUPER_MAGIC"},
+    {0x12ff7b7, "COH_SUPER_MAGIC"},
+    {0x2011994, "SHMFS_SUPER_MAGIC"},
+    {0x13661366, "BALLOON_KVM_MAGIC"},
+    {0x1badface, "BFS_MAGIC"},
+    {0x24051905, "UBIFS_SUPER_MAGIC"},
+    {0x2fc12fc1, "ZFS_SUPER_MAGIC"},
+    {0x3153464a, "JFS_SUPER_MAGIC"},
+    {0x42465331, "BEFS_SUPER_MAGIC"},
+    {0x453dcd28, "CRAMFS_MAGIC_WEND"},
+    {0x47504653, "GPFS_SUPER_MAGIC"},
+    {0x5346544e, "NTFS_SB_MAGIC"},
+    {0x54190100, "UFS_CIGAM"},
+    {0x565a4653, "VZFS_SUPER_MAGIC"},
+    {0x58295829, "ZSMALLOC_MAGIC"},
+    {0x61756673, "AUFS_SUPER_MAGIC"},
+    {0x62656570, "CONFIGFS_MAGIC"},
+    {0x65735543, "FUSE_CTL_SUPER_MAGIC"},
+    {0xa501fcf5, "VXFS_SUPER_MAGIC"},
+    {0xc7571590, "PPC_CMM_MAGIC"},
+    {0xc97e8168, "LOGFS_MAGIC"},
+    {0xe0f5e1e2, "EROFS_SUPER_MAGIC_V1"},
+};
+inline constexpr xlat fs_magic_xlat{fs_magic_field, ~std::uint64_t{0}, {}, {}, {}};
 
 inline constexpr xlat_entry ioctl_request_field[] = {
     {0x5401, "TCGETS"},
@@ -353,9 +528,192 @@ inline constexpr xlat_entry prctl_option_field[] = {
     {0x3c, "PR_PAC_SET_ENABLED_KEYS"},
     {0x3d, "PR_PAC_GET_ENABLED_KEYS"},
     {0x3e, "PR_SCHED_CORE"},
+    {0x3f, "PR_SME_SET_VL"},
+    {0x40, "PR_SME_GET_VL"},
+    {0x59616d61, "PR_SET_PTRACER"},
     {0x53564d41, "PR_SET_VMA"},
 };
 inline constexpr xlat prctl_option_xlat{prctl_option_field, ~std::uint64_t{0}, {}, {}, "PR_???"};
+
+inline constexpr xlat_entry pr_dumpable_field[] = {
+    {0x0, "SUID_DUMP_DISABLE"},
+    {0x1, "SUID_DUMP_USER"},
+    {0x2, "SUID_DUMP_ROOT"},
+};
+inline constexpr xlat pr_dumpable_xlat{pr_dumpable_field, ~std::uint64_t{0}, {}, {}, "SUID_DUMP_???"};
+
+inline constexpr xlat_entry pr_tsc_field[] = {
+    {0x1, "PR_TSC_ENABLE"},
+    {0x2, "PR_TSC_SIGSEGV"},
+};
+inline constexpr xlat pr_tsc_xlat{pr_tsc_field, ~std::uint64_t{0}, {}, {}, "PR_TSC_???"};
+
+inline constexpr xlat_entry pr_unalign_bits[] = {
+    {0x1, "PR_UNALIGN_NOPRINT"},
+    {0x2, "PR_UNALIGN_SIGBUS"},
+};
+inline constexpr xlat pr_unalign_xlat{{}, 0, pr_unalign_bits, "0", "PR_UNALIGN_???"};
+
+inline constexpr xlat_entry secbits_bits[] = {
+    {0x1, "SECBIT_NOROOT"},
+    {0x2, "SECBIT_NOROOT_LOCKED"},
+    {0x4, "SECBIT_NO_SETUID_FIXUP"},
+    {0x8, "SECBIT_NO_SETUID_FIXUP_LOCKED"},
+    {0x10, "SECBIT_KEEP_CAPS"},
+    {0x20, "SECBIT_KEEP_CAPS_LOCKED"},
+    {0x40, "SECBIT_NO_CAP_AMBIENT_RAISE"},
+    {0x80, "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED"},
+};
+inline constexpr xlat secbits_xlat{{}, 0, secbits_bits, "0", "SECBIT_???"};
+
+inline constexpr xlat_entry capability_field[] = {
+    {0x0, "CAP_CHOWN"},
+    {0x1, "CAP_DAC_OVERRIDE"},
+    {0x2, "CAP_DAC_READ_SEARCH"},
+    {0x3, "CAP_FOWNER"},
+    {0x4, "CAP_FSETID"},
+    {0x5, "CAP_KILL"},
+    {0x6, "CAP_SETGID"},
+    {0x7, "CAP_SETUID"},
+    {0x8, "CAP_SETPCAP"},
+    {0x9, "CAP_LINUX_IMMUTABLE"},
+    {0xa, "CAP_NET_BIND_SERVICE"},
+    {0xb, "CAP_NET_BROADCAST"},
+    {0xc, "CAP_NET_ADMIN"},
+    {0xd, "CAP_NET_RAW"},
+    {0xe, "CAP_IPC_LOCK"},
+    {0xf, "CAP_IPC_OWNER"},
+    {0x10, "CAP_SYS_MODULE"},
+    {0x11, "CAP_SYS_RAWIO"},
+    {0x12, "CAP_SYS_CHROOT"},
+    {0x13, "CAP_SYS_PTRACE"},
+    {0x14, "CAP_SYS_PACCT"},
+    {0x15, "CAP_SYS_ADMIN"},
+    {0x16, "CAP_SYS_BOOT"},
+    {0x17, "CAP_SYS_NICE"},
+    {0x18, "CAP_SYS_RESOURCE"},
+    {0x19, "CAP_SYS_TIME"},
+    {0x1a, "CAP_SYS_TTY_CONFIG"},
+    {0x1b, "CAP_MKNOD"},
+    {0x1c, "CAP_LEASE"},
+    {0x1d, "CAP_AUDIT_WRITE"},
+    {0x1e, "CAP_AUDIT_CONTROL"},
+    {0x1f, "CAP_SETFCAP"},
+    {0x20, "CAP_MAC_OVERRIDE"},
+    {0x21, "CAP_MAC_ADMIN"},
+    {0x22, "CAP_SYSLOG"},
+    {0x23, "CAP_WAKE_ALARM"},
+    {0x24, "CAP_BLOCK_SUSPEND"},
+    {0x25, "CAP_AUDIT_READ"},
+    {0x26, "CAP_PERFMON"},
+    {0x27, "CAP_BPF"},
+    {0x28, "CAP_CHECKPOINT_RESTORE"},
+};
+inline constexpr xlat capability_xlat{capability_field, ~std::uint64_t{0}, {}, {}, "CAP_???"};
+
+inline constexpr xlat_entry pr_cap_ambient_field[] = {
+    {0x1, "PR_CAP_AMBIENT_IS_SET"},
+    {0x2, "PR_CAP_AMBIENT_RAISE"},
+    {0x3, "PR_CAP_AMBIENT_LOWER"},
+    {0x4, "PR_CAP_AMBIENT_CLEAR_ALL"},
+};
+inline constexpr xlat pr_cap_ambient_xlat{pr_cap_ambient_field, ~std::uint64_t{0}, {}, {}, "PR_CAP_AMBIENT_???"};
+
+inline constexpr xlat_entry pr_mce_kill_field[] = {
+    {0x0, "PR_MCE_KILL_CLEAR"},
+    {0x1, "PR_MCE_KILL_SET"},
+};
+inline constexpr xlat pr_mce_kill_xlat{pr_mce_kill_field, ~std::uint64_t{0}, {}, {}, "PR_MCE_KILL_???"};
+
+inline constexpr xlat_entry pr_mce_kill_policy_field[] = {
+    {0x0, "PR_MCE_KILL_LATE"},
+    {0x1, "PR_MCE_KILL_EARLY"},
+    {0x2, "PR_MCE_KILL_DEFAULT"},
+};
+inline constexpr xlat pr_mce_kill_policy_xlat{pr_mce_kill_policy_field, ~std::uint64_t{0}, {}, {}, "PR_MCE_KILL_???"};
+
+inline constexpr xlat_entry pr_set_mm_field[] = {
+    {0x1, "PR_SET_MM_START_CODE"},
+    {0x2, "PR_SET_MM_END_CODE"},
+    {0x3, "PR_SET_MM_START_DATA"},
+    {0x4, "PR_SET_MM_END_DATA"},
+    {0x5, "PR_SET_MM_START_STACK"},
+    {0x6, "PR_SET_MM_START_BRK"},
+    {0x7, "PR_SET_MM_BRK"},
+    {0x8, "PR_SET_MM_ARG_START"},
+    {0x9, "PR_SET_MM_ARG_END"},
+    {0xa, "PR_SET_MM_ENV_START"},
+    {0xb, "PR_SET_MM_ENV_END"},
+    {0xc, "PR_SET_MM_AUXV"},
+    {0xd, "PR_SET_MM_EXE_FILE"},
+    {0xe, "PR_SET_MM_MAP"},
+    {0xf, "PR_SET_MM_MAP_SIZE"},
+};
+inline constexpr xlat pr_set_mm_xlat{pr_set_mm_field, ~std::uint64_t{0}, {}, {}, "PR_SET_MM_???"};
+
+inline constexpr xlat_entry seccomp_mode_field[] = {
+    {0x0, "SECCOMP_MODE_DISABLED"},
+    {0x1, "SECCOMP_MODE_STRICT"},
+    {0x2, "SECCOMP_MODE_FILTER"},
+};
+inline constexpr xlat seccomp_mode_xlat{seccomp_mode_field, ~std::uint64_t{0}, {}, {}, "SECCOMP_MODE_???"};
+
+inline constexpr xlat_entry pr_fp_mode_bits[] = {
+    {0x1, "PR_FP_MODE_FR"},
+    {0x2, "PR_FP_MODE_FRE"},
+};
+inline constexpr xlat pr_fp_mode_xlat{{}, 0, pr_fp_mode_bits, "0", "PR_FP_MODE_???"};
+
+inline constexpr xlat_entry pr_spec_cmd_field[] = {
+    {0x0, "PR_SPEC_STORE_BYPASS"},
+    {0x1, "PR_SPEC_INDIRECT_BRANCH"},
+    {0x2, "PR_SPEC_L1D_FLUSH"},
+};
+inline constexpr xlat pr_spec_cmd_xlat{pr_spec_cmd_field, ~std::uint64_t{0}, {}, {}, "PR_SPEC_???"};
+
+inline constexpr xlat_entry pr_spec_set_field[] = {
+    {0x2, "PR_SPEC_ENABLE"},
+    {0x4, "PR_SPEC_DISABLE"},
+    {0x8, "PR_SPEC_FORCE_DISABLE"},
+    {0x10, "PR_SPEC_DISABLE_NOEXEC"},
+};
+inline constexpr xlat pr_spec_set_xlat{pr_spec_set_field, ~std::uint64_t{0}, {}, {}, "PR_SPEC_???"};
+
+inline constexpr xlat_entry pr_spec_get_bits[] = {
+    {0x1, "PR_SPEC_PRCTL"},
+    {0x2, "PR_SPEC_ENABLE"},
+    {0x4, "PR_SPEC_DISABLE"},
+    {0x8, "PR_SPEC_FORCE_DISABLE"},
+    {0x10, "PR_SPEC_DISABLE_NOEXEC"},
+};
+inline constexpr xlat pr_spec_get_xlat{{}, 0, pr_spec_get_bits, "0", "PR_SPEC_???"};
+
+inline constexpr xlat_entry pr_sud_cmd_field[] = {
+    {0x0, "PR_SYS_DISPATCH_OFF"},
+    {0x1, "PR_SYS_DISPATCH_ON"},
+};
+inline constexpr xlat pr_sud_cmd_xlat{pr_sud_cmd_field, ~std::uint64_t{0}, {}, {}, "PR_SYS_DISPATCH_???"};
+
+inline constexpr xlat_entry pr_set_vma_field[] = {
+    {0x0, "PR_SET_VMA_ANON_NAME"},
+};
+inline constexpr xlat pr_set_vma_xlat{pr_set_vma_field, ~std::uint64_t{0}, {}, {}, "PR_SET_VMA_???"};
+
+inline constexpr xlat_entry pr_sched_core_cmd_field[] = {
+    {0x0, "PR_SCHED_CORE_GET"},
+    {0x1, "PR_SCHED_CORE_CREATE"},
+    {0x2, "PR_SCHED_CORE_SHARE_TO"},
+    {0x3, "PR_SCHED_CORE_SHARE_FROM"},
+};
+inline constexpr xlat pr_sched_core_cmd_xlat{pr_sched_core_cmd_field, ~std::uint64_t{0}, {}, {}, "PR_SCHED_CORE_???"};
+
+inline constexpr xlat_entry pr_sched_core_pidtype_field[] = {
+    {0x0, "PIDTYPE_PID"},
+    {0x1, "PIDTYPE_TGID"},
+    {0x2, "PIDTYPE_PGID"},
+    {0x3, "PIDTYPE_SID"},
+};
+inline constexpr xlat pr_sched_core_pidtype_xlat{pr_sched_core_pidtype_field, ~std::uint64_t{0}, {}, {}, "PIDTYPE_???"};
 
 inline constexpr xlat_entry arch_prctl_code_field[] = {
     {0x1001, "ARCH_SET_GS"},
@@ -572,17 +930,15 @@ inline constexpr xlat_entry sigprocmask_how_field[] = {
 inline constexpr xlat sigprocmask_how_xlat{sigprocmask_how_field, ~std::uint64_t{0}, {}, {}, "SIG_???"};
 
 inline constexpr xlat_entry sa_flags_bits[] = {
-    {0x1, "SA_NOCLDSTOP"},
-    {0x2, "SA_NOCLDWAIT"},
-    {0x4, "SA_SIGINFO"},
-    {0x400, "SA_UNSUPPORTED"},
-    {0x800, "SA_EXPOSE_TAGBITS"},
     {0x4000000, "SA_RESTORER"},
     {0x8000000, "SA_ONSTACK"},
     {0x10000000, "SA_RESTART"},
     {0x20000000, "SA_INTERRUPT"},
     {0x40000000, "SA_NODEFER"},
     {0x80000000, "SA_RESETHAND"},
+    {0x4, "SA_SIGINFO"},
+    {0x1, "SA_NOCLDSTOP"},
+    {0x2, "SA_NOCLDWAIT"},
 };
 inline constexpr xlat sa_flags_xlat{{}, 0, sa_flags_bits, "0", "SA_???"};
 
@@ -1255,7 +1611,7 @@ inline constexpr xlat_entry syslog_type_field[] = {
 inline constexpr xlat syslog_type_xlat{syslog_type_field, ~std::uint64_t{0}, {}, {}, "SYSLOG_ACTION_???", true};
 
 /// Holds the table of each flag_set, indexed by its value (none has no table).
-inline constexpr std::array<const xlat*, 68> xlat_by_set = {{
+inline constexpr std::array<const xlat*, 69> xlat_by_set = {{
     nullptr,  // none
     &open_xlat,  // open
     &at_xlat,  // at
@@ -1324,6 +1680,7 @@ inline constexpr std::array<const xlat*, 68> xlat_by_set = {{
     &reboot_cmd_xlat,  // reboot_cmd
     &syslog_type_xlat,  // syslog_type
     &timer_flags_xlat,  // clock_flags
+    &faccessat_flags_xlat,  // faccessat_flags
 }};
 
 /// Returns the table of flag set `s`; nullptr only for flag_set::none.
