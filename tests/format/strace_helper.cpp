@@ -11,9 +11,11 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -36,6 +38,7 @@ namespace {
 std::vector<std::string> lines;
 
 bool show_fd_paths = false;
+bool verbose = false;  // -v: only the calls whose verbose form snare prints (uname, getrusage)
 
 // Formats the call the way a tracer does: the entry before the call, the exit after it.
 template <class... A>
@@ -49,11 +52,13 @@ long traced(long nr, A... a) {
   snare::format::options opts;
   opts.align_column = 40;  // strace's default -a
   opts.show_fd_paths = show_fd_paths;
+  opts.verbose = verbose;
   std::string line;
-  bool ok = static_cast<bool>(snare::format::format_entry(line, desc, args, mem, opts, fds));
+  snare::format::entry_state state;  // in-out values from entry to exit ([110 => 2])
+  bool ok = static_cast<bool>(snare::format::format_entry(line, desc, args, mem, opts, fds, &state));
   long ret = ::syscall(nr, a...);
   std::int64_t raw = ret == -1 ? -static_cast<std::int64_t>(errno) : ret;
-  ok = ok && snare::format::format_exit(line, desc, args, raw, mem, opts, fds);
+  ok = ok && snare::format::format_exit(line, desc, args, raw, mem, opts, fds, &state);
   if (ok) lines.push_back(std::move(line));
   return ret;
 }
@@ -68,6 +73,19 @@ std::uint64_t p(T* ptr) {
 int main(int argc, char** argv) {
   if (argc != 3 && argc != 4) return 2;
   show_fd_paths = argc == 4 && std::string(argv[3]) == "-y";
+  verbose = argc == 4 && std::string(argv[3]) == "-v";
+  if (verbose) {
+    utsname vu{};
+    traced(SYS_uname, p(&vu));
+    rusage ru{};
+    traced(SYS_getrusage, RUSAGE_SELF, p(&ru));
+    traced(SYS_getrusage, RUSAGE_CHILDREN, p(&ru));
+    FILE* out = std::fopen(argv[1], "w");
+    if (out == nullptr) return 1;
+    for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
+    std::fclose(out);
+    return 0;
+  }
   const char* file = argv[2];  // a file with known content
   char buf[4096];
   struct stat st {};
@@ -174,6 +192,56 @@ int main(int argc, char** argv) {
   traced(SYS_chdir, p(page + 4040));
   traced(SYS_fgetxattr, fd, p(page + 4063), 0, 0);
   traced(SYS_fgetxattr, fd, p(page + 4064), 0, 0);
+
+  // fcntl's commands with their structs and results; statfs; faccessat2's AT_EACCESS.
+  long lf = traced(SYS_openat, AT_FDCWD, p(file), O_RDWR);
+  struct flock fl {};
+  fl.l_type = F_RDLCK;
+  fl.l_len = 16;
+  traced(SYS_fcntl, lf, F_SETLK, p(&fl));
+  traced(SYS_fcntl, lf, F_GETLK, p(&fl));
+  traced(SYS_fcntl, lf, F_OFD_GETLK, p(&fl));
+  traced(SYS_fcntl, lf, F_SETFD, FD_CLOEXEC);
+  traced(SYS_fcntl, lf, F_GETFD);
+  traced(SYS_fcntl, lf, F_DUPFD_CLOEXEC, 100);
+  traced(SYS_fcntl, lf, F_GETLEASE);
+  traced(SYS_fcntl, lf, F_GETSIG);
+  traced(SYS_fcntl, lf, F_SETSIG, SIGHUP);
+  traced(SYS_fcntl, lf, F_GETSIG);
+  traced(SYS_fcntl, lf, F_GETOWN);
+  struct statfs sfs {};
+  traced(SYS_statfs, p("/proc/self/status"), p(&sfs));
+  traced(SYS_fstatfs, lf, p(&sfs));
+  traced(SYS_faccessat2, AT_FDCWD, p(file), R_OK, AT_EACCESS);
+  snare::arch::x86_64::kernel_sigaction act2{
+      0x1234, 0x04000000 | SA_ONSTACK | SA_RESTART | SA_SIGINFO | SA_NODEFER, 0x5678, 0};
+  traced(SYS_rt_sigaction, SIGUSR2, p(&act2), 0, 8);
+
+  // prctl: options by name, their arguments, what the call stores, named results.
+  traced(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+  traced(SYS_prctl, PR_SET_NAME, p("snare-helper"), 0, 0, 0);
+  char comm[16] = {};
+  traced(SYS_prctl, PR_GET_NAME, p(comm), 0, 0, 0);
+  int deathsig = -1;
+  traced(SYS_prctl, PR_GET_PDEATHSIG, p(&deathsig), 0, 0, 0);
+  traced(SYS_prctl, PR_CAPBSET_READ, 21, 0, 0, 0);
+  traced(SYS_prctl, PR_GET_SECUREBITS, 0, 0, 0, 0);
+  traced(SYS_prctl, PR_GET_TSC, p(&deathsig), 0, 0, 0);
+  traced(SYS_prctl, PR_GET_CHILD_SUBREAPER, p(&deathsig), 0, 0, 0);
+  traced(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  traced(SYS_prctl, PR_MCE_KILL_GET, 0, 0, 0, 0);
+  traced(SYS_prctl, 0xdeadbeef, 1, 2, 3, 4);
+
+  // Value-result lengths: [in => out] when the call changed them.
+  sockaddr_un name{};
+  socklen_t namelen = sizeof name;
+  traced(SYS_getsockname, us, p(&name), p(&namelen));
+  namelen = 1;
+  traced(SYS_getsockname, us, p(&name), p(&namelen));
+  traced(SYS_getsockname, 12345, p(&name), p(&namelen));
+  sockaddr_in sin2{};
+  socklen_t sinlen = sizeof sin2;
+  traced(SYS_getsockname, s, p(&sin2), p(&sinlen));
 
   FILE* out = std::fopen(argv[1], "w");
   if (out == nullptr) return 1;

@@ -1,6 +1,6 @@
 // Defines the decoders of file-system calls (strace's open.c, mknod.c, stat.c, statx.c,
-// umask.c, dirent.c, quota.c): modes, devices, struct stat and statx, directory listings,
-// and the calls that print fewer or special arguments.
+// umask.c, dirent.c, quota.c, statfs.c): modes, devices, struct stat, statx and statfs,
+// directory listings, and the calls that print fewer or special arguments.
 #pragma once
 
 #include <cstddef>
@@ -108,6 +108,52 @@ void put_dirents(P& p, std::uint64_t addr, bool exit) {
   p.out().append(" /* ");
   put_udec(p.out(), count);
   p.out().append(count == 1 ? " entry */" : " entries */");
+}
+
+/// The kernel's struct statfs on x86-64.
+struct abi_statfs {
+  std::int64_t f_type, f_bsize;
+  std::uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+  std::int32_t f_fsid[2];
+  std::int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+static_assert(sizeof(abi_statfs) == 120);
+
+/// Appends the struct statfs at `addr` as strace does: {f_type=EXT2_SUPER_MAGIC,
+/// f_bsize=4096, ..., f_fsid={val=[0x1, 0x2]}, f_namelen=255, f_frsize=4096,
+/// f_flags=ST_VALID|ST_RELATIME}, the flags only when ST_VALID says they are set.
+template <class P>
+bool put_statfs(P& p, std::uint64_t addr) {
+  abi_statfs b;
+  if (!p.read_obj(addr, b)) return false;
+  std::string& out = p.out();
+  auto field = [&](const char* name, std::uint64_t v) {
+    out.append(", ");
+    out.append(name);
+    out.push_back('=');
+    put_udec(out, v);
+  };
+  out.append("{f_type=");
+  put_enum(out, fs_magic_xlat, static_cast<std::uint64_t>(b.f_type));
+  field("f_bsize", static_cast<std::uint64_t>(b.f_bsize));
+  field("f_blocks", b.f_blocks);
+  field("f_bfree", b.f_bfree);
+  field("f_bavail", b.f_bavail);
+  field("f_files", b.f_files);
+  field("f_ffree", b.f_ffree);
+  out.append(", f_fsid={val=[");
+  put_hex(out, static_cast<std::uint32_t>(b.f_fsid[0]));
+  out.append(", ");
+  put_hex(out, static_cast<std::uint32_t>(b.f_fsid[1]));
+  out.append("]}");
+  field("f_namelen", static_cast<std::uint64_t>(b.f_namelen));
+  field("f_frsize", static_cast<std::uint64_t>(b.f_frsize));
+  if (b.f_flags & 0x20) {  // ST_VALID
+    out.append(", f_flags=");
+    put_flags(out, statfs_flags_xlat, static_cast<std::uint64_t>(b.f_flags));
+  }
+  out.push_back('}');
+  return true;
 }
 
 /// open and openat: the mode only with O_CREAT or O_TMPFILE.

@@ -39,7 +39,8 @@ bool put_rlimit(P& p, std::uint64_t addr) {
   return true;
 }
 
-/// Appends the struct rusage at `addr`: {ru_utime={...}, ru_stime={...}, ...}.
+/// Appends the struct rusage at `addr`: {ru_utime={...}, ru_stime={...}, ...}, every field
+/// when verbose (strace -v).
 template <class P>
 bool put_rusage(P& p, std::uint64_t addr) {
   sys::abi::rusage ru;
@@ -49,7 +50,20 @@ bool put_rusage(P& p, std::uint64_t addr) {
   put_timeval(out, ru.ru_utime);
   out.append(", ru_stime=");
   put_timeval(out, ru.ru_stime);
-  out.append(", ...}");
+  if (!p.opts().verbose) return out.append(", ...}"), true;
+  const std::pair<const char*, std::int64_t> rest[] = {
+      {"ru_maxrss", ru.ru_maxrss}, {"ru_ixrss", ru.ru_ixrss},     {"ru_idrss", ru.ru_idrss},
+      {"ru_isrss", ru.ru_isrss},   {"ru_minflt", ru.ru_minflt},   {"ru_majflt", ru.ru_majflt},
+      {"ru_nswap", ru.ru_nswap},   {"ru_inblock", ru.ru_inblock}, {"ru_oublock", ru.ru_oublock},
+      {"ru_msgsnd", ru.ru_msgsnd}, {"ru_msgrcv", ru.ru_msgrcv},   {"ru_nsignals", ru.ru_nsignals},
+      {"ru_nvcsw", ru.ru_nvcsw},   {"ru_nivcsw", ru.ru_nivcsw}};
+  for (const auto& [name, v] : rest) {  // strace prints them unsigned (PRINT_FIELD_U)
+    out.append(", ");
+    out.append(name);
+    out.push_back('=');
+    put_udec(out, static_cast<std::uint64_t>(v));
+  }
+  out.push_back('}');
   return true;
 }
 
