@@ -30,6 +30,9 @@ HEADERS = """#define _GNU_SOURCE
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
@@ -201,7 +204,7 @@ SETS = {
         []),
  'socket_type': ('SOCK_???', None, '0xf', ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM',
         'SOCK_SEQPACKET', 'SOCK_DCCP', 'SOCK_PACKET'], ['SOCK_CLOEXEC', 'SOCK_NONBLOCK']),
- 'socket_level': ('SOL_???', None, 'ENUM', ['SOL_IP=0', 'SOL_SOCKET', 'SOL_TCP=6', 'SOL_UDP=17',
+ 'socket_level': ('SOL_??', None, 'ENUM', ['SOL_IP=0', 'SOL_SOCKET', 'SOL_TCP=6', 'SOL_UDP=17',
         'SOL_IPV6=41', 'SOL_ICMPV6=58', 'SOL_RAW', 'SOL_PACKET', 'SOL_NETLINK', 'SOL_ALG', 'SOL_TLS=282'], []),
  'socket_option': ('SO_???', None, 'ENUM', ['SO_DEBUG', 'SO_REUSEADDR', 'SO_TYPE', 'SO_ERROR',
         'SO_DONTROUTE', 'SO_BROADCAST', 'SO_SNDBUF', 'SO_RCVBUF', 'SO_KEEPALIVE', 'SO_OOBINLINE',
@@ -210,7 +213,47 @@ SETS = {
         'SO_BINDTODEVICE', 'SO_ATTACH_FILTER', 'SO_DETACH_FILTER', 'SO_PEERNAME', 'SO_TIMESTAMP_OLD=29',
         'SO_ACCEPTCONN', 'SO_PEERSEC', 'SO_SNDBUFFORCE', 'SO_RCVBUFFORCE', 'SO_PASSSEC', 'SO_MARK',
         'SO_PROTOCOL', 'SO_DOMAIN', 'SO_RXQ_OVFL', 'SO_PEEK_OFF', 'SO_BUSY_POLL', 'SO_INCOMING_CPU',
-        'SO_PEERGROUPS', 'SO_ZEROCOPY', 'SO_COOKIE'], []),
+        'SO_PEERGROUPS', 'SO_ZEROCOPY', 'SO_COOKIE', 'SO_SECURITY_AUTHENTICATION',
+        'SO_SECURITY_ENCRYPTION_TRANSPORT', 'SO_SECURITY_ENCRYPTION_NETWORK', 'SO_TIMESTAMPNS_OLD=35',
+        'SO_TIMESTAMPING_OLD=37', 'SO_WIFI_STATUS', 'SO_NOFCS', 'SO_LOCK_FILTER', 'SO_SELECT_ERR_QUEUE',
+        'SO_MAX_PACING_RATE', 'SO_BPF_EXTENSIONS', 'SO_ATTACH_BPF', 'SO_ATTACH_REUSEPORT_CBPF',
+        'SO_ATTACH_REUSEPORT_EBPF', 'SO_CNX_ADVICE', 'SO_MEMINFO', 'SO_INCOMING_NAPI_ID', 'SO_TXTIME',
+        'SO_BINDTOIFINDEX', 'SO_TIMESTAMP_NEW=63', 'SO_TIMESTAMPNS_NEW=64', 'SO_TIMESTAMPING_NEW=65',
+        'SO_RCVTIMEO_NEW=66', 'SO_SNDTIMEO_NEW=67', 'SO_DETACH_REUSEPORT_BPF=68', 'SO_PREFER_BUSY_POLL=69',
+        'SO_BUSY_POLL_BUDGET=70', 'SO_NETNS_COOKIE=71', 'SO_BUF_LOCK=72', 'SO_RESERVE_MEM=73', 'SO_TXREHASH=74',
+        'SO_RCVMARK=75'], []),
+ # The option names of the other levels (getsockopt/setsockopt pick the table by level).
+ 'sock_ip_option': ('IP_???', None, 'ENUM', ['IP_TOS', 'IP_TTL', 'IP_HDRINCL', 'IP_OPTIONS', 'IP_ROUTER_ALERT',
+        'IP_RECVOPTS', 'IP_RETOPTS', 'IP_PKTINFO', 'IP_PKTOPTIONS', 'IP_MTU_DISCOVER', 'IP_RECVERR', 'IP_RECVTTL',
+        'IP_RECVTOS', 'IP_MTU', 'IP_FREEBIND', 'IP_IPSEC_POLICY', 'IP_XFRM_POLICY', 'IP_PASSSEC', 'IP_TRANSPARENT',
+        'IP_ORIGDSTADDR', 'IP_MINTTL', 'IP_NODEFRAG', 'IP_CHECKSUM', 'IP_BIND_ADDRESS_NO_PORT', 'IP_RECVFRAGSIZE',
+        'IP_RECVERR_RFC4884', 'IP_MULTICAST_IF', 'IP_MULTICAST_TTL', 'IP_MULTICAST_LOOP', 'IP_ADD_MEMBERSHIP',
+        'IP_DROP_MEMBERSHIP', 'IP_UNBLOCK_SOURCE', 'IP_BLOCK_SOURCE', 'IP_ADD_SOURCE_MEMBERSHIP',
+        'IP_DROP_SOURCE_MEMBERSHIP', 'IP_MSFILTER', 'MCAST_JOIN_GROUP', 'MCAST_BLOCK_SOURCE', 'MCAST_UNBLOCK_SOURCE',
+        'MCAST_LEAVE_GROUP', 'MCAST_JOIN_SOURCE_GROUP', 'MCAST_LEAVE_SOURCE_GROUP', 'MCAST_MSFILTER',
+        'IP_MULTICAST_ALL', 'IP_UNICAST_IF'], []),
+ 'sock_ipv6_option': ('IPV6_???', None, 'ENUM', ['IPV6_ADDRFORM', 'IPV6_2292PKTINFO', 'IPV6_2292HOPOPTS',
+        'IPV6_2292DSTOPTS', 'IPV6_2292RTHDR', 'IPV6_2292PKTOPTIONS', 'IPV6_CHECKSUM', 'IPV6_2292HOPLIMIT',
+        'IPV6_NEXTHOP', 'IPV6_AUTHHDR=10', 'IPV6_FLOWINFO=11', 'IPV6_UNICAST_HOPS', 'IPV6_MULTICAST_IF',
+        'IPV6_MULTICAST_HOPS', 'IPV6_MULTICAST_LOOP', 'IPV6_ADD_MEMBERSHIP', 'IPV6_DROP_MEMBERSHIP',
+        'IPV6_ROUTER_ALERT', 'IPV6_MTU_DISCOVER', 'IPV6_MTU', 'IPV6_RECVERR', 'IPV6_V6ONLY', 'IPV6_JOIN_ANYCAST',
+        'IPV6_LEAVE_ANYCAST', 'IPV6_MULTICAST_ALL=29', 'IPV6_ROUTER_ALERT_ISOLATE=30', 'IPV6_RECVERR_RFC4884=31',
+        'IPV6_FLOWLABEL_MGR=32', 'IPV6_FLOWINFO_SEND=33', 'IPV6_IPSEC_POLICY', 'IPV6_XFRM_POLICY',
+        'IPV6_HDRINCL=36', 'IPV6_RECVPKTINFO', 'IPV6_PKTINFO', 'IPV6_RECVHOPLIMIT', 'IPV6_HOPLIMIT',
+        'IPV6_RECVHOPOPTS', 'IPV6_HOPOPTS', 'IPV6_RTHDRDSTOPTS', 'IPV6_RECVRTHDR', 'IPV6_RTHDR',
+        'IPV6_RECVDSTOPTS', 'IPV6_DSTOPTS', 'IPV6_RECVPATHMTU', 'IPV6_PATHMTU', 'IPV6_DONTFRAG',
+        'IPV6_USE_MIN_MTU=63', 'IPV6_RECVTCLASS', 'IPV6_TCLASS', 'IPV6_AUTOFLOWLABEL=70',
+        'IPV6_ADDR_PREFERENCES=72', 'IPV6_MINHOPCOUNT=73', 'IPV6_ORIGDSTADDR=74', 'IPV6_TRANSPARENT=75',
+        'IPV6_UNICAST_IF=76', 'IPV6_RECVFRAGSIZE=77', 'IPV6_FREEBIND=78'], []),
+ 'sock_tcp_option': ('TCP_???', None, 'ENUM', ['TCP_NODELAY', 'TCP_MAXSEG', 'TCP_CORK', 'TCP_KEEPIDLE',
+        'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_SYNCNT', 'TCP_LINGER2', 'TCP_DEFER_ACCEPT', 'TCP_WINDOW_CLAMP',
+        'TCP_INFO', 'TCP_QUICKACK', 'TCP_CONGESTION', 'TCP_MD5SIG', 'TCP_COOKIE_TRANSACTIONS=15',
+        'TCP_THIN_LINEAR_TIMEOUTS', 'TCP_THIN_DUPACK', 'TCP_USER_TIMEOUT', 'TCP_REPAIR', 'TCP_REPAIR_QUEUE',
+        'TCP_QUEUE_SEQ', 'TCP_REPAIR_OPTIONS', 'TCP_FASTOPEN', 'TCP_TIMESTAMP', 'TCP_NOTSENT_LOWAT', 'TCP_CC_INFO',
+        'TCP_SAVE_SYN', 'TCP_SAVED_SYN', 'TCP_REPAIR_WINDOW', 'TCP_FASTOPEN_CONNECT', 'TCP_ULP', 'TCP_MD5SIG_EXT',
+        'TCP_FASTOPEN_KEY', 'TCP_FASTOPEN_NO_COOKIE', 'TCP_ZEROCOPY_RECEIVE', 'TCP_INQ', 'TCP_TX_DELAY'], []),
+ 'sock_udp_option': ('UDP_???', None, 'ENUM', ['UDP_CORK', 'UDP_ENCAP', 'UDP_NO_CHECK6_TX', 'UDP_NO_CHECK6_RX',
+        'UDP_SEGMENT', 'UDP_GRO'], []),
  'msg_flags': ('MSG_???', '0', None, [], ['MSG_OOB', 'MSG_PEEK', 'MSG_DONTROUTE', 'MSG_CTRUNC', 'MSG_PROXY',
         'MSG_TRUNC', 'MSG_DONTWAIT', 'MSG_EOR', 'MSG_WAITALL', 'MSG_FIN', 'MSG_SYN', 'MSG_CONFIRM', 'MSG_RST',
         'MSG_ERRQUEUE', 'MSG_NOSIGNAL', 'MSG_MORE', 'MSG_WAITFORONE', 'MSG_BATCH', 'MSG_ZEROCOPY',
@@ -232,6 +275,10 @@ SETS = {
         'RLIMIT_RTPRIO', 'RLIMIT_RTTIME'], []),
  'rusage_who': ('RUSAGE_???', None, 'ENUM', ['RUSAGE_SELF', 'RUSAGE_CHILDREN', 'RUSAGE_THREAD'], []),
  'itimer_which': ('ITIMER_???', None, 'ENUM', ['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'], []),
+ 'priority_which': ('PRIO_???', None, 'ENUM', ['PRIO_PROCESS', 'PRIO_PGRP', 'PRIO_USER'], []),
+ 'sigev_notify': ('SIGEV_???', None, 'ENUM', ['SIGEV_SIGNAL', 'SIGEV_NONE', 'SIGEV_THREAD', 'SIGEV_THREAD_ID'], []),
+ 'open_resolve': ('RESOLVE_???', '0', None, [], ['RESOLVE_NO_XDEV=0x01', 'RESOLVE_NO_MAGICLINKS=0x02',
+        'RESOLVE_NO_SYMLINKS=0x04', 'RESOLVE_BENEATH=0x08', 'RESOLVE_IN_ROOT=0x10', 'RESOLVE_CACHED=0x20']),
  'timer_flags': ('TIMER_???', '0', None, [], ['TIMER_ABSTIME']),
  'statx_mask': ('STATX_???', '0', None, [], ['STATX_ALL=0xfff', 'STATX_BASIC_STATS', 'STATX_TYPE',
         'STATX_MODE', 'STATX_NLINK', 'STATX_UID', 'STATX_GID', 'STATX_ATIME', 'STATX_MTIME', 'STATX_CTIME',
@@ -402,6 +449,60 @@ for _name, _spec in SCANNED.items():
     _extra = FS_MAGIC_EXTRA if _name == 'fs_magic' else []
     SETS[_name] = SETS[_name][:3] + (header_names(_spec) + _extra,) + SETS[_name][4:]
 
+# ioctl requests: every request these kernel headers define (as _IO/_IOR/_IOW/_IOWR, or a
+# number of at least 0x100 for the old tty, socket and block ones) under a name the
+# header's pattern matches, as strace's ioctl tables are built from the kernel's headers. A
+# third program computes them with only kernel headers (linux/fs.h clashes with glibc's
+# sys/mount.h). Requests that share a value print as "A or B", as strace prints them.
+IOCTL_HEADERS = [
+    ('asm-generic/ioctls.h', r'(TC|TIOC|FIO)\w+'), ('linux/fs.h', r'(FS_IOC|FS_IOC32|BLK|FI|FS)\w+'),
+    ('linux/sockios.h', r'SIOC\w+'), ('linux/loop.h', r'LOOP_\w+'), ('linux/random.h', r'RND\w+'),
+    ('linux/nsfs.h', r'NS_\w+'), ('linux/perf_event.h', r'PERF_EVENT_IOC_\w+'),
+    ('linux/seccomp.h', r'SECCOMP_IOCTL_\w+'), ('linux/userfaultfd.h', r'UFFDIO_\w+'), ('linux/vt.h', r'VT_\w+'),
+    ('linux/kd.h', r'(KD|GIO|PIO|KIOC)\w+'), ('linux/rtc.h', r'RTC_\w+'), ('linux/watchdog.h', r'WDIOC_\w+'),
+    ('linux/if_tun.h', r'TUN\w+'), ('linux/fscrypt.h', r'FS_IOC_\w+'), ('linux/fsverity.h', r'FS_IOC_\w+'),
+    ('linux/cdrom.h', r'CDROM\w+'), ('linux/fd.h', r'FD\w+'), ('linux/hdreg.h', r'HDIO_\w+'),
+    ('linux/blkzoned.h', r'BLK\w+'), ('linux/ptp_clock.h', r'PTP_\w+'), ('linux/gpio.h', r'GPIO\w+'),
+]
+# The headers whose requests are plain numbers (the others' numbers are flags and sizes).
+IOCTL_NUMERIC = {'asm-generic/ioctls.h', 'linux/sockios.h', 'linux/loop.h', 'linux/vt.h', 'linux/kd.h',
+                 'linux/cdrom.h', 'linux/hdreg.h'}
+
+
+def ioctl_names():
+    """Returns the ioctl request names IOCTL_HEADERS define, in header order, once each."""
+    names = []
+    for header, pattern in IOCTL_HEADERS:
+        with open(os.path.join('/usr/include', header)) as f:
+            text = f.read()
+        for m in re.finditer(r'^#define\s+(\w+)\s+(_IO[RW]*\s*\(|0x[0-9a-fA-F]+\b|\d+\b)', text, re.M):
+            name, value = m.group(1), m.group(2)
+            if not re.fullmatch(pattern, name) or name in names:
+                continue
+            if not value.startswith('_IO') and (header not in IOCTL_NUMERIC or int(value, 0) < 0x100):
+                continue  # a mode, flag or size of the header, not a request
+            names.append(name)
+    return names
+
+
+def ioctl_values(d):
+    """Returns [(value, name)] of ioctl_names() and the hand list of SETS['ioctl_request'],
+    sorted by value, then name."""
+    names = ioctl_names()
+    headers = ['asm/termbits.h', 'linux/fiemap.h', 'linux/blktrace_api.h', 'linux/serial.h']  # the structs' types
+    prog = ['#include <stdio.h>'] + ['#include <%s>' % h for h in headers + [h for h, _ in IOCTL_HEADERS]]
+    prog.append('int main(void) {')
+    # A name the headers define only in a comment or an #if 0 block is skipped.
+    prog += [f'#ifdef {n}\n  printf("0x%llx {n}\\n", (unsigned long long)({n}));\n#endif' for n in names]
+    prog.append('  return 0; }')
+    r = compile_and_run(d, 'ioctl', '\n'.join(prog))
+    pairs = set()
+    for line in r.stdout.splitlines():
+        v, n = line.split()
+        pairs.add((int(v, 16) & 0xffffffff, n))
+    return pairs
+
+
 # Literals checked by a second program that includes only the kernel's headers: struct
 # termios2 clashes with glibc's termios.h, and glibc defines O_LARGEFILE as 0 on 64-bit
 # while the kernel (and strace) use the asm-generic value.
@@ -471,6 +572,7 @@ def read_values():
     with tempfile.TemporaryDirectory() as d:
         compile_and_run(d, 'apart', apart)
         r = compile_and_run(d, 'gen', prog)
+        ioctls = ioctl_values(d)
     values, masks, cur = {}, {}, None
     for line in r.stdout.splitlines():
         if line.startswith('  '):
@@ -483,7 +585,7 @@ def read_values():
             s, part = line.split()
             cur = (s, part)
             values[cur] = []
-    return values, masks
+    return values, masks, ioctls
 
 
 def generate():
@@ -495,7 +597,7 @@ def generate():
     if missing:
         raise GeneratorError('no table for flag_set %s: add it to SETS in scripts/format/gen_xlat.py'
                              % ', '.join(missing))
-    values, masks = read_values()
+    values, masks, ioctls = read_values()
     o = ['// Defines the x86-64 values of the symbolic names the formatter prints and the table of',
          '// every flag set. Generated by scripts/format/gen_xlat.py from the C and kernel headers;',
          '// do not edit by hand.', '// clang-format off', '#pragma once', '', '#include <array>',
@@ -529,6 +631,14 @@ def generate():
         dec = ', true' if style == 'decimal' else ''
         o.append(f'inline constexpr xlat {set_name}_xlat{{{fld}, {m}, {bts}, {z}, {unk}{dec}}};')
         o.append('')
+    # Every ioctl request, the hand list's names included, sorted for a binary search.
+    ioctls |= {(v & 0xffffffff, n) for v, n in values[('ioctl_request', 'field')]}
+    o.append('/// Names every ioctl request of the kernel headers, sorted by value, then name.')
+    o.append('inline constexpr xlat_entry ioctl_names[] = {')
+    for v, n in sorted(ioctls):
+        o.append(f'    {{0x{v:x}, "{n}"}},')
+    o.append('};')
+    o.append('')
     o.append('/// Holds the table of each flag_set, indexed by its value (none has no table).')
     o.append(f'inline constexpr std::array<const xlat*, {len(flag_sets)}> xlat_by_set = {{{{')
     o.append('    nullptr,  // none')

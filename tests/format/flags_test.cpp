@@ -263,3 +263,23 @@ TEST_CASE("0x200 is AT_EACCESS for faccessat2 and AT_REMOVEDIR for unlinkat", "[
   CHECK(call("unlinkat", {at_fdcwd, 0x1000, 0x200}, -16, mem) ==
         R"(unlinkat(AT_FDCWD, "/", AT_REMOVEDIR) = -1 EBUSY (Device or resource busy))");
 }
+
+TEST_CASE("Socket option names come from the table of their level", "[format][flags]") {
+  fake_memory mem;
+  // strace: setsockopt(3, SOL_TCP, TCP_NODELAY, NULL, 0) = -1 EFAULT (Bad address)
+  CHECK(call("setsockopt", {3, 6, 1, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_TCP, TCP_NODELAY, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 0, 2, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_IP, IP_TTL, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 41, 26, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_IPV6, IPV6_V6ONLY, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 17, 103, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_UDP, UDP_SEGMENT, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 1, 26, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("getsockopt", {3, 1, 26, 0, 0}, -14, mem) ==
+        "getsockopt(3, SOL_SOCKET, SO_GET_FILTER, NULL, NULL) = -1 EFAULT (Bad address)");
+  // A level without a table prints the name as a number; an unknown level as SOL_??.
+  CHECK(call("setsockopt", {3, 0x1234, 7, 0, 0}, -92, mem) ==
+        "setsockopt(3, 0x1234 /* SOL_?? */, 7, NULL, 0) = -1 ENOPROTOOPT (Protocol not available)");
+}

@@ -68,3 +68,23 @@ TEST_CASE("Every int, unsigned int and hex int argument of the table is printed 
     }
   }
 }
+
+TEST_CASE("A C int length is the low 32 bits of its register (strace's tests/sethostname.c)",
+          "[format][int-width]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "host", false);
+  // strace: sethostname(NULL, 63) = -1 EFAULT (Bad address), len |= F8ILL_KULONG_MASK
+  CHECK(call("sethostname", {0, 0xffffffff0000003fULL}, -14, mem) ==
+        "sethostname(NULL, 63) = -1 EFAULT (Bad address)");
+  CHECK(call("sethostname", {0x1000, 0xffffffff00000004ULL}, -1, mem) ==
+        R"(sethostname("host", 4) = -1 EPERM (Operation not permitted))");
+}
+
+TEST_CASE("getpriority and setpriority name `which` (strace's tests/xetpriority.c)", "[format][int-width]") {
+  fake_memory mem;
+  // strace: getpriority(PRIO_PROCESS, 1234) = 20
+  CHECK(call("getpriority", {0, 0xffffffff000004d2ULL}, 20, mem) == "getpriority(PRIO_PROCESS, 1234) = 20");
+  CHECK(call("setpriority", {1, 1234, 0}, 0, mem) == "setpriority(PRIO_PGRP, 1234, 0) = 0");
+  CHECK(call("getpriority", {7, 0}, -22, mem) ==
+        "getpriority(0x7 /* PRIO_??? */, 0) = -1 EINVAL (Invalid argument)");
+}

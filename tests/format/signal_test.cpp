@@ -138,3 +138,15 @@ TEST_CASE("sa_flags print in strace's order, SA_RESTORER first and SA_SIGINFO af
         "sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP, "
         "sa_restorer=0x5678}, NULL, 8) = 0");
 }
+
+TEST_CASE("Signal 29 is SIGIO, as strace names it (glibc's sigabbrev_np says POLL)", "[format][signal]") {
+  std::string out;
+  REQUIRE(snare::format::format_signal_name(out, SIGIO));
+  CHECK(out == "SIGIO");
+  out.clear();
+  REQUIRE(snare::format::format_signal_name(out, 35));
+  CHECK(out == "SIGRT_3");
+  fake_memory mem;
+  // strace: kill(1234, SIGIO) = 0
+  CHECK(call("kill", {1234, SIGIO}, 0, mem) == "kill(1234, SIGIO) = 0");
+}

@@ -182,6 +182,8 @@ int main(int argc, char** argv) {
   traced(SYS_getgroups, ~0ULL, 0);
   traced(SYS_poll, 0, 0, 0xffffffff00000000ULL);
   traced(SYS_readv, 0, 0, ~0ULL);
+  traced(SYS_getpriority, PRIO_PROCESS, 0xffffffff00000000ULL);
+  traced(SYS_sethostname, 0, 0xffffffff0000003fULL);
   // A string that runs into an unmapped page before its NUL prints as its address.
   auto* page =
       static_cast<char*>(::mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
@@ -231,6 +233,33 @@ int main(int argc, char** argv) {
   traced(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
   traced(SYS_prctl, PR_MCE_KILL_GET, 0, 0, 0, 0);
   traced(SYS_prctl, 0xdeadbeef, 1, 2, 3, 4);
+
+  // ioctl requests by name (a regular file refuses them: strace prints the argument as is;
+  // requests strace decodes itself, such as NS_GET_USERNS with no argument, are not here).
+  std::uint64_t size64 = 0;
+  traced(SYS_ioctl, lf, 0x80081272, p(&size64));  // BLKGETSIZE64
+  traced(SYS_ioctl, lf, 0x4c05, p(&size64));      // LOOP_GET_STATUS64
+  traced(SYS_ioctl, lf, 0x8008dead, p(&size64));  // no name: _IOC(...)
+
+  // Socket option names by level (an AF_UNIX socket refuses TCP's and IP's options).
+  int optval = 0;
+  socklen_t optlen = sizeof optval;
+  traced(SYS_getsockopt, us, IPPROTO_TCP, 1, p(&optval), p(&optlen));  // TCP_NODELAY
+  traced(SYS_getsockopt, us, IPPROTO_IP, 2, p(&optval), p(&optlen));   // IP_TTL
+  traced(SYS_setsockopt, us, IPPROTO_TCP, 2, 0, 0);                    // TCP_MAXSEG
+  traced(SYS_setsockopt, us, IPPROTO_IPV6, 26, 0, 0);                  // IPV6_V6ONLY
+  traced(SYS_setsockopt, us, 0x1234, 7, 0, 0);                         // no such level
+
+  // openat2's struct open_how; timer_create's struct sigevent and the id stored at exit.
+  std::uint64_t how[3] = {O_RDONLY | O_CLOEXEC, 0, 0x08};  // RESOLVE_BENEATH
+  long o2 = traced(SYS_openat2, AT_FDCWD, p(file), p(how), sizeof how);
+  traced(SYS_close, o2);
+  struct sigevent sev {};
+  sev.sigev_notify = SIGEV_NONE;
+  sev.sigev_value.sival_ptr = &sev;
+  int timer = -1;
+  traced(SYS_timer_create, CLOCK_MONOTONIC, p(&sev), p(&timer));
+  traced(SYS_timer_delete, timer);
 
   // Value-result lengths: [in => out] when the call changed them.
   sockaddr_un name{};

@@ -156,6 +156,17 @@ inline result<void> format_signal(std::string& out, std::span<const std::byte> i
   return {};
 }
 
+/// Appends signal `sig` as strace names it: SIGTERM, SIGIO (not glibc's SIGPOLL for 29),
+/// SIGRT_3, or the number when it has no name.
+inline result<void> format_signal_name(std::string& out, int sig) noexcept {
+  try {
+    detail::put_signal(out, sig);
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
 /// Returns the symbolic name of errno value `err` as strace prints it ("ENOENT",
 /// "ERESTARTSYS"), or an empty view when it has none.
 inline std::string_view errno_name(int err) noexcept { return detail::errno_info(err).name; }

@@ -183,8 +183,8 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {158, "getgroups", 2, {{"size", arg_kind::int_}, {"list", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::getgroups},
   {159, "setgroups", 2, {{"size", arg_kind::size}, {"list", arg_kind::array, direction::in, 0, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgroups},
   {160, "uname", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::utsname}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::uname},
-  {161, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
-  {162, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
+  {161, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
+  {162, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
   {163, "getrlimit", 2, {{"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"rlim", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getrlimit},
   {164, "setrlimit", 2, {{"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"rlim", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setrlimit},
   {165, "getrusage", 2, {{"who", arg_kind::enumeration, direction::in, len_none, flag_set::rusage_who}, {"usage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getrusage},
@@ -2487,22 +2487,22 @@ struct uname : ::snare::sys::call<uname, ::snare::arch::aarch64, 160> {
 struct sethostname : ::snare::sys::call<sethostname, ::snare::arch::aarch64, 161> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[161];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// setdomainname(2) [no class].
 struct setdomainname : ::snare::sys::call<setdomainname, ::snare::arch::aarch64, 162> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[162];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// getrlimit(2) [no class].

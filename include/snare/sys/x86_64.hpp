@@ -192,8 +192,8 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {167, "swapon", 2, {{"path", arg_kind::path}, {"swapflags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapon},
   {168, "swapoff", 1, {{"path", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapoff},
   {169, "reboot", 4, {{"magic", arg_kind::xint}, {"magic2", arg_kind::xint}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::reboot_cmd}, {"arg", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::reboot},
-  {170, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
-  {171, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
+  {170, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
+  {171, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
   {172, "iopl", 1, {{"level", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::iopl},
   {173, "ioperm", 3, {{"from", arg_kind::hex}, {"num", arg_kind::hex}, {"turn_on", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::ioperm},
   {174, "create_module", 2, {{"name", arg_kind::cstr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::create_module},
@@ -2465,22 +2465,22 @@ struct reboot : ::snare::sys::call<reboot, ::snare::arch::x86_64, 169> {
 struct sethostname : ::snare::sys::call<sethostname, ::snare::arch::x86_64, 170> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[170];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// setdomainname(2) [no class].
 struct setdomainname : ::snare::sys::call<setdomainname, ::snare::arch::x86_64, 171> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[171];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// iopl(2) [no class].

@@ -228,6 +228,8 @@ class printer {
         n = static_cast<std::uint32_t>(before);
       return n;
     }
+    if (la.kind == arg_kind::int_ || la.kind == arg_kind::uint || la.kind == arg_kind::xint)
+      return static_cast<std::uint32_t>(v);  // a C int length: the low 32 bits
     return v;
   }
 

@@ -2,8 +2,10 @@
 // ioctl requests, pollfd, epoll_event and fd_set (fcntl lives in fcntl.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -17,12 +19,18 @@
 
 namespace snare::format::detail {
 
-/// Appends an ioctl request: its name, or _IOC(dir, type, nr, size) as strace does.
+/// Appends an ioctl request: its name (every name, `A or B`, when the headers give one
+/// value several), or _IOC(dir, type, nr, size) as strace does.
 inline void put_ioctl_request(std::string& out, std::uint64_t v) {
   v &= 0xffffffffu;
-  auto name = find_name(ioctl_request_field, v);
-  if (!name.empty()) {
-    out.append(name);
+  auto [first, last] =
+      std::equal_range(std::begin(ioctl_names), std::end(ioctl_names), xlat_entry{v, {}},
+                       [](const xlat_entry& a, const xlat_entry& b) { return a.value < b.value; });
+  if (first != last) {
+    for (auto it = first; it != last; ++it) {
+      if (it != first) out.append(" or ");
+      out.append(it->name);
+    }
     return;
   }
   static constexpr std::string_view dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};

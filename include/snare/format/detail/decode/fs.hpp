@@ -3,6 +3,7 @@
 // directory listings, and the calls that print fewer or special arguments.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -155,6 +156,61 @@ bool put_statfs(P& p, std::uint64_t addr) {
   out.push_back('}');
   return true;
 }
+
+/// Appends `, /* bytes 24..31 */ "\x80..."` for the bytes of [start, total) at `addr`
+/// that are not all zero, `, ???` when they cannot be read, nothing when all are zero: the
+/// tail of an extensible struct larger than snare knows (strace's print_nonzero_bytes).
+template <class P>
+void put_nonzero_tail(P& p, std::uint64_t addr, std::uint64_t start, std::uint64_t total) {
+  if (start >= total) return;
+  auto len = static_cast<std::size_t>(std::min<std::uint64_t>(total, 4096) - start);
+  std::string& out = p.out();
+  if (!p.read_exact(addr + start, len)) return out.append(", ???"), void();
+  const std::string& s = scratch();
+  if (s.find_first_not_of('\0') == std::string::npos) return;
+  out.append(", /* bytes ");
+  put_udec(out, start);
+  out.append("..");
+  put_udec(out, start + len - 1);
+  out.append(" */ ");
+  std::string bytes = s.substr(0, std::min(len, p.opts().string_limit));
+  put_quoted(out, bytes, true);
+  if (bytes.size() < len) out.append("...");
+}
+
+/// Appends the struct open_how of openat2 (`size` bytes at `addr`): {flags=O_RDONLY,
+/// mode=0644 (with O_CREAT, O_TMPFILE or a mode), resolve=RESOLVE_BENEATH}. False when
+/// shorter than its first version or unreadable.
+template <class P>
+bool put_open_how(P& p, std::uint64_t addr, std::uint64_t size) {
+  struct {
+    std::uint64_t flags, mode, resolve;
+  } how;
+  if (size < sizeof how || !p.read_obj(addr, how)) return false;
+  std::string& out = p.out();
+  out.append("{flags=");
+  put_flags(out, open_xlat, how.flags);
+  if ((how.flags & (0100 | 020000000)) != 0 || how.mode != 0) {
+    out.append(", mode=");
+    put_octal(out, how.mode);
+  }
+  out.append(", resolve=");
+  put_flags(out, open_resolve_xlat, how.resolve);
+  put_nonzero_tail(p, addr, sizeof how, size);
+  out.push_back('}');
+  return true;
+}
+
+/// openat2: the struct open_how, its size from the fourth argument.
+template <>
+struct decoder<sys::call_id::openat2> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 2) return false;
+    if (p.arg(2) == 0 || !put_open_how(p, p.arg(2), p.arg(3))) put_ptr(p.out(), p.arg(2));
+    return true;
+  }
+};
 
 /// open and openat: the mode only with O_CREAT or O_TMPFILE.
 template <std::size_t FlagsArg>

@@ -10,6 +10,8 @@
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
@@ -98,5 +100,14 @@ template <>
 struct decoder<sys::call_id::prlimit64> {
   static constexpr bool rlim64 = true;
 };
+
+/// getpriority and setpriority: `which` by name (PRIO_PROCESS, ...).
+inline constexpr auto put_priority_which = [](auto& p, std::uint64_t v) {
+  put_enum(p.out(), priority_which_xlat, static_cast<std::uint32_t>(v));
+};
+template <>
+struct decoder<sys::call_id::getpriority> : arg_decoder<0, put_priority_which> {};
+template <>
+struct decoder<sys::call_id::setpriority> : arg_decoder<0, put_priority_which> {};
 
 }  // namespace snare::format::detail
