@@ -67,6 +67,7 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/rseq.h>
 #include <linux/bpf.h>
 #include <linux/magic.h>
+#include <linux/tty.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <sys/statfs.h>
@@ -98,11 +99,11 @@ def ioctl_names():
     for header, pattern in IOCTL_HEADERS:
         with open(os.path.join('/usr/include', header)) as f:
             text = f.read()
-        for m in re.finditer(r'^#define\s+(\w+)\s+(_IO[RW]*\s*\(|0x[0-9a-fA-F]+\b|\d+\b)', text, re.M):
+        for m in re.finditer(r'^#define\s+(\w+)\s+(_S?IO[RW]*\s*\(|0x[0-9a-fA-F]+\b|\d+\b)', text, re.M):
             name, value = m.group(1), m.group(2)
             if not re.fullmatch(pattern, name) or name in names:
                 continue
-            if not value.startswith('_IO') and (header not in IOCTL_NUMERIC or int(value, 0) < 0x100):
+            if not value.startswith(('_IO', '_SIO')) and (header not in IOCTL_NUMERIC or int(value, 0) < 0x100):
                 continue  # a mode, flag or size of the header, not a request
             names.append(name)
     return names

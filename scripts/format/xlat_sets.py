@@ -68,6 +68,30 @@ SETS = {
         'FIOSETOWN', 'SIOCSPGRP', 'FIOGETOWN', 'SIOCGPGRP', 'SIOCATMARK', 'SIOCGSTAMP_OLD=0x8906',
         'FICLONE=0x40049409', 'FICLONERANGE=0x4020940d', 'FIDEDUPERANGE=0xc0189436',
         'FIGETBSZ=2', 'FIBMAP=1', 'FS_IOC_GETFLAGS=0x80086601', 'FS_IOC_SETFLAGS=0x40086602'], []),
+ # The tty ioctls' struct termios and arguments (decode/ioctl.hpp), in strace's order.
+ 'term_iflags': (None, '0', None, [], ['IGNBRK', 'BRKINT', 'IGNPAR', 'PARMRK', 'INPCK', 'ISTRIP', 'INLCR', 'IGNCR',
+        'ICRNL', 'IUCLC', 'IXON', 'IXANY', 'IXOFF', 'IMAXBEL', 'IUTF8']),
+ 'term_oflags': (None, '0', None, [], ['OPOST', 'OLCUC', 'ONLCR', 'OCRNL', 'ONOCR', 'ONLRET', 'OFILL', 'OFDEL']),
+ 'term_nldly': ('NL?', None, 'ENUM', ['NL0', 'NL1'], []),
+ 'term_crdly': ('CR?', None, 'ENUM', ['CR0', 'CR1', 'CR2', 'CR3'], []),
+ 'term_tabdly': ('TAB?', None, 'ENUM', ['XTABS', 'TAB0', 'TAB1', 'TAB2', 'TAB3'], []),
+ 'term_bsdly': ('BS?', None, 'ENUM', ['BS1', 'BS0'], []),
+ 'term_vtdly': ('VT?', None, 'ENUM', ['VT0', 'VT1'], []),
+ 'term_ffdly': ('FF?', None, 'ENUM', ['FF0', 'FF1'], []),
+ 'term_cflags': (None, '0', None, [], ['CSTOPB', 'CREAD', 'PARENB', 'PARODD', 'HUPCL', 'CLOCAL', 'CMSPAR',
+        'CRTSCTS']),
+ 'term_csize': ('CS?', None, 'ENUM', ['CS5', 'CS6', 'CS7', 'CS8'], []),
+ 'term_lflags': (None, '0', None, [], ['ISIG', 'ICANON', 'XCASE', 'ECHO', 'ECHOE', 'ECHOK', 'ECHONL', 'NOFLSH',
+        'IEXTEN', 'ECHOCTL', 'ECHOPRT', 'ECHOKE', 'FLUSHO', 'PENDIN', 'TOSTOP', 'EXTPROC']),
+ 'baud': ('B???', None, 'ENUM', ['B0', 'B50', 'B75', 'B110', 'B134', 'B150', 'B200', 'B300', 'B600', 'B1200', 'B1800',
+        'B2400', 'B4800', 'B9600', 'B19200', 'B38400', 'B57600', 'B115200', 'B230400', 'B460800', 'B500000',
+        'B576000', 'B921600', 'B1000000', 'B1152000', 'B1500000', 'B2000000', 'B2500000', 'B3000000', 'B3500000',
+        'B4000000', 'EXTA', 'EXTB', 'BOTHER=0010000'], []),
+ 'termios_cc': (None, None, 'ENUM', ['VINTR', 'VQUIT', 'VERASE', 'VKILL', 'VEOF', 'VTIME', 'VMIN', 'VSWTC', 'VSTART',
+        'VSTOP', 'VSUSP', 'VEOL', 'VREPRINT', 'VDISCARD', 'VWERASE', 'VLNEXT', 'VEOL2'], []),
+ 'term_line_disc': ('N_???', None, 'ENUM', r'linux/tty.h:N_\w+', []),
+ 'tcxonc': ('TC???', None, 'ENUM', ['TCOOFF', 'TCOON', 'TCIOFF', 'TCION'], []),
+ 'tcflsh': ('TC???', None, 'ENUM', ['TCIFLUSH', 'TCOFLUSH', 'TCIOFLUSH'], []),
  'prctl_option': ('PR_???', None, 'ENUM', ['PR_SET_PDEATHSIG', 'PR_GET_PDEATHSIG', 'PR_GET_DUMPABLE',
         'PR_SET_DUMPABLE', 'PR_GET_UNALIGN', 'PR_SET_UNALIGN', 'PR_GET_KEEPCAPS', 'PR_SET_KEEPCAPS',
         'PR_GET_FPEMU', 'PR_SET_FPEMU', 'PR_GET_FPEXC', 'PR_SET_FPEXC', 'PR_GET_TIMING', 'PR_SET_TIMING',
@@ -207,6 +231,9 @@ SETS = {
         'RLIMIT_RTPRIO', 'RLIMIT_RTTIME'], []),
  'rusage_who': ('RUSAGE_???', None, 'ENUM', ['RUSAGE_SELF', 'RUSAGE_CHILDREN', 'RUSAGE_THREAD'], []),
  'itimer_which': ('ITIMER_???', None, 'ENUM', ['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'], []),
+ 'ioprio_who': ('IOPRIO_WHO_???', None, 'ENUM', ['IOPRIO_WHO_PROCESS=1', 'IOPRIO_WHO_PGRP=2', 'IOPRIO_WHO_USER=3'], []),
+ 'ioprio_class': ('IOPRIO_CLASS_???', None, 'ENUM', ['IOPRIO_CLASS_NONE=0', 'IOPRIO_CLASS_RT=1', 'IOPRIO_CLASS_BE=2',
+        'IOPRIO_CLASS_IDLE=3'], []),
  'priority_which': ('PRIO_???', None, 'ENUM', ['PRIO_PROCESS', 'PRIO_PGRP', 'PRIO_USER'], []),
  'sigev_notify': ('SIGEV_???', None, 'ENUM', ['SIGEV_SIGNAL', 'SIGEV_NONE', 'SIGEV_THREAD', 'SIGEV_THREAD_ID'], []),
  'open_resolve': ('RESOLVE_???', '0', None, [], ['RESOLVE_NO_XDEV=0x01', 'RESOLVE_NO_MAGICLINKS=0x02',
@@ -365,9 +392,10 @@ FS_MAGIC_EXTRA = [
     'LOGFS_MAGIC=0xc97e8168', 'EROFS_SUPER_MAGIC_V1=0xe0f5e1e2']
 
 
-# ioctl requests: every request these kernel headers define (as _IO/_IOR/_IOW/_IOWR, or a
-# number of at least 0x100 for the old tty, socket and block ones) under a name the
-# header's pattern matches, as strace's ioctl tables are built from the kernel's headers. A
+# ioctl requests: every request these kernel headers define (as _IO/_IOR/_IOW/_IOWR, the
+# sound header's _SIO*, or a number of at least 0x100 for the old tty, socket and block
+# ones) under a name the header's pattern matches, as strace's ioctl tables are built from
+# the kernel's headers. A
 # third program computes them with only kernel headers (linux/fs.h clashes with glibc's
 # sys/mount.h). Requests that share a value print as "A or B", as strace prints them.
 IOCTL_HEADERS = [
@@ -379,6 +407,7 @@ IOCTL_HEADERS = [
     ('linux/if_tun.h', r'TUN\w+'), ('linux/fscrypt.h', r'FS_IOC_\w+'), ('linux/fsverity.h', r'FS_IOC_\w+'),
     ('linux/cdrom.h', r'CDROM\w+'), ('linux/fd.h', r'FD\w+'), ('linux/hdreg.h', r'HDIO_\w+'),
     ('linux/blkzoned.h', r'BLK\w+'), ('linux/ptp_clock.h', r'PTP_\w+'), ('linux/gpio.h', r'GPIO\w+'),
+    ('linux/soundcard.h', r'(SNDCTL|SOUND_PCM|SOUND_MIXER)_\w+'),
 ]
 # The headers whose requests are plain numbers (the others' numbers are flags and sizes).
 IOCTL_NUMERIC = {'asm-generic/ioctls.h', 'linux/sockios.h', 'linux/loop.h', 'linux/vt.h', 'linux/kd.h',

@@ -88,3 +88,19 @@ TEST_CASE("getpriority and setpriority name `which` (strace's tests/xetpriority.
   CHECK(call("getpriority", {7, 0}, -22, mem) ==
         "getpriority(0x7 /* PRIO_??? */, 0) = -1 EINVAL (Invalid argument)");
 }
+
+TEST_CASE("ioprio_get and ioprio_set name `which` and the priority (strace's tests/ioprio.c)",
+          "[format][int-width]") {
+  fake_memory mem;
+  // strace: ioprio_get(0xfa57beef /* IOPRIO_WHO_??? */, -629534633) = -1 EINVAL (Invalid argument)
+  CHECK(call("ioprio_get", {0xdeadfacefa57beefULL, 0xbadc0dedda7a1057ULL}, -22, mem) ==
+        "ioprio_get(0xfa57beef /* IOPRIO_WHO_??? */, -629534633) = -1 EINVAL (Invalid argument)");
+  CHECK(call("ioprio_get", {1, 1234}, 0x4004, mem) ==
+        "ioprio_get(IOPRIO_WHO_PROCESS, 1234) = 16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))");
+  CHECK(call("ioprio_set", {2, 1234, 8191}, 0, mem) ==
+        "ioprio_set(IOPRIO_WHO_PGRP, 1234, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 8191)) = 0");
+  CHECK(call("ioprio_set", {0xdeadfacefa57beefULL, 0xbadc0dedda7a1057ULL, 0xdec0ded1facefeedULL}, -22, mem) ==
+        "ioprio_set(0xfa57beef /* IOPRIO_WHO_??? */, -629534633, IOPRIO_PRIO_VALUE(0x7d677 /* "
+        "IOPRIO_CLASS_??? */, "
+        "7917)) = -1 EINVAL (Invalid argument)");
+}

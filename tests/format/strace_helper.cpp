@@ -9,7 +9,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -21,6 +23,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +39,14 @@
 namespace {
 
 std::vector<std::string> lines;
+
+// Opens a pseudo-terminal's two ends (the tty ioctls need a terminal); -1 when there is none.
+int open_pty(int& master) {
+  master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return -1;
+  const char* name = ::ptsname(master);
+  return name ? ::open(name, O_RDWR | O_NOCTTY) : -1;
+}
 
 bool show_fd_paths = false;
 bool verbose = false;  // -v: only the calls whose verbose form snare prints (uname, getrusage)
@@ -79,6 +90,9 @@ int main(int argc, char** argv) {
     traced(SYS_uname, p(&vu));
     rusage ru{};
     traced(SYS_getrusage, RUSAGE_SELF, p(&ru));
+    int vmaster = -1, vpts = open_pty(vmaster);
+    unsigned char vtio[64] = {};
+    if (vpts >= 0) traced(SYS_ioctl, vpts, TCGETS, p(vtio));
     traced(SYS_getrusage, RUSAGE_CHILDREN, p(&ru));
     FILE* out = std::fopen(argv[1], "w");
     if (out == nullptr) return 1;
@@ -184,6 +198,8 @@ int main(int argc, char** argv) {
   traced(SYS_readv, 0, 0, ~0ULL);
   traced(SYS_getpriority, PRIO_PROCESS, 0xffffffff00000000ULL);
   traced(SYS_sethostname, 0, 0xffffffff0000003fULL);
+  traced(SYS_ioprio_get, 1, 0);
+  traced(SYS_ioprio_get, 0xdeadfacefa57beefULL, 0xbadc0dedda7a1057ULL);
   // A string that runs into an unmapped page before its NUL prints as its address.
   auto* page =
       static_cast<char*>(::mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
@@ -240,6 +256,26 @@ int main(int argc, char** argv) {
   traced(SYS_ioctl, lf, 0x80081272, p(&size64));  // BLKGETSIZE64
   traced(SYS_ioctl, lf, 0x4c05, p(&size64));      // LOOP_GET_STATUS64
   traced(SYS_ioctl, lf, 0x8008dead, p(&size64));  // no name: _IOC(...)
+
+  // The tty ioctls on a pseudo-terminal: termios, winsize, ints, no argument.
+  int master = -1, pts = open_pty(master);
+  if (pts >= 0) {
+    unsigned char tio[64] = {};  // the kernel's struct termios is 36 bytes
+    traced(SYS_ioctl, pts, TCGETS, p(tio));
+    traced(SYS_ioctl, pts, TCSETS, p(tio));
+    struct winsize ws {};
+    ws.ws_row = 24;
+    ws.ws_col = 80;
+    traced(SYS_ioctl, pts, TIOCSWINSZ, p(&ws));
+    traced(SYS_ioctl, pts, TIOCGWINSZ, p(&ws));
+    int n = 0;
+    traced(SYS_ioctl, pts, FIONREAD, p(&n));
+    traced(SYS_ioctl, master, TIOCGPTN, p(&n));
+    n = 1;
+    traced(SYS_ioctl, pts, FIONBIO, p(&n));
+    traced(SYS_ioctl, pts, FIOCLEX);
+    traced(SYS_ioctl, pts, TCFLSH, TCIFLUSH);
+  }
 
   // Socket option names by level (an AF_UNIX socket refuses TCP's and IP's options).
   int optval = 0;

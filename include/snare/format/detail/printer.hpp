@@ -16,6 +16,7 @@
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/ioctl.hpp>
 #include <snare/format/detail/decode/key.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/net.hpp>

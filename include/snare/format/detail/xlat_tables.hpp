@@ -469,6 +469,227 @@ inline constexpr xlat_entry ioctl_request_field[] = {
 };
 inline constexpr xlat ioctl_request_xlat{ioctl_request_field, ~std::uint64_t{0}, {}, {}, {}};
 
+inline constexpr xlat_entry term_iflags_bits[] = {
+    {0x1, "IGNBRK"},
+    {0x2, "BRKINT"},
+    {0x4, "IGNPAR"},
+    {0x8, "PARMRK"},
+    {0x10, "INPCK"},
+    {0x20, "ISTRIP"},
+    {0x40, "INLCR"},
+    {0x80, "IGNCR"},
+    {0x100, "ICRNL"},
+    {0x200, "IUCLC"},
+    {0x400, "IXON"},
+    {0x800, "IXANY"},
+    {0x1000, "IXOFF"},
+    {0x2000, "IMAXBEL"},
+    {0x4000, "IUTF8"},
+};
+inline constexpr xlat term_iflags_xlat{{}, 0, term_iflags_bits, "0", {}};
+
+inline constexpr xlat_entry term_oflags_bits[] = {
+    {0x1, "OPOST"},
+    {0x2, "OLCUC"},
+    {0x4, "ONLCR"},
+    {0x8, "OCRNL"},
+    {0x10, "ONOCR"},
+    {0x20, "ONLRET"},
+    {0x40, "OFILL"},
+    {0x80, "OFDEL"},
+};
+inline constexpr xlat term_oflags_xlat{{}, 0, term_oflags_bits, "0", {}};
+
+inline constexpr xlat_entry term_nldly_field[] = {
+    {0x0, "NL0"},
+    {0x100, "NL1"},
+};
+inline constexpr xlat term_nldly_xlat{term_nldly_field, ~std::uint64_t{0}, {}, {}, "NL?"};
+
+inline constexpr xlat_entry term_crdly_field[] = {
+    {0x0, "CR0"},
+    {0x200, "CR1"},
+    {0x400, "CR2"},
+    {0x600, "CR3"},
+};
+inline constexpr xlat term_crdly_xlat{term_crdly_field, ~std::uint64_t{0}, {}, {}, "CR?"};
+
+inline constexpr xlat_entry term_tabdly_field[] = {
+    {0x1800, "XTABS"},
+    {0x0, "TAB0"},
+    {0x800, "TAB1"},
+    {0x1000, "TAB2"},
+    {0x1800, "TAB3"},
+};
+inline constexpr xlat term_tabdly_xlat{term_tabdly_field, ~std::uint64_t{0}, {}, {}, "TAB?"};
+
+inline constexpr xlat_entry term_bsdly_field[] = {
+    {0x2000, "BS1"},
+    {0x0, "BS0"},
+};
+inline constexpr xlat term_bsdly_xlat{term_bsdly_field, ~std::uint64_t{0}, {}, {}, "BS?"};
+
+inline constexpr xlat_entry term_vtdly_field[] = {
+    {0x0, "VT0"},
+    {0x4000, "VT1"},
+};
+inline constexpr xlat term_vtdly_xlat{term_vtdly_field, ~std::uint64_t{0}, {}, {}, "VT?"};
+
+inline constexpr xlat_entry term_ffdly_field[] = {
+    {0x0, "FF0"},
+    {0x8000, "FF1"},
+};
+inline constexpr xlat term_ffdly_xlat{term_ffdly_field, ~std::uint64_t{0}, {}, {}, "FF?"};
+
+inline constexpr xlat_entry term_cflags_bits[] = {
+    {0x40, "CSTOPB"},
+    {0x80, "CREAD"},
+    {0x100, "PARENB"},
+    {0x200, "PARODD"},
+    {0x400, "HUPCL"},
+    {0x800, "CLOCAL"},
+    {0x40000000, "CMSPAR"},
+    {0x80000000, "CRTSCTS"},
+};
+inline constexpr xlat term_cflags_xlat{{}, 0, term_cflags_bits, "0", {}};
+
+inline constexpr xlat_entry term_csize_field[] = {
+    {0x0, "CS5"},
+    {0x10, "CS6"},
+    {0x20, "CS7"},
+    {0x30, "CS8"},
+};
+inline constexpr xlat term_csize_xlat{term_csize_field, ~std::uint64_t{0}, {}, {}, "CS?"};
+
+inline constexpr xlat_entry term_lflags_bits[] = {
+    {0x1, "ISIG"},
+    {0x2, "ICANON"},
+    {0x4, "XCASE"},
+    {0x8, "ECHO"},
+    {0x10, "ECHOE"},
+    {0x20, "ECHOK"},
+    {0x40, "ECHONL"},
+    {0x80, "NOFLSH"},
+    {0x8000, "IEXTEN"},
+    {0x200, "ECHOCTL"},
+    {0x400, "ECHOPRT"},
+    {0x800, "ECHOKE"},
+    {0x1000, "FLUSHO"},
+    {0x4000, "PENDIN"},
+    {0x100, "TOSTOP"},
+    {0x10000, "EXTPROC"},
+};
+inline constexpr xlat term_lflags_xlat{{}, 0, term_lflags_bits, "0", {}};
+
+inline constexpr xlat_entry baud_field[] = {
+    {0x0, "B0"},
+    {0x1, "B50"},
+    {0x2, "B75"},
+    {0x3, "B110"},
+    {0x4, "B134"},
+    {0x5, "B150"},
+    {0x6, "B200"},
+    {0x7, "B300"},
+    {0x8, "B600"},
+    {0x9, "B1200"},
+    {0xa, "B1800"},
+    {0xb, "B2400"},
+    {0xc, "B4800"},
+    {0xd, "B9600"},
+    {0xe, "B19200"},
+    {0xf, "B38400"},
+    {0x1001, "B57600"},
+    {0x1002, "B115200"},
+    {0x1003, "B230400"},
+    {0x1004, "B460800"},
+    {0x1005, "B500000"},
+    {0x1006, "B576000"},
+    {0x1007, "B921600"},
+    {0x1008, "B1000000"},
+    {0x1009, "B1152000"},
+    {0x100a, "B1500000"},
+    {0x100b, "B2000000"},
+    {0x100c, "B2500000"},
+    {0x100d, "B3000000"},
+    {0x100e, "B3500000"},
+    {0x100f, "B4000000"},
+    {0xe, "EXTA"},
+    {0xf, "EXTB"},
+    {0x1000, "BOTHER"},
+};
+inline constexpr xlat baud_xlat{baud_field, ~std::uint64_t{0}, {}, {}, "B???"};
+
+inline constexpr xlat_entry termios_cc_field[] = {
+    {0x0, "VINTR"},
+    {0x1, "VQUIT"},
+    {0x2, "VERASE"},
+    {0x3, "VKILL"},
+    {0x4, "VEOF"},
+    {0x5, "VTIME"},
+    {0x6, "VMIN"},
+    {0x7, "VSWTC"},
+    {0x8, "VSTART"},
+    {0x9, "VSTOP"},
+    {0xa, "VSUSP"},
+    {0xb, "VEOL"},
+    {0xc, "VREPRINT"},
+    {0xd, "VDISCARD"},
+    {0xe, "VWERASE"},
+    {0xf, "VLNEXT"},
+    {0x10, "VEOL2"},
+};
+inline constexpr xlat termios_cc_xlat{termios_cc_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry term_line_disc_field[] = {
+    {0x0, "N_TTY"},
+    {0x1, "N_SLIP"},
+    {0x2, "N_MOUSE"},
+    {0x3, "N_PPP"},
+    {0x4, "N_STRIP"},
+    {0x5, "N_AX25"},
+    {0x6, "N_X25"},
+    {0x7, "N_6PACK"},
+    {0x8, "N_MASC"},
+    {0x9, "N_R3964"},
+    {0xa, "N_PROFIBUS_FDL"},
+    {0xb, "N_IRDA"},
+    {0xc, "N_SMSBLOCK"},
+    {0xd, "N_HDLC"},
+    {0xe, "N_SYNC_PPP"},
+    {0xf, "N_HCI"},
+    {0x10, "N_GIGASET_M101"},
+    {0x11, "N_SLCAN"},
+    {0x12, "N_PPS"},
+    {0x13, "N_V253"},
+    {0x14, "N_CAIF"},
+    {0x15, "N_GSM0710"},
+    {0x16, "N_TI_WL"},
+    {0x17, "N_TRACESINK"},
+    {0x18, "N_TRACEROUTER"},
+    {0x19, "N_NCI"},
+    {0x1a, "N_SPEAKUP"},
+    {0x1b, "N_NULL"},
+    {0x1c, "N_MCTP"},
+    {0x1d, "N_DEVELOPMENT"},
+    {0x1e, "N_CAN327"},
+};
+inline constexpr xlat term_line_disc_xlat{term_line_disc_field, ~std::uint64_t{0}, {}, {}, "N_???"};
+
+inline constexpr xlat_entry tcxonc_field[] = {
+    {0x0, "TCOOFF"},
+    {0x1, "TCOON"},
+    {0x2, "TCIOFF"},
+    {0x3, "TCION"},
+};
+inline constexpr xlat tcxonc_xlat{tcxonc_field, ~std::uint64_t{0}, {}, {}, "TC???"};
+
+inline constexpr xlat_entry tcflsh_field[] = {
+    {0x0, "TCIFLUSH"},
+    {0x1, "TCOFLUSH"},
+    {0x2, "TCIOFLUSH"},
+};
+inline constexpr xlat tcflsh_xlat{tcflsh_field, ~std::uint64_t{0}, {}, {}, "TC???"};
+
 inline constexpr xlat_entry prctl_option_field[] = {
     {0x1, "PR_SET_PDEATHSIG"},
     {0x2, "PR_GET_PDEATHSIG"},
@@ -1213,6 +1434,21 @@ inline constexpr xlat_entry itimer_which_field[] = {
 };
 inline constexpr xlat itimer_which_xlat{itimer_which_field, ~std::uint64_t{0}, {}, {}, "ITIMER_???"};
 
+inline constexpr xlat_entry ioprio_who_field[] = {
+    {0x1, "IOPRIO_WHO_PROCESS"},
+    {0x2, "IOPRIO_WHO_PGRP"},
+    {0x3, "IOPRIO_WHO_USER"},
+};
+inline constexpr xlat ioprio_who_xlat{ioprio_who_field, ~std::uint64_t{0}, {}, {}, "IOPRIO_WHO_???"};
+
+inline constexpr xlat_entry ioprio_class_field[] = {
+    {0x0, "IOPRIO_CLASS_NONE"},
+    {0x1, "IOPRIO_CLASS_RT"},
+    {0x2, "IOPRIO_CLASS_BE"},
+    {0x3, "IOPRIO_CLASS_IDLE"},
+};
+inline constexpr xlat ioprio_class_xlat{ioprio_class_field, ~std::uint64_t{0}, {}, {}, "IOPRIO_CLASS_???"};
+
 inline constexpr xlat_entry priority_which_field[] = {
     {0x0, "PRIO_PROCESS"},
     {0x1, "PRIO_PGRP"},
@@ -1909,6 +2145,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x2402, "PERF_EVENT_IOC_REFRESH"},
     {0x2403, "PERF_EVENT_IOC_RESET"},
     {0x2405, "PERF_EVENT_IOC_SET_OUTPUT"},
+    {0x4300, "SNDCTL_COPR_RESET"},
     {0x4b2f, "KIOCSOUND"},
     {0x4b30, "KDMKTONE"},
     {0x4b31, "KDGETLED"},
@@ -1969,6 +2206,15 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x4c80, "LOOP_CTL_ADD"},
     {0x4c81, "LOOP_CTL_REMOVE"},
     {0x4c82, "LOOP_CTL_GET_FREE"},
+    {0x5000, "SNDCTL_DSP_RESET"},
+    {0x5001, "SNDCTL_DSP_SYNC"},
+    {0x5008, "SNDCTL_DSP_POST"},
+    {0x500e, "SNDCTL_DSP_NONBLOCK"},
+    {0x5015, "SNDCTL_DSP_SETSYNCRO"},
+    {0x5016, "SNDCTL_DSP_SETDUPLEX"},
+    {0x5100, "SNDCTL_SEQ_RESET"},
+    {0x5101, "SNDCTL_SEQ_SYNC"},
+    {0x5111, "SNDCTL_SEQ_PANIC"},
     {0x5204, "RNDZAPENTCNT"},
     {0x5206, "RNDCLEARPOOL"},
     {0x5207, "RNDRESEEDCRNG"},
@@ -2016,8 +2262,11 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x5395, "CDROM_LAST_WRITTEN"},
     {0x5396, "CDROM_TIMED_MEDIA_CHANGE"},
     {0x5401, "TCGETS"},
+    {0x5402, "SNDCTL_TMR_START"},
     {0x5402, "TCSETS"},
+    {0x5403, "SNDCTL_TMR_STOP"},
     {0x5403, "TCSETSW"},
+    {0x5404, "SNDCTL_TMR_CONTINUE"},
     {0x5404, "TCSETSF"},
     {0x5405, "TCGETA"},
     {0x5406, "TCSETA"},
@@ -2192,7 +2441,17 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x40042409, "PERF_EVENT_IOC_PAUSE_OUTPUT"},
     {0x40043d04, "PTP_ENABLE_PPS"},
     {0x40043d0d, "PTP_ENABLE_PPS2"},
+    {0x40045010, "SNDCTL_DSP_SETTRIGGER"},
+    {0x40045017, "SNDCTL_DSP_PROFILE"},
+    {0x40045042, "SNDCTL_DSP_SETSPDIF"},
+    {0x40045106, "SNDCTL_SEQ_PERCMODE"},
+    {0x40045108, "SNDCTL_SEQ_TESTMIDI"},
+    {0x40045109, "SNDCTL_SEQ_RESETSAMPLES"},
+    {0x4004510d, "SNDCTL_SEQ_THRESHOLD"},
+    {0x4004510f, "SNDCTL_FM_4OP_ENABLE"},
     {0x40045201, "RNDADDTOENTCNT"},
+    {0x40045407, "SNDCTL_TMR_METRONOME"},
+    {0x40045408, "SNDCTL_TMR_SELECT"},
     {0x40045431, "TIOCSPTLCK"},
     {0x40045436, "TIOCSIG"},
     {0x400454c8, "TUNSETNOCSUM"},
@@ -2218,6 +2477,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x40082404, "PERF_EVENT_IOC_PERIOD"},
     {0x40082406, "PERF_EVENT_IOC_SET_FILTER"},
     {0x4008240b, "PERF_EVENT_IOC_MODIFY_ATTRIBUTES"},
+    {0x40085112, "SNDCTL_SEQ_OUTOFBAND"},
     {0x40085203, "RNDADDENTROPY"},
     {0x40086602, "FS_IOC_SETFLAGS"},
     {0x4008700c, "RTC_IRQP_SET"},
@@ -2235,6 +2495,8 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x401054d6, "TUNDETACHFILTER"},
     {0x40106614, "FS_IOC_GET_ENCRYPTION_PWSALT"},
     {0x4014024c, "FDSETMAXERRS"},
+    {0x40144304, "SNDCTL_COPR_WDATA"},
+    {0x40144305, "SNDCTL_COPR_WCODE"},
     {0x40187013, "RTC_PARAM_GET"},
     {0x40187014, "RTC_PARAM_SET"},
     {0x401c5820, "FS_IOC_FSSETXATTR"},
@@ -2244,6 +2506,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x4020940d, "FICLONERANGE"},
     {0x40247007, "RTC_ALM_SET"},
     {0x4024700a, "RTC_SET_TIME"},
+    {0x40285107, "SNDCTL_FM_LOAD_INSTR"},
     {0x4028700f, "RTC_WKALM_SET"},
     {0x402c542b, "TCSETS2"},
     {0x402c542c, "TCSETSW2"},
@@ -2259,6 +2522,20 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x43403d0e, "PTP_SYS_OFFSET2"},
     {0x80041284, "BLKGETZONESZ"},
     {0x80041285, "BLKGETNRZONES"},
+    {0x80045002, "SOUND_PCM_READ_RATE"},
+    {0x80045005, "SOUND_PCM_READ_BITS"},
+    {0x80045006, "SOUND_PCM_READ_CHANNELS"},
+    {0x80045007, "SOUND_PCM_READ_FILTER"},
+    {0x8004500b, "SNDCTL_DSP_GETFMTS"},
+    {0x8004500f, "SNDCTL_DSP_GETCAPS"},
+    {0x80045010, "SNDCTL_DSP_GETTRIGGER"},
+    {0x80045017, "SNDCTL_DSP_GETODELAY"},
+    {0x80045043, "SNDCTL_DSP_GETSPDIF"},
+    {0x80045104, "SNDCTL_SEQ_GETOUTCOUNT"},
+    {0x80045105, "SNDCTL_SEQ_GETINCOUNT"},
+    {0x8004510a, "SNDCTL_SEQ_NRSYNTHS"},
+    {0x8004510b, "SNDCTL_SEQ_NRMIDIS"},
+    {0x80045113, "SNDCTL_SEQ_GETTIME"},
     {0x80045200, "RNDGETENTCNT"},
     {0x80045430, "TIOCGPTN"},
     {0x80045432, "TIOCGDEV"},
@@ -2293,8 +2570,14 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x8008700b, "RTC_IRQP_READ"},
     {0x8008700d, "RTC_EPOCH_READ"},
     {0x80087601, "FS_IOC_GETVERSION"},
+    {0x800c5011, "SNDCTL_DSP_GETIPTR"},
+    {0x800c5012, "SNDCTL_DSP_GETOPTR"},
     {0x800c6613, "FS_IOC_SET_ENCRYPTION_POLICY"},
     {0x8010020f, "FDGETDRVTYP"},
+    {0x8010500c, "SNDCTL_DSP_GETOSPACE"},
+    {0x8010500d, "SNDCTL_DSP_GETISPACE"},
+    {0x80105013, "SNDCTL_DSP_MAPINBUF"},
+    {0x80105014, "SNDCTL_DSP_MAPOUTBUF"},
     {0x801054db, "TUNGETFILTER"},
     {0x8010661b, "FS_IOC_GET_ENCRYPTION_NONCE"},
     {0x80108906, "SIOCGSTAMP_NEW"},
@@ -2318,19 +2601,50 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x80500213, "FDPOLLDRVSTAT"},
     {0x80503d01, "PTP_CLOCK_GETCAPS"},
     {0x80503d0a, "PTP_CLOCK_GETCAPS2"},
+    {0x805c4d65, "SOUND_MIXER_INFO"},
     {0x80800211, "FDGETDRVPRM"},
     {0x81009431, "FS_IOC_GETFSLABEL"},
+    {0x8fa44309, "SNDCTL_COPR_RCVMSG"},
+    {0xc0044d67, "SOUND_MIXER_AGC"},
+    {0xc0044d68, "SOUND_MIXER_3DSE"},
+    {0xc0044d6f, "SOUND_MIXER_PRIVATE1"},
+    {0xc0044d70, "SOUND_MIXER_PRIVATE2"},
+    {0xc0044d71, "SOUND_MIXER_PRIVATE3"},
+    {0xc0044d72, "SOUND_MIXER_PRIVATE4"},
+    {0xc0044d73, "SOUND_MIXER_PRIVATE5"},
+    {0xc0045002, "SNDCTL_DSP_SPEED"},
+    {0xc0045003, "SNDCTL_DSP_STEREO"},
+    {0xc0045004, "SNDCTL_DSP_GETBLKSIZE"},
+    {0xc0045005, "SNDCTL_DSP_SETFMT"},
+    {0xc0045006, "SNDCTL_DSP_CHANNELS"},
+    {0xc0045007, "SOUND_PCM_WRITE_FILTER"},
+    {0xc0045009, "SNDCTL_DSP_SUBDIVIDE"},
+    {0xc004500a, "SNDCTL_DSP_SETFRAGMENT"},
+    {0xc0045040, "SNDCTL_DSP_GETCHANNELMASK"},
+    {0xc0045041, "SNDCTL_DSP_BIND_CHANNEL"},
+    {0xc0045103, "SNDCTL_SEQ_CTRLRATE"},
+    {0xc004510e, "SNDCTL_SYNTH_MEMAVL"},
+    {0xc0045401, "SNDCTL_TMR_TIMEBASE"},
+    {0xc0045405, "SNDCTL_TMR_TEMPO"},
+    {0xc0045406, "SNDCTL_TMR_SOURCE"},
     {0xc0045706, "WDIOC_SETTIMEOUT"},
     {0xc0045708, "WDIOC_SETPRETIMEOUT"},
     {0xc0045877, "FIFREEZE"},
     {0xc0045878, "FITHAW"},
     {0xc0046686, "FS_IOC_MEASURE_VERITY"},
+    {0xc0046d00, "SNDCTL_MIDI_PRETIME"},
+    {0xc0046d01, "SNDCTL_MIDI_MPUMODE"},
     {0xc004b40c, "GPIO_GET_LINEINFO_UNWATCH_IOCTL"},
     {0xc008240a, "PERF_EVENT_IOC_QUERY_BPF"},
     {0xc0096616, "FS_IOC_GET_ENCRYPTION_POLICY_EX"},
+    {0xc00c5116, "SNDCTL_SYNTH_REMOVESAMPLE"},
     {0xc0101282, "BLKREPORTZONE"},
     {0xc010b40e, "GPIO_V2_LINE_GET_VALUES_IOCTL"},
     {0xc010b40f, "GPIO_V2_LINE_SET_VALUES_IOCTL"},
+    {0xc0144302, "SNDCTL_COPR_RDATA"},
+    {0xc0144303, "SNDCTL_COPR_RCODE"},
+    {0xc0144306, "SNDCTL_COPR_RUN"},
+    {0xc0144307, "SNDCTL_COPR_HALT"},
     {0xc0185879, "FITRIM"},
     {0xc0189436, "FIDEDUPERANGE"},
     {0xc018aa06, "UFFDIO_WRITEPROTECT"},
@@ -2339,6 +2653,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0xc020aa00, "UFFDIO_REGISTER"},
     {0xc020aa04, "UFFDIO_ZEROPAGE"},
     {0xc020aa07, "UFFDIO_CONTINUE"},
+    {0xc0216d02, "SNDCTL_MIDI_MPUCMD"},
     {0xc0285443, "TIOCSISO7816"},
     {0xc028aa03, "UFFDIO_COPY"},
     {0xc030b404, "GPIO_GET_LINEEVENT_IOCTL"},
@@ -2353,12 +2668,21 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0xc054b40a, "GPIOHANDLE_SET_CONFIG_IOCTL"},
     {0xc0603d06, "PTP_PIN_GETFUNC"},
     {0xc0603d0f, "PTP_PIN_GETFUNC2"},
+    {0xc074510c, "SNDCTL_MIDI_INFO"},
+    {0xc0804d66, "SOUND_MIXER_ACCESS"},
     {0xc080661a, "FS_IOC_GET_ENCRYPTION_KEY_STATUS"},
+    {0xc08c5102, "SNDCTL_SYNTH_INFO"},
+    {0xc08c5114, "SNDCTL_SYNTH_ID"},
+    {0xc0a44d74, "SOUND_MIXER_GETLEVELS"},
+    {0xc0a44d75, "SOUND_MIXER_SETLEVELS"},
     {0xc100b405, "GPIO_V2_GET_LINEINFO_IOCTL"},
     {0xc100b406, "GPIO_V2_GET_LINEINFO_WATCH_IOCTL"},
     {0xc110b40d, "GPIO_V2_LINE_SET_CONFIG_IOCTL"},
     {0xc16cb403, "GPIO_GET_LINEHANDLE_IOCTL"},
     {0xc250b407, "GPIO_V2_GET_LINE_IOCTL"},
+    {0xcfa44308, "SNDCTL_COPR_SENDMSG"},
+    {0xcfa45115, "SNDCTL_SYNTH_CONTROL"},
+    {0xcfb04301, "SNDCTL_COPR_LOAD"},
 };
 
 /// Holds the table of each flag_set, indexed by its value (none has no table).

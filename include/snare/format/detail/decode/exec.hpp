@@ -8,6 +8,7 @@
 
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
+#include <snare/format/detail/decode/ioctl.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/out.hpp>

@@ -1,11 +1,9 @@
-// Defines the decoders of descriptor calls (strace's ioctl.c, poll.c, epoll.c, desc.c):
-// ioctl requests, pollfd, epoll_event and fd_set (fcntl lives in fcntl.hpp).
+// Defines the decoders of descriptor calls (strace's poll.c, epoll.c, desc.c): pollfd,
+// epoll_event and fd_set (fcntl lives in fcntl.hpp, ioctl in ioctl.hpp).
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -18,32 +16,6 @@
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
-
-/// Appends an ioctl request: its name (every name, `A or B`, when the headers give one
-/// value several), or _IOC(dir, type, nr, size) as strace does.
-inline void put_ioctl_request(std::string& out, std::uint64_t v) {
-  v &= 0xffffffffu;
-  auto [first, last] =
-      std::equal_range(std::begin(ioctl_names), std::end(ioctl_names), xlat_entry{v, {}},
-                       [](const xlat_entry& a, const xlat_entry& b) { return a.value < b.value; });
-  if (first != last) {
-    for (auto it = first; it != last; ++it) {
-      if (it != first) out.append(" or ");
-      out.append(it->name);
-    }
-    return;
-  }
-  static constexpr std::string_view dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
-  out.append("_IOC(");
-  out.append(dirs[(v >> 30) & 3]);
-  out.append(", ");
-  put_hex(out, (v >> 8) & 0xff);
-  out.append(", ");
-  put_hex(out, v & 0xff);
-  out.append(", ");
-  put_hex(out, (v >> 16) & 0x3fff);
-  out.push_back(')');
-}
 
 /// Appends the struct pollfd at `addr`: {fd=3, events=POLLIN}.
 template <class P>

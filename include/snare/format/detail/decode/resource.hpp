@@ -110,4 +110,41 @@ struct decoder<sys::call_id::getpriority> : arg_decoder<0, put_priority_which> {
 template <>
 struct decoder<sys::call_id::setpriority> : arg_decoder<0, put_priority_which> {};
 
+/// Appends an I/O priority as strace does: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4).
+inline void put_ioprio(std::string& out, std::uint32_t v) {
+  out.append("IOPRIO_PRIO_VALUE(");
+  put_enum(out, ioprio_class_xlat, v >> 13);
+  out.append(", ");
+  put_udec(out, v & 0x1fff);
+  out.push_back(')');
+}
+
+/// ioprio_get and ioprio_set: `which` by name, the priority as IOPRIO_PRIO_VALUE(); the
+/// priority ioprio_get returns, after it.
+template <>
+struct decoder<sys::call_id::ioprio_get> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 0) return false;
+    put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0)));
+    return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    p.put_return_value();
+    p.out().append(" (");
+    put_ioprio(p.out(), static_cast<std::uint32_t>(p.ret()));
+    p.out().push_back(')');
+  }
+};
+template <>
+struct decoder<sys::call_id::ioprio_set> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 0) return put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0))), true;
+    if (i == 2) return put_ioprio(p.out(), static_cast<std::uint32_t>(p.arg(2))), true;
+    return false;
+  }
+};
+
 }  // namespace snare::format::detail
