@@ -297,6 +297,12 @@ int main(int argc, char** argv) {
   traced(SYS_timer_create, CLOCK_MONOTONIC, p(&sev), p(&timer));
   traced(SYS_timer_delete, timer);
 
+  // Modes: st_mode names the sticky and set-id bits; a mode argument is plain octal.
+  traced(SYS_newfstatat, AT_FDCWD, p("/tmp"), p(&st), 0);
+  traced(SYS_chmod, p(file), 02640);
+  traced(SYS_newfstatat, AT_FDCWD, p(file), p(&st), 0);
+  traced(SYS_chmod, p(file), 0640);
+
   // Value-result lengths: [in => out] when the call changed them.
   sockaddr_un name{};
   socklen_t namelen = sizeof name;

@@ -336,7 +336,7 @@ class printer {
       case arg_kind::signo:
         return put_signal(out_, static_cast<std::int32_t>(v));
       case arg_kind::mode:
-        return put_mode(out_, v & 0xffffffffu);
+        return put_octal(out_, v & 0xffffu);  // strace's print_numeric_umode_t: a umode_t in octal
       case arg_kind::clockid:
         return put_enum(out_, clock_id_xlat, v & 0xffffffffu);
       case arg_kind::flags:

@@ -18,14 +18,22 @@
 
 namespace snare::format::detail {
 
-/// Appends a file type and permission bits: S_IFREG|0644, or 0755 without a type.
+/// Appends a file type, the set-id and sticky bits and the permission bits as strace's
+/// print_symbolic_mode_t (struct stat, mknod): S_IFDIR|S_ISVTX|0777, 0644 without a type;
+/// the whole mode in octal when its type has no name.
 inline void put_mode(std::string& out, std::uint64_t mode) {
+  mode &= 0xffffffffu;
   std::uint64_t type = mode & 0170000;
   if (type != 0) {
-    put_enum(out, mode_type_xlat, type);
+    auto name = find_name(mode_type_field, type);
+    if (name.empty()) return put_octal(out, mode);
+    out.append(name);
     out.push_back('|');
   }
-  put_octal(out, mode & 07777);
+  if (mode & 04000) out.append("S_ISUID|");
+  if (mode & 02000) out.append("S_ISGID|");
+  if (mode & 01000) out.append("S_ISVTX|");
+  put_octal(out, mode & ~std::uint64_t{0177000});
 }
 
 /// Appends a device number as strace does: makedev(0x1, 0x3).
@@ -225,15 +233,19 @@ struct decoder<sys::call_id::open> : open_decoder<1> {};
 template <>
 struct decoder<sys::call_id::openat> : open_decoder<2> {};
 
-inline constexpr auto put_dev_arg = [](auto& p, std::uint64_t v) { put_dev(p.out(), v); };
-
 /// mknod and mknodat: the device only for character and block devices, as makedev().
 template <std::size_t ModeArg>
-struct mknod_decoder : arg_decoder<ModeArg + 1, put_dev_arg> {
+struct mknod_decoder {
   template <class P>
   static std::size_t shown_args(const P& p, std::size_t n) {
     std::uint64_t type = p.arg(ModeArg) & 0170000;
     return type != 0020000 && type != 0060000 ? std::min(n, ModeArg + 1) : n;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == ModeArg) return put_mode(p.out(), p.arg(i)), true;  // symbolic, unlike open's
+    if (i == ModeArg + 1) return put_dev(p.out(), p.arg(i)), true;
+    return false;
   }
 };
 template <>
