@@ -136,3 +136,11 @@ TEST_CASE("clone3 prints a zero stack and zero addresses as NULL", "[format][pro
   // strace (tests/clone3.c): clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0}, 64)
   CHECK(out == "clone3({flags=CLONE_PIDFD, pidfd=NULL, exit_signal=0, stack=NULL, stack_size=0}, 64");
 }
+
+TEST_CASE("wait4 that reaps nothing (WNOHANG) prints its pointers as addresses", "[format][process]") {
+  fake_memory mem;
+  mem.put<std::int32_t>(0x1000, 0);
+  // strace (wait.c): wait4(1234, 0x1000, WNOHANG, 0x2000) = 0
+  CHECK(call("wait4", {1234, 0x1000, 1, 0x2000}, 0, mem) == "wait4(1234, 0x1000, WNOHANG, 0x2000) = 0");
+  CHECK(call("wait4", {1234, 0x1000, 1, 0}, 0, mem) == "wait4(1234, 0x1000, WNOHANG, NULL) = 0");
+}

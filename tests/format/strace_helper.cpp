@@ -23,6 +23,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -188,6 +189,16 @@ int main(int argc, char** argv) {
   int status = 0;
   traced(SYS_wait4, child, p(&status), 0, 0);
   traced(SYS_futex, p(&status), FUTEX_WAKE_PRIVATE, 1);
+  // A WNOHANG wait4 that reaps nothing stores nothing: strace prints the addresses.
+  pid_t sleeper = ::fork();
+  if (sleeper == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  rusage child_ru{};
+  traced(SYS_wait4, sleeper, p(&status), WNOHANG, p(&child_ru));
+  ::kill(sleeper, SIGKILL);
+  ::waitpid(sleeper, nullptr, 0);
 
   // int arguments are the low 32 bits of their register (garbage above them is ignored).
   traced(SYS_alarm, 0xffffffff0000002aULL);

@@ -154,12 +154,16 @@ struct decoder<sys::call_id::clone> {
   }
 };
 
-/// wait4: the status as strace's WIFEXITED(s) && ... form.
+/// wait4: the status as strace's WIFEXITED(s) && ... form; the addresses when it returns 0.
 template <>
 struct decoder<sys::call_id::wait4> {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool exit) {
-    if (i != 1 || p.put_unfilled_pointer(i, exit)) return i == 1;
+    if (i != 1 && i != 3) return false;
+    if (p.put_unfilled_pointer(i, exit)) return true;
+    // No child changed state (WNOHANG): the kernel stored nothing, strace prints addresses.
+    if (exit && p.ret() == 0) return put_ptr(p.out(), p.arg(i)), true;
+    if (i == 3) return false;  // the table prints the struct rusage
     std::uint32_t s;
     if (!p.read_obj(p.arg(1), s)) return put_hex(p.out(), p.arg(1)), true;
     put_wait_status(p.out(), s);
