@@ -132,6 +132,7 @@ def ioctl_values(d):
 # while the kernel (and strace) use the asm-generic value.
 CHECK_APART = {n: ['asm/termbits.h', 'asm/ioctls.h'] for n in ('TCGETS2', 'TCSETS2', 'TCSETSW2', 'TCSETSF2')}
 CHECK_APART['O_LARGEFILE'] = ['asm/fcntl.h']
+CHECK_APART['__O_TMPFILE'] = ['asm/fcntl.h']  # glibc's adds O_DIRECTORY; strace uses the kernel's
 
 # flag_set enumerators that share another set's table.
 ALIASES = {'clock_flags': 'timer_flags'}

@@ -10,9 +10,10 @@ ioctl requests are read from. The values come from the headers; see gen_xlat.py.
 # quota_type, reboot_magic) are used by the decoders directly.
 SETS = {
  'open': ('O_???', None, 'O_ACCMODE', ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'],
-          ['O_CREAT', 'O_EXCL', 'O_NOCTTY', 'O_TRUNC', 'O_APPEND', 'O_NONBLOCK', 'O_SYNC', 'O_DSYNC',
-           'O_ASYNC', 'O_DIRECT', 'O_LARGEFILE=0x8000', 'O_TMPFILE', 'O_DIRECTORY', 'O_NOFOLLOW', 'O_NOATIME',
-           'O_CLOEXEC', 'O_PATH']),
+          # strace's order (open_mode_flags): O_CLOEXEC before O_DIRECTORY, FASYNC last.
+          ['O_CREAT', 'O_EXCL', 'O_NOCTTY', 'O_TRUNC', 'O_APPEND', 'O_NONBLOCK', 'O_SYNC', '__O_SYNC=0x100000',
+           'O_DSYNC', 'O_DIRECT', 'O_LARGEFILE=0x8000', 'O_NOFOLLOW', 'O_NOATIME', 'O_CLOEXEC', 'O_PATH',
+           'O_TMPFILE', '__O_TMPFILE=0x400000', 'O_DIRECTORY', 'FASYNC']),
  'at': ('AT_???', '0', None, [], ['AT_SYMLINK_NOFOLLOW', 'AT_REMOVEDIR', 'AT_SYMLINK_FOLLOW',
         'AT_NO_AUTOMOUNT', 'AT_EMPTY_PATH', 'AT_STATX_FORCE_SYNC', 'AT_STATX_DONT_SYNC', 'AT_RECURSIVE']),
  # 0x200 is AT_REMOVEDIR for unlinkat and AT_EACCESS for faccessat2: a set of its own.

@@ -283,3 +283,15 @@ TEST_CASE("Socket option names come from the table of their level", "[format][fl
   CHECK(call("setsockopt", {3, 0x1234, 7, 0, 0}, -92, mem) ==
         "setsockopt(3, 0x1234 /* SOL_?? */, 7, NULL, 0) = -1 ENOPROTOOPT (Protocol not available)");
 }
+
+TEST_CASE("Open flags print in strace's order: O_CLOEXEC before O_DIRECTORY, FASYNC last",
+          "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/tmp");
+  // strace: openat(AT_FDCWD, "/tmp", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 3 (ls -la /tmp)
+  CHECK(call("openat", {at_fdcwd, 0x1000, 04000 | 02000000 | 0200000}, 3, mem) ==
+        R"(openat(AT_FDCWD, "/tmp", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 3)");
+  CHECK(call("openat", {at_fdcwd, 0x1000, 2 | 020000000 | 0200000, 0600}, 3, mem) ==
+        R"(openat(AT_FDCWD, "/tmp", O_RDWR|O_TMPFILE, 0600) = 3)");
+  CHECK(call("fcntl", {3, 4, 020000 | 04000}, 0, mem) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK|FASYNC) = 0");
+}

@@ -173,6 +173,8 @@ int main(int argc, char** argv) {
   traced(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], p(&ev));
   long dir = traced(SYS_openat, AT_FDCWD, p("/"), O_RDONLY | O_DIRECTORY);
   traced(SYS_getdents64, dir, p(buf), sizeof buf);
+  long dir2 = traced(SYS_openat, AT_FDCWD, p("/tmp"), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_DIRECTORY);
+  traced(SYS_close, dir2);
   // File times with their dates (strace prints them in local time, as the helper does).
   timespec times[2] = {{1577934245, 123456789}, {0, UTIME_OMIT}};
   traced(SYS_utimensat, AT_FDCWD, p(file), p(times), 0);
