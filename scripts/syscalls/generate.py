@@ -31,10 +31,12 @@ ARG_KINDS = {
     "uid": "uid", "gid": "gid", "signo": "signo", "mode": "mode", "size": "size", "ssize": "ssize",
     "offset": "offset", "clockid": "clockid", "path": "path", "cstr": "cstr", "string_array": "string_array",
     "buffer": "buffer", "flags": "flags", "enumeration": "enumeration", "struct": "structure", "array": "array",
+    "long": "long_", "ulong": "ulong", "xint": "xint",
 }
 # C++ type of an argument by kind (structure/array and flags are built from their parameter).
 CXX_TYPES = {
-    "int_": "int", "uint": "std::uint64_t", "hex": "std::uint64_t", "ptr": "::snare::guest_ptr<std::byte>",
+    "int_": "int", "uint": "std::uint32_t", "hex": "std::uint64_t", "long_": "std::int64_t",
+    "ulong": "std::uint64_t", "xint": "std::uint32_t", "ptr": "::snare::guest_ptr<std::byte>",
     "fd": "int", "dirfd": "int", "pid": "int", "uid": "std::uint32_t", "gid": "std::uint32_t", "signo": "int",
     "mode": "std::uint32_t", "size": "std::size_t", "ssize": "std::int64_t", "offset": "std::int64_t",
     "clockid": "int", "path": "::snare::guest_cstr", "cstr": "::snare::guest_cstr",

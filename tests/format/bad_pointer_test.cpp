@@ -29,8 +29,23 @@ TEST_CASE("A buffer cut short by unmapped memory prints as its address", "[forma
   fake_memory mem;
   mem.put_string(0x1000, "abc", false);  // only 3 of 10 bytes are mapped
   CHECK(call("write", {1, 0x1000, 10}, 10, mem) == "write(1, 0x1000, 10) = 10");
-  SECTION("a string that runs into unmapped memory prints what was readable") {
-    CHECK(call("chdir", {0x1000}, 0, mem) == R"(chdir("abc") = 0)");
+  SECTION("a string that runs into unmapped memory before its NUL prints as its address") {
+    // strace: chdir(0x1000) = 0 (umovestr fails before the NUL; strace's tests/chdir.c)
+    CHECK(call("chdir", {0x1000}, 0, mem) == "chdir(0x1000) = 0");
+  }
+  SECTION("a string whose byte after the limit is readable prints cut, with ...") {
+    mem.put_string(0x3000, std::string(33, 'x'), false);  // the limit (32) plus one byte
+    CHECK(call("fgetxattr", {3, 0x3000, 0, 0}, -61, mem) ==
+          R"(fgetxattr(3, ")" + std::string(32, 'x') + R"("..., NULL, 0) = -1 ENODATA (No data available))");
+    mem.put_string(0x3000, std::string(32, 'x'), false);  // byte 33 unmapped: the read fails
+    CHECK(call("fgetxattr", {3, 0x3000, 0, 0}, -61, mem) ==
+          "fgetxattr(3, 0x3000, NULL, 0) = -1 ENODATA (No data available)");
+  }
+  SECTION("a path as long as PATH_MAX with no NUL prints 4095 bytes and ... (strace's tests/chdir.c)") {
+    mem.put_string(0x4000, std::string(4096, '/'), false);
+    CHECK(call("chdir", {0x4000}, 0, mem) == R"(chdir(")" + std::string(4095, '/') + R"("...) = 0)");
+    mem.put_string(0x4000, std::string(4095, '/'), false);  // one byte short: the read fails
+    CHECK(call("chdir", {0x4000}, 0, mem) == "chdir(0x4000) = 0");
   }
   SECTION("an iovec whose second element is unreadable") {
     struct {

@@ -96,7 +96,8 @@ TEST_CASE("fcntl, prctl and arch_prctl print the arguments their command uses", 
   CHECK(call("fcntl", {3, 4, 04000}, 0, mem) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK) = 0");
   CHECK(call("fcntl", {0, 0x999, 0x7ffd3abab398}, -22, mem) ==
         "fcntl(0, 0x999 /* F_??? */, 0x7ffd3abab398) = -1 EINVAL (Invalid argument)");
-  CHECK(call("prctl", {3}, 1, mem) == "prctl(PR_GET_DUMPABLE) = 1");
+  // strace: prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER) (tests/prctl-dumpable.c)
+  CHECK(call("prctl", {3}, 1, mem) == "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
   CHECK(call("prctl", {0x999999, 0, 0, 0, 0}, -22, mem) ==
         "prctl(0x999999 /* PR_??? */, 0, 0, 0, 0) = -1 EINVAL (Invalid argument)");
   CHECK(call("arch_prctl", {0x1002, 0x7f930528c740}, 0, mem) ==
@@ -249,4 +250,48 @@ TEST_CASE("Decoders print what strace 6.1 prints for the newly named calls", "[f
     CHECK(call("membarrier", {1 << 20, 0, 0}, -22, mem) ==
           "membarrier(0x100000 /* MEMBARRIER_CMD_??? */, 0) = -1 EINVAL (Invalid argument)");
   }
+}
+
+TEST_CASE("0x200 is AT_EACCESS for faccessat2 and AT_REMOVEDIR for unlinkat", "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/");
+  // strace: faccessat2(AT_FDCWD, "/", R_OK, AT_EACCESS) = 0
+  CHECK(call("faccessat2", {at_fdcwd, 0x1000, 4, 0x200}, 0, mem) ==
+        R"(faccessat2(AT_FDCWD, "/", R_OK, AT_EACCESS) = 0)");
+  CHECK(call("faccessat2", {at_fdcwd, 0x1000, 0, 0x1300}, 0, mem) ==
+        R"(faccessat2(AT_FDCWD, "/", F_OK, AT_SYMLINK_NOFOLLOW|AT_EACCESS|AT_EMPTY_PATH) = 0)");
+  CHECK(call("unlinkat", {at_fdcwd, 0x1000, 0x200}, -16, mem) ==
+        R"(unlinkat(AT_FDCWD, "/", AT_REMOVEDIR) = -1 EBUSY (Device or resource busy))");
+}
+
+TEST_CASE("Socket option names come from the table of their level", "[format][flags]") {
+  fake_memory mem;
+  // strace: setsockopt(3, SOL_TCP, TCP_NODELAY, NULL, 0) = -1 EFAULT (Bad address)
+  CHECK(call("setsockopt", {3, 6, 1, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_TCP, TCP_NODELAY, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 0, 2, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_IP, IP_TTL, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 41, 26, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_IPV6, IPV6_V6ONLY, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 17, 103, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_UDP, UDP_SEGMENT, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("setsockopt", {3, 1, 26, 0, 0}, -14, mem) ==
+        "setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, NULL, 0) = -1 EFAULT (Bad address)");
+  CHECK(call("getsockopt", {3, 1, 26, 0, 0}, -14, mem) ==
+        "getsockopt(3, SOL_SOCKET, SO_GET_FILTER, NULL, NULL) = -1 EFAULT (Bad address)");
+  // A level without a table prints the name as a number; an unknown level as SOL_??.
+  CHECK(call("setsockopt", {3, 0x1234, 7, 0, 0}, -92, mem) ==
+        "setsockopt(3, 0x1234 /* SOL_?? */, 7, NULL, 0) = -1 ENOPROTOOPT (Protocol not available)");
+}
+
+TEST_CASE("Open flags print in strace's order: O_CLOEXEC before O_DIRECTORY, FASYNC last",
+          "[format][flags]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/tmp");
+  // strace: openat(AT_FDCWD, "/tmp", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 3 (ls -la /tmp)
+  CHECK(call("openat", {at_fdcwd, 0x1000, 04000 | 02000000 | 0200000}, 3, mem) ==
+        R"(openat(AT_FDCWD, "/tmp", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 3)");
+  CHECK(call("openat", {at_fdcwd, 0x1000, 2 | 020000000 | 0200000, 0600}, 3, mem) ==
+        R"(openat(AT_FDCWD, "/tmp", O_RDWR|O_TMPFILE, 0600) = 3)");
+  CHECK(call("fcntl", {3, 4, 020000 | 04000}, 0, mem) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK|FASYNC) = 0");
 }

@@ -124,3 +124,23 @@ TEST_CASE("clone3 shows its clone_args", "[format][process]") {
         "CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fc1b1cb1990, parent_tid=0x7fc1b1cb1990, "
         "exit_signal=0, stack=0x7fc1b14b1000, stack_size=0x7fff80, tls=0x7fc1b1cb16c0}, 88");
 }
+
+TEST_CASE("clone3 prints a zero stack and zero addresses as NULL", "[format][process]") {
+  fake_memory mem;
+  struct {
+    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+  } args{0x1000, 0, 0, 0, 0, 0, 0, 0};  // CLONE_PIDFD with pidfd 0
+  mem.put(0x1000, args);
+  std::string out;
+  REQUIRE(snare::format::format_entry(out, snare::test::desc("clone3"), {0x1000, 64}, mem));
+  // strace (tests/clone3.c): clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0}, 64)
+  CHECK(out == "clone3({flags=CLONE_PIDFD, pidfd=NULL, exit_signal=0, stack=NULL, stack_size=0}, 64");
+}
+
+TEST_CASE("wait4 that reaps nothing (WNOHANG) prints its pointers as addresses", "[format][process]") {
+  fake_memory mem;
+  mem.put<std::int32_t>(0x1000, 0);
+  // strace (wait.c): wait4(1234, 0x1000, WNOHANG, 0x2000) = 0
+  CHECK(call("wait4", {1234, 0x1000, 1, 0x2000}, 0, mem) == "wait4(1234, 0x1000, WNOHANG, 0x2000) = 0");
+  CHECK(call("wait4", {1234, 0x1000, 1, 0}, 0, mem) == "wait4(1234, 0x1000, WNOHANG, NULL) = 0");
+}

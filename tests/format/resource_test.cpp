@@ -114,3 +114,43 @@ TEST_CASE("rusage shows the two times, sysinfo every field", "[format][resource]
         "sharedram=9084928, bufferram=20361216, totalswap=0, freeswap=0, procs=176, totalhigh=0, freehigh=0, "
         "mem_unit=1}) = 0");
 }
+
+TEST_CASE("With verbose, utsname and rusage print every field (strace -v)", "[format][resource]") {
+  fake_memory mem;
+  snare::format::options v;
+  v.verbose = true;
+  utsname u{};
+  std::strcpy(u.sysname, "Linux");
+  std::strcpy(u.nodename, "vm");
+  std::strcpy(u.release, "6.1.0");
+  std::strcpy(u.version, "#1 SMP");
+  std::strcpy(u.machine, "x86_64");
+  std::strcpy(u.domainname, "(none)");
+  mem.put(0x1000, u);
+  // strace -v: uname({sysname="Linux", nodename="vm", release="6.1.0", version="#1 SMP",
+  //            machine="x86_64", domainname="(none)"}) = 0
+  CHECK(call("uname", {0x1000}, 0, mem, v) ==
+        R"(uname({sysname="Linux", nodename="vm", release="6.1.0", version="#1 SMP", machine="x86_64", )"
+        R"x(domainname="(none)"}) = 0)x");
+  rusage ru{};
+  ru.ru_utime = {0, 908};
+  ru.ru_maxrss = 2048;
+  ru.ru_minflt = 97;
+  ru.ru_nvcsw = 1;
+  mem.put(0x2000, ru);
+  CHECK(call("getrusage", {0, 0x2000}, 0, mem, v) ==
+        "getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=908}, ru_stime={tv_sec=0, tv_usec=0}, "
+        "ru_maxrss=2048, ru_ixrss=0, ru_idrss=0, ru_isrss=0, ru_minflt=97, ru_majflt=0, ru_nswap=0, "
+        "ru_inblock=0, ru_oublock=0, ru_msgsnd=0, ru_msgrcv=0, ru_nsignals=0, ru_nvcsw=1, ru_nivcsw=0}) = 0");
+}
+
+TEST_CASE("A negative enumerator names the C int it is", "[format][resource]") {
+  fake_memory mem;
+  // strace: getrusage(RUSAGE_CHILDREN, 0x1000) = -1 EFAULT (Bad address)
+  CHECK(call("getrusage", {0xffffffffULL, 0x1000}, -14, mem) ==
+        "getrusage(RUSAGE_CHILDREN, 0x1000) = -1 EFAULT (Bad address)");
+  CHECK(call("getrusage", {~0ULL, 0x1000}, -14, mem) ==
+        "getrusage(RUSAGE_CHILDREN, 0x1000) = -1 EFAULT (Bad address)");
+  CHECK(call("getrusage", {0xfffffff0ULL, 0x1000}, -22, mem) ==
+        "getrusage(0xfffffff0 /* RUSAGE_??? */, 0x1000) = -1 EINVAL (Invalid argument)");
+}

@@ -122,3 +122,31 @@ TEST_CASE("waitid shows the child's siginfo at exit", "[format][signal]") {
         "si_utime=0, "
         "si_stime=0}, WEXITED, NULL) = 0");
 }
+
+TEST_CASE("sa_flags print in strace's order, SA_RESTORER first and SA_SIGINFO after SA_RESETHAND",
+          "[format][signal]") {
+  fake_memory mem;
+  // strace: rt_sigaction(SIGUSR1, {sa_handler=0x1234, sa_mask=[],
+  //         sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP,
+  //         sa_restorer=0x5678}, NULL, 8) = 0
+  mem.put(0x1000, ksigaction{0x1234,
+                             sa_restorer | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND | SA_SIGINFO |
+                                 SA_NOCLDSTOP,
+                             0x5678, 0});
+  CHECK(call("rt_sigaction", {SIGUSR1, 0x1000, 0, 8}, 0, mem) ==
+        "rt_sigaction(SIGUSR1, {sa_handler=0x1234, sa_mask=[], "
+        "sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP, "
+        "sa_restorer=0x5678}, NULL, 8) = 0");
+}
+
+TEST_CASE("Signal 29 is SIGIO, as strace names it (glibc's sigabbrev_np says POLL)", "[format][signal]") {
+  std::string out;
+  REQUIRE(snare::format::format_signal_name(out, SIGIO));
+  CHECK(out == "SIGIO");
+  out.clear();
+  REQUIRE(snare::format::format_signal_name(out, 35));
+  CHECK(out == "SIGRT_3");
+  fake_memory mem;
+  // strace: kill(1234, SIGIO) = 0
+  CHECK(call("kill", {1234, SIGIO}, 0, mem) == "kill(1234, SIGIO) = 0");
+}

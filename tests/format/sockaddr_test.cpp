@@ -116,3 +116,32 @@ TEST_CASE("msghdr shows name, vectors, control length and flags", "[format][sock
         R"(msg_controllen=0, msg_flags=0}, 0) = 5)");
   }
 }
+
+TEST_CASE("A value-result length shows its value before and after the call", "[format][sockaddr]") {
+  fake_memory mem;
+  const auto& d = snare::test::desc("getsockname");
+  std::uint16_t family = 1;  // AF_UNIX, no path: the kernel returns 2 bytes
+  mem.put(0x1000, family);
+  mem.put<std::int32_t>(0x2000, 110);
+  snare::format::entry_state st;
+  std::string out;
+  REQUIRE(snare::format::format_entry(out, d, {3, 0x1000, 0x2000}, mem, {}, {}, &st));
+  CHECK(out == "getsockname(3, ");
+  mem.put<std::int32_t>(0x2000, 2);  // the call sets the length
+  REQUIRE(snare::format::format_exit(out, d, {3, 0x1000, 0x2000}, 0, mem, {}, {}, &st));
+  // strace: getsockname(3, {sa_family=AF_UNIX}, [110 => 2]) = 0
+  CHECK(out == "getsockname(3, {sa_family=AF_UNIX}, [110 => 2]) = 0");
+  SECTION("an unchanged length prints once; a failed call prints the length it was given") {
+    out.clear();
+    REQUIRE(snare::format::format_entry(out, d, {3, 0x1000, 0x2000}, mem, {}, {}, &st));
+    REQUIRE(snare::format::format_exit(out, d, {3, 0x1000, 0x2000}, 0, mem, {}, {}, &st));
+    CHECK(out == "getsockname(3, {sa_family=AF_UNIX}, [2]) = 0");
+    out.clear();
+    REQUIRE(snare::format::format_entry(out, d, {9, 0x1000, 0x2000}, mem, {}, {}, &st));
+    REQUIRE(snare::format::format_exit(out, d, {9, 0x1000, 0x2000}, -9, mem, {}, {}, &st));
+    CHECK(out == "getsockname(9, 0x1000, [2]) = -1 EBADF (Bad file descriptor)");
+  }
+  SECTION("without an entry state only the value after the call is known") {
+    CHECK(call("getsockname", {3, 0x1000, 0x2000}, 0, mem) == "getsockname(3, {sa_family=AF_UNIX}, [2]) = 0");
+  }
+}

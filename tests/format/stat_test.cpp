@@ -75,3 +75,26 @@ TEST_CASE("statx shows mask, attributes, mode and size", "[format][stat]") {
         R"(stx_attributes=STATX_ATTR_APPEND|STATX_ATTR_MOUNT_ROOT, stx_mode=S_IFREG|0644, stx_size=1221, ...}) = 0)");
   }
 }
+
+TEST_CASE("st_mode names the set-id and sticky bits; a mode argument is plain octal", "[format][stat]") {
+  fake_memory mem;
+  mem.put_string(0x1000, "/tmp");
+  struct stat st {};
+  st.st_mode = S_IFDIR | S_ISVTX | 0777;
+  st.st_size = 4096;
+  mem.put(0x2000, st);
+  // strace: stat("/tmp", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=4096, ...}) = 0
+  CHECK(call("stat", {0x1000, 0x2000}, 0, mem) ==
+        R"(stat("/tmp", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=4096, ...}) = 0)");
+  st.st_mode = S_IFREG | S_ISUID | S_ISGID | 0755;
+  st.st_size = 1;
+  mem.put(0x2000, st);
+  CHECK(call("stat", {0x1000, 0x2000}, 0, mem) ==
+        R"(stat("/tmp", {st_mode=S_IFREG|S_ISUID|S_ISGID|0755, st_size=1, ...}) = 0)");
+  // strace prints open's, chmod's and mkdir's mode with print_numeric_umode_t.
+  CHECK(call("chmod", {0x1000, 01777}, 0, mem) == R"(chmod("/tmp", 01777) = 0)");
+  CHECK(call("mkdir", {0x1000, 0xffff0000 | 0755}, -17, mem) ==
+        R"(mkdir("/tmp", 0755) = -1 EEXIST (File exists))");
+  CHECK(call("mknod", {0x1000, S_IFIFO | S_ISVTX | 0600, 0}, -17, mem) ==
+        R"(mknod("/tmp", S_IFIFO|S_ISVTX|0600) = -1 EEXIST (File exists))");
+}

@@ -30,7 +30,7 @@ std::vector<std::string> read_lines(const std::string& path) {
 namespace {
 // Runs the helper under strace (with `flag`, e.g. "-y", given to both) and checks that each
 // line the helper formatted is a line strace printed.
-void compare_with_strace(const std::string& flag) {
+void compare_with_strace(const std::string& flag, std::size_t min_lines = 45) {
   if (::access("/usr/bin/strace", X_OK) != 0) snare::test::skip("strace is not installed");
   std::string dir = "/tmp/snare-format-strace-" + std::to_string(::getpid());
   REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
@@ -51,7 +51,7 @@ void compare_with_strace(const std::string& flag) {
 
   std::vector<std::string> snare_lines = read_lines(ours), strace_lines = read_lines(theirs);
   std::set<std::string> strace_set(strace_lines.begin(), strace_lines.end());
-  REQUIRE(snare_lines.size() >= 45);
+  REQUIRE(snare_lines.size() >= min_lines);
   std::size_t matched = 0;
   for (const auto& l : snare_lines) {
     INFO("snare:  " << l);
@@ -69,4 +69,8 @@ TEST_CASE("Every line snare formats is the line strace prints for the same call"
 
 TEST_CASE("With fd paths every line is the line strace -y prints", "[format][strace]") {
   compare_with_strace("-y");
+}
+
+TEST_CASE("With -v the unabbreviated structs are the ones strace -v prints", "[format][strace]") {
+  compare_with_strace("-v", 3);
 }

@@ -9,16 +9,22 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +41,16 @@ namespace {
 
 std::vector<std::string> lines;
 
+// Opens a pseudo-terminal's two ends (the tty ioctls need a terminal); -1 when there is none.
+int open_pty(int& master) {
+  master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return -1;
+  const char* name = ::ptsname(master);
+  return name ? ::open(name, O_RDWR | O_NOCTTY) : -1;
+}
+
 bool show_fd_paths = false;
+bool verbose = false;  // -v: only the calls whose verbose form snare prints (uname, getrusage)
 
 // Formats the call the way a tracer does: the entry before the call, the exit after it.
 template <class... A>
@@ -49,11 +64,13 @@ long traced(long nr, A... a) {
   snare::format::options opts;
   opts.align_column = 40;  // strace's default -a
   opts.show_fd_paths = show_fd_paths;
+  opts.verbose = verbose;
   std::string line;
-  bool ok = static_cast<bool>(snare::format::format_entry(line, desc, args, mem, opts, fds));
+  snare::format::entry_state state;  // in-out values from entry to exit ([110 => 2])
+  bool ok = static_cast<bool>(snare::format::format_entry(line, desc, args, mem, opts, fds, &state));
   long ret = ::syscall(nr, a...);
   std::int64_t raw = ret == -1 ? -static_cast<std::int64_t>(errno) : ret;
-  ok = ok && snare::format::format_exit(line, desc, args, raw, mem, opts, fds);
+  ok = ok && snare::format::format_exit(line, desc, args, raw, mem, opts, fds, &state);
   if (ok) lines.push_back(std::move(line));
   return ret;
 }
@@ -68,6 +85,22 @@ std::uint64_t p(T* ptr) {
 int main(int argc, char** argv) {
   if (argc != 3 && argc != 4) return 2;
   show_fd_paths = argc == 4 && std::string(argv[3]) == "-y";
+  verbose = argc == 4 && std::string(argv[3]) == "-v";
+  if (verbose) {
+    utsname vu{};
+    traced(SYS_uname, p(&vu));
+    rusage ru{};
+    traced(SYS_getrusage, RUSAGE_SELF, p(&ru));
+    int vmaster = -1, vpts = open_pty(vmaster);
+    unsigned char vtio[64] = {};
+    if (vpts >= 0) traced(SYS_ioctl, vpts, TCGETS, p(vtio));
+    traced(SYS_getrusage, RUSAGE_CHILDREN, p(&ru));
+    FILE* out = std::fopen(argv[1], "w");
+    if (out == nullptr) return 1;
+    for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
+    std::fclose(out);
+    return 0;
+  }
   const char* file = argv[2];  // a file with known content
   char buf[4096];
   struct stat st {};
@@ -140,6 +173,8 @@ int main(int argc, char** argv) {
   traced(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], p(&ev));
   long dir = traced(SYS_openat, AT_FDCWD, p("/"), O_RDONLY | O_DIRECTORY);
   traced(SYS_getdents64, dir, p(buf), sizeof buf);
+  long dir2 = traced(SYS_openat, AT_FDCWD, p("/tmp"), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_DIRECTORY);
+  traced(SYS_close, dir2);
   // File times with their dates (strace prints them in local time, as the helper does).
   timespec times[2] = {{1577934245, 123456789}, {0, UTIME_OMIT}};
   traced(SYS_utimensat, AT_FDCWD, p(file), p(times), 0);
@@ -156,6 +191,141 @@ int main(int argc, char** argv) {
   int status = 0;
   traced(SYS_wait4, child, p(&status), 0, 0);
   traced(SYS_futex, p(&status), FUTEX_WAKE_PRIVATE, 1);
+  // A WNOHANG wait4 that reaps nothing stores nothing: strace prints the addresses.
+  pid_t sleeper = ::fork();
+  if (sleeper == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  rusage child_ru{};
+  traced(SYS_wait4, sleeper, p(&status), WNOHANG, p(&child_ru));
+  ::kill(sleeper, SIGKILL);
+  ::waitpid(sleeper, nullptr, 0);
+
+  // int arguments are the low 32 bits of their register (garbage above them is ignored).
+  traced(SYS_alarm, 0xffffffff0000002aULL);
+  traced(SYS_alarm, 0);
+  traced(SYS_getgroups, 0xffffffff00000000ULL, 0);
+  traced(SYS_getgroups, ~0ULL, 0);
+  traced(SYS_poll, 0, 0, 0xffffffff00000000ULL);
+  traced(SYS_readv, 0, 0, ~0ULL);
+  traced(SYS_getpriority, PRIO_PROCESS, 0xffffffff00000000ULL);
+  traced(SYS_sethostname, 0, 0xffffffff0000003fULL);
+  traced(SYS_ioprio_get, 1, 0);
+  traced(SYS_ioprio_get, 0xdeadfacefa57beefULL, 0xbadc0dedda7a1057ULL);
+  // A string that runs into an unmapped page before its NUL prints as its address.
+  auto* page =
+      static_cast<char*>(::mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ::munmap(page + 4096, 4096);
+  std::memset(page + 4090, 'a', 6);
+  traced(SYS_chdir, p(page + 4090));
+  std::memset(page + 4040, 'b', 56);
+  traced(SYS_chdir, p(page + 4040));
+  traced(SYS_fgetxattr, fd, p(page + 4063), 0, 0);
+  traced(SYS_fgetxattr, fd, p(page + 4064), 0, 0);
+
+  // fcntl's commands with their structs and results; statfs; faccessat2's AT_EACCESS.
+  long lf = traced(SYS_openat, AT_FDCWD, p(file), O_RDWR);
+  struct flock fl {};
+  fl.l_type = F_RDLCK;
+  fl.l_len = 16;
+  traced(SYS_fcntl, lf, F_SETLK, p(&fl));
+  traced(SYS_fcntl, lf, F_GETLK, p(&fl));
+  traced(SYS_fcntl, lf, F_OFD_GETLK, p(&fl));
+  traced(SYS_fcntl, lf, F_SETFD, FD_CLOEXEC);
+  traced(SYS_fcntl, lf, F_GETFD);
+  traced(SYS_fcntl, lf, F_DUPFD_CLOEXEC, 100);
+  traced(SYS_fcntl, lf, F_GETLEASE);
+  traced(SYS_fcntl, lf, F_GETSIG);
+  traced(SYS_fcntl, lf, F_SETSIG, SIGHUP);
+  traced(SYS_fcntl, lf, F_GETSIG);
+  traced(SYS_fcntl, lf, F_GETOWN);
+  struct statfs sfs {};
+  traced(SYS_statfs, p("/proc/self/status"), p(&sfs));
+  traced(SYS_fstatfs, lf, p(&sfs));
+  traced(SYS_faccessat2, AT_FDCWD, p(file), R_OK, AT_EACCESS);
+  snare::arch::x86_64::kernel_sigaction act2{
+      0x1234, 0x04000000 | SA_ONSTACK | SA_RESTART | SA_SIGINFO | SA_NODEFER, 0x5678, 0};
+  traced(SYS_rt_sigaction, SIGUSR2, p(&act2), 0, 8);
+
+  // prctl: options by name, their arguments, what the call stores, named results.
+  traced(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+  traced(SYS_prctl, PR_SET_NAME, p("snare-helper"), 0, 0, 0);
+  char comm[16] = {};
+  traced(SYS_prctl, PR_GET_NAME, p(comm), 0, 0, 0);
+  int deathsig = -1;
+  traced(SYS_prctl, PR_GET_PDEATHSIG, p(&deathsig), 0, 0, 0);
+  traced(SYS_prctl, PR_CAPBSET_READ, 21, 0, 0, 0);
+  traced(SYS_prctl, PR_GET_SECUREBITS, 0, 0, 0, 0);
+  traced(SYS_prctl, PR_GET_TSC, p(&deathsig), 0, 0, 0);
+  traced(SYS_prctl, PR_GET_CHILD_SUBREAPER, p(&deathsig), 0, 0, 0);
+  traced(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  traced(SYS_prctl, PR_MCE_KILL_GET, 0, 0, 0, 0);
+  traced(SYS_prctl, 0xdeadbeef, 1, 2, 3, 4);
+
+  // ioctl requests by name (a regular file refuses them: strace prints the argument as is;
+  // requests strace decodes itself, such as NS_GET_USERNS with no argument, are not here).
+  std::uint64_t size64 = 0;
+  traced(SYS_ioctl, lf, 0x80081272, p(&size64));  // BLKGETSIZE64
+  traced(SYS_ioctl, lf, 0x4c05, p(&size64));      // LOOP_GET_STATUS64
+  traced(SYS_ioctl, lf, 0x8008dead, p(&size64));  // no name: _IOC(...)
+
+  // The tty ioctls on a pseudo-terminal: termios, winsize, ints, no argument.
+  int master = -1, pts = open_pty(master);
+  if (pts >= 0) {
+    unsigned char tio[64] = {};  // the kernel's struct termios is 36 bytes
+    traced(SYS_ioctl, pts, TCGETS, p(tio));
+    traced(SYS_ioctl, pts, TCSETS, p(tio));
+    struct winsize ws {};
+    ws.ws_row = 24;
+    ws.ws_col = 80;
+    traced(SYS_ioctl, pts, TIOCSWINSZ, p(&ws));
+    traced(SYS_ioctl, pts, TIOCGWINSZ, p(&ws));
+    int n = 0;
+    traced(SYS_ioctl, pts, FIONREAD, p(&n));
+    traced(SYS_ioctl, master, TIOCGPTN, p(&n));
+    n = 1;
+    traced(SYS_ioctl, pts, FIONBIO, p(&n));
+    traced(SYS_ioctl, pts, FIOCLEX);
+    traced(SYS_ioctl, pts, TCFLSH, TCIFLUSH);
+  }
+
+  // Socket option names by level (an AF_UNIX socket refuses TCP's and IP's options).
+  int optval = 0;
+  socklen_t optlen = sizeof optval;
+  traced(SYS_getsockopt, us, IPPROTO_TCP, 1, p(&optval), p(&optlen));  // TCP_NODELAY
+  traced(SYS_getsockopt, us, IPPROTO_IP, 2, p(&optval), p(&optlen));   // IP_TTL
+  traced(SYS_setsockopt, us, IPPROTO_TCP, 2, 0, 0);                    // TCP_MAXSEG
+  traced(SYS_setsockopt, us, IPPROTO_IPV6, 26, 0, 0);                  // IPV6_V6ONLY
+  traced(SYS_setsockopt, us, 0x1234, 7, 0, 0);                         // no such level
+
+  // openat2's struct open_how; timer_create's struct sigevent and the id stored at exit.
+  std::uint64_t how[3] = {O_RDONLY | O_CLOEXEC, 0, 0x08};  // RESOLVE_BENEATH
+  long o2 = traced(SYS_openat2, AT_FDCWD, p(file), p(how), sizeof how);
+  traced(SYS_close, o2);
+  struct sigevent sev {};
+  sev.sigev_notify = SIGEV_NONE;
+  sev.sigev_value.sival_ptr = &sev;
+  int timer = -1;
+  traced(SYS_timer_create, CLOCK_MONOTONIC, p(&sev), p(&timer));
+  traced(SYS_timer_delete, timer);
+
+  // Modes: st_mode names the sticky and set-id bits; a mode argument is plain octal.
+  traced(SYS_newfstatat, AT_FDCWD, p("/tmp"), p(&st), 0);
+  traced(SYS_chmod, p(file), 02640);
+  traced(SYS_newfstatat, AT_FDCWD, p(file), p(&st), 0);
+  traced(SYS_chmod, p(file), 0640);
+
+  // Value-result lengths: [in => out] when the call changed them.
+  sockaddr_un name{};
+  socklen_t namelen = sizeof name;
+  traced(SYS_getsockname, us, p(&name), p(&namelen));
+  namelen = 1;
+  traced(SYS_getsockname, us, p(&name), p(&namelen));
+  traced(SYS_getsockname, 12345, p(&name), p(&namelen));
+  sockaddr_in sin2{};
+  socklen_t sinlen = sizeof sin2;
+  traced(SYS_getsockname, s, p(&sin2), p(&sinlen));
 
   FILE* out = std::fopen(argv[1], "w");
   if (out == nullptr) return 1;

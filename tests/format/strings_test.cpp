@@ -75,9 +75,11 @@ TEST_CASE("Paths are not cut at -s, C strings are", "[format][strings]") {
   CHECK(call("openat", {static_cast<std::uint64_t>(-100), 0x1000, 0}, 3, mem) ==
         "openat(AT_FDCWD, \"" + long_path + "\", O_RDONLY) = 3");
   mem.put_string(0x2000, "a-thread-name-longer-than-thirty-two-bytes");
-  // strace: prctl(PR_SET_NAME, "probe") = 0
-  CHECK(call("prctl", {15, 0x2000}, 0, mem) ==
-        R"(prctl(PR_SET_NAME, "a-thread-name-longer-than-thirty"...) = 0)");
+  // A C string is cut at -s (32).
+  CHECK(call("fgetxattr", {3, 0x2000, 0, 0}, -61, mem) ==
+        R"(fgetxattr(3, "a-thread-name-longer-than-thirty"..., NULL, 0) = -1 ENODATA (No data available))");
+  // A task name is cut at its 15 bytes (TASK_COMM_LEN - 1; strace's tests/prctl-name.c).
+  CHECK(call("prctl", {15, 0x2000}, 0, mem) == R"(prctl(PR_SET_NAME, "a-thread-name-l"...) = 0)");
   SECTION("a readlink result has the length of the return value") {
     mem.put_string(0x3000, "/tmp/fmtprobe/p", false);
     mem.put_string(0x4000, "/proc/self/exe");

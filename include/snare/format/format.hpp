@@ -23,17 +23,23 @@
 
 namespace snare::format {
 
+/// Carries what format_entry read for format_exit: the values of in-out arguments such as
+/// getsockname's addrlen, so that the exit prints `[110 => 16]` as strace does. Keep one
+/// per call between its entry and its exit; it needs no other setup.
+using entry_state = detail::entry_state;
+
 /// Appends the start of a call as strace prints it at syscall entry: `read(3, ` (the
 /// arguments the kernel reads; out-arguments wait for the exit) or `close(3` when every
 /// argument is an input. Finish the line with format_exit, or with unfinished() when
 /// another line must be printed first. Reads guest memory through `mem` (an unreadable
 /// pointer prints as its address) and, with options::show_fd_paths, names fds through
 /// `fds`. Returns not_enough_memory only when `out` cannot grow.
+/// With `state`, it saves the in-out values format_exit shows next to their new ones.
 template <guest_memory M, fd_resolver R = no_fd_paths>
 result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args, M& mem,
-                          const options& opts = {}, R&& fds = R{}) noexcept {
+                          const options& opts = {}, R&& fds = R{}, entry_state* state = nullptr) noexcept {
   try {
-    detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).entry();
+    detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).entry(state);
   } catch (...) {
     return std::errc::not_enough_memory;
   }
@@ -44,14 +50,17 @@ result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const
 /// (buffers cut to the return value), `)` and ` = ` with the result: `= 3`, `= 0x7f...`
 /// for addresses, `= -1 ENOENT (No such file or directory)` for -4095..-1, `= ? ERESTARTSYS
 /// (...)` for restarts, `= ?` for calls that do not return. `args` are the entry's
-/// registers. Returns not_enough_memory only when `out` cannot grow.
+/// registers; `state`, the one format_entry filled for this call (or null). Returns
+/// not_enough_memory only when `out` cannot grow.
 template <guest_memory M, fd_resolver R = no_fd_paths>
 result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
-                         std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
+                         std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{},
+                         const entry_state* state = nullptr) noexcept {
   try {
     auto nl = out.find_last_of('\n');
     std::size_t line_start = nl == std::string::npos ? 0 : nl + 1;
-    detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).exit(retval, line_start);
+    detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds, nullptr, state)
+        .exit(retval, line_start);
   } catch (...) {
     return std::errc::not_enough_memory;
   }
@@ -141,6 +150,17 @@ inline result<void> format_signal(std::string& out, std::span<const std::byte> i
     out.push_back(' ');
     detail::put_siginfo(out, si);
     out.append(" ---");
+  } catch (...) {
+    return std::errc::not_enough_memory;
+  }
+  return {};
+}
+
+/// Appends signal `sig` as strace names it: SIGTERM, SIGIO (not glibc's SIGPOLL for 29),
+/// SIGRT_3, or the number when it has no name.
+inline result<void> format_signal_name(std::string& out, int sig) noexcept {
+  try {
+    detail::put_signal(out, sig);
   } catch (...) {
     return std::errc::not_enough_memory;
   }

@@ -24,9 +24,9 @@ namespace snare::sys::detail {
 inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {0, "io_setup", 2, {{"nr_events", arg_kind::uint}, {"ctx_idp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_setup},
   {1, "io_destroy", 1, {{"ctx_id", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_destroy},
-  {2, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::int_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
+  {2, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::long_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
   {3, "io_cancel", 3, {{"ctx_id", arg_kind::hex}, {"iocb", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::iocb}, {"result", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::io_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_cancel},
-  {4, "io_getevents", 5, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::int_}, {"nr", arg_kind::int_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_getevents},
+  {4, "io_getevents", 5, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::long_}, {"nr", arg_kind::long_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_getevents},
   {5, "setxattr", 5, {{"path", arg_kind::path}, {"name", arg_kind::cstr}, {"value", arg_kind::buffer, direction::in, 3}, {"size", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::xattr_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::setxattr},
   {6, "lsetxattr", 5, {{"path", arg_kind::path}, {"name", arg_kind::cstr}, {"value", arg_kind::buffer, direction::in, 3}, {"size", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::xattr_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::lsetxattr},
   {7, "fsetxattr", 5, {{"fd", arg_kind::fd}, {"name", arg_kind::cstr}, {"value", arg_kind::buffer, direction::in, 3}, {"size", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::xattr_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fsetxattr},
@@ -55,7 +55,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {30, "ioprio_set", 3, {{"which", arg_kind::int_}, {"who", arg_kind::int_}, {"ioprio", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::ioprio_set},
   {31, "ioprio_get", 2, {{"which", arg_kind::int_}, {"who", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::ioprio_get},
   {32, "flock", 2, {{"fd", arg_kind::fd}, {"operation", arg_kind::flags, direction::in, len_none, flag_set::lock_op}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::flock},
-  {33, "mknodat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mknodat},
+  {33, "mknodat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mknodat},
   {34, "mkdirat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mkdirat},
   {35, "unlinkat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::unlink_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::unlinkat},
   {36, "symlinkat", 3, {{"target", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"linkpath", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::symlinkat},
@@ -87,12 +87,12 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {62, "lseek", 3, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"whence", arg_kind::enumeration, direction::in, len_none, flag_set::seek_whence}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::lseek},
   {63, "read", 3, {{"fd", arg_kind::fd}, {"buf", arg_kind::buffer, direction::out, len_from_return}, {"count", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::read},
   {64, "write", 3, {{"fd", arg_kind::fd}, {"buf", arg_kind::buffer, direction::in, 2}, {"count", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::write},
-  {65, "readv", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::readv},
-  {66, "writev", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::writev},
+  {65, "readv", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::readv},
+  {66, "writev", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::writev},
   {67, "pread64", 4, {{"fd", arg_kind::fd}, {"buf", arg_kind::buffer, direction::out, len_from_return}, {"count", arg_kind::size}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pread64},
   {68, "pwrite64", 4, {{"fd", arg_kind::fd}, {"buf", arg_kind::buffer, direction::in, 2}, {"count", arg_kind::size}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwrite64},
-  {69, "preadv", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv},
-  {70, "pwritev", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev},
+  {69, "preadv", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv},
+  {70, "pwritev", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev},
   {71, "sendfile", 4, {{"out_fd", arg_kind::fd}, {"in_fd", arg_kind::fd}, {"offset", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"count", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_network), call_id::sendfile},
   {72, "pselect6", 6, {{"nfds", arg_kind::int_}, {"readfds", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::fd_set}, {"writefds", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::fd_set}, {"exceptfds", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::fd_set}, {"timeout", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pselect6},
   {73, "ppoll", 5, {{"fds", arg_kind::array, direction::inout, 1, flag_set::none, struct_id::pollfd}, {"nfds", arg_kind::uint}, {"tmo_p", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 4, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::ppoll},
@@ -106,7 +106,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {81, "sync", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sync},
   {82, "fsync", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fsync},
   {83, "fdatasync", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fdatasync},
-  {84, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
+  {84, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
   {85, "timerfd_create", 2, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timerfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::timerfd_create},
   {86, "timerfd_settime", 4, {{"fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerspec}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::timerfd_settime},
   {87, "timerfd_gettime", 2, {{"fd", arg_kind::fd}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::timerfd_gettime},
@@ -126,7 +126,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {101, "nanosleep", 2, {{"req", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"rem", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::nanosleep},
   {102, "getitimer", 2, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getitimer},
   {103, "setitimer", 3, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerval}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setitimer},
-  {104, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::uint}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kexec_load},
+  {104, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::ulong}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kexec_load},
   {105, "init_module", 3, {{"module_image", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
   {106, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
   {107, "timer_create", 3, {{"clockid", arg_kind::clockid}, {"sevp", arg_kind::ptr}, {"timerid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::timer_create},
@@ -164,7 +164,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {139, "rt_sigreturn", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_signal), call_id::rt_sigreturn},
   {140, "setpriority", 3, {{"which", arg_kind::int_}, {"who", arg_kind::int_}, {"prio", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setpriority},
   {141, "getpriority", 2, {{"which", arg_kind::int_}, {"who", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getpriority},
-  {142, "reboot", 4, {{"magic", arg_kind::hex}, {"magic2", arg_kind::hex}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::reboot_cmd}, {"arg", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::reboot},
+  {142, "reboot", 4, {{"magic", arg_kind::xint}, {"magic2", arg_kind::xint}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::reboot_cmd}, {"arg", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::reboot},
   {143, "setregid", 2, {{"rgid", arg_kind::gid}, {"egid", arg_kind::gid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setregid},
   {144, "setgid", 1, {{"gid", arg_kind::gid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgid},
   {145, "setreuid", 2, {{"ruid", arg_kind::uid}, {"euid", arg_kind::uid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setreuid},
@@ -183,8 +183,8 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {158, "getgroups", 2, {{"size", arg_kind::int_}, {"list", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::getgroups},
   {159, "setgroups", 2, {{"size", arg_kind::size}, {"list", arg_kind::array, direction::in, 0, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgroups},
   {160, "uname", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::utsname}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::uname},
-  {161, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
-  {162, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
+  {161, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
+  {162, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
   {163, "getrlimit", 2, {{"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"rlim", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getrlimit},
   {164, "setrlimit", 2, {{"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"rlim", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setrlimit},
   {165, "getrusage", 2, {{"who", arg_kind::enumeration, direction::in, len_none, flag_set::rusage_who}, {"usage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getrusage},
@@ -208,17 +208,17 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {183, "mq_timedreceive", 5, {{"mqdes", arg_kind::fd}, {"msg_ptr", arg_kind::buffer, direction::out, len_from_return}, {"msg_len", arg_kind::size}, {"msg_prio", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"abs_timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_timedreceive},
   {184, "mq_notify", 2, {{"mqdes", arg_kind::fd}, {"sevp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_notify},
   {185, "mq_getsetattr", 3, {{"mqdes", arg_kind::fd}, {"newattr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mq_attr}, {"oldattr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::mq_attr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_getsetattr},
-  {186, "msgget", 2, {{"key", arg_kind::hex}, {"msgflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgget},
+  {186, "msgget", 2, {{"key", arg_kind::xint}, {"msgflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgget},
   {187, "msgctl", 3, {{"msqid", arg_kind::int_}, {"cmd", arg_kind::int_}, {"buf", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::msqid_ds}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgctl},
-  {188, "msgrcv", 5, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::out, len_from_return}, {"msgsz", arg_kind::size}, {"msgtyp", arg_kind::int_}, {"msgflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgrcv},
-  {189, "msgsnd", 4, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::in, 2}, {"msgsz", arg_kind::size}, {"msgflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgsnd},
-  {190, "semget", 3, {{"key", arg_kind::hex}, {"nsems", arg_kind::int_}, {"semflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semget},
+  {188, "msgrcv", 5, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::out, len_from_return}, {"msgsz", arg_kind::size}, {"msgtyp", arg_kind::long_}, {"msgflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgrcv},
+  {189, "msgsnd", 4, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::in, 2}, {"msgsz", arg_kind::size}, {"msgflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgsnd},
+  {190, "semget", 3, {{"key", arg_kind::xint}, {"nsems", arg_kind::int_}, {"semflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semget},
   {191, "semctl", 4, {{"semid", arg_kind::int_}, {"semnum", arg_kind::int_}, {"cmd", arg_kind::int_}, {"arg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semctl},
   {192, "semtimedop", 4, {{"semid", arg_kind::int_}, {"sops", arg_kind::array, direction::in, 2, flag_set::none, struct_id::sembuf}, {"nsops", arg_kind::size}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semtimedop},
   {193, "semop", 3, {{"semid", arg_kind::int_}, {"sops", arg_kind::array, direction::in, 2, flag_set::none, struct_id::sembuf}, {"nsops", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semop},
-  {194, "shmget", 3, {{"key", arg_kind::hex}, {"size", arg_kind::size}, {"shmflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::shmget},
+  {194, "shmget", 3, {{"key", arg_kind::xint}, {"size", arg_kind::size}, {"shmflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::shmget},
   {195, "shmctl", 3, {{"shmid", arg_kind::int_}, {"cmd", arg_kind::int_}, {"buf", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::shmid_ds}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::shmctl},
-  {196, "shmat", 3, {{"shmid", arg_kind::int_}, {"shmaddr", arg_kind::ptr}, {"shmflg", arg_kind::hex}}, ret_kind::ptr, static_cast<std::uint16_t>(class_ipc | class_memory), call_id::shmat},
+  {196, "shmat", 3, {{"shmid", arg_kind::int_}, {"shmaddr", arg_kind::ptr}, {"shmflg", arg_kind::xint}}, ret_kind::ptr, static_cast<std::uint16_t>(class_ipc | class_memory), call_id::shmat},
   {197, "shmdt", 1, {{"shmaddr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc | class_memory), call_id::shmdt},
   {198, "socket", 3, {{"domain", arg_kind::enumeration, direction::in, len_none, flag_set::socket_family}, {"type", arg_kind::flags, direction::in, len_none, flag_set::socket_type}, {"protocol", arg_kind::int_}}, ret_kind::fd, static_cast<std::uint16_t>(class_network), call_id::socket},
   {199, "socketpair", 4, {{"domain", arg_kind::enumeration, direction::in, len_none, flag_set::socket_family}, {"type", arg_kind::flags, direction::in, len_none, flag_set::socket_type}, {"protocol", arg_kind::int_}, {"sv", arg_kind::array, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_network), call_id::socketpair},
@@ -246,22 +246,22 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {221, "execve", 3, {{"pathname", arg_kind::path}, {"argv", arg_kind::string_array}, {"envp", arg_kind::string_array}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_process), call_id::execve},
   {222, "mmap", 6, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mmap_flags}, {"fd", arg_kind::fd}, {"offset", arg_kind::offset}}, ret_kind::ptr, static_cast<std::uint16_t>(class_desc | class_memory), call_id::mmap},
   {223, "fadvise64", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"len", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::fadvise_advice}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fadvise64},
-  {224, "swapon", 2, {{"path", arg_kind::path}, {"swapflags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapon},
+  {224, "swapon", 2, {{"path", arg_kind::path}, {"swapflags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapon},
   {225, "swapoff", 1, {{"path", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapoff},
   {226, "mprotect", 3, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mprotect},
   {227, "msync", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msync_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::msync},
   {228, "mlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock},
   {229, "munlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlock},
-  {230, "mlockall", 1, {{"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
+  {230, "mlockall", 1, {{"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
   {231, "munlockall", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlockall},
   {232, "mincore", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"vec", arg_kind::buffer, direction::out}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mincore},
   {233, "madvise", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::madvise},
   {234, "remap_file_pages", 5, {{"addr", arg_kind::ptr}, {"size", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"pgoff", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mmap_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::remap_file_pages},
-  {235, "mbind", 6, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"mode", arg_kind::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mbind},
-  {236, "get_mempolicy", 5, {{"mode", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::uint}, {"addr", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::get_mempolicy},
-  {237, "set_mempolicy", 3, {{"mode", arg_kind::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy},
-  {238, "migrate_pages", 4, {{"pid", arg_kind::pid}, {"maxnode", arg_kind::uint}, {"old_nodes", arg_kind::ptr}, {"new_nodes", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::migrate_pages},
-  {239, "move_pages", 6, {{"pid", arg_kind::pid}, {"count", arg_kind::uint}, {"pages", arg_kind::ptr}, {"nodes", arg_kind::ptr}, {"status", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::move_pages},
+  {235, "mbind", 6, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"mode", arg_kind::ulong}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mbind},
+  {236, "get_mempolicy", 5, {{"mode", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::ulong}, {"addr", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::get_mempolicy},
+  {237, "set_mempolicy", 3, {{"mode", arg_kind::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::ulong}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy},
+  {238, "migrate_pages", 4, {{"pid", arg_kind::pid}, {"maxnode", arg_kind::ulong}, {"old_nodes", arg_kind::ptr}, {"new_nodes", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::migrate_pages},
+  {239, "move_pages", 6, {{"pid", arg_kind::pid}, {"count", arg_kind::ulong}, {"pages", arg_kind::ptr}, {"nodes", arg_kind::ptr}, {"status", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::move_pages},
   {240, "rt_tgsigqueueinfo", 4, {{"tgid", arg_kind::pid}, {"tid", arg_kind::pid}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::rt_tgsigqueueinfo},
   {241, "perf_event_open", 5, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::perf_event_attr}, {"pid", arg_kind::pid}, {"cpu", arg_kind::int_}, {"group_fd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::perf_event_open},
   {242, "accept4", 4, {{"sockfd", arg_kind::fd}, {"addr", arg_kind::structure, direction::out, 2, flag_set::none, struct_id::sockaddr}, {"addrlen", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::accept_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_network), call_id::accept4},
@@ -284,38 +284,38 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {},
   {260, "wait4", 4, {{"pid", arg_kind::pid}, {"wstatus", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"options", arg_kind::flags, direction::in, len_none, flag_set::wait_options}, {"rusage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::pid, static_cast<std::uint16_t>(class_process), call_id::wait4},
   {261, "prlimit64", 4, {{"pid", arg_kind::pid}, {"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"new_limit", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rlimit}, {"old_limit", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::prlimit64},
-  {262, "fanotify_init", 2, {{"flags", arg_kind::hex}, {"event_f_flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fanotify_init},
-  {263, "fanotify_mark", 5, {{"fanotify_fd", arg_kind::fd}, {"flags", arg_kind::hex}, {"mask", arg_kind::hex}, {"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fanotify_mark},
+  {262, "fanotify_init", 2, {{"flags", arg_kind::xint}, {"event_f_flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fanotify_init},
+  {263, "fanotify_mark", 5, {{"fanotify_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"mask", arg_kind::hex}, {"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fanotify_mark},
   {264, "name_to_handle_at", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"handle", arg_kind::ptr}, {"mount_id", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::name_to_handle_at},
   {265, "open_by_handle_at", 3, {{"mount_fd", arg_kind::fd}, {"handle", arg_kind::ptr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::open_by_handle_at},
   {266, "clock_adjtime", 2, {{"clockid", arg_kind::clockid}, {"buf", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock), call_id::clock_adjtime},
   {267, "syncfs", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::syncfs},
   {268, "setns", 2, {{"fd", arg_kind::fd}, {"nstype", arg_kind::flags, direction::in, len_none, flag_set::clone_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::setns},
   {269, "sendmmsg", 4, {{"sockfd", arg_kind::fd}, {"msgvec", arg_kind::array, direction::inout, 2, flag_set::none, struct_id::mmsghdr}, {"vlen", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msg_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_network), call_id::sendmmsg},
-  {270, "process_vm_readv", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::uint}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_readv},
-  {271, "process_vm_writev", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::uint}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_writev},
+  {270, "process_vm_readv", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_readv},
+  {271, "process_vm_writev", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_writev},
   {272, "kcmp", 5, {{"pid1", arg_kind::pid}, {"pid2", arg_kind::pid}, {"type", arg_kind::int_}, {"idx1", arg_kind::hex}, {"idx2", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kcmp},
-  {273, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
-  {274, "sched_setattr", 3, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_attr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setattr},
-  {275, "sched_getattr", 4, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_attr}, {"size", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getattr},
+  {273, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
+  {274, "sched_setattr", 3, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_attr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setattr},
+  {275, "sched_getattr", 4, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_attr}, {"size", arg_kind::uint}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getattr},
   {276, "renameat2", 5, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rename_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::renameat2},
-  {277, "seccomp", 3, {{"operation", arg_kind::enumeration, direction::in, len_none, flag_set::seccomp_op}, {"flags", arg_kind::hex}, {"args", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::seccomp},
+  {277, "seccomp", 3, {{"operation", arg_kind::enumeration, direction::in, len_none, flag_set::seccomp_op}, {"flags", arg_kind::xint}, {"args", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::seccomp},
   {278, "getrandom", 3, {{"buf", arg_kind::buffer, direction::out, len_from_return}, {"buflen", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::getrandom_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getrandom},
   {279, "memfd_create", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::memfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::memfd_create},
   {280, "bpf", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::bpf_cmd}, {"attr", arg_kind::ptr}, {"size", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::bpf},
   {281, "execveat", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"argv", arg_kind::string_array}, {"envp", arg_kind::string_array}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_process), call_id::execveat},
-  {282, "userfaultfd", 1, {{"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::userfaultfd},
-  {283, "membarrier", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::membarrier_cmd}, {"flags", arg_kind::hex}, {"cpu_id", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::membarrier},
+  {282, "userfaultfd", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::userfaultfd},
+  {283, "membarrier", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::membarrier_cmd}, {"flags", arg_kind::xint}, {"cpu_id", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::membarrier},
   {284, "mlock2", 3, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mlock_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock2},
-  {285, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
-  {286, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
-  {287, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
+  {285, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
+  {286, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
+  {287, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
   {288, "pkey_mprotect", 4, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::pkey_mprotect},
   {289, "pkey_alloc", 2, {{"flags", arg_kind::hex}, {"access_rights", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_alloc},
   {290, "pkey_free", 1, {{"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_free},
   {291, "statx", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"mask", arg_kind::flags, direction::in, len_none, flag_set::statx_mask}, {"statxbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::statx}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat), call_id::statx},
-  {292, "io_pgetevents", 6, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::int_}, {"nr", arg_kind::int_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"usig", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_pgetevents},
-  {293, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::hex}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::rseq},
+  {292, "io_pgetevents", 6, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::long_}, {"nr", arg_kind::long_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"usig", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_pgetevents},
+  {293, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::xint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::rseq},
   {294, "kexec_file_load", 5, {{"kernel_fd", arg_kind::fd}, {"initrd_fd", arg_kind::fd}, {"cmdline_len", arg_kind::size}, {"cmdline", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::kexec_file_load},
   {},
   {},
@@ -446,33 +446,33 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {},
   {},
   {},
-  {424, "pidfd_send_signal", 4, {{"pidfd", arg_kind::fd}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal | class_process), call_id::pidfd_send_signal},
+  {424, "pidfd_send_signal", 4, {{"pidfd", arg_kind::fd}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal | class_process), call_id::pidfd_send_signal},
   {425, "io_uring_setup", 2, {{"entries", arg_kind::uint}, {"p", arg_kind::ptr}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::io_uring_setup},
   {426, "io_uring_enter", 6, {{"fd", arg_kind::fd}, {"to_submit", arg_kind::uint}, {"min_complete", arg_kind::uint}, {"flags", arg_kind::hex}, {"sig", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sz", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal), call_id::io_uring_enter},
   {427, "io_uring_register", 4, {{"fd", arg_kind::fd}, {"opcode", arg_kind::uint}, {"arg", arg_kind::ptr}, {"nr_args", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_memory), call_id::io_uring_register},
-  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
-  {429, "move_mount", 5, {{"from_dirfd", arg_kind::dirfd}, {"from_pathname", arg_kind::path}, {"to_dirfd", arg_kind::dirfd}, {"to_pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::move_mount},
-  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
+  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
+  {429, "move_mount", 5, {{"from_dirfd", arg_kind::dirfd}, {"from_pathname", arg_kind::path}, {"to_dirfd", arg_kind::dirfd}, {"to_pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::move_mount},
+  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
   {431, "fsconfig", 5, {{"fd", arg_kind::fd}, {"cmd", arg_kind::uint}, {"key", arg_kind::cstr}, {"value", arg_kind::ptr}, {"aux", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_file), call_id::fsconfig},
-  {432, "fsmount", 3, {{"fs_fd", arg_kind::fd}, {"flags", arg_kind::hex}, {"attr_flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsmount},
-  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
-  {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_open},
+  {432, "fsmount", 3, {{"fs_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"attr_flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsmount},
+  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
+  {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_open},
   {435, "clone3", 2, {{"cl_args", arg_kind::structure, direction::in, 1, flag_set::none, struct_id::clone_args}, {"size", arg_kind::size}}, ret_kind::pid, static_cast<std::uint16_t>(class_process), call_id::clone3},
   {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::close_range},
   {437, "openat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"how", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::open_how}, {"size", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::openat2},
-  {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_getfd},
-  {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::faccessat2},
-  {440, "process_madvise", 5, {{"pidfd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"vlen", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_madvise},
+  {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_getfd},
+  {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::faccessat_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::faccessat2},
+  {440, "process_madvise", 5, {{"pidfd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"vlen", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_madvise},
   {441, "epoll_pwait2", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 5, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_pwait2},
   {442, "mount_setattr", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mount_attr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mount_setattr},
   {443, "quotactl_fd", 4, {{"fd", arg_kind::fd}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::quotactl_cmd}, {"id", arg_kind::int_}, {"addr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::quotactl_fd},
-  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
-  {445, "landlock_add_rule", 4, {{"ruleset_fd", arg_kind::fd}, {"rule_type", arg_kind::int_}, {"rule_attr", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_add_rule},
-  {446, "landlock_restrict_self", 2, {{"ruleset_fd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_restrict_self},
-  {447, "memfd_secret", 1, {{"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_memory), call_id::memfd_secret},
-  {448, "process_mrelease", 2, {{"pidfd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_mrelease},
-  {449, "futex_waitv", 5, {{"waiters", arg_kind::array, direction::in, 1, flag_set::none, struct_id::futex_waitv}, {"nr_futexes", arg_kind::uint}, {"flags", arg_kind::hex}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"clockid", arg_kind::clockid}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::futex_waitv},
-  {450, "set_mempolicy_home_node", 4, {{"start", arg_kind::ptr}, {"len", arg_kind::size}, {"home_node", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy_home_node},
+  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
+  {445, "landlock_add_rule", 4, {{"ruleset_fd", arg_kind::fd}, {"rule_type", arg_kind::int_}, {"rule_attr", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_add_rule},
+  {446, "landlock_restrict_self", 2, {{"ruleset_fd", arg_kind::fd}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_restrict_self},
+  {447, "memfd_secret", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_memory), call_id::memfd_secret},
+  {448, "process_mrelease", 2, {{"pidfd", arg_kind::fd}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_mrelease},
+  {449, "futex_waitv", 5, {{"waiters", arg_kind::array, direction::in, 1, flag_set::none, struct_id::futex_waitv}, {"nr_futexes", arg_kind::uint}, {"flags", arg_kind::xint}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"clockid", arg_kind::clockid}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::futex_waitv},
+  {450, "set_mempolicy_home_node", 4, {{"start", arg_kind::ptr}, {"len", arg_kind::size}, {"home_node", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy_home_node},
 }};
 
 /// Holds the numbers of the aarch64 syscalls sorted by name, for name lookups.
@@ -514,9 +514,9 @@ inline constexpr std::size_t count = 306;
 struct io_setup : ::snare::sys::call<io_setup, ::snare::arch::aarch64, 0> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[0];
-  using arg_types = std::tuple<std::uint64_t, ::snare::guest_ptr<std::uint64_t>>;
-  constexpr std::uint64_t nr_events() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_nr_events(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::guest_ptr<std::uint64_t>>;
+  constexpr std::uint32_t nr_events() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_nr_events(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::uint64_t> ctx_idp() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
   constexpr void set_ctx_idp(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
 };
@@ -534,11 +534,11 @@ struct io_destroy : ::snare::sys::call<io_destroy, ::snare::arch::aarch64, 1> {
 struct io_submit : ::snare::sys::call<io_submit, ::snare::arch::aarch64, 2> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[2];
-  using arg_types = std::tuple<std::uint64_t, int, ::snare::guest_ptr<std::byte>>;
+  using arg_types = std::tuple<std::uint64_t, std::int64_t, ::snare::guest_ptr<std::byte>>;
   constexpr std::uint64_t ctx_id() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
   constexpr void set_ctx_id(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr int nr() const noexcept { return static_cast<int>(raw(1)); }
-  constexpr void set_nr(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t nr() const noexcept { return static_cast<std::int64_t>(raw(1)); }
+  constexpr void set_nr(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> iocbpp() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }
   constexpr void set_iocbpp(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
 };
@@ -560,13 +560,13 @@ struct io_cancel : ::snare::sys::call<io_cancel, ::snare::arch::aarch64, 3> {
 struct io_getevents : ::snare::sys::call<io_getevents, ::snare::arch::aarch64, 4> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[4];
-  using arg_types = std::tuple<std::uint64_t, int, int, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
+  using arg_types = std::tuple<std::uint64_t, std::int64_t, std::int64_t, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
   constexpr std::uint64_t ctx_id() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
   constexpr void set_ctx_id(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr int min_nr() const noexcept { return static_cast<int>(raw(1)); }
-  constexpr void set_min_nr(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr int nr() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_nr(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t min_nr() const noexcept { return static_cast<std::int64_t>(raw(1)); }
+  constexpr void set_min_nr(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t nr() const noexcept { return static_cast<std::int64_t>(raw(2)); }
+  constexpr void set_nr(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::io_event> events() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::io_event>{raw(3)}; }
   constexpr void set_events(::snare::guest_ptr<::snare::sys::abi::io_event> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
@@ -769,9 +769,9 @@ struct lookup_dcookie : ::snare::sys::call<lookup_dcookie, ::snare::arch::aarch6
 struct eventfd2 : ::snare::sys::call<eventfd2, ::snare::arch::aarch64, 19> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[19];
-  using arg_types = std::tuple<std::uint64_t, ::snare::flags<::snare::sys::flag_set::eventfd_flags>>;
-  constexpr std::uint64_t initval() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_initval(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::flags<::snare::sys::flag_set::eventfd_flags>>;
+  constexpr std::uint32_t initval() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_initval(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::eventfd_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::eventfd_flags>{raw(1)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::eventfd_flags> v) noexcept { set_raw(1, v.value); }
 };
@@ -939,15 +939,15 @@ struct flock : ::snare::sys::call<flock, ::snare::arch::aarch64, 32> {
 struct mknodat : ::snare::sys::call<mknodat, ::snare::arch::aarch64, 33> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[33];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t, std::uint32_t>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
   constexpr std::uint32_t mode() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
   constexpr void set_mode(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t dev() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_dev(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t dev() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_dev(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// mkdirat(2) [file, desc].
@@ -1287,13 +1287,13 @@ struct quotactl : ::snare::sys::call<quotactl, ::snare::arch::aarch64, 60> {
 struct getdents64 : ::snare::sys::call<getdents64, ::snare::arch::aarch64, 61> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[61];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::linux_dirent64>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::linux_dirent64>, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::linux_dirent64> dirp() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::linux_dirent64>{raw(1)}; }
   constexpr void set_dirp(::snare::guest_ptr<::snare::sys::abi::linux_dirent64> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t count() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_count(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t count() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_count(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// lseek(2) [desc].
@@ -1339,26 +1339,26 @@ struct write : ::snare::sys::call<write, ::snare::arch::aarch64, 64> {
 struct readv : ::snare::sys::call<readv, ::snare::arch::aarch64, 65> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[65];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// writev(2) [desc].
 struct writev : ::snare::sys::call<writev, ::snare::arch::aarch64, 66> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[66];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// pread64(2) [desc].
@@ -1395,13 +1395,13 @@ struct pwrite64 : ::snare::sys::call<pwrite64, ::snare::arch::aarch64, 68> {
 struct preadv : ::snare::sys::call<preadv, ::snare::arch::aarch64, 69> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[69];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
@@ -1410,13 +1410,13 @@ struct preadv : ::snare::sys::call<preadv, ::snare::arch::aarch64, 69> {
 struct pwritev : ::snare::sys::call<pwritev, ::snare::arch::aarch64, 70> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[70];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
@@ -1459,11 +1459,11 @@ struct pselect6 : ::snare::sys::call<pselect6, ::snare::arch::aarch64, 72> {
 struct ppoll : ::snare::sys::call<ppoll, ::snare::arch::aarch64, 73> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[73];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::pollfd>, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::pollfd>, std::uint32_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::pollfd> fds() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::pollfd>{raw(0)}; }
   constexpr void set_fds(::snare::guest_ptr<::snare::sys::abi::pollfd> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t nfds() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_nfds(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nfds() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_nfds(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> tmo_p() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(2)}; }
   constexpr void set_tmo_p(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(2, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(3)}; }  // `sigmask` is reserved here
@@ -1606,15 +1606,15 @@ struct fdatasync : ::snare::sys::call<fdatasync, ::snare::arch::aarch64, 83> {
 struct sync_file_range : ::snare::sys::call<sync_file_range, ::snare::arch::aarch64, 84> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[84];
-  using arg_types = std::tuple<int, std::int64_t, std::int64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, std::int64_t, std::int64_t, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(1)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t nbytes() const noexcept { return static_cast<std::int64_t>(raw(2)); }
   constexpr void set_nbytes(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// timerfd_create(2) [desc].
@@ -2286,11 +2286,11 @@ struct getpriority : ::snare::sys::call<getpriority, ::snare::arch::aarch64, 141
 struct reboot : ::snare::sys::call<reboot, ::snare::arch::aarch64, 142> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[142];
-  using arg_types = std::tuple<std::uint64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::reboot_cmd>, ::snare::guest_ptr<std::byte>>;
-  constexpr std::uint64_t magic() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_magic(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t magic2() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_magic2(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::uint32_t, ::snare::flags<::snare::sys::flag_set::reboot_cmd>, ::snare::guest_ptr<std::byte>>;
+  constexpr std::uint32_t magic() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_magic(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t magic2() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_magic2(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::reboot_cmd> cmd() const noexcept { return ::snare::flags<::snare::sys::flag_set::reboot_cmd>{raw(2)}; }
   constexpr void set_cmd(::snare::flags<::snare::sys::flag_set::reboot_cmd> v) noexcept { set_raw(2, v.value); }
   constexpr ::snare::guest_ptr<std::byte> arg_() const noexcept { return ::snare::guest_ptr<std::byte>{raw(3)}; }  // `arg` is reserved here
@@ -2487,22 +2487,22 @@ struct uname : ::snare::sys::call<uname, ::snare::arch::aarch64, 160> {
 struct sethostname : ::snare::sys::call<sethostname, ::snare::arch::aarch64, 161> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[161];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// setdomainname(2) [no class].
 struct setdomainname : ::snare::sys::call<setdomainname, ::snare::arch::aarch64, 162> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[162];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// getrlimit(2) [no class].
@@ -2694,15 +2694,15 @@ struct mq_unlink : ::snare::sys::call<mq_unlink, ::snare::arch::aarch64, 181> {
 struct mq_timedsend : ::snare::sys::call<mq_timedsend, ::snare::arch::aarch64, 182> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[182];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint32_t, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
   constexpr int mqdes() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_mqdes(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer msg_ptr() const noexcept { return ::snare::guest_buffer{raw(1)}; }
   constexpr void set_msg_ptr(::snare::guest_buffer v) noexcept { set_raw(1, v.address); }
   constexpr std::size_t msg_len() const noexcept { return static_cast<std::size_t>(raw(2)); }
   constexpr void set_msg_len(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msg_prio() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_msg_prio(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msg_prio() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_msg_prio(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> abs_timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
   constexpr void set_abs_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(4, v.address); }
 };
@@ -2752,11 +2752,11 @@ struct mq_getsetattr : ::snare::sys::call<mq_getsetattr, ::snare::arch::aarch64,
 struct msgget : ::snare::sys::call<msgget, ::snare::arch::aarch64, 186> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[186];
-  using arg_types = std::tuple<std::uint64_t, std::uint64_t>;
-  constexpr std::uint64_t key() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_key(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msgflg() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_msgflg(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::uint32_t>;
+  constexpr std::uint32_t key() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_key(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msgflg() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_msgflg(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// msgctl(2) [ipc].
@@ -2776,45 +2776,45 @@ struct msgctl : ::snare::sys::call<msgctl, ::snare::arch::aarch64, 187> {
 struct msgrcv : ::snare::sys::call<msgrcv, ::snare::arch::aarch64, 188> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[188];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, int, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::int64_t, std::uint32_t>;
   constexpr int msqid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_msqid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer msgp() const noexcept { return ::snare::guest_buffer{raw(1)}; }
   constexpr void set_msgp(::snare::guest_buffer v) noexcept { set_raw(1, v.address); }
   constexpr std::size_t msgsz() const noexcept { return static_cast<std::size_t>(raw(2)); }
   constexpr void set_msgsz(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr int msgtyp() const noexcept { return static_cast<int>(raw(3)); }
-  constexpr void set_msgtyp(int v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msgflg() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_msgflg(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t msgtyp() const noexcept { return static_cast<std::int64_t>(raw(3)); }
+  constexpr void set_msgtyp(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msgflg() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_msgflg(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// msgsnd(2) [ipc].
 struct msgsnd : ::snare::sys::call<msgsnd, ::snare::arch::aarch64, 189> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[189];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint32_t>;
   constexpr int msqid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_msqid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer msgp() const noexcept { return ::snare::guest_buffer{raw(1)}; }
   constexpr void set_msgp(::snare::guest_buffer v) noexcept { set_raw(1, v.address); }
   constexpr std::size_t msgsz() const noexcept { return static_cast<std::size_t>(raw(2)); }
   constexpr void set_msgsz(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msgflg() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_msgflg(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msgflg() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_msgflg(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// semget(2) [ipc].
 struct semget : ::snare::sys::call<semget, ::snare::arch::aarch64, 190> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[190];
-  using arg_types = std::tuple<std::uint64_t, int, std::uint64_t>;
-  constexpr std::uint64_t key() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_key(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, int, std::uint32_t>;
+  constexpr std::uint32_t key() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_key(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int nsems() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_nsems(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t semflg() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_semflg(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t semflg() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_semflg(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// semctl(2) [ipc].
@@ -2864,13 +2864,13 @@ struct semop : ::snare::sys::call<semop, ::snare::arch::aarch64, 193> {
 struct shmget : ::snare::sys::call<shmget, ::snare::arch::aarch64, 194> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[194];
-  using arg_types = std::tuple<std::uint64_t, std::size_t, std::uint64_t>;
-  constexpr std::uint64_t key() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_key(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::size_t, std::uint32_t>;
+  constexpr std::uint32_t key() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_key(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t shmflg() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_shmflg(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t shmflg() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_shmflg(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// shmctl(2) [ipc].
@@ -2890,13 +2890,13 @@ struct shmctl : ::snare::sys::call<shmctl, ::snare::arch::aarch64, 195> {
 struct shmat : ::snare::sys::call<shmat, ::snare::arch::aarch64, 196> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[196];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int shmid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_shmid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> shmaddr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_shmaddr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t shmflg() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_shmflg(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t shmflg() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_shmflg(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// shmdt(2) [ipc, memory].
@@ -2940,13 +2940,13 @@ struct socketpair : ::snare::sys::call<socketpair, ::snare::arch::aarch64, 199> 
 struct bind : ::snare::sys::call<bind, ::snare::arch::aarch64, 200> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[200];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sockaddr> addr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sockaddr>{raw(1)}; }
   constexpr void set_addr(::snare::guest_ptr<::snare::sys::abi::sockaddr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t addrlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_addrlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t addrlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_addrlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// listen(2) [network].
@@ -2977,13 +2977,13 @@ struct accept : ::snare::sys::call<accept, ::snare::arch::aarch64, 202> {
 struct connect : ::snare::sys::call<connect, ::snare::arch::aarch64, 203> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[203];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sockaddr> addr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sockaddr>{raw(1)}; }
   constexpr void set_addr(::snare::guest_ptr<::snare::sys::abi::sockaddr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t addrlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_addrlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t addrlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_addrlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// getsockname(2) [network].
@@ -3016,7 +3016,7 @@ struct getpeername : ::snare::sys::call<getpeername, ::snare::arch::aarch64, 205
 struct sendto : ::snare::sys::call<sendto, ::snare::arch::aarch64, 206> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[206];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer buf() const noexcept { return ::snare::guest_buffer{raw(1)}; }
@@ -3027,8 +3027,8 @@ struct sendto : ::snare::sys::call<sendto, ::snare::arch::aarch64, 206> {
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::msg_flags> v) noexcept { set_raw(3, v.value); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sockaddr> dest_addr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sockaddr>{raw(4)}; }
   constexpr void set_dest_addr(::snare::guest_ptr<::snare::sys::abi::sockaddr> v) noexcept { set_raw(4, v.address); }
-  constexpr std::uint64_t addrlen() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_addrlen(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t addrlen() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_addrlen(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// recvfrom(2) [network].
@@ -3054,7 +3054,7 @@ struct recvfrom : ::snare::sys::call<recvfrom, ::snare::arch::aarch64, 207> {
 struct setsockopt : ::snare::sys::call<setsockopt, ::snare::arch::aarch64, 208> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[208];
-  using arg_types = std::tuple<int, ::snare::flags<::snare::sys::flag_set::socket_level>, ::snare::flags<::snare::sys::flag_set::socket_option>, ::snare::guest_buffer, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::flags<::snare::sys::flag_set::socket_level>, ::snare::flags<::snare::sys::flag_set::socket_option>, ::snare::guest_buffer, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::socket_level> level() const noexcept { return ::snare::flags<::snare::sys::flag_set::socket_level>{raw(1)}; }
@@ -3063,8 +3063,8 @@ struct setsockopt : ::snare::sys::call<setsockopt, ::snare::arch::aarch64, 208> 
   constexpr void set_optname(::snare::flags<::snare::sys::flag_set::socket_option> v) noexcept { set_raw(2, v.value); }
   constexpr ::snare::guest_buffer optval() const noexcept { return ::snare::guest_buffer{raw(3)}; }
   constexpr void set_optval(::snare::guest_buffer v) noexcept { set_raw(3, v.address); }
-  constexpr std::uint64_t optlen() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_optlen(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t optlen() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_optlen(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// getsockopt(2) [network].
@@ -3288,11 +3288,11 @@ struct fadvise64 : ::snare::sys::call<fadvise64, ::snare::arch::aarch64, 223> {
 struct swapon : ::snare::sys::call<swapon, ::snare::arch::aarch64, 224> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[224];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t>;
   constexpr ::snare::guest_cstr path() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_path(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t swapflags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_swapflags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t swapflags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_swapflags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// swapoff(2) [file].
@@ -3356,9 +3356,9 @@ struct munlock : ::snare::sys::call<munlock, ::snare::arch::aarch64, 229> {
 struct mlockall : ::snare::sys::call<mlockall, ::snare::arch::aarch64, 230> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[230];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// munlockall(2) [memory].
@@ -3415,19 +3415,19 @@ struct remap_file_pages : ::snare::sys::call<remap_file_pages, ::snare::arch::aa
 struct mbind : ::snare::sys::call<mbind, ::snare::arch::aarch64, 235> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[235];
-  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, int, ::snare::guest_ptr<std::byte>, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, std::uint64_t, ::snare::guest_ptr<std::byte>, std::uint64_t, std::uint32_t>;
   constexpr ::snare::guest_ptr<std::byte> addr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
   constexpr void set_addr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr int mode() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_mode(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t mode() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_mode(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> nodemask() const noexcept { return ::snare::guest_ptr<std::byte>{raw(3)}; }
   constexpr void set_nodemask(::snare::guest_ptr<std::byte> v) noexcept { set_raw(3, v.address); }
   constexpr std::uint64_t maxnode() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_maxnode(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// get_mempolicy(2) [memory].
@@ -3479,7 +3479,7 @@ struct migrate_pages : ::snare::sys::call<migrate_pages, ::snare::arch::aarch64,
 struct move_pages : ::snare::sys::call<move_pages, ::snare::arch::aarch64, 239> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[239];
-  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t count() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
@@ -3490,8 +3490,8 @@ struct move_pages : ::snare::sys::call<move_pages, ::snare::arch::aarch64, 239> 
   constexpr void set_nodes(::snare::guest_ptr<std::byte> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<std::byte> status() const noexcept { return ::snare::guest_ptr<std::byte>{raw(4)}; }
   constexpr void set_status(::snare::guest_ptr<std::byte> v) noexcept { set_raw(4, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// rt_tgsigqueueinfo(2) [signal, process].
@@ -3545,13 +3545,13 @@ struct accept4 : ::snare::sys::call<accept4, ::snare::arch::aarch64, 242> {
 struct recvmmsg : ::snare::sys::call<recvmmsg, ::snare::arch::aarch64, 243> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[243];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint64_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint32_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::mmsghdr> msgvec() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::mmsghdr>{raw(1)}; }
   constexpr void set_msgvec(::snare::guest_ptr<::snare::sys::abi::mmsghdr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t vlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_vlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t vlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_vlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::msg_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::msg_flags>{raw(3)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::msg_flags> v) noexcept { set_raw(3, v.value); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
@@ -3592,9 +3592,9 @@ struct prlimit64 : ::snare::sys::call<prlimit64, ::snare::arch::aarch64, 261> {
 struct fanotify_init : ::snare::sys::call<fanotify_init, ::snare::arch::aarch64, 262> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[262];
-  using arg_types = std::tuple<std::uint64_t, ::snare::flags<::snare::sys::flag_set::open>>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::flags<::snare::sys::flag_set::open>>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::open> event_f_flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::open>{raw(1)}; }
   constexpr void set_event_f_flags(::snare::flags<::snare::sys::flag_set::open> v) noexcept { set_raw(1, v.value); }
 };
@@ -3603,11 +3603,11 @@ struct fanotify_init : ::snare::sys::call<fanotify_init, ::snare::arch::aarch64,
 struct fanotify_mark : ::snare::sys::call<fanotify_mark, ::snare::arch::aarch64, 263> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[263];
-  using arg_types = std::tuple<int, std::uint64_t, std::uint64_t, int, ::snare::guest_cstr>;
+  using arg_types = std::tuple<int, std::uint32_t, std::uint64_t, int, ::snare::guest_cstr>;
   constexpr int fanotify_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fanotify_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t mask() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
   constexpr void set_mask(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(3)); }
@@ -3681,13 +3681,13 @@ struct setns : ::snare::sys::call<setns, ::snare::arch::aarch64, 268> {
 struct sendmmsg : ::snare::sys::call<sendmmsg, ::snare::arch::aarch64, 269> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[269];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint64_t, ::snare::flags<::snare::sys::flag_set::msg_flags>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint32_t, ::snare::flags<::snare::sys::flag_set::msg_flags>>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::mmsghdr> msgvec() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::mmsghdr>{raw(1)}; }
   constexpr void set_msgvec(::snare::guest_ptr<::snare::sys::abi::mmsghdr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t vlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_vlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t vlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_vlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::msg_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::msg_flags>{raw(3)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::msg_flags> v) noexcept { set_raw(3, v.value); }
 };
@@ -3751,41 +3751,41 @@ struct kcmp : ::snare::sys::call<kcmp, ::snare::arch::aarch64, 272> {
 struct finit_module : ::snare::sys::call<finit_module, ::snare::arch::aarch64, 273> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[273];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_param_values(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// sched_setattr(2) [no class].
 struct sched_setattr : ::snare::sys::call<sched_setattr, ::snare::arch::aarch64, 274> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[274];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sched_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sched_attr>{raw(1)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::sched_attr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// sched_getattr(2) [no class].
 struct sched_getattr : ::snare::sys::call<sched_getattr, ::snare::arch::aarch64, 275> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[275];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint32_t, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sched_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sched_attr>{raw(1)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::sched_attr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t size() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_size(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_size(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// renameat2(2) [file, desc].
@@ -3809,11 +3809,11 @@ struct renameat2 : ::snare::sys::call<renameat2, ::snare::arch::aarch64, 276> {
 struct seccomp : ::snare::sys::call<seccomp, ::snare::arch::aarch64, 277> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[277];
-  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::seccomp_op>, std::uint64_t, ::snare::guest_ptr<std::byte>>;
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::seccomp_op>, std::uint32_t, ::snare::guest_ptr<std::byte>>;
   constexpr ::snare::flags<::snare::sys::flag_set::seccomp_op> operation() const noexcept { return ::snare::flags<::snare::sys::flag_set::seccomp_op>{raw(0)}; }
   constexpr void set_operation(::snare::flags<::snare::sys::flag_set::seccomp_op> v) noexcept { set_raw(0, v.value); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> args() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }
   constexpr void set_args(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
 };
@@ -3846,13 +3846,13 @@ struct memfd_create : ::snare::sys::call<memfd_create, ::snare::arch::aarch64, 2
 struct bpf : ::snare::sys::call<bpf, ::snare::arch::aarch64, 280> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[280];
-  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::bpf_cmd>, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::bpf_cmd>, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr ::snare::flags<::snare::sys::flag_set::bpf_cmd> cmd() const noexcept { return ::snare::flags<::snare::sys::flag_set::bpf_cmd>{raw(0)}; }
   constexpr void set_cmd(::snare::flags<::snare::sys::flag_set::bpf_cmd> v) noexcept { set_raw(0, v.value); }
   constexpr ::snare::guest_ptr<std::byte> attr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_attr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t size() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_size(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_size(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// execveat(2) [file, desc, process].
@@ -3876,20 +3876,20 @@ struct execveat : ::snare::sys::call<execveat, ::snare::arch::aarch64, 281> {
 struct userfaultfd : ::snare::sys::call<userfaultfd, ::snare::arch::aarch64, 282> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[282];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// membarrier(2) [memory].
 struct membarrier : ::snare::sys::call<membarrier, ::snare::arch::aarch64, 283> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[283];
-  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::membarrier_cmd>, std::uint64_t, int>;
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::membarrier_cmd>, std::uint32_t, int>;
   constexpr ::snare::flags<::snare::sys::flag_set::membarrier_cmd> cmd() const noexcept { return ::snare::flags<::snare::sys::flag_set::membarrier_cmd>{raw(0)}; }
   constexpr void set_cmd(::snare::flags<::snare::sys::flag_set::membarrier_cmd> v) noexcept { set_raw(0, v.value); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr int cpu_id() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_cpu_id(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
@@ -3911,7 +3911,7 @@ struct mlock2 : ::snare::sys::call<mlock2, ::snare::arch::aarch64, 284> {
 struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::aarch64, 285> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[285];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, std::uint32_t>;
   constexpr int fd_in() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd_in(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::uint64_t> off_in() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
@@ -3922,46 +3922,46 @@ struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::aarc
   constexpr void set_off_out(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// preadv2(2) [desc].
 struct preadv2 : ::snare::sys::call<preadv2, ::snare::arch::aarch64, 286> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[286];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// pwritev2(2) [desc].
 struct pwritev2 : ::snare::sys::call<pwritev2, ::snare::arch::aarch64, 287> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[287];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// pkey_mprotect(2) [memory].
@@ -4020,13 +4020,13 @@ struct statx : ::snare::sys::call<statx, ::snare::arch::aarch64, 291> {
 struct io_pgetevents : ::snare::sys::call<io_pgetevents, ::snare::arch::aarch64, 292> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[292];
-  using arg_types = std::tuple<std::uint64_t, int, int, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<std::byte>>;
+  using arg_types = std::tuple<std::uint64_t, std::int64_t, std::int64_t, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<std::byte>>;
   constexpr std::uint64_t ctx_id() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
   constexpr void set_ctx_id(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr int min_nr() const noexcept { return static_cast<int>(raw(1)); }
-  constexpr void set_min_nr(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr int nr() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_nr(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t min_nr() const noexcept { return static_cast<std::int64_t>(raw(1)); }
+  constexpr void set_min_nr(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t nr() const noexcept { return static_cast<std::int64_t>(raw(2)); }
+  constexpr void set_nr(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::io_event> events() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::io_event>{raw(3)}; }
   constexpr void set_events(::snare::guest_ptr<::snare::sys::abi::io_event> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
@@ -4039,15 +4039,15 @@ struct io_pgetevents : ::snare::sys::call<io_pgetevents, ::snare::arch::aarch64,
 struct rseq : ::snare::sys::call<rseq, ::snare::arch::aarch64, 293> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[293];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::rseq>, std::uint64_t, ::snare::flags<::snare::sys::flag_set::rseq_flags>, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::rseq>, std::uint32_t, ::snare::flags<::snare::sys::flag_set::rseq_flags>, std::uint32_t>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::rseq> rseq_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::rseq>{raw(0)}; }  // `rseq` is reserved here
   constexpr void set_rseq_(::snare::guest_ptr<::snare::sys::abi::rseq> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t rseq_len() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_rseq_len(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t rseq_len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_rseq_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::rseq_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::rseq_flags>{raw(2)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::rseq_flags> v) noexcept { set_raw(2, v.value); }
-  constexpr std::uint64_t sig() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_sig(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t sig() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_sig(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// kexec_file_load(2) [desc].
@@ -4071,24 +4071,24 @@ struct kexec_file_load : ::snare::sys::call<kexec_file_load, ::snare::arch::aarc
 struct pidfd_send_signal : ::snare::sys::call<pidfd_send_signal, ::snare::arch::aarch64, 424> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[424];
-  using arg_types = std::tuple<int, int, ::snare::guest_ptr<::snare::sys::abi::siginfo>, std::uint64_t>;
+  using arg_types = std::tuple<int, int, ::snare::guest_ptr<::snare::sys::abi::siginfo>, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int sig() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_sig(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::siginfo> info() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::siginfo>{raw(2)}; }
   constexpr void set_info(::snare::guest_ptr<::snare::sys::abi::siginfo> v) noexcept { set_raw(2, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// io_uring_setup(2) [desc].
 struct io_uring_setup : ::snare::sys::call<io_uring_setup, ::snare::arch::aarch64, 425> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[425];
-  using arg_types = std::tuple<std::uint64_t, ::snare::guest_ptr<std::byte>>;
-  constexpr std::uint64_t entries() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_entries(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::guest_ptr<std::byte>>;
+  constexpr std::uint32_t entries() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_entries(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> p() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_p(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
 };
@@ -4097,13 +4097,13 @@ struct io_uring_setup : ::snare::sys::call<io_uring_setup, ::snare::arch::aarch6
 struct io_uring_enter : ::snare::sys::call<io_uring_enter, ::snare::arch::aarch64, 426> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[426];
-  using arg_types = std::tuple<int, std::uint64_t, std::uint64_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
+  using arg_types = std::tuple<int, std::uint32_t, std::uint32_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t to_submit() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_to_submit(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t min_complete() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_min_complete(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t to_submit() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_to_submit(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t min_complete() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_min_complete(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
   constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sig() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(4)}; }
@@ -4116,35 +4116,35 @@ struct io_uring_enter : ::snare::sys::call<io_uring_enter, ::snare::arch::aarch6
 struct io_uring_register : ::snare::sys::call<io_uring_register, ::snare::arch::aarch64, 427> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[427];
-  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t opcode() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_opcode(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t opcode() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_opcode(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> arg_() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }  // `arg` is reserved here
   constexpr void set_arg_(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
-  constexpr std::uint64_t nr_args() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_nr_args(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nr_args() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_nr_args(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// open_tree(2) [file, desc].
 struct open_tree : ::snare::sys::call<open_tree, ::snare::arch::aarch64, 428> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[428];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// move_mount(2) [file, desc].
 struct move_mount : ::snare::sys::call<move_mount, ::snare::arch::aarch64, 429> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[429];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int from_dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_from_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr from_pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
@@ -4153,30 +4153,30 @@ struct move_mount : ::snare::sys::call<move_mount, ::snare::arch::aarch64, 429> 
   constexpr void set_to_dirfd(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr to_pathname() const noexcept { return ::snare::guest_cstr{raw(3)}; }
   constexpr void set_to_pathname(::snare::guest_cstr v) noexcept { set_raw(3, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// fsopen(2) [desc].
 struct fsopen : ::snare::sys::call<fsopen, ::snare::arch::aarch64, 430> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[430];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t>;
   constexpr ::snare::guest_cstr fsname() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_fsname(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// fsconfig(2) [desc, file].
 struct fsconfig : ::snare::sys::call<fsconfig, ::snare::arch::aarch64, 431> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[431];
-  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_cstr, ::snare::guest_ptr<std::byte>, int>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_cstr, ::snare::guest_ptr<std::byte>, int>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t cmd() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_cmd(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t cmd() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_cmd(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr key() const noexcept { return ::snare::guest_cstr{raw(2)}; }
   constexpr void set_key(::snare::guest_cstr v) noexcept { set_raw(2, v.address); }
   constexpr ::snare::guest_ptr<std::byte> value() const noexcept { return ::snare::guest_ptr<std::byte>{raw(3)}; }
@@ -4189,37 +4189,37 @@ struct fsconfig : ::snare::sys::call<fsconfig, ::snare::arch::aarch64, 431> {
 struct fsmount : ::snare::sys::call<fsmount, ::snare::arch::aarch64, 432> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[432];
-  using arg_types = std::tuple<int, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t, std::uint32_t>;
   constexpr int fs_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fs_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t attr_flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_attr_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t attr_flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_attr_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// fspick(2) [file, desc].
 struct fspick : ::snare::sys::call<fspick, ::snare::arch::aarch64, 433> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[433];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// pidfd_open(2) [desc].
 struct pidfd_open : ::snare::sys::call<pidfd_open, ::snare::arch::aarch64, 434> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[434];
-  using arg_types = std::tuple<int, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// clone3(2) [process].
@@ -4237,11 +4237,11 @@ struct clone3 : ::snare::sys::call<clone3, ::snare::arch::aarch64, 435> {
 struct close_range : ::snare::sys::call<close_range, ::snare::arch::aarch64, 436> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[436];
-  using arg_types = std::tuple<std::uint64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::close_range_flags>>;
-  constexpr std::uint64_t first() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_first(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t last() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_last(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::uint32_t, ::snare::flags<::snare::sys::flag_set::close_range_flags>>;
+  constexpr std::uint32_t first() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_first(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t last() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_last(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::close_range_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::close_range_flags>{raw(2)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::close_range_flags> v) noexcept { set_raw(2, v.value); }
 };
@@ -4265,35 +4265,35 @@ struct openat2 : ::snare::sys::call<openat2, ::snare::arch::aarch64, 437> {
 struct pidfd_getfd : ::snare::sys::call<pidfd_getfd, ::snare::arch::aarch64, 438> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[438];
-  using arg_types = std::tuple<int, int, std::uint64_t>;
+  using arg_types = std::tuple<int, int, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int targetfd() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_targetfd(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// faccessat2(2) [file, desc].
 struct faccessat2 : ::snare::sys::call<faccessat2, ::snare::arch::aarch64, 439> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[439];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::access_mode>, ::snare::flags<::snare::sys::flag_set::at>>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::access_mode>, ::snare::flags<::snare::sys::flag_set::faccessat_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
   constexpr ::snare::flags<::snare::sys::flag_set::access_mode> mode() const noexcept { return ::snare::flags<::snare::sys::flag_set::access_mode>{raw(2)}; }
   constexpr void set_mode(::snare::flags<::snare::sys::flag_set::access_mode> v) noexcept { set_raw(2, v.value); }
-  constexpr ::snare::flags<::snare::sys::flag_set::at> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::at>{raw(3)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::at> v) noexcept { set_raw(3, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::faccessat_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::faccessat_flags>{raw(3)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::faccessat_flags> v) noexcept { set_raw(3, v.value); }
 };
 
 /// process_madvise(2) [desc].
 struct process_madvise : ::snare::sys::call<process_madvise, ::snare::arch::aarch64, 440> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[440];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::size_t, ::snare::flags<::snare::sys::flag_set::madvise_advice>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::size_t, ::snare::flags<::snare::sys::flag_set::madvise_advice>, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
@@ -4302,8 +4302,8 @@ struct process_madvise : ::snare::sys::call<process_madvise, ::snare::arch::aarc
   constexpr void set_vlen(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::madvise_advice> advice() const noexcept { return ::snare::flags<::snare::sys::flag_set::madvise_advice>{raw(3)}; }
   constexpr void set_advice(::snare::flags<::snare::sys::flag_set::madvise_advice> v) noexcept { set_raw(3, v.value); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// epoll_pwait2(2) [desc].
@@ -4361,72 +4361,72 @@ struct quotactl_fd : ::snare::sys::call<quotactl_fd, ::snare::arch::aarch64, 443
 struct landlock_create_ruleset : ::snare::sys::call<landlock_create_ruleset, ::snare::arch::aarch64, 444> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[444];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, std::uint32_t>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>{raw(0)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// landlock_add_rule(2) [desc].
 struct landlock_add_rule : ::snare::sys::call<landlock_add_rule, ::snare::arch::aarch64, 445> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[445];
-  using arg_types = std::tuple<int, int, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, int, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int ruleset_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_ruleset_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int rule_type() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_rule_type(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> rule_attr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }
   constexpr void set_rule_attr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// landlock_restrict_self(2) [desc].
 struct landlock_restrict_self : ::snare::sys::call<landlock_restrict_self, ::snare::arch::aarch64, 446> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[446];
-  using arg_types = std::tuple<int, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t>;
   constexpr int ruleset_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_ruleset_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// memfd_secret(2) [desc, memory].
 struct memfd_secret : ::snare::sys::call<memfd_secret, ::snare::arch::aarch64, 447> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[447];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// process_mrelease(2) [desc].
 struct process_mrelease : ::snare::sys::call<process_mrelease, ::snare::arch::aarch64, 448> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[448];
-  using arg_types = std::tuple<int, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// futex_waitv(2) [no class].
 struct futex_waitv : ::snare::sys::call<futex_waitv, ::snare::arch::aarch64, 449> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[449];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::futex_waitv>, std::uint64_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, int>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::futex_waitv>, std::uint32_t, std::uint32_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, int>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::futex_waitv> waiters() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::futex_waitv>{raw(0)}; }
   constexpr void set_waiters(::snare::guest_ptr<::snare::sys::abi::futex_waitv> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t nr_futexes() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_nr_futexes(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nr_futexes() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_nr_futexes(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(3)}; }
   constexpr void set_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(3, v.address); }
   constexpr int clockid() const noexcept { return static_cast<int>(raw(4)); }

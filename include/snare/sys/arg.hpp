@@ -11,9 +11,9 @@ namespace snare::sys {
 
 /// Says how an argument is read from the guest and printed.
 enum class arg_kind : std::uint8_t {
-  int_,          ///< signed decimal
-  uint,          ///< unsigned decimal
-  hex,           ///< unsigned, printed in hex
+  int_,          ///< C int: the low 32 bits, signed decimal
+  uint,          ///< C unsigned int: the low 32 bits, unsigned decimal
+  hex,           ///< C unsigned long in hex (the whole register; unknown arguments)
   ptr,           ///< an address printed as such (NULL when 0)
   fd,            ///< file descriptor
   dirfd,         ///< file descriptor or AT_FDCWD
@@ -34,6 +34,9 @@ enum class arg_kind : std::uint8_t {
   enumeration,   ///< one value named by `flag_set` (F_GETFL, SEEK_SET)
   structure,     ///< pointer to one struct named by `struct_id`
   array,         ///< pointer to `len` structs named by `struct_id`
+  long_,         ///< C long: the whole register, signed decimal
+  ulong,         ///< C unsigned long: the whole register, unsigned decimal
+  xint,          ///< C unsigned int in hex: the low 32 bits (flags strace has no names for)
 };
 
 /// Says whether the guest passes the pointee in, gets it back, or both.
@@ -109,6 +112,7 @@ enum class flag_set : std::uint16_t {
   reboot_cmd,
   syslog_type,
   clock_flags,
+  faccessat_flags,  // AT_EACCESS|AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH (0x200 is not AT_REMOVEDIR here)
 };
 
 /// Names a guest struct, for arg_kind::structure and arg_kind::array.

@@ -41,8 +41,8 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {16, "ioctl", 3, {{"fd", arg_kind::fd}, {"request", arg_kind::enumeration, direction::in, len_none, flag_set::ioctl_request}, {"argp", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::ioctl},
   {17, "pread64", 4, {{"fd", arg_kind::fd}, {"buf", arg_kind::buffer, direction::out, len_from_return}, {"count", arg_kind::size}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pread64},
   {18, "pwrite64", 4, {{"fd", arg_kind::fd}, {"buf", arg_kind::buffer, direction::in, 2}, {"count", arg_kind::size}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwrite64},
-  {19, "readv", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::readv},
-  {20, "writev", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::writev},
+  {19, "readv", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::readv},
+  {20, "writev", 3, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::writev},
   {21, "access", 2, {{"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::access},
   {22, "pipe", 1, {{"pipefd", arg_kind::array, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pipe},
   {23, "select", 5, {{"nfds", arg_kind::int_}, {"readfds", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::fd_set}, {"writefds", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::fd_set}, {"exceptfds", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::fd_set}, {"timeout", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timeval}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::select},
@@ -51,8 +51,8 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {26, "msync", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msync_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::msync},
   {27, "mincore", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"vec", arg_kind::buffer, direction::out}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mincore},
   {28, "madvise", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::madvise},
-  {29, "shmget", 3, {{"key", arg_kind::hex}, {"size", arg_kind::size}, {"shmflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::shmget},
-  {30, "shmat", 3, {{"shmid", arg_kind::int_}, {"shmaddr", arg_kind::ptr}, {"shmflg", arg_kind::hex}}, ret_kind::ptr, static_cast<std::uint16_t>(class_ipc | class_memory), call_id::shmat},
+  {29, "shmget", 3, {{"key", arg_kind::xint}, {"size", arg_kind::size}, {"shmflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::shmget},
+  {30, "shmat", 3, {{"shmid", arg_kind::int_}, {"shmaddr", arg_kind::ptr}, {"shmflg", arg_kind::xint}}, ret_kind::ptr, static_cast<std::uint16_t>(class_ipc | class_memory), call_id::shmat},
   {31, "shmctl", 3, {{"shmid", arg_kind::int_}, {"cmd", arg_kind::int_}, {"buf", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::shmid_ds}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::shmctl},
   {32, "dup", 1, {{"oldfd", arg_kind::fd}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::dup},
   {33, "dup2", 2, {{"oldfd", arg_kind::fd}, {"newfd", arg_kind::fd}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::dup2},
@@ -86,13 +86,13 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {61, "wait4", 4, {{"pid", arg_kind::pid}, {"wstatus", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"options", arg_kind::flags, direction::in, len_none, flag_set::wait_options}, {"rusage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::pid, static_cast<std::uint16_t>(class_process), call_id::wait4},
   {62, "kill", 2, {{"pid", arg_kind::pid}, {"sig", arg_kind::signo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::kill},
   {63, "uname", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::utsname}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::uname},
-  {64, "semget", 3, {{"key", arg_kind::hex}, {"nsems", arg_kind::int_}, {"semflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semget},
+  {64, "semget", 3, {{"key", arg_kind::xint}, {"nsems", arg_kind::int_}, {"semflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semget},
   {65, "semop", 3, {{"semid", arg_kind::int_}, {"sops", arg_kind::array, direction::in, 2, flag_set::none, struct_id::sembuf}, {"nsops", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semop},
   {66, "semctl", 4, {{"semid", arg_kind::int_}, {"semnum", arg_kind::int_}, {"cmd", arg_kind::int_}, {"arg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::semctl},
   {67, "shmdt", 1, {{"shmaddr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc | class_memory), call_id::shmdt},
-  {68, "msgget", 2, {{"key", arg_kind::hex}, {"msgflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgget},
-  {69, "msgsnd", 4, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::in, 2}, {"msgsz", arg_kind::size}, {"msgflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgsnd},
-  {70, "msgrcv", 5, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::out, len_from_return}, {"msgsz", arg_kind::size}, {"msgtyp", arg_kind::int_}, {"msgflg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgrcv},
+  {68, "msgget", 2, {{"key", arg_kind::xint}, {"msgflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgget},
+  {69, "msgsnd", 4, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::in, 2}, {"msgsz", arg_kind::size}, {"msgflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgsnd},
+  {70, "msgrcv", 5, {{"msqid", arg_kind::int_}, {"msgp", arg_kind::buffer, direction::out, len_from_return}, {"msgsz", arg_kind::size}, {"msgtyp", arg_kind::long_}, {"msgflg", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgrcv},
   {71, "msgctl", 3, {{"msqid", arg_kind::int_}, {"cmd", arg_kind::int_}, {"buf", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::msqid_ds}}, ret_kind::int_, static_cast<std::uint16_t>(class_ipc), call_id::msgctl},
   {72, "fcntl", 3, {{"fd", arg_kind::fd}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::fcntl_cmd}, {"arg", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fcntl},
   {73, "flock", 2, {{"fd", arg_kind::fd}, {"operation", arg_kind::flags, direction::in, len_none, flag_set::lock_op}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::flock},
@@ -155,10 +155,10 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {130, "rt_sigsuspend", 2, {{"mask", arg_kind::structure, direction::in, 1, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal), call_id::rt_sigsuspend},
   {131, "sigaltstack", 2, {{"ss", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::stack}, {"old_ss", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::stack}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal), call_id::sigaltstack},
   {132, "utime", 2, {{"filename", arg_kind::path}, {"times", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::utimbuf}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::utime},
-  {133, "mknod", 3, {{"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::mknod},
+  {133, "mknod", 3, {{"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::mknod},
   {134, "uselib", 1, {{"library", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::uselib},
   {135, "personality", 1, {{"persona", arg_kind::flags, direction::in, len_none, flag_set::personality}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::personality},
-  {136, "ustat", 2, {{"dev", arg_kind::hex}, {"ubuf", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_statfs), call_id::ustat},
+  {136, "ustat", 2, {{"dev", arg_kind::xint}, {"ubuf", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_statfs), call_id::ustat},
   {137, "statfs", 2, {{"path", arg_kind::path}, {"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::statfs}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_statfs), call_id::statfs},
   {138, "fstatfs", 2, {{"fd", arg_kind::fd}, {"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::statfs}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_statfs), call_id::fstatfs},
   {139, "sysfs", 3, {{"option", arg_kind::int_}, {"arg1", arg_kind::hex}, {"arg2", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sysfs},
@@ -173,7 +173,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {148, "sched_rr_get_interval", 2, {{"pid", arg_kind::pid}, {"tp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_rr_get_interval},
   {149, "mlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock},
   {150, "munlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlock},
-  {151, "mlockall", 1, {{"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
+  {151, "mlockall", 1, {{"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
   {152, "munlockall", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlockall},
   {153, "vhangup", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::vhangup},
   {154, "modify_ldt", 3, {{"func", arg_kind::int_}, {"ptr", arg_kind::ptr}, {"bytecount", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::modify_ldt},
@@ -189,11 +189,11 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {164, "settimeofday", 2, {{"tv", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timeval}, {"tz", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timezone}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock), call_id::settimeofday},
   {165, "mount", 5, {{"source", arg_kind::path}, {"target", arg_kind::path}, {"filesystemtype", arg_kind::cstr}, {"mountflags", arg_kind::flags, direction::in, len_none, flag_set::mount_flags}, {"data", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::mount},
   {166, "umount2", 2, {{"target", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::umount_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::umount2},
-  {167, "swapon", 2, {{"path", arg_kind::path}, {"swapflags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapon},
+  {167, "swapon", 2, {{"path", arg_kind::path}, {"swapflags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapon},
   {168, "swapoff", 1, {{"path", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::swapoff},
-  {169, "reboot", 4, {{"magic", arg_kind::hex}, {"magic2", arg_kind::hex}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::reboot_cmd}, {"arg", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::reboot},
-  {170, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
-  {171, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
+  {169, "reboot", 4, {{"magic", arg_kind::xint}, {"magic2", arg_kind::xint}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::reboot_cmd}, {"arg", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::reboot},
+  {170, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
+  {171, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
   {172, "iopl", 1, {{"level", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::iopl},
   {173, "ioperm", 3, {{"from", arg_kind::hex}, {"num", arg_kind::hex}, {"turn_on", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::ioperm},
   {174, "create_module", 2, {{"name", arg_kind::cstr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::create_module},
@@ -230,8 +230,8 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {205, "set_thread_area", 1, {{"u_info", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::user_desc}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::set_thread_area},
   {206, "io_setup", 2, {{"nr_events", arg_kind::uint}, {"ctx_idp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_setup},
   {207, "io_destroy", 1, {{"ctx_id", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_destroy},
-  {208, "io_getevents", 5, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::int_}, {"nr", arg_kind::int_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_getevents},
-  {209, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::int_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
+  {208, "io_getevents", 5, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::long_}, {"nr", arg_kind::long_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_getevents},
+  {209, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::long_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
   {210, "io_cancel", 3, {{"ctx_id", arg_kind::hex}, {"iocb", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::iocb}, {"result", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::io_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_cancel},
   {211, "get_thread_area", 1, {{"u_info", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::user_desc}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_thread_area},
   {212, "lookup_dcookie", 3, {{"cookie", arg_kind::hex}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
@@ -259,16 +259,16 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {234, "tgkill", 3, {{"tgid", arg_kind::pid}, {"tid", arg_kind::pid}, {"sig", arg_kind::signo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::tgkill},
   {235, "utimes", 2, {{"filename", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timeval}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::utimes},
   {236, "vserver", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::vserver},
-  {237, "mbind", 6, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"mode", arg_kind::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mbind},
-  {238, "set_mempolicy", 3, {{"mode", arg_kind::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy},
-  {239, "get_mempolicy", 5, {{"mode", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::uint}, {"addr", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::get_mempolicy},
+  {237, "mbind", 6, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"mode", arg_kind::ulong}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mbind},
+  {238, "set_mempolicy", 3, {{"mode", arg_kind::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::ulong}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy},
+  {239, "get_mempolicy", 5, {{"mode", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"nodemask", arg_kind::ptr}, {"maxnode", arg_kind::ulong}, {"addr", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::get_mempolicy},
   {240, "mq_open", 4, {{"name", arg_kind::cstr}, {"oflag", arg_kind::flags, direction::in, len_none, flag_set::open}, {"mode", arg_kind::mode}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mq_attr}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::mq_open},
   {241, "mq_unlink", 1, {{"name", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::mq_unlink},
   {242, "mq_timedsend", 5, {{"mqdes", arg_kind::fd}, {"msg_ptr", arg_kind::buffer, direction::in, 2}, {"msg_len", arg_kind::size}, {"msg_prio", arg_kind::uint}, {"abs_timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_timedsend},
   {243, "mq_timedreceive", 5, {{"mqdes", arg_kind::fd}, {"msg_ptr", arg_kind::buffer, direction::out, len_from_return}, {"msg_len", arg_kind::size}, {"msg_prio", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"abs_timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_timedreceive},
   {244, "mq_notify", 2, {{"mqdes", arg_kind::fd}, {"sevp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_notify},
   {245, "mq_getsetattr", 3, {{"mqdes", arg_kind::fd}, {"newattr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mq_attr}, {"oldattr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::mq_attr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::mq_getsetattr},
-  {246, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::uint}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kexec_load},
+  {246, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::ulong}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kexec_load},
   {247, "waitid", 5, {{"idtype", arg_kind::enumeration, direction::in, len_none, flag_set::idtype}, {"id", arg_kind::int_}, {"infop", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::siginfo}, {"options", arg_kind::flags, direction::in, len_none, flag_set::wait_options}, {"rusage", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rusage}}, ret_kind::int_, static_cast<std::uint16_t>(class_process), call_id::waitid},
   {248, "add_key", 5, {{"type", arg_kind::cstr}, {"description", arg_kind::cstr}, {"payload", arg_kind::buffer, direction::in, 3}, {"plen", arg_kind::size}, {"keyring", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::add_key},
   {249, "request_key", 4, {{"type", arg_kind::cstr}, {"description", arg_kind::cstr}, {"callout_info", arg_kind::cstr}, {"dest_keyring", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::request_key},
@@ -278,10 +278,10 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {253, "inotify_init", 0, {}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::inotify_init},
   {254, "inotify_add_watch", 3, {{"fd", arg_kind::fd}, {"pathname", arg_kind::path}, {"mask", arg_kind::flags, direction::in, len_none, flag_set::inotify_mask}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::inotify_add_watch},
   {255, "inotify_rm_watch", 2, {{"fd", arg_kind::fd}, {"wd", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::inotify_rm_watch},
-  {256, "migrate_pages", 4, {{"pid", arg_kind::pid}, {"maxnode", arg_kind::uint}, {"old_nodes", arg_kind::ptr}, {"new_nodes", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::migrate_pages},
+  {256, "migrate_pages", 4, {{"pid", arg_kind::pid}, {"maxnode", arg_kind::ulong}, {"old_nodes", arg_kind::ptr}, {"new_nodes", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::migrate_pages},
   {257, "openat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open}, {"mode", arg_kind::mode}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::openat},
   {258, "mkdirat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mkdirat},
-  {259, "mknodat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mknodat},
+  {259, "mknodat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mknodat},
   {260, "fchownat", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"owner", arg_kind::uid}, {"group", arg_kind::gid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fchownat},
   {261, "futimesat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timeval}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::futimesat},
   {262, "newfstatat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"statbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::stat}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat), call_id::newfstatat},
@@ -299,9 +299,9 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {274, "get_robust_list", 3, {{"pid", arg_kind::pid}, {"head_ptr", arg_kind::ptr}, {"len_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_robust_list},
   {275, "splice", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::splice},
   {276, "tee", 4, {{"fd_in", arg_kind::fd}, {"fd_out", arg_kind::fd}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::tee},
-  {277, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
+  {277, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
   {278, "vmsplice", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"nr_segs", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::vmsplice},
-  {279, "move_pages", 6, {{"pid", arg_kind::pid}, {"count", arg_kind::uint}, {"pages", arg_kind::ptr}, {"nodes", arg_kind::ptr}, {"status", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::move_pages},
+  {279, "move_pages", 6, {{"pid", arg_kind::pid}, {"count", arg_kind::ulong}, {"pages", arg_kind::ptr}, {"nodes", arg_kind::ptr}, {"status", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::move_pages},
   {280, "utimensat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timespec}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::utimensat},
   {281, "epoll_pwait", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::int_}, {"sigmask", arg_kind::structure, direction::in, 5, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_pwait},
   {282, "signalfd", 3, {{"fd", arg_kind::fd}, {"mask", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sizemask", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_signal), call_id::signalfd},
@@ -317,13 +317,13 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {292, "dup3", 3, {{"oldfd", arg_kind::fd}, {"newfd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::dup3_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::dup3},
   {293, "pipe2", 2, {{"pipefd", arg_kind::array, direction::out, len_none, flag_set::none, struct_id::int_}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::pipe_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pipe2},
   {294, "inotify_init1", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::inotify_init_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::inotify_init1},
-  {295, "preadv", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv},
-  {296, "pwritev", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev},
+  {295, "preadv", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv},
+  {296, "pwritev", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev},
   {297, "rt_tgsigqueueinfo", 4, {{"tgid", arg_kind::pid}, {"tid", arg_kind::pid}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::rt_tgsigqueueinfo},
   {298, "perf_event_open", 5, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::perf_event_attr}, {"pid", arg_kind::pid}, {"cpu", arg_kind::int_}, {"group_fd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::perf_event_open},
   {299, "recvmmsg", 5, {{"sockfd", arg_kind::fd}, {"msgvec", arg_kind::array, direction::inout, len_from_return, flag_set::none, struct_id::mmsghdr}, {"vlen", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msg_flags}, {"timeout", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_network), call_id::recvmmsg},
-  {300, "fanotify_init", 2, {{"flags", arg_kind::hex}, {"event_f_flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fanotify_init},
-  {301, "fanotify_mark", 5, {{"fanotify_fd", arg_kind::fd}, {"flags", arg_kind::hex}, {"mask", arg_kind::hex}, {"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fanotify_mark},
+  {300, "fanotify_init", 2, {{"flags", arg_kind::xint}, {"event_f_flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fanotify_init},
+  {301, "fanotify_mark", 5, {{"fanotify_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"mask", arg_kind::hex}, {"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fanotify_mark},
   {302, "prlimit64", 4, {{"pid", arg_kind::pid}, {"resource", arg_kind::enumeration, direction::in, len_none, flag_set::rlimit_resource}, {"new_limit", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rlimit}, {"old_limit", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::rlimit}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::prlimit64},
   {303, "name_to_handle_at", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"handle", arg_kind::ptr}, {"mount_id", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::name_to_handle_at},
   {304, "open_by_handle_at", 3, {{"mount_fd", arg_kind::fd}, {"handle", arg_kind::ptr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::open_by_handle_at},
@@ -332,31 +332,31 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {307, "sendmmsg", 4, {{"sockfd", arg_kind::fd}, {"msgvec", arg_kind::array, direction::inout, 2, flag_set::none, struct_id::mmsghdr}, {"vlen", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msg_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_network), call_id::sendmmsg},
   {308, "setns", 2, {{"fd", arg_kind::fd}, {"nstype", arg_kind::flags, direction::in, len_none, flag_set::clone_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::setns},
   {309, "getcpu", 3, {{"cpu", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"node", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"tcache", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getcpu},
-  {310, "process_vm_readv", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::uint}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_readv},
-  {311, "process_vm_writev", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::uint}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_writev},
+  {310, "process_vm_readv", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_readv},
+  {311, "process_vm_writev", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_writev},
   {312, "kcmp", 5, {{"pid1", arg_kind::pid}, {"pid2", arg_kind::pid}, {"type", arg_kind::int_}, {"idx1", arg_kind::hex}, {"idx2", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kcmp},
-  {313, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
-  {314, "sched_setattr", 3, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_attr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setattr},
-  {315, "sched_getattr", 4, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_attr}, {"size", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getattr},
+  {313, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
+  {314, "sched_setattr", 3, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_attr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setattr},
+  {315, "sched_getattr", 4, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_attr}, {"size", arg_kind::uint}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getattr},
   {316, "renameat2", 5, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rename_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::renameat2},
-  {317, "seccomp", 3, {{"operation", arg_kind::enumeration, direction::in, len_none, flag_set::seccomp_op}, {"flags", arg_kind::hex}, {"args", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::seccomp},
+  {317, "seccomp", 3, {{"operation", arg_kind::enumeration, direction::in, len_none, flag_set::seccomp_op}, {"flags", arg_kind::xint}, {"args", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::seccomp},
   {318, "getrandom", 3, {{"buf", arg_kind::buffer, direction::out, len_from_return}, {"buflen", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::getrandom_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getrandom},
   {319, "memfd_create", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::memfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::memfd_create},
   {320, "kexec_file_load", 5, {{"kernel_fd", arg_kind::fd}, {"initrd_fd", arg_kind::fd}, {"cmdline_len", arg_kind::size}, {"cmdline", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::kexec_file_load},
   {321, "bpf", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::bpf_cmd}, {"attr", arg_kind::ptr}, {"size", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::bpf},
   {322, "execveat", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"argv", arg_kind::string_array}, {"envp", arg_kind::string_array}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_process), call_id::execveat},
-  {323, "userfaultfd", 1, {{"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::userfaultfd},
-  {324, "membarrier", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::membarrier_cmd}, {"flags", arg_kind::hex}, {"cpu_id", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::membarrier},
+  {323, "userfaultfd", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::userfaultfd},
+  {324, "membarrier", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::membarrier_cmd}, {"flags", arg_kind::xint}, {"cpu_id", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::membarrier},
   {325, "mlock2", 3, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mlock_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock2},
-  {326, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
-  {327, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
-  {328, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::int_}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
+  {326, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
+  {327, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
+  {328, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
   {329, "pkey_mprotect", 4, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::pkey_mprotect},
   {330, "pkey_alloc", 2, {{"flags", arg_kind::hex}, {"access_rights", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_alloc},
   {331, "pkey_free", 1, {{"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_free},
   {332, "statx", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"mask", arg_kind::flags, direction::in, len_none, flag_set::statx_mask}, {"statxbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::statx}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat), call_id::statx},
-  {333, "io_pgetevents", 6, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::int_}, {"nr", arg_kind::int_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"usig", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_pgetevents},
-  {334, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::hex}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::rseq},
+  {333, "io_pgetevents", 6, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::long_}, {"nr", arg_kind::long_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"usig", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_pgetevents},
+  {334, "rseq", 4, {{"rseq", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::rseq}, {"rseq_len", arg_kind::xint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rseq_flags}, {"sig", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::rseq},
   {},
   {},
   {},
@@ -446,33 +446,33 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {},
   {},
   {},
-  {424, "pidfd_send_signal", 4, {{"pidfd", arg_kind::fd}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal | class_process), call_id::pidfd_send_signal},
+  {424, "pidfd_send_signal", 4, {{"pidfd", arg_kind::fd}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal | class_process), call_id::pidfd_send_signal},
   {425, "io_uring_setup", 2, {{"entries", arg_kind::uint}, {"p", arg_kind::ptr}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::io_uring_setup},
   {426, "io_uring_enter", 6, {{"fd", arg_kind::fd}, {"to_submit", arg_kind::uint}, {"min_complete", arg_kind::uint}, {"flags", arg_kind::hex}, {"sig", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sz", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal), call_id::io_uring_enter},
   {427, "io_uring_register", 4, {{"fd", arg_kind::fd}, {"opcode", arg_kind::uint}, {"arg", arg_kind::ptr}, {"nr_args", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_memory), call_id::io_uring_register},
-  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
-  {429, "move_mount", 5, {{"from_dirfd", arg_kind::dirfd}, {"from_pathname", arg_kind::path}, {"to_dirfd", arg_kind::dirfd}, {"to_pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::move_mount},
-  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
+  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
+  {429, "move_mount", 5, {{"from_dirfd", arg_kind::dirfd}, {"from_pathname", arg_kind::path}, {"to_dirfd", arg_kind::dirfd}, {"to_pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::move_mount},
+  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
   {431, "fsconfig", 5, {{"fd", arg_kind::fd}, {"cmd", arg_kind::uint}, {"key", arg_kind::cstr}, {"value", arg_kind::ptr}, {"aux", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_file), call_id::fsconfig},
-  {432, "fsmount", 3, {{"fs_fd", arg_kind::fd}, {"flags", arg_kind::hex}, {"attr_flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsmount},
-  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
-  {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_open},
+  {432, "fsmount", 3, {{"fs_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"attr_flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsmount},
+  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
+  {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_open},
   {435, "clone3", 2, {{"cl_args", arg_kind::structure, direction::in, 1, flag_set::none, struct_id::clone_args}, {"size", arg_kind::size}}, ret_kind::pid, static_cast<std::uint16_t>(class_process), call_id::clone3},
   {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::close_range},
   {437, "openat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"how", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::open_how}, {"size", arg_kind::size}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::openat2},
-  {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_getfd},
-  {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::faccessat2},
-  {440, "process_madvise", 5, {{"pidfd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"vlen", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_madvise},
+  {438, "pidfd_getfd", 3, {{"pidfd", arg_kind::fd}, {"targetfd", arg_kind::int_}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_getfd},
+  {439, "faccessat2", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::flags, direction::in, len_none, flag_set::access_mode}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::faccessat_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::faccessat2},
+  {440, "process_madvise", 5, {{"pidfd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"vlen", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_madvise},
   {441, "epoll_pwait2", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 5, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_pwait2},
   {442, "mount_setattr", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mount_attr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mount_setattr},
   {443, "quotactl_fd", 4, {{"fd", arg_kind::fd}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::quotactl_cmd}, {"id", arg_kind::int_}, {"addr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::quotactl_fd},
-  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
-  {445, "landlock_add_rule", 4, {{"ruleset_fd", arg_kind::fd}, {"rule_type", arg_kind::int_}, {"rule_attr", arg_kind::ptr}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_add_rule},
-  {446, "landlock_restrict_self", 2, {{"ruleset_fd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_restrict_self},
-  {447, "memfd_secret", 1, {{"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_memory), call_id::memfd_secret},
-  {448, "process_mrelease", 2, {{"pidfd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_mrelease},
-  {449, "futex_waitv", 5, {{"waiters", arg_kind::array, direction::in, 1, flag_set::none, struct_id::futex_waitv}, {"nr_futexes", arg_kind::uint}, {"flags", arg_kind::hex}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"clockid", arg_kind::clockid}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::futex_waitv},
-  {450, "set_mempolicy_home_node", 4, {{"start", arg_kind::ptr}, {"len", arg_kind::size}, {"home_node", arg_kind::uint}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy_home_node},
+  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
+  {445, "landlock_add_rule", 4, {{"ruleset_fd", arg_kind::fd}, {"rule_type", arg_kind::int_}, {"rule_attr", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_add_rule},
+  {446, "landlock_restrict_self", 2, {{"ruleset_fd", arg_kind::fd}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_restrict_self},
+  {447, "memfd_secret", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_memory), call_id::memfd_secret},
+  {448, "process_mrelease", 2, {{"pidfd", arg_kind::fd}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::process_mrelease},
+  {449, "futex_waitv", 5, {{"waiters", arg_kind::array, direction::in, 1, flag_set::none, struct_id::futex_waitv}, {"nr_futexes", arg_kind::uint}, {"flags", arg_kind::xint}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"clockid", arg_kind::clockid}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::futex_waitv},
+  {450, "set_mempolicy_home_node", 4, {{"start", arg_kind::ptr}, {"len", arg_kind::size}, {"home_node", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::set_mempolicy_home_node},
 }};
 
 /// Holds the numbers of the x86_64 syscalls sorted by name, for name lookups.
@@ -598,11 +598,11 @@ struct lstat : ::snare::sys::call<lstat, ::snare::arch::x86_64, 6> {
 struct poll : ::snare::sys::call<poll, ::snare::arch::x86_64, 7> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[7];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::pollfd>, std::uint64_t, int>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::pollfd>, std::uint32_t, int>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::pollfd> fds() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::pollfd>{raw(0)}; }
   constexpr void set_fds(::snare::guest_ptr<::snare::sys::abi::pollfd> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t nfds() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_nfds(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nfds() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_nfds(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr int timeout() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_timeout(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
@@ -756,26 +756,26 @@ struct pwrite64 : ::snare::sys::call<pwrite64, ::snare::arch::x86_64, 18> {
 struct readv : ::snare::sys::call<readv, ::snare::arch::x86_64, 19> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[19];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// writev(2) [desc].
 struct writev : ::snare::sys::call<writev, ::snare::arch::x86_64, 20> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[20];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// access(2) [file].
@@ -882,26 +882,26 @@ struct madvise : ::snare::sys::call<madvise, ::snare::arch::x86_64, 28> {
 struct shmget : ::snare::sys::call<shmget, ::snare::arch::x86_64, 29> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[29];
-  using arg_types = std::tuple<std::uint64_t, std::size_t, std::uint64_t>;
-  constexpr std::uint64_t key() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_key(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::size_t, std::uint32_t>;
+  constexpr std::uint32_t key() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_key(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t shmflg() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_shmflg(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t shmflg() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_shmflg(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// shmat(2) [ipc, memory].
 struct shmat : ::snare::sys::call<shmat, ::snare::arch::x86_64, 30> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[30];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int shmid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_shmid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> shmaddr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_shmaddr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t shmflg() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_shmflg(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t shmflg() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_shmflg(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// shmctl(2) [ipc].
@@ -970,9 +970,9 @@ struct getitimer : ::snare::sys::call<getitimer, ::snare::arch::x86_64, 36> {
 struct alarm : ::snare::sys::call<alarm, ::snare::arch::x86_64, 37> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[37];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t seconds() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_seconds(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t seconds() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_seconds(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// setitimer(2) [no class].
@@ -1027,13 +1027,13 @@ struct socket : ::snare::sys::call<socket, ::snare::arch::x86_64, 41> {
 struct connect : ::snare::sys::call<connect, ::snare::arch::x86_64, 42> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[42];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sockaddr> addr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sockaddr>{raw(1)}; }
   constexpr void set_addr(::snare::guest_ptr<::snare::sys::abi::sockaddr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t addrlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_addrlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t addrlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_addrlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// accept(2) [network].
@@ -1053,7 +1053,7 @@ struct accept : ::snare::sys::call<accept, ::snare::arch::x86_64, 43> {
 struct sendto : ::snare::sys::call<sendto, ::snare::arch::x86_64, 44> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[44];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer buf() const noexcept { return ::snare::guest_buffer{raw(1)}; }
@@ -1064,8 +1064,8 @@ struct sendto : ::snare::sys::call<sendto, ::snare::arch::x86_64, 44> {
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::msg_flags> v) noexcept { set_raw(3, v.value); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sockaddr> dest_addr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sockaddr>{raw(4)}; }
   constexpr void set_dest_addr(::snare::guest_ptr<::snare::sys::abi::sockaddr> v) noexcept { set_raw(4, v.address); }
-  constexpr std::uint64_t addrlen() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_addrlen(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t addrlen() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_addrlen(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// recvfrom(2) [network].
@@ -1128,13 +1128,13 @@ struct shutdown : ::snare::sys::call<shutdown, ::snare::arch::x86_64, 48> {
 struct bind : ::snare::sys::call<bind, ::snare::arch::x86_64, 49> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[49];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sockaddr>, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sockaddr> addr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sockaddr>{raw(1)}; }
   constexpr void set_addr(::snare::guest_ptr<::snare::sys::abi::sockaddr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t addrlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_addrlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t addrlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_addrlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// listen(2) [network].
@@ -1193,7 +1193,7 @@ struct socketpair : ::snare::sys::call<socketpair, ::snare::arch::x86_64, 53> {
 struct setsockopt : ::snare::sys::call<setsockopt, ::snare::arch::x86_64, 54> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[54];
-  using arg_types = std::tuple<int, ::snare::flags<::snare::sys::flag_set::socket_level>, ::snare::flags<::snare::sys::flag_set::socket_option>, ::snare::guest_buffer, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::flags<::snare::sys::flag_set::socket_level>, ::snare::flags<::snare::sys::flag_set::socket_option>, ::snare::guest_buffer, std::uint32_t>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::socket_level> level() const noexcept { return ::snare::flags<::snare::sys::flag_set::socket_level>{raw(1)}; }
@@ -1202,8 +1202,8 @@ struct setsockopt : ::snare::sys::call<setsockopt, ::snare::arch::x86_64, 54> {
   constexpr void set_optname(::snare::flags<::snare::sys::flag_set::socket_option> v) noexcept { set_raw(2, v.value); }
   constexpr ::snare::guest_buffer optval() const noexcept { return ::snare::guest_buffer{raw(3)}; }
   constexpr void set_optval(::snare::guest_buffer v) noexcept { set_raw(3, v.address); }
-  constexpr std::uint64_t optlen() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_optlen(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t optlen() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_optlen(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// getsockopt(2) [network].
@@ -1315,13 +1315,13 @@ struct uname : ::snare::sys::call<uname, ::snare::arch::x86_64, 63> {
 struct semget : ::snare::sys::call<semget, ::snare::arch::x86_64, 64> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[64];
-  using arg_types = std::tuple<std::uint64_t, int, std::uint64_t>;
-  constexpr std::uint64_t key() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_key(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, int, std::uint32_t>;
+  constexpr std::uint32_t key() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_key(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int nsems() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_nsems(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t semflg() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_semflg(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t semflg() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_semflg(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// semop(2) [ipc].
@@ -1365,43 +1365,43 @@ struct shmdt : ::snare::sys::call<shmdt, ::snare::arch::x86_64, 67> {
 struct msgget : ::snare::sys::call<msgget, ::snare::arch::x86_64, 68> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[68];
-  using arg_types = std::tuple<std::uint64_t, std::uint64_t>;
-  constexpr std::uint64_t key() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_key(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msgflg() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_msgflg(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::uint32_t>;
+  constexpr std::uint32_t key() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_key(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msgflg() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_msgflg(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// msgsnd(2) [ipc].
 struct msgsnd : ::snare::sys::call<msgsnd, ::snare::arch::x86_64, 69> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[69];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint32_t>;
   constexpr int msqid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_msqid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer msgp() const noexcept { return ::snare::guest_buffer{raw(1)}; }
   constexpr void set_msgp(::snare::guest_buffer v) noexcept { set_raw(1, v.address); }
   constexpr std::size_t msgsz() const noexcept { return static_cast<std::size_t>(raw(2)); }
   constexpr void set_msgsz(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msgflg() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_msgflg(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msgflg() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_msgflg(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// msgrcv(2) [ipc].
 struct msgrcv : ::snare::sys::call<msgrcv, ::snare::arch::x86_64, 70> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[70];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, int, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::int64_t, std::uint32_t>;
   constexpr int msqid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_msqid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer msgp() const noexcept { return ::snare::guest_buffer{raw(1)}; }
   constexpr void set_msgp(::snare::guest_buffer v) noexcept { set_raw(1, v.address); }
   constexpr std::size_t msgsz() const noexcept { return static_cast<std::size_t>(raw(2)); }
   constexpr void set_msgsz(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr int msgtyp() const noexcept { return static_cast<int>(raw(3)); }
-  constexpr void set_msgtyp(int v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msgflg() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_msgflg(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t msgtyp() const noexcept { return static_cast<std::int64_t>(raw(3)); }
+  constexpr void set_msgtyp(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msgflg() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_msgflg(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// msgctl(2) [ipc].
@@ -1485,13 +1485,13 @@ struct ftruncate : ::snare::sys::call<ftruncate, ::snare::arch::x86_64, 77> {
 struct getdents : ::snare::sys::call<getdents, ::snare::arch::x86_64, 78> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[78];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::linux_dirent>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::linux_dirent>, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::linux_dirent> dirp() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::linux_dirent>{raw(1)}; }
   constexpr void set_dirp(::snare::guest_ptr<::snare::sys::abi::linux_dirent> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t count() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_count(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t count() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_count(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// getcwd(2) [file].
@@ -2066,13 +2066,13 @@ struct utime : ::snare::sys::call<utime, ::snare::arch::x86_64, 132> {
 struct mknod : ::snare::sys::call<mknod, ::snare::arch::x86_64, 133> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[133];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t, std::uint32_t>;
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
   constexpr std::uint32_t mode() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
   constexpr void set_mode(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t dev() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_dev(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t dev() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_dev(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// uselib(2) [file].
@@ -2097,9 +2097,9 @@ struct personality : ::snare::sys::call<personality, ::snare::arch::x86_64, 135>
 struct ustat : ::snare::sys::call<ustat, ::snare::arch::x86_64, 136> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[136];
-  using arg_types = std::tuple<std::uint64_t, ::snare::guest_ptr<std::byte>>;
-  constexpr std::uint64_t dev() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_dev(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::guest_ptr<std::byte>>;
+  constexpr std::uint32_t dev() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_dev(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> ubuf() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_ubuf(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
 };
@@ -2262,9 +2262,9 @@ struct munlock : ::snare::sys::call<munlock, ::snare::arch::x86_64, 150> {
 struct mlockall : ::snare::sys::call<mlockall, ::snare::arch::x86_64, 151> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[151];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// munlockall(2) [memory].
@@ -2430,11 +2430,11 @@ struct umount2 : ::snare::sys::call<umount2, ::snare::arch::x86_64, 166> {
 struct swapon : ::snare::sys::call<swapon, ::snare::arch::x86_64, 167> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[167];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t>;
   constexpr ::snare::guest_cstr path() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_path(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t swapflags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_swapflags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t swapflags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_swapflags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// swapoff(2) [file].
@@ -2450,11 +2450,11 @@ struct swapoff : ::snare::sys::call<swapoff, ::snare::arch::x86_64, 168> {
 struct reboot : ::snare::sys::call<reboot, ::snare::arch::x86_64, 169> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[169];
-  using arg_types = std::tuple<std::uint64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::reboot_cmd>, ::snare::guest_ptr<std::byte>>;
-  constexpr std::uint64_t magic() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_magic(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t magic2() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_magic2(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::uint32_t, ::snare::flags<::snare::sys::flag_set::reboot_cmd>, ::snare::guest_ptr<std::byte>>;
+  constexpr std::uint32_t magic() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_magic(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t magic2() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_magic2(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::reboot_cmd> cmd() const noexcept { return ::snare::flags<::snare::sys::flag_set::reboot_cmd>{raw(2)}; }
   constexpr void set_cmd(::snare::flags<::snare::sys::flag_set::reboot_cmd> v) noexcept { set_raw(2, v.value); }
   constexpr ::snare::guest_ptr<std::byte> arg_() const noexcept { return ::snare::guest_ptr<std::byte>{raw(3)}; }  // `arg` is reserved here
@@ -2465,22 +2465,22 @@ struct reboot : ::snare::sys::call<reboot, ::snare::arch::x86_64, 169> {
 struct sethostname : ::snare::sys::call<sethostname, ::snare::arch::x86_64, 170> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[170];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// setdomainname(2) [no class].
 struct setdomainname : ::snare::sys::call<setdomainname, ::snare::arch::x86_64, 171> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[171];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_buffer, std::uint32_t>;
   constexpr ::snare::guest_buffer name_() const noexcept { return ::snare::guest_buffer{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
-  constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// iopl(2) [no class].
@@ -2895,9 +2895,9 @@ struct set_thread_area : ::snare::sys::call<set_thread_area, ::snare::arch::x86_
 struct io_setup : ::snare::sys::call<io_setup, ::snare::arch::x86_64, 206> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[206];
-  using arg_types = std::tuple<std::uint64_t, ::snare::guest_ptr<std::uint64_t>>;
-  constexpr std::uint64_t nr_events() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_nr_events(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::guest_ptr<std::uint64_t>>;
+  constexpr std::uint32_t nr_events() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_nr_events(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::uint64_t> ctx_idp() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
   constexpr void set_ctx_idp(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
 };
@@ -2915,13 +2915,13 @@ struct io_destroy : ::snare::sys::call<io_destroy, ::snare::arch::x86_64, 207> {
 struct io_getevents : ::snare::sys::call<io_getevents, ::snare::arch::x86_64, 208> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[208];
-  using arg_types = std::tuple<std::uint64_t, int, int, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
+  using arg_types = std::tuple<std::uint64_t, std::int64_t, std::int64_t, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
   constexpr std::uint64_t ctx_id() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
   constexpr void set_ctx_id(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr int min_nr() const noexcept { return static_cast<int>(raw(1)); }
-  constexpr void set_min_nr(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr int nr() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_nr(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t min_nr() const noexcept { return static_cast<std::int64_t>(raw(1)); }
+  constexpr void set_min_nr(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t nr() const noexcept { return static_cast<std::int64_t>(raw(2)); }
+  constexpr void set_nr(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::io_event> events() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::io_event>{raw(3)}; }
   constexpr void set_events(::snare::guest_ptr<::snare::sys::abi::io_event> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
@@ -2932,11 +2932,11 @@ struct io_getevents : ::snare::sys::call<io_getevents, ::snare::arch::x86_64, 20
 struct io_submit : ::snare::sys::call<io_submit, ::snare::arch::x86_64, 209> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[209];
-  using arg_types = std::tuple<std::uint64_t, int, ::snare::guest_ptr<std::byte>>;
+  using arg_types = std::tuple<std::uint64_t, std::int64_t, ::snare::guest_ptr<std::byte>>;
   constexpr std::uint64_t ctx_id() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
   constexpr void set_ctx_id(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr int nr() const noexcept { return static_cast<int>(raw(1)); }
-  constexpr void set_nr(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t nr() const noexcept { return static_cast<std::int64_t>(raw(1)); }
+  constexpr void set_nr(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> iocbpp() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }
   constexpr void set_iocbpp(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
 };
@@ -3036,13 +3036,13 @@ struct remap_file_pages : ::snare::sys::call<remap_file_pages, ::snare::arch::x8
 struct getdents64 : ::snare::sys::call<getdents64, ::snare::arch::x86_64, 217> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[217];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::linux_dirent64>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::linux_dirent64>, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::linux_dirent64> dirp() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::linux_dirent64>{raw(1)}; }
   constexpr void set_dirp(::snare::guest_ptr<::snare::sys::abi::linux_dirent64> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t count() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_count(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t count() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_count(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// set_tid_address(2) [no class].
@@ -3270,19 +3270,19 @@ struct vserver : ::snare::sys::call<vserver, ::snare::arch::x86_64, 236> {
 struct mbind : ::snare::sys::call<mbind, ::snare::arch::x86_64, 237> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[237];
-  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, int, ::snare::guest_ptr<std::byte>, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, std::uint64_t, ::snare::guest_ptr<std::byte>, std::uint64_t, std::uint32_t>;
   constexpr ::snare::guest_ptr<std::byte> addr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
   constexpr void set_addr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr int mode() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_mode(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t mode() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_mode(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> nodemask() const noexcept { return ::snare::guest_ptr<std::byte>{raw(3)}; }
   constexpr void set_nodemask(::snare::guest_ptr<std::byte> v) noexcept { set_raw(3, v.address); }
   constexpr std::uint64_t maxnode() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_maxnode(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// set_mempolicy(2) [memory].
@@ -3343,15 +3343,15 @@ struct mq_unlink : ::snare::sys::call<mq_unlink, ::snare::arch::x86_64, 241> {
 struct mq_timedsend : ::snare::sys::call<mq_timedsend, ::snare::arch::x86_64, 242> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[242];
-  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
+  using arg_types = std::tuple<int, ::snare::guest_buffer, std::size_t, std::uint32_t, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
   constexpr int mqdes() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_mqdes(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer msg_ptr() const noexcept { return ::snare::guest_buffer{raw(1)}; }
   constexpr void set_msg_ptr(::snare::guest_buffer v) noexcept { set_raw(1, v.address); }
   constexpr std::size_t msg_len() const noexcept { return static_cast<std::size_t>(raw(2)); }
   constexpr void set_msg_len(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t msg_prio() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_msg_prio(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t msg_prio() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_msg_prio(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> abs_timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
   constexpr void set_abs_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(4, v.address); }
 };
@@ -3580,15 +3580,15 @@ struct mkdirat : ::snare::sys::call<mkdirat, ::snare::arch::x86_64, 258> {
 struct mknodat : ::snare::sys::call<mknodat, ::snare::arch::x86_64, 259> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[259];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t, std::uint32_t>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
   constexpr std::uint32_t mode() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
   constexpr void set_mode(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t dev() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_dev(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t dev() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_dev(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// fchownat(2) [file, desc].
@@ -3758,11 +3758,11 @@ struct pselect6 : ::snare::sys::call<pselect6, ::snare::arch::x86_64, 270> {
 struct ppoll : ::snare::sys::call<ppoll, ::snare::arch::x86_64, 271> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[271];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::pollfd>, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::pollfd>, std::uint32_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::pollfd> fds() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::pollfd>{raw(0)}; }
   constexpr void set_fds(::snare::guest_ptr<::snare::sys::abi::pollfd> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t nfds() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_nfds(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nfds() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_nfds(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> tmo_p() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(2)}; }
   constexpr void set_tmo_p(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(2, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sigmask_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(3)}; }  // `sigmask` is reserved here
@@ -3842,15 +3842,15 @@ struct tee : ::snare::sys::call<tee, ::snare::arch::x86_64, 276> {
 struct sync_file_range : ::snare::sys::call<sync_file_range, ::snare::arch::x86_64, 277> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[277];
-  using arg_types = std::tuple<int, std::int64_t, std::int64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, std::int64_t, std::int64_t, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(1)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t nbytes() const noexcept { return static_cast<std::int64_t>(raw(2)); }
   constexpr void set_nbytes(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// vmsplice(2) [desc].
@@ -3872,7 +3872,7 @@ struct vmsplice : ::snare::sys::call<vmsplice, ::snare::arch::x86_64, 278> {
 struct move_pages : ::snare::sys::call<move_pages, ::snare::arch::x86_64, 279> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[279];
-  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t count() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
@@ -3883,8 +3883,8 @@ struct move_pages : ::snare::sys::call<move_pages, ::snare::arch::x86_64, 279> {
   constexpr void set_nodes(::snare::guest_ptr<std::byte> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<std::byte> status() const noexcept { return ::snare::guest_ptr<std::byte>{raw(4)}; }
   constexpr void set_status(::snare::guest_ptr<std::byte> v) noexcept { set_raw(4, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// utimensat(2) [file, desc].
@@ -3949,9 +3949,9 @@ struct timerfd_create : ::snare::sys::call<timerfd_create, ::snare::arch::x86_64
 struct eventfd : ::snare::sys::call<eventfd, ::snare::arch::x86_64, 284> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[284];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t initval() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_initval(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t initval() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_initval(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// fallocate(2) [desc].
@@ -4029,9 +4029,9 @@ struct signalfd4 : ::snare::sys::call<signalfd4, ::snare::arch::x86_64, 289> {
 struct eventfd2 : ::snare::sys::call<eventfd2, ::snare::arch::x86_64, 290> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[290];
-  using arg_types = std::tuple<std::uint64_t, ::snare::flags<::snare::sys::flag_set::eventfd_flags>>;
-  constexpr std::uint64_t initval() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_initval(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::flags<::snare::sys::flag_set::eventfd_flags>>;
+  constexpr std::uint32_t initval() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_initval(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::eventfd_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::eventfd_flags>{raw(1)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::eventfd_flags> v) noexcept { set_raw(1, v.value); }
 };
@@ -4082,13 +4082,13 @@ struct inotify_init1 : ::snare::sys::call<inotify_init1, ::snare::arch::x86_64, 
 struct preadv : ::snare::sys::call<preadv, ::snare::arch::x86_64, 295> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[295];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
@@ -4097,13 +4097,13 @@ struct preadv : ::snare::sys::call<preadv, ::snare::arch::x86_64, 295> {
 struct pwritev : ::snare::sys::call<pwritev, ::snare::arch::x86_64, 296> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[296];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
@@ -4144,13 +4144,13 @@ struct perf_event_open : ::snare::sys::call<perf_event_open, ::snare::arch::x86_
 struct recvmmsg : ::snare::sys::call<recvmmsg, ::snare::arch::x86_64, 299> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[299];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint64_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint32_t, ::snare::flags<::snare::sys::flag_set::msg_flags>, ::snare::guest_ptr<::snare::sys::abi::timespec>>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::mmsghdr> msgvec() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::mmsghdr>{raw(1)}; }
   constexpr void set_msgvec(::snare::guest_ptr<::snare::sys::abi::mmsghdr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t vlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_vlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t vlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_vlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::msg_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::msg_flags>{raw(3)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::msg_flags> v) noexcept { set_raw(3, v.value); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
@@ -4161,9 +4161,9 @@ struct recvmmsg : ::snare::sys::call<recvmmsg, ::snare::arch::x86_64, 299> {
 struct fanotify_init : ::snare::sys::call<fanotify_init, ::snare::arch::x86_64, 300> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[300];
-  using arg_types = std::tuple<std::uint64_t, ::snare::flags<::snare::sys::flag_set::open>>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::flags<::snare::sys::flag_set::open>>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::open> event_f_flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::open>{raw(1)}; }
   constexpr void set_event_f_flags(::snare::flags<::snare::sys::flag_set::open> v) noexcept { set_raw(1, v.value); }
 };
@@ -4172,11 +4172,11 @@ struct fanotify_init : ::snare::sys::call<fanotify_init, ::snare::arch::x86_64, 
 struct fanotify_mark : ::snare::sys::call<fanotify_mark, ::snare::arch::x86_64, 301> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[301];
-  using arg_types = std::tuple<int, std::uint64_t, std::uint64_t, int, ::snare::guest_cstr>;
+  using arg_types = std::tuple<int, std::uint32_t, std::uint64_t, int, ::snare::guest_cstr>;
   constexpr int fanotify_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fanotify_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t mask() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
   constexpr void set_mask(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(3)); }
@@ -4254,13 +4254,13 @@ struct syncfs : ::snare::sys::call<syncfs, ::snare::arch::x86_64, 306> {
 struct sendmmsg : ::snare::sys::call<sendmmsg, ::snare::arch::x86_64, 307> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[307];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint64_t, ::snare::flags<::snare::sys::flag_set::msg_flags>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::mmsghdr>, std::uint32_t, ::snare::flags<::snare::sys::flag_set::msg_flags>>;
   constexpr int sockfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_sockfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::mmsghdr> msgvec() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::mmsghdr>{raw(1)}; }
   constexpr void set_msgvec(::snare::guest_ptr<::snare::sys::abi::mmsghdr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t vlen() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_vlen(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t vlen() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_vlen(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::msg_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::msg_flags>{raw(3)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::msg_flags> v) noexcept { set_raw(3, v.value); }
 };
@@ -4348,41 +4348,41 @@ struct kcmp : ::snare::sys::call<kcmp, ::snare::arch::x86_64, 312> {
 struct finit_module : ::snare::sys::call<finit_module, ::snare::arch::x86_64, 313> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[313];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_param_values(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// sched_setattr(2) [no class].
 struct sched_setattr : ::snare::sys::call<sched_setattr, ::snare::arch::x86_64, 314> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[314];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sched_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sched_attr>{raw(1)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::sched_attr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// sched_getattr(2) [no class].
 struct sched_getattr : ::snare::sys::call<sched_getattr, ::snare::arch::x86_64, 315> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[315];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::sched_attr>, std::uint32_t, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sched_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sched_attr>{raw(1)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::sched_attr> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t size() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_size(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_size(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// renameat2(2) [file, desc].
@@ -4406,11 +4406,11 @@ struct renameat2 : ::snare::sys::call<renameat2, ::snare::arch::x86_64, 316> {
 struct seccomp : ::snare::sys::call<seccomp, ::snare::arch::x86_64, 317> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[317];
-  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::seccomp_op>, std::uint64_t, ::snare::guest_ptr<std::byte>>;
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::seccomp_op>, std::uint32_t, ::snare::guest_ptr<std::byte>>;
   constexpr ::snare::flags<::snare::sys::flag_set::seccomp_op> operation() const noexcept { return ::snare::flags<::snare::sys::flag_set::seccomp_op>{raw(0)}; }
   constexpr void set_operation(::snare::flags<::snare::sys::flag_set::seccomp_op> v) noexcept { set_raw(0, v.value); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> args() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }
   constexpr void set_args(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
 };
@@ -4460,13 +4460,13 @@ struct kexec_file_load : ::snare::sys::call<kexec_file_load, ::snare::arch::x86_
 struct bpf : ::snare::sys::call<bpf, ::snare::arch::x86_64, 321> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[321];
-  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::bpf_cmd>, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::bpf_cmd>, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr ::snare::flags<::snare::sys::flag_set::bpf_cmd> cmd() const noexcept { return ::snare::flags<::snare::sys::flag_set::bpf_cmd>{raw(0)}; }
   constexpr void set_cmd(::snare::flags<::snare::sys::flag_set::bpf_cmd> v) noexcept { set_raw(0, v.value); }
   constexpr ::snare::guest_ptr<std::byte> attr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_attr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t size() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_size(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_size(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// execveat(2) [file, desc, process].
@@ -4490,20 +4490,20 @@ struct execveat : ::snare::sys::call<execveat, ::snare::arch::x86_64, 322> {
 struct userfaultfd : ::snare::sys::call<userfaultfd, ::snare::arch::x86_64, 323> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[323];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// membarrier(2) [memory].
 struct membarrier : ::snare::sys::call<membarrier, ::snare::arch::x86_64, 324> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[324];
-  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::membarrier_cmd>, std::uint64_t, int>;
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::membarrier_cmd>, std::uint32_t, int>;
   constexpr ::snare::flags<::snare::sys::flag_set::membarrier_cmd> cmd() const noexcept { return ::snare::flags<::snare::sys::flag_set::membarrier_cmd>{raw(0)}; }
   constexpr void set_cmd(::snare::flags<::snare::sys::flag_set::membarrier_cmd> v) noexcept { set_raw(0, v.value); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr int cpu_id() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_cpu_id(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
@@ -4525,7 +4525,7 @@ struct mlock2 : ::snare::sys::call<mlock2, ::snare::arch::x86_64, 325> {
 struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::x86_64, 326> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[326];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, std::uint32_t>;
   constexpr int fd_in() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd_in(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::uint64_t> off_in() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
@@ -4536,46 +4536,46 @@ struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::x86_
   constexpr void set_off_out(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// preadv2(2) [desc].
 struct preadv2 : ::snare::sys::call<preadv2, ::snare::arch::x86_64, 327> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[327];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// pwritev2(2) [desc].
 struct pwritev2 : ::snare::sys::call<pwritev2, ::snare::arch::x86_64, 328> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[328];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, int, std::int64_t, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
   constexpr void set_iov(::snare::guest_ptr<::snare::sys::abi::iovec> v) noexcept { set_raw(1, v.address); }
-  constexpr int iovcnt() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_iovcnt(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint64_t iovcnt() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
+  constexpr void set_iovcnt(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(3)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(5)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
 };
 
 /// pkey_mprotect(2) [memory].
@@ -4634,13 +4634,13 @@ struct statx : ::snare::sys::call<statx, ::snare::arch::x86_64, 332> {
 struct io_pgetevents : ::snare::sys::call<io_pgetevents, ::snare::arch::x86_64, 333> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[333];
-  using arg_types = std::tuple<std::uint64_t, int, int, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<std::byte>>;
+  using arg_types = std::tuple<std::uint64_t, std::int64_t, std::int64_t, ::snare::guest_ptr<::snare::sys::abi::io_event>, ::snare::guest_ptr<::snare::sys::abi::timespec>, ::snare::guest_ptr<std::byte>>;
   constexpr std::uint64_t ctx_id() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
   constexpr void set_ctx_id(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr int min_nr() const noexcept { return static_cast<int>(raw(1)); }
-  constexpr void set_min_nr(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr int nr() const noexcept { return static_cast<int>(raw(2)); }
-  constexpr void set_nr(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t min_nr() const noexcept { return static_cast<std::int64_t>(raw(1)); }
+  constexpr void set_min_nr(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::int64_t nr() const noexcept { return static_cast<std::int64_t>(raw(2)); }
+  constexpr void set_nr(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::io_event> events() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::io_event>{raw(3)}; }
   constexpr void set_events(::snare::guest_ptr<::snare::sys::abi::io_event> v) noexcept { set_raw(3, v.address); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(4)}; }
@@ -4653,39 +4653,39 @@ struct io_pgetevents : ::snare::sys::call<io_pgetevents, ::snare::arch::x86_64, 
 struct rseq : ::snare::sys::call<rseq, ::snare::arch::x86_64, 334> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[334];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::rseq>, std::uint64_t, ::snare::flags<::snare::sys::flag_set::rseq_flags>, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::rseq>, std::uint32_t, ::snare::flags<::snare::sys::flag_set::rseq_flags>, std::uint32_t>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::rseq> rseq_() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::rseq>{raw(0)}; }  // `rseq` is reserved here
   constexpr void set_rseq_(::snare::guest_ptr<::snare::sys::abi::rseq> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t rseq_len() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_rseq_len(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t rseq_len() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_rseq_len(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::rseq_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::rseq_flags>{raw(2)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::rseq_flags> v) noexcept { set_raw(2, v.value); }
-  constexpr std::uint64_t sig() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_sig(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t sig() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_sig(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// pidfd_send_signal(2) [desc, signal, process].
 struct pidfd_send_signal : ::snare::sys::call<pidfd_send_signal, ::snare::arch::x86_64, 424> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[424];
-  using arg_types = std::tuple<int, int, ::snare::guest_ptr<::snare::sys::abi::siginfo>, std::uint64_t>;
+  using arg_types = std::tuple<int, int, ::snare::guest_ptr<::snare::sys::abi::siginfo>, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int sig() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_sig(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::siginfo> info() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::siginfo>{raw(2)}; }
   constexpr void set_info(::snare::guest_ptr<::snare::sys::abi::siginfo> v) noexcept { set_raw(2, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// io_uring_setup(2) [desc].
 struct io_uring_setup : ::snare::sys::call<io_uring_setup, ::snare::arch::x86_64, 425> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[425];
-  using arg_types = std::tuple<std::uint64_t, ::snare::guest_ptr<std::byte>>;
-  constexpr std::uint64_t entries() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_entries(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, ::snare::guest_ptr<std::byte>>;
+  constexpr std::uint32_t entries() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_entries(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> p() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
   constexpr void set_p(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
 };
@@ -4694,13 +4694,13 @@ struct io_uring_setup : ::snare::sys::call<io_uring_setup, ::snare::arch::x86_64
 struct io_uring_enter : ::snare::sys::call<io_uring_enter, ::snare::arch::x86_64, 426> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[426];
-  using arg_types = std::tuple<int, std::uint64_t, std::uint64_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
+  using arg_types = std::tuple<int, std::uint32_t, std::uint32_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::sigset>, std::size_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t to_submit() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_to_submit(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t min_complete() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_min_complete(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t to_submit() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_to_submit(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t min_complete() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_min_complete(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
   constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::sigset> sig() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::sigset>{raw(4)}; }
@@ -4713,35 +4713,35 @@ struct io_uring_enter : ::snare::sys::call<io_uring_enter, ::snare::arch::x86_64
 struct io_uring_register : ::snare::sys::call<io_uring_register, ::snare::arch::x86_64, 427> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[427];
-  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t opcode() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_opcode(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t opcode() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_opcode(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> arg_() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }  // `arg` is reserved here
   constexpr void set_arg_(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
-  constexpr std::uint64_t nr_args() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_nr_args(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nr_args() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_nr_args(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// open_tree(2) [file, desc].
 struct open_tree : ::snare::sys::call<open_tree, ::snare::arch::x86_64, 428> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[428];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// move_mount(2) [file, desc].
 struct move_mount : ::snare::sys::call<move_mount, ::snare::arch::x86_64, 429> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[429];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int from_dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_from_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr from_pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
@@ -4750,30 +4750,30 @@ struct move_mount : ::snare::sys::call<move_mount, ::snare::arch::x86_64, 429> {
   constexpr void set_to_dirfd(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr to_pathname() const noexcept { return ::snare::guest_cstr{raw(3)}; }
   constexpr void set_to_pathname(::snare::guest_cstr v) noexcept { set_raw(3, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// fsopen(2) [desc].
 struct fsopen : ::snare::sys::call<fsopen, ::snare::arch::x86_64, 430> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[430];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t>;
   constexpr ::snare::guest_cstr fsname() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_fsname(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// fsconfig(2) [desc, file].
 struct fsconfig : ::snare::sys::call<fsconfig, ::snare::arch::x86_64, 431> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[431];
-  using arg_types = std::tuple<int, std::uint64_t, ::snare::guest_cstr, ::snare::guest_ptr<std::byte>, int>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_cstr, ::snare::guest_ptr<std::byte>, int>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t cmd() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_cmd(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t cmd() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_cmd(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr key() const noexcept { return ::snare::guest_cstr{raw(2)}; }
   constexpr void set_key(::snare::guest_cstr v) noexcept { set_raw(2, v.address); }
   constexpr ::snare::guest_ptr<std::byte> value() const noexcept { return ::snare::guest_ptr<std::byte>{raw(3)}; }
@@ -4786,37 +4786,37 @@ struct fsconfig : ::snare::sys::call<fsconfig, ::snare::arch::x86_64, 431> {
 struct fsmount : ::snare::sys::call<fsmount, ::snare::arch::x86_64, 432> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[432];
-  using arg_types = std::tuple<int, std::uint64_t, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t, std::uint32_t>;
   constexpr int fs_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fs_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t attr_flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_attr_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t attr_flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_attr_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// fspick(2) [file, desc].
 struct fspick : ::snare::sys::call<fspick, ::snare::arch::x86_64, 433> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[433];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// pidfd_open(2) [desc].
 struct pidfd_open : ::snare::sys::call<pidfd_open, ::snare::arch::x86_64, 434> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[434];
-  using arg_types = std::tuple<int, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// clone3(2) [process].
@@ -4834,11 +4834,11 @@ struct clone3 : ::snare::sys::call<clone3, ::snare::arch::x86_64, 435> {
 struct close_range : ::snare::sys::call<close_range, ::snare::arch::x86_64, 436> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[436];
-  using arg_types = std::tuple<std::uint64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::close_range_flags>>;
-  constexpr std::uint64_t first() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_first(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t last() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_last(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t, std::uint32_t, ::snare::flags<::snare::sys::flag_set::close_range_flags>>;
+  constexpr std::uint32_t first() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_first(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t last() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_last(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::close_range_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::close_range_flags>{raw(2)}; }
   constexpr void set_flags(::snare::flags<::snare::sys::flag_set::close_range_flags> v) noexcept { set_raw(2, v.value); }
 };
@@ -4862,35 +4862,35 @@ struct openat2 : ::snare::sys::call<openat2, ::snare::arch::x86_64, 437> {
 struct pidfd_getfd : ::snare::sys::call<pidfd_getfd, ::snare::arch::x86_64, 438> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[438];
-  using arg_types = std::tuple<int, int, std::uint64_t>;
+  using arg_types = std::tuple<int, int, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int targetfd() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_targetfd(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// faccessat2(2) [file, desc].
 struct faccessat2 : ::snare::sys::call<faccessat2, ::snare::arch::x86_64, 439> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[439];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::access_mode>, ::snare::flags<::snare::sys::flag_set::at>>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::access_mode>, ::snare::flags<::snare::sys::flag_set::faccessat_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
   constexpr ::snare::flags<::snare::sys::flag_set::access_mode> mode() const noexcept { return ::snare::flags<::snare::sys::flag_set::access_mode>{raw(2)}; }
   constexpr void set_mode(::snare::flags<::snare::sys::flag_set::access_mode> v) noexcept { set_raw(2, v.value); }
-  constexpr ::snare::flags<::snare::sys::flag_set::at> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::at>{raw(3)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::at> v) noexcept { set_raw(3, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::faccessat_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::faccessat_flags>{raw(3)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::faccessat_flags> v) noexcept { set_raw(3, v.value); }
 };
 
 /// process_madvise(2) [desc].
 struct process_madvise : ::snare::sys::call<process_madvise, ::snare::arch::x86_64, 440> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[440];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::size_t, ::snare::flags<::snare::sys::flag_set::madvise_advice>, std::uint64_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::size_t, ::snare::flags<::snare::sys::flag_set::madvise_advice>, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
@@ -4899,8 +4899,8 @@ struct process_madvise : ::snare::sys::call<process_madvise, ::snare::arch::x86_
   constexpr void set_vlen(std::size_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::madvise_advice> advice() const noexcept { return ::snare::flags<::snare::sys::flag_set::madvise_advice>{raw(3)}; }
   constexpr void set_advice(::snare::flags<::snare::sys::flag_set::madvise_advice> v) noexcept { set_raw(3, v.value); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(4)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
 };
 
 /// epoll_pwait2(2) [desc].
@@ -4958,72 +4958,72 @@ struct quotactl_fd : ::snare::sys::call<quotactl_fd, ::snare::arch::x86_64, 443>
 struct landlock_create_ruleset : ::snare::sys::call<landlock_create_ruleset, ::snare::arch::x86_64, 444> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[444];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, std::uint32_t>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>{raw(0)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
 };
 
 /// landlock_add_rule(2) [desc].
 struct landlock_add_rule : ::snare::sys::call<landlock_add_rule, ::snare::arch::x86_64, 445> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[445];
-  using arg_types = std::tuple<int, int, ::snare::guest_ptr<std::byte>, std::uint64_t>;
+  using arg_types = std::tuple<int, int, ::snare::guest_ptr<std::byte>, std::uint32_t>;
   constexpr int ruleset_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_ruleset_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr int rule_type() const noexcept { return static_cast<int>(raw(1)); }
   constexpr void set_rule_type(int v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<std::byte> rule_attr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(2)}; }
   constexpr void set_rule_attr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(2, v.address); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(3)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
 };
 
 /// landlock_restrict_self(2) [desc].
 struct landlock_restrict_self : ::snare::sys::call<landlock_restrict_self, ::snare::arch::x86_64, 446> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[446];
-  using arg_types = std::tuple<int, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t>;
   constexpr int ruleset_fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_ruleset_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// memfd_secret(2) [desc, memory].
 struct memfd_secret : ::snare::sys::call<memfd_secret, ::snare::arch::x86_64, 447> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[447];
-  using arg_types = std::tuple<std::uint64_t>;
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(0)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<std::uint32_t>;
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
 };
 
 /// process_mrelease(2) [desc].
 struct process_mrelease : ::snare::sys::call<process_mrelease, ::snare::arch::x86_64, 448> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[448];
-  using arg_types = std::tuple<int, std::uint64_t>;
+  using arg_types = std::tuple<int, std::uint32_t>;
   constexpr int pidfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pidfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
 };
 
 /// futex_waitv(2) [no class].
 struct futex_waitv : ::snare::sys::call<futex_waitv, ::snare::arch::x86_64, 449> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[449];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::futex_waitv>, std::uint64_t, std::uint64_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, int>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::futex_waitv>, std::uint32_t, std::uint32_t, ::snare::guest_ptr<::snare::sys::abi::timespec>, int>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::futex_waitv> waiters() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::futex_waitv>{raw(0)}; }
   constexpr void set_waiters(::snare::guest_ptr<::snare::sys::abi::futex_waitv> v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint64_t nr_futexes() const noexcept { return static_cast<std::uint64_t>(raw(1)); }
-  constexpr void set_nr_futexes(std::uint64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(2)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t nr_futexes() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_nr_futexes(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
+  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::timespec> timeout() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::timespec>{raw(3)}; }
   constexpr void set_timeout(::snare::guest_ptr<::snare::sys::abi::timespec> v) noexcept { set_raw(3, v.address); }
   constexpr int clockid() const noexcept { return static_cast<int>(raw(4)); }

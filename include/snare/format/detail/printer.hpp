@@ -11,17 +11,22 @@
 #include <span>
 #include <string>
 
+#include <snare/format/detail/decode/exec.hpp>
+#include <snare/format/detail/decode/fcntl.hpp>
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/ioctl.hpp>
 #include <snare/format/detail/decode/key.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/net.hpp>
+#include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/decode/resource.hpp>
 #include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/entry_state.hpp>
 #include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -46,31 +51,6 @@ using sys::syscall_desc;
 
 inline constexpr int at_fdcwd = -100;
 
-/// Appends `v` from a flag set or enumeration: the set's special form where strace has one,
-/// else its generated table.
-inline void put_symbolic(std::string& out, flag_set set, std::uint64_t v) {
-  switch (set) {
-    case flag_set::ioctl_request:
-      return put_ioctl_request(out, v);
-    case flag_set::futex_op:
-      return put_futex_op(out, v);
-    case flag_set::clone_flags:
-      return put_clone_flags(out, v);
-    case flag_set::mmap_flags:
-      return put_mmap_flags(out, v);
-    case flag_set::personality:
-      return put_personality(out, v);
-    case flag_set::quotactl_cmd:
-      return put_quotactl_cmd(out, v);
-    default:
-      break;
-  }
-  if (const xlat* x = xlat_for(set))
-    put_flags(out, *x, v & 0xffffffffu);  // flags and enumerations are C ints
-  else
-    put_hex(out, v);  // flag_set::none: no set
-}
-
 /// Renders one call; built per format_entry/format_exit call, holding only references. Its
 /// public members are what decoders build on.
 template <guest_memory M, fd_resolver R>
@@ -79,19 +59,22 @@ class printer {
   using hooks_type = detail::hooks<printer>;
 
   /// Uses the hooks of `d`'s decoder, or `h` when given (a typed call's, found at compile time).
+  /// `saved`, when given, holds the in-out values entry() saved (exit() shows `[110 => 16]`).
   printer(std::string& out, const syscall_desc& d, const sys::raw_args& args, M& mem, const options& opts,
-          R& resolver, const hooks_type* h = nullptr) noexcept
+          R& resolver, const hooks_type* h = nullptr, const entry_state* saved = nullptr) noexcept
       : out_(out),
         d_(d),
         a_(args),
         mem_(mem),
         o_(opts),
         r_(resolver),
-        h_(h ? *h : hooks_for<printer>(d.id)) {}
+        h_(h ? *h : hooks_for<printer>(d.id)),
+        st_(saved) {}
 
   /// Appends `name(` and the arguments known at entry; a trailing ", " when out-arguments
-  /// follow.
-  void entry() {
+  /// follow. With `save`, records the in-out values for the exit's `[110 => 16]`.
+  void entry(entry_state* save = nullptr) {
+    if (save) save_inout(*save);
     out_.append(d_.name);
     out_.push_back('(');
     if (h_.put_args) return h_.put_args(*this, false);
@@ -195,7 +178,18 @@ class printer {
   /// Appends a NUL-terminated string of at most `limit` bytes, `...` after when cut.
   void put_cstring(std::uint64_t addr, std::size_t limit) {
     if (addr == 0) return out_.append("NULL"), void();
-    int r = read_string(addr, limit);
+    int r = read_string(addr, limit, limit + 1);
+    if (r < 0) return put_hex(out_, addr);
+    put_quoted(out_, scratch());
+    if (r == 1) out_.append("...");
+  }
+
+  /// Appends a NUL-terminated string kept in a field of `n` bytes (a task's comm): cut at
+  /// the string limit, `...` after when the field holds no NUL (strace's printstr_ex).
+  void put_cstring_n(std::uint64_t addr, std::size_t n) {
+    if (addr == 0) return out_.append("NULL"), void();
+    std::size_t fetch = std::min(n, o_.string_limit + 1);
+    int r = read_string(addr, std::min(fetch, o_.string_limit), fetch);
     if (r < 0) return put_hex(out_, addr);
     put_quoted(out_, scratch());
     if (r == 1) out_.append("...");
@@ -219,18 +213,32 @@ class printer {
   }
 
   /// Returns the length that `a` (argument i) names: another argument, the value a
-  /// socklen_t* points to, or the return value.
+  /// socklen_t* points to (the smaller of its values at entry and exit, as strace), or the
+  /// return value.
   std::uint64_t length_of(std::size_t i, bool exit) {
     const arg_desc& a = d_.args[i];
     if (a.len == sys::len_from_return) return exit && ret_ > 0 ? static_cast<std::uint64_t>(ret_) : 0;
     if (a.len < 0 || a.len > 5) return a.type == struct_id::sigset ? 8 : 0;
-    std::uint64_t v = a_[static_cast<std::size_t>(a.len)];
-    const arg_desc& la = d_.args[static_cast<std::size_t>(a.len)];
+    auto li = static_cast<std::size_t>(a.len);
+    std::uint64_t v = a_[li];
+    const arg_desc& la = d_.args[li];
     if (la.kind == arg_kind::structure || la.kind == arg_kind::ptr) {  // socklen_t* and the like
       std::uint32_t n = 0;
-      return read_obj(v, n) ? n : 0;
+      if (!read_obj(v, n)) return 0;
+      if (std::int32_t before; exit && saved(li, before) && static_cast<std::uint32_t>(before) < n)
+        n = static_cast<std::uint32_t>(before);
+      return n;
     }
+    if (la.kind == arg_kind::int_ || la.kind == arg_kind::uint || la.kind == arg_kind::xint)
+      return static_cast<std::uint32_t>(v);  // a C int length: the low 32 bits
     return v;
+  }
+
+  /// Returns whether argument i's in-out value was saved at entry, and sets `v` to it.
+  bool saved(std::size_t i, std::int32_t& v) const noexcept {
+    if (!st_ || !(st_->held >> i & 1)) return false;
+    v = st_->value[i];
+    return true;
   }
 
   /// Appends a successful result as its return kind says: 3, 0x7f..., an fd.
@@ -247,6 +255,16 @@ class printer {
   }
 
  private:
+  // Remembers what each in-out int pointer (socklen_t *addrlen) holds before the call.
+  void save_inout(entry_state& st) {
+    st.held = 0;
+    for (std::size_t i = 0; i < std::min<std::size_t>(d_.nargs, 6); ++i) {
+      const arg_desc& a = d_.args[i];
+      if (a.kind != arg_kind::structure || a.type != struct_id::int_ || a.dir != direction::inout) continue;
+      if (a_[i] != 0 && read_obj(a_[i], st.value[i])) st.held = static_cast<std::uint8_t>(st.held | 1u << i);
+    }
+  }
+
   // How many arguments strace shows: the decoder may show fewer than the descriptor has.
   std::size_t shown_args() const noexcept {
     std::size_t n = std::min<std::size_t>(d_.nargs, 6);
@@ -262,69 +280,44 @@ class printer {
     return n;
   }
 
-  // Reads a NUL-terminated string of at most `max` bytes into scratch; returns -1 when its
-  // first byte is unreadable, else 1 when cut at `max`, 0 when complete.
-  int read_string(std::uint64_t addr, std::size_t max) {
+  // Reads a NUL-terminated string into scratch, fetching at most `fetch` bytes and keeping
+  // at most `max`: returns 0 when it ends in a NUL, 1 when `fetch` bytes hold none, and -1
+  // when memory ends before either (strace's umovestr then fails and the address is
+  // printed, not the bytes read).
+  int read_string(std::uint64_t addr, std::size_t max, std::size_t fetch) {
     std::string& s = scratch();
     s.clear();
     std::byte chunk[256];
-    std::uint64_t at = addr;
-    for (;;) {
+    for (std::size_t done = 0;;) {
+      if (done == fetch) return 1;
+      std::uint64_t at = addr + done;
       std::size_t page_left = 4096 - (at & 4095);
-      std::size_t want = std::min<std::size_t>({sizeof chunk, page_left, max + 1 - s.size()});
+      std::size_t want = std::min<std::size_t>({sizeof chunk, page_left, fetch - done});
       auto got = mem_.read_bytes(at, std::span<std::byte>(chunk, want));
-      if (!got || *got == 0) return at == addr ? -1 : 0;
+      if (!got || *got == 0) return -1;
       for (std::size_t i = 0; i < *got; ++i) {
         if (chunk[i] == std::byte{0}) return 0;
-        if (s.size() == max) return 1;
-        s.push_back(static_cast<char>(chunk[i]));
+        if (s.size() < max) s.push_back(static_cast<char>(chunk[i]));
       }
-      at += *got;
+      done += *got;
     }
-  }
-
-  void put_string_array(std::uint64_t addr, bool abbreviate) {
-    if (addr == 0) return out_.append("NULL"), void();
-    std::uint64_t first = 0;
-    if (!read_obj(addr, first)) return put_hex(out_, addr);
-    if (abbreviate) {
-      std::uint64_t count = 0, p = first;
-      while (p != 0 && count < 1u << 20) {
-        ++count;
-        if (!read_obj(addr + 8 * count, p)) break;
-      }
-      put_hex(out_, addr);
-      out_.append(" /* ");
-      put_udec(out_, count);
-      out_.append(count == 1 ? " var */" : " vars */");
-      return;
-    }
-    out_.push_back('[');
-    std::uint64_t p = first;
-    for (std::size_t i = 0; p != 0; ++i) {
-      if (i) out_.append(", ");
-      // The element count is cut at the string limit too, unless verbose (strace -v prints
-      // every element of argv and envp).
-      if (!o_.verbose && i == o_.string_limit) {
-        out_.append("...");
-        break;
-      }
-      put_cstring(p, o_.string_limit);
-      if (!read_obj(addr + 8 * (i + 1), p)) {
-        out_.append(", ...");
-        break;
-      }
-    }
-    out_.push_back(']');
   }
 
   void put_scalar(const arg_desc& a, std::uint64_t v) {
     switch (a.kind) {
+      // The kernel reads an int argument from the low 32 bits of its register, and strace
+      // prints what the kernel sees: alarm(0xffffffff0000002a) is alarm(42).
       case arg_kind::int_:
+        return put_dec(out_, static_cast<std::int32_t>(v));
+      case arg_kind::uint:
+        return put_udec(out_, static_cast<std::uint32_t>(v));
+      case arg_kind::xint:
+        return put_hex(out_, static_cast<std::uint32_t>(v));
+      case arg_kind::long_:
       case arg_kind::ssize:
       case arg_kind::offset:
         return put_dec(out_, static_cast<std::int64_t>(v));
-      case arg_kind::uint:
+      case arg_kind::ulong:
       case arg_kind::size:
         return put_udec(out_, v);
       case arg_kind::hex:
@@ -343,7 +336,7 @@ class printer {
       case arg_kind::signo:
         return put_signal(out_, static_cast<std::int32_t>(v));
       case arg_kind::mode:
-        return put_mode(out_, v & 0xffffffffu);
+        return put_octal(out_, v & 0xffffu);  // strace's print_numeric_umode_t: a umode_t in octal
       case arg_kind::clockid:
         return put_enum(out_, clock_id_xlat, v & 0xffffffffu);
       case arg_kind::flags:
@@ -362,6 +355,8 @@ class printer {
         return put_stat(*this, addr);
       case struct_id::statx:
         return put_statx(*this, addr);
+      case struct_id::statfs:
+        return put_statfs(*this, addr);
       case struct_id::timespec:
         return put_timespec_at(*this, addr);
       case struct_id::timeval:
@@ -468,9 +463,25 @@ class printer {
     out_.push_back(']');
   }
 
+  // An in-out int saved at entry: `[110]` after a failure, `[110 => 16]` when the call
+  // changed it, `[16]` when it did not (strace's decode_sockname).
+  bool put_value_result(std::size_t i) {
+    std::int32_t before, after;
+    if (!saved(i, before)) return false;
+    out_.push_back('[');
+    put_dec(out_, before);
+    if (!failed() && read_obj(a_[i], after) && after != before) {
+      out_.append(" => ");
+      put_dec(out_, after);
+    }
+    out_.push_back(']');
+    return true;
+  }
+
   void put_struct_arg(std::size_t i, bool exit) {
     const arg_desc& a = d_.args[i];
     std::uint64_t addr = a_[i];
+    if (exit && a.dir == direction::inout && a.kind == arg_kind::structure && put_value_result(i)) return;
     if (put_unfilled_pointer(i, exit)) return;
     if (a.type == struct_id::int_ || a.type == struct_id::uint64) return put_ints(i, exit);
     if (a.type == struct_id::linux_dirent64 || a.type == struct_id::linux_dirent)
@@ -516,12 +527,14 @@ class printer {
     std::uint64_t v = a_[i];
     switch (a.kind) {
       case arg_kind::path:
-        return put_cstring(v, o_.path_limit);
+        // path_limit is PATH_MAX, the size of strace's buffer with its NUL: 4095 bytes show.
+        return put_cstring(v, o_.path_limit > 0 ? o_.path_limit - 1 : 0);
       case arg_kind::cstr:
         return put_cstring(v, o_.string_limit);
       case arg_kind::string_array:
         // The second string array (execve's envp) is abbreviated unless verbose.
-        return put_string_array(v, i > 0 && d_.args[i - 1].kind == arg_kind::string_array && !o_.verbose);
+        return detail::put_string_array(
+            *this, v, i > 0 && d_.args[i - 1].kind == arg_kind::string_array && !o_.verbose);
       case arg_kind::buffer:
         if (exit && a.dir != direction::in) {
           if (failed()) return put_ptr(out_, v);
@@ -567,6 +580,7 @@ class printer {
   const options& o_;
   R& r_;
   const hooks_type& h_;
+  const entry_state* st_;
   std::int64_t ret_ = 0;
 };
 

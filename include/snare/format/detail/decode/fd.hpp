@@ -1,5 +1,5 @@
-// Defines the decoders of descriptor calls (strace's fcntl.c, ioctl.c, poll.c, epoll.c,
-// desc.c): ioctl requests, fcntl's commands and results, pollfd, epoll_event and fd_set.
+// Defines the decoders of descriptor calls (strace's poll.c, epoll.c, desc.c): pollfd,
+// epoll_event and fd_set (fcntl lives in fcntl.hpp, ioctl in ioctl.hpp).
 #pragma once
 
 #include <cstddef>
@@ -16,26 +16,6 @@
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
-
-/// Appends an ioctl request: its name, or _IOC(dir, type, nr, size) as strace does.
-inline void put_ioctl_request(std::string& out, std::uint64_t v) {
-  v &= 0xffffffffu;
-  auto name = find_name(ioctl_request_field, v);
-  if (!name.empty()) {
-    out.append(name);
-    return;
-  }
-  static constexpr std::string_view dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
-  out.append("_IOC(");
-  out.append(dirs[(v >> 30) & 3]);
-  out.append(", ");
-  put_hex(out, (v >> 8) & 0xff);
-  out.append(", ");
-  put_hex(out, v & 0xff);
-  out.append(", ");
-  put_hex(out, (v >> 16) & 0x3fff);
-  out.push_back(')');
-}
 
 /// Appends the struct pollfd at `addr`: {fd=3, events=POLLIN}.
 template <class P>
@@ -86,74 +66,6 @@ bool put_fd_set(P& p, std::uint64_t addr) {
   out.push_back(']');
   return true;
 }
-
-/// fcntl: the argument by command (flags, a signal, a number or nothing) and the F_GET*
-/// results with their flags.
-template <>
-struct decoder<sys::call_id::fcntl> {
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    switch (p.arg(1) & 0xffffffffu) {
-      case 1:
-      case 3:
-      case 9:
-      case 11:
-      case 1025:
-      case 1032:
-      case 1034:  // F_GET{FD,FL,OWN,SIG,LEASE,PIPE_SZ,SEALS}
-        return std::min<std::size_t>(n, 2);
-      default:
-        return n;
-    }
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != 2) return false;
-    std::string& out = p.out();
-    std::uint64_t v = p.arg(2);
-    switch (p.arg(1) & 0xffffffffu) {
-      case 2: {  // F_SETFD
-        static constexpr xlat_entry fd_flags[] = {{1, "FD_CLOEXEC"}};
-        put_flags(out, xlat{{}, 0, fd_flags, "0", "FD_???"}, v & 0xffffffffu);
-        break;
-      }
-      case 4:
-        put_flags(out, open_xlat, v & 0xffffffffu);  // F_SETFL
-        break;
-      case 10:
-        put_signal(out, static_cast<std::int32_t>(v));  // F_SETSIG
-        break;
-      case 0:
-      case 8:
-      case 1030:
-      case 1031:  // F_DUPFD, F_SETOWN, F_DUPFD_CLOEXEC, F_SETPIPE_SZ
-        put_dec(out, static_cast<std::int32_t>(v));
-        break;
-      default:
-        put_ptr(out, v);
-    }
-    return true;
-  }
-  template <class P>
-  static void put_return(P& p) {
-    std::string& out = p.out();
-    auto ret = static_cast<std::uint64_t>(p.ret());
-    switch (p.arg(1) & 0xffffffffu) {
-      case 3:  // F_GETFL: = 0x8002 (flags O_RDWR|O_LARGEFILE)
-        put_hex(out, ret);
-        out.append(" (flags ");
-        put_flags(out, open_xlat, ret & 0xffffffffu);
-        out.push_back(')');
-        return;
-      case 1:  // F_GETFD: = 0x1 (flags FD_CLOEXEC)
-        put_hex(out, ret);
-        out.append(ret & 1 ? " (flags FD_CLOEXEC)" : "");
-        return;
-      default:
-        p.put_return_value();
-    }
-  }
-};
 
 /// poll and ppoll: strace appends the revents, ` ([{fd=3, revents=POLLIN}])`, or ` (Timeout)`.
 struct poll_decoder {

@@ -1,8 +1,9 @@
 // Defines the decoders of file-system calls (strace's open.c, mknod.c, stat.c, statx.c,
-// umask.c, dirent.c, quota.c): modes, devices, struct stat and statx, directory listings,
-// and the calls that print fewer or special arguments.
+// umask.c, dirent.c, quota.c, statfs.c): modes, devices, struct stat, statx and statfs,
+// directory listings, and the calls that print fewer or special arguments.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -17,14 +18,22 @@
 
 namespace snare::format::detail {
 
-/// Appends a file type and permission bits: S_IFREG|0644, or 0755 without a type.
+/// Appends a file type, the set-id and sticky bits and the permission bits as strace's
+/// print_symbolic_mode_t (struct stat, mknod): S_IFDIR|S_ISVTX|0777, 0644 without a type;
+/// the whole mode in octal when its type has no name.
 inline void put_mode(std::string& out, std::uint64_t mode) {
+  mode &= 0xffffffffu;
   std::uint64_t type = mode & 0170000;
   if (type != 0) {
-    put_enum(out, mode_type_xlat, type);
+    auto name = find_name(mode_type_field, type);
+    if (name.empty()) return put_octal(out, mode);
+    out.append(name);
     out.push_back('|');
   }
-  put_octal(out, mode & 07777);
+  if (mode & 04000) out.append("S_ISUID|");
+  if (mode & 02000) out.append("S_ISGID|");
+  if (mode & 01000) out.append("S_ISVTX|");
+  put_octal(out, mode & ~std::uint64_t{0177000});
 }
 
 /// Appends a device number as strace does: makedev(0x1, 0x3).
@@ -110,6 +119,107 @@ void put_dirents(P& p, std::uint64_t addr, bool exit) {
   p.out().append(count == 1 ? " entry */" : " entries */");
 }
 
+/// The kernel's struct statfs on x86-64.
+struct abi_statfs {
+  std::int64_t f_type, f_bsize;
+  std::uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+  std::int32_t f_fsid[2];
+  std::int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+static_assert(sizeof(abi_statfs) == 120);
+
+/// Appends the struct statfs at `addr` as strace does: {f_type=EXT2_SUPER_MAGIC,
+/// f_bsize=4096, ..., f_fsid={val=[0x1, 0x2]}, f_namelen=255, f_frsize=4096,
+/// f_flags=ST_VALID|ST_RELATIME}, the flags only when ST_VALID says they are set.
+template <class P>
+bool put_statfs(P& p, std::uint64_t addr) {
+  abi_statfs b;
+  if (!p.read_obj(addr, b)) return false;
+  std::string& out = p.out();
+  auto field = [&](const char* name, std::uint64_t v) {
+    out.append(", ");
+    out.append(name);
+    out.push_back('=');
+    put_udec(out, v);
+  };
+  out.append("{f_type=");
+  put_enum(out, fs_magic_xlat, static_cast<std::uint64_t>(b.f_type));
+  field("f_bsize", static_cast<std::uint64_t>(b.f_bsize));
+  field("f_blocks", b.f_blocks);
+  field("f_bfree", b.f_bfree);
+  field("f_bavail", b.f_bavail);
+  field("f_files", b.f_files);
+  field("f_ffree", b.f_ffree);
+  out.append(", f_fsid={val=[");
+  put_hex(out, static_cast<std::uint32_t>(b.f_fsid[0]));
+  out.append(", ");
+  put_hex(out, static_cast<std::uint32_t>(b.f_fsid[1]));
+  out.append("]}");
+  field("f_namelen", static_cast<std::uint64_t>(b.f_namelen));
+  field("f_frsize", static_cast<std::uint64_t>(b.f_frsize));
+  if (b.f_flags & 0x20) {  // ST_VALID
+    out.append(", f_flags=");
+    put_flags(out, statfs_flags_xlat, static_cast<std::uint64_t>(b.f_flags));
+  }
+  out.push_back('}');
+  return true;
+}
+
+/// Appends `, /* bytes 24..31 */ "\x80..."` for the bytes of [start, total) at `addr`
+/// that are not all zero, `, ???` when they cannot be read, nothing when all are zero: the
+/// tail of an extensible struct larger than snare knows (strace's print_nonzero_bytes).
+template <class P>
+void put_nonzero_tail(P& p, std::uint64_t addr, std::uint64_t start, std::uint64_t total) {
+  if (start >= total) return;
+  auto len = static_cast<std::size_t>(std::min<std::uint64_t>(total, 4096) - start);
+  std::string& out = p.out();
+  if (!p.read_exact(addr + start, len)) return out.append(", ???"), void();
+  const std::string& s = scratch();
+  if (s.find_first_not_of('\0') == std::string::npos) return;
+  out.append(", /* bytes ");
+  put_udec(out, start);
+  out.append("..");
+  put_udec(out, start + len - 1);
+  out.append(" */ ");
+  std::string bytes = s.substr(0, std::min(len, p.opts().string_limit));
+  put_quoted(out, bytes, true);
+  if (bytes.size() < len) out.append("...");
+}
+
+/// Appends the struct open_how of openat2 (`size` bytes at `addr`): {flags=O_RDONLY,
+/// mode=0644 (with O_CREAT, O_TMPFILE or a mode), resolve=RESOLVE_BENEATH}. False when
+/// shorter than its first version or unreadable.
+template <class P>
+bool put_open_how(P& p, std::uint64_t addr, std::uint64_t size) {
+  struct {
+    std::uint64_t flags, mode, resolve;
+  } how;
+  if (size < sizeof how || !p.read_obj(addr, how)) return false;
+  std::string& out = p.out();
+  out.append("{flags=");
+  put_flags(out, open_xlat, how.flags);
+  if ((how.flags & (0100 | 020000000)) != 0 || how.mode != 0) {
+    out.append(", mode=");
+    put_octal(out, how.mode);
+  }
+  out.append(", resolve=");
+  put_flags(out, open_resolve_xlat, how.resolve);
+  put_nonzero_tail(p, addr, sizeof how, size);
+  out.push_back('}');
+  return true;
+}
+
+/// openat2: the struct open_how, its size from the fourth argument.
+template <>
+struct decoder<sys::call_id::openat2> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 2) return false;
+    if (p.arg(2) == 0 || !put_open_how(p, p.arg(2), p.arg(3))) put_ptr(p.out(), p.arg(2));
+    return true;
+  }
+};
+
 /// open and openat: the mode only with O_CREAT or O_TMPFILE.
 template <std::size_t FlagsArg>
 struct open_decoder {
@@ -123,15 +233,19 @@ struct decoder<sys::call_id::open> : open_decoder<1> {};
 template <>
 struct decoder<sys::call_id::openat> : open_decoder<2> {};
 
-inline constexpr auto put_dev_arg = [](auto& p, std::uint64_t v) { put_dev(p.out(), v); };
-
 /// mknod and mknodat: the device only for character and block devices, as makedev().
 template <std::size_t ModeArg>
-struct mknod_decoder : arg_decoder<ModeArg + 1, put_dev_arg> {
+struct mknod_decoder {
   template <class P>
   static std::size_t shown_args(const P& p, std::size_t n) {
     std::uint64_t type = p.arg(ModeArg) & 0170000;
     return type != 0020000 && type != 0060000 ? std::min(n, ModeArg + 1) : n;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == ModeArg) return put_mode(p.out(), p.arg(i)), true;  // symbolic, unlike open's
+    if (i == ModeArg + 1) return put_dev(p.out(), p.arg(i)), true;
+    return false;
   }
 };
 template <>

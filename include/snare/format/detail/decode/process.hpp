@@ -1,6 +1,6 @@
-// Defines the decoders of process calls (strace's clone.c, wait.c, futex.c, prctl.c,
+// Defines the decoders of process calls (strace's clone.c, wait.c, futex.c,
 // personality.c, uname.c, syslog.c, reboot.c): clone flags and clone_args, wait statuses,
-// futex operations, prctl and arch_prctl, personality, uname, syslog and reboot.
+// futex operations, arch_prctl, personality, uname, syslog and reboot (prctl: prctl.hpp).
 #pragma once
 
 #include <algorithm>
@@ -83,17 +83,28 @@ inline void put_wait_status(std::string& out, std::uint32_t s) {
   out.append("}]");
 }
 
-/// Appends the struct utsname at `addr`: {sysname="Linux", nodename="host", ...}.
+/// Appends the struct utsname at `addr`: {sysname="Linux", nodename="host", ...}, every
+/// field when verbose (strace -v).
 template <class P>
 bool put_utsname(P& p, std::uint64_t addr) {
   sys::abi::utsname u;
   if (!p.read_obj(addr, u)) return false;
   std::string& out = p.out();
-  out.append("{sysname=");
-  put_quoted(out, std::string_view(u.sysname, strnlen(u.sysname, sizeof u.sysname)));
-  out.append(", nodename=");
-  put_quoted(out, std::string_view(u.nodename, strnlen(u.nodename, sizeof u.nodename)));
-  out.append(", ...}");
+  auto field = [&out](const char* name, const char(&v)[65], bool first = false) {
+    if (!first) out.append(", ");
+    out.append(name);
+    out.push_back('=');
+    put_quoted(out, std::string_view(v, strnlen(v, sizeof v)));
+  };
+  out.push_back('{');
+  field("sysname", u.sysname, true);
+  field("nodename", u.nodename);
+  if (!p.opts().verbose) return out.append(", ...}"), true;
+  field("release", u.release);
+  field("version", u.version);
+  field("machine", u.machine);
+  field("domainname", u.domainname);
+  out.push_back('}');
   return true;
 }
 
@@ -108,19 +119,19 @@ bool put_clone_args(P& p, std::uint64_t addr, std::uint64_t size) {
   std::string& out = p.out();
   out.append("{flags=");
   put_flags(out, clone_flags_xlat, c.flags);
-  if (c.flags & 0x1000) out.append(", pidfd="), put_hex(out, c.pidfd);
-  if (c.flags & 0x01200000) out.append(", child_tid="), put_hex(out, c.child_tid);
-  if (c.flags & 0x00100000) out.append(", parent_tid="), put_hex(out, c.parent_tid);
+  if (c.flags & 0x1000) out.append(", pidfd="), put_ptr(out, c.pidfd);
+  if (c.flags & 0x01200000) out.append(", child_tid="), put_ptr(out, c.child_tid);
+  if (c.flags & 0x00100000) out.append(", parent_tid="), put_ptr(out, c.parent_tid);
   out.append(", exit_signal=");
   if (c.exit_signal == 0)
     out.push_back('0');
   else
     put_signal(out, static_cast<std::int64_t>(c.exit_signal));
-  out.append(", stack=");
-  put_hex(out, c.stack);
+  out.append(", stack=");  // addresses print as NULL when zero, as strace's PRINT_FIELD_ADDR64
+  put_ptr(out, c.stack);
   out.append(", stack_size=");
   put_hex(out, c.stack_size);
-  if (c.flags & 0x00080000) out.append(", tls="), put_hex(out, c.tls);
+  if (c.flags & 0x00080000) out.append(", tls="), put_ptr(out, c.tls);
   out.push_back('}');
   return true;
 }
@@ -143,12 +154,16 @@ struct decoder<sys::call_id::clone> {
   }
 };
 
-/// wait4: the status as strace's WIFEXITED(s) && ... form.
+/// wait4: the status as strace's WIFEXITED(s) && ... form; the addresses when it returns 0.
 template <>
 struct decoder<sys::call_id::wait4> {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool exit) {
-    if (i != 1 || p.put_unfilled_pointer(i, exit)) return i == 1;
+    if (i != 1 && i != 3) return false;
+    if (p.put_unfilled_pointer(i, exit)) return true;
+    // No child changed state (WNOHANG): the kernel stored nothing, strace prints addresses.
+    if (exit && p.ret() == 0) return put_ptr(p.out(), p.arg(i)), true;
+    if (i == 3) return false;  // the table prints the struct rusage
     std::uint32_t s;
     if (!p.read_obj(p.arg(1), s)) return put_hex(p.out(), p.arg(1)), true;
     put_wait_status(p.out(), s);
@@ -178,35 +193,6 @@ struct decoder<sys::call_id::futex> {
     if (i == 5 && v == 0xffffffffu) return p.out().append("FUTEX_BITSET_MATCH_ANY"), true;
     if (i == 0 || i == 4) return put_ptr(p.out(), v), true;
     return false;
-  }
-};
-
-/// prctl: no arguments after PR_GET_* options that take none; PR_SET_NAME's name.
-template <>
-struct decoder<sys::call_id::prctl> {
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    switch (p.arg(0) & 0xffffffffu) {
-      case 3:
-      case 7:
-      case 13:
-      case 21:
-      case 30:
-      case 39:
-      case 42:  // PR_GET_* without arguments
-        return std::min<std::size_t>(n, 1);
-      case 15:
-      case 16:  // PR_SET_NAME, PR_GET_NAME
-        return std::min<std::size_t>(n, 2);
-      default:
-        return n;
-    }
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != 1 || (p.arg(0) & 0xffffffffu) != 15) return false;
-    p.put_cstring(p.arg(1), p.opts().string_limit);  // PR_SET_NAME
-    return true;
   }
 };
 

@@ -10,6 +10,8 @@
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
@@ -39,7 +41,8 @@ bool put_rlimit(P& p, std::uint64_t addr) {
   return true;
 }
 
-/// Appends the struct rusage at `addr`: {ru_utime={...}, ru_stime={...}, ...}.
+/// Appends the struct rusage at `addr`: {ru_utime={...}, ru_stime={...}, ...}, every field
+/// when verbose (strace -v).
 template <class P>
 bool put_rusage(P& p, std::uint64_t addr) {
   sys::abi::rusage ru;
@@ -49,7 +52,20 @@ bool put_rusage(P& p, std::uint64_t addr) {
   put_timeval(out, ru.ru_utime);
   out.append(", ru_stime=");
   put_timeval(out, ru.ru_stime);
-  out.append(", ...}");
+  if (!p.opts().verbose) return out.append(", ...}"), true;
+  const std::pair<const char*, std::int64_t> rest[] = {
+      {"ru_maxrss", ru.ru_maxrss}, {"ru_ixrss", ru.ru_ixrss},     {"ru_idrss", ru.ru_idrss},
+      {"ru_isrss", ru.ru_isrss},   {"ru_minflt", ru.ru_minflt},   {"ru_majflt", ru.ru_majflt},
+      {"ru_nswap", ru.ru_nswap},   {"ru_inblock", ru.ru_inblock}, {"ru_oublock", ru.ru_oublock},
+      {"ru_msgsnd", ru.ru_msgsnd}, {"ru_msgrcv", ru.ru_msgrcv},   {"ru_nsignals", ru.ru_nsignals},
+      {"ru_nvcsw", ru.ru_nvcsw},   {"ru_nivcsw", ru.ru_nivcsw}};
+  for (const auto& [name, v] : rest) {  // strace prints them unsigned (PRINT_FIELD_U)
+    out.append(", ");
+    out.append(name);
+    out.push_back('=');
+    put_udec(out, static_cast<std::uint64_t>(v));
+  }
+  out.push_back('}');
   return true;
 }
 
@@ -83,6 +99,52 @@ bool put_sysinfo(P& p, std::uint64_t addr) {
 template <>
 struct decoder<sys::call_id::prlimit64> {
   static constexpr bool rlim64 = true;
+};
+
+/// getpriority and setpriority: `which` by name (PRIO_PROCESS, ...).
+inline constexpr auto put_priority_which = [](auto& p, std::uint64_t v) {
+  put_enum(p.out(), priority_which_xlat, static_cast<std::uint32_t>(v));
+};
+template <>
+struct decoder<sys::call_id::getpriority> : arg_decoder<0, put_priority_which> {};
+template <>
+struct decoder<sys::call_id::setpriority> : arg_decoder<0, put_priority_which> {};
+
+/// Appends an I/O priority as strace does: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4).
+inline void put_ioprio(std::string& out, std::uint32_t v) {
+  out.append("IOPRIO_PRIO_VALUE(");
+  put_enum(out, ioprio_class_xlat, v >> 13);
+  out.append(", ");
+  put_udec(out, v & 0x1fff);
+  out.push_back(')');
+}
+
+/// ioprio_get and ioprio_set: `which` by name, the priority as IOPRIO_PRIO_VALUE(); the
+/// priority ioprio_get returns, after it.
+template <>
+struct decoder<sys::call_id::ioprio_get> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 0) return false;
+    put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0)));
+    return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    p.put_return_value();
+    p.out().append(" (");
+    put_ioprio(p.out(), static_cast<std::uint32_t>(p.ret()));
+    p.out().push_back(')');
+  }
+};
+template <>
+struct decoder<sys::call_id::ioprio_set> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 0) return put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0))), true;
+    if (i == 2) return put_ioprio(p.out(), static_cast<std::uint32_t>(p.arg(2))), true;
+    return false;
+  }
 };
 
 }  // namespace snare::format::detail

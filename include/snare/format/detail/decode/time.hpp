@@ -15,6 +15,9 @@
 
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/format/detail/signals.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
@@ -171,5 +174,57 @@ template <>
 struct decoder<sys::call_id::futimesat> : arg_decoder<2, put_file_times_arg<sys::abi::timeval>> {};
 template <>
 struct decoder<sys::call_id::utimensat> : arg_decoder<2, put_file_times_arg<sys::abi::timespec>> {};
+
+/// Appends the struct sigevent at `addr` (timer_create, mq_notify) as strace does: the
+/// value when its pointer is set, the signal (a number for notifications that send none),
+/// the notification and its thread id or function. False when unreadable.
+template <class P>
+bool put_sigevent(P& p, std::uint64_t addr) {
+  struct {
+    std::uint64_t value;  // union sigval
+    std::int32_t signo, notify;
+    std::uint64_t function_or_tid, attributes;
+  } ev;
+  if (!p.read_obj(addr, ev)) return false;
+  std::string& out = p.out();
+  out.push_back('{');
+  if (ev.value != 0) {
+    out.append("sigev_value={sival_int=");
+    put_dec(out, static_cast<std::int32_t>(ev.value));
+    out.append(", sival_ptr=");
+    put_ptr(out, ev.value);
+    out.append("}, ");
+  }
+  out.append("sigev_signo=");
+  bool sends = ev.notify == 0 || ev.notify == 2 || ev.notify == 4;  // SIGEV_SIGNAL, _THREAD, _THREAD_ID
+  if (sends)
+    put_signal(out, ev.signo);
+  else
+    put_udec(out, static_cast<std::uint32_t>(ev.signo));
+  out.append(", sigev_notify=");
+  put_enum(out, sigev_notify_xlat, static_cast<std::uint32_t>(ev.notify));
+  if (ev.notify == 4) {
+    out.append(", sigev_notify_thread_id=");
+    put_dec(out, static_cast<std::int32_t>(ev.function_or_tid));
+  } else if (ev.notify == 2) {
+    out.append(", sigev_notify_function=");
+    put_ptr(out, ev.function_or_tid);
+    out.append(", sigev_notify_attributes=");
+    put_ptr(out, ev.attributes);
+  }
+  out.push_back('}');
+  return true;
+}
+
+/// timer_create: the struct sigevent.
+template <>
+struct decoder<sys::call_id::timer_create> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    if (p.arg(1) == 0 || !put_sigevent(p, p.arg(1))) put_ptr(p.out(), p.arg(1));
+    return true;
+  }
+};
 
 }  // namespace snare::format::detail
