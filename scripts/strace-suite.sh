@@ -3,13 +3,12 @@
 # tracer in strace's place, and with the installed strace as the reference on the same host,
 # and writes a table: pass/fail/skip per test and per category, with a reason per failure.
 #
-# Usage: scripts/strace-suite.sh [-j JOBS] [-r] [-k] [TRACER] [TEST...]
+# Usage: scripts/strace-suite.sh [-j JOBS] [-r] [TRACER] [TEST...]
 #   TRACER   the tracer to measure (default: build/release/examples/snare-strace)
 #   TEST...  test names or shell globs (e.g. 'strace-*' 'qual_*' read): only those run;
 #            default: every test of the suite
 #   -j JOBS  tests run at once (default 1)
 #   -r       run the reference (real strace) again instead of reusing its cached results
-#   -k       keep going when the tracer is not the default one built here
 #
 # The first run fetches the source (`apt-get source strace`, enabling deb-src if missing),
 # configures it and builds its test programs into ${XDG_CACHE_HOME:-~/.cache}/snare/
@@ -55,12 +54,11 @@ fi
 
 jobs=1
 fresh_reference=0
-while getopts j:rk opt; do
+while getopts j:r opt; do
 	case $opt in
 	j) jobs=$OPTARG ;;
 	r) fresh_reference=1 ;;
-	k) ;;
-	*) sed -n '5,13p' "$0" >&2; exit 2 ;;
+	*) sed -n '6,11p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))

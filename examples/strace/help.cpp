@@ -15,8 +15,8 @@ Output:
   -s N, --string-limit=N      show at most N bytes of strings and buffers (default 32)
   -x, -xx, --strings-in-hex[=non-ascii|all|non-ascii-chars|none]
                               print non-ASCII strings (-x) or every string (-xx) in hex
-  -X raw|abbrev|verbose, --const-print-style=STYLE
-                              print constants as numbers, names (default) or both
+  -X abbrev, --const-print-style=abbrev
+                              print constants by name (the default)
   -v, --no-abbrev             print unabbreviated structures (environment arrays)
   -y, --decode-fds[=path]     print the paths of file descriptors
   -i, --instruction-pointer   print the instruction pointer at each call
@@ -46,9 +46,8 @@ Filtering:
                               unfinished, unavailable, detached
   -P PATH, --trace-path=PATH  print only calls that use PATH (repeatable)
   -e read=SET, -e write=SET   hex-dump the data read from / written to these fds
-  -e abbrev=SET, -e verbose=SET, -e raw=SET
-                              abbreviate / decode structures of / print raw arguments of
-                              the calls in SET
+  -e abbrev=SET, -e raw=SET   abbreviate the structures of (all by default) / print
+                              raw arguments and results of the calls in SET
   -e decode-fds=path|none     the same as -y / no -y
 
 Tampering:
@@ -72,8 +71,6 @@ Statistics:
 
 Tracing:
   -f, --follow-forks          follow forks, vforks and clones (every process and thread)
-  -b execve, --detach-on=execve
-                              stop tracing a process once it calls execve
   -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
                               snare-strace do: 1 (anywhere), 2 (waiting): end the run
                               (the guests get the signal and the trace ends with whole
@@ -92,7 +89,8 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID, -u USER, -E VAR=VAL, -D, -U,
--yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -e kvm=, -e secontext,
+-yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -X raw|verbose,
+-e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,

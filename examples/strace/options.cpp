@@ -122,7 +122,13 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
   };
   if (qual == "trace" || qual == "t") return calls(o.trace);
   if (qual == "abbrev" || qual == "a") return calls(o.abbrev_calls);
-  if (qual == "verbose" || qual == "v") return calls(o.verbose_calls);
+  if (qual == "verbose" || qual == "v") {
+    // Only the default: the formatter cannot leave a call's structures undecoded.
+    if (!calls(o.verbose_calls)) return false;
+    if (o.verbose_calls == all_known()) return true;
+    error = "-e verbose=" + std::string(value) + " is not supported by snare-strace (only verbose=all)";
+    return false;
+  }
   if (qual == "raw" || qual == "x") return calls(o.raw_calls);
   if (qual == "inject") return parse_inject(value, false, o, error);
   if (qual == "fault") return parse_inject(value, true, o, error);

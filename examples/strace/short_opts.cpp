@@ -163,15 +163,13 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       o.hex_strings = x_count;
       return true;
     case 'X':
-      if (*value == "raw")
-        o.xlat = xlat_style::raw;
-      else if (*value == "abbrev")
-        o.xlat = xlat_style::abbrev;
-      else if (*value == "verbose")
-        o.xlat = xlat_style::verbose;
-      else
-        return invalid();
-      return true;
+      if (*value == "abbrev") return o.xlat = xlat_style::abbrev, true;
+      if (*value == "raw" || *value == "verbose") {
+        error = "-X " + std::string(*value) +
+                " is not supported by snare-strace yet (the formatter prints names: -X abbrev)";
+        return false;
+      }
+      return invalid();
     case 'y':
       ++y_count;
       if (y_count >= 2) {
