@@ -103,7 +103,6 @@ struct options {
   nr_set raw_calls;                      ///< -e raw=: calls whose arguments print as raw hex
   nr_set abbrev_calls;                   ///< -e abbrev=: calls whose structures are abbreviated (all)
   nr_set verbose_calls;                  ///< -e verbose=: calls whose structures are decoded (all)
-  bool detach_on_execve = false;         ///< -b execve
   bool tracer_info = false;              ///< --tracer-info: print which specialised tracer runs
   /// -I N, --interruptible=N: what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM sent to the
   /// tracer do (strace(1)): 1 anywhere and 2 waiting stop the run (the guests get the signal
