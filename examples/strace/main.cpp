@@ -97,6 +97,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const strace::options& o = *parsed.opts;
+  if ((o.stack_trace || o.instruction_pointer) && o.backend != strace::backend_choice::ptrace) {
+    std::fprintf(
+        stderr,
+        "snare-strace: %s needs the ptrace backend\nTry 'snare-strace --help' for more information.\n",
+        o.stack_trace ? "-k" : "-i");
+    return 2;
+  }
 
   // The calls that must stop the guest: those printed and those injected.
   strace::nr_set need = o.trace;

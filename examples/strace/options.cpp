@@ -1,5 +1,5 @@
-// Defines snare-strace's command-line parser: strace's options for the common subset, trace
-// sets with names, classes and negation, and the fault-injection syntax.
+// Defines snare-strace's command-line parser: strace's long and short options, the -e
+// expressions (trace, inject, fault, signal, status, quiet, read, write, ...) and timestamps.
 #include "options.hpp"
 
 #include <charconv>
@@ -12,42 +12,10 @@
 namespace strace {
 namespace {
 
-namespace sys = snare::sys;
-
-struct class_name {
-  std::string_view name;
-  std::uint16_t bits;
-};
-constexpr class_name class_names[] = {
-    {"file", sys::class_file},   {"process", sys::class_process}, {"network", sys::class_network},
-    {"net", sys::class_network}, {"signal", sys::class_signal},   {"ipc", sys::class_ipc},
-    {"desc", sys::class_desc},   {"memory", sys::class_memory},   {"creds", sys::class_creds},
-    {"clock", sys::class_clock}, {"stat", sys::class_stat},       {"statfs", sys::class_statfs},
-};
-
-nr_set all_known() {
-  nr_set s;
-  for (std::size_t nr = 0; nr < max_nr; ++nr)
-    if (sys::x86_64::descriptor(static_cast<long>(nr))) s.set(nr);
-  return s;
-}
-
 bool parse_unsigned(std::string_view text, unsigned long& out) {
   if (text.empty()) return false;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc{} && p == text.data() + text.size();
-}
-
-// -I's argument: 1-4 or strace's names for them.
-bool parse_interruptible(std::string_view text, int& out) {
-  static constexpr std::string_view names[] = {"anywhere", "waiting", "never", "never_tstp"};
-  for (int k = 0; k < 4; ++k) {
-    if (text == names[k] || (text.size() == 1 && text[0] == '1' + k)) {
-      out = k + 1;
-      return true;
-    }
-  }
-  return false;
 }
 
 bool parse_long(std::string_view text, long& out) {
@@ -67,108 +35,18 @@ int parse_errno(std::string_view text) {
 
 }  // namespace
 
-std::optional<nr_set> parse_set_element(std::string_view word) {
-  if (word == "all") return all_known();
-  if (word == "none") return nr_set{};
-  if (!word.empty() && word.front() == '%') {
-    word.remove_prefix(1);
-    for (auto& c : class_names) {
-      if (c.name != word) continue;
-      nr_set s;
-      for (std::size_t nr = 0; nr < max_nr; ++nr) {
-        auto* d = sys::x86_64::descriptor(static_cast<long>(nr));
-        if (d && (d->classes & c.bits)) s.set(nr);
-      }
-      return s;
-    }
-    return std::nullopt;
-  }
-  long nr = sys::x86_64::number_of(word);
-  if (nr < 0) {
-    // strace also accepts a number.
-    unsigned long n = 0;
-    if (!parse_unsigned(word, n) || n >= max_nr) return std::nullopt;
-    nr = static_cast<long>(n);
-  }
-  nr_set s;
-  s.set(static_cast<std::size_t>(nr));
-  return s;
-}
-
-std::optional<nr_set> parse_set(std::string_view text, std::string& error) {
-  bool negate = false;
-  if (!text.empty() && text.front() == '!') {
-    negate = true;
-    text.remove_prefix(1);
-  }
-  if (text.empty()) {
-    error = "empty syscall set";
-    return std::nullopt;
-  }
-  nr_set s;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    std::string_view word = text.substr(0, comma);
-    auto part = parse_set_element(word);
-    if (!part) {
-      error = "invalid system call '" + std::string(word) + "'";
-      return std::nullopt;
-    }
-    s |= *part;
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  if (negate) s = all_known() & ~s;
-  return s;
-}
-
-bool parse_when(std::string_view text, inject_rule& rule) {
-  // first[..last][+[step]]
-  std::string_view step_part;
-  bool has_plus = false;
-  if (auto plus = text.find('+'); plus != std::string_view::npos) {
-    has_plus = true;
-    step_part = text.substr(plus + 1);
-    text = text.substr(0, plus);
-  }
-  std::string_view first_part = text, last_part;
-  bool has_range = false;
-  if (auto dots = text.find(".."); dots != std::string_view::npos) {
-    has_range = true;
-    first_part = text.substr(0, dots);
-    last_part = text.substr(dots + 2);
-  }
-  unsigned long first = 0, last = ~0u, step = 0;
-  if (!parse_unsigned(first_part, first) || first == 0 || first > 65535) return false;
-  if (has_range && (!parse_unsigned(last_part, last) || last < first || last > 65535)) return false;
-  if (has_plus) {
-    if (step_part.empty())
-      step = 1;
-    else if (!parse_unsigned(step_part, step) || step == 0 || step > 65535)
-      return false;
-  } else if (has_range) {
-    step = 1;  // N..L: every invocation in the range
-  }
-  rule.first = static_cast<unsigned>(first);
-  rule.last = static_cast<unsigned>(last);
-  rule.step = static_cast<unsigned>(step);
-  return true;
-}
-
 namespace {
 
-bool parse_inject(std::string_view text, options& o, std::string& error) {
+// -e inject=SET:error=E|retval=N[:when=W] and -e fault=SET[:error=E][:when=W] (strace's
+// older spelling: error= defaults to ENOSYS, retval= is not allowed).
+bool parse_inject(std::string_view text, bool fault, options& o, std::string& error) {
   auto colon = text.find(':');
-  if (colon == std::string_view::npos) {
-    error = "invalid inject '" + std::string(text) + "': expected SET:error=ERRNO or SET:retval=N";
-    return false;
-  }
   inject_rule rule;
   auto set = parse_set(text.substr(0, colon), error);
   if (!set) return false;
   rule.calls = *set;
   bool has_action = false;
-  text.remove_prefix(colon + 1);
+  text = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
   while (!text.empty()) {
     auto next = text.find(':');
     std::string_view item = text.substr(0, next);
@@ -181,7 +59,7 @@ bool parse_inject(std::string_view text, options& o, std::string& error) {
       rule.value = -e;
       rule.is_error = true;
       has_action = true;
-    } else if (item.starts_with("retval=")) {
+    } else if (item.starts_with("retval=") && !fault) {
       long v = 0;
       if (!parse_long(item.substr(7), v) || v < 0) {
         error = "invalid retval '" + std::string(item.substr(7)) + "'";
@@ -195,20 +73,41 @@ bool parse_inject(std::string_view text, options& o, std::string& error) {
         error = "invalid when '" + std::string(item.substr(5)) + "': expected N, N+, N+S, N..L or N..L+S";
         return false;
       }
+    } else if (!fault && (item.starts_with("signal=") || item.starts_with("delay_enter=") ||
+                          item.starts_with("delay_exit=") || item.starts_with("syscall=") ||
+                          item.starts_with("poke_enter=") || item.starts_with("poke_exit="))) {
+      error = "inject " + std::string(item.substr(0, item.find('='))) +
+              "= is not supported by snare-strace (error= and retval= are)";
+      return false;
     } else {
-      error = "invalid inject item '" + std::string(item) + "'";
+      error = "invalid " + std::string(fault ? "fault" : "inject") + " argument '" + std::string(item) + "'";
       return false;
     }
     if (next == std::string_view::npos) break;
     text.remove_prefix(next + 1);
   }
   if (!has_action) {
-    error = "inject needs error= or retval=";
-    return false;
+    if (!fault) {
+      error = "inject needs error= or retval=";
+      return false;
+    }
+    rule.value = -ENOSYS;
+    rule.is_error = true;
   }
   o.injects.push_back(rule);
   return true;
 }
+
+bool set_decode_fds(std::string_view value, options& o, std::string& error) {
+  if (value == "none") return o.fd_paths = false, true;
+  if (value == "path") return o.fd_paths = true, true;
+  error =
+      "decode-fds=" + std::string(value) +
+      " is not supported by snare-strace (path and none are: socket, dev and pidfd details are not decoded)";
+  return false;
+}
+
+}  // namespace
 
 bool parse_expression(std::string_view text, options& o, std::string& error) {
   std::string_view qual = "trace", value = text;
@@ -216,16 +115,130 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
     qual = text.substr(0, eq);
     value = text.substr(eq + 1);
   }
-  if (qual == "trace" || qual == "t") {
+  auto calls = [&](nr_set& into) {
     auto s = parse_set(value, error);
-    if (!s) return false;
-    o.trace = *s;
-    return true;
+    if (s) into = *s;
+    return s.has_value();
+  };
+  if (qual == "trace" || qual == "t") return calls(o.trace);
+  if (qual == "abbrev" || qual == "a") return calls(o.abbrev_calls);
+  if (qual == "verbose" || qual == "v") {
+    // Only the default: the formatter cannot leave a call's structures undecoded.
+    if (!calls(o.verbose_calls)) return false;
+    if (o.verbose_calls == all_known()) return true;
+    error = "-e verbose=" + std::string(value) + " is not supported by snare-strace (only verbose=all)";
+    return false;
   }
-  if (qual == "inject") return parse_inject(value, o, error);
-  error = "invalid -e qualifier '" + std::string(qual) + "' (supported: trace, inject)";
+  if (qual == "raw" || qual == "x") return calls(o.raw_calls);
+  if (qual == "inject") return parse_inject(value, false, o, error);
+  if (qual == "fault") return parse_inject(value, true, o, error);
+  if (qual == "signal" || qual == "signals" || qual == "s") {
+    auto s = parse_signal_set(value, error);
+    if (s) o.signals = *s;
+    return s.has_value();
+  }
+  if (qual == "status") {
+    auto s = parse_status_set(value, error);
+    if (s) o.status = *s;
+    return s.has_value();
+  }
+  if (qual == "quiet" || qual == "silent" || qual == "silence" || qual == "q") {
+    auto s = parse_quiet_set(value, error);
+    if (s) o.quiet = *s;
+    return s.has_value();
+  }
+  if (qual == "read" || qual == "r" || qual == "write" || qual == "w") {
+    bool read = qual[0] == 'r';
+    auto s = parse_fd_set(value, qual, error);
+    if (s) (read ? o.read_fds : o.write_fds) = *s;
+    return s.has_value();
+  }
+  if (qual == "decode-fds" || qual == "decode-fd") return set_decode_fds(value, o, error);
+  if (qual == "decode-pids" || qual == "decode-pid" || qual == "kvm" || qual == "secontext" ||
+      qual == "trace-fds" || qual == "trace-fd") {
+    error = "-e " + std::string(qual) + "= is not supported by snare-strace";
+    return false;
+  }
+  error = "invalid -e qualifier '" + std::string(qual) + "'";
   return false;
 }
+
+namespace {
+
+// "s", "ms", "us", "ns": digits after the second; -1 when invalid.
+int parse_precision(std::string_view text) {
+  if (text == "s") return 0;
+  if (text == "ms") return 3;
+  if (text == "us") return 6;
+  if (text == "ns") return 9;
+  return -1;
+}
+
+// --timestamps=[[format:]none|time|unix][,[precision:]s|ms|us|ns]
+bool parse_timestamps(std::string_view text, options& o) {
+  int format = -1, digits = -1;
+  bool ok = true;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    bool may_format = true, may_precision = true;
+    if (item.starts_with("format:")) item.remove_prefix(7), may_precision = false;
+    if (item.starts_with("precision:")) item.remove_prefix(10), may_format = false;
+    if (may_format && item == "none")
+      format = 0;
+    else if (may_format && item == "time")
+      format = 1;
+    else if (may_format && item == "unix")
+      format = 2;
+    else if (may_precision && parse_precision(item) >= 0)
+      digits = parse_precision(item);
+    else if (!item.empty())
+      ok = false;
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  if (!ok) return false;
+  if (format >= 0)
+    o.timestamps = format;
+  else if (o.timestamps == 0)
+    o.timestamps = 1;
+  if (digits >= 0) o.timestamps_digits = digits;
+  return true;
+}
+
+// Long options, with the value after '=' when the option takes one.
+struct long_opt {
+  std::string_view name;
+  char short_name;  // the short option it means, or 0
+  int arg;          // 0: none, 1: required, 2: optional
+};
+constexpr long_opt long_opts[] = {
+    {"columns", 'a', 1},
+    {"output-append-mode", 'A', 0},
+    {"detach-on", 'b', 1},
+    {"summary-only", 'c', 0},
+    {"summary", 'C', 0},
+    {"follow-forks", 'f', 0},
+    {"instruction-pointer", 'i', 0},
+    {"interruptible", 'I', 1},
+    {"stack-traces", 'k', 0},
+    {"syscall-number", 'n', 0},
+    {"output", 'o', 1},
+    {"summary-syscall-overhead", 'O', 1},
+    {"trace-path", 'P', 1},
+    {"string-limit", 's', 1},
+    {"summary-sort-by", 'S', 1},
+    {"summary-columns", 'U', 1},
+    {"no-abbrev", 'v', 0},
+    {"summary-wall-clock", 'w', 0},
+    {"const-print-style", 'X', 1},
+    {"successful-only", 'z', 0},
+    {"failed-only", 'Z', 0},
+    {"failing-only", 'Z', 0},
+    {"attach", 'p', 1},
+    {"user", 'u', 1},
+    {"env", 'E', 1},
+};
 
 }  // namespace
 
@@ -233,7 +246,11 @@ parse_result parse(int argc, char** argv) {
   parse_result r;
   options o;
   o.trace = all_known();
+  o.abbrev_calls = o.trace;
+  o.verbose_calls = o.trace;
+  o.signals.set();
   int i = 1;
+  int f_count = 0;
   auto fail = [&](std::string msg) {
     r.error = std::move(msg);
     return r;
@@ -246,194 +263,152 @@ parse_result parse(int argc, char** argv) {
     }
     if (a.size() < 2 || a[0] != '-') break;
     if (a.starts_with("--")) {
-      if (a == "--help") {
-        r.help = true;
-        return r;
+      std::string_view name = a.substr(2), value;
+      bool has_value = false;
+      if (auto eq = name.find('='); eq != std::string_view::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
       }
-      if (a == "--version") {
-        r.version = true;
-        return r;
-      }
-      if (a == "--host") {
-        r.host = true;
-        return r;
-      }
-      if (a == "--tracer-info") {
+      auto no_value = [&]() -> bool {
+        if (has_value) r.error = "option '--" + std::string(name) + "' doesn't allow an argument";
+        return !has_value;
+      };
+      if (name == "help") return r.help = true, r;
+      if (name == "version") return r.version = true, r;
+      if (name == "host") return r.host = true, r;
+      if (name == "tracer-info") {
         o.tracer_info = true;
         continue;
       }
-      if (a.starts_with("--backend=")) {
-        auto b = a.substr(10);
-        if (b == "ptrace")
+      if (name == "backend") {
+        if (value == "ptrace")
           o.backend = backend_choice::ptrace;
-        else if (b == "seccomp" || b == "seccomp_notify")
+        else if (value == "seccomp" || value == "seccomp_notify")
           o.backend = backend_choice::seccomp;
-        else if (b == "kvm" || b == "hypercall")
+        else if (value == "kvm" || value == "hypercall")
           o.backend = backend_choice::kvm;
         else
-          return fail("unknown backend '" + std::string(b) + "' (ptrace, seccomp, kvm)");
+          return fail("unknown backend '" + std::string(value) + "' (ptrace, seccomp, kvm)");
         continue;
       }
-      if (a.starts_with("--output=")) {
-        o.output_file = std::string(a.substr(9));
+      if (name == "seccomp-bpf" || name == "kill-on-exit") {
+        // Always on: snare stops the guest only for traced calls (its BPF filter), and the
+        // guest is killed when the tracer exits (PTRACE_O_EXITKILL).
+        if (!no_value()) return r;
         continue;
       }
-      if (a.starts_with("--string-limit=")) {
-        unsigned long n = 0;
-        if (!parse_unsigned(a.substr(15), n))
-          return fail("invalid string limit '" + std::string(a.substr(15)) + "'");
-        o.string_limit = n;
+      if (name == "output-separately") {
+        if (!no_value()) return r;
+        o.follow_forks = o.output_separately = true;
         continue;
       }
-      if (a.starts_with("--trace=") || a.starts_with("--inject=")) {
+      if (name == "absolute-timestamps" || name == "timestamps") {
+        if (!parse_timestamps(has_value ? value : "", o))
+          return fail("invalid --" + std::string(name) + " argument: '" + std::string(value) + "'");
+        continue;
+      }
+      if (name == "relative-timestamps" || name == "syscall-times") {
+        int digits = has_value ? parse_precision(value) : 6;
+        if (digits < 0)
+          return fail("invalid --" + std::string(name) + " argument: '" + std::string(value) + "'");
+        if (name[0] == 'r')
+          o.relative_timestamps = true, o.relative_digits = digits;
+        else
+          o.syscall_times = true, o.syscall_times_digits = digits;
+        continue;
+      }
+      if (name == "strings-in-hex") {
+        if (!has_value || value == "all")
+          o.hex_strings = 2;
+        else if (value == "none")
+          o.hex_strings = 0;
+        else if (value == "non-ascii")
+          o.hex_strings = 1;
+        else if (value == "non-ascii-chars")
+          o.hex_strings = 3;
+        else
+          return fail("invalid --strings-in-hex argument: '" + std::string(value) + "'");
+        continue;
+      }
+      if (name == "decode-fds") {
         std::string err;
-        if (!parse_expression(a.substr(2), o, err)) return fail(err);
+        if (!set_decode_fds(has_value ? value : "path", o, err)) return fail(err);
         continue;
       }
-      if (a.starts_with("--interruptible=")) {
-        if (!parse_interruptible(a.substr(16), o.interruptible))
-          return fail("invalid -I argument: '" + std::string(a.substr(16)) + "'");
+      if (name == "quiet" || name == "silent" || name == "silence") {
+        std::string err;
+        auto q = parse_quiet_set(has_value ? value : "attach,personality", err);
+        if (!q) return fail(err);
+        o.quiet = *q;
         continue;
       }
-      if (a == "--follow-forks") {
+      if (name == "trace" || name == "abbrev" || name == "verbose" || name == "raw" || name == "signals" ||
+          name == "status" || name == "read" || name == "write" || name == "fault" || name == "inject" ||
+          name == "decode-pids" || name == "kvm" || name == "secontext") {
+        if (!has_value) return fail("option '--" + std::string(name) + "' requires an argument");
+        std::string err;
+        if (!parse_expression(std::string(name) + "=" + std::string(value), o, err)) return fail(err);
+        continue;
+      }
+      if (name == "daemonize" || name == "daemonized" || name == "daemonised" ||
+          name == "pidns-translation" || name == "tips" || name == "debug")
+        return fail("option '--" + std::string(name) + "' is not supported by snare-strace");
+      const long_opt* lo = nullptr;
+      for (auto& l : long_opts)
+        if (l.name == name) lo = &l;
+      if (!lo) return fail("unrecognized option '" + std::string(a) + "'");
+      if (lo->arg == 0 && !no_value()) return r;
+      if (lo->arg == 1 && !has_value) {
+        if (i + 1 >= argc) return fail("option '--" + std::string(name) + "' requires an argument");
+        value = argv[++i];
+        has_value = true;
+      }
+      if (lo->short_name == 'f') {
         o.follow_forks = true;
         continue;
       }
-      if (a == "--summary-only") {
-        o.summary = true;
-        continue;
+      std::string err;
+      if (!apply_short(lo->short_name, has_value ? std::optional(value) : std::nullopt, o, err)) {
+        if (err.starts_with("invalid -"))
+          err = "invalid --" + std::string(name) + err.substr(err.find(' ', 9));
+        return fail(err);
       }
-      return fail("unrecognized option '" + std::string(a) + "'");
+      continue;
     }
     // A cluster of short options: -ff, -tt, -qq, -fT, -s64, -o file.
     for (std::size_t k = 1; k < a.size(); ++k) {
       char c = a[k];
-      auto take_value = [&](const char* what) -> std::optional<std::string_view> {
+      static constexpr std::string_view takes_value = "abeEIoOpPsSuUX";
+      std::optional<std::string_view> value;
+      if (takes_value.find(c) != std::string_view::npos) {
         if (k + 1 < a.size()) {
-          auto v = a.substr(k + 1);
-          k = a.size();
-          return v;
-        }
-        if (i + 1 >= argc) {
-          r.error = std::string("option requires an argument -- '") + c + "' (" + what + ")";
-          return std::nullopt;
+          value = a.substr(k + 1);
+        } else if (i + 1 < argc) {
+          value = std::string_view(argv[++i]);
+        } else {
+          return fail(std::string("option requires an argument -- '") + c + "'");
         }
         k = a.size();
-        return std::string_view(argv[++i]);
-      };
-      switch (c) {
-        case 'f':
-          o.follow_forks = true;
-          break;
-        case 'c':
-          o.summary = true;
-          break;
-        case 'T':
-          o.syscall_times = true;
-          break;
-        case 't':
-          if (o.timestamps < 3) ++o.timestamps;
-          break;
-        case 'y':
-          o.fd_paths = true;
-          break;
-        case 'q':
-          if (o.quiet < 2) ++o.quiet;
-          break;
-        case 'v':
-          o.verbose = true;
-          break;
-        case 'h':
-          r.help = true;
-          return r;
-        case 'V':
-          r.version = true;
-          return r;
-        case 'o': {
-          auto v = take_value("FILE");
-          if (!v) return r;
-          o.output_file = std::string(*v);
-          break;
-        }
-        case 's': {
-          auto v = take_value("STRSIZE");
-          if (!v) return r;
-          unsigned long n = 0;
-          if (!parse_unsigned(*v, n)) return fail("invalid -s argument: '" + std::string(*v) + "'");
-          o.string_limit = n;
-          break;
-        }
-        case 'I': {
-          auto v = take_value("INTERRUPTIBLE");
-          if (!v) return r;
-          if (!parse_interruptible(*v, o.interruptible))
-            return fail("invalid -I argument: '" + std::string(*v) + "'");
-          break;
-        }
-        case 'e': {
-          auto v = take_value("EXPR");
-          if (!v) return r;
-          std::string err;
-          if (!parse_expression(*v, o, err)) return fail(err);
-          break;
-        }
-        default:
-          return fail(std::string("invalid option -- '") + c + "'");
       }
+      if (c == 'h') return r.help = true, r;
+      if (c == 'V') return r.version = true, r;
+      if (c == 'f') {
+        if (++f_count >= 2) o.output_separately = true;
+        o.follow_forks = true;
+        continue;
+      }
+      std::string err;
+      if (!apply_short(c, value, o, err)) return fail(err);
     }
   }
   for (; i < argc; ++i) o.command.emplace_back(argv[i]);
   if (o.command.empty()) return fail("must have PROG [ARGS]");
+  if (o.output_separately && o.output_file.empty())
+    o.output_separately = false;                            // as strace: -ff alone is -f
+  if (o.summary && o.summary_and_trace) o.summary = false;  // -c -C: -C wins, as strace
   r.opts = std::move(o);
   return r;
-}
-
-std::string_view help_text() {
-  return R"(Usage: snare-strace [OPTIONS] PROG [ARGS]
-Traces the system calls of PROG with snare and prints them as strace does.
-
-Options (strace's common subset):
-  -f                follow forks, vforks and clones (every process and thread)
-  -o FILE           write the trace to FILE instead of stderr
-  -s N              show at most N bytes of strings and buffers (default 32)
-  -e trace=SET      trace only SET: names (openat,read), classes (%file %process
-                    %network %signal %ipc %desc %memory %creds %clock %stat %statfs),
-                    all, none; a leading ! negates the set
-  -e inject=SET:error=ERRNO[:when=EXPR]
-  -e inject=SET:retval=N[:when=EXPR]
-                    make matching calls fail with ERRNO or return N without running;
-                    EXPR is N (the Nth call only), N+ (the Nth and every later one),
-                    N+S (the Nth and every Sth after it), N..L, N..L+S; invocations
-                    are counted per syscall per thread, from 1
-  -c                count time, calls and errors per syscall; print a summary at the end
-  -T                show the time spent in each syscall
-  -t, -tt, -ttt     prefix each line with the time of day (-tt: with microseconds,
-                    -ttt: seconds since the epoch)
-  -y                print paths of file descriptor arguments and results
-  -q, -qq           suppress attach messages (-q), and exit messages too (-qq)
-  -v                print unabbreviated structures (environment arrays)
-  -I N, --interruptible=N
-                    what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to snare-strace
-                    do: 1 (anywhere), 2 (waiting): end the run: the guests get the
-                    signal and the trace ends with whole lines; 3 (never): ignored;
-                    4 (never_tstp): ignored, and SIGTSTP too. Default: 3 with -o FILE,
-                    else 2. A second signal kills the guests
-  --backend=B       ptrace (default), seccomp (seccomp user notification: entries only,
-                    results print as '?', no -c errors, no -T, no inject retval) or kvm
-  --tracer-info     say on stderr which compile-time specialised tracer runs
-  --host            print what this host provides (feature, yes/no, reason, what
-                    needs it) and exit; a backend or option whose feature is absent
-                    is refused with exit code 69 and the reason
-  -h, --help        print this help;  -V, --version  print the version
-
-The tracer is specialised at compile time for the set of syscalls that stop the guest:
-one specialisation per class (%file %process %network %signal %ipc %desc %memory) and a
-general one. The smallest specialisation covering the trace and inject sets is chosen at
-run time; calls outside the chosen set never leave the kernel.
-
-Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
-2 on a bad option.
-)";
 }
 
 }  // namespace strace

@@ -35,21 +35,75 @@ struct inject_rule {
   }
 };
 
+/// A set of signal numbers (`-e signal=SET`), 1..127.
+using sig_set = std::bitset<128>;
+
+/// A set of file descriptors (`-e read=SET`, `-e write=SET`), 0..1023.
+using fd_set = std::bitset<1024>;
+
+/// The statuses of `-e status=SET` (and -z, -Z), as bits.
+enum status_bit : unsigned {
+  status_successful = 1,   ///< returned without an error
+  status_failed = 2,       ///< returned an error
+  status_unfinished = 4,   ///< never returned (the thread ended within it)
+  status_unavailable = 8,  ///< returned, but its result is unknown (`= ?`)
+  status_detached = 16,    ///< the tracer detached within it
+  status_all = 31,
+};
+
+/// The messages of `-e quiet=SET` (and -q, -qq), as bits.
+enum quiet_bit : unsigned {
+  quiet_attach = 1,           ///< "Process N attached" and "detached"
+  quiet_exit = 2,             ///< "+++ exited with N +++" and "+++ killed by SIG +++"
+  quiet_path_resolution = 4,  ///< "Requested path ... resolved into ..." (-P)
+  quiet_personality = 8,      ///< "[ Process PID=N runs in ... mode. ]"
+  quiet_thread_execve = 16,   ///< "+++ superseded by execve in pid N +++"
+  quiet_superseded = 16,
+};
+
+/// What -X (--const-print-style) prints constants as.
+enum class xlat_style { abbrev, raw, verbose };
+
 /// Which backend runs the guest (--backend=).
 enum class backend_choice { ptrace, seccomp, kvm };
 
 /// Everything the command line says.
 struct options {
-  bool follow_forks = false;      ///< -f
-  std::string output_file;        ///< -o FILE ("" = stderr)
-  std::size_t string_limit = 32;  ///< -s N
-  bool summary = false;           ///< -c
-  bool syscall_times = false;     ///< -T
-  int timestamps = 0;             ///< -t (1), -tt (2), -ttt (3)
-  bool fd_paths = false;          ///< -y
-  int quiet = 0;                  ///< -q (1), -qq (2)
-  bool verbose = false;           ///< -v: unabbreviated structures (environment arrays)
-  bool tracer_info = false;       ///< --tracer-info: print which specialised tracer runs
+  bool follow_forks = false;         ///< -f
+  std::string output_file;           ///< -o FILE ("" = stderr)
+  bool append = false;               ///< -A: open -o FILE for appending
+  bool output_separately = false;    ///< -ff, --output-separately: -o FILE writes FILE.PID per process
+  std::size_t string_limit = 32;     ///< -s N
+  std::size_t align = 40;            ///< -a N, --columns=N: the column of " = "
+  bool summary = false;              ///< -c: the summary only
+  bool summary_and_trace = false;    ///< -C: the trace and the summary
+  bool summary_wall = false;         ///< -w: summarise wall-clock time (else system time)
+  std::string sort_by = "time";      ///< -S: time, calls, errors, name, nothing
+  std::string summary_columns;       ///< -U: the summary's columns ("" = strace's default)
+  std::uint64_t overhead_ns = 0;     ///< -O: per-call tracing overhead subtracted in -c
+  bool syscall_times = false;        ///< -T
+  int syscall_times_digits = 6;      ///< digits of -T's seconds (--syscall-times=PRECISION)
+  int timestamps = 0;                ///< 0: none, 1: time of day (-t, -tt), 2: seconds since the epoch (-ttt)
+  int timestamps_digits = 0;         ///< digits after the second (-t: 0, -tt and -ttt: 6)
+  bool relative_timestamps = false;  ///< -r: time since the previous call's start
+  int relative_digits = 6;           ///< digits after the second of -r
+  bool syscall_numbers = false;      ///< -n: "[ NR] " before each call
+  bool instruction_pointer = false;  ///< -i: "[0000...] " before each call
+  bool stack_trace = false;          ///< -k: the guest's stack after each call
+  bool fd_paths = false;             ///< -y, -e decode-fds=path
+  unsigned quiet = 0;                ///< quiet_bit set: -q, -qq, -e quiet=
+  bool verbose = false;              ///< -v: unabbreviated structures (environment arrays)
+  int hex_strings = 0;               ///< -x (1: non-ASCII strings in hex), -xx (2: every string),
+                                     ///< --strings-in-hex=non-ascii-chars (3: those bytes only)
+  xlat_style xlat = xlat_style::abbrev;  ///< -X
+  sig_set signals;                       ///< -e signal=: the signals whose delivery is shown (all)
+  unsigned status = status_all;          ///< -e status=, -z, -Z: the call statuses shown
+  std::vector<std::string> paths;        ///< -P PATH: only calls that touch these paths
+  fd_set read_fds, write_fds;            ///< -e read=, -e write=: fds whose data is dumped
+  nr_set raw_calls;                      ///< -e raw=: calls whose arguments print as raw hex
+  nr_set abbrev_calls;                   ///< -e abbrev=: calls whose structures are abbreviated (all)
+  nr_set verbose_calls;                  ///< -e verbose=: calls whose structures are decoded (all)
+  bool tracer_info = false;              ///< --tracer-info: print which specialised tracer runs
   /// -I N, --interruptible=N: what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM sent to the
   /// tracer do (strace(1)): 1 anywhere and 2 waiting stop the run (the guests get the signal
   /// and the trace ends with whole lines); 3 never ignores them; 4 never_tstp ignores SIGTSTP
@@ -59,6 +113,10 @@ struct options {
   nr_set trace;  ///< calls printed (all by default)
   std::vector<inject_rule> injects;
   std::vector<std::string> command;
+  /// How often -t, -q, -x and -y were given (each repeat means more).
+  struct {
+    int t = 0, q = 0, x = 0, y = 0;
+  } repeats;
 };
 
 /// The result of parsing: options, or an error message (exit code 2), or a request for
@@ -79,8 +137,32 @@ std::optional<nr_set> parse_set_element(std::string_view word);
 /// Returns nullopt and fills `error` when an element is unknown.
 std::optional<nr_set> parse_set(std::string_view text, std::string& error);
 
+/// Returns every syscall number the table knows.
+nr_set all_known();
+
+/// Parses a signal set: names (SIGINT or INT), numbers, all, none, `!` negating.
+std::optional<sig_set> parse_signal_set(std::string_view text, std::string& error);
+
+/// Parses `-e status=` (successful, failed, unfinished, unavailable, detached) into
+/// status_bit values.
+std::optional<unsigned> parse_status_set(std::string_view text, std::string& error);
+
+/// Parses `-e quiet=` (attach, exit, path-resolution, personality, thread-execve) into
+/// quiet_bit values.
+std::optional<unsigned> parse_quiet_set(std::string_view text, std::string& error);
+
+/// Parses a set of descriptors (`-e read=`, `-e write=`): numbers, all, none, `!`.
+std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what, std::string& error);
+
 /// Parses a `when=` expression: N, N+, N+S, N..L, N..L+S.
 bool parse_when(std::string_view text, inject_rule& rule);
+
+/// Applies one `-e QUALIFIER=VALUE` expression (a bare VALUE means trace=VALUE); false
+/// with strace's message in `error` when it is invalid or not supported.
+bool parse_expression(std::string_view text, options& o, std::string& error);
+
+/// Applies short option `c` (with its value when it takes one); false with strace's message.
+bool apply_short(char c, std::optional<std::string_view> value, options& o, std::string& error);
 
 /// Parses argc/argv as strace does (options, then the command).
 parse_result parse(int argc, char** argv);

@@ -49,14 +49,14 @@ std::string signal_name(int sig) {
 bool is_error(long ret) { return ret < 0 && ret >= -4095; }
 
 // Ends a line with a result the tool states itself, as strace does: `)`, padding to
-// column 40 (or one space when past it), `= ` and `result` (default `?`, unknown).
+// column `align` (-a; or one space when past it), `= ` and `result` (default `?`, unknown).
 // `line` holds the whole line so far.
-void end_unknown(std::string& line, const char* result = "?") {
+void end_unknown(std::string& line, std::size_t align, const char* result = "?") {
   line += ')';
   auto nl = line.rfind('\n');
   std::size_t col = nl == std::string::npos ? line.size() : line.size() - nl - 1;
-  if (col < 40)
-    line.append(40 - col, ' ');
+  if (col < align)
+    line.append(align - col, ' ');
   else
     line += ' ';
   line += "= ";
@@ -139,62 +139,8 @@ session::session(const options& o) : opts_(o), stats_(max_nr + 1) {}
 
 session::~session() {
   if (own_out_ && out_) std::fclose(out_);
-}
-
-bool session::open() {
-  if (opts_.output_file.empty()) {
-    out_ = stderr;
-    return true;
-  }
-  out_ = std::fopen(opts_.output_file.c_str(), "we");
-  if (!out_) {
-    std::fprintf(stderr, "snare-strace: cannot open '%s': %s\n", opts_.output_file.c_str(),
-                 std::strerror(errno));
-    return false;
-  }
-  own_out_ = true;
-  return true;
-}
-
-std::string session::prefix(pid_t tid) const {
-  std::string s;
-  char buf[64];
-  // With -o and -f every line names its thread ("1234  "); on stderr, only while more than
-  // one thread is traced ("[pid  1234] "), as strace does.
-  if (!opts_.output_file.empty() && opts_.follow_forks) {
-    std::snprintf(buf, sizeof buf, "%-5d ", tid);
-    s += buf;
-  } else if (opts_.output_file.empty() && live_threads_ > 1) {
-    std::snprintf(buf, sizeof buf, "[pid %5d] ", tid);
-    s += buf;
-  }
-  if (opts_.timestamps > 0) {
-    timespec ts{};
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    if (opts_.timestamps >= 3) {
-      std::snprintf(buf, sizeof buf, "%lld.%06ld ", static_cast<long long>(ts.tv_sec), ts.tv_nsec / 1000);
-    } else {
-      tm local{};
-      ::localtime_r(&ts.tv_sec, &local);
-      std::size_t n = ::strftime(buf, sizeof buf, "%H:%M:%S", &local);
-      if (opts_.timestamps == 2) std::snprintf(buf + n, sizeof buf - n, ".%06ld", ts.tv_nsec / 1000);
-      std::strcat(buf, " ");
-    }
-    s += buf;
-  }
-  return s;
-}
-
-void session::write(const std::string& s) {
-  std::fwrite(s.data(), 1, s.size(), out_);
-  if (!own_out_) std::fflush(out_);
-}
-
-void session::interrupt_open_line() {
-  if (!open_) return;
-  write(" <unfinished ...>\n");
-  open_ = nullptr;
-  open_tid_ = -1;
+  for (auto& [tid, f] : files_)
+    if (f != stderr) std::fclose(f);
 }
 
 void session::count(long nr, long ret, std::uint64_t ns) {
@@ -205,8 +151,8 @@ void session::count(long nr, long ret, std::uint64_t ns) {
   row.ns += ns;
 }
 
-session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_info& p, long nr,
-                                    const raw_args& args, memory_ref mem) {
+session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, process_info& p, long nr,
+                                    const raw_args& args, memory_ref mem, std::uint64_t ip) {
   decision d;
   t.in_call = false;
   t.shown = false;
@@ -214,6 +160,8 @@ session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_in
   t.injected = false;
   t.nr = nr;
   t.args = args;
+  t.ip = ip;
+  if (opts_.syscall_numbers) last_nr_[tid] = nr;
   if (nr == snare::sys::x86_64::exit_group::number) {
     p.group_exit = true;
     p.group_status = static_cast<int>(args[0] & 0xff);
@@ -223,6 +171,10 @@ session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_in
   if (!started_ && nr != snare::sys::x86_64::execve::number) return d;  // spawn work
   bool in_range = nr >= 0 && static_cast<std::size_t>(nr) < max_nr;
   bool traced = in_range && opts_.trace.test(static_cast<std::size_t>(nr)) && (t.held || visible(tid));
+  // -P: only calls whose path or fd arguments name one of the paths (read before the call).
+  if (traced && !opts_.paths.empty()) traced = touches_paths(pid, nr, args, mem);
+  const bool counting = opts_.summary || opts_.summary_and_trace;
+  const bool printing = !opts_.summary;
 
   if (started_ && in_range && !opts_.injects.empty()) {
     unsigned n = ++t.invocations[nr];
@@ -235,33 +187,32 @@ session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_in
   }
 
   t.entry_ns = now_ns(CLOCK_MONOTONIC);
-  snare::format::options fo;
-  fo.string_limit = opts_.string_limit;
-  fo.show_fd_paths = opts_.fd_paths;
-  fo.align_column = 40;
-  fo.verbose = opts_.verbose;
+  const auto& fo = format_options(nr);
+  const bool raw = in_range && opts_.raw_calls.test(static_cast<std::size_t>(nr));
   snare::format::proc_fd_resolver fds(tid);
 
   if (d.suppress) {
     // Answered here: the call never runs, so its whole line is printed now.
-    if (opts_.summary) {
-      if (traced) count(nr, d.value, 0);
-      return d;
-    }
     if (!traced) return d;
-    interrupt_open_line();
-    std::string line = prefix(tid);
-    (void)snare::format::format_call(line, desc_of(nr), args, d.value, mem, fo, fds);
+    if (counting) count(nr, d.value, 0);
+    if (!printing || !status_shown(is_error(d.value) ? status_failed : status_successful)) return d;
+    interrupt_open_line(tid);
+    std::string line = prefix(tid, &t);
+    if (raw)
+      format_raw(line, nr, args, true, d.value);
+    else
+      (void)snare::format::format_call(line, desc_of(nr), args, d.value, mem, fo, fds);
     line += " (INJECTED)";
-    if (opts_.syscall_times) line += " <0.000000>";
+    if (opts_.syscall_times)
+      line += " <0." + std::string(static_cast<std::size_t>(opts_.syscall_times_digits), '0') + ">";
     line += '\n';
-    write(line);
+    write(tid, line);
     return d;
   }
 
   if (!traced) return d;
   t.in_call = true;
-  if (opts_.summary) {
+  if (!printing) {
     // Entries only (seccomp_notify): count the call now; its result is never known.
     if (!exits_observed_ && !t.held) {
       // exit and exit_group never return, and strace counts calls at their return.
@@ -271,141 +222,189 @@ session::decision session::on_entry(pid_t, pid_t tid, thread_info& t, process_in
     }
     return d;
   }
-  t.line = t.held ? std::string() : prefix(tid);
-  (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds);
+  t.line = t.held ? std::string() : prefix(tid, &t);
+  if (raw)
+    format_raw(t.line, nr, args, false, 0);
+  else
+    (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds);
   t.shown = true;
   if (t.held) return d;  // printed at exit once the exec succeeded
   if (!exits_observed_) {
     // Entries only (seccomp_notify): the line ends now with an unknown result.
-    interrupt_open_line();
-    std::string line = t.line;
-    while (line.ends_with(", ")) line.resize(line.size() - 2);  // out-arguments never come
-    end_unknown(line);
-    write(line);
     t.in_call = false;
     t.shown = false;
+    if (!status_shown(status_unavailable)) return d;
+    interrupt_open_line(tid);
+    std::string line = t.line;
+    while (line.ends_with(", ")) line.resize(line.size() - 2);  // out-arguments never come
+    end_unknown(line, opts_.align);
+    write(tid, line);
     return d;
   }
-  interrupt_open_line();
-  write(t.line);
-  open_ = &t;
-  open_tid_ = tid;
+  // With a status filter the line waits for its result, whole (strace does the same).
+  if (status_filtered()) return d;
+  interrupt_open_line(tid);
+  write(tid, t.line);
+  if (opts_.output_separately) {
+    open_lines_[tid] = &t;
+  } else {
+    open_ = &t;
+    open_tid_ = tid;
+  }
   return d;
 }
 
-void session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem) {
-  if (!t.in_call) return;
+bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem) {
+  if (!t.in_call) return false;
   t.in_call = false;
-  if (t.held && !started_) return;  // a failed exec attempt of the spawn (PATH lookup)
+  if (t.held && !started_) return false;  // a failed exec attempt of the spawn (PATH lookup)
   std::uint64_t ns = now_ns(CLOCK_MONOTONIC) - t.entry_ns;
-  if (opts_.summary) {
-    count(t.nr, ret, ns);
-    return;
-  }
-  if (!t.shown) return;
+  if (opts_.summary || opts_.summary_and_trace) count(t.nr, ret, ns);
+  if (opts_.summary || !t.shown) return false;
   t.shown = false;
-  snare::format::options fo;
-  fo.string_limit = opts_.string_limit;
-  fo.show_fd_paths = opts_.fd_paths;
-  fo.align_column = 40;
-  fo.verbose = opts_.verbose;
+  const auto& fo = format_options(t.nr);
+  const bool raw = t.nr >= 0 && static_cast<std::size_t>(t.nr) < max_nr &&
+                   opts_.raw_calls.test(static_cast<std::size_t>(t.nr));
   snare::format::proc_fd_resolver fds(tid);
+  const bool whole = status_filtered();  // the entry was kept, not printed
+  if (whole && !status_shown(is_error(ret) ? status_failed : status_successful)) {
+    t.line.clear();
+    return false;
+  }
   std::string line;
   std::size_t from = 0;
-  if (t.held) {
-    // The guest's first execve: its entry was kept until it succeeded.
-    interrupt_open_line();
-    line = prefix(tid) + t.line;
-  } else if (open_ == &t) {
+  bool continues = false;
+  if (opts_.output_separately) {
+    auto it = open_lines_.find(tid);
+    continues = it != open_lines_.end() && it->second == &t;
+    if (continues) open_lines_.erase(it);
+  } else {
+    continues = open_ == &t;
+  }
+  if (t.held || whole) {
+    // The guest's first execve (its entry was kept until it succeeded), or a status filter.
+    interrupt_open_line(tid);
+    line = t.held ? prefix(tid, &t) + t.line : std::move(t.line);
+  } else if (continues) {
     line = std::move(t.line);
     from = line.size();
   } else {
-    interrupt_open_line();
-    line = prefix(tid);
+    interrupt_open_line(tid);
+    line = prefix(tid, &t);
     (void)snare::format::resumed(line, desc_of(t.nr));
   }
-  (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds);
+  if (raw) {
+    // The raw form has no out-arguments: the entry printed every argument.
+    line += ')';
+    auto nl = line.rfind('\n');
+    std::size_t col = nl == std::string::npos ? line.size() : line.size() - nl - 1;
+    line.append(col < opts_.align ? opts_.align - col : 1, ' ');
+    std::string tail;
+    format_raw(tail, t.nr, t.args, true, ret);
+    line += tail.substr(tail.find("= "));
+  } else {
+    (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds);
+  }
   if (opts_.syscall_times) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, " <%" PRIu64 ".%06" PRIu64 ">", ns / 1000000000u, (ns / 1000u) % 1000000u);
+    int digits = std::clamp(opts_.syscall_times_digits, 0, 9);
+    std::uint64_t scale = 1000000000u;
+    for (int i = 0; i < digits; ++i) scale /= 10;
+    if (digits > 0)
+      std::snprintf(buf, sizeof buf, " <%" PRIu64 ".%0*" PRIu64 ">", ns / 1000000000u, digits,
+                    (ns % 1000000000u) / scale);
+    else
+      std::snprintf(buf, sizeof buf, " <%" PRIu64 ">", ns / 1000000000u);
     line += buf;
   }
   line += '\n';
-  open_ = nullptr;
-  open_tid_ = -1;
-  std::fwrite(line.data() + from, 1, line.size() - from, out_);
-  if (!own_out_) std::fflush(out_);
+  if (!opts_.read_fds.none() || !opts_.write_fds.none()) append_dumps(line, t, ret, mem);
+  if (open_ == &t) {
+    open_ = nullptr;
+    open_tid_ = -1;
+  }
+  write(tid, line.substr(from));
   t.line.clear();
+  return true;
 }
 
 void session::on_stop(pid_t tid, int sig) {
   if (!visible(tid) || opts_.summary) return;
-  interrupt_open_line();
-  write(prefix(tid) + "--- stopped by " + signal_name(sig) + " ---\n");
+  if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
+  interrupt_open_line(tid);
+  write(tid, prefix(tid) + "--- stopped by " + signal_name(sig) + " ---\n");
 }
 
 void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
   if (!visible(tid) || opts_.summary) return;
-  interrupt_open_line();
-  write(prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info) + " ---\n");
+  if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
+  interrupt_open_line(tid);
+  write(tid, prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info) + " ---\n");
 }
 
 void session::on_thread_start(pid_t, pid_t tid) {
   ++live_threads_;
-  if (started_ && opts_.follow_forks && opts_.quiet == 0 && tid != root_) {
-    if (out_ == stderr) interrupt_open_line();  // the message must not split a trace line
+  if (started_ && opts_.follow_forks && !(opts_.quiet & quiet_attach) && tid != root_) {
+    if (out_ == stderr) interrupt_open_line(open_tid_);  // the message must not split a trace line
     std::fprintf(stderr, "snare-strace: Process %d attached\n", tid);
   }
 }
 
 void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end) {
-  if (t.in_call && t.shown && !t.held && !opts_.summary && visible(tid)) {
+  bool open_here = opts_.output_separately ? open_lines_.count(tid) && open_lines_[tid] == &t : open_ == &t;
+  if (t.in_call && t.shown && !t.held && !opts_.summary && visible(tid) && status_shown(status_unfinished)) {
     // A call that never returns (exit_group) or was cut short by the thread's end.
-    if (open_ == &t) {
+    if (status_filtered()) {
+      interrupt_open_line(tid);
       std::string line = t.line;
-      end_unknown(line);
-      write(line.substr(t.line.size()));
-      open_ = nullptr;
-      open_tid_ = -1;
+      end_unknown(line, opts_.align);
+      write(tid, line);
+    } else if (open_here) {
+      std::string line = t.line;
+      end_unknown(line, opts_.align);
+      write(tid, line.substr(t.line.size()));
     } else {
-      interrupt_open_line();
-      std::string line = prefix(tid);
+      interrupt_open_line(tid);
+      std::string line = prefix(tid, &t);
       (void)snare::format::resumed(line, desc_of(t.nr));
-      end_unknown(line);
-      write(line);
+      end_unknown(line, opts_.align);
+      write(tid, line);
     }
+  } else if (open_here && t.in_call && t.shown) {
+    write(tid, " <unfinished ...>\n");
   }
   t.in_call = false;
+  open_lines_.erase(tid);
   if (open_ == &t) {
     open_ = nullptr;
     open_tid_ = -1;
   }
   if (end.is_superseded()) {
     // The leader, ended by another thread's execve; that thread carries on under its id.
-    if (visible(tid) && !opts_.summary && opts_.quiet < 2) {
-      interrupt_open_line();
-      write(prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) +
-            " +++\n");
+    if (visible(tid) && !opts_.summary && !(opts_.quiet & quiet_thread_execve)) {
+      interrupt_open_line(tid);
+      write(tid, prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) +
+                     " +++\n");
     }
     --live_threads_;
     return;
   }
-  if (tid != pid && visible(tid) && !opts_.summary && opts_.quiet < 2) {
-    interrupt_open_line();
+  if (tid != pid && visible(tid) && !opts_.summary && !(opts_.quiet & quiet_exit)) {
+    interrupt_open_line(tid);
     if (end.is_killed()) {
-      write(prefix(tid) + "+++ killed by " + signal_name(end.signal()) +
-            (end.core_dumped() ? " (core dumped)" : "") + " +++\n");
+      write(tid, prefix(tid) + "+++ killed by " + signal_name(end.signal()) +
+                     (end.core_dumped() ? " (core dumped)" : "") + " +++\n");
     } else {
       int status = end.is_exited() ? end.code() : p.group_exit ? p.group_status : t.exit_status;
-      write(prefix(tid) + "+++ exited with " + std::to_string(status) + " +++\n");
+      write(tid, prefix(tid) + "+++ exited with " + std::to_string(status) + " +++\n");
     }
   }
   if (tid != pid) --live_threads_;
 }
 
 void session::on_process_exit(pid_t pid, int status) {
-  if (visible(pid) && !opts_.summary && opts_.quiet < 2) {
-    interrupt_open_line();
+  if (visible(pid) && !opts_.summary && !(opts_.quiet & quiet_exit)) {
+    interrupt_open_line(pid);
     std::string line = prefix(pid);
     if (status == -1)  // the backend cannot know (seccomp_notify, a process it did not reap)
       line += "+++ exited with ? +++\n";
@@ -414,7 +413,7 @@ void session::on_process_exit(pid_t pid, int status) {
               " +++\n";
     else
       line += "+++ exited with " + std::to_string(WEXITSTATUS(status)) + " +++\n";
-    write(line);
+    write(pid, line);
   }
   --live_threads_;
 }
@@ -429,56 +428,27 @@ void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
       count(t.nr, 0, 0);
       t.in_call = false;
     } else if (!exits_observed_ && t.in_call && t.held) {
-      std::string line = prefix(tid) + t.line;
+      if ((opts_.summary_and_trace)) count(t.nr, 0, 0);
+      std::string line = prefix(tid, &t) + t.line;
       while (line.ends_with(", ")) line.resize(line.size() - 2);
-      end_unknown(line, "0");
-      interrupt_open_line();
-      write(line);
+      end_unknown(line, opts_.align, "0");
+      interrupt_open_line(tid);
+      if (status_shown(status_unavailable)) write(tid, line);
       t.in_call = false;
       t.shown = false;
     }
   }
 }
 
-void session::print_summary() {
-  struct row {
-    long nr;
-    stat_row s;
-  };
-  std::vector<row> rows;
-  stat_row total;
-  for (std::size_t i = 0; i < stats_.size(); ++i) {
-    if (stats_[i].calls == 0) continue;
-    rows.push_back({static_cast<long>(i), stats_[i]});
-    total.calls += stats_[i].calls;
-    total.errors += stats_[i].errors;
-    total.ns += stats_[i].ns;
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.s.ns > b.s.ns; });
-  auto line = [&](double pct, const stat_row& s, const std::string& name) {
-    char errors[32] = "";
-    if (s.errors) std::snprintf(errors, sizeof errors, "%" PRIu64, s.errors);
-    std::fprintf(out_, "%6.2f %11.6f %11" PRIu64 " %9" PRIu64 " %9s %s\n", pct,
-                 static_cast<double>(s.ns) / 1e9, s.calls ? s.ns / 1000 / s.calls : 0, s.calls, errors,
-                 name.c_str());
-  };
-  std::fprintf(out_, "%6.6s %11.11s %11.11s %9.9s %9.9s %s\n", "% time", "seconds", "usecs/call", "calls",
-               "errors", "syscall");
-  const char* dashes = "------ ----------- ----------- --------- --------- ----------------\n";
-  std::fputs(dashes, out_);
-  for (auto& r : rows) {
-    double pct = total.ns ? 100.0 * static_cast<double>(r.s.ns) / static_cast<double>(total.ns) : 0.0;
-    std::string name = r.nr < static_cast<long>(max_nr) ? std::string(desc_of(r.nr).name) : "unknown";
-    line(pct, r.s, name);
-  }
-  std::fputs(dashes, out_);
-  line(100.0, total, "total");
-}
-
 void session::finish() {
-  interrupt_open_line();
-  if (opts_.summary) print_summary();
-  std::fflush(out_);
+  if (opts_.output_separately) {
+    for (auto& [tid, t] : open_lines_) write(tid, " <unfinished ...>\n");
+    open_lines_.clear();
+  } else {
+    interrupt_open_line(open_tid_);
+  }
+  if (opts_.summary || opts_.summary_and_trace) print_summary();
+  std::fflush(nullptr);
 }
 
 }  // namespace strace

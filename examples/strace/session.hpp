@@ -16,6 +16,8 @@
 #include <vector>
 
 #include <snare/engine/stop.hpp>
+#include <snare/format/options.hpp>
+#include <snare/guest/frame.hpp>
 #include <snare/result.hpp>
 #include <snare/tool/exit_status.hpp>
 
@@ -56,6 +58,8 @@ struct thread_info {
   std::string line;            ///< the entry's text, prefix included
   std::uint64_t entry_ns = 0;  ///< monotonic time of the entry (-T, -c)
   int exit_status = 0;         ///< the status passed to exit(2), for "+++ exited with" lines
+  std::uint64_t ip = 0;        ///< the instruction pointer at the entry (-i; 0: unknown)
+  bool path_matched = true;    ///< the call touches a -P path
   std::unordered_map<long, unsigned> invocations;  ///< per syscall, for inject when=
 };
 
@@ -89,8 +93,15 @@ class session {
   snare::stop_source* stop_source() const noexcept { return stop_; }
 
   decision on_entry(pid_t pid, pid_t tid, thread_info& t, process_info& p, long nr, const raw_args& args,
-                    memory_ref mem);
-  void on_exit(pid_t pid, pid_t tid, thread_info& t, long ret, memory_ref mem);
+                    memory_ref mem, std::uint64_t ip = 0);
+  /// Ends the call's line; returns whether a line was printed (-k then prints the stack).
+  bool on_exit(pid_t pid, pid_t tid, thread_info& t, long ret, memory_ref mem);
+  /// Says whether -i asks for the instruction pointer at each call.
+  bool wants_ip() const noexcept { return opts_.instruction_pointer; }
+  /// Says whether -k asks for the stack after each printed call.
+  bool wants_stack() const noexcept { return opts_.stack_trace; }
+  /// Prints -k's stack lines for a call of thread `tid` of process `pid`.
+  void print_stack(pid_t pid, pid_t tid, const std::vector<snare::frame>& frames);
   void on_signal(pid_t pid, pid_t tid, int sig, const siginfo_t* info);
   /// A thread entered a group-stop by `sig`: strace's `--- stopped by SIG ---` line.
   void on_stop(pid_t tid, int sig);
@@ -107,17 +118,34 @@ class session {
  private:
   snare::stop_source* stop_ = nullptr;
   bool visible(pid_t tid) const noexcept { return started_ && (opts_.follow_forks || tid == root_); }
-  std::string prefix(pid_t tid) const;
-  void interrupt_open_line();
-  void write(const std::string& s);
+  /// The line prefix: pid, timestamps, -r, -n (the call of `t`), -i.
+  std::string prefix(pid_t tid, const thread_info* t = nullptr);
+  void interrupt_open_line(pid_t tid);
+  void write(pid_t tid, const std::string& s);
+  std::FILE* file_for(pid_t tid);
   void count(long nr, long ret, std::uint64_t ns);
   void print_summary();
+  bool status_shown(unsigned status) const noexcept { return (opts_.status & status) != 0; }
+  bool status_filtered() const noexcept { return opts_.status != status_all; }
+  /// The formatter's options for call `nr` (-e abbrev=).
+  const snare::format::options& format_options(long nr);
+  /// Says whether the call touches a -P path (its path and fd arguments).
+  bool touches_paths(pid_t pid, long nr, const raw_args& args, memory_ref mem);
+  /// Appends -e read=/write= hex dumps of the call's data to `line`.
+  void append_dumps(std::string& line, const thread_info& t, long ret, memory_ref mem);
+  /// Formats a call of -e raw= (hex arguments and result).
+  void format_raw(std::string& line, long nr, const raw_args& args, bool with_result, long ret);
 
   struct stat_row {
     std::uint64_t calls = 0, errors = 0, ns = 0;
   };
 
   options opts_;
+  snare::format::options fo_, fo_verbose_;
+  std::vector<std::string> resolved_paths_;      // -P paths, and their real paths when different
+  std::uint64_t last_line_ns_ = 0;               // -r: the previous call's start
+  std::unordered_map<pid_t, long> last_nr_;      // -n: each thread's latest call, for other lines
+  std::unordered_map<pid_t, std::FILE*> files_;  // -ff: one file per thread
   std::FILE* out_ = nullptr;
   bool own_out_ = false;
   bool exits_observed_ = true;
@@ -126,6 +154,7 @@ class session {
   int live_threads_ = 0;
   thread_info* open_ = nullptr;  // the thread whose entry line is printed but not ended
   pid_t open_tid_ = -1;
+  std::unordered_map<pid_t, thread_info*> open_lines_;  // -ff: the open line of each file
   std::vector<stat_row> stats_;
 };
 

@@ -33,6 +33,9 @@ struct tool {
 
   session* s;
 
+  template <class G>
+  static constexpr bool is_ptrace = std::is_same_v<typename G::backend_type, snare::backend::ptrace>;
+
   // The hypercall backend reports tid 0 outside a syscall (its vCPU thread is not running
   // then); its guest is one thread, so the pid names it.
   template <class G>
@@ -44,13 +47,24 @@ struct tool {
   // By value: the tool never changes arguments (seccomp_notify cannot).
   template <class G>
   snare::action on(snare::unknown_call c, G& g) {
+    std::uint64_t ip = 0;
+    // -i: the ptrace backend has the thread's registers at the stop.
+    if constexpr (is_ptrace<G>) {
+      if (s->wants_ip()) ip = g.registers().rip;
+    }
     auto d = s->on_entry(g.pid(), tid_of(g), g.thread_state(), g.process_state(), c.number, c.args,
-                         memory_ref::of(g));
+                         memory_ref::of(g), ip);
     return d.suppress ? snare::suppress(d.value) : snare::proceed();
   }
   template <class G>
   requires Exits void on_exit(snare::unknown_call, long ret, G& g) {
-    s->on_exit(g.pid(), tid_of(g), g.thread_state(), ret, memory_ref::of(g));
+    bool printed = s->on_exit(g.pid(), tid_of(g), g.thread_state(), ret, memory_ref::of(g));
+    // -k: the stack at the call's exit, through the ptrace backend's backtraces.
+    if constexpr (is_ptrace<G>) {
+      if (printed && s->wants_stack()) {
+        if (auto frames = g.backtrace(256)) s->print_stack(g.pid(), tid_of(g), *frames);
+      }
+    }
   }
   template <class G>
   requires Signals void on_signal(int sig, G& g) {
@@ -58,7 +72,7 @@ struct tool {
     const siginfo_t* info = nullptr;
     // The ptrace backend runs handlers on the tracer's thread, so the siginfo of the
     // signal-delivery stop can be read directly.
-    if constexpr (std::is_same_v<typename G::backend_type, snare::backend::ptrace>) {
+    if constexpr (is_ptrace<G>) {
       if (::ptrace(PTRACE_GETSIGINFO, tid_of(g), 0, &si) == 0) info = &si;
     }
     s->on_signal(g.pid(), tid_of(g), sig, info);

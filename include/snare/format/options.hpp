@@ -1,4 +1,4 @@
-// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -a, -v).
+// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -a, -v, -x).
 #pragma once
 
 #include <cstddef>
@@ -19,6 +19,10 @@ struct options {
   std::size_t align_column = 0;
   /// Prints environment arrays in full instead of `0x... /* N vars */` (strace -v).
   bool verbose = false;
+  /// Prints strings in hex escapes: 0 never (strace's default), 1 a string holding a byte
+  /// that is neither printable nor a space wholly as `\xNN` (strace -x), 2 every string
+  /// (strace -xx), 3 only such bytes (strace --strings-in-hex=non-ascii-chars).
+  int hex_strings = 0;
   /// Longest path shown before `...` (strace uses PATH_MAX).
   std::size_t path_limit = 4096;
 };

@@ -59,8 +59,19 @@ inline void put_ptr(std::string& out, std::uint64_t v) {
 /// Appends `bytes` quoted and escaped as strace does by default: \t \n \v \f \r \" \\ by
 /// name, other non-printables in the shortest octal unless the next byte is an octal
 /// digit (then three digits). With `force_hex` every byte is \xNN (strace's getrandom).
-inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, bool force_hex = false) {
+/// `hex_strings` is options::hex_strings (strace -x, -xx).
+inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, bool force_hex = false,
+                       int hex_strings = 0) {
   static constexpr char digits[] = "0123456789abcdef";
+  if (hex_strings == 2) force_hex = true;
+  if (hex_strings == 1) {
+    for (unsigned char c : bytes) {
+      if (c > 0x7e || (c < ' ' && (c < '\t' || c > '\r'))) {
+        force_hex = true;
+        break;
+      }
+    }
+  }
   out.push_back('"');
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     unsigned c = bytes[i];
@@ -95,6 +106,10 @@ inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, b
       default:
         if (c >= ' ' && c <= 0x7e) {
           out.push_back(static_cast<char>(c));
+        } else if (hex_strings == 3) {
+          out.append("\\x");
+          out.push_back(digits[c >> 4]);
+          out.push_back(digits[c & 15]);
         } else {
           out.push_back('\\');
           bool next_is_octal = i + 1 < bytes.size() && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
@@ -108,9 +123,9 @@ inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, b
 }
 
 /// Appends `s` quoted and escaped (see the span overload).
-inline void put_quoted(std::string& out, std::string_view s, bool force_hex = false) {
+inline void put_quoted(std::string& out, std::string_view s, bool force_hex = false, int hex_strings = 0) {
   put_quoted(out, std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(s.data()), s.size()),
-             force_hex);
+             force_hex, hex_strings);
 }
 
 }  // namespace snare::format::detail

@@ -191,7 +191,7 @@ class printer {
     std::size_t fetch = std::min(n, o_.string_limit + 1);
     int r = read_string(addr, std::min(fetch, o_.string_limit), fetch);
     if (r < 0) return put_hex(out_, addr);
-    put_quoted(out_, scratch());
+    put_quoted(out_, scratch(), false, o_.hex_strings);
     if (r == 1) out_.append("...");
   }
 
@@ -200,7 +200,7 @@ class printer {
     if (addr == 0) return out_.append("NULL"), void();
     std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(len, o_.string_limit));
     if (!read_exact(addr, shown)) return put_hex(out_, addr);
-    put_quoted(out_, scratch(), h_.hex_buffers);
+    put_quoted(out_, scratch(), h_.hex_buffers, o_.hex_strings);
     if (len > shown) out_.append("...");
   }
 

@@ -1,0 +1,101 @@
+// Defines snare-strace's --help text (kept in step with docs/man/snare-strace.1).
+#include "options.hpp"
+
+namespace strace {
+
+std::string_view help_text() {
+  return R"(Usage: snare-strace [OPTIONS] PROG [ARGS]
+Traces the system calls of PROG with snare and prints them as strace does.
+
+Output:
+  -o FILE, --output=FILE      write the trace to FILE instead of stderr
+  -ff, --output-separately    with -o FILE: one file FILE.TID per traced thread
+  -A, --output-append-mode    open -o FILE for appending
+  -a N, --columns=N           align results at column N (default 40)
+  -s N, --string-limit=N      show at most N bytes of strings and buffers (default 32)
+  -x, -xx, --strings-in-hex[=non-ascii|all|non-ascii-chars|none]
+                              print non-ASCII strings (-x) or every string (-xx) in hex
+  -X abbrev, --const-print-style=abbrev
+                              print constants by name (the default)
+  -v, --no-abbrev             print unabbreviated structures (environment arrays)
+  -y, --decode-fds[=path]     print the paths of file descriptors
+  -i, --instruction-pointer   print the instruction pointer at each call
+  -n, --syscall-number        print the syscall number before each call
+  -k, --stack-traces          print the guest's stack after each call (ptrace)
+  -t, -tt, -ttt               prefix lines with the time of day (-tt: with microseconds,
+                              -ttt: seconds since the epoch)
+  --timestamps[=[format:]none|time|unix][,[precision:]s|ms|us|ns]
+  --absolute-timestamps[=...] the same as --timestamps
+  -r, --relative-timestamps[=s|ms|us|ns]
+                              prefix lines with the time since the previous call began
+  -T, --syscall-times[=s|ms|us|ns]
+                              show the time spent in each call
+  -q, -qq, -qqq               suppress attach messages (-q), exit messages (-qq), all
+  --quiet=SET, -e quiet=SET   attach, exit, path-resolution, personality, thread-execve
+  -z, --successful-only       print only calls that succeed
+  -Z, --failed-only           print only calls that fail
+
+Filtering:
+  -e trace=SET, --trace=SET   trace only SET: names (openat,read), numbers, classes
+                              (%file %process %network %signal %ipc %desc %memory %creds
+                              %clock %stat %lstat %fstat %%stat %statfs %fstatfs %%statfs
+                              %pure), /REGEX, ?NAME (no error when unknown), all, none;
+                              a leading ! negates the set
+  -e signal=SET               print only these signals' deliveries (names or numbers)
+  -e status=SET               print only calls that end so: successful, failed,
+                              unfinished, unavailable, detached
+  -P PATH, --trace-path=PATH  print only calls that use PATH (repeatable)
+  -e read=SET, -e write=SET   hex-dump the data read from / written to these fds
+  -e abbrev=SET, -e raw=SET   abbreviate the structures of (all by default) / print
+                              raw arguments and results of the calls in SET
+  -e decode-fds=path|none     the same as -y / no -y
+
+Tampering:
+  -e inject=SET:error=ERRNO[:when=EXPR]
+  -e inject=SET:retval=N[:when=EXPR]
+                              make matching calls fail with ERRNO or return N without
+                              running; EXPR is N (the Nth call only), N+ (the Nth and
+                              every later one), N+S (the Nth and every Sth after it),
+                              N..L, N..L+S; calls are counted per syscall per thread
+  -e fault=SET[:error=ERRNO][:when=EXPR]
+                              the same, error=ENOSYS by default
+
+Statistics:
+  -c, --summary-only          count time, calls and errors per syscall; print a summary
+  -C, --summary               the trace and the summary
+  -S KEY, --summary-sort-by=KEY
+                              sort the summary by time (default), calls, errors, name
+                              or nothing
+  -w, --summary-wall-clock    summarise wall-clock time (snare-strace always does)
+  -O TIME                     subtract TIME (seconds; or ms, us, ns) per call
+
+Tracing:
+  -f, --follow-forks          follow forks, vforks and clones (every process and thread)
+  -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
+                              snare-strace do: 1 (anywhere), 2 (waiting): end the run
+                              (the guests get the signal and the trace ends with whole
+                              lines); 3 (never): ignored; 4 (never_tstp): SIGTSTP too.
+                              Default: 3 with -o FILE, else 2. A second signal kills
+                              the guests
+  --seccomp-bpf               accepted: snare always stops the guest only for traced calls
+  --kill-on-exit              accepted: the guests are always killed if snare-strace dies
+  --backend=B                 ptrace (default), seccomp (seccomp user notification:
+                              entries only, results print as '?', no -c errors, no -T,
+                              no inject retval) or kvm
+  --tracer-info               say on stderr which compile-time specialised tracer runs
+  --host                      print what this host provides and exit; a backend or
+                              option whose feature is absent is refused (exit code 69)
+  -h, --help                  print this help
+  -V, --version               print the version
+
+Not supported (exit code 2 with a reason): -p PID, -u USER, -E VAR=VAL, -D, -U,
+-yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -X raw|verbose,
+-e verbose= (other than all), -e kvm=, -e secontext, -b execve,
+inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
+
+Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
+2 on a bad option.
+)";
+}
+
+}  // namespace strace

@@ -1,0 +1,441 @@
+// Defines strace::session's output side: the files (-o, -ff, -A), the line prefix (pids,
+// timestamps, -r, -n, -i), -P path matching, -e read=/write= hex dumps, -e raw= lines, -k
+// stacks and the -c/-C summary table (-S, -O).
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstring>
+#include <fstream>
+
+#include <snare/format/format.hpp>
+#include <snare/sys/x86_64.hpp>
+
+#include "session.hpp"
+
+namespace strace {
+namespace {
+
+namespace x64 = snare::sys::x86_64;
+
+// Reads the NUL-terminated string at `addr` (at most PATH_MAX bytes); false when unreadable.
+bool read_path(memory_ref mem, std::uint64_t addr, std::string& out) {
+  out.clear();
+  if (addr == 0) return false;
+  char chunk[256];
+  while (out.size() < PATH_MAX) {
+    std::size_t want = std::min<std::size_t>(sizeof chunk, 4096 - ((addr + out.size()) & 4095));
+    auto got = mem.read_bytes(addr + out.size(), std::as_writable_bytes(std::span(chunk, want)));
+    if (!got || *got == 0) return !out.empty();
+    for (std::size_t i = 0; i < *got; ++i) {
+      if (chunk[i] == '\0') return true;
+      out.push_back(chunk[i]);
+    }
+  }
+  return true;
+}
+
+std::string fd_path(pid_t pid, std::int64_t fd) {
+  if (fd < 0) return {};
+  char link[64], buf[PATH_MAX];
+  std::snprintf(link, sizeof link, "/proc/%d/fd/%d", pid, static_cast<int>(fd));
+  ssize_t n = ::readlink(link, buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+// Appends strace's hex dump of `data` (offset, 16 bytes in two groups, their characters).
+void hex_dump(std::string& out, const std::string& data) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::size_t len = data.size();
+  int offs_chars = 5;
+  if (len > (1u << 20)) {
+    offs_chars = 1;
+    for (std::size_t v = (len - 1) >> 4; v; v >>= 4) ++offs_chars;
+  }
+  for (std::size_t i = 0; i < len; i += 16) {
+    char head[48];
+    std::snprintf(head, sizeof head, " | %0*zx  ", std::clamp(offs_chars, 1, 16), i);
+    out += head;
+    for (std::size_t k = 0; k < 16; ++k) {
+      if (i + k < len) {
+        auto c = static_cast<unsigned char>(data[i + k]);
+        out += digits[c >> 4];
+        out += digits[c & 15];
+      } else {
+        out += "  ";
+      }
+      out += ' ';
+      if (k == 7) out += ' ';
+    }
+    out += ' ';
+    for (std::size_t k = 0; k < 16; ++k) {
+      auto c = i + k < len ? static_cast<unsigned char>(data[i + k]) : ' ';
+      out += i + k < len ? (c >= ' ' && c <= 0x7e ? static_cast<char>(c) : '.') : ' ';
+    }
+    out += " |\n";
+  }
+}
+
+bool read_all(memory_ref mem, std::uint64_t addr, std::size_t n, std::string& out) {
+  out.resize(n);
+  std::size_t done = 0;
+  while (done < n) {
+    auto got = mem.read_bytes(addr + done, std::as_writable_bytes(std::span(out.data() + done, n - done)));
+    if (!got || *got == 0) return false;
+    done += *got;
+  }
+  return true;
+}
+
+// Dumps `count` iovecs at `iov`, at most `budget` bytes in all (strace's dumpiov_upto).
+void dump_iov(std::string& out, memory_ref mem, std::uint64_t iov, std::uint64_t count,
+              std::uint64_t budget) {
+  std::string data;
+  for (std::uint64_t i = 0; i < count && i < 1024; ++i) {
+    std::uint64_t v[2];
+    if (!read_all(mem, iov + 16 * i, sizeof v, data)) return;
+    std::memcpy(v, data.data(), sizeof v);
+    std::uint64_t len = std::min(v[1], budget);
+    if (len == 0) break;
+    budget -= len;
+    out += " * " + std::to_string(len) + " bytes in buffer " + std::to_string(i) + "\n";
+    if (len > (1u << 16) || !read_all(mem, v[0], static_cast<std::size_t>(len), data)) continue;
+    hex_dump(out, data);
+  }
+}
+
+std::uint64_t now(clockid_t clock) {
+  timespec ts{};
+  ::clock_gettime(clock, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+std::uint64_t scale_of(int digits) {
+  std::uint64_t s = 1000000000u;
+  for (int i = 0; i < digits; ++i) s /= 10;
+  return s;
+}
+
+}  // namespace
+
+bool session::open() {
+  fo_.string_limit = opts_.string_limit;
+  fo_.show_fd_paths = opts_.fd_paths;
+  fo_.align_column = opts_.align;
+  fo_.verbose = false;
+  fo_.hex_strings = opts_.hex_strings;
+  fo_verbose_ = fo_;
+  fo_verbose_.verbose = true;
+  for (auto& p : opts_.paths) {
+    resolved_paths_.push_back(p);
+    char real[PATH_MAX];
+    if (::realpath(p.c_str(), real) && p != real) {
+      resolved_paths_.emplace_back(real);
+      if (!(opts_.quiet & quiet_path_resolution))
+        std::fprintf(stderr, "snare-strace: Requested path \"%s\" resolved into \"%s\"\n", p.c_str(), real);
+    }
+  }
+  if (opts_.output_file.empty()) {
+    out_ = stderr;
+    return true;
+  }
+  if (opts_.output_separately) return true;  // one file per thread, opened at its first line
+  out_ = std::fopen(opts_.output_file.c_str(), opts_.append ? "ae" : "we");
+  if (!out_) {
+    std::fprintf(stderr, "snare-strace: Can't fopen '%s': %s\n", opts_.output_file.c_str(),
+                 std::strerror(errno));
+    return false;
+  }
+  own_out_ = true;
+  return true;
+}
+
+std::FILE* session::file_for(pid_t tid) {
+  if (!opts_.output_separately) return out_;
+  auto it = files_.find(tid);
+  if (it != files_.end()) return it->second;
+  std::string name = opts_.output_file + "." + std::to_string(tid);
+  std::FILE* f = std::fopen(name.c_str(), opts_.append ? "ae" : "we");
+  if (!f) {
+    std::fprintf(stderr, "snare-strace: Can't fopen '%s': %s\n", name.c_str(), std::strerror(errno));
+    f = stderr;
+  }
+  files_.emplace(tid, f);
+  return f;
+}
+
+void session::write(pid_t tid, const std::string& s) {
+  std::FILE* f = file_for(tid);
+  std::fwrite(s.data(), 1, s.size(), f);
+  if (f == stderr) std::fflush(f);
+}
+
+void session::interrupt_open_line(pid_t tid) {
+  if (opts_.output_separately) {
+    auto it = open_lines_.find(tid);
+    if (it == open_lines_.end()) return;
+    open_lines_.erase(it);
+    write(tid, " <unfinished ...>\n");
+    return;
+  }
+  if (!open_) return;
+  write(open_tid_, " <unfinished ...>\n");
+  open_ = nullptr;
+  open_tid_ = -1;
+}
+
+std::string session::prefix(pid_t tid, const thread_info* t) {
+  std::string s;
+  char buf[64];
+  // With -o and -f every line names its thread ("1234  "); on stderr, only while more than
+  // one thread is traced ("[pid  1234] "), as strace does; -ff's files name none.
+  if (opts_.output_separately) {
+  } else if (!opts_.output_file.empty() && opts_.follow_forks) {
+    std::snprintf(buf, sizeof buf, "%-5d ", tid);
+    s += buf;
+  } else if (live_threads_ > 1) {
+    std::snprintf(buf, sizeof buf, "[pid %5d] ", tid);
+    s += buf;
+  }
+  if (opts_.timestamps > 0) {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    std::size_t n = 0;
+    if (opts_.timestamps == 2) {
+      n = static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(ts.tv_sec)));
+    } else {
+      tm local{};
+      ::localtime_r(&ts.tv_sec, &local);
+      n = ::strftime(buf, sizeof buf, "%H:%M:%S", &local);
+    }
+    s.append(buf, n);
+    int digits = std::clamp(opts_.timestamps_digits, 0, 9);
+    if (digits > 0) {
+      std::snprintf(buf, sizeof buf, ".%0*ld", digits,
+                    static_cast<long>(static_cast<std::uint64_t>(ts.tv_nsec) / scale_of(digits)));
+      s += buf;
+    }
+    s += ' ';
+  }
+  if (opts_.relative_timestamps) {
+    std::uint64_t ns = now(CLOCK_MONOTONIC);
+    if (last_line_ns_ == 0) last_line_ns_ = ns;
+    std::uint64_t d = ns - last_line_ns_;
+    last_line_ns_ = ns;
+    std::snprintf(buf, sizeof buf, "%s%6" PRIu64, opts_.timestamps ? "(+" : "", d / 1000000000u);
+    s += buf;
+    int digits = std::clamp(opts_.relative_digits, 0, 9);
+    if (digits > 0) {
+      std::snprintf(buf, sizeof buf, ".%0*" PRIu64, digits, (d % 1000000000u) / scale_of(digits));
+      s += buf;
+    }
+    s += opts_.timestamps ? ") " : " ";
+  }
+  if (opts_.syscall_numbers) {
+    long nr = t ? t->nr : -1;
+    if (!t) {
+      auto it = last_nr_.find(tid);
+      if (it != last_nr_.end()) nr = it->second;
+    }
+    if (nr >= 0)
+      std::snprintf(buf, sizeof buf, "[%4ld] ", nr);
+    else
+      std::snprintf(buf, sizeof buf, "[?] ");
+    s += buf;
+  }
+  if (opts_.instruction_pointer) {
+    if (t && t->ip)
+      std::snprintf(buf, sizeof buf, "[%016" PRIx64 "] ", t->ip);
+    else
+      std::snprintf(buf, sizeof buf, "[????????????????] ");
+    s += buf;
+  }
+  return s;
+}
+
+const snare::format::options& session::format_options(long nr) {
+  bool abbrev = nr >= 0 && static_cast<std::size_t>(nr) < max_nr &&
+                opts_.abbrev_calls.test(static_cast<std::size_t>(nr));
+  return abbrev ? fo_ : fo_verbose_;
+}
+
+bool session::touches_paths(pid_t pid, long nr, const raw_args& args, memory_ref mem) {
+  const auto* d = x64::descriptor(nr);
+  if (!d) return false;
+  auto matches = [&](const std::string& path) {
+    return std::find(resolved_paths_.begin(), resolved_paths_.end(), path) != resolved_paths_.end();
+  };
+  std::string path;
+  for (std::size_t i = 0; i < d->nargs && i < 6; ++i) {
+    switch (d->args[i].kind) {
+      case snare::sys::arg_kind::path:
+        if (read_path(mem, args[i], path) && matches(path)) return true;
+        break;
+      case snare::sys::arg_kind::fd:
+      case snare::sys::arg_kind::dirfd:
+        if (matches(fd_path(pid, static_cast<std::int32_t>(args[i])))) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+void session::append_dumps(std::string& line, const thread_info& t, long ret, memory_ref mem) {
+  auto fd = static_cast<std::int32_t>(t.args[0]);
+  if (fd < 0 || static_cast<std::size_t>(fd) >= opts_.read_fds.size()) return;
+  bool failed = ret < 0 && ret >= -4095;
+  std::string data;
+  const long nr = t.nr;
+  if (opts_.write_fds.test(static_cast<std::size_t>(fd))) {
+    if (nr == x64::write::number || nr == x64::pwrite64::number || nr == x64::sendto::number ||
+        nr == x64::mq_timedsend::number) {
+      if (t.args[2] <= (1u << 16) && read_all(mem, t.args[1], static_cast<std::size_t>(t.args[2]), data))
+        hex_dump(line, data);
+    } else if (nr == x64::writev::number || nr == x64::pwritev::number || nr == x64::pwritev2::number ||
+               nr == x64::vmsplice::number) {
+      dump_iov(line, mem, t.args[1], t.args[2], ~std::uint64_t{0});
+    }
+  }
+  if (failed || !opts_.read_fds.test(static_cast<std::size_t>(fd))) return;
+  if (nr == x64::read::number || nr == x64::pread64::number || nr == x64::recvfrom::number ||
+      nr == x64::mq_timedreceive::number) {
+    if (ret > 0 && ret <= (1 << 16) && read_all(mem, t.args[1], static_cast<std::size_t>(ret), data))
+      hex_dump(line, data);
+  } else if (nr == x64::readv::number || nr == x64::preadv::number || nr == x64::preadv2::number) {
+    dump_iov(line, mem, t.args[1], t.args[2], static_cast<std::uint64_t>(ret));
+  }
+}
+
+void session::format_raw(std::string& line, long nr, const raw_args& args, bool with_result, long ret) {
+  const auto* d = x64::descriptor(nr);
+  char buf[40];
+  if (d)
+    line.append(d->name);
+  else
+    line += "syscall_" + std::to_string(nr);
+  line += '(';
+  std::size_t n = d ? d->nargs : 6;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) line += ", ";
+    std::snprintf(buf, sizeof buf, "%#" PRIx64, args[i]);
+    line += buf;
+  }
+  if (!with_result) return;
+  line += ')';
+  auto nl = line.rfind('\n');
+  std::size_t col = nl == std::string::npos ? line.size() : line.size() - nl - 1;
+  line.append(col < opts_.align ? opts_.align - col : 1, ' ');
+  if (ret < 0 && ret >= -4095) {
+    int e = static_cast<int>(-ret);
+    auto name = snare::format::errno_name(e);
+    if (name.empty())
+      line += "= -1 (errno " + std::to_string(e) + ")";
+    else
+      line += "= -1 " + std::string(name) + " (" + std::strerror(e) + ")";
+  } else {
+    std::snprintf(buf, sizeof buf, "= %#lx", static_cast<unsigned long>(ret));
+    line += buf;
+  }
+}
+
+void session::print_stack(pid_t pid, pid_t tid, const std::vector<snare::frame>& frames) {
+  // Each frame names its file and the offset in it, from the process's mappings.
+  struct mapping {
+    std::uint64_t start, end, offset;
+    std::string path;
+  };
+  std::vector<mapping> maps;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+  for (std::string l; std::getline(in, l);) {
+    mapping m{};
+    char perms[8];
+    unsigned long long s = 0, e = 0, off = 0;
+    int pos = 0;
+    if (std::sscanf(l.c_str(), "%llx-%llx %7s %llx %*s %*s%n", &s, &e, perms, &off, &pos) < 4) continue;
+    m.start = s, m.end = e, m.offset = off;
+    std::string rest = l.substr(static_cast<std::size_t>(pos));
+    rest.erase(0, rest.find_first_not_of(' '));
+    m.path = rest;
+    maps.push_back(std::move(m));
+  }
+  std::string out;
+  char buf[64];
+  for (const auto& f : frames) {
+    const mapping* m = nullptr;
+    for (const auto& x : maps)
+      if (f.ip >= x.start && f.ip < x.end) m = &x;
+    if (!m || m->path.empty()) {
+      std::snprintf(buf, sizeof buf, " > backtracing_error [0x%" PRIx64 "]\n", f.ip);
+      out += buf;
+      continue;
+    }
+    out += " > " + m->path + "(";
+    if (!f.symbol.empty()) {
+      out += f.symbol;
+      std::snprintf(buf, sizeof buf, "+0x%" PRIx64, f.offset);
+      out += buf;
+    }
+    std::snprintf(buf, sizeof buf, ") [0x%" PRIx64 "]\n", f.ip - m->start + m->offset);
+    out += buf;
+  }
+  write(tid, out);
+}
+
+void session::print_summary() {
+  struct row {
+    long nr;
+    stat_row s;
+  };
+  std::vector<row> rows;
+  stat_row total;
+  for (std::size_t i = 0; i < stats_.size(); ++i) {
+    if (stats_[i].calls == 0) continue;
+    stat_row s = stats_[i];
+    // -O: the tracing overhead per call, taken off each call's time.
+    s.ns = s.ns > opts_.overhead_ns * s.calls ? s.ns - opts_.overhead_ns * s.calls : 0;
+    rows.push_back({static_cast<long>(i), s});
+    total.calls += s.calls;
+    total.errors += s.errors;
+    total.ns += s.ns;
+  }
+  auto name_of = [](long nr) {
+    return nr < static_cast<long>(max_nr) ? std::string(x64::name_of(nr)) : std::string("unknown");
+  };
+  const std::string& key = opts_.sort_by;
+  if (key == "calls" || key == "count")
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return a.s.calls > b.s.calls; });
+  else if (key == "errors" || key == "error")
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return a.s.errors > b.s.errors; });
+  else if (key == "name" || key.starts_with("syscall"))
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const row& a, const row& b) { return name_of(a.nr) < name_of(b.nr); });
+  else if (key != "nothing" && key != "none")
+    std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.s.ns > b.s.ns; });
+  std::FILE* out = opts_.output_separately || !out_ ? stderr : out_;
+  auto line = [&](double pct, const stat_row& s, const std::string& name) {
+    char errors[32] = "";
+    if (s.errors) std::snprintf(errors, sizeof errors, "%" PRIu64, s.errors);
+    std::fprintf(out, "%6.2f %11.6f %11" PRIu64 " %9" PRIu64 " %9s %s\n", pct,
+                 static_cast<double>(s.ns) / 1e9, s.calls ? s.ns / 1000 / s.calls : 0, s.calls, errors,
+                 name.c_str());
+  };
+  std::fprintf(out, "%6.6s %11.11s %11.11s %9.9s %9.9s %s\n", "% time", "seconds", "usecs/call", "calls",
+               "errors", "syscall");
+  const char* dashes = "------ ----------- ----------- --------- --------- ----------------\n";
+  std::fputs(dashes, out);
+  for (auto& r : rows) {
+    double pct = total.ns ? 100.0 * static_cast<double>(r.s.ns) / static_cast<double>(total.ns) : 0.0;
+    line(pct, r.s, name_of(r.nr));
+  }
+  std::fputs(dashes, out);
+  line(100.0, total, "total");
+}
+
+}  // namespace strace

@@ -1,0 +1,207 @@
+// Defines what each of snare-strace's short options does to the options (strace's meanings
+// and messages); the long options that name a short one come here too.
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "options.hpp"
+
+namespace strace {
+
+namespace {
+
+bool to_unsigned(std::string_view text, unsigned long& out) {
+  if (text.empty()) return false;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && p == text.data() + text.size();
+}
+
+// -O's argument: seconds, as a decimal number with an optional unit (s, ms, us, ns).
+bool parse_overhead(std::string_view text, std::uint64_t& ns) {
+  std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || errno != 0 || v < 0 || !std::isfinite(v)) return false;
+  std::string_view unit(end);
+  double scale = 1e9;
+  if (unit == "ms")
+    scale = 1e6;
+  else if (unit == "us")
+    scale = 1e3;
+  else if (unit == "ns")
+    scale = 1;
+  else if (!unit.empty() && unit != "s")
+    return false;
+  ns = static_cast<std::uint64_t>(v * scale);
+  return true;
+}
+
+bool interruptible(std::string_view text, int& out) {
+  static constexpr std::string_view names[] = {"anywhere", "waiting", "never", "never_tstp"};
+  for (int k = 0; k < 4; ++k) {
+    if (text == names[k] || (text.size() == 1 && text[0] == '1' + k)) {
+      out = k + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+// -S's keys (strace's names for the summary's columns).
+constexpr std::string_view sort_keys[] = {
+    "time",  "time_total", "total_time", "time-total",   "total-time",   "calls",   "count", "errors",
+    "error", "name",       "syscall",    "syscall_name", "syscall-name", "nothing", "none"};
+
+}  // namespace
+
+bool apply_short(char c, std::optional<std::string_view> value, options& o, std::string& error) {
+  auto invalid = [&] {
+    error = std::string("invalid -") + c + " argument: '" + std::string(*value) + "'";
+    return false;
+  };
+  auto& [t_count, q_count, x_count, y_count] = o.repeats;
+  switch (c) {
+    case 'a': {
+      unsigned long n = 0;
+      if (!to_unsigned(*value, n) || n > 0x7fffffff) return invalid();
+      o.align = n;
+      return true;
+    }
+    case 'A':
+      o.append = true;
+      return true;
+    case 'b':
+      if (*value != "execve") {
+        error = "Syscall '" + std::string(*value) + "' for -b isn't supported";
+        return false;
+      }
+      error = "-b execve is not supported by snare-strace yet: it needs the engine to detach from a process";
+      return false;
+    case 'c':
+    case 'C':
+      if ((c == 'c' && o.summary_and_trace) || (c == 'C' && o.summary)) {
+        error = "-c/--summary-only and -C/--summary are mutually exclusive";
+        return false;
+      }
+      (c == 'c' ? o.summary : o.summary_and_trace) = true;
+      return true;
+    case 'D':
+      error = "-D (run the tracer as a detached grandchild) is not supported by snare-strace";
+      return false;
+    case 'e':
+      return parse_expression(*value, o, error);
+    case 'i':
+      o.instruction_pointer = true;
+      return true;
+    case 'I':
+      if (!interruptible(*value, o.interruptible)) return invalid();
+      return true;
+    case 'k':
+      o.stack_trace = true;
+      return true;
+    case 'n':
+      o.syscall_numbers = true;
+      return true;
+    case 'o':
+      o.output_file = std::string(*value);
+      return true;
+    case 'O':
+      if (!parse_overhead(*value, o.overhead_ns)) return invalid();
+      return true;
+    case 'P':
+      o.paths.emplace_back(*value);
+      return true;
+    case 'q':
+      ++q_count;
+      o.quiet = q_count == 1   ? quiet_attach | quiet_personality
+                : q_count == 2 ? quiet_attach | quiet_personality | quiet_exit
+                               : quiet_attach | quiet_exit | quiet_path_resolution | quiet_personality |
+                                     quiet_thread_execve;
+      return true;
+    case 'r':
+      o.relative_timestamps = true;
+      return true;
+    case 's': {
+      unsigned long n = 0;
+      if (!to_unsigned(*value, n) || n > 0x3fffffff) return invalid();
+      o.string_limit = n;
+      return true;
+    }
+    case 'S':
+      for (auto k : sort_keys) {
+        if (k != *value) continue;
+        o.sort_by = std::string(*value);
+        return true;
+      }
+      error = "invalid sortby: '" + std::string(*value) + "'";
+      return false;
+    case 't':
+      ++t_count;
+      o.timestamps = t_count >= 3 ? 2 : 1;
+      o.timestamps_digits = t_count >= 2 ? 6 : 0;
+      return true;
+    case 'T':
+      o.syscall_times = true;
+      return true;
+    case 'U':
+      error =
+          "-U (summary columns) is not supported by snare-strace: its summary has strace's default columns";
+      return false;
+    case 'v':
+      o.verbose = true;
+      o.abbrev_calls.reset();
+      return true;
+    case 'w':
+      o.summary_wall = true;
+      return true;
+    case 'x':
+      x_count = x_count < 2 ? x_count + 1 : 2;
+      o.hex_strings = x_count;
+      return true;
+    case 'X':
+      if (*value == "abbrev") return o.xlat = xlat_style::abbrev, true;
+      if (*value == "raw" || *value == "verbose") {
+        error = "-X " + std::string(*value) +
+                " is not supported by snare-strace yet (the formatter prints names: -X abbrev)";
+        return false;
+      }
+      return invalid();
+    case 'y':
+      ++y_count;
+      if (y_count >= 2) {
+        error = "-yy (socket, device and pidfd details) is not supported by snare-strace: -y prints paths";
+        return false;
+      }
+      o.fd_paths = true;
+      return true;
+    case 'z':
+      o.status = status_successful;
+      return true;
+    case 'Z':
+      o.status = status_failed;
+      return true;
+    case 'p':
+      error = "-p PID (attach) is not supported by snare-strace yet: it needs the engine's attach";
+      return false;
+    case 'u':
+      error = "-u USER is not supported by snare-strace yet: it needs the engine to run the guest as USER";
+      return false;
+    case 'E':
+      error =
+          "-E VAR=VAL is not supported by snare-strace yet: it needs the engine to set the guest's "
+          "environment";
+      return false;
+    case 'Y':
+      error = "-Y (--decode-pids=comm) is not supported by snare-strace";
+      return false;
+    default:
+      error = std::string("invalid option -- '") + c + "'";
+      return false;
+  }
+}
+
+}  // namespace strace

@@ -1,0 +1,327 @@
+// Tests snare-strace's strace options against strace itself: each runs the same command
+// under both with the same options and compares the traces (addresses, pids and times
+// masked), or checks the line shapes where the values differ from run to run.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "run.hpp"
+
+using snare::test::lines_of;
+using snare::test::run_command;
+
+namespace {
+
+const std::string snare_bin = SNARE_STRACE_PATH;
+const std::string strace_bin = "/usr/bin/strace";
+
+bool has_strace() { return ::access(strace_bin.c_str(), X_OK) == 0; }
+
+// Masks what differs between two runs of the same command: addresses, pids, times.
+std::string mask(std::string line) {
+  static const std::regex hex(R"(0x[0-9a-f]{5,})"), pid(R"((si_pid|pid)=\d+)"), pfx(R"(^\d+ +)"),
+      ids(R"(^((getpid|getppid|gettid)\(\) += )\d+$)");
+  line = std::regex_replace(line, hex, "0xADDR");
+  line = std::regex_replace(line, ids, "$1PID");
+  line = std::regex_replace(line, pid, "$1=PID");
+  return std::regex_replace(line, pfx, "PID ");
+}
+
+struct trace_result {
+  int code = 0;
+  std::string err;
+  std::vector<std::string> lines;
+};
+
+// Runs `tracer` with -o FILE, `args` and the command; returns its exit code and masked lines.
+trace_result run_with(const std::string& tracer, const std::vector<std::string>& args) {
+  std::string out = snare::test::temp_path("opt-trace");
+  std::vector<std::string> argv = {tracer, "-o", out};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run_command(argv);
+  trace_result t;
+  t.code = r.code;
+  t.err = r.err;
+  for (auto& l : lines_of(snare::test::slurp(out))) t.lines.push_back(mask(l));
+  std::remove(out.c_str());
+  return t;
+}
+
+// Runs both tracers with `args`; checks that both succeed with the same trace, and returns
+// snare-strace's (strace's check is skipped when strace is not installed).
+std::vector<std::string> same_as_strace(const std::vector<std::string>& args) {
+  auto ours = run_with(snare_bin, args);
+  INFO("snare-strace stderr: " << ours.err);
+  CHECK(ours.code == 0);
+  if (has_strace()) {
+    auto theirs = run_with(strace_bin, args);
+    REQUIRE(theirs.code == 0);
+    CHECK(ours.lines == theirs.lines);
+  }
+  return ours.lines;
+}
+
+std::string temp_file(const std::string& content) {
+  std::string p = snare::test::temp_path("opt-file");
+  std::ofstream(p) << content;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("snare-strace -a and --columns align results as strace does") {
+  std::string f = temp_file("hello\n");
+  SECTION("-a 20") { same_as_strace({"-a", "20", "-e", "trace=read,write,close", "head", "-n", "1", f}); }
+  SECTION("--columns=60") {
+    same_as_strace({"--columns=60", "-e", "trace=read,close", "head", "-n", "1", f});
+  }
+  SECTION("-a0") {
+    auto lines = same_as_strace({"-a0", "-e", "trace=write", "echo", "hi"});
+    CHECK(lines.front() == R"(write(1, "hi\n", 3) = 3)");
+  }
+  std::remove(f.c_str());
+}
+
+TEST_CASE("snare-strace -e signal= shows only the chosen signals, as strace does") {
+  const std::vector<std::string> cmd = {"sh", "-c", "trap '' USR1 USR2; kill -USR1 $$; kill -USR2 $$"};
+  auto with = [&](std::string set) {
+    std::vector<std::string> a = {"-e", "trace=none", "-e", "signal=" + set};
+    a.insert(a.end(), cmd.begin(), cmd.end());
+    return same_as_strace(a);
+  };
+  auto usr1 = with("SIGUSR1");
+  REQUIRE(usr1.size() == 2);
+  CHECK(usr1[0].starts_with("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=PID"));
+  CHECK(with("!usr1,10").size() == 2);  // USR2 only (10 is SIGUSR1)
+  CHECK(with("none").size() == 1);      // the exit line
+  CHECK(with("all").size() == 3);
+}
+
+TEST_CASE("snare-strace -e status=, -z and -Z print calls by how they end, as strace does") {
+  const std::vector<std::string> cmd = {"cat", "/nonexistent-snare-file", "/dev/null"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = {"-e", "trace=openat,close"};  // a later -e trace= wins
+    a.insert(a.end(), extra.begin(), extra.end());
+    a.insert(a.end(), cmd.begin(), cmd.end());
+    auto ours = run_with(snare_bin, a);
+    CHECK(ours.code == 1);
+    if (has_strace()) CHECK(ours.lines == run_with(strace_bin, a).lines);
+    return ours.lines;
+  };
+  auto failed = with({"-Z"});
+  CHECK(std::count_if(failed.begin(), failed.end(), [](auto& l) { return l.find("ENOENT") != l.npos; }) >= 1);
+  CHECK(std::none_of(failed.begin(), failed.end(), [](auto& l) { return l.find(") = 3") != l.npos; }));
+  auto ok = with({"-z"});
+  CHECK(std::none_of(ok.begin(), ok.end(), [](auto& l) { return l.find("ENOENT") != l.npos; }));
+  with({"-e", "status=failed,successful"});
+  with({"--status=!successful"});
+  auto unfinished = with({"-e", "status=unfinished", "-e", "trace=exit_group"});
+  CHECK(std::count_if(unfinished.begin(), unfinished.end(),
+                      [](auto& l) { return l.starts_with("exit_group(1)"); }) == 1);
+}
+
+TEST_CASE("snare-strace -P prints only the calls on that path, as strace does") {
+  std::string f = temp_file("hello\n");
+  auto lines = same_as_strace({"-P", f, "head", "-n", "1", f});
+  CHECK(lines.size() >= 4);  // openat, newfstatat/fstat, read(s), close, exit
+  same_as_strace({"--trace-path=/nonexistent-snare", "-P", f, "-e", "trace=read", "head", "-n", "1", f});
+  std::remove(f.c_str());
+}
+
+TEST_CASE("snare-strace -e quiet= and -q drop messages, as strace does") {
+  auto lines = same_as_strace({"-e", "quiet=exit", "-e", "trace=write", "echo", "hi"});
+  CHECK(lines.size() == 1);
+  CHECK(same_as_strace({"--quiet=exits,attach", "-e", "trace=none", "true"}).empty());
+  CHECK(same_as_strace({"-qq", "-e", "trace=none", "true"}).empty());
+}
+
+TEST_CASE("snare-strace -e write= and -e read= dump the data, as strace does") {
+  std::string f = temp_file("The quick brown fox jumps over the lazy dog, twice over.\n");
+  auto lines = same_as_strace({"-e", "trace=write", "-e", "write=1", "head", "-n", "1", f});
+  CHECK(lines.at(1) == " | 00000  54 68 65 20 71 75 69 63  6b 20 62 72 6f 77 6e 20  The quick brown  |");
+  same_as_strace({"-e", "trace=read", "-e", "read=3", "-s", "8", "head", "-n", "1", f});
+  same_as_strace({"-e", "trace=writev", "-e", "write=all", "python3", "-c",
+                  "import os; os.writev(1, [b'ab', b'', b'cd\\n'])"});
+  std::remove(f.c_str());
+}
+
+TEST_CASE("snare-strace -x, -xx and --strings-in-hex print strings in hex, as strace does") {
+  std::string f = temp_file("plain\n\x01\x02\xff tail\n");
+  for (const char* x : {"-x", "-xx", "--strings-in-hex=non-ascii-chars", "--strings-in-hex=none"})
+    same_as_strace({x, "-e", "trace=read,write", "head", "-c", "20", f});
+  std::remove(f.c_str());
+}
+
+TEST_CASE("snare-strace -n and -e raw= print numbers, as strace does") {
+  same_as_strace({"-n", "-e", "trace=write,close", "echo", "hi"});
+  auto raw = same_as_strace({"-e", "raw=write", "-e", "trace=write,close", "echo", "hi"});
+  CHECK(std::count_if(raw.begin(), raw.end(),
+                      [](auto& l) { return l.starts_with("write(0x1, 0xADDR, 0x3)"); }) == 1);
+  auto args = std::vector<std::string>{"-e", "raw=all", "-e", "trace=openat", "cat", "/nonexistent-snare"};
+  auto ours = run_with(snare_bin, args);
+  CHECK(ours.code == 1);
+  CHECK(std::count_if(ours.lines.begin(), ours.lines.end(), [](auto& l) {
+          return l.ends_with("= -1 ENOENT (No such file or directory)") &&
+                 l.starts_with("openat(0xADDR, 0xADDR, ");  // AT_FDCWD is 0xffffff9c
+        }) >= 1);
+  if (has_strace()) CHECK(ours.lines == run_with(strace_bin, args).lines);
+}
+
+TEST_CASE("snare-strace -e fault= fails calls with ENOSYS by default, as strace does") {
+  auto a = std::vector<std::string>{"-e", "trace=openat", "-e", "fault=openat:when=3", "cat", "/dev/null"};
+  auto ours = run_with(snare_bin, a);
+  CHECK(std::count_if(ours.lines.begin(), ours.lines.end(), [](auto& l) {
+          return l.ends_with("= -1 ENOSYS (Function not implemented) (INJECTED)");
+        }) == 1);
+  if (has_strace()) CHECK(ours.lines == run_with(strace_bin, a).lines);
+  a[3] = "fault=openat:error=EPERM:when=3";
+  ours = run_with(snare_bin, a);
+  if (has_strace()) CHECK(ours.lines == run_with(strace_bin, a).lines);
+}
+
+TEST_CASE("snare-strace trace sets take /regex, ?name, %pure, i386 names and empty items, as strace does") {
+  same_as_strace({"-e", "trace=?no_such_call,/^(read|close)$,,mmap2", "head", "-n", "1", "/etc/hostname"});
+  same_as_strace({"-e", "trace=%pure", "sh", "-c", "echo $$ > /dev/null"});
+  same_as_strace({"--trace=ipc,%net", "true"});
+  CHECK(run_with(snare_bin, {"-e", "trace=/^no_such", "true"}).code == 2);
+  CHECK(run_with(snare_bin, {"-e", "trace=mmap3", "true"}).err.find("invalid system call 'mmap3'") !=
+        std::string::npos);
+}
+
+TEST_CASE("snare-strace -e abbrev=none prints execve's environment, as -v does") {
+  // The second execve: its environment is env -i's, the same under both tracers.
+  auto args =
+      std::vector<std::string>{"-e", "abbrev=none", "-e", "trace=execve", "env", "-i", "A=1", "/bin/true"};
+  auto ours = run_with(snare_bin, args);
+  CHECK(ours.code == 0);
+  REQUIRE(ours.lines.size() == 3);
+  CHECK(ours.lines[1] == R"(execve("/bin/true", ["/bin/true"], ["A=1"]) = 0)");
+  if (has_strace()) CHECK(run_with(strace_bin, args).lines.at(1) == ours.lines[1]);
+  CHECK(run_with(snare_bin, {"-e", "trace=execve", "env", "-i", "A=1", "/bin/true"}).lines.at(1) ==
+        R"(execve("/bin/true", ["/bin/true"], 0xADDR /* 1 var */) = 0)");
+}
+
+TEST_CASE("snare-strace -X abbrev is the default form") {
+  same_as_strace({"-X", "abbrev", "-e", "trace=openat", "cat", "/dev/null"});
+}
+
+TEST_CASE("snare-strace timestamps: -r, --timestamps, --absolute-timestamps, -T precision") {
+  auto shape = [](std::vector<std::string> args, const std::string& re) {
+    args.insert(args.end(), {"-e", "trace=write", "echo", "hi"});
+    auto t = run_with(snare_bin, args);
+    CHECK(t.code == 0);
+    REQUIRE_FALSE(t.lines.empty());
+    INFO(t.lines.front());
+    CHECK(std::regex_search(t.lines.front(), std::regex(re)));
+  };
+  shape({"-r"}, R"(^ +\d+\.\d{6} write\()");
+  shape({"--relative-timestamps=ms"}, R"(^ +\d+\.\d{3} write\()");
+  shape({"--timestamps=unix,ms"}, R"(^\d{10}\.\d{3} write\()");
+  shape({"--absolute-timestamps=format:time,precision:ns"}, R"(^\d\d:\d\d:\d\d\.\d{9} write\()");
+  shape({"--timestamps"}, R"(^\d\d:\d\d:\d\d write\()");
+  shape({"-t", "-r"}, R"(^\d\d:\d\d:\d\d \(\+ +\d+\.\d{6}\) write\()");
+  shape({"--syscall-times=ns"}, R"( = 3 <\d+\.\d{9}>$)");
+  shape({"-i"}, R"(^\[[0-9a-f]{16}\] write\()");
+}
+
+TEST_CASE("snare-strace -C, -S and -O print the trace and the summary") {
+  auto t = run_with(snare_bin, {"-C", "-S", "calls", "-O", "1ns", "-e", "trace=write,close", "sh", "-c",
+                                "echo a; echo b; echo c"});
+  CHECK(t.code == 0);
+  auto at = [&](const std::string& what) {
+    for (std::size_t i = 0; i < t.lines.size(); ++i)
+      if (t.lines[i].find(what) != std::string::npos) return i;
+    return t.lines.size();
+  };
+  CHECK(at("write(1, \"a\\n\", 2)") < at("% time"));  // the trace, then the table
+  CHECK(at(" write") < at(" close"));                 // -S calls: 3 writes before fewer closes
+  CHECK(at("total") + 1 == t.lines.size());
+  CHECK(run_with(snare_bin, {"-c", "-C", "true"}).code == 2);
+  CHECK(run_with(snare_bin, {"-S", "size", "true"}).code == 2);
+}
+
+TEST_CASE("snare-strace -A appends and -ff -o writes one file per process") {
+  std::string out = snare::test::temp_path("opt-ff");
+  SECTION("-A") {
+    CHECK(run_command({snare_bin, "-o", out, "-e", "trace=write", "echo", "a"}).code == 0);
+    CHECK(run_command({snare_bin, "-A", "-o", out, "-e", "trace=write", "echo", "b"}).code == 0);
+    auto lines = lines_of(snare::test::slurp(out));
+    CHECK(lines.size() == 4);  // two writes, two exit lines
+    std::remove(out.c_str());
+  }
+  SECTION("-ff") {
+    auto r = run_command(
+        {snare_bin, "-ff", "-o", out, "-e", "trace=execve,write", "sh", "-c", "/bin/echo a; /bin/echo b"});
+    CHECK(r.code == 0);
+    CHECK(snare::test::slurp(out).empty());  // nothing in FILE itself
+    auto found = run_command({"sh", "-c", "ls " + out + ".* | wc -l; cat " + out + ".*"});
+    CHECK(found.out.starts_with("3\n"));  // sh and its two children
+    CHECK(std::regex_search(found.out, std::regex(R"(\nwrite\(1, "a\\n", 2\) += 2\n)")));  // no pid prefix
+    run_command({"sh", "-c", "rm -f " + out + ".*"});
+  }
+}
+
+TEST_CASE("snare-strace -k prints the guest's stack after each call") {
+  auto t = run_with(snare_bin, {"-k", "-e", "trace=write", "echo", "hi"});
+  CHECK(t.code == 0);
+  REQUIRE(t.lines.size() >= 3);
+  CHECK(t.lines[0].starts_with("write(1,"));
+  CHECK(std::regex_search(t.lines[1], std::regex(R"(^ > /.*libc\.so\.6\(.*\) \[0x[0-9a-fA-DR]+\]$)")));
+}
+
+TEST_CASE(
+    "snare-strace accepts --seccomp-bpf and --kill-on-exit, and rejects what it cannot do with a reason") {
+  CHECK(run_with(snare_bin, {"--seccomp-bpf", "--kill-on-exit", "-f", "true"}).code == 0);
+  for (std::vector<std::string> bad : {std::vector<std::string>{"-p", "1"},
+                                       {"-u", "nobody"},
+                                       {"-E", "A=1"},
+                                       {"-D"},
+                                       {"-U", "name"},
+                                       {"-yy"},
+                                       {"-b", "execve"},
+                                       {"-X", "raw"},
+                                       {"-e", "decode-fds=socket"},
+                                       {"-Y"},
+                                       {"-e", "inject=read:signal=USR1"}}) {
+    bad.push_back("true");
+    auto r = run_command([&] {
+      std::vector<std::string> a = {snare_bin};
+      a.insert(a.end(), bad.begin(), bad.end());
+      return a;
+    }());
+    INFO(bad.front());
+    CHECK(r.code == 2);
+    CHECK(r.err.find("snare-strace: ") == 0);
+    CHECK(r.err.find("--help") != std::string::npos);
+  }
+}
+
+TEST_CASE("snare-strace --help and the man page snare-strace(1) name the same long options") {
+  auto help = run_command({snare_bin, "--help"});
+  REQUIRE(help.code == 0);
+  std::string man = snare::test::slurp(SNARE_STRACE_MAN_PAGE);
+  REQUIRE_FALSE(man.empty());
+  man = std::regex_replace(man, std::regex(R"(\\-)"), "-");
+  man = std::regex_replace(man, std::regex(R"(\\f[BIR])"), "");
+  std::set<std::string> in_help, in_man;
+  std::regex opt(R"(--[a-z][a-z-]+)");
+  for (std::sregex_iterator i(help.out.begin(), help.out.end(), opt), e; i != e; ++i)
+    in_help.insert(i->str());
+  for (std::sregex_iterator i(man.begin(), man.end(), opt), e; i != e; ++i) in_man.insert(i->str());
+  for (auto& o : in_help) {
+    INFO(o << " is in --help");
+    CHECK(in_man.count(o) == 1);
+  }
+  for (auto& o : in_man) {
+    INFO(o << " is in the man page");
+    CHECK(in_help.count(o) == 1);
+  }
+}
