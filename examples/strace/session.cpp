@@ -39,10 +39,10 @@ const snare::sys::syscall_desc& desc_of(long nr) {
   return unknown;
 }
 
+// strace's names (SIGIO, not glibc's SIGPOLL), from the formatter's signal table.
 std::string signal_name(int sig) {
-  const char* abbrev = ::sigabbrev_np(sig);
-  if (abbrev) return std::string("SIG") + abbrev;
-  if (sig >= SIGRTMIN && sig <= SIGRTMAX) return "SIGRT_" + std::to_string(sig - SIGRTMIN);
+  std::string out;
+  if (snare::format::format_signal_name(out, sig) && !out.empty()) return out;
   return std::to_string(sig);
 }
 

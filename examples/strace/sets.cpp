@@ -18,6 +18,16 @@ namespace {
 
 namespace sys = snare::sys;
 
+// Removes the leading `!`s of a set; returns whether they negate it (an odd count).
+bool take_negation(std::string_view& text) {
+  bool negate = false;
+  while (!text.empty() && text.front() == '!') {
+    negate = !negate;
+    text.remove_prefix(1);
+  }
+  return negate;
+}
+
 struct class_name {
   std::string_view name;
   std::uint16_t bits;
@@ -87,11 +97,7 @@ bool for_each_item(std::string_view text, F f, bool& ok) {
 std::optional<unsigned> parse_named_bits(std::string_view text, std::string_view what,
                                          std::initializer_list<std::pair<std::string_view, unsigned>> names,
                                          unsigned all, std::string& error) {
-  bool negate = false;
-  while (!text.empty() && text.front() == '!') {
-    negate = !negate;
-    text.remove_prefix(1);
-  }
+  const bool negate = take_negation(text);
   unsigned bits = 0;
   if (text == "all") {
     bits = all;
@@ -190,11 +196,7 @@ std::optional<nr_set> parse_set_element(std::string_view word) {
 }
 
 std::optional<nr_set> parse_set(std::string_view text, std::string& error) {
-  bool negate = false;
-  while (!text.empty() && text.front() == '!') {
-    negate = !negate;
-    text.remove_prefix(1);
-  }
+  const bool negate = take_negation(text);
   nr_set s;
   if (text == "none" || text == "all") {
     s = *parse_set_element(text);
@@ -226,11 +228,7 @@ std::optional<nr_set> parse_set(std::string_view text, std::string& error) {
 }
 
 std::optional<sig_set> parse_signal_set(std::string_view text, std::string& error) {
-  bool negate = false;
-  while (!text.empty() && text.front() == '!') {
-    negate = !negate;
-    text.remove_prefix(1);
-  }
+  const bool negate = take_negation(text);
   sig_set all;
   for (int sig = 1; sig < NSIG && sig < 128; ++sig) all.set(static_cast<std::size_t>(sig));
   sig_set s;
@@ -290,11 +288,7 @@ std::optional<unsigned> parse_quiet_set(std::string_view text, std::string& erro
 }
 
 std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what, std::string& error) {
-  bool negate = false;
-  while (!text.empty() && text.front() == '!') {
-    negate = !negate;
-    text.remove_prefix(1);
-  }
+  const bool negate = take_negation(text);
   fd_set s;
   if (text == "all") {
     s.set();
