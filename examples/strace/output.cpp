@@ -113,13 +113,17 @@ std::uint64_t now(clockid_t clock) {
   return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
-std::uint64_t scale_of(int digits) {
-  std::uint64_t s = 1000000000u;
-  for (int i = 0; i < digits; ++i) s /= 10;
-  return s;
-}
-
 }  // namespace
+
+// Appends ".ddd": the first `digits` (0-9; none for 0) decimal digits of a nanosecond count.
+void append_fraction(std::string& out, std::uint64_t ns, int digits) {
+  digits = std::clamp(digits, 0, 9);
+  if (digits == 0) return;
+  std::string frac = std::to_string(ns % 1000000000u);
+  frac.insert(0, 9 - frac.size(), '0');
+  out += '.';
+  out.append(frac, 0, static_cast<std::size_t>(digits));
+}
 
 bool session::open() {
   fo_.string_limit = opts_.string_limit;
@@ -212,12 +216,7 @@ std::string session::prefix(pid_t tid, const thread_info* t) {
       n = ::strftime(buf, sizeof buf, "%H:%M:%S", &local);
     }
     s.append(buf, n);
-    int digits = std::clamp(opts_.timestamps_digits, 0, 9);
-    if (digits > 0) {
-      std::snprintf(buf, sizeof buf, ".%0*ld", digits,
-                    static_cast<long>(static_cast<std::uint64_t>(ts.tv_nsec) / scale_of(digits)));
-      s += buf;
-    }
+    append_fraction(s, static_cast<std::uint64_t>(ts.tv_nsec), opts_.timestamps_digits);
     s += ' ';
   }
   if (opts_.relative_timestamps) {
@@ -227,11 +226,7 @@ std::string session::prefix(pid_t tid, const thread_info* t) {
     last_line_ns_ = ns;
     std::snprintf(buf, sizeof buf, "%s%6" PRIu64, opts_.timestamps ? "(+" : "", d / 1000000000u);
     s += buf;
-    int digits = std::clamp(opts_.relative_digits, 0, 9);
-    if (digits > 0) {
-      std::snprintf(buf, sizeof buf, ".%0*" PRIu64, digits, (d % 1000000000u) / scale_of(digits));
-      s += buf;
-    }
+    append_fraction(s, d, opts_.relative_digits);
     s += opts_.timestamps ? ") " : " ";
   }
   if (opts_.syscall_numbers) {

@@ -306,16 +306,9 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds);
   }
   if (opts_.syscall_times) {
-    char buf[48];
-    int digits = std::clamp(opts_.syscall_times_digits, 0, 9);
-    std::uint64_t scale = 1000000000u;
-    for (int i = 0; i < digits; ++i) scale /= 10;
-    if (digits > 0)
-      std::snprintf(buf, sizeof buf, " <%" PRIu64 ".%0*" PRIu64 ">", ns / 1000000000u, digits,
-                    (ns % 1000000000u) / scale);
-    else
-      std::snprintf(buf, sizeof buf, " <%" PRIu64 ">", ns / 1000000000u);
-    line += buf;
+    line += " <" + std::to_string(ns / 1000000000u);
+    append_fraction(line, ns, opts_.syscall_times_digits);
+    line += '>';
   }
   line += '\n';
   if (!opts_.read_fds.none() || !opts_.write_fds.none()) append_dumps(line, t, ret, mem);

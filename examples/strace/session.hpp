@@ -25,6 +25,9 @@
 
 namespace strace {
 
+// Appends ".ddd": the first `digits` (0-9; none for 0) decimal digits of a nanosecond count.
+void append_fraction(std::string& out, std::uint64_t ns, int digits);
+
 /// The six raw argument registers of a call.
 using raw_args = std::array<std::uint64_t, 6>;
 
