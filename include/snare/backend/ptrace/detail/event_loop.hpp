@@ -158,12 +158,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return true;
   }
 
-  // Starts held tasks without a creator's event: those of `creator`, or all (-1). For when
-  // the event can no longer come (the creator's process ended or exec'd).
+  // Starts the held tasks of `creator` without their creator's event, for when it can no
+  // longer come (the creator's process ended or exec'd).
   void release_held(pid_t creator) {
     std::vector<std::pair<pid_t, int>> go;
     for (auto it = held_.begin(); it != held_.end();) {
-      if (creator != -1 && it->second.creator != creator) {
+      if (it->second.creator != creator) {
         ++it;
         continue;
       }

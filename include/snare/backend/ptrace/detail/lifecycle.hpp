@@ -151,10 +151,11 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   retire(*rec, exit_status::from_wait_status(status), true);
   const pid_t tgid = rec->proc->pid;
   records_.release(std::move(rec));
-  // A creator's event can no longer come once its process is gone: start every held task
-  // (one forked with CLONE_PARENT names its grandparent as its parent). A creator thread
-  // cannot end alone between its clone and its event but by another thread's exec: on_exec.
-  if (!held_.empty() && records_.find_process(tgid) == nullptr) release_held(-1);
+  // A creator's event can no longer come once its process is gone: start the tasks it
+  // created. (Only those: another process's held child still gets its creator's event, and
+  // its state.) A creator thread cannot end alone between its clone and its event but by
+  // another thread's exec: on_exec.
+  if (!held_.empty() && records_.find_process(tgid) == nullptr) release_held(tgid);
 }
 
 }  // namespace snare::backend::ptrace_detail
