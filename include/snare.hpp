@@ -45,8 +45,10 @@
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
 #include <snare/fiber/fiber.hpp>
+#include <snare/guest/auxv.hpp>
 #include <snare/guest/frame.hpp>
 #include <snare/guest/handle.hpp>
+#include <snare/guest/stack.hpp>
 #include <snare/engine/core.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>

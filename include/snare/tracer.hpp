@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,7 +42,9 @@ class tracer {
       stop_source* s;
       ~forget_requests() { s->reset(); }
     } forget{options.stop};
-    engine_type engine(*tool_, options);
+    global_.reset();  // each run starts with a fresh global state
+    global_.emplace();
+    engine_type engine(*tool_, options, *global_);
     int code = engine.run(argv);
     status_ = engine.status();
     return code;
@@ -63,6 +66,14 @@ class tracer {
   /// says so in its docs (the hypercall backend: not yet).
   void stop(int sig = SIGTERM) noexcept { (options_.stop ? *options_.stop : own_stop_).request(sig); }
 
+  /// Returns the global state of the last run (Reverie's `GlobalTool` value the tracer hands
+  /// back): what the handlers left in it through g.global().call(...), kept until the next
+  /// run starts; value-initialised before the first run.
+  global_state_t<Tool>& global_state() noexcept {
+    if (!global_) global_.emplace();
+    return *global_;
+  }
+
   /// Returns the options of this tracer.
   const run_options& options() const noexcept { return options_; }
 
@@ -75,6 +86,7 @@ class tracer {
   Tool* tool_;
   run_options options_;
   exit_status status_{};
+  std::optional<global_state_t<Tool>> global_;
   stop_source own_stop_;
 };
 

@@ -17,5 +17,6 @@
 // the subject's reason (subject.hpp).
 #pragma once
 
+#include "laws/guest.hpp"      // facts, registers, scratch stack, global state after the run
 #include "laws/handlers.hpp"   // inject, argument changes, denial, results, RDTSC, exceptions
 #include "laws/lifecycle.hpp"  // exit codes, threads, processes, exec, state, signals

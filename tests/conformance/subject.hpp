@@ -36,6 +36,9 @@ struct subject {
   /// is not built from its creator's, snare::from_parent), or nullptr when it knows.
   static constexpr const char* thread_creator_unknown = nullptr;
 
+  /// Why the backend cannot read a guest process's auxiliary vector (g.auxv()), or nullptr.
+  static constexpr const char* auxv_unreadable = nullptr;
+
   /// Why a guest of this backend has no i386 `int 0x80` entry whatever the host has, or
   /// nullptr when it has the host's (host feature i386_int80).
   static constexpr const char* lacks_int80 = nullptr;

@@ -84,7 +84,8 @@ struct mock_backend {
     static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
     static_assert(check_tool_capabilities<mock_backend, Tool, guest_type, table_type>());
 
-    engine(Tool& t, const run_options& o) : core_type(t, o) {}
+    engine(Tool& t, const run_options& o, global_state_t<Tool>& g) : core_type(t, o, g) {}
+    engine(Tool& t, const run_options& o) : core_type(t, o, own_global) {}
     /// Dispatches each argv entry (a syscall number) whose number is subscribed; returns
     /// the count of calls the tool suppressed.
     int run(std::span<const char* const> argv) {
@@ -106,6 +107,7 @@ struct mock_backend {
       }
       return this->finish(exit_status::exited(suppressed));
     }
+    global_state_t<Tool> own_global{};
     guest_type guest;
     dispatch::raw_args last_args{};
     long last_ret = 0;

@@ -19,7 +19,9 @@
 //      public:
 //       using guest_type = ...;                     // the handle handlers receive; models
 //                                                   // snare::guest_handle (guest/handle.hpp)
-//       engine(Tool& tool, const snare::run_options& options);
+//       // Serves one run; `global` is the run's global state, owned by the tracer so that
+//       // the tool reads it after the run.
+//       engine(Tool& tool, const snare::run_options& options, snare::global_state_t<Tool>& global);
 //       // Starts argv[0] (PATH lookup) with argv and serves events until every guest
 //       // process is gone; returns the guest's exit code (128+N when killed by signal N,
 //       // 127 when the command cannot be run, exit_host_unsupported when the host lacks

@@ -34,7 +34,10 @@ class core {
   using dispatch_type = dispatch::table<Tool, Guest, table_type>;
   static constexpr subscription_info subscription = subscription_of<Tool, Guest, table_type>;
 
-  core(Tool& tool, const run_options& options) noexcept : tool_(&tool), options_(options) {
+  /// Serves a run of `tool` whose global state is `global` (owned by the caller, the
+  /// tracer, so that it outlives the run).
+  core(Tool& tool, const run_options& options, global_state_t<Tool>& global) noexcept
+      : tool_(&tool), options_(options), global_(&global) {
     // Here rather than at class scope: Guest is complete once an engine is constructed.
     static_assert(check_tool_capabilities<Backend, Tool, Guest, table_type>());
   }
@@ -45,6 +48,10 @@ class core {
   /// Returns how the run's first guest process ended (after run(); exited(127) when the
   /// command could not run, exited(exit_host_unsupported) when the host refused it).
   const exit_status& status() const noexcept { return status_; }
+  /// Returns the run's global state (guest handles reach it by message call).
+  global_state_t<Tool>& global_state() noexcept { return *global_; }
+  /// Returns the run's first guest process (-1 before it started).
+  pid_t root_process() const noexcept { return root_; }
 
  protected:
   /// Returns argv[0], or "" for an empty command line (for messages).
@@ -84,6 +91,7 @@ class core {
 
   Tool* tool_;
   run_options options_;
+  global_state_t<Tool>* global_;
   detail::host_plan plan_{};  // what the host check switched on
   pid_t root_ = -1;           // the first guest process
   exit_status status_{};      // how it ended

@@ -10,9 +10,11 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
+#include <snare/engine/detail/proc.hpp>
 #include <snare/tool/state.hpp>
 
 namespace snare::engine {
@@ -99,6 +101,14 @@ class records {
   Process* find_process(pid_t tgid) const noexcept {
     auto it = procs_.find(tgid);
     return it == procs_.end() ? nullptr : it->second.get();
+  }
+
+  /// Returns the parent of process `tgid` when it is a recorded process (proc(5) PPid: an
+  /// orphan's reaper is not), nullopt otherwise (snare::guest_base::ppid).
+  std::optional<pid_t> recorded_parent(pid_t tgid) const noexcept {
+    auto ids = snare::detail::read_task_ids(tgid);
+    if (!ids || find_process(ids->ppid) == nullptr) return std::nullopt;
+    return ids->ppid;
   }
 
   /// Takes thread `tid`'s record out of the table (empty when there is none). Its process

@@ -1,6 +1,7 @@
 // Defines what a handler may do with the guest: the guest_handle concept, the common base
-// backends build their handle on (typed reads, state, suppress/fail, capability checks),
-// and the message-call reference to global state.
+// backends build their handle on (typed reads, state, suppress/fail, capability checks, the
+// guest's facts: parent, main thread, root process, auxiliary vector), and the message-call
+// reference to global state.
 #pragma once
 
 #include <sys/types.h>
@@ -8,11 +9,13 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
 
+#include <snare/guest/auxv.hpp>
 #include <snare/memory.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
@@ -23,22 +26,36 @@
 
 namespace snare {
 
+/// The guest thread a call on the global state comes from (Reverie's `receive_rpc(from, ..)`).
+struct global_caller {
+  pid_t pid = 0;  ///< its process id
+  pid_t tid = 0;  ///< its thread id
+  friend constexpr bool operator==(const global_caller&, const global_caller&) = default;
+};
+
 /// A reference to the run's global state, reached through message calls so that tool code
 /// keeps working when the handler runs in another address space (an in-guest backend).
 /// For in-process backends a call is a direct function call.
 template <class State>
 class global_ref {
  public:
-  explicit global_ref(State& s) noexcept : state_(&s) {}
-  /// Calls `f(state)` and returns what it returns. Keep `f` free of references into the
-  /// guest handler's stack if the tool must run on an in-guest backend.
+  global_ref(State& s, global_caller from) noexcept : state_(&s), from_(from) {}
+  /// Calls `f(state, caller)` when f takes the calling thread (a snare::global_caller), else
+  /// `f(state)`, and returns what it returns. Keep `f` free of references into the guest
+  /// handler's stack if the tool must run on an in-guest backend.
   template <class F>
   decltype(auto) call(F&& f) const {
-    return std::forward<F>(f)(*state_);
+    if constexpr (std::is_invocable_v<F, State&, const global_caller&>)
+      return std::forward<F>(f)(*state_, from_);
+    else
+      return std::forward<F>(f)(*state_);
   }
+  /// Returns the thread whose handler holds this reference.
+  const global_caller& caller() const noexcept { return from_; }
 
  private:
   State* state_;
+  global_caller from_;
 };
 
 /// Satisfied by a backend's guest handle: what every handler may use whatever the backend.
@@ -62,6 +79,10 @@ concept guest_handle = guest_memory<G> && requires(G& g, const G& cg, long v, in
 ///   result<void> do_tail_inject(const sys::raw_call&); // only if Backend::can_inject
 ///   thread_state_t<Tool>& do_thread_state(); process_state_t<Tool>& do_process_state();
 ///   global_state_t<Tool>& do_global_state();
+/// and, used only by the guest facts a tool asks for (a backend lacking one fails to compile
+/// where the tool uses it):
+///   std::optional<pid_t> do_ppid() const; bool do_is_root_process() const;
+///   result<auxv_table> do_auxv() const;
 /// and may add backend-specific operations (registers, backtrace).
 template <class Derived, class Backend, class Tool>
 class guest_base {
@@ -124,8 +145,26 @@ class guest_base {
   thread_state_t<Tool>& thread_state() noexcept { return self().do_thread_state(); }
   process_state_t<Tool>& process_state() noexcept { return self().do_process_state(); }
   global_ref<global_state_t<Tool>> global() noexcept {
-    return global_ref<global_state_t<Tool>>(self().do_global_state());
+    return global_ref<global_state_t<Tool>>(self().do_global_state(), {self().pid(), self().tid()});
   }
+
+  /// Says whether this thread is its process's main thread (the thread-group leader: its
+  /// tid is the pid).
+  bool is_main_thread() const noexcept { return cself().pid() == cself().tid(); }
+  /// Returns the id of the parent process when the parent is a process of this run; nullopt
+  /// for the run's first process and for one whose parent is outside the run (an orphan
+  /// reparented to a reaper, proc(5) PPid).
+  std::optional<pid_t> ppid() const noexcept { return cself().do_ppid(); }
+  /// Says whether this thread's process is the run's first process (the command started,
+  /// before and after it execs).
+  bool is_root_process() const noexcept { return cself().do_is_root_process(); }
+  /// Says whether this is the main thread of the root process.
+  bool is_root_thread() const noexcept { return is_root_process() && is_main_thread(); }
+  /// Returns the process's auxiliary vector as its image got it at exec (getauxval(3),
+  /// proc(5) /proc/pid/auxv): AT_RANDOM's address, AT_SYSINFO_EHDR, ... Errors:
+  /// no_such_process when the process is gone, operation_not_supported on a backend that
+  /// cannot read it.
+  result<auxv_table> auxv() const { return cself().do_auxv(); }
 
   /// Returns the action set by suppress/fail (engines read it after the handler).
   action pending_action() const noexcept { return action_; }
@@ -143,6 +182,7 @@ class guest_base {
       return c.to_raw();
   }
   Derived& self() noexcept { return static_cast<Derived&>(*this); }
+  const Derived& cself() const noexcept { return static_cast<const Derived&>(*this); }
   action action_{};
 };
 

@@ -12,6 +12,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -30,7 +31,9 @@
 #include <snare/engine/options.hpp>
 #include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
+#include <snare/guest/auxv.hpp>
 #include <snare/guest/handle.hpp>
+#include <snare/guest/stack.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/tool.hpp>
 
@@ -62,6 +65,17 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
   /// Returns the vCPU's registers, valid during the handler; changes take effect when the
   /// guest resumes (rip, rsp, any general register).
   kvm_regs& registers() noexcept { return vm_->regs(); }
+  /// Writes the vCPU's registers, as ptrace's set_registers (the same as assigning
+  /// registers()); never fails.
+  result<void> set_registers(const kvm_regs& r) noexcept {
+    vm_->regs() = r;
+    return {};
+  }
+  /// Returns scratch memory on the vCPU's stack below its red zone (snare::guest_stack),
+  /// for the pointers of calls the handler injects.
+  guest_stack<guest> stack(std::size_t capacity = guest_stack<guest>::default_capacity) noexcept {
+    return guest_stack<guest>(*this, vm_->regs().rsp, capacity);
+  }
 
   // guest_base's backend hooks.
   result<std::size_t> do_read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
@@ -83,6 +97,11 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
   thread_state_t<Tool>& do_thread_state() noexcept { return engine_->record_of(vm_->tid()).state; }
   process_state_t<Tool>& do_process_state() noexcept { return engine_->record_of(vm_->tid()).proc->state; }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
+  // The VM is the run's one process: no parent in the run; its auxiliary vector is the VM
+  // loader's and not read yet.
+  std::optional<pid_t> do_ppid() const noexcept { return std::nullopt; }
+  bool do_is_root_process() const noexcept { return true; }
+  result<auxv_table> do_auxv() const { return std::errc::operation_not_supported; }
 
   // For the engine.
   void set_in_call(bool v) noexcept { in_call_ = v; }
@@ -101,9 +120,9 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
 /// makes handlers run one at a time when several VMs run on several host threads.
 template <class Tool>
 struct shared_run {
-  explicit shared_run(Tool& t) noexcept : tool(&t) {}
+  shared_run(Tool& t, global_state_t<Tool>& g) noexcept : tool(&t), global(&g) {}
   Tool* tool;
-  global_state_t<Tool> global{};
+  global_state_t<Tool>* global;
   std::mutex lock{};
   bool serialize = false;
   std::exception_ptr error{};
@@ -122,14 +141,14 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   using typename core_type::guest_type;
   using typename core_type::table_type;
 
-  engine(Tool& tool, const run_options& options)
-      : core_type(tool, options), own_shared_(std::make_unique<shared_run<Tool>>(tool)) {
+  engine(Tool& tool, const run_options& options, global_state_t<Tool>& global)
+      : core_type(tool, options, global), own_shared_(std::make_unique<shared_run<Tool>>(tool, global)) {
     own_shared_->serialize = true;  // guest threads are vCPUs on host threads of their own
     shared_ = own_shared_.get();
   }
   /// Creates the engine of one VM of a multi-VM run (run_vms).
   engine(shared_run<Tool>& shared, const run_options& options)
-      : core_type(*shared.tool, options), shared_(&shared) {}
+      : core_type(*shared.tool, options, *shared.global), shared_(&shared) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -155,7 +174,6 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
     if (auto* t = records_.find(tid)) return *t;
     return records_.add(tid, ::getpid());
   }
-  global_state_t<Tool>& global_state() noexcept { return shared_->global; }
 
   /// Returns the VM's diagnostic after a run ("unsupported syscall 56 ...", a fault).
   const std::string& diagnostic() const noexcept { return diagnostic_; }
@@ -315,7 +333,8 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
 /// code in the order of `vms`; rethrows the first handler exception after all VMs stopped.
 template <class Tool>
 std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, run_options options = {}) {
-  shared_run<Tool> shared(tool);
+  global_state_t<Tool> global{};
+  shared_run<Tool> shared(tool, global);
   shared.serialize = true;
   std::vector<int> codes(vms.size(), 127);
   std::vector<std::thread> threads;

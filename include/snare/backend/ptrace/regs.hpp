@@ -49,6 +49,8 @@ struct x86_64_regs {
   /// it again) or forward over `n` bytes (an emulated instruction).
   static std::uint64_t instruction_pointer(const file& r) noexcept { return r.rip; }
   static void rewind_syscall(file& r) noexcept { r.rip -= syscall_size; }
+  /// Returns the stack pointer.
+  static std::uint64_t stack_pointer(const file& r) noexcept { return r.rsp; }
   /// Says whether the thread runs 64-bit code (CS 0x33, __USER_CS): a 32-bit image has
   /// no `syscall` instruction to run (it faults), so nothing may be run from its text.
   static bool is_native_abi(const file& r) noexcept { return r.cs == 0x33; }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <type_traits>
@@ -27,6 +28,7 @@
 #include <snare/engine/options.hpp>
 #include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
+#include <snare/guest/auxv.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/host.hpp>
 #include <snare/subscription/subscription.hpp>
@@ -85,6 +87,9 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   thread_state_t<Tool>& do_thread_state() noexcept { return engine_->record_of(pid_, tid_).state; }
   process_state_t<Tool>& do_process_state() noexcept { return engine_->record_of(pid_, tid_).proc->state; }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
+  std::optional<pid_t> do_ppid() const noexcept { return engine_->parent_of(pid_); }
+  bool do_is_root_process() const noexcept { return pid_ == engine_->root_process(); }
+  result<auxv_table> do_auxv() const { return snare::detail::read_process_auxv(pid_); }
 
  private:
   engine<Tool>* engine_;
@@ -109,7 +114,8 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   using typename core_type::guest_type;
   using typename core_type::table_type;
 
-  engine(Tool& tool, const run_options& options) : core_type(tool, options) {}
+  engine(Tool& tool, const run_options& options, global_state_t<Tool>& global)
+      : core_type(tool, options, global) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -148,11 +154,11 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   using thread_t = ::snare::engine::thread_record<Tool>;
   using process_t = ::snare::engine::process_record<Tool>;
   /// Returns thread `tid`'s record (of process `pid`), made on first use.
+  std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
   thread_t& record_of(pid_t pid, pid_t tid) {
     if (auto* t = records_.find(tid)) return *t;
     return records_.add(tid, pid);
   }
-  global_state_t<Tool>& global_state() noexcept { return global_; }
   /// Returns whether SYNC_WAKE_UP is in effect for this run.
   bool sync_wakeup() const noexcept { return session_ && session_->sync_wakeup(); }
 
@@ -271,7 +277,6 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   std::unique_ptr<snare::detail::seccomp::session> session_;
   const char* command_ = "";
   ::snare::engine::records<thread_t, process_t> records_;
-  global_state_t<Tool> global_{};
 };
 
 }  // namespace snare::backend::seccomp_notify_detail

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -61,7 +62,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   using typename core_type::guest_type;
   using typename core_type::table_type;
 
-  engine(Tool& tool, const run_options& options) : core_type(tool, options) {}
+  engine(Tool& tool, const run_options& options, global_state_t<Tool>& global)
+      : core_type(tool, options, global) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
   ~engine() { kill_all(); }
@@ -98,9 +100,18 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   }
 
   // Used by the guest handle.
-  global_state_t<Tool>& global_state() noexcept { return global_; }
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
+  result<void> write_registers(thread_rec<Tool>& t, const user_regs_struct& r) noexcept {
+    if (t.dead) return std::errc::no_such_process;
+    if (t.injected) {
+      t.saved = r;  // the call's own registers, put back when the handler ends
+      return {};
+    }
+    if (!set_regs(t, r)) return std::errc::no_such_process;
+    return {};
+  }
+  std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
 
  private:
   using thread_t = thread_rec<Tool>;
@@ -407,7 +418,6 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     records_.clear();
   }
 
-  global_state_t<Tool> global_{};
   fiber::stack_pool pool_;
   ::snare::engine::records<thread_t, process_t> records_;
   int root_status_ = 0;

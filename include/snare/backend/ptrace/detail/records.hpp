@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -18,7 +19,9 @@
 #include <snare/dispatch/dispatch.hpp>
 #include <snare/engine/records.hpp>
 #include <snare/fiber/fiber.hpp>
+#include <snare/guest/auxv.hpp>
 #include <snare/guest/handle.hpp>
+#include <snare/guest/stack.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/tool.hpp>
 
@@ -51,6 +54,18 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
 
   /// Returns the registers of the thread at this stop (fetched on first use at each stop).
   const user_regs_struct& registers() const noexcept;
+  /// Writes the registers the thread resumes with (Reverie's `set_regs`): the whole file at
+  /// once, e.g. to make %rcx/%r11, which the syscall instruction clobbers, the same in every
+  /// run. At a syscall stop the call's own values win where the handler also changed them
+  /// through the call (arguments) or the action (suppress, fail); while an injected call has
+  /// the registers, they are written back when the handler ends. Errors: no_such_process
+  /// when the thread is gone.
+  result<void> set_registers(const user_regs_struct& r) noexcept;
+  /// Returns scratch memory on the thread's stack below its red zone (snare::guest_stack),
+  /// for the pointers of calls the handler injects.
+  guest_stack<guest> stack(std::size_t capacity = guest_stack<guest>::default_capacity) noexcept {
+    return guest_stack<guest>(*this, native_regs::stack_pointer(registers()), capacity);
+  }
 
   /// Returns the thread's backtrace (at most `max_frames` frames, innermost first),
   /// symbolised where the guest has symbols. Errors: io_error when it cannot be unwound.
@@ -70,6 +85,9 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   thread_state_t<Tool>& do_thread_state() noexcept;
   process_state_t<Tool>& do_process_state() noexcept;
   global_state_t<Tool>& do_global_state() noexcept;
+  std::optional<pid_t> do_ppid() const noexcept;
+  bool do_is_root_process() const noexcept;
+  result<auxv_table> do_auxv() const { return snare::detail::read_process_auxv(pid()); }
 
  private:
   engine<Tool>* engine_;
@@ -132,6 +150,18 @@ pid_t guest<Tool>::tid() const noexcept {
 template <class Tool>
 const user_regs_struct& guest<Tool>::registers() const noexcept {
   return engine_->registers(*thread_);
+}
+template <class Tool>
+result<void> guest<Tool>::set_registers(const user_regs_struct& r) noexcept {
+  return engine_->write_registers(*thread_, r);
+}
+template <class Tool>
+std::optional<pid_t> guest<Tool>::do_ppid() const noexcept {
+  return engine_->parent_of(thread_->proc->pid);
+}
+template <class Tool>
+bool guest<Tool>::do_is_root_process() const noexcept {
+  return thread_->proc->pid == engine_->root_process();
 }
 template <class Tool>
 thread_state_t<Tool>& guest<Tool>::do_thread_state() noexcept {
