@@ -1,10 +1,12 @@
 // Defines the conformance laws on what a handler learns of and does to its guest beyond
 // calls: the facts (parent, main thread, root process, auxiliary vector), registers, scratch
-// memory on the guest's stack for injected calls, and the run's global state, reached after
+// memory on the guest's stack for injected calls, calls injected from the handlers of
+// thread and process start, exec and signals, and the run's global state, reached after
 // the run and told which thread calls it. Include through laws.hpp.
 #pragma once
 
 #include <elf.h>
+#include <signal.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -228,5 +230,105 @@ TEMPLATE_LIST_TEST_CASE("injected calls take pointers into scratch memory on the
     CHECK(tool.access_root == 0);
     CHECK(tool.access_missing == -ENOENT);
     CHECK(tool.nanosleep_ret == 0);
+  }
+}
+
+namespace snare::test::conformance {
+/// Injects a call from the handlers of thread start, process start and exec, and counts
+/// those whose result is right (gettid is the thread's id, getpid the process's, uname into
+/// the guest's stack says Linux).
+template <class Backend>
+struct event_injector {
+  using backend = Backend;
+  int thread_starts = 0, thread_ok = 0, process_starts = 0, process_ok = 0, execs = 0, exec_ok = 0;
+  void on_thread_start(auto& g) {
+    ++thread_starts;
+    auto r = g.inject(snare::sys::gettid{});
+    thread_ok += r && *r == g.tid();
+  }
+  void on_process_start(auto& g) {
+    ++process_starts;
+    auto r = g.inject(snare::sys::getpid{});
+    process_ok += r && *r == g.pid();
+  }
+  void on_exec(auto& g) {
+    ++execs;
+    auto stack = g.stack();
+    auto u = stack.template reserve<struct utsname>();
+    if (!stack.commit()) return;
+    auto r = g.inject(snare::sys::uname(std::array<std::uint64_t, 6>{u.address, 0, 0, 0, 0, 0}));
+    auto got = g.read(u);
+    exec_ok += r && *r == 0 && got && std::string(got->sysname) == "Linux";
+  }
+};
+/// Injects gettid from SIGUSR1's handler, counts right results; drops SIGUSR1 on request.
+template <class Backend>
+struct signal_injector {
+  using backend = Backend;
+  bool drop_usr1 = false;
+  int signals = 0, signal_ok = 0;
+  snare::signal_action on_signal(int sig, auto& g) {
+    if (sig != SIGUSR1) return snare::deliver();
+    ++signals;
+    auto r = g.inject(snare::sys::gettid{});
+    signal_ok += r && *r == g.tid();
+    return drop_usr1 ? snare::suppress_signal() : snare::deliver();
+  }
+};
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("thread start, process start and exec handlers inject calls", "[engine][fiber]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  if constexpr (!snare::has_capability<backend>(snare::capability::can_inject)) {
+    skip_lacking<backend>(snare::capability::can_inject);
+  } else {
+    event_injector<backend> tool;
+    REQUIRE(run_cmd(tool, {TestType::guest("threads"), "2", "1"}) == 0);
+    CHECK(tool.thread_starts == 3);
+    CHECK(tool.thread_ok == 3);
+    CHECK(tool.process_starts == 1);
+    CHECK(tool.process_ok == 1);
+    CHECK(tool.exec_ok == tool.execs);
+    if constexpr (snare::has_capability<backend>(snare::capability::can_follow_process_tree)) {
+      // A shell forks and execs the guest: two processes, two execs.
+      event_injector<backend> tree;
+      std::string cmd = TestType::guest("threads") + " 1 1";
+      REQUIRE(run_cmd(tree, TestType::program({"sh", "-c", cmd + "; exit $?"})) == 0);
+      CHECK(tree.process_starts == 2);
+      CHECK(tree.process_ok == 2);
+      CHECK(tree.execs >= 2);
+      CHECK(tree.exec_ok == tree.execs);
+      CHECK(tree.thread_ok == tree.thread_starts);
+    }
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("a signal handler injects a call; the signal keeps its siginfo and the call it interrupted "
+                        "restarts or fails as natively",
+                        "[engine][fiber]", snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  if constexpr (!snare::has_capability<backend>(snare::capability::can_inject)) {
+    skip_lacking<backend>(snare::capability::can_inject);
+  } else if constexpr (!snare::has_capability<backend>(snare::capability::can_observe_signals)) {
+    skip_lacking<backend>(snare::capability::can_observe_signals);
+  } else {
+    signal_injector<backend> tool;
+    SECTION("SA_RESTART: the read resumes after the guest's handler") {
+      REQUIRE(run_cmd(tool, {TestType::guest("siginject"), "restart"}) == 0);
+    }
+    SECTION("no SA_RESTART: the read fails with EINTR") {
+      REQUIRE(run_cmd(tool, {TestType::guest("siginject"), "eintr"}) == 0);
+    }
+    SECTION("dropped: the read resumes as if no signal came") {
+      tool.drop_usr1 = true;
+      REQUIRE(run_cmd(tool, {TestType::guest("siginject"), "eintr"}) == 10);
+    }
+    CHECK(tool.signals == 1);
+    CHECK(tool.signal_ok == 1);
   }
 }

@@ -6,9 +6,11 @@
 #include <snare/backend/ptrace.hpp>
 
 // The engine is split by topic under detail/: the records (records.hpp), the class and its
-// event loop (event_loop.hpp), syscall stops (syscalls.hpp), injection (injection.hpp),
+// event loop (event_loop.hpp), event handlers on the fiber (events.hpp), syscall stops
+// (syscalls.hpp), injection (injection.hpp),
 // processes, threads and exec (lifecycle.hpp), and signals (signals.hpp).
 #include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/backend/ptrace/detail/events.hpp>
 #include <snare/backend/ptrace/detail/injection.hpp>
 #include <snare/backend/ptrace/detail/lifecycle.hpp>
 #include <snare/backend/ptrace/detail/records.hpp>

@@ -49,6 +49,30 @@ struct x86_64_regs {
   /// it again) or forward over `n` bytes (an emulated instruction).
   static std::uint64_t instruction_pointer(const file& r) noexcept { return r.rip; }
   static void rewind_syscall(file& r) noexcept { r.rip -= syscall_size; }
+  /// Makes the thread run from `ip` when it resumes.
+  static void set_instruction_pointer(file& r, std::uint64_t ip) noexcept { r.rip = ip; }
+  /// Does what the kernel does to a call a signal interrupted when no handler runs for the
+  /// signal (arch/x86/kernel/signal.c, arch_do_signal_or_restart): a restart code in rax
+  /// (-ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND) runs the call again; -ERESTART_
+  /// RESTARTBLOCK runs restart_syscall. For registers put back after an injected call,
+  /// which the kernel does not restart by itself.
+  static void restart_interrupted_call(file& r) noexcept {
+    if (static_cast<long>(r.orig_rax) < 0) return;
+    switch (static_cast<long>(r.rax)) {
+      case -512:  // ERESTARTSYS
+      case -513:  // ERESTARTNOINTR
+      case -514:  // ERESTARTNOHAND
+        r.rax = r.orig_rax;
+        r.rip -= syscall_size;
+        break;
+      case -516:  // ERESTART_RESTARTBLOCK
+        r.rax = 219;  // __NR_restart_syscall
+        r.rip -= syscall_size;
+        break;
+      default:
+        break;
+    }
+  }
   /// Returns the stack pointer.
   static std::uint64_t stack_pointer(const file& r) noexcept { return r.rsp; }
   /// Says whether the thread runs 64-bit code (CS 0x33, __USER_CS): a 32-bit image has

@@ -89,6 +89,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
       return this->cannot_run(argv[0], (std::string("cannot trace it: ") + std::strerror(e)).c_str());
     }
+    // Its first stop is this interrupt, in the start gate's read: a stop the start handlers
+    // may inject at, as at every other task's first stop (events.hpp, begin_start).
+    ::ptrace(PTRACE_INTERRUPT, root_, 0, 0);
     add_thread(root_, root_);
     // A stop request wakes waitpid through the waker's exit (snare/engine/stop.hpp).
     if (options_.stop) (void)waker_.start(*options_.stop);
@@ -195,16 +198,19 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   bool followed(const thread_t& t) const noexcept { return followed(t.proc->pid); }
 
-  void start(thread_t& t) {
-    if (t.started) return;
-    t.started = true;
-    if (!followed(t)) return;
-    if (!t.proc->started) {
-      t.proc->started = true;
-      snare::engine::notify_process_start(*tool_, t.g);
-    }
-    snare::engine::notify_thread_start(*tool_, t.g);
-  }
+  // --- events (detail/events.hpp) ---
+  using event_fn = void (*)(engine&, thread_t&);
+  void run_event(thread_t& t, stop_kind where, event_fn handlers, event_fn then);
+  void finish_event(thread_t& t);
+  void begin_start(thread_t& t, int status);
+  void start_now(thread_t& t);
+  static void start_handlers(engine& e, thread_t& t);
+  static void after_start(engine& e, thread_t& t);
+  static void exec_handlers(engine& e, thread_t& t);
+  static void after_exec(engine& e, thread_t& t);
+  static void signal_handlers(engine& e, thread_t& t);
+  static void after_signal(engine& e, thread_t& t);
+  std::optional<std::uint64_t> syscall_site(thread_t& t) noexcept;
 
   // Registers are read only when something uses them: the call at a stop comes from
   // read_call (one request); the whole file (PTRACE_GETREGS) on first use at a stop, kept
@@ -325,7 +331,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     thread_t& t = find_or_add(tid);
     t.group_stopped = false;
     t.have_regs = false;  // it ran since they were read
-    start(t);
+    if (!t.started) return begin_start(t, status);
+    handle_stop(t, status);
+  }
+
+  // Sorts one stop of a started thread to its handler.
+  void handle_stop(thread_t& t, int status) {
     int sig = WSTOPSIG(status);
     int event = status >> 16;
     if (sig == (SIGTRAP | 0x80)) return on_syscall_stop(t);
@@ -368,6 +379,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void finish_job(thread_t& t);
   void finish_entry(thread_t& t);
   void finish_exit(thread_t& t);
+  void begin_exit_job(thread_t& t, long ret);
 
   // --- injection (detail/injection.hpp) ---
   void rewind_and_resume(thread_t& t, user_regs_struct r, long nr, const dispatch::raw_args& args);
@@ -382,6 +394,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // --- signals (detail/signals.hpp) ---
   void on_signal(thread_t& t, int sig);
   bool emulate_instruction(thread_t& t);
+  bool sent_again(thread_t& t) noexcept;
   static void raise_deferred_signals(thread_t& t) noexcept;
 
   void kill_all() noexcept {
@@ -437,6 +450,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::unordered_map<pid_t, held_stop> held_;
   snare::engine::stop_waker waker_;
   syscall_info_reader info_;
+  // A syscall instruction in each process's vDSO, where calls are injected from outside a
+  // syscall stop (syscall_site); forgotten at exec and when the process ends.
+  std::unordered_map<pid_t, std::uint64_t> sites_;
 
   friend class guest<Tool>;
 };

@@ -58,7 +58,13 @@ result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call
     user_regs_struct r = t.saved;
     regs::set_syscall_number(r, call.number);
     store_args(r, call.args);
-    if (!at_entry) {
+    if (t.stop == stop_kind::event) {
+      // Outside a syscall stop: from a syscall instruction of the engine's choosing.
+      auto site = syscall_site(t);
+      if (!site) return std::errc::operation_not_supported;
+      regs::set_instruction_pointer(r, *site);
+      t.skip_entry_stop = true;
+    } else if (!at_entry) {
       // At an exit stop: run the syscall instruction again with the injected call.
       regs::rewind_syscall(r);
       t.skip_entry_stop = true;

@@ -68,7 +68,14 @@ void engine<Tool>::on_exec(thread_t& t) {
       cur->have_regs = false;  // read before the exec, under its old id
     }
   }
-  if (followed(*cur)) snare::engine::notify_exec(*tool_, cur->g);
+  sites_.erase(cur->proc->pid);  // the new image has a vDSO of its own
+  if constexpr (has_exec_handler<Tool, guest_type>) {
+    if (followed(*cur)) {
+      // On to execve's exit stop, where the handlers may inject (events.hpp, after_exec).
+      cur->exec_pending = true;
+      return (void)::ptrace(PTRACE_SYSCALL, cur->tid, 0, 0);
+    }
+  }
   if constexpr (has_cpuid_handler<Tool, guest_type>) {
     if (plan_.trap_cpuid) {
       // On to execve's exit stop, where the new image can run arch_prctl.
@@ -128,7 +135,8 @@ void engine<Tool>::retire(thread_t& t, exit_status end, bool process_may_end) {
   if (t.worker.busy()) {
     t.worker.resume();  // its inject returns no_such_process; the handler ends
   }
-  if (!t.started) start(t);
+  if (!t.started) start_now(t);
+  if (process_may_end && t.tid == t.proc->pid) sites_.erase(t.proc->pid);
   if (!followed(t)) return;
   snare::engine::notify_thread_exit(*tool_, end, t.g);
   if (process_may_end && t.tid == t.proc->pid)

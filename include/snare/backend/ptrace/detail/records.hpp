@@ -94,9 +94,14 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   thread_rec<Tool>* thread_;
 };
 
-/// Where a thread stands: what kind of stop it is in while its handler runs.
-enum class stop_kind : std::uint8_t { none, entry, exit };
-enum class job_kind : std::uint8_t { entry, exit };
+/// Where a thread stands while its handler runs: at a syscall's entry or exit stop, at
+/// another stop where an injected call runs from a syscall instruction the engine picks
+/// (a new task's first stop, a signal-delivery-stop, a successful execve's exit), or where
+/// nothing can be injected (none).
+enum class stop_kind : std::uint8_t { none, entry, exit, event };
+/// What the thread's fiber runs: a syscall's entry or exit handler, or an event's (thread
+/// and process start, exec, signal) followed by what the engine does after it.
+enum class job_kind : std::uint8_t { entry, exit, event };
 
 /// The register seam this engine uses (backend/ptrace/regs.hpp).
 using regs = native_regs;
@@ -131,6 +136,16 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   long replay_nr = -1;      // the next seccomp stop is the current call run again
   bool trace_exit = false;  // resume with PTRACE_SYSCALL (an exit stop is wanted)
   long inject_result = 0;
+  // An event job: the handlers it runs on the fiber, what the engine does once they are done
+  // (both get the engine and this record), and its datum (start: the stop's wait status;
+  // signal: the signal to deliver).
+  void (*event_handlers)(engine<Tool>&, thread_rec&) = nullptr;
+  void (*event_then)(engine<Tool>&, thread_rec&) = nullptr;
+  int event_value = 0;
+  bool exec_pending = false;  // an exec handler waits for execve's exit stop
+  long exec_ret = 0;          // execve's result there
+  int redeliver = 0;          // a signal sent again after an injection (its siginfo is put back)
+  siginfo_t siginfo{};        // the signal's, at a signal-delivery-stop with a handler
   std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
   // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run
   // from a syscall instruction put at the new image's first instruction.

@@ -28,8 +28,28 @@ void engine<Tool>::on_signal(thread_t& t, int sig) {
   if constexpr (has_rdtsc_handler<Tool, guest_type> || has_cpuid_handler<Tool, guest_type>) {
     if (sig == SIGSEGV && emulate_instruction(t)) return;
   }
-  if (!followed(t)) return resume(t, sig);
-  resume(t, snare::engine::notify_signal(*tool_, sig, t.g));
+  if (t.redeliver == sig && sent_again(t)) {
+    // Sent again after an injection (events.hpp, after_signal): delivered as it first came.
+    t.redeliver = 0;
+    if (t.siginfo.si_signo == sig) ::ptrace(PTRACE_SETSIGINFO, t.tid, 0, &t.siginfo);
+    return resume(t, sig);
+  }
+  if constexpr (!has_signal_handler<Tool, guest_type>) {
+    return resume(t, sig);
+  } else {
+    if (!followed(t)) return resume(t, sig);
+    // The handlers run on the fiber and may inject; the siginfo is kept for a redelivery.
+    if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &t.siginfo) != 0) t.siginfo = siginfo_t{};
+    t.event_value = sig;
+    run_event(t, stop_kind::event, &engine::signal_handlers, &engine::after_signal);
+  }
+}
+
+// Says whether the signal at this delivery-stop is the engine's own tgkill (after_signal).
+template <class Tool>
+bool engine<Tool>::sent_again(thread_t& t) noexcept {
+  siginfo_t si{};
+  return ::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) == 0 && si.si_code == SI_TKILL && si.si_pid == ::getpid();
 }
 
 // RDTSC/RDTSCP (PR_TSC_SIGSEGV) and CPUID (CPUID faulting) arrive as SIGSEGV from the

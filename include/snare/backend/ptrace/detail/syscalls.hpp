@@ -96,12 +96,27 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     if (!t.worker.busy()) finish_job(t);
     return;
   }
-  // The exit stop of a call whose exit the tool wants.
+  if (t.exec_pending) {
+    // execve's exit stop, where the exec handlers run (lifecycle.hpp, on_exec).
+    t.exec_pending = false;
+    t.exec_ret = s.ret;
+    return run_event(t, stop_kind::event, &engine::exec_handlers, &engine::after_exec);
+  }
+  begin_exit_job(t, s.ret);
+}
+
+// The exit stop of a call whose exit the tool wants. After a successful execve the new
+// image has no syscall instruction before its instruction pointer: calls injected there run
+// as outside a syscall stop.
+template <class Tool>
+void engine<Tool>::begin_exit_job(thread_t& t, long ret) {
+  const bool new_image =
+      ret == 0 && (t.nr == sys::x86_64::execve::number || t.nr == sys::x86_64::execveat::number);
   t.trace_exit = false;
-  t.stop = stop_kind::exit;
+  t.stop = new_image ? stop_kind::event : stop_kind::exit;
   t.job = job_kind::exit;
   t.injected = false;
-  t.ret = t.new_ret = s.ret;
+  t.ret = t.new_ret = ret;
   run_job(t);
 }
 
@@ -109,7 +124,9 @@ template <class Tool>
 void engine<Tool>::job(void* p) {
   auto& t = *static_cast<thread_t*>(p);
   auto& e = *t.owner;
-  if (t.job == job_kind::entry) {
+  if (t.job == job_kind::event) {
+    t.event_handlers(e, t);
+  } else if (t.job == job_kind::entry) {
     t.new_args = t.args;
     t.act = dispatch_type::on_entry(*e.tool_, t.g, t.nr, t.new_args);
   } else {
@@ -127,6 +144,7 @@ template <class Tool>
 void engine<Tool>::finish_job(thread_t& t) {
   t.stop = stop_kind::none;
   if (t.dead) return;
+  if (t.job == job_kind::event) return finish_event(t);
   raise_deferred_signals(t);
   if (t.job == job_kind::entry)
     finish_entry(t);

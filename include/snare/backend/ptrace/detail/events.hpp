@@ -1,0 +1,173 @@
+// Defines how the ptrace engine runs the handlers of events other than syscalls (thread and
+// process start, exec, signals) on the thread's fiber as it runs syscall handlers, so that
+// they may inject calls and wait for them while other threads are served; and where those
+// calls run from outside a syscall stop: a syscall instruction of the process's vDSO.
+#pragma once
+
+#include <elf.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/backend/ptrace/memory.hpp>
+#include <snare/engine/notify.hpp>
+#include <snare/guest/auxv.hpp>
+#include <snare/tool.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+// Runs `handlers` on t's fiber at a stop of kind `where`; once they are done (at once, or
+// after the calls they injected), `then` carries on from that stop (finish_event).
+template <class Tool>
+void engine<Tool>::run_event(thread_t& t, stop_kind where, event_fn handlers, event_fn then) {
+  t.stop = where;
+  t.job = job_kind::event;
+  t.injected = false;
+  t.event_handlers = handlers;
+  t.event_then = then;
+  run_job(t);
+}
+
+// After an event's handlers: the thread gets its registers back if they injected, signals
+// held back meanwhile are raised, and the engine carries on from the stop.
+template <class Tool>
+void engine<Tool>::finish_event(thread_t& t) {
+  if (t.injected) set_regs(t, t.saved);
+  raise_deferred_signals(t);
+  t.event_then(*this, t);
+}
+
+// A thread's first stop: its start (and its process's, for the first thread reported) is
+// told before the stop is handled. At a new task's first stop (PTRACE_EVENT_STOP) the
+// handlers may inject; at any other first stop (the first process before its exec, or a
+// task seen before its creator's event) they may not.
+template <class Tool>
+void engine<Tool>::begin_start(thread_t& t, int status) {
+  t.started = true;
+  constexpr bool wants = has_thread_start_handler<Tool, guest_type> || has_process_start_handler<Tool, guest_type>;
+  if (!wants || !followed(t)) {
+    t.proc->started = true;
+    return handle_stop(t, status);
+  }
+  t.event_value = status;
+  const bool first_stop = (status >> 16) == PTRACE_EVENT_STOP;
+  run_event(t, first_stop ? stop_kind::event : stop_kind::none, &engine::start_handlers, &engine::after_start);
+}
+
+// The start of a thread that ended before any stop was handled: told on the tracer's stack.
+template <class Tool>
+void engine<Tool>::start_now(thread_t& t) {
+  t.started = true;
+  if (followed(t)) start_handlers(*this, t);
+  t.proc->started = true;
+}
+
+template <class Tool>
+void engine<Tool>::start_handlers(engine& e, thread_t& t) {
+  if (!t.proc->started) {
+    t.proc->started = true;
+    snare::engine::notify_process_start(*e.tool_, t.g);
+  }
+  snare::engine::notify_thread_start(*e.tool_, t.g);
+}
+
+// The first stop may be in a call (the first process waits in its start gate's read): with
+// registers put back after an injection, the kernel no longer restarts it, so the engine does.
+template <class Tool>
+void engine<Tool>::after_start(engine& e, thread_t& t) {
+  if (t.injected && e.load_registers(t)) {
+    user_regs_struct r = t.regs;
+    regs::restart_interrupted_call(r);
+    e.set_regs(t, r);
+  }
+  e.handle_stop(t, t.event_value);
+}
+
+// At execve's exit stop (on_exec sends the thread there), where the new image's registers
+// are in place and a call can run before its first instruction.
+template <class Tool>
+void engine<Tool>::exec_handlers(engine& e, thread_t& t) {
+  snare::engine::notify_exec(*e.tool_, t.g);
+}
+
+template <class Tool>
+void engine<Tool>::after_exec(engine& e, thread_t& t) {
+  if constexpr (has_cpuid_handler<Tool, guest_type>) {
+    if (e.plan_.trap_cpuid) {
+      t.rearm = thread_t::rearm_stage::exec_exit;
+      return e.rearm_cpuid_step(t);  // then execve's exit job, when the tool wants one
+    }
+  }
+  if (t.trace_exit) return e.begin_exit_job(t, t.exec_ret);
+  e.resume(t);
+}
+
+template <class Tool>
+void engine<Tool>::signal_handlers(engine& e, thread_t& t) {
+  t.event_value = snare::engine::notify_signal(*e.tool_, t.event_value, t.g);
+}
+
+// After a signal's handlers. Without an injected call the thread is still in its signal-
+// delivery-stop and gets the signal they chose. After one it is in that call's exit stop,
+// where ptrace cannot deliver a signal (ptrace(2), "Signal injection and suppression"): the
+// signal is sent again, and at its delivery-stop gets its original siginfo back
+// (on_signal); a signal dropped instead lets the call it interrupted restart, as the kernel
+// would have.
+template <class Tool>
+void engine<Tool>::after_signal(engine& e, thread_t& t) {
+  const int sig = t.event_value;
+  if (!t.injected) return e.resume(t, sig);
+  if (sig != 0) {
+    if (sig != t.siginfo.si_signo) t.siginfo = siginfo_t{};  // a replacement: a plain tgkill's siginfo
+    t.redeliver = sig;
+    ::syscall(SYS_tgkill, t.proc->pid, t.tid, sig);
+  } else if (e.load_registers(t)) {
+    user_regs_struct r = t.regs;
+    regs::restart_interrupted_call(r);
+    e.set_regs(t, r);
+  }
+  e.resume(t);
+}
+
+// Returns the address of a syscall instruction the thread may run an injected call from
+// when it is not at a syscall stop: one in its process's vDSO (executable, and the same in
+// every thread), else the one it just ran (a new thread's first stop follows its clone);
+// nullopt when there is neither (a process without a vDSO, stopped elsewhere).
+template <class Tool>
+std::optional<std::uint64_t> engine<Tool>::syscall_site(thread_t& t) noexcept {
+  const pid_t pid = t.proc->pid;
+  if (auto it = sites_.find(pid); it != sites_.end()) return it->second;
+  if (auto aux = snare::detail::read_process_auxv(pid)) {
+    if (auto vdso = aux->get(AT_SYSINFO_EHDR); vdso && *vdso != 0) {
+      std::array<std::byte, 4 * 4096> image{};  // the x86-64 vDSO is two pages
+      if (auto n = read_memory(t.tid, *vdso, image); n && *n >= 2) {
+        for (std::size_t i = 0; i + 1 < *n; ++i) {
+          if (image[i] == std::byte{0x0f} && image[i + 1] == std::byte{0x05}) {
+            sites_[pid] = *vdso + i;
+            return *vdso + i;
+          }
+        }
+      }
+    }
+  }
+  if (!load_registers(t)) return std::nullopt;
+  const std::uint64_t before = regs::instruction_pointer(t.regs) - regs::syscall_size;
+  std::uint16_t word = 0;
+  auto bytes = std::as_writable_bytes(std::span(&word, 1));
+  if (auto n = read_memory(t.tid, before, bytes); n && *n == sizeof word && word == regs::syscall_word)
+    return before;
+  return std::nullopt;
+}
+
+}  // namespace snare::backend::ptrace_detail
