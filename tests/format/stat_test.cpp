@@ -76,7 +76,7 @@ TEST_CASE("statx shows mask, attributes, mode and size", "[format][stat]") {
   }
 }
 
-TEST_CASE("st_mode names the set-id and sticky bits; a mode argument is plain octal", "[format][stat]") {
+TEST_CASE("st_mode names the set-id and sticky bits, and a mode argument is plain octal", "[format][stat]") {
   fake_memory mem;
   mem.put_string(0x1000, "/tmp");
   struct stat st {};

@@ -306,7 +306,7 @@ TEMPLATE_LIST_TEST_CASE("thread start, process start and exec handlers inject ca
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("a signal handler injects a call; the signal keeps its siginfo and the call it interrupted "
+TEMPLATE_LIST_TEST_CASE("a signal handler injects a call, then the signal keeps its siginfo and the call it interrupted "
                         "restarts or fails as natively",
                         "[engine][fiber]", snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
