@@ -45,8 +45,9 @@ class aggregation {
   using function_type = Function;
   using map_type = std::map<key_type, Function, key_less>;
 
-  aggregation() requires std::default_initializable<Function>
-  = default;
+  // User-provided, not defaulted: GCC 12 leaves the members' constructors of a constrained
+  // defaulted constructor undefined at link time in some translation units.
+  aggregation() requires std::default_initializable<Function> : prototype_() {}
   explicit aggregation(Function prototype) : prototype_(std::move(prototype)) {}
 
   /// Returns the entry of the key made of `keys` (D's @name[keys]), made on first use.
@@ -123,7 +124,7 @@ class aggregation {
   }
 
  private:
-  Function prototype_{};
+  Function prototype_;
   map_type entries_;
 };
 
