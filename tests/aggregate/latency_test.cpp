@@ -41,6 +41,19 @@ TEST_CASE("snare-latency counts each nanosleep of a program in its histogram", "
   REQUIRE_FALSE(find_histogram(r.out, key_line({"exit_group"})));
 }
 
+TEST_CASE("snare-latency times the calls of every thread", "[examples]") {
+  // tests/examples/guests/mt_counts.c: five threads, each 50 getppid and 30 writes.
+  auto r = latency({SNARE_MT_GUEST_PATH});
+  INFO(r.err << r.out);
+  REQUIRE(r.code == 0);
+  auto getppid = find_histogram(r.out, key_line({"getppid"}));
+  auto write = find_histogram(r.out, key_line({"write"}));
+  REQUIRE(getppid);
+  REQUIRE(write);
+  REQUIRE(snare::test::total(*getppid) == 250);
+  REQUIRE(snare::test::total(*write) == 150);
+}
+
 TEST_CASE("snare-latency gathers a process tree, per process name with -p", "[examples]") {
   std::string sleeper = SNARE_SLEEPER_PATH;
   std::string cmd = sleeper + " 3 1000000; " + sleeper + " 2 1000000; exit 3";
