@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include <snare/aggregate.hpp>
 
@@ -225,4 +226,27 @@ TEST_CASE("entries are ordered by value, ties by key, as DTrace prints them", "[
     for (auto* e : a.sorted()) seen += std::get<0>(e->first);
     REQUIRE(seen == "yx");
   }
+}
+
+TEST_CASE("aggregations are default-constructible global state unless their function needs bounds",
+          "[aggregate]") {
+  STATIC_REQUIRE(agg::key_column<std::string>);
+  STATIC_REQUIRE(agg::key_column<int>);
+  STATIC_REQUIRE(agg::key_column<std::uint8_t>);
+  STATIC_REQUIRE_FALSE(agg::key_column<double>);
+  STATIC_REQUIRE_FALSE(agg::key_column<bool>);
+  STATIC_REQUIRE_FALSE(agg::key_column<const char*>);  // keys own their text
+  STATIC_REQUIRE(agg::aggregating_function<agg::count>);
+  STATIC_REQUIRE(agg::aggregating_function<agg::avg>);
+  STATIC_REQUIRE(agg::aggregating_function<agg::quantize>);
+  STATIC_REQUIRE(agg::aggregating_function<agg::lquantize>);
+  STATIC_REQUIRE(std::is_default_constructible_v<agg::aggregation<agg::quantize, std::string, int>>);
+  STATIC_REQUIRE_FALSE(std::is_default_constructible_v<agg::aggregation<agg::lquantize, std::string>>);
+  struct global_state {
+    agg::aggregation<agg::lquantize, std::string> sizes{agg::lquantize(0, 4096, 512)};
+  };
+  STATIC_REQUIRE(std::is_default_constructible_v<global_state>);
+  global_state s;
+  s.sizes("read").add(600);
+  REQUIRE(s.sizes.find({"read"})->count_of(512) == 1);
 }
