@@ -71,4 +71,10 @@
 #include <snare/ptrace.hpp>
 #include <snare/seccomp_notify.hpp>
 #include <snare/guest_probe.hpp>
+#include <snare/aggregate.hpp>
+#include <snare/aggregate/aggregation.hpp>
+#include <snare/aggregate/key.hpp>
+#include <snare/aggregate/lquantize.hpp>
+#include <snare/aggregate/quantize.hpp>
+#include <snare/aggregate/scalar.hpp>
 // clang-format on

@@ -24,10 +24,11 @@ LAYERS = {
     "snare/guest/": 6,
     "snare/engine/": 7, "snare/backend/": 7,
     "snare/tracer.hpp": 8,
+    "snare/aggregate.hpp": 9, "snare/aggregate/": 9,  # services on top (tool-side state)
     "snare.hpp": 9, "snare/ptrace.hpp": 9, "snare/seccomp_notify.hpp": 9, "snare/hypercall.hpp": 9,
 }
 NAMES = ["host, arch tags, core", "arch, sys, tool vocabulary", "format", "subscription, bpf", "dispatch", "fiber",
-         "guest", "engine, backends", "tracer", "umbrella and entry headers"]
+         "guest", "engine, backends", "tracer", "umbrella, entry headers, services"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*<((?:snare/|snare\.hpp)[^>]*)>', re.M)
 
 
