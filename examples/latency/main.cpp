@@ -42,14 +42,6 @@ std::string call_name(long nr) {
 struct histograms {
   agg::aggregation<agg::quantize, std::string> by_call;
   agg::aggregation<agg::quantize, std::string, std::string> by_owner;
-
-  /// Moves every entry into `out`, leaving these empty.
-  void hand_over(histograms& out) {
-    out.by_call.merge(by_call);
-    out.by_owner.merge(by_owner);
-    by_call.clear();
-    by_owner.clear();
-  }
 };
 
 /// The tool: a timestamp at each call's entry, a quantize of the time to its exit.
@@ -65,7 +57,6 @@ struct latency_tool {
   };
 
   bool per_owner = false;  // key by process (VM) name too
-  histograms result;       // what the ended processes left, merged in as each ends
 
   template <class G>
   void on(snare::unknown_call& c, G& g) {
@@ -90,12 +81,6 @@ struct latency_tool {
   void on_exec(G& g) {
     g.process_state().name.clear();
   }
-  // The global state ends with the run, so each ending process hands the histograms made so
-  // far to the tool; the last one to end hands over the rest.
-  template <class G>
-  void on_process_exit(int, G& g) {
-    g.global().call([&](histograms& s) { s.hand_over(result); });
-  }
 
   /// Returns the VM's name on the hypercall backend, else the process's command name.
   template <class G>
@@ -115,8 +100,8 @@ struct latency_tool {
 };
 
 /// Writes the histograms as DTrace prints them.
-bool print(const latency_tool& t, std::FILE* out) {
-  return t.per_owner ? t.result.by_owner.print(out) : t.result.by_call.print(out);
+bool print(const latency_tool& t, const histograms& h, std::FILE* out) {
+  return t.per_owner ? h.by_owner.print(out) : h.by_call.print(out);
 }
 
 std::string base_name(const std::string& path) {
@@ -193,20 +178,22 @@ int main(int argc, char** argv) {
   }
 
   int code = 0;
+  histograms kvm_result;  // the KVM run's global state; ptrace's stays in its tracer
+  snare::tracer<snare::backend::ptrace, latency_tool> tracer(tool);
   if (kvm) {
     tool.per_owner = true;  // a VM is the unit HyperTrace keys by
     if (i < argc) vms.push_back({base_name(argv[i]), std::vector<std::string>(argv + i, argv + argc)});
     std::vector<int> codes =
-        snare::backend::run_vms(tool, std::span<const snare::backend::hypercall::vm_spec>(vms));
+        snare::backend::run_vms(tool, std::span<const snare::backend::hypercall::vm_spec>(vms), kvm_result);
     for (int c : codes)
       if (c != 0) {
         code = c;
         break;
       }
   } else {
-    code = snare::run<snare::backend::ptrace>(tool, std::span<const char* const>(argv + i, argc - i));
+    code = tracer.run(std::span<const char* const>(argv + i, argc - i));
   }
-  bool written = print(tool, out);
+  bool written = print(tool, kvm ? kvm_result : tracer.global_state(), out);
   if (out != stderr && std::fclose(out) != 0) written = false;
   if (!written) {
     std::fprintf(stderr, "snare-latency: cannot write the histograms\n");

@@ -4,7 +4,7 @@
 
 #include <csignal>
 #include <initializer_list>
-#include <optional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,8 +42,7 @@ class tracer {
       stop_source* s;
       ~forget_requests() { s->reset(); }
     } forget{options.stop};
-    global_.reset();  // each run starts with a fresh global state
-    global_.emplace();
+    global_ = std::make_unique<global_state_t<Tool>>();  // each run starts with a fresh one
     engine_type engine(*tool_, options, *global_);
     int code = engine.run(argv);
     status_ = engine.status();
@@ -69,10 +68,7 @@ class tracer {
   /// Returns the global state of the last run (Reverie's `GlobalTool` value the tracer hands
   /// back): what the handlers left in it through g.global().call(...), kept until the next
   /// run starts; value-initialised before the first run.
-  global_state_t<Tool>& global_state() noexcept {
-    if (!global_) global_.emplace();
-    return *global_;
-  }
+  global_state_t<Tool>& global_state() noexcept { return *global_; }
 
   /// Returns the options of this tracer.
   const run_options& options() const noexcept { return options_; }
@@ -86,7 +82,7 @@ class tracer {
   Tool* tool_;
   run_options options_;
   exit_status status_{};
-  std::optional<global_state_t<Tool>> global_;
+  std::unique_ptr<global_state_t<Tool>> global_ = std::make_unique<global_state_t<Tool>>();
   stop_source own_stop_;
 };
 

@@ -44,8 +44,6 @@ struct aggregating_tool {
     long nr = -1;
     std::int64_t start = 0;
   };
-  stats result;            // handed over by each process as it ends
-  bool merged_all = true;  // every hand-over merged (no lquantize of other bounds)
 
   template <class G>
   void on(snare::unknown_call& c, G& g) {
@@ -67,22 +65,10 @@ struct aggregating_tool {
       s.ms(name).add(ns / 1'000'000);
     });
   }
-  template <class G>
-  void on_process_exit(int, G& g) {
-    g.global().call([&](stats& s) {
-      merged_all = result.calls.merge(s.calls) && merged_all;
-      merged_all = result.ns.merge(s.ns) && merged_all;
-      merged_all = result.requested.merge(s.requested) && merged_all;
-      merged_all = result.ms.merge(s.ms) && merged_all;
-      s = stats{};
-    });
-  }
 };
 
 /// Checks what the tool made of `sleeps` nanosleeps of `ns` nanoseconds each.
-void check_sleeps(const aggregating_tool& tool, std::int64_t sleeps, std::int64_t ns) {
-  const stats& s = tool.result;
-  REQUIRE(tool.merged_all);
+void check_sleeps(const stats& s, std::int64_t sleeps, std::int64_t ns) {
   REQUIRE(s.calls.find({"nanosleep"}) != nullptr);
   REQUIRE(s.calls.find({"nanosleep"})->value() == sleeps);
   REQUIRE(s.ns.find({"nanosleep"})->total() == sleeps);
@@ -100,22 +86,25 @@ void check_sleeps(const aggregating_tool& tool, std::int64_t sleeps, std::int64_
 
 TEST_CASE("aggregations in a tool's global state count a guest's calls on ptrace", "[aggregate]") {
   aggregating_tool tool;
-  REQUIRE(snare::run<snare::backend::ptrace>(tool, {SNARE_SLEEPER_PATH, "4", "2000000"}) == 0);
-  check_sleeps(tool, 4, 2'000'000);
-  REQUIRE(tool.result.calls.find({"exit_group"}) == nullptr);  // it never returns
+  snare::tracer<snare::backend::ptrace, aggregating_tool> tracer(tool);
+  REQUIRE(tracer.run({SNARE_SLEEPER_PATH, "4", "2000000"}) == 0);
+  check_sleeps(tracer.global_state(), 4, 2'000'000);
+  REQUIRE(tracer.global_state().calls.find({"exit_group"}) == nullptr);  // it never returns
 }
 
 TEST_CASE("aggregations gather every process of a tree on ptrace", "[aggregate]") {
   aggregating_tool tool;
+  snare::tracer<snare::backend::ptrace, aggregating_tool> tracer(tool);
   std::string cmd = std::string(SNARE_SLEEPER_PATH) + " 2 1000000; " + SNARE_SLEEPER_PATH + " 3 1000000";
-  REQUIRE(snare::run<snare::backend::ptrace>(tool, {"sh", "-c", cmd.c_str()}) == 0);
-  check_sleeps(tool, 5, 1'000'000);
+  REQUIRE(tracer.run({"sh", "-c", cmd.c_str()}) == 0);
+  check_sleeps(tracer.global_state(), 5, 1'000'000);
 }
 
 TEST_CASE("aggregations in a tool's global state count a guest's calls on the hypercall backend",
           "[aggregate]") {
   snare::test::require_host(snare::host_feature::kvm);
   aggregating_tool tool;
-  REQUIRE(snare::run<snare::backend::hypercall>(tool, {SNARE_SLEEPER_STATIC_PATH, "3", "1000000"}) == 0);
-  check_sleeps(tool, 3, 1'000'000);
+  snare::tracer<snare::backend::hypercall, aggregating_tool> tracer(tool);
+  REQUIRE(tracer.run({SNARE_SLEEPER_STATIC_PATH, "3", "1000000"}) == 0);
+  check_sleeps(tracer.global_state(), 3, 1'000'000);
 }

@@ -332,8 +332,8 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
 /// and thread state are per VM, and g.name() tells the VMs apart. Returns each guest's exit
 /// code in the order of `vms`; rethrows the first handler exception after all VMs stopped.
 template <class Tool>
-std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, run_options options = {}) {
-  global_state_t<Tool> global{};
+std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, global_state_t<Tool>& global,
+                         run_options options = {}) {
   shared_run<Tool> shared(tool, global);
   shared.serialize = true;
   std::vector<int> codes(vms.size(), 127);
@@ -358,6 +358,14 @@ namespace snare::backend {
 /// Runs several static guests at once under one tool, one VM each (see hypercall_detail::run_vms).
 template <class Tool>
 std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, run_options options = {}) {
-  return hypercall_detail::run_vms(tool, vms, options);
+  global_state_t<Tool> global{};
+  return hypercall_detail::run_vms(tool, vms, global, options);
+}
+/// The same, with the run's global state in `global` (value-initialised by the caller), where
+/// it stays for the caller to read after the run.
+template <class Tool>
+std::vector<int> run_vms(Tool& tool, std::span<const hypercall::vm_spec> vms, global_state_t<Tool>& global,
+                         run_options options = {}) {
+  return hypercall_detail::run_vms(tool, vms, global, options);
 }
 }  // namespace snare::backend
