@@ -36,6 +36,10 @@ struct subject {
   /// is not built from its creator's, snare::from_parent), or nullptr when it knows.
   static constexpr const char* thread_creator_unknown = nullptr;
 
+  /// Whether the backend reports the end of every process but the first as unknown
+  /// (on_process_exit's status), as seccomp_notify does.
+  static constexpr bool unknown_descendant_exit = false;
+
   /// Why the backend cannot read a guest process's auxiliary vector (g.auxv()), or nullptr.
   static constexpr const char* auxv_unreadable = nullptr;
 

@@ -31,6 +31,7 @@ struct process_record {
   pid_t pid = -1;
   int threads = 0;       ///< thread records of this process in the table
   bool started = false;  ///< on_process_start was told
+  bool daemon = false;   ///< the run need not wait for it (guest daemonize; its children too)
   process_state_t<Tool> state{};
 };
 
@@ -84,7 +85,10 @@ class records {
     Thread& child = add(
         tid, tgid,
         [&](Process& p) {
-          if (parent_process != nullptr) inherit_state(p.state, parent_process->state);
+          if (parent_process != nullptr) {
+            inherit_state(p.state, parent_process->state);
+            p.daemon = parent_process->daemon;
+          }
           new_process(p);
         },
         std::forward<Args>(args)...);
@@ -142,6 +146,15 @@ class records {
     execing->tid = leader;
     threads_[leader] = std::move(execing);
     return old_leader;
+  }
+
+  /// Returns whether processes are recorded and every one is a daemon (the run then ends:
+  /// Reverie's daemonize).
+  bool only_daemons() const noexcept {
+    if (procs_.empty()) return false;
+    for (auto& [pid, p] : procs_)
+      if (!p->daemon) return false;
+    return true;
   }
 
   /// Returns whether no thread is recorded.

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -330,5 +331,46 @@ TEMPLATE_LIST_TEST_CASE("a signal handler injects a call, then the signal keeps 
     }
     CHECK(tool.signals == 1);
     CHECK(tool.signal_ok == 1);
+  }
+}
+
+namespace snare::test::conformance {
+/// Makes a process a daemon when it calls setsid; records how each process ended.
+template <class Backend>
+struct daemonizer {
+  using backend = Backend;
+  std::vector<snare::exit_status> ends;
+  int daemons = 0;
+  void on(snare::sys::setsid, auto& g) {
+    g.daemonize();
+    ++daemons;
+  }
+  void on_process_exit(snare::exit_status end, auto&) { ends.push_back(end); }
+};
+template <class Guest>
+concept has_daemonize = requires(Guest& g) { g.daemonize(); };
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("the run ends when only daemons remain, and they are killed", "[engine]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  using guest = typename snare::tracer<backend, daemonizer<backend>>::guest_type;
+  if constexpr (!snare::has_capability<backend>(snare::capability::can_follow_process_tree)) {
+    skip_lacking<backend>(snare::capability::can_follow_process_tree);
+  } else if constexpr (!has_daemonize<guest>) {
+    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no daemonize").c_str());
+  } else {
+    daemonizer<backend> tool;
+    // The first process exits 0 at once; its child, a daemon, would wait 20 s for SIGALRM.
+    REQUIRE(run_cmd(tool, {TestType::guest("daemon")}) == 0);
+    CHECK(tool.daemons == 1);
+    REQUIRE(tool.ends.size() == 2);
+    CHECK(std::count(tool.ends.begin(), tool.ends.end(), snare::exit_status::exited(0)) == 1);
+    // The daemon was killed; a backend that cannot know how a process other than the first
+    // ended says "unknown" (subject.hpp).
+    const auto daemon_end = TestType::unknown_descendant_exit ? snare::exit_status{} : snare::exit_status::killed(SIGKILL);
+    CHECK(std::count(tool.ends.begin(), tool.ends.end(), daemon_end) == 1);
   }
 }

@@ -3,6 +3,7 @@
 // the dispatch of each trapped call to the tool's handler.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cstdio>
@@ -91,6 +92,10 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   bool do_is_root_process() const noexcept { return pid_ == engine_->root_process(); }
   result<auxv_table> do_auxv() const { return snare::detail::read_process_auxv(pid_); }
 
+  /// Says that this process is a daemon the run need not wait for, as ptrace's daemonize:
+  /// once only daemons remain among the processes this backend has seen, they are killed.
+  void daemonize() { engine_->daemonize(engine_->record_of(pid_, tid_).proc); }
+
  private:
   engine<Tool>* engine_;
   pid_t pid_;
@@ -155,6 +160,16 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   using process_t = ::snare::engine::process_record<Tool>;
   /// Returns thread `tid`'s record (of process `pid`), made on first use.
   std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
+  void daemonize(process_t* p) noexcept {
+    p->daemon = true;
+    daemons_ = true;
+    end_if_only_daemons();
+  }
+  // Once only daemon processes remain, kills them (ptrace's daemonize does the same).
+  void end_if_only_daemons() noexcept {
+    if (!daemons_ || !records_.only_daemons()) return;
+    records_.for_each_process([](process_t& p) { ::kill(p.pid, SIGKILL); });
+  }
   thread_t& record_of(pid_t pid, pid_t tid) {
     if (auto* t = records_.find(tid)) return *t;
     return records_.add(tid, pid);
@@ -198,8 +213,10 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
             // creator is not known here, so thread state is not inherited on this backend.
             if (!e.is_thread && records_.find_process(e.tgid) == nullptr && e.parent > 0) {
               if (auto* parent = records_.find_process(e.parent))
-                records_.add(e.tid, e.tgid,
-                             [&](process_t& p) { ::snare::engine::inherit_state(p.state, parent->state); });
+                records_.add(e.tid, e.tgid, [&](process_t& p) {
+                  ::snare::engine::inherit_state(p.state, parent->state);
+                  p.daemon = parent->daemon;
+                });
             }
             auto& t = record_of(e.tgid, e.tid);
             if (!t.proc->started) {
@@ -238,6 +255,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
             }
           }
           records_.erase(e.tid);
+          end_if_only_daemons();
           break;
         case event_kind::wake:
           // A request to stop: signal the guests and go on serving them until they end.
@@ -277,6 +295,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   std::unique_ptr<snare::detail::seccomp::session> session_;
   const char* command_ = "";
   ::snare::engine::records<thread_t, process_t> records_;
+  bool daemons_ = false;  // a process was made a daemon (guest::daemonize)
 };
 
 }  // namespace snare::backend::seccomp_notify_detail

@@ -115,6 +115,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return {};
   }
   std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
+  void daemonize(process_rec<Tool>& p) noexcept {
+    p.daemon = true;
+    daemons_ = true;
+    end_if_only_daemons();
+  }
 
  private:
   using thread_t = thread_rec<Tool>;
@@ -151,12 +156,21 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     auto on_new_process = [this](process_t& p) {
       // Forked while a stop request was served (its parent got the signal after the fork).
       if (stop_signal_ != 0) ::kill(p.pid, stop_signal_);
+      // Forked by a daemon the run has ended.
+      if (daemons_ended_) ::kill(p.pid, SIGKILL);
     };
     if (creator != nullptr) return records_.add_child(*creator, tid, tgid, on_new_process, this, pool_);
     return records_.add(tid, tgid, on_new_process, this, pool_);
   }
 
   thread_t* find(pid_t tid) noexcept { return records_.find(tid); }
+
+  // Once only daemon processes remain, kills them: the run ends (Reverie's daemonize).
+  void end_if_only_daemons() noexcept {
+    if (!daemons_ || !records_.only_daemons()) return;
+    daemons_ended_ = true;
+    records_.for_each_process([](process_t& p) { ::kill(p.pid, SIGKILL); });
+  }
 
   // A new task's first stop can come before its creator's clone/fork/vfork event. It is held
   // (the task stays stopped) until that event says which thread created it, so that its
@@ -437,6 +451,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   bool root_reaped_ = false;
   bool tracees_gone_ = false;  // waitpid said ECHILD
   int stop_signal_ = 0;        // the signal of the last stop request served
+  bool daemons_ = false;       // a process was made a daemon (guest::daemonize)
+  bool daemons_ended_ = false; // only daemons were left: they were killed
   bool exec_seen_ = false;
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the

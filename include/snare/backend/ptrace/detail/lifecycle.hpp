@@ -159,6 +159,7 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   retire(*rec, exit_status::from_wait_status(status), true);
   const pid_t tgid = rec->proc->pid;
   records_.release(std::move(rec));
+  end_if_only_daemons();
   // A creator's event can no longer come once its process is gone: start the tasks it
   // created. (Only those: another process's held child still gets its creator's event, and
   // its state.) A creator thread cannot end alone between its clone and its event but by

@@ -61,6 +61,10 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   /// the registers, they are written back when the handler ends. Errors: no_such_process
   /// when the thread is gone.
   result<void> set_registers(const user_regs_struct& r) noexcept;
+  /// Says that this thread's process is a daemon the run need not wait for (Reverie's
+  /// `daemonize`): once only daemons remain (processes this one forks are daemons too),
+  /// they are killed (SIGKILL) and the run ends with its first process's status.
+  void daemonize() noexcept;
   /// Returns scratch memory on the thread's stack below its red zone (snare::guest_stack),
   /// for the pointers of calls the handler injects.
   guest_stack<guest> stack(std::size_t capacity = guest_stack<guest>::default_capacity) noexcept {
@@ -169,6 +173,10 @@ const user_regs_struct& guest<Tool>::registers() const noexcept {
 template <class Tool>
 result<void> guest<Tool>::set_registers(const user_regs_struct& r) noexcept {
   return engine_->write_registers(*thread_, r);
+}
+template <class Tool>
+void guest<Tool>::daemonize() noexcept {
+  engine_->daemonize(*thread_->proc);
 }
 template <class Tool>
 std::optional<pid_t> guest<Tool>::do_ppid() const noexcept {
