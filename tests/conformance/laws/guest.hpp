@@ -374,3 +374,63 @@ TEMPLATE_LIST_TEST_CASE("the run ends when only daemons remain, and they are kil
     CHECK(std::count(tool.ends.begin(), tool.ends.end(), daemon_end) == 1);
   }
 }
+
+namespace snare::test::conformance {
+/// Reverie's delay_signal test in snare's terms: SIGVTALRM is delayed by a nanosleep the
+/// handler injects (the guest thread waits, the tracer does not), SIGALRM is dropped, and
+/// SIGUSR1 is held back and sent again (an injected tgkill) at the thread's next call.
+template <class Backend>
+struct signal_delayer {
+  using backend = Backend;
+  struct thread_state {
+    int held = 0;        // a signal held back until the next call
+    bool resent = false; // the next SIGUSR1 is the one sent again
+  };
+  long slept = -1;
+  int held = 0, resent = 0;
+  snare::signal_action on_signal(int sig, auto& g) {
+    auto& t = g.thread_state();
+    if (sig == SIGVTALRM) {
+      auto stack = g.stack();
+      auto ts = stack.push(timespec{0, 50'000'000});
+      if (stack.commit()) slept = g.inject(snare::sys::nanosleep(std::array<std::uint64_t, 6>{ts.address})).value_or(-1);
+      return snare::deliver();
+    }
+    if (sig == SIGALRM) return snare::suppress_signal();
+    if (sig == SIGUSR1 && !t.resent) {
+      t.held = sig;
+      ++held;
+      return snare::suppress_signal();
+    }
+    t.resent = false;
+    return snare::deliver();
+  }
+  void on(snare::sys::getppid, auto& g) {
+    auto& t = g.thread_state();
+    if (t.held == 0) return;
+    t.resent = true;
+    auto r = g.inject(snare::sys::tgkill(std::array<std::uint64_t, 6>{
+        static_cast<std::uint64_t>(g.pid()), static_cast<std::uint64_t>(g.tid()), static_cast<std::uint64_t>(t.held)}));
+    resent += r && *r == 0;
+    t.held = 0;
+  }
+};
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("a signal handler delays a signal, drops one and holds one back until the next call",
+                        "[engine][fiber]", snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  if constexpr (!snare::has_capability<backend>(snare::capability::can_inject)) {
+    skip_lacking<backend>(snare::capability::can_inject);
+  } else if constexpr (!snare::has_capability<backend>(snare::capability::can_observe_signals)) {
+    skip_lacking<backend>(snare::capability::can_observe_signals);
+  } else {
+    signal_delayer<backend> tool;
+    REQUIRE(run_cmd(tool, {TestType::guest("delay_signal")}) == 0);
+    CHECK(tool.slept == 0);
+    CHECK(tool.held == 1);
+    CHECK(tool.resent == 1);
+  }
+}
