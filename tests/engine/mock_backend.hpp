@@ -81,6 +81,7 @@ struct mock_backend {
    public:
     using guest_type = mock_guest<mock_backend, Tool>;
     using table_type = syscall_table_t<Tool>;
+    using core_type::subscription;
     static_assert(check_tool_capabilities<mock_backend, Tool, guest_type, table_type>());
 
     engine(Tool& t, const run_options& o) : core_type(t, o) {}
