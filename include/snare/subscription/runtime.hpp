@@ -60,7 +60,8 @@ class runtime_subscription {
   /// strace's class names (syscall_class_named: "%file"), a number (decimal, below
   /// max_syscall_number: "59") or "all" (every syscall). Returns std::nullopt and sets
   /// `error` ("unknown syscall 'opnat' in \"opnat,read\": neither a syscall of x86_64, a
-  /// class such as %file, nor a number") for an item it does not know or an empty list.
+  /// class such as %file, nor a number below 1024") for an item it does not know, or an
+  /// empty list.
   template <class Arch = arch::native>
   static std::optional<runtime_subscription> parse(std::string_view text, std::string& error) {
     runtime_subscription s;
