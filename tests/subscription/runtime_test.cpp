@@ -1,8 +1,9 @@
 // Run-time subscriptions (snare::runtime_subscription): names, classes and numbers parse with
 // clear errors; a tool that opts in gets a BPF program built at start that traps exactly
 // the named calls, read back from the kernel, on a real guest under ptrace and
-// seccomp_notify (one source for both); the set must lie within the tool's handlers; a tool
-// that does not opt in keeps the compile-time constant.
+// seccomp_notify (one source for both), and only those calls on every backend (hypercall
+// too, which has no BPF program); the set must lie within the tool's handlers; a tool that
+// does not opt in keeps the compile-time constant.
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -25,6 +26,7 @@
 #include <catch2/catch.hpp>
 #include <skip.hpp>
 
+#include <snare/backend/hypercall.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/subscription/runtime.hpp>
@@ -37,11 +39,23 @@ namespace {
 
 namespace sys = snare::sys::x86_64;
 using both_backends = std::tuple<snare::backend::ptrace, snare::backend::seccomp_notify>;
+using all_backends =
+    std::tuple<snare::backend::ptrace, snare::backend::seccomp_notify, snare::backend::hypercall>;
 
 constexpr long nr_getppid = sys::getppid::number, nr_geteuid = sys::geteuid::number,
                nr_getuid = sys::getuid::number, nr_shmget = sys::shmget::number;
 
 std::string rt_guest() { return snare::test::guest_path("rt_guest"); }
+
+// The guest without its child, for Backend: the static build for hypercall (one static
+// process in a micro-VM), the dynamic one elsewhere.
+template <class Backend>
+std::vector<std::string> rt_guest_alone() {
+  if constexpr (std::is_same_v<Backend, snare::backend::hypercall>)
+    return {snare::test::static_guest_path("rt_guest"), "nofork"};
+  else
+    return {rt_guest(), "nofork"};
+}
 
 // The seccomp filter (the most recent one) of `tid`, a task this process traces and that
 // is stopped, as the kernel keeps it (PTRACE_SECCOMP_GET_FILTER); null with errno. On the
@@ -75,6 +89,7 @@ std::unique_ptr<snare::bpf::program> read_filter_of_untraced(pid_t pid) {
 struct recorder {
   snare::runtime_subscription calls;
   std::map<long, int> seen;
+  bool read_filter_at_getppid = true;
   std::unique_ptr<snare::bpf::program> filter;
   int filter_errno = 0;
 
@@ -84,7 +99,7 @@ struct recorder {
   void on(auto call, G& g) {
     const auto raw = call.to_raw();
     ++seen[raw.number];
-    if (raw.number != nr_getppid || filter || filter_errno != 0) return;
+    if (!read_filter_at_getppid || raw.number != nr_getppid || filter || filter_errno != 0) return;
     if constexpr (std::is_same_v<typename G::backend_type, snare::backend::ptrace>)
       filter = read_filter(g.tid());
     else
@@ -242,19 +257,29 @@ TEMPLATE_LIST_TEST_CASE("the BPF program built at run time traps exactly the nam
   CHECK(static_cast<std::size_t>(trapped) == expected.size());
 }
 
+TEMPLATE_LIST_TEST_CASE("a generic handler receives exactly the calls of the run-time subscription",
+                        "[subscription]", all_backends) {
+  snare::test::require_host(TestType::host_requirements.back());
+  recorder tool;
+  tool.read_filter_at_getppid = false;
+  tool.calls = snare::runtime_subscription::parse("getppid,geteuid,%ipc");
+  REQUIRE(snare::run<TestType>(tool, rt_guest_alone<TestType>()) == 0);
+  CHECK(tool.seen == std::map<long, int>{{nr_getppid, 3}, {nr_geteuid, 2}, {nr_shmget, 1}});
+}
+
 TEMPLATE_LIST_TEST_CASE("a run-time subscription narrows a tool's typed handlers", "[subscription]",
-                        both_backends) {
+                        all_backends) {
   snare::test::require_host(TestType::host_requirements.back());
   typed tool;
   tool.calls = snare::runtime_subscription::parse("getuid");
-  REQUIRE(snare::run<TestType>(tool, {rt_guest()}) == 0);
+  REQUIRE(snare::run<TestType>(tool, rt_guest_alone<TestType>()) == 0);
   CHECK(tool.getuid == 2);
   CHECK(tool.getppid == 0);
   CHECK(tool.geteuid == 0);
 }
 
 TEMPLATE_LIST_TEST_CASE("a run-time subscription outside the handlers is refused before the guest starts",
-                        "[subscription]", both_backends) {
+                        "[subscription]", all_backends) {
   typed tool;
   tool.calls = snare::runtime_subscription::parse("getppid,openat");
   CHECK_THROWS_WITH(snare::run<TestType>(tool, {rt_guest()}),
