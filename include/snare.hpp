@@ -41,6 +41,8 @@
 #include <snare/format/options.hpp>
 #include <snare/format/process_memory.hpp>
 #include <snare/subscription/subscription.hpp>
+#include <snare/subscription/runtime.hpp>
+#include <snare/subscription/active.hpp>
 #include <snare/bpf/filter.hpp>
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>

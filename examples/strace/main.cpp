@@ -1,6 +1,6 @@
-// Defines snare-strace's entry point: reads strace's options, maps the run-time trace set
-// onto one of the tracers specialised at compile time (specs.hpp), runs the command on the
-// chosen backend and returns its exit code.
+// Defines snare-strace's entry point: reads strace's options, turns the trace and inject sets
+// into the tracer's run-time subscription (specs.hpp), runs the command on the chosen backend
+// and returns its exit code.
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   // The calls that must stop the guest: those printed and those injected.
   strace::nr_set need = o.trace;
   for (auto& r : o.injects) need |= r.calls;
-  std::size_t spec = strace::choose_spec(need);
+  const snare::runtime_subscription calls = strace::subscription_for(need);
 
   const char* backend_name = "ptrace";
   std::vector<snare::host_gap> gaps;
@@ -129,9 +129,9 @@ int main(int argc, char** argv) {
   if (!gaps.empty()) return snare::exit_host_unsupported;
   if (o.tracer_info) {
     std::fprintf(stderr, "snare-strace: backend %s, tracer specialised for %s", backend_name,
-                 strace::spec_names[spec]);
-    if (spec + 1 < strace::spec_count)
-      std::fprintf(stderr, " (%zu syscalls stop the guest)", strace::spec_calls(spec).count());
+                 strace::subscription_name(need).c_str());
+    if (!calls.calls().is_everything())
+      std::fprintf(stderr, " (run-time subscription: %zu syscalls stop the guest)", calls.calls().size());
     std::fputc('\n', stderr);
   }
 
@@ -139,9 +139,9 @@ int main(int argc, char** argv) {
   if (!s.open()) return 1;
   set_interruptible(o.interruptible != 0 ? o.interruptible : o.output_file.empty() ? 2 : 3);
   s.set_stop_source(&g_stop);
-  snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(spec, s, o)
-                           : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(spec, s, o)
-                                                                        : strace::run_ptrace(spec, s, o);
+  snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(calls, s, o)
+                           : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(calls, s, o)
+                                                                        : strace::run_ptrace(calls, s, o);
   s.finish();
   // As strace does: a guest killed by a signal kills the tracer with the same signal, so a
   // parent (make, a shell, Python) sees the same death (the tracer dumps no core).

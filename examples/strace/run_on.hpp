@@ -1,11 +1,9 @@
-// Defines strace::run_on<Backend>: the table of Backend's tracers, one per specialisation,
-// indexed at run time. Included by one translation unit per backend.
+// Defines strace::run_on<Backend>: snare-strace's tracer on Backend, one instantiation whose
+// run-time subscription says which calls stop the guest. Included by one translation unit
+// per backend.
 #pragma once
 
-#include <cstddef>
-#include <tuple>
-#include <utility>
-
+#include <snare/subscription/runtime.hpp>
 #include <snare/tracer.hpp>
 
 #include "specs.hpp"
@@ -13,28 +11,18 @@
 
 namespace strace {
 
-template <class Backend, class Subscription>
-snare::exit_status run_one(session& s, const options& o) {
+/// Runs the command of `o` under Backend's tracer, stopping the guest for `calls` only.
+template <class Backend>
+snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, const options& o) {
   snare::run_options ro;
   ro.follow_forks = o.follow_forks;
   ro.stop = s.stop_source();
   s.set_exits_observed(Backend::can_observe_exit);
-  using tool_type = tool<Subscription, Backend::can_observe_exit, Backend::can_observe_signals>;
-  tool_type t{&s};
+  using tool_type = tool<Backend::can_observe_exit, Backend::can_observe_signals>;
+  tool_type t{&s, calls};
   snare::tracer<Backend, tool_type> tracer(t, ro);
   tracer.run(o.command);
   return tracer.status();
-}
-
-/// Runs the command under Backend's tracer specialised for spec_subscriptions[spec].
-template <class Backend>
-snare::exit_status run_on(std::size_t spec, session& s, const options& o) {
-  using fn = snare::exit_status (*)(session&, const options&);
-  static constexpr auto table = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<fn, sizeof...(I)>{&run_one<Backend, std::tuple_element_t<I, spec_subscriptions>>...};
-  }
-  (std::make_index_sequence<spec_count>{});
-  return table[spec < spec_count ? spec : spec_count - 1](s, o);
 }
 
 }  // namespace strace

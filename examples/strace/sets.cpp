@@ -5,9 +5,11 @@
 #include <signal.h>
 #include <string.h>
 
+#include <cctype>
 #include <charconv>
 #include <string>
 
+#include <snare/subscription/runtime.hpp>
 #include <snare/sys/i386.hpp>
 #include <snare/sys/x86_64.hpp>
 
@@ -32,14 +34,10 @@ struct class_name {
   std::string_view name;
   std::uint16_t bits;
 };
-// strace's class names; the ones without % are its legacy spellings.
-constexpr class_name class_names[] = {
-    {"%file", sys::class_file},    {"%process", sys::class_process}, {"%network", sys::class_network},
-    {"%net", sys::class_network},  {"%signal", sys::class_signal},   {"%ipc", sys::class_ipc},
-    {"%desc", sys::class_desc},    {"%memory", sys::class_memory},   {"%creds", sys::class_creds},
-    {"%clock", sys::class_clock},  {"%%stat", sys::class_stat},      {"%%statfs", sys::class_statfs},
-    {"file", sys::class_file},     {"process", sys::class_process},  {"network", sys::class_network},
-    {"signal", sys::class_signal}, {"ipc", sys::class_ipc},          {"desc", sys::class_desc},
+// strace's legacy spellings of its classes, without the %.
+constexpr class_name legacy_class_names[] = {
+    {"file", sys::class_file},     {"process", sys::class_process}, {"network", sys::class_network},
+    {"signal", sys::class_signal}, {"ipc", sys::class_ipc},         {"desc", sys::class_desc},
     {"memory", sys::class_memory},
 };
 
@@ -62,6 +60,17 @@ bool iequals(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < a.size(); ++i)
     if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
   return true;
+}
+
+// The class bits strace's class name `word` stands for (any case: %file, %FILE, file), 0
+// for none: snare's names (snare::syscall_class_named), then the legacy spellings.
+std::uint16_t class_bits(std::string_view word) {
+  std::string lower(word);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (std::uint16_t bits = snare::syscall_class_named(lower); bits != 0) return bits;
+  for (auto& c : legacy_class_names)
+    if (c.name == lower) return c.bits;
+  return 0;
 }
 
 bool parse_unsigned(std::string_view text, unsigned long& out) {
@@ -156,11 +165,10 @@ std::optional<nr_set> parse_set_element(std::string_view word) {
     ::regfree(&preg);
     return found ? std::optional<nr_set>(s) : std::nullopt;
   }
-  for (auto& c : class_names) {
-    if (!iequals(c.name, word)) continue;
+  if (std::uint16_t bits = class_bits(word); bits != 0) {
     for (std::size_t nr = 0; nr < max_nr; ++nr) {
       auto* d = sys::x86_64::descriptor(static_cast<long>(nr));
-      if (d && (d->classes & c.bits)) s.set(nr);
+      if (d && (d->classes & bits)) s.set(nr);
     }
     return s;
   }

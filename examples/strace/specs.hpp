@@ -1,18 +1,15 @@
-// Defines the compile-time specialisations of snare-strace's tracer (one subscription per
-// syscall class, plus every syscall) and run_on<Backend>, which runs the guest under the
-// specialisation chosen at run time. Each backend's instantiations live in their own
-// translation unit (run_ptrace.cpp, ...) so they build in parallel.
+// Defines the run-time subscription of snare-strace's tracer (the syscalls that stop the
+// guest, from the trace and inject sets), how --tracer-info names it, and run_<backend>,
+// which runs the guest on one backend. Each backend's tracer lives in its own translation
+// unit (run_ptrace.cpp, ...) so they build in parallel.
 #pragma once
 
-#include <array>
 #include <cstddef>
-#include <cstdint>
-#include <tuple>
-#include <utility>
+#include <string>
 
-#include <snare/sys/lookup.hpp>
+#include <snare/subscription/runtime.hpp>
+#include <snare/sys/arg.hpp>
 #include <snare/sys/x86_64.hpp>
-#include <snare/tool.hpp>
 #include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"
@@ -20,85 +17,50 @@
 
 namespace strace {
 
-namespace detail {
-
-// The calls of some classes, plus the three every specialisation needs: execve (the first
-// exec ends the spawn's own work) and exit/exit_group (the status of exiting threads).
-template <std::uint16_t Classes>
-constexpr auto spec_numbers() {
-  auto set = snare::sys::x86_64::in_class<Classes>;
-  set.add(snare::sys::x86_64::execve::number);
-  set.add(snare::sys::x86_64::exit::number);
-  set.add(snare::sys::x86_64::exit_group::number);
-  return set;
-}
-template <std::uint16_t Classes>
-inline constexpr auto spec_set = spec_numbers<Classes>();
-
-template <std::uint16_t Classes, std::size_t... I>
-auto make_subscription(std::index_sequence<I...>) {
-  constexpr auto numbers = spec_set<Classes>.template to_array<sizeof...(I)>();
-  return snare::syscalls<snare::sys::call_t<snare::arch::x86_64, numbers[I]>...>{};
-}
-
-}  // namespace detail
-
-/// The compile-time subscription to the calls of Classes: a snare::syscalls<...> list of the
-/// typed calls, built from the table's class bitmap.
-template <std::uint16_t Classes>
-using class_subscription = decltype(detail::make_subscription<Classes>(
-    std::make_index_sequence<detail::spec_set<Classes>.size()>{}));
-
-/// The classes with a specialisation of their own, in the order of spec_names.
-inline constexpr std::uint16_t spec_classes[] = {
-    snare::sys::class_ipc,     snare::sys::class_signal, snare::sys::class_network, snare::sys::class_memory,
-    snare::sys::class_process, snare::sys::class_file,   snare::sys::class_desc,
-};
-/// The names --tracer-info prints; the last is the general tracer.
-inline constexpr const char* spec_names[] = {"%ipc",     "%signal", "%network", "%memory",
-                                             "%process", "%file",   "%desc",    "all syscalls"};
-inline constexpr std::size_t spec_count = std::size(spec_names);
-
-/// The subscriptions, index for index with spec_names.
-using spec_subscriptions =
-    std::tuple<class_subscription<spec_classes[0]>, class_subscription<spec_classes[1]>,
-               class_subscription<spec_classes[2]>, class_subscription<spec_classes[3]>,
-               class_subscription<spec_classes[4]>, class_subscription<spec_classes[5]>,
-               class_subscription<spec_classes[6]>, snare::all_syscalls>;
-
-/// Returns the calls that stop the guest under specialisation `i` (every bit for the last).
-inline nr_set spec_calls(std::size_t i) {
-  nr_set calls;
-  if (i + 1 == spec_count) return calls.set();
-  auto add = [&](const auto& set) {
-    for (std::size_t nr = 0; nr < max_nr; ++nr)
-      if (set.contains(static_cast<long>(nr))) calls.set(nr);
-  };
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((I == i ? add(detail::spec_set<spec_classes[I]>) : void()), ...);
-  }
-  (std::make_index_sequence<std::size(spec_classes)>{});
+/// Returns the calls that stop the guest for the calls `need` (those traced and those
+/// injected): `need` plus the three the line discipline needs, execve (the first exec ends
+/// the spawn's own work) and exit/exit_group (the status of exiting threads); every syscall
+/// when `need` holds every known call (a shorter filter, and what strace traces then).
+inline snare::runtime_subscription subscription_for(const nr_set& need) {
+  if ((all_known() & ~need).none()) return snare::runtime_subscription::everything();
+  snare::runtime_subscription calls;
+  for (std::size_t nr = 0; nr < max_nr; ++nr)
+    if (need.test(nr)) calls.add(static_cast<long>(nr));
+  calls.add(snare::sys::x86_64::execve::number);
+  calls.add(snare::sys::x86_64::exit::number);
+  calls.add(snare::sys::x86_64::exit_group::number);
   return calls;
 }
 
-/// Returns the index of the smallest specialisation whose calls cover `need`.
-inline std::size_t choose_spec(const nr_set& need) {
-  std::size_t best = spec_count - 1;
-  std::size_t best_size = max_nr + 1;
-  for (std::size_t i = 0; i + 1 < spec_count; ++i) {
-    nr_set calls = spec_calls(i);
-    if ((need & ~calls).none() && calls.count() < best_size) {
-      best = i;
-      best_size = calls.count();
-    }
+/// Returns what --tracer-info calls the calls `need`: "all syscalls" when it holds every
+/// known call, strace's class name when it is exactly one class ("%process"), the names
+/// when there are at most eight ("getppid,brk"), else "N syscalls of the trace set".
+inline std::string subscription_name(const nr_set& need) {
+  if ((all_known() & ~need).none()) return "all syscalls";
+  constexpr const char* classes[] = {"%file",   "%process", "%network", "%signal", "%ipc",    "%desc",
+                                     "%memory", "%creds",   "%clock",   "%%stat",  "%%statfs"};
+  for (const char* name : classes) {
+    snare::runtime_subscription c;
+    c.add_classes(snare::syscall_class_named(name));
+    bool same = true;
+    for (std::size_t nr = 0; nr < max_nr && same; ++nr)
+      same = need.test(nr) == c.contains(static_cast<long>(nr));
+    if (same) return name;
   }
-  return best;
+  if (need.count() > 8) return std::to_string(need.count()) + " syscalls of the trace set";
+  std::string names;
+  for (std::size_t nr = 0; nr < max_nr; ++nr) {
+    if (!need.test(nr)) continue;
+    if (!names.empty()) names += ',';
+    names += snare::sys::x86_64::name_of(static_cast<long>(nr));
+  }
+  return names.empty() ? "no syscall" : names;
 }
 
-/// Runs the command of `o` under specialisation `spec` with backend ptrace, seccomp_notify
-/// or hypercall; returns how the guest ended. Defined in run_<backend>.cpp.
-snare::exit_status run_ptrace(std::size_t spec, session& s, const options& o);
-snare::exit_status run_seccomp(std::size_t spec, session& s, const options& o);
-snare::exit_status run_kvm(std::size_t spec, session& s, const options& o);
+/// Runs the command of `o` with the run-time subscription `calls` on backend ptrace,
+/// seccomp_notify or hypercall; returns how the guest ended. Defined in run_<backend>.cpp.
+snare::exit_status run_ptrace(const snare::runtime_subscription& calls, session& s, const options& o);
+snare::exit_status run_seccomp(const snare::runtime_subscription& calls, session& s, const options& o);
+snare::exit_status run_kvm(const snare::runtime_subscription& calls, session& s, const options& o);
 
 }  // namespace strace

@@ -1,6 +1,6 @@
 // Defines strace::tool, the snare tool behind snare-strace: thin handlers that hand every
-// event to strace::session, specialised at compile time for the syscalls that stop the guest
-// and for what the backend can report.
+// event to strace::session, with a run-time subscription to the syscalls that stop the guest,
+// specialised at compile time for what the backend can report.
 #pragma once
 
 #include <signal.h>
@@ -9,21 +9,21 @@
 #include <type_traits>
 
 #include <snare/backend/ptrace.hpp>
-#include <snare/subscription/subscription.hpp>
+#include <snare/subscription/runtime.hpp>
 #include <snare/tool.hpp>
 
 #include "session.hpp"
 
 namespace strace {
 
-/// The snare-strace tool. Subscription is snare::all_syscalls or a snare::syscalls<...>
-/// list: the guest stops only for those calls, and the session filters the run-time trace
-/// set within them. Exits and Signals say whether the backend reports syscall exits and
-/// signals: the matching handlers exist only then (a constrained member is not a handler),
-/// so one template serves ptrace (both), hypercall (exits) and seccomp_notify (neither).
-template <class Subscription, bool Exits, bool Signals>
+/// The snare-strace tool. `calls` is its run-time subscription (snare::runtime_subscription,
+/// read by the engine at start): the guest stops only for those calls, and the session
+/// filters the trace set within them. Exits and Signals say whether the backend reports
+/// syscall exits and signals: the matching handlers exist only then (a constrained member is
+/// not a handler), so one template serves ptrace (both), hypercall (exits) and seccomp_notify
+/// (neither).
+template <bool Exits, bool Signals>
 struct tool {
-  using subscription = Subscription;
   // Every call reaches the handlers as snare::unknown_call (number + raw registers): the
   // session formats from the run-time descriptor, so one handler instantiation serves all
   // calls instead of one per typed call.
@@ -32,6 +32,9 @@ struct tool {
   using process_state = process_info;
 
   session* s;
+  snare::runtime_subscription calls;
+
+  const snare::runtime_subscription& runtime_subscription() const noexcept { return calls; }
 
   template <class G>
   static constexpr bool is_ptrace = std::is_same_v<typename G::backend_type, snare::backend::ptrace>;

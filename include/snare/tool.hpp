@@ -42,7 +42,10 @@
 // Subscription: derived from the handlers (typed handlers subscribe their calls; a generic
 // handler subscribes every call). State it explicitly with a member type:
 //   using subscription = snare::syscalls<sys::openat, sys::read>;   // or snare::all_syscalls
-// An explicit subscription wins: a generic handler then sees only those calls.
+// An explicit subscription wins: a generic handler then sees only those calls. To choose
+// the calls at run time (names, classes such as %file, numbers), define
+//   snare::runtime_subscription runtime_subscription() const;   // read once, at start
+// within what the handlers can receive (snare/subscription/runtime.hpp; docs/index.md).
 //
 // State: `using thread_state = T;` (one T per guest thread, default-constructed when the
 // thread starts), `using process_state = P;` (one per guest process),

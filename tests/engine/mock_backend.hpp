@@ -81,7 +81,7 @@ struct mock_backend {
    public:
     using guest_type = mock_guest<mock_backend, Tool>;
     using table_type = syscall_table_t<Tool>;
-    static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+    using core_type::subscription;
     static_assert(check_tool_capabilities<mock_backend, Tool, guest_type, table_type>());
 
     engine(Tool& t, const run_options& o, global_state_t<Tool>& g) : core_type(t, o, g) {}

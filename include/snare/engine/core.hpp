@@ -18,26 +18,31 @@
 #include <snare/engine/notify.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/engine/stop.hpp>
-#include <snare/subscription/subscription.hpp>
+#include <snare/subscription/active.hpp>
 #include <snare/tool/exit_status.hpp>
 
 namespace snare::engine {
 
-/// The base of every backend's engine for Tool on Backend, whose guest handle is Guest.
+/// The base of every backend's engine for Tool on Backend, whose guest handle is Guest. What
+/// the tool subscribes to, `subscription` (`.entry`, `.exit`), comes from its
+/// active_subscription base: a compile-time constant, or the tool's run-time subscription.
 template <class Backend, class Tool, class Guest>
-class core {
+class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
  public:
   /// The handle handlers receive, the typed calls dispatched (the tool's syscall_table, or
-  /// the native table), the dispatch over them, and what the tool subscribes to.
+  /// the native table), the dispatch over them.
   using guest_type = Guest;
   using table_type = syscall_table_t<Tool>;
   using dispatch_type = dispatch::table<Tool, Guest, table_type>;
-  static constexpr subscription_info subscription = subscription_of<Tool, Guest, table_type>;
+  using subscription_type = active_subscription<Tool, Guest, table_type>;
 
   /// Serves a run of `tool` whose global state is `global` (owned by the caller, the
-  /// tracer, so that it outlives the run).
-  core(Tool& tool, const run_options& options, global_state_t<Tool>& global) noexcept
-      : tool_(&tool), options_(options), global_(&global) {
+  /// tracer, so that it outlives the run). Throws std::invalid_argument when the tool's
+  /// run-time subscription names calls its handlers cannot receive (narrow_subscription);
+  /// never for a compile-time one.
+  core(Tool& tool, const run_options& options, global_state_t<Tool>& global) noexcept(
+      !has_runtime_subscription<Tool>)
+      : subscription_type(tool), tool_(&tool), options_(options), global_(&global) {
     // Here rather than at class scope: Guest is complete once an engine is constructed.
     static_assert(check_tool_capabilities<Backend, Tool, Guest, table_type>());
   }

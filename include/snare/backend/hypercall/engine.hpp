@@ -232,7 +232,7 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
       // An x32 number is refused, as the other backends' filters refuse it: run by the
       // host kernel, it would pass the tool by (on a host with the x32 ABI).
       if (nr & arch::x86_64::x32_syscall_bit) return -ENOSYS;
-      const bool entry = subscription.entry.contains(nr), exit = subscription.exit.contains(nr);
+      const bool entry = e->subscription.entry.contains(nr), exit = e->subscription.exit.contains(nr);
       if (!entry && !exit) return machine.execute(call);
       guest_type g(*e, machine);
       dispatch::raw_args args = call.args;

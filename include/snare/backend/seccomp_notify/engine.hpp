@@ -129,7 +129,9 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   /// notification). Rethrows a handler's exception after killing the guest.
   int run(std::span<const char* const> argv) {
     if (!this->host_allows(argv)) return this->refused();
-    static constexpr bpf::program program = bpf::build_filter(filter_set(), SECCOMP_RET_USER_NOTIF);
+    const bpf::program& program = this->filter_program([](const syscall_set& entry) {
+      return bpf::build_filter(filter_set(entry), SECCOMP_RET_USER_NOTIF);
+    });
     // Once the supervisor holds a call, only a fatal signal may end its wait: a handled
     // signal would otherwise end a call that never blocks natively (rt_sigaction, getpid)
     // with EINTR (seccomp(2), SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; docs/seccomp_notify.md).
@@ -138,7 +140,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
                                : 0;
     auto g = snare::detail::seccomp::spawn_guest(
         argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
-        !filter_set().contains(SYS_sched_yield), flags);
+        !filter_set(subscription.entry).contains(SYS_sched_yield), flags);
     if (!g)
       return this->cannot_run(this->command_of(argv), std::make_error_code(g.error()).message().c_str());
     command_ = argv[0];
@@ -178,9 +180,9 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   bool sync_wakeup() const noexcept { return session_ && session_->sync_wakeup(); }
 
  private:
-  // The syscalls the filter traps: the tool's, plus those the lifecycle handlers learn from.
-  static constexpr syscall_set filter_set() noexcept {
-    syscall_set s = subscription.entry;
+  // The syscalls the filter traps: the tool's (its entry set `s`), plus those the lifecycle
+  // handlers learn from.
+  static constexpr syscall_set filter_set(syscall_set s) noexcept {
     if constexpr (has_exec_handler<Tool, guest_type>) {
       s.add(SYS_execve);
       s.add(SYS_execveat);

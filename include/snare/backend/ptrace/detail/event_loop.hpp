@@ -72,11 +72,13 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   /// exit code (128+N for signal N, 127 when the command cannot run, exit_host_unsupported
   /// when the host lacks what the run needs).
   int run(std::span<const char* const> argv) {
-    static constexpr bpf::program filter =
-        bpf::build_filter(filter_set(), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
+    const bpf::program& filter = this->filter_program([](const syscall_set& entry) {
+      return bpf::build_filter(filter_set(entry), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
+    });
     if (!this->host_allows(argv)) return this->refused();
     const bool trap_rdtsc = plan_.trap_rdtsc;
-    auto child = detail::spawn(argv, options_, [trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
+    auto child =
+        detail::spawn(argv, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
     if (!child) return this->cannot_run(this->command_of(argv), std::strerror(child.error_number()));
     root_ = child->pid;
     constexpr long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
@@ -129,10 +131,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // from a filter the guest installed itself.
   static constexpr std::uint32_t trace_data = 0x534e;  // "SN"
 
-  // The calls the filter traps: the tool's, and clone3, whose flags (in memory) may hold
-  // CLONE_UNTRACED (clone's own flags are tested in the filter).
-  static constexpr syscall_set filter_set() noexcept {
-    syscall_set s = subscription.entry;
+  // The calls the filter traps: the tool's (its entry set `s`), and clone3, whose flags (in
+  // memory) may hold CLONE_UNTRACED (clone's own flags are tested in the filter).
+  static constexpr syscall_set filter_set(syscall_set s) noexcept {
     s.add(sys::x86_64::clone3::number);
     return s;
   }
