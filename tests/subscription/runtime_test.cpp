@@ -221,12 +221,12 @@ TEST_CASE("a tool without a run-time subscription keeps the compile-time constan
   STATIC_REQUIRE(std::is_empty_v<fixed_base>);
   STATIC_REQUIRE(std::is_nothrow_constructible_v<
                  snare::engine::core<snare::backend::ptrace, fixed, fixed_engine::guest_type>, fixed&,
-                 const snare::run_options&>);
+                 const snare::run_options&, snare::global_state_t<fixed>&>);
   using typed_engine = snare::backend::ptrace::engine<typed>;
   STATIC_REQUIRE(typed_engine::compiled_subscription.entry.size() == 3);
   STATIC_REQUIRE_FALSE(std::is_nothrow_constructible_v<
                        snare::engine::core<snare::backend::ptrace, typed, typed_engine::guest_type>, typed&,
-                       const snare::run_options&>);
+                       const snare::run_options&, snare::global_state_t<typed>&>);
 }
 
 TEMPLATE_LIST_TEST_CASE("the BPF program built at run time traps exactly the named calls", "[subscription]",
