@@ -1,18 +1,14 @@
 // Defines snare-dettime: runs a command on a virtual clock. clock_gettime, gettimeofday, time
 // and RDTSC read one counter that starts at --epoch and moves --step-ns per read, so runs
-// repeat; the vDSO's clock functions are patched at each exec into syscalls the tool answers.
-#include <elf.h>
-#include <sys/auxv.h>
+// repeat; the vDSO's clock functions are made syscalls the tool answers at each exec
+// (run_options::vdso_as_syscalls).
 #include <time.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include <snare/backend/ptrace.hpp>
 #include <snare/sys/x86_64.hpp>
@@ -22,65 +18,15 @@ namespace {
 
 namespace sys = snare::sys;
 
-/// The vDSO functions that read the clock, and the syscall each becomes.
-constexpr std::pair<const char*, long> patches[] = {
-    {"__vdso_clock_gettime", 228}, {"__vdso_gettimeofday", 96}, {"__vdso_time", 201}};
-
-/// Returns the offsets of the patched functions in this kernel's vDSO (the same image is
-/// mapped in every process, so the tracer reads its own copy).
-std::vector<std::pair<std::uint64_t, long>> vdso_offsets() {
-  std::vector<std::pair<std::uint64_t, long>> out;
-  auto base = reinterpret_cast<const unsigned char*>(::getauxval(AT_SYSINFO_EHDR));
-  if (!base) return out;
-  auto eh = reinterpret_cast<const Elf64_Ehdr*>(base);
-  auto sh = reinterpret_cast<const Elf64_Shdr*>(base + eh->e_shoff);
-  auto ph = reinterpret_cast<const Elf64_Phdr*>(base + eh->e_phoff);
-  std::uint64_t bias = 0;  // the vaddr the first PT_LOAD was linked at
-  for (int i = 0; i < eh->e_phnum; ++i)
-    if (ph[i].p_type == PT_LOAD) {
-      bias = ph[i].p_vaddr;
-      break;
-    }
-  for (int i = 0; i < eh->e_shnum; ++i) {
-    if (sh[i].sh_type != SHT_DYNSYM) continue;
-    auto syms = reinterpret_cast<const Elf64_Sym*>(base + sh[i].sh_offset);
-    auto strs = reinterpret_cast<const char*>(base + sh[sh[i].sh_link].sh_offset);
-    for (std::size_t k = 0; k < sh[i].sh_size / sizeof(Elf64_Sym); ++k)
-      for (auto [name, nr] : patches)
-        if (std::strcmp(strs + syms[k].st_name, name) == 0) out.emplace_back(syms[k].st_value - bias, nr);
-  }
-  return out;
-}
-
-/// Returns where the vDSO of process `pid` is mapped, 0 when it has none.
-std::uint64_t vdso_base(pid_t pid) {
-  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-  for (std::string line; std::getline(maps, line);)
-    if (line.ends_with("[vdso]")) return std::stoull(line, nullptr, 16);
-  return 0;
-}
-
 /// The tool: one virtual clock for the whole run.
 struct virtual_clock {
   std::int64_t epoch_s = 946684800;  // 2000-01-01T00:00:00Z
   std::int64_t step_ns = 1000000;
   std::int64_t now_ns = 0;  // time since the epoch, advanced by every read
   std::uint64_t tsc = 0;
-  std::vector<std::pair<std::uint64_t, long>> vdso = vdso_offsets();
 
   std::int64_t tick() { return now_ns += step_ns; }
 
-  // After each exec: `mov eax, nr; syscall; ret` over each clock function of the vDSO.
-  template <class G>
-  void on_exec(G& g) {
-    std::uint64_t base = vdso_base(g.pid());
-    if (!base) return;
-    for (auto [offset, nr] : vdso) {
-      unsigned char code[8] = {0xb8, 0, 0, 0, 0, 0x0f, 0x05, 0xc3};
-      std::memcpy(code + 1, &nr, 4);
-      (void)g.write_bytes(base + offset, std::as_bytes(std::span(code)));
-    }
-  }
   template <class G>
   void on(sys::clock_gettime& c, G& g) {
     std::int64_t t = tick();
@@ -124,6 +70,7 @@ constexpr const char* usage =
 int main(int argc, char** argv) {
   virtual_clock tool;
   snare::run_options options;
+  options.vdso_as_syscalls = true;  // every clock read reaches the tool, none answered in the guest
   // The syscall clocks work on every host; RDTSC needs RDTSC trapping: without it, say so.
   options.on_missing_host_feature = snare::host_policy::degrade;
   int i = 1;

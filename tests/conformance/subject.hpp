@@ -40,6 +40,9 @@ struct subject {
   /// (on_process_exit's status), as seccomp_notify does.
   static constexpr bool unknown_descendant_exit = false;
 
+  /// Whether the backend refuses run_options::vdso_as_syscalls (seccomp_notify does).
+  static constexpr bool refuses_vdso_as_syscalls = false;
+
   /// Why the backend cannot read a guest process's auxiliary vector (g.auxv()), or nullptr.
   static constexpr const char* auxv_unreadable = nullptr;
 

@@ -78,6 +78,15 @@ class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
     return finish(exit_status::exited(127));
   }
 
+  /// Prints "snare: the B backend cannot <what>" (when the options ask for messages) and
+  /// refuses the run: for an option this backend cannot honour.
+  int refuse_option(const char* what) noexcept {
+    if (options_.report_exec_failure)
+      std::fprintf(stderr, "snare: the %.*s backend cannot %s\n", static_cast<int>(Backend::name.size()),
+                   Backend::name.data(), what);
+    return refused();
+  }
+
   /// Returns exit_host_unsupported, kept as the run's status (the host check refused it).
   int refused() noexcept { return finish(exit_status::exited(exit_host_unsupported)); }
 

@@ -32,6 +32,12 @@ struct run_options {
   bool report_exec_failure = true;
   /// What happens when the tool needs an interception this host lacks.
   host_policy on_missing_host_feature = host_policy::strict;
+  /// Makes the guest's vDSO clock functions (clock_gettime, gettimeofday, time,
+  /// clock_getres, getcpu) real syscalls, at every exec, so that the tool sees and may
+  /// answer every one (vdso(7); engine/vdso.hpp). ptrace: patched at each exec; hypercall:
+  /// always so (its guest has no vDSO); seccomp_notify refuses the run
+  /// (exit_host_unsupported, with the reason on stderr): it learns of an exec too late.
+  bool vdso_as_syscalls = false;
   /// Where requests to end the run come from (snare/engine/stop.hpp), owned by the caller
   /// and outliving the run; null: the tracer's own, which tracer::stop() requests on.
   stop_source* stop = nullptr;

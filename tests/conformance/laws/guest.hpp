@@ -434,3 +434,35 @@ TEMPLATE_LIST_TEST_CASE("a signal handler delays a signal, drops one and holds o
     CHECK(tool.resent == 1);
   }
 }
+
+namespace snare::test::conformance {
+/// Counts the clock reads that reach the tool as syscalls.
+template <class Backend>
+struct clock_counter {
+  using backend = Backend;
+  int clock_gettime = 0, gettimeofday = 0, time = 0;
+  void on(snare::sys::clock_gettime, auto&) { ++clock_gettime; }
+  void on(snare::sys::gettimeofday, auto&) { ++gettimeofday; }
+  void on(snare::sys::time, auto&) { ++time; }
+};
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("vdso_as_syscalls: every clock read of the guest reaches the tool", "[engine]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  snare::run_options options;
+  options.vdso_as_syscalls = true;
+  clock_counter<backend> tool;
+  const int code = snare::run<backend>(tool, {TestType::guest("clock")}, options);
+  if (TestType::refuses_vdso_as_syscalls) {
+    CHECK(code == snare::exit_host_unsupported);  // said on stderr, the guest never started
+    CHECK(tool.clock_gettime + tool.gettimeofday + tool.time == 0);
+  } else {
+    REQUIRE(code == 0);
+    CHECK(tool.clock_gettime == 5);
+    CHECK(tool.gettimeofday == 2);
+    CHECK(tool.time == 1);
+  }
+}

@@ -181,6 +181,8 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
  private:
   int serve(const std::string& name, std::span<const char* const> argv) {
     if (argv.empty() || !argv[0]) return this->cannot_run("", "empty command line");
+    // run_options::vdso_as_syscalls holds already: the VM's loader gives the guest no vDSO
+    // (no AT_SYSINFO_EHDR, machine.hpp), so its clock calls are syscalls.
     if (!this->host_allows(argv)) return this->refused();
     vm_options opts;
     opts.name = name;

@@ -128,6 +128,8 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   /// 128+N when killed by signal N, exit_host_unsupported when the host lacks seccomp user
   /// notification). Rethrows a handler's exception after killing the guest.
   int run(std::span<const char* const> argv) {
+    // A vDSO patched at the first trapped call after an exec would miss the calls before it.
+    if (options_.vdso_as_syscalls) return this->refuse_option("make the vDSO's functions syscalls (vdso_as_syscalls)");
     if (!this->host_allows(argv)) return this->refused();
     const bpf::program& program = this->filter_program([](const syscall_set& entry) {
       return bpf::build_filter(filter_set(entry), SECCOMP_RET_USER_NOTIF);

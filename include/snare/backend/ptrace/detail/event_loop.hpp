@@ -39,6 +39,7 @@
 #include <snare/engine/options.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/engine/stop.hpp>
+#include <snare/engine/vdso.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/sys/x86_64.hpp>
@@ -76,6 +77,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       return bpf::build_filter(filter_set(entry), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
     });
     if (!this->host_allows(argv)) return this->refused();
+    if (options_.vdso_as_syscalls) vdso_patches_ = snare::detail::vdso_patches();
     const bool trap_rdtsc = plan_.trap_rdtsc;
     auto child =
         detail::spawn(argv, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
@@ -402,6 +404,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // --- processes, threads, exec (detail/lifecycle.hpp) ---
   void on_new_task(thread_t& parent, int event);
   void on_exec(thread_t& t);
+  void patch_vdso(thread_t& t) noexcept;
   void rearm_cpuid_step(thread_t& t);
   void retire(thread_t& t, exit_status end, bool process_may_end);
   void on_gone(pid_t tid, int status);
@@ -470,6 +473,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // A syscall instruction in each process's vDSO, where calls are injected from outside a
   // syscall stop (syscall_site); forgotten at exec and when the process ends.
   std::unordered_map<pid_t, std::uint64_t> sites_;
+  // The vDSO functions made syscalls at each exec (run_options::vdso_as_syscalls).
+  std::vector<snare::detail::vdso_patch> vdso_patches_;
 
   friend class guest<Tool>;
 };

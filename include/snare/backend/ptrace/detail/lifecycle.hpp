@@ -4,6 +4,7 @@
 #pragma once
 
 #include <asm/prctl.h>
+#include <elf.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -14,7 +15,10 @@
 #include <utility>
 
 #include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/backend/ptrace/memory.hpp>
 #include <snare/engine/notify.hpp>
+#include <snare/engine/vdso.hpp>
+#include <snare/guest/auxv.hpp>
 #include <snare/tool.hpp>
 
 namespace snare::backend::ptrace_detail {
@@ -69,6 +73,7 @@ void engine<Tool>::on_exec(thread_t& t) {
     }
   }
   sites_.erase(cur->proc->pid);  // the new image has a vDSO of its own
+  if (!vdso_patches_.empty()) patch_vdso(*cur);
   if constexpr (has_exec_handler<Tool, guest_type>) {
     if (followed(*cur)) {
       // On to execve's exit stop, where the handlers may inject (events.hpp, after_exec).
@@ -84,6 +89,21 @@ void engine<Tool>::on_exec(thread_t& t) {
     }
   }
   resume(*cur);
+}
+
+// Makes the new image's vDSO clock functions syscalls (run_options::vdso_as_syscalls,
+// engine/vdso.hpp), before any of its code runs. A 32-bit image has another vDSO: left alone.
+template <class Tool>
+void engine<Tool>::patch_vdso(thread_t& t) noexcept {
+  if (!load_registers(t) || !regs::is_native_abi(t.regs)) return;
+  auto aux = snare::detail::read_process_auxv(t.proc->pid);
+  if (!aux) return;
+  auto base = aux->get(AT_SYSINFO_EHDR);
+  if (!base || *base == 0) return;
+  for (const auto& p : vdso_patches_) {
+    auto code = snare::detail::vdso_stub(p.number);
+    (void)write_memory(t.tid, *base + p.offset, code);
+  }
 }
 
 // One syscall stop of the CPUID re-arm after an exec: at execve's exit, put a syscall
