@@ -55,6 +55,11 @@ template <class Tool, class Guest>
 void notify_stop(Tool& tool, int sig, Guest& g) {
   if constexpr (has_stop_handler<Tool, Guest>) tool.on_stop(sig, g);
 }
+/// Calls tool.on_timer(g) when the tool has it: the thread's timer (set_timer) expired.
+template <class Tool, class Guest>
+void notify_timer(Tool& tool, Guest& g) {
+  if constexpr (has_timer_handler<Tool, Guest>) tool.on_timer(g);
+}
 /// Calls tool.on_rdtsc(e, g) when the tool has it.
 template <class Tool, class Guest>
 void notify_rdtsc(Tool& tool, rdtsc_event& e, Guest& g) {

@@ -73,6 +73,10 @@ concept has_exec_handler = requires(Tool& t, Guest& g) {
   t.on_exec(g);
 };
 template <class Tool, class Guest>
+concept has_timer_handler = requires(Tool& t, Guest& g) {
+  t.on_timer(g);
+};
+template <class Tool, class Guest>
 concept has_rdtsc_handler = requires(Tool& t, rdtsc_event& e, Guest& g) {
   t.on_rdtsc(e, g);
 };

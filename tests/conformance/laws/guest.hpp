@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -464,5 +465,51 @@ TEMPLATE_LIST_TEST_CASE("vdso_as_syscalls: every clock read of the guest reaches
     CHECK(tool.clock_gettime == 5);
     CHECK(tool.gettimeofday == 2);
     CHECK(tool.time == 1);
+  }
+}
+
+namespace snare::test::conformance {
+/// Arms a 20 ms CPU-time timer at getppid and again from each on_timer, four expiries in all.
+template <class Backend>
+struct timer_user {
+  using backend = Backend;
+  int armed = 0, expired = 0, wrong_thread = 0, failed = 0;
+  pid_t armed_tid = 0;
+  void arm(auto& g) {
+    auto r = g.set_timer(std::chrono::milliseconds(20));
+    if (r) {
+      ++armed;
+      armed_tid = g.tid();
+    } else {
+      ++failed;
+    }
+  }
+  void on(snare::sys::getppid, auto& g) { arm(g); }
+  void on_timer(auto& g) {
+    ++expired;
+    if (g.tid() != armed_tid) ++wrong_thread;
+    if (expired < 4) arm(g);
+  }
+};
+template <class Guest>
+concept has_timer = requires(Guest& g) { g.set_timer(std::chrono::nanoseconds(1)); };
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("a thread's CPU-time timer runs on_timer in that thread and its signal is hidden",
+                        "[engine][fiber]", snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  using guest = typename snare::tracer<backend, timer_user<backend>>::guest_type;
+  if constexpr (!has_timer<guest>) {
+    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no set_timer").c_str());
+  } else {
+    timer_user<backend> tool;
+    // 400 ms of CPU time: room for four expiries of 20 ms, and more, which must not come.
+    REQUIRE(run_cmd(tool, {TestType::guest("cpu_burn"), "400"}) == 0);
+    CHECK(tool.failed == 0);
+    CHECK(tool.armed == 4);
+    CHECK(tool.expired == 4);
+    CHECK(tool.wrong_thread == 0);
   }
 }

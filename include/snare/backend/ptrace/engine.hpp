@@ -8,7 +8,8 @@
 // The engine is split by topic under detail/: the records (records.hpp), the class and its
 // event loop (event_loop.hpp), event handlers on the fiber (events.hpp), syscall stops
 // (syscalls.hpp), injection (injection.hpp),
-// processes, threads and exec (lifecycle.hpp), and signals (signals.hpp).
+// processes, threads and exec (lifecycle.hpp), signals (signals.hpp) and the per-thread
+// timer (timer.hpp).
 #include <snare/backend/ptrace/detail/event_loop.hpp>
 #include <snare/backend/ptrace/detail/events.hpp>
 #include <snare/backend/ptrace/detail/injection.hpp>
@@ -16,3 +17,4 @@
 #include <snare/backend/ptrace/detail/records.hpp>
 #include <snare/backend/ptrace/detail/signals.hpp>
 #include <snare/backend/ptrace/detail/syscalls.hpp>
+#include <snare/backend/ptrace/detail/timer.hpp>

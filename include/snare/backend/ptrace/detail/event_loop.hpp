@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -109,6 +110,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // Used by the guest handle.
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
+  result<void> set_timer(thread_rec<Tool>& t, std::chrono::nanoseconds cpu_time) noexcept;
   result<void> write_registers(thread_rec<Tool>& t, const user_regs_struct& r) noexcept {
     if (t.dead) return std::errc::no_such_process;
     if (t.injected) {
@@ -128,6 +130,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
  private:
   using thread_t = thread_rec<Tool>;
   using process_t = process_rec<Tool>;
+
+  // The signal of the timers set_timer makes, and the value they carry (guest never sees it).
+  static constexpr int timer_signal = SIGSTKFLT;
+  static constexpr int timer_cookie = 0x534e544d;  // "SNTM"
 
   // The data of snare's own SECCOMP_RET_TRACE: a seccomp stop with any other value comes
   // from a filter the guest installed itself.
@@ -227,6 +233,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   static void after_exec(engine& e, thread_t& t);
   static void signal_handlers(engine& e, thread_t& t);
   static void after_signal(engine& e, thread_t& t);
+  bool is_timer_signal(thread_t& t, int sig) noexcept;
+  static void timer_handlers(engine& e, thread_t& t);
   std::optional<std::uint64_t> syscall_site(thread_t& t) noexcept;
 
   // Registers are read only when something uses them: the call at a stop comes from

@@ -73,6 +73,7 @@ void engine<Tool>::on_exec(thread_t& t) {
     }
   }
   sites_.erase(cur->proc->pid);  // the new image has a vDSO of its own
+  cur->timer_id = -1;            // exec deletes POSIX timers (execve(2))
   if (!vdso_patches_.empty()) patch_vdso(*cur);
   if constexpr (has_exec_handler<Tool, guest_type>) {
     if (followed(*cur)) {

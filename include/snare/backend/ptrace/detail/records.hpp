@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -61,6 +62,14 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   /// the registers, they are written back when the handler ends. Errors: no_such_process
   /// when the thread is gone.
   result<void> set_registers(const user_regs_struct& r) noexcept;
+  /// Arms this thread's timer: the tool's on_timer(g) runs in this thread once it has run
+  /// for `cpu_time` more of CPU time (CLOCK_THREAD_CPUTIME_ID; 0 disarms it; setting it again
+  /// replaces the previous setting: one timer per thread). Built on a POSIX timer the engine
+  /// makes in the guest by injected calls (so only from a handler that may inject) and
+  /// whose signal (SIGSTKFLT) the guest never gets; it ends at exec, as POSIX timers do.
+  /// Not cycle-exact: the signal comes at the next tick after the time is used up (no PMU
+  /// counting). Errors: those of inject, and timer_create's (EAGAIN) as an errc.
+  result<void> set_timer(std::chrono::nanoseconds cpu_time) noexcept;
   /// Says that this thread's process is a daemon the run need not wait for (Reverie's
   /// `daemonize`): once only daemons remain (processes this one forks are daemons too),
   /// they are killed (SIGKILL) and the run ends with its first process's status.
@@ -150,6 +159,7 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   long exec_ret = 0;          // execve's result there
   int redeliver = 0;          // a signal sent again after an injection (its siginfo is put back)
   siginfo_t siginfo{};        // the signal's, at a signal-delivery-stop with a handler
+  int timer_id = -1;          // the POSIX timer set_timer made in this thread (-1: none)
   std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
   // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run
   // from a syscall instruction put at the new image's first instruction.

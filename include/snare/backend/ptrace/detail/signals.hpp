@@ -34,6 +34,10 @@ void engine<Tool>::on_signal(thread_t& t, int sig) {
     if (t.siginfo.si_signo == sig) ::ptrace(PTRACE_SETSIGINFO, t.tid, 0, &t.siginfo);
     return resume(t, sig);
   }
+  if (is_timer_signal(t, sig)) {
+    // The thread's timer (timer.hpp): its handler runs in the thread; the signal is dropped.
+    return run_event(t, stop_kind::event, &engine::timer_handlers, &engine::after_signal);
+  }
   if constexpr (!has_signal_handler<Tool, guest_type>) {
     return resume(t, sig);
   } else {
