@@ -26,6 +26,15 @@
 
 namespace snare {
 
+/// What a handler waits for in wait_until: its predicate, type-erased (it lives on the
+/// handler's fiber stack while the handler waits). Engines test it after each event.
+struct wait_condition {
+  bool (*test)(void*) = nullptr;
+  void* ctx = nullptr;
+  bool operator()() const { return test(ctx); }
+  explicit operator bool() const noexcept { return test != nullptr; }
+};
+
 /// The guest thread a call on the global state comes from (Reverie's `receive_rpc(from, ..)`).
 struct global_caller {
   pid_t pid = 0;  ///< its process id
@@ -82,7 +91,7 @@ concept guest_handle = guest_memory<G> && requires(G& g, const G& cg, long v, in
 /// and, used only by the guest facts a tool asks for (a backend lacking one fails to compile
 /// where the tool uses it):
 ///   std::optional<pid_t> do_ppid() const; bool do_is_root_process() const;
-///   result<auxv_table> do_auxv() const;
+///   result<auxv_table> do_auxv() const; result<void> do_wait(wait_condition);
 /// and may add backend-specific operations (registers, backtrace).
 template <class Derived, class Backend, class Tool>
 class guest_base {
@@ -146,6 +155,23 @@ class guest_base {
   process_state_t<Tool>& process_state() noexcept { return self().do_process_state(); }
   global_ref<global_state_t<Tool>> global() noexcept {
     return global_ref<global_state_t<Tool>>(self().do_global_state(), {self().pid(), self().tid()});
+  }
+
+  /// Suspends the handler until `pred()` is true, while the engine serves the other guest
+  /// threads; this thread stays stopped where it is. The engine tests `pred` after each event
+  /// it serves, so it must become true through another handler (a scheduler's turn in the
+  /// global state, a message another thread left). Returns at once when it already is.
+  /// Errors: operation_not_supported where the handler does not run on a fiber;
+  /// no_such_process when the thread died meanwhile. The ptrace engine throws
+  /// std::runtime_error from run() when every guest thread it knows waits (none can wake).
+  /// Only on backends whose handlers run on fibers (ptrace, seccomp_notify).
+  template <class Pred, class D = Derived>
+  requires requires(D& d, wait_condition c) { d.do_wait(c); }
+  result<void> wait_until(Pred&& pred) {
+    if (pred()) return {};
+    using P = std::remove_reference_t<Pred>;
+    return self().do_wait(wait_condition{[](void* p) { return static_cast<bool>((*static_cast<P*>(p))()); },
+                                         const_cast<void*>(static_cast<const void*>(&pred))});
   }
 
   /// Says whether this thread is its process's main thread (the thread-group leader: its

@@ -513,3 +513,60 @@ TEMPLATE_LIST_TEST_CASE("a thread's CPU-time timer runs on_timer in that thread 
     CHECK(tool.wrong_thread == 0);
   }
 }
+
+namespace snare::test::conformance {
+/// A deterministic scheduler in a few lines: the worker threads' getppid calls alternate
+/// strictly, each handler waiting (wait_until) for its thread's turn in the global state.
+template <class Backend>
+struct turn_taker {
+  using backend = Backend;
+  struct global_state {
+    std::vector<pid_t> threads;  // in order of their first call
+    std::size_t turn = 0;        // the index of the thread whose call goes next
+    std::vector<std::size_t> order;
+  };
+  int failed = 0;
+  std::size_t most_waiting = 0, waiting = 0;
+  void on(snare::sys::getppid, auto& g) {
+    const pid_t me = g.tid();
+    std::size_t mine = g.global().call([&](global_state& s) {
+      auto it = std::find(s.threads.begin(), s.threads.end(), me);
+      if (it != s.threads.end()) return static_cast<std::size_t>(it - s.threads.begin());
+      s.threads.push_back(me);
+      return s.threads.size() - 1;
+    });
+    most_waiting = std::max(most_waiting, ++waiting);
+    auto ok = g.wait_until([&] { return g.global().call([&](global_state& s) { return s.turn % 2 == mine; }); });
+    --waiting;
+    if (!ok) ++failed;
+    g.global().call([&](global_state& s) {
+      s.order.push_back(mine);
+      ++s.turn;
+    });
+  }
+};
+template <class Guest>
+concept waits = requires(Guest& g) { g.wait_until([] { return true; }); };
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("a handler waits for its turn while the other threads' calls are served", "[engine][fiber]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  using tool_type = turn_taker<backend>;
+  using guest = typename snare::tracer<backend, tool_type>::guest_type;
+  if constexpr (!waits<guest>) {
+    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no wait_until").c_str());
+  } else {
+    tool_type tool;
+    snare::tracer<backend, tool_type> tracer(tool);
+    // Two threads call getppid 4 times each, at once.
+    REQUIRE(tracer.run(std::vector<std::string>{TestType::guest("threads"), "2", "4"}) == 0);
+    CHECK(tool.failed == 0);
+    const auto& s = tracer.global_state();
+    CHECK(s.threads.size() == 2);
+    CHECK(s.order == std::vector<std::size_t>{0, 1, 0, 1, 0, 1, 0, 1});
+    CHECK(tool.most_waiting >= 1);
+  }
+}

@@ -29,6 +29,8 @@
 #include <snare/engine/options.hpp>
 #include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
+#include <snare/engine/wait.hpp>
+#include <snare/fiber/fiber.hpp>
 #include <snare/guest/auxv.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/host.hpp>
@@ -39,6 +41,21 @@ namespace snare::backend::seccomp_notify_detail {
 
 template <class Tool>
 class engine;
+
+/// The per-thread record: the engine core's (identity, process, state), and the fiber its
+/// handlers run on with the call they serve, so that a handler that waits (wait_until)
+/// leaves its call unanswered while the other threads' calls are served.
+template <class Tool>
+struct thread_rec : ::snare::engine::thread_record<Tool> {
+  explicit thread_rec(fiber::stack_pool& pool) : worker(pool) {}
+  fiber::worker worker;
+  engine<Tool>* owner = nullptr;
+  snare::detail::seccomp::notification call{};  // the call its handler serves
+  action act{};
+  bool answered = false;      // the handler answered it itself (reply_fd)
+  bool dead = false;          // its task ended while its handler waited
+  wait_condition waiting{};   // what its handler waits for, while it waits
+};
 
 /// The guest handle handlers receive on the seccomp_notify backend. Memory goes through the
 /// call pending in this thread (none for exit events: then operation_not_supported).
@@ -96,6 +113,8 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   /// once only daemons remain among the processes this backend has seen, they are killed.
   void daemonize() { engine_->daemonize(engine_->record_of(pid_, tid_).proc); }
 
+  result<void> do_wait(wait_condition c) noexcept { return engine_->wait(engine_->record_of(pid_, tid_), c); }
+
  private:
   engine<Tool>* engine_;
   pid_t pid_;
@@ -121,6 +140,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
 
   engine(Tool& tool, const run_options& options, global_state_t<Tool>& global)
       : core_type(tool, options, global) {}
+  ~engine() { end_handlers(); }
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -160,10 +180,19 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
 
   // For the guest handle.
   snare::detail::seccomp::session& session() noexcept { return *session_; }
-  using thread_t = ::snare::engine::thread_record<Tool>;
+  using thread_t = thread_rec<Tool>;
   using process_t = ::snare::engine::process_record<Tool>;
-  /// Returns thread `tid`'s record (of process `pid`), made on first use.
   std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
+  // Suspends t's handler until `c` holds (tested after each event: serve).
+  result<void> wait(thread_t& t, wait_condition c) noexcept {
+    if (t.dead) return std::errc::no_such_process;
+    if (!t.worker.busy()) return std::errc::operation_not_supported;
+    t.waiting = c;
+    waiters_.add(t);
+    t.worker.suspend();
+    if (t.dead) return std::errc::no_such_process;
+    return {};
+  }
   void daemonize(process_t* p) noexcept {
     p->daemon = true;
     daemons_ = true;
@@ -174,9 +203,10 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     if (!daemons_ || !records_.only_daemons()) return;
     records_.for_each_process([](process_t& p) { ::kill(p.pid, SIGKILL); });
   }
+  /// Returns thread `tid`'s record (of process `pid`), made on first use.
   thread_t& record_of(pid_t pid, pid_t tid) {
     if (auto* t = records_.find(tid)) return *t;
-    return records_.add(tid, pid);
+    return records_.add(tid, pid, [](process_t&) {}, pool_);
   }
   /// Returns whether SYNC_WAKE_UP is in effect for this run.
   bool sync_wakeup() const noexcept { return session_ && session_->sync_wakeup(); }
@@ -217,10 +247,13 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
             // creator is not known here, so thread state is not inherited on this backend.
             if (!e.is_thread && records_.find_process(e.tgid) == nullptr && e.parent > 0) {
               if (auto* parent = records_.find_process(e.parent))
-                records_.add(e.tid, e.tgid, [&](process_t& p) {
-                  ::snare::engine::inherit_state(p.state, parent->state);
-                  p.daemon = parent->daemon;
-                });
+                records_.add(
+                    e.tid, e.tgid,
+                    [&](process_t& p) {
+                      ::snare::engine::inherit_state(p.state, parent->state);
+                      p.daemon = parent->daemon;
+                    },
+                    pool_);
             }
             auto& t = record_of(e.tgid, e.tid);
             if (!t.proc->started) {
@@ -241,7 +274,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
               guest_type old_leader(*this, e.tgid, e.tgid, nullptr);
               snare::engine::notify_thread_exit(*tool_, exit_status::superseded(e.former_tid), old_leader);
             }
-            records_.release(records_.move_to_leader(e.former_tid, e.tgid));
+            end_record(records_.move_to_leader(e.former_tid, e.tgid));
           }
           if (!followed(e.tgid)) break;
           {
@@ -258,7 +291,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
               snare::engine::notify_process_exit(*tool_, e.status_known ? e.status : -1, g);
             }
           }
-          records_.erase(e.tid);
+          end_thread(e.tid);
           end_if_only_daemons();
           break;
         case event_kind::wake:
@@ -269,37 +302,95 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
           if (int err = s.exec_error(); err != 0) return this->cannot_run(command_, std::strerror(err));
           return this->finish(e.status_known ? exit_status::from_wait_status(e.status) : exit_status{});
       }
+      if (!waiters_.empty()) wake_waiters();
     }
   }
 
-  // Handlers run on the supervisor's own stack, not on a fiber per guest thread as with
-  // ptrace: nothing a handler can do here waits on its guest thread (no inject), so a fiber
-  // would never be suspended and would only add two context switches per call. The calls of
-  // other threads wait in the kernel's queue meanwhile, as they would behind a fiber.
+  // Resumes the handlers whose wait_until condition holds, and answers their calls.
+  void wake_waiters() {
+    waiters_.wake([this](thread_t& t) {
+      t.worker.resume();
+      if (!t.worker.busy()) answer(t);
+    });
+  }
+
+  // Ends thread `tid`'s record: a handler still waiting on it returns no_such_process.
+  void end_thread(pid_t tid) { end_record(records_.take(tid)); }
+  void end_record(std::unique_ptr<thread_t> rec) {
+    if (!rec) return;
+    rec->dead = true;
+    waiters_.remove(*rec);
+    while (rec->worker.busy()) rec->worker.resume();
+    records_.release(std::move(rec));
+  }
+
+  // Finishes every handler still waiting (the run ends: a handler threw, or the engine goes)
+  // before the fibers go: a job left suspended in a noexcept function would terminate.
+  void end_handlers() noexcept {
+    waiters_.clear();
+    records_.for_each_thread([](thread_t& t) {
+      t.dead = true;
+      try {
+        while (t.worker.busy()) t.worker.resume();
+      } catch (...) {
+      }
+    });
+  }
+
+  // Each call's handler runs on its thread's fiber, as with ptrace: a handler that waits
+  // (wait_until) leaves its call unanswered and the supervisor serves the other threads'
+  // calls meanwhile, answering each when its handler ends, in any order (the kernel matches
+  // a response to its notification by id). A fiber costs two context switches per call.
   void on_syscall(const snare::detail::seccomp::notification& n) {
     auto& s = *session_;
     if (!subscription.entry.contains(n.call.number) || !followed(n.tgid)) {
       (void)s.respond_continue(n);  // a lifecycle-only trap, or a process not followed
       return;
     }
-    guest_type g(*this, n.tgid, n.tid, &n);
-    dispatch::raw_args args = n.call.args;
-    action a = dispatch_type::on_entry(*tool_, g, n.call.number, args);
-    if (g.answered()) return;
+    thread_t& t = record_of(n.tgid, n.tid);
+    if (t.worker.busy()) {
+      // A thread has one call in flight: a busy record is a reused id's. Its old handler
+      // returns no_such_process, and the record goes for a new one.
+      end_thread(n.tid);
+      return on_syscall(n);
+    }
+    t.owner = this;
+    t.call = n;
+    t.answered = false;
+    t.worker.run(&engine::job, &t);
+    if (!t.worker.busy()) answer(t);
+  }
+
+  static void job(void* p) {
+    auto& t = *static_cast<thread_t*>(p);
+    auto& e = *t.owner;
+    guest_type g(e, t.call.tgid, t.call.tid, &t.call);
+    dispatch::raw_args args = t.call.call.args;
+    t.act = dispatch_type::on_entry(*e.tool_, g, t.call.call.number, args);
+    t.answered = g.answered();
+  }
+
+  // Answers t's call as its handler left it.
+  void answer(thread_t& t) {
+    if (t.dead || t.answered) return;
+    auto& s = *session_;
+    const action a = t.act;
     // ENOENT from the kernel (the thread died or was interrupted) is not the tool's error.
     if (a.what() == action::kind::proceed) {
-      (void)s.respond_continue(n);
+      (void)s.respond_continue(t.call);
     } else if (a.value() < 0 && a.value() >= -4095) {
-      (void)s.respond_error(n, static_cast<int>(-a.value()));
+      (void)s.respond_error(t.call, static_cast<int>(-a.value()));
     } else {
-      (void)s.respond_value(n, a.value());
+      (void)s.respond_value(t.call, a.value());
     }
   }
 
   std::unique_ptr<snare::detail::seccomp::session> session_;
   const char* command_ = "";
+  fiber::stack_pool pool_;
   ::snare::engine::records<thread_t, process_t> records_;
-  bool daemons_ = false;  // a process was made a daemon (guest::daemonize)
+  ::snare::engine::waiters<thread_t> waiters_;  // handlers in wait_until
+  bool daemons_ = false;                        // a process was made a daemon (guest::daemonize)
 };
 
 }  // namespace snare::backend::seccomp_notify_detail

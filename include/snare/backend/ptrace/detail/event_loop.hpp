@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -41,6 +42,7 @@
 #include <snare/engine/spawn.hpp>
 #include <snare/engine/stop.hpp>
 #include <snare/engine/vdso.hpp>
+#include <snare/engine/wait.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/sys/x86_64.hpp>
@@ -111,6 +113,16 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> set_timer(thread_rec<Tool>& t, std::chrono::nanoseconds cpu_time) noexcept;
+  // Suspends t's handler until `c` holds (tested after each event: wake_waiters).
+  result<void> wait(thread_rec<Tool>& t, wait_condition c) noexcept {
+    if (t.dead) return std::errc::no_such_process;
+    if (!t.worker.busy()) return std::errc::operation_not_supported;
+    t.waiting = c;
+    waiters_.add(t);
+    t.worker.suspend();
+    if (t.dead) return std::errc::no_such_process;
+    return {};
+  }
   result<void> write_registers(thread_rec<Tool>& t, const user_regs_struct& r) noexcept {
     if (t.dead) return std::errc::no_such_process;
     if (t.injected) {
@@ -310,6 +322,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         continue;
       }
       handle(tid, status);
+      if (!waiters_.empty()) wake_waiters();
       // Once the first process is reaped, a record whose task no longer exists (left by an
       // event the kernel never sent) is retired, so that it cannot hold the run open.
       if (root_reaped_ && !WIFSTOPPED(status)) retire_stale_records();
@@ -319,6 +332,20 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       // A request the waker could not carry (it is not running): serve it now.
       if (options_.stop && !waker_.running() && options_.stop->pending()) on_stop_request();
     }
+  }
+
+  // Resumes the handlers whose wait_until condition holds. When every thread the engine
+  // knows waits, none can wake: the run ends with an error rather than hang.
+  void wake_waiters() {
+    waiters_.wake([this](thread_t& t) {
+      t.worker.resume();
+      if (!t.worker.busy()) finish_job(t);
+    });
+    if (waiters_.empty() || !held_.empty()) return;
+    std::size_t threads = 0;
+    records_.for_each_thread([&](thread_t&) { ++threads; });
+    if (waiters_.size() == threads)
+      throw std::runtime_error("snare: every guest thread waits in wait_until, and nothing can wake one");
   }
 
   void retire_stale_records() {
@@ -447,6 +474,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
     }
     // Finish handlers still waiting on their thread (their inject fails) before the fibers go.
+    waiters_.clear();
     records_.for_each_thread([](thread_t& t) {
       t.dead = true;
       try {
@@ -481,6 +509,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // A syscall instruction in each process's vDSO, where calls are injected from outside a
   // syscall stop (syscall_site); forgotten at exec and when the process ends.
   std::unordered_map<pid_t, std::uint64_t> sites_;
+  ::snare::engine::waiters<thread_t> waiters_;  // handlers in wait_until
   // The vDSO functions made syscalls at each exec (run_options::vdso_as_syscalls).
   std::vector<snare::detail::vdso_patch> vdso_patches_;
 

@@ -153,6 +153,7 @@ void engine<Tool>::rearm_cpuid_step(thread_t& t) {
 template <class Tool>
 void engine<Tool>::retire(thread_t& t, exit_status end, bool process_may_end) {
   t.dead = true;
+  waiters_.remove(t);
   if (t.worker.busy()) {
     t.worker.resume();  // its inject returns no_such_process; the handler ends
   }

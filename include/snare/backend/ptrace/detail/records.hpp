@@ -101,6 +101,7 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   std::optional<pid_t> do_ppid() const noexcept;
   bool do_is_root_process() const noexcept;
   result<auxv_table> do_auxv() const { return snare::detail::read_process_auxv(pid()); }
+  result<void> do_wait(wait_condition c) noexcept;
 
  private:
   engine<Tool>* engine_;
@@ -160,6 +161,7 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   int redeliver = 0;          // a signal sent again after an injection (its siginfo is put back)
   siginfo_t siginfo{};        // the signal's, at a signal-delivery-stop with a handler
   int timer_id = -1;          // the POSIX timer set_timer made in this thread (-1: none)
+  wait_condition waiting{};   // what its handler waits for (wait_until), while it waits
   std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
   // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run
   // from a syscall instruction put at the new image's first instruction.
@@ -183,6 +185,10 @@ const user_regs_struct& guest<Tool>::registers() const noexcept {
 template <class Tool>
 result<void> guest<Tool>::set_registers(const user_regs_struct& r) noexcept {
   return engine_->write_registers(*thread_, r);
+}
+template <class Tool>
+result<void> guest<Tool>::do_wait(wait_condition c) noexcept {
+  return engine_->wait(*thread_, c);
 }
 template <class Tool>
 void guest<Tool>::daemonize() noexcept {

@@ -1,0 +1,48 @@
+// Defines snare::engine::waiters: the handlers suspended in wait_until (guest/handle.hpp),
+// woken when their condition holds. An engine tests them after each event it serves.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace snare::engine {
+
+/// The threads whose handler waits. Thread has `wait_condition waiting` and `bool dead`.
+template <class Thread>
+class waiters {
+ public:
+  /// Adds t, whose `waiting` is set.
+  void add(Thread& t) { list_.push_back(&t); }
+  /// Removes t (it ends).
+  void remove(Thread& t) noexcept { list_.erase(std::remove(list_.begin(), list_.end(), &t), list_.end()); }
+  bool empty() const noexcept { return list_.empty(); }
+  std::size_t size() const noexcept { return list_.size(); }
+  void clear() noexcept { list_.clear(); }
+
+  /// Calls resume(t) for each waiting thread whose condition holds or which died, taking it
+  /// off the list first; again until none does, since a resumed handler may make another's
+  /// condition hold.
+  template <class Resume>
+  void wake(Resume&& resume) {
+    for (bool again = true; again && !list_.empty();) {
+      again = false;
+      for (std::size_t i = 0; i < list_.size();) {
+        Thread* t = list_[i];
+        if (t->dead || t->waiting()) {
+          list_.erase(list_.begin() + static_cast<std::ptrdiff_t>(i));
+          t->waiting = {};
+          resume(*t);
+          again = true;
+        } else {
+          ++i;
+        }
+      }
+    }
+  }
+
+ private:
+  std::vector<Thread*> list_;
+};
+
+}  // namespace snare::engine
