@@ -47,6 +47,7 @@
 #include <snare/fiber/fiber.hpp>
 #include <snare/guest/frame.hpp>
 #include <snare/guest/handle.hpp>
+#include <snare/engine/command.hpp>
 #include <snare/engine/core.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>
