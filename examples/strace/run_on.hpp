@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <snare/tracer.hpp>
 
@@ -12,6 +13,20 @@
 #include "tool.hpp"
 
 namespace strace {
+
+/// Returns the command line with -E's environment and -u's user (snare::command).
+inline snare::command command_of(const options& o) {
+  auto c = snare::command::from_argv(o.command);
+  for (const auto& [name, value] : o.env) {
+    if (value)
+      c.env(name, *value);
+    else
+      c.env_remove(name);
+  }
+  if (o.user)
+    c.user(o.user->uid, o.user->gid, std::vector<gid_t>(o.user->groups.begin(), o.user->groups.end()));
+  return c;
+}
 
 template <class Backend, class Subscription>
 snare::exit_status run_one(session& s, const options& o) {
@@ -22,7 +37,10 @@ snare::exit_status run_one(session& s, const options& o) {
   using tool_type = tool<Subscription, Backend::can_observe_exit, Backend::can_observe_signals>;
   tool_type t{&s};
   snare::tracer<Backend, tool_type> tracer(t, ro);
-  tracer.run(o.command);
+  if (o.env.empty() && !o.user)
+    tracer.run(o.command);
+  else
+    tracer.run(command_of(o));
   return tracer.status();
 }
 

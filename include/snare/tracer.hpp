@@ -3,6 +3,7 @@
 // return its exit code (and, for output, what it wrote).
 #pragma once
 
+#include <concepts>
 #include <csignal>
 #include <cstdio>
 #include <initializer_list>
@@ -67,7 +68,11 @@ class tracer {
   /// in the child (a file that cannot be opened, a missing directory; with the reason on
   /// stderr), exit_host_unsupported when the host cannot give a namespace it asks for.
   /// What the guest writes to pipes (stdio::pipe) is read and dropped: output() keeps it.
-  int run(const command& cmd) { return launch(cmd).code; }
+  /// (A template, so that a braced command line `{"ls", "-l"}` still means argv.)
+  template <std::same_as<command> Command>
+  int run(const Command& cmd) {
+    return launch(cmd).code;
+  }
 
   /// Runs `cmd` as run(cmd) does and returns its status with what it wrote to the streams
   /// that are pipes, or its pseudo-terminal (command::pty): stdout and stderr left inherited
@@ -141,8 +146,8 @@ int run(Tool& tool, const std::vector<std::string>& argv, run_options options = 
 
 /// Runs `cmd` (snare::command) under `tool` with Backend and returns the guest's exit code
 /// (see tracer::run).
-template <backend_policy Backend, class Tool>
-int run(Tool& tool, const command& cmd, run_options options = {}) {
+template <backend_policy Backend, class Tool, std::same_as<command> Command>
+int run(Tool& tool, const Command& cmd, run_options options = {}) {
   return tracer<Backend, Tool>(tool, options).run(cmd);
 }
 

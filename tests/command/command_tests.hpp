@@ -158,6 +158,14 @@ TEST_CASE("a guest gets the command's arg0, resource limits and CPU affinity") {
   CHECK(c.out == "Cpus_allowed_list:\t0\n");
 }
 
+TEST_CASE("a guest runs as the command's user, and a setup step that fails is named") {
+  if (::geteuid() != 0)
+    snare::test::skip("command::user needs root (CAP_SETUID), which this test runs without");
+  auto o = run(snare::command("sh").args({"-c", "id -u; id -g; id -G"}).user(65534, 65534, {65534}));
+  CHECK(o.code == 0);
+  CHECK(o.out == "65534\n65534\n65534\n");
+}
+
 TEST_CASE("a C++ function runs as the traced guest, its exit code and output captured") {
   setup_watch tool;
   int here = 41;

@@ -288,6 +288,13 @@ class command {
     chroot_ = std::move(dir);
     return *this;
   }
+  /// Runs the guest as user `uid`, group `gid` with supplementary groups `groups` (set last,
+  /// after the mounts, chroot, directory and limits; needs CAP_SETUID and CAP_SETGID, as
+  /// strace -u does).
+  command& user(uid_t uid, gid_t gid, std::vector<gid_t> groups = {}) {
+    ids_ = credentials{uid, gid, std::move(groups)};
+    return *this;
+  }
   /// Gives the guest a new session whose controlling terminal is a new pseudo-terminal; its
   /// inherited standard streams become that terminal, whose output is captured into
   /// run_output::out (and command::input is typed into it).
@@ -317,6 +324,13 @@ class command {
   const std::vector<mount_spec>& mounts() const noexcept { return mounts_; }
   const std::optional<std::string>& root_dir() const noexcept { return chroot_; }
   bool has_pty() const noexcept { return pty_; }
+  /// The user, group and supplementary groups the guest runs as (command::user).
+  struct credentials {
+    uid_t uid;
+    gid_t gid;
+    std::vector<gid_t> groups;
+  };
+  const std::optional<credentials>& run_as() const noexcept { return ids_; }
   const std::function<int()>& guest_function() const noexcept { return function_; }
   bool is_function() const noexcept { return static_cast<bool>(function_); }
 
@@ -371,6 +385,7 @@ class command {
   std::vector<mount_spec> mounts_;
   std::optional<std::string> chroot_;
   bool pty_ = false;
+  std::optional<credentials> ids_;
   std::function<int()> function_;
 };
 

@@ -57,6 +57,7 @@ enum class launch_step : int {
   chdir,
   rlimit,
   affinity,
+  credentials,
 };
 
 /// Where the child-side setup failed: the step, its item (a mount's or a limit's index) and
@@ -96,6 +97,7 @@ struct launch_plan {
   const std::vector<resource_limit>* limits = nullptr;
   bool has_cpus = false;
   cpu_set_t cpus{};
+  const command::credentials* ids = nullptr;
 
   /// Returns the program's name for messages.
   const char* name() const noexcept { return file.c_str(); }
@@ -170,6 +172,10 @@ inline std::string describe(const launch_plan& p, launch_failure f) {
       break;
     case launch_step::affinity:
       what = "sched_setaffinity";
+      break;
+    case launch_step::credentials:
+      what = p.ids ? "becoming uid " + std::to_string(p.ids->uid) + " gid " + std::to_string(p.ids->gid)
+                   : std::string("setresuid");
       break;
   }
   return what + ": " + std::strerror(f.err);
@@ -259,6 +265,7 @@ inline std::optional<launch_refusal> prepare_launch(const command& cmd, launch_p
   if (cmd.root_dir()) p.root = &*cmd.root_dir();
   if (cmd.working_dir()) p.cwd = &*cmd.working_dir();
   if (!cmd.limits().empty()) p.limits = &cmd.limits();
+  if (cmd.run_as()) p.ids = &*cmd.run_as();
   if (!cmd.cpu_list().empty()) {
     p.has_cpus = true;
     CPU_ZERO(&p.cpus);
@@ -444,6 +451,13 @@ inline launch_failure apply_in_child(const launch_plan& p) noexcept {
     }
   if (p.has_cpus && ::sched_setaffinity(0, sizeof p.cpus, &p.cpus) != 0)
     return failed(launch_step::affinity, errno);
+  if (p.ids) {
+    // Raw calls: glibc's wrappers would broadcast to threads (setxid) this child lacks.
+    if (::syscall(SYS_setgroups, p.ids->groups.size(), p.ids->groups.data()) != 0 ||
+        ::syscall(SYS_setresgid, p.ids->gid, p.ids->gid, p.ids->gid) != 0 ||
+        ::syscall(SYS_setresuid, p.ids->uid, p.ids->uid, p.ids->uid) != 0)
+      return failed(launch_step::credentials, errno);
+  }
   return {};
 }
 
