@@ -87,13 +87,44 @@ TEST_CASE("a guest runs in the command's working directory, and the tool sees no
   CHECK(tool.writes >= 1);  // the guest's own write is seen
 }
 
-TEST_CASE("a working directory that does not exist fails the run with 127 before the program runs") {
+/// Runs f() with the tracer's stderr sent to a file; returns what was written there.
+template <class F>
+std::string tracer_stderr_of(F&& f) {
+  char path[] = "/tmp/snare_cmd_err_XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::fflush(stderr);
+  int saved = ::dup(2);
+  ::dup2(fd, 2);
+  f();
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::string text;
+  char buf[512];
+  ::lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  ::unlink(path);
+  return text;
+}
+
+TEST_CASE("a setup step that fails ends the guest with 127 before its program runs, and is named") {
   setup_watch tool;
-  snare::run_options quiet;
-  quiet.report_exec_failure = false;
-  auto o = snare::output<backend>(tool, snare::command("true").current_dir("/nonexistent/snare"), quiet);
+  snare::run_output o;
+  auto err = tracer_stderr_of(
+      [&] { o = snare::output<backend>(tool, snare::command("true").current_dir("/nonexistent/snare")); });
   CHECK(o.code == 127);
   CHECK(tool.writes == 0);
+  CHECK(err == "snare: cannot set up the guest for 'true': chdir to '/nonexistent/snare': No such file or directory\n");
+
+  SECTION("a file for a stream that cannot be opened fails before anything is forked") {
+    auto e2 = tracer_stderr_of([&] {
+      o = snare::output<backend>(tool, snare::command("true").std_in(snare::stdio::file("/nonexistent/in")));
+    });
+    CHECK(o.code == 127);
+    CHECK(e2 == "snare: cannot run 'true': opening '/nonexistent/in': No such file or directory\n");
+  }
 }
 
 TEST_CASE("the stdout and stderr of a multi-process guest are captured") {
@@ -158,7 +189,7 @@ TEST_CASE("a guest gets the command's arg0, resource limits and CPU affinity") {
   CHECK(c.out == "Cpus_allowed_list:\t0\n");
 }
 
-TEST_CASE("a guest runs as the command's user, and a setup step that fails is named") {
+TEST_CASE("a guest runs as the command's user, group and supplementary groups") {
   if (::geteuid() != 0)
     snare::test::skip("command::user needs root (CAP_SETUID), which this test runs without");
   auto o = run(snare::command("sh").args({"-c", "id -u; id -g; id -G"}).user(65534, 65534, {65534}));
