@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <skip.hpp>
@@ -116,7 +117,9 @@ TEST_CASE("a setup step that fails ends the guest with 127 before its program ru
       [&] { o = snare::output<backend>(tool, snare::command("true").current_dir("/nonexistent/snare")); });
   CHECK(o.code == 127);
   CHECK(tool.writes == 0);
-  CHECK(err == "snare: cannot set up the guest for 'true': chdir to '/nonexistent/snare': No such file or directory\n");
+  CHECK(err ==
+        "snare: cannot set up the guest for 'true': chdir to '/nonexistent/snare': No such file or "
+        "directory\n");
 
   SECTION("a file for a stream that cannot be opened fails before anything is forked") {
     auto e2 = tracer_stderr_of([&] {
@@ -229,6 +232,29 @@ TEST_CASE("a tmpfs mounted in the guest's mount namespace is not seen by the hos
   CHECK(o.code == 0);
   CHECK(o.out == "inside\n");
   CHECK_FALSE(host_sees);
+}
+
+TEST_CASE("a read-only bind mount and a chroot are the guest's view, not the host's") {
+  require_namespaces(snare::ns::mount);
+  char src[] = "/tmp/snare_cmd_src_XXXXXX", dst[] = "/tmp/snare_cmd_dst_XXXXXX";
+  REQUIRE(::mkdtemp(src) != nullptr);
+  REQUIRE(::mkdtemp(dst) != nullptr);
+  std::string s = src, d = dst;
+  REQUIRE(std::system(("echo from-src > " + s + "/file").c_str()) == 0);
+  auto o = run(privileged(snare::command("sh")
+                              .args({"-c", "cat " + d + "/file; echo x > " + d + "/new || echo read-only"})
+                              .bind(s, d, /*read_only=*/true)));
+  CHECK(o.code == 0);
+  CHECK(o.out == "from-src\nread-only\n");
+  struct stat st {};
+  CHECK(::stat((d + "/file").c_str(), &st) != 0);  // the host's dst is still empty
+
+  SECTION("a function guest chrooted into the source sees its file at /") {
+    auto c = run(
+        privileged(snare::command::function([] { return ::access("/file", R_OK) == 0 ? 7 : 1; }).chroot(s)));
+    CHECK(c.code == 7);
+  }
+  CHECK(std::system(("rm -rf " + s + " " + d).c_str()) == 0);
 }
 
 TEST_CASE("map_root makes the guest uid 0 in its user namespace") {

@@ -1,21 +1,64 @@
 // The hypercall backend takes a snare::command's program, arguments and environment, and
 // refuses before any VM starts what needs a guest process of its own (no KVM needed).
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include <snare/hypercall.hpp>
 
 namespace {
 struct nothing {};
+
+// Runs `c` on the hypercall backend with the tracer's stderr sent to a file; returns the
+// exit code and what was written there.
+std::pair<int, std::string> refusal_of(const snare::command& c, bool capture = false) {
+  char path[] = "/tmp/snare_cmd_hv_XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::fflush(stderr);
+  int saved = ::dup(2);
+  ::dup2(fd, 2);
+  nothing tool;
+  int code = capture ? snare::output<snare::backend::hypercall>(tool, c).code
+                     : snare::run<snare::backend::hypercall>(tool, c);
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::string text;
+  char buf[512];
+  ::lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  ::unlink(path);
+  return {code, text};
+}
 }  // namespace
 
 TEST_CASE("the hypercall backend refuses what a command asks beyond program, arguments and environment") {
-  nothing tool;
-  snare::run_options quiet;
-  quiet.report_exec_failure = false;
-  using hv = snare::backend::hypercall;
-  CHECK(snare::run<hv>(tool, snare::command("true").current_dir("/"), quiet) == 127);
-  CHECK(snare::run<hv>(tool, snare::command("true").arg0("other"), quiet) == 127);
-  CHECK(snare::run<hv>(tool, snare::command("true").unshare(snare::ns::pid), quiet) == 127);
-  CHECK(snare::run<hv>(tool, snare::command::function([] { return 0; }), quiet) == 127);
-  CHECK(snare::output<hv>(tool, snare::command("true"), quiet).code == 127);  // output() pipes its streams
+  const std::string why = "snare: cannot run 'true': the hypercall backend cannot give ";
+  auto check = [&](const snare::command& c, const std::string& what, bool capture = false) {
+    auto [code, err] = refusal_of(c, capture);
+    INFO(err);
+    CHECK(code == 127);
+    CHECK(err == why + what + ": its guest runs in a VM served from the tracer's own process\n");
+  };
+  check(snare::command("true").current_dir("/"), "a working directory");
+  check(snare::command("true").arg0("other"), "an arg0");
+  check(snare::command("true").unshare(snare::ns::pid), "new namespaces");
+  check(snare::command("true").user(65534, 65534), "another user");
+  check(snare::command("true").limit(RLIMIT_NOFILE, 64), "resource limits");
+  check(snare::command("true"), "standard streams other than the tracer's", /*capture=*/true);
+  auto [code, err] = refusal_of(snare::command::function([] { return 0; }));
+  CHECK(code == 127);
+  CHECK(err.find("the hypercall backend cannot give a function as the guest") != std::string::npos);
+
+  SECTION("an environment alone is taken: the run goes on to the VM (which refuses `true`, dynamic)") {
+    auto [c2, e2] = refusal_of(snare::command("true").env("A", "1"));
+    CHECK(e2.find("cannot give") == std::string::npos);
+  }
 }

@@ -358,6 +358,8 @@ class command {
       w = "a root directory";
     else if (pty_)
       w = "a pseudo-terminal";
+    else if (ids_)
+      w = "another user";
     if (what) *what = w;
     return w != nullptr;
   }
