@@ -148,9 +148,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
                        snare::detail::describe(plan, failed).c_str());
         return this->finish(exit_status::exited(127));
       }
-      std::string why = std::make_error_code(g.error()).message();
-      if (plan.clone_flags != 0) why = "clone into new namespaces: " + why;
-      return this->cannot_run(name, why.c_str());
+      return this->cannot_run(name, std::make_error_code(g.error()).message().c_str());
     }
     command_ = name;
     snare::detail::seccomp::session_options so;

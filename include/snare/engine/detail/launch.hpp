@@ -58,6 +58,7 @@ enum class launch_step : int {
   rlimit,
   affinity,
   credentials,
+  clone,  // made in the parent: clone(2) into the new namespaces failed
 };
 
 /// Where the child-side setup failed: the step, its item (a mount's or a limit's index) and
@@ -172,6 +173,9 @@ inline std::string describe(const launch_plan& p, launch_failure f) {
       break;
     case launch_step::affinity:
       what = "sched_setaffinity";
+      break;
+    case launch_step::clone:
+      what = "clone into new namespaces";
       break;
     case launch_step::credentials:
       what = p.ids ? "becoming uid " + std::to_string(p.ids->uid) + " gid " + std::to_string(p.ids->gid)

@@ -182,7 +182,11 @@ inline result<spawned_guest> spawn_guest(launch_plan& plan, std::span<const sock
 
   if (plan.is_function()) std::fflush(nullptr);  // else the child's copy of the buffers is written twice
   pid_t pid = fork_for(plan);
-  if (pid < 0) return result<spawned_guest>::from_errno(errno);
+  if (pid < 0) {
+    int e = errno;
+    if (failed && plan.clone_flags != 0) *failed = launch_failure{launch_step::clone, 0, e};
+    return result<spawned_guest>::from_errno(e);
+  }
   if (pid == 0) spawn_child::run(h, path.c_str(), plan, &prog, filter_flags, pin_cpu, child_may_yield);
   plan.close_child_ends();
 
