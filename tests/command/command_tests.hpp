@@ -284,6 +284,12 @@ TEST_CASE("a guest given a pseudo-terminal sees a terminal on its standard strea
   auto o = run(snare::command("sh").args({"-c", "test -t 0 && test -t 1 && test -t 2 && echo tty"}).pty());
   CHECK(o.code == 0);
   CHECK(o.out == "tty\r\n");  // the terminal's output processing (ONLCR)
+
+  SECTION("the command's input is typed into the terminal") {
+    auto t = run(snare::command("sh").args({"-c", "read line; echo got:$line"}).pty().input("typed\n"));
+    CHECK(t.code == 0);
+    CHECK(t.out.find("got:typed\r\n") != std::string::npos);
+  }
 }
 
 }  // namespace snare::test::command
