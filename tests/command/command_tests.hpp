@@ -3,6 +3,7 @@
 // gives them, their output is captured, and the tool sees none of the setup.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -257,6 +258,22 @@ TEST_CASE("a read-only bind mount and a chroot are the guest's view, not the hos
   CHECK(std::system(("rm -rf " + s + " " + d).c_str()) == 0);
 }
 
+TEST_CASE("a new devpts instance holds none of the host's terminals") {
+  require_namespaces(snare::ns::mount);
+  snare::test::require_host(snare::host_feature::pseudo_terminal);
+  // One terminal of the host's for sure, so that its /dev/pts holds more than ptmx.
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(master >= 0);
+  REQUIRE(::unlockpt(master) == 0);
+  setup_watch tool;
+  auto host = snare::output<backend>(tool, snare::command("ls").arg("/dev/pts"));
+  auto o = run(privileged(snare::command("ls").arg("/dev/pts").devpts()));
+  ::close(master);
+  CHECK(host.out != "ptmx\n");
+  CHECK(o.code == 0);
+  CHECK(o.out == "ptmx\n");
+}
+
 TEST_CASE("map_root makes the guest uid 0 in its user namespace") {
   require_namespaces(snare::ns::user);
   auto o = run(snare::command("sh").args({"-c", "id -u; id -g"}).map_root());
@@ -266,15 +283,20 @@ TEST_CASE("map_root makes the guest uid 0 in its user namespace") {
 
 TEST_CASE("a guest gets its host name, a loopback-only network and its own proc") {
   require_namespaces(snare::ns::uts | snare::ns::net | snare::ns::pid | snare::ns::mount);
-  auto o = run(privileged(snare::command("sh")
-                              .args({"-c", "hostname; grep -c : /proc/net/dev; ls /proc | grep -c '^[0-9]'"})
-                              .hostname("snare-guest")
-                              .unshare(snare::ns::net | snare::ns::pid | snare::ns::ipc)
-                              .proc()));
+  auto o = run(
+      privileged(snare::command("sh")
+                     .args({"-c",
+                            "hostname; cat /proc/sys/kernel/domainname; grep -c : /proc/net/dev; ls /proc | "
+                            "grep -c '^[0-9]'"})
+                     .hostname("snare-guest")
+                     .domainname("snare-domain")
+                     .unshare(snare::ns::net | snare::ns::pid | snare::ns::ipc)
+                     .proc()));
   CHECK(o.code == 0);
   // The host name; one interface (lo); the processes sh, grep (and ls) of the namespace only.
-  CHECK(o.out.rfind("snare-guest\n1\n", 0) == 0);
-  int procs = std::atoi(o.out.substr(std::string("snare-guest\n1\n").size()).c_str());
+  const std::string head = "snare-guest\nsnare-domain\n1\n";
+  CHECK(o.out.rfind(head, 0) == 0);
+  int procs = std::atoi(o.out.substr(head.size()).c_str());
   CHECK(procs >= 1);
   CHECK(procs <= 3);
 }
