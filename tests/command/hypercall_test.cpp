@@ -9,25 +9,27 @@
 
 #include <catch2/catch.hpp>
 
+#include <skip.hpp>
+
 #include <snare/hypercall.hpp>
 
 namespace {
 struct nothing {};
 
-// Runs `c` on the hypercall backend with the tracer's stderr sent to a file; returns the
-// exit code and what was written there.
-std::pair<int, std::string> refusal_of(const snare::command& c, bool capture = false) {
+// Runs `c` on the hypercall backend with the tracer's descriptor `fd` (stderr by default)
+// sent to a file; returns the exit code and what was written there.
+std::pair<int, std::string> refusal_of(const snare::command& c, bool capture = false, int out_fd = 2) {
   char path[] = "/tmp/snare_cmd_hv_XXXXXX";
   int fd = ::mkstemp(path);
   REQUIRE(fd >= 0);
-  std::fflush(stderr);
-  int saved = ::dup(2);
-  ::dup2(fd, 2);
+  std::fflush(nullptr);
+  int saved = ::dup(out_fd);
+  ::dup2(fd, out_fd);
   nothing tool;
   int code = capture ? snare::output<snare::backend::hypercall>(tool, c).code
                      : snare::run<snare::backend::hypercall>(tool, c);
-  std::fflush(stderr);
-  ::dup2(saved, 2);
+  std::fflush(nullptr);
+  ::dup2(saved, out_fd);
   ::close(saved);
   std::string text;
   char buf[512];
@@ -61,4 +63,18 @@ TEST_CASE("the hypercall backend refuses what a command asks beyond program, arg
     auto [c2, e2] = refusal_of(snare::command("true").env("A", "1"));
     CHECK(e2.find("cannot give") == std::string::npos);
   }
+}
+
+TEST_CASE("the hypercall backend runs a command in the environment it sets") {
+  snare::test::require_host(snare::host_feature::kvm);
+  if (::access("/usr/bin/busybox", X_OK) != 0)
+    snare::test::skip("no /usr/bin/busybox (a static executable) here");
+  ::setenv("SNARE_HV_GONE", "inherited", 1);
+  auto [code, out] = refusal_of(snare::command("/usr/bin/busybox")
+                                    .args({"sh", "-c", "echo \"$SNARE_HV:${SNARE_HV_GONE-unset}\""})
+                                    .env("SNARE_HV", "set")
+                                    .env_remove("SNARE_HV_GONE"),
+                                /*capture=*/false, /*out_fd=*/1);
+  CHECK(code == 0);
+  CHECK(out == "set:unset\n");
 }
