@@ -26,7 +26,6 @@
 #include <functional>
 #include <span>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -499,7 +498,12 @@ class output_pump {
   explicit output_pump(launch_io io) : io_(std::move(io)) {
     if (!io_.in && !io_.out && !io_.err) return;
     stop_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    thread_ = std::thread([this] { pump(); });
+    // A pthread rather than std::thread: <thread> would cost every tool's compile time.
+    if (!stop_ || ::pthread_create(&thread_, nullptr, &output_pump::main, this) != 0) {
+      io_ = launch_io{};  // no capture: the guest's writes then fail (EPIPE) rather than block
+      return;
+    }
+    running_ = true;
   }
   output_pump(const output_pump&) = delete;
   output_pump& operator=(const output_pump&) = delete;
@@ -507,16 +511,22 @@ class output_pump {
 
   /// Ends the pump once the guests are gone: reads what is left and returns.
   void finish() noexcept {
-    if (!thread_.joinable()) return;
+    if (!running_) return;
+    running_ = false;
     std::uint64_t one = 1;
     (void)!::write(stop_.get(), &one, sizeof one);
-    thread_.join();
+    ::pthread_join(thread_, nullptr);
     io_.terminal.reset();
   }
   std::string& out() noexcept { return out_; }
   std::string& err() noexcept { return err_; }
 
  private:
+  static void* main(void* self) noexcept {
+    static_cast<output_pump*>(self)->pump();
+    return nullptr;
+  }
+
   void pump() noexcept {
     // A write to a stdin the guest closed fails with EPIPE on this thread instead of
     // raising SIGPIPE in the tracer.
@@ -574,7 +584,8 @@ class output_pump {
   launch_io io_;
   unique_fd stop_;
   std::string out_, err_;
-  std::thread thread_;
+  pthread_t thread_{};
+  bool running_ = false;
 };
 
 }  // namespace snare::detail
