@@ -250,6 +250,12 @@ TEST_CASE("a read-only bind mount and a chroot are the guest's view, not the hos
   struct stat st {};
   CHECK(::stat((d + "/file").c_str(), &st) != 0);  // the host's dst is still empty
 
+  SECTION("a function guest pivoted into the source sees its file at /, and nothing of the host's") {
+    auto c = run(privileged(snare::command::function([] {
+                              return ::access("/file", R_OK) == 0 && ::access("/usr", F_OK) != 0 ? 7 : 1;
+                            }).pivot_root(s)));
+    CHECK(c.code == 7);
+  }
   SECTION("a function guest chrooted into the source sees its file at /") {
     auto c = run(
         privileged(snare::command::function([] { return ::access("/file", R_OK) == 0 ? 7 : 1; }).chroot(s)));

@@ -286,6 +286,17 @@ class command {
   /// Changes the guest's root directory to `dir` (after the mounts; then current_dir or /).
   command& chroot(std::string dir) {
     chroot_ = std::move(dir);
+    pivot_ = false;
+    return *this;
+  }
+  /// Makes `dir` the root of the guest's mount namespace (which it implies) with
+  /// pivot_root(2), after the mounts, and detaches the old root: unlike chroot, nothing
+  /// of the host's tree stays reachable. `dir` is bind-mounted on itself first, so it need
+  /// not be a mount point.
+  command& pivot_root(std::string dir) {
+    ns_ = ns_ | ns::mount;
+    chroot_ = std::move(dir);
+    pivot_ = true;
     return *this;
   }
   /// Runs the guest as user `uid`, group `gid` with supplementary groups `groups` (set last,
@@ -323,6 +334,8 @@ class command {
   const std::optional<std::string>& domain_name() const noexcept { return domainname_; }
   const std::vector<mount_spec>& mounts() const noexcept { return mounts_; }
   const std::optional<std::string>& root_dir() const noexcept { return chroot_; }
+  /// Says whether root_dir() is entered with pivot_root(2) rather than chroot(2).
+  bool pivots_root() const noexcept { return pivot_; }
   bool has_pty() const noexcept { return pty_; }
   /// The user, group and supplementary groups the guest runs as (command::user).
   struct credentials {
@@ -386,6 +399,7 @@ class command {
   std::optional<std::string> hostname_, domainname_;
   std::vector<mount_spec> mounts_;
   std::optional<std::string> chroot_;
+  bool pivot_ = false;
   bool pty_ = false;
   std::optional<credentials> ids_;
   std::function<int()> function_;

@@ -90,6 +90,7 @@ struct launch_plan {
   bool private_mounts = false;
   const std::vector<mount_spec>* mounts = nullptr;
   const std::string* root = nullptr;
+  bool pivot = false;  // enter `root` with pivot_root(2), not chroot(2)
   const std::string* cwd = nullptr;
   int terminal = -1;                 // the pty's slave, made the controlling terminal
   int streams[3] = {-1, -1, -1};     // dup2'd onto 0, 1, 2 (-1: inherited)
@@ -156,7 +157,8 @@ inline std::string describe(const launch_plan& p, launch_failure f) {
       }
       break;
     case launch_step::chroot:
-      what = "chroot to '" + (p.root ? *p.root : std::string()) + "'";
+      what =
+          std::string(p.pivot ? "pivot_root" : "chroot") + " to '" + (p.root ? *p.root : std::string()) + "'";
       break;
     case launch_step::terminal:
       what = "making the pseudo-terminal the controlling terminal";
@@ -266,6 +268,7 @@ inline std::optional<launch_refusal> prepare_launch(const command& cmd, launch_p
   p.private_mounts = has(kinds, ns::mount);
   if (!cmd.mounts().empty()) p.mounts = &cmd.mounts();
   if (cmd.root_dir()) p.root = &*cmd.root_dir();
+  p.pivot = cmd.pivots_root();
   if (cmd.working_dir()) p.cwd = &*cmd.working_dir();
   if (!cmd.limits().empty()) p.limits = &cmd.limits();
   if (cmd.run_as()) p.ids = &*cmd.run_as();
@@ -433,7 +436,15 @@ inline launch_failure apply_in_child(const launch_plan& p) noexcept {
         if (int err = launch_child::mount_one((*p.mounts)[i]); err != 0)
           return failed(launch_step::mount, err, static_cast<int>(i));
   }
-  if (p.root) {
+  if (p.root && p.pivot) {
+    // pivot_root(".", ".") stacks the old root on the new one, which umount2 then detaches
+    // (pivot_root(2), NOTES): no directory for the old root is needed.
+    if (::mount(p.root->c_str(), p.root->c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0 ||
+        ::chdir(p.root->c_str()) != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 ||
+        ::umount2(".", MNT_DETACH) != 0)
+      return failed(launch_step::chroot, errno);
+    if (!p.cwd && ::chdir("/") != 0) return failed(launch_step::chroot, errno);
+  } else if (p.root) {
     if (::chroot(p.root->c_str()) != 0) return failed(launch_step::chroot, errno);
     if (!p.cwd && ::chdir("/") != 0) return failed(launch_step::chroot, errno);
   }
