@@ -51,6 +51,7 @@
 #include <snare/guest/frame.hpp>
 #include <snare/guest/handle.hpp>
 #include <snare/guest/stack.hpp>
+#include <snare/engine/command.hpp>
 #include <snare/engine/core.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/notify.hpp>
@@ -58,6 +59,8 @@
 #include <snare/engine/records.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/engine/stop.hpp>
+#include <snare/engine/vdso.hpp>
+#include <snare/engine/wait.hpp>
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/hypercall/engine.hpp>

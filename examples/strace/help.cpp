@@ -77,6 +77,9 @@ Tracing:
                               lines); 3 (never): ignored; 4 (never_tstp): SIGTSTP too.
                               Default: 3 with -o FILE, else 2. A second signal kills
                               the guests
+  -E VAR=VAL, --env=VAR=VAL   run the command with VAR set to VAL; -E VAR removes VAR
+  -u USER, --user=USER        run the command as USER (its uid, gid and groups; needs
+                              root; not with --backend=kvm)
   --seccomp-bpf               accepted: snare always stops the guest only for traced calls
   --kill-on-exit              accepted: the guests are always killed if snare-strace dies
   --backend=B                 ptrace (default), seccomp (seccomp user notification:
@@ -88,7 +91,7 @@ Tracing:
   -h, --help                  print this help
   -V, --version               print the version
 
-Not supported (exit code 2 with a reason): -p PID, -u USER, -E VAR=VAL, -D, -U,
+Not supported (exit code 2 with a reason): -p PID, -D, -U,
 -yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -X raw|verbose,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.

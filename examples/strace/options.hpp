@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace strace {
@@ -113,6 +114,14 @@ struct options {
   nr_set trace;  ///< calls printed (all by default)
   std::vector<inject_rule> injects;
   std::vector<std::string> command;
+  /// -E VAR=VAL (set) and -E VAR (remove), in the order given.
+  std::vector<std::pair<std::string, std::optional<std::string>>> env;
+  /// -u USER: the user the command runs as, with its group and supplementary groups.
+  struct run_as {
+    unsigned uid = 0, gid = 0;
+    std::vector<unsigned> groups;
+  };
+  std::optional<run_as> user;
   /// How often -t, -q, -x and -y were given (each repeat means more).
   struct {
     int t = 0, q = 0, x = 0, y = 0;

@@ -3,6 +3,8 @@
 // per backend.
 #pragma once
 
+#include <vector>
+
 #include <snare/subscription/runtime.hpp>
 #include <snare/tracer.hpp>
 
@@ -10,6 +12,20 @@
 #include "tool.hpp"
 
 namespace strace {
+
+/// Returns the command line with -E's environment and -u's user (snare::command).
+inline snare::command command_of(const options& o) {
+  auto c = snare::command::from_argv(o.command);
+  for (const auto& [name, value] : o.env) {
+    if (value)
+      c.env(name, *value);
+    else
+      c.env_remove(name);
+  }
+  if (o.user)
+    c.user(o.user->uid, o.user->gid, std::vector<gid_t>(o.user->groups.begin(), o.user->groups.end()));
+  return c;
+}
 
 /// Runs the command of `o` under Backend's tracer, stopping the guest for `calls` only.
 template <class Backend>
@@ -21,7 +37,10 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
   using tool_type = tool<Backend::can_observe_exit, Backend::can_observe_signals>;
   tool_type t{&s, calls};
   snare::tracer<Backend, tool_type> tracer(t, ro);
-  tracer.run(o.command);
+  if (o.env.empty() && !o.user)
+    tracer.run(o.command);
+  else
+    tracer.run(command_of(o));
   return tracer.status();
 }
 

@@ -1,11 +1,17 @@
 // Defines what each of snare-strace's short options does to the options (strace's meanings
 // and messages); the long options that name a short one come here too.
+#include <grp.h>
+#include <pwd.h>
+#include <sys/types.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "options.hpp"
 
@@ -187,14 +193,37 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
     case 'p':
       error = "-p PID (attach) is not supported by snare-strace yet: it needs the engine's attach";
       return false;
-    case 'u':
-      error = "-u USER is not supported by snare-strace yet: it needs the engine to run the guest as USER";
-      return false;
-    case 'E':
-      error =
-          "-E VAR=VAL is not supported by snare-strace yet: it needs the engine to set the guest's "
-          "environment";
-      return false;
+    case 'u': {
+      // strace -u: the user's uid, its primary group and its supplementary groups (initgroups).
+      std::string name(*value);
+      passwd pw{}, *found = nullptr;
+      std::vector<char> buf(16384);
+      if (::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
+        error = "cannot find user '" + name + "'";
+        return false;
+      }
+      options::run_as who;
+      who.uid = pw.pw_uid;
+      who.gid = pw.pw_gid;
+      int n = 64;
+      std::vector<gid_t> groups(static_cast<std::size_t>(n));
+      while (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0)
+        groups.resize(static_cast<std::size_t>(n));
+      groups.resize(static_cast<std::size_t>(n));
+      who.groups.assign(groups.begin(), groups.end());
+      o.user = std::move(who);
+      return true;
+    }
+    case 'E': {
+      std::string_view v = *value;
+      auto eq = v.find('=');
+      if (eq == 0 || v.empty()) return invalid();
+      if (eq == std::string_view::npos)
+        o.env.emplace_back(std::string(v), std::nullopt);
+      else
+        o.env.emplace_back(std::string(v.substr(0, eq)), std::string(v.substr(eq + 1)));
+      return true;
+    }
     case 'Y':
       error = "-Y (--decode-pids=comm) is not supported by snare-strace";
       return false;

@@ -138,6 +138,17 @@ class host_feature_set {
       case host_feature::unprivileged_user_namespaces:
         v = h::probe_user_namespaces();
         break;
+      case host_feature::user_namespace:
+      case host_feature::pid_namespace:
+      case host_feature::mount_namespace:
+      case host_feature::net_namespace:
+      case host_feature::uts_namespace:
+      case host_feature::ipc_namespace:
+        v = h::probe_namespace(f);
+        break;
+      case host_feature::pseudo_terminal:
+        v = h::probe_pseudo_terminal();
+        break;
     }
     return v;
   }

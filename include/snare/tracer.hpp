@@ -1,15 +1,21 @@
-// Defines snare::tracer<Backend, Tool> and snare::run<Backend>(tool, argv): start a command
-// under a tool, serve its events, return its exit code.
+// Defines snare::tracer<Backend, Tool>, snare::run<Backend>(tool, argv or command) and
+// snare::output<Backend>(tool, command): start a command under a tool, serve its events,
+// return its exit code (and, for output, what it wrote).
 #pragma once
 
+#include <concepts>
 #include <csignal>
+#include <cstdio>
 #include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <snare/backend/concept.hpp>
+#include <snare/engine/command.hpp>
+#include <snare/engine/detail/launch.hpp>
 #include <snare/engine/host_check.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/engine/stop.hpp>
@@ -35,18 +41,7 @@ class tracer {
   /// missing_host_features; run_options::on_missing_host_feature may run without an
   /// interception instead). Rethrows a handler's exception.
   int run(std::span<const char* const> argv) {
-    status_ = {};  // unknown, should a handler's exception end the run
-    run_options options = options_;
-    if (options.stop == nullptr) options.stop = &own_stop_;
-    struct forget_requests {
-      stop_source* s;
-      ~forget_requests() { s->reset(); }
-    } forget{options.stop};
-    global_ = std::make_unique<global_state_t<Tool>>();  // each run starts with a fresh one
-    engine_type engine(*tool_, options, *global_);
-    int code = engine.run(argv);
-    status_ = engine.status();
-    return code;
+    return serve([&](engine_type& engine) { return engine.run(argv); });
   }
   int run(std::initializer_list<const char*> argv) {
     return run(std::span<const char* const>(argv.begin(), argv.size()));
@@ -56,6 +51,27 @@ class tracer {
     v.reserve(argv.size());
     for (auto& a : argv) v.push_back(a.c_str());
     return run(std::span<const char* const>(v));
+  }
+
+  /// Starts `cmd` (snare::command: its environment, directory, streams, namespaces...) and
+  /// serves events until every guest process is gone; returns its exit code as
+  /// run(argv) does, 127 too when the command's launch cannot be prepared or its setup fails
+  /// in the child (a file that cannot be opened, a missing directory; with the reason on
+  /// stderr), exit_host_unsupported when the host cannot give a namespace it asks for.
+  /// What the guest writes to pipes (stdio::pipe) is read and dropped: output() keeps it.
+  /// (A template, so that a braced command line `{"ls", "-l"}` still means argv.)
+  template <std::same_as<command> Command>
+  int run(const Command& cmd) {
+    return launch(cmd).code;
+  }
+
+  /// Runs `cmd` as run(cmd) does and returns its status with what it wrote to the streams
+  /// that are pipes, or its pseudo-terminal (command::pty): stdout and stderr left inherited
+  /// become pipes, as Rust's Command::output does.
+  run_output output(command cmd) {
+    if (!cmd.has_pty() && cmd.stream(1).what() == stdio::kind::inherit) cmd.std_out(stdio::pipe());
+    if (!cmd.has_pty() && cmd.stream(2).what() == stdio::kind::inherit) cmd.std_err(stdio::pipe());
+    return launch(cmd);
   }
 
   /// Asks the run in progress (or the next one) to end: sends `sig` to every guest process
@@ -79,6 +95,40 @@ class tracer {
   const exit_status& status() const noexcept { return status_; }
 
  private:
+  // Runs one guest through start(engine) with a fresh global state and the run's stop
+  // source; keeps how it ended.
+  template <class Start>
+  int serve(Start&& start) {
+    status_ = {};  // unknown, should a handler's exception end the run
+    run_options options = options_;
+    if (options.stop == nullptr) options.stop = &own_stop_;
+    struct forget_requests {
+      stop_source* s;
+      ~forget_requests() { s->reset(); }
+    } forget{options.stop};
+    global_ = std::make_unique<global_state_t<Tool>>();  // each run starts with a fresh one
+    engine_type engine(*tool_, options, *global_);
+    int code = start(engine);
+    status_ = engine.status();
+    return code;
+  }
+
+  run_output launch(const command& cmd) {
+    detail::launch_plan plan;
+    detail::launch_io io;
+    if (auto no = detail::prepare_launch(cmd, plan, io)) {
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: cannot run '%s': %s\n", cmd.program().c_str(), no->why.c_str());
+      status_ = exit_status::exited(no->code);
+      return {status_, no->code, {}, {}};
+    }
+    // Started before the guest, finished after it: the guest never blocks on a full pipe.
+    detail::output_pump pump(std::move(io));
+    int code = serve([&](engine_type& engine) { return engine.run(plan); });
+    pump.finish();
+    return {status_, code, std::move(pump.out()), std::move(pump.err())};
+  }
+
   Tool* tool_;
   run_options options_;
   exit_status status_{};
@@ -98,6 +148,20 @@ int run(Tool& tool, std::initializer_list<const char*> argv, run_options options
 template <backend_policy Backend, class Tool>
 int run(Tool& tool, const std::vector<std::string>& argv, run_options options = {}) {
   return tracer<Backend, Tool>(tool, options).run(argv);
+}
+
+/// Runs `cmd` (snare::command) under `tool` with Backend and returns the guest's exit code
+/// (see tracer::run).
+template <backend_policy Backend, class Tool, std::same_as<command> Command>
+int run(Tool& tool, const Command& cmd, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).run(cmd);
+}
+
+/// Runs `cmd` under `tool` with Backend and returns its status and captured output (see
+/// tracer::output).
+template <backend_policy Backend, class Tool>
+run_output output(Tool& tool, command cmd, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).output(std::move(cmd));
 }
 
 }  // namespace snare

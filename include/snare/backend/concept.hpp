@@ -27,6 +27,10 @@
 //       // 127 when the command cannot be run, exit_host_unsupported when the host lacks
 //       // what the run needs: detail::check_host). Rethrows a handler's exception.
 //       int run(std::span<const char* const> argv);
+//       // The same for a snare::command prepared by snare::detail::prepare_launch
+//       // (engine/detail/launch.hpp; what tracer::run(command) calls): applies what the
+//       // backend can give, refuses the rest before the guest starts (127 and the reason).
+//       int run(snare::detail::launch_plan& plan);
 //     };
 //   };
 //

@@ -1,7 +1,8 @@
-// Defines what backends share to start a guest: the PATH lookup, CPU pinning, fork with a
-// start gate the tracer opens once it is attached, a child-side setup hook run before exec,
-// an exec-failure report channel (exit code 127 with a clear message), and the exit-code
-// convention.
+// Defines what backends share to start a guest: the PATH lookup, CPU pinning, fork (or clone
+// into new namespaces) with a start gate the tracer opens once it is attached, the launch
+// plan of a snare::command applied in the child (engine/detail/launch.hpp), a child-side
+// setup hook run before exec, an exec-failure report channel (exit code 127 with a clear
+// message), and the exit-code convention.
 #pragma once
 
 #include <fcntl.h>
@@ -19,11 +20,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <snare/detail/posix.hpp>
+#include <snare/engine/command.hpp>
+#include <snare/engine/detail/launch.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/result.hpp>
 
@@ -101,34 +106,29 @@ inline long install_seccomp_filter(const sock_fprog& prog, unsigned flags) noexc
 struct spawned_child {
   pid_t pid = -1;
   int gate_fd = -1;    // parent writes one byte: the child may go on to exec
-  int report_fd = -1;  // child writes {stage, errno} when setup or exec fails
+  int report_fd = -1;  // child writes {stage, errno, step, item} when setup or exec fails
 };
 
 /// Where a child failed before it became the guest (reported through the report pipe).
-enum class spawn_stage : int { exec = 1, setup = 2 };
+enum class spawn_stage : int { exec = 1, setup = 2, launch = 3 };
 
 /// Writes a failure report from the child (async-signal-safe) and exits with 127.
-[[noreturn]] inline void child_fail(int report_fd, spawn_stage stage, int err) noexcept {
-  int msg[2] = {static_cast<int>(stage), err};
+[[noreturn]] inline void child_fail(int report_fd, spawn_stage stage, int err,
+                                    launch_failure at = {}) noexcept {
+  int msg[4] = {static_cast<int>(stage), err, static_cast<int>(at.step), at.item};
   (void)!::write(report_fd, msg, sizeof msg);
   ::_exit(127);
 }
 
-/// Forks a child that waits at the gate, then runs `setup()` (returns 0 or an errno; only
-/// async-signal-safe work: prctl, seccomp) and execs argv with PATH lookup. Returns the
-/// child; errors when argv is empty or fork/pipe fail.
+/// Forks a child (in the plan's new namespaces) that waits at the gate, applies the launch
+/// plan (streams, directory, mounts...: apply_in_child), pins itself to
+/// options.pin_cpu, runs `setup()` (returns 0 or an errno; only async-signal-safe work:
+/// prctl, seccomp), and execs the plan's program with PATH lookup, or calls its function.
+/// Closes the plan's child ends in the parent. Returns the child; errors when fork/clone or
+/// a pipe fails.
 template <class Setup>
-result<spawned_child> spawn(std::span<const char* const> argv, const run_options& options,
-                            Setup&& setup) noexcept {
-  if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
-  // argv must be NULL-terminated for execvp: copy into a bounded array up front (before fork).
-  constexpr std::size_t max_args = 4096;
-  if (argv.size() >= max_args) return std::errc::argument_list_too_long;
-  static thread_local const char* args[max_args];
-  std::size_t n = 0;
-  for (auto* a : argv) args[n++] = a;
-  args[n] = nullptr;
-
+result<spawned_child> spawn(launch_plan& plan, const run_options& options, Setup&& setup) noexcept {
+  if (plan.file.empty() && !plan.is_function()) return std::errc::invalid_argument;
   int gate[2], report[2];
   if (::pipe2(gate, O_CLOEXEC) != 0) return result<spawned_child>::from_errno(errno);
   if (::pipe2(report, O_CLOEXEC) != 0) {
@@ -136,7 +136,8 @@ result<spawned_child> spawn(std::span<const char* const> argv, const run_options
     ::close(gate[0]), ::close(gate[1]);
     return result<spawned_child>::from_errno(e);
   }
-  pid_t pid = ::fork();
+  if (plan.is_function()) std::fflush(nullptr);  // else the child's copy of the buffers is written twice
+  pid_t pid = fork_for(plan);
   if (pid < 0) {
     int e = errno;
     ::close(gate[0]), ::close(gate[1]), ::close(report[0]), ::close(report[1]);
@@ -153,14 +154,36 @@ result<spawned_child> spawn(std::span<const char* const> argv, const run_options
     char c;
     if (retry_eintr([&] { return ::read(gate[0], &c, 1); }) != 1) ::_exit(127);
     ::close(gate[0]);
+    // Before the filter: the tool sees none of the setup's calls.
+    if (auto at = apply_in_child(plan); at.step != launch_step::none)
+      child_fail(report[1], spawn_stage::launch, at.err, at);
     if (int err = pin_to_cpu(options.pin_cpu); err != 0) child_fail(report[1], spawn_stage::setup, err);
     if (int err = setup(); err != 0) child_fail(report[1], spawn_stage::setup, err);
-    ::execvp(args[0], const_cast<char* const*>(args));
+    run_function_guest(plan);
+    ::execvpe(plan.file.c_str(), plan.argv.data(), plan.envp.data());
     child_fail(report[1], spawn_stage::exec, errno);
   }
+  plan.close_child_ends();
   ::close(gate[0]);
   ::close(report[1]);
   return spawned_child{pid, gate[1], report[0]};
+}
+
+/// Forks a child that waits at the gate, then runs `setup()` and execs argv with PATH
+/// lookup, in the tracer's environment, directory and streams. Errors when argv is empty or
+/// fork/pipe fail.
+template <class Setup>
+result<spawned_child> spawn(std::span<const char* const> argv, const run_options& options,
+                            Setup&& setup) noexcept {
+  if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
+  launch_plan plan;
+  launch_io io;
+  try {
+    if (prepare_launch(command::from_argv(argv), plan, io)) return std::errc::invalid_argument;
+  } catch (const std::bad_alloc&) {
+    return std::errc::not_enough_memory;
+  }
+  return spawn(plan, options, std::forward<Setup>(setup));
 }
 
 /// Opens the gate: the child goes on to setup and exec.
@@ -173,19 +196,29 @@ inline result<void> open_gate(spawned_child& c) noexcept {
   return {};
 }
 
-/// After the guest is gone: reads the child's failure report, prints it and returns 127;
-/// returns -1 when the child reported nothing (it reached its program).
-inline int read_spawn_failure(spawned_child& c, const char* command, bool print) noexcept {
-  int msg[2] = {0, 0};
+/// After the guest is gone: reads the child's failure report, prints it (the launch step
+/// that failed described from `plan` when given) and returns 127; returns -1 when the child
+/// reported nothing (it reached its program).
+inline int read_spawn_failure(spawned_child& c, const char* command, bool print,
+                              const launch_plan* plan = nullptr) noexcept {
+  int msg[4] = {0, 0, 0, 0};
   auto n = retry_eintr([&] { return ::read(c.report_fd, msg, sizeof msg); });
   ::close(c.report_fd);
   c.report_fd = -1;
   if (n != static_cast<ssize_t>(sizeof msg)) return -1;
   if (print) {
-    if (msg[0] == static_cast<int>(spawn_stage::exec))
+    if (msg[0] == static_cast<int>(spawn_stage::exec)) {
       std::fprintf(stderr, "snare: cannot run '%s': %s\n", command, std::strerror(msg[1]));
-    else
+    } else if (msg[0] == static_cast<int>(spawn_stage::launch) && plan != nullptr) {
+      try {
+        std::string why = describe(*plan, launch_failure{static_cast<launch_step>(msg[2]), msg[3], msg[1]});
+        std::fprintf(stderr, "snare: cannot set up the guest for '%s': %s\n", command, why.c_str());
+      } catch (...) {
+        std::fprintf(stderr, "snare: cannot set up the guest for '%s': %s\n", command, std::strerror(msg[1]));
+      }
+    } else {
       std::fprintf(stderr, "snare: cannot set up the guest for '%s': %s\n", command, std::strerror(msg[1]));
+    }
   }
   return 127;
 }

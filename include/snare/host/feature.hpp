@@ -30,10 +30,17 @@ enum class host_feature : std::uint8_t {
   syscall_user_dispatch,         ///< Syscall User Dispatch (Linux 5.11)
   pmu,                           ///< hardware PMU counters (retired branches)
   unprivileged_user_namespaces,  ///< unshare(CLONE_NEWUSER) without privileges
+  user_namespace,                ///< a new user namespace with this process's user mapped (snare::command)
+  pid_namespace,                 ///< a new pid namespace (in a new user namespace without root)
+  mount_namespace,               ///< a new mount namespace with a tmpfs mounted in it
+  net_namespace,                 ///< a new network namespace
+  uts_namespace,                 ///< a new UTS namespace whose host name can be set
+  ipc_namespace,                 ///< a new IPC namespace
+  pseudo_terminal,               ///< a new pseudo-terminal (posix_openpt, grantpt, unlockpt)
 };
 
 /// The number of host features.
-inline constexpr std::size_t host_feature_count = 17;
+inline constexpr std::size_t host_feature_count = 24;
 
 /// A host feature's name (as `snare-strace --host` and SNARE_HOST_DENY spell it) and what
 /// in snare needs it.
@@ -64,6 +71,13 @@ inline constexpr std::array<host_feature_info, host_feature_count> host_feature_
     {host_feature::pmu, "pmu", "deterministic scheduling and record/replay (planned)"},
     {host_feature::unprivileged_user_namespaces, "unprivileged_user_namespaces",
      "guests in new namespaces without root (planned)"},
+    {host_feature::user_namespace, "user_namespace", "snare::command: unshare(ns::user), map_root"},
+    {host_feature::pid_namespace, "pid_namespace", "snare::command: unshare(ns::pid)"},
+    {host_feature::mount_namespace, "mount_namespace", "snare::command: unshare(ns::mount), mounts"},
+    {host_feature::net_namespace, "net_namespace", "snare::command: unshare(ns::net)"},
+    {host_feature::uts_namespace, "uts_namespace", "snare::command: unshare(ns::uts), hostname"},
+    {host_feature::ipc_namespace, "ipc_namespace", "snare::command: unshare(ns::ipc)"},
+    {host_feature::pseudo_terminal, "pseudo_terminal", "snare::command: pty"},
 }};
 
 /// Returns the name of a host feature ("rdtsc_trapping").

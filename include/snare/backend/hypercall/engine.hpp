@@ -158,11 +158,26 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   /// Rethrows a handler's exception after stopping the guest.
   int run(std::span<const char* const> argv) { return run_named(this->command_of(argv), argv); }
 
+  /// Runs the guest of a prepared launch (snare::command): its program, arguments and
+  /// environment. Anything else (arg0, a directory, streams, limits, namespaces, a function)
+  /// needs a guest process of its own, which a VM served from the tracer's process is not:
+  /// refused with 127 and the reason, before the VM starts.
+  int run(snare::detail::launch_plan& plan) {
+    const char* name = plan.name();
+    const char* what = plan.process_setup ? plan.process_setup : plan.custom_arg0 ? "an arg0" : nullptr;
+    if (what != nullptr)
+      return this->cannot_run(name, (std::string("the hypercall backend cannot give ") + what +
+                                     ": its guest runs in a VM served from the tracer's own process")
+                                        .c_str());
+    std::vector<const char*> argv;
+    argv.push_back(name);
+    for (std::size_t i = 1; i < plan.arg_store.size(); ++i) argv.push_back(plan.arg_store[i].c_str());
+    return run_with_env(name, argv, &plan.env_store);
+  }
+
   /// Same as run(argv), with `name` as the VM name the tool sees.
   int run_named(const std::string& name, std::span<const char* const> argv) {
-    int code = serve(name, argv);
-    if (own_shared_ && own_shared_->error) std::rethrow_exception(own_shared_->error);
-    return code;
+    return run_with_env(name, argv, nullptr);
   }
 
   // For the guest handle.
@@ -179,7 +194,16 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   const std::string& diagnostic() const noexcept { return diagnostic_; }
 
  private:
-  int serve(const std::string& name, std::span<const char* const> argv) {
+  // Runs argv as run_named does, in environment `env` (null: the tracer's).
+  int run_with_env(const std::string& name, std::span<const char* const> argv,
+                   const std::vector<std::string>* env) {
+    int code = serve(name, argv, env);
+    if (own_shared_ && own_shared_->error) std::rethrow_exception(own_shared_->error);
+    return code;
+  }
+
+  int serve(const std::string& name, std::span<const char* const> argv,
+            const std::vector<std::string>* environment) {
     if (argv.empty() || !argv[0]) return this->cannot_run("", "empty command line");
     // run_options::vdso_as_syscalls holds already: the VM's loader gives the guest no vDSO
     // (no AT_SYSINFO_EHDR, machine.hpp), so its clock calls are syscalls.
@@ -191,7 +215,10 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
     std::vector<std::string> args(argv.begin(), argv.end());
     if (auto found = snare::detail::find_program(args[0])) args[0] = std::move(*found);
     std::vector<std::string> env;
-    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    if (environment)
+      env = *environment;
+    else
+      for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
     std::string why;
     auto machine = vm::create(args, env, std::move(opts), why);
     if (machine->error() != std::errc{}) return this->cannot_run(argv[0], why.c_str());

@@ -148,9 +148,21 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   /// 128+N when killed by signal N, exit_host_unsupported when the host lacks seccomp user
   /// notification). Rethrows a handler's exception after killing the guest.
   int run(std::span<const char* const> argv) {
+    if (argv.empty() || argv[0] == nullptr) return this->cannot_run("", "empty command line");
+    snare::detail::launch_plan plan;
+    snare::detail::launch_io io;
+    if (auto no = snare::detail::prepare_launch(::snare::command::from_argv(argv), plan, io))
+      return this->cannot_run(argv[0], no->why.c_str());
+    return run(plan);
+  }
+
+  /// Starts the guest of a prepared launch (snare::command; engine/detail/launch.hpp) and
+  /// serves it as run(argv) does.
+  int run(snare::detail::launch_plan& plan) {
     // A vDSO patched at the first trapped call after an exec would miss the calls before it.
     if (options_.vdso_as_syscalls) return this->refuse_option("make the vDSO's functions syscalls (vdso_as_syscalls)");
-    if (!this->host_allows(argv)) return this->refused();
+    const char* name = plan.name();
+    if (!this->host_allows(std::span<const char* const>(&name, 1))) return this->refused();
     const bpf::program& program = this->filter_program([](const syscall_set& entry) {
       return bpf::build_filter(filter_set(entry), SECCOMP_RET_USER_NOTIF);
     });
@@ -160,12 +172,20 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     const unsigned flags = host_features().has(host_feature::notif_wait_killable_recv)
                                ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
                                : 0;
+    snare::detail::launch_failure failed;
     auto g = snare::detail::seccomp::spawn_guest(
-        argv, std::span<const sock_filter>(program.code.data(), program.size), nullptr, options_.pin_cpu,
-        !filter_set(subscription.entry).contains(SYS_sched_yield), flags);
-    if (!g)
-      return this->cannot_run(this->command_of(argv), std::make_error_code(g.error()).message().c_str());
-    command_ = argv[0];
+        plan, std::span<const sock_filter>(program.code.data(), program.size), options_.pin_cpu,
+        !filter_set(subscription.entry).contains(SYS_sched_yield), flags, &failed);
+    if (!g) {
+      if (failed.step != snare::detail::launch_step::none) {
+        if (options_.report_exec_failure)
+          std::fprintf(stderr, "snare: cannot set up the guest for '%s': %s\n", name,
+                       snare::detail::describe(plan, failed).c_str());
+        return this->finish(exit_status::exited(127));
+      }
+      return this->cannot_run(name, std::make_error_code(g.error()).message().c_str());
+    }
+    command_ = name;
     snare::detail::seccomp::session_options so;
     so.wake_fd = options_.stop ? options_.stop->wake_fd() : -1;
     session_ = std::make_unique<snare::detail::seccomp::session>(std::move(*g), so);

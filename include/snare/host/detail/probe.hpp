@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include <snare/arch/native.hpp>
@@ -30,6 +32,7 @@
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
 #include <snare/host/detail/decide.hpp>
+#include <snare/host/feature.hpp>
 
 namespace snare::detail::host {
 
@@ -366,6 +369,100 @@ inline host_probe probe_user_namespaces() {
     if (::unshare(CLONE_NEWUSER) != 0) r.err = errno;
   });
   return decide_call(o, "unshare(CLONE_NEWUSER) as an unprivileged user");
+}
+
+/// Writes `data` to /proc/self/`file` in the calling (child) process; 0 or the errno.
+inline int write_proc_self(const char* file, const char* data, std::size_t n) noexcept {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/%s", file);
+  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  int err = ::write(fd, data, n) == static_cast<ssize_t>(n) ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
+/// Probes a namespace kind as snare::command makes it, as this process's user: step 0 a new
+/// user namespace with this user mapped to root (always for user_namespace; for the other
+/// kinds only when not root, as a command then needs one); step 1 unshare of the kind; step
+/// 2 its use (a tmpfs mounted, the host name set, pid 1 in a forked child).
+inline host_probe probe_namespace(host_feature f) {
+  int flag = f == host_feature::pid_namespace     ? CLONE_NEWPID
+             : f == host_feature::mount_namespace ? CLONE_NEWNS
+             : f == host_feature::net_namespace   ? CLONE_NEWNET
+             : f == host_feature::uts_namespace   ? CLONE_NEWUTS
+             : f == host_feature::ipc_namespace   ? CLONE_NEWIPC
+                                                  : CLONE_NEWUSER;
+  const bool as_root = ::geteuid() == 0;
+  char uid_map[32], gid_map[32];
+  std::snprintf(uid_map, sizeof uid_map, "0 %u 1\n", static_cast<unsigned>(::geteuid()));
+  std::snprintf(gid_map, sizeof gid_map, "0 %u 1\n", static_cast<unsigned>(::getegid()));
+  auto o = run_in_child([&](child_report& r) {
+    r.step = 0;
+    if (flag == CLONE_NEWUSER || !as_root) {
+      if (::unshare(CLONE_NEWUSER) != 0) {
+        r.err = errno;
+        return;
+      }
+      int e = write_proc_self("setgroups", "deny", 4);
+      if (e == 0 || e == ENOENT) e = write_proc_self("uid_map", uid_map, std::strlen(uid_map));
+      if (e == 0) e = write_proc_self("gid_map", gid_map, std::strlen(gid_map));
+      if ((r.err = e) != 0 || flag == CLONE_NEWUSER) return;
+    }
+    r.step = 1;
+    if (::unshare(flag) != 0) {
+      r.err = errno;
+      return;
+    }
+    r.step = 2;
+    if (flag == CLONE_NEWNS) {
+      if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+          ::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, nullptr) != 0)
+        r.err = errno;
+    } else if (flag == CLONE_NEWUTS) {
+      if (::sethostname("snare-probe", 11) != 0) r.err = errno;
+    } else if (flag == CLONE_NEWPID) {
+      pid_t pid = ::fork();
+      if (pid == 0) ::_exit(::getpid() == 1 ? 0 : 1);
+      int st = 0;
+      if (pid < 0 || !wait_probe_child(pid, st))
+        r.err = errno;
+      else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        r.err = ESRCH;  // not pid 1
+    }
+  });
+  const char* kind = flag == CLONE_NEWPID   ? "CLONE_NEWPID"
+                     : flag == CLONE_NEWNS  ? "CLONE_NEWNS"
+                     : flag == CLONE_NEWNET ? "CLONE_NEWNET"
+                     : flag == CLONE_NEWUTS ? "CLONE_NEWUTS"
+                     : flag == CLONE_NEWIPC ? "CLONE_NEWIPC"
+                                            : "CLONE_NEWUSER";
+  const char* then = flag == CLONE_NEWNS    ? "a tmpfs mount"
+                     : flag == CLONE_NEWUTS ? "sethostname"
+                     : flag == CLONE_NEWPID ? "a forked child that is pid 1"
+                                            : "";
+  std::string what = std::string("unshare(") + kind + ")";
+  if (flag == CLONE_NEWUSER)
+    what += " with this user mapped to root";
+  else if (!as_root)
+    what = "unshare(CLONE_NEWUSER) with this user mapped to root, then " + what;
+  if (*then) what += std::string(" and ") + then;
+  return decide_call(o, what);
+}
+
+/// Probes a new pseudo-terminal: posix_openpt, grantpt, unlockpt, opening its slave.
+inline host_probe probe_pseudo_terminal() {
+  std::string what = "posix_openpt, grantpt, unlockpt and opening the slave";
+  int m = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (m < 0) return {false, "posix_openpt failed: " + errno_text(errno)};
+  unique_fd master(m);
+  char name[128];
+  if (::grantpt(m) != 0 || ::unlockpt(m) != 0 || ::ptsname_r(m, name, sizeof name) != 0)
+    return {false, what + " failed: " + errno_text(errno)};
+  unique_fd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!slave) return {false, std::string("opening ") + name + " failed: " + errno_text(errno)};
+  if (!::isatty(slave.get())) return {false, std::string(name) + " is not a terminal"};
+  return {true, what + " succeeded"};
 }
 
 }  // namespace snare::detail::host

@@ -76,15 +76,30 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   /// exit code (128+N for signal N, 127 when the command cannot run, exit_host_unsupported
   /// when the host lacks what the run needs).
   int run(std::span<const char* const> argv) {
+    if (argv.empty() || argv[0] == nullptr) return this->cannot_run("", "empty command line");
+    detail::launch_plan plan;
+    detail::launch_io io;
+    if (auto no = detail::prepare_launch(::snare::command::from_argv(argv), plan, io))
+      return this->cannot_run(argv[0], no->why.c_str());
+    return run(plan);
+  }
+
+  /// Starts the guest of a prepared launch (snare::command; engine/detail/launch.hpp) and
+  /// serves it as run(argv) does.
+  int run(detail::launch_plan& plan) {
     const bpf::program& filter = this->filter_program([](const syscall_set& entry) {
       return bpf::build_filter(filter_set(entry), SECCOMP_RET_TRACE | trace_data, sys::x86_64::clone::number);
     });
-    if (!this->host_allows(argv)) return this->refused();
+    const char* name = plan.name();
+    if (!this->host_allows(std::span<const char* const>(&name, 1))) return this->refused();
     if (options_.vdso_as_syscalls) vdso_patches_ = snare::detail::vdso_patches();
     const bool trap_rdtsc = plan_.trap_rdtsc;
-    auto child =
-        detail::spawn(argv, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
-    if (!child) return this->cannot_run(this->command_of(argv), std::strerror(child.error_number()));
+    auto child = detail::spawn(plan, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
+    if (!child) {
+      std::string why = std::strerror(child.error_number());
+      if (plan.clone_flags != 0) why = "clone into new namespaces: " + why;
+      return this->cannot_run(name, why.c_str());
+    }
     root_ = child->pid;
     constexpr long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
                           PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
@@ -94,7 +109,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       ::kill(root_, SIGKILL);
       while (::waitpid(root_, nullptr, 0) < 0 && errno == EINTR) {
       }
-      return this->cannot_run(argv[0], (std::string("cannot trace it: ") + std::strerror(e)).c_str());
+      return this->cannot_run(name, (std::string("cannot trace it: ") + std::strerror(e)).c_str());
     }
     // Its first stop is this interrupt, in the start gate's read: a stop the start handlers
     // may inject at, as at every other task's first stop (events.hpp, begin_start).
@@ -104,7 +119,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (options_.stop) (void)waker_.start(*options_.stop);
     (void)detail::open_gate(*child);
     loop();
-    int failed = detail::read_spawn_failure(*child, argv[0], options_.report_exec_failure);
+    int failed = detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan);
     if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
     return this->finish(exit_status::from_wait_status(root_status_));
   }

@@ -27,10 +27,10 @@
 
 #include <snare/backend/seccomp_notify/detail/abi.hpp>
 #include <snare/detail/posix.hpp>
+#include <snare/engine/command.hpp>
+#include <snare/engine/detail/launch.hpp>
 #include <snare/engine/spawn.hpp>
 #include <snare/result.hpp>
-
-extern char** environ;  // NOLINT: POSIX
 
 namespace snare::detail::seccomp {
 
@@ -40,6 +40,8 @@ struct spawn_handshake {
   // -1 also after the acknowledgement: the guest's first execve failed (errno in `error`).
   std::atomic<int> listener_fd{-1};
   std::atomic<int> error{0};
+  std::atomic<int> step{0};  // a launch step that failed (launch_step), with its item
+  std::atomic<int> item{0};
 };
 static_assert(std::atomic<int>::is_always_lock_free, "the handshake needs lock-free atomics across fork");
 
@@ -96,7 +98,7 @@ inline double now_seconds() noexcept {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-[[noreturn]] inline void run(spawn_handshake* h, const char* path, char* const* argv, char* const* envp,
+[[noreturn]] inline void run(spawn_handshake* h, const char* path, const launch_plan& plan,
                              const sock_fprog* prog, unsigned filter_flags, int pin_cpu,
                              bool may_yield) noexcept {
   // Signals: the supervisor may block or handle some; the guest starts clean. SIGILL's default
@@ -106,6 +108,12 @@ inline double now_seconds() noexcept {
   reset_caught_signals();  // the supervisor's handlers (engine/spawn.hpp)
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGILL, SIG_DFL);
+  // The command's setup, before the filter: nothing of it is trapped.
+  if (auto at = apply_in_child(plan); at.step != launch_step::none) {
+    h->step.store(static_cast<int>(at.step), std::memory_order_relaxed);
+    h->item.store(at.item, std::memory_order_relaxed);
+    fail(h, at.err);
+  }
   if (int err = pin_to_cpu(pin_cpu); err != 0) fail(h, err);
   // no_new_privs only when the supervisor is unprivileged (engine/spawn.hpp).
   long fd = install_seccomp_filter(*prog, SECCOMP_FILTER_FLAG_NEW_LISTENER | filter_flags);
@@ -124,43 +132,47 @@ inline double now_seconds() noexcept {
     // of the listener, so end without one.
     if (now_seconds() > give_up) __builtin_trap();
   }
-  ::execve(path, argv, envp);
+  if (plan.is_function()) {
+    // No execve closes this copy of the listener: the supervisor holds its own now (a close
+    // the tool may see, when it subscribes to close).
+    ::close(static_cast<int>(fd));
+    run_function_guest(plan);
+  }
+  ::execve(path, plan.argv.data(), plan.envp.data());
   fail(h, errno);
 }
 
 }  // namespace spawn_child
 
-/// Starts `argv` (argv[0] searched in PATH) with `program` installed as its seccomp filter,
-/// pinned to CPU `pin_cpu` when >= 0, and returns the guest with the listener. Pass
-/// `child_may_yield` when `program` lets sched_yield through: the child then yields while it
-/// waits for the supervisor (needed under SCHED_FIFO on one CPU), else it spins.
-/// `filter_flags` are added to SECCOMP_FILTER_FLAG_NEW_LISTENER (seccomp(2)). A command
-/// that cannot run is not an error here: the child's execve fails in the guest, as under
-/// ptrace, and spawned_guest::exec_error() says why once it has. Errors: invalid_argument
-/// for an empty argv, the errno of prctl/seccomp when the filter is refused, ECHILD when the
-/// child died during the handshake.
-inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
-                                         std::span<const sock_filter> program, char* const* envp = nullptr,
+/// Starts the guest of a prepared launch (snare::command; engine/detail/launch.hpp): its
+/// program (searched in PATH) or its function, with `program` installed as its seccomp
+/// filter after the launch's setup, pinned to CPU `pin_cpu` when >= 0, and returns the guest
+/// with the listener. Pass `child_may_yield` when `program` lets sched_yield through: the
+/// child then yields while it waits for the supervisor (needed under SCHED_FIFO on one CPU),
+/// else it spins. `filter_flags` are added to SECCOMP_FILTER_FLAG_NEW_LISTENER
+/// (seccomp(2)). A command that cannot run is not an error here: the child's execve fails
+/// in the guest, as under ptrace, and spawned_guest::exec_error() says why once it has.
+/// Errors: invalid_argument for an empty program, the errno of the launch's setup (its step
+/// in `*failed`, when given), of prctl/seccomp when the filter is refused, of clone(2) when
+/// the namespaces are refused, ECHILD when the child died during the handshake.
+inline result<spawned_guest> spawn_guest(launch_plan& plan, std::span<const sock_filter> program,
                                          int pin_cpu = -1, bool child_may_yield = false,
-                                         unsigned filter_flags = 0) {
-  if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
+                                         unsigned filter_flags = 0, launch_failure* failed = nullptr) {
+  if (plan.file.empty() && !plan.is_function()) return std::errc::invalid_argument;
   // A command that cannot be found still starts a child, whose execve then fails in the
   // guest as under ptrace (the tool sees the attempt; exec_error() tells the caller).
   std::string path;
-  if (auto found = find_program(argv[0])) {
+  if (plan.is_function()) {
+  } else if (auto found = find_program(plan.file)) {
     path = std::move(*found);
-  } else if (std::string_view(argv[0]).find('/') != std::string_view::npos) {
-    path = argv[0];
+  } else if (plan.file.find('/') != std::string::npos) {
+    path = plan.file;
   } else {
     const char* env_path = std::getenv("PATH");
     std::string_view dirs = env_path && *env_path ? env_path : "/usr/local/bin:/usr/bin:/bin";
-    path = std::string(dirs.substr(0, dirs.find(':'))) + "/" + argv[0];
+    path = std::string(dirs.substr(0, dirs.find(':'))) + "/" + plan.file;
   }
-
-  std::vector<const char*> args(argv.begin(), argv.end());
-  if (args.back() != nullptr) args.push_back(nullptr);
   sock_fprog prog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
-  if (envp == nullptr) envp = environ;
 
   void* page =
       ::mmap(nullptr, sizeof(spawn_handshake), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -168,11 +180,15 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   auto* h = new (page) spawn_handshake{};
   handshake_page owner(page);
 
-  pid_t pid = ::fork();
-  if (pid < 0) return result<spawned_guest>::from_errno(errno);
-  if (pid == 0)
-    spawn_child::run(h, path.c_str(), const_cast<char* const*>(args.data()), envp, &prog, filter_flags,
-                     pin_cpu, child_may_yield);
+  if (plan.is_function()) std::fflush(nullptr);  // else the child's copy of the buffers is written twice
+  pid_t pid = fork_for(plan);
+  if (pid < 0) {
+    int e = errno;
+    if (failed && plan.clone_flags != 0) *failed = launch_failure{launch_step::clone, 0, e};
+    return result<spawned_guest>::from_errno(e);
+  }
+  if (pid == 0) spawn_child::run(h, path.c_str(), plan, &prog, filter_flags, pin_cpu, child_may_yield);
+  plan.close_child_ends();
 
   spawned_guest g;
   g.pid = pid;
@@ -192,7 +208,13 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   while (true) {
     int s = h->state.load(std::memory_order_acquire);
     if (s == 1) break;
-    if (s == -1) return reap(static_cast<std::errc>(h->error.load(std::memory_order_relaxed)));
+    if (s == -1) {
+      if (failed)
+        *failed =
+            launch_failure{static_cast<launch_step>(h->step.load(std::memory_order_relaxed)),
+                           h->item.load(std::memory_order_relaxed), h->error.load(std::memory_order_relaxed)};
+      return reap(static_cast<std::errc>(h->error.load(std::memory_order_relaxed)));
+    }
     siginfo_t si{};
     if (::waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
       return reap(std::errc::no_child_process);
@@ -208,6 +230,24 @@ inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
   h->state.store(2, std::memory_order_release);
   g.page = std::move(owner);
   return g;
+}
+
+/// Starts `argv` (argv[0] searched in PATH) in the environment `envp` (null: the
+/// supervisor's), otherwise as spawn_guest(plan, ...) does.
+inline result<spawned_guest> spawn_guest(std::span<const char* const> argv,
+                                         std::span<const sock_filter> program, char* const* envp = nullptr,
+                                         int pin_cpu = -1, bool child_may_yield = false,
+                                         unsigned filter_flags = 0) {
+  if (argv.empty() || argv[0] == nullptr) return std::errc::invalid_argument;
+  launch_plan plan;
+  launch_io io;
+  if (prepare_launch(command::from_argv(argv), plan, io)) return std::errc::invalid_argument;
+  if (envp != nullptr) {
+    plan.envp.clear();
+    for (char* const* e = envp; *e; ++e) plan.envp.push_back(*e);
+    plan.envp.push_back(nullptr);
+  }
+  return spawn_guest(plan, program, pin_cpu, child_may_yield, filter_flags);
 }
 
 /// Closes the guest's own copy of the listener while its first execve is trapped: replaces
