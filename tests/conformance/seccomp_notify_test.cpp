@@ -13,6 +13,9 @@ struct seccomp_notify_subject : subject<snare::backend::seccomp_notify> {
       "only read, so no seccomp listener can know they existed (docs/seccomp_notify.md)";
   static constexpr bool unknown_descendant_exit = true;  // pidfds say nothing of non-children
   static constexpr bool refuses_vdso_as_syscalls = true;  // it learns of an exec too late
+  static constexpr const char* exec_told_late =
+      "the seccomp_notify backend learns of an exec at the new image's first trapped call, after the "
+      "loader has run (docs/seccomp_notify.md)";
   static constexpr const char* thread_creator_unknown =
       "the seccomp_notify backend learns of a thread at its first trapped call, which does not say which "
       "thread created it: thread state is not built from the creator's (docs/seccomp_notify.md)";

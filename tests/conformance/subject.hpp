@@ -43,6 +43,10 @@ struct subject {
   /// Whether the backend refuses run_options::vdso_as_syscalls (seccomp_notify does).
   static constexpr bool refuses_vdso_as_syscalls = false;
 
+  /// Why the backend tells an exec only after the new image has run (so an exec handler
+  /// cannot prepare it), or nullptr.
+  static constexpr const char* exec_told_late = nullptr;
+
   /// Why the backend cannot read a guest process's auxiliary vector (g.auxv()), or nullptr.
   static constexpr const char* auxv_unreadable = nullptr;
 

@@ -570,3 +570,36 @@ TEMPLATE_LIST_TEST_CASE("a handler waits for its turn while the other threads' c
     CHECK(tool.most_waiting >= 1);
   }
 }
+
+namespace snare::test::conformance {
+/// Reverie's at_random test: at exec, the 16 bytes AT_RANDOM points to become 0..15, before
+/// the new image reads them (its stack protector and pointer guard come from them).
+template <class Backend>
+struct random_fixer {
+  using backend = Backend;
+  int written = 0;
+  void on_exec(auto& g) {
+    auto aux = g.auxv();
+    if (!aux || !aux->get(AT_RANDOM)) return;
+    std::array<std::byte, 16> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::byte>(i);
+    auto n = g.write_bytes(*aux->get(AT_RANDOM), bytes);
+    written += n && *n == bytes.size();
+  }
+};
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("an exec handler writes the bytes AT_RANDOM points to before the image runs", "[engine]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  if constexpr (!snare::has_capability<backend>(snare::capability::can_follow_process_tree)) {
+    skip_lacking<backend>(snare::capability::can_follow_process_tree);
+  } else {
+    skip_if(TestType::exec_told_late);
+    random_fixer<backend> tool;
+    REQUIRE(run_cmd(tool, {TestType::guest("at_random")}) == 0);
+    CHECK(tool.written == 1);
+  }
+}
