@@ -129,6 +129,9 @@ class worker {
   }
   /// Returns whether a job is started and not finished (it is suspended).
   bool busy() const noexcept { return busy_; }
+  /// Returns whether the caller runs on this fiber now (inside its job): only then may it
+  /// suspend(). A job that is busy() but suspended is not running.
+  bool running() const noexcept { return inside_ && busy_; }
   /// Returns whether the fiber exists (its stack is taken from the pool).
   bool started() const noexcept { return static_cast<bool>(self_); }
 
@@ -162,7 +165,9 @@ class worker {
     void* fake = nullptr;
     __sanitizer_start_switch_fiber(&fake, static_cast<char*>(stack_.sp) - stack_.size, stack_.size);
 #endif
+    inside_ = true;
     self_ = std::move(self_).resume();
+    inside_ = false;
 #ifdef SNARE_DETAIL_FIBER_ASAN
     __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
 #endif
@@ -179,6 +184,7 @@ class worker {
   job_fn fn_ = nullptr;
   void* ctx_ = nullptr;
   bool busy_ = false;
+  bool inside_ = false;  // between switching into the fiber and coming back
   bool stopping_ = false;
   std::exception_ptr error_;
 #ifdef SNARE_DETAIL_FIBER_ASAN

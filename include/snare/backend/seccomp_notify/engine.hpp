@@ -54,6 +54,7 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   action act{};
   bool answered = false;      // the handler answered it itself (reply_fd)
   bool dead = false;          // its task ended while its handler waited
+  bool cancelled = false;     // its call was withdrawn while its handler waited
   wait_condition waiting{};   // what its handler waits for, while it waits
 };
 
@@ -62,8 +63,9 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
 template <class Tool>
 class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
  public:
-  guest(engine<Tool>& e, pid_t pid, pid_t tid, const snare::detail::seccomp::notification* call) noexcept
-      : engine_(&e), pid_(pid), tid_(tid), call_(call) {}
+  guest(engine<Tool>& e, pid_t pid, pid_t tid, const snare::detail::seccomp::notification* call,
+        thread_rec<Tool>* rec = nullptr) noexcept
+      : engine_(&e), pid_(pid), tid_(tid), call_(call), rec_(rec) {}
 
   /// Returns the process id (thread group id) of the guest thread.
   pid_t pid() const noexcept { return pid_; }
@@ -102,8 +104,8 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   // Never reached: guest_base's inject/tail_inject stop compilation first (can_inject).
   result<long> do_inject(const sys::raw_call&) noexcept { return std::errc::operation_not_supported; }
   result<void> do_tail_inject(const sys::raw_call&) noexcept { return std::errc::operation_not_supported; }
-  thread_state_t<Tool>& do_thread_state() noexcept { return engine_->record_of(pid_, tid_).state; }
-  process_state_t<Tool>& do_process_state() noexcept { return engine_->record_of(pid_, tid_).proc->state; }
+  thread_state_t<Tool>& do_thread_state() noexcept { return record().state; }
+  process_state_t<Tool>& do_process_state() noexcept { return record().proc->state; }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
   std::optional<pid_t> do_ppid() const noexcept { return engine_->parent_of(pid_); }
   bool do_is_root_process() const noexcept { return pid_ == engine_->root_process(); }
@@ -111,16 +113,20 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
 
   /// Says that this process is a daemon the run need not wait for, as ptrace's daemonize:
   /// once only daemons remain among the processes this backend has seen, they are killed.
-  void daemonize() { engine_->daemonize(engine_->record_of(pid_, tid_).proc); }
+  void daemonize() { engine_->daemonize(record().proc); }
 
-  result<void> do_wait(wait_condition c) noexcept { return engine_->wait(engine_->record_of(pid_, tid_), c); }
+  result<void> do_wait(wait_condition c) noexcept { return engine_->wait(record(), c); }
 
  private:
   engine<Tool>* engine_;
   pid_t pid_;
   pid_t tid_;
   const snare::detail::seccomp::notification* call_;
+  thread_rec<Tool>* rec_;  // the record whose call this handler serves; else found by id
   bool answered_ = false;
+
+  // This thread's record: the served call's (kept even while its task ends), else by id.
+  thread_rec<Tool>& record() { return rec_ ? *rec_ : engine_->record_of(pid_, tid_); }
 };
 
 /// The engine of one run: see snare::backend concept.
@@ -206,11 +212,12 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   // Suspends t's handler until `c` holds (tested after each event: serve).
   result<void> wait(thread_t& t, wait_condition c) noexcept {
     if (t.dead) return std::errc::no_such_process;
-    if (!t.worker.busy()) return std::errc::operation_not_supported;
+    if (!t.worker.running()) return std::errc::operation_not_supported;
     t.waiting = c;
     waiters_.add(t);
     t.worker.suspend();
     if (t.dead) return std::errc::no_such_process;
+    if (t.cancelled) return std::errc::interrupted;
     return {};
   }
   void daemonize(process_t* p) noexcept {
@@ -221,6 +228,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   // Once only daemon processes remain, kills them (ptrace's daemonize does the same).
   void end_if_only_daemons() noexcept {
     if (!daemons_ || !records_.only_daemons()) return;
+    daemons_ended_ = true;
     records_.for_each_process([](process_t& p) { ::kill(p.pid, SIGKILL); });
   }
   /// Returns thread `tid`'s record (of process `pid`), made on first use.
@@ -276,6 +284,8 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
                     pool_);
             }
             auto& t = record_of(e.tgid, e.tid);
+            // Forked by a daemon the run has ended (seen only now, at its first trapped call).
+            if (daemons_ended_ && t.proc->daemon) ::kill(e.tgid, SIGKILL);
             if (!t.proc->started) {
               t.proc->started = true;
               snare::engine::notify_process_start(*tool_, g);
@@ -369,10 +379,13 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     }
     thread_t& t = record_of(n.tgid, n.tid);
     if (t.worker.busy()) {
-      // A thread has one call in flight: a busy record is a reused id's. Its old handler
-      // returns no_such_process, and the record goes for a new one.
-      end_thread(n.tid);
-      return on_syscall(n);
+      // A thread has one call in flight, so its waiting handler's call was withdrawn: a
+      // signal ended it (without WAIT_KILLABLE_RECV), or the handler answered it itself
+      // (reply_fd) and waits on. That handler's wait returns `interrupted`; the thread goes on.
+      t.cancelled = true;
+      waiters_.remove(t);
+      while (t.worker.busy()) t.worker.resume();
+      t.cancelled = false;
     }
     t.owner = this;
     t.call = n;
@@ -384,7 +397,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   static void job(void* p) {
     auto& t = *static_cast<thread_t*>(p);
     auto& e = *t.owner;
-    guest_type g(e, t.call.tgid, t.call.tid, &t.call);
+    guest_type g(e, t.call.tgid, t.call.tid, &t.call, &t);
     dispatch::raw_args args = t.call.call.args;
     t.act = dispatch_type::on_entry(*e.tool_, g, t.call.call.number, args);
     t.answered = g.answered();
@@ -411,6 +424,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   ::snare::engine::records<thread_t, process_t> records_;
   ::snare::engine::waiters<thread_t> waiters_;  // handlers in wait_until
   bool daemons_ = false;                        // a process was made a daemon (guest::daemonize)
+  bool daemons_ended_ = false;                  // only daemons were left: they were killed
 };
 
 }  // namespace snare::backend::seccomp_notify_detail

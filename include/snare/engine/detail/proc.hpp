@@ -22,6 +22,33 @@
 
 namespace snare::detail {
 
+/// Returns thread `tid` (an id in the caller's pid namespace) as the thread sees itself: the
+/// last id of its NSpid line in /proc/<tid>/status (proc(5)), for ids the guest's kernel
+/// reads in its own namespace (sigevent's thread id); `tid` itself when there is no NSpid.
+inline pid_t innermost_tid(pid_t tid) noexcept {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/status", tid);
+  unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return tid;
+  char buf[4096];
+  auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+  if (n <= 0) return tid;
+  buf[n] = '\0';
+  const char* line = std::strstr(buf, "\nNSpid:");
+  if (line == nullptr) return tid;
+  pid_t last = tid;
+  char* p = const_cast<char*>(line) + 7;
+  for (;;) {
+    char* end = nullptr;
+    long v = std::strtol(p, &end, 10);
+    if (end == p) break;
+    last = static_cast<pid_t>(v);
+    p = end;
+    if (*p == '\n' || *p == '\0') break;
+  }
+  return last;
+}
+
 /// A task's thread-group id (its process) and its process's parent, from /proc/<tid>/status.
 struct task_ids {
   pid_t tgid = 0;

@@ -131,7 +131,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // Suspends t's handler until `c` holds (tested after each event: wake_waiters).
   result<void> wait(thread_rec<Tool>& t, wait_condition c) noexcept {
     if (t.dead) return std::errc::no_such_process;
-    if (!t.worker.busy()) return std::errc::operation_not_supported;
+    if (!t.worker.running()) return std::errc::operation_not_supported;
     t.waiting = c;
     waiters_.add(t);
     t.worker.suspend();
@@ -160,7 +160,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // The signal of the timers set_timer makes, and the value they carry (guest never sees it).
   static constexpr int timer_signal = SIGSTKFLT;
-  static constexpr int timer_cookie = 0x534e544d;  // "SNTM"
+  static constexpr int timer_cookie = 0x534e544d;     // "SNTM"
+  static constexpr int redeliver_cookie = 0x534e5247; // "SNRG": a signal queued again
 
   // The data of snare's own SECCOMP_RET_TRACE: a seccomp stop with any other value comes
   // from a filter the guest installed itself.
@@ -260,7 +261,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   static void after_exec(engine& e, thread_t& t);
   static void signal_handlers(engine& e, thread_t& t);
   static void after_signal(engine& e, thread_t& t);
-  bool is_timer_signal(thread_t& t, int sig) noexcept;
+  enum class timer_signal_kind : std::uint8_t { other, live, stale };
+  timer_signal_kind classify_timer_signal(thread_t& t, int sig) noexcept;
+  static void requeue_timer(thread_t& t) noexcept;
+  void send_again(thread_t& t, int sig) noexcept;
   static void timer_handlers(engine& e, thread_t& t);
   std::optional<std::uint64_t> syscall_site(thread_t& t) noexcept;
 
@@ -280,8 +284,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     t.have_regs = false;
     return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
   }
+  // PTRACE_SYSCALL where a syscall stop is awaited: the tool's exit, an injected call's
+  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's.
   void resume(thread_t& t, int sig = 0) noexcept {
-    ::ptrace(t.trace_exit ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
+    const bool syscall_stop_awaited = t.trace_exit || t.injecting || t.skip_entry_stop ||
+                                      t.rearm != thread_t::rearm_stage::none || t.exec_pending;
+    ::ptrace(syscall_stop_awaited ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
   }
 
   // Reads the call at this syscall or seccomp stop (detail/syscall_info.hpp); false when the
@@ -463,6 +471,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void on_signal(thread_t& t, int sig);
   bool emulate_instruction(thread_t& t);
   bool sent_again(thread_t& t) noexcept;
+  stop_kind event_stop(thread_t& t) noexcept;
   static void raise_deferred_signals(thread_t& t) noexcept;
 
   void kill_all() noexcept {

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include <snare/backend/ptrace/detail/event_loop.hpp>
 #include <snare/backend/ptrace/memory.hpp>
@@ -61,7 +63,8 @@ void engine<Tool>::begin_start(thread_t& t, int status) {
     return handle_stop(t, status);
   }
   t.event_value = status;
-  const bool first_stop = (status >> 16) == PTRACE_EVENT_STOP;
+  // Not a task born into a group-stop (WSTOPSIG SIGSTOP...): that stop is left with LISTEN.
+  const bool first_stop = (status >> 16) == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP;
   run_event(t, first_stop ? stop_kind::event : stop_kind::none, &engine::start_handlers, &engine::after_start);
 }
 
@@ -129,9 +132,9 @@ void engine<Tool>::after_signal(engine& e, thread_t& t) {
   const int sig = t.event_value;
   if (!t.injected) return e.resume(t, sig);
   if (sig != 0) {
-    if (sig != t.siginfo.si_signo) t.siginfo = siginfo_t{};  // a replacement: a plain tgkill's siginfo
+    if (sig != t.siginfo.si_signo) t.siginfo = siginfo_t{};  // a replacement: the queued siginfo
     t.redeliver = sig;
-    ::syscall(SYS_tgkill, t.proc->pid, t.tid, sig);
+    e.send_again(t, sig);
   } else if (e.load_registers(t)) {
     user_regs_struct r = t.regs;
     regs::restart_interrupted_call(r);
@@ -140,17 +143,32 @@ void engine<Tool>::after_signal(engine& e, thread_t& t) {
   e.resume(t);
 }
 
+// Queues `sig` to t again, marked as the engine's (SI_QUEUE with redeliver_cookie: a queued
+// siginfo keeps its value across pid namespaces, where a tkill's sender would read as pid 0).
+template <class Tool>
+void engine<Tool>::send_again(thread_t& t, int sig) noexcept {
+  siginfo_t si{};
+  si.si_signo = sig;
+  si.si_code = SI_QUEUE;
+  si.si_pid = ::getpid();
+  si.si_uid = ::getuid();
+  si.si_value.sival_int = redeliver_cookie;
+  ::syscall(SYS_rt_tgsigqueueinfo, t.proc->pid, t.tid, sig, &si);
+}
+
 // Returns the address of a syscall instruction the thread may run an injected call from
 // when it is not at a syscall stop: one in its process's vDSO (executable, and the same in
 // every thread), else the one it just ran (a new thread's first stop follows its clone);
 // nullopt when there is neither (a process without a vDSO, stopped elsewhere).
 template <class Tool>
 std::optional<std::uint64_t> engine<Tool>::syscall_site(thread_t& t) noexcept {
+  // A 32-bit image has the 32-bit vDSO and table: nothing here runs 64-bit numbers there.
+  if (!load_registers(t) || !regs::is_native_abi(t.regs)) return std::nullopt;
   const pid_t pid = t.proc->pid;
   if (auto it = sites_.find(pid); it != sites_.end()) return it->second;
   if (auto aux = snare::detail::read_process_auxv(pid)) {
     if (auto vdso = aux->get(AT_SYSINFO_EHDR); vdso && *vdso != 0) {
-      std::array<std::byte, 4 * 4096> image{};  // the x86-64 vDSO is two pages
+      std::vector<std::byte> image(4 * 4096);  // the x86-64 vDSO is two pages; not on the fiber's stack
       if (auto n = read_memory(t.tid, *vdso, image); n && *n >= 2) {
         for (std::size_t i = 0; i + 1 < *n; ++i) {
           if (image[i] == std::byte{0x0f} && image[i + 1] == std::byte{0x05}) {
@@ -161,7 +179,6 @@ std::optional<std::uint64_t> engine<Tool>::syscall_site(thread_t& t) noexcept {
       }
     }
   }
-  if (!load_registers(t)) return std::nullopt;
   const std::uint64_t before = regs::instruction_pointer(t.regs) - regs::syscall_size;
   std::uint16_t word = 0;
   auto bytes = std::as_writable_bytes(std::span(&word, 1));

@@ -48,7 +48,7 @@ void engine<Tool>::rewind_and_resume(thread_t& t, user_regs_struct r, long nr,
 template <class Tool>
 result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept {
   if (t.dead) return std::errc::no_such_process;
-  if (!t.worker.busy() || t.stop == stop_kind::none) return std::errc::operation_not_supported;
+  if (!t.worker.running() || t.stop == stop_kind::none) return std::errc::operation_not_supported;
   // A signal that interrupts the injected call is held back until the handler ends; the
   // kernel's restart codes (-ERESTARTSYS .. -ERESTART_RESTARTBLOCK) then mean "run it again".
   constexpr long restart_first = -516, restart_last = -512;
@@ -85,7 +85,7 @@ result<long> engine<Tool>::inject(thread_rec<Tool>& t, const sys::raw_call& call
 template <class Tool>
 result<void> engine<Tool>::tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept {
   if (t.dead) return std::errc::no_such_process;
-  if (!t.worker.busy() || t.stop != stop_kind::entry) return std::errc::operation_not_supported;
+  if (!t.worker.running() || t.stop != stop_kind::entry) return std::errc::operation_not_supported;
   t.tail = call;
   t.has_tail = true;
   return {};

@@ -20,10 +20,20 @@ namespace snare::backend::ptrace_detail {
 
 template <class Tool>
 void engine<Tool>::on_signal(thread_t& t, int sig) {
+  const auto timer = classify_timer_signal(t, sig);
   if (t.injecting || t.rearm != thread_t::rearm_stage::none) {
-    // Hold the signal until the handler is done, then raise it again.
-    if (sig > 0 && sig <= 64) t.deferred_signals |= std::uint64_t{1} << (sig - 1);
+    // Hold the signal until the handler is done, then raise it again (a timer's queued
+    // again as the engine's, so that it is still known as the timer's).
+    if (timer == timer_signal_kind::live)
+      t.timer_deferred = true;
+    else if (timer == timer_signal_kind::other && sig > 0 && sig <= 64)
+      t.deferred_signals |= std::uint64_t{1} << (sig - 1);
     return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
+  }
+  if (timer == timer_signal_kind::stale) return resume(t);  // of a timer exec deleted: dropped
+  if (timer == timer_signal_kind::live) {
+    // The thread's timer (timer.hpp): its handler runs in the thread; the signal is dropped.
+    return run_event(t, event_stop(t), &engine::timer_handlers, &engine::after_signal);
   }
   if constexpr (has_rdtsc_handler<Tool, guest_type> || has_cpuid_handler<Tool, guest_type>) {
     if (sig == SIGSEGV && emulate_instruction(t)) return;
@@ -34,10 +44,6 @@ void engine<Tool>::on_signal(thread_t& t, int sig) {
     if (t.siginfo.si_signo == sig) ::ptrace(PTRACE_SETSIGINFO, t.tid, 0, &t.siginfo);
     return resume(t, sig);
   }
-  if (is_timer_signal(t, sig)) {
-    // The thread's timer (timer.hpp): its handler runs in the thread; the signal is dropped.
-    return run_event(t, stop_kind::event, &engine::timer_handlers, &engine::after_signal);
-  }
   if constexpr (!has_signal_handler<Tool, guest_type>) {
     return resume(t, sig);
   } else {
@@ -45,15 +51,41 @@ void engine<Tool>::on_signal(thread_t& t, int sig) {
     // The handlers run on the fiber and may inject; the siginfo is kept for a redelivery.
     if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &t.siginfo) != 0) t.siginfo = siginfo_t{};
     t.event_value = sig;
-    run_event(t, stop_kind::event, &engine::signal_handlers, &engine::after_signal);
+    run_event(t, event_stop(t), &engine::signal_handlers, &engine::after_signal);
   }
 }
 
-// Says whether the signal at this delivery-stop is the engine's own tgkill (after_signal).
+// Returns where a signal's (or timer's) handlers may inject at this delivery-stop: outside
+// a syscall stop, unless
+// - a call the engine rewound is on its way (its registers are kept in t.saved, which an
+//   injection would overwrite), or
+// - the signal interrupted a call that set a temporary signal mask (rt_sigsuspend, ppoll,
+//   pselect6, epoll_pwait, epoll_pwait2): leaving the stop to run an injected call puts the
+//   thread's own mask back (restore_saved_sigmask), and the signal sent again would find
+//   itself blocked (signal(7)).
+template <class Tool>
+stop_kind engine<Tool>::event_stop(thread_t& t) noexcept {
+  if (t.replay || t.skip_entry_stop) return stop_kind::none;
+  if (!load_registers(t)) return stop_kind::none;
+  switch (regs::syscall_number(t.regs)) {
+    case SYS_rt_sigsuspend:
+    case SYS_ppoll:
+    case SYS_pselect6:
+    case SYS_epoll_pwait:
+    case 441:  // epoll_pwait2
+      return stop_kind::none;
+    default:
+      return stop_kind::event;
+  }
+}
+
+// Says whether the signal at this delivery-stop is the one the engine queued again
+// (send_again: SI_QUEUE with its cookie).
 template <class Tool>
 bool engine<Tool>::sent_again(thread_t& t) noexcept {
   siginfo_t si{};
-  return ::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) == 0 && si.si_code == SI_TKILL && si.si_pid == ::getpid();
+  return ::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) == 0 && si.si_code == SI_QUEUE &&
+         si.si_value.sival_int == redeliver_cookie;
 }
 
 // RDTSC/RDTSCP (PR_TSC_SIGSEGV) and CPUID (CPUID faulting) arrive as SIGSEGV from the
@@ -104,6 +136,7 @@ bool engine<Tool>::emulate_instruction(thread_t& t) {
 // so they are delivered as it resumes, as if they had just arrived.
 template <class Tool>
 void engine<Tool>::raise_deferred_signals(thread_t& t) noexcept {
+  if (std::exchange(t.timer_deferred, false)) requeue_timer(t);
   for (auto pending = std::exchange(t.deferred_signals, 0); pending != 0; pending &= pending - 1) {
     ::syscall(SYS_tgkill, t.proc->pid, t.tid, __builtin_ctzll(pending) + 1);
   }

@@ -6,7 +6,9 @@
 
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <system_error>
 
 #include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/engine/detail/proc.hpp>
 #include <snare/engine/notify.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
@@ -37,7 +40,8 @@ result<void> engine<Tool>::set_timer(thread_t& t, std::chrono::nanoseconds cpu_t
     ev.sigev_notify = SIGEV_THREAD_ID;
     ev.sigev_signo = timer_signal;
     ev.sigev_value.sival_int = timer_cookie;
-    ev._sigev_un._tid = t.tid;
+    // The thread's id as the guest's kernel reads it: in its own pid namespace.
+    ev._sigev_un._tid = snare::detail::innermost_tid(t.tid);
     auto at_ev = stack.push(ev);
     auto at_id = stack.push(int{-1});  // the kernel's timer_t is an int
     if (auto ok = stack.commit(); !ok) return ok.error();
@@ -64,14 +68,31 @@ result<void> engine<Tool>::set_timer(thread_t& t, std::chrono::nanoseconds cpu_t
   return {};
 }
 
-// Says whether the signal at t's delivery-stop is its timer's: timer_signal from the timer
-// the engine made (si_code SI_TIMER, its id and cookie).
+// Says what the signal at t's delivery-stop is to the timers: a timer the engine made
+// (timer_signal with its cookie: from the kernel, SI_TIMER, or queued again by the engine
+// after it was held back during an injected call, SI_QUEUE), and whether that timer is still
+// t's (a signal of a timer an exec deleted can still be queued on kernels before 6.13).
 template <class Tool>
-bool engine<Tool>::is_timer_signal(thread_t& t, int sig) noexcept {
-  if (sig != timer_signal || t.timer_id < 0) return false;
+typename engine<Tool>::timer_signal_kind engine<Tool>::classify_timer_signal(thread_t& t, int sig) noexcept {
+  if (sig != timer_signal) return timer_signal_kind::other;
   siginfo_t si{};
-  if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) != 0) return false;
-  return si.si_code == SI_TIMER && si.si_timerid == t.timer_id && si.si_value.sival_int == timer_cookie;
+  if (::ptrace(PTRACE_GETSIGINFO, t.tid, 0, &si) != 0) return timer_signal_kind::other;
+  if (si.si_value.sival_int != timer_cookie) return timer_signal_kind::other;
+  if (si.si_code == SI_QUEUE && t.timer_id >= 0) return timer_signal_kind::live;
+  if (si.si_code != SI_TIMER) return timer_signal_kind::other;
+  return si.si_timerid == t.timer_id ? timer_signal_kind::live : timer_signal_kind::stale;
+}
+
+// Queues t's timer signal again (it came while an injected call ran), as the engine's.
+template <class Tool>
+void engine<Tool>::requeue_timer(thread_t& t) noexcept {
+  siginfo_t si{};
+  si.si_signo = timer_signal;
+  si.si_code = SI_QUEUE;
+  si.si_pid = ::getpid();
+  si.si_uid = ::getuid();
+  si.si_value.sival_int = timer_cookie;
+  ::syscall(SYS_rt_tgsigqueueinfo, t.proc->pid, t.tid, timer_signal, &si);
 }
 
 template <class Tool>
