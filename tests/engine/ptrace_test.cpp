@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -190,4 +191,42 @@ TEST_CASE("ptrace: the backend and its guest handle model the shared concepts", 
   STATIC_REQUIRE(snare::guest_memory<guest>);
   STATIC_REQUIRE(snare::backend::ptrace::engine<any_tool>::subscription.entry.is_everything());
   CHECK(snare::missing_host_features<snare::backend::ptrace>().empty());
+}
+
+namespace {
+/// Injects gettid from SIGUSR1's handler (the signal is then sent again by the engine), and
+/// arms a 20 ms CPU-time timer at getppid: both name the thread by the ids the tracer sees.
+struct namespaced_injector {
+  int signals = 0, injected = 0, timers = 0, armed = 0;
+  snare::signal_action on_signal(int sig, auto& g) {
+    if (sig != SIGUSR1) return snare::deliver();
+    ++signals;
+    injected += g.inject(snare::sys::gettid{}).has_value();
+    return snare::deliver();
+  }
+  void on(snare::sys::getppid, auto& g) { armed += g.set_timer(std::chrono::milliseconds(20)).has_value(); }
+  void on_timer(auto&) { ++timers; }
+};
+}  // namespace
+
+TEST_CASE("ptrace: a guest in its own pid namespace gets its signals after an injection, and its timer",
+          "[engine][ptrace]") {
+  snare::test::require_host(snare::host_feature::pid_namespace);
+  if (::geteuid() != 0) snare::test::require_host(snare::host_feature::user_namespace);
+  auto in_pid_ns = [](const char* guest, std::vector<std::string> args) {
+    snare::command c(snare::test::guest_path(guest));
+    c.args(std::move(args)).unshare(snare::ns::pid);
+    if (::geteuid() != 0) c.map_root();
+    return c;
+  };
+  namespaced_injector tool;
+  snare::tracer<snare::backend::ptrace, namespaced_injector> tracer(tool);
+  // The queued SIGUSR1 reaches the guest's handler with its siginfo; the read restarts.
+  CHECK(tracer.run(in_pid_ns("siginject", {"restart"})) == 0);
+  CHECK(tool.signals == 1);
+  CHECK(tool.injected == 1);
+  // The timer's sigevent names the thread as the guest's kernel knows it (pid 1 there).
+  CHECK(tracer.run(in_pid_ns("cpu_burn", {"200"})) == 0);
+  CHECK(tool.armed == 1);
+  CHECK(tool.timers == 1);
 }
