@@ -11,7 +11,7 @@ struct seccomp_notify_subject : subject<snare::backend::seccomp_notify> {
   static constexpr const char* misses_quiet_tasks =
       "the seccomp_notify backend never sees a task that makes no call the filter traps: the killed tasks "
       "only read, so no seccomp listener can know they existed (docs/seccomp_notify.md)";
-  static constexpr bool unknown_descendant_exit = true;  // pidfds say nothing of non-children
+  static constexpr bool unknown_descendant_exit = true;   // pidfds say nothing of non-children
   static constexpr bool refuses_vdso_as_syscalls = true;  // it learns of an exec too late
   static constexpr const char* exec_told_late =
       "the seccomp_notify backend learns of an exec at the new image's first trapped call, after the "

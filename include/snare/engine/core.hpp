@@ -40,8 +40,8 @@ class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
   /// tracer, so that it outlives the run). Throws std::invalid_argument when the tool's
   /// run-time subscription names calls its handlers cannot receive (narrow_subscription);
   /// never for a compile-time one.
-  core(Tool& tool, const run_options& options, global_state_t<Tool>& global) noexcept(
-      !has_runtime_subscription<Tool>)
+  core(Tool& tool, const run_options& options,
+       global_state_t<Tool>& global) noexcept(!has_runtime_subscription<Tool>)
       : subscription_type(tool), tool_(&tool), options_(options), global_(&global) {
     // Here rather than at class scope: Guest is complete once an engine is constructed.
     static_assert(check_tool_capabilities<Backend, Tool, Guest, table_type>());

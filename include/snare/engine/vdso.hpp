@@ -9,10 +9,10 @@
 #include <elf.h>
 #include <sys/auxv.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <array>
 #include <span>
 #include <utility>
 #include <vector>
@@ -54,7 +54,8 @@ inline std::vector<vdso_patch> vdso_patches() {
     std::memcpy(&sh, base + eh.e_shoff + static_cast<std::size_t>(i) * sizeof sh, sizeof sh);
     if (sh.sh_type != SHT_DYNSYM) continue;
     Elf64_Shdr strtab;
-    std::memcpy(&strtab, base + eh.e_shoff + static_cast<std::size_t>(sh.sh_link) * sizeof strtab, sizeof strtab);
+    std::memcpy(&strtab, base + eh.e_shoff + static_cast<std::size_t>(sh.sh_link) * sizeof strtab,
+                sizeof strtab);
     const auto* names = reinterpret_cast<const char*>(base + strtab.sh_offset);
     for (std::size_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); ++k) {
       Elf64_Sym sym;
@@ -71,7 +72,8 @@ inline std::vector<vdso_patch> vdso_patches() {
 /// arguments are already where the syscall ABI wants them but the fourth (rcx vs r10), which
 /// none of these functions takes.
 inline std::array<std::byte, 8> vdso_stub(long number) {
-  std::array<std::byte, 8> code{std::byte{0xb8}, {}, {}, {}, {}, std::byte{0x0f}, std::byte{0x05}, std::byte{0xc3}};
+  std::array<std::byte, 8> code{std::byte{0xb8}, {}, {}, {}, {}, std::byte{0x0f}, std::byte{0x05},
+                                std::byte{0xc3}};
   const auto nr = static_cast<std::uint32_t>(number);
   std::memcpy(code.data() + 1, &nr, 4);
   return code;

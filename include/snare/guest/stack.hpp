@@ -55,7 +55,9 @@ class guest_stack {
     return {place(z, 1)};
   }
   /// Reserves room for `bytes` (aligned to `align`, a power of two); returns their address.
-  std::uint64_t push_bytes(std::span<const std::byte> bytes, std::size_t align = 16) { return place(bytes, align); }
+  std::uint64_t push_bytes(std::span<const std::byte> bytes, std::size_t align = 16) {
+    return place(bytes, align);
+  }
 
   /// Returns the bytes handed out so far, and the most that may be.
   std::size_t size() const noexcept { return static_cast<std::size_t>(top_ - bottom()); }

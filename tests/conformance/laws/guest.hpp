@@ -77,7 +77,8 @@ struct fact_recorder {
   std::optional<std::uint64_t> page_size, random, entry;
   int auxv_error = 0;
   void on(snare::sys::getppid, auto& g) {
-    calls.push_back({g.pid(), g.tid(), g.ppid(), g.is_main_thread(), g.is_root_process(), g.is_root_thread()});
+    calls.push_back(
+        {g.pid(), g.tid(), g.ppid(), g.is_main_thread(), g.is_root_process(), g.is_root_thread()});
     if (auto aux = g.auxv()) {
       page_size = aux->get(AT_PAGESZ);
       random = aux->get(AT_RANDOM);
@@ -122,7 +123,8 @@ TEMPLATE_LIST_TEST_CASE("a handler knows its process's parent in a tree of proce
       fact_recorder<backend> tool;
       REQUIRE(run_cmd(tool, {TestType::guest("forkbomb"), "1"}) == 0);
       REQUIRE(tool.calls.size() == 3);
-      const auto root = std::find_if(tool.calls.begin(), tool.calls.end(), [](auto& c) { return c.root_process; });
+      const auto root =
+          std::find_if(tool.calls.begin(), tool.calls.end(), [](auto& c) { return c.root_process; });
       REQUIRE(root != tool.calls.end());
       CHECK_FALSE(root->ppid.has_value());
       for (const auto& c : tool.calls) {
@@ -166,16 +168,21 @@ struct register_writer {
 };
 /// Says whether Guest's registers can be written through set_registers.
 template <class Guest>
-concept writes_registers = requires(Guest& g) { g.set_registers(g.registers()); };
+concept writes_registers = requires(Guest& g) {
+  g.set_registers(g.registers());
+};
 }  // namespace snare::test::conformance
 
-TEMPLATE_LIST_TEST_CASE("a handler writes the guest's registers", "[engine]", snare::test::conformance::subjects) {
+TEMPLATE_LIST_TEST_CASE("a handler writes the guest's registers", "[engine]",
+                        snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
   require_backend_host<typename TestType::backend>();
   using backend = typename TestType::backend;
   using guest = typename snare::tracer<backend, register_writer<backend>>::guest_type;
   if constexpr (!writes_registers<guest>) {
-    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no guest registers to write").c_str());
+    snare::test::skip(
+        (std::string("the ") + std::string(backend::name) + " backend has no guest registers to write")
+            .c_str());
   } else {
     register_writer<backend> tool;
     REQUIRE(run_cmd(tool, {TestType::guest("regs")}) == 0);
@@ -201,7 +208,9 @@ struct stack_user {
     auto committed = stack.commit();
     commit_error = committed ? 0 : static_cast<int>(committed.error());
     if (!committed) return;
-    auto raw = [](std::uint64_t a, std::uint64_t b = 0) { return std::array<std::uint64_t, 6>{a, b, 0, 0, 0, 0}; };
+    auto raw = [](std::uint64_t a, std::uint64_t b = 0) {
+      return std::array<std::uint64_t, 6>{a, b, 0, 0, 0, 0};
+    };
     uname_ret = g.inject(snare::sys::uname(raw(u.address))).value_or(-9999);
     access_root = g.inject(snare::sys::access(raw(root.address, F_OK))).value_or(-9999);
     access_missing = g.inject(snare::sys::access(raw(missing.address, F_OK))).value_or(-9999);
@@ -210,7 +219,9 @@ struct stack_user {
   }
 };
 template <class Guest>
-concept has_guest_stack = requires(Guest& g) { g.stack(); };
+concept has_guest_stack = requires(Guest& g) {
+  g.stack();
+};
 }  // namespace snare::test::conformance
 
 TEMPLATE_LIST_TEST_CASE("injected calls take pointers into scratch memory on the guest's stack", "[engine]",
@@ -222,7 +233,8 @@ TEMPLATE_LIST_TEST_CASE("injected calls take pointers into scratch memory on the
   if constexpr (!snare::has_capability<backend>(snare::capability::can_inject)) {
     skip_lacking<backend>(snare::capability::can_inject);
   } else if constexpr (!has_guest_stack<guest>) {
-    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no guest stack").c_str());
+    snare::test::skip(
+        (std::string("the ") + std::string(backend::name) + " backend has no guest stack").c_str());
   } else {
     stack_user<backend> tool;
     REQUIRE(run_cmd(tool, {TestType::guest("threads"), "0", "0", "0", "1"}) == 0);
@@ -308,9 +320,10 @@ TEMPLATE_LIST_TEST_CASE("thread start, process start and exec handlers inject ca
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("a signal handler injects a call, then the signal keeps its siginfo and the call it interrupted "
-                        "restarts or fails as natively",
-                        "[engine][fiber]", snare::test::conformance::subjects) {
+TEMPLATE_LIST_TEST_CASE(
+    "a signal handler injects a call, then the signal keeps its siginfo and the call it interrupted "
+    "restarts or fails as natively",
+    "[engine][fiber]", snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
   require_backend_host<typename TestType::backend>();
   using backend = typename TestType::backend;
@@ -349,7 +362,9 @@ struct daemonizer {
   void on_process_exit(snare::exit_status end, auto&) { ends.push_back(end); }
 };
 template <class Guest>
-concept has_daemonize = requires(Guest& g) { g.daemonize(); };
+concept has_daemonize = requires(Guest& g) {
+  g.daemonize();
+};
 }  // namespace snare::test::conformance
 
 TEMPLATE_LIST_TEST_CASE("the run ends when only daemons remain, and they are killed", "[engine]",
@@ -361,7 +376,8 @@ TEMPLATE_LIST_TEST_CASE("the run ends when only daemons remain, and they are kil
   if constexpr (!snare::has_capability<backend>(snare::capability::can_follow_process_tree)) {
     skip_lacking<backend>(snare::capability::can_follow_process_tree);
   } else if constexpr (!has_daemonize<guest>) {
-    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no daemonize").c_str());
+    snare::test::skip(
+        (std::string("the ") + std::string(backend::name) + " backend has no daemonize").c_str());
   } else {
     daemonizer<backend> tool;
     // The first process exits 0 at once; its child, a daemon, would wait 20 s for SIGALRM.
@@ -371,7 +387,8 @@ TEMPLATE_LIST_TEST_CASE("the run ends when only daemons remain, and they are kil
     CHECK(std::count(tool.ends.begin(), tool.ends.end(), snare::exit_status::exited(0)) == 1);
     // The daemon was killed; a backend that cannot know how a process other than the first
     // ended says "unknown" (subject.hpp).
-    const auto daemon_end = TestType::unknown_descendant_exit ? snare::exit_status{} : snare::exit_status::killed(SIGKILL);
+    const auto daemon_end =
+        TestType::unknown_descendant_exit ? snare::exit_status{} : snare::exit_status::killed(SIGKILL);
     CHECK(std::count(tool.ends.begin(), tool.ends.end(), daemon_end) == 1);
   }
 }
@@ -384,8 +401,8 @@ template <class Backend>
 struct signal_delayer {
   using backend = Backend;
   struct thread_state {
-    int held = 0;        // a signal held back until the next call
-    bool resent = false; // the next SIGUSR1 is the one sent again
+    int held = 0;         // a signal held back until the next call
+    bool resent = false;  // the next SIGUSR1 is the one sent again
   };
   long slept = -1;
   int held = 0, resent = 0;
@@ -394,7 +411,8 @@ struct signal_delayer {
     if (sig == SIGVTALRM) {
       auto stack = g.stack();
       auto ts = stack.push(timespec{0, 50'000'000});
-      if (stack.commit()) slept = g.inject(snare::sys::nanosleep(std::array<std::uint64_t, 6>{ts.address})).value_or(-1);
+      if (stack.commit())
+        slept = g.inject(snare::sys::nanosleep(std::array<std::uint64_t, 6>{ts.address})).value_or(-1);
       return snare::deliver();
     }
     if (sig == SIGALRM) return snare::suppress_signal();
@@ -410,8 +428,9 @@ struct signal_delayer {
     auto& t = g.thread_state();
     if (t.held == 0) return;
     t.resent = true;
-    auto r = g.inject(snare::sys::tgkill(std::array<std::uint64_t, 6>{
-        static_cast<std::uint64_t>(g.pid()), static_cast<std::uint64_t>(g.tid()), static_cast<std::uint64_t>(t.held)}));
+    auto r = g.inject(snare::sys::tgkill(std::array<std::uint64_t, 6>{static_cast<std::uint64_t>(g.pid()),
+                                                                      static_cast<std::uint64_t>(g.tid()),
+                                                                      static_cast<std::uint64_t>(t.held)}));
     resent += r && *r == 0;
     t.held = 0;
   }
@@ -492,7 +511,9 @@ struct timer_user {
   }
 };
 template <class Guest>
-concept has_timer = requires(Guest& g) { g.set_timer(std::chrono::nanoseconds(1)); };
+concept has_timer = requires(Guest& g) {
+  g.set_timer(std::chrono::nanoseconds(1));
+};
 }  // namespace snare::test::conformance
 
 TEMPLATE_LIST_TEST_CASE("a thread's CPU-time timer runs on_timer in that thread and its signal is hidden",
@@ -502,7 +523,8 @@ TEMPLATE_LIST_TEST_CASE("a thread's CPU-time timer runs on_timer in that thread 
   using backend = typename TestType::backend;
   using guest = typename snare::tracer<backend, timer_user<backend>>::guest_type;
   if constexpr (!has_timer<guest>) {
-    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no set_timer").c_str());
+    snare::test::skip(
+        (std::string("the ") + std::string(backend::name) + " backend has no set_timer").c_str());
   } else {
     timer_user<backend> tool;
     // 400 ms of CPU time: room for four expiries of 20 ms, and more, which must not come.
@@ -536,7 +558,8 @@ struct turn_taker {
       return s.threads.size() - 1;
     });
     most_waiting = std::max(most_waiting, ++waiting);
-    auto ok = g.wait_until([&] { return g.global().call([&](global_state& s) { return s.turn % 2 == mine; }); });
+    auto ok =
+        g.wait_until([&] { return g.global().call([&](global_state& s) { return s.turn % 2 == mine; }); });
     --waiting;
     if (!ok) ++failed;
     g.global().call([&](global_state& s) {
@@ -546,18 +569,21 @@ struct turn_taker {
   }
 };
 template <class Guest>
-concept waits = requires(Guest& g) { g.wait_until([] { return true; }); };
+concept waits = requires(Guest& g) {
+  g.wait_until([] { return true; });
+};
 }  // namespace snare::test::conformance
 
-TEMPLATE_LIST_TEST_CASE("a handler waits for its turn while the other threads' calls are served", "[engine][fiber]",
-                        snare::test::conformance::subjects) {
+TEMPLATE_LIST_TEST_CASE("a handler waits for its turn while the other threads' calls are served",
+                        "[engine][fiber]", snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
   require_backend_host<typename TestType::backend>();
   using backend = typename TestType::backend;
   using tool_type = turn_taker<backend>;
   using guest = typename snare::tracer<backend, tool_type>::guest_type;
   if constexpr (!waits<guest>) {
-    snare::test::skip((std::string("the ") + std::string(backend::name) + " backend has no wait_until").c_str());
+    snare::test::skip(
+        (std::string("the ") + std::string(backend::name) + " backend has no wait_until").c_str());
   } else {
     tool_type tool;
     snare::tracer<backend, tool_type> tracer(tool);
@@ -589,8 +615,8 @@ struct random_fixer {
 };
 }  // namespace snare::test::conformance
 
-TEMPLATE_LIST_TEST_CASE("an exec handler writes the bytes AT_RANDOM points to before the image runs", "[engine]",
-                        snare::test::conformance::subjects) {
+TEMPLATE_LIST_TEST_CASE("an exec handler writes the bytes AT_RANDOM points to before the image runs",
+                        "[engine]", snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
   require_backend_host<typename TestType::backend>();
   using backend = typename TestType::backend;

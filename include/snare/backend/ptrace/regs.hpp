@@ -65,7 +65,7 @@ struct x86_64_regs {
         r.rax = r.orig_rax;
         r.rip -= syscall_size;
         break;
-      case -516:  // ERESTART_RESTARTBLOCK
+      case -516:      // ERESTART_RESTARTBLOCK
         r.rax = 219;  // __NR_restart_syscall
         r.rip -= syscall_size;
         break;

@@ -52,10 +52,10 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   engine<Tool>* owner = nullptr;
   snare::detail::seccomp::notification call{};  // the call its handler serves
   action act{};
-  bool answered = false;      // the handler answered it itself (reply_fd)
-  bool dead = false;          // its task ended while its handler waited
-  bool cancelled = false;     // its call was withdrawn while its handler waited
-  wait_condition waiting{};   // what its handler waits for, while it waits
+  bool answered = false;     // the handler answered it itself (reply_fd)
+  bool dead = false;         // its task ended while its handler waited
+  bool cancelled = false;    // its call was withdrawn while its handler waited
+  wait_condition waiting{};  // what its handler waits for, while it waits
 };
 
 /// The guest handle handlers receive on the seccomp_notify backend. Memory goes through the
@@ -166,7 +166,8 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   /// serves it as run(argv) does.
   int run(snare::detail::launch_plan& plan) {
     // A vDSO patched at the first trapped call after an exec would miss the calls before it.
-    if (options_.vdso_as_syscalls) return this->refuse_option("make the vDSO's functions syscalls (vdso_as_syscalls)");
+    if (options_.vdso_as_syscalls)
+      return this->refuse_option("make the vDSO's functions syscalls (vdso_as_syscalls)");
     const char* name = plan.name();
     if (!this->host_allows(std::span<const char* const>(&name, 1))) return this->refused();
     const bpf::program& program = this->filter_program([](const syscall_set& entry) {
@@ -234,7 +235,8 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   /// Returns thread `tid`'s record (of process `pid`), made on first use.
   thread_t& record_of(pid_t pid, pid_t tid) {
     if (auto* t = records_.find(tid)) return *t;
-    return records_.add(tid, pid, [](process_t&) {}, pool_);
+    return records_.add(
+        tid, pid, [](process_t&) {}, pool_);
   }
   /// Returns whether SYNC_WAKE_UP is in effect for this run.
   bool sync_wakeup() const noexcept { return session_ && session_->sync_wakeup(); }

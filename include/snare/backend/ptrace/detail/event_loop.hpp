@@ -94,7 +94,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (!this->host_allows(std::span<const char* const>(&name, 1))) return this->refused();
     if (options_.vdso_as_syscalls) vdso_patches_ = snare::detail::vdso_patches();
     const bool trap_rdtsc = plan_.trap_rdtsc;
-    auto child = detail::spawn(plan, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
+    auto child =
+        detail::spawn(plan, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
     if (!child) {
       std::string why = std::strerror(child.error_number());
       if (plan.clone_flags != 0) why = "clone into new namespaces: " + why;
@@ -160,8 +161,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // The signal of the timers set_timer makes, and the value they carry (guest never sees it).
   static constexpr int timer_signal = SIGSTKFLT;
-  static constexpr int timer_cookie = 0x534e544d;     // "SNTM"
-  static constexpr int redeliver_cookie = 0x534e5247; // "SNRG": a signal queued again
+  static constexpr int timer_cookie = 0x534e544d;      // "SNTM"
+  static constexpr int redeliver_cookie = 0x534e5247;  // "SNRG": a signal queued again
 
   // The data of snare's own SECCOMP_RET_TRACE: a seccomp stop with any other value comes
   // from a filter the guest installed itself.
@@ -513,10 +514,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   ::snare::engine::records<thread_t, process_t> records_;
   int root_status_ = 0;
   bool root_reaped_ = false;
-  bool tracees_gone_ = false;  // waitpid said ECHILD
-  int stop_signal_ = 0;        // the signal of the last stop request served
-  bool daemons_ = false;       // a process was made a daemon (guest::daemonize)
-  bool daemons_ended_ = false; // only daemons were left: they were killed
+  bool tracees_gone_ = false;   // waitpid said ECHILD
+  int stop_signal_ = 0;         // the signal of the last stop request served
+  bool daemons_ = false;        // a process was made a daemon (guest::daemonize)
+  bool daemons_ended_ = false;  // only daemons were left: they were killed
   bool exec_seen_ = false;
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the

@@ -57,7 +57,8 @@ void engine<Tool>::finish_event(thread_t& t) {
 template <class Tool>
 void engine<Tool>::begin_start(thread_t& t, int status) {
   t.started = true;
-  constexpr bool wants = has_thread_start_handler<Tool, guest_type> || has_process_start_handler<Tool, guest_type>;
+  constexpr bool wants =
+      has_thread_start_handler<Tool, guest_type> || has_process_start_handler<Tool, guest_type>;
   if (!wants || !followed(t)) {
     t.proc->started = true;
     return handle_stop(t, status);
@@ -65,7 +66,8 @@ void engine<Tool>::begin_start(thread_t& t, int status) {
   t.event_value = status;
   // Not a task born into a group-stop (WSTOPSIG SIGSTOP...): that stop is left with LISTEN.
   const bool first_stop = (status >> 16) == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP;
-  run_event(t, first_stop ? stop_kind::event : stop_kind::none, &engine::start_handlers, &engine::after_start);
+  run_event(t, first_stop ? stop_kind::event : stop_kind::none, &engine::start_handlers,
+            &engine::after_start);
 }
 
 // The start of a thread that ended before any stop was handled: told on the tracer's stack.

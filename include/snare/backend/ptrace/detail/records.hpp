@@ -156,13 +156,13 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   void (*event_handlers)(engine<Tool>&, thread_rec&) = nullptr;
   void (*event_then)(engine<Tool>&, thread_rec&) = nullptr;
   int event_value = 0;
-  bool exec_pending = false;  // an exec handler waits for execve's exit stop
-  long exec_ret = 0;          // execve's result there
-  int redeliver = 0;          // a signal sent again after an injection (its siginfo is put back)
-  siginfo_t siginfo{};        // the signal's, at a signal-delivery-stop with a handler
-  int timer_id = -1;          // the POSIX timer set_timer made in this thread (-1: none)
-  bool timer_deferred = false;  // its signal came while an injected call ran
-  wait_condition waiting{};   // what its handler waits for (wait_until), while it waits
+  bool exec_pending = false;           // an exec handler waits for execve's exit stop
+  long exec_ret = 0;                   // execve's result there
+  int redeliver = 0;                   // a signal sent again after an injection (its siginfo is put back)
+  siginfo_t siginfo{};                 // the signal's, at a signal-delivery-stop with a handler
+  int timer_id = -1;                   // the POSIX timer set_timer made in this thread (-1: none)
+  bool timer_deferred = false;         // its signal came while an injected call ran
+  wait_condition waiting{};            // what its handler waits for (wait_until), while it waits
   std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
   // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run
   // from a syscall instruction put at the new image's first instruction.

@@ -28,7 +28,7 @@ result<void> guest<Tool>::set_timer(std::chrono::nanoseconds cpu_time) noexcept 
   return engine_->set_timer(*thread_, cpu_time);
 }
 
-// Arms t's timer for `cpu_time` of its CPU time (0 disarms it), making the timer first: 
+// Arms t's timer for `cpu_time` of its CPU time (0 disarms it), making the timer first:
 // timer_create(CLOCK_THREAD_CPUTIME_ID, {SIGEV_THREAD_ID, timer_signal, t}) run by the thread
 // itself, since that clock is the calling thread's (timer_create(2), clock_getcpuclockid(3)).
 template <class Tool>
@@ -45,9 +45,10 @@ result<void> engine<Tool>::set_timer(thread_t& t, std::chrono::nanoseconds cpu_t
     auto at_ev = stack.push(ev);
     auto at_id = stack.push(int{-1});  // the kernel's timer_t is an int
     if (auto ok = stack.commit(); !ok) return ok.error();
-    auto r = inject(t, sys::x86_64::timer_create(std::array<std::uint64_t, 6>{
-                           CLOCK_THREAD_CPUTIME_ID, at_ev.address, at_id.address, 0, 0, 0})
-                           .to_raw());
+    auto r = inject(
+        t, sys::x86_64::timer_create(
+               std::array<std::uint64_t, 6>{CLOCK_THREAD_CPUTIME_ID, at_ev.address, at_id.address, 0, 0, 0})
+               .to_raw());
     if (!r) return r.error();
     if (*r < 0) return static_cast<std::errc>(-*r);
     auto id = snare::read(t.g, at_id);
@@ -60,9 +61,10 @@ result<void> engine<Tool>::set_timer(thread_t& t, std::chrono::nanoseconds cpu_t
   when.it_value.tv_nsec = static_cast<long>(cpu_time.count() % 1'000'000'000);
   auto at_when = stack.push(when);
   if (auto ok = stack.commit(); !ok) return ok.error();
-  auto r = inject(t, sys::x86_64::timer_settime(std::array<std::uint64_t, 6>{
-                         static_cast<std::uint64_t>(t.timer_id), 0, at_when.address, 0, 0, 0})
-                         .to_raw());
+  auto r = inject(
+      t, sys::x86_64::timer_settime(std::array<std::uint64_t, 6>{static_cast<std::uint64_t>(t.timer_id), 0,
+                                                                 at_when.address, 0, 0, 0})
+             .to_raw());
   if (!r) return r.error();
   if (*r < 0) return static_cast<std::errc>(-*r);
   return {};
