@@ -4,14 +4,30 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <system_error>
 #include <vector>
+
+#include <snare/result.hpp>
 
 namespace snare::engine {
 
-/// The threads whose handler waits. Thread has `wait_condition waiting` and `bool dead`.
+/// The threads whose handler waits. Thread has `wait_condition waiting`, `bool dead` and the
+/// fiber its handlers run on, `worker`.
 template <class Thread>
 class waiters {
  public:
+  /// Suspends t's handler, which must be running on t.worker now, until `c` holds (wake) or
+  /// t ends. Errors: operation_not_supported off the fiber, no_such_process when t ended.
+  result<void> wait(Thread& t, decltype(Thread::waiting) c) noexcept {
+    if (t.dead) return std::errc::no_such_process;
+    if (!t.worker.running()) return std::errc::operation_not_supported;
+    t.waiting = c;
+    add(t);
+    t.worker.suspend();
+    if (t.dead) return std::errc::no_such_process;
+    return {};
+  }
+
   /// Adds t, whose `waiting` is set.
   void add(Thread& t) { list_.push_back(&t); }
   /// Removes t (it ends).

@@ -212,14 +212,9 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
   // Suspends t's handler until `c` holds (tested after each event: serve).
   result<void> wait(thread_t& t, wait_condition c) noexcept {
-    if (t.dead) return std::errc::no_such_process;
-    if (!t.worker.running()) return std::errc::operation_not_supported;
-    t.waiting = c;
-    waiters_.add(t);
-    t.worker.suspend();
-    if (t.dead) return std::errc::no_such_process;
-    if (t.cancelled) return std::errc::interrupted;
-    return {};
+    auto r = waiters_.wait(t, c);
+    if (r && t.cancelled) return std::errc::interrupted;  // its call was withdrawn (on_syscall)
+    return r;
   }
   void daemonize(process_t* p) noexcept {
     p->daemon = true;

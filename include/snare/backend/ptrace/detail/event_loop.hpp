@@ -130,15 +130,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> set_timer(thread_rec<Tool>& t, std::chrono::nanoseconds cpu_time) noexcept;
   // Suspends t's handler until `c` holds (tested after each event: wake_waiters).
-  result<void> wait(thread_rec<Tool>& t, wait_condition c) noexcept {
-    if (t.dead) return std::errc::no_such_process;
-    if (!t.worker.running()) return std::errc::operation_not_supported;
-    t.waiting = c;
-    waiters_.add(t);
-    t.worker.suspend();
-    if (t.dead) return std::errc::no_such_process;
-    return {};
-  }
+  result<void> wait(thread_rec<Tool>& t, wait_condition c) noexcept { return waiters_.wait(t, c); }
   result<void> write_registers(thread_rec<Tool>& t, const user_regs_struct& r) noexcept {
     if (t.dead) return std::errc::no_such_process;
     if (t.injected) {
