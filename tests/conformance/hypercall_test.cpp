@@ -27,9 +27,6 @@ struct hypercall_subject : subject<snare::backend::hypercall> {
   static constexpr const char* blocking_inject_stops_other_threads =
       "the hypercall backend runs handlers one at a time under a lock and an injected call inside its "
       "handler: a blocking injected read would stop every other thread's handlers (docs/hypercall.md)";
-  static constexpr const char* auxv_unreadable =
-      "the hypercall backend does not read the auxiliary vector its VM loader builds yet (g.auxv() fails "
-      "with operation_not_supported)";
   static constexpr const char* lacks_int80 =
       "the hypercall backend's guest kernel has no i386 entry: int 0x80 kills the guest";
 };

@@ -1,4 +1,5 @@
 // ptrace-specific behaviour: the guest dies with its tracer, CPUID faulting, the host checks.
+#include <elf.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -229,4 +230,24 @@ TEST_CASE("ptrace: a guest in its own pid namespace gets its signals after an in
   CHECK(tracer.run(in_pid_ns("cpu_burn", {"200"})) == 0);
   CHECK(tool.armed == 1);
   CHECK(tool.timers == 1);
+}
+
+namespace {
+/// Sets AT_CLKTCK to 1000 at exec; tries set_auxv outside an exec handler too.
+struct auxv_setter {
+  int set = 0, refused = 0;
+  void on_exec(auto& g) { set += g.set_auxv(AT_CLKTCK, 1000).has_value(); }
+  void on(snare::sys::getppid, auto& g) {
+    refused += g.set_auxv(AT_CLKTCK, 1).error() == std::errc::operation_not_supported;
+  }
+};
+}  // namespace
+
+TEST_CASE("ptrace: an exec handler sets an auxiliary-vector entry the new image reads", "[engine][ptrace]") {
+  auxv_setter tool;
+  REQUIRE(snare::run<snare::backend::ptrace>(tool, {snare::test::guest_path("auxv_clktck")}) == 0);
+  CHECK(tool.set == 1);
+  REQUIRE(snare::run<snare::backend::ptrace>(tool,
+                                             {snare::test::guest_path("threads"), "0", "0", "0", "1"}) == 0);
+  CHECK(tool.refused == 1);
 }

@@ -97,11 +97,11 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
   thread_state_t<Tool>& do_thread_state() noexcept { return engine_->record_of(vm_->tid()).state; }
   process_state_t<Tool>& do_process_state() noexcept { return engine_->record_of(vm_->tid()).proc->state; }
   global_state_t<Tool>& do_global_state() noexcept { return engine_->global_state(); }
-  // The VM is the run's one process: no parent in the run; its auxiliary vector is the VM
-  // loader's and not read yet.
+  // The VM is the run's one process: no parent in the run; its auxiliary vector is the one
+  // the VM's loader put on its initial stack.
   std::optional<pid_t> do_ppid() const noexcept { return std::nullopt; }
   bool do_is_root_process() const noexcept { return true; }
-  result<auxv_table> do_auxv() const { return std::errc::operation_not_supported; }
+  result<auxv_table> do_auxv() const { return vm_->auxv(); }
 
   // For the engine.
   void set_in_call(bool v) noexcept { in_call_ = v; }

@@ -31,6 +31,7 @@
 #include <snare/backend/hypercall/detail/elf.hpp>
 #include <snare/backend/hypercall/detail/guest_kernel.hpp>
 #include <snare/backend/hypercall/detail/kvm.hpp>
+#include <snare/guest/auxv.hpp>
 #include <snare/result.hpp>
 #include <snare/tool/exit_status.hpp>
 
@@ -100,6 +101,8 @@ class machine {
   }
   /// Returns the explanation of the last error of create() or run().
   const std::string& why() const noexcept { return why_; }
+  /// Returns the auxiliary vector the guest got on its initial stack (build_stack).
+  const auxv_table& auxv() const noexcept { return auxv_; }
 
  protected:
   explicit machine(vm_options opts) : opts_(std::move(opts)) {}
@@ -351,9 +354,11 @@ class machine {
     words.push_back(0);
     for (auto p : env_ptrs) words.push_back(p);
     words.push_back(0);
-    auto aux = [&words](std::uint64_t k, std::uint64_t v) {
+    auxv_.entries.clear();
+    auto aux = [&words, this](std::uint64_t k, std::uint64_t v) {
       words.push_back(k);
       words.push_back(v);
+      if (k != AT_NULL) auxv_.entries.push_back({k, v});
     };
     aux(AT_PHDR, img.phdr + bias);
     aux(AT_PHENT, sizeof(Elf64_Phdr));
@@ -380,6 +385,7 @@ class machine {
   }
 
   std::uint64_t hwcap_ = 0;  // CPUID.1:EDX as the vCPU reports it: the guest's AT_HWCAP
+  auxv_table auxv_;          // what build_stack gave the guest
 };
 
 }  // namespace snare::backend::hypercall_detail

@@ -131,6 +131,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<void> set_timer(thread_rec<Tool>& t, std::chrono::nanoseconds cpu_time) noexcept;
   // Suspends t's handler until `c` holds (tested after each event: wake_waiters).
   result<void> wait(thread_rec<Tool>& t, wait_condition c) noexcept { return waiters_.wait(t, c); }
+  result<void> set_auxv(thread_rec<Tool>& t, std::uint64_t type, std::uint64_t value) noexcept;
   result<void> write_registers(thread_rec<Tool>& t, const user_regs_struct& r) noexcept {
     if (t.dead) return std::errc::no_such_process;
     if (t.injected) {

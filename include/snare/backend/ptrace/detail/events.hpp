@@ -103,7 +103,50 @@ void engine<Tool>::after_start(engine& e, thread_t& t) {
 // are in place and a call can run before its first instruction.
 template <class Tool>
 void engine<Tool>::exec_handlers(engine& e, thread_t& t) {
+  t.in_exec = true;
   snare::engine::notify_exec(*e.tool_, t.g);
+  t.in_exec = false;
+}
+
+template <class Tool>
+result<void> guest<Tool>::set_auxv(std::uint64_t type, std::uint64_t value) noexcept {
+  return engine_->set_auxv(*thread_, type, value);
+}
+
+// Finds entry `type` of the auxiliary vector on the new image's initial stack (argc, argv
+// and its NULL, envp and its NULL, then the (type, value) pairs: the System V x86-64 psABI,
+// 3.4.1) and writes its value.
+template <class Tool>
+result<void> engine<Tool>::set_auxv(thread_t& t, std::uint64_t type, std::uint64_t value) noexcept {
+  if (t.dead) return std::errc::no_such_process;
+  if (!t.in_exec || !t.worker.running()) return std::errc::operation_not_supported;
+  if (!t.injected && !load_registers(t)) return std::errc::no_such_process;
+  std::uint64_t at = regs::stack_pointer(t.injected ? t.saved : t.regs);
+  auto word = [&](std::uint64_t address) -> result<std::uint64_t> {
+    std::uint64_t w = 0;
+    auto n = read_memory(t.tid, address, std::as_writable_bytes(std::span(&w, 1)));
+    if (!n || *n != sizeof w) return std::errc::bad_address;
+    return w;
+  };
+  auto argc = word(at);
+  if (!argc) return argc.error();
+  at += (*argc + 2) * 8;  // argc, the argv pointers, their NULL
+  for (int envs = 0;; ++envs, at += 8) {
+    auto p = word(at);
+    if (!p) return p.error();
+    if (*p == 0 || envs > (1 << 20)) break;
+  }
+  at += 8;
+  for (int i = 0; i < 256; ++i, at += 16) {
+    auto k = word(at);
+    if (!k) return k.error();
+    if (*k == AT_NULL) break;
+    if (*k != type) continue;
+    auto n = write_memory(t.tid, at + 8, std::as_bytes(std::span(&value, 1)));
+    if (!n || *n != sizeof value) return std::errc::bad_address;
+    return {};
+  }
+  return std::errc::invalid_argument;
 }
 
 template <class Tool>

@@ -62,6 +62,13 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   /// the registers, they are written back when the handler ends. Errors: no_such_process
   /// when the thread is gone.
   result<void> set_registers(const user_regs_struct& r) noexcept;
+  /// From an exec handler (on_exec): sets the value of the new image's auxiliary-vector
+  /// entry `type` (AT_* of <elf.h>) on its initial stack, where its loader and libc read it
+  /// (getauxval(3)); what it points to (AT_RANDOM's 16 bytes) is written with write_bytes.
+  /// g.auxv() still tells the kernel's own copy (/proc/PID/auxv). Errors:
+  /// operation_not_supported outside an exec handler, invalid_argument when the vector has
+  /// no such entry, bad_address when the stack cannot be read or written.
+  result<void> set_auxv(std::uint64_t type, std::uint64_t value) noexcept;
   /// Arms this thread's timer: the tool's on_timer(g) runs in this thread once it has run
   /// for `cpu_time` more of CPU time (CLOCK_THREAD_CPUTIME_ID; 0 disarms it; setting it again
   /// replaces the previous setting: one timer per thread). Built on a POSIX timer the engine
@@ -157,6 +164,7 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   void (*event_then)(engine<Tool>&, thread_rec&) = nullptr;
   int event_value = 0;
   bool exec_pending = false;           // an exec handler waits for execve's exit stop
+  bool in_exec = false;                // its exec handlers run (set_auxv)
   long exec_ret = 0;                   // execve's result there
   int redeliver = 0;                   // a signal sent again after an injection (its siginfo is put back)
   siginfo_t siginfo{};                 // the signal's, at a signal-delivery-stop with a handler
