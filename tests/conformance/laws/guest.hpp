@@ -629,3 +629,41 @@ TEMPLATE_LIST_TEST_CASE("an exec handler writes the bytes AT_RANDOM points to be
     CHECK(tool.written == 1);
   }
 }
+
+namespace snare::test::conformance {
+/// Each worker thread's start handler waits until both workers have started: start handlers
+/// that could not wait side by side would never return.
+template <class Backend>
+struct start_waiter {
+  using backend = Backend;
+  struct global_state {
+    int workers_started = 0;
+  };
+  int waited = 0, failed = 0;
+  void on(snare::sys::getppid, auto&) {}  // each worker's first call (seccomp_notify sees it there)
+  void on_thread_start(auto& g) {
+    if (g.is_main_thread()) return;
+    g.global().call([](global_state& s) { ++s.workers_started; });
+    auto ok =
+        g.wait_until([&] { return g.global().call([](global_state& s) { return s.workers_started >= 2; }); });
+    ok ? ++waited : ++failed;
+  }
+};
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("thread start handlers wait side by side", "[engine][fiber]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  using backend = typename TestType::backend;
+  using guest = typename snare::tracer<backend, start_waiter<backend>>::guest_type;
+  if constexpr (!waits<guest>) {
+    snare::test::skip(
+        (std::string("the ") + std::string(backend::name) + " backend has no wait_until").c_str());
+  } else {
+    start_waiter<backend> tool;
+    REQUIRE(run_cmd(tool, {TestType::guest("threads"), "2", "1"}) == 0);
+    CHECK(tool.waited == 2);
+    CHECK(tool.failed == 0);
+  }
+}

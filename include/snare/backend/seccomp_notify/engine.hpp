@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -52,9 +53,17 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   engine<Tool>* owner = nullptr;
   snare::detail::seccomp::notification call{};  // the call its handler serves
   action act{};
-  bool answered = false;     // the handler answered it itself (reply_fd)
-  bool dead = false;         // its task ended while its handler waited
-  bool cancelled = false;    // its call was withdrawn while its handler waited
+  bool answered = false;       // the handler answered it itself (reply_fd)
+  bool dead = false;           // its task ended while its handler waited
+  bool cancelled = false;      // its call was withdrawn while its handler waited
+  bool dispatch_call = false;  // the call reaches the tool's syscall handlers
+  // Lifecycle events its pending call carries (a start, an exec), told on its fiber before
+  // the call's own handler, so that their handlers may wait too.
+  struct lifecycle_event {
+    enum class what : std::uint8_t { process_start, thread_start, exec } kind;
+    pid_t pid, tid;
+  };
+  std::vector<lifecycle_event> lifecycle;
   wait_condition waiting{};  // what its handler waits for, while it waits
 };
 
@@ -64,8 +73,8 @@ template <class Tool>
 class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
  public:
   guest(engine<Tool>& e, pid_t pid, pid_t tid, const snare::detail::seccomp::notification* call,
-        thread_rec<Tool>* rec = nullptr) noexcept
-      : engine_(&e), pid_(pid), tid_(tid), call_(call), rec_(rec) {}
+        thread_rec<Tool>* rec = nullptr, thread_rec<Tool>* serving = nullptr) noexcept
+      : engine_(&e), pid_(pid), tid_(tid), call_(call), rec_(rec), serving_(serving ? serving : rec) {}
 
   /// Returns the process id (thread group id) of the guest thread.
   pid_t pid() const noexcept { return pid_; }
@@ -115,14 +124,17 @@ class guest : public guest_base<guest<Tool>, seccomp_notify, Tool> {
   /// once only daemons remain among the processes this backend has seen, they are killed.
   void daemonize() { engine_->daemonize(record().proc); }
 
-  result<void> do_wait(wait_condition c) noexcept { return engine_->wait(record(), c); }
+  result<void> do_wait(wait_condition c) noexcept {
+    return engine_->wait(serving_ ? *serving_ : record(), c);
+  }
 
  private:
   engine<Tool>* engine_;
   pid_t pid_;
   pid_t tid_;
   const snare::detail::seccomp::notification* call_;
-  thread_rec<Tool>* rec_;  // the record whose call this handler serves; else found by id
+  thread_rec<Tool>* rec_;      // this thread's record when the handler runs on a fiber; else found by id
+  thread_rec<Tool>* serving_;  // the record whose fiber runs the handler (its call's thread)
   bool answered_ = false;
 
   // This thread's record: the served call's (kept even while its task ends), else by id.
@@ -283,13 +295,14 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
             auto& t = record_of(e.tgid, e.tid);
             // Forked by a daemon the run has ended (seen only now, at its first trapped call).
             if (daemons_ended_ && t.proc->daemon) ::kill(e.tgid, SIGKILL);
+            using what = typename thread_t::lifecycle_event::what;
             if (!t.proc->started) {
               t.proc->started = true;
-              snare::engine::notify_process_start(*tool_, g);
+              tell_before_call(call, {what::process_start, e.tgid, e.tid}, g);
             }
             if (!t.started) {
               t.started = true;
-              snare::engine::notify_thread_start(*tool_, g);
+              tell_before_call(call, {what::thread_start, e.tgid, e.tid}, g);
             }
           }
           break;
@@ -306,7 +319,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
           if (!followed(e.tgid)) break;
           {
             guest_type g(*this, e.tgid, e.tid, call);
-            snare::engine::notify_exec(*tool_, g);
+            tell_before_call(call, {thread_t::lifecycle_event::what::exec, e.tgid, e.tid}, g);
           }
           break;
         case event_kind::task_exit:
@@ -370,11 +383,13 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
   // a response to its notification by id). A fiber costs two context switches per call.
   void on_syscall(const snare::detail::seccomp::notification& n) {
     auto& s = *session_;
-    if (!subscription.entry.contains(n.call.number) || !followed(n.tgid)) {
+    const bool wanted = subscription.entry.contains(n.call.number) && followed(n.tgid);
+    thread_t* found = records_.find(n.tid);
+    if (!wanted && (found == nullptr || found->lifecycle.empty())) {
       (void)s.respond_continue(n);  // a lifecycle-only trap, or a process not followed
       return;
     }
-    thread_t& t = record_of(n.tgid, n.tid);
+    thread_t& t = found ? *found : record_of(n.tgid, n.tid);
     if (t.worker.busy()) {
       // A thread has one call in flight, so its waiting handler's call was withdrawn: a
       // signal ended it (without WAIT_KILLABLE_RECV), or the handler answered it itself
@@ -387,13 +402,41 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
     t.owner = this;
     t.call = n;
     t.answered = false;
+    t.dispatch_call = wanted;
+    t.act = proceed();
     t.worker.run(&engine::job, &t);
     if (!t.worker.busy()) answer(t);
+  }
+
+  // Tells a lifecycle event (a start, an exec) on the fiber of the thread whose call carries
+  // it, before that call's handler (job); without a call, at once on the supervisor's stack.
+  void tell_before_call(const snare::detail::seccomp::notification* call,
+                        typename thread_t::lifecycle_event ev, guest_type& g) {
+    if (call != nullptr) return record_of(call->tgid, call->tid).lifecycle.push_back(ev);
+    tell(ev, g);
+  }
+  void tell(const typename thread_t::lifecycle_event& ev, guest_type& g) {
+    using what = typename thread_t::lifecycle_event::what;
+    switch (ev.kind) {
+      case what::process_start:
+        return snare::engine::notify_process_start(*tool_, g);
+      case what::thread_start:
+        return snare::engine::notify_thread_start(*tool_, g);
+      case what::exec:
+        return snare::engine::notify_exec(*tool_, g);
+    }
   }
 
   static void job(void* p) {
     auto& t = *static_cast<thread_t*>(p);
     auto& e = *t.owner;
+    // Taken out first: events of a later call may be added while these handlers wait.
+    auto events = std::exchange(t.lifecycle, {});
+    for (const auto& ev : events) {
+      guest_type lg(e, ev.pid, ev.tid, &t.call, &e.record_of(ev.pid, ev.tid), &t);
+      e.tell(ev, lg);
+    }
+    if (!t.dispatch_call) return;
     guest_type g(e, t.call.tgid, t.call.tid, &t.call, &t);
     dispatch::raw_args args = t.call.call.args;
     t.act = dispatch_type::on_entry(*e.tool_, g, t.call.call.number, args);
