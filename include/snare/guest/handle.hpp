@@ -164,7 +164,7 @@ class guest_base {
   /// Errors: operation_not_supported where the handler does not run on a fiber;
   /// no_such_process when the thread died meanwhile. The ptrace engine throws
   /// std::runtime_error from run() when every guest thread it knows waits (none can wake).
-  /// Only on backends whose handlers run on fibers (ptrace, seccomp_notify).
+  /// On every backend (hypercall: the vCPU gives up the run's lock while it waits).
   template <class Pred, class D = Derived>
   requires requires(D& d, wait_condition c) { d.do_wait(c); }
   result<void> wait_until(Pred&& pred) {

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -102,6 +104,7 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
   std::optional<pid_t> do_ppid() const noexcept { return std::nullopt; }
   bool do_is_root_process() const noexcept { return true; }
   result<auxv_table> do_auxv() const { return vm_->auxv(); }
+  result<void> do_wait(wait_condition c) noexcept { return engine_->wait(*vm_, c); }
 
   // For the engine.
   void set_in_call(bool v) noexcept { in_call_ = v; }
@@ -124,6 +127,7 @@ struct shared_run {
   Tool* tool;
   global_state_t<Tool>* global;
   std::mutex lock{};
+  std::condition_variable handler_done{};  // a handler ended: wait_until tests its condition
   bool serialize = false;
   std::exception_ptr error{};
 };
@@ -245,13 +249,36 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
   void locked(F&& f, vm& machine) noexcept {
     std::unique_lock<std::mutex> l(shared_->lock, std::defer_lock);
     if (shared_->serialize) l.lock();
+    held_ = shared_->serialize ? &l : nullptr;
     try {
       f();
     } catch (...) {
       if (!shared_->error) shared_->error = std::current_exception();
       machine.finish(exit_status::killed(SIGKILL));
     }
+    held_ = nullptr;
+    shared_->handler_done.notify_all();
   }
+
+ public:
+  // Suspends the calling vCPU's handler until `c` holds: it gives up the run's lock and waits
+  // until another vCPU's handler ends (handler_done), then tests `c` again. The other vCPUs
+  // run on their own host threads meanwhile; a wait that nothing ends stops this VM only
+  // when it is finished (a fault, or its exit elsewhere).
+  result<void> wait(vm& machine, wait_condition c) noexcept {
+    if (held_ == nullptr) return std::errc::operation_not_supported;
+    auto* l = held_;
+    while (!c()) {
+      if (machine.finished()) return std::errc::no_such_process;
+      shared_->handler_done.wait_for(*l, std::chrono::milliseconds(10));
+    }
+    held_ = l;
+    return {};
+  }
+
+ private:
+  // The lock the handler running on this host thread holds (locked()), for wait().
+  static inline thread_local std::unique_lock<std::mutex>* held_ = nullptr;
 
   struct hooks {
     engine* e;
