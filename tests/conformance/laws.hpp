@@ -17,6 +17,7 @@
 // the subject's reason (subject.hpp).
 #pragma once
 
+#include "laws/events.hpp"     // start, exec, signal, timer handlers that inject and wait
 #include "laws/guest.hpp"      // facts, registers, scratch stack, global state after the run
 #include "laws/handlers.hpp"   // inject, argument changes, denial, results, RDTSC, exceptions
 #include "laws/lifecycle.hpp"  // exit codes, threads, processes, exec, state, signals

@@ -36,6 +36,21 @@ class waiters {
   std::size_t size() const noexcept { return list_.size(); }
   void clear() noexcept { list_.clear(); }
 
+  /// Ends every handler still suspended on a thread of `records` (waiting, or in an injected
+  /// call): each thread is marked dead and its job resumed until done, before the fibers go
+  /// (a job left suspended in a noexcept function would terminate). For the end of a run.
+  template <class Records>
+  void end_all(const Records& records) noexcept {
+    clear();
+    records.for_each_thread([](Thread& t) {
+      t.dead = true;
+      try {
+        while (t.worker.busy()) t.worker.resume();
+      } catch (...) {
+      }
+    });
+  }
+
   /// Calls resume(t) for each waiting thread whose condition holds or which died, taking it
   /// off the list first; again until none does, since a resumed handler may make another's
   /// condition hold.

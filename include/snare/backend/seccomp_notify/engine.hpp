@@ -366,16 +366,7 @@ class engine : public ::snare::engine::core<seccomp_notify, Tool, guest<Tool>> {
 
   // Finishes every handler still waiting (the run ends: a handler threw, or the engine goes)
   // before the fibers go: a job left suspended in a noexcept function would terminate.
-  void end_handlers() noexcept {
-    waiters_.clear();
-    records_.for_each_thread([](thread_t& t) {
-      t.dead = true;
-      try {
-        while (t.worker.busy()) t.worker.resume();
-      } catch (...) {
-      }
-    });
-  }
+  void end_handlers() noexcept { waiters_.end_all(records_); }
 
   // Each call's handler runs on its thread's fiber, as with ptrace: a handler that waits
   // (wait_until) leaves its call unanswered and the supervisor serves the other threads'

@@ -492,14 +492,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
     }
     // Finish handlers still waiting on their thread (their inject fails) before the fibers go.
-    waiters_.clear();
-    records_.for_each_thread([](thread_t& t) {
-      t.dead = true;
-      try {
-        while (t.worker.busy()) t.worker.resume();
-      } catch (...) {
-      }
-    });
+    waiters_.end_all(records_);
     records_.clear();
   }
 
