@@ -257,8 +257,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   static void after_signal(engine& e, thread_t& t);
   enum class timer_signal_kind : std::uint8_t { other, live, stale };
   timer_signal_kind classify_timer_signal(thread_t& t, int sig) noexcept;
-  static void requeue_timer(thread_t& t) noexcept;
-  void send_again(thread_t& t, int sig) noexcept;
+  static void queue_signal(thread_t& t, int sig, int cookie) noexcept;
   static void timer_handlers(engine& e, thread_t& t);
   std::optional<std::uint64_t> syscall_site(thread_t& t) noexcept;
 

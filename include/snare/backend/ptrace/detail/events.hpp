@@ -179,7 +179,7 @@ void engine<Tool>::after_signal(engine& e, thread_t& t) {
   if (sig != 0) {
     if (sig != t.siginfo.si_signo) t.siginfo = siginfo_t{};  // a replacement: the queued siginfo
     t.redeliver = sig;
-    e.send_again(t, sig);
+    queue_signal(t, sig, redeliver_cookie);
   } else if (e.load_registers(t)) {
     user_regs_struct r = t.regs;
     regs::restart_interrupted_call(r);
@@ -188,16 +188,17 @@ void engine<Tool>::after_signal(engine& e, thread_t& t) {
   e.resume(t);
 }
 
-// Queues `sig` to t again, marked as the engine's (SI_QUEUE with redeliver_cookie: a queued
-// siginfo keeps its value across pid namespaces, where a tkill's sender would read as pid 0).
+// Queues `sig` to t as the engine's: SI_QUEUE with `cookie` in si_value, a mark that keeps
+// across pid namespaces (where a tkill's sender would read as pid 0). For a signal sent again
+// after an injection (redeliver_cookie) and a timer's held back meanwhile (timer_cookie).
 template <class Tool>
-void engine<Tool>::send_again(thread_t& t, int sig) noexcept {
+void engine<Tool>::queue_signal(thread_t& t, int sig, int cookie) noexcept {
   siginfo_t si{};
   si.si_signo = sig;
   si.si_code = SI_QUEUE;
   si.si_pid = ::getpid();
   si.si_uid = ::getuid();
-  si.si_value.sival_int = redeliver_cookie;
+  si.si_value.sival_int = cookie;
   ::syscall(SYS_rt_tgsigqueueinfo, t.proc->pid, t.tid, sig, &si);
 }
 

@@ -80,7 +80,7 @@ stop_kind engine<Tool>::event_stop(thread_t& t) noexcept {
 }
 
 // Says whether the signal at this delivery-stop is the one the engine queued again
-// (send_again: SI_QUEUE with its cookie).
+// (queue_signal: SI_QUEUE with redeliver_cookie).
 template <class Tool>
 bool engine<Tool>::sent_again(thread_t& t) noexcept {
   siginfo_t si{};
@@ -136,7 +136,7 @@ bool engine<Tool>::emulate_instruction(thread_t& t) {
 // so they are delivered as it resumes, as if they had just arrived.
 template <class Tool>
 void engine<Tool>::raise_deferred_signals(thread_t& t) noexcept {
-  if (std::exchange(t.timer_deferred, false)) requeue_timer(t);
+  if (std::exchange(t.timer_deferred, false)) queue_signal(t, timer_signal, timer_cookie);
   for (auto pending = std::exchange(t.deferred_signals, 0); pending != 0; pending &= pending - 1) {
     ::syscall(SYS_tgkill, t.proc->pid, t.tid, __builtin_ctzll(pending) + 1);
   }

@@ -85,18 +85,6 @@ typename engine<Tool>::timer_signal_kind engine<Tool>::classify_timer_signal(thr
   return si.si_timerid == t.timer_id ? timer_signal_kind::live : timer_signal_kind::stale;
 }
 
-// Queues t's timer signal again (it came while an injected call ran), as the engine's.
-template <class Tool>
-void engine<Tool>::requeue_timer(thread_t& t) noexcept {
-  siginfo_t si{};
-  si.si_signo = timer_signal;
-  si.si_code = SI_QUEUE;
-  si.si_pid = ::getpid();
-  si.si_uid = ::getuid();
-  si.si_value.sival_int = timer_cookie;
-  ::syscall(SYS_rt_tgsigqueueinfo, t.proc->pid, t.tid, timer_signal, &si);
-}
-
 template <class Tool>
 void engine<Tool>::timer_handlers(engine& e, thread_t& t) {
   t.event_value = 0;  // the guest never gets the timer's signal
