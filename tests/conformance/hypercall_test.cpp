@@ -27,6 +27,7 @@ struct hypercall_subject : subject<snare::backend::hypercall> {
   static constexpr const char* blocking_inject_stops_other_threads =
       "the hypercall backend runs handlers one at a time under a lock and an injected call inside its "
       "handler: a blocking injected read would stop every other thread's handlers (docs/hypercall.md)";
+  static constexpr bool one_process_world = true;
   static constexpr const char* lacks_int80 =
       "the hypercall backend's guest kernel has no i386 entry: int 0x80 kills the guest";
 };

@@ -40,6 +40,10 @@ struct subject {
   /// (on_process_exit's status), as seccomp_notify does.
   static constexpr bool unknown_descendant_exit = false;
 
+  /// Whether the guest's world is one process (the hypercall backend's VM), so that its
+  /// signals to any other process find nobody.
+  static constexpr bool one_process_world = false;
+
   /// Whether the backend refuses run_options::vdso_as_syscalls (seccomp_notify does).
   static constexpr bool refuses_vdso_as_syscalls = false;
 

@@ -356,3 +356,33 @@ TEMPLATE_LIST_TEST_CASE("an exec handler writes the bytes AT_RANDOM points to be
     CHECK(tool.written == 1);
   }
 }
+
+namespace snare::test::conformance {
+/// Observes kill, so that the guest's signal probes are traced calls.
+template <class Backend>
+struct kill_watcher {
+  using backend = Backend;
+  int kills = 0;
+  void on(snare::sys::kill, auto&) { ++kills; }
+};
+}  // namespace snare::test::conformance
+
+TEMPLATE_LIST_TEST_CASE("signals reach the processes the guest's world has, and no other", "[engine]",
+                        snare::test::conformance::subjects) {
+  using namespace snare::test::conformance;
+  require_backend_host<typename TestType::backend>();
+  kill_watcher<typename TestType::backend> tool;
+  int code = -1;
+  const std::string out = capture_stdout([&] { code = run_cmd(tool, {TestType::guest("kill_others")}); });
+  REQUIRE(code == 0);
+  CHECK(tool.kills == 4);
+  if (TestType::one_process_world) {
+    // The VM is the guest's whole world: nobody else to signal, and the host's processes
+    // are never reached (kill(-1) would otherwise reach every one with the tracer's rights).
+    CHECK(out == "kill(-1) ESRCH\nkill(1) ESRCH\nkill(-pgrp) ESRCH\npidfd_open(1) ESRCH\nkill(self) 0\n");
+  } else {
+    // A traced process tree reaches what it reaches natively (signal 0 sends nothing).
+    CHECK(out.find("kill(self) 0\n") != std::string::npos);
+    CHECK(out.find("kill(-1) ") != std::string::npos);
+  }
+}

@@ -107,15 +107,27 @@ class syscall_service : public thread_group {
         return -ENOSYS;
       case SYS_clone3:  // libcs fall back to clone on ENOSYS, which starts threads
         return -ENOSYS;
+      // The VM is the guest's whole world, one process: a signal to any other pid, a process
+      // group or every process (-1) finds nobody there (ESRCH), and never reaches the host's
+      // processes, which the call would otherwise signal with the tracer's rights.
       case SYS_kill:
         if (static_cast<pid_t>(a[0]) == ::getpid() || a[0] == 0) return self_signal(static_cast<int>(a[1]));
-        break;
+        return -ESRCH;
       case SYS_tkill:
         if (is_own_thread(static_cast<pid_t>(a[0]))) return self_signal(static_cast<int>(a[1]));
-        break;
+        return -ESRCH;
       case SYS_tgkill:
         if (is_own_thread(static_cast<pid_t>(a[1]))) return self_signal(static_cast<int>(a[2]));
-        break;
+        return -ESRCH;
+      case SYS_rt_sigqueueinfo:  // to itself: run by the host as for any call; to others: none
+        if (static_cast<pid_t>(a[0]) == ::getpid()) break;
+        return -ESRCH;
+      case SYS_rt_tgsigqueueinfo:
+        if (is_own_thread(static_cast<pid_t>(a[1]))) break;
+        return -ESRCH;
+      case SYS_pidfd_open:  // a pidfd of a host process would let pidfd_send_signal reach it
+        if (static_cast<pid_t>(a[0]) == ::getpid()) break;
+        return -ESRCH;
       case SYS_readlink:  // /proc/self is the tracer: answer /proc/self/exe with the guest's file
         if (is_proc_self_exe(a[0])) return copy_exe_path(a[1], a[2]);
         break;
