@@ -82,11 +82,13 @@ if [ ! -f "$src/tests/init.sh" ]; then
 	if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources &&
 		! grep -qs '^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
 		echo "strace-suite: enabling deb-src (/etc/apt/sources.list.d/snare-deb-src.sources)" >&2
+		# Written aside first: the glob would otherwise read the file being written.
 		for f in /etc/apt/sources.list.d/*.sources; do
 			[ -f "$f" ] || continue
 			sed 's/^Types:.*/Types: deb-src/' "$f"
 			echo
-		done >/etc/apt/sources.list.d/snare-deb-src.sources
+		done >"$cache/deb-src.sources"
+		mv "$cache/deb-src.sources" /etc/apt/sources.list.d/snare-deb-src.sources
 		if [ -f /etc/apt/sources.list ]; then
 			sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >/etc/apt/sources.list.d/snare-deb-src.list
 		fi
