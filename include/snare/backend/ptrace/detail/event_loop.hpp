@@ -129,6 +129,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> set_timer(thread_rec<Tool>& t, std::chrono::nanoseconds cpu_time) noexcept;
+  result<void> set_timer_precise(thread_rec<Tool>& t, std::uint64_t branches) noexcept;
+  result<std::uint64_t> read_clock(thread_rec<Tool>& t) noexcept;
   // Suspends t's handler until `c` holds (tested after each event: wake_waiters).
   result<void> wait(thread_rec<Tool>& t, wait_condition c) noexcept { return waiters_.wait(t, c); }
   result<void> set_auxv(thread_rec<Tool>& t, std::uint64_t type, std::uint64_t value) noexcept;
@@ -156,6 +158,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   static constexpr int timer_signal = SIGSTKFLT;
   static constexpr int timer_cookie = 0x534e544d;      // "SNTM"
   static constexpr int redeliver_cookie = 0x534e5247;  // "SNRG": a signal queued again
+  static constexpr int precise_cookie = 0x534e5054;    // "SNPT": a precise timer's kick
 
   // The data of snare's own SECCOMP_RET_TRACE: a seccomp stop with any other value comes
   // from a filter the guest installed itself.
@@ -259,6 +262,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   timer_signal_kind classify_timer_signal(thread_t& t, int sig) noexcept;
   static void queue_signal(thread_t& t, int sig, int cookie) noexcept;
   static void timer_handlers(engine& e, thread_t& t);
+  void arm_precise(thread_t& t) noexcept;
+  void cancel_precise(thread_t& t) noexcept;
+  bool is_precise_signal(thread_t& t, int sig) noexcept;
+  void on_precise_signal(thread_t& t);
+  void step_precise(thread_t& t, std::uint64_t now);
+  bool on_precise_step(thread_t& t, int sig, int event);
   std::optional<std::uint64_t> syscall_site(thread_t& t) noexcept;
 
   // Registers are read only when something uses them: the call at a stop comes from
@@ -407,6 +416,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void handle_stop(thread_t& t, int status) {
     int sig = WSTOPSIG(status);
     int event = status >> 16;
+    if (t.precise == thread_t::precise_stage::stepping && on_precise_step(t, sig, event)) return;
     if (sig == (SIGTRAP | 0x80)) return on_syscall_stop(t);
     if (sig == SIGTRAP && event != 0) {
       switch (event) {

@@ -47,6 +47,7 @@ template <class Tool>
 void engine<Tool>::finish_event(thread_t& t) {
   if (t.injected) set_regs(t, t.saved);
   raise_deferred_signals(t);
+  arm_precise(t);
   t.event_then(*this, t);
 }
 

@@ -15,6 +15,7 @@
 
 #include <snare/backend/concept.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
+#include <snare/backend/ptrace/detail/branch_counter.hpp>
 #include <snare/backend/ptrace/memory.hpp>
 #include <snare/backend/ptrace/regs.hpp>
 #include <snare/dispatch/dispatch.hpp>
@@ -77,6 +78,20 @@ class guest : public guest_base<guest<Tool>, backend::ptrace, Tool> {
   /// Not cycle-exact: the signal comes at the next tick after the time is used up (no PMU
   /// counting). Errors: those of inject, and timer_create's (EAGAIN) as an errc.
   result<void> set_timer(std::chrono::nanoseconds cpu_time) noexcept;
+  /// Arms this thread's precise timer (Reverie's `set_timer_precise`): the tool's
+  /// on_timer(g) runs in this thread exactly when it has retired `branches` (> 0) more
+  /// conditional branches in user mode, counted by the PMU (the overflow is asked for a skid
+  /// margin early and the rest is single-stepped). As Reverie's, the timer measures a stretch
+  /// of the guest's own code: the thread's next event the tool sees (a subscribed syscall's
+  /// entry, a signal, an exec) cancels it, and setting it again replaces it. Errors:
+  /// invalid_argument for 0; not_supported where the host has no PMU (host feature `pmu`)
+  /// or the CPU's conditional-branch event is not known; permission_denied when
+  /// perf_event_paranoid refuses; no_such_process when the thread is gone.
+  result<void> set_timer_precise(std::uint64_t branches) noexcept;
+  /// Returns the conditional branches this thread retired in user mode since its counters
+  /// were opened, at its first read_clock or set_timer_precise (Reverie's `read_clock`, which
+  /// counts from the thread's start). Errors: those of set_timer_precise.
+  result<std::uint64_t> read_clock() noexcept;
   /// Says that this thread's process is a daemon the run need not wait for (Reverie's
   /// `daemonize`): once only daemons remain (processes this one forks are daemons too),
   /// they are killed (SIGKILL) and the run ends with its first process's status.
@@ -163,13 +178,21 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   void (*event_handlers)(engine<Tool>&, thread_rec&) = nullptr;
   void (*event_then)(engine<Tool>&, thread_rec&) = nullptr;
   int event_value = 0;
-  bool exec_pending = false;           // an exec handler waits for execve's exit stop
-  bool in_exec = false;                // its exec handlers run (set_auxv)
-  long exec_ret = 0;                   // execve's result there
-  int redeliver = 0;                   // a signal sent again after an injection (its siginfo is put back)
-  siginfo_t siginfo{};                 // the signal's, at a signal-delivery-stop with a handler
-  int timer_id = -1;                   // the POSIX timer set_timer made in this thread (-1: none)
-  bool timer_deferred = false;         // its signal came while an injected call ran
+  bool exec_pending = false;    // an exec handler waits for execve's exit stop
+  bool in_exec = false;         // its exec handlers run (set_auxv)
+  long exec_ret = 0;            // execve's result there
+  int redeliver = 0;            // a signal sent again after an injection (its siginfo is put back)
+  siginfo_t siginfo{};          // the signal's, at a signal-delivery-stop with a handler
+  int timer_id = -1;            // the POSIX timer set_timer made in this thread (-1: none)
+  bool timer_deferred = false;  // its signal came while an injected call ran
+  // The precise timer (set_timer_precise): its counters once opened, the clock value it
+  // fires at, and where it stands: set by the running handler, armed once the handler is
+  // done, single-stepping the last branches; `kick`: too close to arm the counter, a signal
+  // of the engine's starts the stepping at once.
+  std::optional<branch_counters> branches;
+  std::uint64_t precise_target = 0;
+  enum class precise_stage : std::uint8_t { none, set, armed, stepping } precise = precise_stage::none;
+  bool precise_kick = false;
   wait_condition waiting{};            // what its handler waits for (wait_until), while it waits
   std::uint64_t deferred_signals = 0;  // signals held back while an injected call runs (bit n-1: n)
   // CPUID faulting set again after an exec (the kernel clears it there): an arch_prctl run

@@ -20,6 +20,7 @@ namespace snare::backend::ptrace_detail {
 
 template <class Tool>
 void engine<Tool>::on_signal(thread_t& t, int sig) {
+  if (is_precise_signal(t, sig)) return on_precise_signal(t);
   const auto timer = classify_timer_signal(t, sig);
   if (t.injecting || t.rearm != thread_t::rearm_stage::none) {
     // Hold the signal until the handler is done, then raise it again (a timer's queued

@@ -136,6 +136,7 @@ void engine<Tool>::job(void* p) {
 
 template <class Tool>
 void engine<Tool>::run_job(thread_t& t) {
+  if (t.job != job_kind::exit) cancel_precise(t);  // the next event the tool sees
   t.worker.run(&engine::job, &t);
   if (!t.worker.busy()) finish_job(t);
 }
@@ -146,6 +147,7 @@ void engine<Tool>::finish_job(thread_t& t) {
   if (t.dead) return;
   if (t.job == job_kind::event) return finish_event(t);
   raise_deferred_signals(t);
+  arm_precise(t);
   if (t.job == job_kind::entry)
     finish_entry(t);
   else
