@@ -73,6 +73,16 @@ class guest : public guest_base<guest<Tool>, hypercall, Tool> {
     vm_->regs() = r;
     return {};
   }
+  /// Arms this thread's timer: the tool's on_timer(g) runs in this thread once it has used
+  /// `cpu_time` more of CPU time, counted on its vCPU's host thread (the guest's own run and
+  /// the calls the host performs for it; 0 disarms; setting it again replaces it: one timer
+  /// per thread). The guest never sees it: the timer and its signal are the host thread's.
+  /// Not cycle-exact (the scheduler tick). Errors: no_such_process once the guest ended,
+  /// invalid_argument for a negative time, timer_create's (EAGAIN) as an errc.
+  result<void> set_timer(std::chrono::nanoseconds cpu_time) noexcept {
+    if (vm_->finished()) return std::errc::no_such_process;
+    return vm_->set_timer(cpu_time);
+  }
   /// Returns scratch memory on the vCPU's stack below its red zone (snare::guest_stack),
   /// for the pointers of calls the handler injects.
   guest_stack<guest> stack(std::size_t capacity = guest_stack<guest>::default_capacity) noexcept {
@@ -352,6 +362,14 @@ class engine : public ::snare::engine::core<hypercall, Tool, guest<Tool>> {
             if (machine.tid() != leader) e->records_.erase(machine.tid());
           },
           machine);
+    }
+
+    // The thread's timer (guest::set_timer) expired; on its vCPU's host thread.
+    void on_timer(vm& machine) noexcept {
+      if constexpr (has_timer_handler<Tool, guest_type>) {
+        guest_type g(*e, machine);
+        e->locked([&] { snare::engine::notify_timer(*e->shared_->tool, g); }, machine);
+      }
     }
 
     void on_probe(vm& machine, const probe_event& ev) noexcept {

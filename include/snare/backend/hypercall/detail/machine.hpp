@@ -78,6 +78,11 @@ struct vcpu_state {
   exit_status end{};                 // and with what, when done
   std::atomic<bool> stopped{false};  // its host thread has left the run loop
   std::atomic<bool> go{false};       // its parent has written the tid where clone asked
+  // Its CPU-time timer (thread_group::set_timer), made on first use, and its host thread's
+  // signal mask from before (the timer's signal is blocked there outside KVM_RUN).
+  timer_t timer{};
+  bool has_timer = false;
+  sigset_t saved_mask{};
 };
 
 /// The virtual machine: KVM's fds, the guest's address space with the guest kernel in it,

@@ -12,10 +12,13 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -57,6 +60,50 @@ class thread_group : public machine {
     std::lock_guard l(mu_);
     if (diagnostic_.empty()) diagnostic_ = std::move(what);
   }
+  /// Arms the current guest thread's timer (guest::set_timer): once its vCPU's host thread
+  /// has used `cpu_time` more of CPU time (CLOCK_THREAD_CPUTIME_ID: the guest's own run
+  /// and the calls the host performs for it; 0 disarms), the run loop calls the hooks'
+  /// on_timer. The timer's signal is blocked in the host thread but inside KVM_RUN
+  /// (KVM_SET_SIGNAL_MASK), so that it ends a run with EINTR and never interrupts a call the
+  /// host performs for the guest; it is taken with sigtimedwait. Errors: invalid_argument
+  /// for a negative time, else those of timer_create, timer_settime or the ioctl.
+  result<void> set_timer(std::chrono::nanoseconds cpu_time) noexcept {
+    if (cpu_time.count() < 0) return std::errc::invalid_argument;
+    vcpu_state& v = *current_;
+    if (!v.has_timer) {
+      sigset_t block;
+      ::sigemptyset(&block);
+      ::sigaddset(&block, timer_signal());
+      if (::pthread_sigmask(SIG_BLOCK, &block, &v.saved_mask) != 0) return std::errc::invalid_argument;
+      sigset_t in_run = v.saved_mask;
+      ::sigdelset(&in_run, timer_signal());
+      // struct kvm_signal_mask: a length, then the kernel's 8-byte sigset at offset 4. Its
+      // C++ spelling in <linux/kvm.h> (__DECLARE_FLEX_ARRAY) pads it to 8 bytes, which would
+      // change KVM_SET_SIGNAL_MASK's number (the size is in it): C's 4 is used.
+      struct {
+        std::uint32_t len = 8;
+        unsigned char set[8];
+      } m;
+      std::memcpy(m.set, &in_run, sizeof m.set);
+      sigevent ev{};
+      ev.sigev_notify = SIGEV_THREAD_ID;
+      ev.sigev_signo = timer_signal();
+      ev._sigev_un._tid = v.tid;
+      auto set = kvm_ioctl(v.fd.get(), _IOW(KVMIO, 0x8b, std::uint32_t), &m);
+      if (!set || ::timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &v.timer) != 0) {
+        int err = set ? errno : static_cast<int>(set.error());
+        ::pthread_sigmask(SIG_SETMASK, &v.saved_mask, nullptr);
+        return result<void>::from_errno(err);
+      }
+      v.has_timer = true;
+    }
+    itimerspec when{};
+    when.it_value.tv_sec = static_cast<time_t>(cpu_time.count() / 1'000'000'000);
+    when.it_value.tv_nsec = static_cast<long>(cpu_time.count() % 1'000'000'000);
+    if (::timer_settime(v.timer, 0, &when, nullptr) != 0) return result<void>::from_errno(errno);
+    return {};
+  }
+
   /// Ends the guest with `status` (the run loop returns after the current event).
   void finish(exit_status status) noexcept {
     std::lock_guard l(mu_);
@@ -76,6 +123,28 @@ class thread_group : public machine {
   // The signal that pulls another vCPU's host thread out of KVM_RUN or a blocking call when
   // the program ends; its handler does nothing (installed when a guest starts a thread).
   static int kick_signal() noexcept { return SIGRTMAX - 3; }
+
+  // The signal of the vCPUs' timers (set_timer).
+  static int timer_signal() noexcept { return SIGRTMAX - 4; }
+
+  // Says whether v's timer expired (its signal is pending, and is taken here).
+  static bool take_timer_expiry(vcpu_state& v) noexcept {
+    if (!v.has_timer) return false;
+    sigset_t set;
+    ::sigemptyset(&set);
+    ::sigaddset(&set, timer_signal());
+    timespec now{};
+    return ::sigtimedwait(&set, nullptr, &now) == timer_signal();
+  }
+
+  // Deletes v's timer once its guest thread is done, and gives the host thread its mask back.
+  static void end_timer(vcpu_state& v) noexcept {
+    if (!v.has_timer) return;
+    ::timer_delete(v.timer);
+    (void)take_timer_expiry(v);
+    v.has_timer = false;
+    ::pthread_sigmask(SIG_SETMASK, &v.saved_mask, nullptr);
+  }
 
   // Called with mu_ held.
   void kick_others() noexcept {

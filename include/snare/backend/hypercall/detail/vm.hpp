@@ -153,6 +153,7 @@ class vm : public syscall_service {
   template <class Hooks>
   result<exit_status> loop(Hooks& hooks, vcpu_state& v) noexcept {
     result<exit_status> r = serve(hooks, v);
+    end_timer(v);
     v.stopped = true;
     return r;
   }
@@ -164,7 +165,12 @@ class vm : public syscall_service {
       run_->kvm_dirty_regs = v.dirty;
       v.dirty = 0;
       if (::ioctl(v.fd.get(), KVM_RUN, 0) < 0) {
-        if (errno == EINTR || errno == EAGAIN) continue;
+        if (errno == EINTR || errno == EAGAIN) {
+          if constexpr (requires { hooks.on_timer(*this); }) {
+            if (take_timer_expiry(v) && !finished_) hooks.on_timer(*this);
+          }
+          continue;
+        }
         int err = errno;
         if (finished_) break;
         why_ = std::string("KVM_RUN: ") + std::strerror(err);
