@@ -2,9 +2,11 @@
 // snare::format, independent of the backend and of the compile-time specialisation.
 #include "session.hpp"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -336,6 +338,7 @@ void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
 }
 
 void session::on_thread_start(pid_t, pid_t tid) {
+  if (live_threads_ == 0 && !started_) release_standard_streams();  // the first guest thread: forked
   ++live_threads_;
   if (started_ && opts_.follow_forks && !(opts_.quiet & quiet_attach) && tid != root_) {
     if (out_ == stderr) interrupt_open_line(open_tid_);  // the message must not split a trace line
@@ -409,6 +412,19 @@ void session::on_process_exit(pid_t pid, int status) {
     write(pid, line);
   }
   --live_threads_;
+}
+
+// Once the guest is forked, the tracer lets go of its own stdin and stdout (strace's
+// redirect test): a pipe the guest closes must see its end of file, or its reader's end,
+// while the tracer still runs. Not on KVM, where the guest's calls use the tracer's fds.
+void session::release_standard_streams() const {
+  if (opts_.backend == backend_choice::kvm) return;
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0) return;
+  std::fflush(stdout);
+  ::dup2(null, STDIN_FILENO);
+  ::dup2(null, STDOUT_FILENO);
+  ::close(null);
 }
 
 void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {

@@ -119,6 +119,7 @@ class session {
   void finish();
 
  private:
+  void release_standard_streams() const;
   snare::stop_source* stop_ = nullptr;
   bool visible(pid_t tid) const noexcept { return started_ && (opts_.follow_forks || tid == root_); }
   /// The line prefix: pid, timestamps, -r, -n (the call of `t`), -i.

@@ -1,0 +1,176 @@
+// Tests snare-strace's process and signal lines against strace's: signal deaths, group-stops,
+// signals sent to the tracer, exec from a thread, and the tracer letting go of its own
+// standard streams.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "run.hpp"
+#include "skip.hpp"
+#include "strace_run.hpp"
+
+using namespace snare::test::strace_run;
+
+TEST_CASE("snare-strace reports a signal death for every thread of the process, as strace does") {
+  const std::string guest = SNARE_MT_KILLED_GUEST_PATH;
+  auto t = run_traced({"-f", "-e", "trace=none", guest});
+  CHECK(t.r.signal == SIGTERM);
+  CHECK(count_matching(t.lines, R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
+  CHECK(count_matching(t.lines, R"(exited with)") == 0);
+  if (!has_strace()) return;
+  // strace itself, for the same count.
+  std::string theirs = snare::test::temp_path("strace-killed");
+  auto r = run_command({"strace", "-f", "-e", "trace=none", "-o", theirs, guest});
+  CHECK(r.signal == SIGTERM);
+  CHECK(count_matching(lines_of(snare::test::slurp(theirs)), R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
+  std::remove(theirs.c_str());
+}
+
+TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
+  const std::string guest = SNARE_MT_STOPPED_GUEST_PATH;
+  auto t = run_traced({"-f", "-e", "trace=none", guest});
+  CHECK(t.r.code == 0);  // the stops and the death happened as natively
+  // The child's three threads, at each of the two group-stops.
+  CHECK(count_matching(t.lines, R"(--- stopped by SIGSTOP ---$)") == 3);
+  CHECK(count_matching(t.lines, R"(--- stopped by SIGTSTP ---$)") == 3);
+  CHECK(count_matching(t.lines, R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 3);
+  if (!has_strace()) return;
+  std::string theirs = snare::test::temp_path("strace-stopped");
+  auto r = run_command({"strace", "-f", "-e", "trace=none", "-o", theirs, guest});
+  CHECK(r.code == 0);
+  auto lines = lines_of(snare::test::slurp(theirs));
+  CHECK(count_matching(lines, R"(--- stopped by SIGSTOP ---$)") == 3);
+  CHECK(count_matching(lines, R"(--- stopped by SIGTSTP ---$)") == 3);
+  std::remove(theirs.c_str());
+}
+
+namespace {
+
+// Runs snare-strace with `args` and -o to a temporary file (unless `args` has its own
+// output), sends it `sig` once the guest has created `ready`, then creates `go` (which the
+// guest waits for) and returns the result with the trace.
+traced run_signalled(std::vector<std::string> args, int sig, const std::string& ready,
+                     const std::string& go) {
+  std::string out = snare::test::temp_path("trace");
+  std::vector<std::string> argv = {strace_bin, "-o", out};
+  argv.insert(argv.end(), args.begin(), args.end());
+  traced t;
+  pid_t pid = snare::test::start_command(argv, "/dev/null", "/dev/null");
+  for (int i = 0; i < 3000 && ::access(ready.c_str(), F_OK) != 0; ++i) ::usleep(10'000);
+  ::kill(pid, sig);
+  ::usleep(200'000);
+  std::ofstream(go) << "go\n";
+  snare::test::wait_command(pid, t.r);
+  t.trace = snare::test::slurp(out);
+  t.lines = lines_of(t.trace);
+  std::remove(out.c_str());
+  return t;
+}
+
+// Says whether a process whose command line holds `marker` still runs.
+bool still_running(const std::string& marker) { return run_command({"pgrep", "-f", marker}).code == 0; }
+
+}  // namespace
+
+TEST_CASE("snare-strace handles the fatal signals sent to it as strace's -I does") {
+  std::string ready = snare::test::temp_path("ready"), go = snare::test::temp_path("go");
+  const std::string script =
+      "touch " + ready + "; while [ ! -e " + go + " ]; do sleep 0.05; done; echo finished";
+  auto run = [&](const char* backend, const char* interruptible, int sig) {
+    std::remove(ready.c_str());
+    std::remove(go.c_str());
+    std::vector<std::string> args = {backend, "-f", "/bin/sh", "-c", script};
+    if (*interruptible) args.insert(args.begin(), interruptible);
+    auto t = run_signalled(args, sig, ready, go);
+    std::remove(ready.c_str());
+    std::remove(go.c_str());
+    return t;
+  };
+  for (const char* backend : {"--backend=ptrace", "--backend=seccomp"}) {
+    INFO(backend);
+    // -o FILE: ignored by default (-I3), the guest runs to its end.
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
+      INFO("default -I, signal " << sig);
+      auto t = run(backend, "", sig);
+      CHECK(t.r.code == 0);
+      CHECK(count_matching(t.lines, R"(^\d+ +\+\+\+ exited with 0 \+\+\+$)") >= 1);
+    }
+    // -I2: the guests get the signal, the trace ends with whole lines, the tracer dies of it.
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+      INFO("-I2, signal " << sig);
+      auto t = run(backend, "-I2", sig);
+      CHECK(t.r.signal == sig);  // the guest died of it, and the tracer re-raised it
+      REQUIRE_FALSE(t.trace.empty());
+      CHECK(t.trace.back() == '\n');
+      CHECK(count_matching(t.lines, R"(\+\+\+ killed by SIG[A-Z]+ \+\+\+$)") >= 1);
+      CHECK_FALSE(still_running(go));  // no guest left behind (the sleep loop names `go`)
+    }
+  }
+}
+
+TEST_CASE("snare-strace -f prints 'superseded by execve' when a thread other than the leader execs") {
+  const std::string guest = SNARE_EXEC_THREAD_GUEST_PATH;
+  for (const char* backend : {"--backend=ptrace", "--backend=seccomp"}) {
+    INFO(backend);
+    auto t = run_traced({backend, "-f", guest});
+    CHECK(t.r.code == 7);
+    REQUIRE(count_matching(t.lines, R"(^\d+ +\+\+\+ superseded by execve in pid \d+ \+\+\+$)") == 1);
+    // Under the leader's id, naming the exec'ing thread's former id; on ptrace, before
+    // execve's result as strace prints it.
+    std::smatch m;
+    std::string line;
+    for (auto& l : t.lines)
+      if (l.find("superseded") != std::string::npos) line = l;
+    REQUIRE(std::regex_search(line, m, std::regex(R"(^(\d+) .* pid (\d+) )")));
+    CHECK(m[1] != m[2]);
+    CHECK(count_matching(t.lines, "^" + std::string(m[2]) + R"( .*execve\()") == 1);
+    if (std::string(backend) == "--backend=ptrace") {
+      auto it = std::find(t.lines.begin(), t.lines.end(), line);
+      REQUIRE(it + 1 != t.lines.end());
+      CHECK(std::regex_search(*(it + 1),
+                              std::regex("^" + std::string(m[1]) + R"( +<\.\.\. execve resumed>\) += 0$)")));
+    }
+    // The exec'ing thread is not reported as exited: it carries on as the leader.
+    CHECK(count_matching(t.lines, "^" + std::string(m[2]) + R"( +\+\+\+ exited)") == 0);
+  }
+  if (!has_strace()) return;
+  std::string theirs = snare::test::temp_path("strace-superseded");
+  auto r = run_command({"strace", "-f", "-o", theirs, guest});
+  CHECK(r.code == 7);
+  CHECK(count_matching(lines_of(snare::test::slurp(theirs)),
+                       R"(\+\+\+ superseded by execve in pid \d+ \+\+\+$)") == 1);
+  std::remove(theirs.c_str());
+}
+
+TEST_CASE("snare-strace lets go of its stdin and stdout once the guest runs, as strace does") {
+  // strace's redirect test: the guest closes its stdin (stdout), after which the writer
+  // (reader) at the pipe's other end must see the pipe's end while the tracer still runs.
+  // The guest waits for a file the other end makes once it sees the end; it gives up after
+  // about 20 s, which a tracer holding the pipe would make it do.
+  for (const char* backend : {"--backend=ptrace", "--backend=seccomp"}) {
+    INFO(backend);
+    std::string done = snare::test::temp_path("redirect");
+    std::remove(done.c_str());
+    const std::string wait_done = "i=0; while [ ! -e " + done +
+                                  " ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; [ -e " + done +
+                                  " ]";
+    const std::string tracer = strace_bin + " " + backend + " -qq -e trace=none -o /dev/null ";
+    auto in = run_command(
+        {"/bin/sh", "-c",
+         "(yes 2>/dev/null; touch " + done + ") | " + tracer + "/bin/sh -c 'exec <&-; " + wait_done + "'"});
+    CHECK(in.code == 0);
+    std::remove(done.c_str());
+    auto out = run_command(
+        {"/bin/sh", "-c",
+         tracer + "/bin/sh -c 'exec >&-; " + wait_done + "' | (cat >/dev/null; touch " + done + ")"});
+    CHECK(out.code == 0);
+    std::remove(done.c_str());
+  }
+}
