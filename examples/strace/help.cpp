@@ -64,10 +64,13 @@ Statistics:
   -c, --summary-only          count time, calls and errors per syscall; print a summary
   -C, --summary               the trace and the summary
   -S KEY, --summary-sort-by=KEY
-                              sort the summary by time (default), calls, errors, name
-                              or nothing
-  -w, --summary-wall-clock    summarise wall-clock time (snare-strace always does)
-  -O TIME                     subtract TIME (seconds; or ms, us, ns) per call
+                              sort the summary by KEY: time (default), min-time,
+                              max-time, avg-time, calls, errors, name or nothing
+  -U COLS, --summary-columns=COLS
+                              the summary's columns: time-percent, total-time,
+                              min-time, max-time, avg-time, calls, errors, name
+  -w, --summary-wall-clock    summarise wall-clock time (else system time)
+  -O TIME                     subtract TIME (microseconds; or s, ms, us, ns) per call
 
 Tracing:
   -f, --follow-forks          follow forks, vforks and clones (every process and thread)
@@ -91,7 +94,7 @@ Tracing:
   -h, --help                  print this help
   -V, --version               print the version
 
-Not supported (exit code 2 with a reason): -p PID, -D, -U,
+Not supported (exit code 2 with a reason): -p PID, -D,
 -yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -X raw|verbose,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.

@@ -343,9 +343,9 @@ parse_result parse(int argc, char** argv) {
         o.quiet = *q;
         continue;
       }
-      if (name == "trace" || name == "abbrev" || name == "verbose" || name == "raw" || name == "signals" ||
-          name == "status" || name == "read" || name == "write" || name == "fault" || name == "inject" ||
-          name == "decode-pids" || name == "kvm" || name == "secontext") {
+      if (name == "trace" || name == "abbrev" || name == "verbose" || name == "raw" || name == "signal" ||
+          name == "signals" || name == "status" || name == "read" || name == "write" || name == "fault" ||
+          name == "inject" || name == "decode-pids" || name == "kvm" || name == "secontext") {
         if (!has_value) return fail("option '--" + std::string(name) + "' requires an argument");
         std::string err;
         if (!parse_expression(std::string(name) + "=" + std::string(value), o, err)) return fail(err);

@@ -65,22 +65,44 @@ enum quiet_bit : unsigned {
 /// What -X (--const-print-style) prints constants as.
 enum class xlat_style { abbrev, raw, verbose };
 
+/// A column of the -c summary (strace's count.c: -U names them, -S sorts by one).
+enum class summary_column : std::uint8_t {
+  none,
+  time_percent,
+  time_total,
+  time_min,
+  time_max,
+  time_avg,
+  calls,
+  errors,
+  name
+};
+
+/// Returns the column strace calls `name` (time, total-time, avg_time, shortest, calls,
+/// errors, syscall, none, ...), or nullopt.
+std::optional<summary_column> summary_column_named(std::string_view name);
+
 /// Which backend runs the guest (--backend=).
 enum class backend_choice { ptrace, seccomp, kvm };
 
 /// Everything the command line says.
 struct options {
-  bool follow_forks = false;         ///< -f
-  std::string output_file;           ///< -o FILE ("" = stderr)
-  bool append = false;               ///< -A: open -o FILE for appending
-  bool output_separately = false;    ///< -ff, --output-separately: -o FILE writes FILE.PID per process
-  std::size_t string_limit = 32;     ///< -s N
-  std::size_t align = 40;            ///< -a N, --columns=N: the column of " = "
-  bool summary = false;              ///< -c: the summary only
-  bool summary_and_trace = false;    ///< -C: the trace and the summary
-  bool summary_wall = false;         ///< -w: summarise wall-clock time (else system time)
-  std::string sort_by = "time";      ///< -S: time, calls, errors, name, nothing
-  std::string summary_columns;       ///< -U: the summary's columns ("" = strace's default)
+  bool follow_forks = false;       ///< -f
+  std::string output_file;         ///< -o FILE ("" = stderr)
+  bool append = false;             ///< -A: open -o FILE for appending
+  bool output_separately = false;  ///< -ff, --output-separately: -o FILE writes FILE.PID per process
+  std::size_t string_limit = 32;   ///< -s N
+  std::size_t align = 40;          ///< -a N, --columns=N: the column of " = "
+  bool summary = false;            ///< -c: the summary only
+  bool summary_and_trace = false;  ///< -C: the trace and the summary
+  bool summary_wall = false;       ///< -w: summarise wall-clock time (else system time)
+  /// -S: the column the summary is sorted by (descending; the name ascending; none: in
+  /// syscall-number order).
+  summary_column sort_by = summary_column::time_total;
+  /// -U: the summary's columns, in order (the name always among them).
+  std::vector<summary_column> summary_columns = {summary_column::time_percent, summary_column::time_total,
+                                                 summary_column::time_avg,     summary_column::calls,
+                                                 summary_column::errors,       summary_column::name};
   std::uint64_t overhead_ns = 0;     ///< -O: per-call tracing overhead subtracted in -c
   bool syscall_times = false;        ///< -T
   int syscall_times_digits = 6;      ///< digits of -T's seconds (--syscall-times=PRECISION)

@@ -381,56 +381,162 @@ void session::print_stack(pid_t pid, pid_t tid, const std::vector<snare::frame>&
   write(tid, out);
 }
 
+// The -c table as strace's count.c lays it out: the -U columns, each as wide as its header or
+// its widest value; times in seconds, usecs/call, blank error counts of 0; sorted by -S.
 void session::print_summary() {
+  using col = summary_column;
   struct row {
-    long nr;
+    std::string name;
     stat_row s;
   };
   std::vector<row> rows;
   stat_row total;
+  total.min_ns = ~std::uint64_t{0};
+  std::uint64_t widest_min = 0, widest_avg = 0;
   for (std::size_t i = 0; i < stats_.size(); ++i) {
     if (stats_[i].calls == 0) continue;
-    stat_row s = stats_[i];
-    // -O: the tracing overhead per call, taken off each call's time.
-    s.ns = s.ns > opts_.overhead_ns * s.calls ? s.ns - opts_.overhead_ns * s.calls : 0;
-    rows.push_back({static_cast<long>(i), s});
+    const stat_row& s = stats_[i];
+    rows.push_back(
+        {i < max_nr ? std::string(x64::name_of(static_cast<long>(i))) : std::string("unknown"), s});
     total.calls += s.calls;
     total.errors += s.errors;
     total.ns += s.ns;
+    total.min_ns = std::min(total.min_ns, s.min_ns);
+    total.max_ns = std::max(total.max_ns, s.max_ns);
+    widest_min = std::max(widest_min, s.min_ns);
+    widest_avg = std::max(widest_avg, s.ns / s.calls);
   }
-  auto name_of = [](long nr) {
-    return nr < static_cast<long>(max_nr) ? std::string(x64::name_of(nr)) : std::string("unknown");
+  if (rows.empty()) total.min_ns = 0;
+  auto by = [](auto key, bool ascending = false) {
+    return [key, ascending](const row& a, const row& b) {
+      return ascending ? key(a) < key(b) : key(a) > key(b);
+    };
   };
-  const std::string& key = opts_.sort_by;
-  if (key == "calls" || key == "count")
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const row& a, const row& b) { return a.s.calls > b.s.calls; });
-  else if (key == "errors" || key == "error")
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const row& a, const row& b) { return a.s.errors > b.s.errors; });
-  else if (key == "name" || key.starts_with("syscall"))
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](const row& a, const row& b) { return name_of(a.nr) < name_of(b.nr); });
-  else if (key != "nothing" && key != "none")
-    std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.s.ns > b.s.ns; });
+  switch (opts_.sort_by) {
+    case col::time_percent:
+    case col::time_total:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.s.ns; }));
+      break;
+    case col::time_min:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.s.min_ns; }));
+      break;
+    case col::time_max:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.s.max_ns; }));
+      break;
+    case col::time_avg:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.s.ns / r.s.calls; }));
+      break;
+    case col::calls:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.s.calls; }));
+      break;
+    case col::errors:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.s.errors; }));
+      break;
+    case col::name:
+      std::stable_sort(rows.begin(), rows.end(), by([](const row& r) { return r.name; }, true));
+      break;
+    case col::none:
+      break;
+  }
+  auto secs = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e9; };
+  auto chars = [](const char* fmt, auto v) {
+    return static_cast<std::size_t>(std::snprintf(nullptr, 0, fmt, v));
+  };
+  std::size_t name_width = 16;
+  for (auto& r : rows) name_width = std::max(name_width, r.name.size() + 1);
+  struct column {
+    const char* header;
+    std::size_t width;
+    bool left;
+  };
+  auto describe = [&](col c) -> column {
+    switch (c) {
+      case col::time_percent:
+        return {"% time", 6, false};
+      case col::time_total:
+        return {"seconds", std::max<std::size_t>(11, chars("%.6f", secs(total.ns))), false};
+      case col::time_min:
+        return {"shortest", std::max<std::size_t>(8, chars("%" PRIu64 ".000000", widest_min / 1'000'000'000)),
+                false};
+      case col::time_max:
+        return {"longest",
+                std::max<std::size_t>(7, chars("%" PRIu64 ".000000", total.max_ns / 1'000'000'000)), false};
+      case col::time_avg:
+        return {"usecs/call", std::max<std::size_t>(11, chars("%" PRIu64, widest_avg / 1000)), false};
+      case col::calls:
+        return {"calls", std::max<std::size_t>(9, chars("%" PRIu64, total.calls)), false};
+      case col::errors:
+        return {"errors", std::max<std::size_t>(9, chars("%" PRIu64, total.errors)), false};
+      case col::name:
+      case col::none:
+        break;
+    }
+    return {"syscall", name_width, true};
+  };
+  const auto& cols = opts_.summary_columns;
   std::FILE* out = opts_.output_separately || !out_ ? stderr : out_;
-  auto line = [&](double pct, const stat_row& s, const std::string& name) {
-    char errors[32] = "";
-    if (s.errors) std::snprintf(errors, sizeof errors, "%" PRIu64, s.errors);
-    std::fprintf(out, "%6.2f %11.6f %11" PRIu64 " %9" PRIu64 " %9s %s\n", pct,
-                 static_cast<double>(s.ns) / 1e9, s.calls ? s.ns / 1000 / s.calls : 0, s.calls, errors,
-                 name.c_str());
+  auto cell = [&](std::size_t i, const std::string& text) {
+    column d = describe(cols[i]);
+    if (i) std::fputc(' ', out);
+    const bool last = i + 1 == cols.size();
+    const int w = static_cast<int>(d.width);
+    if (d.left && last)
+      std::fputs(text.c_str(), out);
+    else
+      std::fprintf(out, d.left ? "%-*s" : "%*s", w, text.c_str());
   };
-  std::fprintf(out, "%6.6s %11.11s %11.11s %9.9s %9.9s %s\n", "% time", "seconds", "usecs/call", "calls",
-               "errors", "syscall");
-  const char* dashes = "------ ----------- ----------- --------- --------- ----------------\n";
-  std::fputs(dashes, out);
-  for (auto& r : rows) {
-    double pct = total.ns ? 100.0 * static_cast<double>(r.s.ns) / static_cast<double>(total.ns) : 0.0;
-    line(pct, r.s, name_of(r.nr));
-  }
-  std::fputs(dashes, out);
-  line(100.0, total, "total");
+  auto fmt = [](const char* f, auto v) {
+    char b[64];
+    std::snprintf(b, sizeof b, f, v);
+    return std::string(b);
+  };
+  auto print_row = [&](const stat_row& s, const std::string& name, double pct) {
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      switch (cols[i]) {
+        case col::time_percent:
+          cell(i, fmt("%.2f", pct));
+          break;
+        case col::time_total:
+          cell(i, fmt("%.6f", secs(s.ns)));
+          break;
+        case col::time_min:
+          cell(i, fmt("%.6f", secs(s.min_ns)));
+          break;
+        case col::time_max:
+          cell(i, fmt("%.6f", secs(s.max_ns)));
+          break;
+        case col::time_avg:
+          cell(i, fmt("%" PRIu64, s.calls ? s.ns / s.calls / 1000 : 0));
+          break;
+        case col::calls:
+          cell(i, fmt("%" PRIu64, s.calls));
+          break;
+        case col::errors:
+          cell(i, s.errors ? fmt("%" PRIu64, s.errors) : std::string());
+          break;
+        case col::name:
+        case col::none:
+          cell(i, name);
+          break;
+      }
+    }
+    std::fputc('\n', out);
+  };
+  auto dashes = [&] {
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (i) std::fputc(' ', out);
+      std::fputs(std::string(describe(cols[i]).width, '-').c_str(), out);
+    }
+    std::fputc('\n', out);
+  };
+  for (std::size_t i = 0; i < cols.size(); ++i) cell(i, describe(cols[i]).header);
+  std::fputc('\n', out);
+  dashes();
+  for (auto& r : rows)
+    print_row(r.s, r.name,
+              total.ns && r.s.ns ? 100.0 * static_cast<double>(r.s.ns) / static_cast<double>(total.ns) : 0.0);
+  dashes();
+  print_row(total, "total", 100.0);
 }
 
 }  // namespace strace

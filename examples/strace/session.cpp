@@ -135,6 +135,21 @@ std::string format_siginfo(int sig, const siginfo_t* si) {
   return s + "}";
 }
 
+// The CPU time thread `tid` has run, in ns: the first field of /proc/TID/schedstat
+// (sum_exec_runtime, exact for a thread stopped by ptrace, since it was scheduled out). Its
+// growth from a call's entry to its exit is the call's system time: user code does not run
+// meanwhile. 0 when it cannot be read.
+std::uint64_t thread_cpu_ns(pid_t tid) {
+  char path[48];
+  std::snprintf(path, sizeof path, "/proc/%d/schedstat", static_cast<int>(tid));
+  std::FILE* f = std::fopen(path, "re");
+  if (!f) return 0;
+  unsigned long long ns = 0;
+  if (std::fscanf(f, "%llu", &ns) != 1) ns = 0;
+  std::fclose(f);
+  return ns;
+}
+
 }  // namespace
 
 session::session(const options& o) : opts_(o), stats_(max_nr + 1) {}
@@ -150,7 +165,10 @@ void session::count(long nr, long ret, std::uint64_t ns) {
   auto& row = stats_[i];
   ++row.calls;
   if (is_error(ret)) ++row.errors;
+  ns = ns > opts_.overhead_ns ? ns - opts_.overhead_ns : 0;  // -O: the tracing overhead per call
   row.ns += ns;
+  row.min_ns = std::min(row.min_ns, ns);
+  row.max_ns = std::max(row.max_ns, ns);
 }
 
 session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, process_info& p, long nr,
@@ -189,6 +207,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   }
 
   t.entry_ns = now_ns(CLOCK_MONOTONIC);
+  if ((opts_.summary || opts_.summary_and_trace) && !opts_.summary_wall) t.entry_cpu_ns = thread_cpu_ns(tid);
   const auto& fo = format_options(nr);
   const bool raw = in_range && opts_.raw_calls.test(static_cast<std::size_t>(nr));
   snare::format::proc_fd_resolver fds(tid);
@@ -261,7 +280,11 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   t.in_call = false;
   if (t.held && !started_) return false;  // a failed exec attempt of the spawn (PATH lookup)
   std::uint64_t ns = now_ns(CLOCK_MONOTONIC) - t.entry_ns;
-  if (opts_.summary || opts_.summary_and_trace) count(t.nr, ret, ns);
+  if (opts_.summary || opts_.summary_and_trace) {
+    // strace's -c counts the call's system time, -w its wall-clock time.
+    std::uint64_t cpu = opts_.summary_wall ? 0 : thread_cpu_ns(tid);
+    count(t.nr, ret, opts_.summary_wall ? ns : cpu > t.entry_cpu_ns ? cpu - t.entry_cpu_ns : 0);
+  }
   if (opts_.summary || !t.shown) return false;
   t.shown = false;
   const auto& fo = format_options(t.nr);

@@ -58,11 +58,12 @@ struct thread_info {
   bool injected = false;  ///< the call was answered at entry
   long nr = -1;
   raw_args args{};
-  std::string line;            ///< the entry's text, prefix included
-  std::uint64_t entry_ns = 0;  ///< monotonic time of the entry (-T, -c)
-  int exit_status = 0;         ///< the status passed to exit(2), for "+++ exited with" lines
-  std::uint64_t ip = 0;        ///< the instruction pointer at the entry (-i; 0: unknown)
-  bool path_matched = true;    ///< the call touches a -P path
+  std::string line;                ///< the entry's text, prefix included
+  std::uint64_t entry_ns = 0;      ///< monotonic time of the entry (-T, -c -w)
+  std::uint64_t entry_cpu_ns = 0;  ///< the thread's CPU time at the entry (-c)
+  int exit_status = 0;             ///< the status passed to exit(2), for "+++ exited with" lines
+  std::uint64_t ip = 0;            ///< the instruction pointer at the entry (-i; 0: unknown)
+  bool path_matched = true;        ///< the call touches a -P path
   std::unordered_map<long, unsigned> invocations;  ///< per syscall, for inject when=
 };
 
@@ -141,7 +142,8 @@ class session {
   void format_raw(std::string& line, long nr, const raw_args& args, bool with_result, long ret);
 
   struct stat_row {
-    std::uint64_t calls = 0, errors = 0, ns = 0;
+    std::uint64_t calls = 0, errors = 0, ns = 0;  // ns: the calls' time (-O's overhead taken off)
+    std::uint64_t min_ns = ~std::uint64_t{0}, max_ns = 0;
   };
 
   options opts_;

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -33,14 +34,16 @@ bool parse_overhead(std::string_view text, std::uint64_t& ns) {
   double v = std::strtod(s.c_str(), &end);
   if (end == s.c_str() || errno != 0 || v < 0 || !std::isfinite(v)) return false;
   std::string_view unit(end);
-  double scale = 1e9;
-  if (unit == "ms")
+  double scale = 1e3;  // microseconds without a suffix, as strace's parse_ts
+  if (unit == "s")
+    scale = 1e9;
+  else if (unit == "ms")
     scale = 1e6;
   else if (unit == "us")
     scale = 1e3;
   else if (unit == "ns")
     scale = 1;
-  else if (!unit.empty() && unit != "s")
+  else if (!unit.empty())
     return false;
   ns = static_cast<std::uint64_t>(v * scale);
   return true;
@@ -57,12 +60,72 @@ bool interruptible(std::string_view text, int& out) {
   return false;
 }
 
-// -S's keys (strace's names for the summary's columns).
-constexpr std::string_view sort_keys[] = {
-    "time",  "time_total", "total_time", "time-total",   "total-time",   "calls",   "count", "errors",
-    "error", "name",       "syscall",    "syscall_name", "syscall-name", "nothing", "none"};
+// -U's columns from a comma-separated list of strace's column names; the name is added
+// last when missing, as strace does.
+bool parse_summary_columns(std::string_view list, options& o, std::string& error) {
+  std::vector<summary_column> cols;
+  for (;;) {
+    auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    auto c = summary_column_named(item);
+    if (!c || *c == summary_column::none) {
+      error = "unknown column name: '" + std::string(item) + "'";
+      return false;
+    }
+    if (std::find(cols.begin(), cols.end(), *c) != cols.end()) {
+      error = "call summary column has been provided more than once: '" + std::string(item) +
+              "' (-U option residual: '" + std::string(list) + "')";
+      return false;
+    }
+    cols.push_back(*c);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  if (std::find(cols.begin(), cols.end(), summary_column::name) == cols.end())
+    cols.push_back(summary_column::name);
+  o.summary_columns = std::move(cols);
+  return true;
+}
 
 }  // namespace
+
+std::optional<summary_column> summary_column_named(std::string_view name) {
+  using c = summary_column;
+  static constexpr std::pair<std::string_view, summary_column> names[] = {{"time", c::time_percent},
+                                                                          {"time_percent", c::time_percent},
+                                                                          {"time-percent", c::time_percent},
+                                                                          {"time_total", c::time_total},
+                                                                          {"time-total", c::time_total},
+                                                                          {"total_time", c::time_total},
+                                                                          {"total-time", c::time_total},
+                                                                          {"min_time", c::time_min},
+                                                                          {"min-time", c::time_min},
+                                                                          {"shortest", c::time_min},
+                                                                          {"time_min", c::time_min},
+                                                                          {"time-min", c::time_min},
+                                                                          {"longest", c::time_max},
+                                                                          {"max_time", c::time_max},
+                                                                          {"max-time", c::time_max},
+                                                                          {"time_max", c::time_max},
+                                                                          {"time-max", c::time_max},
+                                                                          {"avg_time", c::time_avg},
+                                                                          {"avg-time", c::time_avg},
+                                                                          {"time_avg", c::time_avg},
+                                                                          {"time-avg", c::time_avg},
+                                                                          {"calls", c::calls},
+                                                                          {"count", c::calls},
+                                                                          {"error", c::errors},
+                                                                          {"errors", c::errors},
+                                                                          {"name", c::name},
+                                                                          {"syscall", c::name},
+                                                                          {"syscall_name", c::name},
+                                                                          {"syscall-name", c::name},
+                                                                          {"none", c::none},
+                                                                          {"nothing", c::none}};
+  for (auto& [n, col] : names)
+    if (n == name) return col;
+  return std::nullopt;
+}
 
 bool apply_short(char c, std::optional<std::string_view> value, options& o, std::string& error) {
   auto invalid = [&] {
@@ -138,9 +201,9 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       return true;
     }
     case 'S':
-      for (auto k : sort_keys) {
-        if (k != *value) continue;
-        o.sort_by = std::string(*value);
+      if (auto c = summary_column_named(*value)) {
+        // strace sorts the percentage column as the total time.
+        o.sort_by = *c == summary_column::time_percent ? summary_column::time_total : *c;
         return true;
       }
       error = "invalid sortby: '" + std::string(*value) + "'";
@@ -154,9 +217,7 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       o.syscall_times = true;
       return true;
     case 'U':
-      error =
-          "-U (summary columns) is not supported by snare-strace: its summary has strace's default columns";
-      return false;
+      return parse_summary_columns(*value, o, error);
     case 'v':
       o.verbose = true;
       o.abbrev_calls.reset();

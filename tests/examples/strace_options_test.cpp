@@ -250,6 +250,66 @@ TEST_CASE("snare-strace -C, -S and -O print the trace and the summary") {
   CHECK(run_with(snare_bin, {"-S", "size", "true"}).code == 2);
 }
 
+TEST_CASE("snare-strace -U chooses the summary's columns and lays them out as strace does") {
+  const std::vector<std::string> args = {"-c",
+                                         "-U",
+                                         "time,max_time,min-time,avg_time,calls,errors",
+                                         "-S",
+                                         "calls",
+                                         "sh",
+                                         "-c",
+                                         "echo a; echo b"};
+  auto ours = run_with(snare_bin, args);
+  REQUIRE(ours.code == 0);
+  REQUIRE(ours.lines.size() >= 5);
+  CHECK(ours.lines[0] == "% time  longest shortest  usecs/call     calls    errors syscall");
+  CHECK(ours.lines[1] == "------ -------- -------- ----------- --------- --------- ----------------");
+  // -S calls: the calls column never grows going down.
+  std::regex row(R"(^ *[0-9.]+ +[0-9.]+ +[0-9.]+ +\d+ +(\d+) )");
+  long before = -1;
+  for (std::size_t i = 2; i + 2 < ours.lines.size(); ++i) {
+    std::smatch m;
+    REQUIRE(std::regex_search(ours.lines[i], m, row));
+    long calls = std::stol(m[1]);
+    if (before >= 0) CHECK(calls <= before);
+    before = calls;
+  }
+  CHECK(run_with(snare_bin, {"-c", "-U", "time,bogus", "true"}).code == 2);
+  CHECK(run_with(snare_bin, {"-c", "-U", "calls,count", "true"}).code == 2);
+  if (!has_strace()) return;
+  auto theirs = run_with(strace_bin, args);
+  REQUIRE(theirs.lines.size() >= 2);
+  CHECK(ours.lines[0] == theirs.lines[0]);
+  CHECK(ours.lines[1] == theirs.lines[1]);
+}
+
+TEST_CASE("snare-strace -c counts each call's system time, and -w its wall-clock time, as strace does") {
+  // A 0.3 s sleep uses almost no CPU time: its system time is far below its wall-clock time.
+  auto seconds_of = [](const std::vector<std::string>& lines, const std::string& call) {
+    std::regex re(R"(^ *[0-9.]+ +([0-9.]+) .* )" + call + "$");
+    for (auto& l : lines) {
+      std::smatch m;
+      if (std::regex_search(l, m, re)) return std::stod(m[1]);
+    }
+    return -1.0;
+  };
+  auto sys = run_with(snare_bin, {"-c", "-e", "trace=clock_nanosleep,nanosleep", "sleep", "0.3"});
+  auto wall = run_with(snare_bin, {"-c", "-w", "-e", "trace=clock_nanosleep,nanosleep", "sleep", "0.3"});
+  REQUIRE(sys.code == 0);
+  REQUIRE(wall.code == 0);
+  double s = std::max(seconds_of(sys.lines, "clock_nanosleep"), seconds_of(sys.lines, "nanosleep"));
+  double w = std::max(seconds_of(wall.lines, "clock_nanosleep"), seconds_of(wall.lines, "nanosleep"));
+  CHECK(s >= 0.0);
+  CHECK(s < 0.1);
+  CHECK(w >= 0.29);
+  // -O without a unit is in microseconds: 100000 takes 0.1 s off the sleep.
+  auto less = run_with(snare_bin,
+                       {"-c", "-w", "-O", "100000", "-e", "trace=clock_nanosleep,nanosleep", "sleep", "0.3"});
+  double l = std::max(seconds_of(less.lines, "clock_nanosleep"), seconds_of(less.lines, "nanosleep"));
+  CHECK(l >= 0.19);
+  CHECK(l < w);
+}
+
 TEST_CASE("snare-strace -A appends and -ff -o writes one file per process") {
   std::string out = snare::test::temp_path("opt-ff");
   SECTION("-A") {
@@ -324,7 +384,6 @@ TEST_CASE(
   CHECK(run_with(snare_bin, {"--seccomp-bpf", "--kill-on-exit", "-f", "true"}).code == 0);
   for (std::vector<std::string> bad : {std::vector<std::string>{"-p", "1"},
                                        {"-D"},
-                                       {"-U", "name"},
                                        {"-yy"},
                                        {"-b", "execve"},
                                        {"-X", "raw"},
