@@ -87,4 +87,5 @@
 #include <snare/aggregate/lquantize.hpp>
 #include <snare/aggregate/quantize.hpp>
 #include <snare/aggregate/scalar.hpp>
+#include <snare/gdb/server.hpp>
 // clang-format on

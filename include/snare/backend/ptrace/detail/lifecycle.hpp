@@ -170,6 +170,7 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   if (tid == root_) {
     root_status_ = status;
     root_reaped_ = true;
+    if (debugger_ != nullptr) debugger_->on_root_exit(status);
   }
   auto rec = records_.take(tid);
   if (!rec) {

@@ -1,0 +1,145 @@
+// Defines the ptrace engine's side of the debugger seam (detail/debugger.hpp): which stops a
+// debugger takes, stopping the root process's other threads ("all-stop"), and giving the
+// threads back, with one instruction to run (a step) or a signal to deliver.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include <snare/backend/ptrace/detail/event_loop.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/detail/unique_fd.hpp>
+
+namespace snare::backend::ptrace_detail {
+
+namespace debug_detail {
+// Returns the state letter of /proc/<tid>/stat (proc(5): R, S, D, t, T, Z, X...), 0 when gone.
+inline char task_state(pid_t tid) noexcept {
+  char path[64], buf[512];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", tid);
+  snare::detail::unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return 0;
+  auto n = snare::detail::retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  const char* close = std::strrchr(buf, ')');  // the command name may hold spaces and ')'
+  return close != nullptr && close[1] == ' ' ? close[2] : 0;
+}
+}  // namespace debug_detail
+
+// Offers thread t's stop to the debugger: only the root process's, and only when one is set.
+// True when the debugger keeps the thread (it releases it with debug_release, perhaps already).
+template <class Tool>
+bool engine<Tool>::debug_take(thread_t& t, typename thread_t::debug_hold why, int sig) {
+  if (debugger_ == nullptr || t.proc->pid != root_) return false;
+  t.stepping = false;  // a step ends at its trap, or at any other stop the debugger sees
+  t.held_by_debugger = why;
+  t.debug_signal = sig;
+  const bool kept = why == thread_t::debug_hold::exec ? debugger_->on_exec(root_, t.tid)
+                                                      : debugger_->on_signal(root_, t.tid, sig);
+  if (!kept && t.held_by_debugger == why) {
+    t.held_by_debugger = thread_t::debug_hold::none;
+    return false;
+  }
+  return true;
+}
+
+/// Returns the threads of process `pid` the engine knows, its first thread first.
+template <class Tool>
+std::vector<pid_t> engine<Tool>::debug_threads(pid_t pid) {
+  std::vector<pid_t> out;
+  records_.for_each_thread([&](thread_t& t) {
+    if (!t.dead && t.proc->pid == pid) out.push_back(t.tid);
+  });
+  std::sort(out.begin(), out.end(),
+            [pid](pid_t a, pid_t b) { return (a == pid) != (b == pid) ? a == pid : a < b; });
+  return out;
+}
+
+/// Stops every running thread of the root process but `except` (PTRACE_INTERRUPT, then a
+/// wait for that thread): all-stop. A thread that stops for another reason first (a syscall,
+/// a signal, its exit) keeps that stop, which the event loop serves after the debugger lets
+/// the world run again (debug_replay_). Threads already in a stop are left as they are.
+template <class Tool>
+void engine<Tool>::debug_stop_others(pid_t except) {
+  std::vector<thread_t*> others;
+  records_.for_each_thread([&](thread_t& t) {
+    if (t.tid != except && !t.dead && t.proc->pid == root_ &&
+        t.held_by_debugger == thread_t::debug_hold::none)
+      others.push_back(&t);
+  });
+  for (thread_t* t : others) {
+    const char state = debug_detail::task_state(t->tid);
+    if (state == 0 || state == 't' || state == 'T' || state == 'Z' || state == 'X') continue;
+    if (::ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0) continue;
+    int status = 0;
+    pid_t got = snare::detail::retry_eintr([&] { return ::waitpid(t->tid, &status, __WALL); });
+    if (got != t->tid) continue;
+    if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP && (status >> 16) == PTRACE_EVENT_STOP) {
+      t->held_by_debugger = thread_t::debug_hold::interrupt;
+      t->have_regs = false;
+    } else {
+      debug_replay_.emplace_back(got, status);
+    }
+  }
+}
+
+/// Gives back thread `tid`, which the debugger keeps: it goes on from its stop (an exec
+/// event, a signal: `sig` delivered when not 0, through the tool's on_signal as any signal),
+/// running one instruction only when `step` (then stopping with SIGTRAP).
+template <class Tool>
+void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
+  thread_t* t = find(tid);
+  if (t == nullptr || t->held_by_debugger == thread_t::debug_hold::none) return;
+  const auto why = std::exchange(t->held_by_debugger, thread_t::debug_hold::none);
+  t->stepping = step;
+  t->have_regs = false;  // the debugger may have written them
+  switch (why) {
+    case thread_t::debug_hold::exec:
+      return on_exec(*t);
+    case thread_t::debug_hold::signal:
+      if (sig != 0) return deliver_signal(*t, sig);
+      return resume(*t);
+    case thread_t::debug_hold::interrupt:
+    case thread_t::debug_hold::none:
+      return resume(*t);  // no signal can be delivered from an interrupt stop
+  }
+}
+
+/// Returns the registers of thread `tid`, stopped. Errors: no_such_process.
+template <class Tool>
+result<user_regs_struct> engine<Tool>::debug_registers(pid_t tid) noexcept {
+  thread_t* t = find(tid);
+  if (t == nullptr || !load_registers(*t)) return std::errc::no_such_process;
+  return t->regs;
+}
+
+/// Writes the registers of thread `tid`, stopped. Errors: no_such_process.
+template <class Tool>
+result<void> engine<Tool>::debug_set_registers(pid_t tid, const user_regs_struct& r) noexcept {
+  thread_t* t = find(tid);
+  if (t == nullptr || !set_regs(*t, r)) return std::errc::no_such_process;
+  return {};
+}
+
+/// Kills every guest process (SIGKILL, which ends even stopped tracees); the event loop reaps
+/// them and the run ends.
+template <class Tool>
+void engine<Tool>::debug_kill_all() noexcept {
+  records_.for_each_process([](process_t& p) { ::kill(p.pid, SIGKILL); });
+  for (auto& [tid, h] : held_) ::kill(tid, SIGKILL);
+}
+
+}  // namespace snare::backend::ptrace_detail

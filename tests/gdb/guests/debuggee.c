@@ -1,0 +1,35 @@
+// The gdbserver tests' guest: a global, a function with a local to break in, and three
+// more threads blocked in read(2) while the first thread stops (info threads shows four).
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int global_counter = 41;
+static int gate[2];
+
+static void* worker(void* arg) {
+  char c;
+  (void)arg;
+  while (read(gate[0], &c, 1) < 0) {
+  }
+  return NULL;
+}
+
+int add(int a, int b) {
+  int local_sum = a + b;
+  return local_sum;
+}
+
+int main(void) {
+  pthread_t t[3];
+  if (pipe(gate) != 0) return 2;
+  for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, worker, NULL);
+  usleep(100 * 1000);  // the workers reach their read
+  global_counter++;
+  int r = add(2, 3);
+  printf("result %d global %d\n", r, global_counter);
+  fflush(stdout);
+  close(gate[1]);
+  for (int i = 0; i < 3; ++i) pthread_join(t[i], NULL);
+  return r == 5 ? 0 : 1;
+}

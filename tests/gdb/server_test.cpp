@@ -1,0 +1,225 @@
+// Tests of snare::gdb::server driven by the real gdb in batch mode, against a small C guest
+// built with -g, while a tool counts the guest's openat and write calls in the same run: its
+// counts must equal those of a run without gdb.
+#include <snare/gdb/server.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <skip.hpp>
+#include <snare.hpp>
+
+namespace {
+
+struct counts {
+  long opens = 0, writes = 0;
+  void on(snare::sys::openat, auto&) { ++opens; }
+  void on(snare::sys::write, auto&) { ++writes; }
+};
+
+struct session {
+  std::string gdb;         // what gdb printed (stdout and stderr)
+  std::string guest;       // what the guest printed
+  int server_status = -1;  // the server process's wait status
+  counts counted;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void require_gdb() {
+  snare::test::require_host(snare::host_feature::ptrace);
+  snare::test::require_host(snare::host_feature::seccomp_filter);
+  if (::access(SNARE_GDB_PATH, X_OK) != 0) snare::test::skip("gdb is not installed (" SNARE_GDB_PATH ")");
+}
+
+// Serves the guest in a child process (the engine's waitpid(-1) must not reap gdb), runs gdb
+// on it with `commands`, and returns what both printed and the tool counted.
+session debug(const std::vector<std::string>& commands, const char* where = "127.0.0.1:0",
+              bool give_program = true) {
+  char dir_template[] = "/tmp/snare-gdb-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  const std::string guest_out = dir + "/guest.out";
+  std::string address = where;
+  if (address == "unix") address = "unix:" + dir + "/sock";
+  int info[2];
+  REQUIRE(::pipe(info) == 0);
+  pid_t server = ::fork();
+  REQUIRE(server >= 0);
+  if (server == 0) {
+    ::close(info[0]);
+    ::alarm(120);  // a hung session ends (PTRACE_O_EXITKILL takes the guest with it)
+    int out = ::open(guest_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    counts tool;
+    snare::gdb::server<counts> s(tool);
+    if (!s.listen(address)) ::_exit(120);
+    std::string line = s.address() + "\n";
+    (void)!::write(info[1], line.data(), line.size());
+    int code = s.run({SNARE_DEBUGGEE_PATH});
+    line = std::to_string(tool.opens) + " " + std::to_string(tool.writes) + "\n";
+    (void)!::write(info[1], line.data(), line.size());
+    ::_exit(code);
+  }
+  ::close(info[1]);
+  FILE* from_server = ::fdopen(info[0], "r");
+  char line[512] = {};
+  REQUIRE(std::fgets(line, sizeof line, from_server) != nullptr);
+  std::string bound(line);
+  bound.pop_back();
+  std::string target = bound.starts_with("unix:") ? bound.substr(5) : bound;
+
+  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
+  cmd += " -ex " + shell_quote("target remote " + target);
+  for (auto& c : commands) cmd += " -ex " + shell_quote(c);
+  if (give_program) cmd += " " SNARE_DEBUGGEE_PATH;
+  cmd += " 2>&1";
+  session s;
+  FILE* gdb = ::popen(cmd.c_str(), "r");
+  REQUIRE(gdb != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, gdb)) > 0) s.gdb.append(buf, n);
+  ::pclose(gdb);
+  if (std::fgets(line, sizeof line, from_server) != nullptr)
+    std::sscanf(line, "%ld %ld", &s.counted.opens, &s.counted.writes);
+  std::fclose(from_server);
+  while (::waitpid(server, &s.server_status, 0) < 0 && errno == EINTR) {
+  }
+  s.guest = read_all(guest_out);
+  std::remove(guest_out.c_str());
+  std::remove((dir + "/sock").c_str());
+  ::rmdir(dir.c_str());
+  UNSCOPED_INFO("gdb printed:\n" << s.gdb << "\nthe guest printed:\n" << s.guest);
+  return s;
+}
+
+// The counts of a run without gdb.
+counts plain_counts() {
+  counts tool;
+  int out = ::dup(1);
+  int devnull = ::open("/dev/null", O_WRONLY);
+  ::dup2(devnull, 1);
+  snare::run<snare::backend::ptrace>(tool, {SNARE_DEBUGGEE_PATH});
+  ::dup2(out, 1);
+  ::close(out);
+  ::close(devnull);
+  return tool;
+}
+
+bool has(const std::string& text, const std::string& pattern) {
+  return std::regex_search(text, std::regex(pattern));
+}
+
+}  // namespace
+
+TEST_CASE("gdb breaks at a function, prints a global, a local and a register, and continues to the end",
+          "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "print global_counter", "print a", "print b", "info registers rip",
+                  "continue"});
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\) at .*debuggee\.c)"));
+  CHECK(has(s.gdb, R"(\$1 = 42)"));
+  CHECK(has(s.gdb, R"(\$2 = 2)"));
+  CHECK(has(s.gdb, R"(\$3 = 3)"));
+  CHECK(has(s.gdb, R"(rip +0x[0-9a-f]+ +0x[0-9a-f]+ <add\+[0-9]+>)"));
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) exited normally\])"));
+  CHECK(s.guest == "result 5 global 42\n");
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+  SECTION("the tool's counts equal those of a run without gdb") {
+    counts plain = plain_counts();
+    CHECK(s.counted.writes == 1);
+    CHECK(s.counted.opens == plain.opens);
+    CHECK(s.counted.writes == plain.writes);
+  }
+}
+
+TEST_CASE("gdb steps with next and stepi, and sees the local change", "[gdb][server]") {
+  require_gdb();
+  auto s =
+      debug({"break add", "continue", "next", "print local_sum", "stepi", "info registers rip", "continue"});
+  CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
+  CHECK(has(s.gdb, R"(\n[0-9]+\s+return local_sum;)"));
+  CHECK(has(s.gdb, R"(\$1 = 5)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
+TEST_CASE("gdb lists the guest's four threads and switches between them", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "info threads", "thread 2", "thread 1", "continue"});
+  // Four threads, the first (current, starred) in add.
+  CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ .*add \(a=2, b=3\))"));
+  for (int i = 2; i <= 4; ++i) CHECK(has(s.gdb, "\n +" + std::to_string(i) + R"( +Thread [0-9]+\.[0-9]+ )"));
+  CHECK_FALSE(has(s.gdb, "\n +5 +Thread"));
+  CHECK(has(s.gdb, R"(\[Switching to thread 2 \(Thread [0-9]+\.[0-9]+\)\])"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("a memory write from gdb is what the guest reads", "[gdb][server]") {
+  require_gdb();
+  auto s =
+      debug({"break add", "continue", "set var global_counter = 99", "print global_counter", "continue"});
+  CHECK(has(s.gdb, R"(\$1 = 99)"));
+  CHECK(s.guest == "result 5 global 99\n");
+}
+
+TEST_CASE("gdb detaches and the guest runs to its end under the tool", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "detach"});
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) detached\])"));
+  CHECK(s.guest == "result 5 global 42\n");  // the breakpoint was taken out
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+  CHECK(s.counted.writes == 1);
+}
+
+TEST_CASE("gdb kills the guest and the run ends with SIGKILL's status", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "kill"});
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
+  CHECK(s.guest.empty());
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
+}
+
+TEST_CASE("gdb connects through a Unix socket", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "print global_counter", "continue"}, "unix");
+  CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
+  CHECK(has(s.gdb, R"(\$1 = 42)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb finds the executable by itself (qXfer:exec-file) when not given it", "[gdb][server]") {
+  require_gdb();
+  // No program on gdb's command line: it asks the server for the executable's path, then
+  // reads its symbols.
+  auto s = debug({"info inferiors", "break add", "continue", "continue"}, "127.0.0.1:0", false);
+  CHECK(has(s.gdb, R"(\* 1 +process [0-9]+ +.*snare_gdb_debuggee)"));
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
