@@ -57,7 +57,7 @@ void require_gdb() {
 // Serves the guest in a child process (the engine's waitpid(-1) must not reap gdb), runs gdb
 // on it with `commands`, and returns what both printed and the tool counted.
 session debug(const std::vector<std::string>& commands, const char* where = "127.0.0.1:0",
-              bool give_program = true) {
+              bool give_program = true, const char* guest_arg = nullptr, int interrupt_after = 0) {
   char dir_template[] = "/tmp/snare-gdb-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
   const std::string dir = dir_template;
@@ -78,7 +78,7 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
     if (!s.listen(address)) ::_exit(120);
     std::string line = s.address() + "\n";
     (void)!::write(info[1], line.data(), line.size());
-    int code = s.run({SNARE_DEBUGGEE_PATH});
+    int code = guest_arg ? s.run({SNARE_DEBUGGEE_PATH, guest_arg}) : s.run({SNARE_DEBUGGEE_PATH});
     line = std::to_string(tool.opens) + " " + std::to_string(tool.writes) + "\n";
     (void)!::write(info[1], line.data(), line.size());
     ::_exit(code);
@@ -91,7 +91,11 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
   bound.pop_back();
   std::string target = bound.starts_with("unix:") ? bound.substr(5) : bound;
 
-  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
+  // gdb's Ctrl-C: SIGINT to gdb, which sends the interrupt byte to the server.
+  std::string cmd = "timeout 100 ";
+  if (interrupt_after > 0)
+    cmd += "timeout --foreground -s INT " + std::to_string(interrupt_after) + " ";  // gdb alone, once
+  cmd += SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
   cmd += " -ex " + shell_quote("target remote " + target);
   for (auto& c : commands) cmd += " -ex " + shell_quote(c);
   if (give_program) cmd += " " SNARE_DEBUGGEE_PATH;
@@ -168,6 +172,18 @@ TEST_CASE("gdb steps with next and stepi, and sees the local change", "[gdb][ser
   CHECK(s.guest == "result 5 global 42\n");
 }
 
+TEST_CASE("gdb shows the backtrace and finishes a function with its value", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"tbreak add", "continue", "bt", "finish", "continue"});
+  CHECK(has(s.gdb, R"(Temporary breakpoint 1, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(#0 +add \(a=2, b=3\) at .*debuggee\.c:[0-9]+)"));
+  CHECK(has(s.gdb, R"(#1 +0x[0-9a-f]+ in main \(argc=1, argv=0x[0-9a-f]+\) at .*debuggee\.c:[0-9]+)"));
+  CHECK(has(s.gdb, R"(\n[0-9]+\s+int r = add\(2, 3\);)"));  // where finish returned to
+  CHECK(has(s.gdb, R"(Value returned is \$1 = 5)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
 TEST_CASE("gdb lists the guest's four threads and switches between them", "[gdb][server]") {
   require_gdb();
   auto s = debug({"break add", "continue", "info threads", "thread 2", "thread 1", "continue"});
@@ -222,4 +238,15 @@ TEST_CASE("gdb finds the executable by itself (qXfer:exec-file) when not given i
   CHECK(has(s.gdb, R"(\* 1 +process [0-9]+ +.*snare_gdb_debuggee)"));
   CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));
   CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb's interrupt stops a guest that waits in a syscall, with SIGINT", "[gdb][server]") {
+  require_gdb();
+  // gdb gets SIGINT (as from Ctrl-C) two seconds in, while the guest waits in pause(2).
+  auto s = debug({"continue", "info threads", "kill"}, "127.0.0.1:0", true, "wait", 2);
+  CHECK(has(s.gdb, R"(Program received signal SIGINT, Interrupt\.)"));
+  CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ .*pause)"));
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
 }

@@ -1,5 +1,6 @@
 // The gdbserver tests' guest: a global, a function with a local to break in, and three
-// more threads blocked in read(2) while the first thread stops (info threads shows four).
+// more threads blocked in read(2) while the first thread stops (info threads shows four);
+// with the argument `wait`, a loop in pause(2) for gdb to interrupt.
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -20,8 +21,11 @@ int add(int a, int b) {
   return local_sum;
 }
 
-int main(void) {
+int main(int argc, char** argv) {
   pthread_t t[3];
+  if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
+    for (;;) pause();
+  }
   if (pipe(gate) != 0) return 2;
   for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, worker, NULL);
   usleep(100 * 1000);  // the workers reach their read

@@ -84,8 +84,14 @@ void engine<Tool>::debug_stop_others(pid_t except) {
     const char state = debug_detail::task_state(t->tid);
     if (state == 0 || state == 't' || state == 'T' || state == 'Z' || state == 'X') continue;
     if (::ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0) continue;
+    // Waits a second at most: a thread that cannot stop now (a vfork parent whose child waits
+    // for this very loop) runs on, and its interrupt stop, when it comes, resumes it.
     int status = 0;
-    pid_t got = snare::detail::retry_eintr([&] { return ::waitpid(t->tid, &status, __WALL); });
+    pid_t got = 0;
+    for (int tries = 0; tries < 1000 && got == 0; ++tries) {
+      got = snare::detail::retry_eintr([&] { return ::waitpid(t->tid, &status, __WALL | WNOHANG); });
+      if (got == 0) ::usleep(1000);
+    }
     if (got != t->tid) continue;
     if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP && (status >> 16) == PTRACE_EVENT_STOP) {
       t->held_by_debugger = thread_t::debug_hold::interrupt;
