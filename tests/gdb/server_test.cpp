@@ -250,3 +250,12 @@ TEST_CASE("gdb's interrupt stops a guest that waits in a syscall, with SIGINT", 
   REQUIRE(WIFEXITED(s.server_status));
   CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
 }
+
+TEST_CASE("a child forked while breakpoints are inserted runs without them", "[gdb][server]") {
+  require_gdb();
+  // The breakpoint is in the parent's memory when it forks; the child calls add first.
+  auto s = debug({"break add", "continue", "print a", "continue"}, "127.0.0.1:0", true, "fork");
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));  // the parent's call, not the child's
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "child 2\nresult 5 global 42\n");
+}

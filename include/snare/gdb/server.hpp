@@ -379,6 +379,13 @@ class server : private backend::ptrace_detail::debugger {
     return true;
   }
 
+  // The child has the parent's memory, int3s included: they go, or it dies of SIGTRAP at one
+  // (gdb is not told of forks yet).
+  void on_fork(pid_t child) override {
+    for (auto& [addr, saved] : breakpoints_)
+      (void)backend::ptrace_detail::write_memory(child, addr, std::span(&saved, 1));
+  }
+
   void on_root_exit(int status) override {
     if (!conn_) return;
     conn_->arm_interrupt(false);

@@ -1,8 +1,10 @@
 // The gdbserver tests' guest: a global, a function with a local to break in, and three
 // more threads blocked in read(2) while the first thread stops (info threads shows four);
-// with the argument `wait`, a loop in pause(2) for gdb to interrupt.
+// with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
+// that calls add first.
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int global_counter = 41;
@@ -25,6 +27,17 @@ int main(int argc, char** argv) {
   pthread_t t[3];
   if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
     for (;;) pause();
+  }
+  if (argc > 1 && argv[1][0] == 'f') {  // "fork": a child runs add too, before the parent
+    pid_t child = fork();
+    if (child == 0) {
+      printf("child %d\n", add(1, 1));
+      fflush(stdout);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status)) printf("child killed by signal %d\n", WTERMSIG(status));
   }
   if (pipe(gate) != 0) return 2;
   for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, worker, NULL);

@@ -21,6 +21,9 @@ class debugger {
   /// breakpoint or a finished step), after the engine took out its own signals (timers,
   /// redeliveries, RDTSC/CPUID emulation) and before the tool's on_signal.
   virtual bool on_signal(pid_t pid, pid_t tid, int sig) = 0;
+  /// The root process forked `child` (not a vfork: that child shares its memory); the child
+  /// has run no instruction yet.
+  virtual void on_fork(pid_t child) = 0;
   /// The root process's first thread was reaped with wait status `status`.
   virtual void on_root_exit(int status) = 0;
 

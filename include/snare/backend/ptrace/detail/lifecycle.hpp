@@ -41,6 +41,10 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
     if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
     add_thread(child, tgid, &parent);
   }
+  // A fork's copy of the first process's memory holds the debugger's breakpoints: it takes
+  // them out before the child runs (its first stop is handled below, or later).
+  if (debugger_ != nullptr && event == PTRACE_EVENT_FORK && parent.proc->pid == root_ && child > 0)
+    debugger_->on_fork(child);
   // Its first stop came first and was held: it starts now, after its creator's event.
   if (auto h = held_.find(child); h != held_.end()) {
     const int status = h->second.status;
