@@ -161,6 +161,24 @@ TEST_CASE("gdb breaks at a function, prints a global, a local and a register, an
   }
 }
 
+TEST_CASE("gdb reads and writes general, x87 and SSE registers", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "p $rip == $pc", "set var $rax = 0x1234abcd", "p/x $rax",
+                  "p $orig_rax", "p $fs_base != 0", "info registers eflags", "p/x $fctrl", "p/x $mxcsr",
+                  "set var $xmm1.v2_int64[0] = 77", "p $xmm1.v2_int64[0]", "set var $r11 = 5", "p $r11",
+                  "continue"});
+  CHECK(has(s.gdb, R"(\$1 = 1\n)"));
+  CHECK(has(s.gdb, R"(\$2 = 0x1234abcd\n)"));
+  CHECK(has(s.gdb, R"(\$3 = -1\n)"));  // not in a syscall
+  CHECK(has(s.gdb, R"(\$4 = 1\n)"));   // the thread pointer of a threaded program
+  CHECK(has(s.gdb, R"(eflags +0x[0-9a-f]+ +\[ .*IF.* \])"));
+  CHECK(has(s.gdb, R"(\$5 = 0x37f\n)"));   // the x87 control word's default
+  CHECK(has(s.gdb, R"(\$6 = 0x1f80\n)"));  // MXCSR's default
+  CHECK(has(s.gdb, R"(\$7 = 77\n)"));
+  CHECK(has(s.gdb, R"(\$8 = 5\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
 TEST_CASE("gdb steps with next and stepi, and sees the local change", "[gdb][server]") {
   require_gdb();
   auto s =
