@@ -277,3 +277,14 @@ TEST_CASE("a child forked while breakpoints are inserted runs without them", "[g
   CHECK(has(s.gdb, R"(exited normally)"));
   CHECK(s.guest == "child 2\nresult 5 global 42\n");
 }
+
+TEST_CASE("a breakpoint three threads reach at once stops each of them, one at a time", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break work", "continue", "continue", "continue", "continue"});
+  std::regex hit(R"(Thread [0-9]+ (\"[^"]*\" )?hit Breakpoint 1, work \(id=[123]\))");
+  auto hits = std::distance(std::sregex_iterator(s.gdb.begin(), s.gdb.end(), hit), std::sregex_iterator());
+  CHECK(hits == 3);
+  for (const char* id : {"id=1", "id=2", "id=3"}) CHECK(s.gdb.find(id) != std::string::npos);
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}

@@ -621,7 +621,8 @@ class server : private backend::ptrace_detail::debugger {
   bool on(const request::resume_query&) { return send_packet("vCont;c;C;s;S"), true; }
 
   // Applies gdb's actions: to each stopped thread of the process, the first action naming it
-  // (or naming every thread). 't' and an unknown thread are refused before anything runs.
+  // (or naming every thread). 't', and actions that would resume no thread (the guest would
+  // never stop again), are refused before anything runs.
   bool on(const request::resume& r) {
     if (r.address) {
       auto regs = engine_->debug_registers(current_);
@@ -641,16 +642,16 @@ class server : private backend::ptrace_detail::debugger {
       }
       return nullptr;
     };
+    const auto threads = engine_->debug_threads(pid_);
+    if (std::none_of(threads.begin(), threads.end(), [&](pid_t tid) { return action_for(tid) != nullptr; }))
+      return send_packet(reply::error(ESRCH)), true;
     running_ = true;
     conn_->arm_interrupt(true);
-    // The old `c`/`s` packets act on Hc's thread; in all-stop every thread resumes: the
-    // first action applies to all.
-    for (pid_t tid : engine_->debug_threads(pid_)) {
+    // A thread no action names stays stopped (gdb steps one thread over a breakpoint so).
+    // The old `c`/`s` packets have one action for every thread.
+    for (pid_t tid : threads) {
       const request::resume_action* a = action_for(tid);
-      if (a == nullptr) {
-        engine_->debug_release(tid, 0, false);  // no action: it goes on (gdb's all-stop)
-        continue;
-      }
+      if (a == nullptr) continue;
       const int sig = a->signal != 0 ? from_gdb_signal(a->signal) : 0;
       engine_->debug_release(tid, sig, a->op == 's' || a->op == 'r');
     }

@@ -10,12 +10,16 @@
 int global_counter = 41;
 static int gate[2];
 
+int work(long id) {
+  int twice = (int)id * 2;
+  return twice;
+}
+
 static void* worker(void* arg) {
   char c;
-  (void)arg;
   while (read(gate[0], &c, 1) < 0) {
   }
-  return NULL;
+  return (void*)(long)work((long)arg);  // the three threads call it at once: a breakpoint's
 }
 
 int add(int a, int b) {
@@ -40,7 +44,7 @@ int main(int argc, char** argv) {
     if (!WIFEXITED(status)) printf("child killed by signal %d\n", WTERMSIG(status));
   }
   if (pipe(gate) != 0) return 2;
-  for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, worker, NULL);
+  for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, worker, (void*)(long)(i + 1));
   usleep(100 * 1000);  // the workers reach their read
   global_counter++;
   int r = add(2, 3);

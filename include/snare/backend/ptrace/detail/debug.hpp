@@ -70,10 +70,23 @@ std::vector<pid_t> engine<Tool>::debug_threads(pid_t pid) {
 
 /// Stops every running thread of the root process but `except` (PTRACE_INTERRUPT, then a
 /// wait for that thread): all-stop. A thread that stops for another reason first (a syscall,
-/// a signal, its exit) keeps that stop, which the event loop serves after the debugger lets
-/// the world run again (debug_replay_). Threads already in a stop are left as they are.
+/// a signal) keeps that stop, which the event loop serves once the debugger releases the
+/// thread (debug_replay_); a thread's end is served as soon as the debugger returns. Threads
+/// already in a stop are left as they are.
 template <class Tool>
 void engine<Tool>::debug_stop_others(pid_t except) {
+  // Stops released earlier and not served yet are held again: the debugger expects events
+  // only of the threads it lets run now (stepping one thread over a breakpoint).
+  for (auto it = debug_replay_.begin(); it != debug_replay_.end();) {
+    thread_t* t = WIFSTOPPED(it->second) ? find(it->first) : nullptr;
+    if (t == nullptr || t->tid == except || t->proc->pid != root_) {
+      ++it;
+      continue;
+    }
+    t->held_by_debugger = thread_t::debug_hold::deferred;
+    t->debug_status = it->second;
+    it = debug_replay_.erase(it);
+  }
   std::vector<thread_t*> others;
   records_.for_each_thread([&](thread_t& t) {
     if (t.tid != except && !t.dead && t.proc->pid == root_ &&
@@ -82,29 +95,42 @@ void engine<Tool>::debug_stop_others(pid_t except) {
   });
   for (thread_t* t : others) {
     const char state = debug_detail::task_state(t->tid);
-    if (state == 0 || state == 't' || state == 'T' || state == 'Z' || state == 'X') continue;
-    if (::ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0) continue;
-    // Waits a second at most: a thread that cannot stop now (a vfork parent whose child waits
-    // for this very loop) runs on, and its interrupt stop, when it comes, resumes it.
+    if (state == 0 || state == 'Z' || state == 'X') continue;
     int status = 0;
     pid_t got = 0;
-    for (int tries = 0; tries < 1000 && got == 0; ++tries) {
+    if (state == 't' || state == 'T') {
+      // Stopped already: with a report not yet collected (taken now, so that it reaches the
+      // debugger only when the thread is released), or one the engine holds (left as is).
       got = snare::detail::retry_eintr([&] { return ::waitpid(t->tid, &status, __WALL | WNOHANG); });
-      if (got == 0) ::usleep(1000);
+    } else {
+      if (::ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0) continue;
+      // Waits a second at most: a thread that cannot stop now (a vfork parent whose child
+      // waits for this very loop) runs on, and its interrupt stop, when it comes, resumes it.
+      for (int tries = 0; tries < 1000 && got == 0; ++tries) {
+        got = snare::detail::retry_eintr([&] { return ::waitpid(t->tid, &status, __WALL | WNOHANG); });
+        if (got == 0) ::usleep(1000);
+      }
     }
     if (got != t->tid) continue;
-    if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP && (status >> 16) == PTRACE_EVENT_STOP) {
+    t->have_regs = false;
+    // An interrupt stop; a new thread's first stop (the same report) is its own: deferred, so
+    // that the engine starts the thread (begin_start) when it is released.
+    if (t->started && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP &&
+        (status >> 16) == PTRACE_EVENT_STOP) {
       t->held_by_debugger = thread_t::debug_hold::interrupt;
-      t->have_regs = false;
+    } else if (WIFSTOPPED(status)) {
+      t->held_by_debugger = thread_t::debug_hold::deferred;  // served when released
+      t->debug_status = status;
     } else {
-      debug_replay_.emplace_back(got, status);
+      debug_replay_.emplace_back(got, status);  // its end: served once the debugger returns
     }
   }
 }
 
 /// Gives back thread `tid`, which the debugger keeps: it goes on from its stop (an exec
-/// event, a signal: `sig` delivered when not 0, through the tool's on_signal as any signal),
-/// running one instruction only when `step` (then stopping with SIGTRAP).
+/// event, a signal: `sig` delivered when not 0, through the tool's on_signal as any signal;
+/// a deferred stop of its own is served as it came, `sig` unused), running one instruction
+/// only when `step` (then stopping with SIGTRAP).
 template <class Tool>
 void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
   thread_t* t = find(tid);
@@ -118,6 +144,9 @@ void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
     case thread_t::debug_hold::signal:
       if (sig != 0) return deliver_signal(*t, sig);
       return resume(*t);
+    case thread_t::debug_hold::deferred:  // its own stop, served now by the loop (with the step)
+      debug_replay_.emplace_back(tid, t->debug_status);
+      return;
     case thread_t::debug_hold::interrupt:
     case thread_t::debug_hold::none:
       return resume(*t);  // no signal can be delivered from an interrupt stop
