@@ -288,3 +288,15 @@ TEST_CASE("a breakpoint three threads reach at once stops each of them, one at a
   CHECK(has(s.gdb, R"(exited normally)"));
   CHECK(s.guest == "result 5 global 42\n");
 }
+
+TEST_CASE("gdb detaches while other threads wait at its breakpoint, and the guest ends well", "[gdb][server]") {
+  require_gdb();
+  // Three threads reach `work` at once: one reports, the others' traps are held; detach takes
+  // the breakpoint out and puts them back onto the instruction, without the SIGTRAP.
+  auto s = debug({"break work", "continue", "detach"});
+  CHECK(has(s.gdb, R"(hit Breakpoint 1, work)"));
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) detached\])"));
+  CHECK(s.guest == "result 5 global 42\n");
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+}

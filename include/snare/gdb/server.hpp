@@ -402,6 +402,22 @@ class server : private backend::ptrace_detail::debugger {
   // --- a stop: stop the other threads, tell gdb, serve it until it resumes ---
   void stopped(pid_t tid, int sig, reply::stop_reason why, bool tell) {
     engine_->debug_stop_others(tid);
+    // Another thread that hit one of the breakpoints meanwhile goes back onto it, its SIGTRAP
+    // dropped: it hits it again when it runs, if gdb still wants it (gdbserver's
+    // cancel_breakpoint). Else, gdb having taken the breakpoint out (it does at each stop),
+    // its trap would come as a stray SIGTRAP, or kill it after a detach.
+    for (pid_t other : engine_->debug_threads(pid_)) {
+      if (other == tid) continue;
+      auto regs = engine_->debug_registers(other);
+      siginfo_t si{};
+      if (!regs || breakpoints_.count(regs->rip - 1) == 0 ||
+          ::ptrace(PTRACE_GETSIGINFO, other, 0, &si) != 0 || si.si_signo != SIGTRAP ||
+          si.si_code != SI_KERNEL || !engine_->debug_drop_trap(other))
+        continue;
+      user_regs_struct r = *regs;
+      r.rip -= 1;
+      (void)engine_->debug_set_registers(other, r);
+    }
     current_ = tid;
     general_ = 0;
     last_stop_ = reply::stopped(sig, {pid_, tid}, why);
@@ -585,6 +601,7 @@ class server : private backend::ptrace_detail::debugger {
   }
 
   bool on(const request::write_memory& r) {
+    if (r.bytes.empty()) return send_packet(reply::ok()), true;  // gdb's probe for X support
     std::vector<std::byte> data(r.bytes.size());
     std::memcpy(data.data(), r.bytes.data(), r.bytes.size());
     // A write over a breakpoint changes the byte it restores; the int3 stays.
@@ -594,7 +611,7 @@ class server : private backend::ptrace_detail::debugger {
         data[addr - r.address] = std::byte{0xcc};
       }
     auto n = backend::ptrace_detail::write_memory(thread_for_g(), r.address, data);
-    const bool ok = data.empty() || (n && *n == data.size());
+    const bool ok = n && *n == data.size();
     return send_packet(ok ? reply::ok() : reply::error(EFAULT)), true;
   }
 

@@ -153,6 +153,21 @@ void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
   }
 }
 
+/// Drops the SIGTRAP of thread `tid`'s held stop, if that is what it holds (the debugger puts
+/// the thread back onto a breakpoint it hit, to hit it again when it runs: gdbserver's
+/// cancel_breakpoint); true when dropped.
+template <class Tool>
+bool engine<Tool>::debug_drop_trap(pid_t tid) noexcept {
+  thread_t* t = find(tid);
+  if (t == nullptr) return false;
+  const int st = t->debug_status;
+  if (t->held_by_debugger != thread_t::debug_hold::deferred || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP ||
+      (st >> 16) != 0)
+    return false;
+  t->held_by_debugger = thread_t::debug_hold::interrupt;  // released without the signal
+  return true;
+}
+
 /// Returns the registers of thread `tid`, stopped. Errors: no_such_process.
 template <class Tool>
 result<user_regs_struct> engine<Tool>::debug_registers(pid_t tid) noexcept {

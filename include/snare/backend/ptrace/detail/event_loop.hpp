@@ -151,6 +151,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::vector<pid_t> debug_threads(pid_t pid);
   void debug_stop_others(pid_t except);
   void debug_release(pid_t tid, int sig, bool step);
+  bool debug_drop_trap(pid_t tid) noexcept;
   result<user_regs_struct> debug_registers(pid_t tid) noexcept;
   result<void> debug_set_registers(pid_t tid, const user_regs_struct& r) noexcept;
   void debug_kill_all() noexcept;
