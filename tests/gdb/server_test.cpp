@@ -57,7 +57,8 @@ void require_gdb() {
 // Serves the guest in a child process (the engine's waitpid(-1) must not reap gdb), runs gdb
 // on it with `commands`, and returns what both printed and the tool counted.
 session debug(const std::vector<std::string>& commands, const char* where = "127.0.0.1:0",
-              bool give_program = true, const char* guest_arg = nullptr, int interrupt_after = 0) {
+              bool give_program = true, const char* guest_arg = nullptr, int interrupt_after = 0,
+              int kill_gdb_after = 0) {
   char dir_template[] = "/tmp/snare-gdb-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
   const std::string dir = dir_template;
@@ -93,6 +94,7 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
 
   // gdb's Ctrl-C: SIGINT to gdb, which sends the interrupt byte to the server.
   std::string cmd = "timeout 100 ";
+  if (kill_gdb_after > 0) cmd += "timeout --foreground -s KILL " + std::to_string(kill_gdb_after) + " ";
   if (interrupt_after > 0)
     cmd += "timeout --foreground -s INT " + std::to_string(interrupt_after) + " ";  // gdb alone, once
   cmd += SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
@@ -289,7 +291,8 @@ TEST_CASE("a breakpoint three threads reach at once stops each of them, one at a
   CHECK(s.guest == "result 5 global 42\n");
 }
 
-TEST_CASE("gdb detaches while other threads wait at its breakpoint, and the guest ends well", "[gdb][server]") {
+TEST_CASE("gdb detaches while other threads wait at its breakpoint, and the guest ends well",
+          "[gdb][server]") {
   require_gdb();
   // Three threads reach `work` at once: one reports, the others' traps are held; detach takes
   // the breakpoint out and puts them back onto the instruction, without the SIGTRAP.
@@ -299,4 +302,15 @@ TEST_CASE("gdb detaches while other threads wait at its breakpoint, and the gues
   CHECK(s.guest == "result 5 global 42\n");
   REQUIRE(WIFEXITED(s.server_status));
   CHECK(WEXITSTATUS(s.server_status) == 0);
+}
+
+TEST_CASE("a gdb that goes away without detaching ends the guest, as with gdbserver", "[gdb][server]") {
+  require_gdb();
+  // gdb is killed (SIGKILL: no detach, no kill packet) while the guest is stopped in add.
+  auto s = debug({"break add", "continue", "python import time; time.sleep(30)"}, "127.0.0.1:0", true,
+                 nullptr, 0, 3);
+  CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
+  CHECK(s.guest.empty());
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
 }
