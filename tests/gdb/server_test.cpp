@@ -314,3 +314,12 @@ TEST_CASE("a gdb that goes away without detaching ends the guest, as with gdbser
   REQUIRE(WIFEXITED(s.server_status));
   CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
 }
+
+TEST_CASE("monitor commands of snare's own: help, subscription", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"monitor help", "monitor subscription", "monitor nonsense", "continue"});
+  CHECK(has(s.gdb, R"(monitor subscription +the syscalls that stop the guest)"));
+  CHECK(has(s.gdb, "\nwrite openat\n"));  // the test tool's two handlers, by number
+  CHECK(has(s.gdb, R"(unknown monitor command 'nonsense')"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}

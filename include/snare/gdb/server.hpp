@@ -50,6 +50,7 @@
 #include <snare/detail/unique_fd.hpp>
 #include <snare/engine/options.hpp>
 #include <snare/gdb/protocol.hpp>
+#include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
 
 namespace snare::gdb {
@@ -723,6 +724,38 @@ class server : private backend::ptrace_detail::debugger {
     engine_->set_debugger(nullptr);
     engine_->debug_kill_all();
     return false;
+  }
+
+  // `monitor CMD` in gdb: snare's own commands; their text goes to gdb's console.
+  bool on(const request::monitor& r) {
+    std::string text;
+    if (r.command == "help") {
+      text =
+          "snare gdbserver monitor commands:\n"
+          "  monitor help          this list\n"
+          "  monitor subscription  the syscalls that stop the guest for the tool's handlers\n";
+    } else if (r.command == "subscription") {
+      const auto& entry = engine_->subscription.entry;
+      if (entry.is_everything()) {
+        text = "every syscall\n";
+      } else if (entry.empty()) {
+        text = "no syscall: the tool handles none\n";
+      } else {
+        for (long nr = 0; nr < max_syscall_number; ++nr) {
+          if (!entry.contains(nr)) continue;
+          auto name = sys::x86_64::name_of(nr);
+          text += name.empty() ? std::to_string(nr) : std::string(name);
+          text += ' ';
+        }
+        text.back() = '\n';
+      }
+    } else {
+      text = "snare: unknown monitor command '" + r.command + "' (monitor help lists them)\n";
+    }
+    // Console output in pieces a packet holds (hex doubles it).
+    for (std::size_t at = 0; at < text.size(); at += max_read_size / 2)
+      send_packet(reply::console(std::string_view(text).substr(at, max_read_size / 2)));
+    return send_packet(reply::ok()), true;
   }
 
   bool on(const request::malformed& r) {
