@@ -57,8 +57,7 @@ void require_gdb() {
 // Serves the guest in a child process (the engine's waitpid(-1) must not reap gdb), runs gdb
 // on it with `commands`, and returns what both printed and the tool counted.
 session debug(const std::vector<std::string>& commands, const char* where = "127.0.0.1:0",
-              bool give_program = true, const char* guest_arg = nullptr, int interrupt_after = 0,
-              int kill_gdb_after = 0) {
+              bool give_program = true, const char* guest_arg = nullptr) {
   char dir_template[] = "/tmp/snare-gdb-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
   const std::string dir = dir_template;
@@ -92,12 +91,7 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
   bound.pop_back();
   std::string target = bound.starts_with("unix:") ? bound.substr(5) : bound;
 
-  // gdb's Ctrl-C: SIGINT to gdb, which sends the interrupt byte to the server.
-  std::string cmd = "timeout 100 ";
-  if (kill_gdb_after > 0) cmd += "timeout --foreground -s KILL " + std::to_string(kill_gdb_after) + " ";
-  if (interrupt_after > 0)
-    cmd += "timeout --foreground -s INT " + std::to_string(interrupt_after) + " ";  // gdb alone, once
-  cmd += SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
+  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
   cmd += " -ex " + shell_quote("target remote " + target);
   for (auto& c : commands) cmd += " -ex " + shell_quote(c);
   if (give_program) cmd += " " SNARE_DEBUGGEE_PATH;
@@ -262,8 +256,13 @@ TEST_CASE("gdb finds the executable by itself (qXfer:exec-file) when not given i
 
 TEST_CASE("gdb's interrupt stops a guest that waits in a syscall, with SIGINT", "[gdb][server]") {
   require_gdb();
-  // gdb gets SIGINT (as from Ctrl-C) two seconds in, while the guest waits in pause(2).
-  auto s = debug({"continue", "info threads", "kill"}, "127.0.0.1:0", true, "wait", 2);
+  // A thread of gdb's sends gdb SIGINT (as Ctrl-C does) a second after `continue` starts,
+  // while the guest waits in pause(2); gdb sends the server the interrupt byte.
+  auto s =
+      debug({"python import os, signal, threading, time; threading.Thread(target=lambda: (time.sleep(1), "
+             "os.kill(os.getpid(), signal.SIGINT))).start()",
+             "continue", "info threads", "kill"},
+            "127.0.0.1:0", true, "wait");
   CHECK(has(s.gdb, R"(Program received signal SIGINT, Interrupt\.)"));
   CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ .*pause)"));
   CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
@@ -306,9 +305,8 @@ TEST_CASE("gdb detaches while other threads wait at its breakpoint, and the gues
 
 TEST_CASE("a gdb that goes away without detaching ends the guest, as with gdbserver", "[gdb][server]") {
   require_gdb();
-  // gdb is killed (SIGKILL: no detach, no kill packet) while the guest is stopped in add.
-  auto s = debug({"break add", "continue", "python import time; time.sleep(30)"}, "127.0.0.1:0", true,
-                 nullptr, 0, 3);
+  // gdb kills itself (SIGKILL: no detach, no kill packet) while the guest is stopped in add.
+  auto s = debug({"break add", "continue", "python import os, signal; os.kill(os.getpid(), signal.SIGKILL)"});
   CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
   CHECK(s.guest.empty());
   REQUIRE(WIFEXITED(s.server_status));
