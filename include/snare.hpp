@@ -35,6 +35,11 @@
 #include <snare/tool/exit_status.hpp>
 #include <snare/tool/handlers.hpp>
 #include <snare/tool/state.hpp>
+#include <snare/gdb/protocol.hpp>
+#include <snare/gdb/protocol/packet.hpp>
+#include <snare/gdb/protocol/request.hpp>
+#include <snare/gdb/protocol/reply.hpp>
+#include <snare/gdb/protocol/x86_64.hpp>
 #include <snare/format.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/format.hpp>
@@ -82,4 +87,5 @@
 #include <snare/aggregate/lquantize.hpp>
 #include <snare/aggregate/quantize.hpp>
 #include <snare/aggregate/scalar.hpp>
+#include <snare/gdb/server.hpp>
 // clang-format on

@@ -17,6 +17,8 @@ LAYERS = {
     "snare/host.hpp": 0, "snare/host/": 0, "snare/guest_probe.hpp": 0,
     "snare/arch/": 0, "snare/sys.hpp": 1, "snare/sys/": 1, "snare/memory.hpp": 1,
     "snare/tool.hpp": 1, "snare/tool/": 1,
+    # The GDB remote protocol: bytes in, typed requests and replies out; no engine below it.
+    "snare/gdb/protocol.hpp": 1, "snare/gdb/protocol/": 1,
     "snare/format.hpp": 2, "snare/format/": 2,
     "snare/subscription/": 3, "snare/bpf/": 3,
     "snare/dispatch/": 4,
@@ -25,9 +27,10 @@ LAYERS = {
     "snare/engine/": 7, "snare/backend/": 7,
     "snare/tracer.hpp": 8,
     "snare/aggregate.hpp": 9, "snare/aggregate/": 9,  # services on top (tool-side state)
+    "snare/gdb/": 9,  # the gdbserver, on the ptrace engine
     "snare.hpp": 9, "snare/ptrace.hpp": 9, "snare/seccomp_notify.hpp": 9, "snare/hypercall.hpp": 9,
 }
-NAMES = ["host, arch tags, core", "arch, sys, tool vocabulary", "format", "subscription, bpf", "dispatch", "fiber",
+NAMES = ["host, arch tags, core", "arch, sys, tool vocabulary, gdb protocol", "format", "subscription, bpf", "dispatch", "fiber",
          "guest", "engine, backends", "tracer", "umbrella, entry headers, services"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*<((?:snare/|snare\.hpp)[^>]*)>', re.M)
 

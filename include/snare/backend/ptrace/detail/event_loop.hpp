@@ -23,10 +23,12 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include <snare/backend/ptrace/detail/debugger.hpp>
 #include <snare/backend/ptrace/detail/records.hpp>
 #include <snare/backend/ptrace/detail/syscall_info.hpp>
 #include <snare/backend/ptrace/regs.hpp>
@@ -144,6 +146,17 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return {};
   }
   std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
+
+  // --- the debugger seam (detail/debug.hpp; snare/gdb/server.hpp is its user) ---
+  /// Gives the root process's exec event and signal stops, and its end, to `d` (null: none).
+  void set_debugger(debugger* d) noexcept { debugger_ = d; }
+  std::vector<pid_t> debug_threads(pid_t pid);
+  void debug_stop_others(pid_t except);
+  void debug_release(pid_t tid, int sig, bool step);
+  bool debug_drop_trap(pid_t tid) noexcept;
+  result<user_regs_struct> debug_registers(pid_t tid) noexcept;
+  result<void> debug_set_registers(pid_t tid, const user_regs_struct& r) noexcept;
+  void debug_kill_all() noexcept;
   void daemonize(process_rec<Tool>& p) noexcept {
     p.daemon = true;
     daemons_ = true;
@@ -291,7 +304,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void resume(thread_t& t, int sig = 0) noexcept {
     const bool syscall_stop_awaited = t.trace_exit || t.injecting || t.skip_entry_stop ||
                                       t.rearm != thread_t::rearm_stage::none || t.exec_pending;
-    ::ptrace(syscall_stop_awaited ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
+    // A debugger's step runs one instruction once no syscall stop is awaited (detail/debug.hpp).
+    ::ptrace(syscall_stop_awaited ? PTRACE_SYSCALL
+             : t.stepping         ? PTRACE_SINGLESTEP
+                                  : PTRACE_CONT,
+             t.tid, 0, sig);
   }
 
   // Reads the call at this syscall or seccomp stop (detail/syscall_info.hpp); false when the
@@ -336,7 +353,13 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void loop() {
     for (;;) {
       int status = 0;
-      pid_t tid = ::waitpid(-1, &status, __WALL);
+      pid_t tid = 0;
+      if (!debug_replay_.empty()) {  // stops a debugger's stop-the-world took (detail/debug.hpp)
+        std::tie(tid, status) = debug_replay_.front();
+        debug_replay_.erase(debug_replay_.begin());
+      } else {
+        tid = ::waitpid(-1, &status, __WALL);
+      }
       if (tid < 0) {
         if (errno == EINTR) continue;
         tracees_gone_ = true;  // ECHILD: every guest is gone
@@ -427,6 +450,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         case PTRACE_EVENT_VFORK:
           return on_new_task(t, event);
         case PTRACE_EVENT_EXEC:
+          if (debug_take(t, thread_t::debug_hold::exec, SIGTRAP)) return;
           return on_exec(t);
         case PTRACE_EVENT_EXIT:
           return resume(t);
@@ -470,8 +494,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void retire(thread_t& t, exit_status end, bool process_may_end);
   void on_gone(pid_t tid, int status);
 
+  // --- the debugger seam (detail/debug.hpp) ---
+  bool debug_take(thread_t& t, typename thread_t::debug_hold why, int sig);
+
   // --- signals (detail/signals.hpp) ---
   void on_signal(thread_t& t, int sig);
+  void deliver_signal(thread_t& t, int sig);
   bool emulate_instruction(thread_t& t);
   bool sent_again(thread_t& t) noexcept;
   stop_kind event_stop(thread_t& t) noexcept;
@@ -532,6 +560,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   ::snare::engine::waiters<thread_t> waiters_;  // handlers in wait_until
   // The vDSO functions made syscalls at each exec (run_options::vdso_as_syscalls).
   std::vector<snare::detail::vdso_patch> vdso_patches_;
+  debugger* debugger_ = nullptr;                     // set_debugger
+  std::vector<std::pair<pid_t, int>> debug_replay_;  // stops taken by debug_stop_others
 
   friend class guest<Tool>;
 };

@@ -41,6 +41,10 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
     if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
     add_thread(child, tgid, &parent);
   }
+  // A fork's copy of the first process's memory holds the debugger's breakpoints: it takes
+  // them out before the child runs (its first stop is handled below, or later).
+  if (debugger_ != nullptr && event == PTRACE_EVENT_FORK && parent.proc->pid == root_ && child > 0)
+    debugger_->on_fork(child);
   // Its first stop came first and was held: it starts now, after its creator's event.
   if (auto h = held_.find(child); h != held_.end()) {
     const int status = h->second.status;
@@ -170,6 +174,7 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   if (tid == root_) {
     root_status_ = status;
     root_reaped_ = true;
+    if (debugger_ != nullptr) debugger_->on_root_exit(status);
   }
   auto rec = records_.take(tid);
   if (!rec) {

@@ -45,6 +45,13 @@ void engine<Tool>::on_signal(thread_t& t, int sig) {
     if (t.siginfo.si_signo == sig) ::ptrace(PTRACE_SETSIGINFO, t.tid, 0, &t.siginfo);
     return resume(t, sig);
   }
+  if (debug_take(t, thread_t::debug_hold::signal, sig)) return;  // a debugger's (detail/debug.hpp)
+  deliver_signal(t, sig);
+}
+
+// Gives signal `sig` at this delivery-stop to the tool's handlers, or to the guest.
+template <class Tool>
+void engine<Tool>::deliver_signal(thread_t& t, int sig) {
   if constexpr (!has_signal_handler<Tool, guest_type>) {
     return resume(t, sig);
   } else {

@@ -1,0 +1,36 @@
+// Defines the ptrace engine's debugger seam: what a debugger (snare/gdb/server.hpp) is told
+// of the root process, on the tracer's thread inside the event loop, and may keep stopped.
+// The engine's side (stop the others, release, registers) is in detail/debug.hpp.
+#pragma once
+
+#include <sys/types.h>
+
+namespace snare::backend::ptrace_detail {
+
+/// A debugger of the guest's root process. Each call runs on the tracer's thread, inside the
+/// engine's event loop, with the thread stopped; a debugger that keeps a thread stopped
+/// (returns true) later gives it back with engine::debug_release, and may serve its client
+/// (read registers and memory, stop the other threads) before it returns. A virtual call:
+/// it is made at exec events and signal stops only, never per syscall.
+class debugger {
+ public:
+  virtual ~debugger() = default;
+  /// The root process's thread `tid` exec'd: the new image has not run an instruction yet.
+  virtual bool on_exec(pid_t pid, pid_t tid) = 0;
+  /// A thread of the root process is at a signal-delivery-stop for `sig` (SIGTRAP for a
+  /// breakpoint or a finished step), after the engine took out its own signals (timers,
+  /// redeliveries, RDTSC/CPUID emulation) and before the tool's on_signal.
+  virtual bool on_signal(pid_t pid, pid_t tid, int sig) = 0;
+  /// The root process forked `child` (not a vfork: that child shares its memory); the child
+  /// has run no instruction yet.
+  virtual void on_fork(pid_t child) = 0;
+  /// The root process's first thread was reaped with wait status `status`.
+  virtual void on_root_exit(int status) = 0;
+
+ protected:
+  debugger() = default;
+  debugger(const debugger&) = default;
+  debugger& operator=(const debugger&) = default;
+};
+
+}  // namespace snare::backend::ptrace_detail

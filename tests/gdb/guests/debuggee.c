@@ -1,0 +1,56 @@
+// The gdbserver tests' guest: a global, a function with a local to break in, and three
+// more threads blocked in read(2) while the first thread stops (info threads shows four);
+// with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
+// that calls add first.
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int global_counter = 41;
+static int gate[2];
+
+int work(long id) {
+  int twice = (int)id * 2;
+  return twice;
+}
+
+static void* worker(void* arg) {
+  char c;
+  while (read(gate[0], &c, 1) < 0) {
+  }
+  return (void*)(long)work((long)arg);  // the three threads call it at once: a breakpoint's
+}
+
+int add(int a, int b) {
+  int local_sum = a + b;
+  return local_sum;
+}
+
+int main(int argc, char** argv) {
+  pthread_t t[3];
+  if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
+    for (;;) pause();
+  }
+  if (argc > 1 && argv[1][0] == 'f') {  // "fork": a child runs add too, before the parent
+    pid_t child = fork();
+    if (child == 0) {
+      printf("child %d\n", add(1, 1));
+      fflush(stdout);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status)) printf("child killed by signal %d\n", WTERMSIG(status));
+  }
+  if (pipe(gate) != 0) return 2;
+  for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, worker, (void*)(long)(i + 1));
+  usleep(100 * 1000);  // the workers reach their read
+  global_counter++;
+  int r = add(2, 3);
+  printf("result %d global %d\n", r, global_counter);
+  fflush(stdout);
+  close(gate[1]);
+  for (int i = 0; i < 3; ++i) pthread_join(t[i], NULL);
+  return r == 5 ? 0 : 1;
+}

@@ -1,0 +1,323 @@
+// Tests of snare::gdb::server driven by the real gdb in batch mode, against a small C guest
+// built with -g, while a tool counts the guest's openat and write calls in the same run: its
+// counts must equal those of a run without gdb.
+#include <snare/gdb/server.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <skip.hpp>
+#include <snare.hpp>
+
+namespace {
+
+struct counts {
+  long opens = 0, writes = 0;
+  void on(snare::sys::openat, auto&) { ++opens; }
+  void on(snare::sys::write, auto&) { ++writes; }
+};
+
+struct session {
+  std::string gdb;         // what gdb printed (stdout and stderr)
+  std::string guest;       // what the guest printed
+  int server_status = -1;  // the server process's wait status
+  counts counted;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void require_gdb() {
+  snare::test::require_host(snare::host_feature::ptrace);
+  snare::test::require_host(snare::host_feature::seccomp_filter);
+  if (::access(SNARE_GDB_PATH, X_OK) != 0) snare::test::skip("gdb is not installed (" SNARE_GDB_PATH ")");
+}
+
+// Serves the guest in a child process (the engine's waitpid(-1) must not reap gdb), runs gdb
+// on it with `commands`, and returns what both printed and the tool counted.
+session debug(const std::vector<std::string>& commands, const char* where = "127.0.0.1:0",
+              bool give_program = true, const char* guest_arg = nullptr) {
+  char dir_template[] = "/tmp/snare-gdb-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  const std::string guest_out = dir + "/guest.out";
+  std::string address = where;
+  if (address == "unix") address = "unix:" + dir + "/sock";
+  int info[2];
+  REQUIRE(::pipe(info) == 0);
+  pid_t server = ::fork();
+  REQUIRE(server >= 0);
+  if (server == 0) {
+    ::close(info[0]);
+    ::alarm(120);  // a hung session ends (PTRACE_O_EXITKILL takes the guest with it)
+    int out = ::open(guest_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    counts tool;
+    snare::gdb::server<counts> s(tool);
+    if (!s.listen(address)) ::_exit(120);
+    std::string line = s.address() + "\n";
+    (void)!::write(info[1], line.data(), line.size());
+    int code = guest_arg ? s.run({SNARE_DEBUGGEE_PATH, guest_arg}) : s.run({SNARE_DEBUGGEE_PATH});
+    line = std::to_string(tool.opens) + " " + std::to_string(tool.writes) + "\n";
+    (void)!::write(info[1], line.data(), line.size());
+    ::_exit(code);
+  }
+  ::close(info[1]);
+  FILE* from_server = ::fdopen(info[0], "r");
+  char line[512] = {};
+  REQUIRE(std::fgets(line, sizeof line, from_server) != nullptr);
+  std::string bound(line);
+  bound.pop_back();
+  std::string target = bound.starts_with("unix:") ? bound.substr(5) : bound;
+
+  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
+  cmd += " -ex " + shell_quote("target remote " + target);
+  for (auto& c : commands) cmd += " -ex " + shell_quote(c);
+  if (give_program) cmd += " " SNARE_DEBUGGEE_PATH;
+  cmd += " 2>&1";
+  session s;
+  FILE* gdb = ::popen(cmd.c_str(), "r");
+  REQUIRE(gdb != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, gdb)) > 0) s.gdb.append(buf, n);
+  ::pclose(gdb);
+  if (std::fgets(line, sizeof line, from_server) != nullptr)
+    std::sscanf(line, "%ld %ld", &s.counted.opens, &s.counted.writes);
+  std::fclose(from_server);
+  while (::waitpid(server, &s.server_status, 0) < 0 && errno == EINTR) {
+  }
+  s.guest = read_all(guest_out);
+  std::remove(guest_out.c_str());
+  std::remove((dir + "/sock").c_str());
+  ::rmdir(dir.c_str());
+  UNSCOPED_INFO("gdb printed:\n" << s.gdb << "\nthe guest printed:\n" << s.guest);
+  return s;
+}
+
+// The counts of a run without gdb.
+counts plain_counts() {
+  counts tool;
+  int out = ::dup(1);
+  int devnull = ::open("/dev/null", O_WRONLY);
+  ::dup2(devnull, 1);
+  snare::run<snare::backend::ptrace>(tool, {SNARE_DEBUGGEE_PATH});
+  ::dup2(out, 1);
+  ::close(out);
+  ::close(devnull);
+  return tool;
+}
+
+bool has(const std::string& text, const std::string& pattern) {
+  return std::regex_search(text, std::regex(pattern));
+}
+
+}  // namespace
+
+TEST_CASE("gdb breaks at a function, prints a global, a local and a register, and continues to the end",
+          "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "print global_counter", "print a", "print b", "info registers rip",
+                  "continue"});
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\) at .*debuggee\.c)"));
+  CHECK(has(s.gdb, R"(\$1 = 42)"));
+  CHECK(has(s.gdb, R"(\$2 = 2)"));
+  CHECK(has(s.gdb, R"(\$3 = 3)"));
+  CHECK(has(s.gdb, R"(rip +0x[0-9a-f]+ +0x[0-9a-f]+ <add\+[0-9]+>)"));
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) exited normally\])"));
+  CHECK(s.guest == "result 5 global 42\n");
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+  SECTION("the tool's counts equal those of a run without gdb") {
+    counts plain = plain_counts();
+    CHECK(s.counted.writes == 1);
+    CHECK(s.counted.opens == plain.opens);
+    CHECK(s.counted.writes == plain.writes);
+  }
+}
+
+TEST_CASE("gdb reads and writes general, x87 and SSE registers", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "p $rip == $pc", "set var $rax = 0x1234abcd", "p/x $rax",
+                  "p $orig_rax", "p $fs_base != 0", "info registers eflags", "p/x $fctrl", "p/x $mxcsr",
+                  "set var $xmm1.v2_int64[0] = 77", "p $xmm1.v2_int64[0]", "set var $r11 = 5", "p $r11",
+                  "continue"});
+  CHECK(has(s.gdb, R"(\$1 = 1\n)"));
+  CHECK(has(s.gdb, R"(\$2 = 0x1234abcd\n)"));
+  CHECK(has(s.gdb, R"(\$3 = -1\n)"));  // not in a syscall
+  CHECK(has(s.gdb, R"(\$4 = 1\n)"));   // the thread pointer of a threaded program
+  CHECK(has(s.gdb, R"(eflags +0x[0-9a-f]+ +\[ .*IF.* \])"));
+  CHECK(has(s.gdb, R"(\$5 = 0x37f\n)"));   // the x87 control word's default
+  CHECK(has(s.gdb, R"(\$6 = 0x1f80\n)"));  // MXCSR's default
+  CHECK(has(s.gdb, R"(\$7 = 77\n)"));
+  CHECK(has(s.gdb, R"(\$8 = 5\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb steps with next and stepi, and sees the local change", "[gdb][server]") {
+  require_gdb();
+  auto s =
+      debug({"break add", "continue", "next", "print local_sum", "stepi", "info registers rip", "continue"});
+  CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
+  CHECK(has(s.gdb, R"(\n[0-9]+\s+return local_sum;)"));
+  CHECK(has(s.gdb, R"(\$1 = 5)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
+TEST_CASE("gdb shows the backtrace and finishes a function with its value", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"tbreak add", "continue", "bt", "finish", "continue"});
+  CHECK(has(s.gdb, R"(Temporary breakpoint 1, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(#0 +add \(a=2, b=3\) at .*debuggee\.c:[0-9]+)"));
+  CHECK(has(s.gdb, R"(#1 +0x[0-9a-f]+ in main \(argc=1, argv=0x[0-9a-f]+\) at .*debuggee\.c:[0-9]+)"));
+  CHECK(has(s.gdb, R"(\n[0-9]+\s+int r = add\(2, 3\);)"));  // where finish returned to
+  CHECK(has(s.gdb, R"(Value returned is \$1 = 5)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
+TEST_CASE("gdb lists the guest's four threads and switches between them", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "info threads", "thread 2", "thread 1", "continue"});
+  // Four threads, the first (current, starred) in add.
+  CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ .*add \(a=2, b=3\))"));
+  for (int i = 2; i <= 4; ++i) CHECK(has(s.gdb, "\n +" + std::to_string(i) + R"( +Thread [0-9]+\.[0-9]+ )"));
+  CHECK_FALSE(has(s.gdb, "\n +5 +Thread"));
+  CHECK(has(s.gdb, R"(\[Switching to thread 2 \(Thread [0-9]+\.[0-9]+\)\])"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("a memory write from gdb is what the guest reads", "[gdb][server]") {
+  require_gdb();
+  auto s =
+      debug({"break add", "continue", "set var global_counter = 99", "print global_counter", "continue"});
+  CHECK(has(s.gdb, R"(\$1 = 99)"));
+  CHECK(s.guest == "result 5 global 99\n");
+}
+
+TEST_CASE("gdb detaches and the guest runs to its end under the tool", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "detach"});
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) detached\])"));
+  CHECK(s.guest == "result 5 global 42\n");  // the breakpoint was taken out
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+  CHECK(s.counted.writes == 1);
+}
+
+TEST_CASE("gdb kills the guest and the run ends with SIGKILL's status", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "kill"});
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
+  CHECK(s.guest.empty());
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
+}
+
+TEST_CASE("gdb connects through a Unix socket", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "print global_counter", "continue"}, "unix");
+  CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
+  CHECK(has(s.gdb, R"(\$1 = 42)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb finds the executable by itself (qXfer:exec-file) when not given it", "[gdb][server]") {
+  require_gdb();
+  // No program on gdb's command line: it asks the server for the executable's path, then
+  // reads its symbols.
+  auto s = debug({"info inferiors", "break add", "continue", "continue"}, "127.0.0.1:0", false);
+  CHECK(has(s.gdb, R"(\* 1 +process [0-9]+ +.*snare_gdb_debuggee)"));
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb's interrupt stops a guest that waits in a syscall, with SIGINT", "[gdb][server]") {
+  require_gdb();
+  // A thread of gdb's sends gdb SIGINT (as Ctrl-C does) a second after `continue` starts,
+  // while the guest waits in pause(2); gdb sends the server the interrupt byte.
+  auto s =
+      debug({"python import os, signal, threading, time; threading.Thread(target=lambda: (time.sleep(1), "
+             "os.kill(os.getpid(), signal.SIGINT))).start()",
+             "continue", "info threads", "kill"},
+            "127.0.0.1:0", true, "wait");
+  CHECK(has(s.gdb, R"(Program received signal SIGINT, Interrupt\.)"));
+  CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ .*pause)"));
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
+}
+
+TEST_CASE("a child forked while breakpoints are inserted runs without them", "[gdb][server]") {
+  require_gdb();
+  // The breakpoint is in the parent's memory when it forks; the child calls add first.
+  auto s = debug({"break add", "continue", "print a", "continue"}, "127.0.0.1:0", true, "fork");
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));  // the parent's call, not the child's
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "child 2\nresult 5 global 42\n");
+}
+
+TEST_CASE("a breakpoint three threads reach at once stops each of them, one at a time", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"break work", "continue", "continue", "continue", "continue"});
+  std::regex hit(R"(Thread [0-9]+ (\"[^"]*\" )?hit Breakpoint 1, work \(id=[123]\))");
+  auto hits = std::distance(std::sregex_iterator(s.gdb.begin(), s.gdb.end(), hit), std::sregex_iterator());
+  CHECK(hits == 3);
+  for (const char* id : {"id=1", "id=2", "id=3"}) CHECK(s.gdb.find(id) != std::string::npos);
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
+TEST_CASE("gdb detaches while other threads wait at its breakpoint, and the guest ends well",
+          "[gdb][server]") {
+  require_gdb();
+  // Three threads reach `work` at once: one reports, the others' traps are held; detach takes
+  // the breakpoint out and puts them back onto the instruction, without the SIGTRAP.
+  auto s = debug({"break work", "continue", "detach"});
+  CHECK(has(s.gdb, R"(hit Breakpoint 1, work)"));
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) detached\])"));
+  CHECK(s.guest == "result 5 global 42\n");
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+}
+
+TEST_CASE("a gdb that goes away without detaching ends the guest, as with gdbserver", "[gdb][server]") {
+  require_gdb();
+  // gdb kills itself (SIGKILL: no detach, no kill packet) while the guest is stopped in add.
+  auto s = debug({"break add", "continue", "python import os, signal; os.kill(os.getpid(), signal.SIGKILL)"});
+  CHECK(has(s.gdb, R"(Breakpoint 1, add)"));
+  CHECK(s.guest.empty());
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
+}
+
+TEST_CASE("monitor commands of snare's own: help, subscription", "[gdb][server]") {
+  require_gdb();
+  auto s = debug({"monitor help", "monitor subscription", "monitor nonsense", "continue"});
+  CHECK(has(s.gdb, R"(monitor subscription +the syscalls that stop the guest)"));
+  CHECK(has(s.gdb, "\nwrite openat\n"));  // the test tool's two handlers, by number
+  CHECK(has(s.gdb, R"(unknown monitor command 'nonsense')"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
