@@ -163,7 +163,7 @@ class printer {
   /// Appends an fd (AT_FDCWD by name), with its path under options::show_fd_paths.
   void put_fd(std::int64_t fd) {
     if (fd == at_fdcwd)
-      out_.append("AT_FDCWD");
+      put_named(out_, "AT_FDCWD", [&] { put_dec(out_, fd); });
     else
       put_dec(out_, fd);
     if (!o_.show_fd_paths || (fd < 0 && fd != at_fdcwd)) return;

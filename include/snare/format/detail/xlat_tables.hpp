@@ -909,7 +909,7 @@ inline constexpr xlat_entry pr_spec_get_bits[] = {
     {0x8, "PR_SPEC_FORCE_DISABLE"},
     {0x10, "PR_SPEC_DISABLE_NOEXEC"},
 };
-inline constexpr xlat pr_spec_get_xlat{{}, 0, pr_spec_get_bits, "0", "PR_SPEC_???"};
+inline constexpr xlat pr_spec_get_xlat{{}, 0, pr_spec_get_bits, "PR_SPEC_NOT_AFFECTED", "PR_SPEC_???"};
 
 inline constexpr xlat_entry pr_sud_cmd_field[] = {
     {0x0, "PR_SYS_DISPATCH_OFF"},
@@ -937,6 +937,43 @@ inline constexpr xlat_entry pr_sched_core_pidtype_field[] = {
     {0x3, "PIDTYPE_SID"},
 };
 inline constexpr xlat pr_sched_core_pidtype_xlat{pr_sched_core_pidtype_field, ~std::uint64_t{0}, {}, {}, "PIDTYPE_???"};
+
+inline constexpr xlat_entry pr_sve_vl_flags_bits[] = {
+    {0x40000, "PR_SVE_SET_VL_ONEXEC"},
+    {0x20000, "PR_SVE_VL_INHERIT"},
+};
+inline constexpr xlat pr_sve_vl_flags_xlat{{}, 0, pr_sve_vl_flags_bits, {}, {}};
+
+inline constexpr xlat_entry pr_sme_vl_flags_bits[] = {
+    {0x40000, "PR_SME_SET_VL_ONEXEC"},
+    {0x20000, "PR_SME_VL_INHERIT"},
+};
+inline constexpr xlat pr_sme_vl_flags_xlat{{}, 0, pr_sme_vl_flags_bits, {}, {}};
+
+inline constexpr xlat_entry pr_pac_enabled_keys_bits[] = {
+    {0x1, "PR_PAC_APIAKEY"},
+    {0x2, "PR_PAC_APIBKEY"},
+    {0x4, "PR_PAC_APDAKEY"},
+    {0x8, "PR_PAC_APDBKEY"},
+};
+inline constexpr xlat pr_pac_enabled_keys_xlat{{}, 0, pr_pac_enabled_keys_bits, "0", "PR_PAC_???"};
+
+inline constexpr xlat_entry pr_pac_keys_bits[] = {
+    {0x1, "PR_PAC_APIAKEY"},
+    {0x2, "PR_PAC_APIBKEY"},
+    {0x4, "PR_PAC_APDAKEY"},
+    {0x8, "PR_PAC_APDBKEY"},
+    {0x10, "PR_PAC_APGAKEY"},
+};
+inline constexpr xlat pr_pac_keys_xlat{{}, 0, pr_pac_keys_bits, "0", "PR_PAC_???"};
+
+inline constexpr xlat_entry pr_mte_tcf_field[] = {
+    {0x0, "PR_MTE_TCF_NONE"},
+    {0x2, "PR_MTE_TCF_SYNC"},
+    {0x4, "PR_MTE_TCF_ASYNC"},
+    {0x6, "PR_MTE_TCF_MASK"},
+};
+inline constexpr xlat pr_mte_tcf_xlat{pr_mte_tcf_field, ~std::uint64_t{0}, {}, {}, {}};
 
 inline constexpr xlat_entry arch_prctl_code_field[] = {
     {0x1001, "ARCH_SET_GS"},

@@ -18,10 +18,9 @@
 
 namespace snare::format::detail {
 
-/// Appends an ioctl request: its name (every name, `A or B`, when the headers give one
-/// value several), or _IOC(dir, type, nr, size) as strace does.
-inline void put_ioctl_request(std::string& out, std::uint64_t v) {
-  v &= 0xffffffffu;
+/// Appends the name of ioctl request `v`: every name the headers give it (`A or B`), or
+/// _IOC(dir, type, nr, size) as strace does.
+inline void put_ioctl_name(std::string& out, std::uint64_t v) {
   auto [first, last] =
       std::equal_range(std::begin(ioctl_names), std::end(ioctl_names), xlat_entry{v, {}},
                        [](const xlat_entry& a, const xlat_entry& b) { return a.value < b.value; });
@@ -42,6 +41,17 @@ inline void put_ioctl_request(std::string& out, std::uint64_t v) {
   out.append(", ");
   put_hex(out, (v >> 16) & 0x3fff);
   out.push_back(')');
+}
+
+/// Appends an ioctl request (the low 32 bits of `v`) by name (put_ioctl_name); with -X raw
+/// its number, with -X verbose `0x5401 /* TCGETS */`.
+inline void put_ioctl_request(std::string& out, std::uint64_t v) {
+  v &= 0xffffffffu;
+  if (!xlat_abbrev()) put_hex(out, v);
+  if (xlat_raw()) return;
+  if (xlat_verbose()) out.append(" /* ");
+  put_ioctl_name(out, v);
+  if (xlat_verbose()) out.append(" */");
 }
 
 /// The kernel's struct termios (asm-generic/termbits.h: 19 control characters, no speeds).
