@@ -70,6 +70,9 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/tty.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <linux/fs.h>
+#include <linux/perf_event.h>
+#include <linux/lirc.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>
