@@ -36,6 +36,7 @@
 #include <snare/tool/handlers.hpp>
 #include <snare/tool/state.hpp>
 #include <snare/format.hpp>
+#include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/format.hpp>
 #include <snare/format/options.hpp>

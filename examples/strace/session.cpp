@@ -226,7 +226,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   if (raw)
     format_raw(t.line, nr, args, false, 0);
   else
-    (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds);
+    (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds, &t.inout);
   t.shown = true;
   if (t.held) return d;  // printed at exit once the exec succeeded
   if (!exits_observed_) {
@@ -303,7 +303,8 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     format_raw(tail, t.nr, t.args, true, ret);
     line += tail.substr(tail.find("= "));
   } else {
-    (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds);
+    (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds, &t.inout);
+    t.inout = {};  // the next call's entry saves its own
   }
   if (opts_.syscall_times) {
     line += " <" + std::to_string(ns / 1000000000u);

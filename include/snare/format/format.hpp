@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include <snare/format/detail/printer.hpp>
+#include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
 #include <snare/memory.hpp>
@@ -22,11 +23,6 @@
 #include <snare/sys/call.hpp>
 
 namespace snare::format {
-
-/// Carries what format_entry read for format_exit: the values of in-out arguments such as
-/// getsockname's addrlen, so that the exit prints `[110 => 16]` as strace does. Keep one
-/// per call between its entry and its exit; it needs no other setup.
-using entry_state = detail::entry_state;
 
 /// Appends the start of a call as strace prints it at syscall entry: `read(3, ` (the
 /// arguments the kernel reads; out-arguments wait for the exit) or `close(3` when every
@@ -78,8 +74,9 @@ result<void> format_call(std::string& out, const sys::syscall_desc& desc, const 
   detail::xlat_style_scope style(opts.xlat);
   try {
     std::size_t line_start = out.size();
-    detail::printer<M, std::remove_reference_t<R>> p(out, desc, args, mem, opts, fds);
-    p.entry();
+    entry_state state;  // the in-out values, read after the call like the rest
+    detail::printer<M, std::remove_reference_t<R>> p(out, desc, args, mem, opts, fds, nullptr, &state);
+    p.entry(&state);
     p.exit(retval, line_start);
   } catch (...) {
     return std::errc::not_enough_memory;
@@ -97,8 +94,9 @@ result<void> format_call(std::string& out, const C& call, std::int64_t retval, M
   detail::xlat_style_scope style(opts.xlat);
   try {
     std::size_t line_start = out.size();
-    printer p(out, C::desc, call.raw_args(), mem, opts, fds, &hooks);
-    p.entry();
+    entry_state state;
+    printer p(out, C::desc, call.raw_args(), mem, opts, fds, &hooks, &state);
+    p.entry(&state);
     p.exit(retval, line_start);
   } catch (...) {
     return std::errc::not_enough_memory;

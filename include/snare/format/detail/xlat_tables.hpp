@@ -1436,6 +1436,60 @@ inline constexpr xlat_entry sock_udp_option_field[] = {
 };
 inline constexpr xlat sock_udp_option_xlat{sock_udp_option_field, ~std::uint64_t{0}, {}, {}, "UDP_???"};
 
+inline constexpr xlat_entry sock_packet_option_field[] = {
+    {0x1, "PACKET_ADD_MEMBERSHIP"},
+    {0x2, "PACKET_DROP_MEMBERSHIP"},
+    {0x3, "PACKET_RECV_OUTPUT"},
+    {0x5, "PACKET_RX_RING"},
+    {0x6, "PACKET_STATISTICS"},
+    {0x7, "PACKET_COPY_THRESH"},
+    {0x8, "PACKET_AUXDATA"},
+    {0x9, "PACKET_ORIGDEV"},
+    {0xa, "PACKET_VERSION"},
+    {0xb, "PACKET_HDRLEN"},
+    {0xc, "PACKET_RESERVE"},
+    {0xd, "PACKET_TX_RING"},
+    {0xe, "PACKET_LOSS"},
+    {0xf, "PACKET_VNET_HDR"},
+    {0x10, "PACKET_TX_TIMESTAMP"},
+    {0x11, "PACKET_TIMESTAMP"},
+    {0x12, "PACKET_FANOUT"},
+    {0x13, "PACKET_TX_HAS_OFF"},
+    {0x14, "PACKET_QDISC_BYPASS"},
+    {0x15, "PACKET_ROLLOVER_STATS"},
+    {0x16, "PACKET_FANOUT_DATA"},
+    {0x17, "PACKET_IGNORE_OUTGOING"},
+};
+inline constexpr xlat sock_packet_option_xlat{sock_packet_option_field, ~std::uint64_t{0}, {}, {}, "PACKET_???"};
+
+inline constexpr xlat_entry sock_txrehash_field[] = {
+    {0x0, "SOCK_TXREHASH_DISABLED"},
+    {0x1, "SOCK_TXREHASH_ENABLED"},
+    {0xff, "SOCK_TXREHASH_DEFAULT"},
+};
+inline constexpr xlat sock_txrehash_xlat{sock_txrehash_field, ~std::uint64_t{0}, {}, {}, "SOCK_TXREHASH_???"};
+
+inline constexpr xlat_entry sock_raw_option_field[] = {
+    {0x1, "ICMP_FILTER"},
+};
+inline constexpr xlat sock_raw_option_xlat{sock_raw_option_field, ~std::uint64_t{0}, {}, {}, "RAW_???"};
+
+inline constexpr xlat_entry sock_netlink_option_field[] = {
+    {0x1, "NETLINK_ADD_MEMBERSHIP"},
+    {0x2, "NETLINK_DROP_MEMBERSHIP"},
+    {0x3, "NETLINK_PKTINFO"},
+    {0x4, "NETLINK_BROADCAST_ERROR"},
+    {0x5, "NETLINK_NO_ENOBUFS"},
+    {0x6, "NETLINK_RX_RING"},
+    {0x7, "NETLINK_TX_RING"},
+    {0x8, "NETLINK_LISTEN_ALL_NSID"},
+    {0x9, "NETLINK_LIST_MEMBERSHIPS"},
+    {0xa, "NETLINK_CAP_ACK"},
+    {0xb, "NETLINK_EXT_ACK"},
+    {0xc, "NETLINK_GET_STRICT_CHK"},
+};
+inline constexpr xlat sock_netlink_option_xlat{sock_netlink_option_field, ~std::uint64_t{0}, {}, {}, "NETLINK_???"};
+
 inline constexpr xlat_entry msg_flags_bits[] = {
     {0x1, "MSG_OOB"},
     {0x2, "MSG_PEEK"},
