@@ -22,6 +22,7 @@
 #include <snare/format/detail/decode/net.hpp>
 #include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
+#include <snare/format/detail/decode/quotactl.hpp>
 #include <snare/format/detail/decode/resource.hpp>
 #include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decode/time.hpp>

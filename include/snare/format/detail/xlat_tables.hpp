@@ -2060,6 +2060,54 @@ inline constexpr xlat_entry quota_type_field[] = {
 };
 inline constexpr xlat quota_type_xlat{quota_type_field, ~std::uint64_t{0}, {}, {}, "???QUOTA"};
 
+inline constexpr xlat_entry quota_format_field[] = {
+    {0x1, "QFMT_VFS_OLD"},
+    {0x2, "QFMT_VFS_V0"},
+    {0x3, "QFMT_OCFS2"},
+    {0x4, "QFMT_VFS_V1"},
+};
+inline constexpr xlat quota_format_xlat{quota_format_field, ~std::uint64_t{0}, {}, {}, "QFMT_VFS_???"};
+
+inline constexpr xlat_entry if_dqblk_valid_bits[] = {
+    {0x1, "QIF_BLIMITS"},
+    {0x2, "QIF_SPACE"},
+    {0x4, "QIF_ILIMITS"},
+    {0x8, "QIF_INODES"},
+    {0x10, "QIF_BTIME"},
+    {0x20, "QIF_ITIME"},
+};
+inline constexpr xlat if_dqblk_valid_xlat{{}, 0, if_dqblk_valid_bits, "0", "QIF_???"};
+
+inline constexpr xlat_entry if_dqinfo_flags_bits[] = {
+    {0x1, "DQF_ROOT_SQUASH"},
+    {0x10000, "DQF_SYS_FILE"},
+};
+inline constexpr xlat if_dqinfo_flags_xlat{{}, 0, if_dqinfo_flags_bits, "0", "DQF_???"};
+
+inline constexpr xlat_entry if_dqinfo_valid_bits[] = {
+    {0x1, "IIF_BGRACE"},
+    {0x2, "IIF_IGRACE"},
+    {0x4, "IIF_FLAGS"},
+};
+inline constexpr xlat if_dqinfo_valid_xlat{{}, 0, if_dqinfo_valid_bits, "0", "IIF_???"};
+
+inline constexpr xlat_entry xfs_dqblk_flags_bits[] = {
+    {0x1, "FS_USER_QUOTA"},
+    {0x2, "FS_PROJ_QUOTA"},
+    {0x4, "FS_GROUP_QUOTA"},
+};
+inline constexpr xlat xfs_dqblk_flags_xlat{{}, 0, xfs_dqblk_flags_bits, "0", "FS_???_QUOTA"};
+
+inline constexpr xlat_entry xfs_quota_flags_bits[] = {
+    {0x1, "FS_QUOTA_UDQ_ACCT"},
+    {0x2, "FS_QUOTA_UDQ_ENFD"},
+    {0x4, "FS_QUOTA_GDQ_ACCT"},
+    {0x8, "FS_QUOTA_GDQ_ENFD"},
+    {0x10, "FS_QUOTA_PDQ_ACCT"},
+    {0x20, "FS_QUOTA_PDQ_ENFD"},
+};
+inline constexpr xlat xfs_quota_flags_xlat{{}, 0, xfs_quota_flags_bits, "0", "FS_QUOTA_???"};
+
 inline constexpr xlat_entry reboot_cmd_field[] = {
     {0x1234567, "LINUX_REBOOT_CMD_RESTART"},
     {0xcdef0123, "LINUX_REBOOT_CMD_HALT"},
