@@ -77,6 +77,11 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/netlink.h>
 #include <linux/icmp.h>
 #include <linux/socket.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/xfrm.h>
+#include <linux/audit.h>
+#include <linux/selinux_netlink.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>

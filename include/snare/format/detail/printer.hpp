@@ -20,6 +20,7 @@
 #include <snare/format/detail/decode/key.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/net.hpp>
+#include <snare/format/detail/decode/netlink.hpp>
 #include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/decode/quotactl.hpp>
@@ -119,6 +120,14 @@ class printer {
   std::int64_t ret() const noexcept { return ret_; }
   bool failed() const noexcept { return ret_ < 0 && ret_ >= -4095; }
   const options& opts() const noexcept { return o_; }
+  /// Returns the netlink protocol of socket `fd` from the fd resolver, or -1 (not a netlink
+  /// socket, or a resolver that cannot tell: see fd_resolver).
+  int netlink_protocol(int fd) const noexcept {
+    if constexpr (requires(const R& r) { r.netlink_protocol(fd); })
+      return r_.netlink_protocol(fd);
+    else
+      return -1;
+  }
   const hooks_type& hooks() const noexcept { return h_; }
 
   /// Returns whether argument i is read after the call (out-arguments and value-result

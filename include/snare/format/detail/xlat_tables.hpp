@@ -1462,6 +1462,218 @@ inline constexpr xlat_entry sock_packet_option_field[] = {
 };
 inline constexpr xlat sock_packet_option_xlat{sock_packet_option_field, ~std::uint64_t{0}, {}, {}, "PACKET_???"};
 
+inline constexpr xlat_entry netlink_protocol_field[] = {
+    {0x0, "NETLINK_ROUTE"},
+    {0x1, "NETLINK_UNUSED"},
+    {0x2, "NETLINK_USERSOCK"},
+    {0x3, "NETLINK_FIREWALL"},
+    {0x4, "NETLINK_SOCK_DIAG"},
+    {0x5, "NETLINK_NFLOG"},
+    {0x6, "NETLINK_XFRM"},
+    {0x7, "NETLINK_SELINUX"},
+    {0x8, "NETLINK_ISCSI"},
+    {0x9, "NETLINK_AUDIT"},
+    {0xa, "NETLINK_FIB_LOOKUP"},
+    {0xb, "NETLINK_CONNECTOR"},
+    {0xc, "NETLINK_NETFILTER"},
+    {0xd, "NETLINK_IP6_FW"},
+    {0xe, "NETLINK_DNRTMSG"},
+    {0xf, "NETLINK_KOBJECT_UEVENT"},
+    {0x10, "NETLINK_GENERIC"},
+    {0x12, "NETLINK_SCSITRANSPORT"},
+    {0x13, "NETLINK_ECRYPTFS"},
+    {0x14, "NETLINK_RDMA"},
+    {0x15, "NETLINK_CRYPTO"},
+    {0x16, "NETLINK_SMC"},
+};
+inline constexpr xlat netlink_protocol_xlat{netlink_protocol_field, ~std::uint64_t{0}, {}, {}, "NETLINK_???"};
+
+inline constexpr xlat_entry netlink_type_field[] = {
+    {0x1, "NLMSG_NOOP"},
+    {0x2, "NLMSG_ERROR"},
+    {0x3, "NLMSG_DONE"},
+    {0x4, "NLMSG_OVERRUN"},
+};
+inline constexpr xlat netlink_type_xlat{netlink_type_field, ~std::uint64_t{0}, {}, {}, "NLMSG_???"};
+
+inline constexpr xlat_entry nl_route_type_field[] = {
+    {0x10, "RTM_NEWLINK"},
+    {0x11, "RTM_DELLINK"},
+    {0x12, "RTM_GETLINK"},
+    {0x13, "RTM_SETLINK"},
+    {0x14, "RTM_NEWADDR"},
+    {0x15, "RTM_DELADDR"},
+    {0x16, "RTM_GETADDR"},
+    {0x18, "RTM_NEWROUTE"},
+    {0x19, "RTM_DELROUTE"},
+    {0x1a, "RTM_GETROUTE"},
+    {0x1c, "RTM_NEWNEIGH"},
+    {0x1d, "RTM_DELNEIGH"},
+    {0x1e, "RTM_GETNEIGH"},
+    {0x20, "RTM_NEWRULE"},
+    {0x21, "RTM_DELRULE"},
+    {0x22, "RTM_GETRULE"},
+    {0x24, "RTM_NEWQDISC"},
+    {0x25, "RTM_DELQDISC"},
+    {0x26, "RTM_GETQDISC"},
+    {0x28, "RTM_NEWTCLASS"},
+    {0x29, "RTM_DELTCLASS"},
+    {0x2a, "RTM_GETTCLASS"},
+    {0x2c, "RTM_NEWTFILTER"},
+    {0x2d, "RTM_DELTFILTER"},
+    {0x2e, "RTM_GETTFILTER"},
+    {0x30, "RTM_NEWACTION"},
+    {0x31, "RTM_DELACTION"},
+    {0x32, "RTM_GETACTION"},
+    {0x34, "RTM_NEWPREFIX"},
+    {0x3a, "RTM_GETMULTICAST"},
+    {0x3e, "RTM_GETANYCAST"},
+    {0x40, "RTM_NEWNEIGHTBL"},
+    {0x42, "RTM_GETNEIGHTBL"},
+    {0x43, "RTM_SETNEIGHTBL"},
+    {0x44, "RTM_NEWNDUSEROPT"},
+    {0x48, "RTM_NEWADDRLABEL"},
+    {0x49, "RTM_DELADDRLABEL"},
+    {0x4a, "RTM_GETADDRLABEL"},
+    {0x4e, "RTM_GETDCB"},
+    {0x4f, "RTM_SETDCB"},
+    {0x50, "RTM_NEWNETCONF"},
+    {0x51, "RTM_DELNETCONF"},
+    {0x52, "RTM_GETNETCONF"},
+    {0x54, "RTM_NEWMDB"},
+    {0x55, "RTM_DELMDB"},
+    {0x56, "RTM_GETMDB"},
+    {0x58, "RTM_NEWNSID"},
+    {0x59, "RTM_DELNSID"},
+    {0x5a, "RTM_GETNSID"},
+    {0x5c, "RTM_NEWSTATS"},
+    {0x5e, "RTM_GETSTATS"},
+    {0x60, "RTM_NEWCACHEREPORT"},
+    {0x64, "RTM_NEWCHAIN"},
+    {0x65, "RTM_DELCHAIN"},
+    {0x66, "RTM_GETCHAIN"},
+    {0x68, "RTM_NEWNEXTHOP"},
+    {0x69, "RTM_DELNEXTHOP"},
+    {0x6a, "RTM_GETNEXTHOP"},
+    {0x6c, "RTM_NEWLINKPROP"},
+    {0x6d, "RTM_DELLINKPROP"},
+    {0x6e, "RTM_GETLINKPROP"},
+    {0x70, "RTM_NEWVLAN"},
+    {0x71, "RTM_DELVLAN"},
+    {0x72, "RTM_GETVLAN"},
+    {0x74, "RTM_NEWNEXTHOPBUCKET"},
+    {0x75, "RTM_DELNEXTHOPBUCKET"},
+    {0x76, "RTM_GETNEXTHOPBUCKET"},
+};
+inline constexpr xlat nl_route_type_xlat{nl_route_type_field, ~std::uint64_t{0}, {}, {}, "RTM_???"};
+
+inline constexpr xlat_entry nl_sock_diag_type_field[] = {
+    {0x12, "TCPDIAG_GETSOCK"},
+    {0x13, "DCCPDIAG_GETSOCK"},
+    {0x14, "SOCK_DIAG_BY_FAMILY"},
+    {0x15, "SOCK_DESTROY"},
+};
+inline constexpr xlat nl_sock_diag_type_xlat{nl_sock_diag_type_field, ~std::uint64_t{0}, {}, {}, "SOCK_DIAG_???"};
+
+inline constexpr xlat_entry nl_xfrm_type_field[] = {
+    {0x10, "XFRM_MSG_NEWSA"},
+    {0x11, "XFRM_MSG_DELSA"},
+    {0x12, "XFRM_MSG_GETSA"},
+    {0x13, "XFRM_MSG_NEWPOLICY"},
+    {0x14, "XFRM_MSG_DELPOLICY"},
+    {0x15, "XFRM_MSG_GETPOLICY"},
+    {0x16, "XFRM_MSG_ALLOCSPI"},
+    {0x17, "XFRM_MSG_ACQUIRE"},
+    {0x18, "XFRM_MSG_EXPIRE"},
+    {0x19, "XFRM_MSG_UPDPOLICY"},
+    {0x1a, "XFRM_MSG_UPDSA"},
+    {0x1b, "XFRM_MSG_POLEXPIRE"},
+    {0x1c, "XFRM_MSG_FLUSHSA"},
+    {0x1d, "XFRM_MSG_FLUSHPOLICY"},
+    {0x1e, "XFRM_MSG_NEWAE"},
+    {0x1f, "XFRM_MSG_GETAE"},
+    {0x20, "XFRM_MSG_REPORT"},
+    {0x21, "XFRM_MSG_MIGRATE"},
+    {0x22, "XFRM_MSG_NEWSADINFO"},
+    {0x23, "XFRM_MSG_GETSADINFO"},
+    {0x24, "XFRM_MSG_NEWSPDINFO"},
+    {0x25, "XFRM_MSG_GETSPDINFO"},
+    {0x26, "XFRM_MSG_MAPPING"},
+    {0x27, "XFRM_MSG_SETDEFAULT"},
+    {0x28, "XFRM_MSG_GETDEFAULT"},
+};
+inline constexpr xlat nl_xfrm_type_xlat{nl_xfrm_type_field, ~std::uint64_t{0}, {}, {}, "XFRM_MSG_???"};
+
+inline constexpr xlat_entry nl_audit_type_field[] = {
+    {0x3e8, "AUDIT_GET"},
+    {0x3e9, "AUDIT_SET"},
+    {0x3ea, "AUDIT_LIST"},
+    {0x3eb, "AUDIT_ADD"},
+    {0x3ec, "AUDIT_DEL"},
+    {0x3ed, "AUDIT_USER"},
+    {0x3ee, "AUDIT_LOGIN"},
+    {0x3ef, "AUDIT_WATCH_INS"},
+    {0x3f0, "AUDIT_WATCH_REM"},
+    {0x3f1, "AUDIT_WATCH_LIST"},
+    {0x3f2, "AUDIT_SIGNAL_INFO"},
+    {0x3f3, "AUDIT_ADD_RULE"},
+    {0x3f4, "AUDIT_DEL_RULE"},
+    {0x3f5, "AUDIT_LIST_RULES"},
+    {0x3f6, "AUDIT_TRIM"},
+    {0x3f7, "AUDIT_MAKE_EQUIV"},
+    {0x3f8, "AUDIT_TTY_GET"},
+    {0x3f9, "AUDIT_TTY_SET"},
+    {0x3fa, "AUDIT_SET_FEATURE"},
+    {0x3fb, "AUDIT_GET_FEATURE"},
+    {0x453, "AUDIT_USER_AVC"},
+    {0x464, "AUDIT_USER_TTY"},
+};
+inline constexpr xlat nl_audit_type_xlat{nl_audit_type_field, ~std::uint64_t{0}, {}, {}, "AUDIT_???"};
+
+inline constexpr xlat_entry nl_selinux_type_field[] = {
+    {0x10, "SELNL_MSG_SETENFORCE"},
+    {0x11, "SELNL_MSG_POLICYLOAD"},
+};
+inline constexpr xlat nl_selinux_type_xlat{nl_selinux_type_field, ~std::uint64_t{0}, {}, {}, "SELNL_MSG_???"};
+
+inline constexpr xlat_entry netlink_flags_bits[] = {
+    {0x1, "NLM_F_REQUEST"},
+    {0x2, "NLM_F_MULTI"},
+    {0x4, "NLM_F_ACK"},
+    {0x8, "NLM_F_ECHO"},
+    {0x10, "NLM_F_DUMP_INTR"},
+    {0x20, "NLM_F_DUMP_FILTERED"},
+};
+inline constexpr xlat netlink_flags_xlat{{}, 0, netlink_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_get_flags_bits[] = {
+    {0x300, "NLM_F_DUMP"},
+    {0x100, "NLM_F_ROOT"},
+    {0x200, "NLM_F_MATCH"},
+    {0x400, "NLM_F_ATOMIC"},
+};
+inline constexpr xlat netlink_get_flags_xlat{{}, 0, netlink_get_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_new_flags_bits[] = {
+    {0x100, "NLM_F_REPLACE"},
+    {0x200, "NLM_F_EXCL"},
+    {0x400, "NLM_F_CREATE"},
+    {0x800, "NLM_F_APPEND"},
+};
+inline constexpr xlat netlink_new_flags_xlat{{}, 0, netlink_new_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_delete_flags_bits[] = {
+    {0x100, "NLM_F_NONREC"},
+    {0x200, "NLM_F_BULK"},
+};
+inline constexpr xlat netlink_delete_flags_xlat{{}, 0, netlink_delete_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_ack_flags_bits[] = {
+    {0x100, "NLM_F_CAPPED"},
+    {0x200, "NLM_F_ACK_TLVS"},
+};
+inline constexpr xlat netlink_ack_flags_xlat{{}, 0, netlink_ack_flags_bits, "0", "NLM_F_???"};
+
 inline constexpr xlat_entry sock_txrehash_field[] = {
     {0x0, "SOCK_TXREHASH_DISABLED"},
     {0x1, "SOCK_TXREHASH_ENABLED"},

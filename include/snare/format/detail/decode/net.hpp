@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -70,6 +71,16 @@ void put_sockaddr(P& p, std::uint64_t addr, std::uint64_t len) {
       out.append(", sin6_scope_id=");
       put_udec(out, scope);
     }
+  } else if (family == 16 && n >= 12) {  // AF_NETLINK: {nl_pid=2974, nl_groups=00000000}
+    std::uint32_t pid, groups;
+    std::memcpy(&pid, sa + 4, 4);
+    std::memcpy(&groups, sa + 8, 4);
+    out.append(", nl_pid=");
+    put_udec(out, pid);
+    out.append(", nl_groups=");
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", groups);
+    out.append(hex);
   } else {
     out.append(", sa_data=");
     put_quoted(out, std::string_view(reinterpret_cast<const char*>(sa + 2), n - 2));
@@ -110,6 +121,10 @@ bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
 struct socket_decoder {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 2 && p.arg(0) == 16) {  // AF_NETLINK: the netlink protocol
+      put_enum(p.out(), netlink_protocol_xlat, p.arg(2) & 0xffffffffu);
+      return true;
+    }
     if (i != 2 || (p.arg(0) != 2 && p.arg(0) != 10)) return false;
     static constexpr xlat_entry protocols[] = {
         {0, "IPPROTO_IP"},    {1, "IPPROTO_ICMP"},    {6, "IPPROTO_TCP"},    {17, "IPPROTO_UDP"},
