@@ -73,6 +73,7 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/fs.h>
 #include <linux/perf_event.h>
 #include <linux/lirc.h>
+#include <linux/counter.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/icmp.h>

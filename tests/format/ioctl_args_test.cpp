@@ -117,3 +117,30 @@ TEST_CASE("RNDADDENTROPY prints its pool's counts and buffer", "[format][ioctl]"
         "ioctl(-1, RNDADDENTROPY, {entropy_count=3, buf_size=8, buf=\"12345678\"})" + ebadf);
   CHECK(call("ioctl", {minus1, 0x40085203, 0}, -9, mem) == "ioctl(-1, RNDADDENTROPY, NULL)" + ebadf);
 }
+
+TEST_CASE("FITRIM, the fsxattr requests and COUNTER_ADD_WATCH_IOCTL print their structs", "[format][ioctl]") {
+  fake_memory mem;
+  std::uint64_t range[3] = {0xdeadbeefcafef00d, 18072662651678146782u, 13464652301225279710u};
+  mem.put_bytes(0x1000, range, sizeof range);
+  CHECK(
+      call("ioctl", {minus1, 0xc0185879, 0x1000}, -9, mem) ==
+      "ioctl(-1, FITRIM, {start=0xdeadbeefcafef00d, len=18072662651678146782, minlen=13464652301225279710})" +
+          ebadf);
+  std::uint32_t xattr[7] = {0x7ffe0004, 3735928559u, 0, 0xcafef00d, 3133063390u, 0, 0};
+  mem.put_bytes(0x2000, xattr, sizeof xattr);
+  CHECK(call("ioctl", {minus1, 0x401c5820, 0x2000}, -9, mem) ==
+        "ioctl(-1, FS_IOC_FSSETXATTR, {fsx_xflags=0x7ffe0004 /* FS_XFLAG_??? */, fsx_extsize=3735928559, "
+        "fsx_projid=0xcafef00d, fsx_cowextsize=3133063390})" +
+            ebadf);
+  // The padding is part of the struct: a struct cut short by an unmapped page is an address.
+  mem.put_bytes(0x3000, xattr, 20);
+  CHECK(call("ioctl", {minus1, 0x401c5820, 0x3000}, -9, mem) ==
+        "ioctl(-1, FS_IOC_FSSETXATTR, 0x3000)" + ebadf);
+  unsigned char watch[6] = {5, 2, 23, 42, 6, 69};
+  mem.put_bytes(0x4000, watch, sizeof watch);
+  CHECK(call("ioctl", {minus1, 0x40063e00, 0x4000}, -9, mem) ==
+        "ioctl(-1, COUNTER_ADD_WATCH_IOCTL, {component={type=COUNTER_COMPONENT_EXTENSION, "
+        "scope=COUNTER_SCOPE_COUNT, parent=23, id=42}, event=COUNTER_EVENT_CAPTURE, channel=69})" +
+            ebadf);
+  CHECK(call("ioctl", {minus1, 0x3e01, 0}, -9, mem) == "ioctl(-1, COUNTER_ENABLE_EVENTS_IOCTL)" + ebadf);
+}

@@ -773,6 +773,55 @@ inline constexpr xlat_entry fs_ioc_flags_bits[] = {
 };
 inline constexpr xlat fs_ioc_flags_xlat{{}, 0, fs_ioc_flags_bits, "0", "FS_???_FL"};
 
+inline constexpr xlat_entry fs_xflags_bits[] = {
+    {0x1, "FS_XFLAG_REALTIME"},
+    {0x2, "FS_XFLAG_PREALLOC"},
+    {0x8, "FS_XFLAG_IMMUTABLE"},
+    {0x10, "FS_XFLAG_APPEND"},
+    {0x20, "FS_XFLAG_SYNC"},
+    {0x40, "FS_XFLAG_NOATIME"},
+    {0x80, "FS_XFLAG_NODUMP"},
+    {0x100, "FS_XFLAG_RTINHERIT"},
+    {0x200, "FS_XFLAG_PROJINHERIT"},
+    {0x400, "FS_XFLAG_NOSYMLINKS"},
+    {0x800, "FS_XFLAG_EXTSIZE"},
+    {0x1000, "FS_XFLAG_EXTSZINHERIT"},
+    {0x2000, "FS_XFLAG_NODEFRAG"},
+    {0x4000, "FS_XFLAG_FILESTREAM"},
+    {0x8000, "FS_XFLAG_DAX"},
+    {0x10000, "FS_XFLAG_COWEXTSIZE"},
+    {0x80000000, "FS_XFLAG_HASATTR"},
+};
+inline constexpr xlat fs_xflags_xlat{{}, 0, fs_xflags_bits, "0", "FS_XFLAG_???"};
+
+inline constexpr xlat_entry counter_component_type_field[] = {
+    {0x0, "COUNTER_COMPONENT_NONE"},
+    {0x1, "COUNTER_COMPONENT_SIGNAL"},
+    {0x2, "COUNTER_COMPONENT_COUNT"},
+    {0x3, "COUNTER_COMPONENT_FUNCTION"},
+    {0x4, "COUNTER_COMPONENT_SYNAPSE_ACTION"},
+    {0x5, "COUNTER_COMPONENT_EXTENSION"},
+};
+inline constexpr xlat counter_component_type_xlat{counter_component_type_field, ~std::uint64_t{0}, {}, {}, "COUNTER_COMPONENT_???"};
+
+inline constexpr xlat_entry counter_scope_field[] = {
+    {0x0, "COUNTER_SCOPE_DEVICE"},
+    {0x1, "COUNTER_SCOPE_SIGNAL"},
+    {0x2, "COUNTER_SCOPE_COUNT"},
+};
+inline constexpr xlat counter_scope_xlat{counter_scope_field, ~std::uint64_t{0}, {}, {}, "COUNTER_SCOPE_???"};
+
+inline constexpr xlat_entry counter_event_field[] = {
+    {0x0, "COUNTER_EVENT_OVERFLOW"},
+    {0x1, "COUNTER_EVENT_UNDERFLOW"},
+    {0x2, "COUNTER_EVENT_OVERFLOW_UNDERFLOW"},
+    {0x3, "COUNTER_EVENT_THRESHOLD"},
+    {0x4, "COUNTER_EVENT_INDEX"},
+    {0x5, "COUNTER_EVENT_CHANGE_OF_STATE"},
+    {0x6, "COUNTER_EVENT_CAPTURE"},
+};
+inline constexpr xlat counter_event_xlat{counter_event_field, ~std::uint64_t{0}, {}, {}, "COUNTER_EVENT_???"};
+
 inline constexpr xlat_entry setns_types_field[] = {
     {0x80, "CLONE_NEWTIME"},
     {0x20000, "CLONE_NEWNS"},
@@ -2591,6 +2640,8 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x2402, "PERF_EVENT_IOC_REFRESH"},
     {0x2403, "PERF_EVENT_IOC_RESET"},
     {0x2405, "PERF_EVENT_IOC_SET_OUTPUT"},
+    {0x3e01, "COUNTER_ENABLE_EVENTS_IOCTL"},
+    {0x3e02, "COUNTER_DISABLE_EVENTS_IOCTL"},
     {0x4300, "SNDCTL_COPR_RESET"},
     {0x4b2f, "KIOCSOUND"},
     {0x4b30, "KDMKTONE"},
@@ -2934,6 +2985,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x40046923, "LIRC_SET_WIDEBAND_RECEIVER"},
     {0x40047602, "FS_IOC32_SETVERSION"},
     {0x40049409, "FICLONE"},
+    {0x40063e00, "COUNTER_ADD_WATCH_IOCTL"},
     {0x40081271, "BLKBSZSET"},
     {0x40082404, "PERF_EVENT_IOC_PERIOD"},
     {0x40082406, "PERF_EVENT_IOC_SET_FILTER"},

@@ -79,7 +79,10 @@ enum class ioctl_arg : unsigned char {
   termios2,
   termio,
   winsize,
-  rand_pool,  ///< struct rand_pool_info: {entropy_count=3, buf_size=8, buf="..."}
+  rand_pool,      ///< struct rand_pool_info: {entropy_count=3, buf_size=8, buf="..."}
+  fstrim_range,   ///< struct fstrim_range (FITRIM)
+  fsxattr,        ///< struct fsxattr (FS_IOC_FSSETXATTR; with fsx_nextents at exit, GET)
+  counter_watch,  ///< struct counter_watch (COUNTER_ADD_WATCH_IOCTL)
 };
 
 /// The form of one request's argument: `at_exit` when the kernel fills it in (printed after
@@ -100,6 +103,8 @@ inline constexpr ioctl_form ioctl_forms[] = {
     {0x2402, "PERF_EVENT_IOC_REFRESH", ioctl_arg::int_value},
     {0x2403, "PERF_EVENT_IOC_RESET", ioctl_arg::flags_value, false, &perf_ioctl_flags_xlat},
     {0x2405, "PERF_EVENT_IOC_SET_OUTPUT", ioctl_arg::int_value},
+    {0x3e01, "COUNTER_ENABLE_EVENTS_IOCTL", ioctl_arg::none},
+    {0x3e02, "COUNTER_DISABLE_EVENTS_IOCTL", ioctl_arg::none},
     {0x5204, "RNDZAPENTCNT", ioctl_arg::none},
     {0x5206, "RNDCLEARPOOL", ioctl_arg::none},
     {0x5207, "RNDRESEEDCRNG", ioctl_arg::none},
@@ -168,10 +173,12 @@ inline constexpr ioctl_form ioctl_forms[] = {
     {0x4004691d, "LIRC_SET_MEASURE_CARRIER_MODE", ioctl_arg::uint_ptr},
     {0x4004691f, "LIRC_SET_REC_CARRIER_RANGE", ioctl_arg::uint_ptr},
     {0x40046923, "LIRC_SET_WIDEBAND_RECEIVER", ioctl_arg::uint_ptr},
+    {0x40063e00, "COUNTER_ADD_WATCH_IOCTL", ioctl_arg::counter_watch},
     {0x40082404, "PERF_EVENT_IOC_PERIOD", ioctl_arg::u64_ptr},
     {0x40082406, "PERF_EVENT_IOC_SET_FILTER", ioctl_arg::string},
     {0x40085203, "RNDADDENTROPY", ioctl_arg::rand_pool},
     {0x40086602, "FS_IOC_SETFLAGS", ioctl_arg::flags_ptr, false, &fs_ioc_flags_xlat},
+    {0x401c5820, "FS_IOC_FSSETXATTR", ioctl_arg::fsxattr},
     {0x402c542b, "TCSETS2", ioctl_arg::termios2},
     {0x402c542c, "TCSETSW2", ioctl_arg::termios2},
     {0x402c542d, "TCSETSF2", ioctl_arg::termios2},
@@ -197,11 +204,13 @@ inline constexpr ioctl_form ioctl_forms[] = {
     {0x80046924, "LIRC_GET_REC_TIMEOUT", ioctl_arg::uint_ptr, true},
     {0x80082407, "PERF_EVENT_IOC_ID", ioctl_arg::u64_ptr, true},
     {0x80086601, "FS_IOC_GETFLAGS", ioctl_arg::flags_ptr, true, &fs_ioc_flags_xlat},
+    {0x801c581f, "FS_IOC_FSGETXATTR", ioctl_arg::fsxattr, true},
     {0x802c542a, "TCGETS2", ioctl_arg::termios2, true},
     {0xc0045706, "WDIOC_SETTIMEOUT", ioctl_arg::int_ptr},
     {0xc0045708, "WDIOC_SETPRETIMEOUT", ioctl_arg::int_ptr},
     {0xc0045877, "FIFREEZE", ioctl_arg::none},
     {0xc0045878, "FITHAW", ioctl_arg::none},
+    {0xc0185879, "FITRIM", ioctl_arg::fstrim_range},
 };
 
 static_assert(std::is_sorted(std::begin(ioctl_forms), std::end(ioctl_forms),
@@ -230,6 +239,67 @@ bool put_rand_pool(P& p, std::uint64_t addr) {
   put_dec(out, counts[1]);
   out.append(", buf=");
   p.put_buffer(addr + sizeof counts, static_cast<std::uint32_t>(counts[1]));
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the struct fstrim_range at `addr` (FITRIM): {start=0x..., len=..., minlen=...}.
+template <class P>
+bool put_fstrim_range(P& p, std::uint64_t addr) {
+  std::uint64_t r[3];
+  if (!p.read_obj(addr, r)) return false;
+  std::string& out = p.out();
+  out.append("{start=");
+  put_hex(out, r[0]);
+  out.append(", len=");
+  put_udec(out, r[1]);
+  out.append(", minlen=");
+  put_udec(out, r[2]);
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the struct fsxattr at `addr` (linux/fs.h): the XFS flags, sizes and project id,
+/// with fsx_nextents when the kernel filled it in (`get`).
+template <class P>
+bool put_fsxattr(P& p, std::uint64_t addr, bool get) {
+  // fsx_xflags, fsx_extsize, fsx_nextents, fsx_projid, fsx_cowextsize, fsx_pad[8]: the
+  // whole struct must be readable, as strace reads it.
+  std::uint32_t x[7];
+  if (!p.read_obj(addr, x)) return false;
+  std::string& out = p.out();
+  out.append("{fsx_xflags=");
+  put_flags(out, fs_xflags_xlat, x[0]);
+  out.append(", fsx_extsize=");
+  put_udec(out, x[1]);
+  if (get) out.append(", fsx_nextents="), put_udec(out, x[2]);
+  out.append(", fsx_projid=");
+  put_hex(out, x[3]);
+  out.append(", fsx_cowextsize=");
+  put_udec(out, x[4]);
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the struct counter_watch at `addr` (linux/counter.h): {component={type=...,
+/// scope=..., parent=0, id=0}, event=..., channel=0}.
+template <class P>
+bool put_counter_watch(P& p, std::uint64_t addr) {
+  std::uint8_t w[6];  // component.{type, scope, parent, id}, event, channel
+  if (!p.read_obj(addr, w)) return false;
+  std::string& out = p.out();
+  out.append("{component={type=");
+  put_enum(out, counter_component_type_xlat, w[0]);
+  out.append(", scope=");
+  put_enum(out, counter_scope_xlat, w[1]);
+  out.append(", parent=");
+  put_udec(out, w[2]);
+  out.append(", id=");
+  put_udec(out, w[3]);
+  out.append("}, event=");
+  put_enum(out, counter_event_xlat, w[4]);
+  out.append(", channel=");
+  put_udec(out, w[5]);
   out.push_back('}');
   return true;
 }
@@ -325,6 +395,15 @@ struct decoder<sys::call_id::ioctl> {
         break;
       case ioctl_arg::rand_pool:
         ok = put_rand_pool(p, v);
+        break;
+      case ioctl_arg::fstrim_range:
+        ok = put_fstrim_range(p, v);
+        break;
+      case ioctl_arg::fsxattr:
+        ok = put_fsxattr(p, v, f.at_exit);
+        break;
+      case ioctl_arg::counter_watch:
+        ok = put_counter_watch(p, v);
         break;
     }
     if (!ok) put_ptr(out, v);
