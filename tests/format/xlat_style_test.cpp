@@ -28,7 +28,9 @@ const auto verbose = style(snare::format::xlat_style::verbose);
 
 }  // namespace
 
-TEST_CASE("-X raw prints flags and enumerations as numbers, -X verbose adds their names", "[format][xlat]") {
+TEST_CASE(
+    "Flags and enumerations print as numbers under strace's -X raw and with their names under -X verbose",
+    "[format][xlat]") {
   fake_memory mem;
   mem.put_string(0x1000, "/etc/ld.so.cache");
   snare::sys::raw_args open_args{static_cast<std::uint64_t>(-100), 0x1000, O_RDONLY | O_CLOEXEC};
@@ -62,7 +64,7 @@ TEST_CASE("-X raw prints flags and enumerations as numbers, -X verbose adds thei
         R"(openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3)");
 }
 
-TEST_CASE("-X styles apply to signals, signal sets and sigaction handlers", "[format][xlat]") {
+TEST_CASE("The -X styles apply to signals, signal sets and sigaction handlers", "[format][xlat]") {
   fake_memory mem;
   std::uint64_t act[4] = {0 /* SIG_DFL */, 0x4000000 /* SA_RESTORER */, 0x401000, 3ULL << 31};
   mem.put_bytes(0x1000, act, sizeof act);
@@ -78,7 +80,7 @@ TEST_CASE("-X styles apply to signals, signal sets and sigaction handlers", "[fo
         "sa_flags=0x4000000 /* SA_RESTORER */, sa_restorer=0x401000}, NULL, 8) = 0");
 }
 
-TEST_CASE("-X styles apply to ioctl requests", "[format][xlat]") {
+TEST_CASE("The -X styles apply to ioctl requests", "[format][xlat]") {
   fake_memory mem;
   // tests/ioctl.c's -Xraw and -Xverbose variants.
   CHECK(call("ioctl", {1, 0x5401, 0}, -25, mem, raw) ==
