@@ -41,6 +41,7 @@
 #include <snare/gdb/protocol/reply.hpp>
 #include <snare/gdb/protocol/x86_64.hpp>
 #include <snare/format.hpp>
+#include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/format.hpp>
 #include <snare/format/options.hpp>

@@ -15,8 +15,9 @@ Output:
   -s N, --string-limit=N      show at most N bytes of strings and buffers (default 32)
   -x, -xx, --strings-in-hex[=non-ascii|all|non-ascii-chars|none]
                               print non-ASCII strings (-x) or every string (-xx) in hex
-  -X abbrev, --const-print-style=abbrev
-                              print constants by name (the default)
+  -X STYLE, --const-print-style=STYLE
+                              print constants by name (abbrev, the default), as numbers
+                              (raw) or as numbers with their names in comments (verbose)
   -v, --no-abbrev             print unabbreviated structures (environment arrays)
   -y, --decode-fds[=path]     print the paths of file descriptors
   -i, --instruction-pointer   print the instruction pointer at each call
@@ -95,7 +96,7 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID, -D,
--yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -X raw|verbose,
+-yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 

@@ -131,6 +131,9 @@ bool session::open() {
   fo_.align_column = opts_.align;
   fo_.verbose = false;
   fo_.hex_strings = opts_.hex_strings;
+  fo_.xlat = opts_.xlat == xlat_style::raw       ? snare::format::xlat_style::raw
+             : opts_.xlat == xlat_style::verbose ? snare::format::xlat_style::verbose
+                                                 : snare::format::xlat_style::abbrev;
   fo_verbose_ = fo_;
   fo_verbose_.verbose = true;
   for (auto& p : opts_.paths) {

@@ -111,15 +111,32 @@ void append_ticks(std::string& s, const char* name, long ticks) {
   }
 }
 
-// Renders a siginfo as strace does in "--- SIGCHLD {...} ---".
-std::string format_siginfo(int sig, const siginfo_t* si) {
-  std::string s = "{si_signo=" + signal_name(sig);
+// Renders a named constant in -X style `x` as strace's print_xlat_ex: NAME (abbrev), NUMBER
+// (raw) or NUMBER /* NAME */ (verbose); a NAME that is the number itself stays alone.
+std::string styled(const std::string& name, const std::string& number, xlat_style x) {
+  if (x == xlat_style::abbrev || name == number) return x == xlat_style::abbrev ? name : number;
+  return x == xlat_style::raw ? number : number + " /* " + name + " */";
+}
+
+std::string hex_number(unsigned v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, v ? "%#x" : "0", v);
+  return buf;
+}
+
+// Renders a siginfo as strace does in "--- SIGCHLD {...} ---", its constants in -X style `x`.
+std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x) {
+  auto signo = [&](int n) { return styled(signal_name(n), std::to_string(n), x); };
+  std::string s = "{si_signo=" + signo(sig);
   if (!si) return s + "}";
-  s += ", si_code=" + si_code_name(*si);
+  std::string code = si_code_name(*si);
+  s += ", si_code=" + (code == std::to_string(si->si_code)
+                           ? code
+                           : styled(code, hex_number(static_cast<unsigned>(si->si_code)), x));
   if (sig == SIGCHLD && si->si_code > 0) {
     s += ", si_pid=" + std::to_string(si->si_pid) + ", si_uid=" + std::to_string(si->si_uid);
     s += ", si_status=";
-    s += si->si_code == CLD_EXITED ? std::to_string(si->si_status) : signal_name(si->si_status);
+    s += si->si_code == CLD_EXITED ? std::to_string(si->si_status) : signo(si->si_status);
     append_ticks(s, "si_utime", static_cast<long>(si->si_utime));
     append_ticks(s, "si_stime", static_cast<long>(si->si_stime));
   } else if (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE) {
@@ -247,7 +264,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   if (raw)
     format_raw(t.line, nr, args, false, 0);
   else
-    (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds);
+    (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds, &t.inout);
   t.shown = true;
   if (t.held) return d;  // printed at exit once the exec succeeded
   if (!exits_observed_) {
@@ -328,7 +345,8 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     format_raw(tail, t.nr, t.args, true, ret);
     line += tail.substr(tail.find("= "));
   } else {
-    (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds);
+    (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds, &t.inout);
+    t.inout = {};  // the next call's entry saves its own
   }
   if (opts_.syscall_times) {
     line += " <" + std::to_string(ns / 1000000000u);
@@ -357,7 +375,8 @@ void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
   if (!visible(tid) || opts_.summary) return;
   if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
   interrupt_open_line(tid);
-  write(tid, prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info) + " ---\n");
+  write(tid,
+        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat) + " ---\n");
 }
 
 void session::on_thread_start(pid_t, pid_t tid) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <snare/engine/stop.hpp>
+#include <snare/format/entry_state.hpp>
 #include <snare/format/options.hpp>
 #include <snare/guest/frame.hpp>
 #include <snare/result.hpp>
@@ -58,12 +59,13 @@ struct thread_info {
   bool injected = false;  ///< the call was answered at entry
   long nr = -1;
   raw_args args{};
-  std::string line;                ///< the entry's text, prefix included
-  std::uint64_t entry_ns = 0;      ///< monotonic time of the entry (-T, -c -w)
-  std::uint64_t entry_cpu_ns = 0;  ///< the thread's CPU time at the entry (-c)
-  int exit_status = 0;             ///< the status passed to exit(2), for "+++ exited with" lines
-  std::uint64_t ip = 0;            ///< the instruction pointer at the entry (-i; 0: unknown)
-  bool path_matched = true;        ///< the call touches a -P path
+  std::string line;                  ///< the entry's text, prefix included
+  snare::format::entry_state inout;  ///< in-out values at the entry, for `[110 => 16]`
+  std::uint64_t entry_ns = 0;        ///< monotonic time of the entry (-T, -c -w)
+  std::uint64_t entry_cpu_ns = 0;    ///< the thread's CPU time at the entry (-c)
+  int exit_status = 0;               ///< the status passed to exit(2), for "+++ exited with" lines
+  std::uint64_t ip = 0;              ///< the instruction pointer at the entry (-i; 0: unknown)
+  bool path_matched = true;          ///< the call touches a -P path
   std::unordered_map<long, unsigned> invocations;  ///< per syscall, for inject when=
 };
 

@@ -231,11 +231,8 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       return true;
     case 'X':
       if (*value == "abbrev") return o.xlat = xlat_style::abbrev, true;
-      if (*value == "raw" || *value == "verbose") {
-        error = "-X " + std::string(*value) +
-                " is not supported by snare-strace yet (the formatter prints names: -X abbrev)";
-        return false;
-      }
+      if (*value == "raw") return o.xlat = xlat_style::raw, true;
+      if (*value == "verbose") return o.xlat = xlat_style::verbose, true;
       return invalid();
     case 'y':
       ++y_count;

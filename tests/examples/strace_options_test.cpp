@@ -215,6 +215,24 @@ TEST_CASE("snare-strace -X abbrev is the default form") {
   same_as_strace({"-X", "abbrev", "-e", "trace=openat", "cat", "/dev/null"});
 }
 
+TEST_CASE("snare-strace -X raw prints numbers and -X verbose numbers with their names, as strace") {
+  // Flags (openat, mprotect), enumerations (fcntl, lseek), signals (rt_sigaction) and errors.
+  std::vector<std::string> cmd = {"-e", "trace=openat,fcntl,lseek,rt_sigaction,mprotect", "sh", "-c",
+                                  "exec 3</dev/null; cat /no/such/file 2>/dev/null; trap : INT"};
+  for (const char* style : {"raw", "verbose", "abbrev"}) {
+    INFO("-X " << style);
+    std::vector<std::string> args = {"-X", style};
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    auto lines = same_as_strace(args);
+    CHECK_FALSE(lines.empty());
+    auto has = [&](const std::string& s) {
+      return std::any_of(lines.begin(), lines.end(), [&](auto& l) { return l.find(s) != std::string::npos; });
+    };
+    if (std::string(style) == "raw") CHECK_FALSE(has("O_RDONLY"));
+    if (std::string(style) == "verbose") CHECK(has(" /* O_RDONLY"));
+  }
+}
+
 TEST_CASE("snare-strace timestamps: -r, --timestamps, --absolute-timestamps, -T precision") {
   auto shape = [](std::vector<std::string> args, const std::string& re) {
     args.insert(args.end(), {"-e", "trace=write", "echo", "hi"});
@@ -386,7 +404,6 @@ TEST_CASE(
                                        {"-D"},
                                        {"-yy"},
                                        {"-b", "execve"},
-                                       {"-X", "raw"},
                                        {"-e", "decode-fds=socket"},
                                        {"-Y"},
                                        {"-e", "inject=read:signal=USR1"}}) {

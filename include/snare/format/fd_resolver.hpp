@@ -2,12 +2,16 @@
 // the fd_resolver concept, the no-op resolver and one that reads /proc/<pid>/fd/<n>.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <concepts>
+#include <cstdio>
 #include <string>
+#include <string_view>
+#include <system_error>
 
 namespace snare::format {
 
@@ -16,7 +20,9 @@ namespace snare::format {
 /// `pipe:[45]`, ...) of `fd` in the traced process to `out` and returns true, or leaves
 /// `out` unchanged and returns false when the fd is not open or cannot be read. `fd` may
 /// be AT_FDCWD (-100), which names the working directory. Must not throw.
-/// Models: no_fd_paths, proc_fd_resolver; a test may supply a map.
+/// Models: no_fd_paths, proc_fd_resolver; a test may supply a map. Optional: `r.netlink_protocol(fd)
+/// -> int`, the netlink protocol of a socket (-1 when not one), which netlink messages are
+/// decoded by.
 template <class R>
 concept fd_resolver = requires(R& r, int fd, std::string& out) {
   { r.append_fd_path(fd, out) } -> std::convertible_to<bool>;
@@ -59,6 +65,56 @@ class proc_fd_resolver {
       return false;
     }
     return true;
+  }
+
+  /// Returns the netlink protocol (NETLINK_ROUTE, ...) of socket `fd`, or -1 when `fd` is
+  /// not a netlink socket or cannot be read: the socket's inode from /proc/<pid>/fd/<fd>,
+  /// looked up in /proc/<pid>/net/netlink (the process's network namespace), whose second
+  /// column is the protocol and last the inode (strace asks sock_diag for the same fact).
+  int netlink_protocol(int fd) const noexcept {
+    if (fd < 0) return -1;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/fd/%d", static_cast<int>(pid_), fd);
+    char link[64];
+    ssize_t n = ::readlink(path, link, sizeof link);
+    std::string_view target(link, n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (target.substr(0, 8) != "socket:[") return -1;
+    unsigned long inode = 0;
+    auto [end, ec] = std::from_chars(target.data() + 8, target.data() + target.size(), inode);
+    if (ec != std::errc{} || end == target.data() + 8) return -1;
+    std::snprintf(path, sizeof path, "/proc/%d/net/netlink", static_cast<int>(pid_));
+    int f = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return -1;
+    // The table is small (one line per netlink socket of the namespace): read it whole.
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(f, buf, sizeof buf)) > 0;) {
+      try {
+        text.append(buf, static_cast<std::size_t>(n));
+      } catch (...) {
+        break;
+      }
+    }
+    ::close(f);
+    std::size_t pos = text.find('\n');  // the header line
+    while (pos != std::string::npos && pos + 1 < text.size()) {
+      std::size_t eol = text.find('\n', pos + 1);
+      std::string_view line(text.data() + pos + 1, (eol == std::string::npos ? text.size() : eol) - pos - 1);
+      pos = eol;
+      // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+      unsigned long fields[10]{};
+      std::size_t k = 0, i = 0;
+      while (k < 10 && i < line.size()) {
+        while (i < line.size() && line[i] == ' ') ++i;
+        std::size_t j = i;
+        while (j < line.size() && line[j] != ' ') ++j;
+        std::from_chars(line.data() + i, line.data() + j, fields[k], k == 0 || k == 3 ? 16 : 10);
+        ++k;
+        i = j;
+      }
+      if (k == 10 && fields[9] == inode) return static_cast<int>(fields[1]);
+    }
+    return -1;
   }
 
   /// Returns the process whose fds are resolved.

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include <snare/format/detail/printer.hpp>
+#include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/options.hpp>
 #include <snare/memory.hpp>
@@ -22,11 +23,6 @@
 #include <snare/sys/call.hpp>
 
 namespace snare::format {
-
-/// Carries what format_entry read for format_exit: the values of in-out arguments such as
-/// getsockname's addrlen, so that the exit prints `[110 => 16]` as strace does. Keep one
-/// per call between its entry and its exit; it needs no other setup.
-using entry_state = detail::entry_state;
 
 /// Appends the start of a call as strace prints it at syscall entry: `read(3, ` (the
 /// arguments the kernel reads; out-arguments wait for the exit) or `close(3` when every
@@ -38,6 +34,7 @@ using entry_state = detail::entry_state;
 template <guest_memory M, fd_resolver R = no_fd_paths>
 result<void> format_entry(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args, M& mem,
                           const options& opts = {}, R&& fds = R{}, entry_state* state = nullptr) noexcept {
+  detail::xlat_style_scope style(opts.xlat);
   try {
     detail::printer<M, std::remove_reference_t<R>>(out, desc, args, mem, opts, fds).entry(state);
   } catch (...) {
@@ -56,6 +53,7 @@ template <guest_memory M, fd_resolver R = no_fd_paths>
 result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{},
                          const entry_state* state = nullptr) noexcept {
+  detail::xlat_style_scope style(opts.xlat);
   try {
     auto nl = out.find_last_of('\n');
     std::size_t line_start = nl == std::string::npos ? 0 : nl + 1;
@@ -73,10 +71,12 @@ result<void> format_exit(std::string& out, const sys::syscall_desc& desc, const 
 template <guest_memory M, fd_resolver R = no_fd_paths>
 result<void> format_call(std::string& out, const sys::syscall_desc& desc, const sys::raw_args& args,
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
+  detail::xlat_style_scope style(opts.xlat);
   try {
     std::size_t line_start = out.size();
-    detail::printer<M, std::remove_reference_t<R>> p(out, desc, args, mem, opts, fds);
-    p.entry();
+    entry_state state;  // the in-out values, read after the call like the rest
+    detail::printer<M, std::remove_reference_t<R>> p(out, desc, args, mem, opts, fds, nullptr, &state);
+    p.entry(&state);
     p.exit(retval, line_start);
   } catch (...) {
     return std::errc::not_enough_memory;
@@ -91,10 +91,12 @@ result<void> format_call(std::string& out, const C& call, std::int64_t retval, M
                          const options& opts = {}, R&& fds = R{}) noexcept {
   using printer = detail::printer<M, std::remove_reference_t<R>>;
   static constexpr auto hooks = detail::hooks_of<printer, detail::decoder<C::desc.id>>();
+  detail::xlat_style_scope style(opts.xlat);
   try {
     std::size_t line_start = out.size();
-    printer p(out, C::desc, call.raw_args(), mem, opts, fds, &hooks);
-    p.entry();
+    entry_state state;
+    printer p(out, C::desc, call.raw_args(), mem, opts, fds, &hooks, &state);
+    p.entry(&state);
     p.exit(retval, line_start);
   } catch (...) {
     return std::errc::not_enough_memory;
@@ -128,7 +130,10 @@ inline result<void> resumed(std::string& out, const sys::syscall_desc& desc) noe
 /// Appends a siginfo_t as strace prints it, `{si_signo=SIGCHLD, si_code=CLD_EXITED,
 /// si_pid=123, si_uid=0, si_status=0, si_utime=0, si_stime=0}`, from the 128 bytes the
 /// kernel reports (PTRACE_GETSIGINFO, a signalfd read); shorter input is zero-padded.
-inline result<void> format_siginfo(std::string& out, std::span<const std::byte> info) noexcept {
+/// `style` is strace's -X: `{si_signo=17, si_code=1, ...}` with raw.
+inline result<void> format_siginfo(std::string& out, std::span<const std::byte> info,
+                                   xlat_style style = xlat_style::abbrev) noexcept {
+  detail::xlat_style_scope scope(style);
   sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
@@ -140,13 +145,19 @@ inline result<void> format_siginfo(std::string& out, std::span<const std::byte> 
 }
 
 /// Appends the line strace prints for a delivered signal, without newline:
-/// `--- SIGCHLD {si_signo=SIGCHLD, ...} ---`.
-inline result<void> format_signal(std::string& out, std::span<const std::byte> info) noexcept {
+/// `--- SIGCHLD {si_signo=SIGCHLD, ...} ---`; `style` (-X) applies to the siginfo, the
+/// signal after `---` is always named.
+inline result<void> format_signal(std::string& out, std::span<const std::byte> info,
+                                  xlat_style style = xlat_style::abbrev) noexcept {
   sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
     out.append("--- ");
-    detail::put_signal(out, si.si_signo);
+    {
+      detail::xlat_style_scope named(xlat_style::abbrev);
+      detail::put_signal(out, si.si_signo);
+    }
+    detail::xlat_style_scope scope(style);
     out.push_back(' ');
     detail::put_siginfo(out, si);
     out.append(" ---");

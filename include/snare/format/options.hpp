@@ -1,9 +1,15 @@
-// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -a, -v, -x).
+// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -a, -v, -x,
+// -X).
 #pragma once
 
 #include <cstddef>
 
 namespace snare::format {
+
+/// Says how a named constant prints (strace -X, src/xlat.c): `abbrev` by name (O_RDWR,
+/// `0x63 /* AF_??? */` when unnamed), `raw` as the number only (0x2), `verbose` as the
+/// number with its names in a comment (`0x2 /* O_RDWR */`).
+enum class xlat_style : unsigned char { abbrev, raw, verbose };
 
 /// Says how calls are rendered; the defaults print what `strace` prints with no options
 /// except the column alignment, which is off unless `align_column` is set.
@@ -25,6 +31,8 @@ struct options {
   int hex_strings = 0;
   /// Longest path shown before `...` (strace uses PATH_MAX).
   std::size_t path_limit = 4096;
+  /// How flags, enumerations, signals and ioctl requests print (strace -X).
+  xlat_style xlat = xlat_style::abbrev;
 };
 
 }  // namespace snare::format

@@ -20,8 +20,10 @@
 #include <snare/format/detail/decode/key.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/net.hpp>
+#include <snare/format/detail/decode/netlink.hpp>
 #include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
+#include <snare/format/detail/decode/quotactl.hpp>
 #include <snare/format/detail/decode/resource.hpp>
 #include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decode/time.hpp>
@@ -118,6 +120,14 @@ class printer {
   std::int64_t ret() const noexcept { return ret_; }
   bool failed() const noexcept { return ret_ < 0 && ret_ >= -4095; }
   const options& opts() const noexcept { return o_; }
+  /// Returns the netlink protocol of socket `fd` from the fd resolver, or -1 (not a netlink
+  /// socket, or a resolver that cannot tell: see fd_resolver).
+  int netlink_protocol(int fd) const noexcept {
+    if constexpr (requires(const R& r) { r.netlink_protocol(fd); })
+      return r_.netlink_protocol(fd);
+    else
+      return -1;
+  }
   const hooks_type& hooks() const noexcept { return h_; }
 
   /// Returns whether argument i is read after the call (out-arguments and value-result
@@ -163,7 +173,7 @@ class printer {
   /// Appends an fd (AT_FDCWD by name), with its path under options::show_fd_paths.
   void put_fd(std::int64_t fd) {
     if (fd == at_fdcwd)
-      out_.append("AT_FDCWD");
+      put_named(out_, "AT_FDCWD", [&] { put_dec(out_, fd); });
     else
       put_dec(out_, fd);
     if (!o_.show_fd_paths || (fd < 0 && fd != at_fdcwd)) return;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <snare/format/detail/out.hpp>
+#include <snare/format/detail/xlat.hpp>
 
 namespace snare::format::detail {
 
@@ -35,18 +36,29 @@ inline bool put_signal_suffix(std::string& out, std::int64_t sig) {
   return false;
 }
 
-/// Appends signal `sig` as an argument: SIGTERM, SIGRT_8, or the number when unnamed.
+/// Appends signal `sig` as an argument: SIGTERM, SIGRT_8, or the number when unnamed; with
+/// -X raw the number, with -X verbose `15 /* SIGTERM */` (strace's printsignal).
 inline void put_signal(std::string& out, std::int64_t sig) {
+  if (xlat_raw()) return put_dec(out, sig);
   std::size_t mark = out.size();
   out.append("SIG");
   if (!put_signal_suffix(out, sig)) {
     out.resize(mark);
     put_dec(out, sig);
+    return;
   }
+  if (xlat_abbrev()) return;
+  std::string name = out.substr(mark);
+  out.resize(mark);
+  put_dec(out, sig);
+  out.append(" /* ");
+  out.append(name);
+  out.append(" */");
 }
 
 /// Appends a signal set of `bytes` bytes (at most 8) as strace does: [INT TERM], or
-/// ~[KILL STOP] when more than half of the bits are set.
+/// ~[KILL STOP] when more than half of the bits are set; -X raw [2 15], verbose
+/// [2 /* INT */ 15 /* TERM */].
 inline void put_sigset(std::string& out, std::uint64_t mask, unsigned bytes) {
   unsigned nsig = bytes * 8;
   if (nsig < 64) mask &= (std::uint64_t{1} << nsig) - 1;
@@ -61,7 +73,12 @@ inline void put_sigset(std::string& out, std::uint64_t mask, unsigned bytes) {
     if (!(mask & (std::uint64_t{1} << bit))) continue;
     if (!first) out.push_back(' ');
     first = false;
+    // -X raw: the number; verbose: `15 /* TERM */` (strace's sprintsigmask_n).
+    if (!xlat_abbrev()) put_dec(out, bit + 1);
+    if (xlat_raw()) continue;
+    if (xlat_verbose()) out.append(" /* ");
     if (!put_signal_suffix(out, bit + 1)) put_dec(out, bit + 1);
+    if (xlat_verbose()) out.append(" */");
   }
   out.push_back(']');
 }

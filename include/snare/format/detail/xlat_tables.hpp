@@ -692,6 +692,148 @@ inline constexpr xlat_entry tcflsh_field[] = {
 };
 inline constexpr xlat tcflsh_xlat{tcflsh_field, ~std::uint64_t{0}, {}, {}, "TC???"};
 
+inline constexpr xlat_entry modem_flags_bits[] = {
+    {0x1, "TIOCM_LE"},
+    {0x2, "TIOCM_DTR"},
+    {0x4, "TIOCM_RTS"},
+    {0x8, "TIOCM_ST"},
+    {0x10, "TIOCM_SR"},
+    {0x20, "TIOCM_CTS"},
+    {0x40, "TIOCM_CAR"},
+    {0x80, "TIOCM_RNG"},
+    {0x100, "TIOCM_DSR"},
+    {0x2000, "TIOCM_OUT1"},
+    {0x4000, "TIOCM_OUT2"},
+    {0x8000, "TIOCM_LOOP"},
+};
+inline constexpr xlat modem_flags_xlat{{}, 0, modem_flags_bits, "0", "TIOCM_???"};
+
+inline constexpr xlat_entry perf_ioctl_flags_bits[] = {
+    {0x1, "PERF_IOC_FLAG_GROUP"},
+};
+inline constexpr xlat perf_ioctl_flags_xlat{{}, 0, perf_ioctl_flags_bits, "0", "PERF_IOC_FLAG_???"};
+
+inline constexpr xlat_entry lirc_modes_field[] = {
+    {0x1, "LIRC_MODE_RAW"},
+    {0x2, "LIRC_MODE_PULSE"},
+    {0x4, "LIRC_MODE_MODE2"},
+    {0x8, "LIRC_MODE_SCANCODE"},
+    {0x10, "LIRC_MODE_LIRCCODE"},
+};
+inline constexpr xlat lirc_modes_xlat{lirc_modes_field, ~std::uint64_t{0}, {}, {}, "LIRC_MODE_???"};
+
+inline constexpr xlat_entry lirc_features_bits[] = {
+    {0x2, "LIRC_CAN_SEND_PULSE"},
+    {0x10, "LIRC_CAN_SEND_LIRCCODE"},
+    {0x100, "LIRC_CAN_SET_SEND_CARRIER"},
+    {0x200, "LIRC_CAN_SET_SEND_DUTY_CYCLE"},
+    {0x400, "LIRC_CAN_SET_TRANSMITTER_MASK"},
+    {0x40000, "LIRC_CAN_REC_MODE2"},
+    {0x80000, "LIRC_CAN_REC_SCANCODE"},
+    {0x100000, "LIRC_CAN_REC_LIRCCODE"},
+    {0x1000000, "LIRC_CAN_SET_REC_CARRIER"},
+    {0x2000000, "LIRC_CAN_MEASURE_CARRIER"},
+    {0x4000000, "LIRC_CAN_USE_WIDEBAND_RECEIVER"},
+    {0x10000000, "LIRC_CAN_SET_REC_TIMEOUT"},
+    {0x20000000, "LIRC_CAN_GET_REC_RESOLUTION"},
+    {0x80000000, "LIRC_CAN_SET_REC_CARRIER_RANGE"},
+};
+inline constexpr xlat lirc_features_xlat{{}, 0, lirc_features_bits, "0", "LIRC_CAN_???"};
+
+inline constexpr xlat_entry fs_ioc_flags_bits[] = {
+    {0x1, "FS_SECRM_FL"},
+    {0x2, "FS_UNRM_FL"},
+    {0x4, "FS_COMPR_FL"},
+    {0x8, "FS_SYNC_FL"},
+    {0x10, "FS_IMMUTABLE_FL"},
+    {0x20, "FS_APPEND_FL"},
+    {0x40, "FS_NODUMP_FL"},
+    {0x80, "FS_NOATIME_FL"},
+    {0x100, "FS_DIRTY_FL"},
+    {0x200, "FS_COMPRBLK_FL"},
+    {0x400, "FS_NOCOMP_FL"},
+    {0x800, "FS_ENCRYPT_FL"},
+    {0x1000, "FS_INDEX_FL"},
+    {0x2000, "FS_IMAGIC_FL"},
+    {0x4000, "FS_JOURNAL_DATA_FL"},
+    {0x8000, "FS_NOTAIL_FL"},
+    {0x10000, "FS_DIRSYNC_FL"},
+    {0x20000, "FS_TOPDIR_FL"},
+    {0x40000, "FS_HUGE_FILE_FL"},
+    {0x80000, "FS_EXTENT_FL"},
+    {0x100000, "FS_VERITY_FL"},
+    {0x200000, "FS_EA_INODE_FL"},
+    {0x400000, "FS_EOFBLOCKS_FL"},
+    {0x800000, "FS_NOCOW_FL"},
+    {0x2000000, "FS_DAX_FL"},
+    {0x10000000, "FS_INLINE_DATA_FL"},
+    {0x20000000, "FS_PROJINHERIT_FL"},
+    {0x40000000, "FS_CASEFOLD_FL"},
+    {0x80000000, "FS_RESERVED_FL"},
+};
+inline constexpr xlat fs_ioc_flags_xlat{{}, 0, fs_ioc_flags_bits, "0", "FS_???_FL"};
+
+inline constexpr xlat_entry fs_xflags_bits[] = {
+    {0x1, "FS_XFLAG_REALTIME"},
+    {0x2, "FS_XFLAG_PREALLOC"},
+    {0x8, "FS_XFLAG_IMMUTABLE"},
+    {0x10, "FS_XFLAG_APPEND"},
+    {0x20, "FS_XFLAG_SYNC"},
+    {0x40, "FS_XFLAG_NOATIME"},
+    {0x80, "FS_XFLAG_NODUMP"},
+    {0x100, "FS_XFLAG_RTINHERIT"},
+    {0x200, "FS_XFLAG_PROJINHERIT"},
+    {0x400, "FS_XFLAG_NOSYMLINKS"},
+    {0x800, "FS_XFLAG_EXTSIZE"},
+    {0x1000, "FS_XFLAG_EXTSZINHERIT"},
+    {0x2000, "FS_XFLAG_NODEFRAG"},
+    {0x4000, "FS_XFLAG_FILESTREAM"},
+    {0x8000, "FS_XFLAG_DAX"},
+    {0x10000, "FS_XFLAG_COWEXTSIZE"},
+    {0x80000000, "FS_XFLAG_HASATTR"},
+};
+inline constexpr xlat fs_xflags_xlat{{}, 0, fs_xflags_bits, "0", "FS_XFLAG_???"};
+
+inline constexpr xlat_entry counter_component_type_field[] = {
+    {0x0, "COUNTER_COMPONENT_NONE"},
+    {0x1, "COUNTER_COMPONENT_SIGNAL"},
+    {0x2, "COUNTER_COMPONENT_COUNT"},
+    {0x3, "COUNTER_COMPONENT_FUNCTION"},
+    {0x4, "COUNTER_COMPONENT_SYNAPSE_ACTION"},
+    {0x5, "COUNTER_COMPONENT_EXTENSION"},
+};
+inline constexpr xlat counter_component_type_xlat{counter_component_type_field, ~std::uint64_t{0}, {}, {}, "COUNTER_COMPONENT_???"};
+
+inline constexpr xlat_entry counter_scope_field[] = {
+    {0x0, "COUNTER_SCOPE_DEVICE"},
+    {0x1, "COUNTER_SCOPE_SIGNAL"},
+    {0x2, "COUNTER_SCOPE_COUNT"},
+};
+inline constexpr xlat counter_scope_xlat{counter_scope_field, ~std::uint64_t{0}, {}, {}, "COUNTER_SCOPE_???"};
+
+inline constexpr xlat_entry counter_event_field[] = {
+    {0x0, "COUNTER_EVENT_OVERFLOW"},
+    {0x1, "COUNTER_EVENT_UNDERFLOW"},
+    {0x2, "COUNTER_EVENT_OVERFLOW_UNDERFLOW"},
+    {0x3, "COUNTER_EVENT_THRESHOLD"},
+    {0x4, "COUNTER_EVENT_INDEX"},
+    {0x5, "COUNTER_EVENT_CHANGE_OF_STATE"},
+    {0x6, "COUNTER_EVENT_CAPTURE"},
+};
+inline constexpr xlat counter_event_xlat{counter_event_field, ~std::uint64_t{0}, {}, {}, "COUNTER_EVENT_???"};
+
+inline constexpr xlat_entry setns_types_field[] = {
+    {0x80, "CLONE_NEWTIME"},
+    {0x20000, "CLONE_NEWNS"},
+    {0x2000000, "CLONE_NEWCGROUP"},
+    {0x4000000, "CLONE_NEWUTS"},
+    {0x8000000, "CLONE_NEWIPC"},
+    {0x10000000, "CLONE_NEWUSER"},
+    {0x20000000, "CLONE_NEWPID"},
+    {0x40000000, "CLONE_NEWNET"},
+};
+inline constexpr xlat setns_types_xlat{setns_types_field, ~std::uint64_t{0}, {}, {}, {}};
+
 inline constexpr xlat_entry prctl_option_field[] = {
     {0x1, "PR_SET_PDEATHSIG"},
     {0x2, "PR_GET_PDEATHSIG"},
@@ -909,7 +1051,7 @@ inline constexpr xlat_entry pr_spec_get_bits[] = {
     {0x8, "PR_SPEC_FORCE_DISABLE"},
     {0x10, "PR_SPEC_DISABLE_NOEXEC"},
 };
-inline constexpr xlat pr_spec_get_xlat{{}, 0, pr_spec_get_bits, "0", "PR_SPEC_???"};
+inline constexpr xlat pr_spec_get_xlat{{}, 0, pr_spec_get_bits, "PR_SPEC_NOT_AFFECTED", "PR_SPEC_???"};
 
 inline constexpr xlat_entry pr_sud_cmd_field[] = {
     {0x0, "PR_SYS_DISPATCH_OFF"},
@@ -937,6 +1079,43 @@ inline constexpr xlat_entry pr_sched_core_pidtype_field[] = {
     {0x3, "PIDTYPE_SID"},
 };
 inline constexpr xlat pr_sched_core_pidtype_xlat{pr_sched_core_pidtype_field, ~std::uint64_t{0}, {}, {}, "PIDTYPE_???"};
+
+inline constexpr xlat_entry pr_sve_vl_flags_bits[] = {
+    {0x40000, "PR_SVE_SET_VL_ONEXEC"},
+    {0x20000, "PR_SVE_VL_INHERIT"},
+};
+inline constexpr xlat pr_sve_vl_flags_xlat{{}, 0, pr_sve_vl_flags_bits, {}, {}};
+
+inline constexpr xlat_entry pr_sme_vl_flags_bits[] = {
+    {0x40000, "PR_SME_SET_VL_ONEXEC"},
+    {0x20000, "PR_SME_VL_INHERIT"},
+};
+inline constexpr xlat pr_sme_vl_flags_xlat{{}, 0, pr_sme_vl_flags_bits, {}, {}};
+
+inline constexpr xlat_entry pr_pac_enabled_keys_bits[] = {
+    {0x1, "PR_PAC_APIAKEY"},
+    {0x2, "PR_PAC_APIBKEY"},
+    {0x4, "PR_PAC_APDAKEY"},
+    {0x8, "PR_PAC_APDBKEY"},
+};
+inline constexpr xlat pr_pac_enabled_keys_xlat{{}, 0, pr_pac_enabled_keys_bits, "0", "PR_PAC_???"};
+
+inline constexpr xlat_entry pr_pac_keys_bits[] = {
+    {0x1, "PR_PAC_APIAKEY"},
+    {0x2, "PR_PAC_APIBKEY"},
+    {0x4, "PR_PAC_APDAKEY"},
+    {0x8, "PR_PAC_APDBKEY"},
+    {0x10, "PR_PAC_APGAKEY"},
+};
+inline constexpr xlat pr_pac_keys_xlat{{}, 0, pr_pac_keys_bits, "0", "PR_PAC_???"};
+
+inline constexpr xlat_entry pr_mte_tcf_field[] = {
+    {0x0, "PR_MTE_TCF_NONE"},
+    {0x2, "PR_MTE_TCF_SYNC"},
+    {0x4, "PR_MTE_TCF_ASYNC"},
+    {0x6, "PR_MTE_TCF_MASK"},
+};
+inline constexpr xlat pr_mte_tcf_xlat{pr_mte_tcf_field, ~std::uint64_t{0}, {}, {}, {}};
 
 inline constexpr xlat_entry arch_prctl_code_field[] = {
     {0x1001, "ARCH_SET_GS"},
@@ -1305,6 +1484,272 @@ inline constexpr xlat_entry sock_udp_option_field[] = {
     {0x68, "UDP_GRO"},
 };
 inline constexpr xlat sock_udp_option_xlat{sock_udp_option_field, ~std::uint64_t{0}, {}, {}, "UDP_???"};
+
+inline constexpr xlat_entry sock_packet_option_field[] = {
+    {0x1, "PACKET_ADD_MEMBERSHIP"},
+    {0x2, "PACKET_DROP_MEMBERSHIP"},
+    {0x3, "PACKET_RECV_OUTPUT"},
+    {0x5, "PACKET_RX_RING"},
+    {0x6, "PACKET_STATISTICS"},
+    {0x7, "PACKET_COPY_THRESH"},
+    {0x8, "PACKET_AUXDATA"},
+    {0x9, "PACKET_ORIGDEV"},
+    {0xa, "PACKET_VERSION"},
+    {0xb, "PACKET_HDRLEN"},
+    {0xc, "PACKET_RESERVE"},
+    {0xd, "PACKET_TX_RING"},
+    {0xe, "PACKET_LOSS"},
+    {0xf, "PACKET_VNET_HDR"},
+    {0x10, "PACKET_TX_TIMESTAMP"},
+    {0x11, "PACKET_TIMESTAMP"},
+    {0x12, "PACKET_FANOUT"},
+    {0x13, "PACKET_TX_HAS_OFF"},
+    {0x14, "PACKET_QDISC_BYPASS"},
+    {0x15, "PACKET_ROLLOVER_STATS"},
+    {0x16, "PACKET_FANOUT_DATA"},
+    {0x17, "PACKET_IGNORE_OUTGOING"},
+};
+inline constexpr xlat sock_packet_option_xlat{sock_packet_option_field, ~std::uint64_t{0}, {}, {}, "PACKET_???"};
+
+inline constexpr xlat_entry netlink_protocol_field[] = {
+    {0x0, "NETLINK_ROUTE"},
+    {0x1, "NETLINK_UNUSED"},
+    {0x2, "NETLINK_USERSOCK"},
+    {0x3, "NETLINK_FIREWALL"},
+    {0x4, "NETLINK_SOCK_DIAG"},
+    {0x5, "NETLINK_NFLOG"},
+    {0x6, "NETLINK_XFRM"},
+    {0x7, "NETLINK_SELINUX"},
+    {0x8, "NETLINK_ISCSI"},
+    {0x9, "NETLINK_AUDIT"},
+    {0xa, "NETLINK_FIB_LOOKUP"},
+    {0xb, "NETLINK_CONNECTOR"},
+    {0xc, "NETLINK_NETFILTER"},
+    {0xd, "NETLINK_IP6_FW"},
+    {0xe, "NETLINK_DNRTMSG"},
+    {0xf, "NETLINK_KOBJECT_UEVENT"},
+    {0x10, "NETLINK_GENERIC"},
+    {0x12, "NETLINK_SCSITRANSPORT"},
+    {0x13, "NETLINK_ECRYPTFS"},
+    {0x14, "NETLINK_RDMA"},
+    {0x15, "NETLINK_CRYPTO"},
+    {0x16, "NETLINK_SMC"},
+};
+inline constexpr xlat netlink_protocol_xlat{netlink_protocol_field, ~std::uint64_t{0}, {}, {}, "NETLINK_???"};
+
+inline constexpr xlat_entry netlink_type_field[] = {
+    {0x1, "NLMSG_NOOP"},
+    {0x2, "NLMSG_ERROR"},
+    {0x3, "NLMSG_DONE"},
+    {0x4, "NLMSG_OVERRUN"},
+};
+inline constexpr xlat netlink_type_xlat{netlink_type_field, ~std::uint64_t{0}, {}, {}, "NLMSG_???"};
+
+inline constexpr xlat_entry nl_route_type_field[] = {
+    {0x10, "RTM_NEWLINK"},
+    {0x11, "RTM_DELLINK"},
+    {0x12, "RTM_GETLINK"},
+    {0x13, "RTM_SETLINK"},
+    {0x14, "RTM_NEWADDR"},
+    {0x15, "RTM_DELADDR"},
+    {0x16, "RTM_GETADDR"},
+    {0x18, "RTM_NEWROUTE"},
+    {0x19, "RTM_DELROUTE"},
+    {0x1a, "RTM_GETROUTE"},
+    {0x1c, "RTM_NEWNEIGH"},
+    {0x1d, "RTM_DELNEIGH"},
+    {0x1e, "RTM_GETNEIGH"},
+    {0x20, "RTM_NEWRULE"},
+    {0x21, "RTM_DELRULE"},
+    {0x22, "RTM_GETRULE"},
+    {0x24, "RTM_NEWQDISC"},
+    {0x25, "RTM_DELQDISC"},
+    {0x26, "RTM_GETQDISC"},
+    {0x28, "RTM_NEWTCLASS"},
+    {0x29, "RTM_DELTCLASS"},
+    {0x2a, "RTM_GETTCLASS"},
+    {0x2c, "RTM_NEWTFILTER"},
+    {0x2d, "RTM_DELTFILTER"},
+    {0x2e, "RTM_GETTFILTER"},
+    {0x30, "RTM_NEWACTION"},
+    {0x31, "RTM_DELACTION"},
+    {0x32, "RTM_GETACTION"},
+    {0x34, "RTM_NEWPREFIX"},
+    {0x3a, "RTM_GETMULTICAST"},
+    {0x3e, "RTM_GETANYCAST"},
+    {0x40, "RTM_NEWNEIGHTBL"},
+    {0x42, "RTM_GETNEIGHTBL"},
+    {0x43, "RTM_SETNEIGHTBL"},
+    {0x44, "RTM_NEWNDUSEROPT"},
+    {0x48, "RTM_NEWADDRLABEL"},
+    {0x49, "RTM_DELADDRLABEL"},
+    {0x4a, "RTM_GETADDRLABEL"},
+    {0x4e, "RTM_GETDCB"},
+    {0x4f, "RTM_SETDCB"},
+    {0x50, "RTM_NEWNETCONF"},
+    {0x51, "RTM_DELNETCONF"},
+    {0x52, "RTM_GETNETCONF"},
+    {0x54, "RTM_NEWMDB"},
+    {0x55, "RTM_DELMDB"},
+    {0x56, "RTM_GETMDB"},
+    {0x58, "RTM_NEWNSID"},
+    {0x59, "RTM_DELNSID"},
+    {0x5a, "RTM_GETNSID"},
+    {0x5c, "RTM_NEWSTATS"},
+    {0x5e, "RTM_GETSTATS"},
+    {0x60, "RTM_NEWCACHEREPORT"},
+    {0x64, "RTM_NEWCHAIN"},
+    {0x65, "RTM_DELCHAIN"},
+    {0x66, "RTM_GETCHAIN"},
+    {0x68, "RTM_NEWNEXTHOP"},
+    {0x69, "RTM_DELNEXTHOP"},
+    {0x6a, "RTM_GETNEXTHOP"},
+    {0x6c, "RTM_NEWLINKPROP"},
+    {0x6d, "RTM_DELLINKPROP"},
+    {0x6e, "RTM_GETLINKPROP"},
+    {0x70, "RTM_NEWVLAN"},
+    {0x71, "RTM_DELVLAN"},
+    {0x72, "RTM_GETVLAN"},
+    {0x74, "RTM_NEWNEXTHOPBUCKET"},
+    {0x75, "RTM_DELNEXTHOPBUCKET"},
+    {0x76, "RTM_GETNEXTHOPBUCKET"},
+};
+inline constexpr xlat nl_route_type_xlat{nl_route_type_field, ~std::uint64_t{0}, {}, {}, "RTM_???"};
+
+inline constexpr xlat_entry nl_sock_diag_type_field[] = {
+    {0x12, "TCPDIAG_GETSOCK"},
+    {0x13, "DCCPDIAG_GETSOCK"},
+    {0x14, "SOCK_DIAG_BY_FAMILY"},
+    {0x15, "SOCK_DESTROY"},
+};
+inline constexpr xlat nl_sock_diag_type_xlat{nl_sock_diag_type_field, ~std::uint64_t{0}, {}, {}, "SOCK_DIAG_???"};
+
+inline constexpr xlat_entry nl_xfrm_type_field[] = {
+    {0x10, "XFRM_MSG_NEWSA"},
+    {0x11, "XFRM_MSG_DELSA"},
+    {0x12, "XFRM_MSG_GETSA"},
+    {0x13, "XFRM_MSG_NEWPOLICY"},
+    {0x14, "XFRM_MSG_DELPOLICY"},
+    {0x15, "XFRM_MSG_GETPOLICY"},
+    {0x16, "XFRM_MSG_ALLOCSPI"},
+    {0x17, "XFRM_MSG_ACQUIRE"},
+    {0x18, "XFRM_MSG_EXPIRE"},
+    {0x19, "XFRM_MSG_UPDPOLICY"},
+    {0x1a, "XFRM_MSG_UPDSA"},
+    {0x1b, "XFRM_MSG_POLEXPIRE"},
+    {0x1c, "XFRM_MSG_FLUSHSA"},
+    {0x1d, "XFRM_MSG_FLUSHPOLICY"},
+    {0x1e, "XFRM_MSG_NEWAE"},
+    {0x1f, "XFRM_MSG_GETAE"},
+    {0x20, "XFRM_MSG_REPORT"},
+    {0x21, "XFRM_MSG_MIGRATE"},
+    {0x22, "XFRM_MSG_NEWSADINFO"},
+    {0x23, "XFRM_MSG_GETSADINFO"},
+    {0x24, "XFRM_MSG_NEWSPDINFO"},
+    {0x25, "XFRM_MSG_GETSPDINFO"},
+    {0x26, "XFRM_MSG_MAPPING"},
+    {0x27, "XFRM_MSG_SETDEFAULT"},
+    {0x28, "XFRM_MSG_GETDEFAULT"},
+};
+inline constexpr xlat nl_xfrm_type_xlat{nl_xfrm_type_field, ~std::uint64_t{0}, {}, {}, "XFRM_MSG_???"};
+
+inline constexpr xlat_entry nl_audit_type_field[] = {
+    {0x3e8, "AUDIT_GET"},
+    {0x3e9, "AUDIT_SET"},
+    {0x3ea, "AUDIT_LIST"},
+    {0x3eb, "AUDIT_ADD"},
+    {0x3ec, "AUDIT_DEL"},
+    {0x3ed, "AUDIT_USER"},
+    {0x3ee, "AUDIT_LOGIN"},
+    {0x3ef, "AUDIT_WATCH_INS"},
+    {0x3f0, "AUDIT_WATCH_REM"},
+    {0x3f1, "AUDIT_WATCH_LIST"},
+    {0x3f2, "AUDIT_SIGNAL_INFO"},
+    {0x3f3, "AUDIT_ADD_RULE"},
+    {0x3f4, "AUDIT_DEL_RULE"},
+    {0x3f5, "AUDIT_LIST_RULES"},
+    {0x3f6, "AUDIT_TRIM"},
+    {0x3f7, "AUDIT_MAKE_EQUIV"},
+    {0x3f8, "AUDIT_TTY_GET"},
+    {0x3f9, "AUDIT_TTY_SET"},
+    {0x3fa, "AUDIT_SET_FEATURE"},
+    {0x3fb, "AUDIT_GET_FEATURE"},
+    {0x453, "AUDIT_USER_AVC"},
+    {0x464, "AUDIT_USER_TTY"},
+};
+inline constexpr xlat nl_audit_type_xlat{nl_audit_type_field, ~std::uint64_t{0}, {}, {}, "AUDIT_???"};
+
+inline constexpr xlat_entry nl_selinux_type_field[] = {
+    {0x10, "SELNL_MSG_SETENFORCE"},
+    {0x11, "SELNL_MSG_POLICYLOAD"},
+};
+inline constexpr xlat nl_selinux_type_xlat{nl_selinux_type_field, ~std::uint64_t{0}, {}, {}, "SELNL_MSG_???"};
+
+inline constexpr xlat_entry netlink_flags_bits[] = {
+    {0x1, "NLM_F_REQUEST"},
+    {0x2, "NLM_F_MULTI"},
+    {0x4, "NLM_F_ACK"},
+    {0x8, "NLM_F_ECHO"},
+    {0x10, "NLM_F_DUMP_INTR"},
+    {0x20, "NLM_F_DUMP_FILTERED"},
+};
+inline constexpr xlat netlink_flags_xlat{{}, 0, netlink_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_get_flags_bits[] = {
+    {0x300, "NLM_F_DUMP"},
+    {0x100, "NLM_F_ROOT"},
+    {0x200, "NLM_F_MATCH"},
+    {0x400, "NLM_F_ATOMIC"},
+};
+inline constexpr xlat netlink_get_flags_xlat{{}, 0, netlink_get_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_new_flags_bits[] = {
+    {0x100, "NLM_F_REPLACE"},
+    {0x200, "NLM_F_EXCL"},
+    {0x400, "NLM_F_CREATE"},
+    {0x800, "NLM_F_APPEND"},
+};
+inline constexpr xlat netlink_new_flags_xlat{{}, 0, netlink_new_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_delete_flags_bits[] = {
+    {0x100, "NLM_F_NONREC"},
+    {0x200, "NLM_F_BULK"},
+};
+inline constexpr xlat netlink_delete_flags_xlat{{}, 0, netlink_delete_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry netlink_ack_flags_bits[] = {
+    {0x100, "NLM_F_CAPPED"},
+    {0x200, "NLM_F_ACK_TLVS"},
+};
+inline constexpr xlat netlink_ack_flags_xlat{{}, 0, netlink_ack_flags_bits, "0", "NLM_F_???"};
+
+inline constexpr xlat_entry sock_txrehash_field[] = {
+    {0x0, "SOCK_TXREHASH_DISABLED"},
+    {0x1, "SOCK_TXREHASH_ENABLED"},
+    {0xff, "SOCK_TXREHASH_DEFAULT"},
+};
+inline constexpr xlat sock_txrehash_xlat{sock_txrehash_field, ~std::uint64_t{0}, {}, {}, "SOCK_TXREHASH_???"};
+
+inline constexpr xlat_entry sock_raw_option_field[] = {
+    {0x1, "ICMP_FILTER"},
+};
+inline constexpr xlat sock_raw_option_xlat{sock_raw_option_field, ~std::uint64_t{0}, {}, {}, "RAW_???"};
+
+inline constexpr xlat_entry sock_netlink_option_field[] = {
+    {0x1, "NETLINK_ADD_MEMBERSHIP"},
+    {0x2, "NETLINK_DROP_MEMBERSHIP"},
+    {0x3, "NETLINK_PKTINFO"},
+    {0x4, "NETLINK_BROADCAST_ERROR"},
+    {0x5, "NETLINK_NO_ENOBUFS"},
+    {0x6, "NETLINK_RX_RING"},
+    {0x7, "NETLINK_TX_RING"},
+    {0x8, "NETLINK_LISTEN_ALL_NSID"},
+    {0x9, "NETLINK_LIST_MEMBERSHIPS"},
+    {0xa, "NETLINK_CAP_ACK"},
+    {0xb, "NETLINK_EXT_ACK"},
+    {0xc, "NETLINK_GET_STRICT_CHK"},
+};
+inline constexpr xlat sock_netlink_option_xlat{sock_netlink_option_field, ~std::uint64_t{0}, {}, {}, "NETLINK_???"};
 
 inline constexpr xlat_entry msg_flags_bits[] = {
     {0x1, "MSG_OOB"},
@@ -1876,6 +2321,54 @@ inline constexpr xlat_entry quota_type_field[] = {
 };
 inline constexpr xlat quota_type_xlat{quota_type_field, ~std::uint64_t{0}, {}, {}, "???QUOTA"};
 
+inline constexpr xlat_entry quota_format_field[] = {
+    {0x1, "QFMT_VFS_OLD"},
+    {0x2, "QFMT_VFS_V0"},
+    {0x3, "QFMT_OCFS2"},
+    {0x4, "QFMT_VFS_V1"},
+};
+inline constexpr xlat quota_format_xlat{quota_format_field, ~std::uint64_t{0}, {}, {}, "QFMT_VFS_???"};
+
+inline constexpr xlat_entry if_dqblk_valid_bits[] = {
+    {0x1, "QIF_BLIMITS"},
+    {0x2, "QIF_SPACE"},
+    {0x4, "QIF_ILIMITS"},
+    {0x8, "QIF_INODES"},
+    {0x10, "QIF_BTIME"},
+    {0x20, "QIF_ITIME"},
+};
+inline constexpr xlat if_dqblk_valid_xlat{{}, 0, if_dqblk_valid_bits, "0", "QIF_???"};
+
+inline constexpr xlat_entry if_dqinfo_flags_bits[] = {
+    {0x1, "DQF_ROOT_SQUASH"},
+    {0x10000, "DQF_SYS_FILE"},
+};
+inline constexpr xlat if_dqinfo_flags_xlat{{}, 0, if_dqinfo_flags_bits, "0", "DQF_???"};
+
+inline constexpr xlat_entry if_dqinfo_valid_bits[] = {
+    {0x1, "IIF_BGRACE"},
+    {0x2, "IIF_IGRACE"},
+    {0x4, "IIF_FLAGS"},
+};
+inline constexpr xlat if_dqinfo_valid_xlat{{}, 0, if_dqinfo_valid_bits, "0", "IIF_???"};
+
+inline constexpr xlat_entry xfs_dqblk_flags_bits[] = {
+    {0x1, "FS_USER_QUOTA"},
+    {0x2, "FS_PROJ_QUOTA"},
+    {0x4, "FS_GROUP_QUOTA"},
+};
+inline constexpr xlat xfs_dqblk_flags_xlat{{}, 0, xfs_dqblk_flags_bits, "0", "FS_???_QUOTA"};
+
+inline constexpr xlat_entry xfs_quota_flags_bits[] = {
+    {0x1, "FS_QUOTA_UDQ_ACCT"},
+    {0x2, "FS_QUOTA_UDQ_ENFD"},
+    {0x4, "FS_QUOTA_GDQ_ACCT"},
+    {0x8, "FS_QUOTA_GDQ_ENFD"},
+    {0x10, "FS_QUOTA_PDQ_ACCT"},
+    {0x20, "FS_QUOTA_PDQ_ENFD"},
+};
+inline constexpr xlat xfs_quota_flags_xlat{{}, 0, xfs_quota_flags_bits, "0", "FS_QUOTA_???"};
+
 inline constexpr xlat_entry reboot_cmd_field[] = {
     {0x1234567, "LINUX_REBOOT_CMD_RESTART"},
     {0xcdef0123, "LINUX_REBOOT_CMD_HALT"},
@@ -2147,6 +2640,8 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x2402, "PERF_EVENT_IOC_REFRESH"},
     {0x2403, "PERF_EVENT_IOC_RESET"},
     {0x2405, "PERF_EVENT_IOC_SET_OUTPUT"},
+    {0x3e01, "COUNTER_ENABLE_EVENTS_IOCTL"},
+    {0x3e02, "COUNTER_DISABLE_EVENTS_IOCTL"},
     {0x4300, "SNDCTL_COPR_RESET"},
     {0x4b2f, "KIOCSOUND"},
     {0x4b30, "KDMKTONE"},
@@ -2217,9 +2712,11 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x5100, "SNDCTL_SEQ_RESET"},
     {0x5101, "SNDCTL_SEQ_SYNC"},
     {0x5111, "SNDCTL_SEQ_PANIC"},
+    {0x5204, "FASTRPC_IOCTL_INIT_ATTACH"},
     {0x5204, "RNDZAPENTCNT"},
     {0x5206, "RNDCLEARPOOL"},
     {0x5207, "RNDRESEEDCRNG"},
+    {0x5208, "FASTRPC_IOCTL_INIT_ATTACH_SNS"},
     {0x5301, "CDROMPAUSE"},
     {0x5302, "CDROMRESUME"},
     {0x5303, "CDROMPLAYMSF"},
@@ -2443,6 +2940,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x40042409, "PERF_EVENT_IOC_PAUSE_OUTPUT"},
     {0x40043d04, "PTP_ENABLE_PPS"},
     {0x40043d0d, "PTP_ENABLE_PPS2"},
+    {0x40044900, "INOTIFY_IOC_SETNEXTWD"},
     {0x40045010, "SNDCTL_DSP_SETTRIGGER"},
     {0x40045017, "SNDCTL_DSP_PROFILE"},
     {0x40045042, "SNDCTL_DSP_SETSPDIF"},
@@ -2473,8 +2971,21 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x400454de, "TUNSETVNETBE"},
     {0x400454e2, "TUNSETCARRIER"},
     {0x40046602, "FS_IOC32_SETFLAGS"},
+    {0x40046911, "LIRC_SET_SEND_MODE"},
+    {0x40046912, "LIRC_SET_REC_MODE"},
+    {0x40046913, "LIRC_SET_SEND_CARRIER"},
+    {0x40046914, "LIRC_SET_REC_CARRIER"},
+    {0x40046915, "LIRC_SET_SEND_DUTY_CYCLE"},
+    {0x40046917, "LIRC_SET_TRANSMITTER_MASK"},
+    {0x40046918, "LIRC_SET_REC_TIMEOUT"},
+    {0x40046919, "LIRC_SET_REC_TIMEOUT_REPORTS"},
+    {0x4004691d, "LIRC_SET_MEASURE_CARRIER_MODE"},
+    {0x4004691f, "IPMICTL_SET_MAINTENANCE_MODE_CMD"},
+    {0x4004691f, "LIRC_SET_REC_CARRIER_RANGE"},
+    {0x40046923, "LIRC_SET_WIDEBAND_RECEIVER"},
     {0x40047602, "FS_IOC32_SETVERSION"},
     {0x40049409, "FICLONE"},
+    {0x40063e00, "COUNTER_ADD_WATCH_IOCTL"},
     {0x40081271, "BLKBSZSET"},
     {0x40082404, "PERF_EVENT_IOC_PERIOD"},
     {0x40082406, "PERF_EVENT_IOC_SET_FILTER"},
@@ -2522,6 +3033,8 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x41009432, "FS_IOC_SETFSLABEL"},
     {0x43403d05, "PTP_SYS_OFFSET"},
     {0x43403d0e, "PTP_SYS_OFFSET2"},
+    {0x8002690e, "IPMICTL_REGISTER_FOR_CMD"},
+    {0x8002690f, "IPMICTL_UNREGISTER_FOR_CMD"},
     {0x80041284, "BLKGETZONESZ"},
     {0x80041285, "BLKGETNRZONES"},
     {0x80045002, "SOUND_PCM_READ_RATE"},
@@ -2561,6 +3074,20 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x80045709, "WDIOC_GETPRETIMEOUT"},
     {0x8004570a, "WDIOC_GETTIMELEFT"},
     {0x80046601, "FS_IOC32_GETFLAGS"},
+    {0x80046900, "LIRC_GET_FEATURES"},
+    {0x80046901, "LIRC_GET_SEND_MODE"},
+    {0x80046902, "LIRC_GET_REC_MODE"},
+    {0x80046907, "LIRC_GET_REC_RESOLUTION"},
+    {0x80046908, "LIRC_GET_MIN_TIMEOUT"},
+    {0x80046909, "LIRC_GET_MAX_TIMEOUT"},
+    {0x8004690f, "LIRC_GET_LENGTH"},
+    {0x80046910, "IPMICTL_SET_GETS_EVENTS_CMD"},
+    {0x80046911, "IPMICTL_SET_MY_ADDRESS_CMD"},
+    {0x80046912, "IPMICTL_GET_MY_ADDRESS_CMD"},
+    {0x80046913, "IPMICTL_SET_MY_LUN_CMD"},
+    {0x80046914, "IPMICTL_GET_MY_LUN_CMD"},
+    {0x8004691e, "IPMICTL_GET_MAINTENANCE_MODE_CMD"},
+    {0x80046924, "LIRC_GET_REC_TIMEOUT"},
     {0x80047013, "RTC_VL_READ"},
     {0x80047601, "FS_IOC32_GETVERSION"},
     {0x80081270, "BLKBSZGET"},
@@ -2569,12 +3096,16 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x80082407, "PERF_EVENT_IOC_ID"},
     {0x80085202, "RNDGETPOOL"},
     {0x80086601, "FS_IOC_GETFLAGS"},
+    {0x80086916, "IPMICTL_SET_TIMING_PARMS_CMD"},
+    {0x80086917, "IPMICTL_GET_TIMING_PARMS_CMD"},
     {0x8008700b, "RTC_IRQP_READ"},
     {0x8008700d, "RTC_EPOCH_READ"},
     {0x80087601, "FS_IOC_GETVERSION"},
     {0x800c5011, "SNDCTL_DSP_GETIPTR"},
     {0x800c5012, "SNDCTL_DSP_GETOPTR"},
     {0x800c6613, "FS_IOC_SET_ENCRYPTION_POLICY"},
+    {0x800c691c, "IPMICTL_REGISTER_FOR_CMD_CHANS"},
+    {0x800c691d, "IPMICTL_UNREGISTER_FOR_CMD_CHANS"},
     {0x8010020f, "FDGETDRVTYP"},
     {0x8010500c, "SNDCTL_DSP_GETOSPACE"},
     {0x8010500d, "SNDCTL_DSP_GETISPACE"},
@@ -2596,8 +3127,10 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0x80280217, "FDWERRORGET"},
     {0x80285442, "TIOCGISO7816"},
     {0x80285700, "WDIOC_GETSUPPORT"},
+    {0x8028690d, "IPMICTL_SEND_COMMAND"},
     {0x80287010, "RTC_WKALM_RD"},
     {0x802c542a, "TCGETS2"},
+    {0x80306915, "IPMICTL_SEND_COMMAND_SETTIME"},
     {0x8044b401, "GPIO_GET_CHIPINFO_IOCTL"},
     {0x80500212, "FDGETDRVSTAT"},
     {0x80500213, "FDPOLLDRVSTAT"},
@@ -2626,6 +3159,7 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0xc0045041, "SNDCTL_DSP_BIND_CHANNEL"},
     {0xc0045103, "SNDCTL_SEQ_CTRLRATE"},
     {0xc004510e, "SNDCTL_SYNTH_MEMAVL"},
+    {0xc0045202, "FASTRPC_IOCTL_FREE_DMA_BUFF"},
     {0xc0045401, "SNDCTL_TMR_TIMEBASE"},
     {0xc0045405, "SNDCTL_TMR_TEMPO"},
     {0xc0045406, "SNDCTL_TMR_SOURCE"},
@@ -2641,16 +3175,22 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0xc0096616, "FS_IOC_GET_ENCRYPTION_POLICY_EX"},
     {0xc00c5116, "SNDCTL_SYNTH_REMOVESAMPLE"},
     {0xc0101282, "BLKREPORTZONE"},
+    {0xc0105201, "FASTRPC_IOCTL_ALLOC_DMA_BUFF"},
+    {0xc0105203, "FASTRPC_IOCTL_INVOKE"},
+    {0xc0105207, "FASTRPC_IOCTL_MUNMAP"},
     {0xc010b40e, "GPIO_V2_LINE_GET_VALUES_IOCTL"},
     {0xc010b40f, "GPIO_V2_LINE_SET_VALUES_IOCTL"},
     {0xc0144302, "SNDCTL_COPR_RDATA"},
     {0xc0144303, "SNDCTL_COPR_RCODE"},
     {0xc0144306, "SNDCTL_COPR_RUN"},
     {0xc0144307, "SNDCTL_COPR_HALT"},
+    {0xc0185205, "FASTRPC_IOCTL_INIT_CREATE"},
     {0xc0185879, "FITRIM"},
     {0xc0189436, "FIDEDUPERANGE"},
     {0xc018aa06, "UFFDIO_WRITEPROTECT"},
     {0xc018aa3f, "UFFDIO_API"},
+    {0xc01c520d, "FASTRPC_IOCTL_GET_DSP_INFO"},
+    {0xc0205206, "FASTRPC_IOCTL_MMAP"},
     {0xc020660b, "FS_IOC_FIEMAP"},
     {0xc020aa00, "UFFDIO_REGISTER"},
     {0xc020aa04, "UFFDIO_ZEROPAGE"},
@@ -2658,7 +3198,11 @@ inline constexpr xlat_entry ioctl_names[] = {
     {0xc0216d02, "SNDCTL_MIDI_MPUCMD"},
     {0xc0285443, "TIOCSISO7816"},
     {0xc028aa03, "UFFDIO_COPY"},
+    {0xc030520b, "FASTRPC_IOCTL_MEM_UNMAP"},
+    {0xc030690b, "IPMICTL_RECEIVE_MSG_TRUNC"},
+    {0xc030690c, "IPMICTL_RECEIVE_MSG"},
     {0xc030b404, "GPIO_GET_LINEEVENT_IOCTL"},
+    {0xc040520a, "FASTRPC_IOCTL_MEM_MAP"},
     {0xc0406618, "FS_IOC_REMOVE_ENCRYPTION_KEY"},
     {0xc0406619, "FS_IOC_REMOVE_ENCRYPTION_KEY_ALL_USERS"},
     {0xc040b408, "GPIOHANDLE_GET_LINE_VALUES_IOCTL"},

@@ -1,15 +1,19 @@
-// Defines the decoder of ioctl (strace's ioctl.c and term.c): the request by name from
-// the table generated from the kernel headers, and the argument of the tty requests strace
-// decodes (struct termios, struct winsize, ints, none); any other argument in hex.
+// Defines the decoder of ioctl (strace's ioctl.c and its per-family decoders: term.c,
+// nsfs.c, watchdog_ioctl.c, perf_ioctl.c, random_ioctl.c, lirc_ioctl.c, fs_f_ioctl.c, ...):
+// the request by name from the table generated from the kernel headers, and the argument by
+// the form a table gives each known request (none, an int, a pointer to an int or to flags,
+// a string, a tty struct); any other argument in hex, as strace does.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <string>
 #include <string_view>
 
+#include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/xlat.hpp>
@@ -18,10 +22,9 @@
 
 namespace snare::format::detail {
 
-/// Appends an ioctl request: its name (every name, `A or B`, when the headers give one
-/// value several), or _IOC(dir, type, nr, size) as strace does.
-inline void put_ioctl_request(std::string& out, std::uint64_t v) {
-  v &= 0xffffffffu;
+/// Appends the name of ioctl request `v`: every name the headers give it (`A or B`), or
+/// _IOC(dir, type, nr, size) as strace does.
+inline void put_ioctl_name(std::string& out, std::uint64_t v) {
   auto [first, last] =
       std::equal_range(std::begin(ioctl_names), std::end(ioctl_names), xlat_entry{v, {}},
                        [](const xlat_entry& a, const xlat_entry& b) { return a.value < b.value; });
@@ -44,198 +47,375 @@ inline void put_ioctl_request(std::string& out, std::uint64_t v) {
   out.push_back(')');
 }
 
-/// The kernel's struct termios (asm-generic/termbits.h: 19 control characters, no speeds).
-struct abi_termios {
-  std::uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-  std::uint8_t c_line;
-  std::uint8_t c_cc[19];
-};
-
-/// Appends the struct termios at `addr` as strace does: the four flag words by name, then
-/// `...`, or with verbose the line discipline and every control character. False when
-/// unreadable.
-template <class P>
-bool put_termios(P& p, std::uint64_t addr) {
-  abi_termios t;
-  if (!p.read_obj(addr, t)) return false;
-  std::string& out = p.out();
-  out.append("{c_iflag=");
-  put_flags(out, term_iflags_xlat, t.c_iflag);
-  out.append(", c_oflag=");
-  std::uint64_t o = t.c_oflag;
-  struct field {
-    const xlat& x;
-    std::uint64_t mask;
-  };
-  // NLDLY, CRDLY, TABDLY, BSDLY, VTDLY, FFDLY, each by name, then the remaining bits.
-  for (const field& f :
-       {field{term_nldly_xlat, 0400}, field{term_crdly_xlat, 03000}, field{term_tabdly_xlat, 014000},
-        field{term_bsdly_xlat, 020000}, field{term_vtdly_xlat, 040000}, field{term_ffdly_xlat, 0100000}}) {
-    put_enum(out, f.x, o & f.mask);
-    out.push_back('|');
-    o &= ~f.mask;
-  }
-  put_flags(out, term_oflags_xlat, o);
-  out.append(", c_cflag=");
-  std::uint64_t c = t.c_cflag;
-  put_enum(out, baud_xlat, c & 010017);  // CBAUD
-  out.push_back('|');
-  if (c & 002003600000) {  // CIBAUD
-    put_enum(out, baud_xlat, (c & 002003600000) >> 16);
-    out.append("<<IBSHIFT|");
-  }
-  put_enum(out, term_csize_xlat, c & 060);
-  out.push_back('|');
-  put_flags(out, term_cflags_xlat, c & ~std::uint64_t{010017 | 002003600000 | 060});
-  out.append(", c_lflag=");
-  put_flags(out, term_lflags_xlat, t.c_lflag);
-  if (!p.opts().verbose) return out.append(", ...}"), true;
-  out.append(", c_line=");
-  put_enum(out, term_line_disc_xlat, t.c_line);
-  out.append(", c_cc=[");
-  for (std::size_t i = 0; i < std::size(t.c_cc); ++i) {
-    if (i) out.append(", ");
-    out.push_back('[');
-    auto name = find_name(termios_cc_field, i);
-    if (name.empty())
-      put_udec(out, i);
-    else
-      out.append(name);
-    out.append("]=");
-    put_hex(out, t.c_cc[i]);
-  }
-  out.append("]}");
-  return true;
+/// Appends an ioctl request (the low 32 bits of `v`) by name (put_ioctl_name); with -X raw
+/// its number, with -X verbose `0x5401 /* TCGETS */`.
+inline void put_ioctl_request(std::string& out, std::uint64_t v) {
+  v &= 0xffffffffu;
+  if (!xlat_abbrev()) put_hex(out, v);
+  if (xlat_raw()) return;
+  if (xlat_verbose()) out.append(" /* ");
+  put_ioctl_name(out, v);
+  if (xlat_verbose()) out.append(" */");
 }
 
-/// Appends the struct winsize at `addr`: {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}.
+/// How strace prints the third argument of a known ioctl request.
+enum class ioctl_arg : unsigned char {
+  hex,          ///< the default: the value in hex
+  none,         ///< the request takes no argument: nothing is shown
+  ptr,          ///< an address: NULL or hex
+  int_value,    ///< (int)arg in decimal
+  ulong_value,  ///< arg in unsigned decimal
+  int_ptr,      ///< [int]
+  uint_ptr,     ///< [unsigned int]
+  u64_ptr,      ///< [unsigned 64-bit]
+  hex_ptr,      ///< [0x1f]: a 32-bit mask
+  flags_value,  ///< arg as flags of the entry's table
+  enum_value,   ///< arg as one value of the entry's table
+  flags_ptr,    ///< [flags] of a 32-bit value
+  enum_ptr,     ///< [value] of a 32-bit value
+  string,       ///< a NUL-terminated string
+  one_char,     ///< one byte as a string (TIOCSTI)
+  termios,
+  termios2,
+  termio,
+  winsize,
+  rand_pool,      ///< struct rand_pool_info: {entropy_count=3, buf_size=8, buf="..."}
+  fstrim_range,   ///< struct fstrim_range (FITRIM)
+  fsxattr,        ///< struct fsxattr (FS_IOC_FSSETXATTR; with fsx_nextents at exit, GET)
+  counter_watch,  ///< struct counter_watch (COUNTER_ADD_WATCH_IOCTL)
+};
+
+/// The form of one request's argument: `at_exit` when the kernel fills it in (printed after
+/// the call, its address when the call failed); `x` names flags and enumerations. `name` is
+/// the request's name, checked against the generated table by tests/format/ioctl_test.cpp.
+struct ioctl_form {
+  std::uint32_t request;
+  std::string_view name;
+  ioctl_arg how;
+  bool at_exit = false;
+  const xlat* x = nullptr;
+};
+
+/// The requests whose argument strace decodes, sorted by request (x86-64 values).
+inline constexpr ioctl_form ioctl_forms[] = {
+    {0x2400, "PERF_EVENT_IOC_ENABLE", ioctl_arg::flags_value, false, &perf_ioctl_flags_xlat},
+    {0x2401, "PERF_EVENT_IOC_DISABLE", ioctl_arg::flags_value, false, &perf_ioctl_flags_xlat},
+    {0x2402, "PERF_EVENT_IOC_REFRESH", ioctl_arg::int_value},
+    {0x2403, "PERF_EVENT_IOC_RESET", ioctl_arg::flags_value, false, &perf_ioctl_flags_xlat},
+    {0x2405, "PERF_EVENT_IOC_SET_OUTPUT", ioctl_arg::int_value},
+    {0x3e01, "COUNTER_ENABLE_EVENTS_IOCTL", ioctl_arg::none},
+    {0x3e02, "COUNTER_DISABLE_EVENTS_IOCTL", ioctl_arg::none},
+    {0x5204, "RNDZAPENTCNT", ioctl_arg::none},
+    {0x5206, "RNDCLEARPOOL", ioctl_arg::none},
+    {0x5207, "RNDRESEEDCRNG", ioctl_arg::none},
+    {0x5401, "TCGETS", ioctl_arg::termios, true},
+    {0x5402, "TCSETS", ioctl_arg::termios},
+    {0x5403, "TCSETSW", ioctl_arg::termios},
+    {0x5404, "TCSETSF", ioctl_arg::termios},
+    {0x5405, "TCGETA", ioctl_arg::termio, true},
+    {0x5406, "TCSETA", ioctl_arg::termio},
+    {0x5407, "TCSETAW", ioctl_arg::termio},
+    {0x5408, "TCSETAF", ioctl_arg::termio},
+    {0x5409, "TCSBRK", ioctl_arg::int_value},
+    {0x540a, "TCXONC", ioctl_arg::enum_value, false, &tcxonc_xlat},
+    {0x540b, "TCFLSH", ioctl_arg::enum_value, false, &tcflsh_xlat},
+    {0x540c, "TIOCEXCL", ioctl_arg::none},
+    {0x540d, "TIOCNXCL", ioctl_arg::none},
+    {0x540e, "TIOCSCTTY", ioctl_arg::int_value},
+    {0x540f, "TIOCGPGRP", ioctl_arg::int_ptr, true},
+    {0x5410, "TIOCSPGRP", ioctl_arg::int_ptr},
+    {0x5411, "TIOCOUTQ", ioctl_arg::int_ptr, true},
+    {0x5412, "TIOCSTI", ioctl_arg::one_char},
+    {0x5413, "TIOCGWINSZ", ioctl_arg::winsize, true},
+    {0x5414, "TIOCSWINSZ", ioctl_arg::winsize},
+    {0x5415, "TIOCMGET", ioctl_arg::flags_ptr, true, &modem_flags_xlat},
+    {0x5416, "TIOCMBIS", ioctl_arg::flags_ptr, false, &modem_flags_xlat},
+    {0x5417, "TIOCMBIC", ioctl_arg::flags_ptr, false, &modem_flags_xlat},
+    {0x5418, "TIOCMSET", ioctl_arg::flags_ptr, false, &modem_flags_xlat},
+    {0x5419, "TIOCGSOFTCAR", ioctl_arg::int_ptr, true},
+    {0x541a, "TIOCSSOFTCAR", ioctl_arg::int_ptr},
+    {0x541b, "FIONREAD", ioctl_arg::int_ptr, true},
+    {0x541d, "TIOCCONS", ioctl_arg::none},
+    {0x541f, "TIOCSSERIAL", ioctl_arg::none},
+    {0x5420, "TIOCPKT", ioctl_arg::int_ptr},
+    {0x5421, "FIONBIO", ioctl_arg::int_ptr},
+    {0x5422, "TIOCNOTTY", ioctl_arg::none},
+    {0x5423, "TIOCSETD", ioctl_arg::int_ptr},
+    {0x5424, "TIOCGETD", ioctl_arg::int_ptr, true},
+    {0x5425, "TCSBRKP", ioctl_arg::int_value},
+    {0x5427, "TIOCSBRK", ioctl_arg::none},
+    {0x5428, "TIOCCBRK", ioctl_arg::none},
+    {0x5429, "TIOCGSID", ioctl_arg::int_ptr, true},
+    {0x5437, "TIOCVHANGUP", ioctl_arg::none},
+    {0x5450, "FIONCLEX", ioctl_arg::none},
+    {0x5451, "FIOCLEX", ioctl_arg::none},
+    {0x5452, "FIOASYNC", ioctl_arg::int_ptr},
+    {0x5456, "TIOCGLCKTRMIOS", ioctl_arg::termios, true},
+    {0x5457, "TIOCSLCKTRMIOS", ioctl_arg::termios},
+    {0xb701, "NS_GET_USERNS", ioctl_arg::none},
+    {0xb702, "NS_GET_PARENT", ioctl_arg::none},
+    {0xb703, "NS_GET_NSTYPE", ioctl_arg::none},
+    {0xb704, "NS_GET_OWNER_UID", ioctl_arg::uint_ptr, true},
+    {0x40042408, "PERF_EVENT_IOC_SET_BPF", ioctl_arg::int_value},
+    {0x40042409, "PERF_EVENT_IOC_PAUSE_OUTPUT", ioctl_arg::ulong_value},
+    {0x40044900, "INOTIFY_IOC_SETNEXTWD", ioctl_arg::int_value},
+    {0x40045201, "RNDADDTOENTCNT", ioctl_arg::int_ptr},
+    {0x40045431, "TIOCSPTLCK", ioctl_arg::int_ptr},
+    {0x40046602, "FS_IOC32_SETFLAGS", ioctl_arg::flags_ptr, false, &fs_ioc_flags_xlat},
+    {0x40046911, "LIRC_SET_SEND_MODE", ioctl_arg::enum_ptr, false, &lirc_modes_xlat},
+    {0x40046912, "LIRC_SET_REC_MODE", ioctl_arg::enum_ptr, false, &lirc_modes_xlat},
+    {0x40046913, "LIRC_SET_SEND_CARRIER", ioctl_arg::uint_ptr},
+    {0x40046914, "LIRC_SET_REC_CARRIER", ioctl_arg::uint_ptr},
+    {0x40046915, "LIRC_SET_SEND_DUTY_CYCLE", ioctl_arg::uint_ptr},
+    {0x40046917, "LIRC_SET_TRANSMITTER_MASK", ioctl_arg::hex_ptr},
+    {0x40046918, "LIRC_SET_REC_TIMEOUT", ioctl_arg::uint_ptr},
+    {0x40046919, "LIRC_SET_REC_TIMEOUT_REPORTS", ioctl_arg::uint_ptr},
+    {0x4004691d, "LIRC_SET_MEASURE_CARRIER_MODE", ioctl_arg::uint_ptr},
+    {0x4004691f, "LIRC_SET_REC_CARRIER_RANGE", ioctl_arg::uint_ptr},
+    {0x40046923, "LIRC_SET_WIDEBAND_RECEIVER", ioctl_arg::uint_ptr},
+    {0x40063e00, "COUNTER_ADD_WATCH_IOCTL", ioctl_arg::counter_watch},
+    {0x40082404, "PERF_EVENT_IOC_PERIOD", ioctl_arg::u64_ptr},
+    {0x40082406, "PERF_EVENT_IOC_SET_FILTER", ioctl_arg::string},
+    {0x40085203, "RNDADDENTROPY", ioctl_arg::rand_pool},
+    {0x40086602, "FS_IOC_SETFLAGS", ioctl_arg::flags_ptr, false, &fs_ioc_flags_xlat},
+    {0x401c5820, "FS_IOC_FSSETXATTR", ioctl_arg::fsxattr},
+    {0x402c542b, "TCSETS2", ioctl_arg::termios2},
+    {0x402c542c, "TCSETSW2", ioctl_arg::termios2},
+    {0x402c542d, "TCSETSF2", ioctl_arg::termios2},
+    {0x80045200, "RNDGETENTCNT", ioctl_arg::int_ptr, true},
+    {0x80045430, "TIOCGPTN", ioctl_arg::int_ptr, true},
+    {0x80045432, "TIOCGDEV", ioctl_arg::int_ptr, true},
+    {0x80045440, "TIOCGEXCL", ioctl_arg::int_ptr, true},
+    {0x80045701, "WDIOC_GETSTATUS", ioctl_arg::int_ptr, true},
+    {0x80045702, "WDIOC_GETBOOTSTATUS", ioctl_arg::int_ptr, true},
+    {0x80045703, "WDIOC_GETTEMP", ioctl_arg::int_ptr, true},
+    {0x80045705, "WDIOC_KEEPALIVE", ioctl_arg::none},
+    {0x80045707, "WDIOC_GETTIMEOUT", ioctl_arg::int_ptr, true},
+    {0x80045709, "WDIOC_GETPRETIMEOUT", ioctl_arg::int_ptr, true},
+    {0x8004570a, "WDIOC_GETTIMELEFT", ioctl_arg::int_ptr, true},
+    {0x80046601, "FS_IOC32_GETFLAGS", ioctl_arg::flags_ptr, true, &fs_ioc_flags_xlat},
+    {0x80046900, "LIRC_GET_FEATURES", ioctl_arg::flags_ptr, true, &lirc_features_xlat},
+    {0x80046901, "LIRC_GET_SEND_MODE", ioctl_arg::enum_ptr, true, &lirc_modes_xlat},
+    {0x80046902, "LIRC_GET_REC_MODE", ioctl_arg::enum_ptr, true, &lirc_modes_xlat},
+    {0x80046907, "LIRC_GET_REC_RESOLUTION", ioctl_arg::uint_ptr, true},
+    {0x80046908, "LIRC_GET_MIN_TIMEOUT", ioctl_arg::uint_ptr, true},
+    {0x80046909, "LIRC_GET_MAX_TIMEOUT", ioctl_arg::uint_ptr, true},
+    {0x8004690f, "LIRC_GET_LENGTH", ioctl_arg::uint_ptr, true},
+    {0x80046924, "LIRC_GET_REC_TIMEOUT", ioctl_arg::uint_ptr, true},
+    {0x80082407, "PERF_EVENT_IOC_ID", ioctl_arg::u64_ptr, true},
+    {0x80086601, "FS_IOC_GETFLAGS", ioctl_arg::flags_ptr, true, &fs_ioc_flags_xlat},
+    {0x801c581f, "FS_IOC_FSGETXATTR", ioctl_arg::fsxattr, true},
+    {0x802c542a, "TCGETS2", ioctl_arg::termios2, true},
+    {0xc0045706, "WDIOC_SETTIMEOUT", ioctl_arg::int_ptr},
+    {0xc0045708, "WDIOC_SETPRETIMEOUT", ioctl_arg::int_ptr},
+    {0xc0045877, "FIFREEZE", ioctl_arg::none},
+    {0xc0045878, "FITHAW", ioctl_arg::none},
+    {0xc0185879, "FITRIM", ioctl_arg::fstrim_range},
+};
+
+static_assert(std::is_sorted(std::begin(ioctl_forms), std::end(ioctl_forms),
+                             [](const ioctl_form& a, const ioctl_form& b) { return a.request < b.request; }),
+              "ioctl_forms must stay sorted by request for the binary search");
+
+/// Returns the form of `request`'s argument: hex for a request the table does not know.
+inline ioctl_form ioctl_form_of(std::uint64_t request) noexcept {
+  auto r = static_cast<std::uint32_t>(request);
+  auto it = std::lower_bound(std::begin(ioctl_forms), std::end(ioctl_forms), r,
+                             [](const ioctl_form& f, std::uint32_t v) { return f.request < v; });
+  if (it != std::end(ioctl_forms) && it->request == r) return *it;
+  return {r, {}, ioctl_arg::hex};
+}
+
+/// Appends the struct rand_pool_info at `addr` (RNDADDENTROPY): its counts and its buffer as
+/// a string of buf_size bytes. False when unreadable.
 template <class P>
-bool put_winsize(P& p, std::uint64_t addr) {
-  std::uint16_t w[4];
-  if (!p.read_obj(addr, w)) return false;
+bool put_rand_pool(P& p, std::uint64_t addr) {
+  std::int32_t counts[2];
+  if (!p.read_obj(addr, counts)) return false;
   std::string& out = p.out();
-  static constexpr std::string_view names[] = {"{ws_row=", ", ws_col=", ", ws_xpixel=", ", ws_ypixel="};
-  for (std::size_t i = 0; i < 4; ++i) {
-    out.append(names[i]);
-    put_udec(out, w[i]);
-  }
+  out.append("{entropy_count=");
+  put_dec(out, counts[0]);
+  out.append(", buf_size=");
+  put_dec(out, counts[1]);
+  out.append(", buf=");
+  p.put_buffer(addr + sizeof counts, static_cast<std::uint32_t>(counts[1]));
   out.push_back('}');
   return true;
 }
 
-/// ioctl: the request by name; the tty requests' arguments as strace's term.c prints them
-/// (structs and ints the call fills in at exit, nothing for the requests that take none).
+/// Appends the struct fstrim_range at `addr` (FITRIM): {start=0x..., len=..., minlen=...}.
+template <class P>
+bool put_fstrim_range(P& p, std::uint64_t addr) {
+  std::uint64_t r[3];
+  if (!p.read_obj(addr, r)) return false;
+  std::string& out = p.out();
+  out.append("{start=");
+  put_hex(out, r[0]);
+  out.append(", len=");
+  put_udec(out, r[1]);
+  out.append(", minlen=");
+  put_udec(out, r[2]);
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the struct fsxattr at `addr` (linux/fs.h): the XFS flags, sizes and project id,
+/// with fsx_nextents when the kernel filled it in (`get`).
+template <class P>
+bool put_fsxattr(P& p, std::uint64_t addr, bool get) {
+  // fsx_xflags, fsx_extsize, fsx_nextents, fsx_projid, fsx_cowextsize, fsx_pad[8]: the
+  // whole struct must be readable, as strace reads it.
+  std::uint32_t x[7];
+  if (!p.read_obj(addr, x)) return false;
+  std::string& out = p.out();
+  out.append("{fsx_xflags=");
+  put_flags(out, fs_xflags_xlat, x[0]);
+  out.append(", fsx_extsize=");
+  put_udec(out, x[1]);
+  if (get) out.append(", fsx_nextents="), put_udec(out, x[2]);
+  out.append(", fsx_projid=");
+  put_hex(out, x[3]);
+  out.append(", fsx_cowextsize=");
+  put_udec(out, x[4]);
+  out.push_back('}');
+  return true;
+}
+
+/// Appends the struct counter_watch at `addr` (linux/counter.h): {component={type=...,
+/// scope=..., parent=0, id=0}, event=..., channel=0}.
+template <class P>
+bool put_counter_watch(P& p, std::uint64_t addr) {
+  std::uint8_t w[6];  // component.{type, scope, parent, id}, event, channel
+  if (!p.read_obj(addr, w)) return false;
+  std::string& out = p.out();
+  out.append("{component={type=");
+  put_enum(out, counter_component_type_xlat, w[0]);
+  out.append(", scope=");
+  put_enum(out, counter_scope_xlat, w[1]);
+  out.append(", parent=");
+  put_udec(out, w[2]);
+  out.append(", id=");
+  put_udec(out, w[3]);
+  out.append("}, event=");
+  put_enum(out, counter_event_xlat, w[4]);
+  out.append(", channel=");
+  put_udec(out, w[5]);
+  out.push_back('}');
+  return true;
+}
+
+/// ioctl: the request by name and the argument by its form (ioctl_forms), the structs and
+/// ints the call fills in at exit; NS_GET_NSTYPE's result names the namespace type.
 template <>
 struct decoder<sys::call_id::ioctl> {
-  enum class arg_form { hex, none, termios, winsize, int_ptr, int_value, tcxonc, tcflsh, one_char };
-  struct form {
-    arg_form how;
-    bool at_exit;  // the kernel fills it in
-  };
-  static form form_of(std::uint64_t request) noexcept {
-    switch (static_cast<std::uint32_t>(request)) {
-      case 0x5401:  // TCGETS
-      case 0x5456:  // TIOCGLCKTRMIOS
-        return {arg_form::termios, true};
-      case 0x5402:
-      case 0x5403:
-      case 0x5404:  // TCSETS, TCSETSW, TCSETSF
-      case 0x5457:  // TIOCSLCKTRMIOS
-        return {arg_form::termios, false};
-      case 0x5413:  // TIOCGWINSZ
-        return {arg_form::winsize, true};
-      case 0x5414:  // TIOCSWINSZ
-        return {arg_form::winsize, false};
-      case 0x540a:  // TCXONC
-        return {arg_form::tcxonc, false};
-      case 0x540b:  // TCFLSH
-        return {arg_form::tcflsh, false};
-      case 0x5409:  // TCSBRK
-      case 0x5425:  // TCSBRKP
-      case 0x540e:  // TIOCSCTTY
-        return {arg_form::int_value, false};
-      case 0x540f:      // TIOCGPGRP
-      case 0x5429:      // TIOCGSID
-      case 0x5424:      // TIOCGETD
-      case 0x5419:      // TIOCGSOFTCAR
-      case 0x80045430:  // TIOCGPTN
-      case 0x541b:      // FIONREAD
-      case 0x5411:      // TIOCOUTQ
-      case 0x80045440:  // TIOCGEXCL
-      case 0x80045432:  // TIOCGDEV
-        return {arg_form::int_ptr, true};
-      case 0x5410:      // TIOCSPGRP
-      case 0x5423:      // TIOCSETD
-      case 0x5421:      // FIONBIO
-      case 0x5452:      // FIOASYNC
-      case 0x5420:      // TIOCPKT
-      case 0x541a:      // TIOCSSOFTCAR
-      case 0x40045431:  // TIOCSPTLCK
-        return {arg_form::int_ptr, false};
-      case 0x5412:  // TIOCSTI
-        return {arg_form::one_char, false};
-      case 0x5427:  // TIOCSBRK
-      case 0x5428:  // TIOCCBRK
-      case 0x541d:  // TIOCCONS
-      case 0x5422:  // TIOCNOTTY
-      case 0x540c:  // TIOCEXCL
-      case 0x540d:  // TIOCNXCL
-      case 0x5451:  // FIOCLEX
-      case 0x5450:  // FIONCLEX
-      case 0x5437:  // TIOCVHANGUP
-      case 0x541f:  // TIOCSSERIAL
-        return {arg_form::none, false};
-      default:
-        return {arg_form::hex, false};
-    }
-  }
-
   template <class P>
   static std::size_t shown_args(const P& p, std::size_t n) {
-    return form_of(p.arg(1)).how == arg_form::none ? std::min<std::size_t>(n, 2) : n;
+    return ioctl_form_of(p.arg(1)).how == ioctl_arg::none ? std::min<std::size_t>(n, 2) : n;
   }
   template <class P>
   static bool at_exit(const P& p, std::size_t i) {
-    return i == 2 && form_of(p.arg(1)).at_exit;
+    return i == 2 && ioctl_form_of(p.arg(1)).at_exit;
+  }
+  // Appends `[v]` of the 32-bit value at `addr` through `put`; false when unreadable.
+  template <class P, class F>
+  static bool put_u32_ptr(P& p, std::uint64_t addr, F put) {
+    std::uint32_t v;
+    if (!p.read_obj(addr, v)) return false;
+    p.out().push_back('[');
+    put(v);
+    p.out().push_back(']');
+    return true;
   }
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
     if (i != 2) return false;
     std::string& out = p.out();
     std::uint64_t v = p.arg(2);
-    form f = form_of(p.arg(1));
+    ioctl_form f = ioctl_form_of(p.arg(1));
     // A struct or int the call fills in is only there when it succeeded.
     if (f.at_exit && p.failed()) return put_ptr(out, v), true;
     bool ok = true;
     switch (f.how) {
-      case arg_form::termios:
-        ok = put_termios(p, v);
+      case ioctl_arg::none:
+      case ioctl_arg::hex:
+        put_hex(out, v);
         break;
-      case arg_form::winsize:
-        ok = put_winsize(p, v);
+      case ioctl_arg::ptr:
+        put_ptr(out, v);
         break;
-      case arg_form::int_ptr: {
-        std::int32_t n;
-        if ((ok = p.read_obj(v, n))) out.push_back('['), put_dec(out, n), out.push_back(']');
-        break;
-      }
-      case arg_form::int_value:
+      case ioctl_arg::int_value:
         put_dec(out, static_cast<std::int32_t>(v));
         break;
-      case arg_form::tcxonc:
-        put_enum(out, tcxonc_xlat, v);
+      case ioctl_arg::ulong_value:
+        put_udec(out, v);
         break;
-      case arg_form::tcflsh:
-        put_enum(out, tcflsh_xlat, v);
+      case ioctl_arg::int_ptr:
+        ok = put_u32_ptr(p, v, [&](std::uint32_t n) { put_dec(out, static_cast<std::int32_t>(n)); });
         break;
-      case arg_form::one_char:
+      case ioctl_arg::uint_ptr:
+        ok = put_u32_ptr(p, v, [&](std::uint32_t n) { put_udec(out, n); });
+        break;
+      case ioctl_arg::hex_ptr:
+        ok = put_u32_ptr(p, v, [&](std::uint32_t n) { put_hex(out, n); });
+        break;
+      case ioctl_arg::flags_ptr:
+        ok = put_u32_ptr(p, v, [&](std::uint32_t n) { put_flags(out, *f.x, n); });
+        break;
+      case ioctl_arg::enum_ptr:
+        ok = put_u32_ptr(p, v, [&](std::uint32_t n) { put_enum(out, *f.x, n); });
+        break;
+      case ioctl_arg::u64_ptr: {
+        std::uint64_t n;
+        if ((ok = p.read_obj(v, n))) out.push_back('['), put_udec(out, n), out.push_back(']');
+        break;
+      }
+      case ioctl_arg::flags_value:
+        put_flags(out, *f.x, v);
+        break;
+      case ioctl_arg::enum_value:
+        put_enum(out, *f.x, v);
+        break;
+      case ioctl_arg::string:
+        p.put_cstring(v, p.opts().string_limit);
+        break;
+      case ioctl_arg::one_char:
         p.put_buffer(v, 1);
         break;
-      default:
-        put_hex(out, v);
+      case ioctl_arg::termios:
+        ok = put_termios(p, v);
+        break;
+      case ioctl_arg::termios2:
+        ok = put_termios2(p, v);
+        break;
+      case ioctl_arg::termio:
+        ok = put_termio(p, v);
+        break;
+      case ioctl_arg::winsize:
+        ok = put_winsize(p, v);
+        break;
+      case ioctl_arg::rand_pool:
+        ok = put_rand_pool(p, v);
+        break;
+      case ioctl_arg::fstrim_range:
+        ok = put_fstrim_range(p, v);
+        break;
+      case ioctl_arg::fsxattr:
+        ok = put_fsxattr(p, v, f.at_exit);
+        break;
+      case ioctl_arg::counter_watch:
+        ok = put_counter_watch(p, v);
+        break;
     }
     if (!ok) put_ptr(out, v);
     return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    p.put_return_value();
+    if (static_cast<std::uint32_t>(p.arg(1)) != 0xb703)
+      return;  // NS_GET_NSTYPE: = 0x20000000 (CLONE_NEWUSER)
+    auto name = find_name(setns_types_field, static_cast<std::uint64_t>(p.ret()));
+    if (!name.empty()) p.out().append(" (").append(name).push_back(')');
   }
 };
 

@@ -1,10 +1,11 @@
 // Defines the decoders of network calls (strace's net.c, sockaddr.c, msghdr.c): socket
-// addresses, struct msghdr, socket protocols and getsockopt's value.
+// addresses, struct msghdr and socket protocols (socket options: sockopt.hpp).
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -70,6 +71,16 @@ void put_sockaddr(P& p, std::uint64_t addr, std::uint64_t len) {
       out.append(", sin6_scope_id=");
       put_udec(out, scope);
     }
+  } else if (family == 16 && n >= 12) {  // AF_NETLINK: {nl_pid=2974, nl_groups=00000000}
+    std::uint32_t pid, groups;
+    std::memcpy(&pid, sa + 4, 4);
+    std::memcpy(&groups, sa + 8, 4);
+    out.append(", nl_pid=");
+    put_udec(out, pid);
+    out.append(", nl_groups=");
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", groups);
+    out.append(hex);
   } else {
     out.append(", sa_data=");
     put_quoted(out, std::string_view(reinterpret_cast<const char*>(sa + 2), n - 2));
@@ -110,6 +121,10 @@ bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
 struct socket_decoder {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 2 && p.arg(0) == 16) {  // AF_NETLINK: the netlink protocol
+      put_enum(p.out(), netlink_protocol_xlat, p.arg(2) & 0xffffffffu);
+      return true;
+    }
     if (i != 2 || (p.arg(0) != 2 && p.arg(0) != 10)) return false;
     static constexpr xlat_entry protocols[] = {
         {0, "IPPROTO_IP"},    {1, "IPPROTO_ICMP"},    {6, "IPPROTO_TCP"},    {17, "IPPROTO_UDP"},
@@ -124,62 +139,6 @@ struct decoder<sys::call_id::socket> : socket_decoder {};
 template <>
 struct decoder<sys::call_id::socketpair> : socket_decoder {};
 
-/// Appends a socket option name from the table of its level (SO_ for SOL_SOCKET, TCP_ for
-/// SOL_TCP, ...), or the number for a level without one, as strace does.
-inline void put_sockopt_name(std::string& out, std::uint64_t level, std::uint64_t name, bool get) {
-  auto v = static_cast<std::uint32_t>(name);
-  switch (static_cast<std::uint32_t>(level)) {
-    case 1:  // SOL_SOCKET; 26 is SO_ATTACH_FILTER to set, SO_GET_FILTER to get
-      if (v == 26 && get) return out.append("SO_GET_FILTER"), void();
-      return put_enum(out, socket_option_xlat, v);
-    case 0:
-      return put_enum(out, sock_ip_option_xlat, v);
-    case 6:
-      return put_enum(out, sock_tcp_option_xlat, v);
-    case 17:
-      return put_enum(out, sock_udp_option_xlat, v);
-    case 41:
-      return put_enum(out, sock_ipv6_option_xlat, v);
-    default:
-      return put_udec(out, v);
-  }
-}
-
-/// setsockopt: the option name by its level.
-template <>
-struct decoder<sys::call_id::setsockopt> {
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != 2) return false;
-    put_sockopt_name(p.out(), p.arg(1), p.arg(2), false);
-    return true;
-  }
-};
-
-/// getsockopt: the option name by its level; the value as `[1]` for an int-sized option,
-/// else its bytes as a string.
-template <>
-struct decoder<sys::call_id::getsockopt> {
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool exit) {
-    if (i == 2) return put_sockopt_name(p.out(), p.arg(1), p.arg(2), true), true;
-    if (i != 3 || !exit) return false;
-    std::string& out = p.out();
-    std::uint64_t v = p.arg(3);
-    if (p.failed() || v == 0) return put_ptr(out, v), true;
-    std::uint32_t len = 0;
-    if (!p.read_obj(p.arg(4), len)) return put_hex(out, v), true;
-    if (len == 4) {
-      std::int32_t value;
-      if (!p.read_obj(v, value)) return put_hex(out, v), true;
-      out.push_back('[');
-      put_dec(out, value);
-      out.push_back(']');
-      return true;
-    }
-    p.put_buffer(v, len);
-    return true;
-  }
-};
-
 }  // namespace snare::format::detail
+
+#include <snare/format/detail/decode/sockopt.hpp>  // getsockopt and setsockopt

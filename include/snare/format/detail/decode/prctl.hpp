@@ -29,10 +29,12 @@ inline constexpr std::uint32_t set_pdeathsig = 1, get_pdeathsig = 2, get_dumpabl
                                perf_disable = 31, perf_enable = 32, mce_kill = 33, mce_kill_get = 34,
                                set_mm = 35, set_child_subreaper = 36, get_child_subreaper = 37,
                                set_no_new_privs = 38, get_tid_address = 40, set_thp_disable = 41,
-                               set_fp_mode = 45, get_fp_mode = 46, cap_ambient = 47,
-                               get_speculation_ctrl = 52, set_speculation_ctrl = 53, set_io_flusher = 57,
-                               set_syscall_user_dispatch = 59, sched_core = 62, set_ptracer = 0x59616d61,
-                               set_vma = 0x53564d41;
+                               set_fp_mode = 45, get_fp_mode = 46, cap_ambient = 47, sve_set_vl = 50,
+                               sve_get_vl = 51, get_speculation_ctrl = 52, set_speculation_ctrl = 53,
+                               pac_reset_keys = 54, set_tagged_addr_ctrl = 55, get_tagged_addr_ctrl = 56,
+                               set_io_flusher = 57, set_syscall_user_dispatch = 59, pac_set_enabled_keys = 60,
+                               pac_get_enabled_keys = 61, sched_core = 62, sme_set_vl = 63, sme_get_vl = 64,
+                               set_ptracer = 0x59616d61, set_vma = 0x53564d41;
 }  // namespace pr
 
 /// prctl: the option, then its arguments; the out-arguments at exit.
@@ -63,6 +65,72 @@ struct decoder<sys::call_id::prctl> {
     p.out().push_back('[');
     put(v);
     p.out().push_back(']');
+  }
+
+  // Appends the names of `v` in `x` when one is known: strace's result comments
+  // (SPFF_AUXSTR_MODE), by name whatever -X says; false when none is known.
+  static bool aux_names(std::string& out, const xlat& x, std::uint64_t v) {
+    xlat_style_scope names(xlat_style::abbrev);
+    std::size_t mark = out.size();
+    if (put_flag_names(out, x, v)) return true;
+    out.resize(mark);
+    return false;
+  }
+  // `= 0x3 (NAMES)`: the result in hex, then its names unless -X raw or none is known.
+  template <class P>
+  static void hex_with_names(P& p, const xlat& x) {
+    std::string& out = p.out();
+    auto ret = static_cast<std::uint64_t>(p.ret());
+    put_hex(out, ret);
+    if (xlat_raw()) return;
+    std::string names;
+    if (aux_names(names, x, ret)) out.append(" (").append(names).push_back(')');
+  }
+  // A vector length with its flags (PR_SVE_SET_VL, PR_SME_SET_VL): `FLAGS|0xvl`, `0xvl`
+  // without flags; -X raw the number, -X verbose `0x2ea57 /* PR_SVE_VL_INHERIT|0xea57 */`.
+  // `aux`: as a result comment, empty when no flag is set.
+  static void put_vl(std::string& out, const xlat& flags_x, std::uint64_t v, bool aux) {
+    if (xlat_raw()) {
+      if (!aux) put_hex(out, v);
+      return;
+    }
+    std::uint64_t vl = v & 0xffff, flags = v & ~std::uint64_t{0xffff};
+    if (flags == 0 && aux) return;
+    std::string s;
+    if (flags != 0) {
+      xlat_style_scope names(xlat_style::abbrev);
+      put_flag_names(s, flags_x, flags);  // leftover bits in hex, no comment
+      s.push_back('|');
+    }
+    put_hex(s, vl);
+    if (aux) return out.append(" (").append(s).push_back(')');
+    if (flags != 0 && xlat_verbose()) {
+      put_hex(out, v);
+      return out.append(" /* ").append(s).append(" */"), void();
+    }
+    out.append(s);
+  }
+  // PR_SET_TAGGED_ADDR_CTRL's argument and PR_GET_TAGGED_ADDR_CTRL's result:
+  // `PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_SYNC|0x1<<PR_MTE_TAG_SHIFT|0x...` (the enable bit,
+  // written `!PR_TAGGED_ADDR_ENABLE` when clear, the MTE fault mode, the tag mask, the rest).
+  static void put_tagged_addr(std::string& out, std::uint64_t v, bool aux) {
+    if (!aux && !xlat_abbrev()) put_hex(out, v);
+    if (xlat_raw()) return;
+    if (aux) out.append(" (");
+    if (!aux && xlat_verbose()) out.append(" /* ");
+    out.append(v & 1 ? "PR_TAGGED_ADDR_ENABLE|" : "!PR_TAGGED_ADDR_ENABLE|");
+    out.append(find_name(pr_mte_tcf_field, v & 6));
+    if (std::uint64_t tag = (v >> 3) & 0xffff) {
+      out.push_back('|');
+      put_hex(out, tag);
+      out.append("<<PR_MTE_TAG_SHIFT");
+    }
+    if (std::uint64_t rest = v & ~std::uint64_t{0x7ffff}) {
+      out.push_back('|');
+      put_hex(out, rest);
+    }
+    if (aux) out.push_back(')');
+    if (!aux && xlat_verbose()) out.append(" */");
   }
 
   // The options whose arg2 the call fills in, printed at exit.
@@ -116,9 +184,31 @@ struct decoder<sys::call_id::prctl> {
           return int_result(p, [&](std::uint32_t v) { put_udec(out, v); });
       }
     }
+    if (o == pr::sched_core) return sched_core(p, exit);
     if (exit) return;
     put_enum(out, prctl_option_xlat, o);
     switch (o) {
+      case pr::sve_get_vl:
+      case pr::sme_get_vl:
+        return;
+      case pr::sve_set_vl:
+      case pr::sme_set_vl:
+        out.append(", ");
+        return put_vl(out, o == pr::sve_set_vl ? pr_sve_vl_flags_xlat : pr_sme_vl_flags_xlat, a2, false);
+      case pr::set_tagged_addr_ctrl:
+        out.append(", ");
+        put_tagged_addr(out, a2, false);
+        return hex_from(p, 2);
+      case pr::pac_reset_keys:
+        out.append(", ");
+        put_flags(out, pr_pac_keys_xlat, a2);
+        return hex_from(p, 2);
+      case pr::pac_set_enabled_keys:
+        out.append(", ");
+        put_flags(out, pr_pac_enabled_keys_xlat, a2);
+        out.append(", ");
+        put_flags(out, pr_pac_enabled_keys_xlat, a3);
+        return hex_from(p, 3);
       case pr::get_keepcaps:
       case pr::get_seccomp:
       case pr::get_timerslack:
@@ -171,7 +261,8 @@ struct decoder<sys::call_id::prctl> {
         return put_signal(out, static_cast<std::int32_t>(a2));
       case pr::set_ptracer:
         out.append(", ");
-        if (static_cast<std::int32_t>(a2) == -1) return out.append("PR_SET_PTRACER_ANY"), void();
+        if (static_cast<std::int32_t>(a2) == -1)
+          return put_named(out, "PR_SET_PTRACER_ANY", [&] { put_dec(out, -1); });
         return put_dec(out, static_cast<std::int32_t>(a2));
       case pr::set_seccomp:
         then_enum(p, seccomp_mode_xlat, a2);
@@ -230,6 +321,34 @@ struct decoder<sys::call_id::prctl> {
     }
   }
 
+  // PR_SCHED_CORE: the command, the pid, its type (always with its name in a comment, as
+  // strace), and at exit the cookie PR_SCHED_CORE_GET stores.
+  template <class P>
+  static void sched_core(P& p, bool exit) {
+    std::string& out = p.out();
+    std::uint64_t a2 = p.arg(1), a5 = p.arg(4);
+    bool get = static_cast<std::uint32_t>(a2) == 0;  // PR_SCHED_CORE_GET
+    if (exit) {
+      if (!get) return;
+      std::uint64_t cookie;
+      if (p.failed() || !p.read_obj(a5, cookie)) return put_ptr(out, a5);
+      out.push_back('[');
+      put_hex(out, cookie);
+      return out.push_back(']');
+    }
+    put_enum(out, prctl_option_xlat, pr::sched_core);
+    then_enum(p, pr_sched_core_cmd_xlat, static_cast<std::uint32_t>(a2));
+    out.append(", ");
+    put_dec(out, static_cast<std::int32_t>(p.arg(2)));
+    out.append(", ");
+    {
+      xlat_style_scope style(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
+      put_enum(out, pr_sched_core_pidtype_xlat, static_cast<std::uint32_t>(p.arg(3)));
+    }
+    out.append(", ");
+    if (!get) put_ptr(out, a5);
+  }
+
   template <class P>
   static void put_return(P& p) {
     std::string& out = p.out();
@@ -250,18 +369,24 @@ struct decoder<sys::call_id::prctl> {
       case pr::get_securebits:
       case pr::get_fp_mode:  // = 0x3 (SECBIT_NOROOT|SECBIT_NOROOT_LOCKED)
         if (ret == 0) return p.put_return_value();
-        put_hex(out, ret);
-        out.append(" (");
-        put_flags(out, option(p.arg(0)) == pr::get_securebits ? secbits_xlat : pr_fp_mode_xlat, ret);
-        out.push_back(')');
-        return;
+        return hex_with_names(p, option(p.arg(0)) == pr::get_securebits ? secbits_xlat : pr_fp_mode_xlat);
+      case pr::pac_get_enabled_keys:
+        return hex_with_names(p, pr_pac_enabled_keys_xlat);
       case pr::get_speculation_ctrl:
         if (p.arg(1) > 2) return p.put_return_value();
+        return hex_with_names(p, pr_spec_get_xlat);
+      case pr::sve_set_vl:
+      case pr::sve_get_vl:
+      case pr::sme_set_vl:
+      case pr::sme_get_vl: {
+        if (ret == 0) return p.put_return_value();
         put_hex(out, ret);
-        out.append(" (");
-        put_flags(out, pr_spec_get_xlat, ret);
-        out.push_back(')');
-        return;
+        bool sve = option(p.arg(0)) <= pr::sve_get_vl;
+        return put_vl(out, sve ? pr_sve_vl_flags_xlat : pr_sme_vl_flags_xlat, ret, true);
+      }
+      case pr::get_tagged_addr_ctrl:
+        put_hex(out, ret);
+        return put_tagged_addr(out, ret, true);
       default:
         p.put_return_value();
     }

@@ -91,10 +91,8 @@ bool put_sigaction(P& p, std::uint64_t addr) {
   if (!p.read_obj(addr, sa)) return false;
   std::string& out = p.out();
   out.append("{sa_handler=");
-  if (sa.handler == 0)
-    out.append("SIG_DFL");
-  else if (sa.handler == 1)
-    out.append("SIG_IGN");
+  if (sa.handler <= 1)
+    put_named(out, sa.handler == 0 ? "SIG_DFL" : "SIG_IGN", [&] { put_hex(out, sa.handler); });
   else
     put_hex(out, sa.handler);
   out.append(", sa_mask=");

@@ -1,0 +1,321 @@
+// Defines the decoding of netlink messages (strace's netlink.c) in the buffers of sendto and
+// recvfrom on a netlink socket: each struct nlmsghdr with its type and flags named by the
+// socket's protocol (NETLINK_ROUTE's RTM_*, NETLINK_SOCK_DIAG's SOCK_DIAG_BY_FAMILY, the
+// reserved NLMSG_*), NLMSG_ERROR's struct nlmsgerr, NLMSG_DONE's int, and any other payload
+// as bytes in hex. Family payloads (rtnetlink's ifinfomsg, sock_diag requests, attributes)
+// are not decoded.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/errno_table.hpp>
+#include <snare/format/detail/out.hpp>
+#include <snare/format/detail/scratch.hpp>
+#include <snare/format/detail/xlat.hpp>
+#include <snare/format/detail/xlat_tables.hpp>
+#include <snare/sys/call_id.hpp>
+
+namespace snare::format::detail {
+
+/// The kernel's struct nlmsghdr (linux/netlink.h).
+struct abi_nlmsghdr {
+  std::uint32_t len;
+  std::uint16_t type, flags;
+  std::uint32_t seq, pid;
+};
+
+inline constexpr std::uint32_t nlmsg_hdrlen = 16;
+inline constexpr int netlink_route = 0, netlink_sock_diag = 4, netlink_xfrm = 6, netlink_selinux = 7,
+                     netlink_audit = 9, netlink_kobject_uevent = 15, netlink_generic = 16;
+
+/// Appends `len` bytes at `addr` as a string in hex escapes, cut at the string limit
+/// (strace's printstr_ex with QUOTE_FORCE_HEX); the address when unreadable.
+template <class P>
+void put_hex_bytes(P& p, std::uint64_t addr, std::uint64_t len) {
+  std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(len, p.opts().string_limit));
+  if (addr == 0) return p.out().append("NULL"), void();
+  if (!p.read_exact(addr, shown)) return put_ptr(p.out(), addr);
+  put_quoted(p.out(), scratch(), true);
+  if (len > shown) p.out().append("...");
+}
+
+/// Appends a message type: a reserved NLMSG_* below NLMSG_MIN_TYPE (16), else by the table
+/// of protocol `family`.
+inline void put_nlmsg_type(std::string& out, std::uint16_t type, int family) {
+  if (type >= 16) {
+    switch (family) {
+      case netlink_route:
+        return put_enum(out, nl_route_type_xlat, type);
+      case netlink_sock_diag:
+        return put_enum(out, nl_sock_diag_type_xlat, type);
+      case netlink_xfrm:
+        return put_enum(out, nl_xfrm_type_xlat, type);
+      case netlink_selinux:
+        return put_enum(out, nl_selinux_type_xlat, type);
+      case netlink_audit:
+        return put_enum(out, nl_audit_type_xlat, type);
+      case netlink_generic:  // the controller's fixed id; other families' ids are the kernel's
+        if (type == 0x10) return put_named(out, "nlctrl", [&] { put_hex(out, type); });
+        break;
+      default:
+        break;
+    }
+  }
+  put_enum(out, netlink_type_xlat, type);
+}
+
+/// Returns the flags table of message `type` of protocol `family` beyond the common ones:
+/// what a get, new or delete request takes (strace's nlmsg_flags decoders), or null.
+inline const xlat* nlmsg_flags_of(std::uint16_t type, int family) noexcept {
+  if (type < 16) return type == 2 ? &netlink_ack_flags_xlat : nullptr;  // NLMSG_ERROR: ack flags
+  switch (family) {
+    case netlink_route:
+      if (type == 0x31) return &netlink_get_flags_xlat;  // RTM_DELACTION takes NLM_F_ROOT
+      return (type & 3) == 0   ? &netlink_new_flags_xlat
+             : (type & 3) == 1 ? &netlink_delete_flags_xlat
+             : (type & 3) == 2 ? &netlink_get_flags_xlat
+                               : nullptr;
+    case netlink_sock_diag:
+      return &netlink_get_flags_xlat;
+    case netlink_xfrm:
+      switch (type) {
+        case 0x10:
+        case 0x13:
+        case 0x1e:
+        case 0x22:
+        case 0x24:  // NEWSA, NEWPOLICY, NEWAE, NEWSADINFO, NEWSPDINFO
+          return &netlink_new_flags_xlat;
+        case 0x11:
+        case 0x14:  // DELSA, DELPOLICY
+          return &netlink_delete_flags_xlat;
+        case 0x12:
+        case 0x15:
+        case 0x1f:
+        case 0x23:
+        case 0x25:  // GETSA, GETPOLICY, GETAE, GETSADINFO, GETSPDINFO
+          return &netlink_get_flags_xlat;
+        default:
+          return nullptr;
+      }
+    default:
+      return nullptr;
+  }
+}
+
+/// Appends message flags: the common NLM_F_* first, then those of the message's kind (get,
+/// new, delete requests of rtnetlink, sock_diag's gets, an error's ack flags), as strace's
+/// printflags_ex over two tables.
+inline void put_nlmsg_flags(std::string& out, std::uint16_t flags, std::uint16_t type, int family) {
+  const xlat* second = nlmsg_flags_of(type, family);
+  if (xlat_raw()) return put_hex(out, flags);
+  std::string names;
+  std::uint64_t left = flags;
+  for (const xlat* x : {&netlink_flags_xlat, second}) {
+    if (!x) continue;
+    for (const auto& e : x->bits) {
+      if (e.value != 0 && (left & e.value) == e.value) {
+        if (!names.empty()) names.push_back('|');
+        names.append(e.name);
+        left &= ~e.value;
+      }
+    }
+  }
+  if (names.empty()) {
+    if (flags == 0) return out.push_back('0');
+    put_hex(out, flags);
+    if (!xlat_raw()) out.append(" /* NLM_F_??? */");
+    return;
+  }
+  if (left) names.push_back('|'), put_hex(names, left);
+  if (xlat_verbose())
+    put_hex(out, flags), out.append(" /* ").append(names).append(" */");
+  else
+    out.append(names);
+}
+
+/// Appends one struct nlmsghdr as strace's print_nlmsghdr.
+inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
+  out.append("{nlmsg_len=");
+  put_udec(out, h.len);
+  out.append(", nlmsg_type=");
+  put_nlmsg_type(out, h.type, family);
+  out.append(", nlmsg_flags=");
+  put_nlmsg_flags(out, h.flags, h.type, family);
+  out.append(", nlmsg_seq=");
+  put_udec(out, h.seq);
+  out.append(", nlmsg_pid=");
+  put_udec(out, h.pid);
+  out.push_back('}');
+}
+
+template <class P>
+void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family);
+
+/// Returns whether strace shows this rtnetlink or sock_diag payload as its address family
+/// and bytes only: a message type it has no decoder for (an unknown RTM_*), or a sock_diag
+/// request of a family without one. The decoded payloads (ifinfomsg, inet_diag_req, ...)
+/// are not implemented here: they print as bytes.
+template <class P>
+bool family_payload_only(const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family, P& p) {
+  if (family == netlink_route) return find_name(nl_route_type_field, h.type).empty();
+  if (family != netlink_sock_diag) return false;
+  std::uint8_t af;
+  if (len <= 1 || !p.read_obj(addr, af)) return true;
+  switch (af) {
+    case 1:
+    case 2:
+    case 10:
+    case 16:
+    case 17:
+    case 43:  // UNIX, INET, INET6, NETLINK, PACKET, SMC
+      return false;
+    default:
+      return true;
+  }
+}
+
+/// Appends NLMSG_ERROR's struct nlmsgerr: {error=-EACCES, msg={...}} (the request it
+/// answers, its header alone when the kernel capped it).
+template <class P>
+void put_nlmsgerr(P& p, std::uint64_t addr, std::uint64_t len, bool capped, int family) {
+  std::string& out = p.out();
+  struct {
+    std::int32_t error;
+    abi_nlmsghdr msg;
+  } err;
+  if (len < sizeof err) return put_hex_bytes(p, addr, len);
+  if (!p.read_obj(addr, err)) return put_ptr(out, addr);
+  addr += 4;
+  len -= 4;
+  std::uint64_t msg_len = std::max<std::uint64_t>(sizeof err.msg, err.msg.len);
+  std::uint64_t payload = std::min<std::uint64_t>(len, capped ? sizeof err.msg : msg_len);
+  if (len > payload) out.push_back('[');
+  out.append("{error=");
+  // strace's print_err: -EACCES; -X raw -13; -X verbose -13 /* -EACCES */.
+  auto name = errno_info(-err.error).name;
+  if (err.error >= 0 || name.empty() || !xlat_abbrev()) put_dec(out, err.error);
+  if (err.error < 0 && !name.empty() && !xlat_raw()) {
+    out.append(xlat_verbose() ? " /* -" : "-").append(name);
+    if (xlat_verbose()) out.append(" */");
+  }
+  out.append(", msg=");
+  put_nlmsg_with_payload(p, err.msg, addr, payload, family);
+  out.push_back('}');
+  if (len > payload) {
+    out.append(", ");
+    put_hex_bytes(p, addr + payload, len - payload);  // the extended ack's attributes
+    out.push_back(']');
+  }
+}
+
+/// Appends a header and, when the message is longer, its payload: `[{...}, payload]`.
+template <class P>
+void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family) {
+  std::string& out = p.out();
+  std::uint64_t msg_len = std::min<std::uint64_t>(h.len, len);
+  if (msg_len > nlmsg_hdrlen) out.push_back('[');
+  put_nlmsghdr(out, h, family);
+  if (msg_len <= nlmsg_hdrlen) return;
+  out.append(", ");
+  std::uint64_t paddr = addr + nlmsg_hdrlen, plen = msg_len - nlmsg_hdrlen;
+  if (h.type == 2) {  // NLMSG_ERROR
+    put_nlmsgerr(p, paddr, plen, (h.flags & 0x100) != 0, family);
+  } else if (family == netlink_selinux && (h.type == 0x10 || h.type == 0x11) && plen >= 4) {
+    // struct selnl_msg_setenforce {int val} and selnl_msg_policyload {u32 seqno}.
+    std::int32_t v;
+    if (!p.read_obj(paddr, v)) {
+      put_ptr(out, paddr);
+    } else if (h.type == 0x10) {
+      out.append("{val="), put_dec(out, v), out.push_back('}');
+    } else {
+      out.append("{seqno="), put_udec(out, static_cast<std::uint32_t>(v)), out.push_back('}');
+    }
+  } else if (h.type >= 16 && family_payload_only(h, paddr, plen, family, p)) {
+    std::uint8_t af;
+    if (!p.read_obj(paddr, af)) {
+      put_ptr(out, paddr);
+    } else {
+      // strace's decode_family: {family=AF_INET, data="..."}.
+      out.append("{family=");
+      put_enum(out, socket_family_xlat, af);
+      if (plen > 1) out.append(", data="), put_hex_bytes(p, paddr + 1, plen - 1);
+      out.push_back('}');
+    }
+  } else if (h.type == 3 && plen == 4) {  // NLMSG_DONE: an int
+    std::int32_t n;
+    if (p.read_obj(paddr, n))
+      put_dec(out, n);
+    else
+      put_ptr(out, paddr);
+  } else {
+    put_hex_bytes(p, paddr, plen);
+  }
+  out.push_back(']');
+}
+
+/// Appends the `len`-byte buffer at `addr` as the netlink messages it holds (strace's
+/// decode_netlink): one message alone, several as an array, at most string_limit of them.
+template <class P>
+void put_netlink(P& p, std::uint64_t addr, std::uint64_t len, int family) {
+  std::string& out = p.out();
+  bool array = false;
+  for (std::size_t elt = 0;; ++elt) {
+    abi_nlmsghdr h;
+    if (len < sizeof h) {
+      put_hex_bytes(p, addr, len);
+      break;
+    }
+    if (!p.read_obj(addr, h)) {
+      if (array) {
+        out.append("... /* ");
+        put_hex(out, addr);
+        out.append(" */");
+      } else {
+        put_ptr(out, addr);
+      }
+      break;
+    }
+    if (!p.opts().verbose && elt == p.opts().string_limit) {
+      out.append("...");
+      break;
+    }
+    std::uint64_t aligned = (std::uint64_t{h.len} + 3) & ~std::uint64_t{3};
+    std::uint64_t next_addr = 0, next_len = 0;
+    if (h.len >= nlmsg_hdrlen) {
+      next_len = len >= aligned ? len - aligned : 0;
+      if (next_len && addr + aligned > addr) next_addr = addr + aligned;
+    }
+    if (!array && next_addr) out.push_back('['), array = true;
+    put_nlmsg_with_payload(p, h, addr, len, family);
+    if (!next_addr) break;
+    out.append(", ");
+    addr = next_addr;
+    len = next_len;
+  }
+  if (array) out.push_back(']');
+}
+
+/// sendto and recvfrom: the buffer of a netlink socket as netlink messages.
+struct netlink_buffer_decoder {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 1) return false;
+    int family = p.netlink_protocol(static_cast<std::int32_t>(p.arg(0)));
+    if (family < 0 || family == netlink_kobject_uevent) return false;
+    bool recv = p.desc().id == sys::call_id::recvfrom;
+    if (recv && (!exit || p.failed())) return false;
+    std::uint64_t len = recv ? static_cast<std::uint64_t>(p.ret()) : p.arg(2);
+    put_netlink(p, p.arg(1), len, family);
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::sendto> : netlink_buffer_decoder {};
+template <>
+struct decoder<sys::call_id::recvfrom> : netlink_buffer_decoder {};
+
+}  // namespace snare::format::detail
