@@ -40,7 +40,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {15, "lremovexattr", 2, {{"path", arg_kind::path}, {"name", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::lremovexattr},
   {16, "fremovexattr", 2, {{"fd", arg_kind::fd}, {"name", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fremovexattr},
   {17, "getcwd", 2, {{"buf", arg_kind::buffer, direction::out, len_from_return}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::getcwd},
-  {18, "lookup_dcookie", 3, {{"cookie", arg_kind::hex}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
+  {18, "lookup_dcookie", 3, {{"cookie", arg_kind::ulong}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
   {19, "eventfd2", 2, {{"initval", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::eventfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::eventfd2},
   {20, "epoll_create1", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::epoll_create_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::epoll_create1},
   {21, "epoll_ctl", 4, {{"epfd", arg_kind::fd}, {"op", arg_kind::enumeration, direction::in, len_none, flag_set::epoll_ctl_op}, {"fd", arg_kind::fd}, {"event", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::epoll_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_ctl},
@@ -127,7 +127,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {102, "getitimer", 2, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getitimer},
   {103, "setitimer", 3, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerval}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setitimer},
   {104, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::ulong}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kexec_load},
-  {105, "init_module", 3, {{"module_image", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
+  {105, "init_module", 3, {{"module_image", arg_kind::ptr}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
   {106, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::delete_module_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
   {107, "timer_create", 3, {{"clockid", arg_kind::clockid}, {"sevp", arg_kind::ptr}, {"timerid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::timer_create},
   {108, "timer_gettime", 2, {{"timerid", arg_kind::int_}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::timer_gettime},
@@ -1859,9 +1859,9 @@ struct kexec_load : ::snare::sys::call<kexec_load, ::snare::arch::aarch64, 104> 
 struct init_module : ::snare::sys::call<init_module, ::snare::arch::aarch64, 105> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[105];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t, ::snare::guest_cstr>;
-  constexpr ::snare::guest_buffer module_image() const noexcept { return ::snare::guest_buffer{raw(0)}; }
-  constexpr void set_module_image(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, ::snare::guest_cstr>;
+  constexpr ::snare::guest_ptr<std::byte> module_image() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_module_image(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(2)}; }

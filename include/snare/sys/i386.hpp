@@ -146,7 +146,7 @@ inline constexpr std::array<syscall_desc, 451> i386_descriptors = {{
   {125, "mprotect", 3, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mprotect},
   {126, "sigprocmask", 3, {{"how", arg_kind::enumeration, direction::in, len_none, flag_set::sigprocmask_how}, {"set", arg_kind::ptr}, {"oset", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal), call_id::sigprocmask},
   {127, "create_module", 2, {{"name", arg_kind::cstr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::create_module},
-  {128, "init_module", 3, {{"module_image", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
+  {128, "init_module", 3, {{"module_image", arg_kind::ptr}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
   {129, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::delete_module_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
   {130, "get_kernel_syms", 1, {{"table", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_kernel_syms},
   {131, "quotactl", 4, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::quotactl_cmd}, {"special", arg_kind::path}, {"id", arg_kind::int_}, {"addr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::quotactl},

@@ -197,7 +197,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {172, "iopl", 1, {{"level", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::iopl},
   {173, "ioperm", 3, {{"from", arg_kind::hex}, {"num", arg_kind::hex}, {"turn_on", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::ioperm},
   {174, "create_module", 2, {{"name", arg_kind::cstr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::create_module},
-  {175, "init_module", 3, {{"module_image", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
+  {175, "init_module", 3, {{"module_image", arg_kind::ptr}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
   {176, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::delete_module_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
   {177, "get_kernel_syms", 1, {{"table", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_kernel_syms},
   {178, "query_module", 5, {{"name", arg_kind::cstr}, {"which", arg_kind::int_}, {"buf", arg_kind::buffer, direction::out}, {"bufsize", arg_kind::size}, {"ret", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::query_module},
@@ -234,7 +234,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {209, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::long_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
   {210, "io_cancel", 3, {{"ctx_id", arg_kind::hex}, {"iocb", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::iocb}, {"result", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::io_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_cancel},
   {211, "get_thread_area", 1, {{"u_info", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::user_desc}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_thread_area},
-  {212, "lookup_dcookie", 3, {{"cookie", arg_kind::hex}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
+  {212, "lookup_dcookie", 3, {{"cookie", arg_kind::ulong}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
   {213, "epoll_create", 1, {{"size", arg_kind::int_}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::epoll_create},
   {214, "epoll_ctl_old", 4, {{"epfd", arg_kind::fd}, {"op", arg_kind::enumeration, direction::in, len_none, flag_set::epoll_ctl_op}, {"fd", arg_kind::fd}, {"event", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::epoll_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_ctl_old},
   {215, "epoll_wait_old", 4, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_wait_old},
@@ -2520,9 +2520,9 @@ struct create_module : ::snare::sys::call<create_module, ::snare::arch::x86_64, 
 struct init_module : ::snare::sys::call<init_module, ::snare::arch::x86_64, 175> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[175];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t, ::snare::guest_cstr>;
-  constexpr ::snare::guest_buffer module_image() const noexcept { return ::snare::guest_buffer{raw(0)}; }
-  constexpr void set_module_image(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, ::snare::guest_cstr>;
+  constexpr ::snare::guest_ptr<std::byte> module_image() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_module_image(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(2)}; }

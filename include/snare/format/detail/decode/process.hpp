@@ -3,7 +3,11 @@
 // futex operations, arch_prctl, personality, uname, syslog and reboot (prctl: prctl.hpp).
 #pragma once
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -266,6 +270,166 @@ struct decoder<sys::call_id::reboot> {
     if (i == 0 || i == 1) return put_enum(p.out(), reboot_magic_xlat, p.arg(i) & 0xffffffffu), true;
     if (i == 3) return p.put_cstring(p.arg(3), p.opts().string_limit), true;
     return false;
+  }
+};
+
+/// sethostname: the name's address when the length is over __NEW_UTS_LEN (64), as strace.
+template <>
+struct decoder<sys::call_id::sethostname> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 0) return false;
+    auto len = static_cast<std::uint32_t>(p.arg(1));
+    if (len > 64) return put_ptr(p.out(), p.arg(0)), true;
+    p.put_buffer(p.arg(0), len);
+    return true;
+  }
+};
+
+/// kcmp: the type by name, and the indexes each type compares: fds for KCMP_FILE,
+/// an fd and a struct kcmp_epoll_slot for KCMP_EPOLL_TFD, none for the others it knows,
+/// both in hex for an unknown type (strace's kcmp.c).
+template <>
+struct decoder<sys::call_id::kcmp> {
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    if (exit) return;
+    static constexpr xlat_entry types[] = {{0, "KCMP_FILE"},    {1, "KCMP_VM"},       {2, "KCMP_FILES"},
+                                           {3, "KCMP_FS"},      {4, "KCMP_SIGHAND"},  {5, "KCMP_IO"},
+                                           {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"}};
+    std::string& out = p.out();
+    put_dec(out, static_cast<std::int32_t>(p.arg(0)));
+    out.append(", ");
+    put_dec(out, static_cast<std::int32_t>(p.arg(1)));
+    out.append(", ");
+    auto type = static_cast<std::uint32_t>(p.arg(2));
+    put_enum(out, xlat{types, ~std::uint64_t{0}, {}, {}, "KCMP_???"}, type);
+    if (type == 0 || type == 7) {
+      out.append(", ");
+      std::int32_t pid1 = static_cast<std::int32_t>(p.arg(0)), pid2 = static_cast<std::int32_t>(p.arg(1));
+      p.put_fd_of(pid1, static_cast<std::int32_t>(p.arg(3)));
+      out.append(", ");
+      if (type == 0) return p.put_fd_of(pid2, static_cast<std::int32_t>(p.arg(4)));
+      struct {
+        std::uint32_t efd, tfd, toff;
+      } slot;
+      if (p.arg(4) == 0 || !p.read_obj(p.arg(4), slot)) return put_ptr(out, p.arg(4));
+      out.append("{efd=");
+      p.put_fd_of(pid2, static_cast<std::int32_t>(slot.efd));
+      out.append(", tfd=");
+      p.put_fd_of(pid2, static_cast<std::int32_t>(slot.tfd));
+      out.append(", toff=");
+      put_udec(out, slot.toff);
+      out.push_back('}');
+    } else if (type > 7) {
+      out.append(", ");
+      put_hex(out, p.arg(3));
+      out.append(", ");
+      put_hex(out, p.arg(4));
+    }
+  }
+};
+
+/// Returns the kernel's CPU set size in bytes, as strace probes it: the smallest power of two
+/// from 128 that sched_getaffinity accepts (it fails with EINVAL below, before the pointer).
+inline std::size_t kernel_cpuset_size() noexcept {
+  static const std::size_t size = [] {
+    std::size_t n = 128;
+    while (n != 0 && ::syscall(SYS_sched_getaffinity, 0, n, nullptr) == -1 && errno == EINVAL) n <<= 1;
+    return n != 0 ? n : std::size_t{128};
+  }();
+  return size;
+}
+
+/// Appends a CPU set of `len` bytes at `addr` as the CPUs it holds, `[0 1]`, with `...` when
+/// it is longer than the kernel's (strace's print_affinitylist).
+template <class P>
+void put_cpu_set(P& p, std::uint64_t addr, std::uint32_t len) {
+  std::string& out = p.out();
+  if (addr == 0) return out.append("NULL"), void();
+  if (len == 0) return out.append("[]"), void();
+  std::size_t fetch = std::min<std::size_t>(len, kernel_cpuset_size());
+  std::size_t size = (fetch + 7) / 8 * 8;
+  if (!p.read_exact(addr, fetch)) return put_hex(out, addr);
+  std::string bits = scratch();
+  bits.resize(size, '\0');
+  out.push_back('[');
+  bool any = false;
+  for (std::size_t i = 0; i < size * 8; ++i) {
+    if (!(static_cast<unsigned char>(bits[i / 8]) >> (i % 8) & 1)) continue;
+    if (any) out.push_back(' ');
+    any = true;
+    put_udec(out, i);
+  }
+  if (size < len) out.append(any ? " ..." : "...");
+  out.push_back(']');
+}
+
+/// sched_setaffinity and sched_getaffinity: the mask as the CPUs it holds; the length is an
+/// unsigned int, and getaffinity's mask is the bytes it returned, at exit.
+template <>
+struct decoder<sys::call_id::sched_setaffinity> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 2) return false;
+    put_cpu_set(p, p.arg(2), static_cast<std::uint32_t>(p.arg(1)));
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::sched_getaffinity> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 2 || !exit) return false;
+    if (p.failed()) return put_ptr(p.out(), p.arg(2)), true;
+    put_cpu_set(p, p.arg(2), static_cast<std::uint32_t>(p.ret()));
+    return true;
+  }
+};
+
+/// Appends a group id: -1 for (gid_t)-1, else unsigned (strace's print_gid).
+inline void put_gid(std::string& out, std::uint64_t v) {
+  auto g = static_cast<std::uint32_t>(v);
+  if (g == 0xffffffffu) return out.append("-1"), void();
+  put_udec(out, g);
+}
+
+/// setgroups: the size is a C int; the list as strace's print_groups shows it, its address
+/// when the size is over NGROUPS_MAX (65536).
+template <>
+struct decoder<sys::call_id::setgroups> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    auto n = static_cast<std::uint32_t>(p.arg(0));
+    if (n > 65536) return put_ptr(p.out(), p.arg(1)), true;
+    p.put_array(p.arg(1), n, 4, [&](std::uint64_t g) { put_gid(p.out(), g); });
+    return true;
+  }
+};
+
+/// perf_event_open: the flags are an unsigned long, named to their 64 bits.
+template <>
+struct decoder<sys::call_id::perf_event_open> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 4) return false;
+    put_flags(p.out(), perf_event_open_flags_xlat, p.arg(4));
+    return true;
+  }
+};
+
+/// sched_getscheduler: the policy's name after the result, = 0 (SCHED_OTHER), when it has one.
+template <>
+struct decoder<sys::call_id::sched_getscheduler> {
+  template <class P>
+  static void put_return(P& p) {
+    put_dec(p.out(), p.ret());
+    std::string_view name = find_name(sched_policy_xlat.field, static_cast<std::uint64_t>(p.ret()));
+    if (name.empty()) return;
+    p.out().append(" (");
+    p.out().append(name);
+    p.out().push_back(')');
   }
 };
 
