@@ -155,3 +155,28 @@ TEST_CASE("init_module's image is an address, lookup_dcookie's cookie a u64", "[
   CHECK(call("lookup_dcookie", {0xf157feeddeadfaceULL, 0, 4096}, -38, mem) ==
         "lookup_dcookie(17390648783711107790, NULL, 4096) = -1 ENOSYS (Function not implemented)");
 }
+
+TEST_CASE("arch_prctl reads back what its ARCH_GET_* codes store (strace's tests/arch_prctl.c)",
+          "[format][flags]") {
+  fake_memory mem;
+  const std::uint64_t zero = 0, fs = 0x7f0000001000, xcomp = 0xe7;
+  mem.put(0x1000, zero);
+  mem.put(0x2000, fs);
+  mem.put(0x3000, xcomp);
+  CHECK(call("arch_prctl", {0x1004, 0}, -14, mem) ==
+        "arch_prctl(ARCH_GET_GS, NULL) = -1 EFAULT (Bad address)");
+  CHECK(call("arch_prctl", {0x1004, 0x1000}, 0, mem) == "arch_prctl(ARCH_GET_GS, [NULL]) = 0");
+  CHECK(call("arch_prctl", {0x1003, 0x2000}, 0, mem) == "arch_prctl(ARCH_GET_FS, [0x7f0000001000]) = 0");
+  CHECK(call("arch_prctl", {0x1011, 0xdeadc0de}, 1, mem) == "arch_prctl(ARCH_GET_CPUID) = 1");
+  CHECK(call("arch_prctl", {0x1021, 0x3000}, 0, mem) ==
+        "arch_prctl(ARCH_GET_XCOMP_SUPP, [0xe7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 "
+        "*/]) = 0");
+  CHECK(call("arch_prctl", {0x1023, 0}, -95, mem) ==
+        "arch_prctl(ARCH_REQ_XCOMP_PERM, 0 /* XFEATURE_FP */) = -1 EOPNOTSUPP (Operation not supported)");
+  CHECK(call("arch_prctl", {0x1023, 0xe}, 0x97800, mem) ==
+        "arch_prctl(ARCH_REQ_XCOMP_PERM, 0xe /* XFEATURE_??? */) = 0x97800");
+  CHECK(call("arch_prctl", {0x1025, 0x12}, 0x60003, mem) ==
+        "arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM, 0x12 /* XFEATURE_XTILE_DATA */) = 0x60003 "
+        "(XFEATURE_MASK_FPSSE|XFEATURE_MASK_XTILE)");
+  CHECK(call("arch_prctl", {0x1002, 0}, 0, mem) == "arch_prctl(ARCH_SET_FS, 0) = 0");
+}

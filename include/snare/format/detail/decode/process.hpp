@@ -200,27 +200,92 @@ struct decoder<sys::call_id::futex> {
   }
 };
 
-/// arch_prctl: ARCH_GET_FS and ARCH_GET_GS print the value read back, at exit.
+// The x86 xstate features (the kernel's arch/x86/include/asm/fpu/types.h, which no exported
+// header carries): masks in strace's x86_xfeatures order (groups first), bit numbers.
+inline constexpr xlat_entry xfeature_masks[] = {
+    {0x3, "XFEATURE_MASK_FPSSE"},         {0x1, "XFEATURE_MASK_FP"},
+    {0x2, "XFEATURE_MASK_SSE"},           {0x4, "XFEATURE_MASK_YMM"},
+    {0x8, "XFEATURE_MASK_BNDREGS"},       {0x10, "XFEATURE_MASK_BNDCSR"},
+    {0xe0, "XFEATURE_MASK_AVX512"},       {0x20, "XFEATURE_MASK_OPMASK"},
+    {0x40, "XFEATURE_MASK_ZMM_Hi256"},    {0x80, "XFEATURE_MASK_Hi16_ZMM"},
+    {0x100, "XFEATURE_MASK_PT"},          {0x200, "XFEATURE_MASK_PKRU"},
+    {0x400, "XFEATURE_MASK_PASID"},       {0x8000, "XFEATURE_MASK_LBR"},
+    {0x60000, "XFEATURE_MASK_XTILE"},     {0x20000, "XFEATURE_MASK_XTILE_CFG"},
+    {0x40000, "XFEATURE_MASK_XTILE_DATA"}};
+inline constexpr xlat_entry xfeature_bits[] = {
+    {0, "XFEATURE_FP"},         {1, "XFEATURE_SSE"},        {2, "XFEATURE_YMM"},
+    {3, "XFEATURE_BNDREGS"},    {4, "XFEATURE_BNDCSR"},     {5, "XFEATURE_OPMASK"},
+    {6, "XFEATURE_ZMM_Hi256"},  {7, "XFEATURE_Hi16_ZMM"},   {8, "XFEATURE_PT_UNIMPLEMENTED_SO_FAR"},
+    {9, "XFEATURE_PKRU"},       {10, "XFEATURE_PASID"},     {15, "XFEATURE_LBR"},
+    {17, "XFEATURE_XTILE_CFG"}, {18, "XFEATURE_XTILE_DATA"}};
+
+/// Appends an xstate feature mask as strace prints it, value first:
+/// `0xe7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 */`.
+inline void put_xfeature_mask(std::string& out, std::uint64_t v) {
+  put_hex(out, v);
+  if (v == 0) return;
+  std::uint64_t known = 0;
+  for (const auto& e : xfeature_masks) known |= e.value;
+  out.append(" /* ");
+  if (v & known)
+    put_flags(out, xlat{{}, 0, xfeature_masks, {}, {}}, v);  // names, then the other bits in hex
+  else
+    out.append("XFEATURE_MASK_???");
+  out.append(" */");
+}
+
+/// arch_prctl as strace's prctl.c: ARCH_GET_FS/GS and the ARCH_GET_XCOMP_* masks read back
+/// at exit, ARCH_REQ_XCOMP_* features by name and the mask they return, no argument for
+/// ARCH_GET_CPUID, the argument in hex for the others.
 template <>
 struct decoder<sys::call_id::arch_prctl> {
-  static constexpr bool gets(std::uint64_t code) noexcept { return code == 0x1003 || code == 0x1004; }
+  static constexpr bool gets(std::uint64_t code) noexcept {
+    return code == 0x1003 || code == 0x1004 || code == 0x1021 || code == 0x1022 || code == 0x1024;
+  }
+  static constexpr bool reqs(std::uint64_t code) noexcept { return code == 0x1023 || code == 0x1025; }
   template <class P>
-  static std::size_t shown_args(const P&, std::size_t n) {
-    return std::min<std::size_t>(n, 2);
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    return std::min<std::size_t>(n, (p.arg(0) & 0xffffffffu) == 0x1011 ? 1 : 2);
   }
   template <class P>
   static bool at_exit(const P& p, std::size_t i) {
-    return i == 1 ? gets(p.arg(0)) : p.default_at_exit(i);
+    return i == 1 ? gets(p.arg(0) & 0xffffffffu) : p.default_at_exit(i);
   }
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != 1 || !gets(p.arg(0))) return false;
-    std::uint64_t v = p.arg(1), value;
-    if (p.failed() || !p.read_obj(v, value)) return put_hex(p.out(), v), true;
-    p.out().push_back('[');
-    put_hex(p.out(), value);
-    p.out().push_back(']');
+    std::uint64_t code = p.arg(0) & 0xffffffffu, v = p.arg(1), value;
+    if (i != 1) return false;
+    std::string& out = p.out();
+    if (reqs(code)) {
+      put_hex(out, v);
+      out.append(" /* ");
+      auto name = find_name(xfeature_bits, v);
+      out.append(name.empty() ? std::string_view{"XFEATURE_???"} : name);
+      out.append(" */");
+      return true;
+    }
+    if (!gets(code)) return false;
+    if (v == 0) return out.append("NULL"), true;
+    if (p.failed() || !p.read_obj(v, value)) return put_hex(out, v), true;
+    out.push_back('[');
+    if (code == 0x1003 || code == 0x1004)
+      put_ptr(out, value);
+    else
+      put_xfeature_mask(out, value);
+    out.push_back(']');
     return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    if (!reqs(p.arg(0) & 0xffffffffu) || p.ret() <= 0) return p.put_return_value();
+    auto v = static_cast<std::uint64_t>(p.ret());
+    put_hex(p.out(), v);
+    std::uint64_t known = 0;
+    for (const auto& e : xfeature_masks) known |= e.value;
+    if (!(v & known)) return;  // strace adds the names only when one is known
+    p.out().append(" (");
+    put_flags(p.out(), xlat{{}, 0, xfeature_masks, {}, {}}, v);
+    p.out().push_back(')');
   }
 };
 
