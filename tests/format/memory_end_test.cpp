@@ -118,3 +118,37 @@ TEST_CASE("AT_FDCWD is a name for dirfd arguments only (strace's tests/readahead
   CHECK(call("unlinkat", {static_cast<std::uint64_t>(-100), 0x1000, 0}, 0, mem) ==
         R"(unlinkat(AT_FDCWD, "a", 0) = 0)");
 }
+
+TEST_CASE("poll omits a negative fd's events and abbreviates its revents (strace's tests/poll.c)",
+          "[format][memory-end]") {
+  fake_memory mem;
+  const snare::sys::abi::pollfd fds[3] = {{-1, 1, 0}, {1, 4, 4}, {5, 4, 4}};
+  mem.put(0x1000, fds);
+  CHECK(
+      call("poll", {0x1000, 3, 42}, 2, mem) ==
+      "poll([{fd=-1}, {fd=1, events=POLLOUT}, {fd=5, events=POLLOUT}], 3, 42) = 2 ([{fd=1, revents=POLLOUT}, "
+      "{fd=5, revents=POLLOUT}])");
+  snare::format::options o;
+  o.string_limit = 0;
+  CHECK(call("poll", {0x1000, 3, 42}, 2, mem, o) == "poll([...], 3, 42) = 2 ([...])");
+  // With -s 0 an unreadable first element still prints the array's address.
+  CHECK(call("poll", {0x2000, 1, 0}, -14, mem, o) == "poll(0x2000, 1, 0) = -1 EFAULT (Bad address)");
+  // -v shows every element (strace's abbrev is off; tests/ppoll-v.c).
+  o.verbose = true;
+  CHECK(
+      call("poll", {0x1000, 3, 42}, 2, mem, o) ==
+      "poll([{fd=-1}, {fd=1, events=POLLOUT}, {fd=5, events=POLLOUT}], 3, 42) = 2 ([{fd=1, revents=POLLOUT}, "
+      "{fd=5, revents=POLLOUT}])");
+}
+
+TEST_CASE("epoll_ctl's EPOLL_CTL_DEL prints the event's address (strace's tests/epoll_ctl.c)",
+          "[format][memory-end]") {
+  fake_memory mem;
+  const snare::sys::abi::x86_64::epoll_event ev{1, ~0ULL};
+  mem.put(0x1000, ev);
+  CHECK(call("epoll_ctl", {static_cast<std::uint64_t>(-3), 2, static_cast<std::uint64_t>(-4), 0x1000}, -9,
+             mem) == "epoll_ctl(-3, EPOLL_CTL_DEL, -4, 0x1000) = -1 EBADF (Bad file descriptor)");
+  CHECK(call("epoll_ctl", {3, 1, 4, 0x1000}, 0, mem) ==
+        "epoll_ctl(3, EPOLL_CTL_ADD, 4, {events=EPOLLIN, data={u32=4294967295, u64=18446744073709551615}}) = "
+        "0");
+}

@@ -233,7 +233,7 @@ class printer {
         put_unreadable_tail(addr + k * size);
         break;
       }
-      if (k == o_.string_limit) {  // strace reads the element before it abbreviates
+      if (!o_.verbose && k == o_.string_limit) {  // strace reads the element, then abbreviates (not with -v)
         out_.append("...");
         break;
       }
@@ -460,9 +460,11 @@ class printer {
       out_.push_back('[');
       for (std::uint64_t k = 0; k < count; ++k) {
         if (k) out_.append(", ");
-        if (k == o_.string_limit) {  // strace reads the element before it abbreviates
+        if (!o_.verbose && k == o_.string_limit) {  // read first, abbreviated unless verbose (-v)
           if (read_exact(addr + k * elem, elem))
             out_.append("...");
+          else if (k == 0)
+            return out_.resize(mark), put_hex(out_, addr);
           else
             put_unreadable_tail(addr + k * elem);
           break;

@@ -45,9 +45,11 @@ void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& bu
   out.push_back('[');
   for (std::uint64_t k = 0; k < count; ++k) {
     if (k) out.append(", ");
-    if (k == p.opts().string_limit) {  // strace reads the vector before it abbreviates
+    if (!p.opts().verbose && k == p.opts().string_limit) {  // read first; -v shows all
       if (p.read_exact(addr + k * sizeof(sys::abi::iovec), sizeof(sys::abi::iovec)))
         out.append("...");
+      else if (k == 0)
+        return out.resize(mark), put_hex(out, addr);
       else
         p.put_unreadable_tail(addr + k * sizeof(sys::abi::iovec));
       break;
