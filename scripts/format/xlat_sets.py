@@ -15,7 +15,7 @@ SETS = {
            'O_DSYNC', 'O_DIRECT', 'O_LARGEFILE=0x8000', 'O_NOFOLLOW', 'O_NOATIME', 'O_CLOEXEC', 'O_PATH',
            'O_TMPFILE', '__O_TMPFILE=0x400000', 'O_DIRECTORY', 'FASYNC']),
  'at': ('AT_???', '0', None, [], ['AT_SYMLINK_NOFOLLOW', 'AT_REMOVEDIR', 'AT_SYMLINK_FOLLOW',
-        'AT_NO_AUTOMOUNT', 'AT_EMPTY_PATH', 'AT_STATX_FORCE_SYNC', 'AT_STATX_DONT_SYNC', 'AT_RECURSIVE']),
+        'AT_NO_AUTOMOUNT', 'AT_EMPTY_PATH', 'AT_RECURSIVE']),  # strace's at_flags: statx names its sync bits
  # 0x200 is AT_REMOVEDIR for unlinkat and AT_EACCESS for faccessat2: a set of its own.
  'faccessat_flags': ('AT_???', '0', None, [], ['AT_SYMLINK_NOFOLLOW', 'AT_EACCESS=0x200', 'AT_EMPTY_PATH']),
  'access_mode': ('?_OK', 'F_OK', None, [], ['R_OK', 'W_OK', 'X_OK']),
@@ -37,8 +37,9 @@ SETS = {
         'CLONE_SYSVSEM', 'CLONE_SETTLS', 'CLONE_PARENT_SETTID', 'CLONE_CHILD_CLEARTID', 'CLONE_DETACHED',
         'CLONE_UNTRACED', 'CLONE_CHILD_SETTID', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC',
         'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET', 'CLONE_IO']),
- 'wait_options': ('W???', '0', None, [], ['WNOHANG', 'WUNTRACED', 'WEXITED', 'WCONTINUED', 'WNOWAIT',
-        '__WNOTHREAD', '__WCLONE', '__WALL']),
+ # strace's wait4_options: WUNTRACED is WSTOPPED's other name, and strace prints WSTOPPED.
+ 'wait_options': ('W???', '0', None, [], ['WNOHANG', 'WEXITED', 'WSTOPPED', 'WCONTINUED', 'WNOWAIT',
+        '__WCLONE', '__WALL', '__WNOTHREAD']),
  'fcntl_cmd': ('F_???', None, 'ENUM', ['F_DUPFD', 'F_GETFD', 'F_SETFD', 'F_GETFL', 'F_SETFL', 'F_GETLK',
         'F_SETLK', 'F_SETLKW', 'F_SETOWN', 'F_GETOWN', 'F_SETSIG', 'F_GETSIG', 'F_SETOWN_EX', 'F_GETOWN_EX',
         'F_GETOWNER_UIDS=17', 'F_OFD_GETLK', 'F_OFD_SETLK', 'F_OFD_SETLKW', 'F_SETLEASE', 'F_GETLEASE',
@@ -475,6 +476,33 @@ SETS = {
         'SYSLOG_ACTION_READ=2', 'SYSLOG_ACTION_READ_ALL=3', 'SYSLOG_ACTION_READ_CLEAR=4', 'SYSLOG_ACTION_CLEAR=5',
         'SYSLOG_ACTION_CONSOLE_OFF=6', 'SYSLOG_ACTION_CONSOLE_ON=7', 'SYSLOG_ACTION_CONSOLE_LEVEL=8',
         'SYSLOG_ACTION_SIZE_UNREAD=9', 'SYSLOG_ACTION_SIZE_BUFFER=10'], [], 'decimal'),
+ # The sets of calls strace 6.1 names and snare printed in hex (its xlat/*.in).
+ 'mlockall_flags': ('MCL_???', '0', None, [], ['MCL_CURRENT', 'MCL_FUTURE', 'MCL_ONFAULT']),
+ 'fsopen_flags': ('FSOPEN_???', '0', None, [], ['FSOPEN_CLOEXEC']),
+ 'fspick_flags': ('FSPICK_???', '0', None, [], ['FSPICK_CLOEXEC', 'FSPICK_SYMLINK_NOFOLLOW',
+        'FSPICK_NO_AUTOMOUNT', 'FSPICK_EMPTY_PATH']),
+ 'open_tree_flags': ('OPEN_TREE_???', '0', None, [], ['OPEN_TREE_CLONE', 'OPEN_TREE_CLOEXEC',
+        'AT_SYMLINK_NOFOLLOW', 'AT_REMOVEDIR', 'AT_SYMLINK_FOLLOW', 'AT_NO_AUTOMOUNT', 'AT_EMPTY_PATH',
+        'AT_RECURSIVE']),
+ # strace 6.1's landlock_ruleset_access_fs (no LANDLOCK_ACCESS_FS_TRUNCATE yet): the decoder's table.
+ 'landlock_access_fs': ('LANDLOCK_ACCESS_FS_???', '0', None, [], ['LANDLOCK_ACCESS_FS_EXECUTE=1',
+        'LANDLOCK_ACCESS_FS_WRITE_FILE=2', 'LANDLOCK_ACCESS_FS_READ_FILE=4', 'LANDLOCK_ACCESS_FS_READ_DIR=8',
+        'LANDLOCK_ACCESS_FS_REMOVE_DIR=0x10', 'LANDLOCK_ACCESS_FS_REMOVE_FILE=0x20',
+        'LANDLOCK_ACCESS_FS_MAKE_CHAR=0x40', 'LANDLOCK_ACCESS_FS_MAKE_DIR=0x80', 'LANDLOCK_ACCESS_FS_MAKE_REG=0x100',
+        'LANDLOCK_ACCESS_FS_MAKE_SOCK=0x200', 'LANDLOCK_ACCESS_FS_MAKE_FIFO=0x400',
+        'LANDLOCK_ACCESS_FS_MAKE_BLOCK=0x800', 'LANDLOCK_ACCESS_FS_MAKE_SYM=0x1000',
+        'LANDLOCK_ACCESS_FS_REFER=0x2000']),
+ 'landlock_ruleset_flags': ('LANDLOCK_CREATE_RULESET_???', '0', None, [],
+        ['LANDLOCK_CREATE_RULESET_VERSION=1']),
+ 'module_init_flags': ('MODULE_INIT_???', '0', None, [], ['MODULE_INIT_IGNORE_MODVERSIONS=1',
+        'MODULE_INIT_IGNORE_VERMAGIC=2', 'MODULE_INIT_COMPRESSED_FILE=4']),
+ 'delete_module_flags': ('O_???', '0', None, [], ['O_NONBLOCK', 'O_TRUNC']),
+ 'perf_event_open_flags': ('PERF_FLAG_???', '0', None, [], ['PERF_FLAG_FD_NO_GROUP=1', 'PERF_FLAG_FD_OUTPUT=2',
+        'PERF_FLAG_PID_CGROUP=4', 'PERF_FLAG_FD_CLOEXEC=8']),
+ 'rwf_flags': ('RWF_???', '0', None, [], ['RWF_HIPRI=1', 'RWF_DSYNC=2', 'RWF_SYNC=4', 'RWF_NOWAIT=8',
+        'RWF_APPEND=0x10']),
+ 'sync_file_range_flags': ('SYNC_FILE_RANGE_???', '0', None, [], ['SYNC_FILE_RANGE_WAIT_BEFORE',
+        'SYNC_FILE_RANGE_WRITE', 'SYNC_FILE_RANGE_WAIT_AFTER']),
 }
 
 

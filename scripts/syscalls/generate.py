@@ -43,7 +43,7 @@ CXX_TYPES = {
     "string_array": "::snare::guest_cstr_array", "buffer": "::snare::guest_buffer",
 }
 # struct_id -> pointee type. Layouts that differ between architectures live in abi::<arch>.
-STRUCT_TYPES = {"int_": "int", "uint64": "std::uint64_t"}
+STRUCT_TYPES = {"int_": "int", "uint64": "std::uint64_t", "int64": "std::int64_t", "address": "std::uint64_t"}
 PER_ARCH_STRUCTS = {"stat", "epoll_event", "sigaction"}
 
 # Identifiers a generated accessor may not use: C++ keywords, macros of the C library and

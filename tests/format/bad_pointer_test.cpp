@@ -52,8 +52,9 @@ TEST_CASE("A buffer cut short by unmapped memory prints as its address", "[forma
       std::uint64_t base, len;
     } one{0x1000, 3};
     mem.put(0x2000, one);
+    // strace 6.1: writev(1, [{iov_base="abc", iov_len=3}, ... /* 0x7fe42d283000 */], 2)
     CHECK(call("writev", {1, 0x2000, 2}, 3, mem) ==
-          R"(writev(1, [{iov_base="abc", iov_len=3}, 0x2010], 2) = 3)");
+          R"(writev(1, [{iov_base="abc", iov_len=3}, ... /* 0x2010 */], 2) = 3)");
   }
 }
 

@@ -31,7 +31,6 @@ TEST_CASE("The hook table holds each decoder's hooks under its call_id", "[forma
   CHECK(d::hooks_for<printer>(sys::call_id::clone).put_args != nullptr);
   CHECK(d::hooks_for<printer>(sys::call_id::fcntl).put_return != nullptr);
   STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::getrandom).hex_buffers);
-  STATIC_REQUIRE(d::hooks_for<printer>(sys::call_id::prlimit64).rlim64);
   CHECK(d::hooks_for<printer>(sys::call_id::read).put_arg == nullptr);
   CHECK(d::hooks_for<printer>(sys::call_id::none).shown_args == nullptr);
   STATIC_REQUIRE(sys::x86_64::openat::desc.id == sys::call_id::openat);

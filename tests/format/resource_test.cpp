@@ -23,7 +23,7 @@ TEST_CASE("rlimit values show *1024 and RLIM64_INFINITY", "[format][resource]") 
   CHECK(call("prlimit64", {0, RLIMIT_CORE, 0x2000, 0}, 0, mem) ==
         "prlimit64(0, RLIMIT_CORE, {rlim_cur=1000, rlim_max=20000}, NULL) = 0");
   CHECK(call("getrlimit", {RLIMIT_STACK, 0x1000}, 0, mem) ==
-        "getrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}) = 0");
+        "getrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
   mem.put(0x3000, rlimit{1024, 0});
   CHECK(call("setrlimit", {RLIMIT_NOFILE, 0x3000}, 0, mem) ==
         "setrlimit(RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=0}) = 0");

@@ -22,7 +22,7 @@ namespace snare::sys::detail {
 
 /// Holds the aarch64 descriptors indexed by syscall number (number -1 marks a hole).
 inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
-  {0, "io_setup", 2, {{"nr_events", arg_kind::uint}, {"ctx_idp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_setup},
+  {0, "io_setup", 2, {{"nr_events", arg_kind::uint}, {"ctx_idp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::address}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_setup},
   {1, "io_destroy", 1, {{"ctx_id", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_destroy},
   {2, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::long_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
   {3, "io_cancel", 3, {{"ctx_id", arg_kind::hex}, {"iocb", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::iocb}, {"result", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::io_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_cancel},
@@ -40,7 +40,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {15, "lremovexattr", 2, {{"path", arg_kind::path}, {"name", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::lremovexattr},
   {16, "fremovexattr", 2, {{"fd", arg_kind::fd}, {"name", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fremovexattr},
   {17, "getcwd", 2, {{"buf", arg_kind::buffer, direction::out, len_from_return}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::getcwd},
-  {18, "lookup_dcookie", 3, {{"cookie", arg_kind::hex}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
+  {18, "lookup_dcookie", 3, {{"cookie", arg_kind::ulong}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
   {19, "eventfd2", 2, {{"initval", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::eventfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::eventfd2},
   {20, "epoll_create1", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::epoll_create_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::epoll_create1},
   {21, "epoll_ctl", 4, {{"epfd", arg_kind::fd}, {"op", arg_kind::enumeration, direction::in, len_none, flag_set::epoll_ctl_op}, {"fd", arg_kind::fd}, {"event", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::epoll_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_ctl},
@@ -57,7 +57,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {32, "flock", 2, {{"fd", arg_kind::fd}, {"operation", arg_kind::flags, direction::in, len_none, flag_set::lock_op}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::flock},
   {33, "mknodat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}, {"dev", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mknodat},
   {34, "mkdirat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"mode", arg_kind::mode}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mkdirat},
-  {35, "unlinkat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::unlink_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::unlinkat},
+  {35, "unlinkat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::unlinkat},
   {36, "symlinkat", 3, {{"target", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"linkpath", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::symlinkat},
   {37, "linkat", 5, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::linkat},
   {38, "renameat", 4, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::renameat},
@@ -98,7 +98,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {73, "ppoll", 5, {{"fds", arg_kind::array, direction::inout, 1, flag_set::none, struct_id::pollfd}, {"nfds", arg_kind::uint}, {"tmo_p", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 4, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::ppoll},
   {74, "signalfd4", 4, {{"fd", arg_kind::fd}, {"mask", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sizemask", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::signalfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_signal), call_id::signalfd4},
   {75, "vmsplice", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"nr_segs", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::vmsplice},
-  {76, "splice", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::splice},
+  {76, "splice", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::splice},
   {77, "tee", 4, {{"fd_in", arg_kind::fd}, {"fd_out", arg_kind::fd}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::tee},
   {78, "readlinkat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"buf", arg_kind::buffer, direction::out, len_from_return}, {"bufsiz", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::readlinkat},
   {79, "newfstatat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"statbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::stat}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat), call_id::newfstatat},
@@ -106,7 +106,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {81, "sync", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sync},
   {82, "fsync", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fsync},
   {83, "fdatasync", 1, {{"fd", arg_kind::fd}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::fdatasync},
-  {84, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
+  {84, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::sync_file_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
   {85, "timerfd_create", 2, {{"clockid", arg_kind::clockid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timerfd_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::timerfd_create},
   {86, "timerfd_settime", 4, {{"fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::timer_flags}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerspec}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::timerfd_settime},
   {87, "timerfd_gettime", 2, {{"fd", arg_kind::fd}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::timerfd_gettime},
@@ -122,13 +122,13 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {97, "unshare", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::clone_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_process), call_id::unshare},
   {98, "futex", 6, {{"uaddr", arg_kind::ptr}, {"futex_op", arg_kind::enumeration, direction::in, len_none, flag_set::futex_op}, {"val", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"uaddr2", arg_kind::ptr}, {"val3", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::futex},
   {99, "set_robust_list", 2, {{"head", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::robust_list_head}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::set_robust_list},
-  {100, "get_robust_list", 3, {{"pid", arg_kind::pid}, {"head_ptr", arg_kind::ptr}, {"len_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_robust_list},
+  {100, "get_robust_list", 3, {{"pid", arg_kind::pid}, {"head_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::address}, {"len_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_robust_list},
   {101, "nanosleep", 2, {{"req", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"rem", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::nanosleep},
   {102, "getitimer", 2, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::getitimer},
   {103, "setitimer", 3, {{"which", arg_kind::enumeration, direction::in, len_none, flag_set::itimer_which}, {"new_value", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::itimerval}, {"old_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerval}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setitimer},
   {104, "kexec_load", 4, {{"entry", arg_kind::hex}, {"nr_segments", arg_kind::ulong}, {"segments", arg_kind::array, direction::in, 1, flag_set::none, struct_id::kexec_segment}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kexec_load},
-  {105, "init_module", 3, {{"module_image", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
-  {106, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
+  {105, "init_module", 3, {{"module_image", arg_kind::ptr}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
+  {106, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::delete_module_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
   {107, "timer_create", 3, {{"clockid", arg_kind::clockid}, {"sevp", arg_kind::ptr}, {"timerid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::timer_create},
   {108, "timer_gettime", 2, {{"timerid", arg_kind::int_}, {"curr_value", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::itimerspec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::timer_gettime},
   {109, "timer_getoverrun", 1, {{"timerid", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::timer_getoverrun},
@@ -144,8 +144,8 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {119, "sched_setscheduler", 3, {{"pid", arg_kind::pid}, {"policy", arg_kind::enumeration, direction::in, len_none, flag_set::sched_policy}, {"param", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_param}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setscheduler},
   {120, "sched_getscheduler", 1, {{"pid", arg_kind::pid}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getscheduler},
   {121, "sched_getparam", 2, {{"pid", arg_kind::pid}, {"param", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_param}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getparam},
-  {122, "sched_setaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::size}, {"mask", arg_kind::buffer, direction::in, 1}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setaffinity},
-  {123, "sched_getaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::size}, {"mask", arg_kind::buffer, direction::out, len_from_return}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getaffinity},
+  {122, "sched_setaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::uint}, {"mask", arg_kind::buffer, direction::in, 1}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setaffinity},
+  {123, "sched_getaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::uint}, {"mask", arg_kind::buffer, direction::out, len_from_return}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getaffinity},
   {124, "sched_yield", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_yield},
   {125, "sched_get_priority_max", 1, {{"policy", arg_kind::enumeration, direction::in, len_none, flag_set::sched_policy}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_get_priority_max},
   {126, "sched_get_priority_min", 1, {{"policy", arg_kind::enumeration, direction::in, len_none, flag_set::sched_policy}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_get_priority_min},
@@ -181,7 +181,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {156, "getsid", 1, {{"pid", arg_kind::pid}}, ret_kind::pid, static_cast<std::uint16_t>(class_none), call_id::getsid},
   {157, "setsid", 0, {}, ret_kind::pid, static_cast<std::uint16_t>(class_none), call_id::setsid},
   {158, "getgroups", 2, {{"size", arg_kind::int_}, {"list", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::getgroups},
-  {159, "setgroups", 2, {{"size", arg_kind::size}, {"list", arg_kind::array, direction::in, 0, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgroups},
+  {159, "setgroups", 2, {{"size", arg_kind::int_}, {"list", arg_kind::array, direction::in, 0, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgroups},
   {160, "uname", 1, {{"buf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::utsname}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::uname},
   {161, "sethostname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sethostname},
   {162, "setdomainname", 2, {{"name", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::setdomainname},
@@ -252,7 +252,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {227, "msync", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msync_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::msync},
   {228, "mlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock},
   {229, "munlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlock},
-  {230, "mlockall", 1, {{"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
+  {230, "mlockall", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::mlockall_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
   {231, "munlockall", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlockall},
   {232, "mincore", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"vec", arg_kind::buffer, direction::out}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mincore},
   {233, "madvise", 3, {{"addr", arg_kind::ptr}, {"length", arg_kind::size}, {"advice", arg_kind::enumeration, direction::in, len_none, flag_set::madvise_advice}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::madvise},
@@ -263,7 +263,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {238, "migrate_pages", 4, {{"pid", arg_kind::pid}, {"maxnode", arg_kind::ulong}, {"old_nodes", arg_kind::ptr}, {"new_nodes", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::migrate_pages},
   {239, "move_pages", 6, {{"pid", arg_kind::pid}, {"count", arg_kind::ulong}, {"pages", arg_kind::ptr}, {"nodes", arg_kind::ptr}, {"status", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::move_pages},
   {240, "rt_tgsigqueueinfo", 4, {{"tgid", arg_kind::pid}, {"tid", arg_kind::pid}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::rt_tgsigqueueinfo},
-  {241, "perf_event_open", 5, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::perf_event_attr}, {"pid", arg_kind::pid}, {"cpu", arg_kind::int_}, {"group_fd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::perf_event_open},
+  {241, "perf_event_open", 5, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::perf_event_attr}, {"pid", arg_kind::pid}, {"cpu", arg_kind::int_}, {"group_fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::perf_event_open_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::perf_event_open},
   {242, "accept4", 4, {{"sockfd", arg_kind::fd}, {"addr", arg_kind::structure, direction::out, 2, flag_set::none, struct_id::sockaddr}, {"addrlen", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::int_}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::accept_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_network), call_id::accept4},
   {243, "recvmmsg", 5, {{"sockfd", arg_kind::fd}, {"msgvec", arg_kind::array, direction::inout, len_from_return, flag_set::none, struct_id::mmsghdr}, {"vlen", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msg_flags}, {"timeout", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_network), call_id::recvmmsg},
   {},
@@ -295,7 +295,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {270, "process_vm_readv", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_readv},
   {271, "process_vm_writev", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_writev},
   {272, "kcmp", 5, {{"pid1", arg_kind::pid}, {"pid2", arg_kind::pid}, {"type", arg_kind::int_}, {"idx1", arg_kind::hex}, {"idx2", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kcmp},
-  {273, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
+  {273, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::module_init_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
   {274, "sched_setattr", 3, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_attr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setattr},
   {275, "sched_getattr", 4, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_attr}, {"size", arg_kind::uint}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getattr},
   {276, "renameat2", 5, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rename_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::renameat2},
@@ -307,9 +307,9 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {282, "userfaultfd", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::userfaultfd},
   {283, "membarrier", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::membarrier_cmd}, {"flags", arg_kind::xint}, {"cpu_id", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::membarrier},
   {284, "mlock2", 3, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mlock_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock2},
-  {285, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
-  {286, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
-  {287, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
+  {285, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"len", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
+  {286, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rwf_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
+  {287, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rwf_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
   {288, "pkey_mprotect", 4, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::pkey_mprotect},
   {289, "pkey_alloc", 2, {{"flags", arg_kind::hex}, {"access_rights", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_alloc},
   {290, "pkey_free", 1, {{"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_free},
@@ -450,12 +450,12 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {425, "io_uring_setup", 2, {{"entries", arg_kind::uint}, {"p", arg_kind::ptr}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::io_uring_setup},
   {426, "io_uring_enter", 6, {{"fd", arg_kind::fd}, {"to_submit", arg_kind::uint}, {"min_complete", arg_kind::uint}, {"flags", arg_kind::hex}, {"sig", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sz", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal), call_id::io_uring_enter},
   {427, "io_uring_register", 4, {{"fd", arg_kind::fd}, {"opcode", arg_kind::uint}, {"arg", arg_kind::ptr}, {"nr_args", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_memory), call_id::io_uring_register},
-  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
+  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open_tree_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
   {429, "move_mount", 5, {{"from_dirfd", arg_kind::dirfd}, {"from_pathname", arg_kind::path}, {"to_dirfd", arg_kind::dirfd}, {"to_pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::move_mount},
-  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
+  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::fsopen_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
   {431, "fsconfig", 5, {{"fd", arg_kind::fd}, {"cmd", arg_kind::uint}, {"key", arg_kind::cstr}, {"value", arg_kind::ptr}, {"aux", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_file), call_id::fsconfig},
   {432, "fsmount", 3, {{"fs_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"attr_flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsmount},
-  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
+  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::fspick_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
   {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_open},
   {435, "clone3", 2, {{"cl_args", arg_kind::structure, direction::in, 1, flag_set::none, struct_id::clone_args}, {"size", arg_kind::size}}, ret_kind::pid, static_cast<std::uint16_t>(class_process), call_id::clone3},
   {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::close_range},
@@ -466,7 +466,7 @@ inline constexpr std::array<syscall_desc, 451> aarch64_descriptors = {{
   {441, "epoll_pwait2", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 5, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_pwait2},
   {442, "mount_setattr", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mount_attr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mount_setattr},
   {443, "quotactl_fd", 4, {{"fd", arg_kind::fd}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::quotactl_cmd}, {"id", arg_kind::int_}, {"addr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::quotactl_fd},
-  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
+  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::landlock_ruleset_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
   {445, "landlock_add_rule", 4, {{"ruleset_fd", arg_kind::fd}, {"rule_type", arg_kind::int_}, {"rule_attr", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_add_rule},
   {446, "landlock_restrict_self", 2, {{"ruleset_fd", arg_kind::fd}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_restrict_self},
   {447, "memfd_secret", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_memory), call_id::memfd_secret},
@@ -967,13 +967,13 @@ struct mkdirat : ::snare::sys::call<mkdirat, ::snare::arch::aarch64, 34> {
 struct unlinkat : ::snare::sys::call<unlinkat, ::snare::arch::aarch64, 35> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[35];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::unlink_flags>>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::at>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr ::snare::flags<::snare::sys::flag_set::unlink_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::unlink_flags>{raw(2)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::unlink_flags> v) noexcept { set_raw(2, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::at> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::at>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::at> v) noexcept { set_raw(2, v.value); }
 };
 
 /// symlinkat(2) [file, desc].
@@ -1506,15 +1506,15 @@ struct vmsplice : ::snare::sys::call<vmsplice, ::snare::arch::aarch64, 75> {
 struct splice : ::snare::sys::call<splice, ::snare::arch::aarch64, 76> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[76];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, ::snare::flags<::snare::sys::flag_set::splice_flags>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::int64_t>, int, ::snare::guest_ptr<std::int64_t>, std::size_t, ::snare::flags<::snare::sys::flag_set::splice_flags>>;
   constexpr int fd_in() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd_in(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_in() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
-  constexpr void set_off_in(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_in() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(1)}; }
+  constexpr void set_off_in(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(1, v.address); }
   constexpr int fd_out() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_fd_out(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_out() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(3)}; }
-  constexpr void set_off_out(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(3, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_out() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(3)}; }
+  constexpr void set_off_out(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::splice_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::splice_flags>{raw(5)}; }
@@ -1606,15 +1606,15 @@ struct fdatasync : ::snare::sys::call<fdatasync, ::snare::arch::aarch64, 83> {
 struct sync_file_range : ::snare::sys::call<sync_file_range, ::snare::arch::aarch64, 84> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[84];
-  using arg_types = std::tuple<int, std::int64_t, std::int64_t, std::uint32_t>;
+  using arg_types = std::tuple<int, std::int64_t, std::int64_t, ::snare::flags<::snare::sys::flag_set::sync_file_range_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(1)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t nbytes() const noexcept { return static_cast<std::int64_t>(raw(2)); }
   constexpr void set_nbytes(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::sync_file_range_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::sync_file_range_flags>{raw(3)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::sync_file_range_flags> v) noexcept { set_raw(3, v.value); }
 };
 
 /// timerfd_create(2) [desc].
@@ -1796,11 +1796,11 @@ struct set_robust_list : ::snare::sys::call<set_robust_list, ::snare::arch::aarc
 struct get_robust_list : ::snare::sys::call<get_robust_list, ::snare::arch::aarch64, 100> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[100];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::uint64_t>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, ::snare::guest_ptr<std::uint64_t>>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::byte> head_ptr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
-  constexpr void set_head_ptr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
+  constexpr ::snare::guest_ptr<std::uint64_t> head_ptr() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
+  constexpr void set_head_ptr(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
   constexpr ::snare::guest_ptr<std::uint64_t> len_ptr() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(2)}; }
   constexpr void set_len_ptr(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(2, v.address); }
 };
@@ -1859,9 +1859,9 @@ struct kexec_load : ::snare::sys::call<kexec_load, ::snare::arch::aarch64, 104> 
 struct init_module : ::snare::sys::call<init_module, ::snare::arch::aarch64, 105> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[105];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t, ::snare::guest_cstr>;
-  constexpr ::snare::guest_buffer module_image() const noexcept { return ::snare::guest_buffer{raw(0)}; }
-  constexpr void set_module_image(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, ::snare::guest_cstr>;
+  constexpr ::snare::guest_ptr<std::byte> module_image() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_module_image(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(2)}; }
@@ -1872,11 +1872,11 @@ struct init_module : ::snare::sys::call<init_module, ::snare::arch::aarch64, 105
 struct delete_module : ::snare::sys::call<delete_module, ::snare::arch::aarch64, 106> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[106];
-  using arg_types = std::tuple<::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::open>>;
+  using arg_types = std::tuple<::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::delete_module_flags>>;
   constexpr ::snare::guest_cstr name_() const noexcept { return ::snare::guest_cstr{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr ::snare::flags<::snare::sys::flag_set::open> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::open>{raw(1)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::open> v) noexcept { set_raw(1, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::delete_module_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::delete_module_flags>{raw(1)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::delete_module_flags> v) noexcept { set_raw(1, v.value); }
 };
 
 /// timer_create(2) [no class].
@@ -2060,11 +2060,11 @@ struct sched_getparam : ::snare::sys::call<sched_getparam, ::snare::arch::aarch6
 struct sched_setaffinity : ::snare::sys::call<sched_setaffinity, ::snare::arch::aarch64, 122> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[122];
-  using arg_types = std::tuple<int, std::size_t, ::snare::guest_buffer>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_buffer>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::size_t cpusetsize() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_cpusetsize(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t cpusetsize() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_cpusetsize(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer mask() const noexcept { return ::snare::guest_buffer{raw(2)}; }
   constexpr void set_mask(::snare::guest_buffer v) noexcept { set_raw(2, v.address); }
 };
@@ -2073,11 +2073,11 @@ struct sched_setaffinity : ::snare::sys::call<sched_setaffinity, ::snare::arch::
 struct sched_getaffinity : ::snare::sys::call<sched_getaffinity, ::snare::arch::aarch64, 123> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[123];
-  using arg_types = std::tuple<int, std::size_t, ::snare::guest_buffer>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_buffer>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::size_t cpusetsize() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_cpusetsize(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t cpusetsize() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_cpusetsize(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer mask() const noexcept { return ::snare::guest_buffer{raw(2)}; }
   constexpr void set_mask(::snare::guest_buffer v) noexcept { set_raw(2, v.address); }
 };
@@ -2467,9 +2467,9 @@ struct getgroups : ::snare::sys::call<getgroups, ::snare::arch::aarch64, 158> {
 struct setgroups : ::snare::sys::call<setgroups, ::snare::arch::aarch64, 159> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[159];
-  using arg_types = std::tuple<std::size_t, ::snare::guest_ptr<int>>;
-  constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(0)); }
-  constexpr void set_size(std::size_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<int, ::snare::guest_ptr<int>>;
+  constexpr int size() const noexcept { return static_cast<int>(raw(0)); }
+  constexpr void set_size(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<int> list() const noexcept { return ::snare::guest_ptr<int>{raw(1)}; }
   constexpr void set_list(::snare::guest_ptr<int> v) noexcept { set_raw(1, v.address); }
 };
@@ -3356,9 +3356,9 @@ struct munlock : ::snare::sys::call<munlock, ::snare::arch::aarch64, 229> {
 struct mlockall : ::snare::sys::call<mlockall, ::snare::arch::aarch64, 230> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[230];
-  using arg_types = std::tuple<std::uint32_t>;
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::mlockall_flags>>;
+  constexpr ::snare::flags<::snare::sys::flag_set::mlockall_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::mlockall_flags>{raw(0)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::mlockall_flags> v) noexcept { set_raw(0, v.value); }
 };
 
 /// munlockall(2) [memory].
@@ -3513,7 +3513,7 @@ struct rt_tgsigqueueinfo : ::snare::sys::call<rt_tgsigqueueinfo, ::snare::arch::
 struct perf_event_open : ::snare::sys::call<perf_event_open, ::snare::arch::aarch64, 241> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[241];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::perf_event_attr>, int, int, int, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::perf_event_attr>, int, int, int, ::snare::flags<::snare::sys::flag_set::perf_event_open_flags>>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::perf_event_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::perf_event_attr>{raw(0)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::perf_event_attr> v) noexcept { set_raw(0, v.address); }
   constexpr int pid() const noexcept { return static_cast<int>(raw(1)); }
@@ -3522,8 +3522,8 @@ struct perf_event_open : ::snare::sys::call<perf_event_open, ::snare::arch::aarc
   constexpr void set_cpu(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr int group_fd() const noexcept { return static_cast<int>(raw(3)); }
   constexpr void set_group_fd(int v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::perf_event_open_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::perf_event_open_flags>{raw(4)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::perf_event_open_flags> v) noexcept { set_raw(4, v.value); }
 };
 
 /// accept4(2) [network].
@@ -3751,13 +3751,13 @@ struct kcmp : ::snare::sys::call<kcmp, ::snare::arch::aarch64, 272> {
 struct finit_module : ::snare::sys::call<finit_module, ::snare::arch::aarch64, 273> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[273];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::module_init_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_param_values(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::module_init_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::module_init_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::module_init_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// sched_setattr(2) [no class].
@@ -3911,15 +3911,15 @@ struct mlock2 : ::snare::sys::call<mlock2, ::snare::arch::aarch64, 284> {
 struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::aarch64, 285> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[285];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::int64_t>, int, ::snare::guest_ptr<std::int64_t>, std::size_t, std::uint32_t>;
   constexpr int fd_in() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd_in(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_in() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
-  constexpr void set_off_in(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_in() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(1)}; }
+  constexpr void set_off_in(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(1, v.address); }
   constexpr int fd_out() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_fd_out(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_out() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(3)}; }
-  constexpr void set_off_out(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(3, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_out() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(3)}; }
+  constexpr void set_off_out(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
   constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
@@ -3930,7 +3930,7 @@ struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::aarc
 struct preadv2 : ::snare::sys::call<preadv2, ::snare::arch::aarch64, 286> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[286];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::rwf_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
@@ -3941,15 +3941,15 @@ struct preadv2 : ::snare::sys::call<preadv2, ::snare::arch::aarch64, 286> {
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::rwf_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::rwf_flags>{raw(5)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::rwf_flags> v) noexcept { set_raw(5, v.value); }
 };
 
 /// pwritev2(2) [desc].
 struct pwritev2 : ::snare::sys::call<pwritev2, ::snare::arch::aarch64, 287> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[287];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::rwf_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
@@ -3960,8 +3960,8 @@ struct pwritev2 : ::snare::sys::call<pwritev2, ::snare::arch::aarch64, 287> {
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::rwf_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::rwf_flags>{raw(5)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::rwf_flags> v) noexcept { set_raw(5, v.value); }
 };
 
 /// pkey_mprotect(2) [memory].
@@ -4131,13 +4131,13 @@ struct io_uring_register : ::snare::sys::call<io_uring_register, ::snare::arch::
 struct open_tree : ::snare::sys::call<open_tree, ::snare::arch::aarch64, 428> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[428];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::open_tree_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::open_tree_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::open_tree_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::open_tree_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// move_mount(2) [file, desc].
@@ -4161,11 +4161,11 @@ struct move_mount : ::snare::sys::call<move_mount, ::snare::arch::aarch64, 429> 
 struct fsopen : ::snare::sys::call<fsopen, ::snare::arch::aarch64, 430> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[430];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::fsopen_flags>>;
   constexpr ::snare::guest_cstr fsname() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_fsname(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::fsopen_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::fsopen_flags>{raw(1)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::fsopen_flags> v) noexcept { set_raw(1, v.value); }
 };
 
 /// fsconfig(2) [desc, file].
@@ -4202,13 +4202,13 @@ struct fsmount : ::snare::sys::call<fsmount, ::snare::arch::aarch64, 432> {
 struct fspick : ::snare::sys::call<fspick, ::snare::arch::aarch64, 433> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[433];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::fspick_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::fspick_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::fspick_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::fspick_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// pidfd_open(2) [desc].
@@ -4361,13 +4361,13 @@ struct quotactl_fd : ::snare::sys::call<quotactl_fd, ::snare::arch::aarch64, 443
 struct landlock_create_ruleset : ::snare::sys::call<landlock_create_ruleset, ::snare::arch::aarch64, 444> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::aarch64_descriptors[444];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, std::uint32_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, ::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags>>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>{raw(0)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// landlock_add_rule(2) [desc].

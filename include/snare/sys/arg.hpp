@@ -113,6 +113,16 @@ enum class flag_set : std::uint16_t {
   syslog_type,
   clock_flags,
   faccessat_flags,  // AT_EACCESS|AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH (0x200 is not AT_REMOVEDIR here)
+  mlockall_flags,   // MCL_*
+  fsopen_flags,     // FSOPEN_*
+  fspick_flags,     // FSPICK_*
+  open_tree_flags,  // OPEN_TREE_* and the AT_ flags
+  landlock_ruleset_flags,
+  module_init_flags,      // finit_module's MODULE_INIT_*
+  delete_module_flags,    // O_NONBLOCK|O_TRUNC
+  perf_event_open_flags,  // PERF_FLAG_* (an unsigned long: see decode/process.hpp)
+  sync_file_range_flags,  // SYNC_FILE_RANGE_*
+  rwf_flags,              // RWF_* of preadv2/pwritev2
 };
 
 /// Names a guest struct, for arg_kind::structure and arg_kind::array.
@@ -168,6 +178,8 @@ enum class struct_id : std::uint16_t {
   mount_attr,
   landlock_ruleset_attr,
   utimbuf,
+  int64,    // a signed 64-bit value in memory (loff_t *off_in of splice)
+  address,  // an address stored in memory (io_setup's ctx, get_robust_list's head): [0x7f...]
 };
 
 /// Marks where a length comes from: an argument index 0-5, or the return value.

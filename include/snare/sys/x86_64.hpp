@@ -138,7 +138,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {113, "setreuid", 2, {{"ruid", arg_kind::uid}, {"euid", arg_kind::uid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setreuid},
   {114, "setregid", 2, {{"rgid", arg_kind::gid}, {"egid", arg_kind::gid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setregid},
   {115, "getgroups", 2, {{"size", arg_kind::int_}, {"list", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::getgroups},
-  {116, "setgroups", 2, {{"size", arg_kind::size}, {"list", arg_kind::array, direction::in, 0, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgroups},
+  {116, "setgroups", 2, {{"size", arg_kind::int_}, {"list", arg_kind::array, direction::in, 0, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setgroups},
   {117, "setresuid", 3, {{"ruid", arg_kind::uid}, {"euid", arg_kind::uid}, {"suid", arg_kind::uid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setresuid},
   {118, "getresuid", 3, {{"ruid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"euid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}, {"suid", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::getresuid},
   {119, "setresgid", 3, {{"rgid", arg_kind::gid}, {"egid", arg_kind::gid}, {"sgid", arg_kind::gid}}, ret_kind::int_, static_cast<std::uint16_t>(class_creds), call_id::setresgid},
@@ -173,7 +173,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {148, "sched_rr_get_interval", 2, {{"pid", arg_kind::pid}, {"tp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_rr_get_interval},
   {149, "mlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock},
   {150, "munlock", 2, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlock},
-  {151, "mlockall", 1, {{"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
+  {151, "mlockall", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::mlockall_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlockall},
   {152, "munlockall", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::munlockall},
   {153, "vhangup", 0, {}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::vhangup},
   {154, "modify_ldt", 3, {{"func", arg_kind::int_}, {"ptr", arg_kind::ptr}, {"bytecount", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::modify_ldt},
@@ -197,8 +197,8 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {172, "iopl", 1, {{"level", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::iopl},
   {173, "ioperm", 3, {{"from", arg_kind::hex}, {"num", arg_kind::hex}, {"turn_on", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::ioperm},
   {174, "create_module", 2, {{"name", arg_kind::cstr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::create_module},
-  {175, "init_module", 3, {{"module_image", arg_kind::buffer, direction::in, 1}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
-  {176, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
+  {175, "init_module", 3, {{"module_image", arg_kind::ptr}, {"len", arg_kind::size}, {"param_values", arg_kind::cstr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::init_module},
+  {176, "delete_module", 2, {{"name", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::delete_module_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::delete_module},
   {177, "get_kernel_syms", 1, {{"table", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_kernel_syms},
   {178, "query_module", 5, {{"name", arg_kind::cstr}, {"which", arg_kind::int_}, {"buf", arg_kind::buffer, direction::out}, {"bufsize", arg_kind::size}, {"ret", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::query_module},
   {179, "quotactl", 4, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::quotactl_cmd}, {"special", arg_kind::path}, {"id", arg_kind::int_}, {"addr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_file), call_id::quotactl},
@@ -225,16 +225,16 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {200, "tkill", 2, {{"tid", arg_kind::pid}, {"sig", arg_kind::signo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::tkill},
   {201, "time", 1, {{"tloc", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_clock), call_id::time},
   {202, "futex", 6, {{"uaddr", arg_kind::ptr}, {"futex_op", arg_kind::enumeration, direction::in, len_none, flag_set::futex_op}, {"val", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"uaddr2", arg_kind::ptr}, {"val3", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::futex},
-  {203, "sched_setaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::size}, {"mask", arg_kind::buffer, direction::in, 1}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setaffinity},
-  {204, "sched_getaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::size}, {"mask", arg_kind::buffer, direction::out, len_from_return}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getaffinity},
+  {203, "sched_setaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::uint}, {"mask", arg_kind::buffer, direction::in, 1}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setaffinity},
+  {204, "sched_getaffinity", 3, {{"pid", arg_kind::pid}, {"cpusetsize", arg_kind::uint}, {"mask", arg_kind::buffer, direction::out, len_from_return}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getaffinity},
   {205, "set_thread_area", 1, {{"u_info", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::user_desc}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::set_thread_area},
-  {206, "io_setup", 2, {{"nr_events", arg_kind::uint}, {"ctx_idp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_setup},
+  {206, "io_setup", 2, {{"nr_events", arg_kind::uint}, {"ctx_idp", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::address}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_setup},
   {207, "io_destroy", 1, {{"ctx_id", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::io_destroy},
   {208, "io_getevents", 5, {{"ctx_id", arg_kind::hex}, {"min_nr", arg_kind::long_}, {"nr", arg_kind::long_}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::io_event}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_getevents},
   {209, "io_submit", 3, {{"ctx_id", arg_kind::hex}, {"nr", arg_kind::long_}, {"iocbpp", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_submit},
   {210, "io_cancel", 3, {{"ctx_id", arg_kind::hex}, {"iocb", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::iocb}, {"result", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::io_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::io_cancel},
   {211, "get_thread_area", 1, {{"u_info", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::user_desc}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_thread_area},
-  {212, "lookup_dcookie", 3, {{"cookie", arg_kind::hex}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
+  {212, "lookup_dcookie", 3, {{"cookie", arg_kind::ulong}, {"buffer", arg_kind::buffer, direction::out, len_from_return}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::lookup_dcookie},
   {213, "epoll_create", 1, {{"size", arg_kind::int_}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::epoll_create},
   {214, "epoll_ctl_old", 4, {{"epfd", arg_kind::fd}, {"op", arg_kind::enumeration, direction::in, len_none, flag_set::epoll_ctl_op}, {"fd", arg_kind::fd}, {"event", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::epoll_event}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_ctl_old},
   {215, "epoll_wait_old", 4, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_wait_old},
@@ -285,7 +285,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {260, "fchownat", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"owner", arg_kind::uid}, {"group", arg_kind::gid}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fchownat},
   {261, "futimesat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timeval}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::futimesat},
   {262, "newfstatat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"statbuf", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::stat}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc | class_stat), call_id::newfstatat},
-  {263, "unlinkat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::unlink_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::unlinkat},
+  {263, "unlinkat", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::unlinkat},
   {264, "renameat", 4, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::renameat},
   {265, "linkat", 5, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::linkat},
   {266, "symlinkat", 3, {{"target", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"linkpath", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::symlinkat},
@@ -296,10 +296,10 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {271, "ppoll", 5, {{"fds", arg_kind::array, direction::inout, 1, flag_set::none, struct_id::pollfd}, {"nfds", arg_kind::uint}, {"tmo_p", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 4, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::ppoll},
   {272, "unshare", 1, {{"flags", arg_kind::flags, direction::in, len_none, flag_set::clone_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_process), call_id::unshare},
   {273, "set_robust_list", 2, {{"head", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::robust_list_head}, {"len", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::set_robust_list},
-  {274, "get_robust_list", 3, {{"pid", arg_kind::pid}, {"head_ptr", arg_kind::ptr}, {"len_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_robust_list},
-  {275, "splice", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::splice},
+  {274, "get_robust_list", 3, {{"pid", arg_kind::pid}, {"head_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::address}, {"len_ptr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::uint64}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::get_robust_list},
+  {275, "splice", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::splice},
   {276, "tee", 4, {{"fd_in", arg_kind::fd}, {"fd_out", arg_kind::fd}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::tee},
-  {277, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
+  {277, "sync_file_range", 4, {{"fd", arg_kind::fd}, {"offset", arg_kind::offset}, {"nbytes", arg_kind::offset}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::sync_file_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::sync_file_range},
   {278, "vmsplice", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"nr_segs", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::splice_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::vmsplice},
   {279, "move_pages", 6, {{"pid", arg_kind::pid}, {"count", arg_kind::ulong}, {"pages", arg_kind::ptr}, {"nodes", arg_kind::ptr}, {"status", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::move_pages},
   {280, "utimensat", 4, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"times", arg_kind::array, direction::in, len_none, flag_set::none, struct_id::timespec}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::utimensat},
@@ -320,7 +320,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {295, "preadv", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv},
   {296, "pwritev", 4, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev},
   {297, "rt_tgsigqueueinfo", 4, {{"tgid", arg_kind::pid}, {"tid", arg_kind::pid}, {"sig", arg_kind::signo}, {"info", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::siginfo}}, ret_kind::int_, static_cast<std::uint16_t>(class_signal | class_process), call_id::rt_tgsigqueueinfo},
-  {298, "perf_event_open", 5, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::perf_event_attr}, {"pid", arg_kind::pid}, {"cpu", arg_kind::int_}, {"group_fd", arg_kind::fd}, {"flags", arg_kind::hex}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::perf_event_open},
+  {298, "perf_event_open", 5, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::perf_event_attr}, {"pid", arg_kind::pid}, {"cpu", arg_kind::int_}, {"group_fd", arg_kind::fd}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::perf_event_open_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::perf_event_open},
   {299, "recvmmsg", 5, {{"sockfd", arg_kind::fd}, {"msgvec", arg_kind::array, direction::inout, len_from_return, flag_set::none, struct_id::mmsghdr}, {"vlen", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::msg_flags}, {"timeout", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::timespec}}, ret_kind::int_, static_cast<std::uint16_t>(class_network), call_id::recvmmsg},
   {300, "fanotify_init", 2, {{"flags", arg_kind::xint}, {"event_f_flags", arg_kind::flags, direction::in, len_none, flag_set::open}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fanotify_init},
   {301, "fanotify_mark", 5, {{"fanotify_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"mask", arg_kind::hex}, {"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::fanotify_mark},
@@ -335,7 +335,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {310, "process_vm_readv", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_readv},
   {311, "process_vm_writev", 6, {{"pid", arg_kind::pid}, {"local_iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"liovcnt", arg_kind::ulong}, {"remote_iov", arg_kind::array, direction::in, 4, flag_set::none, struct_id::iovec}, {"riovcnt", arg_kind::ulong}, {"flags", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::process_vm_writev},
   {312, "kcmp", 5, {{"pid1", arg_kind::pid}, {"pid2", arg_kind::pid}, {"type", arg_kind::int_}, {"idx1", arg_kind::hex}, {"idx2", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::kcmp},
-  {313, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
+  {313, "finit_module", 3, {{"fd", arg_kind::fd}, {"param_values", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::module_init_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::finit_module},
   {314, "sched_setattr", 3, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sched_attr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_setattr},
   {315, "sched_getattr", 4, {{"pid", arg_kind::pid}, {"attr", arg_kind::structure, direction::out, len_none, flag_set::none, struct_id::sched_attr}, {"size", arg_kind::uint}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::sched_getattr},
   {316, "renameat2", 5, {{"olddirfd", arg_kind::dirfd}, {"oldpath", arg_kind::path}, {"newdirfd", arg_kind::dirfd}, {"newpath", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rename_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::renameat2},
@@ -348,9 +348,9 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {323, "userfaultfd", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::userfaultfd},
   {324, "membarrier", 3, {{"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::membarrier_cmd}, {"flags", arg_kind::xint}, {"cpu_id", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::membarrier},
   {325, "mlock2", 3, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::mlock_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::mlock2},
-  {326, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::inout, len_none, flag_set::none, struct_id::uint64}, {"len", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
-  {327, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
-  {328, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
+  {326, "copy_file_range", 6, {{"fd_in", arg_kind::fd}, {"off_in", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"fd_out", arg_kind::fd}, {"off_out", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::int64}, {"len", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::copy_file_range},
+  {327, "preadv2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::out, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rwf_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::preadv2},
+  {328, "pwritev2", 6, {{"fd", arg_kind::fd}, {"iov", arg_kind::array, direction::in, 2, flag_set::none, struct_id::iovec}, {"iovcnt", arg_kind::ulong}, {"offset", arg_kind::offset}, {"pos_h", arg_kind::ulong}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::rwf_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::pwritev2},
   {329, "pkey_mprotect", 4, {{"addr", arg_kind::ptr}, {"len", arg_kind::size}, {"prot", arg_kind::flags, direction::in, len_none, flag_set::mmap_prot}, {"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_memory), call_id::pkey_mprotect},
   {330, "pkey_alloc", 2, {{"flags", arg_kind::hex}, {"access_rights", arg_kind::hex}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_alloc},
   {331, "pkey_free", 1, {{"pkey", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::pkey_free},
@@ -450,12 +450,12 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {425, "io_uring_setup", 2, {{"entries", arg_kind::uint}, {"p", arg_kind::ptr}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::io_uring_setup},
   {426, "io_uring_enter", 6, {{"fd", arg_kind::fd}, {"to_submit", arg_kind::uint}, {"min_complete", arg_kind::uint}, {"flags", arg_kind::hex}, {"sig", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::sigset}, {"sz", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_signal), call_id::io_uring_enter},
   {427, "io_uring_register", 4, {{"fd", arg_kind::fd}, {"opcode", arg_kind::uint}, {"arg", arg_kind::ptr}, {"nr_args", arg_kind::uint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_memory), call_id::io_uring_register},
-  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
+  {428, "open_tree", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::open_tree_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::open_tree},
   {429, "move_mount", 5, {{"from_dirfd", arg_kind::dirfd}, {"from_pathname", arg_kind::path}, {"to_dirfd", arg_kind::dirfd}, {"to_pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::move_mount},
-  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
+  {430, "fsopen", 2, {{"fsname", arg_kind::cstr}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::fsopen_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsopen},
   {431, "fsconfig", 5, {{"fd", arg_kind::fd}, {"cmd", arg_kind::uint}, {"key", arg_kind::cstr}, {"value", arg_kind::ptr}, {"aux", arg_kind::int_}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc | class_file), call_id::fsconfig},
   {432, "fsmount", 3, {{"fs_fd", arg_kind::fd}, {"flags", arg_kind::xint}, {"attr_flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::fsmount},
-  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
+  {433, "fspick", 3, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::fspick_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_file | class_desc), call_id::fspick},
   {434, "pidfd_open", 2, {{"pid", arg_kind::pid}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::pidfd_open},
   {435, "clone3", 2, {{"cl_args", arg_kind::structure, direction::in, 1, flag_set::none, struct_id::clone_args}, {"size", arg_kind::size}}, ret_kind::pid, static_cast<std::uint16_t>(class_process), call_id::clone3},
   {436, "close_range", 3, {{"first", arg_kind::uint}, {"last", arg_kind::uint}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::close_range_flags}}, ret_kind::int_, static_cast<std::uint16_t>(class_none), call_id::close_range},
@@ -466,7 +466,7 @@ inline constexpr std::array<syscall_desc, 451> x86_64_descriptors = {{
   {441, "epoll_pwait2", 6, {{"epfd", arg_kind::fd}, {"events", arg_kind::array, direction::out, len_from_return, flag_set::none, struct_id::epoll_event}, {"maxevents", arg_kind::int_}, {"timeout", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::timespec}, {"sigmask", arg_kind::structure, direction::in, 5, flag_set::none, struct_id::sigset}, {"sigsetsize", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::epoll_pwait2},
   {442, "mount_setattr", 5, {{"dirfd", arg_kind::dirfd}, {"pathname", arg_kind::path}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::at}, {"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::mount_attr}, {"size", arg_kind::size}}, ret_kind::int_, static_cast<std::uint16_t>(class_file | class_desc), call_id::mount_setattr},
   {443, "quotactl_fd", 4, {{"fd", arg_kind::fd}, {"cmd", arg_kind::enumeration, direction::in, len_none, flag_set::quotactl_cmd}, {"id", arg_kind::int_}, {"addr", arg_kind::ptr}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::quotactl_fd},
-  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
+  {444, "landlock_create_ruleset", 3, {{"attr", arg_kind::structure, direction::in, len_none, flag_set::none, struct_id::landlock_ruleset_attr}, {"size", arg_kind::size}, {"flags", arg_kind::flags, direction::in, len_none, flag_set::landlock_ruleset_flags}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc), call_id::landlock_create_ruleset},
   {445, "landlock_add_rule", 4, {{"ruleset_fd", arg_kind::fd}, {"rule_type", arg_kind::int_}, {"rule_attr", arg_kind::ptr}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_add_rule},
   {446, "landlock_restrict_self", 2, {{"ruleset_fd", arg_kind::fd}, {"flags", arg_kind::xint}}, ret_kind::int_, static_cast<std::uint16_t>(class_desc), call_id::landlock_restrict_self},
   {447, "memfd_secret", 1, {{"flags", arg_kind::xint}}, ret_kind::fd, static_cast<std::uint16_t>(class_desc | class_memory), call_id::memfd_secret},
@@ -1873,9 +1873,9 @@ struct getgroups : ::snare::sys::call<getgroups, ::snare::arch::x86_64, 115> {
 struct setgroups : ::snare::sys::call<setgroups, ::snare::arch::x86_64, 116> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[116];
-  using arg_types = std::tuple<std::size_t, ::snare::guest_ptr<int>>;
-  constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(0)); }
-  constexpr void set_size(std::size_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<int, ::snare::guest_ptr<int>>;
+  constexpr int size() const noexcept { return static_cast<int>(raw(0)); }
+  constexpr void set_size(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<int> list() const noexcept { return ::snare::guest_ptr<int>{raw(1)}; }
   constexpr void set_list(::snare::guest_ptr<int> v) noexcept { set_raw(1, v.address); }
 };
@@ -2262,9 +2262,9 @@ struct munlock : ::snare::sys::call<munlock, ::snare::arch::x86_64, 150> {
 struct mlockall : ::snare::sys::call<mlockall, ::snare::arch::x86_64, 151> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[151];
-  using arg_types = std::tuple<std::uint32_t>;
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(0)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
+  using arg_types = std::tuple<::snare::flags<::snare::sys::flag_set::mlockall_flags>>;
+  constexpr ::snare::flags<::snare::sys::flag_set::mlockall_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::mlockall_flags>{raw(0)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::mlockall_flags> v) noexcept { set_raw(0, v.value); }
 };
 
 /// munlockall(2) [memory].
@@ -2520,9 +2520,9 @@ struct create_module : ::snare::sys::call<create_module, ::snare::arch::x86_64, 
 struct init_module : ::snare::sys::call<init_module, ::snare::arch::x86_64, 175> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[175];
-  using arg_types = std::tuple<::snare::guest_buffer, std::size_t, ::snare::guest_cstr>;
-  constexpr ::snare::guest_buffer module_image() const noexcept { return ::snare::guest_buffer{raw(0)}; }
-  constexpr void set_module_image(::snare::guest_buffer v) noexcept { set_raw(0, v.address); }
+  using arg_types = std::tuple<::snare::guest_ptr<std::byte>, std::size_t, ::snare::guest_cstr>;
+  constexpr ::snare::guest_ptr<std::byte> module_image() const noexcept { return ::snare::guest_ptr<std::byte>{raw(0)}; }
+  constexpr void set_module_image(::snare::guest_ptr<std::byte> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(2)}; }
@@ -2533,11 +2533,11 @@ struct init_module : ::snare::sys::call<init_module, ::snare::arch::x86_64, 175>
 struct delete_module : ::snare::sys::call<delete_module, ::snare::arch::x86_64, 176> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[176];
-  using arg_types = std::tuple<::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::open>>;
+  using arg_types = std::tuple<::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::delete_module_flags>>;
   constexpr ::snare::guest_cstr name_() const noexcept { return ::snare::guest_cstr{raw(0)}; }  // `name` is reserved here
   constexpr void set_name_(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr ::snare::flags<::snare::sys::flag_set::open> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::open>{raw(1)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::open> v) noexcept { set_raw(1, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::delete_module_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::delete_module_flags>{raw(1)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::delete_module_flags> v) noexcept { set_raw(1, v.value); }
 };
 
 /// get_kernel_syms(2) [no class].
@@ -2860,11 +2860,11 @@ struct futex : ::snare::sys::call<futex, ::snare::arch::x86_64, 202> {
 struct sched_setaffinity : ::snare::sys::call<sched_setaffinity, ::snare::arch::x86_64, 203> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[203];
-  using arg_types = std::tuple<int, std::size_t, ::snare::guest_buffer>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_buffer>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::size_t cpusetsize() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_cpusetsize(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t cpusetsize() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_cpusetsize(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer mask() const noexcept { return ::snare::guest_buffer{raw(2)}; }
   constexpr void set_mask(::snare::guest_buffer v) noexcept { set_raw(2, v.address); }
 };
@@ -2873,11 +2873,11 @@ struct sched_setaffinity : ::snare::sys::call<sched_setaffinity, ::snare::arch::
 struct sched_getaffinity : ::snare::sys::call<sched_getaffinity, ::snare::arch::x86_64, 204> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[204];
-  using arg_types = std::tuple<int, std::size_t, ::snare::guest_buffer>;
+  using arg_types = std::tuple<int, std::uint32_t, ::snare::guest_buffer>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr std::size_t cpusetsize() const noexcept { return static_cast<std::size_t>(raw(1)); }
-  constexpr void set_cpusetsize(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr std::uint32_t cpusetsize() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
+  constexpr void set_cpusetsize(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_buffer mask() const noexcept { return ::snare::guest_buffer{raw(2)}; }
   constexpr void set_mask(::snare::guest_buffer v) noexcept { set_raw(2, v.address); }
 };
@@ -3640,13 +3640,13 @@ struct newfstatat : ::snare::sys::call<newfstatat, ::snare::arch::x86_64, 262> {
 struct unlinkat : ::snare::sys::call<unlinkat, ::snare::arch::x86_64, 263> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[263];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::unlink_flags>>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::at>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr ::snare::flags<::snare::sys::flag_set::unlink_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::unlink_flags>{raw(2)}; }
-  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::unlink_flags> v) noexcept { set_raw(2, v.value); }
+  constexpr ::snare::flags<::snare::sys::flag_set::at> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::at>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::at> v) noexcept { set_raw(2, v.value); }
 };
 
 /// renameat(2) [file, desc].
@@ -3795,11 +3795,11 @@ struct set_robust_list : ::snare::sys::call<set_robust_list, ::snare::arch::x86_
 struct get_robust_list : ::snare::sys::call<get_robust_list, ::snare::arch::x86_64, 274> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[274];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::byte>, ::snare::guest_ptr<std::uint64_t>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, ::snare::guest_ptr<std::uint64_t>>;
   constexpr int pid() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_pid(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::byte> head_ptr() const noexcept { return ::snare::guest_ptr<std::byte>{raw(1)}; }
-  constexpr void set_head_ptr(::snare::guest_ptr<std::byte> v) noexcept { set_raw(1, v.address); }
+  constexpr ::snare::guest_ptr<std::uint64_t> head_ptr() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
+  constexpr void set_head_ptr(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
   constexpr ::snare::guest_ptr<std::uint64_t> len_ptr() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(2)}; }
   constexpr void set_len_ptr(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(2, v.address); }
 };
@@ -3808,15 +3808,15 @@ struct get_robust_list : ::snare::sys::call<get_robust_list, ::snare::arch::x86_
 struct splice : ::snare::sys::call<splice, ::snare::arch::x86_64, 275> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[275];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, ::snare::flags<::snare::sys::flag_set::splice_flags>>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::int64_t>, int, ::snare::guest_ptr<std::int64_t>, std::size_t, ::snare::flags<::snare::sys::flag_set::splice_flags>>;
   constexpr int fd_in() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd_in(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_in() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
-  constexpr void set_off_in(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_in() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(1)}; }
+  constexpr void set_off_in(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(1, v.address); }
   constexpr int fd_out() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_fd_out(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_out() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(3)}; }
-  constexpr void set_off_out(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(3, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_out() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(3)}; }
+  constexpr void set_off_out(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::flags<::snare::sys::flag_set::splice_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::splice_flags>{raw(5)}; }
@@ -3842,15 +3842,15 @@ struct tee : ::snare::sys::call<tee, ::snare::arch::x86_64, 276> {
 struct sync_file_range : ::snare::sys::call<sync_file_range, ::snare::arch::x86_64, 277> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[277];
-  using arg_types = std::tuple<int, std::int64_t, std::int64_t, std::uint32_t>;
+  using arg_types = std::tuple<int, std::int64_t, std::int64_t, ::snare::flags<::snare::sys::flag_set::sync_file_range_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t offset() const noexcept { return static_cast<std::int64_t>(raw(1)); }
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
   constexpr std::int64_t nbytes() const noexcept { return static_cast<std::int64_t>(raw(2)); }
   constexpr void set_nbytes(std::int64_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(3)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::sync_file_range_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::sync_file_range_flags>{raw(3)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::sync_file_range_flags> v) noexcept { set_raw(3, v.value); }
 };
 
 /// vmsplice(2) [desc].
@@ -4127,7 +4127,7 @@ struct rt_tgsigqueueinfo : ::snare::sys::call<rt_tgsigqueueinfo, ::snare::arch::
 struct perf_event_open : ::snare::sys::call<perf_event_open, ::snare::arch::x86_64, 298> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[298];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::perf_event_attr>, int, int, int, std::uint64_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::perf_event_attr>, int, int, int, ::snare::flags<::snare::sys::flag_set::perf_event_open_flags>>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::perf_event_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::perf_event_attr>{raw(0)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::perf_event_attr> v) noexcept { set_raw(0, v.address); }
   constexpr int pid() const noexcept { return static_cast<int>(raw(1)); }
@@ -4136,8 +4136,8 @@ struct perf_event_open : ::snare::sys::call<perf_event_open, ::snare::arch::x86_
   constexpr void set_cpu(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
   constexpr int group_fd() const noexcept { return static_cast<int>(raw(3)); }
   constexpr void set_group_fd(int v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint64_t flags() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
-  constexpr void set_flags(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::perf_event_open_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::perf_event_open_flags>{raw(4)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::perf_event_open_flags> v) noexcept { set_raw(4, v.value); }
 };
 
 /// recvmmsg(2) [network].
@@ -4348,13 +4348,13 @@ struct kcmp : ::snare::sys::call<kcmp, ::snare::arch::x86_64, 312> {
 struct finit_module : ::snare::sys::call<finit_module, ::snare::arch::x86_64, 313> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[313];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::module_init_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr param_values() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_param_values(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::module_init_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::module_init_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::module_init_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// sched_setattr(2) [no class].
@@ -4525,15 +4525,15 @@ struct mlock2 : ::snare::sys::call<mlock2, ::snare::arch::x86_64, 325> {
 struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::x86_64, 326> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[326];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<std::uint64_t>, int, ::snare::guest_ptr<std::uint64_t>, std::size_t, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<std::int64_t>, int, ::snare::guest_ptr<std::int64_t>, std::size_t, std::uint32_t>;
   constexpr int fd_in() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd_in(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_in() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(1)}; }
-  constexpr void set_off_in(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(1, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_in() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(1)}; }
+  constexpr void set_off_in(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(1, v.address); }
   constexpr int fd_out() const noexcept { return static_cast<int>(raw(2)); }
   constexpr void set_fd_out(int v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
-  constexpr ::snare::guest_ptr<std::uint64_t> off_out() const noexcept { return ::snare::guest_ptr<std::uint64_t>{raw(3)}; }
-  constexpr void set_off_out(::snare::guest_ptr<std::uint64_t> v) noexcept { set_raw(3, v.address); }
+  constexpr ::snare::guest_ptr<std::int64_t> off_out() const noexcept { return ::snare::guest_ptr<std::int64_t>{raw(3)}; }
+  constexpr void set_off_out(::snare::guest_ptr<std::int64_t> v) noexcept { set_raw(3, v.address); }
   constexpr std::size_t len() const noexcept { return static_cast<std::size_t>(raw(4)); }
   constexpr void set_len(std::size_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
   constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
@@ -4544,7 +4544,7 @@ struct copy_file_range : ::snare::sys::call<copy_file_range, ::snare::arch::x86_
 struct preadv2 : ::snare::sys::call<preadv2, ::snare::arch::x86_64, 327> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[327];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::rwf_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
@@ -4555,15 +4555,15 @@ struct preadv2 : ::snare::sys::call<preadv2, ::snare::arch::x86_64, 327> {
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::rwf_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::rwf_flags>{raw(5)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::rwf_flags> v) noexcept { set_raw(5, v.value); }
 };
 
 /// pwritev2(2) [desc].
 struct pwritev2 : ::snare::sys::call<pwritev2, ::snare::arch::x86_64, 328> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[328];
-  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_ptr<::snare::sys::abi::iovec>, std::uint64_t, std::int64_t, std::uint64_t, ::snare::flags<::snare::sys::flag_set::rwf_flags>>;
   constexpr int fd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_fd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_ptr<::snare::sys::abi::iovec> iov() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::iovec>{raw(1)}; }
@@ -4574,8 +4574,8 @@ struct pwritev2 : ::snare::sys::call<pwritev2, ::snare::arch::x86_64, 328> {
   constexpr void set_offset(std::int64_t v) noexcept { set_raw(3, static_cast<std::uint64_t>(v)); }
   constexpr std::uint64_t pos_h() const noexcept { return static_cast<std::uint64_t>(raw(4)); }
   constexpr void set_pos_h(std::uint64_t v) noexcept { set_raw(4, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(5)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(5, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::rwf_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::rwf_flags>{raw(5)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::rwf_flags> v) noexcept { set_raw(5, v.value); }
 };
 
 /// pkey_mprotect(2) [memory].
@@ -4728,13 +4728,13 @@ struct io_uring_register : ::snare::sys::call<io_uring_register, ::snare::arch::
 struct open_tree : ::snare::sys::call<open_tree, ::snare::arch::x86_64, 428> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[428];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::open_tree_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::open_tree_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::open_tree_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::open_tree_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// move_mount(2) [file, desc].
@@ -4758,11 +4758,11 @@ struct move_mount : ::snare::sys::call<move_mount, ::snare::arch::x86_64, 429> {
 struct fsopen : ::snare::sys::call<fsopen, ::snare::arch::x86_64, 430> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[430];
-  using arg_types = std::tuple<::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::fsopen_flags>>;
   constexpr ::snare::guest_cstr fsname() const noexcept { return ::snare::guest_cstr{raw(0)}; }
   constexpr void set_fsname(::snare::guest_cstr v) noexcept { set_raw(0, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(1)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::fsopen_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::fsopen_flags>{raw(1)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::fsopen_flags> v) noexcept { set_raw(1, v.value); }
 };
 
 /// fsconfig(2) [desc, file].
@@ -4799,13 +4799,13 @@ struct fsmount : ::snare::sys::call<fsmount, ::snare::arch::x86_64, 432> {
 struct fspick : ::snare::sys::call<fspick, ::snare::arch::x86_64, 433> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[433];
-  using arg_types = std::tuple<int, ::snare::guest_cstr, std::uint32_t>;
+  using arg_types = std::tuple<int, ::snare::guest_cstr, ::snare::flags<::snare::sys::flag_set::fspick_flags>>;
   constexpr int dirfd() const noexcept { return static_cast<int>(raw(0)); }
   constexpr void set_dirfd(int v) noexcept { set_raw(0, static_cast<std::uint64_t>(v)); }
   constexpr ::snare::guest_cstr pathname() const noexcept { return ::snare::guest_cstr{raw(1)}; }
   constexpr void set_pathname(::snare::guest_cstr v) noexcept { set_raw(1, v.address); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::fspick_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::fspick_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::fspick_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// pidfd_open(2) [desc].
@@ -4958,13 +4958,13 @@ struct quotactl_fd : ::snare::sys::call<quotactl_fd, ::snare::arch::x86_64, 443>
 struct landlock_create_ruleset : ::snare::sys::call<landlock_create_ruleset, ::snare::arch::x86_64, 444> {
   using call::call;
   static constexpr const syscall_desc& desc = ::snare::sys::detail::x86_64_descriptors[444];
-  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, std::uint32_t>;
+  using arg_types = std::tuple<::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>, std::size_t, ::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags>>;
   constexpr ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> attr() const noexcept { return ::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr>{raw(0)}; }
   constexpr void set_attr(::snare::guest_ptr<::snare::sys::abi::landlock_ruleset_attr> v) noexcept { set_raw(0, v.address); }
   constexpr std::size_t size() const noexcept { return static_cast<std::size_t>(raw(1)); }
   constexpr void set_size(std::size_t v) noexcept { set_raw(1, static_cast<std::uint64_t>(v)); }
-  constexpr std::uint32_t flags() const noexcept { return static_cast<std::uint32_t>(raw(2)); }
-  constexpr void set_flags(std::uint32_t v) noexcept { set_raw(2, static_cast<std::uint64_t>(v)); }
+  constexpr ::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags> flags() const noexcept { return ::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags>{raw(2)}; }
+  constexpr void set_flags(::snare::flags<::snare::sys::flag_set::landlock_ruleset_flags> v) noexcept { set_raw(2, v.value); }
 };
 
 /// landlock_add_rule(2) [desc].

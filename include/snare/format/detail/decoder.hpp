@@ -23,7 +23,6 @@ namespace snare::format::detail {
 ///   `static void put_args(P&, bool exit)`: prints the whole argument list (clone).
 ///   `static void put_return(P&)`: prints a successful result (the value and any comment).
 ///   `static constexpr bool hex_buffers`: buffers print as \xNN escapes (getrandom).
-///   `static constexpr bool rlim64`: infinite limits print as RLIM64_INFINITY (prlimit64).
 template <sys::call_id Id>
 struct decoder {};
 
@@ -48,7 +47,6 @@ struct hooks {
   void (*put_args)(P&, bool) = nullptr;
   void (*put_return)(P&) = nullptr;
   bool hex_buffers = false;
-  bool rlim64 = false;
 };
 
 /// Returns the hooks decoder D defines, for printer P.
@@ -62,7 +60,6 @@ constexpr hooks<P> hooks_of() noexcept {
   if constexpr (requires(P & p) { D::put_args(p, true); }) h.put_args = &D::template put_args<P>;
   if constexpr (requires(P & p) { D::put_return(p); }) h.put_return = &D::template put_return<P>;
   if constexpr (requires { D::hex_buffers; }) h.hex_buffers = D::hex_buffers;
-  if constexpr (requires { D::rlim64; }) h.rlim64 = D::rlim64;
   return h;
 }
 

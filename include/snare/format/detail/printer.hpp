@@ -11,28 +11,13 @@
 #include <span>
 #include <string>
 
-#include <snare/format/detail/decode/exec.hpp>
-#include <snare/format/detail/decode/fcntl.hpp>
-#include <snare/format/detail/decode/fd.hpp>
-#include <snare/format/detail/decode/fs.hpp>
-#include <snare/format/detail/decode/io.hpp>
-#include <snare/format/detail/decode/ioctl.hpp>
-#include <snare/format/detail/decode/key.hpp>
-#include <snare/format/detail/decode/memory.hpp>
-#include <snare/format/detail/decode/net.hpp>
-#include <snare/format/detail/decode/netlink.hpp>
-#include <snare/format/detail/decode/prctl.hpp>
-#include <snare/format/detail/decode/process.hpp>
-#include <snare/format/detail/decode/quotactl.hpp>
-#include <snare/format/detail/decode/resource.hpp>
-#include <snare/format/detail/decode/signal.hpp>
-#include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/entry_state.hpp>
 #include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/signals.hpp>
+#include <snare/format/detail/structs.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
 #include <snare/format/fd_resolver.hpp>
@@ -129,6 +114,8 @@ class printer {
       return -1;
   }
   const hooks_type& hooks() const noexcept { return h_; }
+  /// Returns whether iovecs print their buffers' addresses, not their bytes (a failed read).
+  bool addresses_only() const noexcept { return addresses_only_; }
 
   /// Returns whether argument i is read after the call (out-arguments and value-result
   /// pointers): strace prints everything from the first of them on at exit.
@@ -185,6 +172,14 @@ class printer {
       out_.resize(mark);
   }
 
+  /// Appends fd `fd` of process `pid` (kcmp's): with its path only when the resolver reads
+  /// that process's fds (strace's printfd_pid_tracee_ns), or cannot say which it reads.
+  void put_fd_of(std::int64_t pid, std::int64_t fd) {
+    if constexpr (requires(const R& r) { r.pid(); })
+      if (pid != static_cast<std::int64_t>(r_.pid())) return put_dec(out_, fd);
+    put_fd(fd);
+  }
+
   /// Appends a NUL-terminated string of at most `limit` bytes, `...` after when cut.
   void put_cstring(std::uint64_t addr, std::size_t limit) {
     if (addr == 0) return out_.append("NULL"), void();
@@ -206,12 +201,54 @@ class printer {
   }
 
   /// Appends a buffer of `len` bytes: the first string_limit of them, `...` after when longer.
-  void put_buffer(std::uint64_t addr, std::uint64_t len) {
+  /// As strace's printstr, it reads one byte more than it shows (when there is one) and
+  /// prints the address when memory ends before that byte.
+  /// With `omit_trailing_nul`, a NUL that ends the whole buffer is not shown (an xattr value).
+  void put_buffer(std::uint64_t addr, std::uint64_t len, bool omit_trailing_nul = false) {
     if (addr == 0) return out_.append("NULL"), void();
     std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(len, o_.string_limit));
-    if (!read_exact(addr, shown)) return put_hex(out_, addr);
+    std::size_t fetch = static_cast<std::size_t>(
+        std::min<std::uint64_t>(len, static_cast<std::uint64_t>(o_.string_limit) + 1));
+    if (!read_exact(addr, fetch)) return put_hex(out_, addr);
+    scratch().resize(shown);
+    if (omit_trailing_nul && shown == len && shown > 0 && scratch().back() == '\0') scratch().pop_back();
     put_quoted(out_, scratch(), h_.hex_buffers, o_.hex_strings);
     if (len > shown) out_.append("...");
+  }
+
+  /// Appends what follows the elements of an array read up to `at`, where memory ends:
+  /// `... /* 0x7f0000001000 */` (strace's print_array).
+  void put_unreadable_tail(std::uint64_t at) {
+    out_.append("... /* ");
+    put_hex(out_, at);
+    out_.append(" */");
+  }
+
+  /// Appends `count` elements of `size` bytes at `addr` as strace's print_array does: NULL,
+  /// `[]`, `[a, b, ...]` cut at the string limit, `[a, ... /* 0x... */]` where memory ends,
+  /// or the address when the first element cannot be read. `put(bytes)` prints one element
+  /// from its bytes (at most 8).
+  template <class Put>
+  void put_array(std::uint64_t addr, std::uint64_t count, std::size_t size, Put put) {
+    if (addr == 0) return out_.append("NULL"), void();
+    std::size_t mark = out_.size();
+    out_.push_back('[');
+    for (std::uint64_t k = 0; k < count; ++k) {
+      if (k) out_.append(", ");
+      std::uint64_t v = 0;
+      if (size > sizeof v || !read_exact(addr + k * size, size)) {
+        if (k == 0) return out_.resize(mark), put_hex(out_, addr);
+        put_unreadable_tail(addr + k * size);
+        break;
+      }
+      if (!o_.verbose && k == o_.string_limit) {  // strace reads the element, then abbreviates (not with -v)
+        out_.append("...");
+        break;
+      }
+      std::memcpy(&v, scratch().data(), size);
+      put(v);
+    }
+    out_.push_back(']');
   }
 
   /// Prints a pointer argument that has nothing to show: NULL, or its address when the call
@@ -334,7 +371,9 @@ class printer {
         return put_hex(out_, v);
       case arg_kind::ptr:
         return put_ptr(out_, v);
-      case arg_kind::fd:
+      case arg_kind::fd:  // AT_FDCWD is a name for *at calls only: readahead(-100, ...)
+        if (static_cast<std::int32_t>(v) == at_fdcwd) return put_dec(out_, at_fdcwd);
+        return put_fd(static_cast<std::int32_t>(v));
       case arg_kind::dirfd:
         return put_fd(static_cast<std::int32_t>(v));
       case arg_kind::pid:
@@ -354,94 +393,6 @@ class printer {
         return put_symbolic(out_, a.flags, v);
       default:
         return put_ptr(out_, v);
-    }
-  }
-
-  // Prints one struct of kind `t` at `addr`; false when it is not decoded (the caller
-  // prints the address).
-  bool put_one(struct_id t, std::uint64_t addr, std::size_t i, bool exit, std::uint64_t& budget) {
-    switch (t) {
-      case struct_id::stat:
-        return put_stat(*this, addr);
-      case struct_id::statx:
-        return put_statx(*this, addr);
-      case struct_id::statfs:
-        return put_statfs(*this, addr);
-      case struct_id::timespec:
-        return put_timespec_at(*this, addr);
-      case struct_id::timeval:
-        return put_timeval_at(*this, addr);
-      case struct_id::itimerspec:
-        return put_itimerspec(*this, addr);
-      case struct_id::itimerval:
-        return put_itimerval(*this, addr);
-      case struct_id::iovec:
-        return put_iovec(*this, addr, budget);
-      case struct_id::sockaddr:
-        return put_sockaddr(*this, addr, length_of(i, exit)), true;
-      case struct_id::sigaction:
-        return put_sigaction(*this, addr);
-      case struct_id::sigset:
-        return put_sigset_at(*this, addr, length_of(i, exit));
-      case struct_id::rlimit:
-        return put_rlimit(*this, addr);
-      case struct_id::pollfd:
-        return put_pollfd(*this, addr);
-      case struct_id::epoll_event:
-        return put_epoll_event(*this, addr);
-      case struct_id::utsname:
-        return put_utsname(*this, addr);
-      case struct_id::stack:
-        return put_stack(*this, addr);
-      case struct_id::clone_args:
-        return put_clone_args(*this, addr, length_of(i, exit));
-      case struct_id::msghdr:
-        return put_msghdr(*this, addr, budget);
-      case struct_id::rusage:
-        return put_rusage(*this, addr);
-      case struct_id::sysinfo:
-        return put_sysinfo(*this, addr);
-      case struct_id::siginfo:
-        return put_siginfo_at(*this, addr);
-      case struct_id::fd_set:
-        return put_fd_set(*this, addr);
-      case struct_id::utimbuf:
-        return put_utimbuf(*this, addr);
-      case struct_id::int_: {
-        std::int32_t v;
-        if (!read_obj(addr, v)) return false;
-        put_dec(out_, v);
-        return true;
-      }
-      case struct_id::uint64: {
-        std::uint64_t v;
-        if (!read_obj(addr, v)) return false;
-        put_udec(out_, v);
-        return true;
-      }
-      default:
-        return false;
-    }
-  }
-
-  static constexpr std::size_t struct_size(struct_id t) noexcept {
-    switch (t) {
-      case struct_id::iovec:
-        return sizeof(sys::abi::iovec);
-      case struct_id::pollfd:
-        return sizeof(sys::abi::pollfd);
-      case struct_id::epoll_event:
-        return sizeof(sys::abi::x86_64::epoll_event);
-      case struct_id::timespec:
-        return sizeof(sys::abi::timespec);
-      case struct_id::timeval:
-        return sizeof(sys::abi::timeval);
-      case struct_id::rlimit:
-        return sizeof(sys::abi::rlimit);
-      case struct_id::stat:
-        return sizeof(sys::abi::x86_64::stat);
-      default:
-        return 0;
     }
   }
 
@@ -467,6 +418,10 @@ class printer {
         put_fd(static_cast<std::int32_t>(v));
       else if (sz == 4)
         put_dec(out_, static_cast<std::int32_t>(v));
+      else if (a.type == struct_id::int64)
+        put_dec(out_, static_cast<std::int64_t>(v));
+      else if (a.type == struct_id::address)
+        put_ptr(out_, v);
       else
         put_udec(out_, v);
     }
@@ -492,8 +447,13 @@ class printer {
     const arg_desc& a = d_.args[i];
     std::uint64_t addr = a_[i];
     if (exit && a.dir == direction::inout && a.kind == arg_kind::structure && put_value_result(i)) return;
-    if (put_unfilled_pointer(i, exit)) return;
-    if (a.type == struct_id::int_ || a.type == struct_id::uint64) return put_ints(i, exit);
+    // A failed readv still shows its vectors, with the buffers' addresses (strace's io.c).
+    bool iov_failed = a.type == struct_id::iovec && exit && a.dir != direction::in && failed() && addr != 0;
+    if (!iov_failed && put_unfilled_pointer(i, exit)) return;
+    addresses_only_ = iov_failed;
+    if (a.type == struct_id::int_ || a.type == struct_id::uint64 || a.type == struct_id::int64 ||
+        a.type == struct_id::address)
+      return put_ints(i, exit);
     if (a.type == struct_id::linux_dirent64 || a.type == struct_id::linux_dirent)
       return put_dirents(*this, addr, exit);
 
@@ -508,16 +468,21 @@ class printer {
       out_.push_back('[');
       for (std::uint64_t k = 0; k < count; ++k) {
         if (k) out_.append(", ");
-        if (k == o_.string_limit) {
-          out_.append("...");
+        if (!o_.verbose && k == o_.string_limit) {  // read first, abbreviated unless verbose (-v)
+          if (read_exact(addr + k * elem, elem))
+            out_.append("...");
+          else if (k == 0)
+            return out_.resize(mark), put_hex(out_, addr);
+          else
+            put_unreadable_tail(addr + k * elem);
           break;
         }
-        if (!put_one(a.type, addr + k * elem, i, exit, budget)) {
+        if (!put_struct(*this, a.type, addr + k * elem, i, exit, budget)) {
           if (k == 0) {
             out_.resize(mark);
             return put_hex(out_, addr);
           }
-          put_hex(out_, addr + k * elem);
+          put_unreadable_tail(addr + k * elem);
           break;
         }
       }
@@ -525,7 +490,7 @@ class printer {
       return;
     }
     std::size_t mark = out_.size();
-    if (!put_one(a.type, addr, i, exit, budget)) {
+    if (!put_struct(*this, a.type, addr, i, exit, budget)) {
       out_.resize(mark);
       put_hex(out_, addr);
     }
@@ -592,6 +557,7 @@ class printer {
   const hooks_type& h_;
   const entry_state* st_;
   std::int64_t ret_ = 0;
+  bool addresses_only_ = false;
 };
 
 }  // namespace snare::format::detail

@@ -48,8 +48,6 @@ inline constexpr xlat_entry at_bits[] = {
     {0x400, "AT_SYMLINK_FOLLOW"},
     {0x800, "AT_NO_AUTOMOUNT"},
     {0x1000, "AT_EMPTY_PATH"},
-    {0x2000, "AT_STATX_FORCE_SYNC"},
-    {0x4000, "AT_STATX_DONT_SYNC"},
     {0x8000, "AT_RECURSIVE"},
 };
 inline constexpr xlat at_xlat{{}, 0, at_bits, "0", "AT_???"};
@@ -173,13 +171,13 @@ inline constexpr xlat clone_flags_xlat{{}, 0, clone_flags_bits, "0", "CLONE_???"
 
 inline constexpr xlat_entry wait_options_bits[] = {
     {0x1, "WNOHANG"},
-    {0x2, "WUNTRACED"},
     {0x4, "WEXITED"},
+    {0x2, "WSTOPPED"},
     {0x8, "WCONTINUED"},
     {0x1000000, "WNOWAIT"},
-    {0x20000000, "__WNOTHREAD"},
     {0x80000000, "__WCLONE"},
     {0x40000000, "__WALL"},
+    {0x20000000, "__WNOTHREAD"},
 };
 inline constexpr xlat wait_options_xlat{{}, 0, wait_options_bits, "0", "W???"};
 
@@ -2559,6 +2557,98 @@ inline constexpr xlat_entry syslog_type_field[] = {
 };
 inline constexpr xlat syslog_type_xlat{syslog_type_field, ~std::uint64_t{0}, {}, {}, "SYSLOG_ACTION_???", true};
 
+inline constexpr xlat_entry mlockall_flags_bits[] = {
+    {0x1, "MCL_CURRENT"},
+    {0x2, "MCL_FUTURE"},
+    {0x4, "MCL_ONFAULT"},
+};
+inline constexpr xlat mlockall_flags_xlat{{}, 0, mlockall_flags_bits, "0", "MCL_???"};
+
+inline constexpr xlat_entry fsopen_flags_bits[] = {
+    {0x1, "FSOPEN_CLOEXEC"},
+};
+inline constexpr xlat fsopen_flags_xlat{{}, 0, fsopen_flags_bits, "0", "FSOPEN_???"};
+
+inline constexpr xlat_entry fspick_flags_bits[] = {
+    {0x1, "FSPICK_CLOEXEC"},
+    {0x2, "FSPICK_SYMLINK_NOFOLLOW"},
+    {0x4, "FSPICK_NO_AUTOMOUNT"},
+    {0x8, "FSPICK_EMPTY_PATH"},
+};
+inline constexpr xlat fspick_flags_xlat{{}, 0, fspick_flags_bits, "0", "FSPICK_???"};
+
+inline constexpr xlat_entry open_tree_flags_bits[] = {
+    {0x1, "OPEN_TREE_CLONE"},
+    {0x80000, "OPEN_TREE_CLOEXEC"},
+    {0x100, "AT_SYMLINK_NOFOLLOW"},
+    {0x200, "AT_REMOVEDIR"},
+    {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x800, "AT_NO_AUTOMOUNT"},
+    {0x1000, "AT_EMPTY_PATH"},
+    {0x8000, "AT_RECURSIVE"},
+};
+inline constexpr xlat open_tree_flags_xlat{{}, 0, open_tree_flags_bits, "0", "OPEN_TREE_???"};
+
+inline constexpr xlat_entry landlock_access_fs_bits[] = {
+    {0x1, "LANDLOCK_ACCESS_FS_EXECUTE"},
+    {0x2, "LANDLOCK_ACCESS_FS_WRITE_FILE"},
+    {0x4, "LANDLOCK_ACCESS_FS_READ_FILE"},
+    {0x8, "LANDLOCK_ACCESS_FS_READ_DIR"},
+    {0x10, "LANDLOCK_ACCESS_FS_REMOVE_DIR"},
+    {0x20, "LANDLOCK_ACCESS_FS_REMOVE_FILE"},
+    {0x40, "LANDLOCK_ACCESS_FS_MAKE_CHAR"},
+    {0x80, "LANDLOCK_ACCESS_FS_MAKE_DIR"},
+    {0x100, "LANDLOCK_ACCESS_FS_MAKE_REG"},
+    {0x200, "LANDLOCK_ACCESS_FS_MAKE_SOCK"},
+    {0x400, "LANDLOCK_ACCESS_FS_MAKE_FIFO"},
+    {0x800, "LANDLOCK_ACCESS_FS_MAKE_BLOCK"},
+    {0x1000, "LANDLOCK_ACCESS_FS_MAKE_SYM"},
+    {0x2000, "LANDLOCK_ACCESS_FS_REFER"},
+};
+inline constexpr xlat landlock_access_fs_xlat{{}, 0, landlock_access_fs_bits, "0", "LANDLOCK_ACCESS_FS_???"};
+
+inline constexpr xlat_entry landlock_ruleset_flags_bits[] = {
+    {0x1, "LANDLOCK_CREATE_RULESET_VERSION"},
+};
+inline constexpr xlat landlock_ruleset_flags_xlat{{}, 0, landlock_ruleset_flags_bits, "0", "LANDLOCK_CREATE_RULESET_???"};
+
+inline constexpr xlat_entry module_init_flags_bits[] = {
+    {0x1, "MODULE_INIT_IGNORE_MODVERSIONS"},
+    {0x2, "MODULE_INIT_IGNORE_VERMAGIC"},
+    {0x4, "MODULE_INIT_COMPRESSED_FILE"},
+};
+inline constexpr xlat module_init_flags_xlat{{}, 0, module_init_flags_bits, "0", "MODULE_INIT_???"};
+
+inline constexpr xlat_entry delete_module_flags_bits[] = {
+    {0x800, "O_NONBLOCK"},
+    {0x200, "O_TRUNC"},
+};
+inline constexpr xlat delete_module_flags_xlat{{}, 0, delete_module_flags_bits, "0", "O_???"};
+
+inline constexpr xlat_entry perf_event_open_flags_bits[] = {
+    {0x1, "PERF_FLAG_FD_NO_GROUP"},
+    {0x2, "PERF_FLAG_FD_OUTPUT"},
+    {0x4, "PERF_FLAG_PID_CGROUP"},
+    {0x8, "PERF_FLAG_FD_CLOEXEC"},
+};
+inline constexpr xlat perf_event_open_flags_xlat{{}, 0, perf_event_open_flags_bits, "0", "PERF_FLAG_???"};
+
+inline constexpr xlat_entry rwf_flags_bits[] = {
+    {0x1, "RWF_HIPRI"},
+    {0x2, "RWF_DSYNC"},
+    {0x4, "RWF_SYNC"},
+    {0x8, "RWF_NOWAIT"},
+    {0x10, "RWF_APPEND"},
+};
+inline constexpr xlat rwf_flags_xlat{{}, 0, rwf_flags_bits, "0", "RWF_???"};
+
+inline constexpr xlat_entry sync_file_range_flags_bits[] = {
+    {0x1, "SYNC_FILE_RANGE_WAIT_BEFORE"},
+    {0x2, "SYNC_FILE_RANGE_WRITE"},
+    {0x4, "SYNC_FILE_RANGE_WAIT_AFTER"},
+};
+inline constexpr xlat sync_file_range_flags_xlat{{}, 0, sync_file_range_flags_bits, "0", "SYNC_FILE_RANGE_???"};
+
 /// Names every ioctl request of the kernel headers, sorted by value, then name.
 inline constexpr xlat_entry ioctl_names[] = {
     {0x1, "FIBMAP"},
@@ -3232,7 +3322,7 @@ inline constexpr xlat_entry ioctl_names[] = {
 };
 
 /// Holds the table of each flag_set, indexed by its value (none has no table).
-inline constexpr std::array<const xlat*, 69> xlat_by_set = {{
+inline constexpr std::array<const xlat*, 79> xlat_by_set = {{
     nullptr,  // none
     &open_xlat,  // open
     &at_xlat,  // at
@@ -3302,6 +3392,16 @@ inline constexpr std::array<const xlat*, 69> xlat_by_set = {{
     &syslog_type_xlat,  // syslog_type
     &timer_flags_xlat,  // clock_flags
     &faccessat_flags_xlat,  // faccessat_flags
+    &mlockall_flags_xlat,  // mlockall_flags
+    &fsopen_flags_xlat,  // fsopen_flags
+    &fspick_flags_xlat,  // fspick_flags
+    &open_tree_flags_xlat,  // open_tree_flags
+    &landlock_ruleset_flags_xlat,  // landlock_ruleset_flags
+    &module_init_flags_xlat,  // module_init_flags
+    &delete_module_flags_xlat,  // delete_module_flags
+    &perf_event_open_flags_xlat,  // perf_event_open_flags
+    &sync_file_range_flags_xlat,  // sync_file_range_flags
+    &rwf_flags_xlat,  // rwf_flags
 }};
 
 /// Returns the table of flag set `s`; nullptr only for flag_set::none.

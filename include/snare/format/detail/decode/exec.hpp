@@ -62,14 +62,19 @@ void put_string_array(P& p, std::uint64_t addr, bool abbreviate) {
   if (!p.read_obj(addr, first)) return put_hex(out, addr);
   if (abbreviate) {
     std::uint64_t count = 0, elem = first;
+    bool unterminated = false;  // memory ends before the NULL
     while (elem != 0 && count < 1u << 20) {
       ++count;
-      if (!p.read_obj(addr + 8 * count, elem)) break;
+      if (!p.read_obj(addr + 8 * count, elem)) {
+        unterminated = true;
+        break;
+      }
     }
     put_hex(out, addr);
     out.append(" /* ");
     put_udec(out, count);
-    out.append(count == 1 ? " var */" : " vars */");
+    out.append(count == 1 ? " var" : " vars");
+    out.append(unterminated ? ", unterminated */" : " */");
     return;
   }
   out.push_back('[');
@@ -83,8 +88,9 @@ void put_string_array(P& p, std::uint64_t addr, bool abbreviate) {
       break;
     }
     p.put_cstring(elem, o.string_limit);
-    if (!p.read_obj(addr + 8 * (i + 1), elem)) {
-      out.append(", ...");
+    if (!p.read_obj(addr + 8 * (i + 1), elem)) {  // memory ends: where, as strace's printargv
+      out.append(", ");
+      p.put_unreadable_tail(addr + 8 * (i + 1));
       break;
     }
   }

@@ -24,8 +24,10 @@ bool put_pollfd(P& p, std::uint64_t addr) {
   if (!p.read_obj(addr, pfd)) return false;
   p.out().append("{fd=");
   p.put_fd(pfd.fd);
-  p.out().append(", events=");
-  put_flags(p.out(), poll_events_xlat, static_cast<std::uint16_t>(pfd.events));
+  if (pfd.fd >= 0) {  // the kernel ignores a negative fd's events, and strace omits them
+    p.out().append(", events=");
+    put_flags(p.out(), poll_events_xlat, static_cast<std::uint16_t>(pfd.events));
+  }
   p.out().push_back('}');
   return true;
 }
@@ -77,6 +79,7 @@ struct poll_decoder {
     std::size_t mark = out.size();
     out.append(" ([");
     bool any = false;
+    std::size_t printed = 0;
     std::uint64_t n = std::min<std::uint64_t>(p.arg(1), 1024);
     for (std::uint64_t k = 0; k < n; ++k) {
       sys::abi::pollfd pfd;
@@ -86,6 +89,11 @@ struct poll_decoder {
       }
       if (pfd.revents == 0) continue;
       if (any) out.append(", ");
+      // Abbreviated after string_limit entries unless verbose, as strace's decode_poll_exiting.
+      if (!p.opts().verbose && printed++ >= p.opts().string_limit) {
+        out.append("...");
+        break;
+      }
       any = true;
       out.append("{fd=");
       put_dec(out, pfd.fd);
@@ -96,6 +104,17 @@ struct poll_decoder {
     out.append("])");
   }
 };
+/// epoll_ctl: EPOLL_CTL_DEL's event is not read, its address prints (strace's epoll.c).
+template <>
+struct decoder<sys::call_id::epoll_ctl> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 3 || (p.arg(1) & 0xffffffffu) != 2) return false;
+    put_ptr(p.out(), p.arg(3));
+    return true;
+  }
+};
+
 template <>
 struct decoder<sys::call_id::poll> : poll_decoder {};
 template <>

@@ -243,8 +243,9 @@ struct mknod_decoder {
   }
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
-    if (i == ModeArg) return put_mode(p.out(), p.arg(i)), true;  // symbolic, unlike open's
-    if (i == ModeArg + 1) return put_dev(p.out(), p.arg(i)), true;
+    // Symbolic, unlike open's, and a umode_t: the low 16 bits (strace's mknod.c).
+    if (i == ModeArg) return put_mode(p.out(), p.arg(i) & 0xffff), true;
+    if (i == ModeArg + 1) return put_dev(p.out(), p.arg(i) & 0xffffffffu), true;  // an unsigned int dev
     return false;
   }
 };
@@ -272,6 +273,81 @@ struct decoder<sys::call_id::statx> {
       put_flags(out, at_xlat, flags & ~std::uint64_t{0x6000});
     }
     return true;
+  }
+};
+
+/// setxattr, lsetxattr, fsetxattr: the value without a trailing NUL; its address when the
+/// size is over XATTR_SIZE_MAX (65536), as strace's xattr.c.
+struct setxattr_decoder {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 2) return false;
+    if (p.arg(3) > 65536) return put_ptr(p.out(), p.arg(2)), true;
+    p.put_buffer(p.arg(2), p.arg(3), true);
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::setxattr> : setxattr_decoder {};
+template <>
+struct decoder<sys::call_id::lsetxattr> : setxattr_decoder {};
+template <>
+struct decoder<sys::call_id::fsetxattr> : setxattr_decoder {};
+
+/// getxattr, lgetxattr, fgetxattr: the value read, without a trailing NUL, at exit.
+struct getxattr_decoder {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 2 || !exit) return false;
+    if (p.failed() || p.ret() > 65536) return put_ptr(p.out(), p.arg(2)), true;
+    p.put_buffer(p.arg(2), static_cast<std::uint64_t>(p.ret()), true);
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::getxattr> : getxattr_decoder {};
+template <>
+struct decoder<sys::call_id::lgetxattr> : getxattr_decoder {};
+template <>
+struct decoder<sys::call_id::fgetxattr> : getxattr_decoder {};
+
+/// listxattr, llistxattr, flistxattr: the list's address when the size asked is 0.
+struct listxattr_decoder {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 1 || !exit || (p.arg(2) != 0 && !p.failed())) return false;
+    put_ptr(p.out(), p.arg(1));
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::listxattr> : listxattr_decoder {};
+template <>
+struct decoder<sys::call_id::llistxattr> : listxattr_decoder {};
+template <>
+struct decoder<sys::call_id::flistxattr> : listxattr_decoder {};
+
+/// landlock_create_ruleset: struct landlock_ruleset_attr, `, ...` when `size` is larger
+/// than its one field, the address when smaller (strace's landlock.c).
+template <>
+struct decoder<sys::call_id::landlock_create_ruleset> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 0) return false;
+    std::uint64_t addr = p.arg(0), size = p.arg(1), access;
+    if (addr == 0) return p.out().append("NULL"), true;
+    if (size < 8 || !p.read_obj(addr, access)) return put_ptr(p.out(), addr), true;
+    p.out().append("{handled_access_fs=");
+    put_flags(p.out(), landlock_access_fs_xlat, access);
+    if (size > 8) p.out().append(", ...");
+    p.out().push_back('}');
+    return true;
+  }
+  // LANDLOCK_CREATE_RULESET_VERSION returns the ABI version, not an fd.
+  template <class P>
+  static void put_return(P& p) {
+    if (p.arg(2) & 1) return put_dec(p.out(), p.ret());
+    p.put_return_value();
   }
 };
 

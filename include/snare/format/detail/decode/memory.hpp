@@ -2,6 +2,7 @@
 // the huge page size, mmap's offset in hex, membarrier and rseq.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -53,6 +54,15 @@ struct decoder<sys::call_id::membarrier> {
     p.out().append(" (");
     put_flags(p.out(), xlat{{}, 0, membarrier_cmd_xlat.field, {}, {}}, ret);
     p.out().push_back(')');
+  }
+};
+
+/// mremap: new_address only when MREMAP_MAYMOVE|MREMAP_FIXED ask for it (strace's mem.c).
+template <>
+struct decoder<sys::call_id::mremap> {
+  template <class P>
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    return (p.arg(3) & 3) == 3 ? n : std::min<std::size_t>(n, 4);
   }
 };
 

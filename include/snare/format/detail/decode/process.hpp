@@ -3,7 +3,11 @@
 // futex operations, arch_prctl, personality, uname, syslog and reboot (prctl: prctl.hpp).
 #pragma once
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -196,27 +200,92 @@ struct decoder<sys::call_id::futex> {
   }
 };
 
-/// arch_prctl: ARCH_GET_FS and ARCH_GET_GS print the value read back, at exit.
+// The x86 xstate features (the kernel's arch/x86/include/asm/fpu/types.h, which no exported
+// header carries): masks in strace's x86_xfeatures order (groups first), bit numbers.
+inline constexpr xlat_entry xfeature_masks[] = {
+    {0x3, "XFEATURE_MASK_FPSSE"},         {0x1, "XFEATURE_MASK_FP"},
+    {0x2, "XFEATURE_MASK_SSE"},           {0x4, "XFEATURE_MASK_YMM"},
+    {0x8, "XFEATURE_MASK_BNDREGS"},       {0x10, "XFEATURE_MASK_BNDCSR"},
+    {0xe0, "XFEATURE_MASK_AVX512"},       {0x20, "XFEATURE_MASK_OPMASK"},
+    {0x40, "XFEATURE_MASK_ZMM_Hi256"},    {0x80, "XFEATURE_MASK_Hi16_ZMM"},
+    {0x100, "XFEATURE_MASK_PT"},          {0x200, "XFEATURE_MASK_PKRU"},
+    {0x400, "XFEATURE_MASK_PASID"},       {0x8000, "XFEATURE_MASK_LBR"},
+    {0x60000, "XFEATURE_MASK_XTILE"},     {0x20000, "XFEATURE_MASK_XTILE_CFG"},
+    {0x40000, "XFEATURE_MASK_XTILE_DATA"}};
+inline constexpr xlat_entry xfeature_bits[] = {
+    {0, "XFEATURE_FP"},         {1, "XFEATURE_SSE"},        {2, "XFEATURE_YMM"},
+    {3, "XFEATURE_BNDREGS"},    {4, "XFEATURE_BNDCSR"},     {5, "XFEATURE_OPMASK"},
+    {6, "XFEATURE_ZMM_Hi256"},  {7, "XFEATURE_Hi16_ZMM"},   {8, "XFEATURE_PT_UNIMPLEMENTED_SO_FAR"},
+    {9, "XFEATURE_PKRU"},       {10, "XFEATURE_PASID"},     {15, "XFEATURE_LBR"},
+    {17, "XFEATURE_XTILE_CFG"}, {18, "XFEATURE_XTILE_DATA"}};
+
+/// Appends an xstate feature mask as strace prints it, value first:
+/// `0xe7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 */`.
+inline void put_xfeature_mask(std::string& out, std::uint64_t v) {
+  put_hex(out, v);
+  if (v == 0) return;
+  std::uint64_t known = 0;
+  for (const auto& e : xfeature_masks) known |= e.value;
+  out.append(" /* ");
+  if (v & known)
+    put_flags(out, xlat{{}, 0, xfeature_masks, {}, {}}, v);  // names, then the other bits in hex
+  else
+    out.append("XFEATURE_MASK_???");
+  out.append(" */");
+}
+
+/// arch_prctl as strace's prctl.c: ARCH_GET_FS/GS and the ARCH_GET_XCOMP_* masks read back
+/// at exit, ARCH_REQ_XCOMP_* features by name and the mask they return, no argument for
+/// ARCH_GET_CPUID, the argument in hex for the others.
 template <>
 struct decoder<sys::call_id::arch_prctl> {
-  static constexpr bool gets(std::uint64_t code) noexcept { return code == 0x1003 || code == 0x1004; }
+  static constexpr bool gets(std::uint64_t code) noexcept {
+    return code == 0x1003 || code == 0x1004 || code == 0x1021 || code == 0x1022 || code == 0x1024;
+  }
+  static constexpr bool reqs(std::uint64_t code) noexcept { return code == 0x1023 || code == 0x1025; }
   template <class P>
-  static std::size_t shown_args(const P&, std::size_t n) {
-    return std::min<std::size_t>(n, 2);
+  static std::size_t shown_args(const P& p, std::size_t n) {
+    return std::min<std::size_t>(n, (p.arg(0) & 0xffffffffu) == 0x1011 ? 1 : 2);
   }
   template <class P>
   static bool at_exit(const P& p, std::size_t i) {
-    return i == 1 ? gets(p.arg(0)) : p.default_at_exit(i);
+    return i == 1 ? gets(p.arg(0) & 0xffffffffu) : p.default_at_exit(i);
   }
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != 1 || !gets(p.arg(0))) return false;
-    std::uint64_t v = p.arg(1), value;
-    if (p.failed() || !p.read_obj(v, value)) return put_hex(p.out(), v), true;
-    p.out().push_back('[');
-    put_hex(p.out(), value);
-    p.out().push_back(']');
+    std::uint64_t code = p.arg(0) & 0xffffffffu, v = p.arg(1), value;
+    if (i != 1) return false;
+    std::string& out = p.out();
+    if (reqs(code)) {
+      put_hex(out, v);
+      out.append(" /* ");
+      auto name = find_name(xfeature_bits, v);
+      out.append(name.empty() ? std::string_view{"XFEATURE_???"} : name);
+      out.append(" */");
+      return true;
+    }
+    if (!gets(code)) return false;
+    if (v == 0) return out.append("NULL"), true;
+    if (p.failed() || !p.read_obj(v, value)) return put_hex(out, v), true;
+    out.push_back('[');
+    if (code == 0x1003 || code == 0x1004)
+      put_ptr(out, value);
+    else
+      put_xfeature_mask(out, value);
+    out.push_back(']');
     return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    if (!reqs(p.arg(0) & 0xffffffffu) || p.ret() <= 0) return p.put_return_value();
+    auto v = static_cast<std::uint64_t>(p.ret());
+    put_hex(p.out(), v);
+    std::uint64_t known = 0;
+    for (const auto& e : xfeature_masks) known |= e.value;
+    if (!(v & known)) return;  // strace adds the names only when one is known
+    p.out().append(" (");
+    put_flags(p.out(), xlat{{}, 0, xfeature_masks, {}, {}}, v);
+    p.out().push_back(')');
   }
 };
 
@@ -266,6 +335,166 @@ struct decoder<sys::call_id::reboot> {
     if (i == 0 || i == 1) return put_enum(p.out(), reboot_magic_xlat, p.arg(i) & 0xffffffffu), true;
     if (i == 3) return p.put_cstring(p.arg(3), p.opts().string_limit), true;
     return false;
+  }
+};
+
+/// sethostname: the name's address when the length is over __NEW_UTS_LEN (64), as strace.
+template <>
+struct decoder<sys::call_id::sethostname> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 0) return false;
+    auto len = static_cast<std::uint32_t>(p.arg(1));
+    if (len > 64) return put_ptr(p.out(), p.arg(0)), true;
+    p.put_buffer(p.arg(0), len);
+    return true;
+  }
+};
+
+/// kcmp: the type by name, and the indexes each type compares: fds for KCMP_FILE,
+/// an fd and a struct kcmp_epoll_slot for KCMP_EPOLL_TFD, none for the others it knows,
+/// both in hex for an unknown type (strace's kcmp.c).
+template <>
+struct decoder<sys::call_id::kcmp> {
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    if (exit) return;
+    static constexpr xlat_entry types[] = {{0, "KCMP_FILE"},    {1, "KCMP_VM"},       {2, "KCMP_FILES"},
+                                           {3, "KCMP_FS"},      {4, "KCMP_SIGHAND"},  {5, "KCMP_IO"},
+                                           {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"}};
+    std::string& out = p.out();
+    put_dec(out, static_cast<std::int32_t>(p.arg(0)));
+    out.append(", ");
+    put_dec(out, static_cast<std::int32_t>(p.arg(1)));
+    out.append(", ");
+    auto type = static_cast<std::uint32_t>(p.arg(2));
+    put_enum(out, xlat{types, ~std::uint64_t{0}, {}, {}, "KCMP_???"}, type);
+    if (type == 0 || type == 7) {
+      out.append(", ");
+      std::int32_t pid1 = static_cast<std::int32_t>(p.arg(0)), pid2 = static_cast<std::int32_t>(p.arg(1));
+      p.put_fd_of(pid1, static_cast<std::int32_t>(p.arg(3)));
+      out.append(", ");
+      if (type == 0) return p.put_fd_of(pid2, static_cast<std::int32_t>(p.arg(4)));
+      struct {
+        std::uint32_t efd, tfd, toff;
+      } slot;
+      if (p.arg(4) == 0 || !p.read_obj(p.arg(4), slot)) return put_ptr(out, p.arg(4));
+      out.append("{efd=");
+      p.put_fd_of(pid2, static_cast<std::int32_t>(slot.efd));
+      out.append(", tfd=");
+      p.put_fd_of(pid2, static_cast<std::int32_t>(slot.tfd));
+      out.append(", toff=");
+      put_udec(out, slot.toff);
+      out.push_back('}');
+    } else if (type > 7) {
+      out.append(", ");
+      put_hex(out, p.arg(3));
+      out.append(", ");
+      put_hex(out, p.arg(4));
+    }
+  }
+};
+
+/// Returns the kernel's CPU set size in bytes, as strace probes it: the smallest power of two
+/// from 128 that sched_getaffinity accepts (it fails with EINVAL below, before the pointer).
+inline std::size_t kernel_cpuset_size() noexcept {
+  static const std::size_t size = [] {
+    std::size_t n = 128;
+    while (n != 0 && ::syscall(SYS_sched_getaffinity, 0, n, nullptr) == -1 && errno == EINVAL) n <<= 1;
+    return n != 0 ? n : std::size_t{128};
+  }();
+  return size;
+}
+
+/// Appends a CPU set of `len` bytes at `addr` as the CPUs it holds, `[0 1]`, with `...` when
+/// it is longer than the kernel's (strace's print_affinitylist).
+template <class P>
+void put_cpu_set(P& p, std::uint64_t addr, std::uint32_t len) {
+  std::string& out = p.out();
+  if (addr == 0) return out.append("NULL"), void();
+  if (len == 0) return out.append("[]"), void();
+  std::size_t fetch = std::min<std::size_t>(len, kernel_cpuset_size());
+  std::size_t size = (fetch + 7) / 8 * 8;
+  if (!p.read_exact(addr, fetch)) return put_hex(out, addr);
+  std::string bits = scratch();
+  bits.resize(size, '\0');
+  out.push_back('[');
+  bool any = false;
+  for (std::size_t i = 0; i < size * 8; ++i) {
+    if (!(static_cast<unsigned char>(bits[i / 8]) >> (i % 8) & 1)) continue;
+    if (any) out.push_back(' ');
+    any = true;
+    put_udec(out, i);
+  }
+  if (size < len) out.append(any ? " ..." : "...");
+  out.push_back(']');
+}
+
+/// sched_setaffinity and sched_getaffinity: the mask as the CPUs it holds; the length is an
+/// unsigned int, and getaffinity's mask is the bytes it returned, at exit.
+template <>
+struct decoder<sys::call_id::sched_setaffinity> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 2) return false;
+    put_cpu_set(p, p.arg(2), static_cast<std::uint32_t>(p.arg(1)));
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::sched_getaffinity> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 2 || !exit) return false;
+    if (p.failed()) return put_ptr(p.out(), p.arg(2)), true;
+    put_cpu_set(p, p.arg(2), static_cast<std::uint32_t>(p.ret()));
+    return true;
+  }
+};
+
+/// Appends a group id: -1 for (gid_t)-1, else unsigned (strace's print_gid).
+inline void put_gid(std::string& out, std::uint64_t v) {
+  auto g = static_cast<std::uint32_t>(v);
+  if (g == 0xffffffffu) return out.append("-1"), void();
+  put_udec(out, g);
+}
+
+/// setgroups: the size is a C int; the list as strace's print_groups shows it, its address
+/// when the size is over NGROUPS_MAX (65536).
+template <>
+struct decoder<sys::call_id::setgroups> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    auto n = static_cast<std::uint32_t>(p.arg(0));
+    if (n > 65536) return put_ptr(p.out(), p.arg(1)), true;
+    p.put_array(p.arg(1), n, 4, [&](std::uint64_t g) { put_gid(p.out(), g); });
+    return true;
+  }
+};
+
+/// perf_event_open: the flags are an unsigned long, named to their 64 bits.
+template <>
+struct decoder<sys::call_id::perf_event_open> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 4) return false;
+    put_flags(p.out(), perf_event_open_flags_xlat, p.arg(4));
+    return true;
+  }
+};
+
+/// sched_getscheduler: the policy's name after the result, = 0 (SCHED_OTHER), when it has one.
+template <>
+struct decoder<sys::call_id::sched_getscheduler> {
+  template <class P>
+  static void put_return(P& p) {
+    put_dec(p.out(), p.ret());
+    std::string_view name = find_name(sched_policy_xlat.field, static_cast<std::uint64_t>(p.ret()));
+    if (name.empty()) return;
+    p.out().append(" (");
+    p.out().append(name);
+    p.out().push_back(')');
   }
 };
 

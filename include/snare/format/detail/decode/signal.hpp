@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <snare/format/detail/decoder.hpp>
+#include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/signals.hpp>
@@ -15,6 +17,12 @@
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
+
+/// Appends a user or group id: -1 for (uid_t)-1, else unsigned (strace's PRINT_FIELD_ID).
+inline void put_id(std::string& out, std::uint32_t id) {
+  if (id == 0xffffffffu) return out.append("-1"), void();
+  put_udec(out, id);
+}
 
 /// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
 inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
@@ -27,6 +35,7 @@ inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
   static constexpr xlat_entry segv_codes[] = {
       {1, "SEGV_MAPERR"}, {2, "SEGV_ACCERR"}, {3, "SEGV_BNDERR"}, {4, "SEGV_PKUERR"}};
   static constexpr xlat_entry bus_codes[] = {{1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}};
+  if (si.si_signo == 0) return out.append("{}"), void();  // nothing filled in (waitid WNOHANG)
   out.append("{si_signo=");
   put_signal(out, si.si_signo);
   out.append(", si_code=");
@@ -45,9 +54,14 @@ inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
     put_dec(out, si.si_code);
   else
     out.append(name);
-  if (si.si_errno != 0) {
+  if (si.si_errno != 0) {  // strace's print_err: the errno's name, or the value unsigned
     out.append(", si_errno=");
-    put_dec(out, si.si_errno);
+    auto e = static_cast<std::uint32_t>(si.si_errno);
+    std::string_view ename = e < 4096 ? errno_info(static_cast<int>(e)).name : std::string_view{};
+    if (ename.empty())
+      put_udec(out, e);
+    else
+      out.append(ename);
   }
   if (si.si_signo == 17 && si.si_code > 0 && si.si_code < 0x80) {
     out.append(", si_pid=");
@@ -67,7 +81,17 @@ inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
     out.append(", si_pid=");
     put_dec(out, si.u.kill.pid);
     out.append(", si_uid=");
-    put_udec(out, si.u.kill.uid);
+    put_id(out, si.u.kill.uid);
+    // sigqueue and the like carry a value: si_int and si_ptr, when it is not 0 (SI_USER
+    // and SI_TKILL carry none).
+    std::uint64_t ptr;
+    std::memcpy(&ptr, si.u.raw + 8, sizeof ptr);
+    if (si.si_code != 0 && si.si_code != -6 && ptr != 0) {
+      out.append(", si_int=");
+      put_dec(out, static_cast<std::int32_t>(ptr & 0xffffffffu));
+      out.append(", si_ptr=");
+      put_ptr(out, ptr);
+    }
   } else if (fault) {
     out.append(", si_addr=");
     put_ptr(out, si.u.fault.addr);
@@ -107,10 +131,12 @@ bool put_sigaction(P& p, std::uint64_t addr) {
   return true;
 }
 
-/// Appends the `size`-byte sigset_t at `addr`; false when unreadable or not 1..8 bytes.
+/// Appends the `size`-byte sigset_t at `addr`; false when unreadable or not `min`..8 bytes
+/// (strace prints the address of a set shorter than a word, or than 1 byte for
+/// rt_sigpending, or longer than the kernel's 64 signals).
 template <class P>
-bool put_sigset_at(P& p, std::uint64_t addr, std::uint64_t size) {
-  if (size == 0 || size > 8) return false;
+bool put_sigset_at(P& p, std::uint64_t addr, std::uint64_t size, std::uint64_t min = 8) {
+  if (size < min || size > 8) return false;
   std::uint64_t mask = 0;
   if (!p.read_exact(addr, static_cast<std::size_t>(size))) return false;
   std::memcpy(&mask, scratch().data(), static_cast<std::size_t>(size));
@@ -134,5 +160,35 @@ bool put_stack(P& p, std::uint64_t addr) {
   out.push_back('}');
   return true;
 }
+
+/// rt_sigpending: a set of 1 to 8 bytes (the old sigpending's 4 included), at exit.
+template <>
+struct decoder<sys::call_id::rt_sigpending> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 0) return false;
+    if (p.put_unfilled_pointer(0, exit)) return true;
+    if (!put_sigset_at(p, p.arg(0), p.arg(1), 1)) put_ptr(p.out(), p.arg(0));
+    return true;
+  }
+};
+
+/// rt_sigtimedwait: the signal it returns by name, = 14 (SIGALRM).
+template <class P>
+void put_signal_return(P& p) {
+  put_dec(p.out(), p.ret());
+  p.out().append(" (");
+  put_signal(p.out(), static_cast<int>(p.ret()));
+  p.out().push_back(')');
+}
+template <>
+struct decoder<sys::call_id::rt_sigtimedwait> {
+  template <class P>
+  static void put_return(P& p) {
+    put_signal_return(p);
+  }
+};
+template <>
+struct decoder<sys::call_id::rt_sigtimedwait_time64> : decoder<sys::call_id::rt_sigtimedwait> {};
 
 }  // namespace snare::format::detail

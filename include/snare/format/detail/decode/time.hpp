@@ -4,6 +4,7 @@
 #pragma once
 
 #include <time.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstddef>
@@ -86,20 +87,17 @@ bool put_itimerval(P& p, std::uint64_t addr) {
   return true;
 }
 
-/// Appends ` /* 2023-11-14T22:13:20.5+0000 */`: the local date and time `sec` seconds after
-/// the epoch names, with `frac` as a fraction of `digits` digits when not 0, as strace
-/// comments a file time; nothing for the epoch itself (a zero time) or when the C library
-/// cannot convert `sec`.
-inline void put_time_comment(std::string& out, std::int64_t sec, std::uint64_t frac, int digits) {
-  if (sec == 0 && frac == 0) return;
+/// Appends 2023-11-14T22:13:20.5+0000: the local date and time `sec` seconds after the
+/// epoch names, with `frac` as a fraction of `digits` digits when not 0; false (and nothing
+/// appended) when the C library cannot convert `sec`.
+inline bool put_date(std::string& out, std::int64_t sec, std::uint64_t frac, int digits) {
   const std::time_t t = static_cast<std::time_t>(sec);
   std::tm tm{};
-  if (static_cast<std::int64_t>(t) != sec || ::localtime_r(&t, &tm) == nullptr) return;
+  if (static_cast<std::int64_t>(t) != sec || ::localtime_r(&t, &tm) == nullptr) return false;
   char date[64], zone[16];
   std::size_t n = std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
   std::size_t z = std::strftime(zone, sizeof zone, "%z", &tm);
-  if (n == 0) return;
-  out.append(" /* ");
+  if (n == 0) return false;
   out.append(date, n);
   if (frac != 0) {
     char buf[24];
@@ -109,6 +107,18 @@ inline void put_time_comment(std::string& out, std::int64_t sec, std::uint64_t f
     out.append(buf, r.ptr);
   }
   out.append(zone, z);
+  return true;
+}
+
+/// Appends ` /* 2023-11-14T22:13:20.5+0000 */`: the local date and time `sec` seconds after
+/// the epoch names, with `frac` as a fraction of `digits` digits when not 0, as strace
+/// comments a file time; nothing for the epoch itself (a zero time) or when the C library
+/// cannot convert `sec`.
+inline void put_time_comment(std::string& out, std::int64_t sec, std::uint64_t frac, int digits) {
+  if (sec == 0 && frac == 0) return;
+  std::size_t mark = out.size();
+  out.append(" /* ");
+  if (!put_date(out, sec, frac, digits)) return out.resize(mark);
   out.append(" */");
 }
 
@@ -226,5 +236,108 @@ struct decoder<sys::call_id::timer_create> {
     return true;
   }
 };
+
+/// Returns whether a call failed with one of the kernel's restart codes (ERESTARTSYS,
+/// ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK): it was interrupted.
+template <class P>
+bool interrupted(const P& p) noexcept {
+  auto r = p.ret();
+  return p.failed() && (r == -512 || r == -513 || r == -514 || r == -516);
+}
+
+/// Prints a sleep's remaining time (argument i) as strace does: the timespec only when the
+/// sleep was interrupted (else the kernel left it unwritten), its address otherwise.
+template <class P>
+void put_remaining(P& p, std::size_t i, bool relative) {
+  if (relative && interrupted(p) && p.arg(i) != 0 && put_timespec_at(p, p.arg(i))) return;
+  put_ptr(p.out(), p.arg(i));
+}
+
+/// nanosleep: `rem` (strace's time.c).
+template <>
+struct decoder<sys::call_id::nanosleep> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    put_remaining(p, 1, true);
+    return true;
+  }
+};
+
+/// clock_nanosleep: `remain`, which only a relative sleep (flags 0) fills in.
+template <>
+struct decoder<sys::call_id::clock_nanosleep> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 3) return false;
+    put_remaining(p, 3, (p.arg(1) & 0xffffffffu) == 0);
+    return true;
+  }
+};
+
+/// time: the result and `*tloc` with the date each names, `= 1700000000 (2023-11-14T22:13:20+0000)`.
+template <>
+struct decoder<sys::call_id::time> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    std::int64_t t;
+    if (i != 0 || p.arg(0) == 0 || p.failed() || !p.read_obj(p.arg(0), t)) return false;
+    p.out().push_back('[');
+    put_dec(p.out(), t);
+    put_time_comment(p.out(), t, 0, 0);
+    p.out().push_back(']');
+    return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    put_dec(p.out(), p.ret());
+    std::size_t mark = p.out().size();
+    p.out().append(" (");
+    if (!put_date(p.out(), p.ret(), 0, 0)) return p.out().resize(mark);
+    p.out().push_back(')');
+  }
+};
+
+/// Appends a clock_t count of ticks with its seconds: `30 /* 0.30 s */` (strace's print_clock_t).
+inline void put_clock_t(std::string& out, std::uint64_t v) {
+  put_udec(out, v);
+  static const long tck = ::sysconf(_SC_CLK_TCK);
+  if (v == 0 || tck <= 0) return;
+  int digits = 0;
+  for (long t = tck; t >= 10; t /= 10) ++digits;
+  auto utck = static_cast<std::uint64_t>(tck);
+  out.append(" /* ");
+  put_udec(out, v / utck);
+  if (digits > 0) {
+    out.push_back('.');
+    // The fraction rounded to `digits` digits, as printf's %.*f (exact when tck is 10^digits).
+    std::uint64_t scale = 1;
+    for (int k = 0; k < digits; ++k) scale *= 10;
+    std::uint64_t frac = ((v % utck) * scale * 2 + utck) / (2 * utck);
+    std::string f = std::to_string(frac);
+    out.append(static_cast<std::size_t>(digits) > f.size() ? static_cast<std::size_t>(digits) - f.size() : 0,
+               '0');
+    out.append(f);
+  }
+  out.append(" s */");
+}
+
+/// Appends the struct tms at `addr` (times(2)); false when unreadable.
+template <class P>
+bool put_tms(P& p, std::uint64_t addr) {
+  sys::abi::tms t;
+  if (!p.read_obj(addr, t)) return false;
+  std::string& out = p.out();
+  out.append("{tms_utime=");
+  put_clock_t(out, static_cast<std::uint64_t>(t.tms_utime));
+  out.append(", tms_stime=");
+  put_clock_t(out, static_cast<std::uint64_t>(t.tms_stime));
+  out.append(", tms_cutime=");
+  put_clock_t(out, static_cast<std::uint64_t>(t.tms_cutime));
+  out.append(", tms_cstime=");
+  put_clock_t(out, static_cast<std::uint64_t>(t.tms_cstime));
+  out.push_back('}');
+  return true;
+}
 
 }  // namespace snare::format::detail
