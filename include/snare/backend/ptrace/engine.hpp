@@ -8,8 +8,9 @@
 // The engine is split by topic under detail/: the records (records.hpp), the class and its
 // event loop (event_loop.hpp), event handlers on the fiber (events.hpp), syscall stops
 // (syscalls.hpp), injection (injection.hpp),
-// processes, threads and exec (lifecycle.hpp), signals (signals.hpp) and the per-thread
-// timer (timer.hpp).
+// processes, threads and exec (lifecycle.hpp), signals (signals.hpp), the per-thread
+// timer (timer.hpp), and attaching to running processes and detaching (attach.hpp).
+#include <snare/backend/ptrace/detail/attach.hpp>
 #include <snare/backend/ptrace/detail/event_loop.hpp>
 #include <snare/backend/ptrace/detail/events.hpp>
 #include <snare/backend/ptrace/detail/injection.hpp>

@@ -125,6 +125,18 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return this->finish(exit_status::from_wait_status(root_status_));
   }
 
+  /// Attaches to the running processes `pids`, every thread of each, and serves them as a
+  /// launched guest's until they have all ended or a stop request detaches from them
+  /// (detail/attach.hpp); never kills them. Returns 0 once detached, the first process's
+  /// shell code when it ended traced, 1 when no process could be attached (with the
+  /// reasons on stderr), exit_host_unsupported when the host or the tool's needs refuse it.
+  int attach(std::span<const pid_t> pids);
+  /// Says whether the last attach ended by detaching (the processes live on).
+  bool detached() const noexcept { return detached_; }
+  /// Says how the attached processes are trapped: "seccomp" (a filter injected into them)
+  /// or "ptrace-syscall" (PTRACE_SYSCALL at every call, as strace without --seccomp-bpf).
+  const char* attach_path() const noexcept { return syscall_mode_ ? "ptrace-syscall" : "seccomp"; }
+
   // Used by the guest handle.
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
   result<void> tail_inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
@@ -278,20 +290,22 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
   }
   // PTRACE_SYSCALL where a syscall stop is awaited: the tool's exit, an injected call's
-  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's.
+  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's; always
+  // in an attached process without snare's filter, whose calls stop at their entry.
   void resume(thread_t& t, int sig = 0) noexcept {
     const bool syscall_stop_awaited = t.trace_exit || t.injecting || t.skip_entry_stop ||
                                       t.rearm != thread_t::rearm_stage::none || t.exec_pending;
-    ::ptrace(syscall_stop_awaited ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
+    ::ptrace(syscall_stop_awaited || syscall_mode_ ? PTRACE_SYSCALL : PTRACE_CONT, t.tid, 0, sig);
   }
 
   // Reads the call at this syscall or seccomp stop (detail/syscall_info.hpp); false when the
   // thread is gone. A kernel without PTRACE_GET_SYSCALL_INFO: the registers, and at a seccomp
   // stop the filter's data from PTRACE_GETEVENTMSG (snare's own when that fails).
   bool read_call(thread_t& t, syscall_stop& s, bool seccomp) noexcept {
-    if (int got = info_.read(t.tid, s); got >= 0) return got > 0;
+    const bool entries = syscall_mode_ && !seccomp;
+    if (int got = info_.read(t.tid, s, entries); got >= 0) return got > 0;
     if (!load_registers(t)) return false;
-    syscall_info_reader::from_registers(t.regs, s);
+    syscall_info_reader::from_registers(t.regs, s, entries);
     unsigned long data = trace_data;
     if (seccomp && ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) != 0) data = trace_data;
     s.data = static_cast<std::uint32_t>(data);
@@ -335,6 +349,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
       if (waker_.is(tid)) {
         on_stop_request();
+        if (detached_) break;
         continue;
       }
       handle(tid, status);
@@ -347,6 +362,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       if (records_.empty()) waker_.end();
       // A request the waker could not carry (it is not running): serve it now.
       if (options_.stop && !waker_.running() && options_.stop->pending()) on_stop_request();
+      if (detached_) break;
     }
   }
 
@@ -378,7 +394,13 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // A request to stop the run: signal every guest process (SIGCONT too to one in a group-
   // stop, so that it acts on it) and go on serving them until they end.
+  // In an attached run the request detaches instead (detail/attach.hpp).
   void on_stop_request() {
+    if (attach_mode_) {
+      if (this->take_stop_request() != 0) return detach_all();
+      if (!records_.empty()) (void)waker_.start(*options_.stop);
+      return;
+    }
     if (int sig = this->take_stop_request(); sig != 0) {
       stop_signal_ = sig;  // also for the processes recorded from now on (add_thread)
       records_.for_each_process([&](process_t& p) { ::kill(p.pid, sig); });
@@ -439,6 +461,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // --- syscall stops (detail/syscalls.hpp) ---
   void on_seccomp_stop(thread_t& t);
+  void serve_entry(thread_t& t, syscall_stop& s);
   void guest_filter_trace(thread_t& t);
   void keep_child_traced(thread_t& t, syscall_stop& s);
   void on_syscall_stop(thread_t& t);
@@ -460,6 +483,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void retire(thread_t& t, exit_status end, bool process_may_end);
   void on_gone(pid_t tid, int status);
 
+  // --- attach and detach (detail/attach.hpp) ---
+  int seize_process(pid_t pid, long ptrace_options);
+  void detach_all() noexcept;
+  void put_back(thread_t& t) noexcept;
+
   // --- signals (detail/signals.hpp) ---
   void on_signal(thread_t& t, int sig);
   bool emulate_instruction(thread_t& t);
@@ -469,6 +497,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   void kill_all() noexcept {
     waker_.end();
+    if (attach_mode_ && !detached_ && !tracees_gone_) detach_all();  // never kills what it attached to
     if (records_.empty()) return;
     // After ECHILD no tracee exists: what records remain name no task of ours.
     if (!tracees_gone_) {
@@ -504,6 +533,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   bool daemons_ = false;        // a process was made a daemon (guest::daemonize)
   bool daemons_ended_ = false;  // only daemons were left: they were killed
   bool exec_seen_ = false;
+  bool attach_mode_ = false;   // the guests were attached to (attach): a stop detaches
+  bool syscall_mode_ = false;  // no snare filter in them: every call stops (PTRACE_SYSCALL)
+  bool detached_ = false;      // the attached tasks were detached from (detach_all)
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the
   // record would never end, and the loop would wait for it).
