@@ -43,6 +43,8 @@ namespace {
 
 // Where SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to the tracer ask the run to end.
 snare::stop_source g_stop;
+// The first signal that asked the run to end (-p: snare-strace then ends by it, as strace).
+volatile sig_atomic_t g_interrupted = 0;
 
 void request_stop(int sig) {
   // SIGPIPE comes again at each write to a closed output: once is a request, not two.
@@ -51,6 +53,7 @@ void request_stop(int sig) {
     if (pipe_seen) return;
     pipe_seen = 1;
   }
+  if (g_interrupted == 0) g_interrupted = sig;
   g_stop.request(sig);
 }
 void ignore_signal(int) {}
@@ -58,11 +61,13 @@ void ignore_signal(int) {}
 // Sets what the fatal signals (and SIGTSTP for -I4) do to the tracer, as strace's -I does.
 // A handler, never SIG_IGN: a caught signal is reset to its default at the guest's execve,
 // while SIG_IGN would be inherited. A signal the tracer was started with ignored (nohup) is
-// left ignored, so the guest inherits that as it would without the tracer.
-void set_interruptible(int level) {
-  auto catch_with = [](int sig, void (*fn)(int)) {
+// left ignored, so the guest inherits that as it would without the tracer; with -p there
+// is no guest to inherit it, and strace catches them all (a shell's background job starts
+// with SIGINT ignored).
+void set_interruptible(int level, bool attaching) {
+  auto catch_with = [attaching](int sig, void (*fn)(int)) {
     struct sigaction old {};
-    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) return;
+    if (!attaching && ::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) return;
     struct sigaction sa {};
     sa.sa_handler = fn;
     ::sigemptyset(&sa.sa_mask);
@@ -130,19 +135,27 @@ int main(int argc, char** argv) {
   if (o.tracer_info) {
     std::fprintf(stderr, "snare-strace: backend %s, tracer specialised for %s", backend_name,
                  strace::subscription_name(need).c_str());
-    if (!calls.calls().is_everything())
+    if (!o.attach_pids.empty())
+      std::fprintf(stderr, "; attached processes stop at every call (PTRACE_SYSCALL, no filter injected)");
+    else if (!calls.calls().is_everything())
       std::fprintf(stderr, " (run-time subscription: %zu syscalls stop the guest)", calls.calls().size());
     std::fputc('\n', stderr);
   }
 
   strace::session s(o);
   if (!s.open()) return 1;
-  set_interruptible(o.interruptible != 0 ? o.interruptible : o.output_file.empty() ? 2 : 3);
+  // As strace: fatal signals end the run (2, "waiting") unless -o FILE traces a command (3).
+  set_interruptible(o.interruptible != 0                              ? o.interruptible
+                    : o.output_file.empty() || !o.attach_pids.empty() ? 2
+                                                                      : 3,
+                    !o.attach_pids.empty());
   s.set_stop_source(&g_stop);
   snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(calls, s, o)
                            : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(calls, s, o)
                                                                         : strace::run_ptrace(calls, s, o);
   s.finish();
+  // -p: a signal that detached ends snare-strace by the same signal, as strace does.
+  if (!o.attach_pids.empty() && g_interrupted != 0) die_of(g_interrupted);
   // As strace does: a guest killed by a signal kills the tracer with the same signal, so a
   // parent (make, a shell, Python) sees the same death (the tracer dumps no core).
   if (end.is_killed()) die_of(end.signal());

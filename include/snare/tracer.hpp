@@ -84,10 +84,11 @@ class tracer {
   /// task and leaves it running as before (docs/attach.md); the tracer never kills them.
   /// Returns 0 once detached (detached() is then true and status() unknown), the first
   /// process's shell code when the processes ended while traced (status() tells how), 1 when
-  /// none could be attached (each reason on stderr: "snare: cannot attach to process N:
-  /// No such process"), exit_host_unsupported when the host lacks ptrace or the tool needs
-  /// an interception set up before exec (on_rdtsc, on_cpuid). Backends other than ptrace
-  /// cannot attach: a call fails to compile. Rethrows a handler's exception (after detaching).
+  /// none could be attached (each reason on stderr, as strace words it: "snare: attach:
+  /// ptrace(PTRACE_SEIZE, N): No such process"), exit_host_unsupported when the host lacks
+  /// ptrace or the tool needs an interception set up before exec (on_rdtsc, on_cpuid).
+  /// Backends other than ptrace cannot attach: a call fails to compile. Rethrows a
+  /// handler's exception (after detaching).
   int attach(std::span<const pid_t> pids) {
     if constexpr (can_attach) {
       detached_ = false;

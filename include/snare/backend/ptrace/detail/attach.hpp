@@ -55,7 +55,7 @@ int engine<Tool>::attach(std::span<const pid_t> pids) {
     const int e = seize_process(pid, opts);
     if (e != 0) {
       if (options_.report_exec_failure)
-        std::fprintf(stderr, "snare: cannot attach to process %d: %s\n", static_cast<int>(pid),
+        std::fprintf(stderr, "snare: attach: ptrace(PTRACE_SEIZE, %d): %s\n", static_cast<int>(pid),
                      std::strerror(e));
       continue;
     }
