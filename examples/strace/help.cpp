@@ -5,7 +5,9 @@ namespace strace {
 
 std::string_view help_text() {
   return R"(Usage: snare-strace [OPTIONS] PROG [ARGS]
-Traces the system calls of PROG with snare and prints them as strace does.
+       snare-strace [OPTIONS] -p PID...
+Traces the system calls of PROG (or of running processes) with snare and prints them as
+strace does.
 
 Output:
   -o FILE, --output=FILE      write the trace to FILE instead of stderr
@@ -71,6 +73,9 @@ Statistics:
 
 Tracing:
   -f, --follow-forks          follow forks, vforks and clones (every process and thread)
+  -p PID, --attach=PID        attach to running process PID (every thread; repeatable, or
+                              a list: "1 2", 1,2) instead of running a command; SIGINT,
+                              SIGTERM... detach and leave it running (ptrace backend)
   -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
                               snare-strace do: 1 (anywhere), 2 (waiting): end the run
                               (the guests get the signal and the trace ends with whole
@@ -91,13 +96,14 @@ Tracing:
   -h, --help                  print this help
   -V, --version               print the version
 
-Not supported (exit code 2 with a reason): -p PID, -D, -U,
+Not supported (exit code 2 with a reason): -p PID with a command, -D, -U,
 -yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids, -X raw|verbose,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
-2 on a bad option.
+2 on a bad option. With -p: 0 when the processes end, 1 when none can be attached, and
+killed by the signal that detached it.
 )";
 }
 
