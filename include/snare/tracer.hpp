@@ -96,6 +96,7 @@ class tracer {
         const int code = engine.attach(pids);
         detached_ = engine.detached();
         attach_path_ = engine.attach_path();
+        filter_refusal_ = engine.attach_filter_refusal();
         return code;
       });
     } else {
@@ -111,9 +112,12 @@ class tracer {
   int attach(const std::vector<pid_t>& pids) { return attach(std::span<const pid_t>(pids)); }
   /// Says whether the last attach ended by detaching (its processes live on).
   bool detached() const noexcept { return detached_; }
-  /// Returns how the last attach trapped the processes' calls: "ptrace-syscall" (a stop at
-  /// every call's entry and exit, PTRACE_SYSCALL, as strace without --seccomp-bpf); "" before.
+  /// Returns how the last attach trapped the processes' calls: "seccomp-filter" (the
+  /// subscription injected as a seccomp filter, run_options::attach_filter) or
+  /// "ptrace-syscall" (a stop at every call's entry and exit, PTRACE_SYSCALL, as strace -p);
+  /// "" before. attach_filter_refusal() says why a filter asked for was not injected.
   const char* attach_path() const noexcept { return attach_path_; }
+  const std::string& attach_filter_refusal() const noexcept { return filter_refusal_; }
 
   /// Asks the run in progress (or the next one) to end: sends `sig` to every guest process
   /// the tracer knows and serves them until they have ended; a second request kills them
@@ -180,6 +184,7 @@ class tracer {
   stop_source own_stop_;
   bool detached_ = false;
   const char* attach_path_ = "";
+  std::string filter_refusal_;
 };
 
 /// Runs argv under `tool` with Backend and returns the guest's exit code (see tracer::run).

@@ -4,8 +4,10 @@
 // its main thread blocked in read(2) across attach and detach, a signal sent as the detach
 // comes is delivered, and the guest's exit code and output are its own.
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,7 +36,8 @@ struct running_guest {
   pid_t pid = -1;
   int in = -1, out = -1;
 
-  explicit running_guest(int threads) {
+  // `uid` >= 0: the guest runs as that user; `no_new_privs`: with PR_SET_NO_NEW_PRIVS set.
+  explicit running_guest(int threads, int uid = -1, bool no_new_privs = false) {
     int i[2], o[2];
     REQUIRE(::pipe2(i, O_CLOEXEC) == 0);
     REQUIRE(::pipe2(o, O_CLOEXEC) == 0);
@@ -43,6 +46,10 @@ struct running_guest {
     pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
+      if (no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) ::_exit(126);
+      if (uid >= 0 && (::setgroups(0, nullptr) != 0 || ::setresgid(uid, uid, uid) != 0 ||
+                       ::setresuid(uid, uid, uid) != 0))
+        ::_exit(126);
       ::dup2(i[0], 0);
       ::dup2(o[1], 1);
       ::execl(path.c_str(), path.c_str(), n.c_str(), static_cast<char*>(nullptr));
@@ -88,6 +95,20 @@ struct running_guest {
   }
 };
 
+// Returns the value of line `key` (e.g. "TracerPid:") of /proc/<pid>/status (-1: none).
+int status_field(pid_t pid, const char* key) {
+  char path[64], buf[4096];
+  std::snprintf(path, sizeof path, "/proc/%d/status", static_cast<int>(pid));
+  FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return -1;
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const std::string k = std::string("\n") + key;
+  const char* t = std::strstr(buf, k.c_str());
+  return t == nullptr ? -1 : std::atoi(t + k.size());
+}
+
 // Returns the TracerPid line's value of /proc/<pid>/status (0: not traced).
 int tracer_of(pid_t pid) {
   char path[64], buf[4096];
@@ -105,6 +126,8 @@ int tracer_of(pid_t pid) {
 // start (its first stop: a thread blocked in read is stopped within the call).
 struct watcher {
   std::mutex m;
+  std::atomic<bool> detached{false};
+  void on_detach() { detached = true; }
   std::set<pid_t> processes, threads, callers, caller_processes;
   std::atomic<int> injected_ok{0}, calls{0};
   void on_process_start(auto& g) {
@@ -274,4 +297,71 @@ TEST_CASE("attach: a process that does not exist is a clear error", "[attach][pt
   CHECK(tracer.attach({missing}) == 1);
   CHECK(!tracer.detached());
   CHECK(w.threads.empty());
+}
+
+TEST_CASE("attach: the subscription injected as a seccomp filter, and a silent keeper after the detach",
+          "[attach][ptrace][filter]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  snare::test::require_host(snare::host_feature::seccomp_filter);
+  // Root (CAP_SYS_ADMIN): the kernel takes the filter without no_new_privs. As another
+  // user, with no_new_privs set before the attach: taken too.
+  const bool as_root = GENERATE(true, false);
+  if (as_root && ::geteuid() != 0) snare::test::skip("needs root: the guest must have CAP_SYS_ADMIN");
+  if (!as_root && ::geteuid() != 0) snare::test::skip("needs root to start a guest as another user");
+  running_guest guest(3, as_root ? -1 : 65534, !as_root);
+  const int nnp_before = status_field(guest.pid, "NoNewPrivs:");
+  watcher w;
+  snare::run_options o;
+  o.attach_filter = snare::attach_filter_policy::when_harmless;
+  tracer_t tracer(w, o);
+  int code = -1;
+  std::thread serve([&] { code = tracer.attach({guest.pid}); });
+  const bool seen = eventually([&] { return w.holds([&] { return w.callers.size() == 3; }); });
+  CHECK(status_field(guest.pid, "Seccomp:") == 2);  // filter mode
+  CHECK(status_field(guest.pid, "NoNewPrivs:") == nnp_before);
+  tracer.stop();
+  REQUIRE(eventually([&] { return w.detached.load(); }));
+  const int calls = w.calls;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(w.calls == calls);           // the tool hears nothing more
+  CHECK(tracer_of(guest.pid) != 0);  // the keeper: the tracer thread, still its tracer
+  // Every call keeps working: getppid (the filter's) and the rest (sleeps, read, write).
+  guest.send('f');
+  CHECK(guest.read_line() == "child=5");
+  guest.send('q');
+  CHECK(guest.read_line() == "usr1=0 calls=1");
+  serve.join();    // the process ended: the keeper's work is done
+  guest.pid = -1;  // reaped by the tracer (this process is its parent too)
+  REQUIRE(seen);
+  CHECK(code == 0);
+  CHECK(tracer.detached());
+  CHECK(std::string(tracer.attach_path()) == "seccomp-filter");
+  CHECK(tracer.attach_filter_refusal().empty());
+  CHECK(tracer.status() == snare::exit_status::exited(3));
+  CHECK(w.injected_ok == 4);
+}
+
+TEST_CASE("attach: no filter where the kernel would need no_new_privs set; the guest is left as it was",
+          "[attach][ptrace][filter]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  if (::geteuid() != 0) snare::test::skip("needs root to start a guest as another user");
+  running_guest guest(2, 65534, false);  // no CAP_SYS_ADMIN, no no_new_privs
+  watcher w;
+  snare::run_options o;
+  o.attach_filter = snare::attach_filter_policy::when_harmless;
+  tracer_t tracer(w, o);
+  std::thread serve([&] { (void)tracer.attach({guest.pid}); });
+  const bool seen = eventually([&] { return w.holds([&] { return w.callers.size() == 2; }); });
+  CHECK(status_field(guest.pid, "Seccomp:") == 0);
+  CHECK(status_field(guest.pid, "NoNewPrivs:") == 0);
+  tracer.stop();
+  serve.join();
+  REQUIRE(seen);
+  CHECK(std::string(tracer.attach_path()) == "ptrace-syscall");
+  CHECK(tracer.attach_filter_refusal().find("neither no_new_privs nor CAP_SYS_ADMIN") != std::string::npos);
+  CHECK(w.detached);
+  CHECK(tracer_of(guest.pid) == 0);
+  guest.send('q');
+  CHECK(guest.read_line() == "usr1=0 calls=1");
+  CHECK(WEXITSTATUS(guest.wait()) == 3);
 }

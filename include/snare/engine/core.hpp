@@ -101,6 +101,7 @@ class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
   /// Says whether the events of process `tgid` reach the tool (run_options::follow_forks;
   /// every process an attach named is followed).
   bool followed(pid_t tgid) const noexcept {
+    if (silenced_) return false;
     return options_.follow_forks || tgid == root_ ||
            std::find(attached_.begin(), attached_.end(), tgid) != attached_.end();
   }
@@ -115,6 +116,7 @@ class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
   detail::host_plan plan_{};     // what the host check switched on
   pid_t root_ = -1;              // the first guest process
   std::vector<pid_t> attached_;  // the processes an attach named (root_ is the first)
+  bool silenced_ = false;        // the tool was detached: no process is followed any more
   exit_status status_{};         // how it ended
 };
 

@@ -127,15 +127,21 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   /// Attaches to the running processes `pids`, every thread of each, and serves them as a
   /// launched guest's until they have all ended or a stop request detaches from them
-  /// (detail/attach.hpp); never kills them. Returns 0 once detached, the first process's
-  /// shell code when it ended traced, 1 when no process could be attached (with the
-  /// reasons on stderr), exit_host_unsupported when the host or the tool's needs refuse it.
+  /// (detail/attach.hpp); never kills them. With run_options::attach_filter, one process
+  /// may get the subscription as a seccomp filter; a stop request then silences the tool
+  /// and the engine keeps serving the filter's stops until the processes end. Returns 0
+  /// once detached, the first process's shell code when it ended traced, 1 when no process
+  /// could be attached (with the reasons on stderr), exit_host_unsupported when the host or
+  /// the tool's needs refuse it.
   int attach(std::span<const pid_t> pids);
-  /// Says whether the last attach ended by detaching (the processes live on).
-  bool detached() const noexcept { return detached_; }
-  /// Says how the attached processes are trapped: "seccomp" (a filter injected into them)
-  /// or "ptrace-syscall" (PTRACE_SYSCALL at every call, as strace without --seccomp-bpf).
-  const char* attach_path() const noexcept { return syscall_mode_ ? "ptrace-syscall" : "seccomp"; }
+  /// Says whether the last attach ended by detaching the tool (the processes live on).
+  bool detached() const noexcept { return detached_ || keeping_; }
+  /// Says how the attached processes are trapped: "seccomp-filter" (the subscription
+  /// injected into them) or "ptrace-syscall" (PTRACE_SYSCALL at every call, as strace -p).
+  const char* attach_path() const noexcept { return syscall_mode_ ? "ptrace-syscall" : "seccomp-filter"; }
+  /// Why no filter was injected into an attached process ("" when one was, or none was
+  /// asked for).
+  const std::string& attach_filter_refusal() const noexcept { return filter_refusal_; }
 
   // Used by the guest handle.
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
@@ -397,7 +403,16 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // In an attached run the request detaches instead (detail/attach.hpp).
   void on_stop_request() {
     if (attach_mode_) {
-      if (this->take_stop_request() != 0) return detach_all();
+      // Without snare's filter: detach. With it the tracer cannot leave (the filter's calls
+      // would fail with ENOSYS): the tool is told nothing more and the filter's stops go on
+      // being served, silently, until the processes end. Later requests change nothing.
+      if (this->take_stop_request() != 0 && !keeping_) {
+        if (syscall_mode_) {
+          detach_all();
+          return snare::engine::notify_detach(*tool_);
+        }
+        keep_silently();
+      }
       if (!records_.empty()) (void)waker_.start(*options_.stop);
       return;
     }
@@ -485,6 +500,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // --- attach and detach (detail/attach.hpp) ---
   int seize_process(pid_t pid, long ptrace_options);
+  bool inject_filter(pid_t tgid, std::vector<std::pair<pid_t, int>>& reports);
+  bool run_injected_call(thread_t& t, const user_regs_struct& r, long& ret,
+                         std::vector<std::pair<pid_t, int>>& reports);
+  void keep_silently();
   void detach_all() noexcept;
   void put_back(thread_t& t) noexcept;
 
@@ -497,7 +516,19 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   void kill_all() noexcept {
     waker_.end();
-    if (attach_mode_ && !detached_ && !tracees_gone_) detach_all();  // never kills what it attached to
+    // Never kills what it attached to: detaches, or keeps serving snare's filter in it.
+    if (attach_mode_ && !detached_ && !tracees_gone_) {
+      if (syscall_mode_) {
+        detach_all();
+      } else {
+        keeping_ = true;  // silently: no tool code runs in a destructor
+        this->silenced_ = true;
+        try {
+          loop();
+        } catch (...) {
+        }
+      }
+    }
     if (records_.empty()) return;
     // After ECHILD no tracee exists: what records remain name no task of ours.
     if (!tracees_gone_) {
@@ -533,9 +564,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   bool daemons_ = false;        // a process was made a daemon (guest::daemonize)
   bool daemons_ended_ = false;  // only daemons were left: they were killed
   bool exec_seen_ = false;
-  bool attach_mode_ = false;   // the guests were attached to (attach): a stop detaches
-  bool syscall_mode_ = false;  // no snare filter in them: every call stops (PTRACE_SYSCALL)
-  bool detached_ = false;      // the attached tasks were detached from (detach_all)
+  bool attach_mode_ = false;    // the guests were attached to (attach): a stop detaches
+  bool syscall_mode_ = false;   // no snare filter in them: every call stops (PTRACE_SYSCALL)
+  bool detached_ = false;       // the attached tasks were detached from (detach_all)
+  bool keeping_ = false;        // the tool was detached; snare's filter is served silently
+  std::string filter_refusal_;  // why no filter was injected (attach_filter asked for one)
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the
   // record would never end, and the loop would wait for it).

@@ -87,8 +87,8 @@ typename engine<Tool>::timer_signal_kind engine<Tool>::classify_timer_signal(thr
 
 template <class Tool>
 void engine<Tool>::timer_handlers(engine& e, thread_t& t) {
-  t.event_value = 0;  // the guest never gets the timer's signal
-  snare::engine::notify_timer(*e.tool_, t.g);
+  t.event_value = 0;                                             // the guest never gets the timer's signal
+  if (!e.silenced_) snare::engine::notify_timer(*e.tool_, t.g);  // not after a detach
 }
 
 }  // namespace snare::backend::ptrace_detail
