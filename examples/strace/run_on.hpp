@@ -39,6 +39,9 @@ template <class Backend>
 snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, const options& o) {
   snare::run_options ro;
   ro.follow_forks = o.follow_forks;
+  // -p: the calls outside the trace set need not stop the process (docs/attach.md).
+  if (o.attach_pids.size() == 1 && !calls.calls().is_everything())
+    ro.attach_filter = snare::attach_filter_policy::when_harmless;
   ro.stop = s.stop_source();
   s.set_exits_observed(Backend::can_observe_exit);
   using tool_type = tool<Backend::can_observe_exit, Backend::can_observe_signals>;
@@ -49,8 +52,14 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
       s.start_attached(o.attach_pids);
       const std::vector<pid_t> pids(o.attach_pids.begin(), o.attach_pids.end());
       const int code = tracer.attach(pids);
-      if (tracer.detached()) s.on_detached();
       const bool none = code == 1 && !tracer.detached() && tracer.status() == snare::exit_status{};
+      if (o.tracer_info && !s.kept() && !none) {
+        std::fprintf(stderr, "snare-strace: the attached processes' calls were trapped by %s",
+                     tracer.attach_path());
+        if (!tracer.attach_filter_refusal().empty())
+          std::fprintf(stderr, " (no seccomp filter: %s)", tracer.attach_filter_refusal().c_str());
+        std::fputc('\n', stderr);
+      }
       return snare::exit_status::exited(none ? 1 : 0);
     }
   }

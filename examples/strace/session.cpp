@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -449,7 +450,7 @@ void session::start_attached(const std::vector<int>& pids) {
   root_ = pids.empty() ? -1 : pids.front();
 }
 
-void session::on_detached() {
+void session::on_detach(bool kept) {
   // strace ends a line left open by the detach so, in the -o file or on stderr.
   if (opts_.output_separately) {
     for (auto& [tid, t] : open_lines_) write(tid, " <detached ...>\n");
@@ -459,10 +460,20 @@ void session::on_detached() {
     open_ = nullptr;
     open_tid_ = -1;
   }
-  if (opts_.quiet & quiet_attach) return;
-  std::fflush(out_);
-  for (auto& [tid, pid] : live_)
-    if (visible(tid)) std::fprintf(stderr, "snare-strace: Process %d detached\n", tid);
+  if (!(opts_.quiet & quiet_attach)) {
+    std::fflush(out_);
+    for (auto& [tid, pid] : live_)
+      if (visible(tid)) std::fprintf(stderr, "snare-strace: Process %d detached\n", tid);
+  }
+  if (!kept) return;
+  kept_ = true;
+  if (!(opts_.quiet & quiet_attach))
+    std::fprintf(stderr,
+                 "snare-strace: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
+                 "serves it until it ends\n",
+                 root_, static_cast<int>(::getpid()));
+  finish();
+  if (on_keep_ != nullptr) on_keep_();
 }
 
 void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {

@@ -122,14 +122,23 @@ class session {
   /// attached", "with M threads" under -f).
   void start_attached(const std::vector<int>& pids);
   /// -p: the tracer detached from every task: ends an open line with " <detached ...>" and
-  /// says "Process N detached" for each traced task, as strace does.
-  void on_detached();
+  /// says "Process N detached" for each traced task, as strace does. `kept`: the process
+  /// carries snare's filter and the tracer stays as its keeper: the trace is finished now
+  /// and `on_keep` (set_on_keep) runs.
+  void on_detach(bool kept);
+  /// Sets what runs when the tracer becomes a keeper (snare-strace's main: tell the parent,
+  /// let go of the terminal and the output).
+  void set_on_keep(void (*f)()) noexcept { on_keep_ = f; }
+  /// Says whether the tracer became a keeper (on_detach(true)): the trace is finished.
+  bool kept() const noexcept { return kept_; }
 
   /// Prints the -c table (when -c) and flushes the output.
   void finish();
 
  private:
   snare::stop_source* stop_ = nullptr;
+  void (*on_keep_)() = nullptr;
+  bool kept_ = false;
   bool visible(pid_t tid) const noexcept {
     return started_ && (opts_.follow_forks || tid == root_ ||
                         std::find(attach_roots_.begin(), attach_roots_.end(), tid) != attach_roots_.end());

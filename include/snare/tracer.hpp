@@ -82,6 +82,9 @@ class tracer {
   /// each attached process and thread, then its calls, signals, exec and exit; the processes
   /// they fork when run_options::follow_forks. A stop request (stop()) detaches from every
   /// task and leaves it running as before (docs/attach.md); the tracer never kills them.
+  /// With run_options::attach_filter the subscription may be injected as a seccomp filter:
+  /// a stop request then tells the tool (on_detach) and the tracer stays as the filter's
+  /// silent keeper, so attach() returns when the process ends (status() tells how).
   /// Returns 0 once detached (detached() is then true and status() unknown), the first
   /// process's shell code when the processes ended while traced (status() tells how), 1 when
   /// none could be attached (each reason on stderr, as strace words it: "snare: attach:

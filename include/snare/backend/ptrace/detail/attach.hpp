@@ -317,7 +317,7 @@ template <class Tool>
 void engine<Tool>::keep_silently() {
   keeping_ = true;
   this->silenced_ = true;
-  snare::engine::notify_detach(*tool_);
+  snare::engine::notify_detach(*tool_, true);
 }
 
 // Puts back the registers of a thread whose handler injected a call and is ended by the

@@ -409,7 +409,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       if (this->take_stop_request() != 0 && !keeping_) {
         if (syscall_mode_) {
           detach_all();
-          return snare::engine::notify_detach(*tool_);
+          return snare::engine::notify_detach(*tool_, false);
         }
         keep_silently();
       }
