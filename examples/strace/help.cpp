@@ -75,7 +75,10 @@ Tracing:
   -f, --follow-forks          follow forks, vforks and clones (every process and thread)
   -p PID, --attach=PID        attach to running process PID (every thread; repeatable, or
                               a list: "1 2", 1,2) instead of running a command; SIGINT,
-                              SIGTERM... detach and leave it running (ptrace backend)
+                              SIGTERM... detach and leave it running (ptrace backend).
+                              One PID with -e trace=: a seccomp filter where the process
+                              takes one unchanged, served after the detach by a silent
+                              keeper process until the process ends
   -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
                               snare-strace do: 1 (anywhere), 2 (waiting): end the run
                               (the guests get the signal and the trace ends with whole
