@@ -19,6 +19,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -360,6 +361,29 @@ TEST_CASE("attach: no filter where the kernel would need no_new_privs set; the g
   CHECK(std::string(tracer.attach_path()) == "ptrace-syscall");
   CHECK(tracer.attach_filter_refusal().find("neither no_new_privs nor CAP_SYS_ADMIN") != std::string::npos);
   CHECK(w.detached);
+  CHECK(tracer_of(guest.pid) == 0);
+  guest.send('q');
+  CHECK(guest.read_line() == "usr1=0 calls=1");
+  CHECK(WEXITSTATUS(guest.wait()) == 3);
+}
+
+namespace {
+// Throws from its third getppid handler.
+struct thrower {
+  int calls = 0;
+  void on(snare::sys::getppid, auto&) {
+    if (++calls == 3) throw std::runtime_error("handler failed");
+  }
+};
+}  // namespace
+
+TEST_CASE("attach: a handler's exception detaches before it reaches the caller; the guest lives on",
+          "[attach][ptrace]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  running_guest guest(2);
+  thrower t;
+  snare::tracer<snare::backend::ptrace, thrower> tracer(t);
+  CHECK_THROWS_WITH(tracer.attach({guest.pid}), "handler failed");
   CHECK(tracer_of(guest.pid) == 0);
   guest.send('q');
   CHECK(guest.read_line() == "usr1=0 calls=1");

@@ -380,6 +380,13 @@ void engine<Tool>::detach_all() noexcept {
   });
   for (auto& [tid, h] : held_) detach(tid, 0);  // a new task's first stop, held
   held_.clear();
+  // The task whose stop was being served when a handler's exception ended the run: stopped
+  // there, already reported (an interrupt would bring no report).
+  if (thread_t* t = serving_ > 0 ? find(serving_) : nullptr; t != nullptr && done.count(t->tid) == 0) {
+    put_back(*t);
+    const bool at_signal = t->job == job_kind::event && t->event_handlers == &engine::signal_handlers;
+    detach(t->tid, at_signal ? t->event_value : 0);
+  }
   records_.for_each_thread([&](thread_t& t) {
     if (done.count(t.tid) != 0) return;
     // A zombie (a leader whose process lives on in other threads) reports no stop again; the

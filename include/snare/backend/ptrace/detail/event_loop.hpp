@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
@@ -376,8 +377,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // knows waits, none can wake: the run ends with an error rather than hang.
   void wake_waiters() {
     waiters_.wake([this](thread_t& t) {
+      serving_ = t.tid;  // as in handle(): kept should the handler throw
       t.worker.resume();
       if (!t.worker.busy()) finish_job(t);
+      serving_ = -1;
     });
     if (waiters_.empty() || !held_.empty()) return;
     std::size_t threads = 0;
@@ -430,6 +433,17 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   }
 
   void handle(pid_t tid, int status) {
+    // The task whose stop is served: left stopped should a handler's exception end the run
+    // here (attach's detach then lets it go; detail/attach.hpp).
+    struct served {
+      pid_t& s;
+      pid_t before = s;
+      int n = std::uncaught_exceptions();
+      ~served() {
+        if (std::uncaught_exceptions() == n) s = before;  // a nested handle() gives it back
+      }
+    } mark{serving_};
+    serving_ = tid;
     if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
     if (!WIFSTOPPED(status)) return;
     if ((status >> 16) == PTRACE_EVENT_STOP && find(tid) == nullptr && hold_first_stop(tid, status)) return;
@@ -529,6 +543,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
         }
       }
     }
+    if (attach_mode_) {  // whatever is left is not killed (the kernel detaches it at our exit)
+      held_.clear();
+      waiters_.end_all(records_);
+      records_.clear();
+      return;
+    }
     if (records_.empty()) return;
     // After ECHILD no tracee exists: what records remain name no task of ours.
     if (!tracees_gone_) {
@@ -569,6 +589,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   bool detached_ = false;       // the attached tasks were detached from (detach_all)
   bool keeping_ = false;        // the tool was detached; snare's filter is served silently
   std::string filter_refusal_;  // why no filter was injected (attach_filter asked for one)
+  pid_t serving_ = -1;          // the task whose stop handle() serves (-1: none)
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the
   // record would never end, and the loop would wait for it).
