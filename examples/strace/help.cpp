@@ -5,7 +5,9 @@ namespace strace {
 
 std::string_view help_text() {
   return R"(Usage: snare-strace [OPTIONS] PROG [ARGS]
-Traces the system calls of PROG with snare and prints them as strace does.
+       snare-strace [OPTIONS] -p PID...
+Traces the system calls of PROG (or of running processes) with snare and prints them as
+strace does.
 
 Output:
   -o FILE, --output=FILE      write the trace to FILE instead of stderr
@@ -75,6 +77,12 @@ Statistics:
 
 Tracing:
   -f, --follow-forks          follow forks, vforks and clones (every process and thread)
+  -p PID, --attach=PID        attach to running process PID (every thread; repeatable, or
+                              a list: "1 2", 1,2) instead of running a command; SIGINT,
+                              SIGTERM... detach and leave it running (ptrace backend).
+                              One PID with -e trace=: a seccomp filter where the process
+                              takes one unchanged, served after the detach by a silent
+                              keeper process until the process ends
   -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
                               snare-strace do: 1 (anywhere), 2 (waiting): end the run
                               (the guests get the signal and the trace ends with whole
@@ -95,13 +103,14 @@ Tracing:
   -h, --help                  print this help
   -V, --version               print the version
 
-Not supported (exit code 2 with a reason): -p PID, -D,
+Not supported (exit code 2 with a reason): -p PID with a command, -D,
 -yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
-2 on a bad option.
+2 on a bad option. With -p: 0 when the processes end, 1 when none can be attached, and
+killed by the signal that detached it.
 )";
 }
 

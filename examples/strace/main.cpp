@@ -1,9 +1,13 @@
 // Defines snare-strace's entry point: reads strace's options, turns the trace and inject sets
 // into the tracer's run-time subscription (specs.hpp), runs the command on the chosen backend
 // and returns its exit code.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -43,6 +47,8 @@ namespace {
 
 // Where SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to the tracer ask the run to end.
 snare::stop_source g_stop;
+// The first signal that asked the run to end (-p: snare-strace then ends by it, as strace).
+volatile sig_atomic_t g_interrupted = 0;
 
 void request_stop(int sig) {
   // SIGPIPE comes again at each write to a closed output: once is a request, not two.
@@ -51,18 +57,90 @@ void request_stop(int sig) {
     if (pipe_seen) return;
     pipe_seen = 1;
   }
+  if (g_interrupted == 0) g_interrupted = sig;
   g_stop.request(sig);
 }
 void ignore_signal(int) {}
 
+// -p with a seccomp filter injected into the process: a tracer cannot leave it (the filter's
+// calls would fail with ENOSYS), so snare-strace runs its tracer in a child that stays behind
+// as the process's silent keeper after a detach, while snare-strace itself (the parent)
+// returns as strace -p does (docs/attach.md). The parent forwards the fatal signals to the
+// child and waits for a byte on a pipe (the child kept the process) or the child's end.
+pid_t g_tracer_child = -1;  // in the parent
+int g_keeper_pipe = -1;     // in the child: the byte to the parent
+
+void forward_signal(int sig) {
+  if (g_interrupted == 0) g_interrupted = sig;
+  ::kill(g_tracer_child, sig);
+}
+
+// In the child, once the trace is finished and the tracer keeps the process: tells the
+// parent, lets go of the terminal and of snare-strace's streams, ignores the signals a
+// terminal or a shell sends, and goes on serving silently.
+void become_keeper() {
+  if (g_keeper_pipe >= 0) {
+    (void)!::write(g_keeper_pipe, "k", 1);
+    ::close(g_keeper_pipe);
+    g_keeper_pipe = -1;
+  }
+  std::fflush(nullptr);
+  const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, 0), ::dup2(null, 1), ::dup2(null, 2);
+    ::close(null);
+  }
+  ::setsid();
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU})
+    ::signal(sig, SIG_IGN);
+}
+
+// Forks the tracer's child; returns in the child, ends the parent with the child's outcome.
+void split_keeper() {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return;  // no pipe: trace here (a detach then keeps us)
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(p[0]), ::close(p[1]);
+    return;
+  }
+  if (child == 0) {
+    ::close(p[0]);
+    g_keeper_pipe = p[1];
+    return;
+  }
+  ::close(p[1]);
+  g_tracer_child = child;
+  struct sigaction sa {};
+  sa.sa_handler = forward_signal;
+  ::sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM}) ::sigaction(sig, &sa, nullptr);
+  char c = 0;
+  ssize_t n = 0;
+  while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
+  }
+  if (n == 1) {  // the child keeps the process: done here, as strace -p after a detach
+    if (g_interrupted != 0) die_of(g_interrupted);
+    std::exit(0);
+  }
+  int st = 0;
+  while (::waitpid(child, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(st)) die_of(WTERMSIG(st));
+  std::exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+}
+
 // Sets what the fatal signals (and SIGTSTP for -I4) do to the tracer, as strace's -I does.
 // A handler, never SIG_IGN: a caught signal is reset to its default at the guest's execve,
 // while SIG_IGN would be inherited. A signal the tracer was started with ignored (nohup) is
-// left ignored, so the guest inherits that as it would without the tracer.
-void set_interruptible(int level) {
-  auto catch_with = [](int sig, void (*fn)(int)) {
+// left ignored, so the guest inherits that as it would without the tracer; with -p there
+// is no guest to inherit it, and strace catches them all (a shell's background job starts
+// with SIGINT ignored).
+void set_interruptible(int level, bool attaching) {
+  auto catch_with = [attaching](int sig, void (*fn)(int)) {
     struct sigaction old {};
-    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) return;
+    if (!attaching && ::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) return;
     struct sigaction sa {};
     sa.sa_handler = fn;
     ::sigemptyset(&sa.sa_mask);
@@ -130,19 +208,39 @@ int main(int argc, char** argv) {
   if (o.tracer_info) {
     std::fprintf(stderr, "snare-strace: backend %s, tracer specialised for %s", backend_name,
                  strace::subscription_name(need).c_str());
-    if (!calls.calls().is_everything())
+    if (!o.attach_pids.empty() && (o.attach_pids.size() > 1 || calls.calls().is_everything()))
+      std::fprintf(stderr, "; attached processes stop at every call (PTRACE_SYSCALL, no filter injected)");
+    else if (!o.attach_pids.empty())
+      std::fprintf(stderr,
+                   "; a seccomp filter of %zu syscalls is injected into the attached process if it"
+                   " takes one unchanged, else it stops at every call",
+                   calls.calls().size());
+    else if (!calls.calls().is_everything())
       std::fprintf(stderr, " (run-time subscription: %zu syscalls stop the guest)", calls.calls().size());
     std::fputc('\n', stderr);
   }
 
+  // -p, one process, a trace set narrower than every call: a filter may be injected (run_on).
+  const bool may_keep = o.attach_pids.size() == 1 && o.backend == strace::backend_choice::ptrace &&
+                        !calls.calls().is_everything();
+  if (may_keep) split_keeper();
+
   strace::session s(o);
   if (!s.open()) return 1;
-  set_interruptible(o.interruptible != 0 ? o.interruptible : o.output_file.empty() ? 2 : 3);
+  s.set_on_keep(become_keeper);
+  // As strace: fatal signals end the run (2, "waiting") unless -o FILE traces a command (3).
+  set_interruptible(o.interruptible != 0                              ? o.interruptible
+                    : o.output_file.empty() || !o.attach_pids.empty() ? 2
+                                                                      : 3,
+                    !o.attach_pids.empty());
   s.set_stop_source(&g_stop);
   snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(calls, s, o)
                            : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(calls, s, o)
                                                                         : strace::run_ptrace(calls, s, o);
+  if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
   s.finish();
+  // -p: a signal that detached ends snare-strace by the same signal, as strace does.
+  if (!o.attach_pids.empty() && g_interrupted != 0) die_of(g_interrupted);
   // As strace does: a guest killed by a signal kills the tracer with the same signal, so a
   // parent (make, a shell, Python) sees the same death (the tracer dumps no core).
   if (end.is_killed()) die_of(end.signal());

@@ -403,7 +403,11 @@ parse_result parse(int argc, char** argv) {
     }
   }
   for (; i < argc; ++i) o.command.emplace_back(argv[i]);
-  if (o.command.empty()) return fail("must have PROG [ARGS]");
+  if (o.command.empty() && o.attach_pids.empty()) return fail("must have PROG [ARGS] or -p PID");
+  if (!o.command.empty() && !o.attach_pids.empty())
+    return fail("-p PID with a command (attach and start at once) is not supported by snare-strace");
+  if (!o.attach_pids.empty() && o.backend != backend_choice::ptrace)
+    return fail("-p PID (attach) needs the ptrace backend");
   if (o.output_separately && o.output_file.empty())
     o.output_separately = false;                            // as strace: -ff alone is -f
   if (o.summary && o.summary_and_trace) o.summary = false;  // -c -C: -C wins, as strace

@@ -136,6 +136,9 @@ struct options {
   nr_set trace;  ///< calls printed (all by default)
   std::vector<inject_rule> injects;
   std::vector<std::string> command;
+  /// -p PID (repeatable; each a list separated by commas, spaces, tabs or newlines, as
+  /// `pidof` and `pgrep` print): running processes to attach to instead of a command.
+  std::vector<int> attach_pids;
   /// -E VAR=VAL (set) and -E VAR (remove), in the order given.
   std::vector<std::pair<std::string, std::optional<std::string>>> env;
   /// -u USER: the user the command runs as, with its group and supplementary groups.

@@ -3,8 +3,12 @@
 // per backend.
 #pragma once
 
+#include <sys/types.h>
+
+#include <type_traits>
 #include <vector>
 
+#include <snare/backend/ptrace.hpp>
 #include <snare/subscription/runtime.hpp>
 #include <snare/tracer.hpp>
 
@@ -27,16 +31,38 @@ inline snare::command command_of(const options& o) {
   return c;
 }
 
-/// Runs the command of `o` under Backend's tracer, stopping the guest for `calls` only.
+/// Runs the command of `o` under Backend's tracer, stopping the guest for `calls` only; or,
+/// with -p (ptrace only), attaches to the processes of `o.attach_pids` and serves them until
+/// they end or a signal to snare-strace detaches: exited(0) then, as strace -p, exited(1)
+/// when none could be attached.
 template <class Backend>
 snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, const options& o) {
   snare::run_options ro;
   ro.follow_forks = o.follow_forks;
+  // -p: the calls outside the trace set need not stop the process (docs/attach.md).
+  if (o.attach_pids.size() == 1 && !calls.calls().is_everything())
+    ro.attach_filter = snare::attach_filter_policy::when_harmless;
   ro.stop = s.stop_source();
   s.set_exits_observed(Backend::can_observe_exit);
   using tool_type = tool<Backend::can_observe_exit, Backend::can_observe_signals>;
   tool_type t{&s, calls};
   snare::tracer<Backend, tool_type> tracer(t, ro);
+  if constexpr (std::is_same_v<Backend, snare::backend::ptrace>) {
+    if (!o.attach_pids.empty()) {
+      s.start_attached(o.attach_pids);
+      const std::vector<pid_t> pids(o.attach_pids.begin(), o.attach_pids.end());
+      const int code = tracer.attach(pids);
+      const bool none = code == 1 && !tracer.detached() && tracer.status() == snare::exit_status{};
+      if (o.tracer_info && !s.kept() && !none) {
+        std::fprintf(stderr, "snare-strace: the attached processes' calls were trapped by %s",
+                     tracer.attach_path());
+        if (!tracer.attach_filter_refusal().empty())
+          std::fprintf(stderr, " (no seccomp filter: %s)", tracer.attach_filter_refusal().c_str());
+        std::fputc('\n', stderr);
+      }
+      return snare::exit_status::exited(none ? 1 : 0);
+    }
+  }
   if (o.env.empty() && !o.user)
     tracer.run(o.command);
   else

@@ -2,6 +2,7 @@
 // snare::format, independent of the backend and of the compile-time specialisation.
 #include "session.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,6 +11,8 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <snare/format/fd_resolver.hpp>
@@ -379,9 +382,38 @@ void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
         prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat) + " ---\n");
 }
 
-void session::on_thread_start(pid_t, pid_t tid) {
-  if (live_threads_ == 0 && !started_) release_standard_streams();  // the first guest thread: forked
-  ++live_threads_;
+void session::on_thread_start(pid_t pid, pid_t tid) {
+  // The first thread of a launched guest: forked, so the tracer lets go of its streams.
+  if (live_threads_ == 0 && !started_ && attach_roots_.empty()) release_standard_streams();
+  live_[tid] = pid;
+  if (counted(tid)) ++live_threads_;
+  const bool root = std::find(attach_roots_.begin(), attach_roots_.end(), pid) != attach_roots_.end();
+  if (root && !announced_.count(pid)) {
+    // The first start of a process attached to (-p): strace's message, with its threads
+    // then (the engine attached them all; their own starts are not told again).
+    announced_.insert(pid);
+    int threads = 0;
+    char dir[64];
+    std::snprintf(dir, sizeof dir, "/proc/%d/task", pid);
+    if (DIR* d = ::opendir(dir)) {
+      while (dirent* e = ::readdir(d)) {
+        const int t = std::atoi(e->d_name);
+        if (t <= 0) continue;
+        ++threads;
+        attached_tids_.insert(t);
+      }
+      ::closedir(d);
+    }
+    if (!(opts_.quiet & quiet_attach)) {
+      if (out_ == stderr) interrupt_open_line(open_tid_);
+      if (opts_.follow_forks && threads > 1)
+        std::fprintf(stderr, "snare-strace: Process %d attached with %d threads\n", pid, threads);
+      else
+        std::fprintf(stderr, "snare-strace: Process %d attached\n", pid);
+    }
+    return;
+  }
+  if (attached_tids_.count(tid)) return;
   if (started_ && opts_.follow_forks && !(opts_.quiet & quiet_attach) && tid != root_) {
     if (out_ == stderr) interrupt_open_line(open_tid_);  // the message must not split a trace line
     std::fprintf(stderr, "snare-strace: Process %d attached\n", tid);
@@ -417,6 +449,7 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     open_ = nullptr;
     open_tid_ = -1;
   }
+  live_.erase(tid);
   if (end.is_superseded()) {
     // The leader, ended by another thread's execve; that thread carries on under its id.
     if (visible(tid) && !opts_.summary && !(opts_.quiet & quiet_thread_execve)) {
@@ -424,7 +457,7 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
       write(tid, prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) +
                      " +++\n");
     }
-    --live_threads_;
+    if (counted(tid)) --live_threads_;
     return;
   }
   if (tid != pid && visible(tid) && !opts_.summary && !(opts_.quiet & quiet_exit)) {
@@ -437,7 +470,7 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
       write(tid, prefix(tid) + "+++ exited with " + std::to_string(status) + " +++\n");
     }
   }
-  if (tid != pid) --live_threads_;
+  if (tid != pid && counted(tid)) --live_threads_;
 }
 
 void session::on_process_exit(pid_t pid, int status) {
@@ -453,7 +486,39 @@ void session::on_process_exit(pid_t pid, int status) {
       line += "+++ exited with " + std::to_string(WEXITSTATUS(status)) + " +++\n";
     write(pid, line);
   }
-  --live_threads_;
+  if (counted(pid)) --live_threads_;
+}
+
+void session::start_attached(const std::vector<int>& pids) {
+  started_ = true;  // no spawn work to hide: every call is the process's own
+  attach_roots_.assign(pids.begin(), pids.end());
+  root_ = pids.empty() ? -1 : pids.front();
+}
+
+void session::on_detach(bool kept) {
+  // strace ends a line left open by the detach so, in the -o file or on stderr.
+  if (opts_.output_separately) {
+    for (auto& [tid, t] : open_lines_) write(tid, " <detached ...>\n");
+    open_lines_.clear();
+  } else if (open_ != nullptr) {
+    write(open_tid_, " <detached ...>\n");
+    open_ = nullptr;
+    open_tid_ = -1;
+  }
+  if (!(opts_.quiet & quiet_attach)) {
+    std::fflush(out_);
+    for (auto& [tid, pid] : live_)
+      if (visible(tid)) std::fprintf(stderr, "snare-strace: Process %d detached\n", tid);
+  }
+  if (!kept) return;
+  kept_ = true;
+  if (!(opts_.quiet & quiet_attach))
+    std::fprintf(stderr,
+                 "snare-strace: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
+                 "serves it until it ends\n",
+                 root_, static_cast<int>(::getpid()));
+  finish();
+  if (on_keep_ != nullptr) on_keep_();
 }
 
 // Once the guest is forked, the tracer lets go of its own stdin and stdout (strace's

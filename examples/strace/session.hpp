@@ -6,13 +6,16 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <snare/engine/stop.hpp>
@@ -117,6 +120,20 @@ class session {
   void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end);
   void on_process_exit(pid_t pid, int wait_status);
   void on_exec(pid_t pid, pid_t tid, thread_info& t);
+  /// -p: the run attaches to running processes `pids` (the first is the root): their calls
+  /// are traced from the first, and their attach is told as strace does ("Process N
+  /// attached", "with M threads" under -f).
+  void start_attached(const std::vector<int>& pids);
+  /// -p: the tracer detached from every task: ends an open line with " <detached ...>" and
+  /// says "Process N detached" for each traced task, as strace does. `kept`: the process
+  /// carries snare's filter and the tracer stays as its keeper: the trace is finished now
+  /// and `on_keep` (set_on_keep) runs.
+  void on_detach(bool kept);
+  /// Sets what runs when the tracer becomes a keeper (snare-strace's main: tell the parent,
+  /// let go of the terminal and the output).
+  void set_on_keep(void (*f)()) noexcept { on_keep_ = f; }
+  /// Says whether the tracer became a keeper (on_detach(true)): the trace is finished.
+  bool kept() const noexcept { return kept_; }
 
   /// Prints the -c table (when -c) and flushes the output.
   void finish();
@@ -124,7 +141,15 @@ class session {
  private:
   void release_standard_streams() const;
   snare::stop_source* stop_ = nullptr;
-  bool visible(pid_t tid) const noexcept { return started_ && (opts_.follow_forks || tid == root_); }
+  void (*on_keep_)() = nullptr;
+  bool kept_ = false;
+  bool visible(pid_t tid) const noexcept {
+    return started_ && (opts_.follow_forks || tid == root_ ||
+                        std::find(attach_roots_.begin(), attach_roots_.end(), tid) != attach_roots_.end());
+  }
+  /// Says whether thread `tid` counts in live_threads_ (for the "[pid N]" prefix): every
+  /// thread of a launched run; only the traced ones (strace's) of an attached run.
+  bool counted(pid_t tid) const noexcept { return attach_roots_.empty() || visible(tid); }
   /// The line prefix: pid, timestamps, -r, -n (the call of `t`), -i.
   std::string prefix(pid_t tid, const thread_info* t = nullptr);
   void interrupt_open_line(pid_t tid);
@@ -160,7 +185,11 @@ class session {
   bool started_ = false;  // the guest's first exec happened: what comes before is spawn work
   pid_t root_ = -1;
   int live_threads_ = 0;
-  thread_info* open_ = nullptr;  // the thread whose entry line is printed but not ended
+  std::vector<pid_t> attach_roots_;          // -p: the processes attached to
+  std::unordered_set<pid_t> attached_tids_;  // -p: their threads when attached (told at once)
+  std::map<pid_t, pid_t> live_;              // every live thread: tid -> its process
+  std::unordered_set<pid_t> announced_;      // -p: the processes whose attach was told
+  thread_info* open_ = nullptr;              // the thread whose entry line is printed but not ended
   pid_t open_tid_ = -1;
   std::unordered_map<pid_t, thread_info*> open_lines_;  // -ff: the open line of each file
   std::vector<stat_row> stats_;

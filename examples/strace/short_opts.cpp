@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -248,9 +250,28 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
     case 'Z':
       o.status = status_failed;
       return true;
-    case 'p':
-      error = "-p PID (attach) is not supported by snare-strace yet: it needs the engine's attach";
-      return false;
+    case 'p': {
+      // A list as strace takes it: -p "$(pidof prog)" (spaces), -p "$(pgrep prog)" (newlines).
+      std::string_view v = *value;
+      for (;;) {
+        const std::size_t cut = v.find_first_of("\n\t ,");
+        const std::string_view word = v.substr(0, cut);
+        int pid = 0;
+        auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), pid);
+        if (ec != std::errc{} || end != word.data() + word.size() || pid <= 0) {
+          error = "Invalid process id: '" + std::string(word) + "'";
+          return false;
+        }
+        if (pid == ::getpid()) {
+          error = "I'm sorry, I can't let you do that, Dave.";
+          return false;
+        }
+        o.attach_pids.push_back(pid);
+        if (cut == std::string_view::npos) break;
+        v.remove_prefix(cut + 1);
+      }
+      return true;
+    }
     case 'u': {
       // strace -u: the user's uid, its primary group and its supplementary groups (initgroups).
       std::string name(*value);

@@ -94,6 +94,9 @@ struct tool {
   void on_process_exit(int status, G& g) {
     s->on_process_exit(g.pid(), status);
   }
+  // -p: a signal to snare-strace detached it; `kept`: the tracer stays as the keeper of the
+  // process's filter (docs/attach.md).
+  void on_detach(bool kept) { s->on_detach(kept); }
   template <class G>
   void on_exec(G& g) {
     s->on_exec(g.pid(), tid_of(g), g.thread_state());

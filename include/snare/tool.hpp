@@ -38,6 +38,8 @@
 //   void on_exec(Guest& g);           // after a successful execve, in the new image
 //   void on_rdtsc(snare::rdtsc_event& e, Guest& g);  // e holds the real value; may change it
 //   void on_cpuid(snare::cpuid_event& e, Guest& g);  // e holds the real leaf; may change it
+//   void on_detach(bool kept);        // snare::attach: a stop request detached the tool;
+//                                     // kept: the tracer stays as its filter's keeper
 //
 // Subscription: derived from the handlers (typed handlers subscribe their calls; a generic
 // handler subscribes every call). State it explicitly with a member type:

@@ -1,7 +1,10 @@
-// Defines snare::tracer<Backend, Tool>, snare::run<Backend>(tool, argv or command) and
-// snare::output<Backend>(tool, command): start a command under a tool, serve its events,
-// return its exit code (and, for output, what it wrote).
+// Defines snare::tracer<Backend, Tool>, snare::run<Backend>(tool, argv or command),
+// snare::output<Backend>(tool, command) and snare::attach<Backend>(tool, pids): start a
+// command (or attach to running processes) under a tool, serve its events, return its exit
+// code (and, for output, what it wrote).
 #pragma once
+
+#include <sys/types.h>
 
 #include <concepts>
 #include <csignal>
@@ -74,10 +77,56 @@ class tracer {
     return launch(cmd);
   }
 
+  /// Attaches to the running processes `pids` (each with all its threads, PTRACE_SEIZE; a
+  /// thread's id names its process) and serves their events as run() does: the start of
+  /// each attached process and thread, then its calls, signals, exec and exit; the processes
+  /// they fork when run_options::follow_forks. A stop request (stop()) detaches from every
+  /// task and leaves it running as before (docs/attach.md); the tracer never kills them.
+  /// With run_options::attach_filter the subscription may be injected as a seccomp filter:
+  /// a stop request then tells the tool (on_detach) and the tracer stays as the filter's
+  /// silent keeper, so attach() returns when the process ends (status() tells how).
+  /// Returns 0 once detached (detached() is then true and status() unknown), the first
+  /// process's shell code when the processes ended while traced (status() tells how), 1 when
+  /// none could be attached (each reason on stderr, as strace words it: "snare: attach:
+  /// ptrace(PTRACE_SEIZE, N): No such process"), exit_host_unsupported when the host lacks
+  /// ptrace or the tool needs an interception set up before exec (on_rdtsc, on_cpuid).
+  /// Backends other than ptrace cannot attach: a call fails to compile. Rethrows a
+  /// handler's exception (after detaching).
+  int attach(std::span<const pid_t> pids) {
+    if constexpr (can_attach) {
+      detached_ = false;
+      return serve([&](engine_type& engine) {
+        const int code = engine.attach(pids);
+        detached_ = engine.detached();
+        attach_path_ = engine.attach_path();
+        filter_refusal_ = engine.attach_filter_refusal();
+        return code;
+      });
+    } else {
+      static_assert(
+          can_attach,
+          "snare::attach needs a backend that can attach to running processes: use snare::backend::ptrace");
+      return 1;
+    }
+  }
+  int attach(std::initializer_list<pid_t> pids) {
+    return attach(std::span<const pid_t>(pids.begin(), pids.size()));
+  }
+  int attach(const std::vector<pid_t>& pids) { return attach(std::span<const pid_t>(pids)); }
+  /// Says whether the last attach ended by detaching (its processes live on).
+  bool detached() const noexcept { return detached_; }
+  /// Returns how the last attach trapped the processes' calls: "seccomp-filter" (the
+  /// subscription injected as a seccomp filter, run_options::attach_filter) or
+  /// "ptrace-syscall" (a stop at every call's entry and exit, PTRACE_SYSCALL, as strace -p);
+  /// "" before. attach_filter_refusal() says why a filter asked for was not injected.
+  const char* attach_path() const noexcept { return attach_path_; }
+  const std::string& attach_filter_refusal() const noexcept { return filter_refusal_; }
+
   /// Asks the run in progress (or the next one) to end: sends `sig` to every guest process
   /// the tracer knows and serves them until they have ended; a second request kills them
   /// with SIGKILL. Async-signal-safe and callable from any thread (snare::stop_source).
-  /// Uses run_options::stop when the options name one. A backend that cannot stop a run
+  /// Uses run_options::stop when the options name one. In an attached run (attach) it
+  /// detaches instead: the attached processes get no signal. A backend that cannot stop a run
   /// says so in its docs (the hypercall backend: not yet).
   void stop(int sig = SIGTERM) noexcept { (options_.stop ? *options_.stop : own_stop_).request(sig); }
 
@@ -95,6 +144,8 @@ class tracer {
   const exit_status& status() const noexcept { return status_; }
 
  private:
+  static constexpr bool can_attach = requires(engine_type & e, std::span<const pid_t> p) { e.attach(p); };
+
   // Runs one guest through start(engine) with a fresh global state and the run's stop
   // source; keeps how it ended.
   template <class Start>
@@ -134,6 +185,9 @@ class tracer {
   exit_status status_{};
   std::unique_ptr<global_state_t<Tool>> global_ = std::make_unique<global_state_t<Tool>>();
   stop_source own_stop_;
+  bool detached_ = false;
+  const char* attach_path_ = "";
+  std::string filter_refusal_;
 };
 
 /// Runs argv under `tool` with Backend and returns the guest's exit code (see tracer::run).
@@ -155,6 +209,17 @@ int run(Tool& tool, const std::vector<std::string>& argv, run_options options = 
 template <backend_policy Backend, class Tool, std::same_as<command> Command>
 int run(Tool& tool, const Command& cmd, run_options options = {}) {
   return tracer<Backend, Tool>(tool, options).run(cmd);
+}
+
+/// Attaches to the running processes `pids` under `tool` with Backend and serves them until
+/// they end or a stop request (run_options::stop) detaches (see tracer::attach).
+template <backend_policy Backend, class Tool>
+int attach(Tool& tool, std::span<const pid_t> pids, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).attach(pids);
+}
+template <backend_policy Backend, class Tool>
+int attach(Tool& tool, std::initializer_list<pid_t> pids, run_options options = {}) {
+  return tracer<Backend, Tool>(tool, options).attach(pids);
 }
 
 /// Runs `cmd` under `tool` with Backend and returns its status and captured output (see

@@ -8,8 +8,10 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <span>
+#include <vector>
 
 #include <snare/backend/concept.hpp>
 #include <snare/dispatch/default_table.hpp>
@@ -96,8 +98,13 @@ class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
     return s.shell_code();
   }
 
-  /// Says whether the events of process `tgid` reach the tool (run_options::follow_forks).
-  bool followed(pid_t tgid) const noexcept { return options_.follow_forks || tgid == root_; }
+  /// Says whether the events of process `tgid` reach the tool (run_options::follow_forks;
+  /// every process an attach named is followed).
+  bool followed(pid_t tgid) const noexcept {
+    if (silenced_) return false;
+    return options_.follow_forks || tgid == root_ ||
+           std::find(attached_.begin(), attached_.end(), tgid) != attached_.end();
+  }
 
   /// Returns the signal a stop request made since the last call asks the guests to get
   /// (0: none; snare/engine/stop.hpp).
@@ -106,9 +113,11 @@ class core : public active_subscription<Tool, Guest, syscall_table_t<Tool>> {
   Tool* tool_;
   run_options options_;
   global_state_t<Tool>* global_;
-  detail::host_plan plan_{};  // what the host check switched on
-  pid_t root_ = -1;           // the first guest process
-  exit_status status_{};      // how it ended
+  detail::host_plan plan_{};     // what the host check switched on
+  pid_t root_ = -1;              // the first guest process
+  std::vector<pid_t> attached_;  // the processes an attach named (root_ is the first)
+  bool silenced_ = false;        // the tool was detached: no process is followed any more
+  exit_status status_{};         // how it ended
 };
 
 }  // namespace snare::engine

@@ -44,6 +44,18 @@ void notify_process_exit(Tool& tool, int wait_status, Guest& g) {
   else if constexpr (has_process_exit_handler<Tool, Guest>)
     tool.on_process_exit(exit_status::from_wait_status(wait_status), g);
 }
+/// Calls tool.on_detach(kept) (or tool.on_detach()) when the tool has it: a stop request
+/// detached the tool from an attached run (snare::attach); no event follows. `kept`: the
+/// process carries snare's seccomp filter, so the tracer stays its tracer and serves the
+/// filter silently until it ends (docs/attach.md).
+template <class Tool>
+void notify_detach(Tool& tool, bool kept) {
+  if constexpr (requires { tool.on_detach(kept); })
+    tool.on_detach(kept);
+  else if constexpr (requires { tool.on_detach(); })
+    tool.on_detach();
+}
+
 /// Calls tool.on_exec(g) when the tool has it.
 template <class Tool, class Guest>
 void notify_exec(Tool& tool, Guest& g) {

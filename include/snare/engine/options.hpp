@@ -19,6 +19,15 @@ enum class host_policy : std::uint8_t {
 /// needs: 69, EX_UNAVAILABLE of <sysexits.h>, distinct from 127 (the command cannot run).
 inline constexpr int exit_host_unsupported = 69;
 
+/// How snare::attach traps the calls of the process it attaches to (docs/attach.md).
+enum class attach_filter_policy : std::uint8_t {
+  never,          ///< every call stops (PTRACE_SYSCALL), as strace -p; nothing stays behind
+  when_harmless,  ///< the subscription injected as a seccomp filter where the kernel takes it
+                  ///< without a change to the process (no_new_privs set in every thread
+                  ///< already, or CAP_SYS_ADMIN); else as never. One process only; after a
+                  ///< detach the tracer stays as a silent keeper until the process ends
+};
+
 /// Options of one run. Backends ignore options that do not apply to them.
 struct run_options {
   /// Reports the events of the processes the guest forks (threads of a reported process
@@ -41,6 +50,9 @@ struct run_options {
   /// Where requests to end the run come from (snare/engine/stop.hpp), owned by the caller
   /// and outliving the run; null: the tracer's own, which tracer::stop() requests on.
   stop_source* stop = nullptr;
+  /// Whether snare::attach injects the subscription into the attached process as a
+  /// seccomp filter, so that other calls never stop it (ptrace; docs/attach.md).
+  attach_filter_policy attach_filter = attach_filter_policy::never;
 };
 
 }  // namespace snare

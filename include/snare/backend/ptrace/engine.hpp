@@ -9,7 +9,9 @@
 // event loop (event_loop.hpp), event handlers on the fiber (events.hpp), syscall stops
 // (syscalls.hpp), injection (injection.hpp),
 // processes, threads and exec (lifecycle.hpp), signals (signals.hpp), the per-thread
-// timer (timer.hpp) and the debugger seam (debugger.hpp, debug.hpp).
+// timer (timer.hpp), the debugger seam (debugger.hpp, debug.hpp), and attaching to running
+// processes and detaching (attach.hpp).
+#include <snare/backend/ptrace/detail/attach.hpp>
 #include <snare/backend/ptrace/detail/debug.hpp>
 #include <snare/backend/ptrace/detail/event_loop.hpp>
 #include <snare/backend/ptrace/detail/events.hpp>

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
@@ -126,6 +127,24 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
     return this->finish(exit_status::from_wait_status(root_status_));
   }
+
+  /// Attaches to the running processes `pids`, every thread of each, and serves them as a
+  /// launched guest's until they have all ended or a stop request detaches from them
+  /// (detail/attach.hpp); never kills them. With run_options::attach_filter, one process
+  /// may get the subscription as a seccomp filter; a stop request then silences the tool
+  /// and the engine keeps serving the filter's stops until the processes end. Returns 0
+  /// once detached, the first process's shell code when it ended traced, 1 when no process
+  /// could be attached (with the reasons on stderr), exit_host_unsupported when the host or
+  /// the tool's needs refuse it.
+  int attach(std::span<const pid_t> pids);
+  /// Says whether the last attach ended by detaching the tool (the processes live on).
+  bool detached() const noexcept { return detached_ || keeping_; }
+  /// Says how the attached processes are trapped: "seccomp-filter" (the subscription
+  /// injected into them) or "ptrace-syscall" (PTRACE_SYSCALL at every call, as strace -p).
+  const char* attach_path() const noexcept { return syscall_mode_ ? "ptrace-syscall" : "seccomp-filter"; }
+  /// Why no filter was injected into an attached process ("" when one was, or none was
+  /// asked for).
+  const std::string& attach_filter_refusal() const noexcept { return filter_refusal_; }
 
   // Used by the guest handle.
   result<long> inject(thread_rec<Tool>& t, const sys::raw_call& call) noexcept;
@@ -300,14 +319,15 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
   }
   // PTRACE_SYSCALL where a syscall stop is awaited: the tool's exit, an injected call's
-  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's.
+  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's; always
+  // in an attached process without snare's filter, whose calls stop at their entry.
   void resume(thread_t& t, int sig = 0) noexcept {
     const bool syscall_stop_awaited = t.trace_exit || t.injecting || t.skip_entry_stop ||
                                       t.rearm != thread_t::rearm_stage::none || t.exec_pending;
     // A debugger's step runs one instruction once no syscall stop is awaited (detail/debug.hpp).
-    ::ptrace(syscall_stop_awaited ? PTRACE_SYSCALL
-             : t.stepping         ? PTRACE_SINGLESTEP
-                                  : PTRACE_CONT,
+    ::ptrace(syscall_stop_awaited || syscall_mode_ ? PTRACE_SYSCALL
+             : t.stepping                          ? PTRACE_SINGLESTEP
+                                                   : PTRACE_CONT,
              t.tid, 0, sig);
   }
 
@@ -315,9 +335,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // thread is gone. A kernel without PTRACE_GET_SYSCALL_INFO: the registers, and at a seccomp
   // stop the filter's data from PTRACE_GETEVENTMSG (snare's own when that fails).
   bool read_call(thread_t& t, syscall_stop& s, bool seccomp) noexcept {
-    if (int got = info_.read(t.tid, s); got >= 0) return got > 0;
+    const bool entries = syscall_mode_ && !seccomp;
+    if (int got = info_.read(t.tid, s, entries); got >= 0) return got > 0;
     if (!load_registers(t)) return false;
-    syscall_info_reader::from_registers(t.regs, s);
+    syscall_info_reader::from_registers(t.regs, s, entries);
     unsigned long data = trace_data;
     if (seccomp && ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) != 0) data = trace_data;
     s.data = static_cast<std::uint32_t>(data);
@@ -367,6 +388,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       }
       if (waker_.is(tid)) {
         on_stop_request();
+        if (detached_) break;
         continue;
       }
       handle(tid, status);
@@ -379,6 +401,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       if (records_.empty()) waker_.end();
       // A request the waker could not carry (it is not running): serve it now.
       if (options_.stop && !waker_.running() && options_.stop->pending()) on_stop_request();
+      if (detached_) break;
     }
   }
 
@@ -386,8 +409,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // knows waits, none can wake: the run ends with an error rather than hang.
   void wake_waiters() {
     waiters_.wake([this](thread_t& t) {
+      serving_ = t.tid;  // as in handle(): kept should the handler throw
       t.worker.resume();
       if (!t.worker.busy()) finish_job(t);
+      serving_ = -1;
     });
     if (waiters_.empty() || !held_.empty()) return;
     std::size_t threads = 0;
@@ -410,7 +435,22 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // A request to stop the run: signal every guest process (SIGCONT too to one in a group-
   // stop, so that it acts on it) and go on serving them until they end.
+  // In an attached run the request detaches instead (detail/attach.hpp).
   void on_stop_request() {
+    if (attach_mode_) {
+      // Without snare's filter: detach. With it the tracer cannot leave (the filter's calls
+      // would fail with ENOSYS): the tool is told nothing more and the filter's stops go on
+      // being served, silently, until the processes end. Later requests change nothing.
+      if (this->take_stop_request() != 0 && !keeping_) {
+        if (syscall_mode_) {
+          detach_all();
+          return snare::engine::notify_detach(*tool_, false);
+        }
+        keep_silently();
+      }
+      if (!records_.empty()) (void)waker_.start(*options_.stop);
+      return;
+    }
     if (int sig = this->take_stop_request(); sig != 0) {
       stop_signal_ = sig;  // also for the processes recorded from now on (add_thread)
       records_.for_each_process([&](process_t& p) { ::kill(p.pid, sig); });
@@ -425,6 +465,17 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   }
 
   void handle(pid_t tid, int status) {
+    // The task whose stop is served: left stopped should a handler's exception end the run
+    // here (attach's detach then lets it go; detail/attach.hpp).
+    struct served {
+      pid_t& s;
+      pid_t before = s;
+      int n = std::uncaught_exceptions();
+      ~served() {
+        if (std::uncaught_exceptions() == n) s = before;  // a nested handle() gives it back
+      }
+    } mark{serving_};
+    serving_ = tid;
     if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
     if (!WIFSTOPPED(status)) return;
     if ((status >> 16) == PTRACE_EVENT_STOP && find(tid) == nullptr && hold_first_stop(tid, status)) return;
@@ -473,6 +524,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // --- syscall stops (detail/syscalls.hpp) ---
   void on_seccomp_stop(thread_t& t);
+  void serve_entry(thread_t& t, syscall_stop& s);
   void guest_filter_trace(thread_t& t);
   void keep_child_traced(thread_t& t, syscall_stop& s);
   void on_syscall_stop(thread_t& t);
@@ -497,6 +549,15 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // --- the debugger seam (detail/debug.hpp) ---
   bool debug_take(thread_t& t, typename thread_t::debug_hold why, int sig);
 
+  // --- attach and detach (detail/attach.hpp) ---
+  int seize_process(pid_t pid, long ptrace_options);
+  bool inject_filter(pid_t tgid, std::vector<std::pair<pid_t, int>>& reports);
+  bool run_injected_call(thread_t& t, const user_regs_struct& r, long& ret,
+                         std::vector<std::pair<pid_t, int>>& reports);
+  void keep_silently();
+  void detach_all() noexcept;
+  void put_back(thread_t& t) noexcept;
+
   // --- signals (detail/signals.hpp) ---
   void on_signal(thread_t& t, int sig);
   void deliver_signal(thread_t& t, int sig);
@@ -507,6 +568,25 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   void kill_all() noexcept {
     waker_.end();
+    // Never kills what it attached to: detaches, or keeps serving snare's filter in it.
+    if (attach_mode_ && !detached_ && !tracees_gone_) {
+      if (syscall_mode_) {
+        detach_all();
+      } else {
+        keeping_ = true;  // silently: no tool code runs in a destructor
+        this->silenced_ = true;
+        try {
+          loop();
+        } catch (...) {
+        }
+      }
+    }
+    if (attach_mode_) {  // whatever is left is not killed (the kernel detaches it at our exit)
+      held_.clear();
+      waiters_.end_all(records_);
+      records_.clear();
+      return;
+    }
     if (records_.empty()) return;
     // After ECHILD no tracee exists: what records remain name no task of ours.
     if (!tracees_gone_) {
@@ -542,6 +622,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   bool daemons_ = false;        // a process was made a daemon (guest::daemonize)
   bool daemons_ended_ = false;  // only daemons were left: they were killed
   bool exec_seen_ = false;
+  bool attach_mode_ = false;    // the guests were attached to (attach): a stop detaches
+  bool syscall_mode_ = false;   // no snare filter in them: every call stops (PTRACE_SYSCALL)
+  bool detached_ = false;       // the attached tasks were detached from (detach_all)
+  bool keeping_ = false;        // the tool was detached; snare's filter is served silently
+  std::string filter_refusal_;  // why no filter was injected (attach_filter asked for one)
+  pid_t serving_ = -1;          // the task whose stop handle() serves (-1: none)
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the
   // record would never end, and the loop would wait for it).

@@ -25,6 +25,7 @@ struct syscall_stop {
   std::uint64_t ip = 0;       // the instruction pointer, after the syscall instruction
   std::uint32_t data = 0;     // SECCOMP_RET_DATA of the filter that trapped it (seccomp stops)
   long ret = 0;               // the return value (exit stops)
+  bool entry = false;         // a syscall-entry stop (read only when asked: attached runs)
 };
 
 /// How a stop's call is read: the one request, or (set on the first EIO) the registers.
@@ -34,8 +35,10 @@ struct syscall_info_reader {
   /// Reads the call at the seccomp or exit stop of `tid` into `s` with PTRACE_GET_SYSCALL_INFO.
   /// Returns 1 when it did, 0 when the thread is gone, -1 when the caller must read the
   /// registers instead: the kernel lacks the request (from then on, always), or the stop is
-  /// another kind (the engine reads no entry stop: it stops at seccomp stops instead).
-  int read(pid_t tid, syscall_stop& s) noexcept {
+  /// another kind (the engine reads no entry stop: it stops at seccomp stops instead), but
+  /// for an entry stop when `entries` (an attached run without snare's filter stops at every
+  /// entry: PTRACE_SYSCALL).
+  int read(pid_t tid, syscall_stop& s, bool entries = false) noexcept {
     if (registers_only) return -1;
     __ptrace_syscall_info info;  // glibc's name for the kernel's struct ptrace_syscall_info
     if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) {
@@ -50,6 +53,12 @@ struct syscall_info_reader {
         for (std::size_t i = 0; i < s.args.size(); ++i) s.args[i] = info.seccomp.args[i];
         s.data = info.seccomp.ret_data;
         return 1;
+      case PTRACE_SYSCALL_INFO_ENTRY:
+        if (!entries) return -1;
+        s.entry = true;
+        s.nr = static_cast<long>(info.entry.nr);
+        for (std::size_t i = 0; i < s.args.size(); ++i) s.args[i] = info.entry.args[i];
+        return 1;
       case PTRACE_SYSCALL_INFO_EXIT:
         s.ret = static_cast<long>(info.exit.rval);
         return 1;
@@ -58,12 +67,15 @@ struct syscall_info_reader {
     }
   }
 
-  /// Fills `s` from the registers, but for `data`, which PTRACE_GETEVENTMSG gives then.
-  static void from_registers(const user_regs_struct& r, syscall_stop& s) noexcept {
+  /// Fills `s` from the registers, but for `data`, which PTRACE_GETEVENTMSG gives then. With
+  /// `entries`, a stop whose return register holds -ENOSYS is taken for an entry stop (what
+  /// the kernel puts there on entry; an exit with that result is taken for one too).
+  static void from_registers(const user_regs_struct& r, syscall_stop& s, bool entries = false) noexcept {
     s.nr = native_regs::syscall_number(r);
     s.args = native_regs::arguments(r);
     s.ip = native_regs::instruction_pointer(r);
     s.ret = native_regs::return_value(r);
+    s.entry = entries && s.ret == -ENOSYS;
   }
 };
 

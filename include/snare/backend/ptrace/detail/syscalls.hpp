@@ -27,7 +27,14 @@ void engine<Tool>::on_seccomp_stop(thread_t& t) {
   syscall_stop s;
   if (!read_call(t, s, true)) return;
   if (s.data != trace_data) return guest_filter_trace(t);
-  keep_child_traced(t, s);
+  serve_entry(t, s);
+}
+
+// A call trapped at its entry: snare's filter's seccomp stop, or the entry stop of an
+// attached process without that filter (on_syscall_stop). Runs the tool's entry handler.
+template <class Tool>
+void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
+  if (!syscall_mode_) keep_child_traced(t, s);  // only snare's filter needs the child traced
   // A call trapped for the engine's sake only (clone3, an untraced clone), or of a process
   // not followed: on its way, keeping an exit stop a handler's injection still awaits.
   if (!followed(t) || !subscription.entry.contains(s.nr)) return resume(t);
@@ -101,6 +108,12 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     t.exec_pending = false;
     t.exec_ret = s.ret;
     return run_event(t, stop_kind::event, &engine::exec_handlers, &engine::after_exec);
+  }
+  if (syscall_mode_) {
+    // Every call stops at its entry and exit here: the entry goes as a seccomp stop would;
+    // an exit the tool did not ask for (or of a call entered before the attach) passes.
+    if (s.entry) return serve_entry(t, s);
+    if (!t.trace_exit) return resume(t);
   }
   begin_exit_job(t, s.ret);
 }

@@ -211,8 +211,8 @@ bool engine<Tool>::on_precise_step(thread_t& t, int sig, int event) {
 
 template <class Tool>
 void engine<Tool>::timer_handlers(engine& e, thread_t& t) {
-  t.event_value = 0;  // the guest never gets the timer's signal
-  snare::engine::notify_timer(*e.tool_, t.g);
+  t.event_value = 0;                                             // the guest never gets the timer's signal
+  if (!e.silenced_) snare::engine::notify_timer(*e.tool_, t.g);  // not after a detach
 }
 
 }  // namespace snare::backend::ptrace_detail
