@@ -203,7 +203,13 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   // The debugger seam (detail/debug.hpp): the stop a debugger keeps this thread in (deferred:
   // a stop of its own, debug_status, served once the debugger releases it), and whether its
   // next resume is one instruction (PTRACE_SINGLESTEP).
-  enum class debug_hold : std::uint8_t { none, exec, signal, interrupt, deferred } held_by_debugger = debug_hold::none;
+  enum class debug_hold : std::uint8_t {
+    none,
+    exec,
+    signal,
+    interrupt,
+    deferred
+  } held_by_debugger = debug_hold::none;
   int debug_signal = 0;
   int debug_status = 0;
   bool stepping = false;
