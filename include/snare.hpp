@@ -89,4 +89,10 @@
 #include <snare/aggregate/quantize.hpp>
 #include <snare/aggregate/scalar.hpp>
 #include <snare/gdb/server.hpp>
+#include <snare/gdb/server/breakpoints.hpp>
+#include <snare/gdb/server/connection.hpp>
+#include <snare/gdb/server/handlers.hpp>
+#include <snare/gdb/server/monitor.hpp>
+#include <snare/gdb/server/registers.hpp>
+#include <snare/gdb/server/session.hpp>
 // clang-format on

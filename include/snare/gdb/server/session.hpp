@@ -1,0 +1,203 @@
+// Defines the gdbserver's session with one gdb: what the ptrace engine's debugger seam tells it
+// (the first exec, signal stops, forks, the end), the stop and resume control (all-stop: a stop
+// stops the process's other threads, gdb is told, and served until it resumes), and the
+// packet loop. The packet handlers are in server/handlers.hpp.
+#pragma once
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <snare/backend/ptrace.hpp>
+#include <snare/detail/posix.hpp>
+#include <snare/detail/unique_fd.hpp>
+#include <snare/gdb/protocol.hpp>
+#include <snare/gdb/server/breakpoints.hpp>
+#include <snare/gdb/server/connection.hpp>
+
+namespace snare::gdb::detail {
+
+// One gdb's session with the guest's first process. Every call runs on the tracer's thread.
+template <class Tool>
+class session : public backend::ptrace_detail::debugger {
+ protected:
+  using engine_type = backend::ptrace_detail::engine<Tool>;
+
+  session() = default;
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  ~session() override = default;
+
+  // Answers one request; false when the guest runs again (or is gone) and serving stops.
+  virtual bool answer(const request_type& req) = 0;
+
+  // --- the debugger seam (backend/ptrace/detail/debugger.hpp) ---
+  bool on_exec(pid_t pid, pid_t tid) override {
+    if (started_) return false;  // only the first exec: the start (later ones: see docs)
+    started_ = true;
+    pid_ = pid;
+    int fd = snare::detail::retry_eintr(
+        [&] { return ::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC); });
+    listener_.fd.reset();
+    if (fd < 0) return false;  // no gdb: the run goes on without one
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // fails harmlessly on a Unix socket
+    conn_ = std::make_unique<connection>(fd);
+    conn_->set_interrupt([pid] { ::kill(pid, SIGINT); });  // as gdbserver does on Ctrl-C
+    stopped(tid, SIGTRAP, {}, false);
+    return true;
+  }
+
+  bool on_signal(pid_t pid, pid_t tid, int sig) override {
+    if (!conn_ || pid != pid_) return false;
+    conn_->arm_interrupt(false);
+    reply::stop_reason why;
+    if (sig == SIGTRAP) {
+      siginfo_t si{};
+      auto regs = engine_->debug_registers(tid);
+      // int3 reports SI_KERNEL with the pc after it: a breakpoint of ours is rewound onto.
+      if (::ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 && si.si_code == SI_KERNEL && regs &&
+          breakpoints_.contains(regs->rip - 1)) {
+        user_regs_struct r = *regs;
+        r.rip -= 1;
+        (void)engine_->debug_set_registers(tid, r);
+        if (swbreak_) why.what = reply::stop_reason::kind::swbreak;
+      }
+    }
+    stopped(tid, sig, why, true);
+    return true;
+  }
+
+  // The child has the parent's memory, int3s included: they go, or it dies of SIGTRAP at one
+  // (gdb is not told of forks yet).
+  void on_fork(pid_t child) override { breakpoints_.write_originals(child); }
+
+  void on_root_exit(int status) override {
+    if (!conn_) return;
+    conn_->arm_interrupt(false);
+    // gdb waits for a stop reply while the guest runs; a stopped guest killed by gdb's `k`
+    // is told no more (gdb forgets it itself).
+    if (running_)
+      send_packet(WIFSIGNALED(status) ? reply::killed(pid_, WTERMSIG(status))
+                                      : reply::exited(pid_, WEXITSTATUS(status)));
+    running_ = false;
+    conn_->close();
+    conn_.reset();
+  }
+
+  // --- a stop: stop the other threads, tell gdb, serve it until it resumes ---
+  void stopped(pid_t tid, int sig, reply::stop_reason why, bool tell) {
+    engine_->debug_stop_others(tid);
+    // Another thread that hit one of the breakpoints meanwhile goes back onto it, its SIGTRAP
+    // dropped: it hits it again when it runs, if gdb still wants it (gdbserver's
+    // cancel_breakpoint). Else, gdb having taken the breakpoint out (it does at each stop),
+    // its trap would come as a stray SIGTRAP, or kill it after a detach.
+    for (pid_t other : engine_->debug_threads(pid_)) {
+      if (other == tid) continue;
+      auto regs = engine_->debug_registers(other);
+      siginfo_t si{};
+      if (!regs || !breakpoints_.contains(regs->rip - 1) || ::ptrace(PTRACE_GETSIGINFO, other, 0, &si) != 0 ||
+          si.si_signo != SIGTRAP || si.si_code != SI_KERNEL || !engine_->debug_drop_trap(other))
+        continue;
+      user_regs_struct r = *regs;
+      r.rip -= 1;
+      (void)engine_->debug_set_registers(other, r);
+    }
+    current_ = tid;
+    general_ = 0;
+    last_stop_ = reply::stopped(sig, {pid_, tid}, why);
+    if (tell && running_) send_packet(last_stop_);
+    running_ = false;
+    serve();
+  }
+
+  void serve() {
+    for (;;) {
+      auto packet = next_packet();
+      if (!packet) {  // gdb is gone without a detach: end the guest, as gdbserver does
+        end_session();
+        engine_->debug_kill_all();
+        return;
+      }
+      if (log_) std::fprintf(log_, "gdb> %s\n", packet->c_str());
+      if (!answer(parse(*packet))) return;  // resumed, detached or killed
+    }
+  }
+
+  // Reads bytes until a whole good packet; acks it (until no-ack mode), nacks a bad one,
+  // sends the last reply again on a nack. Nullopt once gdb is gone.
+  std::optional<std::string> next_packet() {
+    for (;;) {
+      auto c = conn_->next();
+      if (!c) return std::nullopt;
+      auto got = reader_.feed(*c);
+      if (!got) continue;
+      switch (*got) {
+        case packet_reader::kind::packet:
+          if (!no_ack_) conn_->send("+");
+          return std::string(reader_.payload());
+        case packet_reader::kind::bad:
+          if (!no_ack_) conn_->send("-");
+          break;
+        case packet_reader::kind::nack:
+          if (!no_ack_ && !last_sent_.empty()) conn_->send(last_sent_);
+          break;
+        case packet_reader::kind::ack:
+        case packet_reader::kind::interrupt:  // the guest is stopped already
+          break;
+      }
+    }
+  }
+
+  void send_packet(std::string_view payload) {
+    if (log_)
+      std::fprintf(log_, "gdb< %.*s\n", static_cast<int>(std::min<std::size_t>(payload.size(), 200)),
+                   payload.data());
+    last_sent_ = frame(payload);
+    conn_->send(last_sent_);
+  }
+
+  // Stops serving: the guest runs on under the tool alone.
+  void end_session() {
+    running_ = false;
+    if (conn_) {
+      conn_->arm_interrupt(false);
+      conn_->close();
+      conn_.reset();
+    }
+  }
+
+  // Lets every thread gdb named run again (their actions chosen by the handler): gdb is told
+  // of the next stop.
+  void resuming() {
+    running_ = true;
+    conn_->arm_interrupt(true);
+  }
+
+  engine_type* engine_ = nullptr;
+  listener listener_;
+  std::unique_ptr<connection> conn_;
+  packet_reader reader_;
+  std::string last_sent_, last_stop_;
+  breakpoint_table breakpoints_;
+  std::FILE* log_ = nullptr;
+  pid_t pid_ = 0;      // the process gdb debugs: the guest's first
+  pid_t current_ = 0;  // the thread of the last stop
+  pid_t general_ = 0;  // Hg's thread (0: the current one)
+  bool started_ = false, running_ = false, no_ack_ = false, swbreak_ = false;
+};
+
+}  // namespace snare::gdb::detail
