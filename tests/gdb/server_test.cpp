@@ -321,3 +321,38 @@ TEST_CASE("monitor commands of snare's own: help, subscription", "[gdb][server]"
   CHECK(has(s.gdb, R"(unknown monitor command 'nonsense')"));
   CHECK(has(s.gdb, R"(exited normally)"));
 }
+
+TEST_CASE("gdb catches a syscall the tool subscribes to, at its entry and its return",
+          "[gdb][server][catch]") {
+  require_gdb();
+  // The dynamic loader opens libc with openat: the first catch is its entry, the second its
+  // return (with the fd in rax); the tool counts every openat as without gdb.
+  auto s = debug(
+      {"catch syscall openat", "continue", "p $orig_rax", "continue", "p $rax >= 0", "delete", "continue"});
+  CHECK(has(s.gdb, R"(Catchpoint 1 \(syscall 'openat' \[257\]\))"));
+  CHECK(has(s.gdb, R"(Catchpoint 1 \(call to syscall openat\))"));
+  CHECK(has(s.gdb, R"(\$1 = 257\n)"));
+  CHECK(has(s.gdb, R"(Catchpoint 1 \(returned from syscall openat\))"));
+  CHECK(has(s.gdb, R"(\$2 = 1\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+  counts plain = plain_counts();
+  CHECK(s.counted.opens == plain.opens);
+  CHECK(s.counted.writes == plain.writes);
+}
+
+TEST_CASE("a call the tool does not subscribe to is never caught, and monitor subscription says so",
+          "[gdb][server][catch]") {
+  require_gdb();
+  // getpid never leaves the kernel (the tool subscribes to openat and write only); write is
+  // caught at the guest's one printf.
+  auto s =
+      debug({"catch syscall getpid write", "continue", "monitor subscription", "bt 1", "delete", "continue"});
+  CHECK(has(s.gdb, R"(Catchpoint 1 \(syscalls 'getpid' \[39\] 'write' \[1\]\))"));
+  CHECK(has(s.gdb, R"(Catchpoint 1 \(call to syscall write\))"));
+  CHECK_FALSE(has(s.gdb, R"(syscall getpid\))"));
+  CHECK(has(s.gdb, "\ngdb.s catch syscall stops at: write\nnot subscribed, so never caught: getpid\n"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+  CHECK(s.counted.writes == 1);
+}

@@ -38,6 +38,7 @@ class handlers : public session<Tool> {
 
  protected:
   using base::breakpoints_;
+  using base::catching_;
   using base::current_;
   using base::end_session;
   using base::engine_;
@@ -70,7 +71,7 @@ class handlers : public session<Tool> {
     reply::append_number(caps, max_packet_size);
     caps +=
         ";QStartNoAckMode+;multiprocess+;swbreak+;qXfer:features:read+;qXfer:auxv:read+;"
-        "qXfer:exec-file:read+;vContSupported+";
+        "qXfer:exec-file:read+;vContSupported+;QCatchSyscalls+";
     return send_packet(caps), true;
   }
 
@@ -273,10 +274,24 @@ class handlers : public session<Tool> {
 
   // `monitor CMD` in gdb: snare's own commands; their text goes to gdb's console.
   bool on(const request::monitor& r) {
-    std::string text = monitor_text(*engine_, r.command);
+    std::string text = monitor_text(*engine_, r.command, catching_ ? &*catching_ : nullptr);
     // Console output in pieces a packet holds (hex doubles it).
     for (std::size_t at = 0; at < text.size(); at += max_read_size / 2)
       send_packet(reply::console(std::string_view(text).substr(at, max_read_size / 2)));
+    return send_packet(reply::ok()), true;
+  }
+
+  // gdb's `catch syscall`: the calls to stop at, among those the tool subscribes to (the
+  // others never leave the kernel: `monitor subscription` says which are caught).
+  bool on(const request::catch_syscalls& r) {
+    if (!r.enable) {  // gdb also sends this at each stop: catching_ keeps the last set for monitor
+      engine_->debug_catch_syscalls(nullptr);
+      return send_packet(reply::ok()), true;
+    }
+    syscall_set calls = r.numbers.empty() ? syscall_set::everything() : syscall_set{};
+    for (long nr : r.numbers) calls.add(nr);
+    catching_ = calls;
+    engine_->debug_catch_syscalls(&calls);
     return send_packet(reply::ok()), true;
   }
 

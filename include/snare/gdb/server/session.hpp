@@ -27,6 +27,7 @@
 #include <snare/gdb/protocol.hpp>
 #include <snare/gdb/server/breakpoints.hpp>
 #include <snare/gdb/server/connection.hpp>
+#include <snare/sys/syscall_set.hpp>
 
 namespace snare::gdb::detail {
 
@@ -78,6 +79,18 @@ class session : public backend::ptrace_detail::debugger {
       }
     }
     stopped(tid, sig, why, true);
+    return true;
+  }
+
+  // A call gdb catches (QCatchSyscalls), at its entry or exit: a SIGTRAP stop with the
+  // reason, as gdbserver reports it.
+  bool on_syscall(pid_t pid, pid_t tid, long nr, bool entry) override {
+    if (!conn_ || pid != pid_) return false;
+    conn_->arm_interrupt(false);
+    reply::stop_reason why;
+    why.what = entry ? reply::stop_reason::kind::syscall_entry : reply::stop_reason::kind::syscall_return;
+    why.syscall = nr;
+    stopped(tid, SIGTRAP, why, true);
     return true;
   }
 
@@ -193,6 +206,7 @@ class session : public backend::ptrace_detail::debugger {
   packet_reader reader_;
   std::string last_sent_, last_stop_;
   breakpoint_table breakpoints_;
+  std::optional<syscall_set> catching_;  // the last calls gdb asked to catch (QCatchSyscalls:1)
   std::FILE* log_ = nullptr;
   pid_t pid_ = 0;      // the process gdb debugs: the guest's first
   pid_t current_ = 0;  // the thread of the last stop

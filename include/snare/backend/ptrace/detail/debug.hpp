@@ -47,8 +47,19 @@ bool engine<Tool>::debug_take(thread_t& t, typename thread_t::debug_hold why, in
   t.stepping = false;  // a step ends at its trap, or at any other stop the debugger sees
   t.held_by_debugger = why;
   t.debug_signal = sig;
-  const bool kept = why == thread_t::debug_hold::exec ? debugger_->on_exec(root_, t.tid)
-                                                      : debugger_->on_signal(root_, t.tid, sig);
+  bool kept = false;
+  switch (why) {
+    case thread_t::debug_hold::exec:
+      kept = debugger_->on_exec(root_, t.tid);
+      break;
+    case thread_t::debug_hold::syscall_entry:
+    case thread_t::debug_hold::syscall_exit:  // `sig` is the call's number
+      kept = debugger_->on_syscall(root_, t.tid, sig, why == thread_t::debug_hold::syscall_entry);
+      break;
+    default:
+      kept = debugger_->on_signal(root_, t.tid, sig);
+      break;
+  }
   if (!kept && t.held_by_debugger == why) {
     t.held_by_debugger = thread_t::debug_hold::none;
     return false;
@@ -147,10 +158,28 @@ void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
     case thread_t::debug_hold::deferred:  // its own stop, served now by the loop (with the step)
       debug_replay_.emplace_back(tid, t->debug_status);
       return;
+    case thread_t::debug_hold::syscall_entry:
+    case thread_t::debug_hold::syscall_exit: {
+      // The call as it stands now (the debugger may have changed its registers), served as
+      // it would have been without the debugger; a signal cannot be delivered from here.
+      syscall_stop s;
+      if (!read_call(*t, s, why == thread_t::debug_hold::syscall_entry && !syscall_mode_)) return;
+      if (why == thread_t::debug_hold::syscall_entry) return serve_entry_job(*t, s);
+      return serve_exit(*t, s.ret);
+    }
     case thread_t::debug_hold::interrupt:
     case thread_t::debug_hold::none:
       return resume(*t);  // no signal can be delivered from an interrupt stop
   }
+}
+
+/// Makes the calls in `calls` of the root process stop for the debugger at their entry and
+/// exit (debugger::on_syscall), among those that stop for the tool (its subscription): a call
+/// the tool does not subscribe to never leaves the kernel, so cannot be caught. Null: none.
+template <class Tool>
+void engine<Tool>::debug_catch_syscalls(const syscall_set* calls) noexcept {
+  debug_catching_ = calls != nullptr;
+  debug_catch_ = calls != nullptr ? *calls : syscall_set{};
 }
 
 /// Drops the SIGTRAP of thread `tid`'s held stop, if that is what it holds (the debugger puts

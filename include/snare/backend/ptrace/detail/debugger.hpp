@@ -21,6 +21,13 @@ class debugger {
   /// breakpoint or a finished step), after the engine took out its own signals (timers,
   /// redeliveries, RDTSC/CPUID emulation) and before the tool's on_signal.
   virtual bool on_signal(pid_t pid, pid_t tid, int sig) = 0;
+  /// A thread of the root process is at the entry (`entry`) or the exit of call `nr`, one
+  /// the debugger catches (engine::debug_catch_syscalls), before the tool's handler for it.
+  /// Not pure: a debugger that catches no call need not define it.
+  virtual bool on_syscall(pid_t pid, pid_t tid, long nr, bool entry) {
+    (void)pid, (void)tid, (void)nr, (void)entry;
+    return false;
+  }
   /// The root process forked `child` (not a vfork: that child shares its memory); the child
   /// has run no instruction yet.
   virtual void on_fork(pid_t child) = 0;

@@ -48,6 +48,7 @@
 #include <snare/engine/wait.hpp>
 #include <snare/fiber/fiber.hpp>
 #include <snare/subscription/subscription.hpp>
+#include <snare/sys/syscall_set.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
 
@@ -176,6 +177,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<user_regs_struct> debug_registers(pid_t tid) noexcept;
   result<void> debug_set_registers(pid_t tid, const user_regs_struct& r) noexcept;
   void debug_kill_all() noexcept;
+  void debug_catch_syscalls(const syscall_set* calls) noexcept;
   void daemonize(process_rec<Tool>& p) noexcept {
     p.daemon = true;
     daemons_ = true;
@@ -322,7 +324,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // (a thread may group-stop on its way to the injected call), the CPUID re-arm's; always
   // in an attached process without snare's filter, whose calls stop at their entry.
   void resume(thread_t& t, int sig = 0) noexcept {
-    const bool syscall_stop_awaited = t.trace_exit || t.injecting || t.skip_entry_stop ||
+    const bool syscall_stop_awaited = t.trace_exit || t.debug_exit || t.injecting || t.skip_entry_stop ||
                                       t.rearm != thread_t::rearm_stage::none || t.exec_pending;
     // A debugger's step runs one instruction once no syscall stop is awaited (detail/debug.hpp).
     ::ptrace(syscall_stop_awaited || syscall_mode_ ? PTRACE_SYSCALL
@@ -382,6 +384,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // --- syscall stops (detail/syscalls.hpp) ---
   void on_seccomp_stop(thread_t& t);
   void serve_entry(thread_t& t, syscall_stop& s);
+  void serve_entry_job(thread_t& t, syscall_stop& s);
   void guest_filter_trace(thread_t& t);
   void keep_child_traced(thread_t& t, syscall_stop& s);
   void on_syscall_stop(thread_t& t);
@@ -405,6 +408,10 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // --- the debugger seam (detail/debug.hpp) ---
   bool debug_take(thread_t& t, typename thread_t::debug_hold why, int sig);
+  bool debug_catches(const thread_t& t, long nr) const noexcept {
+    return debug_catching_ && debugger_ != nullptr && t.proc->pid == root_ && debug_catch_.contains(nr);
+  }
+  void serve_exit(thread_t& t, long ret);
 
   // --- attach and detach (detail/attach.hpp) ---
   int seize_process(pid_t pid, long ptrace_options);
@@ -505,6 +512,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::vector<snare::detail::vdso_patch> vdso_patches_;
   debugger* debugger_ = nullptr;                     // set_debugger
   std::vector<std::pair<pid_t, int>> debug_replay_;  // stops taken by debug_stop_others
+  syscall_set debug_catch_{};                        // debug_catch_syscalls
+  bool debug_catching_ = false;
 
   friend class guest<Tool>;
 };

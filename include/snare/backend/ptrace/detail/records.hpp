@@ -208,11 +208,14 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
     exec,
     signal,
     interrupt,
-    deferred
+    deferred,
+    syscall_entry,  // a call the debugger catches (debug_catch_syscalls), at its entry
+    syscall_exit    // and at its exit
   } held_by_debugger = debug_hold::none;
   int debug_signal = 0;
   int debug_status = 0;
   bool stepping = false;
+  bool debug_exit = false;  // the debugger catches this call's exit: resume with PTRACE_SYSCALL
 };
 
 template <class Tool>

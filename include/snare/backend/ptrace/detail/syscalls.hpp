@@ -46,6 +46,18 @@ void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
       return resume(t);
     }
   }
+  // A call the debugger catches stops for it before the tool's handler sees it (and again at
+  // its exit); released, the entry is served from here (detail/debug.hpp, debug_release).
+  if (debug_catches(t, s.nr)) {
+    t.debug_exit = true;
+    if (debug_take(t, thread_t::debug_hold::syscall_entry, static_cast<int>(s.nr))) return;
+  }
+  serve_entry_job(t, s);
+}
+
+// The tool's entry handler for the call at this stop.
+template <class Tool>
+void engine<Tool>::serve_entry_job(thread_t& t, syscall_stop& s) {
   load_args(t, s);
   t.stop = stop_kind::entry;
   t.job = job_kind::entry;
@@ -109,13 +121,24 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     t.exec_ret = s.ret;
     return run_event(t, stop_kind::event, &engine::exec_handlers, &engine::after_exec);
   }
-  if (syscall_mode_) {
-    // Every call stops at its entry and exit here: the entry goes as a seccomp stop would;
-    // an exit the tool did not ask for (or of a call entered before the attach) passes.
-    if (s.entry) return serve_entry(t, s);
-    if (!t.trace_exit) return resume(t);
+  if (syscall_mode_ && s.entry) return serve_entry(t, s);  // as a seccomp stop would go
+  if (t.debug_exit) {  // the exit of a call the debugger catches: it sees it before the tool
+    t.debug_exit = false;
+    if (debug_take(t, thread_t::debug_hold::syscall_exit, static_cast<int>(t.nr))) return;
+    return serve_exit(t, s.ret);
   }
+  // In an attached process without snare's filter, an exit the tool did not ask for (or of a
+  // call entered before the attach) passes.
+  if (syscall_mode_ && !t.trace_exit) return resume(t);
   begin_exit_job(t, s.ret);
+}
+
+// The exit stop of a call, after the debugger saw it: the tool's exit handler when it wants
+// the exit, else the thread goes on.
+template <class Tool>
+void engine<Tool>::serve_exit(thread_t& t, long ret) {
+  if (!t.trace_exit) return resume(t);
+  begin_exit_job(t, ret);
 }
 
 // The exit stop of a call whose exit the tool wants. After a successful execve the new
