@@ -317,6 +317,8 @@ TEST_CASE("monitor commands of snare's own: help, subscription", "[gdb][server]"
   require_gdb();
   auto s = debug({"monitor help", "monitor subscription", "monitor nonsense", "continue"});
   CHECK(has(s.gdb, R"(monitor subscription +the syscalls that stop the guest)"));
+  CHECK(has(s.gdb, R"(monitor syscalls +the current thread.s last calls)"));
+  CHECK(has(s.gdb, R"(monitor backtrace +the current thread.s stack)"));
   CHECK(has(s.gdb, "\nwrite openat\n"));  // the test tool's two handlers, by number
   CHECK(has(s.gdb, R"(unknown monitor command 'nonsense')"));
   CHECK(has(s.gdb, R"(exited normally)"));
@@ -355,4 +357,28 @@ TEST_CASE("a call the tool does not subscribe to is never caught, and monitor su
   CHECK(has(s.gdb, R"(exited normally)"));
   CHECK(s.guest == "result 5 global 42\n");
   CHECK(s.counted.writes == 1);
+}
+
+TEST_CASE("monitor syscalls shows the thread's last calls as snare-strace prints them",
+          "[gdb][server][monitor]") {
+  require_gdb();
+  // At add, the first thread has opened libc (the dynamic loader's openat); at pthread_join it
+  // has written its line too. The tool subscribes to openat and write: those are the calls.
+  auto s = debug({"break add", "continue", "monitor syscalls", "break pthread_join", "continue",
+                  "monitor syscalls", "delete", "continue"});
+  CHECK(has(s.gdb, R"(thread [0-9]+, its last calls the tool subscribes to \(at most 32\), oldest first:)"));
+  CHECK(has(s.gdb, R"(\nopenat\(AT_FDCWD, "/[^"]*libc\.so\.6", O_RDONLY\|O_CLOEXEC\) = [0-9]+\n)"));
+  CHECK(has(s.gdb, R"(\nwrite\(1, "result 5 global 42\\n", 19\) = 19\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+  counts plain = plain_counts();
+  CHECK(s.counted.opens == plain.opens);
+  CHECK(s.counted.writes == plain.writes);
+}
+
+TEST_CASE("monitor backtrace unwinds the stopped thread with snare's backtraces", "[gdb][server][monitor]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "monitor backtrace", "continue"});
+  CHECK(has(s.gdb, R"(\n#0  0x[0-9a-f]{16} in add\+[0-9]+\n#1  0x[0-9a-f]{16} in main\+[0-9]+\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
 }

@@ -38,6 +38,7 @@ class handlers : public session<Tool> {
 
  protected:
   using base::breakpoints_;
+  using base::calls_;
   using base::catching_;
   using base::current_;
   using base::end_session;
@@ -274,7 +275,10 @@ class handlers : public session<Tool> {
 
   // `monitor CMD` in gdb: snare's own commands; their text goes to gdb's console.
   bool on(const request::monitor& r) {
-    std::string text = monitor_text(*engine_, r.command, catching_ ? &*catching_ : nullptr);
+    const pid_t tid = thread_for_g();
+    auto calls = calls_.find(tid);
+    std::string text = monitor_text(*engine_, r.command, catching_ ? &*catching_ : nullptr, pid_, tid,
+                                    calls != calls_.end() ? &calls->second : nullptr);
     // Console output in pieces a packet holds (hex doubles it).
     for (std::size_t at = 0; at < text.size(); at += max_read_size / 2)
       send_packet(reply::console(std::string_view(text).substr(at, max_read_size / 2)));

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@
 #include <snare/gdb/protocol.hpp>
 #include <snare/gdb/server/breakpoints.hpp>
 #include <snare/gdb/server/connection.hpp>
+#include <snare/gdb/server/monitor.hpp>
 #include <snare/sys/syscall_set.hpp>
 
 namespace snare::gdb::detail {
@@ -92,6 +94,15 @@ class session : public backend::ptrace_detail::debugger {
     why.syscall = nr;
     stopped(tid, SIGTRAP, why, true);
     return true;
+  }
+
+  // The calls of the debugged process, kept per thread for `monitor syscalls`.
+  void on_call(pid_t tid, long nr, const sys::raw_args& args) override {
+    if (pid_ == 0) return;  // before gdb's process exists
+    calls_[tid].add(nr, args);
+  }
+  void on_call_exit(pid_t tid, long ret) override {
+    if (auto it = calls_.find(tid); it != calls_.end()) it->second.returned(ret);
   }
 
   // The child has the parent's memory, int3s included: they go, or it dies of SIGTRAP at one
@@ -206,6 +217,7 @@ class session : public backend::ptrace_detail::debugger {
   packet_reader reader_;
   std::string last_sent_, last_stop_;
   breakpoint_table breakpoints_;
+  std::map<pid_t, call_history> calls_;  // per thread, for monitor syscalls
   std::optional<syscall_set> catching_;  // the last calls gdb asked to catch (QCatchSyscalls:1)
   std::FILE* log_ = nullptr;
   pid_t pid_ = 0;      // the process gdb debugs: the guest's first

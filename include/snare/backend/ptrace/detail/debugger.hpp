@@ -5,13 +5,15 @@
 
 #include <sys/types.h>
 
+#include <snare/sys/call.hpp>
+
 namespace snare::backend::ptrace_detail {
 
 /// A debugger of the guest's root process. Each call runs on the tracer's thread, inside the
 /// engine's event loop, with the thread stopped; a debugger that keeps a thread stopped
 /// (returns true) later gives it back with engine::debug_release, and may serve its client
 /// (read registers and memory, stop the other threads) before it returns. A virtual call:
-/// it is made at exec events and signal stops only, never per syscall.
+/// made at exec events, signal stops and the stops of subscribed calls, never for others.
 class debugger {
  public:
   virtual ~debugger() = default;
@@ -28,6 +30,12 @@ class debugger {
     (void)pid, (void)tid, (void)nr, (void)entry;
     return false;
   }
+  /// A thread of the root process entered call `nr` with `args`, one the tool subscribes to
+  /// (the others never stop), before the tool's handler: a virtual call per subscribed call
+  /// while a debugger is set. Its result comes to on_call_exit (none for a call that does
+  /// not return, such as exit or a successful execve).
+  virtual void on_call(pid_t tid, long nr, const sys::raw_args& args) { (void)tid, (void)nr, (void)args; }
+  virtual void on_call_exit(pid_t tid, long ret) { (void)tid, (void)ret; }
   /// The root process forked `child` (not a vfork: that child shares its memory); the child
   /// has run no instruction yet.
   virtual void on_fork(pid_t child) = 0;

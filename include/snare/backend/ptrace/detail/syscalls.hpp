@@ -46,11 +46,15 @@ void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
       return resume(t);
     }
   }
-  // A call the debugger catches stops for it before the tool's handler sees it (and again at
-  // its exit); released, the entry is served from here (detail/debug.hpp, debug_release).
-  if (debug_catches(t, s.nr)) {
+  // A debugger is told each call of the root process and its result (one more stop, its
+  // exit's, where the tool wants none); a call it catches stops for it before the tool's
+  // handler sees it (and again at its exit); released, the entry is served from here
+  // (detail/debug.hpp, debug_release).
+  if (debugger_ != nullptr && t.proc->pid == root_) {
     t.debug_exit = true;
-    if (debug_take(t, thread_t::debug_hold::syscall_entry, static_cast<int>(s.nr))) return;
+    debugger_->on_call(t.tid, s.nr, s.args);
+    if (debug_catches(t, s.nr) && debug_take(t, thread_t::debug_hold::syscall_entry, static_cast<int>(s.nr)))
+      return;
   }
   serve_entry_job(t, s);
 }
@@ -118,13 +122,16 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
   if (t.exec_pending) {
     // execve's exit stop, where the exec handlers run (lifecycle.hpp, on_exec).
     t.exec_pending = false;
+    t.debug_exit = false;  // the exit is the exec's: the debugger saw the exec event
     t.exec_ret = s.ret;
     return run_event(t, stop_kind::event, &engine::exec_handlers, &engine::after_exec);
   }
   if (syscall_mode_ && s.entry) return serve_entry(t, s);  // as a seccomp stop would go
-  if (t.debug_exit) {  // the exit of a call the debugger catches: it sees it before the tool
+  if (t.debug_exit) {  // the exit of a call the debugger is told of: it sees it before the tool
     t.debug_exit = false;
-    if (debug_take(t, thread_t::debug_hold::syscall_exit, static_cast<int>(t.nr))) return;
+    if (debugger_ != nullptr) debugger_->on_call_exit(t.tid, s.ret);
+    if (debug_catches(t, t.nr) && debug_take(t, thread_t::debug_hold::syscall_exit, static_cast<int>(t.nr)))
+      return;
     return serve_exit(t, s.ret);
   }
   // In an attached process without snare's filter, an exit the tool did not ask for (or of a
