@@ -92,7 +92,9 @@
 #include <snare/gdb/server/breakpoints.hpp>
 #include <snare/gdb/server/connection.hpp>
 #include <snare/gdb/server/handlers.hpp>
+#include <snare/gdb/server/host_io.hpp>
 #include <snare/gdb/server/monitor.hpp>
 #include <snare/gdb/server/registers.hpp>
 #include <snare/gdb/server/session.hpp>
+#include <snare/gdb/server/xfer.hpp>
 // clang-format on

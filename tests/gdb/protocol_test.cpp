@@ -278,6 +278,7 @@ TEST_CASE("the parser reads detach, kill and Host I/O", "[gdb][protocol]") {
   CHECK(pwrite.data == std::string("\x00\x01", 2));
   CHECK(parsed<request::file_io>("vFile:close:5").args == std::vector<std::int64_t>{5});
   CHECK(parsed<request::file_io>("vFile:setfs:0").args == std::vector<std::int64_t>{0});
+  CHECK(parsed<request::file_io>("vFile:fstat:3").args == std::vector<std::int64_t>{3});
 }
 
 TEST_CASE("memory reads and qXfer chunks longer than a packet holds are cut to max_read_size",
@@ -289,10 +290,10 @@ TEST_CASE("memory reads and qXfer chunks longer than a packet holds are cut to m
 
 TEST_CASE("packets snare does not implement get the empty reply", "[gdb][protocol]") {
   for (auto p : {"vMustReplyEmpty", "qTStatus", "qOffsets", "QNonStop:1", "vRun;", "!", "R00", "i", "bc",
-                 "qXfer:features:write:x:0:", "vFile:fstat:3", "qSymbol::", ""})
+                 "qXfer:features:write:x:0:", "vFile:lstat:2f", "qSymbol::", ""})
     CHECK(is_unsupported(p));
   CHECK(std::get<request::unsupported>(parse("qTStatus")).name == "qTStatus");
-  CHECK(std::get<request::unsupported>(parse("vFile:fstat:3")).name == "vFile:fstat");
+  CHECK(std::get<request::unsupported>(parse("vFile:lstat:2f")).name == "vFile:lstat");
 }
 
 TEST_CASE("malformed arguments are refused, never guessed", "[gdb][protocol]") {
@@ -349,6 +350,7 @@ TEST_CASE("malformed arguments are refused, never guessed", "[gdb][protocol]") {
                  "vFile:open:zz,0,0",
                  "vFile:pread:1",
                  "vFile:close:",
+                 "vFile:fstat:x",
                  "Hgp80000000.1"})
     CHECK(is_malformed(p));
   SECTION("lists are bounded") {

@@ -57,7 +57,7 @@ void require_gdb() {
 // Serves the guest in a child process (the engine's waitpid(-1) must not reap gdb), runs gdb
 // on it with `commands`, and returns what both printed and the tool counted.
 session debug(const std::vector<std::string>& commands, const char* where = "127.0.0.1:0",
-              bool give_program = true, const char* guest_arg = nullptr) {
+              bool give_program = true, const char* guest_arg = nullptr, const char* sysroot = "/") {
   char dir_template[] = "/tmp/snare-gdb-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
   const std::string dir = dir_template;
@@ -91,7 +91,8 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
   bound.pop_back();
   std::string target = bound.starts_with("unix:") ? bound.substr(5) : bound;
 
-  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex 'set sysroot /' -ex 'set confirm off'";
+  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex " +
+                    shell_quote(std::string("set sysroot ") + sysroot) + " -ex 'set confirm off'";
   cmd += " -ex " + shell_quote("target remote " + target);
   for (auto& c : commands) cmd += " -ex " + shell_quote(c);
   if (give_program) cmd += " " SNARE_DEBUGGEE_PATH;
@@ -380,5 +381,47 @@ TEST_CASE("monitor backtrace unwinds the stopped thread with snare's backtraces"
   require_gdb();
   auto s = debug({"break add", "continue", "monitor backtrace", "continue"});
   CHECK(has(s.gdb, R"(\n#0  0x[0-9a-f]{16} in add\+[0-9]+\n#1  0x[0-9a-f]{16} in main\+[0-9]+\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb shows the threads' names (qXfer:threads:read)", "[gdb][server][xfer]") {
+  require_gdb();
+  auto s = debug({"break add", "continue", "info threads", "continue"});
+  CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ "snare_gdb_debug" add \(a=2, b=3\))"));  // comm: 15 bytes
+  for (int i = 1; i <= 3; ++i)
+    CHECK(has(s.gdb, "\n +" + std::to_string(i + 1) + R"( +Thread [0-9]+\.[0-9]+ "worker-)" +
+                         std::to_string(i) + "\" "));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb loads the shared libraries from the server's list (qXfer:libraries-svr4:read)",
+          "[gdb][server][xfer]") {
+  require_gdb();
+  // The list the server reads from the guest's r_debug, as gdb receives it, and gdb's use of
+  // it: libc's symbols loaded (a breakpoint in libc hit).
+  auto s = debug({"break add", "continue", "maint packet qXfer:libraries-svr4:read::0,fff",
+                  "info sharedlibrary", "break pthread_join", "continue", "delete", "continue"});
+  CHECK(has(s.gdb, R"(<library-list-svr4 version=.1\.0. main-lm=.0x[0-9a-f]+.>)"));
+  CHECK(has(
+      s.gdb,
+      R"(<library name=./lib/x86_64-linux-gnu/libc\.so\.6. lm=.0x[0-9a-f]+. l_addr=.0x[0-9a-f]+. l_ld=.0x[0-9a-f]+. lmid=.0x0./>)"));
+  CHECK_FALSE(has(s.gdb, "while parsing target library list"));
+  CHECK(has(s.gdb, R"(0x[0-9a-f]+ +0x[0-9a-f]+ +Yes( \(\*\))? +/lib/x86_64-linux-gnu/libc\.so\.6)"));
+  CHECK(has(s.gdb, R"(Breakpoint 2, ___pthread_join)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("gdb reads the executable and libc from the target (vFile) with sysroot target:",
+          "[gdb][server][xfer]") {
+  require_gdb();
+  // No program on gdb's command line and a sysroot of `target:`: gdb opens, fstats, reads and
+  // closes the files through the server.
+  auto s = debug({"break add", "continue", "info sharedlibrary", "continue"}, "127.0.0.1:0", false, nullptr,
+                 "target:");
+  CHECK(has(s.gdb, R"(Reading /[^ ]*snare_gdb_debuggee from remote target)"));
+  CHECK(has(s.gdb, R"(Reading /lib/x86_64-linux-gnu/libc\.so\.6 from remote target)"));
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(Yes( \(\*\))? +target:/lib/x86_64-linux-gnu/libc\.so\.6)"));
+  CHECK_FALSE(has(s.gdb, "while parsing target library list"));
   CHECK(has(s.gdb, R"(exited normally)"));
 }

@@ -1,7 +1,8 @@
 // The gdbserver tests' guest: a global, a function with a local to break in, and three
 // more threads blocked in read(2) while the first thread stops (info threads shows four);
 // with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
-// that calls add first.
+// that calls add first. The workers name themselves worker-1..3 (gdb shows thread names).
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -16,6 +17,9 @@ int work(long id) {
 }
 
 static void* worker(void* arg) {
+  char name[16];
+  snprintf(name, sizeof name, "worker-%ld", (long)arg);
+  pthread_setname_np(pthread_self(), name);  // prctl(PR_SET_NAME): no call the tests count
   char c;
   while (read(gate[0], &c, 1) < 0) {
   }

@@ -116,12 +116,13 @@ struct thread_events {  ///< `QThreadEvents:0|1`
   bool enable = false;
 };
 /// `vFile:op:args`: host I/O. The operations parsed: setfs (pid), open (path, flags, mode),
-/// pread (fd, count, offset), pwrite (fd, offset, data), close (fd), unlink, readlink (path).
+/// pread (fd, count, offset), pwrite (fd, offset, data), close (fd), fstat (fd), unlink,
+/// readlink (path).
 struct file_io {
   std::string op;
   std::string path;                ///< open, unlink, readlink
   std::vector<std::int64_t> args;  ///< setfs: pid; open: flags, mode; pread: fd, count, offset;
-                                   ///< pwrite: fd, offset; close: fd
+                                   ///< pwrite: fd, offset; close, fstat: fd
   std::string data;                ///< pwrite
 };
 /// A packet snare does not implement: the reply is empty, as the protocol asks.
@@ -375,7 +376,7 @@ inline request_type parse_file(std::string_view p) {
     if (!path || !decode_hex(*path, r.path) || !numbers(2, false) || !c.empty()) return bad("vFile:open");
   } else if (r.op == "unlink" || r.op == "readlink") {
     if (!decode_hex(c.s, r.path)) return bad("vFile: path");
-  } else if (r.op == "setfs" || r.op == "close") {
+  } else if (r.op == "setfs" || r.op == "close" || r.op == "fstat") {
     if (!numbers(1, false) || !c.empty()) return bad("vFile: number");
   } else if (r.op == "pread") {
     if (!numbers(3, false) || !c.empty()) return bad("vFile:pread");

@@ -25,9 +25,11 @@
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
 #include <snare/gdb/protocol.hpp>
+#include <snare/gdb/server/host_io.hpp>
 #include <snare/gdb/server/monitor.hpp>
 #include <snare/gdb/server/registers.hpp>
 #include <snare/gdb/server/session.hpp>
+#include <snare/gdb/server/xfer.hpp>
 
 namespace snare::gdb::detail {
 
@@ -43,6 +45,7 @@ class handlers : public session<Tool> {
   using base::current_;
   using base::end_session;
   using base::engine_;
+  using base::files_;
   using base::general_;
   using base::last_stop_;
   using base::log_;
@@ -72,7 +75,8 @@ class handlers : public session<Tool> {
     reply::append_number(caps, max_packet_size);
     caps +=
         ";QStartNoAckMode+;multiprocess+;swbreak+;qXfer:features:read+;qXfer:auxv:read+;"
-        "qXfer:exec-file:read+;vContSupported+;QCatchSyscalls+";
+        "qXfer:exec-file:read+;qXfer:threads:read+;qXfer:libraries-svr4:read+;vContSupported+;"
+        "QCatchSyscalls+";
     return send_packet(caps), true;
   }
 
@@ -231,7 +235,7 @@ class handlers : public session<Tool> {
       if (r.annex != "target.xml") return send_packet(reply::error(ENOENT)), true;
       object = x86_64::target_description();
     } else if (r.object == "auxv") {
-      auto auxv = read_file("/proc/" + std::to_string(pid_) + "/auxv");
+      auto auxv = read_small_file("/proc/" + std::to_string(pid_) + "/auxv");
       if (!auxv) return send_packet(reply::error(EIO)), true;
       object = std::move(*auxv);
     } else if (r.object == "exec-file") {
@@ -250,6 +254,12 @@ class handlers : public session<Tool> {
       ssize_t n = ::readlink(path, target, sizeof target);
       if (n <= 0) return send_packet(reply::error(EIO)), true;
       object.assign(target, static_cast<std::size_t>(n));
+    } else if (r.object == "threads") {
+      object = threads_document(pid_, engine_->debug_threads(pid_));
+    } else if (r.object == "libraries-svr4") {
+      auto libraries = libraries_document(pid_);
+      if (!libraries) return send_packet(reply::error(EIO)), true;
+      object = std::move(*libraries);
     } else {
       return send_packet(reply::unsupported()), true;
     }
@@ -299,6 +309,9 @@ class handlers : public session<Tool> {
     return send_packet(reply::ok()), true;
   }
 
+  // vFile: gdb reads the target's files (server/host_io.hpp).
+  bool on(const request::file_io& r) { return send_packet(files_.answer(r, pid_)), true; }
+
   bool on(const request::malformed& r) {
     if (log_) std::fprintf(log_, "gdb: malformed: %s\n", r.what.c_str());
     return send_packet(reply::error(EINVAL)), true;
@@ -308,20 +321,6 @@ class handlers : public session<Tool> {
   template <class Other>
   bool on(const Other&) {
     return send_packet(reply::unsupported()), true;
-  }
-
-  static std::optional<std::string> read_file(const std::string& path) {
-    snare::detail::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return std::nullopt;
-    std::string out;
-    char buf[4096];
-    for (;;) {
-      ssize_t n = snare::detail::retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf); });
-      if (n < 0) return std::nullopt;
-      if (n == 0) return out;
-      out.append(buf, static_cast<std::size_t>(n));
-      if (out.size() > (1u << 20)) return std::nullopt;  // /proc files this server reads are small
-    }
   }
 };
 

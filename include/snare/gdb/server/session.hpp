@@ -28,6 +28,7 @@
 #include <snare/gdb/protocol.hpp>
 #include <snare/gdb/server/breakpoints.hpp>
 #include <snare/gdb/server/connection.hpp>
+#include <snare/gdb/server/host_io.hpp>
 #include <snare/gdb/server/monitor.hpp>
 #include <snare/sys/syscall_set.hpp>
 
@@ -217,6 +218,7 @@ class session : public backend::ptrace_detail::debugger {
   packet_reader reader_;
   std::string last_sent_, last_stop_;
   breakpoint_table breakpoints_;
+  host_files files_;                     // vFile's open files
   std::map<pid_t, call_history> calls_;  // per thread, for monitor syscalls
   std::optional<syscall_set> catching_;  // the last calls gdb asked to catch (QCatchSyscalls:1)
   std::FILE* log_ = nullptr;
