@@ -96,5 +96,6 @@
 #include <snare/gdb/server/monitor.hpp>
 #include <snare/gdb/server/registers.hpp>
 #include <snare/gdb/server/session.hpp>
+#include <snare/gdb/server/watchpoints.hpp>
 #include <snare/gdb/server/xfer.hpp>
 // clang-format on

@@ -149,6 +149,9 @@ class host_feature_set {
       case host_feature::pseudo_terminal:
         v = h::probe_pseudo_terminal();
         break;
+      case host_feature::hw_watchpoints:
+        v = h::probe_hw_watchpoints();
+        break;
     }
     return v;
   }

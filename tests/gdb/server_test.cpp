@@ -275,6 +275,7 @@ TEST_CASE("a child forked while breakpoints are inserted runs without them", "[g
   require_gdb();
   // The breakpoint is in the parent's memory when it forks; the child calls add first.
   auto s = debug({"break add", "continue", "print a", "continue"}, "127.0.0.1:0", true, "fork");
+  CHECK(has(s.gdb, R"(\[Detaching after fork from child process [0-9]+\])"));  // fork-events
   CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));  // the parent's call, not the child's
   CHECK(has(s.gdb, R"(exited normally)"));
   CHECK(s.guest == "child 2\nresult 5 global 42\n");
@@ -424,4 +425,84 @@ TEST_CASE("gdb reads the executable and libc from the target (vFile) with sysroo
   CHECK(has(s.gdb, R"(Yes( \(\*\))? +target:/lib/x86_64-linux-gnu/libc\.so\.6)"));
   CHECK_FALSE(has(s.gdb, "while parsing target library list"));
   CHECK(has(s.gdb, R"(exited normally)"));
+}
+
+TEST_CASE("a vfork child runs without gdb's breakpoints, which come back at vforkdone",
+          "[gdb][server][fork]") {
+  require_gdb();
+  // The child calls add in its parent's memory: gdb is told of the vfork (the child held),
+  // takes the breakpoints out, lets the child go, and puts them back once the child exited.
+  auto s = debug({"break add", "continue", "print a", "continue"}, "127.0.0.1:0", true, "vfork");
+  CHECK(has(s.gdb, R"(\[Detaching after vfork from child process [0-9]+\])"));
+  CHECK(has(s.gdb, R"(Breakpoint 1, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(\$1 = 2\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "vfork child 2\nresult 5 global 42\n");
+}
+
+TEST_CASE("follow-fork-mode child is refused: gdb stays with the parent", "[gdb][server][fork]") {
+  require_gdb();
+  // gdb asks to detach the parent (D;PID) to follow the child: the server follows one process
+  // and refuses; gdb says so, and the session goes on with the parent.
+  auto s = debug({"set follow-fork-mode child", "break add", "continue", "info inferiors", "kill"},
+                 "127.0.0.1:0", true, "fork");
+  CHECK(has(s.gdb, R"(Can't detach process\.)"));
+  CHECK(has(s.gdb, R"(\* 1 +process [0-9]+ )"));  // still the parent
+  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
+}
+
+TEST_CASE("gdb is told of an exec and loads the new program", "[gdb][server][fork]") {
+  require_gdb();
+  auto s = debug({"catch exec", "continue", "info inferiors", "continue"}, "127.0.0.1:0", true, "exec");
+  CHECK(has(s.gdb, R"(process [0-9]+ is executing new program: /(usr/)?bin/true)"));
+  CHECK(has(s.gdb, R"(Catchpoint 1 \(exec'd /(usr/)?bin/true\))"));
+  CHECK(has(s.gdb, R"(\* 1 +process [0-9]+ .*/(usr/)?bin/true)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  REQUIRE(WIFEXITED(s.server_status));
+  CHECK(WEXITSTATUS(s.server_status) == 0);
+}
+
+TEST_CASE("a hardware watchpoint fires when the guest writes the variable", "[gdb][server][watch]") {
+  require_gdb();
+  snare::test::require_host(snare::host_feature::hw_watchpoints);
+  auto s = debug({"break main", "continue", "watch global_counter", "continue", "print global_counter",
+                  "delete", "continue"});
+  CHECK(has(s.gdb, R"(Hardware watchpoint 2: global_counter)"));
+  CHECK(has(s.gdb, R"(Old value = 41\nNew value = 42\n)"));
+  CHECK(has(s.gdb, R"(\$1 = 42\n)"));
+  CHECK_FALSE(has(s.gdb, R"(Software watchpoint|Could not insert)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
+TEST_CASE("an access watchpoint and a hardware breakpoint in the debug registers", "[gdb][server][watch]") {
+  require_gdb();
+  snare::test::require_host(snare::host_feature::hw_watchpoints);
+  // The write in main (global_counter++ reads it first), then the read for printf; hbreak
+  // stops at add without an int3.
+  auto s = debug({"break main", "continue", "awatch global_counter", "hbreak add", "continue", "continue",
+                  "continue", "info breakpoints", "delete", "continue"});
+  CHECK(has(s.gdb, R"(Hardware access \(read/write\) watchpoint 2: global_counter)"));
+  CHECK(has(s.gdb, R"(Value = 41\n)"));
+  CHECK(has(s.gdb, R"(Hardware assisted breakpoint 3 at 0x[0-9a-f]+: file .*debuggee\.c)"));
+  CHECK(has(s.gdb, R"(Old value = 41\n *New value = 42\n)"));
+  CHECK(has(s.gdb, R"(Breakpoint 3, add \(a=2, b=3\))"));
+  CHECK(has(s.gdb, R"(\n3 +hw breakpoint +keep y )"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}
+
+TEST_CASE("where the host has no debug registers, gdb is told it cannot insert a hardware watchpoint",
+          "[gdb][server][watch]") {
+  require_gdb();
+  // SNARE_HOST_DENY makes the probe say no: Z2 gets the empty reply, gdb says so and the
+  // guest goes on once the watchpoint is deleted.
+  ::setenv("SNARE_HOST_DENY", "hw_watchpoints", 1);
+  auto s = debug({"break add", "continue", "watch global_counter", "continue", "delete", "continue"});
+  ::unsetenv("SNARE_HOST_DENY");
+  CHECK(has(s.gdb, R"(Could not insert hardware watchpoint 2\.)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
 }

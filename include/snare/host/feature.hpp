@@ -37,10 +37,11 @@ enum class host_feature : std::uint8_t {
   uts_namespace,                 ///< a new UTS namespace whose host name can be set
   ipc_namespace,                 ///< a new IPC namespace
   pseudo_terminal,               ///< a new pseudo-terminal (posix_openpt, grantpt, unlockpt)
+  hw_watchpoints,                ///< x86 debug registers through ptrace: a write watchpoint fires
 };
 
 /// The number of host features.
-inline constexpr std::size_t host_feature_count = 24;
+inline constexpr std::size_t host_feature_count = 25;
 
 /// A host feature's name (as `snare-strace --host` and SNARE_HOST_DENY spell it) and what
 /// in snare needs it.
@@ -79,6 +80,7 @@ inline constexpr std::array<host_feature_info, host_feature_count> host_feature_
     {host_feature::uts_namespace, "uts_namespace", "snare::command: unshare(ns::uts), hostname"},
     {host_feature::ipc_namespace, "ipc_namespace", "snare::command: unshare(ns::ipc)"},
     {host_feature::pseudo_terminal, "pseudo_terminal", "snare::command: pty"},
+    {host_feature::hw_watchpoints, "hw_watchpoints", "the gdbserver's hardware watchpoints (Z2-Z4)"},
 }};
 
 /// Returns the name of a host feature ("rdtsc_trapping").

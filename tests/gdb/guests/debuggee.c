@@ -1,7 +1,8 @@
 // The gdbserver tests' guest: a global, a function with a local to break in, and three
 // more threads blocked in read(2) while the first thread stops (info threads shows four);
 // with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
-// that calls add first. The workers name themselves worker-1..3 (gdb shows thread names).
+// that calls add first; with `vfork`, a vfork child that does; with `exec`, an exec of
+// /bin/true. The workers name themselves worker-1..3 (gdb shows thread names).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -35,6 +36,22 @@ int main(int argc, char** argv) {
   pthread_t t[3];
   if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
     for (;;) pause();
+  }
+  if (argc > 1 && argv[1][0] == 'e') {  // "exec": the process becomes /bin/true
+    execl("/bin/true", "true", (char*)NULL);
+    return 3;
+  }
+  if (argc > 1 && argv[1][0] == 'v') {  // "vfork": the child runs add in the parent's memory
+    pid_t child = vfork();
+    if (child == 0) {
+      char line[32];
+      int n = snprintf(line, sizeof line, "vfork child %d\n", add(1, 1));
+      if (write(1, line, (size_t)n) < 0) _exit(2);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status)) printf("child killed by signal %d\n", WTERMSIG(status));
   }
   if (argc > 1 && argv[1][0] == 'f') {  // "fork": a child runs add too, before the parent
     pid_t child = fork();

@@ -83,9 +83,19 @@ struct stop_reason {
     swbreak,         ///< a software breakpoint (gdb asked for `swbreak+`)
     syscall_entry,   ///< `syscall_entry:NR` (QCatchSyscalls)
     syscall_return,  ///< `syscall_return:NR`
+    fork,            ///< `fork:pCHILD.CHILD` (gdb asked for `fork-events+`)
+    vfork,           ///< `vfork:pCHILD.CHILD` (`vfork-events+`)
+    vforkdone,       ///< `vforkdone:` the vfork's child exec'd or exited
+    exec,            ///< `exec:HEX(PATH)` (`exec-events+`): the new program's path
+    watch,           ///< `watch:ADDR`: a write watchpoint fired (Z2)
+    awatch,          ///< `awatch:ADDR`: an access watchpoint fired (Z4)
+    hwbreak,         ///< `hwbreak:` a hardware breakpoint (gdb asked for `hwbreak+`)
   };
   kind what = kind::signal;
   long syscall = 0;
+  thread_id child{};          ///< fork, vfork
+  std::string exec_path;      ///< exec
+  std::uint64_t address = 0;  ///< watch, awatch: the watched address
 };
 
 /// `T SS thread:pPID.TID; [reason;]`: thread `t` stopped with Linux signal `sig`. With
@@ -108,6 +118,29 @@ inline std::string stopped(int sig, const thread_id& t, stop_reason why = {}, in
     case stop_reason::kind::syscall_return:
       out += why.what == stop_reason::kind::syscall_entry ? "syscall_entry:" : "syscall_return:";
       append_number(out, static_cast<std::uint64_t>(why.syscall));
+      out += ';';
+      break;
+    case stop_reason::kind::fork:
+    case stop_reason::kind::vfork:
+      out += why.what == stop_reason::kind::fork ? "fork:" : "vfork:";
+      append_thread(out, why.child);
+      out += ';';
+      break;
+    case stop_reason::kind::vforkdone:
+      out += "vforkdone:;";
+      break;
+    case stop_reason::kind::watch:
+    case stop_reason::kind::awatch:
+      out += why.what == stop_reason::kind::watch ? "watch:" : "awatch:";
+      append_number(out, why.address);
+      out += ';';
+      break;
+    case stop_reason::kind::hwbreak:
+      out += "hwbreak:;";
+      break;
+    case stop_reason::kind::exec:
+      out += "exec:";
+      append_hex(out, std::string_view(why.exec_path));
       out += ';';
       break;
   }

@@ -70,6 +70,9 @@ class breakpoint_table {
       (void)backend::ptrace_detail::write_memory(pid, addr, std::span(&saved, 1));
   }
 
+  // Forgets every breakpoint without writing (the process exec'd: they went with its image).
+  void forget() noexcept { saved_.clear(); }
+
   // Takes every breakpoint out of process `pid` and forgets them (detach).
   void clear(pid_t pid) {
     write_originals(pid);

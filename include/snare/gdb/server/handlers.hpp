@@ -29,7 +29,9 @@
 #include <snare/gdb/server/monitor.hpp>
 #include <snare/gdb/server/registers.hpp>
 #include <snare/gdb/server/session.hpp>
+#include <snare/gdb/server/watchpoints.hpp>
 #include <snare/gdb/server/xfer.hpp>
+#include <snare/host.hpp>
 
 namespace snare::gdb::detail {
 
@@ -45,19 +47,28 @@ class handlers : public session<Tool> {
   using base::current_;
   using base::end_session;
   using base::engine_;
+  using base::exec_events_;
   using base::files_;
+  using base::fork_events_;
   using base::general_;
+  using base::hwbreak_;
   using base::last_stop_;
   using base::log_;
   using base::no_ack_;
+  using base::pending_child_;
+  using base::pending_vfork_;
   using base::pid_;
+  using base::release_child;
   using base::send_packet;
   using base::swbreak_;
+  using base::vfork_events_;
+  using base::watchpoints_;
 
   // The thread a register or memory request is for: Hg's, or the stopped one.
   pid_t thread_for_g() const noexcept { return general_ > 0 ? general_ : current_; }
 
   bool known_thread(pid_t tid) {
+    if (tid == pending_child_ && tid != 0) return true;  // a fork child gdb has not let go yet
     auto ts = engine_->debug_threads(pid_);
     return std::find(ts.begin(), ts.end(), tid) != ts.end();
   }
@@ -71,12 +82,20 @@ class handlers : public session<Tool> {
 
   bool on(const request::supported& r) {
     swbreak_ = r.has("swbreak+");
+    hwbreak_ = r.has("hwbreak+");
+    fork_events_ = r.has("fork-events+");
+    vfork_events_ = r.has("vfork-events+");
+    exec_events_ = r.has("exec-events+");
+    engine_->debug_hold_children(fork_events_ || vfork_events_);
     std::string caps = "PacketSize=";
     reply::append_number(caps, max_packet_size);
     caps +=
-        ";QStartNoAckMode+;multiprocess+;swbreak+;qXfer:features:read+;qXfer:auxv:read+;"
+        ";QStartNoAckMode+;multiprocess+;swbreak+;hwbreak+;qXfer:features:read+;qXfer:auxv:read+;"
         "qXfer:exec-file:read+;qXfer:threads:read+;qXfer:libraries-svr4:read+;vContSupported+;"
         "QCatchSyscalls+";
+    if (fork_events_) caps += ";fork-events+";
+    if (vfork_events_) caps += ";vfork-events+";
+    if (exec_events_) caps += ";exec-events+";
     return send_packet(caps), true;
   }
 
@@ -88,6 +107,8 @@ class handlers : public session<Tool> {
 
   bool on(const request::set_thread& r) {
     pid_t tid = static_cast<pid_t>(r.thread.tid);
+    // `Hg pCHILD.0`: any thread of the fork child, which has one.
+    if (tid <= 0 && pending_child_ != 0 && r.thread.pid == pending_child_) tid = pending_child_;
     if (tid > 0 && !known_thread(tid)) return send_packet(reply::error(ESRCH)), true;
     if (r.op == 'g') general_ = tid > 0 ? tid : 0;
     return send_packet(reply::ok()), true;
@@ -184,10 +205,37 @@ class handlers : public session<Tool> {
   }
 
   bool on(const request::breakpoint& r) {
-    if (r.type != 0) return send_packet(reply::unsupported()), true;  // hardware ones: not yet
-    auto done = r.insert ? breakpoints_.insert(thread_for_g(), r.address)
-                         : breakpoints_.remove(thread_for_g(), r.address);
+    if (r.type != 0) return hardware_breakpoint(r);
+    const pid_t tid = thread_for_g();
+    // gdb takes its breakpoints out of a fork child before it lets it go: a fork's copy had
+    // them taken out when it was made (session::on_fork); a vfork's child shares the
+    // parent's memory, so they go from it (and come back at vforkdone).
+    if (tid == pending_child_ && tid != 0 && !pending_vfork_) return send_packet(reply::ok()), true;
+    auto done = r.insert ? breakpoints_.insert(tid, r.address) : breakpoints_.remove(tid, r.address);
     return send_packet(done ? reply::ok() : reply::error(EFAULT)), true;
+  }
+
+  // Z1, Z2, Z4 in the debug registers of every thread of the process (stopped: all-stop),
+  // where the host has them (the hw_watchpoints probe); elsewhere, and for Z3 (x86 has no
+  // read-only watchpoint), the empty reply: gdb then does without (software watchpoints).
+  bool hardware_breakpoint(const request::breakpoint& r) {
+    if (!watchpoint_table::serves(r.type) || !host_features().has(host_feature::hw_watchpoints))
+      return send_packet(reply::unsupported()), true;
+    if (!r.insert) {
+      watchpoints_.remove(r.type, r.address);
+      for (pid_t tid : engine_->debug_threads(pid_)) (void)watchpoints_.sync(tid);
+      return send_packet(reply::ok()), true;
+    }
+    if (auto ok = watchpoints_.insert(r.type, r.address, r.kind); !ok)
+      return send_packet(reply::error(ok.error_number())), true;
+    for (pid_t tid : engine_->debug_threads(pid_)) {
+      if (auto ok = watchpoints_.sync(tid); !ok) {  // refused (a hypervisor may): taken back
+        watchpoints_.remove(r.type, r.address);
+        for (pid_t t : engine_->debug_threads(pid_)) (void)watchpoints_.sync(t);
+        return send_packet(reply::error(ok.error_number())), true;
+      }
+    }
+    return send_packet(reply::ok()), true;
   }
 
   bool on(const request::resume_query&) { return send_packet("vCont;c;C;s;S"), true; }
@@ -218,12 +266,15 @@ class handlers : public session<Tool> {
     if (std::none_of(threads.begin(), threads.end(), [&](pid_t tid) { return action_for(tid) != nullptr; }))
       return send_packet(reply::error(ESRCH)), true;
     this->resuming();
+    // A fork child gdb keeps (detach-on-fork off) is let go: the server follows one process.
+    release_child();
     // A thread no action names stays stopped (gdb steps one thread over a breakpoint so).
     // The old `c`/`s` packets have one action for every thread.
     for (pid_t tid : threads) {
       const request::resume_action* a = action_for(tid);
       if (a == nullptr) continue;
       const int sig = a->signal != 0 ? from_gdb_signal(a->signal) : 0;
+      (void)watchpoints_.sync(tid);  // a thread made since the last change has none yet
       engine_->debug_release(tid, sig, a->op == 's' || a->op == 'r');
     }
     return false;
@@ -266,8 +317,20 @@ class handlers : public session<Tool> {
     return send_packet(reply::xfer_chunk(object, r.offset, r.length)), true;
   }
 
-  bool on(const request::detach&) {
+  bool on(const request::detach& r) {
+    // `D;CHILD`: gdb lets the fork child go (detach-on-fork, following the parent), or a
+    // child it kept and the server let go when gdb resumed (detach-on-fork off).
+    if (r.pid && *r.pid != pid_) {
+      if (*r.pid == pending_child_) release_child();
+      return send_packet(reply::ok()), true;
+    }
+    // `D;PARENT` with a fork child pending: gdb would follow the child (follow-fork-mode
+    // child), which the server does not do: refused, gdb stays with the parent.
+    if (r.pid && pending_child_ != 0 && *r.pid == pid_) return send_packet(reply::error(EINVAL)), true;
+    release_child();
     breakpoints_.clear(pid_);
+    watchpoints_.clear();
+    for (pid_t tid : engine_->debug_threads(pid_)) (void)watchpoints_.sync(tid);
     send_packet(reply::ok());
     end_session();
     engine_->set_debugger(nullptr);

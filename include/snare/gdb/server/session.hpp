@@ -30,6 +30,7 @@
 #include <snare/gdb/server/connection.hpp>
 #include <snare/gdb/server/host_io.hpp>
 #include <snare/gdb/server/monitor.hpp>
+#include <snare/gdb/server/watchpoints.hpp>
 #include <snare/sys/syscall_set.hpp>
 
 namespace snare::gdb::detail {
@@ -50,7 +51,7 @@ class session : public backend::ptrace_detail::debugger {
 
   // --- the debugger seam (backend/ptrace/detail/debugger.hpp) ---
   bool on_exec(pid_t pid, pid_t tid) override {
-    if (started_) return false;  // only the first exec: the start (later ones: see docs)
+    if (started_) return on_later_exec(tid);
     started_ = true;
     pid_ = pid;
     int fd = snare::detail::retry_eintr(
@@ -69,7 +70,15 @@ class session : public backend::ptrace_detail::debugger {
     if (!conn_ || pid != pid_) return false;
     conn_->arm_interrupt(false);
     reply::stop_reason why;
-    if (sig == SIGTRAP) {
+    if (auto hit = sig == SIGTRAP ? watchpoints_.fired(tid) : std::nullopt) {
+      // A debug register's trap: after the write or access (the pc past the instruction), or
+      // before the instruction for a hardware breakpoint (the kernel sets RF to go on).
+      why.what = hit->type == 2   ? reply::stop_reason::kind::watch
+                 : hit->type == 4 ? reply::stop_reason::kind::awatch
+                 : hwbreak_       ? reply::stop_reason::kind::hwbreak
+                                  : reply::stop_reason::kind::signal;
+      why.address = hit->address;
+    } else if (sig == SIGTRAP) {
       siginfo_t si{};
       auto regs = engine_->debug_registers(tid);
       // int3 reports SI_KERNEL with the pc after it: a breakpoint of ours is rewound onto.
@@ -83,6 +92,57 @@ class session : public backend::ptrace_detail::debugger {
     }
     stopped(tid, sig, why, true);
     return true;
+  }
+
+  // The debugged process exec'd again: its breakpoints went with the old image; gdb is told
+  // when it asked for exec events (`exec:` with the new program's path).
+  bool on_later_exec(pid_t tid) {
+    breakpoints_.forget();
+    if (!conn_ || !exec_events_) return false;
+    conn_->arm_interrupt(false);
+    reply::stop_reason why;
+    why.what = reply::stop_reason::kind::exec;
+    char path[64], target[4096];
+    std::snprintf(path, sizeof path, "/proc/%d/exe", pid_);
+    ssize_t n = ::readlink(path, target, sizeof target);
+    if (n > 0) why.exec_path.assign(target, static_cast<std::size_t>(n));
+    stopped(tid, SIGTRAP, why, true);
+    return true;
+  }
+
+  // A fork or vfork of the debugged process: gdb is told when it asked for that kind of
+  // event, the child held at its first stop until gdb detaches it (`D;pid`) or resumes it.
+  bool on_fork_event(pid_t pid, pid_t tid, pid_t child, bool vfork) override {
+    if (!conn_ || pid != pid_ || !(vfork ? vfork_events_ : fork_events_)) {
+      engine_->debug_release(child, 0, false);
+      return false;
+    }
+    conn_->arm_interrupt(false);
+    pending_child_ = child;
+    pending_vfork_ = vfork;
+    reply::stop_reason why;
+    why.what = vfork ? reply::stop_reason::kind::vfork : reply::stop_reason::kind::fork;
+    why.child = {child, child};
+    stopped(tid, SIGTRAP, why, true);
+    return true;
+  }
+
+  // The vfork's child exec'd or exited: the memory is the parent's alone again.
+  bool on_vfork_done(pid_t pid, pid_t tid) override {
+    if (!conn_ || pid != pid_ || !vfork_events_) return false;
+    conn_->arm_interrupt(false);
+    reply::stop_reason why;
+    why.what = reply::stop_reason::kind::vforkdone;
+    stopped(tid, SIGTRAP, why, true);
+    return true;
+  }
+
+  // Lets the fork child gdb was told of go (it runs on under the tool alone).
+  void release_child() {
+    if (pending_child_ == 0) return;
+    engine_->debug_release(pending_child_, 0, false);
+    if (general_ == pending_child_) general_ = 0;
+    pending_child_ = 0;
   }
 
   // A call gdb catches (QCatchSyscalls), at its entry or exit: a SIGTRAP stop with the
@@ -218,14 +278,18 @@ class session : public backend::ptrace_detail::debugger {
   packet_reader reader_;
   std::string last_sent_, last_stop_;
   breakpoint_table breakpoints_;
+  watchpoint_table watchpoints_;
   host_files files_;                     // vFile's open files
   std::map<pid_t, call_history> calls_;  // per thread, for monitor syscalls
   std::optional<syscall_set> catching_;  // the last calls gdb asked to catch (QCatchSyscalls:1)
   std::FILE* log_ = nullptr;
-  pid_t pid_ = 0;      // the process gdb debugs: the guest's first
-  pid_t current_ = 0;  // the thread of the last stop
-  pid_t general_ = 0;  // Hg's thread (0: the current one)
-  bool started_ = false, running_ = false, no_ack_ = false, swbreak_ = false;
+  pid_t pid_ = 0;            // the process gdb debugs: the guest's first
+  pid_t current_ = 0;        // the thread of the last stop
+  pid_t general_ = 0;        // Hg's thread (0: the current one)
+  pid_t pending_child_ = 0;  // the fork child gdb was told of, held until gdb lets it go
+  bool pending_vfork_ = false;
+  bool started_ = false, running_ = false, no_ack_ = false, swbreak_ = false, hwbreak_ = false;
+  bool fork_events_ = false, vfork_events_ = false, exec_events_ = false;  // what gdb asked for
 };
 
 }  // namespace snare::gdb::detail

@@ -16,6 +16,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,6 +160,59 @@ inline host_probe probe_ptrace() {
   int status = 0;
   (void)wait_probe_child(pid, status);
   return decide_ptrace(seize_errno, read_int_file("/proc/sys/kernel/yama/ptrace_scope"));
+}
+
+// The x86 debug registers in the user area (struct user's u_debugreg: DR0-DR3 addresses,
+// DR6 status, DR7 control), written and read with PTRACE_POKEUSER/PEEKUSER.
+inline constexpr std::size_t debugreg_offset(unsigned n) noexcept {
+  return offsetof(struct user, u_debugreg) + n * sizeof(long);
+}
+
+/// Probes hardware watchpoints: a traced child stops, the parent sets DR0 to a variable and
+/// DR7 to a 4-byte write watchpoint on it (L0, R/W0 = 01, LEN0 = 11), the child writes the
+/// variable and must stop with SIGTRAP and DR6's B0 set. Hypervisors may refuse DR7 (EIO,
+/// EINVAL) or never fire it.
+inline host_probe probe_hw_watchpoints() {
+#if !defined(__x86_64__)
+  return {false, "the debug registers are probed on x86-64 only"};
+#else
+  static volatile int watched = 0;
+  pid_t pid = fork_probe_child();
+  if (pid < 0) return {false, "cannot fork a probe child: " + errno_text(errno)};
+  if (pid == 0) {
+    if (::ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) ::_exit(2);
+    ::raise(SIGSTOP);
+    watched = 1;  // the watchpoint's trap stops the child here
+    ::_exit(0);
+  }
+  auto end = [pid](host_probe p) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    (void)wait_probe_child(pid, status);
+    return p;
+  };
+  int status = 0;
+  if (!wait_probe_child(pid, status)) return {false, "cannot wait for the probe child: " + errno_text(errno)};
+  if (!WIFSTOPPED(status)) return {false, "the probe child " + status_text(status) + " before its SIGSTOP"};
+  const auto address = reinterpret_cast<unsigned long>(&watched);
+  const unsigned long dr7 = 1ul | (1ul << 16) | (3ul << 18);
+  if (::ptrace(PTRACE_POKEUSER, pid, debugreg_offset(0), address) != 0)
+    return end({false, "PTRACE_POKEUSER of DR0 failed: " + errno_text(errno)});
+  if (::ptrace(PTRACE_POKEUSER, pid, debugreg_offset(7), dr7) != 0)
+    return end({false, "PTRACE_POKEUSER of DR7 (a write watchpoint) failed: " + errno_text(errno)});
+  if (::ptrace(PTRACE_CONT, pid, 0, 0) != 0) return end({false, "PTRACE_CONT failed: " + errno_text(errno)});
+  if (!wait_probe_child(pid, status))
+    return end({false, "cannot wait for the probe child: " + errno_text(errno)});
+  if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP)
+    return end({false, "a write watchpoint set in DR0/DR7 did not fire: the probe child " +
+                           (WIFSTOPPED(status) ? "stopped with signal " + std::to_string(WSTOPSIG(status))
+                                               : status_text(status))});
+  errno = 0;
+  long dr6 = ::ptrace(PTRACE_PEEKUSER, pid, debugreg_offset(6), 0);
+  if (errno != 0) return end({false, "PTRACE_PEEKUSER of DR6 failed: " + errno_text(errno)});
+  if ((dr6 & 1) == 0) return end({false, "the probe child trapped, but DR6 does not say DR0 fired"});
+  return end({true, "a write watchpoint set in DR0/DR7 fired in a traced child (DR6.B0)"});
+#endif
 }
 
 inline host_probe probe_seccomp_filter() {

@@ -56,6 +56,13 @@ bool engine<Tool>::debug_take(thread_t& t, typename thread_t::debug_hold why, in
     case thread_t::debug_hold::syscall_exit:  // `sig` is the call's number
       kept = debugger_->on_syscall(root_, t.tid, sig, why == thread_t::debug_hold::syscall_entry);
       break;
+    case thread_t::debug_hold::fork:
+    case thread_t::debug_hold::vfork:  // `sig` is the child's pid
+      kept = debugger_->on_fork_event(root_, t.tid, sig, why == thread_t::debug_hold::vfork);
+      break;
+    case thread_t::debug_hold::vfork_done:
+      kept = debugger_->on_vfork_done(root_, t.tid);
+      break;
     default:
       kept = debugger_->on_signal(root_, t.tid, sig);
       break;
@@ -145,6 +152,7 @@ void engine<Tool>::debug_stop_others(pid_t except) {
 template <class Tool>
 void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
   thread_t* t = find(tid);
+  if (t != nullptr) t->debug_released = true;  // a child whose first stop has not come yet runs
   if (t == nullptr || t->held_by_debugger == thread_t::debug_hold::none) return;
   const auto why = std::exchange(t->held_by_debugger, thread_t::debug_hold::none);
   t->stepping = step;
@@ -167,10 +175,27 @@ void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
       if (why == thread_t::debug_hold::syscall_entry) return serve_entry_job(*t, s);
       return serve_exit(*t, s.ret);
     }
+    case thread_t::debug_hold::fork:
+    case thread_t::debug_hold::vfork:
+    case thread_t::debug_hold::vfork_done:
     case thread_t::debug_hold::interrupt:
     case thread_t::debug_hold::none:
-      return resume(*t);  // no signal can be delivered from an interrupt stop
+      return resume(*t);  // no signal can be delivered from an event or interrupt stop
   }
+}
+
+// Keeps a new child process of the root process at its first stop (status) for the
+// debugger, which releases it (debug_release: then it starts as any task does); true when
+// kept. Only while the debugger asks (debug_hold_children), and once.
+template <class Tool>
+bool engine<Tool>::debug_hold_child(thread_t& t, int status) {
+  if (debugger_ == nullptr || !debug_hold_children_ || t.debug_released || t.tid != t.proc->pid ||
+      t.proc->pid == root_ || parent_of(t.proc->pid) != root_)
+    return false;
+  t.debug_released = true;  // held once: its release replays this stop, which then starts it
+  t.held_by_debugger = thread_t::debug_hold::deferred;
+  t.debug_status = status;
+  return true;
 }
 
 /// Makes the calls in `calls` of the root process stop for the debugger at their entry and

@@ -36,6 +36,18 @@ class debugger {
   /// not return, such as exit or a successful execve).
   virtual void on_call(pid_t tid, long nr, const sys::raw_args& args) { (void)tid, (void)nr, (void)args; }
   virtual void on_call_exit(pid_t tid, long ret) { (void)tid, (void)ret; }
+  /// The root process's thread `tid` forked (or, with `vfork`, vforked) `child`, which stays
+  /// at its first stop when the debugger asked so (engine::debug_hold_children) until
+  /// engine::debug_release. Not pure: false (the parent goes on) by default.
+  virtual bool on_fork_event(pid_t pid, pid_t tid, pid_t child, bool vfork) {
+    (void)pid, (void)tid, (void)child, (void)vfork;
+    return false;
+  }
+  /// The root process's thread `tid` is back from a vfork (the child exec'd or exited).
+  virtual bool on_vfork_done(pid_t pid, pid_t tid) {
+    (void)pid, (void)tid;
+    return false;
+  }
   /// The root process forked `child` (not a vfork: that child shares its memory); the child
   /// has run no instruction yet.
   virtual void on_fork(pid_t child) = 0;

@@ -106,9 +106,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
       return this->cannot_run(name, why.c_str());
     }
     root_ = child->pid;
-    constexpr long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
-                          PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
-                          PTRACE_O_EXITKILL;
+    long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+                PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+    if (debugger_ != nullptr) opts |= PTRACE_O_TRACEVFORKDONE;  // a debugger is told a vfork's end
     if (::ptrace(PTRACE_SEIZE, root_, 0, opts) != 0) {
       int e = errno;
       ::kill(root_, SIGKILL);
@@ -178,6 +178,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<void> debug_set_registers(pid_t tid, const user_regs_struct& r) noexcept;
   void debug_kill_all() noexcept;
   void debug_catch_syscalls(const syscall_set* calls) noexcept;
+  /// Keeps each new child process of the root process stopped at its first stop until the
+  /// debugger releases it (debug_release), from fork and vfork events on (debugger::on_fork_event).
+  void debug_hold_children(bool hold) noexcept { debug_hold_children_ = hold; }
   void daemonize(process_rec<Tool>& p) noexcept {
     p.daemon = true;
     daemons_ = true;
@@ -412,6 +415,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return debug_catching_ && debugger_ != nullptr && t.proc->pid == root_ && debug_catch_.contains(nr);
   }
   void serve_exit(thread_t& t, long ret);
+  bool debug_hold_child(thread_t& t, int status);
 
   // --- attach and detach (detail/attach.hpp) ---
   int seize_process(pid_t pid, long ptrace_options);
@@ -514,6 +518,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::vector<std::pair<pid_t, int>> debug_replay_;  // stops taken by debug_stop_others
   syscall_set debug_catch_{};                        // debug_catch_syscalls
   bool debug_catching_ = false;
+  bool debug_hold_children_ = false;  // debug_hold_children
 
   friend class guest<Tool>;
 };

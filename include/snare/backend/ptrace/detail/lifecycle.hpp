@@ -51,6 +51,12 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
     held_.erase(h);
     handle(child, status);
   }
+  // A debugger is told of the root process's forks and vforks, the parent stopped at its event.
+  if (event != PTRACE_EVENT_CLONE && child > 0 &&
+      debug_take(parent,
+                 event == PTRACE_EVENT_VFORK ? thread_t::debug_hold::vfork : thread_t::debug_hold::fork,
+                 child))
+    return;
   resume(parent);
 }
 

@@ -210,12 +210,16 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
     interrupt,
     deferred,
     syscall_entry,  // a call the debugger catches (debug_catch_syscalls), at its entry
-    syscall_exit    // and at its exit
+    syscall_exit,   // and at its exit
+    fork,           // a fork or vfork event of the root process (debug_signal: the child)
+    vfork,
+    vfork_done  // the end of a vfork (the child exec'd or exited)
   } held_by_debugger = debug_hold::none;
   int debug_signal = 0;
   int debug_status = 0;
   bool stepping = false;
-  bool debug_exit = false;  // the debugger catches this call's exit: resume with PTRACE_SYSCALL
+  bool debug_exit = false;      // the debugger is told this call's exit: resume with PTRACE_SYSCALL
+  bool debug_released = false;  // the debugger let it go: a child's first stop is not held
 };
 
 template <class Tool>

@@ -135,7 +135,10 @@ void engine<Tool>::handle(pid_t tid, int status) {
   thread_t& t = find_or_add(tid);
   t.group_stopped = false;
   t.have_regs = false;  // it ran since they were read
-  if (!t.started) return begin_start(t, status);
+  if (!t.started) {
+    if (debug_hold_child(t, status)) return;
+    return begin_start(t, status);
+  }
   handle_stop(t, status);
 }
 
@@ -158,6 +161,9 @@ void engine<Tool>::handle_stop(thread_t& t, int status) {
         if (debug_take(t, thread_t::debug_hold::exec, SIGTRAP)) return;
         return on_exec(t);
       case PTRACE_EVENT_EXIT:
+        return resume(t);
+      case PTRACE_EVENT_VFORK_DONE:
+        if (debug_take(t, thread_t::debug_hold::vfork_done, SIGTRAP)) return;
         return resume(t);
       case PTRACE_EVENT_STOP:
         return resume(t);  // first stop of a new task, or an interrupt
