@@ -386,6 +386,21 @@ TEST_CASE("reply encoders write what the manual specifies", "[gdb][protocol]") {
   CHECK(reply::stopped(5, {1, 2}, {reply::stop_reason::kind::syscall_return, 0}) ==
         "T05thread:p1.2;syscall_return:0;");
   CHECK(reply::stopped(10, {1, 1}, {}, 3) == "T1ethread:p1.1;core:3;");
+  reply::stop_reason fork(reply::stop_reason::kind::fork);
+  fork.child = {0x20, 0x20};
+  CHECK(reply::stopped(5, {1, 1}, fork) == "T05thread:p1.1;fork:p20.20;");
+  fork.what = reply::stop_reason::kind::vfork;
+  CHECK(reply::stopped(5, {1, 1}, fork) == "T05thread:p1.1;vfork:p20.20;");
+  CHECK(reply::stopped(5, {1, 1}, {reply::stop_reason::kind::vforkdone}) == "T05thread:p1.1;vforkdone:;");
+  reply::stop_reason exec(reply::stop_reason::kind::exec);
+  exec.exec_path = "/a";
+  CHECK(reply::stopped(5, {1, 1}, exec) == "T05thread:p1.1;exec:2f61;");
+  reply::stop_reason watch(reply::stop_reason::kind::watch);
+  watch.address = 0x4010;
+  CHECK(reply::stopped(5, {1, 1}, watch) == "T05thread:p1.1;watch:4010;");
+  watch.what = reply::stop_reason::kind::awatch;
+  CHECK(reply::stopped(5, {1, 1}, watch) == "T05thread:p1.1;awatch:4010;");
+  CHECK(reply::stopped(5, {1, 1}, {reply::stop_reason::kind::hwbreak}) == "T05thread:p1.1;hwbreak:;");
   CHECK(reply::exited(0x2a, 3) == "W03;process:2a");
   CHECK(reply::killed(0x2a, 9) == "X09;process:2a");
   CHECK(reply::killed(0x2a, 10) == "X1e;process:2a");

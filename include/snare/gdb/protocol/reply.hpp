@@ -91,6 +91,10 @@ struct stop_reason {
     awatch,          ///< `awatch:ADDR`: an access watchpoint fired (Z4)
     hwbreak,         ///< `hwbreak:` a hardware breakpoint (gdb asked for `hwbreak+`)
   };
+  stop_reason() = default;
+  /// A reason with its kind, and the call's number for the syscall kinds.
+  stop_reason(kind k, long nr = 0) : what(k), syscall(nr) {}  // NOLINT: {kind} reads well
+
   kind what = kind::signal;
   long syscall = 0;
   thread_id child{};          ///< fork, vfork
