@@ -583,3 +583,16 @@ TEST_CASE("a tool counting every syscall in the same run as gdb counts what it c
   CHECK(has(s.report, " write=1 .*openat=[0-9]+ "));
   CHECK(s.report == plain.report());
 }
+
+TEST_CASE("a hardware watchpoint set before threads are made fires in them", "[gdb][server][watch]") {
+  require_gdb();
+  snare::test::require_host(snare::host_feature::hw_watchpoints);
+  // The three workers are made after the watchpoint, while the guest runs, and each writes
+  // last_worker: the server gives each its debug registers at its first stop. (They write at
+  // once: gdb reports a write only when it sees the value changed, so one to three hits.)
+  auto s = debug({"break main", "continue", "watch last_worker", "continue", "delete", "continue"});
+  CHECK(has(s.gdb, R"(Thread [0-9]+ "worker-[123]" hit Hardware watchpoint 2: last_worker)"));
+  CHECK(has(s.gdb, R"(Old value = 0\n *New value = [123]\n)"));
+  CHECK(has(s.gdb, R"(exited normally)"));
+  CHECK(s.guest == "result 5 global 42\n");
+}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 int global_counter = 41;
+int last_worker = 0;  // each worker writes its id (a watchpoint in threads made later)
 static int gate[2];
 
 int work(long id) {
@@ -24,6 +25,7 @@ static void* worker(void* arg) {
   char c;
   while (read(gate[0], &c, 1) < 0) {
   }
+  last_worker = (int)(long)arg;
   return (void*)(long)work((long)arg);  // the three threads call it at once: a breakpoint's
 }
 

@@ -68,9 +68,15 @@ class session : public backend::ptrace_detail::debugger {
 
   bool on_signal(pid_t pid, pid_t tid, int sig) override {
     if (!conn_ || pid != pid_) return false;
+    bool stale = false;
+    auto hit = sig == SIGTRAP ? watchpoints_.fired(tid, stale) : std::nullopt;
+    if (stale) {  // a deleted watchpoint's trap, held while another thread stopped: dropped
+      engine_->debug_release(tid, 0, false);
+      return true;
+    }
     conn_->arm_interrupt(false);
     reply::stop_reason why;
-    if (auto hit = sig == SIGTRAP ? watchpoints_.fired(tid) : std::nullopt) {
+    if (hit) {
       // A debug register's trap: after the write or access (the pc past the instruction), or
       // before the instruction for a hardware breakpoint (the kernel sets RF to go on).
       why.what = hit->type == 2   ? reply::stop_reason::kind::watch
@@ -155,6 +161,11 @@ class session : public backend::ptrace_detail::debugger {
     why.syscall = nr;
     stopped(tid, SIGTRAP, why, true);
     return true;
+  }
+
+  // A thread made while the guest runs gets the watchpoints the others have.
+  void on_thread_start(pid_t pid, pid_t tid) override {
+    if (pid == pid_) (void)watchpoints_.sync(tid);
   }
 
   // The calls of the debugged process, kept per thread for `monitor syscalls`.

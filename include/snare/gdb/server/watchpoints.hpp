@@ -106,17 +106,18 @@ class watchpoint_table {
   }
 
   // Returns what fired in thread `tid`, at a SIGTRAP, from DR6's B0-B3 (then cleared, as the
-  // CPU does not); nothing when none of the table's slots did.
-  std::optional<hit> fired(pid_t tid) noexcept {
-    if (empty()) return std::nullopt;
+  // CPU does not); nothing when none did. `stale` tells a trap of a slot freed since (another
+  // thread's stop had gdb delete it while this one's trap was held): no signal for the guest.
+  std::optional<hit> fired(pid_t tid, bool& stale) noexcept {
+    stale = false;
+    if (synced_.empty()) return std::nullopt;  // no thread ever had a debug register set
     errno = 0;
     const long dr6 = ::ptrace(PTRACE_PEEKUSER, tid, offset(6), 0);
-    if (errno != 0) return std::nullopt;
-    for (unsigned i = 0; i < slots_.size(); ++i) {
-      if (((dr6 >> i) & 1) == 0 || !slots_[i].used) continue;
-      (void)::ptrace(PTRACE_POKEUSER, tid, offset(6), 0);
-      return hit{slots_[i].type, slots_[i].address};
-    }
+    if (errno != 0 || (dr6 & 0xf) == 0) return std::nullopt;
+    (void)::ptrace(PTRACE_POKEUSER, tid, offset(6), 0);
+    for (unsigned i = 0; i < slots_.size(); ++i)
+      if (((dr6 >> i) & 1) != 0 && slots_[i].used) return hit{slots_[i].type, slots_[i].address};
+    stale = true;
     return std::nullopt;
   }
 

@@ -48,6 +48,8 @@ class debugger {
     (void)pid, (void)tid;
     return false;
   }
+  /// A new thread `tid` of the root process is at its first stop, before it runs.
+  virtual void on_thread_start(pid_t pid, pid_t tid) { (void)pid, (void)tid; }
   /// The root process forked `child` (not a vfork: that child shares its memory); the child
   /// has run no instruction yet.
   virtual void on_fork(pid_t child) = 0;
