@@ -1721,6 +1721,439 @@ inline constexpr xlat_entry netlink_ack_flags_bits[] = {
 };
 inline constexpr xlat netlink_ack_flags_xlat{{}, 0, netlink_ack_flags_bits, "0", "NLM_F_???"};
 
+inline constexpr xlat_entry tcp_states_field[] = {
+    {0x1, "TCP_ESTABLISHED"},
+    {0x2, "TCP_SYN_SENT"},
+    {0x3, "TCP_SYN_RECV"},
+    {0x4, "TCP_FIN_WAIT1"},
+    {0x5, "TCP_FIN_WAIT2"},
+    {0x6, "TCP_TIME_WAIT"},
+    {0x7, "TCP_CLOSE"},
+    {0x8, "TCP_CLOSE_WAIT"},
+    {0x9, "TCP_LAST_ACK"},
+    {0xa, "TCP_LISTEN"},
+    {0xb, "TCP_CLOSING"},
+    {0xc, "TCP_NEW_SYN_RECV"},
+};
+inline constexpr xlat tcp_states_xlat{tcp_states_field, ~std::uint64_t{0}, {}, {}, "TCP_???"};
+
+inline constexpr xlat_entry tcp_state_flags_bits[] = {
+    {0x2, "1<<TCP_ESTABLISHED"},
+    {0x4, "1<<TCP_SYN_SENT"},
+    {0x8, "1<<TCP_SYN_RECV"},
+    {0x10, "1<<TCP_FIN_WAIT1"},
+    {0x20, "1<<TCP_FIN_WAIT2"},
+    {0x40, "1<<TCP_TIME_WAIT"},
+    {0x80, "1<<TCP_CLOSE"},
+    {0x100, "1<<TCP_CLOSE_WAIT"},
+    {0x200, "1<<TCP_LAST_ACK"},
+    {0x400, "1<<TCP_LISTEN"},
+    {0x800, "1<<TCP_CLOSING"},
+    {0x1000, "1<<TCP_NEW_SYN_RECV"},
+};
+inline constexpr xlat tcp_state_flags_xlat{{}, 0, tcp_state_flags_bits, "0", "1<<TCP_???"};
+
+inline constexpr xlat_entry unix_diag_attrs_field[] = {
+    {0x0, "UNIX_DIAG_NAME"},
+    {0x1, "UNIX_DIAG_VFS"},
+    {0x2, "UNIX_DIAG_PEER"},
+    {0x3, "UNIX_DIAG_ICONS"},
+    {0x4, "UNIX_DIAG_RQLEN"},
+    {0x5, "UNIX_DIAG_MEMINFO"},
+    {0x6, "UNIX_DIAG_SHUTDOWN"},
+    {0x7, "UNIX_DIAG_UID"},
+};
+inline constexpr xlat unix_diag_attrs_xlat{unix_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "UNIX_DIAG_???"};
+
+inline constexpr xlat_entry unix_diag_show_bits[] = {
+    {0x1, "UDIAG_SHOW_NAME"},
+    {0x2, "UDIAG_SHOW_VFS"},
+    {0x4, "UDIAG_SHOW_PEER"},
+    {0x8, "UDIAG_SHOW_ICONS"},
+    {0x10, "UDIAG_SHOW_RQLEN"},
+    {0x20, "UDIAG_SHOW_MEMINFO"},
+    {0x40, "UDIAG_SHOW_UID"},
+};
+inline constexpr xlat unix_diag_show_xlat{{}, 0, unix_diag_show_bits, "0", "UDIAG_SHOW_???"};
+
+inline constexpr xlat_entry netlink_diag_attrs_field[] = {
+    {0x0, "NETLINK_DIAG_MEMINFO"},
+    {0x1, "NETLINK_DIAG_GROUPS"},
+    {0x2, "NETLINK_DIAG_RX_RING"},
+    {0x3, "NETLINK_DIAG_TX_RING"},
+    {0x4, "NETLINK_DIAG_FLAGS"},
+};
+inline constexpr xlat netlink_diag_attrs_xlat{netlink_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "NETLINK_DIAG_???"};
+
+inline constexpr xlat_entry netlink_diag_show_bits[] = {
+    {0x1, "NDIAG_SHOW_MEMINFO"},
+    {0x2, "NDIAG_SHOW_GROUPS"},
+    {0x4, "NDIAG_SHOW_RING_CFG"},
+    {0x8, "NDIAG_SHOW_FLAGS"},
+};
+inline constexpr xlat netlink_diag_show_xlat{{}, 0, netlink_diag_show_bits, "0", "NDIAG_SHOW_???"};
+
+inline constexpr xlat_entry netlink_states_field[] = {
+    {0x0, "NETLINK_UNCONNECTED"},
+    {0x1, "NETLINK_CONNECTED"},
+    {0x7, "TCP_CLOSE"},
+};
+inline constexpr xlat netlink_states_xlat{netlink_states_field, ~std::uint64_t{0}, {}, {}, "NETLINK_???"};
+
+inline constexpr xlat_entry netlink_socket_flags_bits[] = {
+    {0x1, "NDIAG_FLAG_CB_RUNNING"},
+    {0x2, "NDIAG_FLAG_PKTINFO"},
+    {0x4, "NDIAG_FLAG_BROADCAST_ERROR"},
+    {0x8, "NDIAG_FLAG_NO_ENOBUFS"},
+    {0x10, "NDIAG_FLAG_LISTEN_ALL_NSID"},
+    {0x20, "NDIAG_FLAG_CAP_ACK"},
+};
+inline constexpr xlat netlink_socket_flags_xlat{{}, 0, netlink_socket_flags_bits, "0", "NDIAG_FLAG_???"};
+
+inline constexpr xlat_entry packet_diag_attrs_field[] = {
+    {0x0, "PACKET_DIAG_INFO"},
+    {0x1, "PACKET_DIAG_MCLIST"},
+    {0x2, "PACKET_DIAG_RX_RING"},
+    {0x3, "PACKET_DIAG_TX_RING"},
+    {0x4, "PACKET_DIAG_FANOUT"},
+    {0x5, "PACKET_DIAG_UID"},
+    {0x6, "PACKET_DIAG_MEMINFO"},
+    {0x7, "PACKET_DIAG_FILTER"},
+};
+inline constexpr xlat packet_diag_attrs_xlat{packet_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "PACKET_DIAG_???"};
+
+inline constexpr xlat_entry packet_diag_show_bits[] = {
+    {0x1, "PACKET_SHOW_INFO"},
+    {0x2, "PACKET_SHOW_MCLIST"},
+    {0x4, "PACKET_SHOW_RING_CFG"},
+    {0x8, "PACKET_SHOW_FANOUT"},
+    {0x10, "PACKET_SHOW_MEMINFO"},
+    {0x20, "PACKET_SHOW_FILTER"},
+};
+inline constexpr xlat packet_diag_show_xlat{{}, 0, packet_diag_show_bits, "0", "PACKET_SHOW_???"};
+
+inline constexpr xlat_entry packet_diag_info_flags_bits[] = {
+    {0x1, "PDI_RUNNING"},
+    {0x2, "PDI_AUXDATA"},
+    {0x4, "PDI_ORIGDEV"},
+    {0x8, "PDI_VNETHDR"},
+    {0x10, "PDI_LOSS"},
+};
+inline constexpr xlat packet_diag_info_flags_xlat{{}, 0, packet_diag_info_flags_bits, "0", "PDI_???"};
+
+inline constexpr xlat_entry ethernet_protocols_field[] = {
+    {0x60, "ETH_P_LOOP"},
+    {0x200, "ETH_P_PUP"},
+    {0x201, "ETH_P_PUPAT"},
+    {0x22f0, "ETH_P_TSN"},
+    {0x22eb, "ETH_P_ERSPAN2"},
+    {0x800, "ETH_P_IP"},
+    {0x805, "ETH_P_X25"},
+    {0x806, "ETH_P_ARP"},
+    {0x8ff, "ETH_P_BPQ"},
+    {0xa00, "ETH_P_IEEEPUP"},
+    {0xa01, "ETH_P_IEEEPUPAT"},
+    {0x4305, "ETH_P_BATMAN"},
+    {0x6000, "ETH_P_DEC"},
+    {0x6001, "ETH_P_DNA_DL"},
+    {0x6002, "ETH_P_DNA_RC"},
+    {0x6003, "ETH_P_DNA_RT"},
+    {0x6004, "ETH_P_LAT"},
+    {0x6005, "ETH_P_DIAG"},
+    {0x6006, "ETH_P_CUST"},
+    {0x6007, "ETH_P_SCA"},
+    {0x6558, "ETH_P_TEB"},
+    {0x8035, "ETH_P_RARP"},
+    {0x809b, "ETH_P_ATALK"},
+    {0x80f3, "ETH_P_AARP"},
+    {0x8100, "ETH_P_8021Q"},
+    {0x88be, "ETH_P_ERSPAN"},
+    {0x8137, "ETH_P_IPX"},
+    {0x86dd, "ETH_P_IPV6"},
+    {0x8808, "ETH_P_PAUSE"},
+    {0x8809, "ETH_P_SLOW"},
+    {0x883e, "ETH_P_WCCP"},
+    {0x8847, "ETH_P_MPLS_UC"},
+    {0x8848, "ETH_P_MPLS_MC"},
+    {0x884c, "ETH_P_ATMMPOA"},
+    {0x8863, "ETH_P_PPP_DISC"},
+    {0x8864, "ETH_P_PPP_SES"},
+    {0x886c, "ETH_P_LINK_CTL"},
+    {0x8884, "ETH_P_ATMFATE"},
+    {0x888e, "ETH_P_PAE"},
+    {0x8892, "ETH_P_PROFINET"},
+    {0x8899, "ETH_P_REALTEK"},
+    {0x88a2, "ETH_P_AOE"},
+    {0x88a4, "ETH_P_ETHERCAT"},
+    {0x88a8, "ETH_P_8021AD"},
+    {0x88b5, "ETH_P_802_EX1"},
+    {0x88c7, "ETH_P_PREAUTH"},
+    {0x88ca, "ETH_P_TIPC"},
+    {0x88cc, "ETH_P_LLDP"},
+    {0x88e3, "ETH_P_MRP"},
+    {0x88e5, "ETH_P_MACSEC"},
+    {0x88e7, "ETH_P_8021AH"},
+    {0x88f5, "ETH_P_MVRP"},
+    {0x88f7, "ETH_P_1588"},
+    {0x88f8, "ETH_P_NCSI"},
+    {0x88fb, "ETH_P_PRP"},
+    {0x8902, "ETH_P_CFM"},
+    {0x8906, "ETH_P_FCOE"},
+    {0x8915, "ETH_P_IBOE"},
+    {0x890d, "ETH_P_TDLS"},
+    {0x8914, "ETH_P_FIP"},
+    {0x8917, "ETH_P_80221"},
+    {0x892f, "ETH_P_HSR"},
+    {0x894f, "ETH_P_NSH"},
+    {0x9000, "ETH_P_LOOPBACK"},
+    {0x9100, "ETH_P_QINQ1"},
+    {0x9200, "ETH_P_QINQ2"},
+    {0x9300, "ETH_P_QINQ3"},
+    {0xdada, "ETH_P_EDSA"},
+    {0xdadb, "ETH_P_DSA_8021Q"},
+    {0xe001, "ETH_P_DSA_A5PSW"},
+    {0xed3e, "ETH_P_IFE"},
+    {0xfbfb, "ETH_P_AF_IUCV"},
+    {0x600, "ETH_P_802_3_MIN"},
+    {0x1, "ETH_P_802_3"},
+    {0x2, "ETH_P_AX25"},
+    {0x3, "ETH_P_ALL"},
+    {0x4, "ETH_P_802_2"},
+    {0x5, "ETH_P_SNAP"},
+    {0x6, "ETH_P_DDCMP"},
+    {0x7, "ETH_P_WAN_PPP"},
+    {0x8, "ETH_P_PPP_MP"},
+    {0x9, "ETH_P_LOCALTALK"},
+    {0xc, "ETH_P_CAN"},
+    {0xd, "ETH_P_CANFD"},
+    {0xe, "ETH_P_CANXL"},
+    {0x10, "ETH_P_PPPTALK"},
+    {0x11, "ETH_P_TR_802_2"},
+    {0x15, "ETH_P_MOBITEX"},
+    {0x16, "ETH_P_CONTROL"},
+    {0x17, "ETH_P_IRDA"},
+    {0x18, "ETH_P_ECONET"},
+    {0x19, "ETH_P_HDLC"},
+    {0x1a, "ETH_P_ARCNET"},
+    {0x1b, "ETH_P_DSA"},
+    {0x1c, "ETH_P_TRAILER"},
+    {0xf5, "ETH_P_PHONET"},
+    {0xf6, "ETH_P_IEEE802154"},
+    {0xf7, "ETH_P_CAIF"},
+    {0xf8, "ETH_P_XDSA"},
+    {0xf9, "ETH_P_MAP"},
+    {0xfa, "ETH_P_MCTP"},
+};
+inline constexpr xlat ethernet_protocols_xlat{ethernet_protocols_field, ~std::uint64_t{0}, {}, {}, "ETH_P_???"};
+
+inline constexpr xlat_entry inet_diag_attrs_field[] = {
+    {0x0, "INET_DIAG_NONE"},
+    {0x1, "INET_DIAG_MEMINFO"},
+    {0x2, "INET_DIAG_INFO"},
+    {0x3, "INET_DIAG_VEGASINFO"},
+    {0x4, "INET_DIAG_CONG"},
+    {0x5, "INET_DIAG_TOS"},
+    {0x6, "INET_DIAG_TCLASS"},
+    {0x7, "INET_DIAG_SKMEMINFO"},
+    {0x8, "INET_DIAG_SHUTDOWN"},
+    {0x9, "INET_DIAG_DCTCPINFO"},
+    {0xa, "INET_DIAG_PROTOCOL"},
+    {0xb, "INET_DIAG_SKV6ONLY"},
+    {0xc, "INET_DIAG_LOCALS"},
+    {0xd, "INET_DIAG_PEERS"},
+    {0xe, "INET_DIAG_PAD"},
+    {0xf, "INET_DIAG_MARK"},
+    {0x10, "INET_DIAG_BBRINFO"},
+    {0x11, "INET_DIAG_CLASS_ID"},
+    {0x12, "INET_DIAG_MD5SIG"},
+    {0x13, "INET_DIAG_ULP_INFO"},
+    {0x14, "INET_DIAG_SK_BPF_STORAGES"},
+    {0x15, "INET_DIAG_CGROUP_ID"},
+    {0x16, "INET_DIAG_SOCKOPT"},
+};
+inline constexpr xlat inet_diag_attrs_xlat{inet_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "INET_DIAG_???"};
+
+inline constexpr xlat_entry inet_diag_req_attrs_field[] = {
+    {0x0, "INET_DIAG_REQ_NONE"},
+    {0x1, "INET_DIAG_REQ_BYTECODE"},
+    {0x2, "INET_DIAG_REQ_SK_BPF_STORAGES"},
+    {0x3, "INET_DIAG_REQ_PROTOCOL"},
+};
+inline constexpr xlat inet_diag_req_attrs_xlat{inet_diag_req_attrs_field, ~std::uint64_t{0}, {}, {}, "INET_DIAG_REQ_???"};
+
+inline constexpr xlat_entry inet_diag_extended_flags_bits[] = {
+    {0x1, "1<<(INET_DIAG_MEMINFO-1)"},
+    {0x2, "1<<(INET_DIAG_INFO-1)"},
+    {0x4, "1<<(INET_DIAG_VEGASINFO-1)"},
+    {0x8, "1<<(INET_DIAG_CONG-1)"},
+    {0x10, "1<<(INET_DIAG_TOS-1)"},
+    {0x20, "1<<(INET_DIAG_TCLASS-1)"},
+    {0x40, "1<<(INET_DIAG_SKMEMINFO-1)"},
+    {0x80, "1<<(INET_DIAG_SHUTDOWN-1)"},
+    {0x100, "1<<(INET_DIAG_DCTCPINFO-1)"},
+    {0x200, "1<<(INET_DIAG_PROTOCOL-1)"},
+    {0x400, "1<<(INET_DIAG_SKV6ONLY-1)"},
+    {0x800, "1<<(INET_DIAG_LOCALS-1)"},
+    {0x1000, "1<<(INET_DIAG_PEERS-1)"},
+    {0x2000, "1<<(INET_DIAG_PAD-1)"},
+    {0x4000, "1<<(INET_DIAG_MARK-1)"},
+    {0x8000, "1<<(INET_DIAG_BBRINFO-1)"},
+    {0x10000, "1<<(INET_DIAG_CLASS_ID-1)"},
+    {0x20000, "1<<(INET_DIAG_MD5SIG-1)"},
+    {0x40000, "1<<(INET_DIAG_ULP_INFO-1)"},
+    {0x80000, "1<<(INET_DIAG_SK_BPF_STORAGES-1)"},
+    {0x100000, "1<<(INET_DIAG_CGROUP_ID-1)"},
+    {0x200000, "1<<(INET_DIAG_SOCKOPT-1)"},
+};
+inline constexpr xlat inet_diag_extended_flags_xlat{{}, 0, inet_diag_extended_flags_bits, "0", "1<<INET_DIAG_\?\?\?-1"};
+
+inline constexpr xlat_entry inet_diag_bytecodes_field[] = {
+    {0x0, "INET_DIAG_BC_NOP"},
+    {0x1, "INET_DIAG_BC_JMP"},
+    {0x2, "INET_DIAG_BC_S_GE"},
+    {0x3, "INET_DIAG_BC_S_LE"},
+    {0x4, "INET_DIAG_BC_D_GE"},
+    {0x5, "INET_DIAG_BC_D_LE"},
+    {0x6, "INET_DIAG_BC_AUTO"},
+    {0x7, "INET_DIAG_BC_S_COND"},
+    {0x8, "INET_DIAG_BC_D_COND"},
+    {0x9, "INET_DIAG_BC_DEV_COND"},
+    {0xa, "INET_DIAG_BC_MARK_COND"},
+    {0xb, "INET_DIAG_BC_S_EQ"},
+    {0xc, "INET_DIAG_BC_D_EQ"},
+    {0xd, "INET_DIAG_BC_CGROUP_COND"},
+};
+inline constexpr xlat inet_diag_bytecodes_xlat{inet_diag_bytecodes_field, ~std::uint64_t{0}, {}, {}, "INET_DIAG_BC_???"};
+
+inline constexpr xlat_entry smc_diag_attrs_field[] = {
+    {0x0, "SMC_DIAG_NONE"},
+    {0x1, "SMC_DIAG_CONNINFO"},
+    {0x2, "SMC_DIAG_LGRINFO"},
+    {0x3, "SMC_DIAG_SHUTDOWN"},
+    {0x4, "SMC_DIAG_DMBINFO"},
+    {0x5, "SMC_DIAG_FALLBACK"},
+};
+inline constexpr xlat smc_diag_attrs_xlat{smc_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "SMC_DIAG_???"};
+
+inline constexpr xlat_entry smc_diag_extended_flags_bits[] = {
+    {0x1, "1<<(SMC_DIAG_CONNINFO-1)"},
+    {0x2, "1<<(SMC_DIAG_LGRINFO-1)"},
+};
+inline constexpr xlat smc_diag_extended_flags_xlat{{}, 0, smc_diag_extended_flags_bits, "0", "1<<SMC_DIAG_\?\?\?-1"};
+
+inline constexpr xlat_entry smc_diag_mode_field[] = {
+    {0x0, "SMC_DIAG_MODE_SMCR"},
+    {0x1, "SMC_DIAG_MODE_FALLBACK_TCP"},
+    {0x2, "SMC_DIAG_MODE_SMCD"},
+};
+inline constexpr xlat smc_diag_mode_xlat{smc_diag_mode_field, ~std::uint64_t{0}, {}, {}, "SMC_DIAG_MODE_???"};
+
+inline constexpr xlat_entry smc_states_field[] = {
+    {0x1, "SMC_ACTIVE"},
+    {0x2, "SMC_INIT"},
+    {0x7, "SMC_CLOSED"},
+    {0xa, "SMC_LISTEN"},
+    {0x14, "SMC_PEERCLOSEWAIT1"},
+    {0x15, "SMC_PEERCLOSEWAIT2"},
+    {0x18, "SMC_APPFINCLOSEWAIT"},
+    {0x16, "SMC_APPCLOSEWAIT1"},
+    {0x17, "SMC_APPCLOSEWAIT2"},
+    {0x19, "SMC_PEERFINCLOSEWAIT"},
+    {0x1a, "SMC_PEERABORTWAIT"},
+    {0x1b, "SMC_PROCESSABORT"},
+};
+inline constexpr xlat smc_states_xlat{smc_states_field, ~std::uint64_t{0}, {}, {}, "SMC_???"};
+
+inline constexpr xlat_entry smc_link_group_roles_field[] = {
+    {0x0, "SMC_CLNT"},
+    {0x1, "SMC_SERV"},
+};
+inline constexpr xlat smc_link_group_roles_xlat{smc_link_group_roles_field, ~std::uint64_t{0}, {}, {}, "SMC_???"};
+
+inline constexpr xlat_entry smc_decl_codes_field[] = {
+    {0x1010000, "SMC_CLC_DECL_MEM"},
+    {0x2010000, "SMC_CLC_DECL_TIMEOUT_CL"},
+    {0x2020000, "SMC_CLC_DECL_TIMEOUT_AL"},
+    {0x3000000, "SMC_CLC_DECL_CNFERR"},
+    {0x3010000, "SMC_CLC_DECL_PEERNOSMC"},
+    {0x3020000, "SMC_CLC_DECL_IPSEC"},
+    {0x3030000, "SMC_CLC_DECL_NOSMCDEV"},
+    {0x3040000, "SMC_CLC_DECL_MODEUNSUPP"},
+    {0x3050000, "SMC_CLC_DECL_RMBE_EC"},
+    {0x3060000, "SMC_CLC_DECL_OPTUNSUPP"},
+    {0x4000000, "SMC_CLC_DECL_SYNCERR"},
+    {0x5000000, "SMC_CLC_DECL_PEERDECL"},
+    {0x99990000, "SMC_CLC_DECL_INTERR"},
+    {0x99990001, "SMC_CLC_DECL_ERR_RTOK"},
+    {0x99990002, "SMC_CLC_DECL_ERR_RDYLNK"},
+    {0x99990003, "SMC_CLC_DECL_ERR_REGRMB"},
+};
+inline constexpr xlat smc_decl_codes_xlat{smc_decl_codes_field, ~std::uint64_t{0}, {}, {}, "SMC_CLC_DECL_???"};
+
+inline constexpr xlat_entry sock_shutdown_flags_bits[] = {
+    {0x1, "RCV_SHUTDOWN"},
+    {0x2, "SEND_SHUTDOWN"},
+};
+inline constexpr xlat sock_shutdown_flags_xlat{{}, 0, sock_shutdown_flags_bits, "0", "???_SHUTDOWN"};
+
+inline constexpr xlat_entry inet_protocols_field[] = {
+    {0x0, "IPPROTO_IP"},
+    {0x1, "IPPROTO_ICMP"},
+    {0x2, "IPPROTO_IGMP"},
+    {0x4, "IPPROTO_IPIP"},
+    {0x6, "IPPROTO_TCP"},
+    {0x8, "IPPROTO_EGP"},
+    {0xc, "IPPROTO_PUP"},
+    {0x11, "IPPROTO_UDP"},
+    {0x16, "IPPROTO_IDP"},
+    {0x1d, "IPPROTO_TP"},
+    {0x21, "IPPROTO_DCCP"},
+    {0x29, "IPPROTO_IPV6"},
+    {0x2b, "IPPROTO_ROUTING"},
+    {0x2c, "IPPROTO_FRAGMENT"},
+    {0x2e, "IPPROTO_RSVP"},
+    {0x2f, "IPPROTO_GRE"},
+    {0x32, "IPPROTO_ESP"},
+    {0x33, "IPPROTO_AH"},
+    {0x3a, "IPPROTO_ICMPV6"},
+    {0x3b, "IPPROTO_NONE"},
+    {0x3c, "IPPROTO_DSTOPTS"},
+    {0x5c, "IPPROTO_MTP"},
+    {0x5e, "IPPROTO_BEETPH"},
+    {0x62, "IPPROTO_ENCAP"},
+    {0x67, "IPPROTO_PIM"},
+    {0x6c, "IPPROTO_COMP"},
+    {0x73, "IPPROTO_L2TP"},
+    {0x84, "IPPROTO_SCTP"},
+    {0x87, "IPPROTO_MH"},
+    {0x88, "IPPROTO_UDPLITE"},
+    {0x89, "IPPROTO_MPLS"},
+    {0x8f, "IPPROTO_ETHERNET"},
+    {0xff, "IPPROTO_RAW"},
+    {0x106, "IPPROTO_MPTCP"},
+};
+inline constexpr xlat inet_protocols_xlat{inet_protocols_field, ~std::uint64_t{0}, {}, {}, "IPPROTO_???"};
+
+inline constexpr xlat_entry af_packet_versions_field[] = {
+    {0x0, "TPACKET_V1"},
+    {0x1, "TPACKET_V2"},
+    {0x2, "TPACKET_V3"},
+};
+inline constexpr xlat af_packet_versions_xlat{af_packet_versions_field, ~std::uint64_t{0}, {}, {}, "TPACKET_???"};
+
+inline constexpr xlat_entry sk_meminfo_indices_field[] = {
+    {0x0, "SK_MEMINFO_RMEM_ALLOC"},
+    {0x1, "SK_MEMINFO_RCVBUF"},
+    {0x2, "SK_MEMINFO_WMEM_ALLOC"},
+    {0x3, "SK_MEMINFO_SNDBUF"},
+    {0x4, "SK_MEMINFO_FWD_ALLOC"},
+    {0x5, "SK_MEMINFO_WMEM_QUEUED"},
+    {0x6, "SK_MEMINFO_OPTMEM"},
+    {0x7, "SK_MEMINFO_BACKLOG"},
+    {0x8, "SK_MEMINFO_DROPS"},
+};
+inline constexpr xlat sk_meminfo_indices_xlat{sk_meminfo_indices_field, ~std::uint64_t{0}, {}, {}, "SK_MEMINFO_???"};
+
 inline constexpr xlat_entry sock_txrehash_field[] = {
     {0x0, "SOCK_TXREHASH_DISABLED"},
     {0x1, "SOCK_TXREHASH_ENABLED"},
