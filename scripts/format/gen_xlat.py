@@ -90,6 +90,14 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/netlink_diag.h>
 #include <linux/packet_diag.h>
 #include <linux/smc_diag.h>
+#include <linux/io_uring.h>
+#include <linux/if_arp.h>
+#include <linux/neighbour.h>
+#include <linux/fib_rules.h>
+#include <linux/dcbnl.h>
+#include <linux/if_addrlabel.h>
+#include <linux/netconf.h>
+#include <linux/sched.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>

@@ -128,4 +128,21 @@ inline void put_quoted(std::string& out, std::string_view s, bool force_hex = fa
              force_hex, hex_strings);
 }
 
+/// Appends `, name=` (no comma before the first field of a struct): strace's
+/// tprint_struct_next and tprints_field_name.
+struct field_sep {
+  std::string& out;
+  bool first = true;
+  std::string& operator()(std::string_view name) {
+    if (!first) out.append(", ");
+    first = false;
+    return out.append(name).append("=");
+  }
+  /// Appends `, ` alone (a field that prints its own name, as inet_pton's).
+  void next() {
+    if (!first) out.append(", ");
+    first = false;
+  }
+};
+
 }  // namespace snare::format::detail

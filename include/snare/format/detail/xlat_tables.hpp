@@ -1721,6 +1721,332 @@ inline constexpr xlat_entry netlink_ack_flags_bits[] = {
 };
 inline constexpr xlat netlink_ack_flags_xlat{{}, 0, netlink_ack_flags_bits, "0", "NLM_F_???"};
 
+inline constexpr xlat_entry arp_hardware_types_field[] = {
+    {0x0, "ARPHRD_NETROM"},
+    {0x1, "ARPHRD_ETHER"},
+    {0x2, "ARPHRD_EETHER"},
+    {0x3, "ARPHRD_AX25"},
+    {0x4, "ARPHRD_PRONET"},
+    {0x5, "ARPHRD_CHAOS"},
+    {0x6, "ARPHRD_IEEE802"},
+    {0x7, "ARPHRD_ARCNET"},
+    {0x8, "ARPHRD_APPLETLK"},
+    {0xf, "ARPHRD_DLCI"},
+    {0x13, "ARPHRD_ATM"},
+    {0x17, "ARPHRD_METRICOM"},
+    {0x18, "ARPHRD_IEEE1394"},
+    {0x1b, "ARPHRD_EUI64"},
+    {0x20, "ARPHRD_INFINIBAND"},
+    {0x100, "ARPHRD_SLIP"},
+    {0x101, "ARPHRD_CSLIP"},
+    {0x102, "ARPHRD_SLIP6"},
+    {0x103, "ARPHRD_CSLIP6"},
+    {0x104, "ARPHRD_RSRVD"},
+    {0x108, "ARPHRD_ADAPT"},
+    {0x10e, "ARPHRD_ROSE"},
+    {0x10f, "ARPHRD_X25"},
+    {0x110, "ARPHRD_HWX25"},
+    {0x118, "ARPHRD_CAN"},
+    {0x122, "ARPHRD_MCTP"},
+    {0x200, "ARPHRD_PPP"},
+    {0x201, "ARPHRD_CISCO"},
+    {0x204, "ARPHRD_LAPB"},
+    {0x205, "ARPHRD_DDCMP"},
+    {0x206, "ARPHRD_RAWHDLC"},
+    {0x207, "ARPHRD_RAWIP"},
+    {0x300, "ARPHRD_TUNNEL"},
+    {0x301, "ARPHRD_TUNNEL6"},
+    {0x302, "ARPHRD_FRAD"},
+    {0x303, "ARPHRD_SKIP"},
+    {0x304, "ARPHRD_LOOPBACK"},
+    {0x305, "ARPHRD_LOCALTLK"},
+    {0x306, "ARPHRD_FDDI"},
+    {0x307, "ARPHRD_BIF"},
+    {0x308, "ARPHRD_SIT"},
+    {0x309, "ARPHRD_IPDDP"},
+    {0x30a, "ARPHRD_IPGRE"},
+    {0x30b, "ARPHRD_PIMREG"},
+    {0x30c, "ARPHRD_HIPPI"},
+    {0x30d, "ARPHRD_ASH"},
+    {0x30e, "ARPHRD_ECONET"},
+    {0x30f, "ARPHRD_IRDA"},
+    {0x310, "ARPHRD_FCPP"},
+    {0x311, "ARPHRD_FCAL"},
+    {0x312, "ARPHRD_FCPL"},
+    {0x313, "ARPHRD_FCFABRIC"},
+    {0x320, "ARPHRD_IEEE802_TR"},
+    {0x321, "ARPHRD_IEEE80211"},
+    {0x322, "ARPHRD_IEEE80211_PRISM"},
+    {0x323, "ARPHRD_IEEE80211_RADIOTAP"},
+    {0x324, "ARPHRD_IEEE802154"},
+    {0x325, "ARPHRD_IEEE802154_MONITOR"},
+    {0x334, "ARPHRD_PHONET"},
+    {0x335, "ARPHRD_PHONET_PIPE"},
+    {0x336, "ARPHRD_CAIF"},
+    {0x337, "ARPHRD_IP6GRE"},
+    {0x338, "ARPHRD_NETLINK"},
+    {0x339, "ARPHRD_6LOWPAN"},
+    {0x33a, "ARPHRD_VSOCKMON"},
+    {0xffff, "ARPHRD_VOID"},
+    {0xfffe, "ARPHRD_NONE"},
+};
+inline constexpr xlat arp_hardware_types_xlat{arp_hardware_types_field, ~std::uint64_t{0}, {}, {}, "ARPHRD_???"};
+
+inline constexpr xlat_entry iffflags_bits[] = {
+    {0x1, "IFF_UP"},
+    {0x2, "IFF_BROADCAST"},
+    {0x4, "IFF_DEBUG"},
+    {0x8, "IFF_LOOPBACK"},
+    {0x10, "IFF_POINTOPOINT"},
+    {0x20, "IFF_NOTRAILERS"},
+    {0x40, "IFF_RUNNING"},
+    {0x80, "IFF_NOARP"},
+    {0x100, "IFF_PROMISC"},
+    {0x200, "IFF_ALLMULTI"},
+    {0x400, "IFF_MASTER"},
+    {0x800, "IFF_SLAVE"},
+    {0x1000, "IFF_MULTICAST"},
+    {0x2000, "IFF_PORTSEL"},
+    {0x4000, "IFF_AUTOMEDIA"},
+    {0x8000, "IFF_DYNAMIC"},
+    {0x10000, "IFF_LOWER_UP"},
+    {0x20000, "IFF_DORMANT"},
+    {0x40000, "IFF_ECHO"},
+};
+inline constexpr xlat iffflags_xlat{{}, 0, iffflags_bits, "0", "IFF_???"};
+
+inline constexpr xlat_entry ip_type_of_services_bits[] = {
+    {0x10, "IPTOS_LOWDELAY"},
+    {0x8, "IPTOS_THROUGHPUT"},
+    {0x4, "IPTOS_RELIABILITY"},
+    {0x2, "IPTOS_MINCOST"},
+};
+inline constexpr xlat ip_type_of_services_xlat{{}, 0, ip_type_of_services_bits, "0", "IPTOS_TOS_???"};
+
+inline constexpr xlat_entry routing_table_ids_field[] = {
+    {0x0, "RT_TABLE_UNSPEC"},
+    {0xfc, "RT_TABLE_COMPAT"},
+    {0xfd, "RT_TABLE_DEFAULT"},
+    {0xfe, "RT_TABLE_MAIN"},
+    {0xff, "RT_TABLE_LOCAL"},
+};
+inline constexpr xlat routing_table_ids_xlat{routing_table_ids_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry routing_protocols_field[] = {
+    {0x0, "RTPROT_UNSPEC"},
+    {0x1, "RTPROT_REDIRECT"},
+    {0x2, "RTPROT_KERNEL"},
+    {0x3, "RTPROT_BOOT"},
+    {0x4, "RTPROT_STATIC"},
+    {0x8, "RTPROT_GATED"},
+    {0x9, "RTPROT_RA"},
+    {0xa, "RTPROT_MRT"},
+    {0xb, "RTPROT_ZEBRA"},
+    {0xc, "RTPROT_BIRD"},
+    {0xd, "RTPROT_DNROUTED"},
+    {0xe, "RTPROT_XORP"},
+    {0xf, "RTPROT_NTK"},
+    {0x10, "RTPROT_DHCP"},
+    {0x11, "RTPROT_MROUTED"},
+    {0x12, "RTPROT_KEEPALIVED"},
+    {0x2a, "RTPROT_BABEL"},
+    {0x63, "RTPROT_OPENR"},
+    {0xba, "RTPROT_BGP"},
+    {0xbb, "RTPROT_ISIS"},
+    {0xbc, "RTPROT_OSPF"},
+    {0xbd, "RTPROT_RIP"},
+    {0xc0, "RTPROT_EIGRP"},
+};
+inline constexpr xlat routing_protocols_xlat{routing_protocols_field, ~std::uint64_t{0}, {}, {}, "RTPROT_???"};
+
+inline constexpr xlat_entry routing_scopes_field[] = {
+    {0x0, "RT_SCOPE_UNIVERSE"},
+    {0xc8, "RT_SCOPE_SITE"},
+    {0xfd, "RT_SCOPE_LINK"},
+    {0xfe, "RT_SCOPE_HOST"},
+    {0xff, "RT_SCOPE_NOWHERE"},
+};
+inline constexpr xlat routing_scopes_xlat{routing_scopes_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry routing_types_field[] = {
+    {0x0, "RTN_UNSPEC"},
+    {0x1, "RTN_UNICAST"},
+    {0x2, "RTN_LOCAL"},
+    {0x3, "RTN_BROADCAST"},
+    {0x4, "RTN_ANYCAST"},
+    {0x5, "RTN_MULTICAST"},
+    {0x6, "RTN_BLACKHOLE"},
+    {0x7, "RTN_UNREACHABLE"},
+    {0x8, "RTN_PROHIBIT"},
+    {0x9, "RTN_THROW"},
+    {0xa, "RTN_NAT"},
+    {0xb, "RTN_XRESOLVE"},
+};
+inline constexpr xlat routing_types_xlat{routing_types_field, ~std::uint64_t{0}, {}, {}, "RTN_???"};
+
+inline constexpr xlat_entry routing_flags_bits[] = {
+    {0x100, "RTM_F_NOTIFY"},
+    {0x200, "RTM_F_CLONED"},
+    {0x400, "RTM_F_EQUALIZE"},
+    {0x800, "RTM_F_PREFIX"},
+    {0x1000, "RTM_F_LOOKUP_TABLE"},
+    {0x2000, "RTM_F_FIB_MATCH"},
+    {0x4000, "RTM_F_OFFLOAD"},
+    {0x8000, "RTM_F_TRAP"},
+    {0x20000000, "RTM_F_OFFLOAD_FAILED"},
+};
+inline constexpr xlat routing_flags_xlat{{}, 0, routing_flags_bits, "0", "RTM_F_???"};
+
+inline constexpr xlat_entry route_nexthop_flags_bits[] = {
+    {0x1, "RTNH_F_DEAD"},
+    {0x2, "RTNH_F_PERVASIVE"},
+    {0x4, "RTNH_F_ONLINK"},
+    {0x8, "RTNH_F_OFFLOAD"},
+    {0x10, "RTNH_F_LINKDOWN"},
+    {0x20, "RTNH_F_UNRESOLVED"},
+    {0x40, "RTNH_F_TRAP"},
+};
+inline constexpr xlat route_nexthop_flags_xlat{{}, 0, route_nexthop_flags_bits, "0", "RTNH_F_???"};
+
+inline constexpr xlat_entry neighbor_cache_entry_states_bits[] = {
+    {0x1, "NUD_INCOMPLETE"},
+    {0x2, "NUD_REACHABLE"},
+    {0x4, "NUD_STALE"},
+    {0x8, "NUD_DELAY"},
+    {0x10, "NUD_PROBE"},
+    {0x20, "NUD_FAILED"},
+    {0x40, "NUD_NOARP"},
+    {0x80, "NUD_PERMANENT"},
+};
+inline constexpr xlat neighbor_cache_entry_states_xlat{{}, 0, neighbor_cache_entry_states_bits, "NUD_NONE", "NUD_???"};
+
+inline constexpr xlat_entry neighbor_cache_entry_flags_bits[] = {
+    {0x1, "NTF_USE"},
+    {0x2, "NTF_SELF"},
+    {0x4, "NTF_MASTER"},
+    {0x8, "NTF_PROXY"},
+    {0x10, "NTF_EXT_LEARNED"},
+    {0x20, "NTF_OFFLOADED"},
+    {0x40, "NTF_STICKY"},
+    {0x80, "NTF_ROUTER"},
+};
+inline constexpr xlat neighbor_cache_entry_flags_xlat{{}, 0, neighbor_cache_entry_flags_bits, "0", "NTF_???"};
+
+inline constexpr xlat_entry fib_rule_actions_field[] = {
+    {0x0, "FR_ACT_UNSPEC"},
+    {0x1, "FR_ACT_TO_TBL"},
+    {0x2, "FR_ACT_GOTO"},
+    {0x3, "FR_ACT_NOP"},
+    {0x4, "FR_ACT_RES3"},
+    {0x5, "FR_ACT_RES4"},
+    {0x6, "FR_ACT_BLACKHOLE"},
+    {0x7, "FR_ACT_UNREACHABLE"},
+    {0x8, "FR_ACT_PROHIBIT"},
+};
+inline constexpr xlat fib_rule_actions_xlat{fib_rule_actions_field, ~std::uint64_t{0}, {}, {}, "FR_ACT_???"};
+
+inline constexpr xlat_entry fib_rule_flags_bits[] = {
+    {0x1, "FIB_RULE_PERMANENT"},
+    {0x2, "FIB_RULE_INVERT"},
+    {0x4, "FIB_RULE_UNRESOLVED"},
+    {0x8, "FIB_RULE_IIF_DETACHED"},
+    {0x10, "FIB_RULE_OIF_DETACHED"},
+    {0x10000, "FIB_RULE_FIND_SADDR"},
+};
+inline constexpr xlat fib_rule_flags_xlat{{}, 0, fib_rule_flags_bits, "0", "FIB_RULE_???"};
+
+inline constexpr xlat_entry dcb_commands_field[] = {
+    {0x0, "DCB_CMD_UNDEFINED"},
+    {0x1, "DCB_CMD_GSTATE"},
+    {0x2, "DCB_CMD_SSTATE"},
+    {0x3, "DCB_CMD_PGTX_GCFG"},
+    {0x4, "DCB_CMD_PGTX_SCFG"},
+    {0x5, "DCB_CMD_PGRX_GCFG"},
+    {0x6, "DCB_CMD_PGRX_SCFG"},
+    {0x7, "DCB_CMD_PFC_GCFG"},
+    {0x8, "DCB_CMD_PFC_SCFG"},
+    {0x9, "DCB_CMD_SET_ALL"},
+    {0xa, "DCB_CMD_GPERM_HWADDR"},
+    {0xb, "DCB_CMD_GCAP"},
+    {0xc, "DCB_CMD_GNUMTCS"},
+    {0xd, "DCB_CMD_SNUMTCS"},
+    {0xe, "DCB_CMD_PFC_GSTATE"},
+    {0xf, "DCB_CMD_PFC_SSTATE"},
+    {0x10, "DCB_CMD_BCN_GCFG"},
+    {0x11, "DCB_CMD_BCN_SCFG"},
+    {0x12, "DCB_CMD_GAPP"},
+    {0x13, "DCB_CMD_SAPP"},
+    {0x14, "DCB_CMD_IEEE_SET"},
+    {0x15, "DCB_CMD_IEEE_GET"},
+    {0x16, "DCB_CMD_GDCBX"},
+    {0x17, "DCB_CMD_SDCBX"},
+    {0x18, "DCB_CMD_GFEATCFG"},
+    {0x19, "DCB_CMD_SFEATCFG"},
+    {0x1a, "DCB_CMD_CEE_GET"},
+    {0x1b, "DCB_CMD_IEEE_DEL"},
+};
+inline constexpr xlat dcb_commands_xlat{dcb_commands_field, ~std::uint64_t{0}, {}, {}, "DCB_CMD_???"};
+
+inline constexpr xlat_entry ifaddrflags_bits[] = {
+    {0x1, "IFA_F_SECONDARY"},
+    {0x2, "IFA_F_NODAD"},
+    {0x4, "IFA_F_OPTIMISTIC"},
+    {0x8, "IFA_F_DADFAILED"},
+    {0x10, "IFA_F_HOMEADDRESS"},
+    {0x20, "IFA_F_DEPRECATED"},
+    {0x40, "IFA_F_TENTATIVE"},
+    {0x80, "IFA_F_PERMANENT"},
+    {0x100, "IFA_F_MANAGETEMPADDR"},
+    {0x200, "IFA_F_NOPREFIXROUTE"},
+    {0x400, "IFA_F_MCAUTOJOIN"},
+    {0x800, "IFA_F_STABLE_PRIVACY"},
+};
+inline constexpr xlat ifaddrflags_xlat{{}, 0, ifaddrflags_bits, "0", "IFA_F_???"};
+
+inline constexpr xlat_entry ifstats_attr_flags_bits[] = {
+    {0x1, "1<<IFLA_STATS_UNSPEC"},
+    {0x2, "1<<IFLA_STATS_LINK_64"},
+    {0x4, "1<<IFLA_STATS_LINK_XSTATS"},
+    {0x8, "1<<IFLA_STATS_LINK_XSTATS_SLAVE"},
+    {0x10, "1<<IFLA_STATS_LINK_OFFLOAD_XSTATS"},
+    {0x20, "1<<IFLA_STATS_AF_SPEC"},
+};
+inline constexpr xlat ifstats_attr_flags_xlat{{}, 0, ifstats_attr_flags_bits, "0", "1<<IFLA_STATS_???"};
+
+inline constexpr xlat_entry rtnl_addr_attrs_field[] = {
+    {0x0, "IFA_UNSPEC"},
+    {0x1, "IFA_ADDRESS"},
+    {0x2, "IFA_LOCAL"},
+    {0x3, "IFA_LABEL"},
+    {0x4, "IFA_BROADCAST"},
+    {0x5, "IFA_ANYCAST"},
+    {0x6, "IFA_CACHEINFO"},
+    {0x7, "IFA_MULTICAST"},
+    {0x8, "IFA_FLAGS"},
+    {0x9, "IFA_RT_PRIORITY"},
+    {0xa, "IFA_TARGET_NETNSID"},
+};
+inline constexpr xlat rtnl_addr_attrs_xlat{rtnl_addr_attrs_field, ~std::uint64_t{0}, {}, {}, "IFA_???"};
+
+inline constexpr xlat_entry rtnl_addrlabel_attrs_field[] = {
+    {0x1, "IFAL_ADDRESS"},
+    {0x2, "IFAL_LABEL"},
+};
+inline constexpr xlat rtnl_addrlabel_attrs_xlat{rtnl_addrlabel_attrs_field, ~std::uint64_t{0}, {}, {}, "IFAL_???"};
+
+inline constexpr xlat_entry rtnl_netconf_attrs_field[] = {
+    {0x0, "NETCONFA_UNSPEC"},
+    {0x1, "NETCONFA_IFINDEX"},
+    {0x2, "NETCONFA_FORWARDING"},
+    {0x3, "NETCONFA_RP_FILTER"},
+    {0x4, "NETCONFA_MC_FORWARDING"},
+    {0x5, "NETCONFA_PROXY_NEIGH"},
+    {0x6, "NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN"},
+    {0x7, "NETCONFA_INPUT"},
+    {0x8, "NETCONFA_BC_FORWARDING"},
+};
+inline constexpr xlat rtnl_netconf_attrs_xlat{rtnl_netconf_attrs_field, ~std::uint64_t{0}, {}, {}, "NETCONFA_???"};
+
 inline constexpr xlat_entry tcp_states_field[] = {
     {0x1, "TCP_ESTABLISHED"},
     {0x2, "TCP_SYN_SENT"},
@@ -2394,9 +2720,32 @@ inline constexpr xlat_entry pipe_flags_bits[] = {
 inline constexpr xlat pipe_flags_xlat{{}, 0, pipe_flags_bits, "0", "O_???"};
 
 inline constexpr xlat_entry dup3_flags_bits[] = {
+    {0x40, "O_CREAT"},
+    {0x80, "O_EXCL"},
+    {0x100, "O_NOCTTY"},
+    {0x200, "O_TRUNC"},
+    {0x400, "O_APPEND"},
+    {0x800, "O_NONBLOCK"},
+    {0x101000, "O_SYNC"},
+    {0x100000, "__O_SYNC"},
+    {0x1000, "O_DSYNC"},
+    {0x4000, "O_DIRECT"},
+    {0x8000, "O_LARGEFILE"},
+    {0x20000, "O_NOFOLLOW"},
+    {0x40000, "O_NOATIME"},
     {0x80000, "O_CLOEXEC"},
+    {0x200000, "O_PATH"},
+    {0x410000, "O_TMPFILE"},
+    {0x400000, "__O_TMPFILE"},
+    {0x10000, "O_DIRECTORY"},
+    {0x2000, "FASYNC"},
 };
 inline constexpr xlat dup3_flags_xlat{{}, 0, dup3_flags_bits, "0", "O_???"};
+
+inline constexpr xlat_entry pidfd_open_flags_bits[] = {
+    {0x800, "PIDFD_NONBLOCK"},
+};
+inline constexpr xlat pidfd_open_flags_xlat{{}, 0, pidfd_open_flags_bits, "0", "PIDFD_???"};
 
 inline constexpr xlat_entry eventfd_flags_bits[] = {
     {0x1, "EFD_SEMAPHORE"},
@@ -2507,6 +2856,59 @@ inline constexpr xlat_entry sched_policy_field[] = {
     {0x6, "SCHED_DEADLINE"},
 };
 inline constexpr xlat sched_policy_xlat{sched_policy_field, ~std::uint64_t{0}, {}, {}, "SCHED_???"};
+
+inline constexpr xlat_entry sched_attr_flags_bits[] = {
+    {0x1, "SCHED_FLAG_RESET_ON_FORK"},
+    {0x2, "SCHED_FLAG_RECLAIM"},
+    {0x4, "SCHED_FLAG_DL_OVERRUN"},
+    {0x8, "SCHED_FLAG_KEEP_POLICY"},
+    {0x10, "SCHED_FLAG_KEEP_PARAMS"},
+    {0x20, "SCHED_FLAG_UTIL_CLAMP_MIN"},
+    {0x40, "SCHED_FLAG_UTIL_CLAMP_MAX"},
+};
+inline constexpr xlat sched_attr_flags_xlat{{}, 0, sched_attr_flags_bits, "0", "SCHED_FLAG_???"};
+
+inline constexpr xlat_entry uring_enter_flags_bits[] = {
+    {0x1, "IORING_ENTER_GETEVENTS"},
+    {0x2, "IORING_ENTER_SQ_WAKEUP"},
+    {0x4, "IORING_ENTER_SQ_WAIT"},
+    {0x8, "IORING_ENTER_EXT_ARG"},
+    {0x10, "IORING_ENTER_REGISTERED_RING"},
+};
+inline constexpr xlat uring_enter_flags_xlat{{}, 0, uring_enter_flags_bits, "0", "IORING_ENTER_???"};
+
+inline constexpr xlat_entry uring_setup_flags_bits[] = {
+    {0x1, "IORING_SETUP_IOPOLL"},
+    {0x2, "IORING_SETUP_SQPOLL"},
+    {0x4, "IORING_SETUP_SQ_AFF"},
+    {0x8, "IORING_SETUP_CQSIZE"},
+    {0x10, "IORING_SETUP_CLAMP"},
+    {0x20, "IORING_SETUP_ATTACH_WQ"},
+    {0x40, "IORING_SETUP_R_DISABLED"},
+    {0x80, "IORING_SETUP_SUBMIT_ALL"},
+    {0x100, "IORING_SETUP_COOP_TASKRUN"},
+    {0x200, "IORING_SETUP_TASKRUN_FLAG"},
+    {0x400, "IORING_SETUP_SQE128"},
+    {0x800, "IORING_SETUP_CQE32"},
+};
+inline constexpr xlat uring_setup_flags_xlat{{}, 0, uring_setup_flags_bits, "0", "IORING_SETUP_???"};
+
+inline constexpr xlat_entry uring_setup_features_bits[] = {
+    {0x1, "IORING_FEAT_SINGLE_MMAP"},
+    {0x2, "IORING_FEAT_NODROP"},
+    {0x4, "IORING_FEAT_SUBMIT_STABLE"},
+    {0x8, "IORING_FEAT_RW_CUR_POS"},
+    {0x10, "IORING_FEAT_CUR_PERSONALITY"},
+    {0x20, "IORING_FEAT_FAST_POLL"},
+    {0x40, "IORING_FEAT_POLL_32BITS"},
+    {0x80, "IORING_FEAT_SQPOLL_NONFIXED"},
+    {0x100, "IORING_FEAT_EXT_ARG"},
+    {0x200, "IORING_FEAT_NATIVE_WORKERS"},
+    {0x400, "IORING_FEAT_RSRC_TAGS"},
+    {0x800, "IORING_FEAT_CQE_SKIP"},
+    {0x1000, "IORING_FEAT_LINKED_FILE"},
+};
+inline constexpr xlat uring_setup_features_xlat{{}, 0, uring_setup_features_bits, "0", "IORING_FEAT_???"};
 
 inline constexpr xlat_entry fadvise_advice_field[] = {
     {0x0, "POSIX_FADV_NORMAL"},

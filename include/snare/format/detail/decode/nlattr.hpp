@@ -45,23 +45,6 @@ void put_hex_bytes(P& p, std::uint64_t addr, std::uint64_t len) {
 
 // ---- struct fields -----------------------------------------------------------------
 
-/// Appends `, name=` (no comma before the first field of a struct): strace's
-/// tprint_struct_next and tprints_field_name.
-struct field_sep {
-  std::string& out;
-  bool first = true;
-  std::string& operator()(std::string_view name) {
-    if (!first) out.append(", ");
-    first = false;
-    return out.append(name).append("=");
-  }
-  /// Appends `, ` alone (a field that prints its own name, as inet_pton's).
-  void next() {
-    if (!first) out.append(", ");
-    first = false;
-  }
-};
-
 /// Appends a socket cookie: `[3735928559, 3134983661]` (strace's PRINT_FIELD_COOKIE).
 inline void put_cookie(std::string& out, const std::uint32_t (&c)[2]) {
   out.push_back('[');
