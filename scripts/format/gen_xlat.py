@@ -97,6 +97,11 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/dcbnl.h>
 #include <linux/if_addrlabel.h>
 #include <linux/netconf.h>
+#include <linux/net_namespace.h>
+#include <linux/if_bridge.h>
+#include <linux/nexthop.h>
+#include <linux/pkt_sched.h>
+#include <linux/pkt_cls.h>
 #include <linux/sched.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>

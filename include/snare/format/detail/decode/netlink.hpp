@@ -2,8 +2,8 @@
 // recvfrom on a netlink socket: each struct nlmsghdr with its type and flags named by the
 // socket's protocol (NETLINK_ROUTE's RTM_*, NETLINK_SOCK_DIAG's SOCK_DIAG_BY_FAMILY, the
 // reserved NLMSG_*), NLMSG_ERROR's struct nlmsgerr, NLMSG_DONE's int, sock_diag's payloads
-// (netlink_diag.hpp), and any other payload as bytes in hex. rtnetlink's family payloads
-// (ifinfomsg, rtmsg, ... and their attributes) are not decoded.
+// (netlink_diag.hpp), rtnetlink's family headers (netlink_route.hpp), and any other payload
+// as bytes in hex.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include <snare/format/detail/decode/netlink_diag.hpp>
+#include <snare/format/detail/decode/netlink_route.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/errno_table.hpp>
@@ -146,12 +147,6 @@ inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
 template <class P>
 void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family);
 
-/// Returns whether strace shows this rtnetlink payload as its address family and bytes
-/// only: a message type it has no decoder for (an unknown RTM_*).
-inline bool family_payload_only(const abi_nlmsghdr& h, int family) {
-  return family == netlink_route && find_name(nl_route_type_field, h.type).empty();
-}
-
 /// Appends NLMSG_ERROR's struct nlmsgerr: {error=-EACCES, msg={...}} (the request it
 /// answers, its header alone when the kernel capped it).
 template <class P>
@@ -210,17 +205,8 @@ void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std
     }
   } else if (h.type >= 16 && family == netlink_sock_diag) {
     put_sock_diag(p, paddr, static_cast<std::uint32_t>(plen), h.type, (h.flags & 1) != 0);  // NLM_F_REQUEST
-  } else if (h.type >= 16 && family_payload_only(h, family)) {
-    std::uint8_t af;
-    if (!p.read_obj(paddr, af)) {
-      put_ptr(out, paddr);
-    } else {
-      // strace's decode_family: {family=AF_INET, data="..."}.
-      out.append("{family=");
-      put_enum(out, socket_family_xlat, af);
-      if (plen > 1) out.append(", data="), put_hex_bytes(p, paddr + 1, plen - 1);
-      out.push_back('}');
-    }
+  } else if (h.type >= 16 && family == netlink_route) {
+    put_rtnl(p, paddr, static_cast<std::uint32_t>(plen), h.type);
   } else if (h.type == 3 && plen == 4) {  // NLMSG_DONE: an int
     std::int32_t n;
     if (p.read_obj(paddr, n))
