@@ -2258,6 +2258,30 @@ inline constexpr xlat_entry rtnl_neightbl_attrs_field[] = {
 };
 inline constexpr xlat rtnl_neightbl_attrs_xlat{rtnl_neightbl_attrs_field, ~std::uint64_t{0}, {}, {}, "NDTA_???"};
 
+inline constexpr xlat_entry rtnl_neightbl_parms_attrs_field[] = {
+    {0x0, "NDTPA_UNSPEC"},
+    {0x1, "NDTPA_IFINDEX"},
+    {0x2, "NDTPA_REFCNT"},
+    {0x3, "NDTPA_REACHABLE_TIME"},
+    {0x4, "NDTPA_BASE_REACHABLE_TIME"},
+    {0x5, "NDTPA_RETRANS_TIME"},
+    {0x6, "NDTPA_GC_STALETIME"},
+    {0x7, "NDTPA_DELAY_PROBE_TIME"},
+    {0x8, "NDTPA_QUEUE_LEN"},
+    {0x9, "NDTPA_APP_PROBES"},
+    {0xa, "NDTPA_UCAST_PROBES"},
+    {0xb, "NDTPA_MCAST_PROBES"},
+    {0xc, "NDTPA_ANYCAST_DELAY"},
+    {0xd, "NDTPA_PROXY_DELAY"},
+    {0xe, "NDTPA_PROXY_QLEN"},
+    {0xf, "NDTPA_LOCKTIME"},
+    {0x10, "NDTPA_QUEUE_LENBYTES"},
+    {0x11, "NDTPA_MCAST_REPROBES"},
+    {0x12, "NDTPA_PAD"},
+    {0x13, "NDTPA_INTERVAL_PROBE_TIME_MS"},
+};
+inline constexpr xlat rtnl_neightbl_parms_attrs_xlat{rtnl_neightbl_parms_attrs_field, ~std::uint64_t{0}, {}, {}, "NDTPA_???"};
+
 inline constexpr xlat_entry rtnl_dcb_attrs_field[] = {
     {0x0, "DCB_ATTR_UNDEFINED"},
     {0x1, "DCB_ATTR_IFNAME"},

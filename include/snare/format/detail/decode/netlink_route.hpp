@@ -5,6 +5,8 @@
 // print with their type's name where known, their payload as bytes.
 #pragma once
 
+#include <linux/neighbour.h>
+#include <linux/pkt_sched.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -127,7 +129,14 @@ inline constexpr rtnl_field nhmsg_fields[] = {
     {"nh_flags", 4, 4, rtnl_kind::flags, &route_nexthop_flags_xlat},
 };
 
-enum : std::uint8_t { rtnl_attrs_none, rtnl_attrs_addr, rtnl_attrs_addrlabel, rtnl_attrs_netconf };
+enum : std::uint8_t {
+  rtnl_attrs_none,
+  rtnl_attrs_addr,
+  rtnl_attrs_addrlabel,
+  rtnl_attrs_netconf,
+  rtnl_attrs_neightbl,
+  rtnl_attrs_tc,
+};
 
 inline constexpr rtnl_header ifinfomsg_header{"ifi_family", 16, ifinfomsg_fields, &rtnl_link_attrs_xlat};
 inline constexpr rtnl_header ifaddrmsg_header{"ifa_family", 8, ifaddrmsg_fields, &rtnl_addr_attrs_xlat,
@@ -135,9 +144,10 @@ inline constexpr rtnl_header ifaddrmsg_header{"ifa_family", 8, ifaddrmsg_fields,
 inline constexpr rtnl_header rtmsg_header{"rtm_family", 12, rtmsg_fields, &rtnl_route_attrs_xlat};
 inline constexpr rtnl_header ndmsg_header{"ndm_family", 12, ndmsg_fields, &rtnl_neigh_attrs_xlat};
 inline constexpr rtnl_header fib_rule_header{"family", 12, fib_rule_hdr_fields, &rtnl_rule_attrs_xlat};
-inline constexpr rtnl_header tcmsg_header{"tcm_family", 20, tcmsg_fields, &rtnl_tc_attrs_xlat};
+inline constexpr rtnl_header tcmsg_header{"tcm_family", 20, tcmsg_fields, &rtnl_tc_attrs_xlat, rtnl_attrs_tc};
 inline constexpr rtnl_header tcamsg_header{"tca_family", 4, {}, &rtnl_tc_action_attrs_xlat};
-inline constexpr rtnl_header ndtmsg_header{"ndtm_family", 4, {}, &rtnl_neightbl_attrs_xlat};
+inline constexpr rtnl_header ndtmsg_header{
+    "ndtm_family", 4, {}, &rtnl_neightbl_attrs_xlat, rtnl_attrs_neightbl};
 inline constexpr rtnl_header ifaddrlblmsg_header{"ifal_family", 12, ifaddrlblmsg_fields,
                                                  &rtnl_addrlabel_attrs_xlat, rtnl_attrs_addrlabel};
 inline constexpr rtnl_header dcbmsg_header{"dcb_family", 4, dcbmsg_fields, &rtnl_dcb_attrs_xlat};
@@ -296,6 +306,161 @@ inline constexpr nla_fn<P> rtnl_netconf_nla[] = {
 };
 
 template <class P>
+bool rtnl_nla_ndt_config(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  ndt_config c;
+  bool ok;
+  if (!nla_struct(p, addr, len, c, ok)) return false;
+  if (!ok) return true;
+  std::string& out = p.out();
+  out.push_back('{');
+  field_sep f{out};
+  put_udec(f("ndtc_key_len"), c.ndtc_key_len);
+  put_udec(f("ndtc_entry_size"), c.ndtc_entry_size);
+  put_udec(f("ndtc_entries"), c.ndtc_entries);
+  put_udec(f("ndtc_last_flush"), c.ndtc_last_flush);
+  put_udec(f("ndtc_last_rand"), c.ndtc_last_rand);
+  put_udec(f("ndtc_hash_rnd"), c.ndtc_hash_rnd);
+  put_hex(f("ndtc_hash_mask"), c.ndtc_hash_mask);
+  put_udec(f("ndtc_hash_chain_gc"), c.ndtc_hash_chain_gc);
+  put_udec(f("ndtc_proxy_qlen"), c.ndtc_proxy_qlen);
+  out.push_back('}');
+  return true;
+}
+
+/// NDTA_STATS: struct ndt_stats, or its older form without ndts_table_fulls.
+template <class P>
+bool rtnl_nla_ndt_stats(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  ndt_stats st{};
+  constexpr std::size_t min_size = offsetof(ndt_stats, ndts_forced_gc_runs) + sizeof st.ndts_forced_gc_runs;
+  std::size_t size = len >= sizeof st ? sizeof st : len == min_size ? min_size : 0;
+  if (size == 0) return false;
+  if (!p.read_exact(addr, size)) return put_ptr(p.out(), addr), true;
+  std::memcpy(&st, scratch().data(), size);
+  std::string& out = p.out();
+  out.push_back('{');
+  field_sep f{out};
+  put_udec(f("ndts_allocs"), st.ndts_allocs);
+  put_udec(f("ndts_destroys"), st.ndts_destroys);
+  put_udec(f("ndts_hash_grows"), st.ndts_hash_grows);
+  put_udec(f("ndts_res_failed"), st.ndts_res_failed);
+  put_udec(f("ndts_lookups"), st.ndts_lookups);
+  put_udec(f("ndts_hits"), st.ndts_hits);
+  put_udec(f("ndts_rcv_probes_mcast"), st.ndts_rcv_probes_mcast);
+  put_udec(f("ndts_rcv_probes_ucast"), st.ndts_rcv_probes_ucast);
+  put_udec(f("ndts_periodic_gc_runs"), st.ndts_periodic_gc_runs);
+  put_udec(f("ndts_forced_gc_runs"), st.ndts_forced_gc_runs);
+  if (size == sizeof st) put_udec(f("ndts_table_fulls"), st.ndts_table_fulls);
+  out.push_back('}');
+  return true;
+}
+
+/// NDTPA_* payloads (strace's ndt_parms_nla_decoders).
+template <class P>
+inline constexpr nla_fn<P> rtnl_ndt_parms_nla[] = {
+    nullptr,          // NDTPA_UNSPEC
+    &nla_ifindex<P>,  // NDTPA_IFINDEX
+    nla_u32<P>,       // NDTPA_REFCNT
+    nla_u64<P>,       // NDTPA_REACHABLE_TIME
+    nla_u64<P>,       // NDTPA_BASE_REACHABLE_TIME
+    nla_u64<P>,       // NDTPA_RETRANS_TIME
+    nla_u64<P>,       // NDTPA_GC_STALETIME
+    nla_u64<P>,       // NDTPA_DELAY_PROBE_TIME
+    nla_u32<P>,       // NDTPA_QUEUE_LEN
+    nla_u32<P>,       // NDTPA_APP_PROBES
+    nla_u32<P>,       // NDTPA_UCAST_PROBES
+    nla_u32<P>,       // NDTPA_MCAST_PROBES
+    nla_u64<P>,       // NDTPA_ANYCAST_DELAY
+    nla_u64<P>,       // NDTPA_PROXY_DELAY
+    nla_u32<P>,       // NDTPA_PROXY_QLEN
+    nla_u64<P>,       // NDTPA_LOCKTIME
+    nla_u32<P>,       // NDTPA_QUEUE_LENBYTES
+    nla_u32<P>,       // NDTPA_MCAST_REPROBES
+    nullptr,          // NDTPA_PAD
+    nla_u64<P>,       // NDTPA_INTERVAL_PROBE_TIME_MS
+};
+
+template <class P>
+bool rtnl_nla_ndta_parms(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
+  put_nlattrs(p, addr, len, rtnl_neightbl_parms_attrs_xlat, std::span<const nla_fn<P>>(rtnl_ndt_parms_nla<P>),
+              opaque);
+  return true;
+}
+
+/// NDTA_* payloads.
+template <class P>
+inline constexpr nla_fn<P> rtnl_neightbl_nla[] = {
+    nullptr,                  // NDTA_UNSPEC
+    &nla_str<P>,              // NDTA_NAME
+    nla_u32<P>,               // NDTA_THRESH1
+    nla_u32<P>,               // NDTA_THRESH2
+    nla_u32<P>,               // NDTA_THRESH3
+    &rtnl_nla_ndt_config<P>,  // NDTA_CONFIG
+    &rtnl_nla_ndta_parms<P>,  // NDTA_PARMS
+    &rtnl_nla_ndt_stats<P>,   // NDTA_STATS
+    nla_u64<P>,               // NDTA_GC_INTERVAL
+};
+
+/// TCA_STATS: struct tc_stats up to its last field (its tail padding is not sent).
+template <class P>
+bool rtnl_nla_tc_stats(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  tc_stats st;
+  constexpr std::size_t size = offsetof(tc_stats, backlog) + sizeof st.backlog;
+  if (len < size) return false;
+  if (!p.read_exact(addr, size)) return put_ptr(p.out(), addr), true;
+  std::memcpy(&st, scratch().data(), size);
+  std::string& out = p.out();
+  out.push_back('{');
+  field_sep f{out};
+  put_udec(f("bytes"), st.bytes);
+  put_udec(f("packets"), st.packets);
+  put_udec(f("drops"), st.drops);
+  put_udec(f("overlimits"), st.overlimits);
+  put_udec(f("bps"), st.bps);
+  put_udec(f("pps"), st.pps);
+  put_udec(f("qlen"), st.qlen);
+  put_udec(f("backlog"), st.backlog);
+  out.push_back('}');
+  return true;
+}
+
+/// TCA_RATE: struct tc_estimator.
+template <class P>
+bool rtnl_nla_tc_estimator(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  tc_estimator est;
+  bool ok;
+  if (!nla_struct(p, addr, len, est, ok)) return false;
+  if (!ok) return true;
+  std::string& out = p.out();
+  out.append("{interval=");
+  put_dec(out, est.interval);
+  out.append(", ewma_log=");
+  put_udec(out, est.ewma_log);
+  out.push_back('}');
+  return true;
+}
+
+/// TCA_* payloads (options, xstats, stats2 and stab print as bytes).
+template <class P>
+inline constexpr nla_fn<P> rtnl_tc_nla[] = {
+    nullptr,                    // TCA_UNSPEC
+    &nla_str<P>,                // TCA_KIND
+    nullptr,                    // TCA_OPTIONS
+    &rtnl_nla_tc_stats<P>,      // TCA_STATS
+    nullptr,                    // TCA_XSTATS
+    &rtnl_nla_tc_estimator<P>,  // TCA_RATE
+    nla_u32<P>,                 // TCA_FCNT
+    nullptr,                    // TCA_STATS2
+    nullptr,                    // TCA_STAB
+    nullptr,                    // TCA_PAD
+    nullptr,                    // TCA_DUMP_INVISIBLE
+    nla_u32<P>,                 // TCA_CHAIN
+    nla_u8<P>,                  // TCA_HW_OFFLOAD
+    nla_u32<P>,                 // TCA_INGRESS_BLOCK
+    nla_u32<P>,                 // TCA_EGRESS_BLOCK
+    nla_u32<P>,                 // TCA_DUMP_FLAGS
+};
+
+template <class P>
 std::span<const nla_fn<P>> rtnl_attr_decoders(std::uint8_t table) noexcept {
   switch (table) {
     case rtnl_attrs_addr:
@@ -304,6 +469,10 @@ std::span<const nla_fn<P>> rtnl_attr_decoders(std::uint8_t table) noexcept {
       return rtnl_addrlabel_nla<P>;
     case rtnl_attrs_netconf:
       return rtnl_netconf_nla<P>;
+    case rtnl_attrs_neightbl:
+      return rtnl_neightbl_nla<P>;
+    case rtnl_attrs_tc:
+      return rtnl_tc_nla<P>;
     default:
       return {};
   }
