@@ -232,3 +232,70 @@ TEST_CASE("sock_diag requests and responses print by family, with their attribut
           "0) = 21");
   }
 }
+
+TEST_CASE("rtnetlink family headers print from their field table, with address attributes",
+          "[format][netlink]") {
+  // From strace 6.1's tests/netlink_route.c and nlattr_ifaddrmsg.c (ifindex 0: no name).
+  fake_memory mem;
+  unsigned char buf[64] = {};
+  put_header(buf, 32, 16 /* RTM_NEWLINK */, NLM_F_REQUEST);
+  unsigned char ifi[16] = {1 /* AF_UNIX */};
+  std::uint16_t type = 772;  // ARPHRD_LOOPBACK
+  std::uint32_t flags = 1, change = 0xfabcdeba;
+  std::memcpy(ifi + 2, &type, 2);
+  std::memcpy(ifi + 8, &flags, 4);
+  std::memcpy(ifi + 12, &change, 4);
+  std::memcpy(buf + 16, ifi, sizeof ifi);
+  mem.put_bytes(0x1000, buf, 32);
+  CHECK(sendto(mem, 32, 32, 0) ==
+        "sendto(3, [{nlmsg_len=32, nlmsg_type=RTM_NEWLINK, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+        "nlmsg_pid=0}, "
+        "{ifi_family=AF_UNIX, ifi_type=ARPHRD_LOOPBACK, ifi_index=0, ifi_flags=IFF_UP, "
+        "ifi_change=0xfabcdeba}], 32, "
+        "MSG_DONTWAIT, NULL, 0) = 32");
+  SECTION("an ifaddrmsg with an IPv4 address, a short header, a type without one") {
+    put_header(buf, 32, 22 /* RTM_GETADDR */, NLM_F_DUMP);
+    unsigned char ifa[8] = {2 /* AF_INET */, 0, 1 /* IFA_F_SECONDARY */, 0};
+    std::memcpy(buf + 16, ifa, sizeof ifa);
+    std::uint16_t nla[2] = {8, 1 /* IFA_ADDRESS */};
+    unsigned char a[4] = {12, 34, 56, 78};
+    std::memcpy(buf + 24, nla, 4);
+    std::memcpy(buf + 28, a, 4);
+    mem.put_bytes(0x1000, buf, 32);
+    CHECK(sendto(mem, 32, 32, 0) ==
+          "sendto(3, [{nlmsg_len=32, nlmsg_type=RTM_GETADDR, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, "
+          "nlmsg_pid=0}, "
+          "{ifa_family=AF_INET, ifa_prefixlen=0, ifa_flags=IFA_F_SECONDARY, ifa_scope=RT_SCOPE_UNIVERSE, "
+          "ifa_index=0}, [{nla_len=8, nla_type=IFA_ADDRESS}, inet_addr(\"12.34.56.78\")]], 32, MSG_DONTWAIT, "
+          "NULL, "
+          "0) = 32");
+    put_header(buf, 20, 22, NLM_F_DUMP);
+    mem.put_bytes(0x1000, buf, 20);
+    CHECK(sendto(mem, 20, 20, 0) ==
+          "sendto(3, [{nlmsg_len=20, nlmsg_type=RTM_GETADDR, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, "
+          "nlmsg_pid=0}, "
+          "{ifa_family=AF_INET, ...}], 20, MSG_DONTWAIT, NULL, 0) = 20");
+    put_header(buf, 20, 23 /* RTM_NEWADDR + 3 */, NLM_F_REQUEST);
+    mem.put_bytes(0x1000, buf, 20);
+    CHECK(sendto(mem, 20, 20, 0).find("{family=AF_INET, data=\"\\x00\\x01\\x00\"}") != std::string::npos);
+  }
+}
+
+TEST_CASE("rtnetlink traffic control messages decode TCA_STATS and TCA_RATE", "[format][netlink]") {
+  // From strace 6.1's tests/nlattr_tcmsg.c (ifindex 0: no name).
+  fake_memory mem;
+  unsigned char buf[96] = {};
+  put_header(buf, 42, 36 /* RTM_NEWQDISC */, NLM_F_REQUEST);
+  unsigned char tc[20] = {1 /* AF_UNIX */};
+  std::memcpy(buf + 16, tc, sizeof tc);
+  std::uint16_t nla[2] = {6, 5 /* TCA_RATE */};
+  std::memcpy(buf + 36, nla, 4);
+  buf[40] = static_cast<unsigned char>(-51);  // interval
+  buf[41] = 171;                              // ewma_log
+  mem.put_bytes(0x1000, buf, 42);
+  CHECK(sendto(mem, 42, 42, 0) ==
+        "sendto(3, [{nlmsg_len=42, nlmsg_type=RTM_NEWQDISC, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+        "nlmsg_pid=0}, "
+        "{tcm_family=AF_UNIX, tcm_ifindex=0, tcm_handle=0, tcm_parent=0, tcm_info=0}, [{nla_len=6, "
+        "nla_type=TCA_RATE}, {interval=-51, ewma_log=171}]], 42, MSG_DONTWAIT, NULL, 0) = 42");
+}
