@@ -138,3 +138,27 @@ TEST_CASE("-yy prints a pidfd as the process it refers to", "[format][fd]") {
   CHECK(close_line(static_cast<int>(fd), y) == "close(" + std::to_string(fd) + "<anon_inode:[pidfd]>) = 0");
   ::close(static_cast<int>(fd));
 }
+
+TEST_CASE("-y escapes a path in its brackets and marks an unlinked file after them", "[format][fd]") {
+  // strace -y (tests/fsync-y.c, fchmod-y.c): fsync(3</tmp/x\74y\76\n>) = 0 ;
+  // fchmod(3</tmp/gone>(deleted), 0600) = 0 ; a file named "... (deleted)" keeps its name.
+  std::string dir = "/tmp/snare-fd-y-" + std::to_string(::getpid());
+  REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+  snare::format::options y;
+  y.show_fd_paths = true;
+  std::string odd = dir + "/a<b>\n";
+  int fd = ::open(odd.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  CHECK(close_line(fd, y) == "close(" + std::to_string(fd) + "<" + dir + "/a\\74b\\76\\n>) = 0");
+  ::unlink(odd.c_str());
+  CHECK(close_line(fd, y) == "close(" + std::to_string(fd) + "<" + dir + "/a\\74b\\76\\n>(deleted)) = 0");
+  ::close(fd);
+  std::string named = dir + "/f (deleted)";
+  fd = ::open(named.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  CHECK(close_line(fd, y) == "close(" + std::to_string(fd) + "<" + named + ">) = 0");
+  ::unlink(named.c_str());
+  CHECK(close_line(fd, y) == "close(" + std::to_string(fd) + "<" + named + ">(deleted)) = 0");
+  ::close(fd);
+  ::rmdir(dir.c_str());
+}

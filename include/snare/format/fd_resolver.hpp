@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -164,6 +165,23 @@ class proc_fd_resolver {
     } catch (...) {
     }
     return false;
+  }
+
+  /// Returns whether `path`, the link of fd `fd` ending in " (deleted)", is the kernel's mark
+  /// of an unlinked file rather than the file's name: no file at `path`, or another one
+  /// (strace's get_proc_pid_fd_path).
+  bool fd_path_deleted(int fd, std::string_view path) const noexcept {
+    try {
+      char link[64];
+      std::snprintf(link, sizeof link, "/proc/%d/fd/%d", static_cast<int>(pid_), fd);
+      struct stat st_link, st_path;
+      if (::stat(link, &st_link) != 0) return false;
+      std::string p(path);
+      return ::lstat(p.c_str(), &st_path) != 0 || st_link.st_ino != st_path.st_ino ||
+             st_link.st_dev != st_path.st_dev;
+    } catch (...) {
+      return false;
+    }
   }
 
   /// Returns the pid that pidfd `fd` refers to (the `Pid:` of its fdinfo), or -1.

@@ -178,24 +178,39 @@ class printer {
     bool details = o_.show_socket_details || o_.show_device_numbers || o_.show_pidfd_pids;
     if (fd == at_fdcwd ? !o_.show_fd_paths : (fd < 0 || (!o_.show_fd_paths && !details))) return;
     std::size_t mark = out_.size();
-    out_.push_back('<');
     if (!r.append_fd_path(static_cast<int>(fd), out_)) return out_.resize(mark);
+    std::string path(out_, mark);
+    out_.resize(mark);
     if constexpr (requires(const R2& rr, std::string& s) {
                     rr.append_fd_details(0, std::string_view{}, o_, s);
                   }) {
-      if (details && fd != at_fdcwd) {
-        // strace's printfd: a socket, device or pidfd by its details, else the path (-y).
-        std::string path(out_, mark + 1);
-        out_.resize(mark);
-        if (r.append_fd_details(static_cast<int>(fd), path, o_, out_)) return;
-        if (!o_.show_fd_paths) return;
-        out_.push_back('<');
-        out_.append(path);
-      }
-    } else if (!o_.show_fd_paths) {
-      return out_.resize(mark);
+      // strace's printfd: a socket, device or pidfd by its details, else the path (-y).
+      if (details && fd != at_fdcwd && r.append_fd_details(static_cast<int>(fd), path, o_, out_)) return;
     }
-    out_.push_back('>');
+    if (!o_.show_fd_paths) return;
+    // The kernel marks an unlinked file's path with " (deleted)": strace prints the mark
+    // after the brackets when the path no longer names that file.
+    constexpr std::string_view deleted_mark = " (deleted)";
+    bool deleted = false;
+    if constexpr (requires(const R2& rr) { rr.fd_path_deleted(0, std::string_view{}); }) {
+      if (fd != at_fdcwd && path.size() > deleted_mark.size() && path.ends_with(deleted_mark) &&
+          r.fd_path_deleted(static_cast<int>(fd), path)) {
+        path.resize(path.size() - deleted_mark.size());
+        deleted = true;
+      }
+    }
+    put_angle_path(out_, path);
+    if (deleted) out_.append("(deleted)");
+  }
+
+  /// Appends `<path>` with the path escaped as strace's print_quoted_string_in_angle_brackets
+  /// (no quotes; `<` and `>` in octal).
+  static void put_angle_path(std::string& out, std::string_view path) {
+    out.push_back('<');
+    put_quoted(
+        out, std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(path.data()), path.size()),
+        false, 0, "<>", false);
+    out.push_back('>');
   }
 
   /// Appends fd `fd` of process `pid` (kcmp's): with its path only when the resolver reads
