@@ -522,7 +522,8 @@ SETS = {
  'signalfd_flags': ('SFD_???', '0', None, [], ['SFD_CLOEXEC', 'SFD_NONBLOCK']),
  'timerfd_flags': ('TFD_???', '0', None, [], ['TFD_TIMER_ABSTIME', 'TFD_TIMER_CANCEL_ON_SET',
         'TFD_CLOEXEC', 'TFD_NONBLOCK']),
- 'inotify_init_flags': ('IN_???', '0', None, [], ['IN_CLOEXEC', 'IN_NONBLOCK']),
+ 'inotify_init_flags': ('IN_???', '0', None, [], ['IN_NONBLOCK', 'IN_CLOEXEC']),  # strace's order
+ 'memfd_secret_flags': (None, '0', None, [], ['O_CLOEXEC']),
  'epoll_create_flags': ('EPOLL_???', '0', None, [], ['EPOLL_CLOEXEC']),
  'accept_flags': ('SOCK_???', '0', None, [], ['SOCK_CLOEXEC', 'SOCK_NONBLOCK']),
  'close_range_flags': ('CLOSE_RANGE_???', '0', None, [], ['CLOSE_RANGE_UNSHARE=2', 'CLOSE_RANGE_CLOEXEC=4']),

@@ -154,3 +154,14 @@ TEST_CASE("io_uring_setup prints struct io_uring_params, io_uring_enter its flag
   CHECK(call("io_uring_enter", {3, 1, 0, 0x21, 0, 8}, 0, mem) ==
         "io_uring_enter(3, 1, 0, IORING_ENTER_GETEVENTS|0x20, NULL, 8) = 0");
 }
+
+TEST_CASE("memfd_secret and inotify_init1 print their flags in strace's order", "[format][struct]") {
+  // strace 6.1: tests/memfd_secret.c and inotify_init1.c.
+  fake_memory mem;
+  CHECK(call("memfd_secret", {0x80000}, 3, mem) == "memfd_secret(O_CLOEXEC) = 3");
+  CHECK(call("memfd_secret", {0xde97face | 0x80000}, -22, mem) ==
+        "memfd_secret(O_CLOEXEC|0xde97face) = -1 EINVAL (Invalid argument)");
+  CHECK(
+      call("inotify_init1", {0xdeadbeef | 0x80800}, -22, mem).find("inotify_init1(IN_NONBLOCK|IN_CLOEXEC|") ==
+      0);
+}

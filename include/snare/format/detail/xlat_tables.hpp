@@ -3088,10 +3088,15 @@ inline constexpr xlat_entry timerfd_flags_bits[] = {
 inline constexpr xlat timerfd_flags_xlat{{}, 0, timerfd_flags_bits, "0", "TFD_???"};
 
 inline constexpr xlat_entry inotify_init_flags_bits[] = {
-    {0x80000, "IN_CLOEXEC"},
     {0x800, "IN_NONBLOCK"},
+    {0x80000, "IN_CLOEXEC"},
 };
 inline constexpr xlat inotify_init_flags_xlat{{}, 0, inotify_init_flags_bits, "0", "IN_???"};
+
+inline constexpr xlat_entry memfd_secret_flags_bits[] = {
+    {0x80000, "O_CLOEXEC"},
+};
+inline constexpr xlat memfd_secret_flags_xlat{{}, 0, memfd_secret_flags_bits, "0", {}};
 
 inline constexpr xlat_entry epoll_create_flags_bits[] = {
     {0x80000, "EPOLL_CLOEXEC"},
