@@ -165,3 +165,22 @@ TEST_CASE("memfd_secret and inotify_init1 print their flags in strace's order", 
       call("inotify_init1", {0xdeadbeef | 0x80800}, -22, mem).find("inotify_init1(IN_NONBLOCK|IN_CLOEXEC|") ==
       0);
 }
+
+TEST_CASE("landlock_add_rule prints its rule type and struct landlock_path_beneath_attr",
+          "[format][struct]") {
+  // strace 6.1: tests/landlock_add_rule.c.
+  fake_memory mem;
+  unsigned char attr[12] = {1 /* LANDLOCK_ACCESS_FS_EXECUTE */};
+  std::int32_t parent = -1;
+  std::memcpy(attr + 8, &parent, 4);
+  mem.put(0x2000, attr);
+  CHECK(call("landlock_add_rule", {~0ULL, 1, 0x2000, 0}, -9, mem) ==
+        "landlock_add_rule(-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, "
+        "parent_fd=-1}, 0) = -1 EBADF (Bad file descriptor)");
+  CHECK(
+      call("landlock_add_rule", {0, 0, 0, 0}, -77, mem) ==
+      "landlock_add_rule(0, 0 /* LANDLOCK_RULE_??? */, NULL, 0) = -1 EBADFD (File descriptor in bad state)");
+  CHECK(call("landlock_add_rule", {1729, 2, 0x2000, 0xffffffff}, -22, mem) ==
+        "landlock_add_rule(1729, 0x2 /* LANDLOCK_RULE_??? */, 0x2000, 0xffffffff) = -1 EINVAL (Invalid "
+        "argument)");
+}
