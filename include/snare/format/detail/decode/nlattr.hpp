@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
