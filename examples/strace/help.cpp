@@ -22,6 +22,8 @@ Output:
                               (raw) or as numbers with their names in comments (verbose)
   -v, --no-abbrev             print unabbreviated structures (environment arrays)
   -y, --decode-fds[=path]     print the paths of file descriptors
+  -yy, --decode-fds=all       also sockets by protocol and addresses, devices by
+                              number and pidfds by process
   -i, --instruction-pointer   print the instruction pointer at each call
   -n, --syscall-number        print the syscall number before each call
   -k, --stack-traces          print the guest's stack after each call (ptrace)
@@ -51,7 +53,7 @@ Filtering:
   -e read=SET, -e write=SET   hex-dump the data read from / written to these fds
   -e abbrev=SET, -e raw=SET   abbreviate the structures of (all by default) / print
                               raw arguments and results of the calls in SET
-  -e decode-fds=path|none     the same as -y / no -y
+  -e decode-fds=SET           what -y shows: path, socket, dev, pidfd, all, none
 
 Tampering:
   -e inject=SET:error=ERRNO[:when=EXPR]
@@ -104,7 +106,7 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D,
--yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids,
+-Y and --decode-pids,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 

@@ -99,12 +99,11 @@ bool parse_inject(std::string_view text, bool fault, options& o, std::string& er
 }
 
 bool set_decode_fds(std::string_view value, options& o, std::string& error) {
-  if (value == "none") return o.fd_paths = false, true;
-  if (value == "path") return o.fd_paths = true, true;
-  error =
-      "decode-fds=" + std::string(value) +
-      " is not supported by snare-strace (path and none are: socket, dev and pidfd details are not decoded)";
-  return false;
+  auto bits = parse_decode_fds_set(value, error);
+  if (!bits) return false;
+  o.fd_paths = (*bits & decode_fd_path) != 0;
+  o.fd_details = *bits & ~unsigned{decode_fd_path};
+  return true;
 }
 
 }  // namespace

@@ -62,6 +62,15 @@ enum quiet_bit : unsigned {
   quiet_superseded = 16,
 };
 
+/// What `-e decode-fds=SET` (and -y, -yy) shows of an fd, as bits.
+enum decode_fd_bit : unsigned {
+  decode_fd_path = 1,    ///< its path (-y)
+  decode_fd_socket = 2,  ///< a socket's protocol and addresses (-yy)
+  decode_fd_dev = 4,     ///< a device's type and numbers (-yy)
+  decode_fd_pidfd = 8,   ///< a pidfd's process (-yy)
+  decode_fd_all = 15,
+};
+
 /// What -X (--const-print-style) prints constants as.
 enum class xlat_style { abbrev, raw, verbose };
 
@@ -114,6 +123,7 @@ struct options {
   bool instruction_pointer = false;  ///< -i: "[0000...] " before each call
   bool stack_trace = false;          ///< -k: the guest's stack after each call
   bool fd_paths = false;             ///< -y, -e decode-fds=path
+  unsigned fd_details = 0;           ///< decode_fd_socket|dev|pidfd: -yy, -e decode-fds=
   unsigned quiet = 0;                ///< quiet_bit set: -q, -qq, -e quiet=
   bool verbose = false;              ///< -v: unabbreviated structures (environment arrays)
   int hex_strings = 0;               ///< -x (1: non-ASCII strings in hex), -xx (2: every string),
@@ -184,6 +194,9 @@ std::optional<unsigned> parse_status_set(std::string_view text, std::string& err
 /// Parses `-e quiet=` (attach, exit, path-resolution, personality, thread-execve) into
 /// quiet_bit values.
 std::optional<unsigned> parse_quiet_set(std::string_view text, std::string& error);
+
+/// Parses `-e decode-fds=` (path, socket, dev, pidfd, all, none) into decode_fd_bit values.
+std::optional<unsigned> parse_decode_fds_set(std::string_view text, std::string& error);
 
 /// Parses a set of descriptors (`-e read=`, `-e write=`): numbers, all, none, `!`.
 std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what, std::string& error);

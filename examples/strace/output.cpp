@@ -128,6 +128,9 @@ void append_fraction(std::string& out, std::uint64_t ns, int digits) {
 bool session::open() {
   fo_.string_limit = opts_.string_limit;
   fo_.show_fd_paths = opts_.fd_paths;
+  fo_.show_socket_details = (opts_.fd_details & decode_fd_socket) != 0;
+  fo_.show_device_numbers = (opts_.fd_details & decode_fd_dev) != 0;
+  fo_.show_pidfd_pids = (opts_.fd_details & decode_fd_pidfd) != 0;
   fo_.align_column = opts_.align;
   fo_.verbose = false;
   fo_.hex_strings = opts_.hex_strings;

@@ -295,6 +295,15 @@ std::optional<unsigned> parse_quiet_set(std::string_view text, std::string& erro
       quiet_attach | quiet_exit | quiet_path_resolution | quiet_personality | quiet_thread_execve, error);
 }
 
+std::optional<unsigned> parse_decode_fds_set(std::string_view text, std::string& error) {
+  return parse_named_bits(text, "decode-fds",
+                          {{"path", decode_fd_path},
+                           {"socket", decode_fd_socket},
+                           {"dev", decode_fd_dev},
+                           {"pidfd", decode_fd_pidfd}},
+                          decode_fd_all, error);
+}
+
 std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what, std::string& error) {
   const bool negate = take_negation(text);
   fd_set s;

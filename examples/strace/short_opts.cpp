@@ -238,11 +238,8 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       return invalid();
     case 'y':
       ++y_count;
-      if (y_count >= 2) {
-        error = "-yy (socket, device and pidfd details) is not supported by snare-strace: -y prints paths";
-        return false;
-      }
       o.fd_paths = true;
+      if (y_count >= 2) o.fd_details = decode_fd_all & ~unsigned{decode_fd_path};  // -yy: every detail
       return true;
     case 'z':
       o.status = status_successful;

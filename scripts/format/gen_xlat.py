@@ -6,6 +6,7 @@ include/snare/sys/arg.hpp declares.
 The values come from this machine's C and kernel headers (linux-libc-dev): a C program
 built from the lists of xlat_sets.py prints them. A name written "X=v" uses the literal v where the
 headers lack X; where they have X, the generator fails unless X == v (strace's #checkval).
+A name that is not an identifier (`1<<TCP_LISTEN`) is a C expression printed as written.
 A flag_set with no table here is an error, so no flag set silently prints in hex.
 
 Usage: gen_xlat.py           write the header
@@ -83,6 +84,25 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/xfrm.h>
 #include <linux/audit.h>
 #include <linux/selinux_netlink.h>
+#include <linux/if_ether.h>
+#include <linux/unix_diag.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink_diag.h>
+#include <linux/packet_diag.h>
+#include <linux/smc_diag.h>
+#include <linux/io_uring.h>
+#include <linux/if_arp.h>
+#include <linux/neighbour.h>
+#include <linux/fib_rules.h>
+#include <linux/dcbnl.h>
+#include <linux/if_addrlabel.h>
+#include <linux/netconf.h>
+#include <linux/net_namespace.h>
+#include <linux/if_bridge.h>
+#include <linux/nexthop.h>
+#include <linux/pkt_sched.h>
+#include <linux/pkt_cls.h>
+#include <linux/sched.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>
@@ -181,7 +201,7 @@ def c_programs():
                 val = lit if lit is not None else name
                 if part == 'field' and mask not in (None, 'ENUM'):
                     val = f'({val}) & ({mask})'
-                if lit is not None:
+                if lit is not None and name.isidentifier():
                     # #checkval: a literal must agree with the headers that define the name.
                     checkval(apart if name in CHECK_APART else prog, name, lit)
                 prog.append(f'  printf("  0x%llx %s\\n", (unsigned long long)({val}), "{name}");')
@@ -264,6 +284,8 @@ def generate():
             m = '0'
         else:
             m = f'0x{masks[set_name]:x}'
+        if unknown and re.search(r"\?\?[=(/)'<!>-]", unknown):
+            unknown = unknown.replace('?', '\\?')  # not a trigraph (-Wtrigraphs)
         unk = f'"{unknown}"' if unknown else '{}'
         z = f'"{zero}"' if zero else '{}'
         dec = ', true' if style == 'decimal' else ''

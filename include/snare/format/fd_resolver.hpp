@@ -3,15 +3,20 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <concepts>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include <snare/format/detail/fd_details.hpp>
+#include <snare/format/options.hpp>
 
 namespace snare::format {
 
@@ -22,7 +27,10 @@ namespace snare::format {
 /// be AT_FDCWD (-100), which names the working directory. Must not throw.
 /// Models: no_fd_paths, proc_fd_resolver; a test may supply a map. Optional: `r.netlink_protocol(fd)
 /// -> int`, the netlink protocol of a socket (-1 when not one), which netlink messages are
-/// decoded by.
+/// decoded by; `r.append_fd_details(fd, path, opts, out) -> bool`, which appends strace's
+/// -yy form `<...>` of an fd whose path is `path` (a socket's protocol and addresses, a
+/// device's numbers, a pidfd's process) as `opts` asks, or returns false to have the path
+/// printed.
 template <class R>
 concept fd_resolver = requires(R& r, int fd, std::string& out) {
   { r.append_fd_path(fd, out) } -> std::convertible_to<bool>;
@@ -115,6 +123,74 @@ class proc_fd_resolver {
       if (k == 10 && fields[9] == inode) return static_cast<int>(fields[1]);
     }
     return -1;
+  }
+
+  /// Appends what strace's -yy prints for fd `fd` whose link is `path`, in strace's order:
+  /// with options::show_socket_details a socket as `<TCP:[1.2.3.4:80->5.6.7.8:99]>` (asked of
+  /// NETLINK_SOCK_DIAG; `<UNIX:[1234]>` when it says nothing of that inode), with
+  /// show_device_numbers a device as `</dev/null<char 1:3>>`, with show_pidfd_pids a pidfd
+  /// as `<pid:42>`. Returns false, appending nothing, for any other fd.
+  bool append_fd_details(int fd, std::string_view path, const options& o, std::string& out) const noexcept {
+    try {
+      if (o.show_socket_details && path.substr(0, 8) == "socket:[" && path.back() == ']') {
+        unsigned long inode = 0;
+        auto [end, ec] = std::from_chars(path.data() + 8, path.data() + path.size() - 1, inode);
+        if (ec == std::errc{} && end == path.data() + path.size() - 1 && inode != 0) {
+          char link[64], proto[256];
+          std::snprintf(link, sizeof link, "/proc/%d/fd/%d", static_cast<int>(pid_), fd);
+          ssize_t n = ::getxattr(link, "system.sockprotoname", proto, sizeof proto - 1);
+          std::string_view name(proto, n > 0 ? strnlen(proto, static_cast<std::size_t>(n)) : 0);
+          out.push_back('<');
+          if (!detail::append_socket_details(inode, name, out)) out.append(path);
+          out.push_back('>');
+          return true;
+        }
+      }
+      if (o.show_device_numbers) {
+        std::size_t mark = out.size();
+        out.push_back('<');
+        if (detail::append_device(path, out)) return out.push_back('>'), true;
+        out.resize(mark);
+      }
+      if (o.show_pidfd_pids && path == "anon_inode:[pidfd]") {
+        long pid = detail::pidfd_pid(pid_, fd);
+        out.push_back('<');
+        if (pid > 0)
+          out.append("pid:"), detail::put_dec(out, pid);
+        else
+          out.append(path);
+        out.push_back('>');
+        return true;
+      }
+    } catch (...) {
+    }
+    return false;
+  }
+
+  /// Returns whether `path`, the link of fd `fd` ending in " (deleted)", is the kernel's mark
+  /// of an unlinked file rather than the file's name: no file at `path`, or another one
+  /// (strace's get_proc_pid_fd_path).
+  bool fd_path_deleted(int fd, std::string_view path) const noexcept {
+    try {
+      char link[64];
+      std::snprintf(link, sizeof link, "/proc/%d/fd/%d", static_cast<int>(pid_), fd);
+      struct stat st_link, st_path;
+      if (::stat(link, &st_link) != 0) return false;
+      std::string p(path);
+      return ::lstat(p.c_str(), &st_path) != 0 || st_link.st_ino != st_path.st_ino ||
+             st_link.st_dev != st_path.st_dev;
+    } catch (...) {
+      return false;
+    }
+  }
+
+  /// Returns the pid that pidfd `fd` refers to (the `Pid:` of its fdinfo), or -1.
+  long pidfd_pid(int fd) const noexcept {
+    try {
+      return detail::pidfd_pid(pid_, fd);
+    } catch (...) {
+      return -1;
+    }
   }
 
   /// Returns the process whose fds are resolved.

@@ -1,5 +1,5 @@
-// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -a, -v, -x,
-// -X).
+// Defines snare::format::options: the knobs of the strace-like formatter (-s, -y, -yy, -a, -v,
+// -x, -X).
 #pragma once
 
 #include <cstddef>
@@ -20,6 +20,16 @@ struct options {
   /// Prints fd arguments and fd results with their path, `3</etc/passwd>` (strace -y),
   /// through the resolver given to the format functions.
   bool show_fd_paths = false;
+  /// Prints sockets by protocol and addresses instead of their path,
+  /// `3<TCP:[127.0.0.1:8080->127.0.0.1:41234]>`, `4<UNIX:[5678->5679,"/run/x"]>` (strace -yy,
+  /// -e decode-fds=socket): the resolver asks the kernel (NETLINK_SOCK_DIAG), as strace does.
+  bool show_socket_details = false;
+  /// Prints character and block devices with their numbers, `0</dev/null<char 1:3>>` (strace
+  /// -yy, -e decode-fds=dev).
+  bool show_device_numbers = false;
+  /// Prints a pidfd as the process it refers to, `3<pid:1234>` (strace -yy,
+  /// -e decode-fds=pidfd).
+  bool show_pidfd_pids = false;
   /// Pads a completed line with spaces so " = " starts at this column (strace -a, whose
   /// default is 40); 0 turns padding off.
   std::size_t align_column = 0;

@@ -60,8 +60,10 @@ inline void put_ptr(std::string& out, std::uint64_t v) {
 /// name, other non-printables in the shortest octal unless the next byte is an octal
 /// digit (then three digits). With `force_hex` every byte is \xNN (strace's getrandom).
 /// `hex_strings` is options::hex_strings (strace -x, -xx).
+/// `escape` lists printable bytes to print in octal too, and `quotes` false leaves out the
+/// quotes (strace's QUOTE_OMIT_LEADING_TRAILING_QUOTES with "<>", for paths in `<...>`).
 inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, bool force_hex = false,
-                       int hex_strings = 0) {
+                       int hex_strings = 0, std::string_view escape = {}, bool quotes = true) {
   static constexpr char digits[] = "0123456789abcdef";
   if (hex_strings == 2) force_hex = true;
   if (hex_strings == 1) {
@@ -72,7 +74,7 @@ inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, b
       }
     }
   }
-  out.push_back('"');
+  if (quotes) out.push_back('"');
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     unsigned c = bytes[i];
     if (force_hex) {
@@ -104,7 +106,7 @@ inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, b
         out.append("\\v");
         break;
       default:
-        if (c >= ' ' && c <= 0x7e) {
+        if (c >= ' ' && c <= 0x7e && escape.find(static_cast<char>(c)) == std::string_view::npos) {
           out.push_back(static_cast<char>(c));
         } else if (hex_strings == 3) {
           out.append("\\x");
@@ -119,7 +121,7 @@ inline void put_quoted(std::string& out, std::span<const unsigned char> bytes, b
         }
     }
   }
-  out.push_back('"');
+  if (quotes) out.push_back('"');
 }
 
 /// Appends `s` quoted and escaped (see the span overload).
@@ -127,5 +129,22 @@ inline void put_quoted(std::string& out, std::string_view s, bool force_hex = fa
   put_quoted(out, std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(s.data()), s.size()),
              force_hex, hex_strings);
 }
+
+/// Appends `, name=` (no comma before the first field of a struct): strace's
+/// tprint_struct_next and tprints_field_name.
+struct field_sep {
+  std::string& out;
+  bool first = true;
+  std::string& operator()(std::string_view name) {
+    if (!first) out.append(", ");
+    first = false;
+    return out.append(name).append("=");
+  }
+  /// Appends `, ` alone (a field that prints its own name, as inet_pton's).
+  void next() {
+    if (!first) out.append(", ");
+    first = false;
+  }
+};
 
 }  // namespace snare::format::detail

@@ -113,6 +113,14 @@ class printer {
     else
       return -1;
   }
+  /// Returns the pid pidfd `fd` refers to, from the fd resolver, or -1 (not a pidfd, or a
+  /// resolver that cannot tell).
+  long pidfd_pid(int fd) const noexcept {
+    if constexpr (requires(const R& r) { r.pidfd_pid(fd); })
+      return r_.pidfd_pid(fd);
+    else
+      return -1;
+  }
   const hooks_type& hooks() const noexcept { return h_; }
   /// Returns whether iovecs print their buffers' addresses, not their bytes (a failed read).
   bool addresses_only() const noexcept { return addresses_only_; }
@@ -158,18 +166,51 @@ class printer {
 
   // ---- printing blocks -------------------------------------------------------------
   /// Appends an fd (AT_FDCWD by name), with its path under options::show_fd_paths.
-  void put_fd(std::int64_t fd) {
+  void put_fd(std::int64_t fd) { put_fd_with(r_, fd); }
+
+  /// Appends fd `fd` as put_fd, named by resolver `r`.
+  template <class R2>
+  void put_fd_with(const R2& r, std::int64_t fd) {
     if (fd == at_fdcwd)
       put_named(out_, "AT_FDCWD", [&] { put_dec(out_, fd); });
     else
       put_dec(out_, fd);
-    if (!o_.show_fd_paths || (fd < 0 && fd != at_fdcwd)) return;
+    bool details = o_.show_socket_details || o_.show_device_numbers || o_.show_pidfd_pids;
+    if (fd == at_fdcwd ? !o_.show_fd_paths : (fd < 0 || (!o_.show_fd_paths && !details))) return;
     std::size_t mark = out_.size();
-    out_.push_back('<');
-    if (r_.append_fd_path(static_cast<int>(fd), out_))
-      out_.push_back('>');
-    else
-      out_.resize(mark);
+    if (!r.append_fd_path(static_cast<int>(fd), out_)) return out_.resize(mark);
+    std::string path(out_, mark);
+    out_.resize(mark);
+    if constexpr (requires(const R2& rr, std::string& s) {
+                    rr.append_fd_details(0, std::string_view{}, o_, s);
+                  }) {
+      // strace's printfd: a socket, device or pidfd by its details, else the path (-y).
+      if (details && fd != at_fdcwd && r.append_fd_details(static_cast<int>(fd), path, o_, out_)) return;
+    }
+    if (!o_.show_fd_paths) return;
+    // The kernel marks an unlinked file's path with " (deleted)": strace prints the mark
+    // after the brackets when the path no longer names that file.
+    constexpr std::string_view deleted_mark = " (deleted)";
+    bool deleted = false;
+    if constexpr (requires(const R2& rr) { rr.fd_path_deleted(0, std::string_view{}); }) {
+      if (fd != at_fdcwd && path.size() > deleted_mark.size() && path.ends_with(deleted_mark) &&
+          r.fd_path_deleted(static_cast<int>(fd), path)) {
+        path.resize(path.size() - deleted_mark.size());
+        deleted = true;
+      }
+    }
+    put_angle_path(out_, path);
+    if (deleted) out_.append("(deleted)");
+  }
+
+  /// Appends `<path>` with the path escaped as strace's print_quoted_string_in_angle_brackets
+  /// (no quotes; `<` and `>` in octal).
+  static void put_angle_path(std::string& out, std::string_view path) {
+    out.push_back('<');
+    put_quoted(
+        out, std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(path.data()), path.size()),
+        false, 0, "<>", false);
+    out.push_back('>');
   }
 
   /// Appends fd `fd` of process `pid` (kcmp's): with its path only when the resolver reads
@@ -178,6 +219,16 @@ class printer {
     if constexpr (requires(const R& r) { r.pid(); })
       if (pid != static_cast<std::int64_t>(r_.pid())) return put_dec(out_, fd);
     put_fd(fd);
+  }
+
+  /// Appends fd `fd` of process `pid` (pidfd_getfd's target) with its path, through a
+  /// resolver for that process when one can be built from its pid (proc_fd_resolver), as
+  /// strace's printfd_pid; else as put_fd_of.
+  void put_fd_in(std::int64_t pid, std::int64_t fd) {
+    if constexpr (std::is_constructible_v<R, pid_t> && requires(const R& r) { r.pid(); }) {
+      if (pid != static_cast<std::int64_t>(r_.pid())) return put_fd_with(R(static_cast<pid_t>(pid)), fd);
+    }
+    put_fd_of(pid, fd);
   }
 
   /// Appends a NUL-terminated string of at most `limit` bytes, `...` after when cut.

@@ -1721,6 +1721,1056 @@ inline constexpr xlat_entry netlink_ack_flags_bits[] = {
 };
 inline constexpr xlat netlink_ack_flags_xlat{{}, 0, netlink_ack_flags_bits, "0", "NLM_F_???"};
 
+inline constexpr xlat_entry arp_hardware_types_field[] = {
+    {0x0, "ARPHRD_NETROM"},
+    {0x1, "ARPHRD_ETHER"},
+    {0x2, "ARPHRD_EETHER"},
+    {0x3, "ARPHRD_AX25"},
+    {0x4, "ARPHRD_PRONET"},
+    {0x5, "ARPHRD_CHAOS"},
+    {0x6, "ARPHRD_IEEE802"},
+    {0x7, "ARPHRD_ARCNET"},
+    {0x8, "ARPHRD_APPLETLK"},
+    {0xf, "ARPHRD_DLCI"},
+    {0x13, "ARPHRD_ATM"},
+    {0x17, "ARPHRD_METRICOM"},
+    {0x18, "ARPHRD_IEEE1394"},
+    {0x1b, "ARPHRD_EUI64"},
+    {0x20, "ARPHRD_INFINIBAND"},
+    {0x100, "ARPHRD_SLIP"},
+    {0x101, "ARPHRD_CSLIP"},
+    {0x102, "ARPHRD_SLIP6"},
+    {0x103, "ARPHRD_CSLIP6"},
+    {0x104, "ARPHRD_RSRVD"},
+    {0x108, "ARPHRD_ADAPT"},
+    {0x10e, "ARPHRD_ROSE"},
+    {0x10f, "ARPHRD_X25"},
+    {0x110, "ARPHRD_HWX25"},
+    {0x118, "ARPHRD_CAN"},
+    {0x122, "ARPHRD_MCTP"},
+    {0x200, "ARPHRD_PPP"},
+    {0x201, "ARPHRD_CISCO"},
+    {0x204, "ARPHRD_LAPB"},
+    {0x205, "ARPHRD_DDCMP"},
+    {0x206, "ARPHRD_RAWHDLC"},
+    {0x207, "ARPHRD_RAWIP"},
+    {0x300, "ARPHRD_TUNNEL"},
+    {0x301, "ARPHRD_TUNNEL6"},
+    {0x302, "ARPHRD_FRAD"},
+    {0x303, "ARPHRD_SKIP"},
+    {0x304, "ARPHRD_LOOPBACK"},
+    {0x305, "ARPHRD_LOCALTLK"},
+    {0x306, "ARPHRD_FDDI"},
+    {0x307, "ARPHRD_BIF"},
+    {0x308, "ARPHRD_SIT"},
+    {0x309, "ARPHRD_IPDDP"},
+    {0x30a, "ARPHRD_IPGRE"},
+    {0x30b, "ARPHRD_PIMREG"},
+    {0x30c, "ARPHRD_HIPPI"},
+    {0x30d, "ARPHRD_ASH"},
+    {0x30e, "ARPHRD_ECONET"},
+    {0x30f, "ARPHRD_IRDA"},
+    {0x310, "ARPHRD_FCPP"},
+    {0x311, "ARPHRD_FCAL"},
+    {0x312, "ARPHRD_FCPL"},
+    {0x313, "ARPHRD_FCFABRIC"},
+    {0x320, "ARPHRD_IEEE802_TR"},
+    {0x321, "ARPHRD_IEEE80211"},
+    {0x322, "ARPHRD_IEEE80211_PRISM"},
+    {0x323, "ARPHRD_IEEE80211_RADIOTAP"},
+    {0x324, "ARPHRD_IEEE802154"},
+    {0x325, "ARPHRD_IEEE802154_MONITOR"},
+    {0x334, "ARPHRD_PHONET"},
+    {0x335, "ARPHRD_PHONET_PIPE"},
+    {0x336, "ARPHRD_CAIF"},
+    {0x337, "ARPHRD_IP6GRE"},
+    {0x338, "ARPHRD_NETLINK"},
+    {0x339, "ARPHRD_6LOWPAN"},
+    {0x33a, "ARPHRD_VSOCKMON"},
+    {0xffff, "ARPHRD_VOID"},
+    {0xfffe, "ARPHRD_NONE"},
+};
+inline constexpr xlat arp_hardware_types_xlat{arp_hardware_types_field, ~std::uint64_t{0}, {}, {}, "ARPHRD_???"};
+
+inline constexpr xlat_entry iffflags_bits[] = {
+    {0x1, "IFF_UP"},
+    {0x2, "IFF_BROADCAST"},
+    {0x4, "IFF_DEBUG"},
+    {0x8, "IFF_LOOPBACK"},
+    {0x10, "IFF_POINTOPOINT"},
+    {0x20, "IFF_NOTRAILERS"},
+    {0x40, "IFF_RUNNING"},
+    {0x80, "IFF_NOARP"},
+    {0x100, "IFF_PROMISC"},
+    {0x200, "IFF_ALLMULTI"},
+    {0x400, "IFF_MASTER"},
+    {0x800, "IFF_SLAVE"},
+    {0x1000, "IFF_MULTICAST"},
+    {0x2000, "IFF_PORTSEL"},
+    {0x4000, "IFF_AUTOMEDIA"},
+    {0x8000, "IFF_DYNAMIC"},
+    {0x10000, "IFF_LOWER_UP"},
+    {0x20000, "IFF_DORMANT"},
+    {0x40000, "IFF_ECHO"},
+};
+inline constexpr xlat iffflags_xlat{{}, 0, iffflags_bits, "0", "IFF_???"};
+
+inline constexpr xlat_entry ip_type_of_services_bits[] = {
+    {0x10, "IPTOS_LOWDELAY"},
+    {0x8, "IPTOS_THROUGHPUT"},
+    {0x4, "IPTOS_RELIABILITY"},
+    {0x2, "IPTOS_MINCOST"},
+};
+inline constexpr xlat ip_type_of_services_xlat{{}, 0, ip_type_of_services_bits, "0", "IPTOS_TOS_???"};
+
+inline constexpr xlat_entry routing_table_ids_field[] = {
+    {0x0, "RT_TABLE_UNSPEC"},
+    {0xfc, "RT_TABLE_COMPAT"},
+    {0xfd, "RT_TABLE_DEFAULT"},
+    {0xfe, "RT_TABLE_MAIN"},
+    {0xff, "RT_TABLE_LOCAL"},
+};
+inline constexpr xlat routing_table_ids_xlat{routing_table_ids_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry routing_protocols_field[] = {
+    {0x0, "RTPROT_UNSPEC"},
+    {0x1, "RTPROT_REDIRECT"},
+    {0x2, "RTPROT_KERNEL"},
+    {0x3, "RTPROT_BOOT"},
+    {0x4, "RTPROT_STATIC"},
+    {0x8, "RTPROT_GATED"},
+    {0x9, "RTPROT_RA"},
+    {0xa, "RTPROT_MRT"},
+    {0xb, "RTPROT_ZEBRA"},
+    {0xc, "RTPROT_BIRD"},
+    {0xd, "RTPROT_DNROUTED"},
+    {0xe, "RTPROT_XORP"},
+    {0xf, "RTPROT_NTK"},
+    {0x10, "RTPROT_DHCP"},
+    {0x11, "RTPROT_MROUTED"},
+    {0x12, "RTPROT_KEEPALIVED"},
+    {0x2a, "RTPROT_BABEL"},
+    {0x63, "RTPROT_OPENR"},
+    {0xba, "RTPROT_BGP"},
+    {0xbb, "RTPROT_ISIS"},
+    {0xbc, "RTPROT_OSPF"},
+    {0xbd, "RTPROT_RIP"},
+    {0xc0, "RTPROT_EIGRP"},
+};
+inline constexpr xlat routing_protocols_xlat{routing_protocols_field, ~std::uint64_t{0}, {}, {}, "RTPROT_???"};
+
+inline constexpr xlat_entry routing_scopes_field[] = {
+    {0x0, "RT_SCOPE_UNIVERSE"},
+    {0xc8, "RT_SCOPE_SITE"},
+    {0xfd, "RT_SCOPE_LINK"},
+    {0xfe, "RT_SCOPE_HOST"},
+    {0xff, "RT_SCOPE_NOWHERE"},
+};
+inline constexpr xlat routing_scopes_xlat{routing_scopes_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry routing_types_field[] = {
+    {0x0, "RTN_UNSPEC"},
+    {0x1, "RTN_UNICAST"},
+    {0x2, "RTN_LOCAL"},
+    {0x3, "RTN_BROADCAST"},
+    {0x4, "RTN_ANYCAST"},
+    {0x5, "RTN_MULTICAST"},
+    {0x6, "RTN_BLACKHOLE"},
+    {0x7, "RTN_UNREACHABLE"},
+    {0x8, "RTN_PROHIBIT"},
+    {0x9, "RTN_THROW"},
+    {0xa, "RTN_NAT"},
+    {0xb, "RTN_XRESOLVE"},
+};
+inline constexpr xlat routing_types_xlat{routing_types_field, ~std::uint64_t{0}, {}, {}, "RTN_???"};
+
+inline constexpr xlat_entry routing_flags_bits[] = {
+    {0x100, "RTM_F_NOTIFY"},
+    {0x200, "RTM_F_CLONED"},
+    {0x400, "RTM_F_EQUALIZE"},
+    {0x800, "RTM_F_PREFIX"},
+    {0x1000, "RTM_F_LOOKUP_TABLE"},
+    {0x2000, "RTM_F_FIB_MATCH"},
+    {0x4000, "RTM_F_OFFLOAD"},
+    {0x8000, "RTM_F_TRAP"},
+    {0x20000000, "RTM_F_OFFLOAD_FAILED"},
+};
+inline constexpr xlat routing_flags_xlat{{}, 0, routing_flags_bits, "0", "RTM_F_???"};
+
+inline constexpr xlat_entry route_nexthop_flags_bits[] = {
+    {0x1, "RTNH_F_DEAD"},
+    {0x2, "RTNH_F_PERVASIVE"},
+    {0x4, "RTNH_F_ONLINK"},
+    {0x8, "RTNH_F_OFFLOAD"},
+    {0x10, "RTNH_F_LINKDOWN"},
+    {0x20, "RTNH_F_UNRESOLVED"},
+    {0x40, "RTNH_F_TRAP"},
+};
+inline constexpr xlat route_nexthop_flags_xlat{{}, 0, route_nexthop_flags_bits, "0", "RTNH_F_???"};
+
+inline constexpr xlat_entry neighbor_cache_entry_states_bits[] = {
+    {0x1, "NUD_INCOMPLETE"},
+    {0x2, "NUD_REACHABLE"},
+    {0x4, "NUD_STALE"},
+    {0x8, "NUD_DELAY"},
+    {0x10, "NUD_PROBE"},
+    {0x20, "NUD_FAILED"},
+    {0x40, "NUD_NOARP"},
+    {0x80, "NUD_PERMANENT"},
+};
+inline constexpr xlat neighbor_cache_entry_states_xlat{{}, 0, neighbor_cache_entry_states_bits, "NUD_NONE", "NUD_???"};
+
+inline constexpr xlat_entry neighbor_cache_entry_flags_bits[] = {
+    {0x1, "NTF_USE"},
+    {0x2, "NTF_SELF"},
+    {0x4, "NTF_MASTER"},
+    {0x8, "NTF_PROXY"},
+    {0x10, "NTF_EXT_LEARNED"},
+    {0x20, "NTF_OFFLOADED"},
+    {0x40, "NTF_STICKY"},
+    {0x80, "NTF_ROUTER"},
+};
+inline constexpr xlat neighbor_cache_entry_flags_xlat{{}, 0, neighbor_cache_entry_flags_bits, "0", "NTF_???"};
+
+inline constexpr xlat_entry fib_rule_actions_field[] = {
+    {0x0, "FR_ACT_UNSPEC"},
+    {0x1, "FR_ACT_TO_TBL"},
+    {0x2, "FR_ACT_GOTO"},
+    {0x3, "FR_ACT_NOP"},
+    {0x4, "FR_ACT_RES3"},
+    {0x5, "FR_ACT_RES4"},
+    {0x6, "FR_ACT_BLACKHOLE"},
+    {0x7, "FR_ACT_UNREACHABLE"},
+    {0x8, "FR_ACT_PROHIBIT"},
+};
+inline constexpr xlat fib_rule_actions_xlat{fib_rule_actions_field, ~std::uint64_t{0}, {}, {}, "FR_ACT_???"};
+
+inline constexpr xlat_entry fib_rule_flags_bits[] = {
+    {0x1, "FIB_RULE_PERMANENT"},
+    {0x2, "FIB_RULE_INVERT"},
+    {0x4, "FIB_RULE_UNRESOLVED"},
+    {0x8, "FIB_RULE_IIF_DETACHED"},
+    {0x10, "FIB_RULE_OIF_DETACHED"},
+    {0x10000, "FIB_RULE_FIND_SADDR"},
+};
+inline constexpr xlat fib_rule_flags_xlat{{}, 0, fib_rule_flags_bits, "0", "FIB_RULE_???"};
+
+inline constexpr xlat_entry dcb_commands_field[] = {
+    {0x0, "DCB_CMD_UNDEFINED"},
+    {0x1, "DCB_CMD_GSTATE"},
+    {0x2, "DCB_CMD_SSTATE"},
+    {0x3, "DCB_CMD_PGTX_GCFG"},
+    {0x4, "DCB_CMD_PGTX_SCFG"},
+    {0x5, "DCB_CMD_PGRX_GCFG"},
+    {0x6, "DCB_CMD_PGRX_SCFG"},
+    {0x7, "DCB_CMD_PFC_GCFG"},
+    {0x8, "DCB_CMD_PFC_SCFG"},
+    {0x9, "DCB_CMD_SET_ALL"},
+    {0xa, "DCB_CMD_GPERM_HWADDR"},
+    {0xb, "DCB_CMD_GCAP"},
+    {0xc, "DCB_CMD_GNUMTCS"},
+    {0xd, "DCB_CMD_SNUMTCS"},
+    {0xe, "DCB_CMD_PFC_GSTATE"},
+    {0xf, "DCB_CMD_PFC_SSTATE"},
+    {0x10, "DCB_CMD_BCN_GCFG"},
+    {0x11, "DCB_CMD_BCN_SCFG"},
+    {0x12, "DCB_CMD_GAPP"},
+    {0x13, "DCB_CMD_SAPP"},
+    {0x14, "DCB_CMD_IEEE_SET"},
+    {0x15, "DCB_CMD_IEEE_GET"},
+    {0x16, "DCB_CMD_GDCBX"},
+    {0x17, "DCB_CMD_SDCBX"},
+    {0x18, "DCB_CMD_GFEATCFG"},
+    {0x19, "DCB_CMD_SFEATCFG"},
+    {0x1a, "DCB_CMD_CEE_GET"},
+    {0x1b, "DCB_CMD_IEEE_DEL"},
+};
+inline constexpr xlat dcb_commands_xlat{dcb_commands_field, ~std::uint64_t{0}, {}, {}, "DCB_CMD_???"};
+
+inline constexpr xlat_entry ifaddrflags_bits[] = {
+    {0x1, "IFA_F_SECONDARY"},
+    {0x2, "IFA_F_NODAD"},
+    {0x4, "IFA_F_OPTIMISTIC"},
+    {0x8, "IFA_F_DADFAILED"},
+    {0x10, "IFA_F_HOMEADDRESS"},
+    {0x20, "IFA_F_DEPRECATED"},
+    {0x40, "IFA_F_TENTATIVE"},
+    {0x80, "IFA_F_PERMANENT"},
+    {0x100, "IFA_F_MANAGETEMPADDR"},
+    {0x200, "IFA_F_NOPREFIXROUTE"},
+    {0x400, "IFA_F_MCAUTOJOIN"},
+    {0x800, "IFA_F_STABLE_PRIVACY"},
+};
+inline constexpr xlat ifaddrflags_xlat{{}, 0, ifaddrflags_bits, "0", "IFA_F_???"};
+
+inline constexpr xlat_entry ifstats_attr_flags_bits[] = {
+    {0x1, "1<<IFLA_STATS_UNSPEC"},
+    {0x2, "1<<IFLA_STATS_LINK_64"},
+    {0x4, "1<<IFLA_STATS_LINK_XSTATS"},
+    {0x8, "1<<IFLA_STATS_LINK_XSTATS_SLAVE"},
+    {0x10, "1<<IFLA_STATS_LINK_OFFLOAD_XSTATS"},
+    {0x20, "1<<IFLA_STATS_AF_SPEC"},
+};
+inline constexpr xlat ifstats_attr_flags_xlat{{}, 0, ifstats_attr_flags_bits, "0", "1<<IFLA_STATS_???"};
+
+inline constexpr xlat_entry rtnl_addr_attrs_field[] = {
+    {0x0, "IFA_UNSPEC"},
+    {0x1, "IFA_ADDRESS"},
+    {0x2, "IFA_LOCAL"},
+    {0x3, "IFA_LABEL"},
+    {0x4, "IFA_BROADCAST"},
+    {0x5, "IFA_ANYCAST"},
+    {0x6, "IFA_CACHEINFO"},
+    {0x7, "IFA_MULTICAST"},
+    {0x8, "IFA_FLAGS"},
+    {0x9, "IFA_RT_PRIORITY"},
+    {0xa, "IFA_TARGET_NETNSID"},
+};
+inline constexpr xlat rtnl_addr_attrs_xlat{rtnl_addr_attrs_field, ~std::uint64_t{0}, {}, {}, "IFA_???"};
+
+inline constexpr xlat_entry rtnl_addrlabel_attrs_field[] = {
+    {0x1, "IFAL_ADDRESS"},
+    {0x2, "IFAL_LABEL"},
+};
+inline constexpr xlat rtnl_addrlabel_attrs_xlat{rtnl_addrlabel_attrs_field, ~std::uint64_t{0}, {}, {}, "IFAL_???"};
+
+inline constexpr xlat_entry rtnl_netconf_attrs_field[] = {
+    {0x0, "NETCONFA_UNSPEC"},
+    {0x1, "NETCONFA_IFINDEX"},
+    {0x2, "NETCONFA_FORWARDING"},
+    {0x3, "NETCONFA_RP_FILTER"},
+    {0x4, "NETCONFA_MC_FORWARDING"},
+    {0x5, "NETCONFA_PROXY_NEIGH"},
+    {0x6, "NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN"},
+    {0x7, "NETCONFA_INPUT"},
+    {0x8, "NETCONFA_BC_FORWARDING"},
+};
+inline constexpr xlat rtnl_netconf_attrs_xlat{rtnl_netconf_attrs_field, ~std::uint64_t{0}, {}, {}, "NETCONFA_???"};
+
+inline constexpr xlat_entry rtnl_nsid_attrs_field[] = {
+    {0x0, "NETNSA_NONE"},
+    {0x1, "NETNSA_NSID"},
+    {0x2, "NETNSA_PID"},
+    {0x3, "NETNSA_FD"},
+    {0x4, "NETNSA_TARGET_NSID"},
+    {0x5, "NETNSA_CURRENT_NSID"},
+};
+inline constexpr xlat rtnl_nsid_attrs_xlat{rtnl_nsid_attrs_field, ~std::uint64_t{0}, {}, {}, "NETNSA_???"};
+
+inline constexpr xlat_entry rtnl_neigh_attrs_field[] = {
+    {0x0, "NDA_UNSPEC"},
+    {0x1, "NDA_DST"},
+    {0x2, "NDA_LLADDR"},
+    {0x3, "NDA_CACHEINFO"},
+    {0x4, "NDA_PROBES"},
+    {0x5, "NDA_VLAN"},
+    {0x6, "NDA_PORT"},
+    {0x7, "NDA_VNI"},
+    {0x8, "NDA_IFINDEX"},
+    {0x9, "NDA_MASTER"},
+    {0xa, "NDA_LINK_NETNSID"},
+    {0xb, "NDA_SRC_VNI"},
+    {0xc, "NDA_PROTOCOL"},
+    {0xd, "NDA_NH_ID"},
+    {0xe, "NDA_FDB_EXT_ATTRS"},
+    {0xf, "NDA_FLAGS_EXT"},
+    {0x10, "NDA_NDM_STATE_MASK"},
+    {0x11, "NDA_NDM_FLAGS_MASK"},
+};
+inline constexpr xlat rtnl_neigh_attrs_xlat{rtnl_neigh_attrs_field, ~std::uint64_t{0}, {}, {}, "NDA_???"};
+
+inline constexpr xlat_entry rtnl_route_attrs_field[] = {
+    {0x0, "RTA_UNSPEC"},
+    {0x1, "RTA_DST"},
+    {0x2, "RTA_SRC"},
+    {0x3, "RTA_IIF"},
+    {0x4, "RTA_OIF"},
+    {0x5, "RTA_GATEWAY"},
+    {0x6, "RTA_PRIORITY"},
+    {0x7, "RTA_PREFSRC"},
+    {0x8, "RTA_METRICS"},
+    {0x9, "RTA_MULTIPATH"},
+    {0xa, "RTA_PROTOINFO"},
+    {0xb, "RTA_FLOW"},
+    {0xc, "RTA_CACHEINFO"},
+    {0xd, "RTA_SESSION"},
+    {0xe, "RTA_MP_ALGO"},
+    {0xf, "RTA_TABLE"},
+    {0x10, "RTA_MARK"},
+    {0x11, "RTA_MFC_STATS"},
+    {0x12, "RTA_VIA"},
+    {0x13, "RTA_NEWDST"},
+    {0x14, "RTA_PREF"},
+    {0x15, "RTA_ENCAP_TYPE"},
+    {0x16, "RTA_ENCAP"},
+    {0x17, "RTA_EXPIRES"},
+    {0x18, "RTA_PAD"},
+    {0x19, "RTA_UID"},
+    {0x1a, "RTA_TTL_PROPAGATE"},
+    {0x1b, "RTA_IP_PROTO"},
+    {0x1c, "RTA_SPORT"},
+    {0x1d, "RTA_DPORT"},
+    {0x1e, "RTA_NH_ID"},
+};
+inline constexpr xlat rtnl_route_attrs_xlat{rtnl_route_attrs_field, ~std::uint64_t{0}, {}, {}, "RTA_???"};
+
+inline constexpr xlat_entry rtnl_tc_action_attrs_field[] = {
+    {0x0, "TCA_ACT_UNSPEC"},
+    {0x1, "TCA_ACT_KIND"},
+    {0x2, "TCA_ACT_OPTIONS"},
+    {0x3, "TCA_ACT_INDEX"},
+    {0x4, "TCA_ACT_STATS"},
+    {0x5, "TCA_ACT_PAD"},
+    {0x6, "TCA_ACT_COOKIE"},
+    {0x7, "TCA_ACT_FLAGS"},
+    {0x8, "TCA_ACT_HW_STATS"},
+    {0x9, "TCA_ACT_USED_HW_STATS"},
+    {0xa, "TCA_ACT_IN_HW_COUNT"},
+};
+inline constexpr xlat rtnl_tc_action_attrs_xlat{rtnl_tc_action_attrs_field, ~std::uint64_t{0}, {}, {}, "TCA_ACT_???"};
+
+inline constexpr xlat_entry rtnl_link_attrs_field[] = {
+    {0x0, "IFLA_UNSPEC"},
+    {0x1, "IFLA_ADDRESS"},
+    {0x2, "IFLA_BROADCAST"},
+    {0x3, "IFLA_IFNAME"},
+    {0x4, "IFLA_MTU"},
+    {0x5, "IFLA_LINK"},
+    {0x6, "IFLA_QDISC"},
+    {0x7, "IFLA_STATS"},
+    {0x8, "IFLA_COST"},
+    {0x9, "IFLA_PRIORITY"},
+    {0xa, "IFLA_MASTER"},
+    {0xb, "IFLA_WIRELESS"},
+    {0xc, "IFLA_PROTINFO"},
+    {0xd, "IFLA_TXQLEN"},
+    {0xe, "IFLA_MAP"},
+    {0xf, "IFLA_WEIGHT"},
+    {0x10, "IFLA_OPERSTATE"},
+    {0x11, "IFLA_LINKMODE"},
+    {0x12, "IFLA_LINKINFO"},
+    {0x13, "IFLA_NET_NS_PID"},
+    {0x14, "IFLA_IFALIAS"},
+    {0x15, "IFLA_NUM_VF"},
+    {0x16, "IFLA_VFINFO_LIST"},
+    {0x17, "IFLA_STATS64"},
+    {0x18, "IFLA_VF_PORTS"},
+    {0x19, "IFLA_PORT_SELF"},
+    {0x1a, "IFLA_AF_SPEC"},
+    {0x1b, "IFLA_GROUP"},
+    {0x1c, "IFLA_NET_NS_FD"},
+    {0x1d, "IFLA_EXT_MASK"},
+    {0x1e, "IFLA_PROMISCUITY"},
+    {0x1f, "IFLA_NUM_TX_QUEUES"},
+    {0x20, "IFLA_NUM_RX_QUEUES"},
+    {0x21, "IFLA_CARRIER"},
+    {0x22, "IFLA_PHYS_PORT_ID"},
+    {0x23, "IFLA_CARRIER_CHANGES"},
+    {0x24, "IFLA_PHYS_SWITCH_ID"},
+    {0x25, "IFLA_LINK_NETNSID"},
+    {0x26, "IFLA_PHYS_PORT_NAME"},
+    {0x27, "IFLA_PROTO_DOWN"},
+    {0x28, "IFLA_GSO_MAX_SEGS"},
+    {0x29, "IFLA_GSO_MAX_SIZE"},
+    {0x2a, "IFLA_PAD"},
+    {0x2b, "IFLA_XDP"},
+    {0x2c, "IFLA_EVENT"},
+    {0x2d, "IFLA_NEW_NETNSID"},
+    {0x2e, "IFLA_IF_NETNSID"},
+    {0x2f, "IFLA_CARRIER_UP_COUNT"},
+    {0x30, "IFLA_CARRIER_DOWN_COUNT"},
+    {0x31, "IFLA_NEW_IFINDEX"},
+    {0x32, "IFLA_MIN_MTU"},
+    {0x33, "IFLA_MAX_MTU"},
+    {0x34, "IFLA_PROP_LIST"},
+    {0x35, "IFLA_ALT_IFNAME"},
+    {0x36, "IFLA_PERM_ADDRESS"},
+    {0x37, "IFLA_PROTO_DOWN_REASON"},
+    {0x38, "IFLA_PARENT_DEV_NAME"},
+    {0x39, "IFLA_PARENT_DEV_BUS_NAME"},
+    {0x3a, "IFLA_GRO_MAX_SIZE"},
+    {0x3b, "IFLA_TSO_MAX_SIZE"},
+    {0x3c, "IFLA_TSO_MAX_SEGS"},
+    {0x3d, "IFLA_ALLMULTI"},
+};
+inline constexpr xlat rtnl_link_attrs_xlat{rtnl_link_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_???"};
+
+inline constexpr xlat_entry rtnl_rule_attrs_field[] = {
+    {0x0, "FRA_UNSPEC"},
+    {0x1, "FRA_DST"},
+    {0x2, "FRA_SRC"},
+    {0x3, "FRA_IIFNAME"},
+    {0x4, "FRA_GOTO"},
+    {0x5, "FRA_UNUSED2"},
+    {0x6, "FRA_PRIORITY"},
+    {0x7, "FRA_UNUSED3"},
+    {0x8, "FRA_UNUSED4"},
+    {0x9, "FRA_UNUSED5"},
+    {0xa, "FRA_FWMARK"},
+    {0xb, "FRA_FLOW"},
+    {0xc, "FRA_TUN_ID"},
+    {0xd, "FRA_SUPPRESS_IFGROUP"},
+    {0xe, "FRA_SUPPRESS_PREFIXLEN"},
+    {0xf, "FRA_TABLE"},
+    {0x10, "FRA_FWMASK"},
+    {0x11, "FRA_OIFNAME"},
+    {0x12, "FRA_PAD"},
+    {0x13, "FRA_L3MDEV"},
+    {0x14, "FRA_UID_RANGE"},
+    {0x15, "FRA_PROTOCOL"},
+    {0x16, "FRA_IP_PROTO"},
+    {0x17, "FRA_SPORT_RANGE"},
+    {0x18, "FRA_DPORT_RANGE"},
+};
+inline constexpr xlat rtnl_rule_attrs_xlat{rtnl_rule_attrs_field, ~std::uint64_t{0}, {}, {}, "FRA_???"};
+
+inline constexpr xlat_entry rtnl_tc_attrs_field[] = {
+    {0x0, "TCA_UNSPEC"},
+    {0x1, "TCA_KIND"},
+    {0x2, "TCA_OPTIONS"},
+    {0x3, "TCA_STATS"},
+    {0x4, "TCA_XSTATS"},
+    {0x5, "TCA_RATE"},
+    {0x6, "TCA_FCNT"},
+    {0x7, "TCA_STATS2"},
+    {0x8, "TCA_STAB"},
+    {0x9, "TCA_PAD"},
+    {0xa, "TCA_DUMP_INVISIBLE"},
+    {0xb, "TCA_CHAIN"},
+    {0xc, "TCA_HW_OFFLOAD"},
+    {0xd, "TCA_INGRESS_BLOCK"},
+    {0xe, "TCA_EGRESS_BLOCK"},
+    {0xf, "TCA_DUMP_FLAGS"},
+};
+inline constexpr xlat rtnl_tc_attrs_xlat{rtnl_tc_attrs_field, ~std::uint64_t{0}, {}, {}, "TCA_???"};
+
+inline constexpr xlat_entry rtnl_neightbl_attrs_field[] = {
+    {0x0, "NDTA_UNSPEC"},
+    {0x1, "NDTA_NAME"},
+    {0x2, "NDTA_THRESH1"},
+    {0x3, "NDTA_THRESH2"},
+    {0x4, "NDTA_THRESH3"},
+    {0x5, "NDTA_CONFIG"},
+    {0x6, "NDTA_PARMS"},
+    {0x7, "NDTA_STATS"},
+    {0x8, "NDTA_GC_INTERVAL"},
+    {0x9, "NDTA_PAD"},
+};
+inline constexpr xlat rtnl_neightbl_attrs_xlat{rtnl_neightbl_attrs_field, ~std::uint64_t{0}, {}, {}, "NDTA_???"};
+
+inline constexpr xlat_entry rtnl_neightbl_parms_attrs_field[] = {
+    {0x0, "NDTPA_UNSPEC"},
+    {0x1, "NDTPA_IFINDEX"},
+    {0x2, "NDTPA_REFCNT"},
+    {0x3, "NDTPA_REACHABLE_TIME"},
+    {0x4, "NDTPA_BASE_REACHABLE_TIME"},
+    {0x5, "NDTPA_RETRANS_TIME"},
+    {0x6, "NDTPA_GC_STALETIME"},
+    {0x7, "NDTPA_DELAY_PROBE_TIME"},
+    {0x8, "NDTPA_QUEUE_LEN"},
+    {0x9, "NDTPA_APP_PROBES"},
+    {0xa, "NDTPA_UCAST_PROBES"},
+    {0xb, "NDTPA_MCAST_PROBES"},
+    {0xc, "NDTPA_ANYCAST_DELAY"},
+    {0xd, "NDTPA_PROXY_DELAY"},
+    {0xe, "NDTPA_PROXY_QLEN"},
+    {0xf, "NDTPA_LOCKTIME"},
+    {0x10, "NDTPA_QUEUE_LENBYTES"},
+    {0x11, "NDTPA_MCAST_REPROBES"},
+    {0x12, "NDTPA_PAD"},
+    {0x13, "NDTPA_INTERVAL_PROBE_TIME_MS"},
+};
+inline constexpr xlat rtnl_neightbl_parms_attrs_xlat{rtnl_neightbl_parms_attrs_field, ~std::uint64_t{0}, {}, {}, "NDTPA_???"};
+
+inline constexpr xlat_entry rtnl_dcb_attrs_field[] = {
+    {0x0, "DCB_ATTR_UNDEFINED"},
+    {0x1, "DCB_ATTR_IFNAME"},
+    {0x2, "DCB_ATTR_STATE"},
+    {0x3, "DCB_ATTR_PFC_STATE"},
+    {0x4, "DCB_ATTR_PFC_CFG"},
+    {0x5, "DCB_ATTR_NUM_TC"},
+    {0x6, "DCB_ATTR_PG_CFG"},
+    {0x7, "DCB_ATTR_SET_ALL"},
+    {0x8, "DCB_ATTR_PERM_HWADDR"},
+    {0x9, "DCB_ATTR_CAP"},
+    {0xa, "DCB_ATTR_NUMTCS"},
+    {0xb, "DCB_ATTR_BCN"},
+    {0xc, "DCB_ATTR_APP"},
+    {0xd, "DCB_ATTR_IEEE"},
+    {0xe, "DCB_ATTR_DCBX"},
+    {0xf, "DCB_ATTR_FEATCFG"},
+    {0x10, "DCB_ATTR_CEE"},
+};
+inline constexpr xlat rtnl_dcb_attrs_xlat{rtnl_dcb_attrs_field, ~std::uint64_t{0}, {}, {}, "DCB_ATTR_???"};
+
+inline constexpr xlat_entry rtnl_mdb_attrs_field[] = {
+    {0x0, "MDBA_UNSPEC"},
+    {0x1, "MDBA_MDB"},
+    {0x2, "MDBA_ROUTER"},
+};
+inline constexpr xlat rtnl_mdb_attrs_xlat{rtnl_mdb_attrs_field, ~std::uint64_t{0}, {}, {}, "MDBA_???"};
+
+inline constexpr xlat_entry ifstats_attrs_field[] = {
+    {0x0, "IFLA_STATS_UNSPEC"},
+    {0x1, "IFLA_STATS_LINK_64"},
+    {0x2, "IFLA_STATS_LINK_XSTATS"},
+    {0x3, "IFLA_STATS_LINK_XSTATS_SLAVE"},
+    {0x4, "IFLA_STATS_LINK_OFFLOAD_XSTATS"},
+    {0x5, "IFLA_STATS_AF_SPEC"},
+};
+inline constexpr xlat ifstats_attrs_xlat{ifstats_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_STATS_???"};
+
+inline constexpr xlat_entry rtnl_nexthop_attrs_field[] = {
+    {0x0, "NHA_UNSPEC"},
+    {0x1, "NHA_ID"},
+    {0x2, "NHA_GROUP"},
+    {0x3, "NHA_GROUP_TYPE"},
+    {0x4, "NHA_BLACKHOLE"},
+    {0x5, "NHA_OIF"},
+    {0x6, "NHA_GATEWAY"},
+    {0x7, "NHA_ENCAP_TYPE"},
+    {0x8, "NHA_ENCAP"},
+    {0x9, "NHA_GROUPS"},
+    {0xa, "NHA_MASTER"},
+    {0xb, "NHA_FDB"},
+    {0xc, "NHA_RES_GROUP"},
+    {0xd, "NHA_RES_BUCKET"},
+};
+inline constexpr xlat rtnl_nexthop_attrs_xlat{rtnl_nexthop_attrs_field, ~std::uint64_t{0}, {}, {}, "NHA_???"};
+
+inline constexpr xlat_entry tcp_states_field[] = {
+    {0x1, "TCP_ESTABLISHED"},
+    {0x2, "TCP_SYN_SENT"},
+    {0x3, "TCP_SYN_RECV"},
+    {0x4, "TCP_FIN_WAIT1"},
+    {0x5, "TCP_FIN_WAIT2"},
+    {0x6, "TCP_TIME_WAIT"},
+    {0x7, "TCP_CLOSE"},
+    {0x8, "TCP_CLOSE_WAIT"},
+    {0x9, "TCP_LAST_ACK"},
+    {0xa, "TCP_LISTEN"},
+    {0xb, "TCP_CLOSING"},
+    {0xc, "TCP_NEW_SYN_RECV"},
+};
+inline constexpr xlat tcp_states_xlat{tcp_states_field, ~std::uint64_t{0}, {}, {}, "TCP_???"};
+
+inline constexpr xlat_entry tcp_state_flags_bits[] = {
+    {0x2, "1<<TCP_ESTABLISHED"},
+    {0x4, "1<<TCP_SYN_SENT"},
+    {0x8, "1<<TCP_SYN_RECV"},
+    {0x10, "1<<TCP_FIN_WAIT1"},
+    {0x20, "1<<TCP_FIN_WAIT2"},
+    {0x40, "1<<TCP_TIME_WAIT"},
+    {0x80, "1<<TCP_CLOSE"},
+    {0x100, "1<<TCP_CLOSE_WAIT"},
+    {0x200, "1<<TCP_LAST_ACK"},
+    {0x400, "1<<TCP_LISTEN"},
+    {0x800, "1<<TCP_CLOSING"},
+    {0x1000, "1<<TCP_NEW_SYN_RECV"},
+};
+inline constexpr xlat tcp_state_flags_xlat{{}, 0, tcp_state_flags_bits, "0", "1<<TCP_???"};
+
+inline constexpr xlat_entry unix_diag_attrs_field[] = {
+    {0x0, "UNIX_DIAG_NAME"},
+    {0x1, "UNIX_DIAG_VFS"},
+    {0x2, "UNIX_DIAG_PEER"},
+    {0x3, "UNIX_DIAG_ICONS"},
+    {0x4, "UNIX_DIAG_RQLEN"},
+    {0x5, "UNIX_DIAG_MEMINFO"},
+    {0x6, "UNIX_DIAG_SHUTDOWN"},
+    {0x7, "UNIX_DIAG_UID"},
+};
+inline constexpr xlat unix_diag_attrs_xlat{unix_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "UNIX_DIAG_???"};
+
+inline constexpr xlat_entry unix_diag_show_bits[] = {
+    {0x1, "UDIAG_SHOW_NAME"},
+    {0x2, "UDIAG_SHOW_VFS"},
+    {0x4, "UDIAG_SHOW_PEER"},
+    {0x8, "UDIAG_SHOW_ICONS"},
+    {0x10, "UDIAG_SHOW_RQLEN"},
+    {0x20, "UDIAG_SHOW_MEMINFO"},
+    {0x40, "UDIAG_SHOW_UID"},
+};
+inline constexpr xlat unix_diag_show_xlat{{}, 0, unix_diag_show_bits, "0", "UDIAG_SHOW_???"};
+
+inline constexpr xlat_entry netlink_diag_attrs_field[] = {
+    {0x0, "NETLINK_DIAG_MEMINFO"},
+    {0x1, "NETLINK_DIAG_GROUPS"},
+    {0x2, "NETLINK_DIAG_RX_RING"},
+    {0x3, "NETLINK_DIAG_TX_RING"},
+    {0x4, "NETLINK_DIAG_FLAGS"},
+};
+inline constexpr xlat netlink_diag_attrs_xlat{netlink_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "NETLINK_DIAG_???"};
+
+inline constexpr xlat_entry netlink_diag_show_bits[] = {
+    {0x1, "NDIAG_SHOW_MEMINFO"},
+    {0x2, "NDIAG_SHOW_GROUPS"},
+    {0x4, "NDIAG_SHOW_RING_CFG"},
+    {0x8, "NDIAG_SHOW_FLAGS"},
+};
+inline constexpr xlat netlink_diag_show_xlat{{}, 0, netlink_diag_show_bits, "0", "NDIAG_SHOW_???"};
+
+inline constexpr xlat_entry netlink_states_field[] = {
+    {0x0, "NETLINK_UNCONNECTED"},
+    {0x1, "NETLINK_CONNECTED"},
+    {0x7, "TCP_CLOSE"},
+};
+inline constexpr xlat netlink_states_xlat{netlink_states_field, ~std::uint64_t{0}, {}, {}, "NETLINK_???"};
+
+inline constexpr xlat_entry netlink_socket_flags_bits[] = {
+    {0x1, "NDIAG_FLAG_CB_RUNNING"},
+    {0x2, "NDIAG_FLAG_PKTINFO"},
+    {0x4, "NDIAG_FLAG_BROADCAST_ERROR"},
+    {0x8, "NDIAG_FLAG_NO_ENOBUFS"},
+    {0x10, "NDIAG_FLAG_LISTEN_ALL_NSID"},
+    {0x20, "NDIAG_FLAG_CAP_ACK"},
+};
+inline constexpr xlat netlink_socket_flags_xlat{{}, 0, netlink_socket_flags_bits, "0", "NDIAG_FLAG_???"};
+
+inline constexpr xlat_entry packet_diag_attrs_field[] = {
+    {0x0, "PACKET_DIAG_INFO"},
+    {0x1, "PACKET_DIAG_MCLIST"},
+    {0x2, "PACKET_DIAG_RX_RING"},
+    {0x3, "PACKET_DIAG_TX_RING"},
+    {0x4, "PACKET_DIAG_FANOUT"},
+    {0x5, "PACKET_DIAG_UID"},
+    {0x6, "PACKET_DIAG_MEMINFO"},
+    {0x7, "PACKET_DIAG_FILTER"},
+};
+inline constexpr xlat packet_diag_attrs_xlat{packet_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "PACKET_DIAG_???"};
+
+inline constexpr xlat_entry packet_diag_show_bits[] = {
+    {0x1, "PACKET_SHOW_INFO"},
+    {0x2, "PACKET_SHOW_MCLIST"},
+    {0x4, "PACKET_SHOW_RING_CFG"},
+    {0x8, "PACKET_SHOW_FANOUT"},
+    {0x10, "PACKET_SHOW_MEMINFO"},
+    {0x20, "PACKET_SHOW_FILTER"},
+};
+inline constexpr xlat packet_diag_show_xlat{{}, 0, packet_diag_show_bits, "0", "PACKET_SHOW_???"};
+
+inline constexpr xlat_entry packet_diag_info_flags_bits[] = {
+    {0x1, "PDI_RUNNING"},
+    {0x2, "PDI_AUXDATA"},
+    {0x4, "PDI_ORIGDEV"},
+    {0x8, "PDI_VNETHDR"},
+    {0x10, "PDI_LOSS"},
+};
+inline constexpr xlat packet_diag_info_flags_xlat{{}, 0, packet_diag_info_flags_bits, "0", "PDI_???"};
+
+inline constexpr xlat_entry ethernet_protocols_field[] = {
+    {0x60, "ETH_P_LOOP"},
+    {0x200, "ETH_P_PUP"},
+    {0x201, "ETH_P_PUPAT"},
+    {0x22f0, "ETH_P_TSN"},
+    {0x22eb, "ETH_P_ERSPAN2"},
+    {0x800, "ETH_P_IP"},
+    {0x805, "ETH_P_X25"},
+    {0x806, "ETH_P_ARP"},
+    {0x8ff, "ETH_P_BPQ"},
+    {0xa00, "ETH_P_IEEEPUP"},
+    {0xa01, "ETH_P_IEEEPUPAT"},
+    {0x4305, "ETH_P_BATMAN"},
+    {0x6000, "ETH_P_DEC"},
+    {0x6001, "ETH_P_DNA_DL"},
+    {0x6002, "ETH_P_DNA_RC"},
+    {0x6003, "ETH_P_DNA_RT"},
+    {0x6004, "ETH_P_LAT"},
+    {0x6005, "ETH_P_DIAG"},
+    {0x6006, "ETH_P_CUST"},
+    {0x6007, "ETH_P_SCA"},
+    {0x6558, "ETH_P_TEB"},
+    {0x8035, "ETH_P_RARP"},
+    {0x809b, "ETH_P_ATALK"},
+    {0x80f3, "ETH_P_AARP"},
+    {0x8100, "ETH_P_8021Q"},
+    {0x88be, "ETH_P_ERSPAN"},
+    {0x8137, "ETH_P_IPX"},
+    {0x86dd, "ETH_P_IPV6"},
+    {0x8808, "ETH_P_PAUSE"},
+    {0x8809, "ETH_P_SLOW"},
+    {0x883e, "ETH_P_WCCP"},
+    {0x8847, "ETH_P_MPLS_UC"},
+    {0x8848, "ETH_P_MPLS_MC"},
+    {0x884c, "ETH_P_ATMMPOA"},
+    {0x8863, "ETH_P_PPP_DISC"},
+    {0x8864, "ETH_P_PPP_SES"},
+    {0x886c, "ETH_P_LINK_CTL"},
+    {0x8884, "ETH_P_ATMFATE"},
+    {0x888e, "ETH_P_PAE"},
+    {0x8892, "ETH_P_PROFINET"},
+    {0x8899, "ETH_P_REALTEK"},
+    {0x88a2, "ETH_P_AOE"},
+    {0x88a4, "ETH_P_ETHERCAT"},
+    {0x88a8, "ETH_P_8021AD"},
+    {0x88b5, "ETH_P_802_EX1"},
+    {0x88c7, "ETH_P_PREAUTH"},
+    {0x88ca, "ETH_P_TIPC"},
+    {0x88cc, "ETH_P_LLDP"},
+    {0x88e3, "ETH_P_MRP"},
+    {0x88e5, "ETH_P_MACSEC"},
+    {0x88e7, "ETH_P_8021AH"},
+    {0x88f5, "ETH_P_MVRP"},
+    {0x88f7, "ETH_P_1588"},
+    {0x88f8, "ETH_P_NCSI"},
+    {0x88fb, "ETH_P_PRP"},
+    {0x8902, "ETH_P_CFM"},
+    {0x8906, "ETH_P_FCOE"},
+    {0x8915, "ETH_P_IBOE"},
+    {0x890d, "ETH_P_TDLS"},
+    {0x8914, "ETH_P_FIP"},
+    {0x8917, "ETH_P_80221"},
+    {0x892f, "ETH_P_HSR"},
+    {0x894f, "ETH_P_NSH"},
+    {0x9000, "ETH_P_LOOPBACK"},
+    {0x9100, "ETH_P_QINQ1"},
+    {0x9200, "ETH_P_QINQ2"},
+    {0x9300, "ETH_P_QINQ3"},
+    {0xdada, "ETH_P_EDSA"},
+    {0xdadb, "ETH_P_DSA_8021Q"},
+    {0xe001, "ETH_P_DSA_A5PSW"},
+    {0xed3e, "ETH_P_IFE"},
+    {0xfbfb, "ETH_P_AF_IUCV"},
+    {0x600, "ETH_P_802_3_MIN"},
+    {0x1, "ETH_P_802_3"},
+    {0x2, "ETH_P_AX25"},
+    {0x3, "ETH_P_ALL"},
+    {0x4, "ETH_P_802_2"},
+    {0x5, "ETH_P_SNAP"},
+    {0x6, "ETH_P_DDCMP"},
+    {0x7, "ETH_P_WAN_PPP"},
+    {0x8, "ETH_P_PPP_MP"},
+    {0x9, "ETH_P_LOCALTALK"},
+    {0xc, "ETH_P_CAN"},
+    {0xd, "ETH_P_CANFD"},
+    {0xe, "ETH_P_CANXL"},
+    {0x10, "ETH_P_PPPTALK"},
+    {0x11, "ETH_P_TR_802_2"},
+    {0x15, "ETH_P_MOBITEX"},
+    {0x16, "ETH_P_CONTROL"},
+    {0x17, "ETH_P_IRDA"},
+    {0x18, "ETH_P_ECONET"},
+    {0x19, "ETH_P_HDLC"},
+    {0x1a, "ETH_P_ARCNET"},
+    {0x1b, "ETH_P_DSA"},
+    {0x1c, "ETH_P_TRAILER"},
+    {0xf5, "ETH_P_PHONET"},
+    {0xf6, "ETH_P_IEEE802154"},
+    {0xf7, "ETH_P_CAIF"},
+    {0xf8, "ETH_P_XDSA"},
+    {0xf9, "ETH_P_MAP"},
+    {0xfa, "ETH_P_MCTP"},
+};
+inline constexpr xlat ethernet_protocols_xlat{ethernet_protocols_field, ~std::uint64_t{0}, {}, {}, "ETH_P_???"};
+
+inline constexpr xlat_entry inet_diag_attrs_field[] = {
+    {0x0, "INET_DIAG_NONE"},
+    {0x1, "INET_DIAG_MEMINFO"},
+    {0x2, "INET_DIAG_INFO"},
+    {0x3, "INET_DIAG_VEGASINFO"},
+    {0x4, "INET_DIAG_CONG"},
+    {0x5, "INET_DIAG_TOS"},
+    {0x6, "INET_DIAG_TCLASS"},
+    {0x7, "INET_DIAG_SKMEMINFO"},
+    {0x8, "INET_DIAG_SHUTDOWN"},
+    {0x9, "INET_DIAG_DCTCPINFO"},
+    {0xa, "INET_DIAG_PROTOCOL"},
+    {0xb, "INET_DIAG_SKV6ONLY"},
+    {0xc, "INET_DIAG_LOCALS"},
+    {0xd, "INET_DIAG_PEERS"},
+    {0xe, "INET_DIAG_PAD"},
+    {0xf, "INET_DIAG_MARK"},
+    {0x10, "INET_DIAG_BBRINFO"},
+    {0x11, "INET_DIAG_CLASS_ID"},
+    {0x12, "INET_DIAG_MD5SIG"},
+    {0x13, "INET_DIAG_ULP_INFO"},
+    {0x14, "INET_DIAG_SK_BPF_STORAGES"},
+    {0x15, "INET_DIAG_CGROUP_ID"},
+    {0x16, "INET_DIAG_SOCKOPT"},
+};
+inline constexpr xlat inet_diag_attrs_xlat{inet_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "INET_DIAG_???"};
+
+inline constexpr xlat_entry inet_diag_req_attrs_field[] = {
+    {0x0, "INET_DIAG_REQ_NONE"},
+    {0x1, "INET_DIAG_REQ_BYTECODE"},
+    {0x2, "INET_DIAG_REQ_SK_BPF_STORAGES"},
+    {0x3, "INET_DIAG_REQ_PROTOCOL"},
+};
+inline constexpr xlat inet_diag_req_attrs_xlat{inet_diag_req_attrs_field, ~std::uint64_t{0}, {}, {}, "INET_DIAG_REQ_???"};
+
+inline constexpr xlat_entry inet_diag_extended_flags_bits[] = {
+    {0x1, "1<<(INET_DIAG_MEMINFO-1)"},
+    {0x2, "1<<(INET_DIAG_INFO-1)"},
+    {0x4, "1<<(INET_DIAG_VEGASINFO-1)"},
+    {0x8, "1<<(INET_DIAG_CONG-1)"},
+    {0x10, "1<<(INET_DIAG_TOS-1)"},
+    {0x20, "1<<(INET_DIAG_TCLASS-1)"},
+    {0x40, "1<<(INET_DIAG_SKMEMINFO-1)"},
+    {0x80, "1<<(INET_DIAG_SHUTDOWN-1)"},
+    {0x100, "1<<(INET_DIAG_DCTCPINFO-1)"},
+    {0x200, "1<<(INET_DIAG_PROTOCOL-1)"},
+    {0x400, "1<<(INET_DIAG_SKV6ONLY-1)"},
+    {0x800, "1<<(INET_DIAG_LOCALS-1)"},
+    {0x1000, "1<<(INET_DIAG_PEERS-1)"},
+    {0x2000, "1<<(INET_DIAG_PAD-1)"},
+    {0x4000, "1<<(INET_DIAG_MARK-1)"},
+    {0x8000, "1<<(INET_DIAG_BBRINFO-1)"},
+    {0x10000, "1<<(INET_DIAG_CLASS_ID-1)"},
+    {0x20000, "1<<(INET_DIAG_MD5SIG-1)"},
+    {0x40000, "1<<(INET_DIAG_ULP_INFO-1)"},
+    {0x80000, "1<<(INET_DIAG_SK_BPF_STORAGES-1)"},
+    {0x100000, "1<<(INET_DIAG_CGROUP_ID-1)"},
+    {0x200000, "1<<(INET_DIAG_SOCKOPT-1)"},
+};
+inline constexpr xlat inet_diag_extended_flags_xlat{{}, 0, inet_diag_extended_flags_bits, "0", "1<<INET_DIAG_\?\?\?-1"};
+
+inline constexpr xlat_entry inet_diag_bytecodes_field[] = {
+    {0x0, "INET_DIAG_BC_NOP"},
+    {0x1, "INET_DIAG_BC_JMP"},
+    {0x2, "INET_DIAG_BC_S_GE"},
+    {0x3, "INET_DIAG_BC_S_LE"},
+    {0x4, "INET_DIAG_BC_D_GE"},
+    {0x5, "INET_DIAG_BC_D_LE"},
+    {0x6, "INET_DIAG_BC_AUTO"},
+    {0x7, "INET_DIAG_BC_S_COND"},
+    {0x8, "INET_DIAG_BC_D_COND"},
+    {0x9, "INET_DIAG_BC_DEV_COND"},
+    {0xa, "INET_DIAG_BC_MARK_COND"},
+    {0xb, "INET_DIAG_BC_S_EQ"},
+    {0xc, "INET_DIAG_BC_D_EQ"},
+    {0xd, "INET_DIAG_BC_CGROUP_COND"},
+};
+inline constexpr xlat inet_diag_bytecodes_xlat{inet_diag_bytecodes_field, ~std::uint64_t{0}, {}, {}, "INET_DIAG_BC_???"};
+
+inline constexpr xlat_entry smc_diag_attrs_field[] = {
+    {0x0, "SMC_DIAG_NONE"},
+    {0x1, "SMC_DIAG_CONNINFO"},
+    {0x2, "SMC_DIAG_LGRINFO"},
+    {0x3, "SMC_DIAG_SHUTDOWN"},
+    {0x4, "SMC_DIAG_DMBINFO"},
+    {0x5, "SMC_DIAG_FALLBACK"},
+};
+inline constexpr xlat smc_diag_attrs_xlat{smc_diag_attrs_field, ~std::uint64_t{0}, {}, {}, "SMC_DIAG_???"};
+
+inline constexpr xlat_entry smc_diag_extended_flags_bits[] = {
+    {0x1, "1<<(SMC_DIAG_CONNINFO-1)"},
+    {0x2, "1<<(SMC_DIAG_LGRINFO-1)"},
+};
+inline constexpr xlat smc_diag_extended_flags_xlat{{}, 0, smc_diag_extended_flags_bits, "0", "1<<SMC_DIAG_\?\?\?-1"};
+
+inline constexpr xlat_entry smc_diag_mode_field[] = {
+    {0x0, "SMC_DIAG_MODE_SMCR"},
+    {0x1, "SMC_DIAG_MODE_FALLBACK_TCP"},
+    {0x2, "SMC_DIAG_MODE_SMCD"},
+};
+inline constexpr xlat smc_diag_mode_xlat{smc_diag_mode_field, ~std::uint64_t{0}, {}, {}, "SMC_DIAG_MODE_???"};
+
+inline constexpr xlat_entry smc_states_field[] = {
+    {0x1, "SMC_ACTIVE"},
+    {0x2, "SMC_INIT"},
+    {0x7, "SMC_CLOSED"},
+    {0xa, "SMC_LISTEN"},
+    {0x14, "SMC_PEERCLOSEWAIT1"},
+    {0x15, "SMC_PEERCLOSEWAIT2"},
+    {0x18, "SMC_APPFINCLOSEWAIT"},
+    {0x16, "SMC_APPCLOSEWAIT1"},
+    {0x17, "SMC_APPCLOSEWAIT2"},
+    {0x19, "SMC_PEERFINCLOSEWAIT"},
+    {0x1a, "SMC_PEERABORTWAIT"},
+    {0x1b, "SMC_PROCESSABORT"},
+};
+inline constexpr xlat smc_states_xlat{smc_states_field, ~std::uint64_t{0}, {}, {}, "SMC_???"};
+
+inline constexpr xlat_entry smc_link_group_roles_field[] = {
+    {0x0, "SMC_CLNT"},
+    {0x1, "SMC_SERV"},
+};
+inline constexpr xlat smc_link_group_roles_xlat{smc_link_group_roles_field, ~std::uint64_t{0}, {}, {}, "SMC_???"};
+
+inline constexpr xlat_entry smc_decl_codes_field[] = {
+    {0x1010000, "SMC_CLC_DECL_MEM"},
+    {0x2010000, "SMC_CLC_DECL_TIMEOUT_CL"},
+    {0x2020000, "SMC_CLC_DECL_TIMEOUT_AL"},
+    {0x3000000, "SMC_CLC_DECL_CNFERR"},
+    {0x3010000, "SMC_CLC_DECL_PEERNOSMC"},
+    {0x3020000, "SMC_CLC_DECL_IPSEC"},
+    {0x3030000, "SMC_CLC_DECL_NOSMCDEV"},
+    {0x3040000, "SMC_CLC_DECL_MODEUNSUPP"},
+    {0x3050000, "SMC_CLC_DECL_RMBE_EC"},
+    {0x3060000, "SMC_CLC_DECL_OPTUNSUPP"},
+    {0x4000000, "SMC_CLC_DECL_SYNCERR"},
+    {0x5000000, "SMC_CLC_DECL_PEERDECL"},
+    {0x99990000, "SMC_CLC_DECL_INTERR"},
+    {0x99990001, "SMC_CLC_DECL_ERR_RTOK"},
+    {0x99990002, "SMC_CLC_DECL_ERR_RDYLNK"},
+    {0x99990003, "SMC_CLC_DECL_ERR_REGRMB"},
+};
+inline constexpr xlat smc_decl_codes_xlat{smc_decl_codes_field, ~std::uint64_t{0}, {}, {}, "SMC_CLC_DECL_???"};
+
+inline constexpr xlat_entry sock_shutdown_flags_bits[] = {
+    {0x1, "RCV_SHUTDOWN"},
+    {0x2, "SEND_SHUTDOWN"},
+};
+inline constexpr xlat sock_shutdown_flags_xlat{{}, 0, sock_shutdown_flags_bits, "0", "???_SHUTDOWN"};
+
+inline constexpr xlat_entry inet_protocols_field[] = {
+    {0x0, "IPPROTO_IP"},
+    {0x1, "IPPROTO_ICMP"},
+    {0x2, "IPPROTO_IGMP"},
+    {0x4, "IPPROTO_IPIP"},
+    {0x6, "IPPROTO_TCP"},
+    {0x8, "IPPROTO_EGP"},
+    {0xc, "IPPROTO_PUP"},
+    {0x11, "IPPROTO_UDP"},
+    {0x16, "IPPROTO_IDP"},
+    {0x1d, "IPPROTO_TP"},
+    {0x21, "IPPROTO_DCCP"},
+    {0x29, "IPPROTO_IPV6"},
+    {0x2b, "IPPROTO_ROUTING"},
+    {0x2c, "IPPROTO_FRAGMENT"},
+    {0x2e, "IPPROTO_RSVP"},
+    {0x2f, "IPPROTO_GRE"},
+    {0x32, "IPPROTO_ESP"},
+    {0x33, "IPPROTO_AH"},
+    {0x3a, "IPPROTO_ICMPV6"},
+    {0x3b, "IPPROTO_NONE"},
+    {0x3c, "IPPROTO_DSTOPTS"},
+    {0x5c, "IPPROTO_MTP"},
+    {0x5e, "IPPROTO_BEETPH"},
+    {0x62, "IPPROTO_ENCAP"},
+    {0x67, "IPPROTO_PIM"},
+    {0x6c, "IPPROTO_COMP"},
+    {0x73, "IPPROTO_L2TP"},
+    {0x84, "IPPROTO_SCTP"},
+    {0x87, "IPPROTO_MH"},
+    {0x88, "IPPROTO_UDPLITE"},
+    {0x89, "IPPROTO_MPLS"},
+    {0x8f, "IPPROTO_ETHERNET"},
+    {0xff, "IPPROTO_RAW"},
+    {0x106, "IPPROTO_MPTCP"},
+};
+inline constexpr xlat inet_protocols_xlat{inet_protocols_field, ~std::uint64_t{0}, {}, {}, "IPPROTO_???"};
+
+inline constexpr xlat_entry af_packet_versions_field[] = {
+    {0x0, "TPACKET_V1"},
+    {0x1, "TPACKET_V2"},
+    {0x2, "TPACKET_V3"},
+};
+inline constexpr xlat af_packet_versions_xlat{af_packet_versions_field, ~std::uint64_t{0}, {}, {}, "TPACKET_???"};
+
+inline constexpr xlat_entry sk_meminfo_indices_field[] = {
+    {0x0, "SK_MEMINFO_RMEM_ALLOC"},
+    {0x1, "SK_MEMINFO_RCVBUF"},
+    {0x2, "SK_MEMINFO_WMEM_ALLOC"},
+    {0x3, "SK_MEMINFO_SNDBUF"},
+    {0x4, "SK_MEMINFO_FWD_ALLOC"},
+    {0x5, "SK_MEMINFO_WMEM_QUEUED"},
+    {0x6, "SK_MEMINFO_OPTMEM"},
+    {0x7, "SK_MEMINFO_BACKLOG"},
+    {0x8, "SK_MEMINFO_DROPS"},
+};
+inline constexpr xlat sk_meminfo_indices_xlat{sk_meminfo_indices_field, ~std::uint64_t{0}, {}, {}, "SK_MEMINFO_???"};
+
 inline constexpr xlat_entry sock_txrehash_field[] = {
     {0x0, "SOCK_TXREHASH_DISABLED"},
     {0x1, "SOCK_TXREHASH_ENABLED"},
@@ -1961,9 +3011,32 @@ inline constexpr xlat_entry pipe_flags_bits[] = {
 inline constexpr xlat pipe_flags_xlat{{}, 0, pipe_flags_bits, "0", "O_???"};
 
 inline constexpr xlat_entry dup3_flags_bits[] = {
+    {0x40, "O_CREAT"},
+    {0x80, "O_EXCL"},
+    {0x100, "O_NOCTTY"},
+    {0x200, "O_TRUNC"},
+    {0x400, "O_APPEND"},
+    {0x800, "O_NONBLOCK"},
+    {0x101000, "O_SYNC"},
+    {0x100000, "__O_SYNC"},
+    {0x1000, "O_DSYNC"},
+    {0x4000, "O_DIRECT"},
+    {0x8000, "O_LARGEFILE"},
+    {0x20000, "O_NOFOLLOW"},
+    {0x40000, "O_NOATIME"},
     {0x80000, "O_CLOEXEC"},
+    {0x200000, "O_PATH"},
+    {0x410000, "O_TMPFILE"},
+    {0x400000, "__O_TMPFILE"},
+    {0x10000, "O_DIRECTORY"},
+    {0x2000, "FASYNC"},
 };
 inline constexpr xlat dup3_flags_xlat{{}, 0, dup3_flags_bits, "0", "O_???"};
+
+inline constexpr xlat_entry pidfd_open_flags_bits[] = {
+    {0x800, "PIDFD_NONBLOCK"},
+};
+inline constexpr xlat pidfd_open_flags_xlat{{}, 0, pidfd_open_flags_bits, "0", "PIDFD_???"};
 
 inline constexpr xlat_entry eventfd_flags_bits[] = {
     {0x1, "EFD_SEMAPHORE"},
@@ -2015,10 +3088,15 @@ inline constexpr xlat_entry timerfd_flags_bits[] = {
 inline constexpr xlat timerfd_flags_xlat{{}, 0, timerfd_flags_bits, "0", "TFD_???"};
 
 inline constexpr xlat_entry inotify_init_flags_bits[] = {
-    {0x80000, "IN_CLOEXEC"},
     {0x800, "IN_NONBLOCK"},
+    {0x80000, "IN_CLOEXEC"},
 };
 inline constexpr xlat inotify_init_flags_xlat{{}, 0, inotify_init_flags_bits, "0", "IN_???"};
+
+inline constexpr xlat_entry memfd_secret_flags_bits[] = {
+    {0x80000, "O_CLOEXEC"},
+};
+inline constexpr xlat memfd_secret_flags_xlat{{}, 0, memfd_secret_flags_bits, "0", {}};
 
 inline constexpr xlat_entry epoll_create_flags_bits[] = {
     {0x80000, "EPOLL_CLOEXEC"},
@@ -2074,6 +3152,59 @@ inline constexpr xlat_entry sched_policy_field[] = {
     {0x6, "SCHED_DEADLINE"},
 };
 inline constexpr xlat sched_policy_xlat{sched_policy_field, ~std::uint64_t{0}, {}, {}, "SCHED_???"};
+
+inline constexpr xlat_entry sched_attr_flags_bits[] = {
+    {0x1, "SCHED_FLAG_RESET_ON_FORK"},
+    {0x2, "SCHED_FLAG_RECLAIM"},
+    {0x4, "SCHED_FLAG_DL_OVERRUN"},
+    {0x8, "SCHED_FLAG_KEEP_POLICY"},
+    {0x10, "SCHED_FLAG_KEEP_PARAMS"},
+    {0x20, "SCHED_FLAG_UTIL_CLAMP_MIN"},
+    {0x40, "SCHED_FLAG_UTIL_CLAMP_MAX"},
+};
+inline constexpr xlat sched_attr_flags_xlat{{}, 0, sched_attr_flags_bits, "0", "SCHED_FLAG_???"};
+
+inline constexpr xlat_entry uring_enter_flags_bits[] = {
+    {0x1, "IORING_ENTER_GETEVENTS"},
+    {0x2, "IORING_ENTER_SQ_WAKEUP"},
+    {0x4, "IORING_ENTER_SQ_WAIT"},
+    {0x8, "IORING_ENTER_EXT_ARG"},
+    {0x10, "IORING_ENTER_REGISTERED_RING"},
+};
+inline constexpr xlat uring_enter_flags_xlat{{}, 0, uring_enter_flags_bits, "0", "IORING_ENTER_???"};
+
+inline constexpr xlat_entry uring_setup_flags_bits[] = {
+    {0x1, "IORING_SETUP_IOPOLL"},
+    {0x2, "IORING_SETUP_SQPOLL"},
+    {0x4, "IORING_SETUP_SQ_AFF"},
+    {0x8, "IORING_SETUP_CQSIZE"},
+    {0x10, "IORING_SETUP_CLAMP"},
+    {0x20, "IORING_SETUP_ATTACH_WQ"},
+    {0x40, "IORING_SETUP_R_DISABLED"},
+    {0x80, "IORING_SETUP_SUBMIT_ALL"},
+    {0x100, "IORING_SETUP_COOP_TASKRUN"},
+    {0x200, "IORING_SETUP_TASKRUN_FLAG"},
+    {0x400, "IORING_SETUP_SQE128"},
+    {0x800, "IORING_SETUP_CQE32"},
+};
+inline constexpr xlat uring_setup_flags_xlat{{}, 0, uring_setup_flags_bits, "0", "IORING_SETUP_???"};
+
+inline constexpr xlat_entry uring_setup_features_bits[] = {
+    {0x1, "IORING_FEAT_SINGLE_MMAP"},
+    {0x2, "IORING_FEAT_NODROP"},
+    {0x4, "IORING_FEAT_SUBMIT_STABLE"},
+    {0x8, "IORING_FEAT_RW_CUR_POS"},
+    {0x10, "IORING_FEAT_CUR_PERSONALITY"},
+    {0x20, "IORING_FEAT_FAST_POLL"},
+    {0x40, "IORING_FEAT_POLL_32BITS"},
+    {0x80, "IORING_FEAT_SQPOLL_NONFIXED"},
+    {0x100, "IORING_FEAT_EXT_ARG"},
+    {0x200, "IORING_FEAT_NATIVE_WORKERS"},
+    {0x400, "IORING_FEAT_RSRC_TAGS"},
+    {0x800, "IORING_FEAT_CQE_SKIP"},
+    {0x1000, "IORING_FEAT_LINKED_FILE"},
+};
+inline constexpr xlat uring_setup_features_xlat{{}, 0, uring_setup_features_bits, "0", "IORING_FEAT_???"};
 
 inline constexpr xlat_entry fadvise_advice_field[] = {
     {0x0, "POSIX_FADV_NORMAL"},

@@ -120,4 +120,32 @@ struct decoder<sys::call_id::poll> : poll_decoder {};
 template <>
 struct decoder<sys::call_id::ppoll> : poll_decoder {};
 
+/// pidfd_open: its flags (PIDFD_NONBLOCK) by name, as strace's pidfd.c.
+template <>
+struct decoder<sys::call_id::pidfd_open> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    put_flags(p.out(), pidfd_open_flags_xlat, p.arg(1) & 0xffffffffu);
+    return true;
+  }
+};
+
+/// pidfd_getfd: targetfd is an fd of the process the pidfd refers to (strace's
+/// printfd_pid_tracee_ns), shown with its path when that is the traced process.
+template <>
+struct decoder<sys::call_id::pidfd_getfd> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    auto fd = static_cast<std::int32_t>(p.arg(1));
+    long pid = p.pidfd_pid(static_cast<std::int32_t>(p.arg(0)));
+    if (pid > 0)
+      p.put_fd_in(pid, fd);
+    else
+      put_dec(p.out(), fd);
+    return true;
+  }
+};
+
 }  // namespace snare::format::detail

@@ -360,4 +360,35 @@ struct decoder<sys::call_id::umask> {
   }
 };
 
+/// landlock_add_rule: the rule type by name, and for LANDLOCK_RULE_PATH_BENEATH its struct
+/// landlock_path_beneath_attr (packed: 12 bytes), as strace's landlock.c; other types' attributes
+/// as addresses.
+template <>
+struct decoder<sys::call_id::landlock_add_rule> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    constexpr std::uint32_t rule_path_beneath = 1;
+    auto type = static_cast<std::uint32_t>(p.arg(1));
+    std::string& out = p.out();
+    if (i == 1) {
+      static constexpr xlat_entry types[] = {{rule_path_beneath, "LANDLOCK_RULE_PATH_BENEATH"}};
+      put_enum(out, xlat{types, ~std::uint64_t{0}, {}, {}, "LANDLOCK_RULE_???"}, type);
+      return true;
+    }
+    if (i != 2) return false;
+    std::uint64_t addr = p.arg(2);
+    if (type != rule_path_beneath || addr == 0 || !p.read_exact(addr, 12)) return put_ptr(out, addr), true;
+    std::uint64_t access;
+    std::int32_t parent_fd;
+    std::memcpy(&access, scratch().data(), 8);
+    std::memcpy(&parent_fd, scratch().data() + 8, 4);
+    out.append("{allowed_access=");
+    put_flags(out, landlock_access_fs_xlat, access);
+    out.append(", parent_fd=");
+    p.put_fd(parent_fd);
+    out.push_back('}');
+    return true;
+  }
+};
+
 }  // namespace snare::format::detail

@@ -1,6 +1,9 @@
-// Defines the decoders of data transfer (strace's io.c, random.c): iovec arrays cut to
-// the bytes a call moved, and getrandom's buffer in hex.
+// Defines the decoders of data transfer (strace's io.c, random.c, io_uring.c): iovec arrays
+// cut to the bytes a call moved, getrandom's buffer in hex, io_uring_setup's struct
+// io_uring_params and io_uring_enter's flags.
 #pragma once
+
+#include <linux/io_uring.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -90,5 +93,91 @@ template <>
 struct decoder<sys::call_id::preadv2> : rwv2_decoder {};
 template <>
 struct decoder<sys::call_id::pwritev2> : rwv2_decoder {};
+
+inline void put_ring_offsets(std::string& out, const io_sqring_offsets& o) {
+  out.push_back('{');
+  field_sep f{out};
+  put_udec(f("head"), o.head);
+  put_udec(f("tail"), o.tail);
+  put_udec(f("ring_mask"), o.ring_mask);
+  put_udec(f("ring_entries"), o.ring_entries);
+  put_udec(f("flags"), o.flags);
+  put_udec(f("dropped"), o.dropped);
+  put_udec(f("array"), o.array);
+  if (o.resv1) put_hex(f("resv1"), o.resv1);
+  if (o.resv2) put_hex(f("resv2"), o.resv2);
+  out.push_back('}');
+}
+inline void put_ring_offsets(std::string& out, const io_cqring_offsets& o) {
+  out.push_back('{');
+  field_sep f{out};
+  put_udec(f("head"), o.head);
+  put_udec(f("tail"), o.tail);
+  put_udec(f("ring_mask"), o.ring_mask);
+  put_udec(f("ring_entries"), o.ring_entries);
+  put_udec(f("overflow"), o.overflow);
+  put_udec(f("cqes"), o.cqes);
+  put_udec(f("flags"), o.flags);
+  if (o.resv1) put_hex(f("resv1"), o.resv1);
+  if (o.resv2) put_hex(f("resv2"), o.resv2);
+  out.push_back('}');
+}
+
+/// io_uring_setup: struct io_uring_params as strace prints it, what the caller sets at
+/// entry (`{flags=..., sq_thread_cpu=..., sq_thread_idle=..., wq_fd=...`) and, after a
+/// successful call, what the kernel filled in (`sq_entries=..., sq_off={...}, ...}`).
+template <>
+struct decoder<sys::call_id::io_uring_setup> {
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    std::string& out = p.out();
+    io_uring_params params;
+    std::uint64_t addr = p.arg(1);
+    if (!exit) {
+      put_udec(out, static_cast<std::uint32_t>(p.arg(0)));
+      out.append(", ");
+      if (addr == 0) return out.append("NULL"), void();
+      if (!p.read_obj(addr, params)) return put_ptr(out, addr);
+      out.push_back('{');
+      field_sep f{out};
+      put_flags(f("flags"), uring_setup_flags_xlat, params.flags);
+      put_hex(f("sq_thread_cpu"), params.sq_thread_cpu);
+      put_udec(f("sq_thread_idle"), params.sq_thread_idle);
+      if (params.flags & IORING_SETUP_ATTACH_WQ)
+        f("wq_fd"), p.put_fd(static_cast<std::int32_t>(params.wq_fd));
+      if (params.resv[0] || params.resv[1] || params.resv[2]) {
+        std::string& o = f("resv");
+        o.push_back('[');
+        for (std::size_t i = 0; i < std::size(params.resv); ++i) {
+          if (i) o.append(", ");
+          put_hex(o, params.resv[i]);
+        }
+        o.push_back(']');
+      }
+      return;
+    }
+    if (addr == 0 || !p.read_obj(addr, params)) return;  // the entry printed the address
+    if (!p.failed()) {
+      field_sep f{out, false};
+      put_udec(f("sq_entries"), params.sq_entries);
+      put_udec(f("cq_entries"), params.cq_entries);
+      put_flags(f("features"), uring_setup_features_xlat, params.features);
+      put_ring_offsets(f("sq_off"), params.sq_off);
+      put_ring_offsets(f("cq_off"), params.cq_off);
+    }
+    out.push_back('}');
+  }
+};
+
+/// io_uring_enter: its flags by name (IORING_ENTER_GETEVENTS|...).
+template <>
+struct decoder<sys::call_id::io_uring_enter> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 3) return false;
+    put_flags(p.out(), uring_enter_flags_xlat, static_cast<std::uint32_t>(p.arg(3)));
+    return true;
+  }
+};
 
 }  // namespace snare::format::detail

@@ -77,4 +77,15 @@ struct decoder<sys::call_id::rseq> {
   }
 };
 
+/// memfd_secret: its flags (O_CLOEXEC), unknown bits in hex (strace's memfd_secret.c).
+template <>
+struct decoder<sys::call_id::memfd_secret> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 0) return false;
+    put_flags(p.out(), memfd_secret_flags_xlat, static_cast<std::uint32_t>(p.arg(0)));
+    return true;
+  }
+};
+
 }  // namespace snare::format::detail

@@ -1,9 +1,9 @@
 // Defines the decoding of netlink messages (strace's netlink.c) in the buffers of sendto and
 // recvfrom on a netlink socket: each struct nlmsghdr with its type and flags named by the
 // socket's protocol (NETLINK_ROUTE's RTM_*, NETLINK_SOCK_DIAG's SOCK_DIAG_BY_FAMILY, the
-// reserved NLMSG_*), NLMSG_ERROR's struct nlmsgerr, NLMSG_DONE's int, and any other payload
-// as bytes in hex. Family payloads (rtnetlink's ifinfomsg, sock_diag requests, attributes)
-// are not decoded.
+// reserved NLMSG_*), NLMSG_ERROR's struct nlmsgerr, NLMSG_DONE's int, sock_diag's payloads
+// (netlink_diag.hpp), rtnetlink's family headers (netlink_route.hpp), and any other payload
+// as bytes in hex.
 #pragma once
 
 #include <algorithm>
@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <string>
 
+#include <snare/format/detail/decode/netlink_diag.hpp>
+#include <snare/format/detail/decode/netlink_route.hpp>
+#include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
@@ -31,17 +34,6 @@ struct abi_nlmsghdr {
 inline constexpr std::uint32_t nlmsg_hdrlen = 16;
 inline constexpr int netlink_route = 0, netlink_sock_diag = 4, netlink_xfrm = 6, netlink_selinux = 7,
                      netlink_audit = 9, netlink_kobject_uevent = 15, netlink_generic = 16;
-
-/// Appends `len` bytes at `addr` as a string in hex escapes, cut at the string limit
-/// (strace's printstr_ex with QUOTE_FORCE_HEX); the address when unreadable.
-template <class P>
-void put_hex_bytes(P& p, std::uint64_t addr, std::uint64_t len) {
-  std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(len, p.opts().string_limit));
-  if (addr == 0) return p.out().append("NULL"), void();
-  if (!p.read_exact(addr, shown)) return put_ptr(p.out(), addr);
-  put_quoted(p.out(), scratch(), true);
-  if (len > shown) p.out().append("...");
-}
 
 /// Appends a message type: a reserved NLMSG_* below NLMSG_MIN_TYPE (16), else by the table
 /// of protocol `family`.
@@ -155,29 +147,6 @@ inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
 template <class P>
 void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family);
 
-/// Returns whether strace shows this rtnetlink or sock_diag payload as its address family
-/// and bytes only: a message type it has no decoder for (an unknown RTM_*), or a sock_diag
-/// request of a family without one. The decoded payloads (ifinfomsg, inet_diag_req, ...)
-/// are not implemented here: they print as bytes.
-template <class P>
-bool family_payload_only(const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family, P& p) {
-  if (family == netlink_route) return find_name(nl_route_type_field, h.type).empty();
-  if (family != netlink_sock_diag) return false;
-  std::uint8_t af;
-  if (len <= 1 || !p.read_obj(addr, af)) return true;
-  switch (af) {
-    case 1:
-    case 2:
-    case 10:
-    case 16:
-    case 17:
-    case 43:  // UNIX, INET, INET6, NETLINK, PACKET, SMC
-      return false;
-    default:
-      return true;
-  }
-}
-
 /// Appends NLMSG_ERROR's struct nlmsgerr: {error=-EACCES, msg={...}} (the request it
 /// answers, its header alone when the kernel capped it).
 template <class P>
@@ -234,17 +203,10 @@ void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std
     } else {
       out.append("{seqno="), put_udec(out, static_cast<std::uint32_t>(v)), out.push_back('}');
     }
-  } else if (h.type >= 16 && family_payload_only(h, paddr, plen, family, p)) {
-    std::uint8_t af;
-    if (!p.read_obj(paddr, af)) {
-      put_ptr(out, paddr);
-    } else {
-      // strace's decode_family: {family=AF_INET, data="..."}.
-      out.append("{family=");
-      put_enum(out, socket_family_xlat, af);
-      if (plen > 1) out.append(", data="), put_hex_bytes(p, paddr + 1, plen - 1);
-      out.push_back('}');
-    }
+  } else if (h.type >= 16 && family == netlink_sock_diag) {
+    put_sock_diag(p, paddr, static_cast<std::uint32_t>(plen), h.type, (h.flags & 1) != 0);  // NLM_F_REQUEST
+  } else if (h.type >= 16 && family == netlink_route) {
+    put_rtnl(p, paddr, static_cast<std::uint32_t>(plen), h.type);
   } else if (h.type == 3 && plen == 4) {  // NLMSG_DONE: an int
     std::int32_t n;
     if (p.read_obj(paddr, n))

@@ -498,4 +498,104 @@ struct decoder<sys::call_id::sched_getscheduler> {
   }
 };
 
+/// The kernel's struct sched_attr (linux/sched/types.h): 48 bytes (VER0), 56 with the
+/// utilization clamps (VER1).
+struct abi_sched_attr {
+  std::uint32_t size, sched_policy;
+  std::uint64_t sched_flags;
+  std::int32_t sched_nice;
+  std::uint32_t sched_priority;
+  std::uint64_t sched_runtime, sched_deadline, sched_period;
+  std::uint32_t sched_util_min, sched_util_max;
+};
+inline constexpr std::uint32_t sched_attr_size_ver0 = 48, sched_attr_size_ver1 = 56;
+
+/// Appends the struct sched_attr at `addr` as strace's print_sched_attr: for sched_getattr
+/// (`usize`, the caller's size) what the kernel wrote, as many fields as its `size` says;
+/// for sched_setattr (`usize` 0) what the caller's `size` covers, without the policy or the
+/// parameters its SCHED_FLAG_KEEP_* flags keep; `...` for a size past the known struct.
+template <class P>
+void put_sched_attr(P& p, std::uint64_t addr, std::uint32_t usize) {
+  std::string& out = p.out();
+  abi_sched_attr a{};
+  std::uint32_t size;
+  bool is_set = usize == 0;
+  auto read = [&](std::uint32_t n) {
+    if (addr && p.read_exact(addr, n)) return std::memcpy(&a, scratch().data(), n), true;
+    put_ptr(out, addr);
+    return false;
+  };
+  if (!is_set) {
+    if (!read(std::min<std::uint32_t>(usize, sizeof a))) return;
+    size = a.size;
+  } else {
+    if (!read(4)) return;
+    usize = a.size ? a.size : sched_attr_size_ver0;
+    size = std::min<std::uint32_t>(usize, sizeof a);
+    if (size >= sched_attr_size_ver0 && !read(size)) return;
+  }
+  out.append("{size=");
+  put_udec(out, a.size);
+  field_sep f{out, false};
+  if (size >= sched_attr_size_ver0) {
+    constexpr std::uint64_t keep_policy = 0x8, keep_params = 0x10;
+    if (!is_set || static_cast<std::int32_t>(a.sched_policy) < 0 ||
+        !(a.sched_flags & (keep_policy | keep_params)))
+      put_enum(f("sched_policy"), sched_policy_xlat, a.sched_policy);
+    put_flags(f("sched_flags"), sched_attr_flags_xlat, a.sched_flags);
+    if (!is_set || !(a.sched_flags & keep_params)) {
+      put_dec(f("sched_nice"), a.sched_nice);
+      put_udec(f("sched_priority"), a.sched_priority);
+      put_udec(f("sched_runtime"), a.sched_runtime);
+      put_udec(f("sched_deadline"), a.sched_deadline);
+      put_udec(f("sched_period"), a.sched_period);
+    }
+    if (size >= sched_attr_size_ver1) {
+      put_udec(f("sched_util_min"), a.sched_util_min);
+      put_udec(f("sched_util_max"), a.sched_util_max);
+    }
+  }
+  if ((is_set ? usize : a.size) > size) f.next(), out.append("...");
+  out.push_back('}');
+}
+
+/// sched_setattr: the attributes at entry; after E2BIG the size the kernel wants
+/// (`{size=1} => {size=56}`); flags in decimal.
+template <>
+struct decoder<sys::call_id::sched_setattr> {
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    std::string& out = p.out();
+    if (!exit) {
+      put_dec(out, static_cast<std::int32_t>(p.arg(0)));
+      out.append(", ");
+      return put_sched_attr(p, p.arg(1), 0);
+    }
+    std::uint32_t size;
+    if (p.ret() == -7 /* E2BIG */ && p.arg(1) && p.read_obj(p.arg(1), size))
+      out.append(" => {size="), put_udec(out, size), out.push_back('}');
+    out.append(", ");
+    put_udec(out, static_cast<std::uint32_t>(p.arg(2)));
+  }
+};
+
+/// sched_getattr: the attributes the kernel wrote (the address when it failed), size and
+/// flags in decimal.
+template <>
+struct decoder<sys::call_id::sched_getattr> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i == 1 && exit) {
+      auto size = static_cast<std::uint32_t>(p.arg(2));
+      if (size == 0 || p.failed())
+        put_ptr(p.out(), p.arg(1));
+      else
+        put_sched_attr(p, p.arg(1), size);
+      return true;
+    }
+    if (i == 3) return put_udec(p.out(), static_cast<std::uint32_t>(p.arg(3))), true;
+    return false;
+  }
+};
+
 }  // namespace snare::format::detail
