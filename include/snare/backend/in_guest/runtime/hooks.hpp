@@ -1,6 +1,7 @@
 // Defines the contract between the in-guest runtime (the interception mechanism inside a
 // guest process) and whoever installs it: the trapped call's frame, the hooks the runtime
 // calls, install() and untrapped_syscall(). The runtime knows nothing of snare's tools.
+// The definitions are in runtime/runtime.hpp (include it in the shared object that installs).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,9 @@ struct hooks {
 /// tests).
 struct install_options {
   bool rewrite = true;  // false: SUD only (for benchmarks, tests)
+  /// The LD_PRELOAD value an execve must keep (re-added when the new environment drops it);
+  /// nullptr: LD_PRELOAD as install() finds it in the environment.
+  const char* preload = nullptr;
 };
 
 /// How this process intercepts: whether SUD is on and whether sites are rewritten, and why not.
@@ -51,11 +55,11 @@ struct install_report {
 
 /// Turns interception on in this process (this thread; later threads and children by the
 /// runtime). Errors: SUD absent (ENOSYS/EINVAL from prctl) -> the error, nothing installed.
-snare::result<install_report> install(const hooks&, const install_options& = {}) noexcept;
+inline snare::result<install_report> install(const hooks&, const install_options& = {}) noexcept;
 
 /// Runs a syscall that is never trapped (the runtime's own code range / selector), for hooks
 /// and the backend's inject. Returns the raw result (-errno on failure).
-long untrapped_syscall(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
+inline long untrapped_syscall(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
                        long a5 = 0) noexcept;
 
 }  // namespace snare::in_guest
