@@ -1,0 +1,100 @@
+// The test preload: installs the in-guest runtime's hooks in whatever program loads it
+// (LD_PRELOAD) and counts the calls it sees, per number, per thread and per process; and, when
+// SNARE_IG_GETPPID is set, makes getppid return that number.
+// Environment: SNARE_IG_COUNTS: a file to which each process appends one line when it exits or
+// execs ("pid=<pid> why=<exit|exec> total=<calls> tids=<threads that trapped> starts=<thread
+// starts>/<process starts> getppid=<n> rewriting=<0|1>"); SNARE_IG_REWRITE=0: SUD only.
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <snare/backend/in_guest/runtime/runtime.hpp>
+
+namespace {
+
+namespace ig = snare::in_guest;
+
+std::atomic<long> counts[512];
+std::atomic<long> total;
+std::atomic<long> tids[64];  // distinct thread ids that made a call
+std::atomic<long> thread_starts, process_starts;
+long getppid_value = -1;
+char counts_path[1024];
+bool rewriting = false;
+
+void note_tid() noexcept {
+  long tid = ig::untrapped_syscall(SYS_gettid);
+  for (auto& t : tids) {
+    long cur = t.load(std::memory_order_relaxed);
+    if (cur == tid) return;
+    if (cur == 0 && t.compare_exchange_strong(cur, tid)) return;
+    if (cur == tid) return;
+  }
+}
+
+void reset_for_child() noexcept {
+  for (auto& c : counts) c.store(0);
+  for (auto& t : tids) t.store(0);
+  total.store(0);
+  thread_starts.store(0);
+}
+
+// Appends this process's line to SNARE_IG_COUNTS with untrapped calls only.
+void report(const char* why) noexcept {
+  if (counts_path[0] == '\0') return;
+  long n = 0;
+  for (auto& t : tids) n += t.load() != 0;
+  char line[256];
+  int len = std::snprintf(line, sizeof line, "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d\n",
+                          ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(),
+                          process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0);
+  long fd = ig::untrapped_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(counts_path),
+                                  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  ig::untrapped_syscall(SYS_write, fd, reinterpret_cast<long>(line), len);
+  ig::untrapped_syscall(SYS_close, fd);
+}
+
+bool on_enter(ig::syscall_frame& f) noexcept {
+  if (f.nr >= 0 && f.nr < 512) counts[f.nr].fetch_add(1, std::memory_order_relaxed);
+  total.fetch_add(1, std::memory_order_relaxed);
+  note_tid();
+  if (f.nr == SYS_exit_group) report("exit");
+  if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
+  return true;
+}
+
+void on_exit(ig::syscall_frame& f) noexcept {
+  if (f.nr == SYS_getppid && getppid_value >= 0) f.ret = getppid_value;
+}
+
+void on_thread_start() noexcept { thread_starts.fetch_add(1); }
+void on_process_start() noexcept {
+  reset_for_child();
+  process_starts.store(1);
+}
+
+[[gnu::constructor]] void start() {
+  if (const char* p = std::getenv("SNARE_IG_COUNTS")) std::snprintf(counts_path, sizeof counts_path, "%s", p);
+  if (const char* v = std::getenv("SNARE_IG_GETPPID")) getppid_value = std::atol(v);
+  ig::install_options o;
+  if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
+  ig::hooks h;
+  h.enter = on_enter;
+  h.exit = on_exit;
+  h.thread_start = on_thread_start;
+  h.process_start = on_process_start;
+  auto r = ig::install(h, o);
+  if (!r) {
+    std::fprintf(stderr, "snare in_guest test preload: install failed: %s\n", std::strerror(r.error_number()));
+    return;
+  }
+  rewriting = r->rewriting;
+}
+
+}  // namespace
