@@ -7,6 +7,8 @@
 
 #include <dlfcn.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -107,6 +109,7 @@ class agent {
     const long nr = f.nr;
     if (nr == SYS_exit || nr == SYS_exit_group) ending(f);
     const bool forks = starts_process(f);
+    if (nr == SYS_wait4 || nr == SYS_waitid) watch_wait(f);
     if (nr >= 0 && subscription.entry.contains(nr)) {
       guest_type g(&f);
       sys::raw_args args;
@@ -133,6 +136,7 @@ class agent {
   static void exit(snare::in_guest::syscall_frame& f) noexcept {
     if (starts_process(f)) snare::detail::in_guest::heap::unlock_after_fork();
     const long nr = f.nr;
+    if (nr == SYS_wait4 || nr == SYS_waitid) reaped(f);
     if (nr < 0 || !subscription.exit.contains(nr)) return;
     guest_type g(&f);
     sys::raw_args args;
@@ -196,6 +200,60 @@ class agent {
       handler_threw();
     }
     if (f.nr == SYS_exit) delete static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
+  }
+
+  // The status a wait4/waitid gives: the guest's own buffer, or ours when it passed none
+  // (restored before it sees the result), so that a child's death by a signal is learnt by
+  // the parent that reaps it (the tracer only reaps orphans).
+  struct wait_watch {
+    long nr = 0;
+    long original = 0;  // the guest's pointer (0: none, ours used)
+    int status = 0;
+    siginfo_t info{};
+  };
+  [[gnu::tls_model("initial-exec")]] static inline thread_local wait_watch watch_{};
+
+  static void watch_wait(snare::in_guest::syscall_frame& f) noexcept {
+    const int at = f.nr == SYS_wait4 ? 1 : 2;
+    watch_.nr = f.nr;
+    watch_.original = f.args[at];
+    if (f.args[at] == 0)
+      f.args[at] = f.nr == SYS_wait4 ? reinterpret_cast<long>(&watch_.status) : reinterpret_cast<long>(&watch_.info);
+  }
+
+  static void reaped(snare::in_guest::syscall_frame& f) noexcept {
+    using namespace snare::detail::in_guest;
+    const int at = f.nr == SYS_wait4 ? 1 : 2;
+    if (watch_.nr != f.nr) return;
+    watch_.nr = 0;
+    const long used = f.args[at];
+    f.args[at] = watch_.original;
+    if (current_process.channel == nullptr) return;
+    pid_t pid = 0;
+    int status = 0;
+    guest_type me;
+    if (f.nr == SYS_wait4) {
+      if (f.ret <= 0 || used == 0) return;
+      auto st = me.read(guest_ptr<int>{static_cast<std::uint64_t>(used)});
+      if (!st) return;
+      pid = static_cast<pid_t>(f.ret);
+      status = *st;
+    } else {
+      if (f.ret != 0 || used == 0 || (f.args[3] & WNOWAIT) != 0) return;
+      auto si = me.read(guest_ptr<siginfo_t>{static_cast<std::uint64_t>(used)});
+      if (!si || si->si_pid == 0 || (si->si_code != CLD_KILLED && si->si_code != CLD_DUMPED)) return;
+      pid = si->si_pid;
+      status = (si->si_status & 0x7f) | (si->si_code == CLD_DUMPED ? 0x80 : 0);
+    }
+    if (!WIFSIGNALED(status)) return;
+    process_slot* slot = find_process(*current_process.channel, pid);
+    if (slot == nullptr || slot->told_end.exchange(1, std::memory_order_acq_rel) != 0) return;
+    auto g = guest_type::ended(pid);
+    try {
+      snare::engine::notify_process_exit(*tool_, status, g);
+    } catch (...) {
+      handler_threw();
+    }
   }
 
   // fork, vfork, or clone/clone3 making a process (not a thread) sharing nothing.

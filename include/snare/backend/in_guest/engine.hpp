@@ -346,8 +346,7 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
   // The root died by a signal: its handlers could not say so; the tracer's do.
   void tell_root_end(snare::detail::in_guest::channel_page& c, int status) {
     auto* slot = snare::detail::in_guest::find_process(c, root_);
-    if (slot && slot->told_end.load(std::memory_order_acquire) == 0 && WIFSIGNALED(status)) {
-      slot->told_end.store(1, std::memory_order_relaxed);
+    if (slot && WIFSIGNALED(status) && slot->told_end.exchange(1, std::memory_order_acq_rel) == 0) {
       auto g = guest_type::ended(root_);
       snare::engine::notify_process_exit(this->tool(), status, g);
     }
@@ -369,7 +368,7 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
         pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) {
           slot.pid.store(-pid, std::memory_order_relaxed);
-          if (WIFSIGNALED(status) && slot.told_end.load(std::memory_order_acquire) == 0) {
+          if (WIFSIGNALED(status) && slot.told_end.exchange(1, std::memory_order_acq_rel) == 0) {
             auto g = guest_type::ended(pid);
             snare::engine::notify_process_exit(this->tool(), status, g);
           }

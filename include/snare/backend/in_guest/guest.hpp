@@ -4,6 +4,7 @@
 #pragma once
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -161,7 +162,16 @@ class remote_global {
   int send(std::uintptr_t offset, const void* f, std::size_t n, void* ret, std::size_t rn) const noexcept {
     auto* c = snare::detail::in_guest::current_process.channel;
     if (c == nullptr) return local<Fn>(f, ret);
-    return snare::detail::in_guest::call_tracer(*c, offset, f, n, ret, rn, from_);
+    // A guest's signal handler run in the middle (the runtime runs them with interception
+    // on, also inside a hook) would call again while this thread holds the channel: block
+    // the asynchronous signals for the round trip (the faults stay deliverable).
+    std::uint64_t all = ~std::uint64_t{0}, old = 0;
+    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) all &= ~(std::uint64_t{1} << (sig - 1));
+    snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<long>(&all),
+                                       reinterpret_cast<long>(&old), 8);
+    int status = snare::detail::in_guest::call_tracer(*c, offset, f, n, ret, rn, from_);
+    snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&old), 0, 8);
+    return status;
   }
   // In the tracer (a handler it runs itself): the call is direct, under the channel's lock.
   template <class Fn>
