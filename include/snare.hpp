@@ -70,6 +70,14 @@
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/hypercall/engine.hpp>
+#include <snare/backend/in_guest.hpp>
+#include <snare/backend/in_guest/agent.hpp>
+#include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/engine.hpp>
+#include <snare/backend/in_guest/guest.hpp>
+#include <snare/backend/in_guest/heap.hpp>
+#include <snare/backend/in_guest/runtime/hooks.hpp>
+#include <snare/backend/in_guest/runtime/runtime.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>

@@ -100,7 +100,8 @@ TEST_CASE("in_guest: an sh pipeline prints the same as natively") {
 }
 
 TEST_CASE("in_guest: python3 prints the same as natively") {
-  same_as_native({"python3", "-c", "import json,os; print(json.dumps(sorted(os.listdir('/usr/include/linux'))[:20]))"});
+  same_as_native(
+      {"python3", "-c", "import json,os; print(json.dumps(sorted(os.listdir('/usr/include/linux'))[:20]))"});
 }
 
 TEST_CASE("in_guest: git prints the same as natively") {
@@ -198,7 +199,8 @@ TEST_CASE("in_guest: counts through global().call match the ptrace backend's") {
 TEST_CASE("in_guest: refusals: a static executable, a missing object") {
   require_sud();
   in_guest_tool t;
-  auto status = snare::run<snare::backend::in_guest>(t, {snare::test::static_guest_path("write").c_str()}, options());
+  auto status =
+      snare::run<snare::backend::in_guest>(t, {snare::test::static_guest_path("write").c_str()}, options());
   CHECK(status == 127);
   snare::run_options o;
   o.in_guest_object = "/nonexistent/tool.so";

@@ -25,10 +25,10 @@ struct in_guest_tool {
   struct global_state {
     std::uint64_t counts[max_syscall_number + 1];
     std::uint64_t total;
-    long bad_read_error;    // errno of reading a bad buffer (mode "read")
-    long good_read_bytes;   // bytes read from a good one
-    int killed_processes;   // processes whose end by a signal the tracer told
-    int exited_processes;   // processes that told their own exit_group
+    long bad_read_error;   // errno of reading a bad buffer (mode "read")
+    long good_read_bytes;  // bytes read from a good one
+    int killed_processes;  // processes whose end by a signal the tracer told
+    int exited_processes;  // processes that told their own exit_group
     int last_kill_signal;
     std::uint64_t allocated;  // bytes the handlers allocated (mode "alloc")
   };

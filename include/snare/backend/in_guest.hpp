@@ -30,16 +30,16 @@ class engine;
 /// takes no backtraces yet. Dynamic executables only: a static one is refused (127).
 struct in_guest {
   static constexpr std::string_view name = "in_guest";
-  static constexpr bool can_modify_args = true;    // the frame the runtime passes is the call
-  static constexpr bool can_inject = true;         // runtime's untrapped_syscall in the thread
-  static constexpr bool can_read_memory = true;    // process_vm_readv on itself
-  static constexpr bool can_write_memory = true;   // process_vm_writev on itself
-  static constexpr bool can_intercept_rdtsc = false;  // would need PR_TSC_SIGSEGV + SIGSEGV ownership
-  static constexpr bool can_intercept_cpuid = false;  // would need ARCH_SET_CPUID + SIGSEGV ownership
-  static constexpr bool can_add_fd = false;          // no tracer-side fd install (SCM_RIGHTS not wired)
-  static constexpr bool can_observe_exit = true;     // the runtime's exit hook
-  static constexpr bool can_observe_signals = false;  // the runtime owns SIGSYS only; no delivery hook
-  static constexpr bool can_backtrace = false;       // not wired (libunwind local would work; not done)
+  static constexpr bool can_modify_args = true;          // the frame the runtime passes is the call
+  static constexpr bool can_inject = true;               // runtime's untrapped_syscall in the thread
+  static constexpr bool can_read_memory = true;          // process_vm_readv on itself
+  static constexpr bool can_write_memory = true;         // process_vm_writev on itself
+  static constexpr bool can_intercept_rdtsc = false;     // would need PR_TSC_SIGSEGV + SIGSEGV ownership
+  static constexpr bool can_intercept_cpuid = false;     // would need ARCH_SET_CPUID + SIGSEGV ownership
+  static constexpr bool can_add_fd = false;              // no tracer-side fd install (SCM_RIGHTS not wired)
+  static constexpr bool can_observe_exit = true;         // the runtime's exit hook
+  static constexpr bool can_observe_signals = false;     // the runtime owns SIGSYS only; no delivery hook
+  static constexpr bool can_backtrace = false;           // not wired (libunwind local would work; not done)
   static constexpr bool can_follow_process_tree = true;  // the runtime re-arms SUD in children, after exec
 
   /// The engine (tracer side) running one guest under Tool.

@@ -8,8 +8,8 @@
 #include <dlfcn.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,8 +50,9 @@ class agent {
   using guest_type = guest<Tool>;
   using table_type = syscall_table_t<Tool>;
   using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
-  static_assert(!has_runtime_subscription<Tool>,
-                "snare: the in_guest backend takes a compile-time subscription only (a run-time one is not wired)");
+  static_assert(
+      !has_runtime_subscription<Tool>,
+      "snare: the in_guest backend takes a compile-time subscription only (a run-time one is not wired)");
   static_assert(check_tool_capabilities<in_guest, Tool, guest_type, table_type>());
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
 
@@ -194,12 +195,14 @@ class agent {
       if (f.nr == SYS_exit_group) {
         snare::engine::notify_process_exit(*tool_, static_cast<int>((f.args[0] & 0xff) << 8), g);
         if (auto* c = current_process.channel)
-          if (auto* slot = find_process(*c, current_process.pid)) slot->told_end.store(1, std::memory_order_release);
+          if (auto* slot = find_process(*c, current_process.pid))
+            slot->told_end.store(1, std::memory_order_release);
       }
     } catch (...) {
       handler_threw();
     }
-    if (f.nr == SYS_exit) delete static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
+    if (f.nr == SYS_exit)
+      delete static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
   }
 
   // The status a wait4/waitid gives: the guest's own buffer, or ours when it passed none
@@ -218,7 +221,8 @@ class agent {
     watch_.nr = f.nr;
     watch_.original = f.args[at];
     if (f.args[at] == 0)
-      f.args[at] = f.nr == SYS_wait4 ? reinterpret_cast<long>(&watch_.status) : reinterpret_cast<long>(&watch_.info);
+      f.args[at] =
+          f.nr == SYS_wait4 ? reinterpret_cast<long>(&watch_.status) : reinterpret_cast<long>(&watch_.info);
   }
 
   static void reaped(snare::in_guest::syscall_frame& f) noexcept {
@@ -272,7 +276,8 @@ class agent {
   }
 
   static void say(const char* m) noexcept {
-    snare::in_guest::untrapped_syscall(SYS_write, 2, reinterpret_cast<long>(m), static_cast<long>(std::strlen(m)));
+    snare::in_guest::untrapped_syscall(SYS_write, 2, reinterpret_cast<long>(m),
+                                       static_cast<long>(std::strlen(m)));
   }
   [[noreturn]] static void say_and_exit(const char* m) noexcept {
     say(m);
@@ -306,11 +311,11 @@ class agent {
 /// is built in each guest process before main (ToolType::in_guest_make(config) when it has
 /// it, else value-initialised), and its handlers run in the guest's threads. Use once, in a
 /// source file of a library built with snare_add_in_guest_tool (cmake/SnareInGuest.cmake).
-#define SNARE_IN_GUEST_TOOL(ToolType)                                                        \
+#define SNARE_IN_GUEST_TOOL(ToolType)                                                       \
   extern "C" [[gnu::visibility("default"), gnu::used]] const char snare_in_guest_anchor[] = \
-      "snare in_guest tool object";                                                          \
+      "snare in_guest tool object";                                                         \
   [[gnu::constructor(101)]] static void snare_in_guest_start_tool() {                       \
     ::snare::backend::in_guest_detail::agent<ToolType>::start(                              \
-        const_cast<char*>(static_cast<const char*>(snare_in_guest_anchor)));                 \
-  }                                                                                          \
+        const_cast<char*>(static_cast<const char*>(snare_in_guest_anchor)));                \
+  }                                                                                         \
   SNARE_IN_GUEST_HEAP_DEFINITIONS

@@ -2,16 +2,17 @@
 // /dev/shm (tmpfs), next to the symbolic link to the tool object that the guest preloads, so
 // that every guest process finds it from the path its object was loaded by (dladdr), even
 // after an execve that dropped the environment (the runtime puts LD_PRELOAD back), and maps
-// it at load (the fd closed at once: a guest that closes every fd keeps it). The tracer serves it. It carries g.global().call requests (the offset of a thunk in the tool's
-// shared object and the function object's bytes; the tracer runs the thunk from its own
-// dlopen() of the same object on the run's global state) and the table of guest processes.
-// The guest waits on a process-shared futex; neither side makes a syscall while the other
-// is busy answering (both spin briefly, then sleep, and wake only a sleeper).
+// it at load (the fd closed at once: a guest that closes every fd keeps it). The tracer serves it. It carries
+// g.global().call requests (the offset of a thunk in the tool's shared object and the function object's
+// bytes; the tracer runs the thunk from its own dlopen() of the same object on the run's global state) and
+// the table of guest processes. The guest waits on a process-shared futex; neither side makes a syscall while
+// the other is busy answering (both spin briefly, then sleep, and wake only a sleeper).
 #pragma once
 
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -65,7 +66,7 @@ struct channel_page {
   std::uint64_t thunk_offset = 0;  // from the object's load base
   global_caller from{};
   std::uint32_t f_size = 0, ret_size = 0;
-  std::int32_t status = 0;             // the thunk's: 0, 1 (threw), 2 (no such thunk)
+  std::int32_t status = 0;               // the thunk's: 0, 1 (threw), 2 (no such thunk)
   std::atomic<std::uint64_t> served{0};  // requests answered (statistics, tests)
   alignas(64) unsigned char f[max_call_bytes];
   alignas(64) unsigned char ret[max_call_bytes];
@@ -77,7 +78,8 @@ struct channel_page {
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
               "the channel needs lock-free atomics shared between processes");
 
-inline long futex(std::atomic<std::uint32_t>& word, int op, std::uint32_t val, const timespec* t = nullptr) noexcept {
+inline long futex(std::atomic<std::uint32_t>& word, int op, std::uint32_t val,
+                  const timespec* t = nullptr) noexcept {
   return ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), op, val, t, nullptr, 0);
 }
 
@@ -123,7 +125,8 @@ inline channel_page* map_channel(const char* object_path) noexcept {
   ::close(fd);
   if (p == MAP_FAILED) return nullptr;
   auto* page = static_cast<channel_page*>(p);
-  if (page->magic != channel_page::magic_value) {
+  // A channel left behind by a tracer that died: nobody would answer.
+  if (page->magic != channel_page::magic_value || (::kill(page->tracer_pid, 0) != 0 && errno == ESRCH)) {
     ::munmap(p, sizeof(channel_page));
     return nullptr;
   }
@@ -159,8 +162,10 @@ inline process_slot* find_process(channel_page& c, pid_t pid) noexcept {
 inline int call_tracer(channel_page& c, std::uint64_t offset, const void* f, std::size_t f_size, void* ret,
                        std::size_t ret_size, global_caller from) noexcept {
   int r = ::pthread_mutex_lock(&c.lock);
-  if (r == EOWNERDEAD) ::pthread_mutex_consistent(&c.lock);  // its holder died mid-call: the slot is ours
-  else if (r != 0) return -1;
+  if (r == EOWNERDEAD)
+    ::pthread_mutex_consistent(&c.lock);  // its holder died mid-call: the slot is ours
+  else if (r != 0)
+    return -1;
   c.thunk_offset = offset;
   c.from = from;
   c.f_size = static_cast<std::uint32_t>(f_size);

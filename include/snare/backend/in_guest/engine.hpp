@@ -150,7 +150,8 @@ class channel_server {
  private:
   void loop() noexcept {
     channel_page& c = *page_;
-    std::uint32_t seen = c.request_seq.load(std::memory_order_acquire);
+    // Not the value when this thread starts: a guest's first request may come before.
+    std::uint32_t seen = 0;
     for (;;) {
       if (!wait_change(c.request_seq, seen, c.server_sleeping, 2000,
                        [&] { return c.stopping.load(std::memory_order_acquire) == 0; }))
@@ -198,7 +199,8 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
  public:
   using typename core_type::guest_type;
 
-  engine(Tool& tool, const run_options& options, global_state_t<Tool>& global) : core_type(tool, options, global) {}
+  engine(Tool& tool, const run_options& options, global_state_t<Tool>& global)
+      : core_type(tool, options, global) {}
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -218,14 +220,18 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
   int run(snare::detail::launch_plan& plan) {
     namespace ig = snare::detail::in_guest;
     const char* name = plan.name();
-    if (options_.vdso_as_syscalls) return this->refuse_option("make the vDSO's functions syscalls (vdso_as_syscalls)");
+    if (options_.vdso_as_syscalls)
+      return this->refuse_option("make the vDSO's functions syscalls (vdso_as_syscalls)");
     if (plan.is_function())
-      return this->cannot_run("(function)", "the in_guest backend loads the tool at exec: a function guest has none");
+      return this->cannot_run("(function)",
+                              "the in_guest backend loads the tool at exec: a function guest has none");
     if (!this->host_allows(std::span<const char* const>(&name, 1))) return this->refused();
     // The tool object: readable, absolute (the guest may chdir before it execs again).
-    const char* object = options_.in_guest_object ? options_.in_guest_object : std::getenv("SNARE_IN_GUEST_OBJECT");
+    const char* object =
+        options_.in_guest_object ? options_.in_guest_object : std::getenv("SNARE_IN_GUEST_OBJECT");
     if (object == nullptr || *object == '\0')
-      return this->cannot_run(name, "no in_guest tool object (run_options::in_guest_object, SNARE_IN_GUEST_OBJECT)");
+      return this->cannot_run(
+          name, "no in_guest tool object (run_options::in_guest_object, SNARE_IN_GUEST_OBJECT)");
     char real[PATH_MAX];
     if (::realpath(object, real) == nullptr || ::access(real, R_OK) != 0) {
       std::string why = std::string("the in_guest tool object '") + object + "': " + std::strerror(errno);
@@ -239,8 +245,9 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
     void* anchor = handle ? ::dlsym(handle, "snare_in_guest_anchor") : nullptr;
     Dl_info info{};
     if (anchor == nullptr || ::dladdr(anchor, &info) == 0) {
-      std::string why = std::string("the in_guest tool object '") + real +
-                        "' cannot be loaded as one (SNARE_IN_GUEST_TOOL): " + (handle ? "no anchor" : ::dlerror());
+      std::string why =
+          std::string("the in_guest tool object '") + real +
+          "' cannot be loaded as one (SNARE_IN_GUEST_TOOL): " + (handle ? "no anchor" : ::dlerror());
       if (handle) ::dlclose(handle);
       return this->cannot_run(name, why.c_str());
     }
@@ -285,7 +292,8 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
       return this->cannot_run(name, "the guest died before it started");
     }
     const int root_status = wait_root();
-    if (int code = snare::detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan); code >= 0) {
+    if (int code = snare::detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan);
+        code >= 0) {
       reap_descendants(*channel.page());
       return this->finish(exit_status::exited(code));
     }
@@ -358,8 +366,9 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
   void reap_descendants(snare::detail::in_guest::channel_page& c) {
     for (;;) {
       bool alive = false;
-      const std::uint32_t n = std::min<std::uint32_t>(c.process_count.load(std::memory_order_acquire),
-                                                      static_cast<std::uint32_t>(snare::detail::in_guest::max_processes));
+      const std::uint32_t n =
+          std::min<std::uint32_t>(c.process_count.load(std::memory_order_acquire),
+                                  static_cast<std::uint32_t>(snare::detail::in_guest::max_processes));
       for (std::uint32_t i = 0; i < n; ++i) {
         auto& slot = c.processes[i];
         const pid_t pid = slot.pid.load(std::memory_order_acquire);

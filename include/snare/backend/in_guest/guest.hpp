@@ -59,7 +59,8 @@ inline tracer_globals tracer_side{};
 
 /// Returns this thread's id, asked of the kernel once per thread.
 inline pid_t self_tid() noexcept {
-  if (current_thread.tid == 0) current_thread.tid = static_cast<pid_t>(snare::in_guest::untrapped_syscall(SYS_gettid));
+  if (current_thread.tid == 0)
+    current_thread.tid = static_cast<pid_t>(snare::in_guest::untrapped_syscall(SYS_gettid));
   return current_thread.tid;
 }
 
@@ -113,18 +114,21 @@ class remote_global {
   template <class F>
   auto call(F&& f) const {
     using Fn = std::remove_cvref_t<F>;
-    static_assert(std::is_trivially_copyable_v<Fn>,
-                  "snare: on the in_guest backend, g.global().call(f) copies f to the tracer process: f must be "
-                  "trivially copyable (capture numbers and fixed arrays by value, not std::string or containers)");
+    static_assert(
+        std::is_trivially_copyable_v<Fn>,
+        "snare: on the in_guest backend, g.global().call(f) copies f to the tracer process: f must be "
+        "trivially copyable (capture numbers and fixed arrays by value, not std::string or containers)");
     static_assert(sizeof(Fn) <= snare::detail::in_guest::max_call_bytes,
                   "snare: on the in_guest backend, g.global().call(f) carries at most 4096 bytes of f");
     constexpr bool with_caller = std::is_invocable_v<Fn&, State&, const global_caller&>;
     using R = typename result_of<Fn, with_caller>::type;
-    static_assert(!std::is_reference_v<R>,
-                  "snare: on the in_guest backend, g.global().call(f) returns by value: f must not return a reference");
-    static_assert(sendable<R>,
-                  "snare: on the in_guest backend, g.global().call(f)'s result crosses to the guest: it must be "
-                  "trivially copyable and at most 4096 bytes");
+    static_assert(
+        !std::is_reference_v<R>,
+        "snare: on the in_guest backend, g.global().call(f) returns by value: f must not return a reference");
+    static_assert(
+        sendable<R>,
+        "snare: on the in_guest backend, g.global().call(f)'s result crosses to the guest: it must be "
+        "trivially copyable and at most 4096 bytes");
     auto& proc = snare::detail::in_guest::current_process;
     const auto thunk = &snare::detail::in_guest::global_thunk_of<State, Fn>;
     const auto offset = reinterpret_cast<std::uintptr_t>(thunk) - proc.object_base;
@@ -166,7 +170,8 @@ class remote_global {
     // on, also inside a hook) would call again while this thread holds the channel: block
     // the asynchronous signals for the round trip (the faults stay deliverable).
     std::uint64_t all = ~std::uint64_t{0}, old = 0;
-    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) all &= ~(std::uint64_t{1} << (sig - 1));
+    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP})
+      all &= ~(std::uint64_t{1} << (sig - 1));
     snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<long>(&all),
                                        reinterpret_cast<long>(&old), 8);
     int status = snare::detail::in_guest::call_tracer(*c, offset, f, n, ret, rn, from_);
@@ -179,8 +184,10 @@ class remote_global {
     auto& t = snare::detail::in_guest::tracer_side;
     if (t.state == nullptr || t.channel == nullptr) return -1;
     int r = ::pthread_mutex_lock(&t.channel->lock);
-    if (r == EOWNERDEAD) ::pthread_mutex_consistent(&t.channel->lock);
-    else if (r != 0) return -1;
+    if (r == EOWNERDEAD)
+      ::pthread_mutex_consistent(&t.channel->lock);
+    else if (r != 0)
+      return -1;
     int status = snare::detail::in_guest::global_thunk_of<State, Fn>(t.state, f, &from_, ret);
     ::pthread_mutex_unlock(&t.channel->lock);
     return status;
@@ -219,7 +226,9 @@ class guest : public guest_base<guest<Tool>, in_guest, Tool> {
   pid_t tid() const noexcept { return ended_ ? ended_ : snare::detail::in_guest::self_tid(); }
 
   /// g.global(): the run's global state in the tracer, by message call (remote_global).
-  remote_global<global_state_t<Tool>> global() const noexcept { return remote_global<global_state_t<Tool>>({pid(), tid()}); }
+  remote_global<global_state_t<Tool>> global() const noexcept {
+    return remote_global<global_state_t<Tool>>({pid(), tid()});
+  }
 
   /// Says whether the current call was replaced by tail_inject (the engine runs the frame).
   bool tail_injected() const noexcept { return tail_; }
@@ -230,7 +239,8 @@ class guest : public guest_base<guest<Tool>, in_guest, Tool> {
     if (out.empty()) return std::size_t{0};
     iovec local{out.data(), out.size()};
     iovec remote{reinterpret_cast<void*>(address), out.size()};
-    return moved(snare::in_guest::untrapped_syscall(SYS_process_vm_readv, pid(), reinterpret_cast<long>(&local), 1,
+    return moved(snare::in_guest::untrapped_syscall(SYS_process_vm_readv, pid(),
+                                                    reinterpret_cast<long>(&local), 1,
                                                     reinterpret_cast<long>(&remote), 1, 0));
   }
   result<std::size_t> do_write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
@@ -238,7 +248,8 @@ class guest : public guest_base<guest<Tool>, in_guest, Tool> {
     if (in.empty()) return std::size_t{0};
     iovec local{const_cast<std::byte*>(in.data()), in.size()};
     iovec remote{reinterpret_cast<void*>(address), in.size()};
-    return moved(snare::in_guest::untrapped_syscall(SYS_process_vm_writev, pid(), reinterpret_cast<long>(&local), 1,
+    return moved(snare::in_guest::untrapped_syscall(SYS_process_vm_writev, pid(),
+                                                    reinterpret_cast<long>(&local), 1,
                                                     reinterpret_cast<long>(&remote), 1, 0));
   }
   result<long> do_inject(const sys::raw_call& c) noexcept {

@@ -72,7 +72,8 @@ inline bool enable() noexcept {
   const auto b = reinterpret_cast<std::uintptr_t>(p);
   // Each class's range starts at a multiple of its block size (up to a page) already: the
   // range is page-aligned and 128 MiB is a multiple of every block size.
-  for (std::size_t k = 0; k < class_count; ++k) the_heap.bump[k].store(b + k * class_span, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < class_count; ++k)
+    the_heap.bump[k].store(b + k * class_span, std::memory_order_relaxed);
   the_heap.base = b;
   return true;
 }
