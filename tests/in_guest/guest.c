@@ -1,0 +1,191 @@
+/* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
+ * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
+ * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|getppid */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1 /* si_code of a SECCOMP_RET_TRAP SIGSYS (asm-generic/siginfo.h) */
+#endif
+
+extern char** environ;
+
+static void* thread_main(void* arg) {
+  for (int i = 0; i < 3; ++i) syscall(SYS_getppid);
+  return arg;
+}
+
+static int threads(void) {
+  pthread_t t[4];
+  for (long i = 0; i < 4; ++i) {
+    if (pthread_create(&t[i], NULL, thread_main, (void*)i) != 0) return 1;
+  }
+  long sum = 0;
+  for (int i = 0; i < 4; ++i) {
+    void* r;
+    pthread_join(t[i], &r);
+    sum += (long)r;
+  }
+  printf("threads joined, sum %ld\n", sum);
+  return 0;
+}
+
+static int fork_mode(void) {
+  fflush(stdout);
+  pid_t p = fork();
+  if (p == 0) {
+    syscall(SYS_getppid);
+    printf("child\n");
+    exit(3);
+  }
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("parent: child exited %d\n", WEXITSTATUS(st));
+  return 0;
+}
+
+static int vfork_exec(void) {
+  /* The new environment drops LD_PRELOAD (and keeps the rest): the runtime must keep it. */
+  static char* envp[256];
+  int n = 0;
+  for (char** e = environ; *e != NULL && n < 255; ++e) {
+    if (strncmp(*e, "LD_PRELOAD=", 11) != 0) envp[n++] = *e;
+  }
+  envp[n] = NULL;
+  char* argv[] = {"/bin/true", NULL};
+  pid_t p = vfork();
+  if (p == 0) {
+    execve(argv[0], argv, envp);
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("vfork child exited %d\n", WEXITSTATUS(st));
+  return 0;
+}
+
+static int spawn(void) {
+  char* argv[] = {"/bin/echo", "spawned", NULL};
+  pid_t p;
+  fflush(stdout);
+  if (posix_spawn(&p, argv[0], NULL, NULL, argv, environ) != 0) return 1;
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("spawn child exited %d\n", WEXITSTATUS(st));
+  return 0;
+}
+
+static int pipe_fds[2];
+static volatile sig_atomic_t handled;
+
+static void on_alarm(int sig) {
+  (void)sig;
+  for (int i = 0; i < 7; ++i) syscall(SYS_getppid); /* counted only if interception is on */
+  char c = 'x';
+  if (write(pipe_fds[1], &c, 1) != 1) _exit(9);
+  handled++;
+}
+
+/* A blocking read interrupted by a handler that makes calls: restarted with SA_RESTART
+ * (it then reads the handler's byte), EINTR without. */
+static int signals(void) {
+  for (int restart = 1; restart >= 0; --restart) {
+    if (pipe(pipe_fds) != 0) return 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = restart ? SA_RESTART : 0;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    char c;
+    ssize_t n = read(pipe_fds[0], &c, 1);
+    printf("SA_RESTART %d: read returned %zd (%s), handled %d\n", restart, n, n < 0 ? strerror(errno) : "data",
+           (int)handled);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+  }
+  return 0;
+}
+
+static volatile long sigsys_nr = -1;
+static volatile int sigsys_code = -1;
+
+static void on_sigsys(int sig, siginfo_t* info, void* ucv) {
+  (void)sig;
+  ucontext_t* uc = ucv;
+  sigsys_code = info->si_code;
+  sigsys_nr = info->si_code == SYS_SECCOMP ? info->si_syscall : -1;
+  if (info->si_code == SYS_SECCOMP) uc->uc_mcontext.gregs[REG_RAX] = 777; /* the emulated result */
+}
+
+/* Its own SIGSYS handler, sigprocmask of SIGSYS, a tkill'd SIGSYS, a seccomp filter of its own
+ * that traps getuid (SECCOMP_RET_TRAP): all as natively. */
+static int own_sigsys(void) {
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSYS, &sa, NULL);
+  sigaction(SIGSYS, NULL, &old);
+  printf("own handler installed: %d\n", old.sa_sigaction == on_sigsys);
+
+  sigset_t set, got;
+  sigemptyset(&set);
+  sigaddset(&set, SIGSYS);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  sigprocmask(SIG_BLOCK, NULL, &got);
+  printf("SIGSYS blocked: %d\n", sigismember(&got, SIGSYS));
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  sigprocmask(SIG_BLOCK, NULL, &got);
+  printf("SIGSYS blocked after unblock: %d\n", sigismember(&got, SIGSYS));
+
+  raise(SIGSYS);
+  printf("raised SIGSYS: si_code %d\n", sigsys_code);
+
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getuid, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return 2;
+  long uid = syscall(SYS_getuid);
+  printf("getuid under a trapping filter: %ld, si_code %d, si_syscall %ld\n", uid, sigsys_code, sigsys_nr);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  const char* m = argv[1];
+  int r = 2;
+  if (strcmp(m, "threads") == 0) r = threads();
+  if (strcmp(m, "fork") == 0) r = fork_mode();
+  if (strcmp(m, "vfork_exec") == 0) r = vfork_exec();
+  if (strcmp(m, "spawn") == 0) r = spawn();
+  if (strcmp(m, "signals") == 0) r = signals();
+  if (strcmp(m, "own_sigsys") == 0) r = own_sigsys();
+  if (strcmp(m, "getppid") == 0) {
+    printf("%ld\n", (long)getppid());
+    r = 0;
+  }
+  fflush(stdout);
+  return r;
+}

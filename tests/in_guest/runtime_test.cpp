@@ -1,0 +1,228 @@
+// Tests of the in-guest runtime: real programs (ls, sh pipelines, python3 with threads) and a C
+// guest (threads, fork, vfork + exec, posix_spawn, signals, its own SIGSYS and seccomp filter)
+// run under the test preload (tests/in_guest/preload.cpp, built on the runtime alone) with the
+// same stdout and exit status as natively, every call counted in every thread and process,
+// and a rewritten result seen by the guest.
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "skip.hpp"
+
+namespace {
+
+/// One line of the preload's report (preload.cpp): a process at its exit or exec.
+struct report_line {
+  long pid = 0;
+  std::string why;
+  long total = 0, tids = 0, thread_starts = 0, process_starts = 0, getppid = 0, rewriting = 0;
+};
+
+struct run_result {
+  int status = -1;
+  long pid = 0;
+  std::string out;
+  std::vector<report_line> lines;
+  /// The last line of process `pid` (its exit, or its last exec).
+  const report_line* last(long pid_) const {
+    const report_line* r = nullptr;
+    for (auto& l : lines) {
+      if (l.pid == pid_) r = &l;
+    }
+    return r;
+  }
+};
+
+std::vector<report_line> parse(const std::string& path) {
+  std::vector<report_line> v;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    report_line r;
+    char why[16] = {};
+    if (std::sscanf(line.c_str(), "pid=%ld why=%15s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%ld", &r.pid,
+                    why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid, &r.rewriting) == 8) {
+      r.why = why;
+      v.push_back(r);
+    }
+  }
+  return v;
+}
+
+/// Runs `args` (args[0] searched in PATH) with `env` added, under the test preload or natively;
+/// returns its wait status, its stdout and (under the preload) the report lines.
+run_result run(const std::vector<std::string>& args, bool preload, const std::vector<std::pair<std::string, std::string>>& env = {}) {
+  char dir[] = "/tmp/snare_ig_XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  std::string counts = std::string(dir) + "/counts";
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    ::setenv("LC_ALL", "C", 1);
+    for (auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    if (preload) {
+      ::setenv("LD_PRELOAD", SNARE_IG_PRELOAD, 1);
+      ::setenv("SNARE_IG_COUNTS", counts.c_str(), 1);
+    }
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    ::execvp(argv[0], const_cast<char* const*>(argv.data()));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  run_result r;
+  r.pid = pid;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    r.out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  while (::waitpid(pid, &r.status, 0) != pid) {
+    if (errno != EINTR) break;
+  }
+  r.lines = parse(counts);
+  ::unlink(counts.c_str());
+  ::rmdir(dir);
+  return r;
+}
+
+void require_sud() { snare::test::require_host(snare::host_feature::syscall_user_dispatch); }
+
+/// Runs `args` natively and under the preload; checks the same stdout and status and that the
+/// first process reported; returns the run under the preload.
+run_result same_as_native(const std::vector<std::string>& args) {
+  run_result native = run(args, false);
+  run_result traced = run(args, true);
+  INFO("native stdout:\n" << native.out << "\ntraced stdout:\n" << traced.out);
+  CHECK(traced.out == native.out);
+  CHECK(traced.status == native.status);
+  REQUIRE(traced.last(traced.pid) != nullptr);
+  CHECK(traced.last(traced.pid)->total > 0);
+  return traced;
+}
+
+std::vector<std::string> guest(const char* mode) { return {SNARE_IG_GUEST, mode}; }
+
+}  // namespace
+
+TEST_CASE("in_guest runtime: ls -la / runs as natively, its calls counted", "[in_guest]") {
+  require_sud();
+  // No times in the listing: /tmp's and /dev's change while the suite runs.
+  auto r = same_as_native({"ls", "-la", "--time-style=+", "/"});
+  CHECK(r.last(r.pid)->why == "exit");
+  CHECK(r.last(r.pid)->total > 20);
+}
+
+TEST_CASE("in_guest runtime: a sh pipeline runs as natively, every process counted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native({"sh", "-c", "echo a | cat | wc -c; exit 7"});
+  CHECK(WEXITSTATUS(r.status) == 7);
+  std::map<long, std::vector<std::string>> by_pid;
+  for (auto& l : r.lines) by_pid[l.pid].push_back(l.why);
+  CHECK(by_pid.size() >= 3);  // sh and the two children that exec cat and wc
+  int execed_and_exited = 0;
+  for (auto& [pid, whys] : by_pid) {
+    if (whys.size() >= 2 && whys.front() == "exec" && whys.back() == "exit") ++execed_and_exited;
+  }
+  CHECK(execed_and_exited >= 2);  // the new images loaded the runtime again
+}
+
+TEST_CASE("in_guest runtime: python3 with threads runs as natively, every thread counted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native({"python3", "-c",
+                           "import threading, os\n"
+                           "def f(): os.getppid()\n"
+                           "ts = [threading.Thread(target=f) for _ in range(4)]\n"
+                           "[t.start() for t in ts]; [t.join() for t in ts]\n"
+                           "print('done', len(ts))\n"});
+  auto* l = r.last(r.pid);
+  CHECK(l->why == "exit");
+  CHECK(l->tids >= 5);
+  CHECK(l->thread_starts >= 4);
+  CHECK(l->getppid >= 4);
+}
+
+TEST_CASE("in_guest runtime: pthread_create x4, every thread starts intercepted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("threads"));
+  auto* l = r.last(r.pid);
+  CHECK(l->tids == 5);
+  CHECK(l->thread_starts == 4);
+  CHECK(l->getppid == 12);  // 3 in each thread
+}
+
+TEST_CASE("in_guest runtime: fork, the child intercepted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("fork"));
+  REQUIRE(r.lines.size() == 2);
+  const report_line& child = r.lines[0].pid == r.pid ? r.lines[1] : r.lines[0];
+  CHECK(child.process_starts == 1);
+  CHECK(child.getppid == 1);
+  CHECK(child.why == "exit");
+}
+
+TEST_CASE("in_guest runtime: vfork + execve with LD_PRELOAD dropped, the new image intercepted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("vfork_exec"));
+  bool found = false;
+  for (auto& l : r.lines) {
+    if (l.pid != r.pid && l.why == "exit") found = true;  // /bin/true's own exit, after the exec
+  }
+  CHECK(found);
+}
+
+TEST_CASE("in_guest runtime: posix_spawn (vfork on a new stack), the child intercepted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("spawn"));
+  bool execed = false, exited = false;
+  for (auto& l : r.lines) {
+    if (l.pid == r.pid) continue;
+    execed = execed || l.why == "exec";
+    exited = exited || l.why == "exit";
+  }
+  CHECK(execed);
+  CHECK(exited);
+}
+
+TEST_CASE("in_guest runtime: a handler interrupting a call makes intercepted calls, SA_RESTART", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("signals"));
+  CHECK(r.out.find("SA_RESTART 1: read returned 1") != std::string::npos);
+  CHECK(r.out.find("SA_RESTART 0: read returned -1") != std::string::npos);
+  CHECK(r.last(r.pid)->getppid == 14);  // 7 in each of the two handler runs
+}
+
+TEST_CASE("in_guest runtime: the guest's own SIGSYS handler, mask and seccomp trap as natively", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("own_sigsys"));
+  CHECK(r.out.find("getuid under a trapping filter: 777, si_code 1") != std::string::npos);
+}
+
+TEST_CASE("in_guest runtime: a result rewritten by the exit hook is what the guest sees", "[in_guest]") {
+  require_sud();
+  auto r = run(guest("getppid"), true, {{"SNARE_IG_GETPPID", "4242"}});
+  CHECK(r.out == "4242\n");
+  CHECK(WIFEXITED(r.status));
+  auto sh = run({"sh", "-c", "echo $PPID"}, true, {{"SNARE_IG_GETPPID", "4242"}});
+  CHECK(sh.out == "4242\n");
+}
