@@ -3,7 +3,8 @@
 // SNARE_IG_GETPPID is set, makes getppid return that number.
 // Environment: SNARE_IG_COUNTS: a file to which each process appends one line when it exits or
 // execs ("pid=<pid> why=<exit|exec> total=<calls> tids=<threads that trapped> starts=<thread
-// starts>/<process starts> getppid=<n> rewriting=<0|1>"); SNARE_IG_REWRITE=0: SUD only.
+// starts>/<process starts> getppid=<n> rewriting=<0|1> traps=<SIGSYS traps> rewritten_calls=<n>
+// sites=<sites rewritten> why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only.
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ std::atomic<long> thread_starts, process_starts;
 long getppid_value = -1;
 char counts_path[1024];
 bool rewriting = false;
+const char* why_not = "";
 
 void note_tid() noexcept {
   long tid = ig::untrapped_syscall(SYS_gettid);
@@ -49,10 +51,14 @@ void report(const char* why) noexcept {
   if (counts_path[0] == '\0') return;
   long n = 0;
   for (auto& t : tids) n += t.load() != 0;
-  char line[256];
-  int len = std::snprintf(line, sizeof line, "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d\n",
+  char line[512];
+  auto st = ig::stats();
+  int len = std::snprintf(line, sizeof line,
+                          "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
+                          "rewritten_calls=%ld sites=%ld why_not=%s\n",
                           ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(),
-                          process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0);
+                          process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps,
+                          st.rewritten_calls, st.sites_rewritten, why_not);
   long fd = ig::untrapped_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(counts_path),
                                   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -95,6 +101,7 @@ void on_process_start() noexcept {
     return;
   }
   rewriting = r->rewriting;
+  why_not = r->why_not_rewriting;
 }
 
 }  // namespace

@@ -57,6 +57,16 @@ struct install_report {
 /// runtime). Errors: SUD absent (ENOSYS/EINVAL from prctl) -> the error, nothing installed.
 inline snare::result<install_report> install(const hooks&, const install_options& = {}) noexcept;
 
+/// What the runtime has done in this process since install() (a child starts from its
+/// parent's counts): SIGSYS traps, calls that came through a rewritten site, sites rewritten.
+struct runtime_stats {
+  long sud_traps = 0;
+  long rewritten_calls = 0;
+  long sites_rewritten = 0;
+};
+/// Returns this process's runtime_stats.
+inline runtime_stats stats() noexcept;
+
 /// Runs a syscall that is never trapped (the runtime's own code range / selector), for hooks
 /// and the backend's inject. Returns the raw result (-errno on failure).
 inline long untrapped_syscall(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,

@@ -5,15 +5,20 @@
 #pragma once
 
 #include <sched.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 
+#include <cpuid.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 
 #include <snare/backend/in_guest/runtime/hooks.hpp>
@@ -35,6 +40,14 @@
 //   which the parent also stored at stack - 8: inside the 128-byte red zone, which the kernel
 //   leaves alone when it pushes a signal frame, so a signal between `mov ...,%rsp` and `jmp`
 //   cannot overwrite it.
+// snare_ig_v1_trampoline (outside the allowed range; it makes no call itself): where page 0's
+//   nop sled leads a rewritten site (`call *%rax`, return address = the site + 2). It keeps the
+//   rest of the red zone (128 bytes down first), all general registers and the extended state
+//   (xsave64, whose size install() reads from CPUID leaf 0xd), calls snare_ig_v1_rewritten_entry
+//   with the saved registers and returns the result in rax. An rt_sigreturn reaching it (a site
+//   rewritten for another number) goes back to the guest's stack and through
+//   snare_ig_v1_trapping_syscall, a syscall instruction outside the allowed range that SUD traps
+//   and that is never rewritten, so the SIGSYS path redoes it exactly.
 // Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
 //   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process).
 // clang-format off
@@ -99,6 +112,77 @@ snare_ig_v1_clone:
   ret
 snare_ig_v1_end:
   .popsection
+
+  .pushsection .text.snare_ig_v1_outside,"axG",@progbits,snare_ig_v1_outside_group,comdat
+  .globl snare_ig_v1_trapping_syscall, snare_ig_v1_trampoline
+  .hidden snare_ig_v1_trapping_syscall, snare_ig_v1_trampoline
+  .p2align 4
+snare_ig_v1_trapping_syscall:
+  syscall
+  ud2
+  .p2align 4
+snare_ig_v1_trampoline:
+  cmp $15, %rax
+  jne 1f
+  add $8, %rsp
+  jmp snare_ig_v1_trapping_syscall
+1:
+  lea -128(%rsp), %rsp
+  push %rbp
+  mov %rsp, %rbp
+  push %rax
+  push %rbx
+  push %rcx
+  push %rdx
+  push %rsi
+  push %rdi
+  push %r8
+  push %r9
+  push %r10
+  push %r11
+  push %r12
+  push %r13
+  push %r14
+  push %r15
+  mov snare_ig_v1_xsave_size(%rip), %rcx
+  sub %rcx, %rsp
+  and $-64, %rsp
+  xor %eax, %eax
+  mov %rax, 512(%rsp)
+  mov %rax, 520(%rsp)
+  mov %rax, 528(%rsp)
+  mov %rax, 536(%rsp)
+  mov %rax, 544(%rsp)
+  mov %rax, 552(%rsp)
+  mov %rax, 560(%rsp)
+  mov %rax, 568(%rsp)
+  mov $-1, %eax
+  mov $-1, %edx
+  xsave64 (%rsp)
+  lea -112(%rbp), %rdi
+  call snare_ig_v1_rewritten_entry
+  mov $-1, %eax
+  mov $-1, %edx
+  xrstor64 (%rsp)
+  lea -112(%rbp), %rsp
+  pop %r15
+  pop %r14
+  pop %r13
+  pop %r12
+  pop %r11
+  pop %r10
+  pop %r9
+  pop %r8
+  pop %rdi
+  pop %rsi
+  pop %rdx
+  pop %rcx
+  pop %rbx
+  pop %rax
+  pop %rbp
+  lea 128(%rsp), %rsp
+  ret
+  .popsection
 )");
 // clang-format on
 
@@ -110,6 +194,8 @@ extern "C" {
 [[gnu::visibility("hidden")]] long snare_ig_v1_clone(long nr, long a0, long a1, long a2, long a3, long a4,
                                                      long a5) noexcept;
 [[gnu::visibility("hidden")]] void snare_ig_v1_restorer() noexcept;
+[[gnu::visibility("hidden")]] void snare_ig_v1_trampoline() noexcept;
+[[gnu::visibility("hidden")]] extern char snare_ig_v1_trapping_syscall[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_begin[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_end[];
 }
@@ -154,8 +240,25 @@ struct process_state {
   install_report report{};
   kernel_sigaction guest[65]{};
   char preload[4096]{};  // "LD_PRELOAD=<value>" or empty
+  char why_not_rewriting[160]{};
+  std::atomic<bool> rewrite_lock{false};
+  std::atomic<long> sud_traps{0}, rewritten_calls{0}, sites_rewritten{0};
 };
 inline constinit process_state proc{};
+
+// Page 0: a nop sled up to sled_end, then `movabs $snare_ig_v1_trampoline, %r11; jmp *%r11`
+// (r11 is the syscall instruction's to clobber). A rewritten site with number n lands at n.
+inline constexpr std::uintptr_t page0_size = 4096;
+inline constexpr std::uintptr_t sled_end = page0_size - 16;
+
+}  // namespace snare::in_guest::detail
+
+// The xsave area's size for the trampoline (CPUID leaf 0xd, set by install()).
+extern "C" {
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_xsave_size = 4096;
+}
+
+namespace snare::in_guest::detail {
 
 inline long sys(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0) noexcept {
   return snare_ig_v1_syscall(nr, a0, a1, a2, a3, a4, a5);
@@ -453,6 +556,124 @@ inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexce
   }
 }
 
+/// Finds the mapping holding `addr` in /proc/self/maps (read with the runtime's own calls, into
+/// the stack): its PROT_* bits and whether it is special (the vDSO, vsyscall, vvar).
+struct mapping_info {
+  bool found = false;
+  int prot = 0;
+  bool special = true;
+};
+inline mapping_info mapping_of(std::uintptr_t addr) noexcept {
+  mapping_info mi;
+  long fd = sys(SYS_openat, AT_FDCWD, arg("/proc/self/maps"), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return mi;
+  char buf[4096];
+  char line[512];
+  std::size_t len = 0;
+  bool found = false;
+  for (;;) {
+    long n = sys(SYS_read, fd, arg(buf), sizeof buf);
+    if (n <= 0) break;
+    for (long i = 0; i < n && !found; ++i) {
+      char c = buf[i];
+      if (c != '\n') {
+        if (len + 1 < sizeof line) line[len++] = c;
+        continue;
+      }
+      line[len] = '\0';
+      len = 0;
+      char* end = nullptr;
+      std::uintptr_t lo = std::strtoull(line, &end, 16);
+      if (end == nullptr || *end != '-') continue;
+      std::uintptr_t hi = std::strtoull(end + 1, &end, 16);
+      if (addr < lo || addr >= hi || end == nullptr) continue;
+      const char* p = end + 1;
+      mi.prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0);
+      mi.special = std::strchr(p, '[') != nullptr && std::strstr(p, "[heap]") == nullptr &&
+                std::strstr(p, "[stack") == nullptr;
+      mi.found = found = true;
+    }
+    if (found) break;
+  }
+  sys(SYS_close, fd);
+  return mi;
+}
+
+/// Rewrites the trapped site before `ip` into `call *%rax` when that is exact: SUD's trap came
+/// from a real `syscall` (0f 05) with a number the sled covers, in a read-only executable
+/// mapping that is not the vDSO nor the runtime's, the 2 bytes inside one page and one cache
+/// line (one 16-bit store, so a thread racing through sees the old or the new instruction),
+/// the page made writable only for the store and given back its protection. One rewrite at a
+/// time per process; a busy lock leaves the site to its next trap.
+inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
+  if (!proc.report.rewriting || nr < 0 || static_cast<std::uintptr_t>(nr) >= sled_end || nr == SYS_rt_sigreturn) return;
+  std::uintptr_t site = ip - 2;
+  if (site == reinterpret_cast<std::uintptr_t>(snare_ig_v1_trapping_syscall)) return;
+  if (site >= reinterpret_cast<std::uintptr_t>(snare_ig_v1_begin) && site < reinterpret_cast<std::uintptr_t>(snare_ig_v1_end)) return;
+  if ((site & 4095) == 4095 || (site & 63) == 63) return;
+  if (proc.rewrite_lock.exchange(true, std::memory_order_acquire)) return;
+  auto* bytes = reinterpret_cast<volatile unsigned char*>(site);
+  const mapping_info mi = mapping_of(site);
+  const long prot = mi.prot;
+  if (mi.found && !mi.special && prot == (PROT_READ | PROT_EXEC) && bytes[0] == 0x0f &&
+      bytes[1] == 0x05) {
+    std::uintptr_t page = site & ~std::uintptr_t{4095};
+    if (sys(SYS_mprotect, static_cast<long>(page), 4096, prot | PROT_WRITE) == 0) {
+      std::uint16_t call_rax = 0xd0ff;  // ff d0
+      asm volatile("movw %w0, (%1)" : : "r"(call_rax), "r"(site) : "memory");
+      sys(SYS_mprotect, static_cast<long>(page), 4096, prot);
+      proc.sites_rewritten.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  proc.rewrite_lock.store(false, std::memory_order_release);
+}
+
+/// Maps page 0 (the nop sled and the jump to the trampoline) and reads the xsave size; on
+/// failure writes the reason into proc.why_not_rewriting and returns false.
+inline bool setup_rewriting() noexcept {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & bit_OSXSAVE) == 0) {
+    std::strcpy(proc.why_not_rewriting, "the CPU or kernel lacks XSAVE (CPUID.1:ECX.OSXSAVE), which the trampoline needs");
+    return false;
+  }
+  __cpuid_count(0xd, 0, a, b, c, d);
+  snare_ig_v1_xsave_size = b + 64;  // room to align down to 64
+  constexpr long map_fixed_noreplace = 0x100000;
+  long m = sys(SYS_mmap, 0, page0_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | map_fixed_noreplace, -1, 0);
+  if (m != 0) {
+    if (m > 0) sys(SYS_munmap, m, page0_size);  // a kernel without MAP_FIXED_NOREPLACE put it elsewhere
+    char min_addr[32] = "?";
+    long fd = sys(SYS_openat, AT_FDCWD, arg("/proc/sys/vm/mmap_min_addr"), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      long n = sys(SYS_read, fd, arg(min_addr), sizeof min_addr - 1);
+      min_addr[n > 0 ? n : 0] = '\0';
+      if (n > 0 && min_addr[n - 1] == '\n') min_addr[n - 1] = '\0';
+      sys(SYS_close, fd);
+    }
+    std::snprintf(proc.why_not_rewriting, sizeof proc.why_not_rewriting,
+                  "mapping page 0 was refused (%s): vm.mmap_min_addr is %s and the process lacks CAP_SYS_RAWIO",
+                  m == -EEXIST ? "EEXIST, something is mapped there" : std::strerror(static_cast<int>(-m)), min_addr);
+    return false;
+  }
+  auto* p = reinterpret_cast<unsigned char*>(m);
+  asm("" : "+r"(p));  // the compiler must not treat address 0 as a null pointer here
+  std::memset(p, 0x90, sled_end);  // nop
+  auto target = reinterpret_cast<std::uint64_t>(&snare_ig_v1_trampoline);
+  p[sled_end] = 0x49;  // movabs $target, %r11
+  p[sled_end + 1] = 0xbb;
+  std::memcpy(p + sled_end + 2, &target, sizeof target);
+  p[sled_end + 10] = 0x41;  // jmp *%r11
+  p[sled_end + 11] = 0xff;
+  p[sled_end + 12] = 0xe3;
+  p[sled_end + 13] = 0xcc;  // int3: never reached
+  p[sled_end + 14] = 0xcc;
+  p[sled_end + 15] = 0xcc;
+  // Execute-only where the CPU has protection keys (the kernel then gives PROT_EXEC alone an
+  // access-disabled key), so a read through a null pointer still faults there.
+  sys(SYS_mprotect, 0, page0_size, PROT_EXEC);
+  return true;
+}
+
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
 inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
@@ -465,6 +686,8 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
   greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
   syscall_frame f{g[REG_RAX], {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]},
                   static_cast<std::uint64_t>(g[REG_RIP]), static_cast<std::uint64_t>(g[REG_RSP]), -ENOSYS};
+  proc.sud_traps.fetch_add(1, std::memory_order_relaxed);
+  long trapped_nr = f.nr;
   std::uint64_t outer_ip = tls.trap_ip;
   tls.trap_ip = f.ip;
   bool run = proc.h.enter == nullptr || proc.h.enter(f);
@@ -477,15 +700,54 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
     tls.selector = selector_block;
     return;
   }
+  bool child = false;
+  if (run) {
+    f.ret = perform(f, g, child);
+    if (!child && proc.h.exit != nullptr) proc.h.exit(f);
+  }
+  if (!child) try_rewrite(f.ip, trapped_nr);
+  g[REG_RAX] = f.ret;
+  tls.trap_ip = outer_ip;
+  errno = saved_errno;
+  tls.selector = selector_block;
+}
+
+/// The registers snare_ig_v1_trampoline saved, lowest address first.
+struct trampoline_regs {
+  std::uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rdi, rsi, rdx, rcx, rbx, rax, rbp;
+  std::uint64_t red_zone[16];
+  std::uint64_t ret;  // the rewritten site + 2
+};
+
+/// A call from a rewritten site: the hooks and the call, as on_sigsys does them.
+inline void run_rewritten(trampoline_regs* r) noexcept {
+  char old_selector = tls.selector;
+  tls.selector = selector_allow;
+  int saved_errno = errno;
+  proc.rewritten_calls.fetch_add(1, std::memory_order_relaxed);
+  auto l = [](std::uint64_t v) { return static_cast<long>(v); };
+  syscall_frame f{l(r->rax), {l(r->rdi), l(r->rsi), l(r->rdx), l(r->r10), l(r->r8), l(r->r9)}, r->ret,
+                  reinterpret_cast<std::uint64_t>(&r->ret + 1), -ENOSYS};
+  greg_t g[NGREG]{};
+  g[REG_RBX] = static_cast<greg_t>(r->rbx);
+  g[REG_RBP] = static_cast<greg_t>(r->rbp);
+  g[REG_R12] = static_cast<greg_t>(r->r12);
+  g[REG_R13] = static_cast<greg_t>(r->r13);
+  g[REG_R14] = static_cast<greg_t>(r->r14);
+  g[REG_R15] = static_cast<greg_t>(r->r15);
+  g[REG_EFL] = 0x202;  // IF and the always-one bit, what r11 holds after a syscall
+  std::uint64_t outer_ip = tls.trap_ip;
+  tls.trap_ip = f.ip;
+  bool run = proc.h.enter == nullptr || proc.h.enter(f);
   if (run) {
     bool child = false;
     f.ret = perform(f, g, child);
     if (!child && proc.h.exit != nullptr) proc.h.exit(f);
   }
-  g[REG_RAX] = f.ret;
+  r->rax = static_cast<std::uint64_t>(f.ret);
   tls.trap_ip = outer_ip;
   errno = saved_errno;
-  tls.selector = selector_block;
+  tls.selector = old_selector;
 }
 
 }  // namespace snare::in_guest::detail
@@ -507,7 +769,17 @@ extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_
   return b;
 }
 
+/// Where snare_ig_v1_trampoline calls in, with the registers it saved.
+extern "C" [[gnu::used, gnu::visibility("hidden")]] inline void snare_ig_v1_rewritten_entry(
+    snare::in_guest::detail::trampoline_regs* r) noexcept {
+  snare::in_guest::detail::run_rewritten(r);
+}
+
 namespace snare::in_guest {
+
+inline runtime_stats stats() noexcept {
+  return {detail::proc.sud_traps.load(), detail::proc.rewritten_calls.load(), detail::proc.sites_rewritten.load()};
+}
 
 inline long untrapped_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5) noexcept {
   return detail::sys(nr, a0, a1, a2, a3, a4, a5);
@@ -546,9 +818,9 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   d::sys(SYS_rt_sigprocmask, SIG_UNBLOCK, d::arg(&unblock), d::arg(&old_mask), d::kernel_sigset_size);
   d::tls.sigsys_blocked = (old_mask & d::sigsys_bit) != 0;
   d::proc.report.sud = true;
-  d::proc.report.rewriting = false;
-  d::proc.report.why_not_rewriting =
-      o.rewrite ? "site rewriting is not implemented in this runtime yet" : "install_options::rewrite is false";
+  if (!o.rewrite) std::strcpy(d::proc.why_not_rewriting, "install_options::rewrite is false");
+  d::proc.report.rewriting = o.rewrite && d::setup_rewriting();
+  d::proc.report.why_not_rewriting = d::proc.why_not_rewriting;
   d::proc.installed = true;
   d::tls.selector = d::selector_block;
   return d::proc.report;
