@@ -1,6 +1,6 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
- * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|getppid */
+ * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|getppid|loop */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -182,6 +182,12 @@ int main(int argc, char** argv) {
   if (strcmp(m, "spawn") == 0) r = spawn();
   if (strcmp(m, "signals") == 0) r = signals();
   if (strcmp(m, "own_sigsys") == 0) r = own_sigsys();
+  if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
+    long sum = 0;
+    for (int i = 0; i < 1000; ++i) sum += syscall(SYS_getppid) == getppid();
+    printf("%ld\n", sum);
+    r = 0;
+  }
   if (strcmp(m, "getppid") == 0) {
     printf("%ld\n", (long)getppid());
     r = 0;

@@ -27,6 +27,8 @@ struct report_line {
   long pid = 0;
   std::string why;
   long total = 0, tids = 0, thread_starts = 0, process_starts = 0, getppid = 0, rewriting = 0;
+  long traps = 0, rewritten_calls = 0, sites = 0;
+  std::string why_not;  // why the runtime does not rewrite sites ("" when it does)
 };
 
 struct run_result {
@@ -51,9 +53,15 @@ std::vector<report_line> parse(const std::string& path) {
   while (std::getline(in, line)) {
     report_line r;
     char why[16] = {};
-    if (std::sscanf(line.c_str(), "pid=%ld why=%15s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%ld", &r.pid,
-                    why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid, &r.rewriting) == 8) {
+    int tail = 0;
+    if (std::sscanf(line.c_str(),
+                    "pid=%ld why=%15s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%ld traps=%ld "
+                    "rewritten_calls=%ld sites=%ld why_not=%n",
+                    &r.pid, why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid, &r.rewriting,
+                    &r.traps, &r.rewritten_calls, &r.sites, &tail) == 11 &&
+        tail > 0) {
       r.why = why;
+      r.why_not = line.substr(static_cast<std::size_t>(tail));
       v.push_back(r);
     }
   }
@@ -108,17 +116,35 @@ run_result run(const std::vector<std::string>& args, bool preload, const std::ve
 
 void require_sud() { snare::test::require_host(snare::host_feature::syscall_user_dispatch); }
 
-/// Runs `args` natively and under the preload; checks the same stdout and status and that the
-/// first process reported; returns the run under the preload.
+/// Runs `args` natively and under the preload, SUD only and with rewriting (where the host
+/// allows it); checks the same stdout and status and that the first process reported; returns
+/// the run with rewriting.
 run_result same_as_native(const std::vector<std::string>& args) {
   run_result native = run(args, false);
+  run_result sud_only = run(args, true, {{"SNARE_IG_REWRITE", "0"}});
   run_result traced = run(args, true);
-  INFO("native stdout:\n" << native.out << "\ntraced stdout:\n" << traced.out);
-  CHECK(traced.out == native.out);
-  CHECK(traced.status == native.status);
-  REQUIRE(traced.last(traced.pid) != nullptr);
-  CHECK(traced.last(traced.pid)->total > 0);
+  for (const run_result* r : {&sud_only, &traced}) {
+    INFO("native stdout:\n" << native.out << "\ntraced stdout (" << (r == &traced ? "rewriting" : "SUD only") << "):\n"
+                            << r->out);
+    CHECK(r->out == native.out);
+    CHECK(r->status == native.status);
+    REQUIRE(r->last(r->pid) != nullptr);
+    CHECK(r->last(r->pid)->total > 0);
+  }
+  CHECK(sud_only.last(sud_only.pid)->rewritten_calls == 0);
   return traced;
+}
+
+/// Skips the test case unless the runtime rewrites sites here (it maps page 0 when the host
+/// allows), with the runtime's own reason.
+void require_rewriting() {
+  require_sud();
+  auto r = run({SNARE_IG_GUEST, "getppid"}, true);
+  REQUIRE(r.last(r.pid) != nullptr);
+  if (r.last(r.pid)->rewriting == 0) {
+    std::string why = "the runtime does not rewrite sites here: " + r.last(r.pid)->why_not;
+    snare::test::skip(why.c_str());
+  }
 }
 
 std::vector<std::string> guest(const char* mode) { return {SNARE_IG_GUEST, mode}; }
@@ -225,4 +251,37 @@ TEST_CASE("in_guest runtime: a result rewritten by the exit hook is what the gue
   CHECK(WIFEXITED(r.status));
   auto sh = run({"sh", "-c", "echo $PPID"}, true, {{"SNARE_IG_GETPPID", "4242"}});
   CHECK(sh.out == "4242\n");
+}
+
+TEST_CASE("in_guest runtime: a rewritten site costs no more traps and its calls still reach the hooks", "[in_guest]") {
+  require_rewriting();
+  auto r = same_as_native(guest("loop"));
+  auto* l = r.last(r.pid);
+  CHECK(l->rewriting == 1);
+  CHECK(l->why_not.empty());
+  CHECK(l->getppid == 2000);           // syscall(SYS_getppid) and getppid(), 1000 each, every one seen
+  CHECK(l->rewritten_calls >= 1990);   // after the first trap of each of the two sites
+  CHECK(l->traps < 100);               // the start-up calls, each site once
+  CHECK(l->sites > 0);
+}
+
+TEST_CASE("in_guest runtime: SUD only when asked, with the reason", "[in_guest]") {
+  require_sud();
+  auto r = run(guest("loop"), true, {{"SNARE_IG_REWRITE", "0"}});
+  auto* l = r.last(r.pid);
+  REQUIRE(l != nullptr);
+  CHECK(l->rewriting == 0);
+  CHECK(l->why_not == "install_options::rewrite is false");
+  CHECK(l->getppid == 2000);
+  CHECK(l->traps >= 2000);
+  CHECK(l->rewritten_calls == 0);
+  CHECK(l->sites == 0);
+}
+
+TEST_CASE("in_guest runtime: a result rewritten at a rewritten site is what the guest sees", "[in_guest]") {
+  require_rewriting();
+  auto r = run(guest("loop"), true, {{"SNARE_IG_GETPPID", "4242"}});
+  CHECK(r.out == "1000\n");  // both calls gave 4242, every time
+  REQUIRE(r.last(r.pid) != nullptr);
+  CHECK(r.last(r.pid)->rewritten_calls >= 1990);
 }
