@@ -43,7 +43,7 @@
 // snare_ig_v1_trampoline (outside the allowed range; it makes no call itself): where page 0's
 //   nop sled leads a rewritten site (`call *%rax`, return address = the site + 2). It keeps the
 //   rest of the red zone (128 bytes down first), all general registers and the extended state
-//   (xsave64, whose size install() reads from CPUID leaf 0xd), calls snare_ig_v1_rewritten_entry
+//   (xsavec64 or xsave64, whose size install() reads from CPUID leaf 0xd), calls snare_ig_v1_rewritten_entry
 //   with the saved registers and returns the result in rax. An rt_sigreturn reaching it (a site
 //   rewritten for another number) goes back to the guest's stack and through
 //   snare_ig_v1_trapping_syscall, a syscall instruction outside the allowed range that SUD traps
@@ -158,7 +158,13 @@ snare_ig_v1_trampoline:
   mov %rax, 568(%rsp)
   mov $-1, %eax
   mov $-1, %edx
+  cmpb $0, snare_ig_v1_xsavec(%rip)
+  je 2f
+  xsavec64 (%rsp)
+  jmp 3f
+2:
   xsave64 (%rsp)
+3:
   lea -112(%rbp), %rdi
   call snare_ig_v1_rewritten_entry
   mov $-1, %eax
@@ -243,19 +249,30 @@ struct process_state {
   char why_not_rewriting[160]{};
   std::atomic<bool> rewrite_lock{false};
   std::atomic<long> sud_traps{0}, rewritten_calls{0}, sites_rewritten{0};
+  // Sites found not rewritable (direct-mapped by address), so their later traps skip the
+  // reading of /proc/self/maps.
+  std::atomic<std::uintptr_t> not_rewritable[256]{};
 };
 inline constinit process_state proc{};
 
 // Page 0: a nop sled up to sled_end, then `movabs $snare_ig_v1_trampoline, %r11; jmp *%r11`
-// (r11 is the syscall instruction's to clobber). A rewritten site with number n lands at n.
+// (r11 is the syscall instruction's to clobber); a rewritten site with number n lands at n.
+// The sled is short because every call runs its nops: (512 - n) / 4 cycles or so, where a
+// sled over the whole page cost about 400 ns per call here. Past the jump, a second sled to a
+// second jump at the page's end catches numbers up to 4079; numbers 512..527 would land inside
+// the first jump and numbers past the page fault (docs/in_guest.md: no such syscall exists).
 inline constexpr std::uintptr_t page0_size = 4096;
-inline constexpr std::uintptr_t sled_end = page0_size - 16;
+inline constexpr std::uintptr_t sled_end = 512;
+inline constexpr std::uintptr_t second_sled_end = page0_size - 16;
 
 }  // namespace snare::in_guest::detail
 
 // The xsave area's size for the trampoline (CPUID leaf 0xd, set by install()).
 extern "C" {
 [[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_xsave_size = 4096;
+// Whether the trampoline saves with xsavec (compacted: components in their initial state, such
+// as unused AVX-512 registers, cost nothing); xrstor reads either form.
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned char snare_ig_v1_xsavec = 0;
 }
 
 namespace snare::in_guest::detail {
@@ -611,6 +628,8 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   if (site == reinterpret_cast<std::uintptr_t>(snare_ig_v1_trapping_syscall)) return;
   if (site >= reinterpret_cast<std::uintptr_t>(snare_ig_v1_begin) && site < reinterpret_cast<std::uintptr_t>(snare_ig_v1_end)) return;
   if ((site & 4095) == 4095 || (site & 63) == 63) return;
+  auto& no = proc.not_rewritable[(site >> 1) & 255];
+  if (no.load(std::memory_order_relaxed) == site) return;
   if (proc.rewrite_lock.exchange(true, std::memory_order_acquire)) return;
   auto* bytes = reinterpret_cast<volatile unsigned char*>(site);
   const mapping_info mi = mapping_of(site);
@@ -624,6 +643,8 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
       sys(SYS_mprotect, static_cast<long>(page), 4096, prot);
       proc.sites_rewritten.fetch_add(1, std::memory_order_relaxed);
     }
+  } else {
+    no.store(site, std::memory_order_relaxed);
   }
   proc.rewrite_lock.store(false, std::memory_order_release);
 }
@@ -638,6 +659,8 @@ inline bool setup_rewriting() noexcept {
   }
   __cpuid_count(0xd, 0, a, b, c, d);
   snare_ig_v1_xsave_size = b + 64;  // room to align down to 64
+  __cpuid_count(0xd, 1, a, b, c, d);
+  snare_ig_v1_xsavec = (a & 2) != 0 ? 1 : 0;  // CPUID.(0xd,1):EAX bit 1: XSAVEC
   constexpr long map_fixed_noreplace = 0x100000;
   long m = sys(SYS_mmap, 0, page0_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | map_fixed_noreplace, -1, 0);
   if (m != 0) {
@@ -657,17 +680,19 @@ inline bool setup_rewriting() noexcept {
   }
   auto* p = reinterpret_cast<unsigned char*>(m);
   asm("" : "+r"(p));  // the compiler must not treat address 0 as a null pointer here
-  std::memset(p, 0x90, sled_end);  // nop
+  std::memset(p, 0x90, page0_size);  // nop
   auto target = reinterpret_cast<std::uint64_t>(&snare_ig_v1_trampoline);
-  p[sled_end] = 0x49;  // movabs $target, %r11
-  p[sled_end + 1] = 0xbb;
-  std::memcpy(p + sled_end + 2, &target, sizeof target);
-  p[sled_end + 10] = 0x41;  // jmp *%r11
-  p[sled_end + 11] = 0xff;
-  p[sled_end + 12] = 0xe3;
-  p[sled_end + 13] = 0xcc;  // int3: never reached
-  p[sled_end + 14] = 0xcc;
-  p[sled_end + 15] = 0xcc;
+  for (std::uintptr_t at : {sled_end, second_sled_end}) {
+    p[at] = 0x49;  // movabs $target, %r11
+    p[at + 1] = 0xbb;
+    std::memcpy(p + at + 2, &target, sizeof target);
+    p[at + 10] = 0x41;  // jmp *%r11
+    p[at + 11] = 0xff;
+    p[at + 12] = 0xe3;
+    p[at + 13] = 0xcc;  // int3: never reached
+    p[at + 14] = 0xcc;
+    p[at + 15] = 0xcc;
+  }
   // Execute-only where the CPU has protection keys (the kernel then gives PROT_EXEC alone an
   // access-disabled key), so a read through a null pointer still faults there.
   sys(SYS_mprotect, 0, page0_size, PROT_EXEC);
