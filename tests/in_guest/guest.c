@@ -1,6 +1,6 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
- * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|getppid|loop */
+ * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|getppid|loop */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -123,6 +123,29 @@ static int signals(void) {
   return 0;
 }
 
+static volatile sig_atomic_t in_hook_handled;
+
+static void on_alarm_in_hook(int sig) {
+  (void)sig;
+  for (int i = 0; i < 7; ++i) syscall(SYS_getppid);
+  in_hook_handled = 1;
+}
+
+/* A timer signal that (under the test preload's slow getpid hook) arrives while a hook runs. */
+static int signal_in_hook(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm_in_hook;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  struct itimerval it = {{0, 0}, {0, 50000}};
+  setitimer(ITIMER_REAL, &it, NULL);
+  syscall(SYS_getpid);
+  while (!in_hook_handled) usleep(1000);
+  printf("handled\n");
+  return 0;
+}
+
 static volatile long sigsys_nr = -1;
 static volatile int sigsys_code = -1;
 
@@ -182,6 +205,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "spawn") == 0) r = spawn();
   if (strcmp(m, "signals") == 0) r = signals();
   if (strcmp(m, "own_sigsys") == 0) r = own_sigsys();
+  if (strcmp(m, "signal_in_hook") == 0) r = signal_in_hook();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 1000; ++i) sum += syscall(SYS_getppid) == getppid();

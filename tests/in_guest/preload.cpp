@@ -4,8 +4,11 @@
 // Environment: SNARE_IG_COUNTS: a file to which each process appends one line when it exits or
 // execs ("pid=<pid> why=<exit|exec> total=<calls> tids=<threads that trapped> starts=<thread
 // starts>/<process starts> getppid=<n> rewriting=<0|1> traps=<SIGSYS traps> rewritten_calls=<n>
-// sites=<sites rewritten> why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only.
+// sites=<sites rewritten> nested=<calls made by guest handlers that interrupted a hook>
+// why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_SLOW_GETPID: the
+// enter hook of getpid spins 300 ms.
 #include <fcntl.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,6 +31,9 @@ long getppid_value = -1;
 char counts_path[1024];
 bool rewriting = false;
 const char* why_not = "";
+bool slow_getpid = false;
+thread_local int in_hook = 0;
+std::atomic<long> nested;
 
 void note_tid() noexcept {
   long tid = ig::untrapped_syscall(SYS_gettid);
@@ -42,6 +48,7 @@ void note_tid() noexcept {
 void reset_for_child() noexcept {
   for (auto& c : counts) c.store(0);
   for (auto& t : tids) t.store(0);
+  nested.store(0);
   total.store(0);
   thread_starts.store(0);
 }
@@ -55,10 +62,10 @@ void report(const char* why) noexcept {
   auto st = ig::stats();
   int len = std::snprintf(line, sizeof line,
                           "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
-                          "rewritten_calls=%ld sites=%ld why_not=%s\n",
+                          "rewritten_calls=%ld sites=%ld nested=%ld why_not=%s\n",
                           ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(),
                           process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps,
-                          st.rewritten_calls, st.sites_rewritten, why_not);
+                          st.rewritten_calls, st.sites_rewritten, nested.load(), why_not);
   long fd = ig::untrapped_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(counts_path),
                                   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -67,11 +74,21 @@ void report(const char* why) noexcept {
 }
 
 bool on_enter(ig::syscall_frame& f) noexcept {
+  if (in_hook > 0) nested.fetch_add(1, std::memory_order_relaxed);  // a guest handler interrupted a hook
+  ++in_hook;
   if (f.nr >= 0 && f.nr < 512) counts[f.nr].fetch_add(1, std::memory_order_relaxed);
   total.fetch_add(1, std::memory_order_relaxed);
   note_tid();
   if (f.nr == SYS_exit_group) report("exit");
   if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
+  if (f.nr == SYS_getpid && slow_getpid) {
+    // Spin 300 ms in the hook (interception off) so that the guest's timer signal arrives here.
+    timespec t0{}, t{};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do clock_gettime(CLOCK_MONOTONIC, &t);
+    while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 300000000L);
+  }
+  --in_hook;
   return true;
 }
 
@@ -88,6 +105,7 @@ void on_process_start() noexcept {
 [[gnu::constructor]] void start() {
   if (const char* p = std::getenv("SNARE_IG_COUNTS")) std::snprintf(counts_path, sizeof counts_path, "%s", p);
   if (const char* v = std::getenv("SNARE_IG_GETPPID")) getppid_value = std::atol(v);
+  slow_getpid = std::getenv("SNARE_IG_SLOW_GETPID") != nullptr;
   ig::install_options o;
   if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
   ig::hooks h;

@@ -27,7 +27,7 @@ struct report_line {
   long pid = 0;
   std::string why;
   long total = 0, tids = 0, thread_starts = 0, process_starts = 0, getppid = 0, rewriting = 0;
-  long traps = 0, rewritten_calls = 0, sites = 0;
+  long traps = 0, rewritten_calls = 0, sites = 0, nested = 0;
   std::string why_not;  // why the runtime does not rewrite sites ("" when it does)
 };
 
@@ -56,9 +56,9 @@ std::vector<report_line> parse(const std::string& path) {
     int tail = 0;
     if (std::sscanf(line.c_str(),
                     "pid=%ld why=%15s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%ld traps=%ld "
-                    "rewritten_calls=%ld sites=%ld why_not=%n",
+                    "rewritten_calls=%ld sites=%ld nested=%ld why_not=%n",
                     &r.pid, why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid, &r.rewriting,
-                    &r.traps, &r.rewritten_calls, &r.sites, &tail) == 11 &&
+                    &r.traps, &r.rewritten_calls, &r.sites, &r.nested, &tail) == 12 &&
         tail > 0) {
       r.why = why;
       r.why_not = line.substr(static_cast<std::size_t>(tail));
@@ -236,6 +236,18 @@ TEST_CASE("in_guest runtime: a handler interrupting a call makes intercepted cal
   CHECK(r.out.find("SA_RESTART 1: read returned 1") != std::string::npos);
   CHECK(r.out.find("SA_RESTART 0: read returned -1") != std::string::npos);
   CHECK(r.last(r.pid)->getppid == 14);  // 7 in each of the two handler runs
+}
+
+TEST_CASE("in_guest runtime: a guest handler interrupting a hook runs with interception on", "[in_guest]") {
+  require_sud();
+  for (const char* rewrite : {"0", "1"}) {
+    auto r = run(guest("signal_in_hook"), true, {{"SNARE_IG_SLOW_GETPID", "1"}, {"SNARE_IG_REWRITE", rewrite}});
+    INFO("rewrite " << rewrite);
+    CHECK(r.out == "handled\n");
+    REQUIRE(r.last(r.pid) != nullptr);
+    CHECK(r.last(r.pid)->nested >= 7);   // the handler's getppid calls, seen inside the getpid hook
+    CHECK(r.last(r.pid)->getppid == 7);
+  }
 }
 
 TEST_CASE("in_guest runtime: the guest's own SIGSYS handler, mask and seccomp trap as natively", "[in_guest]") {
