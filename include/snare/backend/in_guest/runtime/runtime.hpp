@@ -678,21 +678,25 @@ inline bool setup_rewriting() noexcept {
                   m == -EEXIST ? "EEXIST, something is mapped there" : std::strerror(static_cast<int>(-m)), min_addr);
     return false;
   }
-  auto* p = reinterpret_cast<unsigned char*>(m);
-  asm("" : "+r"(p));  // the compiler must not treat address 0 as a null pointer here
-  std::memset(p, 0x90, page0_size);  // nop
+  // Built on the stack, copied to address 0 by `rep movsb`: C++ may not write through a null
+  // pointer (the optimizer and UBSan both assume it never happens).
+  unsigned char page[page0_size];
+  std::memset(page, 0x90, page0_size);  // nop
   auto target = reinterpret_cast<std::uint64_t>(&snare_ig_v1_trampoline);
   for (std::uintptr_t at : {sled_end, second_sled_end}) {
-    p[at] = 0x49;  // movabs $target, %r11
-    p[at + 1] = 0xbb;
-    std::memcpy(p + at + 2, &target, sizeof target);
-    p[at + 10] = 0x41;  // jmp *%r11
-    p[at + 11] = 0xff;
-    p[at + 12] = 0xe3;
-    p[at + 13] = 0xcc;  // int3: never reached
-    p[at + 14] = 0xcc;
-    p[at + 15] = 0xcc;
+    page[at] = 0x49;  // movabs $target, %r11
+    page[at + 1] = 0xbb;
+    std::memcpy(page + at + 2, &target, sizeof target);
+    page[at + 10] = 0x41;  // jmp *%r11
+    page[at + 11] = 0xff;
+    page[at + 12] = 0xe3;
+    page[at + 13] = 0xcc;  // int3: never reached
+    page[at + 14] = 0xcc;
+    page[at + 15] = 0xcc;
   }
+  std::uintptr_t dst = 0, count = page0_size;
+  const unsigned char* src = page;
+  asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(count) : : "memory");
   // Execute-only where the CPU has protection keys (the kernel then gives PROT_EXEC alone an
   // access-disabled key), so a read through a null pointer still faults there.
   sys(SYS_mprotect, 0, page0_size, PROT_EXEC);
