@@ -1,6 +1,6 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
- * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|getppid|loop */
+ * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|getppid|loop */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -146,6 +147,44 @@ static int signal_in_hook(void) {
   return 0;
 }
 
+/* Numbers no sled covers, through glibc's syscall() after a valid call has rewritten its site:
+ * -1, past the page, and the x32 bit; the results and errno as natively. */
+static int bad_numbers(void) {
+  long numbers[] = {SYS_getppid, -1, 100000, 0x40000000L | SYS_getpid, 1L << 40, SYS_getppid};
+  for (int round = 0; round < 2; ++round) {
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; ++i) {
+      errno = 0;
+      long r = syscall(numbers[i]);
+      printf("syscall(%#lx): %s, errno %d\n", numbers[i], r == -1 ? "-1" : "ok", errno);
+    }
+  }
+  return 0;
+}
+
+static char* segv_page;
+static volatile sig_atomic_t segv_seen;
+
+static void on_segv(int sig, siginfo_t* info, void* uc) {
+  (void)sig;
+  (void)uc;
+  segv_seen = (char*)info->si_addr == segv_page + 10;
+  mprotect(segv_page, 4096, PROT_READ | PROT_WRITE);
+}
+
+/* Its own SIGSEGV handler, which repairs the fault (a write to a read-only page). */
+static int segv(void) {
+  segv_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (segv_page == MAP_FAILED) return 1;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_segv;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSEGV, &sa, NULL);
+  segv_page[10] = 'x';
+  printf("recovered: %d %c\n", (int)segv_seen, segv_page[10]);
+  return 0;
+}
+
 static volatile long sigsys_nr = -1;
 static volatile int sigsys_code = -1;
 
@@ -206,6 +245,8 @@ int main(int argc, char** argv) {
   if (strcmp(m, "signals") == 0) r = signals();
   if (strcmp(m, "own_sigsys") == 0) r = own_sigsys();
   if (strcmp(m, "signal_in_hook") == 0) r = signal_in_hook();
+  if (strcmp(m, "bad_numbers") == 0) r = bad_numbers();
+  if (strcmp(m, "segv") == 0) r = segv();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 1000; ++i) sum += syscall(SYS_getppid) == getppid();

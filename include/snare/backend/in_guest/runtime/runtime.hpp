@@ -252,6 +252,11 @@ struct process_state {
   // Sites found not rewritable (direct-mapped by address), so their later traps skip the
   // reading of /proc/self/maps.
   std::atomic<std::uintptr_t> not_rewritable[256]{};
+  // Every rewritten site (open addressing), so that a fault from `call *%rax` with a number
+  // past page 0 is known to be a syscall and not the guest's own bad call.
+  static constexpr std::size_t site_slots = 8192;
+  std::atomic<std::uintptr_t> sites[site_slots]{};
+  bool owns_sigsegv = false;  // the kernel's SIGSEGV action is the runtime's (when rewriting)
 };
 inline constinit process_state proc{};
 
@@ -335,12 +340,27 @@ inline long register_action(int sig, const kernel_sigaction& a) noexcept {
   return sys(SYS_rt_sigaction, sig, arg(&k), 0, kernel_sigset_size);
 }
 
-/// Dies by SIGSYS as the guest would natively (default action, or a forced SIGSYS it blocks
-/// or ignores).
-inline void die_by_sigsys() noexcept {
+/// Dies by `sig` as the guest would natively (default action, or a forced signal it blocks or
+/// ignores): the default action back in the kernel, then the signal again (the runtime's
+/// handlers are SA_NODEFER, so it arrives as this call returns).
+inline void die_by(int sig) noexcept {
   kernel_sigaction dfl{};
-  sys(SYS_rt_sigaction, SIGSYS, arg(&dfl), 0, kernel_sigset_size);
-  sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), SIGSYS);
+  sys(SYS_rt_sigaction, sig, arg(&dfl), 0, kernel_sigset_size);
+  sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), sig);
+}
+
+/// Runs the guest's handler for a signal whose kernel action is the runtime's (SIGSYS, and
+/// SIGSEGV when rewriting), with its mask and flags applied as the kernel would have.
+inline void deliver_to_guest(const kernel_sigaction& a, int sig, siginfo_t* info, void* uc) noexcept {
+  if (a.flags & SA_RESETHAND) proc.guest[sig] = kernel_sigaction{};
+  std::uint64_t self = std::uint64_t{1} << (sig - 1);
+  std::uint64_t block = (a.mask | ((a.flags & SA_NODEFER) ? 0 : self)) & ~sigsys_bit, old = 0;
+  sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&block), arg(&old), kernel_sigset_size);
+  bool was_blocked = tls.sigsys_blocked;
+  if (sig == SIGSYS && (!(a.flags & SA_NODEFER) || (a.mask & sigsys_bit))) tls.sigsys_blocked = true;
+  run_guest_handler(a, sig, info, uc);
+  tls.sigsys_blocked = was_blocked;
+  sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
 }
 
 /// A SIGSYS that is not SUD's (seccomp's SECCOMP_RET_TRAP, kill, tgkill): the guest's, as if
@@ -350,19 +370,12 @@ inline void forward_sigsys(int sig, siginfo_t* info, void* uc) noexcept {
   bool forced = info->si_code == si_seccomp;  // force_sig_seccomp: blocked or ignored -> dies
   if (forced && tls.trap_ip != 0) info->si_call_addr = reinterpret_cast<void*>(tls.trap_ip);
   if (has_function(a) && !(forced && tls.sigsys_blocked)) {
-    if (a.flags & SA_RESETHAND) proc.guest[SIGSYS] = kernel_sigaction{};
-    std::uint64_t block = a.mask & ~sigsys_bit, old = 0;
-    sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&block), arg(&old), kernel_sigset_size);
-    bool was_blocked = tls.sigsys_blocked;
-    if (!(a.flags & SA_NODEFER) || (a.mask & sigsys_bit)) tls.sigsys_blocked = true;
-    run_guest_handler(a, sig, info, uc);
-    tls.sigsys_blocked = was_blocked;
-    sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
+    deliver_to_guest(a, sig, info, uc);
     return;
   }
   if (a.handler == sig_ign && !forced) return;
   if (a.handler != sig_dfl && !forced) return;  // blocked by the guest, sent by kill: dropped (docs)
-  die_by_sigsys();
+  die_by(SIGSYS);
 }
 
 /// rt_sigaction as the guest sees it: its actions kept here, the kernel's wrapped.
@@ -374,7 +387,7 @@ inline long emulate_sigaction(const syscall_frame& f) noexcept {
   kernel_sigaction old = proc.guest[sig];
   if (act != nullptr) {
     kernel_sigaction a = *act;
-    if (sig != SIGSYS) {
+    if (sig != SIGSYS && !(sig == SIGSEGV && proc.owns_sigsegv)) {
       long r = register_action(sig, a);
       if (r < 0) return r;
     }
@@ -616,6 +629,30 @@ inline mapping_info mapping_of(std::uintptr_t addr) noexcept {
   return mi;
 }
 
+/// Records a rewritten site (under the rewrite lock); false when the table is full.
+inline bool record_site(std::uintptr_t site) noexcept {
+  for (std::size_t i = 0; i < process_state::site_slots; ++i) {
+    auto& slot = proc.sites[((site >> 1) + i) % process_state::site_slots];
+    std::uintptr_t cur = slot.load(std::memory_order_relaxed);
+    if (cur == site) return true;
+    if (cur == 0) {
+      slot.store(site, std::memory_order_release);
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Whether `site` is one the runtime rewrote.
+inline bool is_rewritten_site(std::uintptr_t site) noexcept {
+  for (std::size_t i = 0; i < process_state::site_slots; ++i) {
+    std::uintptr_t cur = proc.sites[((site >> 1) + i) % process_state::site_slots].load(std::memory_order_acquire);
+    if (cur == site) return true;
+    if (cur == 0) return false;
+  }
+  return false;
+}
+
 /// Rewrites the trapped site before `ip` into `call *%rax` when that is exact: SUD's trap came
 /// from a real `syscall` (0f 05) with a number the sled covers, in a read-only executable
 /// mapping that is not the vDSO nor the runtime's, the 2 bytes inside one page and one cache
@@ -637,7 +674,7 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   if (mi.found && !mi.special && prot == (PROT_READ | PROT_EXEC) && bytes[0] == 0x0f &&
       bytes[1] == 0x05) {
     std::uintptr_t page = site & ~std::uintptr_t{4095};
-    if (sys(SYS_mprotect, static_cast<long>(page), 4096, prot | PROT_WRITE) == 0) {
+    if (record_site(site) && sys(SYS_mprotect, static_cast<long>(page), 4096, prot | PROT_WRITE) == 0) {
       std::uint16_t call_rax = 0xd0ff;  // ff d0
       asm volatile("movw %w0, (%1)" : : "r"(call_rax), "r"(site) : "memory");
       sys(SYS_mprotect, static_cast<long>(page), 4096, prot);
@@ -703,6 +740,8 @@ inline bool setup_rewriting() noexcept {
   return true;
 }
 
+inline void handle_trap(greg_t* g) noexcept;
+
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
 inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
@@ -710,9 +749,39 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
     forward_sigsys(sig, info, ucv);
     return;
   }
+  handle_trap(static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs);
+}
+
+/// The SIGSEGV handler while rewriting: a rewritten site whose number lies past page 0's sled
+/// (`call *%rax` faulted at address rax, the return address right after a site the runtime
+/// rewrote) is a syscall, run as a trapped one; anything else is the guest's.
+inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
+  greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
+  auto rip = static_cast<std::uintptr_t>(g[REG_RIP]);
+  if (info->si_code > 0 && reinterpret_cast<std::uintptr_t>(info->si_addr) == rip &&
+      rip == static_cast<std::uintptr_t>(g[REG_RAX])) {
+    std::uintptr_t ret = *reinterpret_cast<const std::uintptr_t*>(g[REG_RSP]);
+    if (ret >= 2 && is_rewritten_site(ret - 2)) {
+      g[REG_RSP] += 8;
+      g[REG_RIP] = static_cast<greg_t>(ret);
+      handle_trap(g);
+      return;
+    }
+  }
+  kernel_sigaction a = proc.guest[SIGSEGV];
+  if (has_function(a)) {
+    deliver_to_guest(a, sig, info, ucv);
+    return;
+  }
+  if (a.handler == sig_ign && info->si_code <= 0) return;  // sent by kill and ignored
+  die_by(SIGSEGV);
+}
+
+/// A trapped call (SUD's SIGSYS, or a faulting rewritten site): the hooks and the call, the
+/// result into rax, and the site rewritten when it can be.
+inline void handle_trap(greg_t* g) noexcept {
   tls.selector = selector_allow;
   int saved_errno = errno;
-  greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
   syscall_frame f{g[REG_RAX], {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]},
                   static_cast<std::uint64_t>(g[REG_RIP]), static_cast<std::uint64_t>(g[REG_RSP]), -ENOSYS};
   proc.sud_traps.fetch_add(1, std::memory_order_relaxed);
@@ -849,6 +918,13 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   d::proc.report.sud = true;
   if (!o.rewrite) std::strcpy(d::proc.why_not_rewriting, "install_options::rewrite is false");
   d::proc.report.rewriting = o.rewrite && d::setup_rewriting();
+  if (d::proc.report.rewriting) {
+    // SA_ONSTACK: a guest that handles stack overflow on an alternate stack keeps doing so.
+    d::kernel_sigaction segv{reinterpret_cast<std::uintptr_t>(&d::on_sigsegv),
+                             SA_SIGINFO | SA_NODEFER | SA_ONSTACK | d::sa_restorer_flag,
+                             reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
+    d::proc.owns_sigsegv = d::sys(SYS_rt_sigaction, SIGSEGV, d::arg(&segv), 0, d::kernel_sigset_size) == 0;
+  }
   d::proc.report.why_not_rewriting = d::proc.why_not_rewriting;
   d::proc.installed = true;
   d::tls.selector = d::selector_block;
