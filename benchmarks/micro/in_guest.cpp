@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   } else {
     std::fprintf(stderr, "bench_in_guest: install failed: %s\n", std::strerror(r.error_number()));
   }
-  if (r && !report.rewriting) std::fprintf(stderr, "bench_in_guest: not rewriting: %s\n", report.why_not_rewriting);
+  if (r && !report.rewriting)
+    std::fprintf(stderr, "bench_in_guest: not rewriting: %s\n", report.why_not_rewriting);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

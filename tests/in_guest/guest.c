@@ -1,6 +1,7 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
- * Usage: snare_ig_guest threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|getppid|loop */
+ * Usage: snare_ig_guest
+ * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|getppid|loop */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -116,8 +117,8 @@ static int signals(void) {
     setitimer(ITIMER_REAL, &it, NULL);
     char c;
     ssize_t n = read(pipe_fds[0], &c, 1);
-    printf("SA_RESTART %d: read returned %zd (%s), handled %d\n", restart, n, n < 0 ? strerror(errno) : "data",
-           (int)handled);
+    printf("SA_RESTART %d: read returned %zd (%s), handled %d\n", restart, n,
+           n < 0 ? strerror(errno) : "data", (int)handled);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
   }

@@ -8,8 +8,8 @@
 // why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_SLOW_GETPID: the
 // enter hook of getpid spins 300 ms.
 #include <fcntl.h>
-#include <time.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -60,12 +60,13 @@ void report(const char* why) noexcept {
   for (auto& t : tids) n += t.load() != 0;
   char line[512];
   auto st = ig::stats();
-  int len = std::snprintf(line, sizeof line,
-                          "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
-                          "rewritten_calls=%ld sites=%ld nested=%ld why_not=%s\n",
-                          ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(),
-                          process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps,
-                          st.rewritten_calls, st.sites_rewritten, nested.load(), why_not);
+  int len =
+      std::snprintf(line, sizeof line,
+                    "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
+                    "rewritten_calls=%ld sites=%ld nested=%ld why_not=%s\n",
+                    ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(),
+                    process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps,
+                    st.rewritten_calls, st.sites_rewritten, nested.load(), why_not);
   long fd = ig::untrapped_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(counts_path),
                                   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -115,7 +116,8 @@ void on_process_start() noexcept {
   h.process_start = on_process_start;
   auto r = ig::install(h, o);
   if (!r) {
-    std::fprintf(stderr, "snare in_guest test preload: install failed: %s\n", std::strerror(r.error_number()));
+    std::fprintf(stderr, "snare in_guest test preload: install failed: %s\n",
+                 std::strerror(r.error_number()));
     return;
   }
   rewriting = r->rewriting;

@@ -57,8 +57,8 @@ std::vector<report_line> parse(const std::string& path) {
     if (std::sscanf(line.c_str(),
                     "pid=%ld why=%15s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%ld traps=%ld "
                     "rewritten_calls=%ld sites=%ld nested=%ld why_not=%n",
-                    &r.pid, why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid, &r.rewriting,
-                    &r.traps, &r.rewritten_calls, &r.sites, &r.nested, &tail) == 12 &&
+                    &r.pid, why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid,
+                    &r.rewriting, &r.traps, &r.rewritten_calls, &r.sites, &r.nested, &tail) == 12 &&
         tail > 0) {
       r.why = why;
       r.why_not = line.substr(static_cast<std::size_t>(tail));
@@ -70,7 +70,8 @@ std::vector<report_line> parse(const std::string& path) {
 
 /// Runs `args` (args[0] searched in PATH) with `env` added, under the test preload or natively;
 /// returns its wait status, its stdout and (under the preload) the report lines.
-run_result run(const std::vector<std::string>& args, bool preload, const std::vector<std::pair<std::string, std::string>>& env = {}) {
+run_result run(const std::vector<std::string>& args, bool preload,
+               const std::vector<std::pair<std::string, std::string>>& env = {}) {
   char dir[] = "/tmp/snare_ig_XXXXXX";
   REQUIRE(::mkdtemp(dir) != nullptr);
   std::string counts = std::string(dir) + "/counts";
@@ -124,8 +125,9 @@ run_result same_as_native(const std::vector<std::string>& args, bool reports = t
   run_result sud_only = run(args, true, {{"SNARE_IG_REWRITE", "0"}});
   run_result traced = run(args, true);
   for (const run_result* r : {&sud_only, &traced}) {
-    INFO("native stdout:\n" << native.out << "\ntraced stdout (" << (r == &traced ? "rewriting" : "SUD only") << "):\n"
-                            << r->out);
+    INFO("native stdout:\n"
+         << native.out << "\ntraced stdout (" << (r == &traced ? "rewriting" : "SUD only") << "):\n"
+         << r->out);
     CHECK(r->out == native.out);
     CHECK(r->status == native.status);
     if (!reports) continue;
@@ -208,7 +210,8 @@ TEST_CASE("in_guest runtime: fork, the child intercepted", "[in_guest]") {
   CHECK(child.why == "exit");
 }
 
-TEST_CASE("in_guest runtime: vfork + execve with LD_PRELOAD dropped, the new image intercepted", "[in_guest]") {
+TEST_CASE("in_guest runtime: vfork + execve with LD_PRELOAD dropped, the new image intercepted",
+          "[in_guest]") {
   require_sud();
   auto r = same_as_native(guest("vfork_exec"));
   bool found = false;
@@ -231,7 +234,8 @@ TEST_CASE("in_guest runtime: posix_spawn (vfork on a new stack), the child inter
   CHECK(exited);
 }
 
-TEST_CASE("in_guest runtime: a handler interrupting a call makes intercepted calls, SA_RESTART", "[in_guest]") {
+TEST_CASE("in_guest runtime: a handler interrupting a call makes intercepted calls, SA_RESTART",
+          "[in_guest]") {
   require_sud();
   auto r = same_as_native(guest("signals"));
   CHECK(r.out.find("SA_RESTART 1: read returned 1") != std::string::npos);
@@ -242,16 +246,18 @@ TEST_CASE("in_guest runtime: a handler interrupting a call makes intercepted cal
 TEST_CASE("in_guest runtime: a guest handler interrupting a hook runs with interception on", "[in_guest]") {
   require_sud();
   for (const char* rewrite : {"0", "1"}) {
-    auto r = run(guest("signal_in_hook"), true, {{"SNARE_IG_SLOW_GETPID", "1"}, {"SNARE_IG_REWRITE", rewrite}});
+    auto r =
+        run(guest("signal_in_hook"), true, {{"SNARE_IG_SLOW_GETPID", "1"}, {"SNARE_IG_REWRITE", rewrite}});
     INFO("rewrite " << rewrite);
     CHECK(r.out == "handled\n");
     REQUIRE(r.last(r.pid) != nullptr);
-    CHECK(r.last(r.pid)->nested >= 7);   // the handler's getppid calls, seen inside the getpid hook
+    CHECK(r.last(r.pid)->nested >= 7);  // the handler's getppid calls, seen inside the getpid hook
     CHECK(r.last(r.pid)->getppid == 7);
   }
 }
 
-TEST_CASE("in_guest runtime: the guest's own SIGSYS handler, mask and seccomp trap as natively", "[in_guest]") {
+TEST_CASE("in_guest runtime: the guest's own SIGSYS handler, mask and seccomp trap as natively",
+          "[in_guest]") {
   require_sud();
   auto r = same_as_native(guest("own_sigsys"));
   CHECK(r.out.find("getuid under a trapping filter: 777, si_code 1") != std::string::npos);
@@ -266,15 +272,16 @@ TEST_CASE("in_guest runtime: a result rewritten by the exit hook is what the gue
   CHECK(sh.out == "4242\n");
 }
 
-TEST_CASE("in_guest runtime: a rewritten site costs no more traps and its calls still reach the hooks", "[in_guest]") {
+TEST_CASE("in_guest runtime: a rewritten site costs no more traps and its calls still reach the hooks",
+          "[in_guest]") {
   require_rewriting();
   auto r = same_as_native(guest("loop"));
   auto* l = r.last(r.pid);
   CHECK(l->rewriting == 1);
   CHECK(l->why_not.empty());
-  CHECK(l->getppid == 2000);           // syscall(SYS_getppid) and getppid(), 1000 each, every one seen
-  CHECK(l->rewritten_calls >= 1990);   // after the first trap of each of the two sites
-  CHECK(l->traps < 100);               // the start-up calls, each site once
+  CHECK(l->getppid == 2000);          // syscall(SYS_getppid) and getppid(), 1000 each, every one seen
+  CHECK(l->rewritten_calls >= 1990);  // after the first trap of each of the two sites
+  CHECK(l->traps < 100);              // the start-up calls, each site once
   CHECK(l->sites > 0);
 }
 
@@ -299,7 +306,8 @@ TEST_CASE("in_guest runtime: a result rewritten at a rewritten site is what the 
   CHECK(r.last(r.pid)->rewritten_calls >= 1990);
 }
 
-TEST_CASE("in_guest runtime: numbers past page 0's sled at a rewritten site give what they give natively", "[in_guest]") {
+TEST_CASE("in_guest runtime: numbers past page 0's sled at a rewritten site give what they give natively",
+          "[in_guest]") {
   require_sud();
   auto r = same_as_native(guest("bad_numbers"));
   CHECK(r.out.find("syscall(0xffffffffffffffff): -1, errno 38") != std::string::npos);

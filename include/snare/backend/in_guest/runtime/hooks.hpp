@@ -70,6 +70,6 @@ inline runtime_stats stats() noexcept;
 /// Runs a syscall that is never trapped (the runtime's own code range / selector), for hooks
 /// and the backend's inject. Returns the raw result (-errno on failure).
 inline long untrapped_syscall(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
-                       long a5 = 0) noexcept;
+                              long a5 = 0) noexcept;
 
 }  // namespace snare::in_guest

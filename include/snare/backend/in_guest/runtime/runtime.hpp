@@ -4,8 +4,8 @@
 // (LD_PRELOAD); docs/in_guest.md describes the mechanism and its limits.
 #pragma once
 
-#include <sched.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -17,8 +17,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <snare/backend/in_guest/runtime/hooks.hpp>
@@ -209,8 +209,8 @@ extern "C" {
 // Kernel constants glibc 2.36's headers may lack (include/uapi/linux/prctl.h, signal.h).
 inline constexpr int pr_set_syscall_user_dispatch = 59;
 inline constexpr int pr_sys_dispatch_on = 1;
-inline constexpr char selector_allow = 0;  // SYSCALL_DISPATCH_FILTER_ALLOW
-inline constexpr char selector_block = 1;  // SYSCALL_DISPATCH_FILTER_BLOCK
+inline constexpr char selector_allow = 0;   // SYSCALL_DISPATCH_FILTER_ALLOW
+inline constexpr char selector_block = 1;   // SYSCALL_DISPATCH_FILTER_BLOCK
 inline constexpr int si_user_dispatch = 2;  // SYS_USER_DISPATCH: SIGSYS from SUD
 inline constexpr int si_seccomp = 1;        // SYS_SECCOMP: SIGSYS from SECCOMP_RET_TRAP
 inline constexpr unsigned long sa_restorer_flag = 0x04000000;
@@ -282,7 +282,8 @@ extern "C" {
 
 namespace snare::in_guest::detail {
 
-inline long sys(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0) noexcept {
+inline long sys(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
+                long a5 = 0) noexcept {
   return snare_ig_v1_syscall(nr, a0, a1, a2, a3, a4, a5);
 }
 inline long sys(const syscall_frame& f) noexcept {
@@ -317,7 +318,7 @@ inline void run_guest_handler(const kernel_sigaction& a, int sig, siginfo_t* inf
 inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
   kernel_sigaction a = proc.guest[sig];
   if (a.flags & SA_RESETHAND) proc.guest[sig] = kernel_sigaction{};  // the kernel reset its own copy
-  if (!has_function(a)) return;  // changed while arriving
+  if (!has_function(a)) return;                                      // changed while arriving
   run_guest_handler(a, sig, info, ucv);
   // A handler may edit the mask its sigreturn restores: SIGSYS must stay deliverable.
   auto* uc = static_cast<ucontext_t*>(ucv);
@@ -383,7 +384,8 @@ inline long emulate_sigaction(const syscall_frame& f) noexcept {
   int sig = static_cast<int>(f.args[0]);
   auto* act = reinterpret_cast<const kernel_sigaction*>(f.args[1]);
   auto* oact = reinterpret_cast<kernel_sigaction*>(f.args[2]);
-  if (f.args[3] != kernel_sigset_size || sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP) return sys(f);
+  if (f.args[3] != kernel_sigset_size || sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP)
+    return sys(f);
   kernel_sigaction old = proc.guest[sig];
   if (act != nullptr) {
     kernel_sigaction a = *act;
@@ -468,7 +470,8 @@ inline long run_exec(syscall_frame f) noexcept {
   char* buf = local;
   bool mapped = bytes > sizeof local;
   if (mapped) {
-    long m = sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    long m = sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
     if (m < 0 && m > -4096) return sys(f);  // run it as the guest asked
     buf = reinterpret_cast<char*>(m);
   }
@@ -515,7 +518,8 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
     case SYS_clone:
       flags = static_cast<std::uint64_t>(f.args[0]);
       stack = static_cast<std::uint64_t>(f.args[1]);
-      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK)) f.args[0] &= ~static_cast<long>(CLONE_VM);
+      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK))
+        f.args[0] &= ~static_cast<long>(CLONE_VM);
       break;
     case SYS_clone3: {
       auto size = static_cast<std::size_t>(f.args[1]);
@@ -538,7 +542,7 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
     b[0] = 0;
     for (int i = 0; i < 6; ++i) b[1 + i] = static_cast<std::uint64_t>(f.args[i]);
     for (int i = 0; i < 6; ++i) b[7 + i] = static_cast<std::uint64_t>(g[order[i]]);
-    b[13] = in.ip;                                // rcx, as the kernel leaves it
+    b[13] = in.ip;                                   // rcx, as the kernel leaves it
     b[14] = static_cast<std::uint64_t>(g[REG_EFL]);  // r11
     b[15] = stack;
     b[16] = in.ip;
@@ -618,9 +622,10 @@ inline mapping_info mapping_of(std::uintptr_t addr) noexcept {
       std::uintptr_t hi = std::strtoull(end + 1, &end, 16);
       if (addr < lo || addr >= hi || end == nullptr) continue;
       const char* p = end + 1;
-      mi.prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0);
+      mi.prot =
+          (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0);
       mi.special = std::strchr(p, '[') != nullptr && std::strstr(p, "[heap]") == nullptr &&
-                std::strstr(p, "[stack") == nullptr;
+                   std::strstr(p, "[stack") == nullptr;
       mi.found = found = true;
     }
     if (found) break;
@@ -646,7 +651,8 @@ inline bool record_site(std::uintptr_t site) noexcept {
 /// Whether `site` is one the runtime rewrote.
 inline bool is_rewritten_site(std::uintptr_t site) noexcept {
   for (std::size_t i = 0; i < process_state::site_slots; ++i) {
-    std::uintptr_t cur = proc.sites[((site >> 1) + i) % process_state::site_slots].load(std::memory_order_acquire);
+    std::uintptr_t cur =
+        proc.sites[((site >> 1) + i) % process_state::site_slots].load(std::memory_order_acquire);
     if (cur == site) return true;
     if (cur == 0) return false;
   }
@@ -660,10 +666,14 @@ inline bool is_rewritten_site(std::uintptr_t site) noexcept {
 /// the page made writable only for the store and given back its protection. One rewrite at a
 /// time per process; a busy lock leaves the site to its next trap.
 inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
-  if (!proc.report.rewriting || nr < 0 || static_cast<std::uintptr_t>(nr) >= sled_end || nr == SYS_rt_sigreturn) return;
+  if (!proc.report.rewriting || nr < 0 || static_cast<std::uintptr_t>(nr) >= sled_end ||
+      nr == SYS_rt_sigreturn)
+    return;
   std::uintptr_t site = ip - 2;
   if (site == reinterpret_cast<std::uintptr_t>(snare_ig_v1_trapping_syscall)) return;
-  if (site >= reinterpret_cast<std::uintptr_t>(snare_ig_v1_begin) && site < reinterpret_cast<std::uintptr_t>(snare_ig_v1_end)) return;
+  if (site >= reinterpret_cast<std::uintptr_t>(snare_ig_v1_begin) &&
+      site < reinterpret_cast<std::uintptr_t>(snare_ig_v1_end))
+    return;
   if ((site & 4095) == 4095 || (site & 63) == 63) return;
   auto& no = proc.not_rewritable[(site >> 1) & 255];
   if (no.load(std::memory_order_relaxed) == site) return;
@@ -671,8 +681,7 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   auto* bytes = reinterpret_cast<volatile unsigned char*>(site);
   const mapping_info mi = mapping_of(site);
   const long prot = mi.prot;
-  if (mi.found && !mi.special && prot == (PROT_READ | PROT_EXEC) && bytes[0] == 0x0f &&
-      bytes[1] == 0x05) {
+  if (mi.found && !mi.special && prot == (PROT_READ | PROT_EXEC) && bytes[0] == 0x0f && bytes[1] == 0x05) {
     std::uintptr_t page = site & ~std::uintptr_t{4095};
     if (record_site(site) && sys(SYS_mprotect, static_cast<long>(page), 4096, prot | PROT_WRITE) == 0) {
       std::uint16_t call_rax = 0xd0ff;  // ff d0
@@ -691,7 +700,8 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
 inline bool setup_rewriting() noexcept {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & bit_OSXSAVE) == 0) {
-    std::strcpy(proc.why_not_rewriting, "the CPU or kernel lacks XSAVE (CPUID.1:ECX.OSXSAVE), which the trampoline needs");
+    std::strcpy(proc.why_not_rewriting,
+                "the CPU or kernel lacks XSAVE (CPUID.1:ECX.OSXSAVE), which the trampoline needs");
     return false;
   }
   __cpuid_count(0xd, 0, a, b, c, d);
@@ -699,7 +709,8 @@ inline bool setup_rewriting() noexcept {
   __cpuid_count(0xd, 1, a, b, c, d);
   snare_ig_v1_xsavec = (a & 2) != 0 ? 1 : 0;  // CPUID.(0xd,1):EAX bit 1: XSAVEC
   constexpr long map_fixed_noreplace = 0x100000;
-  long m = sys(SYS_mmap, 0, page0_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | map_fixed_noreplace, -1, 0);
+  long m = sys(SYS_mmap, 0, page0_size, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | map_fixed_noreplace, -1, 0);
   if (m != 0) {
     if (m > 0) sys(SYS_munmap, m, page0_size);  // a kernel without MAP_FIXED_NOREPLACE put it elsewhere
     char min_addr[32] = "?";
@@ -710,9 +721,10 @@ inline bool setup_rewriting() noexcept {
       if (n > 0 && min_addr[n - 1] == '\n') min_addr[n - 1] = '\0';
       sys(SYS_close, fd);
     }
-    std::snprintf(proc.why_not_rewriting, sizeof proc.why_not_rewriting,
-                  "mapping page 0 was refused (%s): vm.mmap_min_addr is %s and the process lacks CAP_SYS_RAWIO",
-                  m == -EEXIST ? "EEXIST, something is mapped there" : std::strerror(static_cast<int>(-m)), min_addr);
+    std::snprintf(
+        proc.why_not_rewriting, sizeof proc.why_not_rewriting,
+        "mapping page 0 was refused (%s): vm.mmap_min_addr is %s and the process lacks CAP_SYS_RAWIO",
+        m == -EEXIST ? "EEXIST, something is mapped there" : std::strerror(static_cast<int>(-m)), min_addr);
     return false;
   }
   // Built on the stack, copied to address 0 by `rep movsb`: C++ may not write through a null
@@ -782,8 +794,11 @@ inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
 inline void handle_trap(greg_t* g) noexcept {
   tls.selector = selector_allow;
   int saved_errno = errno;
-  syscall_frame f{g[REG_RAX], {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]},
-                  static_cast<std::uint64_t>(g[REG_RIP]), static_cast<std::uint64_t>(g[REG_RSP]), -ENOSYS};
+  syscall_frame f{g[REG_RAX],
+                  {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]},
+                  static_cast<std::uint64_t>(g[REG_RIP]),
+                  static_cast<std::uint64_t>(g[REG_RSP]),
+                  -ENOSYS};
   proc.sud_traps.fetch_add(1, std::memory_order_relaxed);
   long trapped_nr = f.nr;
   std::uint64_t outer_ip = tls.trap_ip;
@@ -824,8 +839,11 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   int saved_errno = errno;
   proc.rewritten_calls.fetch_add(1, std::memory_order_relaxed);
   auto l = [](std::uint64_t v) { return static_cast<long>(v); };
-  syscall_frame f{l(r->rax), {l(r->rdi), l(r->rsi), l(r->rdx), l(r->r10), l(r->r8), l(r->r9)}, r->ret,
-                  reinterpret_cast<std::uint64_t>(&r->ret + 1), -ENOSYS};
+  syscall_frame f{l(r->rax),
+                  {l(r->rdi), l(r->rsi), l(r->rdx), l(r->r10), l(r->r8), l(r->r9)},
+                  r->ret,
+                  reinterpret_cast<std::uint64_t>(&r->ret + 1),
+                  -ENOSYS};
   greg_t g[NGREG]{};
   g[REG_RBX] = static_cast<greg_t>(r->rbx);
   g[REG_RBP] = static_cast<greg_t>(r->rbp);
@@ -876,7 +894,8 @@ extern "C" [[gnu::used, gnu::visibility("hidden")]] inline void snare_ig_v1_rewr
 namespace snare::in_guest {
 
 inline runtime_stats stats() noexcept {
-  return {detail::proc.sud_traps.load(), detail::proc.rewritten_calls.load(), detail::proc.sites_rewritten.load()};
+  return {detail::proc.sud_traps.load(), detail::proc.rewritten_calls.load(),
+          detail::proc.sites_rewritten.load()};
 }
 
 inline long untrapped_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5) noexcept {
@@ -897,7 +916,8 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     d::sys(SYS_rt_sigaction, sig, 0, d::arg(&d::proc.guest[sig]), d::kernel_sigset_size);
   }
-  d::kernel_sigaction sa{reinterpret_cast<std::uintptr_t>(&d::on_sigsys), SA_SIGINFO | SA_NODEFER | d::sa_restorer_flag,
+  d::kernel_sigaction sa{reinterpret_cast<std::uintptr_t>(&d::on_sigsys),
+                         SA_SIGINFO | SA_NODEFER | d::sa_restorer_flag,
                          reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
   d::kernel_sigaction old_sigsys{};
   long r = d::sys(SYS_rt_sigaction, SIGSYS, d::arg(&sa), d::arg(&old_sigsys), d::kernel_sigset_size);
