@@ -1,7 +1,7 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
- * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|getppid|loop */
+ * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|getppid|loop */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -186,6 +186,28 @@ static int segv(void) {
   return 0;
 }
 
+static void on_usr1(int sig) {
+  (void)sig;
+  syscall(SYS_getppid);
+}
+
+/* SA_RESETHAND: the first SIGUSR1 runs the handler, the second kills the process. */
+static int resethand(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGUSR1, &sa, NULL);
+  raise(SIGUSR1);
+  struct sigaction now;
+  sigaction(SIGUSR1, NULL, &now);
+  printf("after the first: %s\n", now.sa_handler == SIG_DFL ? "SIG_DFL" : "handler");
+  fflush(stdout);
+  raise(SIGUSR1);
+  printf("not reached\n");
+  return 0;
+}
+
 static volatile long sigsys_nr = -1;
 static volatile int sigsys_code = -1;
 
@@ -248,6 +270,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "signal_in_hook") == 0) r = signal_in_hook();
   if (strcmp(m, "bad_numbers") == 0) r = bad_numbers();
   if (strcmp(m, "segv") == 0) r = segv();
+  if (strcmp(m, "resethand") == 0) r = resethand();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 1000; ++i) sum += syscall(SYS_getppid) == getppid();

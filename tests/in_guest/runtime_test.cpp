@@ -329,3 +329,11 @@ TEST_CASE("in_guest runtime: a crash by SIGSEGV ends the same way", "[in_guest]"
   CHECK(WIFSIGNALED(w.status));
   CHECK(WTERMSIG(w.status) == SIGSEGV);
 }
+
+TEST_CASE("in_guest runtime: SA_RESETHAND, the second signal takes the default action", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("resethand"), false);
+  CHECK(r.out == "after the first: SIG_DFL\n");
+  CHECK(WIFSIGNALED(r.status));
+  CHECK(WTERMSIG(r.status) == SIGUSR1);
+}

@@ -28,7 +28,8 @@
 // says. Header-only with one definition per shared object: the block is a COMDAT group
 // (`.section ...,"axG",...,comdat`), so the linker keeps one copy however many translation
 // units include this header; its symbols are hidden (each shared object has its own runtime)
-// and versioned in their names (`snare_ig_v1_*`) as an inline namespace would version C++ ones.
+// and versioned in their names (`snare_ig_v1_*`), as the C++ side is by its inline namespace
+// (snare::in_guest::detail::v1): a change of the register block or the frame layouts bumps both.
 //
 // snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out).
 // snare_ig_v1_restorer: the sa_restorer of every handler the runtime registers (rt_sigreturn
@@ -193,6 +194,7 @@ snare_ig_v1_trampoline:
 // clang-format on
 
 namespace snare::in_guest::detail {
+inline namespace v1 {
 
 extern "C" {
 [[gnu::visibility("hidden")]] long snare_ig_v1_syscall(long nr, long a0, long a1, long a2, long a3, long a4,
@@ -270,6 +272,7 @@ inline constexpr std::uintptr_t page0_size = 4096;
 inline constexpr std::uintptr_t sled_end = 512;
 inline constexpr std::uintptr_t second_sled_end = page0_size - 16;
 
+}  // namespace v1
 }  // namespace snare::in_guest::detail
 
 // The xsave area's size for the trampoline (CPUID leaf 0xd, set by install()).
@@ -281,6 +284,7 @@ extern "C" {
 }
 
 namespace snare::in_guest::detail {
+inline namespace v1 {
 
 inline long sys(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
                 long a5 = 0) noexcept {
@@ -314,11 +318,16 @@ inline void run_guest_handler(const kernel_sigaction& a, int sig, siginfo_t* inf
   tls.selector = old;
 }
 
+inline long register_action(int sig, const kernel_sigaction& a) noexcept;
+
 /// The handler the kernel holds for each signal the guest handles (other than SIGSYS).
 inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
   kernel_sigaction a = proc.guest[sig];
-  if (a.flags & SA_RESETHAND) proc.guest[sig] = kernel_sigaction{};  // the kernel reset its own copy
-  if (!has_function(a)) return;                                      // changed while arriving
+  if (a.flags & SA_RESETHAND) {  // what the kernel would have done to its own copy
+    proc.guest[sig] = kernel_sigaction{};
+    register_action(sig, kernel_sigaction{});
+  }
+  if (!has_function(a)) return;  // changed while arriving
   run_guest_handler(a, sig, info, ucv);
   // A handler may edit the mask its sigreturn restores: SIGSYS must stay deliverable.
   auto* uc = static_cast<ucontext_t*>(ucv);
@@ -866,6 +875,7 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   tls.selector = old_selector;
 }
 
+}  // namespace v1
 }  // namespace snare::in_guest::detail
 
 /// Where a child with a new stack starts (called from snare_ig_v1_clone, on the new stack
