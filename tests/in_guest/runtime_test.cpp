@@ -191,6 +191,19 @@ TEST_CASE("in_guest runtime: python3 with threads runs as natively, every thread
   CHECK(l->getppid >= 4);
 }
 
+TEST_CASE("in_guest runtime: git (init, add, commit, log) runs as natively", "[in_guest]") {
+  require_sud();
+  if (run({"sh", "-c", "command -v git"}, false).status != 0) snare::test::skip("git is not installed");
+  auto r = same_as_native({"sh", "-c",
+                           "d=$(mktemp -d) && cd \"$d\" && git init -q && echo x > f && git add f && "
+                           "git -c user.name=a -c user.email=a@b commit -qm message && git log --format=%s; "
+                           "s=$?; rm -rf \"$d\"; exit $s"});
+  CHECK(r.out == "message\n");
+  std::map<long, int> pids;
+  for (auto& l : r.lines) ++pids[l.pid];
+  CHECK(pids.size() >= 6);  // sh, mktemp, git x4 (and git's own helpers)
+}
+
 TEST_CASE("in_guest runtime: pthread_create x4, every thread starts intercepted", "[in_guest]") {
   require_sud();
   auto r = same_as_native(guest("threads"));
