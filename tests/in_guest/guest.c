@@ -133,7 +133,8 @@ static void on_alarm_in_hook(int sig) {
   in_hook_handled = 1;
 }
 
-/* A timer signal that (under the test preload's slow getpid hook) arrives while a hook runs. */
+/* A SIGALRM that, under the test preload with SNARE_IG_ALARM_IN_GETPID, arrives while the
+ * getpid hook runs (natively, and as a fallback, from a 50 ms timer). */
 static int signal_in_hook(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -144,6 +145,8 @@ static int signal_in_hook(void) {
   setitimer(ITIMER_REAL, &it, NULL);
   syscall(SYS_getpid);
   while (!in_hook_handled) usleep(1000);
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &off, NULL);
   printf("handled\n");
   return 0;
 }

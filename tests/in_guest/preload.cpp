@@ -5,11 +5,11 @@
 // execs ("pid=<pid> why=<exit|exec> total=<calls> tids=<threads that trapped> starts=<thread
 // starts>/<process starts> getppid=<n> rewriting=<0|1> traps=<SIGSYS traps> rewritten_calls=<n>
 // sites=<sites rewritten> nested=<calls made by guest handlers that interrupted a hook>
-// why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_SLOW_GETPID: the
-// enter hook of getpid spins 300 ms.
+// why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_ALARM_IN_GETPID: the
+// enter hook of getpid sends SIGALRM to its thread.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,7 +31,7 @@ long getppid_value = -1;
 char counts_path[1024];
 bool rewriting = false;
 const char* why_not = "";
-bool slow_getpid = false;
+bool alarm_in_getpid = false;
 thread_local int in_hook = 0;
 std::atomic<long> nested;
 
@@ -82,12 +82,11 @@ bool on_enter(ig::syscall_frame& f) noexcept {
   note_tid();
   if (f.nr == SYS_exit_group) report("exit");
   if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
-  if (f.nr == SYS_getpid && slow_getpid) {
-    // Spin 300 ms in the hook (interception off) so that the guest's timer signal arrives here.
-    timespec t0{}, t{};
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do clock_gettime(CLOCK_MONOTONIC, &t);
-    while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 300000000L);
+  if (f.nr == SYS_getpid && alarm_in_getpid) {
+    // SIGALRM to this thread from inside the hook: the kernel delivers it as tgkill returns,
+    // so the guest's handler runs while this hook runs.
+    ig::untrapped_syscall(SYS_tgkill, ig::untrapped_syscall(SYS_getpid), ig::untrapped_syscall(SYS_gettid),
+                          SIGALRM);
   }
   --in_hook;
   return true;
@@ -106,7 +105,7 @@ void on_process_start() noexcept {
 [[gnu::constructor]] void start() {
   if (const char* p = std::getenv("SNARE_IG_COUNTS")) std::snprintf(counts_path, sizeof counts_path, "%s", p);
   if (const char* v = std::getenv("SNARE_IG_GETPPID")) getppid_value = std::atol(v);
-  slow_getpid = std::getenv("SNARE_IG_SLOW_GETPID") != nullptr;
+  alarm_in_getpid = std::getenv("SNARE_IG_ALARM_IN_GETPID") != nullptr;
   ig::install_options o;
   if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
   ig::hooks h;

@@ -259,13 +259,13 @@ TEST_CASE("in_guest runtime: a handler interrupting a call makes intercepted cal
 TEST_CASE("in_guest runtime: a guest handler interrupting a hook runs with interception on", "[in_guest]") {
   require_sud();
   for (const char* rewrite : {"0", "1"}) {
-    auto r =
-        run(guest("signal_in_hook"), true, {{"SNARE_IG_SLOW_GETPID", "1"}, {"SNARE_IG_REWRITE", rewrite}});
+    auto r = run(guest("signal_in_hook"), true,
+                 {{"SNARE_IG_ALARM_IN_GETPID", "1"}, {"SNARE_IG_REWRITE", rewrite}});
     INFO("rewrite " << rewrite);
     CHECK(r.out == "handled\n");
     REQUIRE(r.last(r.pid) != nullptr);
     CHECK(r.last(r.pid)->nested >= 7);  // the handler's getppid calls, seen inside the getpid hook
-    CHECK(r.last(r.pid)->getppid == 7);
+    CHECK(r.last(r.pid)->getppid >= 7);
   }
 }
 
