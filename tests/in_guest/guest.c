@@ -239,9 +239,13 @@ static int own_sigsys(void) {
   sigprocmask(SIG_BLOCK, &set, NULL);
   sigprocmask(SIG_BLOCK, NULL, &got);
   printf("SIGSYS blocked: %d\n", sigismember(&got, SIGSYS));
+  raise(SIGSYS);
+  printf("raised while blocked: si_code %d\n", sigsys_code);
   sigprocmask(SIG_UNBLOCK, &set, NULL);
   sigprocmask(SIG_BLOCK, NULL, &got);
-  printf("SIGSYS blocked after unblock: %d\n", sigismember(&got, SIGSYS));
+  printf("SIGSYS blocked after unblock: %d, the pending one: si_code %d\n", sigismember(&got, SIGSYS),
+         sigsys_code);
+  sigsys_code = -1;
 
   raise(SIGSYS);
   printf("raised SIGSYS: si_code %d\n", sigsys_code);

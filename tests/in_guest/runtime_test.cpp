@@ -274,6 +274,8 @@ TEST_CASE("in_guest runtime: the guest's own SIGSYS handler, mask and seccomp tr
   require_sud();
   auto r = same_as_native(guest("own_sigsys"));
   CHECK(r.out.find("getuid under a trapping filter: 777, si_code 1") != std::string::npos);
+  CHECK(r.out.find("raised while blocked: si_code -1") != std::string::npos);  // pending, not run
+  CHECK(r.out.find("after unblock: 0, the pending one: si_code -6") != std::string::npos);
 }
 
 TEST_CASE("in_guest runtime: a result rewritten by the exit hook is what the guest sees", "[in_guest]") {

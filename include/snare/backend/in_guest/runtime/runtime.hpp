@@ -234,6 +234,7 @@ inline bool has_function(const kernel_sigaction& a) noexcept { return a.handler 
 struct thread_state {
   char selector;
   bool sigsys_blocked;
+  bool sigsys_pending;  // a SIGSYS sent while the guest blocked it, raised again at unblock
   std::uint64_t trap_ip;
 };
 // Initial-exec TLS: a fixed offset from %fs, no __tls_get_addr call (which could allocate) and
@@ -359,6 +360,14 @@ inline void die_by(int sig) noexcept {
   sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), sig);
 }
 
+/// Sends the SIGSYS kept pending while the guest blocked it, once it no longer does (it
+/// arrives as tgkill returns; its siginfo is then tgkill's, not the first sender's).
+inline void raise_pending_sigsys() noexcept {
+  if (tls.sigsys_blocked || !tls.sigsys_pending) return;
+  tls.sigsys_pending = false;
+  sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), SIGSYS);
+}
+
 /// Runs the guest's handler for a signal whose kernel action is the runtime's (SIGSYS, and
 /// SIGSEGV when rewriting), with its mask and flags applied as the kernel would have.
 inline void deliver_to_guest(const kernel_sigaction& a, int sig, siginfo_t* info, void* uc) noexcept {
@@ -371,6 +380,7 @@ inline void deliver_to_guest(const kernel_sigaction& a, int sig, siginfo_t* info
   run_guest_handler(a, sig, info, uc);
   tls.sigsys_blocked = was_blocked;
   sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
+  raise_pending_sigsys();
 }
 
 /// A SIGSYS that is not SUD's (seccomp's SECCOMP_RET_TRAP, kill, tgkill): the guest's, as if
@@ -379,6 +389,10 @@ inline void forward_sigsys(int sig, siginfo_t* info, void* uc) noexcept {
   kernel_sigaction a = proc.guest[SIGSYS];
   bool forced = info->si_code == si_seccomp;  // force_sig_seccomp: blocked or ignored -> dies
   if (forced && tls.trap_ip != 0) info->si_call_addr = reinterpret_cast<void*>(tls.trap_ip);
+  if (!forced && tls.sigsys_blocked) {
+    tls.sigsys_pending = true;  // as natively: pending until the guest unblocks it
+    return;
+  }
   if (has_function(a) && !(forced && tls.sigsys_blocked)) {
     deliver_to_guest(a, sig, info, uc);
     return;
@@ -429,6 +443,7 @@ inline long emulate_sigprocmask(const syscall_frame& f) noexcept {
     if (f.args[0] == SIG_SETMASK) tls.sigsys_blocked = has;
   }
   if (oset != nullptr) *oset = old_blocked ? (*oset | sigsys_bit) : (*oset & ~sigsys_bit);
+  raise_pending_sigsys();
   return r;
 }
 
