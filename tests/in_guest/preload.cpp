@@ -6,7 +6,8 @@
 // starts>/<process starts> getppid=<n> rewriting=<0|1> traps=<SIGSYS traps> rewritten_calls=<n>
 // sites=<sites rewritten> nested=<calls made by guest handlers that interrupted a hook>
 // why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_ALARM_IN_GETPID: the
-// enter hook of getpid sends SIGALRM to its thread.
+// enter hook of getpid sends SIGALRM to its thread; SNARE_IG_HOOK_CALLS_GETUID: the enter hook
+// of getppid calls libc's getuid() (whose site the guest's own getuid calls rewrite).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -32,6 +33,7 @@ char counts_path[1024];
 bool rewriting = false;
 const char* why_not = "";
 bool alarm_in_getpid = false;
+bool hook_calls_getuid = false;
 thread_local int in_hook = 0;
 std::atomic<long> nested;
 
@@ -60,13 +62,13 @@ void report(const char* why) noexcept {
   for (auto& t : tids) n += t.load() != 0;
   char line[512];
   auto st = ig::stats();
-  int len =
-      std::snprintf(line, sizeof line,
-                    "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
-                    "rewritten_calls=%ld sites=%ld nested=%ld why_not=%s\n",
-                    ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(),
-                    process_starts.load(), counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps,
-                    st.rewritten_calls, st.sites_rewritten, nested.load(), why_not);
+  int len = std::snprintf(
+      line, sizeof line,
+      "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
+      "rewritten_calls=%ld sites=%ld nested=%ld getuid=%ld why_not=%s\n",
+      ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(), process_starts.load(),
+      counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps, st.rewritten_calls, st.sites_rewritten,
+      nested.load(), counts[SYS_getuid].load(), why_not);
   long fd = ig::untrapped_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(counts_path),
                                   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -82,6 +84,7 @@ bool on_enter(ig::syscall_frame& f) noexcept {
   note_tid();
   if (f.nr == SYS_exit_group) report("exit");
   if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
+  if (f.nr == SYS_getppid && hook_calls_getuid) getuid();  // through libc: never seen by the hooks
   if (f.nr == SYS_getpid && alarm_in_getpid) {
     // SIGALRM to this thread from inside the hook: the kernel delivers it as tgkill returns,
     // so the guest's handler runs while this hook runs.
@@ -106,6 +109,7 @@ void on_process_start() noexcept {
   if (const char* p = std::getenv("SNARE_IG_COUNTS")) std::snprintf(counts_path, sizeof counts_path, "%s", p);
   if (const char* v = std::getenv("SNARE_IG_GETPPID")) getppid_value = std::atol(v);
   alarm_in_getpid = std::getenv("SNARE_IG_ALARM_IN_GETPID") != nullptr;
+  hook_calls_getuid = std::getenv("SNARE_IG_HOOK_CALLS_GETUID") != nullptr;
   ig::install_options o;
   if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
   ig::hooks h;

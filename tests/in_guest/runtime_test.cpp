@@ -27,7 +27,7 @@ struct report_line {
   long pid = 0;
   std::string why;
   long total = 0, tids = 0, thread_starts = 0, process_starts = 0, getppid = 0, rewriting = 0;
-  long traps = 0, rewritten_calls = 0, sites = 0, nested = 0;
+  long traps = 0, rewritten_calls = 0, sites = 0, nested = 0, getuid = 0;
   std::string why_not;  // why the runtime does not rewrite sites ("" when it does)
 };
 
@@ -56,9 +56,10 @@ std::vector<report_line> parse(const std::string& path) {
     int tail = 0;
     if (std::sscanf(line.c_str(),
                     "pid=%ld why=%15s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%ld traps=%ld "
-                    "rewritten_calls=%ld sites=%ld nested=%ld why_not=%n",
+                    "rewritten_calls=%ld sites=%ld nested=%ld getuid=%ld why_not=%n",
                     &r.pid, why, &r.total, &r.tids, &r.thread_starts, &r.process_starts, &r.getppid,
-                    &r.rewriting, &r.traps, &r.rewritten_calls, &r.sites, &r.nested, &tail) == 12 &&
+                    &r.rewriting, &r.traps, &r.rewritten_calls, &r.sites, &r.nested, &r.getuid,
+                    &tail) == 13 &&
         tail > 0) {
       r.why = why;
       r.why_not = line.substr(static_cast<std::size_t>(tail));
@@ -351,4 +352,16 @@ TEST_CASE("in_guest runtime: SA_RESETHAND, the second signal takes the default a
   CHECK(r.out == "after the first: SIG_DFL\n");
   CHECK(WIFSIGNALED(r.status));
   CHECK(WTERMSIG(r.status) == SIGUSR1);
+}
+
+TEST_CASE("in_guest runtime: a hook's own calls through a rewritten site are not intercepted", "[in_guest]") {
+  require_sud();
+  for (const char* rewrite : {"0", "1"}) {
+    INFO("rewrite " << rewrite);
+    auto r = run(guest("loop"), true, {{"SNARE_IG_HOOK_CALLS_GETUID", "1"}, {"SNARE_IG_REWRITE", rewrite}});
+    CHECK(r.out == "1000\n");
+    REQUIRE(r.last(r.pid) != nullptr);
+    CHECK(r.last(r.pid)->getuid == 6);  // the guest's own, not the 2000 its getppid hooks made
+    CHECK(r.last(r.pid)->getppid == 2000);
+  }
 }

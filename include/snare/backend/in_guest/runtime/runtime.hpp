@@ -776,7 +776,7 @@ inline bool setup_rewriting() noexcept {
   return true;
 }
 
-inline void handle_trap(greg_t* g) noexcept;
+inline void handle_trap(greg_t* g, bool intercepted) noexcept;
 
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
@@ -785,7 +785,7 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
     forward_sigsys(sig, info, ucv);
     return;
   }
-  handle_trap(static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs);
+  handle_trap(static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs, true);
 }
 
 /// The SIGSEGV handler while rewriting: a rewritten site whose number lies past page 0's sled
@@ -800,7 +800,7 @@ inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
     if (ret >= 2 && is_rewritten_site(ret - 2)) {
       g[REG_RSP] += 8;
       g[REG_RIP] = static_cast<greg_t>(ret);
-      handle_trap(g);
+      handle_trap(g, tls.selector == selector_block);
       return;
     }
   }
@@ -814,8 +814,10 @@ inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
 }
 
 /// A trapped call (SUD's SIGSYS, or a faulting rewritten site): the hooks and the call, the
-/// result into rax, and the site rewritten when it can be.
-inline void handle_trap(greg_t* g) noexcept {
+/// result into rax, and the site rewritten when it can be. `intercepted` false: a call made
+/// with interception off (a hook's own, through a rewritten site): run without the hooks.
+inline void handle_trap(greg_t* g, bool intercepted) noexcept {
+  char old_selector = tls.selector;
   tls.selector = selector_allow;
   int saved_errno = errno;
   syscall_frame f{g[REG_RAX],
@@ -827,26 +829,27 @@ inline void handle_trap(greg_t* g) noexcept {
   long trapped_nr = f.nr;
   std::uint64_t outer_ip = tls.trap_ip;
   tls.trap_ip = f.ip;
-  bool run = proc.h.enter == nullptr || proc.h.enter(f);
+  bool run = !intercepted || proc.h.enter == nullptr || proc.h.enter(f);
   if (run && f.nr == SYS_rt_sigreturn) {
     // Redo it from the allowed range on the guest's stack: this handler's own sigreturn lands
     // on snare_ig_v1_restorer with the guest's rsp, which then restores the guest's frame.
     g[REG_RIP] = reinterpret_cast<greg_t>(&snare_ig_v1_restorer);
     tls.trap_ip = outer_ip;
     errno = saved_errno;
-    tls.selector = selector_block;
+    tls.selector = intercepted ? selector_block : old_selector;
     return;
   }
   bool child = false;
   if (run) {
     f.ret = perform(f, g, child);
-    if (!child && proc.h.exit != nullptr) proc.h.exit(f);
+    if (intercepted && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   if (!child) try_rewrite(f.ip, trapped_nr);
   g[REG_RAX] = f.ret;
   tls.trap_ip = outer_ip;
   errno = saved_errno;
-  tls.selector = selector_block;
+  // SUD traps only at BLOCK; a fault keeps whatever the thread had.
+  tls.selector = intercepted ? selector_block : old_selector;
 }
 
 /// The registers snare_ig_v1_trampoline saved, lowest address first.
@@ -878,11 +881,14 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   g[REG_EFL] = 0x202;  // IF and the always-one bit, what r11 holds after a syscall
   std::uint64_t outer_ip = tls.trap_ip;
   tls.trap_ip = f.ip;
-  bool run = proc.h.enter == nullptr || proc.h.enter(f);
+  // A rewritten site reached with interception off (a hook's own call through libc, or a
+  // thread not yet intercepted) runs the call alone, as the syscall instruction would have.
+  const bool intercepted = old_selector == selector_block;
+  bool run = !intercepted || proc.h.enter == nullptr || proc.h.enter(f);
   if (run) {
     bool child = false;
     f.ret = perform(f, g, child);
-    if (!child && proc.h.exit != nullptr) proc.h.exit(f);
+    if (intercepted && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   r->rax = static_cast<std::uint64_t>(f.ret);
   tls.trap_ip = outer_ip;
