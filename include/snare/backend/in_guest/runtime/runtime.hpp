@@ -615,7 +615,7 @@ inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexce
 }
 
 /// Finds the mapping holding `addr` in /proc/self/maps (read with the runtime's own calls, into
-/// the stack): its PROT_* bits and whether it is special (the vDSO, vsyscall, vvar).
+/// the stack): its PROT_* bits and whether it is special (shared, or the vDSO, vsyscall, vvar).
 struct mapping_info {
   bool found = false;
   int prot = 0;
@@ -648,8 +648,9 @@ inline mapping_info mapping_of(std::uintptr_t addr) noexcept {
       const char* p = end + 1;
       mi.prot =
           (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0);
-      mi.special = std::strchr(p, '[') != nullptr && std::strstr(p, "[heap]") == nullptr &&
-                   std::strstr(p, "[stack") == nullptr;
+      // A shared mapping is never written: the store would reach the file or other processes.
+      mi.special = p[3] != 'p' || (std::strchr(p, '[') != nullptr && std::strstr(p, "[heap]") == nullptr &&
+                                   std::strstr(p, "[stack") == nullptr);
       mi.found = found = true;
     }
     if (found) break;
