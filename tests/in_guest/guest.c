@@ -1,7 +1,8 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
- * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|getppid|loop */
+ * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|getppid|loop
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -211,6 +212,35 @@ static int resethand(void) {
   return 0;
 }
 
+static volatile sig_atomic_t usr2_runs;
+static void on_usr2(int sig) {
+  (void)sig;
+  usr2_runs++;
+}
+
+/* sigprocmask as natively: a blocked signal stays pending until unblocked (the runtime runs the
+ * call inside its SIGSYS handler, whose sigreturn would restore the old mask). */
+static int mask(void) {
+  signal(SIGUSR2, on_usr2);
+  sigset_t s, pending;
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR2);
+  sigprocmask(SIG_BLOCK, &s, NULL);
+  raise(SIGUSR2);
+  sigpending(&pending);
+  printf("blocked: runs %d, pending %d\n", (int)usr2_runs, sigismember(&pending, SIGUSR2));
+  sigprocmask(SIG_UNBLOCK, &s, NULL);
+  printf("unblocked: runs %d\n", (int)usr2_runs);
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, NULL);
+  raise(SIGUSR2);
+  printf("all blocked: runs %d\n", (int)usr2_runs);
+  pthread_sigmask(SIG_UNBLOCK, &all, NULL);
+  printf("all unblocked: runs %d\n", (int)usr2_runs);
+  return 0;
+}
+
 static volatile long sigsys_nr = -1;
 static volatile int sigsys_code = -1;
 
@@ -278,6 +308,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "bad_numbers") == 0) r = bad_numbers();
   if (strcmp(m, "segv") == 0) r = segv();
   if (strcmp(m, "resethand") == 0) r = resethand();
+  if (strcmp(m, "mask") == 0) r = mask();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

@@ -365,3 +365,10 @@ TEST_CASE("in_guest runtime: a hook's own calls through a rewritten site are not
     CHECK(r.last(r.pid)->getppid == 2000);
   }
 }
+
+TEST_CASE("in_guest runtime: sigprocmask blocks as natively (a blocked signal stays pending)", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("mask"));
+  CHECK(r.out ==
+        "blocked: runs 0, pending 1\nunblocked: runs 1\nall blocked: runs 1\nall unblocked: runs 2\n");
+}

@@ -23,7 +23,7 @@
 namespace snare::in_guest::detail {
 inline namespace v1 {
 
-inline void handle_trap(greg_t* g, bool intercepted) noexcept;
+inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept;
 
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
@@ -32,7 +32,7 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
     forward_sigsys(sig, info, ucv);
     return;
   }
-  handle_trap(static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs, true);
+  handle_trap(static_cast<ucontext_t*>(ucv), true);
 }
 
 /// The SIGSEGV handler while rewriting: a rewritten site whose number lies past page 0's sled
@@ -47,7 +47,7 @@ inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
     if (ret >= 2 && is_rewritten_site(ret - 2)) {
       g[REG_RSP] += 8;
       g[REG_RIP] = static_cast<greg_t>(ret);
-      handle_trap(g, tls.selector == selector_block);
+      handle_trap(static_cast<ucontext_t*>(ucv), tls.selector == selector_block);
       return;
     }
   }
@@ -63,7 +63,8 @@ inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
 /// A trapped call (SUD's SIGSYS, or a faulting rewritten site): the hooks and the call, the
 /// result into rax, and the site rewritten when it can be. `intercepted` false: a call made
 /// with interception off (a hook's own, through a rewritten site): run without the hooks.
-inline void handle_trap(greg_t* g, bool intercepted) noexcept {
+inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
+  greg_t* g = uc->uc_mcontext.gregs;
   char old_selector = tls.selector;
   tls.selector = selector_allow;
   int saved_errno = errno;
@@ -89,6 +90,12 @@ inline void handle_trap(greg_t* g, bool intercepted) noexcept {
   bool child = false;
   if (run) {
     f.ret = perform(f, g, child);
+    if (f.nr == SYS_rt_sigprocmask && f.ret == 0 && f.args[1] != 0) {
+      // The handler's sigreturn restores the mask saved at the trap: give it the new one.
+      std::uint64_t now = 0;
+      sys(SYS_rt_sigprocmask, SIG_BLOCK, 0, arg(&now), kernel_sigset_size);
+      std::memcpy(&uc->uc_sigmask, &now, sizeof now);
+    }
     if (intercepted && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   if (!child) try_rewrite(f.ip, trapped_nr);
