@@ -1,13 +1,14 @@
 /* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
- * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|getppid|loop
+ * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stddef.h>
@@ -241,6 +242,40 @@ static int mask(void) {
   return 0;
 }
 
+static volatile sig_atomic_t ticks;
+static void on_tick(int sig) {
+  (void)sig;
+  ticks++;
+  syscall(SYS_getppid);
+}
+static int clone_child(void* arg) { return (int)(long)arg % 7; }
+
+/* Processes made by glibc's clone() on a stack of the parent's (no CLONE_VM, no signal blocking
+ * around it) while a 200 us timer interrupts everything: every child starts and exits right. */
+static int clone_storm(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_tick;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  struct itimerval it = {{0, 200}, {0, 200}};
+  setitimer(ITIMER_REAL, &it, NULL);
+  static char stack[64 * 1024] __attribute__((aligned(16)));
+  long sum = 0;
+  for (long i = 0; i < 200; ++i) {
+    pid_t p = clone(clone_child, stack + sizeof stack, SIGCHLD, (void*)i);
+    if (p < 0) return 1;
+    int st = 0;
+    while (waitpid(p, &st, 0) < 0 && errno == EINTR) {
+    }
+    sum += WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+  }
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &off, NULL);
+  printf("200 clones, exit codes sum %ld\n", sum);
+  return 0;
+}
+
 static volatile long sigsys_nr = -1;
 static volatile int sigsys_code = -1;
 
@@ -309,6 +344,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "segv") == 0) r = segv();
   if (strcmp(m, "resethand") == 0) r = resethand();
   if (strcmp(m, "mask") == 0) r = mask();
+  if (strcmp(m, "clone_storm") == 0) r = clone_storm();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

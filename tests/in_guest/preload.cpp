@@ -2,12 +2,12 @@
 // (LD_PRELOAD) and counts the calls it sees, per number, per thread and per process; and, when
 // SNARE_IG_GETPPID is set, makes getppid return that number.
 // Environment: SNARE_IG_COUNTS: a file to which each process appends one line when it exits or
-// execs ("pid=<pid> why=<exit|exec> total=<calls> tids=<threads that trapped> starts=<thread
-// starts>/<process starts> getppid=<n> rewriting=<0|1> traps=<SIGSYS traps> rewritten_calls=<n>
-// sites=<sites rewritten> nested=<calls made by guest handlers that interrupted a hook>
-// why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_ALARM_IN_GETPID: the
-// enter hook of getpid sends SIGALRM to its thread; SNARE_IG_HOOK_CALLS_GETUID: the enter hook
-// of getppid calls libc's getuid() (whose site the guest's own getuid calls rewrite).
+// execs, and each thread when it ends by SYS_exit ("pid=<pid> why=<exit|exec|thread_exit> total=<calls>
+// tids=<threads that trapped> starts=<thread starts>/<process starts> getppid=<n> rewriting=<0|1>
+// traps=<SIGSYS traps> rewritten_calls=<n> sites=<sites rewritten> nested=<calls made by guest handlers that
+// interrupted a hook> why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_ALARM_IN_GETPID:
+// the enter hook of getpid sends SIGALRM to its thread; SNARE_IG_HOOK_CALLS_GETUID: the enter hook of getppid
+// calls libc's getuid() (whose site the guest's own getuid calls rewrite).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -83,6 +83,7 @@ bool on_enter(ig::syscall_frame& f) noexcept {
   total.fetch_add(1, std::memory_order_relaxed);
   note_tid();
   if (f.nr == SYS_exit_group) report("exit");
+  if (f.nr == SYS_exit) report("thread_exit");  // a thread's end, or a clone() child's
   if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
   if (f.nr == SYS_getppid && hook_calls_getuid) getuid();  // through libc: never seen by the hooks
   if (f.nr == SYS_getpid && alarm_in_getpid) {

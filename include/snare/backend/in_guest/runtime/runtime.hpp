@@ -152,6 +152,8 @@ extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_
     std::uint64_t* b) noexcept {
   namespace d = snare::in_guest::detail;
   d::enable_sud();
+  // On the stack below the block now: signals may come.
+  d::sys(SYS_rt_sigprocmask, SIG_SETMASK, d::arg(&b[18]), 0, d::kernel_sigset_size);
   int saved_errno = errno;
   if (b[17] != 0) {
     if (d::proc.h.thread_start != nullptr) d::proc.h.thread_start();

@@ -31,7 +31,9 @@
 //   snare_ig_v1_trapping_syscall, a syscall instruction outside the allowed range that SUD traps
 //   and that is never rewritten, so the SIGSYS path redoes it exactly.
 // Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
-//   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process).
+//   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
+//   18 the signal mask to give the child (the parent blocks every signal but SIGSYS around the
+//   call, so no signal frame lands on the block before the child has left it behind).
 // clang-format off
 asm(R"(
   .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat

@@ -117,8 +117,15 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
     b[16] = in.ip;
     b[17] = (flags & CLONE_THREAD) ? 1 : 0;
     reinterpret_cast<std::uint64_t*>(stack)[-1] = in.ip;
+    // Every signal but SIGSYS blocked across the call: the child starts with rsp at the new
+    // stack's top, where a signal frame would overwrite the block; it restores b[18] itself.
+    // (The parent keeps its own copy: the child's stack, block included, is the child's at once.)
+    std::uint64_t all = ~sigsys_bit, old = 0;
+    sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&all), arg(&old), kernel_sigset_size);
+    b[18] = old;
     long r = snare_ig_v1_clone(f.nr, f.args[0], f.args[1], f.args[2], f.args[3], f.args[4], f.args[5]);
     tls.selector = selector_allow;  // a CLONE_VM child without its own TLS wrote the same byte
+    sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
     return r;
   }
   long r = sys(f);
