@@ -386,3 +386,23 @@ TEST_CASE("in_guest runtime: clone() on a new stack under a signal storm, every 
   }
   CHECK(children.size() == 200);  // each started intercepted (process_start) and was seen to exit
 }
+
+TEST_CASE("in_guest runtime: page 0 refused (no CAP_SYS_RAWIO): SUD only, the reason, every call seen",
+          "[in_guest]") {
+  require_sud();
+  std::ifstream min_addr_file("/proc/sys/vm/mmap_min_addr");
+  long min_addr = 0;
+  min_addr_file >> min_addr;
+  if (min_addr == 0) snare::test::skip("vm.mmap_min_addr is 0: page 0 is never refused here");
+  if (run({"setpriv", "--bounding-set=-sys_rawio", "true"}, false).status != 0)
+    snare::test::skip("setpriv cannot drop CAP_SYS_RAWIO here (not root, or no setpriv)");
+  auto r = run({"setpriv", "--bounding-set=-sys_rawio", SNARE_IG_GUEST, "loop"}, true);
+  CHECK(r.out == "1000\n");
+  REQUIRE(r.last(r.pid) != nullptr);
+  auto* l = r.last(r.pid);
+  CHECK(l->rewriting == 0);
+  CHECK(l->why_not.find("mapping page 0 was refused") != std::string::npos);
+  CHECK(l->why_not.find("CAP_SYS_RAWIO") != std::string::npos);
+  CHECK(l->getppid == 2000);
+  CHECK(l->rewritten_calls == 0);
+}
