@@ -1,13 +1,16 @@
 // The test preload: installs the in-guest runtime's hooks in whatever program loads it
-// (LD_PRELOAD) and counts the calls it sees, per number, per thread and per process; and, when
-// SNARE_IG_GETPPID is set, makes getppid return that number.
-// Environment: SNARE_IG_COUNTS: a file to which each process appends one line when it exits or
-// execs, and each thread when it ends by SYS_exit ("pid=<pid> why=<exit|exec|thread_exit> total=<calls>
-// tids=<threads that trapped> starts=<thread starts>/<process starts> getppid=<n> rewriting=<0|1>
-// traps=<SIGSYS traps> rewritten_calls=<n> sites=<sites rewritten> nested=<calls made by guest handlers that
-// interrupted a hook> why_not=<why not rewriting>"); SNARE_IG_REWRITE=0: SUD only; SNARE_IG_ALARM_IN_GETPID:
-// the enter hook of getpid sends SIGALRM to its thread; SNARE_IG_HOOK_CALLS_GETUID: the enter hook of getppid
-// calls libc's getuid() (whose site the guest's own getuid calls rewrite).
+// (LD_PRELOAD) and counts the calls it sees, per number, per thread and per process.
+// Environment:
+//   SNARE_IG_COUNTS=<file>: each process appends a line when it exits or execs, and each thread
+//     when it ends by SYS_exit: "pid= why=<exit|exec|thread_exit> total= tids=<threads that
+//     made calls> starts=<thread starts>/<process starts> getppid= rewriting=<0|1> traps=
+//     rewritten_calls= sites= nested=<calls by guest handlers that interrupted a hook> getuid=
+//     why_not=<why not rewriting>", written with untrapped calls.
+//   SNARE_IG_GETPPID=<n>: getppid returns n (the exit hook rewrites the result).
+//   SNARE_IG_REWRITE=0: SUD only.
+//   SNARE_IG_ALARM_IN_GETPID: the enter hook of getpid sends SIGALRM to its own thread.
+//   SNARE_IG_HOOK_CALLS_GETUID: the enter hook of getppid calls libc's getuid().
+//   SNARE_IG_INTEREST=<n>,<n>...: only these numbers reach the hooks (install_options::interest).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -113,6 +116,17 @@ void on_process_start() noexcept {
   hook_calls_getuid = std::getenv("SNARE_IG_HOOK_CALLS_GETUID") != nullptr;
   ig::install_options o;
   if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
+  static std::uint64_t interest[8];
+  if (const char* list = std::getenv("SNARE_IG_INTEREST")) {
+    for (const char* p = list; *p != '\0';) {
+      char* end = nullptr;
+      long nr = std::strtol(p, &end, 10);
+      if (end == p) break;
+      if (nr >= 0 && nr < 512) interest[nr / 64] |= std::uint64_t{1} << (nr % 64);
+      p = *end == ',' ? end + 1 : end;
+    }
+    o.interest = interest;
+  }
   ig::hooks h;
   h.enter = on_enter;
   h.exit = on_exit;

@@ -406,3 +406,20 @@ TEST_CASE("in_guest runtime: page 0 refused (no CAP_SYS_RAWIO): SUD only, the re
   CHECK(l->getppid == 2000);
   CHECK(l->rewritten_calls == 0);
 }
+
+TEST_CASE("in_guest runtime: install_options::interest, other numbers run without the hooks", "[in_guest]") {
+  require_sud();
+  for (const char* rewrite : {"0", "1"}) {
+    INFO("rewrite " << rewrite);
+    // getppid (110) only; exit_group (231) too, for the report.
+    auto r =
+        run(guest("loop"), true,
+            {{"SNARE_IG_INTEREST", "110,231"}, {"SNARE_IG_REWRITE", rewrite}, {"SNARE_IG_GETPPID", "4242"}});
+    CHECK(r.out == "1000\n");  // the rewritten result on both of its calls, every time
+    REQUIRE(r.last(r.pid) != nullptr);
+    auto* l = r.last(r.pid);
+    CHECK(l->getppid == 2000);
+    CHECK(l->getuid == 0);    // not of interest: never reached the hooks
+    CHECK(l->total == 2001);  // getppid and the exit_group
+  }
+}

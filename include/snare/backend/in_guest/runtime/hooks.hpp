@@ -44,6 +44,12 @@ struct install_options {
   /// The LD_PRELOAD value an execve must keep (re-added when the new environment drops it);
   /// nullptr: LD_PRELOAD as install() finds it in the environment.
   const char* preload = nullptr;
+  /// The numbers whose calls reach the hooks, as a bitmap over [0, 512) (bit n % 64 of word
+  /// n / 64); nullptr: every call. A call with another number runs without the hooks: from a
+  /// rewritten site at once (`syscall; ret`, no save of registers), after a SIGSYS otherwise.
+  /// The runtime still runs the calls it must handle itself (the clone family, execve, the
+  /// signal calls) through its own path. Numbers past 511 always reach the hooks.
+  const std::uint64_t* interest = nullptr;
 };
 
 /// How this process intercepts: whether SUD is on and whether sites are rewritten, and why not.

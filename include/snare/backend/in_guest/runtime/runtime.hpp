@@ -77,7 +77,8 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
   long trapped_nr = f.nr;
   std::uint64_t outer_ip = tls.trap_ip;
   tls.trap_ip = f.ip;
-  bool run = !intercepted || proc.h.enter == nullptr || proc.h.enter(f);
+  const bool hooked = intercepted && wants(f.nr);
+  bool run = !hooked || proc.h.enter == nullptr || proc.h.enter(f);
   if (run && f.nr == SYS_rt_sigreturn) {
     // Redo it from the allowed range on the guest's stack: this handler's own sigreturn lands
     // on snare_ig_v1_restorer with the guest's rsp, which then restores the guest's frame.
@@ -96,7 +97,7 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
       sys(SYS_rt_sigprocmask, SIG_BLOCK, 0, arg(&now), kernel_sigset_size);
       std::memcpy(&uc->uc_sigmask, &now, sizeof now);
     }
-    if (intercepted && !child && proc.h.exit != nullptr) proc.h.exit(f);
+    if (hooked && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   if (!child) try_rewrite(f.ip, trapped_nr);
   g[REG_RAX] = f.ret;
@@ -131,11 +132,12 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   // A rewritten site reached with interception off (a hook's own call through libc, or a
   // thread not yet intercepted) runs the call alone, as the syscall instruction would have.
   const bool intercepted = old_selector == selector_block;
-  bool run = !intercepted || proc.h.enter == nullptr || proc.h.enter(f);
+  const bool hooked = intercepted && wants(f.nr);
+  bool run = !hooked || proc.h.enter == nullptr || proc.h.enter(f);
   if (run) {
     bool child = false;
     f.ret = perform(f, g, child);
-    if (intercepted && !child && proc.h.exit != nullptr) proc.h.exit(f);
+    if (hooked && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   r->rax = static_cast<std::uint64_t>(f.ret);
   tls.trap_ip = outer_ip;
@@ -186,6 +188,13 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   namespace d = detail;
   if (d::proc.installed) return d::proc.report;
   d::proc.h = h;
+  if (o.interest != nullptr) {
+    d::proc.some_interest = true;
+    std::memcpy(d::proc.interest, o.interest, sizeof d::proc.interest);
+    for (long nr = 0; nr < 512; ++nr) {
+      if (!d::wants(nr) && !d::runtime_handles(nr)) snare_ig_v1_direct[nr / 64] |= 1UL << (nr % 64);
+    }
+  }
   const char* pre = o.preload != nullptr ? o.preload : std::getenv("LD_PRELOAD");
   if (pre != nullptr && std::strlen(pre) + 12 <= sizeof d::proc.preload) {
     std::memcpy(d::proc.preload, "LD_PRELOAD=", 11);

@@ -29,7 +29,9 @@
 //   with the saved registers and returns the result in rax. An rt_sigreturn reaching it (a site
 //   rewritten for another number) goes back to the guest's stack and through
 //   snare_ig_v1_trapping_syscall, a syscall instruction outside the allowed range that SUD traps
-//   and that is never rewritten, so the SIGSYS path redoes it exactly.
+//   and that is never rewritten, so the SIGSYS path redoes it exactly. A number set in
+//   snare_ig_v1_direct (no hook wants it, the runtime need not see it) goes straight to
+//   snare_ig_v1_direct_syscall: `syscall; ret` inside the allowed range, registers untouched.
 // Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
 //   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
 //   18 the signal mask to give the child (the parent blocks every signal but SIGSYS around the
@@ -39,6 +41,8 @@ asm(R"(
   .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat
   .globl snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
   .hidden snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
+  .globl snare_ig_v1_direct_syscall
+  .hidden snare_ig_v1_direct_syscall
   .type snare_ig_v1_syscall, @function
   .type snare_ig_v1_clone, @function
   .p2align 4
@@ -58,6 +62,10 @@ snare_ig_v1_restorer:
   mov $15, %eax
   syscall
   hlt
+  .p2align 4
+snare_ig_v1_direct_syscall:
+  syscall
+  ret
   .p2align 4
 snare_ig_v1_clone:
   mov %rdi, %rax
@@ -111,6 +119,11 @@ snare_ig_v1_trampoline:
   add $8, %rsp
   jmp snare_ig_v1_trapping_syscall
 1:
+  cmp $512, %rax
+  jae 2f
+  bt %rax, snare_ig_v1_direct(%rip)
+  jc snare_ig_v1_direct_syscall
+2:
   lea -128(%rsp), %rsp
   push %rbp
   mov %rsp, %rbp
@@ -200,4 +213,7 @@ extern "C" {
 // Whether the trampoline saves with xsavec (compacted: components in their initial state, such
 // as unused AVX-512 registers, cost nothing); xrstor reads either form.
 [[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned char snare_ig_v1_xsavec = 0;
+// The numbers [0, 512) a rewritten site runs directly (install_options::interest lacks them and
+// the runtime does not handle them itself), one bit each.
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_direct[8] = {};
 }

@@ -137,6 +137,30 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
   return r;
 }
 
+/// Whether the runtime must see calls with number `nr` itself (perform() does more than run
+/// them), hooks or not.
+inline bool runtime_handles(long nr) noexcept {
+  switch (nr) {
+    case SYS_rt_sigaction:
+    case SYS_rt_sigprocmask:
+    case SYS_rt_sigsuspend:
+    case SYS_ppoll:
+    case SYS_epoll_pwait:
+    case SYS_epoll_pwait2:
+    case SYS_pselect6:
+    case SYS_execve:
+    case SYS_execveat:
+    case SYS_clone:
+    case SYS_clone3:
+    case SYS_fork:
+    case SYS_vfork:
+    case SYS_rt_sigreturn:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /// Runs the guest's (possibly changed) call for the SIGSYS handler.
 inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexcept {
   switch (f.nr) {

@@ -160,7 +160,10 @@ inline bool setup_rewriting() noexcept {
   // Built on the stack, copied to address 0 by `rep movsb`: C++ may not write through a null
   // pointer (the optimizer and UBSan both assume it never happens).
   unsigned char page[page0_size];
-  std::memset(page, 0x90, page0_size);  // nop
+  // The sled: `cmp $0x90, %al` (3c 90) at even addresses. Entered at an even address it runs
+  // two bytes per instruction; at an odd one, one `nop` (90) and then in step. Half the
+  // instructions of a plain nop sled; it changes only the flags, which a syscall may clobber.
+  for (std::uintptr_t i = 0; i < page0_size; ++i) page[i] = (i % 2 == 0) ? 0x3c : 0x90;
   auto target = reinterpret_cast<std::uint64_t>(&snare_ig_v1_trampoline);
   for (std::uintptr_t at : {sled_end, second_sled_end}) {
     page[at] = 0x49;  // movabs $target, %r11

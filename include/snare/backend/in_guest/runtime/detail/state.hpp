@@ -66,14 +66,16 @@ struct process_state {
   // past page 0 is known to be a syscall and not the guest's own bad call.
   static constexpr std::size_t site_slots = 8192;
   std::atomic<std::uintptr_t> sites[site_slots]{};
-  bool owns_sigsegv = false;  // the kernel's SIGSEGV action is the runtime's (when rewriting)
+  bool owns_sigsegv = false;   // the kernel's SIGSEGV action is the runtime's (when rewriting)
+  bool some_interest = false;  // install_options::interest given
+  std::uint64_t interest[8]{};
 };
 inline constinit process_state proc{};
 
-// Page 0: a nop sled up to sled_end, then `movabs $snare_ig_v1_trampoline, %r11; jmp *%r11`
+// Page 0: a sled up to sled_end, then `movabs $snare_ig_v1_trampoline, %r11; jmp *%r11`
 // (r11 is the syscall instruction's to clobber); a rewritten site with number n lands at n.
-// The sled is short because every call runs its nops: (512 - n) / 4 cycles or so, where a
-// sled over the whole page cost about 400 ns per call here. Past the jump, a second sled to a
+// The sled is short because every call runs it: (512 - n) / 2 instructions, where a nop sled
+// over the whole page cost about 400 ns per call here. Past the jump, a second sled to a
 // second jump at the page's end catches numbers up to 4079; numbers 512..527 would land inside
 // the first jump and numbers past the page fault (docs/in_guest.md: no such syscall exists).
 inline constexpr std::uintptr_t page0_size = 4096;
@@ -90,6 +92,12 @@ inline long sys(const syscall_frame& f) noexcept {
 template <class T>
 long arg(T* p) noexcept {
   return reinterpret_cast<long>(p);
+}
+
+/// Whether the hooks want calls with number `nr` (install_options::interest).
+inline bool wants(long nr) noexcept {
+  if (!proc.some_interest || nr < 0 || nr >= 512) return true;
+  return (proc.interest[nr / 64] >> (nr % 64)) & 1;
 }
 
 /// Turns SUD on for the calling thread with its own selector (ALLOW until the caller blocks).
