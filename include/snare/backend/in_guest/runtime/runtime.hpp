@@ -210,11 +210,17 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
                          reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
   d::kernel_sigaction old_sigsys{};
   long r = d::sys(SYS_rt_sigaction, SIGSYS, d::arg(&sa), d::arg(&old_sigsys), d::kernel_sigset_size);
-  if (r < 0) return result<install_report>::from_errno(static_cast<int>(-r));
+  auto undo = [&](long err) {
+    d::proc.h = hooks{};
+    d::proc.some_interest = false;
+    for (auto& w : snare_ig_v1_direct) w = 0;
+    return result<install_report>::from_errno(static_cast<int>(-err));
+  };
+  if (r < 0) return undo(r);
   r = d::enable_sud();
   if (r < 0) {
     d::sys(SYS_rt_sigaction, SIGSYS, d::arg(&old_sigsys), 0, d::kernel_sigset_size);
-    return result<install_report>::from_errno(static_cast<int>(-r));
+    return undo(r);
   }
   for (int sig = 1; sig <= 64; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSYS) continue;
