@@ -85,6 +85,8 @@
 #include <snare/backend/ptrace/regs.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/backend/seccomp_notify/engine.hpp>
+#include <snare/backend/in_guest/runtime/hooks.hpp>
+#include <snare/backend/in_guest/runtime/runtime.hpp>
 #include <snare/tracer.hpp>
 #include <snare/hypercall.hpp>
 #include <snare/ptrace.hpp>

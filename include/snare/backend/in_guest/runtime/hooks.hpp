@@ -44,6 +44,12 @@ struct install_options {
   /// The LD_PRELOAD value an execve must keep (re-added when the new environment drops it);
   /// nullptr: LD_PRELOAD as install() finds it in the environment.
   const char* preload = nullptr;
+  /// The numbers whose calls reach the hooks, as a bitmap over [0, 512) (bit n % 64 of word
+  /// n / 64); nullptr: every call. A call with another number runs without the hooks: from a
+  /// rewritten site at once (`syscall; ret`, no save of registers), after a SIGSYS otherwise.
+  /// The runtime still runs the calls it must handle itself (the clone family, execve, the
+  /// signal calls) through its own path. Numbers past 511 always reach the hooks.
+  const std::uint64_t* interest = nullptr;
 };
 
 /// How this process intercepts: whether SUD is on and whether sites are rewritten, and why not.
@@ -57,9 +63,19 @@ struct install_report {
 /// runtime). Errors: SUD absent (ENOSYS/EINVAL from prctl) -> the error, nothing installed.
 inline snare::result<install_report> install(const hooks&, const install_options& = {}) noexcept;
 
+/// What the runtime has done in this process since install() (a child starts from its
+/// parent's counts): SIGSYS traps, calls that came through a rewritten site, sites rewritten.
+struct runtime_stats {
+  long sud_traps = 0;
+  long rewritten_calls = 0;
+  long sites_rewritten = 0;
+};
+/// Returns this process's runtime_stats.
+inline runtime_stats stats() noexcept;
+
 /// Runs a syscall that is never trapped (the runtime's own code range / selector), for hooks
 /// and the backend's inject. Returns the raw result (-errno on failure).
 inline long untrapped_syscall(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
-                       long a5 = 0) noexcept;
+                              long a5 = 0) noexcept;
 
 }  // namespace snare::in_guest

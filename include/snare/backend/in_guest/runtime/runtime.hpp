@@ -4,454 +4,26 @@
 // (LD_PRELOAD); docs/in_guest.md describes the mechanism and its limits.
 #pragma once
 
-#include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 
 #include <cerrno>
-#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
+#include <snare/backend/in_guest/runtime/detail/asm.hpp>
+#include <snare/backend/in_guest/runtime/detail/calls.hpp>
+#include <snare/backend/in_guest/runtime/detail/rewrite.hpp>
+#include <snare/backend/in_guest/runtime/detail/signals.hpp>
+#include <snare/backend/in_guest/runtime/detail/state.hpp>
 #include <snare/backend/in_guest/runtime/hooks.hpp>
 
-// The runtime's own code: every syscall instruction the runtime executes is in this section,
-// whose bounds are SUD's always-allowed range, so they are never trapped whatever the selector
-// says. Header-only with one definition per shared object: the block is a COMDAT group
-// (`.section ...,"axG",...,comdat`), so the linker keeps one copy however many translation
-// units include this header; its symbols are hidden (each shared object has its own runtime)
-// and versioned in their names (`snare_ig_v1_*`) as an inline namespace would version C++ ones.
-//
-// snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out).
-// snare_ig_v1_restorer: the sa_restorer of every handler the runtime registers (rt_sigreturn
-//   from inside the allowed range), and where a trapped rt_sigreturn of the guest is redone.
-// snare_ig_v1_clone(nr, a0..a5): clone/clone3 with a new stack. The parent returns the result;
-//   the child (rax 0, rsp = the new stack) finds the register block the parent wrote at
-//   ((stack - 512) & ~15), calls snare_ig_v1_child_entry on the stack below it (SUD on, hooks),
-//   then loads the guest's registers, rax 0, rsp = the new stack, and jumps to the guest's ip,
-//   which the parent also stored at stack - 8: inside the 128-byte red zone, which the kernel
-//   leaves alone when it pushes a signal frame, so a signal between `mov ...,%rsp` and `jmp`
-//   cannot overwrite it.
-// Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
-//   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process).
-// clang-format off
-asm(R"(
-  .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat
-  .globl snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
-  .hidden snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
-  .type snare_ig_v1_syscall, @function
-  .type snare_ig_v1_clone, @function
-  .p2align 4
-snare_ig_v1_begin:
-snare_ig_v1_syscall:
-  mov %rdi, %rax
-  mov %rsi, %rdi
-  mov %rdx, %rsi
-  mov %rcx, %rdx
-  mov %r8, %r10
-  mov %r9, %r8
-  mov 8(%rsp), %r9
-  syscall
-  ret
-  .p2align 4
-snare_ig_v1_restorer:
-  mov $15, %eax
-  syscall
-  hlt
-  .p2align 4
-snare_ig_v1_clone:
-  mov %rdi, %rax
-  mov %rsi, %rdi
-  mov %rdx, %rsi
-  mov %rcx, %rdx
-  mov %r8, %r10
-  mov %r9, %r8
-  mov 8(%rsp), %r9
-  syscall
-  test %rax, %rax
-  jnz 1f
-  lea -512(%rsp), %rdi
-  and $-16, %rdi
-  mov %rdi, %rsp
-  call snare_ig_v1_child_entry
-  mov %rax, %rsp
-  mov 8(%rsp), %rdi
-  mov 16(%rsp), %rsi
-  mov 24(%rsp), %rdx
-  mov 32(%rsp), %r10
-  mov 40(%rsp), %r8
-  mov 48(%rsp), %r9
-  mov 56(%rsp), %rbx
-  mov 64(%rsp), %rbp
-  mov 72(%rsp), %r12
-  mov 80(%rsp), %r13
-  mov 88(%rsp), %r14
-  mov 96(%rsp), %r15
-  mov 104(%rsp), %rcx
-  mov 112(%rsp), %r11
-  xor %eax, %eax
-  mov 120(%rsp), %rsp
-  jmp *-8(%rsp)
-1:
-  ret
-snare_ig_v1_end:
-  .popsection
-)");
-// clang-format on
-
 namespace snare::in_guest::detail {
+inline namespace v1 {
 
-extern "C" {
-[[gnu::visibility("hidden")]] long snare_ig_v1_syscall(long nr, long a0, long a1, long a2, long a3, long a4,
-                                                       long a5) noexcept;
-[[gnu::visibility("hidden")]] long snare_ig_v1_clone(long nr, long a0, long a1, long a2, long a3, long a4,
-                                                     long a5) noexcept;
-[[gnu::visibility("hidden")]] void snare_ig_v1_restorer() noexcept;
-[[gnu::visibility("hidden")]] extern char snare_ig_v1_begin[];
-[[gnu::visibility("hidden")]] extern char snare_ig_v1_end[];
-}
-
-// Kernel constants glibc 2.36's headers may lack (include/uapi/linux/prctl.h, signal.h).
-inline constexpr int pr_set_syscall_user_dispatch = 59;
-inline constexpr int pr_sys_dispatch_on = 1;
-inline constexpr char selector_allow = 0;  // SYSCALL_DISPATCH_FILTER_ALLOW
-inline constexpr char selector_block = 1;  // SYSCALL_DISPATCH_FILTER_BLOCK
-inline constexpr int si_user_dispatch = 2;  // SYS_USER_DISPATCH: SIGSYS from SUD
-inline constexpr int si_seccomp = 1;        // SYS_SECCOMP: SIGSYS from SECCOMP_RET_TRAP
-inline constexpr unsigned long sa_restorer_flag = 0x04000000;
-inline constexpr std::uint64_t sigsys_bit = std::uint64_t{1} << (SIGSYS - 1);
-inline constexpr long kernel_sigset_size = 8;
-
-/// The kernel's struct sigaction for rt_sigaction (x86-64: handler, flags, restorer, mask).
-struct kernel_sigaction {
-  std::uintptr_t handler;  // SIG_DFL 0, SIG_IGN 1, else the function
-  unsigned long flags;
-  std::uintptr_t restorer;
-  std::uint64_t mask;
-};
-inline constexpr std::uintptr_t sig_dfl = 0, sig_ign = 1;
-inline bool has_function(const kernel_sigaction& a) noexcept { return a.handler > sig_ign; }
-
-/// What each thread has: SUD's selector byte, the guest's own (virtual) blocking of SIGSYS,
-/// which the kernel never sees, and the ip of the call being run (for forwarded SIGSYS).
-struct thread_state {
-  char selector;
-  bool sigsys_blocked;
-  std::uint64_t trap_ip;
-};
-// Initial-exec TLS: a fixed offset from %fs, no __tls_get_addr call (which could allocate) and
-// valid in a new thread as soon as the kernel gives it its TLS (CLONE_SETTLS).
-[[gnu::tls_model("initial-exec")]] inline thread_local constinit thread_state tls{};
-
-/// What the process has: the hooks, the guest's view of its signal actions (the kernel holds
-/// the runtime's wrappers), the LD_PRELOAD entry execve keeps, SUD's allowed range.
-struct process_state {
-  hooks h{};
-  bool installed = false;
-  install_report report{};
-  kernel_sigaction guest[65]{};
-  char preload[4096]{};  // "LD_PRELOAD=<value>" or empty
-};
-inline constinit process_state proc{};
-
-inline long sys(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0) noexcept {
-  return snare_ig_v1_syscall(nr, a0, a1, a2, a3, a4, a5);
-}
-inline long sys(const syscall_frame& f) noexcept {
-  return sys(f.nr, f.args[0], f.args[1], f.args[2], f.args[3], f.args[4], f.args[5]);
-}
-template <class T>
-long arg(T* p) noexcept {
-  return reinterpret_cast<long>(p);
-}
-
-/// Turns SUD on for the calling thread with its own selector (ALLOW until the caller blocks).
-inline long enable_sud() noexcept {
-  tls.selector = selector_allow;
-  return sys(SYS_prctl, pr_set_syscall_user_dispatch, pr_sys_dispatch_on, arg(snare_ig_v1_begin),
-             snare_ig_v1_end - snare_ig_v1_begin, arg(&tls.selector));
-}
-
-/// Runs the guest's handler `a` for `sig` with interception on, restoring the selector after
-/// (the handler may have interrupted a hook, which runs with it off).
-inline void run_guest_handler(const kernel_sigaction& a, int sig, siginfo_t* info, void* uc) noexcept {
-  char old = tls.selector;
-  tls.selector = selector_block;
-  if (a.flags & SA_SIGINFO) {
-    reinterpret_cast<void (*)(int, siginfo_t*, void*)>(a.handler)(sig, info, uc);
-  } else {
-    reinterpret_cast<void (*)(int)>(a.handler)(sig);
-  }
-  tls.selector = old;
-}
-
-/// The handler the kernel holds for each signal the guest handles (other than SIGSYS).
-inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
-  kernel_sigaction a = proc.guest[sig];
-  if (a.flags & SA_RESETHAND) proc.guest[sig] = kernel_sigaction{};  // the kernel reset its own copy
-  if (!has_function(a)) return;  // changed while arriving
-  run_guest_handler(a, sig, info, ucv);
-  // A handler may edit the mask its sigreturn restores: SIGSYS must stay deliverable.
-  auto* uc = static_cast<ucontext_t*>(ucv);
-  std::uint64_t m;
-  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
-  if (m & sigsys_bit) tls.sigsys_blocked = true;
-  m &= ~sigsys_bit;
-  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
-}
-
-/// Gives the kernel the runtime's version of the guest's action `a` for `sig`.
-inline long register_action(int sig, const kernel_sigaction& a) noexcept {
-  kernel_sigaction k = a;
-  k.mask &= ~sigsys_bit;
-  if (has_function(a)) {
-    k.handler = reinterpret_cast<std::uintptr_t>(&on_signal);
-    k.flags = (a.flags & ~SA_RESETHAND) | SA_SIGINFO | sa_restorer_flag;
-    k.restorer = reinterpret_cast<std::uintptr_t>(&snare_ig_v1_restorer);
-  }
-  return sys(SYS_rt_sigaction, sig, arg(&k), 0, kernel_sigset_size);
-}
-
-/// Dies by SIGSYS as the guest would natively (default action, or a forced SIGSYS it blocks
-/// or ignores).
-inline void die_by_sigsys() noexcept {
-  kernel_sigaction dfl{};
-  sys(SYS_rt_sigaction, SIGSYS, arg(&dfl), 0, kernel_sigset_size);
-  sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), SIGSYS);
-}
-
-/// A SIGSYS that is not SUD's (seccomp's SECCOMP_RET_TRAP, kill, tgkill): the guest's, as if
-/// the runtime were not there.
-inline void forward_sigsys(int sig, siginfo_t* info, void* uc) noexcept {
-  kernel_sigaction a = proc.guest[SIGSYS];
-  bool forced = info->si_code == si_seccomp;  // force_sig_seccomp: blocked or ignored -> dies
-  if (forced && tls.trap_ip != 0) info->si_call_addr = reinterpret_cast<void*>(tls.trap_ip);
-  if (has_function(a) && !(forced && tls.sigsys_blocked)) {
-    if (a.flags & SA_RESETHAND) proc.guest[SIGSYS] = kernel_sigaction{};
-    std::uint64_t block = a.mask & ~sigsys_bit, old = 0;
-    sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&block), arg(&old), kernel_sigset_size);
-    bool was_blocked = tls.sigsys_blocked;
-    if (!(a.flags & SA_NODEFER) || (a.mask & sigsys_bit)) tls.sigsys_blocked = true;
-    run_guest_handler(a, sig, info, uc);
-    tls.sigsys_blocked = was_blocked;
-    sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
-    return;
-  }
-  if (a.handler == sig_ign && !forced) return;
-  if (a.handler != sig_dfl && !forced) return;  // blocked by the guest, sent by kill: dropped (docs)
-  die_by_sigsys();
-}
-
-/// rt_sigaction as the guest sees it: its actions kept here, the kernel's wrapped.
-inline long emulate_sigaction(const syscall_frame& f) noexcept {
-  int sig = static_cast<int>(f.args[0]);
-  auto* act = reinterpret_cast<const kernel_sigaction*>(f.args[1]);
-  auto* oact = reinterpret_cast<kernel_sigaction*>(f.args[2]);
-  if (f.args[3] != kernel_sigset_size || sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP) return sys(f);
-  kernel_sigaction old = proc.guest[sig];
-  if (act != nullptr) {
-    kernel_sigaction a = *act;
-    if (sig != SIGSYS) {
-      long r = register_action(sig, a);
-      if (r < 0) return r;
-    }
-    proc.guest[sig] = a;
-  }
-  if (oact != nullptr) *oact = old;
-  return 0;
-}
-
-/// rt_sigprocmask as the guest sees it: SIGSYS is never blocked in the kernel (SUD's SIGSYS
-/// would kill the process), the guest's blocking of it is kept per thread.
-inline long emulate_sigprocmask(const syscall_frame& f) noexcept {
-  auto* set = reinterpret_cast<const std::uint64_t*>(f.args[1]);
-  auto* oset = reinterpret_cast<std::uint64_t*>(f.args[2]);
-  if (f.args[3] != kernel_sigset_size) return sys(f);
-  bool old_blocked = tls.sigsys_blocked, has = false;
-  std::uint64_t copy = 0;
-  if (set != nullptr) {
-    copy = *set;
-    has = (copy & sigsys_bit) != 0;
-    copy &= ~sigsys_bit;
-  }
-  long r = sys(SYS_rt_sigprocmask, f.args[0], set != nullptr ? arg(&copy) : 0, arg(oset), kernel_sigset_size);
-  if (r != 0) return r;
-  if (set != nullptr) {
-    if (f.args[0] == SIG_BLOCK && has) tls.sigsys_blocked = true;
-    if (f.args[0] == SIG_UNBLOCK && has) tls.sigsys_blocked = false;
-    if (f.args[0] == SIG_SETMASK) tls.sigsys_blocked = has;
-  }
-  if (oset != nullptr) *oset = old_blocked ? (*oset | sigsys_bit) : (*oset & ~sigsys_bit);
-  return r;
-}
-
-/// A call whose argument `i` points to a temporary signal mask (rt_sigsuspend, ppoll,
-/// epoll_pwait, epoll_pwait2): run with SIGSYS taken out of it.
-inline long run_with_mask_arg(syscall_frame f, int i) noexcept {
-  auto* set = reinterpret_cast<const std::uint64_t*>(f.args[i]);
-  std::uint64_t copy = 0;
-  if (set != nullptr) {
-    copy = *set & ~sigsys_bit;
-    f.args[i] = arg(&copy);
-  }
-  return sys(f);
-}
-
-/// pselect6: the mask is behind arg 5 ({const sigset_t*, size_t}).
-inline long run_pselect6(syscall_frame f) noexcept {
-  auto* data = reinterpret_cast<const long*>(f.args[5]);
-  long copy[2];
-  std::uint64_t mask = 0;
-  if (data != nullptr && data[0] != 0) {
-    mask = *reinterpret_cast<const std::uint64_t*>(data[0]) & ~sigsys_bit;
-    copy[0] = arg(&mask);
-    copy[1] = data[1];
-    f.args[5] = arg(copy);
-  }
-  return sys(f);
-}
-
-/// execve/execveat with the runtime's LD_PRELOAD kept in the new environment (added, or put
-/// in front of the guest's own value, when the environment lacks it).
-inline long run_exec(syscall_frame f) noexcept {
-  int ei = f.nr == SYS_execve ? 2 : 3;
-  auto** envp = reinterpret_cast<char**>(f.args[ei]);
-  if (proc.preload[0] == '\0') return sys(f);
-  constexpr std::size_t key = 11;  // strlen("LD_PRELOAD=")
-  const char* mine = proc.preload + key;
-  std::size_t n = 0;
-  long found = -1;
-  for (; envp != nullptr && envp[n] != nullptr; ++n) {
-    if (std::strncmp(envp[n], "LD_PRELOAD=", key) == 0) found = static_cast<long>(n);
-  }
-  if (found >= 0 && std::strstr(envp[found] + key, mine) != nullptr) return sys(f);
-  std::size_t theirs = found >= 0 ? std::strlen(envp[found] + key) : 0;
-  std::size_t bytes = (n + 2) * sizeof(char*) + std::strlen(proc.preload) + 1 + theirs + 1;
-  // Never the guest's heap (the call may come from inside malloc); the stack when it fits.
-  alignas(16) char local[4096];
-  char* buf = local;
-  bool mapped = bytes > sizeof local;
-  if (mapped) {
-    long m = sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m < 0 && m > -4096) return sys(f);  // run it as the guest asked
-    buf = reinterpret_cast<char*>(m);
-  }
-  auto** env = reinterpret_cast<char**>(buf);
-  char* s = buf + (n + 2) * sizeof(char*);
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (static_cast<long>(i) != found) env[k++] = envp[i];
-  }
-  env[k++] = s;
-  env[k] = nullptr;
-  std::size_t len = std::strlen(proc.preload);
-  std::memcpy(s, proc.preload, len);
-  if (theirs != 0) {
-    s[len++] = ':';
-    std::memcpy(s + len, envp[found] + key, theirs);
-    len += theirs;
-  }
-  s[len] = '\0';
-  f.args[ei] = arg(env);
-  long r = sys(f);
-  if (mapped) sys(SYS_munmap, arg(buf), static_cast<long>(bytes));
-  return r;
-}
-
-/// The clone family. With a new stack the child starts in snare_ig_v1_clone (see the asm);
-/// without one it returns here as a copy of this handler (`child` set). vfork without a new
-/// stack runs without CLONE_VM (the parent still waits): the child's later SIGSYS frames would
-/// otherwise overwrite this handler's frame on the shared stack (docs/in_guest.md).
-inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noexcept {
-  syscall_frame f = in;
-  std::uint64_t flags = 0, stack = 0;
-  struct {
-    std::uint64_t v[32];
-  } cl{};
-  switch (f.nr) {
-    case SYS_fork:
-      break;
-    case SYS_vfork:
-      f.nr = SYS_clone;
-      f.args[0] = CLONE_VFORK | SIGCHLD;
-      f.args[1] = f.args[2] = f.args[3] = f.args[4] = 0;
-      break;
-    case SYS_clone:
-      flags = static_cast<std::uint64_t>(f.args[0]);
-      stack = static_cast<std::uint64_t>(f.args[1]);
-      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK)) f.args[0] &= ~static_cast<long>(CLONE_VM);
-      break;
-    case SYS_clone3: {
-      auto size = static_cast<std::size_t>(f.args[1]);
-      if (f.args[0] == 0 || size < 64 || size > sizeof cl) return sys(f);  // the kernel's answer
-      std::memcpy(&cl, reinterpret_cast<const void*>(f.args[0]), size);
-      flags = cl.v[0];
-      if (cl.v[5] != 0) stack = cl.v[5] + cl.v[6];  // stack + stack_size
-      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK)) {
-        cl.v[0] &= ~static_cast<std::uint64_t>(CLONE_VM);
-        f.args[0] = arg(&cl);
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  if (stack != 0) {
-    auto* b = reinterpret_cast<std::uint64_t*>((stack - 512) & ~std::uint64_t{15});
-    const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15};
-    b[0] = 0;
-    for (int i = 0; i < 6; ++i) b[1 + i] = static_cast<std::uint64_t>(f.args[i]);
-    for (int i = 0; i < 6; ++i) b[7 + i] = static_cast<std::uint64_t>(g[order[i]]);
-    b[13] = in.ip;                                // rcx, as the kernel leaves it
-    b[14] = static_cast<std::uint64_t>(g[REG_EFL]);  // r11
-    b[15] = stack;
-    b[16] = in.ip;
-    b[17] = (flags & CLONE_THREAD) ? 1 : 0;
-    reinterpret_cast<std::uint64_t*>(stack)[-1] = in.ip;
-    long r = snare_ig_v1_clone(f.nr, f.args[0], f.args[1], f.args[2], f.args[3], f.args[4], f.args[5]);
-    tls.selector = selector_allow;  // a CLONE_VM child without its own TLS wrote the same byte
-    return r;
-  }
-  long r = sys(f);
-  if (r == 0) {
-    child = true;
-    enable_sud();
-    if (proc.h.process_start != nullptr) proc.h.process_start();
-  }
-  return r;
-}
-
-/// Runs the guest's (possibly changed) call for the SIGSYS handler.
-inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexcept {
-  switch (f.nr) {
-    case SYS_rt_sigaction:
-      return emulate_sigaction(f);
-    case SYS_rt_sigprocmask:
-      return emulate_sigprocmask(f);
-    case SYS_rt_sigsuspend:
-      return run_with_mask_arg(f, 0);
-    case SYS_ppoll:
-      return run_with_mask_arg(f, 3);
-    case SYS_epoll_pwait:
-    case SYS_epoll_pwait2:
-      return run_with_mask_arg(f, 4);
-    case SYS_pselect6:
-      return run_pselect6(f);
-    case SYS_execve:
-    case SYS_execveat:
-      return run_exec(f);
-    case SYS_clone:
-    case SYS_clone3:
-    case SYS_fork:
-    case SYS_vfork:
-      return run_clone(f, g, child);
-    default:
-      return sys(f);
-  }
-}
+inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept;
 
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
@@ -460,34 +32,120 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
     forward_sigsys(sig, info, ucv);
     return;
   }
+  handle_trap(static_cast<ucontext_t*>(ucv), true);
+}
+
+/// The SIGSEGV handler while rewriting: a rewritten site whose number lies past page 0's sled
+/// (`call *%rax` faulted at address rax, the return address right after a site the runtime
+/// rewrote) is a syscall, run as a trapped one; anything else is the guest's.
+inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
+  greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
+  auto rip = static_cast<std::uintptr_t>(g[REG_RIP]);
+  if (info->si_code > 0 && reinterpret_cast<std::uintptr_t>(info->si_addr) == rip &&
+      rip == static_cast<std::uintptr_t>(g[REG_RAX])) {
+    std::uintptr_t ret = *reinterpret_cast<const std::uintptr_t*>(g[REG_RSP]);
+    if (ret >= 2 && is_rewritten_site(ret - 2)) {
+      g[REG_RSP] += 8;
+      g[REG_RIP] = static_cast<greg_t>(ret);
+      handle_trap(static_cast<ucontext_t*>(ucv), tls.selector == selector_block);
+      return;
+    }
+  }
+  kernel_sigaction a = proc.guest[SIGSEGV];
+  if (has_function(a)) {
+    deliver_to_guest(a, sig, info, ucv);
+    return;
+  }
+  if (a.handler == sig_ign && info->si_code <= 0) return;  // sent by kill and ignored
+  die_by(SIGSEGV);
+}
+
+/// A trapped call (SUD's SIGSYS, or a faulting rewritten site): the hooks and the call, the
+/// result into rax, and the site rewritten when it can be. `intercepted` false: a call made
+/// with interception off (a hook's own, through a rewritten site): run without the hooks.
+inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
+  greg_t* g = uc->uc_mcontext.gregs;
+  char old_selector = tls.selector;
   tls.selector = selector_allow;
   int saved_errno = errno;
-  greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
-  syscall_frame f{g[REG_RAX], {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]},
-                  static_cast<std::uint64_t>(g[REG_RIP]), static_cast<std::uint64_t>(g[REG_RSP]), -ENOSYS};
+  syscall_frame f{g[REG_RAX],
+                  {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]},
+                  static_cast<std::uint64_t>(g[REG_RIP]),
+                  static_cast<std::uint64_t>(g[REG_RSP]),
+                  -ENOSYS};
+  proc.sud_traps.fetch_add(1, std::memory_order_relaxed);
+  long trapped_nr = f.nr;
   std::uint64_t outer_ip = tls.trap_ip;
   tls.trap_ip = f.ip;
-  bool run = proc.h.enter == nullptr || proc.h.enter(f);
+  const bool hooked = intercepted && wants(f.nr);
+  bool run = !hooked || proc.h.enter == nullptr || proc.h.enter(f);
   if (run && f.nr == SYS_rt_sigreturn) {
     // Redo it from the allowed range on the guest's stack: this handler's own sigreturn lands
     // on snare_ig_v1_restorer with the guest's rsp, which then restores the guest's frame.
     g[REG_RIP] = reinterpret_cast<greg_t>(&snare_ig_v1_restorer);
     tls.trap_ip = outer_ip;
     errno = saved_errno;
-    tls.selector = selector_block;
+    tls.selector = intercepted ? selector_block : old_selector;
     return;
   }
+  bool child = false;
   if (run) {
-    bool child = false;
     f.ret = perform(f, g, child);
-    if (!child && proc.h.exit != nullptr) proc.h.exit(f);
+    if (f.nr == SYS_rt_sigprocmask && f.ret == 0 && f.args[1] != 0) {
+      // The handler's sigreturn restores the mask saved at the trap: give it the new one.
+      std::uint64_t now = 0;
+      sys(SYS_rt_sigprocmask, SIG_BLOCK, 0, arg(&now), kernel_sigset_size);
+      std::memcpy(&uc->uc_sigmask, &now, sizeof now);
+    }
+    if (hooked && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
+  if (!child) try_rewrite(f.ip, trapped_nr);
   g[REG_RAX] = f.ret;
   tls.trap_ip = outer_ip;
   errno = saved_errno;
-  tls.selector = selector_block;
+  // SUD traps only at BLOCK; a fault keeps whatever the thread had.
+  tls.selector = intercepted ? selector_block : old_selector;
 }
 
+/// A call from a rewritten site: the hooks and the call, as on_sigsys does them.
+inline void run_rewritten(trampoline_regs* r) noexcept {
+  char old_selector = tls.selector;
+  tls.selector = selector_allow;
+  int saved_errno = errno;
+  proc.rewritten_calls.fetch_add(1, std::memory_order_relaxed);
+  auto l = [](std::uint64_t v) { return static_cast<long>(v); };
+  syscall_frame f{l(r->rax),
+                  {l(r->rdi), l(r->rsi), l(r->rdx), l(r->r10), l(r->r8), l(r->r9)},
+                  r->ret,
+                  reinterpret_cast<std::uint64_t>(&r->ret + 1),
+                  -ENOSYS};
+  greg_t g[NGREG]{};
+  g[REG_RBX] = static_cast<greg_t>(r->rbx);
+  g[REG_RBP] = static_cast<greg_t>(r->rbp);
+  g[REG_R12] = static_cast<greg_t>(r->r12);
+  g[REG_R13] = static_cast<greg_t>(r->r13);
+  g[REG_R14] = static_cast<greg_t>(r->r14);
+  g[REG_R15] = static_cast<greg_t>(r->r15);
+  g[REG_EFL] = 0x202;  // IF and the always-one bit, what r11 holds after a syscall
+  std::uint64_t outer_ip = tls.trap_ip;
+  tls.trap_ip = f.ip;
+  // A rewritten site reached with interception off (a hook's own call through libc, or a
+  // thread not yet intercepted) runs the call alone, as the syscall instruction would have.
+  const bool intercepted = old_selector == selector_block;
+  const bool hooked = intercepted && wants(f.nr);
+  bool run = !hooked || proc.h.enter == nullptr || proc.h.enter(f);
+  if (run) {
+    bool child = false;
+    f.ret = perform(f, g, child);
+    if (hooked && !child && proc.h.exit != nullptr) proc.h.exit(f);
+  }
+  r->rax = static_cast<std::uint64_t>(f.ret);
+  tls.trap_ip = outer_ip;
+  errno = saved_errno;
+  tls.selector = old_selector;
+}
+
+}  // namespace v1
 }  // namespace snare::in_guest::detail
 
 /// Where a child with a new stack starts (called from snare_ig_v1_clone, on the new stack
@@ -496,6 +154,8 @@ extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_
     std::uint64_t* b) noexcept {
   namespace d = snare::in_guest::detail;
   d::enable_sud();
+  // On the stack below the block now: signals may come.
+  d::sys(SYS_rt_sigprocmask, SIG_SETMASK, d::arg(&b[18]), 0, d::kernel_sigset_size);
   int saved_errno = errno;
   if (b[17] != 0) {
     if (d::proc.h.thread_start != nullptr) d::proc.h.thread_start();
@@ -507,7 +167,18 @@ extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_
   return b;
 }
 
+/// Where snare_ig_v1_trampoline calls in, with the registers it saved.
+extern "C" [[gnu::used, gnu::visibility("hidden")]] inline void snare_ig_v1_rewritten_entry(
+    snare::in_guest::detail::trampoline_regs* r) noexcept {
+  snare::in_guest::detail::run_rewritten(r);
+}
+
 namespace snare::in_guest {
+
+inline runtime_stats stats() noexcept {
+  return {detail::proc.sud_traps.load(), detail::proc.rewritten_calls.load(),
+          detail::proc.sites_rewritten.load()};
+}
 
 inline long untrapped_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5) noexcept {
   return detail::sys(nr, a0, a1, a2, a3, a4, a5);
@@ -517,6 +188,13 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   namespace d = detail;
   if (d::proc.installed) return d::proc.report;
   d::proc.h = h;
+  if (o.interest != nullptr) {
+    d::proc.some_interest = true;
+    std::memcpy(d::proc.interest, o.interest, sizeof d::proc.interest);
+    for (long nr = 0; nr < 512; ++nr) {
+      if (!d::wants(nr) && !d::runtime_handles(nr)) snare_ig_v1_direct[nr / 64] |= 1UL << (nr % 64);
+    }
+  }
   const char* pre = o.preload != nullptr ? o.preload : std::getenv("LD_PRELOAD");
   if (pre != nullptr && std::strlen(pre) + 12 <= sizeof d::proc.preload) {
     std::memcpy(d::proc.preload, "LD_PRELOAD=", 11);
@@ -527,15 +205,22 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     d::sys(SYS_rt_sigaction, sig, 0, d::arg(&d::proc.guest[sig]), d::kernel_sigset_size);
   }
-  d::kernel_sigaction sa{reinterpret_cast<std::uintptr_t>(&d::on_sigsys), SA_SIGINFO | SA_NODEFER | d::sa_restorer_flag,
+  d::kernel_sigaction sa{reinterpret_cast<std::uintptr_t>(&d::on_sigsys),
+                         SA_SIGINFO | SA_NODEFER | d::sa_restorer_flag,
                          reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
   d::kernel_sigaction old_sigsys{};
   long r = d::sys(SYS_rt_sigaction, SIGSYS, d::arg(&sa), d::arg(&old_sigsys), d::kernel_sigset_size);
-  if (r < 0) return result<install_report>::from_errno(static_cast<int>(-r));
+  auto undo = [&](long err) {
+    d::proc.h = hooks{};
+    d::proc.some_interest = false;
+    for (auto& w : snare_ig_v1_direct) w = 0;
+    return result<install_report>::from_errno(static_cast<int>(-err));
+  };
+  if (r < 0) return undo(r);
   r = d::enable_sud();
   if (r < 0) {
     d::sys(SYS_rt_sigaction, SIGSYS, d::arg(&old_sigsys), 0, d::kernel_sigset_size);
-    return result<install_report>::from_errno(static_cast<int>(-r));
+    return undo(r);
   }
   for (int sig = 1; sig <= 64; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSYS) continue;
@@ -546,9 +231,16 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   d::sys(SYS_rt_sigprocmask, SIG_UNBLOCK, d::arg(&unblock), d::arg(&old_mask), d::kernel_sigset_size);
   d::tls.sigsys_blocked = (old_mask & d::sigsys_bit) != 0;
   d::proc.report.sud = true;
-  d::proc.report.rewriting = false;
-  d::proc.report.why_not_rewriting =
-      o.rewrite ? "site rewriting is not implemented in this runtime yet" : "install_options::rewrite is false";
+  if (!o.rewrite) std::strcpy(d::proc.why_not_rewriting, "install_options::rewrite is false");
+  d::proc.report.rewriting = o.rewrite && d::setup_rewriting();
+  if (d::proc.report.rewriting) {
+    // SA_ONSTACK: a guest that handles stack overflow on an alternate stack keeps doing so.
+    d::kernel_sigaction segv{reinterpret_cast<std::uintptr_t>(&d::on_sigsegv),
+                             SA_SIGINFO | SA_NODEFER | SA_ONSTACK | d::sa_restorer_flag,
+                             reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
+    d::proc.owns_sigsegv = d::sys(SYS_rt_sigaction, SIGSEGV, d::arg(&segv), 0, d::kernel_sigset_size) == 0;
+  }
+  d::proc.report.why_not_rewriting = d::proc.why_not_rewriting;
   d::proc.installed = true;
   d::tls.selector = d::selector_block;
   return d::proc.report;

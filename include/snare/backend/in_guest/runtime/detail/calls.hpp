@@ -1,0 +1,194 @@
+// Defines the calls the in-guest runtime runs itself rather than as they come: execve keeping
+// LD_PRELOAD, the clone family (new stacks, vfork), and perform(), the dispatch of every call.
+#pragma once
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <snare/backend/in_guest/runtime/detail/signals.hpp>
+
+namespace snare::in_guest::detail {
+inline namespace v1 {
+
+/// execve/execveat with the runtime's LD_PRELOAD kept in the new environment (added, or put
+/// in front of the guest's own value, when the environment lacks it).
+inline long run_exec(syscall_frame f) noexcept {
+  int ei = f.nr == SYS_execve ? 2 : 3;
+  auto** envp = reinterpret_cast<char**>(f.args[ei]);
+  if (proc.preload[0] == '\0') return sys(f);
+  constexpr std::size_t key = 11;  // strlen("LD_PRELOAD=")
+  const char* mine = proc.preload + key;
+  std::size_t n = 0;
+  long found = -1;
+  for (; envp != nullptr && envp[n] != nullptr; ++n) {
+    if (std::strncmp(envp[n], "LD_PRELOAD=", key) == 0) found = static_cast<long>(n);
+  }
+  if (found >= 0 && std::strstr(envp[found] + key, mine) != nullptr) return sys(f);
+  std::size_t theirs = found >= 0 ? std::strlen(envp[found] + key) : 0;
+  std::size_t bytes = (n + 2) * sizeof(char*) + std::strlen(proc.preload) + 1 + theirs + 1;
+  // Never the guest's heap (the call may come from inside malloc); the stack when it fits.
+  alignas(16) char local[4096];
+  char* buf = local;
+  bool mapped = bytes > sizeof local;
+  if (mapped) {
+    long m = sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+    if (m < 0 && m > -4096) return sys(f);  // run it as the guest asked
+    buf = reinterpret_cast<char*>(m);
+  }
+  auto** env = reinterpret_cast<char**>(buf);
+  char* s = buf + (n + 2) * sizeof(char*);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<long>(i) != found) env[k++] = envp[i];
+  }
+  env[k++] = s;
+  env[k] = nullptr;
+  std::size_t len = std::strlen(proc.preload);
+  std::memcpy(s, proc.preload, len);
+  if (theirs != 0) {
+    s[len++] = ':';
+    std::memcpy(s + len, envp[found] + key, theirs);
+    len += theirs;
+  }
+  s[len] = '\0';
+  f.args[ei] = arg(env);
+  long r = sys(f);
+  if (mapped) sys(SYS_munmap, arg(buf), static_cast<long>(bytes));
+  return r;
+}
+
+/// The clone family. With a new stack the child starts in snare_ig_v1_clone (see the asm);
+/// without one it returns here as a copy of this handler (`child` set). vfork without a new
+/// stack runs without CLONE_VM (the parent still waits): the child's later SIGSYS frames would
+/// otherwise overwrite this handler's frame on the shared stack (docs/in_guest.md).
+inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noexcept {
+  syscall_frame f = in;
+  std::uint64_t flags = 0, stack = 0;
+  struct {
+    std::uint64_t v[32];
+  } cl{};
+  switch (f.nr) {
+    case SYS_fork:
+      break;
+    case SYS_vfork:
+      f.nr = SYS_clone;
+      f.args[0] = CLONE_VFORK | SIGCHLD;
+      f.args[1] = f.args[2] = f.args[3] = f.args[4] = 0;
+      break;
+    case SYS_clone:
+      flags = static_cast<std::uint64_t>(f.args[0]);
+      stack = static_cast<std::uint64_t>(f.args[1]);
+      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK))
+        f.args[0] &= ~static_cast<long>(CLONE_VM);
+      break;
+    case SYS_clone3: {
+      auto size = static_cast<std::size_t>(f.args[1]);
+      if (f.args[0] == 0 || size < 64 || size > sizeof cl) return sys(f);  // the kernel's answer
+      std::memcpy(&cl, reinterpret_cast<const void*>(f.args[0]), size);
+      flags = cl.v[0];
+      if (cl.v[5] != 0) stack = cl.v[5] + cl.v[6];  // stack + stack_size
+      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK)) {
+        cl.v[0] &= ~static_cast<std::uint64_t>(CLONE_VM);
+        f.args[0] = arg(&cl);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (stack != 0) {
+    auto* b = reinterpret_cast<std::uint64_t*>((stack - 512) & ~std::uint64_t{15});
+    const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15};
+    b[0] = 0;
+    for (int i = 0; i < 6; ++i) b[1 + i] = static_cast<std::uint64_t>(f.args[i]);
+    for (int i = 0; i < 6; ++i) b[7 + i] = static_cast<std::uint64_t>(g[order[i]]);
+    b[13] = in.ip;                                   // rcx, as the kernel leaves it
+    b[14] = static_cast<std::uint64_t>(g[REG_EFL]);  // r11
+    b[15] = stack;
+    b[16] = in.ip;
+    b[17] = (flags & CLONE_THREAD) ? 1 : 0;
+    reinterpret_cast<std::uint64_t*>(stack)[-1] = in.ip;
+    // Every signal but SIGSYS blocked across the call: the child starts with rsp at the new
+    // stack's top, where a signal frame would overwrite the block; it restores b[18] itself.
+    // (The parent keeps its own copy: the child's stack, block included, is the child's at once.)
+    std::uint64_t all = ~sigsys_bit, old = 0;
+    sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&all), arg(&old), kernel_sigset_size);
+    b[18] = old;
+    long r = snare_ig_v1_clone(f.nr, f.args[0], f.args[1], f.args[2], f.args[3], f.args[4], f.args[5]);
+    tls.selector = selector_allow;  // a CLONE_VM child without its own TLS wrote the same byte
+    sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
+    return r;
+  }
+  long r = sys(f);
+  if (r == 0) {
+    child = true;
+    enable_sud();
+    if (proc.h.process_start != nullptr) proc.h.process_start();
+  }
+  return r;
+}
+
+/// Whether the runtime must see calls with number `nr` itself (perform() does more than run
+/// them), hooks or not.
+inline bool runtime_handles(long nr) noexcept {
+  switch (nr) {
+    case SYS_rt_sigaction:
+    case SYS_rt_sigprocmask:
+    case SYS_rt_sigsuspend:
+    case SYS_ppoll:
+    case SYS_epoll_pwait:
+    case SYS_epoll_pwait2:
+    case SYS_pselect6:
+    case SYS_execve:
+    case SYS_execveat:
+    case SYS_clone:
+    case SYS_clone3:
+    case SYS_fork:
+    case SYS_vfork:
+    case SYS_rt_sigreturn:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Runs the guest's (possibly changed) call for the SIGSYS handler.
+inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexcept {
+  switch (f.nr) {
+    case SYS_rt_sigaction:
+      return emulate_sigaction(f);
+    case SYS_rt_sigprocmask:
+      return emulate_sigprocmask(f);
+    case SYS_rt_sigsuspend:
+      return run_with_mask_arg(f, 0);
+    case SYS_ppoll:
+      return run_with_mask_arg(f, 3);
+    case SYS_epoll_pwait:
+    case SYS_epoll_pwait2:
+      return run_with_mask_arg(f, 4);
+    case SYS_pselect6:
+      return run_pselect6(f);
+    case SYS_execve:
+    case SYS_execveat:
+      return run_exec(f);
+    case SYS_clone:
+    case SYS_clone3:
+    case SYS_fork:
+    case SYS_vfork:
+      return run_clone(f, g, child);
+    default:
+      return sys(f);
+  }
+}
+
+}  // namespace v1
+}  // namespace snare::in_guest::detail

@@ -1,0 +1,361 @@
+/* The C guest of the in-guest runtime's tests: each mode prints what it saw, the same natively
+ * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
+ * Usage: snare_ig_guest
+ * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1 /* si_code of a SECCOMP_RET_TRAP SIGSYS (asm-generic/siginfo.h) */
+#endif
+
+extern char** environ;
+
+static void* thread_main(void* arg) {
+  for (int i = 0; i < 3; ++i) syscall(SYS_getppid);
+  return arg;
+}
+
+static int threads(void) {
+  pthread_t t[4];
+  for (long i = 0; i < 4; ++i) {
+    if (pthread_create(&t[i], NULL, thread_main, (void*)i) != 0) return 1;
+  }
+  long sum = 0;
+  for (int i = 0; i < 4; ++i) {
+    void* r;
+    pthread_join(t[i], &r);
+    sum += (long)r;
+  }
+  printf("threads joined, sum %ld\n", sum);
+  return 0;
+}
+
+static int fork_mode(void) {
+  fflush(stdout);
+  pid_t p = fork();
+  if (p == 0) {
+    syscall(SYS_getppid);
+    printf("child\n");
+    exit(3);
+  }
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("parent: child exited %d\n", WEXITSTATUS(st));
+  return 0;
+}
+
+static int vfork_exec(void) {
+  /* The new environment drops LD_PRELOAD (and keeps the rest): the runtime must keep it. */
+  static char* envp[256];
+  int n = 0;
+  for (char** e = environ; *e != NULL && n < 255; ++e) {
+    if (strncmp(*e, "LD_PRELOAD=", 11) != 0) envp[n++] = *e;
+  }
+  envp[n] = NULL;
+  char* argv[] = {"/bin/true", NULL};
+  pid_t p = vfork();
+  if (p == 0) {
+    execve(argv[0], argv, envp);
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("vfork child exited %d\n", WEXITSTATUS(st));
+  return 0;
+}
+
+static int spawn(void) {
+  char* argv[] = {"/bin/echo", "spawned", NULL};
+  pid_t p;
+  fflush(stdout);
+  if (posix_spawn(&p, argv[0], NULL, NULL, argv, environ) != 0) return 1;
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("spawn child exited %d\n", WEXITSTATUS(st));
+  return 0;
+}
+
+static int pipe_fds[2];
+static volatile sig_atomic_t handled;
+
+static void on_alarm(int sig) {
+  (void)sig;
+  for (int i = 0; i < 7; ++i) syscall(SYS_getppid); /* counted only if interception is on */
+  char c = 'x';
+  if (write(pipe_fds[1], &c, 1) != 1) _exit(9);
+  handled++;
+}
+
+/* A blocking read interrupted by a handler that makes calls: restarted with SA_RESTART
+ * (it then reads the handler's byte), EINTR without. */
+static int signals(void) {
+  for (int restart = 1; restart >= 0; --restart) {
+    if (pipe(pipe_fds) != 0) return 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = restart ? SA_RESTART : 0;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    char c;
+    ssize_t n = read(pipe_fds[0], &c, 1);
+    printf("SA_RESTART %d: read returned %zd (%s), handled %d\n", restart, n,
+           n < 0 ? strerror(errno) : "data", (int)handled);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+  }
+  return 0;
+}
+
+static volatile sig_atomic_t in_hook_handled;
+
+static void on_alarm_in_hook(int sig) {
+  (void)sig;
+  for (int i = 0; i < 7; ++i) syscall(SYS_getppid);
+  in_hook_handled = 1;
+}
+
+/* A SIGALRM that, under the test preload with SNARE_IG_ALARM_IN_GETPID, arrives while the
+ * getpid hook runs (natively, and as a fallback, from a 50 ms timer). */
+static int signal_in_hook(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm_in_hook;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  struct itimerval it = {{0, 0}, {0, 50000}};
+  setitimer(ITIMER_REAL, &it, NULL);
+  syscall(SYS_getpid);
+  while (!in_hook_handled) usleep(1000);
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &off, NULL);
+  printf("handled\n");
+  return 0;
+}
+
+/* Numbers no sled covers, through glibc's syscall() after a valid call has rewritten its site:
+ * -1, past the page, and the x32 bit; the results and errno as natively. */
+static int bad_numbers(void) {
+  long numbers[] = {SYS_getppid, -1, 100000, 0x40000000L | SYS_getpid, 1L << 40, SYS_getppid};
+  for (int round = 0; round < 2; ++round) {
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; ++i) {
+      errno = 0;
+      long r = syscall(numbers[i]);
+      printf("syscall(%#lx): %s, errno %d\n", numbers[i], r == -1 ? "-1" : "ok", errno);
+    }
+  }
+  return 0;
+}
+
+static char* segv_page;
+static volatile sig_atomic_t segv_seen;
+
+static void on_segv(int sig, siginfo_t* info, void* uc) {
+  (void)sig;
+  (void)uc;
+  segv_seen = (char*)info->si_addr == segv_page + 10;
+  mprotect(segv_page, 4096, PROT_READ | PROT_WRITE);
+}
+
+/* Its own SIGSEGV handler, which repairs the fault (a write to a read-only page). */
+static int segv(void) {
+  segv_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (segv_page == MAP_FAILED) return 1;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_segv;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSEGV, &sa, NULL);
+  segv_page[10] = 'x';
+  printf("recovered: %d %c\n", (int)segv_seen, segv_page[10]);
+  return 0;
+}
+
+static void on_usr1(int sig) {
+  (void)sig;
+  syscall(SYS_getppid);
+}
+
+/* SA_RESETHAND: the first SIGUSR1 runs the handler, the second kills the process. */
+static int resethand(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGUSR1, &sa, NULL);
+  raise(SIGUSR1);
+  struct sigaction now;
+  sigaction(SIGUSR1, NULL, &now);
+  printf("after the first: %s\n", now.sa_handler == SIG_DFL ? "SIG_DFL" : "handler");
+  fflush(stdout);
+  raise(SIGUSR1);
+  printf("not reached\n");
+  return 0;
+}
+
+static volatile sig_atomic_t usr2_runs;
+static void on_usr2(int sig) {
+  (void)sig;
+  usr2_runs++;
+}
+
+/* sigprocmask as natively: a blocked signal stays pending until unblocked (the runtime runs the
+ * call inside its SIGSYS handler, whose sigreturn would restore the old mask). */
+static int mask(void) {
+  signal(SIGUSR2, on_usr2);
+  sigset_t s, pending;
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR2);
+  sigprocmask(SIG_BLOCK, &s, NULL);
+  raise(SIGUSR2);
+  sigpending(&pending);
+  printf("blocked: runs %d, pending %d\n", (int)usr2_runs, sigismember(&pending, SIGUSR2));
+  sigprocmask(SIG_UNBLOCK, &s, NULL);
+  printf("unblocked: runs %d\n", (int)usr2_runs);
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, NULL);
+  raise(SIGUSR2);
+  printf("all blocked: runs %d\n", (int)usr2_runs);
+  pthread_sigmask(SIG_UNBLOCK, &all, NULL);
+  printf("all unblocked: runs %d\n", (int)usr2_runs);
+  return 0;
+}
+
+static volatile sig_atomic_t ticks;
+static void on_tick(int sig) {
+  (void)sig;
+  ticks++;
+  syscall(SYS_getppid);
+}
+static int clone_child(void* arg) { return (int)(long)arg % 7; }
+
+/* Processes made by glibc's clone() on a stack of the parent's (no CLONE_VM, no signal blocking
+ * around it) while a 200 us timer interrupts everything: every child starts and exits right. */
+static int clone_storm(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_tick;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  struct itimerval it = {{0, 200}, {0, 200}};
+  setitimer(ITIMER_REAL, &it, NULL);
+  static char stack[64 * 1024] __attribute__((aligned(16)));
+  long sum = 0;
+  for (long i = 0; i < 200; ++i) {
+    pid_t p = clone(clone_child, stack + sizeof stack, SIGCHLD, (void*)i);
+    if (p < 0) return 1;
+    int st = 0;
+    while (waitpid(p, &st, 0) < 0 && errno == EINTR) {
+    }
+    sum += WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+  }
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &off, NULL);
+  printf("200 clones, exit codes sum %ld\n", sum);
+  return 0;
+}
+
+static volatile long sigsys_nr = -1;
+static volatile int sigsys_code = -1;
+
+static void on_sigsys(int sig, siginfo_t* info, void* ucv) {
+  (void)sig;
+  ucontext_t* uc = ucv;
+  sigsys_code = info->si_code;
+  sigsys_nr = info->si_code == SYS_SECCOMP ? info->si_syscall : -1;
+  if (info->si_code == SYS_SECCOMP) uc->uc_mcontext.gregs[REG_RAX] = 777; /* the emulated result */
+}
+
+/* Its own SIGSYS handler, sigprocmask of SIGSYS, a tkill'd SIGSYS, a seccomp filter of its own
+ * that traps getuid (SECCOMP_RET_TRAP): all as natively. */
+static int own_sigsys(void) {
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSYS, &sa, NULL);
+  sigaction(SIGSYS, NULL, &old);
+  printf("own handler installed: %d\n", old.sa_sigaction == on_sigsys);
+
+  sigset_t set, got;
+  sigemptyset(&set);
+  sigaddset(&set, SIGSYS);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  sigprocmask(SIG_BLOCK, NULL, &got);
+  printf("SIGSYS blocked: %d\n", sigismember(&got, SIGSYS));
+  raise(SIGSYS);
+  printf("raised while blocked: si_code %d\n", sigsys_code);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  sigprocmask(SIG_BLOCK, NULL, &got);
+  printf("SIGSYS blocked after unblock: %d, the pending one: si_code %d\n", sigismember(&got, SIGSYS),
+         sigsys_code);
+  sigsys_code = -1;
+
+  raise(SIGSYS);
+  printf("raised SIGSYS: si_code %d\n", sigsys_code);
+
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getuid, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return 2;
+  long uid = syscall(SYS_getuid);
+  printf("getuid under a trapping filter: %ld, si_code %d, si_syscall %ld\n", uid, sigsys_code, sigsys_nr);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  const char* m = argv[1];
+  int r = 2;
+  if (strcmp(m, "threads") == 0) r = threads();
+  if (strcmp(m, "fork") == 0) r = fork_mode();
+  if (strcmp(m, "vfork_exec") == 0) r = vfork_exec();
+  if (strcmp(m, "spawn") == 0) r = spawn();
+  if (strcmp(m, "signals") == 0) r = signals();
+  if (strcmp(m, "own_sigsys") == 0) r = own_sigsys();
+  if (strcmp(m, "signal_in_hook") == 0) r = signal_in_hook();
+  if (strcmp(m, "bad_numbers") == 0) r = bad_numbers();
+  if (strcmp(m, "segv") == 0) r = segv();
+  if (strcmp(m, "resethand") == 0) r = resethand();
+  if (strcmp(m, "mask") == 0) r = mask();
+  if (strcmp(m, "clone_storm") == 0) r = clone_storm();
+  if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
+    long sum = 0;
+    for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */
+    for (int i = 0; i < 1000; ++i) sum += syscall(SYS_getppid) == getppid();
+    printf("%ld\n", sum);
+    r = 0;
+  }
+  if (strcmp(m, "getppid") == 0) {
+    printf("%ld\n", (long)getppid());
+    r = 0;
+  }
+  fflush(stdout);
+  return r;
+}
