@@ -76,8 +76,6 @@
 #include <snare/backend/in_guest/engine.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/heap.hpp>
-#include <snare/backend/in_guest/runtime/hooks.hpp>
-#include <snare/backend/in_guest/runtime/runtime.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>

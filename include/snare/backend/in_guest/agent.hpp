@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -55,6 +57,18 @@ class agent {
       "snare: the in_guest backend takes a compile-time subscription only (a run-time one is not wired)");
   static_assert(check_tool_capabilities<in_guest, Tool, guest_type, table_type>());
   static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+  /// The calls that reach the hooks (install_options::interest): the subscribed ones, and
+  /// those the agent watches itself (a thread's and a process's end, the waits that tell a
+  /// child's death, the forks it holds the heap's lock across). Others run at native cost.
+  static constexpr std::array<std::uint64_t, 8> interest = [] {
+    std::array<std::uint64_t, 8> bits{};
+    auto add = [&](long nr) { bits[static_cast<std::size_t>(nr) / 64] |= std::uint64_t{1} << (nr % 64); };
+    for (long nr = 0; nr < 512; ++nr)
+      if (subscription.entry.contains(nr) || subscription.exit.contains(nr)) add(nr);
+    for (long nr : {SYS_exit, SYS_exit_group, SYS_wait4, SYS_waitid, SYS_fork, SYS_clone, SYS_clone3})
+      add(nr);
+    return bits;
+  }();
 
   /// Starts the guest side in this process (the object's constructor): does nothing when
   /// the object was not loaded through a run's link (no channel next to it: the tracer's
@@ -86,7 +100,9 @@ class agent {
     h.exit = &exit;
     h.thread_start = &thread_start;
     h.process_start = &process_start;
-    auto installed = snare::in_guest::install(h);
+    snare::in_guest::install_options options;
+    options.interest = interest.data();
+    auto installed = snare::in_guest::install(h, options);
     if (!installed) {
       say("snare: in_guest: Syscall User Dispatch refused in the guest: ");
       say(std::strerror(installed.error_number()));
