@@ -36,7 +36,7 @@ inline constexpr const char* channel_file = "channel";
 inline constexpr const char* object_link = "tool.so";
 
 /// The largest function object and result a global call carries (bytes).
-inline constexpr std::size_t max_call_bytes = 4096;
+inline constexpr std::size_t max_call_bytes = 8192;
 /// The processes the table holds; later ones are served but not tracked.
 inline constexpr std::size_t max_processes = 8192;
 

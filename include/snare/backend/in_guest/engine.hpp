@@ -90,7 +90,7 @@ class channel_server {
 
   /// Creates the run's directory on /dev/shm with the channel and a link to `object`
   /// (absolute), and `config` in the channel; returns the path to preload (the link).
-  /// Errors: the errno of mkdir, open, symlink, mmap; file_too_large for a config over 4 KiB.
+  /// Errors: the errno of mkdir, open, symlink, mmap; file_too_large for a config over 8 KiB.
   result<std::string> open(const char* object, std::string_view config) {
     if (config.size() > max_call_bytes) return std::errc::file_too_large;
     static std::atomic<unsigned> counter{0};

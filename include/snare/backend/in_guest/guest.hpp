@@ -119,7 +119,7 @@ class remote_global {
         "snare: on the in_guest backend, g.global().call(f) copies f to the tracer process: f must be "
         "trivially copyable (capture numbers and fixed arrays by value, not std::string or containers)");
     static_assert(sizeof(Fn) <= snare::detail::in_guest::max_call_bytes,
-                  "snare: on the in_guest backend, g.global().call(f) carries at most 4096 bytes of f");
+                  "snare: on the in_guest backend, g.global().call(f) carries at most 8192 bytes of f");
     constexpr bool with_caller = std::is_invocable_v<Fn&, State&, const global_caller&>;
     using R = typename result_of<Fn, with_caller>::type;
     static_assert(
@@ -128,7 +128,7 @@ class remote_global {
     static_assert(
         sendable<R>,
         "snare: on the in_guest backend, g.global().call(f)'s result crosses to the guest: it must be "
-        "trivially copyable and at most 4096 bytes");
+        "trivially copyable and at most 8192 bytes");
     auto& proc = snare::detail::in_guest::current_process;
     const auto thunk = &snare::detail::in_guest::global_thunk_of<State, Fn>;
     const auto offset = reinterpret_cast<std::uintptr_t>(thunk) - proc.object_base;
