@@ -110,6 +110,27 @@ TEST_CASE("in_guest: git prints the same as natively") {
   same_as_native({"git", "-C", "/tmp", "init", "-q", "--bare", "/tmp/snare-ig-git-test.git"});
 }
 
+TEST_CASE("in_guest: python3 with threads and a subprocess prints the same as natively") {
+  same_as_native(
+      {"python3", "-c",
+       "import threading, subprocess\n"
+       "out = []\n"
+       "ts = [threading.Thread(target=lambda i=i: out.append(sum(range(i * 1000)))) for i in range(4)]\n"
+       "[t.start() for t in ts]; [t.join() for t in ts]\n"
+       "print(sorted(out))\n"
+       "print(subprocess.run(['sh', '-c', 'echo child; exit 3']).returncode)\n"});
+}
+
+TEST_CASE("in_guest: an exec whose environment drops everything keeps the tool and its channel") {
+  require_sud();
+  // env -i execs the guest with no LD_PRELOAD: the runtime puts it back, and the object finds
+  // the run's channel from the path it was loaded by.
+  auto r = run_in_guest({"env", "-i", SNARE_IG_BACKEND_GUEST, "getppid", "5"}, "suppress");
+  CHECK(r.out.out.starts_with("getppid=4242 "));
+  CHECK(r.totals.counts[SYS_getppid] == 5);
+  CHECK(r.out.code == 0);
+}
+
 TEST_CASE("in_guest: handlers that allocate use the object's heap (python3 mallocs constantly)") {
   require_sud();
   std::vector<std::string> argv{"python3", "-c", "print(len([str(i) * 3 for i in range(20000)]))"};
