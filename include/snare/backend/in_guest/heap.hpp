@@ -11,10 +11,12 @@
 // a bump pointer (lock-free) and a free list (under one spin lock owned by a thread id).
 // A handler re-entered by a signal while its thread holds the lock allocates from the bump
 // pointer only and leaks what it frees. Memory not from this heap (strdup inside glibc) is
-// handed to glibc's __libc_free. Until enable() (and in the tracer, which dlopen()s the same
-// object to run global calls) every function forwards to glibc.
+// handed back to the process's own free (found by name: glibc's, ASan's, an interposed
+// one). Until enable() (and in the tracer, which dlopen()s the same object to run global
+// calls) every function forwards to the process's own.
 #pragma once
 
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -34,6 +36,35 @@ void* __libc_memalign(std::size_t, std::size_t) noexcept;
 }
 
 namespace snare::detail::in_guest::heap {
+
+/// The process's own malloc family (the guest's allocator, or the tracer's: glibc's, ASan's,
+/// an interposed one), found by name once: what the object forwards to until enable(), and
+/// where blocks it did not make go back (strdup inside glibc allocates with it). The
+/// object's own functions are local, so the lookup never finds them; glibc's __libc_* when
+/// the lookup fails.
+struct forward {
+  void* (*malloc)(std::size_t) = __libc_malloc;
+  void (*free)(void*) = __libc_free;
+  void* (*calloc)(std::size_t, std::size_t) = __libc_calloc;
+  void* (*realloc)(void*, std::size_t) = __libc_realloc;
+  void* (*memalign)(std::size_t, std::size_t) = __libc_memalign;
+};
+template <class F>
+inline void find_next(F& f, const char* name) noexcept {
+  if (void* p = ::dlsym(RTLD_DEFAULT, name)) f = reinterpret_cast<F>(p);
+}
+inline const forward& next() noexcept {
+  static const forward f = [] {
+    forward r;
+    find_next(r.malloc, "malloc");
+    find_next(r.free, "free");
+    find_next(r.calloc, "calloc");
+    find_next(r.realloc, "realloc");
+    find_next(r.memalign, "memalign");
+    return r;
+  }();
+  return f;
+}
 
 inline constexpr std::size_t class_count = 32;
 inline constexpr std::size_t class_span = std::size_t{128} << 20;  // bytes of address space per class
@@ -116,7 +147,7 @@ inline void* from_bump(std::size_t k) noexcept {
 
 /// malloc over the heap (glibc's until enabled).
 inline void* allocate(std::size_t n) noexcept {
-  if (the_heap.base == 0) return __libc_malloc(n);
+  if (the_heap.base == 0) return next().malloc(n);
   const std::size_t k = class_of_size(n == 0 ? 1 : n);
   if (k >= class_count) {
     errno = ENOMEM;
@@ -138,7 +169,7 @@ inline void* allocate(std::size_t n) noexcept {
 /// free over the heap; glibc's blocks go back to glibc.
 inline void release(void* p) noexcept {
   if (p == nullptr) return;
-  if (!owns(p)) return __libc_free(p);
+  if (!owns(p)) return next().free(p);
   const std::size_t k = class_of_block(p);
   if (!lock()) return;  // re-entered while this thread holds the lock: leak it
   auto* b = static_cast<free_block*>(p);
@@ -150,7 +181,7 @@ inline void release(void* p) noexcept {
 inline std::size_t usable_size(const void* p) noexcept { return min_block << class_of_block(p); }
 
 inline void* allocate_zeroed(std::size_t count, std::size_t size) noexcept {
-  if (the_heap.base == 0) return __libc_calloc(count, size);
+  if (the_heap.base == 0) return next().calloc(count, size);
   std::size_t n = 0;
   if (__builtin_mul_overflow(count, size, &n)) {
     errno = ENOMEM;
@@ -163,7 +194,7 @@ inline void* allocate_zeroed(std::size_t count, std::size_t size) noexcept {
 
 inline void* reallocate(void* p, std::size_t n) noexcept {
   if (p == nullptr) return allocate(n);
-  if (!owns(p)) return __libc_realloc(p, n);
+  if (!owns(p)) return next().realloc(p, n);
   if (n == 0) {
     release(p);
     return nullptr;
@@ -178,7 +209,7 @@ inline void* reallocate(void* p, std::size_t n) noexcept {
 }
 
 inline void* allocate_aligned(std::size_t align, std::size_t n) noexcept {
-  if (the_heap.base == 0) return __libc_memalign(align, n);
+  if (the_heap.base == 0) return next().memalign(align, n);
   if (align == 0 || (align & (align - 1)) != 0 || align > 4096) {
     errno = EINVAL;
     return nullptr;
