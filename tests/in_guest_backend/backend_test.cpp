@@ -209,6 +209,8 @@ TEST_CASE("in_guest: counts through global().call match the ptrace backend's") {
     CHECK(ig.totals.counts[nr] == p.counts[nr]);
   }
   CHECK(ig.totals.counts[SYS_getppid] == 300);
+  CHECK(ig.totals.by_number[SYS_getppid] == 300);  // a std::map filled by the object's thunks
+  for (auto& [nr, n] : ig.totals.by_number) CHECK(ig.totals.counts[nr] == n);
   // The calls before the constructor (the execve, the dynamic loader's opening and mapping
   // of the libraries) are ptrace's alone; the loader maps one more object under in_guest.
   CHECK(ig.totals.total < p.total);

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct in_guest_tool {
     int exited_processes;  // processes that told their own exit_group
     int last_kill_signal;
     std::uint64_t allocated;  // bytes the handlers allocated (mode "alloc")
+    // Filled in the tracer by the thunks of the dlopen()ed object: a global state that owns
+    // heap memory works (the object's code allocates with the tracer's malloc there).
+    std::map<long, std::uint64_t> by_number;
   };
   struct thread_state {
     std::uint64_t calls = 0;
@@ -55,6 +59,7 @@ struct in_guest_tool {
     g.global().call([nr](global_state& s) {
       ++s.counts[nr >= 0 && nr < max_syscall_number ? nr : max_syscall_number];
       ++s.total;
+      ++s.by_number[nr];
     });
   }
 
