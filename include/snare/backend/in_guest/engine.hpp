@@ -44,6 +44,10 @@
 #include <snare/tool.hpp>
 #include <snare/tool/exit_status.hpp>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace snare::detail::in_guest {
 
 /// Returns why `path` cannot be preloaded into (a static ELF executable, or a script whose
@@ -107,6 +111,11 @@ class channel_server {
     if (::ftruncate(fd.get(), sizeof(channel_page)) != 0) return result<std::string>::from_errno(errno);
     void* p = ::mmap(nullptr, sizeof(channel_page), PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
     if (p == MAP_FAILED) return result<std::string>::from_errno(errno);
+#if defined(__SANITIZE_ADDRESS__)
+    // Fresh memory: ASan may still hold poison for a mapping that was here before (a thread's
+    // stack, unmapped when the thread ended), and report it as a stack underflow.
+    __asan_unpoison_memory_region(p, sizeof(channel_page));
+#endif
     page_ = ::new (p) channel_page{};
     pthread_mutexattr_t a;
     ::pthread_mutexattr_init(&a);

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 
 extern "C" {
 void* __libc_malloc(std::size_t) noexcept;  // NOLINT: glibc's own entry points
@@ -48,6 +49,8 @@ struct forward {
   void* (*calloc)(std::size_t, std::size_t) = __libc_calloc;
   void* (*realloc)(void*, std::size_t) = __libc_realloc;
   void* (*memalign)(std::size_t, std::size_t) = __libc_memalign;
+  void* (*new_)(std::size_t) = nullptr;  // the process's operator new and delete (null: malloc, free)
+  void (*delete_)(void*) = nullptr;
 };
 template <class F>
 inline void find_next(F& f, const char* name) noexcept {
@@ -61,6 +64,8 @@ inline const forward& next() noexcept {
     find_next(r.calloc, "calloc");
     find_next(r.realloc, "realloc");
     find_next(r.memalign, "memalign");
+    find_next(r.new_, "_Znwm");      // operator new(std::size_t)
+    find_next(r.delete_, "_ZdlPv");  // operator delete(void*)
     return r;
   }();
   return f;
@@ -217,6 +222,21 @@ inline void* allocate_aligned(std::size_t align, std::size_t n) noexcept {
   return allocate(n < align ? align : n);  // a block is aligned to its size (up to a page)
 }
 
+/// operator new over the heap; the process's own operator new until enabled (in the tracer,
+/// so that what the object's code allocates there is what the tracer's delete expects).
+inline void* new_block(std::size_t n) {
+  if (the_heap.base == 0 && next().new_ != nullptr) return next().new_(n);
+  void* p = allocate(n);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+/// operator delete over the heap; blocks it did not make go to the process's own.
+inline void delete_block(void* p) noexcept {
+  if (p == nullptr) return;
+  if (!owns(p) && next().delete_ != nullptr) return next().delete_(p);
+  release(p);
+}
+
 /// Before a fork made by this thread's guest call: hold the lock, so that the child's copy
 /// of the heap is consistent (as pthread_atfork's prepare).
 inline void lock_for_fork() noexcept {
@@ -243,26 +263,34 @@ inline void after_fork_in_child() noexcept {
 /// Defines the tool object's malloc family over the private heap: expanded by
 /// SNARE_IN_GUEST_TOOL (the object's symbols are local: its own code, and its static
 /// libstdc++, call these; the guest's code never does).
-#define SNARE_IN_GUEST_HEAP_DEFINITIONS                                                                    \
-  extern "C" void* malloc(std::size_t n) noexcept { return ::snare::detail::in_guest::heap::allocate(n); } \
-  extern "C" void free(void* p) noexcept { ::snare::detail::in_guest::heap::release(p); }                  \
-  extern "C" void* calloc(std::size_t c, std::size_t n) noexcept {                                         \
-    return ::snare::detail::in_guest::heap::allocate_zeroed(c, n);                                         \
-  }                                                                                                        \
-  extern "C" void* realloc(void* p, std::size_t n) noexcept {                                              \
-    return ::snare::detail::in_guest::heap::reallocate(p, n);                                              \
-  }                                                                                                        \
-  extern "C" void* aligned_alloc(std::size_t a, std::size_t n) noexcept {                                  \
-    return ::snare::detail::in_guest::heap::allocate_aligned(a, n);                                        \
-  }                                                                                                        \
-  extern "C" void* memalign(std::size_t a, std::size_t n) noexcept {                                       \
-    return ::snare::detail::in_guest::heap::allocate_aligned(a, n);                                        \
-  }                                                                                                        \
-  extern "C" int posix_memalign(void** out, std::size_t a, std::size_t n) noexcept {                       \
-    if (a < sizeof(void*)) a = sizeof(void*);                                                              \
-    void* p = ::snare::detail::in_guest::heap::allocate_aligned(a, n);                                     \
-    if (p == nullptr) return errno;                                                                        \
-    *out = p;                                                                                              \
-    return 0;                                                                                              \
-  }                                                                                                        \
+#define SNARE_IN_GUEST_HEAP_DEFINITIONS                                                                     \
+  extern "C" void* malloc(std::size_t n) noexcept { return ::snare::detail::in_guest::heap::allocate(n); }  \
+  extern "C" void free(void* p) noexcept { ::snare::detail::in_guest::heap::release(p); }                   \
+  void* operator new(std::size_t n) { return ::snare::detail::in_guest::heap::new_block(n); }               \
+  void* operator new[](std::size_t n) { return ::snare::detail::in_guest::heap::new_block(n); }             \
+  void operator delete(void* p) noexcept { ::snare::detail::in_guest::heap::delete_block(p); }              \
+  void operator delete[](void* p) noexcept { ::snare::detail::in_guest::heap::delete_block(p); }            \
+  void operator delete(void* p, std::size_t) noexcept { ::snare::detail::in_guest::heap::delete_block(p); } \
+  void operator delete[](void* p, std::size_t) noexcept {                                                   \
+    ::snare::detail::in_guest::heap::delete_block(p);                                                       \
+  }                                                                                                         \
+  extern "C" void* calloc(std::size_t c, std::size_t n) noexcept {                                          \
+    return ::snare::detail::in_guest::heap::allocate_zeroed(c, n);                                          \
+  }                                                                                                         \
+  extern "C" void* realloc(void* p, std::size_t n) noexcept {                                               \
+    return ::snare::detail::in_guest::heap::reallocate(p, n);                                               \
+  }                                                                                                         \
+  extern "C" void* aligned_alloc(std::size_t a, std::size_t n) noexcept {                                   \
+    return ::snare::detail::in_guest::heap::allocate_aligned(a, n);                                         \
+  }                                                                                                         \
+  extern "C" void* memalign(std::size_t a, std::size_t n) noexcept {                                        \
+    return ::snare::detail::in_guest::heap::allocate_aligned(a, n);                                         \
+  }                                                                                                         \
+  extern "C" int posix_memalign(void** out, std::size_t a, std::size_t n) noexcept {                        \
+    if (a < sizeof(void*)) a = sizeof(void*);                                                               \
+    void* p = ::snare::detail::in_guest::heap::allocate_aligned(a, n);                                      \
+    if (p == nullptr) return errno;                                                                         \
+    *out = p;                                                                                               \
+    return 0;                                                                                               \
+  }                                                                                                         \
   static_assert(true, "")
