@@ -131,6 +131,15 @@ TEST_CASE("in_guest: an exec whose environment drops everything keeps the tool a
   CHECK(r.out.code == 0);
 }
 
+TEST_CASE("in_guest: a vfork child (posix_spawn) leaves its parent's states as they were") {
+  require_sud();
+  auto r = run_in_guest({SNARE_IG_BACKEND_GUEST, "spawn"}, "pidcheck");
+  CHECK(r.out.code == 0);
+  CHECK(r.totals.counts[SYS_getppid] == 10);
+  CHECK(r.totals.state_mixups == 0);
+  CHECK(r.totals.counts[SYS_execve] >= 3);  // the children's (posix_spawnp tries each PATH entry)
+}
+
 TEST_CASE("in_guest: handlers that allocate use the object's heap (python3 mallocs constantly)") {
   require_sud();
   std::vector<std::string> argv{"python3", "-c", "print(len([str(i) * 3 for i in range(20000)]))"};

@@ -3,11 +3,13 @@
  *   write        writes "hello\n", then from a bad pointer; prints "wrote=<n> bad=<errno>"
  *   tree         a child and two threads, 100 getppid calls each
  *   killchild    a child that kills itself with SIGKILL; exits 5
- *   selfkill     kills itself with SIGTERM */
+ *   selfkill     kills itself with SIGTERM
+ *   spawn        posix_spawn (vfork-like: CLONE_VM) of true, 3 times, then 10 getppid */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,19 @@ int main(int argc, char** argv) {
     int st = 0;
     waitpid(c, &st, 0);
     return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? 5 : 1;
+  }
+  if (strcmp(argv[1], "spawn") == 0) {
+    extern char** environ;
+    for (int i = 0; i < 3; ++i) {
+      pid_t c = 0;
+      char* args[] = {"true", NULL};
+      if (posix_spawnp(&c, "true", NULL, NULL, args, environ) != 0) return 1;
+      int st = 0;
+      waitpid(c, &st, 0);
+      if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return 1;
+    }
+    calls(10);
+    return 0;
   }
   if (strcmp(argv[1], "selfkill") == 0) {
     kill(getpid(), SIGTERM);

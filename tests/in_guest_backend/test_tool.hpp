@@ -35,15 +35,22 @@ struct in_guest_tool {
     // Filled in the tracer by the thunks of the dlopen()ed object: a global state that owns
     // heap memory works (the object's code allocates with the tracer's malloc there).
     std::map<long, std::uint64_t> by_number;
+    int state_mixups;  // calls that found another process's process_state
   };
   struct thread_state {
     std::uint64_t calls = 0;
+  };
+  /// The process a state was made for: a call seeing another process's state is a mix-up
+  /// (a vfork child's state left to its parent, say).
+  struct process_state {
+    pid_t pid = 0;
   };
 
   /// What the handlers do besides counting: "", "suppress" (getppid returns 4242), "inject"
   /// (getppid runs getpid instead, by inject), "tail" (by tail_inject), "exit" (getppid's
   /// exit handler returns 77), "modify" (write's count cut to 2), "read" (reads write's
-  /// buffer), "alloc" (every call builds strings and a vector: the private heap).
+  /// buffer), "alloc" (every call builds strings and a vector: the private heap), "pidcheck"
+  /// (the handle's pid is the calling process's: on in_guest only, where the handler runs there).
   std::string mode;
 
   static in_guest_tool in_guest_make(std::string_view config) {
@@ -56,6 +63,11 @@ struct in_guest_tool {
   template <class G>
   void count(long nr, G& g) {
     ++g.thread_state().calls;
+    auto& ps = g.process_state();
+    if (ps.pid == 0) ps.pid = g.pid();
+    // In the guest ("pidcheck"): the handle's process is the one making the call.
+    const bool wrong_pid = mode == "pidcheck" && g.pid() != static_cast<pid_t>(::syscall(SYS_getpid));
+    if (ps.pid != g.pid() || wrong_pid) g.global().call([](global_state& s) { ++s.state_mixups; });
     g.global().call([nr](global_state& s) {
       ++s.counts[nr >= 0 && nr < max_syscall_number ? nr : max_syscall_number];
       ++s.total;

@@ -65,7 +65,8 @@ class agent {
     auto add = [&](long nr) { bits[static_cast<std::size_t>(nr) / 64] |= std::uint64_t{1} << (nr % 64); };
     for (long nr = 0; nr < 512; ++nr)
       if (subscription.entry.contains(nr) || subscription.exit.contains(nr)) add(nr);
-    for (long nr : {SYS_exit, SYS_exit_group, SYS_wait4, SYS_waitid, SYS_fork, SYS_clone, SYS_clone3})
+    for (long nr :
+         {SYS_exit, SYS_exit_group, SYS_wait4, SYS_waitid, SYS_fork, SYS_vfork, SYS_clone, SYS_clone3})
       add(nr);
     return bits;
   }();
@@ -126,6 +127,11 @@ class agent {
     const long nr = f.nr;
     if (nr == SYS_exit || nr == SYS_exit_group) ending(f);
     const bool forks = starts_process(f);
+    if (shares_memory_with_child(f)) {
+      // vfork, posix_spawn: the child runs in this very memory (and on this thread's TLS)
+      // until it execs or exits; keep this process's identity and states to put back.
+      vfork_ = {true, snare::detail::in_guest::current_process, snare::detail::in_guest::current_thread};
+    }
     if (nr == SYS_wait4 || nr == SYS_waitid) watch_wait(f);
     if (nr >= 0 && subscription.entry.contains(nr)) {
       guest_type g(&f);
@@ -151,8 +157,13 @@ class agent {
   }
 
   static void exit(snare::in_guest::syscall_frame& f) noexcept {
-    if (starts_process(f)) snare::detail::in_guest::heap::unlock_after_fork();
     const long nr = f.nr;
+    // Not from the frame's flags: the runtime may have run clone3 with a copy of its
+    // arguments. The heap's lock is let go only if this thread took it for this fork.
+    if (nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3) {
+      snare::detail::in_guest::heap::unlock_after_fork();
+      if (vfork_.active) back_from_vfork();
+    }
     if (nr == SYS_wait4 || nr == SYS_waitid) reaped(f);
     if (nr < 0 || !subscription.exit.contains(nr)) return;
     guest_type g(&f);
@@ -178,11 +189,14 @@ class agent {
 
   static void process_start() noexcept {
     using namespace snare::detail::in_guest;
-    heap::after_fork_in_child();
+    const bool shared = vfork_.active;  // a vfork child: the parent's memory, left as it is
+    if (!shared) heap::after_fork_in_child();
     auto& proc = current_process;
     proc.pid = static_cast<pid_t>(::syscall(SYS_getpid));
-    // The forking thread's state is the parent's copy: this process's only thread starts fresh.
-    delete static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
+    // The forking thread's state is the parent's (a copy, or the parent's own after vfork):
+    // this process's only thread starts fresh.
+    auto* thread = static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
+    if (!shared) delete thread;
     current_thread.tid = 0;
     using process_state = process_state_t<Tool>;
     auto* parent = static_cast<process_state*>(std::exchange(proc.state, nullptr));
@@ -191,7 +205,7 @@ class agent {
       if constexpr (inherits_from_parent<process_state>) {
         if (parent) proc.state = new process_state(from_parent, *parent);
       }
-      delete parent;
+      if (!shared) delete parent;
       if (proc.channel) add_process(*proc.channel, proc.pid);
       snare::engine::notify_process_start(*tool_, g);
       snare::engine::notify_thread_start(*tool_, g);
@@ -274,6 +288,44 @@ class agent {
     } catch (...) {
       handler_threw();
     }
+  }
+
+  // What a vfork's parent puts back once its child has exec'd or ended (the child ran on the
+  // parent's memory and on this thread's TLS).
+  struct vfork_stash {
+    bool active = false;
+    snare::detail::in_guest::process_globals process{};
+    snare::detail::in_guest::thread_slot thread{};
+  };
+  [[gnu::tls_model("initial-exec")]] static inline thread_local vfork_stash vfork_{};
+
+  static void back_from_vfork() noexcept {
+    using namespace snare::detail::in_guest;
+    // The states the child made (if it did not exec, its objects are in this heap).
+    if (current_process.state != vfork_.process.state)
+      delete static_cast<process_state_t<Tool>*>(current_process.state);
+    if (current_thread.state != vfork_.thread.state)
+      delete static_cast<thread_state_t<Tool>*>(current_thread.state);
+    current_process = vfork_.process;
+    current_thread = vfork_.thread;
+    vfork_.active = false;
+  }
+
+  // vfork, or clone/clone3 making a process that shares this memory (CLONE_VM, not a thread).
+  static bool shares_memory_with_child(const snare::in_guest::syscall_frame& f) noexcept {
+    if (f.nr == SYS_vfork) return true;
+    std::uint64_t flags = 0;
+    if (f.nr == SYS_clone) {
+      flags = static_cast<std::uint64_t>(f.args[0]);
+    } else if (f.nr == SYS_clone3) {
+      guest_type g;
+      auto r = g.read(guest_ptr<std::uint64_t>{static_cast<std::uint64_t>(f.args[0])});
+      if (!r) return false;
+      flags = *r;
+    } else {
+      return false;
+    }
+    return (flags & CLONE_VM) != 0 && (flags & CLONE_THREAD) == 0;
   }
 
   // fork, vfork, or clone/clone3 making a process (not a thread) sharing nothing.
