@@ -2,6 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
+ *   |exec_efault
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -329,6 +330,30 @@ static int own_sigsys(void) {
   return 0;
 }
 
+/* execve with an environment the kernel cannot read: EFAULT, as natively (the runtime reads the
+ * environment to keep LD_PRELOAD in it; it must not fault where the kernel would not). */
+static int exec_efault(void) {
+  char* argv[] = {"/bin/true", NULL};
+  /* Not page 0's addresses: the runtime maps page 0 when it rewrites (docs/in_guest.md). */
+  char** unreadable = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char* bad_string[] = {"A=1", (char*)unreadable, NULL};
+  char** bad_envps[] = {unreadable, bad_string, (char**)-4096L};
+  for (unsigned i = 0; i < sizeof bad_envps / sizeof bad_envps[0]; ++i) {
+    errno = 0;
+    int r = execve(argv[0], argv, bad_envps[i]);
+    printf("execve, bad envp %u: %d, %s\n", i, r, strerror(errno));
+  }
+  /* A string ending right before an unreadable page, shorter than "LD_PRELOAD=". */
+  char* two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  mprotect(two + 4096, 4096, PROT_NONE);
+  strcpy(two + 4096 - 4, "B=2");
+  char* edge[] = {two + 4096 - 4, (char*)unreadable, NULL};
+  errno = 0;
+  int r = execve(argv[0], argv, edge);
+  printf("execve, a string at a page's end then a bad one: %d, %s\n", r, strerror(errno));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -345,6 +370,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "resethand") == 0) r = resethand();
   if (strcmp(m, "mask") == 0) r = mask();
   if (strcmp(m, "clone_storm") == 0) r = clone_storm();
+  if (strcmp(m, "exec_efault") == 0) r = exec_efault();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

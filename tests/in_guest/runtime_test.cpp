@@ -423,3 +423,13 @@ TEST_CASE("in_guest runtime: install_options::interest, other numbers run withou
     CHECK(l->total == 2001);  // getppid and the exit_group
   }
 }
+
+TEST_CASE("in_guest runtime: execve with an unreadable environment fails with EFAULT as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("exec_efault"));
+  CHECK(r.out ==
+        "execve, bad envp 0: -1, Bad address\nexecve, bad envp 1: -1, Bad address\n"
+        "execve, bad envp 2: -1, Bad address\n"
+        "execve, a string at a page's end then a bad one: -1, Bad address\n");
+}

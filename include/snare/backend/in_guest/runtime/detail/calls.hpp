@@ -18,8 +18,46 @@
 namespace snare::in_guest::detail {
 inline namespace v1 {
 
+/// Copies up to `n` bytes of the guest's memory at `src` into `dst` without ever faulting, as
+/// the kernel reads a call's arguments: process_vm_readv on this process, one page at a time,
+/// so an unreadable byte is an error and not a SIGSEGV in the runtime. `to_nul`: stops after a
+/// NUL. Returns the bytes copied (up to n, or to the NUL), or -1 when an unreadable byte comes
+/// first. Where process_vm_readv is refused (a seccomp filter, as Docker's default profile has
+/// without CAP_SYS_PTRACE), reads directly, byte by byte up to the NUL for strings.
+inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = false) noexcept {
+  auto* d = static_cast<char*>(dst);
+  auto from = reinterpret_cast<std::uintptr_t>(src);
+  std::size_t done = 0;
+  while (done < n) {
+    std::size_t chunk = 4096 - ((from + done) & 4095);
+    if (chunk > n - done) chunk = n - done;
+    struct {
+      void* base;
+      std::size_t len;
+    } local{d + done, chunk}, remote{reinterpret_cast<void*>(from + done), chunk};
+    long got = sys(SYS_process_vm_readv, sys(SYS_getpid), arg(&local), 1, arg(&remote), 1, 0);
+    if (got == -EFAULT || got == 0) return -1;
+    if (got < 0) {  // refused: the runtime's old direct read (faults where the kernel says EFAULT)
+      const char* s = reinterpret_cast<const char*>(from);
+      for (; done < n; ++done) {
+        d[done] = s[done];
+        if (to_nul && d[done] == '\0') return static_cast<long>(done + 1);
+      }
+      return static_cast<long>(n);
+    }
+    if (to_nul) {
+      for (std::size_t i = done; i < done + chunk; ++i) {
+        if (d[i] == '\0') return static_cast<long>(i + 1);
+      }
+    }
+    done += chunk;
+  }
+  return static_cast<long>(n);
+}
+
 /// execve/execveat with the runtime's LD_PRELOAD kept in the new environment (added, or put
-/// in front of the guest's own value, when the environment lacks it).
+/// in front of the guest's own value, when the environment lacks it). The environment is read
+/// with read_guest: one the kernel cannot read runs as the guest gave it (EFAULT, as natively).
 inline long run_exec(syscall_frame f) noexcept {
   int ei = f.nr == SYS_execve ? 2 : 3;
   auto** envp = reinterpret_cast<char**>(f.args[ei]);
@@ -28,11 +66,33 @@ inline long run_exec(syscall_frame f) noexcept {
   const char* mine = proc.preload + key;
   std::size_t n = 0;
   long found = -1;
-  for (; envp != nullptr && envp[n] != nullptr; ++n) {
-    if (std::strncmp(envp[n], "LD_PRELOAD=", key) == 0) found = static_cast<long>(n);
+  char* found_at = nullptr;
+  for (; envp != nullptr; ++n) {
+    char* e = nullptr;
+    if (read_guest(&e, envp + n, sizeof e) != static_cast<long>(sizeof e)) return sys(f);
+    if (e == nullptr) break;
+    char head[key];
+    long got = read_guest(head, e, key, true);
+    if (got < 0) return sys(f);
+    if (got == static_cast<long>(key) && std::memcmp(head, "LD_PRELOAD=", key) == 0) {
+      found = static_cast<long>(n);
+      found_at = e + key;
+    }
   }
-  if (found >= 0 && std::strstr(envp[found] + key, mine) != nullptr) return sys(f);
-  std::size_t theirs = found >= 0 ? std::strlen(envp[found] + key) : 0;
+  std::size_t theirs = 0;
+  if (found >= 0) {
+    char chunk[256];
+    for (;;) {
+      long got = read_guest(chunk, found_at + theirs, sizeof chunk, true);
+      if (got < 0) return sys(f);
+      if (got < static_cast<long>(sizeof chunk) || chunk[sizeof chunk - 1] == '\0') {
+        theirs += static_cast<std::size_t>(got) - 1;
+        break;
+      }
+      theirs += sizeof chunk;
+      if (theirs > (1UL << 20)) return sys(f);  // past MAX_ARG_STRLEN: the kernel's E2BIG
+    }
+  }
   std::size_t bytes = (n + 2) * sizeof(char*) + std::strlen(proc.preload) + 1 + theirs + 1;
   // Never the guest's heap (the call may come from inside malloc); the stack when it fits.
   alignas(16) char local[4096];
@@ -44,25 +104,41 @@ inline long run_exec(syscall_frame f) noexcept {
     if (m < 0 && m > -4096) return sys(f);  // run it as the guest asked
     buf = reinterpret_cast<char*>(m);
   }
+  auto unmap = [&] {
+    if (mapped) sys(SYS_munmap, arg(buf), static_cast<long>(bytes));
+  };
   auto** env = reinterpret_cast<char**>(buf);
   char* s = buf + (n + 2) * sizeof(char*);
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (static_cast<long>(i) != found) env[k++] = envp[i];
-  }
-  env[k++] = s;
-  env[k] = nullptr;
   std::size_t len = std::strlen(proc.preload);
   std::memcpy(s, proc.preload, len);
   if (theirs != 0) {
-    s[len++] = ':';
-    std::memcpy(s + len, envp[found] + key, theirs);
-    len += theirs;
+    s[len] = ':';
+    if (read_guest(s + len + 1, found_at, theirs) != static_cast<long>(theirs)) {
+      unmap();
+      return sys(f);
+    }
+    s[len + 1 + theirs] = '\0';
+    if (std::strstr(s + len + 1, mine) != nullptr) {  // already there
+      unmap();
+      return sys(f);
+    }
+    len += 1 + theirs;
   }
   s[len] = '\0';
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<long>(i) == found) continue;
+    if (read_guest(&env[k], envp + i, sizeof env[k]) != static_cast<long>(sizeof env[k])) {
+      unmap();
+      return sys(f);
+    }
+    ++k;
+  }
+  env[k++] = s;
+  env[k] = nullptr;
   f.args[ei] = arg(env);
   long r = sys(f);
-  if (mapped) sys(SYS_munmap, arg(buf), static_cast<long>(bytes));
+  unmap();
   return r;
 }
 
