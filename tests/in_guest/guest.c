@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault
+ *   |exec_efault|seccomp_no_prctl
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -354,6 +354,32 @@ static int exec_efault(void) {
   return 0;
 }
 
+/* Seccomp filters of its own that forbid prctl (EPERM, then kill), as sandboxes do; threads and
+ * a fork child created after each, making calls. */
+static int seccomp_no_prctl(void) {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
+  for (int kill = 0; kill <= 1; ++kill) {
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, kill ? SECCOMP_RET_KILL_PROCESS : SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
+    if (kill) {
+      if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return 2;
+    } else {
+      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) return 2;
+      errno = 0;
+      int r = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+      printf("prctl under the filter: %d, %s\n", r, strerror(errno));
+    }
+    if (threads() != 0) return 3;
+    if (fork_mode() != 0) return 4;
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -371,6 +397,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "mask") == 0) r = mask();
   if (strcmp(m, "clone_storm") == 0) r = clone_storm();
   if (strcmp(m, "exec_efault") == 0) r = exec_efault();
+  if (strcmp(m, "seccomp_no_prctl") == 0) r = seccomp_no_prctl();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

@@ -433,3 +433,19 @@ TEST_CASE("in_guest runtime: execve with an unreadable environment fails with EF
         "execve, bad envp 2: -1, Bad address\n"
         "execve, a string at a page's end then a bad one: -1, Bad address\n");
 }
+
+TEST_CASE(
+    "in_guest runtime: seccomp filters of the guest's forbidding prctl, later threads and children "
+    "intercepted",
+    "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("seccomp_no_prctl"));
+  CHECK(r.out.find("prctl under the filter: -1, Operation not permitted\n") == 0);
+  auto* l = r.last(r.pid);
+  CHECK(l->why == "exit");
+  CHECK(l->thread_starts == 8);  // 4 threads after each filter
+  CHECK(l->getppid == 24);       // 3 in each thread
+  int children = 0;
+  for (auto& c : r.lines) children += c.pid != r.pid && c.process_starts == 1 && c.getppid == 1;
+  CHECK(children == 2);
+}

@@ -153,7 +153,7 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
 extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_ig_v1_child_entry(
     std::uint64_t* b) noexcept {
   namespace d = snare::in_guest::detail;
-  d::enable_sud();
+  d::enable_sud_or_die();
   // On the stack below the block now: signals may come.
   d::sys(SYS_rt_sigprocmask, SIG_SETMASK, d::arg(&b[18]), 0, d::kernel_sigset_size);
   int saved_errno = errno;

@@ -12,7 +12,8 @@
 // and versioned in their names (`snare_ig_v1_*`), as the C++ side is by its inline namespace
 // (snare::in_guest::detail::v1): a change of the register block or the frame layouts bumps both.
 //
-// snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out).
+// snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out);
+//   snare_ig_v1_syscall_ip is the ip after its `syscall` (what seccomp_data holds for it).
 // snare_ig_v1_restorer: the sa_restorer of every handler the runtime registers (rt_sigreturn
 //   from inside the allowed range), and where a trapped rt_sigreturn of the guest is redone.
 // snare_ig_v1_clone(nr, a0..a5): clone/clone3 with a new stack. The parent returns the result;
@@ -41,8 +42,8 @@ asm(R"(
   .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat
   .globl snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
   .hidden snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
-  .globl snare_ig_v1_direct_syscall
-  .hidden snare_ig_v1_direct_syscall
+  .globl snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip
+  .hidden snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip
   .type snare_ig_v1_syscall, @function
   .type snare_ig_v1_clone, @function
   .p2align 4
@@ -56,6 +57,7 @@ snare_ig_v1_syscall:
   mov %r9, %r8
   mov 8(%rsp), %r9
   syscall
+snare_ig_v1_syscall_ip:
   ret
   .p2align 4
 snare_ig_v1_restorer:
@@ -200,6 +202,7 @@ extern "C" {
 [[gnu::visibility("hidden")]] void snare_ig_v1_restorer() noexcept;
 [[gnu::visibility("hidden")]] void snare_ig_v1_trampoline() noexcept;
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_trapping_syscall[];
+[[gnu::visibility("hidden")]] extern char snare_ig_v1_syscall_ip[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_begin[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_end[];
 }

@@ -207,10 +207,83 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
   long r = sys(f);
   if (r == 0) {
     child = true;
-    enable_sud();
+    enable_sud_or_die();
     if (proc.h.process_start != nullptr) proc.h.process_start();
   }
   return r;
+}
+
+/// A seccomp filter of the guest's (seccomp(SECCOMP_SET_MODE_FILTER) or prctl(PR_SET_SECCOMP,
+/// SECCOMP_MODE_FILTER)), loaded with a prefix that lets the runtime's own
+/// prctl(PR_SET_SYSCALL_USER_DISPATCH) through (x86-64, that option, from the ip after the
+/// `syscall` of snare_ig_v1_syscall): new threads and children turn SUD on with it before their
+/// first guest instruction, which a filter forbidding prctl would refuse. Every other call,
+/// the guest's calls run from the runtime's range included, meets the guest's program as it
+/// was (prefixing keeps its relative jumps). `pi`: the argument holding the sock_fprog. A
+/// program the kernel cannot read or too long for the prefix is loaded as given.
+inline long run_seccomp_filter(syscall_frame f, int pi) noexcept {
+  struct insn {
+    std::uint16_t code;
+    std::uint8_t jt, jf;
+    std::uint32_t k;
+  };
+  struct fprog {
+    unsigned short len;
+    const insn* filter;
+  } prog{};
+  if (read_guest(&prog, reinterpret_cast<const void*>(f.args[pi]), sizeof prog) !=
+      static_cast<long>(sizeof prog))
+    return sys(f);
+  constexpr std::uint16_t ld_abs = 0x20, jeq_k = 0x15, ret_k = 0x06;  // BPF_LD|W|ABS, JMP|JEQ|K, RET|K
+  constexpr std::uint32_t audit_arch_x86_64 = 0xc000003e, ret_allow = 0x7fff0000;
+  const auto ip = reinterpret_cast<std::uint64_t>(snare_ig_v1_syscall_ip);
+  const insn prefix[] = {
+      {ld_abs, 0, 0, 4},  // seccomp_data.arch
+      {jeq_k, 0, 9, audit_arch_x86_64},
+      {ld_abs, 0, 0, 0},  // nr
+      {jeq_k, 0, 7, SYS_prctl},
+      {ld_abs, 0, 0, 16},  // args[0], low half
+      {jeq_k, 0, 5, pr_set_syscall_user_dispatch},
+      {ld_abs, 0, 0, 8},  // instruction_pointer, low half
+      {jeq_k, 0, 3, static_cast<std::uint32_t>(ip)},
+      {ld_abs, 0, 0, 12},  // high half
+      {jeq_k, 0, 1, static_cast<std::uint32_t>(ip >> 32)},
+      {ret_k, 0, 0, ret_allow},
+  };
+  constexpr std::size_t np = sizeof prefix / sizeof prefix[0];
+  constexpr std::size_t bpf_maxinsns = 4096;
+  if (prog.len == 0 || prog.len + np > bpf_maxinsns) return sys(f);
+  std::size_t bytes = (prog.len + np) * sizeof(insn);
+  long m =
+      sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m < 0 && m > -4096) return sys(f);
+  auto* all = reinterpret_cast<insn*>(m);
+  std::memcpy(all, prefix, sizeof prefix);
+  long r;
+  if (read_guest(all + np, prog.filter, prog.len * sizeof(insn)) !=
+      static_cast<long>(prog.len * sizeof(insn))) {
+    r = sys(f);  // EFAULT, from the kernel
+  } else {
+    fprog mine{static_cast<unsigned short>(prog.len + np), all};
+    f.args[pi] = arg(&mine);
+    r = sys(f);
+  }
+  sys(SYS_munmap, m, static_cast<long>(bytes));
+  return r;
+}
+
+/// prctl: seccomp filters (above); any other option as it comes.
+inline long run_prctl(const syscall_frame& f) noexcept {
+  constexpr long pr_set_seccomp = 22, seccomp_mode_filter = 2;
+  if (f.args[0] == pr_set_seccomp && f.args[1] == seccomp_mode_filter) return run_seccomp_filter(f, 2);
+  return sys(f);
+}
+
+/// seccomp: SECCOMP_SET_MODE_FILTER through run_seccomp_filter; the rest as it comes.
+inline long run_seccomp(const syscall_frame& f) noexcept {
+  constexpr long seccomp_set_mode_filter = 1;
+  if (f.args[0] == seccomp_set_mode_filter) return run_seccomp_filter(f, 2);
+  return sys(f);
 }
 
 /// Whether the runtime must see calls with number `nr` itself (perform() does more than run
@@ -231,6 +304,8 @@ inline bool runtime_handles(long nr) noexcept {
     case SYS_fork:
     case SYS_vfork:
     case SYS_rt_sigreturn:
+    case SYS_prctl:
+    case SYS_seccomp:
       return true;
     default:
       return false;
@@ -261,6 +336,10 @@ inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexce
     case SYS_fork:
     case SYS_vfork:
       return run_clone(f, g, child);
+    case SYS_prctl:
+      return run_prctl(f);
+    case SYS_seccomp:
+      return run_seccomp(f);
     default:
       return sys(f);
   }

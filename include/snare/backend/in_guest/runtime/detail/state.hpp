@@ -107,5 +107,26 @@ inline long enable_sud() noexcept {
              snare_ig_v1_end - snare_ig_v1_begin, arg(&tls.selector));
 }
 
+/// Turns SUD on in a new thread or process, or ends the process by SIGSYS with a message when
+/// the kernel refuses (a seccomp filter loaded before install(), in a way the runtime did not
+/// see): a thread that ran the guest's code without interception would be a silent hole.
+inline void enable_sud_or_die() noexcept {
+  long r = enable_sud();
+  if (r >= 0) return;
+  static constexpr char msg[] =
+      "snare in_guest runtime: a new thread or process could not turn Syscall User Dispatch on "
+      "(prctl refused); ending the process\n";
+  sys(SYS_write, 2, arg(msg), sizeof msg - 1);
+  struct {
+    std::uintptr_t handler = 0;
+    unsigned long flags = 0;
+    std::uintptr_t restorer = 0;
+    std::uint64_t mask = 0;
+  } dfl;
+  sys(SYS_rt_sigaction, SIGSYS, arg(&dfl), 0, 8);
+  sys(SYS_kill, sys(SYS_getpid), SIGSYS);
+  sys(SYS_exit_group, 128 + SIGSYS);
+}
+
 }  // namespace v1
 }  // namespace snare::in_guest::detail
