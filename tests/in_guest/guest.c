@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl
+ *   |exec_efault|seccomp_no_prctl|own_sud
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -380,6 +380,15 @@ static int seccomp_no_prctl(void) {
   return 0;
 }
 
+/* Its own Syscall User Dispatch: switching it off (never on) succeeds, as natively. */
+static int own_sud(void) {
+  errno = 0;
+  int r = prctl(59 /* PR_SET_SYSCALL_USER_DISPATCH */, 0 /* PR_SYS_DISPATCH_OFF */, 0, 0, 0);
+  printf("own SUD off: %d, %s\n", r, strerror(errno));
+  for (int i = 0; i < 5; ++i) syscall(SYS_getppid);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -398,6 +407,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "clone_storm") == 0) r = clone_storm();
   if (strcmp(m, "exec_efault") == 0) r = exec_efault();
   if (strcmp(m, "seccomp_no_prctl") == 0) r = seccomp_no_prctl();
+  if (strcmp(m, "own_sud") == 0) r = own_sud();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

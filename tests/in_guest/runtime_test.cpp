@@ -449,3 +449,10 @@ TEST_CASE(
   for (auto& c : r.lines) children += c.pid != r.pid && c.process_starts == 1 && c.getppid == 1;
   CHECK(children == 2);
 }
+
+TEST_CASE("in_guest runtime: the guest switching SUD off itself keeps its calls intercepted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("own_sud"));
+  CHECK(r.out == "own SUD off: 0, Success\n");
+  CHECK(r.last(r.pid)->getppid == 5);
+}

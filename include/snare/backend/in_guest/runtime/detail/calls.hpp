@@ -213,6 +213,16 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
   return r;
 }
 
+/// prctl(PR_SET_SYSCALL_USER_DISPATCH) of the guest's: SUD is the runtime's (one per thread in
+/// the kernel), so the guest's is not passed on: switching it off succeeds as it does natively
+/// for a thread that never switched it on; switching it on fails with EINVAL, as on a kernel
+/// without SUD (docs/in_guest.md).
+inline long emulate_own_sud(const syscall_frame& f) noexcept {
+  constexpr long pr_sys_dispatch_off = 0;
+  if (f.args[1] == pr_sys_dispatch_off && f.args[2] == 0 && f.args[3] == 0 && f.args[4] == 0) return 0;
+  return -EINVAL;
+}
+
 /// A seccomp filter of the guest's (seccomp(SECCOMP_SET_MODE_FILTER) or prctl(PR_SET_SECCOMP,
 /// SECCOMP_MODE_FILTER)), loaded with a prefix that lets the runtime's own
 /// prctl(PR_SET_SYSCALL_USER_DISPATCH) through (x86-64, that option, from the ip after the
@@ -272,9 +282,10 @@ inline long run_seccomp_filter(syscall_frame f, int pi) noexcept {
   return r;
 }
 
-/// prctl: seccomp filters (above); any other option as it comes.
+/// prctl: the guest's own SUD and seccomp filters (above); any other option as it comes.
 inline long run_prctl(const syscall_frame& f) noexcept {
   constexpr long pr_set_seccomp = 22, seccomp_mode_filter = 2;
+  if (f.args[0] == pr_set_syscall_user_dispatch) return emulate_own_sud(f);
   if (f.args[0] == pr_set_seccomp && f.args[1] == seccomp_mode_filter) return run_seccomp_filter(f, 2);
   return sys(f);
 }
