@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -389,6 +389,23 @@ static int own_sud(void) {
   return 0;
 }
 
+/* 32-bit calls by `int $0x80` (i386 numbers and registers), which a 64-bit process may make. */
+static int int80(void) {
+  long r;
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory"); /* i386 getpid */
+  printf("int80 getpid right: %d\n", r == getpid());
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(64L) : "memory"); /* i386 getppid */
+  printf("int80 getppid right: %d\n", r == getppid());
+  static const char text[] = "int80 write\n";
+  char* msg = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (msg == MAP_FAILED) return 1;
+  memcpy(msg, text, sizeof text);
+  fflush(stdout);
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(4L), "b"(1L), "c"(msg), "d"(sizeof text - 1) : "memory");
+  printf("int80 write returned %ld\n", r);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -408,6 +425,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "exec_efault") == 0) r = exec_efault();
   if (strcmp(m, "seccomp_no_prctl") == 0) r = seccomp_no_prctl();
   if (strcmp(m, "own_sud") == 0) r = own_sud();
+  if (strcmp(m, "int80") == 0) r = int80();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

@@ -456,3 +456,12 @@ TEST_CASE("in_guest runtime: the guest switching SUD off itself keeps its calls 
   CHECK(r.out == "own SUD off: 0, Success\n");
   CHECK(r.last(r.pid)->getppid == 5);
 }
+
+TEST_CASE("in_guest runtime: 32-bit calls by int $0x80 give what they give natively", "[in_guest]") {
+  require_sud();
+  auto native = run(guest("int80"), false);
+  if (native.out.find("int80 getpid right: 1") == std::string::npos)
+    snare::test::skip("int $0x80 does not run i386 calls here (no IA32 emulation)");
+  auto r = same_as_native(guest("int80"));
+  CHECK(r.out == "int80 getpid right: 1\nint80 getppid right: 1\nint80 write\nint80 write returned 12\n");
+}

@@ -25,11 +25,37 @@ inline namespace v1 {
 
 inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept;
 
+/// A trapped 32-bit call (`int $0x80` in a 64-bit guest; SUD's si_arch AUDIT_ARCH_I386): run
+/// as it came, from the runtime's range, without the hooks (their frame is the x86-64 ABI) and
+/// without the runtime's emulations (docs/in_guest.md). The i386 clone family and sigreturns
+/// would start a child without SUD or restore a frame from the handler's stack: ENOSYS.
+inline void handle_compat_trap(ucontext_t* uc) noexcept {
+  greg_t* g = uc->uc_mcontext.gregs;
+  char old_selector = tls.selector;
+  tls.selector = selector_allow;
+  int saved_errno = errno;
+  proc.sud_traps.fetch_add(1, std::memory_order_relaxed);
+  auto r32 = [&](int reg) { return static_cast<long>(static_cast<std::uint32_t>(g[reg])); };
+  long nr = r32(REG_RAX), ret = -ENOSYS;
+  // i386: fork 2, sigreturn 119, clone 120, rt_sigreturn 173, vfork 190, clone3 435.
+  if (nr != 2 && nr != 119 && nr != 120 && nr != 173 && nr != 190 && nr != 435)
+    ret = snare_ig_v1_int80(nr, r32(REG_RBX), r32(REG_RCX), r32(REG_RDX), r32(REG_RSI), r32(REG_RDI),
+                            r32(REG_RBP));
+  g[REG_RAX] = ret;
+  errno = saved_errno;
+  tls.selector = old_selector;
+}
+
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
 inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
   if (info->si_code != si_user_dispatch) {
     forward_sigsys(sig, info, ucv);
+    return;
+  }
+  constexpr unsigned audit_arch_x86_64 = 0xc000003e;
+  if (info->si_arch != audit_arch_x86_64) {
+    handle_compat_trap(static_cast<ucontext_t*>(ucv));
     return;
   }
   handle_trap(static_cast<ucontext_t*>(ucv), true);

@@ -14,6 +14,8 @@
 //
 // snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out);
 //   snare_ig_v1_syscall_ip is the ip after its `syscall` (what seccomp_data holds for it).
+// snare_ig_v1_int80(nr, a0..a5): a 32-bit call (`int $0x80`, i386 numbers and registers: eax,
+//   ebx, ecx, edx, esi, edi, ebp), as a 64-bit guest may make one.
 // snare_ig_v1_restorer: the sa_restorer of every handler the runtime registers (rt_sigreturn
 //   from inside the allowed range), and where a trapped rt_sigreturn of the guest is redone.
 // snare_ig_v1_clone(nr, a0..a5): clone/clone3 with a new stack. The parent returns the result;
@@ -42,8 +44,8 @@ asm(R"(
   .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat
   .globl snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
   .hidden snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
-  .globl snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip
-  .hidden snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip
+  .globl snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip, snare_ig_v1_int80
+  .hidden snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip, snare_ig_v1_int80
   .type snare_ig_v1_syscall, @function
   .type snare_ig_v1_clone, @function
   .p2align 4
@@ -64,6 +66,30 @@ snare_ig_v1_restorer:
   mov $15, %eax
   syscall
   hlt
+  .p2align 4
+snare_ig_v1_int80:
+  push %rbx
+  push %rbp
+  push %r12
+  push %r13
+  push %r14
+  push %r15
+  mov %rdi, %rax
+  mov %rsi, %rbx
+  mov %rcx, %r10
+  mov %rdx, %rcx
+  mov %r10, %rdx
+  mov %r8, %rsi
+  mov %r9, %rdi
+  mov 56(%rsp), %rbp
+  int $0x80
+  pop %r15
+  pop %r14
+  pop %r13
+  pop %r12
+  pop %rbp
+  pop %rbx
+  ret
   .p2align 4
 snare_ig_v1_direct_syscall:
   syscall
@@ -198,6 +224,8 @@ extern "C" {
 [[gnu::visibility("hidden")]] long snare_ig_v1_syscall(long nr, long a0, long a1, long a2, long a3, long a4,
                                                        long a5) noexcept;
 [[gnu::visibility("hidden")]] long snare_ig_v1_clone(long nr, long a0, long a1, long a2, long a3, long a4,
+                                                     long a5) noexcept;
+[[gnu::visibility("hidden")]] long snare_ig_v1_int80(long nr, long a0, long a1, long a2, long a3, long a4,
                                                      long a5) noexcept;
 [[gnu::visibility("hidden")]] void snare_ig_v1_restorer() noexcept;
 [[gnu::visibility("hidden")]] void snare_ig_v1_trampoline() noexcept;
