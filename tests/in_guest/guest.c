@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -406,6 +406,38 @@ static int int80(void) {
   return 0;
 }
 
+/* clone3 with arguments the kernel cannot read, or a size past the struct with a zero tail,
+ * and a raw clone onto a stack that is not mapped: what the kernel gives natively. */
+static int clone_bad_args(void) {
+  void* unreadable = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  errno = 0;
+  long r = syscall(SYS_clone3, unreadable, 88);
+  printf("clone3, unreadable args: %ld, %s\n", r, strerror(errno));
+  /* struct clone_args (88 bytes) then zeros: a larger size the kernel accepts. */
+  static unsigned long long args[64];
+  memset(args, 0, sizeof args);
+  args[4] = SIGCHLD; /* exit_signal */
+  fflush(stdout);
+  r = syscall(SYS_clone3, args, sizeof args);
+  if (r == 0) _exit(5);
+  int st = 0;
+  if (r > 0) waitpid((pid_t)r, &st, 0);
+  printf("clone3, size %zu: %s, child exited %d\n", sizeof args, r > 0 ? "ok" : strerror(errno),
+         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  args[20] = 1; /* nonzero past the 88 bytes the kernel knows: E2BIG */
+  errno = 0;
+  r = syscall(SYS_clone3, args, sizeof args);
+  printf("clone3, nonzero tail: %ld, %s\n", r, strerror(errno));
+  /* The child starts on a stack that is not there: it dies by SIGSEGV, the parent goes on. */
+  r = syscall(SYS_clone, SIGCHLD, (char*)unreadable + 4096, 0, 0, 0);
+  if (r == 0) _exit(6); /* not reached: the child's first return faults */
+  st = 0;
+  if (r > 0) waitpid((pid_t)r, &st, 0);
+  printf("clone, bad stack: child %s %d\n", WIFSIGNALED(st) ? "signalled" : "exited",
+         WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -426,6 +458,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "seccomp_no_prctl") == 0) r = seccomp_no_prctl();
   if (strcmp(m, "own_sud") == 0) r = own_sud();
   if (strcmp(m, "int80") == 0) r = int80();
+  if (strcmp(m, "clone_bad_args") == 0) r = clone_bad_args();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

@@ -465,3 +465,12 @@ TEST_CASE("in_guest runtime: 32-bit calls by int $0x80 give what they give nativ
   auto r = same_as_native(guest("int80"));
   CHECK(r.out == "int80 getpid right: 1\nint80 getppid right: 1\nint80 write\nint80 write returned 12\n");
 }
+
+TEST_CASE("in_guest runtime: clone3 and clone with bad or unusual arguments give what they give natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("clone_bad_args"));
+  CHECK(r.out ==
+        "clone3, unreadable args: -1, Bad address\nclone3, size 512: ok, child exited 5\n"
+        "clone3, nonzero tail: -1, Argument list too long\nclone, bad stack: child signalled 11\n");
+}

@@ -55,6 +55,21 @@ inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = 
   return static_cast<long>(n);
 }
 
+/// Copies `n` bytes to the guest's memory at `dst` without ever faulting (process_vm_writev on
+/// this process): returns n, or -1 when the kernel could not write them all. Where the call is
+/// refused (a seccomp filter), writes directly.
+inline long write_guest(void* dst, const void* src, std::size_t n) noexcept {
+  struct {
+    const void* base;
+    std::size_t len;
+  } local{src, n}, remote{dst, n};
+  long put = sys(SYS_process_vm_writev, sys(SYS_getpid), arg(&local), 1, arg(&remote), 1, 0);
+  if (put == static_cast<long>(n)) return put;
+  if (put >= 0 || put == -EFAULT) return -1;
+  std::memcpy(dst, src, n);
+  return static_cast<long>(n);
+}
+
 /// execve/execveat with the runtime's LD_PRELOAD kept in the new environment (added, or put
 /// in front of the guest's own value, when the environment lacks it). The environment is read
 /// with read_guest: one the kernel cannot read runs as the guest gave it (EFAULT, as natively).
@@ -167,32 +182,52 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
         f.args[0] &= ~static_cast<long>(CLONE_VM);
       break;
     case SYS_clone3: {
+      // Read as the kernel reads it (copy_struct_from_user): unreadable -> EFAULT, a size past
+      // what the runtime copies is fine when the rest is zero (E2BIG otherwise): then run on
+      // the runtime's copy.
       auto size = static_cast<std::size_t>(f.args[1]);
-      if (f.args[0] == 0 || size < 64 || size > sizeof cl) return sys(f);  // the kernel's answer
-      std::memcpy(&cl, reinterpret_cast<const void*>(f.args[0]), size);
+      auto* src = reinterpret_cast<const char*>(f.args[0]);
+      if (f.args[0] == 0 || size < 64 || size > 4096) return sys(f);  // the kernel's answer
+      std::size_t head = size < sizeof cl ? size : sizeof cl;
+      if (read_guest(&cl, src, head) != static_cast<long>(head)) return sys(f);
+      for (std::size_t at = head; at < size;) {
+        char tail[256];
+        std::size_t n = size - at < sizeof tail ? size - at : sizeof tail;
+        if (read_guest(tail, src + at, n) != static_cast<long>(n)) return sys(f);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (tail[i] != 0) return sys(f);
+        }
+        at += n;
+      }
       flags = cl.v[0];
       if (cl.v[5] != 0) stack = cl.v[5] + cl.v[6];  // stack + stack_size
-      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK)) {
+      if (stack == 0 && (flags & CLONE_VM) && (flags & CLONE_VFORK))
         cl.v[0] &= ~static_cast<std::uint64_t>(CLONE_VM);
-        f.args[0] = arg(&cl);
-      }
+      f.args[0] = arg(&cl);
+      f.args[1] = static_cast<long>(head);
       break;
     }
     default:
       break;
   }
   if (stack != 0) {
-    auto* b = reinterpret_cast<std::uint64_t*>((stack - 512) & ~std::uint64_t{15});
+    std::uint64_t blk[19];
     const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15};
-    b[0] = 0;
-    for (int i = 0; i < 6; ++i) b[1 + i] = static_cast<std::uint64_t>(f.args[i]);
-    for (int i = 0; i < 6; ++i) b[7 + i] = static_cast<std::uint64_t>(g[order[i]]);
-    b[13] = in.ip;                                   // rcx, as the kernel leaves it
-    b[14] = static_cast<std::uint64_t>(g[REG_EFL]);  // r11
-    b[15] = stack;
-    b[16] = in.ip;
-    b[17] = (flags & CLONE_THREAD) ? 1 : 0;
-    reinterpret_cast<std::uint64_t*>(stack)[-1] = in.ip;
+    blk[0] = 0;
+    for (int i = 0; i < 6; ++i) blk[1 + i] = static_cast<std::uint64_t>(f.args[i]);
+    for (int i = 0; i < 6; ++i) blk[7 + i] = static_cast<std::uint64_t>(g[order[i]]);
+    blk[13] = in.ip;                                   // rcx, as the kernel leaves it
+    blk[14] = static_cast<std::uint64_t>(g[REG_EFL]);  // r11
+    blk[15] = stack;
+    blk[16] = in.ip;
+    blk[17] = (flags & CLONE_THREAD) ? 1 : 0;
+    blk[18] = 0;
+    auto* b = reinterpret_cast<std::uint64_t*>((stack - 512) & ~std::uint64_t{15});
+    // A stack the guest cannot write: run the call as it came; the child faults at its first
+    // instruction on it and dies by SIGSEGV, as natively (never the parent, in the runtime).
+    if (write_guest(b, blk, sizeof blk) != static_cast<long>(sizeof blk) ||
+        write_guest(reinterpret_cast<std::uint64_t*>(stack) - 1, &in.ip, sizeof in.ip) != 8)
+      return sys(f);
     // Every signal but SIGSYS blocked across the call: the child starts with rsp at the new
     // stack's top, where a signal frame would overwrite the block; it restores b[18] itself.
     // (The parent keeps its own copy: the child's stack, block included, is the child's at once.)
