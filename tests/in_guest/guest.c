@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -438,6 +438,36 @@ static int clone_bad_args(void) {
   return 0;
 }
 
+/* The signal calls the runtime emulates, given pointers the kernel cannot read or write. */
+static int signal_efault(void) {
+  void* bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct timespec zero = {0, 0};
+  long pselect_data[2] = {(long)bad, 8};
+  struct {
+    const char* what;
+    long r;
+    int err;
+  } rs[7];
+  int n = 0;
+#define TRY(label, call)         \
+  do {                           \
+    errno = 0;                   \
+    rs[n].r = (call);            \
+    rs[n].err = errno;           \
+    rs[n++].what = label;        \
+  } while (0)
+  TRY("rt_sigaction act", syscall(SYS_rt_sigaction, SIGUSR1, bad, NULL, 8));
+  TRY("rt_sigaction oact", syscall(SYS_rt_sigaction, SIGUSR1, NULL, bad, 8));
+  TRY("rt_sigprocmask set", syscall(SYS_rt_sigprocmask, SIG_BLOCK, bad, NULL, 8));
+  TRY("rt_sigsuspend", syscall(SYS_rt_sigsuspend, bad, 8));
+  TRY("ppoll sigmask", syscall(SYS_ppoll, NULL, 0, &zero, bad, 8));
+  TRY("pselect6 data", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &zero, bad));
+  TRY("pselect6 mask", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &zero, pselect_data));
+#undef TRY
+  for (int i = 0; i < n; ++i) printf("%s: %ld, %s\n", rs[i].what, rs[i].r, strerror(rs[i].err));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -459,6 +489,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "own_sud") == 0) r = own_sud();
   if (strcmp(m, "int80") == 0) r = int80();
   if (strcmp(m, "clone_bad_args") == 0) r = clone_bad_args();
+  if (strcmp(m, "signal_efault") == 0) r = signal_efault();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

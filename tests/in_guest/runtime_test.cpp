@@ -474,3 +474,14 @@ TEST_CASE("in_guest runtime: clone3 and clone with bad or unusual arguments give
         "clone3, unreadable args: -1, Bad address\nclone3, size 512: ok, child exited 5\n"
         "clone3, nonzero tail: -1, Argument list too long\nclone, bad stack: child signalled 11\n");
 }
+
+TEST_CASE("in_guest runtime: the emulated signal calls with unreadable pointers fail with EFAULT as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("signal_efault"));
+  CHECK(r.out ==
+        "rt_sigaction act: -1, Bad address\nrt_sigaction oact: -1, Bad address\n"
+        "rt_sigprocmask set: -1, Bad address\nrt_sigsuspend: -1, Bad address\n"
+        "ppoll sigmask: -1, Bad address\npselect6 data: -1, Bad address\n"
+        "pselect6 mask: -1, Bad address\n");
+}

@@ -120,14 +120,16 @@ inline long emulate_sigaction(const syscall_frame& f) noexcept {
     return sys(f);
   kernel_sigaction old = proc.guest[sig];
   if (act != nullptr) {
-    kernel_sigaction a = *act;
+    kernel_sigaction a;  // read as the kernel would: unreadable -> EFAULT, nothing changed
+    if (read_guest(&a, act, sizeof a) != static_cast<long>(sizeof a)) return -EFAULT;
     if (sig != SIGSYS && !(sig == SIGSEGV && proc.owns_sigsegv)) {
       long r = register_action(sig, a);
       if (r < 0) return r;
     }
     proc.guest[sig] = a;
   }
-  if (oact != nullptr) *oact = old;
+  // The kernel too writes the old action after setting the new one.
+  if (oact != nullptr && write_guest(oact, &old, sizeof old) != static_cast<long>(sizeof old)) return -EFAULT;
   return 0;
 }
 
@@ -140,18 +142,19 @@ inline long emulate_sigprocmask(const syscall_frame& f) noexcept {
   bool old_blocked = tls.sigsys_blocked, has = false;
   std::uint64_t copy = 0;
   if (set != nullptr) {
-    copy = *set;
+    if (read_guest(&copy, set, sizeof copy) != static_cast<long>(sizeof copy)) return -EFAULT;
     has = (copy & sigsys_bit) != 0;
     copy &= ~sigsys_bit;
   }
   long r = sys(SYS_rt_sigprocmask, f.args[0], set != nullptr ? arg(&copy) : 0, arg(oset), kernel_sigset_size);
-  if (r != 0) return r;
+  // EFAULT from an unwritable oset comes after the kernel changed the mask: keep SIGSYS's too.
+  if (r != 0 && !(r == -EFAULT && set != nullptr && oset != nullptr)) return r;
   if (set != nullptr) {
     if (f.args[0] == SIG_BLOCK && has) tls.sigsys_blocked = true;
     if (f.args[0] == SIG_UNBLOCK && has) tls.sigsys_blocked = false;
     if (f.args[0] == SIG_SETMASK) tls.sigsys_blocked = has;
   }
-  if (oset != nullptr) *oset = old_blocked ? (*oset | sigsys_bit) : (*oset & ~sigsys_bit);
+  if (r == 0 && oset != nullptr) *oset = old_blocked ? (*oset | sigsys_bit) : (*oset & ~sigsys_bit);
   raise_pending_sigsys();
   return r;
 }
@@ -162,7 +165,9 @@ inline long run_with_mask_arg(syscall_frame f, int i) noexcept {
   auto* set = reinterpret_cast<const std::uint64_t*>(f.args[i]);
   std::uint64_t copy = 0;
   if (set != nullptr) {
-    copy = *set & ~sigsys_bit;
+    // Unreadable: the kernel's EFAULT, from the call as it came.
+    if (read_guest(&copy, set, sizeof copy) != static_cast<long>(sizeof copy)) return sys(f);
+    copy &= ~sigsys_bit;
     f.args[i] = arg(&copy);
   }
   return sys(f);
@@ -170,13 +175,19 @@ inline long run_with_mask_arg(syscall_frame f, int i) noexcept {
 
 /// pselect6: the mask is behind arg 5 ({const sigset_t*, size_t}).
 inline long run_pselect6(syscall_frame f) noexcept {
-  auto* data = reinterpret_cast<const long*>(f.args[5]);
   long copy[2];
   std::uint64_t mask = 0;
-  if (data != nullptr && data[0] != 0) {
-    mask = *reinterpret_cast<const std::uint64_t*>(data[0]) & ~sigsys_bit;
+  if (f.args[5] == 0) return sys(f);
+  // Unreadable: the kernel's EFAULT, from the call as it came.
+  if (read_guest(copy, reinterpret_cast<const void*>(f.args[5]), sizeof copy) !=
+      static_cast<long>(sizeof copy))
+    return sys(f);
+  if (copy[0] != 0) {
+    if (read_guest(&mask, reinterpret_cast<const void*>(copy[0]), sizeof mask) !=
+        static_cast<long>(sizeof mask))
+      return sys(f);
+    mask &= ~sigsys_bit;
     copy[0] = arg(&mask);
-    copy[1] = data[1];
     f.args[5] = arg(copy);
   }
   return sys(f);

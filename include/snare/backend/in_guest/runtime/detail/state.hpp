@@ -6,8 +6,10 @@
 #include <sys/syscall.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include <snare/backend/in_guest/runtime/detail/asm.hpp>
 #include <snare/backend/in_guest/runtime/hooks.hpp>
@@ -92,6 +94,58 @@ inline long sys(const syscall_frame& f) noexcept {
 template <class T>
 long arg(T* p) noexcept {
   return reinterpret_cast<long>(p);
+}
+
+/// Copies up to `n` bytes of the guest's memory at `src` into `dst` without ever faulting, as
+/// the kernel reads a call's arguments: process_vm_readv on this process, one page at a time,
+/// so an unreadable byte is an error and not a SIGSEGV in the runtime. `to_nul`: stops after a
+/// NUL. Returns the bytes copied (up to n, or to the NUL), or -1 when an unreadable byte comes
+/// first. Where process_vm_readv is refused (a seccomp filter, as Docker's default profile has
+/// without CAP_SYS_PTRACE), reads directly, byte by byte up to the NUL for strings.
+inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = false) noexcept {
+  auto* d = static_cast<char*>(dst);
+  auto from = reinterpret_cast<std::uintptr_t>(src);
+  std::size_t done = 0;
+  while (done < n) {
+    std::size_t chunk = 4096 - ((from + done) & 4095);
+    if (chunk > n - done) chunk = n - done;
+    struct {
+      void* base;
+      std::size_t len;
+    } local{d + done, chunk}, remote{reinterpret_cast<void*>(from + done), chunk};
+    long got = sys(SYS_process_vm_readv, sys(SYS_getpid), arg(&local), 1, arg(&remote), 1, 0);
+    if (got == -EFAULT || got == 0) return -1;
+    if (got < 0) {  // refused: the runtime's old direct read (faults where the kernel says EFAULT)
+      const char* s = reinterpret_cast<const char*>(from);
+      for (; done < n; ++done) {
+        d[done] = s[done];
+        if (to_nul && d[done] == '\0') return static_cast<long>(done + 1);
+      }
+      return static_cast<long>(n);
+    }
+    if (to_nul) {
+      for (std::size_t i = done; i < done + chunk; ++i) {
+        if (d[i] == '\0') return static_cast<long>(i + 1);
+      }
+    }
+    done += chunk;
+  }
+  return static_cast<long>(n);
+}
+
+/// Copies `n` bytes to the guest's memory at `dst` without ever faulting (process_vm_writev on
+/// this process): returns n, or -1 when the kernel could not write them all. Where the call is
+/// refused (a seccomp filter), writes directly.
+inline long write_guest(void* dst, const void* src, std::size_t n) noexcept {
+  struct {
+    const void* base;
+    std::size_t len;
+  } local{src, n}, remote{dst, n};
+  long put = sys(SYS_process_vm_writev, sys(SYS_getpid), arg(&local), 1, arg(&remote), 1, 0);
+  if (put == static_cast<long>(n)) return put;
+  if (put >= 0 || put == -EFAULT) return -1;
+  std::memcpy(dst, src, n);
+  return static_cast<long>(n);
 }
 
 /// Whether the hooks want calls with number `nr` (install_options::interest).
