@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -468,6 +468,17 @@ static int signal_efault(void) {
   return 0;
 }
 
+/* A call through a null function pointer, after calls that rewrote sites: a crash by SIGSEGV
+ * (page 0 holds the runtime's sled when it rewrites: it must not run as a syscall). */
+static int null_call(void) {
+  for (int i = 0; i < 3; ++i) syscall(SYS_getppid);
+  void (*volatile fp)(void) = NULL;
+  fflush(stdout);
+  fp();
+  printf("survived a call through a null pointer\n");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -490,6 +501,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "int80") == 0) r = int80();
   if (strcmp(m, "clone_bad_args") == 0) r = clone_bad_args();
   if (strcmp(m, "signal_efault") == 0) r = signal_efault();
+  if (strcmp(m, "null_call") == 0) r = null_call();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

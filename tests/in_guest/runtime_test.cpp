@@ -485,3 +485,12 @@ TEST_CASE("in_guest runtime: the emulated signal calls with unreadable pointers 
         "ppoll sigmask: -1, Bad address\npselect6 data: -1, Bad address\n"
         "pselect6 mask: -1, Bad address\n");
 }
+
+TEST_CASE("in_guest runtime: a call through a null function pointer crashes by SIGSEGV as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("null_call"), false);
+  CHECK(r.out.empty());
+  CHECK(WIFSIGNALED(r.status));
+  CHECK(WTERMSIG(r.status) == SIGSEGV);
+}

@@ -135,6 +135,13 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
 
 /// A call from a rewritten site: the hooks and the call, as on_sigsys does them.
 inline void run_rewritten(trampoline_regs* r) noexcept {
+  if (!is_rewritten_site(r->ret - 2)) {
+    // A call into page 0 that no rewritten site made (through a null function pointer):
+    // natively a SIGSEGV. The guest's handler runs (from a tgkill: si_code SI_TKILL, the
+    // runtime's ucontext), then the process dies by SIGSEGV as the default action would.
+    if (has_function(proc.guest[SIGSEGV])) sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), SIGSEGV);
+    die_by(SIGSEGV);
+  }
   char old_selector = tls.selector;
   tls.selector = selector_allow;
   int saved_errno = errno;
