@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -479,6 +479,34 @@ static int null_call(void) {
   return 0;
 }
 
+static unsigned char alt_area[64 * 1024];
+static volatile long alt_got;
+static void on_usr1_alt(int sig) {
+  (void)sig;
+  long r; /* a site of its own: its first call traps and is rewritten, on the alternate stack */
+  __asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_getppid) : "rcx", "r11", "memory");
+  alt_got = r;
+}
+
+/* A handler on an 8 KiB alternate signal stack (the classic SIGSTKSZ) making calls: nothing
+ * written below the stack (the runtime's SIGSYS path runs on it too). */
+static int altstack(void) {
+  const size_t size = 8192;
+  memset(alt_area, 0xa5, sizeof alt_area);
+  stack_t ss = {.ss_sp = alt_area + sizeof alt_area - size, .ss_size = size};
+  if (sigaltstack(&ss, NULL) != 0) return 1;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1_alt;
+  sa.sa_flags = SA_ONSTACK;
+  sigaction(SIGUSR1, &sa, NULL);
+  for (int i = 0; i < 2; ++i) raise(SIGUSR1); /* the trap and rewrite, then the rewritten site */
+  size_t below = 0;
+  for (size_t i = 0; i < sizeof alt_area - size; ++i) below += alt_area[i] != 0xa5;
+  printf("on the alternate stack: getppid right %d, bytes written below it %zu\n", alt_got == getppid(), below);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -502,6 +530,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "clone_bad_args") == 0) r = clone_bad_args();
   if (strcmp(m, "signal_efault") == 0) r = signal_efault();
   if (strcmp(m, "null_call") == 0) r = null_call();
+  if (strcmp(m, "altstack") == 0) r = altstack();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

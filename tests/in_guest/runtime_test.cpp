@@ -494,3 +494,10 @@ TEST_CASE("in_guest runtime: a call through a null function pointer crashes by S
   CHECK(WIFSIGNALED(r.status));
   CHECK(WTERMSIG(r.status) == SIGSEGV);
 }
+
+TEST_CASE("in_guest runtime: a guest handler on an 8 KiB alternate stack, nothing written below it",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("altstack"));
+  CHECK(r.out == "on the alternate stack: getppid right 1, bytes written below it 0\n");
+}

@@ -57,19 +57,13 @@ inline long run_exec(syscall_frame f) noexcept {
     }
   }
   std::size_t bytes = (n + 2) * sizeof(char*) + std::strlen(proc.preload) + 1 + theirs + 1;
-  // Never the guest's heap (the call may come from inside malloc); the stack when it fits.
-  alignas(16) char local[4096];
-  char* buf = local;
-  bool mapped = bytes > sizeof local;
-  if (mapped) {
-    long m = sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                 -1, 0);
-    if (m < 0 && m > -4096) return sys(f);  // run it as the guest asked
-    buf = reinterpret_cast<char*>(m);
-  }
-  auto unmap = [&] {
-    if (mapped) sys(SYS_munmap, arg(buf), static_cast<long>(bytes));
-  };
+  // Never the guest's heap (the call may come from inside malloc), nor its stack (execve is
+  // async-signal-safe: a handler on a small alternate stack may call it).
+  long m =
+      sys(SYS_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m < 0 && m > -4096) return sys(f);  // run it as the guest asked
+  char* buf = reinterpret_cast<char*>(m);
+  auto unmap = [&] { sys(SYS_munmap, arg(buf), static_cast<long>(bytes)); };
   auto** env = reinterpret_cast<char**>(buf);
   char* s = buf + (n + 2) * sizeof(char*);
   std::size_t len = std::strlen(proc.preload);

@@ -20,7 +20,8 @@ namespace snare::in_guest::detail {
 inline namespace v1 {
 
 /// Finds the mapping holding `addr` in /proc/self/maps (read with the runtime's own calls, into
-/// the stack): its PROT_* bits and whether it is special (shared, or the vDSO, vsyscall, vvar).
+/// proc's buffers: call it holding proc.rewrite_lock): its PROT_* bits and whether it is special (shared, or
+/// the vDSO, vsyscall, vvar).
 struct mapping_info {
   bool found = false;
   int prot = 0;
@@ -30,17 +31,19 @@ inline mapping_info mapping_of(std::uintptr_t addr) noexcept {
   mapping_info mi;
   long fd = sys(SYS_openat, AT_FDCWD, arg("/proc/self/maps"), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return mi;
-  char buf[4096];
-  char line[512];
+  // The process's buffers, not the stack: the caller holds the rewrite lock, and the SIGSYS
+  // path runs on the guest's stack, perhaps a small alternate signal stack.
+  char* buf = proc.maps_buf;
+  char* line = proc.maps_line;
   std::size_t len = 0;
   bool found = false;
   for (;;) {
-    long n = sys(SYS_read, fd, arg(buf), sizeof buf);
+    long n = sys(SYS_read, fd, arg(buf), sizeof proc.maps_buf);
     if (n <= 0) break;
     for (long i = 0; i < n && !found; ++i) {
       char c = buf[i];
       if (c != '\n') {
-        if (len + 1 < sizeof line) line[len++] = c;
+        if (len + 1 < sizeof proc.maps_line) line[len++] = c;
         continue;
       }
       line[len] = '\0';

@@ -60,6 +60,7 @@ struct process_state {
   char preload[4096]{};  // "LD_PRELOAD=<value>" or empty
   char why_not_rewriting[160]{};
   std::atomic<bool> rewrite_lock{false};
+  char maps_buf[4096]{}, maps_line[512]{};  // mapping_of's, under rewrite_lock
   std::atomic<long> sud_traps{0}, rewritten_calls{0}, sites_rewritten{0};
   // Sites found not rewritable (direct-mapped by address), so their later traps skip the
   // reading of /proc/self/maps.
