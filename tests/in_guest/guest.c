@@ -2,10 +2,11 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fenv.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -507,6 +508,25 @@ static int altstack(void) {
   return 0;
 }
 
+static void* rounding_of_thread(void* arg) {
+  (void)arg;
+  return (void*)(long)fegetround();
+}
+
+/* Threads inherit the floating-point controls (rounding mode here) of their creator. */
+static int fp_controls(void) {
+  fesetround(FE_UPWARD);
+  for (int i = 0; i < 2; ++i) { /* the first through a trap, the second a rewritten site */
+    pthread_t t;
+    void* r = NULL;
+    if (pthread_create(&t, NULL, rounding_of_thread, NULL) != 0) return 1;
+    pthread_join(t, &r);
+    printf("thread %d rounds upward: %d\n", i, (long)r == FE_UPWARD);
+  }
+  fesetround(FE_TONEAREST);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -531,6 +551,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "signal_efault") == 0) r = signal_efault();
   if (strcmp(m, "null_call") == 0) r = null_call();
   if (strcmp(m, "altstack") == 0) r = altstack();
+  if (strcmp(m, "fp_controls") == 0) r = fp_controls();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

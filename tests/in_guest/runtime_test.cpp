@@ -501,3 +501,9 @@ TEST_CASE("in_guest runtime: a guest handler on an 8 KiB alternate stack, nothin
   auto r = same_as_native(guest("altstack"));
   CHECK(r.out == "on the alternate stack: getppid right 1, bytes written below it 0\n");
 }
+
+TEST_CASE("in_guest runtime: a new thread inherits its creator's floating-point controls", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("fp_controls"));
+  CHECK(r.out == "thread 0 rounds upward: 1\nthread 1 rounds upward: 1\n");
+}

@@ -116,7 +116,7 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
   }
   bool child = false;
   if (run) {
-    f.ret = perform(f, g, child);
+    f.ret = perform(f, g, uc->uc_mcontext.fpregs, child);
     if (f.nr == SYS_rt_sigprocmask && f.ret == 0 && f.args[1] != 0) {
       // The handler's sigreturn restores the mask saved at the trap: give it the new one.
       std::uint64_t now = 0;
@@ -169,7 +169,7 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   bool run = !hooked || proc.h.enter == nullptr || proc.h.enter(f);
   if (run) {
     bool child = false;
-    f.ret = perform(f, g, child);
+    f.ret = perform(f, g, nullptr, child);
     if (hooked && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   r->rax = static_cast<std::uint64_t>(f.ret);

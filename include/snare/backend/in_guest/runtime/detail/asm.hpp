@@ -38,7 +38,8 @@
 // Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
 //   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
 //   18 the signal mask to give the child (the parent blocks every signal but SIGSYS around the
-//   call, so no signal frame lands on the block before the child has left it behind).
+//   call, so no signal frame lands on the block before the child has left it behind), 19 the
+//   guest's MXCSR, 20 its x87 control word (loaded before the jump).
 // clang-format off
 asm(R"(
   .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat
@@ -111,6 +112,8 @@ snare_ig_v1_clone:
   mov %rdi, %rsp
   call snare_ig_v1_child_entry
   mov %rax, %rsp
+  ldmxcsr 152(%rsp)
+  fldcw 160(%rsp)
   mov 8(%rsp), %rdi
   mov 16(%rsp), %rsi
   mov 24(%rsp), %rdx

@@ -103,7 +103,8 @@ inline long run_exec(syscall_frame f) noexcept {
 /// without one it returns here as a copy of this handler (`child` set). vfork without a new
 /// stack runs without CLONE_VM (the parent still waits): the child's later SIGSYS frames would
 /// otherwise overwrite this handler's frame on the shared stack (docs/in_guest.md).
-inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noexcept {
+inline long run_clone(const syscall_frame& in, const greg_t* g, const _libc_fpstate* fp,
+                      bool& child) noexcept {
   syscall_frame f = in;
   std::uint64_t flags = 0, stack = 0;
   struct {
@@ -153,7 +154,7 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
       break;
   }
   if (stack != 0) {
-    std::uint64_t blk[19];
+    std::uint64_t blk[21];
     const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15};
     blk[0] = 0;
     for (int i = 0; i < 6; ++i) blk[1 + i] = static_cast<std::uint64_t>(f.args[i]);
@@ -164,6 +165,20 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, bool& child) noe
     blk[16] = in.ip;
     blk[17] = (flags & CLONE_THREAD) ? 1 : 0;
     blk[18] = 0;
+    // The floating-point controls a new thread inherits (MXCSR, the x87 control word, callee-
+    // saved in the ABI): the guest's from the signal frame (the kernel gives the SIGSYS
+    // handler default ones), or the current ones on the trampoline's path (which keeps them).
+    std::uint32_t mxcsr = 0;
+    std::uint16_t fcw = 0;
+    if (fp != nullptr) {
+      mxcsr = fp->mxcsr;
+      fcw = fp->cwd;
+    } else {
+      asm volatile("stmxcsr %0" : "=m"(mxcsr));
+      asm volatile("fnstcw %0" : "=m"(fcw));
+    }
+    blk[19] = mxcsr;
+    blk[20] = fcw;
     auto* b = reinterpret_cast<std::uint64_t*>((stack - 512) & ~std::uint64_t{15});
     // A stack the guest cannot write: run the call as it came; the child faults at its first
     // instruction on it and dies by SIGSEGV, as natively (never the parent, in the runtime).
@@ -301,7 +316,7 @@ inline bool runtime_handles(long nr) noexcept {
 }
 
 /// Runs the guest's (possibly changed) call for the SIGSYS handler.
-inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexcept {
+inline long perform(const syscall_frame& f, const greg_t* g, const _libc_fpstate* fp, bool& child) noexcept {
   switch (f.nr) {
     case SYS_rt_sigaction:
       return emulate_sigaction(f);
@@ -323,7 +338,7 @@ inline long perform(const syscall_frame& f, const greg_t* g, bool& child) noexce
     case SYS_clone3:
     case SYS_fork:
     case SYS_vfork:
-      return run_clone(f, g, child);
+      return run_clone(f, g, fp, child);
     case SYS_prctl:
       return run_prctl(f);
     case SYS_seccomp:
