@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -527,6 +527,26 @@ static int fp_controls(void) {
   return 0;
 }
 
+/* A seccomp filter refusing writable-executable mprotect (as SELinux's execmod or PaX would):
+ * 300 calls from one site, which the runtime cannot rewrite. */
+static int mprotect_denied(void) {
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 0, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE | PROT_EXEC, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return 2;
+  long sum = 0;
+  for (int i = 0; i < 300; ++i) sum += syscall(SYS_getppid) == getppid();
+  printf("%ld\n", sum);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -552,6 +572,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "null_call") == 0) r = null_call();
   if (strcmp(m, "altstack") == 0) r = altstack();
   if (strcmp(m, "fp_controls") == 0) r = fp_controls();
+  if (strcmp(m, "mprotect_denied") == 0) r = mprotect_denied();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

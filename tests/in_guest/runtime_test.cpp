@@ -507,3 +507,16 @@ TEST_CASE("in_guest runtime: a new thread inherits its creator's floating-point 
   auto r = same_as_native(guest("fp_controls"));
   CHECK(r.out == "thread 0 rounds upward: 1\nthread 1 rounds upward: 1\n");
 }
+
+TEST_CASE("in_guest runtime: a site whose rewrite is refused is not retried at every trap", "[in_guest]") {
+  require_rewriting();
+  if (run({"sh", "-c", "command -v strace"}, false).status != 0) snare::test::skip("strace is not installed");
+  // The runtime's reads of /proc/self/maps, counted by strace: one per site, not one per call.
+  auto r = run({"sh", "-c",
+                std::string("strace -f -e trace=openat -o /dev/stdout ") + SNARE_IG_GUEST +
+                    " mprotect_denied | grep -c /proc/self/maps"},
+               true);
+  long opens = std::atol(r.out.c_str());
+  CHECK(opens > 0);
+  CHECK(opens < 100);  // the loop's 600 calls from two sites trap 600 times
+}

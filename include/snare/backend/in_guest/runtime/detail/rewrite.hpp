@@ -114,6 +114,7 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   auto* bytes = reinterpret_cast<volatile unsigned char*>(site);
   const mapping_info mi = mapping_of(site);
   const long prot = mi.prot;
+  bool rewritten = false;
   if (mi.found && !mi.special && prot == (PROT_READ | PROT_EXEC) && bytes[0] == 0x0f && bytes[1] == 0x05) {
     std::uintptr_t page = site & ~std::uintptr_t{4095};
     if (record_site(site) && sys(SYS_mprotect, static_cast<long>(page), 4096, prot | PROT_WRITE) == 0) {
@@ -121,10 +122,12 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
       asm volatile("movw %w0, (%1)" : : "r"(call_rax), "r"(site) : "memory");
       sys(SYS_mprotect, static_cast<long>(page), 4096, prot);
       proc.sites_rewritten.fetch_add(1, std::memory_order_relaxed);
+      rewritten = true;
     }
-  } else {
-    no.store(site, std::memory_order_relaxed);
   }
+  // Not rewritable, or refused (a full table; mprotect refused by SELinux's execmod or a
+  // seccomp filter): its next traps skip the reading of /proc/self/maps.
+  if (!rewritten) no.store(site, std::memory_order_relaxed);
   proc.rewrite_lock.store(false, std::memory_order_release);
 }
 
