@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -547,6 +547,28 @@ static int mprotect_denied(void) {
   return 0;
 }
 
+static void on_sigsys_blocking(int sig, siginfo_t* info, void* ucv) {
+  (void)sig;
+  (void)info;
+  sigaddset(&((ucontext_t*)ucv)->uc_sigmask, SIGSYS); /* blocked from its return on */
+}
+
+/* A SIGSYS handler that blocks SIGSYS through the mask its return restores; calls after it. */
+static int uc_mask(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigsys_blocking;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSYS, &sa, NULL);
+  raise(SIGSYS);
+  sigset_t now;
+  sigprocmask(SIG_BLOCK, NULL, &now);
+  long sum = 0;
+  for (int i = 0; i < 3; ++i) sum += syscall(SYS_getppid) == getppid();
+  printf("SIGSYS blocked after the handler: %d, calls %ld\n", sigismember(&now, SIGSYS), sum);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -573,6 +595,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "altstack") == 0) r = altstack();
   if (strcmp(m, "fp_controls") == 0) r = fp_controls();
   if (strcmp(m, "mprotect_denied") == 0) r = mprotect_denied();
+  if (strcmp(m, "uc_mask") == 0) r = uc_mask();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

@@ -520,3 +520,10 @@ TEST_CASE("in_guest runtime: a site whose rewrite is refused is not retried at e
   CHECK(opens > 0);
   CHECK(opens < 100);  // the loop's 600 calls from two sites trap 600 times
 }
+
+TEST_CASE("in_guest runtime: a SIGSYS handler blocking SIGSYS through its ucontext, as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("uc_mask"));
+  CHECK(r.out == "SIGSYS blocked after the handler: 1, calls 3\n");
+}

@@ -30,6 +30,27 @@ inline void run_guest_handler(const kernel_sigaction& a, int sig, siginfo_t* inf
 
 inline long register_action(int sig, const kernel_sigaction& a) noexcept;
 
+/// Gives a guest handler's ucontext the mask the guest would see there: SIGSYS in it when the
+/// interrupted code blocked it (the guest's blocking, which the kernel never sees).
+inline void mask_to_guest(void* ucv, bool sigsys_blocked) noexcept {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  std::uint64_t m;
+  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
+  m = sigsys_blocked ? (m | sigsys_bit) : (m & ~sigsys_bit);
+  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
+}
+
+/// After a guest handler: the mask its return restores (which it may have edited) keeps SIGSYS
+/// deliverable in the kernel, and the guest's blocking of it becomes the thread's.
+inline void mask_from_guest(void* ucv) noexcept {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  std::uint64_t m;
+  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
+  tls.sigsys_blocked = (m & sigsys_bit) != 0;
+  m &= ~sigsys_bit;
+  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
+}
+
 /// The handler the kernel holds for each signal the guest handles (other than SIGSYS).
 inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
   kernel_sigaction a = proc.guest[sig];
@@ -38,14 +59,10 @@ inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
     register_action(sig, kernel_sigaction{});
   }
   if (!has_function(a)) return;  // changed while arriving
+  mask_to_guest(ucv, tls.sigsys_blocked);
+  if (a.mask & sigsys_bit) tls.sigsys_blocked = true;  // sa_mask, which the kernel got without it
   run_guest_handler(a, sig, info, ucv);
-  // A handler may edit the mask its sigreturn restores: SIGSYS must stay deliverable.
-  auto* uc = static_cast<ucontext_t*>(ucv);
-  std::uint64_t m;
-  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
-  if (m & sigsys_bit) tls.sigsys_blocked = true;
-  m &= ~sigsys_bit;
-  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
+  mask_from_guest(ucv);  // the sigreturn restores the (possibly edited) mask: SIGSYS's too
 }
 
 /// Gives the kernel the runtime's version of the guest's action `a` for `sig`.
@@ -84,10 +101,10 @@ inline void deliver_to_guest(const kernel_sigaction& a, int sig, siginfo_t* info
   std::uint64_t self = std::uint64_t{1} << (sig - 1);
   std::uint64_t block = (a.mask | ((a.flags & SA_NODEFER) ? 0 : self)) & ~sigsys_bit, old = 0;
   sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&block), arg(&old), kernel_sigset_size);
-  bool was_blocked = tls.sigsys_blocked;
-  if (sig == SIGSYS && (!(a.flags & SA_NODEFER) || (a.mask & sigsys_bit))) tls.sigsys_blocked = true;
+  mask_to_guest(uc, tls.sigsys_blocked);
+  if ((sig == SIGSYS && !(a.flags & SA_NODEFER)) || (a.mask & sigsys_bit)) tls.sigsys_blocked = true;
   run_guest_handler(a, sig, info, uc);
-  tls.sigsys_blocked = was_blocked;
+  mask_from_guest(uc);  // the runtime's sigreturn restores this mask: the guest's edit kept
   sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
   raise_pending_sigsys();
 }
