@@ -124,6 +124,7 @@ inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = 
       }
       return static_cast<long>(n);
     }
+    if (got != static_cast<long>(chunk)) return -1;  // within one page: all or nothing
     if (to_nul) {
       for (std::size_t i = done; i < done + chunk; ++i) {
         if (d[i] == '\0') return static_cast<long>(i + 1);
