@@ -27,26 +27,44 @@ inline long run_exec(syscall_frame f) noexcept {
   if (proc.preload[0] == '\0') return sys(f);
   constexpr std::size_t key = 11;  // strlen("LD_PRELOAD=")
   const char* mine = proc.preload + key;
+  const long pid = sys(SYS_getpid);
+  // The pointers, read up to the end of their page at a time (never past it: the array may end
+  // right before an unreadable page), so a large environment costs about one call per entry.
+  char* ptrs[512];
+  auto read_ptrs = [&](std::size_t from, std::size_t& count) {
+    auto at = reinterpret_cast<std::uintptr_t>(envp + from);
+    count = (4096 - (at & 4095)) / sizeof(char*);
+    if (count == 0) count = 1;  // a pointer across two pages
+    if (count > sizeof ptrs / sizeof ptrs[0]) count = sizeof ptrs / sizeof ptrs[0];
+    return read_guest(ptrs, envp + from, count * sizeof(char*), false, pid) ==
+           static_cast<long>(count * sizeof(char*));
+  };
   std::size_t n = 0;
   long found = -1;
   char* found_at = nullptr;
-  for (; envp != nullptr; ++n) {
-    char* e = nullptr;
-    if (read_guest(&e, envp + n, sizeof e) != static_cast<long>(sizeof e)) return sys(f);
-    if (e == nullptr) break;
-    char head[key];
-    long got = read_guest(head, e, key, true);
-    if (got < 0) return sys(f);
-    if (got == static_cast<long>(key) && std::memcmp(head, "LD_PRELOAD=", key) == 0) {
-      found = static_cast<long>(n);
-      found_at = e + key;
+  for (bool end = envp == nullptr; !end;) {
+    std::size_t count = 0;
+    if (!read_ptrs(n, count)) return sys(f);
+    for (std::size_t i = 0; i < count; ++i, ++n) {
+      char* e = ptrs[i];
+      if (e == nullptr) {
+        end = true;
+        break;
+      }
+      char head[key];
+      long got = read_guest(head, e, key, true, pid);
+      if (got < 0) return sys(f);
+      if (got == static_cast<long>(key) && std::memcmp(head, "LD_PRELOAD=", key) == 0) {
+        found = static_cast<long>(n);
+        found_at = e + key;
+      }
     }
   }
   std::size_t theirs = 0;
   if (found >= 0) {
     char chunk[256];
     for (;;) {
-      long got = read_guest(chunk, found_at + theirs, sizeof chunk, true);
+      long got = read_guest(chunk, found_at + theirs, sizeof chunk, true, pid);
       if (got < 0) return sys(f);
       if (got < static_cast<long>(sizeof chunk) || chunk[sizeof chunk - 1] == '\0') {
         theirs += static_cast<std::size_t>(got) - 1;
@@ -70,7 +88,7 @@ inline long run_exec(syscall_frame f) noexcept {
   std::memcpy(s, proc.preload, len);
   if (theirs != 0) {
     s[len] = ':';
-    if (read_guest(s + len + 1, found_at, theirs) != static_cast<long>(theirs)) {
+    if (read_guest(s + len + 1, found_at, theirs, false, pid) != static_cast<long>(theirs)) {
       unmap();
       return sys(f);
     }
@@ -83,13 +101,15 @@ inline long run_exec(syscall_frame f) noexcept {
   }
   s[len] = '\0';
   std::size_t k = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (static_cast<long>(i) == found) continue;
-    if (read_guest(&env[k], envp + i, sizeof env[k]) != static_cast<long>(sizeof env[k])) {
+  for (std::size_t i = 0; i < n;) {
+    std::size_t count = 0;
+    if (!read_ptrs(i, count)) {
       unmap();
       return sys(f);
     }
-    ++k;
+    for (std::size_t j = 0; j < count && i < n; ++j, ++i) {
+      if (static_cast<long>(i) != found) env[k++] = ptrs[j];
+    }
   }
   env[k++] = s;
   env[k] = nullptr;

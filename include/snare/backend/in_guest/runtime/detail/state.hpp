@@ -102,8 +102,11 @@ long arg(T* p) noexcept {
 /// so an unreadable byte is an error and not a SIGSEGV in the runtime. `to_nul`: stops after a
 /// NUL. Returns the bytes copied (up to n, or to the NUL), or -1 when an unreadable byte comes
 /// first. Where process_vm_readv is refused (a seccomp filter, as Docker's default profile has
-/// without CAP_SYS_PTRACE), reads directly, byte by byte up to the NUL for strings.
-inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = false) noexcept {
+/// without CAP_SYS_PTRACE), reads directly, byte by byte up to the NUL for strings. `pid`: this
+/// process's, when the caller has it (0: asked here).
+inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = false,
+                       long pid = 0) noexcept {
+  if (pid == 0) pid = sys(SYS_getpid);
   auto* d = static_cast<char*>(dst);
   auto from = reinterpret_cast<std::uintptr_t>(src);
   std::size_t done = 0;
@@ -114,7 +117,7 @@ inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = 
       void* base;
       std::size_t len;
     } local{d + done, chunk}, remote{reinterpret_cast<void*>(from + done), chunk};
-    long got = sys(SYS_process_vm_readv, sys(SYS_getpid), arg(&local), 1, arg(&remote), 1, 0);
+    long got = sys(SYS_process_vm_readv, pid, arg(&local), 1, arg(&remote), 1, 0);
     if (got == -EFAULT || got == 0) return -1;
     if (got < 0) {  // refused: the runtime's old direct read (faults where the kernel says EFAULT)
       const char* s = reinterpret_cast<const char*>(from);
