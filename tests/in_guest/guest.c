@@ -2,10 +2,11 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
 #include <fenv.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -569,6 +570,56 @@ static int uc_mask(void) {
   return 0;
 }
 
+static sigjmp_buf storm_jump;
+static void on_storm_tick(int sig) {
+  (void)sig;
+  siglongjmp(storm_jump, 1);
+}
+
+/* Sites of its own (`syscall; ret` stubs in a private read+execute page) called while a 50 us
+ * timer's handler leaves whatever it interrupts by siglongjmp; then, the timer off, a fresh
+ * stub called twice. Prints whether that stub is still `syscall` (0f 05: natively, or SUD
+ * only) and whether any page of the process is writable and executable. */
+static int longjmp_storm(void) {
+  enum { stubs = 1000 };
+  unsigned char* code = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (code == MAP_FAILED) return 1;
+  for (int i = 0; i < stubs + 1; ++i) {
+    unsigned char* p = code + 8 * i; /* syscall; ret, one per 8 bytes (never across a cache line) */
+    p[0] = 0x0f, p[1] = 0x05, p[2] = 0xc3;
+  }
+  if (mprotect(code, 8192, PROT_READ | PROT_EXEC) != 0) return 2;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_storm_tick;
+  sigaction(SIGALRM, &sa, NULL);
+  struct itimerval it = {{0, 50}, {0, 50}};
+  volatile int next = 0;
+  if (sigsetjmp(storm_jump, 1) == 0) setitimer(ITIMER_REAL, &it, NULL);
+  while (next < stubs) {
+    long (*stub)(long) = (long (*)(long))(void*)(code + 8 * next++);
+    __asm__ volatile("" ::: "memory");
+    long r;
+    __asm__ volatile("call *%1" : "=a"(r) : "r"(stub), "a"((long)SYS_getppid) : "rcx", "r11", "memory");
+  }
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &off, NULL);
+  for (int i = 0; i < 2; ++i) {
+    long r;
+    __asm__ volatile("call *%1" : "=a"(r) : "r"(code + 8 * stubs), "a"((long)SYS_getppid) : "rcx", "r11", "memory");
+  }
+  int rwx = 0;
+  FILE* maps = fopen("/proc/self/maps", "r");
+  char line[512];
+  while (maps != NULL && fgets(line, sizeof line, maps) != NULL) {
+    char perms[8] = "";
+    if (sscanf(line, "%*x-%*x %7s", perms) == 1 && strncmp(perms, "rwx", 3) == 0) rwx = 1;
+  }
+  if (maps != NULL) fclose(maps);
+  printf("fresh stub: %02x %02x, a writable executable page: %d\n", code[8 * stubs], code[8 * stubs + 1], rwx);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -596,6 +647,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "fp_controls") == 0) r = fp_controls();
   if (strcmp(m, "mprotect_denied") == 0) r = mprotect_denied();
   if (strcmp(m, "uc_mask") == 0) r = uc_mask();
+  if (strcmp(m, "longjmp_storm") == 0) r = longjmp_storm();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

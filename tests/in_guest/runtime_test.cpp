@@ -527,3 +527,18 @@ TEST_CASE("in_guest runtime: a SIGSYS handler blocking SIGSYS through its uconte
   auto r = same_as_native(guest("uc_mask"));
   CHECK(r.out == "SIGSYS blocked after the handler: 1, calls 3\n");
 }
+
+TEST_CASE(
+    "in_guest runtime: handlers leaving by siglongjmp during rewrites leave no lock taken nor page writable",
+    "[in_guest]") {
+  require_rewriting();
+  auto native = run(guest("longjmp_storm"), false);
+  CHECK(native.out == "fresh stub: 0f 05, a writable executable page: 0\n");
+  auto sud_only = run(guest("longjmp_storm"), true, {{"SNARE_IG_REWRITE", "0"}});
+  CHECK(sud_only.out == native.out);
+  for (int i = 0; i < 3; ++i) {  // the timer hits a rewrite in progress most runs, not all
+    auto r = run(guest("longjmp_storm"), true);
+    CHECK(r.out == "fresh stub: ff d0, a writable executable page: 0\n");  // rewritten: the lock was free
+    CHECK(WIFEXITED(r.status));
+  }
+}

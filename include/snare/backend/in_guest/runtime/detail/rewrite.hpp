@@ -4,6 +4,7 @@
 
 #include <cpuid.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -110,7 +111,15 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   if ((site & 4095) == 4095 || (site & 63) == 63) return;
   auto& no = proc.not_rewritable[(site >> 1) & 255];
   if (no.load(std::memory_order_relaxed) == site) return;
-  if (proc.rewrite_lock.exchange(true, std::memory_order_acquire)) return;
+  // Every signal but SIGSYS blocked while the lock is held: a guest handler that left by
+  // siglongjmp would leave the lock taken (no more rewrites) or the page writable.
+  std::uint64_t all = ~sigsys_bit, old_mask = 0;
+  sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&all), arg(&old_mask), kernel_sigset_size);
+  auto unblock = [&] { sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old_mask), 0, kernel_sigset_size); };
+  if (proc.rewrite_lock.exchange(true, std::memory_order_acquire)) {
+    unblock();
+    return;
+  }
   auto* bytes = reinterpret_cast<volatile unsigned char*>(site);
   const mapping_info mi = mapping_of(site);
   const long prot = mi.prot;
@@ -129,6 +138,7 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   // seccomp filter): its next traps skip the reading of /proc/self/maps.
   if (!rewritten) no.store(site, std::memory_order_relaxed);
   proc.rewrite_lock.store(false, std::memory_order_release);
+  unblock();
 }
 
 /// Maps page 0 (the nop sled and the jump to the trampoline) and reads the xsave size; on
