@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm|fork_while_rewriting
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -620,6 +620,49 @@ static int longjmp_storm(void) {
   return 0;
 }
 
+static unsigned char* rw_code;
+static volatile int rw_stop;
+enum { rw_stubs = 4000 };
+static long call_stub(int i) {
+  long r;
+  __asm__ volatile("call *%1" : "=a"(r) : "r"(rw_code + 8 * i), "a"((long)SYS_getppid) : "rcx", "r11", "memory");
+  return r;
+}
+static void* rewriting_thread(void* arg) {
+  (void)arg;
+  for (int i = 0; i < rw_stubs - 100 && !rw_stop; ++i) call_stub(i); /* each a first trap: a rewrite */
+  return NULL;
+}
+
+/* fork while another thread rewrites sites (most of the time): each child's own first call of
+ * a fresh site is rewritten too (exit 0 when its bytes became ff d0; natively 0f 05, exit 1). */
+static int fork_while_rewriting(void) {
+  rw_code = mmap(NULL, 8 * rw_stubs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (rw_code == MAP_FAILED) return 1;
+  for (int i = 0; i < rw_stubs; ++i) rw_code[8 * i] = 0x0f, rw_code[8 * i + 1] = 0x05, rw_code[8 * i + 2] = 0xc3;
+  if (mprotect(rw_code, 8 * rw_stubs, PROT_READ | PROT_EXEC) != 0) return 2;
+  pthread_t t;
+  if (pthread_create(&t, NULL, rewriting_thread, NULL) != 0) return 3;
+  int rewritten = 0, forks = 20;
+  for (int k = 0; k < forks; ++k) {
+    usleep(2000);
+    pid_t p = fork();
+    if (p == 0) {
+      int i = rw_stubs - 1 - k;
+      call_stub(i);
+      call_stub(i);
+      _exit(rw_code[8 * i] == 0xff && rw_code[8 * i + 1] == 0xd0 ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    rewritten += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  }
+  rw_stop = 1;
+  pthread_join(t, NULL);
+  printf("children whose site was rewritten: %d of %d\n", rewritten, forks);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -648,6 +691,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "mprotect_denied") == 0) r = mprotect_denied();
   if (strcmp(m, "uc_mask") == 0) r = uc_mask();
   if (strcmp(m, "longjmp_storm") == 0) r = longjmp_storm();
+  if (strcmp(m, "fork_while_rewriting") == 0) r = fork_while_rewriting();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

@@ -542,3 +542,12 @@ TEST_CASE(
     CHECK(WIFEXITED(r.status));
   }
 }
+
+TEST_CASE("in_guest runtime: a child forked while another thread rewrites a site rewrites its own sites",
+          "[in_guest]") {
+  require_rewriting();
+  auto native = run(guest("fork_while_rewriting"), false);
+  CHECK(native.out == "children whose site was rewritten: 0 of 20\n");
+  auto r = run(guest("fork_while_rewriting"), true);
+  CHECK(r.out == "children whose site was rewritten: 20 of 20\n");  // none inherits a held lock
+}

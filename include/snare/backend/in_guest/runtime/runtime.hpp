@@ -186,6 +186,7 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
 extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_ig_v1_child_entry(
     std::uint64_t* b) noexcept {
   namespace d = snare::in_guest::detail;
+  if (b[0] != 0) d::proc.rewrite_lock.store(false, std::memory_order_relaxed);  // see run_clone
   d::enable_sud_or_die();
   // On the stack below the block now: signals may come.
   d::sys(SYS_rt_sigprocmask, SIG_SETMASK, d::arg(&b[18]), 0, d::kernel_sigset_size);

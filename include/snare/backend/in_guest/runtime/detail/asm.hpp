@@ -35,8 +35,9 @@
 //   and that is never rewritten, so the SIGSYS path redoes it exactly. A number set in
 //   snare_ig_v1_direct (no hook wants it, the runtime need not see it) goes straight to
 //   snare_ig_v1_direct_syscall: `syscall; ret` inside the allowed range, registers untouched.
-// Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
-//   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
+// Block layout (8-byte slots): 0 1 for a child without CLONE_VM (it frees the rewrite lock),
+//   1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp, 9 r12, 10 r13, 11 r14, 12 r15, 13 rcx,
+//   14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
 //   18 the signal mask to give the child (the parent blocks every signal but SIGSYS around the
 //   call, so no signal frame lands on the block before the child has left it behind), 19 the
 //   guest's MXCSR, 20 its x87 control word (loaded before the jump).

@@ -173,10 +173,16 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, const _libc_fpst
     default:
       break;
   }
+  // The flags the kernel gets: a child without CLONE_VM has the address space to itself, where
+  // the rewrite lock may be held by a thread of the parent that the child does not have.
+  const std::uint64_t sent = f.nr == SYS_clone    ? static_cast<std::uint64_t>(f.args[0])
+                             : f.nr == SYS_clone3 ? cl.v[0]
+                                                  : 0;
+  const bool own_memory = (sent & CLONE_VM) == 0;
   if (stack != 0) {
     std::uint64_t blk[21];
     const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15};
-    blk[0] = 0;
+    blk[0] = own_memory ? 1 : 0;
     for (int i = 0; i < 6; ++i) blk[1 + i] = static_cast<std::uint64_t>(f.args[i]);
     for (int i = 0; i < 6; ++i) blk[7 + i] = static_cast<std::uint64_t>(g[order[i]]);
     blk[13] = in.ip;                                   // rcx, as the kernel leaves it
@@ -219,6 +225,7 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, const _libc_fpst
   long r = sys(f);
   if (r == 0) {
     child = true;
+    if (own_memory) proc.rewrite_lock.store(false, std::memory_order_relaxed);
     enable_sud_or_die();
     if (proc.h.process_start != nullptr) proc.h.process_start();
   }
