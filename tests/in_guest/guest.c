@@ -467,6 +467,16 @@ static int signal_efault(void) {
   TRY("pselect6 mask", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &zero, pselect_data));
 #undef TRY
   for (int i = 0; i < n; ++i) printf("%s: %ld, %s\n", rs[i].what, rs[i].r, strerror(rs[i].err));
+  /* An unwritable oset: EFAULT after the kernel changed the mask. */
+  void* ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  sigset_t usr2, now;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
+  errno = 0;
+  long r = syscall(SYS_rt_sigprocmask, SIG_BLOCK, &usr2, ro, 8);
+  int err = errno;
+  sigprocmask(SIG_BLOCK, NULL, &now);
+  printf("rt_sigprocmask oset: %ld, %s, SIGUSR2 blocked after: %d\n", r, strerror(err), sigismember(&now, SIGUSR2));
   return 0;
 }
 

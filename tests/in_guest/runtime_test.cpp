@@ -483,7 +483,8 @@ TEST_CASE("in_guest runtime: the emulated signal calls with unreadable pointers 
         "rt_sigaction act: -1, Bad address\nrt_sigaction oact: -1, Bad address\n"
         "rt_sigprocmask set: -1, Bad address\nrt_sigsuspend: -1, Bad address\n"
         "ppoll sigmask: -1, Bad address\npselect6 data: -1, Bad address\n"
-        "pselect6 mask: -1, Bad address\n");
+        "pselect6 mask: -1, Bad address\n"
+        "rt_sigprocmask oset: -1, Bad address, SIGUSR2 blocked after: 1\n");
 }
 
 TEST_CASE("in_guest runtime: a call through a null function pointer crashes by SIGSEGV as natively",

@@ -117,8 +117,9 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
   bool child = false;
   if (run) {
     f.ret = perform(f, g, uc->uc_mcontext.fpregs, child);
-    if (f.nr == SYS_rt_sigprocmask && f.ret == 0 && f.args[1] != 0) {
-      // The handler's sigreturn restores the mask saved at the trap: give it the new one.
+    if (f.nr == SYS_rt_sigprocmask && f.args[1] != 0) {
+      // The handler's sigreturn restores the mask saved at the trap: give it the new one (also
+      // after an EFAULT, which the kernel gives for an unwritable oset once the mask changed).
       std::uint64_t now = 0;
       sys(SYS_rt_sigprocmask, SIG_BLOCK, 0, arg(&now), kernel_sigset_size);
       std::memcpy(&uc->uc_sigmask, &now, sizeof now);
