@@ -6,12 +6,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <setjmp.h>
 #include <fenv.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stddef.h>
@@ -451,12 +451,12 @@ static int signal_efault(void) {
     int err;
   } rs[7];
   int n = 0;
-#define TRY(label, call)         \
-  do {                           \
-    errno = 0;                   \
-    rs[n].r = (call);            \
-    rs[n].err = errno;           \
-    rs[n++].what = label;        \
+#define TRY(label, call)  \
+  do {                    \
+    errno = 0;            \
+    rs[n].r = (call);     \
+    rs[n].err = errno;    \
+    rs[n++].what = label; \
   } while (0)
   TRY("rt_sigaction act", syscall(SYS_rt_sigaction, SIGUSR1, bad, NULL, 8));
   TRY("rt_sigaction oact", syscall(SYS_rt_sigaction, SIGUSR1, NULL, bad, 8));
@@ -476,7 +476,8 @@ static int signal_efault(void) {
   long r = syscall(SYS_rt_sigprocmask, SIG_BLOCK, &usr2, ro, 8);
   int err = errno;
   sigprocmask(SIG_BLOCK, NULL, &now);
-  printf("rt_sigprocmask oset: %ld, %s, SIGUSR2 blocked after: %d\n", r, strerror(err), sigismember(&now, SIGUSR2));
+  printf("rt_sigprocmask oset: %ld, %s, SIGUSR2 blocked after: %d\n", r, strerror(err),
+         sigismember(&now, SIGUSR2));
   return 0;
 }
 
@@ -515,7 +516,8 @@ static int altstack(void) {
   for (int i = 0; i < 2; ++i) raise(SIGUSR1); /* the trap and rewrite, then the rewritten site */
   size_t below = 0;
   for (size_t i = 0; i < sizeof alt_area - size; ++i) below += alt_area[i] != 0xa5;
-  printf("on the alternate stack: getppid right %d, bytes written below it %zu\n", alt_got == getppid(), below);
+  printf("on the alternate stack: getppid right %d, bytes written below it %zu\n", alt_got == getppid(),
+         below);
   return 0;
 }
 
@@ -616,7 +618,10 @@ static int longjmp_storm(void) {
   setitimer(ITIMER_REAL, &off, NULL);
   for (int i = 0; i < 2; ++i) {
     long r;
-    __asm__ volatile("call *%1" : "=a"(r) : "r"(code + 8 * stubs), "a"((long)SYS_getppid) : "rcx", "r11", "memory");
+    __asm__ volatile("call *%1"
+                     : "=a"(r)
+                     : "r"(code + 8 * stubs), "a"((long)SYS_getppid)
+                     : "rcx", "r11", "memory");
   }
   int rwx = 0;
   FILE* maps = fopen("/proc/self/maps", "r");
@@ -626,7 +631,8 @@ static int longjmp_storm(void) {
     if (sscanf(line, "%*x-%*x %7s", perms) == 1 && strncmp(perms, "rwx", 3) == 0) rwx = 1;
   }
   if (maps != NULL) fclose(maps);
-  printf("fresh stub: %02x %02x, a writable executable page: %d\n", code[8 * stubs], code[8 * stubs + 1], rwx);
+  printf("fresh stub: %02x %02x, a writable executable page: %d\n", code[8 * stubs], code[8 * stubs + 1],
+         rwx);
   return 0;
 }
 
@@ -635,7 +641,10 @@ static volatile int rw_stop;
 enum { rw_stubs = 4000 };
 static long call_stub(int i) {
   long r;
-  __asm__ volatile("call *%1" : "=a"(r) : "r"(rw_code + 8 * i), "a"((long)SYS_getppid) : "rcx", "r11", "memory");
+  __asm__ volatile("call *%1"
+                   : "=a"(r)
+                   : "r"(rw_code + 8 * i), "a"((long)SYS_getppid)
+                   : "rcx", "r11", "memory");
   return r;
 }
 static void* rewriting_thread(void* arg) {
@@ -649,7 +658,8 @@ static void* rewriting_thread(void* arg) {
 static int fork_while_rewriting(void) {
   rw_code = mmap(NULL, 8 * rw_stubs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (rw_code == MAP_FAILED) return 1;
-  for (int i = 0; i < rw_stubs; ++i) rw_code[8 * i] = 0x0f, rw_code[8 * i + 1] = 0x05, rw_code[8 * i + 2] = 0xc3;
+  for (int i = 0; i < rw_stubs; ++i)
+    rw_code[8 * i] = 0x0f, rw_code[8 * i + 1] = 0x05, rw_code[8 * i + 2] = 0xc3;
   if (mprotect(rw_code, 8 * rw_stubs, PROT_READ | PROT_EXEC) != 0) return 2;
   pthread_t t;
   if (pthread_create(&t, NULL, rewriting_thread, NULL) != 0) return 3;
