@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm|fork_while_rewriting
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm|fork_while_rewriting|sud_refused
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -683,6 +683,41 @@ static int fork_while_rewriting(void) {
   return 0;
 }
 
+static void* returns_arg(void* arg) { return arg; }
+
+/* A seccomp filter refusing prctl loaded by a 32-bit prctl (int $0x80, which the runtime runs
+ * as it comes: no prefix for its own prctl), then a thread: natively it runs; under the
+ * runtime the thread cannot turn SUD on and the process ends by SIGSYS. */
+static int sud_refused(void) {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
+  unsigned char* low =
+      mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (low == MAP_FAILED) return 2;
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  memcpy(low + 64, filter, sizeof filter);
+  unsigned short len = sizeof filter / sizeof filter[0];
+  unsigned int at = (unsigned int)(unsigned long)(low + 64);
+  memcpy(low, &len, sizeof len); /* the i386 struct sock_fprog: len, then a 32-bit pointer at 4 */
+  memcpy(low + 4, &at, sizeof at);
+  long r;
+  __asm__ volatile("int $0x80"
+                   : "=a"(r)
+                   : "a"(172L), "b"(22L), "c"(2L), "d"((long)(unsigned long)low)
+                   : "memory");
+  printf("filter loaded: %ld\n", r);
+  fflush(stdout);
+  pthread_t t;
+  if (pthread_create(&t, NULL, returns_arg, NULL) != 0) return 3;
+  pthread_join(t, NULL);
+  printf("thread ran\n");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -712,6 +747,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "uc_mask") == 0) r = uc_mask();
   if (strcmp(m, "longjmp_storm") == 0) r = longjmp_storm();
   if (strcmp(m, "fork_while_rewriting") == 0) r = fork_while_rewriting();
+  if (strcmp(m, "sud_refused") == 0) r = sud_refused();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

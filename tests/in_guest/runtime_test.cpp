@@ -552,3 +552,20 @@ TEST_CASE("in_guest runtime: a child forked while another thread rewrites a site
   auto r = run(guest("fork_while_rewriting"), true);
   CHECK(r.out == "children whose site was rewritten: 20 of 20\n");  // none inherits a held lock
 }
+
+TEST_CASE(
+    "in_guest runtime: a new thread that cannot turn SUD on ends the process by SIGSYS, never runs unseen",
+    "[in_guest]") {
+  require_sud();
+  auto native = run(guest("sud_refused"), false);
+  if (native.out.find("filter loaded: 0") == std::string::npos)
+    snare::test::skip("int $0x80 does not run i386 calls here (no IA32 emulation)");
+  CHECK(native.out == "filter loaded: 0\nthread ran\n");
+  for (const char* rewrite : {"0", "1"}) {
+    INFO("rewrite " << rewrite);
+    auto r = run(guest("sud_refused"), true, {{"SNARE_IG_REWRITE", rewrite}});
+    CHECK(r.out == "filter loaded: 0\n");
+    CHECK(WIFSIGNALED(r.status));
+    CHECK(WTERMSIG(r.status) == SIGSYS);
+  }
+}

@@ -183,7 +183,8 @@ inline void enable_sud_or_die() noexcept {
     std::uint64_t mask = 0;
   } dfl;
   sys(SYS_rt_sigaction, SIGSYS, arg(&dfl), 0, 8);
-  sys(SYS_kill, sys(SYS_getpid), SIGSYS);
+  sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid),
+      SIGSYS);  // this thread: at once (SIGSYS is never blocked)
   sys(SYS_exit_group, 128 + SIGSYS);
 }
 
