@@ -423,3 +423,149 @@ TEST_CASE("in_guest runtime: install_options::interest, other numbers run withou
     CHECK(l->total == 2001);  // getppid and the exit_group
   }
 }
+
+TEST_CASE("in_guest runtime: execve with an unreadable environment fails with EFAULT as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("exec_efault"));
+  CHECK(r.out ==
+        "execve, bad envp 0: -1, Bad address\nexecve, bad envp 1: -1, Bad address\n"
+        "execve, bad envp 2: -1, Bad address\n"
+        "execve, a string at a page's end then a bad one: -1, Bad address\n");
+}
+
+TEST_CASE(
+    "in_guest runtime: seccomp filters of the guest's forbidding prctl, later threads and children "
+    "intercepted",
+    "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("seccomp_no_prctl"));
+  CHECK(r.out.find("prctl under the filter: -1, Operation not permitted\n") == 0);
+  auto* l = r.last(r.pid);
+  CHECK(l->why == "exit");
+  CHECK(l->thread_starts == 8);  // 4 threads after each filter
+  CHECK(l->getppid == 24);       // 3 in each thread
+  int children = 0;
+  for (auto& c : r.lines) children += c.pid != r.pid && c.process_starts == 1 && c.getppid == 1;
+  CHECK(children == 2);
+}
+
+TEST_CASE("in_guest runtime: the guest switching SUD off itself keeps its calls intercepted", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("own_sud"));
+  CHECK(r.out == "own SUD off: 0, Success\n");
+  CHECK(r.last(r.pid)->getppid == 5);
+}
+
+TEST_CASE("in_guest runtime: 32-bit calls by int $0x80 give what they give natively", "[in_guest]") {
+  require_sud();
+  auto native = run(guest("int80"), false);
+  if (native.out.find("int80 getpid right: 1") == std::string::npos)
+    snare::test::skip("int $0x80 does not run i386 calls here (no IA32 emulation)");
+  auto r = same_as_native(guest("int80"));
+  CHECK(r.out == "int80 getpid right: 1\nint80 getppid right: 1\nint80 write\nint80 write returned 12\n");
+}
+
+TEST_CASE("in_guest runtime: clone3 and clone with bad or unusual arguments give what they give natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("clone_bad_args"));
+  CHECK(r.out ==
+        "clone3, unreadable args: -1, Bad address\nclone3, size 512: ok, child exited 5\n"
+        "clone3, nonzero tail: -1, Argument list too long\nclone, bad stack: child signalled 11\n");
+}
+
+TEST_CASE("in_guest runtime: the emulated signal calls with unreadable pointers fail with EFAULT as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("signal_efault"));
+  CHECK(r.out ==
+        "rt_sigaction act: -1, Bad address\nrt_sigaction oact: -1, Bad address\n"
+        "rt_sigprocmask set: -1, Bad address\nrt_sigsuspend: -1, Bad address\n"
+        "ppoll sigmask: -1, Bad address\npselect6 data: -1, Bad address\n"
+        "pselect6 mask: -1, Bad address\n"
+        "rt_sigprocmask oset: -1, Bad address, SIGUSR2 blocked after: 1\n");
+}
+
+TEST_CASE("in_guest runtime: a call through a null function pointer crashes by SIGSEGV as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("null_call"), false);
+  CHECK(r.out.empty());
+  CHECK(WIFSIGNALED(r.status));
+  CHECK(WTERMSIG(r.status) == SIGSEGV);
+}
+
+TEST_CASE("in_guest runtime: a guest handler on an 8 KiB alternate stack, nothing written below it",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("altstack"));
+  CHECK(r.out == "on the alternate stack: getppid right 1, bytes written below it 0\n");
+}
+
+TEST_CASE("in_guest runtime: a new thread inherits its creator's floating-point controls", "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("fp_controls"));
+  CHECK(r.out == "thread 0 rounds upward: 1\nthread 1 rounds upward: 1\n");
+}
+
+TEST_CASE("in_guest runtime: a site whose rewrite is refused is not retried at every trap", "[in_guest]") {
+  require_rewriting();
+  if (run({"sh", "-c", "command -v strace"}, false).status != 0) snare::test::skip("strace is not installed");
+  // The runtime's reads of /proc/self/maps, counted by strace: one per site, not one per call.
+  auto r = run({"sh", "-c",
+                std::string("strace -f -e trace=openat -o /dev/stdout ") + SNARE_IG_GUEST +
+                    " mprotect_denied | grep -c /proc/self/maps"},
+               true);
+  long opens = std::atol(r.out.c_str());
+  CHECK(opens > 0);
+  CHECK(opens < 100);  // the loop's 600 calls from two sites trap 600 times
+}
+
+TEST_CASE("in_guest runtime: a SIGSYS handler blocking SIGSYS through its ucontext, as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("uc_mask"));
+  CHECK(r.out == "SIGSYS blocked after the handler: 1, calls 3\n");
+}
+
+TEST_CASE(
+    "in_guest runtime: handlers leaving by siglongjmp during rewrites leave no lock taken nor page writable",
+    "[in_guest]") {
+  require_rewriting();
+  auto native = run(guest("longjmp_storm"), false);
+  CHECK(native.out == "fresh stub: 0f 05, a writable executable page: 0\n");
+  auto sud_only = run(guest("longjmp_storm"), true, {{"SNARE_IG_REWRITE", "0"}});
+  CHECK(sud_only.out == native.out);
+  for (int i = 0; i < 3; ++i) {  // the timer hits a rewrite in progress most runs, not all
+    auto r = run(guest("longjmp_storm"), true);
+    CHECK(r.out == "fresh stub: ff d0, a writable executable page: 0\n");  // rewritten: the lock was free
+    CHECK(WIFEXITED(r.status));
+  }
+}
+
+TEST_CASE("in_guest runtime: a child forked while another thread rewrites a site rewrites its own sites",
+          "[in_guest]") {
+  require_rewriting();
+  auto native = run(guest("fork_while_rewriting"), false);
+  CHECK(native.out == "children whose site was rewritten: 0 of 20\n");
+  auto r = run(guest("fork_while_rewriting"), true);
+  CHECK(r.out == "children whose site was rewritten: 20 of 20\n");  // none inherits a held lock
+}
+
+TEST_CASE(
+    "in_guest runtime: a new thread that cannot turn SUD on ends the process by SIGSYS, never runs unseen",
+    "[in_guest]") {
+  require_sud();
+  auto native = run(guest("sud_refused"), false);
+  if (native.out.find("filter loaded: 0") == std::string::npos)
+    snare::test::skip("int $0x80 does not run i386 calls here (no IA32 emulation)");
+  CHECK(native.out == "filter loaded: 0\nthread ran\n");
+  for (const char* rewrite : {"0", "1"}) {
+    INFO("rewrite " << rewrite);
+    auto r = run(guest("sud_refused"), true, {{"SNARE_IG_REWRITE", rewrite}});
+    CHECK(r.out == "filter loaded: 0\n");
+    CHECK(WIFSIGNALED(r.status));
+    CHECK(WTERMSIG(r.status) == SIGSYS);
+  }
+}

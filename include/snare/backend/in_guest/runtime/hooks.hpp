@@ -33,7 +33,10 @@ struct hooks {
   /// In a new thread (clone with CLONE_THREAD) before its first guest instruction.
   void (*thread_start)() noexcept = nullptr;
   /// In a new process (fork, vfork, clone without CLONE_THREAD) before its first guest
-  /// instruction.
+  /// instruction. A child made with CLONE_VM (posix_spawn's clone, vfork with a stack) shares
+  /// its parent's memory, and without CLONE_SETTLS its parent thread's TLS, until it execs or
+  /// exits (the parent waits with CLONE_VFORK): the hooks then run in it on the parent's
+  /// state, which this hook must not reset.
   void (*process_start)() noexcept = nullptr;
 };
 

@@ -25,11 +25,37 @@ inline namespace v1 {
 
 inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept;
 
+/// A trapped 32-bit call (`int $0x80` in a 64-bit guest; SUD's si_arch AUDIT_ARCH_I386): run
+/// as it came, from the runtime's range, without the hooks (their frame is the x86-64 ABI) and
+/// without the runtime's emulations (docs/in_guest.md). The i386 clone family and sigreturns
+/// would start a child without SUD or restore a frame from the handler's stack: ENOSYS.
+inline void handle_compat_trap(ucontext_t* uc) noexcept {
+  greg_t* g = uc->uc_mcontext.gregs;
+  char old_selector = tls.selector;
+  tls.selector = selector_allow;
+  int saved_errno = errno;
+  proc.sud_traps.fetch_add(1, std::memory_order_relaxed);
+  auto r32 = [&](int reg) { return static_cast<long>(static_cast<std::uint32_t>(g[reg])); };
+  long nr = r32(REG_RAX), ret = -ENOSYS;
+  // i386: fork 2, sigreturn 119, clone 120, rt_sigreturn 173, vfork 190, clone3 435.
+  if (nr != 2 && nr != 119 && nr != 120 && nr != 173 && nr != 190 && nr != 435)
+    ret = snare_ig_v1_int80(nr, r32(REG_RBX), r32(REG_RCX), r32(REG_RDX), r32(REG_RSI), r32(REG_RDI),
+                            r32(REG_RBP));
+  g[REG_RAX] = ret;
+  errno = saved_errno;
+  tls.selector = old_selector;
+}
+
 /// The SIGSYS handler: SUD's traps become hook calls and the call itself, run from the
 /// runtime's code; other SIGSYS go to the guest.
 inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
   if (info->si_code != si_user_dispatch) {
     forward_sigsys(sig, info, ucv);
+    return;
+  }
+  constexpr unsigned audit_arch_x86_64 = 0xc000003e;
+  if (info->si_arch != audit_arch_x86_64) {
+    handle_compat_trap(static_cast<ucontext_t*>(ucv));
     return;
   }
   handle_trap(static_cast<ucontext_t*>(ucv), true);
@@ -90,9 +116,10 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
   }
   bool child = false;
   if (run) {
-    f.ret = perform(f, g, child);
-    if (f.nr == SYS_rt_sigprocmask && f.ret == 0 && f.args[1] != 0) {
-      // The handler's sigreturn restores the mask saved at the trap: give it the new one.
+    f.ret = perform(f, g, uc->uc_mcontext.fpregs, child);
+    if (f.nr == SYS_rt_sigprocmask && f.args[1] != 0) {
+      // The handler's sigreturn restores the mask saved at the trap: give it the new one (also
+      // after an EFAULT, which the kernel gives for an unwritable oset once the mask changed).
       std::uint64_t now = 0;
       sys(SYS_rt_sigprocmask, SIG_BLOCK, 0, arg(&now), kernel_sigset_size);
       std::memcpy(&uc->uc_sigmask, &now, sizeof now);
@@ -109,6 +136,13 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept {
 
 /// A call from a rewritten site: the hooks and the call, as on_sigsys does them.
 inline void run_rewritten(trampoline_regs* r) noexcept {
+  if (!is_rewritten_site(r->ret - 2)) {
+    // A call into page 0 that no rewritten site made (through a null function pointer):
+    // natively a SIGSEGV. The guest's handler runs (from a tgkill: si_code SI_TKILL, the
+    // runtime's ucontext), then the process dies by SIGSEGV as the default action would.
+    if (has_function(proc.guest[SIGSEGV])) sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid), SIGSEGV);
+    die_by(SIGSEGV);
+  }
   char old_selector = tls.selector;
   tls.selector = selector_allow;
   int saved_errno = errno;
@@ -136,7 +170,7 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   bool run = !hooked || proc.h.enter == nullptr || proc.h.enter(f);
   if (run) {
     bool child = false;
-    f.ret = perform(f, g, child);
+    f.ret = perform(f, g, nullptr, child);
     if (hooked && !child && proc.h.exit != nullptr) proc.h.exit(f);
   }
   r->rax = static_cast<std::uint64_t>(f.ret);
@@ -153,7 +187,8 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
 extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_ig_v1_child_entry(
     std::uint64_t* b) noexcept {
   namespace d = snare::in_guest::detail;
-  d::enable_sud();
+  if (b[0] != 0) d::proc.rewrite_lock.store(false, std::memory_order_relaxed);  // see run_clone
+  d::enable_sud_or_die();
   // On the stack below the block now: signals may come.
   d::sys(SYS_rt_sigprocmask, SIG_SETMASK, d::arg(&b[18]), 0, d::kernel_sigset_size);
   int saved_errno = errno;

@@ -12,7 +12,10 @@
 // and versioned in their names (`snare_ig_v1_*`), as the C++ side is by its inline namespace
 // (snare::in_guest::detail::v1): a change of the register block or the frame layouts bumps both.
 //
-// snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out).
+// snare_ig_v1_syscall(nr, a0..a5): the plain call (x86-64 C ABI in, syscall ABI out);
+//   snare_ig_v1_syscall_ip is the ip after its `syscall` (what seccomp_data holds for it).
+// snare_ig_v1_int80(nr, a0..a5): a 32-bit call (`int $0x80`, i386 numbers and registers: eax,
+//   ebx, ecx, edx, esi, edi, ebp), as a 64-bit guest may make one.
 // snare_ig_v1_restorer: the sa_restorer of every handler the runtime registers (rt_sigreturn
 //   from inside the allowed range), and where a trapped rt_sigreturn of the guest is redone.
 // snare_ig_v1_clone(nr, a0..a5): clone/clone3 with a new stack. The parent returns the result;
@@ -32,17 +35,19 @@
 //   and that is never rewritten, so the SIGSYS path redoes it exactly. A number set in
 //   snare_ig_v1_direct (no hook wants it, the runtime need not see it) goes straight to
 //   snare_ig_v1_direct_syscall: `syscall; ret` inside the allowed range, registers untouched.
-// Block layout (8-byte slots): 0 unused, 1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp,
-//   9 r12, 10 r13, 11 r14, 12 r15, 13 rcx, 14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
+// Block layout (8-byte slots): 0 1 for a child without CLONE_VM (it frees the rewrite lock),
+//   1 rdi, 2 rsi, 3 rdx, 4 r10, 5 r8, 6 r9, 7 rbx, 8 rbp, 9 r12, 10 r13, 11 r14, 12 r15, 13 rcx,
+//   14 r11, 15 rsp, 16 rip, 17 kind (1 thread, 0 process),
 //   18 the signal mask to give the child (the parent blocks every signal but SIGSYS around the
-//   call, so no signal frame lands on the block before the child has left it behind).
+//   call, so no signal frame lands on the block before the child has left it behind), 19 the
+//   guest's MXCSR, 20 its x87 control word (loaded before the jump).
 // clang-format off
 asm(R"(
   .pushsection .text.snare_ig_v1,"axG",@progbits,snare_ig_v1_group,comdat
   .globl snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
   .hidden snare_ig_v1_begin, snare_ig_v1_end, snare_ig_v1_syscall, snare_ig_v1_restorer, snare_ig_v1_clone
-  .globl snare_ig_v1_direct_syscall
-  .hidden snare_ig_v1_direct_syscall
+  .globl snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip, snare_ig_v1_int80
+  .hidden snare_ig_v1_direct_syscall, snare_ig_v1_syscall_ip, snare_ig_v1_int80
   .type snare_ig_v1_syscall, @function
   .type snare_ig_v1_clone, @function
   .p2align 4
@@ -56,12 +61,37 @@ snare_ig_v1_syscall:
   mov %r9, %r8
   mov 8(%rsp), %r9
   syscall
+snare_ig_v1_syscall_ip:
   ret
   .p2align 4
 snare_ig_v1_restorer:
   mov $15, %eax
   syscall
   hlt
+  .p2align 4
+snare_ig_v1_int80:
+  push %rbx
+  push %rbp
+  push %r12
+  push %r13
+  push %r14
+  push %r15
+  mov %rdi, %rax
+  mov %rsi, %rbx
+  mov %rcx, %r10
+  mov %rdx, %rcx
+  mov %r10, %rdx
+  mov %r8, %rsi
+  mov %r9, %rdi
+  mov 56(%rsp), %rbp
+  int $0x80
+  pop %r15
+  pop %r14
+  pop %r13
+  pop %r12
+  pop %rbp
+  pop %rbx
+  ret
   .p2align 4
 snare_ig_v1_direct_syscall:
   syscall
@@ -83,6 +113,8 @@ snare_ig_v1_clone:
   mov %rdi, %rsp
   call snare_ig_v1_child_entry
   mov %rax, %rsp
+  ldmxcsr 152(%rsp)
+  fldcw 160(%rsp)
   mov 8(%rsp), %rdi
   mov 16(%rsp), %rsi
   mov 24(%rsp), %rdx
@@ -197,9 +229,12 @@ extern "C" {
                                                        long a5) noexcept;
 [[gnu::visibility("hidden")]] long snare_ig_v1_clone(long nr, long a0, long a1, long a2, long a3, long a4,
                                                      long a5) noexcept;
+[[gnu::visibility("hidden")]] long snare_ig_v1_int80(long nr, long a0, long a1, long a2, long a3, long a4,
+                                                     long a5) noexcept;
 [[gnu::visibility("hidden")]] void snare_ig_v1_restorer() noexcept;
 [[gnu::visibility("hidden")]] void snare_ig_v1_trampoline() noexcept;
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_trapping_syscall[];
+[[gnu::visibility("hidden")]] extern char snare_ig_v1_syscall_ip[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_begin[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_end[];
 }

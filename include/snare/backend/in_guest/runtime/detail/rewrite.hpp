@@ -4,6 +4,7 @@
 
 #include <cpuid.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -20,7 +21,8 @@ namespace snare::in_guest::detail {
 inline namespace v1 {
 
 /// Finds the mapping holding `addr` in /proc/self/maps (read with the runtime's own calls, into
-/// the stack): its PROT_* bits and whether it is special (shared, or the vDSO, vsyscall, vvar).
+/// proc's buffers: call it holding proc.rewrite_lock): its PROT_* bits and whether it is special (shared, or
+/// the vDSO, vsyscall, vvar).
 struct mapping_info {
   bool found = false;
   int prot = 0;
@@ -30,17 +32,19 @@ inline mapping_info mapping_of(std::uintptr_t addr) noexcept {
   mapping_info mi;
   long fd = sys(SYS_openat, AT_FDCWD, arg("/proc/self/maps"), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return mi;
-  char buf[4096];
-  char line[512];
+  // The process's buffers, not the stack: the caller holds the rewrite lock, and the SIGSYS
+  // path runs on the guest's stack, perhaps a small alternate signal stack.
+  char* buf = proc.maps_buf;
+  char* line = proc.maps_line;
   std::size_t len = 0;
   bool found = false;
   for (;;) {
-    long n = sys(SYS_read, fd, arg(buf), sizeof buf);
+    long n = sys(SYS_read, fd, arg(buf), sizeof proc.maps_buf);
     if (n <= 0) break;
     for (long i = 0; i < n && !found; ++i) {
       char c = buf[i];
       if (c != '\n') {
-        if (len + 1 < sizeof line) line[len++] = c;
+        if (len + 1 < sizeof proc.maps_line) line[len++] = c;
         continue;
       }
       line[len] = '\0';
@@ -107,10 +111,19 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   if ((site & 4095) == 4095 || (site & 63) == 63) return;
   auto& no = proc.not_rewritable[(site >> 1) & 255];
   if (no.load(std::memory_order_relaxed) == site) return;
-  if (proc.rewrite_lock.exchange(true, std::memory_order_acquire)) return;
+  // Every signal but SIGSYS blocked while the lock is held: a guest handler that left by
+  // siglongjmp would leave the lock taken (no more rewrites) or the page writable.
+  std::uint64_t all = ~sigsys_bit, old_mask = 0;
+  sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&all), arg(&old_mask), kernel_sigset_size);
+  auto unblock = [&] { sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old_mask), 0, kernel_sigset_size); };
+  if (proc.rewrite_lock.exchange(true, std::memory_order_acquire)) {
+    unblock();
+    return;
+  }
   auto* bytes = reinterpret_cast<volatile unsigned char*>(site);
   const mapping_info mi = mapping_of(site);
   const long prot = mi.prot;
+  bool rewritten = false;
   if (mi.found && !mi.special && prot == (PROT_READ | PROT_EXEC) && bytes[0] == 0x0f && bytes[1] == 0x05) {
     std::uintptr_t page = site & ~std::uintptr_t{4095};
     if (record_site(site) && sys(SYS_mprotect, static_cast<long>(page), 4096, prot | PROT_WRITE) == 0) {
@@ -118,11 +131,14 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
       asm volatile("movw %w0, (%1)" : : "r"(call_rax), "r"(site) : "memory");
       sys(SYS_mprotect, static_cast<long>(page), 4096, prot);
       proc.sites_rewritten.fetch_add(1, std::memory_order_relaxed);
+      rewritten = true;
     }
-  } else {
-    no.store(site, std::memory_order_relaxed);
   }
+  // Not rewritable, or refused (a full table; mprotect refused by SELinux's execmod or a
+  // seccomp filter): its next traps skip the reading of /proc/self/maps.
+  if (!rewritten) no.store(site, std::memory_order_relaxed);
   proc.rewrite_lock.store(false, std::memory_order_release);
+  unblock();
 }
 
 /// Maps page 0 (the nop sled and the jump to the trampoline) and reads the xsave size; on

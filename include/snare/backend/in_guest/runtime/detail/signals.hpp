@@ -30,6 +30,27 @@ inline void run_guest_handler(const kernel_sigaction& a, int sig, siginfo_t* inf
 
 inline long register_action(int sig, const kernel_sigaction& a) noexcept;
 
+/// Gives a guest handler's ucontext the mask the guest would see there: SIGSYS in it when the
+/// interrupted code blocked it (the guest's blocking, which the kernel never sees).
+inline void mask_to_guest(void* ucv, bool sigsys_blocked) noexcept {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  std::uint64_t m;
+  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
+  m = sigsys_blocked ? (m | sigsys_bit) : (m & ~sigsys_bit);
+  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
+}
+
+/// After a guest handler: the mask its return restores (which it may have edited) keeps SIGSYS
+/// deliverable in the kernel, and the guest's blocking of it becomes the thread's.
+inline void mask_from_guest(void* ucv) noexcept {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  std::uint64_t m;
+  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
+  tls.sigsys_blocked = (m & sigsys_bit) != 0;
+  m &= ~sigsys_bit;
+  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
+}
+
 /// The handler the kernel holds for each signal the guest handles (other than SIGSYS).
 inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
   kernel_sigaction a = proc.guest[sig];
@@ -38,14 +59,10 @@ inline void on_signal(int sig, siginfo_t* info, void* ucv) noexcept {
     register_action(sig, kernel_sigaction{});
   }
   if (!has_function(a)) return;  // changed while arriving
+  mask_to_guest(ucv, tls.sigsys_blocked);
+  if (a.mask & sigsys_bit) tls.sigsys_blocked = true;  // sa_mask, which the kernel got without it
   run_guest_handler(a, sig, info, ucv);
-  // A handler may edit the mask its sigreturn restores: SIGSYS must stay deliverable.
-  auto* uc = static_cast<ucontext_t*>(ucv);
-  std::uint64_t m;
-  std::memcpy(&m, &uc->uc_sigmask, sizeof m);
-  if (m & sigsys_bit) tls.sigsys_blocked = true;
-  m &= ~sigsys_bit;
-  std::memcpy(&uc->uc_sigmask, &m, sizeof m);
+  mask_from_guest(ucv);  // the sigreturn restores the (possibly edited) mask: SIGSYS's too
 }
 
 /// Gives the kernel the runtime's version of the guest's action `a` for `sig`.
@@ -84,10 +101,10 @@ inline void deliver_to_guest(const kernel_sigaction& a, int sig, siginfo_t* info
   std::uint64_t self = std::uint64_t{1} << (sig - 1);
   std::uint64_t block = (a.mask | ((a.flags & SA_NODEFER) ? 0 : self)) & ~sigsys_bit, old = 0;
   sys(SYS_rt_sigprocmask, SIG_BLOCK, arg(&block), arg(&old), kernel_sigset_size);
-  bool was_blocked = tls.sigsys_blocked;
-  if (sig == SIGSYS && (!(a.flags & SA_NODEFER) || (a.mask & sigsys_bit))) tls.sigsys_blocked = true;
+  mask_to_guest(uc, tls.sigsys_blocked);
+  if ((sig == SIGSYS && !(a.flags & SA_NODEFER)) || (a.mask & sigsys_bit)) tls.sigsys_blocked = true;
   run_guest_handler(a, sig, info, uc);
-  tls.sigsys_blocked = was_blocked;
+  mask_from_guest(uc);  // the runtime's sigreturn restores this mask: the guest's edit kept
   sys(SYS_rt_sigprocmask, SIG_SETMASK, arg(&old), 0, kernel_sigset_size);
   raise_pending_sigsys();
 }
@@ -120,14 +137,16 @@ inline long emulate_sigaction(const syscall_frame& f) noexcept {
     return sys(f);
   kernel_sigaction old = proc.guest[sig];
   if (act != nullptr) {
-    kernel_sigaction a = *act;
+    kernel_sigaction a;  // read as the kernel would: unreadable -> EFAULT, nothing changed
+    if (read_guest(&a, act, sizeof a) != static_cast<long>(sizeof a)) return -EFAULT;
     if (sig != SIGSYS && !(sig == SIGSEGV && proc.owns_sigsegv)) {
       long r = register_action(sig, a);
       if (r < 0) return r;
     }
     proc.guest[sig] = a;
   }
-  if (oact != nullptr) *oact = old;
+  // The kernel too writes the old action after setting the new one.
+  if (oact != nullptr && write_guest(oact, &old, sizeof old) != static_cast<long>(sizeof old)) return -EFAULT;
   return 0;
 }
 
@@ -140,18 +159,19 @@ inline long emulate_sigprocmask(const syscall_frame& f) noexcept {
   bool old_blocked = tls.sigsys_blocked, has = false;
   std::uint64_t copy = 0;
   if (set != nullptr) {
-    copy = *set;
+    if (read_guest(&copy, set, sizeof copy) != static_cast<long>(sizeof copy)) return -EFAULT;
     has = (copy & sigsys_bit) != 0;
     copy &= ~sigsys_bit;
   }
   long r = sys(SYS_rt_sigprocmask, f.args[0], set != nullptr ? arg(&copy) : 0, arg(oset), kernel_sigset_size);
-  if (r != 0) return r;
+  // EFAULT from an unwritable oset comes after the kernel changed the mask: keep SIGSYS's too.
+  if (r != 0 && !(r == -EFAULT && set != nullptr && oset != nullptr)) return r;
   if (set != nullptr) {
     if (f.args[0] == SIG_BLOCK && has) tls.sigsys_blocked = true;
     if (f.args[0] == SIG_UNBLOCK && has) tls.sigsys_blocked = false;
     if (f.args[0] == SIG_SETMASK) tls.sigsys_blocked = has;
   }
-  if (oset != nullptr) *oset = old_blocked ? (*oset | sigsys_bit) : (*oset & ~sigsys_bit);
+  if (r == 0 && oset != nullptr) *oset = old_blocked ? (*oset | sigsys_bit) : (*oset & ~sigsys_bit);
   raise_pending_sigsys();
   return r;
 }
@@ -162,7 +182,9 @@ inline long run_with_mask_arg(syscall_frame f, int i) noexcept {
   auto* set = reinterpret_cast<const std::uint64_t*>(f.args[i]);
   std::uint64_t copy = 0;
   if (set != nullptr) {
-    copy = *set & ~sigsys_bit;
+    // Unreadable: the kernel's EFAULT, from the call as it came.
+    if (read_guest(&copy, set, sizeof copy) != static_cast<long>(sizeof copy)) return sys(f);
+    copy &= ~sigsys_bit;
     f.args[i] = arg(&copy);
   }
   return sys(f);
@@ -170,13 +192,19 @@ inline long run_with_mask_arg(syscall_frame f, int i) noexcept {
 
 /// pselect6: the mask is behind arg 5 ({const sigset_t*, size_t}).
 inline long run_pselect6(syscall_frame f) noexcept {
-  auto* data = reinterpret_cast<const long*>(f.args[5]);
   long copy[2];
   std::uint64_t mask = 0;
-  if (data != nullptr && data[0] != 0) {
-    mask = *reinterpret_cast<const std::uint64_t*>(data[0]) & ~sigsys_bit;
+  if (f.args[5] == 0) return sys(f);
+  // Unreadable: the kernel's EFAULT, from the call as it came.
+  if (read_guest(copy, reinterpret_cast<const void*>(f.args[5]), sizeof copy) !=
+      static_cast<long>(sizeof copy))
+    return sys(f);
+  if (copy[0] != 0) {
+    if (read_guest(&mask, reinterpret_cast<const void*>(copy[0]), sizeof mask) !=
+        static_cast<long>(sizeof mask))
+      return sys(f);
+    mask &= ~sigsys_bit;
     copy[0] = arg(&mask);
-    copy[1] = data[1];
     f.args[5] = arg(copy);
   }
   return sys(f);

@@ -6,8 +6,10 @@
 #include <sys/syscall.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include <snare/backend/in_guest/runtime/detail/asm.hpp>
 #include <snare/backend/in_guest/runtime/hooks.hpp>
@@ -58,6 +60,7 @@ struct process_state {
   char preload[4096]{};  // "LD_PRELOAD=<value>" or empty
   char why_not_rewriting[160]{};
   std::atomic<bool> rewrite_lock{false};
+  char maps_buf[4096]{}, maps_line[512]{};  // mapping_of's, under rewrite_lock
   std::atomic<long> sud_traps{0}, rewritten_calls{0}, sites_rewritten{0};
   // Sites found not rewritable (direct-mapped by address), so their later traps skip the
   // reading of /proc/self/maps.
@@ -94,6 +97,62 @@ long arg(T* p) noexcept {
   return reinterpret_cast<long>(p);
 }
 
+/// Copies up to `n` bytes of the guest's memory at `src` into `dst` without ever faulting, as
+/// the kernel reads a call's arguments: process_vm_readv on this process, one page at a time,
+/// so an unreadable byte is an error and not a SIGSEGV in the runtime. `to_nul`: stops after a
+/// NUL. Returns the bytes copied (up to n, or to the NUL), or -1 when an unreadable byte comes
+/// first. Where process_vm_readv is refused (a seccomp filter, as Docker's default profile has
+/// without CAP_SYS_PTRACE), reads directly, byte by byte up to the NUL for strings. `pid`: this
+/// process's, when the caller has it (0: asked here).
+inline long read_guest(void* dst, const void* src, std::size_t n, bool to_nul = false,
+                       long pid = 0) noexcept {
+  if (pid == 0) pid = sys(SYS_getpid);
+  auto* d = static_cast<char*>(dst);
+  auto from = reinterpret_cast<std::uintptr_t>(src);
+  std::size_t done = 0;
+  while (done < n) {
+    std::size_t chunk = 4096 - ((from + done) & 4095);
+    if (chunk > n - done) chunk = n - done;
+    struct {
+      void* base;
+      std::size_t len;
+    } local{d + done, chunk}, remote{reinterpret_cast<void*>(from + done), chunk};
+    long got = sys(SYS_process_vm_readv, pid, arg(&local), 1, arg(&remote), 1, 0);
+    if (got == -EFAULT || got == 0) return -1;
+    if (got < 0) {  // refused: the runtime's old direct read (faults where the kernel says EFAULT)
+      const char* s = reinterpret_cast<const char*>(from);
+      for (; done < n; ++done) {
+        d[done] = s[done];
+        if (to_nul && d[done] == '\0') return static_cast<long>(done + 1);
+      }
+      return static_cast<long>(n);
+    }
+    if (got != static_cast<long>(chunk)) return -1;  // within one page: all or nothing
+    if (to_nul) {
+      for (std::size_t i = done; i < done + chunk; ++i) {
+        if (d[i] == '\0') return static_cast<long>(i + 1);
+      }
+    }
+    done += chunk;
+  }
+  return static_cast<long>(n);
+}
+
+/// Copies `n` bytes to the guest's memory at `dst` without ever faulting (process_vm_writev on
+/// this process): returns n, or -1 when the kernel could not write them all. Where the call is
+/// refused (a seccomp filter), writes directly.
+inline long write_guest(void* dst, const void* src, std::size_t n) noexcept {
+  struct {
+    const void* base;
+    std::size_t len;
+  } local{src, n}, remote{dst, n};
+  long put = sys(SYS_process_vm_writev, sys(SYS_getpid), arg(&local), 1, arg(&remote), 1, 0);
+  if (put == static_cast<long>(n)) return put;
+  if (put >= 0 || put == -EFAULT) return -1;
+  std::memcpy(dst, src, n);
+  return static_cast<long>(n);
+}
+
 /// Whether the hooks want calls with number `nr` (install_options::interest).
 inline bool wants(long nr) noexcept {
   if (!proc.some_interest || nr < 0 || nr >= 512) return true;
@@ -105,6 +164,28 @@ inline long enable_sud() noexcept {
   tls.selector = selector_allow;
   return sys(SYS_prctl, pr_set_syscall_user_dispatch, pr_sys_dispatch_on, arg(snare_ig_v1_begin),
              snare_ig_v1_end - snare_ig_v1_begin, arg(&tls.selector));
+}
+
+/// Turns SUD on in a new thread or process, or ends the process by SIGSYS with a message when
+/// the kernel refuses (a seccomp filter loaded before install(), in a way the runtime did not
+/// see): a thread that ran the guest's code without interception would be a silent hole.
+inline void enable_sud_or_die() noexcept {
+  long r = enable_sud();
+  if (r >= 0) return;
+  static constexpr char msg[] =
+      "snare in_guest runtime: a new thread or process could not turn Syscall User Dispatch on "
+      "(prctl refused); ending the process\n";
+  sys(SYS_write, 2, arg(msg), sizeof msg - 1);
+  struct {
+    std::uintptr_t handler = 0;
+    unsigned long flags = 0;
+    std::uintptr_t restorer = 0;
+    std::uint64_t mask = 0;
+  } dfl;
+  sys(SYS_rt_sigaction, SIGSYS, arg(&dfl), 0, 8);
+  sys(SYS_tgkill, sys(SYS_getpid), sys(SYS_gettid),
+      SIGSYS);  // this thread: at once (SIGSYS is never blocked)
+  sys(SYS_exit_group, 128 + SIGSYS);
 }
 
 }  // namespace v1
