@@ -70,6 +70,12 @@
 #include <snare/backend/concept.hpp>
 #include <snare/backend/hypercall.hpp>
 #include <snare/backend/hypercall/engine.hpp>
+#include <snare/backend/in_guest.hpp>
+#include <snare/backend/in_guest/agent.hpp>
+#include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/engine.hpp>
+#include <snare/backend/in_guest/guest.hpp>
+#include <snare/backend/in_guest/heap.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>
@@ -77,6 +83,8 @@
 #include <snare/backend/ptrace/regs.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/backend/seccomp_notify/engine.hpp>
+#include <snare/backend/in_guest/runtime/hooks.hpp>
+#include <snare/backend/in_guest/runtime/runtime.hpp>
 #include <snare/tracer.hpp>
 #include <snare/hypercall.hpp>
 #include <snare/ptrace.hpp>

@@ -19,6 +19,9 @@
 #include <snare/sys/x86_64.hpp>
 #include <snare/tracer.hpp>
 #include SNARE_BENCH_BACKEND_HEADER
+#ifdef SNARE_BENCH_IN_GUEST
+#include "in_guest_tools.hpp"
+#endif
 
 namespace {
 
@@ -67,6 +70,20 @@ int main(int argc, char** argv) {
   std::span<const char* const> command(const_cast<const char* const*>(argv + i),
                                        static_cast<std::size_t>(argc - i));
   try {
+#ifdef SNARE_BENCH_IN_GUEST
+    // The handlers run in the guest: the tool objects built from in_guest_tools.hpp.
+    if (subscribe == "getppid") {
+      options.in_guest_object = SNARE_BENCH_IG_NOOP;
+      snare_bench::in_guest_noop_tool tool;
+      snare::tracer<backend, snare_bench::in_guest_noop_tool> tracer(tool, options);
+      int code = tracer.run(command);
+      std::fprintf(stderr, "bench_snare: %lu getppid handled\n", tracer.global_state().handled);
+      return code;
+    }
+    options.in_guest_object = SNARE_BENCH_IG_NOTHING;
+    snare_bench::in_guest_nothing_tool nothing;
+    return snare::run<backend>(nothing, command, options);
+#else
     if (subscribe == "getppid") {
       noop_tool tool;
       int code = snare::run<backend>(tool, command, options);
@@ -75,6 +92,7 @@ int main(int argc, char** argv) {
     }
     nothing_tool tool;
     return snare::run<backend>(tool, command, options);
+#endif
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
     return 125;

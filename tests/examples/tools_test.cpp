@@ -62,6 +62,20 @@ TEST_CASE("snare-count on seccomp_notify: the same tool source counts the same c
   std::remove(out.c_str());
 }
 
+TEST_CASE("snare-count on in_guest: the handlers run in the guest, the table reaches the tracer") {
+  std::string out = snare::test::temp_path("count-in-guest");
+  snare::test::require_host(snare::host_feature::syscall_user_dispatch);
+  auto r = run_command({count_bin, "--backend=in-guest", "-o", out, mt_guest});
+  REQUIRE(r.code == 0);
+  std::string table = snare::test::slurp(out);
+  CHECK(count_of(table, "getppid") == 250);
+  CHECK(count_of(table, "write") == 150);
+  CHECK(count_of(table, "execve") == -1);  // made before the tool object loads
+  CHECK(run_command({count_bin, "--backend=in-guest", "-o", out, "sh", "-c", "exit 9"}).code == 9);
+
+  std::remove(out.c_str());
+}
+
 TEST_CASE("snare-dettime gives the guest a virtual clock") {
   SECTION("date sees the epoch, the same on every run") {
     auto a = run_command({dettime_bin, "date", "-u", "+%s %F %T"});

@@ -53,6 +53,11 @@ struct run_options {
   /// Whether snare::attach injects the subscription into the attached process as a
   /// seccomp filter, so that other calls never stop it (ptrace; docs/attach.md).
   attach_filter_policy attach_filter = attach_filter_policy::never;
+  /// The in_guest backend's tool object: the shared object built from the tool's source
+  /// (snare_add_in_guest_tool), preloaded into the guest (LD_PRELOAD) and dlopen()ed by the
+  /// tracer to run g.global().call; null: SNARE_IN_GUEST_OBJECT from the environment.
+  /// Other backends ignore it.
+  const char* in_guest_object = nullptr;
 };
 
 }  // namespace snare

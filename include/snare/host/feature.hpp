@@ -68,7 +68,7 @@ inline constexpr std::array<host_feature_info, host_feature_count> host_feature_
     {host_feature::kvm, "kvm", "the hypercall (KVM) backend"},
     {host_feature::kvm_rdtsc_trap, "kvm_rdtsc_trap", "on_rdtsc on hypercall"},
     {host_feature::kvm_cpuid_trap, "kvm_cpuid_trap", "on_cpuid on hypercall"},
-    {host_feature::syscall_user_dispatch, "syscall_user_dispatch", "the in_guest backend (planned)"},
+    {host_feature::syscall_user_dispatch, "syscall_user_dispatch", "the in_guest backend"},
     {host_feature::pmu, "pmu",
      "precise timers (set_timer_precise, read_clock: ptrace), deterministic scheduling"},
     {host_feature::unprivileged_user_namespaces, "unprivileged_user_namespaces",

@@ -1,0 +1,389 @@
+// Defines the guest side of the in_guest backend: agent<Tool>, which builds the tool inside
+// each guest process, installs the runtime's hooks and sends each trapped call through
+// snare's dispatch to the tool's typed handlers; and SNARE_IN_GUEST_TOOL(Tool), which makes
+// a shared object built from the tool's source (CMake: snare_add_in_guest_tool) into the
+// object the tracer preloads. Include it in that object only (one source file).
+#pragma once
+
+#include <dlfcn.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string_view>
+#include <type_traits>
+
+#include <snare/backend/in_guest.hpp>
+#include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/guest.hpp>
+#include <snare/backend/in_guest/heap.hpp>
+#include <snare/backend/in_guest/runtime/hooks.hpp>
+#include <snare/backend/in_guest/runtime/runtime.hpp>
+#include <snare/dispatch/default_table.hpp>
+#include <snare/dispatch/dispatch.hpp>
+#include <snare/engine/notify.hpp>
+#include <snare/subscription/subscription.hpp>
+#include <snare/tool.hpp>
+#include <snare/tool/exit_status.hpp>
+
+namespace snare::backend::in_guest_detail {
+
+/// Says how the guest side builds Tool: `static Tool in_guest_make(std::string_view config)`
+/// when Tool has it (config: what Tool::in_guest_config() returned in the tracer, passed in
+/// the channel), else value-initialisation.
+template <class Tool>
+concept made_from_config = requires(std::string_view s) {
+  { Tool::in_guest_make(s) } -> std::same_as<Tool>;
+};
+
+/// The guest side of one tool: a tool object per guest process and the runtime's hooks.
+template <class Tool>
+class agent {
+ public:
+  using guest_type = guest<Tool>;
+  using table_type = syscall_table_t<Tool>;
+  using dispatch_type = dispatch::table<Tool, guest_type, table_type>;
+  static_assert(
+      !has_runtime_subscription<Tool>,
+      "snare: the in_guest backend takes a compile-time subscription only (a run-time one is not wired)");
+  static_assert(check_tool_capabilities<in_guest, Tool, guest_type, table_type>());
+  static constexpr subscription_info subscription = subscription_of<Tool, guest_type, table_type>;
+  /// The calls that reach the hooks (install_options::interest): the subscribed ones, and
+  /// those the agent watches itself (a thread's and a process's end, the waits that tell a
+  /// child's death, the forks it holds the heap's lock across). Others run at native cost.
+  static constexpr std::array<std::uint64_t, 8> interest = [] {
+    std::array<std::uint64_t, 8> bits{};
+    auto add = [&](long nr) { bits[static_cast<std::size_t>(nr) / 64] |= std::uint64_t{1} << (nr % 64); };
+    for (long nr = 0; nr < 512; ++nr)
+      if (subscription.entry.contains(nr) || subscription.exit.contains(nr)) add(nr);
+    for (long nr :
+         {SYS_exit, SYS_exit_group, SYS_wait4, SYS_waitid, SYS_fork, SYS_vfork, SYS_clone, SYS_clone3})
+      add(nr);
+    return bits;
+  }();
+
+  /// Starts the guest side in this process (the object's constructor): does nothing when
+  /// the object was not loaded through a run's link (no channel next to it: the tracer's
+  /// own dlopen, or a process outside any run).
+  static void start(void* anchor) noexcept {
+    using namespace snare::detail::in_guest;
+    Dl_info info{};
+    if (::dladdr(anchor, &info) == 0 || info.dli_fname == nullptr) return;
+    auto& proc = current_process;
+    proc.channel = map_channel(info.dli_fname);
+    if (proc.channel == nullptr) return;  // not loaded by a tracer's run (its own dlopen, a stray load)
+    proc.object_base = reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+    heap::enable();
+    proc.pid = static_cast<pid_t>(::syscall(SYS_getpid));
+    current_thread = {};
+    const std::string_view config(proc.channel->config,
+                                  std::min<std::size_t>(proc.channel->config_size, max_call_bytes));
+    try {
+      if constexpr (made_from_config<Tool>)
+        tool_ = ::new (static_cast<void*>(storage_)) Tool(Tool::in_guest_make(config));
+      else
+        tool_ = ::new (static_cast<void*>(storage_)) Tool();
+    } catch (...) {
+      return handler_threw();
+    }
+    const bool fresh = add_process(*proc.channel, proc.pid);
+    snare::in_guest::hooks h;
+    h.enter = &enter;
+    h.exit = &exit;
+    h.thread_start = &thread_start;
+    h.process_start = &process_start;
+    snare::in_guest::install_options options;
+    options.interest = interest.data();
+    auto installed = snare::in_guest::install(h, options);
+    if (!installed) {
+      say("snare: in_guest: Syscall User Dispatch refused in the guest: ");
+      say(std::strerror(installed.error_number()));
+      say_and_exit("\n");
+    }
+    guest_type g;
+    try {
+      if (fresh) {
+        snare::engine::notify_process_start(*tool_, g);
+        snare::engine::notify_thread_start(*tool_, g);
+      } else {
+        snare::engine::notify_exec(*tool_, g);
+      }
+    } catch (...) {
+      handler_threw();
+    }
+  }
+
+ private:
+  static bool enter(snare::in_guest::syscall_frame& f) noexcept {
+    const long nr = f.nr;
+    if (nr == SYS_exit || nr == SYS_exit_group) ending(f);
+    const bool forks = starts_process(f);
+    if (shares_memory_with_child(f)) {
+      // vfork, posix_spawn: the child runs in this very memory (and on this thread's TLS)
+      // until it execs or exits; keep this process's identity and states to put back.
+      vfork_ = {true, snare::detail::in_guest::current_process, snare::detail::in_guest::current_thread};
+    }
+    if (nr == SYS_wait4 || nr == SYS_waitid) watch_wait(f);
+    if (nr >= 0 && subscription.entry.contains(nr)) {
+      guest_type g(&f);
+      sys::raw_args args;
+      for (std::size_t i = 0; i < 6; ++i) args[i] = static_cast<std::uint64_t>(f.args[i]);
+      action a;
+      try {
+        a = dispatch_type::on_entry(*tool_, g, nr, args);
+      } catch (...) {
+        handler_threw();
+      }
+      if (a.what() == action::kind::suppress) {
+        f.ret = a.value();
+        return false;
+      }
+      if (!g.tail_injected())
+        for (std::size_t i = 0; i < 6; ++i) f.args[i] = static_cast<long>(args[i]);
+    }
+    // The child of a fork must not inherit the heap's lock held by another thread: hold it
+    // across the fork (as pthread_atfork does); exit and process_start let it go.
+    if (forks) snare::detail::in_guest::heap::lock_for_fork();
+    return true;
+  }
+
+  static void exit(snare::in_guest::syscall_frame& f) noexcept {
+    const long nr = f.nr;
+    // Not from the frame's flags: the runtime may have run clone3 with a copy of its
+    // arguments. The heap's lock is let go only if this thread took it for this fork.
+    if (nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3) {
+      snare::detail::in_guest::heap::unlock_after_fork();
+      if (vfork_.active) back_from_vfork();
+    }
+    if (nr == SYS_wait4 || nr == SYS_waitid) reaped(f);
+    if (nr < 0 || !subscription.exit.contains(nr)) return;
+    guest_type g(&f);
+    sys::raw_args args;
+    for (std::size_t i = 0; i < 6; ++i) args[i] = static_cast<std::uint64_t>(f.args[i]);
+    try {
+      f.ret = dispatch_type::on_exit(*tool_, g, nr, args, f.ret);
+    } catch (...) {
+      handler_threw();
+    }
+  }
+
+  static void thread_start() noexcept {
+    using namespace snare::detail::in_guest;
+    current_thread = {};
+    guest_type g;
+    try {
+      snare::engine::notify_thread_start(*tool_, g);
+    } catch (...) {
+      handler_threw();
+    }
+  }
+
+  static void process_start() noexcept {
+    using namespace snare::detail::in_guest;
+    const bool shared = vfork_.active;  // a vfork child: the parent's memory, left as it is
+    if (!shared) heap::after_fork_in_child();
+    auto& proc = current_process;
+    proc.pid = static_cast<pid_t>(::syscall(SYS_getpid));
+    // The forking thread's state is the parent's (a copy, or the parent's own after vfork):
+    // this process's only thread starts fresh.
+    auto* thread = static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
+    if (!shared) delete thread;
+    current_thread.tid = 0;
+    using process_state = process_state_t<Tool>;
+    auto* parent = static_cast<process_state*>(std::exchange(proc.state, nullptr));
+    guest_type g;
+    try {
+      if constexpr (inherits_from_parent<process_state>) {
+        if (parent) proc.state = new process_state(from_parent, *parent);
+      }
+      if (!shared) delete parent;
+      if (proc.channel) add_process(*proc.channel, proc.pid);
+      snare::engine::notify_process_start(*tool_, g);
+      snare::engine::notify_thread_start(*tool_, g);
+    } catch (...) {
+      handler_threw();
+    }
+  }
+
+  // exit (the thread) or exit_group (the process) is about to run: tell the tool, for the
+  // guest sees no more of this thread. Not reached for a death by a signal (the tracer's wait).
+  static void ending(const snare::in_guest::syscall_frame& f) noexcept {
+    using namespace snare::detail::in_guest;
+    guest_type g;
+    const auto end = exit_status::exited(static_cast<int>(f.args[0] & 0xff));
+    try {
+      snare::engine::notify_thread_exit(*tool_, end, g);
+      if (f.nr == SYS_exit_group) {
+        snare::engine::notify_process_exit(*tool_, static_cast<int>((f.args[0] & 0xff) << 8), g);
+        if (auto* c = current_process.channel)
+          if (auto* slot = find_process(*c, current_process.pid))
+            slot->told_end.store(1, std::memory_order_release);
+      }
+    } catch (...) {
+      handler_threw();
+    }
+    if (f.nr == SYS_exit)
+      delete static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
+  }
+
+  // The status a wait4/waitid gives: the guest's own buffer, or ours when it passed none
+  // (restored before it sees the result), so that a child's death by a signal is learnt by
+  // the parent that reaps it (the tracer only reaps orphans).
+  struct wait_watch {
+    long nr = 0;
+    long original = 0;  // the guest's pointer (0: none, ours used)
+    int status = 0;
+    siginfo_t info{};
+  };
+  [[gnu::tls_model("initial-exec")]] static inline thread_local wait_watch watch_{};
+
+  static void watch_wait(snare::in_guest::syscall_frame& f) noexcept {
+    const int at = f.nr == SYS_wait4 ? 1 : 2;
+    watch_.nr = f.nr;
+    watch_.original = f.args[at];
+    if (f.args[at] == 0)
+      f.args[at] =
+          f.nr == SYS_wait4 ? reinterpret_cast<long>(&watch_.status) : reinterpret_cast<long>(&watch_.info);
+  }
+
+  static void reaped(snare::in_guest::syscall_frame& f) noexcept {
+    using namespace snare::detail::in_guest;
+    const int at = f.nr == SYS_wait4 ? 1 : 2;
+    if (watch_.nr != f.nr) return;
+    watch_.nr = 0;
+    const long used = f.args[at];
+    f.args[at] = watch_.original;
+    if (current_process.channel == nullptr) return;
+    pid_t pid = 0;
+    int status = 0;
+    guest_type me;
+    if (f.nr == SYS_wait4) {
+      if (f.ret <= 0 || used == 0) return;
+      auto st = me.read(guest_ptr<int>{static_cast<std::uint64_t>(used)});
+      if (!st) return;
+      pid = static_cast<pid_t>(f.ret);
+      status = *st;
+    } else {
+      if (f.ret != 0 || used == 0 || (f.args[3] & WNOWAIT) != 0) return;
+      auto si = me.read(guest_ptr<siginfo_t>{static_cast<std::uint64_t>(used)});
+      if (!si || si->si_pid == 0 || (si->si_code != CLD_KILLED && si->si_code != CLD_DUMPED)) return;
+      pid = si->si_pid;
+      status = (si->si_status & 0x7f) | (si->si_code == CLD_DUMPED ? 0x80 : 0);
+    }
+    if (!WIFSIGNALED(status)) return;
+    process_slot* slot = find_process(*current_process.channel, pid);
+    if (slot == nullptr || slot->told_end.exchange(1, std::memory_order_acq_rel) != 0) return;
+    auto g = guest_type::ended(pid);
+    try {
+      snare::engine::notify_process_exit(*tool_, status, g);
+    } catch (...) {
+      handler_threw();
+    }
+  }
+
+  // What a vfork's parent puts back once its child has exec'd or ended (the child ran on the
+  // parent's memory and on this thread's TLS).
+  struct vfork_stash {
+    bool active = false;
+    snare::detail::in_guest::process_globals process{};
+    snare::detail::in_guest::thread_slot thread{};
+  };
+  [[gnu::tls_model("initial-exec")]] static inline thread_local vfork_stash vfork_{};
+
+  static void back_from_vfork() noexcept {
+    using namespace snare::detail::in_guest;
+    // The states the child made (if it did not exec, its objects are in this heap).
+    if (current_process.state != vfork_.process.state)
+      delete static_cast<process_state_t<Tool>*>(current_process.state);
+    if (current_thread.state != vfork_.thread.state)
+      delete static_cast<thread_state_t<Tool>*>(current_thread.state);
+    current_process = vfork_.process;
+    current_thread = vfork_.thread;
+    vfork_.active = false;
+  }
+
+  // vfork, or clone/clone3 making a process that shares this memory (CLONE_VM, not a thread).
+  static bool shares_memory_with_child(const snare::in_guest::syscall_frame& f) noexcept {
+    if (f.nr == SYS_vfork) return true;
+    std::uint64_t flags = 0;
+    if (f.nr == SYS_clone) {
+      flags = static_cast<std::uint64_t>(f.args[0]);
+    } else if (f.nr == SYS_clone3) {
+      guest_type g;
+      auto r = g.read(guest_ptr<std::uint64_t>{static_cast<std::uint64_t>(f.args[0])});
+      if (!r) return false;
+      flags = *r;
+    } else {
+      return false;
+    }
+    return (flags & CLONE_VM) != 0 && (flags & CLONE_THREAD) == 0;
+  }
+
+  // fork, vfork, or clone/clone3 making a process (not a thread) sharing nothing.
+  static bool starts_process(const snare::in_guest::syscall_frame& f) noexcept {
+    if (f.nr == SYS_fork) return true;
+    if (f.nr == SYS_clone) return (static_cast<unsigned long>(f.args[0]) & (CLONE_VM | CLONE_THREAD)) == 0;
+    if (f.nr == SYS_clone3) {
+      // struct clone_args starts with its flags (u64); our own memory, so readable when valid.
+      std::uint64_t flags = 0;
+      guest_type g;
+      if (!g.read(guest_ptr<std::uint64_t>{static_cast<std::uint64_t>(f.args[0])}).has_value()) return false;
+      flags = *g.read(guest_ptr<std::uint64_t>{static_cast<std::uint64_t>(f.args[0])});
+      return (flags & (CLONE_VM | CLONE_THREAD)) == 0;
+    }
+    return false;
+  }
+
+  static void say(const char* m) noexcept {
+    snare::in_guest::untrapped_syscall(SYS_write, 2, reinterpret_cast<long>(m),
+                                       static_cast<long>(std::strlen(m)));
+  }
+  [[noreturn]] static void say_and_exit(const char* m) noexcept {
+    say(m);
+    snare::in_guest::untrapped_syscall(SYS_exit_group, 127);
+    __builtin_unreachable();
+  }
+  // A handler's exception cannot cross the guest's code: say which, and end the process
+  // with SIGABRT (the tracer reports the death as any other).
+  [[noreturn]] static void handler_threw() noexcept {
+    say("snare: in_guest: a handler threw");
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      say(": ");
+      say(e.what());
+    } catch (...) {
+    }
+    say("\n");
+    snare::in_guest::untrapped_syscall(SYS_kill, static_cast<long>(::syscall(SYS_getpid)), SIGABRT);
+    snare::in_guest::untrapped_syscall(SYS_exit_group, 134);
+    __builtin_unreachable();
+  }
+
+  alignas(Tool) static inline unsigned char storage_[sizeof(Tool)];
+  static inline Tool* tool_ = nullptr;
+};
+
+}  // namespace snare::backend::in_guest_detail
+
+/// Makes this shared object the guest side of `ToolType` on the in_guest backend: the tool
+/// is built in each guest process before main (ToolType::in_guest_make(config) when it has
+/// it, else value-initialised), and its handlers run in the guest's threads. Use once, in a
+/// source file of a library built with snare_add_in_guest_tool (cmake/SnareInGuest.cmake).
+#define SNARE_IN_GUEST_TOOL(ToolType)                                                       \
+  extern "C" [[gnu::visibility("default"), gnu::used]] const char snare_in_guest_anchor[] = \
+      "snare in_guest tool object";                                                         \
+  [[gnu::constructor(101)]] static void snare_in_guest_start_tool() {                       \
+    ::snare::backend::in_guest_detail::agent<ToolType>::start(                              \
+        const_cast<char*>(static_cast<const char*>(snare_in_guest_anchor)));                \
+  }                                                                                         \
+  SNARE_IN_GUEST_HEAP_DEFINITIONS

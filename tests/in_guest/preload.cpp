@@ -1,0 +1,145 @@
+// The test preload: installs the in-guest runtime's hooks in whatever program loads it
+// (LD_PRELOAD) and counts the calls it sees, per number, per thread and per process.
+// Environment:
+//   SNARE_IG_COUNTS=<file>: each process appends a line when it exits or execs, and each thread
+//     when it ends by SYS_exit: "pid= why=<exit|exec|thread_exit> total= tids=<threads that
+//     made calls> starts=<thread starts>/<process starts> getppid= rewriting=<0|1> traps=
+//     rewritten_calls= sites= nested=<calls by guest handlers that interrupted a hook> getuid=
+//     why_not=<why not rewriting>", written with untrapped calls.
+//   SNARE_IG_GETPPID=<n>: getppid returns n (the exit hook rewrites the result).
+//   SNARE_IG_REWRITE=0: SUD only.
+//   SNARE_IG_ALARM_IN_GETPID: the enter hook of getpid sends SIGALRM to its own thread.
+//   SNARE_IG_HOOK_CALLS_GETUID: the enter hook of getppid calls libc's getuid().
+//   SNARE_IG_INTEREST=<n>,<n>...: only these numbers reach the hooks (install_options::interest).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <snare/backend/in_guest/runtime/runtime.hpp>
+
+namespace {
+
+namespace ig = snare::in_guest;
+
+std::atomic<long> counts[512];
+std::atomic<long> total;
+std::atomic<long> tids[64];  // distinct thread ids that made a call
+std::atomic<long> thread_starts, process_starts;
+long getppid_value = -1;
+char counts_path[1024];
+bool rewriting = false;
+const char* why_not = "";
+bool alarm_in_getpid = false;
+bool hook_calls_getuid = false;
+thread_local int in_hook = 0;
+std::atomic<long> nested;
+
+void note_tid() noexcept {
+  long tid = ig::untrapped_syscall(SYS_gettid);
+  for (auto& t : tids) {
+    long cur = t.load(std::memory_order_relaxed);
+    if (cur == tid) return;
+    if (cur == 0 && t.compare_exchange_strong(cur, tid)) return;
+    if (cur == tid) return;
+  }
+}
+
+void reset_for_child() noexcept {
+  for (auto& c : counts) c.store(0);
+  for (auto& t : tids) t.store(0);
+  nested.store(0);
+  total.store(0);
+  thread_starts.store(0);
+}
+
+// Appends this process's line to SNARE_IG_COUNTS with untrapped calls only.
+void report(const char* why) noexcept {
+  if (counts_path[0] == '\0') return;
+  long n = 0;
+  for (auto& t : tids) n += t.load() != 0;
+  char line[512];
+  auto st = ig::stats();
+  int len = std::snprintf(
+      line, sizeof line,
+      "pid=%ld why=%s total=%ld tids=%ld starts=%ld/%ld getppid=%ld rewriting=%d traps=%ld "
+      "rewritten_calls=%ld sites=%ld nested=%ld getuid=%ld why_not=%s\n",
+      ig::untrapped_syscall(SYS_getpid), why, total.load(), n, thread_starts.load(), process_starts.load(),
+      counts[SYS_getppid].load(), rewriting ? 1 : 0, st.sud_traps, st.rewritten_calls, st.sites_rewritten,
+      nested.load(), counts[SYS_getuid].load(), why_not);
+  long fd = ig::untrapped_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(counts_path),
+                                  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  ig::untrapped_syscall(SYS_write, fd, reinterpret_cast<long>(line), len);
+  ig::untrapped_syscall(SYS_close, fd);
+}
+
+bool on_enter(ig::syscall_frame& f) noexcept {
+  if (in_hook > 0) nested.fetch_add(1, std::memory_order_relaxed);  // a guest handler interrupted a hook
+  ++in_hook;
+  if (f.nr >= 0 && f.nr < 512) counts[f.nr].fetch_add(1, std::memory_order_relaxed);
+  total.fetch_add(1, std::memory_order_relaxed);
+  note_tid();
+  if (f.nr == SYS_exit_group) report("exit");
+  if (f.nr == SYS_exit) report("thread_exit");  // a thread's end, or a clone() child's
+  if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
+  if (f.nr == SYS_getppid && hook_calls_getuid) getuid();  // through libc: never seen by the hooks
+  if (f.nr == SYS_getpid && alarm_in_getpid) {
+    // SIGALRM to this thread from inside the hook: the kernel delivers it as tgkill returns,
+    // so the guest's handler runs while this hook runs.
+    ig::untrapped_syscall(SYS_tgkill, ig::untrapped_syscall(SYS_getpid), ig::untrapped_syscall(SYS_gettid),
+                          SIGALRM);
+  }
+  --in_hook;
+  return true;
+}
+
+void on_exit(ig::syscall_frame& f) noexcept {
+  if (f.nr == SYS_getppid && getppid_value >= 0) f.ret = getppid_value;
+}
+
+void on_thread_start() noexcept { thread_starts.fetch_add(1); }
+void on_process_start() noexcept {
+  reset_for_child();
+  process_starts.store(1);
+}
+
+[[gnu::constructor]] void start() {
+  if (const char* p = std::getenv("SNARE_IG_COUNTS")) std::snprintf(counts_path, sizeof counts_path, "%s", p);
+  if (const char* v = std::getenv("SNARE_IG_GETPPID")) getppid_value = std::atol(v);
+  alarm_in_getpid = std::getenv("SNARE_IG_ALARM_IN_GETPID") != nullptr;
+  hook_calls_getuid = std::getenv("SNARE_IG_HOOK_CALLS_GETUID") != nullptr;
+  ig::install_options o;
+  if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
+  static std::uint64_t interest[8];
+  if (const char* list = std::getenv("SNARE_IG_INTEREST")) {
+    for (const char* p = list; *p != '\0';) {
+      char* end = nullptr;
+      long nr = std::strtol(p, &end, 10);
+      if (end == p) break;
+      if (nr >= 0 && nr < 512) interest[nr / 64] |= std::uint64_t{1} << (nr % 64);
+      p = *end == ',' ? end + 1 : end;
+    }
+    o.interest = interest;
+  }
+  ig::hooks h;
+  h.enter = on_enter;
+  h.exit = on_exit;
+  h.thread_start = on_thread_start;
+  h.process_start = on_process_start;
+  auto r = ig::install(h, o);
+  if (!r) {
+    std::fprintf(stderr, "snare in_guest test preload: install failed: %s\n",
+                 std::strerror(r.error_number()));
+    return;
+  }
+  rewriting = r->rewriting;
+  why_not = r->why_not_rewriting;
+}
+
+}  // namespace
