@@ -76,6 +76,7 @@
 #include <snare/backend/in_guest/engine.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/heap.hpp>
+#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/ptrace/backtrace.hpp>
 #include <snare/backend/ptrace/engine.hpp>

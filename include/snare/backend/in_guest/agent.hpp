@@ -22,7 +22,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include <snare/backend/in_guest.hpp>
+#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/channel.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/heap.hpp>

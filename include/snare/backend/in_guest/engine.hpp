@@ -31,7 +31,7 @@
 #include <vector>
 
 #include <snare/backend/concept.hpp>
-#include <snare/backend/in_guest.hpp>
+#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/channel.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/detail/posix.hpp>
