@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
   // The calls that must stop the guest: those printed and those injected.
   strace::nr_set need = o.trace;
   for (auto& r : o.injects) need |= r.calls;
-  const snare::runtime_subscription calls = strace::subscription_for(need);
+  const snare::runtime_subscription calls = strace::subscription_for(need, o.pid_comm);
 
   const char* backend_name = "ptrace";
   std::vector<snare::host_gap> gaps;

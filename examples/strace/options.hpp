@@ -114,6 +114,8 @@ struct options {
   bool instruction_pointer = false;  ///< -i: "[0000...] " before each call
   bool stack_trace = false;          ///< -k: the guest's stack after each call
   bool fd_paths = false;             ///< -y, -e decode-fds=path
+  bool pid_comm = false;             ///< -Y, --decode-pids=comm: `<comm>` after pids and in prefixes
+  bool pidns = false;                ///< --decode-pids=pidns: pids in the tracer's namespace too
   unsigned quiet = 0;                ///< quiet_bit set: -q, -qq, -e quiet=
   bool verbose = false;              ///< -v: unabbreviated structures (environment arrays)
   int hex_strings = 0;               ///< -x (1: non-ASCII strings in hex), -xx (2: every string),

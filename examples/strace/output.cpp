@@ -197,15 +197,21 @@ void session::interrupt_open_line(pid_t tid) {
 std::string session::prefix(pid_t tid, const thread_info* t) {
   std::string s;
   char buf[64];
-  // With -o and -f every line names its thread ("1234  "); on stderr, only while more than
-  // one thread is traced ("[pid  1234] "), as strace does; -ff's files name none.
+  // With -o and -f (or -p of more than one task) every line names its thread ("1234  "); on
+  // stderr, only while more than one thread is traced ("[pid  1234] "), as strace does;
+  // -ff's files name none.
+  // With -Y the id is followed by the thread's comm, unpadded: "1234<sh> ", "[pid  1234<sh>] ".
   if (opts_.output_separately) {
-  } else if (!opts_.output_file.empty() && opts_.follow_forks) {
-    std::snprintf(buf, sizeof buf, "%-5d ", tid);
+  } else if (!opts_.output_file.empty() && (opts_.follow_forks || several_attached_)) {
+    std::snprintf(buf, sizeof buf, "%d", tid);
     s += buf;
+    if (!pids_.append_comm(tid, s)) s.append(s.size() < 5 ? 5 - s.size() : 0, ' ');
+    s += ' ';
   } else if (live_threads_ > 1) {
-    std::snprintf(buf, sizeof buf, "[pid %5d] ", tid);
+    std::snprintf(buf, sizeof buf, "[pid %5d", tid);
     s += buf;
+    pids_.append_comm(tid, s);
+    s += "] ";
   }
   if (opts_.timestamps > 0) {
     timespec ts{};

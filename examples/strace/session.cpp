@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,26 @@ std::string signal_name(int sig) {
 }
 
 bool is_error(long ret) { return ret < 0 && ret >= -4095; }
+
+// The formatter's resolver: thread `tid`'s fds (-y, through its /proc directory, which is
+// not `tid` when /proc comes from an ancestor pid namespace) and the notes after pids (-Y,
+// --decode-pids=pidns), which read the ids in `tid`'s pid namespace.
+struct call_resolver {
+  pid_t tid;
+  pid_notes* pids;
+  snare::format::proc_fd_resolver fds;
+
+  call_resolver(pid_t t, pid_notes& p) : tid(t), pids(&p), fds(p.proc_pid(t)) {}
+  bool append_fd_path(int fd, std::string& out) const noexcept { return fds.append_fd_path(fd, out); }
+  int netlink_protocol(int fd) const noexcept { return fds.netlink_protocol(fd); }
+  /// The /proc directory whose fds are read.
+  pid_t pid() const noexcept { return fds.pid(); }
+  void append_pid_note(int pid, snare::format::pid_type t, std::string& out) {
+    if (pids->active()) pids->append_note(tid, pid, t, out);
+  }
+  /// A tgid of the thread's namespace as pid() numbers it (kcmp's fds).
+  int translate_pid(int pid) { return pids->to_proc(tid, pid, snare::format::pid_type::tgid); }
+};
 
 // Ends a line with a result the tool states itself, as strace does: `)`, padding to
 // column `align` (-a; or one space when past it), `= ` and `result` (default `?`, unknown).
@@ -128,7 +149,9 @@ std::string hex_number(unsigned v) {
 }
 
 // Renders a siginfo as strace does in "--- SIGCHLD {...} ---", its constants in -X style `x`.
-std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x) {
+// `pid_note(pid)` is what follows si_pid (-Y, --decode-pids=pidns).
+template <class Note>
+std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x, Note pid_note) {
   auto signo = [&](int n) { return styled(signal_name(n), std::to_string(n), x); };
   std::string s = "{si_signo=" + signo(sig);
   if (!si) return s + "}";
@@ -137,13 +160,15 @@ std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x) {
                            ? code
                            : styled(code, hex_number(static_cast<unsigned>(si->si_code)), x));
   if (sig == SIGCHLD && si->si_code > 0) {
-    s += ", si_pid=" + std::to_string(si->si_pid) + ", si_uid=" + std::to_string(si->si_uid);
+    s += ", si_pid=" + std::to_string(si->si_pid) + pid_note(si->si_pid) +
+         ", si_uid=" + std::to_string(si->si_uid);
     s += ", si_status=";
     s += si->si_code == CLD_EXITED ? std::to_string(si->si_status) : signo(si->si_status);
     append_ticks(s, "si_utime", static_cast<long>(si->si_utime));
     append_ticks(s, "si_stime", static_cast<long>(si->si_stime));
   } else if (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE) {
-    s += ", si_pid=" + std::to_string(si->si_pid) + ", si_uid=" + std::to_string(si->si_uid);
+    s += ", si_pid=" + std::to_string(si->si_pid) + pid_note(si->si_pid) +
+         ", si_uid=" + std::to_string(si->si_uid);
   } else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
     char buf[40];
     if (si->si_addr)
@@ -172,7 +197,7 @@ std::uint64_t thread_cpu_ns(pid_t tid) {
 
 }  // namespace
 
-session::session(const options& o) : opts_(o), stats_(max_nr + 1) {}
+session::session(const options& o) : opts_(o), pids_(o.pid_comm, o.pidns), stats_(max_nr + 1) {}
 
 session::~session() {
   if (own_out_ && out_) std::fclose(out_);
@@ -230,7 +255,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   if ((opts_.summary || opts_.summary_and_trace) && !opts_.summary_wall) t.entry_cpu_ns = thread_cpu_ns(tid);
   const auto& fo = format_options(nr);
   const bool raw = in_range && opts_.raw_calls.test(static_cast<std::size_t>(nr));
-  snare::format::proc_fd_resolver fds(tid);
+  call_resolver fds(tid, pids_);
 
   if (d.suppress) {
     // Answered here: the call never runs, so its whole line is printed now.
@@ -296,6 +321,9 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
 }
 
 bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem) {
+  // -Y: strace reads a thread's comm again after a PR_SET_NAME, traced or not.
+  if (pids_.comm() && t.nr == snare::sys::x86_64::prctl::number && t.args[0] == PR_SET_NAME && !is_error(ret))
+    pids_.load_comm(tid);
   if (!t.in_call) return false;
   t.in_call = false;
   if (t.held && !started_) return false;  // a failed exec attempt of the spawn (PATH lookup)
@@ -310,7 +338,7 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   const auto& fo = format_options(t.nr);
   const bool raw = t.nr >= 0 && static_cast<std::size_t>(t.nr) < max_nr &&
                    opts_.raw_calls.test(static_cast<std::size_t>(t.nr));
-  snare::format::proc_fd_resolver fds(tid);
+  call_resolver fds(tid, pids_);
   const bool whole = status_filtered();  // the entry was kept, not printed
   if (whole && !status_shown(is_error(ret) ? status_failed : status_successful)) {
     t.line.clear();
@@ -379,7 +407,11 @@ void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
   if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
   interrupt_open_line(tid);
   write(tid,
-        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat) + " ---\n");
+        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat, [&](int pid) {
+          std::string note;
+          pids_.append_note(tid, pid, snare::format::pid_type::tgid, note);
+          return note;
+        }) + " ---\n");
 }
 
 void session::on_thread_start(pid_t pid, pid_t tid) {
@@ -387,6 +419,7 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
   if (live_threads_ == 0 && !started_ && attach_roots_.empty()) release_standard_streams();
   live_[tid] = pid;
   if (counted(tid)) ++live_threads_;
+  pids_.load_comm(tid);
   const bool root = std::find(attach_roots_.begin(), attach_roots_.end(), pid) != attach_roots_.end();
   if (root && !announced_.count(pid)) {
     // The first start of a process attached to (-p): strace's message, with its threads
@@ -471,6 +504,7 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     }
   }
   if (tid != pid && counted(tid)) --live_threads_;
+  if (tid != pid) pids_.forget(tid);
 }
 
 void session::on_process_exit(pid_t pid, int status) {
@@ -487,12 +521,24 @@ void session::on_process_exit(pid_t pid, int status) {
     write(pid, line);
   }
   if (counted(pid)) --live_threads_;
+  pids_.forget(pid);
 }
 
 void session::start_attached(const std::vector<int>& pids) {
   started_ = true;  // no spawn work to hide: every call is the process's own
   attach_roots_.assign(pids.begin(), pids.end());
   root_ = pids.empty() ? -1 : pids.front();
+  // strace numbers every line of an -o file when it starts with more than one task.
+  std::size_t tasks = 0;
+  for (int pid : pids) {
+    char dir[64];
+    std::snprintf(dir, sizeof dir, "/proc/%d/task", pid);
+    if (DIR* d = ::opendir(dir)) {
+      while (dirent* e = ::readdir(d)) tasks += std::atoi(e->d_name) > 0;
+      ::closedir(d);
+    }
+  }
+  several_attached_ = tasks > 1;
 }
 
 void session::on_detach(bool kept) {
@@ -535,6 +581,7 @@ void session::release_standard_streams() const {
 }
 
 void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
+  pids_.load_comm(tid);  // -Y: the new program's name
   if (!started_) {
     started_ = true;
     root_ = pid;

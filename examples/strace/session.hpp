@@ -26,6 +26,7 @@
 #include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"
+#include "pids.hpp"
 
 namespace strace {
 
@@ -174,6 +175,7 @@ class session {
   };
 
   options opts_;
+  pid_notes pids_;  // -Y, --decode-pids=pidns
   snare::format::options fo_, fo_verbose_;
   std::vector<std::string> resolved_paths_;      // -P paths, and their real paths when different
   std::uint64_t last_line_ns_ = 0;               // -r: the previous call's start
@@ -186,6 +188,7 @@ class session {
   pid_t root_ = -1;
   int live_threads_ = 0;
   std::vector<pid_t> attach_roots_;          // -p: the processes attached to
+  bool several_attached_ = false;            // -p: more than one task at the start
   std::unordered_set<pid_t> attached_tids_;  // -p: their threads when attached (told at once)
   std::map<pid_t, pid_t> live_;              // every live thread: tid -> its process
   std::unordered_set<pid_t> announced_;      // -p: the processes whose attach was told

@@ -303,9 +303,10 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
         o.env.emplace_back(std::string(v.substr(0, eq)), std::string(v.substr(eq + 1)));
       return true;
     }
-    case 'Y':
-      error = "-Y (--decode-pids=comm) is not supported by snare-strace";
-      return false;
+    case 'Y':  // --decode-pids=comm, which replaces the set
+      o.pid_comm = true;
+      o.pidns = false;
+      return true;
     default:
       error = std::string("invalid option -- '") + c + "'";
       return false;
