@@ -22,6 +22,11 @@ Output:
                               (raw) or as numbers with their names in comments (verbose)
   -v, --no-abbrev             print unabbreviated structures (environment arrays)
   -y, --decode-fds[=path]     print the paths of file descriptors
+  -Y, --decode-pids=comm      print the command name of pids and of each line's thread
+  --decode-pids=pidns         print pids of another pid namespace in the tracer's too
+  --decode-pids=SET, -e decode-pids=SET
+                              comm, pidns, all, none; a leading ! negates
+  --pidns-translation         the same as --decode-pids=pidns
   -i, --instruction-pointer   print the instruction pointer at each call
   -n, --syscall-number        print the syscall number before each call
   -k, --stack-traces          print the guest's stack after each call (ptrace)
@@ -104,7 +109,7 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D,
--yy and -e decode-fds=socket|dev|pidfd, -Y and --decode-pids,
+-yy and -e decode-fds=socket|dev|pidfd,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 
