@@ -174,7 +174,7 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
   }
   if (qual == "quiet" || qual == "silent" || qual == "silence" || qual == "q") {
     auto s = parse_quiet_set(value, error);
-    if (s) o.quiet = *s;
+    if (s) o.quiet = *s, o.quiet_given = true;
     return s.has_value();
   }
   if (qual == "read" || qual == "r" || qual == "write" || qual == "w") {
@@ -377,6 +377,7 @@ parse_result parse(int argc, char** argv) {
         auto q = parse_quiet_set(has_value ? value : "attach,personality", err);
         if (!q) return fail(err);
         o.quiet = *q;
+        o.quiet_given = true;
         continue;
       }
       if (name == "trace" || name == "abbrev" || name == "verbose" || name == "raw" || name == "signal" ||
@@ -448,6 +449,9 @@ parse_result parse(int argc, char** argv) {
   if (o.output_separately && o.output_file.empty())
     o.output_separately = false;                            // as strace: -ff alone is -f
   if (o.summary && o.summary_and_trace) o.summary = false;  // -c -C: -C wins, as strace
+  // strace: -o FILE with a command implies -q (no "Process N attached" on the terminal).
+  if (!o.output_file.empty() && !o.command.empty() && !o.quiet_given)
+    o.quiet = quiet_attach | quiet_personality;
   r.opts = std::move(o);
   return r;
 }

@@ -1,6 +1,7 @@
 // Defines strace::session's output side: the files (-o, -ff, -A), the line prefix (pids,
 // timestamps, -r, -n, -i), -P path matching, -e read=/write= hex dumps, -e raw= lines, -k
 // stacks and the -c/-C summary table (-S, -O).
+#include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
@@ -142,7 +143,8 @@ bool session::open() {
     if (::realpath(p.c_str(), real) && p != real) {
       resolved_paths_.emplace_back(real);
       if (!(opts_.quiet & quiet_path_resolution))
-        std::fprintf(stderr, "snare-strace: Requested path \"%s\" resolved into \"%s\"\n", p.c_str(), real);
+        std::fprintf(stderr, "%s: Requested path \"%s\" resolved into \"%s\"\n", program_invocation_name,
+                     p.c_str(), real);
     }
   }
   if (opts_.output_file.empty()) {
@@ -152,7 +154,7 @@ bool session::open() {
   if (opts_.output_separately) return true;  // one file per thread, opened at its first line
   out_ = std::fopen(opts_.output_file.c_str(), opts_.append ? "ae" : "we");
   if (!out_) {
-    std::fprintf(stderr, "snare-strace: Can't fopen '%s': %s\n", opts_.output_file.c_str(),
+    std::fprintf(stderr, "%s: Can't fopen '%s': %s\n", program_invocation_name, opts_.output_file.c_str(),
                  std::strerror(errno));
     return false;
   }
@@ -167,7 +169,8 @@ std::FILE* session::file_for(pid_t tid) {
   std::string name = opts_.output_file + "." + std::to_string(tid);
   std::FILE* f = std::fopen(name.c_str(), opts_.append ? "ae" : "we");
   if (!f) {
-    std::fprintf(stderr, "snare-strace: Can't fopen '%s': %s\n", name.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "%s: Can't fopen '%s': %s\n", program_invocation_name, name.c_str(),
+                 std::strerror(errno));
     f = stderr;
   }
   files_.emplace(tid, f);

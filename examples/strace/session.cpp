@@ -3,6 +3,7 @@
 #include "session.hpp"
 
 #include <dirent.h>
+#include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <fcntl.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -440,16 +441,17 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
     if (!(opts_.quiet & quiet_attach)) {
       if (out_ == stderr) interrupt_open_line(open_tid_);
       if (opts_.follow_forks && threads > 1)
-        std::fprintf(stderr, "snare-strace: Process %d attached with %d threads\n", pid, threads);
+        std::fprintf(stderr, "%s: Process %d attached with %d threads\n", program_invocation_name, pid,
+                     threads);
       else
-        std::fprintf(stderr, "snare-strace: Process %d attached\n", pid);
+        std::fprintf(stderr, "%s: Process %d attached\n", program_invocation_name, pid);
     }
     return;
   }
   if (attached_tids_.count(tid)) return;
   if (started_ && opts_.follow_forks && !(opts_.quiet & quiet_attach) && tid != root_) {
     if (out_ == stderr) interrupt_open_line(open_tid_);  // the message must not split a trace line
-    std::fprintf(stderr, "snare-strace: Process %d attached\n", tid);
+    std::fprintf(stderr, "%s: Process %d attached\n", program_invocation_name, tid);
   }
 }
 
@@ -554,15 +556,15 @@ void session::on_detach(bool kept) {
   if (!(opts_.quiet & quiet_attach)) {
     std::fflush(out_);
     for (auto& [tid, pid] : live_)
-      if (visible(tid)) std::fprintf(stderr, "snare-strace: Process %d detached\n", tid);
+      if (visible(tid)) std::fprintf(stderr, "%s: Process %d detached\n", program_invocation_name, tid);
   }
   if (!kept) return;
   kept_ = true;
   if (!(opts_.quiet & quiet_attach))
     std::fprintf(stderr,
-                 "snare-strace: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
+                 "%s: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
                  "serves it until it ends\n",
-                 root_, static_cast<int>(::getpid()));
+                 program_invocation_name, root_, static_cast<int>(::getpid()));
   finish();
   if (on_keep_ != nullptr) on_keep_();
 }

@@ -188,6 +188,7 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       return true;
     case 'q':
       ++q_count;
+      o.quiet_given = true;
       o.quiet = q_count == 1   ? quiet_attach | quiet_personality
                 : q_count == 2 ? quiet_attach | quiet_personality | quiet_exit
                                : quiet_attach | quiet_exit | quiet_path_resolution | quiet_personality |

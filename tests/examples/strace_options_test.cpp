@@ -415,8 +415,38 @@ TEST_CASE(
     }());
     INFO(bad.front());
     CHECK(r.code == 2);
-    CHECK(r.err.find("snare-strace: ") == 0);
-    CHECK(r.err.find("--help") != std::string::npos);
+    CHECK(r.err.find(snare_bin + ": ") == 0);  // argv[0], as strace's messages
+    CHECK(r.err.find("Try '" + snare_bin + " --help'") != std::string::npos);
+  }
+}
+
+TEST_CASE("snare-strace names itself in its messages as it was invoked (argv[0]), as strace does") {
+  // A symlink with another name: the messages follow the name, not the binary. The trace
+  // goes to a file; -o with a command implies -q, so -e quiet=none keeps the message.
+  std::string link = snare::test::temp_path("my-tracer");
+  std::remove(link.c_str());  // temp_path made the file
+  REQUIRE(::symlink(snare_bin.c_str(), link.c_str()) == 0);
+  const std::vector<std::string> args = {"-o", "/dev/null", "-e", "quiet=none",
+                                         "-f", "sh",        "-c", "(exit 0); exit 0"};
+  auto ours = run_command([&] {
+    std::vector<std::string> a = {link};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  std::remove(link.c_str());
+  CHECK(ours.code == 0);
+  auto ours_lines = lines_of(ours.err);
+  REQUIRE(ours_lines.size() == 1);
+  CHECK(std::regex_match(ours_lines[0], std::regex(link + R"(: Process \d+ attached)")));
+  if (has_strace()) {
+    auto theirs = run_command([&] {
+      std::vector<std::string> a = {strace_bin};
+      a.insert(a.end(), args.begin(), args.end());
+      return a;
+    }());
+    auto theirs_lines = lines_of(theirs.err);
+    REQUIRE(theirs_lines.size() == 1);
+    CHECK(std::regex_match(theirs_lines[0], std::regex(strace_bin + R"(: Process \d+ attached)")));
   }
 }
 
@@ -537,6 +567,18 @@ TEST_CASE("snare-strace reads --decode-pids=, -e decode-pids= and --pidns-transl
   auto r = run_command({snare_bin, "--decode-pids=comm,foo", "true"});
   CHECK(r.code == 2);
   CHECK(r.err.find("invalid decode-pids 'foo'") != std::string::npos);
+}
+
+TEST_CASE("snare-strace -o FILE with a command implies -q, as strace does") {
+  for (auto tracer : {snare_bin, strace_bin}) {
+    if (tracer == strace_bin && !has_strace()) continue;
+    INFO(tracer);
+    auto quiet = run_with(tracer, {"-f", "sh", "-c", "(exit 0); exit 0"});
+    CHECK(quiet.code == 0);
+    CHECK(quiet.err.empty());
+    auto told = run_with(tracer, {"-e", "quiet=exit", "-f", "sh", "-c", "(exit 0); exit 0"});
+    CHECK(told.err.find(": Process ") != std::string::npos);
+  }
 }
 
 TEST_CASE("snare-strace --help and the man page snare-strace(1) name the same long options") {

@@ -419,7 +419,8 @@ class printer {
         return put_fd(static_cast<std::int32_t>(v));
       case arg_kind::dirfd:
         return put_fd(static_cast<std::int32_t>(v));
-      case arg_kind::pid:
+      case arg_kind::pid:  // perf_event_open's pid is a plain int to strace (perf.c)
+        if (d_.id == sys::call_id::perf_event_open) return put_dec(out_, static_cast<std::int32_t>(v));
         return put_pid(v, a.name == "tid" || d_.id == sys::call_id::get_robust_list ? pid_type::tid
                           : a.name == "pgid"                                        ? pid_type::pgid
                                                                                     : pid_type::tgid);
