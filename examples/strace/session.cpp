@@ -91,6 +91,14 @@ void end_unknown(std::string& line, std::size_t align, const char* result = "?")
   line += '\n';
 }
 
+// Says whether a call whose entry printed `entry` still had arguments to print at its exit
+// (`nanosleep({...}, ` or `pipe2(`): strace marks a call that ends without an exit so,
+// `<... nanosleep resumed> <unfinished ...>) = ?`.
+bool awaits_exit_args(const std::string& entry, long nr) {
+  if (entry.ends_with(", ")) return true;
+  return entry.ends_with("(") && desc_of(nr).nargs > 0;
+}
+
 std::string si_code_name(const siginfo_t& si) {
   switch (si.si_code) {
     case SI_USER:
@@ -455,23 +463,27 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
   }
 }
 
-void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end) {
+void session::on_thread_exiting(pid_t tid, thread_info& t) { end_unreturned(tid, t); }
+
+void session::end_unreturned(pid_t tid, thread_info& t) {
   bool open_here = opts_.output_separately ? open_lines_.count(tid) && open_lines_[tid] == &t : open_ == &t;
   if (t.in_call && t.shown && !t.held && !opts_.summary && visible(tid) && status_shown(status_unfinished)) {
     // A call that never returns (exit_group) or was cut short by the thread's end.
+    const char* mark = awaits_exit_args(t.line, t.nr) ? " <unfinished ...>" : "";
     if (status_filtered()) {
       interrupt_open_line(tid);
-      std::string line = t.line;
+      std::string line = t.line + mark;
       end_unknown(line, opts_.align);
       write(tid, line);
     } else if (open_here) {
-      std::string line = t.line;
+      std::string line = t.line + mark;
       end_unknown(line, opts_.align);
       write(tid, line.substr(t.line.size()));
     } else {
       interrupt_open_line(tid);
       std::string line = prefix(tid, &t);
       (void)snare::format::resumed(line, desc_of(t.nr));
+      line += mark;
       end_unknown(line, opts_.align);
       write(tid, line);
     }
@@ -484,9 +496,21 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     open_ = nullptr;
     open_tid_ = -1;
   }
+}
+
+void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end) {
+  end_unreturned(tid, t);
   live_.erase(tid);
   if (end.is_superseded()) {
     // The leader, ended by another thread's execve; that thread carries on under its id.
+    // The exec'ing thread's execve line, still open, ends as strace ends it: the thread now
+    // carries the leader's id.
+    const pid_t by = static_cast<pid_t>(end.superseded_by());
+    if (opts_.output_separately ? open_lines_.count(by) != 0 : open_tid_ == by && open_ != nullptr) {
+      write(by, " <pid changed to " + std::to_string(tid) + " ...>\n");
+      open_lines_.erase(by);
+      if (open_tid_ == by) open_ = nullptr, open_tid_ = -1;
+    }
     if (visible(tid) && !opts_.summary && !(opts_.quiet & quiet_thread_execve)) {
       interrupt_open_line(tid);
       write(tid, prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) +

@@ -116,6 +116,9 @@ class session {
   /// A thread entered a group-stop by `sig`: strace's `--- stopped by SIG ---` line.
   void on_stop(pid_t tid, int sig);
   void on_thread_start(pid_t pid, pid_t tid);
+  /// A thread is leaving (ptrace's PTRACE_EVENT_EXIT): the call it was in ends now with
+  /// `= ?`, as strace ends it, before lines of threads that outlive it.
+  void on_thread_exiting(pid_t tid, thread_info& t);
   /// A thread ended; `end` is how, when the backend knows (a thread of a process killed by
   /// a signal is killed by it too), else the exit/exit_group argument seen decides.
   void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end);
@@ -141,6 +144,8 @@ class session {
 
  private:
   void release_standard_streams() const;
+  /// Ends the line of a call that never returns (exit, exit_group, a thread cut short).
+  void end_unreturned(pid_t tid, thread_info& t);
   snare::stop_source* stop_ = nullptr;
   void (*on_keep_)() = nullptr;
   bool kept_ = false;

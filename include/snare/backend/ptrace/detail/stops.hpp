@@ -157,7 +157,8 @@ void engine<Tool>::handle_stop(thread_t& t, int status) {
       case PTRACE_EVENT_EXEC:
         if (debug_take(t, thread_t::debug_hold::exec, SIGTRAP)) return;
         return on_exec(t);
-      case PTRACE_EVENT_EXIT:
+      case PTRACE_EVENT_EXIT:  // PTRACE_O_TRACEEXIT: the thread is leaving, still stopped
+        if (followed(t)) snare::engine::notify_thread_exiting(*tool_, t.g);
         return resume(t);
       case PTRACE_EVENT_STOP:
         return resume(t);  // first stop of a new task, or an interrupt
