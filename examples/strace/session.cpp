@@ -637,6 +637,18 @@ void session::finish() {
     interrupt_open_line(open_tid_);
   }
   if (opts_.summary || opts_.summary_and_trace) print_summary();
+  // A trace that could not be written says so, as strace does (`-o /dev/full`: "NAME: No
+  // space left on device"); strace tells it at each line it flushes, snare-strace once.
+  auto check = [](std::FILE* f, const std::string& name) {
+    if (f == nullptr || f == stderr) return;
+    if (std::fflush(f) != 0 || std::ferror(f)) {
+      int e = errno != 0 ? errno : EIO;
+      std::fprintf(stderr, "%s: %s: %s\n", program_invocation_name, name.c_str(), std::strerror(e));
+      std::clearerr(f);
+    }
+  };
+  check(out_, opts_.output_file);
+  for (auto& [tid, f] : files_) check(f, opts_.output_file + "." + std::to_string(tid));
   std::fflush(nullptr);
 }
 

@@ -581,6 +581,16 @@ TEST_CASE("snare-strace -o FILE with a command implies -q, as strace does") {
   }
 }
 
+TEST_CASE("snare-strace says when the trace cannot be written (-o /dev/full), as strace does") {
+  for (auto tracer : {snare_bin, strace_bin}) {
+    if (tracer == strace_bin && !has_strace()) continue;
+    INFO(tracer);
+    auto r = run_command({tracer, "-o", "/dev/full", "-e", "trace=none", "true"});
+    CHECK(r.code == 0);
+    CHECK(r.err == tracer + ": /dev/full: No space left on device\n");
+  }
+}
+
 TEST_CASE("snare-strace --help and the man page snare-strace(1) name the same long options") {
   auto help = run_command({snare_bin, "--help"});
   REQUIRE(help.code == 0);
