@@ -24,6 +24,11 @@ Output:
   -y, --decode-fds[=path]     print the paths of file descriptors
   -yy, --decode-fds=all       also sockets by protocol and addresses, devices by
                               number and pidfds by process
+  -Y, --decode-pids=comm      print the command name of pids and of each line's thread
+  --decode-pids=pidns         print pids of another pid namespace in the tracer's too
+  --decode-pids=SET, -e decode-pids=SET
+                              comm, pidns, all, none; a leading ! negates
+  --pidns-translation         the same as --decode-pids=pidns
   -i, --instruction-pointer   print the instruction pointer at each call
   -n, --syscall-number        print the syscall number before each call
   -k, --stack-traces          print the guest's stack after each call (ptrace)
@@ -106,7 +111,6 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D,
--Y and --decode-pids,
 -e verbose= (other than all), -e kvm=, -e secontext, -b execve,
 inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
 

@@ -1,6 +1,7 @@
 // Defines snare-strace's entry point: reads strace's options, turns the trace and inject sets
 // into the tracer's run-time subscription (specs.hpp), runs the command on the chosen backend
 // and returns its exit code.
+#include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -170,23 +171,21 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!parsed.opts) {
-    std::fprintf(stderr, "snare-strace: %s\nTry 'snare-strace --help' for more information.\n",
-                 parsed.error.c_str());
+    std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", program_invocation_name,
+                 parsed.error.c_str(), program_invocation_name);
     return 2;
   }
   const strace::options& o = *parsed.opts;
   if ((o.stack_trace || o.instruction_pointer) && o.backend != strace::backend_choice::ptrace) {
-    std::fprintf(
-        stderr,
-        "snare-strace: %s needs the ptrace backend\nTry 'snare-strace --help' for more information.\n",
-        o.stack_trace ? "-k" : "-i");
+    std::fprintf(stderr, "%s: %s needs the ptrace backend\nTry '%s --help' for more information.\n",
+                 program_invocation_name, o.stack_trace ? "-k" : "-i", program_invocation_name);
     return 2;
   }
 
   // The calls that must stop the guest: those printed and those injected.
   strace::nr_set need = o.trace;
   for (auto& r : o.injects) need |= r.calls;
-  const snare::runtime_subscription calls = strace::subscription_for(need);
+  const snare::runtime_subscription calls = strace::subscription_for(need, o.pid_comm);
 
   const char* backend_name = "ptrace";
   std::vector<snare::host_gap> gaps;
@@ -201,12 +200,13 @@ int main(int argc, char** argv) {
   }
   for (const auto& gap : gaps) {
     auto feature = snare::name_of(gap.feature);
-    std::fprintf(stderr, "snare-strace: the %s backend cannot run here: host feature %.*s is absent: %s\n",
-                 backend_name, static_cast<int>(feature.size()), feature.data(), gap.reason.c_str());
+    std::fprintf(stderr, "%s: the %s backend cannot run here: host feature %.*s is absent: %s\n",
+                 program_invocation_name, backend_name, static_cast<int>(feature.size()), feature.data(),
+                 gap.reason.c_str());
   }
   if (!gaps.empty()) return snare::exit_host_unsupported;
   if (o.tracer_info) {
-    std::fprintf(stderr, "snare-strace: backend %s, tracer specialised for %s", backend_name,
+    std::fprintf(stderr, "%s: backend %s, tracer specialised for %s", program_invocation_name, backend_name,
                  strace::subscription_name(need).c_str());
     if (!o.attach_pids.empty() && (o.attach_pids.size() > 1 || calls.calls().is_everything()))
       std::fprintf(stderr, "; attached processes stop at every call (PTRACE_SYSCALL, no filter injected)");

@@ -106,6 +106,36 @@ bool set_decode_fds(std::string_view value, options& o, std::string& error) {
   return true;
 }
 
+// --decode-pids=SET, -e decode-pids=SET: strace's qualify_tokens over {pidns, comm}; each
+// use replaces the set (-Y and --pidns-translation are its "comm" and "pidns").
+bool set_decode_pids(std::string_view value, options& o, std::string& error) {
+  bool negate = false;
+  while (!value.empty() && value.front() == '!') negate = !negate, value.remove_prefix(1);
+  bool comm = false, pidns = false;
+  if (value == "all") {
+    comm = pidns = true;
+  } else if (value != "none") {
+    bool any = false;  // strace skips empty items, but wants one
+    for (std::string_view rest = value; !rest.empty();) {
+      auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (item.empty()) continue;
+      if (item == "comm")
+        comm = true;
+      else if (item == "pidns")
+        pidns = true;
+      else
+        return error = "invalid decode-pids '" + std::string(item) + "'", false;
+      any = true;
+    }
+    if (!any) return error = "invalid decode-pids '" + std::string(value) + "'", false;
+  }
+  o.pid_comm = comm != negate;
+  o.pidns = pidns != negate;
+  return true;
+}
+
 }  // namespace
 
 bool parse_expression(std::string_view text, options& o, std::string& error) {
@@ -143,7 +173,7 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
   }
   if (qual == "quiet" || qual == "silent" || qual == "silence" || qual == "q") {
     auto s = parse_quiet_set(value, error);
-    if (s) o.quiet = *s;
+    if (s) o.quiet = *s, o.quiet_given = true;
     return s.has_value();
   }
   if (qual == "read" || qual == "r" || qual == "write" || qual == "w") {
@@ -153,8 +183,8 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
     return s.has_value();
   }
   if (qual == "decode-fds" || qual == "decode-fd") return set_decode_fds(value, o, error);
-  if (qual == "decode-pids" || qual == "decode-pid" || qual == "kvm" || qual == "secontext" ||
-      qual == "trace-fds" || qual == "trace-fd") {
+  if (qual == "decode-pids" || qual == "decode-pid") return set_decode_pids(value, o, error);
+  if (qual == "kvm" || qual == "secontext" || qual == "trace-fds" || qual == "trace-fd") {
     error = "-e " + std::string(qual) + "= is not supported by snare-strace";
     return false;
   }
@@ -330,6 +360,12 @@ parse_result parse(int argc, char** argv) {
           return fail("invalid --strings-in-hex argument: '" + std::string(value) + "'");
         continue;
       }
+      if (name == "pidns-translation") {
+        if (!no_value()) return r;
+        o.pid_comm = false;
+        o.pidns = true;
+        continue;
+      }
       if (name == "decode-fds") {
         std::string err;
         if (!set_decode_fds(has_value ? value : "path", o, err)) return fail(err);
@@ -340,18 +376,20 @@ parse_result parse(int argc, char** argv) {
         auto q = parse_quiet_set(has_value ? value : "attach,personality", err);
         if (!q) return fail(err);
         o.quiet = *q;
+        o.quiet_given = true;
         continue;
       }
       if (name == "trace" || name == "abbrev" || name == "verbose" || name == "raw" || name == "signal" ||
           name == "signals" || name == "status" || name == "read" || name == "write" || name == "fault" ||
-          name == "inject" || name == "decode-pids" || name == "kvm" || name == "secontext") {
+          name == "inject" || name == "decode-pids" || name == "decode-pid" || name == "kvm" ||
+          name == "secontext") {
         if (!has_value) return fail("option '--" + std::string(name) + "' requires an argument");
         std::string err;
         if (!parse_expression(std::string(name) + "=" + std::string(value), o, err)) return fail(err);
         continue;
       }
-      if (name == "daemonize" || name == "daemonized" || name == "daemonised" ||
-          name == "pidns-translation" || name == "tips" || name == "debug")
+      if (name == "daemonize" || name == "daemonized" || name == "daemonised" || name == "tips" ||
+          name == "debug")
         return fail("option '--" + std::string(name) + "' is not supported by snare-strace");
       const long_opt* lo = nullptr;
       for (auto& l : long_opts)
@@ -410,6 +448,9 @@ parse_result parse(int argc, char** argv) {
   if (o.output_separately && o.output_file.empty())
     o.output_separately = false;                            // as strace: -ff alone is -f
   if (o.summary && o.summary_and_trace) o.summary = false;  // -c -C: -C wins, as strace
+  // strace: -o FILE with a command implies -q (no "Process N attached" on the terminal).
+  if (!o.output_file.empty() && !o.command.empty() && !o.quiet_given)
+    o.quiet = quiet_attach | quiet_personality;
   r.opts = std::move(o);
   return r;
 }

@@ -124,7 +124,10 @@ struct options {
   bool stack_trace = false;          ///< -k: the guest's stack after each call
   bool fd_paths = false;             ///< -y, -e decode-fds=path
   unsigned fd_details = 0;           ///< decode_fd_socket|dev|pidfd: -yy, -e decode-fds=
+  bool pid_comm = false;             ///< -Y, --decode-pids=comm: `<comm>` after pids and in prefixes
+  bool pidns = false;                ///< --decode-pids=pidns: pids in the tracer's namespace too
   unsigned quiet = 0;                ///< quiet_bit set: -q, -qq, -e quiet=
+  bool quiet_given = false;          ///< -q or -e quiet= was given (else -o with a command is -q)
   bool verbose = false;              ///< -v: unabbreviated structures (environment arrays)
   int hex_strings = 0;               ///< -x (1: non-ASCII strings in hex), -xx (2: every string),
                                      ///< --strings-in-hex=non-ascii-chars (3: those bytes only)

@@ -1,6 +1,7 @@
 // Defines strace::session's output side: the files (-o, -ff, -A), the line prefix (pids,
 // timestamps, -r, -n, -i), -P path matching, -e read=/write= hex dumps, -e raw= lines, -k
 // stacks and the -c/-C summary table (-S, -O).
+#include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
@@ -145,7 +146,8 @@ bool session::open() {
     if (::realpath(p.c_str(), real) && p != real) {
       resolved_paths_.emplace_back(real);
       if (!(opts_.quiet & quiet_path_resolution))
-        std::fprintf(stderr, "snare-strace: Requested path \"%s\" resolved into \"%s\"\n", p.c_str(), real);
+        std::fprintf(stderr, "%s: Requested path \"%s\" resolved into \"%s\"\n", program_invocation_name,
+                     p.c_str(), real);
     }
   }
   if (opts_.output_file.empty()) {
@@ -155,7 +157,7 @@ bool session::open() {
   if (opts_.output_separately) return true;  // one file per thread, opened at its first line
   out_ = std::fopen(opts_.output_file.c_str(), opts_.append ? "ae" : "we");
   if (!out_) {
-    std::fprintf(stderr, "snare-strace: Can't fopen '%s': %s\n", opts_.output_file.c_str(),
+    std::fprintf(stderr, "%s: Can't fopen '%s': %s\n", program_invocation_name, opts_.output_file.c_str(),
                  std::strerror(errno));
     return false;
   }
@@ -170,7 +172,8 @@ std::FILE* session::file_for(pid_t tid) {
   std::string name = opts_.output_file + "." + std::to_string(tid);
   std::FILE* f = std::fopen(name.c_str(), opts_.append ? "ae" : "we");
   if (!f) {
-    std::fprintf(stderr, "snare-strace: Can't fopen '%s': %s\n", name.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "%s: Can't fopen '%s': %s\n", program_invocation_name, name.c_str(),
+                 std::strerror(errno));
     f = stderr;
   }
   files_.emplace(tid, f);
@@ -200,15 +203,21 @@ void session::interrupt_open_line(pid_t tid) {
 std::string session::prefix(pid_t tid, const thread_info* t) {
   std::string s;
   char buf[64];
-  // With -o and -f every line names its thread ("1234  "); on stderr, only while more than
-  // one thread is traced ("[pid  1234] "), as strace does; -ff's files name none.
+  // With -o and -f (or -p of more than one task) every line names its thread ("1234  "); on
+  // stderr, only while more than one thread is traced ("[pid  1234] "), as strace does;
+  // -ff's files name none.
+  // With -Y the id is followed by the thread's comm, unpadded: "1234<sh> ", "[pid  1234<sh>] ".
   if (opts_.output_separately) {
-  } else if (!opts_.output_file.empty() && opts_.follow_forks) {
-    std::snprintf(buf, sizeof buf, "%-5d ", tid);
+  } else if (!opts_.output_file.empty() && (opts_.follow_forks || several_attached_)) {
+    std::snprintf(buf, sizeof buf, "%d", tid);
     s += buf;
+    if (!pids_.append_comm(tid, s)) s.append(s.size() < 5 ? 5 - s.size() : 0, ' ');
+    s += ' ';
   } else if (live_threads_ > 1) {
-    std::snprintf(buf, sizeof buf, "[pid %5d] ", tid);
+    std::snprintf(buf, sizeof buf, "[pid %5d", tid);
     s += buf;
+    pids_.append_comm(tid, s);
+    s += "] ";
   }
   if (opts_.timestamps > 0) {
     timespec ts{};

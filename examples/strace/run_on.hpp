@@ -3,6 +3,7 @@
 // per backend.
 #pragma once
 
+#include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <sys/types.h>
 
 #include <type_traits>
@@ -54,7 +55,7 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
       const int code = tracer.attach(pids);
       const bool none = code == 1 && !tracer.detached() && tracer.status() == snare::exit_status{};
       if (o.tracer_info && !s.kept() && !none) {
-        std::fprintf(stderr, "snare-strace: the attached processes' calls were trapped by %s",
+        std::fprintf(stderr, "%s: the attached processes' calls were trapped by %s", program_invocation_name,
                      tracer.attach_path());
         if (!tracer.attach_filter_refusal().empty())
           std::fprintf(stderr, " (no seccomp filter: %s)", tracer.attach_filter_refusal().c_str());

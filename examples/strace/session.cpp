@@ -3,8 +3,10 @@
 #include "session.hpp"
 
 #include <dirent.h>
+#include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <fcntl.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +55,26 @@ std::string signal_name(int sig) {
 
 bool is_error(long ret) { return ret < 0 && ret >= -4095; }
 
+// The formatter's resolver: thread `tid`'s fds (-y, through its /proc directory, which is
+// not `tid` when /proc comes from an ancestor pid namespace) and the notes after pids (-Y,
+// --decode-pids=pidns), which read the ids in `tid`'s pid namespace.
+struct call_resolver {
+  pid_t tid;
+  pid_notes* pids;
+  snare::format::proc_fd_resolver fds;
+
+  call_resolver(pid_t t, pid_notes& p) : tid(t), pids(&p), fds(p.proc_pid(t)) {}
+  bool append_fd_path(int fd, std::string& out) const noexcept { return fds.append_fd_path(fd, out); }
+  int netlink_protocol(int fd) const noexcept { return fds.netlink_protocol(fd); }
+  /// The /proc directory whose fds are read.
+  pid_t pid() const noexcept { return fds.pid(); }
+  void append_pid_note(int pid, snare::format::pid_type t, std::string& out) {
+    if (pids->active()) pids->append_note(tid, pid, t, out);
+  }
+  /// A tgid of the thread's namespace as pid() numbers it (kcmp's fds).
+  int translate_pid(int pid) { return pids->to_proc(tid, pid, snare::format::pid_type::tgid); }
+};
+
 // Ends a line with a result the tool states itself, as strace does: `)`, padding to
 // column `align` (-a; or one space when past it), `= ` and `result` (default `?`, unknown).
 // `line` holds the whole line so far.
@@ -67,6 +89,14 @@ void end_unknown(std::string& line, std::size_t align, const char* result = "?")
   line += "= ";
   line += result;
   line += '\n';
+}
+
+// Says whether a call whose entry printed `entry` still had arguments to print at its exit
+// (`nanosleep({...}, ` or `pipe2(`): strace marks a call that ends without an exit so,
+// `<... nanosleep resumed> <unfinished ...>) = ?`.
+bool awaits_exit_args(const std::string& entry, long nr) {
+  if (entry.ends_with(", ")) return true;
+  return entry.ends_with("(") && desc_of(nr).nargs > 0;
 }
 
 std::string si_code_name(const siginfo_t& si) {
@@ -128,7 +158,9 @@ std::string hex_number(unsigned v) {
 }
 
 // Renders a siginfo as strace does in "--- SIGCHLD {...} ---", its constants in -X style `x`.
-std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x) {
+// `pid_note(pid)` is what follows si_pid (-Y, --decode-pids=pidns).
+template <class Note>
+std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x, Note pid_note) {
   auto signo = [&](int n) { return styled(signal_name(n), std::to_string(n), x); };
   std::string s = "{si_signo=" + signo(sig);
   if (!si) return s + "}";
@@ -137,13 +169,15 @@ std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x) {
                            ? code
                            : styled(code, hex_number(static_cast<unsigned>(si->si_code)), x));
   if (sig == SIGCHLD && si->si_code > 0) {
-    s += ", si_pid=" + std::to_string(si->si_pid) + ", si_uid=" + std::to_string(si->si_uid);
+    s += ", si_pid=" + std::to_string(si->si_pid) + pid_note(si->si_pid) +
+         ", si_uid=" + std::to_string(si->si_uid);
     s += ", si_status=";
     s += si->si_code == CLD_EXITED ? std::to_string(si->si_status) : signo(si->si_status);
     append_ticks(s, "si_utime", static_cast<long>(si->si_utime));
     append_ticks(s, "si_stime", static_cast<long>(si->si_stime));
   } else if (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE) {
-    s += ", si_pid=" + std::to_string(si->si_pid) + ", si_uid=" + std::to_string(si->si_uid);
+    s += ", si_pid=" + std::to_string(si->si_pid) + pid_note(si->si_pid) +
+         ", si_uid=" + std::to_string(si->si_uid);
   } else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
     char buf[40];
     if (si->si_addr)
@@ -172,7 +206,7 @@ std::uint64_t thread_cpu_ns(pid_t tid) {
 
 }  // namespace
 
-session::session(const options& o) : opts_(o), stats_(max_nr + 1) {}
+session::session(const options& o) : opts_(o), pids_(o.pid_comm, o.pidns), stats_(max_nr + 1) {}
 
 session::~session() {
   if (own_out_ && out_) std::fclose(out_);
@@ -230,7 +264,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   if ((opts_.summary || opts_.summary_and_trace) && !opts_.summary_wall) t.entry_cpu_ns = thread_cpu_ns(tid);
   const auto& fo = format_options(nr);
   const bool raw = in_range && opts_.raw_calls.test(static_cast<std::size_t>(nr));
-  snare::format::proc_fd_resolver fds(tid);
+  call_resolver fds(tid, pids_);
 
   if (d.suppress) {
     // Answered here: the call never runs, so its whole line is printed now.
@@ -296,6 +330,9 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
 }
 
 bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem) {
+  // -Y: strace reads a thread's comm again after a PR_SET_NAME, traced or not.
+  if (pids_.comm() && t.nr == snare::sys::x86_64::prctl::number && t.args[0] == PR_SET_NAME && !is_error(ret))
+    pids_.load_comm(tid);
   if (!t.in_call) return false;
   t.in_call = false;
   if (t.held && !started_) return false;  // a failed exec attempt of the spawn (PATH lookup)
@@ -310,7 +347,7 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   const auto& fo = format_options(t.nr);
   const bool raw = t.nr >= 0 && static_cast<std::size_t>(t.nr) < max_nr &&
                    opts_.raw_calls.test(static_cast<std::size_t>(t.nr));
-  snare::format::proc_fd_resolver fds(tid);
+  call_resolver fds(tid, pids_);
   const bool whole = status_filtered();  // the entry was kept, not printed
   if (whole && !status_shown(is_error(ret) ? status_failed : status_successful)) {
     t.line.clear();
@@ -379,7 +416,11 @@ void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
   if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
   interrupt_open_line(tid);
   write(tid,
-        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat) + " ---\n");
+        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat, [&](int pid) {
+          std::string note;
+          pids_.append_note(tid, pid, snare::format::pid_type::tgid, note);
+          return note;
+        }) + " ---\n");
 }
 
 void session::on_thread_start(pid_t pid, pid_t tid) {
@@ -387,6 +428,7 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
   if (live_threads_ == 0 && !started_ && attach_roots_.empty()) release_standard_streams();
   live_[tid] = pid;
   if (counted(tid)) ++live_threads_;
+  pids_.load_comm(tid);
   const bool root = std::find(attach_roots_.begin(), attach_roots_.end(), pid) != attach_roots_.end();
   if (root && !announced_.count(pid)) {
     // The first start of a process attached to (-p): strace's message, with its threads
@@ -407,36 +449,41 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
     if (!(opts_.quiet & quiet_attach)) {
       if (out_ == stderr) interrupt_open_line(open_tid_);
       if (opts_.follow_forks && threads > 1)
-        std::fprintf(stderr, "snare-strace: Process %d attached with %d threads\n", pid, threads);
+        std::fprintf(stderr, "%s: Process %d attached with %d threads\n", program_invocation_name, pid,
+                     threads);
       else
-        std::fprintf(stderr, "snare-strace: Process %d attached\n", pid);
+        std::fprintf(stderr, "%s: Process %d attached\n", program_invocation_name, pid);
     }
     return;
   }
   if (attached_tids_.count(tid)) return;
   if (started_ && opts_.follow_forks && !(opts_.quiet & quiet_attach) && tid != root_) {
     if (out_ == stderr) interrupt_open_line(open_tid_);  // the message must not split a trace line
-    std::fprintf(stderr, "snare-strace: Process %d attached\n", tid);
+    std::fprintf(stderr, "%s: Process %d attached\n", program_invocation_name, tid);
   }
 }
 
-void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end) {
+void session::on_thread_exiting(pid_t tid, thread_info& t) { end_unreturned(tid, t); }
+
+void session::end_unreturned(pid_t tid, thread_info& t) {
   bool open_here = opts_.output_separately ? open_lines_.count(tid) && open_lines_[tid] == &t : open_ == &t;
   if (t.in_call && t.shown && !t.held && !opts_.summary && visible(tid) && status_shown(status_unfinished)) {
     // A call that never returns (exit_group) or was cut short by the thread's end.
+    const char* mark = awaits_exit_args(t.line, t.nr) ? " <unfinished ...>" : "";
     if (status_filtered()) {
       interrupt_open_line(tid);
-      std::string line = t.line;
+      std::string line = t.line + mark;
       end_unknown(line, opts_.align);
       write(tid, line);
     } else if (open_here) {
-      std::string line = t.line;
+      std::string line = t.line + mark;
       end_unknown(line, opts_.align);
       write(tid, line.substr(t.line.size()));
     } else {
       interrupt_open_line(tid);
       std::string line = prefix(tid, &t);
       (void)snare::format::resumed(line, desc_of(t.nr));
+      line += mark;
       end_unknown(line, opts_.align);
       write(tid, line);
     }
@@ -449,9 +496,21 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     open_ = nullptr;
     open_tid_ = -1;
   }
+}
+
+void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end) {
+  end_unreturned(tid, t);
   live_.erase(tid);
   if (end.is_superseded()) {
     // The leader, ended by another thread's execve; that thread carries on under its id.
+    // The exec'ing thread's execve line, still open, ends as strace ends it: the thread now
+    // carries the leader's id.
+    const pid_t by = static_cast<pid_t>(end.superseded_by());
+    if (opts_.output_separately ? open_lines_.count(by) != 0 : open_tid_ == by && open_ != nullptr) {
+      write(by, " <pid changed to " + std::to_string(tid) + " ...>\n");
+      open_lines_.erase(by);
+      if (open_tid_ == by) open_ = nullptr, open_tid_ = -1;
+    }
     if (visible(tid) && !opts_.summary && !(opts_.quiet & quiet_thread_execve)) {
       interrupt_open_line(tid);
       write(tid, prefix(tid) + "+++ superseded by execve in pid " + std::to_string(end.superseded_by()) +
@@ -471,6 +530,7 @@ void session::on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info&
     }
   }
   if (tid != pid && counted(tid)) --live_threads_;
+  if (tid != pid) pids_.forget(tid);
 }
 
 void session::on_process_exit(pid_t pid, int status) {
@@ -487,12 +547,24 @@ void session::on_process_exit(pid_t pid, int status) {
     write(pid, line);
   }
   if (counted(pid)) --live_threads_;
+  pids_.forget(pid);
 }
 
 void session::start_attached(const std::vector<int>& pids) {
   started_ = true;  // no spawn work to hide: every call is the process's own
   attach_roots_.assign(pids.begin(), pids.end());
   root_ = pids.empty() ? -1 : pids.front();
+  // strace numbers every line of an -o file when it starts with more than one task.
+  std::size_t tasks = 0;
+  for (int pid : pids) {
+    char dir[64];
+    std::snprintf(dir, sizeof dir, "/proc/%d/task", pid);
+    if (DIR* d = ::opendir(dir)) {
+      while (dirent* e = ::readdir(d)) tasks += std::atoi(e->d_name) > 0;
+      ::closedir(d);
+    }
+  }
+  several_attached_ = tasks > 1;
 }
 
 void session::on_detach(bool kept) {
@@ -508,15 +580,15 @@ void session::on_detach(bool kept) {
   if (!(opts_.quiet & quiet_attach)) {
     std::fflush(out_);
     for (auto& [tid, pid] : live_)
-      if (visible(tid)) std::fprintf(stderr, "snare-strace: Process %d detached\n", tid);
+      if (visible(tid)) std::fprintf(stderr, "%s: Process %d detached\n", program_invocation_name, tid);
   }
   if (!kept) return;
   kept_ = true;
   if (!(opts_.quiet & quiet_attach))
     std::fprintf(stderr,
-                 "snare-strace: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
+                 "%s: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
                  "serves it until it ends\n",
-                 root_, static_cast<int>(::getpid()));
+                 program_invocation_name, root_, static_cast<int>(::getpid()));
   finish();
   if (on_keep_ != nullptr) on_keep_();
 }
@@ -535,6 +607,7 @@ void session::release_standard_streams() const {
 }
 
 void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
+  pids_.load_comm(tid);  // -Y: the new program's name
   if (!started_) {
     started_ = true;
     root_ = pid;
@@ -564,6 +637,18 @@ void session::finish() {
     interrupt_open_line(open_tid_);
   }
   if (opts_.summary || opts_.summary_and_trace) print_summary();
+  // A trace that could not be written says so, as strace does (`-o /dev/full`: "NAME: No
+  // space left on device"); strace tells it at each line it flushes, snare-strace once.
+  auto check = [](std::FILE* f, const std::string& name) {
+    if (f == nullptr || f == stderr) return;
+    if (std::fflush(f) != 0 || std::ferror(f)) {
+      int e = errno != 0 ? errno : EIO;
+      std::fprintf(stderr, "%s: %s: %s\n", program_invocation_name, name.c_str(), std::strerror(e));
+      std::clearerr(f);
+    }
+  };
+  check(out_, opts_.output_file);
+  for (auto& [tid, f] : files_) check(f, opts_.output_file + "." + std::to_string(tid));
   std::fflush(nullptr);
 }
 

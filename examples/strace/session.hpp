@@ -26,6 +26,7 @@
 #include <snare/tool/exit_status.hpp>
 
 #include "options.hpp"
+#include "pids.hpp"
 
 namespace strace {
 
@@ -115,6 +116,9 @@ class session {
   /// A thread entered a group-stop by `sig`: strace's `--- stopped by SIG ---` line.
   void on_stop(pid_t tid, int sig);
   void on_thread_start(pid_t pid, pid_t tid);
+  /// A thread is leaving (ptrace's PTRACE_EVENT_EXIT): the call it was in ends now with
+  /// `= ?`, as strace ends it, before lines of threads that outlive it.
+  void on_thread_exiting(pid_t tid, thread_info& t);
   /// A thread ended; `end` is how, when the backend knows (a thread of a process killed by
   /// a signal is killed by it too), else the exit/exit_group argument seen decides.
   void on_thread_exit(pid_t pid, pid_t tid, thread_info& t, process_info& p, snare::exit_status end);
@@ -140,6 +144,8 @@ class session {
 
  private:
   void release_standard_streams() const;
+  /// Ends the line of a call that never returns (exit, exit_group, a thread cut short).
+  void end_unreturned(pid_t tid, thread_info& t);
   snare::stop_source* stop_ = nullptr;
   void (*on_keep_)() = nullptr;
   bool kept_ = false;
@@ -174,6 +180,7 @@ class session {
   };
 
   options opts_;
+  pid_notes pids_;  // -Y, --decode-pids=pidns
   snare::format::options fo_, fo_verbose_;
   std::vector<std::string> resolved_paths_;      // -P paths, and their real paths when different
   std::uint64_t last_line_ns_ = 0;               // -r: the previous call's start
@@ -186,6 +193,7 @@ class session {
   pid_t root_ = -1;
   int live_threads_ = 0;
   std::vector<pid_t> attach_roots_;          // -p: the processes attached to
+  bool several_attached_ = false;            // -p: more than one task at the start
   std::unordered_set<pid_t> attached_tids_;  // -p: their threads when attached (told at once)
   std::map<pid_t, pid_t> live_;              // every live thread: tid -> its process
   std::unordered_set<pid_t> announced_;      // -p: the processes whose attach was told

@@ -188,6 +188,7 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       return true;
     case 'q':
       ++q_count;
+      o.quiet_given = true;
       o.quiet = q_count == 1   ? quiet_attach | quiet_personality
                 : q_count == 2 ? quiet_attach | quiet_personality | quiet_exit
                                : quiet_attach | quiet_exit | quiet_path_resolution | quiet_personality |
@@ -300,9 +301,10 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
         o.env.emplace_back(std::string(v.substr(0, eq)), std::string(v.substr(eq + 1)));
       return true;
     }
-    case 'Y':
-      error = "-Y (--decode-pids=comm) is not supported by snare-strace";
-      return false;
+    case 'Y':  // --decode-pids=comm, which replaces the set
+      o.pid_comm = true;
+      o.pidns = false;
+      return true;
     default:
       error = std::string("invalid option -- '") + c + "'";
       return false;

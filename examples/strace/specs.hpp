@@ -21,11 +21,13 @@ namespace strace {
 /// injected): `need` plus the three the line discipline needs, execve (the first exec ends
 /// the spawn's own work) and exit/exit_group (the status of exiting threads); every syscall
 /// when `need` holds every known call (a shorter filter, and what strace traces then).
-inline snare::runtime_subscription subscription_for(const nr_set& need) {
+/// With `comm` (-Y) prctl too: a thread's PR_SET_NAME changes the name its lines show.
+inline snare::runtime_subscription subscription_for(const nr_set& need, bool comm = false) {
   if ((all_known() & ~need).none()) return snare::runtime_subscription::everything();
   snare::runtime_subscription calls;
   for (std::size_t nr = 0; nr < max_nr; ++nr)
     if (need.test(nr)) calls.add(static_cast<long>(nr));
+  if (comm) calls.add(snare::sys::x86_64::prctl::number);
   calls.add(snare::sys::x86_64::execve::number);
   calls.add(snare::sys::x86_64::exit::number);
   calls.add(snare::sys::x86_64::exit_group::number);

@@ -87,6 +87,10 @@ struct tool {
     s->on_thread_start(g.pid(), tid_of(g));
   }
   template <class G>
+  void on_thread_exiting(G& g) {
+    s->on_thread_exiting(tid_of(g), g.thread_state());
+  }
+  template <class G>
   void on_thread_exit(snare::exit_status end, G& g) {
     s->on_thread_exit(g.pid(), tid_of(g), g.thread_state(), g.process_state(), end);
   }

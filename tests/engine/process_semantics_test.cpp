@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include <thread>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -296,6 +298,33 @@ TEMPLATE_LIST_TEST_CASE("an exec in a thread other than the leader supersedes th
   REQUIRE(tool.exec_first_tids.size() == 2);  // the first image's exec, then the thread's
   CHECK(tool.exec_first_tids[1] == superseded[0].superseded_by());
   CHECK(superseded[0].superseded_by() != 0);
+}
+
+namespace {
+
+// Records, in order, each thread's leaving (on_thread_exiting) and end (on_thread_exit).
+struct exiting_recorder {
+  std::vector<std::pair<pid_t, char>> events;  // (tid, 'x': exiting, 'e': ended)
+  void on_thread_exiting(auto& g) { events.emplace_back(g.tid(), 'x'); }
+  void on_thread_exit(snare::exit_status, auto& g) { events.emplace_back(g.tid(), 'e'); }
+};
+
+}  // namespace
+
+TEST_CASE("ptrace tells each thread's leaving (on_thread_exiting) before its end", "[engine][exit]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  exiting_recorder tool;
+  CHECK(run_quietly<snare::backend::ptrace>(tool, {guest_path("threads"), "4", "10", "5"}) == 5);
+  std::size_t ends = 0;
+  for (std::size_t i = 0; i < tool.events.size(); ++i) {
+    if (tool.events[i].second != 'e') continue;
+    ++ends;
+    INFO("thread " << tool.events[i].first);
+    auto before = std::find(tool.events.begin(), tool.events.begin() + static_cast<std::ptrdiff_t>(i),
+                            std::make_pair(tool.events[i].first, 'x'));
+    CHECK(before != tool.events.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  CHECK(ends == 5);  // the leader and its four threads
 }
 
 TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to their end", "[engine][stop]",

@@ -449,7 +449,7 @@ TEST_CASE(
                                        {"-D"},
                                        {"-b", "execve"},
                                        {"-e", "decode-fds=sockets"},
-                                       {"-Y"},
+                                       {"--decode-pids=pid"},
                                        {"-e", "inject=read:signal=USR1"}}) {
     bad.push_back("true");
     auto r = run_command([&] {
@@ -459,8 +459,179 @@ TEST_CASE(
     }());
     INFO(bad.front());
     CHECK(r.code == 2);
-    CHECK(r.err.find("snare-strace: ") == 0);
-    CHECK(r.err.find("--help") != std::string::npos);
+    CHECK(r.err.find(snare_bin + ": ") == 0);  // argv[0], as strace's messages
+    CHECK(r.err.find("Try '" + snare_bin + " --help'") != std::string::npos);
+  }
+}
+
+TEST_CASE("snare-strace names itself in its messages as it was invoked (argv[0]), as strace does") {
+  // A symlink with another name: the messages follow the name, not the binary. The trace
+  // goes to a file; -o with a command implies -q, so -e quiet=none keeps the message.
+  std::string link = snare::test::temp_path("my-tracer");
+  std::remove(link.c_str());  // temp_path made the file
+  REQUIRE(::symlink(snare_bin.c_str(), link.c_str()) == 0);
+  const std::vector<std::string> args = {"-o", "/dev/null", "-e", "quiet=none",
+                                         "-f", "sh",        "-c", "(exit 0); exit 0"};
+  auto ours = run_command([&] {
+    std::vector<std::string> a = {link};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  std::remove(link.c_str());
+  CHECK(ours.code == 0);
+  auto ours_lines = lines_of(ours.err);
+  REQUIRE(ours_lines.size() == 1);
+  CHECK(std::regex_match(ours_lines[0], std::regex(link + R"(: Process \d+ attached)")));
+  if (has_strace()) {
+    auto theirs = run_command([&] {
+      std::vector<std::string> a = {strace_bin};
+      a.insert(a.end(), args.begin(), args.end());
+      return a;
+    }());
+    auto theirs_lines = lines_of(theirs.err);
+    REQUIRE(theirs_lines.size() == 1);
+    CHECK(std::regex_match(theirs_lines[0], std::regex(strace_bin + R"(: Process \d+ attached)")));
+  }
+}
+
+namespace {
+
+// Runs `tracer` (after `pre`, a command that runs it: unshare) with -o FILE and `args`;
+// returns its lines with every number of 3 digits or more (pids of the tracer's namespace,
+// times) as N, the tracer's own name, which comm shows, as <TRACER>, and the padding after
+// the prefix and before " = " as one space.
+trace_result run_pids(const std::vector<std::string>& pre, const std::string& tracer,
+                      const std::vector<std::string>& args) {
+  std::string out = snare::test::temp_path("pid-trace");
+  std::vector<std::string> argv = pre;
+  argv.insert(argv.end(), {tracer, "-o", out});
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run_command(argv);
+  trace_result t;
+  t.code = r.code;
+  t.err = r.err;
+  static const std::regex big(R"(\d{3,})"), self(R"(<(snare-strace|strace)>)"), pad(R"(^(\S+) +)"),
+      column(R"(\) += )");
+  for (auto& l : lines_of(snare::test::slurp(out))) {
+    std::string m = std::regex_replace(std::regex_replace(l, big, "N"), self, "<TRACER>");
+    t.lines.push_back(std::regex_replace(std::regex_replace(m, pad, "$1 "), column, ") = "));
+  }
+  std::remove(out.c_str());
+  return t;
+}
+
+// Says why a new user and pid namespace cannot be made here (`unshare -Urpf true`), or "".
+std::string no_pid_namespace() {
+  auto r = run_command({"unshare", "-Urpf", "true"});
+  return r.code == 0 ? std::string() : "unshare -Urpf true failed (no user or pid namespaces): " + r.err;
+}
+
+}  // namespace
+
+TEST_CASE("snare-strace -Y prints the comm of pids and of each line's thread, as strace does") {
+  // The shell's child kills its parent with signal 0; getppid of the first shell is the tracer.
+  const std::vector<std::string> args = {"-f",
+                                         "-Y",
+                                         "-e",
+                                         "trace=getpid,getppid,kill",
+                                         "-e",
+                                         "signal=none",
+                                         "sh",
+                                         "-c",
+                                         "kill -0 $$; sh -c 'kill -0 $PPID'; exec sh -c 'kill -0 $$'"};
+  auto ours = run_pids({}, snare_bin, args);
+  INFO("snare-strace stderr: " << ours.err);
+  REQUIRE(ours.code == 0);
+  CHECK(std::find(ours.lines.begin(), ours.lines.end(), "N<sh> kill(N<sh>, 0) = 0") != ours.lines.end());
+  CHECK(std::find(ours.lines.begin(), ours.lines.end(), "N<sh> getppid() = N<TRACER>") != ours.lines.end());
+  if (has_strace()) {
+    auto theirs = run_pids({}, strace_bin, args);
+    REQUIRE(theirs.code == 0);
+    CHECK(ours.lines == theirs.lines);
+  }
+}
+
+TEST_CASE("snare-strace --decode-pids=pidns translates pids of a pid namespace, as strace does") {
+  if (std::string why = no_pid_namespace(); !why.empty()) snare::test::skip(why.c_str());
+  // unshare's child is pid 1 of a new namespace; its shell's child is 2 there. Not wait4:
+  // its line would be split as the shells are scheduled.
+  const std::vector<std::string> args = {"--decode-pids=pidns",
+                                         "-f",
+                                         "-e",
+                                         "trace=getpid,kill",
+                                         "-e",
+                                         "signal=none",
+                                         "unshare",
+                                         "-Urpf",
+                                         "sh",
+                                         "-c",
+                                         "sh -c 'kill -0 $$'; kill -0 $$"};
+  SECTION("the tracer and /proc in the first namespace") {
+    auto ours = run_pids({}, snare_bin, args);
+    INFO("snare-strace stderr: " << ours.err);
+    REQUIRE(ours.code == 0);
+    CHECK(std::find(ours.lines.begin(), ours.lines.end(), "N kill(1 /* N in strace's PID NS */, 0) = 0") !=
+          ours.lines.end());
+    if (has_strace()) {
+      auto theirs = run_pids({}, strace_bin, args);
+      REQUIRE(theirs.code == 0);
+      CHECK(ours.lines == theirs.lines);
+    }
+  }
+  SECTION("the tracer in a namespace of its own, /proc from the first one") {
+    // The tracer's own pids are small here and depend on what it forks, and the two shells'
+    // lines interleave as they are scheduled: each kill must name its own process.
+    auto kills_self = [](const std::vector<std::string>& lines) {
+      static const std::regex self_kill(R"(^(\d+) kill\([12] /\* \1 in strace's PID NS \*/, 0\) = 0$)");
+      return std::count_if(lines.begin(), lines.end(),
+                           [](const std::string& l) { return std::regex_match(l, self_kill); });
+    };
+    auto ours = run_pids({"unshare", "-Urpf"}, snare_bin, args);
+    INFO("snare-strace stderr: " << ours.err);
+    REQUIRE(ours.code == 0);
+    CHECK(kills_self(ours.lines) == 2);
+    if (has_strace()) {
+      auto theirs = run_pids({"unshare", "-Urpf"}, strace_bin, args);
+      REQUIRE(theirs.code == 0);
+      CHECK(kills_self(theirs.lines) == 2);
+    }
+  }
+}
+
+TEST_CASE("snare-strace reads --decode-pids=, -e decode-pids= and --pidns-translation as strace does") {
+  for (std::vector<std::string> good : {std::vector<std::string>{"--decode-pids=comm,pidns"},
+                                        {"-e", "decode-pids=none"},
+                                        {"-e", "decode-pid=!pidns"},
+                                        {"--decode-pids=all"},
+                                        {"--pidns-translation"}}) {
+    good.push_back("true");
+    INFO(good.front());
+    CHECK(run_with(snare_bin, good).code == 0);
+  }
+  auto r = run_command({snare_bin, "--decode-pids=comm,foo", "true"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("invalid decode-pids 'foo'") != std::string::npos);
+}
+
+TEST_CASE("snare-strace -o FILE with a command implies -q, as strace does") {
+  for (auto tracer : {snare_bin, strace_bin}) {
+    if (tracer == strace_bin && !has_strace()) continue;
+    INFO(tracer);
+    auto quiet = run_with(tracer, {"-f", "sh", "-c", "(exit 0); exit 0"});
+    CHECK(quiet.code == 0);
+    CHECK(quiet.err.empty());
+    auto told = run_with(tracer, {"-e", "quiet=exit", "-f", "sh", "-c", "(exit 0); exit 0"});
+    CHECK(told.err.find(": Process ") != std::string::npos);
+  }
+}
+
+TEST_CASE("snare-strace says when the trace cannot be written (-o /dev/full), as strace does") {
+  for (auto tracer : {snare_bin, strace_bin}) {
+    if (tracer == strace_bin && !has_strace()) continue;
+    INFO(tracer);
+    auto r = run_command({tracer, "-o", "/dev/full", "-e", "trace=none", "true"});
+    CHECK(r.code == 0);
+    CHECK(r.err == tracer + ": /dev/full: No space left on device\n");
   }
 }
 

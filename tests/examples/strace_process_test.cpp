@@ -149,6 +149,46 @@ TEST_CASE("snare-strace -f prints 'superseded by execve' when a thread other tha
   std::remove(theirs.c_str());
 }
 
+TEST_CASE(
+    "snare-strace -f ends a non-leader's open execve line with <pid changed to N ...>, as strace does") {
+  // Only execve traced: the thread's execve line stays open until the exec completes, and
+  // strace ends it with the id the thread takes (threads-execve of strace's suite).
+  const std::string guest = SNARE_EXEC_THREAD_GUEST_PATH;
+  auto masked = [](const std::vector<std::string>& lines, std::vector<std::string>& pids) {
+    // Pids by order of first appearance (P0, P1), addresses and the environment's size.
+    std::vector<std::string> out;
+    static const std::regex num(R"(\b\d{3,}\b)"), addr(R"(0x[0-9a-f]+ /\* \d+ vars \*/)"), pad(R"(\) +=)");
+    for (const auto& l : lines) {
+      std::string m = std::regex_replace(std::regex_replace(l, addr, "ENV"), pad, ") =");
+      std::string r;
+      auto it = std::sregex_iterator(m.begin(), m.end(), num);
+      std::size_t at = 0;
+      for (; it != std::sregex_iterator(); ++it) {
+        auto k = std::find(pids.begin(), pids.end(), it->str());
+        if (k == pids.end()) k = pids.insert(pids.end(), it->str());
+        r += m.substr(at, static_cast<std::size_t>(it->position()) - at) + "P" +
+             std::to_string(k - pids.begin());
+        at = static_cast<std::size_t>(it->position() + it->length());
+      }
+      out.push_back(std::regex_replace(r + m.substr(at), std::regex("^(P\\d+) +"), "$1 "));
+    }
+    return out;
+  };
+  auto t = run_traced({"-f", "-e", "trace=execve", guest});
+  CHECK(t.r.code == 7);
+  std::vector<std::string> ours_pids;
+  auto ours = masked(t.lines, ours_pids);
+  CHECK(count_matching(ours, R"(^P1 execve\(.* <pid changed to P0 \.\.\.>$)") == 1);
+  if (!has_strace()) return;
+  std::string theirs_file = snare::test::temp_path("strace-pid-changed");
+  auto r = run_command({"strace", "-f", "-e", "trace=execve", "-o", theirs_file, guest});
+  CHECK(r.code == 7);
+  std::vector<std::string> theirs_pids;
+  auto theirs = masked(lines_of(snare::test::slurp(theirs_file)), theirs_pids);
+  std::remove(theirs_file.c_str());
+  CHECK(ours == theirs);
+}
+
 TEST_CASE("snare-strace lets go of its stdin and stdout once the guest runs, as strace does") {
   // strace's redirect test: the guest closes its stdin (stdout), after which the writer
   // (reader) at the pipe's other end must see the pipe's end while the tracer still runs.

@@ -70,3 +70,42 @@ TEST_CASE("proc_fd_resolver reads /proc/<pid>/fd of a live process", "[format][f
   CHECK_FALSE(self.append_fd_path(fd, path));
   CHECK(path.empty());
 }
+
+namespace {
+// A resolver that notes every pid as strace --decode-pids=pidns would for a namespace where
+// pid N is 1000+N in the tracer's, and names the kind of id it was asked about.
+struct pid_noter {
+  bool append_fd_path(int, std::string&) const noexcept { return false; }
+  void append_pid_note(int pid, snare::format::pid_type t, std::string& out) const {
+    static constexpr const char* kinds[] = {"tid", "tgid", "pgid", "sid"};
+    out += " /* " + std::to_string(1000 + pid) + " " + kinds[static_cast<int>(t)] + " */";
+  }
+};
+}  // namespace
+
+TEST_CASE("A resolver's append_pid_note follows each pid, with the kind of id strace's printpid names",
+          "[format][pid]") {
+  fake_memory mem;
+  pid_noter pids;
+  auto c = [&](std::string_view name, snare::sys::raw_args a, std::int64_t ret) {
+    return call(name, a, ret, mem, {}, pids);
+  };
+  CHECK(c("getpid", {}, 2) == "getpid() = 2 /* 1002 tgid */");
+  CHECK(c("gettid", {}, 3) == "gettid() = 3 /* 1003 tid */");
+  CHECK(c("getpgid", {0}, 4) == "getpgid(0) = 4 /* 1004 pgid */");
+  CHECK(c("getsid", {2}, 5) == "getsid(2 /* 1002 tgid */) = 5 /* 1005 sid */");
+  CHECK(c("setsid", {}, 6) == "setsid() = 6");  // strace prints it plainly
+  CHECK(c("tgkill", {2, 3, 18}, 0) == "tgkill(2 /* 1002 tgid */, 3 /* 1003 tid */, SIGCONT) = 0");
+  // kill and wait4: a negative id below -1 is a process group's
+  CHECK(c("kill", {static_cast<std::uint64_t>(-7), 0}, 0) == "kill(-7 /* 1007 pgid */, 0) = 0");
+  CHECK(c("kill", {static_cast<std::uint64_t>(-1), 0}, 0) == "kill(-1, 0) = 0");
+  CHECK(c("kill", {0, 0}, 0) == "kill(0, 0) = 0");
+  // getpriority's who by which: PRIO_PROCESS a process, PRIO_PGRP a group, PRIO_USER a uid
+  CHECK(c("getpriority", {0, 2}, 20) == "getpriority(PRIO_PROCESS, 2 /* 1002 tgid */) = 20");
+  CHECK(c("getpriority", {1, 2}, 20) == "getpriority(PRIO_PGRP, 2 /* 1002 pgid */) = 20");
+  CHECK(c("getpriority", {2, 2}, 20) == "getpriority(PRIO_USER, 2) = 20");
+  // fcntl F_SETOWN (8): negative is a group
+  CHECK(c("fcntl", {0, 8, static_cast<std::uint64_t>(-9)}, 0) ==
+        "fcntl(0, F_SETOWN, -9 /* 1009 pgid */) = 0");
+  CHECK(c("fcntl", {0, 9}, 2) == "fcntl(0, F_GETOWN) = 2 /* 1002 tgid */");
+}

@@ -25,6 +25,13 @@ void notify_thread_exit(Tool& tool, exit_status end, Guest& g) {
   else if constexpr (has_thread_exit_handler<Tool, Guest>)
     tool.on_thread_exit(end, g);
 }
+/// Calls tool.on_thread_exiting(g) when the tool has it: the thread is leaving (exit,
+/// exit_group, a fatal signal, another thread's execve), before on_thread_exit, which for a
+/// leader with live threads comes only when the last of them ends.
+template <class Tool, class Guest>
+void notify_thread_exiting(Tool& tool, Guest& g) {
+  if constexpr (has_thread_exiting_handler<Tool, Guest>) tool.on_thread_exiting(g);
+}
 /// The same, from the thread's wait status (-1: unknown).
 template <class Tool, class Guest>
 void notify_thread_exit(Tool& tool, int wait_status, Guest& g) {

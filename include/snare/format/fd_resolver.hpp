@@ -30,11 +30,19 @@ namespace snare::format {
 /// decoded by; `r.append_fd_details(fd, path, opts, out) -> bool`, which appends strace's
 /// -yy form `<...>` of an fd whose path is `path` (a socket's protocol and addresses, a
 /// device's numbers, a pidfd's process) as `opts` asks, or returns false to have the path
-/// printed.
+/// printed; `r.append_pid_note(pid, pid_type, out)`, what follows a pid the call passes or
+/// returns (strace -Y's `<comm>`, --decode-pids=pidns's ` /* N in strace's PID NS */`);
+/// `r.translate_pid(pid) -> int`, a tgid of the traced thread's pid namespace as `pid()`
+/// numbers it (kcmp's fds are resolved only for the traced process).
 template <class R>
 concept fd_resolver = requires(R& r, int fd, std::string& out) {
   { r.append_fd_path(fd, out) } -> std::convertible_to<bool>;
 };
+
+/// Says which id of a task a pid argument or result names, as /proc/PID/status's NSpid,
+/// NStgid, NSpgid and NSsid lines do (strace's enum pid_type): a process group's id is
+/// looked up among the groups, not the tasks.
+enum class pid_type : unsigned char { tid, tgid, pgid, sid };
 
 /// Resolves nothing: fds print as plain numbers even when options::show_fd_paths is set.
 struct no_fd_paths {

@@ -60,6 +60,10 @@ concept has_thread_exit_handler = requires(Tool& t, Guest& g) {
 }
 || requires(Tool& t, exit_status status, Guest& g) { t.on_thread_exit(status, g); };
 template <class Tool, class Guest>
+concept has_thread_exiting_handler = requires(Tool& t, Guest& g) {
+  t.on_thread_exiting(g);
+};
+template <class Tool, class Guest>
 concept has_process_start_handler = requires(Tool& t, Guest& g) {
   t.on_process_start(g);
 };

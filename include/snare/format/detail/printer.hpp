@@ -213,11 +213,32 @@ class printer {
     out.push_back('>');
   }
 
+  /// Appends pid `pid` in decimal and what the resolver adds after it (append_pid_note:
+  /// strace's printpid); for kill and wait4, a negative pid other than -1 is a group's.
+  void put_pid(std::int64_t pid, pid_type t) {
+    std::int32_t v = static_cast<std::int32_t>(pid);
+    put_dec(out_, v);
+    if (v > 0)
+      append_pid_note(v, t);
+    else if (v < -1 && (d_.id == sys::call_id::kill || d_.id == sys::call_id::wait4))
+      append_pid_note(-v, pid_type::pgid);
+  }
+  /// Appends what the resolver adds after pid `pid` of type `t` (nothing for pids <= 0).
+  void append_pid_note(std::int32_t pid, pid_type t) {
+    if constexpr (requires(std::string & s) { r_.append_pid_note(pid, t, s); })
+      if (pid > 0) r_.append_pid_note(pid, t, out_);
+  }
+
   /// Appends fd `fd` of process `pid` (kcmp's): with its path only when the resolver reads
   /// that process's fds (strace's printfd_pid_tracee_ns), or cannot say which it reads.
+  /// `pid` is in the traced thread's pid namespace: the resolver's translate_pid, when it
+  /// has one, gives its number in the resolver's.
   void put_fd_of(std::int64_t pid, std::int64_t fd) {
-    if constexpr (requires(const R& r) { r.pid(); })
+    if constexpr (requires(const R& r) { r.pid(); }) {
+      if constexpr (requires { r_.translate_pid(std::int32_t{}); })
+        pid = r_.translate_pid(static_cast<std::int32_t>(pid));
       if (pid != static_cast<std::int64_t>(r_.pid())) return put_dec(out_, fd);
+    }
     put_fd(fd);
   }
 
@@ -347,6 +368,11 @@ class printer {
         return put_hex(out_, static_cast<std::uint64_t>(ret_));
       case sys::ret_kind::fd:
         return put_fd(ret_);
+      case sys::ret_kind::pid:
+        // strace prints setsid's and set_tid_address's results as plain numbers (printargs).
+        if (d_.id == sys::call_id::setsid || d_.id == sys::call_id::set_tid_address)
+          return put_dec(out_, ret_);
+        return put_pid(ret_, returned_pid_type());
       default:
         return put_dec(out_, ret_);
     }
@@ -360,6 +386,23 @@ class printer {
       const arg_desc& a = d_.args[i];
       if (a.kind != arg_kind::structure || a.type != struct_id::int_ || a.dir != direction::inout) continue;
       if (a_[i] != 0 && read_obj(a_[i], st.value[i])) st.held = static_cast<std::uint8_t>(st.held | 1u << i);
+    }
+  }
+
+  // Which id a call returns (strace's RVAL_TID, RVAL_TGID, RVAL_PGID, RVAL_SID).
+  pid_type returned_pid_type() const noexcept {
+    switch (d_.id) {
+      case sys::call_id::gettid:
+      case sys::call_id::clone:
+      case sys::call_id::clone3:
+        return pid_type::tid;
+      case sys::call_id::getpgrp:
+      case sys::call_id::getpgid:
+        return pid_type::pgid;
+      case sys::call_id::getsid:
+        return pid_type::sid;
+      default:
+        return pid_type::tgid;
     }
   }
 
@@ -427,8 +470,11 @@ class printer {
         return put_fd(static_cast<std::int32_t>(v));
       case arg_kind::dirfd:
         return put_fd(static_cast<std::int32_t>(v));
-      case arg_kind::pid:
-        return put_dec(out_, static_cast<std::int32_t>(v));
+      case arg_kind::pid:  // perf_event_open's pid is a plain int to strace (perf.c)
+        if (d_.id == sys::call_id::perf_event_open) return put_dec(out_, static_cast<std::int32_t>(v));
+        return put_pid(v, a.name == "tid" || d_.id == sys::call_id::get_robust_list ? pid_type::tid
+                          : a.name == "pgid"                                        ? pid_type::pgid
+                                                                                    : pid_type::tgid);
       case arg_kind::uid:
       case arg_kind::gid:
         if (static_cast<std::uint32_t>(v) == 0xffffffffu) return out_.append("-1"), void();

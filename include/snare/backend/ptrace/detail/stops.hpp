@@ -160,7 +160,8 @@ void engine<Tool>::handle_stop(thread_t& t, int status) {
       case PTRACE_EVENT_EXEC:
         if (debug_take(t, thread_t::debug_hold::exec, SIGTRAP)) return;
         return on_exec(t);
-      case PTRACE_EVENT_EXIT:
+      case PTRACE_EVENT_EXIT:  // PTRACE_O_TRACEEXIT: the thread is leaving, still stopped
+        if (followed(t)) snare::engine::notify_thread_exiting(*tool_, t.g);
         return resume(t);
       case PTRACE_EVENT_VFORK_DONE:
         if (debug_take(t, thread_t::debug_hold::vfork_done, SIGTRAP)) return;

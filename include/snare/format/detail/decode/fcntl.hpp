@@ -14,6 +14,7 @@
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 #include <snare/sys/call_id.hpp>
 
 namespace snare::format::detail {
@@ -71,7 +72,11 @@ bool put_f_owner_ex(P& p, std::uint64_t addr) {
   out.append("{type=");
   put_enum(out, f_owner_type_xlat, static_cast<std::uint32_t>(o.type));
   out.append(", pid=");
-  put_dec(out, o.pid);
+  // F_OWNER_TID, F_OWNER_PID, F_OWNER_PGRP: the kind of id the kernel reads (strace's printpid)
+  if (o.type >= 0 && o.type <= 2)
+    p.put_pid(o.pid, o.type == 0 ? pid_type::tid : o.type == 1 ? pid_type::tgid : pid_type::pgid);
+  else
+    put_dec(out, o.pid);
   out.push_back('}');
   return true;
 }
@@ -122,9 +127,13 @@ struct decoder<sys::call_id::fcntl> {
       case setsig:
         put_signal(out, static_cast<std::int32_t>(v));
         break;
-      case setown:
-        put_dec(out, static_cast<std::int32_t>(v));
+      case setown: {  // a process's id, or a group's when negative (strace's printpid_tgid_pgid)
+        auto id = static_cast<std::int32_t>(v);
+        put_dec(out, id);
+        if (id > 0) p.append_pid_note(id, pid_type::tgid);
+        if (id < -1) p.append_pid_note(-id, pid_type::pgid);
         break;
+      }
       case dupfd:
       case dupfd_cloexec:
       case setpipe_sz:  // strace prints the whole register, signed
@@ -167,6 +176,13 @@ struct decoder<sys::call_id::fcntl> {
     std::string& out = p.out();
     auto ret = static_cast<std::uint64_t>(p.ret());
     switch (cmd(p.arg(1))) {
+      case getown: {  // a process's id, or a group's when negative
+        auto id = static_cast<std::int32_t>(p.ret());
+        put_dec(out, id);
+        if (id > 0) p.append_pid_note(id, pid_type::tgid);
+        if (id < -1) p.append_pid_note(-id, pid_type::pgid);
+        return;
+      }
       case getfl:  // = 0x8002 (flags O_RDWR|O_LARGEFILE)
         put_hex(out, ret);
         out.append(" (flags ");

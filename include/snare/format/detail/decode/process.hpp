@@ -20,6 +20,7 @@
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
@@ -351,6 +352,27 @@ struct decoder<sys::call_id::sethostname> {
   }
 };
 
+/// waitid: the id as its idtype says, a process's (P_PID) or a group's (P_PGID) id, or a
+/// pidfd (P_PIDFD); strace's wait.c.
+template <>
+struct decoder<sys::call_id::waitid> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i != 1) return false;
+    auto id = static_cast<std::int32_t>(p.arg(1));
+    switch (static_cast<std::uint32_t>(p.arg(0))) {
+      case 1:
+        return p.put_pid(id, pid_type::tgid), true;
+      case 2:
+        return p.put_pid(id, pid_type::pgid), true;
+      case 3:
+        return p.put_fd(id), true;
+      default:
+        return put_dec(p.out(), id), true;
+    }
+  }
+};
+
 /// kcmp: the type by name, and the indexes each type compares: fds for KCMP_FILE,
 /// an fd and a struct kcmp_epoll_slot for KCMP_EPOLL_TFD, none for the others it knows,
 /// both in hex for an unknown type (strace's kcmp.c).
@@ -363,9 +385,9 @@ struct decoder<sys::call_id::kcmp> {
                                            {3, "KCMP_FS"},      {4, "KCMP_SIGHAND"},  {5, "KCMP_IO"},
                                            {6, "KCMP_SYSVSEM"}, {7, "KCMP_EPOLL_TFD"}};
     std::string& out = p.out();
-    put_dec(out, static_cast<std::int32_t>(p.arg(0)));
+    p.put_pid(static_cast<std::int32_t>(p.arg(0)), pid_type::tgid);
     out.append(", ");
-    put_dec(out, static_cast<std::int32_t>(p.arg(1)));
+    p.put_pid(static_cast<std::int32_t>(p.arg(1)), pid_type::tgid);
     out.append(", ");
     auto type = static_cast<std::uint32_t>(p.arg(2));
     put_enum(out, xlat{types, ~std::uint64_t{0}, {}, {}, "KCMP_???"}, type);

@@ -12,6 +12,7 @@
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
@@ -101,10 +102,28 @@ bool put_sysinfo(P& p, std::uint64_t addr) {
 inline constexpr auto put_priority_which = [](auto& p, std::uint64_t v) {
   put_enum(p.out(), priority_which_xlat, static_cast<std::uint32_t>(v));
 };
+/// Appends `who` of getpriority and ioprio_get: a process's id when `which` is
+/// `process`, a group's when `pgrp`, else a plain int (a uid); strace's printpid.
+template <class P>
+void put_priority_who(P& p, std::uint32_t process, std::uint32_t pgrp) {
+  auto which = static_cast<std::uint32_t>(p.arg(0));
+  if (which == process) return p.put_pid(static_cast<std::int32_t>(p.arg(1)), pid_type::tgid);
+  if (which == pgrp) return p.put_pid(static_cast<std::int32_t>(p.arg(1)), pid_type::pgid);
+  put_dec(p.out(), static_cast<std::int32_t>(p.arg(1)));
+}
+/// getpriority and setpriority: `which` by name, `who` as put_priority_who says (PRIO_PROCESS 0,
+/// PRIO_PGRP 1).
 template <>
-struct decoder<sys::call_id::getpriority> : arg_decoder<0, put_priority_which> {};
+struct decoder<sys::call_id::getpriority> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 0) return put_priority_which(p, p.arg(0)), true;
+    if (i == 1) return put_priority_who(p, 0, 1), true;
+    return false;
+  }
+};
 template <>
-struct decoder<sys::call_id::setpriority> : arg_decoder<0, put_priority_which> {};
+struct decoder<sys::call_id::setpriority> : decoder<sys::call_id::getpriority> {};
 
 /// Appends an I/O priority as strace does: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4).
 inline void put_ioprio(std::string& out, std::uint32_t v) {
@@ -121,6 +140,7 @@ template <>
 struct decoder<sys::call_id::ioprio_get> {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 1) return put_priority_who(p, 1, 2), true;  // IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP
     if (i != 0) return false;
     put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0)));
     return true;
@@ -138,6 +158,7 @@ struct decoder<sys::call_id::ioprio_set> {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
     if (i == 0) return put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0))), true;
+    if (i == 1) return put_priority_who(p, 1, 2), true;
     if (i == 2) return put_ioprio(p.out(), static_cast<std::uint32_t>(p.arg(2))), true;
     return false;
   }

@@ -14,6 +14,7 @@
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
@@ -24,8 +25,15 @@ inline void put_id(std::string& out, std::uint32_t id) {
   put_udec(out, id);
 }
 
+/// Appends nothing after a siginfo's si_pid (put_siginfo's default).
+struct no_pid_note {
+  void operator()(std::int32_t) const noexcept {}
+};
+
 /// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
-inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
+/// `note(pid)` appends what follows si_pid (the printer's append_pid_note, a tgid).
+template <class Note = no_pid_note>
+void put_siginfo(std::string& out, const sys::abi::siginfo& si, Note note = {}) {
   static constexpr xlat_entry generic_codes[] = {{0, "SI_USER"},           {0x80, "SI_KERNEL"},
                                                  {0xffffffff, "SI_QUEUE"}, {0xfffffffe, "SI_TIMER"},
                                                  {0xfffffffd, "SI_MESGQ"}, {0xfffffffc, "SI_ASYNCIO"},
@@ -66,6 +74,7 @@ inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
   if (si.si_signo == 17 && si.si_code > 0 && si.si_code < 0x80) {
     out.append(", si_pid=");
     put_dec(out, si.u.chld.pid);
+    note(si.u.chld.pid);
     out.append(", si_uid=");
     put_udec(out, si.u.chld.uid);
     out.append(", si_status=");
@@ -80,6 +89,7 @@ inline void put_siginfo(std::string& out, const sys::abi::siginfo& si) {
   } else if (si.si_code <= 0) {
     out.append(", si_pid=");
     put_dec(out, si.u.kill.pid);
+    note(si.u.kill.pid);
     out.append(", si_uid=");
     put_id(out, si.u.kill.uid);
     // sigqueue and the like carry a value: si_int and si_ptr, when it is not 0 (SI_USER
@@ -104,7 +114,7 @@ template <class P>
 bool put_siginfo_at(P& p, std::uint64_t addr) {
   sys::abi::siginfo si;
   if (!p.read_obj(addr, si)) return false;
-  put_siginfo(p.out(), si);
+  put_siginfo(p.out(), si, [&](std::int32_t pid) { p.append_pid_note(pid, pid_type::tgid); });
   return true;
 }
 
