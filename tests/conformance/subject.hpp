@@ -54,6 +54,16 @@ struct subject {
   /// Why the backend cannot read a guest process's auxiliary vector (g.auxv()), or nullptr.
   static constexpr const char* auxv_unreadable = nullptr;
 
+  /// Why the backend follows every process whatever run_options::follow_forks says, or
+  /// nullptr when it honours it (such laws skip with this reason).
+  static constexpr const char* ignores_follow_forks = nullptr;
+
+  /// Why the backend does not tell the end (on_thread_exit) of a thread that ends without
+  /// calling exit: killed with its process by a signal, or ended by another thread's exec;
+  /// nullptr when it tells every thread's end (the laws then leave those counts unchecked,
+  /// with this reason as a warning).
+  static constexpr const char* misses_silent_thread_ends = nullptr;
+
   /// Why a guest of this backend has no i386 `int 0x80` entry whatever the host has, or
   /// nullptr when it has the host's (host feature i386_int80).
   static constexpr const char* lacks_int80 = nullptr;

@@ -280,7 +280,7 @@ TEMPLATE_LIST_TEST_CASE("a handler waits for its turn while the other threads' c
         (std::string("the ") + std::string(backend::name) + " backend has no wait_until").c_str());
   } else {
     tool_type tool;
-    snare::tracer<backend, tool_type> tracer(tool);
+    snare::tracer<backend, tool_type> tracer(tool, with_tool_object<tool_type>());
     // Two threads call getppid 4 times each, at once.
     REQUIRE(tracer.run(std::vector<std::string>{TestType::guest("threads"), "2", "4"}) == 0);
     CHECK(tool.failed == 0);

@@ -51,7 +51,7 @@ TEMPLATE_LIST_TEST_CASE("the global state outlives the run and its calls name th
   using namespace snare::test::conformance;
   require_backend_host<typename TestType::backend>();
   global_counter<typename TestType::backend> tool;
-  snare::tracer<typename TestType::backend, decltype(tool)> tracer(tool);
+  snare::tracer<typename TestType::backend, decltype(tool)> tracer(tool, with_tool_object<decltype(tool)>());
   // 3 threads call getppid 5 times each; the main thread calls it twice first.
   REQUIRE(tracer.run(std::vector<std::string>{TestType::guest("threads"), "3", "5", "0", "2"}) == 0);
   const auto& s = tracer.global_state();
@@ -312,7 +312,8 @@ TEMPLATE_LIST_TEST_CASE("vdso_as_syscalls: every clock read of the guest reaches
   snare::run_options options;
   options.vdso_as_syscalls = true;
   clock_counter<backend> tool;
-  const int code = snare::run<backend>(tool, {TestType::guest("clock")}, options);
+  const int code =
+      snare::run<backend>(tool, {TestType::guest("clock")}, with_tool_object<decltype(tool)>(options));
   if (TestType::refuses_vdso_as_syscalls) {
     CHECK(code == snare::exit_host_unsupported);  // said on stderr, the guest never started
     CHECK(tool.clock_gettime + tool.gettimeofday + tool.time == 0);

@@ -72,21 +72,6 @@ TEMPLATE_LIST_TEST_CASE("a thread waiting in an injected read does not stop othe
   }
 }
 
-namespace snare::test::conformance {
-/// Answers getppid with the result of an injected gettid.
-template <class Backend>
-struct gettid_injector {
-  using backend = Backend;
-  long injected = 0;
-  void on(snare::sys::getppid, auto& g) {
-    auto tid = g.inject(snare::sys::gettid{});
-    REQUIRE(tid);
-    injected = *tid;
-    g.suppress(*tid);
-  }
-};
-}  // namespace snare::test::conformance
-
 TEMPLATE_LIST_TEST_CASE("an injected call's result reaches the handler", "[engine]",
                         snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
@@ -97,21 +82,12 @@ TEMPLATE_LIST_TEST_CASE("an injected call's result reaches the handler", "[engin
   } else {
     gettid_injector<backend> tool;
     // The guest exits 0 when getppid returned its own tid: the injected gettid's result.
-    REQUIRE(run_cmd(tool, {TestType::guest("retval"), "tail"}) == 0);
-    CHECK(tool.injected > 0);
+    auto r = run_law(tool, {TestType::guest("retval"), "tail"});
+    REQUIRE(r.code == 0);
+    CHECK(r.state.failures == 0);
+    CHECK(r.state.injected > 0);
   }
 }
-
-namespace snare::test::conformance {
-/// Cuts an 11-byte write to 5 bytes.
-template <class Backend>
-struct count_cutter {
-  using backend = Backend;
-  void on(snare::sys::write& call, auto&) {
-    if (call.count() == 11) call.set_count(5);
-  }
-};
-}  // namespace snare::test::conformance
 
 TEMPLATE_LIST_TEST_CASE("arguments changed by a handler are what the guest's call runs with", "[engine]",
                         snare::test::conformance::subjects) {
@@ -189,48 +165,6 @@ TEMPLATE_LIST_TEST_CASE("a tool denying openat and open cannot be bypassed throu
   CHECK(WEXITSTATUS(st) >= 2 + (try_int80 ? 1 : 0));
 }
 
-namespace snare::test::conformance {
-/// Answers getppid with 4242 at its exit, and remembers the real result it replaced.
-template <class Backend>
-struct return_changer {
-  using backend = Backend;
-  long real = 0;
-  long on_exit(snare::sys::getppid, long ret, auto&) {
-    real = ret;
-    return 4242;
-  }
-};
-
-/// Makes every write report 1 byte written, whatever it really wrote.
-template <class Backend>
-struct short_writer {
-  using backend = Backend;
-  long writes = 0;
-  long on_exit(snare::sys::write, long ret, auto&) {
-    ++writes;
-    return ret > 0 ? 1 : ret;
-  }
-};
-
-/// Replaces getppid by gettid.
-template <class Backend>
-struct tail_injector {
-  using backend = Backend;
-  void on(snare::sys::getppid, auto& g) { REQUIRE(g.tail_inject(snare::sys::gettid{})); }
-};
-
-/// Replaces exit_group(n) by exit_group(n + 1).
-template <class Backend>
-struct exit_bumper {
-  using backend = Backend;
-  void on(snare::sys::exit_group call, auto& g) {
-    snare::sys::exit_group other = call;
-    other.set_raw(0, call.raw(0) + 1);
-    REQUIRE(g.tail_inject(other));
-  }
-};
-}  // namespace snare::test::conformance
-
 TEMPLATE_LIST_TEST_CASE("an exit handler changes the return value", "[engine]",
                         snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
@@ -241,20 +175,21 @@ TEMPLATE_LIST_TEST_CASE("an exit handler changes the return value", "[engine]",
   } else {
     SECTION("getppid returns the handler's value; the handler saw the real one") {
       return_changer<backend> tool;
-      REQUIRE(run_cmd(tool, {TestType::guest("retval"), "exit"}) == 0);
-      CHECK(tool.real > 0);  // a parent's pid
+      auto r = run_law(tool, {TestType::guest("retval"), "exit"});
+      REQUIRE(r.code == 0);
+      CHECK(r.state.real > 0);  // a parent's pid
     }
     SECTION("a write told it wrote 1 byte is written again from the next byte") {
       short_writer<backend> tool;
-      int code = -1;
-      auto out = capture_stdout([&] { code = run_cmd(tool, {TestType::guest("write"), "abc", "de"}); });
-      CHECK(code == 0);
+      law_run<decltype(tool)> r;
+      auto out = capture_stdout([&] { r = run_law(tool, {TestType::guest("write"), "abc", "de"}); });
+      CHECK(r.code == 0);
       // stdio writes the rest again after each short write: every suffix of the line in turn.
       const std::string text = "abc de\n";
       std::string expected;
       for (std::size_t i = 0; i < text.size(); ++i) expected += text.substr(i);
       CHECK(out == expected);
-      CHECK(tool.writes == static_cast<long>(text.size()));
+      CHECK(r.state.writes == static_cast<long>(text.size()));
     }
   }
 }
@@ -269,11 +204,15 @@ TEMPLATE_LIST_TEST_CASE("tail_inject replaces the current call", "[engine]",
   } else {
     SECTION("getppid by gettid: the guest gets its tid") {
       tail_injector<backend> tool;
-      REQUIRE(run_cmd(tool, {TestType::guest("retval"), "tail"}) == 0);
+      auto r = run_law(tool, {TestType::guest("retval"), "tail"});
+      REQUIRE(r.code == 0);
+      CHECK(r.state.failures == 0);
     }
     SECTION("exit_group(41) by exit_group(42): the guest ends with 42") {
       exit_bumper<backend> tool;
-      REQUIRE(run_cmd(tool, {TestType::guest("threads"), "0", "0", "41"}) == 42);
+      auto r = run_law(tool, {TestType::guest("threads"), "0", "0", "41"});
+      REQUIRE(r.code == 42);
+      CHECK(r.state.failures == 0);
     }
   }
 }

@@ -109,23 +109,29 @@ class agent {
       say(std::strerror(installed.error_number()));
       say_and_exit("\n");
     }
+    // The handlers run here outside any hook, with the thread's selector at BLOCK: their own
+    // calls (a global call's futex on the channel's lock, held) would trap into the hooks and
+    // re-enter the tool. Let them through, as the hooks' calls are.
+    const char selector = snare::in_guest::detail::tls.selector;
+    snare::in_guest::detail::tls.selector = snare::in_guest::detail::selector_allow;
     guest_type g;
     try {
+      // The constructor runs in an image just exec'd: a process new to the run (the root,
+      // exec'd by the tracer's launch) starts, then execs, as the other backends tell it.
       if (fresh) {
         snare::engine::notify_process_start(*tool_, g);
         snare::engine::notify_thread_start(*tool_, g);
-      } else {
-        snare::engine::notify_exec(*tool_, g);
       }
+      snare::engine::notify_exec(*tool_, g);
     } catch (...) {
       handler_threw();
     }
+    snare::in_guest::detail::tls.selector = selector;
   }
 
  private:
   static bool enter(snare::in_guest::syscall_frame& f) noexcept {
     const long nr = f.nr;
-    if (nr == SYS_exit || nr == SYS_exit_group) ending(f);
     const bool forks = starts_process(f);
     if (shares_memory_with_child(f)) {
       // vfork, posix_spawn: the child runs in this very memory (and on this thread's TLS)
@@ -150,6 +156,9 @@ class agent {
       if (!g.tail_injected())
         for (std::size_t i = 0; i < 6; ++i) f.args[i] = static_cast<long>(args[i]);
     }
+    // The ends after the call's own handler, as the other backends order them (its process
+    // state edits seen at on_process_exit), and of the call that runs (a tail_inject's code).
+    if (f.nr == SYS_exit || f.nr == SYS_exit_group) ending(f);
     // The child of a fork must not inherit the heap's lock held by another thread: hold it
     // across the fork (as pthread_atfork does); exit and process_start let it go.
     if (forks) snare::detail::in_guest::heap::lock_for_fork();
