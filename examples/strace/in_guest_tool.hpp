@@ -215,12 +215,7 @@ struct in_guest_tool {
   template <class G>
   void on_thread_start(G& g) {
     send(g, guest_message::kind::thread_start, {}, 0, 0);
-    // The formatter's per-thread buffer registers its destructor through glibc's calloc
-    // at its first use: done here, where the thread holds no glibc lock, not inside a
-    // call the guest makes from malloc (getrandom in malloc's first use did crash). After
-    // the start is told: calloc's own first calls (getrandom, brk) are trapped here and
-    // printed as the process's, which they are (its malloc would make them later).
-    (void)snare::format::detail::scratch();
+    warm(g);
   }
   // The new image of a known process (the run's root too: the tracer forked it): its
   // kept execve line, and its thread's start when the tracer has not seen it yet.
@@ -228,7 +223,7 @@ struct in_guest_tool {
   void on_exec(G& g) {
     send(g, guest_message::kind::exec, {}, 0, 0);
     send(g, guest_message::kind::thread_start, {}, 0, 0);
-    (void)snare::format::detail::scratch();  // as in on_thread_start
+    warm(g);
   }
   // In the guest: exit_group is about to run (status: its code << 8), and the line is the
   // call's own; told by the tracer or a reaping parent: a death by a signal.
@@ -242,6 +237,19 @@ struct in_guest_tool {
   }
 
  private:
+  // The formatter's per-thread buffer registers its destructor through glibc's calloc at
+  // its first use: done at the thread's start, where it holds no glibc lock, not inside a
+  // call the guest makes from malloc (getrandom in malloc's first use did crash). The
+  // calls that calloc makes then (the first malloc's getrandom and brk, trapped since the
+  // agent tells starts with interception on) are the tool's: not printed.
+  template <class G>
+  static void warm(G& g) {
+    auto& t = g.thread_state();
+    t.sending = true;
+    (void)snare::format::detail::scratch();
+    t.sending = false;
+  }
+
   // A guest_memory over the handle (its reads are process_vm_readv on the process itself).
   template <class G>
   struct mem {
