@@ -174,3 +174,20 @@ TEST_CASE("strace in_guest: options that need what the backend lacks are refused
     CHECK(r.err.find("in-guest") != std::string::npos);
   }
 }
+
+TEST_CASE("strace in_guest: a line longer than one message comes whole, as on ptrace") {
+  require_in_guest();
+  // 9000 NULs at -s 20000: a write line of about 18 KB ("\0" each), sent in three parts.
+  std::vector<std::string> cmd = {"-f",   "-s", "20000", "-e",       "trace=write",
+                                  "head", "-c", "9000",  "/dev/zero"};
+  auto pt = run_traced(cmd);
+  cmd.insert(cmd.begin(), "--backend=in-guest");
+  auto ig = run_traced(cmd);
+  REQUIRE(pt.r.code == 0);
+  CHECK(ig.r.code == 0);
+  CHECK(ig.r.out == pt.r.out);
+  auto p = normalise(pt.lines), g = normalise(ig.lines);
+  REQUIRE(g[0].size() >= 1);
+  CHECK(g[0].front().size() > 2 * 7936);
+  CHECK(g[0] == p[0]);
+}
