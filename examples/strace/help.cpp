@@ -103,7 +103,11 @@ Tracing:
   --kill-on-exit              accepted: the guests are always killed if snare-strace dies
   --backend=B                 ptrace (default), seccomp (seccomp user notification:
                               entries only, results print as '?', no -c errors, no -T,
-                              no inject retval) or kvm
+                              no inject retval), kvm, or in-guest (formatted in the
+                              guest by a preloaded object: dynamic programs only; not
+                              the calls before it loads, nor signals; no -k -i -c -C
+                              -T -t -r -n -P -ff -z -Z -yy, signal=, status=, read=,
+                              write=, raw=, inject=)
   --tracer-info               say on stderr which compile-time specialised tracer runs
   --host                      print what this host provides and exit; a backend or
                               option whose feature is absent is refused (exit code 69)

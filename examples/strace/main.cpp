@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <snare/backend/hypercall.hpp>
+#include <snare/backend/in_guest.hpp>
 #include <snare/backend/ptrace.hpp>
 #include <snare/backend/seccomp_notify.hpp>
 #include <snare/engine/host_check.hpp>
@@ -194,6 +195,9 @@ int main(int argc, char** argv) {
   } else if (o.backend == strace::backend_choice::seccomp) {
     backend_name = "seccomp_notify";
     gaps = snare::missing_host_features<snare::backend::seccomp_notify>();
+  } else if (o.backend == strace::backend_choice::in_guest) {
+    backend_name = "in_guest";
+    gaps = snare::missing_host_features<snare::backend::in_guest>();
   } else {
     backend_name = "hypercall (KVM)";
     gaps = snare::missing_host_features<snare::backend::hypercall>();
@@ -234,9 +238,10 @@ int main(int argc, char** argv) {
                                                                       : 3,
                     !o.attach_pids.empty());
   s.set_stop_source(&g_stop);
-  snare::exit_status end = o.backend == strace::backend_choice::seccomp ? strace::run_seccomp(calls, s, o)
-                           : o.backend == strace::backend_choice::kvm   ? strace::run_kvm(calls, s, o)
-                                                                        : strace::run_ptrace(calls, s, o);
+  snare::exit_status end = o.backend == strace::backend_choice::seccomp    ? strace::run_seccomp(calls, s, o)
+                           : o.backend == strace::backend_choice::kvm      ? strace::run_kvm(calls, s, o)
+                           : o.backend == strace::backend_choice::in_guest ? strace::run_in_guest(need, s, o)
+                                                                           : strace::run_ptrace(calls, s, o);
   if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
   s.finish();
   // -p: a signal that detached ends snare-strace by the same signal, as strace does.

@@ -317,8 +317,10 @@ parse_result parse(int argc, char** argv) {
           o.backend = backend_choice::seccomp;
         else if (value == "kvm" || value == "hypercall")
           o.backend = backend_choice::kvm;
+        else if (value == "in-guest" || value == "in_guest")
+          o.backend = backend_choice::in_guest;
         else
-          return fail("unknown backend '" + std::string(value) + "' (ptrace, seccomp, kvm)");
+          return fail("unknown backend '" + std::string(value) + "' (ptrace, seccomp, kvm, in-guest)");
         continue;
       }
       if (name == "seccomp-bpf" || name == "kill-on-exit") {
@@ -451,8 +453,35 @@ parse_result parse(int argc, char** argv) {
   // strace: -o FILE with a command implies -q (no "Process N attached" on the terminal).
   if (!o.output_file.empty() && !o.command.empty() && !o.quiet_given)
     o.quiet = quiet_attach | quiet_personality;
+  if (o.backend == backend_choice::in_guest) {
+    if (auto why = in_guest_refusal(o); !why.empty())
+      return fail(why + " is not supported by --backend=in-guest");
+  }
   r.opts = std::move(o);
   return r;
+}
+
+std::string in_guest_refusal(const options& o) {
+  // The guest formats its own calls and sends whole lines; what needs the tracer to see
+  // each call (its registers, stack, timing, signals) or a per-call decision is refused.
+  if (o.stack_trace) return "-k (the stack needs the ptrace backend)";
+  if (o.instruction_pointer) return "-i (the instruction pointer needs the ptrace backend)";
+  sig_set all;
+  all.set();
+  if (o.signals != all) return "-e signal= (the backend sees no signal deliveries)";
+  if (o.summary || o.summary_and_trace) return "-c/-C (the summary)";
+  if (o.syscall_times) return "-T";
+  if (o.timestamps || o.relative_timestamps) return "-t/-r (timestamps)";
+  if (o.syscall_numbers) return "-n";
+  if (!o.paths.empty()) return "-P";
+  if (o.output_separately) return "-ff";
+  if (o.status != status_all) return "-z/-Z/-e status=";
+  if (o.read_fds.any() || o.write_fds.any()) return "-e read=/write=";
+  if (o.raw_calls.any()) return "-e raw=";
+  if (!o.injects.empty()) return "-e inject=/fault=";
+  if (o.fd_details != 0) return "-yy/-e decode-fds= other than path";
+  if (o.pid_comm || o.pidns) return "-Y/--decode-pids= (the guest's lines are formatted in the guest)";
+  return {};
 }
 
 }  // namespace strace

@@ -92,7 +92,7 @@ enum class summary_column : std::uint8_t {
 std::optional<summary_column> summary_column_named(std::string_view name);
 
 /// Which backend runs the guest (--backend=).
-enum class backend_choice { ptrace, seccomp, kvm };
+enum class backend_choice { ptrace, seccomp, kvm, in_guest };
 
 /// Everything the command line says.
 struct options {
@@ -219,5 +219,9 @@ parse_result parse(int argc, char** argv);
 
 /// Returns the --help text.
 std::string_view help_text();
+
+/// Returns what in `o` the in_guest backend cannot do (an option that needs signals, the
+/// tracer's view of each call's timing, a per-call decision), or "" when it can run `o`.
+std::string in_guest_refusal(const options& o);
 
 }  // namespace strace

@@ -629,6 +629,59 @@ void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
   }
 }
 
+void session::guest_thread_start(pid_t pid, pid_t tid) {
+  if (live_.count(tid)) return;  // told again by an exec
+  on_thread_start(pid, tid);
+  if (!started_) {
+    // The root's calls before the tool object loaded (its execve among them) are not seen.
+    started_ = true;
+    root_ = pid;
+  }
+}
+
+void session::guest_line(pid_t tid, std::string_view text, std::size_t pad_at, bool no_return) {
+  if (!visible(tid) || opts_.summary) return;
+  std::string line = prefix(tid);
+  if (no_return) {
+    line += text;
+    end_unknown(line, opts_.align);
+  } else if (pad_at < text.size()) {
+    line += text.substr(0, pad_at);
+    const std::size_t col = line.size();
+    line.append(col < opts_.align ? opts_.align - col : 1, ' ');
+    line += text.substr(pad_at + 1);
+    line += '\n';
+  } else {
+    line += text;
+    line += '\n';
+  }
+  interrupt_open_line(tid);
+  write(tid, line);
+}
+
+void session::guest_thread_exit(pid_t pid, pid_t tid, int code) {
+  if (!live_.count(tid)) return;
+  thread_info t;
+  process_info p;
+  on_thread_exit(pid, tid, t, p, snare::exit_status::exited(code));
+}
+
+void session::guest_process_exit(pid_t pid, int status) {
+  std::vector<pid_t> threads;
+  for (auto& [tid, owner] : live_)
+    if (owner == pid && tid != pid) threads.push_back(tid);
+  const auto end = WIFSIGNALED(status) ? snare::exit_status::killed(WTERMSIG(status), WCOREDUMP(status))
+                                       : snare::exit_status::exited(WEXITSTATUS(status));
+  for (pid_t tid : threads) {
+    thread_info t;
+    process_info p;
+    on_thread_exit(pid, tid, t, p, end);
+  }
+  if (!live_.count(pid)) return;  // told already (a reaping parent and the tracer)
+  live_.erase(pid);
+  on_process_exit(pid, status);
+}
+
 void session::finish() {
   if (opts_.output_separately) {
     for (auto& [tid, t] : open_lines_) write(tid, " <unfinished ...>\n");

@@ -14,6 +14,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -141,6 +142,21 @@ class session {
 
   /// Prints the -c table (when -c) and flushes the output.
   void finish();
+
+  // The in_guest backend (run_in_guest.cpp): the guests format their calls themselves and
+  // send the text; the session adds what only the tracer knows (the prefix, the alignment
+  // after it, thread counts) and writes in the order the messages come.
+
+  /// Thread `tid` of process `pid` started (the first one: the run's root, after its exec).
+  void guest_thread_start(pid_t pid, pid_t tid);
+  /// Writes call line `text` (no newline) of thread `tid`: the prefix, then `text` with its
+  /// one space at `pad_at` widened to the -a column (no such space: npos). `no_return`:
+  /// `text` is the call's entry, ended with ") = ?" (exit, exit_group).
+  void guest_line(pid_t tid, std::string_view text, std::size_t pad_at, bool no_return);
+  /// A thread (not by exit_group) ended with exit code `code`.
+  void guest_thread_exit(pid_t pid, pid_t tid, int code);
+  /// Process `pid` ended with wait status `status`: its threads' ends and its own.
+  void guest_process_exit(pid_t pid, int status);
 
  private:
   void release_standard_streams() const;

@@ -64,5 +64,8 @@ inline std::string subscription_name(const nr_set& need) {
 snare::exit_status run_ptrace(const snare::runtime_subscription& calls, session& s, const options& o);
 snare::exit_status run_seccomp(const snare::runtime_subscription& calls, session& s, const options& o);
 snare::exit_status run_kvm(const snare::runtime_subscription& calls, session& s, const options& o);
+/// On the in_guest backend: the guests format the calls of `trace` themselves
+/// (run_in_guest.cpp, in_guest_tool.hpp).
+snare::exit_status run_in_guest(const nr_set& trace, session& s, const options& o);
 
 }  // namespace strace

@@ -1,0 +1,334 @@
+// Defines strace::in_guest_tool, snare-strace's tool on the in_guest backend: it runs in the
+// guest (built into snare-strace-in-guest.so), formats each traced call there, and sends the
+// text to the tracer through g.global().call, where strace::in_guest_sink (run_in_guest.cpp)
+// hands it to the session that prefixes and writes it. The same header is compiled into the
+// tracer (which only needs the types and the configuration string).
+#pragma once
+
+#include <sys/syscall.h>
+#include <sys/types.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <bitset>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <snare/format/detail/scratch.hpp>
+#include <snare/format/entry_state.hpp>
+#include <snare/format/fd_resolver.hpp>
+#include <snare/format/format.hpp>
+#include <snare/format/options.hpp>
+#include <snare/sys/x86_64.hpp>
+#include <snare/tool.hpp>
+
+namespace strace {
+
+/// One message from a guest to the tracer: a trivially copyable value under 8 KiB (the
+/// in_guest channel's limit for g.global().call), so a text longer than `text` goes as
+/// several messages of the same thread, `last` on the final one.
+struct guest_message {
+  enum class kind : std::uint8_t {
+    call,          ///< a whole call line (text: the call, pad_at: where " = " is aligned)
+    exec_pending,  ///< an execve's line as it reads if it succeeds, kept until `exec`
+    exec,          ///< the process's new image started: the kept execve line is printed
+    no_return,     ///< exit/exit_group: text is the call, printed with " = ?"
+    thread_start,
+    thread_exit,   ///< a thread other than by exit_group ended; status: its exit code
+    process_exit,  ///< status: the wait status (exited or killed)
+  };
+  kind k = kind::call;
+  bool last = true;
+  std::int32_t pid = 0, tid = 0, status = 0;
+  std::uint32_t pad_at = 0;  ///< offset in the whole text of the one space before "= "
+  std::uint32_t len = 0;
+  static constexpr std::size_t capacity = 7936;
+  char text[capacity];
+};
+
+/// The run's global state: where the tracer receives messages (the thunk the guest names
+/// runs in the tracer and calls `deliver`). The tracer makes a fresh global state at each
+/// run, so it takes its values from `next` (set by the tracer before run; the object's own
+/// copy of `next`, in the guest, is never read).
+struct in_guest_target {
+  void* sink;
+  void (*deliver)(void* sink, const guest_message& m);
+};
+struct in_guest_global {
+  using deliver_fn = void (*)(void* sink, const guest_message& m);
+  static inline in_guest_target next{nullptr, nullptr};
+  void* sink = next.sink;
+  deliver_fn deliver = next.deliver;
+};
+
+/// What the guest needs of snare-strace's options, as a configuration string (at most
+/// 8 KiB): `key=value` words separated by spaces; sets as hex bitmaps of syscall numbers.
+struct guest_config {
+  static constexpr std::size_t max_nr = 512;  // strace::max_nr: the sets of options.hpp
+  std::bitset<max_nr> trace, abbrev;
+  snare::format::options fo;
+  bool follow_forks = false;
+
+  std::string to_string() const {
+    std::string s = "s=" + std::to_string(fo.string_limit) + " y=" + std::to_string(fo.show_fd_paths) +
+                    " ys=" + std::to_string(fo.show_socket_details) +
+                    " yd=" + std::to_string(fo.show_device_numbers) +
+                    " yp=" + std::to_string(fo.show_pidfd_pids) + " x=" + std::to_string(fo.hex_strings) +
+                    " X=" + std::to_string(static_cast<int>(fo.xlat)) + " f=" + std::to_string(follow_forks);
+    s += " t=" + trace.to_string() + " ab=" + abbrev.to_string();
+    return s;
+  }
+  /// Parses what to_string made; unknown words are ignored.
+  static guest_config parse(std::string_view s) {
+    guest_config c;
+    while (!s.empty()) {
+      auto sp = s.find(' ');
+      std::string_view w = s.substr(0, sp);
+      s = sp == std::string_view::npos ? std::string_view{} : s.substr(sp + 1);
+      auto eq = w.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string_view k = w.substr(0, eq), v = w.substr(eq + 1);
+      long n = 0;
+      std::from_chars(v.data(), v.data() + v.size(), n);
+      if (k == "s")
+        c.fo.string_limit = static_cast<std::size_t>(n);
+      else if (k == "y")
+        c.fo.show_fd_paths = n != 0;
+      else if (k == "ys")
+        c.fo.show_socket_details = n != 0;
+      else if (k == "yd")
+        c.fo.show_device_numbers = n != 0;
+      else if (k == "yp")
+        c.fo.show_pidfd_pids = n != 0;
+      else if (k == "x")
+        c.fo.hex_strings = static_cast<int>(n);
+      else if (k == "X")
+        c.fo.xlat = static_cast<snare::format::xlat_style>(n);
+      else if (k == "f")
+        c.follow_forks = n != 0;
+      else if (k == "t" && v.size() == max_nr)
+        c.trace = std::bitset<max_nr>(std::string(v));
+      else if (k == "ab" && v.size() == max_nr)
+        c.abbrev = std::bitset<max_nr>(std::string(v));
+    }
+    return c;
+  }
+};
+
+/// The guest's fd names (-y): proc_fd_resolver without its socket and device details
+/// (-yy), whose sock_diag buffers are 64 KiB of thread-local storage, more than the static
+/// TLS a preloaded object may take (so -yy is refused on in_guest).
+class guest_fd_resolver {
+ public:
+  explicit guest_fd_resolver(pid_t pid) noexcept : r_(pid) {}
+  bool append_fd_path(int fd, std::string& out) const noexcept { return r_.append_fd_path(fd, out); }
+  int netlink_protocol(int fd) const noexcept { return r_.netlink_protocol(fd); }
+  bool fd_path_deleted(int fd, std::string_view path) const noexcept { return r_.fd_path_deleted(fd, path); }
+  pid_t pid() const noexcept { return r_.pid(); }
+
+ private:
+  snare::format::proc_fd_resolver r_;
+};
+
+/// snare-strace's tool in the guest. Every call reaches `on` as snare::unknown_call (one
+/// instantiation for all); the entry's text is made at entry (in-arguments as they were),
+/// the whole line sent at exit in one message, so lines of different threads never cut one
+/// another and each call costs one round trip to the tracer.
+struct in_guest_tool {
+  using syscall_table = snare::call_list<>;
+  struct thread_state {
+    bool in_call = false;
+    long nr = -1;
+    snare::sys::raw_args args{};
+    std::string line;  // the entry's text
+    snare::format::entry_state inout;
+    snare::sys::syscall_desc unknown{};  // the stand-in descriptor of an unknown number
+    char unknown_name[32] = {};
+    // A message is on its way: the calls the channel makes are the tool's own. They are
+    // trapped when the agent tells a start from its constructor with interception on; a
+    // handler sending then would wait for the channel its own thread holds.
+    bool sending = false;
+  };
+  struct process_state {};
+  using global_state = in_guest_global;
+
+  guest_config cfg;
+  std::string config_text;  // the tracer's: what in_guest_config() returns
+
+  std::string in_guest_config() const { return config_text; }
+  static in_guest_tool in_guest_make(std::string_view config) {
+    in_guest_tool t;
+    t.cfg = guest_config::parse(config);
+    t.verbose_ = t.cfg.fo;
+    t.verbose_.verbose = true;
+    return t;
+  }
+
+  template <class G>
+  snare::action on(snare::unknown_call c, G& g) {
+    auto& t = g.thread_state();
+    t.in_call = false;
+    if (t.sending) return snare::proceed();
+    const long nr = c.number;
+    if (nr == SYS_exit_group) return snare::proceed();  // told by on_process_exit, before this
+    if (nr < 0 || static_cast<std::size_t>(nr) >= guest_config::max_nr ||
+        !cfg.trace.test(static_cast<std::size_t>(nr)))
+      return snare::proceed();
+    mem<G> m{&g};
+    t.nr = nr;
+    for (std::size_t i = 0; i < 6; ++i) t.args[i] = c.args[i];
+    t.line.clear();
+    t.inout = {};
+    const auto& fo = options_for(nr);
+    (void)snare::format::format_entry(t.line, desc_of(t, nr), t.args, m, fo, guest_fd_resolver(g.pid()),
+                                      &t.inout);
+    if (nr == SYS_exit) {
+      send(g, guest_message::kind::no_return, t.line, 0, 0);
+      send(g, guest_message::kind::thread_exit, {}, 0, static_cast<int>(t.args[0] & 0xff));
+      return snare::proceed();
+    }
+    t.in_call = true;
+    if (nr == SYS_execve || nr == SYS_execveat) {
+      // A successful exec never returns here: its line is sent now as it will read, and the
+      // new image says `exec`.
+      std::uint32_t pad = 0;
+      std::string whole = finish(t, 0, m, g.pid(), pad);
+      send(g, guest_message::kind::exec_pending, whole, pad, 0);
+    }
+    return snare::proceed();
+  }
+  template <class G>
+  void on_exit(snare::unknown_call, long ret, G& g) {
+    auto& t = g.thread_state();
+    if (!t.in_call) return;
+    t.in_call = false;
+    mem<G> m{&g};
+    std::uint32_t pad = 0;
+    std::string whole = finish(t, ret, m, g.pid(), pad);
+    send(g, guest_message::kind::call, whole, pad, 0);
+  }
+  template <class G>
+  void on_thread_start(G& g) {
+    send(g, guest_message::kind::thread_start, {}, 0, 0);
+    warm(g);
+  }
+  // The new image of a known process (the run's root too: the tracer forked it): its
+  // kept execve line, and its thread's start when the tracer has not seen it yet.
+  template <class G>
+  void on_exec(G& g) {
+    send(g, guest_message::kind::exec, {}, 0, 0);
+    send(g, guest_message::kind::thread_start, {}, 0, 0);
+    warm(g);
+  }
+  // In the guest: exit_group is about to run (status: its code << 8), and the line is the
+  // call's own; told by the tracer or a reaping parent: a death by a signal.
+  template <class G>
+  void on_process_exit(int status, G& g) {
+    if (WIFEXITED(status)) {
+      std::string line = "exit_group(" + std::to_string(WEXITSTATUS(status));
+      if (cfg.trace.test(SYS_exit_group)) send(g, guest_message::kind::no_return, line, 0, 0);
+    }
+    send(g, guest_message::kind::process_exit, {}, 0, status);
+  }
+
+ private:
+  // The formatter's per-thread buffer registers its destructor through glibc's calloc at
+  // its first use: done at the thread's start, where it holds no glibc lock, not inside a
+  // call the guest makes from malloc (getrandom in malloc's first use did crash). The
+  // calls that calloc makes then (the first malloc's getrandom and brk, trapped since the
+  // agent tells starts with interception on) are the tool's: not printed.
+  template <class G>
+  static void warm(G& g) {
+    auto& t = g.thread_state();
+    t.sending = true;
+    (void)snare::format::detail::scratch();
+    t.sending = false;
+  }
+
+  // A guest_memory over the handle (its reads are process_vm_readv on the process itself).
+  template <class G>
+  struct mem {
+    G* g;
+    snare::result<std::size_t> read_bytes(std::uint64_t a, std::span<std::byte> out) noexcept {
+      return g->read_bytes(a, out);
+    }
+  };
+
+  // -e abbrev=: the calls whose structures are abbreviated (all by default); -v: none.
+  const snare::format::options& options_for(long nr) const {
+    return cfg.abbrev.test(static_cast<std::size_t>(nr)) ? cfg.fo : verbose_;
+  }
+  snare::format::options verbose_{};
+
+  static const snare::sys::syscall_desc& desc_of(thread_state& t, long nr) {
+    if (auto* d = snare::sys::x86_64::descriptor(nr)) return *d;
+    // As strace prints an unknown number: syscall_0x1c8(args in hex).
+    std::string n = "syscall_0x";
+    char hex[20];
+    auto r = std::to_chars(hex, hex + sizeof hex, static_cast<unsigned long>(nr), 16);
+    n.append(hex, r.ptr);
+    std::memcpy(t.unknown_name, n.c_str(), std::min(n.size() + 1, sizeof t.unknown_name));
+    t.unknown = snare::sys::syscall_desc{};
+    t.unknown.number = nr;
+    t.unknown.name = t.unknown_name;
+    t.unknown.nargs = 6;
+    for (auto& a : t.unknown.args) a.kind = snare::sys::arg_kind::hex;
+    return t.unknown;
+  }
+
+  // The whole line for result `ret`, with one space before "= " at `pad`: formatted twice,
+  // with and without alignment, since only the tracer knows the prefix the column counts.
+  template <class M>
+  std::string finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
+    snare::format::options fo = options_for(t.nr);
+    fo.align_column = 0;
+    std::string a = t.line;
+    (void)snare::format::format_exit(a, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
+                                     &t.inout);
+    fo.align_column = a.size() + 2;
+    std::string b = t.line;
+    (void)snare::format::format_exit(b, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
+                                     &t.inout);
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    // a: X + " = R", b: X + "   ...= R": they part after X's one space (memory changed
+    // between the two reads: no alignment, one space stays).
+    pad = i > 0 && i < a.size() && a[i - 1] == ' ' ? static_cast<std::uint32_t>(i - 1) : 0xffffffffu;
+    t.line.clear();
+    t.inout = {};
+    return a;
+  }
+
+  template <class G>
+  static void send(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status) {
+    guest_message m;
+    m.k = k;
+    m.pid = g.pid();
+    m.tid = m.pid;
+    if constexpr (requires { g.tid(); }) m.tid = g.tid() > 0 ? g.tid() : g.pid();
+    m.status = status;
+    m.pad_at = pad;
+    bool* sending = nullptr;
+    if constexpr (requires { g.thread_state(); }) sending = &g.thread_state().sending;
+    if (sending) *sending = true;
+    std::size_t at = 0;
+    do {
+      const std::size_t n = std::min(text.size() - at, guest_message::capacity);
+      std::memcpy(m.text, text.data() + at, n);
+      m.len = static_cast<std::uint32_t>(n);
+      at += n;
+      m.last = at == text.size();
+      g.global().call([m](in_guest_global& s) {
+        if (s.deliver) s.deliver(s.sink, m);
+      });
+    } while (at < text.size());
+    if (sending) *sending = false;
+  }
+};
+
+}  // namespace strace

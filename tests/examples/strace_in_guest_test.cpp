@@ -1,0 +1,193 @@
+// Tests of snare-strace --backend=in-guest: real commands traced with -f give the same
+// lines as on ptrace for the calls after the tool object's constructor (pids, addresses,
+// random bytes and the environment's size normalised), the guest's output and exit status
+// unchanged; what the backend cannot do is refused.
+#include <catch2/catch.hpp>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <snare/backend/in_guest.hpp>
+#include <snare/host.hpp>
+
+#include "guests.hpp"
+#include "skip.hpp"
+#include "strace_run.hpp"
+
+namespace {
+
+using namespace snare::test::strace_run;
+
+void require_in_guest() {
+  for (const auto& gap : snare::missing_host_features<snare::backend::in_guest>()) {
+    std::string why = "the in_guest backend cannot run here: " + gap.reason;
+    snare::test::skip(why.c_str());
+  }
+}
+
+/// One process's calls, keyed by its place in the run: 0 the root, then the processes in
+/// the order their parents' clone/fork/vfork returned them (deterministic for a shell).
+using by_process = std::map<int, std::vector<std::string>>;
+
+/// Splits a `-f -o` trace ("PID  line") by process, joins strace's "<unfinished ...>" and
+/// "<... X resumed>" halves, and normalises what differs between runs: pids (named by
+/// their place), addresses, random bytes, the environment's size (in_guest adds
+/// LD_PRELOAD), the tracer's pid and the column padding. "+++" lines are kept; "---" lines (signals, which
+/// in_guest cannot see) are dropped.
+by_process normalise(const std::vector<std::string>& lines) {
+  static const std::regex line_re(R"(^(\d+) +(.*)$)");
+  static const std::regex child_re(R"(^(clone|clone3|fork|vfork)\(.*\) += (\d+)$)");
+  std::map<std::string, int> place;
+  int children = 0;
+  std::map<std::string, std::string> open;  // pid -> the unfinished entry
+  std::vector<std::pair<std::string, std::string>> calls;
+  for (const auto& l : lines) {
+    std::smatch m;
+    if (!std::regex_match(l, m, line_re)) continue;
+    std::string pid = m[1], text = m[2];
+    if (!place.count(pid)) place[pid] = place.empty() ? 0 : -1;
+    if (text.ends_with(" <unfinished ...>")) {
+      open[pid] = text.substr(0, text.size() - 17);
+      continue;
+    }
+    static const std::regex resumed(R"(^<\.\.\. [a-z_0-9]+ resumed>(.*)$)");
+    std::smatch r;
+    if (std::regex_match(text, r, resumed) && open.count(pid)) {
+      text = open[pid] + std::string(r[1]);
+      open.erase(pid);
+    }
+    if (text.starts_with("---")) continue;
+    std::smatch c;
+    if (std::regex_match(text, c, child_re)) {
+      std::string child = c[2];
+      if (!place.count(child) || place[child] < 0) place[child] = ++children;
+    }
+    calls.emplace_back(pid, text);
+  }
+  // Renumber the places in the order the children were returned.
+  by_process out;
+  for (auto& [pid, text] : calls) {
+    for (auto& [p, n] : place)
+      text = std::regex_replace(text, std::regex("\\b" + p + "\\b"), "P" + std::to_string(n));
+    text = std::regex_replace(text, std::regex("0x[0-9a-f]{5,}"), "ADDR");
+    text = std::regex_replace(text, std::regex(R"(/\* \d+ vars \*/)"), "/* N vars */");
+    text = std::regex_replace(text, std::regex(R"(^getrandom\("[^"]*")"), "getrandom(BYTES");
+    text = std::regex_replace(text, std::regex(R"(\) +=)"), ") =");
+    // The root's parent is snare-strace itself.
+    text = std::regex_replace(text, std::regex(R"(^getppid\(\) = \d+$)"), "getppid() = TRACER");
+    out[place[pid]].push_back(text);
+  }
+  return out;
+}
+
+/// Says whether `part` is `whole` with some lines left out, in order; else names the first
+/// line of `part` not found.
+std::string subsequence_miss(const std::vector<std::string>& part, const std::vector<std::string>& whole) {
+  std::size_t j = 0;
+  for (const auto& l : part) {
+    while (j < whole.size() && whole[j] != l) ++j;
+    if (j == whole.size()) return l;
+    ++j;
+  }
+  return {};
+}
+
+/// Traces `cmd` with -f on ptrace and in_guest and compares them per process.
+void compare_with_ptrace(const std::vector<std::string>& cmd, const std::vector<std::string>& must_see) {
+  require_in_guest();
+  std::vector<std::string> pt_args = {"-f"}, ig_args = {"-f", "--backend=in-guest"};
+  pt_args.insert(pt_args.end(), cmd.begin(), cmd.end());
+  ig_args.insert(ig_args.end(), cmd.begin(), cmd.end());
+  auto pt = run_traced(pt_args);
+  auto ig = run_traced(ig_args);
+  INFO("ptrace trace:\n"
+       << pt.trace << "\nin_guest trace:\n"
+       << ig.trace << "\nin_guest stderr:\n"
+       << ig.r.err);
+  REQUIRE(pt.r.code == 0);
+  CHECK(ig.r.code == pt.r.code);
+  CHECK(ig.r.out == pt.r.out);  // the guest's output unchanged
+  auto p = normalise(pt.lines), g = normalise(ig.lines);
+  CHECK(g.size() == p.size());  // every process is seen
+  for (auto& [place, calls] : g) {
+    INFO("process P" << place);
+    REQUIRE(p.count(place));
+    // The constructor runs after the loader and the libraries' relocation: what comes
+    // after it is the ptrace trace with its beginning left out.
+    CHECK(subsequence_miss(calls, p[place]) == "");
+    CHECK(calls.size() * 2 > p[place].size() / 2);  // most of the process is seen
+  }
+  for (const auto& l : must_see) {
+    INFO("expected line: " << l);
+    bool found = false;
+    for (auto& [place, calls] : g)
+      for (auto& c : calls) found = found || c == l;
+    CHECK(found);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("strace in_guest: ls / gives ptrace's lines after the constructor") {
+  compare_with_ptrace({"ls", "/"}, {"exit_group(0) = ?", "+++ exited with 0 +++"});
+}
+
+TEST_CASE("strace in_guest: an sh pipeline, its children and their exec, as on ptrace") {
+  compare_with_ptrace(
+      {"sh", "-c", "echo a | cat"},
+      {R"(write(1, "a\n", 2) = 2)", R"(execve("/usr/bin/cat", ["cat"], ADDR /* N vars */) = 0)"});
+}
+
+TEST_CASE("strace in_guest: the exit status and a death by a signal come through") {
+  require_in_guest();
+  auto t = run_traced({"--backend=in-guest", "sh", "-c", "exit 3"});
+  CHECK(t.r.code == 3);
+  CHECK(count_matching(t.lines, R"(^exit_group\(3\) += \?$)") == 1);
+  CHECK(count_matching(t.lines, R"(^\+\+\+ exited with 3 \+\+\+$)") == 1);
+  auto k = run_traced({"--backend=in-guest", "-f", "sh", "-c", "kill -TERM $$"});
+  CHECK(k.r.signal == SIGTERM);
+  CHECK(count_matching(k.lines, R"(\+\+\+ killed by SIGTERM \+\+\+$)") == 1);
+}
+
+TEST_CASE("strace in_guest: a static executable is refused with 127") {
+  require_in_guest();
+  auto t = run_traced({"--backend=in-guest", snare::test::static_guest_path("write")});
+  CHECK(t.r.code == 127);
+  CHECK(t.r.err.find("static") != std::string::npos);
+}
+
+TEST_CASE("strace in_guest: options that need what the backend lacks are refused") {
+  for (std::vector<std::string> opt : {std::vector<std::string>{"-k"},
+                                       {"-i"},
+                                       {"-e", "signal=none"},
+                                       {"-c"},
+                                       {"-T"},
+                                       {"-e", "inject=getpid:error=EPERM"},
+                                       {"-yy"}}) {
+    std::vector<std::string> argv = {strace_bin, "--backend=in-guest"};
+    argv.insert(argv.end(), opt.begin(), opt.end());
+    argv.push_back("true");
+    auto r = run_command(argv);
+    INFO(opt.front() << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("in-guest") != std::string::npos);
+  }
+}
+
+TEST_CASE("strace in_guest: a line longer than one message comes whole, as on ptrace") {
+  require_in_guest();
+  // 9000 NULs at -s 20000: a write line of about 18 KB ("\0" each), sent in three parts.
+  std::vector<std::string> cmd = {"-f",   "-s", "20000", "-e",       "trace=write",
+                                  "head", "-c", "9000",  "/dev/zero"};
+  auto pt = run_traced(cmd);
+  cmd.insert(cmd.begin(), "--backend=in-guest");
+  auto ig = run_traced(cmd);
+  REQUIRE(pt.r.code == 0);
+  CHECK(ig.r.code == 0);
+  CHECK(ig.r.out == pt.r.out);
+  auto p = normalise(pt.lines), g = normalise(ig.lines);
+  REQUIRE(g[0].size() >= 1);
+  CHECK(g[0].front().size() > 2 * 7936);
+  CHECK(g[0] == p[0]);
+}
