@@ -164,7 +164,9 @@ TEST_CASE("strace in_guest: options that need what the backend lacks are refused
                                        {"-c"},
                                        {"-T"},
                                        {"-e", "inject=getpid:error=EPERM"},
-                                       {"-yy"}}) {
+                                       {"-yy"},
+                                       {"-Y"},
+                                       {"--decode-pids=pidns"}}) {
     std::vector<std::string> argv = {strace_bin, "--backend=in-guest"};
     argv.insert(argv.end(), opt.begin(), opt.end());
     argv.push_back("true");
