@@ -44,7 +44,7 @@ std::string close_line(int fd, snare::format::options o = yy()) {
 
 }  // namespace
 
-TEST_CASE("-yy prints a device with its type and numbers, and other files by path", "[format][fd]") {
+TEST_CASE("format -yy prints a device with its type and numbers, and other files by path", "[format][fd]") {
   int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   REQUIRE(null >= 0);
   // strace -yy: close(3</dev/null<char 1:3>>) = 0
@@ -64,7 +64,7 @@ TEST_CASE("-yy prints a device with its type and numbers, and other files by pat
   ::close(file);
 }
 
-TEST_CASE("-yy prints unix sockets by inode, peer and path, asked of NETLINK_SOCK_DIAG", "[format][fd]") {
+TEST_CASE("format -yy prints unix sockets by inode, peer and path, asked of NETLINK_SOCK_DIAG", "[format][fd]") {
   int sv[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
   auto a = inode_of(sv[0]), b = inode_of(sv[1]);
@@ -93,7 +93,7 @@ TEST_CASE("-yy prints unix sockets by inode, peer and path, asked of NETLINK_SOC
   }
 }
 
-TEST_CASE("-yy prints TCP and netlink sockets by their addresses", "[format][fd]") {
+TEST_CASE("format -yy prints TCP and netlink sockets by their addresses", "[format][fd]") {
   int t = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(t >= 0);
   sockaddr_in sin{};
@@ -126,7 +126,7 @@ TEST_CASE("-yy prints TCP and netlink sockets by their addresses", "[format][fd]
   ::close(n);
 }
 
-TEST_CASE("-yy prints a pidfd as the process it refers to", "[format][fd]") {
+TEST_CASE("format -yy prints a pidfd as the process it refers to", "[format][fd]") {
   long fd = ::syscall(SYS_pidfd_open, ::getpid(), 0);
   if (fd < 0) snare::test::skip("pidfd_open is not available");
   // strace -yy: close(3<pid:1234>) = 0
@@ -139,7 +139,7 @@ TEST_CASE("-yy prints a pidfd as the process it refers to", "[format][fd]") {
   ::close(static_cast<int>(fd));
 }
 
-TEST_CASE("-y escapes a path in its brackets and marks an unlinked file after them", "[format][fd]") {
+TEST_CASE("format -y escapes a path in its brackets and marks an unlinked file after them", "[format][fd]") {
   // strace -y (tests/fsync-y.c, fchmod-y.c): fsync(3</tmp/x\74y\76\n>) = 0 ;
   // fchmod(3</tmp/gone>(deleted), 0600) = 0 ; a file named "... (deleted)" keeps its name.
   std::string dir = "/tmp/snare-fd-y-" + std::to_string(::getpid());

@@ -31,6 +31,7 @@
 #include <snare/dispatch/default_table.hpp>
 #include <snare/dispatch/dispatch.hpp>
 #include <snare/engine/notify.hpp>
+#include <snare/subscription/runtime.hpp>
 #include <snare/subscription/subscription.hpp>
 #include <snare/tool.hpp>
 #include <snare/tool/exit_status.hpp>
