@@ -31,6 +31,7 @@
 #include <string_view>
 
 #include <snare/format/detail/out.hpp>
+#include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
 
@@ -78,10 +79,8 @@ struct sock_details_cache {
   std::array<entry, 1024> entries;
   entry& at(unsigned long inode) noexcept { return entries[inode & 1023]; }
 };
-inline sock_details_cache& sock_cache() {
-  thread_local sock_details_cache cache;
-  return cache;
-}
+/// The thread's cache, usable after its thread_local destructors ran (see scratch.hpp).
+inline sock_details_cache& sock_cache() { return lasting_thread_local<sock_details_cache>(); }
 
 /// Sends one sock_diag request on `fd` and reads the answers until `parse` finds `inode`
 /// (returns 1), gives up (-1) or the dump ends; returns whether it was found.
