@@ -66,6 +66,11 @@ struct call_resolver {
   call_resolver(pid_t t, pid_notes& p) : tid(t), pids(&p), fds(p.proc_pid(t)) {}
   bool append_fd_path(int fd, std::string& out) const noexcept { return fds.append_fd_path(fd, out); }
   int netlink_protocol(int fd) const noexcept { return fds.netlink_protocol(fd); }
+  /// -yy: a socket's protocol and addresses, a device's numbers, a pidfd's process.
+  bool append_fd_details(int fd, std::string_view path, const snare::format::options& o,
+                         std::string& out) const noexcept {
+    return fds.append_fd_details(fd, path, o, out);
+  }
   /// The /proc directory whose fds are read.
   pid_t pid() const noexcept { return fds.pid(); }
   void append_pid_note(int pid, snare::format::pid_type t, std::string& out) {
