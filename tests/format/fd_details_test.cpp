@@ -64,7 +64,8 @@ TEST_CASE("format -yy prints a device with its type and numbers, and other files
   ::close(file);
 }
 
-TEST_CASE("format -yy prints unix sockets by inode, peer and path, asked of NETLINK_SOCK_DIAG", "[format][fd]") {
+TEST_CASE("format -yy prints unix sockets by inode, peer and path, asked of NETLINK_SOCK_DIAG",
+          "[format][fd]") {
   int sv[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
   auto a = inode_of(sv[0]), b = inode_of(sv[1]);

@@ -22,10 +22,10 @@
 #include <string_view>
 #include <type_traits>
 
-#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/channel.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/heap.hpp>
+#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/runtime/hooks.hpp>
 #include <snare/backend/in_guest/runtime/runtime.hpp>
 #include <snare/dispatch/default_table.hpp>

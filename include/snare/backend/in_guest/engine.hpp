@@ -31,9 +31,9 @@
 #include <vector>
 
 #include <snare/backend/concept.hpp>
-#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/channel.hpp>
 #include <snare/backend/in_guest/guest.hpp>
+#include <snare/backend/in_guest/policy.hpp>
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
 #include <snare/engine/command.hpp>

@@ -20,8 +20,8 @@
 #include <type_traits>
 #include <utility>
 
-#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/runtime/hooks.hpp>
 #include <snare/backend/in_guest/runtime/runtime.hpp>  // untrapped_syscall
 #include <snare/guest/handle.hpp>
