@@ -319,7 +319,7 @@ struct in_guest_tool {
     std::size_t at = 0;
     do {
       const std::size_t n = std::min(text.size() - at, guest_message::capacity);
-      std::memcpy(m.text, text.data() + at, n);
+      if (n != 0) std::memcpy(m.text, text.data() + at, n);  // an empty line's text may be null
       m.len = static_cast<std::uint32_t>(n);
       at += n;
       m.last = at == text.size();
