@@ -73,6 +73,7 @@
 #include <snare/backend/in_guest.hpp>
 #include <snare/backend/in_guest/agent.hpp>
 #include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/exec_check.hpp>
 #include <snare/backend/in_guest/engine.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/heap.hpp>
