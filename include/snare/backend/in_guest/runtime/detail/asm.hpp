@@ -173,6 +173,230 @@ snare_ig_v1_trampoline:
   push %r13
   push %r14
   push %r15
+  mov snare_ig_v1_fast_mask(%rip), %rsi
+  test %rsi, %rsi
+  jz 7f
+  mov $1, %ecx
+  xgetbv
+  shl $32, %rdx
+  or %rdx, %rax
+  mov %rsi, %rcx
+  not %rcx
+  test %rcx, %rax
+  jnz 7f
+  sub $2176, %rsp
+  and $-64, %rsp
+  mov %rax, 2112(%rsp)
+  stmxcsr 2120(%rsp)
+  test $0x40, %al
+  jnz 11f
+  test $0x4, %al
+  jnz 12f
+  movaps %xmm0, 0(%rsp)
+  movaps %xmm1, 16(%rsp)
+  movaps %xmm2, 32(%rsp)
+  movaps %xmm3, 48(%rsp)
+  movaps %xmm4, 64(%rsp)
+  movaps %xmm5, 80(%rsp)
+  movaps %xmm6, 96(%rsp)
+  movaps %xmm7, 112(%rsp)
+  movaps %xmm8, 128(%rsp)
+  movaps %xmm9, 144(%rsp)
+  movaps %xmm10, 160(%rsp)
+  movaps %xmm11, 176(%rsp)
+  movaps %xmm12, 192(%rsp)
+  movaps %xmm13, 208(%rsp)
+  movaps %xmm14, 224(%rsp)
+  movaps %xmm15, 240(%rsp)
+  jmp 13f
+11:
+  vmovdqa64 %zmm0, 0(%rsp)
+  vmovdqa64 %zmm1, 64(%rsp)
+  vmovdqa64 %zmm2, 128(%rsp)
+  vmovdqa64 %zmm3, 192(%rsp)
+  vmovdqa64 %zmm4, 256(%rsp)
+  vmovdqa64 %zmm5, 320(%rsp)
+  vmovdqa64 %zmm6, 384(%rsp)
+  vmovdqa64 %zmm7, 448(%rsp)
+  vmovdqa64 %zmm8, 512(%rsp)
+  vmovdqa64 %zmm9, 576(%rsp)
+  vmovdqa64 %zmm10, 640(%rsp)
+  vmovdqa64 %zmm11, 704(%rsp)
+  vmovdqa64 %zmm12, 768(%rsp)
+  vmovdqa64 %zmm13, 832(%rsp)
+  vmovdqa64 %zmm14, 896(%rsp)
+  vmovdqa64 %zmm15, 960(%rsp)
+  jmp 13f
+12:
+  vmovdqa %ymm0, 0(%rsp)
+  vmovdqa %ymm1, 32(%rsp)
+  vmovdqa %ymm2, 64(%rsp)
+  vmovdqa %ymm3, 96(%rsp)
+  vmovdqa %ymm4, 128(%rsp)
+  vmovdqa %ymm5, 160(%rsp)
+  vmovdqa %ymm6, 192(%rsp)
+  vmovdqa %ymm7, 224(%rsp)
+  vmovdqa %ymm8, 256(%rsp)
+  vmovdqa %ymm9, 288(%rsp)
+  vmovdqa %ymm10, 320(%rsp)
+  vmovdqa %ymm11, 352(%rsp)
+  vmovdqa %ymm12, 384(%rsp)
+  vmovdqa %ymm13, 416(%rsp)
+  vmovdqa %ymm14, 448(%rsp)
+  vmovdqa %ymm15, 480(%rsp)
+13:
+  test $0x80, %al
+  jz 14f
+  vmovdqa64 %zmm16, 1024(%rsp)
+  vmovdqa64 %zmm17, 1088(%rsp)
+  vmovdqa64 %zmm18, 1152(%rsp)
+  vmovdqa64 %zmm19, 1216(%rsp)
+  vmovdqa64 %zmm20, 1280(%rsp)
+  vmovdqa64 %zmm21, 1344(%rsp)
+  vmovdqa64 %zmm22, 1408(%rsp)
+  vmovdqa64 %zmm23, 1472(%rsp)
+  vmovdqa64 %zmm24, 1536(%rsp)
+  vmovdqa64 %zmm25, 1600(%rsp)
+  vmovdqa64 %zmm26, 1664(%rsp)
+  vmovdqa64 %zmm27, 1728(%rsp)
+  vmovdqa64 %zmm28, 1792(%rsp)
+  vmovdqa64 %zmm29, 1856(%rsp)
+  vmovdqa64 %zmm30, 1920(%rsp)
+  vmovdqa64 %zmm31, 1984(%rsp)
+14:
+  test $0x20, %al
+  jz 15f
+  kmovq %k0, 2048(%rsp)
+  kmovq %k1, 2056(%rsp)
+  kmovq %k2, 2064(%rsp)
+  kmovq %k3, 2072(%rsp)
+  kmovq %k4, 2080(%rsp)
+  kmovq %k5, 2088(%rsp)
+  kmovq %k6, 2096(%rsp)
+  kmovq %k7, 2104(%rsp)
+15:
+  test $0x200, %eax
+  jz 16f
+  xor %ecx, %ecx
+  rdpkru
+  mov %eax, 2124(%rsp)
+16:
+  lea -112(%rbp), %rdi
+  call snare_ig_v1_rewritten_entry
+  mov $1, %ecx
+  xgetbv
+  shl $32, %rdx
+  or %rdx, %rax
+  mov 2112(%rsp), %rsi
+  mov %rsi, %rcx
+  not %rcx
+  and %rcx, %rax
+  jz 17f
+  mov %rax, %rdx
+  shr $32, %rdx
+  xrstor64 snare_ig_v1_init_image(%rip)
+17:
+  test $0x200, %esi
+  jz 18f
+  xor %ecx, %ecx
+  rdpkru
+  cmp 2124(%rsp), %eax
+  je 18f
+  mov 2124(%rsp), %eax
+  xor %ecx, %ecx
+  xor %edx, %edx
+  wrpkru
+18:
+  test $0x20, %sil
+  jz 19f
+  kmovq 2048(%rsp), %k0
+  kmovq 2056(%rsp), %k1
+  kmovq 2064(%rsp), %k2
+  kmovq 2072(%rsp), %k3
+  kmovq 2080(%rsp), %k4
+  kmovq 2088(%rsp), %k5
+  kmovq 2096(%rsp), %k6
+  kmovq 2104(%rsp), %k7
+19:
+  test $0x80, %sil
+  jz 20f
+  vmovdqa64 1024(%rsp), %zmm16
+  vmovdqa64 1088(%rsp), %zmm17
+  vmovdqa64 1152(%rsp), %zmm18
+  vmovdqa64 1216(%rsp), %zmm19
+  vmovdqa64 1280(%rsp), %zmm20
+  vmovdqa64 1344(%rsp), %zmm21
+  vmovdqa64 1408(%rsp), %zmm22
+  vmovdqa64 1472(%rsp), %zmm23
+  vmovdqa64 1536(%rsp), %zmm24
+  vmovdqa64 1600(%rsp), %zmm25
+  vmovdqa64 1664(%rsp), %zmm26
+  vmovdqa64 1728(%rsp), %zmm27
+  vmovdqa64 1792(%rsp), %zmm28
+  vmovdqa64 1856(%rsp), %zmm29
+  vmovdqa64 1920(%rsp), %zmm30
+  vmovdqa64 1984(%rsp), %zmm31
+20:
+  test $0x40, %sil
+  jnz 21f
+  test $0x4, %sil
+  jnz 22f
+  movaps 0(%rsp), %xmm0
+  movaps 16(%rsp), %xmm1
+  movaps 32(%rsp), %xmm2
+  movaps 48(%rsp), %xmm3
+  movaps 64(%rsp), %xmm4
+  movaps 80(%rsp), %xmm5
+  movaps 96(%rsp), %xmm6
+  movaps 112(%rsp), %xmm7
+  movaps 128(%rsp), %xmm8
+  movaps 144(%rsp), %xmm9
+  movaps 160(%rsp), %xmm10
+  movaps 176(%rsp), %xmm11
+  movaps 192(%rsp), %xmm12
+  movaps 208(%rsp), %xmm13
+  movaps 224(%rsp), %xmm14
+  movaps 240(%rsp), %xmm15
+  jmp 23f
+21:
+  vmovdqa64 0(%rsp), %zmm0
+  vmovdqa64 64(%rsp), %zmm1
+  vmovdqa64 128(%rsp), %zmm2
+  vmovdqa64 192(%rsp), %zmm3
+  vmovdqa64 256(%rsp), %zmm4
+  vmovdqa64 320(%rsp), %zmm5
+  vmovdqa64 384(%rsp), %zmm6
+  vmovdqa64 448(%rsp), %zmm7
+  vmovdqa64 512(%rsp), %zmm8
+  vmovdqa64 576(%rsp), %zmm9
+  vmovdqa64 640(%rsp), %zmm10
+  vmovdqa64 704(%rsp), %zmm11
+  vmovdqa64 768(%rsp), %zmm12
+  vmovdqa64 832(%rsp), %zmm13
+  vmovdqa64 896(%rsp), %zmm14
+  vmovdqa64 960(%rsp), %zmm15
+  jmp 23f
+22:
+  vmovdqa 0(%rsp), %ymm0
+  vmovdqa 32(%rsp), %ymm1
+  vmovdqa 64(%rsp), %ymm2
+  vmovdqa 96(%rsp), %ymm3
+  vmovdqa 128(%rsp), %ymm4
+  vmovdqa 160(%rsp), %ymm5
+  vmovdqa 192(%rsp), %ymm6
+  vmovdqa 224(%rsp), %ymm7
+  vmovdqa 256(%rsp), %ymm8
+  vmovdqa 288(%rsp), %ymm9
+  vmovdqa 320(%rsp), %ymm10
+  vmovdqa 352(%rsp), %ymm11
+  vmovdqa 384(%rsp), %ymm12
+  vmovdqa 416(%rsp), %ymm13
+  vmovdqa 448(%rsp), %ymm14
+  vmovdqa 480(%rsp), %ymm15
+23:
+  ldmxcsr 2120(%rsp)
+  jmp 8f
+7:
   mov snare_ig_v1_xsave_size(%rip), %rcx
   sub %rcx, %rsp
   and $-64, %rsp
@@ -199,6 +423,7 @@ snare_ig_v1_trampoline:
   mov $-1, %eax
   mov $-1, %edx
   xrstor64 (%rsp)
+8:
   lea -112(%rbp), %rsp
   pop %r15
   pop %r14
@@ -251,4 +476,16 @@ extern "C" {
 // The numbers [0, 512) a rewritten site runs directly (install_options::interest lacks them and
 // the runtime does not handle them itself), one bit each.
 [[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_direct[8] = {};
+// The extended-state components the trampoline saves by hand when they are the only ones in use
+// (XINUSE, read by `xgetbv` with ecx 1): SSE 1, AVX 2, AVX-512 opmask 5, ZMM_Hi256 6, Hi16_ZMM 7,
+// PKRU 9, those of them XCR0 enables; 0: always xsavec/xsave (no XGETBV ecx=1). Set by install().
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_fast_mask = 0;
+// An xsave image (standard form, legacy area and header) whose header's XSTATE_BV is 0: xrstor
+// from it with a component's bit in edx:eax puts that component in its initial state. MXCSR
+// (bytes 24..27) holds its initial 0x1f80, since xrstor loads it when it restores SSE or AVX.
+struct alignas(64) snare_ig_v1_xsave_image {
+  unsigned char bytes[576];
+};
+[[gnu::used, gnu::visibility("hidden")]] inline constinit snare_ig_v1_xsave_image snare_ig_v1_init_image = {
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x1f}};
 }
