@@ -590,6 +590,9 @@ TEST_CASE(
   CHECK(sud_only.out == native.out);
   CHECK(traced.out == native.out);
   CHECK(traced.status == native.status);
+  // getppid outside install_options::interest: the rewritten site's `syscall; ret`, flags too.
+  auto direct = run(guest("vectors"), true, {{"SNARE_IG_CLOBBER", "1"}, {"SNARE_IG_INTEREST", "39"}});
+  CHECK(direct.out == native.out);
   REQUIRE(traced.last(traced.pid) != nullptr);
   // Every getppid reached the hooks (which clobbered), the later ones from the rewritten site.
   const long lines = static_cast<long>(std::count(native.out.begin(), native.out.end(), '\n'));

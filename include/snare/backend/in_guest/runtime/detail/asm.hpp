@@ -146,17 +146,20 @@ snare_ig_v1_trapping_syscall:
   ud2
   .p2align 4
 snare_ig_v1_trampoline:
-  cmp $15, %rax
-  jne 1f
-  add $8, %rsp
+  movzwl %ax, %ecx
+  lea snare_ig_v1_dispatch(%rip), %r11
+  movzbl (%r11,%rcx), %ecx
+  jrcxz 2f
+  lea -1(%rcx), %rcx
+  jrcxz 1f
+  lea 8(%rsp), %rsp
   jmp snare_ig_v1_trapping_syscall
 1:
-  cmp $512, %rax
-  jae 2f
-  bt %rax, snare_ig_v1_direct(%rip)
-  jc snare_ig_v1_direct_syscall
+  jmp snare_ig_v1_direct_syscall
 2:
   lea -128(%rsp), %rsp
+  pushfq
+  cld
   push %rbp
   mov %rsp, %rbp
   push %rax
@@ -283,11 +286,14 @@ snare_ig_v1_trampoline:
 16:
   lea -112(%rbp), %rdi
   call snare_ig_v1_rewritten_entry
+  mov 2112(%rsp), %rsi
+  mov snare_ig_v1_fast_mask(%rip), %rdi
+  cmpb $0, snare_ig_v1_exact_after(%rip)
+  je 30f
   mov $1, %ecx
   xgetbv
   shl $32, %rdx
   or %rdx, %rax
-  mov 2112(%rsp), %rsi
   mov %rsi, %rcx
   not %rcx
   and %rcx, %rax
@@ -295,6 +301,65 @@ snare_ig_v1_trampoline:
   mov %rax, %rdx
   shr $32, %rdx
   xrstor64 snare_ig_v1_init_image(%rip)
+  jmp 17f
+30:
+  fnstcw 2128(%rsp)
+  fnstsw %ax
+  cmpw $0x37f, 2128(%rsp)
+  jne 31f
+  test %ax, %ax
+  jz 32f
+31:
+  mov $1, %eax
+  xor %edx, %edx
+  xrstor64 snare_ig_v1_init_image(%rip)
+32:
+  test $0x200, %edi
+  jz 33f
+  test $0x200, %esi
+  jnz 33f
+  xor %ecx, %ecx
+  rdpkru
+  test %eax, %eax
+  jz 33f
+  xor %eax, %eax
+  xor %ecx, %ecx
+  xor %edx, %edx
+  wrpkru
+33:
+  test $0x20, %dil
+  jz 34f
+  test $0x20, %sil
+  jnz 34f
+  kxorw %k0, %k0, %k0
+  kxorw %k1, %k1, %k1
+  kxorw %k2, %k2, %k2
+  kxorw %k3, %k3, %k3
+  kxorw %k4, %k4, %k4
+  kxorw %k5, %k5, %k5
+  kxorw %k6, %k6, %k6
+  kxorw %k7, %k7, %k7
+34:
+  test $0x80, %dil
+  jz 17f
+  test $0x80, %sil
+  jnz 17f
+  vpxord %zmm16, %zmm16, %zmm16
+  vpxord %zmm17, %zmm17, %zmm17
+  vpxord %zmm18, %zmm18, %zmm18
+  vpxord %zmm19, %zmm19, %zmm19
+  vpxord %zmm20, %zmm20, %zmm20
+  vpxord %zmm21, %zmm21, %zmm21
+  vpxord %zmm22, %zmm22, %zmm22
+  vpxord %zmm23, %zmm23, %zmm23
+  vpxord %zmm24, %zmm24, %zmm24
+  vpxord %zmm25, %zmm25, %zmm25
+  vpxord %zmm26, %zmm26, %zmm26
+  vpxord %zmm27, %zmm27, %zmm27
+  vpxord %zmm28, %zmm28, %zmm28
+  vpxord %zmm29, %zmm29, %zmm29
+  vpxord %zmm30, %zmm30, %zmm30
+  vpxord %zmm31, %zmm31, %zmm31
 17:
   test $0x200, %esi
   jz 18f
@@ -341,6 +406,8 @@ snare_ig_v1_trampoline:
   jnz 21f
   test $0x4, %sil
   jnz 22f
+  test $0x4, %dil
+  jnz 24f
   movaps 0(%rsp), %xmm0
   movaps 16(%rsp), %xmm1
   movaps 32(%rsp), %xmm2
@@ -393,6 +460,24 @@ snare_ig_v1_trampoline:
   vmovdqa 416(%rsp), %ymm13
   vmovdqa 448(%rsp), %ymm14
   vmovdqa 480(%rsp), %ymm15
+  jmp 23f
+24:
+  vmovdqa 0(%rsp), %xmm0
+  vmovdqa 16(%rsp), %xmm1
+  vmovdqa 32(%rsp), %xmm2
+  vmovdqa 48(%rsp), %xmm3
+  vmovdqa 64(%rsp), %xmm4
+  vmovdqa 80(%rsp), %xmm5
+  vmovdqa 96(%rsp), %xmm6
+  vmovdqa 112(%rsp), %xmm7
+  vmovdqa 128(%rsp), %xmm8
+  vmovdqa 144(%rsp), %xmm9
+  vmovdqa 160(%rsp), %xmm10
+  vmovdqa 176(%rsp), %xmm11
+  vmovdqa 192(%rsp), %xmm12
+  vmovdqa 208(%rsp), %xmm13
+  vmovdqa 224(%rsp), %xmm14
+  vmovdqa 240(%rsp), %xmm15
 23:
   ldmxcsr 2120(%rsp)
   jmp 8f
@@ -440,6 +525,7 @@ snare_ig_v1_trampoline:
   pop %rbx
   pop %rax
   pop %rbp
+  popfq
   lea 128(%rsp), %rsp
   ret
   .popsection
@@ -476,10 +562,18 @@ extern "C" {
 // The numbers [0, 512) a rewritten site runs directly (install_options::interest lacks them and
 // the runtime does not handle them itself), one bit each.
 [[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_direct[8] = {};
+// What the trampoline does with number n, at index n % 65536 (read without touching the flags:
+// movzwl, movzbl, jrcxz): 0 the hooks, 1 `syscall; ret` (snare_ig_v1_direct), 2 rt_sigreturn
+// (15). Built from snare_ig_v1_direct by setup_rewriting().
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned char snare_ig_v1_dispatch[65536] = {};
 // The extended-state components the trampoline saves by hand when they are the only ones in use
 // (XINUSE, read by `xgetbv` with ecx 1): SSE 1, AVX 2, AVX-512 opmask 5, ZMM_Hi256 6, Hi16_ZMM 7,
 // PKRU 9, those of them XCR0 enables; 0: always xsavec/xsave (no XGETBV ecx=1). Set by install().
 [[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_fast_mask = 0;
+// Whether XCR0 enables a component the fast path neither saves nor puts back in its initial state
+// itself (AMX, MPX, opmask without AVX512BW...): then the trampoline reads XINUSE again after the
+// hooks and puts every component they brought into use back in its initial state. Set by install().
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned char snare_ig_v1_exact_after = 1;
 // An xsave image (standard form, legacy area and header) whose header's XSTATE_BV is 0: xrstor
 // from it with a component's bit in edx:eax puts that component in its initial state. MXCSR
 // (bytes 24..27) holds its initial 0x1f80, since xrstor loads it when it restores SSE or AVX.

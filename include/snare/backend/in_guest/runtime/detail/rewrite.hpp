@@ -152,17 +152,19 @@ static_assert(sled_end - stride_end >= 80 && stride_end % 2 == 0);
 /// use takes the xsave path), PKRU only with OSPKE (`rdpkru`). Needs OSXSAVE (xgetbv). Sources:
 /// Intel SDM vol. 1 ch. 13 (the components, XINUSE), CPUID leaf 7 (AVX512F EBX.16, AVX512BW
 /// EBX.30, OSPKE ECX.4).
-inline unsigned long fast_components() noexcept {
+inline unsigned long xcr0() noexcept {
   unsigned lo = 0, hi = 0;
   asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-  unsigned long xcr0 = lo | (static_cast<unsigned long>(hi) << 32);
+  return lo | (static_cast<unsigned long>(hi) << 32);
+}
+inline unsigned long fast_components() noexcept {
   unsigned a = 0, b = 0, c = 0, d = 0;
   __cpuid_count(7, 0, a, b, c, d);
   unsigned long want = (1UL << 1) | (1UL << 2);
   if ((b & (1U << 16)) != 0) want |= (1UL << 6) | (1UL << 7);
   if ((b & (1U << 16)) != 0 && (b & (1U << 30)) != 0) want |= 1UL << 5;
   if ((c & (1U << 4)) != 0) want |= 1UL << 9;
-  return xcr0 & want;
+  return xcr0() & want;
 }
 
 /// Maps page 0 (the nop sled and the jump to the trampoline) and reads the xsave size; on
@@ -179,6 +181,11 @@ inline bool setup_rewriting() noexcept {
   __cpuid_count(0xd, 1, a, b, c, d);
   snare_ig_v1_xsavec = (a & 2) != 0 ? 1 : 0;                     // CPUID.(0xd,1):EAX bit 1: XSAVEC
   snare_ig_v1_fast_mask = (a & 4) != 0 ? fast_components() : 0;  // bit 2: XGETBV with ecx 1
+  snare_ig_v1_exact_after = (xcr0() & ~(snare_ig_v1_fast_mask | 1)) != 0 ? 1 : 0;
+  // install() has set snare_ig_v1_direct (from install_options::interest) before this.
+  for (std::size_t nr = 0; nr < 512; ++nr)
+    snare_ig_v1_dispatch[nr] = (snare_ig_v1_direct[nr / 64] >> (nr % 64)) & 1;
+  snare_ig_v1_dispatch[SYS_rt_sigreturn] = 2;
   constexpr long map_fixed_noreplace = 0x100000;
   long m = sys(SYS_mmap, 0, page0_size, PROT_READ | PROT_WRITE,
                MAP_PRIVATE | MAP_ANONYMOUS | map_fixed_noreplace, -1, 0);
@@ -240,6 +247,7 @@ inline bool setup_rewriting() noexcept {
 /// The registers snare_ig_v1_trampoline saved, lowest address first.
 struct trampoline_regs {
   std::uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rdi, rsi, rdx, rcx, rbx, rax, rbp;
+  std::uint64_t rflags;  // the guest's (the sled and the dispatch leave them as they were)
   std::uint64_t red_zone[16];
   std::uint64_t ret;  // the rewritten site + 2
 };
