@@ -3,7 +3,8 @@
 //   native       getppid with SUD off for this thread for the loop: the native call;
 //   allowed_range  getppid from the runtime's own code (untrapped_syscall) with SUD on: never
 //                trapped, but the kernel takes its slower syscall-work path (it checks SUD on
-//                every call), which every row below pays too;
+//                every call), which every row below pays too; allowed_range_getpid the same for
+//                getpid (the floor of rewritten_unsubscribed);
 //   sud_trap     getppid from a site the runtime never rewrites (a syscall instruction in a
 //                writable page): SUD's SIGSYS, a no-op hook, the call, rt_sigreturn;
 //   rewritten    getppid from a site in this binary's text, rewritten into `call *%rax` at its
@@ -84,6 +85,11 @@ void BM_allowed_range_getppid(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(ig::untrapped_syscall(SYS_getppid));
 }
 BENCHMARK(BM_allowed_range_getppid);
+
+void BM_allowed_range_getpid(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(ig::untrapped_syscall(SYS_getpid));
+}
+BENCHMARK(BM_allowed_range_getpid);
 
 void BM_sud_trap_getppid(benchmark::State& state) {
   if (!report.sud || unrewritable == nullptr) {
