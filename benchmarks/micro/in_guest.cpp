@@ -48,14 +48,16 @@ void noop_exit(ig::syscall_frame&) noexcept {}
 }
 
 // Sites of their own for the native rows (run with SUD off, so never trapped nor rewritten).
+// The `nop` keeps them from being folded with text_getppid/text_getpid (GCC's identical code
+// folding at -O2 did, which made the native rows depend on running before the rewritten ones).
 [[gnu::noinline]] long native_getppid() {
   long r;
-  asm volatile("syscall" : "=a"(r) : "a"(SYS_getppid) : "rcx", "r11", "memory");
+  asm volatile("nop; syscall" : "=a"(r) : "a"(SYS_getppid) : "rcx", "r11", "memory");
   return r;
 }
 [[gnu::noinline]] long native_getpid() {
   long r;
-  asm volatile("syscall" : "=a"(r) : "a"(SYS_getpid) : "rcx", "r11", "memory");
+  asm volatile("nop; syscall" : "=a"(r) : "a"(SYS_getpid) : "rcx", "r11", "memory");
   return r;
 }
 
