@@ -14,6 +14,14 @@ static inline uint64_t now_ns(void) {
   return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+/* The calling thread's CPU time (user and system): the guest's own cost, which a loaded machine
+ * inflates less than wall time. A real call (no vDSO), made twice per run. */
+static inline uint64_t cpu_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 /* Returns argv[i] as a positive count, or `fallback` when absent; exits on bad input. */
 static inline long count_arg(int argc, char** argv, int i, long fallback) {
   if (argc <= i) return fallback;

@@ -2,7 +2,7 @@
  * and under the runtime (tests/in_guest/runtime_test.cpp compares the two runs).
  * Usage: snare_ig_guest
  * threads|fork|vfork_exec|spawn|signals|own_sigsys|signal_in_hook|bad_numbers|segv|resethand|mask|clone_storm|getppid|loop
- *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm|fork_while_rewriting|sud_refused
+ *   |exec_efault|seccomp_no_prctl|own_sud|int80|clone_bad_args|signal_efault|null_call|altstack|fp_controls|mprotect_denied|uc_mask|longjmp_storm|fork_while_rewriting|sud_refused|vectors
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -718,6 +718,149 @@ static int sud_refused(void) {
   return 0;
 }
 
+/* Vector registers, MXCSR and the x87 control word across getppid calls from one site (the
+ * first trapped, the rest from the rewritten site), while the test preload's hooks clobber
+ * them (SNARE_IG_CLOBBER). Per width the CPU has (xmm0-15; ymm0-15 with AVX; zmm0-31 and k0-7
+ * with AVX-512F and BW) and per x87 state: untouched (its control word must stay the default)
+ * or set to 0x27f (x87 state in use). Prints how many registers kept their values. */
+#define VEC_CALLS 6
+static unsigned char vec_in[32][64] __attribute__((aligned(64)));
+static unsigned char vec_out[32][64] __attribute__((aligned(64)));
+static unsigned long long k_in[8], k_out[8];
+static unsigned vec_mxcsr_out;
+static unsigned short vec_fcw_out;
+static unsigned long vec_flags_out;
+/* CF, PF, AF, ZF, SF, OF and DF set: the kernel gives them back after a syscall. */
+static const unsigned long flags_in = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x400 | 0x800 | 0x202;
+
+static void vec_fill(int round) {
+  for (int r = 0; r < 32; ++r)
+    for (int i = 0; i < 64; ++i) vec_in[r][i] = (unsigned char)(r * 64 + i + round * 7 + 1) | 1;
+  for (int k = 0; k < 8; ++k) k_in[k] = 0x0123456789abcdefULL * (unsigned long long)(k + 1 + round);
+  memset(vec_out, 0, sizeof vec_out);
+  memset(k_out, 0, sizeof k_out);
+}
+
+/* One asm statement: load, syscall, store; the compiler never sees the registers live. */
+#define VEC_X87(x87) "cmpl $0, %[x] \n je 1f \n fldcw %[cw] \n 1: \n"
+#define VEC_TAIL \
+  "stmxcsr %[mo] \n fnstcw %[co] \n ldmxcsr %[md] \n cmpl $0, %[x] \n je 2f \n fldcw %[cd] \n 2: \n"
+#define VEC_OPERANDS(x87)                           \
+  [mo] "=m"(vec_mxcsr_out), [co] "=m"(vec_fcw_out), \
+      [fo] "=m"(vec_flags_out)                      \
+      : [in] "r"(vec_in),                           \
+        [out] "r"(vec_out),                         \
+        [ki] "r"(k_in),                             \
+        [ko] "r"(k_out),                            \
+        [mi] "m"(mxcsr_in),                         \
+        [md] "m"(mxcsr_default),                    \
+        [x] "r"(x87),                               \
+        [cw] "m"(fcw_in),                           \
+        [cd] "m"(fcw_default),                      \
+        [fi] "m"(flags_in)
+
+static const unsigned mxcsr_in = 0x1f80 | 0x6000 | 0x8000; /* round toward zero, flush to zero */
+static const unsigned mxcsr_default = 0x1f80;
+static const unsigned short fcw_in = 0x27f, fcw_default = 0x37f;
+
+static void vec_call_sse(int x87) {
+  __asm__ volatile(
+      "movaps 0(%[in]), %%xmm0 \n movaps 64(%[in]), %%xmm1 \n movaps 128(%[in]), %%xmm2 \n"
+      "movaps 192(%[in]), %%xmm3 \n movaps 256(%[in]), %%xmm4 \n movaps 320(%[in]), %%xmm5 \n"
+      "movaps 384(%[in]), %%xmm6 \n movaps 448(%[in]), %%xmm7 \n movaps 512(%[in]), %%xmm8 \n"
+      "movaps 576(%[in]), %%xmm9 \n movaps 640(%[in]), %%xmm10 \n movaps 704(%[in]), %%xmm11 \n"
+      "movaps 768(%[in]), %%xmm12 \n movaps 832(%[in]), %%xmm13 \n movaps 896(%[in]), %%xmm14 \n"
+      "movaps 960(%[in]), %%xmm15 \n ldmxcsr %[mi] \n" VEC_X87(x87)
+      "push %[fi] \n popfq \n mov $110, %%eax \n syscall \n pushfq \n pop %[fo] \n cld \n"
+      "movaps %%xmm0, 0(%[out]) \n movaps %%xmm1, 64(%[out]) \n movaps %%xmm2, 128(%[out]) \n"
+      "movaps %%xmm3, 192(%[out]) \n movaps %%xmm4, 256(%[out]) \n movaps %%xmm5, 320(%[out]) \n"
+      "movaps %%xmm6, 384(%[out]) \n movaps %%xmm7, 448(%[out]) \n movaps %%xmm8, 512(%[out]) \n"
+      "movaps %%xmm9, 576(%[out]) \n movaps %%xmm10, 640(%[out]) \n movaps %%xmm11, 704(%[out]) \n"
+      "movaps %%xmm12, 768(%[out]) \n movaps %%xmm13, 832(%[out]) \n movaps %%xmm14, 896(%[out]) \n"
+      "movaps %%xmm15, 960(%[out]) \n" VEC_TAIL
+      : VEC_OPERANDS(x87)
+      : "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+        "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+__attribute__((target("avx"))) static void vec_call_avx(int x87) {
+  __asm__ volatile(
+      "vmovdqa 0(%[in]), %%ymm0 \n vmovdqa 64(%[in]), %%ymm1 \n vmovdqa 128(%[in]), %%ymm2 \n"
+      "vmovdqa 192(%[in]), %%ymm3 \n vmovdqa 256(%[in]), %%ymm4 \n vmovdqa 320(%[in]), %%ymm5 \n"
+      "vmovdqa 384(%[in]), %%ymm6 \n vmovdqa 448(%[in]), %%ymm7 \n vmovdqa 512(%[in]), %%ymm8 \n"
+      "vmovdqa 576(%[in]), %%ymm9 \n vmovdqa 640(%[in]), %%ymm10 \n vmovdqa 704(%[in]), %%ymm11 \n"
+      "vmovdqa 768(%[in]), %%ymm12 \n vmovdqa 832(%[in]), %%ymm13 \n vmovdqa 896(%[in]), %%ymm14 \n"
+      "vmovdqa 960(%[in]), %%ymm15 \n ldmxcsr %[mi] \n" VEC_X87(x87)
+      "push %[fi] \n popfq \n mov $110, %%eax \n syscall \n pushfq \n pop %[fo] \n cld \n"
+      "vmovdqa %%ymm0, 0(%[out]) \n vmovdqa %%ymm1, 64(%[out]) \n vmovdqa %%ymm2, 128(%[out]) \n"
+      "vmovdqa %%ymm3, 192(%[out]) \n vmovdqa %%ymm4, 256(%[out]) \n vmovdqa %%ymm5, 320(%[out]) \n"
+      "vmovdqa %%ymm6, 384(%[out]) \n vmovdqa %%ymm7, 448(%[out]) \n vmovdqa %%ymm8, 512(%[out]) \n"
+      "vmovdqa %%ymm9, 576(%[out]) \n vmovdqa %%ymm10, 640(%[out]) \n vmovdqa %%ymm11, 704(%[out]) \n"
+      "vmovdqa %%ymm12, 768(%[out]) \n vmovdqa %%ymm13, 832(%[out]) \n vmovdqa %%ymm14, 896(%[out]) \n"
+      "vmovdqa %%ymm15, 960(%[out]) \n vzeroupper \n" VEC_TAIL
+      : VEC_OPERANDS(x87)
+      : "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+        "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+#define Z(n, off) "vmovdqa64 " #off "(%[in]), %%zmm" #n " \n"
+#define ZO(n, off) "vmovdqa64 %%zmm" #n ", " #off "(%[out]) \n"
+#define ZALL(M)                                                                                           \
+  M(0, 0)                                                                                                 \
+  M(1, 64)                                                                                                \
+  M(2, 128) M(3, 192) M(4, 256) M(5, 320) M(6, 384) M(7, 448) M(8, 512) M(9, 576) M(10, 640) M(11, 704)   \
+      M(12, 768) M(13, 832) M(14, 896) M(15, 960) M(16, 1024) M(17, 1088) M(18, 1152) M(19, 1216)         \
+          M(20, 1280) M(21, 1344) M(22, 1408) M(23, 1472) M(24, 1536) M(25, 1600) M(26, 1664) M(27, 1728) \
+              M(28, 1792) M(29, 1856) M(30, 1920) M(31, 1984)
+#define K(n) "kmovq " #n "*8(%[ki]), %%k" #n " \n"
+#define KO(n) "kmovq %%k" #n ", " #n "*8(%[ko]) \n"
+
+__attribute__((target("avx512f,avx512bw"))) static void vec_call_avx512(int x87) {
+  __asm__ volatile(
+      ZALL(Z) K(0) K(1) K(2) K(3) K(4) K(5) K(6) K(7) "ldmxcsr %[mi] \n" VEC_X87(
+          x87) "push %[fi] \n popfq \n mov $110, %%eax \n syscall \n pushfq \n pop %[fo] \n cld \n" ZALL(ZO)
+          KO(0) KO(1) KO(2) KO(3) KO(4) KO(5) KO(6) KO(7) "vzeroupper \n" VEC_TAIL
+      : VEC_OPERANDS(x87)
+      : "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+        "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19",
+        "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30",
+        "xmm31", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7");
+}
+
+static int vectors(void) {
+  struct {
+    const char* name;
+    int ok;
+    void (*call)(int);
+    int regs, bytes, kregs;
+  } w[] = {{"xmm", 1, vec_call_sse, 16, 16, 0},
+           {"ymm", __builtin_cpu_supports("avx"), vec_call_avx, 16, 32, 0},
+           {"zmm", __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"), vec_call_avx512,
+            32, 64, 8}};
+  /* x87 untouched first: once the guest sets its control word, the x87 state stays in use. */
+  for (int x87 = 0; x87 < 2; ++x87) {
+    for (int i = 0; i < 3; ++i) {
+      if (!w[i].ok) continue;
+      int regs = 0, kregs = 0, mxcsr = 0, fcw = 0, flags = 0;
+      for (int c = 0; c < VEC_CALLS; ++c) {
+        vec_fill(c);
+        w[i].call(x87);
+        for (int r = 0; r < w[i].regs; ++r) regs += memcmp(vec_in[r], vec_out[r], (size_t)w[i].bytes) == 0;
+        for (int k = 0; k < w[i].kregs; ++k) kregs += k_in[k] == k_out[k];
+        mxcsr += vec_mxcsr_out == mxcsr_in;
+        fcw += vec_fcw_out == (x87 ? fcw_in : fcw_default);
+        flags += (vec_flags_out & 0xcd5) == (flags_in & 0xcd5);
+      }
+      printf(
+          "%s, x87 %s: registers kept %d/%d, k0-k7 kept %d/%d, mxcsr kept %d/%d, x87 cw kept %d/%d, flags "
+          "kept %d/%d\n",
+          w[i].name, x87 ? "cw 0x27f" : "untouched", regs, w[i].regs * VEC_CALLS, kregs,
+          w[i].kregs * VEC_CALLS, mxcsr, VEC_CALLS, fcw, VEC_CALLS, flags, VEC_CALLS);
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -748,6 +891,7 @@ int main(int argc, char** argv) {
   if (strcmp(m, "longjmp_storm") == 0) r = longjmp_storm();
   if (strcmp(m, "fork_while_rewriting") == 0) r = fork_while_rewriting();
   if (strcmp(m, "sud_refused") == 0) r = sud_refused();
+  if (strcmp(m, "vectors") == 0) r = vectors();
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

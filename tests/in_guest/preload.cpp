@@ -11,6 +11,8 @@
 //   SNARE_IG_ALARM_IN_GETPID: the enter hook of getpid sends SIGALRM to its own thread.
 //   SNARE_IG_HOOK_CALLS_GETUID: the enter hook of getppid calls libc's getuid().
 //   SNARE_IG_INTEREST=<n>,<n>...: only these numbers reach the hooks (install_options::interest).
+//   SNARE_IG_CLOBBER: the enter and exit hooks of getppid clobber every vector register the CPU
+//     has (xmm/ymm/zmm0-31, k0-7), MXCSR and the x87 control word, as any handler may.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -37,6 +39,7 @@ bool rewriting = false;
 const char* why_not = "";
 bool alarm_in_getpid = false;
 bool hook_calls_getuid = false;
+bool clobber = false;
 thread_local int in_hook = 0;
 std::atomic<long> nested;
 
@@ -79,6 +82,56 @@ void report(const char* why) noexcept {
   ig::untrapped_syscall(SYS_close, fd);
 }
 
+// All ones in every vector register, MXCSR rounding down, x87 single precision.
+void clobber_sse() noexcept {
+  unsigned mxcsr = 0x3f80;
+  unsigned short fcw = 0x07f;
+  asm volatile(
+      "pcmpeqd %%xmm0, %%xmm0\n pcmpeqd %%xmm1, %%xmm1\n pcmpeqd %%xmm2, %%xmm2\n pcmpeqd %%xmm3, %%xmm3\n"
+      "pcmpeqd %%xmm4, %%xmm4\n pcmpeqd %%xmm5, %%xmm5\n pcmpeqd %%xmm6, %%xmm6\n pcmpeqd %%xmm7, %%xmm7\n"
+      "pcmpeqd %%xmm8, %%xmm8\n pcmpeqd %%xmm9, %%xmm9\n pcmpeqd %%xmm10, %%xmm10\n pcmpeqd %%xmm11, "
+      "%%xmm11\n"
+      "pcmpeqd %%xmm12, %%xmm12\n pcmpeqd %%xmm13, %%xmm13\n pcmpeqd %%xmm14, %%xmm14\n"
+      "pcmpeqd %%xmm15, %%xmm15\n ldmxcsr %0\n fldcw %1\n"
+      :
+      : "m"(mxcsr), "m"(fcw)
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+        "xmm12", "xmm13", "xmm14", "xmm15");
+}
+[[gnu::target("avx2")]] void clobber_avx() noexcept {
+  asm volatile(
+      "vpcmpeqd %%ymm0, %%ymm0, %%ymm0\n vpcmpeqd %%ymm1, %%ymm1, %%ymm1\n vpcmpeqd %%ymm2, %%ymm2, %%ymm2\n"
+      "vpcmpeqd %%ymm3, %%ymm3, %%ymm3\n vpcmpeqd %%ymm4, %%ymm4, %%ymm4\n vpcmpeqd %%ymm5, %%ymm5, %%ymm5\n"
+      "vpcmpeqd %%ymm6, %%ymm6, %%ymm6\n vpcmpeqd %%ymm7, %%ymm7, %%ymm7\n vpcmpeqd %%ymm8, %%ymm8, %%ymm8\n"
+      "vpcmpeqd %%ymm9, %%ymm9, %%ymm9\n vpcmpeqd %%ymm10, %%ymm10, %%ymm10\n vpcmpeqd %%ymm11, %%ymm11, "
+      "%%ymm11\n"
+      "vpcmpeqd %%ymm12, %%ymm12, %%ymm12\n vpcmpeqd %%ymm13, %%ymm13, %%ymm13\n"
+      "vpcmpeqd %%ymm14, %%ymm14, %%ymm14\n vpcmpeqd %%ymm15, %%ymm15, %%ymm15\n" ::
+          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+            "xmm12", "xmm13", "xmm14", "xmm15");
+}
+#define SNARE_IG_Z(n) "vpternlogd $0xff, %%zmm" #n ", %%zmm" #n ", %%zmm" #n "\n"
+[[gnu::target("avx512f,avx512bw")]] void clobber_avx512() noexcept {
+  asm volatile(SNARE_IG_Z(0) SNARE_IG_Z(1) SNARE_IG_Z(2) SNARE_IG_Z(3) SNARE_IG_Z(4) SNARE_IG_Z(5) SNARE_IG_Z(6)
+                   SNARE_IG_Z(7) SNARE_IG_Z(8) SNARE_IG_Z(9) SNARE_IG_Z(10) SNARE_IG_Z(11) SNARE_IG_Z(12)
+                       SNARE_IG_Z(13) SNARE_IG_Z(14) SNARE_IG_Z(15) SNARE_IG_Z(16) SNARE_IG_Z(17) SNARE_IG_Z(18)
+                           SNARE_IG_Z(19) SNARE_IG_Z(20) SNARE_IG_Z(21) SNARE_IG_Z(22) SNARE_IG_Z(23)
+                               SNARE_IG_Z(24) SNARE_IG_Z(25) SNARE_IG_Z(26) SNARE_IG_Z(27) SNARE_IG_Z(28)
+                                   SNARE_IG_Z(29) SNARE_IG_Z(30) SNARE_IG_Z(31)
+               "kxnorq %%k0, %%k0, %%k0\n kxnorq %%k1, %%k1, %%k1\n kxnorq %%k2, %%k2, %%k2\n"
+               "kxnorq %%k3, %%k3, %%k3\n kxnorq %%k4, %%k4, %%k4\n kxnorq %%k5, %%k5, %%k5\n"
+               "kxnorq %%k6, %%k6, %%k6\n kxnorq %%k7, %%k7, %%k7\n" ::
+                   : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+                     "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20",
+                     "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30",
+                     "xmm31", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7");
+}
+void clobber_vectors() noexcept {
+  clobber_sse();
+  if (__builtin_cpu_supports("avx2")) clobber_avx();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) clobber_avx512();
+}
+
 bool on_enter(ig::syscall_frame& f) noexcept {
   if (in_hook > 0) nested.fetch_add(1, std::memory_order_relaxed);  // a guest handler interrupted a hook
   ++in_hook;
@@ -89,6 +142,7 @@ bool on_enter(ig::syscall_frame& f) noexcept {
   if (f.nr == SYS_exit) report("thread_exit");  // a thread's end, or a clone() child's
   if (f.nr == SYS_execve || f.nr == SYS_execveat) report("exec");
   if (f.nr == SYS_getppid && hook_calls_getuid) getuid();  // through libc: never seen by the hooks
+  if (f.nr == SYS_getppid && clobber) clobber_vectors();
   if (f.nr == SYS_getpid && alarm_in_getpid) {
     // SIGALRM to this thread from inside the hook: the kernel delivers it as tgkill returns,
     // so the guest's handler runs while this hook runs.
@@ -100,6 +154,7 @@ bool on_enter(ig::syscall_frame& f) noexcept {
 }
 
 void on_exit(ig::syscall_frame& f) noexcept {
+  if (f.nr == SYS_getppid && clobber) clobber_vectors();
   if (f.nr == SYS_getppid && getppid_value >= 0) f.ret = getppid_value;
 }
 
@@ -114,6 +169,8 @@ void on_process_start() noexcept {
   if (const char* v = std::getenv("SNARE_IG_GETPPID")) getppid_value = std::atol(v);
   alarm_in_getpid = std::getenv("SNARE_IG_ALARM_IN_GETPID") != nullptr;
   hook_calls_getuid = std::getenv("SNARE_IG_HOOK_CALLS_GETUID") != nullptr;
+  clobber = std::getenv("SNARE_IG_CLOBBER") != nullptr;
+  __builtin_cpu_init();  // clobber_vectors() may run before libgcc's own constructor
   ig::install_options o;
   if (const char* r = std::getenv("SNARE_IG_REWRITE")) o.rewrite = std::strcmp(r, "0") != 0;
   static std::uint64_t interest[8];

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -568,4 +569,33 @@ TEST_CASE(
     CHECK(WIFSIGNALED(r.status));
     CHECK(WTERMSIG(r.status) == SIGSYS);
   }
+}
+
+TEST_CASE(
+    "in_guest runtime: vector registers, MXCSR and the x87 control word survive hooks that clobber them",
+    "[in_guest]") {
+  require_sud();
+  // Natively, under SUD only and at the rewritten site (the trampoline saves by hand the
+  // components in use, or xsavec/xsave with the x87 state in use): every call keeps them all.
+  std::vector<std::pair<std::string, std::string>> env{{"SNARE_IG_CLOBBER", "1"}};
+  auto native = run(guest("vectors"), false);
+  auto sud_only = run(guest("vectors"), true, {{"SNARE_IG_CLOBBER", "1"}, {"SNARE_IG_REWRITE", "0"}});
+  auto traced = run(guest("vectors"), true, env);
+  INFO("native:\n" << native.out << "SUD only:\n" << sud_only.out << "rewriting:\n" << traced.out);
+  CHECK(native.status == 0);
+  CHECK(native.out.find(
+            "xmm, x87 untouched: registers kept 96/96, k0-k7 kept 0/0, mxcsr kept 6/6, x87 cw kept 6/6") !=
+        std::string::npos);
+  CHECK(native.out.find("kept 0/6") == std::string::npos);
+  CHECK(sud_only.out == native.out);
+  CHECK(traced.out == native.out);
+  CHECK(traced.status == native.status);
+  // getppid outside install_options::interest: the rewritten site's `syscall; ret`, flags too.
+  auto direct = run(guest("vectors"), true, {{"SNARE_IG_CLOBBER", "1"}, {"SNARE_IG_INTEREST", "39"}});
+  CHECK(direct.out == native.out);
+  REQUIRE(traced.last(traced.pid) != nullptr);
+  // Every getppid reached the hooks (which clobbered), the later ones from the rewritten site.
+  const long lines = static_cast<long>(std::count(native.out.begin(), native.out.end(), '\n'));
+  CHECK(traced.last(traced.pid)->getppid >= 6 * lines);
+  if (traced.last(traced.pid)->rewriting != 0) CHECK(traced.last(traced.pid)->rewritten_calls >= 5 * lines);
 }

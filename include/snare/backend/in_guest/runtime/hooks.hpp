@@ -67,7 +67,8 @@ struct install_report {
 inline snare::result<install_report> install(const hooks&, const install_options& = {}) noexcept;
 
 /// What the runtime has done in this process since install() (a child starts from its
-/// parent's counts): SIGSYS traps, calls that came through a rewritten site, sites rewritten.
+/// parent's counts): SIGSYS traps, calls that came through a rewritten site (not counted
+/// atomically: threads racing through rewritten sites may lose a count), sites rewritten.
 struct runtime_stats {
   long sud_traps = 0;
   long rewritten_calls = 0;

@@ -146,14 +146,19 @@ inline void run_rewritten(trampoline_regs* r) noexcept {
   char old_selector = tls.selector;
   tls.selector = selector_allow;
   int saved_errno = errno;
-  proc.rewritten_calls.fetch_add(1, std::memory_order_relaxed);
+  // Not a locked add: on the path of every hooked rewritten call it cost about 10 ns here (perf);
+  // two threads racing here may lose one count (runtime_stats says so).
+  proc.rewritten_calls.store(proc.rewritten_calls.load(std::memory_order_relaxed) + 1,
+                             std::memory_order_relaxed);
   auto l = [](std::uint64_t v) { return static_cast<long>(v); };
   syscall_frame f{l(r->rax),
                   {l(r->rdi), l(r->rsi), l(r->rdx), l(r->r10), l(r->r8), l(r->r9)},
                   r->ret,
                   reinterpret_cast<std::uint64_t>(&r->ret + 1),
                   -ENOSYS};
-  greg_t g[NGREG]{};
+  // Only the slots run_clone reads are set: zeroing all 23 compiled to `rep stos`, a tenth of
+  // a hooked rewritten call here (perf).
+  greg_t g[NGREG];
   g[REG_RBX] = static_cast<greg_t>(r->rbx);
   g[REG_RBP] = static_cast<greg_t>(r->rbp);
   g[REG_R12] = static_cast<greg_t>(r->r12);

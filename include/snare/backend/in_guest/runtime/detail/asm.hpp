@@ -146,17 +146,20 @@ snare_ig_v1_trapping_syscall:
   ud2
   .p2align 4
 snare_ig_v1_trampoline:
-  cmp $15, %rax
-  jne 1f
-  add $8, %rsp
+  movzwl %ax, %ecx
+  lea snare_ig_v1_dispatch(%rip), %r11
+  movzbl (%r11,%rcx), %ecx
+  jrcxz 2f
+  lea -1(%rcx), %rcx
+  jrcxz 1f
+  lea 8(%rsp), %rsp
   jmp snare_ig_v1_trapping_syscall
 1:
-  cmp $512, %rax
-  jae 2f
-  bt %rax, snare_ig_v1_direct(%rip)
-  jc snare_ig_v1_direct_syscall
+  jmp snare_ig_v1_direct_syscall
 2:
   lea -128(%rsp), %rsp
+  pushfq
+  cld
   push %rbp
   mov %rsp, %rbp
   push %rax
@@ -173,6 +176,312 @@ snare_ig_v1_trampoline:
   push %r13
   push %r14
   push %r15
+  mov snare_ig_v1_fast_mask(%rip), %rsi
+  test %rsi, %rsi
+  jz 7f
+  mov $1, %ecx
+  xgetbv
+  shl $32, %rdx
+  or %rdx, %rax
+  mov %rsi, %rcx
+  not %rcx
+  test %rcx, %rax
+  jnz 7f
+  sub $2176, %rsp
+  and $-64, %rsp
+  mov %rax, 2112(%rsp)
+  stmxcsr 2120(%rsp)
+  test $0x40, %al
+  jnz 11f
+  test $0x4, %al
+  jnz 12f
+  movaps %xmm0, 0(%rsp)
+  movaps %xmm1, 16(%rsp)
+  movaps %xmm2, 32(%rsp)
+  movaps %xmm3, 48(%rsp)
+  movaps %xmm4, 64(%rsp)
+  movaps %xmm5, 80(%rsp)
+  movaps %xmm6, 96(%rsp)
+  movaps %xmm7, 112(%rsp)
+  movaps %xmm8, 128(%rsp)
+  movaps %xmm9, 144(%rsp)
+  movaps %xmm10, 160(%rsp)
+  movaps %xmm11, 176(%rsp)
+  movaps %xmm12, 192(%rsp)
+  movaps %xmm13, 208(%rsp)
+  movaps %xmm14, 224(%rsp)
+  movaps %xmm15, 240(%rsp)
+  jmp 13f
+11:
+  vmovdqa64 %zmm0, 0(%rsp)
+  vmovdqa64 %zmm1, 64(%rsp)
+  vmovdqa64 %zmm2, 128(%rsp)
+  vmovdqa64 %zmm3, 192(%rsp)
+  vmovdqa64 %zmm4, 256(%rsp)
+  vmovdqa64 %zmm5, 320(%rsp)
+  vmovdqa64 %zmm6, 384(%rsp)
+  vmovdqa64 %zmm7, 448(%rsp)
+  vmovdqa64 %zmm8, 512(%rsp)
+  vmovdqa64 %zmm9, 576(%rsp)
+  vmovdqa64 %zmm10, 640(%rsp)
+  vmovdqa64 %zmm11, 704(%rsp)
+  vmovdqa64 %zmm12, 768(%rsp)
+  vmovdqa64 %zmm13, 832(%rsp)
+  vmovdqa64 %zmm14, 896(%rsp)
+  vmovdqa64 %zmm15, 960(%rsp)
+  jmp 13f
+12:
+  vmovdqa %ymm0, 0(%rsp)
+  vmovdqa %ymm1, 32(%rsp)
+  vmovdqa %ymm2, 64(%rsp)
+  vmovdqa %ymm3, 96(%rsp)
+  vmovdqa %ymm4, 128(%rsp)
+  vmovdqa %ymm5, 160(%rsp)
+  vmovdqa %ymm6, 192(%rsp)
+  vmovdqa %ymm7, 224(%rsp)
+  vmovdqa %ymm8, 256(%rsp)
+  vmovdqa %ymm9, 288(%rsp)
+  vmovdqa %ymm10, 320(%rsp)
+  vmovdqa %ymm11, 352(%rsp)
+  vmovdqa %ymm12, 384(%rsp)
+  vmovdqa %ymm13, 416(%rsp)
+  vmovdqa %ymm14, 448(%rsp)
+  vmovdqa %ymm15, 480(%rsp)
+13:
+  test $0x80, %al
+  jz 14f
+  vmovdqa64 %zmm16, 1024(%rsp)
+  vmovdqa64 %zmm17, 1088(%rsp)
+  vmovdqa64 %zmm18, 1152(%rsp)
+  vmovdqa64 %zmm19, 1216(%rsp)
+  vmovdqa64 %zmm20, 1280(%rsp)
+  vmovdqa64 %zmm21, 1344(%rsp)
+  vmovdqa64 %zmm22, 1408(%rsp)
+  vmovdqa64 %zmm23, 1472(%rsp)
+  vmovdqa64 %zmm24, 1536(%rsp)
+  vmovdqa64 %zmm25, 1600(%rsp)
+  vmovdqa64 %zmm26, 1664(%rsp)
+  vmovdqa64 %zmm27, 1728(%rsp)
+  vmovdqa64 %zmm28, 1792(%rsp)
+  vmovdqa64 %zmm29, 1856(%rsp)
+  vmovdqa64 %zmm30, 1920(%rsp)
+  vmovdqa64 %zmm31, 1984(%rsp)
+14:
+  test $0x20, %al
+  jz 15f
+  kmovq %k0, 2048(%rsp)
+  kmovq %k1, 2056(%rsp)
+  kmovq %k2, 2064(%rsp)
+  kmovq %k3, 2072(%rsp)
+  kmovq %k4, 2080(%rsp)
+  kmovq %k5, 2088(%rsp)
+  kmovq %k6, 2096(%rsp)
+  kmovq %k7, 2104(%rsp)
+15:
+  test $0x200, %eax
+  jz 16f
+  xor %ecx, %ecx
+  rdpkru
+  mov %eax, 2124(%rsp)
+16:
+  lea -112(%rbp), %rdi
+  call snare_ig_v1_rewritten_entry
+  mov 2112(%rsp), %rsi
+  mov snare_ig_v1_fast_mask(%rip), %rdi
+  cmpb $0, snare_ig_v1_exact_after(%rip)
+  je 30f
+  mov $1, %ecx
+  xgetbv
+  shl $32, %rdx
+  or %rdx, %rax
+  mov %rsi, %rcx
+  not %rcx
+  and %rcx, %rax
+  jz 17f
+  mov %rax, %rdx
+  shr $32, %rdx
+  xrstor64 snare_ig_v1_init_image(%rip)
+  jmp 17f
+30:
+  fnstcw 2128(%rsp)
+  fnstsw %ax
+  cmpw $0x37f, 2128(%rsp)
+  jne 31f
+  test %ax, %ax
+  jz 32f
+31:
+  mov $1, %eax
+  xor %edx, %edx
+  xrstor64 snare_ig_v1_init_image(%rip)
+32:
+  test $0x200, %edi
+  jz 33f
+  test $0x200, %esi
+  jnz 33f
+  xor %ecx, %ecx
+  rdpkru
+  test %eax, %eax
+  jz 33f
+  xor %eax, %eax
+  xor %ecx, %ecx
+  xor %edx, %edx
+  wrpkru
+33:
+  test $0x20, %dil
+  jz 34f
+  test $0x20, %sil
+  jnz 34f
+  kxorw %k0, %k0, %k0
+  kxorw %k1, %k1, %k1
+  kxorw %k2, %k2, %k2
+  kxorw %k3, %k3, %k3
+  kxorw %k4, %k4, %k4
+  kxorw %k5, %k5, %k5
+  kxorw %k6, %k6, %k6
+  kxorw %k7, %k7, %k7
+34:
+  test $0x80, %dil
+  jz 17f
+  test $0x80, %sil
+  jnz 17f
+  vpxord %zmm16, %zmm16, %zmm16
+  vpxord %zmm17, %zmm17, %zmm17
+  vpxord %zmm18, %zmm18, %zmm18
+  vpxord %zmm19, %zmm19, %zmm19
+  vpxord %zmm20, %zmm20, %zmm20
+  vpxord %zmm21, %zmm21, %zmm21
+  vpxord %zmm22, %zmm22, %zmm22
+  vpxord %zmm23, %zmm23, %zmm23
+  vpxord %zmm24, %zmm24, %zmm24
+  vpxord %zmm25, %zmm25, %zmm25
+  vpxord %zmm26, %zmm26, %zmm26
+  vpxord %zmm27, %zmm27, %zmm27
+  vpxord %zmm28, %zmm28, %zmm28
+  vpxord %zmm29, %zmm29, %zmm29
+  vpxord %zmm30, %zmm30, %zmm30
+  vpxord %zmm31, %zmm31, %zmm31
+17:
+  test $0x200, %esi
+  jz 18f
+  xor %ecx, %ecx
+  rdpkru
+  cmp 2124(%rsp), %eax
+  je 18f
+  mov 2124(%rsp), %eax
+  xor %ecx, %ecx
+  xor %edx, %edx
+  wrpkru
+18:
+  test $0x20, %sil
+  jz 19f
+  kmovq 2048(%rsp), %k0
+  kmovq 2056(%rsp), %k1
+  kmovq 2064(%rsp), %k2
+  kmovq 2072(%rsp), %k3
+  kmovq 2080(%rsp), %k4
+  kmovq 2088(%rsp), %k5
+  kmovq 2096(%rsp), %k6
+  kmovq 2104(%rsp), %k7
+19:
+  test $0x80, %sil
+  jz 20f
+  vmovdqa64 1024(%rsp), %zmm16
+  vmovdqa64 1088(%rsp), %zmm17
+  vmovdqa64 1152(%rsp), %zmm18
+  vmovdqa64 1216(%rsp), %zmm19
+  vmovdqa64 1280(%rsp), %zmm20
+  vmovdqa64 1344(%rsp), %zmm21
+  vmovdqa64 1408(%rsp), %zmm22
+  vmovdqa64 1472(%rsp), %zmm23
+  vmovdqa64 1536(%rsp), %zmm24
+  vmovdqa64 1600(%rsp), %zmm25
+  vmovdqa64 1664(%rsp), %zmm26
+  vmovdqa64 1728(%rsp), %zmm27
+  vmovdqa64 1792(%rsp), %zmm28
+  vmovdqa64 1856(%rsp), %zmm29
+  vmovdqa64 1920(%rsp), %zmm30
+  vmovdqa64 1984(%rsp), %zmm31
+20:
+  test $0x40, %sil
+  jnz 21f
+  test $0x4, %sil
+  jnz 22f
+  test $0x4, %dil
+  jnz 24f
+  movaps 0(%rsp), %xmm0
+  movaps 16(%rsp), %xmm1
+  movaps 32(%rsp), %xmm2
+  movaps 48(%rsp), %xmm3
+  movaps 64(%rsp), %xmm4
+  movaps 80(%rsp), %xmm5
+  movaps 96(%rsp), %xmm6
+  movaps 112(%rsp), %xmm7
+  movaps 128(%rsp), %xmm8
+  movaps 144(%rsp), %xmm9
+  movaps 160(%rsp), %xmm10
+  movaps 176(%rsp), %xmm11
+  movaps 192(%rsp), %xmm12
+  movaps 208(%rsp), %xmm13
+  movaps 224(%rsp), %xmm14
+  movaps 240(%rsp), %xmm15
+  jmp 23f
+21:
+  vmovdqa64 0(%rsp), %zmm0
+  vmovdqa64 64(%rsp), %zmm1
+  vmovdqa64 128(%rsp), %zmm2
+  vmovdqa64 192(%rsp), %zmm3
+  vmovdqa64 256(%rsp), %zmm4
+  vmovdqa64 320(%rsp), %zmm5
+  vmovdqa64 384(%rsp), %zmm6
+  vmovdqa64 448(%rsp), %zmm7
+  vmovdqa64 512(%rsp), %zmm8
+  vmovdqa64 576(%rsp), %zmm9
+  vmovdqa64 640(%rsp), %zmm10
+  vmovdqa64 704(%rsp), %zmm11
+  vmovdqa64 768(%rsp), %zmm12
+  vmovdqa64 832(%rsp), %zmm13
+  vmovdqa64 896(%rsp), %zmm14
+  vmovdqa64 960(%rsp), %zmm15
+  jmp 23f
+22:
+  vmovdqa 0(%rsp), %ymm0
+  vmovdqa 32(%rsp), %ymm1
+  vmovdqa 64(%rsp), %ymm2
+  vmovdqa 96(%rsp), %ymm3
+  vmovdqa 128(%rsp), %ymm4
+  vmovdqa 160(%rsp), %ymm5
+  vmovdqa 192(%rsp), %ymm6
+  vmovdqa 224(%rsp), %ymm7
+  vmovdqa 256(%rsp), %ymm8
+  vmovdqa 288(%rsp), %ymm9
+  vmovdqa 320(%rsp), %ymm10
+  vmovdqa 352(%rsp), %ymm11
+  vmovdqa 384(%rsp), %ymm12
+  vmovdqa 416(%rsp), %ymm13
+  vmovdqa 448(%rsp), %ymm14
+  vmovdqa 480(%rsp), %ymm15
+  jmp 23f
+24:
+  vmovdqa 0(%rsp), %xmm0
+  vmovdqa 16(%rsp), %xmm1
+  vmovdqa 32(%rsp), %xmm2
+  vmovdqa 48(%rsp), %xmm3
+  vmovdqa 64(%rsp), %xmm4
+  vmovdqa 80(%rsp), %xmm5
+  vmovdqa 96(%rsp), %xmm6
+  vmovdqa 112(%rsp), %xmm7
+  vmovdqa 128(%rsp), %xmm8
+  vmovdqa 144(%rsp), %xmm9
+  vmovdqa 160(%rsp), %xmm10
+  vmovdqa 176(%rsp), %xmm11
+  vmovdqa 192(%rsp), %xmm12
+  vmovdqa 208(%rsp), %xmm13
+  vmovdqa 224(%rsp), %xmm14
+  vmovdqa 240(%rsp), %xmm15
+23:
+  ldmxcsr 2120(%rsp)
+  jmp 8f
+7:
   mov snare_ig_v1_xsave_size(%rip), %rcx
   sub %rcx, %rsp
   and $-64, %rsp
@@ -199,6 +508,7 @@ snare_ig_v1_trampoline:
   mov $-1, %eax
   mov $-1, %edx
   xrstor64 (%rsp)
+8:
   lea -112(%rbp), %rsp
   pop %r15
   pop %r14
@@ -215,6 +525,7 @@ snare_ig_v1_trampoline:
   pop %rbx
   pop %rax
   pop %rbp
+  popfq
   lea 128(%rsp), %rsp
   ret
   .popsection
@@ -251,4 +562,24 @@ extern "C" {
 // The numbers [0, 512) a rewritten site runs directly (install_options::interest lacks them and
 // the runtime does not handle them itself), one bit each.
 [[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_direct[8] = {};
+// What the trampoline does with number n, at index n % 65536 (read without touching the flags:
+// movzwl, movzbl, jrcxz): 0 the hooks, 1 `syscall; ret` (snare_ig_v1_direct), 2 rt_sigreturn
+// (15). Built from snare_ig_v1_direct by setup_rewriting().
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned char snare_ig_v1_dispatch[65536] = {};
+// The extended-state components the trampoline saves by hand when they are the only ones in use
+// (XINUSE, read by `xgetbv` with ecx 1): SSE 1, AVX 2, AVX-512 opmask 5, ZMM_Hi256 6, Hi16_ZMM 7,
+// PKRU 9, those of them XCR0 enables; 0: always xsavec/xsave (no XGETBV ecx=1). Set by install().
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned long snare_ig_v1_fast_mask = 0;
+// Whether XCR0 enables a component the fast path neither saves nor puts back in its initial state
+// itself (AMX, MPX, opmask without AVX512BW...): then the trampoline reads XINUSE again after the
+// hooks and puts every component they brought into use back in its initial state. Set by install().
+[[gnu::used, gnu::visibility("hidden")]] inline constinit unsigned char snare_ig_v1_exact_after = 1;
+// An xsave image (standard form, legacy area and header) whose header's XSTATE_BV is 0: xrstor
+// from it with a component's bit in edx:eax puts that component in its initial state. MXCSR
+// (bytes 24..27) holds its initial 0x1f80, since xrstor loads it when it restores SSE or AVX.
+struct alignas(64) snare_ig_v1_xsave_image {
+  unsigned char bytes[576];
+};
+[[gnu::used, gnu::visibility("hidden")]] inline constinit snare_ig_v1_xsave_image snare_ig_v1_init_image = {
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x1f}};
 }

@@ -141,6 +141,32 @@ inline void try_rewrite(std::uint64_t ip, long nr) noexcept {
   unblock();
 }
 
+/// Where page 0's sled of jumps ends and its nops begin (see setup_rewriting): a jump from
+/// below lands at most 79 bytes past it, so sled_end - stride_end must be 80 or more.
+inline constexpr std::uintptr_t stride_end = 432;
+static_assert(sled_end - stride_end >= 80 && stride_end % 2 == 0);
+
+/// The extended-state components snare_ig_v1_trampoline may save by hand (snare_ig_v1_fast_mask):
+/// those of SSE 1, AVX 2, opmask 5, ZMM_Hi256 6, Hi16_ZMM 7 and PKRU 9 that XCR0 enables, opmask
+/// only with AVX512BW (`kmovq`: on a CPU with AVX-512F alone a call with the opmask registers in
+/// use takes the xsave path), PKRU only with OSPKE (`rdpkru`). Needs OSXSAVE (xgetbv). Sources:
+/// Intel SDM vol. 1 ch. 13 (the components, XINUSE), CPUID leaf 7 (AVX512F EBX.16, AVX512BW
+/// EBX.30, OSPKE ECX.4).
+inline unsigned long xcr0() noexcept {
+  unsigned lo = 0, hi = 0;
+  asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return lo | (static_cast<unsigned long>(hi) << 32);
+}
+inline unsigned long fast_components() noexcept {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  __cpuid_count(7, 0, a, b, c, d);
+  unsigned long want = (1UL << 1) | (1UL << 2);
+  if ((b & (1U << 16)) != 0) want |= (1UL << 6) | (1UL << 7);
+  if ((b & (1U << 16)) != 0 && (b & (1U << 30)) != 0) want |= 1UL << 5;
+  if ((c & (1U << 4)) != 0) want |= 1UL << 9;
+  return xcr0() & want;
+}
+
 /// Maps page 0 (the nop sled and the jump to the trampoline) and reads the xsave size; on
 /// failure writes the reason into proc.why_not_rewriting and returns false.
 inline bool setup_rewriting() noexcept {
@@ -153,7 +179,13 @@ inline bool setup_rewriting() noexcept {
   __cpuid_count(0xd, 0, a, b, c, d);
   snare_ig_v1_xsave_size = b + 64;  // room to align down to 64
   __cpuid_count(0xd, 1, a, b, c, d);
-  snare_ig_v1_xsavec = (a & 2) != 0 ? 1 : 0;  // CPUID.(0xd,1):EAX bit 1: XSAVEC
+  snare_ig_v1_xsavec = (a & 2) != 0 ? 1 : 0;                     // CPUID.(0xd,1):EAX bit 1: XSAVEC
+  snare_ig_v1_fast_mask = (a & 4) != 0 ? fast_components() : 0;  // bit 2: XGETBV with ecx 1
+  snare_ig_v1_exact_after = (xcr0() & ~(snare_ig_v1_fast_mask | 1)) != 0 ? 1 : 0;
+  // install() has set snare_ig_v1_direct (from install_options::interest) before this.
+  for (std::size_t nr = 0; nr < 512; ++nr)
+    snare_ig_v1_dispatch[nr] = (snare_ig_v1_direct[nr / 64] >> (nr % 64)) & 1;
+  snare_ig_v1_dispatch[SYS_rt_sigreturn] = 2;
   constexpr long map_fixed_noreplace = 0x100000;
   long m = sys(SYS_mmap, 0, page0_size, PROT_READ | PROT_WRITE,
                MAP_PRIVATE | MAP_ANONYMOUS | map_fixed_noreplace, -1, 0);
@@ -176,10 +208,21 @@ inline bool setup_rewriting() noexcept {
   // Built on the stack, copied to address 0 by `rep movsb`: C++ may not write through a null
   // pointer (the optimizer and UBSan both assume it never happens).
   unsigned char page[page0_size];
-  // The sled: `cmp $0x90, %al` (3c 90) at even addresses. Entered at an even address it runs
-  // two bytes per instruction; at an odd one, one `nop` (90) and then in step. Half the
-  // instructions of a plain nop sled; it changes only the flags, which a syscall may clobber.
-  for (std::uintptr_t i = 0; i < page0_size; ++i) page[i] = (i % 2 == 0) ? 0x3c : 0x90;
+  // The sled, flag-free, entered at address nr (any byte up to sled_end). Up to stride_end:
+  // `jmp .+81` (eb 4f) at even addresses; entered at an odd address, `4f eb 4f` is the same
+  // jump with an ignored REX prefix (.+82). Then, up to sled_end, `xchg %ax, %ax` (66 90, a
+  // 2-byte nop) at even addresses; entered at an odd one, `nop` (90) and then in step. The
+  // last jumps land at most 79 bytes past stride_end, inside the nops: at most 45 instructions
+  // (6 jumps) from any entry, where a sled of single steps ran up to 256.
+  // (A REX prefix before `jmp rel8`, or before the 66 prefix at stride_end - 1, is ignored:
+  // Intel SDM vol. 2, 2.2.1; AMD APM vol. 3, 1.2.7.) Numbers past sled_end land in nops.
+  for (std::uintptr_t i = 0; i < sled_end; ++i) {
+    if (i < stride_end)
+      page[i] = (i % 2 == 0) ? 0xeb : 0x4f;
+    else
+      page[i] = (i % 2 == 0) ? 0x66 : 0x90;
+  }
+  for (std::uintptr_t i = sled_end; i < page0_size; ++i) page[i] = (i % 2 == 0) ? 0x66 : 0x90;
   auto target = reinterpret_cast<std::uint64_t>(&snare_ig_v1_trampoline);
   for (std::uintptr_t at : {sled_end, second_sled_end}) {
     page[at] = 0x49;  // movabs $target, %r11
@@ -204,6 +247,7 @@ inline bool setup_rewriting() noexcept {
 /// The registers snare_ig_v1_trampoline saved, lowest address first.
 struct trampoline_regs {
   std::uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rdi, rsi, rdx, rcx, rbx, rax, rbp;
+  std::uint64_t rflags;  // the guest's (the sled and the dispatch leave them as they were)
   std::uint64_t red_zone[16];
   std::uint64_t ret;  // the rewritten site + 2
 };
