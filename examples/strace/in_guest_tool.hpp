@@ -1,8 +1,10 @@
 // Defines strace::in_guest_tool, snare-strace's tool on the in_guest backend: it runs in the
-// guest (built into snare-strace-in-guest.so), formats each traced call there, and sends the
-// text to the tracer through g.global().call, where strace::in_guest_sink (run_in_guest.cpp)
-// hands it to the session that prefixes and writes it. The same header is compiled into the
-// tracer (which only needs the types and the configuration string).
+// guest (built into snare-strace-in-guest.so), formats each traced call there, and appends the
+// text to its thread's ring in memory shared with the tracer (line_rings.hpp; no syscall while
+// the ring has room), where strace::in_guest_sink (run_in_guest.cpp) drains it and hands it to
+// the session that prefixes and writes it. What the rings cannot carry (a line over 16 KiB, a
+// thread that finds no free ring, a run without the region) goes through g.global().call. The
+// same header is compiled into the tracer (which only needs the types and the configuration).
 #pragma once
 
 #include <sys/syscall.h>
@@ -19,6 +21,9 @@
 #include <string>
 #include <string_view>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
@@ -26,6 +31,8 @@
 #include <snare/format/options.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
+
+#include "line_rings.hpp"
 
 namespace strace {
 
@@ -73,6 +80,7 @@ struct guest_config {
   std::bitset<max_nr> trace, abbrev;
   snare::format::options fo;
   bool follow_forks = false;
+  std::string rings;  ///< the path the guests open the tracer's line rings by (none: global calls)
 
   std::string to_string() const {
     std::string s = "s=" + std::to_string(fo.string_limit) + " y=" + std::to_string(fo.show_fd_paths) +
@@ -81,6 +89,7 @@ struct guest_config {
                     " yp=" + std::to_string(fo.show_pidfd_pids) + " x=" + std::to_string(fo.hex_strings) +
                     " X=" + std::to_string(static_cast<int>(fo.xlat)) + " f=" + std::to_string(follow_forks);
     s += " t=" + trace.to_string() + " ab=" + abbrev.to_string();
+    if (!rings.empty()) s += " r=" + rings;
     return s;
   }
   /// Parses what to_string made; unknown words are ignored.
@@ -115,6 +124,8 @@ struct guest_config {
         c.trace = std::bitset<max_nr>(std::string(v));
       else if (k == "ab" && v.size() == max_nr)
         c.abbrev = std::bitset<max_nr>(std::string(v));
+      else if (k == "r")
+        c.rings = std::string(v);
     }
     return c;
   }
@@ -137,8 +148,8 @@ class guest_fd_resolver {
 
 /// snare-strace's tool in the guest. Every call reaches `on` as snare::unknown_call (one
 /// instantiation for all); the entry's text is made at entry (in-arguments as they were),
-/// the whole line sent at exit in one message, so lines of different threads never cut one
-/// another and each call costs one round trip to the tracer.
+/// the whole line appended to the thread's ring at exit as one record, so lines of different
+/// threads never cut one another and a call costs no round trip to the tracer.
 struct in_guest_tool {
   using syscall_table = snare::call_list<>;
   struct thread_state {
@@ -146,6 +157,7 @@ struct in_guest_tool {
     long nr = -1;
     snare::sys::raw_args args{};
     std::string line;  // the entry's text
+    std::string out;   // the whole line (kept: its room is reused)
     snare::format::entry_state inout;
     snare::sys::syscall_desc unknown{};  // the stand-in descriptor of an unknown number
     char unknown_name[32] = {};
@@ -153,6 +165,7 @@ struct in_guest_tool {
     // trapped when the agent tells a start from its constructor with interception on; a
     // handler sending then would wait for the channel its own thread holds.
     bool sending = false;
+    int ring = -2;  // the thread's ring in the region (-2: not claimed yet, -1: none free)
   };
   struct process_state {};
   using global_state = in_guest_global;
@@ -166,8 +179,13 @@ struct in_guest_tool {
     t.cfg = guest_config::parse(config);
     t.verbose_ = t.cfg.fo;
     t.verbose_.verbose = true;
+    if (!t.cfg.rings.empty()) guest_rings = map_rings(t.cfg.rings);
     return t;
   }
+
+  /// The tracer's line rings as this guest process mapped them (inherited by a fork; mapped
+  /// again by each new image), or null: lines then go through g.global().call.
+  static inline rings::region* guest_rings = nullptr;
 
   template <class G>
   snare::action on(snare::unknown_call c, G& g) {
@@ -197,7 +215,7 @@ struct in_guest_tool {
       // A successful exec never returns here: its line is sent now as it will read, and the
       // new image says `exec`.
       std::uint32_t pad = 0;
-      std::string whole = finish(t, 0, m, g.pid(), pad);
+      const std::string& whole = finish(t, 0, m, g.pid(), pad);
       send(g, guest_message::kind::exec_pending, whole, pad, 0);
     }
     return snare::proceed();
@@ -209,7 +227,7 @@ struct in_guest_tool {
     t.in_call = false;
     mem<G> m{&g};
     std::uint32_t pad = 0;
-    std::string whole = finish(t, ret, m, g.pid(), pad);
+    const std::string& whole = finish(t, ret, m, g.pid(), pad);
     send(g, guest_message::kind::call, whole, pad, 0);
   }
   template <class G>
@@ -281,13 +299,41 @@ struct in_guest_tool {
     return t.unknown;
   }
 
-  // The whole line for result `ret`, with one space before "= " at `pad`: formatted twice,
-  // with and without alignment, since only the tracer knows the prefix the column counts.
+  // The whole line for result `ret` (in t.out), with one space before "= " at `pad`: only
+  // the tracer knows the prefix the -a column counts from. Formatted once, aligned to a
+  // column far right (pad_column), so that the one space before "= " is found where the
+  // padding starts and the padding taken out. A line whose call reaches that column has
+  // its ") = " at or past it (then one space, no padding), so any ") = " from the column on
+  // sends the line the two-pass way: formatted again without alignment to compare (its
+  // memory read twice), as is a line with a newline.
+  static constexpr std::size_t pad_column = 2048;
   template <class M>
-  std::string finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
+  const std::string& finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
     snare::format::options fo = options_for(t.nr);
+    fo.align_column = pad_column;
+    std::string& a = t.out;
+    a.assign(t.line);
+    const bool newline_before = a.find('\n') != std::string::npos;
+    (void)snare::format::format_exit(a, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
+                                     &t.inout);
+    pad = 0xffffffffu;
+    if (!newline_before && a.size() > pad_column + 1 && a[pad_column] == '=' && a[pad_column + 1] == ' ' &&
+        a[pad_column - 1] == ' ' && a.find(") = ", pad_column - 1) == std::string::npos &&
+        a.find('\n') == std::string::npos) {
+      std::size_t i = pad_column - 1;
+      while (i > 0 && a[i - 1] == ' ') --i;
+      if (i > 0 && a[i - 1] == ')') {
+        a.erase(i + 1, pad_column - i - 1);
+        pad = static_cast<std::uint32_t>(i);
+        t.line.clear();
+        t.inout = {};
+        return a;
+      }
+    }
+    // The two-pass way: a: X + " = R", b: X + "   ...= R": they part after X's one space
+    // (memory changed between the two reads: no alignment, one space stays).
     fo.align_column = 0;
-    std::string a = t.line;
+    a.assign(t.line);
     (void)snare::format::format_exit(a, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
                                      &t.inout);
     fo.align_column = a.size() + 2;
@@ -296,16 +342,52 @@ struct in_guest_tool {
                                      &t.inout);
     std::size_t i = 0;
     while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-    // a: X + " = R", b: X + "   ...= R": they part after X's one space (memory changed
-    // between the two reads: no alignment, one space stays).
     pad = i > 0 && i < a.size() && a[i - 1] == ' ' ? static_cast<std::uint32_t>(i - 1) : 0xffffffffu;
     t.line.clear();
     t.inout = {};
     return a;
   }
 
+  // Maps the region at `path` (/proc/TRACER/fd/N: the tracer's memfd). Null when it cannot
+  // (another user's tracer, a guest in another mount namespace): global calls then.
+  static rings::region* map_rings(const std::string& path) noexcept {
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    void* p = ::mmap(nullptr, sizeof(rings::region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return nullptr;
+    auto* r = static_cast<rings::region*>(p);
+    if (r->magic != rings::region::magic_value) {
+      ::munmap(p, sizeof(rings::region));
+      return nullptr;
+    }
+    return r;
+  }
+
+  // Appends the message to the thread's ring; falls back to a global call (which the tracer
+  // serves after draining every ring, so the thread's order holds) when it cannot.
   template <class G>
   static void send(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status) {
+    if constexpr (requires {
+                    g.thread_state();
+                    g.tid();
+                  }) {
+      if (guest_rings != nullptr) {
+        auto& t = g.thread_state();
+        const pid_t pid = g.pid(), tid = g.tid() > 0 ? g.tid() : pid;
+        t.sending = true;
+        if (t.ring == -2) t.ring = rings::claim(*guest_rings, tid);
+        const bool sent = t.ring >= 0 && rings::append(*guest_rings, t.ring, static_cast<std::uint8_t>(k),
+                                                       pid, tid, status, pad, text);
+        t.sending = false;
+        if (sent) return;
+      }
+    }
+    send_call(g, k, text, pad, status);
+  }
+
+  template <class G>
+  static void send_call(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status) {
     guest_message m;
     m.k = k;
     m.pid = g.pid();
