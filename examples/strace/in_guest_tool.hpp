@@ -306,25 +306,32 @@ struct in_guest_tool {
   // its ") = " at or past it (then one space, no padding), so any ") = " from the column on
   // sends the line the two-pass way: formatted again without alignment to compare (its
   // memory read twice), as is a line with a newline.
-  static constexpr std::size_t pad_column = 2048;
+  static constexpr std::size_t pad_column = 1024;
   template <class M>
   const std::string& finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
     snare::format::options fo = options_for(t.nr);
     fo.align_column = pad_column;
     std::string& a = t.out;
     a.assign(t.line);
-    const bool newline_before = a.find('\n') != std::string::npos;
+    const std::size_t entry_end = t.line.size();
+    const bool newline_before = std::memchr(a.data(), '\n', a.size()) != nullptr;
     (void)snare::format::format_exit(a, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
                                      &t.inout);
     pad = 0xffffffffu;
     if (!newline_before && a.size() > pad_column + 1 && a[pad_column] == '=' && a[pad_column + 1] == ' ' &&
-        a[pad_column - 1] == ' ' && a.find(") = ", pad_column - 1) == std::string::npos &&
-        a.find('\n') == std::string::npos) {
-      std::size_t i = pad_column - 1;
-      while (i > 0 && a[i - 1] == ' ') --i;
-      if (i > 0 && a[i - 1] == ')') {
-        a.erase(i + 1, pad_column - i - 1);
-        pad = static_cast<std::uint32_t>(i);
+        a[pad_column - 1] == ' ' && a.find(") = ", pad_column - 1) == std::string::npos) {
+      // The padding: the first ") " after the entry's text followed by spaces only up to the
+      // column (a ") " inside the exit's arguments has the call's own ')' after it).
+      static const std::string spaces(pad_column, ' ');
+      std::size_t i = a.find(") ", entry_end);
+      while (i != std::string::npos && i + 1 < pad_column &&
+             std::memcmp(a.data() + i + 1, spaces.data(), pad_column - i - 1) != 0)
+        i = a.find(") ", i + 1);
+      if (i != std::string::npos && i + 1 < pad_column &&
+          std::memchr(a.data() + entry_end, '\n', i - entry_end + 1) == nullptr &&
+          std::memchr(a.data() + pad_column, '\n', a.size() - pad_column) == nullptr) {
+        a.erase(i + 2, pad_column - i - 2);
+        pad = static_cast<std::uint32_t>(i + 1);
         t.line.clear();
         t.inout = {};
         return a;
