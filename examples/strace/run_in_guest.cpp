@@ -4,6 +4,8 @@
 // drains the rings every 20 ms, or when a guest rings because a ring is half full, and hands
 // the lines to the session in the order of their sequence numbers. Lines that came by
 // g.global().call are handled after every ring is drained, as are the ends the tracer tells.
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -78,7 +80,14 @@ class in_guest_sink {
 
   /// Starts draining the rings from a thread of its own.
   void start() {
-    if (r_ != nullptr) drainer_ = std::thread([this] { drain_loop(); });
+    if (r_ == nullptr) return;
+    // The drainer takes no signal: they are the tracer's (a SIGCHLD taken by this thread
+    // would be lost to the engine's wait), so it starts with every signal blocked.
+    sigset_t all, old;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &old);
+    drainer_ = std::thread([this] { drain_loop(); });
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
   /// Stops the drainer and drains what is left (the run is over: every guest is gone).
   void stop() {
