@@ -293,3 +293,36 @@ TEST_CASE("strace in_guest: a guest's many lines all come, and those before a SI
   CHECK(count_matching(k.lines, R"(write\(1, "before\\n", 7\) += 7$)") == 1);
   CHECK(count_matching(k.lines, R"(\+\+\+ killed by SIGKILL \+\+\+$)") == 1);
 }
+
+TEST_CASE("strace in_guest: a buffer unmapped or made unreadable after a read is EFAULT, not a fault") {
+  require_in_guest();
+  // The guest's formatter reads again without a syscall the pages a read found readable;
+  // munmap and mprotect must make it ask the kernel again (natively: EFAULT).
+  std::string script = snare::test::temp_path("fault.py");
+  {
+    std::ofstream(script) << R"(import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+for undo in ("munmap", "mprotect"):
+    p = libc.mmap(None, 4096, 3, 0x22, -1, 0)
+    ctypes.memmove(p, b"abcd", 4)
+    r1 = libc.write(2, p, 4)
+    if undo == "munmap":
+        libc.munmap(p, 4096)
+    else:
+        libc.mprotect(p, 4096, 0)
+    r2 = libc.write(2, p, 4)
+    os.write(1, ("%s %d %d\n" % (undo, r1, r2)).encode())
+)";
+  }
+  auto t = run_traced({"--backend=in-guest", "-e", "trace=write", "python3", script});
+  ::unlink(script.c_str());
+  CHECK(t.r.code == 0);
+  CHECK(t.r.out == "munmap 4 -1\nmprotect 4 -1\n");
+  CHECK(count_matching(t.lines, R"(^write\(2, "abcd", 4\) += 4$)") == 2);
+  CHECK(count_matching(t.lines, R"(^write\(2, 0x[0-9a-f]+, 4\) += -1 EFAULT \(Bad address\)$)") == 2);
+}
