@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <sys/wait.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -55,6 +56,7 @@ struct guest_message {
   std::int32_t pid = 0, tid = 0, status = 0;
   std::uint32_t pad_at = 0;  ///< offset in the whole text of the one space before "= "
   std::uint32_t len = 0;
+  std::uint64_t ns = 0;  ///< -T: the guest's CLOCK_MONOTONIC at an execve's start and its new image's start
   static constexpr std::size_t capacity = 7936;
   char text[capacity];
 };
@@ -81,7 +83,8 @@ struct guest_config {
   std::bitset<max_nr> trace, abbrev;
   snare::format::options fo;
   bool follow_forks = false;
-  std::string rings;  ///< the path the guests open the tracer's line rings by (none: global calls)
+  int times_digits = -1;  ///< -T: the digits of the call's time (-1: no -T)
+  std::string rings;      ///< the path the guests open the tracer's line rings by (none: global calls)
 
   std::string to_string() const {
     std::string s = "s=" + std::to_string(fo.string_limit) + " y=" + std::to_string(fo.show_fd_paths) +
@@ -90,6 +93,7 @@ struct guest_config {
                     " yp=" + std::to_string(fo.show_pidfd_pids) + " x=" + std::to_string(fo.hex_strings) +
                     " X=" + std::to_string(static_cast<int>(fo.xlat)) + " f=" + std::to_string(follow_forks);
     s += " t=" + trace.to_string() + " ab=" + abbrev.to_string();
+    s += " T=" + std::to_string(times_digits);
     if (!rings.empty()) s += " r=" + rings;
     return s;
   }
@@ -125,6 +129,8 @@ struct guest_config {
         c.trace = std::bitset<max_nr>(std::string(v));
       else if (k == "ab" && v.size() == max_nr)
         c.abbrev = std::bitset<max_nr>(std::string(v));
+      else if (k == "T")
+        c.times_digits = static_cast<int>(n);
       else if (k == "r")
         c.rings = std::string(v);
     }
@@ -176,6 +182,7 @@ struct in_guest_tool {
     bool sending = false;
     int ring = -2;  // the thread's ring in the region (-2: not claimed yet, -1: none free)
     readable_pages readable;
+    std::uint64_t start_ns = 0;  // -T: when the call started (CLOCK_MONOTONIC, the vDSO's)
   };
   struct process_state {};
   using global_state = in_guest_global;
@@ -247,10 +254,18 @@ struct in_guest_tool {
     if (nr == SYS_execve || nr == SYS_execveat) {
       // A successful exec never returns here: its line is sent now as it will read, and the
       // new image says `exec`.
+      // A failed one returns: its exit formats from the entry's text again (kept here,
+      // since finish() consumes it).
       std::uint32_t pad = 0;
+      std::string entry = t.line;
+      const auto inout = t.inout;
       const std::string& whole = finish(t, 0, m, g.pid(), pad);
-      send(g, guest_message::kind::exec_pending, whole, pad, 0);
+      if (cfg.times_digits >= 0) t.start_ns = now_ns();
+      send(g, guest_message::kind::exec_pending, whole, pad, 0, t.start_ns);
+      t.line = std::move(entry);
+      t.inout = inout;
     }
+    if (cfg.times_digits >= 0) t.start_ns = now_ns();
     return snare::proceed();
   }
   template <class G>
@@ -259,10 +274,31 @@ struct in_guest_tool {
     auto& t = g.thread_state();
     if (!t.in_call) return;
     t.in_call = false;
+    const std::uint64_t end_ns = cfg.times_digits >= 0 ? now_ns() : 0;
     mem<G> m{&g};
     std::uint32_t pad = 0;
-    const std::string& whole = finish(t, ret, m, g.pid(), pad);
+    std::string& whole = finish(t, ret, m, g.pid(), pad);
+    if (cfg.times_digits >= 0) append_time(whole, end_ns - t.start_ns, cfg.times_digits);
     send(g, guest_message::kind::call, whole, pad, 0);
+  }
+
+  /// Returns CLOCK_MONOTONIC in nanoseconds (the vDSO's: no syscall).
+  static std::uint64_t now_ns() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+  }
+  /// Appends -T's " <S.fff>" for `ns` with `digits` (0-9) digits after the second, as strace.
+  static void append_time(std::string& out, std::uint64_t ns, int digits) {
+    out += " <" + std::to_string(ns / 1000000000u);
+    digits = std::clamp(digits, 0, 9);
+    if (digits != 0) {
+      std::string frac = std::to_string(ns % 1000000000u);
+      frac.insert(0, 9 - frac.size(), '0');
+      out += '.';
+      out.append(frac, 0, static_cast<std::size_t>(digits));
+    }
+    out += '>';
   }
   template <class G>
   void on_thread_start(G& g) {
@@ -273,7 +309,7 @@ struct in_guest_tool {
   // kept execve line, and its thread's start when the tracer has not seen it yet.
   template <class G>
   void on_exec(G& g) {
-    send(g, guest_message::kind::exec, {}, 0, 0);
+    send(g, guest_message::kind::exec, {}, 0, 0, cfg.times_digits >= 0 ? now_ns() : 0);
     send(g, guest_message::kind::thread_start, {}, 0, 0);
     warm(g);
   }
@@ -369,7 +405,7 @@ struct in_guest_tool {
   // memory read twice), as is a line with a newline.
   static constexpr std::size_t pad_column = 1024;
   template <class M>
-  const std::string& finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
+  std::string& finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
     snare::format::options fo = options_for(t.nr);
     fo.align_column = pad_column;
     std::string& a = t.out;
@@ -435,7 +471,8 @@ struct in_guest_tool {
   // Appends the message to the thread's ring; falls back to a global call (which the tracer
   // serves after draining every ring, so the thread's order holds) when it cannot.
   template <class G>
-  static void send(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status) {
+  static void send(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status,
+                   std::uint64_t ns = 0) {
     if constexpr (requires {
                     g.thread_state();
                     g.tid();
@@ -446,17 +483,19 @@ struct in_guest_tool {
         t.sending = true;
         if (t.ring == -2) t.ring = rings::claim(*guest_rings, tid);
         const bool sent = t.ring >= 0 && rings::append(*guest_rings, t.ring, static_cast<std::uint8_t>(k),
-                                                       pid, tid, status, pad, text);
+                                                       pid, tid, status, pad, text, ns);
         t.sending = false;
         if (sent) return;
       }
     }
-    send_call(g, k, text, pad, status);
+    send_call(g, k, text, pad, status, ns);
   }
 
   template <class G>
-  static void send_call(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status) {
+  static void send_call(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status,
+                        std::uint64_t ns) {
     guest_message m;
+    m.ns = ns;
     m.k = k;
     m.pid = g.pid();
     m.tid = m.pid;

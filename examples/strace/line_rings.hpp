@@ -43,8 +43,9 @@ struct record {
   std::uint32_t pad_at;
   std::uint32_t len;  ///< text bytes
   std::uint32_t unused2;
+  std::uint64_t ns;  ///< the guest's CLOCK_MONOTONIC when it matters (-T: an execve's start), else 0
 };
-static_assert(sizeof(record) == 40);
+static_assert(sizeof(record) == 48);
 
 /// A ring's counters, one cache line each side (the producer writes head, the tracer tail).
 struct ring_control {
@@ -98,7 +99,8 @@ inline int claim(region& r, pid_t tid) noexcept {
 /// false, having written nothing, when the record is too large for a ring or the tracer is
 /// gone: the caller sends it another way.
 inline bool append(region& r, int i, std::uint8_t kind, std::int32_t pid, std::int32_t tid,
-                   std::int32_t status, std::uint32_t pad_at, std::string_view text) noexcept {
+                   std::int32_t status, std::uint32_t pad_at, std::string_view text,
+                   std::uint64_t ns = 0) noexcept {
   const std::size_t need = (sizeof(record) + text.size() + 7) & ~std::size_t{7};
   if (need > max_record) return false;
   ring_control& c = r.control[i];
@@ -137,6 +139,7 @@ inline bool append(region& r, int i, std::uint8_t kind, std::int32_t pid, std::i
   rec.status = status;
   rec.pad_at = pad_at;
   rec.len = static_cast<std::uint32_t>(text.size());
+  rec.ns = ns;
   if (!text.empty()) std::memcpy(data + off + sizeof(record), text.data(), text.size());
   rec.seq = r.seq.fetch_add(1, std::memory_order_relaxed);
   std::memcpy(data + off, &rec, sizeof rec);

@@ -68,7 +68,9 @@ class ring_region {
 /// message) and by global calls (the thread that serves them); one at a time.
 class in_guest_sink {
  public:
-  in_guest_sink(session& s, rings::region* r) : s_(s), r_(r) {}
+  /// times_digits: -T's digits (-1: no -T), for an execve's line, timed here from the
+  /// guest's clock at its start and at its new image's start.
+  in_guest_sink(session& s, rings::region* r, int times_digits) : s_(s), r_(r), times_digits_(times_digits) {}
   ~in_guest_sink() { stop(); }
 
   static void deliver(void* self, const guest_message& m) {
@@ -122,6 +124,7 @@ class in_guest_sink {
     guest_message::kind k;
     std::int32_t pid, tid, status;
     std::uint32_t pad_at;
+    std::uint64_t ns;
   };
 
   // Drains every ring, then hands the records to the session by sequence number. A ring
@@ -137,20 +140,21 @@ class in_guest_sink {
       const bool gone = ::kill(owner, 0) != 0 && errno == ESRCH;
       rings::drain(*r_, static_cast<int>(i), [&](const rings::record& rec, std::string_view text) {
         batch_.push_back({rec.seq, text_.size(), text.size(), static_cast<guest_message::kind>(rec.kind),
-                          rec.pid, rec.tid, rec.status, rec.pad_at});
+                          rec.pid, rec.tid, rec.status, rec.pad_at, rec.ns});
         text_.append(text);
       });
       if (gone) r_->owner[i].store(0, std::memory_order_release);
     }
     std::sort(batch_.begin(), batch_.end(), [](const drained& a, const drained& b) { return a.seq < b.seq; });
     for (const auto& d : batch_)
-      handle(d.k, d.pid, d.tid, d.status, d.pad_at, std::string_view(text_).substr(d.at, d.len));
+      handle(d.k, d.pid, d.tid, d.status, d.pad_at, std::string_view(text_).substr(d.at, d.len), d.ns);
   }
 
   struct pending {
     pid_t tid = 0;
     std::string text;
     std::uint32_t pad = 0;
+    std::uint64_t ns = 0;  // -T: the guest's clock at the execve's start
   };
 
   void on(const guest_message& m) {
@@ -160,11 +164,11 @@ class in_guest_sink {
     if (!m.last) return;
     std::string text = std::move(part);
     parts_.erase(m.tid);
-    handle(m.k, m.pid, m.tid, m.status, m.pad_at, text);
+    handle(m.k, m.pid, m.tid, m.status, m.pad_at, text, m.ns);
   }
 
   void handle(guest_message::kind kind, pid_t pid, pid_t tid, int status, std::uint32_t pad_at,
-              std::string_view text) {
+              std::string_view text, std::uint64_t ns) {
     using k = guest_message::kind;
     switch (kind) {
       case k::call: {
@@ -175,11 +179,13 @@ class in_guest_sink {
         break;
       }
       case k::exec_pending:
-        execs_[pid] = {tid, std::string(text), pad_at};
+        execs_[pid] = {tid, std::string(text), pad_at, ns};
         break;
       case k::exec:
         if (auto it = execs_.find(pid); it != execs_.end()) {
           // The kernel gives the new image the process's pid as its thread's id.
+          if (times_digits_ >= 0 && ns >= it->second.ns)
+            in_guest_tool::append_time(it->second.text, ns - it->second.ns, times_digits_);
           s_.guest_line(it->second.tid, it->second.text, it->second.pad, false);
           execs_.erase(it);
         }
@@ -202,6 +208,7 @@ class in_guest_sink {
 
   session& s_;
   rings::region* r_;
+  int times_digits_;
   std::mutex m_;
   std::thread drainer_;
   std::atomic<bool> stopping_{false};
@@ -232,6 +239,7 @@ snare::exit_status run_in_guest(const nr_set& trace, session& s, const options& 
   c.trace = trace;
   c.abbrev = o.abbrev_calls;
   c.follow_forks = o.follow_forks;
+  c.times_digits = o.syscall_times ? o.syscall_times_digits : -1;
   c.fo.string_limit = o.string_limit;
   c.fo.show_fd_paths = o.fd_paths;
   c.fo.show_socket_details = (o.fd_details & decode_fd_socket) != 0;
@@ -251,7 +259,7 @@ snare::exit_status run_in_guest(const nr_set& trace, session& s, const options& 
   ro.stop = s.stop_source();
   ro.in_guest_object = object.c_str();
   s.set_exits_observed(true);
-  in_guest_sink sink(s, region.get());
+  in_guest_sink sink(s, region.get(), c.times_digits);
   in_guest_global::next = {&sink, &in_guest_sink::deliver};
   snare::tracer<snare::backend::in_guest, in_guest_tool> tracer(t, ro);
   sink.start();

@@ -81,6 +81,7 @@ by_process normalise(const std::vector<std::string>& lines) {
     text = std::regex_replace(text, std::regex(R"(/\* \d+ vars \*/)"), "/* N vars */");
     text = std::regex_replace(text, std::regex(R"(^getrandom\("[^"]*")"), "getrandom(BYTES");
     text = std::regex_replace(text, std::regex(R"(\) +=)"), ") =");
+    text = std::regex_replace(text, std::regex(R"( <\d+\.\d+>$)"), "");  // -T's times
     // The root's parent is snare-strace itself.
     text = std::regex_replace(text, std::regex(R"(^getppid\(\) = \d+$)"), "getppid() = TRACER");
     out[place[pid]].push_back(text);
@@ -182,7 +183,6 @@ TEST_CASE("strace in_guest: options that need what the backend lacks are refused
                                        {"-i"},
                                        {"-e", "signal=none"},
                                        {"-c"},
-                                       {"-T"},
                                        {"-e", "inject=getpid:error=EPERM"},
                                        {"-yy"},
                                        {"-Y"},
@@ -325,4 +325,31 @@ for undo in ("munmap", "mprotect"):
   CHECK(t.r.out == "munmap 4 -1\nmprotect 4 -1\n");
   CHECK(count_matching(t.lines, R"(^write\(2, "abcd", 4\) += 4$)") == 2);
   CHECK(count_matching(t.lines, R"(^write\(2, 0x[0-9a-f]+, 4\) += -1 EFAULT \(Bad address\)$)") == 2);
+}
+
+TEST_CASE("strace in_guest: -T times each call in the guest, lines otherwise as on ptrace") {
+  compare_with_ptrace({"-T", "sh", "-c", "echo a | cat"}, {R"(write(1, "a\n", 2) = 2)"});
+  auto t = run_traced({"--backend=in-guest", "-T", "-f", "sh", "-c", "echo a | cat"});
+  std::size_t calls = 0, timed = 0;
+  for (const auto& l : t.lines) {
+    if (l.find(") ") == std::string::npos || l.find(" = ") == std::string::npos || l.ends_with("= ?"))
+      continue;
+    ++calls;
+    timed += std::regex_search(l, std::regex(R"(= .* <\d+\.\d{6}>$)")) ? 1 : 0;
+  }
+  CHECK(calls > 20);
+  CHECK(timed == calls);
+  CHECK(count_matching(t.lines, R"(= \? <)") == 0);  // exit_group(0) = ? has no time
+}
+
+TEST_CASE("strace in_guest: a failed execve prints its whole line") {
+  require_in_guest();
+  auto t =
+      run_traced({"--backend=in-guest", "-f", "-e", "trace=execve", "sh", "-c", "/nonexistent/x; exit 0"});
+  CHECK(t.r.code == 0);
+  CHECK(
+      count_matching(
+          t.lines,
+          R"(execve\("/nonexistent/x", \["/nonexistent/x"\], 0x[0-9a-f]+ /\* \d+ vars \*/\) += -1 ENOENT)") ==
+      1);
 }
