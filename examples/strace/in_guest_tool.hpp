@@ -1,16 +1,20 @@
 // Defines strace::in_guest_tool, snare-strace's tool on the in_guest backend: it runs in the
-// guest (built into snare-strace-in-guest.so), formats each traced call there, and sends the
-// text to the tracer through g.global().call, where strace::in_guest_sink (run_in_guest.cpp)
-// hands it to the session that prefixes and writes it. The same header is compiled into the
-// tracer (which only needs the types and the configuration string).
+// guest (built into snare-strace-in-guest.so), formats each traced call there, and appends the
+// text to its thread's ring in memory shared with the tracer (line_rings.hpp; no syscall while
+// the ring has room), where strace::in_guest_sink (run_in_guest.cpp) drains it and hands it to
+// the session that prefixes and writes it. What the rings cannot carry (a line over 16 KiB, a
+// thread that finds no free ring, a run without the region) goes through g.global().call. The
+// same header is compiled into the tracer (which only needs the types and the configuration).
 #pragma once
 
 #include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <sys/wait.h>
+#include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bitset>
 #include <charconv>
 #include <cstdint>
@@ -19,6 +23,9 @@
 #include <string>
 #include <string_view>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
@@ -26,6 +33,8 @@
 #include <snare/format/options.hpp>
 #include <snare/sys/x86_64.hpp>
 #include <snare/tool.hpp>
+
+#include "line_rings.hpp"
 
 namespace strace {
 
@@ -47,6 +56,7 @@ struct guest_message {
   std::int32_t pid = 0, tid = 0, status = 0;
   std::uint32_t pad_at = 0;  ///< offset in the whole text of the one space before "= "
   std::uint32_t len = 0;
+  std::uint64_t ns = 0;  ///< -T: the guest's CLOCK_MONOTONIC at an execve's start and its new image's start
   static constexpr std::size_t capacity = 7936;
   char text[capacity];
 };
@@ -73,6 +83,8 @@ struct guest_config {
   std::bitset<max_nr> trace, abbrev;
   snare::format::options fo;
   bool follow_forks = false;
+  int times_digits = -1;  ///< -T: the digits of the call's time (-1: no -T)
+  std::string rings;      ///< the path the guests open the tracer's line rings by (none: global calls)
 
   std::string to_string() const {
     std::string s = "s=" + std::to_string(fo.string_limit) + " y=" + std::to_string(fo.show_fd_paths) +
@@ -81,6 +93,8 @@ struct guest_config {
                     " yp=" + std::to_string(fo.show_pidfd_pids) + " x=" + std::to_string(fo.hex_strings) +
                     " X=" + std::to_string(static_cast<int>(fo.xlat)) + " f=" + std::to_string(follow_forks);
     s += " t=" + trace.to_string() + " ab=" + abbrev.to_string();
+    s += " T=" + std::to_string(times_digits);
+    if (!rings.empty()) s += " r=" + rings;
     return s;
   }
   /// Parses what to_string made; unknown words are ignored.
@@ -115,6 +129,10 @@ struct guest_config {
         c.trace = std::bitset<max_nr>(std::string(v));
       else if (k == "ab" && v.size() == max_nr)
         c.abbrev = std::bitset<max_nr>(std::string(v));
+      else if (k == "T")
+        c.times_digits = static_cast<int>(n);
+      else if (k == "r")
+        c.rings = std::string(v);
     }
     return c;
   }
@@ -137,15 +155,24 @@ class guest_fd_resolver {
 
 /// snare-strace's tool in the guest. Every call reaches `on` as snare::unknown_call (one
 /// instantiation for all); the entry's text is made at entry (in-arguments as they were),
-/// the whole line sent at exit in one message, so lines of different threads never cut one
-/// another and each call costs one round trip to the tracer.
+/// the whole line appended to the thread's ring at exit as one record, so lines of different
+/// threads never cut one another and a call costs no round trip to the tracer.
 struct in_guest_tool {
   using syscall_table = snare::call_list<>;
+  /// Pages of the process's memory that a read through the handle (process_vm_readv)
+  /// found readable, since the process last ran a call that changes mappings: read again
+  /// with memcpy, no syscall. Per thread, emptied when map_generation moved.
+  struct readable_pages {
+    static constexpr std::size_t ways = 32;
+    std::uint64_t page[ways] = {};  // page number + 1, at page % ways; 0: empty
+    std::uint64_t generation = 0;
+  };
   struct thread_state {
     bool in_call = false;
     long nr = -1;
     snare::sys::raw_args args{};
     std::string line;  // the entry's text
+    std::string out;   // the whole line (kept: its room is reused)
     snare::format::entry_state inout;
     snare::sys::syscall_desc unknown{};  // the stand-in descriptor of an unknown number
     char unknown_name[32] = {};
@@ -153,6 +180,9 @@ struct in_guest_tool {
     // trapped when the agent tells a start from its constructor with interception on; a
     // handler sending then would wait for the channel its own thread holds.
     bool sending = false;
+    int ring = -2;  // the thread's ring in the region (-2: not claimed yet, -1: none free)
+    readable_pages readable;
+    std::uint64_t start_ns = 0;  // -T: when the call started (CLOCK_MONOTONIC, the vDSO's)
   };
   struct process_state {};
   using global_state = in_guest_global;
@@ -166,11 +196,39 @@ struct in_guest_tool {
     t.cfg = guest_config::parse(config);
     t.verbose_ = t.cfg.fo;
     t.verbose_.verbose = true;
+    if (!t.cfg.rings.empty()) guest_rings = map_rings(t.cfg.rings);
     return t;
+  }
+
+  /// The tracer's line rings as this guest process mapped them (inherited by a fork; mapped
+  /// again by each new image), or null: lines then go through g.global().call.
+  static inline rings::region* guest_rings = nullptr;
+
+  /// Moved by every call of this process that can take a page away or make it unreadable,
+  /// at its entry and again at its exit: every thread's readable_pages are then forgotten.
+  static inline std::atomic<std::uint64_t> map_generation{0};
+  static constexpr bool changes_mappings(long nr) noexcept {
+    switch (nr) {
+      case SYS_munmap:
+      case SYS_mremap:
+      case SYS_mprotect:
+      case SYS_pkey_mprotect:
+      case SYS_madvise:
+      case SYS_process_madvise:
+      case SYS_mmap:  // MAP_FIXED replaces pages, maybe with PROT_NONE ones
+      case SYS_brk:
+      case SYS_shmat:
+      case SYS_shmdt:
+      case SYS_remap_file_pages:
+        return true;
+      default:
+        return false;
+    }
   }
 
   template <class G>
   snare::action on(snare::unknown_call c, G& g) {
+    if (changes_mappings(c.number)) map_generation.fetch_add(1, std::memory_order_acq_rel);
     auto& t = g.thread_state();
     t.in_call = false;
     if (t.sending) return snare::proceed();
@@ -196,21 +254,51 @@ struct in_guest_tool {
     if (nr == SYS_execve || nr == SYS_execveat) {
       // A successful exec never returns here: its line is sent now as it will read, and the
       // new image says `exec`.
+      // A failed one returns: its exit formats from the entry's text again (kept here,
+      // since finish() consumes it).
       std::uint32_t pad = 0;
-      std::string whole = finish(t, 0, m, g.pid(), pad);
-      send(g, guest_message::kind::exec_pending, whole, pad, 0);
+      std::string entry = t.line;
+      const auto inout = t.inout;
+      const std::string& whole = finish(t, 0, m, g.pid(), pad);
+      if (cfg.times_digits >= 0) t.start_ns = now_ns();
+      send(g, guest_message::kind::exec_pending, whole, pad, 0, t.start_ns);
+      t.line = std::move(entry);
+      t.inout = inout;
     }
+    if (cfg.times_digits >= 0) t.start_ns = now_ns();
     return snare::proceed();
   }
   template <class G>
-  void on_exit(snare::unknown_call, long ret, G& g) {
+  void on_exit(snare::unknown_call c, long ret, G& g) {
+    if (changes_mappings(c.number)) map_generation.fetch_add(1, std::memory_order_acq_rel);
     auto& t = g.thread_state();
     if (!t.in_call) return;
     t.in_call = false;
+    const std::uint64_t end_ns = cfg.times_digits >= 0 ? now_ns() : 0;
     mem<G> m{&g};
     std::uint32_t pad = 0;
-    std::string whole = finish(t, ret, m, g.pid(), pad);
+    std::string& whole = finish(t, ret, m, g.pid(), pad);
+    if (cfg.times_digits >= 0) append_time(whole, end_ns - t.start_ns, cfg.times_digits);
     send(g, guest_message::kind::call, whole, pad, 0);
+  }
+
+  /// Returns CLOCK_MONOTONIC in nanoseconds (the vDSO's: no syscall).
+  static std::uint64_t now_ns() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+  }
+  /// Appends -T's " <S.fff>" for `ns` with `digits` (0-9) digits after the second, as strace.
+  static void append_time(std::string& out, std::uint64_t ns, int digits) {
+    out += " <" + std::to_string(ns / 1000000000u);
+    digits = std::clamp(digits, 0, 9);
+    if (digits != 0) {
+      std::string frac = std::to_string(ns % 1000000000u);
+      frac.insert(0, 9 - frac.size(), '0');
+      out += '.';
+      out.append(frac, 0, static_cast<std::size_t>(digits));
+    }
+    out += '>';
   }
   template <class G>
   void on_thread_start(G& g) {
@@ -221,7 +309,7 @@ struct in_guest_tool {
   // kept execve line, and its thread's start when the tracer has not seen it yet.
   template <class G>
   void on_exec(G& g) {
-    send(g, guest_message::kind::exec, {}, 0, 0);
+    send(g, guest_message::kind::exec, {}, 0, 0, cfg.times_digits >= 0 ? now_ns() : 0);
     send(g, guest_message::kind::thread_start, {}, 0, 0);
     warm(g);
   }
@@ -250,12 +338,39 @@ struct in_guest_tool {
     t.sending = false;
   }
 
-  // A guest_memory over the handle (its reads are process_vm_readv on the process itself).
+  // A guest_memory over the handle. The handle reads with process_vm_readv on the process
+  // itself (a bad pointer is EFAULT, never a fault in the guest), about a third of the
+  // guest's time when it traces everything (perf, tar); a range within one or two pages
+  // that such a read found readable, with no mapping change since, is read by memcpy.
+  // What this cannot see: a page taken away by another thread between its call's entry
+  // and exit hooks, while this thread reads it (a guest racing itself), and a shared file
+  // mapping cut short by another process's truncate: there the read faults (SIGSEGV,
+  // SIGBUS) where process_vm_readv would give EFAULT.
   template <class G>
   struct mem {
     G* g;
+    static constexpr unsigned page_shift = 12;
     snare::result<std::size_t> read_bytes(std::uint64_t a, std::span<std::byte> out) noexcept {
-      return g->read_bytes(a, out);
+      auto& c = g->thread_state().readable;
+      const std::uint64_t gen = map_generation.load(std::memory_order_acquire);
+      if (c.generation != gen) {
+        c = readable_pages{};
+        c.generation = gen;
+      }
+      const std::uint64_t n = out.size();
+      const bool small = n != 0 && a + n > a && ((a + n - 1) >> page_shift) - (a >> page_shift) < 2;
+      const std::uint64_t first = a >> page_shift, last = small ? (a + n - 1) >> page_shift : first;
+      auto known = [&](std::uint64_t p) { return c.page[p % readable_pages::ways] == p + 1; };
+      if (small && known(first) && known(last)) {
+        std::memcpy(out.data(), reinterpret_cast<const void*>(static_cast<std::uintptr_t>(a)), n);
+        return static_cast<std::size_t>(n);
+      }
+      auto r = g->read_bytes(a, out);
+      if (small && r && *r == n && map_generation.load(std::memory_order_acquire) == gen) {
+        c.page[first % readable_pages::ways] = first + 1;
+        c.page[last % readable_pages::ways] = last + 1;
+      }
+      return r;
     }
   };
 
@@ -281,13 +396,48 @@ struct in_guest_tool {
     return t.unknown;
   }
 
-  // The whole line for result `ret`, with one space before "= " at `pad`: formatted twice,
-  // with and without alignment, since only the tracer knows the prefix the column counts.
+  // The whole line for result `ret` (in t.out), with one space before "= " at `pad`: only
+  // the tracer knows the prefix the -a column counts from. Formatted once, aligned to a
+  // column far right (pad_column), so that the one space before "= " is found where the
+  // padding starts and the padding taken out. A line whose call reaches that column has
+  // its ") = " at or past it (then one space, no padding), so any ") = " from the column on
+  // sends the line the two-pass way: formatted again without alignment to compare (its
+  // memory read twice), as is a line with a newline.
+  static constexpr std::size_t pad_column = 1024;
   template <class M>
-  std::string finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
+  std::string& finish(thread_state& t, long ret, M& m, pid_t pid, std::uint32_t& pad) {
     snare::format::options fo = options_for(t.nr);
+    fo.align_column = pad_column;
+    std::string& a = t.out;
+    a.assign(t.line);
+    const std::size_t entry_end = t.line.size();
+    const bool newline_before = std::memchr(a.data(), '\n', a.size()) != nullptr;
+    (void)snare::format::format_exit(a, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
+                                     &t.inout);
+    pad = 0xffffffffu;
+    if (!newline_before && a.size() > pad_column + 1 && a[pad_column] == '=' && a[pad_column + 1] == ' ' &&
+        a[pad_column - 1] == ' ' && a.find(") = ", pad_column - 1) == std::string::npos) {
+      // The padding: the first ") " after the entry's text followed by spaces only up to the
+      // column (a ") " inside the exit's arguments has the call's own ')' after it).
+      static const std::string spaces(pad_column, ' ');
+      std::size_t i = a.find(") ", entry_end);
+      while (i != std::string::npos && i + 1 < pad_column &&
+             std::memcmp(a.data() + i + 1, spaces.data(), pad_column - i - 1) != 0)
+        i = a.find(") ", i + 1);
+      if (i != std::string::npos && i + 1 < pad_column &&
+          std::memchr(a.data() + entry_end, '\n', i - entry_end + 1) == nullptr &&
+          std::memchr(a.data() + pad_column, '\n', a.size() - pad_column) == nullptr) {
+        a.erase(i + 2, pad_column - i - 2);
+        pad = static_cast<std::uint32_t>(i + 1);
+        t.line.clear();
+        t.inout = {};
+        return a;
+      }
+    }
+    // The two-pass way: a: X + " = R", b: X + "   ...= R": they part after X's one space
+    // (memory changed between the two reads: no alignment, one space stays).
     fo.align_column = 0;
-    std::string a = t.line;
+    a.assign(t.line);
     (void)snare::format::format_exit(a, desc_of(t, t.nr), t.args, ret, m, fo, guest_fd_resolver(pid),
                                      &t.inout);
     fo.align_column = a.size() + 2;
@@ -296,17 +446,56 @@ struct in_guest_tool {
                                      &t.inout);
     std::size_t i = 0;
     while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-    // a: X + " = R", b: X + "   ...= R": they part after X's one space (memory changed
-    // between the two reads: no alignment, one space stays).
     pad = i > 0 && i < a.size() && a[i - 1] == ' ' ? static_cast<std::uint32_t>(i - 1) : 0xffffffffu;
     t.line.clear();
     t.inout = {};
     return a;
   }
 
+  // Maps the region at `path` (/proc/TRACER/fd/N: the tracer's memfd). Null when it cannot
+  // (another user's tracer, a guest in another mount namespace): global calls then.
+  static rings::region* map_rings(const std::string& path) noexcept {
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    void* p = ::mmap(nullptr, sizeof(rings::region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return nullptr;
+    auto* r = static_cast<rings::region*>(p);
+    if (r->magic != rings::region::magic_value) {
+      ::munmap(p, sizeof(rings::region));
+      return nullptr;
+    }
+    return r;
+  }
+
+  // Appends the message to the thread's ring; falls back to a global call (which the tracer
+  // serves after draining every ring, so the thread's order holds) when it cannot.
   template <class G>
-  static void send(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status) {
+  static void send(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status,
+                   std::uint64_t ns = 0) {
+    if constexpr (requires {
+                    g.thread_state();
+                    g.tid();
+                  }) {
+      if (guest_rings != nullptr) {
+        auto& t = g.thread_state();
+        const pid_t pid = g.pid(), tid = g.tid() > 0 ? g.tid() : pid;
+        t.sending = true;
+        if (t.ring == -2) t.ring = rings::claim(*guest_rings, tid);
+        const bool sent = t.ring >= 0 && rings::append(*guest_rings, t.ring, static_cast<std::uint8_t>(k),
+                                                       pid, tid, status, pad, text, ns);
+        t.sending = false;
+        if (sent) return;
+      }
+    }
+    send_call(g, k, text, pad, status, ns);
+  }
+
+  template <class G>
+  static void send_call(G& g, guest_message::kind k, std::string_view text, std::uint32_t pad, int status,
+                        std::uint64_t ns) {
     guest_message m;
+    m.ns = ns;
     m.k = k;
     m.pid = g.pid();
     m.tid = m.pid;

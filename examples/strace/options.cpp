@@ -470,7 +470,6 @@ std::string in_guest_refusal(const options& o) {
   all.set();
   if (o.signals != all) return "-e signal= (the backend sees no signal deliveries)";
   if (o.summary || o.summary_and_trace) return "-c/-C (the summary)";
-  if (o.syscall_times) return "-T";
   if (o.timestamps || o.relative_timestamps) return "-t/-r (timestamps)";
   if (o.syscall_numbers) return "-n";
   if (!o.paths.empty()) return "-P";

@@ -2,6 +2,9 @@
 // lines as on ptrace for the calls after the tool object's constructor (pids, addresses,
 // random bytes and the environment's size normalised), the guest's output and exit status
 // unchanged; what the backend cannot do is refused.
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -14,6 +17,7 @@
 #include <snare/backend/in_guest.hpp>
 #include <snare/host.hpp>
 
+#include "../../examples/strace/line_rings.hpp"
 #include "guests.hpp"
 #include "skip.hpp"
 #include "strace_run.hpp"
@@ -77,6 +81,7 @@ by_process normalise(const std::vector<std::string>& lines) {
     text = std::regex_replace(text, std::regex(R"(/\* \d+ vars \*/)"), "/* N vars */");
     text = std::regex_replace(text, std::regex(R"(^getrandom\("[^"]*")"), "getrandom(BYTES");
     text = std::regex_replace(text, std::regex(R"(\) +=)"), ") =");
+    text = std::regex_replace(text, std::regex(R"( <\d+\.\d+>$)"), "");  // -T's times
     // The root's parent is snare-strace itself.
     text = std::regex_replace(text, std::regex(R"(^getppid\(\) = \d+$)"), "getppid() = TRACER");
     out[place[pid]].push_back(text);
@@ -178,7 +183,6 @@ TEST_CASE("strace in_guest: options that need what the backend lacks are refused
                                        {"-i"},
                                        {"-e", "signal=none"},
                                        {"-c"},
-                                       {"-T"},
                                        {"-e", "inject=getpid:error=EPERM"},
                                        {"-yy"},
                                        {"-Y"},
@@ -208,4 +212,144 @@ TEST_CASE("strace in_guest: a line longer than one message comes whole, as on pt
   REQUIRE(g[0].size() >= 1);
   CHECK(g[0].front().size() > 2 * 7936);
   CHECK(g[0] == p[0]);
+}
+
+TEST_CASE(
+    "strace in_guest: a thread's ring keeps every line in order through wraps, a full ring and a SIGKILL") {
+  namespace rings = strace::rings;
+  void* p = ::mmap(nullptr, sizeof(rings::region), PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  REQUIRE(p != MAP_FAILED);
+  auto* r = ::new (p) rings::region;
+  r->tracer_pid = ::getpid();
+  r->magic = rings::region::magic_value;
+  // 20000 records of 40 to 340 bytes (about 4 MB through a 64 KiB ring): the producer waits
+  // for the drainer many times, then kills itself with records still unread.
+  constexpr int n = 20000;
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const pid_t self = ::getpid();
+    const int ring = rings::claim(*r, self);
+    if (ring < 0) ::_exit(1);
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+      text = std::to_string(i) + ":" + std::string(static_cast<std::size_t>(i % 300), 'x');
+      if (!rings::append(*r, ring, 1, self, self, 0, 0, text)) ::_exit(2);
+    }
+    // Too large for a ring: refused, nothing written.
+    if (rings::append(*r, ring, 1, self, self, 0, 0, std::string(rings::max_record, 'y'))) ::_exit(3);
+    ::raise(SIGKILL);
+    ::_exit(4);
+  }
+  std::vector<std::string> got;
+  std::uint64_t last_seq = 0;
+  bool in_order = true;
+  int status = 0;
+  auto drain_once = [&] {
+    for (std::size_t i = 0; i < rings::ring_count; ++i) {
+      const pid_t owner = r->owner[i].load();
+      if (owner == 0) continue;
+      const bool gone = ::kill(owner, 0) != 0 && errno == ESRCH;
+      rings::drain(*r, static_cast<int>(i), [&](const rings::record& rec, std::string_view text) {
+        in_order = in_order && (got.empty() || rec.seq > last_seq);
+        last_seq = rec.seq;
+        got.emplace_back(text);
+      });
+      if (gone) r->owner[i].store(0);
+    }
+  };
+  while (::waitpid(child, &status, WNOHANG) == 0) {
+    drain_once();
+    ::usleep(1000);
+  }
+  drain_once();  // what the dead process left
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  CHECK(in_order);
+  REQUIRE(got.size() == static_cast<std::size_t>(n));
+  bool all = true;
+  for (int i = 0; i < n; ++i)
+    all = all && got[static_cast<std::size_t>(i)] ==
+                     std::to_string(i) + ":" + std::string(static_cast<std::size_t>(i % 300), 'x');
+  CHECK(all);
+  // Its ring is free again.
+  bool freed = true;
+  for (std::size_t i = 0; i < rings::ring_count; ++i) freed = freed && r->owner[i].load() == 0;
+  CHECK(freed);
+  ::munmap(p, sizeof(rings::region));
+}
+
+TEST_CASE("strace in_guest: a guest's many lines all come, and those before a SIGKILL too") {
+  require_in_guest();
+  // 3000 one-byte reads and writes: about 300 KB of lines, several times a thread's ring.
+  auto t = run_traced({"--backend=in-guest", "-e", "trace=read,write", "dd", "if=/dev/zero", "of=/dev/null",
+                       "bs=1", "count=3000", "status=none"});
+  CHECK(t.r.code == 0);
+  CHECK(count_matching(t.lines, R"(^read\(0, "\\0", 1\) += 1$)") == 3000);
+  CHECK(count_matching(t.lines, R"(^write\(1, "\\0", 1\) += 1$)") == 3000);
+  auto k = run_traced({"--backend=in-guest", "-f", "sh", "-c", "echo before; kill -KILL $$"});
+  CHECK(k.r.signal == SIGKILL);
+  CHECK(count_matching(k.lines, R"(write\(1, "before\\n", 7\) += 7$)") == 1);
+  CHECK(count_matching(k.lines, R"(\+\+\+ killed by SIGKILL \+\+\+$)") == 1);
+}
+
+TEST_CASE("strace in_guest: a buffer unmapped or made unreadable after a read is EFAULT, not a fault") {
+  require_in_guest();
+  // The guest's formatter reads again without a syscall the pages a read found readable;
+  // munmap and mprotect must make it ask the kernel again (natively: EFAULT).
+  std::string script = snare::test::temp_path("fault.py");
+  {
+    std::ofstream(script) << R"(import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+for undo in ("munmap", "mprotect"):
+    p = libc.mmap(None, 4096, 3, 0x22, -1, 0)
+    ctypes.memmove(p, b"abcd", 4)
+    r1 = libc.write(2, p, 4)
+    if undo == "munmap":
+        libc.munmap(p, 4096)
+    else:
+        libc.mprotect(p, 4096, 0)
+    r2 = libc.write(2, p, 4)
+    os.write(1, ("%s %d %d\n" % (undo, r1, r2)).encode())
+)";
+  }
+  auto t = run_traced({"--backend=in-guest", "-e", "trace=write", "python3", script});
+  ::unlink(script.c_str());
+  CHECK(t.r.code == 0);
+  CHECK(t.r.out == "munmap 4 -1\nmprotect 4 -1\n");
+  CHECK(count_matching(t.lines, R"(^write\(2, "abcd", 4\) += 4$)") == 2);
+  CHECK(count_matching(t.lines, R"(^write\(2, 0x[0-9a-f]+, 4\) += -1 EFAULT \(Bad address\)$)") == 2);
+}
+
+TEST_CASE("strace in_guest: -T times each call in the guest, lines otherwise as on ptrace") {
+  compare_with_ptrace({"-T", "sh", "-c", "echo a | cat"}, {R"(write(1, "a\n", 2) = 2)"});
+  auto t = run_traced({"--backend=in-guest", "-T", "-f", "sh", "-c", "echo a | cat"});
+  std::size_t calls = 0, timed = 0;
+  for (const auto& l : t.lines) {
+    if (l.find(") ") == std::string::npos || l.find(" = ") == std::string::npos || l.ends_with("= ?"))
+      continue;
+    ++calls;
+    timed += std::regex_search(l, std::regex(R"(= .* <\d+\.\d{6}>$)")) ? 1 : 0;
+  }
+  CHECK(calls > 20);
+  CHECK(timed == calls);
+  CHECK(count_matching(t.lines, R"(= \? <)") == 0);  // exit_group(0) = ? has no time
+}
+
+TEST_CASE("strace in_guest: a failed execve prints its whole line") {
+  require_in_guest();
+  auto t =
+      run_traced({"--backend=in-guest", "-f", "-e", "trace=execve", "sh", "-c", "/nonexistent/x; exit 0"});
+  CHECK(t.r.code == 0);
+  CHECK(
+      count_matching(
+          t.lines,
+          R"(execve\("/nonexistent/x", \["/nonexistent/x"\], 0x[0-9a-f]+ /\* \d+ vars \*/\) += -1 ENOENT)") ==
+      1);
 }
