@@ -11,6 +11,7 @@
 #include <linux/nbd.h>
 #include <linux/perf_event.h>
 #include <linux/ptp_clock.h>
+#include <linux/rtc.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 
@@ -58,6 +59,14 @@ TEST_CASE("ioctl family tables hold the kernel headers' request numbers", "[form
   CHECK(code_of(d::seccomp_ioctls, "SECCOMP_IOCTL_NOTIF_ID_VALID") == SECCOMP_IOCTL_NOTIF_ID_VALID);
   CHECK(code_of(d::seccomp_ioctls, "SECCOMP_IOCTL_NOTIF_ADDFD") == SECCOMP_IOCTL_NOTIF_ADDFD);
   CHECK(code_of(d::nbd_ioctls, "NBD_SET_SOCK") == NBD_SET_SOCK);
+  CHECK(code_of(d::rtc_ioctls, "RTC_UIE_OFF") == RTC_UIE_OFF);
+  CHECK(code_of(d::rtc_ioctls, "RTC_PARAM_GET") == RTC_PARAM_GET);
+  CHECK(code_of(d::rtc_ioctls, "RTC_PARAM_SET") == RTC_PARAM_SET);
+  CHECK(code_of(d::rtc_ioctls, "RTC_VL_READ") == RTC_VL_READ);
+  CHECK(code_of(d::rtc_ioctls, "RTC_PLL_GET") == RTC_PLL_GET);
+  CHECK(code_of(d::rtc_ioctls, "RTC_WKALM_SET") == RTC_WKALM_SET);
+  CHECK(code_of(d::rtc_ioctls, "RTC_ALM_READ") == RTC_ALM_READ);
+  CHECK(code_of(d::rtc_ioctls, "RTC_EPOCH_READ") == RTC_EPOCH_READ);
   CHECK(code_of(d::ptp_ioctls, "PTP_CLOCK_GETCAPS") == PTP_CLOCK_GETCAPS);
   CHECK(code_of(d::ptp_ioctls, "PTP_EXTTS_REQUEST2") == PTP_EXTTS_REQUEST2);
   CHECK(code_of(d::ptp_ioctls, "PTP_PEROUT_REQUEST") == PTP_PEROUT_REQUEST);
@@ -387,6 +396,13 @@ TEST_CASE("PTP ioctls: requests, pin functions and clock offsets", "[format][ioc
         "ioctl(-1, PTP_PIN_GETFUNC, {index=3})" + ebadf);
   CHECK(call("ioctl", {minus1, PTP_PIN_GETFUNC, 0x3000}, 42, mem) ==
         "ioctl(-1, PTP_PIN_GETFUNC, {index=3, name=\"pin\", func=PTP_PF_PHYSYNC, chan=4}) = 42");
+  // A name that fills its field: 63 bytes and `...`, as strace's print_quoted_cstring.
+  ptp_pin_desc full = pin;
+  std::memset(full.name, 'x', sizeof full.name);
+  mem.put(0x3800, full);
+  CHECK(call("ioctl", {minus1, PTP_PIN_GETFUNC, 0x3800}, 42, mem) ==
+        "ioctl(-1, PTP_PIN_GETFUNC, {index=3, name=\"" + std::string(63, 'x') +
+            "\"..., func=PTP_PF_PHYSYNC, chan=4}) = 42");
   CHECK(call("ioctl", {minus1, PTP_PIN_SETFUNC, 0x3000}, 42, mem) ==
         "ioctl(-1, PTP_PIN_SETFUNC, {index=3, func=PTP_PF_PHYSYNC, chan=4}) = 42");
 
@@ -404,4 +420,60 @@ TEST_CASE("PTP ioctls: requests, pin functions and clock offsets", "[format][ioc
         "{sec=0, nsec=0}]}) = 42");
   CHECK(call("ioctl", {minus1, PTP_ENABLE_PPS, 0xdeadbeef}, -9, mem) ==
         "ioctl(-1, PTP_ENABLE_PPS, 0xdeadbeef)" + ebadf);
+}
+
+TEST_CASE("RTC ioctls: times, alarms, PLL info and parameters", "[format][ioctl]") {
+  fake_memory mem;
+  CHECK(call("ioctl", {minus1, RTC_UIE_OFF, 0}, -9, mem) == "ioctl(-1, PHN_NOT_OH or RTC_UIE_OFF)" + ebadf);
+  CHECK(call("ioctl", {minus1, RTC_EPOCH_SET, 0xdeadbeefbadc0dedULL}, -9, mem) ==
+        "ioctl(-1, RTC_EPOCH_SET, 16045690984232390125)" + ebadf);
+  rtc_time t{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  mem.put(0x1000, t);
+  CHECK(call("ioctl", {minus1, RTC_SET_TIME, 0x1000}, -9, mem) ==
+        "ioctl(-1, RTC_SET_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6, ...})" +
+            ebadf);
+  CHECK(call("ioctl", {minus1, RTC_RD_TIME, 0x1000}, -9, mem) == "ioctl(-1, RTC_RD_TIME, 0x1000)" + ebadf);
+  snare::format::options v;
+  v.verbose = true;
+  CHECK(call("ioctl", {minus1, RTC_RD_TIME, 0x1000}, 0, mem, v) ==
+        "ioctl(-1, RTC_RD_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6, tm_wday=7, "
+        "tm_yday=8, tm_isdst=9}) = 0");
+  rtc_wkalrm wk{};
+  wk.enabled = 128;
+  wk.pending = 129;
+  wk.time = t;
+  mem.put(0x2000, wk);
+  CHECK(call("ioctl", {minus1, RTC_WKALM_SET, 0x2000}, -9, mem) ==
+        "ioctl(-1, RTC_WKALM_SET, {enabled=128, pending=129, time={tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, "
+        "tm_mon=5, tm_year=6, ...}})" +
+            ebadf);
+  rtc_pll_info pll{-1, 2, 3, 4, 5, 6, -7};
+  mem.put(0x3000, pll);
+  CHECK(
+      call("ioctl", {minus1, RTC_PLL_SET, 0x3000}, -9, mem) ==
+      "ioctl(-1, RTC_PLL_SET, {pll_ctrl=-1, pll_value=2, pll_max=3, pll_min=4, pll_posmult=5, pll_negmult=6, "
+      "pll_clock=-7})" +
+          ebadf);
+  rtc_param param{};
+  param.param = RTC_PARAM_FEATURES;
+  param.uvalue = 0xdeadfacebeeffe00ULL | (1u << RTC_FEATURE_ALARM) | (1u << RTC_FEATURE_CORRECTION);
+  param.index = 42;
+  mem.put(0x4000, param);
+  CHECK(call("ioctl", {minus1, RTC_PARAM_SET, 0x4000}, -9, mem) ==
+        "ioctl(-1, RTC_PARAM_SET, {param=RTC_PARAM_FEATURES, uvalue=1<<RTC_FEATURE_ALARM|"
+        "1<<RTC_FEATURE_CORRECTION|0xdeadfacebeeffe00, index=42})" +
+            ebadf);
+  CHECK(call("ioctl", {minus1, RTC_PARAM_GET, 0x4000}, -9, mem) ==
+        "ioctl(-1, RTC_PARAM_GET, {param=RTC_PARAM_FEATURES, index=42} => 0x4000)" + ebadf);
+  param.param = RTC_PARAM_CORRECTION;
+  param.svalue = -1337;
+  param.__pad = 1;
+  mem.put(0x4000, param);
+  CHECK(call("ioctl", {minus1, RTC_PARAM_GET, 0x4000}, 0, mem) ==
+        "ioctl(-1, RTC_PARAM_GET, {param=RTC_PARAM_CORRECTION, index=42, __pad=0x1} => {svalue=-1337, "
+        "__pad=0x1}) = 0");
+  std::uint32_t vl = RTC_VL_BACKUP_LOW;
+  mem.put(0x5000, vl);
+  CHECK(call("ioctl", {minus1, RTC_VL_READ, 0x5000}, 0, mem) ==
+        "ioctl(-1, RTC_VL_READ, [RTC_VL_BACKUP_LOW]) = 0");
 }

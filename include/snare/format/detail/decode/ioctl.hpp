@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <snare/format/detail/decode/ioctl/family.hpp>
 #include <snare/format/detail/decode/ioctl/fiemap.hpp>
@@ -20,6 +21,7 @@
 #include <snare/format/detail/decode/ioctl/hdio.hpp>
 #include <snare/format/detail/decode/ioctl/nbd.hpp>
 #include <snare/format/detail/decode/ioctl/ptp.hpp>
+#include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
@@ -45,27 +47,45 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_gpio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if (const ioctl_entry* e = find_ioctl_entry(nbd_ioctls, code)) return put_ioctl_shape(p, *e, arg, exit);
   if ((s = put_ptp_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_rtc_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
-/// Appends the name of ioctl request `v`: every name the headers give it (`A or B`), or
-/// _IOC(dir, type, nr, size) as strace does.
+/// Names of requests that share a number with a decoded family's request and that the
+/// generated table lacks (strace names both: `PHN_NOT_OH or RTC_UIE_OFF`).
+inline constexpr ioctl_entry ioctl_alias_names[] = {
+    {0x7004, "PHN_NOT_OH"},  // linux/phantom.h
+};
+
+/// Appends the name of ioctl request `v`: every name the generated table, the family tables
+/// and the aliases give it, in name order (`A or B`); else _IOC(dir, type, nr, size) as
+/// strace does.
 inline void put_ioctl_name(std::string& out, std::uint64_t v) {
+  std::array<std::string_view, 8> names{};
+  std::size_t n = 0;
+  auto add = [&](std::string_view name) {
+    if (n < names.size() && std::find(names.begin(), names.begin() + n, name) == names.begin() + n)
+      names[n++] = name;
+  };
   auto [first, last] =
       std::equal_range(std::begin(ioctl_names), std::end(ioctl_names), xlat_entry{v, {}},
                        [](const xlat_entry& a, const xlat_entry& b) { return a.value < b.value; });
-  if (first != last) {
-    for (auto it = first; it != last; ++it) {
-      if (it != first) out.append(" or ");
-      out.append(it->name);
+  for (auto it = first; it != last; ++it) add(it->name);
+  auto code = static_cast<std::uint32_t>(v);
+  for (auto table : ioctl_family_tables)
+    if (const ioctl_entry* e = find_ioctl_entry(table, code)) add(e->name);
+  for (const auto& e : ioctl_alias_names)
+    if (e.code == code) add(e.name);
+  if (n != 0) {
+    // An insertion sort of at most 8 names (std::sort's unrolled loop trips GCC 12's
+    // -Warray-bounds on so short a range).
+    for (std::size_t i = 1; i < n; ++i)
+      for (std::size_t j = i; j > 0 && names[j] < names[j - 1]; --j) std::swap(names[j], names[j - 1]);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i) out.append(" or ");
+      out.append(names[i]);
     }
     return;
-  }
-  for (auto table : ioctl_family_tables) {
-    if (const ioctl_entry* e = find_ioctl_entry(table, static_cast<std::uint32_t>(v))) {
-      out.append(e->name);
-      return;
-    }
   }
   static constexpr std::string_view dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
   out.append("_IOC(");

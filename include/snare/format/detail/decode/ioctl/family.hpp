@@ -126,14 +126,16 @@ void put_ioctl_structs(P& p, std::uint64_t addr, std::uint64_t count, std::size_
   out.push_back(']');
 }
 
-/// Appends the NUL-terminated string in a field of `n` bytes, `...` after it when the field
-/// holds no NUL (strace's print_quoted_cstring).
+/// Appends the NUL-terminated string in a field of `n` bytes (strace's
+/// print_quoted_cstring): at most n - 1 of its bytes, and `...` after them when the field
+/// holds no NUL.
 template <class P>
 void put_ioctl_cstring(P& p, const unsigned char* s, std::size_t n) {
-  const void* nul = std::memchr(s, 0, n);
-  std::size_t len = nul ? static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - s) : n;
+  if (n == 0) return p.out().append("\"\""), void();
+  const void* nul = std::memchr(s, 0, n - 1);
+  std::size_t len = nul ? static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - s) : n - 1;
   put_quoted(p.out(), std::span<const unsigned char>(s, len), false, p.opts().hex_strings);
-  if (!nul) p.out().append("...");
+  if (!nul && s[n - 1] != 0) p.out().append("...");
 }
 
 /// Returns the T at byte `off` of `bytes` (a struct read whole).
