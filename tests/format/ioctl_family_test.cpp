@@ -8,13 +8,16 @@
 #include <linux/fs.h>
 #include <linux/gpio.h>
 #include <linux/hdreg.h>
+#include <linux/loop.h>
 #include <linux/nbd.h>
 #include <linux/perf_event.h>
 #include <linux/ptp_clock.h>
 #include <linux/rtc.h>
 #include <linux/seccomp.h>
+#include <mtd/ubi-user.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "fake_memory.hpp"
 
@@ -59,6 +63,42 @@ TEST_CASE("ioctl family tables hold the kernel headers' request numbers", "[form
   CHECK(code_of(d::seccomp_ioctls, "SECCOMP_IOCTL_NOTIF_ID_VALID") == SECCOMP_IOCTL_NOTIF_ID_VALID);
   CHECK(code_of(d::seccomp_ioctls, "SECCOMP_IOCTL_NOTIF_ADDFD") == SECCOMP_IOCTL_NOTIF_ADDFD);
   CHECK(code_of(d::nbd_ioctls, "NBD_SET_SOCK") == NBD_SET_SOCK);
+  CHECK(code_of(d::loop_ioctls, "LOOP_CONFIGURE") == LOOP_CONFIGURE);
+  for (auto [name, code] : {std::pair<std::string_view, std::uint32_t>{"UBI_IOCATT", UBI_IOCATT},
+                            {"UBI_IOCDET", UBI_IOCDET},
+                            {"UBI_IOCMKVOL", UBI_IOCMKVOL},
+                            {"UBI_IOCRMVOL", UBI_IOCRMVOL},
+                            {"UBI_IOCRSVOL", UBI_IOCRSVOL},
+                            {"UBI_IOCRNVOL", UBI_IOCRNVOL},
+                            {"UBI_IOCVOLUP", UBI_IOCVOLUP},
+                            {"UBI_IOCEBER", UBI_IOCEBER},
+                            {"UBI_IOCEBCH", UBI_IOCEBCH},
+                            {"UBI_IOCEBMAP", UBI_IOCEBMAP},
+                            {"UBI_IOCEBUNMAP", UBI_IOCEBUNMAP},
+                            {"UBI_IOCEBISMAP", UBI_IOCEBISMAP},
+                            {"UBI_IOCSETVOLPROP", UBI_IOCSETVOLPROP},
+                            {"UBI_IOCVOLCRBLK", UBI_IOCVOLCRBLK},
+                            {"UBI_IOCVOLRMBLK", UBI_IOCVOLRMBLK},
+                            {"UBI_IOCRPEB", UBI_IOCRPEB},
+                            {"UBI_IOCSPEB", UBI_IOCSPEB}}) {
+    INFO(name);
+    CHECK(code_of(d::ubi_ioctls, name) == code);
+  }
+  STATIC_REQUIRE(sizeof(ubi_rnvol_req) == 4368);
+  STATIC_REQUIRE(offsetof(ubi_mkvol_req, name) == 24);
+  CHECK(code_of(d::loop_ioctls, "LOOP_CTL_GET_FREE") == LOOP_CTL_GET_FREE);
+  STATIC_REQUIRE(sizeof(loop_info) == 168);
+  STATIC_REQUIRE(offsetof(loop_info, lo_offset) == 32);
+  STATIC_REQUIRE(offsetof(loop_info, lo_name) == 48);
+  STATIC_REQUIRE(offsetof(loop_info, lo_encrypt_key) == 112);
+  STATIC_REQUIRE(offsetof(loop_info, lo_init) == 144);
+  STATIC_REQUIRE(offsetof(loop_info, reserved) == 160);
+  STATIC_REQUIRE(sizeof(loop_info64) == 232);
+  STATIC_REQUIRE(offsetof(loop_info64, lo_file_name) == 56);
+  STATIC_REQUIRE(offsetof(loop_info64, lo_encrypt_key) == 184);
+  STATIC_REQUIRE(offsetof(loop_info64, lo_init) == 216);
+  STATIC_REQUIRE(sizeof(loop_config) == 304);
+  STATIC_REQUIRE(offsetof(loop_config, __reserved) == 240);
   CHECK(code_of(d::rtc_ioctls, "RTC_UIE_OFF") == RTC_UIE_OFF);
   CHECK(code_of(d::rtc_ioctls, "RTC_PARAM_GET") == RTC_PARAM_GET);
   CHECK(code_of(d::rtc_ioctls, "RTC_PARAM_SET") == RTC_PARAM_SET);
@@ -104,6 +144,17 @@ TEST_CASE("ioctl family tables hold the kernel headers' request numbers", "[form
   STATIC_REQUIRE(offsetof(gpio_v2_line_request, num_lines) == 560);
   STATIC_REQUIRE(offsetof(gpio_v2_line_request, fd) == 588);
   STATIC_REQUIRE(offsetof(gpio_v2_line_config, attrs) == 32);
+  // Every family table is registered for names (and so its decoder was added beside it).
+  for (std::span<const d::ioctl_entry> t :
+       {std::span<const d::ioctl_entry>(d::hdio_ioctls), std::span<const d::ioctl_entry>(d::fiemap_ioctls),
+        std::span<const d::ioctl_entry>(d::seccomp_ioctls), std::span<const d::ioctl_entry>(d::gpio_ioctls),
+        std::span<const d::ioctl_entry>(d::nbd_ioctls), std::span<const d::ioctl_entry>(d::ptp_ioctls),
+        std::span<const d::ioctl_entry>(d::rtc_ioctls), std::span<const d::ioctl_entry>(d::loop_ioctls),
+        std::span<const d::ioctl_entry>(d::ubi_ioctls)}) {
+    INFO(t.front().name);
+    CHECK(std::any_of(std::begin(d::ioctl_family_tables), std::end(d::ioctl_family_tables),
+                      [&](std::span<const d::ioctl_entry> r) { return r.data() == t.data(); }));
+  }
   // Every family name that the generated table also has is the same name.
   for (auto table : d::ioctl_family_tables) {
     for (const auto& e : table) {
@@ -425,6 +476,8 @@ TEST_CASE("PTP ioctls: requests, pin functions and clock offsets", "[format][ioc
 TEST_CASE("RTC ioctls: times, alarms, PLL info and parameters", "[format][ioctl]") {
   fake_memory mem;
   CHECK(call("ioctl", {minus1, RTC_UIE_OFF, 0}, -9, mem) == "ioctl(-1, PHN_NOT_OH or RTC_UIE_OFF)" + ebadf);
+  CHECK(call("ioctl", {minus1, 0x7040, 0xdeadbeefbadc0dedULL}, -9, mem) ==
+        "ioctl(-1, NVRAM_INIT, 0xdeadbeefbadc0ded)" + ebadf);
   CHECK(call("ioctl", {minus1, RTC_EPOCH_SET, 0xdeadbeefbadc0dedULL}, -9, mem) ==
         "ioctl(-1, RTC_EPOCH_SET, 16045690984232390125)" + ebadf);
   rtc_time t{1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -476,4 +529,68 @@ TEST_CASE("RTC ioctls: times, alarms, PLL info and parameters", "[format][ioctl]
   mem.put(0x5000, vl);
   CHECK(call("ioctl", {minus1, RTC_VL_READ, 0x5000}, 0, mem) ==
         "ioctl(-1, RTC_VL_READ, [RTC_VL_BACKUP_LOW]) = 0");
+}
+
+TEST_CASE("loop ioctls: status structs abbreviated unless verbose, fds, numbers", "[format][ioctl]") {
+  fake_memory mem;
+  CHECK(call("ioctl", {minus1, LOOP_SET_FD, 0xdeadbeefbadc0dedULL}, -9, mem) ==
+        "ioctl(-1, LOOP_SET_FD, -1159983635)" + ebadf);
+  CHECK(call("ioctl", {minus1, LOOP_CLR_FD, 0}, -9, mem) == "ioctl(-1, LOOP_CLR_FD)" + ebadf);
+  CHECK(call("ioctl", {minus1, LOOP_CTL_ADD, 0xdeadbeefbadc0dedULL}, -9, mem) ==
+        "ioctl(-1, LOOP_CTL_ADD, -1159983635)" + ebadf);
+  loop_info info{};
+  info.lo_number = 7;
+  info.lo_offset = static_cast<int>(0xa3a2a1a0);
+  info.lo_encrypt_type = static_cast<int>(0xa7a6a5a4);
+  info.lo_encrypt_key_size = 1;
+  info.lo_flags = static_cast<int>(0xdeface00);
+  mem.put(0x1000, info);
+  CHECK(call("ioctl", {minus1, LOOP_SET_STATUS, 0x1000}, -9, mem) ==
+        "ioctl(-1, LOOP_SET_STATUS, {lo_number=7, lo_offset=0xa3a2a1a0, lo_encrypt_type=0xa7a6a5a4 /* "
+        "LO_CRYPT_??? */, lo_encrypt_key_size=1, lo_flags=0xdeface00 /* LO_FLAGS_??? */, lo_name=\"\", "
+        "lo_encrypt_key=\"\\0\", ...})" +
+            ebadf);
+  CHECK(call("ioctl", {minus1, LOOP_GET_STATUS, 0x1000}, -9, mem) ==
+        "ioctl(-1, LOOP_GET_STATUS, 0x1000)" + ebadf);
+  loop_config config{};
+  config.fd = 3;
+  config.block_size = 4096;
+  config.info.lo_offset = 0x10;
+  config.info.lo_number = 2;
+  config.info.lo_flags = LO_FLAGS_READ_ONLY;
+  std::strcpy(reinterpret_cast<char*>(config.info.lo_file_name), "file");
+  mem.put(0x2000, config);
+  CHECK(call("ioctl", {minus1, LOOP_CONFIGURE, 0x2000}, -9, mem) ==
+        "ioctl(-1, LOOP_CONFIGURE, {fd=3, block_size=4096, info={lo_offset=0x10, lo_number=2, "
+        "lo_flags=LO_FLAGS_READ_ONLY, lo_file_name=\"file\", ...}})" +
+            ebadf);
+}
+
+TEST_CASE("UBI ioctls: volume requests and the number the kernel returns", "[format][ioctl]") {
+  fake_memory mem;
+  CHECK(call("ioctl", {minus1, UBI_IOCVOLRMBLK, 0}, -9, mem) == "ioctl(-1, UBI_IOCVOLRMBLK)" + ebadf);
+  std::int32_t n = -559038737;
+  mem.put(0x1000, n);
+  CHECK(call("ioctl", {minus1, UBI_IOCDET, 0x1000}, -9, mem) ==
+        "ioctl(-1, UBI_IOCDET, [-559038737])" + ebadf);
+  ubi_mkvol_req mk{};
+  mk.vol_id = 1;
+  mk.alignment = 2;
+  mk.bytes = -3;
+  mk.vol_type = UBI_STATIC_VOLUME;
+  mk.flags = UBI_VOL_SKIP_CRC_CHECK_FLG;
+  mk.name_len = 3;
+  std::strcpy(mk.name, "vol");
+  mem.put(0x2000, mk);
+  const std::string req =
+      "ioctl(-1, UBI_IOCMKVOL, {vol_id=1, alignment=2, bytes=-3, vol_type=UBI_STATIC_VOLUME, "
+      "flags=UBI_VOL_SKIP_CRC_CHECK_FLG, name_len=3, name=\"vol\"}";
+  CHECK(call("ioctl", {minus1, UBI_IOCMKVOL, 0x2000}, -9, mem) == req + ")" + ebadf);
+  CHECK(call("ioctl", {minus1, UBI_IOCMKVOL, 0x2000}, 0, mem) == req + " => [1]) = 0");
+  ubi_map_req map{};
+  map.lnum = 5;
+  map.dtype = 3;
+  mem.put(0x3000, map);
+  CHECK(call("ioctl", {minus1, UBI_IOCEBMAP, 0x3000}, -9, mem) ==
+        "ioctl(-1, UBI_IOCEBMAP, {lnum=5, dtype=UBI_UNKNOWN})" + ebadf);
 }

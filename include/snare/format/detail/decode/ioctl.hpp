@@ -19,10 +19,12 @@
 #include <snare/format/detail/decode/ioctl/fiemap.hpp>
 #include <snare/format/detail/decode/ioctl/gpio.hpp>
 #include <snare/format/detail/decode/ioctl/hdio.hpp>
+#include <snare/format/detail/decode/ioctl/loop.hpp>
 #include <snare/format/detail/decode/ioctl/nbd.hpp>
 #include <snare/format/detail/decode/ioctl/ptp.hpp>
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
+#include <snare/format/detail/decode/ioctl/ubi.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
@@ -34,7 +36,15 @@ namespace snare::format::detail {
 
 /// The request tables of the families under decode/ioctl/: names the generated table lacks.
 inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
-    hdio_ioctls, fiemap_ioctls, seccomp_ioctls, gpio_ioctls, nbd_ioctls, ptp_ioctls,
+    hdio_ioctls,     // ioctl/hdio.hpp
+    fiemap_ioctls,   // ioctl/fiemap.hpp
+    seccomp_ioctls,  // ioctl/seccomp.hpp
+    gpio_ioctls,     // ioctl/gpio.hpp
+    nbd_ioctls,      // ioctl/nbd.hpp
+    ptp_ioctls,      // ioctl/ptp.hpp
+    rtc_ioctls,      // ioctl/rtc.hpp
+    loop_ioctls,     // ioctl/loop.hpp
+    ubi_ioctls,      // ioctl/ubi.hpp
 };
 
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
@@ -48,6 +58,8 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if (const ioctl_entry* e = find_ioctl_entry(nbd_ioctls, code)) return put_ioctl_shape(p, *e, arg, exit);
   if ((s = put_ptp_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_rtc_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_loop_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_ubi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 

@@ -32,6 +32,7 @@ enum class ioctl_shape : unsigned char {
   fd,               ///< the value as an fd
   hex,              ///< the value in hex
   ulong_value,      ///< the value in unsigned decimal
+  int_value,        ///< (int) the value, in decimal
   flags_value,      ///< the low 32 bits as flags of the entry's table (strace's printflags)
   enum_value,       ///< the low 32 bits as one name of the entry's table (printxval)
   flags64_value,    ///< the value as flags (printflags64)
@@ -43,6 +44,7 @@ enum class ioctl_shape : unsigned char {
   uint_out,         ///< [unsigned int]
   int_in,           ///< [int], read at entry
   uint_in,          ///< [unsigned int], read at entry
+  i64_in,           ///< [int64], read at entry
   xint_array_in,    ///< `n` unsigned ints in hex, read at entry: [0x1, 0x2, 0x3]
   bytes_out,        ///< `n` bytes as a string (strace's printstrn)
 };
@@ -162,6 +164,8 @@ ioctl_step put_ioctl_shape(P& p, const ioctl_entry& e, std::uint64_t arg, bool e
       return put_hex(out, arg), ioctl_step::done;
     case ioctl_shape::ulong_value:
       return put_udec(out, arg), ioctl_step::done;
+    case ioctl_shape::int_value:
+      return put_dec(out, static_cast<std::int32_t>(arg)), ioctl_step::done;
     case ioctl_shape::flags_value:
       return put_flags(out, *e.x, static_cast<std::uint32_t>(arg)), ioctl_step::done;
     case ioctl_shape::enum_value:
@@ -175,6 +179,9 @@ ioctl_step put_ioctl_shape(P& p, const ioctl_entry& e, std::uint64_t arg, bool e
       return ioctl_step::done;
     case ioctl_shape::uint_in:
       put_ioctl_indirect<std::uint32_t>(p, arg, [&](std::uint32_t v) { put_udec(out, v); });
+      return ioctl_step::done;
+    case ioctl_shape::i64_in:
+      put_ioctl_indirect<std::int64_t>(p, arg, [&](std::int64_t v) { put_dec(out, v); });
       return ioctl_step::done;
     case ioctl_shape::xint_array_in:
       p.put_array(arg, e.n, 4, [&](std::uint64_t v) { put_hex(out, v); });
