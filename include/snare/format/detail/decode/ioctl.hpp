@@ -15,6 +15,7 @@
 #include <string_view>
 #include <utility>
 
+#include <snare/format/detail/decode/ioctl/block.hpp>
 #include <snare/format/detail/decode/ioctl/family.hpp>
 #include <snare/format/detail/decode/ioctl/fiemap.hpp>
 #include <snare/format/detail/decode/ioctl/gpio.hpp>
@@ -45,6 +46,7 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     rtc_ioctls,      // ioctl/rtc.hpp
     loop_ioctls,     // ioctl/loop.hpp
     ubi_ioctls,      // ioctl/ubi.hpp
+    block_ioctls,    // ioctl/block.hpp
 };
 
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
@@ -60,6 +62,7 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_rtc_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_loop_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_ubi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_block_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 

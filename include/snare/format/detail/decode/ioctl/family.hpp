@@ -42,9 +42,13 @@ enum class ioctl_shape : unsigned char {
   enum_ulong_out,   ///< [name] of an unsigned long
   int_out,          ///< [int]
   uint_out,         ///< [unsigned int]
+  ushort_out,       ///< [unsigned short]
+  long_out,         ///< [long]
+  u64_out,          ///< [uint64]
   int_in,           ///< [int], read at entry
   uint_in,          ///< [unsigned int], read at entry
   i64_in,           ///< [int64], read at entry
+  u64_pair_in,      ///< [uint64, uint64], read at entry
   xint_array_in,    ///< `n` unsigned ints in hex, read at entry: [0x1, 0x2, 0x3]
   bytes_out,        ///< `n` bytes as a string (strace's printstrn)
 };
@@ -57,6 +61,9 @@ constexpr bool is_out_shape(ioctl_shape s) noexcept {
     case ioctl_shape::enum_ulong_out:
     case ioctl_shape::int_out:
     case ioctl_shape::uint_out:
+    case ioctl_shape::ushort_out:
+    case ioctl_shape::long_out:
+    case ioctl_shape::u64_out:
     case ioctl_shape::bytes_out:
       return true;
     default:
@@ -183,6 +190,13 @@ ioctl_step put_ioctl_shape(P& p, const ioctl_entry& e, std::uint64_t arg, bool e
     case ioctl_shape::i64_in:
       put_ioctl_indirect<std::int64_t>(p, arg, [&](std::int64_t v) { put_dec(out, v); });
       return ioctl_step::done;
+    case ioctl_shape::u64_pair_in: {
+      std::uint64_t pair[2];
+      if (!p.read_obj(arg, pair)) return put_ptr(out, arg), ioctl_step::done;
+      out.push_back('['), put_udec(out, pair[0]), out.append(", "), put_udec(out, pair[1]),
+          out.push_back(']');
+      return ioctl_step::done;
+    }
     case ioctl_shape::xint_array_in:
       p.put_array(arg, e.n, 4, [&](std::uint64_t v) { put_hex(out, v); });
       return ioctl_step::done;
@@ -207,6 +221,15 @@ ioctl_step put_ioctl_shape(P& p, const ioctl_entry& e, std::uint64_t arg, bool e
       break;
     case ioctl_shape::uint_out:
       put_ioctl_indirect<std::uint32_t>(p, arg, [&](std::uint32_t v) { put_udec(out, v); });
+      break;
+    case ioctl_shape::ushort_out:
+      put_ioctl_indirect<std::uint16_t>(p, arg, [&](std::uint16_t v) { put_udec(out, v); });
+      break;
+    case ioctl_shape::long_out:
+      put_ioctl_indirect<std::int64_t>(p, arg, [&](std::int64_t v) { put_dec(out, v); });
+      break;
+    case ioctl_shape::u64_out:
+      put_ioctl_indirect<std::uint64_t>(p, arg, [&](std::uint64_t v) { put_udec(out, v); });
       break;
     case ioctl_shape::bytes_out:
       p.put_buffer(arg, e.n);
