@@ -1,11 +1,13 @@
-// Tests the block device ioctls (decode/ioctl/block.hpp): request numbers from the kernel
-// headers, and lines as strace 6.1's tests/ioctl_block.c expects them.
+// Tests the block device ioctls (decode/ioctl/block.hpp, and loop.hpp's device numbers):
+// request numbers from the kernel headers, and lines as strace 6.1's tests/ioctl_block.c and
+// ioctl_loop.c expect them.
 #include <catch2/catch.hpp>
 
 #include <linux/blkpg.h>
 #include <linux/blktrace_api.h>
 #include <linux/blkzoned.h>
 #include <linux/fs.h>
+#include <linux/loop.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -97,4 +99,21 @@ TEST_CASE("block ioctls print their numbers by type and BLKPG's request", "[form
       "ioctl(-1, BLKTRACESETUP, {act_mask=41376, buf_size=1, buf_nr=2, start_lba=3, end_lba=4, pid=14980";
   CHECK(call("ioctl", {minus1, BLKTRACESETUP, 0x6000}, -9, mem) == setup + "})" + ebadf);
   CHECK(call("ioctl", {minus1, BLKTRACESETUP, 0x6000}, 0, mem) == setup + ", name=\"trace\"}) = 0");
+}
+
+TEST_CASE("loop_info with -v: device numbers cut to 32 bits each, as glibc's major() and minor()",
+          "[format][ioctl]") {
+  fake_memory mem;
+  loop_info info{};
+  info.lo_number = 7;
+  info.lo_device = 0x8f8e8d8c8b8a8988UL;
+  mem.put(0x1000, info);
+  snare::format::options v;
+  v.verbose = true;
+  CHECK(
+      call("ioctl", {minus1, LOOP_SET_STATUS, 0x1000}, -9, mem, v)
+          .starts_with("ioctl(-1, LOOP_SET_STATUS, {lo_number=7, lo_device=makedev(0x8f8e8a89, 0xd8c8b888), "
+                       "lo_inode=0, lo_rdevice=makedev(0, 0), lo_offset=0, lo_encrypt_type=LO_CRYPT_NONE, "));
+  CHECK(call("ioctl", {minus1, 0x6f35, 0xdeadbeefbadc0dedULL}, -9, mem) ==
+        "ioctl(-1, NET_REMOVE_IF, 0xdeadbeefbadc0ded)" + ebadf);
 }

@@ -66,10 +66,11 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   return s;
 }
 
-/// Names of requests that share a number with a decoded family's request and that the
-/// generated table lacks (strace names both: `PHN_NOT_OH or RTC_UIE_OFF`).
+/// Names the generated table lacks of requests beside or among a decoded family's (strace
+/// names both of a shared number: `PHN_NOT_OH or RTC_UIE_OFF`).
 inline constexpr ioctl_entry ioctl_alias_names[] = {
-    {0x7004, "PHN_NOT_OH"},  // linux/phantom.h
+    {0x7004, "PHN_NOT_OH"},     // linux/phantom.h, beside RTC_UIE_OFF
+    {0x6f35, "NET_REMOVE_IF"},  // linux/dvb/net.h, among UBI's 'o' requests
 };
 
 /// Appends the name of ioctl request `v`: every name the generated table, the family tables

@@ -10,7 +10,6 @@
 #include <span>
 #include <string>
 
-#include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/ioctl/family.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -53,6 +52,18 @@ inline constexpr ioctl_entry loop_ioctls[] = {
 };
 static_assert(ioctl_table_sorted(loop_ioctls), "loop_ioctls must stay sorted by request");
 
+/// Appends a device number as strace's PRINT_FIELD_DEV: makedev(major, minor), each cut to
+/// the unsigned int glibc's major() and minor() return.
+inline void put_loop_dev(std::string& out, std::uint64_t dev) {
+  auto major = static_cast<std::uint32_t>(((dev >> 8) & 0xfff) | ((dev >> 32) & ~std::uint64_t{0xfff}));
+  auto minor = static_cast<std::uint32_t>((dev & 0xff) | ((dev >> 12) & ~std::uint64_t{0xff}));
+  out.append("makedev(");
+  put_hex(out, major);
+  out.append(", ");
+  put_hex(out, minor);
+  out.push_back(')');
+}
+
 /// Appends the u64 array of `n` at `a` in hex: [0x1, 0x2].
 inline void put_loop_xarray(std::string& out, const unsigned char* a, std::size_t n, std::size_t size) {
   out.push_back('[');
@@ -79,9 +90,9 @@ void put_loop_info(P& p, const unsigned char* i) {
   auto encrypt_type = ioctl_field<std::int32_t>(i, 36);
   out.append("{lo_number="), put_dec(out, ioctl_field<std::int32_t>(i, 0));
   if (verbose) {
-    out.append(", lo_device="), put_dev(out, ioctl_field<std::uint64_t>(i, 8));
+    out.append(", lo_device="), put_loop_dev(out, ioctl_field<std::uint64_t>(i, 8));
     out.append(", lo_inode="), put_udec(out, ioctl_field<std::uint64_t>(i, 16));
-    out.append(", lo_rdevice="), put_dev(out, ioctl_field<std::uint64_t>(i, 24));
+    out.append(", lo_rdevice="), put_loop_dev(out, ioctl_field<std::uint64_t>(i, 24));
   }
   out.append(", lo_offset="), put_hex(out, ioctl_field<std::uint32_t>(i, 32));
   if (verbose || encrypt_type != 0) {
@@ -109,9 +120,9 @@ void put_loop_info64(P& p, const unsigned char* i) {
   const bool verbose = p.opts().verbose;
   auto encrypt_type = ioctl_field<std::uint32_t>(i, 44);
   if (verbose) {
-    out.append("{lo_device="), put_dev(out, ioctl_field<std::uint64_t>(i, 0));
+    out.append("{lo_device="), put_loop_dev(out, ioctl_field<std::uint64_t>(i, 0));
     out.append(", lo_inode="), put_udec(out, ioctl_field<std::uint64_t>(i, 8));
-    out.append(", lo_rdevice="), put_dev(out, ioctl_field<std::uint64_t>(i, 16));
+    out.append(", lo_rdevice="), put_loop_dev(out, ioctl_field<std::uint64_t>(i, 16));
     out.append(", lo_offset="), put_hex(out, ioctl_field<std::uint64_t>(i, 24));
     out.append(", lo_sizelimit="), put_udec(out, ioctl_field<std::uint64_t>(i, 32));
     out.append(", lo_number="), put_udec(out, ioctl_field<std::uint32_t>(i, 40));
