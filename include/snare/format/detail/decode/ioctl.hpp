@@ -10,9 +10,22 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include <snare/format/detail/decode/ioctl/block.hpp>
+#include <snare/format/detail/decode/ioctl/family.hpp>
+#include <snare/format/detail/decode/ioctl/fiemap.hpp>
+#include <snare/format/detail/decode/ioctl/gpio.hpp>
+#include <snare/format/detail/decode/ioctl/hdio.hpp>
+#include <snare/format/detail/decode/ioctl/loop.hpp>
+#include <snare/format/detail/decode/ioctl/nbd.hpp>
+#include <snare/format/detail/decode/ioctl/ptp.hpp>
+#include <snare/format/detail/decode/ioctl/rtc.hpp>
+#include <snare/format/detail/decode/ioctl/seccomp.hpp>
+#include <snare/format/detail/decode/ioctl/ubi.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
@@ -22,16 +35,71 @@
 
 namespace snare::format::detail {
 
-/// Appends the name of ioctl request `v`: every name the headers give it (`A or B`), or
-/// _IOC(dir, type, nr, size) as strace does.
+/// The request tables of the families under decode/ioctl/: names the generated table lacks.
+inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
+    hdio_ioctls,     // ioctl/hdio.hpp
+    fiemap_ioctls,   // ioctl/fiemap.hpp
+    seccomp_ioctls,  // ioctl/seccomp.hpp
+    gpio_ioctls,     // ioctl/gpio.hpp
+    nbd_ioctls,      // ioctl/nbd.hpp
+    ptp_ioctls,      // ioctl/ptp.hpp
+    rtc_ioctls,      // ioctl/rtc.hpp
+    loop_ioctls,     // ioctl/loop.hpp
+    ubi_ioctls,      // ioctl/ubi.hpp
+    block_ioctls,    // ioctl/block.hpp
+};
+
+/// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
+template <class P>
+ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool exit) {
+  ioctl_step s = ioctl_step::unknown;
+  if ((s = put_hdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_fiemap_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_seccomp_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_gpio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if (const ioctl_entry* e = find_ioctl_entry(nbd_ioctls, code)) return put_ioctl_shape(p, *e, arg, exit);
+  if ((s = put_ptp_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_rtc_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_loop_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_ubi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_block_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  return s;
+}
+
+/// Names the generated table lacks of requests beside or among a decoded family's (strace
+/// names both of a shared number: `PHN_NOT_OH or RTC_UIE_OFF`).
+inline constexpr ioctl_entry ioctl_alias_names[] = {
+    {0x7004, "PHN_NOT_OH"},     // linux/phantom.h, beside RTC_UIE_OFF
+    {0x6f35, "NET_REMOVE_IF"},  // linux/dvb/net.h, among UBI's 'o' requests
+};
+
+/// Appends the name of ioctl request `v`: every name the generated table, the family tables
+/// and the aliases give it, in name order (`A or B`); else _IOC(dir, type, nr, size) as
+/// strace does.
 inline void put_ioctl_name(std::string& out, std::uint64_t v) {
+  std::array<std::string_view, 8> names{};
+  std::size_t n = 0;
+  auto add = [&](std::string_view name) {
+    if (n < names.size() && std::find(names.begin(), names.begin() + n, name) == names.begin() + n)
+      names[n++] = name;
+  };
   auto [first, last] =
       std::equal_range(std::begin(ioctl_names), std::end(ioctl_names), xlat_entry{v, {}},
                        [](const xlat_entry& a, const xlat_entry& b) { return a.value < b.value; });
-  if (first != last) {
-    for (auto it = first; it != last; ++it) {
-      if (it != first) out.append(" or ");
-      out.append(it->name);
+  for (auto it = first; it != last; ++it) add(it->name);
+  auto code = static_cast<std::uint32_t>(v);
+  for (auto table : ioctl_family_tables)
+    if (const ioctl_entry* e = find_ioctl_entry(table, code)) add(e->name);
+  for (const auto& e : ioctl_alias_names)
+    if (e.code == code) add(e.name);
+  if (n != 0) {
+    // An insertion sort of at most 8 names (std::sort's unrolled loop trips GCC 12's
+    // -Warray-bounds on so short a range).
+    for (std::size_t i = 1; i < n; ++i)
+      for (std::size_t j = i; j > 0 && names[j] < names[j - 1]; --j) std::swap(names[j], names[j - 1]);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i) out.append(" or ");
+      out.append(names[i]);
     }
     return;
   }
@@ -69,7 +137,7 @@ enum class ioctl_arg : unsigned char {
   uint_ptr,     ///< [unsigned int]
   u64_ptr,      ///< [unsigned 64-bit]
   hex_ptr,      ///< [0x1f]: a 32-bit mask
-  flags_value,  ///< arg as flags of the entry's table
+  flags_value,  ///< the low 32 bits of arg as flags of the entry's table
   enum_value,   ///< arg as one value of the entry's table
   flags_ptr,    ///< [flags] of a 32-bit value
   enum_ptr,     ///< [value] of a 32-bit value
@@ -308,6 +376,29 @@ bool put_counter_watch(P& p, std::uint64_t addr) {
 /// ints the call fills in at exit; NS_GET_NSTYPE's result names the namespace type.
 template <>
 struct decoder<sys::call_id::ioctl> {
+  // The fd and the request at entry; the argument at entry, at exit, or in two parts (an
+  // in-out struct: `{...} => {...}`), as the request's family decoder or form says.
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    std::string& out = p.out();
+    auto code = static_cast<std::uint32_t>(p.arg(1));
+    std::uint64_t arg = p.arg(2);
+    if (exit) {
+      if (put_ioctl_family(p, code, arg, true) != ioctl_step::unknown) return;
+      if (at_exit(p, 2)) put_arg(p, 2, true);
+      return;
+    }
+    p.put_fd(static_cast<std::int32_t>(p.arg(0)));
+    out.append(", ");
+    put_ioctl_request(out, p.arg(1));
+    std::size_t mark = out.size();
+    out.append(", ");
+    ioctl_step s = put_ioctl_family(p, code, arg, false);
+    if (s == ioctl_step::no_arg) return out.resize(mark);
+    if (s != ioctl_step::unknown) return;
+    if (shown_args(p, 3) < 3) return out.resize(mark);
+    if (!at_exit(p, 2)) put_arg(p, 2, false);
+  }
   template <class P>
   static std::size_t shown_args(const P& p, std::size_t n) {
     return ioctl_form_of(p.arg(1)).how == ioctl_arg::none ? std::min<std::size_t>(n, 2) : n;
@@ -369,8 +460,8 @@ struct decoder<sys::call_id::ioctl> {
         if ((ok = p.read_obj(v, n))) out.push_back('['), put_udec(out, n), out.push_back(']');
         break;
       }
-      case ioctl_arg::flags_value:
-        put_flags(out, *f.x, v);
+      case ioctl_arg::flags_value:  // strace's printflags takes an unsigned int
+        put_flags(out, *f.x, static_cast<std::uint32_t>(v));
         break;
       case ioctl_arg::enum_value:
         put_enum(out, *f.x, v);
