@@ -2,17 +2,20 @@
 // recvfrom on a netlink socket: each struct nlmsghdr with its type and flags named by the
 // socket's protocol (NETLINK_ROUTE's RTM_*, NETLINK_SOCK_DIAG's SOCK_DIAG_BY_FAMILY, the
 // reserved NLMSG_*), NLMSG_ERROR's struct nlmsgerr, NLMSG_DONE's int, sock_diag's payloads
-// (netlink_diag.hpp), rtnetlink's family headers (netlink_route.hpp), and any other payload
+// (netlink_sock_diag.hpp), rtnetlink's family headers (netlink_route.hpp), and any other payload
 // as bytes in hex.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
-#include <snare/format/detail/decode/netlink_diag.hpp>
+#include <snare/format/detail/decode/netlink_netfilter.hpp>
+#include <snare/format/detail/decode/netlink_nla.hpp>
 #include <snare/format/detail/decode/netlink_route.hpp>
+#include <snare/format/detail/decode/netlink_sock_diag.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/errno_table.hpp>
@@ -50,6 +53,8 @@ inline void put_nlmsg_type(std::string& out, std::uint16_t type, int family) {
         return put_enum(out, nl_selinux_type_xlat, type);
       case netlink_audit:
         return put_enum(out, nl_audit_type_xlat, type);
+      case netlink_netfilter:
+        return put_nfnl_type(out, type);
       case netlink_generic:  // the controller's fixed id; other families' ids are the kernel's
         if (type == 0x10) return put_named(out, "nlctrl", [&] { put_hex(out, type); });
         break;
@@ -73,6 +78,8 @@ inline const xlat* nlmsg_flags_of(std::uint16_t type, int family) noexcept {
                                : nullptr;
     case netlink_sock_diag:
       return &netlink_get_flags_xlat;
+    case netlink_netfilter:
+      return nfnl_flags_of(type);
     case netlink_xfrm:
       switch (type) {
         case 0x10:
@@ -147,6 +154,15 @@ inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
 template <class P>
 void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family);
 
+/// NLMSGERR_ATTR_* payloads of an extended ack (strace's nlmsgerr_nla_decoders).
+template <class P>
+inline constexpr nla_fn<P> nlmsgerr_nla[] = {
+    nullptr,                           // NLMSGERR_ATTR_UNUSED
+    &nla_str<P>,                       // NLMSGERR_ATTR_MSG
+    nla_u32<P>,                        // NLMSGERR_ATTR_OFFS
+    &nla_uint_array<std::uint8_t, P>,  // NLMSGERR_ATTR_COOKIE
+};
+
 /// Appends NLMSG_ERROR's struct nlmsgerr: {error=-EACCES, msg={...}} (the request it
 /// answers, its header alone when the kernel capped it).
 template <class P>
@@ -176,7 +192,8 @@ void put_nlmsgerr(P& p, std::uint64_t addr, std::uint64_t len, bool capped, int 
   out.push_back('}');
   if (len > payload) {
     out.append(", ");
-    put_hex_bytes(p, addr + payload, len - payload);  // the extended ack's attributes
+    put_nlattrs(p, addr + payload, static_cast<std::uint32_t>(len - payload), nlmsgerr_attrs_xlat,
+                std::span<const nla_fn<P>>(nlmsgerr_nla<P>));  // the extended ack
     out.push_back(']');
   }
 }
@@ -205,6 +222,8 @@ void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std
     }
   } else if (h.type >= 16 && family == netlink_sock_diag) {
     put_sock_diag(p, paddr, static_cast<std::uint32_t>(plen), h.type, (h.flags & 1) != 0);  // NLM_F_REQUEST
+  } else if (family == netlink_netfilter && h.type != 3) {  // all but NLMSG_DONE
+    put_nfnl(p, paddr, static_cast<std::uint32_t>(plen), h.type);
   } else if (h.type >= 16 && family == netlink_route) {
     put_rtnl(p, paddr, static_cast<std::uint32_t>(plen), h.type);
   } else if (h.type == 3 && plen == 4) {  // NLMSG_DONE: an int
