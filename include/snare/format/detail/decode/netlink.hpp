@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 
@@ -280,16 +281,54 @@ void put_netlink(P& p, std::uint64_t addr, std::uint64_t len, int family) {
   if (array) out.push_back(']');
 }
 
+/// struct udev_monitor_netlink_header after its "libudev" prefix (strace's
+/// netlink_kobject_uevent.h; libudev's, not a uapi header).
+inline constexpr nl_field udev_monitor_header_fields[] = {
+    {"magic", 8, 4, nl_kind::htonl},
+    {"header_size", 12, 4, nl_kind::u},
+    {"properties_off", 16, 4, nl_kind::u},
+    {"properties_len", 20, 4, nl_kind::u},
+    {"filter_subsystem_hash", 24, 4, nl_kind::htonl},
+    {"filter_devtype_hash", 28, 4, nl_kind::htonl},
+    {"filter_tag_bloom_hi", 32, 4, nl_kind::htonl},
+    {"filter_tag_bloom_lo", 36, 4, nl_kind::htonl},
+};
+inline constexpr std::size_t udev_monitor_header_size = 40;
+
+/// Appends a NETLINK_KOBJECT_UEVENT buffer as strace's decode_netlink_kobject_uevent: a
+/// libudev message as its header `{prefix="libudev", magic=htonl(0xfeedcafe), ...}` and the
+/// properties after it as a string; anything else (a kernel uevent) as a string.
+template <class P>
+void put_kobject_uevent(P& p, std::uint64_t addr, std::uint64_t len) {
+  std::string& out = p.out();
+  if (addr == 0 || len < udev_monitor_header_size || !p.read_exact(addr, udev_monitor_header_size) ||
+      std::memcmp(scratch().data(), "libudev", 8) != 0)
+    return p.put_buffer(addr, len);
+  std::string raw = scratch();
+  if (len > udev_monitor_header_size) out.push_back('[');
+  out.append("{prefix=\"libudev\"");
+  field_sep f{out};
+  f.next();
+  put_nl_fields(f, udev_monitor_header_fields, reinterpret_cast<const unsigned char*>(raw.data()),
+                udev_monitor_header_size);
+  out.push_back('}');
+  if (len <= udev_monitor_header_size) return;
+  out.append(", ");
+  p.put_buffer(addr + udev_monitor_header_size, len - udev_monitor_header_size);
+  out.push_back(']');
+}
+
 /// sendto and recvfrom: the buffer of a netlink socket as netlink messages.
 struct netlink_buffer_decoder {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool exit) {
     if (i != 1) return false;
     int family = p.netlink_protocol(static_cast<std::int32_t>(p.arg(0)));
-    if (family < 0 || family == netlink_kobject_uevent) return false;
+    if (family < 0) return false;
     bool recv = p.desc().id == sys::call_id::recvfrom;
     if (recv && (!exit || p.failed())) return false;
     std::uint64_t len = recv ? static_cast<std::uint64_t>(p.ret()) : p.arg(2);
+    if (family == netlink_kobject_uevent) return put_kobject_uevent(p, p.arg(1), len), true;
     put_netlink(p, p.arg(1), len, family);
     return true;
   }

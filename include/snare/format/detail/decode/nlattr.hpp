@@ -125,6 +125,7 @@ enum class nl_kind : unsigned char {
   x_nonzero,      ///< hex, and only when not zero (pads strace shows when set)
   bytes,          ///< a byte array as a string in hex escapes (`"\x61\x62"`)
   bytes_nonzero,  ///< bytes, and only when one is not zero
+  htonl,          ///< a u32 in network order: `htonl(0xfeedcafe)`
 };
 
 /// One field of a struct: its name, byte offset, size (1, 2, 4 or 8) and form. Offsets are
@@ -168,6 +169,10 @@ inline void put_nl_field(std::string& out, const nl_field& f, const unsigned cha
       return put_flags(out, *f.table, v);
     case nl_kind::ifindex:
       return put_ifindex(out, static_cast<std::uint32_t>(v));
+    case nl_kind::htonl:
+      out.append("htonl(");
+      put_hex(out, ntohl(static_cast<std::uint32_t>(v)));
+      return out.push_back(')');
     case nl_kind::bytes:
     case nl_kind::bytes_nonzero:
       return put_quoted(out, std::span(raw + f.offset, f.size), true);
