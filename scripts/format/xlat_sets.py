@@ -508,6 +508,13 @@ SETS = {
         'IFLA_EVENT_BONDING_OPTIONS'], []),
  'rtnl_ifla_proto_down_reason_attrs': ('IFLA_PROTO_DOWN_REASON_???', None, 'ENUM', [
         'IFLA_PROTO_DOWN_REASON_UNSPEC', 'IFLA_PROTO_DOWN_REASON_MASK', 'IFLA_PROTO_DOWN_REASON_VALUE'], []),
+ 'rtnl_ifla_xdp_attrs': ('IFLA_XDP_???', None, 'ENUM', ['IFLA_XDP_UNSPEC', 'IFLA_XDP_FD', 'IFLA_XDP_ATTACHED',
+        'IFLA_XDP_FLAGS', 'IFLA_XDP_PROG_ID', 'IFLA_XDP_DRV_PROG_ID', 'IFLA_XDP_SKB_PROG_ID', 'IFLA_XDP_HW_PROG_ID',
+        'IFLA_XDP_EXPECTED_FD'], []),
+ 'rtnl_ifla_xdp_attached_mode': ('XDP_ATTACHED_???', None, 'ENUM', ['XDP_ATTACHED_NONE', 'XDP_ATTACHED_DRV',
+        'XDP_ATTACHED_SKB', 'XDP_ATTACHED_HW', 'XDP_ATTACHED_MULTI'], []),
+ 'xdp_flags': ('XDP_FLAGS_???', '0', None, [], ['XDP_FLAGS_MODES', 'XDP_FLAGS_UPDATE_IF_NOEXIST',
+        'XDP_FLAGS_SKB_MODE', 'XDP_FLAGS_DRV_MODE', 'XDP_FLAGS_HW_MODE', 'XDP_FLAGS_REPLACE']),
  # sock_diag payloads and their attributes (decode/netlink_diag.hpp; strace's netlink_*_diag.c).
  'tcp_states': ('TCP_???', None, 'ENUM', ['TCP_ESTABLISHED', 'TCP_SYN_SENT', 'TCP_SYN_RECV', 'TCP_FIN_WAIT1', 'TCP_FIN_WAIT2', 'TCP_TIME_WAIT', 'TCP_CLOSE', 'TCP_CLOSE_WAIT', 'TCP_LAST_ACK', 'TCP_LISTEN', 'TCP_CLOSING', 'TCP_NEW_SYN_RECV=12'], []),
  # A state set: `1<<TCP_LISTEN` (the names are C expressions, computed by the program).

@@ -222,6 +222,13 @@ TEST_CASE("link attributes: counters, device map, filter mask, ports (nlattr_ifi
               "[{nla_len=12, nla_type=IFLA_PORT_VSI_TYPE}, {vsi_mgr_id=171, vsi_type_id=\"\\x0a\\x00\\xff\", "
               "vsi_type_version=239, pad=\"\\x00\\x01\\x02\"}]") != std::string::npos);
   }
+  SECTION("IFLA_XDP: attach mode by name, flags (nlattr_ifla_xdp.c)") {
+    auto xdp = cat(nla(9, 43 /* IFLA_XDP */, {}), nla(5, 2 /* IFLA_XDP_ATTACHED */, {3}));
+    CHECK(link(xdp).find("[{nla_len=5, nla_type=IFLA_XDP_ATTACHED}, XDP_ATTACHED_HW]") != std::string::npos);
+    xdp = cat(nla(12, 43, {}), nla(8, 3 /* IFLA_XDP_FLAGS */, {0x1e, 0, 0, 0}));
+    CHECK(link(xdp).find("[{nla_len=8, nla_type=IFLA_XDP_FLAGS}, XDP_FLAGS_MODES|XDP_FLAGS_REPLACE]") !=
+          std::string::npos);
+  }
   SECTION("IFLA_PROTO_DOWN_REASON: a nest of hex masks") {
     auto reason = cat(nla(12, 55 /* IFLA_PROTO_DOWN_REASON */, {}), nla(8, 1, {0xcd, 0xdb, 0xac, 0xab}));
     CHECK(link(reason).find("[{nla_len=8, nla_type=IFLA_PROTO_DOWN_REASON_MASK}, 0xabacdbcd]") !=

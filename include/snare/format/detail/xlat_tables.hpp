@@ -2749,6 +2749,38 @@ inline constexpr xlat_entry rtnl_ifla_proto_down_reason_attrs_field[] = {
 };
 inline constexpr xlat rtnl_ifla_proto_down_reason_attrs_xlat{rtnl_ifla_proto_down_reason_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_PROTO_DOWN_REASON_???"};
 
+inline constexpr xlat_entry rtnl_ifla_xdp_attrs_field[] = {
+    {0x0, "IFLA_XDP_UNSPEC"},
+    {0x1, "IFLA_XDP_FD"},
+    {0x2, "IFLA_XDP_ATTACHED"},
+    {0x3, "IFLA_XDP_FLAGS"},
+    {0x4, "IFLA_XDP_PROG_ID"},
+    {0x5, "IFLA_XDP_DRV_PROG_ID"},
+    {0x6, "IFLA_XDP_SKB_PROG_ID"},
+    {0x7, "IFLA_XDP_HW_PROG_ID"},
+    {0x8, "IFLA_XDP_EXPECTED_FD"},
+};
+inline constexpr xlat rtnl_ifla_xdp_attrs_xlat{rtnl_ifla_xdp_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_XDP_???"};
+
+inline constexpr xlat_entry rtnl_ifla_xdp_attached_mode_field[] = {
+    {0x0, "XDP_ATTACHED_NONE"},
+    {0x1, "XDP_ATTACHED_DRV"},
+    {0x2, "XDP_ATTACHED_SKB"},
+    {0x3, "XDP_ATTACHED_HW"},
+    {0x4, "XDP_ATTACHED_MULTI"},
+};
+inline constexpr xlat rtnl_ifla_xdp_attached_mode_xlat{rtnl_ifla_xdp_attached_mode_field, ~std::uint64_t{0}, {}, {}, "XDP_ATTACHED_???"};
+
+inline constexpr xlat_entry xdp_flags_bits[] = {
+    {0xe, "XDP_FLAGS_MODES"},
+    {0x1, "XDP_FLAGS_UPDATE_IF_NOEXIST"},
+    {0x2, "XDP_FLAGS_SKB_MODE"},
+    {0x4, "XDP_FLAGS_DRV_MODE"},
+    {0x8, "XDP_FLAGS_HW_MODE"},
+    {0x10, "XDP_FLAGS_REPLACE"},
+};
+inline constexpr xlat xdp_flags_xlat{{}, 0, xdp_flags_bits, "0", "XDP_FLAGS_???"};
+
 inline constexpr xlat_entry tcp_states_field[] = {
     {0x1, "TCP_ESTABLISHED"},
     {0x2, "TCP_SYN_SENT"},

@@ -85,6 +85,16 @@ inline constexpr nla_fn<P> nla_flags = &nla_named<X, true, Size, P>;
 template <const xlat& X, std::size_t Size, class P>
 inline constexpr nla_fn<P> nla_xval = &nla_named<X, false, Size, P>;
 
+/// A file descriptor of the traced process (strace's decode_nla_fd): with -y its path.
+template <class P>
+bool nla_fd(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  std::int32_t fd;
+  bool ok;
+  if (!nla_read(p, addr, len, fd, ok)) return false;
+  if (ok) p.put_fd(fd);
+  return true;
+}
+
 /// A big-endian u64 (strace's decode_nla_be64): `htobe64(1)`.
 template <class P>
 bool nla_be64(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
@@ -307,6 +317,19 @@ bool nla_struct_array(P& p, std::uint64_t addr, std::uint32_t len, const void*) 
   });
   return true;
 }
+
+/// A flag set in an integer T, decoded whenever the payload holds one (strace's decoders
+/// that read a T and printflags it).
+template <class T, const xlat& X, class P>
+bool nla_flags_int(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  T v;
+  bool ok;
+  if (!nla_read(p, addr, len, v, ok)) return false;
+  if (ok) put_flags(p.out(), X, v);
+  return true;
+}
+template <class T, const xlat& X, class P>
+inline constexpr nla_fn<P> nla_flags_of = &nla_flags_int<T, X, P>;
 
 /// An integer T named by `X`, decoded whenever the payload holds one (strace's decoders
 /// that read a T and printxval it).

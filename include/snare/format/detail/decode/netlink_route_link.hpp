@@ -2,8 +2,8 @@
 // rtnl_link.c): IFLA_* with link statistics (both sizes of each of their older forms), the
 // device map, the IFLA_LINKINFO nest's kind, the IFLA_VF_PORTS and IFLA_PORT_SELF nests,
 // the extended filter mask, events, the property list and the proto-down reason nest.
-// The kind-specific nests (IFLA_INFO_DATA), af_spec, brport, protinfo, vfinfo and xdp print
-// as bytes.
+// the XDP nest. The kind-specific nests (IFLA_INFO_DATA), af_spec, brport, protinfo and
+// vfinfo print as bytes.
 #pragma once
 
 #include <linux/if_link.h>
@@ -132,6 +132,24 @@ bool rtnl_nla_ifla_proto_down_reason(P& p, std::uint64_t addr, std::uint32_t len
                   opaque);
 }
 
+/// IFLA_XDP_* (strace's ifla_xdp_nla_decoders).
+template <class P>
+inline constexpr nla_fn<P> rtnl_ifla_xdp_nla[] = {
+    nullptr,                                           // IFLA_XDP_UNSPEC
+    &nla_fd<P>,                                        // IFLA_XDP_FD
+    nla_xval<rtnl_ifla_xdp_attached_mode_xlat, 1, P>,  // IFLA_XDP_ATTACHED
+    nla_flags_of<std::uint32_t, xdp_flags_xlat, P>,    // IFLA_XDP_FLAGS
+    nla_u32<P>,                                        // IFLA_XDP_PROG_ID
+    nla_u32<P>,                                        // IFLA_XDP_DRV_PROG_ID
+    nla_u32<P>,                                        // IFLA_XDP_SKB_PROG_ID
+    nla_u32<P>,                                        // IFLA_XDP_HW_PROG_ID
+    &nla_fd<P>,                                        // IFLA_XDP_EXPECTED_FD
+};
+template <class P>
+bool rtnl_nla_ifla_xdp(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
+  return nla_nest(p, addr, len, rtnl_ifla_xdp_attrs_xlat, rtnl_ifla_xdp_nla<P>, opaque);
+}
+
 // ---- IFLA_* ------------------------------------------------------------------------------
 
 /// IFLA_* payloads (strace's ifinfomsg_nla_decoders, but for the nests named above).
@@ -170,6 +188,8 @@ inline constexpr auto rtnl_link_nla = nla_table<P, IFLA_ALLMULTI + 1>({
     {IFLA_PROTO_DOWN, nla_u8<P>},
     {IFLA_GSO_MAX_SEGS, nla_u32<P>},
     {IFLA_GSO_MAX_SIZE, nla_u32<P>},
+    {IFLA_NET_NS_FD, &nla_fd<P>},
+    {IFLA_XDP, &rtnl_nla_ifla_xdp<P>},
     {IFLA_EVENT, &nla_enum<std::uint32_t, rtnl_ifla_events_xlat, P>},
     {IFLA_NEW_NETNSID, nla_s32<P>},
     {IFLA_IF_NETNSID, nla_s32<P>},
