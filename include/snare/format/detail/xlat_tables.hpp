@@ -2338,6 +2338,449 @@ inline constexpr xlat_entry rtnl_nexthop_attrs_field[] = {
 };
 inline constexpr xlat rtnl_nexthop_attrs_xlat{rtnl_nexthop_attrs_field, ~std::uint64_t{0}, {}, {}, "NHA_???"};
 
+inline constexpr xlat_entry nl_netfilter_subsys_ids_field[] = {
+    {0x0, "NFNL_SUBSYS_NONE"},
+    {0x1, "NFNL_SUBSYS_CTNETLINK"},
+    {0x2, "NFNL_SUBSYS_CTNETLINK_EXP"},
+    {0x3, "NFNL_SUBSYS_QUEUE"},
+    {0x4, "NFNL_SUBSYS_ULOG"},
+    {0x5, "NFNL_SUBSYS_OSF"},
+    {0x6, "NFNL_SUBSYS_IPSET"},
+    {0x7, "NFNL_SUBSYS_ACCT"},
+    {0x8, "NFNL_SUBSYS_CTNETLINK_TIMEOUT"},
+    {0x9, "NFNL_SUBSYS_CTHELPER"},
+    {0xa, "NFNL_SUBSYS_NFTABLES"},
+    {0xb, "NFNL_SUBSYS_NFT_COMPAT"},
+    {0xc, "NFNL_SUBSYS_HOOK"},
+};
+inline constexpr xlat nl_netfilter_subsys_ids_xlat{nl_netfilter_subsys_ids_field, ~std::uint64_t{0}, {}, {}, "NFNL_SUBSYS_???"};
+
+inline constexpr xlat_entry nl_netfilter_msg_types_field[] = {
+    {0x10, "NFNL_MSG_BATCH_BEGIN"},
+    {0x11, "NFNL_MSG_BATCH_END"},
+};
+inline constexpr xlat nl_netfilter_msg_types_xlat{nl_netfilter_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFNL_MSG_???"};
+
+inline constexpr xlat_entry netfilter_versions_field[] = {
+    {0x0, "NFNETLINK_V0"},
+};
+inline constexpr xlat netfilter_versions_xlat{netfilter_versions_field, ~std::uint64_t{0}, {}, {}, "NFNETLINK_???"};
+
+inline constexpr xlat_entry nf_ctnetlink_msg_types_field[] = {
+    {0x0, "IPCTNL_MSG_CT_NEW"},
+    {0x1, "IPCTNL_MSG_CT_GET"},
+    {0x2, "IPCTNL_MSG_CT_DELETE"},
+    {0x3, "IPCTNL_MSG_CT_GET_CTRZERO"},
+    {0x4, "IPCTNL_MSG_CT_GET_STATS_CPU"},
+    {0x5, "IPCTNL_MSG_CT_GET_STATS"},
+    {0x6, "IPCTNL_MSG_CT_GET_DYING"},
+    {0x7, "IPCTNL_MSG_CT_GET_UNCONFIRMED"},
+};
+inline constexpr xlat nf_ctnetlink_msg_types_xlat{nf_ctnetlink_msg_types_field, ~std::uint64_t{0}, {}, {}, "IPCTNL_MSG_CT_???"};
+
+inline constexpr xlat_entry nf_ctnetlink_exp_msg_types_field[] = {
+    {0x0, "IPCTNL_MSG_EXP_NEW"},
+    {0x1, "IPCTNL_MSG_EXP_GET"},
+    {0x2, "IPCTNL_MSG_EXP_DELETE"},
+    {0x3, "IPCTNL_MSG_EXP_GET_STATS_CPU"},
+};
+inline constexpr xlat nf_ctnetlink_exp_msg_types_xlat{nf_ctnetlink_exp_msg_types_field, ~std::uint64_t{0}, {}, {}, "IPCTNL_MSG_EXP_???"};
+
+inline constexpr xlat_entry nf_queue_msg_types_field[] = {
+    {0x0, "NFQNL_MSG_PACKET"},
+    {0x1, "NFQNL_MSG_VERDICT"},
+    {0x2, "NFQNL_MSG_CONFIG"},
+    {0x3, "NFQNL_MSG_VERDICT_BATCH"},
+};
+inline constexpr xlat nf_queue_msg_types_xlat{nf_queue_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFQNL_MSG_???"};
+
+inline constexpr xlat_entry nf_ulog_msg_types_field[] = {
+    {0x0, "NFULNL_MSG_PACKET"},
+    {0x1, "NFULNL_MSG_CONFIG"},
+};
+inline constexpr xlat nf_ulog_msg_types_xlat{nf_ulog_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFULNL_MSG_???"};
+
+inline constexpr xlat_entry nf_osf_msg_types_field[] = {
+    {0x0, "OSF_MSG_ADD"},
+    {0x1, "OSF_MSG_REMOVE"},
+};
+inline constexpr xlat nf_osf_msg_types_xlat{nf_osf_msg_types_field, ~std::uint64_t{0}, {}, {}, "OSF_MSG_???"};
+
+inline constexpr xlat_entry nf_ipset_msg_types_field[] = {
+    {0x0, "IPSET_CMD_NONE"},
+    {0x1, "IPSET_CMD_PROTOCOL"},
+    {0x2, "IPSET_CMD_CREATE"},
+    {0x3, "IPSET_CMD_DESTROY"},
+    {0x4, "IPSET_CMD_FLUSH"},
+    {0x5, "IPSET_CMD_RENAME"},
+    {0x6, "IPSET_CMD_SWAP"},
+    {0x7, "IPSET_CMD_LIST"},
+    {0x8, "IPSET_CMD_SAVE"},
+    {0x9, "IPSET_CMD_ADD"},
+    {0xa, "IPSET_CMD_DEL"},
+    {0xb, "IPSET_CMD_TEST"},
+    {0xc, "IPSET_CMD_HEADER"},
+    {0xd, "IPSET_CMD_TYPE"},
+    {0x10, "IPSET_CMD_RESTORE"},
+    {0x11, "IPSET_CMD_HELP"},
+    {0x12, "IPSET_CMD_VERSION"},
+    {0x13, "IPSET_CMD_QUIT"},
+    {0x14, "IPSET_CMD_COMMIT"},
+};
+inline constexpr xlat nf_ipset_msg_types_xlat{nf_ipset_msg_types_field, ~std::uint64_t{0}, {}, {}, "IPSET_CMD_???"};
+
+inline constexpr xlat_entry nf_acct_msg_types_field[] = {
+    {0x0, "NFNL_MSG_ACCT_NEW"},
+    {0x1, "NFNL_MSG_ACCT_GET"},
+    {0x2, "NFNL_MSG_ACCT_GET_CTRZERO"},
+    {0x3, "NFNL_MSG_ACCT_DEL"},
+    {0x4, "NFNL_MSG_ACCT_OVERQUOTA"},
+};
+inline constexpr xlat nf_acct_msg_types_xlat{nf_acct_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFNL_MSG_ACCT_???"};
+
+inline constexpr xlat_entry nf_cttimeout_msg_types_field[] = {
+    {0x0, "IPCTNL_MSG_TIMEOUT_NEW"},
+    {0x1, "IPCTNL_MSG_TIMEOUT_GET"},
+    {0x2, "IPCTNL_MSG_TIMEOUT_DELETE"},
+    {0x3, "IPCTNL_MSG_TIMEOUT_DEFAULT_SET"},
+    {0x4, "IPCTNL_MSG_TIMEOUT_DEFAULT_GET"},
+};
+inline constexpr xlat nf_cttimeout_msg_types_xlat{nf_cttimeout_msg_types_field, ~std::uint64_t{0}, {}, {}, "IPCTNL_MSG_TIMEOUT_???"};
+
+inline constexpr xlat_entry nf_cthelper_msg_types_field[] = {
+    {0x0, "NFNL_MSG_CTHELPER_NEW"},
+    {0x1, "NFNL_MSG_CTHELPER_GET"},
+    {0x2, "NFNL_MSG_CTHELPER_DEL"},
+};
+inline constexpr xlat nf_cthelper_msg_types_xlat{nf_cthelper_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFNL_MSG_CTHELPER_???"};
+
+inline constexpr xlat_entry nf_nftables_msg_types_field[] = {
+    {0x0, "NFT_MSG_NEWTABLE"},
+    {0x1, "NFT_MSG_GETTABLE"},
+    {0x2, "NFT_MSG_DELTABLE"},
+    {0x3, "NFT_MSG_NEWCHAIN"},
+    {0x4, "NFT_MSG_GETCHAIN"},
+    {0x5, "NFT_MSG_DELCHAIN"},
+    {0x6, "NFT_MSG_NEWRULE"},
+    {0x7, "NFT_MSG_GETRULE"},
+    {0x8, "NFT_MSG_DELRULE"},
+    {0x9, "NFT_MSG_NEWSET"},
+    {0xa, "NFT_MSG_GETSET"},
+    {0xb, "NFT_MSG_DELSET"},
+    {0xc, "NFT_MSG_NEWSETELEM"},
+    {0xd, "NFT_MSG_GETSETELEM"},
+    {0xe, "NFT_MSG_DELSETELEM"},
+    {0xf, "NFT_MSG_NEWGEN"},
+    {0x10, "NFT_MSG_GETGEN"},
+    {0x11, "NFT_MSG_TRACE"},
+    {0x12, "NFT_MSG_NEWOBJ"},
+    {0x13, "NFT_MSG_GETOBJ"},
+    {0x14, "NFT_MSG_DELOBJ"},
+    {0x15, "NFT_MSG_GETOBJ_RESET"},
+    {0x16, "NFT_MSG_NEWFLOWTABLE"},
+    {0x17, "NFT_MSG_GETFLOWTABLE"},
+    {0x18, "NFT_MSG_DELFLOWTABLE"},
+};
+inline constexpr xlat nf_nftables_msg_types_xlat{nf_nftables_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFT_MSG_???"};
+
+inline constexpr xlat_entry nf_nft_compat_msg_types_field[] = {
+    {0x0, "NFNL_MSG_COMPAT_GET"},
+};
+inline constexpr xlat nf_nft_compat_msg_types_xlat{nf_nft_compat_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFNL_MSG_COMPAT_???"};
+
+inline constexpr xlat_entry nf_hook_msg_types_field[] = {
+    {0x0, "NFNL_MSG_HOOK_GET"},
+};
+inline constexpr xlat nf_hook_msg_types_xlat{nf_hook_msg_types_field, ~std::uint64_t{0}, {}, {}, "NFT_MSG_HOOK_???"};
+
+inline constexpr xlat_entry nlmsgerr_attrs_field[] = {
+    {0x0, "NLMSGERR_ATTR_UNUSED"},
+    {0x1, "NLMSGERR_ATTR_MSG"},
+    {0x2, "NLMSGERR_ATTR_OFFS"},
+    {0x3, "NLMSGERR_ATTR_COOKIE"},
+    {0x4, "NLMSGERR_ATTR_POLICY"},
+    {0x5, "NLMSGERR_ATTR_MISS_TYPE"},
+    {0x6, "NLMSGERR_ATTR_MISS_NEST"},
+};
+inline constexpr xlat nlmsgerr_attrs_xlat{nlmsgerr_attrs_field, ~std::uint64_t{0}, {}, {}, "NLMSGERR_ATTR_???"};
+
+inline constexpr xlat_entry rtnl_nexthop_grp_types_field[] = {
+    {0x0, "NEXTHOP_GRP_TYPE_MPATH"},
+    {0x1, "NEXTHOP_GRP_TYPE_RES"},
+};
+inline constexpr xlat rtnl_nexthop_grp_types_xlat{rtnl_nexthop_grp_types_field, ~std::uint64_t{0}, {}, {}, "NEXTHOP_GRP_TYPE_???"};
+
+inline constexpr xlat_entry rtnl_nha_res_group_attrs_field[] = {
+    {0x0, "NHA_RES_GROUP_PAD"},
+    {0x1, "NHA_RES_GROUP_BUCKETS"},
+    {0x2, "NHA_RES_GROUP_IDLE_TIMER"},
+    {0x3, "NHA_RES_GROUP_UNBALANCED_TIMER"},
+    {0x4, "NHA_RES_GROUP_UNBALANCED_TIME"},
+};
+inline constexpr xlat rtnl_nha_res_group_attrs_xlat{rtnl_nha_res_group_attrs_field, ~std::uint64_t{0}, {}, {}, "NHA_RES_GROUP_???"};
+
+inline constexpr xlat_entry rtnl_nha_res_bucket_attrs_field[] = {
+    {0x0, "NHA_RES_BUCKET_PAD"},
+    {0x1, "NHA_RES_BUCKET_INDEX"},
+    {0x2, "NHA_RES_BUCKET_IDLE_TIME"},
+    {0x3, "NHA_RES_BUCKET_NH_ID"},
+};
+inline constexpr xlat rtnl_nha_res_bucket_attrs_xlat{rtnl_nha_res_bucket_attrs_field, ~std::uint64_t{0}, {}, {}, "NHA_RES_BUCKET_???"};
+
+inline constexpr xlat_entry lwtunnel_encap_types_field[] = {
+    {0x0, "LWTUNNEL_ENCAP_NONE"},
+    {0x1, "LWTUNNEL_ENCAP_MPLS"},
+    {0x2, "LWTUNNEL_ENCAP_IP"},
+    {0x3, "LWTUNNEL_ENCAP_ILA"},
+    {0x4, "LWTUNNEL_ENCAP_IP6"},
+    {0x5, "LWTUNNEL_ENCAP_SEG6"},
+    {0x6, "LWTUNNEL_ENCAP_BPF"},
+    {0x7, "LWTUNNEL_ENCAP_SEG6_LOCAL"},
+    {0x8, "LWTUNNEL_ENCAP_RPL"},
+};
+inline constexpr xlat lwtunnel_encap_types_xlat{lwtunnel_encap_types_field, ~std::uint64_t{0}, {}, {}, "LWTUNNEL_ENCAP_???"};
+
+inline constexpr xlat_entry rtnl_tca_stats_attrs_field[] = {
+    {0x0, "TCA_STATS_UNSPEC"},
+    {0x1, "TCA_STATS_BASIC"},
+    {0x2, "TCA_STATS_RATE_EST"},
+    {0x3, "TCA_STATS_QUEUE"},
+    {0x4, "TCA_STATS_APP"},
+    {0x5, "TCA_STATS_RATE_EST64"},
+    {0x6, "TCA_STATS_PAD"},
+    {0x7, "TCA_STATS_BASIC_HW"},
+    {0x8, "TCA_STATS_PKT64"},
+};
+inline constexpr xlat rtnl_tca_stats_attrs_xlat{rtnl_tca_stats_attrs_field, ~std::uint64_t{0}, {}, {}, "TCA_STATS_???"};
+
+inline constexpr xlat_entry rtnl_tca_stab_attrs_field[] = {
+    {0x0, "TCA_STAB_UNSPEC"},
+    {0x1, "TCA_STAB_BASE"},
+    {0x2, "TCA_STAB_DATA"},
+};
+inline constexpr xlat rtnl_tca_stab_attrs_xlat{rtnl_tca_stab_attrs_field, ~std::uint64_t{0}, {}, {}, "TCA_STAB_???"};
+
+inline constexpr xlat_entry rtnl_tca_act_flags_bits[] = {
+    {0x1, "TCA_ACT_FLAGS_NO_PERCPU_STATS"},
+    {0x2, "TCA_ACT_FLAGS_SKIP_HW"},
+    {0x4, "TCA_ACT_FLAGS_SKIP_SW"},
+};
+inline constexpr xlat rtnl_tca_act_flags_xlat{{}, 0, rtnl_tca_act_flags_bits, "0", "TCA_ACT_FLAGS_???"};
+
+inline constexpr xlat_entry rtnl_tca_act_hw_stats_bits[] = {
+    {0x1, "TCA_ACT_HW_STATS_IMMEDIATE"},
+    {0x2, "TCA_ACT_HW_STATS_DELAYED"},
+};
+inline constexpr xlat rtnl_tca_act_hw_stats_xlat{{}, 0, rtnl_tca_act_hw_stats_bits, "0", "TCA_ACT_HW_STATS_???"};
+
+inline constexpr xlat_entry rtnl_mdba_mdb_attrs_field[] = {
+    {0x0, "MDBA_MDB_UNSPEC"},
+    {0x1, "MDBA_MDB_ENTRY"},
+};
+inline constexpr xlat rtnl_mdba_mdb_attrs_xlat{rtnl_mdba_mdb_attrs_field, ~std::uint64_t{0}, {}, {}, "MDBA_MDB_???"};
+
+inline constexpr xlat_entry rtnl_mdba_mdb_entry_attrs_field[] = {
+    {0x0, "MDBA_MDB_ENTRY_UNSPEC"},
+    {0x1, "MDBA_MDB_ENTRY_INFO"},
+};
+inline constexpr xlat rtnl_mdba_mdb_entry_attrs_xlat{rtnl_mdba_mdb_entry_attrs_field, ~std::uint64_t{0}, {}, {}, "MDBA_MDB_ENTRY_???"};
+
+inline constexpr xlat_entry rtnl_mdba_mdb_eattr_attrs_field[] = {
+    {0x0, "MDBA_MDB_EATTR_UNSPEC"},
+    {0x1, "MDBA_MDB_EATTR_TIMER"},
+    {0x2, "MDBA_MDB_EATTR_SRC_LIST"},
+    {0x3, "MDBA_MDB_EATTR_GROUP_MODE"},
+    {0x4, "MDBA_MDB_EATTR_SOURCE"},
+    {0x5, "MDBA_MDB_EATTR_RTPROT"},
+};
+inline constexpr xlat rtnl_mdba_mdb_eattr_attrs_xlat{rtnl_mdba_mdb_eattr_attrs_field, ~std::uint64_t{0}, {}, {}, "MDBA_MDB_EATTR_???"};
+
+inline constexpr xlat_entry rtnl_mdba_router_attrs_field[] = {
+    {0x0, "MDBA_ROUTER_UNSPEC"},
+    {0x1, "MDBA_ROUTER_PORT"},
+};
+inline constexpr xlat rtnl_mdba_router_attrs_xlat{rtnl_mdba_router_attrs_field, ~std::uint64_t{0}, {}, {}, "MDBA_ROUTER_???"};
+
+inline constexpr xlat_entry rtnl_mdba_router_pattr_attrs_field[] = {
+    {0x0, "MDBA_ROUTER_PATTR_UNSPEC"},
+    {0x1, "MDBA_ROUTER_PATTR_TIMER"},
+    {0x2, "MDBA_ROUTER_PATTR_TYPE"},
+    {0x3, "MDBA_ROUTER_PATTR_INET_TIMER"},
+    {0x4, "MDBA_ROUTER_PATTR_INET6_TIMER"},
+};
+inline constexpr xlat rtnl_mdba_router_pattr_attrs_xlat{rtnl_mdba_router_pattr_attrs_field, ~std::uint64_t{0}, {}, {}, "MDBA_ROUTER_PATTR_???"};
+
+inline constexpr xlat_entry mdb_states_field[] = {
+    {0x0, "MDB_TEMPORARY"},
+    {0x1, "MDB_PERMANENT"},
+};
+inline constexpr xlat mdb_states_xlat{mdb_states_field, ~std::uint64_t{0}, {}, {}, "MDB_???"};
+
+inline constexpr xlat_entry mdb_flags_bits[] = {
+    {0x1, "MDB_FLAGS_OFFLOAD"},
+    {0x2, "MDB_FLAGS_FAST_LEAVE"},
+    {0x4, "MDB_FLAGS_STAR_EXCL"},
+    {0x8, "MDB_FLAGS_BLOCKED"},
+};
+inline constexpr xlat mdb_flags_xlat{{}, 0, mdb_flags_bits, "0", "MDB_FLAGS_???"};
+
+inline constexpr xlat_entry multicast_router_types_field[] = {
+    {0x0, "MDB_RTR_TYPE_DISABLED"},
+    {0x1, "MDB_RTR_TYPE_TEMP_QUERY"},
+    {0x2, "MDB_RTR_TYPE_PERM"},
+    {0x3, "MDB_RTR_TYPE_TEMP"},
+};
+inline constexpr xlat multicast_router_types_xlat{multicast_router_types_field, ~std::uint64_t{0}, {}, {}, "MDB_RTR_TYPE_???"};
+
+inline constexpr xlat_entry rtnl_family_field[] = {
+    {0x80, "RTNL_FAMILY_IPMR"},
+    {0x81, "RTNL_FAMILY_IP6MR"},
+};
+inline constexpr xlat rtnl_family_xlat{rtnl_family_field, ~std::uint64_t{0}, {}, {}, "RTNL_FAMILY_???"};
+
+inline constexpr xlat_entry rtnl_ipmra_creport_attr_field[] = {
+    {0x0, "IPMRA_CREPORT_UNSPEC"},
+    {0x1, "IPMRA_CREPORT_MSGTYPE"},
+    {0x2, "IPMRA_CREPORT_VIF_ID"},
+    {0x3, "IPMRA_CREPORT_SRC_ADDR"},
+    {0x4, "IPMRA_CREPORT_DST_ADDR"},
+    {0x5, "IPMRA_CREPORT_PKT"},
+    {0x6, "IPMRA_CREPORT_TABLE"},
+};
+inline constexpr xlat rtnl_ipmra_creport_attr_xlat{rtnl_ipmra_creport_attr_field, ~std::uint64_t{0}, {}, {}, "IPMRA_CREPORT_???"};
+
+inline constexpr xlat_entry rtnl_ip6mra_creport_attr_field[] = {
+    {0x0, "IP6MRA_CREPORT_UNSPEC"},
+    {0x1, "IP6MRA_CREPORT_MSGTYPE"},
+    {0x2, "IP6MRA_CREPORT_MIF_ID"},
+    {0x3, "IP6MRA_CREPORT_SRC_ADDR"},
+    {0x4, "IP6MRA_CREPORT_DST_ADDR"},
+    {0x5, "IP6MRA_CREPORT_PKT"},
+};
+inline constexpr xlat rtnl_ip6mra_creport_attr_xlat{rtnl_ip6mra_creport_attr_field, ~std::uint64_t{0}, {}, {}, "IP6MRA_CREPORT_???"};
+
+inline constexpr xlat_entry rtnl_ipmra_msg_types_field[] = {
+    {0x1, "IGMPMSG_NOCACHE"},
+    {0x2, "IGMPMSG_WRONGVIF"},
+    {0x3, "IGMPMSG_WHOLEPKT"},
+    {0x4, "IGMPMSG_WRVIFWHOLE"},
+};
+inline constexpr xlat rtnl_ipmra_msg_types_xlat{rtnl_ipmra_msg_types_field, ~std::uint64_t{0}, {}, {}, "IGMPMSG_???"};
+
+inline constexpr xlat_entry rtnl_ip6mra_msg_types_field[] = {
+    {0x1, "MRT6MSG_NOCACHE"},
+    {0x2, "MRT6MSG_WRONGMIF"},
+    {0x3, "MRT6MSG_WHOLEPKT"},
+};
+inline constexpr xlat rtnl_ip6mra_msg_types_xlat{rtnl_ip6mra_msg_types_field, ~std::uint64_t{0}, {}, {}, "MRT6MSG_???"};
+
+inline constexpr xlat_entry rtnl_neigh_fdb_ext_attrs_field[] = {
+    {0x0, "NFEA_UNSPEC"},
+    {0x1, "NFEA_ACTIVITY_NOTIFY"},
+    {0x2, "NFEA_DONT_REFRESH"},
+};
+inline constexpr xlat rtnl_neigh_fdb_ext_attrs_xlat{rtnl_neigh_fdb_ext_attrs_field, ~std::uint64_t{0}, {}, {}, "NFEA_???"};
+
+inline constexpr xlat_entry fdb_notify_flags_bits[] = {
+    {0x1, "FDB_NOTIFY_BIT"},
+    {0x2, "FDB_NOTIFY_INACTIVE_BIT"},
+};
+inline constexpr xlat fdb_notify_flags_xlat{{}, 0, fdb_notify_flags_bits, "0", "FDB_NOTIFY_???"};
+
+inline constexpr xlat_entry neighbor_cache_entry_ext_flags_bits[] = {
+    {0x1, "NTF_EXT_MANAGED"},
+};
+inline constexpr xlat neighbor_cache_entry_ext_flags_xlat{{}, 0, neighbor_cache_entry_ext_flags_bits, "0", "NTF_EXT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_info_attrs_field[] = {
+    {0x0, "IFLA_INFO_UNSPEC"},
+    {0x1, "IFLA_INFO_KIND"},
+    {0x2, "IFLA_INFO_DATA"},
+    {0x3, "IFLA_INFO_XSTATS"},
+    {0x4, "IFLA_INFO_SLAVE_KIND"},
+    {0x5, "IFLA_INFO_SLAVE_DATA"},
+};
+inline constexpr xlat rtnl_ifla_info_attrs_xlat{rtnl_ifla_info_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_port_attrs_field[] = {
+    {0x0, "IFLA_VF_PORT_UNSPEC"},
+    {0x1, "IFLA_VF_PORT"},
+};
+inline constexpr xlat rtnl_ifla_vf_port_attrs_xlat{rtnl_ifla_vf_port_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_PORT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_port_attrs_field[] = {
+    {0x0, "IFLA_PORT_UNSPEC"},
+    {0x1, "IFLA_PORT_VF"},
+    {0x2, "IFLA_PORT_PROFILE"},
+    {0x3, "IFLA_PORT_VSI_TYPE"},
+    {0x4, "IFLA_PORT_INSTANCE_UUID"},
+    {0x5, "IFLA_PORT_HOST_UUID"},
+    {0x6, "IFLA_PORT_REQUEST"},
+    {0x7, "IFLA_PORT_RESPONSE"},
+};
+inline constexpr xlat rtnl_ifla_port_attrs_xlat{rtnl_ifla_port_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_PORT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_ext_filter_flags_bits[] = {
+    {0x1, "RTEXT_FILTER_VF"},
+    {0x2, "RTEXT_FILTER_BRVLAN"},
+    {0x4, "RTEXT_FILTER_BRVLAN_COMPRESSED"},
+    {0x8, "RTEXT_FILTER_SKIP_STATS"},
+    {0x10, "RTEXT_FILTER_MRP"},
+    {0x20, "RTEXT_FILTER_CFM_CONFIG"},
+    {0x40, "RTEXT_FILTER_CFM_STATUS"},
+};
+inline constexpr xlat rtnl_ifla_ext_filter_flags_xlat{{}, 0, rtnl_ifla_ext_filter_flags_bits, "0", "RTEXT_FILTER_???"};
+
+inline constexpr xlat_entry rtnl_ifla_events_field[] = {
+    {0x0, "IFLA_EVENT_NONE"},
+    {0x1, "IFLA_EVENT_REBOOT"},
+    {0x2, "IFLA_EVENT_FEATURES"},
+    {0x3, "IFLA_EVENT_BONDING_FAILOVER"},
+    {0x4, "IFLA_EVENT_NOTIFY_PEERS"},
+    {0x5, "IFLA_EVENT_IGMP_RESEND"},
+    {0x6, "IFLA_EVENT_BONDING_OPTIONS"},
+};
+inline constexpr xlat rtnl_ifla_events_xlat{rtnl_ifla_events_field, ~std::uint64_t{0}, {}, {}, "IFLA_EVENT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_proto_down_reason_attrs_field[] = {
+    {0x0, "IFLA_PROTO_DOWN_REASON_UNSPEC"},
+    {0x1, "IFLA_PROTO_DOWN_REASON_MASK"},
+    {0x2, "IFLA_PROTO_DOWN_REASON_VALUE"},
+};
+inline constexpr xlat rtnl_ifla_proto_down_reason_attrs_xlat{rtnl_ifla_proto_down_reason_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_PROTO_DOWN_REASON_???"};
+
+inline constexpr xlat_entry rtnl_ifla_xdp_attrs_field[] = {
+    {0x0, "IFLA_XDP_UNSPEC"},
+    {0x1, "IFLA_XDP_FD"},
+    {0x2, "IFLA_XDP_ATTACHED"},
+    {0x3, "IFLA_XDP_FLAGS"},
+    {0x4, "IFLA_XDP_PROG_ID"},
+    {0x5, "IFLA_XDP_DRV_PROG_ID"},
+    {0x6, "IFLA_XDP_SKB_PROG_ID"},
+    {0x7, "IFLA_XDP_HW_PROG_ID"},
+    {0x8, "IFLA_XDP_EXPECTED_FD"},
+};
+inline constexpr xlat rtnl_ifla_xdp_attrs_xlat{rtnl_ifla_xdp_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_XDP_???"};
+
+inline constexpr xlat_entry rtnl_ifla_xdp_attached_mode_field[] = {
+    {0x0, "XDP_ATTACHED_NONE"},
+    {0x1, "XDP_ATTACHED_DRV"},
+    {0x2, "XDP_ATTACHED_SKB"},
+    {0x3, "XDP_ATTACHED_HW"},
+    {0x4, "XDP_ATTACHED_MULTI"},
+};
+inline constexpr xlat rtnl_ifla_xdp_attached_mode_xlat{rtnl_ifla_xdp_attached_mode_field, ~std::uint64_t{0}, {}, {}, "XDP_ATTACHED_???"};
+
+inline constexpr xlat_entry xdp_flags_bits[] = {
+    {0xe, "XDP_FLAGS_MODES"},
+    {0x1, "XDP_FLAGS_UPDATE_IF_NOEXIST"},
+    {0x2, "XDP_FLAGS_SKB_MODE"},
+    {0x4, "XDP_FLAGS_DRV_MODE"},
+    {0x8, "XDP_FLAGS_HW_MODE"},
+    {0x10, "XDP_FLAGS_REPLACE"},
+};
+inline constexpr xlat xdp_flags_xlat{{}, 0, xdp_flags_bits, "0", "XDP_FLAGS_???"};
+
 inline constexpr xlat_entry tcp_states_field[] = {
     {0x1, "TCP_ESTABLISHED"},
     {0x2, "TCP_SYN_SENT"},

@@ -2,17 +2,21 @@
 // recvfrom on a netlink socket: each struct nlmsghdr with its type and flags named by the
 // socket's protocol (NETLINK_ROUTE's RTM_*, NETLINK_SOCK_DIAG's SOCK_DIAG_BY_FAMILY, the
 // reserved NLMSG_*), NLMSG_ERROR's struct nlmsgerr, NLMSG_DONE's int, sock_diag's payloads
-// (netlink_diag.hpp), rtnetlink's family headers (netlink_route.hpp), and any other payload
+// (netlink_sock_diag.hpp), rtnetlink's family headers (netlink_route.hpp), and any other payload
 // as bytes in hex.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <string>
 
-#include <snare/format/detail/decode/netlink_diag.hpp>
+#include <snare/format/detail/decode/netlink_netfilter.hpp>
+#include <snare/format/detail/decode/netlink_nla.hpp>
 #include <snare/format/detail/decode/netlink_route.hpp>
+#include <snare/format/detail/decode/netlink_sock_diag.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/errno_table.hpp>
@@ -50,6 +54,8 @@ inline void put_nlmsg_type(std::string& out, std::uint16_t type, int family) {
         return put_enum(out, nl_selinux_type_xlat, type);
       case netlink_audit:
         return put_enum(out, nl_audit_type_xlat, type);
+      case netlink_netfilter:
+        return put_nfnl_type(out, type);
       case netlink_generic:  // the controller's fixed id; other families' ids are the kernel's
         if (type == 0x10) return put_named(out, "nlctrl", [&] { put_hex(out, type); });
         break;
@@ -73,6 +79,8 @@ inline const xlat* nlmsg_flags_of(std::uint16_t type, int family) noexcept {
                                : nullptr;
     case netlink_sock_diag:
       return &netlink_get_flags_xlat;
+    case netlink_netfilter:
+      return nfnl_flags_of(type);
     case netlink_xfrm:
       switch (type) {
         case 0x10:
@@ -147,6 +155,15 @@ inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
 template <class P>
 void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std::uint64_t len, int family);
 
+/// NLMSGERR_ATTR_* payloads of an extended ack (strace's nlmsgerr_nla_decoders).
+template <class P>
+inline constexpr nla_fn<P> nlmsgerr_nla[] = {
+    nullptr,                           // NLMSGERR_ATTR_UNUSED
+    &nla_str<P>,                       // NLMSGERR_ATTR_MSG
+    nla_u32<P>,                        // NLMSGERR_ATTR_OFFS
+    &nla_uint_array<std::uint8_t, P>,  // NLMSGERR_ATTR_COOKIE
+};
+
 /// Appends NLMSG_ERROR's struct nlmsgerr: {error=-EACCES, msg={...}} (the request it
 /// answers, its header alone when the kernel capped it).
 template <class P>
@@ -176,7 +193,8 @@ void put_nlmsgerr(P& p, std::uint64_t addr, std::uint64_t len, bool capped, int 
   out.push_back('}');
   if (len > payload) {
     out.append(", ");
-    put_hex_bytes(p, addr + payload, len - payload);  // the extended ack's attributes
+    put_nlattrs(p, addr + payload, static_cast<std::uint32_t>(len - payload), nlmsgerr_attrs_xlat,
+                std::span<const nla_fn<P>>(nlmsgerr_nla<P>));  // the extended ack
     out.push_back(']');
   }
 }
@@ -205,6 +223,8 @@ void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std
     }
   } else if (h.type >= 16 && family == netlink_sock_diag) {
     put_sock_diag(p, paddr, static_cast<std::uint32_t>(plen), h.type, (h.flags & 1) != 0);  // NLM_F_REQUEST
+  } else if (family == netlink_netfilter && h.type != 3) {  // all but NLMSG_DONE
+    put_nfnl(p, paddr, static_cast<std::uint32_t>(plen), h.type);
   } else if (h.type >= 16 && family == netlink_route) {
     put_rtnl(p, paddr, static_cast<std::uint32_t>(plen), h.type);
   } else if (h.type == 3 && plen == 4) {  // NLMSG_DONE: an int
@@ -261,16 +281,54 @@ void put_netlink(P& p, std::uint64_t addr, std::uint64_t len, int family) {
   if (array) out.push_back(']');
 }
 
+/// struct udev_monitor_netlink_header after its "libudev" prefix (strace's
+/// netlink_kobject_uevent.h; libudev's, not a uapi header).
+inline constexpr nl_field udev_monitor_header_fields[] = {
+    {"magic", 8, 4, nl_kind::htonl},
+    {"header_size", 12, 4, nl_kind::u},
+    {"properties_off", 16, 4, nl_kind::u},
+    {"properties_len", 20, 4, nl_kind::u},
+    {"filter_subsystem_hash", 24, 4, nl_kind::htonl},
+    {"filter_devtype_hash", 28, 4, nl_kind::htonl},
+    {"filter_tag_bloom_hi", 32, 4, nl_kind::htonl},
+    {"filter_tag_bloom_lo", 36, 4, nl_kind::htonl},
+};
+inline constexpr std::size_t udev_monitor_header_size = 40;
+
+/// Appends a NETLINK_KOBJECT_UEVENT buffer as strace's decode_netlink_kobject_uevent: a
+/// libudev message as its header `{prefix="libudev", magic=htonl(0xfeedcafe), ...}` and the
+/// properties after it as a string; anything else (a kernel uevent) as a string.
+template <class P>
+void put_kobject_uevent(P& p, std::uint64_t addr, std::uint64_t len) {
+  std::string& out = p.out();
+  if (addr == 0 || len < udev_monitor_header_size || !p.read_exact(addr, udev_monitor_header_size) ||
+      std::memcmp(scratch().data(), "libudev", 8) != 0)
+    return p.put_buffer(addr, len);
+  std::string raw = scratch();
+  if (len > udev_monitor_header_size) out.push_back('[');
+  out.append("{prefix=\"libudev\"");
+  field_sep f{out};
+  f.next();
+  put_nl_fields(f, udev_monitor_header_fields, reinterpret_cast<const unsigned char*>(raw.data()),
+                udev_monitor_header_size);
+  out.push_back('}');
+  if (len <= udev_monitor_header_size) return;
+  out.append(", ");
+  p.put_buffer(addr + udev_monitor_header_size, len - udev_monitor_header_size);
+  out.push_back(']');
+}
+
 /// sendto and recvfrom: the buffer of a netlink socket as netlink messages.
 struct netlink_buffer_decoder {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool exit) {
     if (i != 1) return false;
     int family = p.netlink_protocol(static_cast<std::int32_t>(p.arg(0)));
-    if (family < 0 || family == netlink_kobject_uevent) return false;
+    if (family < 0) return false;
     bool recv = p.desc().id == sys::call_id::recvfrom;
     if (recv && (!exit || p.failed())) return false;
     std::uint64_t len = recv ? static_cast<std::uint64_t>(p.ret()) : p.arg(2);
+    if (family == netlink_kobject_uevent) return put_kobject_uevent(p, p.arg(1), len), true;
     put_netlink(p, p.arg(1), len, family);
     return true;
   }

@@ -1,8 +1,8 @@
 // Defines the decoding of netlink attributes (strace's nlattr.c): a run of struct nlattr
 // after a family header, each `{nla_len=8, nla_type=UNIX_DIAG_PEER}` with its payload
 // decoded by the attribute table of the message (one decoder per type, bytes in hex where
-// none), and the common payload decoders (integers, strings, addresses, ifindex, meminfo)
-// and struct-field printers the family decoders share.
+// none), and the struct layouts (nl_field) and field printers the family decoders share.
+// The common payload decoders (strace's decode_nla_*) are in netlink_nla.hpp.
 #pragma once
 
 #include <arpa/inet.h>
@@ -112,6 +112,98 @@ inline void put_inet_addr(field_sep& f, int af, const unsigned char* a, std::siz
   put_quoted(out, std::span(a, len), true);
 }
 
+// ---- struct layouts ----------------------------------------------------------------
+
+/// How one field of a fixed struct (a family header, an attribute's payload) prints.
+enum class nl_kind : unsigned char {
+  u,              ///< unsigned decimal
+  d,              ///< signed decimal
+  x,              ///< hex
+  xval,           ///< an enumeration of `table`
+  flags,          ///< a flag set of `table`
+  ifindex,        ///< an interface index (`if_nametoindex("lo")`)
+  x_nonzero,      ///< hex, and only when not zero (pads strace shows when set)
+  bytes,          ///< a byte array as a string in hex escapes (`"\x61\x62"`)
+  bytes_nonzero,  ///< bytes, and only when one is not zero
+  htonl,          ///< a u32 in network order: `htonl(0xfeedcafe)`
+};
+
+/// One field of a struct: its name, byte offset, size (1, 2, 4 or 8) and form. Offsets are
+/// the kernel's uapi layout (linux/*.h), which is fixed ABI.
+struct nl_field {
+  std::string_view name;
+  std::uint16_t offset;
+  std::uint8_t size;
+  nl_kind kind;
+  const xlat* table = nullptr;
+};
+
+/// Returns field `f` of the struct bytes `raw` as an unsigned number (sign-extended for d);
+/// for a byte array, whether any byte is set.
+inline std::uint64_t nl_field_value(const nl_field& f, const unsigned char* raw) noexcept {
+  std::uint64_t v = 0;
+  if (f.kind == nl_kind::bytes || f.kind == nl_kind::bytes_nonzero) {
+    for (std::size_t i = 0; i < f.size; ++i) v |= raw[f.offset + i];
+    return v;
+  }
+  std::memcpy(&v, raw + f.offset, f.size);  // little-endian: the low bytes
+  if (f.kind == nl_kind::d && f.size < 8 && (v >> (f.size * 8 - 1)) & 1)
+    v |= ~std::uint64_t{0} << (f.size * 8);
+  return v;
+}
+
+/// Appends one field's value.
+inline void put_nl_field(std::string& out, const nl_field& f, const unsigned char* raw) {
+  std::uint64_t v = nl_field_value(f, raw);
+  switch (f.kind) {
+    case nl_kind::u:
+      return put_udec(out, v);
+    case nl_kind::d:
+      return put_dec(out, static_cast<std::int64_t>(v));
+    case nl_kind::x:
+    case nl_kind::x_nonzero:
+      return put_hex(out, v);
+    case nl_kind::xval:
+      return put_enum(out, *f.table, v);
+    case nl_kind::flags:
+      return put_flags(out, *f.table, v);
+    case nl_kind::ifindex:
+      return put_ifindex(out, static_cast<std::uint32_t>(v));
+    case nl_kind::htonl:
+      out.append("htonl(");
+      put_hex(out, ntohl(static_cast<std::uint32_t>(v)));
+      return out.push_back(')');
+    case nl_kind::bytes:
+    case nl_kind::bytes_nonzero:
+      return put_quoted(out, std::span(raw + f.offset, f.size), true);
+  }
+}
+
+/// Appends the fields of `fields` that lie within the `size` bytes at `raw` through `f`
+/// (`name=value, ...`), leaving out x_nonzero fields that are zero.
+inline void put_nl_fields(field_sep& f, std::span<const nl_field> fields, const unsigned char* raw,
+                          std::size_t size) {
+  for (const auto& fd : fields) {
+    if (fd.offset + fd.size > size) continue;
+    bool optional = fd.kind == nl_kind::x_nonzero || fd.kind == nl_kind::bytes_nonzero;
+    if (optional && nl_field_value(fd, raw) == 0) continue;
+    put_nl_field(f(fd.name), fd, raw);
+  }
+}
+
+/// Reads `size` bytes of a struct at `addr` and appends them as `{fields}`; the address
+/// when they cannot be read.
+template <class P>
+void put_nl_struct(P& p, std::uint64_t addr, std::size_t size, std::span<const nl_field> fields) {
+  std::string& out = p.out();
+  if (!p.read_exact(addr, size)) return put_ptr(out, addr);
+  std::string raw = scratch();  // a copy: printing a field may use scratch()
+  out.push_back('{');
+  field_sep f{out};
+  put_nl_fields(f, fields, reinterpret_cast<const unsigned char*>(raw.data()), size);
+  out.push_back('}');
+}
+
 // ---- attributes --------------------------------------------------------------------
 
 /// Appends an attribute header: `{nla_len=8, nla_type=NLA_F_NESTED|IFLA_INFO_KIND}`.
@@ -184,171 +276,15 @@ void put_nlattrs(P& p, std::uint64_t addr, std::uint32_t len, const xlat& table,
   if (array) out.push_back(']');
 }
 
-// ---- common payload decoders (strace's decode_nla_*) --------------------------------
-
-/// Reads one T at `addr` when `len` holds it: false (print as bytes) when it is shorter;
-/// prints the address and sets `ok` false when it cannot be read.
-template <class T, class P>
-bool nla_read(P& p, std::uint64_t addr, std::uint32_t len, T& v, bool& ok) {
-  if (len < sizeof(T)) return false;
-  ok = p.read_obj(addr, v);
-  if (!ok) put_ptr(p.out(), addr);
-  return true;
-}
-
-template <class T, bool Hex, class P>
-bool nla_int(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  T v;
-  bool ok;
-  if (!nla_read(p, addr, len, v, ok)) return false;
-  if (!ok) return true;
-  if constexpr (Hex)
-    put_hex(p.out(), v);
-  else if constexpr (std::is_signed_v<T>)
-    put_dec(p.out(), v);
-  else
-    put_udec(p.out(), v);
-  return true;
-}
+/// Appends the attributes that follow a fixed part of `size` bytes (aligned to 4) in an
+/// attribute's payload, when there are any: `, [attrs]`.
 template <class P>
-inline constexpr nla_fn<P> nla_u8 = &nla_int<std::uint8_t, false, P>;
-template <class P>
-inline constexpr nla_fn<P> nla_u16 = &nla_int<std::uint16_t, false, P>;
-template <class P>
-inline constexpr nla_fn<P> nla_u32 = &nla_int<std::uint32_t, false, P>;
-template <class P>
-inline constexpr nla_fn<P> nla_u64 = &nla_int<std::uint64_t, false, P>;
-template <class P>
-inline constexpr nla_fn<P> nla_s32 = &nla_int<std::int32_t, false, P>;
-template <class P>
-inline constexpr nla_fn<P> nla_x32 = &nla_int<std::uint32_t, true, P>;
-template <class P>
-inline constexpr nla_fn<P> nla_x64 = &nla_int<std::uint64_t, true, P>;
-
-/// A string the kernel NUL-terminates (strace's decode_nla_str: a last NUL is not shown, a
-/// missing one is marked `...`).
-template <class P>
-bool nla_str(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::string& out = p.out();
-  std::size_t limit = p.opts().string_limit;
-  std::size_t fetch = std::min<std::size_t>(len, limit + 1);
-  if (!p.read_exact(addr, fetch)) return put_ptr(out, addr), true;
-  std::string& s = scratch();
-  std::size_t size = std::min<std::size_t>(len, limit);
-  s.resize(size);
-  bool nul_last = size > 0 && s.back() == '\0';
-  if (nul_last) s.pop_back();
-  put_quoted(out, s);
-  if (!nul_last && len > 0) out.append("...");
-  return true;
-}
-
-/// A uid or gid: -1 as `-1`, others unsigned (strace's printuid).
-template <class P>
-bool nla_uid(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::uint32_t v;
-  bool ok;
-  if (!nla_read(p, addr, len, v, ok)) return false;
-  if (ok) v == 0xffffffffu ? p.out().append("-1"), void() : put_udec(p.out(), v);
-  return true;
-}
-
-/// An interface index (strace's decode_nla_ifindex).
-template <class P>
-bool nla_ifindex(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::uint32_t v;
-  bool ok;
-  if (!nla_read(p, addr, len, v, ok)) return false;
-  if (ok) put_ifindex(p.out(), v);
-  return true;
-}
-
-/// Appends `count` elements of `size` bytes at `addr` as strace's print_array: cut at the
-/// string limit (not with -v), `... /* 0x... */` where memory ends, the address when the
-/// first cannot be read. `put(bytes, index)` prints one element.
-template <class P, class Put>
-void put_nl_array(P& p, std::uint64_t addr, std::size_t count, std::size_t size, Put put) {
-  std::string& out = p.out();
-  std::size_t mark = out.size();
-  out.push_back('[');
-  for (std::size_t k = 0; k < count; ++k) {
-    if (k) out.append(", ");
-    if (!p.opts().verbose && k == p.opts().string_limit) {
-      out.append("...");
-      break;
-    }
-    if (!p.read_exact(addr + k * size, size)) {
-      if (k == 0) return out.resize(mark), put_ptr(out, addr);
-      out.append("... /* "), put_hex(out, addr + k * size), out.append(" */");
-      break;
-    }
-    put(reinterpret_cast<const unsigned char*>(scratch().data()), k);
-  }
-  out.push_back(']');
-}
-
-/// An array of u32 (strace's print_array of uint32_t): `[1, 2, 3]`.
-template <class P>
-bool nla_u32_array(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::size_t n = len / 4;
-  if (n == 0) return false;
-  put_nl_array(p, addr, n, 4, [&](const unsigned char* b, std::size_t) {
-    std::uint32_t v;
-    std::memcpy(&v, b, 4);
-    put_udec(p.out(), v);
-  });
-  return true;
-}
-
-/// A socket's memory counters indexed by SK_MEMINFO_* (strace's decode_nla_meminfo):
-/// `[[SK_MEMINFO_RMEM_ALLOC]=1, ...]`.
-template <class P>
-bool nla_meminfo(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::size_t n = len / 4;
-  if (n == 0) return false;
-  put_nl_array(p, addr, n, 4, [&](const unsigned char* b, std::size_t k) {
-    std::string& out = p.out();
-    std::uint32_t v;
-    std::memcpy(&v, b, 4);
-    out.push_back('[');
-    auto name = find_name(sk_meminfo_indices_field, k);
-    if (name.empty() && !xlat_raw()) {
-      put_udec(out, k), out.append(" /* SK_MEMINFO_??? */");
-    } else {
-      put_named(out, name, [&] { put_udec(out, k); });
-    }
-    out.append("]=");
-    put_udec(out, v);
-  });
-  return true;
-}
-
-/// An IPv4 or IPv6 address by the attribute's length (4 or 16 bytes).
-template <class P>
-bool nla_inet_addr(P& p, std::uint64_t addr, std::uint32_t len, int af) {
-  std::size_t size = af == AF_INET ? 4 : 16;
-  if (len < size) return false;
-  if (!p.read_exact(addr, size)) return put_ptr(p.out(), addr), true;
-  unsigned char a[16];
-  std::memcpy(a, scratch().data(), size);
-  field_sep f{p.out()};
-  put_inet_addr(f, af, a, size, {});
-  return true;
-}
-template <class P>
-bool nla_in_addr(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  return nla_inet_addr(p, addr, len, AF_INET);
-}
-template <class P>
-bool nla_in6_addr(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  return nla_inet_addr(p, addr, len, AF_INET6);
-}
-
-/// Reads a fixed struct T of an attribute: false (bytes) when `len` is shorter, the address
-/// when unreadable (returns true, `ok` false).
-template <class T, class P>
-bool nla_struct(P& p, std::uint64_t addr, std::uint32_t len, T& v, bool& ok) {
-  return nla_read(p, addr, len, v, ok);
+void put_nla_tail(P& p, std::uint64_t addr, std::uint32_t len, std::size_t size, const xlat& table,
+                  std::type_identity_t<std::span<const nla_fn<P>>> decoders) {
+  std::uint32_t offset = static_cast<std::uint32_t>((size + 3) & ~std::size_t{3});
+  if (len <= offset) return;
+  p.out().append(", ");
+  put_nlattrs(p, addr + offset, len - offset, table, decoders);
 }
 
 }  // namespace snare::format::detail
