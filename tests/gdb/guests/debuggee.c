@@ -2,9 +2,12 @@
 // more threads blocked in read(2) while the first thread stops (info threads shows four);
 // with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
 // that calls add first; with `vfork`, a vfork child that does; with `exec`, an exec of
-// /bin/true; with `single`, no threads. The workers name themselves worker-1..3 (gdb shows thread names).
+// /bin/true; with `single`, no threads; with `loop`, a loop on one line (gdb's `next` range
+// steps over it); with `usr1`, three SIGUSR1 to itself, each counted by a handler. The workers
+// name themselves worker-1..3 (gdb shows thread names).
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +32,18 @@ static void* worker(void* arg) {
   return (void*)(long)work((long)arg);  // the three threads call it at once: a breakpoint's
 }
 
+static volatile sig_atomic_t handled;
+static void on_usr1(int sig) {
+  (void)sig;
+  handled++;
+}
+
+int loop_sum(int n) {
+  int total = 0;
+  for (int i = 0; i < n; ++i) total += i;  // one line: one `next` over the whole loop
+  return total;                            // after the loop
+}
+
 int add(int a, int b) {
   int local_sum = a + b;
   return local_sum;
@@ -38,6 +53,16 @@ int main(int argc, char** argv) {
   pthread_t t[3];
   if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
     for (;;) pause();
+  }
+  if (argc > 1 && argv[1][0] == 'l') {  // "loop"
+    printf("sum %d\n", loop_sum(1000));
+    return 0;
+  }
+  if (argc > 1 && argv[1][0] == 'u') {  // "usr1": the handler runs once per signal
+    signal(SIGUSR1, on_usr1);
+    for (int i = 0; i < 3; ++i) kill(getpid(), SIGUSR1);
+    printf("handled %d\n", (int)handled);
+    return 0;
   }
   if (argc > 1 && argv[1][0] == 'e') {  // "exec": the process becomes /bin/true
     execl("/bin/true", "true", (char*)NULL);
