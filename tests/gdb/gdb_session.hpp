@@ -148,12 +148,15 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
 }
 
 // The counts of a run without gdb.
-inline counts plain_counts() {
+inline counts plain_counts(const char* guest_arg = nullptr) {
   counts tool;
   int out = ::dup(1);
   int devnull = ::open("/dev/null", O_WRONLY);
   ::dup2(devnull, 1);
-  snare::run<snare::backend::ptrace>(tool, {SNARE_DEBUGGEE_PATH});
+  if (guest_arg != nullptr)
+    snare::run<snare::backend::ptrace>(tool, {SNARE_DEBUGGEE_PATH, guest_arg});
+  else
+    snare::run<snare::backend::ptrace>(tool, {SNARE_DEBUGGEE_PATH});
   ::dup2(out, 1);
   ::close(out);
   ::close(devnull);

@@ -327,19 +327,6 @@ TEST_CASE("a vfork child runs without gdb's breakpoints, which come back at vfor
   CHECK(s.guest == "vfork child 2\nresult 5 global 42\n");
 }
 
-TEST_CASE("follow-fork-mode child is refused: gdb stays with the parent", "[gdb][server][fork]") {
-  require_gdb();
-  // gdb asks to detach the parent (D;PID) to follow the child: the server follows one process
-  // and refuses; gdb says so, and the session goes on with the parent.
-  auto s = debug({"set follow-fork-mode child", "break add", "continue", "info inferiors", "kill"},
-                 "127.0.0.1:0", true, "fork");
-  CHECK(has(s.gdb, R"(Can't detach process\.)"));
-  CHECK(has(s.gdb, R"(\* 1 +process [0-9]+ )"));  // still the parent
-  CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));
-  REQUIRE(WIFEXITED(s.server_status));
-  CHECK(WEXITSTATUS(s.server_status) == 128 + SIGKILL);
-}
-
 TEST_CASE("gdb is told of an exec and loads the new program", "[gdb][server][fork]") {
   require_gdb();
   auto s = debug({"catch exec", "continue", "info inferiors", "continue"}, "127.0.0.1:0", true, "exec");

@@ -2,9 +2,9 @@
 // more threads blocked in read(2) while the first thread stops (info threads shows four);
 // with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
 // that calls add first; with `vfork`, a vfork child that does; with `exec`, an exec of
-// /bin/true; with `single`, no threads; with `loop`, a loop on one line (gdb's `next` range
-// steps over it); with `usr1`, three SIGUSR1 to itself, each counted by a handler. The workers
-// name themselves worker-1..3 (gdb shows thread names).
+// /bin/true; with `grandchild`, a child that forks one that calls add; with `single`, no threads; with
+// `loop`, a loop on one line (gdb's `next` range steps over it); with `usr1`, three SIGUSR1 to itself, each
+// counted by a handler. The workers name themselves worker-1..3 (gdb shows thread names).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -79,6 +79,23 @@ int main(int argc, char** argv) {
     int status = 0;
     waitpid(child, &status, 0);
     if (!WIFEXITED(status)) printf("child killed by signal %d\n", WTERMSIG(status));
+  }
+  if (argc > 1 && argv[1][0] == 'g') {  // "grandchild": a child forks one that runs add
+    pid_t child = fork();
+    if (child == 0) {
+      pid_t grandchild = fork();
+      if (grandchild == 0) {
+        printf("grandchild %d\n", add(3, 4));
+        fflush(stdout);
+        _exit(0);
+      }
+      int status = 0;
+      waitpid(grandchild, &status, 0);
+      _exit(WIFEXITED(status) ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) printf("child failed: %d\n", status);
   }
   if (argc > 1 && argv[1][0] == 'f') {  // "fork": a child runs add too, before the parent
     pid_t child = fork();
