@@ -260,6 +260,13 @@ TEST_CASE("the parser reads queries and settings", "[gdb][protocol]") {
   CHECK_FALSE(parsed<request::catch_syscalls>("QCatchSyscalls:0").enable);
   CHECK(parsed<request::thread_events>("QThreadEvents:1").enable);
   CHECK_FALSE(parsed<request::thread_events>("QThreadEvents:0").enable);
+  auto pass = parsed<request::signal_set>("QPassSignals:e;1e;4c;");  // gdb's numbers, a trailing ';'
+  CHECK_FALSE(pass.program);
+  CHECK(pass.signals == std::vector<unsigned>{0xe, 0x1e, 0x4c});
+  CHECK(parsed<request::signal_set>("QPassSignals:").signals.empty());
+  auto program = parsed<request::signal_set>("QProgramSignals:1;2");
+  CHECK(program.program);
+  CHECK(program.signals == std::vector<unsigned>{1, 2});
 }
 
 TEST_CASE("the parser reads detach, kill and Host I/O", "[gdb][protocol]") {
@@ -346,6 +353,10 @@ TEST_CASE("malformed arguments are refused, never guessed", "[gdb][protocol]") {
                  "QCatchSyscalls:1;",
                  "QCatchSyscalls:1;zz",
                  "QThreadEvents:2",
+                 "QPassSignals:zz",
+                 "QPassSignals:100",
+                 "QPassSignals:1,2",
+                 "QProgramSignals:;;",
                  "vKill;",
                  "vFile:open:zz,0,0",
                  "vFile:pread:1",

@@ -2,7 +2,8 @@
 // backend. It starts a guest under a tool, stops the guest's first process at its first
 // instruction, and serves one gdb connection (TCP or a Unix socket) while the tool's handlers
 // keep running: registers, memory, software breakpoints, continue and step, threads, the
-// target description, auxv and the executable's path, detach and kill. docs/gdbserver.md
+// target description, auxv and the executable's path, forks gdb follows or keeps, range
+// stepping, signals passed without a stop, detach and kill. docs/gdbserver.md
 // says what works and what does not yet. Its parts are in gdb/server/: the socket
 // (connection.hpp), the stop and resume control (session.hpp), breakpoints, registers, the
 // packet handlers and the monitor commands.
@@ -27,8 +28,9 @@
 namespace snare::gdb {
 
 /// A gdbserver: serves one gdb over the GDB remote protocol, on the ptrace backend, for the
-/// guest's first process, while `Tool`'s handlers run as in any run. Use: listen(), then
-/// run(argv); gdb connects with `target remote HOST:PORT` (or the Unix socket's path).
+/// guest's first process and the fork children gdb keeps, while `Tool`'s handlers run as in
+/// any run. Use: listen(), then run(argv); gdb connects with `target remote HOST:PORT` (or
+/// the Unix socket's path).
 template <class Tool>
 class server : private detail::handlers<Tool> {
   using engine_type = backend::ptrace_detail::engine<Tool>;

@@ -2,9 +2,12 @@
 // more threads blocked in read(2) while the first thread stops (info threads shows four);
 // with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
 // that calls add first; with `vfork`, a vfork child that does; with `exec`, an exec of
-// /bin/true; with `single`, no threads. The workers name themselves worker-1..3 (gdb shows thread names).
+// /bin/true; with `grandchild`, a child that forks one that calls add; with `single`, no threads; with
+// `loop`, a loop on one line (gdb's `next` range steps over it); with `usr1`, three SIGUSR1 to itself, each
+// counted by a handler. The workers name themselves worker-1..3 (gdb shows thread names).
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +32,18 @@ static void* worker(void* arg) {
   return (void*)(long)work((long)arg);  // the three threads call it at once: a breakpoint's
 }
 
+static volatile sig_atomic_t handled;
+static void on_usr1(int sig) {
+  (void)sig;
+  handled++;
+}
+
+int loop_sum(int n) {
+  int total = 0;
+  for (int i = 0; i < n; ++i) total += i;  // one line: one `next` over the whole loop
+  return total;                            // after the loop
+}
+
 int add(int a, int b) {
   int local_sum = a + b;
   return local_sum;
@@ -38,6 +53,16 @@ int main(int argc, char** argv) {
   pthread_t t[3];
   if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
     for (;;) pause();
+  }
+  if (argc > 1 && argv[1][0] == 'l') {  // "loop"
+    printf("sum %d\n", loop_sum(1000));
+    return 0;
+  }
+  if (argc > 1 && argv[1][0] == 'u') {  // "usr1": the handler runs once per signal
+    signal(SIGUSR1, on_usr1);
+    for (int i = 0; i < 3; ++i) kill(getpid(), SIGUSR1);
+    printf("handled %d\n", (int)handled);
+    return 0;
   }
   if (argc > 1 && argv[1][0] == 'e') {  // "exec": the process becomes /bin/true
     execl("/bin/true", "true", (char*)NULL);
@@ -54,6 +79,23 @@ int main(int argc, char** argv) {
     int status = 0;
     waitpid(child, &status, 0);
     if (!WIFEXITED(status)) printf("child killed by signal %d\n", WTERMSIG(status));
+  }
+  if (argc > 1 && argv[1][0] == 'g') {  // "grandchild": a child forks one that runs add
+    pid_t child = fork();
+    if (child == 0) {
+      pid_t grandchild = fork();
+      if (grandchild == 0) {
+        printf("grandchild %d\n", add(3, 4));
+        fflush(stdout);
+        _exit(0);
+      }
+      int status = 0;
+      waitpid(grandchild, &status, 0);
+      _exit(WIFEXITED(status) ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) printf("child failed: %d\n", status);
   }
   if (argc > 1 && argv[1][0] == 'f') {  // "fork": a child runs add too, before the parent
     pid_t child = fork();

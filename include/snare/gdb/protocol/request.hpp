@@ -115,6 +115,13 @@ struct catch_syscalls {  ///< `QCatchSyscalls:0` or `QCatchSyscalls:1[;nr...]` (
 struct thread_events {  ///< `QThreadEvents:0|1`
   bool enable = false;
 };
+/// `QPassSignals:sig;...` (signals delivered without a stop) and `QProgramSignals:sig;...`
+/// (signals the guest may receive): gdb's signal numbers (reply.hpp), at most 256; an empty
+/// list clears the set.
+struct signal_set {
+  bool program = false;  ///< QProgramSignals
+  std::vector<unsigned> signals;
+};
 /// `vFile:op:args`: host I/O. The operations parsed: setfs (pid), open (path, flags, mode),
 /// pread (fd, count, offset), pwrite (fd, offset, data), close (fd), fstat (fd), unlink,
 /// readlink (path).
@@ -141,8 +148,8 @@ using request_type =
                  request::breakpoint, request::resume, request::resume_query, request::set_thread,
                  request::thread_alive, request::supported, request::xfer_read, request::thread_list,
                  request::current_thread, request::attached, request::monitor, request::detach, request::kill,
-                 request::start_no_ack, request::catch_syscalls, request::thread_events, request::file_io,
-                 request::unsupported, request::malformed>;
+                 request::start_no_ack, request::catch_syscalls, request::thread_events, request::signal_set,
+                 request::file_io, request::unsupported, request::malformed>;
 
 namespace detail {
 
@@ -346,6 +353,19 @@ inline request_type parse_set(std::string_view p) {
     if (c.s == "0") return request::thread_events{false};
     if (c.s == "1") return request::thread_events{true};
     return bad("QThreadEvents: neither 0 nor 1");
+  }
+  const bool program = c.eat("QProgramSignals:");
+  if (program || c.eat("QPassSignals:")) {
+    request::signal_set r;
+    r.program = program;
+    while (!c.empty()) {
+      auto sig = c.hex();
+      if (!sig || *sig > 0xff) return bad("QPassSignals: signal number");
+      if (r.signals.size() == 256) return bad("QPassSignals: too many signals");
+      r.signals.push_back(static_cast<unsigned>(*sig));
+      if (!c.empty() && !c.eat(';')) return bad("QPassSignals: separator");
+    }
+    return r;
   }
   return request::unsupported{std::string(p.substr(0, p.find_first_of(":,;")))};
 }

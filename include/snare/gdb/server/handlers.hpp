@@ -39,27 +39,35 @@ namespace snare::gdb::detail {
 template <class Tool>
 class handlers : public session<Tool> {
   using base = session<Tool>;
+  using step_range = typename base::step_range;
 
  protected:
-  using base::breakpoints_;
+  using base::all_threads;
+  using base::breakpoints;
   using base::calls_;
   using base::catching_;
   using base::current_;
+  using base::debugs;
   using base::end_session;
   using base::engine_;
   using base::exec_events_;
   using base::files_;
+  using base::forget_process;
   using base::fork_events_;
   using base::general_;
   using base::hwbreak_;
   using base::last_stop_;
   using base::log_;
   using base::no_ack_;
+  using base::pass_;
   using base::pending_child_;
-  using base::pending_vfork_;
-  using base::pid_;
-  using base::release_child;
+  using base::process_of;
+  using base::procs_;
+  using base::program_;
+  using base::program_set_;
+  using base::release_process;
   using base::send_packet;
+  using base::steps_;
   using base::swbreak_;
   using base::vfork_events_;
   using base::watchpoints_;
@@ -67,10 +75,12 @@ class handlers : public session<Tool> {
   // The thread a register or memory request is for: Hg's, or the stopped one.
   pid_t thread_for_g() const noexcept { return general_ > 0 ? general_ : current_; }
 
+  // The process of the thread a request is for.
+  pid_t process_for_g() { return process_of(thread_for_g()); }
+
   bool known_thread(pid_t tid) {
-    if (tid == pending_child_ && tid != 0) return true;  // a fork child gdb has not let go yet
-    auto ts = engine_->debug_threads(pid_);
-    return std::find(ts.begin(), ts.end(), tid) != ts.end();
+    auto ts = all_threads();
+    return std::any_of(ts.begin(), ts.end(), [tid](const thread_id& t) { return t.tid == tid; });
   }
 
   // Answers one request; false when the guest runs again (or is gone) and serving stops.
@@ -92,7 +102,7 @@ class handlers : public session<Tool> {
     caps +=
         ";QStartNoAckMode+;multiprocess+;swbreak+;hwbreak+;qXfer:features:read+;qXfer:auxv:read+;"
         "qXfer:exec-file:read+;qXfer:threads:read+;qXfer:libraries-svr4:read+;vContSupported+;"
-        "QCatchSyscalls+";
+        "QCatchSyscalls+;QPassSignals+;QProgramSignals+";
     if (fork_events_) caps += ";fork-events+";
     if (vfork_events_) caps += ";vfork-events+";
     if (exec_events_) caps += ";exec-events+";
@@ -107,8 +117,11 @@ class handlers : public session<Tool> {
 
   bool on(const request::set_thread& r) {
     pid_t tid = static_cast<pid_t>(r.thread.tid);
-    // `Hg pCHILD.0`: any thread of the fork child, which has one.
-    if (tid <= 0 && pending_child_ != 0 && r.thread.pid == pending_child_) tid = pending_child_;
+    // `Hg pPID.0`: any thread of process PID (its first).
+    if (tid <= 0 && r.thread.pid > 0 && debugs(static_cast<pid_t>(r.thread.pid))) {
+      auto threads = engine_->debug_threads(static_cast<pid_t>(r.thread.pid));
+      if (!threads.empty()) tid = threads.front();
+    }
     if (tid > 0 && !known_thread(tid)) return send_packet(reply::error(ESRCH)), true;
     if (r.op == 'g') general_ = tid > 0 ? tid : 0;
     return send_packet(reply::ok()), true;
@@ -121,13 +134,11 @@ class handlers : public session<Tool> {
 
   bool on(const request::thread_list& r) {
     if (!r.first) return send_packet(reply::thread_list({})), true;
-    std::vector<thread_id> ids;
-    for (pid_t t : engine_->debug_threads(pid_)) ids.push_back({pid_, t});
-    return send_packet(reply::thread_list(ids)), true;
+    return send_packet(reply::thread_list(all_threads())), true;
   }
 
   bool on(const request::current_thread&) {
-    return send_packet(reply::current_thread({pid_, current_})), true;
+    return send_packet(reply::current_thread({process_of(current_), current_})), true;
   }
   bool on(const request::attached&) { return send_packet("0"), true; }  // snare started it
 
@@ -189,7 +200,7 @@ class handlers : public session<Tool> {
     if (!n || (*n == 0 && r.length != 0)) return send_packet(reply::error(EFAULT)), true;
     buf.resize(*n);
     // gdb sees the bytes its breakpoints replaced, not the int3s (gdbserver's shadow).
-    breakpoints_.shadow(r.address, buf);
+    breakpoints(process_for_g()).shadow(r.address, buf);
     return send_packet(reply::hex(buf)), true;
   }
 
@@ -198,7 +209,7 @@ class handlers : public session<Tool> {
     std::vector<std::byte> data(r.bytes.size());
     std::memcpy(data.data(), r.bytes.data(), r.bytes.size());
     // A write over a breakpoint changes the byte it restores; the int3 stays.
-    breakpoints_.mask(r.address, data);
+    breakpoints(process_for_g()).mask(r.address, data);
     auto n = backend::ptrace_detail::write_memory(thread_for_g(), r.address, data);
     const bool ok = n && *n == data.size();
     return send_packet(ok ? reply::ok() : reply::error(EFAULT)), true;
@@ -206,12 +217,12 @@ class handlers : public session<Tool> {
 
   bool on(const request::breakpoint& r) {
     if (r.type != 0) return hardware_breakpoint(r);
+    // In the process of the thread gdb chose: a fork child's table starts empty (its copy
+    // of the int3s was taken out, session::on_fork); a vfork child's is its parent's (one
+    // memory), so gdb's removals there take them out of the parent too, until vforkdone.
     const pid_t tid = thread_for_g();
-    // gdb takes its breakpoints out of a fork child before it lets it go: a fork's copy had
-    // them taken out when it was made (session::on_fork); a vfork's child shares the
-    // parent's memory, so they go from it (and come back at vforkdone).
-    if (tid == pending_child_ && tid != 0 && !pending_vfork_) return send_packet(reply::ok()), true;
-    auto done = r.insert ? breakpoints_.insert(tid, r.address) : breakpoints_.remove(tid, r.address);
+    auto& table = breakpoints(process_of(tid));
+    auto done = r.insert ? table.insert(tid, r.address) : table.remove(tid, r.address);
     return send_packet(done ? reply::ok() : reply::error(EFAULT)), true;
   }
 
@@ -221,28 +232,33 @@ class handlers : public session<Tool> {
   bool hardware_breakpoint(const request::breakpoint& r) {
     if (!watchpoint_table::serves(r.type) || !host_features().has(host_feature::hw_watchpoints))
       return send_packet(reply::unsupported()), true;
+    const pid_t pid = process_for_g();
+    auto& table = watchpoints_[pid];
     if (!r.insert) {
-      watchpoints_.remove(r.type, r.address);
-      for (pid_t tid : engine_->debug_threads(pid_)) (void)watchpoints_.sync(tid);
+      table.remove(r.type, r.address);
+      for (pid_t tid : engine_->debug_threads(pid)) (void)table.sync(tid);
       return send_packet(reply::ok()), true;
     }
-    if (auto ok = watchpoints_.insert(r.type, r.address, r.kind); !ok)
+    if (auto ok = table.insert(r.type, r.address, r.kind); !ok)
       return send_packet(reply::error(ok.error_number())), true;
-    for (pid_t tid : engine_->debug_threads(pid_)) {
-      if (auto ok = watchpoints_.sync(tid); !ok) {  // refused (a hypervisor may): taken back
-        watchpoints_.remove(r.type, r.address);
-        for (pid_t t : engine_->debug_threads(pid_)) (void)watchpoints_.sync(t);
+    for (pid_t tid : engine_->debug_threads(pid)) {
+      if (auto ok = table.sync(tid); !ok) {  // refused (a hypervisor may): taken back
+        table.remove(r.type, r.address);
+        for (pid_t t : engine_->debug_threads(pid)) (void)table.sync(t);
         return send_packet(reply::error(ok.error_number())), true;
       }
     }
     return send_packet(reply::ok()), true;
   }
 
-  bool on(const request::resume_query&) { return send_packet("vCont;c;C;s;S"), true; }
+  // `t` (stop) is accepted in all-stop, where every thread gdb can name is stopped already;
+  // there is no non-stop mode (QNonStop is not offered).
+  bool on(const request::resume_query&) { return send_packet("vCont;c;C;s;S;t;r"), true; }
 
   // Applies gdb's actions: to each stopped thread of the process, the first action naming it
-  // (or naming every thread). 't', and actions that would resume no thread (the guest would
-  // never stop again), are refused before anything runs.
+  // (or naming every thread). `t` keeps a thread stopped; `r` steps it while its pc stays in
+  // the range (session::on_signal), `s` once. Actions that name no thread are refused before
+  // anything runs; actions that would resume none (only `t`) leave the guest stopped.
   bool on(const request::resume& r) {
     if (r.address) {
       auto regs = engine_->debug_registers(current_);
@@ -251,33 +267,53 @@ class handlers : public session<Tool> {
       w.rip = *r.address;
       (void)engine_->debug_set_registers(current_, w);
     }
-    for (const auto& a : r.actions)
-      if (a.op == 't') return send_packet(reply::error(EINVAL)), true;  // all-stop: nothing to stop
-    auto action_for = [&](pid_t tid) -> const request::resume_action* {
+    // `pPID.-1` names every thread of process PID; `-1` (or no thread) every thread of every
+    // process gdb debugs (gdb's schedule-multiple; by default it names one process).
+    auto action_for = [&](const thread_id& id) -> const request::resume_action* {
       for (const auto& a : r.actions) {
         if (!a.thread) return &a;
         const auto& t = *a.thread;
-        const bool process = t.pid <= 0 || t.pid == pid_;
-        if (process && (t.tid == thread_id::all || t.tid == thread_id::any || t.tid == tid)) return &a;
+        const bool process = t.pid <= 0 || t.pid == id.pid;
+        if (process && (t.tid == thread_id::all || t.tid == thread_id::any || t.tid == id.tid)) return &a;
       }
       return nullptr;
     };
-    const auto threads = engine_->debug_threads(pid_);
-    if (std::none_of(threads.begin(), threads.end(), [&](pid_t tid) { return action_for(tid) != nullptr; }))
+    const auto threads = all_threads();
+    if (std::none_of(threads.begin(), threads.end(),
+                     [&](const thread_id& t) { return action_for(t) != nullptr; }))
       return send_packet(reply::error(ESRCH)), true;
+    if (std::none_of(threads.begin(), threads.end(), [&](const thread_id& t) {
+          const auto* a = action_for(t);
+          return a != nullptr && a->op != 't';
+        }))
+      return send_packet(reply::ok()), true;  // all-stop: the threads named are stopped already
     this->resuming();
-    // A fork child gdb keeps (detach-on-fork off) is let go: the server follows one process.
-    release_child();
-    // A thread no action names stays stopped (gdb steps one thread over a breakpoint so).
-    // The old `c`/`s` packets have one action for every thread.
-    for (pid_t tid : threads) {
-      const request::resume_action* a = action_for(tid);
-      if (a == nullptr) continue;
+    pending_child_ = 0;  // a fork child gdb kept is a process as the others now
+    // A thread no action names stays stopped (gdb steps one thread over a breakpoint so, and
+    // leaves the other processes stopped unless schedule-multiple is on). The old `c`/`s`
+    // packets have one action for every thread.
+    for (const thread_id& id : threads) {
+      const request::resume_action* a = action_for(id);
+      if (a == nullptr || a->op == 't') continue;
+      const auto tid = static_cast<pid_t>(id.tid);
       const int sig = a->signal != 0 ? from_gdb_signal(a->signal) : 0;
-      (void)watchpoints_.sync(tid);  // a thread made since the last change has none yet
-      engine_->debug_release(tid, sig, a->op == 's' || a->op == 'r');
+      const bool step = a->op == 's' || a->op == 'r';
+      if (step) steps_[tid] = a->op == 'r' ? step_range{a->range_start, a->range_end} : step_range{};
+      (void)watchpoints_[static_cast<pid_t>(id.pid)].sync(tid);  // a thread made since has none yet
+      engine_->debug_release(tid, sig, step);
     }
     return false;
+  }
+
+  // `handle SIG nostop noprint pass` (QPassSignals) and the signals the guest may receive
+  // (QProgramSignals): session::on_signal applies them. Numbers gdb has no signal for are
+  // kept and never match.
+  bool on(const request::signal_set& r) {
+    auto& set = r.program ? program_ : pass_;
+    set.reset();
+    for (unsigned g : r.signals) set.set(g);
+    if (r.program) program_set_ = true;
+    return send_packet(reply::ok()), true;
   }
 
   bool on(const request::xfer_read& r) {
@@ -286,11 +322,11 @@ class handlers : public session<Tool> {
       if (r.annex != "target.xml") return send_packet(reply::error(ENOENT)), true;
       object = x86_64::target_description();
     } else if (r.object == "auxv") {
-      auto auxv = read_small_file("/proc/" + std::to_string(pid_) + "/auxv");
+      auto auxv = read_small_file("/proc/" + std::to_string(process_for_g()) + "/auxv");
       if (!auxv) return send_packet(reply::error(EIO)), true;
       object = std::move(*auxv);
     } else if (r.object == "exec-file") {
-      long pid = pid_;
+      long pid = process_for_g();
       if (!r.annex.empty()) {
         std::string_view a = r.annex;
         pid = 0;
@@ -299,16 +335,16 @@ class handlers : public session<Tool> {
           pid = pid * 16 + hex_value(c);
         }
       }
-      if (pid != pid_) return send_packet(reply::error(ESRCH)), true;
+      if (!debugs(static_cast<pid_t>(pid))) return send_packet(reply::error(ESRCH)), true;
       char path[64], target[4096];
       std::snprintf(path, sizeof path, "/proc/%ld/exe", pid);
       ssize_t n = ::readlink(path, target, sizeof target);
       if (n <= 0) return send_packet(reply::error(EIO)), true;
       object.assign(target, static_cast<std::size_t>(n));
     } else if (r.object == "threads") {
-      object = threads_document(pid_, engine_->debug_threads(pid_));
+      object = threads_document(all_threads());
     } else if (r.object == "libraries-svr4") {
-      auto libraries = libraries_document(pid_);
+      auto libraries = libraries_document(process_for_g());
       if (!libraries) return send_packet(reply::error(EIO)), true;
       object = std::move(*libraries);
     } else {
@@ -317,28 +353,32 @@ class handlers : public session<Tool> {
     return send_packet(reply::xfer_chunk(object, r.offset, r.length)), true;
   }
 
+  // `D;PID` detaches one process (a fork child gdb does not follow, or the parent it leaves
+  // with follow-fork-mode child): it runs on under the tool. `D`, or the last process's
+  // `D;PID`, ends the session: every process gdb debugs runs on.
   bool on(const request::detach& r) {
-    // `D;CHILD`: gdb lets the fork child go (detach-on-fork, following the parent), or a
-    // child it kept and the server let go when gdb resumed (detach-on-fork off).
-    if (r.pid && *r.pid != pid_) {
-      if (*r.pid == pending_child_) release_child();
+    if (r.pid && !debugs(static_cast<pid_t>(*r.pid))) return send_packet(reply::error(ESRCH)), true;
+    if (r.pid && procs_.size() > 1) {
+      release_process(static_cast<pid_t>(*r.pid));
       return send_packet(reply::ok()), true;
     }
-    // `D;PARENT` with a fork child pending: gdb would follow the child (follow-fork-mode
-    // child), which the server does not do: refused, gdb stays with the parent.
-    if (r.pid && pending_child_ != 0 && *r.pid == pid_) return send_packet(reply::error(EINVAL)), true;
-    release_child();
-    breakpoints_.clear(pid_);
-    watchpoints_.clear();
-    for (pid_t tid : engine_->debug_threads(pid_)) (void)watchpoints_.sync(tid);
     send_packet(reply::ok());
     end_session();
     engine_->set_debugger(nullptr);
-    for (pid_t tid : engine_->debug_threads(pid_)) engine_->debug_release(tid, 0, false);
+    const auto procs = procs_;
+    for (pid_t p : procs) release_process(p);
     return false;
   }
 
+  // `vKill;PID` ends one process (gdb forgets it: no exit is told); `k`, or the last
+  // process's, ends the session and every guest process.
   bool on(const request::kill& r) {
+    if (r.pid && procs_.size() > 1 && debugs(static_cast<pid_t>(*r.pid))) {
+      const auto pid = static_cast<pid_t>(*r.pid);
+      ::kill(pid, SIGKILL);  // reaped by the engine once the guest runs again
+      forget_process(pid);
+      return send_packet(reply::ok()), true;
+    }
     if (r.pid) send_packet(reply::ok());  // vKill has a reply, k none
     end_session();
     engine_->set_debugger(nullptr);
@@ -350,8 +390,8 @@ class handlers : public session<Tool> {
   bool on(const request::monitor& r) {
     const pid_t tid = thread_for_g();
     auto calls = calls_.find(tid);
-    std::string text = monitor_text(*engine_, r.command, catching_ ? &*catching_ : nullptr, pid_, tid,
-                                    calls != calls_.end() ? &calls->second : nullptr);
+    std::string text = monitor_text(*engine_, r.command, catching_ ? &*catching_ : nullptr, process_of(tid),
+                                    tid, calls != calls_.end() ? &calls->second : nullptr);
     // Console output in pieces a packet holds (hex doubles it).
     for (std::size_t at = 0; at < text.size(); at += max_read_size / 2)
       send_packet(reply::console(std::string_view(text).substr(at, max_read_size / 2)));
@@ -373,7 +413,14 @@ class handlers : public session<Tool> {
   }
 
   // vFile: gdb reads the target's files (server/host_io.hpp).
-  bool on(const request::file_io& r) { return send_packet(files_.answer(r, pid_)), true; }
+  bool on(const request::file_io& r) {
+    // setfs may name any process gdb debugs (they share the server's mount namespace).
+    pid_t guest = process_for_g();
+    if (r.op == "setfs" && r.args.size() == 1 && r.args[0] > 0 && r.args[0] <= 0x7fffffff &&
+        debugs(static_cast<pid_t>(r.args[0])))
+      guest = static_cast<pid_t>(r.args[0]);
+    return send_packet(files_.answer(r, guest)), true;
+  }
 
   bool on(const request::malformed& r) {
     if (log_) std::fprintf(log_, "gdb: malformed: %s\n", r.what.c_str());

@@ -81,12 +81,13 @@ inline std::string thread_name(pid_t pid, pid_t tid) {
   return *comm;
 }
 
-// Returns the qXfer:threads:read document (gdb's threads.dtd) for threads `tids` of `pid`:
-// `<thread id="pPID.TID" name="NAME"/>` each.
-inline std::string threads_document(pid_t pid, std::span<const pid_t> tids) {
+// Returns the qXfer:threads:read document (gdb's threads.dtd) for `threads`, of one process
+// or more: `<thread id="pPID.TID" name="NAME"/>` each.
+inline std::string threads_document(std::span<const thread_id> threads) {
   std::string out = "<?xml version=\"1.0\"?>\n<threads>\n";
   char id[64];
-  for (pid_t tid : tids) {
+  for (const thread_id& t : threads) {
+    const auto pid = static_cast<pid_t>(t.pid), tid = static_cast<pid_t>(t.tid);
     std::snprintf(id, sizeof id, "p%x.%x", static_cast<unsigned>(pid), static_cast<unsigned>(tid));
     out += "<thread id=\"";
     out += id;

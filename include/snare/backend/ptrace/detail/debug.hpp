@@ -1,6 +1,7 @@
 // Defines the ptrace engine's side of the debugger seam (detail/debugger.hpp): which stops a
-// debugger takes, stopping the root process's other threads ("all-stop"), and giving the
-// threads back, with one instruction to run (a step) or a signal to deliver.
+// debugger takes (those of the processes it debugs: debug_processes, the root by default),
+// stopping the debugged processes' other threads ("all-stop"), and giving the threads back,
+// with one instruction to run (a step) or a signal to deliver.
 #pragma once
 
 #include <fcntl.h>
@@ -39,32 +40,33 @@ inline char task_state(pid_t tid) noexcept {
 }
 }  // namespace debug_detail
 
-// Offers thread t's stop to the debugger: only the root process's, and only when one is set.
+// Offers thread t's stop to the debugger: only a debugged process's, and only when one is set.
 // True when the debugger keeps the thread (it releases it with debug_release, perhaps already).
 template <class Tool>
 bool engine<Tool>::debug_take(thread_t& t, typename thread_t::debug_hold why, int sig) {
-  if (debugger_ == nullptr || t.proc->pid != root_) return false;
+  if (!debugging(t.proc->pid)) return false;
+  const pid_t pid = t.proc->pid;
   t.stepping = false;  // a step ends at its trap, or at any other stop the debugger sees
   t.held_by_debugger = why;
   t.debug_signal = sig;
   bool kept = false;
   switch (why) {
     case thread_t::debug_hold::exec:
-      kept = debugger_->on_exec(root_, t.tid);
+      kept = debugger_->on_exec(pid, t.tid);
       break;
     case thread_t::debug_hold::syscall_entry:
     case thread_t::debug_hold::syscall_exit:  // `sig` is the call's number
-      kept = debugger_->on_syscall(root_, t.tid, sig, why == thread_t::debug_hold::syscall_entry);
+      kept = debugger_->on_syscall(pid, t.tid, sig, why == thread_t::debug_hold::syscall_entry);
       break;
     case thread_t::debug_hold::fork:
     case thread_t::debug_hold::vfork:  // `sig` is the child's pid
-      kept = debugger_->on_fork_event(root_, t.tid, sig, why == thread_t::debug_hold::vfork);
+      kept = debugger_->on_fork_event(pid, t.tid, sig, why == thread_t::debug_hold::vfork);
       break;
     case thread_t::debug_hold::vfork_done:
-      kept = debugger_->on_vfork_done(root_, t.tid);
+      kept = debugger_->on_vfork_done(pid, t.tid);
       break;
     default:
-      kept = debugger_->on_signal(root_, t.tid, sig);
+      kept = debugger_->on_signal(pid, t.tid, sig);
       break;
   }
   if (!kept && t.held_by_debugger == why) {
@@ -72,6 +74,13 @@ bool engine<Tool>::debug_take(thread_t& t, typename thread_t::debug_hold why, in
     return false;
   }
   return true;
+}
+
+/// Returns the process (thread group) of thread `tid`, 0 when the engine has no such thread.
+template <class Tool>
+pid_t engine<Tool>::debug_process_of(pid_t tid) noexcept {
+  thread_t* t = find(tid);
+  return t != nullptr && !t->dead ? t->proc->pid : 0;
 }
 
 /// Returns the threads of process `pid` the engine knows, its first thread first.
@@ -86,7 +95,7 @@ std::vector<pid_t> engine<Tool>::debug_threads(pid_t pid) {
   return out;
 }
 
-/// Stops every running thread of the root process but `except` (PTRACE_INTERRUPT, then a
+/// Stops every running thread of the debugged processes but `except` (PTRACE_INTERRUPT, then a
 /// wait for that thread): all-stop. A thread that stops for another reason first (a syscall,
 /// a signal) keeps that stop, which the event loop serves once the debugger releases the
 /// thread (debug_replay_); a thread's end is served as soon as the debugger returns. Threads
@@ -97,7 +106,7 @@ void engine<Tool>::debug_stop_others(pid_t except) {
   // only of the threads it lets run now (stepping one thread over a breakpoint).
   for (auto it = debug_replay_.begin(); it != debug_replay_.end();) {
     thread_t* t = WIFSTOPPED(it->second) ? find(it->first) : nullptr;
-    if (t == nullptr || t->tid == except || t->proc->pid != root_) {
+    if (t == nullptr || t->tid == except || !debugging(t->proc->pid)) {
       ++it;
       continue;
     }
@@ -107,7 +116,7 @@ void engine<Tool>::debug_stop_others(pid_t except) {
   }
   std::vector<thread_t*> others;
   records_.for_each_thread([&](thread_t& t) {
-    if (t.tid != except && !t.dead && t.proc->pid == root_ &&
+    if (t.tid != except && !t.dead && debugging(t.proc->pid) &&
         t.held_by_debugger == thread_t::debug_hold::none)
       others.push_back(&t);
   });
@@ -184,21 +193,23 @@ void engine<Tool>::debug_release(pid_t tid, int sig, bool step) {
   }
 }
 
-// Keeps a new child process of the root process at its first stop (status) for the
+// Keeps a new child process of a debugged process at its first stop (status) for the
 // debugger, which releases it (debug_release: then it starts as any task does); true when
 // kept. Only while the debugger asks (debug_hold_children), and once.
 template <class Tool>
 bool engine<Tool>::debug_hold_child(thread_t& t, int status) {
   if (debugger_ == nullptr || !debug_hold_children_ || t.debug_released || t.tid != t.proc->pid ||
-      t.proc->pid == root_ || parent_of(t.proc->pid) != root_)
+      t.proc->pid == root_)
     return false;
+  const auto parent = parent_of(t.proc->pid);
+  if (!parent || !debugging(*parent)) return false;
   t.debug_released = true;  // held once: its release replays this stop, which then starts it
   t.held_by_debugger = thread_t::debug_hold::deferred;
   t.debug_status = status;
   return true;
 }
 
-/// Makes the calls in `calls` of the root process stop for the debugger at their entry and
+/// Makes the calls in `calls` of the debugged processes stop for the debugger at their entry and
 /// exit (debugger::on_syscall), among those that stop for the tool (its subscription): a call
 /// the tool does not subscribe to never leaves the kernel, so cannot be caught. Null: none.
 template <class Tool>

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -168,8 +169,15 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   std::optional<pid_t> parent_of(pid_t pid) const noexcept { return records_.recorded_parent(pid); }
 
   // --- the debugger seam (detail/debug.hpp; snare/gdb/server.hpp is its user) ---
-  /// Gives the root process's exec event and signal stops, and its end, to `d` (null: none).
+  /// Gives the debugged processes' exec events and signal stops, and their ends, to `d` (null:
+  /// none). The root process is the one debugged until debug_processes says otherwise.
   void set_debugger(debugger* d) noexcept { debugger_ = d; }
+  /// Makes `pids` the processes the debugger is told of (and whose threads stop for it).
+  void debug_processes(std::vector<pid_t> pids) {
+    debug_pids_ = std::move(pids);
+    debug_pids_set_ = true;
+  }
+  pid_t debug_process_of(pid_t tid) noexcept;
   std::vector<pid_t> debug_threads(pid_t pid);
   void debug_stop_others(pid_t except);
   void debug_release(pid_t tid, int sig, bool step);
@@ -178,7 +186,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   result<void> debug_set_registers(pid_t tid, const user_regs_struct& r) noexcept;
   void debug_kill_all() noexcept;
   void debug_catch_syscalls(const syscall_set* calls) noexcept;
-  /// Keeps each new child process of the root process stopped at its first stop until the
+  /// Keeps each new child process of a debugged process stopped at its first stop until the
   /// debugger releases it (debug_release), from fork and vfork events on (debugger::on_fork_event).
   void debug_hold_children(bool hold) noexcept { debug_hold_children_ = hold; }
   void daemonize(process_rec<Tool>& p) noexcept {
@@ -411,8 +419,14 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // --- the debugger seam (detail/debug.hpp) ---
   bool debug_take(thread_t& t, typename thread_t::debug_hold why, int sig);
+  // True when a debugger is set and debugs process `pid` (debug_processes; the root by default).
+  bool debugging(pid_t pid) const noexcept {
+    if (debugger_ == nullptr) return false;
+    if (!debug_pids_set_) return pid == root_;
+    return std::find(debug_pids_.begin(), debug_pids_.end(), pid) != debug_pids_.end();
+  }
   bool debug_catches(const thread_t& t, long nr) const noexcept {
-    return debug_catching_ && debugger_ != nullptr && t.proc->pid == root_ && debug_catch_.contains(nr);
+    return debug_catching_ && debugging(t.proc->pid) && debug_catch_.contains(nr);
   }
   void serve_exit(thread_t& t, long ret);
   bool debug_hold_child(thread_t& t, int status);
@@ -519,6 +533,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   syscall_set debug_catch_{};                        // debug_catch_syscalls
   bool debug_catching_ = false;
   bool debug_hold_children_ = false;  // debug_hold_children
+  std::vector<pid_t> debug_pids_;     // debug_processes
+  bool debug_pids_set_ = false;
 
   friend class guest<Tool>;
 };

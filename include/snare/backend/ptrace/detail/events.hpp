@@ -58,10 +58,9 @@ void engine<Tool>::finish_event(thread_t& t) {
 template <class Tool>
 void engine<Tool>::begin_start(thread_t& t, int status) {
   t.started = true;
-  // A debugger gives a new thread of the root process what its others have (the debug
+  // A debugger gives a new thread of a debugged process what its others have (the debug
   // registers: the kernel copies none at clone), at its first stop.
-  if (debugger_ != nullptr && t.proc->pid == root_ && t.tid != root_)
-    debugger_->on_thread_start(root_, t.tid);
+  if (t.tid != t.proc->pid && debugging(t.proc->pid)) debugger_->on_thread_start(t.proc->pid, t.tid);
   constexpr bool wants =
       has_thread_start_handler<Tool, guest_type> || has_process_start_handler<Tool, guest_type>;
   if (!wants || !followed(t)) {

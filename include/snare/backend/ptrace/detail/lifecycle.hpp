@@ -41,17 +41,17 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
     if (event == PTRACE_EVENT_CLONE) tgid = read_tgid(child);
     add_thread(child, tgid, &parent);
   }
-  // A fork's copy of the first process's memory holds the debugger's breakpoints: it takes
+  // A fork's copy of a debugged process's memory holds the debugger's breakpoints: it takes
   // them out before the child runs (its first stop is handled below, or later).
-  if (debugger_ != nullptr && event == PTRACE_EVENT_FORK && parent.proc->pid == root_ && child > 0)
-    debugger_->on_fork(child);
+  if (event == PTRACE_EVENT_FORK && child > 0 && debugging(parent.proc->pid))
+    debugger_->on_fork(parent.proc->pid, child);
   // Its first stop came first and was held: it starts now, after its creator's event.
   if (auto h = held_.find(child); h != held_.end()) {
     const int status = h->second.status;
     held_.erase(h);
     handle(child, status);
   }
-  // A debugger is told of the root process's forks and vforks, the parent stopped at its event.
+  // A debugger is told of a debugged process's forks and vforks, the parent stopped at its event.
   if (event != PTRACE_EVENT_CLONE && child > 0 &&
       debug_take(parent,
                  event == PTRACE_EVENT_VFORK ? thread_t::debug_hold::vfork : thread_t::debug_hold::fork,
@@ -181,6 +181,8 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
     root_status_ = status;
     root_reaped_ = true;
     if (debugger_ != nullptr) debugger_->on_root_exit(status);
+  } else if (debugging(tid)) {
+    debugger_->on_process_exit(tid, status);  // another debugged process's leader
   }
   auto rec = records_.take(tid);
   if (!rec) {

@@ -46,11 +46,11 @@ void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
       return resume(t);
     }
   }
-  // A debugger is told each call of the root process and its result (one more stop, its
+  // A debugger is told each call of a debugged process and its result (one more stop, its
   // exit's, where the tool wants none); a call it catches stops for it before the tool's
   // handler sees it (and again at its exit); released, the entry is served from here
   // (detail/debug.hpp, debug_release).
-  if (debugger_ != nullptr && t.proc->pid == root_) {
+  if (debugging(t.proc->pid)) {
     t.debug_exit = true;
     debugger_->on_call(t.tid, s.nr, s.args);
     if (debug_catches(t, s.nr) && debug_take(t, thread_t::debug_hold::syscall_entry, static_cast<int>(s.nr)))
