@@ -274,3 +274,19 @@ TEST_CASE("in_guest: the /dev/shm directory of a tracer killed by SIGKILL is rem
   REQUIRE(snare::run<snare::backend::in_guest>(t, {"true"}, options()) == 0);
   CHECK_FALSE(run_directory_of(tracer));
 }
+
+TEST_CASE("in_guest: without follow_forks a vfork child runs untraced and its parent stays traced") {
+  require_sud();
+  in_guest_tool t;
+  snare::run_options o = options();
+  o.follow_forks = false;
+  snare::tracer<snare::backend::in_guest, in_guest_tool> tr(t, o);
+  // The vfork guest: the child execs the guest again ("child", exit 4), the parent waits for it
+  // and exits 5. The child shares its parent's memory until its exec.
+  REQUIRE(tr.run(std::vector<std::string>{snare::test::guest_path("vfork")}) == 5);
+  const auto& s = tr.global_state();
+  CHECK(s.counts[SYS_vfork] == 1);
+  CHECK(s.counts[SYS_wait4] == 1);       // the parent's, after the child's exec: still traced
+  CHECK(s.counts[SYS_exit_group] == 1);  // the parent's; the exec'd child's image runs natively
+  CHECK(s.counts[SYS_execve] == 0);      // the child's exec, untraced
+}

@@ -247,8 +247,14 @@ class agent {
   }
 
   static void exit(snare::in_guest::syscall_frame& f) noexcept {
-    if (snare::detail::in_guest::current_process.untraced) return;
     const long nr = f.nr;
+    if (snare::detail::in_guest::current_process.untraced) {
+      // A vfork child not followed marked the memory it shares with this parent untraced:
+      // the parent's own identity and states (untraced false) come back here.
+      if ((nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3) && agent_tls.vfork.active)
+        back_from_vfork();
+      return;
+    }
     // Not from the frame's flags: the runtime may have run clone3 with a copy of its
     // arguments. The heap's lock is let go only if this thread took it for this fork.
     if (nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3) {
