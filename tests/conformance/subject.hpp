@@ -64,6 +64,10 @@ struct subject {
   /// with this reason as a warning).
   static constexpr const char* misses_silent_thread_ends = nullptr;
 
+  /// Whether a handler runs in the guest's own thread (in_guest), so that a SIGKILL of the
+  /// guest ends the handler too, which then tells nothing more.
+  static constexpr bool handler_dies_with_thread = false;
+
   /// Why a guest of this backend has no i386 `int 0x80` entry whatever the host has, or
   /// nullptr when it has the host's (host feature i386_int80).
   static constexpr const char* lacks_int80 = nullptr;

@@ -1,7 +1,9 @@
 // Tests of the in_guest backend end to end: the test tool (test_tool.hpp) preloaded into real
 // programs and into guest.c, its handlers changing calls in the guest, its counts reaching the
 // tracer through g.global().call, the tracer's refusals and exit statuses.
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -238,4 +240,53 @@ TEST_CASE("in_guest: refusals: a static executable, a missing object") {
   o.in_guest_object = "/nonexistent/tool.so";
   CHECK(snare::run<snare::backend::in_guest>(t, {"true"}, o) == 127);
   CHECK(snare::run<snare::backend::in_guest>(t, {"/nonexistent/program"}, options()) == 127);
+}
+
+namespace {
+// Says whether /dev/shm holds a run directory of the tracer `pid` (channel_server::run_prefix).
+bool run_directory_of(pid_t pid) {
+  const std::string prefix = "snare-in-guest-" + std::to_string(pid) + "-";
+  DIR* d = ::opendir("/dev/shm");
+  if (d == nullptr) return false;
+  bool found = false;
+  while (const dirent* e = ::readdir(d)) found = found || std::string(e->d_name).rfind(prefix, 0) == 0;
+  ::closedir(d);
+  return found;
+}
+}  // namespace
+
+TEST_CASE("in_guest: the /dev/shm directory of a tracer killed by SIGKILL is removed by the next run") {
+  require_sud();
+  const pid_t tracer = ::fork();
+  REQUIRE(tracer >= 0);
+  if (tracer == 0) {
+    in_guest_tool t;
+    ::_exit(snare::run<snare::backend::in_guest>(t, {"sleep", "0.5"}, options()));
+  }
+  for (int i = 0; i < 500 && !run_directory_of(tracer); ++i) ::usleep(10'000);
+  REQUIRE(run_directory_of(tracer));
+  ::kill(tracer, SIGKILL);  // no close(): its directory stays behind (the guest, orphaned, ends alone)
+  int status = 0;
+  REQUIRE(::waitpid(tracer, &status, 0) == tracer);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(run_directory_of(tracer));
+  in_guest_tool t;
+  REQUIRE(snare::run<snare::backend::in_guest>(t, {"true"}, options()) == 0);
+  CHECK_FALSE(run_directory_of(tracer));
+}
+
+TEST_CASE("in_guest: without follow_forks a vfork child runs untraced and its parent stays traced") {
+  require_sud();
+  in_guest_tool t;
+  snare::run_options o = options();
+  o.follow_forks = false;
+  snare::tracer<snare::backend::in_guest, in_guest_tool> tr(t, o);
+  // The vfork guest: the child execs the guest again ("child", exit 4), the parent waits for it
+  // and exits 5. The child shares its parent's memory until its exec.
+  REQUIRE(tr.run(std::vector<std::string>{snare::test::guest_path("vfork")}) == 5);
+  const auto& s = tr.global_state();
+  CHECK(s.counts[SYS_vfork] == 1);
+  CHECK(s.counts[SYS_wait4] == 1);       // the parent's, after the child's exec: still traced
+  CHECK(s.counts[SYS_exit_group] == 1);  // the parent's; the exec'd child's image runs natively
+  CHECK(s.counts[SYS_execve] == 0);      // the child's exec, untraced
 }

@@ -19,33 +19,6 @@
 #include "support.hpp"
 
 namespace snare::test::conformance {
-/// Injects a call from the handlers of thread start, process start and exec, and counts
-/// those whose result is right (gettid is the thread's id, getpid the process's, uname into
-/// the guest's stack says Linux).
-template <class Backend>
-struct event_injector {
-  using backend = Backend;
-  int thread_starts = 0, thread_ok = 0, process_starts = 0, process_ok = 0, execs = 0, exec_ok = 0;
-  void on_thread_start(auto& g) {
-    ++thread_starts;
-    auto r = g.inject(snare::sys::gettid{});
-    thread_ok += r && *r == g.tid();
-  }
-  void on_process_start(auto& g) {
-    ++process_starts;
-    auto r = g.inject(snare::sys::getpid{});
-    process_ok += r && *r == g.pid();
-  }
-  void on_exec(auto& g) {
-    ++execs;
-    auto stack = g.stack();
-    auto u = stack.template reserve<struct utsname>();
-    if (!stack.commit()) return;
-    auto r = g.inject(snare::sys::uname(std::array<std::uint64_t, 6>{u.address, 0, 0, 0, 0, 0}));
-    auto got = g.read(u);
-    exec_ok += r && *r == 0 && got && std::string(got->sysname) == "Linux";
-  }
-};
 /// Injects gettid from SIGUSR1's handler, counts right results; drops SIGUSR1 on request.
 template <class Backend>
 struct signal_injector {
@@ -71,22 +44,23 @@ TEMPLATE_LIST_TEST_CASE("thread start, process start and exec handlers inject ca
     skip_lacking<backend>(snare::capability::can_inject);
   } else {
     event_injector<backend> tool;
-    REQUIRE(run_cmd(tool, {TestType::guest("threads"), "2", "1"}) == 0);
-    CHECK(tool.thread_starts == 3);
-    CHECK(tool.thread_ok == 3);
-    CHECK(tool.process_starts == 1);
-    CHECK(tool.process_ok == 1);
-    CHECK(tool.exec_ok == tool.execs);
+    auto r = run_law(tool, {TestType::guest("threads"), "2", "1"});
+    REQUIRE(r.code == 0);
+    CHECK(r.state.thread_starts == 3);
+    CHECK(r.state.thread_ok == 3);
+    CHECK(r.state.process_starts == 1);
+    CHECK(r.state.process_ok == 1);
+    CHECK(r.state.exec_ok == r.state.execs);
     if constexpr (snare::has_capability<backend>(snare::capability::can_follow_process_tree)) {
       // A shell forks and execs the guest: two processes, two execs.
-      event_injector<backend> tree;
       std::string cmd = TestType::guest("threads") + " 1 1";
-      REQUIRE(run_cmd(tree, TestType::program({"sh", "-c", cmd + "; exit $?"})) == 0);
-      CHECK(tree.process_starts == 2);
-      CHECK(tree.process_ok == 2);
-      CHECK(tree.execs >= 2);
-      CHECK(tree.exec_ok == tree.execs);
-      CHECK(tree.thread_ok == tree.thread_starts);
+      auto tree = run_law(tool, TestType::program({"sh", "-c", cmd + "; exit $?"}));
+      REQUIRE(tree.code == 0);
+      CHECK(tree.state.process_starts == 2);
+      CHECK(tree.state.process_ok == 2);
+      CHECK(tree.state.execs >= 2);
+      CHECK(tree.state.exec_ok == tree.state.execs);
+      CHECK(tree.state.thread_ok == tree.state.thread_starts);
     }
   }
 }

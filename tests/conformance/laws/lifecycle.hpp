@@ -112,32 +112,6 @@ TEMPLATE_LIST_TEST_CASE("thread, process and global state reach the handlers", "
   CHECK(r.state.exit_status == (9 << 8));
 }
 
-namespace snare::test::conformance {
-/// Builds each new thread's state from its creator's, and each new process's from its
-/// parent's (snare::from_parent); records what every thread and process started from.
-template <class Backend>
-struct state_inheritor {
-  using backend = Backend;
-  struct thread_state {
-    long getppid = 0;
-    long inherited = -1;  // the creator's getppid count when this thread started
-    thread_state() = default;
-    thread_state(snare::from_parent_t, const thread_state& creator) : inherited(creator.getppid) {}
-  };
-  struct process_state {
-    long generation = 0;
-    process_state() = default;
-    process_state(snare::from_parent_t, const process_state& parent) : generation(parent.generation + 1) {}
-  };
-  std::vector<long> thread_inherited;  // per thread, at its exit
-  std::vector<long> generations;       // per process, at its first trapped getppid
-  void on(snare::sys::getppid, auto& g) {
-    if (++g.thread_state().getppid == 1) generations.push_back(g.process_state().generation);
-  }
-  void on_thread_exit(auto& g) { thread_inherited.push_back(g.thread_state().inherited); }
-};
-}  // namespace snare::test::conformance
-
 TEMPLATE_LIST_TEST_CASE("a new thread's state is built from its creator's (snare::from_parent)", "[engine]",
                         snare::test::conformance::subjects) {
   using namespace snare::test::conformance;
@@ -145,8 +119,9 @@ TEMPLATE_LIST_TEST_CASE("a new thread's state is built from its creator's (snare
   skip_if(TestType::thread_creator_unknown);
   state_inheritor<typename TestType::backend> tool;
   // The main thread calls getppid 7 times, then starts 4 threads that call it 3 times each.
-  REQUIRE(run_cmd(tool, {TestType::guest("threads"), "4", "3", "0", "7"}) == 0);
-  std::vector<long> got = tool.thread_inherited;
+  auto r = run_law(tool, {TestType::guest("threads"), "4", "3", "0", "7"});
+  REQUIRE(r.code == 0);
+  std::vector<long> got = r.state.thread_inherited;
   std::sort(got.begin(), got.end());
   // The main thread has no creator among the guest's threads; each worker starts from 7.
   CHECK(got == std::vector<long>{-1, 7, 7, 7, 7});
@@ -162,8 +137,9 @@ TEMPLATE_LIST_TEST_CASE("a new process's state is built from its parent's (snare
   } else {
     state_inheritor<backend> tool;
     // A tree of depth 2: each process calls getppid, then forks two children.
-    REQUIRE(run_cmd(tool, {TestType::guest("forkbomb"), "2"}) == 0);
-    std::vector<long> got = tool.generations;
+    auto r = run_law(tool, {TestType::guest("forkbomb"), "2"});
+    REQUIRE(r.code == 0);
+    std::vector<long> got = r.state.generations;
     std::sort(got.begin(), got.end());
     CHECK(got == std::vector<long>{0, 1, 1, 2, 2, 2, 2});
   }

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,8 @@
 #include <new>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
+#include <utility>
 
 #include <snare/backend/in_guest/channel.hpp>
 #include <snare/backend/in_guest/guest.hpp>
@@ -45,6 +48,29 @@ template <class Tool>
 concept made_from_config = requires(std::string_view s) {
   { Tool::in_guest_make(s) } -> std::same_as<Tool>;
 };
+
+/// The status a wait4/waitid gives: the guest's own buffer, or ours when it passed none.
+struct wait_watch {
+  long nr = 0;
+  long original = 0;  // the guest's pointer (0: none, ours used)
+  int status = 0;
+  siginfo_t info{};
+};
+/// What a vfork's parent puts back once its child has exec'd or ended.
+struct vfork_stash {
+  bool active = false;
+  snare::detail::in_guest::process_globals process{};
+  snare::detail::in_guest::thread_slot thread{};
+};
+/// What each thread of the agent keeps, whatever the tool (one block for every agent of an
+/// object of several tools: initial-exec TLS, which the tracer's dlopen of the object takes
+/// from the little static TLS glibc keeps spare).
+struct agent_thread {
+  wait_watch watch;
+  vfork_stash vfork;
+  void* pending_thread = nullptr;  // the state built for the thread a clone is creating (from_parent)
+};
+[[gnu::tls_model("initial-exec")]] inline thread_local agent_thread agent_tls{};
 
 /// The guest side of one tool: a tool object per guest process and the runtime's hooks.
 template <class Tool>
@@ -75,16 +101,32 @@ class agent {
   /// Starts the guest side in this process (the object's constructor): does nothing when
   /// the object was not loaded through a run's link (no channel next to it: the tracer's
   /// own dlopen, or a process outside any run).
-  static void start(void* anchor) noexcept {
+  /// With `by_name` (an object of several tools, SNARE_IN_GUEST_TOOLS): returns false, doing
+  /// nothing, when the run's tool (the channel's tool_name) is not Tool; true otherwise.
+  static bool start(void* anchor, bool by_name = false) noexcept {
     using namespace snare::detail::in_guest;
     Dl_info info{};
-    if (::dladdr(anchor, &info) == 0 || info.dli_fname == nullptr) return;
+    if (::dladdr(anchor, &info) == 0 || info.dli_fname == nullptr) return true;
     auto& proc = current_process;
     proc.channel = map_channel(info.dli_fname);
-    if (proc.channel == nullptr) return;  // not loaded by a tracer's run (its own dlopen, a stray load)
+    if (proc.channel == nullptr) return true;  // not loaded by a tracer's run (its own dlopen, a stray load)
+    if (by_name &&
+        std::strncmp(proc.channel->tool_name, typeid(Tool).name(), sizeof proc.channel->tool_name - 1)) {
+      ::munmap(proc.channel, sizeof(channel_page));
+      proc.channel = nullptr;
+      return false;
+    }
+    proc.pid = static_cast<pid_t>(::syscall(SYS_getpid));
+    if (proc.channel->follow_forks == 0 &&
+        proc.pid != proc.channel->root_pid.load(std::memory_order_acquire)) {
+      // Without follow_forks only the root is traced: an image another process exec'd loads
+      // the object (LD_PRELOAD is inherited) and leaves it idle: no tool, no interception.
+      ::munmap(proc.channel, sizeof(channel_page));
+      proc.channel = nullptr;
+      return true;
+    }
     proc.object_base = reinterpret_cast<std::uintptr_t>(info.dli_fbase);
     heap::enable();
-    proc.pid = static_cast<pid_t>(::syscall(SYS_getpid));
     current_thread = {};
     const std::string_view config(proc.channel->config,
                                   std::min<std::size_t>(proc.channel->config_size, max_call_bytes));
@@ -94,7 +136,7 @@ class agent {
       else
         tool_ = ::new (static_cast<void*>(storage_)) Tool();
     } catch (...) {
-      return handler_threw();
+      handler_threw();
     }
     const bool fresh = add_process(*proc.channel, proc.pid);
     snare::in_guest::hooks h;
@@ -104,6 +146,7 @@ class agent {
     h.process_start = &process_start;
     snare::in_guest::install_options options;
     options.interest = interest.data();
+    options.refuse_i386 = true;  // as the other backends' seccomp filter refuses a foreign ABI
     auto installed = snare::in_guest::install(h, options);
     if (!installed) {
       say("snare: in_guest: Syscall User Dispatch refused in the guest: ");
@@ -121,25 +164,62 @@ class agent {
       // exec'd by the tracer's launch) starts, then execs, as the other backends tell it.
       if (fresh) {
         snare::engine::notify_process_start(*tool_, g);
+        started_thread();
         snare::engine::notify_thread_start(*tool_, g);
+      } else {
+        // An exec: every other thread of the process ended with the old image, making no exit
+        // call (the leader, when another thread exec'd): tell their ends, as unknown (the new
+        // image cannot know which thread exec'd, nor their ids).
+        tell_silent_ends(own_slot(), exit_status{}, 1);
       }
       snare::engine::notify_exec(*tool_, g);
     } catch (...) {
       handler_threw();
     }
     snare::in_guest::detail::tls.selector = selector;
+    return true;
+  }
+
+  /// Ends the process (127) with a message: the object has no tool the run names.
+  [[noreturn]] static void no_such_tool() noexcept {
+    say_and_exit(
+        "snare: in_guest: the tool object has no tool of the run's tool type (typeid names differ: "
+        "build the object from the tracer's tool type)\n");
   }
 
  private:
+  static constexpr long x32_bit = 0x40000000;  // __X32_SYSCALL_BIT
+
   static bool enter(snare::in_guest::syscall_frame& f) noexcept {
+    if (snare::detail::in_guest::current_process.untraced) return true;
     const long nr = f.nr;
+    if ((nr & x32_bit) != 0) {
+      // An x32 call: refused, as the other backends' seccomp filter refuses it, so that a
+      // subscription cannot be bypassed through that ABI.
+      f.ret = -ENOSYS;
+      return false;
+    }
     const bool forks = starts_process(f);
     if (shares_memory_with_child(f)) {
       // vfork, posix_spawn: the child runs in this very memory (and on this thread's TLS)
       // until it execs or exits; keep this process's identity and states to put back.
-      vfork_ = {true, snare::detail::in_guest::current_process, snare::detail::in_guest::current_thread};
+      agent_tls.vfork = {true, snare::detail::in_guest::current_process,
+                         snare::detail::in_guest::current_thread};
     }
     if (nr == SYS_wait4 || nr == SYS_waitid) watch_wait(f);
+    if constexpr (inherits_from_parent<thread_state_t<Tool>>) {
+      // A new thread's state is built from this thread's (its creator's) now, and carried to
+      // it by the call (creator_word() at its start).
+      if (creates_thread(f)) {
+        guest_type me(&f);
+        try {
+          agent_tls.pending_thread = new thread_state_t<Tool>(from_parent, me.thread_state());
+        } catch (...) {
+          handler_threw();
+        }
+        snare::in_guest::set_child_word(reinterpret_cast<std::uint64_t>(agent_tls.pending_thread));
+      }
+    }
     if (nr >= 0 && subscription.entry.contains(nr)) {
       guest_type g(&f);
       sys::raw_args args;
@@ -168,11 +248,23 @@ class agent {
 
   static void exit(snare::in_guest::syscall_frame& f) noexcept {
     const long nr = f.nr;
+    if (snare::detail::in_guest::current_process.untraced) {
+      // A vfork child not followed marked the memory it shares with this parent untraced:
+      // the parent's own identity and states (untraced false) come back here.
+      if ((nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3) && agent_tls.vfork.active)
+        back_from_vfork();
+      return;
+    }
     // Not from the frame's flags: the runtime may have run clone3 with a copy of its
     // arguments. The heap's lock is let go only if this thread took it for this fork.
     if (nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3) {
+      // A thread's state built for a child that never started (the call failed) is ours to free.
+      if (auto* p = std::exchange(agent_tls.pending_thread, nullptr); p && f.ret < 0) {
+        snare::in_guest::set_child_word(0);
+        delete static_cast<thread_state_t<Tool>*>(p);
+      }
       snare::detail::in_guest::heap::unlock_after_fork();
-      if (vfork_.active) back_from_vfork();
+      if (agent_tls.vfork.active) back_from_vfork();
     }
     if (nr == SYS_wait4 || nr == SYS_waitid) reaped(f);
     if (nr < 0 || !subscription.exit.contains(nr)) return;
@@ -188,9 +280,13 @@ class agent {
 
   static void thread_start() noexcept {
     using namespace snare::detail::in_guest;
+    if (current_process.untraced) return;
     current_thread = {};
+    // Built by the creator from its own (enter, creates_thread); null when it builds none.
+    current_thread.state = reinterpret_cast<void*>(snare::in_guest::creator_word());
     guest_type g;
     try {
+      started_thread();
       snare::engine::notify_thread_start(*tool_, g);
     } catch (...) {
       handler_threw();
@@ -199,10 +295,17 @@ class agent {
 
   static void process_start() noexcept {
     using namespace snare::detail::in_guest;
-    const bool shared = vfork_.active;  // a vfork child: the parent's memory, left as it is
-    if (!shared) heap::after_fork_in_child();
+    const bool shared = agent_tls.vfork.active;  // a vfork child: the parent's memory, left as it is
     auto& proc = current_process;
+    if (proc.untraced) return;
+    if (!shared) heap::after_fork_in_child();
     proc.pid = static_cast<pid_t>(::syscall(SYS_getpid));
+    if (proc.channel && proc.channel->follow_forks == 0) {
+      // Not followed (run_options::follow_forks off): the child runs untraced, its hooks
+      // do nothing (a vfork child's flag is its parent's, put back at the parent's return).
+      proc.untraced = true;
+      return;
+    }
     // The forking thread's state is the parent's (a copy, or the parent's own after vfork):
     // this process's only thread starts fresh.
     auto* thread = static_cast<thread_state_t<Tool>*>(std::exchange(current_thread.state, nullptr));
@@ -218,6 +321,7 @@ class agent {
       if (!shared) delete parent;
       if (proc.channel) add_process(*proc.channel, proc.pid);
       snare::engine::notify_process_start(*tool_, g);
+      started_thread();
       snare::engine::notify_thread_start(*tool_, g);
     } catch (...) {
       handler_threw();
@@ -230,13 +334,16 @@ class agent {
     using namespace snare::detail::in_guest;
     guest_type g;
     const auto end = exit_status::exited(static_cast<int>(f.args[0] & 0xff));
+    process_slot* slot = own_slot();
+    // Uncounted first: an exit_group of another thread meanwhile does not tell this end again.
+    if (slot) slot->threads.fetch_sub(1, std::memory_order_acq_rel);
     try {
       snare::engine::notify_thread_exit(*tool_, end, g);
       if (f.nr == SYS_exit_group) {
+        // The process's other threads end with it, making no exit call of their own.
+        tell_silent_ends(slot, end, 0);
         snare::engine::notify_process_exit(*tool_, static_cast<int>((f.args[0] & 0xff) << 8), g);
-        if (auto* c = current_process.channel)
-          if (auto* slot = find_process(*c, current_process.pid))
-            slot->told_end.store(1, std::memory_order_release);
+        if (slot) slot->told_end.store(1, std::memory_order_release);
       }
     } catch (...) {
       handler_threw();
@@ -247,31 +354,23 @@ class agent {
 
   // The status a wait4/waitid gives: the guest's own buffer, or ours when it passed none
   // (restored before it sees the result), so that a child's death by a signal is learnt by
-  // the parent that reaps it (the tracer only reaps orphans).
-  struct wait_watch {
-    long nr = 0;
-    long original = 0;  // the guest's pointer (0: none, ours used)
-    int status = 0;
-    siginfo_t info{};
-  };
-  [[gnu::tls_model("initial-exec")]] static inline thread_local wait_watch watch_{};
-
+  // the parent that reaps it (the tracer only reaps orphans): agent_tls.watch.
   static void watch_wait(snare::in_guest::syscall_frame& f) noexcept {
     const int at = f.nr == SYS_wait4 ? 1 : 2;
-    watch_.nr = f.nr;
-    watch_.original = f.args[at];
+    agent_tls.watch.nr = f.nr;
+    agent_tls.watch.original = f.args[at];
     if (f.args[at] == 0)
-      f.args[at] =
-          f.nr == SYS_wait4 ? reinterpret_cast<long>(&watch_.status) : reinterpret_cast<long>(&watch_.info);
+      f.args[at] = f.nr == SYS_wait4 ? reinterpret_cast<long>(&agent_tls.watch.status)
+                                     : reinterpret_cast<long>(&agent_tls.watch.info);
   }
 
   static void reaped(snare::in_guest::syscall_frame& f) noexcept {
     using namespace snare::detail::in_guest;
     const int at = f.nr == SYS_wait4 ? 1 : 2;
-    if (watch_.nr != f.nr) return;
-    watch_.nr = 0;
+    if (agent_tls.watch.nr != f.nr) return;
+    agent_tls.watch.nr = 0;
     const long used = f.args[at];
-    f.args[at] = watch_.original;
+    f.args[at] = agent_tls.watch.original;
     if (current_process.channel == nullptr) return;
     pid_t pid = 0;
     int status = 0;
@@ -294,6 +393,8 @@ class agent {
     if (slot == nullptr || slot->told_end.exchange(1, std::memory_order_acq_rel) != 0) return;
     auto g = guest_type::ended(pid);
     try {
+      for (int n = slot->threads.exchange(0, std::memory_order_acq_rel); n > 0; --n)
+        snare::engine::notify_thread_exit(*tool_, status, g);
       snare::engine::notify_process_exit(*tool_, status, g);
     } catch (...) {
       handler_threw();
@@ -301,24 +402,17 @@ class agent {
   }
 
   // What a vfork's parent puts back once its child has exec'd or ended (the child ran on the
-  // parent's memory and on this thread's TLS).
-  struct vfork_stash {
-    bool active = false;
-    snare::detail::in_guest::process_globals process{};
-    snare::detail::in_guest::thread_slot thread{};
-  };
-  [[gnu::tls_model("initial-exec")]] static inline thread_local vfork_stash vfork_{};
-
+  // parent's memory and on this thread's TLS): agent_tls.vfork.
   static void back_from_vfork() noexcept {
     using namespace snare::detail::in_guest;
     // The states the child made (if it did not exec, its objects are in this heap).
-    if (current_process.state != vfork_.process.state)
+    if (current_process.state != agent_tls.vfork.process.state)
       delete static_cast<process_state_t<Tool>*>(current_process.state);
-    if (current_thread.state != vfork_.thread.state)
+    if (current_thread.state != agent_tls.vfork.thread.state)
       delete static_cast<thread_state_t<Tool>*>(current_thread.state);
-    current_process = vfork_.process;
-    current_thread = vfork_.thread;
-    vfork_.active = false;
+    current_process = agent_tls.vfork.process;
+    current_thread = agent_tls.vfork.thread;
+    agent_tls.vfork.active = false;
   }
 
   // vfork, or clone/clone3 making a process that shares this memory (CLONE_VM, not a thread).
@@ -338,6 +432,15 @@ class agent {
     return (flags & CLONE_VM) != 0 && (flags & CLONE_THREAD) == 0;
   }
 
+  // clone/clone3 making a thread of this process (CLONE_THREAD).
+  static bool creates_thread(const snare::in_guest::syscall_frame& f) noexcept {
+    if (f.nr == SYS_clone) return (static_cast<unsigned long>(f.args[0]) & CLONE_THREAD) != 0;
+    if (f.nr != SYS_clone3) return false;
+    guest_type g;
+    auto flags = g.read(guest_ptr<std::uint64_t>{static_cast<std::uint64_t>(f.args[0])});
+    return flags && (*flags & CLONE_THREAD) != 0;
+  }
+
   // fork, vfork, or clone/clone3 making a process (not a thread) sharing nothing.
   static bool starts_process(const snare::in_guest::syscall_frame& f) noexcept {
     if (f.nr == SYS_fork) return true;
@@ -351,6 +454,35 @@ class agent {
       return (flags & (CLONE_VM | CLONE_THREAD)) == 0;
     }
     return false;
+  }
+
+  // This process's entry in the channel's table (null outside a run, or past its size).
+  static snare::detail::in_guest::process_slot* own_slot() noexcept {
+    using namespace snare::detail::in_guest;
+    return current_process.channel ? find_process(*current_process.channel, current_process.pid) : nullptr;
+  }
+  // A thread of this process told started: counted, so that ends it cannot tell are told.
+  static void started_thread() noexcept {
+    if (auto* slot = own_slot()) slot->threads.fetch_add(1, std::memory_order_acq_rel);
+  }
+  // Tells the ends of the threads of this process that ended without an exit call, all but
+  // `keep` of those counted, with a handle naming the process (their ids are not known here).
+  static void tell_silent_ends(snare::detail::in_guest::process_slot* slot, exit_status end, int keep) {
+    if (slot == nullptr) return;
+    auto g = guest_type::ended(snare::detail::in_guest::current_process.pid);
+    for (int n = slot->threads.exchange(keep, std::memory_order_acq_rel) - keep; n > 0; --n)
+      snare::engine::notify_thread_exit(*tool_, end, g);
+  }
+
+  // Leaves `what` in the channel (the first handler to throw in the run wins): the tracer
+  // rethrows it from run() as std::runtime_error and ends the other processes (engine.hpp).
+  static void tell_tracer_threw(const char* what) noexcept {
+    auto* c = snare::detail::in_guest::current_process.channel;
+    if (c == nullptr) return;
+    std::uint32_t none = 0;
+    if (!c->threw.compare_exchange_strong(none, 2, std::memory_order_acq_rel)) return;
+    std::strncpy(c->thrown, what, sizeof c->thrown - 1);
+    c->threw.store(1, std::memory_order_release);  // 2 while writing: the tracer waits for 1
   }
 
   static void say(const char* m) noexcept {
@@ -371,7 +503,9 @@ class agent {
     } catch (const std::exception& e) {
       say(": ");
       say(e.what());
+      tell_tracer_threw(e.what());
     } catch (...) {
+      tell_tracer_threw("a handler threw an exception that is no std::exception");
     }
     say("\n");
     snare::in_guest::untrapped_syscall(SYS_kill, static_cast<long>(::syscall(SYS_getpid)), SIGABRT);
@@ -382,6 +516,14 @@ class agent {
   alignas(Tool) static inline unsigned char storage_[sizeof(Tool)];
   static inline Tool* tool_ = nullptr;
 };
+
+/// Starts, in this guest process, the one of Tools that the run's tracer runs (the object of
+/// several tools, SNARE_IN_GUEST_TOOLS); ends the process with a message when none is.
+template <class First, class... Rest>
+void start_one_of(void* anchor) noexcept {
+  if (agent<First>::start(anchor, true) || (agent<Rest>::start(anchor, true) || ...)) return;
+  agent<First>::no_such_tool();
+}
 
 }  // namespace snare::backend::in_guest_detail
 
@@ -394,6 +536,18 @@ class agent {
       "snare in_guest tool object";                                                         \
   [[gnu::constructor(101)]] static void snare_in_guest_start_tool() {                       \
     ::snare::backend::in_guest_detail::agent<ToolType>::start(                              \
+        const_cast<char*>(static_cast<const char*>(snare_in_guest_anchor)));                \
+  }                                                                                         \
+  SNARE_IN_GUEST_HEAP_DEFINITIONS
+
+/// Makes this shared object the guest side of each of the tool types listed (an object that
+/// serves several tracers' tools, e.g. a test suite's): each guest process builds the one the
+/// run's tracer runs (named in the channel by typeid), as SNARE_IN_GUEST_TOOL does for one.
+#define SNARE_IN_GUEST_TOOLS(...)                                                           \
+  extern "C" [[gnu::visibility("default"), gnu::used]] const char snare_in_guest_anchor[] = \
+      "snare in_guest tool object";                                                         \
+  [[gnu::constructor(101)]] static void snare_in_guest_start_tool() {                       \
+    ::snare::backend::in_guest_detail::start_one_of<__VA_ARGS__>(                           \
         const_cast<char*>(static_cast<const char*>(snare_in_guest_anchor)));                \
   }                                                                                         \
   SNARE_IN_GUEST_HEAP_DEFINITIONS

@@ -49,6 +49,7 @@ using global_thunk = int (*)(void* state, const void* f, const global_caller* fr
 struct process_slot {
   std::atomic<int> pid{0};
   std::atomic<int> told_end{0};  // 1: the guest's exit_group was seen by its own handlers
+  std::atomic<int> threads{0};   // threads told started and not yet told ended
 };
 
 /// The shared page set. Made by the tracer (init), mapped by each guest process at load.
@@ -74,6 +75,10 @@ struct channel_page {
   char config[max_call_bytes];
   std::atomic<std::uint32_t> process_count{0};
   process_slot processes[max_processes];
+  std::uint32_t follow_forks = 1;       // run_options::follow_forks: 0, only the root is traced
+  std::atomic<std::uint32_t> threw{0};  // 1: a handler threw in the guest; its what() follows
+  char thrown[1024] = {};
+  char tool_name[256] = {};  // typeid(Tool).name() of the tracer's tool (an object of several picks it)
 };
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
               "the channel needs lock-free atomics shared between processes");

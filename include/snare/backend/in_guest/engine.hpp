@@ -4,6 +4,7 @@
 // tool the ends the guest could not tell itself (a process killed by a signal).
 #pragma once
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -26,8 +27,10 @@
 #include <new>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <typeinfo>
 #include <vector>
 
 #include <snare/backend/concept.hpp>
@@ -97,8 +100,10 @@ class channel_server {
   /// Errors: the errno of mkdir, open, symlink, mmap; file_too_large for a config over 8 KiB.
   result<std::string> open(const char* object, std::string_view config) {
     if (config.size() > max_call_bytes) return std::errc::file_too_large;
+    remove_stale_runs();
     static std::atomic<unsigned> counter{0};
-    dir_ = "/dev/shm/snare-in-guest-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    dir_ =
+        "/dev/shm/" + std::string(run_prefix) + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     if (::mkdir(dir_.c_str(), 0700) != 0) {
       int e = errno;
       dir_.clear();
@@ -155,6 +160,39 @@ class channel_server {
   }
 
   channel_page* page() const noexcept { return page_; }
+
+  /// The prefix of a run's directory on /dev/shm; the tracer's pid and a counter follow.
+  static constexpr std::string_view run_prefix = "snare-in-guest-";
+
+  /// Removes the run directories on /dev/shm whose tracer is gone (killed before its close():
+  /// SIGKILL, a crash), with their channel and link. A guest still running from such a run
+  /// keeps its mapping; its next global call ends it (docs/in_guest.md).
+  static void remove_stale_runs() noexcept {
+    DIR* d = ::opendir("/dev/shm");
+    if (d == nullptr) return;
+    while (const dirent* e = ::readdir(d)) {
+      std::string_view name(e->d_name);
+      if (!name.starts_with(run_prefix)) continue;
+      const std::string_view rest = name.substr(run_prefix.size());
+      const std::size_t dash = rest.find('-');
+      if (dash == 0 || dash > 9 || dash == std::string_view::npos) continue;
+      pid_t tracer = 0;
+      for (char ch : rest.substr(0, dash)) {
+        if (ch < '0' || ch > '9') {
+          tracer = 0;
+          break;
+        }
+        tracer = tracer * 10 + (ch - '0');
+      }
+      // Only a tracer known gone (ESRCH): EPERM is a live process of another user.
+      if (tracer <= 0 || ::kill(tracer, 0) == 0 || errno != ESRCH) continue;
+      const std::string dir = "/dev/shm/" + std::string(name);
+      ::unlink((dir + "/" + channel_file).c_str());
+      ::unlink((dir + "/" + object_link).c_str());
+      ::rmdir(dir.c_str());
+    }
+    ::closedir(d);
+  }
 
  private:
   void loop() noexcept {
@@ -274,6 +312,8 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
       return this->cannot_run(name, why.c_str());
     }
     set_environment(plan, *preload);
+    channel.page()->follow_forks = options_.follow_forks ? 1 : 0;
+    std::strncpy(channel.page()->tool_name, typeid(Tool).name(), sizeof channel.page()->tool_name - 1);
     channel.serve(&this->global_state(), reinterpret_cast<std::uintptr_t>(info.dli_fbase));
     ig::tracer_side = {&this->global_state(), channel.page()};
     struct forget_tracer_side {
@@ -300,7 +340,7 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
       (void)snare::detail::retry_eintr([&] { return ::waitpid(root_, nullptr, 0); });
       return this->cannot_run(name, "the guest died before it started");
     }
-    const int root_status = wait_root();
+    const int root_status = wait_root(*channel.page());
     if (int code = snare::detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan);
         code >= 0) {
       reap_descendants(*channel.page());
@@ -308,8 +348,15 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
     }
     tell_root_end(*channel.page(), root_status);
     reap_descendants(*channel.page());
+    // A handler that threw in the guest (its process ended by SIGABRT, the others killed):
+    // rethrown here, on the tracer's stack, as the other backends do.
+    std::optional<std::string> thrown;
+    if (channel.page()->threw.load(std::memory_order_acquire) == 1)
+      thrown.emplace(channel.page()->thrown, strnlen(channel.page()->thrown, sizeof channel.page()->thrown));
     channel.close();
-    return this->finish(exit_status::from_wait_status(root_status));
+    const int code = this->finish(exit_status::from_wait_status(root_status));
+    if (thrown) throw std::runtime_error(*thrown);
+    return code;
   }
 
   ~engine() {
@@ -345,11 +392,13 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
   }
 
   // Waits for the root process, passing on stop requests (SIGTERM, then SIGKILL).
-  int wait_root() {
+  int wait_root(const snare::detail::in_guest::channel_page& c) {
     snare::detail::unique_fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, root_, 0)));
     int status = 0;
+    bool killed = false;
     for (;;) {
       if (int sig = this->take_stop_request(); sig != 0) ::kill(root_, stop_requests_++ == 0 ? sig : SIGKILL);
+      if (!killed && c.threw.load(std::memory_order_acquire) == 1) killed = ::kill(root_, SIGKILL) == 0;
       if (pidfd) {
         pollfd p{pidfd.get(), POLLIN, 0};
         if (::poll(&p, 1, 50) == 0) continue;
@@ -363,10 +412,17 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
   // The root died by a signal: its handlers could not say so; the tracer's do.
   void tell_root_end(snare::detail::in_guest::channel_page& c, int status) {
     auto* slot = snare::detail::in_guest::find_process(c, root_);
-    if (slot && WIFSIGNALED(status) && slot->told_end.exchange(1, std::memory_order_acq_rel) == 0) {
-      auto g = guest_type::ended(root_);
-      snare::engine::notify_process_exit(this->tool(), status, g);
-    }
+    if (slot && WIFSIGNALED(status) && slot->told_end.exchange(1, std::memory_order_acq_rel) == 0)
+      tell_killed(*slot, root_, status);
+  }
+
+  // Process `pid` was killed by a signal (wait status `status`): its threads, counted in its
+  // slot, ended with it without a word; then the process.
+  void tell_killed(snare::detail::in_guest::process_slot& slot, pid_t pid, int status) {
+    auto g = guest_type::ended(pid);
+    for (int n = slot.threads.exchange(0, std::memory_order_acq_rel); n > 0; --n)
+      snare::engine::notify_thread_exit(this->tool(), status, g);
+    snare::engine::notify_process_exit(this->tool(), status, g);
   }
 
   // After the root: every process the guest made that is still there (reparented to the
@@ -386,10 +442,8 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
         pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) {
           slot.pid.store(-pid, std::memory_order_relaxed);
-          if (WIFSIGNALED(status) && slot.told_end.exchange(1, std::memory_order_acq_rel) == 0) {
-            auto g = guest_type::ended(pid);
-            snare::engine::notify_process_exit(this->tool(), status, g);
-          }
+          if (WIFSIGNALED(status) && slot.told_end.exchange(1, std::memory_order_acq_rel) == 0)
+            tell_killed(slot, pid, status);
         } else if (r == 0 || ::kill(pid, 0) == 0) {
           alive = true;  // running, or a zombie its own (guest) parent has yet to reap
         } else {
@@ -397,6 +451,9 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
         }
       }
       if (!alive) return;
+      if (c.threw.load(std::memory_order_acquire) == 1)  // a handler threw: the run ends now
+        for (std::uint32_t i = 0; i < n; ++i)
+          if (pid_t pid = c.processes[i].pid.load(); pid > 0) ::kill(pid, SIGKILL);
       if (int sig = this->take_stop_request(); sig != 0)
         for (std::uint32_t i = 0; i < n; ++i)
           if (pid_t pid = c.processes[i].pid.load(); pid > 0) ::kill(pid, stop_requests_ ? SIGKILL : sig);

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <optional>
 #include <span>
@@ -24,7 +25,9 @@
 #include <snare/backend/in_guest/policy.hpp>
 #include <snare/backend/in_guest/runtime/hooks.hpp>
 #include <snare/backend/in_guest/runtime/runtime.hpp>  // untrapped_syscall
+#include <snare/guest/auxv.hpp>
 #include <snare/guest/handle.hpp>
+#include <snare/guest/stack.hpp>
 #include <snare/result.hpp>
 #include <snare/sys/call.hpp>
 #include <snare/tool/state.hpp>
@@ -46,6 +49,7 @@ struct process_globals {
   channel_page* channel = nullptr;
   std::uintptr_t object_base = 0;
   void* state = nullptr;
+  bool untraced = false;  // a process the run does not follow (follow_forks off): hooks do nothing
 };
 inline process_globals current_process{};
 
@@ -252,12 +256,26 @@ class guest : public guest_base<guest<Tool>, in_guest, Tool> {
                                                     reinterpret_cast<long>(&local), 1,
                                                     reinterpret_cast<long>(&remote), 1, 0));
   }
+  // Also from the start and exec handlers: they run in the thread itself, as a call's do.
   result<long> do_inject(const sys::raw_call& c) noexcept {
-    if (frame_ == nullptr) return std::errc::operation_not_supported;
+    if (ended_) return std::errc::no_such_process;
     const auto& a = c.args;
-    return snare::in_guest::untrapped_syscall(c.number, static_cast<long>(a[0]), static_cast<long>(a[1]),
-                                              static_cast<long>(a[2]), static_cast<long>(a[3]),
-                                              static_cast<long>(a[4]), static_cast<long>(a[5]));
+    // Signals for this thread are held back while the call runs (as snare::guest_base::inject
+    // promises): a guest handler without SA_RESTART would otherwise make it fail with EINTR.
+    // (Not around an injected rt_sigprocmask, whose mask the restore would undo.)
+    std::uint64_t all = ~std::uint64_t{0}, old = 0;
+    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP})
+      all &= ~(std::uint64_t{1} << (sig - 1));
+    const bool hold = c.number != SYS_rt_sigprocmask;
+    if (hold)
+      snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<long>(&all),
+                                         reinterpret_cast<long>(&old), 8);
+    const long r = snare::in_guest::untrapped_syscall(
+        c.number, static_cast<long>(a[0]), static_cast<long>(a[1]), static_cast<long>(a[2]),
+        static_cast<long>(a[3]), static_cast<long>(a[4]), static_cast<long>(a[5]));
+    if (hold)
+      snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&old), 0, 8);
+    return r;
   }
   result<void> do_tail_inject(const sys::raw_call& c) noexcept {
     if (frame_ == nullptr) return std::errc::operation_not_supported;
@@ -278,6 +296,30 @@ class guest : public guest_base<guest<Tool>, in_guest, Tool> {
     if (proc.state == nullptr) proc.state = new process_state_t<Tool>();
     return *static_cast<process_state_t<Tool>*>(proc.state);
   }
+  /// Returns scratch memory for injected calls' pointers (snare::guest_stack): a buffer of
+  /// this handle's, in the tool's heap (the handler runs on the guest's stack, whose memory
+  /// below it the handler's own calls reuse), valid until the handler returns.
+  guest_stack<guest> stack(std::size_t capacity = guest_stack<guest>::default_capacity) noexcept {
+    scratch_.reset(new (std::nothrow) std::byte[capacity + guest_stack<guest>::red_zone + 16]);
+    const auto top = scratch_ ? reinterpret_cast<std::uint64_t>(scratch_.get()) + capacity +
+                                    guest_stack<guest>::red_zone + 16
+                              : 0;
+    return guest_stack<guest>(*this, top, scratch_ ? capacity : 0);
+  }
+  /// The parent when it is a process of this run (in the channel's table, not yet reaped);
+  /// nullopt for the root and for an orphan reparented to a reaper.
+  std::optional<pid_t> do_ppid() const noexcept {
+    auto* c = snare::detail::in_guest::current_process.channel;
+    if (ended_ || c == nullptr) return std::nullopt;
+    const auto parent = static_cast<pid_t>(snare::in_guest::untrapped_syscall(SYS_getppid));
+    if (parent <= 0 || snare::detail::in_guest::find_process(*c, parent) == nullptr) return std::nullopt;
+    return parent;
+  }
+  /// The auxiliary vector the process's image got at exec (/proc/self/auxv).
+  result<auxv_table> do_auxv() const {
+    if (ended_) return std::errc::no_such_process;
+    return snare::detail::read_process_auxv(pid());
+  }
   bool do_is_root_process() const noexcept {
     auto* c = snare::detail::in_guest::current_process.channel;
     if (c == nullptr) c = snare::detail::in_guest::tracer_side.channel;
@@ -291,6 +333,7 @@ class guest : public guest_base<guest<Tool>, in_guest, Tool> {
     return static_cast<std::size_t>(n);
   }
   snare::in_guest::syscall_frame* frame_;
+  std::unique_ptr<std::byte[]> scratch_;  // stack()'s memory
   bool tail_ = false;
   pid_t ended_ = 0;
 

@@ -53,6 +53,10 @@ struct install_options {
   /// The runtime still runs the calls it must handle itself (the clone family, execve, the
   /// signal calls) through its own path. Numbers past 511 always reach the hooks.
   const std::uint64_t* interest = nullptr;
+  /// true: every 32-bit call (`int $0x80`, i386 numbers) fails with ENOSYS, as snare's
+  /// seccomp filter refuses a foreign ABI, so that the hooks cannot be bypassed that way;
+  /// false: run as the kernel gives them, without the hooks (docs/in_guest.md).
+  bool refuse_i386 = false;
 };
 
 /// How this process intercepts: whether SUD is on and whether sites are rewritten, and why not.
@@ -76,6 +80,16 @@ struct runtime_stats {
 };
 /// Returns this process's runtime_stats.
 inline runtime_stats stats() noexcept;
+
+/// Sets the word the next thread or process this thread creates with a new stack (clone,
+/// clone3) finds in creator_word() at its start hook: for the enter hook of that call. The
+/// word is carried by the call itself (on the child's new stack), so concurrent creations
+/// never mix; the runtime clears it once the call ran. A child without a new stack (fork)
+/// starts as a copy of its parent and needs none.
+inline void set_child_word(std::uint64_t word) noexcept;
+/// Returns, in a thread_start/process_start hook, the word its creator set for it
+/// (set_child_word), 0 when none.
+inline std::uint64_t creator_word() noexcept;
 
 /// Runs a syscall that is never trapped (the runtime's own code range / selector), for hooks
 /// and the backend's inject. Returns the raw result (-errno on failure).

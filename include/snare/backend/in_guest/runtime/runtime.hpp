@@ -29,6 +29,7 @@ inline void handle_trap(ucontext_t* uc, bool intercepted) noexcept;
 /// as it came, from the runtime's range, without the hooks (their frame is the x86-64 ABI) and
 /// without the runtime's emulations (docs/in_guest.md). The i386 clone family and sigreturns
 /// would start a child without SUD or restore a frame from the handler's stack: ENOSYS.
+/// With install_options::refuse_i386, every one fails with ENOSYS.
 inline void handle_compat_trap(ucontext_t* uc) noexcept {
   greg_t* g = uc->uc_mcontext.gregs;
   char old_selector = tls.selector;
@@ -38,7 +39,7 @@ inline void handle_compat_trap(ucontext_t* uc) noexcept {
   auto r32 = [&](int reg) { return static_cast<long>(static_cast<std::uint32_t>(g[reg])); };
   long nr = r32(REG_RAX), ret = -ENOSYS;
   // i386: fork 2, sigreturn 119, clone 120, rt_sigreturn 173, vfork 190, clone3 435.
-  if (nr != 2 && nr != 119 && nr != 120 && nr != 173 && nr != 190 && nr != 435)
+  if (!proc.refuse_i386 && nr != 2 && nr != 119 && nr != 120 && nr != 173 && nr != 190 && nr != 435)
     ret = snare_ig_v1_int80(nr, r32(REG_RBX), r32(REG_RCX), r32(REG_RDX), r32(REG_RSI), r32(REG_RDI),
                             r32(REG_RBP));
   g[REG_RAX] = ret;
@@ -197,6 +198,8 @@ extern "C" [[gnu::used, gnu::visibility("hidden")]] inline std::uint64_t* snare_
   // On the stack below the block now: signals may come.
   d::sys(SYS_rt_sigprocmask, SIG_SETMASK, d::arg(&b[18]), 0, d::kernel_sigset_size);
   int saved_errno = errno;
+  d::tls.creator_word = b[21];
+  d::tls.child_word = 0;
   if (b[17] != 0) {
     if (d::proc.h.thread_start != nullptr) d::proc.h.thread_start();
   } else if (d::proc.h.process_start != nullptr) {
@@ -220,6 +223,9 @@ inline runtime_stats stats() noexcept {
           detail::proc.sites_rewritten.load()};
 }
 
+inline void set_child_word(std::uint64_t word) noexcept { detail::tls.child_word = word; }
+inline std::uint64_t creator_word() noexcept { return detail::tls.creator_word; }
+
 inline long untrapped_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5) noexcept {
   return detail::sys(nr, a0, a1, a2, a3, a4, a5);
 }
@@ -228,6 +234,7 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   namespace d = detail;
   if (d::proc.installed) return d::proc.report;
   d::proc.h = h;
+  d::proc.refuse_i386 = o.refuse_i386;
   if (o.interest != nullptr) {
     d::proc.some_interest = true;
     std::memcpy(d::proc.interest, o.interest, sizeof d::proc.interest);

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include <snare/backend/in_guest/runtime/detail/signals.hpp>
 
@@ -180,7 +181,7 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, const _libc_fpst
                                                   : 0;
   const bool own_memory = (sent & CLONE_VM) == 0;
   if (stack != 0) {
-    std::uint64_t blk[21];
+    std::uint64_t blk[22];
     const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15};
     blk[0] = own_memory ? 1 : 0;
     for (int i = 0; i < 6; ++i) blk[1 + i] = static_cast<std::uint64_t>(f.args[i]);
@@ -205,6 +206,7 @@ inline long run_clone(const syscall_frame& in, const greg_t* g, const _libc_fpst
     }
     blk[19] = mxcsr;
     blk[20] = fcw;
+    blk[21] = std::exchange(tls.child_word, 0);  // the hooks' word for the child (creator_word())
     auto* b = reinterpret_cast<std::uint64_t*>((stack - 512) & ~std::uint64_t{15});
     // A stack the guest cannot write: run the call as it came; the child faults at its first
     // instruction on it and dies by SIGSEGV, as natively (never the parent, in the runtime).

@@ -45,6 +45,8 @@ struct thread_state {
   bool sigsys_blocked;
   bool sigsys_pending;  // a SIGSYS sent while the guest blocked it, raised again at unblock
   std::uint64_t trap_ip;
+  std::uint64_t child_word;    // set_child_word: for the next clone with a new stack
+  std::uint64_t creator_word;  // this thread's creator's child_word (creator_word())
 };
 // Initial-exec TLS: a fixed offset from %fs, no __tls_get_addr call (which could allocate) and
 // valid in a new thread as soon as the kernel gives it its TLS (CLONE_SETTLS).
@@ -70,6 +72,7 @@ struct process_state {
   static constexpr std::size_t site_slots = 8192;
   std::atomic<std::uintptr_t> sites[site_slots]{};
   bool owns_sigsegv = false;   // the kernel's SIGSEGV action is the runtime's (when rewriting)
+  bool refuse_i386 = false;    // install_options::refuse_i386
   bool some_interest = false;  // install_options::interest given
   std::uint64_t interest[8]{};
 };
