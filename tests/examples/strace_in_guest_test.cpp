@@ -178,6 +178,19 @@ TEST_CASE("strace in_guest: a static executable is refused with 127") {
   CHECK(t.r.err.find("static") != std::string::npos);
 }
 
+TEST_CASE("strace in_guest: a child that execs a static executable runs on untraced, and the user is told") {
+  require_in_guest();
+  const std::string stat = snare::test::static_guest_path("write");
+  auto t = run_traced({"--backend=in-guest", "-f", "sh", "-c", stat + "; exit 5"});
+  CHECK(t.r.code == 5);  // the child ran (natively) and the shell went on
+  CHECK(t.r.err.find("execs '" + stat + "', a static executable") != std::string::npos);
+  CHECK(t.r.err.find("it runs on untraced") != std::string::npos);
+  // A dynamic child is traced, and nothing is said.
+  auto d = run_traced({"--backend=in-guest", "-f", "sh", "-c", "/bin/true; exit 5"});
+  CHECK(d.r.code == 5);
+  CHECK(d.r.err.find("untraced") == std::string::npos);
+}
+
 TEST_CASE("strace in_guest: options that need what the backend lacks are refused") {
   for (std::vector<std::string> opt : {std::vector<std::string>{"-k"},
                                        {"-i"},

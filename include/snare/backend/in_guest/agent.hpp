@@ -6,9 +6,11 @@
 #pragma once
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@
 #include <utility>
 
 #include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/exec_check.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/heap.hpp>
 #include <snare/backend/in_guest/policy.hpp>
@@ -237,6 +240,7 @@ class agent {
       if (!g.tail_injected())
         for (std::size_t i = 0; i < 6; ++i) f.args[i] = static_cast<long>(args[i]);
     }
+    if (f.nr == SYS_execve || f.nr == SYS_execveat) note_untraced_exec(f);
     // The ends after the call's own handler, as the other backends order them (its process
     // state edits seen at on_process_exit), and of the call that runs (a tail_inject's code).
     if (f.nr == SYS_exit || f.nr == SYS_exit_group) ending(f);
@@ -244,6 +248,57 @@ class agent {
     // across the fork (as pthread_atfork does); exit and process_start let it go.
     if (forks) snare::detail::in_guest::heap::lock_for_fork();
     return true;
+  }
+
+  // An exec whose new image will not load the tool object (a static, 32-bit or set-ID
+  // executable: exec_check.hpp) leaves the process untraced from there on: say so to the user
+  // through the tracer (a notice on its stderr), since the process cannot tell it later.
+  static void note_untraced_exec(const snare::in_guest::syscall_frame& f) noexcept {
+    auto* c = snare::detail::in_guest::current_process.channel;
+    if (c == nullptr) return;
+    const bool at = f.nr == SYS_execveat;
+    const int dirfd = at ? static_cast<int>(f.args[0]) : AT_FDCWD;
+    const int flags = at ? static_cast<int>(f.args[4]) : 0;
+    // The path is guest memory: copied with process_vm_readv (a bad pointer is the exec's
+    // own EFAULT, not a fault here).
+    char path[4096];
+    iovec local{path, sizeof path - 1};
+    iovec remote{reinterpret_cast<void*>(f.args[at ? 1 : 0]), sizeof path - 1};
+    const ssize_t got = ::process_vm_readv(::getpid(), &local, 1, &remote, 1, 0);
+    if (got <= 0) return;
+    path[got] = '\0';
+    if (std::memchr(path, '\0', static_cast<std::size_t>(got)) == nullptr) return;  // ENAMETOOLONG
+    const bool empty = path[0] == '\0' && (flags & AT_EMPTY_PATH) != 0;
+    if (!empty && ::faccessat(dirfd, path, X_OK, AT_EACCESS) != 0) return;  // the exec fails
+    const auto why = snare::detail::in_guest::untraced_exec(dirfd, path, flags);
+    if (!why) return;
+    char line[4096 + 512];
+    std::size_t n = 0;
+    auto put = [&](const char* s) {
+      for (; *s != '\0' && n < sizeof line - 2; ++s) line[n++] = *s;
+    };
+    char pid[16];
+    int d = 0;
+    for (unsigned long v = static_cast<unsigned long>(::getpid()); d == 0 || v != 0; v /= 10)
+      pid[d++] = static_cast<char>('0' + v % 10);
+    char pid_text[16];
+    for (int i = 0; i < d; ++i) pid_text[i] = pid[d - 1 - i];
+    pid_text[d] = '\0';
+    put("snare: in_guest: process ");
+    put(pid_text);
+    put(" execs '");
+    put(empty ? "(fd)" : path);
+    put("', ");
+    put(snare::detail::in_guest::describe(*why));
+    put(": it runs on untraced\n");
+    // Asynchronous signals wait for the round trip, as a global call's do (guest.hpp).
+    std::uint64_t all = ~std::uint64_t{0}, old = 0;
+    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP})
+      all &= ~(std::uint64_t{1} << (sig - 1));
+    snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<long>(&all),
+                                       reinterpret_cast<long>(&old), 8);
+    snare::detail::in_guest::call_tracer(*c, snare::detail::in_guest::notice_offset, line, n, nullptr, 0, {});
+    snare::in_guest::untrapped_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&old), 0, 8);
   }
 
   static void exit(snare::in_guest::syscall_frame& f) noexcept {

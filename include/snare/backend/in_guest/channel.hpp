@@ -37,6 +37,9 @@ inline constexpr const char* object_link = "tool.so";
 
 /// The largest function object and result a global call carries (bytes).
 inline constexpr std::size_t max_call_bytes = 8192;
+/// The thunk offset that marks a notice rather than a global call: the function object's
+/// bytes are a line of text for the user, which the tracer writes to its stderr.
+inline constexpr std::uint64_t notice_offset = ~std::uint64_t{0};
 /// The processes the table holds; later ones are served but not tracked.
 inline constexpr std::size_t max_processes = 8192;
 

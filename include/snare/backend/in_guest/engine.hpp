@@ -35,6 +35,7 @@
 
 #include <snare/backend/concept.hpp>
 #include <snare/backend/in_guest/channel.hpp>
+#include <snare/backend/in_guest/exec_check.hpp>
 #include <snare/backend/in_guest/guest.hpp>
 #include <snare/backend/in_guest/policy.hpp>
 #include <snare/detail/posix.hpp>
@@ -52,39 +53,6 @@
 #endif
 
 namespace snare::detail::in_guest {
-
-/// Returns why `path` cannot be preloaded into (a static ELF executable, or a script whose
-/// interpreter is one), or nullopt when it can or is not an ELF file the check knows.
-inline std::optional<std::string> static_executable(const std::string& path, int depth = 0) {
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;  // execve will say why
-  unsigned char head[256] = {};
-  const ssize_t n = ::pread(fd.get(), head, sizeof head, 0);
-  if (n >= 2 && head[0] == '#' && head[1] == '!' && depth == 0) {
-    std::string line(reinterpret_cast<const char*>(head) + 2, static_cast<std::size_t>(n) - 2);
-    line = line.substr(0, line.find('\n'));
-    const auto b = line.find_first_not_of(" \t");
-    if (b == std::string::npos) return std::nullopt;
-    line = line.substr(b);
-    return static_executable(line.substr(0, line.find_first_of(" \t")), 1);
-  }
-  if (n < static_cast<ssize_t>(sizeof(Elf64_Ehdr)) || std::memcmp(head, ELFMAG, SELFMAG) != 0 ||
-      head[EI_CLASS] != ELFCLASS64)
-    return std::nullopt;
-  Elf64_Ehdr eh;
-  std::memcpy(&eh, head, sizeof eh);
-  if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) return std::nullopt;
-  for (unsigned i = 0; i < eh.e_phnum; ++i) {
-    Elf64_Phdr ph;
-    if (::pread(fd.get(), &ph, sizeof ph, static_cast<off_t>(eh.e_phoff + i * eh.e_phentsize)) !=
-        static_cast<ssize_t>(sizeof ph))
-      return std::nullopt;
-    if (ph.p_type == PT_INTERP) return std::nullopt;
-  }
-  return "'" + path +
-         "' is a static executable: the in_guest backend loads the tool with LD_PRELOAD, which needs a "
-         "dynamic one (use the ptrace or seccomp_notify backend)";
-}
 
 /// The tracer's end of the channel: the shared memory (unlinked at destruction), and the
 /// thread serving global calls on `state` through thunks of the object loaded at `base`.
@@ -135,10 +103,12 @@ class channel_server {
     return link;
   }
 
-  /// Serves global calls on `state` with thunks of the object loaded at `base`, on a thread.
-  void serve(void* state, std::uintptr_t base) {
+  /// Serves global calls on `state` with thunks of the object loaded at `base`, on a thread;
+  /// the guests' notices go to stderr when `report`.
+  void serve(void* state, std::uintptr_t base, bool report) {
     state_ = state;
     base_ = base;
+    report_ = report;
     server_ = std::thread([this] { loop(); });
   }
 
@@ -212,6 +182,21 @@ class channel_server {
   }
 
   int run_one(channel_page& c) noexcept {
+    if (c.thunk_offset == notice_offset) {
+      // A guest's notice for the user (an exec that leaves the tool behind): a line on the
+      // tracer's stderr, as the run's other warnings (run_options::report_exec_failure).
+      if (report_ && c.f_size <= max_call_bytes) {
+        std::string line(reinterpret_cast<const char*>(c.f), c.f_size);
+        if (line.empty() || line.back() != '\n') line += '\n';
+        for (std::size_t at = 0; at < line.size();) {
+          const ssize_t n = ::write(2, line.data() + at, line.size() - at);
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) break;
+          at += static_cast<std::size_t>(n);
+        }
+      }
+      return 0;
+    }
     const std::uintptr_t at = base_ + c.thunk_offset;
     // Only code of the tool object: a guest that sends another offset gets status 2.
     Dl_info info{};
@@ -228,6 +213,7 @@ class channel_server {
   channel_page* page_ = nullptr;
   void* state_ = nullptr;
   std::uintptr_t base_ = 0;
+  bool report_ = true;
   std::thread server_;
 };
 
@@ -285,7 +271,12 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
       return this->cannot_run(name, why.c_str());
     }
     if (auto found = snare::detail::find_program(plan.file)) {
-      if (auto why = ig::static_executable(*found)) return this->cannot_run(name, why->c_str());
+      if (auto why = ig::untraced_exec(AT_FDCWD, found->c_str())) {
+        const std::string msg = "'" + *found + "' is " + ig::describe(*why) +
+                                ": the in_guest backend loads the tool with LD_PRELOAD (use the ptrace or "
+                                "seccomp_notify backend)";
+        return this->cannot_run(name, msg.c_str());
+      }
     }
     // The same object in the tracer: the code g.global().call's thunks run here.
     void* handle = ::dlopen(real, RTLD_NOW | RTLD_LOCAL);
@@ -314,7 +305,8 @@ class engine : public ::snare::engine::core<in_guest, Tool, guest<Tool>> {
     set_environment(plan, *preload);
     channel.page()->follow_forks = options_.follow_forks ? 1 : 0;
     std::strncpy(channel.page()->tool_name, typeid(Tool).name(), sizeof channel.page()->tool_name - 1);
-    channel.serve(&this->global_state(), reinterpret_cast<std::uintptr_t>(info.dli_fbase));
+    channel.serve(&this->global_state(), reinterpret_cast<std::uintptr_t>(info.dli_fbase),
+                  options_.report_exec_failure);
     ig::tracer_side = {&this->global_state(), channel.page()};
     struct forget_tracer_side {
       ~forget_tracer_side() { snare::detail::in_guest::tracer_side = {}; }

@@ -13,7 +13,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -103,8 +102,15 @@ inline std::optional<untraced_image> untraced_exec(int dirfd, const char* path, 
   if (path == nullptr) return std::nullopt;
   unique_fd fd;
   if (path[0] == '\0' && (flags & AT_EMPTY_PATH) != 0) {
-    char self[64];
-    std::snprintf(self, sizeof self, "/proc/self/fd/%d", dirfd);
+    // No snprintf: this runs in the guest's SIGSYS path (async-signal context).
+    char self[32] = "/proc/self/fd/";
+    char digits[12];
+    int n = 0;
+    for (unsigned v = static_cast<unsigned>(dirfd); n == 0 || v != 0; v /= 10)
+      digits[n++] = static_cast<char>('0' + v % 10);
+    std::size_t at = std::strlen(self);
+    while (n > 0) self[at++] = digits[--n];
+    self[at] = '\0';
     fd = unique_fd(::open(self, O_RDONLY | O_CLOEXEC));
   } else {
     fd = unique_fd(::openat(dirfd, path, O_RDONLY | O_CLOEXEC));
