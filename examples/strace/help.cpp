@@ -67,8 +67,12 @@ Tampering:
                               running; EXPR is N (the Nth call only), N+ (the Nth and
                               every later one), N+S (the Nth and every Sth after it),
                               N..L, N..L+S; calls are counted per syscall per thread
+  -e inject=SET:signal=SIG[:error=ERRNO|:retval=N][:when=EXPR]
+                              also send SIG to the thread at the call (ptrace)
   -e fault=SET[:error=ERRNO][:when=EXPR]
-                              the same, error=ENOSYS by default
+                              the same, error=ENOSYS by default; only traced calls
+                              are tampered with, the last rule naming a call wins;
+                              :syscall=NAME (a pure call) is accepted, as strace's
 
 Statistics:
   -c, --summary-only          count time, calls and errors per syscall; print a summary
@@ -115,11 +119,11 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D,
--e verbose= (other than all), -e kvm=, -e secontext, -b execve,
-inject signal=, delay_enter=, delay_exit=, syscall=, poke_enter=, poke_exit=.
+-e verbose= leaving out a traced call, -e kvm=, -e secontext, -b execve,
+inject delay_enter=, delay_exit=, poke_enter=, poke_exit=.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
-2 on a bad option. With -p: 0 when the processes end, 1 when none can be attached, and
+2 on a bad option, 1 on a bad -e expression (strace's message alone). With -p: 0 when the processes end, 1 when none can be attached, and
 killed by the signal that detached it.
 )";
 }

@@ -171,6 +171,10 @@ int main(int argc, char** argv) {
                 SNARE_VERSION_PATCH);
     return 0;
   }
+  if (!parsed.opts && parsed.message_only) {
+    std::fprintf(stderr, "%s: %s\n", program_invocation_name, parsed.error.c_str());
+    return 1;
+  }
   if (!parsed.opts) {
     std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", program_invocation_name,
                  parsed.error.c_str(), program_invocation_name);
@@ -216,11 +220,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "; attached processes stop at every call (PTRACE_SYSCALL, no filter injected)");
     else if (!o.attach_pids.empty())
       std::fprintf(stderr,
-                   "; a seccomp filter of %zu syscalls is injected into the attached process if it"
-                   " takes one unchanged, else it stops at every call",
-                   calls.calls().size());
+                   "; a seccomp filter of %zu syscalls (and the numbers past the table) is injected into"
+                   " the attached process if it takes one unchanged, else it stops at every call",
+                   strace::known_count(calls));
     else if (!calls.calls().is_everything())
-      std::fprintf(stderr, " (run-time subscription: %zu syscalls stop the guest)", calls.calls().size());
+      std::fprintf(stderr,
+                   " (run-time subscription: %zu syscalls stop the guest, and the numbers past the table,"
+                   " which strace traces whatever the set)",
+                   strace::known_count(calls));
     std::fputc('\n', stderr);
   }
 

@@ -2,6 +2,7 @@
 // expressions (trace, inject, fault, signal, status, quiet, read, write, ...) and timestamps.
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -11,92 +12,6 @@
 
 namespace strace {
 namespace {
-
-bool parse_unsigned(std::string_view text, unsigned long& out) {
-  if (text.empty()) return false;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && p == text.data() + text.size();
-}
-
-bool parse_long(std::string_view text, long& out) {
-  if (text.empty()) return false;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && p == text.data() + text.size();
-}
-
-// Returns the errno value named `text` ("ENOENT" or a number), or 0 when unknown.
-int parse_errno(std::string_view text) {
-  unsigned long n = 0;
-  if (parse_unsigned(text, n)) return n > 0 && n < 4096 ? static_cast<int>(n) : 0;
-  for (int e = 1; e < 4096; ++e)
-    if (snare::format::errno_name(e) == text) return e;
-  return 0;
-}
-
-}  // namespace
-
-namespace {
-
-// -e inject=SET:error=E|retval=N[:when=W] and -e fault=SET[:error=E][:when=W] (strace's
-// older spelling: error= defaults to ENOSYS, retval= is not allowed).
-bool parse_inject(std::string_view text, bool fault, options& o, std::string& error) {
-  auto colon = text.find(':');
-  inject_rule rule;
-  auto set = parse_set(text.substr(0, colon), error);
-  if (!set) return false;
-  rule.calls = *set;
-  bool has_action = false;
-  text = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
-  while (!text.empty()) {
-    auto next = text.find(':');
-    std::string_view item = text.substr(0, next);
-    if (item.starts_with("error=")) {
-      int e = parse_errno(item.substr(6));
-      if (e == 0) {
-        error = "invalid error code '" + std::string(item.substr(6)) + "'";
-        return false;
-      }
-      rule.value = -e;
-      rule.is_error = true;
-      has_action = true;
-    } else if (item.starts_with("retval=") && !fault) {
-      long v = 0;
-      if (!parse_long(item.substr(7), v) || v < 0) {
-        error = "invalid retval '" + std::string(item.substr(7)) + "'";
-        return false;
-      }
-      rule.value = v;
-      rule.is_error = false;
-      has_action = true;
-    } else if (item.starts_with("when=")) {
-      if (!parse_when(item.substr(5), rule)) {
-        error = "invalid when '" + std::string(item.substr(5)) + "': expected N, N+, N+S, N..L or N..L+S";
-        return false;
-      }
-    } else if (!fault && (item.starts_with("signal=") || item.starts_with("delay_enter=") ||
-                          item.starts_with("delay_exit=") || item.starts_with("syscall=") ||
-                          item.starts_with("poke_enter=") || item.starts_with("poke_exit="))) {
-      error = "inject " + std::string(item.substr(0, item.find('='))) +
-              "= is not supported by snare-strace (error= and retval= are)";
-      return false;
-    } else {
-      error = "invalid " + std::string(fault ? "fault" : "inject") + " argument '" + std::string(item) + "'";
-      return false;
-    }
-    if (next == std::string_view::npos) break;
-    text.remove_prefix(next + 1);
-  }
-  if (!has_action) {
-    if (!fault) {
-      error = "inject needs error= or retval=";
-      return false;
-    }
-    rule.value = -ENOSYS;
-    rule.is_error = true;
-  }
-  o.injects.push_back(rule);
-  return true;
-}
 
 bool set_decode_fds(std::string_view value, options& o, std::string& error) {
   auto bits = parse_decode_fds_set(value, error);
@@ -152,11 +67,9 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
   if (qual == "trace" || qual == "t") return calls(o.trace);
   if (qual == "abbrev" || qual == "a") return calls(o.abbrev_calls);
   if (qual == "verbose" || qual == "v") {
-    // Only the default: the formatter cannot leave a call's structures undecoded.
-    if (!calls(o.verbose_calls)) return false;
-    if (o.verbose_calls == all_known()) return true;
-    error = "-e verbose=" + std::string(value) + " is not supported by snare-strace (only verbose=all)";
-    return false;
+    // Checked once every option is read (parse): the formatter cannot leave a traced
+    // call's structures undecoded, so only calls outside the trace set may be non-verbose.
+    return calls(o.verbose_calls);
   }
   if (qual == "raw" || qual == "x") return calls(o.raw_calls);
   if (qual == "inject") return parse_inject(value, false, o, error);
@@ -284,6 +197,11 @@ parse_result parse(int argc, char** argv) {
     r.error = std::move(msg);
     return r;
   };
+  // A bad -e expression: strace's qualifiers end with the message alone (error_msg_and_die).
+  auto fail_qualifier = [&](std::string msg) {
+    r.message_only = msg.starts_with("invalid ");
+    return fail(std::move(msg));
+  };
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") {
@@ -387,7 +305,8 @@ parse_result parse(int argc, char** argv) {
           name == "secontext") {
         if (!has_value) return fail("option '--" + std::string(name) + "' requires an argument");
         std::string err;
-        if (!parse_expression(std::string(name) + "=" + std::string(value), o, err)) return fail(err);
+        if (!parse_expression(std::string(name) + "=" + std::string(value), o, err))
+          return fail_qualifier(err);
         continue;
       }
       if (name == "daemonize" || name == "daemonized" || name == "daemonised" || name == "tips" ||
@@ -438,15 +357,22 @@ parse_result parse(int argc, char** argv) {
         continue;
       }
       std::string err;
-      if (!apply_short(c, value, o, err)) return fail(err);
+      if (!apply_short(c, value, o, err)) return c == 'e' ? fail_qualifier(err) : fail(err);
     }
   }
   for (; i < argc; ++i) o.command.emplace_back(argv[i]);
   if (o.command.empty() && o.attach_pids.empty()) return fail("must have PROG [ARGS] or -p PID");
   if (!o.command.empty() && !o.attach_pids.empty())
     return fail("-p PID with a command (attach and start at once) is not supported by snare-strace");
+  if (o.backend != backend_choice::ptrace && o.backend != backend_choice::in_guest &&
+      std::any_of(o.injects.begin(), o.injects.end(), [](const inject_rule& r) { return r.signal != 0; }))
+    return fail("-e inject=...:signal= needs the ptrace backend");
   if (!o.attach_pids.empty() && o.backend != backend_choice::ptrace)
     return fail("-p PID (attach) needs the ptrace backend");
+  if ((o.trace & ~o.verbose_calls).any())
+    return fail(
+        "-e verbose= without some traced calls is not supported by snare-strace (it decodes the "
+        "structures of every traced call)");
   if (o.output_separately && o.output_file.empty())
     o.output_separately = false;                            // as strace: -ff alone is -f
   if (o.summary && o.summary_and_trace) o.summary = false;  // -c -C: -C wins, as strace

@@ -18,16 +18,26 @@ inline constexpr std::size_t max_nr = 512;
 /// A set of syscall numbers chosen on the command line (`-e trace=...`).
 using nr_set = std::bitset<max_nr>;
 
+/// The first number past x86_64's syscall table (strace 6.1's and snare's end at 450).
+/// strace traces a call past its table whatever the trace set says (qual_flags), so an
+/// unknown call always shows, as `syscall_0x1c3(...)`.
+inline constexpr long table_end = 451;
+
 /// One `-e inject=SET:error=E|retval=N[:when=...]` rule: which calls, what they return,
 /// and on which invocations (counted per syscall per guest thread, from 1, as strace does).
 struct inject_rule {
   nr_set calls;
-  long value = 0;         ///< what the guest sees: -errno for error=, N for retval=
-  bool is_error = false;  ///< error= (printed with its name) or retval=
-  unsigned first = 1;     ///< first invocation injected
-  unsigned last = ~0u;    ///< last invocation injected (`first..last`)
-  unsigned step = 1;      ///< 0: only `first` (when=N); else every step-th after it
-                          ///< (the default, no when=: every invocation)
+  long value = 0;          ///< what the guest sees: -errno for error=, N for retval=
+  bool is_error = false;   ///< error= (printed with its name) or retval=
+  unsigned first = 1;      ///< first invocation injected
+  unsigned last = ~0u;     ///< last invocation injected (`first..last`)
+  unsigned step = 1;       ///< 0: only `first` (when=N); else every step-th after it
+                           ///< (the default, no when=: every invocation)
+  int signal = 0;          ///< signal= (0: none): sent to the thread, as the kernel sends it
+  long substitute = -1;    ///< syscall=: the pure call strace runs in its place (-1: none)
+  bool delay = false;      ///< delay_enter= or delay_exit= was given
+  bool poke = false;       ///< poke_enter= or poke_exit= was given
+  bool has_result = true;  ///< error= or retval= (or fault='s default): the call is answered
   /// Returns whether invocation `n` (1-based) of a matching call is injected.
   bool fires(unsigned n) const noexcept {
     if (n < first || n > last) return false;
@@ -172,6 +182,7 @@ struct parse_result {
   std::optional<options> opts;
   std::string error;
   bool help = false;
+  bool message_only = false;  ///< strace says `error` alone, exit code 1 (a bad -e expression)
   bool version = false;
   bool host = false;  ///< --host: print the host feature table (exit code 0)
 };
@@ -206,6 +217,13 @@ std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what,
 
 /// Parses a `when=` expression: N, N+, N+S, N..L, N..L+S.
 bool parse_when(std::string_view text, inject_rule& rule);
+
+/// Applies `-e inject=VALUE` (fault false) or `-e fault=VALUE` (fault true): SET[:TOKEN]...
+/// with strace's tokens (error=, retval=, signal=, syscall=, when=, delay_enter=,
+/// delay_exit=, poke_enter=, poke_exit=; fault= takes error= and when= only). False with
+/// strace's message ("invalid inject argument 'VALUE'") when it is invalid, or with ours
+/// when it is valid but asks for what snare-strace does not do.
+bool parse_inject(std::string_view text, bool fault, options& o, std::string& error);
 
 /// Applies one `-e QUALIFIER=VALUE` expression (a bare VALUE means trace=VALUE); false
 /// with strace's message in `error` when it is invalid or not supported.

@@ -2,6 +2,8 @@
 // snare::format, independent of the backend and of the compile-time specialisation.
 #include "session.hpp"
 
+#include "siginfo.hpp"
+
 #include <dirent.h>
 #include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <fcntl.h>
@@ -44,13 +46,6 @@ const snare::sys::syscall_desc& desc_of(long nr) {
   unknown.nargs = 6;
   for (auto& a : unknown.args) a.kind = snare::sys::arg_kind::hex;
   return unknown;
-}
-
-// strace's names (SIGIO, not glibc's SIGPOLL), from the formatter's signal table.
-std::string signal_name(int sig) {
-  std::string out;
-  if (snare::format::format_signal_name(out, sig) && !out.empty()) return out;
-  return std::to_string(sig);
 }
 
 bool is_error(long ret) { return ret < 0 && ret >= -4095; }
@@ -104,96 +99,6 @@ bool awaits_exit_args(const std::string& entry, long nr) {
   return entry.ends_with("(") && desc_of(nr).nargs > 0;
 }
 
-std::string si_code_name(const siginfo_t& si) {
-  switch (si.si_code) {
-    case SI_USER:
-      return "SI_USER";
-    case SI_KERNEL:
-      return "SI_KERNEL";
-    case SI_QUEUE:
-      return "SI_QUEUE";
-    case SI_TIMER:
-      return "SI_TIMER";
-    case SI_MESGQ:
-      return "SI_MESGQ";
-    case SI_ASYNCIO:
-      return "SI_ASYNCIO";
-    case SI_SIGIO:
-      return "SI_SIGIO";
-    case SI_TKILL:
-      return "SI_TKILL";
-    default:
-      break;
-  }
-  if (si.si_signo == SIGCHLD) {
-    static const char* const chld[] = {
-        "", "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"};
-    if (si.si_code >= 1 && si.si_code <= 6) return chld[si.si_code];
-  }
-  if (si.si_signo == SIGSEGV) {
-    static const char* const segv[] = {"", "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR"};
-    if (si.si_code >= 1 && si.si_code <= 4) return segv[si.si_code];
-  }
-  return std::to_string(si.si_code);
-}
-
-void append_ticks(std::string& s, const char* name, long ticks) {
-  s += ", ";
-  s += name;
-  s += '=';
-  s += std::to_string(ticks);
-  if (ticks != 0) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, " /* %.2f s */", static_cast<double>(ticks) / 100.0);
-    s += buf;
-  }
-}
-
-// Renders a named constant in -X style `x` as strace's print_xlat_ex: NAME (abbrev), NUMBER
-// (raw) or NUMBER /* NAME */ (verbose); a NAME that is the number itself stays alone.
-std::string styled(const std::string& name, const std::string& number, xlat_style x) {
-  if (x == xlat_style::abbrev || name == number) return x == xlat_style::abbrev ? name : number;
-  return x == xlat_style::raw ? number : number + " /* " + name + " */";
-}
-
-std::string hex_number(unsigned v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, v ? "%#x" : "0", v);
-  return buf;
-}
-
-// Renders a siginfo as strace does in "--- SIGCHLD {...} ---", its constants in -X style `x`.
-// `pid_note(pid)` is what follows si_pid (-Y, --decode-pids=pidns).
-template <class Note>
-std::string format_siginfo(int sig, const siginfo_t* si, xlat_style x, Note pid_note) {
-  auto signo = [&](int n) { return styled(signal_name(n), std::to_string(n), x); };
-  std::string s = "{si_signo=" + signo(sig);
-  if (!si) return s + "}";
-  std::string code = si_code_name(*si);
-  s += ", si_code=" + (code == std::to_string(si->si_code)
-                           ? code
-                           : styled(code, hex_number(static_cast<unsigned>(si->si_code)), x));
-  if (sig == SIGCHLD && si->si_code > 0) {
-    s += ", si_pid=" + std::to_string(si->si_pid) + pid_note(si->si_pid) +
-         ", si_uid=" + std::to_string(si->si_uid);
-    s += ", si_status=";
-    s += si->si_code == CLD_EXITED ? std::to_string(si->si_status) : signo(si->si_status);
-    append_ticks(s, "si_utime", static_cast<long>(si->si_utime));
-    append_ticks(s, "si_stime", static_cast<long>(si->si_stime));
-  } else if (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE) {
-    s += ", si_pid=" + std::to_string(si->si_pid) + pid_note(si->si_pid) +
-         ", si_uid=" + std::to_string(si->si_uid);
-  } else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
-    char buf[40];
-    if (si->si_addr)
-      std::snprintf(buf, sizeof buf, ", si_addr=%p", si->si_addr);
-    else
-      std::snprintf(buf, sizeof buf, ", si_addr=NULL");
-    s += buf;
-  }
-  return s + "}";
-}
-
 // The CPU time thread `tid` has run, in ns: the first field of /proc/TID/schedstat
 // (sum_exec_runtime, exact for a thread stopped by ptrace, since it was scheduled out). Its
 // growth from a call's entry to its exit is the call's system time: user code does not run
@@ -237,6 +142,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   t.shown = false;
   t.held = !started_;
   t.injected = false;
+  t.inject_signal = 0;
   t.nr = nr;
   t.args = args;
   t.ip = ip;
@@ -249,19 +155,27 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   }
   if (!started_ && nr != snare::sys::x86_64::execve::number) return d;  // spawn work
   bool in_range = nr >= 0 && static_cast<std::size_t>(nr) < max_nr;
-  bool traced = in_range && opts_.trace.test(static_cast<std::size_t>(nr)) && (t.held || visible(tid));
+  bool traced = (nr >= table_end || nr < 0 || opts_.trace.test(static_cast<std::size_t>(nr))) &&
+                (t.held || visible(tid));
   // -P: only calls whose path or fd arguments name one of the paths (read before the call).
   if (traced && !opts_.paths.empty()) traced = touches_paths(pid, nr, args, mem);
   const bool counting = opts_.summary || opts_.summary_and_trace;
   const bool printing = !opts_.summary;
 
-  if (started_ && in_range && !opts_.injects.empty()) {
-    unsigned n = ++t.invocations[nr];
-    for (auto& rule : opts_.injects) {
-      if (!rule.calls.test(static_cast<std::size_t>(nr)) || !rule.fires(n)) continue;
-      d.suppress = true;
-      d.value = rule.value;
-      break;
+  // strace tampers only with calls it traces (-e trace=, -P): an injection rule counts and
+  // fires on those alone (syscall.c: syscall_entering_trace returns before tampering).
+  if (started_ && traced && in_range && !opts_.injects.empty()) {
+    // The last rule naming the call is its rule, as each -e inject= replaces the earlier
+    // ones' for the calls it names; its invocations are counted whether it fires or not.
+    auto rule = std::find_if(opts_.injects.rbegin(), opts_.injects.rend(), [&](const inject_rule& r) {
+      return r.calls.test(static_cast<std::size_t>(nr));
+    });
+    if (rule != opts_.injects.rend() && rule->fires(++t.invocations[nr])) {
+      t.inject_signal = rule->signal;
+      // syscall=: the pure call strace runs in the call's place has no effect the guest
+      // could see and its result is replaced, so the call is answered without it.
+      d.suppress = rule->has_result;
+      d.value = rule->value;
     }
   }
 
@@ -273,15 +187,28 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
 
   if (d.suppress) {
     // Answered here: the call never runs, so its whole line is printed now.
-    if (!traced) return d;
     if (counting) count(nr, d.value, 0);
     if (!printing || !status_shown(is_error(d.value) ? status_failed : status_successful)) return d;
     interrupt_open_line(tid);
     std::string line = prefix(tid, &t);
-    if (raw)
+    const bool no_return =
+        nr == snare::sys::x86_64::exit::number || nr == snare::sys::x86_64::exit_group::number;
+    if (raw) {
       format_raw(line, nr, args, true, d.value);
-    else
+    } else if (no_return) {
+      // The formatter ends a call that never returns with `= ?`; answered, it returns.
+      (void)snare::format::format_entry(line, desc_of(nr), args, mem, fo, fds);
+      std::string result = std::to_string(d.value);
+      if (is_error(d.value)) {
+        int e = static_cast<int>(-d.value);
+        result = "-1 " + std::string(snare::format::errno_name(e)) + " (" +
+                 std::string(snare::format::errno_message(e)) + ")";
+      }
+      end_unknown(line, opts_.align, result.c_str());
+      line.pop_back();  // its newline: the mark follows
+    } else {
       (void)snare::format::format_call(line, desc_of(nr), args, d.value, mem, fo, fds);
+    }
     line += " (INJECTED)";
     if (opts_.syscall_times)
       line += " <0." + std::string(static_cast<std::size_t>(opts_.syscall_times_digits), '0') + ">";
@@ -340,7 +267,20 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     pids_.load_comm(tid);
   if (!t.in_call) return false;
   t.in_call = false;
-  if (t.held && !started_) return false;  // a failed exec attempt of the spawn (PATH lookup)
+  if (t.held && !started_) {
+    // A failed exec of the spawn: a PATH lookup's miss (ENOENT: strace looks the command up
+    // itself and execs once, so it shows none), or the command's own failure (EACCES,
+    // ENOEXEC), which strace's trace shows before its message.
+    if (t.nr == snare::sys::x86_64::execve::number && is_error(ret) && ret != -ENOENT && !opts_.summary) {
+      std::string line = prefix(tid, &t) + t.line;
+      call_resolver fds(tid, pids_);
+      (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, format_options(t.nr), fds,
+                                       &t.inout);
+      write(tid, line + '\n');
+      std::fflush(out_);
+    }
+    return false;
+  }
   std::uint64_t ns = now_ns(CLOCK_MONOTONIC) - t.entry_ns;
   if (opts_.summary || opts_.summary_and_trace) {
     // strace's -c counts the call's system time, -w its wall-clock time.
@@ -407,25 +347,6 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   write(tid, line.substr(from));
   t.line.clear();
   return true;
-}
-
-void session::on_stop(pid_t tid, int sig) {
-  if (!visible(tid) || opts_.summary) return;
-  if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
-  interrupt_open_line(tid);
-  write(tid, prefix(tid) + "--- stopped by " + signal_name(sig) + " ---\n");
-}
-
-void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
-  if (!visible(tid) || opts_.summary) return;
-  if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
-  interrupt_open_line(tid);
-  write(tid,
-        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat, [&](int pid) {
-          std::string note;
-          pids_.append_note(tid, pid, snare::format::pid_type::tgid, note);
-          return note;
-        }) + " ---\n");
 }
 
 void session::on_thread_start(pid_t pid, pid_t tid) {
@@ -555,49 +476,6 @@ void session::on_process_exit(pid_t pid, int status) {
   pids_.forget(pid);
 }
 
-void session::start_attached(const std::vector<int>& pids) {
-  started_ = true;  // no spawn work to hide: every call is the process's own
-  attach_roots_.assign(pids.begin(), pids.end());
-  root_ = pids.empty() ? -1 : pids.front();
-  // strace numbers every line of an -o file when it starts with more than one task.
-  std::size_t tasks = 0;
-  for (int pid : pids) {
-    char dir[64];
-    std::snprintf(dir, sizeof dir, "/proc/%d/task", pid);
-    if (DIR* d = ::opendir(dir)) {
-      while (dirent* e = ::readdir(d)) tasks += std::atoi(e->d_name) > 0;
-      ::closedir(d);
-    }
-  }
-  several_attached_ = tasks > 1;
-}
-
-void session::on_detach(bool kept) {
-  // strace ends a line left open by the detach so, in the -o file or on stderr.
-  if (opts_.output_separately) {
-    for (auto& [tid, t] : open_lines_) write(tid, " <detached ...>\n");
-    open_lines_.clear();
-  } else if (open_ != nullptr) {
-    write(open_tid_, " <detached ...>\n");
-    open_ = nullptr;
-    open_tid_ = -1;
-  }
-  if (!(opts_.quiet & quiet_attach)) {
-    std::fflush(out_);
-    for (auto& [tid, pid] : live_)
-      if (visible(tid)) std::fprintf(stderr, "%s: Process %d detached\n", program_invocation_name, tid);
-  }
-  if (!kept) return;
-  kept_ = true;
-  if (!(opts_.quiet & quiet_attach))
-    std::fprintf(stderr,
-                 "%s: process %d carries snare's seccomp filter: snare-strace's keeper (pid %d) "
-                 "serves it until it ends\n",
-                 program_invocation_name, root_, static_cast<int>(::getpid()));
-  finish();
-  if (on_keep_ != nullptr) on_keep_();
-}
-
 // Once the guest is forked, the tracer lets go of its own stdin and stdout (strace's
 // redirect test): a pipe the guest closes must see its end of file, or its reader's end,
 // while the tracer still runs. Not on KVM, where the guest's calls use the tracer's fds.
@@ -634,16 +512,6 @@ void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
   }
 }
 
-void session::guest_thread_start(pid_t pid, pid_t tid) {
-  if (live_.count(tid)) return;  // told again by an exec
-  on_thread_start(pid, tid);
-  if (!started_) {
-    // The root's calls before the tool object loaded (its execve among them) are not seen.
-    started_ = true;
-    root_ = pid;
-  }
-}
-
 void session::guest_line(pid_t tid, std::string_view text, std::size_t pad_at, bool no_return) {
   if (!visible(tid) || opts_.summary) return;
   std::string line = prefix(tid);
@@ -662,29 +530,6 @@ void session::guest_line(pid_t tid, std::string_view text, std::size_t pad_at, b
   }
   interrupt_open_line(tid);
   write(tid, line);
-}
-
-void session::guest_thread_exit(pid_t pid, pid_t tid, int code) {
-  if (!live_.count(tid)) return;
-  thread_info t;
-  process_info p;
-  on_thread_exit(pid, tid, t, p, snare::exit_status::exited(code));
-}
-
-void session::guest_process_exit(pid_t pid, int status) {
-  std::vector<pid_t> threads;
-  for (auto& [tid, owner] : live_)
-    if (owner == pid && tid != pid) threads.push_back(tid);
-  const auto end = WIFSIGNALED(status) ? snare::exit_status::killed(WTERMSIG(status), WCOREDUMP(status))
-                                       : snare::exit_status::exited(WEXITSTATUS(status));
-  for (pid_t tid : threads) {
-    thread_info t;
-    process_info p;
-    on_thread_exit(pid, tid, t, p, end);
-  }
-  if (!live_.count(pid)) return;  // told already (a reaping parent and the tracer)
-  live_.erase(pid);
-  on_process_exit(pid, status);
 }
 
 void session::finish() {

@@ -62,6 +62,8 @@ struct thread_info {
   bool shown = false;     ///< the entry was printed (or held before the first exec)
   bool held = false;      ///< the entry came before the guest's first exec
   bool injected = false;  ///< the call was answered at entry
+  int inject_signal = 0;  ///< -e inject=...:signal=: the signal the tool sends the thread
+                          ///< at this call (at its entry when answered there, else at exit)
   long nr = -1;
   raw_args args{};
   std::string line;                  ///< the entry's text, prefix included

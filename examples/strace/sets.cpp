@@ -305,6 +305,7 @@ std::optional<unsigned> parse_decode_fds_set(std::string_view text, std::string&
 }
 
 std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what, std::string& error) {
+  const std::string_view whole = text;  // a set of no item is named whole, its `!` too
   const bool negate = take_negation(text);
   fd_set s;
   if (text == "all") {
@@ -316,11 +317,12 @@ std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what,
         text,
         [&](std::string_view word) {
           unsigned long n = 0;
-          if (!parse_unsigned(word, n)) return bad = word, false;
+          if (!parse_unsigned(word, n) || n > 0x7fffffff) return bad = word, false;  // an int, as strace's
           if (n < s.size()) s.set(n);
           return true;
         },
         ok);
+    if (!any) bad = whole;
     if (!ok || !any) {
       error = "invalid descriptor '" + std::string(bad) + "'";
       (void)what;
@@ -349,7 +351,8 @@ bool parse_when(std::string_view text, inject_rule& rule) {
   }
   unsigned long first = 0, last = ~0u, step = 0;
   if (!parse_unsigned(first_part, first) || first == 0 || first > 65535) return false;
-  if (has_range && (!parse_unsigned(last_part, last) || last < first || last > 65535)) return false;
+  // 65535 is strace's "no last invocation": a range ends below it.
+  if (has_range && (!parse_unsigned(last_part, last) || last < first || last >= 65535)) return false;
   if (has_plus) {
     if (step_part.empty())
       step = 1;

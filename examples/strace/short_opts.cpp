@@ -59,6 +59,7 @@ bool interruptible(std::string_view text, int& out) {
       return true;
     }
   }
+  if (text == "always") return out = 1, true;  // strace's other name for "anywhere"
   return false;
 }
 

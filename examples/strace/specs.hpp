@@ -21,6 +21,7 @@ namespace strace {
 /// injected): `need` plus the three the line discipline needs, execve (the first exec ends
 /// the spawn's own work) and exit/exit_group (the status of exiting threads); every syscall
 /// when `need` holds every known call (a shorter filter, and what strace traces then).
+/// The numbers past the table too (strace traces them whatever the trace set).
 /// With `comm` (-Y) prctl too: a thread's PR_SET_NAME changes the name its lines show.
 inline snare::runtime_subscription subscription_for(const nr_set& need, bool comm = false) {
   if ((all_known() & ~need).none()) return snare::runtime_subscription::everything();
@@ -28,10 +29,19 @@ inline snare::runtime_subscription subscription_for(const nr_set& need, bool com
   for (std::size_t nr = 0; nr < max_nr; ++nr)
     if (need.test(nr)) calls.add(static_cast<long>(nr));
   if (comm) calls.add(snare::sys::x86_64::prctl::number);
+  for (long nr = table_end; nr < snare::max_syscall_number; ++nr) calls.add(nr);  // always traced
   calls.add(snare::sys::x86_64::execve::number);
   calls.add(snare::sys::x86_64::exit::number);
   calls.add(snare::sys::x86_64::exit_group::number);
   return calls;
+}
+
+/// Returns how many calls of the syscall table stop the guest under `calls` (those past it
+/// are subscribed whatever the trace set: subscription_for).
+inline std::size_t known_count(const snare::runtime_subscription& calls) {
+  std::size_t n = 0;
+  for (long nr = 0; nr < table_end; ++nr) n += calls.contains(nr);
+  return n;
 }
 
 /// Returns what --tracer-info calls the calls `need`: "all syscalls" when it holds every

@@ -6,9 +6,13 @@
 #include <signal.h>
 #include <sys/ptrace.h>
 
+#include <sys/syscall.h>
+
 #include <type_traits>
+#include <utility>
 
 #include <snare/backend/ptrace.hpp>
+#include <snare/guest/stack.hpp>
 #include <snare/subscription/runtime.hpp>
 #include <snare/tool.hpp>
 
@@ -57,11 +61,41 @@ struct tool {
     }
     auto d = s->on_entry(g.pid(), tid_of(g), g.thread_state(), g.process_state(), c.number, c.args,
                          memory_ref::of(g), ip);
+    // inject signal= on an answered call: its line is printed, the signal follows it.
+    if constexpr (is_ptrace<G>) {
+      if (d.suppress && g.thread_state().inject_signal != 0) send_injected_signal(g);
+    }
     return d.suppress ? snare::suppress(d.value) : snare::proceed();
+  }
+  // -e inject=...:signal=SIG: strace restarts the thread with SIG, which the kernel sends it
+  // as from itself (SI_KERNEL) and delivers on the way back to user space, after the call.
+  // The same here: the thread sends it to itself with rt_tgsigqueueinfo, which lets a
+  // process queue any si_code to itself, from its stack below the red zone.
+  template <class G>
+  void send_injected_signal(G& g) {
+    int sig = std::exchange(g.thread_state().inject_signal, 0);
+    siginfo_t si{};
+    si.si_signo = sig;
+    si.si_code = SI_KERNEL;
+    snare::guest_stack<G> stack(g, g.registers().rsp);
+    auto at = stack.push(si);
+    if (!stack.commit()) return;
+    snare::sys::raw_call call;
+    call.number = SYS_rt_tgsigqueueinfo;
+    call.args = {static_cast<std::uint64_t>(g.pid()),
+                 static_cast<std::uint64_t>(tid_of(g)),
+                 static_cast<std::uint64_t>(sig),
+                 at.address,
+                 0,
+                 0};
+    (void)g.inject(call);
   }
   template <class G>
   requires Exits void on_exit(snare::unknown_call, long ret, G& g) {
     bool printed = s->on_exit(g.pid(), tid_of(g), g.thread_state(), ret, memory_ref::of(g));
+    if constexpr (is_ptrace<G>) {
+      if (g.thread_state().inject_signal != 0) send_injected_signal(g);
+    }
     // -k: the stack at the call's exit, through the ptrace backend's backtraces.
     if constexpr (is_ptrace<G>) {
       if (printed && s->wants_stack()) {

@@ -257,7 +257,7 @@ class printer {
     if (addr == 0) return out_.append("NULL"), void();
     int r = read_string(addr, limit, limit + 1);
     if (r < 0) return put_hex(out_, addr);
-    put_quoted(out_, scratch());
+    put_quoted(out_, scratch(), false, o_.hex_strings);  // -x, -xx: paths too, as strace
     if (r == 1) out_.append("...");
   }
 
