@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/exec.hpp>
 #include <snare/format/detail/decode/fcntl.hpp>
 #include <snare/format/detail/decode/fd.hpp>

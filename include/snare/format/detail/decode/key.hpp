@@ -278,7 +278,10 @@ struct decoder<sys::call_id::keyctl> {
       out.append("{hashname=");
       p.put_cstring(kdf.hashname, p.opts().string_limit);
       out.append(", otherinfo=");
-      p.put_buffer(kdf.otherinfo, kdf.otherinfolen);
+      if (kdf.otherinfolen != 0)
+        p.put_buffer(kdf.otherinfo, kdf.otherinfolen);
+      else  // the kernel does not read it then
+        put_ptr(out, kdf.otherinfo);
       out.append(", otherinfolen=");
       put_udec(out, kdf.otherinfolen);
       put_spare_words(out, kdf.spare, std::size(kdf.spare));

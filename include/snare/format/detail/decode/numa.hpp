@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include <snare/format/detail/decode/err.hpp>
 #include <snare/format/detail/decoder.hpp>
-#include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
@@ -155,13 +155,8 @@ struct decoder<sys::call_id::move_pages> {
         return true;
       case 4:
         if (exit && p.failed() && p.arg(4) != 0) return put_hex(out, p.arg(4)), true;
-        p.put_array(p.arg(4), n, 4, [&](std::uint64_t v) {
-          auto status = static_cast<std::int32_t>(v);
-          auto name = status < 0 ? errno_info(-status).name : std::string_view{};
-          if (name.empty()) return put_dec(out, status);
-          out.push_back('-');
-          out.append(name);
-        });
+        p.put_array(p.arg(4), n, 4,
+                    [&](std::uint64_t v) { put_err(out, static_cast<std::int32_t>(v), true); });
         return true;
       case 5:
         return put_flags(out, move_pages_flags_xlat, static_cast<std::uint32_t>(p.arg(5))), true;

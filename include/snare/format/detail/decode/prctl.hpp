@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/signals.hpp>
@@ -267,7 +268,7 @@ struct decoder<sys::call_id::prctl> {
       case pr::set_seccomp:
         then_enum(p, seccomp_mode_xlat, a2);
         if (a2 == 1) return;  // SECCOMP_MODE_STRICT
-        if (a2 == 2) return out.append(", "), put_ptr(out, a3);
+        if (a2 == 2) return out.append(", "), put_sock_fprog(p, a3, bpf_program::seccomp);
         return hex_from(p, 2);
       case pr::set_securebits:
         out.append(", ");
