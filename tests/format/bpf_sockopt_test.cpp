@@ -109,3 +109,25 @@ TEST_CASE("process_vm_readv prints the other process's vectors as addresses", "[
         "1, 0) "
         "= -1 EFAULT (Bad address)");
 }
+
+TEST_CASE("seccomp prints each operation's flags and argument", "[format][bpf]") {
+  fake_memory mem;
+  mem.put(0x1000, std::uint32_t{SECCOMP_RET_LOG});
+  CHECK(call("seccomp", {SECCOMP_GET_ACTION_AVAIL, 0, 0x1000}, 0, mem) ==
+        "seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_LOG]) = 0");
+  mem.put(0x1000, std::uint32_t{0xffffffff});
+  CHECK(call("seccomp", {SECCOMP_GET_ACTION_AVAIL, 0, 0x1000}, -95, mem) ==
+        "seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [0xffffffff /* SECCOMP_RET_??? */]) = -1 EOPNOTSUPP (Operation "
+        "not "
+        "supported)");
+  const std::uint16_t sizes[3] = {80, 24, 64};
+  mem.put(0x2000, sizes);
+  CHECK(
+      call("seccomp", {SECCOMP_GET_NOTIF_SIZES, 0, 0x2000}, 0, mem) ==
+      "seccomp(SECCOMP_GET_NOTIF_SIZES, 0, {seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64}) = 0");
+  CHECK(call("seccomp", {0xffffffff, 0xffffffff, 0xfacefeeddeadbeef}, -22, mem) ==
+        "seccomp(0xffffffff /* SECCOMP_SET_MODE_??? */, 0xffffffff, 0xfacefeeddeadbeef) = -1 EINVAL (Invalid "
+        "argument)");
+  CHECK(call("seccomp", {SECCOMP_SET_MODE_STRICT, 0, 0}, -22, mem) ==
+        "seccomp(SECCOMP_SET_MODE_STRICT, 0, NULL) = -1 EINVAL (Invalid argument)");
+}

@@ -217,17 +217,57 @@ void put_sock_fprog(P& p, std::uint64_t addr, bpf_program prog) {
   p.out().push_back('}');
 }
 
-/// seccomp: SECCOMP_SET_MODE_FILTER's flags and program; the other operations' flags in
-/// hex and their argument's address, as strace's seccomp.c.
+/// seccomp: each operation's flags and argument, as strace's seccomp.c: SECCOMP_SET_MODE_FILTER's
+/// flags and program, SECCOMP_GET_ACTION_AVAIL's action ([SECCOMP_RET_LOG]),
+/// SECCOMP_GET_NOTIF_SIZES' sizes at exit; other operations' flags in hex and the address.
 template <>
 struct decoder<sys::call_id::seccomp> {
+  static constexpr xlat_entry ops[] = {{0, "SECCOMP_SET_MODE_STRICT"},
+                                       {1, "SECCOMP_SET_MODE_FILTER"},
+                                       {2, "SECCOMP_GET_ACTION_AVAIL"},
+                                       {3, "SECCOMP_GET_NOTIF_SIZES"}};
   template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (static_cast<std::uint32_t>(p.arg(0)) != 1) return false;  // SECCOMP_SET_MODE_FILTER
-    if (i == 1)
-      return put_flags(p.out(), seccomp_filter_flags_xlat, static_cast<std::uint32_t>(p.arg(1))), true;
-    if (i == 2) return put_sock_fprog(p, p.arg(2), bpf_program::seccomp), true;
-    return false;
+  static bool at_exit(const P& p, std::size_t i) {
+    return i == 2 && static_cast<std::uint32_t>(p.arg(0)) == 3;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    auto op = static_cast<std::uint32_t>(p.arg(0));
+    std::string& out = p.out();
+    if (i == 0) return put_enum(out, xlat{ops, ~std::uint64_t{0}, {}, {}, "SECCOMP_SET_MODE_???"}, op), true;
+    if (i == 1) {
+      if (op == 1) return put_flags(out, seccomp_filter_flags_xlat, static_cast<std::uint32_t>(p.arg(1))), true;
+      return put_hex(out, static_cast<std::uint32_t>(p.arg(1))), true;
+    }
+    if (i != 2) return false;
+    std::uint64_t addr = p.arg(2);
+    if (op == 1) return put_sock_fprog(p, addr, bpf_program::seccomp), true;
+    if (op == 2) {
+      std::uint32_t action;
+      if (addr == 0) return out.append("NULL"), true;
+      if (!p.read_obj(addr, action)) return put_hex(out, addr), true;
+      out.push_back('[');
+      put_enum(out, xlat{seccomp_ret_action_names, ~std::uint64_t{0}, {}, {}, "SECCOMP_RET_???"}, action);
+      out.push_back(']');
+      return true;
+    }
+    if (op == 3) {
+      struct {
+        std::uint16_t notif, resp, data;
+      } sizes;
+      if (addr == 0) return out.append("NULL"), true;
+      if ((exit && p.failed()) || !p.read_obj(addr, sizes)) return put_hex(out, addr), true;
+      out.append("{seccomp_notif=");
+      put_udec(out, sizes.notif);
+      out.append(", seccomp_notif_resp=");
+      put_udec(out, sizes.resp);
+      out.append(", seccomp_data=");
+      put_udec(out, sizes.data);
+      out.push_back('}');
+      return true;
+    }
+    put_ptr(out, addr);
+    return true;
   }
 };
 
