@@ -49,6 +49,8 @@ bool put_struct(P& p, sys::struct_id t, std::uint64_t addr, std::size_t i, bool 
       return put_timespec_at(p, addr);
     case struct_id::timeval:
       return put_timeval_at(p, addr);
+    case struct_id::timezone:
+      return put_timezone_at(p, addr);
     case struct_id::itimerspec:
       return put_itimerspec(p, addr);
     case struct_id::itimerval:

@@ -150,6 +150,27 @@ struct decoder<sys::call_id::openat2> {
   }
 };
 
+/// swapon: the flags, then the priority in decimal: SWAP_FLAG_PREFER|10 (strace's swapon.c).
+template <>
+struct decoder<sys::call_id::swapon> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    static constexpr xlat_entry bits[] = {{0x8000, "SWAP_FLAG_PREFER"},
+                                          {0x10000, "SWAP_FLAG_DISCARD"},
+                                          {0x20000, "SWAP_FLAG_DISCARD_ONCE"},
+                                          {0x40000, "SWAP_FLAG_DISCARD_PAGES"}};
+    if (i != 1) return false;
+    auto v = static_cast<std::uint32_t>(p.arg(1));
+    std::uint32_t prio = v & 0x7fff, flags = v & ~0x7fffu;  // SWAP_FLAG_PRIO_MASK
+    if (flags != 0) {
+      put_flags(p.out(), xlat{{}, 0, bits, "0", "SWAP_FLAG_???"}, flags);
+      p.out().push_back('|');
+    }
+    put_udec(p.out(), prio);
+    return true;
+  }
+};
+
 /// open and openat: the mode only with O_CREAT or O_TMPFILE.
 template <std::size_t FlagsArg>
 struct open_decoder {

@@ -30,7 +30,7 @@ enum class key_arg : std::uint8_t {
   serial,         ///< a key serial: KEY_SPEC_SESSION_KEYRING, or the number
   i32,            ///< a C int
   u32,            ///< an unsigned int (a timeout)
-  x32,            ///< an unsigned int in hex (a reserved argument)
+  xlong,          ///< an unsigned long in hex (PKEY_QUERY's reserved argument)
   ulong,          ///< a length
   uid,            ///< a uid_t (0xffffffff as -1)
   gid,            ///< a gid_t (0xffffffff as -1)
@@ -82,7 +82,7 @@ inline constexpr std::array<std::array<key_arg, 4>, 32> keyctl_args = [] {
   t[21] = {serial};                                  // KEYCTL_INVALIDATE
   t[22] = {uid, serial};                             // KEYCTL_GET_PERSISTENT
   t[23] = {dh_params, data_out, ulong, kdf_params};  // KEYCTL_DH_COMPUTE
-  t[24] = {serial, x32, str, ptr_out};               // KEYCTL_PKEY_QUERY
+  t[24] = {serial, xlong, str, ptr_out};             // KEYCTL_PKEY_QUERY
   t[25] = {pkey_params, str, pkey_in, pkey_out};     // KEYCTL_PKEY_ENCRYPT
   t[26] = {pkey_params, str, pkey_in, pkey_out};     // KEYCTL_PKEY_DECRYPT
   t[27] = {pkey_params, str, pkey_in, pkey_out};     // KEYCTL_PKEY_SIGN
@@ -158,7 +158,7 @@ struct decoder<sys::call_id::keyctl> {
         return put_key_serial(out, v);
       case key_arg::i32:
       case key_arg::u32:
-      case key_arg::x32:
+      case key_arg::xlong:
       case key_arg::ulong:
       case key_arg::uid:
       case key_arg::gid:
@@ -215,8 +215,8 @@ struct decoder<sys::call_id::keyctl> {
     auto u32 = static_cast<std::uint32_t>(v);
     if (a == key_arg::i32)
       put_dec(out, static_cast<std::int32_t>(v));
-    else if (a == key_arg::x32)
-      put_hex(out, u32);
+    else if (a == key_arg::xlong)
+      put_hex(out, v);
     else if (a == key_arg::ulong)
       put_udec(out, v);
     else if ((a == key_arg::uid || a == key_arg::gid) && u32 == 0xffffffffu)

@@ -100,6 +100,36 @@ struct decoder<sys::call_id::memfd_create> {
   static constexpr xlat memfd_create_xlat{{}, 0, bits, {}, "MFD_???"};
 };
 
+/// pkey_alloc: the access rights in all 64 bits (strace's pkeys.c).
+template <>
+struct decoder<sys::call_id::pkey_alloc> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    static constexpr xlat_entry bits[] = {
+        {0x1, "PKEY_DISABLE_ACCESS"}, {0x2, "PKEY_DISABLE_WRITE"}, {0x4, "PKEY_DISABLE_EXECUTE"}};
+    if (i != 1) return false;
+    put_flags(p.out(), xlat{{}, 0, bits, "0", "PKEY_???"}, p.arg(1));
+    return true;
+  }
+};
+
+/// pkey_mprotect: prot in all 64 bits, as remap_file_pages'.
+template <>
+struct decoder<sys::call_id::pkey_mprotect> : decoder<sys::call_id::remap_file_pages> {};
+
+/// userfaultfd: its flags (strace's uffd_flags).
+template <>
+struct decoder<sys::call_id::userfaultfd> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    static constexpr xlat_entry bits[] = {
+        {0x1, "UFFD_USER_MODE_ONLY"}, {0x800, "O_NONBLOCK"}, {0x80000, "O_CLOEXEC"}};
+    if (i != 0) return false;
+    put_flags(p.out(), xlat{{}, 0, bits, "0", "UFFD_???"}, static_cast<std::uint32_t>(p.arg(0)));
+    return true;
+  }
+};
+
 /// membarrier: cpu_id only with MEMBARRIER_CMD_FLAG_CPU; MEMBARRIER_CMD_QUERY's result as
 /// the commands it names, as strace does: = 0x1ff (MEMBARRIER_CMD_GLOBAL|...).
 template <>

@@ -114,7 +114,8 @@ struct decoder<sys::call_id::get_mempolicy> {
         out.push_back(']');
         return true;
       }
-      case 1:
+      case 1:  // after a failure, a mask of words as its address
+        if (p.failed() && p.arg(1) != 0 && p.arg(2) > 1) return put_hex(out, p.arg(1)), true;
         return put_nodemask(p, p.arg(1), p.arg(2)), true;
       case 4:
         return put_flags(out, get_mempolicy_flags_xlat, p.arg(4)), true;
@@ -154,7 +155,7 @@ struct decoder<sys::call_id::move_pages> {
         p.put_array(p.arg(3), n, 4, [&](std::uint64_t v) { put_dec(out, static_cast<std::int32_t>(v)); });
         return true;
       case 4:
-        if (exit && p.failed() && p.arg(4) != 0) return put_hex(out, p.arg(4)), true;
+        if (exit && p.failed() && p.arg(4) != 0 && n != 0) return put_hex(out, p.arg(4)), true;
         p.put_array(p.arg(4), n, 4,
                     [&](std::uint64_t v) { put_err(out, static_cast<std::int32_t>(v), true); });
         return true;

@@ -14,6 +14,7 @@
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 #include <snare/sys/call_id.hpp>
 
 namespace snare::format::detail {
@@ -340,7 +341,13 @@ struct decoder<sys::call_id::prctl> {
     put_enum(out, prctl_option_xlat, pr::sched_core);
     then_enum(p, pr_sched_core_cmd_xlat, static_cast<std::uint32_t>(a2));
     out.append(", ");
-    put_dec(out, static_cast<std::int32_t>(p.arg(2)));
+    // The pid in the type the next argument names (PIDTYPE_PID, _TGID, _PGID, _SID), with
+    // its number in the tracer's pid namespace; a number alone for another type.
+    constexpr pid_type types[] = {pid_type::tid, pid_type::tgid, pid_type::pgid, pid_type::sid};
+    if (auto t = static_cast<std::uint32_t>(p.arg(3)); t < 4)
+      p.put_pid(static_cast<std::int32_t>(p.arg(2)), types[t]);
+    else
+      put_dec(out, static_cast<std::int32_t>(p.arg(2)));
     out.append(", ");
     {
       xlat_style_scope style(xlat_raw() ? xlat_style::raw : xlat_style::verbose);

@@ -1,0 +1,45 @@
+// Tests the small decoders strace has for pkey_alloc, pkey_mprotect, setns, unshare,
+// userfaultfd, fanotify_init, swapon and settimeofday's struct timezone. Expected lines are
+// strace 6.1's, from its tests of the same names (xettimeofday.c for the timezone).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "fake_memory.hpp"
+
+using snare::test::call;
+using snare::test::fake_memory;
+
+TEST_CASE("flag arguments print in the width and with the names strace gives them", "[format][flags]") {
+  fake_memory mem;
+  CHECK(call("pkey_alloc", {0, 0xbadc0ded00000002}, -22, mem) ==
+        "pkey_alloc(0, PKEY_DISABLE_WRITE|0xbadc0ded00000000) = -1 EINVAL (Invalid argument)");
+  CHECK(call("pkey_mprotect", {0, 0, 0xdeadfeed00ca7500, 0}, 0, mem) ==
+        "pkey_mprotect(NULL, 0, 0xdeadfeed00ca7500 /* PROT_??? */, 0) = 0");
+  CHECK(call("setns", {0xdeadbeef, 0x80}, -9, mem) ==
+        "setns(-559038737, CLONE_NEWTIME) = -1 EBADF (Bad file descriptor)");
+  // setns' type is a C int: the upper half of the register does not count.
+  CHECK(call("setns", {0xdeadbeef, 0xdefaced00000000}, -9, mem) ==
+        "setns(-559038737, 0) = -1 EBADF (Bad file descriptor)");
+  // unshare has no exit signal in its low byte, and its flags are 64 bits.
+  CHECK(call("unshare", {0xbadc0ded0000000f}, -22, mem) ==
+        "unshare(0xbadc0ded0000000f /* CLONE_??? */) = -1 EINVAL (Invalid argument)");
+  CHECK(call("userfaultfd", {0x800}, 4, mem) == "userfaultfd(O_NONBLOCK) = 4");
+  CHECK(call("fanotify_init", {0, 0}, 3, mem) == "fanotify_init(FAN_CLASS_NOTIF, O_RDONLY) = 3");
+  CHECK(call("fanotify_init", {0x80000005, 0}, -22, mem) ==
+        "fanotify_init(FAN_CLASS_CONTENT|FAN_CLOEXEC|0x80000000, O_RDONLY) = -1 EINVAL (Invalid argument)");
+  mem.put_string(0x100, "swap.sample");
+  CHECK(call("swapon", {0x100, 42}, -2, mem) ==
+        "swapon(\"swap.sample\", 42) = -1 ENOENT (No such file or directory)");
+  CHECK(call("swapon", {0x100, 0x8000}, -2, mem) ==
+        "swapon(\"swap.sample\", SWAP_FLAG_PREFER|0) = -1 ENOENT (No such file or directory)");
+}
+
+TEST_CASE("settimeofday prints its struct timezone", "[format][time]") {
+  fake_memory mem;
+  const std::int32_t tz[2] = {0, 0};
+  mem.put(0x200, tz);
+  CHECK(call("settimeofday", {0, 0x200}, -22, mem) ==
+        "settimeofday(NULL, {tz_minuteswest=0, tz_dsttime=0}) = -1 EINVAL (Invalid argument)");
+}
