@@ -13,9 +13,9 @@
 #include <string_view>
 #include <utility>
 
+#include <snare/format/detail/decode/err.hpp>
 #include <snare/format/detail/decode/io.hpp>
 #include <snare/format/detail/decoder.hpp>
-#include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
@@ -97,10 +97,7 @@ inline constexpr std::array<std::array<key_arg, 4>, 32> keyctl_args = [] {
 inline void put_key_serial(std::string& out, std::uint64_t v) {
   auto serial = static_cast<std::int32_t>(v);
   auto name = find_name(key_spec_xlat.field, static_cast<std::uint64_t>(std::int64_t{serial}));
-  if (name.empty())
-    put_dec(out, serial);
-  else
-    out.append(name);
+  put_named(out, name, [&] { put_dec(out, serial); });  // -X raw: -1; verbose: -1 /* KEY_SPEC_... */
 }
 
 /// Appends `__spare=[0, 0x2, ...]` after `, ` when any of the `n` spare words is not 0.
@@ -174,11 +171,8 @@ struct decoder<sys::call_id::keyctl> {
         return put_flags(out, key_perm_xlat, u32);
       case key_arg::reqkey:
         return put_reqkey(out, v);
-      case key_arg::error: {
-        auto name = errno_info(static_cast<int>(u32)).name;
-        if (u32 == 0 || name.empty()) return put_udec(out, u32);
-        return out.append(name), void();
-      }
+      case key_arg::error:
+        return put_err(out, u32, false);
       case key_arg::iovecs: {
         if (v == 0) return out.append("NULL"), void();
         std::uint64_t budget = ~std::uint64_t{0};
@@ -229,9 +223,9 @@ struct decoder<sys::call_id::keyctl> {
   static void put_reqkey(std::string& out, std::uint64_t v) {
     auto value = static_cast<std::int32_t>(v);
     auto name = find_name(key_reqkey_defl_xlat.field, static_cast<std::uint64_t>(std::int64_t{value}));
-    if (!name.empty()) return out.append(name), void();
+    if (!name.empty()) return put_named(out, name, [&] { put_dec(out, value); });
     put_dec(out, value);
-    out.append(" /* KEY_REQKEY_DEFL_??? */");
+    if (!xlat_raw()) out.append(" /* KEY_REQKEY_DEFL_??? */");
   }
 
   // A buffer the kernel fills in: NULL, its address when the call failed, else the bytes
