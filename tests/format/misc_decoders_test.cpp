@@ -43,3 +43,20 @@ TEST_CASE("settimeofday prints its struct timezone", "[format][time]") {
   CHECK(call("settimeofday", {0, 0x200}, -22, mem) ==
         "settimeofday(NULL, {tz_minuteswest=0, tz_dsttime=0}) = -1 EINVAL (Invalid argument)");
 }
+
+TEST_CASE("keyctl's key serials, request-key defaults and errors follow -X", "[format][key][xlat]") {
+  fake_memory mem;
+  snare::format::options raw;
+  raw.xlat = snare::format::xlat_style::raw;
+  snare::format::options verbose;
+  verbose.xlat = snare::format::xlat_style::verbose;
+  CHECK(call("keyctl", {0, 0xffffffff, 0xbb40e64d, 0, 0}, 545895972, mem, raw) ==
+        "keyctl(0, -1, -1153374643) = 545895972");
+  CHECK(call("keyctl", {3, 0xfffffffa, 0, 0, 0}, -22, mem, verbose) ==
+        "keyctl(0x3 /* KEYCTL_REVOKE */, -6 /* KEY_SPEC_GROUP_KEYRING */) = -1 EINVAL (Invalid argument)");
+  CHECK(call("keyctl", {14, 0xffffffff, 0, 0, 0}, 0, mem, verbose) ==
+        "keyctl(0xe /* KEYCTL_SET_REQKEY_KEYRING */, -1 /* KEY_REQKEY_DEFL_NO_CHANGE */) = 0");
+  CHECK(call("keyctl", {19, 0xdec0ded2, 0xbadc0ded, 19, 0xdec0ded2}, -1, mem, verbose) ==
+        "keyctl(0x13 /* KEYCTL_REJECT */, -557785390, 3134983661, 19 /* ENODEV */, -557785390) = -1 EPERM "
+        "(Operation not permitted)");
+}
