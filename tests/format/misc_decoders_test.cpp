@@ -60,3 +60,29 @@ TEST_CASE("keyctl's key serials, request-key defaults and errors follow -X", "[f
         "keyctl(0x13 /* KEYCTL_REJECT */, -557785390, 3134983661, 19 /* ENODEV */, -557785390) = -1 EPERM "
         "(Operation not permitted)");
 }
+
+TEST_CASE("mincore prints a residency bit per page and getcwd its whole path", "[format][memory]") {
+  fake_memory mem;
+  const unsigned char vec[2] = {1, 1};
+  mem.put(0x1000, vec);
+  CHECK(call("mincore", {0x7000, 4097, 0x1000}, 0, mem) == "mincore(0x7000, 4097, [1, 1]) = 0");
+  mem.put_string(0x2000, "/root/.cache/snare/strace-suite/trees/x");
+  CHECK(call("getcwd", {0x2000, 4097}, 40, mem) ==
+        "getcwd(\"/root/.cache/snare/strace-suite/trees/x\", 4097) = 40");
+  CHECK(call("getcwd", {0x2000, 1}, -34, mem) ==
+        "getcwd(0x2000, 1) = -1 ERANGE (Numerical result out of range)");
+}
+
+TEST_CASE("syslog prints its action and console level in decimal with their names", "[format][syslog]") {
+  fake_memory mem;
+  CHECK(call("syslog", {0xfeedbeef, 0, 0xffffffff}, -22, mem) ==
+        "syslog(-17973521 /* SYSLOG_ACTION_??? */, NULL, -1) = -1 EINVAL (Invalid argument)");
+  CHECK(call("syslog", {8, 0xfacefeeddeadbeef, 8}, 0, mem) ==
+        "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, 0xfacefeeddeadbeef, 8 /* LOGLEVEL_DEBUG+1 */) = 0");
+  CHECK(call("syslog", {8, 0xfacefeeddeadbeef, 9}, -22, mem) ==
+        "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, 0xfacefeeddeadbeef, 9 /* LOGLEVEL_??? */) = -1 EINVAL "
+        "(Invalid argument)");
+  mem.put_string(0x1000, "abc", false);
+  CHECK(call("syslog", {3, 0x1000, 64}, 3, mem) == "syslog(3 /* SYSLOG_ACTION_READ_ALL */, \"abc\", 64) = 3");
+  CHECK(call("syslog", {1, 0, 0}, 0, mem) == "syslog(1 /* SYSLOG_ACTION_OPEN */) = 0");
+}

@@ -150,6 +150,20 @@ struct decoder<sys::call_id::openat2> {
   }
 };
 
+/// getcwd: at exit the path the kernel wrote, its length from the result with the NUL, not
+/// cut at the string limit (strace's printpathn); the address after a failure.
+template <>
+struct decoder<sys::call_id::getcwd> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 0 || !exit) return false;
+    if (p.failed() || p.ret() <= 0) return put_ptr(p.out(), p.arg(0)), true;
+    std::size_t limit = p.opts().path_limit > 0 ? p.opts().path_limit - 1 : 0;
+    p.put_cstring(p.arg(0), std::min<std::size_t>(static_cast<std::size_t>(p.ret() - 1), limit));
+    return true;
+  }
+};
+
 /// swapon: the flags, then the priority in decimal: SWAP_FLAG_PREFER|10 (strace's swapon.c).
 template <>
 struct decoder<sys::call_id::swapon> {

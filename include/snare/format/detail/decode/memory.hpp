@@ -130,6 +130,21 @@ struct decoder<sys::call_id::userfaultfd> {
   }
 };
 
+/// mincore: at exit, each page's residency bit, one per page of the length (strace's mem.c);
+/// the address after a failure.
+template <>
+struct decoder<sys::call_id::mincore> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 2 || !exit) return false;
+    if (p.failed() && p.arg(2) != 0) return put_hex(p.out(), p.arg(2)), true;
+    constexpr std::uint64_t page = 4096;
+    std::uint64_t pages = p.arg(1) / page + (p.arg(1) % page != 0 ? 1 : 0);
+    p.put_array(p.arg(2), pages, 1, [&](std::uint64_t v) { put_udec(p.out(), v & 1); });
+    return true;
+  }
+};
+
 /// membarrier: cpu_id only with MEMBARRIER_CMD_FLAG_CPU; MEMBARRIER_CMD_QUERY's result as
 /// the commands it names, as strace does: = 0x1ff (MEMBARRIER_CMD_GLOBAL|...).
 template <>

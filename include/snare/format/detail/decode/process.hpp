@@ -1,6 +1,6 @@
 // Defines the decoders of process calls (strace's wait.c, futex.c, personality.c, uname.c,
-// syslog.c, reboot.c): wait statuses, futex operations, arch_prctl, personality, uname,
-// syslog and reboot (clone and clone3: clone.hpp; prctl: prctl.hpp).
+// syslog.c, reboot.c): wait statuses, futex operations, arch_prctl, personality and uname
+// (clone and clone3: clone.hpp; syslog and reboot: syslog.hpp; prctl: prctl.hpp).
 #pragma once
 
 #include <sys/syscall.h>
@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include <snare/format/detail/decode/clone.hpp>
+#include <snare/format/detail/decode/syslog.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -245,42 +246,6 @@ struct decoder<sys::call_id::personality> {
     p.out().append(" (");
     put_personality(p.out(), ret);
     p.out().push_back(')');
-  }
-};
-
-/// syslog: no buffer or length for the actions that take none.
-template <>
-struct decoder<sys::call_id::syslog> {
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    switch (p.arg(0) & 0xffffffffu) {
-      case 0:
-      case 1:
-      case 5:
-      case 6:
-      case 7:
-      case 9:
-      case 10:  // CLOSE, OPEN, CLEAR, CONSOLE_OFF, CONSOLE_ON, SIZE_UNREAD, SIZE_BUFFER
-        return std::min<std::size_t>(n, 1);
-      default:
-        return n;
-    }
-  }
-};
-
-/// reboot: the magic numbers by name; the argument only for LINUX_REBOOT_CMD_RESTART2.
-template <>
-struct decoder<sys::call_id::reboot> {
-  static constexpr std::uint64_t restart2 = 0xa1b2c3d4;
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    return (p.arg(2) & 0xffffffffu) == restart2 ? n : std::min<std::size_t>(n, 3);
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i == 0 || i == 1) return put_enum(p.out(), reboot_magic_xlat, p.arg(i) & 0xffffffffu), true;
-    if (i == 3) return p.put_cstring(p.arg(3), p.opts().string_limit), true;
-    return false;
   }
 };
 
