@@ -236,7 +236,8 @@ struct decoder<sys::call_id::seccomp> {
     std::string& out = p.out();
     if (i == 0) return put_enum(out, xlat{ops, ~std::uint64_t{0}, {}, {}, "SECCOMP_SET_MODE_???"}, op), true;
     if (i == 1) {
-      if (op == 1) return put_flags(out, seccomp_filter_flags_xlat, static_cast<std::uint32_t>(p.arg(1))), true;
+      if (op == 1)
+        return put_flags(out, seccomp_filter_flags_xlat, static_cast<std::uint32_t>(p.arg(1))), true;
       return put_hex(out, static_cast<std::uint32_t>(p.arg(1))), true;
     }
     if (i != 2) return false;
