@@ -52,7 +52,7 @@ TEST_CASE("keyctl prints key serials by their KEY_SPEC_* names and only the argu
   CHECK(keyctl(KEYCTL_SET_TIMEOUT, key, serial(-1), 0, 0, -13, mem) ==
         "keyctl(KEYCTL_SET_TIMEOUT, 794062863, 4294967295) = -1 EACCES (Permission denied)");
   CHECK(keyctl(KEYCTL_PKEY_QUERY, 5, serial(-1), 0, 0, -22, mem) ==
-        "keyctl(KEYCTL_PKEY_QUERY, 5, 0xffffffff, NULL, NULL) = -1 EINVAL (Invalid argument)");
+        "keyctl(KEYCTL_PKEY_QUERY, 5, 0xffffffffffffffff, NULL, NULL) = -1 EINVAL (Invalid argument)");
 }
 
 TEST_CASE("keyctl names permissions, request-key defaults, move flags and reject errors", "[format][key]") {

@@ -6,21 +6,26 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/exec.hpp>
 #include <snare/format/detail/decode/fcntl.hpp>
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/io.hpp>
 #include <snare/format/detail/decode/ioctl.hpp>
+#include <snare/format/detail/decode/ipc.hpp>
 #include <snare/format/detail/decode/key.hpp>
 #include <snare/format/detail/decode/memory.hpp>
+#include <snare/format/detail/decode/mount.hpp>
 #include <snare/format/detail/decode/net.hpp>
 #include <snare/format/detail/decode/netlink.hpp>
+#include <snare/format/detail/decode/numa.hpp>
 #include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/decode/quotactl.hpp>
 #include <snare/format/detail/decode/resource.hpp>
 #include <snare/format/detail/decode/signal.hpp>
+#include <snare/format/detail/decode/stat.hpp>
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/sys/abi.hpp>
@@ -44,6 +49,8 @@ bool put_struct(P& p, sys::struct_id t, std::uint64_t addr, std::size_t i, bool 
       return put_timespec_at(p, addr);
     case struct_id::timeval:
       return put_timeval_at(p, addr);
+    case struct_id::timezone:
+      return put_timezone_at(p, addr);
     case struct_id::itimerspec:
       return put_itimerspec(p, addr);
     case struct_id::itimerval:

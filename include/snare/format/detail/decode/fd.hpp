@@ -148,4 +148,34 @@ struct decoder<sys::call_id::pidfd_getfd> {
   }
 };
 
+/// fanotify_init: the notification class, then the other flags (strace's fanotify.c).
+template <>
+struct decoder<sys::call_id::fanotify_init> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    static constexpr xlat_entry classes[] = {
+        {0x0, "FAN_CLASS_NOTIF"}, {0x4, "FAN_CLASS_CONTENT"}, {0x8, "FAN_CLASS_PRE_CONTENT"}};
+    static constexpr xlat_entry bits[] = {{0x1, "FAN_CLOEXEC"},
+                                          {0x2, "FAN_NONBLOCK"},
+                                          {0x10, "FAN_UNLIMITED_QUEUE"},
+                                          {0x20, "FAN_UNLIMITED_MARKS"},
+                                          {0x40, "FAN_ENABLE_AUDIT"},
+                                          {0x80, "FAN_REPORT_PIDFD"},
+                                          {0x100, "FAN_REPORT_TID"},
+                                          {0x200, "FAN_REPORT_FID"},
+                                          {0x400, "FAN_REPORT_DIR_FID"},
+                                          {0x800, "FAN_REPORT_NAME"},
+                                          {0x1000, "FAN_REPORT_TARGET_FID"}};
+    if (i != 0) return false;
+    auto v = static_cast<std::uint32_t>(p.arg(0));
+    std::string& out = p.out();
+    put_enum(out, xlat{classes, ~std::uint64_t{0}, {}, {}, "FAN_CLASS_???"}, v & 0xc);  // FAN_ALL_CLASS_BITS
+    if ((v & ~0xcu) != 0) {
+      out.push_back('|');
+      put_flags(out, xlat{{}, 0, bits, "0", "FAN_???"}, v & ~0xcu);
+    }
+    return true;
+  }
+};
+
 }  // namespace snare::format::detail

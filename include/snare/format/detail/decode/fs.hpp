@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include <snare/format/detail/decode/stat.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -18,35 +19,6 @@
 
 namespace snare::format::detail {
 
-/// Appends a file type, the set-id and sticky bits and the permission bits as strace's
-/// print_symbolic_mode_t (struct stat, mknod): S_IFDIR|S_ISVTX|0777, 0644 without a type;
-/// the whole mode in octal when its type has no name.
-inline void put_mode(std::string& out, std::uint64_t mode) {
-  mode &= 0xffffffffu;
-  std::uint64_t type = mode & 0170000;
-  if (type != 0) {
-    auto name = find_name(mode_type_field, type);
-    if (name.empty()) return put_octal(out, mode);
-    out.append(name);
-    out.push_back('|');
-  }
-  if (mode & 04000) out.append("S_ISUID|");
-  if (mode & 02000) out.append("S_ISGID|");
-  if (mode & 01000) out.append("S_ISVTX|");
-  put_octal(out, mode & ~std::uint64_t{0177000});
-}
-
-/// Appends a device number as strace does: makedev(0x1, 0x3).
-inline void put_dev(std::string& out, std::uint64_t dev) {
-  std::uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~std::uint64_t{0xfff});
-  std::uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~std::uint64_t{0xff});
-  out.append("makedev(");
-  put_hex(out, major);
-  out.append(", ");
-  put_hex(out, minor);
-  out.push_back(')');
-}
-
 /// Appends quotactl's cmd as strace does: QCMD(Q_GETQUOTA, USRQUOTA).
 inline void put_quotactl_cmd(std::string& out, std::uint64_t v) {
   out.append("QCMD(");
@@ -54,48 +26,6 @@ inline void put_quotactl_cmd(std::string& out, std::uint64_t v) {
   out.append(", ");
   put_enum(out, quota_type_xlat, v & 0xff);
   out.push_back(')');
-}
-
-/// Appends the struct stat at `addr`: {st_mode=S_IFREG|0644, st_size=3, ...}.
-template <class P>
-bool put_stat(P& p, std::uint64_t addr) {
-  sys::abi::x86_64::stat st;
-  if (!p.read_obj(addr, st)) return false;
-  std::string& out = p.out();
-  out.append("{st_mode=");
-  put_mode(out, st.st_mode);
-  std::uint32_t type = st.st_mode & 0170000;
-  if (type == 0020000 || type == 0060000) {
-    out.append(", st_rdev=");
-    put_dev(out, st.st_rdev);
-  } else {
-    out.append(", st_size=");
-    put_dec(out, st.st_size);
-  }
-  out.append(", ...}");
-  return true;
-}
-
-/// Appends the struct statx at `addr`: {stx_mask=..., stx_attributes=..., stx_mode=..., ...}.
-template <class P>
-bool put_statx(P& p, std::uint64_t addr) {
-  sys::abi::statx sx;
-  if (!p.read_obj(addr, sx)) return false;
-  static constexpr xlat_entry attrs[] = {
-      {0x4, "STATX_ATTR_COMPRESSED"},    {0x10, "STATX_ATTR_IMMUTABLE"},  {0x20, "STATX_ATTR_APPEND"},
-      {0x40, "STATX_ATTR_NODUMP"},       {0x800, "STATX_ATTR_ENCRYPTED"}, {0x1000, "STATX_ATTR_AUTOMOUNT"},
-      {0x2000, "STATX_ATTR_MOUNT_ROOT"}, {0x100000, "STATX_ATTR_VERITY"}, {0x200000, "STATX_ATTR_DAX"}};
-  std::string& out = p.out();
-  out.append("{stx_mask=");
-  put_flags(out, statx_mask_xlat, sx.stx_mask);
-  out.append(", stx_attributes=");
-  put_flags(out, xlat{{}, 0, attrs, "0", "STATX_ATTR_???"}, sx.stx_attributes);
-  out.append(", stx_mode=");
-  put_mode(out, sx.stx_mode);
-  out.append(", stx_size=");
-  put_udec(out, sx.stx_size);
-  out.append(", ...}");
-  return true;
 }
 
 /// Appends a directory listing as strace abbreviates it: 0x... /* 12 entries */.
@@ -216,6 +146,41 @@ struct decoder<sys::call_id::openat2> {
   static bool put_arg(P& p, std::size_t i, bool) {
     if (i != 2) return false;
     if (p.arg(2) == 0 || !put_open_how(p, p.arg(2), p.arg(3))) put_ptr(p.out(), p.arg(2));
+    return true;
+  }
+};
+
+/// getcwd: at exit the path the kernel wrote, its length from the result with the NUL, not
+/// cut at the string limit (strace's printpathn); the address after a failure.
+template <>
+struct decoder<sys::call_id::getcwd> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 0 || !exit) return false;
+    if (p.failed() || p.ret() <= 0) return put_ptr(p.out(), p.arg(0)), true;
+    std::size_t limit = p.opts().path_limit > 0 ? p.opts().path_limit - 1 : 0;
+    p.put_cstring(p.arg(0), std::min<std::size_t>(static_cast<std::size_t>(p.ret() - 1), limit));
+    return true;
+  }
+};
+
+/// swapon: the flags, then the priority in decimal: SWAP_FLAG_PREFER|10 (strace's swapon.c).
+template <>
+struct decoder<sys::call_id::swapon> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    static constexpr xlat_entry bits[] = {{0x8000, "SWAP_FLAG_PREFER"},
+                                          {0x10000, "SWAP_FLAG_DISCARD"},
+                                          {0x20000, "SWAP_FLAG_DISCARD_ONCE"},
+                                          {0x40000, "SWAP_FLAG_DISCARD_PAGES"}};
+    if (i != 1) return false;
+    auto v = static_cast<std::uint32_t>(p.arg(1));
+    std::uint32_t prio = v & 0x7fff, flags = v & ~0x7fffu;  // SWAP_FLAG_PRIO_MASK
+    if (flags != 0) {
+      put_flags(p.out(), xlat{{}, 0, bits, "0", "SWAP_FLAG_???"}, flags);
+      p.out().push_back('|');
+    }
+    put_udec(p.out(), prio);
     return true;
   }
 };

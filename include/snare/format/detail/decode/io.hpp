@@ -19,18 +19,20 @@
 namespace snare::format::detail {
 
 /// Appends the struct iovec at `addr`, showing at most `budget` bytes (and spending them):
-/// input vectors show iov_len bytes, output ones only what the call filled in.
+/// input vectors show iov_len bytes, output ones only what the call filled in; with
+/// `addresses` the buffer's address alone.
 template <class P>
-bool put_iovec(P& p, std::uint64_t addr, std::uint64_t& budget) {
+bool put_iovec(P& p, std::uint64_t addr, std::uint64_t& budget, bool addresses = false) {
   sys::abi::iovec iov;
   if (!p.read_obj(addr, iov)) return false;
   std::string& out = p.out();
   out.append("{iov_base=");
-  if (p.addresses_only()) {  // a failed read: the buffers hold nothing (strace's IOV_DECODE_ADDR)
+  // A failed read: the buffers hold nothing (strace's IOV_DECODE_ADDR).
+  if (addresses || p.addresses_only()) {
     put_ptr(out, iov.iov_base);
   } else {
     std::uint64_t len = std::min(iov.iov_len, budget);
-    budget -= len;
+    if (budget != ~std::uint64_t{0}) budget -= len;  // all ones: no limit, as strace's data_size -1
     p.put_buffer(iov.iov_base, len);
   }
   out.append(", iov_len=");
@@ -40,10 +42,13 @@ bool put_iovec(P& p, std::uint64_t addr, std::uint64_t& budget) {
 }
 
 /// Appends an iovec array of `count` vectors (cut at string_limit), each showing at most
-/// `budget` bytes in all; the address alone when the first cannot be read.
+/// `budget` bytes in all (or with `addresses` its buffer's address); the address alone
+/// when the first cannot be read.
 template <class P>
-void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& budget) {
+void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& budget,
+                bool addresses = false) {
   std::string& out = p.out();
+  if (addr == 0) return out.append("NULL"), void();
   std::size_t mark = out.size();
   out.push_back('[');
   for (std::uint64_t k = 0; k < count; ++k) {
@@ -57,7 +62,7 @@ void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& bu
         p.put_unreadable_tail(addr + k * sizeof(sys::abi::iovec));
       break;
     }
-    if (!put_iovec(p, addr + k * sizeof(sys::abi::iovec), budget)) {
+    if (!put_iovec(p, addr + k * sizeof(sys::abi::iovec), budget, addresses)) {
       if (k == 0) {
         out.resize(mark);
         return put_hex(out, addr);
@@ -68,6 +73,23 @@ void put_iovecs(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t& bu
   }
   out.push_back(']');
 }
+
+/// process_vm_readv, process_vm_writev: the other process's vectors as addresses (its
+/// memory is not the traced thread's), the flags in decimal (strace's process_vm.c).
+struct process_vm_decoder {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    if (i == 5) return put_udec(p.out(), p.arg(5)), true;
+    if (i != 3) return false;
+    std::uint64_t budget = ~std::uint64_t{0};
+    put_iovecs(p, p.arg(3), p.arg(4), budget, true);
+    return true;
+  }
+};
+template <>
+struct decoder<sys::call_id::process_vm_readv> : process_vm_decoder {};
+template <>
+struct decoder<sys::call_id::process_vm_writev> : process_vm_decoder {};
 
 /// getrandom: the random bytes print as \xNN escapes.
 template <>

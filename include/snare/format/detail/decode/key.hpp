@@ -13,9 +13,9 @@
 #include <string_view>
 #include <utility>
 
+#include <snare/format/detail/decode/err.hpp>
 #include <snare/format/detail/decode/io.hpp>
 #include <snare/format/detail/decoder.hpp>
-#include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
@@ -30,7 +30,7 @@ enum class key_arg : std::uint8_t {
   serial,         ///< a key serial: KEY_SPEC_SESSION_KEYRING, or the number
   i32,            ///< a C int
   u32,            ///< an unsigned int (a timeout)
-  x32,            ///< an unsigned int in hex (a reserved argument)
+  xlong,          ///< an unsigned long in hex (PKEY_QUERY's reserved argument)
   ulong,          ///< a length
   uid,            ///< a uid_t (0xffffffff as -1)
   gid,            ///< a gid_t (0xffffffff as -1)
@@ -82,7 +82,7 @@ inline constexpr std::array<std::array<key_arg, 4>, 32> keyctl_args = [] {
   t[21] = {serial};                                  // KEYCTL_INVALIDATE
   t[22] = {uid, serial};                             // KEYCTL_GET_PERSISTENT
   t[23] = {dh_params, data_out, ulong, kdf_params};  // KEYCTL_DH_COMPUTE
-  t[24] = {serial, x32, str, ptr_out};               // KEYCTL_PKEY_QUERY
+  t[24] = {serial, xlong, str, ptr_out};             // KEYCTL_PKEY_QUERY
   t[25] = {pkey_params, str, pkey_in, pkey_out};     // KEYCTL_PKEY_ENCRYPT
   t[26] = {pkey_params, str, pkey_in, pkey_out};     // KEYCTL_PKEY_DECRYPT
   t[27] = {pkey_params, str, pkey_in, pkey_out};     // KEYCTL_PKEY_SIGN
@@ -97,10 +97,7 @@ inline constexpr std::array<std::array<key_arg, 4>, 32> keyctl_args = [] {
 inline void put_key_serial(std::string& out, std::uint64_t v) {
   auto serial = static_cast<std::int32_t>(v);
   auto name = find_name(key_spec_xlat.field, static_cast<std::uint64_t>(std::int64_t{serial}));
-  if (name.empty())
-    put_dec(out, serial);
-  else
-    out.append(name);
+  put_named(out, name, [&] { put_dec(out, serial); });  // -X raw: -1; verbose: -1 /* KEY_SPEC_... */
 }
 
 /// Appends `__spare=[0, 0x2, ...]` after `, ` when any of the `n` spare words is not 0.
@@ -158,7 +155,7 @@ struct decoder<sys::call_id::keyctl> {
         return put_key_serial(out, v);
       case key_arg::i32:
       case key_arg::u32:
-      case key_arg::x32:
+      case key_arg::xlong:
       case key_arg::ulong:
       case key_arg::uid:
       case key_arg::gid:
@@ -174,11 +171,8 @@ struct decoder<sys::call_id::keyctl> {
         return put_flags(out, key_perm_xlat, u32);
       case key_arg::reqkey:
         return put_reqkey(out, v);
-      case key_arg::error: {
-        auto name = errno_info(static_cast<int>(u32)).name;
-        if (u32 == 0 || name.empty()) return put_udec(out, u32);
-        return out.append(name), void();
-      }
+      case key_arg::error:
+        return put_err(out, u32, false);
       case key_arg::iovecs: {
         if (v == 0) return out.append("NULL"), void();
         std::uint64_t budget = ~std::uint64_t{0};
@@ -215,8 +209,8 @@ struct decoder<sys::call_id::keyctl> {
     auto u32 = static_cast<std::uint32_t>(v);
     if (a == key_arg::i32)
       put_dec(out, static_cast<std::int32_t>(v));
-    else if (a == key_arg::x32)
-      put_hex(out, u32);
+    else if (a == key_arg::xlong)
+      put_hex(out, v);
     else if (a == key_arg::ulong)
       put_udec(out, v);
     else if ((a == key_arg::uid || a == key_arg::gid) && u32 == 0xffffffffu)
@@ -229,9 +223,9 @@ struct decoder<sys::call_id::keyctl> {
   static void put_reqkey(std::string& out, std::uint64_t v) {
     auto value = static_cast<std::int32_t>(v);
     auto name = find_name(key_reqkey_defl_xlat.field, static_cast<std::uint64_t>(std::int64_t{value}));
-    if (!name.empty()) return out.append(name), void();
+    if (!name.empty()) return put_named(out, name, [&] { put_dec(out, value); });
     put_dec(out, value);
-    out.append(" /* KEY_REQKEY_DEFL_??? */");
+    if (!xlat_raw()) out.append(" /* KEY_REQKEY_DEFL_??? */");
   }
 
   // A buffer the kernel fills in: NULL, its address when the call failed, else the bytes
@@ -278,7 +272,10 @@ struct decoder<sys::call_id::keyctl> {
       out.append("{hashname=");
       p.put_cstring(kdf.hashname, p.opts().string_limit);
       out.append(", otherinfo=");
-      p.put_buffer(kdf.otherinfo, kdf.otherinfolen);
+      if (kdf.otherinfolen != 0)
+        p.put_buffer(kdf.otherinfo, kdf.otherinfolen);
+      else  // the kernel does not read it then
+        put_ptr(out, kdf.otherinfo);
       out.append(", otherinfolen=");
       put_udec(out, kdf.otherinfolen);
       put_spare_words(out, kdf.spare, std::size(kdf.spare));

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <string>
 
+#include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 #include <snare/sys/call_id.hpp>
 
 namespace snare::format::detail {
@@ -267,7 +269,7 @@ struct decoder<sys::call_id::prctl> {
       case pr::set_seccomp:
         then_enum(p, seccomp_mode_xlat, a2);
         if (a2 == 1) return;  // SECCOMP_MODE_STRICT
-        if (a2 == 2) return out.append(", "), put_ptr(out, a3);
+        if (a2 == 2) return out.append(", "), put_sock_fprog(p, a3, bpf_program::seccomp);
         return hex_from(p, 2);
       case pr::set_securebits:
         out.append(", ");
@@ -339,7 +341,13 @@ struct decoder<sys::call_id::prctl> {
     put_enum(out, prctl_option_xlat, pr::sched_core);
     then_enum(p, pr_sched_core_cmd_xlat, static_cast<std::uint32_t>(a2));
     out.append(", ");
-    put_dec(out, static_cast<std::int32_t>(p.arg(2)));
+    // The pid in the type the next argument names (PIDTYPE_PID, _TGID, _PGID, _SID), with
+    // its number in the tracer's pid namespace; a number alone for another type.
+    constexpr pid_type types[] = {pid_type::tid, pid_type::tgid, pid_type::pgid, pid_type::sid};
+    if (auto t = static_cast<std::uint32_t>(p.arg(3)); t < 4)
+      p.put_pid(static_cast<std::int32_t>(p.arg(2)), types[t]);
+    else
+      put_dec(out, static_cast<std::int32_t>(p.arg(2)));
     out.append(", ");
     {
       xlat_style_scope style(xlat_raw() ? xlat_style::raw : xlat_style::verbose);

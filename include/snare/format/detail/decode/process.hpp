@@ -1,6 +1,6 @@
-// Defines the decoders of process calls (strace's clone.c, wait.c, futex.c,
-// personality.c, uname.c, syslog.c, reboot.c): clone flags and clone_args, wait statuses,
-// futex operations, arch_prctl, personality, uname, syslog and reboot (prctl: prctl.hpp).
+// Defines the decoders of process calls (strace's wait.c, futex.c, personality.c, uname.c,
+// syslog.c, reboot.c): wait statuses, futex operations, arch_prctl, personality and uname
+// (clone and clone3: clone.hpp; syslog and reboot: syslog.hpp; prctl: prctl.hpp).
 #pragma once
 
 #include <sys/syscall.h>
@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include <snare/format/detail/decode/clone.hpp>
+#include <snare/format/detail/decode/syslog.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -24,16 +26,6 @@
 #include <snare/sys/abi.hpp>
 
 namespace snare::format::detail {
-
-/// Appends clone's flags: the CLONE_ bits, then the exit signal (the low byte) by name.
-inline void put_clone_flags(std::string& out, std::uint64_t v) {
-  std::uint64_t sig = v & 0xff;
-  if ((v & ~std::uint64_t{0xff}) != 0 || sig == 0) put_flags(out, clone_flags_xlat, v & ~std::uint64_t{0xff});
-  if (sig != 0) {
-    if ((v & ~std::uint64_t{0xff}) != 0) out.push_back('|');
-    put_signal(out, static_cast<std::int64_t>(sig));
-  }
-}
 
 /// Appends a futex operation: FUTEX_WAIT_PRIVATE, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME.
 inline void put_futex_op(std::string& out, std::uint64_t v) {
@@ -112,52 +104,6 @@ bool put_utsname(P& p, std::uint64_t addr) {
   out.push_back('}');
   return true;
 }
-
-/// Appends the `size`-byte struct clone_args at `addr` (clone3); false when shorter than the
-/// first version's 64 bytes or unreadable.
-template <class P>
-bool put_clone_args(P& p, std::uint64_t addr, std::uint64_t size) {
-  sys::abi::clone_args c{};
-  size = std::min<std::uint64_t>(size, sizeof c);
-  if (size < 64 || !p.read_exact(addr, static_cast<std::size_t>(size))) return false;
-  std::memcpy(&c, scratch().data(), static_cast<std::size_t>(size));
-  std::string& out = p.out();
-  out.append("{flags=");
-  put_flags(out, clone_flags_xlat, c.flags);
-  if (c.flags & 0x1000) out.append(", pidfd="), put_ptr(out, c.pidfd);
-  if (c.flags & 0x01200000) out.append(", child_tid="), put_ptr(out, c.child_tid);
-  if (c.flags & 0x00100000) out.append(", parent_tid="), put_ptr(out, c.parent_tid);
-  out.append(", exit_signal=");
-  if (c.exit_signal == 0)
-    out.push_back('0');
-  else
-    put_signal(out, static_cast<std::int64_t>(c.exit_signal));
-  out.append(", stack=");  // addresses print as NULL when zero, as strace's PRINT_FIELD_ADDR64
-  put_ptr(out, c.stack);
-  out.append(", stack_size=");
-  put_hex(out, c.stack_size);
-  if (c.flags & 0x00080000) out.append(", tls="), put_ptr(out, c.tls);
-  out.push_back('}');
-  return true;
-}
-
-/// clone: named arguments at entry, only those its flags use, nothing more at exit.
-template <>
-struct decoder<sys::call_id::clone> {
-  template <class P>
-  static void put_args(P& p, bool exit) {
-    if (exit) return;
-    std::string& out = p.out();
-    std::uint64_t flags = p.arg(0);
-    out.append("child_stack=");
-    put_ptr(out, p.arg(1));
-    out.append(", flags=");
-    put_clone_flags(out, flags);
-    if (flags & 0x00100000) out.append(", parent_tid="), put_ptr(out, p.arg(2));
-    if (flags & 0x01200000) out.append(", child_tidptr="), put_ptr(out, p.arg(3));
-    if (flags & 0x00080000) out.append(", tls="), put_ptr(out, p.arg(4));
-  }
-};
 
 /// wait4: the status as strace's WIFEXITED(s) && ... form; the addresses when it returns 0.
 template <>
@@ -300,42 +246,6 @@ struct decoder<sys::call_id::personality> {
     p.out().append(" (");
     put_personality(p.out(), ret);
     p.out().push_back(')');
-  }
-};
-
-/// syslog: no buffer or length for the actions that take none.
-template <>
-struct decoder<sys::call_id::syslog> {
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    switch (p.arg(0) & 0xffffffffu) {
-      case 0:
-      case 1:
-      case 5:
-      case 6:
-      case 7:
-      case 9:
-      case 10:  // CLOSE, OPEN, CLEAR, CONSOLE_OFF, CONSOLE_ON, SIZE_UNREAD, SIZE_BUFFER
-        return std::min<std::size_t>(n, 1);
-      default:
-        return n;
-    }
-  }
-};
-
-/// reboot: the magic numbers by name; the argument only for LINUX_REBOOT_CMD_RESTART2.
-template <>
-struct decoder<sys::call_id::reboot> {
-  static constexpr std::uint64_t restart2 = 0xa1b2c3d4;
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    return (p.arg(2) & 0xffffffffu) == restart2 ? n : std::min<std::size_t>(n, 3);
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i == 0 || i == 1) return put_enum(p.out(), reboot_magic_xlat, p.arg(i) & 0xffffffffu), true;
-    if (i == 3) return p.put_cstring(p.arg(3), p.opts().string_limit), true;
-    return false;
   }
 };
 

@@ -4,11 +4,16 @@
 // value-result `[ulen => rlen]`.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 
+#include <snare/format/detail/decode/bpf_filter.hpp>
+#include <snare/format/detail/decode/err.hpp>
+#include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -95,6 +100,68 @@ void put_txrehash_at(P& p, std::uint64_t addr) {
   out.push_back(']');
 }
 
+/// Appends a struct of C int fields, `names`, from the first `len` bytes at `addr` as
+/// strace's MAYBE_PRINT_FIELD_LEN: the fields `len` covers, a cut field's bytes in hex
+/// ({l_onoff=1, l_linger="\xdf\x4f"}); `put(k, v)` prints field k's whole value.
+template <class P, class Put>
+void put_int_fields(P& p, std::uint64_t addr, std::uint32_t len, std::span<const std::string_view> names,
+                    Put put) {
+  std::size_t size = names.size() * 4, n = std::min<std::size_t>(len, size);
+  if (!p.read_exact(addr, n)) return put_ptr(p.out(), addr);
+  std::string bytes = scratch().substr(0, n);
+  std::string& out = p.out();
+  out.push_back('{');
+  for (std::size_t k = 0; k < names.size() && n > 4 * k; ++k) {
+    if (k) out.append(", ");
+    out.append(names[k]).push_back('=');
+    if (n >= 4 * k + 4) {
+      std::int32_t v;
+      std::memcpy(&v, bytes.data() + 4 * k, 4);
+      put(k, v);
+    } else {
+      put_quoted(out, std::string_view(bytes).substr(4 * k), true);
+    }
+  }
+  out.push_back('}');
+}
+
+/// Appends getsockopt's SOL_SOCKET value of SO_LINGER, SO_PEERCRED or SO_ERROR (`rlen`
+/// bytes); false for another option.
+template <class P>
+bool put_socket_struct(P& p, std::uint32_t name, std::uint64_t addr, std::uint32_t rlen) {
+  std::string& out = p.out();
+  switch (name) {
+    case 13: {  // SO_LINGER
+      static constexpr std::string_view fields[] = {"l_onoff", "l_linger"};
+      put_int_fields(p, addr, rlen, fields, [&](std::size_t, std::int32_t v) { put_dec(out, v); });
+      return true;
+    }
+    case 17: {  // SO_PEERCRED: struct ucred
+      static constexpr std::string_view fields[] = {"pid", "uid", "gid"};
+      put_int_fields(p, addr, rlen, fields, [&](std::size_t k, std::int32_t v) {
+        if (k == 0) return p.put_pid(v, pid_type::tgid);
+        put_id(out, static_cast<std::uint32_t>(v));
+      });
+      return true;
+    }
+    case 4: {  // SO_ERROR
+      if (rlen < 4) {
+        if (!p.read_exact(addr, rlen)) return put_ptr(out, addr), true;
+        put_quoted(out, scratch(), true);
+        return true;
+      }
+      std::uint32_t err;
+      if (!p.read_obj(addr, err)) return put_ptr(out, addr), true;
+      out.push_back('[');
+      put_err(out, err, false);
+      out.push_back(']');
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /// getsockopt: the option name by its level; at exit the value by the option (strace's
 /// print_getsockopt) and optlen as `[ulen => rlen]`.
 template <>
@@ -112,6 +179,9 @@ struct decoder<sys::call_id::getsockopt> {
     if (!p.saved(4, ulen) || p.failed() || !p.read_obj(p.arg(4), rlen)) return put_ptr(out, addr), true;
     if (ulen <= 0 || rlen <= 0) return put_ptr(out, addr), true;
     auto level = static_cast<std::uint32_t>(p.arg(1)), name = static_cast<std::uint32_t>(p.arg(2));
+    if (addr != 0 && level == sol::socket &&
+        put_socket_struct(p, name, addr, static_cast<std::uint32_t>(rlen)))
+      return true;
     if (addr != 0 && level == sol::socket && (int_like_socket_option(name) || name == 74)) {
       if (rlen >= 4) return name == 74 ? put_txrehash_at(p, addr) : put_int_at(p, addr), true;
       // A short int-like option: its bytes in hex.
@@ -119,8 +189,10 @@ struct decoder<sys::call_id::getsockopt> {
       put_quoted(out, scratch(), true);
       return true;
     }
-    if (addr != 0 && level == sol::socket && name == 26)  // SO_GET_FILTER: a BPF program, not decoded
-      return put_ptr(out, addr), true;
+    if (addr != 0 && level == sol::socket && name == 26) {  // SO_GET_FILTER: rlen instructions
+      if (static_cast<std::uint16_t>(rlen) != rlen) return put_ptr(out, addr), true;
+      return put_bpf_insns(p, addr, static_cast<std::uint32_t>(rlen), bpf_program::socket), true;
+    }
     if (addr != 0 && level == sol::netlink && name != 9)  // NETLINK_LIST_MEMBERSHIPS is an array
       return put_int_at(p, addr), true;
     if (rlen == 4) return put_int_at(p, addr), true;
@@ -145,12 +217,20 @@ struct decoder<sys::call_id::setsockopt> {
       if (len < 4) return put_ptr(p.out(), addr), true;
       return put_int_at(p, addr), true;
     }
+    if (addr != 0 && level == sol::socket && name == 13) {  // SO_LINGER: the whole struct or its address
+      static constexpr std::string_view fields[] = {"l_onoff", "l_linger"};
+      if (len < 8) return put_ptr(p.out(), addr), true;
+      put_int_fields(p, addr, 8, fields, [&](std::size_t, std::int32_t v) { put_dec(p.out(), v); });
+      return true;
+    }
     if (addr != 0 && level == sol::socket && name == 74) {  // SO_TXREHASH
       if (len < 4) return put_ptr(p.out(), addr), true;
       return put_txrehash_at(p, addr), true;
     }
-    if (addr != 0 && level == sol::socket && (name == 26 || name == 51))  // SO_ATTACH_(REUSEPORT_)FILTER
-      return put_ptr(p.out(), addr), true;
+    if (addr != 0 && level == sol::socket && (name == 26 || name == 51)) {  // SO_ATTACH_(REUSEPORT_)CBPF
+      if (len != 16) return put_ptr(p.out(), addr), true;                   // a struct sock_fprog
+      return put_sock_fprog(p, addr, bpf_program::socket), true;
+    }
     if (len == 4) return put_int_at(p, addr), true;
     if (len < 0) return put_ptr(p.out(), addr), true;
     p.put_buffer(addr, static_cast<std::uint32_t>(len));

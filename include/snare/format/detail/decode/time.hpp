@@ -59,6 +59,21 @@ bool put_timeval_at(P& p, std::uint64_t addr) {
   return true;
 }
 
+/// Appends the struct timezone at `addr`: {tz_minuteswest=0, tz_dsttime=0}; false when
+/// unreadable.
+template <class P>
+bool put_timezone_at(P& p, std::uint64_t addr) {
+  sys::abi::timezone tz;
+  if (!p.read_obj(addr, tz)) return false;
+  std::string& out = p.out();
+  out.append("{tz_minuteswest=");
+  put_dec(out, tz.tz_minuteswest);
+  out.append(", tz_dsttime=");
+  put_dec(out, tz.tz_dsttime);
+  out.push_back('}');
+  return true;
+}
+
 /// Appends the struct itimerspec at `addr`: {it_interval={...}, it_value={...}}.
 template <class P>
 bool put_itimerspec(P& p, std::uint64_t addr) {
