@@ -1,7 +1,8 @@
 // Defines snare-gdbserver: debug a command with gdb while a snare tool traces it. Starts PROG
 // under the ptrace backend, stops it before its first instruction, and waits for gdb on
 // HOST:PORT (or a Unix socket), as gdbserver does; a tool (count: syscalls per number,
-// printed on stderr at the end; none) runs in the same run.
+// printed on stderr at the end; strace: each call as snare-strace prints it, on stderr;
+// none) runs in the same run.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -11,7 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include <snare/format/fd_resolver.hpp>
+#include <snare/format/format.hpp>
 #include <snare/gdb/server.hpp>
+#include <snare/subscription/subscription.hpp>
 #include <snare/sys/x86_64.hpp>
 
 namespace {
@@ -24,6 +28,37 @@ struct counter {
     ++counts[nr >= 0 && nr < snare::max_syscall_number ? nr : snare::max_syscall_number];
   }
   std::array<std::uint64_t, snare::max_syscall_number + 1> counts{};
+};
+
+/// Prints each call as strace does, `[pid N] openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3`,
+/// on stderr when it returns (the entry's in-arguments read at entry, as strace). Every call
+/// stops for it, so gdb's `catch syscall` can catch any of them.
+struct strace_lines {
+  using syscall_table = snare::call_list<>;  // formatted from the run-time descriptors
+  struct thread_state {
+    long nr = -1;
+    snare::sys::raw_args args{};
+    std::string text;
+  };
+  template <class G>
+  void on(snare::unknown_call& c, G& g) {
+    auto& t = g.thread_state();
+    t.nr = c.number;
+    t.args = c.args;
+    t.text.clear();
+    if (auto* d = snare::sys::x86_64::descriptor(c.number))
+      (void)snare::format::format_entry(t.text, *d, c.args, g);
+  }
+  template <class G>
+  void on_exit(snare::unknown_call& c, long ret, G& g) {
+    auto& t = g.thread_state();
+    auto* d = snare::sys::x86_64::descriptor(c.number);
+    if (d == nullptr || t.nr != c.number) return;
+    (void)snare::format::format_exit(t.text, *d, t.args, ret, g, {},
+                                     snare::format::proc_fd_resolver(g.pid()));
+    std::fprintf(stderr, "[pid %d] %s\n", static_cast<int>(g.tid()), t.text.c_str());
+    t.nr = -1;
+  }
 };
 
 /// Handles nothing: every syscall runs without a stop (the filter allows them all).
@@ -58,11 +93,12 @@ int serve(Tool& tool, const char* where, const std::vector<const char*>& argv, b
 }
 
 constexpr const char* usage =
-    "Usage: snare-gdbserver [--tool=count|none] [--debug] HOST:PORT|unix:PATH -- PROG [ARGS]\n"
+    "Usage: snare-gdbserver [--tool=count|strace|none] [--debug] HOST:PORT|unix:PATH -- PROG [ARGS]\n"
     "Starts PROG under snare's ptrace backend, stopped before its first instruction, and\n"
     "serves one gdb on HOST:PORT (TCP; HOST defaults to 127.0.0.1, PORT 0 picks one) or\n"
     "on the Unix socket PATH: in gdb, `target remote HOST:PORT`. The tool runs meanwhile:\n"
-    "count prints the syscalls per number on stderr when PROG ends. --debug logs packets.\n"
+    "count prints the syscalls per number on stderr when PROG ends; strace prints each\n"
+    "call as snare-strace does, on stderr, as it returns. --debug logs packets.\n"
     "Exit status: PROG's (128+N when killed by signal N), 127 when it cannot run, 2 on a\n"
     "bad option or address.\n";
 
@@ -86,8 +122,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (tool != "count" && tool != "none") {
-    std::fprintf(stderr, "snare-gdbserver: unknown tool '%.*s' (count or none)\n",
+  if (tool != "count" && tool != "strace" && tool != "none") {
+    std::fprintf(stderr, "snare-gdbserver: unknown tool '%.*s' (count, strace or none)\n",
                  static_cast<int>(tool.size()), tool.data());
     return 2;
   }
@@ -104,6 +140,10 @@ int main(int argc, char** argv) {
   std::vector<const char*> prog(argv + i, argv + argc);
   if (tool == "none") {
     nothing t;
+    return serve(t, where, prog, verbose);
+  }
+  if (tool == "strace") {
+    strace_lines t;
     return serve(t, where, prog, verbose);
   }
   counter t;
