@@ -345,9 +345,9 @@ struct in_guest_tool {
   /// by another thread of the guest between its call's entry and exit while this thread reads
   /// it, or a shared file mapping cut short by another process's truncate, faults in the
   /// guest (SIGSEGV, SIGBUS) where process_vm_readv gives EFAULT: the guest would die where
-  /// it lives without snare. On, `tar cf /dev/null /usr/include` cost about 2.1x native CPU
-  /// instead of the figure in docs/tools/snare-strace.md without it. Sound again once the
-  /// runtime offers a copy whose fault resumes at a fixup (issue 18).
+  /// it lives without snare. On, `tar cf /dev/null /usr/include` costs about 2.1x native
+  /// CPU, off 3.5x (docs/tools/snare-strace.md). Sound once the runtime offers a copy whose
+  /// fault resumes at a fixup with EFAULT (issue 18).
   static constexpr bool memcpy_known_pages = false;
 
   // A guest_memory over the handle. The handle reads with process_vm_readv on the process
