@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
+#include <snare/backend/in_guest/runtime/hooks.hpp>
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/entry_state.hpp>
 #include <snare/format/fd_resolver.hpp>
@@ -228,7 +229,7 @@ struct in_guest_tool {
 
   template <class G>
   snare::action on(snare::unknown_call c, G& g) {
-    if (memcpy_known_pages && changes_mappings(c.number))
+    if (copy_known_pages && changes_mappings(c.number))
       map_generation.fetch_add(1, std::memory_order_acq_rel);
     auto& t = g.thread_state();
     t.in_call = false;
@@ -271,7 +272,7 @@ struct in_guest_tool {
   }
   template <class G>
   void on_exit(snare::unknown_call c, long ret, G& g) {
-    if (memcpy_known_pages && changes_mappings(c.number))
+    if (copy_known_pages && changes_mappings(c.number))
       map_generation.fetch_add(1, std::memory_order_acq_rel);
     auto& t = g.thread_state();
     if (!t.in_call) return;
@@ -341,26 +342,26 @@ struct in_guest_tool {
   }
 
   /// Whether `mem` reads a page an earlier process_vm_readv found readable (no mapping
-  /// change since) with a plain memcpy. Off: that read is not fault-safe. A page taken away
-  /// by another thread of the guest between its call's entry and exit while this thread reads
-  /// it, or a shared file mapping cut short by another process's truncate, faults in the
-  /// guest (SIGSEGV, SIGBUS) where process_vm_readv gives EFAULT: the guest would die where
-  /// it lives without snare. On, `tar cf /dev/null /usr/include` costs about 2.1x native
-  /// CPU, off 3.5x (docs/tools/snare-strace.md). Sound once the runtime offers a copy whose
-  /// fault resumes at a fixup with EFAULT (issue 18).
-  static constexpr bool memcpy_known_pages = false;
+  /// change since) with the runtime's copy_from_guest instead of a syscall. The page may still
+  /// fault (another thread of the guest unmapped it during this call, or a shared file mapping
+  /// was cut short by an ftruncate, which changes no mapping): the copy's fault resumes with
+  /// EFAULT and the read is asked of process_vm_readv again, as is one the runtime declines
+  /// (the thread blocks SIGSEGV or SIGBUS). Off: every read a process_vm_readv; `tar cf
+  /// /dev/null /usr/include` costs about 2.1x native CPU with it, 3.5x without
+  /// (docs/tools/snare-strace.md).
+  static constexpr bool copy_known_pages = true;
 
   // A guest_memory over the handle. The handle reads with process_vm_readv on the process
   // itself (a bad pointer is EFAULT, never a fault in the guest), about a third of the
-  // guest's time when it traces everything (perf, tar). With memcpy_known_pages, a range
+  // guest's time when it traces everything (perf, tar). With copy_known_pages, a range
   // within one or two pages that such a read found readable, with no mapping change since,
-  // is read by memcpy (the holes: memcpy_known_pages).
+  // is read by the runtime's fault-safe copy (copy_known_pages).
   template <class G>
   struct mem {
     G* g;
     static constexpr unsigned page_shift = 12;
     snare::result<std::size_t> read_bytes(std::uint64_t a, std::span<std::byte> out) noexcept {
-      if constexpr (!memcpy_known_pages) {
+      if constexpr (!copy_known_pages) {
         return g->read_bytes(a, out);
       } else {
         auto& c = g->thread_state().readable;
@@ -373,10 +374,10 @@ struct in_guest_tool {
         const bool small = n != 0 && a + n > a && ((a + n - 1) >> page_shift) - (a >> page_shift) < 2;
         const std::uint64_t first = a >> page_shift, last = small ? (a + n - 1) >> page_shift : first;
         auto known = [&](std::uint64_t p) { return c.page[p % readable_pages::ways] == p + 1; };
-        if (small && known(first) && known(last)) {
-          std::memcpy(out.data(), reinterpret_cast<const void*>(static_cast<std::uintptr_t>(a)), n);
+        if (small && known(first) && known(last) &&
+            snare::in_guest::copy_from_guest(
+                out.data(), reinterpret_cast<const void*>(static_cast<std::uintptr_t>(a)), n) == 0)
           return static_cast<std::size_t>(n);
-        }
         auto r = g->read_bytes(a, out);
         if (small && r && *r == n && map_generation.load(std::memory_order_acquire) == gen) {
           c.page[first % readable_pages::ways] = first + 1;
