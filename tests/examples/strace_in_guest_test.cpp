@@ -340,6 +340,36 @@ for undo in ("munmap", "mprotect"):
   CHECK(count_matching(t.lines, R"(^write\(2, 0x[0-9a-f]+, 4\) += -1 EFAULT \(Bad address\)$)") == 2);
 }
 
+TEST_CASE("strace in_guest: a shared file mapping cut short after a read is EFAULT, not SIGBUS") {
+  require_in_guest();
+  // The page stays mapped (ftruncate changes no mapping), but reading it is SIGBUS in user
+  // space: the formatter must not read it directly, the kernel's write gives EFAULT.
+  std::string script = snare::test::temp_path("bus.py");
+  std::string data = snare::test::temp_path("bus.data");
+  {
+    std::ofstream(script) << R"(import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+os.write(fd, b"abcd" * 1024)
+p = libc.mmap(None, 4096, 1, 1, fd, 0)
+r1 = libc.write(2, p, 4)
+os.ftruncate(fd, 0)
+r2 = libc.write(2, p, 4)
+os.write(1, ("%d %d\n" % (r1, r2)).encode())
+)";
+  }
+  auto t = run_traced({"--backend=in-guest", "-e", "trace=write", "python3", script, data});
+  ::unlink(script.c_str());
+  ::unlink(data.c_str());
+  CHECK(t.r.code == 0);
+  CHECK(t.r.out == "4 -1\n");
+  CHECK(count_matching(t.lines, R"(^write\(2, "abcd", 4\) += 4$)") == 1);
+  CHECK(count_matching(t.lines, R"(^write\(2, 0x[0-9a-f]+, 4\) += -1 EFAULT \(Bad address\)$)") == 1);
+}
+
 TEST_CASE("strace in_guest: -T times each call in the guest, lines otherwise as on ptrace") {
   compare_with_ptrace({"-T", "sh", "-c", "echo a | cat"}, {R"(write(1, "a\n", 2) = 2)"});
   auto t = run_traced({"--backend=in-guest", "-T", "-f", "sh", "-c", "echo a | cat"});

@@ -861,6 +861,84 @@ static int vectors(void) {
   return 0;
 }
 
+/* copy: the test preload answers write(-77, p, n) with copy_from_guest's result (n, or
+   -errno): a readable page, an unmapped one, a shared file mapping cut short (SIGBUS), and the
+   unmapped one again while the thread blocks SIGSEGV (the runtime declines: EAGAIN). The
+   guest must live through all of them. */
+static const char* copy_result(long r) {
+  static char buf[32];
+  if (r >= 0) {
+    snprintf(buf, sizeof buf, "%ld", r);
+    return buf;
+  }
+  return errno == EFAULT ? "EFAULT" : errno == EAGAIN ? "EAGAIN" : errno == EBADF ? "EBADF" : "other";
+}
+static int copy_mode(void) {
+  char* p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return 1;
+  memcpy(p, "abcd", 4);
+  printf("readable %s\n", copy_result(syscall(SYS_write, -77, p, 4)));
+  munmap(p, 4096);
+  printf("unmapped %s\n", copy_result(syscall(SYS_write, -77, p, 4)));
+  char path[] = "/tmp/snare_ig_copy_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return 1;
+  unlink(path);
+  if (ftruncate(fd, 4096) != 0) return 1;
+  char* f = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  if (f == MAP_FAILED) return 1;
+  printf("file %s\n", copy_result(syscall(SYS_write, -77, f, 4)));
+  if (ftruncate(fd, 0) != 0) return 1;
+  printf("truncated %s\n", copy_result(syscall(SYS_write, -77, f, 4)));
+  sigset_t segv_set, old;
+  sigemptyset(&segv_set);
+  sigaddset(&segv_set, SIGSEGV);
+  sigprocmask(SIG_BLOCK, &segv_set, &old);
+  printf("blocked %s\n", copy_result(syscall(SYS_write, -77, p, 4)));
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  close(fd);
+  return 0;
+}
+
+/* bus: the guest's own SIGBUS handler gets a fault of a shared file mapping cut short
+   (siglongjmp out of it); bus_die: the same fault with no handler kills by SIGBUS. */
+static sigjmp_buf bus_jump;
+static volatile sig_atomic_t bus_code;
+static void on_bus(int sig, siginfo_t* info, void* uc) {
+  (void)sig;
+  (void)uc;
+  bus_code = info->si_code;
+  siglongjmp(bus_jump, 1);
+}
+static int bus(int handled) {
+  char path[] = "/tmp/snare_ig_bus_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return 1;
+  unlink(path);
+  if (ftruncate(fd, 4096) != 0) return 1;
+  volatile char* f = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  if (f == MAP_FAILED) return 1;
+  if (ftruncate(fd, 0) != 0) return 1;
+  if (handled) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGBUS, &sa, NULL);
+    if (sigsetjmp(bus_jump, 1) == 0) {
+      (void)f[0];
+      printf("no fault\n");
+      return 1;
+    }
+    printf("bus handled, si_code %d\n", (int)bus_code);
+    return 0;
+  }
+  fflush(stdout);
+  (void)f[0];
+  printf("no fault\n");
+  return 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* m = argv[1];
@@ -892,6 +970,9 @@ int main(int argc, char** argv) {
   if (strcmp(m, "fork_while_rewriting") == 0) r = fork_while_rewriting();
   if (strcmp(m, "sud_refused") == 0) r = sud_refused();
   if (strcmp(m, "vectors") == 0) r = vectors();
+  if (strcmp(m, "copy") == 0) r = copy_mode();
+  if (strcmp(m, "bus") == 0) r = bus(1);
+  if (strcmp(m, "bus_die") == 0) r = bus(0);
   if (strcmp(m, "loop") == 0) { /* one site, 1000 calls: rewritten after its first trap */
     long sum = 0;
     for (int i = 0; i < 3; ++i) sum -= getuid() != getuid(); /* rewrites libc's getuid site */

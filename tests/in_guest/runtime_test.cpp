@@ -339,6 +339,32 @@ TEST_CASE("in_guest runtime: the guest's own SIGSEGV handler repairs a fault as 
   CHECK(r.out == "recovered: 1 x\n");
 }
 
+TEST_CASE("in_guest runtime: copy_from_guest gives EFAULT for an unmapped or cut-short page, the guest lives",
+          "[in_guest]") {
+  require_sud();
+  const char* want = "readable 4\nunmapped EFAULT\nfile 4\ntruncated EFAULT\nblocked EAGAIN\n";
+  for (const char* rewrite : {"0", "1"}) {
+    INFO("SNARE_IG_REWRITE=" << rewrite);
+    auto r = run(guest("copy"), true, {{"SNARE_IG_REWRITE", rewrite}});
+    CHECK(r.out == want);
+    CHECK(WIFEXITED(r.status));
+    CHECK(WEXITSTATUS(r.status) == 0);
+  }
+  // Natively the marker call is a bad fd: the answers above are the runtime's.
+  CHECK(run(guest("copy"), false).out ==
+        "readable EBADF\nunmapped EBADF\nfile EBADF\ntruncated EBADF\nblocked EBADF\n");
+}
+
+TEST_CASE("in_guest runtime: the guest's own SIGBUS handler and a death by SIGBUS as natively",
+          "[in_guest]") {
+  require_sud();
+  auto r = same_as_native(guest("bus"));
+  CHECK(r.out == "bus handled, si_code 2\n");  // BUS_ADRERR
+  auto d = same_as_native(guest("bus_die"), false);
+  CHECK(WIFSIGNALED(d.status));
+  CHECK(WTERMSIG(d.status) == SIGBUS);
+}
+
 TEST_CASE("in_guest runtime: a crash by SIGSEGV ends the same way", "[in_guest]") {
   require_sud();
   // A write through a null pointer: page 0 is mapped (execute-only where the CPU has

@@ -90,6 +90,14 @@ inline void set_child_word(std::uint64_t word) noexcept;
 /// Returns, in a thread_start/process_start hook, the word its creator set for it
 /// (set_child_word), 0 when none.
 inline std::uint64_t creator_word() noexcept;
+/// Copies `n` bytes at `src` in this process to `dst` with plain loads whose fault cannot kill
+/// the guest: a SIGSEGV or SIGBUS of the copy resumes it with -EFAULT, as the kernel's
+/// copy_from_user (for hooks reading the guest's memory without process_vm_readv). Returns 0;
+/// -EFAULT when part of the range is unreadable (`dst` then partly written); -EAGAIN when the
+/// runtime cannot catch the fault now (not installed, or this thread blocks SIGSEGV or SIGBUS,
+/// whose fault the kernel then turns into the default action): read another way then. Costs
+/// one rt_sigprocmask (the thread's mask) besides the copy.
+inline long copy_from_guest(void* dst, const void* src, unsigned long n) noexcept;
 
 /// Runs a syscall that is never trapped (the runtime's own code range / selector), for hooks
 /// and the backend's inject. Returns the raw result (-errno on failure).

@@ -62,10 +62,39 @@ inline void on_sigsys(int sig, siginfo_t* info, void* ucv) noexcept {
   handle_trap(static_cast<ucontext_t*>(ucv), true);
 }
 
-/// The SIGSEGV handler while rewriting: a rewritten site whose number lies past page 0's sled
-/// (`call *%rax` faulted at address rax, the return address right after a site the runtime
-/// rewrote) is a syscall, run as a trapped one; anything else is the guest's.
+/// Resumes a fault of snare_ig_v1_copy's one load (si_code > 0: the kernel's, not a kill) at
+/// its fixup, which returns -EFAULT; false for any other signal.
+inline bool resume_copy_fault(const siginfo_t* info, void* ucv) noexcept {
+  greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
+  if (info->si_code <= 0 || g[REG_RIP] != reinterpret_cast<greg_t>(&snare_ig_v1_copy_fault)) return false;
+  g[REG_RIP] = reinterpret_cast<greg_t>(&snare_ig_v1_copy_fixup);
+  return true;
+}
+
+/// A SIGSEGV or SIGBUS that is the guest's: its handler, or what the kernel would do.
+inline void forward_fault(int sig, siginfo_t* info, void* ucv) noexcept {
+  kernel_sigaction a = proc.guest[sig];
+  if (has_function(a)) {
+    deliver_to_guest(a, sig, info, ucv);
+    return;
+  }
+  if (a.handler == sig_ign && info->si_code <= 0) return;  // sent by kill and ignored
+  die_by(sig);
+}
+
+/// The SIGBUS handler: a fault of the runtime's copy resumes with -EFAULT, any other is the
+/// guest's.
+inline void on_sigbus(int sig, siginfo_t* info, void* ucv) noexcept {
+  if (resume_copy_fault(info, ucv)) return;
+  forward_fault(sig, info, ucv);
+}
+
+/// The SIGSEGV handler: a fault of the runtime's copy resumes with -EFAULT; while rewriting, a
+/// rewritten site whose number lies past page 0's sled (`call *%rax` faulted at address rax,
+/// the return address right after a site the runtime rewrote) is a syscall, run as a trapped
+/// one; anything else is the guest's.
 inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
+  if (resume_copy_fault(info, ucv)) return;
   greg_t* g = static_cast<ucontext_t*>(ucv)->uc_mcontext.gregs;
   auto rip = static_cast<std::uintptr_t>(g[REG_RIP]);
   if (info->si_code > 0 && reinterpret_cast<std::uintptr_t>(info->si_addr) == rip &&
@@ -78,13 +107,7 @@ inline void on_sigsegv(int sig, siginfo_t* info, void* ucv) noexcept {
       return;
     }
   }
-  kernel_sigaction a = proc.guest[SIGSEGV];
-  if (has_function(a)) {
-    deliver_to_guest(a, sig, info, ucv);
-    return;
-  }
-  if (a.handler == sig_ign && info->si_code <= 0) return;  // sent by kill and ignored
-  die_by(SIGSEGV);
+  forward_fault(sig, info, ucv);
 }
 
 /// A trapped call (SUD's SIGSYS, or a faulting rewritten site): the hooks and the call, the
@@ -230,6 +253,17 @@ inline long untrapped_syscall(long nr, long a0, long a1, long a2, long a3, long 
   return detail::sys(nr, a0, a1, a2, a3, a4, a5);
 }
 
+inline long copy_from_guest(void* dst, const void* src, unsigned long n) noexcept {
+  namespace d = detail;
+  if (!d::proc.owns_sigsegv || !d::proc.owns_sigbus) return -EAGAIN;
+  // A fault the thread blocks is forced to the default action by the kernel: never caught.
+  std::uint64_t mask = 0;
+  if (d::sys(SYS_rt_sigprocmask, SIG_BLOCK, 0, d::arg(&mask), d::kernel_sigset_size) != 0) return -EAGAIN;
+  constexpr std::uint64_t faults = (std::uint64_t{1} << (SIGSEGV - 1)) | (std::uint64_t{1} << (SIGBUS - 1));
+  if ((mask & faults) != 0) return -EAGAIN;
+  return d::snare_ig_v1_copy(dst, src, n);
+}
+
 inline snare::result<install_report> install(const hooks& h, const install_options& o) noexcept {
   namespace d = detail;
   if (d::proc.installed) return d::proc.report;
@@ -280,13 +314,16 @@ inline snare::result<install_report> install(const hooks& h, const install_optio
   d::proc.report.sud = true;
   if (!o.rewrite) std::strcpy(d::proc.why_not_rewriting, "install_options::rewrite is false");
   d::proc.report.rewriting = o.rewrite && d::setup_rewriting();
-  if (d::proc.report.rewriting) {
-    // SA_ONSTACK: a guest that handles stack overflow on an alternate stack keeps doing so.
-    d::kernel_sigaction segv{reinterpret_cast<std::uintptr_t>(&d::on_sigsegv),
-                             SA_SIGINFO | SA_NODEFER | SA_ONSTACK | d::sa_restorer_flag,
-                             reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
-    d::proc.owns_sigsegv = d::sys(SYS_rt_sigaction, SIGSEGV, d::arg(&segv), 0, d::kernel_sigset_size) == 0;
-  }
+  // SIGSEGV (rewritten sites past the sled; copy_from_guest) and SIGBUS (copy_from_guest) are
+  // the runtime's, SUD only too. SA_ONSTACK: a guest that handles stack overflow on an
+  // alternate stack keeps doing so.
+  d::kernel_sigaction segv{reinterpret_cast<std::uintptr_t>(&d::on_sigsegv),
+                           SA_SIGINFO | SA_NODEFER | SA_ONSTACK | d::sa_restorer_flag,
+                           reinterpret_cast<std::uintptr_t>(&d::snare_ig_v1_restorer), 0};
+  d::proc.owns_sigsegv = d::sys(SYS_rt_sigaction, SIGSEGV, d::arg(&segv), 0, d::kernel_sigset_size) == 0;
+  d::kernel_sigaction bus = segv;
+  bus.handler = reinterpret_cast<std::uintptr_t>(&d::on_sigbus);
+  d::proc.owns_sigbus = d::sys(SYS_rt_sigaction, SIGBUS, d::arg(&bus), 0, d::kernel_sigset_size) == 0;
   d::proc.report.why_not_rewriting = d::proc.why_not_rewriting;
   d::proc.installed = true;
   d::tls.selector = d::selector_block;

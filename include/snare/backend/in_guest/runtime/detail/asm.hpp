@@ -532,6 +532,32 @@ snare_ig_v1_trampoline:
 )");
 // clang-format on
 
+// snare_ig_v1_copy(dst, src, n): copies n bytes with `rep movsb` and returns 0. A fault of that
+//   one instruction (its address is snare_ig_v1_copy_fault) is resumed by the runtime's SIGSEGV
+//   and SIGBUS handlers at snare_ig_v1_copy_fixup, which returns -EFAULT (-14): the kernel's
+//   copy_from_user, with its exception table of one entry. No syscall: any section would do.
+// clang-format off
+asm(R"(
+  .pushsection .text.snare_ig_v1_copy,"axG",@progbits,snare_ig_v1_copy_group,comdat
+  .globl snare_ig_v1_copy, snare_ig_v1_copy_fault, snare_ig_v1_copy_fixup
+  .hidden snare_ig_v1_copy, snare_ig_v1_copy_fault, snare_ig_v1_copy_fixup
+  .type snare_ig_v1_copy, @function
+  .p2align 4
+snare_ig_v1_copy:
+  mov %rdx, %rcx
+  cld
+snare_ig_v1_copy_fault:
+  rep movsb
+  xor %eax, %eax
+  ret
+snare_ig_v1_copy_fixup:
+  mov $-14, %rax
+  ret
+  .size snare_ig_v1_copy, . - snare_ig_v1_copy
+  .popsection
+)");
+// clang-format on
+
 namespace snare::in_guest::detail {
 inline namespace v1 {
 
@@ -548,6 +574,9 @@ extern "C" {
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_syscall_ip[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_begin[];
 [[gnu::visibility("hidden")]] extern char snare_ig_v1_end[];
+[[gnu::visibility("hidden")]] long snare_ig_v1_copy(void* dst, const void* src, unsigned long n) noexcept;
+[[gnu::visibility("hidden")]] extern char snare_ig_v1_copy_fault[];
+[[gnu::visibility("hidden")]] extern char snare_ig_v1_copy_fixup[];
 }
 
 }  // namespace v1

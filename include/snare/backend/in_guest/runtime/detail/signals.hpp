@@ -139,7 +139,7 @@ inline long emulate_sigaction(const syscall_frame& f) noexcept {
   if (act != nullptr) {
     kernel_sigaction a;  // read as the kernel would: unreadable -> EFAULT, nothing changed
     if (read_guest(&a, act, sizeof a) != static_cast<long>(sizeof a)) return -EFAULT;
-    if (sig != SIGSYS && !(sig == SIGSEGV && proc.owns_sigsegv)) {
+    if (sig != SIGSYS && !(sig == SIGSEGV && proc.owns_sigsegv) && !(sig == SIGBUS && proc.owns_sigbus)) {
       long r = register_action(sig, a);
       if (r < 0) return r;
     }

@@ -71,7 +71,8 @@ struct process_state {
   // past page 0 is known to be a syscall and not the guest's own bad call.
   static constexpr std::size_t site_slots = 8192;
   std::atomic<std::uintptr_t> sites[site_slots]{};
-  bool owns_sigsegv = false;   // the kernel's SIGSEGV action is the runtime's (when rewriting)
+  bool owns_sigsegv = false;   // the kernel's SIGSEGV action is the runtime's
+  bool owns_sigbus = false;    // the kernel's SIGBUS action is the runtime's
   bool refuse_i386 = false;    // install_options::refuse_i386
   bool some_interest = false;  // install_options::interest given
   std::uint64_t interest[8]{};
