@@ -22,6 +22,7 @@
 #include <snare/backend/ptrace/memory.hpp>
 #include <snare/detail/posix.hpp>
 #include <snare/detail/unique_fd.hpp>
+#include <snare/gdb/protocol/request.hpp>
 
 namespace snare::gdb::detail {
 
