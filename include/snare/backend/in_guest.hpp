@@ -7,6 +7,6 @@
 // See docs/in_guest.md. Not a security boundary: the guest can switch SUD off.
 #pragma once
 
-#include <snare/backend/in_guest/exec_check.hpp>
 #include <snare/backend/in_guest/engine.hpp>
+#include <snare/backend/in_guest/exec_check.hpp>
 #include <snare/backend/in_guest/policy.hpp>
