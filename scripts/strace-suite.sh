@@ -25,10 +25,14 @@ run_one() { # TRACER LOGDIR TREE TEST
 	t=$4
 	log=$2/$t.log
 	set +e
-	(cd "$tree" && env STRACE="$1" STRACE_ARCH=x86_64 STRACE_NATIVE_ARCH=x86_64 \
-		SIZEOF_KERNEL_LONG_T=8 SIZEOF_LONG=8 MIPS_ABI= TIMEOUT_DURATION=120 \
-		srcdir=. ./run.sh "./$t.test") >"$log" 2>&1
+	# In a session of its own, killed whole afterwards: a test whose tracer failed can leave
+	# its guest behind (attach-f-p's busy children), which would slow every later test.
+	setsid -w sh -c 'echo $$ >"$0.sid" && cd "$1" && exec env STRACE="$2" STRACE_ARCH=x86_64 \
+		STRACE_NATIVE_ARCH=x86_64 SIZEOF_KERNEL_LONG_T=8 SIZEOF_LONG=8 MIPS_ABI= \
+		TIMEOUT_DURATION=120 srcdir=. ./run.sh "./$3.test"' "$log" "$tree" "$1" "$t" >"$log" 2>&1
 	rc=$?
+	[ -s "$log.sid" ] && pkill -KILL -s "$(cat "$log.sid")" 2>/dev/null
+	rm -f "$log.sid"
 	set -e
 	name=$(basename "$1")
 	case $rc in
