@@ -12,7 +12,7 @@ namespace d = snare::format::detail;
 namespace sys = snare::sys;
 
 namespace {
-constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+using snare::test::at_fdcwd;
 using printer = d::printer<fake_memory, snare::format::no_fd_paths>;
 
 std::string format(const sys::syscall_desc& desc, snare::sys::raw_args args, std::int64_t ret,

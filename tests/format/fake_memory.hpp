@@ -18,6 +18,19 @@
 
 namespace snare::test {
 
+/// AT_FDCWD as a raw argument (openat(2)): -100 in a 64-bit register.
+inline constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+
+/// Default options with the -X style `s` (strace's -X raw|abbrev|verbose).
+inline snare::format::options style(snare::format::xlat_style s) {
+  snare::format::options o;
+  o.xlat = s;
+  return o;
+}
+/// The options of `-X raw` and `-X verbose`.
+inline const snare::format::options raw = style(snare::format::xlat_style::raw);
+inline const snare::format::options verbose = style(snare::format::xlat_style::verbose);
+
 /// Guest memory made of separate regions; anything outside them is unmapped.
 class fake_memory {
  public:

@@ -17,7 +17,7 @@ snare::format::options with_paths() {
   o.show_fd_paths = true;
   return o;
 }
-constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+using snare::test::at_fdcwd;
 }  // namespace
 
 TEST_CASE(

@@ -7,7 +7,7 @@ using snare::test::call;
 using snare::test::fake_memory;
 
 namespace {
-constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+using snare::test::at_fdcwd;
 }
 
 TEST_CASE("Open flags print the access mode first, then bits, then unknown bits in hex", "[format][flags]") {

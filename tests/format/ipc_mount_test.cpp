@@ -18,13 +18,8 @@ using snare::test::call;
 using snare::test::fake_memory;
 
 namespace {
-snare::format::options style(snare::format::xlat_style s) {
-  snare::format::options o;
-  o.xlat = s;
-  return o;
-}
-const auto raw = style(snare::format::xlat_style::raw);
-const auto verbose = style(snare::format::xlat_style::verbose);
+using snare::test::raw;
+using snare::test::verbose;
 constexpr std::int64_t enoent = -2, einval = -22, efault = -14;
 }  // namespace
 

@@ -10,7 +10,7 @@ using snare::test::call;
 using snare::test::fake_memory;
 
 namespace {
-constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+using snare::test::at_fdcwd;
 struct stat regular(off_t size, mode_t mode) {
   struct stat st {};
   st.st_mode = mode;

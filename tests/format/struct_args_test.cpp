@@ -10,7 +10,7 @@ using snare::test::call;
 using snare::test::fake_memory;
 
 namespace {
-constexpr std::uint64_t at_fdcwd = static_cast<std::uint64_t>(-100);
+using snare::test::at_fdcwd;
 struct open_how_abi {
   std::uint64_t flags, mode, resolve;
 };
