@@ -10,7 +10,9 @@ Traces the system calls of PROG (or of running processes) with snare and prints 
 strace does.
 
 Output:
-  -o FILE, --output=FILE      write the trace to FILE instead of stderr
+  -o FILE, --output=FILE      write the trace to FILE instead of stderr; -o '|CMD' or
+                              -o '!CMD': to the standard input of sh -c CMD, waited for
+                              at the end
   -ff, --output-separately    with -o FILE: one file FILE.TID per traced thread
   -A, --output-append-mode    open -o FILE for appending
   -a N, --columns=N           align results at column N (default 40)
@@ -29,7 +31,7 @@ Output:
   --decode-pids=SET, -e decode-pids=SET
                               comm, pidns, all, none; a leading ! negates
   --pidns-translation         the same as --decode-pids=pidns
-  -i, --instruction-pointer   print the instruction pointer at each call
+  -i, --instruction-pointer   print the instruction pointer at each call and signal
   -n, --syscall-number        print the syscall number before each call
   -k, --stack-traces          print the guest's stack after each call (ptrace)
   -t, -tt, -ttt               prefix lines with the time of day (-tt: with microseconds,
@@ -59,6 +61,9 @@ Filtering:
   -e abbrev=SET, -e raw=SET   abbreviate the structures of (all by default) / print
                               raw arguments and results of the calls in SET
   -e decode-fds=SET           what -y shows: path, socket, dev, pidfd, all, none
+  -e verbose=SET              decode the structures of SET's calls (all by default);
+                              execve and execveat left out print argv and envp as
+                              addresses; another traced call left out is refused
 
 Tampering:
   -e inject=SET:error=ERRNO[:when=EXPR]
@@ -73,6 +78,13 @@ Tampering:
                               the same, error=ENOSYS by default; only traced calls
                               are tampered with, the last rule naming a call wins;
                               :syscall=NAME (a pure call) is accepted, as strace's
+  -e inject=SET:poke_enter=@argN=HEX[,...]|:poke_exit=@argN=HEX[,...]
+                              write HEX at the address in argument N before the call's
+                              entry (exit) is printed; the line ends (INJECTED: args)
+  -e inject=SET:delay_enter=TIME|:delay_exit=TIME
+                              hold the call TIME (us, or s ms us ns) before it runs
+                              (returns), the line ends (DELAYED); the tracer, and every
+                              process it traces, waits meanwhile (ptrace)
 
 Statistics:
   -c, --summary-only          count time, calls and errors per syscall; print a summary
@@ -100,6 +112,14 @@ Tracing:
                               lines); 3 (never): ignored; 4 (never_tstp): SIGTSTP too.
                               Default: 3 with -o FILE, else 2. A second signal kills
                               the guests
+  -D, -DD, -DDD, --daemonize[=grandchild|pgroup|session]
+                              run the tracer as a detached grandchild (-DD: in a new
+                              process group, -DDD: in a new session) that attaches to
+                              snare-strace's own process, which then becomes PROG:
+                              PROG keeps its parent, and signals to its process group
+                              (-DD) or session (-DDD) miss the tracer (ptrace). Fatal
+                              signals to the tracer are ignored (-I 4) unless -I says
+                              otherwise; -I 1 leaves them fatal to it alone
   -E VAR=VAL, --env=VAR=VAL   run the command with VAR set to VAL; -E VAR removes VAR
   -u USER, --user=USER        run the command as USER (its uid, gid and groups; needs
                               root; not with --backend=kvm)
@@ -118,9 +138,9 @@ Tracing:
   -h, --help                  print this help
   -V, --version               print the version
 
-Not supported (exit code 2 with a reason): -p PID with a command, -D,
--e verbose= leaving out a traced call, -e kvm=, -e secontext, -b execve,
-inject delay_enter=, delay_exit=, poke_enter=, poke_exit=.
+Not supported (exit code 2 with a reason): -p PID with a command, -D with -u,
+-e verbose= leaving out a traced call other than execve and execveat, -e kvm=,
+-e secontext, -b execve.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
 2 on a bad option, 1 on a bad -e expression (strace's message alone). With -p: 0 when the processes end, 1 when none can be attached, and

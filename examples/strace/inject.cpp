@@ -84,15 +84,20 @@ long parse_pure_call(std::string_view text) {
 }
 
 // delay_enter=/delay_exit=: a non-negative number (integer or decimal) with an optional
-// unit s, ms, us or ns (strace's parse_ts).
-bool parse_delay(std::string_view text) {
+// unit s, ms, us or ns, microseconds without one (strace's parse_ts); `ns` gets it.
+bool parse_delay(std::string_view text, std::uint64_t& ns) {
   std::size_t i = 0;
   bool digits = false, dot = false;
   if (i < text.size() && text[i] == '+') ++i;
+  std::uint64_t whole = 0, frac = 0, frac_scale = 1;
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (c >= '0' && c <= '9') {
       digits = true;
+      if (!dot && whole < (1ull << 40))
+        whole = whole * 10 + static_cast<std::uint64_t>(c - '0');
+      else if (dot && frac_scale < 1000000000ull)
+        frac = frac * 10 + static_cast<std::uint64_t>(c - '0'), frac_scale *= 10;
     } else if (c == '.' && !dot) {
       dot = true;
     } else {
@@ -101,14 +106,26 @@ bool parse_delay(std::string_view text) {
   }
   if (!digits) return false;
   auto unit = text.substr(i);
-  return unit.empty() || unit == "s" || unit == "ms" || unit == "us" || unit == "ns";
+  std::uint64_t scale = 0;  // ns per unit
+  if (unit.empty() || unit == "us")
+    scale = 1000;
+  else if (unit == "s")
+    scale = 1000000000;
+  else if (unit == "ms")
+    scale = 1000000;
+  else if (unit == "ns")
+    scale = 1;
+  else
+    return false;
+  ns = whole * scale + frac * scale / frac_scale;
+  return true;
 }
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // poke_enter=/poke_exit=: @argN=HEX[,@argN=HEX]..., N 1..7, HEX an even number (2..2048)
 // of hex digits, each argument once (strace's parse_poke_token).
-bool parse_poke(std::string_view text) {
+bool parse_poke(std::string_view text, std::vector<inject_rule::poke_item>& items) {
   if (text.empty()) return false;
   unsigned seen = 0;
   while (true) {
@@ -124,6 +141,12 @@ bool parse_poke(std::string_view text) {
       if (data.empty() || data.size() % 2 != 0 || data.size() > 2048) return false;
       for (char c : data)
         if (!is_hex(c)) return false;
+      inject_rule::poke_item poke;
+      poke.arg = static_cast<unsigned>(item[4] - '0');
+      for (std::size_t k = 0; k < data.size(); k += 2)
+        poke.data.push_back(
+            static_cast<unsigned char>(std::stoul(std::string(data.substr(k, 2)), nullptr, 16)));
+      items.push_back(std::move(poke));
     }
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
@@ -167,10 +190,14 @@ bool parse_token(std::string_view token, bool fault, inject_rule& rule, bool& ha
     if (given || !ok) return false;
     return given = true;
   };
-  if (token.starts_with("delay_enter=")) return once(has_delay_enter, parse_delay(value("delay_enter=")));
-  if (token.starts_with("delay_exit=")) return once(has_delay_exit, parse_delay(value("delay_exit=")));
-  if (token.starts_with("poke_enter=")) return once(has_poke_enter, parse_poke(value("poke_enter=")));
-  if (token.starts_with("poke_exit=")) return once(has_poke_exit, parse_poke(value("poke_exit=")));
+  if (token.starts_with("delay_enter="))
+    return once(has_delay_enter, parse_delay(value("delay_enter="), rule.delay_enter_ns));
+  if (token.starts_with("delay_exit="))
+    return once(has_delay_exit, parse_delay(value("delay_exit="), rule.delay_exit_ns));
+  if (token.starts_with("poke_enter="))
+    return once(has_poke_enter, parse_poke(value("poke_enter="), rule.poke_enter));
+  if (token.starts_with("poke_exit="))
+    return once(has_poke_exit, parse_poke(value("poke_exit="), rule.poke_exit));
   return false;
 }
 
@@ -196,6 +223,8 @@ bool parse_inject(std::string_view text, bool fault, options& o, std::string& er
     rest.remove_prefix(next + 1);
   }
   rule.delay = de || dx;
+  rule.delay_enter = de;
+  rule.delay_exit = dx;
   rule.poke = pe || px;
   if (!has_error) {
     if (fault) {
@@ -211,11 +240,6 @@ bool parse_inject(std::string_view text, bool fault, options& o, std::string& er
   auto set = parse_set(set_text, error);
   if (!set) return false;
   rule.calls = *set;
-  if (rule.delay || rule.poke) {
-    error = std::string("inject ") + (rule.delay ? "delay_enter=/delay_exit=" : "poke_enter=/poke_exit=") +
-            " is not supported by snare-strace (error=, retval=, signal=, syscall= and when= are)";
-    return false;
-  }
   // A rule for no call (fault=none) changes nothing; a later rule wins for the calls it names.
   if (rule.calls.any()) o.injects.push_back(rule);
   return true;

@@ -4,6 +4,7 @@
 #include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -154,6 +155,66 @@ void set_interruptible(int level, bool attaching) {
   if (level == 4) catch_with(SIGTSTP, ignore_signal);
 }
 
+// -D: the process snare-strace was started as becomes the command, under a tracer that is
+// its grandchild (strace's startup_child and startup_attach with daemonized_tracer). The
+// middle child waits until the tracer, at the tracee's first stop, kills it; the original
+// process waits for the middle child's end, then execs the command, traced from there.
+pid_t g_daemon_middle = -1;  // in the tracer: the middle child while it waits
+
+void release_tracee() {
+  if (g_daemon_middle > 0) ::kill(g_daemon_middle, SIGKILL);
+  g_daemon_middle = -1;
+}
+
+// Returns in the tracer (the grandchild, in a new process group for -DD, a new session for
+// -DDD) with the pid of the process to attach to; the original process never returns.
+pid_t daemonize(const strace::options& o) {
+  (void)::prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);  // Yama: the tracer is no ancestor
+  const pid_t tracee = ::getpid();
+  std::fflush(nullptr);
+  const pid_t middle = ::fork();
+  if (middle < 0) {
+    std::fprintf(stderr, "%s: fork: %s\n", program_invocation_name, std::strerror(errno));
+    std::exit(1);
+  }
+  if (middle == 0) {
+    const pid_t tracer = ::fork();
+    if (tracer == 0) {
+      if (o.daemonize == 2 && ::setpgid(0, 0) < 0) {
+        std::fprintf(stderr, "%s: Cannot create a new process group: %s\n", program_invocation_name,
+                     std::strerror(errno));
+        ::_exit(1);
+      }
+      if (o.daemonize == 3 && ::setsid() < 0) {
+        std::fprintf(stderr, "%s: Cannot create a new session: %s\n", program_invocation_name,
+                     std::strerror(errno));
+        ::_exit(1);
+      }
+      g_daemon_middle = ::getppid();
+      return tracee;
+    }
+    // Killed by the tracer once it holds the tracee; or the tracer ended first.
+    while (tracer > 0 && ::waitpid(tracer, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    ::_exit(0);
+  }
+  while (::waitpid(middle, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  for (const auto& [name, value] : o.env) {
+    if (value)
+      ::setenv(name.c_str(), value->c_str(), 1);
+    else
+      ::unsetenv(name.c_str());
+  }
+  std::vector<char*> argv;
+  for (const auto& a : o.command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  std::fprintf(stderr, "%s: exec: %s\n", program_invocation_name, std::strerror(errno));
+  std::fflush(nullptr);
+  ::_exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -239,16 +300,24 @@ int main(int argc, char** argv) {
   strace::session s(o);
   if (!s.open()) return 1;
   s.set_on_keep(become_keeper);
-  // As strace: fatal signals end the run (2, "waiting") unless -o FILE traces a command (3).
-  set_interruptible(o.interruptible != 0                              ? o.interruptible
+  if (o.daemonize != 0) s.start_daemonized(daemonize(o), release_tracee);
+  // As strace: fatal signals end the run (2, "waiting") unless -o FILE traces a command (3)
+  // or -D runs the tracer apart (4). -D -I1 leaves them fatal, as strace's -I1 does: the
+  // tracer dies alone, its tracee lives on.
+  const int level = o.interruptible != 0                              ? o.interruptible
+                    : o.daemonize != 0                                ? 4
                     : o.output_file.empty() || !o.attach_pids.empty() ? 2
-                                                                      : 3,
-                    !o.attach_pids.empty());
+                                                                      : 3;
+  if (o.daemonize == 0 || level != 1)
+    set_interruptible(level, !o.attach_pids.empty());
+  else
+    s.set_flush_each_write(true);
   s.set_stop_source(&g_stop);
   snare::exit_status end = o.backend == strace::backend_choice::seccomp    ? strace::run_seccomp(calls, s, o)
                            : o.backend == strace::backend_choice::kvm      ? strace::run_kvm(calls, s, o)
                            : o.backend == strace::backend_choice::in_guest ? strace::run_in_guest(need, s, o)
                                                                            : strace::run_ptrace(calls, s, o);
+  release_tracee();             // -D: an attach that failed lets the command run untraced, as strace
   if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
   s.finish();
   // -p: a signal that detached ends snare-strace by the same signal, as strace does.

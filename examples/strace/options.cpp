@@ -193,6 +193,7 @@ parse_result parse(int argc, char** argv) {
   o.signals.set();
   int i = 1;
   int f_count = 0;
+  int daemonize_long = 0;  // --daemonize=: strace refuses it with -D
   auto fail = [&](std::string msg) {
     r.error = std::move(msg);
     return r;
@@ -309,8 +310,19 @@ parse_result parse(int argc, char** argv) {
           return fail_qualifier(err);
         continue;
       }
-      if (name == "daemonize" || name == "daemonized" || name == "daemonised" || name == "tips" ||
-          name == "debug")
+      if (name == "daemonize" || name == "daemonized" || name == "daemonised") {
+        // strace's daemonize_str; no value is a grandchild.
+        if (!has_value || value == "grandchild")
+          daemonize_long = 1;
+        else if (value == "pgroup" || value == "pgrp")
+          daemonize_long = 2;
+        else if (value == "session")
+          daemonize_long = 3;
+        else
+          return fail("invalid --" + std::string(name) + " argument: '" + std::string(value) + "'");
+        continue;
+      }
+      if (name == "tips" || name == "debug")
         return fail("option '--" + std::string(name) + "' is not supported by snare-strace");
       const long_opt* lo = nullptr;
       for (auto& l : long_opts)
@@ -362,19 +374,40 @@ parse_result parse(int argc, char** argv) {
   }
   for (; i < argc; ++i) o.command.emplace_back(argv[i]);
   if (o.command.empty() && o.attach_pids.empty()) return fail("must have PROG [ARGS] or -p PID");
+  if (daemonize_long != 0 && o.daemonize != 0) {
+    r.message_only = true;
+    return fail("-D and --daemonize cannot be provided simultaneously");
+  }
+  if (daemonize_long != 0) o.daemonize = daemonize_long;
+  if (o.daemonize != 0 && o.command.empty()) return fail("PROG [ARGS] must be specified with -D/--daemonize");
+  if (o.daemonize > 3)
+    return fail("Too many -D's (" + std::to_string(o.daemonize) + "), maximum supported -D count is 3");
+  if (o.daemonize != 0 && o.backend != backend_choice::ptrace)
+    return fail("-D/--daemonize needs the ptrace backend");
+  if (o.daemonize != 0 && o.user) return fail("-D/--daemonize with -u is not supported by snare-strace");
   if (!o.command.empty() && !o.attach_pids.empty())
     return fail("-p PID with a command (attach and start at once) is not supported by snare-strace");
   if (o.backend != backend_choice::ptrace && o.backend != backend_choice::in_guest &&
       std::any_of(o.injects.begin(), o.injects.end(), [](const inject_rule& r) { return r.signal != 0; }))
     return fail("-e inject=...:signal= needs the ptrace backend");
+  if (o.backend != backend_choice::ptrace && o.backend != backend_choice::in_guest &&
+      std::any_of(o.injects.begin(), o.injects.end(), [](const inject_rule& r) { return r.delay || r.poke; }))
+    return fail("-e inject=...:poke_enter=/poke_exit=/delay_enter=/delay_exit= needs the ptrace backend");
   if (!o.attach_pids.empty() && o.backend != backend_choice::ptrace)
     return fail("-p PID (attach) needs the ptrace backend");
-  if ((o.trace & ~o.verbose_calls).any())
+  // -e verbose=: the formatter prints a call non-verbosely as strace does for execve and
+  // execveat (argv and envp as addresses); another traced call left out is refused.
+  nr_set plain_capable;
+  plain_capable.set(static_cast<std::size_t>(snare::sys::x86_64::execve::number));
+  plain_capable.set(static_cast<std::size_t>(snare::sys::x86_64::execveat::number));
+  if ((o.trace & ~o.verbose_calls & ~plain_capable).any())
     return fail(
-        "-e verbose= without some traced calls is not supported by snare-strace (it decodes the "
-        "structures of every traced call)");
+        "-e verbose= leaving out a traced call other than execve and execveat is not supported by "
+        "snare-strace (it decodes the structures of the others)");
   if (o.output_separately && o.output_file.empty())
-    o.output_separately = false;                            // as strace: -ff alone is -f
+    o.output_separately = false;  // as strace: -ff alone is -f
+  if (o.output_separately && (o.output_file[0] == '|' || o.output_file[0] == '!'))
+    return fail("piping the output and -ff/--output-separately are mutually exclusive");
   if (o.summary && o.summary_and_trace) o.summary = false;  // -c -C: -C wins, as strace
   // strace: -o FILE with a command implies -q (no "Process N attached" on the terminal).
   if (!o.output_file.empty() && !o.command.empty() && !o.quiet_given)

@@ -27,16 +27,25 @@ inline constexpr long table_end = 451;
 /// and on which invocations (counted per syscall per guest thread, from 1, as strace does).
 struct inject_rule {
   nr_set calls;
-  long value = 0;          ///< what the guest sees: -errno for error=, N for retval=
-  bool is_error = false;   ///< error= (printed with its name) or retval=
-  unsigned first = 1;      ///< first invocation injected
-  unsigned last = ~0u;     ///< last invocation injected (`first..last`)
-  unsigned step = 1;       ///< 0: only `first` (when=N); else every step-th after it
-                           ///< (the default, no when=: every invocation)
-  int signal = 0;          ///< signal= (0: none): sent to the thread, as the kernel sends it
-  long substitute = -1;    ///< syscall=: the pure call strace runs in its place (-1: none)
-  bool delay = false;      ///< delay_enter= or delay_exit= was given
-  bool poke = false;       ///< poke_enter= or poke_exit= was given
+  long value = 0;         ///< what the guest sees: -errno for error=, N for retval=
+  bool is_error = false;  ///< error= (printed with its name) or retval=
+  unsigned first = 1;     ///< first invocation injected
+  unsigned last = ~0u;    ///< last invocation injected (`first..last`)
+  unsigned step = 1;      ///< 0: only `first` (when=N); else every step-th after it
+                          ///< (the default, no when=: every invocation)
+  int signal = 0;         ///< signal= (0: none): sent to the thread, as the kernel sends it
+  long substitute = -1;   ///< syscall=: the pure call strace runs in its place (-1: none)
+  bool delay = false;     ///< delay_enter= or delay_exit= was given
+  bool poke = false;      ///< poke_enter= or poke_exit= was given
+  bool delay_enter = false, delay_exit = false;         ///< which of the two was given
+  std::uint64_t delay_enter_ns = 0, delay_exit_ns = 0;  ///< delay_enter=, delay_exit=
+  /// One `@argN=HEX` of poke_enter= or poke_exit=: the bytes written at the address the
+  /// call's argument N (1..7) holds.
+  struct poke_item {
+    unsigned arg = 0;
+    std::vector<unsigned char> data;
+  };
+  std::vector<poke_item> poke_enter, poke_exit;  ///< written at the call's entry, at its exit
   bool has_result = true;  ///< error= or retval= (or fault='s default): the call is answered
   /// Returns whether invocation `n` (1-based) of a matching call is injected.
   bool fires(unsigned n) const noexcept {
@@ -155,6 +164,10 @@ struct options {
   /// and the trace ends with whole lines); 3 never ignores them; 4 never_tstp ignores SIGTSTP
   /// too. 0: not given (3 with -o FILE, else 2, as strace).
   int interruptible = 0;
+  /// -D, -DD, -DDD, --daemonize[=grandchild|pgroup|session]: the tracer runs as a detached
+  /// grandchild (1), in a new process group too (2) or in a new session (3), and the command
+  /// keeps the process snare-strace was started as (strace(1)). 0: not given.
+  int daemonize = 0;
   backend_choice backend = backend_choice::ptrace;
   nr_set trace;  ///< calls printed (all by default)
   std::vector<inject_rule> injects;

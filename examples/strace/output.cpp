@@ -140,6 +140,10 @@ bool session::open() {
                                                  : snare::format::xlat_style::abbrev;
   fo_verbose_ = fo_;
   fo_verbose_.verbose = true;
+  fo_plain_ = fo_;
+  fo_plain_.decode_structures = false;
+  fo_plain_verbose_ = fo_verbose_;
+  fo_plain_verbose_.decode_structures = false;
   for (auto& p : opts_.paths) {
     resolved_paths_.push_back(p);
     char real[PATH_MAX];
@@ -155,6 +159,19 @@ bool session::open() {
     return true;
   }
   if (opts_.output_separately) return true;  // one file per thread, opened at its first line
+  if (opts_.output_file[0] == '|' || opts_.output_file[0] == '!') {
+    // -o '|CMD' / -o '!CMD': the trace is CMD's standard input (sh -c CMD, strace's
+    // strace_popen), line-buffered; the guest does not inherit the pipe (popen's "e").
+    out_ = open_pipe(opts_.output_file.c_str() + 1, pipe_cmd_);
+    if (!out_) {
+      std::fprintf(stderr, "%s: Can't execute '/bin/sh': %s\n", program_invocation_name,
+                   std::strerror(errno));
+      return false;
+    }
+    std::setvbuf(out_, nullptr, _IOLBF, 0);
+    own_out_ = true;
+    return true;
+  }
   out_ = std::fopen(opts_.output_file.c_str(), opts_.append ? "ae" : "we");
   if (!out_) {
     std::fprintf(stderr, "%s: Can't fopen '%s': %s\n", program_invocation_name, opts_.output_file.c_str(),
@@ -183,7 +200,7 @@ std::FILE* session::file_for(pid_t tid) {
 void session::write(pid_t tid, const std::string& s) {
   std::FILE* f = file_for(tid);
   std::fwrite(s.data(), 1, s.size(), f);
-  if (f == stderr) std::fflush(f);
+  if (f == stderr || flush_each_write_) std::fflush(f);
 }
 
 void session::interrupt_open_line(pid_t tid) {
@@ -257,8 +274,9 @@ std::string session::prefix(pid_t tid, const thread_info* t) {
     s += buf;
   }
   if (opts_.instruction_pointer) {
-    if (t && t->ip)
-      std::snprintf(buf, sizeof buf, "[%016" PRIx64 "] ", t->ip);
+    const std::uint64_t ip = t ? t->ip : signal_ip_;
+    if (ip)
+      std::snprintf(buf, sizeof buf, "[%016" PRIx64 "] ", ip);
     else
       std::snprintf(buf, sizeof buf, "[????????????????] ");
     s += buf;
@@ -267,8 +285,11 @@ std::string session::prefix(pid_t tid, const thread_info* t) {
 }
 
 const snare::format::options& session::format_options(long nr) {
-  bool abbrev = nr >= 0 && static_cast<std::size_t>(nr) < max_nr &&
-                opts_.abbrev_calls.test(static_cast<std::size_t>(nr));
+  const bool in_table = nr >= 0 && static_cast<std::size_t>(nr) < max_nr;
+  const bool abbrev = in_table && opts_.abbrev_calls.test(static_cast<std::size_t>(nr));
+  // -e verbose=: a call left out prints argv and envp as addresses (strace's verbose()).
+  if (in_table && !opts_.verbose_calls.test(static_cast<std::size_t>(nr)))
+    return abbrev ? fo_plain_ : fo_plain_verbose_;
   return abbrev ? fo_ : fo_verbose_;
 }
 

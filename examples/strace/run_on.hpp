@@ -6,6 +6,7 @@
 #include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <sys/types.h>
 
+#include <span>
 #include <type_traits>
 #include <vector>
 
@@ -49,6 +50,10 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
   tool_type t{&s, calls};
   snare::tracer<Backend, tool_type> tracer(t, ro);
   if constexpr (std::is_same_v<Backend, snare::backend::ptrace>) {
+    if (const pid_t tracee = s.daemon_tracee(); tracee > 0) {  // -D: no "attached" message
+      (void)tracer.attach(std::span<const pid_t>(&tracee, 1));
+      return tracer.status();
+    }
     if (!o.attach_pids.empty()) {
       s.start_attached(o.attach_pids);
       const std::vector<pid_t> pids(o.attach_pids.begin(), o.attach_pids.end());

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include <snare/format/fd_resolver.hpp>
 #include <snare/format/format.hpp>
@@ -119,7 +120,10 @@ std::uint64_t thread_cpu_ns(pid_t tid) {
 session::session(const options& o) : opts_(o), pids_(o.pid_comm, o.pidns), stats_(max_nr + 1) {}
 
 session::~session() {
-  if (own_out_ && out_) std::fclose(out_);
+  if (own_out_ && out_ && pipe_cmd_ != -2)
+    close_pipe(out_, pipe_cmd_);
+  else if (own_out_ && out_)
+    std::fclose(out_);
   for (auto& [tid, f] : files_)
     if (f != stderr) std::fclose(f);
 }
@@ -143,6 +147,8 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   t.held = !started_;
   t.injected = false;
   t.inject_signal = 0;
+  t.tamper = nullptr;
+  t.poked = t.delayed = false;
   t.nr = nr;
   t.args = args;
   t.ip = ip;
@@ -176,6 +182,11 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
       // could see and its result is replaced, so the call is answered without it.
       d.suppress = rule->has_result;
       d.value = rule->value;
+      t.tamper = &*rule;
+      // strace pokes and delays before it prints the entry; an answered call has no exit,
+      // so its exit's pokes and delay come at once.
+      tamper(tid, t, true, mem);
+      if (d.suppress) tamper(tid, t, false, mem);
     }
   }
 
@@ -209,7 +220,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
     } else {
       (void)snare::format::format_call(line, desc_of(nr), args, d.value, mem, fo, fds);
     }
-    line += " (INJECTED)";
+    line += tamper_notes(t, true);
     if (opts_.syscall_times)
       line += " <0." + std::string(static_cast<std::size_t>(opts_.syscall_times_digits), '0') + ">";
     line += '\n';
@@ -267,6 +278,7 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     pids_.load_comm(tid);
   if (!t.in_call) return false;
   t.in_call = false;
+  if (t.tamper != nullptr) tamper(tid, t, false, mem);  // before the exit is printed, as strace
   if (t.held && !started_) {
     // A failed exec of the spawn: a PATH lookup's miss (ENOENT: strace looks the command up
     // itself and execs once, so it shows none), or the command's own failure (EACCES,
@@ -333,6 +345,7 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     (void)snare::format::format_exit(line, desc_of(t.nr), t.args, ret, mem, fo, fds, &t.inout);
     t.inout = {};  // the next call's entry saves its own
   }
+  line += tamper_notes(t, false);
   if (opts_.syscall_times) {
     line += " <" + std::to_string(ns / 1000000000u);
     append_fraction(line, ns, opts_.syscall_times_digits);
@@ -350,6 +363,11 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
 }
 
 void session::on_thread_start(pid_t pid, pid_t tid) {
+  if (on_attached_ != nullptr) {  // -D: the tracee is held; strace tells the attach
+    std::exchange(on_attached_, nullptr)();
+    if (!(opts_.quiet & quiet_attach))
+      std::fprintf(stderr, "%s: Process %d attached\n", program_invocation_name, static_cast<int>(pid));
+  }
   // The first thread of a launched guest: forked, so the tracer lets go of its streams.
   if (live_threads_ == 0 && !started_ && attach_roots_.empty()) release_standard_streams();
   live_[tid] = pid;
@@ -553,6 +571,12 @@ void session::finish() {
   check(out_, opts_.output_file);
   for (auto& [tid, f] : files_) check(f, opts_.output_file + "." + std::to_string(tid));
   std::fflush(nullptr);
+  if (pipe_cmd_ != -2 && own_out_) {
+    close_pipe(out_, pipe_cmd_);
+    out_ = stderr;
+    own_out_ = false;
+    pipe_cmd_ = -2;
+  }
 }
 
 }  // namespace strace

@@ -33,6 +33,11 @@ namespace strace {
 
 // Appends ".ddd": the first `digits` (0-9; none for 0) decimal digits of a nanosecond count.
 void append_fraction(std::string& out, std::uint64_t ns, int digits);
+/// Starts `sh -c cmd` (-o '|cmd') and returns the stream of its standard input, null with
+/// errno on failure; `waiter` gets what close_pipe waits on (a pidfd of the shell, or -1).
+std::FILE* open_pipe(const char* cmd, int& waiter);
+/// Closes `f` (open_pipe's) and waits for the shell `waiter` names to end.
+void close_pipe(std::FILE* f, int waiter);
 
 /// The six raw argument registers of a call.
 using raw_args = std::array<std::uint64_t, 6>;
@@ -42,17 +47,29 @@ using raw_args = std::array<std::uint64_t, 6>;
 struct memory_ref {
   void* self = nullptr;
   snare::result<std::size_t> (*fn)(void*, std::uint64_t, std::span<std::byte>) noexcept = nullptr;
+  snare::result<std::size_t> (*write_fn)(void*, std::uint64_t, std::span<const std::byte>) noexcept = nullptr;
 
   /// Reads up to out.size() bytes of guest memory at `address` (see snare::guest_memory).
   snare::result<std::size_t> read_bytes(std::uint64_t address, std::span<std::byte> out) noexcept {
     return fn(self, address, out);
   }
-  /// Returns a memory_ref reading through guest handle `g`.
+  /// Writes up to in.size() bytes at `address` (inject poke_enter=/poke_exit=); returns the
+  /// count written, an error when none was (or the handle cannot write).
+  snare::result<std::size_t> write_bytes(std::uint64_t address, std::span<const std::byte> in) noexcept {
+    if (write_fn == nullptr) return std::errc::operation_not_supported;
+    return write_fn(self, address, in);
+  }
+  /// Returns a memory_ref reading (and writing) through guest handle `g`.
   template <class G>
   static memory_ref of(G& g) noexcept {
-    return {&g, [](void* s, std::uint64_t a, std::span<std::byte> o) noexcept {
-              return static_cast<G*>(s)->read_bytes(a, o);
-            }};
+    memory_ref m{&g, [](void* s, std::uint64_t a, std::span<std::byte> o) noexcept {
+                   return static_cast<G*>(s)->read_bytes(a, o);
+                 }};
+    if constexpr (G::backend_type::can_write_memory)
+      m.write_fn = [](void* s, std::uint64_t a, std::span<const std::byte> in) noexcept {
+        return static_cast<G*>(s)->write_bytes(a, in);
+      };
+    return m;
   }
 };
 
@@ -66,13 +83,16 @@ struct thread_info {
                           ///< at this call (at its entry when answered there, else at exit)
   long nr = -1;
   raw_args args{};
-  std::string line;                  ///< the entry's text, prefix included
-  snare::format::entry_state inout;  ///< in-out values at the entry, for `[110 => 16]`
-  std::uint64_t entry_ns = 0;        ///< monotonic time of the entry (-T, -c -w)
-  std::uint64_t entry_cpu_ns = 0;    ///< the thread's CPU time at the entry (-c)
-  int exit_status = 0;               ///< the status passed to exit(2), for "+++ exited with" lines
-  std::uint64_t ip = 0;              ///< the instruction pointer at the entry (-i; 0: unknown)
-  bool path_matched = true;          ///< the call touches a -P path
+  std::string line;                     ///< the entry's text, prefix included
+  snare::format::entry_state inout;     ///< in-out values at the entry, for `[110 => 16]`
+  std::uint64_t entry_ns = 0;           ///< monotonic time of the entry (-T, -c -w)
+  std::uint64_t entry_cpu_ns = 0;       ///< the thread's CPU time at the entry (-c)
+  int exit_status = 0;                  ///< the status passed to exit(2), for "+++ exited with" lines
+  std::uint64_t ip = 0;                 ///< the instruction pointer at the entry (-i; 0: unknown)
+  bool path_matched = true;             ///< the call touches a -P path
+  const inject_rule* tamper = nullptr;  ///< the inject rule that fired at this call (poke/delay at exit)
+  bool poked = false;                   ///< inject poke_enter=/poke_exit= wrote: "(INJECTED: args)"
+  bool delayed = false;                 ///< inject delay_enter=/delay_exit= held it: "(DELAYED)"
   std::unordered_map<long, unsigned> invocations;  ///< per syscall, for inject when=
 };
 
@@ -115,7 +135,7 @@ class session {
   bool wants_stack() const noexcept { return opts_.stack_trace; }
   /// Prints -k's stack lines for a call of thread `tid` of process `pid`.
   void print_stack(pid_t pid, pid_t tid, const std::vector<snare::frame>& frames);
-  void on_signal(pid_t pid, pid_t tid, int sig, const siginfo_t* info);
+  void on_signal(pid_t pid, pid_t tid, int sig, const siginfo_t* info, std::uint64_t ip = 0);
   /// A thread entered a group-stop by `sig`: strace's `--- stopped by SIG ---` line.
   void on_stop(pid_t tid, int sig);
   void on_thread_start(pid_t pid, pid_t tid);
@@ -139,6 +159,18 @@ class session {
   /// Sets what runs when the tracer becomes a keeper (snare-strace's main: tell the parent,
   /// let go of the terminal and the output).
   void set_on_keep(void (*f)()) noexcept { on_keep_ = f; }
+  /// -D: the run attaches to `tracee`, the process snare-strace was started as, whose calls
+  /// are hidden until it execs the command, as a launched guest's; `attached` runs at its
+  /// first stop (then every later call of it is traced).
+  void start_daemonized(pid_t tracee, void (*attached)()) noexcept {
+    daemon_tracee_ = tracee;
+    on_attached_ = attached;
+  }
+  /// Makes every write reach the output at once (strace flushes at each entry): for a
+  /// tracer that a signal may end without its handlers (-D -I1), no line is lost in a buffer.
+  void set_flush_each_write(bool v) noexcept { flush_each_write_ = v; }
+  /// Returns the process -D attaches to, or 0.
+  pid_t daemon_tracee() const noexcept { return daemon_tracee_; }
   /// Says whether the tracer became a keeper (on_detach(true)): the trace is finished.
   bool kept() const noexcept { return kept_; }
 
@@ -164,8 +196,15 @@ class session {
   void release_standard_streams() const;
   /// Ends the line of a call that never returns (exit, exit_group, a thread cut short).
   void end_unreturned(pid_t tid, thread_info& t);
+  // inject poke_enter=/poke_exit= and delay_enter=/delay_exit= (tamper.cpp).
+  void tamper(pid_t tid, thread_info& t, bool entering, memory_ref mem);
+  static std::string tamper_notes(const thread_info& t, bool answered);
   snare::stop_source* stop_ = nullptr;
   void (*on_keep_)() = nullptr;
+  pid_t daemon_tracee_ = 0;
+  bool flush_each_write_ = false;
+  std::uint64_t signal_ip_ = 0;  // -i: the ip of the signal being printed (prefix without a call)
+  void (*on_attached_)() = nullptr;
   bool kept_ = false;
   bool visible(pid_t tid) const noexcept {
     return started_ && (opts_.follow_forks || tid == root_ ||
@@ -200,12 +239,14 @@ class session {
   options opts_;
   pid_notes pids_;  // -Y, --decode-pids=pidns
   snare::format::options fo_, fo_verbose_;
-  std::vector<std::string> resolved_paths_;      // -P paths, and their real paths when different
-  std::uint64_t last_line_ns_ = 0;               // -r: the previous call's start
-  std::unordered_map<pid_t, long> last_nr_;      // -n: each thread's latest call, for other lines
-  std::unordered_map<pid_t, std::FILE*> files_;  // -ff: one file per thread
+  snare::format::options fo_plain_, fo_plain_verbose_;  // -e verbose= leaving the call out
+  std::vector<std::string> resolved_paths_;             // -P paths, and their real paths when different
+  std::uint64_t last_line_ns_ = 0;                      // -r: the previous call's start
+  std::unordered_map<pid_t, long> last_nr_;             // -n: each thread's latest call, for other lines
+  std::unordered_map<pid_t, std::FILE*> files_;         // -ff: one file per thread
   std::FILE* out_ = nullptr;
   bool own_out_ = false;
+  int pipe_cmd_ = -2;  // -o '|CMD': a pidfd of CMD's shell (-1: none), closed by close_pipe
   bool exits_observed_ = true;
   bool started_ = false;  // the guest's first exec happened: what comes before is spawn work
   pid_t root_ = -1;

@@ -162,8 +162,8 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
       (c == 'c' ? o.summary : o.summary_and_trace) = true;
       return true;
     case 'D':
-      error = "-D (run the tracer as a detached grandchild) is not supported by snare-strace";
-      return false;
+      ++o.daemonize;
+      return true;
     case 'e':
       return parse_expression(*value, o, error);
     case 'i':

@@ -118,16 +118,18 @@ void session::on_stop(pid_t tid, int sig) {
   write(tid, prefix(tid) + "--- stopped by " + signal_name(sig) + " ---\n");
 }
 
-void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info) {
+void session::on_signal(pid_t, pid_t tid, int sig, const siginfo_t* info, std::uint64_t ip) {
   if (!visible(tid) || opts_.summary) return;
   if (sig > 0 && sig < 128 && !opts_.signals.test(static_cast<std::size_t>(sig))) return;
   interrupt_open_line(tid);
-  write(tid,
-        prefix(tid) + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat, [&](int pid) {
-          std::string note;
-          pids_.append_note(tid, pid, snare::format::pid_type::tgid, note);
-          return note;
-        }) + " ---\n");
+  signal_ip_ = ip;
+  std::string lead = prefix(tid);
+  signal_ip_ = 0;
+  write(tid, lead + "--- " + signal_name(sig) + " " + format_siginfo(sig, info, opts_.xlat, [&](int pid) {
+               std::string note;
+               pids_.append_note(tid, pid, snare::format::pid_type::tgid, note);
+               return note;
+             }) + " ---\n");
 }
 
 }  // namespace strace

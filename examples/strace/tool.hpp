@@ -109,10 +109,12 @@ struct tool {
     const siginfo_t* info = nullptr;
     // The ptrace backend runs handlers on the tracer's thread, so the siginfo of the
     // signal-delivery stop can be read directly.
+    std::uint64_t ip = 0;  // -i: where the signal stopped the thread (strace prints it too)
     if constexpr (is_ptrace<G>) {
       if (::ptrace(PTRACE_GETSIGINFO, tid_of(g), 0, &si) == 0) info = &si;
+      if (s->wants_ip()) ip = g.registers().rip;
     }
-    s->on_signal(g.pid(), tid_of(g), sig, info);
+    s->on_signal(g.pid(), tid_of(g), sig, info, ip);
   }
   template <class G>
   requires Signals void on_stop(int sig, G& g) { s->on_stop(tid_of(g), sig); }

@@ -108,4 +108,9 @@ TEST_CASE("A resolver's append_pid_note follows each pid, with the kind of id st
   CHECK(c("fcntl", {0, 8, static_cast<std::uint64_t>(-9)}, 0) ==
         "fcntl(0, F_SETOWN, -9 /* 1009 pgid */) = 0");
   CHECK(c("fcntl", {0, 9}, 2) == "fcntl(0, F_GETOWN) = 2 /* 1002 tgid */");
+  // prctl PR_SET_PTRACER (0x59616d61) and sched_setattr: a process (strace's PT_TGID)
+  CHECK(c("prctl", {0x59616d61, 2}, 0) == "prctl(PR_SET_PTRACER, 2 /* 1002 tgid */) = 0");
+  CHECK(c("prctl", {0x59616d61, 0}, 0) == "prctl(PR_SET_PTRACER, 0) = 0");
+  CHECK(c("sched_setattr", {2, 0, 0}, -22) ==
+        "sched_setattr(2 /* 1002 tgid */, NULL, 0) = -1 EINVAL (Invalid argument)");
 }

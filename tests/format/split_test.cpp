@@ -69,6 +69,12 @@ TEST_CASE("align_column pads the line so = starts at the column, as strace -a", 
   REQUIRE(
       fmt::format_call(out, desc("openat"), {static_cast<std::uint64_t>(-100), 0x1000, 02000000}, 3, mem, o));
   CHECK(out == R"(openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3)");
+  SECTION("a prefix already on the line counts, as strace's column counts its pid") {
+    o.align_column = 16;
+    out = "1234  ";
+    REQUIRE(fmt::format_call(out, desc("close"), {3}, 0, mem, o));
+    CHECK(out == "1234  close(3)  = 0");
+  }
 }
 
 TEST_CASE("Typed calls format through their descriptor", "[format][split]") {

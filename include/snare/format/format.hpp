@@ -73,7 +73,8 @@ result<void> format_call(std::string& out, const sys::syscall_desc& desc, const 
                          std::int64_t retval, M& mem, const options& opts = {}, R&& fds = R{}) noexcept {
   detail::xlat_style_scope style(opts.xlat);
   try {
-    std::size_t line_start = out.size();
+    auto nl = out.find_last_of('\n');  // -a counts from the line's start, its prefix too
+    std::size_t line_start = nl == std::string::npos ? 0 : nl + 1;
     entry_state state;  // the in-out values, read after the call like the rest
     detail::printer<M, std::remove_reference_t<R>> p(out, desc, args, mem, opts, fds, nullptr, &state);
     p.entry(&state);
@@ -93,7 +94,8 @@ result<void> format_call(std::string& out, const C& call, std::int64_t retval, M
   static constexpr auto hooks = detail::hooks_of<printer, detail::decoder<C::desc.id>>();
   detail::xlat_style_scope style(opts.xlat);
   try {
-    std::size_t line_start = out.size();
+    auto nl = out.find_last_of('\n');  // -a counts from the line's start, its prefix too
+    std::size_t line_start = nl == std::string::npos ? 0 : nl + 1;
     entry_state state;
     printer p(out, C::desc, call.raw_args(), mem, opts, fds, &hooks, &state);
     p.entry(&state);

@@ -137,8 +137,11 @@ inline void put_nlmsg_flags(std::string& out, std::uint16_t flags, std::uint16_t
     out.append(names);
 }
 
-/// Appends one struct nlmsghdr as strace's print_nlmsghdr.
-inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
+/// Appends one struct nlmsghdr as strace's print_nlmsghdr; nlmsg_pid is a port id that is
+/// a tgid by default, so it gets the pid note (strace's PRINT_FIELD_TGID).
+template <class P>
+void put_nlmsghdr(P& p, const abi_nlmsghdr& h, int family) {
+  std::string& out = p.out();
   out.append("{nlmsg_len=");
   put_udec(out, h.len);
   out.append(", nlmsg_type=");
@@ -149,6 +152,7 @@ inline void put_nlmsghdr(std::string& out, const abi_nlmsghdr& h, int family) {
   put_udec(out, h.seq);
   out.append(", nlmsg_pid=");
   put_udec(out, h.pid);
+  if (h.pid <= 0x7fffffffu) p.append_pid_note(static_cast<std::int32_t>(h.pid), pid_type::tgid);
   out.push_back('}');
 }
 
@@ -205,7 +209,7 @@ void put_nlmsg_with_payload(P& p, const abi_nlmsghdr& h, std::uint64_t addr, std
   std::string& out = p.out();
   std::uint64_t msg_len = std::min<std::uint64_t>(h.len, len);
   if (msg_len > nlmsg_hdrlen) out.push_back('[');
-  put_nlmsghdr(out, h, family);
+  put_nlmsghdr(p, h, family);
   if (msg_len <= nlmsg_hdrlen) return;
   out.append(", ");
   std::uint64_t paddr = addr + nlmsg_hdrlen, plen = msg_len - nlmsg_hdrlen;

@@ -265,7 +265,7 @@ struct decoder<sys::call_id::prctl> {
         out.append(", ");
         if (static_cast<std::int32_t>(a2) == -1)
           return put_named(out, "PR_SET_PTRACER_ANY", [&] { put_dec(out, -1); });
-        return put_dec(out, static_cast<std::int32_t>(a2));
+        return p.put_pid(static_cast<std::int32_t>(a2), pid_type::tgid);
       case pr::set_seccomp:
         then_enum(p, seccomp_mode_xlat, a2);
         if (a2 == 1) return;  // SECCOMP_MODE_STRICT

@@ -499,7 +499,7 @@ struct decoder<sys::call_id::sched_setattr> {
   static void put_args(P& p, bool exit) {
     std::string& out = p.out();
     if (!exit) {
-      put_dec(out, static_cast<std::int32_t>(p.arg(0)));
+      p.put_pid(static_cast<std::int32_t>(p.arg(0)), pid_type::tgid);  // strace's printpid
       out.append(", ");
       return put_sched_attr(p, p.arg(1), 0);
     }
