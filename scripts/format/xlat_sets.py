@@ -5,7 +5,8 @@ ioctl requests are read from. The values come from the headers; see gen_xlat.py.
 
 # name: (unknown_comment, zero_name, field_mask, field_names, bit_names[, style])
 #   field_mask: None (bits only), 'ENUM' (one value), or a C expression masking the field
-#   style:      'decimal' prints `10 /* NAME */` as strace does for a few enumerations
+#   style:      'decimal' prints `10 /* NAME */` as strace does for a few enumerations;
+#               'last_name' (a scanned list) names a shared value by the header's last name
 # A set named like a flag_set enumerator is that set's table; others (mode_type, clock_id,
 # quota_type, reboot_magic) are used by the decoders directly.
 SETS = {
@@ -802,6 +803,44 @@ SETS = {
         'RWF_APPEND=0x10']),
  'sync_file_range_flags': ('SYNC_FILE_RANGE_???', '0', None, [], ['SYNC_FILE_RANGE_WAIT_BEFORE',
         'SYNC_FILE_RANGE_WRITE', 'SYNC_FILE_RANGE_WAIT_AFTER']),
+ # evdev (linux/input.h, input-event-codes.h; decode/ioctl/evdev.hpp): strace's evdev_*.in.
+ 'evdev_ev': ('EV_???', None, 'ENUM', ['EV_SYN', 'EV_KEY', 'EV_REL', 'EV_ABS', 'EV_MSC', 'EV_SW', 'EV_LED',
+        'EV_SND', 'EV_REP', 'EV_FF', 'EV_PWR', 'EV_FF_STATUS'], []),
+ 'evdev_abs': ('ABS_???', None, 'ENUM', ['ABS_X', 'ABS_Y', 'ABS_Z', 'ABS_RX', 'ABS_RY', 'ABS_RZ', 'ABS_THROTTLE',
+        'ABS_RUDDER', 'ABS_WHEEL', 'ABS_GAS', 'ABS_BRAKE', 'ABS_HAT0X', 'ABS_HAT0Y', 'ABS_HAT1X', 'ABS_HAT1Y',
+        'ABS_HAT2X', 'ABS_HAT2Y', 'ABS_HAT3X', 'ABS_HAT3Y', 'ABS_PRESSURE', 'ABS_DISTANCE', 'ABS_TILT_X',
+        'ABS_TILT_Y', 'ABS_TOOL_WIDTH', 'ABS_VOLUME', 'ABS_PROFILE=0x21', 'ABS_MISC', 'ABS_RESERVED=0x2e',
+        'ABS_MT_SLOT', 'ABS_MT_TOUCH_MAJOR', 'ABS_MT_TOUCH_MINOR', 'ABS_MT_WIDTH_MAJOR', 'ABS_MT_WIDTH_MINOR',
+        'ABS_MT_ORIENTATION', 'ABS_MT_POSITION_X', 'ABS_MT_POSITION_Y', 'ABS_MT_TOOL_TYPE', 'ABS_MT_BLOB_ID',
+        'ABS_MT_TRACKING_ID', 'ABS_MT_PRESSURE', 'ABS_MT_DISTANCE', 'ABS_MT_TOOL_X', 'ABS_MT_TOOL_Y'], []),
+ 'evdev_mtslots': ('ABS_MT_???', None, 'ENUM', ['ABS_MT_SLOT', 'ABS_MT_TOUCH_MAJOR', 'ABS_MT_TOUCH_MINOR',
+        'ABS_MT_WIDTH_MAJOR', 'ABS_MT_WIDTH_MINOR', 'ABS_MT_ORIENTATION', 'ABS_MT_POSITION_X', 'ABS_MT_POSITION_Y',
+        'ABS_MT_TOOL_TYPE', 'ABS_MT_BLOB_ID', 'ABS_MT_TRACKING_ID', 'ABS_MT_PRESSURE', 'ABS_MT_DISTANCE',
+        'ABS_MT_TOOL_X', 'ABS_MT_TOOL_Y'], []),
+ # Every KEY_ and BTN_ code; of names that share a value, the header's last (BTN_0, not
+ # BTN_MISC; BTN_SOUTH, not BTN_GAMEPAD), as strace's evdev_keycode.in lists them.
+ 'evdev_keycode': ('KEY_???', None, 'ENUM', r'linux/input-event-codes.h:(?!KEY_MAX$|KEY_CNT$)(KEY|BTN)_\w+', [],
+        'last_name'),
+ 'evdev_relative_axes': ('REL_???', None, 'ENUM', ['REL_X', 'REL_Y', 'REL_Z', 'REL_RX', 'REL_RY', 'REL_RZ',
+        'REL_HWHEEL', 'REL_DIAL', 'REL_WHEEL', 'REL_MISC', 'REL_RESERVED=0x0a', 'REL_WHEEL_HI_RES=0x0b',
+        'REL_HWHEEL_HI_RES=0x0c'], []),
+ 'evdev_misc': ('MSC_???', None, 'ENUM', ['MSC_SERIAL', 'MSC_PULSELED', 'MSC_GESTURE', 'MSC_RAW', 'MSC_SCAN',
+        'MSC_TIMESTAMP'], []),
+ 'evdev_switch': ('SW_???', None, 'ENUM', ['SW_LID', 'SW_TABLET_MODE', 'SW_HEADPHONE_INSERT', 'SW_RFKILL_ALL',
+        'SW_MICROPHONE_INSERT', 'SW_DOCK', 'SW_LINEOUT_INSERT', 'SW_JACK_PHYSICAL_INSERT', 'SW_VIDEOOUT_INSERT',
+        'SW_CAMERA_LENS_COVER', 'SW_KEYPAD_SLIDE', 'SW_FRONT_PROXIMITY', 'SW_ROTATE_LOCK', 'SW_LINEIN_INSERT',
+        'SW_MUTE_DEVICE', 'SW_PEN_INSERTED'], []),
+ 'evdev_leds': ('LED_???', None, 'ENUM', ['LED_NUML', 'LED_CAPSL', 'LED_SCROLLL', 'LED_COMPOSE', 'LED_KANA',
+        'LED_SLEEP', 'LED_SUSPEND', 'LED_MUTE', 'LED_MISC', 'LED_MAIL', 'LED_CHARGING'], []),
+ 'evdev_snd': ('SND_???', None, 'ENUM', ['SND_CLICK', 'SND_BELL', 'SND_TONE'], []),
+ 'evdev_autorepeat': ('REP_???', None, 'ENUM', ['REP_DELAY', 'REP_PERIOD'], []),
+ 'evdev_ff_types': ('FF_???', None, 'ENUM', ['FF_RUMBLE', 'FF_PERIODIC', 'FF_CONSTANT', 'FF_SPRING',
+        'FF_FRICTION', 'FF_DAMPER', 'FF_INERTIA', 'FF_RAMP', 'FF_SQUARE', 'FF_TRIANGLE', 'FF_SINE', 'FF_SAW_UP',
+        'FF_SAW_DOWN', 'FF_CUSTOM', 'FF_GAIN', 'FF_AUTOCENTER'], []),
+ 'evdev_ff_status': ('FF_STATUS_???', None, 'ENUM', ['FF_STATUS_STOPPED', 'FF_STATUS_PLAYING'], []),
+ 'evdev_prop': ('PROP_???', None, 'ENUM', ['INPUT_PROP_POINTER', 'INPUT_PROP_DIRECT', 'INPUT_PROP_BUTTONPAD',
+        'INPUT_PROP_SEMI_MT', 'INPUT_PROP_TOPBUTTONPAD', 'INPUT_PROP_POINTING_STICK',
+        'INPUT_PROP_ACCELEROMETER'], []),
 }
 
 
