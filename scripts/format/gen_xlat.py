@@ -120,6 +120,7 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/pkt_cls.h>
 #include <linux/sched.h>
 #include <linux/input.h>
+#include <linux/videodev2.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>

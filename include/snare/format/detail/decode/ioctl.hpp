@@ -27,6 +27,7 @@
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
 #include <snare/format/detail/decode/ioctl/ubi.hpp>
+#include <snare/format/detail/decode/ioctl/v4l2.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
@@ -49,6 +50,7 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     ubi_ioctls,      // ioctl/ubi.hpp
     block_ioctls,    // ioctl/block.hpp
     evdev_ioctls,    // ioctl/evdev.hpp
+    v4l2_ioctls,     // ioctl/v4l2.hpp
 };
 
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
@@ -66,6 +68,7 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_ubi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_block_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_evdev_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_v4l2_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
