@@ -47,6 +47,13 @@ TEST_CASE("v4l2 ioctl numbers and layouts are linux/videodev2.h's", "[format][io
   CHECK(code_of("VIDIOC_ENUMSTD") == VIDIOC_ENUMSTD);
   CHECK(code_of("VIDIOC_ENUMINPUT") == VIDIOC_ENUMINPUT);
   CHECK(code_of("VIDIOC_ENUM_FMT") == VIDIOC_ENUM_FMT);
+  CHECK(code_of("VIDIOC_REQBUFS") == VIDIOC_REQBUFS);
+  CHECK(code_of("VIDIOC_CROPCAP") == VIDIOC_CROPCAP);
+  CHECK(code_of("VIDIOC_G_CROP") == VIDIOC_G_CROP);
+  CHECK(code_of("VIDIOC_S_CROP") == VIDIOC_S_CROP);
+  STATIC_REQUIRE(offsetof(v4l2_cropcap, defrect) == 20);
+  STATIC_REQUIRE(offsetof(v4l2_cropcap, pixelaspect) == 36);
+  STATIC_REQUIRE(offsetof(v4l2_crop, c) == 4);
   STATIC_REQUIRE(offsetof(v4l2_fmtdesc, description) == 12);
   STATIC_REQUIRE(offsetof(v4l2_fmtdesc, pixelformat) == 44);
   STATIC_REQUIRE(offsetof(v4l2_capability, version) == 80);
@@ -141,6 +148,40 @@ TEST_CASE("v4l2 ioctls print their argument as strace's", "[format][ioctl][v4l2]
   CHECK(call("ioctl", {minus1, VIDIOC_ENUM_FMT, 0x7000}, 42, mem)
             .find("v4l2_fourcc('\\xed', '\\x0d', '\\xdc', "
                   "'\\xba')}") != std::string::npos);
+  v4l2_requestbuffers rb{};
+  rb.count = 4;
+  rb.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+  rb.memory = V4L2_MEMORY_DMABUF;
+  mem.put(0x8000, rb);
+  CHECK(call("ioctl", {minus1, VIDIOC_REQBUFS, 0x8000}, 42, mem) ==
+        "ioctl(-1, VIDIOC_REQBUFS, {type=V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, memory=V4L2_MEMORY_DMABUF, "
+        "count=4 => 4}) = 42");
+  CHECK(call("ioctl", {minus1, VIDIOC_REQBUFS, 0x8000}, -9, mem) ==
+        "ioctl(-1, VIDIOC_REQBUFS, {type=V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, memory=V4L2_MEMORY_DMABUF, "
+        "count=4})" +
+            ebadf);
+  v4l2_cropcap cc{};
+  cc.type = 0xf;
+  cc.bounds = {-1, -2, 3, 4};
+  cc.defrect = {5, 6, 7, 8};
+  cc.pixelaspect = {9, 10};
+  mem.put(0x9000, cc);
+  CHECK(call("ioctl", {minus1, VIDIOC_CROPCAP, 0x9000}, 42, mem) ==
+        "ioctl(-1, VIDIOC_CROPCAP, {type=0xf /* V4L2_BUF_TYPE_??? */, bounds={left=-1, top=-2, width=3, "
+        "height=4}, "
+        "defrect={left=5, top=6, width=7, height=8}, pixelaspect=9/10}) = 42");
+  v4l2_crop cr{};
+  cr.type = V4L2_BUF_TYPE_VBI_OUTPUT;
+  cr.c = {-1, -2, 3, 4};
+  mem.put(0xa000, cr);
+  CHECK(call("ioctl", {minus1, VIDIOC_G_CROP, 0xa000}, -9, mem) ==
+        "ioctl(-1, VIDIOC_G_CROP, {type=V4L2_BUF_TYPE_VBI_OUTPUT})" + ebadf);
+  CHECK(call("ioctl", {minus1, VIDIOC_G_CROP, 0xa000}, 42, mem) ==
+        "ioctl(-1, VIDIOC_G_CROP, {type=V4L2_BUF_TYPE_VBI_OUTPUT, c={left=-1, top=-2, width=3, height=4}}) = "
+        "42");
+  CHECK(call("ioctl", {minus1, VIDIOC_S_CROP, 0xa000}, -9, mem) ==
+        "ioctl(-1, VIDIOC_S_CROP, {type=V4L2_BUF_TYPE_VBI_OUTPUT, c={left=-1, top=-2, width=3, height=4}})" +
+            ebadf);
   v4l2_framebuffer fb{};
   fb.capability = 0xd3d2d1d0;
   fb.flags = 0xd7d6d5d4;

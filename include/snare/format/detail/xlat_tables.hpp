@@ -5051,6 +5051,14 @@ inline constexpr xlat_entry v4l2_buf_types_field[] = {
 };
 inline constexpr xlat v4l2_buf_types_xlat{v4l2_buf_types_field, ~std::uint64_t{0}, {}, {}, "V4L2_BUF_TYPE_???"};
 
+inline constexpr xlat_entry v4l2_memories_field[] = {
+    {0x1, "V4L2_MEMORY_MMAP"},
+    {0x2, "V4L2_MEMORY_USERPTR"},
+    {0x3, "V4L2_MEMORY_OVERLAY"},
+    {0x4, "V4L2_MEMORY_DMABUF"},
+};
+inline constexpr xlat v4l2_memories_xlat{v4l2_memories_field, ~std::uint64_t{0}, {}, {}, "V4L2_MEMORY_???"};
+
 inline constexpr xlat_entry v4l2_input_types_field[] = {
     {0x1, "V4L2_INPUT_TYPE_TUNER"},
     {0x2, "V4L2_INPUT_TYPE_CAMERA"},

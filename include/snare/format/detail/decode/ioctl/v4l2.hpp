@@ -1,7 +1,7 @@
 // Defines the decoder of the Video4Linux2 ioctls of linux/videodev2.h (strace's v4l2.c), a
 // first part: the capabilities, the formats' descriptions, the inputs and standards, the
-// buffer type of stream on and off, and the framebuffer. The other VIDIOC_* requests print by name with their
-// argument in hex (see docs/format-ioctl.md, Limits).
+// buffer type of stream on and off, the framebuffer, buffer requests and cropping. The
+// other VIDIOC_* requests print by name with their argument in hex (docs/format-ioctl.md).
 #pragma once
 
 #include <cstddef>
@@ -20,10 +20,12 @@ namespace snare::format::detail {
 /// The VIDIOC_* requests decoded here, sorted by number (their names also come from the
 /// generated table).
 inline constexpr ioctl_entry v4l2_ioctls[] = {
-    {0x40045612, "VIDIOC_STREAMON"}, {0x40045613, "VIDIOC_STREAMOFF"}, {0x40085618, "VIDIOC_S_STD"},
-    {0x4030560b, "VIDIOC_S_FBUF"},   {0x80045626, "VIDIOC_G_INPUT"},   {0x80085617, "VIDIOC_G_STD"},
-    {0x8030560a, "VIDIOC_G_FBUF"},   {0x80685600, "VIDIOC_QUERYCAP"},  {0xc0045627, "VIDIOC_S_INPUT"},
-    {0xc0405602, "VIDIOC_ENUM_FMT"}, {0xc0485619, "VIDIOC_ENUMSTD"},   {0xc050561a, "VIDIOC_ENUMINPUT"},
+    {0x40045612, "VIDIOC_STREAMON"},  {0x40045613, "VIDIOC_STREAMOFF"}, {0x40085618, "VIDIOC_S_STD"},
+    {0x4014563c, "VIDIOC_S_CROP"},    {0x4030560b, "VIDIOC_S_FBUF"},    {0x80045626, "VIDIOC_G_INPUT"},
+    {0x80085617, "VIDIOC_G_STD"},     {0x8030560a, "VIDIOC_G_FBUF"},    {0x80685600, "VIDIOC_QUERYCAP"},
+    {0xc0045627, "VIDIOC_S_INPUT"},   {0xc0145608, "VIDIOC_REQBUFS"},   {0xc014563b, "VIDIOC_G_CROP"},
+    {0xc02c563a, "VIDIOC_CROPCAP"},   {0xc0405602, "VIDIOC_ENUM_FMT"},  {0xc0485619, "VIDIOC_ENUMSTD"},
+    {0xc050561a, "VIDIOC_ENUMINPUT"},
 };
 static_assert(ioctl_table_sorted(v4l2_ioctls), "v4l2_ioctls must stay sorted by request");
 
@@ -80,6 +82,15 @@ void put_v4l2_capability(P& p, const unsigned char* b) {
   out.push_back('}');
 }
 
+/// Appends a struct v4l2_rect at `b`: {left, top, width, height}.
+inline void put_v4l2_rect(std::string& out, const unsigned char* b) {
+  out.append("{left="), put_dec(out, ioctl_field<std::int32_t>(b, 0));
+  out.append(", top="), put_dec(out, ioctl_field<std::int32_t>(b, 4));
+  out.append(", width="), put_udec(out, ioctl_field<std::uint32_t>(b, 8));
+  out.append(", height="), put_udec(out, ioctl_field<std::uint32_t>(b, 12));
+  out.push_back('}');
+}
+
 /// Prints the argument of V4L2 request `code` (see ioctl_step); unknown for the requests
 /// not decoded yet.
 template <class P>
@@ -125,6 +136,12 @@ ioctl_step put_v4l2_ioctl(P& p, std::uint32_t code, std::uint64_t arg, bool exit
       if (!read()) return put_ptr(out, arg), ioctl_step::done;
       out.push_back('['), put_udec(out, ioctl_field<std::uint32_t>(b, 0)), out.push_back(']');
       return ioctl_step::done;
+    case 0x4014563c:  // VIDIOC_S_CROP: {type, c}
+      if (!read()) return put_ptr(out, arg), ioctl_step::done;
+      out.append("{type="), put_enum(out, v4l2_buf_types_xlat, ioctl_field<std::uint32_t>(b, 0));
+      out.append(", c="), put_v4l2_rect(out, b + 4);
+      out.push_back('}');
+      return ioctl_step::done;
     case 0x8030560a:  // VIDIOC_G_FBUF, VIDIOC_S_FBUF: capability, flags, base
     case 0x4030560b:
       if (!read()) return put_ptr(out, arg), ioctl_step::done;
@@ -140,15 +157,35 @@ ioctl_step put_v4l2_ioctl(P& p, std::uint32_t code, std::uint64_t arg, bool exit
   // entry, the rest at exit (strace re-reads the struct; one unreadable at entry printed its
   // address, and nothing follows).
   const bool input = code == 0xc050561a, fmt = code == 0xc0405602;
+  const bool reqbufs = code == 0xc0145608, cropcap = code == 0xc02c563a, crop = code == 0xc014563b;
   if (!exit) {
     if (!read()) return put_ptr(out, arg), ioctl_step::done;
+    if (reqbufs) {  // count, type, memory: the count the kernel granted at exit
+      out.append("{type="), put_enum(out, v4l2_buf_types_xlat, ioctl_field<std::uint32_t>(b, 4));
+      out.append(", memory="), put_enum(out, v4l2_memories_xlat, ioctl_field<std::uint32_t>(b, 8));
+      out.append(", count="), put_udec(out, ioctl_field<std::uint32_t>(b, 0));
+      return ioctl_step::more;
+    }
+    if (cropcap || crop) {  // the buffer type at entry
+      out.append("{type="), put_enum(out, v4l2_buf_types_xlat, ioctl_field<std::uint32_t>(b, 0));
+      return ioctl_step::more;
+    }
     out.append("{index="), put_udec(out, ioctl_field<std::uint32_t>(b, 0));
     if (fmt) out.append(", type="), put_enum(out, v4l2_buf_types_xlat, ioctl_field<std::uint32_t>(b, 4));
     return ioctl_step::more;
   }
   if (!read()) return ioctl_step::done;
   if (!p.failed()) {
-    if (fmt) {  // index, type, flags, description[32], pixelformat
+    if (reqbufs) {
+      out.append(" => "), put_udec(out, ioctl_field<std::uint32_t>(b, 0));
+    } else if (cropcap) {  // type, bounds, defrect, pixelaspect
+      out.append(", bounds="), put_v4l2_rect(out, b + 4);
+      out.append(", defrect="), put_v4l2_rect(out, b + 20);
+      out.append(", pixelaspect="), put_udec(out, ioctl_field<std::uint32_t>(b, 36));
+      out.push_back('/'), put_udec(out, ioctl_field<std::uint32_t>(b, 40));
+    } else if (crop) {
+      out.append(", c="), put_v4l2_rect(out, b + 4);
+    } else if (fmt) {  // index, type, flags, description[32], pixelformat
       out.append(", flags="),
           put_flags(out, v4l2_format_description_flags_xlat, ioctl_field<std::uint32_t>(b, 8));
       out.append(", description="), put_ioctl_cstring(p, b + 12, 32);
