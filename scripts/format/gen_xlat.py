@@ -119,6 +119,8 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/pkt_sched.h>
 #include <linux/pkt_cls.h>
 #include <linux/sched.h>
+#include <linux/input.h>
+#include <linux/videodev2.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>
@@ -280,10 +282,12 @@ def generate():
     for set_name, spec in SETS.items():
         unknown, zero, mask, field, bits = spec[:5]
         style = spec[5] if len(spec) > 5 else None
-        if set_name in SCANNED:  # names that share a value: the header's first one
+        if set_name in SCANNED:  # names that share a value: the header's first one (or last)
             seen = set()
-            values[(set_name, 'field')] = [e for e in values[(set_name, 'field')]
-                                           if e[0] not in seen and not seen.add(e[0])]
+            entries = values[(set_name, 'field')]
+            last = style == 'last_name'
+            kept = [e for e in (reversed(entries) if last else entries) if e[0] not in seen and not seen.add(e[0])]
+            values[(set_name, 'field')] = list(reversed(kept)) if last else kept
         for part in ('field', 'bits'):
             entries = values[(set_name, part)]
             if not entries:

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <snare/format/detail/decode/ioctl/block.hpp>
+#include <snare/format/detail/decode/ioctl/evdev.hpp>
 #include <snare/format/detail/decode/ioctl/family.hpp>
 #include <snare/format/detail/decode/ioctl/fiemap.hpp>
 #include <snare/format/detail/decode/ioctl/gpio.hpp>
@@ -26,6 +27,7 @@
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
 #include <snare/format/detail/decode/ioctl/ubi.hpp>
+#include <snare/format/detail/decode/ioctl/v4l2.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
@@ -47,6 +49,8 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     loop_ioctls,     // ioctl/loop.hpp
     ubi_ioctls,      // ioctl/ubi.hpp
     block_ioctls,    // ioctl/block.hpp
+    evdev_ioctls,    // ioctl/evdev.hpp
+    v4l2_ioctls,     // ioctl/v4l2.hpp
 };
 
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
@@ -63,6 +67,8 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_loop_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_ubi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_block_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_evdev_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_v4l2_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
@@ -73,10 +79,11 @@ inline constexpr ioctl_entry ioctl_alias_names[] = {
     {0x6f35, "NET_REMOVE_IF"},  // linux/dvb/net.h, among UBI's 'o' requests
 };
 
-/// Appends the name of ioctl request `v`: every name the generated table, the family tables
-/// and the aliases give it, in name order (`A or B`); else _IOC(dir, type, nr, size) as
-/// strace does.
+/// Appends the name of ioctl request `v`: a parametric name (`EVIOCGABS(ABS_X)`), then
+/// every name the generated table, the family tables and the aliases give it, in name order
+/// (`A or B`); else _IOC(dir, type, nr, size) as strace does.
 inline void put_ioctl_name(std::string& out, std::uint64_t v) {
+  const bool parametric = put_evdev_ioctl_name(out, static_cast<std::uint32_t>(v));
   std::array<std::string_view, 8> names{};
   std::size_t n = 0;
   auto add = [&](std::string_view name) {
@@ -92,6 +99,7 @@ inline void put_ioctl_name(std::string& out, std::uint64_t v) {
     if (const ioctl_entry* e = find_ioctl_entry(table, code)) add(e->name);
   for (const auto& e : ioctl_alias_names)
     if (e.code == code) add(e.name);
+  if (parametric && n != 0) out.append(" or ");
   if (n != 0) {
     // An insertion sort of at most 8 names (std::sort's unrolled loop trips GCC 12's
     // -Warray-bounds on so short a range).
@@ -103,6 +111,7 @@ inline void put_ioctl_name(std::string& out, std::uint64_t v) {
     }
     return;
   }
+  if (parametric) return;
   static constexpr std::string_view dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
   out.append("_IOC(");
   out.append(dirs[(v >> 30) & 3]);
