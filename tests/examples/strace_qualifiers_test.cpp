@@ -85,7 +85,7 @@ std::pair<std::vector<std::string>, std::string> traced_lines(const std::string&
 }  // namespace
 
 TEST_CASE(
-    "snare-strace inject poke_enter=, poke_exit= and delay_*= tamper and mark the line, as strace does") {
+    "snare-strace inject poke_enter=, poke_exit=, delay_enter= and delay_exit= tamper and mark the line, as strace does") {
   const bool strace = ::access("/usr/bin/strace", X_OK) == 0;
   // chdir("/") becomes chdir("/tmp"); /bin/pwd's getcwd buffer gets "/xyz" after the call.
   const std::vector<std::string> poke = {"-e",
