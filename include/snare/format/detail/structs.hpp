@@ -14,6 +14,7 @@
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/futex.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/io_uring.hpp>
 #include <snare/format/detail/decode/ioctl.hpp>
 #include <snare/format/detail/decode/ipc.hpp>
 #include <snare/format/detail/decode/key.hpp>
