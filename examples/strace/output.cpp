@@ -299,7 +299,33 @@ bool session::touches_paths(pid_t pid, long nr, const raw_args& args, memory_ref
   auto matches = [&](const std::string& path) {
     return std::find(resolved_paths_.begin(), resolved_paths_.end(), path) != resolved_paths_.end();
   };
+  auto fd_matches = [&](std::int32_t fd) { return matches(fd_path(pid, fd)); };
   std::string path;
+  // strace's pathtrace.c: select's sets and poll's array name fds in memory.
+  if (nr == x64::select::number || nr == x64::pselect6::number) {
+    auto nfds = static_cast<std::int32_t>(args[0]);
+    if (nfds <= 0) return false;
+    nfds = std::min(nfds, 1024 * 1024);
+    std::size_t bytes = (static_cast<std::size_t>(nfds) + 63) / 64 * 8;
+    for (std::size_t i = 1; i <= 3; ++i) {
+      if (args[i] == 0 || !read_all(mem, args[i], bytes, path)) continue;
+      for (std::int32_t fd = 0; fd < nfds; ++fd)
+        if (((static_cast<unsigned char>(path[static_cast<std::size_t>(fd) / 8]) >> (fd % 8)) & 1) &&
+            fd_matches(fd))
+          return true;
+    }
+    return false;
+  }
+  if (nr == x64::poll::number || nr == x64::ppoll::number) {
+    std::uint64_t n = std::min<std::uint64_t>(static_cast<std::uint32_t>(args[1]), 1024 * 1024);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      if (!read_all(mem, args[0] + 8 * k, 8, path)) break;  // struct pollfd: fd first
+      std::int32_t fd;
+      std::memcpy(&fd, path.data(), sizeof fd);
+      if (fd_matches(fd)) return true;
+    }
+    return false;
+  }
   for (std::size_t i = 0; i < d->nargs && i < 6; ++i) {
     switch (d->args[i].kind) {
       case snare::sys::arg_kind::path:

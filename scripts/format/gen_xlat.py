@@ -91,6 +91,7 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/packet_diag.h>
 #include <linux/smc_diag.h>
 #include <linux/io_uring.h>
+#include <linux/fanotify.h>
 #include <linux/if_arp.h>
 #include <linux/neighbour.h>
 #include <linux/fib_rules.h>

@@ -150,3 +150,54 @@ TEST_CASE("prctl(PR_SCHED_CORE) names the pid type in a comment and reads the co
   CHECK(call("prctl", {PR_SCHED_CORE, 1, 26729, 0, 0}, 0, mem) ==
         "prctl(PR_SCHED_CORE, PR_SCHED_CORE_CREATE, 26729, 0 /* PIDTYPE_PID */, NULL) = 0");
 }
+
+TEST_CASE("Values strace prints symbolically follow -X: limits, I/O priorities, UTIME_*, clock ticks",
+          "[format][xlat]") {
+  fake_memory mem;
+  // tests/setrlimit.c: the symbolic limit is a name.
+  const std::uint64_t rl[2] = {8388608, ~std::uint64_t{0}};
+  mem.put(0x1000, rl);
+  CHECK(call("setrlimit", {3, 0x1000}, 0, mem) ==
+        "setrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
+  CHECK(call("setrlimit", {3, 0x1000}, 0, mem, raw) ==
+        "setrlimit(0x3, {rlim_cur=8388608, rlim_max=18446744073709551615}) = 0");
+  CHECK(
+      call("setrlimit", {3, 0x1000}, 0, mem, verbose) ==
+      "setrlimit(0x3 /* RLIMIT_STACK */, {rlim_cur=8388608 /* 8192*1024 */, rlim_max=18446744073709551615 /* "
+      "RLIM64_INFINITY */}) = 0");
+  // tests/ioprio.c: ioprio_set's priority is signed decimal, ioprio_get's result comment goes in raw.
+  CHECK(call("ioprio_set", {2, 27471, 8191}, -22, mem, raw) ==
+        "ioprio_set(0x2, 27471, 8191) = -1 EINVAL (Invalid argument)");
+  CHECK(call("ioprio_set", {0xfa57beef, 0xda7a1057, 0xfacefeed}, -22, mem, verbose) ==
+        "ioprio_set(0xfa57beef /* IOPRIO_WHO_??? */, -629534633, -87097619 /* IOPRIO_PRIO_VALUE(0x7d677 /* "
+        "IOPRIO_CLASS_??? */, 7917) */) = -1 EINVAL (Invalid argument)");
+  CHECK(call("ioprio_get", {1, 27447}, 0, mem, raw) == "ioprio_get(0x1, 27447) = 0");
+  // tests/utimensat.c: UTIME_NOW and UTIME_OMIT.
+  const std::int64_t times[4] = {3735928559, (1 << 30) - 1, -3819351491602432273, (1 << 30) - 2};
+  mem.put(0x2000, times);
+  CHECK(call("utimensat", {static_cast<std::uint64_t>(-100), 0, 0x2000, 0}, -14, mem) ==
+        "utimensat(AT_FDCWD, NULL, [UTIME_NOW, UTIME_OMIT], 0) = -1 EFAULT (Bad address)");
+  CHECK(call("utimensat", {static_cast<std::uint64_t>(-100), 0, 0x2000, 0}, -14, mem, raw) ==
+        "utimensat(-100, NULL, [{tv_sec=3735928559, tv_nsec=1073741823}, {tv_sec=-3819351491602432273, "
+        "tv_nsec=1073741822}], 0) = -1 EFAULT (Bad address)");
+  CHECK(call("utimensat", {static_cast<std::uint64_t>(-100), 0, 0x2000, 0}, -14, mem, verbose) ==
+        "utimensat(-100 /* AT_FDCWD */, NULL, [{tv_sec=3735928559, tv_nsec=1073741823} /* UTIME_NOW */, "
+        "{tv_sec=-3819351491602432273, tv_nsec=1073741822} /* UTIME_OMIT */], 0) = -1 EFAULT (Bad address)");
+  // tests/times.c: the seconds' comment goes in raw.
+  const std::int64_t tms[4] = {31, 58, 51, 99};
+  mem.put(0x3000, tms);
+  CHECK(call("times", {0x3000}, 1721978794, mem, raw) ==
+        "times({tms_utime=31, tms_stime=58, tms_cutime=51, tms_cstime=99}) = 1721978794");
+}
+
+TEST_CASE("arch_prctl's xstate masks print in the verbose style unless raw", "[format][xlat]") {
+  fake_memory mem;
+  const std::uint64_t mask = 0xe7;
+  mem.put(0x1000, mask);
+  // tests/arch_prctl.c
+  CHECK(call("arch_prctl", {0x1021, 0x1000}, 0, mem, raw) == "arch_prctl(0x1021, [0xe7]) = 0");
+  CHECK(call("arch_prctl", {0x1021, 0x1000}, 0, mem, verbose) ==
+        "arch_prctl(0x1021 /* ARCH_GET_XCOMP_SUPP */, [0xe7 /* "
+        "XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 */]) = 0");
+  CHECK(call("arch_prctl", {0x1023, 0x12}, 0, mem, raw) == "arch_prctl(0x1023, 0x12) = 0");
+}

@@ -61,6 +61,7 @@ class printer {
   /// Appends `name(` and the arguments known at entry; a trailing ", " when out-arguments
   /// follow. With `save`, records the in-out values for the exit's `[110 => 16]`.
   void entry(entry_state* save = nullptr) {
+    save_ = save;
     if (save) save_inout(*save);
     out_.append(d_.name);
     out_.push_back('(');
@@ -351,6 +352,16 @@ class printer {
     if (la.kind == arg_kind::int_ || la.kind == arg_kind::uint || la.kind == arg_kind::xint)
       return static_cast<std::uint32_t>(v);  // a C int length: the low 32 bits
     return v;
+  }
+
+  /// Keeps `v` in argument i's slot of the entry_state, for the exit to read with saved():
+  /// a decoder's own note of what its entry printed (strace's tcb private data). Use a slot
+  /// no in-out int argument fills. False when the tracer keeps no entry_state.
+  bool keep(std::size_t i, std::int32_t v) noexcept {
+    if (!save_ || i >= save_->value.size()) return false;
+    save_->value[i] = v;
+    save_->held = static_cast<std::uint8_t>(save_->held | 1u << i);
+    return true;
   }
 
   /// Returns whether argument i's in-out value was saved at entry, and sets `v` to it.
@@ -653,6 +664,7 @@ class printer {
   R& r_;
   const hooks_type& h_;
   const entry_state* st_;
+  entry_state* save_ = nullptr;  // entry()'s, for keep()
   std::int64_t ret_ = 0;
   bool addresses_only_ = false;
 };

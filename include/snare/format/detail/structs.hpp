@@ -6,12 +6,15 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <snare/format/detail/decode/bpf.hpp>
 #include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/exec.hpp>
 #include <snare/format/detail/decode/fcntl.hpp>
 #include <snare/format/detail/decode/fd.hpp>
 #include <snare/format/detail/decode/fs.hpp>
+#include <snare/format/detail/decode/futex.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/io_uring.hpp>
 #include <snare/format/detail/decode/ioctl.hpp>
 #include <snare/format/detail/decode/ipc.hpp>
 #include <snare/format/detail/decode/key.hpp>
@@ -24,6 +27,7 @@
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/decode/quotactl.hpp>
 #include <snare/format/detail/decode/resource.hpp>
+#include <snare/format/detail/decode/select.hpp>
 #include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decode/stat.hpp>
 #include <snare/format/detail/decode/time.hpp>

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -69,39 +70,68 @@ bool put_fd_set(P& p, std::uint64_t addr) {
   return true;
 }
 
-/// poll and ppoll: strace appends the revents, ` ([{fd=3, revents=POLLIN}])`, or ` (Timeout)`.
+/// poll and ppoll: strace appends the revents, ` ([{fd=3, revents=POLLIN}])`, ppoll the time
+/// left (`, left {tv_sec=0, tv_nsec=5}`), or ` (Timeout)`, within strace's 1024-byte buffer
+/// (decode_poll_exiting): an unreadable element ends the list with its address.
+template <std::size_t Timeout>
 struct poll_decoder {
   template <class P>
   static void put_return(P& p) {
     p.put_return_value();
     std::string& out = p.out();
     if (p.ret() == 0) return out.append(" (Timeout)"), void();
-    std::size_t mark = out.size();
-    out.append(" ([");
-    bool any = false;
+    constexpr std::size_t cap = 1024;
+    std::string s;
+    const auto nfds = static_cast<std::uint32_t>(p.arg(1));
+    const std::uint64_t start = p.arg(0), end = start + sizeof(sys::abi::pollfd) * std::uint64_t{nfds};
+    if (start == 0 || nfds == 0 || end < start) return;
     std::size_t printed = 0;
-    std::uint64_t n = std::min<std::uint64_t>(p.arg(1), 1024);
-    for (std::uint64_t k = 0; k < n; ++k) {
+    for (std::uint64_t cur = start; cur < end; cur += sizeof(sys::abi::pollfd)) {
       sys::abi::pollfd pfd;
-      if (!p.read_obj(p.arg(0) + k * sizeof pfd, pfd)) {
-        out.resize(mark);
-        return;
-      }
-      if (pfd.revents == 0) continue;
-      if (any) out.append(", ");
-      // Abbreviated after string_limit entries unless verbose, as strace's decode_poll_exiting.
-      if (!p.opts().verbose && printed++ >= p.opts().string_limit) {
-        out.append("...");
+      bool ok = p.read_obj(cur, pfd);
+      if (ok && pfd.revents == 0) continue;
+      s.append(s.empty() ? "[" : ", ");
+      if (!ok) {
+        put_hex(s, cur);
         break;
       }
-      any = true;
-      out.append("{fd=");
-      put_dec(out, pfd.fd);
-      out.append(", revents=");
-      put_flags(out, poll_events_xlat, static_cast<std::uint16_t>(pfd.revents));
-      out.push_back('}');
+      if (!p.opts().verbose && printed >= p.opts().string_limit) {
+        s.append("...");
+        break;
+      }
+      std::string item = "{fd=";
+      put_dec(item, pfd.fd);
+      item.append(", revents=");
+      put_flags(item, poll_events_xlat, static_cast<std::uint16_t>(pfd.revents));
+      if (s.size() + item.size() + 1 >= cap - (2 + 2 * sizeof(long) + sizeof(", ], ..."))) {
+        s.append("...");
+        break;
+      }
+      s.append(item);
+      s.push_back('}');
+      ++printed;
     }
-    out.append("])");
+    if (!s.empty()) s.push_back(']');
+    if constexpr (Timeout != 0) {
+      if (std::uint64_t ts = p.arg(Timeout); ts != 0) {
+        std::string t;
+        sys::abi::timespec v;
+        if (p.read_obj(ts, v))
+          put_timespec(t, v);
+        else
+          put_hex(t, ts);
+        if (s.size() + sizeof(", left ") + t.size() < cap) {
+          s.append(s.empty() ? "left " : ", left ");
+          s.append(t);
+        } else {
+          s.append(", ...");
+        }
+      }
+    }
+    if (s.empty()) return;
+    out.append(" (");
+    out.append(s);
+    out.push_back(')');
   }
 };
 /// epoll_ctl: EPOLL_CTL_DEL's event is not read, its address prints (strace's epoll.c).
@@ -115,10 +145,23 @@ struct decoder<sys::call_id::epoll_ctl> {
   }
 };
 
+/// epoll_pwait2: its timeout and sigmask print at exit, with the events (strace's
+/// epoll_pwait_common), so a failed call shows their addresses, as strace's
+/// umove_or_printaddr does for every read at the exit of a failed call.
 template <>
-struct decoder<sys::call_id::poll> : poll_decoder {};
+struct decoder<sys::call_id::epoll_pwait2> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if ((i != 3 && i != 4) || !exit || !p.failed() || p.arg(i) == 0) return false;
+    put_hex(p.out(), p.arg(i));
+    return true;
+  }
+};
+
 template <>
-struct decoder<sys::call_id::ppoll> : poll_decoder {};
+struct decoder<sys::call_id::poll> : poll_decoder<0> {};
+template <>
+struct decoder<sys::call_id::ppoll> : poll_decoder<2> {};
 
 /// pidfd_open: its flags (PIDFD_NONBLOCK) by name, as strace's pidfd.c.
 template <>
@@ -174,6 +217,21 @@ struct decoder<sys::call_id::fanotify_init> {
       out.push_back('|');
       put_flags(out, xlat{{}, 0, bits, "0", "FAN_???"}, v & ~0xcu);
     }
+    return true;
+  }
+};
+
+/// fanotify_mark (strace's fanotify.c): the flags as an int, the 64-bit event mask, and
+/// FAN_NOFD (-1) by name where a dirfd goes; the fds and the path as the table prints them.
+template <>
+struct decoder<sys::call_id::fanotify_mark> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool) {
+    std::string& out = p.out();
+    if (i == 1) return put_flags(out, fan_mark_flags_xlat, p.arg(1) & 0xffffffffu), true;
+    if (i == 2) return put_flags(out, fan_event_flags_xlat, p.arg(2)), true;
+    if (i != 3 || static_cast<std::int32_t>(p.arg(3)) != -1) return false;
+    put_named(out, "FAN_NOFD", [&] { out.append("-1"); });
     return true;
   }
 };

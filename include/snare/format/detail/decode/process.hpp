@@ -27,21 +27,22 @@
 
 namespace snare::format::detail {
 
-/// Appends a futex operation: FUTEX_WAIT_PRIVATE, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME.
+/// Appends a futex operation as strace's futexops table names it: FUTEX_WAIT_PRIVATE,
+/// FUTEX_FD|FUTEX_PRIVATE_FLAG, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME (only the waits take
+/// a clock); anything else as `0x101 /* FUTEX_??? */`. A name for -X.
 inline void put_futex_op(std::string& out, std::uint64_t v) {
-  v &= 0xffffffffu;
-  auto name = find_name(futex_op_field, v & 0x7f);
-  if (name.empty()) {
-    put_unknown(out, futex_op_xlat, v);
-    return;
+  auto op = static_cast<std::uint32_t>(v);
+  std::string name;
+  std::uint32_t cmd = op & 0x7f, rest = op & ~0x7fu;
+  auto base = find_name(futex_op_field, cmd);
+  bool clock_ok = cmd == 0 || cmd == 9 || cmd == 11;  // FUTEX_WAIT, _WAIT_BITSET, _WAIT_REQUEUE_PI
+  if (!base.empty() && (rest & ~0x180u) == 0 && (!(rest & 0x100) || clock_ok)) {
+    name = base;
+    if (rest & 0x80) name.append(cmd == 2 ? "|FUTEX_PRIVATE_FLAG" : "_PRIVATE");
+    if (rest & 0x100) name.append("|FUTEX_CLOCK_REALTIME");
   }
-  out.append(name);
-  if (v & 128) out.append("_PRIVATE");
-  if (v & 256) out.append("|FUTEX_CLOCK_REALTIME");
-  if (std::uint64_t rest = v & ~std::uint64_t{0x1ff}) {
-    out.push_back('|');
-    put_hex(out, rest);
-  }
+  if (name.empty()) return put_unknown(out, futex_op_xlat, op);
+  put_named(out, name, [&] { put_hex(out, op); });
 }
 
 /// Appends a personality as strace does: the execution domain (the low byte) by name, then
@@ -122,31 +123,6 @@ struct decoder<sys::call_id::wait4> {
   }
 };
 
-/// futex: the arguments each operation uses, printed at entry; val2 where the timeout
-/// would be; the futex words as addresses.
-template <>
-struct decoder<sys::call_id::futex> {
-  template <class P>
-  static std::size_t shown_args(const P& p, std::size_t n) {
-    static constexpr std::uint8_t counts[] = {4, 3, 3, 5, 6, 6, 4, 2, 2, 6, 6, 5, 6, 4};
-    std::uint64_t cmd = p.arg(1) & 0x7f;
-    return cmd < std::size(counts) ? std::min<std::size_t>(n, counts[cmd]) : n;
-  }
-  template <class P>
-  static bool at_exit(const P&, std::size_t) {
-    return false;
-  }
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    std::uint64_t v = p.arg(i), cmd = p.arg(1) & 0x7f;
-    if (i == 3 && (cmd == 3 || cmd == 4 || cmd == 5 || cmd == 12))
-      return put_udec(p.out(), v & 0xffffffffu), true;  // val2, not a timeout
-    if (i == 5 && v == 0xffffffffu) return p.out().append("FUTEX_BITSET_MATCH_ANY"), true;
-    if (i == 0 || i == 4) return put_ptr(p.out(), v), true;
-    return false;
-  }
-};
-
 // The x86 xstate features (the kernel's arch/x86/include/asm/fpu/types.h, which no exported
 // header carries): masks in strace's x86_xfeatures order (groups first), bit numbers.
 inline constexpr xlat_entry xfeature_masks[] = {
@@ -167,15 +143,16 @@ inline constexpr xlat_entry xfeature_bits[] = {
     {17, "XFEATURE_XTILE_CFG"}, {18, "XFEATURE_XTILE_DATA"}};
 
 /// Appends an xstate feature mask as strace prints it, value first:
-/// `0xe7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 */`.
+/// `0xe7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 */`; the value alone
+/// with -X raw (strace forces the verbose style unless raw).
 inline void put_xfeature_mask(std::string& out, std::uint64_t v) {
   put_hex(out, v);
-  if (v == 0) return;
+  if (v == 0 || xlat_raw()) return;
   std::uint64_t known = 0;
   for (const auto& e : xfeature_masks) known |= e.value;
   out.append(" /* ");
   if (v & known)
-    put_flags(out, xlat{{}, 0, xfeature_masks, {}, {}}, v);  // names, then the other bits in hex
+    put_flag_names(out, xlat{{}, 0, xfeature_masks, {}, {}}, v);  // names, then the other bits in hex
   else
     out.append("XFEATURE_MASK_???");
   out.append(" */");
@@ -205,6 +182,7 @@ struct decoder<sys::call_id::arch_prctl> {
     std::string& out = p.out();
     if (reqs(code)) {
       put_hex(out, v);
+      if (xlat_raw()) return true;
       out.append(" /* ");
       auto name = find_name(xfeature_bits, v);
       out.append(name.empty() ? std::string_view{"XFEATURE_???"} : name);
@@ -229,9 +207,9 @@ struct decoder<sys::call_id::arch_prctl> {
     put_hex(p.out(), v);
     std::uint64_t known = 0;
     for (const auto& e : xfeature_masks) known |= e.value;
-    if (!(v & known)) return;  // strace adds the names only when one is known
+    if (!(v & known) || xlat_raw()) return;  // strace adds the names only when one is known
     p.out().append(" (");
-    put_flags(p.out(), xlat{{}, 0, xfeature_masks, {}, {}}, v);
+    put_flag_names(p.out(), xlat{{}, 0, xfeature_masks, {}, {}}, v);
     p.out().push_back(')');
   }
 };

@@ -19,15 +19,17 @@ namespace snare::format::detail {
 
 /// Appends one limit: RLIM64_INFINITY, 8192*1024 or 1000. A 64-bit rlim_t's infinity is
 /// RLIM64_INFINITY in strace for getrlimit and setrlimit as for prlimit64 (checked with
-/// strace 6.1 on x86-64; its tests/xgetrlimit.c).
+/// strace 6.1 on x86-64; its tests/xgetrlimit.c). The symbolic form is a name for -X:
+/// the number alone (raw), or `8388608 /* 8192*1024 */` (verbose), as strace's print_rlim64_t.
 inline void put_rlim(std::string& out, std::uint64_t v) {
-  if (v == ~std::uint64_t{0}) return out.append("RLIM64_INFINITY"), void();
-  if (v > 1024 && v % 1024 == 0) {
-    put_udec(out, v / 1024);
-    out.append("*1024");
-  } else {
-    put_udec(out, v);
+  std::string sym;
+  if (v == ~std::uint64_t{0}) {
+    sym = "RLIM64_INFINITY";
+  } else if (v > 1024 && v % 1024 == 0) {
+    put_udec(sym, v / 1024);
+    sym.append("*1024");
   }
+  put_named(out, sym, [&] { put_udec(out, v); });
 }
 
 /// Appends the struct rlimit at `addr`: {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}.
@@ -148,6 +150,7 @@ struct decoder<sys::call_id::ioprio_get> {
   template <class P>
   static void put_return(P& p) {
     p.put_return_value();
+    if (xlat_raw()) return;  // strace drops the decoded priority with -X raw
     p.out().append(" (");
     put_ioprio(p.out(), static_cast<std::uint32_t>(p.ret()));
     p.out().push_back(')');
@@ -159,8 +162,15 @@ struct decoder<sys::call_id::ioprio_set> {
   static bool put_arg(P& p, std::size_t i, bool) {
     if (i == 0) return put_enum(p.out(), ioprio_who_xlat, static_cast<std::uint32_t>(p.arg(0))), true;
     if (i == 1) return put_priority_who(p, 1, 2), true;
-    if (i == 2) return put_ioprio(p.out(), static_cast<std::uint32_t>(p.arg(2))), true;
-    return false;
+    if (i != 2) return false;
+    // The priority as a name for -X: `8191 /* IOPRIO_PRIO_VALUE(...) */` in signed decimal
+    // (verbose), the number alone (raw), as strace's ioprio_set.
+    std::string& out = p.out();
+    auto v = static_cast<std::uint32_t>(p.arg(2));
+    std::string sym;
+    put_ioprio(sym, v);
+    put_named(out, sym, [&] { put_dec(out, static_cast<std::int32_t>(v)); });
+    return true;
   }
 };
 

@@ -137,11 +137,13 @@ inline void put_time_comment(std::string& out, std::int64_t sec, std::uint64_t f
   out.append(" */");
 }
 
-/// Appends one time of utimensat: UTIME_NOW, UTIME_OMIT, or the timespec and its date.
+/// Appends one time of utimensat: UTIME_NOW, UTIME_OMIT, or the timespec and its date. The
+/// two special times are names for -X: the timespec alone (raw) or followed by the name in
+/// a comment (verbose), as strace's print_timespec_t_utime.
 inline void put_utime_timespec(std::string& out, const sys::abi::timespec& t) {
   constexpr std::int64_t utime_now = (1 << 30) - 1, utime_omit = (1 << 30) - 2;
-  if (t.tv_nsec == utime_now) return out.append("UTIME_NOW"), void();
-  if (t.tv_nsec == utime_omit) return out.append("UTIME_OMIT"), void();
+  if (t.tv_nsec == utime_now || t.tv_nsec == utime_omit)
+    return put_named(out, t.tv_nsec == utime_now ? "UTIME_NOW" : "UTIME_OMIT", [&] { put_timespec(out, t); });
   put_timespec(out, t);
   if (t.tv_nsec >= 0 && t.tv_nsec < 1000000000)
     put_time_comment(out, t.tv_sec, static_cast<std::uint64_t>(t.tv_nsec), 9);
@@ -313,11 +315,12 @@ struct decoder<sys::call_id::time> {
   }
 };
 
-/// Appends a clock_t count of ticks with its seconds: `30 /* 0.30 s */` (strace's print_clock_t).
+/// Appends a clock_t count of ticks with its seconds: `30 /* 0.30 s */` (strace's
+/// print_clock_t); the count alone with -X raw.
 inline void put_clock_t(std::string& out, std::uint64_t v) {
   put_udec(out, v);
   static const long tck = ::sysconf(_SC_CLK_TCK);
-  if (v == 0 || tck <= 0) return;
+  if (v == 0 || tck <= 0 || xlat_raw()) return;
   int digits = 0;
   for (long t = tck; t >= 10; t /= 10) ++digits;
   auto utck = static_cast<std::uint64_t>(tck);
