@@ -119,6 +119,10 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/pkt_sched.h>
 #include <linux/pkt_cls.h>
 #include <linux/sched.h>
+#include <linux/kexec.h>
+#include <linux/aio_abi.h>
+#include <sys/timex.h>
+#include <dirent.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>

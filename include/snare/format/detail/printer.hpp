@@ -246,7 +246,14 @@ class printer {
   /// resolver for that process when one can be built from its pid (proc_fd_resolver), as
   /// strace's printfd_pid; else as put_fd_of.
   void put_fd_in(std::int64_t pid, std::int64_t fd) {
-    if constexpr (std::is_constructible_v<R, pid_t> && requires(const R& r) { r.pid(); }) {
+    // A resolver that makes one for another process (of_pid) names that process's fds.
+    if constexpr (requires(const R& r) {
+                    r.of_pid(pid_t{});
+                    r.pid();
+                  }) {
+      if (pid != static_cast<std::int64_t>(r_.pid()))
+        return put_fd_with(r_.of_pid(static_cast<pid_t>(pid)), fd);
+    } else if constexpr (std::is_constructible_v<R, pid_t> && requires(const R& r) { r.pid(); }) {
       if (pid != static_cast<std::int64_t>(r_.pid())) return put_fd_with(R(static_cast<pid_t>(pid)), fd);
     }
     put_fd_of(pid, fd);
@@ -594,9 +601,11 @@ class printer {
   }
 
   void put_arg(std::size_t i, bool exit) {
-    if (h_.put_arg && h_.put_arg(*this, i, exit)) return;
     const arg_desc& a = d_.args[i];
     std::uint64_t v = a_[i];
+    if (!o_.decode_structs && (a.kind == arg_kind::structure || a.kind == arg_kind::array))
+      return put_ptr(out_, v);
+    if (h_.put_arg && h_.put_arg(*this, i, exit)) return;
     switch (a.kind) {
       case arg_kind::path:
         // path_limit is PATH_MAX, the size of strace's buffer with its NUL: 4095 bytes show.
