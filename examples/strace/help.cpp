@@ -58,6 +58,8 @@ Filtering:
   -e read=SET, -e write=SET   hex-dump the data read from / written to these fds
   -e abbrev=SET, -e raw=SET   abbreviate the structures of (all by default) / print
                               raw arguments and results of the calls in SET
+  -e verbose=SET              decode the structures of the calls in SET (all by
+                              default); the others print their addresses
   -e decode-fds=SET           what -y shows: path, socket, dev, pidfd, all, none
 
 Tampering:
@@ -119,7 +121,7 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D,
--e verbose= leaving out a traced call, -e kvm=, -e secontext, -b execve,
+-e kvm=, -e secontext, -b execve,
 inject delay_enter=, delay_exit=, poke_enter=, poke_exit=.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
