@@ -334,6 +334,30 @@ bool session::touches_paths(pid_t pid, long nr, const raw_args& args, memory_ref
   return false;
 }
 
+// Dumps the iovecs of the struct msghdr at `msg` (strace's dumpiov_in_msghdr).
+void dump_msghdr(std::string& out, memory_ref mem, pid_t tid, std::uint64_t msg, std::uint64_t budget) {
+  std::string raw;
+  std::uint64_t iov[2];  // msg_iov, msg_iovlen: offsets 16 and 24 of the 56-byte msghdr
+  if (!read_all(mem, msg + 16, sizeof iov, raw)) return;
+  std::memcpy(iov, raw.data(), sizeof iov);
+  dump_iov(out, mem, tid, iov[0], iov[1], budget);
+}
+
+// Dumps the messages a sendmmsg or recvmmsg moved, `count` (its result) of the 64-byte
+// struct mmsghdr at `vec`: ` = 2 buffers in vector 0`, then each one's iovecs up to its
+// msg_len (strace's dumpiov_in_mmsghdr).
+void dump_mmsghdr(std::string& out, memory_ref mem, pid_t tid, std::uint64_t vec, std::uint64_t count) {
+  std::string raw;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t m[8];
+    if (!read_all(mem, vec + 64 * i, sizeof m, raw)) break;
+    std::memcpy(m, raw.data(), sizeof m);
+    out += " = " + std::to_string(m[3]) + " buffers in vector " + std::to_string(i) + "\n";
+    dump_iov(out, mem, tid, m[2], m[3],
+             static_cast<std::uint32_t>(m[7]));  // msg_len: the low half of the 8th word
+  }
+}
+
 void session::append_dumps(std::string& line, pid_t tid, const thread_info& t, long ret, memory_ref mem) {
   auto fd = static_cast<std::int32_t>(t.args[0]);
   if (fd < 0) return;
@@ -347,6 +371,10 @@ void session::append_dumps(std::string& line, pid_t tid, const thread_info& t, l
     } else if (nr == x64::writev::number || nr == x64::pwritev::number || nr == x64::pwritev2::number ||
                nr == x64::vmsplice::number) {
       dump_iov(line, mem, tid, t.args[1], t.args[2], ~std::uint64_t{0});
+    } else if (nr == x64::sendmsg::number) {
+      dump_msghdr(line, mem, tid, t.args[1], ~std::uint64_t{0});
+    } else if (nr == x64::sendmmsg::number && !failed) {
+      dump_mmsghdr(line, mem, tid, t.args[1], static_cast<std::uint64_t>(ret));
     }
   }
   if (failed || !opts_.read_fds.test(static_cast<std::size_t>(fd))) return;
@@ -355,6 +383,10 @@ void session::append_dumps(std::string& line, pid_t tid, const thread_info& t, l
     if (ret > 0) dump_str(line, mem, tid, t.args[1], static_cast<std::uint64_t>(ret));
   } else if (nr == x64::readv::number || nr == x64::preadv::number || nr == x64::preadv2::number) {
     dump_iov(line, mem, tid, t.args[1], t.args[2], static_cast<std::uint64_t>(ret));
+  } else if (nr == x64::recvmsg::number) {
+    dump_msghdr(line, mem, tid, t.args[1], static_cast<std::uint64_t>(ret));
+  } else if (nr == x64::recvmmsg::number) {
+    dump_mmsghdr(line, mem, tid, t.args[1], static_cast<std::uint64_t>(ret));
   }
 }
 
