@@ -257,4 +257,9 @@ TEST_CASE("without decode_structs (-e verbose= leaving the call out) structures 
   const std::int64_t attr[8] = {0x800, 10, 8192, 0};
   mem.put(0x300, attr);
   CHECK(call("mq_getsetattr", {0, 0x300, 0}, 0, mem, o) == "mq_getsetattr(0, 0x300, NULL) = 0");
+  // An iovec array goes through strace's print_array, which decodes whatever -e verbose= says.
+  const std::uint64_t iov[2] = {0x400, 3};
+  mem.put(0x500, iov);
+  mem.put_string(0x400, "abc", false);
+  CHECK(call("writev", {1, 0x500, 1}, 3, mem, o) == "writev(1, [{iov_base=\"abc\", iov_len=3}], 1) = 3");
 }

@@ -600,11 +600,19 @@ class printer {
     }
   }
 
+  // Whether strace prints argument `a` as its address for a call -e verbose= leaves out:
+  // a structure (its umove_or_printaddr checks verbose), and the arrays whose decoders
+  // check it (mmsghdr.c, xgetdents.c); other arrays go through print_array, which does not.
+  static bool addressed_when_not_verbose(const arg_desc& a) noexcept {
+    if (a.kind == arg_kind::structure) return true;
+    return a.kind == arg_kind::array && (a.type == struct_id::mmsghdr || a.type == struct_id::linux_dirent ||
+                                         a.type == struct_id::linux_dirent64);
+  }
+
   void put_arg(std::size_t i, bool exit) {
     const arg_desc& a = d_.args[i];
     std::uint64_t v = a_[i];
-    if (!o_.decode_structs && (a.kind == arg_kind::structure || a.kind == arg_kind::array))
-      return put_ptr(out_, v);
+    if (!o_.decode_structs && addressed_when_not_verbose(a)) return put_ptr(out_, v);
     if (h_.put_arg && h_.put_arg(*this, i, exit)) return;
     switch (a.kind) {
       case arg_kind::path:
