@@ -60,10 +60,9 @@ Filtering:
   -e read=SET, -e write=SET   hex-dump the data read from / written to these fds
   -e abbrev=SET, -e raw=SET   abbreviate the structures of (all by default) / print
                               raw arguments and results of the calls in SET
+  -e verbose=SET              decode the structures of the calls in SET (all by
+                              default); the others print their addresses
   -e decode-fds=SET           what -y shows: path, socket, dev, pidfd, all, none
-  -e verbose=SET              decode the structures of SET's calls (all by default);
-                              execve and execveat left out print argv and envp as
-                              addresses; another traced call left out is refused
 
 Tampering:
   -e inject=SET:error=ERRNO[:when=EXPR]
@@ -139,8 +138,7 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D with -u,
--e verbose= leaving out a traced call other than execve and execveat, -e kvm=,
--e secontext, -b execve.
+-e kvm=, -e secontext, -b execve.
 
 Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
 2 on a bad option, 1 on a bad -e expression (strace's message alone). With -p: 0 when the processes end, 1 when none can be attached, and

@@ -66,11 +66,7 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
   };
   if (qual == "trace" || qual == "t") return calls(o.trace);
   if (qual == "abbrev" || qual == "a") return calls(o.abbrev_calls);
-  if (qual == "verbose" || qual == "v") {
-    // Checked once every option is read (parse): the formatter cannot leave a traced
-    // call's structures undecoded, so only calls outside the trace set may be non-verbose.
-    return calls(o.verbose_calls);
-  }
+  if (qual == "verbose" || qual == "v") return calls(o.verbose_calls);  // the others: structures as addresses
   if (qual == "raw" || qual == "x") return calls(o.raw_calls);
   if (qual == "inject") return parse_inject(value, false, o, error);
   if (qual == "fault") return parse_inject(value, true, o, error);
@@ -395,15 +391,6 @@ parse_result parse(int argc, char** argv) {
     return fail("-e inject=...:poke_enter=/poke_exit=/delay_enter=/delay_exit= needs the ptrace backend");
   if (!o.attach_pids.empty() && o.backend != backend_choice::ptrace)
     return fail("-p PID (attach) needs the ptrace backend");
-  // -e verbose=: the formatter prints a call non-verbosely as strace does for execve and
-  // execveat (argv and envp as addresses); another traced call left out is refused.
-  nr_set plain_capable;
-  plain_capable.set(static_cast<std::size_t>(snare::sys::x86_64::execve::number));
-  plain_capable.set(static_cast<std::size_t>(snare::sys::x86_64::execveat::number));
-  if ((o.trace & ~o.verbose_calls & ~plain_capable).any())
-    return fail(
-        "-e verbose= leaving out a traced call other than execve and execveat is not supported by "
-        "snare-strace (it decodes the structures of the others)");
   if (o.output_separately && o.output_file.empty())
     o.output_separately = false;  // as strace: -ff alone is -f
   if (o.output_separately && (o.output_file[0] == '|' || o.output_file[0] == '!'))

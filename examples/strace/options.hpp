@@ -2,7 +2,9 @@
 // trace set and fault-injection rules they describe, and the parser that reads them.
 #pragma once
 
+#include <algorithm>
 #include <bitset>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -58,8 +60,37 @@ struct inject_rule {
 /// A set of signal numbers (`-e signal=SET`), 1..127.
 using sig_set = std::bitset<128>;
 
-/// A set of file descriptors (`-e read=SET`, `-e write=SET`), 0..1023.
-using fd_set = std::bitset<1024>;
+/// A set of file descriptors (`-e read=SET`, `-e write=SET`): any int, as strace's
+/// number_set (tests dump fd 19999): fds below 1024 by bit, larger ones listed.
+class fd_set {
+ public:
+  /// Returns whether fd `fd` is in the set.
+  bool test(std::size_t fd) const noexcept {
+    if (fd < low_.size()) return low_.test(fd);
+    bool listed = std::find(high_.begin(), high_.end(), fd) != high_.end();
+    return listed != negated_;
+  }
+  /// Adds fd `fd`.
+  void set(std::size_t fd) {
+    if (fd < low_.size()) return low_.set(fd), void();
+    auto it = std::find(high_.begin(), high_.end(), fd);
+    if (negated_ && it != high_.end())
+      high_.erase(it);
+    else if (!negated_ && it == high_.end())
+      high_.push_back(fd);
+  }
+  /// Makes the set hold every fd.
+  void set() noexcept { low_.set(), high_.clear(), negated_ = true; }
+  /// Makes the set hold every fd it does not hold, and no other.
+  void flip() noexcept { low_.flip(), negated_ = !negated_; }
+  bool any() const noexcept { return low_.any() || negated_ || !high_.empty(); }
+  bool none() const noexcept { return !any(); }
+
+ private:
+  std::bitset<1024> low_;
+  std::vector<std::size_t> high_;  // fds >= 1024, listed or (negated_) left out
+  bool negated_ = false;
+};
 
 /// The statuses of `-e status=SET` (and -z, -Z), as bits.
 enum status_bit : unsigned {

@@ -67,6 +67,14 @@ struct call_resolver {
                          std::string& out) const noexcept {
     return fds.append_fd_details(fd, path, o, out);
   }
+  /// Whether a path ending in " (deleted)" marks an unlinked file (-y prints `<path>(deleted)`).
+  bool fd_path_deleted(int fd, std::string_view path) const noexcept { return fds.fd_path_deleted(fd, path); }
+  /// The pid a pidfd refers to, as the /proc the fds are read from numbers it (pidfd_getfd).
+  long pidfd_pid(int fd) const noexcept { return fds.pidfd_pid(fd); }
+  /// A resolver of process `p`'s fds (`p` numbered as pid() is): pidfd_getfd's target fd.
+  snare::format::proc_fd_resolver of_pid(pid_t p) const noexcept {
+    return snare::format::proc_fd_resolver(p);
+  }
   /// The /proc directory whose fds are read.
   pid_t pid() const noexcept { return fds.pid(); }
   void append_pid_note(int pid, snare::format::pid_type t, std::string& out) {
@@ -352,7 +360,7 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
     line += '>';
   }
   line += '\n';
-  if (!opts_.read_fds.none() || !opts_.write_fds.none()) append_dumps(line, t, ret, mem);
+  if (!opts_.read_fds.none() || !opts_.write_fds.none()) append_dumps(line, tid, t, ret, mem);
   if (open_ == &t) {
     open_ = nullptr;
     open_tid_ = -1;

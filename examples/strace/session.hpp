@@ -227,7 +227,7 @@ class session {
   /// Says whether the call touches a -P path (its path and fd arguments).
   bool touches_paths(pid_t pid, long nr, const raw_args& args, memory_ref mem);
   /// Appends -e read=/write= hex dumps of the call's data to `line`.
-  void append_dumps(std::string& line, const thread_info& t, long ret, memory_ref mem);
+  void append_dumps(std::string& line, pid_t tid, const thread_info& t, long ret, memory_ref mem);
   /// Formats a call of -e raw= (hex arguments and result).
   void format_raw(std::string& line, long nr, const raw_args& args, bool with_result, long ret);
 
@@ -239,11 +239,12 @@ class session {
   options opts_;
   pid_notes pids_;  // -Y, --decode-pids=pidns
   snare::format::options fo_, fo_verbose_;
-  snare::format::options fo_plain_, fo_plain_verbose_;  // -e verbose= leaving the call out
-  std::vector<std::string> resolved_paths_;             // -P paths, and their real paths when different
-  std::uint64_t last_line_ns_ = 0;                      // -r: the previous call's start
-  std::unordered_map<pid_t, long> last_nr_;             // -n: each thread's latest call, for other lines
-  std::unordered_map<pid_t, std::FILE*> files_;         // -ff: one file per thread
+  // The same for the calls -e verbose= leaves out: their structures as addresses.
+  snare::format::options fo_addrs_, fo_verbose_addrs_;
+  std::vector<std::string> resolved_paths_;      // -P paths, and their real paths when different
+  std::uint64_t last_line_ns_ = 0;               // -r: the previous call's start
+  std::unordered_map<pid_t, long> last_nr_;      // -n: each thread's latest call, for other lines
+  std::unordered_map<pid_t, std::FILE*> files_;  // -ff: one file per thread
   std::FILE* out_ = nullptr;
   bool own_out_ = false;
   int pipe_cmd_ = -2;  // -o '|CMD': a pidfd of CMD's shell (-1: none), closed by close_pipe

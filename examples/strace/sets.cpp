@@ -318,7 +318,7 @@ std::optional<fd_set> parse_fd_set(std::string_view text, std::string_view what,
         [&](std::string_view word) {
           unsigned long n = 0;
           if (!parse_unsigned(word, n) || n > 0x7fffffff) return bad = word, false;  // an int, as strace's
-          if (n < s.size()) s.set(n);
+          s.set(n);
           return true;
         },
         ok);

@@ -122,6 +122,10 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/sched.h>
 #include <linux/input.h>
 #include <linux/videodev2.h>
+#include <linux/kexec.h>
+#include <linux/aio_abi.h>
+#include <sys/timex.h>
+#include <dirent.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <stdio.h>

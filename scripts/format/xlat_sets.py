@@ -979,6 +979,31 @@ SETS = {
         'V4L2_PIX_FMT_DV', 'V4L2_PIX_FMT_IPU3_SGBRG10', 'V4L2_PIX_FMT_IPU3_SRGGB10', 'V4L2_PIX_FMT_IPU3_Y10',
         'V4L2_PIX_FMT_Y16_BE', 'V4L2_PIX_FMT_NV12M_10BE_8L128', 'V4L2_PIX_FMT_ARGB555X',
         'V4L2_PIX_FMT_XRGB555X'], []),
+ # kexec_load's flags: the architecture in the high half, two bits in the low one (linux/kexec.h).
+ 'kexec_arch': ('KEXEC_ARCH_???', None, 'ENUM', ['KEXEC_ARCH_DEFAULT', 'KEXEC_ARCH_386', 'KEXEC_ARCH_68K',
+        'KEXEC_ARCH_PARISC', 'KEXEC_ARCH_X86_64', 'KEXEC_ARCH_PPC', 'KEXEC_ARCH_PPC64', 'KEXEC_ARCH_IA_64',
+        'KEXEC_ARCH_ARM', 'KEXEC_ARCH_S390', 'KEXEC_ARCH_SH', 'KEXEC_ARCH_MIPS_LE', 'KEXEC_ARCH_MIPS',
+        'KEXEC_ARCH_AARCH64', 'KEXEC_ARCH_RISCV', 'KEXEC_ARCH_LOONGARCH'], []),
+ 'kexec_load_flags': ('KEXEC_???', '0', None, [], ['KEXEC_ON_CRASH', 'KEXEC_PRESERVE_CONTEXT']),
+ 'kexec_file_load_flags': ('KEXEC_FILE_???', '0', None, [], ['KEXEC_FILE_UNLOAD', 'KEXEC_FILE_ON_CRASH',
+        'KEXEC_FILE_NO_INITRAMFS']),
+ # struct iocb's opcode and flags (linux/aio_abi.h).
+ 'iocb_cmd': ('IOCB_CMD_???', None, 'ENUM', ['IOCB_CMD_PREAD', 'IOCB_CMD_PWRITE', 'IOCB_CMD_FSYNC',
+        'IOCB_CMD_FDSYNC', 'IOCB_CMD_POLL', 'IOCB_CMD_NOOP', 'IOCB_CMD_PREADV', 'IOCB_CMD_PWRITEV'], []),
+ 'iocb_flags': ('IOCB_FLAG_???', '0', None, [], ['IOCB_FLAG_RESFD', 'IOCB_FLAG_IOPRIO']),
+ # struct timex's modes, status and adjtimex's result (sys/timex.h); the multi-bit modes first,
+ # as strace's adjtimex_modes.
+ 'adjtimex_modes': ('ADJ_???', '0', None, [], ['ADJ_OFFSET_SS_READ', 'ADJ_OFFSET_SINGLESHOT', 'ADJ_OFFSET',
+        'ADJ_FREQUENCY', 'ADJ_MAXERROR', 'ADJ_ESTERROR', 'ADJ_STATUS', 'ADJ_TIMECONST', 'ADJ_TAI',
+        'ADJ_SETOFFSET', 'ADJ_MICRO', 'ADJ_NANO', 'ADJ_TICK']),
+ 'adjtimex_status': ('STA_???', '0', None, [], ['STA_PLL', 'STA_PPSFREQ', 'STA_PPSTIME', 'STA_FLL', 'STA_INS',
+        'STA_DEL', 'STA_UNSYNC', 'STA_FREQHOLD', 'STA_PPSSIGNAL', 'STA_PPSJITTER', 'STA_PPSWANDER',
+        'STA_PPSERROR', 'STA_CLOCKERR', 'STA_NANO', 'STA_MODE', 'STA_CLK']),
+ # d_type of struct linux_dirent(64) (dirent.h), strace's dirent_types.
+ 'dirent_types': ('DT_???', None, 'ENUM', ['DT_UNKNOWN', 'DT_FIFO', 'DT_CHR', 'DT_DIR', 'DT_BLK', 'DT_REG', 'DT_LNK',
+        'DT_SOCK', 'DT_WHT'], []),
+ 'adjtimex_state': ('TIME_???', None, 'ENUM', ['TIME_OK', 'TIME_INS', 'TIME_DEL', 'TIME_OOP', 'TIME_WAIT',
+        'TIME_ERROR'], []),
 }
 
 

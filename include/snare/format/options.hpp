@@ -35,10 +35,9 @@ struct options {
   std::size_t align_column = 0;
   /// Prints environment arrays in full instead of `0x... /* N vars */` (strace -v).
   bool verbose = false;
-  /// Decodes what strace decodes only for its "verbose" calls; false prints it as an address
-  /// (strace -e verbose= leaving the call out: execve's and execveat's argv and envp, as its
-  /// execve.c). The other decoders do not consult it yet.
-  bool decode_structures = true;
+  /// Decodes the structures that arguments point to; false prints their addresses instead,
+  /// as strace does for the calls -e verbose= leaves out (its umove_or_printaddr).
+  bool decode_structs = true;
   /// Prints strings in hex escapes: 0 never (strace's default), 1 a string holding a byte
   /// that is neither printable nor a space wholly as `\xNN` (strace -x), 2 every string
   /// (strace -xx), 3 only such bytes (strace --strings-in-hex=non-ascii-chars).

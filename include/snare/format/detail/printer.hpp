@@ -247,7 +247,14 @@ class printer {
   /// resolver for that process when one can be built from its pid (proc_fd_resolver), as
   /// strace's printfd_pid; else as put_fd_of.
   void put_fd_in(std::int64_t pid, std::int64_t fd) {
-    if constexpr (std::is_constructible_v<R, pid_t> && requires(const R& r) { r.pid(); }) {
+    // A resolver that makes one for another process (of_pid) names that process's fds.
+    if constexpr (requires(const R& r) {
+                    r.of_pid(pid_t{});
+                    r.pid();
+                  }) {
+      if (pid != static_cast<std::int64_t>(r_.pid()))
+        return put_fd_with(r_.of_pid(static_cast<pid_t>(pid)), fd);
+    } else if constexpr (std::is_constructible_v<R, pid_t> && requires(const R& r) { r.pid(); }) {
       if (pid != static_cast<std::int64_t>(r_.pid())) return put_fd_with(R(static_cast<pid_t>(pid)), fd);
     }
     put_fd_of(pid, fd);
@@ -604,10 +611,20 @@ class printer {
     }
   }
 
+  // Whether strace prints argument `a` as its address for a call -e verbose= leaves out:
+  // a structure (its umove_or_printaddr checks verbose), and the arrays whose decoders
+  // check it (mmsghdr.c, xgetdents.c); other arrays go through print_array, which does not.
+  static bool addressed_when_not_verbose(const arg_desc& a) noexcept {
+    if (a.kind == arg_kind::structure) return true;
+    return a.kind == arg_kind::array && (a.type == struct_id::mmsghdr || a.type == struct_id::linux_dirent ||
+                                         a.type == struct_id::linux_dirent64);
+  }
+
   void put_arg(std::size_t i, bool exit) {
-    if (h_.put_arg && h_.put_arg(*this, i, exit)) return;
     const arg_desc& a = d_.args[i];
     std::uint64_t v = a_[i];
+    if (!o_.decode_structs && addressed_when_not_verbose(a)) return put_ptr(out_, v);
+    if (h_.put_arg && h_.put_arg(*this, i, exit)) return;
     switch (a.kind) {
       case arg_kind::path:
         // path_limit is PATH_MAX, the size of strace's buffer with its NUL: 4095 bytes show.

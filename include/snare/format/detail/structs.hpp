@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <snare/format/detail/decode/bpf.hpp>
+#include <snare/format/detail/decode/aio.hpp>
 #include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/exec.hpp>
 #include <snare/format/detail/decode/fcntl.hpp>
@@ -18,8 +19,10 @@
 #include <snare/format/detail/decode/ioctl.hpp>
 #include <snare/format/detail/decode/ipc.hpp>
 #include <snare/format/detail/decode/key.hpp>
+#include <snare/format/detail/decode/ldt.hpp>
 #include <snare/format/detail/decode/memory.hpp>
 #include <snare/format/detail/decode/mount.hpp>
+#include <snare/format/detail/decode/mq.hpp>
 #include <snare/format/detail/decode/net.hpp>
 #include <snare/format/detail/decode/netlink.hpp>
 #include <snare/format/detail/decode/numa.hpp>
@@ -30,6 +33,7 @@
 #include <snare/format/detail/decode/select.hpp>
 #include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decode/stat.hpp>
+#include <snare/format/detail/decode/system.hpp>
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/sys/abi.hpp>

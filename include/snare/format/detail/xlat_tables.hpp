@@ -5540,6 +5540,117 @@ inline constexpr xlat_entry v4l2_pix_fmts_field[] = {
 };
 inline constexpr xlat v4l2_pix_fmts_xlat{v4l2_pix_fmts_field, ~std::uint64_t{0}, {}, {}, {}};
 
+inline constexpr xlat_entry kexec_arch_field[] = {
+    {0x0, "KEXEC_ARCH_DEFAULT"},
+    {0x30000, "KEXEC_ARCH_386"},
+    {0x40000, "KEXEC_ARCH_68K"},
+    {0xf0000, "KEXEC_ARCH_PARISC"},
+    {0x3e0000, "KEXEC_ARCH_X86_64"},
+    {0x140000, "KEXEC_ARCH_PPC"},
+    {0x150000, "KEXEC_ARCH_PPC64"},
+    {0x320000, "KEXEC_ARCH_IA_64"},
+    {0x280000, "KEXEC_ARCH_ARM"},
+    {0x160000, "KEXEC_ARCH_S390"},
+    {0x2a0000, "KEXEC_ARCH_SH"},
+    {0xa0000, "KEXEC_ARCH_MIPS_LE"},
+    {0x80000, "KEXEC_ARCH_MIPS"},
+    {0xb70000, "KEXEC_ARCH_AARCH64"},
+    {0xf30000, "KEXEC_ARCH_RISCV"},
+    {0x1020000, "KEXEC_ARCH_LOONGARCH"},
+};
+inline constexpr xlat kexec_arch_xlat{kexec_arch_field, ~std::uint64_t{0}, {}, {}, "KEXEC_ARCH_???"};
+
+inline constexpr xlat_entry kexec_load_flags_bits[] = {
+    {0x1, "KEXEC_ON_CRASH"},
+    {0x2, "KEXEC_PRESERVE_CONTEXT"},
+};
+inline constexpr xlat kexec_load_flags_xlat{{}, 0, kexec_load_flags_bits, "0", "KEXEC_???"};
+
+inline constexpr xlat_entry kexec_file_load_flags_bits[] = {
+    {0x1, "KEXEC_FILE_UNLOAD"},
+    {0x2, "KEXEC_FILE_ON_CRASH"},
+    {0x4, "KEXEC_FILE_NO_INITRAMFS"},
+};
+inline constexpr xlat kexec_file_load_flags_xlat{{}, 0, kexec_file_load_flags_bits, "0", "KEXEC_FILE_???"};
+
+inline constexpr xlat_entry iocb_cmd_field[] = {
+    {0x0, "IOCB_CMD_PREAD"},
+    {0x1, "IOCB_CMD_PWRITE"},
+    {0x2, "IOCB_CMD_FSYNC"},
+    {0x3, "IOCB_CMD_FDSYNC"},
+    {0x5, "IOCB_CMD_POLL"},
+    {0x6, "IOCB_CMD_NOOP"},
+    {0x7, "IOCB_CMD_PREADV"},
+    {0x8, "IOCB_CMD_PWRITEV"},
+};
+inline constexpr xlat iocb_cmd_xlat{iocb_cmd_field, ~std::uint64_t{0}, {}, {}, "IOCB_CMD_???"};
+
+inline constexpr xlat_entry iocb_flags_bits[] = {
+    {0x1, "IOCB_FLAG_RESFD"},
+    {0x2, "IOCB_FLAG_IOPRIO"},
+};
+inline constexpr xlat iocb_flags_xlat{{}, 0, iocb_flags_bits, "0", "IOCB_FLAG_???"};
+
+inline constexpr xlat_entry adjtimex_modes_bits[] = {
+    {0xa001, "ADJ_OFFSET_SS_READ"},
+    {0x8001, "ADJ_OFFSET_SINGLESHOT"},
+    {0x1, "ADJ_OFFSET"},
+    {0x2, "ADJ_FREQUENCY"},
+    {0x4, "ADJ_MAXERROR"},
+    {0x8, "ADJ_ESTERROR"},
+    {0x10, "ADJ_STATUS"},
+    {0x20, "ADJ_TIMECONST"},
+    {0x80, "ADJ_TAI"},
+    {0x100, "ADJ_SETOFFSET"},
+    {0x1000, "ADJ_MICRO"},
+    {0x2000, "ADJ_NANO"},
+    {0x4000, "ADJ_TICK"},
+};
+inline constexpr xlat adjtimex_modes_xlat{{}, 0, adjtimex_modes_bits, "0", "ADJ_???"};
+
+inline constexpr xlat_entry adjtimex_status_bits[] = {
+    {0x1, "STA_PLL"},
+    {0x2, "STA_PPSFREQ"},
+    {0x4, "STA_PPSTIME"},
+    {0x8, "STA_FLL"},
+    {0x10, "STA_INS"},
+    {0x20, "STA_DEL"},
+    {0x40, "STA_UNSYNC"},
+    {0x80, "STA_FREQHOLD"},
+    {0x100, "STA_PPSSIGNAL"},
+    {0x200, "STA_PPSJITTER"},
+    {0x400, "STA_PPSWANDER"},
+    {0x800, "STA_PPSERROR"},
+    {0x1000, "STA_CLOCKERR"},
+    {0x2000, "STA_NANO"},
+    {0x4000, "STA_MODE"},
+    {0x8000, "STA_CLK"},
+};
+inline constexpr xlat adjtimex_status_xlat{{}, 0, adjtimex_status_bits, "0", "STA_???"};
+
+inline constexpr xlat_entry dirent_types_field[] = {
+    {0x0, "DT_UNKNOWN"},
+    {0x1, "DT_FIFO"},
+    {0x2, "DT_CHR"},
+    {0x4, "DT_DIR"},
+    {0x6, "DT_BLK"},
+    {0x8, "DT_REG"},
+    {0xa, "DT_LNK"},
+    {0xc, "DT_SOCK"},
+    {0xe, "DT_WHT"},
+};
+inline constexpr xlat dirent_types_xlat{dirent_types_field, ~std::uint64_t{0}, {}, {}, "DT_???"};
+
+inline constexpr xlat_entry adjtimex_state_field[] = {
+    {0x0, "TIME_OK"},
+    {0x1, "TIME_INS"},
+    {0x2, "TIME_DEL"},
+    {0x3, "TIME_OOP"},
+    {0x4, "TIME_WAIT"},
+    {0x5, "TIME_ERROR"},
+};
+inline constexpr xlat adjtimex_state_xlat{adjtimex_state_field, ~std::uint64_t{0}, {}, {}, "TIME_???"};
+
 /// Names every ioctl request of the kernel headers, sorted by value, then name.
 inline constexpr xlat_entry ioctl_names[] = {
     {0x1, "FIBMAP"},

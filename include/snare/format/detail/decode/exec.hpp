@@ -53,13 +53,13 @@ inline void put_symbolic(std::string& out, flag_set set, std::uint64_t v) {
 
 /// Appends a NULL-terminated array of strings at `addr`: `["ls", "-l"]`, or with
 /// `abbreviate` its address and count, `0x7ffd... /* 23 vars */`; only the address when
-/// the call is not decoded verbosely (options::decode_structures).
+/// the call is not decoded verbosely (options::decode_structs).
 template <class P>
 void put_string_array(P& p, std::uint64_t addr, bool abbreviate) {
   std::string& out = p.out();
   const options& o = p.opts();
   if (addr == 0) return out.append("NULL"), void();
-  if (!o.decode_structures) return put_hex(out, addr);
+  if (!o.decode_structs) return put_hex(out, addr);
   std::uint64_t first = 0;
   if (!p.read_obj(addr, first)) return put_hex(out, addr);
   if (abbreviate) {

@@ -28,9 +28,119 @@ inline void put_quotactl_cmd(std::string& out, std::uint64_t v) {
   out.push_back(')');
 }
 
-/// Appends a directory listing as strace abbreviates it: 0x... /* 12 entries */.
+/// Appends the `len` bytes of directory entries at `addr` in full, as strace's decode_dents
+/// does under -v: `[{d_ino=..., d_off=..., d_reclen=24, d_name=".", d_type=DT_DIR}, ...]`
+/// (getdents64: d_type before d_name), `... /* 0x... */` where memory ends, a short tail
+/// in hex.
+template <class P>
+void put_dirents_verbose(P& p, std::uint64_t addr, std::uint64_t len, bool is64) {
+  struct head {
+    std::uint64_t d_ino, d_off;
+    std::uint16_t d_reclen;
+    unsigned char d_type;  // getdents64's; getdents' first name byte
+  };
+  constexpr std::uint64_t header_size_old = 18, header_size64 = 19;  // offsetof(d_name)
+  const std::uint64_t header_size = is64 ? header_size64 : header_size_old;
+  constexpr std::uint64_t name_max = 256;  // strace's D_NAME_LEN_MAX
+  std::string& out = p.out();
+  std::uint64_t count = 0;
+  for (;;) {
+    if (len < header_size) {
+      if (len == 0) {
+        if (count++ == 0) out.push_back('[');
+      } else {
+        bool ok = p.read_exact(addr, static_cast<std::size_t>(len));
+        if (ok)
+          put_quoted(out, scratch(), true);
+        else
+          put_ptr(out, addr);
+      }
+      break;
+    }
+    head h{};
+    if (!p.read_exact(addr, static_cast<std::size_t>(header_size))) {
+      if (count) {
+        out.append("... /* ");
+        put_hex(out, addr);
+        out.append(" */");
+      } else {
+        put_ptr(out, addr);
+      }
+      break;
+    }
+    std::memcpy(&h, scratch().data(), std::min<std::size_t>(sizeof h, static_cast<std::size_t>(header_size)));
+    if (count++ == 0) out.push_back('[');
+    out.append("{d_ino=");
+    put_udec(out, h.d_ino);
+    out.append(", d_off=");
+    put_udec(out, h.d_off);
+    out.append(", d_reclen=");
+    put_udec(out, h.d_reclen);
+    std::uint64_t reclen = h.d_reclen, next_len = 0;
+    if (reclen > len) {  // strace: "cannot happen"
+      out.append(" /* ");
+      put_udec(out, reclen - len);
+      out.append(" bytes overflow */");
+      reclen = len;
+    } else if (reclen < header_size) {
+      out.append(" /* ");
+      put_udec(out, header_size - reclen);
+      out.append(" bytes underflow */");
+      reclen = header_size;
+      next_len = len - header_size;
+    } else {
+      next_len = len - reclen;
+    }
+    std::uint64_t next_addr = next_len ? addr + reclen : 0;
+    len = next_len;
+    // The tail: the name (and for getdents the type byte after it).
+    std::uint64_t tail = reclen - header_size, name_at = addr + header_size;
+    bool ok = true;
+    auto put_name = [&](std::uint64_t name_len) {
+      if (name_len == 0) return;
+      name_len = std::min(name_len, name_max);
+      out.append(", d_name=");
+      std::size_t mark = out.size();
+      p.put_cstring(name_at, static_cast<std::size_t>(name_len - 1));
+      ok = out[mark] == '"';  // else the address: the name could not be read
+    };
+    if (is64) {
+      out.append(", d_type=");
+      put_enum(out, dirent_types_xlat, h.d_type);
+      put_name(tail);
+    } else if (tail != 0) {
+      put_name(tail - 1);
+      out.append(", d_type=");
+      unsigned char t = 0;
+      if (p.read_obj(name_at + tail - 1, t)) {
+        put_enum(out, dirent_types_xlat, t);
+      } else {
+        put_ptr(out, name_at + tail - 1);
+        ok = false;
+      }
+    }
+    out.push_back('}');
+    if (next_addr) {
+      out.append(", ");
+      if (!ok) {
+        out.append("...");
+        break;
+      }
+    }
+    if (!next_addr) break;
+    addr = next_addr;
+  }
+  if (count) out.push_back(']');
+}
+
+/// Appends a directory listing as strace abbreviates it: 0x... /* 12 entries */; in full
+/// with -v (put_dirents_verbose).
 template <class P>
 void put_dirents(P& p, std::uint64_t addr, bool exit) {
+  if (p.opts().verbose && exit && !p.failed() &&
+      static_cast<std::uint64_t>(p.ret()) <= (p.arg(2) & 0xffffffffu))
+    return put_dirents_verbose(p, addr, static_cast<std::uint64_t>(p.ret()),
+                               p.desc().id == sys::call_id::getdents64);
   std::uint64_t count = 0;
   if (exit && p.ret() > 0) {
     std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(p.ret(), 1 << 20));

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include <snare/format/detail/decode/array.hpp>
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
@@ -16,37 +17,6 @@
 #include <snare/format/detail/xlat_tables.hpp>
 
 namespace snare::format::detail {
-
-/// Appends `count` elements of type T at `addr` as strace's print_array does: NULL, `[]`,
-/// the address when the first is unreadable, `[a, ... /* 0x... */]` where memory ends,
-/// `...` after string_limit elements unless -v. `put(const T&)` prints one element and
-/// returns false to stop (strace's print_fn), `...` printed by it.
-template <class T, class P, class Put>
-void put_array_of(P& p, std::uint64_t addr, std::uint64_t count, Put put) {
-  std::string& out = p.out();
-  if (addr == 0) return out.append("NULL"), void();
-  if (count == 0) return out.append("[]"), void();
-  const std::uint64_t size = count * sizeof(T), end = addr + size;
-  if (end <= addr || size / sizeof(T) != count) return put_hex(out, addr);
-  const bool abbrev = !p.opts().verbose && p.opts().string_limit < count;
-  const std::uint64_t abbrev_end = abbrev ? addr + sizeof(T) * p.opts().string_limit : end;
-  for (std::uint64_t cur = addr; cur < end; cur += sizeof(T)) {
-    if (cur != addr) out.append(", ");
-    T v;
-    if (!p.read_obj(cur, v)) {
-      if (cur == addr) return put_hex(out, cur);
-      p.put_unreadable_tail(cur);
-      break;
-    }
-    if (cur == addr) out.push_back('[');
-    if (cur >= abbrev_end) {
-      out.append("...");
-      break;
-    }
-    if (!put(v)) break;
-  }
-  out.push_back(']');
-}
 
 /// Appends FUTEX_WAKE_OP's val3 as strace decodes it:
 /// `FUTEX_OP_OPARG_SHIFT<<28|FUTEX_OP_ADD<<28|0x1<<12|FUTEX_OP_CMP_GT<<24|0x2`.

@@ -202,4 +202,54 @@ struct decoder<sys::call_id::io_uring_enter> {
   }
 };
 
+/// sendfile and sendfile64: the offset read at entry, `[0] => [35499]` when a call that
+/// moved bytes changed it, the address alone when unreadable (strace's sendfile.c; an off_t,
+/// or a 32-bit one for i386's sendfile, printed unsigned).
+struct sendfile_decoder {
+  template <class P>
+  static bool read_offset(P& p, std::uint64_t& v) {
+    if (p.desc().args[2].type != sys::struct_id::int_) return p.read_obj(p.arg(2), v);
+    std::uint32_t v32 = 0;
+    bool ok = p.read_obj(p.arg(2), v32);
+    v = v32;
+    return ok;
+  }
+  // Appends `[offset]`; false (the address or NULL appended) when there is none to read.
+  template <class P>
+  static bool put_offset(P& p) {
+    std::string& out = p.out();
+    std::uint64_t v = 0;
+    if (p.arg(2) == 0) return out.append("NULL"), false;
+    if (!read_offset(p, v)) return put_ptr(out, p.arg(2)), false;
+    out.push_back('[');
+    put_udec(out, v);
+    out.push_back(']');
+    return true;
+  }
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    std::string& out = p.out();
+    std::uint64_t v = 0;
+    if (!exit) {
+      p.put_fd(static_cast<std::int32_t>(p.arg(0)));
+      out.append(", ");
+      p.put_fd(static_cast<std::int32_t>(p.arg(1)));
+      out.append(", ");
+      if (put_offset(p)) return;  // the count follows at exit, after the new offset
+    } else {
+      if (p.arg(2) == 0 || !read_offset(p, v)) return;  // all printed at entry
+      if (!p.failed() && p.ret() != 0) {
+        out.append(" => ");
+        put_offset(p);
+      }
+    }
+    out.append(", ");
+    put_udec(out, p.arg(3));
+  }
+};
+template <>
+struct decoder<sys::call_id::sendfile> : sendfile_decoder {};
+template <>
+struct decoder<sys::call_id::sendfile64> : sendfile_decoder {};
+
 }  // namespace snare::format::detail

@@ -90,7 +90,9 @@ struct decoder<sys::call_id::reboot> {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool) {
     if (i == 0 || i == 1) return put_enum(p.out(), reboot_magic_xlat, p.arg(i) & 0xffffffffu), true;
-    if (i == 3) return p.put_cstring(p.arg(3), p.opts().string_limit), true;
+    // The kernel copies at most 255 bytes into its 256-byte buffer (strace's reboot.c:
+    // printstr_ex of 255 bytes, `...` when they hold no NUL, the address when unreadable).
+    if (i == 3) return p.put_cstring_n(p.arg(3), 255), true;
     return false;
   }
 };
