@@ -145,3 +145,69 @@ TEST_CASE("A value-result length shows its value before and after the call", "[f
     CHECK(call("getsockname", {3, 0x1000, 0x2000}, 0, mem) == "getsockname(3, {sa_family=AF_UNIX}, [2]) = 0");
   }
 }
+
+TEST_CASE("msghdr decodes control messages by level and type", "[format][sockaddr]") {
+  // strace 6.1 tests/msg_control.c, inet-cmsg.c: SCM_RIGHTS as fds, IP_TTL as uints, IP_TOS
+  // as hex bytes, an unknown level's type in hex, a header-less tail as its address.
+  fake_memory mem;
+  unsigned char control[80] = {};
+  auto put_hdr = [&](std::size_t at, std::uint64_t len, std::int32_t level, std::int32_t type) {
+    std::memcpy(control + at, &len, 8);
+    std::memcpy(control + at + 8, &level, 4);
+    std::memcpy(control + at + 12, &type, 4);
+  };
+  put_hdr(0, 24, SOL_SOCKET, SCM_RIGHTS);
+  const std::int32_t fds[2] = {0, 1};
+  std::memcpy(control + 16, fds, 8);
+  put_hdr(24, 20, SOL_IP, IP_TTL);
+  control[40] = 64;
+  put_hdr(48, 17, SOL_IP, IP_TOS);
+  put_hdr(72, 0, 0, 0);  // only 8 bytes left: no room for a header
+  mem.put_bytes(0x1000, control, 80);
+  msghdr m{};
+  m.msg_control = reinterpret_cast<void*>(0x1000);
+  m.msg_controllen = 80;
+  mem.put(0x3000, m);
+  CHECK(call("sendmsg", {3, 0x3000, 0}, -9, mem) ==
+        "sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, msg_control=[{cmsg_len=24, "
+        "cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[0, 1]}, {cmsg_len=20, cmsg_level=SOL_IP, "
+        "cmsg_type=IP_TTL, cmsg_data=[64]}, {cmsg_len=17, cmsg_level=SOL_IP, cmsg_type=IP_TOS, "
+        "cmsg_data=[0]}, ... /* 0x1048 */], "
+        "msg_controllen=80, msg_flags=0}, 0) = -1 EBADF (Bad file descriptor)");
+  put_hdr(0, 16, 6, 99);  // SOL_TCP: no decoder, the type in hex
+  mem.put_bytes(0x1000, control, 24);
+  m.msg_controllen = 24;
+  mem.put(0x3000, m);
+  CHECK(call("sendmsg", {3, 0x3000, 0}, -9, mem) ==
+        "sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, msg_control=[{cmsg_len=16, "
+        "cmsg_level=SOL_TCP, cmsg_type=0x63}, ... /* 0x1010 */], msg_controllen=24, msg_flags=0}, 0) = -1 "
+        "EBADF "
+        "(Bad file descriptor)");
+}
+
+TEST_CASE("recvmsg shows msg_namelen before and after the call", "[format][sockaddr]") {
+  // strace 6.1 tests/msg_name.c: the name shows the smaller length; a failure the one given.
+  fake_memory mem;
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  std::strcpy(sun.sun_path, "abcdefghijklmnop");
+  mem.put(0x1000, sun);
+  msghdr m{};
+  m.msg_name = reinterpret_cast<void*>(0x1000);
+  m.msg_namelen = 8;
+  mem.put(0x3000, m);
+  const auto& d = snare::test::desc("recvmsg");
+  snare::format::entry_state st;
+  std::string out;
+  REQUIRE(snare::format::format_entry(out, d, {3, 0x3000, 0}, mem, {}, {}, &st));
+  m.msg_namelen = 19;
+  mem.put(0x3000, m);
+  REQUIRE(snare::format::format_exit(out, d, {3, 0x3000, 0}, 0, mem, {}, {}, &st));
+  CHECK(out ==
+        R"(recvmsg(3, {msg_name={sa_family=AF_UNIX, sun_path="abcdef"}, msg_namelen=8 => 19, msg_iov=NULL, )"
+        R"(msg_iovlen=0, msg_controllen=0, msg_flags=0}, 0) = 0)");
+  out.clear();
+  REQUIRE(snare::format::format_entry(out, d, {3, 0x3000, 0}, mem, {}, {}, &st));
+  REQUIRE(snare::format::format_exit(out, d, {3, 0x3000, 0}, -14, mem, {}, {}, &st));
+  CHECK(out == "recvmsg(3, {msg_namelen=19}, 0) = -1 EFAULT (Bad address)");
+}

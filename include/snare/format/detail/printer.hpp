@@ -384,8 +384,12 @@ class printer {
     st.held = 0;
     for (std::size_t i = 0; i < std::min<std::size_t>(d_.nargs, 6); ++i) {
       const arg_desc& a = d_.args[i];
-      if (a.kind != arg_kind::structure || a.type != struct_id::int_ || a.dir != direction::inout) continue;
-      if (a_[i] != 0 && read_obj(a_[i], st.value[i])) st.held = static_cast<std::uint8_t>(st.held | 1u << i);
+      if (a.kind != arg_kind::structure || a.dir != direction::inout) continue;
+      // recvmsg's struct msghdr: its msg_namelen (`msg_namelen=110 => 16`).
+      std::uint64_t at =
+          a.type == struct_id::msghdr ? a_[i] + offsetof(sys::abi::msghdr, msg_namelen) : a_[i];
+      if (a.type != struct_id::int_ && a.type != struct_id::msghdr) continue;
+      if (a_[i] != 0 && read_obj(at, st.value[i])) st.held = static_cast<std::uint8_t>(st.held | 1u << i);
     }
   }
 
@@ -529,7 +533,7 @@ class printer {
   // changed it, `[16]` when it did not (strace's decode_sockname).
   bool put_value_result(std::size_t i) {
     std::int32_t before, after;
-    if (!saved(i, before)) return false;
+    if (d_.args[i].type != struct_id::int_ || !saved(i, before)) return false;
     out_.push_back('[');
     put_dec(out_, before);
     if (!failed() && read_obj(a_[i], after) && after != before) {

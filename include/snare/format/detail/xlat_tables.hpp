@@ -1404,6 +1404,13 @@ inline constexpr xlat_entry sock_ipv6_option_field[] = {
     {0x22, "IPV6_IPSEC_POLICY"},
     {0x23, "IPV6_XFRM_POLICY"},
     {0x24, "IPV6_HDRINCL"},
+    {0x2a, "MCAST_JOIN_GROUP"},
+    {0x2b, "MCAST_BLOCK_SOURCE"},
+    {0x2c, "MCAST_UNBLOCK_SOURCE"},
+    {0x2d, "MCAST_LEAVE_GROUP"},
+    {0x2e, "MCAST_JOIN_SOURCE_GROUP"},
+    {0x2f, "MCAST_LEAVE_SOURCE_GROUP"},
+    {0x30, "MCAST_MSFILTER"},
     {0x31, "IPV6_RECVPKTINFO"},
     {0x32, "IPV6_PKTINFO"},
     {0x33, "IPV6_RECVHOPLIMIT"},
@@ -3225,6 +3232,61 @@ inline constexpr xlat_entry sock_raw_option_field[] = {
     {0x1, "ICMP_FILTER"},
 };
 inline constexpr xlat sock_raw_option_xlat{sock_raw_option_field, ~std::uint64_t{0}, {}, {}, "RAW_???"};
+
+inline constexpr xlat_entry icmp_filter_type_field[] = {
+    {0x0, "ICMP_ECHOREPLY"},
+    {0x3, "ICMP_DEST_UNREACH"},
+    {0x4, "ICMP_SOURCE_QUENCH"},
+    {0x5, "ICMP_REDIRECT"},
+    {0x8, "ICMP_ECHO"},
+    {0xb, "ICMP_TIME_EXCEEDED"},
+    {0xc, "ICMP_PARAMETERPROB"},
+    {0xd, "ICMP_TIMESTAMP"},
+    {0xe, "ICMP_TIMESTAMPREPLY"},
+    {0xf, "ICMP_INFO_REQUEST"},
+    {0x10, "ICMP_INFO_REPLY"},
+    {0x11, "ICMP_ADDRESS"},
+    {0x12, "ICMP_ADDRESSREPLY"},
+};
+inline constexpr xlat icmp_filter_type_xlat{icmp_filter_type_field, ~std::uint64_t{0}, {}, {}, "ICMP_???"};
+
+inline constexpr xlat_entry scm_type_field[] = {
+    {0x1, "SCM_RIGHTS"},
+    {0x2, "SCM_CREDENTIALS"},
+    {0x3, "SCM_SECURITY"},
+    {0x29, "SO_WIFI_STATUS"},
+    {0x3d, "SO_TXTIME"},
+    {0x1d, "SO_TIMESTAMP_OLD"},
+    {0x23, "SO_TIMESTAMPNS_OLD"},
+    {0x25, "SO_TIMESTAMPING_OLD"},
+    {0x3f, "SO_TIMESTAMP_NEW"},
+    {0x40, "SO_TIMESTAMPNS_NEW"},
+    {0x41, "SO_TIMESTAMPING_NEW"},
+    {0x36, "SCM_TIMESTAMPING_OPT_STATS"},
+    {0x3a, "SCM_TIMESTAMPING_PKTINFO"},
+};
+inline constexpr xlat scm_type_xlat{scm_type_field, ~std::uint64_t{0}, {}, {}, "SCM_???"};
+
+inline constexpr xlat_entry ip_cmsg_type_field[] = {
+    {0x1, "IP_TOS"},
+    {0x2, "IP_TTL"},
+    {0x6, "IP_RECVOPTS"},
+    {0x7, "IP_RETOPTS"},
+    {0x8, "IP_PKTINFO"},
+    {0xb, "IP_RECVERR"},
+    {0x14, "IP_ORIGDSTADDR"},
+    {0x17, "IP_CHECKSUM"},
+    {0x3, "SCM_SECURITY"},
+};
+inline constexpr xlat ip_cmsg_type_xlat{ip_cmsg_type_field, ~std::uint64_t{0}, {}, {}, "IP_???"};
+
+inline constexpr xlat_entry packet_mr_type_field[] = {
+    {0x0, "PACKET_MR_MULTICAST"},
+    {0x1, "PACKET_MR_PROMISC"},
+    {0x2, "PACKET_MR_ALLMULTI"},
+    {0x3, "PACKET_MR_UNICAST"},
+};
+inline constexpr xlat packet_mr_type_xlat{packet_mr_type_field, ~std::uint64_t{0}, {}, {}, "PACKET_MR_???"};
 
 inline constexpr xlat_entry sock_netlink_option_field[] = {
     {0x1, "NETLINK_ADD_MEMBERSHIP"},

@@ -12,7 +12,9 @@
 
 #include <arpa/inet.h>
 
+#include <snare/format/detail/decode/cmsg.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/sockaddr.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -22,93 +24,31 @@
 
 namespace snare::format::detail {
 
-/// Appends the `len`-byte socket address at `addr`: {sa_family=AF_INET, sin_port=htons(80),
-/// ...}; the address alone when it cannot be read.
+/// Appends the struct msghdr at `addr`, its vectors showing at most `budget` bytes
+/// (strace's print_struct_msghdr); with recvmsg's `user_namelen` (msg_namelen at entry),
+/// the name shows the smaller of both lengths and msg_namelen `110 => 16` when it changed.
 template <class P>
-void put_sockaddr(P& p, std::uint64_t addr, std::uint64_t len) {
-  std::string& out = p.out();
-  unsigned char sa[128]{};
-  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len, sizeof sa));
-  if (n < 2 || !p.read_exact(addr, n)) return put_hex(out, addr);
-  std::memcpy(sa, scratch().data(), n);
-  std::uint16_t family = static_cast<std::uint16_t>(sa[0] | (sa[1] << 8));
-  out.append("{sa_family=");
-  put_enum(out, socket_family_xlat, family);
-  auto port = [&](std::size_t at) { return static_cast<unsigned>((sa[at] << 8) | sa[at + 1]); };
-  if (family == 1 && n == 2) {  // AF_UNIX without a path (an unbound socket)
-  } else if (family == 1) {     // AF_UNIX
-    out.append(", sun_path=");
-    const char* path = reinterpret_cast<const char*>(sa + 2);
-    std::size_t cap = n - 2;
-    if (cap > 0 && path[0] == '\0') {
-      out.push_back('@');
-      put_quoted(out, std::string_view(path + 1, strnlen(path + 1, cap - 1)));
-    } else {
-      put_quoted(out, std::string_view(path, strnlen(path, cap)));
-    }
-  } else if (family == 2 && n >= 8) {  // AF_INET
-    out.append(", sin_port=htons(");
-    put_udec(out, port(2));
-    out.append("), sin_addr=inet_addr(\"");
-    for (int i = 0; i < 4; ++i) {
-      if (i) out.push_back('.');
-      put_udec(out, sa[4 + i]);
-    }
-    out.append("\")");
-  } else if (family == 10 && n >= 24) {  // AF_INET6
-    out.append(", sin6_port=htons(");
-    put_udec(out, port(2));
-    out.append("), sin6_flowinfo=htonl(");
-    put_udec(out, (std::uint32_t{sa[4]} << 24) | (sa[5] << 16) | (sa[6] << 8) | sa[7]);
-    out.append("), inet_pton(AF_INET6, \"");
-    char text[INET6_ADDRSTRLEN] = {};
-    ::inet_ntop(10, sa + 8, text, sizeof text);
-    out.append(text);
-    out.append("\", &sin6_addr)");
-    if (n >= 28) {
-      std::uint32_t scope;
-      std::memcpy(&scope, sa + 24, 4);
-      out.append(", sin6_scope_id=");
-      put_udec(out, scope);
-    }
-  } else if (family == 16 && n >= 12) {  // AF_NETLINK: {nl_pid=2974, nl_groups=00000000}
-    std::uint32_t pid, groups;
-    std::memcpy(&pid, sa + 4, 4);
-    std::memcpy(&groups, sa + 8, 4);
-    out.append(", nl_pid=");
-    put_udec(out, pid);
-    out.append(", nl_groups=");
-    char hex[9];
-    std::snprintf(hex, sizeof hex, "%08x", groups);
-    out.append(hex);
-  } else {
-    out.append(", sa_data=");
-    put_quoted(out, std::string_view(reinterpret_cast<const char*>(sa + 2), n - 2));
-  }
-  out.push_back('}');
-}
-
-/// Appends the struct msghdr at `addr`, its vectors showing at most `budget` bytes.
-template <class P>
-bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
+bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget, const std::int32_t* user_namelen = nullptr) {
   sys::abi::msghdr m;
   if (!p.read_obj(addr, m)) return false;
   std::string& out = p.out();
+  std::int32_t namelen = m.msg_namelen;
+  if (user_namelen && namelen > *user_namelen) namelen = *user_namelen;
   out.append("{msg_name=");
   if (m.msg_name == 0)
     out.append("NULL");
+  else if (namelen <= 0)
+    put_hex(out, m.msg_name);
   else
-    put_sockaddr(p, m.msg_name, static_cast<std::uint32_t>(m.msg_namelen));
+    put_sockaddr(p, m.msg_name, static_cast<std::uint32_t>(namelen));
   out.append(", msg_namelen=");
-  put_udec(out, static_cast<std::uint32_t>(m.msg_namelen));
+  if (user_namelen && *user_namelen != m.msg_namelen) put_dec(out, *user_namelen), out.append(" => ");
+  put_dec(out, m.msg_namelen);
   out.append(", msg_iov=");
   put_iovecs(p, m.msg_iov, m.msg_iovlen, budget);
   out.append(", msg_iovlen=");
   put_udec(out, m.msg_iovlen);
-  if (m.msg_control != 0 && m.msg_controllen != 0) {
-    out.append(", msg_control=");
-    put_hex(out, m.msg_control);
-  }
+  put_msg_control(p, m.msg_control, m.msg_controllen);
   out.append(", msg_controllen=");
   put_udec(out, m.msg_controllen);
   out.append(", msg_flags=");
@@ -116,6 +56,21 @@ bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
   out.push_back('}');
   return true;
 }
+
+/// recvmsg: after a failure, the msg_namelen it was called with (`{msg_namelen=36}`), as
+/// strace's SYS_FUNC(recvmsg).
+template <>
+struct decoder<sys::call_id::recvmsg> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    std::int32_t namelen;
+    if (i != 1 || !exit || !p.failed() || !p.saved(1, namelen)) return false;
+    p.out().append("{msg_namelen=");
+    put_dec(p.out(), namelen);
+    p.out().push_back('}');
+    return true;
+  }
+};
 
 /// socket and socketpair: the protocol by name for AF_INET and AF_INET6.
 struct socket_decoder {

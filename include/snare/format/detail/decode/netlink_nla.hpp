@@ -123,18 +123,7 @@ bool nla_hwaddr(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
   if (len > 32) return false;
   std::string& out = p.out();
   if (!p.read_exact(addr, len)) return put_ptr(out, addr), true;
-  std::string bytes = scratch();
-  if (!xlat_abbrev()) put_quoted(out, bytes, true);
-  if (xlat_raw()) return true;
-  if (xlat_verbose()) out.append(" /* ");
-  static constexpr char hex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    auto b = static_cast<unsigned char>(bytes[i]);
-    if (i) out.push_back(':');
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 15]);
-  }
-  if (xlat_verbose()) out.append(" */");
+  put_mac(out, reinterpret_cast<const unsigned char*>(scratch().data()), len);
   return true;
 }
 

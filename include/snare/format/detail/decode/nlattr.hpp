@@ -68,6 +68,21 @@ inline void put_ifindex(std::string& out, std::uint32_t index) {
   put_named(out, text, [&] { put_udec(out, index); });
 }
 
+/// Appends `n` bytes of a hardware address as strace's print_mac_addr: `f8:c2:49:13:57`;
+/// -X raw the bytes in hex, -X verbose both.
+inline void put_mac(std::string& out, const unsigned char* a, std::size_t n) {
+  if (!xlat_abbrev()) put_quoted(out, std::span(a, n), true);
+  if (xlat_raw()) return;
+  if (xlat_verbose()) out.append(" /* ");
+  static constexpr char hex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out.push_back(':');
+    out.push_back(hex[a[i] >> 4]);
+    out.push_back(hex[a[i] & 15]);
+  }
+  if (xlat_verbose()) out.append(" */");
+}
+
 /// Appends a port in network order as strace's PRINT_FIELD_NET_PORT: `htons(80)`; -X raw
 /// the bytes in hex, verbose both.
 inline void put_net_port(std::string& out, std::uint16_t be) {
