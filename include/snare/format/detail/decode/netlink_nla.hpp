@@ -238,6 +238,33 @@ bool nla_meminfo(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
   return true;
 }
 
+/// An array of `T` (int32_t or uint64_t) whose indices `X` names, as strace's print_array_ex
+/// with PAF_PRINT_INDICES: `[[DEVCONF_FORWARDING]=1, [6 /* DEVCONF_??? */]=0]`; bytes in hex
+/// when shorter than one element.
+template <class T, const xlat& X, class P>
+bool nla_indexed_array(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  std::size_t n = len / sizeof(T);
+  if (n == 0) return false;
+  put_nl_array(p, addr, n, sizeof(T), [&](const unsigned char* b, std::size_t k) {
+    std::string& out = p.out();
+    T v;
+    std::memcpy(&v, b, sizeof v);
+    out.push_back('[');
+    auto name = find_name(X.field, k);
+    if (name.empty() && !xlat_raw()) {
+      put_udec(out, k), out.append(" /* ").append(X.unknown).append(" */");
+    } else {
+      put_named(out, name, [&] { put_udec(out, k); });
+    }
+    out.append("]=");
+    if constexpr (std::is_signed_v<T>)
+      put_dec(out, v);
+    else
+      put_udec(out, v);
+  });
+  return true;
+}
+
 /// An IPv4 or IPv6 address by the attribute's length (4 or 16 bytes).
 template <class P>
 bool nla_inet_addr(P& p, std::uint64_t addr, std::uint32_t len, int af) {
