@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include <snare/format/format.hpp>
+#include <snare/sys/abi.hpp>
 #include <snare/sys/x86_64.hpp>
 
 #include "session.hpp"
@@ -105,6 +106,28 @@ void dump_iov(std::string& out, memory_ref mem, std::uint64_t iov, std::uint64_t
     out += " * " + std::to_string(len) + " bytes in buffer " + std::to_string(i) + "\n";
     if (len > (1u << 16) || !read_all(mem, v[0], static_cast<std::size_t>(len), data)) continue;
     hex_dump(out, data);
+  }
+}
+
+// Dumps the iovecs of the struct msghdr at `msg` (strace's dumpiov_in_msghdr).
+void dump_msghdr_iov(std::string& out, memory_ref mem, std::uint64_t msg, std::uint64_t budget) {
+  std::string data;
+  snare::sys::abi::msghdr m;
+  if (!read_all(mem, msg, sizeof m, data)) return;
+  std::memcpy(&m, data.data(), sizeof m);
+  dump_iov(out, mem, m.msg_iov, m.msg_iovlen, budget);
+}
+
+// Dumps the iovecs of the first `count` struct mmsghdr at `vec`, each up to its msg_len
+// (strace's dumpiov_in_mmsghdr).
+void dump_mmsghdr_iov(std::string& out, memory_ref mem, std::uint64_t vec, std::uint64_t count) {
+  std::string data;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    snare::sys::abi::mmsghdr m;
+    if (!read_all(mem, vec + i * sizeof m, sizeof m, data)) return;
+    std::memcpy(&m, data.data(), sizeof m);
+    out += " = " + std::to_string(m.msg_hdr.msg_iovlen) + " buffers in vector " + std::to_string(i) + "\n";
+    dump_iov(out, mem, m.msg_hdr.msg_iov, m.msg_hdr.msg_iovlen, m.msg_len);
   }
 }
 
@@ -309,6 +332,10 @@ void session::append_dumps(std::string& line, const thread_info& t, long ret, me
     } else if (nr == x64::writev::number || nr == x64::pwritev::number || nr == x64::pwritev2::number ||
                nr == x64::vmsplice::number) {
       dump_iov(line, mem, t.args[1], t.args[2], ~std::uint64_t{0});
+    } else if (nr == x64::sendmsg::number) {
+      dump_msghdr_iov(line, mem, t.args[1], ~std::uint64_t{0});
+    } else if (nr == x64::sendmmsg::number && ret > 0) {
+      dump_mmsghdr_iov(line, mem, t.args[1], static_cast<std::uint64_t>(ret));
     }
   }
   if (failed || !opts_.read_fds.test(static_cast<std::size_t>(fd))) return;
@@ -318,6 +345,10 @@ void session::append_dumps(std::string& line, const thread_info& t, long ret, me
       hex_dump(line, data);
   } else if (nr == x64::readv::number || nr == x64::preadv::number || nr == x64::preadv2::number) {
     dump_iov(line, mem, t.args[1], t.args[2], static_cast<std::uint64_t>(ret));
+  } else if (nr == x64::recvmsg::number) {
+    dump_msghdr_iov(line, mem, t.args[1], static_cast<std::uint64_t>(ret));
+  } else if (nr == x64::recvmmsg::number && ret > 0) {
+    dump_mmsghdr_iov(line, mem, t.args[1], static_cast<std::uint64_t>(ret));
   }
 }
 

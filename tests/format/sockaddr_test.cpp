@@ -1,4 +1,6 @@
-// Tests socket addresses (AF_UNIX, AF_INET, AF_INET6) and value-result lengths.
+// Tests socket addresses by family and value-result lengths (decode/sockaddr.hpp), struct
+// msghdr with its control messages and recvmsg's msg_namelen (cmsg.hpp, net.hpp),
+// sendmmsg/recvmmsg and recvfrom.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -6,6 +8,11 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <time.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "fake_memory.hpp"
 
@@ -210,4 +217,84 @@ TEST_CASE("recvmsg shows msg_namelen before and after the call", "[format][socka
   REQUIRE(snare::format::format_entry(out, d, {3, 0x3000, 0}, mem, {}, {}, &st));
   REQUIRE(snare::format::format_exit(out, d, {3, 0x3000, 0}, -14, mem, {}, {}, &st));
   CHECK(out == "recvmsg(3, {msg_namelen=19}, 0) = -1 EFAULT (Bad address)");
+}
+
+TEST_CASE("sendmmsg and recvmmsg show their messages, recvmmsg the timeout left", "[format][sockaddr]") {
+  // strace 6.1 tests/mmsg.c, mmsg_name.c, recvmmsg-timeout.c.
+  fake_memory mem;
+  mem.put_string(0x1000, "0123456", false);
+  iovec iov{reinterpret_cast<void*>(0x1000), 7};
+  mem.put(0x2000, iov);
+  mmsghdr mm[2]{};
+  for (auto& m : mm) {
+    m.msg_hdr.msg_iov = reinterpret_cast<iovec*>(0x2000);
+    m.msg_hdr.msg_iovlen = 1;
+  }
+  mm[0].msg_len = 7;
+  mem.put(0x3000, mm);
+  // One message sent of two: msg_len for the first only.
+  CHECK(
+      call("sendmmsg", {3, 0x3000, 2, 0}, 1, mem) ==
+      R"(sendmmsg(3, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="0123456", iov_len=7}], )"
+      R"(msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=7}, {msg_hdr={msg_name=NULL, msg_namelen=0, )"
+      R"(msg_iov=[{iov_base="0123456", iov_len=7}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}], 2, 0) = 1)");
+  // recvmmsg: each message's vectors up to its msg_len; its namelen as at entry; the timeout
+  // as it was at entry and the time left after.
+  mm[0].msg_len = 3;
+  mm[0].msg_hdr.msg_namelen = 5;
+  mem.put(0x3000, mm);
+  timespec ts{0, 12345678};
+  mem.put(0x4000, ts);
+  const auto& d = snare::test::desc("recvmmsg");
+  snare::format::entry_state st;
+  std::string out;
+  REQUIRE(snare::format::format_entry(out, d, {3, 0x3000, 1, 0, 0x4000}, mem, {}, {}, &st));
+  mm[0].msg_hdr.msg_namelen = 0;
+  mem.put(0x3000, mm);
+  ts.tv_nsec = 12000000;
+  mem.put(0x4000, ts);
+  REQUIRE(snare::format::format_exit(out, d, {3, 0x3000, 1, 0, 0x4000}, 1, mem, {}, {}, &st));
+  CHECK(out == R"(recvmmsg(3, [{msg_hdr={msg_name=NULL, msg_namelen=5 => 0, msg_iov=[{iov_base="012", )"
+               R"(iov_len=7}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}], 1, 0, )"
+               R"({tv_sec=0, tv_nsec=12345678}) = 1 (left {tv_sec=0, tv_nsec=12000000}))");
+  CHECK(call("recvmmsg", {3, 0x3000, 1, 0, 0x4000}, 0, mem) ==
+        "recvmmsg(3, [], 1, 0, {tv_sec=0, tv_nsec=12000000}) = 0 (Timeout)");
+}
+
+TEST_CASE("recvfrom shows no more bytes than its buffer holds (MSG_TRUNC)", "[format][sockaddr]") {
+  // strace 6.1 tests/recvfrom-MSG_TRUNC.c: the call returns the datagram's length.
+  fake_memory mem;
+  mem.put_string(0x1000, "A", false);
+  CHECK(call("recvfrom", {3, 0x1000, 1, MSG_TRUNC, 0, 0}, 2, mem) ==
+        R"(recvfrom(3, "A", 1, MSG_TRUNC, NULL, NULL) = 2)");
+}
+
+TEST_CASE("socket addresses of the other families strace decodes (net-sockaddr.c)", "[format][sockaddr]") {
+  fake_memory mem;
+  auto connect = [&](std::initializer_list<unsigned char> bytes) {
+    std::vector<unsigned char> b(bytes);
+    mem.put_bytes(0x1000, b.data(), b.size());
+    std::string line = call("connect", {3, 0x1000, b.size()}, -9, mem);
+    return line.substr(11, line.find("}, ") - 10);  // from after "connect(3, " to the closing brace
+  };
+  // An AF_INET address shorter than struct sockaddr_in: its bytes.
+  CHECK(connect({2, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}) ==
+        R"({sa_family=AF_INET, sa_data="\0\0\0\0\0\0\377\377\377\377"})");
+  // An abstract AF_UNIX name shows every byte of it.
+  CHECK(connect({1, 0, 0, 'a', 0, 'b'}) == R"({sa_family=AF_UNIX, sun_path=@"a\0b"})");
+  CHECK(connect({16, 0, 0xff, 0xff, 1, 0, 0, 0, 0xed, 0xfe, 0xce, 0xfa}) ==
+        "{sa_family=AF_NETLINK, nl_pad=0xffff, nl_pid=1, nl_groups=0xfacefeed}");
+  CHECK(connect({4, 0, 0x30, 0x39, 0xfa, 0xce, 0xfe, 0xed, 'A', 'B', 'C', 'D', 'E', 'F', 0xff, 0}) ==
+        "{sa_family=AF_IPX, sipx_port=htons(12345), sipx_network=htonl(0xfacefeed), "
+        "sipx_node=[0x41, 0x42, 0x43, 0x44, 0x45, 0x46], sipx_type=0xff}");
+  CHECK(connect({9, 0, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'}) ==
+        R"({sa_family=AF_X25, sx25_addr={x25_addr="0123456789abcde"...}})");
+  // sockaddr_ll: sll_halen 9 of the 8 bytes the address holds.
+  CHECK(connect({17, 0, 0, 3, 0, 0, 0, 0, 1, 0, 0, 9, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}) ==
+        "{sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex=0, sll_hatype=ARPHRD_ETHER, "
+        "sll_pkttype=PACKET_HOST, sll_halen=9, sll_addr=[0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, "
+        "...]}");
+  // AX.25: a callsign is its letters shifted left by one; "VALID" with SSID 13, no digipeaters.
+  CHECK(connect({3, 0, 'V' << 1, 'A' << 1, 'L' << 1, 'I' << 1, 'D' << 1, ' ' << 1, 13 << 1, 0, 0, 0, 0, 0, 0,
+                 0}) == "{sa_family=AF_AX25, sax25_call=VALID-13, sax25_ndigis=0}");
 }
