@@ -10,7 +10,9 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include <algorithm>
 #include <initializer_list>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -275,7 +277,7 @@ TEST_CASE("socket addresses of the other families strace decodes (net-sockaddr.c
     std::vector<unsigned char> b(bytes);
     mem.put_bytes(0x1000, b.data(), b.size());
     std::string line = call("connect", {3, 0x1000, b.size()}, -9, mem);
-    return line.substr(11, line.find("}, ") - 10);  // from after "connect(3, " to the closing brace
+    return line.substr(11, line.rfind("}, ") - 10);  // from after "connect(3, " to the closing brace
   };
   // An AF_INET address shorter than struct sockaddr_in: its bytes.
   CHECK(connect({2, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}) ==
@@ -294,6 +296,27 @@ TEST_CASE("socket addresses of the other families strace decodes (net-sockaddr.c
         "{sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex=0, sll_hatype=ARPHRD_ETHER, "
         "sll_pkttype=PACKET_HOST, sll_halen=9, sll_addr=[0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, "
         "...]}");
+  // strace 6.1 tests/sockaddr_xlat.c: AF_VSOCK, AF_MCTP, AF_QIPCRTR, AF_IEEE802154 with its
+  // verbose-style fields, AF_RXRPC with a transport of a family it does not decode.
+  CHECK(connect({40, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0x42, 0, 0}) ==
+        R"({sa_family=AF_VSOCK, svm_cid=VMADDR_CID_LOCAL, svm_port=0x1, svm_flags=VMADDR_FLAG_TO_HOST, )"
+        R"(svm_zero="\x42\x00\x00"})");
+  CHECK(connect({45, 0, 0xad, 0xde, 0, 0, 0, 0, 0xff, 1, 8, 0}) ==
+        "{sa_family=AF_MCTP, __smctp_pad0=0xdead, smctp_network=MCTP_NET_ANY, "
+        "smctp_addr={s_addr=MCTP_ADDR_ANY}, "
+        "smctp_type=0x1, smctp_tag=0x8}");
+  CHECK(connect({42, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff}) ==
+        "{sa_family=AF_QIPCRTR, sq_node=QRTR_NODE_BCAST, sq_port=QRTR_PORT_CTRL}");
+  CHECK(connect({36, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 0}) ==
+        "{sa_family=AF_IEEE802154, addr={addr_type=0x2 /* IEEE802154_ADDR_SHORT */, "
+        "pan_id=0xffff /* IEEE802154_PANID_BROADCAST */, short_addr=0xfffe /* IEEE802154_ADDR_UNDEF */}}");
+  std::vector<unsigned char> rx(36, 'a');
+  const unsigned char head[] = {33, 0, 1, 0, 2, 0, 4, 0, 1, 0};  // CM_SERVICE, SOCK_DGRAM, 4 bytes, AF_UNIX
+  std::copy(std::begin(head), std::end(head), rx.begin());
+  mem.put_bytes(0x1000, rx.data(), rx.size());
+  CHECK(call("connect", {3, 0x1000, 36}, -9, mem) ==
+        R"(connect(3, {sa_family=AF_RXRPC, srx_service=0x1 /* CM_SERVICE */, transport_type=SOCK_DGRAM, )"
+        R"(transport_len=4, transport={family=AF_UNIX, "aa"}}, 36) = -1 EBADF (Bad file descriptor))");
   // AX.25: a callsign is its letters shifted left by one; "VALID" with SSID 13, no digipeaters.
   CHECK(connect({3, 0, 'V' << 1, 'A' << 1, 'L' << 1, 'I' << 1, 'D' << 1, ' ' << 1, 13 << 1, 0, 0, 0, 0, 0, 0,
                  0}) == "{sa_family=AF_AX25, sax25_call=VALID-13, sax25_ndigis=0}");

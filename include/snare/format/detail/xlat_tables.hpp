@@ -3436,6 +3436,104 @@ inline constexpr xlat_entry af_packet_type_field[] = {
 };
 inline constexpr xlat af_packet_type_xlat{af_packet_type_field, ~std::uint64_t{0}, {}, {}, "PACKET_???"};
 
+inline constexpr xlat_entry ieee802154_addr_type_field[] = {
+    {0x0, "IEEE802154_ADDR_NONE"},
+    {0x2, "IEEE802154_ADDR_SHORT"},
+    {0x3, "IEEE802154_ADDR_LONG"},
+};
+inline constexpr xlat ieee802154_addr_type_xlat{ieee802154_addr_type_field, ~std::uint64_t{0}, {}, {}, "IEEE802154_ADDR_???"};
+
+inline constexpr xlat_entry ieee802154_pan_id_field[] = {
+    {0xffff, "IEEE802154_PANID_BROADCAST"},
+};
+inline constexpr xlat ieee802154_pan_id_xlat{ieee802154_pan_id_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry ieee802154_short_addr_field[] = {
+    {0xfffe, "IEEE802154_ADDR_UNDEF"},
+    {0xffff, "IEEE802154_ADDR_BROADCAST"},
+};
+inline constexpr xlat ieee802154_short_addr_xlat{ieee802154_short_addr_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry alg_sockaddr_flags_bits[] = {
+    {0x1000, "CRYPTO_ALG_KERN_DRIVER_ONLY"},
+};
+inline constexpr xlat alg_sockaddr_flags_xlat{{}, 0, alg_sockaddr_flags_bits, "0", "CRYPTO_ALG_???"};
+
+inline constexpr xlat_entry nfc_proto_field[] = {
+    {0x1, "NFC_PROTO_JEWEL"},
+    {0x2, "NFC_PROTO_MIFARE"},
+    {0x3, "NFC_PROTO_FELICA"},
+    {0x4, "NFC_PROTO_ISO14443"},
+    {0x5, "NFC_PROTO_NFC_DEP"},
+    {0x6, "NFC_PROTO_ISO14443_B"},
+    {0x7, "NFC_PROTO_ISO15693"},
+};
+inline constexpr xlat nfc_proto_xlat{nfc_proto_field, ~std::uint64_t{0}, {}, {}, "NFC_PROTO_???"};
+
+inline constexpr xlat_entry nfc_sap_field[] = {
+    {0x1, "LLCP_SAP_SDP"},
+    {0x2, "LLCP_SAP_IP"},
+    {0x3, "LLCP_SAP_OBEX"},
+    {0x4, "LLCP_SAP_SNEP"},
+    {0xff, "LLCP_SAP_MAX"},
+};
+inline constexpr xlat nfc_sap_xlat{nfc_sap_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry vsock_cid_field[] = {
+    {0x0, "VMADDR_CID_HYPERVISOR"},
+    {0x1, "VMADDR_CID_LOCAL"},
+    {0x2, "VMADDR_CID_HOST"},
+    {0xffffffff, "VMADDR_CID_ANY"},
+};
+inline constexpr xlat vsock_cid_xlat{vsock_cid_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry vsock_port_field[] = {
+    {0xffffffff, "VMADDR_PORT_ANY"},
+};
+inline constexpr xlat vsock_port_xlat{vsock_port_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry vsock_flags_bits[] = {
+    {0x1, "VMADDR_FLAG_TO_HOST"},
+};
+inline constexpr xlat vsock_flags_xlat{{}, 0, vsock_flags_bits, "0", "VMADDR_FLAG_???"};
+
+inline constexpr xlat_entry qipcrtr_node_field[] = {
+    {0xffffffff, "QRTR_NODE_BCAST"},
+};
+inline constexpr xlat qipcrtr_node_xlat{qipcrtr_node_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry qipcrtr_port_field[] = {
+    {0xfffffffe, "QRTR_PORT_CTRL"},
+};
+inline constexpr xlat qipcrtr_port_xlat{qipcrtr_port_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry xdp_sockaddr_flags_bits[] = {
+    {0x1, "XDP_SHARED_UMEM"},
+    {0x2, "XDP_COPY"},
+    {0x4, "XDP_ZEROCOPY"},
+    {0x8, "XDP_USE_NEED_WAKEUP"},
+};
+inline constexpr xlat xdp_sockaddr_flags_xlat{{}, 0, xdp_sockaddr_flags_bits, "0", "XDP_???"};
+
+inline constexpr xlat_entry mctp_net_field[] = {
+    {0x0, "MCTP_NET_ANY"},
+};
+inline constexpr xlat mctp_net_xlat{mctp_net_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry mctp_addr_field[] = {
+    {0x0, "MCTP_ADDR_NULL"},
+    {0xff, "MCTP_ADDR_ANY"},
+};
+inline constexpr xlat mctp_addr_xlat{mctp_addr_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry rxrpc_service_field[] = {
+    {0x1, "CM_SERVICE"},
+    {0x9c4, "YFS_FS_SERVICE"},
+    {0x9c5, "YFS_CM_SERVICE"},
+    {0x9c7, "YFS_VL_SERVICE"},
+};
+inline constexpr xlat rxrpc_service_xlat{rxrpc_service_field, ~std::uint64_t{0}, {}, {}, "???_SERVICE"};
+
 inline constexpr xlat_entry packet_mr_type_field[] = {
     {0x0, "PACKET_MR_MULTICAST"},
     {0x1, "PACKET_MR_PROMISC"},

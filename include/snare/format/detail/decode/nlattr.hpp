@@ -83,6 +83,18 @@ inline void put_mac(std::string& out, const unsigned char* a, std::size_t n) {
   if (xlat_verbose()) out.append(" */");
 }
 
+/// Appends flags printed with a fixed style: -X raw stays raw, otherwise the number with
+/// the names in a comment (strace's XLAT_STYLE_VERBOSE for names outside the uapi headers).
+inline void put_flags_verbose(std::string& out, const xlat& x, std::uint64_t v) {
+  xlat_style_scope scope(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
+  put_flags(out, x, v);
+}
+/// Appends an enumeration value with the same fixed style (strace's PRINT_FIELD_XVAL_VERBOSE).
+inline void put_enum_verbose(std::string& out, const xlat& x, std::uint64_t v) {
+  xlat_style_scope scope(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
+  put_enum(out, x, v);
+}
+
 /// Appends a port in network order as strace's PRINT_FIELD_NET_PORT: `htons(80)`; -X raw
 /// the bytes in hex, verbose both.
 inline void put_net_port(std::string& out, std::uint16_t be) {

@@ -1,7 +1,8 @@
 // Defines the printer of socket addresses (strace's sockaddr.c): struct sockaddr by its
 // family, `{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("1.2.3.4")}`, each
 // family's fields once the address is as long as its struct (else `sa_data="..."`), in the
-// -X style of the run.
+// -X style of the run: UNIX, INET, INET6, AX25, IPX, X25, NETLINK, PACKET, RXRPC,
+// IEEE802154, ALG, NFC, VSOCK, QIPCRTR, XDP, MCTP (not yet: BLUETOOTH).
 #pragma once
 
 #include <algorithm>
@@ -224,6 +225,148 @@ inline void put_sockaddr_ll(field_sep& f, const sockaddr_buf& sa) {
   out.push_back(']');
 }
 
+/// AF_RXRPC: struct sockaddr_rxrpc (36 bytes), its transport an AF_INET or AF_INET6 address
+/// within transport_len, other families' bytes.
+inline void put_sockaddr_rxrpc(field_sep& f, const sockaddr_buf& sa) {
+  put_enum_verbose(f("srx_service"), rxrpc_service_xlat, sa.u16(2));
+  static constexpr xlat socktypes{socket_type_field, ~std::uint64_t{0}, {}, {}, "SOCK_???"};
+  put_enum(f("transport_type"), socktypes, sa.u16(4));
+  std::uint16_t raw_len = sa.u16(6);
+  put_udec(f("transport_len"), raw_len);
+  std::string& out = f("transport");
+  out.push_back('{');
+  std::size_t len = std::min<std::size_t>(raw_len, sa.n - 8), rest = len > 2 ? len - 2 : 0;
+  std::uint16_t family = sa.u16(8);
+  field_sep g{out};
+  auto put_rest = [&](field_sep& h) {
+    if (rest) h.next(), put_quoted(out, std::span(sa.b + 10, rest));
+  };
+  if (family == AF_INET || family == AF_INET6) {
+    bool in6 = family == AF_INET6;
+    g(in6 ? "sin6" : "sin").push_back('{');
+    field_sep h{out};
+    put_enum(h(in6 ? "sin6_family" : "sin_family"), socket_family_xlat, family);
+    if (raw_len >= (in6 ? 24u : 16u)) {
+      sockaddr_buf t;
+      t.n = len;
+      std::memcpy(t.b, sa.b + 8, 28);
+      if (in6) {
+        put_sockaddr_in6(h, t);
+      } else {
+        std::uint16_t port;
+        std::memcpy(&port, t.b + 2, 2);
+        put_net_port(h("sin_port"), port);
+        put_inet_addr(h, AF_INET, t.b + 4, 4, "sin_addr");
+      }
+    } else {
+      put_rest(h);
+    }
+    out.push_back('}');
+  } else {
+    put_enum(g("family"), socket_family_xlat, family);
+    put_rest(g);
+  }
+  out.push_back('}');
+}
+
+/// AF_IEEE802154: struct sockaddr_ieee802154 (20 bytes): the address by its type.
+inline void put_sockaddr_ieee802154(field_sep& f, const sockaddr_buf& sa) {
+  std::string& out = f("addr");
+  out.push_back('{');
+  field_sep g{out};
+  std::uint32_t type = sa.u32(4);
+  put_enum_verbose(g("addr_type"), ieee802154_addr_type_xlat, type);
+  put_enum_verbose(g("pan_id"), ieee802154_pan_id_xlat, sa.u16(8));
+  if (type == 2)  // IEEE802154_ADDR_SHORT
+    put_enum_verbose(g("short_addr"), ieee802154_short_addr_xlat, sa.u16(10));
+  else if (type != 0)  // IEEE802154_ADDR_LONG and the unknown ones
+    put_mac(g("hwaddr"), sa.b + 10, 8);
+  out.push_back('}');
+}
+
+/// AF_NFC: struct sockaddr_nfc (16 bytes), or struct sockaddr_nfc_llcp (96 bytes on LP64).
+inline void put_sockaddr_nfc(field_sep& f, const sockaddr_buf& sa) {
+  put_ifindex(f("dev_idx"), sa.u32(4));
+  put_hex(f("target_idx"), sa.u32(8));
+  put_enum(f("nfc_protocol"), nfc_proto_xlat, sa.u32(12));
+  if (sa.n < 96) {
+    if (sa.n > 16) f.next(), f.out.append("...");
+    return;
+  }
+  std::uint64_t snsz;
+  std::memcpy(&snsz, sa.b + 88, 8);
+  put_enum_verbose(f("dsap"), nfc_sap_xlat, sa.b[16]);
+  put_enum_verbose(f("ssap"), nfc_sap_xlat, sa.b[17]);
+  put_quoted(f("service_name"),
+             std::span(sa.b + 18, static_cast<std::size_t>(std::min<std::uint64_t>(63, snsz))));
+  put_udec(f("service_name_len"), snsz);
+}
+
+/// Appends the fields of the families of strace's sockaddr_xlat test (RXRPC, IEEE802154,
+/// ALG, NFC, VSOCK, QIPCRTR, XDP, MCTP) when `sa` is as long as the family's struct;
+/// false for another family or a shorter address.
+template <class P>
+bool put_sockaddr_xlat_family(P& p, field_sep& f, const sockaddr_buf& sa, std::uint16_t family) {
+  std::size_t n = sa.n;
+  std::string& out = f.out;
+  switch (family) {
+    case AF_RXRPC:
+      if (n < 36) return false;
+      return put_sockaddr_rxrpc(f, sa), true;
+    case AF_IEEE802154:
+      if (n < 20) return false;
+      return put_sockaddr_ieee802154(f, sa), true;
+    case AF_ALG:  // struct sockaddr_alg_new and a byte of salg_name
+      if (n < 25) return false;
+      put_quoted_cstring(f("salg_type"), sa.b + 2, 14);
+      put_flags_verbose(f("salg_feat"), alg_sockaddr_flags_xlat, sa.u32(16));
+      put_flags_verbose(f("salg_mask"), alg_sockaddr_flags_xlat, sa.u32(20));
+      put_quoted_cstring(f("salg_name"), sa.b + 24, n - 24);
+      return true;
+    case AF_NFC:
+      if (n < 16) return false;
+      return put_sockaddr_nfc(f, sa), true;
+    case AF_VSOCK:  // struct sockaddr_vm
+      if (n < 16) return false;
+      if (sa.u16(2)) put_hex(f("svm_reserved1"), sa.u16(2));
+      put_enum(f("svm_cid"), vsock_cid_xlat, sa.u32(8));
+      put_enum(f("svm_port"), vsock_port_xlat, sa.u32(4));
+      put_flags(f("svm_flags"), vsock_flags_xlat, sa.b[12]);
+      if (sa.b[13] || sa.b[14] || sa.b[15]) put_quoted(f("svm_zero"), std::span(sa.b + 13, 3), true);
+      return true;
+    case AF_QIPCRTR:  // struct sockaddr_qrtr
+      if (n < 12) return false;
+      put_enum(f("sq_node"), qipcrtr_node_xlat, sa.u32(4));
+      put_enum(f("sq_port"), qipcrtr_port_xlat, sa.u32(8));
+      return true;
+    case AF_XDP: {  // struct sockaddr_xdp
+      if (n < 16) return false;
+      std::uint16_t flags = sa.u16(2);
+      put_flags(f("sxdp_flags"), xdp_sockaddr_flags_xlat, flags);
+      put_ifindex(f("sxdp_ifindex"), sa.u32(4));
+      put_udec(f("sxdp_queue_id"), sa.u32(8));
+      if (flags & 1)  // XDP_SHARED_UMEM
+        f("sxdp_shared_umem_fd"), p.put_fd(static_cast<std::int32_t>(sa.u32(12)));
+      else if (sa.u32(12))
+        put_hex(f("sxdp_shared_umem_fd"), sa.u32(12));
+      return true;
+    }
+    case AF_MCTP:  // struct sockaddr_mctp
+      if (n < 12) return false;
+      if (sa.u16(2)) put_hex(f("__smctp_pad0"), sa.u16(2));
+      put_enum(f("smctp_network"), mctp_net_xlat, sa.u32(4));
+      f("smctp_addr").append("{s_addr=");
+      put_enum(out, mctp_addr_xlat, sa.b[8]);
+      out.push_back('}');
+      put_hex(f("smctp_type"), sa.b[9]);
+      put_hex(f("smctp_tag"), sa.b[10]);
+      if (sa.b[11]) put_hex(f("__smctp_pad1"), sa.b[11]);
+      return true;
+    default:
+      return false;
+  }
+}
+
 /// Appends the socket address in `sa` as strace's print_sockaddr: the family, then its
 /// fields when the address is at least as long as the family's struct, else its bytes.
 template <class P>
@@ -261,7 +404,7 @@ void put_sockaddr_buf(P& p, const sockaddr_buf& sa) {
       f("nl_groups").append(hex);
     } else if (family == AF_PACKET && n >= 20) {
       put_sockaddr_ll(f, sa);
-    } else {
+    } else if (!put_sockaddr_xlat_family(p, f, sa, family)) {
       put_quoted(f("sa_data"), std::span(sa.b + 2, n - 2), false, p.opts().hex_strings);
     }
   }
