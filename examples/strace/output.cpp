@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include <snare/format/format.hpp>
+#include <snare/sys/abi.hpp>
 #include <snare/sys/x86_64.hpp>
 
 #include "session.hpp"

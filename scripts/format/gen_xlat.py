@@ -118,6 +118,8 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink_hook.h>
 #include <linux/pkt_sched.h>
+#include <linux/ipv6.h>
+#include <linux/snmp.h>
 #include <linux/pkt_cls.h>
 #include <linux/sched.h>
 #include <linux/input.h>

@@ -229,6 +229,23 @@ TEST_CASE("link attributes: counters, device map, filter mask, ports (nlattr_ifi
     CHECK(link(xdp).find("[{nla_len=8, nla_type=IFLA_XDP_FLAGS}, XDP_FLAGS_MODES|XDP_FLAGS_REPLACE]") !=
           std::string::npos);
   }
+  SECTION("IFLA_PROTINFO of an AF_INET6 link: IFLA_INET6_* (nlattr_ifla_protinfo.c)") {
+    ifi[0] = 10;  // AF_INET6
+    auto flags = cat(nla(12, 12 /* IFLA_PROTINFO */, {}), nla(8, 1 /* IFLA_INET6_FLAGS */, {0xc0, 0, 0, 0}));
+    CHECK(link(flags).find("[{nla_len=8, nla_type=IFLA_INET6_FLAGS}, IF_RA_MANAGED|IF_RA_OTHERCONF]") !=
+          std::string::npos);
+    // The counters by index; a strace-unknown index in decimal with a comment.
+    auto conf = cat(nla(16, 12, {}), nla(12, 2 /* IFLA_INET6_CONF */, {0xde, 0xc0, 0xad, 0xde, 1, 0, 0, 0}));
+    CHECK(link(conf).find("[{nla_len=12, nla_type=IFLA_INET6_CONF}, [[DEVCONF_FORWARDING]=-559038242, "
+                          "[DEVCONF_HOPLIMIT]=1]]") != std::string::npos);
+    std::vector<unsigned char> stats(7 * 8, 0);
+    stats[6 * 8] = 9;
+    auto icmp = cat(nla(64, 12, {}), cat(nla(60, 6 /* IFLA_INET6_ICMP6STATS */, {}), stats));
+    CHECK(link(icmp).find("[ICMP6_MIB_CSUMERRORS]=0, [6 /* ICMP6_MIB_??? */]=9]") != std::string::npos);
+    auto agm = cat(nla(12, 12, {}), nla(5, 8 /* IFLA_INET6_ADDR_GEN_MODE */, {3}));
+    CHECK(link(agm).find("[{nla_len=5, nla_type=IFLA_INET6_ADDR_GEN_MODE}, IN6_ADDR_GEN_MODE_RANDOM]") !=
+          std::string::npos);
+  }
   SECTION("IFLA_PROTO_DOWN_REASON: a nest of hex masks") {
     auto reason = cat(nla(12, 55 /* IFLA_PROTO_DOWN_REASON */, {}), nla(8, 1, {0xcd, 0xdb, 0xac, 0xab}));
     CHECK(link(reason).find("[{nla_len=8, nla_type=IFLA_PROTO_DOWN_REASON_MASK}, 0xabacdbcd]") !=

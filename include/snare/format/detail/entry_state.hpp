@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace snare::format::detail {
 
@@ -13,6 +14,13 @@ namespace snare::format::detail {
 struct entry_state {
   std::array<std::int32_t, 6> value{};  ///< value[i]: what argument i pointed to at entry
   std::uint8_t held = 0;                ///< bit i: value[i] was read
+  /// recvmmsg's timeout at entry, {tv_sec, tv_nsec}: strace shows it as it was, and the call
+  /// overwrites it with the time left.
+  std::array<std::int64_t, 2> timespec{};
+  bool timespec_held = false;
+  /// recvmmsg's msg_namelen of each message at entry (at most IOV_MAX, up to the first
+  /// unreadable one), for `msg_namelen=0 => 38`; empty for other calls.
+  std::vector<std::int32_t> namelens;
 };
 
 }  // namespace snare::format::detail

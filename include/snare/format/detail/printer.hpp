@@ -378,6 +378,18 @@ class printer {
     return true;
   }
 
+  /// Returns whether the call's timespec argument was saved at entry (recvmmsg's timeout),
+  /// and sets `ts` to it.
+  bool saved_timespec(sys::abi::timespec& ts) const noexcept {
+    if (!st_ || !st_->timespec_held) return false;
+    ts.tv_sec = st_->timespec[0];
+    ts.tv_nsec = st_->timespec[1];
+    return true;
+  }
+
+  /// Returns recvmmsg's msg_namelen of each message at entry (null without an entry state).
+  const std::vector<std::int32_t>* saved_namelens() const noexcept { return st_ ? &st_->namelens : nullptr; }
+
   /// Appends a successful result as its return kind says: 3, 0x7f..., an fd.
   void put_return_value() {
     switch (d_.ret) {
@@ -400,10 +412,23 @@ class printer {
   // Remembers what each in-out int pointer (socklen_t *addrlen) holds before the call.
   void save_inout(entry_state& st) {
     st.held = 0;
+    st.timespec_held = d_.id == sys::call_id::recvmmsg && a_[4] != 0 && read_obj(a_[4], st.timespec);
+    st.namelens.clear();
+    if (d_.id == sys::call_id::recvmmsg)
+      for (std::uint64_t k = 0, n = std::min<std::uint64_t>(static_cast<std::uint32_t>(a_[2]), 1024); k < n;
+           ++k) {
+        sys::abi::mmsghdr m;
+        if (!read_obj(a_[1] + k * sizeof m, m)) break;
+        st.namelens.push_back(m.msg_hdr.msg_namelen);
+      }
     for (std::size_t i = 0; i < std::min<std::size_t>(d_.nargs, 6); ++i) {
       const arg_desc& a = d_.args[i];
-      if (a.kind != arg_kind::structure || a.type != struct_id::int_ || a.dir != direction::inout) continue;
-      if (a_[i] != 0 && read_obj(a_[i], st.value[i])) st.held = static_cast<std::uint8_t>(st.held | 1u << i);
+      if (a.kind != arg_kind::structure || a.dir != direction::inout) continue;
+      // recvmsg's struct msghdr: its msg_namelen (`msg_namelen=110 => 16`).
+      std::uint64_t at =
+          a.type == struct_id::msghdr ? a_[i] + offsetof(sys::abi::msghdr, msg_namelen) : a_[i];
+      if (a.type != struct_id::int_ && a.type != struct_id::msghdr) continue;
+      if (a_[i] != 0 && read_obj(at, st.value[i])) st.held = static_cast<std::uint8_t>(st.held | 1u << i);
     }
   }
 
@@ -547,7 +572,7 @@ class printer {
   // changed it, `[16]` when it did not (strace's decode_sockname).
   bool put_value_result(std::size_t i) {
     std::int32_t before, after;
-    if (!saved(i, before)) return false;
+    if (d_.args[i].type != struct_id::int_ || !saved(i, before)) return false;
     out_.push_back('[');
     put_dec(out_, before);
     if (!failed() && read_obj(a_[i], after) && after != before) {

@@ -83,8 +83,10 @@ bool put_struct(P& p, sys::struct_id t, std::uint64_t addr, std::size_t i, bool 
       return put_stack(p, addr);
     case struct_id::clone_args:
       return put_clone_args(p, addr, p.length_of(i, exit));
-    case struct_id::msghdr:
-      return put_msghdr(p, addr, budget);
+    case struct_id::msghdr: {
+      std::int32_t namelen;  // recvmsg's msg_namelen at entry
+      return put_msghdr(p, addr, budget, exit && p.saved(i, namelen) ? &namelen : nullptr);
+    }
     case struct_id::rusage:
       return put_rusage(p, addr);
     case struct_id::sysinfo:

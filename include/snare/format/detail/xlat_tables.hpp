@@ -1404,6 +1404,13 @@ inline constexpr xlat_entry sock_ipv6_option_field[] = {
     {0x22, "IPV6_IPSEC_POLICY"},
     {0x23, "IPV6_XFRM_POLICY"},
     {0x24, "IPV6_HDRINCL"},
+    {0x2a, "MCAST_JOIN_GROUP"},
+    {0x2b, "MCAST_BLOCK_SOURCE"},
+    {0x2c, "MCAST_UNBLOCK_SOURCE"},
+    {0x2d, "MCAST_LEAVE_GROUP"},
+    {0x2e, "MCAST_JOIN_SOURCE_GROUP"},
+    {0x2f, "MCAST_LEAVE_SOURCE_GROUP"},
+    {0x30, "MCAST_MSFILTER"},
     {0x31, "IPV6_RECVPKTINFO"},
     {0x32, "IPV6_PKTINFO"},
     {0x33, "IPV6_RECVHOPLIMIT"},
@@ -3225,6 +3232,315 @@ inline constexpr xlat_entry sock_raw_option_field[] = {
     {0x1, "ICMP_FILTER"},
 };
 inline constexpr xlat sock_raw_option_xlat{sock_raw_option_field, ~std::uint64_t{0}, {}, {}, "RAW_???"};
+
+inline constexpr xlat_entry icmp_filter_type_field[] = {
+    {0x0, "ICMP_ECHOREPLY"},
+    {0x3, "ICMP_DEST_UNREACH"},
+    {0x4, "ICMP_SOURCE_QUENCH"},
+    {0x5, "ICMP_REDIRECT"},
+    {0x8, "ICMP_ECHO"},
+    {0xb, "ICMP_TIME_EXCEEDED"},
+    {0xc, "ICMP_PARAMETERPROB"},
+    {0xd, "ICMP_TIMESTAMP"},
+    {0xe, "ICMP_TIMESTAMPREPLY"},
+    {0xf, "ICMP_INFO_REQUEST"},
+    {0x10, "ICMP_INFO_REPLY"},
+    {0x11, "ICMP_ADDRESS"},
+    {0x12, "ICMP_ADDRESSREPLY"},
+};
+inline constexpr xlat icmp_filter_type_xlat{icmp_filter_type_field, ~std::uint64_t{0}, {}, {}, "ICMP_???"};
+
+inline constexpr xlat_entry scm_type_field[] = {
+    {0x1, "SCM_RIGHTS"},
+    {0x2, "SCM_CREDENTIALS"},
+    {0x3, "SCM_SECURITY"},
+    {0x29, "SO_WIFI_STATUS"},
+    {0x3d, "SO_TXTIME"},
+    {0x1d, "SO_TIMESTAMP_OLD"},
+    {0x23, "SO_TIMESTAMPNS_OLD"},
+    {0x25, "SO_TIMESTAMPING_OLD"},
+    {0x3f, "SO_TIMESTAMP_NEW"},
+    {0x40, "SO_TIMESTAMPNS_NEW"},
+    {0x41, "SO_TIMESTAMPING_NEW"},
+    {0x36, "SCM_TIMESTAMPING_OPT_STATS"},
+    {0x3a, "SCM_TIMESTAMPING_PKTINFO"},
+};
+inline constexpr xlat scm_type_xlat{scm_type_field, ~std::uint64_t{0}, {}, {}, "SCM_???"};
+
+inline constexpr xlat_entry ip_cmsg_type_field[] = {
+    {0x1, "IP_TOS"},
+    {0x2, "IP_TTL"},
+    {0x6, "IP_RECVOPTS"},
+    {0x7, "IP_RETOPTS"},
+    {0x8, "IP_PKTINFO"},
+    {0xb, "IP_RECVERR"},
+    {0x14, "IP_ORIGDSTADDR"},
+    {0x17, "IP_CHECKSUM"},
+    {0x3, "SCM_SECURITY"},
+};
+inline constexpr xlat ip_cmsg_type_xlat{ip_cmsg_type_field, ~std::uint64_t{0}, {}, {}, "IP_???"};
+
+inline constexpr xlat_entry rtnl_ifla_inet6_attr_field[] = {
+    {0x0, "IFLA_INET6_UNSPEC"},
+    {0x1, "IFLA_INET6_FLAGS"},
+    {0x2, "IFLA_INET6_CONF"},
+    {0x3, "IFLA_INET6_STATS"},
+    {0x4, "IFLA_INET6_MCAST"},
+    {0x5, "IFLA_INET6_CACHEINFO"},
+    {0x6, "IFLA_INET6_ICMP6STATS"},
+    {0x7, "IFLA_INET6_TOKEN"},
+    {0x8, "IFLA_INET6_ADDR_GEN_MODE"},
+    {0x9, "IFLA_INET6_RA_MTU"},
+};
+inline constexpr xlat rtnl_ifla_inet6_attr_xlat{rtnl_ifla_inet6_attr_field, ~std::uint64_t{0}, {}, {}, "IFLA_INET6_???"};
+
+inline constexpr xlat_entry inet6_if_flags_bits[] = {
+    {0x10, "IF_RS_SENT"},
+    {0x20, "IF_RA_RCVD"},
+    {0x40, "IF_RA_MANAGED"},
+    {0x80, "IF_RA_OTHERCONF"},
+    {0x80000000, "IF_READY"},
+};
+inline constexpr xlat inet6_if_flags_xlat{{}, 0, inet6_if_flags_bits, "0", "IF_???"};
+
+inline constexpr xlat_entry inet6_devconf_index_field[] = {
+    {0x0, "DEVCONF_FORWARDING"},
+    {0x1, "DEVCONF_HOPLIMIT"},
+    {0x2, "DEVCONF_MTU6"},
+    {0x3, "DEVCONF_ACCEPT_RA"},
+    {0x4, "DEVCONF_ACCEPT_REDIRECTS"},
+    {0x5, "DEVCONF_AUTOCONF"},
+    {0x6, "DEVCONF_DAD_TRANSMITS"},
+    {0x7, "DEVCONF_RTR_SOLICITS"},
+    {0x8, "DEVCONF_RTR_SOLICIT_INTERVAL"},
+    {0x9, "DEVCONF_RTR_SOLICIT_DELAY"},
+    {0xa, "DEVCONF_USE_TEMPADDR"},
+    {0xb, "DEVCONF_TEMP_VALID_LFT"},
+    {0xc, "DEVCONF_TEMP_PREFERED_LFT"},
+    {0xd, "DEVCONF_REGEN_MAX_RETRY"},
+    {0xe, "DEVCONF_MAX_DESYNC_FACTOR"},
+    {0xf, "DEVCONF_MAX_ADDRESSES"},
+    {0x10, "DEVCONF_FORCE_MLD_VERSION"},
+    {0x11, "DEVCONF_ACCEPT_RA_DEFRTR"},
+    {0x12, "DEVCONF_ACCEPT_RA_PINFO"},
+    {0x13, "DEVCONF_ACCEPT_RA_RTR_PREF"},
+    {0x14, "DEVCONF_RTR_PROBE_INTERVAL"},
+    {0x15, "DEVCONF_ACCEPT_RA_RT_INFO_MAX_PLEN"},
+    {0x16, "DEVCONF_PROXY_NDP"},
+    {0x17, "DEVCONF_OPTIMISTIC_DAD"},
+    {0x18, "DEVCONF_ACCEPT_SOURCE_ROUTE"},
+    {0x19, "DEVCONF_MC_FORWARDING"},
+    {0x1a, "DEVCONF_DISABLE_IPV6"},
+    {0x1b, "DEVCONF_ACCEPT_DAD"},
+    {0x1c, "DEVCONF_FORCE_TLLAO"},
+    {0x1d, "DEVCONF_NDISC_NOTIFY"},
+    {0x1e, "DEVCONF_MLDV1_UNSOLICITED_REPORT_INTERVAL"},
+    {0x1f, "DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL"},
+    {0x20, "DEVCONF_SUPPRESS_FRAG_NDISC"},
+    {0x21, "DEVCONF_ACCEPT_RA_FROM_LOCAL"},
+    {0x22, "DEVCONF_USE_OPTIMISTIC"},
+    {0x23, "DEVCONF_ACCEPT_RA_MTU"},
+    {0x24, "DEVCONF_STABLE_SECRET"},
+    {0x25, "DEVCONF_USE_OIF_ADDRS_ONLY"},
+    {0x26, "DEVCONF_ACCEPT_RA_MIN_HOP_LIMIT"},
+    {0x27, "DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN"},
+    {0x28, "DEVCONF_DROP_UNICAST_IN_L2_MULTICAST"},
+    {0x29, "DEVCONF_DROP_UNSOLICITED_NA"},
+    {0x2a, "DEVCONF_KEEP_ADDR_ON_DOWN"},
+    {0x2b, "DEVCONF_RTR_SOLICIT_MAX_INTERVAL"},
+    {0x2c, "DEVCONF_SEG6_ENABLED"},
+    {0x2d, "DEVCONF_SEG6_REQUIRE_HMAC"},
+    {0x2e, "DEVCONF_ENHANCED_DAD"},
+    {0x2f, "DEVCONF_ADDR_GEN_MODE"},
+    {0x30, "DEVCONF_DISABLE_POLICY"},
+    {0x31, "DEVCONF_ACCEPT_RA_RT_INFO_MIN_PLEN"},
+    {0x32, "DEVCONF_NDISC_TCLASS"},
+    {0x33, "DEVCONF_RPL_SEG_ENABLED"},
+    {0x34, "DEVCONF_RA_DEFRTR_METRIC"},
+    {0x35, "DEVCONF_IOAM6_ENABLED"},
+    {0x36, "DEVCONF_IOAM6_ID"},
+    {0x37, "DEVCONF_IOAM6_ID_WIDE"},
+    {0x38, "DEVCONF_NDISC_EVICT_NOCARRIER"},
+    {0x39, "DEVCONF_ACCEPT_UNTRACKED_NA"},
+};
+inline constexpr xlat inet6_devconf_index_xlat{inet6_devconf_index_field, ~std::uint64_t{0}, {}, {}, "DEVCONF_???"};
+
+inline constexpr xlat_entry snmp_ip_stats_index_field[] = {
+    {0x0, "IPSTATS_MIB_NUM"},
+    {0x1, "IPSTATS_MIB_INPKTS"},
+    {0x2, "IPSTATS_MIB_INOCTETS"},
+    {0x3, "IPSTATS_MIB_INDELIVERS"},
+    {0x4, "IPSTATS_MIB_OUTFORWDATAGRAMS"},
+    {0x5, "IPSTATS_MIB_OUTPKTS"},
+    {0x6, "IPSTATS_MIB_OUTOCTETS"},
+    {0x7, "IPSTATS_MIB_INHDRERRORS"},
+    {0x8, "IPSTATS_MIB_INTOOBIGERRORS"},
+    {0x9, "IPSTATS_MIB_INNOROUTES"},
+    {0xa, "IPSTATS_MIB_INADDRERRORS"},
+    {0xb, "IPSTATS_MIB_INUNKNOWNPROTOS"},
+    {0xc, "IPSTATS_MIB_INTRUNCATEDPKTS"},
+    {0xd, "IPSTATS_MIB_INDISCARDS"},
+    {0xe, "IPSTATS_MIB_OUTDISCARDS"},
+    {0xf, "IPSTATS_MIB_OUTNOROUTES"},
+    {0x10, "IPSTATS_MIB_REASMTIMEOUT"},
+    {0x11, "IPSTATS_MIB_REASMREQDS"},
+    {0x12, "IPSTATS_MIB_REASMOKS"},
+    {0x13, "IPSTATS_MIB_REASMFAILS"},
+    {0x14, "IPSTATS_MIB_FRAGOKS"},
+    {0x15, "IPSTATS_MIB_FRAGFAILS"},
+    {0x16, "IPSTATS_MIB_FRAGCREATES"},
+    {0x17, "IPSTATS_MIB_INMCASTPKTS"},
+    {0x18, "IPSTATS_MIB_OUTMCASTPKTS"},
+    {0x19, "IPSTATS_MIB_INBCASTPKTS"},
+    {0x1a, "IPSTATS_MIB_OUTBCASTPKTS"},
+    {0x1b, "IPSTATS_MIB_INMCASTOCTETS"},
+    {0x1c, "IPSTATS_MIB_OUTMCASTOCTETS"},
+    {0x1d, "IPSTATS_MIB_INBCASTOCTETS"},
+    {0x1e, "IPSTATS_MIB_OUTBCASTOCTETS"},
+    {0x1f, "IPSTATS_MIB_CSUMERRORS"},
+    {0x20, "IPSTATS_MIB_NOECTPKTS"},
+    {0x21, "IPSTATS_MIB_ECT1PKTS"},
+    {0x22, "IPSTATS_MIB_ECT0PKTS"},
+    {0x23, "IPSTATS_MIB_CEPKTS"},
+    {0x24, "IPSTATS_MIB_REASM_OVERLAPS"},
+};
+inline constexpr xlat snmp_ip_stats_index_xlat{snmp_ip_stats_index_field, ~std::uint64_t{0}, {}, {}, "IPSTATS_MIB_???"};
+
+inline constexpr xlat_entry snmp_icmp6_stats_index_field[] = {
+    {0x0, "ICMP6_MIB_NUM"},
+    {0x1, "ICMP6_MIB_INMSGS"},
+    {0x2, "ICMP6_MIB_INERRORS"},
+    {0x3, "ICMP6_MIB_OUTMSGS"},
+    {0x4, "ICMP6_MIB_OUTERRORS"},
+    {0x5, "ICMP6_MIB_CSUMERRORS"},
+};
+inline constexpr xlat snmp_icmp6_stats_index_xlat{snmp_icmp6_stats_index_field, ~std::uint64_t{0}, {}, {}, "ICMP6_MIB_???"};
+
+inline constexpr xlat_entry in6_addr_gen_mode_field[] = {
+    {0x0, "IN6_ADDR_GEN_MODE_EUI64"},
+    {0x1, "IN6_ADDR_GEN_MODE_NONE"},
+    {0x2, "IN6_ADDR_GEN_MODE_STABLE_PRIVACY"},
+    {0x3, "IN6_ADDR_GEN_MODE_RANDOM"},
+};
+inline constexpr xlat in6_addr_gen_mode_xlat{in6_addr_gen_mode_field, ~std::uint64_t{0}, {}, {}, "IN6_ADDR_GEN_MODE_???"};
+
+inline constexpr xlat_entry af_packet_type_field[] = {
+    {0x0, "PACKET_HOST"},
+    {0x1, "PACKET_BROADCAST"},
+    {0x2, "PACKET_MULTICAST"},
+    {0x3, "PACKET_OTHERHOST"},
+    {0x4, "PACKET_OUTGOING"},
+    {0x5, "PACKET_LOOPBACK"},
+    {0x6, "PACKET_USER"},
+    {0x7, "PACKET_KERNEL"},
+};
+inline constexpr xlat af_packet_type_xlat{af_packet_type_field, ~std::uint64_t{0}, {}, {}, "PACKET_???"};
+
+inline constexpr xlat_entry ieee802154_addr_type_field[] = {
+    {0x0, "IEEE802154_ADDR_NONE"},
+    {0x2, "IEEE802154_ADDR_SHORT"},
+    {0x3, "IEEE802154_ADDR_LONG"},
+};
+inline constexpr xlat ieee802154_addr_type_xlat{ieee802154_addr_type_field, ~std::uint64_t{0}, {}, {}, "IEEE802154_ADDR_???"};
+
+inline constexpr xlat_entry ieee802154_pan_id_field[] = {
+    {0xffff, "IEEE802154_PANID_BROADCAST"},
+};
+inline constexpr xlat ieee802154_pan_id_xlat{ieee802154_pan_id_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry ieee802154_short_addr_field[] = {
+    {0xfffe, "IEEE802154_ADDR_UNDEF"},
+    {0xffff, "IEEE802154_ADDR_BROADCAST"},
+};
+inline constexpr xlat ieee802154_short_addr_xlat{ieee802154_short_addr_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry alg_sockaddr_flags_bits[] = {
+    {0x1000, "CRYPTO_ALG_KERN_DRIVER_ONLY"},
+};
+inline constexpr xlat alg_sockaddr_flags_xlat{{}, 0, alg_sockaddr_flags_bits, "0", "CRYPTO_ALG_???"};
+
+inline constexpr xlat_entry nfc_proto_field[] = {
+    {0x1, "NFC_PROTO_JEWEL"},
+    {0x2, "NFC_PROTO_MIFARE"},
+    {0x3, "NFC_PROTO_FELICA"},
+    {0x4, "NFC_PROTO_ISO14443"},
+    {0x5, "NFC_PROTO_NFC_DEP"},
+    {0x6, "NFC_PROTO_ISO14443_B"},
+    {0x7, "NFC_PROTO_ISO15693"},
+};
+inline constexpr xlat nfc_proto_xlat{nfc_proto_field, ~std::uint64_t{0}, {}, {}, "NFC_PROTO_???"};
+
+inline constexpr xlat_entry nfc_sap_field[] = {
+    {0x1, "LLCP_SAP_SDP"},
+    {0x2, "LLCP_SAP_IP"},
+    {0x3, "LLCP_SAP_OBEX"},
+    {0x4, "LLCP_SAP_SNEP"},
+    {0xff, "LLCP_SAP_MAX"},
+};
+inline constexpr xlat nfc_sap_xlat{nfc_sap_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry vsock_cid_field[] = {
+    {0x0, "VMADDR_CID_HYPERVISOR"},
+    {0x1, "VMADDR_CID_LOCAL"},
+    {0x2, "VMADDR_CID_HOST"},
+    {0xffffffff, "VMADDR_CID_ANY"},
+};
+inline constexpr xlat vsock_cid_xlat{vsock_cid_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry vsock_port_field[] = {
+    {0xffffffff, "VMADDR_PORT_ANY"},
+};
+inline constexpr xlat vsock_port_xlat{vsock_port_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry vsock_flags_bits[] = {
+    {0x1, "VMADDR_FLAG_TO_HOST"},
+};
+inline constexpr xlat vsock_flags_xlat{{}, 0, vsock_flags_bits, "0", "VMADDR_FLAG_???"};
+
+inline constexpr xlat_entry qipcrtr_node_field[] = {
+    {0xffffffff, "QRTR_NODE_BCAST"},
+};
+inline constexpr xlat qipcrtr_node_xlat{qipcrtr_node_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry qipcrtr_port_field[] = {
+    {0xfffffffe, "QRTR_PORT_CTRL"},
+};
+inline constexpr xlat qipcrtr_port_xlat{qipcrtr_port_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry xdp_sockaddr_flags_bits[] = {
+    {0x1, "XDP_SHARED_UMEM"},
+    {0x2, "XDP_COPY"},
+    {0x4, "XDP_ZEROCOPY"},
+    {0x8, "XDP_USE_NEED_WAKEUP"},
+};
+inline constexpr xlat xdp_sockaddr_flags_xlat{{}, 0, xdp_sockaddr_flags_bits, "0", "XDP_???"};
+
+inline constexpr xlat_entry mctp_net_field[] = {
+    {0x0, "MCTP_NET_ANY"},
+};
+inline constexpr xlat mctp_net_xlat{mctp_net_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry mctp_addr_field[] = {
+    {0x0, "MCTP_ADDR_NULL"},
+    {0xff, "MCTP_ADDR_ANY"},
+};
+inline constexpr xlat mctp_addr_xlat{mctp_addr_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry rxrpc_service_field[] = {
+    {0x1, "CM_SERVICE"},
+    {0x9c4, "YFS_FS_SERVICE"},
+    {0x9c5, "YFS_CM_SERVICE"},
+    {0x9c7, "YFS_VL_SERVICE"},
+};
+inline constexpr xlat rxrpc_service_xlat{rxrpc_service_field, ~std::uint64_t{0}, {}, {}, "???_SERVICE"};
+
+inline constexpr xlat_entry packet_mr_type_field[] = {
+    {0x0, "PACKET_MR_MULTICAST"},
+    {0x1, "PACKET_MR_PROMISC"},
+    {0x2, "PACKET_MR_ALLMULTI"},
+    {0x3, "PACKET_MR_UNICAST"},
+};
+inline constexpr xlat packet_mr_type_xlat{packet_mr_type_field, ~std::uint64_t{0}, {}, {}, "PACKET_MR_???"};
 
 inline constexpr xlat_entry sock_netlink_option_field[] = {
     {0x1, "NETLINK_ADD_MEMBERSHIP"},

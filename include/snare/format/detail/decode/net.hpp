@@ -9,10 +9,14 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <arpa/inet.h>
 
+#include <snare/format/detail/decode/cmsg.hpp>
 #include <snare/format/detail/decode/io.hpp>
+#include <snare/format/detail/decode/sockaddr.hpp>
+#include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -22,93 +26,31 @@
 
 namespace snare::format::detail {
 
-/// Appends the `len`-byte socket address at `addr`: {sa_family=AF_INET, sin_port=htons(80),
-/// ...}; the address alone when it cannot be read.
+/// Appends the struct msghdr at `addr`, its vectors showing at most `budget` bytes
+/// (strace's print_struct_msghdr); with recvmsg's `user_namelen` (msg_namelen at entry),
+/// the name shows the smaller of both lengths and msg_namelen `110 => 16` when it changed.
 template <class P>
-void put_sockaddr(P& p, std::uint64_t addr, std::uint64_t len) {
-  std::string& out = p.out();
-  unsigned char sa[128]{};
-  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len, sizeof sa));
-  if (n < 2 || !p.read_exact(addr, n)) return put_hex(out, addr);
-  std::memcpy(sa, scratch().data(), n);
-  std::uint16_t family = static_cast<std::uint16_t>(sa[0] | (sa[1] << 8));
-  out.append("{sa_family=");
-  put_enum(out, socket_family_xlat, family);
-  auto port = [&](std::size_t at) { return static_cast<unsigned>((sa[at] << 8) | sa[at + 1]); };
-  if (family == 1 && n == 2) {  // AF_UNIX without a path (an unbound socket)
-  } else if (family == 1) {     // AF_UNIX
-    out.append(", sun_path=");
-    const char* path = reinterpret_cast<const char*>(sa + 2);
-    std::size_t cap = n - 2;
-    if (cap > 0 && path[0] == '\0') {
-      out.push_back('@');
-      put_quoted(out, std::string_view(path + 1, strnlen(path + 1, cap - 1)));
-    } else {
-      put_quoted(out, std::string_view(path, strnlen(path, cap)));
-    }
-  } else if (family == 2 && n >= 8) {  // AF_INET
-    out.append(", sin_port=htons(");
-    put_udec(out, port(2));
-    out.append("), sin_addr=inet_addr(\"");
-    for (int i = 0; i < 4; ++i) {
-      if (i) out.push_back('.');
-      put_udec(out, sa[4 + i]);
-    }
-    out.append("\")");
-  } else if (family == 10 && n >= 24) {  // AF_INET6
-    out.append(", sin6_port=htons(");
-    put_udec(out, port(2));
-    out.append("), sin6_flowinfo=htonl(");
-    put_udec(out, (std::uint32_t{sa[4]} << 24) | (sa[5] << 16) | (sa[6] << 8) | sa[7]);
-    out.append("), inet_pton(AF_INET6, \"");
-    char text[INET6_ADDRSTRLEN] = {};
-    ::inet_ntop(10, sa + 8, text, sizeof text);
-    out.append(text);
-    out.append("\", &sin6_addr)");
-    if (n >= 28) {
-      std::uint32_t scope;
-      std::memcpy(&scope, sa + 24, 4);
-      out.append(", sin6_scope_id=");
-      put_udec(out, scope);
-    }
-  } else if (family == 16 && n >= 12) {  // AF_NETLINK: {nl_pid=2974, nl_groups=00000000}
-    std::uint32_t pid, groups;
-    std::memcpy(&pid, sa + 4, 4);
-    std::memcpy(&groups, sa + 8, 4);
-    out.append(", nl_pid=");
-    put_udec(out, pid);
-    out.append(", nl_groups=");
-    char hex[9];
-    std::snprintf(hex, sizeof hex, "%08x", groups);
-    out.append(hex);
-  } else {
-    out.append(", sa_data=");
-    put_quoted(out, std::string_view(reinterpret_cast<const char*>(sa + 2), n - 2));
-  }
-  out.push_back('}');
-}
-
-/// Appends the struct msghdr at `addr`, its vectors showing at most `budget` bytes.
-template <class P>
-bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
+bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget, const std::int32_t* user_namelen = nullptr) {
   sys::abi::msghdr m;
   if (!p.read_obj(addr, m)) return false;
   std::string& out = p.out();
+  std::int32_t namelen = m.msg_namelen;
+  if (user_namelen && namelen > *user_namelen) namelen = *user_namelen;
   out.append("{msg_name=");
   if (m.msg_name == 0)
     out.append("NULL");
+  else if (namelen <= 0)
+    put_hex(out, m.msg_name);
   else
-    put_sockaddr(p, m.msg_name, static_cast<std::uint32_t>(m.msg_namelen));
+    put_sockaddr(p, m.msg_name, static_cast<std::uint32_t>(namelen));
   out.append(", msg_namelen=");
-  put_udec(out, static_cast<std::uint32_t>(m.msg_namelen));
+  if (user_namelen && *user_namelen != m.msg_namelen) put_dec(out, *user_namelen), out.append(" => ");
+  put_dec(out, m.msg_namelen);
   out.append(", msg_iov=");
   put_iovecs(p, m.msg_iov, m.msg_iovlen, budget);
   out.append(", msg_iovlen=");
   put_udec(out, m.msg_iovlen);
-  if (m.msg_control != 0 && m.msg_controllen != 0) {
-    out.append(", msg_control=");
-    put_hex(out, m.msg_control);
-  }
+  put_msg_control(p, m.msg_control, m.msg_controllen);
   out.append(", msg_controllen=");
   put_udec(out, m.msg_controllen);
   out.append(", msg_flags=");
@@ -116,6 +58,106 @@ bool put_msghdr(P& p, std::uint64_t addr, std::uint64_t& budget) {
   out.push_back('}');
   return true;
 }
+
+/// Appends `count` struct mmsghdr at `addr` as strace's decode_mmsgvec: at most IOV_MAX
+/// (1024) of them, cut at the string limit without -v, `... /* 0x... */` where memory
+/// ends; the first `msg_len_count` show msg_len, and with `use_msg_len` each message's
+/// vectors show only its msg_len bytes (recvmmsg).
+template <class P>
+void put_mmsgvec(P& p, std::uint64_t addr, std::uint64_t count, std::uint64_t msg_len_count, bool use_msg_len,
+                 const std::vector<std::int32_t>* namelens = nullptr) {
+  std::string& out = p.out();
+  if (addr == 0) return out.append("NULL"), void();
+  constexpr std::uint64_t elem = sizeof(sys::abi::mmsghdr), iov_max = 1024;
+  std::size_t mark = out.size();
+  out.push_back('[');
+  for (std::uint64_t k = 0; k < count; ++k) {
+    if (k) out.append(", ");
+    sys::abi::mmsghdr m;
+    if (!p.read_obj(addr + k * elem, m)) {
+      if (k == 0) return out.resize(mark), put_hex(out, addr);
+      p.put_unreadable_tail(addr + k * elem);
+      break;
+    }
+    // recvmmsg stops where its messages stopped being readable at entry (strace's count).
+    bool past_saved = namelens && !namelens->empty() && k >= namelens->size();
+    if ((!p.opts().verbose && k == p.opts().string_limit) || k == iov_max || past_saved) {
+      out.append("...");
+      break;
+    }
+    std::uint64_t budget = use_msg_len ? m.msg_len : ~std::uint64_t{0};
+    out.append("{msg_hdr=");
+    const std::int32_t* namelen = namelens && k < namelens->size() ? &(*namelens)[k] : nullptr;
+    if (!put_msghdr(p, addr + k * elem, budget, namelen)) put_hex(out, addr + k * elem);
+    if (k < msg_len_count) out.append(", msg_len="), put_udec(out, m.msg_len);
+    out.push_back('}');
+  }
+  out.push_back(']');
+}
+
+/// sendmmsg: the messages at exit, even after a failure, msg_len for those sent (strace's
+/// SYS_FUNC(sendmmsg)).
+template <>
+struct decoder<sys::call_id::sendmmsg> {
+  template <class P>
+  static bool at_exit(const P&, std::size_t i) {
+    return i >= 1;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    if (i != 1 || !exit) return false;
+    std::uint64_t sent = p.failed() || p.ret() < 0 ? 0 : static_cast<std::uint64_t>(p.ret());
+    put_mmsgvec(p, p.arg(1), static_cast<std::uint32_t>(p.arg(2)), sent, false);
+    return true;
+  }
+};
+
+/// recvmmsg: the messages received (their address after a failure), and the result's
+/// comment: `(Timeout)` for none, `(left {tv_sec=0, tv_nsec=12343224})` with a timeout
+/// (strace's do_recvmmsg).
+template <>
+struct decoder<sys::call_id::recvmmsg> {
+  template <class P>
+  static bool at_exit(const P&, std::size_t i) {
+    return i >= 1;
+  }
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    sys::abi::timespec ts;
+    if (i == 4 && exit && p.saved_timespec(ts)) return put_timespec(p.out(), ts), true;  // as it was at entry
+    if (i != 1 || !exit) return false;
+    if (p.failed() || p.ret() < 0) return put_ptr(p.out(), p.arg(1)), true;
+    auto n = static_cast<std::uint64_t>(p.ret());
+    put_mmsgvec(p, p.arg(1), n, n, true, p.saved_namelens());
+    return true;
+  }
+  template <class P>
+  static void put_return(P& p) {
+    std::string& out = p.out();
+    put_dec(out, p.ret());
+    if (p.ret() == 0) return out.append(" (Timeout)"), void();
+    sys::abi::timespec left;
+    if (p.arg(4) == 0 || !p.read_obj(p.arg(4), left)) return;
+    out.append(" (left ");
+    put_timespec(out, left);
+    out.push_back(')');
+  }
+};
+
+/// recvmsg: after a failure, the msg_namelen it was called with (`{msg_namelen=36}`), as
+/// strace's SYS_FUNC(recvmsg).
+template <>
+struct decoder<sys::call_id::recvmsg> {
+  template <class P>
+  static bool put_arg(P& p, std::size_t i, bool exit) {
+    std::int32_t namelen;
+    if (i != 1 || !exit || !p.failed() || !p.saved(1, namelen)) return false;
+    p.out().append("{msg_namelen=");
+    put_dec(p.out(), namelen);
+    p.out().push_back('}');
+    return true;
+  }
+};
 
 /// socket and socketpair: the protocol by name for AF_INET and AF_INET6.
 struct socket_decoder {

@@ -322,16 +322,18 @@ void put_kobject_uevent(P& p, std::uint64_t addr, std::uint64_t len) {
   out.push_back(']');
 }
 
-/// sendto and recvfrom: the buffer of a netlink socket as netlink messages.
+/// sendto and recvfrom: the buffer of a netlink socket as netlink messages; recvfrom's
+/// other buffers the min(returned, buffer) bytes strace shows.
 struct netlink_buffer_decoder {
   template <class P>
   static bool put_arg(P& p, std::size_t i, bool exit) {
     if (i != 1) return false;
-    int family = p.netlink_protocol(static_cast<std::int32_t>(p.arg(0)));
-    if (family < 0) return false;
     bool recv = p.desc().id == sys::call_id::recvfrom;
     if (recv && (!exit || p.failed())) return false;
-    std::uint64_t len = recv ? static_cast<std::uint64_t>(p.ret()) : p.arg(2);
+    // recvfrom with MSG_TRUNC returns the datagram's length, which may pass the buffer's.
+    std::uint64_t len = recv ? std::min(static_cast<std::uint64_t>(p.ret()), p.arg(2)) : p.arg(2);
+    int family = p.netlink_protocol(static_cast<std::int32_t>(p.arg(0)));
+    if (family < 0) return recv ? p.put_buffer(p.arg(1), len), true : false;
     if (family == netlink_kobject_uevent) return put_kobject_uevent(p, p.arg(1), len), true;
     put_netlink(p, p.arg(1), len, family);
     return true;

@@ -59,17 +59,6 @@ bool put_diag_struct(P& p, std::uint64_t addr, std::uint32_t len, std::string_vi
   return decoded;
 }
 
-/// Appends flags printed with a fixed style: -X raw stays raw, otherwise the number with
-/// the names in a comment (strace's XLAT_STYLE_VERBOSE for names outside the uapi headers).
-inline void put_flags_verbose(std::string& out, const xlat& x, std::uint64_t v) {
-  xlat_style_scope scope(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
-  put_flags(out, x, v);
-}
-inline void put_enum_verbose(std::string& out, const xlat& x, std::uint64_t v) {
-  xlat_style_scope scope(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
-  put_enum(out, x, v);
-}
-
 /// Appends struct inet_diag_sockid with addresses of family `af`.
 inline void put_inet_diag_sockid(std::string& out, const inet_diag_sockid& id, int af) {
   out.push_back('{');

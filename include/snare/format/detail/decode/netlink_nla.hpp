@@ -123,18 +123,7 @@ bool nla_hwaddr(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
   if (len > 32) return false;
   std::string& out = p.out();
   if (!p.read_exact(addr, len)) return put_ptr(out, addr), true;
-  std::string bytes = scratch();
-  if (!xlat_abbrev()) put_quoted(out, bytes, true);
-  if (xlat_raw()) return true;
-  if (xlat_verbose()) out.append(" /* ");
-  static constexpr char hex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    auto b = static_cast<unsigned char>(bytes[i]);
-    if (i) out.push_back(':');
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 15]);
-  }
-  if (xlat_verbose()) out.append(" */");
+  put_mac(out, reinterpret_cast<const unsigned char*>(scratch().data()), len);
   return true;
 }
 
@@ -245,6 +234,33 @@ bool nla_meminfo(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
     }
     out.append("]=");
     put_udec(out, v);
+  });
+  return true;
+}
+
+/// An array of `T` (int32_t or uint64_t) whose indices `X` names, as strace's print_array_ex
+/// with PAF_PRINT_INDICES: `[[DEVCONF_FORWARDING]=1, [6 /* DEVCONF_??? */]=0]`; bytes in hex
+/// when shorter than one element.
+template <class T, const xlat& X, class P>
+bool nla_indexed_array(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  std::size_t n = len / sizeof(T);
+  if (n == 0) return false;
+  put_nl_array(p, addr, n, sizeof(T), [&](const unsigned char* b, std::size_t k) {
+    std::string& out = p.out();
+    T v;
+    std::memcpy(&v, b, sizeof v);
+    out.push_back('[');
+    auto name = find_name(X.field, k);
+    if (name.empty() && !xlat_raw()) {
+      put_udec(out, k), out.append(" /* ").append(X.unknown).append(" */");
+    } else {
+      put_named(out, name, [&] { put_udec(out, k); });
+    }
+    out.append("]=");
+    if constexpr (std::is_signed_v<T>)
+      put_dec(out, v);
+    else
+      put_udec(out, v);
   });
   return true;
 }

@@ -68,6 +68,33 @@ inline void put_ifindex(std::string& out, std::uint32_t index) {
   put_named(out, text, [&] { put_udec(out, index); });
 }
 
+/// Appends `n` bytes of a hardware address as strace's print_mac_addr: `f8:c2:49:13:57`;
+/// -X raw the bytes in hex, -X verbose both.
+inline void put_mac(std::string& out, const unsigned char* a, std::size_t n) {
+  if (!xlat_abbrev()) put_quoted(out, std::span(a, n), true);
+  if (xlat_raw()) return;
+  if (xlat_verbose()) out.append(" /* ");
+  static constexpr char hex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out.push_back(':');
+    out.push_back(hex[a[i] >> 4]);
+    out.push_back(hex[a[i] & 15]);
+  }
+  if (xlat_verbose()) out.append(" */");
+}
+
+/// Appends flags printed with a fixed style: -X raw stays raw, otherwise the number with
+/// the names in a comment (strace's XLAT_STYLE_VERBOSE for names outside the uapi headers).
+inline void put_flags_verbose(std::string& out, const xlat& x, std::uint64_t v) {
+  xlat_style_scope scope(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
+  put_flags(out, x, v);
+}
+/// Appends an enumeration value with the same fixed style (strace's PRINT_FIELD_XVAL_VERBOSE).
+inline void put_enum_verbose(std::string& out, const xlat& x, std::uint64_t v) {
+  xlat_style_scope scope(xlat_raw() ? xlat_style::raw : xlat_style::verbose);
+  put_enum(out, x, v);
+}
+
 /// Appends a port in network order as strace's PRINT_FIELD_NET_PORT: `htons(80)`; -X raw
 /// the bytes in hex, verbose both.
 inline void put_net_port(std::string& out, std::uint16_t be) {

@@ -14,6 +14,7 @@
 #include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/err.hpp>
 #include <snare/format/detail/decode/signal.hpp>
+#include <snare/format/detail/decode/sockopt_struct.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
@@ -100,31 +101,6 @@ void put_txrehash_at(P& p, std::uint64_t addr) {
   out.push_back(']');
 }
 
-/// Appends a struct of C int fields, `names`, from the first `len` bytes at `addr` as
-/// strace's MAYBE_PRINT_FIELD_LEN: the fields `len` covers, a cut field's bytes in hex
-/// ({l_onoff=1, l_linger="\xdf\x4f"}); `put(k, v)` prints field k's whole value.
-template <class P, class Put>
-void put_int_fields(P& p, std::uint64_t addr, std::uint32_t len, std::span<const std::string_view> names,
-                    Put put) {
-  std::size_t size = names.size() * 4, n = std::min<std::size_t>(len, size);
-  if (!p.read_exact(addr, n)) return put_ptr(p.out(), addr);
-  std::string bytes = scratch().substr(0, n);
-  std::string& out = p.out();
-  out.push_back('{');
-  for (std::size_t k = 0; k < names.size() && n > 4 * k; ++k) {
-    if (k) out.append(", ");
-    out.append(names[k]).push_back('=');
-    if (n >= 4 * k + 4) {
-      std::int32_t v;
-      std::memcpy(&v, bytes.data() + 4 * k, 4);
-      put(k, v);
-    } else {
-      put_quoted(out, std::string_view(bytes).substr(4 * k), true);
-    }
-  }
-  out.push_back('}');
-}
-
 /// Appends getsockopt's SOL_SOCKET value of SO_LINGER, SO_PEERCRED or SO_ERROR (`rlen`
 /// bytes); false for another option.
 template <class P>
@@ -162,6 +138,32 @@ bool put_socket_struct(P& p, std::uint32_t name, std::uint64_t addr, std::uint32
   }
 }
 
+/// Appends setsockopt's value of an option of level IP, IPV6, PACKET or RAW that is a
+/// struct (strace's print_setsockopt); false for another option.
+template <class P>
+bool put_set_struct(P& p, std::uint32_t level, std::uint32_t name, std::uint64_t addr, std::int32_t len) {
+  constexpr std::uint32_t mcast_join_group = 42, mcast_leave_group = 45;
+  switch (level) {
+    case sol::ip:
+      if (name == 35 || name == 36) return put_ip_mreq(p, addr, len), true;  // IP_{ADD,DROP}_MEMBERSHIP
+      if (name == mcast_join_group || name == mcast_leave_group) return put_group_req(p, addr, len), true;
+      return false;
+    case sol::ipv6:  // IPV6_{ADD,DROP}_MEMBERSHIP, IPV6_{JOIN,LEAVE}_ANYCAST
+      if (name == 20 || name == 21 || name == 27 || name == 28) return put_ipv6_mreq(p, addr, len), true;
+      if (name == mcast_join_group || name == mcast_leave_group) return put_group_req(p, addr, len), true;
+      return false;
+    case sol::packet:
+      if (name == 5 || name == 13) return put_tpacket_req(p, addr, len), true;  // PACKET_{RX,TX}_RING
+      if (name == 1 || name == 2) return put_packet_mreq(p, addr, len), true;  // PACKET_{ADD,DROP}_MEMBERSHIP
+      return false;
+    case sol::raw:
+      if (name == 1) return put_icmp_filter(p, addr, len), true;  // ICMP_FILTER
+      return false;
+    default:
+      return false;
+  }
+}
+
 /// getsockopt: the option name by its level; at exit the value by the option (strace's
 /// print_getsockopt) and optlen as `[ulen => rlen]`.
 template <>
@@ -193,6 +195,10 @@ struct decoder<sys::call_id::getsockopt> {
       if (static_cast<std::uint16_t>(rlen) != rlen) return put_ptr(out, addr), true;
       return put_bpf_insns(p, addr, static_cast<std::uint32_t>(rlen), bpf_program::socket), true;
     }
+    if (addr != 0 && level == sol::packet && name == 6)  // PACKET_STATISTICS
+      return put_tpacket_stats(p, addr, rlen), true;
+    if (addr != 0 && level == sol::raw && name == 1)  // ICMP_FILTER
+      return put_icmp_filter(p, addr, rlen), true;
     if (addr != 0 && level == sol::netlink && name != 9)  // NETLINK_LIST_MEMBERSHIPS is an array
       return put_int_at(p, addr), true;
     if (rlen == 4) return put_int_at(p, addr), true;
@@ -231,6 +237,7 @@ struct decoder<sys::call_id::setsockopt> {
       if (len != 16) return put_ptr(p.out(), addr), true;                   // a struct sock_fprog
       return put_sock_fprog(p, addr, bpf_program::socket), true;
     }
+    if (addr != 0 && put_set_struct(p, level, name, addr, len)) return true;
     if (len == 4) return put_int_at(p, addr), true;
     if (len < 0) return put_ptr(p.out(), addr), true;
     p.put_buffer(addr, static_cast<std::uint32_t>(len));
