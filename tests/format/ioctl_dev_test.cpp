@@ -4,6 +4,7 @@
 // lines as strace 6.1's tests/ioctl_mtd.c, ioctl_scsi.c and ioctl_uffdio.c expect them.
 #include <catch2/catch.hpp>
 
+#include <linux/bsg.h>
 #include <linux/userfaultfd.h>
 #include <mtd/mtd-abi.h>
 #include <scsi/sg.h>
@@ -164,4 +165,52 @@ TEST_CASE("userfaultfd ioctls print their structs and what the kernel wrote", "[
       call("ioctl", {3, UFFDIO_API, 0x2000}, 0, mem) ==
       "ioctl(3, UFFDIO_API, {api=0xaa, features=UFFD_FEATURE_EVENT_FORK => features=UFFD_FEATURE_EVENT_FORK, "
       "ioctls=0}) = 0");
+}
+
+TEST_CASE("SG_IO prints sg_io_hdr and sg_io_v4 by interface id", "[format][ioctl]") {
+  STATIC_REQUIRE(offsetof(sg_io_hdr, dxferp) == 16);
+  STATIC_REQUIRE(offsetof(sg_io_hdr, status) == 64);
+  STATIC_REQUIRE(offsetof(sg_io_hdr, info) == 80);
+  STATIC_REQUIRE(sizeof(sg_io_hdr) == 88);
+  STATIC_REQUIRE(offsetof(sg_io_v4, dout_xferp) == 72);
+  STATIC_REQUIRE(offsetof(sg_io_v4, spare_in) == 104);
+  STATIC_REQUIRE(offsetof(sg_io_v4, din_resid) == 136);
+  STATIC_REQUIRE(offsetof(sg_io_v4, generated_tag) == 144);
+  STATIC_REQUIRE(sizeof(sg_io_v4) == 160);
+  fake_memory mem;
+  sg_io_hdr h{};
+  h.interface_id = 'S';
+  h.dxfer_direction = SG_DXFER_TO_FROM_DEV;
+  h.cmd_len = 2;
+  h.cmdp = reinterpret_cast<unsigned char*>(0x3000);
+  h.dxfer_len = 3;
+  h.dxferp = reinterpret_cast<void*>(0x3100);
+  h.resid = 1;
+  h.info = SG_INFO_CHECK;
+  mem.put(0x1000, h);
+  mem.put_bytes(0x3000, "\x12\x34", 2);
+  mem.put_bytes(0x3100, "\xd5\xd6\xd7", 3);
+  CHECK(
+      call("ioctl", {minus1, SG_IO, 0x1000}, -9, mem) ==
+      "ioctl(-1, SG_IO, {interface_id='S', dxfer_direction=SG_DXFER_TO_FROM_DEV, cmd_len=2, "
+      "cmdp=\"\\x12\\x34\", "
+      "mx_sb_len=0, iovec_count=0, dxfer_len=3, timeout=0, flags=0, dxferp=\"\\xd5\\xd6\\xd7\" => "
+      "dxferp=\"\\xd5\\xd6\", status=0, masked_status=0, msg_status=0, sb_len_wr=0, sbp=NULL, host_status=0, "
+      "driver_status=0, resid=1, duration=0, info=SG_INFO_CHECK})" +
+          ebadf);
+  sg_io_v4 q{};
+  q.guard = 'Q';
+  q.subprotocol = BSG_SUB_PROTOCOL_SCSI_TMF;
+  q.din_xfer_len = 4;
+  q.din_xferp = 0x3100;
+  q.flags = BSG_FLAG_Q_AT_HEAD;
+  mem.put(0x2000, q);
+  CHECK(call("ioctl", {minus1, SG_IO, 0x2000}, -9, mem) ==
+        "ioctl(-1, SG_IO, {guard='Q', protocol=BSG_PROTOCOL_SCSI, subprotocol=BSG_SUB_PROTOCOL_SCSI_TMF, "
+        "request_len=0, request=NULL, request_tag=0, request_attr=0, request_priority=0, request_extra=0, "
+        "max_response_len=0, dout_iovec_count=0, dout_xfer_len=0, din_iovec_count=0, din_xfer_len=4, "
+        "dout_xferp=NULL, timeout=0, flags=BSG_FLAG_Q_AT_HEAD, usr_ptr=0, response_len=0, response=NULL, "
+        "din_xferp=0x3100, driver_status=0, transport_status=0, device_status=0, retry_delay=0, info=0, "
+        "duration=0, response_len=0, din_resid=0, dout_resid=0, generated_tag=0})" +
+            ebadf);
 }

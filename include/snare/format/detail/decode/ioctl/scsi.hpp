@@ -1,13 +1,13 @@
 // Defines the decoder of the SCSI generic ioctls of scsi/sg.h (strace's scsi.c and
 // print_sg_req_info.c): ints by value and by pointer, the reset request, the device's SCSI
-// id and the request table entry. SG_IO's sg_io_hdr and sg_io_v4 are not decoded yet: their
-// address (strace's sg_io_v3.c and sg_io_v4.c print them).
+// id and the request table entry; SG_IO's structs by interface id (ioctl/sg_io.hpp).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include <snare/format/detail/decode/ioctl/family.hpp>
+#include <snare/format/detail/decode/ioctl/sg_io.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/xlat.hpp>
 
@@ -59,13 +59,11 @@ ioctl_step put_scsi_ioctl(P& p, std::uint32_t code, std::uint64_t arg, bool exit
   std::string& out = p.out();
   switch (code) {
     case 0x2285: {  // SG_IO: the interface id picks the struct: 'S' sg_io_hdr, 'Q' sg_io_v4
-      if (exit) return ioctl_step::done;
       std::uint32_t iid;
-      if (!p.read_obj(arg, iid)) return put_ptr(out, arg), ioctl_step::done;
-      if (iid == 'S' || iid == 'Q')
-        put_hex(out, arg);  // not decoded yet
-      else
-        out.push_back('['), put_udec(out, iid), out.push_back(']');
+      if (!p.read_obj(arg, iid)) return exit ? ioctl_step::done : (put_ptr(out, arg), ioctl_step::done);
+      if (iid == 'S') return put_sg_io_v3(p, arg, exit);
+      if (iid == 'Q') return put_sg_io_v4(p, arg, exit);
+      if (!exit) out.push_back('['), put_udec(out, iid), out.push_back(']');
       return ioctl_step::done;
     }
     case 0x2204:  // SG_SET_TRANSFORM: an unsigned int by value, in hex
