@@ -21,12 +21,16 @@
 #include <snare/format/detail/decode/ioctl/fiemap.hpp>
 #include <snare/format/detail/decode/ioctl/gpio.hpp>
 #include <snare/format/detail/decode/ioctl/hdio.hpp>
+#include <snare/format/detail/decode/ioctl/kd.hpp>
 #include <snare/format/detail/decode/ioctl/loop.hpp>
+#include <snare/format/detail/decode/ioctl/mtd.hpp>
 #include <snare/format/detail/decode/ioctl/nbd.hpp>
 #include <snare/format/detail/decode/ioctl/ptp.hpp>
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
+#include <snare/format/detail/decode/ioctl/scsi.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
 #include <snare/format/detail/decode/ioctl/ubi.hpp>
+#include <snare/format/detail/decode/ioctl/uffdio.hpp>
 #include <snare/format/detail/decode/ioctl/v4l2.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
@@ -51,6 +55,10 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     block_ioctls,    // ioctl/block.hpp
     evdev_ioctls,    // ioctl/evdev.hpp
     v4l2_ioctls,     // ioctl/v4l2.hpp
+    kd_ioctls,       // ioctl/kd.hpp
+    mtd_ioctls,      // ioctl/mtd.hpp
+    scsi_ioctls,     // ioctl/scsi.hpp
+    uffdio_ioctls,   // ioctl/uffdio.hpp
 };
 
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
@@ -69,21 +77,74 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_block_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_evdev_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_v4l2_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_kd_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_mtd_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_scsi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_uffdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
 /// Names the generated table lacks of requests beside or among a decoded family's (strace
 /// names both of a shared number: `PHN_NOT_OH or RTC_UIE_OFF`).
 inline constexpr ioctl_entry ioctl_alias_names[] = {
-    {0x7004, "PHN_NOT_OH"},     // linux/phantom.h, beside RTC_UIE_OFF
-    {0x6f35, "NET_REMOVE_IF"},  // linux/dvb/net.h, among UBI's 'o' requests
+    {0x7004, "PHN_NOT_OH"},       // linux/phantom.h, beside RTC_UIE_OFF
+    {0x6f35, "NET_REMOVE_IF"},    // linux/dvb/net.h, among UBI's 'o' requests
+    {0x80046908, "I2OVALIDATE"},  // linux/i2o-dev.h (gone from uapi), beside LIRC_GET_MIN_TIMEOUT
 };
 
-/// Appends the name of ioctl request `v`: a parametric name (`EVIOCGABS(ABS_X)`), then
-/// every name the generated table, the family tables and the aliases give it, in name order
-/// (`A or B`); else _IOC(dir, type, nr, size) as strace does.
+/// Appends the name strace's ioctl_decode_command_number gives request `code` from its
+/// number (`MIXER_READ(13)`, `HIDIOCGPHYS(8)`: a name with the request's nr or size) and
+/// returns true; false (nothing appended) for other requests. Evdev's are not here.
+inline bool put_ioctl_number_name(std::string& out, std::uint32_t code) {
+  std::uint32_t dir = code >> 30, type = (code >> 8) & 0xff, nr = code & 0xff, size = (code >> 16) & 0x3fff;
+  constexpr std::uint32_t w = 1, r = 2, rw = 3;
+  auto named = [&](std::string_view name, std::uint32_t n) {
+    out.append(name), out.push_back('('), put_udec(out, n), out.push_back(')');
+    return true;
+  };
+  switch (type) {
+    case 'H':  // linux/hiddev.h, linux/hidraw.h
+      if (dir == r) {
+        switch (nr) {
+          case 0x04:
+            return named("HIDIOCGRAWNAME", size);
+          case 0x05:
+            return named("HIDIOCGRAWPHYS", size);
+          case 0x06:
+            return named("HIDIOCSFEATURE", size);
+          case 0x08:
+            return named("HIDIOCGRAWUNIQ", size);
+          case 0x12:
+            return named("HIDIOCGPHYS", size);
+          default:
+            return false;
+        }
+      }
+      if (dir == rw && nr == 0x06) return named("HIDIOCSFEATURE", size);
+      if (dir == rw && nr == 0x07) return named("HIDIOCGFEATURE", size);
+      return false;
+    case 'M':  // linux/soundcard.h
+      if (dir == w) return named("MIXER_WRITE", nr);
+      if (dir == r) return named("MIXER_READ", nr);
+      return false;
+    case 'U':  // linux/uinput.h
+      return dir == r && nr == 0x2c && named("UI_GET_SYSNAME", size);
+    case 'j':  // linux/joystick.h
+      return dir == r && nr == 0x13 && named("JSIOCGNAME", size);
+    case 'k':  // linux/spi/spidev.h
+      return dir == w && nr == 0 && named("SPI_IOC_MESSAGE", size);
+    default:
+      return false;
+  }
+}
+
+/// Appends the name of ioctl request `v`: a parametric name (`EVIOCGABS(ABS_X)`, or one its
+/// number gives: put_ioctl_number_name), else every name the generated table, the family
+/// tables and the aliases give it, in name order (`A or B`); else _IOC(dir, type, nr, size)
+/// as strace does.
 inline void put_ioctl_name(std::string& out, std::uint64_t v) {
-  const bool parametric = put_evdev_ioctl_name(out, static_cast<std::uint32_t>(v));
+  const bool parametric = put_evdev_ioctl_name(out, static_cast<std::uint32_t>(v)) ||
+                          put_ioctl_number_name(out, static_cast<std::uint32_t>(v));
   std::array<std::string_view, 8> names{};
   std::size_t n = 0;
   auto add = [&](std::string_view name) {
@@ -106,7 +167,7 @@ inline void put_ioctl_name(std::string& out, std::uint64_t v) {
     for (std::size_t i = 1; i < n; ++i)
       for (std::size_t j = i; j > 0 && names[j] < names[j - 1]; --j) std::swap(names[j], names[j - 1]);
     for (std::size_t i = 0; i < n; ++i) {
-      if (i) out.append(" or ");
+      if (i || numbered) out.append(" or ");
       out.append(names[i]);
     }
     return;
