@@ -171,7 +171,7 @@ TEST_CASE("msghdr decodes control messages by level and type", "[format][sockadd
   put_hdr(24, 20, SOL_IP, IP_TTL);
   control[40] = 64;
   put_hdr(48, 17, SOL_IP, IP_TOS);
-  put_hdr(72, 0, 0, 0);  // only 8 bytes left: no room for a header
+  // Bytes 72..79 stay zero: only 8 bytes left, no room for a header.
   mem.put_bytes(0x1000, control, 80);
   msghdr m{};
   m.msg_control = reinterpret_cast<void*>(0x1000);

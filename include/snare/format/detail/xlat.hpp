@@ -72,6 +72,20 @@ void put_named(std::string& out, std::string_view name, Number&& number) {
   if (xlat_verbose()) out.append(" */");
 }
 
+/// Appends a kernel version as strace's print_kernel_version (bpf's kern_version, v4l2's
+/// capability version): KERNEL_VERSION(4, 19, 0), the number in hex with -X raw, both with
+/// -X verbose.
+inline void put_kernel_version(std::string& out, std::uint32_t v) {
+  std::string text = "KERNEL_VERSION(";
+  put_udec(text, v >> 16);
+  text.append(", ");
+  put_udec(text, (v >> 8) & 0xff);
+  text.append(", ");
+  put_udec(text, v & 0xff);
+  text.push_back(')');
+  put_named(out, text, [&] { put_hex(out, v); });
+}
+
 /// Returns the name of `v` in `entries`, or an empty view.
 inline std::string_view find_name(std::span<const xlat_entry> entries, std::uint64_t v) noexcept {
   for (const auto& e : entries)

@@ -37,19 +37,6 @@ struct bpf_prog_load_attr {
 };
 static_assert(sizeof(bpf_prog_load_attr) == 128);
 
-/// Appends a kernel version as strace's print_kernel_version: KERNEL_VERSION(4, 19, 0),
-/// the number in hex with -X raw, both with -X verbose.
-inline void put_kernel_version(std::string& out, std::uint32_t v) {
-  std::string text = "KERNEL_VERSION(";
-  put_udec(text, v >> 16);
-  text.append(", ");
-  put_udec(text, (v >> 8) & 0xff);
-  text.append(", ");
-  put_udec(text, v & 0xff);
-  text.push_back(')');
-  put_named(out, text, [&] { put_hex(out, v); });
-}
-
 /// Appends a name kept in a fixed-size field of `n` bytes as strace's
 /// PRINT_FIELD_CSTRING_SZ: quoted up to its NUL, `...` after when the field holds none.
 inline void put_field_cstring(std::string& out, const char* s, std::size_t n, int hex_strings) {

@@ -160,14 +160,13 @@ inline void put_ioctl_name(std::string& out, std::uint64_t v) {
     if (const ioctl_entry* e = find_ioctl_entry(table, code)) add(e->name);
   for (const auto& e : ioctl_alias_names)
     if (e.code == code) add(e.name);
-  if (parametric && n != 0) out.append(" or ");
   if (n != 0) {
     // An insertion sort of at most 8 names (std::sort's unrolled loop trips GCC 12's
     // -Warray-bounds on so short a range).
     for (std::size_t i = 1; i < n; ++i)
       for (std::size_t j = i; j > 0 && names[j] < names[j - 1]; --j) std::swap(names[j], names[j - 1]);
     for (std::size_t i = 0; i < n; ++i) {
-      if (i || numbered) out.append(" or ");
+      if (i || parametric) out.append(" or ");
       out.append(names[i]);
     }
     return;

@@ -29,19 +29,6 @@ inline constexpr ioctl_entry v4l2_ioctls[] = {
 };
 static_assert(ioctl_table_sorted(v4l2_ioctls), "v4l2_ioctls must stay sorted by request");
 
-/// Appends a kernel version number as strace's print_kernel_version: KERNEL_VERSION(5, 4,
-/// 0), its number with -X raw, both with -X verbose.
-inline void put_kernel_version(std::string& out, std::uint32_t v) {
-  if (!xlat_abbrev()) put_hex(out, v);
-  if (xlat_raw()) return;
-  if (xlat_verbose()) out.append(" /* ");
-  out.append("KERNEL_VERSION("), put_udec(out, v >> 16);
-  out.append(", "), put_udec(out, (v >> 8) & 0xff);
-  out.append(", "), put_udec(out, v & 0xff);
-  out.push_back(')');
-  if (xlat_verbose()) out.append(" */");
-}
-
 /// Appends a pixel format as strace's print_pixelformat: v4l2_fourcc('Y', 'U', 'Y', 'V')
 /// /* V4L2_PIX_FMT_YUYV */ (unprintable bytes as '\xNN'), its number with -X raw.
 inline void put_v4l2_fourcc(std::string& out, std::uint32_t v) {
