@@ -90,19 +90,22 @@ void engine<Tool>::guest_filter_trace(thread_t& t) {
 // trapped call would fail with ENOSYS; the flag is dropped, and the child runs as it does
 // natively. Without it and without follow_forks (drops_new_processes), a new process (no
 // CLONE_THREAD) gets CLONE_UNTRACED, so that PTRACE_O_TRACECLONE, there for the threads,
-// does not trace it even for a moment (it could not be traced by anyone else then:
-// let_go_unfollowed is the fallback). CLONE_PTRACE still traces it, as natively. From
+// does not trace it even for a moment (it could not be traced by anyone else then); but
+// for one the guest made with CLONE_PTRACE, traced as natively (let_go_unfollowed lets it
+// go, and is the fallback for the rest). From
 // clone's `args` (the caller stores them), from clone3's clone_args in guest memory, put
 // back at the call's exit (put_back_clone3_flags). Done after the tool's entry handler,
 // which sees the guest's own arguments.
 template <class Tool>
 void engine<Tool>::set_child_tracing(thread_t& t, long nr, dispatch::raw_args& args) {
-  constexpr std::uint64_t untraced = bpf::clone_untraced, thread = 0x00010000;  // CLONE_THREAD
+  // CLONE_THREAD, CLONE_PTRACE (which CLONE_UNTRACED would override: the guest asked for
+  // its tracer, and gets it as natively, for let_go_unfollowed to let it go).
+  constexpr std::uint64_t untraced = bpf::clone_untraced, keep = 0x00010000 | 0x00002000;
   const bool drop = drops_new_processes();
   if (!drop && syscall_mode_) return;  // an attached run without the filter follows all
   auto want = [&](std::uint64_t flags) {
     if (!drop) return flags & ~untraced;
-    return (flags & thread) != 0 ? flags : flags | untraced;
+    return (flags & keep) != 0 ? flags : flags | untraced;
   };
   if (nr == sys::x86_64::clone::number) {
     args[0] = want(args[0]);
