@@ -1,6 +1,7 @@
 // Defines the session's side of -p: a run that attaches to running processes (where the
 // trace starts, how the -o file numbers its lines) and the detach at its end (strace's
-// " <detached ...>" and "Process N detached", or the keeper of snare's filter).
+// " <detached ...>" and "Process N detached", or the keeper of snare's filter); and the
+// tasks the tracer meets but does not trace ("Detached unknown pid N").
 #include <dirent.h>
 #include <errno.h>  // program_invocation_name
 #include <unistd.h>
@@ -53,6 +54,16 @@ void session::on_detach(bool kept) {
                  program_invocation_name, root_, static_cast<int>(::getpid()));
   finish();
   if (on_keep_ != nullptr) on_keep_();
+}
+
+void session::on_unknown_task(int pid, bool exited) {
+  // strace's messages (strace.c, maybe_allocate_tcb), on stderr whatever -o says.
+  if (exited ? (opts_.quiet & quiet_exit) != 0 : (opts_.quiet & quiet_attach) != 0) return;
+  std::fflush(out_);
+  if (exited)
+    std::fprintf(stderr, "%s: Exit of unknown pid %d ignored\n", program_invocation_name, pid);
+  else
+    std::fprintf(stderr, "%s: Detached unknown pid %d\n", program_invocation_name, pid);
 }
 
 }  // namespace strace

@@ -156,6 +156,10 @@ class session {
   /// carries snare's filter and the tracer stays as its keeper: the trace is finished now
   /// and `on_keep` (set_on_keep) runs.
   void on_detach(bool kept);
+  /// A task the tracer does not trace: `exited`, it reaped it ("Exit of unknown pid N
+  /// ignored", a child by CLONE_PARENT); else it let it go ("Detached unknown pid N", a
+  /// child by CLONE_PTRACE without -f). As strace, unless -q/--quiet says otherwise.
+  void on_unknown_task(int pid, bool exited);
   /// Sets what runs when the tracer becomes a keeper (snare-strace's main: tell the parent,
   /// let go of the terminal and the output).
   void set_on_keep(void (*f)()) noexcept { on_keep_ = f; }

@@ -137,6 +137,9 @@ struct tool {
   // -p: a signal to snare-strace detached it; `kept`: the tracer stays as the keeper of the
   // process's filter (docs/attach.md).
   void on_detach(bool kept) { s->on_detach(kept); }
+  // Tasks the ptrace engine reaped or let go without tracing them (engine/notify.hpp).
+  void on_unknown_exit(pid_t pid, int) { s->on_unknown_task(pid, true); }
+  void on_unknown_detach(pid_t pid) { s->on_unknown_task(pid, false); }
   template <class G>
   void on_exec(G& g) {
     s->on_exec(g.pid(), tid_of(g), g.thread_state());

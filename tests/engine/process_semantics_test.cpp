@@ -47,10 +47,10 @@ int run_natively(const std::vector<std::string>& args) {
 
 // Runs argv under Tool on Backend with the guest's stdout on /dev/null.
 template <class Backend, class Tool>
-int run_quietly(Tool& tool, const std::vector<std::string>& args) {
+int run_quietly(Tool& tool, const std::vector<std::string>& args, snare::run_options o = {}) {
   int saved = ::dup(1), devnull = ::open("/dev/null", O_WRONLY);
   ::dup2(devnull, 1);
-  int code = snare::run<Backend>(tool, args);
+  int code = snare::run<Backend>(tool, args, o);
   ::dup2(saved, 1);
   ::close(saved);
   ::close(devnull);
@@ -175,6 +175,54 @@ TEMPLATE_LIST_TEST_CASE("a child made with CLONE_UNTRACED runs as natively and s
     CHECK(run_quietly<TestType>(tool, {guest}) == 0);
     CHECK(tool.calls == 2);  // one per child: clone's and clone3's
   }
+}
+
+namespace {
+// Counts the engine's reports of tasks it does not trace (engine/notify.hpp), and clone3s.
+struct unknown_tasks {
+  std::vector<pid_t> exited, detached;
+  long clone3s = 0;
+  void on(snare::sys::clone3, auto&) { ++clone3s; }
+  void on_unknown_exit(pid_t pid, int) { exited.push_back(pid); }
+  void on_unknown_detach(pid_t pid) { detached.push_back(pid); }
+};
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("without follow_forks the children run untraced and may trace themselves",
+                        "[engine][clone]", both_backends) {
+  snare::test::require_host(TestType::host_requirements.back());
+  const std::string guest = guest_path("own_tracer");
+  REQUIRE(run_natively({guest, "traceme"}) == 0);
+  snare::run_options o;
+  o.follow_forks = false;
+  SECTION("nothing traced") {
+    nothing tool;
+    CHECK(run_quietly<TestType>(tool, {guest, "traceme"}, o) == 0);
+  }
+  SECTION("clone3 traced: the engine's change to its flags is not seen") {
+    unknown_tasks tool;
+    CHECK(run_quietly<TestType>(tool, {guest, "traceme"}, o) == 0);  // 8: clone_args changed
+    CHECK(tool.clone3s == 1);
+  }
+}
+
+TEST_CASE("ptrace: without follow_forks a CLONE_PTRACE child is let go and a CLONE_PARENT child's end told",
+          "[engine][clone]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  const std::string guest = guest_path("own_tracer");
+  REQUIRE(run_natively({guest, "clone_ptrace"}) == 0);
+  // (Not clone_parent natively: its child would be this process's, and never reaped.)
+  snare::run_options o;
+  o.follow_forks = false;
+  unknown_tasks ptraced, parented;
+  CHECK(run_quietly<snare::backend::ptrace>(ptraced, {guest, "clone_ptrace"}, o) ==
+        0);  // killed by its signal
+  CHECK(ptraced.detached.size() == 1);
+  CHECK(ptraced.exited.empty());
+  // Its parent is the tracer: the tracer reaps it, and says so.
+  CHECK(run_quietly<snare::backend::ptrace>(parented, {guest, "clone_parent"}, o) == 0);
+  CHECK(parented.exited.size() == 1);
+  CHECK(parented.detached.empty());
 }
 
 namespace {

@@ -214,3 +214,35 @@ TEST_CASE("snare-strace lets go of its stdin and stdout once the guest runs, as 
     std::remove(done.c_str());
   }
 }
+
+TEST_CASE("snare-strace without -f leaves the children untraced and names the unknown ones, as strace does") {
+  const std::string guest = SNARE_OWN_TRACER_GUEST_PATH;
+  // The children may take their parent as tracer: no tracer of snare's holds them.
+  auto t = run_traced({"-e", "trace=clone,clone3", guest, "traceme"});
+  CHECK(t.r.code == 0);
+  CHECK(count_matching(t.lines, R"(^clone3\(\{flags=0, exit_signal=SIGCHLD, )") ==
+        1);  // the guest's own flags
+  // A CLONE_PTRACE child is traced by the kernel's doing, and let go; a CLONE_PARENT child
+  // is the tracer's own, reaped by it (strace's clone_ptrace.c and clone_parent.c).
+  for (const char* mode : {"clone_ptrace", "clone_parent"}) {
+    INFO(mode);
+    const bool ptraced = std::string(mode) == "clone_ptrace";
+    auto u = run_traced({"-e", "trace=none", "--quiet=personality", guest, mode});
+    CHECK(u.r.code == 0);
+    const std::string pid = lines_of(u.r.out).empty() ? "?" : lines_of(u.r.out).front();
+    const std::string said =
+        ptraced ? ": Detached unknown pid " + pid + "\n" : ": Exit of unknown pid " + pid + " ignored\n";
+    CHECK(u.r.err == strace_bin + said);
+    // -qq says neither; -q only the exit.
+    auto q = run_traced({"-e", "trace=none", ptraced ? "-q" : "-qq", guest, mode});
+    CHECK(q.r.err.empty());
+    if (!has_strace()) continue;
+    auto theirs =
+        run_command({"strace", "-o", "/dev/null", "-e", "trace=none", "--quiet=personality", guest, mode});
+    CHECK(theirs.code == 0);
+    const std::string their_pid = lines_of(theirs.out).empty() ? "?" : lines_of(theirs.out).front();
+    CHECK(theirs.err == "strace" + std::string(ptraced
+                                                   ? ": Detached unknown pid " + their_pid + "\n"
+                                                   : ": Exit of unknown pid " + their_pid + " ignored\n"));
+  }
+}

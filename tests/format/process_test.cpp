@@ -92,6 +92,19 @@ TEST_CASE("clone shows named arguments and the exit signal", "[format][process]"
         "= 6683");
 }
 
+TEST_CASE("clone shows what the kernel stored through parent_tid at exit", "[format][process]") {
+  fake_memory mem;
+  mem.put(0x3000, std::int32_t{11318});
+  // strace 6.1, its test clone-flags.c: the tid stored, after child_stack and flags.
+  CHECK(call("clone", {0x00100000 | 17, 0x7f1202603ff0, 0x3000, 0, 0}, 11318, mem) ==
+        "clone(child_stack=0x7f1202603ff0, flags=CLONE_PARENT_SETTID|SIGCHLD, parent_tid=[11318]) = 11318");
+  // CLONE_PIDFD stores an fd there; tls before child_tidptr, as strace orders them.
+  mem.put(0x3000, std::int32_t{3});
+  CHECK(call("clone", {0x01000000 | 0x00080000 | 0x1000 | 17, 0, 0x3000, 0x4000, 0x5000}, 11319, mem) ==
+        "clone(child_stack=NULL, flags=CLONE_PIDFD|CLONE_SETTLS|CLONE_CHILD_SETTID|SIGCHLD, parent_tid=[3], "
+        "tls=0x5000, child_tidptr=0x4000) = 11319");
+}
+
 TEST_CASE("getdents64 is abbreviated to its entry count", "[format][process]") {
   fake_memory mem;
   // Three records of 24, 32 and 24 bytes (d_reclen at offset 16).

@@ -3,6 +3,8 @@
 // every backend notifies the same way and none repeats the detection.
 #pragma once
 
+#include <sys/types.h>
+
 #include <type_traits>
 
 #include <snare/tool/action.hpp>
@@ -61,6 +63,22 @@ void notify_detach(Tool& tool, bool kept) {
     tool.on_detach(kept);
   else if constexpr (requires { tool.on_detach(); })
     tool.on_detach();
+}
+
+/// Calls tool.on_unknown_exit(pid, wait_status) when the tool has it: the tracer reaped a
+/// child it never traced (one the guest made with CLONE_PARENT, which makes the tracer its
+/// parent, or a task that ended before its first report). strace says "Exit of unknown pid
+/// N ignored" then.
+template <class Tool>
+void notify_unknown_exit(Tool& tool, pid_t pid, int wait_status) {
+  if constexpr (requires { tool.on_unknown_exit(pid, wait_status); }) tool.on_unknown_exit(pid, wait_status);
+}
+/// Calls tool.on_unknown_detach(pid) when the tool has it: a process the run does not follow
+/// came traced without a fork event (its parent used CLONE_PTRACE), and was let go untraced.
+/// strace says "Detached unknown pid N" then.
+template <class Tool>
+void notify_unknown_detach(Tool& tool, pid_t pid) {
+  if constexpr (requires { tool.on_unknown_detach(pid); }) tool.on_unknown_detach(pid);
 }
 
 /// Calls tool.on_exec(g) when the tool has it.

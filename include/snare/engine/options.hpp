@@ -32,7 +32,9 @@ enum class attach_filter_policy : std::uint8_t {
 struct run_options {
   /// Reports the events of the processes the guest forks (threads of a reported process
   /// are always reported). When false only the first process's events reach the tool; its
-  /// descendants still run (under the same seccomp filter) but are not reported.
+  /// descendants run but are not reported. ptrace: they are not traced either (the guest
+  /// has no seccomp filter then and stops at every call; docs/fidelity.md); seccomp_notify:
+  /// they carry the filter.
   bool follow_forks = true;
   /// Pins the guest (and so its whole tree) to this CPU; -1 leaves placement to the kernel.
   int pin_cpu = -1;

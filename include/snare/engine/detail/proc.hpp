@@ -1,7 +1,7 @@
 // Defines what backends read from /proc when the kernel event that told them of a task did
 // not say (proc(5)): a task's identity (read_task_ids), whether a process is stopped
-// (process_is_stopped), and the processes descending from a set of processes
-// (descendants_of).
+// (process_is_stopped), the signal it sends its parent at its end (read_exit_signal), and
+// the processes descending from a set of processes (descendants_of).
 #pragma once
 
 #include <dirent.h>
@@ -83,6 +83,24 @@ inline bool process_is_stopped(pid_t pid) noexcept {
   buf[n] = '\0';
   const char* close = std::strrchr(buf, ')');  // the command name may hold spaces and ')'
   return close != nullptr && close[1] == ' ' && close[2] == 'T';
+}
+
+/// Returns the signal task `tid` sends its parent when it ends (field 38, exit_signal, of
+/// /proc/<tid>/stat; proc(5)): clone's CSIGNAL byte, 0 for a thread; -1 when it is gone.
+inline int read_exit_signal(pid_t tid) noexcept {
+  char path[64], buf[1024];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", tid);
+  unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return -1;
+  auto n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');  // the command name may hold spaces and ')'
+  if (p == nullptr) return -1;
+  // The space after ')' opens field 3 (state); each further one opens the next field.
+  for (int field = 2; field < 38 && p != nullptr; ++field) p = std::strchr(p + 1, ' ');
+  if (p == nullptr) return -1;
+  return static_cast<int>(std::strtol(p + 1, nullptr, 10));
 }
 
 /// Returns the processes that descend from one of `roots` now (children, their children...;

@@ -99,16 +99,24 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (!this->host_allows(std::span<const char* const>(&name, 1))) return this->refused();
     if (options_.vdso_as_syscalls) vdso_patches_ = snare::detail::vdso_patches();
     const bool trap_rdtsc = plan_.trap_rdtsc;
-    auto child =
-        detail::spawn(plan, options_, [&filter, trap_rdtsc] { return setup_child(filter, trap_rdtsc); });
+    // Without follow_forks the guest's children run untraced, as natively: snare's filter
+    // cannot go with them (its RET_TRACE with no tracer fails the call with ENOSYS,
+    // seccomp(2)), so the guest gets none and stops at every call (PTRACE_SYSCALL), as
+    // strace turns --seccomp-bpf off without -f. Its threads stay traced (PTRACE_O_TRACECLONE).
+    syscall_mode_ = !options_.follow_forks;
+    const bpf::program* with = syscall_mode_ ? nullptr : &filter;
+    auto child = detail::spawn(plan, options_, [with, trap_rdtsc] { return setup_child(with, trap_rdtsc); });
     if (!child) {
       std::string why = std::strerror(child.error_number());
       if (plan.clone_flags != 0) why = "clone into new namespaces: " + why;
       return this->cannot_run(name, why.c_str());
     }
     root_ = child->pid;
-    long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-                PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+    long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+                PTRACE_O_EXITKILL;
+    // Without snare's filter no PTRACE_O_TRACESECCOMP either: a guest filter's RET_TRACE
+    // fails with ENOSYS, as untraced.
+    if (!syscall_mode_) opts |= PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
     if (debugger_ != nullptr) opts |= PTRACE_O_TRACEVFORKDONE;  // a debugger is told a vfork's end
     if (::ptrace(PTRACE_SEIZE, root_, 0, opts) != 0) {
       int e = errno;
@@ -218,9 +226,11 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
 
   // Runs in the child after the gate opens, before exec: async-signal-safe only. RDTSC
   // trapping survives exec; CPUID faulting does not, so it is set at each exec event.
-  static int setup_child(const bpf::program& filter, bool trap_rdtsc) noexcept {
+  // `filter` null: none (syscall mode).
+  static int setup_child(const bpf::program* filter, bool trap_rdtsc) noexcept {
     if (trap_rdtsc && ::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
-    sock_fprog prog = filter.fprog();
+    if (filter == nullptr) return 0;
+    sock_fprog prog = filter->fprog();
     if (detail::install_seccomp_filter(prog, 0) != 0) return errno;  // no_new_privs only when unprivileged
     return 0;
   }
@@ -283,6 +293,32 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     }
   }
 
+  // Says whether a new process is let go untraced: without follow_forks and without snare's
+  // filter (which a child would carry), where only PTRACE_O_TRACECLONE traced it.
+  bool drops_new_processes() const noexcept { return syscall_mode_ && !options_.follow_forks; }
+
+  // Lets task `tid`, stopped and not recorded, go untraced when it is a new process the run
+  // does not follow (drops_new_processes): one a clone whose exit signal is not SIGCHLD made
+  // (PTRACE_EVENT_CLONE, before or after this stop, says so), or one made with CLONE_PTRACE
+  // (no event: the tool is told, as strace says "Detached unknown pid"). Returns true when it
+  // was let go.
+  bool let_go_unfollowed(pid_t tid) {
+    if (!drops_new_processes()) return false;
+    auto ids = snare::detail::read_task_ids(tid);
+    if (!ids || ids->tgid != tid || records_.find_process(tid) != nullptr) return false;
+    // A clone event comes for it unless its exit signal is SIGCHLD (PTRACE_O_TRACEFORK is
+    // off) or a vfork made it; so with SIGCHLD it came by CLONE_PTRACE. Read while it is
+    // stopped: once let go it may end.
+    const bool by_clone_ptrace = snare::detail::read_exit_signal(tid) == SIGCHLD;
+    ::ptrace(PTRACE_DETACH, tid, 0, 0);
+    if (let_go_.erase(tid) != 0) return true;  // its creator's event came first
+    if (by_clone_ptrace)
+      snare::engine::notify_unknown_detach(*tool_, tid);
+    else
+      let_go_.insert(tid);  // its creator's event is to come
+    return true;
+  }
+
   thread_t& find_or_add(pid_t tid) {
     if (auto* t = find(tid)) return *t;
     unannounced_.insert(tid);  // seen before its parent's clone/fork/vfork event
@@ -332,11 +368,13 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     return ::ptrace(PTRACE_SETREGS, t.tid, 0, &r) == 0;
   }
   // PTRACE_SYSCALL where a syscall stop is awaited: the tool's exit, an injected call's
-  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's; always
+  // (a thread may group-stop on its way to the injected call), the CPUID re-arm's, clone3's
+  // whose flags are put back (put_back_clone3_flags); always
   // in an attached process without snare's filter, whose calls stop at their entry.
   void resume(thread_t& t, int sig = 0) noexcept {
     const bool syscall_stop_awaited = t.trace_exit || t.debug_exit || t.injecting || t.skip_entry_stop ||
-                                      t.rearm != thread_t::rearm_stage::none || t.exec_pending;
+                                      t.rearm != thread_t::rearm_stage::none || t.exec_pending ||
+                                      t.clone3_args != 0;
     // A debugger's step runs one instruction once no syscall stop is awaited (detail/debug.hpp).
     ::ptrace(syscall_stop_awaited || syscall_mode_ ? PTRACE_SYSCALL
              : t.stepping                          ? PTRACE_SINGLESTEP
@@ -397,7 +435,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   void serve_entry(thread_t& t, syscall_stop& s);
   void serve_entry_job(thread_t& t, syscall_stop& s);
   void guest_filter_trace(thread_t& t);
-  void keep_child_traced(thread_t& t, syscall_stop& s);
+  void set_child_tracing(thread_t& t, long nr, dispatch::raw_args& args);
+  void put_back_clone3_flags(thread_t& t) noexcept;
   void on_syscall_stop(thread_t& t);
   static void job(void* p);
   void run_job(thread_t& t);
@@ -520,6 +559,9 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     pid_t creator;
   };
   std::unordered_map<pid_t, held_stop> held_;
+  // New processes let go untraced (let_go_unfollowed) whose creator's event is still to come,
+  // or whose creator's event came before their first stop.
+  std::unordered_set<pid_t> let_go_;
   snare::engine::stop_waker waker_;
   syscall_info_reader info_;
   // A syscall instruction in each process's vDSO, where calls are injected from outside a

@@ -30,6 +30,12 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
   auto child = static_cast<pid_t>(msg);
   const bool seen_first = unannounced_.erase(child) != 0;
   if (gone_unannounced_.erase(child) != 0) return resume(parent);  // it has ended already
+  // A new process the run does not follow, traced only for PTRACE_O_TRACECLONE's sake: let go
+  // at its first stop, before or after this event (let_go_unfollowed).
+  if (event == PTRACE_EVENT_CLONE && drops_new_processes() && child > 0 && read_tgid(child) == child) {
+    if (!let_go_.erase(child)) let_go_.insert(child);  // its first stop is still to come
+    return resume(parent);
+  }
   if (auto* old = find(child); old != nullptr && !seen_first) {
     // A record of an earlier task with this id, whose end was never reported: retire it.
     auto rec = records_.take(child);
@@ -186,8 +192,10 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
   }
   auto rec = records_.take(tid);
   if (!rec) {
-    held_.erase(tid);               // killed while its first stop was held
-    gone_unannounced_.insert(tid);  // ended before any report: its parent's event may follow
+    // Killed while its first stop was held, or ended before any report (its parent's event
+    // may follow), or never traced: a child of the tracer by CLONE_PARENT.
+    if (held_.erase(tid) == 0 && tid != root_) snare::engine::notify_unknown_exit(*tool_, tid, status);
+    gone_unannounced_.insert(tid);
     return;
   }
   if (unannounced_.erase(tid) != 0) gone_unannounced_.insert(tid);

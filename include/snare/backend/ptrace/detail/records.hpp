@@ -172,6 +172,9 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   long replay_nr = -1;      // the next seccomp stop is the current call run again
   bool trace_exit = false;  // resume with PTRACE_SYSCALL (an exit stop is wanted)
   long inject_result = 0;
+  // clone3's clone_args whose CLONE_UNTRACED the engine dropped (0: none), and the guest's own
+  // flags word, written back at the call's exit (engine::put_back_clone3_flags).
+  std::uint64_t clone3_args = 0, clone3_flags = 0;
   // An event job: the handlers it runs on the fiber, what the engine does once they are done
   // (both get the engine and this record), and its datum (start: the stop's wait status;
   // signal: the signal to deliver).

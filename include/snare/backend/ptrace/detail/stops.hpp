@@ -131,6 +131,7 @@ void engine<Tool>::handle(pid_t tid, int status) {
   serving_ = tid;
   if (WIFEXITED(status) || WIFSIGNALED(status)) return on_gone(tid, status);
   if (!WIFSTOPPED(status)) return;
+  if (find(tid) == nullptr && let_go_unfollowed(tid)) return;
   if ((status >> 16) == PTRACE_EVENT_STOP && find(tid) == nullptr && hold_first_stop(tid, status)) return;
   thread_t& t = find_or_add(tid);
   t.group_stopped = false;

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <span>
+#include <utility>
 
 #include <snare/backend/ptrace/detail/event_loop.hpp>
 #include <snare/backend/ptrace/memory.hpp>
@@ -34,10 +35,14 @@ void engine<Tool>::on_seccomp_stop(thread_t& t) {
 // attached process without that filter (on_syscall_stop). Runs the tool's entry handler.
 template <class Tool>
 void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
-  if (!syscall_mode_) keep_child_traced(t, s);  // only snare's filter needs the child traced
   // A call trapped for the engine's sake only (clone3, an untraced clone), or of a process
   // not followed: on its way, keeping an exit stop a handler's injection still awaits.
-  if (!followed(t) || !subscription.entry.contains(s.nr)) return resume(t);
+  if (!followed(t) || !subscription.entry.contains(s.nr)) {
+    const auto was = s.args;
+    set_child_tracing(t, s.nr, s.args);
+    if (s.args != was) store_arguments(t, was, s.args);
+    return resume(t);
+  }
   if (t.replay) {
     t.replay = false;
     // The rewound call itself (a signal handler may run first and make calls of its own).
@@ -80,25 +85,48 @@ void engine<Tool>::guest_filter_trace(thread_t& t) {
   ::ptrace(PTRACE_CONT, t.tid, 0, 0);
 }
 
-// A child made with CLONE_UNTRACED would keep snare's filter but have no tracer: every
-// trapped call would fail with ENOSYS. The flag is dropped, so the child stays traced
-// and runs as it does natively (clone3's flags are changed in the guest's clone_args).
+// Makes a new child traced, or not, as the run needs, whatever the guest asked. With snare's
+// filter, a child made with CLONE_UNTRACED would keep the filter but have no tracer: every
+// trapped call would fail with ENOSYS; the flag is dropped, and the child runs as it does
+// natively. Without it and without follow_forks (drops_new_processes), a new process (no
+// CLONE_THREAD) gets CLONE_UNTRACED, so that PTRACE_O_TRACECLONE, there for the threads,
+// does not trace it even for a moment (it could not be traced by anyone else then); but
+// for one the guest made with CLONE_PTRACE, traced as natively (let_go_unfollowed lets it
+// go, and is the fallback for the rest). From
+// clone's `args` (the caller stores them), from clone3's clone_args in guest memory, put
+// back at the call's exit (put_back_clone3_flags). Done after the tool's entry handler,
+// which sees the guest's own arguments.
 template <class Tool>
-void engine<Tool>::keep_child_traced(thread_t& t, syscall_stop& s) {
-  const long nr = s.nr;
-  auto& args = s.args;
-  if (nr == sys::x86_64::clone::number && (args[0] & bpf::clone_untraced) != 0) {
-    auto was = args;
-    args[0] &= ~std::uint64_t{bpf::clone_untraced};
-    store_arguments(t, was, args);
+void engine<Tool>::set_child_tracing(thread_t& t, long nr, dispatch::raw_args& args) {
+  // CLONE_THREAD, CLONE_PTRACE (which CLONE_UNTRACED would override: the guest asked for
+  // its tracer, and gets it as natively, for let_go_unfollowed to let it go).
+  constexpr std::uint64_t untraced = bpf::clone_untraced, keep = 0x00010000 | 0x00002000;
+  const bool drop = drops_new_processes();
+  if (!drop && syscall_mode_) return;  // an attached run without the filter follows all
+  auto want = [&](std::uint64_t flags) {
+    if (!drop) return flags & ~untraced;
+    return (flags & keep) != 0 ? flags : flags | untraced;
+  };
+  if (nr == sys::x86_64::clone::number) {
+    args[0] = want(args[0]);
   } else if (nr == sys::x86_64::clone3::number) {
     std::uint64_t flags = 0;  // struct clone_args starts with its u64 flags
-    auto bytes = std::as_writable_bytes(std::span(&flags, 1));
-    if (read_memory(t.tid, args[0], bytes) && (flags & bpf::clone_untraced) != 0) {
-      flags &= ~std::uint64_t{bpf::clone_untraced};
-      (void)write_memory(t.tid, args[0], std::as_bytes(std::span(&flags, 1)));
-    }
+    if (!read_memory(t.tid, args[0], std::as_writable_bytes(std::span(&flags, 1))) || want(flags) == flags)
+      return;
+    const std::uint64_t changed = want(flags);
+    if (!write_memory(t.tid, args[0], std::as_bytes(std::span(&changed, 1)))) return;
+    t.clone3_args = args[0];  // the exit stop puts the flags back (resume awaits it)
+    t.clone3_flags = flags;
   }
+}
+
+// At clone3's exit: the guest's clone_args get back the flags set_child_tracing changed, so
+// that the tool's exit handler and the guest read what the guest wrote. (A child without
+// CLONE_VM keeps its copy of the changed word.)
+template <class Tool>
+void engine<Tool>::put_back_clone3_flags(thread_t& t) noexcept {
+  const std::uint64_t flags = t.clone3_flags;
+  (void)write_memory(t.tid, std::exchange(t.clone3_args, 0), std::as_bytes(std::span(&flags, 1)));
 }
 
 template <class Tool>
@@ -112,6 +140,7 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
   }
   syscall_stop s;
   if (!read_call(t, s, false)) return;
+  if (t.clone3_args != 0 && !t.injecting) put_back_clone3_flags(t);
   if (t.injecting) {
     t.injecting = false;
     t.inject_result = s.ret;
@@ -222,15 +251,20 @@ void engine<Tool>::finish_entry(thread_t& t) {
     if (t.replay) t.trace_exit = want_exit;  // applied at the replay stop
     return;
   }
+  // What the call runs with: the handler's arguments, with the child's tracing as the run
+  // needs it (the handler, and the exit handler after it, see the guest's own: t.args).
+  dispatch::raw_args run_args = t.new_args;
+  set_child_tracing(t, t.nr, run_args);
+  // A rewound call (below) stops at its entry again before its exit: clone3's flags stay
+  // changed then, rather than be put back at a stop that is not the exit.
+  if (t.injected) t.clone3_args = 0;
   if (!t.injected) {
-    if (t.new_args != t.args) {
-      store_arguments(t, t.args, t.new_args);
-      t.args = t.new_args;
-    }
+    if (run_args != t.args) store_arguments(t, t.args, run_args);
+    t.args = t.new_args;
     return resume(t);
   }
   t.args = t.new_args;
-  rewind_and_resume(t, t.saved, t.nr, t.new_args);
+  rewind_and_resume(t, t.saved, t.nr, run_args);
 }
 
 template <class Tool>

@@ -33,21 +33,45 @@ inline void put_clone_flags(std::string& out, std::uint64_t v) {
   }
 }
 
-/// clone: named arguments at entry, only those its flags use, nothing more at exit.
+/// clone: the stack and the flags at entry; when the flags make the kernel store or use
+/// more (CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID,
+/// CLONE_SETTLS), the rest at exit: parent_tid as the id or fd stored there, tls,
+/// child_tidptr (strace's clone.c, x86_64's argument order).
 template <>
 struct decoder<sys::call_id::clone> {
+  static constexpr std::uint64_t parent_settid = 0x00100000, pidfd = 0x1000, settls = 0x00080000,
+                                 child_tid = 0x01200000;  // CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID
   template <class P>
   static void put_args(P& p, bool exit) {
-    if (exit) return;
     std::string& out = p.out();
-    std::uint64_t flags = p.arg(0);
-    out.append("child_stack=");
-    put_ptr(out, p.arg(1));
-    out.append(", flags=");
-    put_clone_flags(out, flags);
-    if (flags & 0x00100000) out.append(", parent_tid="), put_ptr(out, p.arg(2));
-    if (flags & 0x01200000) out.append(", child_tidptr="), put_ptr(out, p.arg(3));
-    if (flags & 0x00080000) out.append(", tls="), put_ptr(out, p.arg(4));
+    const std::uint64_t flags = p.arg(0) & ~std::uint64_t{0xff};
+    if (!exit) {
+      out.append("child_stack=");
+      put_ptr(out, p.arg(1));
+      out.append(", flags=");
+      put_clone_flags(out, p.arg(0));
+      return;
+    }
+    if (flags & (parent_settid | pidfd)) {
+      out.append(", parent_tid=");
+      if (flags & parent_settid)
+        put_stored_int(p, p.arg(2), [&](std::int32_t tid) { p.put_pid(tid, pid_type::tid); });
+      else
+        put_stored_int(p, p.arg(2), [&](std::int32_t fd) { p.put_fd(fd); });
+    }
+    if (flags & settls) out.append(", tls="), put_ptr(out, p.arg(4));
+    if (flags & child_tid) out.append(", child_tidptr="), put_ptr(out, p.arg(3));
+  }
+  // `[v]`, an int the kernel stored at `addr`; NULL, or the address when unreadable.
+  template <class P, class Put>
+  static void put_stored_int(P& p, std::uint64_t addr, Put put) {
+    std::int32_t v;
+    std::string& out = p.out();
+    if (addr == 0) return out.append("NULL"), void();
+    if (!p.read_obj(addr, v)) return put_hex(out, addr);
+    out.push_back('[');
+    put(v);
+    out.push_back(']');
   }
 };
 
@@ -179,16 +203,10 @@ struct decoder<sys::call_id::clone3> {
     out.append(", ");
     put_udec(out, size);
   }
-  // `[v]`, an int the kernel stored at `addr`; NULL, or the address when unreadable.
+  // As clone's.
   template <class P, class Put>
   static void put_stored_int(P& p, std::uint64_t addr, Put put) {
-    std::int32_t v;
-    std::string& out = p.out();
-    if (addr == 0) return out.append("NULL"), void();
-    if (!p.read_obj(addr, v)) return put_hex(out, addr);
-    out.push_back('[');
-    put(v);
-    out.push_back(']');
+    decoder<sys::call_id::clone>::put_stored_int(p, addr, put);
   }
 };
 
