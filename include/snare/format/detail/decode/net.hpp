@@ -136,6 +136,7 @@ struct decoder<sys::call_id::recvmmsg> {
     std::string& out = p.out();
     put_dec(out, p.ret());
     if (p.ret() == 0) return out.append(" (Timeout)"), void();
+    if (!p.opts().decode_structs) return;  // -e verbose= leaving it out: no time left (strace)
     sys::abi::timespec left;
     if (p.arg(4) == 0 || !p.read_obj(p.arg(4), left)) return;
     out.append(" (left ");
