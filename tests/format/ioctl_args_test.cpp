@@ -9,14 +9,15 @@
 #include <string>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 }  // namespace
 
 TEST_CASE("Every ioctl form names its request as the generated table does", "[format][ioctl]") {

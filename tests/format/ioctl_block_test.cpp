@@ -16,23 +16,19 @@
 #include <string_view>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 }  // namespace
 
 TEST_CASE("block ioctl numbers are the kernel headers'", "[format][ioctl]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::block_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::block_ioctls, name); };
   CHECK(code_of("BLKROSET") == BLKROSET);
   CHECK(code_of("BLKSECTGET") == BLKSECTGET);
   CHECK(code_of("BLKPG") == BLKPG);

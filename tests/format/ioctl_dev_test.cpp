@@ -15,23 +15,19 @@
 #include <string_view>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 }  // namespace
 
 TEST_CASE("mtd ioctl numbers and layouts are the kernel header's", "[format][ioctl]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::mtd_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::mtd_ioctls, name); };
   CHECK(code_of("MEMGETINFO") == MEMGETINFO);
   CHECK(code_of("MEMERASE") == MEMERASE);
   CHECK(code_of("MEMWRITEOOB") == MEMWRITEOOB);
@@ -100,12 +96,7 @@ TEST_CASE("mtd ioctls print their structs, and 'M' requests their mixer names", 
 }
 
 TEST_CASE("scsi generic ioctls print ints, the reset request and the scsi id", "[format][ioctl]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::scsi_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::scsi_ioctls, name); };
   CHECK(code_of("SG_SET_TIMEOUT") == SG_SET_TIMEOUT);
   CHECK(code_of("SG_GET_SCSI_ID") == SG_GET_SCSI_ID);
   CHECK(code_of("SG_IO") == SG_IO);
@@ -134,12 +125,7 @@ TEST_CASE("scsi generic ioctls print ints, the reset request and the scsi id", "
 }
 
 TEST_CASE("userfaultfd ioctls print their structs and what the kernel wrote", "[format][ioctl]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::uffdio_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::uffdio_ioctls, name); };
   CHECK(code_of("UFFDIO_API") == UFFDIO_API);
   CHECK(code_of("UFFDIO_REGISTER") == UFFDIO_REGISTER);
   CHECK(code_of("UFFDIO_UNREGISTER") == UFFDIO_UNREGISTER);

@@ -12,14 +12,15 @@
 #include <string_view>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 
 snare::format::options opts(snare::format::xlat_style s, bool verbose = false) {
   snare::format::options o;
@@ -30,12 +31,7 @@ snare::format::options opts(snare::format::xlat_style s, bool verbose = false) {
 }  // namespace
 
 TEST_CASE("evdev ioctl numbers, layouts and limits are linux/input.h's", "[format][ioctl][evdev]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::evdev_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::evdev_ioctls, name); };
   CHECK(code_of("EVIOCGVERSION") == EVIOCGVERSION);
   CHECK(code_of("EVIOCGID") == EVIOCGID);
   CHECK(code_of("EVIOCGREP") == EVIOCGREP);

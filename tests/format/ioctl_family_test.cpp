@@ -28,28 +28,21 @@
 #include <utility>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 
-snare::format::options with_xlat(snare::format::xlat_style s) {
-  snare::format::options o;
-  o.xlat = s;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("ioctl family tables hold the kernel headers' request numbers", "[format][ioctl]") {
-  auto code_of = [](std::span<const d::ioctl_entry> table, std::string_view name) -> std::uint32_t {
-    for (const auto& e : table)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
+  auto code_of = [](std::span<const d::ioctl_entry> table, std::string_view name) {
+    return snare::test::ioctl_code(table, name);
   };
   CHECK(code_of(d::hdio_ioctls, "HDIO_GETGEO") == HDIO_GETGEO);
   CHECK(code_of(d::hdio_ioctls, "HDIO_DRIVE_CMD") == HDIO_DRIVE_CMD);
@@ -216,9 +209,9 @@ TEST_CASE("HDIO ioctls print as strace's", "[format][ioctl]") {
             ebadf);
   CHECK(call("ioctl", {minus1, HDIO_SET_BUSSTATE, 0xfacefeedded4ffff}, -9, mem) ==
         "ioctl(-1, HDIO_SET_BUSSTATE, 0xfacefeedded4ffff /* BUSSTATE_??? */)" + ebadf);
-  CHECK(
-      call("ioctl", {minus1, HDIO_SET_BUSSTATE, 1}, -9, mem, with_xlat(snare::format::xlat_style::verbose)) ==
-      "ioctl(-1, 0x32d /* HDIO_SET_BUSSTATE */, 0x1 /* BUSSTATE_ON */)" + ebadf);
+  CHECK(call("ioctl", {minus1, HDIO_SET_BUSSTATE, 1}, -9, mem,
+             snare::test::style(snare::format::xlat_style::verbose)) ==
+        "ioctl(-1, 0x32d /* HDIO_SET_BUSSTATE */, 0x1 /* BUSSTATE_ON */)" + ebadf);
 }
 
 TEST_CASE("FS_IOC_FIEMAP prints the request, and with -v the extents the kernel mapped", "[format][ioctl]") {
@@ -277,9 +270,9 @@ TEST_CASE("SECCOMP_IOCTL_NOTIF_* print the notification, the response and the ad
         "ioctl(3, SECCOMP_IOCTL_NOTIF_RECV, " + notif + " => " + notif + ") = 0");
   n.data.arch = 0xfeedface;
   mem.put(0x2000, n);
-  CHECK(
-      call("ioctl", {3, SECCOMP_IOCTL_NOTIF_RECV, 0x2000}, -9, mem, with_xlat(snare::format::xlat_style::raw))
-          .find("data={nr=186, arch=0xfeedface, ") != std::string::npos);
+  CHECK(call("ioctl", {3, SECCOMP_IOCTL_NOTIF_RECV, 0x2000}, -9, mem,
+             snare::test::style(snare::format::xlat_style::raw))
+            .find("data={nr=186, arch=0xfeedface, ") != std::string::npos);
 
   struct seccomp_notif_resp r {};
   r.id = 0xdeadc0debadc0dedULL;

@@ -12,29 +12,20 @@
 #include <string_view>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 
-snare::format::options with_xlat(snare::format::xlat_style s) {
-  snare::format::options o;
-  o.xlat = s;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("kd ioctl numbers and layouts are the kernel headers'", "[format][ioctl]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::kd_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::kd_ioctls, name); };
   CHECK(code_of("KIOCSOUND") == KIOCSOUND);
   CHECK(code_of("KDGKBENT") == KDGKBENT);
   CHECK(code_of("KDKBDREP") == KDKBDREP);
@@ -68,13 +59,14 @@ TEST_CASE("kd ioctls print tones, LEDs, modes and signals", "[format][ioctl]") {
         "ioctl(-1, KDSKBLED, LED_SCR|LED_SCR<<4|LED_NUM<<4|LED_CAP<<4)" + ebadf);
   CHECK(call("ioctl", {minus1, KDADDIO, 0x3c0}, -9, mem) ==
         "ioctl(-1, KDADDIO, 0x3c0 /* GPFIRST + 12 */)" + ebadf);
-  CHECK(call("ioctl", {minus1, KDADDIO, 0x3c0}, -9, mem, with_xlat(snare::format::xlat_style::raw)) ==
-        "ioctl(-1, 0x4b34, 0x3c0)" + ebadf);
+  CHECK(call("ioctl", {minus1, KDADDIO, 0x3c0}, -9, mem,
+             snare::test::style(snare::format::xlat_style::raw)) == "ioctl(-1, 0x4b34, 0x3c0)" + ebadf);
   CHECK(call("ioctl", {minus1, KDENABIO, 0}, -9, mem) == "ioctl(-1, KDENABIO)" + ebadf);
   CHECK(call("ioctl", {minus1, KDSETMODE, 4}, -9, mem) == "ioctl(-1, KDSETMODE, 0x4 /* KD_??? */)" + ebadf);
   CHECK(call("ioctl", {minus1, KDSKBMODE, minus1}, -9, mem) ==
         "ioctl(-1, KDSKBMODE, -1 /* K_??? */)" + ebadf);
-  CHECK(call("ioctl", {minus1, KDSKBMODE, 3}, -9, mem, with_xlat(snare::format::xlat_style::verbose)) ==
+  CHECK(call("ioctl", {minus1, KDSKBMODE, 3}, -9, mem,
+             snare::test::style(snare::format::xlat_style::verbose)) ==
         "ioctl(-1, 0x4b45 /* KDSKBMODE */, 3 /* K_UNICODE */)" + ebadf);
   CHECK(call("ioctl", {minus1, KDSIGACCEPT, 10}, -9, mem) == "ioctl(-1, KDSIGACCEPT, SIGUSR1)" + ebadf);
   CHECK(call("ioctl", {minus1, KDSIGACCEPT, minus1}, -9, mem) ==
@@ -109,7 +101,8 @@ TEST_CASE("kd ioctls print keymap entries, strings and accent tables", "[format]
   mem.put_string(0x2001, "abc");
   CHECK(call("ioctl", {minus1, KDSKBSENT, 0x2000}, -9, mem) ==
         "ioctl(-1, KDSKBSENT, {kb_func=KVAL(K_F2), kb_string=\"abc\"})" + ebadf);
-  CHECK(call("ioctl", {minus1, KDSKBSENT, 0x2000}, -9, mem, with_xlat(snare::format::xlat_style::verbose)) ==
+  CHECK(call("ioctl", {minus1, KDSKBSENT, 0x2000}, -9, mem,
+             snare::test::style(snare::format::xlat_style::verbose)) ==
         "ioctl(-1, 0x4b49 /* KDSKBSENT */, {kb_func=0x1 /* KVAL(K_F2) */, kb_string=\"abc\"})" + ebadf);
 
   std::uint32_t cnt = 1;
@@ -139,7 +132,8 @@ TEST_CASE("kd ioctls print key codes, repeat rates, maps and fonts", "[format][i
   CHECK(call("ioctl", {minus1, PIO_UNISCRNMAP, 0x3000}, -9, mem)
             .starts_with("ioctl(-1, PIO_UNISCRNMAP, [0xefd5, UNI_DIRECT_BASE+0x1, UNI_DIRECT_BASE+0x2, "));
   CHECK(
-      call("ioctl", {minus1, PIO_UNISCRNMAP, 0x3000}, -9, mem, with_xlat(snare::format::xlat_style::verbose))
+      call("ioctl", {minus1, PIO_UNISCRNMAP, 0x3000}, -9, mem,
+           snare::test::style(snare::format::xlat_style::verbose))
           .starts_with("ioctl(-1, 0x4b6a /* PIO_UNISCRNMAP */, [0xefd5, 0xf001 /* UNI_DIRECT_BASE+0x1 */, "));
   unsigned char cmap[48] = {0x81};
   mem.put(0x4000, cmap);

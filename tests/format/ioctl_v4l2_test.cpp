@@ -12,29 +12,20 @@
 #include <string_view>
 
 #include "fake_memory.hpp"
+#include "ioctl_test_support.hpp"
 
 using snare::test::call;
 using snare::test::fake_memory;
 namespace d = snare::format::detail;
 
 namespace {
-constexpr std::uint64_t minus1 = static_cast<std::uint64_t>(-1);
-const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+using snare::test::ebadf;
+using snare::test::minus1;
 
-snare::format::options with_xlat(snare::format::xlat_style s) {
-  snare::format::options o;
-  o.xlat = s;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("v4l2 ioctl numbers and layouts are linux/videodev2.h's", "[format][ioctl][v4l2]") {
-  auto code_of = [](std::string_view name) -> std::uint32_t {
-    for (const auto& e : d::v4l2_ioctls)
-      if (e.name == name) return e.code;
-    FAIL("no entry " << name);
-    return 0;
-  };
+  auto code_of = [](std::string_view name) { return snare::test::ioctl_code(d::v4l2_ioctls, name); };
   CHECK(code_of("VIDIOC_QUERYCAP") == VIDIOC_QUERYCAP);
   CHECK(code_of("VIDIOC_STREAMON") == VIDIOC_STREAMON);
   CHECK(code_of("VIDIOC_STREAMOFF") == VIDIOC_STREAMOFF);
@@ -89,7 +80,7 @@ TEST_CASE("v4l2 ioctls print their argument as strace's", "[format][ioctl][v4l2]
         "ioctl(-1, VIDIOC_QUERYCAP, {driver=\"vivid\", card=\"vivid card\", bus_info=\"platform:vivid-000\", "
         "version=KERNEL_VERSION(5, 4, 3), capabilities=V4L2_CAP_VIDEO_CAPTURE|V4L2_CAP_STREAMING|"
         "V4L2_CAP_DEVICE_CAPS, device_caps=V4L2_CAP_VIDEO_CAPTURE}) = 0");
-  CHECK(call("ioctl", {minus1, VIDIOC_QUERYCAP, 0x1000}, 0, mem, with_xlat(xlat_style::verbose)) ==
+  CHECK(call("ioctl", {minus1, VIDIOC_QUERYCAP, 0x1000}, 0, mem, snare::test::style(xlat_style::verbose)) ==
         "ioctl(-1, 0x80685600 /* VIDIOC_QUERYCAP */, {driver=\"vivid\", card=\"vivid card\", "
         "bus_info=\"platform:vivid-000\", version=0x50403 /* KERNEL_VERSION(5, 4, 3) */, "
         "capabilities=0x84000001 /* V4L2_CAP_VIDEO_CAPTURE|V4L2_CAP_STREAMING|V4L2_CAP_DEVICE_CAPS */, "
@@ -142,7 +133,7 @@ TEST_CASE("v4l2 ioctls print their argument as strace's", "[format][ioctl][v4l2]
         "pixelformat=v4l2_fourcc('J', 'P', 'G', 'L') /* V4L2_PIX_FMT_JPGL */}) = 42");
   fd.pixelformat = 0xbadc0ded;
   mem.put(0x7000, fd);
-  CHECK(call("ioctl", {minus1, VIDIOC_ENUM_FMT, 0x7000}, 42, mem, with_xlat(xlat_style::raw)) ==
+  CHECK(call("ioctl", {minus1, VIDIOC_ENUM_FMT, 0x7000}, 42, mem, snare::test::style(xlat_style::raw)) ==
         "ioctl(-1, 0xc0405602, {index=233488606, type=0x9, flags=0x201, description=\"JPEG\", "
         "pixelformat=0xbadc0ded}) = 42");
   CHECK(call("ioctl", {minus1, VIDIOC_ENUM_FMT, 0x7000}, 42, mem)
