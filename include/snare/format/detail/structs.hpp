@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <snare/format/detail/decode/bpf.hpp>
 #include <snare/format/detail/decode/aio.hpp>
+#include <snare/format/detail/decode/bpf.hpp>
 #include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/exec.hpp>
 #include <snare/format/detail/decode/fcntl.hpp>
