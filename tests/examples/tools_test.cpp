@@ -1,9 +1,11 @@
-// Tests the small example tools on real commands: snare-count, snare-dettime, snare-chaos.
+// Tests the small example tools on real commands (snare-count, snare-dettime, snare-chaos), and
+// that every small tool's --help and man page agree.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 
 #include "run.hpp"
@@ -159,4 +161,69 @@ TEST_CASE("snare-chaos makes reads and writes short and interrupted") {
     CHECK(run_command({chaos_bin, "--help"}).code == 0);
   }
   std::remove(file.c_str());
+}
+
+namespace {
+
+// The options a text names: long ones by name (`--seed` of `--seed=N`) and short ones (`-o`),
+// without the usage's own --help/-h, which the usage text need not list.
+std::set<std::string> options_named(std::string text) {
+  text = std::regex_replace(text, std::regex(R"(\\-)"), "-");       // man: \- is a minus
+  text = std::regex_replace(text, std::regex(R"(\\f[BIRP])"), "");  // man: font changes
+  std::set<std::string> names;
+  std::regex opt(R"((?:^|[\s\[(])(--[a-z][a-z-]*|-[a-zA-Z])(?![a-zA-Z]))");
+  for (std::sregex_iterator i(text.begin(), text.end(), opt), e; i != e; ++i) names.insert((*i)[1].str());
+  names.erase("--help");
+  names.erase("-h");
+  return names;
+}
+
+struct tool_and_page {
+  std::string bin, page;
+};
+
+const tool_and_page small_tools[] = {
+    {count_bin, "snare-count.1"},
+    {dettime_bin, "snare-dettime.1"},
+    {chaos_bin, "snare-chaos.1"},
+    {SNARE_TRACE_PATH, "snare-trace.1"},
+    {SNARE_LATENCY_PATH, "snare-latency.1"},
+    {SNARE_GDBSERVER_PATH, "snare-gdbserver.1"},
+};
+
+}  // namespace
+
+TEST_CASE("each small tool's --help and its man page name the same options") {
+  for (const auto& t : small_tools) {
+    INFO(t.page);
+    auto help = run_command({t.bin, "--help"});
+    REQUIRE(help.code == 0);
+    std::string man = snare::test::slurp(std::string(SNARE_MAN_DIR) + "/" + t.page);
+    REQUIRE_FALSE(man.empty());
+    if (auto examples = man.find(".SH EXAMPLES"); examples != std::string::npos) {
+      auto next = man.find(".SH ", examples + 1);  // the examples name the guests' options
+      man.erase(examples, next == std::string::npos ? std::string::npos : next - examples);
+    }
+    auto in_help = options_named(help.out), in_man = options_named(man);
+    CHECK_FALSE(in_help.empty());
+    for (auto& o : in_help) {
+      INFO(o << " is in --help");
+      CHECK(in_man.count(o) == 1);
+    }
+    for (auto& o : in_man) {
+      INFO(o << " is in the man page");
+      CHECK(in_help.count(o) == 1);
+    }
+  }
+}
+
+TEST_CASE("the example tools' man pages render without groff warnings") {
+  if (run_command({"sh", "-c", "command -v groff"}).code != 0) snare::test::skip("groff is not installed");
+  for (const char* page : {"snare-strace.1", "snare-count.1", "snare-dettime.1", "snare-chaos.1",
+                           "snare-trace.1", "snare-latency.1", "snare-gdbserver.1"}) {
+    INFO(page);
+    auto r = run_command({"groff", "-man", "-ww", "-z", std::string(SNARE_MAN_DIR) + "/" + page});
+    CHECK(r.code == 0);
+    CHECK(r.err == "");
+  }
 }
