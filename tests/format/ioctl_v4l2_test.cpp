@@ -403,6 +403,12 @@ TEST_CASE("v4l2 formats, buffers and parameters print as strace's", "[format][io
         "format={type=V4L2_BUF_TYPE_META_CAPTURE, fmt.meta={dataformat=v4l2_fourcc('U', 'V', 'C', 'H') /* "
         "V4L2_META_FMT_UVC */, buffersize=9}}})" +
             ebadf);
+  // A call -e verbose= leaves out: the argument in hex, no comment after the result.
+  snare::format::options nv;
+  nv.decode_structs = false;
+  CHECK(call("ioctl", {minus1, VIDIOC_CREATE_BUFS, 0xb000}, 0, mem, nv) ==
+        "ioctl(-1, VIDIOC_CREATE_BUFS, 0xb000) = 0");
+  CHECK(call("ioctl", {minus1, VIDIOC_QUERYCAP, 0}, 0, mem, nv) == "ioctl(-1, VIDIOC_QUERYCAP, 0) = 0");
 }
 
 TEST_CASE("v4l2 controls print as strace's", "[format][ioctl][v4l2]") {

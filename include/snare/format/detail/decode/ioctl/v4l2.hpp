@@ -292,7 +292,7 @@ ioctl_step put_v4l2_create_buffers(P& p, std::uint64_t arg, bool exit) {
 template <class P>
 void put_v4l2_result(P& p, std::uint32_t code, std::uint64_t arg) {
   unsigned char b[256];  // read whole, as at entry: one unreadable there has no comment
-  if (code != 0xc100565c || !read_v4l2(p, arg, b, sizeof b)) return;
+  if (code != 0xc100565c || !p.opts().decode_structs || !read_v4l2(p, arg, b, sizeof b)) return;
   std::string& out = p.out();
   out.append(" ({index="), put_udec(out, ioctl_field<std::uint32_t>(b, 0));
   out.append(", count="), put_udec(out, ioctl_field<std::uint32_t>(b, 4));
@@ -358,6 +358,9 @@ template <class P>
 ioctl_step put_v4l2_ioctl(P& p, std::uint32_t code, std::uint64_t arg, bool exit) {
   const ioctl_entry* e = find_ioctl_entry(v4l2_ioctls, code);
   if (!e) return ioctl_step::unknown;
+  // A call -e verbose= leaves out: the argument in hex (strace's v4l2_ioctl returns
+  // RVAL_DECODED then, and ioctl.c prints it).
+  if (!p.opts().decode_structs) return exit ? ioctl_step::done : (put_hex(p.out(), arg), ioctl_step::done);
   if (auto s = put_v4l2_ioctl_struct(p, code, arg, exit); s != ioctl_step::unknown) return s;
   std::string& out = p.out();
   // strace reads each struct whole (umove_or_printaddr): the request's size.
