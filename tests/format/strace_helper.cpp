@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <linux/keyctl.h>
+#include <linux/videodev2.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -269,6 +270,67 @@ int main(int argc, char** argv) {
   traced(SYS_ioctl, lf, 0x80081272, p(&size64));  // BLKGETSIZE64
   traced(SYS_ioctl, lf, 0x4c05, p(&size64));      // LOOP_GET_STATUS64
   traced(SYS_ioctl, lf, 0x8008dead, p(&size64));  // no name: _IOC(...)
+
+  // V4L2 requests on a regular file (ENOTTY): what strace prints at entry, what it prints
+  // at exit after a failure (the extended controls again, their error index).
+  v4l2_format vf{};
+  vf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  vf.fmt.pix.width = 640;
+  vf.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+  vf.fmt.pix.colorspace = V4L2_COLORSPACE_SRGB;
+  traced(SYS_ioctl, lf, VIDIOC_S_FMT, p(&vf));
+  traced(SYS_ioctl, lf, VIDIOC_G_FMT, p(&vf));
+  v4l2_clip clip{};
+  clip.c = {-1, 2, 3, 4};
+  vf = {};
+  vf.type = V4L2_BUF_TYPE_VIDEO_OVERLAY;
+  vf.fmt.win.clips = &clip;
+  vf.fmt.win.clipcount = 1;
+  vf.fmt.win.global_alpha = 9;
+  traced(SYS_ioctl, lf, VIDIOC_TRY_FMT, p(&vf));
+  vf.type = 0x77;  // no union member: the type alone
+  traced(SYS_ioctl, lf, VIDIOC_S_FMT, p(&vf));
+  v4l2_buffer vb{};
+  vb.type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
+  vb.index = 3;
+  traced(SYS_ioctl, lf, VIDIOC_QBUF, p(&vb));
+  traced(SYS_ioctl, lf, VIDIOC_DQBUF, p(&vb));
+  v4l2_control vc{V4L2_CID_BRIGHTNESS, -5};
+  traced(SYS_ioctl, lf, VIDIOC_S_CTRL, p(&vc));
+  v4l2_queryctrl vq{};
+  vq.id = V4L2_CTRL_FLAG_NEXT_CTRL | (V4L2_CTRL_CLASS_CAMERA + 0x9ff);
+  traced(SYS_ioctl, lf, VIDIOC_QUERYCTRL, p(&vq));
+  v4l2_ext_control vx[2]{};
+  vx[0].id = V4L2_CID_CONTRAST;
+  vx[0].value = 3;
+  vx[1].id = V4L2_CID_HUE;
+  vx[1].size = 4;
+  char vs[] = "abcd";
+  vx[1].string = vs;
+  v4l2_ext_controls vxs{};
+  vxs.ctrl_class = V4L2_CTRL_CLASS_USER;
+  vxs.count = 2;
+  vxs.controls = vx;
+  traced(SYS_ioctl, lf, VIDIOC_S_EXT_CTRLS, p(&vxs));
+  traced(SYS_ioctl, lf, VIDIOC_G_EXT_CTRLS, p(&vxs));
+  v4l2_streamparm vp{};
+  vp.type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
+  vp.parm.output.timeperframe = {1, 25};
+  traced(SYS_ioctl, lf, VIDIOC_S_PARM, p(&vp));
+  v4l2_tuner vt{};
+  std::memcpy(vt.name, "FM", 3);
+  vt.type = V4L2_TUNER_RADIO;
+  traced(SYS_ioctl, lf, VIDIOC_S_TUNER, p(&vt));
+  v4l2_frmivalenum vi{};
+  vi.pixel_format = V4L2_PIX_FMT_MJPEG;
+  vi.width = 320;
+  traced(SYS_ioctl, lf, VIDIOC_ENUM_FRAMEINTERVALS, p(&vi));
+  v4l2_create_buffers vcb{};
+  vcb.count = 2;
+  vcb.memory = V4L2_MEMORY_MMAP;
+  vcb.format.type = V4L2_BUF_TYPE_SDR_OUTPUT;
+  vcb.format.fmt.sdr.pixelformat = V4L2_SDR_FMT_CU8;
+  traced(SYS_ioctl, lf, VIDIOC_CREATE_BUFS, p(&vcb));
 
   // The tty ioctls on a pseudo-terminal: termios, winsize, ints, no argument.
   int master = -1, pts = open_pty(master);

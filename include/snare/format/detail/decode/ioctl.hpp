@@ -572,6 +572,7 @@ struct decoder<sys::call_id::ioctl> {
   template <class P>
   static void put_return(P& p) {
     p.put_return_value();
+    put_v4l2_result(p, static_cast<std::uint32_t>(p.arg(1)), p.arg(2));  // VIDIOC_CREATE_BUFS
     if (static_cast<std::uint32_t>(p.arg(1)) != 0xb703)
       return;  // NS_GET_NSTYPE: = 0x20000000 (CLONE_NEWUSER)
     auto name = find_name(setns_types_field, static_cast<std::uint64_t>(p.ret()));
