@@ -566,6 +566,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // New processes let go untraced (let_go_unfollowed) whose creator's event is still to come,
   // or whose creator's event came before their first stop.
   std::unordered_set<pid_t> let_go_;
+  // Threads of a process let go at its exec (detach_process) whose death report may come.
+  std::unordered_set<pid_t> dropped_tasks_;
   snare::engine::stop_waker waker_;
   syscall_info_reader info_;
   // A syscall instruction in each process's vDSO, where calls are injected from outside a

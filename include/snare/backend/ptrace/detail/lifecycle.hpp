@@ -114,7 +114,8 @@ void engine<Tool>::on_exec(thread_t& t) {
 
 // Lets the process of `t`, stopped at its exec event, go untraced (detach_on_exec): the
 // exec left it one thread, detached here; records of its other threads (gone in the exec,
-// their reports still to come) are dropped with it. The tool is told, and hears nothing more
+// their death reports perhaps still to come: ptrace(2), "execve(2) under ptrace") are
+// dropped with it, and those reports ignored. The tool is told, and hears nothing more
 // of it; a process the tracer forked is still reaped (on_gone: no record, no event).
 template <class Tool>
 void engine<Tool>::detach_process(thread_t& t) {
@@ -132,7 +133,11 @@ void engine<Tool>::detach_process(thread_t& t) {
     } catch (...) {
     }
   });
-  for (pid_t tid : tids) records_.erase(tid);
+  const pid_t leader = t.tid;  // `t` goes with the records
+  for (pid_t tid : tids) {
+    records_.erase(tid);
+    if (tid != leader) dropped_tasks_.insert(tid);
+  }
   snare::engine::notify_process_detach(*tool_, pid);
 }
 
@@ -219,6 +224,7 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
     debugger_->on_process_exit(tid, status);  // another debugged process's leader
   }
   auto rec = records_.take(tid);
+  if (!rec && dropped_tasks_.erase(tid) != 0) return;  // let go with its process (detach_process)
   if (!rec) {
     // Killed while its first stop was held, or ended before any report (its parent's event
     // may follow), or never traced: a child of the tracer by CLONE_PARENT.
