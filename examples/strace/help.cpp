@@ -107,10 +107,15 @@ Tracing:
                               keeper process until the process ends
   -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
                               snare-strace do: 1 (anywhere), 2 (waiting): end the run
-                              (the guests get the signal and the trace ends with whole
-                              lines); 3 (never): ignored; 4 (never_tstp): SIGTSTP too.
+                              (the guests get the signal; as strace's detach, an open
+                              line ends with " <detached ...>" and nothing later is
+                              traced); 3 (never): ignored; 4 (never_tstp): SIGTSTP too.
                               Default: 3 with -o FILE, else 2. A second signal kills
                               the guests
+  -b execve, --detach-on=execve
+                              let a process go at its execve (not the command's
+                              first): it runs on untraced; no seccomp filter then
+                              (ptrace)
   -D, -DD, -DDD, --daemonize[=grandchild|pgroup|session]
                               run the tracer as a detached grandchild (-DD: in a new
                               process group, -DDD: in a new session) that attaches to
@@ -138,9 +143,10 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D with -u,
--e kvm=, -e secontext, -b execve.
+-e kvm=, -e secontext.
 
-Exit status: the command's (128+N when killed by signal N), 127 when it cannot be run,
+Exit status: the command's (128+N when killed by signal N), 1 when it cannot be run
+(127 off the ptrace backend), 0 when -b execve let it go,
 2 on a bad option, 1 on a bad -e expression (strace's message alone). With -p: 0 when the processes end, 1 when none can be attached, and
 killed by the signal that detached it.
 )";

@@ -292,9 +292,14 @@ int main(int argc, char** argv) {
     std::fputc('\n', stderr);
   }
 
+  // strace turns its filter off for -b (strace.c); snare's is then off too (run_on).
+  if (o.detach_on_execve && o.seccomp_bpf)
+    std::fprintf(stderr, "%s: --seccomp-bpf is not enabled because it is not compatible with -b\n",
+                 program_invocation_name);
+
   // -p, one process, a trace set narrower than every call: a filter may be injected (run_on).
   const bool may_keep = o.attach_pids.size() == 1 && o.backend == strace::backend_choice::ptrace &&
-                        !calls.calls().is_everything();
+                        !calls.calls().is_everything() && !o.detach_on_execve;
   if (may_keep) split_keeper();
 
   strace::session s(o);
@@ -319,9 +324,17 @@ int main(int argc, char** argv) {
                                                                            : strace::run_ptrace(calls, s, o);
   release_tracee();             // -D: an attach that failed lets the command run untraced, as strace
   if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
+  if (o.backend == strace::backend_choice::ptrace && o.attach_pids.empty() && o.daemonize == 0 &&
+      end == snare::exit_status::exited(127) && s.report_exec_failure(o.command.front())) {
+    s.finish();
+    return 1;
+  }
   s.finish();
-  // -p: a signal that detached ends snare-strace by the same signal, as strace does.
-  if (!o.attach_pids.empty() && g_interrupted != 0) die_of(g_interrupted);
+  // -p, or a launched run's trace cut off by an interrupt: a signal that detached ends
+  // snare-strace by the same signal, as strace does (strace.c, terminate).
+  if (g_interrupted != 0 && (!o.attach_pids.empty() || s.cut_short())) die_of(g_interrupted);
+  // -b execve let the command go: strace no longer knows how it ends, and exits with 0.
+  if (s.root_detached()) return 0;
   // As strace does: a guest killed by a signal kills the tracer with the same signal, so a
   // parent (make, a shell, Python) sees the same death (the tracer dumps no core).
   if (end.is_killed()) die_of(end.signal());

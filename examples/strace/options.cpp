@@ -242,6 +242,7 @@ parse_result parse(int argc, char** argv) {
         // Always on: snare stops the guest only for traced calls (its BPF filter), and the
         // guest is killed when the tracer exits (PTRACE_O_EXITKILL).
         if (!no_value()) return r;
+        if (name == "seccomp-bpf") o.seccomp_bpf = true;
         continue;
       }
       if (name == "output-separately") {
@@ -391,6 +392,8 @@ parse_result parse(int argc, char** argv) {
     return fail("-e inject=...:poke_enter=/poke_exit=/delay_enter=/delay_exit= needs the ptrace backend");
   if (!o.attach_pids.empty() && o.backend != backend_choice::ptrace)
     return fail("-p PID (attach) needs the ptrace backend");
+  if (o.detach_on_execve && o.backend != backend_choice::ptrace)
+    return fail("-b execve needs the ptrace backend");
   if (o.output_separately && o.output_file.empty())
     o.output_separately = false;  // as strace: -ff alone is -f
   if (o.output_separately && (o.output_file[0] == '|' || o.output_file[0] == '!'))

@@ -149,6 +149,8 @@ struct options {
   bool follow_forks = false;       ///< -f
   std::string output_file;         ///< -o FILE ("" = stderr)
   bool append = false;             ///< -A: open -o FILE for appending
+  bool detach_on_execve = false;   ///< -b execve: let a process go at its execve (not the command's first)
+  bool seccomp_bpf = false;        ///< --seccomp-bpf was given (snare's filter is always on)
   bool output_separately = false;  ///< -ff, --output-separately: -o FILE writes FILE.PID per process
   std::size_t string_limit = 32;   ///< -s N
   std::size_t align = 40;          ///< -a N, --columns=N: the column of " = "

@@ -223,6 +223,7 @@ std::FILE* session::file_for(pid_t tid) {
 }
 
 void session::write(pid_t tid, const std::string& s) {
+  if (cut_off()) return;
   std::FILE* f = file_for(tid);
   std::fwrite(s.data(), 1, s.size(), f);
   if (f == stderr || flush_each_write_) std::fflush(f);

@@ -41,10 +41,14 @@ template <class Backend>
 snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, const options& o) {
   snare::run_options ro;
   ro.follow_forks = o.follow_forks;
+  // -b execve: a process is let go at its exec (without snare's filter, which it would keep).
+  ro.detach_on_exec = o.detach_on_execve;
   // -p: the calls outside the trace set need not stop the process (docs/attach.md).
-  if (o.attach_pids.size() == 1 && !calls.calls().is_everything())
+  if (o.attach_pids.size() == 1 && !calls.calls().is_everything() && !o.detach_on_execve)
     ro.attach_filter = snare::attach_filter_policy::when_harmless;
   ro.stop = s.stop_source();
+  // The session saw the failed execve and says so as strace (session::report_exec_failure).
+  ro.tool_reports_exec_failure = std::is_same_v<Backend, snare::backend::ptrace>;
   s.set_exits_observed(Backend::can_observe_exit);
   using tool_type = tool<Backend::can_observe_exit, Backend::can_observe_signals>;
   tool_type t{&s, calls};

@@ -150,6 +150,7 @@ void session::count(long nr, long ret, std::uint64_t ns) {
 session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, process_info& p, long nr,
                                     const raw_args& args, memory_ref mem, std::uint64_t ip) {
   decision d;
+  if (cut_off()) return d;
   t.in_call = false;
   t.shown = false;
   t.held = !started_;
@@ -253,6 +254,12 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
     format_raw(t.line, nr, args, false, 0);
   else
     (void)snare::format::format_entry(t.line, desc_of(nr), args, mem, fo, fds, &t.inout);
+  // restart_syscall has no arguments: strace names the call it resumes, the thread's last
+  // call whose exit it printed (signal.c, SYS_FUNC(restart_syscall)).
+  if (nr == snare::sys::x86_64::restart_syscall::number && !raw)
+    t.line += "<... resuming interrupted " +
+              std::string(t.prev_nr >= 0 ? desc_of(t.prev_nr).name : std::string_view("system call")) +
+              " ...>";
   t.shown = true;
   if (t.held) return d;  // printed at exit once the exec succeeded
   if (!exits_observed_) {
@@ -267,8 +274,12 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
     write(tid, line);
     return d;
   }
-  // With a status filter the line waits for its result, whole (strace does the same).
-  if (status_filtered()) return d;
+  // With a status filter the line waits for its result, whole (strace does the same); an
+  // interrupt prints it as detached (cut_off).
+  if (status_filtered()) {
+    if (status_shown(status_detached)) held_lines_[tid] = t.line;
+    return d;
+  }
   interrupt_open_line(tid);
   write(tid, t.line);
   if (opts_.output_separately) {
@@ -284,8 +295,14 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   // -Y: strace reads a thread's comm again after a PR_SET_NAME, traced or not.
   if (pids_.comm() && t.nr == snare::sys::x86_64::prctl::number && t.args[0] == PR_SET_NAME && !is_error(ret))
     pids_.load_comm(tid);
+  if (cut_off()) return false;
+  // The spawn's failed execs: execvp's errno is the first other than ENOENT, else ENOENT.
+  if (!started_ && t.nr == snare::sys::x86_64::execve::number && is_error(ret) &&
+      (exec_errno_ == 0 || exec_errno_ == ENOENT))
+    exec_errno_ = static_cast<int>(-ret);
   if (!t.in_call) return false;
   t.in_call = false;
+  held_lines_.erase(tid);
   if (t.tamper != nullptr) tamper(tid, t, false, mem);  // before the exit is printed, as strace
   if (t.held && !started_) {
     // A failed exec of the spawn: a PATH lookup's miss (ENOENT: strace looks the command up
@@ -309,6 +326,7 @@ bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem
   }
   if (opts_.summary || !t.shown) return false;
   t.shown = false;
+  t.prev_nr = t.nr;
   const auto& fo = format_options(t.nr);
   const bool raw = t.nr >= 0 && static_cast<std::size_t>(t.nr) < max_nr &&
                    opts_.raw_calls.test(static_cast<std::size_t>(t.nr));
@@ -377,7 +395,10 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
       std::fprintf(stderr, "%s: Process %d attached\n", program_invocation_name, static_cast<int>(pid));
   }
   // The first thread of a launched guest: forked, so the tracer lets go of its streams.
-  if (live_threads_ == 0 && !started_ && attach_roots_.empty()) release_standard_streams();
+  if (live_threads_ == 0 && !started_ && attach_roots_.empty()) {
+    release_standard_streams();
+    spawned_ = pid;
+  }
   live_[tid] = pid;
   if (counted(tid)) ++live_threads_;
   pids_.load_comm(tid);
@@ -443,6 +464,7 @@ void session::end_unreturned(pid_t tid, thread_info& t) {
     write(tid, " <unfinished ...>\n");
   }
   t.in_call = false;
+  held_lines_.erase(tid);
   open_lines_.erase(tid);
   if (open_ == &t) {
     open_ = nullptr;

@@ -82,6 +82,7 @@ struct thread_info {
   int inject_signal = 0;  ///< -e inject=...:signal=: the signal the tool sends the thread
                           ///< at this call (at its entry when answered there, else at exit)
   long nr = -1;
+  long prev_nr = -1;  ///< the last call whose exit was printed: what restart_syscall resumes
   raw_args args{};
   std::string line;                     ///< the entry's text, prefix included
   snare::format::entry_state inout;     ///< in-out values at the entry, for `[110 => 16]`
@@ -156,6 +157,13 @@ class session {
   /// carries snare's filter and the tracer stays as its keeper: the trace is finished now
   /// and `on_keep` (set_on_keep) runs.
   void on_detach(bool kept);
+  /// -b execve: the tracer let process `pid` go at its exec: its open line ends with
+  /// " <detached ...>" and strace's "Process N detached" is said (unless -q); nothing more
+  /// of it is traced.
+  void on_process_detach(pid_t pid);
+  /// Says whether -b execve let the run's first process go (snare-strace then exits with 0,
+  /// as strace, which no longer knows how it ends).
+  bool root_detached() const noexcept { return root_detached_; }
   /// A task the tracer does not trace: `exited`, it reaped it ("Exit of unknown pid N
   /// ignored", a child by CLONE_PARENT); else it let it go ("Detached unknown pid N", a
   /// child by CLONE_PTRACE without -f). As strace, unless -q/--quiet says otherwise.
@@ -177,6 +185,16 @@ class session {
   pid_t daemon_tracee() const noexcept { return daemon_tracee_; }
   /// Says whether the tracer became a keeper (on_detach(true)): the trace is finished.
   bool kept() const noexcept { return kept_; }
+  /// Says whether an interrupt cut the launched run's trace off (cut_off), as strace's
+  /// detach: snare-strace then ends by the signal, as strace does.
+  bool cut_short() const noexcept { return cut_; }
+
+  /// After a run whose command never ran (ptrace, run_options::tool_reports_exec_failure):
+  /// says why as strace does, "exec: Permission denied" then "+++ exited with 1 +++" (a
+  /// missing command: "Can't stat 'CMD': No such file or directory"), and returns true;
+  /// false when no failed execve of the spawn was seen (the engine reported the failure).
+  /// snare-strace then exits with 1, as strace.
+  bool report_exec_failure(const std::string& command);
 
   /// Prints the -c table (when -c) and flushes the output.
   void finish();
@@ -220,7 +238,15 @@ class session {
   /// The line prefix: pid, timestamps, -r, -n (the call of `t`), -i.
   std::string prefix(pid_t tid, const thread_info* t = nullptr);
   void interrupt_open_line(pid_t tid);
+  /// Writes `s` to thread `tid`'s output; nothing once the trace is cut off (cut_off).
   void write(pid_t tid, const std::string& s);
+  /// A launched run that a signal to snare-strace interrupted (a stop request, -I1/-I2):
+  /// strace kills its command and detaches from every task at once (strace.c, cleanup and
+  /// droptcb), so a line left open ends with " <detached ...>" (held lines under a status
+  /// filter are printed so when -e status= shows detached) and nothing later is traced,
+  /// though snare's engine serves the guests until they end. Returns whether the trace is
+  /// cut off; the first call after the request ends the lines.
+  bool cut_off();
   std::FILE* file_for(pid_t tid);
   void count(long nr, long ret, std::uint64_t ns);
   void print_summary();
@@ -264,6 +290,11 @@ class session {
   thread_info* open_ = nullptr;              // the thread whose entry line is printed but not ended
   pid_t open_tid_ = -1;
   std::unordered_map<pid_t, thread_info*> open_lines_;  // -ff: the open line of each file
+  std::unordered_map<pid_t, std::string> held_lines_;   // -e status=: entries held for their result
+  int exec_errno_ = 0;                                  // the spawn's failed execve (report_exec_failure)
+  pid_t spawned_ = -1;                                  // the launched guest's first process
+  bool root_detached_ = false;                          // on_process_detach of the first process
+  bool cut_ = false;                                    // cut_off: the trace ended at an interrupt
   std::vector<stat_row> stats_;
 };
 

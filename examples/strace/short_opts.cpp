@@ -151,8 +151,8 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
         error = "Syscall '" + std::string(*value) + "' for -b isn't supported";
         return false;
       }
-      error = "-b execve is not supported by snare-strace yet: it needs the engine to detach from a process";
-      return false;
+      o.detach_on_execve = true;
+      return true;
     case 'c':
     case 'C':
       if ((c == 'c' && o.summary_and_trace) || (c == 'C' && o.summary)) {

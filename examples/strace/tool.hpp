@@ -140,6 +140,8 @@ struct tool {
   // Tasks the ptrace engine reaped or let go without tracing them (engine/notify.hpp).
   void on_unknown_exit(pid_t pid, int) { s->on_unknown_task(pid, true); }
   void on_unknown_detach(pid_t pid) { s->on_unknown_task(pid, false); }
+  // -b execve: the ptrace engine let a process go at its exec (run_options::detach_on_exec).
+  void on_process_detach(pid_t pid) { s->on_process_detach(pid); }
   template <class G>
   void on_exec(G& g) {
     s->on_exec(g.pid(), tid_of(g), g.thread_state());

@@ -40,6 +40,7 @@
 //   void on_cpuid(snare::cpuid_event& e, Guest& g);  // e holds the real leaf; may change it
 //   void on_detach(bool kept);        // snare::attach: a stop request detached the tool;
 //                                     // kept: the tracer stays as its filter's keeper
+//   void on_process_detach(pid_t pid);  // run_options::detach_on_exec let process pid go
 //
 // Subscription: derived from the handlers (typed handlers subscribe their calls; a generic
 // handler subscribes every call). State it explicitly with a member type:

@@ -81,6 +81,14 @@ void notify_unknown_detach(Tool& tool, pid_t pid) {
   if constexpr (requires { tool.on_unknown_detach(pid); }) tool.on_unknown_detach(pid);
 }
 
+/// Calls tool.on_process_detach(pid) when the tool has it: process `pid` exec'd in a run
+/// with run_options::detach_on_exec and was let go (strace's -b execve); no event of it
+/// follows.
+template <class Tool>
+void notify_process_detach(Tool& tool, pid_t pid) {
+  if constexpr (requires { tool.on_process_detach(pid); }) tool.on_process_detach(pid);
+}
+
 /// Calls tool.on_exec(g) when the tool has it.
 template <class Tool, class Guest>
 void notify_exec(Tool& tool, Guest& g) {

@@ -41,6 +41,16 @@ struct run_options {
   /// Prints "snare: cannot run 'cmd': reason" on stderr when the command cannot be run, and
   /// the host checks' refusals and warnings.
   bool report_exec_failure = true;
+  /// Leaves the report of a failed execve of the command (its errno) to the tool, which saw
+  /// the failed call (ptrace: an strace-like tool prints it its own way, strace's "exec:
+  /// Permission denied"); the run still returns 127. Setup failures and host checks are
+  /// reported as report_exec_failure says. Other backends ignore it.
+  bool tool_reports_exec_failure = false;
+  /// ptrace: lets a process go at each successful execve but the command's first one
+  /// (strace's -b execve): it runs on untraced, the tool is told (on_process_detach) and
+  /// hears nothing more of it. The guests then carry no seccomp filter (every call stops,
+  /// PTRACE_SYSCALL), which a process let go could not keep. Other backends ignore it.
+  bool detach_on_exec = false;
   /// What happens when the tool needs an interception this host lacks.
   host_policy on_missing_host_feature = host_policy::strict;
   /// Makes the guest's vDSO clock functions (clock_gettime, gettimeofday, time,

@@ -197,10 +197,10 @@ inline result<void> open_gate(spawned_child& c) noexcept {
 }
 
 /// After the guest is gone: reads the child's failure report, prints it (the launch step
-/// that failed described from `plan` when given) and returns 127; returns -1 when the child
-/// reported nothing (it reached its program).
+/// that failed described from `plan` when given; an exec's failure unless `quiet_exec`)
+/// and returns 127; returns -1 when the child reported nothing (it reached its program).
 inline int read_spawn_failure(spawned_child& c, const char* command, bool print,
-                              const launch_plan* plan = nullptr) noexcept {
+                              const launch_plan* plan = nullptr, bool quiet_exec = false) noexcept {
   int msg[4] = {0, 0, 0, 0};
   auto n = retry_eintr([&] { return ::read(c.report_fd, msg, sizeof msg); });
   ::close(c.report_fd);
@@ -208,7 +208,7 @@ inline int read_spawn_failure(spawned_child& c, const char* command, bool print,
   if (n != static_cast<ssize_t>(sizeof msg)) return -1;
   if (print) {
     if (msg[0] == static_cast<int>(spawn_stage::exec)) {
-      std::fprintf(stderr, "snare: cannot run '%s': %s\n", command, std::strerror(msg[1]));
+      if (!quiet_exec) std::fprintf(stderr, "snare: cannot run '%s': %s\n", command, std::strerror(msg[1]));
     } else if (msg[0] == static_cast<int>(spawn_stage::launch) && plan != nullptr) {
       try {
         std::string why = describe(*plan, launch_failure{static_cast<launch_step>(msg[2]), msg[3], msg[1]});

@@ -103,7 +103,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     // cannot go with them (its RET_TRACE with no tracer fails the call with ENOSYS,
     // seccomp(2)), so the guest gets none and stops at every call (PTRACE_SYSCALL), as
     // strace turns --seccomp-bpf off without -f. Its threads stay traced (PTRACE_O_TRACECLONE).
-    syscall_mode_ = !options_.follow_forks;
+    // detach_on_exec: no filter either, which a process let go would keep.
+    syscall_mode_ = !options_.follow_forks || options_.detach_on_exec;
     const bpf::program* with = syscall_mode_ ? nullptr : &filter;
     auto child = detail::spawn(plan, options_, [with, trap_rdtsc] { return setup_child(with, trap_rdtsc); });
     if (!child) {
@@ -117,6 +118,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     // Without snare's filter no PTRACE_O_TRACESECCOMP either: a guest filter's RET_TRACE
     // fails with ENOSYS, as untraced.
     if (!syscall_mode_) opts |= PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+    if (syscall_mode_ && options_.follow_forks) opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
     if (debugger_ != nullptr) opts |= PTRACE_O_TRACEVFORKDONE;  // a debugger is told a vfork's end
     if (::ptrace(PTRACE_SEIZE, root_, 0, opts) != 0) {
       int e = errno;
@@ -133,7 +135,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (options_.stop) (void)waker_.start(*options_.stop);
     (void)detail::open_gate(*child);
     loop();
-    int failed = detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan);
+    int failed = detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan,
+                                            options_.tool_reports_exec_failure);
     if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
     return this->finish(exit_status::from_wait_status(root_status_));
   }
@@ -451,6 +454,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // --- processes, threads, exec (detail/lifecycle.hpp) ---
   void on_new_task(thread_t& parent, int event);
   void on_exec(thread_t& t);
+  void detach_process(thread_t& t);
   void patch_vdso(thread_t& t) noexcept;
   void rearm_cpuid_step(thread_t& t);
   void retire(thread_t& t, exit_status end, bool process_may_end);
@@ -562,6 +566,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // New processes let go untraced (let_go_unfollowed) whose creator's event is still to come,
   // or whose creator's event came before their first stop.
   std::unordered_set<pid_t> let_go_;
+  // Threads of a process let go at its exec (detach_process) whose death report may come.
+  std::unordered_set<pid_t> dropped_tasks_;
   snare::engine::stop_waker waker_;
   syscall_info_reader info_;
   // A syscall instruction in each process's vDSO, where calls are injected from outside a

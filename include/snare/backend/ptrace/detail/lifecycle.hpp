@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include <snare/backend/ptrace/detail/event_loop.hpp>
 #include <snare/backend/ptrace/memory.hpp>
@@ -68,6 +69,8 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
 
 template <class Tool>
 void engine<Tool>::on_exec(thread_t& t) {
+  // detach_on_exec: every exec but a launched command's own first one lets its process go.
+  const bool let_go = options_.detach_on_exec && (attach_mode_ || exec_seen_ || t.proc->pid != root_);
   exec_seen_ = true;
   // The exec killed the process's other threads, some perhaps between a clone and its event.
   if (!held_.empty()) release_held(t.proc->pid);
@@ -89,7 +92,8 @@ void engine<Tool>::on_exec(thread_t& t) {
     }
   }
   sites_.erase(cur->proc->pid);  // the new image has a vDSO of its own
-  cur->timer_id = -1;            // exec deletes POSIX timers (execve(2))
+  if (let_go) return detach_process(*cur);
+  cur->timer_id = -1;  // exec deletes POSIX timers (execve(2))
   if (!vdso_patches_.empty()) patch_vdso(*cur);
   if constexpr (has_exec_handler<Tool, guest_type>) {
     if (followed(*cur)) {
@@ -106,6 +110,35 @@ void engine<Tool>::on_exec(thread_t& t) {
     }
   }
   resume(*cur);
+}
+
+// Lets the process of `t`, stopped at its exec event, go untraced (detach_on_exec): the
+// exec left it one thread, detached here; records of its other threads (gone in the exec,
+// their death reports perhaps still to come: ptrace(2), "execve(2) under ptrace") are
+// dropped with it, and those reports ignored. The tool is told, and hears nothing more
+// of it; a process the tracer forked is still reaped (on_gone: no record, no event).
+template <class Tool>
+void engine<Tool>::detach_process(thread_t& t) {
+  const pid_t pid = t.proc->pid;
+  ::ptrace(PTRACE_DETACH, t.tid, 0, 0);
+  std::vector<pid_t> tids;
+  records_.for_each_thread([&](thread_t& other) {
+    if (other.proc->pid != pid) return;
+    tids.push_back(other.tid);
+    waiters_.remove(other);
+    if (!other.worker.busy()) return;
+    other.dead = true;  // a handler still waiting ends: its inject or wait fails
+    try {
+      while (other.worker.busy()) other.worker.resume();
+    } catch (...) {
+    }
+  });
+  const pid_t leader = t.tid;  // `t` goes with the records
+  for (pid_t tid : tids) {
+    records_.erase(tid);
+    if (tid != leader) dropped_tasks_.insert(tid);
+  }
+  snare::engine::notify_process_detach(*tool_, pid);
 }
 
 // Makes the new image's vDSO clock functions syscalls (run_options::vdso_as_syscalls,
@@ -191,6 +224,7 @@ void engine<Tool>::on_gone(pid_t tid, int status) {
     debugger_->on_process_exit(tid, status);  // another debugged process's leader
   }
   auto rec = records_.take(tid);
+  if (!rec && dropped_tasks_.erase(tid) != 0) return;  // let go with its process (detach_process)
   if (!rec) {
     // Killed while its first stop was held, or ended before any report (its parent's event
     // may follow), or never traced: a child of the tracer by CLONE_PARENT.
