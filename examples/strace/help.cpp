@@ -132,6 +132,12 @@ Tracing:
                               -T -t -r -n -P -ff -z -Z -yy, signal=, status=, read=,
                               write=, raw=, inject=)
   --tracer-info               say on stderr which compile-time specialised tracer runs
+  -d, --debug                 debug lines on stderr (those snare-strace has: "pid N
+                              invalid syscall NR" at each call past the syscall table)
+  --tips[=[[id:]ID][,[format:]FORMAT]]
+                              at the end, print a tip on stderr beside strace's ostrich:
+                              ID a number or random (the default), FORMAT compact (the
+                              default), full or none
   --host                      print what this host provides and exit; a backend or
                               option whose feature is absent is refused (exit code 69)
   -h, --help                  print this help

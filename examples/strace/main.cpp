@@ -28,6 +28,7 @@
 #include "options.hpp"
 #include "session.hpp"
 #include "specs.hpp"
+#include "tips.hpp"
 
 namespace {
 
@@ -320,6 +321,7 @@ int main(int argc, char** argv) {
   release_tracee();             // -D: an attach that failed lets the command run untraced, as strace
   if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
   s.finish();
+  strace::print_tip(o.tips, stderr);  // --tips: after the trace, whatever the end, as strace
   // -p: a signal that detached ends snare-strace by the same signal, as strace does.
   if (!o.attach_pids.empty() && g_interrupted != 0) die_of(g_interrupted);
   // As strace does: a guest killed by a signal kills the tracer with the same signal, so a
