@@ -122,7 +122,9 @@ Tracing:
   -E VAR=VAL, --env=VAR=VAL   run the command with VAR set to VAL; -E VAR removes VAR
   -u USER, --user=USER        run the command as USER (its uid, gid and groups; needs
                               root; not with --backend=kvm)
-  --seccomp-bpf               accepted: snare always stops the guest only for traced calls
+  --seccomp-bpf               accepted: with -f snare always stops the guest only for
+                              traced calls (its seccomp filter); without -f every call
+                              stops, as strace then
   --kill-on-exit              accepted: the guests are always killed if snare-strace dies
   --backend=B                 ptrace (default), seccomp (seccomp user notification:
                               entries only, results print as '?', no -c errors, no -T,
