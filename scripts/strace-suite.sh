@@ -35,11 +35,17 @@ run_one() { # TRACER LOGDIR TREE TEST
 	rm -f "$log.sid"
 	set -e
 	name=$(basename "$1")
+	if [ ! -f "$log" ]; then
+		# Removed while the test ran: another run for a tracer of the same name started
+		# (its rm -rf of the results); the lock below keeps that from happening.
+		echo "$t fail exit $rc: no log (removed while the test ran)"
+		return
+	fi
 	case $rc in
 	0) echo "$t pass" ;;
 	77) echo "$t skip $(grep -m1 -o 'SKIP.*\|skipped.*' "$log" | head -c 100)" ;;
 	*)
-		reason=$(grep -m1 -E "^($name|snare-strace): " "$log" | head -c 140)
+		reason=$(grep -m1 -E "^([^ :]*/)?($name|snare-strace): " "$log" | head -c 140)
 		[ -n "$reason" ] && reason="tracer: ${reason#*: }"
 		[ -n "$reason" ] || { grep -q 'output mismatch' "$log" && reason="output differs"; } || true
 		[ -n "$reason" ] || reason=$(grep -m1 -o 'failed with code [0-9]*\|time limit.*exceeded' "$log") || true
@@ -177,7 +183,7 @@ run_all() { # TRACER OUTDIR TREE TESTS...
 	shift 3
 	mkdir -p "$out/logs"
 	for t in "$@"; do echo "$t"; done |
-		xargs -P "$jobs" -n 1 sh "$self" --run-one "$tr_" "$out/logs" "$tree"
+		xargs -P "$jobs" -n 1 sh "$self" --run-one "$tr_" "$out/logs" "$tree" 9>&- # the lock: not the tests' fd
 }
 
 # 3. The reference: real strace, cached per version.
@@ -193,14 +199,22 @@ if [ -n "$missing" ]; then
 	run_all "$reference" "$refdir" "$(tree_for reference)" $missing >>"$refdir/results.txt"
 fi
 
-# 4. The tracer.
+# 4. The tracer, run through a link named strace (<cache>/bin/<tracer>/strace), as a user who
+# installs it in strace's place runs it: some tests expect the tracer's own comm to be
+# "strace" (strace-Y-0123456789: the guest's parent shows as 123<strace>).
 tname=$(basename "$tracer")
 outdir=$cache/results/$tname
+# One run per tracer name at a time: a second one would delete the first's logs while its
+# tests still write them (grep then found no log to give a failure's reason).
+mkdir -p "$cache/results"
+exec 9>"$cache/results/$tname.lock"
+flock -n 9 || { echo "strace-suite: a run for $tname is in progress (use a tracer of another name)" >&2; exit 2; }
 rm -rf "$outdir"
-mkdir -p "$outdir"
-echo "strace-suite: $(echo "$selected" | wc -l) tests with $tracer" >&2
+mkdir -p "$outdir" "$cache/bin/$tname"
+ln -sfn "$tracer" "$cache/bin/$tname/strace"
+echo "strace-suite: $(echo "$selected" | wc -l) tests with $tracer (as $cache/bin/$tname/strace)" >&2
 # shellcheck disable=SC2086
-run_all "$tracer" "$outdir" "$(tree_for "$tname")" $selected >"$outdir/results.txt"
+run_all "$cache/bin/$tname/strace" "$outdir" "$(tree_for "$tname")" $selected >"$outdir/results.txt"
 
 # 5. The table.
 {

@@ -127,7 +127,9 @@ Tracing:
   -E VAR=VAL, --env=VAR=VAL   run the command with VAR set to VAL; -E VAR removes VAR
   -u USER, --user=USER        run the command as USER (its uid, gid and groups; needs
                               root; not with --backend=kvm)
-  --seccomp-bpf               accepted: snare always stops the guest only for traced calls
+  --seccomp-bpf               accepted: with -f snare always stops the guest only for
+                              traced calls (its seccomp filter); without -f every call
+                              stops, as strace then
   --kill-on-exit              accepted: the guests are always killed if snare-strace dies
   --backend=B                 ptrace (default), seccomp (seccomp user notification:
                               entries only, results print as '?', no -c errors, no -T,
@@ -137,6 +139,12 @@ Tracing:
                               -T -t -r -n -P -ff -z -Z -yy, signal=, status=, read=,
                               write=, raw=, inject=)
   --tracer-info               say on stderr which compile-time specialised tracer runs
+  -d, --debug                 debug lines on stderr (those snare-strace has: "pid N
+                              invalid syscall NR" at each call past the syscall table)
+  --tips[=[[id:]ID][,[format:]FORMAT]]
+                              at the end, print a tip on stderr beside strace's ostrich:
+                              ID a number or random (the default), FORMAT compact (the
+                              default), full or none
   --host                      print what this host provides and exit; a backend or
                               option whose feature is absent is refused (exit code 69)
   -h, --help                  print this help

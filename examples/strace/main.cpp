@@ -28,6 +28,7 @@
 #include "options.hpp"
 #include "session.hpp"
 #include "specs.hpp"
+#include "tips.hpp"
 
 namespace {
 
@@ -330,6 +331,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   s.finish();
+  strace::print_tip(o.tips, stderr);  // --tips: after the trace, whatever the end, as strace
   // -p, or a launched run's trace cut off by an interrupt: a signal that detached ends
   // snare-strace by the same signal, as strace does (strace.c, terminate).
   if (g_interrupted != 0 && (!o.attach_pids.empty() || s.cut_short())) die_of(g_interrupted);

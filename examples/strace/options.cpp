@@ -319,8 +319,16 @@ parse_result parse(int argc, char** argv) {
           return fail("invalid --" + std::string(name) + " argument: '" + std::string(value) + "'");
         continue;
       }
-      if (name == "tips" || name == "debug")
-        return fail("option '--" + std::string(name) + "' is not supported by snare-strace");
+      if (name == "tips") {
+        if (!parse_tips(has_value ? value : "", o.tips))
+          return fail("invalid --tips argument: '" + std::string(value) + "'");
+        continue;
+      }
+      if (name == "debug") {
+        if (!no_value()) return r;
+        o.debug = true;
+        continue;
+      }
       const long_opt* lo = nullptr;
       for (auto& l : long_opts)
         if (l.name == name) lo = &l;

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "tips.hpp"
+
 namespace strace {
 
 /// The highest syscall number (plus one) the trace and inject sets can hold.
@@ -202,7 +204,11 @@ struct options {
   /// keeps the process snare-strace was started as (strace(1)). 0: not given.
   int daemonize = 0;
   backend_choice backend = backend_choice::ptrace;
-  nr_set trace;  ///< calls printed (all by default)
+  /// -d, --debug: strace's debug lines on stderr (those snare-strace has: "pid N invalid
+  /// syscall NR" at each call past the table).
+  bool debug = false;
+  tips_choice tips;  ///< --tips[=...]: the tip printed to stderr at the end
+  nr_set trace;      ///< calls printed (all by default)
   std::vector<inject_rule> injects;
   std::vector<std::string> command;
   /// -p PID (repeatable; each a list separated by commas, spaces, tabs or newlines, as

@@ -21,6 +21,14 @@
 namespace strace {
 namespace {
 
+// strace's umovestr diagnostic on stderr: a string ran into unreadable memory before its NUL
+// (the line then shows the string's address).
+void report_short_string(std::uint64_t address, std::size_t nread, std::size_t wanted,
+                         std::errc error) noexcept {
+  std::fprintf(stderr, "%s: umovestr: short read (%zu < %zu) @%#" PRIx64 ": %s\n", program_invocation_name,
+               nread, wanted, address, std::strerror(static_cast<int>(error)));
+}
+
 namespace x64 = snare::sys::x86_64;
 
 // Reads the NUL-terminated string at `addr` (at most PATH_MAX bytes); false when unreadable.
@@ -163,6 +171,7 @@ bool session::open() {
   fo_.xlat = opts_.xlat == xlat_style::raw       ? snare::format::xlat_style::raw
              : opts_.xlat == xlat_style::verbose ? snare::format::xlat_style::verbose
                                                  : snare::format::xlat_style::abbrev;
+  fo_.on_short_string = report_short_string;
   fo_verbose_ = fo_;
   fo_verbose_.verbose = true;
   fo_addrs_ = fo_;  // -e verbose= leaves the call out: its structures as addresses

@@ -169,6 +169,10 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
     t.exit_status = static_cast<int>(args[0] & 0xff);
   }
   if (!started_ && nr != snare::sys::x86_64::execve::number) return d;  // spawn work
+  // -d: strace's debug line for a number its table lacks (syscall.c, get_scno), at entry.
+  if (opts_.debug && snare::sys::x86_64::descriptor(nr) == nullptr)
+    std::fprintf(stderr, "%s: pid %d invalid syscall %#lx\n", program_invocation_name, tid,
+                 static_cast<unsigned long>(nr));
   bool in_range = nr >= 0 && static_cast<std::size_t>(nr) < max_nr;
   bool traced = (nr >= table_end || nr < 0 || opts_.trace.test(static_cast<std::size_t>(nr))) &&
                 (t.held || visible(tid));
@@ -208,7 +212,10 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   if (d.suppress) {
     // Answered here: the call never runs, so its whole line is printed now.
     if (counting) count(nr, d.value, 0);
-    if (!printing || !status_shown(is_error(d.value) ? status_failed : status_successful)) return d;
+    // retval= is a success whatever its value (strace's set_success): printed unsigned.
+    const bool succeeded = t.tamper != nullptr && !t.tamper->is_error;
+    const bool failed = !succeeded && is_error(d.value);
+    if (!printing || !status_shown(failed ? status_failed : status_successful)) return d;
     interrupt_open_line(tid);
     std::string line = prefix(tid, &t);
     const bool no_return =
@@ -218,14 +225,18 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
     } else if (no_return) {
       // The formatter ends a call that never returns with `= ?`; answered, it returns.
       (void)snare::format::format_entry(line, desc_of(nr), args, mem, fo, fds);
-      std::string result = std::to_string(d.value);
-      if (is_error(d.value)) {
+      std::string result = std::to_string(static_cast<std::uint64_t>(d.value));  // unsigned, as strace
+      if (failed) {
         int e = static_cast<int>(-d.value);
         result = "-1 " + std::string(snare::format::errno_name(e)) + " (" +
                  std::string(snare::format::errno_message(e)) + ")";
       }
       end_unknown(line, opts_.align, result.c_str());
       line.pop_back();  // its newline: the mark follows
+    } else if (succeeded && is_error(d.value)) {
+      snare::format::options as_success = fo;
+      as_success.result_succeeded = true;
+      (void)snare::format::format_call(line, desc_of(nr), args, d.value, mem, as_success, fds);
     } else {
       (void)snare::format::format_call(line, desc_of(nr), args, d.value, mem, fo, fds);
     }

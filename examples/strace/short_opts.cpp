@@ -187,6 +187,9 @@ bool apply_short(char c, std::optional<std::string_view> value, options& o, std:
     case 'P':
       o.paths.emplace_back(*value);
       return true;
+    case 'd':
+      o.debug = true;
+      return true;
     case 'q':
       ++q_count;
       o.quiet_given = true;

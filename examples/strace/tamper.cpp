@@ -4,6 +4,7 @@
 #include <errno.h>  // program_invocation_name
 #include <time.h>
 
+#include <cinttypes>
 #include <cstdio>
 #include <span>
 #include <string>
@@ -31,12 +32,18 @@ void session::tamper(pid_t tid, thread_info& t, bool entering, memory_ref mem) {
                    program_invocation_name, static_cast<int>(tid), poke.arg, name.c_str(), nargs);
       continue;
     }
-    auto n = mem.write_bytes(t.args[poke.arg - 1], std::as_bytes(std::span(poke.data)));
-    if (!n || *n == 0)
+    const std::uint64_t at = t.args[poke.arg - 1];
+    auto n = mem.write_bytes(at, std::as_bytes(std::span(poke.data)));
+    if (!n || *n == 0) {
       std::fprintf(stderr, "%s: Failed to tamper with process %d: couldn't poke\n", program_invocation_name,
                    static_cast<int>(tid));
-    else
-      t.poked = true;  // a part written counts, as strace's upoken
+    } else {
+      // A part written counts, as strace's upoken, which says so on stderr.
+      if (*n < poke.data.size())
+        std::fprintf(stderr, "%s: upoken: pid:%d short write (%zu < %zu) @%#" PRIx64 "\n",
+                     program_invocation_name, static_cast<int>(tid), *n, poke.data.size(), at);
+      t.poked = true;
+    }
   }
   // delay: the tracer holds the call here (every thread it serves waits too: the engine
   // serves one stop at a time, where strace restarts the others meanwhile).

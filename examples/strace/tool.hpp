@@ -16,6 +16,7 @@
 #include <snare/subscription/runtime.hpp>
 #include <snare/tool.hpp>
 
+#include "page_cache.hpp"
 #include "session.hpp"
 
 namespace strace {
@@ -59,8 +60,9 @@ struct tool {
     if constexpr (is_ptrace<G>) {
       if (s->wants_ip()) ip = g.registers().rip;
     }
-    auto d = s->on_entry(g.pid(), tid_of(g), g.thread_state(), g.process_state(), c.number, c.args,
-                         memory_ref::of(g), ip);
+    page_cache mem(memory_ref::of(g));  // the entry's reads, a page at a time (strace's cache)
+    auto d =
+        s->on_entry(g.pid(), tid_of(g), g.thread_state(), g.process_state(), c.number, c.args, mem.ref(), ip);
     // inject signal= on an answered call: its line is printed, the signal follows it.
     if constexpr (is_ptrace<G>) {
       if (d.suppress && g.thread_state().inject_signal != 0) send_injected_signal(g);
@@ -92,7 +94,8 @@ struct tool {
   }
   template <class G>
   requires Exits void on_exit(snare::unknown_call, long ret, G& g) {
-    bool printed = s->on_exit(g.pid(), tid_of(g), g.thread_state(), ret, memory_ref::of(g));
+    page_cache mem(memory_ref::of(g));
+    bool printed = s->on_exit(g.pid(), tid_of(g), g.thread_state(), ret, mem.ref());
     if constexpr (is_ptrace<G>) {
       if (g.thread_state().inject_signal != 0) send_injected_signal(g);
     }

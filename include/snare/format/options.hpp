@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <system_error>
 
 namespace snare::format {
 
@@ -46,6 +48,14 @@ struct options {
   std::size_t path_limit = 4096;
   /// How flags, enumerations, signals and ioctl requests print (strace -X).
   xlat_style xlat = xlat_style::abbrev;
+  /// Prints the result as a success even when it lies in -4095..-1 (then as an unsigned
+  /// number): a result injected with strace's `-e inject=...:retval=` (its set_success).
+  bool result_succeeded = false;
+  /// Called (when set) for a string that runs into unreadable memory after `nread` of the
+  /// `wanted` bytes at `address` were read without a NUL, as strace reports it on stderr
+  /// (its umovestr's "short read (N < M) @ADDR: Bad address"); `error` is the failed read's.
+  void (*on_short_string)(std::uint64_t address, std::size_t nread, std::size_t wanted,
+                          std::errc error) noexcept = nullptr;
 };
 
 }  // namespace snare::format

@@ -104,7 +104,7 @@ class printer {
   const syscall_desc& desc() const noexcept { return d_; }
   std::uint64_t arg(std::size_t i) const noexcept { return a_[i]; }
   std::int64_t ret() const noexcept { return ret_; }
-  bool failed() const noexcept { return ret_ < 0 && ret_ >= -4095; }
+  bool failed() const noexcept { return !o_.result_succeeded && ret_ < 0 && ret_ >= -4095; }
   const options& opts() const noexcept { return o_; }
   /// Returns the netlink protocol of socket `fd` from the fd resolver, or -1 (not a netlink
   /// socket, or a resolver that cannot tell: see fd_resolver).
@@ -404,7 +404,9 @@ class printer {
           return put_dec(out_, ret_);
         return put_pid(ret_, returned_pid_type());
       default:
-        return put_dec(out_, ret_);
+        // strace's default RVAL_UDECIMAL: a result that is not an error prints unsigned
+        // (an injected retval=0x8000000000000000 is 9223372036854775808; inject-nf.test).
+        return put_udec(out_, static_cast<std::uint64_t>(ret_));
     }
   }
 
@@ -478,7 +480,11 @@ class printer {
       std::size_t page_left = 4096 - (at & 4095);
       std::size_t want = std::min<std::size_t>({sizeof chunk, page_left, fetch - done});
       auto got = mem_.read_bytes(at, std::span<std::byte>(chunk, want));
-      if (!got || *got == 0) return -1;
+      if (!got || *got == 0) {
+        if (done > 0 && o_.on_short_string != nullptr)
+          o_.on_short_string(addr, done, fetch, got ? std::errc::bad_address : got.error());
+        return -1;
+      }
       for (std::size_t i = 0; i < *got; ++i) {
         if (chunk[i] == std::byte{0}) return 0;
         if (s.size() < max) s.push_back(static_cast<char>(chunk[i]));

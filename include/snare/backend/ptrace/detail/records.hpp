@@ -171,6 +171,9 @@ struct thread_rec : ::snare::engine::thread_record<Tool> {
   bool replay = false;
   long replay_nr = -1;      // the next seccomp stop is the current call run again
   bool trace_exit = false;  // resume with PTRACE_SYSCALL (an exit stop is wanted)
+  // Without snare's filter: the next syscall stop is the exit of a call no one wants, passed
+  // without reading it (strace reads nothing at such an exit either: its get_regs.test).
+  bool pass_exit = false;
   long inject_result = 0;
   // clone3's clone_args whose CLONE_UNTRACED the engine dropped (0: none), and the guest's own
   // flags word, written back at the call's exit (engine::put_back_clone3_flags).

@@ -23,6 +23,7 @@ namespace snare::backend::ptrace_detail {
 
 template <class Tool>
 void engine<Tool>::on_seccomp_stop(thread_t& t) {
+  t.pass_exit = false;  // a guest filter's stop: its call may end with no exit stop (PTRACE_CONT)
   if (t.injecting || t.rearm != thread_t::rearm_stage::none)
     return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
   syscall_stop s;
@@ -41,6 +42,7 @@ void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
     const auto was = s.args;
     set_child_tracing(t, s.nr, s.args);
     if (s.args != was) store_arguments(t, was, s.args);
+    t.pass_exit = syscall_mode_ && !t.injecting && !t.exec_pending && !t.debug_exit && t.clone3_args == 0;
     return resume(t);
   }
   if (t.replay) {
@@ -138,6 +140,9 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     t.skip_entry_stop = false;
     return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
   }
+  if (std::exchange(t.pass_exit, false) && !t.injecting && !t.exec_pending && !t.debug_exit &&
+      t.clone3_args == 0)
+    return resume(t);  // the exit of a call no one wants (serve_entry): nothing to read
   syscall_stop s;
   if (!read_call(t, s, false)) return;
   if (t.clone3_args != 0 && !t.injecting) put_back_clone3_flags(t);
