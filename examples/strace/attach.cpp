@@ -110,21 +110,21 @@ bool session::cut_off() {
   return true;
 }
 
-bool session::report_exec_failure(const std::string& command) {
-  if (started_ || exec_errno_ == 0) return false;
+int session::report_exec_failure(const std::string& command) {
+  if (started_ || exec_errno_ == 0) return 0;
   std::fflush(out_);
   if (exec_errno_ == ENOENT) {
     // strace looks the command up itself before it forks (strace.c, startup_child).
     std::fprintf(stderr, "%s: Can't stat '%s': %s\n", program_invocation_name, command.c_str(),
                  std::strerror(ENOENT));
-    return true;
+    return 127;
   }
   // strace's child says why its exec failed and exits with 1, which strace traces.
   std::fprintf(stderr, "%s: exec: %s\n", program_invocation_name, std::strerror(exec_errno_));
   std::fflush(stderr);
   if (!opts_.summary && !(opts_.quiet & quiet_exit))
     write(spawned_, prefix(spawned_) + "+++ exited with 1 +++\n");
-  return true;
+  return 1;
 }
 
 void session::on_unknown_task(int pid, bool exited) {

@@ -326,9 +326,11 @@ int main(int argc, char** argv) {
   release_tracee();             // -D: an attach that failed lets the command run untraced, as strace
   if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
   if (o.backend == strace::backend_choice::ptrace && o.attach_pids.empty() && o.daemonize == 0 &&
-      end == snare::exit_status::exited(127) && s.report_exec_failure(o.command.front())) {
-    s.finish();
-    return 1;
+      end == snare::exit_status::exited(127)) {
+    if (int code = s.report_exec_failure(o.command.front()); code != 0) {
+      s.finish();
+      return code;
+    }
   }
   s.finish();
   strace::print_tip(o.tips, stderr);  // --tips: after the trace, whatever the end, as strace

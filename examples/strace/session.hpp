@@ -190,11 +190,12 @@ class session {
   bool cut_short() const noexcept { return cut_; }
 
   /// After a run whose command never ran (ptrace, run_options::tool_reports_exec_failure):
-  /// says why as strace does, "exec: Permission denied" then "+++ exited with 1 +++" (a
-  /// missing command: "Can't stat 'CMD': No such file or directory"), and returns true;
-  /// false when no failed execve of the spawn was seen (the engine reported the failure).
-  /// snare-strace then exits with 1, as strace.
-  bool report_exec_failure(const std::string& command);
+  /// says why as strace does, "exec: Permission denied" then "+++ exited with 1 +++", and
+  /// returns 1, strace's exit status then; a missing command gets strace's "Can't stat 'CMD':
+  /// No such file or directory" and 127, the shell's status for a command not found (snare's
+  /// rule for every tool; strace exits with 1). Returns 0 when no failed execve of the spawn
+  /// was seen (the engine reported the failure).
+  int report_exec_failure(const std::string& command);
 
   /// Prints the -c table (when -c) and flushes the output.
   void finish();
