@@ -4,8 +4,10 @@
 // strace_compare_test runs it under the real strace and checks each line against strace's.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <linux/futex.h>
 #include <linux/keyctl.h>
+#include <linux/perf_event.h>
 #include <linux/videodev2.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -81,6 +83,46 @@ std::uint64_t p(T* ptr) {
   return reinterpret_cast<std::uint64_t>(ptr);
 }
 
+// bpf (decode/bpf*.hpp) and perf_event_open (decode/perf.hpp). Whether the kernel allows
+// them here or not, strace and snare see the same calls; with -v the map's info struct and
+// the program's instructions too.
+void bpf_and_perf_calls() {
+  union bpf_attr map {};
+  map.map_type = BPF_MAP_TYPE_ARRAY;
+  map.key_size = 4;
+  map.value_size = 8;
+  map.max_entries = 1;
+  std::strcpy(map.map_name, "snare_map");
+  long mfd = traced(SYS_bpf, BPF_MAP_CREATE, p(&map), 72);
+  union bpf_attr next {};
+  traced(SYS_bpf, BPF_MAP_GET_NEXT_ID, p(&next), 12);
+  if (mfd >= 0) {
+    bpf_map_info mi{};
+    union bpf_attr info {};
+    info.info.bpf_fd = static_cast<std::uint32_t>(mfd);
+    info.info.info_len = sizeof mi;
+    info.info.info = p(&mi);
+    traced(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, p(&info), 16);
+    traced(SYS_close, mfd);
+  }
+  const bpf_insn insns[2] = {{0xb7, 0, 0, 0, 0}, {0x95, 0, 0, 0, 0}};  // r0 = 0; exit
+  union bpf_attr prog {};
+  prog.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+  prog.insn_cnt = 2;
+  prog.insns = p(insns);
+  prog.license = p("GPL");
+  long pfd = traced(SYS_bpf, BPF_PROG_LOAD, p(&prog), 128);
+  if (pfd >= 0) traced(SYS_close, pfd);
+  perf_event_attr pe{};
+  pe.type = PERF_TYPE_SOFTWARE;
+  pe.size = 128;  // PERF_ATTR_SIZE_VER7: strace 6.1's struct, whatever the host header's
+  pe.config = PERF_COUNT_SW_DUMMY;
+  pe.disabled = 1;
+  pe.exclude_kernel = 1;
+  long efd = traced(SYS_perf_event_open, p(&pe), 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+  if (efd >= 0) traced(SYS_close, efd);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +138,7 @@ int main(int argc, char** argv) {
     unsigned char vtio[64] = {};
     if (vpts >= 0) traced(SYS_ioctl, vpts, TCGETS, p(vtio));
     traced(SYS_getrusage, RUSAGE_CHILDREN, p(&ru));
+    bpf_and_perf_calls();
     FILE* out = std::fopen(argv[1], "w");
     if (out == nullptr) return 1;
     for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
@@ -388,6 +431,7 @@ int main(int argc, char** argv) {
   sockaddr_in sin2{};
   socklen_t sinlen = sizeof sin2;
   traced(SYS_getsockname, s, p(&sin2), p(&sinlen));
+  bpf_and_perf_calls();
 
   FILE* out = std::fopen(argv[1], "w");
   if (out == nullptr) return 1;

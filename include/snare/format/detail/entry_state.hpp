@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace snare::format::detail {
@@ -21,6 +22,9 @@ struct entry_state {
   /// recvmmsg's msg_namelen of each message at entry (at most IOV_MAX, up to the first
   /// unreadable one), for `msg_namelen=0 => 38`; empty for other calls.
   std::vector<std::int32_t> namelens;
+  /// Bytes a decoder keeps at entry to compare at exit (bpf's info struct, `nr_map_ids=0 => 2`);
+  /// empty for other calls.
+  std::string bytes;
 };
 
 }  // namespace snare::format::detail

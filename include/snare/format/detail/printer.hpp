@@ -371,6 +371,23 @@ class printer {
     return true;
   }
 
+  /// Keeps `bytes` in the entry_state for the exit to read with saved_bytes() (bpf's info
+  /// struct as it was at entry). False when the tracer keeps no entry_state.
+  bool keep_bytes(std::string_view bytes) {
+    if (!save_) return false;
+    save_->bytes.assign(bytes);
+    return true;
+  }
+
+  /// Returns the bytes keep_bytes() kept at entry (empty without an entry state).
+  std::string_view saved_bytes() const noexcept {
+    return st_ ? std::string_view(st_->bytes) : std::string_view();
+  }
+
+  /// Appends the path of fd `fd` as the fd resolver gives it (`anon_inode:bpf-map`), whatever
+  /// -y says; false when it cannot tell.
+  bool append_fd_path(int fd, std::string& path) const { return fd >= 0 && r_.append_fd_path(fd, path); }
+
   /// Returns whether argument i's in-out value was saved at entry, and sets `v` to it.
   bool saved(std::size_t i, std::int32_t& v) const noexcept {
     if (!st_ || !(st_->held >> i & 1)) return false;
@@ -416,6 +433,7 @@ class printer {
     st.held = 0;
     st.timespec_held = d_.id == sys::call_id::recvmmsg && a_[4] != 0 && read_obj(a_[4], st.timespec);
     st.namelens.clear();
+    st.bytes.clear();
     if (d_.id == sys::call_id::recvmmsg)
       for (std::uint64_t k = 0, n = std::min<std::uint64_t>(static_cast<std::uint32_t>(a_[2]), 1024); k < n;
            ++k) {

@@ -26,6 +26,7 @@
 #include <snare/format/detail/decode/net.hpp>
 #include <snare/format/detail/decode/netlink.hpp>
 #include <snare/format/detail/decode/numa.hpp>
+#include <snare/format/detail/decode/perf.hpp>
 #include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
 #include <snare/format/detail/decode/quotactl.hpp>

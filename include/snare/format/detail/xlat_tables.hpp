@@ -4501,6 +4501,277 @@ inline constexpr xlat_entry bpf_prog_flags_bits[] = {
 };
 inline constexpr xlat bpf_prog_flags_xlat{{}, 0, bpf_prog_flags_bits, "0", "BPF_F_???"};
 
+inline constexpr xlat_entry bpf_map_type_field[] = {
+    {0x0, "BPF_MAP_TYPE_UNSPEC"},
+    {0x1, "BPF_MAP_TYPE_HASH"},
+    {0x2, "BPF_MAP_TYPE_ARRAY"},
+    {0x3, "BPF_MAP_TYPE_PROG_ARRAY"},
+    {0x4, "BPF_MAP_TYPE_PERF_EVENT_ARRAY"},
+    {0x5, "BPF_MAP_TYPE_PERCPU_HASH"},
+    {0x6, "BPF_MAP_TYPE_PERCPU_ARRAY"},
+    {0x7, "BPF_MAP_TYPE_STACK_TRACE"},
+    {0x8, "BPF_MAP_TYPE_CGROUP_ARRAY"},
+    {0x9, "BPF_MAP_TYPE_LRU_HASH"},
+    {0xa, "BPF_MAP_TYPE_LRU_PERCPU_HASH"},
+    {0xb, "BPF_MAP_TYPE_LPM_TRIE"},
+    {0xc, "BPF_MAP_TYPE_ARRAY_OF_MAPS"},
+    {0xd, "BPF_MAP_TYPE_HASH_OF_MAPS"},
+    {0xe, "BPF_MAP_TYPE_DEVMAP"},
+    {0xf, "BPF_MAP_TYPE_SOCKMAP"},
+    {0x10, "BPF_MAP_TYPE_CPUMAP"},
+    {0x11, "BPF_MAP_TYPE_XSKMAP"},
+    {0x12, "BPF_MAP_TYPE_SOCKHASH"},
+    {0x13, "BPF_MAP_TYPE_CGROUP_STORAGE"},
+    {0x14, "BPF_MAP_TYPE_REUSEPORT_SOCKARRAY"},
+    {0x15, "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE"},
+    {0x16, "BPF_MAP_TYPE_QUEUE"},
+    {0x17, "BPF_MAP_TYPE_STACK"},
+    {0x18, "BPF_MAP_TYPE_SK_STORAGE"},
+    {0x19, "BPF_MAP_TYPE_DEVMAP_HASH"},
+    {0x1a, "BPF_MAP_TYPE_STRUCT_OPS"},
+    {0x1b, "BPF_MAP_TYPE_RINGBUF"},
+    {0x1c, "BPF_MAP_TYPE_INODE_STORAGE"},
+    {0x1d, "BPF_MAP_TYPE_TASK_STORAGE"},
+    {0x1e, "BPF_MAP_TYPE_BLOOM_FILTER"},
+    {0x1f, "BPF_MAP_TYPE_USER_RINGBUF"},
+};
+inline constexpr xlat bpf_map_type_xlat{bpf_map_type_field, ~std::uint64_t{0}, {}, {}, "BPF_MAP_TYPE_???"};
+
+inline constexpr xlat_entry bpf_map_flags_bits[] = {
+    {0x1, "BPF_F_NO_PREALLOC"},
+    {0x2, "BPF_F_NO_COMMON_LRU"},
+    {0x4, "BPF_F_NUMA_NODE"},
+    {0x8, "BPF_F_RDONLY"},
+    {0x10, "BPF_F_WRONLY"},
+    {0x20, "BPF_F_STACK_BUILD_ID"},
+    {0x40, "BPF_F_ZERO_SEED"},
+    {0x80, "BPF_F_RDONLY_PROG"},
+    {0x100, "BPF_F_WRONLY_PROG"},
+    {0x200, "BPF_F_CLONE"},
+    {0x400, "BPF_F_MMAPABLE"},
+    {0x800, "BPF_F_PRESERVE_ELEMS"},
+    {0x1000, "BPF_F_INNER_MAP"},
+};
+inline constexpr xlat bpf_map_flags_xlat{{}, 0, bpf_map_flags_bits, "0", "BPF_F_???"};
+
+inline constexpr xlat_entry bpf_map_lookup_elem_flags_bits[] = {
+    {0x4, "BPF_F_LOCK"},
+};
+inline constexpr xlat bpf_map_lookup_elem_flags_xlat{{}, 0, bpf_map_lookup_elem_flags_bits, "BPF_ANY", "BPF_???"};
+
+inline constexpr xlat_entry bpf_map_update_elem_flags_field[] = {
+    {0x0, "BPF_ANY"},
+    {0x1, "BPF_NOEXIST"},
+    {0x2, "BPF_EXIST"},
+    {0x4, "BPF_F_LOCK"},
+};
+inline constexpr xlat bpf_map_update_elem_flags_xlat{bpf_map_update_elem_flags_field, ~std::uint64_t{0}, {}, {}, "BPF_???"};
+
+inline constexpr xlat_entry bpf_attach_flags_bits[] = {
+    {0x1, "BPF_F_ALLOW_OVERRIDE"},
+    {0x2, "BPF_F_ALLOW_MULTI"},
+    {0x4, "BPF_F_REPLACE"},
+};
+inline constexpr xlat bpf_attach_flags_xlat{{}, 0, bpf_attach_flags_bits, "0", "BPF_F_???"};
+
+inline constexpr xlat_entry bpf_query_flags_bits[] = {
+    {0x1, "BPF_F_QUERY_EFFECTIVE"},
+};
+inline constexpr xlat bpf_query_flags_xlat{{}, 0, bpf_query_flags_bits, "0", "BPF_F_QUERY_???"};
+
+inline constexpr xlat_entry bpf_task_fd_type_field[] = {
+    {0x0, "BPF_FD_TYPE_RAW_TRACEPOINT"},
+    {0x1, "BPF_FD_TYPE_TRACEPOINT"},
+    {0x2, "BPF_FD_TYPE_KPROBE"},
+    {0x3, "BPF_FD_TYPE_KRETPROBE"},
+    {0x4, "BPF_FD_TYPE_UPROBE"},
+    {0x5, "BPF_FD_TYPE_URETPROBE"},
+};
+inline constexpr xlat bpf_task_fd_type_xlat{bpf_task_fd_type_field, ~std::uint64_t{0}, {}, {}, "BPF_FD_TYPE_???"};
+
+inline constexpr xlat_entry bpf_test_run_flags_bits[] = {
+    {0x1, "BPF_F_TEST_RUN_ON_CPU"},
+    {0x2, "BPF_F_TEST_XDP_LIVE_FRAMES"},
+};
+inline constexpr xlat bpf_test_run_flags_xlat{{}, 0, bpf_test_run_flags_bits, "0", "BPF_F_???"};
+
+inline constexpr xlat_entry bpf_file_mode_flags_bits[] = {
+    {0x8, "BPF_F_RDONLY"},
+    {0x10, "BPF_F_WRONLY"},
+};
+inline constexpr xlat bpf_file_mode_flags_xlat{{}, 0, bpf_file_mode_flags_bits, "0", "BPF_F_???"};
+
+inline constexpr xlat_entry bpf_kprobe_multi_flags_bits[] = {
+    {0x1, "BPF_F_KPROBE_MULTI_RETURN"},
+};
+inline constexpr xlat bpf_kprobe_multi_flags_xlat{{}, 0, bpf_kprobe_multi_flags_bits, "0", "BPF_F_???"};
+
+inline constexpr xlat_entry ebpf_regs_field[] = {
+    {0x0, "BPF_REG_0"},
+    {0x1, "BPF_REG_1"},
+    {0x2, "BPF_REG_2"},
+    {0x3, "BPF_REG_3"},
+    {0x4, "BPF_REG_4"},
+    {0x5, "BPF_REG_5"},
+    {0x6, "BPF_REG_6"},
+    {0x7, "BPF_REG_7"},
+    {0x8, "BPF_REG_8"},
+    {0x9, "BPF_REG_9"},
+    {0xa, "BPF_REG_10"},
+};
+inline constexpr xlat ebpf_regs_xlat{ebpf_regs_field, ~std::uint64_t{0}, {}, {}, "BPF_REG_???"};
+
+inline constexpr xlat_entry perf_type_id_field[] = {
+    {0x0, "PERF_TYPE_HARDWARE"},
+    {0x1, "PERF_TYPE_SOFTWARE"},
+    {0x2, "PERF_TYPE_TRACEPOINT"},
+    {0x3, "PERF_TYPE_HW_CACHE"},
+    {0x4, "PERF_TYPE_RAW"},
+    {0x5, "PERF_TYPE_BREAKPOINT"},
+};
+inline constexpr xlat perf_type_id_xlat{perf_type_id_field, ~std::uint64_t{0}, {}, {}, "PERF_TYPE_???"};
+
+inline constexpr xlat_entry perf_attr_size_field[] = {
+    {0x40, "PERF_ATTR_SIZE_VER0"},
+    {0x48, "PERF_ATTR_SIZE_VER1"},
+    {0x50, "PERF_ATTR_SIZE_VER2"},
+    {0x60, "PERF_ATTR_SIZE_VER3"},
+    {0x68, "PERF_ATTR_SIZE_VER4"},
+    {0x70, "PERF_ATTR_SIZE_VER5"},
+    {0x78, "PERF_ATTR_SIZE_VER6"},
+    {0x80, "PERF_ATTR_SIZE_VER7"},
+};
+inline constexpr xlat perf_attr_size_xlat{perf_attr_size_field, ~std::uint64_t{0}, {}, {}, "PERF_ATTR_SIZE_???"};
+
+inline constexpr xlat_entry perf_hw_id_field[] = {
+    {0x0, "PERF_COUNT_HW_CPU_CYCLES"},
+    {0x1, "PERF_COUNT_HW_INSTRUCTIONS"},
+    {0x2, "PERF_COUNT_HW_CACHE_REFERENCES"},
+    {0x3, "PERF_COUNT_HW_CACHE_MISSES"},
+    {0x4, "PERF_COUNT_HW_BRANCH_INSTRUCTIONS"},
+    {0x5, "PERF_COUNT_HW_BRANCH_MISSES"},
+    {0x6, "PERF_COUNT_HW_BUS_CYCLES"},
+    {0x7, "PERF_COUNT_HW_STALLED_CYCLES_FRONTEND"},
+    {0x8, "PERF_COUNT_HW_STALLED_CYCLES_BACKEND"},
+    {0x9, "PERF_COUNT_HW_REF_CPU_CYCLES"},
+};
+inline constexpr xlat perf_hw_id_xlat{perf_hw_id_field, ~std::uint64_t{0}, {}, {}, "PERF_COUNT_HW_???"};
+
+inline constexpr xlat_entry perf_sw_ids_field[] = {
+    {0x0, "PERF_COUNT_SW_CPU_CLOCK"},
+    {0x1, "PERF_COUNT_SW_TASK_CLOCK"},
+    {0x2, "PERF_COUNT_SW_PAGE_FAULTS"},
+    {0x3, "PERF_COUNT_SW_CONTEXT_SWITCHES"},
+    {0x4, "PERF_COUNT_SW_CPU_MIGRATIONS"},
+    {0x5, "PERF_COUNT_SW_PAGE_FAULTS_MIN"},
+    {0x6, "PERF_COUNT_SW_PAGE_FAULTS_MAJ"},
+    {0x7, "PERF_COUNT_SW_ALIGNMENT_FAULTS"},
+    {0x8, "PERF_COUNT_SW_EMULATION_FAULTS"},
+    {0x9, "PERF_COUNT_SW_DUMMY"},
+    {0xa, "PERF_COUNT_SW_BPF_OUTPUT"},
+    {0xb, "PERF_COUNT_SW_CGROUP_SWITCHES"},
+};
+inline constexpr xlat perf_sw_ids_xlat{perf_sw_ids_field, ~std::uint64_t{0}, {}, {}, "PERF_COUNT_SW_???"};
+
+inline constexpr xlat_entry perf_hw_cache_id_field[] = {
+    {0x0, "PERF_COUNT_HW_CACHE_L1D"},
+    {0x1, "PERF_COUNT_HW_CACHE_L1I"},
+    {0x2, "PERF_COUNT_HW_CACHE_LL"},
+    {0x3, "PERF_COUNT_HW_CACHE_DTLB"},
+    {0x4, "PERF_COUNT_HW_CACHE_ITLB"},
+    {0x5, "PERF_COUNT_HW_CACHE_BPU"},
+    {0x6, "PERF_COUNT_HW_CACHE_NODE"},
+};
+inline constexpr xlat perf_hw_cache_id_xlat{perf_hw_cache_id_field, ~std::uint64_t{0}, {}, {}, "PERF_COUNT_HW_CACHE_???"};
+
+inline constexpr xlat_entry perf_hw_cache_op_id_field[] = {
+    {0x0, "PERF_COUNT_HW_CACHE_OP_READ"},
+    {0x1, "PERF_COUNT_HW_CACHE_OP_WRITE"},
+    {0x2, "PERF_COUNT_HW_CACHE_OP_PREFETCH"},
+};
+inline constexpr xlat perf_hw_cache_op_id_xlat{perf_hw_cache_op_id_field, ~std::uint64_t{0}, {}, {}, "PERF_COUNT_HW_CACHE_OP_???"};
+
+inline constexpr xlat_entry perf_hw_cache_op_result_id_field[] = {
+    {0x0, "PERF_COUNT_HW_CACHE_RESULT_ACCESS"},
+    {0x1, "PERF_COUNT_HW_CACHE_RESULT_MISS"},
+};
+inline constexpr xlat perf_hw_cache_op_result_id_xlat{perf_hw_cache_op_result_id_field, ~std::uint64_t{0}, {}, {}, "PERF_COUNT_HW_CACHE_RESULT_???"};
+
+inline constexpr xlat_entry perf_event_sample_format_bits[] = {
+    {0x1, "PERF_SAMPLE_IP"},
+    {0x2, "PERF_SAMPLE_TID"},
+    {0x4, "PERF_SAMPLE_TIME"},
+    {0x8, "PERF_SAMPLE_ADDR"},
+    {0x10, "PERF_SAMPLE_READ"},
+    {0x20, "PERF_SAMPLE_CALLCHAIN"},
+    {0x40, "PERF_SAMPLE_ID"},
+    {0x80, "PERF_SAMPLE_CPU"},
+    {0x100, "PERF_SAMPLE_PERIOD"},
+    {0x200, "PERF_SAMPLE_STREAM_ID"},
+    {0x400, "PERF_SAMPLE_RAW"},
+    {0x800, "PERF_SAMPLE_BRANCH_STACK"},
+    {0x1000, "PERF_SAMPLE_REGS_USER"},
+    {0x2000, "PERF_SAMPLE_STACK_USER"},
+    {0x4000, "PERF_SAMPLE_WEIGHT"},
+    {0x8000, "PERF_SAMPLE_DATA_SRC"},
+    {0x10000, "PERF_SAMPLE_IDENTIFIER"},
+    {0x20000, "PERF_SAMPLE_TRANSACTION"},
+    {0x40000, "PERF_SAMPLE_REGS_INTR"},
+    {0x80000, "PERF_SAMPLE_PHYS_ADDR"},
+    {0x100000, "PERF_SAMPLE_AUX"},
+    {0x200000, "PERF_SAMPLE_CGROUP"},
+    {0x400000, "PERF_SAMPLE_DATA_PAGE_SIZE"},
+    {0x800000, "PERF_SAMPLE_CODE_PAGE_SIZE"},
+    {0x1000000, "PERF_SAMPLE_WEIGHT_STRUCT"},
+};
+inline constexpr xlat perf_event_sample_format_xlat{{}, 0, perf_event_sample_format_bits, "0", "PERF_SAMPLE_???"};
+
+inline constexpr xlat_entry perf_event_read_format_bits[] = {
+    {0x1, "PERF_FORMAT_TOTAL_TIME_ENABLED"},
+    {0x2, "PERF_FORMAT_TOTAL_TIME_RUNNING"},
+    {0x4, "PERF_FORMAT_ID"},
+    {0x8, "PERF_FORMAT_GROUP"},
+    {0x10, "PERF_FORMAT_LOST"},
+};
+inline constexpr xlat perf_event_read_format_xlat{{}, 0, perf_event_read_format_bits, "0", "PERF_FORMAT_???"};
+
+inline constexpr xlat_entry perf_branch_sample_type_bits[] = {
+    {0x1, "PERF_SAMPLE_BRANCH_USER"},
+    {0x2, "PERF_SAMPLE_BRANCH_KERNEL"},
+    {0x4, "PERF_SAMPLE_BRANCH_HV"},
+    {0x8, "PERF_SAMPLE_BRANCH_ANY"},
+    {0x10, "PERF_SAMPLE_BRANCH_ANY_CALL"},
+    {0x20, "PERF_SAMPLE_BRANCH_ANY_RETURN"},
+    {0x40, "PERF_SAMPLE_BRANCH_IND_CALL"},
+    {0x80, "PERF_SAMPLE_BRANCH_ABORT_TX"},
+    {0x100, "PERF_SAMPLE_BRANCH_IN_TX"},
+    {0x200, "PERF_SAMPLE_BRANCH_NO_TX"},
+    {0x400, "PERF_SAMPLE_BRANCH_COND"},
+    {0x800, "PERF_SAMPLE_BRANCH_CALL_STACK"},
+    {0x1000, "PERF_SAMPLE_BRANCH_IND_JUMP"},
+    {0x2000, "PERF_SAMPLE_BRANCH_CALL"},
+    {0x4000, "PERF_SAMPLE_BRANCH_NO_FLAGS"},
+    {0x8000, "PERF_SAMPLE_BRANCH_NO_CYCLES"},
+    {0x10000, "PERF_SAMPLE_BRANCH_TYPE_SAVE"},
+    {0x20000, "PERF_SAMPLE_BRANCH_HW_INDEX"},
+    {0x40000, "PERF_SAMPLE_BRANCH_PRIV_SAVE"},
+};
+inline constexpr xlat perf_branch_sample_type_xlat{{}, 0, perf_branch_sample_type_bits, "0", "PERF_SAMPLE_BRANCH_???"};
+
+inline constexpr xlat_entry hw_breakpoint_type_field[] = {
+    {0x0, "HW_BREAKPOINT_EMPTY"},
+    {0x1, "HW_BREAKPOINT_R"},
+    {0x2, "HW_BREAKPOINT_W"},
+    {0x3, "HW_BREAKPOINT_RW"},
+    {0x4, "HW_BREAKPOINT_X"},
+};
+inline constexpr xlat hw_breakpoint_type_xlat{hw_breakpoint_type_field, ~std::uint64_t{0}, {}, {}, "HW_BREAKPOINT_???"};
+
+inline constexpr xlat_entry numa_node_field[] = {
+    {0xffffffff, "NUMA_NO_NODE"},
+};
+inline constexpr xlat numa_node_xlat{numa_node_field, ~std::uint64_t{0}, {}, {}, {}, true};
+
 inline constexpr xlat_entry fan_mark_flags_bits[] = {
     {0x1, "FAN_MARK_ADD"},
     {0x2, "FAN_MARK_REMOVE"},

@@ -25,6 +25,7 @@
 #include <snare/format/detail/decode/ioctl/loop.hpp>
 #include <snare/format/detail/decode/ioctl/mtd.hpp>
 #include <snare/format/detail/decode/ioctl/nbd.hpp>
+#include <snare/format/detail/decode/ioctl/perf.hpp>
 #include <snare/format/detail/decode/ioctl/ptp.hpp>
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/scsi.hpp>
@@ -81,6 +82,7 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_mtd_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_scsi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_uffdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_perf_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 

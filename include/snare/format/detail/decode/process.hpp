@@ -383,17 +383,6 @@ struct decoder<sys::call_id::setgroups> {
   }
 };
 
-/// perf_event_open: the flags are an unsigned long, named to their 64 bits.
-template <>
-struct decoder<sys::call_id::perf_event_open> {
-  template <class P>
-  static bool put_arg(P& p, std::size_t i, bool) {
-    if (i != 4) return false;
-    put_flags(p.out(), perf_event_open_flags_xlat, p.arg(4));
-    return true;
-  }
-};
-
 /// sched_getscheduler: the policy's name after the result, = 0 (SCHED_OTHER), when it has one.
 template <>
 struct decoder<sys::call_id::sched_getscheduler> {
