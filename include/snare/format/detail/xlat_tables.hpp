@@ -2788,6 +2788,246 @@ inline constexpr xlat_entry xdp_flags_bits[] = {
 };
 inline constexpr xlat xdp_flags_xlat{{}, 0, xdp_flags_bits, "0", "XDP_FLAGS_???"};
 
+inline constexpr xlat_entry rtnl_ifla_brport_attrs_field[] = {
+    {0x0, "IFLA_BRPORT_UNSPEC"},
+    {0x1, "IFLA_BRPORT_STATE"},
+    {0x2, "IFLA_BRPORT_PRIORITY"},
+    {0x3, "IFLA_BRPORT_COST"},
+    {0x4, "IFLA_BRPORT_MODE"},
+    {0x5, "IFLA_BRPORT_GUARD"},
+    {0x6, "IFLA_BRPORT_PROTECT"},
+    {0x7, "IFLA_BRPORT_FAST_LEAVE"},
+    {0x8, "IFLA_BRPORT_LEARNING"},
+    {0x9, "IFLA_BRPORT_UNICAST_FLOOD"},
+    {0xa, "IFLA_BRPORT_PROXYARP"},
+    {0xb, "IFLA_BRPORT_LEARNING_SYNC"},
+    {0xc, "IFLA_BRPORT_PROXYARP_WIFI"},
+    {0xd, "IFLA_BRPORT_ROOT_ID"},
+    {0xe, "IFLA_BRPORT_BRIDGE_ID"},
+    {0xf, "IFLA_BRPORT_DESIGNATED_PORT"},
+    {0x10, "IFLA_BRPORT_DESIGNATED_COST"},
+    {0x11, "IFLA_BRPORT_ID"},
+    {0x12, "IFLA_BRPORT_NO"},
+    {0x13, "IFLA_BRPORT_TOPOLOGY_CHANGE_ACK"},
+    {0x14, "IFLA_BRPORT_CONFIG_PENDING"},
+    {0x15, "IFLA_BRPORT_MESSAGE_AGE_TIMER"},
+    {0x16, "IFLA_BRPORT_FORWARD_DELAY_TIMER"},
+    {0x17, "IFLA_BRPORT_HOLD_TIMER"},
+    {0x18, "IFLA_BRPORT_FLUSH"},
+    {0x19, "IFLA_BRPORT_MULTICAST_ROUTER"},
+    {0x1a, "IFLA_BRPORT_PAD"},
+    {0x1b, "IFLA_BRPORT_MCAST_FLOOD"},
+    {0x1c, "IFLA_BRPORT_MCAST_TO_UCAST"},
+    {0x1d, "IFLA_BRPORT_VLAN_TUNNEL"},
+    {0x1e, "IFLA_BRPORT_BCAST_FLOOD"},
+    {0x1f, "IFLA_BRPORT_GROUP_FWD_MASK"},
+    {0x20, "IFLA_BRPORT_NEIGH_SUPPRESS"},
+    {0x21, "IFLA_BRPORT_ISOLATED"},
+    {0x22, "IFLA_BRPORT_BACKUP_PORT"},
+    {0x23, "IFLA_BRPORT_MRP_RING_OPEN"},
+    {0x24, "IFLA_BRPORT_MRP_IN_OPEN"},
+    {0x25, "IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT"},
+    {0x26, "IFLA_BRPORT_MCAST_EHT_HOSTS_CNT"},
+    {0x27, "IFLA_BRPORT_LOCKED"},
+};
+inline constexpr xlat rtnl_ifla_brport_attrs_xlat{rtnl_ifla_brport_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BRPORT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vfinfo_list_attrs_field[] = {
+    {0x0, "IFLA_VF_INFO_UNSPEC"},
+    {0x1, "IFLA_VF_INFO"},
+};
+inline constexpr xlat rtnl_ifla_vfinfo_list_attrs_xlat{rtnl_ifla_vfinfo_list_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_info_attrs_field[] = {
+    {0x0, "IFLA_VF_UNSPEC"},
+    {0x1, "IFLA_VF_MAC"},
+    {0x2, "IFLA_VF_VLAN"},
+    {0x3, "IFLA_VF_TX_RATE"},
+    {0x4, "IFLA_VF_SPOOFCHK"},
+    {0x5, "IFLA_VF_LINK_STATE"},
+    {0x6, "IFLA_VF_RATE"},
+    {0x7, "IFLA_VF_RSS_QUERY_EN"},
+    {0x8, "IFLA_VF_STATS"},
+    {0x9, "IFLA_VF_TRUST"},
+    {0xa, "IFLA_VF_IB_NODE_GUID"},
+    {0xb, "IFLA_VF_IB_PORT_GUID"},
+    {0xc, "IFLA_VF_VLAN_LIST"},
+    {0xd, "IFLA_VF_BROADCAST"},
+};
+inline constexpr xlat rtnl_ifla_vf_info_attrs_xlat{rtnl_ifla_vf_info_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_stats_attrs_field[] = {
+    {0x0, "IFLA_VF_STATS_RX_PACKETS"},
+    {0x1, "IFLA_VF_STATS_TX_PACKETS"},
+    {0x2, "IFLA_VF_STATS_RX_BYTES"},
+    {0x3, "IFLA_VF_STATS_TX_BYTES"},
+    {0x4, "IFLA_VF_STATS_BROADCAST"},
+    {0x5, "IFLA_VF_STATS_MULTICAST"},
+    {0x6, "IFLA_VF_STATS_PAD"},
+    {0x7, "IFLA_VF_STATS_RX_DROPPED"},
+    {0x8, "IFLA_VF_STATS_TX_DROPPED"},
+};
+inline constexpr xlat rtnl_ifla_vf_stats_attrs_xlat{rtnl_ifla_vf_stats_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_STATS_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_vlan_list_attrs_field[] = {
+    {0x0, "IFLA_VF_VLAN_INFO_UNSPEC"},
+    {0x1, "IFLA_VF_VLAN_INFO"},
+};
+inline constexpr xlat rtnl_ifla_vf_vlan_list_attrs_xlat{rtnl_ifla_vf_vlan_list_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_VLAN_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_link_states_field[] = {
+    {0x0, "IFLA_VF_LINK_STATE_AUTO"},
+    {0x1, "IFLA_VF_LINK_STATE_ENABLE"},
+    {0x2, "IFLA_VF_LINK_STATE_DISABLE"},
+};
+inline constexpr xlat rtnl_ifla_vf_link_states_xlat{rtnl_ifla_vf_link_states_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_LINK_STATE_???"};
+
+inline constexpr xlat_entry ifstats_xstats_type_attrs_field[] = {
+    {0x0, "LINK_XSTATS_TYPE_UNSPEC"},
+    {0x1, "LINK_XSTATS_TYPE_BRIDGE"},
+    {0x2, "LINK_XSTATS_TYPE_BOND"},
+};
+inline constexpr xlat ifstats_xstats_type_attrs_xlat{ifstats_xstats_type_attrs_field, ~std::uint64_t{0}, {}, {}, "LINK_XSTATS_TYPE_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bridge_attrs_field[] = {
+    {0x0, "BRIDGE_XSTATS_UNSPEC"},
+    {0x1, "BRIDGE_XSTATS_VLAN"},
+    {0x2, "BRIDGE_XSTATS_MCAST"},
+    {0x3, "BRIDGE_XSTATS_PAD"},
+    {0x4, "BRIDGE_XSTATS_STP"},
+};
+inline constexpr xlat ifstats_xstats_bridge_attrs_xlat{ifstats_xstats_bridge_attrs_field, ~std::uint64_t{0}, {}, {}, "BRIDGE_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bond_attrs_field[] = {
+    {0x0, "BOND_XSTATS_UNSPEC"},
+    {0x1, "BOND_XSTATS_3AD"},
+};
+inline constexpr xlat ifstats_xstats_bond_attrs_xlat{ifstats_xstats_bond_attrs_field, ~std::uint64_t{0}, {}, {}, "BOND_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bond_3ad_attrs_field[] = {
+    {0x0, "BOND_3AD_STAT_LACPDU_RX"},
+    {0x1, "BOND_3AD_STAT_LACPDU_TX"},
+    {0x2, "BOND_3AD_STAT_LACPDU_UNKNOWN_RX"},
+    {0x3, "BOND_3AD_STAT_LACPDU_ILLEGAL_RX"},
+    {0x4, "BOND_3AD_STAT_MARKER_RX"},
+    {0x5, "BOND_3AD_STAT_MARKER_TX"},
+    {0x6, "BOND_3AD_STAT_MARKER_RESP_RX"},
+    {0x7, "BOND_3AD_STAT_MARKER_RESP_TX"},
+    {0x8, "BOND_3AD_STAT_MARKER_UNKNOWN_RX"},
+    {0x9, "BOND_3AD_STAT_PAD"},
+};
+inline constexpr xlat ifstats_xstats_bond_3ad_attrs_xlat{ifstats_xstats_bond_3ad_attrs_field, ~std::uint64_t{0}, {}, {}, "BOND_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_offload_attrs_field[] = {
+    {0x0, "IFLA_OFFLOAD_XSTATS_UNSPEC"},
+    {0x1, "IFLA_OFFLOAD_XSTATS_CPU_HIT"},
+};
+inline constexpr xlat ifstats_offload_attrs_xlat{ifstats_offload_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_OFFLOAD_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_af_spec_mpls_attrs_field[] = {
+    {0x0, "MPLS_STATS_UNSPEC"},
+    {0x1, "MPLS_STATS_LINK"},
+};
+inline constexpr xlat ifstats_af_spec_mpls_attrs_xlat{ifstats_af_spec_mpls_attrs_field, ~std::uint64_t{0}, {}, {}, "MPLS_STATS_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bridge_mcast_indices_field[] = {
+    {0x0, "BR_MCAST_DIR_RX"},
+    {0x1, "BR_MCAST_DIR_TX"},
+};
+inline constexpr xlat ifstats_xstats_bridge_mcast_indices_xlat{ifstats_xstats_bridge_mcast_indices_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry nl_bridge_vlan_flags_bits[] = {
+    {0x1, "BRIDGE_VLAN_INFO_MASTER"},
+    {0x2, "BRIDGE_VLAN_INFO_PVID"},
+    {0x4, "BRIDGE_VLAN_INFO_UNTAGGED"},
+    {0x8, "BRIDGE_VLAN_INFO_RANGE_BEGIN"},
+    {0x10, "BRIDGE_VLAN_INFO_RANGE_END"},
+    {0x20, "BRIDGE_VLAN_INFO_BRENTRY"},
+    {0x40, "BRIDGE_VLAN_INFO_ONLY_OPTS"},
+};
+inline constexpr xlat nl_bridge_vlan_flags_xlat{{}, 0, nl_bridge_vlan_flags_bits, "0", "BRIDGE_VLAN_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_bridge_attrs_field[] = {
+    {0x0, "IFLA_BRIDGE_FLAGS"},
+    {0x1, "IFLA_BRIDGE_MODE"},
+    {0x2, "IFLA_BRIDGE_VLAN_INFO"},
+    {0x3, "IFLA_BRIDGE_VLAN_TUNNEL_INFO"},
+    {0x4, "IFLA_BRIDGE_MRP"},
+    {0x5, "IFLA_BRIDGE_CFM"},
+    {0x6, "IFLA_BRIDGE_MST"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_bridge_attrs_xlat{rtnl_ifla_af_spec_bridge_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BRIDGE_???"};
+
+inline constexpr xlat_entry rtnl_ifla_bridge_flags_bits[] = {
+    {0x1, "BRIDGE_FLAGS_MASTER"},
+    {0x2, "BRIDGE_FLAGS_SELF"},
+};
+inline constexpr xlat rtnl_ifla_bridge_flags_xlat{{}, 0, rtnl_ifla_bridge_flags_bits, "0", "BRIDGE_FLAGS_???"};
+
+inline constexpr xlat_entry rtnl_ifla_bridge_modes_field[] = {
+    {0x0, "BRIDGE_MODE_VEB"},
+    {0x1, "BRIDGE_MODE_VEPA"},
+    {0xffff, "BRIDGE_MODE_UNDEF"},
+};
+inline constexpr xlat rtnl_ifla_bridge_modes_xlat{rtnl_ifla_bridge_modes_field, ~std::uint64_t{0}, {}, {}, "BRIDGE_MODE_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_bridge_vlan_tunnel_info_attrs_field[] = {
+    {0x0, "IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC"},
+    {0x1, "IFLA_BRIDGE_VLAN_TUNNEL_ID"},
+    {0x2, "IFLA_BRIDGE_VLAN_TUNNEL_VID"},
+    {0x3, "IFLA_BRIDGE_VLAN_TUNNEL_FLAGS"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_bridge_vlan_tunnel_info_attrs_xlat{rtnl_ifla_af_spec_bridge_vlan_tunnel_info_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BRIDGE_VLAN_TUNNEL_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_inet_attrs_field[] = {
+    {0x0, "IFLA_INET_UNSPEC"},
+    {0x1, "IFLA_INET_CONF"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_inet_attrs_xlat{rtnl_ifla_af_spec_inet_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_INET_???"};
+
+inline constexpr xlat_entry inet_devconf_indices_field[] = {
+    {0x0, "IPV4_DEVCONF_FORWARDING-1"},
+    {0x1, "IPV4_DEVCONF_MC_FORWARDING-1"},
+    {0x2, "IPV4_DEVCONF_PROXY_ARP-1"},
+    {0x3, "IPV4_DEVCONF_ACCEPT_REDIRECTS-1"},
+    {0x4, "IPV4_DEVCONF_SECURE_REDIRECTS-1"},
+    {0x5, "IPV4_DEVCONF_SEND_REDIRECTS-1"},
+    {0x6, "IPV4_DEVCONF_SHARED_MEDIA-1"},
+    {0x7, "IPV4_DEVCONF_RP_FILTER-1"},
+    {0x8, "IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE-1"},
+    {0x9, "IPV4_DEVCONF_BOOTP_RELAY-1"},
+    {0xa, "IPV4_DEVCONF_LOG_MARTIANS-1"},
+    {0xb, "IPV4_DEVCONF_TAG-1"},
+    {0xc, "IPV4_DEVCONF_ARPFILTER-1"},
+    {0xd, "IPV4_DEVCONF_MEDIUM_ID-1"},
+    {0xe, "IPV4_DEVCONF_NOXFRM-1"},
+    {0xf, "IPV4_DEVCONF_NOPOLICY-1"},
+    {0x10, "IPV4_DEVCONF_FORCE_IGMP_VERSION-1"},
+    {0x11, "IPV4_DEVCONF_ARP_ANNOUNCE-1"},
+    {0x12, "IPV4_DEVCONF_ARP_IGNORE-1"},
+    {0x13, "IPV4_DEVCONF_PROMOTE_SECONDARIES-1"},
+    {0x14, "IPV4_DEVCONF_ARP_ACCEPT-1"},
+    {0x15, "IPV4_DEVCONF_ARP_NOTIFY-1"},
+    {0x16, "IPV4_DEVCONF_ACCEPT_LOCAL-1"},
+    {0x17, "IPV4_DEVCONF_SRC_VMARK-1"},
+    {0x18, "IPV4_DEVCONF_PROXY_ARP_PVLAN-1"},
+    {0x19, "IPV4_DEVCONF_ROUTE_LOCALNET-1"},
+    {0x1a, "IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL-1"},
+    {0x1b, "IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL-1"},
+    {0x1c, "IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN-1"},
+    {0x1d, "IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST-1"},
+    {0x1e, "IPV4_DEVCONF_DROP_GRATUITOUS_ARP-1"},
+    {0x1f, "IPV4_DEVCONF_BC_FORWARDING-1"},
+    {0x20, "IPV4_DEVCONF_ARP_EVICT_NOCARRIER-1"},
+};
+inline constexpr xlat inet_devconf_indices_xlat{inet_devconf_indices_field, ~std::uint64_t{0}, {}, {}, "IPV4_DEVCONF_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_mctp_attrs_field[] = {
+    {0x0, "IFLA_MCTP_UNSPEC"},
+    {0x1, "IFLA_MCTP_NET"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_mctp_attrs_xlat{rtnl_ifla_af_spec_mctp_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_MCTP_???"};
+
 inline constexpr xlat_entry tcp_states_field[] = {
     {0x1, "TCP_ESTABLISHED"},
     {0x2, "TCP_SYN_SENT"},

@@ -21,6 +21,7 @@
 #include <snare/format/detail/decode/netlink_route_link.hpp>
 #include <snare/format/detail/decode/netlink_route_mdb.hpp>
 #include <snare/format/detail/decode/netlink_route_nh.hpp>
+#include <snare/format/detail/decode/netlink_route_stats.hpp>
 #include <snare/format/detail/decode/netlink_route_tc.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/out.hpp>
@@ -124,6 +125,7 @@ enum : std::uint8_t {
   rtnl_attrs_neigh,
   rtnl_attrs_link,
   rtnl_attrs_cachereport,  ///< attributes by family (put_cachereport_attrs)
+  rtnl_attrs_stats,
 };
 
 inline constexpr rtnl_header ifinfomsg_header{"ifi_family", 16, ifinfomsg_fields, &rtnl_link_attrs_xlat,
@@ -147,7 +149,8 @@ inline constexpr rtnl_header netconfmsg_header{
 inline constexpr rtnl_header br_port_msg_header{"family", 8, br_port_msg_fields, &rtnl_mdb_attrs_xlat,
                                                 rtnl_attrs_mdb};
 inline constexpr rtnl_header rtgenmsg_header{"rtgen_family", 1, {}, &rtnl_nsid_attrs_xlat};
-inline constexpr rtnl_header if_stats_msg_header{"family", 12, if_stats_msg_fields, &ifstats_attrs_xlat};
+inline constexpr rtnl_header if_stats_msg_header{"family", 12, if_stats_msg_fields, &ifstats_attrs_xlat,
+                                                 rtnl_attrs_stats};
 // RTM_NEWCACHEREPORT: an rtgenmsg whose attributes depend on the (multicast) family.
 inline constexpr rtnl_header cachereport_header{"rtgen_family", 1, {}, nullptr, rtnl_attrs_cachereport};
 inline constexpr rtnl_header nhmsg_header{"nh_family", 8, nhmsg_fields, &rtnl_nexthop_attrs_xlat,
@@ -213,6 +216,8 @@ std::span<const nla_fn<P>> rtnl_attr_decoders(std::uint8_t table) noexcept {
       return rtnl_neigh_nla<P>;
     case rtnl_attrs_link:
       return rtnl_link_nla<P>;
+    case rtnl_attrs_stats:
+      return rtnl_ifstats_nla<P>;
     default:
       return {};
   }
