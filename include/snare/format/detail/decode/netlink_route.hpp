@@ -21,6 +21,7 @@
 #include <snare/format/detail/decode/netlink_route_link.hpp>
 #include <snare/format/detail/decode/netlink_route_mdb.hpp>
 #include <snare/format/detail/decode/netlink_route_nh.hpp>
+#include <snare/format/detail/decode/netlink_route_rta.hpp>
 #include <snare/format/detail/decode/netlink_route_stats.hpp>
 #include <snare/format/detail/decode/netlink_route_tc.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
@@ -126,13 +127,15 @@ enum : std::uint8_t {
   rtnl_attrs_link,
   rtnl_attrs_cachereport,  ///< attributes by family (put_cachereport_attrs)
   rtnl_attrs_stats,
+  rtnl_attrs_route,
 };
 
 inline constexpr rtnl_header ifinfomsg_header{"ifi_family", 16, ifinfomsg_fields, &rtnl_link_attrs_xlat,
                                               rtnl_attrs_link};
 inline constexpr rtnl_header ifaddrmsg_header{"ifa_family", 8, ifaddrmsg_fields, &rtnl_addr_attrs_xlat,
                                               rtnl_attrs_addr};
-inline constexpr rtnl_header rtmsg_header{"rtm_family", 12, rtmsg_fields, &rtnl_route_attrs_xlat};
+inline constexpr rtnl_header rtmsg_header{"rtm_family", 12, rtmsg_fields, &rtnl_route_attrs_xlat,
+                                          rtnl_attrs_route};
 inline constexpr rtnl_header ndmsg_header{"ndm_family", 12, ndmsg_fields, &rtnl_neigh_attrs_xlat,
                                           rtnl_attrs_neigh};
 inline constexpr rtnl_header fib_rule_header{"family", 12, fib_rule_hdr_fields, &rtnl_rule_attrs_xlat,
@@ -218,6 +221,8 @@ std::span<const nla_fn<P>> rtnl_attr_decoders(std::uint8_t table) noexcept {
       return rtnl_link_nla<P>;
     case rtnl_attrs_stats:
       return rtnl_ifstats_nla<P>;
+    case rtnl_attrs_route:
+      return rtnl_route_nla<P>;
     default:
       return {};
   }

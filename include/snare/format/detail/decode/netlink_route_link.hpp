@@ -18,6 +18,7 @@
 #include <snare/format/detail/decode/netlink_route_af_spec.hpp>
 #include <snare/format/detail/decode/netlink_route_attrs.hpp>
 #include <snare/format/detail/decode/netlink_route_brport.hpp>
+#include <snare/format/detail/decode/netlink_route_linkinfo.hpp>
 #include <snare/format/detail/decode/netlink_route_vf.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/xlat.hpp>
@@ -74,20 +75,6 @@ inline constexpr nl_field ifla_port_vsi_fields[] = {
 };
 
 // ---- nests -------------------------------------------------------------------------------
-
-/// IFLA_INFO_*: the kind's name; the kind-specific data print as bytes.
-template <class P>
-inline constexpr nla_fn<P> rtnl_ifla_info_nla[] = {
-    nullptr,      // IFLA_INFO_UNSPEC
-    &nla_str<P>,  // IFLA_INFO_KIND
-    nullptr,      // IFLA_INFO_DATA
-    nullptr,      // IFLA_INFO_XSTATS
-    &nla_str<P>,  // IFLA_INFO_SLAVE_KIND
-};
-template <class P>
-bool rtnl_nla_ifla_linkinfo(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
-  return nla_nest(p, addr, len, rtnl_ifla_info_attrs_xlat, rtnl_ifla_info_nla<P>, opaque);
-}
 
 /// IFLA_PORT_* (strace's ifla_port_nla_decoders; the UUIDs print as bytes).
 template <class P>
