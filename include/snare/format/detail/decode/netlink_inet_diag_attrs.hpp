@@ -7,7 +7,6 @@
 #include <linux/inet_diag.h>
 #include <linux/mptcp.h>
 #include <linux/sock_diag.h>
-#include <linux/tcp.h>
 #include <linux/tls.h>
 
 #include <algorithm>
@@ -43,14 +42,24 @@ bool nla_inet_diag_sockaddrs(P& p, std::uint64_t addr, std::uint32_t len, const 
   return true;
 }
 
+/// struct tcp_diag_md5sig (linux/tcp.h, which cannot be included with glibc's netinet/tcp.h).
+struct tcp_diag_md5sig_layout {
+  std::uint8_t tcpm_family;
+  std::uint8_t tcpm_prefixlen;
+  std::uint16_t tcpm_keylen;
+  std::uint32_t tcpm_addr[4];  // network order
+  std::uint8_t tcpm_key[80];   // TCP_MD5SIG_MAXKEYLEN
+};
+static_assert(sizeof(tcp_diag_md5sig_layout) == 100);
+
 /// INET_DIAG_MD5SIG: struct tcp_diag_md5sig after struct tcp_diag_md5sig (strace's
 /// decode_tcp_md5sig): the address by tcpm_family, the key up to tcpm_keylen bytes.
 template <class P>
 bool nla_inet_diag_md5sig(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::size_t n = len / sizeof(tcp_diag_md5sig);
+  std::size_t n = len / sizeof(tcp_diag_md5sig_layout);
   if (n == 0) return false;
-  put_nl_array(p, addr, n, sizeof(tcp_diag_md5sig), [&](const unsigned char* b, std::size_t) {
-    tcp_diag_md5sig sig;
+  put_nl_array(p, addr, n, sizeof(tcp_diag_md5sig_layout), [&](const unsigned char* b, std::size_t) {
+    tcp_diag_md5sig_layout sig;
     std::memcpy(&sig, b, sizeof sig);
     std::string& out = p.out();
     out.push_back('{');

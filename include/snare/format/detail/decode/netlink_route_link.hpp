@@ -1,9 +1,10 @@
 // Defines the attribute decoders of rtnetlink's link messages (RTM_*LINK, strace's
 // rtnl_link.c): IFLA_* with link statistics (both sizes of each of their older forms), the
-// device map, the IFLA_LINKINFO nest's kind, the IFLA_VF_PORTS and IFLA_PORT_SELF nests,
-// the extended filter mask, events, the property list and the proto-down reason nest.
-// the XDP nest, and IFLA_PROTINFO's IFLA_INET6_* for AF_INET6. The kind-specific nests
-// (IFLA_INFO_DATA), af_spec, brport (AF_BRIDGE's protinfo) and vfinfo print as bytes.
+// device map, the IFLA_VF_PORTS and IFLA_PORT_SELF nests, the extended filter mask, events,
+// the property list, the proto-down reason nest, the XDP nest and IFLA_PROTINFO by the link's
+// family. The larger nests have headers of their own: IFLA_LINKINFO (netlink_route_linkinfo),
+// IFLA_AF_SPEC and IFLA_INET6_* (netlink_route_af_spec), IFLA_BRPORT_* (netlink_route_brport)
+// and IFLA_VFINFO_LIST (netlink_route_vf).
 #pragma once
 
 #include <linux/if_link.h>

@@ -4,7 +4,6 @@
 // offload statistics and IFLA_STATS_AF_SPEC (AF_MPLS's MPLS_STATS_*).
 #pragma once
 
-#include <linux/if_bonding.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/mpls.h>
@@ -101,19 +100,20 @@ bool ifstats_nla_xstats_bridge(P& p, std::uint64_t addr, std::uint32_t len, cons
   return nla_nest(p, addr, len, ifstats_xstats_bridge_attrs_xlat, ifstats_xstats_bridge_nla<P>, opaque);
 }
 
-/// BOND_3AD_STAT_*: u64 counters but for the pad.
+/// BOND_3AD_STAT_* (linux/if_bonding.h, whose linux/if.h clashes with glibc's net/if.h when
+/// first): u64 counters but for the pad.
 template <class P>
-inline constexpr auto ifstats_xstats_bond_3ad_nla = nla_table<P, BOND_3AD_STAT_MARKER_UNKNOWN_RX + 1>({
-    {BOND_3AD_STAT_LACPDU_RX, nla_u64<P>},
-    {BOND_3AD_STAT_LACPDU_TX, nla_u64<P>},
-    {BOND_3AD_STAT_LACPDU_UNKNOWN_RX, nla_u64<P>},
-    {BOND_3AD_STAT_LACPDU_ILLEGAL_RX, nla_u64<P>},
-    {BOND_3AD_STAT_MARKER_RX, nla_u64<P>},
-    {BOND_3AD_STAT_MARKER_TX, nla_u64<P>},
-    {BOND_3AD_STAT_MARKER_RESP_RX, nla_u64<P>},
-    {BOND_3AD_STAT_MARKER_RESP_TX, nla_u64<P>},
-    {BOND_3AD_STAT_MARKER_UNKNOWN_RX, nla_u64<P>},
-});
+inline constexpr nla_fn<P> ifstats_xstats_bond_3ad_nla[] = {
+    nla_u64<P>,  // BOND_3AD_STAT_LACPDU_RX
+    nla_u64<P>,  // BOND_3AD_STAT_LACPDU_TX
+    nla_u64<P>,  // BOND_3AD_STAT_LACPDU_UNKNOWN_RX
+    nla_u64<P>,  // BOND_3AD_STAT_LACPDU_ILLEGAL_RX
+    nla_u64<P>,  // BOND_3AD_STAT_MARKER_RX
+    nla_u64<P>,  // BOND_3AD_STAT_MARKER_TX
+    nla_u64<P>,  // BOND_3AD_STAT_MARKER_RESP_RX
+    nla_u64<P>,  // BOND_3AD_STAT_MARKER_RESP_TX
+    nla_u64<P>,  // BOND_3AD_STAT_MARKER_UNKNOWN_RX
+};
 template <class P>
 bool ifstats_nla_xstats_bond_3ad(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
   return nla_nest(p, addr, len, ifstats_xstats_bond_3ad_attrs_xlat, ifstats_xstats_bond_3ad_nla<P>, opaque);
