@@ -159,8 +159,8 @@ enum class nl_kind : unsigned char {
   u64_indexed,    ///< u64s whose indices `table` names: `[[BR_MCAST_DIR_RX]=1, [BR_MCAST_DIR_TX]=2]`
 };
 
-/// One field of a struct: its name, byte offset, size (1, 2, 4 or 8) and form. Offsets are
-/// the kernel's uapi layout (linux/*.h), which is fixed ABI.
+/// One field of a struct: its name, byte offset, size (1, 2, 4 or 8; any for the byte and
+/// array kinds) and form. Offsets are the kernel's uapi layout (linux/*.h), which is fixed ABI.
 struct nl_field {
   std::string_view name;
   std::uint16_t offset;
