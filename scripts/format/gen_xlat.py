@@ -100,6 +100,12 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/netconf.h>
 #include <linux/net_namespace.h>
 #include <linux/if_bridge.h>
+#include <linux/if_bonding.h>
+#include <linux/mpls.h>
+#include <linux/ip.h>
+#include <linux/if_tun.h>
+#include <linux/tls.h>
+#include <linux/mptcp.h>
 #include <linux/nexthop.h>
 #include <linux/mroute.h>
 #include <linux/mroute6.h>

@@ -2788,6 +2788,447 @@ inline constexpr xlat_entry xdp_flags_bits[] = {
 };
 inline constexpr xlat xdp_flags_xlat{{}, 0, xdp_flags_bits, "0", "XDP_FLAGS_???"};
 
+inline constexpr xlat_entry rtnl_ifla_brport_attrs_field[] = {
+    {0x0, "IFLA_BRPORT_UNSPEC"},
+    {0x1, "IFLA_BRPORT_STATE"},
+    {0x2, "IFLA_BRPORT_PRIORITY"},
+    {0x3, "IFLA_BRPORT_COST"},
+    {0x4, "IFLA_BRPORT_MODE"},
+    {0x5, "IFLA_BRPORT_GUARD"},
+    {0x6, "IFLA_BRPORT_PROTECT"},
+    {0x7, "IFLA_BRPORT_FAST_LEAVE"},
+    {0x8, "IFLA_BRPORT_LEARNING"},
+    {0x9, "IFLA_BRPORT_UNICAST_FLOOD"},
+    {0xa, "IFLA_BRPORT_PROXYARP"},
+    {0xb, "IFLA_BRPORT_LEARNING_SYNC"},
+    {0xc, "IFLA_BRPORT_PROXYARP_WIFI"},
+    {0xd, "IFLA_BRPORT_ROOT_ID"},
+    {0xe, "IFLA_BRPORT_BRIDGE_ID"},
+    {0xf, "IFLA_BRPORT_DESIGNATED_PORT"},
+    {0x10, "IFLA_BRPORT_DESIGNATED_COST"},
+    {0x11, "IFLA_BRPORT_ID"},
+    {0x12, "IFLA_BRPORT_NO"},
+    {0x13, "IFLA_BRPORT_TOPOLOGY_CHANGE_ACK"},
+    {0x14, "IFLA_BRPORT_CONFIG_PENDING"},
+    {0x15, "IFLA_BRPORT_MESSAGE_AGE_TIMER"},
+    {0x16, "IFLA_BRPORT_FORWARD_DELAY_TIMER"},
+    {0x17, "IFLA_BRPORT_HOLD_TIMER"},
+    {0x18, "IFLA_BRPORT_FLUSH"},
+    {0x19, "IFLA_BRPORT_MULTICAST_ROUTER"},
+    {0x1a, "IFLA_BRPORT_PAD"},
+    {0x1b, "IFLA_BRPORT_MCAST_FLOOD"},
+    {0x1c, "IFLA_BRPORT_MCAST_TO_UCAST"},
+    {0x1d, "IFLA_BRPORT_VLAN_TUNNEL"},
+    {0x1e, "IFLA_BRPORT_BCAST_FLOOD"},
+    {0x1f, "IFLA_BRPORT_GROUP_FWD_MASK"},
+    {0x20, "IFLA_BRPORT_NEIGH_SUPPRESS"},
+    {0x21, "IFLA_BRPORT_ISOLATED"},
+    {0x22, "IFLA_BRPORT_BACKUP_PORT"},
+    {0x23, "IFLA_BRPORT_MRP_RING_OPEN"},
+    {0x24, "IFLA_BRPORT_MRP_IN_OPEN"},
+    {0x25, "IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT"},
+    {0x26, "IFLA_BRPORT_MCAST_EHT_HOSTS_CNT"},
+    {0x27, "IFLA_BRPORT_LOCKED"},
+};
+inline constexpr xlat rtnl_ifla_brport_attrs_xlat{rtnl_ifla_brport_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BRPORT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vfinfo_list_attrs_field[] = {
+    {0x0, "IFLA_VF_INFO_UNSPEC"},
+    {0x1, "IFLA_VF_INFO"},
+};
+inline constexpr xlat rtnl_ifla_vfinfo_list_attrs_xlat{rtnl_ifla_vfinfo_list_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_info_attrs_field[] = {
+    {0x0, "IFLA_VF_UNSPEC"},
+    {0x1, "IFLA_VF_MAC"},
+    {0x2, "IFLA_VF_VLAN"},
+    {0x3, "IFLA_VF_TX_RATE"},
+    {0x4, "IFLA_VF_SPOOFCHK"},
+    {0x5, "IFLA_VF_LINK_STATE"},
+    {0x6, "IFLA_VF_RATE"},
+    {0x7, "IFLA_VF_RSS_QUERY_EN"},
+    {0x8, "IFLA_VF_STATS"},
+    {0x9, "IFLA_VF_TRUST"},
+    {0xa, "IFLA_VF_IB_NODE_GUID"},
+    {0xb, "IFLA_VF_IB_PORT_GUID"},
+    {0xc, "IFLA_VF_VLAN_LIST"},
+    {0xd, "IFLA_VF_BROADCAST"},
+};
+inline constexpr xlat rtnl_ifla_vf_info_attrs_xlat{rtnl_ifla_vf_info_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_stats_attrs_field[] = {
+    {0x0, "IFLA_VF_STATS_RX_PACKETS"},
+    {0x1, "IFLA_VF_STATS_TX_PACKETS"},
+    {0x2, "IFLA_VF_STATS_RX_BYTES"},
+    {0x3, "IFLA_VF_STATS_TX_BYTES"},
+    {0x4, "IFLA_VF_STATS_BROADCAST"},
+    {0x5, "IFLA_VF_STATS_MULTICAST"},
+    {0x6, "IFLA_VF_STATS_PAD"},
+    {0x7, "IFLA_VF_STATS_RX_DROPPED"},
+    {0x8, "IFLA_VF_STATS_TX_DROPPED"},
+};
+inline constexpr xlat rtnl_ifla_vf_stats_attrs_xlat{rtnl_ifla_vf_stats_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_STATS_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_vlan_list_attrs_field[] = {
+    {0x0, "IFLA_VF_VLAN_INFO_UNSPEC"},
+    {0x1, "IFLA_VF_VLAN_INFO"},
+};
+inline constexpr xlat rtnl_ifla_vf_vlan_list_attrs_xlat{rtnl_ifla_vf_vlan_list_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_VLAN_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_vf_link_states_field[] = {
+    {0x0, "IFLA_VF_LINK_STATE_AUTO"},
+    {0x1, "IFLA_VF_LINK_STATE_ENABLE"},
+    {0x2, "IFLA_VF_LINK_STATE_DISABLE"},
+};
+inline constexpr xlat rtnl_ifla_vf_link_states_xlat{rtnl_ifla_vf_link_states_field, ~std::uint64_t{0}, {}, {}, "IFLA_VF_LINK_STATE_???"};
+
+inline constexpr xlat_entry ifstats_xstats_type_attrs_field[] = {
+    {0x0, "LINK_XSTATS_TYPE_UNSPEC"},
+    {0x1, "LINK_XSTATS_TYPE_BRIDGE"},
+    {0x2, "LINK_XSTATS_TYPE_BOND"},
+};
+inline constexpr xlat ifstats_xstats_type_attrs_xlat{ifstats_xstats_type_attrs_field, ~std::uint64_t{0}, {}, {}, "LINK_XSTATS_TYPE_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bridge_attrs_field[] = {
+    {0x0, "BRIDGE_XSTATS_UNSPEC"},
+    {0x1, "BRIDGE_XSTATS_VLAN"},
+    {0x2, "BRIDGE_XSTATS_MCAST"},
+    {0x3, "BRIDGE_XSTATS_PAD"},
+    {0x4, "BRIDGE_XSTATS_STP"},
+};
+inline constexpr xlat ifstats_xstats_bridge_attrs_xlat{ifstats_xstats_bridge_attrs_field, ~std::uint64_t{0}, {}, {}, "BRIDGE_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bond_attrs_field[] = {
+    {0x0, "BOND_XSTATS_UNSPEC"},
+    {0x1, "BOND_XSTATS_3AD"},
+};
+inline constexpr xlat ifstats_xstats_bond_attrs_xlat{ifstats_xstats_bond_attrs_field, ~std::uint64_t{0}, {}, {}, "BOND_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bond_3ad_attrs_field[] = {
+    {0x0, "BOND_3AD_STAT_LACPDU_RX"},
+    {0x1, "BOND_3AD_STAT_LACPDU_TX"},
+    {0x2, "BOND_3AD_STAT_LACPDU_UNKNOWN_RX"},
+    {0x3, "BOND_3AD_STAT_LACPDU_ILLEGAL_RX"},
+    {0x4, "BOND_3AD_STAT_MARKER_RX"},
+    {0x5, "BOND_3AD_STAT_MARKER_TX"},
+    {0x6, "BOND_3AD_STAT_MARKER_RESP_RX"},
+    {0x7, "BOND_3AD_STAT_MARKER_RESP_TX"},
+    {0x8, "BOND_3AD_STAT_MARKER_UNKNOWN_RX"},
+    {0x9, "BOND_3AD_STAT_PAD"},
+};
+inline constexpr xlat ifstats_xstats_bond_3ad_attrs_xlat{ifstats_xstats_bond_3ad_attrs_field, ~std::uint64_t{0}, {}, {}, "BOND_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_offload_attrs_field[] = {
+    {0x0, "IFLA_OFFLOAD_XSTATS_UNSPEC"},
+    {0x1, "IFLA_OFFLOAD_XSTATS_CPU_HIT"},
+};
+inline constexpr xlat ifstats_offload_attrs_xlat{ifstats_offload_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_OFFLOAD_XSTATS_???"};
+
+inline constexpr xlat_entry ifstats_af_spec_mpls_attrs_field[] = {
+    {0x0, "MPLS_STATS_UNSPEC"},
+    {0x1, "MPLS_STATS_LINK"},
+};
+inline constexpr xlat ifstats_af_spec_mpls_attrs_xlat{ifstats_af_spec_mpls_attrs_field, ~std::uint64_t{0}, {}, {}, "MPLS_STATS_???"};
+
+inline constexpr xlat_entry ifstats_xstats_bridge_mcast_indices_field[] = {
+    {0x0, "BR_MCAST_DIR_RX"},
+    {0x1, "BR_MCAST_DIR_TX"},
+};
+inline constexpr xlat ifstats_xstats_bridge_mcast_indices_xlat{ifstats_xstats_bridge_mcast_indices_field, ~std::uint64_t{0}, {}, {}, {}};
+
+inline constexpr xlat_entry nl_bridge_vlan_flags_bits[] = {
+    {0x1, "BRIDGE_VLAN_INFO_MASTER"},
+    {0x2, "BRIDGE_VLAN_INFO_PVID"},
+    {0x4, "BRIDGE_VLAN_INFO_UNTAGGED"},
+    {0x8, "BRIDGE_VLAN_INFO_RANGE_BEGIN"},
+    {0x10, "BRIDGE_VLAN_INFO_RANGE_END"},
+    {0x20, "BRIDGE_VLAN_INFO_BRENTRY"},
+    {0x40, "BRIDGE_VLAN_INFO_ONLY_OPTS"},
+};
+inline constexpr xlat nl_bridge_vlan_flags_xlat{{}, 0, nl_bridge_vlan_flags_bits, "0", "BRIDGE_VLAN_INFO_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_bridge_attrs_field[] = {
+    {0x0, "IFLA_BRIDGE_FLAGS"},
+    {0x1, "IFLA_BRIDGE_MODE"},
+    {0x2, "IFLA_BRIDGE_VLAN_INFO"},
+    {0x3, "IFLA_BRIDGE_VLAN_TUNNEL_INFO"},
+    {0x4, "IFLA_BRIDGE_MRP"},
+    {0x5, "IFLA_BRIDGE_CFM"},
+    {0x6, "IFLA_BRIDGE_MST"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_bridge_attrs_xlat{rtnl_ifla_af_spec_bridge_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BRIDGE_???"};
+
+inline constexpr xlat_entry rtnl_ifla_bridge_flags_bits[] = {
+    {0x1, "BRIDGE_FLAGS_MASTER"},
+    {0x2, "BRIDGE_FLAGS_SELF"},
+};
+inline constexpr xlat rtnl_ifla_bridge_flags_xlat{{}, 0, rtnl_ifla_bridge_flags_bits, "0", "BRIDGE_FLAGS_???"};
+
+inline constexpr xlat_entry rtnl_ifla_bridge_modes_field[] = {
+    {0x0, "BRIDGE_MODE_VEB"},
+    {0x1, "BRIDGE_MODE_VEPA"},
+    {0xffff, "BRIDGE_MODE_UNDEF"},
+};
+inline constexpr xlat rtnl_ifla_bridge_modes_xlat{rtnl_ifla_bridge_modes_field, ~std::uint64_t{0}, {}, {}, "BRIDGE_MODE_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_bridge_vlan_tunnel_info_attrs_field[] = {
+    {0x0, "IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC"},
+    {0x1, "IFLA_BRIDGE_VLAN_TUNNEL_ID"},
+    {0x2, "IFLA_BRIDGE_VLAN_TUNNEL_VID"},
+    {0x3, "IFLA_BRIDGE_VLAN_TUNNEL_FLAGS"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_bridge_vlan_tunnel_info_attrs_xlat{rtnl_ifla_af_spec_bridge_vlan_tunnel_info_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BRIDGE_VLAN_TUNNEL_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_inet_attrs_field[] = {
+    {0x0, "IFLA_INET_UNSPEC"},
+    {0x1, "IFLA_INET_CONF"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_inet_attrs_xlat{rtnl_ifla_af_spec_inet_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_INET_???"};
+
+inline constexpr xlat_entry inet_devconf_indices_field[] = {
+    {0x0, "IPV4_DEVCONF_FORWARDING-1"},
+    {0x1, "IPV4_DEVCONF_MC_FORWARDING-1"},
+    {0x2, "IPV4_DEVCONF_PROXY_ARP-1"},
+    {0x3, "IPV4_DEVCONF_ACCEPT_REDIRECTS-1"},
+    {0x4, "IPV4_DEVCONF_SECURE_REDIRECTS-1"},
+    {0x5, "IPV4_DEVCONF_SEND_REDIRECTS-1"},
+    {0x6, "IPV4_DEVCONF_SHARED_MEDIA-1"},
+    {0x7, "IPV4_DEVCONF_RP_FILTER-1"},
+    {0x8, "IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE-1"},
+    {0x9, "IPV4_DEVCONF_BOOTP_RELAY-1"},
+    {0xa, "IPV4_DEVCONF_LOG_MARTIANS-1"},
+    {0xb, "IPV4_DEVCONF_TAG-1"},
+    {0xc, "IPV4_DEVCONF_ARPFILTER-1"},
+    {0xd, "IPV4_DEVCONF_MEDIUM_ID-1"},
+    {0xe, "IPV4_DEVCONF_NOXFRM-1"},
+    {0xf, "IPV4_DEVCONF_NOPOLICY-1"},
+    {0x10, "IPV4_DEVCONF_FORCE_IGMP_VERSION-1"},
+    {0x11, "IPV4_DEVCONF_ARP_ANNOUNCE-1"},
+    {0x12, "IPV4_DEVCONF_ARP_IGNORE-1"},
+    {0x13, "IPV4_DEVCONF_PROMOTE_SECONDARIES-1"},
+    {0x14, "IPV4_DEVCONF_ARP_ACCEPT-1"},
+    {0x15, "IPV4_DEVCONF_ARP_NOTIFY-1"},
+    {0x16, "IPV4_DEVCONF_ACCEPT_LOCAL-1"},
+    {0x17, "IPV4_DEVCONF_SRC_VMARK-1"},
+    {0x18, "IPV4_DEVCONF_PROXY_ARP_PVLAN-1"},
+    {0x19, "IPV4_DEVCONF_ROUTE_LOCALNET-1"},
+    {0x1a, "IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL-1"},
+    {0x1b, "IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL-1"},
+    {0x1c, "IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN-1"},
+    {0x1d, "IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST-1"},
+    {0x1e, "IPV4_DEVCONF_DROP_GRATUITOUS_ARP-1"},
+    {0x1f, "IPV4_DEVCONF_BC_FORWARDING-1"},
+    {0x20, "IPV4_DEVCONF_ARP_EVICT_NOCARRIER-1"},
+};
+inline constexpr xlat inet_devconf_indices_xlat{inet_devconf_indices_field, ~std::uint64_t{0}, {}, {}, "IPV4_DEVCONF_???"};
+
+inline constexpr xlat_entry rtnl_ifla_af_spec_mctp_attrs_field[] = {
+    {0x0, "IFLA_MCTP_UNSPEC"},
+    {0x1, "IFLA_MCTP_NET"},
+};
+inline constexpr xlat rtnl_ifla_af_spec_mctp_attrs_xlat{rtnl_ifla_af_spec_mctp_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_MCTP_???"};
+
+inline constexpr xlat_entry rtnl_ifla_info_data_bridge_attrs_field[] = {
+    {0x0, "IFLA_BR_UNSPEC"},
+    {0x1, "IFLA_BR_FORWARD_DELAY"},
+    {0x2, "IFLA_BR_HELLO_TIME"},
+    {0x3, "IFLA_BR_MAX_AGE"},
+    {0x4, "IFLA_BR_AGEING_TIME"},
+    {0x5, "IFLA_BR_STP_STATE"},
+    {0x6, "IFLA_BR_PRIORITY"},
+    {0x7, "IFLA_BR_VLAN_FILTERING"},
+    {0x8, "IFLA_BR_VLAN_PROTOCOL"},
+    {0x9, "IFLA_BR_GROUP_FWD_MASK"},
+    {0xa, "IFLA_BR_ROOT_ID"},
+    {0xb, "IFLA_BR_BRIDGE_ID"},
+    {0xc, "IFLA_BR_ROOT_PORT"},
+    {0xd, "IFLA_BR_ROOT_PATH_COST"},
+    {0xe, "IFLA_BR_TOPOLOGY_CHANGE"},
+    {0xf, "IFLA_BR_TOPOLOGY_CHANGE_DETECTED"},
+    {0x10, "IFLA_BR_HELLO_TIMER"},
+    {0x11, "IFLA_BR_TCN_TIMER"},
+    {0x12, "IFLA_BR_TOPOLOGY_CHANGE_TIMER"},
+    {0x13, "IFLA_BR_GC_TIMER"},
+    {0x14, "IFLA_BR_GROUP_ADDR"},
+    {0x15, "IFLA_BR_FDB_FLUSH"},
+    {0x16, "IFLA_BR_MCAST_ROUTER"},
+    {0x17, "IFLA_BR_MCAST_SNOOPING"},
+    {0x18, "IFLA_BR_MCAST_QUERY_USE_IFADDR"},
+    {0x19, "IFLA_BR_MCAST_QUERIER"},
+    {0x1a, "IFLA_BR_MCAST_HASH_ELASTICITY"},
+    {0x1b, "IFLA_BR_MCAST_HASH_MAX"},
+    {0x1c, "IFLA_BR_MCAST_LAST_MEMBER_CNT"},
+    {0x1d, "IFLA_BR_MCAST_STARTUP_QUERY_CNT"},
+    {0x1e, "IFLA_BR_MCAST_LAST_MEMBER_INTVL"},
+    {0x1f, "IFLA_BR_MCAST_MEMBERSHIP_INTVL"},
+    {0x20, "IFLA_BR_MCAST_QUERIER_INTVL"},
+    {0x21, "IFLA_BR_MCAST_QUERY_INTVL"},
+    {0x22, "IFLA_BR_MCAST_QUERY_RESPONSE_INTVL"},
+    {0x23, "IFLA_BR_MCAST_STARTUP_QUERY_INTVL"},
+    {0x24, "IFLA_BR_NF_CALL_IPTABLES"},
+    {0x25, "IFLA_BR_NF_CALL_IP6TABLES"},
+    {0x26, "IFLA_BR_NF_CALL_ARPTABLES"},
+    {0x27, "IFLA_BR_VLAN_DEFAULT_PVID"},
+    {0x28, "IFLA_BR_PAD"},
+    {0x29, "IFLA_BR_VLAN_STATS_ENABLED"},
+    {0x2a, "IFLA_BR_MCAST_STATS_ENABLED"},
+    {0x2b, "IFLA_BR_MCAST_IGMP_VERSION"},
+    {0x2c, "IFLA_BR_MCAST_MLD_VERSION"},
+    {0x2d, "IFLA_BR_VLAN_STATS_PER_PORT"},
+    {0x2e, "IFLA_BR_MULTI_BOOLOPT"},
+    {0x2f, "IFLA_BR_MCAST_QUERIER_STATE"},
+};
+inline constexpr xlat rtnl_ifla_info_data_bridge_attrs_xlat{rtnl_ifla_info_data_bridge_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_BR_???"};
+
+inline constexpr xlat_entry rtnl_ifla_br_boolopt_flags_bits[] = {
+    {0x1, "1<<BR_BOOLOPT_NO_LL_LEARN"},
+    {0x2, "1<<BR_BOOLOPT_MCAST_VLAN_SNOOPING"},
+    {0x4, "1<<BR_BOOLOPT_MST_ENABLE"},
+};
+inline constexpr xlat rtnl_ifla_br_boolopt_flags_xlat{{}, 0, rtnl_ifla_br_boolopt_flags_bits, "0", "1<<BR_BOOLOPT_???"};
+
+inline constexpr xlat_entry rtnl_ifla_br_mcast_querier_attrs_field[] = {
+    {0x0, "BRIDGE_QUERIER_UNSPEC"},
+    {0x1, "BRIDGE_QUERIER_IP_ADDRESS"},
+    {0x2, "BRIDGE_QUERIER_IP_PORT"},
+    {0x3, "BRIDGE_QUERIER_IP_OTHER_TIMER"},
+    {0x4, "BRIDGE_QUERIER_PAD"},
+    {0x5, "BRIDGE_QUERIER_IPV6_ADDRESS"},
+    {0x6, "BRIDGE_QUERIER_IPV6_PORT"},
+    {0x7, "BRIDGE_QUERIER_IPV6_OTHER_TIMER"},
+};
+inline constexpr xlat rtnl_ifla_br_mcast_querier_attrs_xlat{rtnl_ifla_br_mcast_querier_attrs_field, ~std::uint64_t{0}, {}, {}, "BRIDGE_QUERIER_???"};
+
+inline constexpr xlat_entry rtnl_ifla_info_data_tun_attrs_field[] = {
+    {0x0, "IFLA_TUN_UNSPEC"},
+    {0x1, "IFLA_TUN_OWNER"},
+    {0x2, "IFLA_TUN_GROUP"},
+    {0x3, "IFLA_TUN_TYPE"},
+    {0x4, "IFLA_TUN_PI"},
+    {0x5, "IFLA_TUN_VNET_HDR"},
+    {0x6, "IFLA_TUN_PERSIST"},
+    {0x7, "IFLA_TUN_MULTI_QUEUE"},
+    {0x8, "IFLA_TUN_NUM_QUEUES"},
+    {0x9, "IFLA_TUN_NUM_DISABLED_QUEUES"},
+};
+inline constexpr xlat rtnl_ifla_info_data_tun_attrs_xlat{rtnl_ifla_info_data_tun_attrs_field, ~std::uint64_t{0}, {}, {}, "IFLA_TUN_???"};
+
+inline constexpr xlat_entry tun_device_types_field[] = {
+    {0x1, "IFF_TUN"},
+    {0x2, "IFF_TAP"},
+};
+inline constexpr xlat tun_device_types_xlat{tun_device_types_field, ~std::uint64_t{0}, {}, {}, "IFF_???"};
+
+inline constexpr xlat_entry rtnl_rta_metrics_attrs_field[] = {
+    {0x0, "RTAX_UNSPEC"},
+    {0x1, "RTAX_LOCK"},
+    {0x2, "RTAX_MTU"},
+    {0x3, "RTAX_WINDOW"},
+    {0x4, "RTAX_RTT"},
+    {0x5, "RTAX_RTTVAR"},
+    {0x6, "RTAX_SSTHRESH"},
+    {0x7, "RTAX_CWND"},
+    {0x8, "RTAX_ADVMSS"},
+    {0x9, "RTAX_REORDERING"},
+    {0xa, "RTAX_HOPLIMIT"},
+    {0xb, "RTAX_INITCWND"},
+    {0xc, "RTAX_FEATURES"},
+    {0xd, "RTAX_RTO_MIN"},
+    {0xe, "RTAX_INITRWND"},
+    {0xf, "RTAX_QUICKACK"},
+    {0x10, "RTAX_CC_ALGO"},
+    {0x11, "RTAX_FASTOPEN_NO_COOKIE"},
+};
+inline constexpr xlat rtnl_rta_metrics_attrs_xlat{rtnl_rta_metrics_attrs_field, ~std::uint64_t{0}, {}, {}, "RTAX_???"};
+
+inline constexpr xlat_entry inet_diag_ulp_info_attrs_field[] = {
+    {0x0, "INET_ULP_INFO_UNSPEC"},
+    {0x1, "INET_ULP_INFO_NAME"},
+    {0x2, "INET_ULP_INFO_TLS"},
+    {0x3, "INET_ULP_INFO_MPTCP"},
+};
+inline constexpr xlat inet_diag_ulp_info_attrs_xlat{inet_diag_ulp_info_attrs_field, ~std::uint64_t{0}, {}, {}, "INET_ULP_INFO_???"};
+
+inline constexpr xlat_entry inet_diag_ulp_info_tls_attrs_field[] = {
+    {0x0, "TLS_INFO_UNSPEC"},
+    {0x1, "TLS_INFO_VERSION"},
+    {0x2, "TLS_INFO_CIPHER"},
+    {0x3, "TLS_INFO_TXCONF"},
+    {0x4, "TLS_INFO_RXCONF"},
+    {0x5, "TLS_INFO_ZC_RO_TX"},
+    {0x6, "TLS_INFO_RX_NO_PAD"},
+};
+inline constexpr xlat inet_diag_ulp_info_tls_attrs_xlat{inet_diag_ulp_info_tls_attrs_field, ~std::uint64_t{0}, {}, {}, "TLS_INFO_???"};
+
+inline constexpr xlat_entry inet_diag_ulp_info_mptcp_attrs_field[] = {
+    {0x0, "MPTCP_SUBFLOW_ATTR_UNSPEC"},
+    {0x1, "MPTCP_SUBFLOW_ATTR_TOKEN_REM"},
+    {0x2, "MPTCP_SUBFLOW_ATTR_TOKEN_LOC"},
+    {0x3, "MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ"},
+    {0x4, "MPTCP_SUBFLOW_ATTR_MAP_SEQ"},
+    {0x5, "MPTCP_SUBFLOW_ATTR_MAP_SFSEQ"},
+    {0x6, "MPTCP_SUBFLOW_ATTR_SSN_OFFSET"},
+    {0x7, "MPTCP_SUBFLOW_ATTR_MAP_DATALEN"},
+    {0x8, "MPTCP_SUBFLOW_ATTR_FLAGS"},
+    {0x9, "MPTCP_SUBFLOW_ATTR_ID_REM"},
+    {0xa, "MPTCP_SUBFLOW_ATTR_ID_LOC"},
+    {0xb, "MPTCP_SUBFLOW_ATTR_PAD"},
+};
+inline constexpr xlat inet_diag_ulp_info_mptcp_attrs_xlat{inet_diag_ulp_info_mptcp_attrs_field, ~std::uint64_t{0}, {}, {}, "MPTCP_SUBFLOW_ATTR_???"};
+
+inline constexpr xlat_entry tls_info_versions_field[] = {
+    {0x303, "TLS_1_2_VERSION"},
+    {0x304, "TLS_1_3_VERSION"},
+};
+inline constexpr xlat tls_info_versions_xlat{tls_info_versions_field, ~std::uint64_t{0}, {}, {}, "TLS_???_VERSION"};
+
+inline constexpr xlat_entry tls_info_ciphers_field[] = {
+    {0x33, "TLS_CIPHER_AES_GCM_128"},
+    {0x34, "TLS_CIPHER_AES_GCM_256"},
+    {0x35, "TLS_CIPHER_AES_CCM_128"},
+    {0x36, "TLS_CIPHER_CHACHA20_POLY1305"},
+    {0x37, "TLS_CIPHER_SM4_GCM"},
+    {0x38, "TLS_CIPHER_SM4_CCM"},
+    {0x39, "TLS_CIPHER_ARIA_GCM_128"},
+    {0x3a, "TLS_CIPHER_ARIA_GCM_256"},
+};
+inline constexpr xlat tls_info_ciphers_xlat{tls_info_ciphers_field, ~std::uint64_t{0}, {}, {}, "TLS_CIPHER_???"};
+
+inline constexpr xlat_entry tls_info_configs_field[] = {
+    {0x1, "TLS_CONF_BASE"},
+    {0x2, "TLS_CONF_SW"},
+    {0x3, "TLS_CONF_HW"},
+    {0x4, "TLS_CONF_HW_RECORD"},
+};
+inline constexpr xlat tls_info_configs_xlat{tls_info_configs_field, ~std::uint64_t{0}, {}, {}, "TLS_CONF_???"};
+
+inline constexpr xlat_entry mptcp_subflow_flags_bits[] = {
+    {0x1, "MPTCP_SUBFLOW_FLAG_MCAP_REM"},
+    {0x2, "MPTCP_SUBFLOW_FLAG_MCAP_LOC"},
+    {0x4, "MPTCP_SUBFLOW_FLAG_JOIN_REM"},
+    {0x8, "MPTCP_SUBFLOW_FLAG_JOIN_LOC"},
+    {0x10, "MPTCP_SUBFLOW_FLAG_BKUP_REM"},
+    {0x20, "MPTCP_SUBFLOW_FLAG_BKUP_LOC"},
+    {0x40, "MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED"},
+    {0x80, "MPTCP_SUBFLOW_FLAG_CONNECTED"},
+    {0x100, "MPTCP_SUBFLOW_FLAG_MAPVALID"},
+};
+inline constexpr xlat mptcp_subflow_flags_xlat{{}, 0, mptcp_subflow_flags_bits, "0", "MPTCP_SUBFLOW_FLAG_???"};
+
+inline constexpr xlat_entry inet_diag_bpf_storage_attrs_field[] = {
+    {0x0, "SK_DIAG_BPF_STORAGE_NONE"},
+    {0x1, "SK_DIAG_BPF_STORAGE_PAD"},
+    {0x2, "SK_DIAG_BPF_STORAGE_MAP_ID"},
+    {0x3, "SK_DIAG_BPF_STORAGE_MAP_VALUE"},
+};
+inline constexpr xlat inet_diag_bpf_storage_attrs_xlat{inet_diag_bpf_storage_attrs_field, ~std::uint64_t{0}, {}, {}, "SK_DIAG_BPF_STORAGE_???"};
+
+inline constexpr xlat_entry inet_diag_bpf_storages_attrs_field[] = {
+    {0x0, "SK_DIAG_BPF_STORAGE_REP_NONE"},
+    {0x1, "SK_DIAG_BPF_STORAGE"},
+};
+inline constexpr xlat inet_diag_bpf_storages_attrs_xlat{inet_diag_bpf_storages_attrs_field, ~std::uint64_t{0}, {}, {}, "SK_DIAG_BPF_STORAGE_???"};
+
 inline constexpr xlat_entry tcp_states_field[] = {
     {0x1, "TCP_ESTABLISHED"},
     {0x2, "TCP_SYN_SENT"},

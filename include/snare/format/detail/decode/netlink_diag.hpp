@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 
+#include <snare/format/detail/decode/bpf_filter.hpp>
 #include <snare/format/detail/decode/fs.hpp>
 #include <snare/format/detail/decode/netlink_nla.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
@@ -235,7 +236,18 @@ bool nla_packet_diag_mclist(P& p, std::uint64_t addr, std::uint32_t len, const v
   return true;
 }
 
-/// PACKET_DIAG_* payloads by type; the socket filter (PACKET_DIAG_FILTER) prints as bytes.
+/// PACKET_DIAG_FILTER: the socket's classic BPF program (strace's decode_packet_diag_filter:
+/// struct sock_filter after struct sock_filter, with -v; the address without); bytes when
+/// shorter than one instruction or longer than a u16 count of them.
+template <class P>
+bool nla_packet_diag_filter(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  std::uint32_t n = len / 8;  // sizeof(struct sock_filter)
+  if (n == 0 || n > 0xffff) return false;
+  put_bpf_insns(p, addr, n, bpf_program::socket);
+  return true;
+}
+
+/// PACKET_DIAG_* payloads by type.
 template <class P>
 inline constexpr nla_fn<P> packet_diag_nla[] = {
     &nla_fields<sizeof(packet_diag_info), packet_diag_info_fields, P>,  // PACKET_DIAG_INFO
@@ -245,6 +257,7 @@ inline constexpr nla_fn<P> packet_diag_nla[] = {
     nla_u32<P>,                                                         // PACKET_DIAG_FANOUT
     &nla_uid<P>,                                                        // PACKET_DIAG_UID
     &nla_meminfo<P>,                                                    // PACKET_DIAG_MEMINFO
+    &nla_packet_diag_filter<P>,                                         // PACKET_DIAG_FILTER
 };
 
 template <class P>

@@ -15,6 +15,7 @@
 #include <string>
 
 #include <snare/format/detail/decode/netlink_diag.hpp>
+#include <snare/format/detail/decode/netlink_inet_diag_attrs.hpp>
 #include <snare/format/detail/decode/netlink_nla.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/out.hpp>
@@ -174,8 +175,7 @@ bool nla_diag_shutdown(P& p, std::uint64_t addr, std::uint32_t len, const void*)
   return true;
 }
 
-/// INET_DIAG_* payloads by type; tcp_info, sockaddrs, md5sig, ULP info, BPF storages and
-/// sockopt print as bytes.
+/// INET_DIAG_* payloads by type; tcp_info (INET_DIAG_INFO) prints as bytes.
 template <class P>
 inline constexpr nla_fn<P> inet_diag_msg_nla[] = {
     nullptr,                                                              // INET_DIAG_NONE
@@ -190,16 +190,17 @@ inline constexpr nla_fn<P> inet_diag_msg_nla[] = {
     &nla_fields<sizeof(tcp_dctcp_info), tcp_dctcp_info_fields, P>,        // INET_DIAG_DCTCPINFO
     &nla_ip_proto<P>,                                                     // INET_DIAG_PROTOCOL
     nla_u8<P>,                                                            // INET_DIAG_SKV6ONLY
-    nullptr,                                                              // INET_DIAG_LOCALS
-    nullptr,                                                              // INET_DIAG_PEERS
+    &nla_inet_diag_sockaddrs<P>,                                          // INET_DIAG_LOCALS
+    &nla_inet_diag_sockaddrs<P>,                                          // INET_DIAG_PEERS
     nullptr,                                                              // INET_DIAG_PAD
     nla_u32<P>,                                                           // INET_DIAG_MARK
     &nla_fields<sizeof(tcp_bbr_info), tcp_bbr_info_fields, P>,            // INET_DIAG_BBRINFO
     nla_u32<P>,                                                           // INET_DIAG_CLASS_ID
-    nullptr,                                                              // INET_DIAG_MD5SIG
-    nullptr,                                                              // INET_DIAG_ULP_INFO
-    nullptr,                                                              // INET_DIAG_SK_BPF_STORAGES
+    &nla_inet_diag_md5sig<P>,                                             // INET_DIAG_MD5SIG
+    &nla_inet_diag_ulp_info<P>,                                           // INET_DIAG_ULP_INFO
+    &nla_inet_diag_bpf_storages<P>,                                       // INET_DIAG_SK_BPF_STORAGES
     nla_u64<P>,                                                           // INET_DIAG_CGROUP_ID
+    &nla_inet_diag_sockopt<P>,                                            // INET_DIAG_SOCKOPT
 };
 
 template <class P>

@@ -63,6 +63,8 @@ inline constexpr nla_fn<P> nla_u64 = &nla_int<std::uint64_t, false, P>;
 template <class P>
 inline constexpr nla_fn<P> nla_s32 = &nla_int<std::int32_t, false, P>;
 template <class P>
+inline constexpr nla_fn<P> nla_x16 = &nla_int<std::uint16_t, true, P>;
+template <class P>
 inline constexpr nla_fn<P> nla_x32 = &nla_int<std::uint32_t, true, P>;
 template <class P>
 inline constexpr nla_fn<P> nla_x64 = &nla_int<std::uint64_t, true, P>;
@@ -295,6 +297,18 @@ bool nla_fields(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
   std::size_t size = len >= Size ? Size : len == MidSize ? MidSize : len == MinSize ? MinSize : 0;
   if (size == 0) return false;
   put_nl_struct(p, addr, size, Fields);
+  return true;
+}
+
+/// A fixed struct of `Size` bytes laid out as `Fields`, then the bytes past it in hex when
+/// the payload is longer (strace's decoders that end with printstr_ex of the rest):
+/// `{a=1}, "\x01\x02"`; bytes in hex when shorter.
+template <std::size_t Size, const auto& Fields, class P>
+bool nla_fields_rest(P& p, std::uint64_t addr, std::uint32_t len, const void*) {
+  if (len < Size) return false;
+  std::size_t mark = p.out().size();
+  put_nl_struct(p, addr, Size, Fields);
+  if (len > Size && p.out()[mark] == '{') p.out().append(", "), put_hex_bytes(p, addr + Size, len - Size);
   return true;
 }
 

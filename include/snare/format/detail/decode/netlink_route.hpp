@@ -21,6 +21,8 @@
 #include <snare/format/detail/decode/netlink_route_link.hpp>
 #include <snare/format/detail/decode/netlink_route_mdb.hpp>
 #include <snare/format/detail/decode/netlink_route_nh.hpp>
+#include <snare/format/detail/decode/netlink_route_rta.hpp>
+#include <snare/format/detail/decode/netlink_route_stats.hpp>
 #include <snare/format/detail/decode/netlink_route_tc.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/out.hpp>
@@ -124,13 +126,16 @@ enum : std::uint8_t {
   rtnl_attrs_neigh,
   rtnl_attrs_link,
   rtnl_attrs_cachereport,  ///< attributes by family (put_cachereport_attrs)
+  rtnl_attrs_stats,
+  rtnl_attrs_route,
 };
 
 inline constexpr rtnl_header ifinfomsg_header{"ifi_family", 16, ifinfomsg_fields, &rtnl_link_attrs_xlat,
                                               rtnl_attrs_link};
 inline constexpr rtnl_header ifaddrmsg_header{"ifa_family", 8, ifaddrmsg_fields, &rtnl_addr_attrs_xlat,
                                               rtnl_attrs_addr};
-inline constexpr rtnl_header rtmsg_header{"rtm_family", 12, rtmsg_fields, &rtnl_route_attrs_xlat};
+inline constexpr rtnl_header rtmsg_header{"rtm_family", 12, rtmsg_fields, &rtnl_route_attrs_xlat,
+                                          rtnl_attrs_route};
 inline constexpr rtnl_header ndmsg_header{"ndm_family", 12, ndmsg_fields, &rtnl_neigh_attrs_xlat,
                                           rtnl_attrs_neigh};
 inline constexpr rtnl_header fib_rule_header{"family", 12, fib_rule_hdr_fields, &rtnl_rule_attrs_xlat,
@@ -147,7 +152,8 @@ inline constexpr rtnl_header netconfmsg_header{
 inline constexpr rtnl_header br_port_msg_header{"family", 8, br_port_msg_fields, &rtnl_mdb_attrs_xlat,
                                                 rtnl_attrs_mdb};
 inline constexpr rtnl_header rtgenmsg_header{"rtgen_family", 1, {}, &rtnl_nsid_attrs_xlat};
-inline constexpr rtnl_header if_stats_msg_header{"family", 12, if_stats_msg_fields, &ifstats_attrs_xlat};
+inline constexpr rtnl_header if_stats_msg_header{"family", 12, if_stats_msg_fields, &ifstats_attrs_xlat,
+                                                 rtnl_attrs_stats};
 // RTM_NEWCACHEREPORT: an rtgenmsg whose attributes depend on the (multicast) family.
 inline constexpr rtnl_header cachereport_header{"rtgen_family", 1, {}, nullptr, rtnl_attrs_cachereport};
 inline constexpr rtnl_header nhmsg_header{"nh_family", 8, nhmsg_fields, &rtnl_nexthop_attrs_xlat,
@@ -213,6 +219,10 @@ std::span<const nla_fn<P>> rtnl_attr_decoders(std::uint8_t table) noexcept {
       return rtnl_neigh_nla<P>;
     case rtnl_attrs_link:
       return rtnl_link_nla<P>;
+    case rtnl_attrs_stats:
+      return rtnl_ifstats_nla<P>;
+    case rtnl_attrs_route:
+      return rtnl_route_nla<P>;
     default:
       return {};
   }

@@ -1,9 +1,10 @@
 // Defines the attribute decoders of rtnetlink's link messages (RTM_*LINK, strace's
 // rtnl_link.c): IFLA_* with link statistics (both sizes of each of their older forms), the
-// device map, the IFLA_LINKINFO nest's kind, the IFLA_VF_PORTS and IFLA_PORT_SELF nests,
-// the extended filter mask, events, the property list and the proto-down reason nest.
-// the XDP nest, and IFLA_PROTINFO's IFLA_INET6_* for AF_INET6. The kind-specific nests
-// (IFLA_INFO_DATA), af_spec, brport (AF_BRIDGE's protinfo) and vfinfo print as bytes.
+// device map, the IFLA_VF_PORTS and IFLA_PORT_SELF nests, the extended filter mask, events,
+// the property list, the proto-down reason nest, the XDP nest and IFLA_PROTINFO by the link's
+// family. The larger nests have headers of their own: IFLA_LINKINFO (netlink_route_linkinfo),
+// IFLA_AF_SPEC and IFLA_INET6_* (netlink_route_af_spec), IFLA_BRPORT_* (netlink_route_brport)
+// and IFLA_VFINFO_LIST (netlink_route_vf).
 #pragma once
 
 #include <linux/if_link.h>
@@ -15,7 +16,11 @@
 #include <string_view>
 
 #include <snare/format/detail/decode/netlink_nla.hpp>
+#include <snare/format/detail/decode/netlink_route_af_spec.hpp>
 #include <snare/format/detail/decode/netlink_route_attrs.hpp>
+#include <snare/format/detail/decode/netlink_route_brport.hpp>
+#include <snare/format/detail/decode/netlink_route_linkinfo.hpp>
+#include <snare/format/detail/decode/netlink_route_vf.hpp>
 #include <snare/format/detail/decode/nlattr.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
@@ -71,20 +76,6 @@ inline constexpr nl_field ifla_port_vsi_fields[] = {
 };
 
 // ---- nests -------------------------------------------------------------------------------
-
-/// IFLA_INFO_*: the kind's name; the kind-specific data print as bytes.
-template <class P>
-inline constexpr nla_fn<P> rtnl_ifla_info_nla[] = {
-    nullptr,      // IFLA_INFO_UNSPEC
-    &nla_str<P>,  // IFLA_INFO_KIND
-    nullptr,      // IFLA_INFO_DATA
-    nullptr,      // IFLA_INFO_XSTATS
-    &nla_str<P>,  // IFLA_INFO_SLAVE_KIND
-};
-template <class P>
-bool rtnl_nla_ifla_linkinfo(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
-  return nla_nest(p, addr, len, rtnl_ifla_info_attrs_xlat, rtnl_ifla_info_nla<P>, opaque);
-}
 
 /// IFLA_PORT_* (strace's ifla_port_nla_decoders; the UUIDs print as bytes).
 template <class P>
@@ -152,41 +143,18 @@ bool rtnl_nla_ifla_xdp(P& p, std::uint64_t addr, std::uint32_t len, const void* 
   return nla_nest(p, addr, len, rtnl_ifla_xdp_attrs_xlat, rtnl_ifla_xdp_nla<P>, opaque);
 }
 
-/// struct ifla_cacheinfo (IFLA_INET6_CACHEINFO).
-inline constexpr nl_field ifla_cacheinfo_fields[] = {
-    {"max_reasm_len", offsetof(ifla_cacheinfo, max_reasm_len), 4, nl_kind::u},
-    {"tstamp", offsetof(ifla_cacheinfo, tstamp), 4, nl_kind::u},
-    {"reachable_time", offsetof(ifla_cacheinfo, reachable_time), 4, nl_kind::u},
-    {"retrans_time", offsetof(ifla_cacheinfo, retrans_time), 4, nl_kind::u},
-};
-
-/// IFLA_INET6_* (strace's ifla_inet6_nla_decoders), in IFLA_PROTINFO and IFLA_AF_SPEC of
-/// an AF_INET6 link: flags, the devconf and MIB counters by index, the cache info, the
-/// token and the address generation mode.
-template <class P>
-inline constexpr nla_fn<P> rtnl_ifla_inet6_nla[] = {
-    nullptr,                                                            // IFLA_INET6_UNSPEC
-    nla_flags<inet6_if_flags_xlat, 4, P>,                               // IFLA_INET6_FLAGS
-    &nla_indexed_array<std::int32_t, inet6_devconf_index_xlat, P>,      // IFLA_INET6_CONF
-    &nla_indexed_array<std::uint64_t, snmp_ip_stats_index_xlat, P>,     // IFLA_INET6_STATS
-    nullptr,                                                            // IFLA_INET6_MCAST
-    &nla_fields<sizeof(ifla_cacheinfo), ifla_cacheinfo_fields, P>,      // IFLA_INET6_CACHEINFO
-    &nla_indexed_array<std::uint64_t, snmp_icmp6_stats_index_xlat, P>,  // IFLA_INET6_ICMP6STATS
-    &nla_in6_addr<P>,                                                   // IFLA_INET6_TOKEN
-    nla_xval<in6_addr_gen_mode_xlat, 1, P>,                             // IFLA_INET6_ADDR_GEN_MODE
-    nla_u32<P>,                                                         // IFLA_INET6_RA_MTU
-};
-template <class P>
-bool rtnl_nla_ifla_inet6(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
-  return nla_nest(p, addr, len, rtnl_ifla_inet6_attr_xlat, rtnl_ifla_inet6_nla<P>, opaque);
-}
-
-/// IFLA_PROTINFO: by the link's family (strace's decode_ifla_protinfo), IFLA_INET6_* for
-/// AF_INET6; bytes for the others (AF_BRIDGE's IFLA_BRPORT_* are not decoded yet).
+/// IFLA_PROTINFO: by the link's family (strace's decode_ifla_protinfo), IFLA_BRPORT_* for
+/// AF_BRIDGE, IFLA_INET6_* for AF_INET6; bytes for the others.
 template <class P>
 bool rtnl_nla_ifla_protinfo(P& p, std::uint64_t addr, std::uint32_t len, const void* opaque) {
-  if (static_cast<const rtnl_ctx*>(opaque)->family != AF_INET6) return false;
-  return rtnl_nla_ifla_inet6(p, addr, len, opaque);
+  switch (static_cast<const rtnl_ctx*>(opaque)->family) {
+    case AF_BRIDGE:
+      return rtnl_nla_ifla_brport(p, addr, len, nullptr);
+    case AF_INET6:
+      return rtnl_nla_ifla_inet6(p, addr, len, nullptr);
+    default:
+      return false;
+  }
 }
 
 // ---- IFLA_* ------------------------------------------------------------------------------
@@ -212,10 +180,12 @@ inline constexpr auto rtnl_link_nla = nla_table<P, IFLA_ALLMULTI + 1>({
     {IFLA_NET_NS_PID, nla_u32<P>},
     {IFLA_IFALIAS, &nla_str<P>},
     {IFLA_NUM_VF, nla_u32<P>},
+    {IFLA_VFINFO_LIST, &rtnl_nla_ifla_vfinfo_list<P>},
     {IFLA_STATS64, &nla_fields<sizeof(rtnl_link_stats64), link_stats64_fields, P, link_stats64_old_size,
                                link_stats64_mid_size>},
     {IFLA_VF_PORTS, &rtnl_nla_ifla_vf_ports<P>},
     {IFLA_PORT_SELF, &rtnl_nla_ifla_port<P>},
+    {IFLA_AF_SPEC, &rtnl_nla_ifla_af_spec<P>},
     {IFLA_GROUP, nla_u32<P>},
     {IFLA_EXT_MASK, nla_flags<rtnl_ifla_ext_filter_flags_xlat, 4, P>},
     {IFLA_PROMISCUITY, nla_u32<P>},

@@ -153,10 +153,14 @@ enum class nl_kind : unsigned char {
   bytes,          ///< a byte array as a string in hex escapes (`"\x61\x62"`)
   bytes_nonzero,  ///< bytes, and only when one is not zero
   htonl,          ///< a u32 in network order: `htonl(0xfeedcafe)`
+  mac,            ///< a hardware address of `size` bytes: `ab:cd:ef` (put_mac)
+  u8_array,       ///< bytes as decimal numbers: `[171, 205]`
+  be16_xval,      ///< a u16 in network order named by `table`: `htons(ETH_P_IP)`
+  u64_indexed,    ///< u64s whose indices `table` names: `[[BR_MCAST_DIR_RX]=1, [BR_MCAST_DIR_TX]=2]`
 };
 
-/// One field of a struct: its name, byte offset, size (1, 2, 4 or 8) and form. Offsets are
-/// the kernel's uapi layout (linux/*.h), which is fixed ABI.
+/// One field of a struct: its name, byte offset, size (1, 2, 4 or 8; any for the byte and
+/// array kinds) and form. Offsets are the kernel's uapi layout (linux/*.h), which is fixed ABI.
 struct nl_field {
   std::string_view name;
   std::uint16_t offset;
@@ -169,7 +173,8 @@ struct nl_field {
 /// for a byte array, whether any byte is set.
 inline std::uint64_t nl_field_value(const nl_field& f, const unsigned char* raw) noexcept {
   std::uint64_t v = 0;
-  if (f.kind == nl_kind::bytes || f.kind == nl_kind::bytes_nonzero) {
+  if (f.kind == nl_kind::bytes || f.kind == nl_kind::bytes_nonzero || f.kind == nl_kind::mac ||
+      f.kind == nl_kind::u8_array || f.kind == nl_kind::u64_indexed) {
     for (std::size_t i = 0; i < f.size; ++i) v |= raw[f.offset + i];
     return v;
   }
@@ -203,6 +208,31 @@ inline void put_nl_field(std::string& out, const nl_field& f, const unsigned cha
     case nl_kind::bytes:
     case nl_kind::bytes_nonzero:
       return put_quoted(out, std::span(raw + f.offset, f.size), true);
+    case nl_kind::mac:
+      return put_mac(out, raw + f.offset, f.size);
+    case nl_kind::u8_array:
+      out.push_back('[');
+      for (std::size_t i = 0; i < f.size; ++i) {
+        if (i) out.append(", ");
+        put_udec(out, raw[f.offset + i]);
+      }
+      return out.push_back(']');
+    case nl_kind::u64_indexed:
+      out.push_back('[');
+      for (std::size_t i = 0; i < f.size / 8u; ++i) {
+        std::uint64_t e;
+        std::memcpy(&e, raw + f.offset + i * 8, 8);
+        if (i) out.append(", ");
+        out.push_back('[');
+        put_named(out, find_name(f.table->field, i), [&] { put_udec(out, i); });
+        out.append("]=");
+        put_udec(out, e);
+      }
+      return out.push_back(']');
+    case nl_kind::be16_xval:
+      out.append("htons(");
+      put_enum(out, *f.table, ntohs(static_cast<std::uint16_t>(v)));
+      return out.push_back(')');
   }
 }
 
@@ -251,10 +281,11 @@ inline void put_nlattr_header(std::string& out, std::uint16_t nla_len, std::uint
 /// several as an array (at most string_limit of them without -v), each with its payload
 /// decoded by `decoders[type]` (bytes in hex where there is none or it declines). Memory
 /// that ends prints as the address (`... /* 0x... */` inside an array); fewer bytes than a
-/// header as bytes.
+/// header as bytes. With `any_type`, decoders[0] takes every type and is passed the type
+/// (the whole nla_type) as its opaque, as strace's decode_nlattr with a table size of 0.
 template <class P>
 void put_nlattrs(P& p, std::uint64_t addr, std::uint32_t len, const xlat& table,
-                 std::span<const nla_fn<P>> decoders, const void* opaque = nullptr) {
+                 std::span<const nla_fn<P>> decoders, const void* opaque = nullptr, bool any_type = false) {
   std::string& out = p.out();
   bool array = false;
   for (std::size_t elt = 0;; ++elt) {
@@ -289,9 +320,10 @@ void put_nlattrs(P& p, std::uint64_t addr, std::uint32_t len, const xlat& table,
     put_nlattr_header(out, nla.len, nla.type, table);
     if (this_len > nla_hdrlen) {
       out.append(", ");
-      std::size_t idx = nla.type & 0x3fff;
+      std::size_t idx = any_type ? 0 : nla.type & 0x3fff;
       nla_fn<P> fn = idx < decoders.size() ? decoders[idx] : nullptr;
-      if (!fn || !fn(p, addr + nla_hdrlen, this_len - nla_hdrlen, opaque))
+      const void* arg = any_type ? reinterpret_cast<const void*>(std::uintptr_t{nla.type}) : opaque;
+      if (!fn || !fn(p, addr + nla_hdrlen, this_len - nla_hdrlen, arg))
         put_hex_bytes(p, addr + nla_hdrlen, this_len - nla_hdrlen);
       out.push_back(']');
     }
