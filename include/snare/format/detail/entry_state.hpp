@@ -21,6 +21,9 @@ struct entry_state {
   /// recvmmsg's msg_namelen of each message at entry (at most IOV_MAX, up to the first
   /// unreadable one), for `msg_namelen=0 => 38`; empty for other calls.
   std::vector<std::int32_t> namelens;
+  /// The thread's stack pointer at entry, set by a tracer that has the registers (the
+  /// ptrace backend's), 0 when unknown: rt_sigreturn's signal frame lies there.
+  std::uint64_t stack_pointer = 0;
 };
 
 }  // namespace snare::format::detail

@@ -114,4 +114,23 @@ struct decoder<sys::call_id::rt_sigtimedwait> {
 template <>
 struct decoder<sys::call_id::rt_sigtimedwait_time64> : decoder<sys::call_id::rt_sigtimedwait> {};
 
+/// rt_sigreturn: `{mask=[...]}`, the signal mask the call restores, read from the signal
+/// frame at the stack pointer (strace's rt_sigreturn.c with x86_64/arch_rt_sigframe.c: the
+/// frame starts a word below it, where the handler's return popped pretcode; its
+/// ucontext's uc_sigmask lies 8 + 296 bytes in, after uc_flags, uc_link, uc_stack and the
+/// 256-byte sigcontext of asm/sigcontext.h). Nothing when the tracer gave no stack pointer.
+template <>
+struct decoder<sys::call_id::rt_sigreturn> {
+  static constexpr std::uint64_t sigmask_in_frame = 8 + 296;
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    std::uint64_t sp = p.stack_pointer();
+    if (exit || sp == 0) return;
+    std::uint64_t at = sp - 8 + sigmask_in_frame;
+    p.out().append("{mask=");
+    if (!put_sigset_at(p, at, 8)) put_ptr(p.out(), at);
+    p.out().push_back('}');
+  }
+};
+
 }  // namespace snare::format::detail
