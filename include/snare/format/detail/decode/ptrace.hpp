@@ -311,15 +311,20 @@ struct decoder<sys::call_id::ptrace> {
   // `[v]` of the word the call stored at `addr`: hex (PEEK*) or unsigned (GETEVENTMSG).
   template <class P>
   static void put_stored_word(P& p, std::uint64_t addr, bool hex) {
-    std::uint64_t v;
     if (unfilled(p, addr, true)) return;
-    if (!p.read_obj(addr, v)) return put_ptr(p.out(), addr);
-    p.out().push_back('[');
-    if (hex)
-      put_hex(p.out(), v);
-    else
-      put_udec(p.out(), v);
-    p.out().push_back(']');
+    std::uint64_t v = 0;
+    std::string word;
+    if (p.read_obj(addr, v)) {
+      word.push_back('[');
+      if (hex)
+        put_hex(word, v);
+      else
+        put_udec(word, v);
+      word.push_back(']');
+    } else {
+      put_ptr(word, addr);
+    }
+    p.out().append(word);
   }
 
   template <class P>
