@@ -186,6 +186,10 @@ struct decoder<sys::call_id::ptrace> {
     }
     out.append(", ");
     switch (request) {
+      case pt::peekuser:
+      case pt::pokeuser:
+        put_user_offset(out, addr);
+        break;
       case pt::getregset:
       case pt::setregset:
         put_enum(out, nt_descriptor_types_xlat, static_cast<std::uint32_t>(addr));

@@ -2,17 +2,20 @@
 // regset.c with linux/x86_64/arch_prstatus_regset.c and arch_fpregset.c): struct
 // user_regs_struct (NT_PRSTATUS, PTRACE_GETREGS) and struct user_fpregs_struct
 // (NT_FPREGSET, PTRACE_GETFPREGS), from field tables in the kernel's layout
-// (asm/user_64.h), cut at the length the caller gives as strace cuts them.
+// (asm/user_64.h), cut at the length the caller gives as strace cuts them; and the
+// offsets into struct user that PTRACE_PEEKUSER and POKEUSER name.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/scratch.hpp>
+#include <snare/format/detail/xlat.hpp>
 
 namespace snare::format::detail {
 
@@ -44,6 +47,66 @@ inline constexpr regset_field fpregset_fields[] = {
     {"st_space", 32, 4, 32}, {"xmm_space", 160, 4, 64}, {"padding", 416, 4, 24},
 };
 inline constexpr std::size_t fpregset_size = 512;
+
+/// The offsets PTRACE_PEEKUSER and PTRACE_POKEUSER name in struct user (sys/user.h, x86-64),
+/// as strace's linux/x86_64/userent.h names them: the registers `8*RAX` (sys/reg.h's
+/// indices; EFLAGS as `8*EFL`), then the members, then the struct's size.
+inline constexpr xlat_entry user_offsets[] = {
+    {0, "8*R15"},
+    {8, "8*R14"},
+    {16, "8*R13"},
+    {24, "8*R12"},
+    {32, "8*RBP"},
+    {40, "8*RBX"},
+    {48, "8*R11"},
+    {56, "8*R10"},
+    {64, "8*R9"},
+    {72, "8*R8"},
+    {80, "8*RAX"},
+    {88, "8*RCX"},
+    {96, "8*RDX"},
+    {104, "8*RSI"},
+    {112, "8*RDI"},
+    {120, "8*ORIG_RAX"},
+    {128, "8*RIP"},
+    {136, "8*CS"},
+    {144, "8*EFL"},
+    {152, "8*RSP"},
+    {160, "8*SS"},
+    {216, "offsetof(struct user, u_fpvalid)"},
+    {224, "offsetof(struct user, i387)"},
+    {736, "offsetof(struct user, u_tsize)"},
+    {744, "offsetof(struct user, u_dsize)"},
+    {752, "offsetof(struct user, u_ssize)"},
+    {760, "offsetof(struct user, start_code)"},
+    {768, "offsetof(struct user, start_stack)"},
+    {776, "offsetof(struct user, signal)"},
+    {784, "offsetof(struct user, reserved)"},
+    {792, "offsetof(struct user, u_ar0)"},
+    {800, "offsetof(struct user, u_fpstate)"},
+    {808, "offsetof(struct user, magic)"},
+    {816, "offsetof(struct user, u_comm)"},
+    {848, "offsetof(struct user, u_debugreg)"},
+    {912, "sizeof(struct user)"},
+};
+
+/// Appends offset `addr` into struct user as strace's print_user_offset_addr: the nearest
+/// name at or below it, `+N` past it (`offsetof(struct user, u_debugreg)+8`); -X verbose
+/// the address and the name in a comment, -X raw the address; the address alone past the
+/// struct's size.
+inline void put_user_offset(std::string& out, std::uint64_t addr) {
+  std::string_view name;
+  std::uint64_t base = 0;
+  for (const auto& e : user_offsets)
+    if (e.value <= addr) name = e.name, base = e.value;
+  if (addr > base && base == user_offsets[std::size(user_offsets) - 1].value) name = {};
+  if (name.empty() || !xlat_abbrev()) put_ptr(out, addr);
+  if (name.empty() || xlat_raw()) return;
+  if (xlat_verbose()) out.append(" /* ");
+  out.append(name);
+  if (base != addr) put_udec(out.append("+"), addr - base);
+  if (xlat_verbose()) out.append(" */");
+}
 
 /// Returns the element of `size` bytes at `p`, zero-extended.
 inline std::uint64_t regset_value(const unsigned char* p, std::size_t size) noexcept {
