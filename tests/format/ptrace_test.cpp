@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/user.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -234,4 +236,31 @@ TEST_CASE("rt_sigreturn shows the mask of the signal frame at the stack pointer"
   CHECK(out == "rt_sigreturn({mask=[INT CHLD]}) = 0");
   // Without a stack pointer (a backend without registers) nothing is shown, as before.
   CHECK(call("rt_sigreturn", {}, 0, mem) == "rt_sigreturn() = 0");
+}
+
+TEST_CASE("PEEKUSER and POKEUSER name their offset into struct user", "[format][ptrace]") {
+  // The table's values against glibc's struct user (sys/user.h; sys/reg.h's indices are
+  // these offsets over 8, but its macros R8, SS, ... would leak into the unity batch).
+  using snare::format::detail::user_offsets;
+  STATIC_REQUIRE(user_offsets[10].value == offsetof(struct user_regs_struct, rax));
+  STATIC_REQUIRE(user_offsets[18].value == offsetof(struct user_regs_struct, eflags));
+  STATIC_REQUIRE(user_offsets[20].value == offsetof(struct user_regs_struct, ss));
+  STATIC_REQUIRE(user_offsets[21].value == offsetof(struct user, u_fpvalid));
+  STATIC_REQUIRE(user_offsets[22].value == offsetof(struct user, i387));
+  STATIC_REQUIRE(user_offsets[34].value == offsetof(struct user, u_debugreg));
+  STATIC_REQUIRE(user_offsets[35].value == sizeof(struct user));
+  fake_memory mem;
+  CHECK(call("ptrace", {3, 77, offsetof(struct user_regs_struct, rax), 0}, -3, mem) ==
+        "ptrace(PTRACE_PEEKUSER, 77, 8*RAX, NULL) = -1 ESRCH (No such process)");
+  CHECK(
+      call("ptrace", {6, 77, offsetof(struct user, u_debugreg) + 8, 0}, -3, mem) ==
+      "ptrace(PTRACE_POKEUSER, 77, offsetof(struct user, u_debugreg)+8, NULL) = -1 ESRCH (No such process)");
+  CHECK(call("ptrace", {6, 77, offsetof(struct user_regs_struct, fs_base), 0}, -3, mem) ==
+        "ptrace(PTRACE_POKEUSER, 77, 8*SS+8, NULL) = -1 ESRCH (No such process)");
+  CHECK(call("ptrace", {6, 77, sizeof(struct user) + 1, 0}, -3, mem) ==
+        "ptrace(PTRACE_POKEUSER, 77, 0x391, NULL) = -1 ESRCH (No such process)");
+  CHECK(call("ptrace", {6, 77, offsetof(struct user_regs_struct, rcx), 0}, -3, mem, snare::test::verbose) ==
+        "ptrace(0x6 /* PTRACE_POKEUSER */, 77, 0x58 /* 8*RCX */, NULL) = -1 ESRCH (No such process)");
+  CHECK(call("ptrace", {6, 77, offsetof(struct user_regs_struct, rcx), 0}, -3, mem, snare::test::raw) ==
+        "ptrace(0x6, 77, 0x58, NULL) = -1 ESRCH (No such process)");
 }

@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
   traced(SYS_ptrace, PTRACE_GETREGSET, 999999, 1 /* NT_PRSTATUS */, p(&piov));
   traced(SYS_ptrace, PTRACE_SETREGSET, 999999, 2 /* NT_FPREGSET */, p(&piov));
   traced(SYS_ptrace, PTRACE_GET_SYSCALL_INFO, 999999, 88, 0);
+  std::uint64_t pword = 0;
+  traced(SYS_ptrace, PTRACE_PEEKUSER, 999999, 8 * 10 /* 8*RAX */, p(&pword));
+  traced(SYS_ptrace, PTRACE_POKEUSER, 999999, 848 + 8 /* u_debugreg[1] */, 0);
   traced(SYS_access, p(file), R_OK | W_OK);
   traced(SYS_umask, 022);
   traced(SYS_umask, 022);
