@@ -16,6 +16,7 @@
 #include <snare/format/detail/decode/signal.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
+#include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/signals.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
