@@ -264,3 +264,24 @@ TEST_CASE("PEEKUSER and POKEUSER name their offset into struct user", "[format][
   CHECK(call("ptrace", {6, 77, offsetof(struct user_regs_struct, rcx), 0}, -3, mem, snare::test::raw) ==
         "ptrace(0x6, 77, 0x58, NULL) = -1 ESRCH (No such process)");
 }
+
+TEST_CASE("ptrace under -e verbose= shows the addresses of the structs it leaves out", "[format][ptrace]") {
+  fake_memory mem;
+  snare::format::options quiet;
+  quiet.decode_structs = false;
+  siginfo_t si{};
+  si.si_signo = SIGUSR1;
+  mem.put(0x1000, si);
+  CHECK(call("ptrace", {0x4203, 77, 0, 0x1000}, 0, mem, quiet) ==
+        "ptrace(PTRACE_SETSIGINFO, 77, NULL, 0x1000) = 0");
+  CHECK(call("ptrace", {0x4202, 77, 0, 0x1000}, 0, mem, quiet) ==
+        "ptrace(PTRACE_GETSIGINFO, 77, NULL, 0x1000) = 0");
+  mem.put(0x2000, pt_iovec{0x5000, 8});
+  mem.put<std::uint64_t>(0x5000, 1);
+  // The iovec is read whatever -e verbose says; the registers it points to are not.
+  CHECK(call("ptrace", {0x4204, 77, 1, 0x2000}, 0, mem, quiet) ==
+        "ptrace(PTRACE_GETREGSET, 77, NT_PRSTATUS, {iov_base=0x5000, iov_len=8}) = 0");
+  CHECK(call("ptrace", {0x4204, 77, 1, 0x2000}, 0, mem) ==
+        "ptrace(PTRACE_GETREGSET, 77, NT_PRSTATUS, {iov_base={r15=0x1}, iov_len=8}) = 0");
+  CHECK(call("ptrace", {13, 77, 0, 0x5000}, 0, mem, quiet) == "ptrace(PTRACE_SETREGS, 77, 0x5000) = 0");
+}

@@ -128,11 +128,11 @@ template <>
 struct decoder<sys::call_id::ptrace> {
   static constexpr std::size_t state = 5;
 
-  // Appends the address when strace's umove_or_printaddr would: NULL, or at exit after a
-  // failed call; true when it printed.
+  // Appends the address when strace's umove_or_printaddr would: NULL, a struct -e verbose=
+  // leaves out, or at exit after a failed call; true when it printed.
   template <class P>
   static bool unfilled(P& p, std::uint64_t addr, bool exit) {
-    if (addr != 0 && !(exit && p.failed())) return false;
+    if (addr != 0 && p.opts().decode_structs && !(exit && p.failed())) return false;
     put_ptr(p.out(), addr);
     return true;
   }
@@ -206,9 +206,11 @@ struct decoder<sys::call_id::ptrace> {
         put_peeksiginfo_args(p, addr);
         break;
       case pt::setregs:  // x86: the registers are at data, addr is ignored
-        return put_prstatus_regset(p, data, prstatus_regset_size);
+        if (!unfilled(p, data, false)) put_prstatus_regset(p, data, prstatus_regset_size);
+        return;
       case pt::setfpregs:
-        return put_fpregset(p, data, fpregset_size);
+        if (!unfilled(p, data, false)) put_fpregset(p, data, fpregset_size);
+        return;
       case pt::getregs:
       case pt::getfpregs:
         return;  // data at exit
@@ -248,8 +250,10 @@ struct decoder<sys::call_id::ptrace> {
       }
       case pt::seccomp_get_metadata: {
         std::uint64_t filter_off;
-        if (addr < 8 || data == 0 || !p.read_obj(data, filter_off))
-          return p.keep(state, 2), put_ptr(out, data);
+        p.keep(state, 2);  // the address, until the struct opens
+        if (addr < 8) return put_ptr(out, data);
+        if (unfilled(p, data, false)) return;
+        if (!p.read_obj(data, filter_off)) return put_ptr(out, data);
         p.keep(state, 1);
         put_udec(out.append("{filter_off="), filter_off);
         return;
@@ -278,7 +282,8 @@ struct decoder<sys::call_id::ptrace> {
       std::uint32_t flags, nr;
     } a;
     std::string& out = p.out();
-    if (addr == 0 || !p.read_obj(addr, a)) return put_ptr(out, addr);
+    if (unfilled(p, addr, false)) return;
+    if (!p.read_obj(addr, a)) return put_ptr(out, addr);
     put_udec(out.append("{off="), a.off);
     put_flags(out.append(", flags="), ptrace_peeksiginfo_flags_xlat, a.flags);
     put_udec(out.append(", nr="), a.nr);
