@@ -59,6 +59,9 @@ struct tool {
     // -i: the ptrace backend has the thread's registers at the stop.
     if constexpr (is_ptrace<G>) {
       if (s->wants_ip()) ip = g.registers().rip;
+      // rt_sigreturn shows the mask of the signal frame at the stack pointer.
+      if (c.number == snare::sys::x86_64::rt_sigreturn::number)
+        g.thread_state().inout.stack_pointer = g.registers().rsp;
     }
     page_cache mem(memory_ref::of(g));  // the entry's reads, a page at a time (strace's cache)
     auto d =

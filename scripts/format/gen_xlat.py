@@ -55,6 +55,7 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/futex.h>
 #include <asm/prctl.h>
 #include <sys/ptrace.h>
+#include <elf.h>
 #include <sys/mount.h>
 #include <sys/xattr.h>
 #include <linux/seccomp.h>

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -200,6 +201,22 @@ int main(int argc, char** argv) {
   std::strcpy(sun.sun_path, "/nonexistent/socket");
   traced(SYS_connect, us, p(&sun), sizeof sun);
   traced(SYS_kill, 999999, SIGTERM);
+  // ptrace(2) on a pid that is not a tracee (ESRCH): the arguments as strace shows them.
+  traced(SYS_ptrace, PTRACE_SETOPTIONS, 999999, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
+  traced(SYS_ptrace, PTRACE_CONT, 999999, 0, SIGUSR1);
+  siginfo_t psi{};
+  psi.si_signo = SIGSEGV;
+  psi.si_code = SEGV_MAPERR;
+  psi.si_addr = reinterpret_cast<void*>(0x1000);
+  traced(SYS_ptrace, PTRACE_SETSIGINFO, 999999, 0, p(&psi));
+  std::uint64_t pregs[27] = {};
+  iovec piov{pregs, 16};
+  traced(SYS_ptrace, PTRACE_GETREGSET, 999999, 1 /* NT_PRSTATUS */, p(&piov));
+  traced(SYS_ptrace, PTRACE_SETREGSET, 999999, 2 /* NT_FPREGSET */, p(&piov));
+  traced(SYS_ptrace, PTRACE_GET_SYSCALL_INFO, 999999, 88, 0);
+  std::uint64_t pword = 0;
+  traced(SYS_ptrace, PTRACE_PEEKUSER, 999999, 8 * 10 /* 8*RAX */, p(&pword));
+  traced(SYS_ptrace, PTRACE_POKEUSER, 999999, 848 + 8 /* u_debugreg[1] */, 0);
   traced(SYS_access, p(file), R_OK | W_OK);
   traced(SYS_umask, 022);
   traced(SYS_umask, 022);

@@ -25,6 +25,9 @@ struct entry_state {
   /// Bytes a decoder keeps at entry to compare at exit (bpf's info struct, `nr_map_ids=0 => 2`);
   /// empty for other calls.
   std::string bytes;
+  /// The thread's stack pointer at entry, set by a tracer that has the registers (the
+  /// ptrace backend's), 0 when unknown: rt_sigreturn's signal frame lies there.
+  std::uint64_t stack_pointer = 0;
 };
 
 }  // namespace snare::format::detail

@@ -404,6 +404,12 @@ class printer {
     return true;
   }
 
+  /// Returns the thread's stack pointer at entry that the tracer put in the entry state, or
+  /// 0 when it gave none (see entry_state::stack_pointer).
+  std::uint64_t stack_pointer() const noexcept {
+    if (save_) return save_->stack_pointer;
+    return st_ ? st_->stack_pointer : 0;
+  }
   /// Returns recvmmsg's msg_namelen of each message at entry (null without an entry state).
   const std::vector<std::int32_t>* saved_namelens() const noexcept { return st_ ? &st_->namelens : nullptr; }
 

@@ -29,6 +29,7 @@
 #include <snare/format/detail/decode/perf.hpp>
 #include <snare/format/detail/decode/prctl.hpp>
 #include <snare/format/detail/decode/process.hpp>
+#include <snare/format/detail/decode/ptrace.hpp>
 #include <snare/format/detail/decode/quotactl.hpp>
 #include <snare/format/detail/decode/resource.hpp>
 #include <snare/format/detail/decode/select.hpp>

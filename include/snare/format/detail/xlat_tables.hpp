@@ -4551,6 +4551,216 @@ inline constexpr xlat_entry ptrace_request_field[] = {
 };
 inline constexpr xlat ptrace_request_xlat{ptrace_request_field, ~std::uint64_t{0}, {}, {}, "PTRACE_???"};
 
+inline constexpr xlat_entry ptrace_setoptions_bits[] = {
+    {0x1, "PTRACE_O_TRACESYSGOOD"},
+    {0x2, "PTRACE_O_TRACEFORK"},
+    {0x4, "PTRACE_O_TRACEVFORK"},
+    {0x8, "PTRACE_O_TRACECLONE"},
+    {0x10, "PTRACE_O_TRACEEXEC"},
+    {0x20, "PTRACE_O_TRACEVFORKDONE"},
+    {0x40, "PTRACE_O_TRACEEXIT"},
+    {0x80, "PTRACE_O_TRACESECCOMP"},
+    {0x100000, "PTRACE_O_EXITKILL"},
+    {0x200000, "PTRACE_O_SUSPEND_SECCOMP"},
+    {0x10000000, "PTRACE_O_TRACEMIGRATE"},
+};
+inline constexpr xlat ptrace_setoptions_xlat{{}, 0, ptrace_setoptions_bits, "0", "PTRACE_O_???"};
+
+inline constexpr xlat_entry ptrace_peeksiginfo_flags_bits[] = {
+    {0x1, "PTRACE_PEEKSIGINFO_SHARED"},
+};
+inline constexpr xlat ptrace_peeksiginfo_flags_xlat{{}, 0, ptrace_peeksiginfo_flags_bits, "0", "PTRACE_PEEKSIGINFO_???"};
+
+inline constexpr xlat_entry ptrace_syscall_info_op_field[] = {
+    {0x0, "PTRACE_SYSCALL_INFO_NONE"},
+    {0x1, "PTRACE_SYSCALL_INFO_ENTRY"},
+    {0x2, "PTRACE_SYSCALL_INFO_EXIT"},
+    {0x3, "PTRACE_SYSCALL_INFO_SECCOMP"},
+};
+inline constexpr xlat ptrace_syscall_info_op_xlat{ptrace_syscall_info_op_field, ~std::uint64_t{0}, {}, {}, "PTRACE_SYSCALL_INFO_???"};
+
+inline constexpr xlat_entry siginfo_codes_field[] = {
+    {0x0, "SI_USER"},
+    {0x80, "SI_KERNEL"},
+    {0xffffffffffffffff, "SI_QUEUE"},
+    {0xfffffffffffffffe, "SI_TIMER"},
+    {0xfffffffffffffffd, "SI_MESGQ"},
+    {0xfffffffffffffffc, "SI_ASYNCIO"},
+    {0xfffffffffffffffb, "SI_SIGIO"},
+    {0xfffffffffffffffa, "SI_TKILL"},
+    {0xfffffffffffffff9, "SI_DETHREAD"},
+    {0xffffffffffffffc4, "SI_ASYNCNL"},
+    {0x7fff, "SI_NOINFO"},
+};
+inline constexpr xlat siginfo_codes_xlat{siginfo_codes_field, ~std::uint64_t{0}, {}, {}, "SI_???"};
+
+inline constexpr xlat_entry sigtrap_codes_field[] = {
+    {0x1, "TRAP_BRKPT"},
+    {0x2, "TRAP_TRACE"},
+    {0x3, "TRAP_BRANCH"},
+    {0x4, "TRAP_HWBKPT"},
+    {0x5, "TRAP_UNK"},
+    {0x6, "TRAP_PERF"},
+};
+inline constexpr xlat sigtrap_codes_xlat{sigtrap_codes_field, ~std::uint64_t{0}, {}, {}, "TRAP_???"};
+
+inline constexpr xlat_entry sigchld_codes_field[] = {
+    {0x1, "CLD_EXITED"},
+    {0x2, "CLD_KILLED"},
+    {0x3, "CLD_DUMPED"},
+    {0x4, "CLD_TRAPPED"},
+    {0x5, "CLD_STOPPED"},
+    {0x6, "CLD_CONTINUED"},
+};
+inline constexpr xlat sigchld_codes_xlat{sigchld_codes_field, ~std::uint64_t{0}, {}, {}, "CLD_???"};
+
+inline constexpr xlat_entry sigpoll_codes_field[] = {
+    {0x1, "POLL_IN"},
+    {0x2, "POLL_OUT"},
+    {0x3, "POLL_MSG"},
+    {0x4, "POLL_ERR"},
+    {0x5, "POLL_PRI"},
+    {0x6, "POLL_HUP"},
+};
+inline constexpr xlat sigpoll_codes_xlat{sigpoll_codes_field, ~std::uint64_t{0}, {}, {}, "POLL_???"};
+
+inline constexpr xlat_entry sigill_codes_field[] = {
+    {0x1, "ILL_ILLOPC"},
+    {0x2, "ILL_ILLOPN"},
+    {0x3, "ILL_ILLADR"},
+    {0x4, "ILL_ILLTRP"},
+    {0x5, "ILL_PRVOPC"},
+    {0x6, "ILL_PRVREG"},
+    {0x7, "ILL_COPROC"},
+    {0x8, "ILL_BADSTK"},
+};
+inline constexpr xlat sigill_codes_xlat{sigill_codes_field, ~std::uint64_t{0}, {}, {}, "ILL_???"};
+
+inline constexpr xlat_entry sigfpe_codes_field[] = {
+    {0x1, "FPE_INTDIV"},
+    {0x2, "FPE_INTOVF"},
+    {0x3, "FPE_FLTDIV"},
+    {0x4, "FPE_FLTOVF"},
+    {0x5, "FPE_FLTUND"},
+    {0x6, "FPE_FLTRES"},
+    {0x7, "FPE_FLTINV"},
+    {0x8, "FPE_FLTSUB"},
+    {0xe, "FPE_FLTUNK"},
+    {0xf, "FPE_CONDTRAP"},
+};
+inline constexpr xlat sigfpe_codes_xlat{sigfpe_codes_field, ~std::uint64_t{0}, {}, {}, "FPE_???"};
+
+inline constexpr xlat_entry sigsegv_codes_field[] = {
+    {0x1, "SEGV_MAPERR"},
+    {0x2, "SEGV_ACCERR"},
+    {0x3, "SEGV_BNDERR"},
+    {0x4, "SEGV_PKUERR"},
+    {0x5, "SEGV_ACCADI"},
+    {0x6, "SEGV_ADIDERR"},
+    {0x7, "SEGV_ADIPERR"},
+    {0x8, "SEGV_MTEAERR"},
+    {0x9, "SEGV_MTESERR"},
+};
+inline constexpr xlat sigsegv_codes_xlat{sigsegv_codes_field, ~std::uint64_t{0}, {}, {}, "SEGV_???"};
+
+inline constexpr xlat_entry sigbus_codes_field[] = {
+    {0x1, "BUS_ADRALN"},
+    {0x2, "BUS_ADRERR"},
+    {0x3, "BUS_OBJERR"},
+    {0x4, "BUS_MCEERR_AR"},
+    {0x5, "BUS_MCEERR_AO"},
+};
+inline constexpr xlat sigbus_codes_xlat{sigbus_codes_field, ~std::uint64_t{0}, {}, {}, "BUS_???"};
+
+inline constexpr xlat_entry sigsys_codes_field[] = {
+    {0x1, "SYS_SECCOMP"},
+    {0x2, "SYS_USER_DISPATCH"},
+};
+inline constexpr xlat sigsys_codes_xlat{sigsys_codes_field, ~std::uint64_t{0}, {}, {}, "SYS_???"};
+
+inline constexpr xlat_entry nt_descriptor_types_field[] = {
+    {0x1, "NT_PRSTATUS"},
+    {0x2, "NT_FPREGSET"},
+    {0x3, "NT_PRPSINFO"},
+    {0x4, "NT_PRXREG"},
+    {0x5, "NT_PLATFORM"},
+    {0x6, "NT_AUXV"},
+    {0x7, "NT_GWINDOWS"},
+    {0x8, "NT_ASRS"},
+    {0xa, "NT_PSTATUS"},
+    {0xd, "NT_PSINFO"},
+    {0xe, "NT_PRCRED"},
+    {0xf, "NT_UTSNAME"},
+    {0x10, "NT_LWPSTATUS"},
+    {0x11, "NT_LWPSINFO"},
+    {0x14, "NT_PRFPXREG"},
+    {0x100, "NT_PPC_VMX"},
+    {0x101, "NT_PPC_SPE"},
+    {0x102, "NT_PPC_VSX"},
+    {0x103, "NT_PPC_TAR"},
+    {0x104, "NT_PPC_PPR"},
+    {0x105, "NT_PPC_DSCR"},
+    {0x106, "NT_PPC_EBB"},
+    {0x107, "NT_PPC_PMU"},
+    {0x108, "NT_PPC_TM_CGPR"},
+    {0x109, "NT_PPC_TM_CFPR"},
+    {0x10a, "NT_PPC_TM_CVMX"},
+    {0x10b, "NT_PPC_TM_CVSX"},
+    {0x10c, "NT_PPC_TM_SPR"},
+    {0x10d, "NT_PPC_TM_CTAR"},
+    {0x10e, "NT_PPC_TM_CPPR"},
+    {0x10f, "NT_PPC_TM_CDSCR"},
+    {0x110, "NT_PPC_PKEY"},
+    {0x200, "NT_386_TLS"},
+    {0x201, "NT_386_IOPERM"},
+    {0x202, "NT_X86_XSTATE"},
+    {0x300, "NT_S390_HIGH_GPRS"},
+    {0x301, "NT_S390_TIMER"},
+    {0x302, "NT_S390_TODCMP"},
+    {0x303, "NT_S390_TODPREG"},
+    {0x304, "NT_S390_CTRS"},
+    {0x305, "NT_S390_PREFIX"},
+    {0x306, "NT_S390_LAST_BREAK"},
+    {0x307, "NT_S390_SYSTEM_CALL"},
+    {0x308, "NT_S390_TDB"},
+    {0x309, "NT_S390_VXRS_LOW"},
+    {0x30a, "NT_S390_VXRS_HIGH"},
+    {0x30b, "NT_S390_GS_CB"},
+    {0x30c, "NT_S390_GS_BC"},
+    {0x30d, "NT_S390_RI_CB"},
+    {0x30e, "NT_S390_PV_CPU_DATA"},
+    {0x400, "NT_ARM_VFP"},
+    {0x401, "NT_ARM_TLS"},
+    {0x402, "NT_ARM_HW_BREAK"},
+    {0x403, "NT_ARM_HW_WATCH"},
+    {0x404, "NT_ARM_SYSTEM_CALL"},
+    {0x405, "NT_ARM_SVE"},
+    {0x406, "NT_ARM_PAC_MASK"},
+    {0x407, "NT_ARM_PACA_KEYS"},
+    {0x408, "NT_ARM_PACG_KEYS"},
+    {0x409, "NT_ARM_TAGGED_ADDR_CTRL"},
+    {0x40a, "NT_ARM_PAC_ENABLED_KEYS"},
+    {0x40b, "NT_ARM_SSVE"},
+    {0x40c, "NT_ARM_ZA"},
+    {0x500, "NT_METAG_CBUF"},
+    {0x501, "NT_METAG_RPIPE"},
+    {0x502, "NT_METAG_TLS"},
+    {0x600, "NT_ARC_V2"},
+    {0x700, "NT_VMCOREDD"},
+    {0x800, "NT_MIPS_DSP"},
+    {0x801, "NT_MIPS_FP_MODE"},
+    {0x802, "NT_MIPS_MSA"},
+    {0xa00, "NT_LOONGARCH_CPUCFG"},
+    {0xa01, "NT_LOONGARCH_CSR"},
+    {0xa02, "NT_LOONGARCH_LSX"},
+    {0xa03, "NT_LOONGARCH_LASX"},
+    {0xa04, "NT_LOONGARCH_LBT"},
+    {0x46494c45, "NT_FILE"},
+    {0x46e62b7f, "NT_PRXFPREG"},
+    {0x53494749, "NT_SIGINFO"},
+};
+inline constexpr xlat nt_descriptor_types_xlat{nt_descriptor_types_field, ~std::uint64_t{0}, {}, {}, "NT_???"};
+
 inline constexpr xlat_entry seccomp_op_field[] = {
     {0x0, "SECCOMP_SET_MODE_STRICT"},
     {0x1, "SECCOMP_SET_MODE_FILTER"},

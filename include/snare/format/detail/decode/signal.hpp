@@ -1,5 +1,5 @@
-// Defines the decoders of signals (strace's signal.c, sigaltstack.c, printsiginfo.c):
-// siginfo_t, struct sigaction, sigset_t and stack_t.
+// Defines the decoders of signals (strace's signal.c, sigaltstack.c): siginfo_t at an
+// address (its fields: siginfo.hpp), struct sigaction, sigset_t and stack_t.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include <snare/format/detail/decode/siginfo.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
@@ -19,102 +20,14 @@
 
 namespace snare::format::detail {
 
-/// Appends a user or group id: -1 for (uid_t)-1, else unsigned (strace's PRINT_FIELD_ID).
-inline void put_id(std::string& out, std::uint32_t id) {
-  if (id == 0xffffffffu) return out.append("-1"), void();
-  put_udec(out, id);
-}
-
-/// Appends nothing after a siginfo's si_pid (put_siginfo's default).
-struct no_pid_note {
-  void operator()(std::int32_t) const noexcept {}
-};
-
-/// Appends a siginfo as strace does: {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}.
-/// `note(pid)` appends what follows si_pid (the printer's append_pid_note, a tgid).
-template <class Note = no_pid_note>
-void put_siginfo(std::string& out, const sys::abi::siginfo& si, Note note = {}) {
-  static constexpr xlat_entry generic_codes[] = {{0, "SI_USER"},           {0x80, "SI_KERNEL"},
-                                                 {0xffffffff, "SI_QUEUE"}, {0xfffffffe, "SI_TIMER"},
-                                                 {0xfffffffd, "SI_MESGQ"}, {0xfffffffc, "SI_ASYNCIO"},
-                                                 {0xfffffffb, "SI_SIGIO"}, {0xfffffffa, "SI_TKILL"}};
-  static constexpr xlat_entry chld_codes[] = {{1, "CLD_EXITED"},  {2, "CLD_KILLED"},  {3, "CLD_DUMPED"},
-                                              {4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"}, {6, "CLD_CONTINUED"}};
-  static constexpr xlat_entry segv_codes[] = {
-      {1, "SEGV_MAPERR"}, {2, "SEGV_ACCERR"}, {3, "SEGV_BNDERR"}, {4, "SEGV_PKUERR"}};
-  static constexpr xlat_entry bus_codes[] = {{1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}};
-  if (si.si_signo == 0) return out.append("{}"), void();  // nothing filled in (waitid WNOHANG)
-  out.append("{si_signo=");
-  put_signal(out, si.si_signo);
-  out.append(", si_code=");
-  auto code = static_cast<std::uint32_t>(si.si_code);
-  bool fault = si.si_signo == 11 || si.si_signo == 7 || si.si_signo == 4 || si.si_signo == 8;
-  std::string_view name = find_name(generic_codes, code);
-  if (si.si_code > 0 && si.si_code < 0x80) {
-    if (si.si_signo == 17)
-      name = find_name(chld_codes, code);
-    else if (si.si_signo == 11)
-      name = find_name(segv_codes, code);
-    else if (si.si_signo == 7)
-      name = find_name(bus_codes, code);
-  }
-  if (name.empty())
-    put_dec(out, si.si_code);
-  else
-    out.append(name);
-  if (si.si_errno != 0) {  // strace's print_err: the errno's name, or the value unsigned
-    out.append(", si_errno=");
-    auto e = static_cast<std::uint32_t>(si.si_errno);
-    std::string_view ename = e < 4096 ? errno_info(static_cast<int>(e)).name : std::string_view{};
-    if (ename.empty())
-      put_udec(out, e);
-    else
-      out.append(ename);
-  }
-  if (si.si_signo == 17 && si.si_code > 0 && si.si_code < 0x80) {
-    out.append(", si_pid=");
-    put_dec(out, si.u.chld.pid);
-    note(si.u.chld.pid);
-    out.append(", si_uid=");
-    put_udec(out, si.u.chld.uid);
-    out.append(", si_status=");
-    if (si.si_code == 1)
-      put_dec(out, si.u.chld.status);
-    else
-      put_signal(out, si.u.chld.status);
-    out.append(", si_utime=");
-    put_dec(out, si.u.chld.utime);
-    out.append(", si_stime=");
-    put_dec(out, si.u.chld.stime);
-  } else if (si.si_code <= 0) {
-    out.append(", si_pid=");
-    put_dec(out, si.u.kill.pid);
-    note(si.u.kill.pid);
-    out.append(", si_uid=");
-    put_id(out, si.u.kill.uid);
-    // sigqueue and the like carry a value: si_int and si_ptr, when it is not 0 (SI_USER
-    // and SI_TKILL carry none).
-    std::uint64_t ptr;
-    std::memcpy(&ptr, si.u.raw + 8, sizeof ptr);
-    if (si.si_code != 0 && si.si_code != -6 && ptr != 0) {
-      out.append(", si_int=");
-      put_dec(out, static_cast<std::int32_t>(ptr & 0xffffffffu));
-      out.append(", si_ptr=");
-      put_ptr(out, ptr);
-    }
-  } else if (fault) {
-    out.append(", si_addr=");
-    put_ptr(out, si.u.fault.addr);
-  }
-  out.push_back('}');
-}
-
 /// Appends the siginfo_t at `addr`; false when it cannot be read.
 template <class P>
 bool put_siginfo_at(P& p, std::uint64_t addr) {
   sys::abi::siginfo si;
   if (!p.read_obj(addr, si)) return false;
-  put_siginfo(p.out(), si, [&](std::int32_t pid) { p.append_pid_note(pid, pid_type::tgid); });
+  put_siginfo(
+      p.out(), si, [&](std::int32_t pid) { p.append_pid_note(pid, pid_type::tgid); },
+      [&](std::int32_t fd) { p.put_fd(fd); });
   return true;
 }
 
@@ -200,5 +113,24 @@ struct decoder<sys::call_id::rt_sigtimedwait> {
 };
 template <>
 struct decoder<sys::call_id::rt_sigtimedwait_time64> : decoder<sys::call_id::rt_sigtimedwait> {};
+
+/// rt_sigreturn: `{mask=[...]}`, the signal mask the call restores, read from the signal
+/// frame at the stack pointer (strace's rt_sigreturn.c with x86_64/arch_rt_sigframe.c: the
+/// frame starts a word below it, where the handler's return popped pretcode; its
+/// ucontext's uc_sigmask lies 8 + 296 bytes in, after uc_flags, uc_link, uc_stack and the
+/// 256-byte sigcontext of asm/sigcontext.h). Nothing when the tracer gave no stack pointer.
+template <>
+struct decoder<sys::call_id::rt_sigreturn> {
+  static constexpr std::uint64_t sigmask_in_frame = 8 + 296;
+  template <class P>
+  static void put_args(P& p, bool exit) {
+    std::uint64_t sp = p.stack_pointer();
+    if (exit || sp == 0) return;
+    std::uint64_t at = sp - 8 + sigmask_in_frame;
+    p.out().append("{mask=");
+    if (!put_sigset_at(p, at, 8)) put_ptr(p.out(), at);
+    p.out().push_back('}');
+  }
+};
 
 }  // namespace snare::format::detail
