@@ -20,6 +20,7 @@
 #include <snare/format/detail/scratch.hpp>
 #include <snare/format/detail/xlat.hpp>
 #include <snare/format/detail/xlat_tables.hpp>
+#include <snare/format/fd_resolver.hpp>
 
 namespace snare::format::detail {
 
