@@ -73,6 +73,10 @@ struct memory_ref {
   }
 };
 
+/// Reads the `n` bytes at `addr` of the guest into `out` (resized to n); false when any of
+/// them is unreadable (dumpio.cpp).
+bool read_all(memory_ref mem, std::uint64_t addr, std::size_t n, std::string& out);
+
 /// What snare-strace keeps per guest thread (the tool's thread_state).
 struct thread_info {
   bool in_call = false;   ///< between an entry and its exit
