@@ -10,6 +10,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <utility>
 
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/entry_state.hpp>
@@ -138,8 +139,13 @@ class printer {
   }
 
   // ---- memory ----------------------------------------------------------------------
+  /// While `on`, read_exact and read_obj fail, so a decoder prints the address where it
+  /// would read a structure: strace's umove_or_printaddr in a call -e verbose= leaves out.
+  /// Returns the previous setting.
+  bool set_reads_hidden(bool on) noexcept { return std::exchange(reads_hidden_, on); }
   /// Reads exactly `n` bytes into the thread's scratch buffer; false when not all readable.
   bool read_exact(std::uint64_t addr, std::size_t n) {
+    if (reads_hidden_) return false;
     std::string& s = scratch();
     s.resize(n);
     std::size_t done = 0;
@@ -154,6 +160,7 @@ class printer {
   /// Reads one T at `addr`; false when not all of it is readable.
   template <class T>
   bool read_obj(std::uint64_t addr, T& v) {
+    if (reads_hidden_) return false;
     std::byte raw[sizeof(T)];
     std::size_t done = 0;
     while (done < sizeof(T)) {
@@ -709,6 +716,7 @@ class printer {
   entry_state* save_ = nullptr;  // entry()'s, for keep()
   std::int64_t ret_ = 0;
   bool addresses_only_ = false;
+  bool reads_hidden_ = false;  // set_reads_hidden
 };
 
 }  // namespace snare::format::detail

@@ -22,6 +22,7 @@
 #include <snare/format/detail/decode/ioctl/gpio.hpp>
 #include <snare/format/detail/decode/ioctl/hdio.hpp>
 #include <snare/format/detail/decode/ioctl/kd.hpp>
+#include <snare/format/detail/decode/ioctl/kvm.hpp>
 #include <snare/format/detail/decode/ioctl/loop.hpp>
 #include <snare/format/detail/decode/ioctl/mtd.hpp>
 #include <snare/format/detail/decode/ioctl/nbd.hpp>
@@ -29,6 +30,8 @@
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/scsi.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
+#include <snare/format/detail/decode/ioctl/sock.hpp>
+#include <snare/format/detail/decode/ioctl/tee.hpp>
 #include <snare/format/detail/decode/ioctl/ubi.hpp>
 #include <snare/format/detail/decode/ioctl/uffdio.hpp>
 #include <snare/format/detail/decode/ioctl/v4l2.hpp>
@@ -59,11 +62,31 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     mtd_ioctls,      // ioctl/mtd.hpp
     scsi_ioctls,     // ioctl/scsi.hpp
     uffdio_ioctls,   // ioctl/uffdio.hpp
+    kvm_ioctls,      // ioctl/kvm.hpp
+    tee_ioctls,      // ioctl/tee.hpp
+    sock_ioctls,     // ioctl/sock.hpp
 };
 
+template <class P>
+ioctl_step put_ioctl_family_verbose(P& p, std::uint32_t code, std::uint64_t arg, bool exit);
+
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
+/// In a call -e verbose= leaves out (options::decode_structs false) the families print the
+/// address of every structure they would read, as strace's umove_or_printaddr; values
+/// (fds, numbers, flags) still print.
 template <class P>
 ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool exit) {
+  if (p.opts().decode_structs) return put_ioctl_family_verbose(p, code, arg, exit);
+  bool was = p.set_reads_hidden(true);
+  ioctl_step s = put_ioctl_family_verbose(p, code, arg, exit);
+  p.set_reads_hidden(was);
+  return s;
+}
+
+/// Prints the argument of `code` through the family decoder that knows it, reading what it
+/// points to.
+template <class P>
+ioctl_step put_ioctl_family_verbose(P& p, std::uint32_t code, std::uint64_t arg, bool exit) {
   ioctl_step s = ioctl_step::unknown;
   if ((s = put_hdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_fiemap_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
@@ -81,6 +104,9 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_mtd_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_scsi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_uffdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_kvm_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_tee_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_sock_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
@@ -571,6 +597,8 @@ struct decoder<sys::call_id::ioctl> {
   }
   template <class P>
   static void put_return(P& p) {
+    // The fd KVM_CREATE_VM and KVM_CREATE_VCPU return (strace's RVAL_FD: its path with -y).
+    if (kvm_returns_fd(static_cast<std::uint32_t>(p.arg(1)))) return p.put_fd(p.ret());
     p.put_return_value();
     if (static_cast<std::uint32_t>(p.arg(1)) != 0xb703)
       return;  // NS_GET_NSTYPE: = 0x20000000 (CLONE_NEWUSER)
