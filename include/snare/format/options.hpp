@@ -46,6 +46,9 @@ struct options {
   std::size_t path_limit = 4096;
   /// How flags, enumerations, signals and ioctl requests print (strace -X).
   xlat_style xlat = xlat_style::abbrev;
+  /// Appends to a successful KVM_RUN the exit reason the vcpu's kvm_run holds, `= 0
+  /// (KVM_EXIT_HLT)` (strace -e kvm=vcpu); needs a resolver that finds the vcpu's mapping.
+  bool kvm_vcpu_exit = false;
 };
 
 }  // namespace snare::format

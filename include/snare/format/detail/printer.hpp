@@ -10,6 +10,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <snare/format/detail/decoder.hpp>
@@ -122,6 +123,18 @@ class printer {
       return r_.pidfd_pid(fd);
     else
       return -1;
+  }
+  /// Returns where the traced process maps the file fd `fd` refers to when its path starts
+  /// with `prefix` (a KVM vcpu's kvm_run), from the fd resolver; 0 when not mapped, another
+  /// file, or a resolver that cannot tell.
+  std::uint64_t fd_mapping(int fd, std::string_view prefix) const {
+    if constexpr (requires(const R& r) { r.mapping_start(std::string_view{}); }) {
+      std::string path;
+      if (!r_.append_fd_path(fd, path) || !path.starts_with(prefix)) return 0;
+      return r_.mapping_start(path);
+    } else {
+      return 0;
+    }
   }
   const hooks_type& hooks() const noexcept { return h_; }
   /// Returns whether iovecs print their buffers' addresses, not their bytes (a failed read).

@@ -603,6 +603,8 @@ struct decoder<sys::call_id::ioctl> {
     // The fd KVM_CREATE_VM and KVM_CREATE_VCPU return (strace's RVAL_FD: its path with -y).
     if (kvm_returns_fd(static_cast<std::uint32_t>(p.arg(1)))) return p.put_fd(p.ret());
     p.put_return_value();
+    if (static_cast<std::uint32_t>(p.arg(1)) == kvm_run && p.opts().kvm_vcpu_exit)
+      return put_kvm_exit_reason(p);
     if (static_cast<std::uint32_t>(p.arg(1)) != 0xb703)
       return;  // NS_GET_NSTYPE: = 0x20000000 (CLONE_NEWUSER)
     auto name = find_name(setns_types_field, static_cast<std::uint64_t>(p.ret()));

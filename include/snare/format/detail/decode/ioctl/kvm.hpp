@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include <snare/format/detail/decode/ioctl/family.hpp>
 #include <snare/format/detail/out.hpp>
@@ -143,6 +144,18 @@ bool put_kvm_cpuid2(P& p, std::uint64_t addr) {
   });
   out.push_back('}');
   return true;
+}
+
+/// Appends ` (KVM_EXIT_HLT)`: the exit reason in the kvm_run of the vcpu whose fd a
+/// successful KVM_RUN was given (strace -e kvm=vcpu), read where the process maps the vcpu
+/// fd; nothing when the mapping is not found or unreadable.
+template <class P>
+void put_kvm_exit_reason(P& p) {
+  std::uint64_t run = p.fd_mapping(static_cast<std::int32_t>(p.arg(0)), "anon_inode:kvm-vcpu:");
+  std::uint32_t reason;  // struct kvm_run: request_interrupt_window, immediate_exit, padding1[6], exit_reason
+  if (run == 0 || !p.read_obj(run + 8, reason)) return;
+  std::string_view name = find_name(kvm_exit_reason_field, reason);
+  p.out().append(" (").append(name.empty() ? std::string_view{"KVM_EXIT_???"} : name).push_back(')');
 }
 
 /// Prints the argument of KVM request `code` (see ioctl_step); unknown for other requests.
