@@ -63,6 +63,7 @@ Filtering:
   -e verbose=SET              decode the structures of the calls in SET (all by
                               default); the others print their addresses
   -e decode-fds=SET           what -y shows: path, socket, dev, pidfd, all, none
+  -e kvm=vcpu, --kvm=vcpu     print the exit reason of a vcpu after its KVM_RUN
 
 Tampering:
   -e inject=SET:error=ERRNO[:when=EXPR]
@@ -151,10 +152,11 @@ Tracing:
   -V, --version               print the version
 
 Not supported (exit code 2 with a reason): -p PID with a command, -D with -u,
--e kvm=, -e secontext.
+-e secontext.
 
 Exit status: the command's (128+N when killed by signal N), 1 when it cannot be run
-(127 off the ptrace backend), 0 when -b execve let it go,
+(strace's "exec:" message), 127 when it is not found (or, off the ptrace backend, cannot
+be run), 0 when -b execve let it go,
 2 on a bad option, 1 on a bad -e expression (strace's message alone). With -p: 0 when the processes end, 1 when none can be attached, and
 killed by the signal that detached it.
 )";

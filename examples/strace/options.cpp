@@ -93,7 +93,12 @@ bool parse_expression(std::string_view text, options& o, std::string& error) {
   }
   if (qual == "decode-fds" || qual == "decode-fd") return set_decode_fds(value, o, error);
   if (qual == "decode-pids" || qual == "decode-pid") return set_decode_pids(value, o, error);
-  if (qual == "kvm" || qual == "secontext" || qual == "trace-fds" || qual == "trace-fd") {
+  if (qual == "kvm") {  // strace's qualify_kvm: vcpu is the one value
+    if (value == "vcpu") return o.kvm_vcpu = true, true;
+    error = "invalid -e kvm= argument: '" + std::string(value) + "'";
+    return false;
+  }
+  if (qual == "secontext" || qual == "trace-fds" || qual == "trace-fd") {
     error = "-e " + std::string(qual) + "= is not supported by snare-strace";
     return false;
   }

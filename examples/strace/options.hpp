@@ -194,6 +194,7 @@ struct options {
   nr_set abbrev_calls;                   ///< -e abbrev=: calls whose structures are abbreviated (all)
   nr_set verbose_calls;                  ///< -e verbose=: calls whose structures are decoded (all)
   bool tracer_info = false;              ///< --tracer-info: print which specialised tracer runs
+  bool kvm_vcpu = false;                 ///< -e kvm=vcpu: KVM_RUN's exit reason after its result
   /// -I N, --interruptible=N: what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM sent to the
   /// tracer do (strace(1)): 1 anywhere and 2 waiting stop the run (the guests get the signal
   /// and the trace ends with whole lines); 3 never ignores them; 4 never_tstp ignores SIGTSTP

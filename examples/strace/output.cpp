@@ -83,6 +83,7 @@ bool session::open() {
   fo_.align_column = opts_.align;
   fo_.verbose = false;
   fo_.hex_strings = opts_.hex_strings;
+  fo_.kvm_vcpu_exit = opts_.kvm_vcpu;
   fo_.xlat = opts_.xlat == xlat_style::raw       ? snare::format::xlat_style::raw
              : opts_.xlat == xlat_style::verbose ? snare::format::xlat_style::verbose
                                                  : snare::format::xlat_style::abbrev;

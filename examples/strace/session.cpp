@@ -77,6 +77,8 @@ struct call_resolver {
   }
   /// The /proc directory whose fds are read.
   pid_t pid() const noexcept { return fds.pid(); }
+  /// Where the process maps the file `path` names (-e kvm=vcpu: a vcpu's kvm_run).
+  std::uint64_t mapping_start(std::string_view path) const noexcept { return fds.mapping_start(path); }
   void append_pid_note(int pid, snare::format::pid_type t, std::string& out) {
     if (pids->active()) pids->append_note(tid, pid, t, out);
   }

@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from generated import INCLUDE, GeneratorError, read_enum, run  # noqa: E402  (scripts/generated.py)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xlat_sets import FS_MAGIC_EXTRA, IOCTL_HEADERS, IOCTL_NUMERIC, SETS  # noqa: E402  (the table lists)
+from xlat_sets import FS_MAGIC_EXTRA, IOCTL_HEADERS, IOCTL_LITERALS, IOCTL_NUMERIC, SETS  # noqa: E402  (the table lists)
 
 OUTPUT = os.path.join(INCLUDE, "format", "detail", "xlat_tables.hpp")
 
@@ -131,6 +131,7 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/sched.h>
 #include <linux/input.h>
 #include <linux/videodev2.h>
+#include <linux/kvm.h>
 #include <linux/kexec.h>
 #include <linux/aio_abi.h>
 #include <sys/timex.h>
@@ -164,7 +165,8 @@ def ioctl_names():
     for header, pattern in IOCTL_HEADERS:
         with open(os.path.join('/usr/include', header)) as f:
             text = f.read()
-        for m in re.finditer(r'^#define\s+(\w+)\s+(_S?IO[RW]*\s*\(|0x[0-9a-fA-F]+\b|\d+\b)', text, re.M):
+        # The value may follow a backslash-newline (linux/kvm.h's KVM_REGISTER_COALESCED_MMIO).
+        for m in re.finditer(r'^#define\s+(\w+)\s+(?:\\\n\s*)?(_S?IO[RW]*\s*\(|0x[0-9a-fA-F]+\b|\d+\b)', text, re.M):
             name, value = m.group(1), m.group(2)
             if not re.fullmatch(pattern, name) or name in names:
                 continue
@@ -327,6 +329,8 @@ def generate():
         o.append('')
     # Every ioctl request, the hand list's names included, sorted for a binary search.
     ioctls |= {(v & 0xffffffff, n) for v, n in values[('ioctl_request', 'field')]}
+    # The requests no header here defines (OpenZFS's), at the values written in xlat_sets.
+    ioctls |= {(int(v, 16), n) for n, v in (e.split('=') for e in IOCTL_LITERALS)}
     o.append('/// Names every ioctl request of the kernel headers, sorted by value, then name.')
     o.append('inline constexpr xlat_entry ioctl_names[] = {')
     for v, n in sorted(ioctls):

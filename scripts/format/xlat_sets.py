@@ -68,7 +68,7 @@ SETS = {
         'TIOCGPTLCK', 'TIOCGEXCL', 'TIOCGPTPEER', 'FIONCLEX', 'FIOCLEX', 'FIOASYNC', 'TIOCSERCONFIG',
         'TIOCSERGWILD', 'TIOCSERSWILD', 'TIOCGLCKTRMIOS', 'TIOCSLCKTRMIOS', 'TIOCSERGSTRUCT',
         'TIOCSERGETLSR', 'TIOCSERGETMULTI', 'TIOCSERSETMULTI', 'TIOCMIWAIT', 'TIOCGICOUNT', 'FIOQSIZE',
-        'FIOSETOWN', 'SIOCSPGRP', 'FIOGETOWN', 'SIOCGPGRP', 'SIOCATMARK', 'SIOCGSTAMP_OLD=0x8906',
+        'FIOSETOWN', 'SIOCSPGRP', 'FIOGETOWN', 'SIOCGPGRP', 'SIOCATMARK', 'SIOCGSTAMP_OLD=0x8906', 'SIOCGSTAMPNS_OLD=0x8907',
         'FICLONE=0x40049409', 'FICLONERANGE=0x4020940d', 'FIDEDUPERANGE=0xc0189436',
         'FIGETBSZ=2', 'FIBMAP=1', 'FS_IOC_GETFLAGS=0x80086601', 'FS_IOC_SETFLAGS=0x40086602'], []),
  # The tty ioctls' struct termios and arguments (decode/ioctl.hpp), in strace's order.
@@ -1572,6 +1572,8 @@ FS_MAGIC_EXTRA = [
 # the kernel's headers. A
 # third program computes them with only kernel headers (linux/fs.h clashes with glibc's
 # sys/mount.h). Requests that share a value print as "A or B", as strace prints them.
+# (linux/kvm.h: not the PowerPC, Arm and s390 requests, whose structs x86-64 lacks, as strace's
+# x86-64 tables.)
 IOCTL_HEADERS = [
     ('asm-generic/ioctls.h', r'(TC|TIOC|FIO)\w+'), ('linux/fs.h', r'(FS_IOC|FS_IOC32|BLK|FI|FS)\w+'),
     ('linux/sockios.h', r'SIOC\w+'), ('linux/loop.h', r'LOOP_\w+'), ('linux/random.h', r'RND\w+'),
@@ -1584,8 +1586,55 @@ IOCTL_HEADERS = [
     ('linux/soundcard.h', r'(SNDCTL|SOUND_PCM|SOUND_MIXER)_\w+'),
     ('linux/inotify.h', r'INOTIFY_IOC_\w+'), ('linux/lirc.h', r'LIRC_(GET|SET)_\w+'), ('linux/ipmi.h', r'IPMICTL_\w+'),
     ('misc/fastrpc.h', r'FASTRPC_IOCTL_\w+'), ('linux/counter.h', r'COUNTER_\w+_IOCTL'),
-    ('linux/videodev2.h', r'VIDIOC_\w+'),
+    ('linux/videodev2.h', r'VIDIOC_\w+'), ('linux/kvm.h', r'KVM_(?!PPC_|ARM_|S390_|CREATE_SPAPR_TCE|ALLOCATE_RMA)\w+'), ('linux/dm-ioctl.h', r'DM_\w+'),
+    ('linux/tee.h', r'TEE_IOC_\w+'), ('linux/btrfs.h', r'BTRFS_IOC_\w+'), ('linux/hiddev.h', r'HIDIOC\w+'),
+    ('linux/hidraw.h', r'HIDIOC\w+'), ('linux/mmtimer.h', r'MMTIMER_\w+'),
 ]
 # The headers whose requests are plain numbers (the others' numbers are flags and sizes).
 IOCTL_NUMERIC = {'asm-generic/ioctls.h', 'linux/sockios.h', 'linux/loop.h', 'linux/vt.h', 'linux/kd.h',
                  'linux/cdrom.h', 'linux/hdreg.h'}
+
+# ioctl requests of OpenZFS (include/sys/fs/zfs.h: BLKZNAME and the ZFS_IOC_* enum from
+# ('Z' << 8); lib/libspl/include/sys/kstat.h: KSTAT_IOC_*), which strace names from its
+# ioctls_zfs.h: no header on this host defines them, so their values are written here.
+IOCTL_LITERALS = [
+    'BLKZNAME=0x8100127d', 'ZFS_IOC_POOL_CREATE=0x5a00', 'ZFS_IOC_POOL_DESTROY=0x5a01',
+    'ZFS_IOC_POOL_IMPORT=0x5a02', 'ZFS_IOC_POOL_EXPORT=0x5a03', 'ZFS_IOC_POOL_CONFIGS=0x5a04',
+    'ZFS_IOC_POOL_STATS=0x5a05', 'ZFS_IOC_POOL_TRYIMPORT=0x5a06', 'ZFS_IOC_POOL_SCAN=0x5a07',
+    'ZFS_IOC_POOL_FREEZE=0x5a08', 'ZFS_IOC_POOL_UPGRADE=0x5a09', 'ZFS_IOC_POOL_GET_HISTORY=0x5a0a',
+    'ZFS_IOC_VDEV_ADD=0x5a0b', 'ZFS_IOC_VDEV_REMOVE=0x5a0c', 'ZFS_IOC_VDEV_SET_STATE=0x5a0d',
+    'ZFS_IOC_VDEV_ATTACH=0x5a0e', 'ZFS_IOC_VDEV_DETACH=0x5a0f', 'ZFS_IOC_VDEV_SETPATH=0x5a10',
+    'ZFS_IOC_VDEV_SETFRU=0x5a11', 'ZFS_IOC_OBJSET_STATS=0x5a12', 'ZFS_IOC_OBJSET_ZPLPROPS=0x5a13',
+    'ZFS_IOC_DATASET_LIST_NEXT=0x5a14', 'ZFS_IOC_SNAPSHOT_LIST_NEXT=0x5a15', 'ZFS_IOC_SET_PROP=0x5a16',
+    'ZFS_IOC_CREATE=0x5a17', 'ZFS_IOC_DESTROY=0x5a18', 'ZFS_IOC_ROLLBACK=0x5a19', 'ZFS_IOC_RENAME=0x5a1a',
+    'ZFS_IOC_RECV=0x5a1b', 'ZFS_IOC_SEND=0x5a1c', 'ZFS_IOC_INJECT_FAULT=0x5a1d', 'ZFS_IOC_CLEAR_FAULT=0x5a1e',
+    'ZFS_IOC_INJECT_LIST_NEXT=0x5a1f', 'ZFS_IOC_ERROR_LOG=0x5a20', 'ZFS_IOC_CLEAR=0x5a21',
+    'ZFS_IOC_PROMOTE=0x5a22', 'ZFS_IOC_SNAPSHOT=0x5a23', 'ZFS_IOC_DSOBJ_TO_DSNAME=0x5a24',
+    'ZFS_IOC_OBJ_TO_PATH=0x5a25', 'ZFS_IOC_POOL_SET_PROPS=0x5a26', 'ZFS_IOC_POOL_GET_PROPS=0x5a27',
+    'ZFS_IOC_SET_FSACL=0x5a28', 'ZFS_IOC_GET_FSACL=0x5a29', 'ZFS_IOC_SHARE=0x5a2a',
+    'ZFS_IOC_INHERIT_PROP=0x5a2b', 'ZFS_IOC_SMB_ACL=0x5a2c', 'ZFS_IOC_USERSPACE_ONE=0x5a2d',
+    'ZFS_IOC_USERSPACE_MANY=0x5a2e', 'ZFS_IOC_USERSPACE_UPGRADE=0x5a2f', 'ZFS_IOC_HOLD=0x5a30',
+    'ZFS_IOC_RELEASE=0x5a31', 'ZFS_IOC_GET_HOLDS=0x5a32', 'ZFS_IOC_OBJSET_RECVD_PROPS=0x5a33',
+    'ZFS_IOC_VDEV_SPLIT=0x5a34', 'ZFS_IOC_NEXT_OBJ=0x5a35', 'ZFS_IOC_DIFF=0x5a36',
+    'ZFS_IOC_TMP_SNAPSHOT=0x5a37', 'ZFS_IOC_OBJ_TO_STATS=0x5a38', 'ZFS_IOC_SPACE_WRITTEN=0x5a39',
+    'ZFS_IOC_SPACE_SNAPS=0x5a3a', 'ZFS_IOC_DESTROY_SNAPS=0x5a3b', 'ZFS_IOC_POOL_REGUID=0x5a3c',
+    'ZFS_IOC_POOL_REOPEN=0x5a3d', 'ZFS_IOC_SEND_PROGRESS=0x5a3e', 'ZFS_IOC_LOG_HISTORY=0x5a3f',
+    'ZFS_IOC_SEND_NEW=0x5a40', 'ZFS_IOC_SEND_SPACE=0x5a41', 'ZFS_IOC_CLONE=0x5a42', 'ZFS_IOC_BOOKMARK=0x5a43',
+    'ZFS_IOC_GET_BOOKMARKS=0x5a44', 'ZFS_IOC_DESTROY_BOOKMARKS=0x5a45', 'ZFS_IOC_RECV_NEW=0x5a46',
+    'ZFS_IOC_POOL_SYNC=0x5a47', 'ZFS_IOC_CHANNEL_PROGRAM=0x5a48', 'ZFS_IOC_LOAD_KEY=0x5a49',
+    'ZFS_IOC_UNLOAD_KEY=0x5a4a', 'ZFS_IOC_CHANGE_KEY=0x5a4b', 'ZFS_IOC_REMAP=0x5a4c',
+    'ZFS_IOC_POOL_CHECKPOINT=0x5a4d', 'ZFS_IOC_POOL_DISCARD_CHECKPOINT=0x5a4e',
+    'ZFS_IOC_POOL_INITIALIZE=0x5a4f', 'ZFS_IOC_POOL_TRIM=0x5a50', 'ZFS_IOC_REDACT=0x5a51',
+    'ZFS_IOC_GET_BOOKMARK_PROPS=0x5a52', 'ZFS_IOC_WAIT=0x5a53', 'ZFS_IOC_WAIT_FS=0x5a54',
+    'ZFS_IOC_VDEV_GET_PROPS=0x5a55', 'ZFS_IOC_VDEV_SET_PROPS=0x5a56', 'ZFS_IOC_EVENTS_NEXT=0x5a81',
+    'ZFS_IOC_EVENTS_CLEAR=0x5a82', 'ZFS_IOC_EVENTS_SEEK=0x5a83', 'ZFS_IOC_NEXTBOOT=0x5a84',
+    'ZFS_IOC_JAIL=0x5a85', 'ZFS_IOC_UNJAIL=0x5a86', 'ZFS_IOC_SET_BOOTENV=0x5a87',
+    'ZFS_IOC_GET_BOOTENV=0x5a88', 'KSTAT_IOC_CHAIN_ID=0x4b01', 'KSTAT_IOC_READ=0x4b02',
+    'KSTAT_IOC_WRITE=0x4b03',
+]
+
+# KVM's capabilities and vcpu exit reasons (decode/ioctl/kvm.hpp; strace's kvm_cap and
+# kvm_exit_reason): linux/kvm.h, not the sub-reasons of the Hyper-V, Xen and I/O exits.
+SETS['kvm_cap'] = ('KVM_CAP_???', None, 'ENUM', r'linux/kvm.h:KVM_CAP_\w+', [])
+SETS['kvm_exit_reason'] = ('KVM_EXIT_???', None, 'ENUM',
+                           r'linux/kvm.h:KVM_EXIT_(?!HYPERV_|XEN_HCALL|IO_IN$|IO_OUT$)\w+', [])

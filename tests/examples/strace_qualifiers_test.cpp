@@ -1,7 +1,7 @@
 // Tests snare-strace's -e verbose= and inject's poke and delay actions against strace's:
 // execve left out of the verbose set prints its argv and envp as addresses (other calls left
 // out are refused); poke_enter=/poke_exit= write into the guest and mark the line, delay_*=
-// too.
+// too; -e kvm= takes vcpu alone.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -128,4 +128,19 @@ TEST_CASE(
             "requested to tamper with argument #2, but system call 'chdir' has only 1 arguments") !=
         std::string::npos);
   if (strace) CHECK(traced_lines("/usr/bin/strace", both).first == answered.first);
+}
+
+TEST_CASE("snare-strace -e kvm=vcpu is accepted and another value refused, as strace does") {
+  const bool strace = ::access("/usr/bin/strace", X_OK) == 0;
+  auto ok = run_command({snare_tracer, "-e", "kvm=vcpu", "-e", "trace=none", "true"});
+  INFO(ok.err);
+  CHECK(ok.code == 0);
+  auto bad = run_command({snare_tracer, "-e", "kvm=cpu", "-e", "trace=none", "true"});
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("invalid -e kvm= argument: 'cpu'") != std::string::npos);
+  if (strace) {
+    auto theirs = run_command({"/usr/bin/strace", "-e", "kvm=cpu", "-e", "trace=none", "true"});
+    CHECK(theirs.code == bad.code);
+    CHECK(theirs.err.find("invalid -e kvm= argument: 'cpu'") != std::string::npos);
+  }
 }

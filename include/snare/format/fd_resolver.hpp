@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <concepts>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -33,7 +34,9 @@ namespace snare::format {
 /// printed; `r.append_pid_note(pid, pid_type, out)`, what follows a pid the call passes or
 /// returns (strace -Y's `<comm>`, --decode-pids=pidns's ` /* N in strace's PID NS */`);
 /// `r.translate_pid(pid) -> int`, a tgid of the traced thread's pid namespace as `pid()`
-/// numbers it (kcmp's fds are resolved only for the traced process).
+/// numbers it (kcmp's fds are resolved only for the traced process); `r.mapping_start(path)
+/// -> std::uint64_t`, where the process maps an anonymous-inode file (0: nowhere), which
+/// -e kvm=vcpu reads a vcpu's kvm_run at.
 template <class R>
 concept fd_resolver = requires(R& r, int fd, std::string& out) {
   { r.append_fd_path(fd, out) } -> std::convertible_to<bool>;
@@ -203,6 +206,31 @@ class proc_fd_resolver {
 
   /// Returns the process whose fds are resolved.
   pid_t pid() const noexcept { return pid_; }
+
+  /// Returns the start of the process's first mapping of the anonymous-inode file `path`
+  /// (device 00:00 in /proc/PID/maps, as strace's vcpu lookup), or 0 when it has none.
+  std::uint64_t mapping_start(std::string_view path) const noexcept {
+    char name[64];
+    std::snprintf(name, sizeof name, "/proc/%d/maps", static_cast<int>(pid_));
+    std::FILE* f = std::fopen(name, "re");
+    if (!f) return 0;
+    std::uint64_t found = 0;
+    char line[4096 + 128];
+    while (found == 0 && std::fgets(line, sizeof line, f)) {
+      unsigned long long start = 0, end = 0, offset = 0, inode = 0;
+      unsigned major = 0, minor = 0;
+      int at = 0;
+      if (std::sscanf(line, "%llx-%llx %*s %llx %x:%x %llu %n", &start, &end, &offset, &major, &minor, &inode,
+                      &at) < 6 ||
+          at == 0)
+        continue;
+      std::string_view rest(line + at);
+      while (!rest.empty() && (rest.back() == '\n' || rest.back() == ' ')) rest.remove_suffix(1);
+      if (major == 0 && rest == path) found = start;
+    }
+    std::fclose(f);
+    return found;
+  }
 
  private:
   pid_t pid_;

@@ -56,6 +56,9 @@ struct options {
   /// (its umovestr's "short read (N < M) @ADDR: Bad address"); `error` is the failed read's.
   void (*on_short_string)(std::uint64_t address, std::size_t nread, std::size_t wanted,
                           std::errc error) noexcept = nullptr;
+  /// Appends to a successful KVM_RUN the exit reason the vcpu's kvm_run holds, `= 0
+  /// (KVM_EXIT_HLT)` (strace -e kvm=vcpu); needs a resolver that finds the vcpu's mapping.
+  bool kvm_vcpu_exit = false;
 };
 
 }  // namespace snare::format

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/entry_state.hpp>
@@ -122,6 +124,18 @@ class printer {
     else
       return -1;
   }
+  /// Returns where the traced process maps the file fd `fd` refers to when its path starts
+  /// with `prefix` (a KVM vcpu's kvm_run), from the fd resolver; 0 when not mapped, another
+  /// file, or a resolver that cannot tell.
+  std::uint64_t fd_mapping(int fd, std::string_view prefix) const {
+    if constexpr (requires(const R& r) { r.mapping_start(std::string_view{}); }) {
+      std::string path;
+      if (!r_.append_fd_path(fd, path) || !path.starts_with(prefix)) return 0;
+      return r_.mapping_start(path);
+    } else {
+      return 0;
+    }
+  }
   const hooks_type& hooks() const noexcept { return h_; }
   /// Returns whether iovecs print their buffers' addresses, not their bytes (a failed read).
   bool addresses_only() const noexcept { return addresses_only_; }
@@ -138,8 +152,13 @@ class printer {
   }
 
   // ---- memory ----------------------------------------------------------------------
+  /// While `on`, read_exact and read_obj fail, so a decoder prints the address where it
+  /// would read a structure: strace's umove_or_printaddr in a call -e verbose= leaves out.
+  /// Returns the previous setting.
+  bool set_reads_hidden(bool on) noexcept { return std::exchange(reads_hidden_, on); }
   /// Reads exactly `n` bytes into the thread's scratch buffer; false when not all readable.
   bool read_exact(std::uint64_t addr, std::size_t n) {
+    if (reads_hidden_) return false;
     std::string& s = scratch();
     s.resize(n);
     std::size_t done = 0;
@@ -154,6 +173,7 @@ class printer {
   /// Reads one T at `addr`; false when not all of it is readable.
   template <class T>
   bool read_obj(std::uint64_t addr, T& v) {
+    if (reads_hidden_) return false;
     std::byte raw[sizeof(T)];
     std::size_t done = 0;
     while (done < sizeof(T)) {
@@ -739,6 +759,7 @@ class printer {
   entry_state* save_ = nullptr;  // entry()'s, for keep()
   std::int64_t ret_ = 0;
   bool addresses_only_ = false;
+  bool reads_hidden_ = false;  // set_reads_hidden
 };
 
 }  // namespace snare::format::detail

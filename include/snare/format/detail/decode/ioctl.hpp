@@ -16,12 +16,14 @@
 #include <utility>
 
 #include <snare/format/detail/decode/ioctl/block.hpp>
+#include <snare/format/detail/decode/ioctl/dm.hpp>
 #include <snare/format/detail/decode/ioctl/evdev.hpp>
 #include <snare/format/detail/decode/ioctl/family.hpp>
 #include <snare/format/detail/decode/ioctl/fiemap.hpp>
 #include <snare/format/detail/decode/ioctl/gpio.hpp>
 #include <snare/format/detail/decode/ioctl/hdio.hpp>
 #include <snare/format/detail/decode/ioctl/kd.hpp>
+#include <snare/format/detail/decode/ioctl/kvm.hpp>
 #include <snare/format/detail/decode/ioctl/loop.hpp>
 #include <snare/format/detail/decode/ioctl/mtd.hpp>
 #include <snare/format/detail/decode/ioctl/nbd.hpp>
@@ -30,9 +32,12 @@
 #include <snare/format/detail/decode/ioctl/rtc.hpp>
 #include <snare/format/detail/decode/ioctl/scsi.hpp>
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
+#include <snare/format/detail/decode/ioctl/sock.hpp>
+#include <snare/format/detail/decode/ioctl/tee.hpp>
 #include <snare/format/detail/decode/ioctl/ubi.hpp>
 #include <snare/format/detail/decode/ioctl/uffdio.hpp>
 #include <snare/format/detail/decode/ioctl/v4l2.hpp>
+#include <snare/format/detail/decode/ioctl_form_structs.hpp>
 #include <snare/format/detail/decode/ioctl_term.hpp>
 #include <snare/format/detail/decoder.hpp>
 #include <snare/format/detail/out.hpp>
@@ -60,11 +65,32 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     mtd_ioctls,      // ioctl/mtd.hpp
     scsi_ioctls,     // ioctl/scsi.hpp
     uffdio_ioctls,   // ioctl/uffdio.hpp
+    kvm_ioctls,      // ioctl/kvm.hpp
+    tee_ioctls,      // ioctl/tee.hpp
+    sock_ioctls,     // ioctl/sock.hpp
+    dm_ioctls,       // ioctl/dm.hpp
 };
 
+template <class P>
+ioctl_step put_ioctl_family_verbose(P& p, std::uint32_t code, std::uint64_t arg, bool exit);
+
 /// Prints the argument of `code` through the family decoder that knows it (see ioctl_step).
+/// In a call -e verbose= leaves out (options::decode_structs false) the families print the
+/// address of every structure they would read, as strace's umove_or_printaddr; values
+/// (fds, numbers, flags) still print.
 template <class P>
 ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool exit) {
+  if (p.opts().decode_structs) return put_ioctl_family_verbose(p, code, arg, exit);
+  bool was = p.set_reads_hidden(true);
+  ioctl_step s = put_ioctl_family_verbose(p, code, arg, exit);
+  p.set_reads_hidden(was);
+  return s;
+}
+
+/// Prints the argument of `code` through the family decoder that knows it, reading what it
+/// points to.
+template <class P>
+ioctl_step put_ioctl_family_verbose(P& p, std::uint32_t code, std::uint64_t arg, bool exit) {
   ioctl_step s = ioctl_step::unknown;
   if ((s = put_hdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_fiemap_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
@@ -83,6 +109,10 @@ ioctl_step put_ioctl_family(P& p, std::uint32_t code, std::uint64_t arg, bool ex
   if ((s = put_scsi_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_uffdio_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_perf_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_kvm_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_tee_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_sock_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_dm_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
@@ -365,84 +395,6 @@ inline ioctl_form ioctl_form_of(std::uint64_t request) noexcept {
   return {r, {}, ioctl_arg::hex};
 }
 
-/// Appends the struct rand_pool_info at `addr` (RNDADDENTROPY): its counts and its buffer as
-/// a string of buf_size bytes. False when unreadable.
-template <class P>
-bool put_rand_pool(P& p, std::uint64_t addr) {
-  std::int32_t counts[2];
-  if (!p.read_obj(addr, counts)) return false;
-  std::string& out = p.out();
-  out.append("{entropy_count=");
-  put_dec(out, counts[0]);
-  out.append(", buf_size=");
-  put_dec(out, counts[1]);
-  out.append(", buf=");
-  p.put_buffer(addr + sizeof counts, static_cast<std::uint32_t>(counts[1]));
-  out.push_back('}');
-  return true;
-}
-
-/// Appends the struct fstrim_range at `addr` (FITRIM): {start=0x..., len=..., minlen=...}.
-template <class P>
-bool put_fstrim_range(P& p, std::uint64_t addr) {
-  std::uint64_t r[3];
-  if (!p.read_obj(addr, r)) return false;
-  std::string& out = p.out();
-  out.append("{start=");
-  put_hex(out, r[0]);
-  out.append(", len=");
-  put_udec(out, r[1]);
-  out.append(", minlen=");
-  put_udec(out, r[2]);
-  out.push_back('}');
-  return true;
-}
-
-/// Appends the struct fsxattr at `addr` (linux/fs.h): the XFS flags, sizes and project id,
-/// with fsx_nextents when the kernel filled it in (`get`).
-template <class P>
-bool put_fsxattr(P& p, std::uint64_t addr, bool get) {
-  // fsx_xflags, fsx_extsize, fsx_nextents, fsx_projid, fsx_cowextsize, fsx_pad[8]: the
-  // whole struct must be readable, as strace reads it.
-  std::uint32_t x[7];
-  if (!p.read_obj(addr, x)) return false;
-  std::string& out = p.out();
-  out.append("{fsx_xflags=");
-  put_flags(out, fs_xflags_xlat, x[0]);
-  out.append(", fsx_extsize=");
-  put_udec(out, x[1]);
-  if (get) out.append(", fsx_nextents="), put_udec(out, x[2]);
-  out.append(", fsx_projid=");
-  put_hex(out, x[3]);
-  out.append(", fsx_cowextsize=");
-  put_udec(out, x[4]);
-  out.push_back('}');
-  return true;
-}
-
-/// Appends the struct counter_watch at `addr` (linux/counter.h): {component={type=...,
-/// scope=..., parent=0, id=0}, event=..., channel=0}.
-template <class P>
-bool put_counter_watch(P& p, std::uint64_t addr) {
-  std::uint8_t w[6];  // component.{type, scope, parent, id}, event, channel
-  if (!p.read_obj(addr, w)) return false;
-  std::string& out = p.out();
-  out.append("{component={type=");
-  put_enum(out, counter_component_type_xlat, w[0]);
-  out.append(", scope=");
-  put_enum(out, counter_scope_xlat, w[1]);
-  out.append(", parent=");
-  put_udec(out, w[2]);
-  out.append(", id=");
-  put_udec(out, w[3]);
-  out.append("}, event=");
-  put_enum(out, counter_event_xlat, w[4]);
-  out.append(", channel=");
-  put_udec(out, w[5]);
-  out.push_back('}');
-  return true;
-}
-
 /// ioctl: the request by name and the argument by its form (ioctl_forms), the structs and
 /// ints the call fills in at exit; NS_GET_NSTYPE's result names the namespace type.
 template <>
@@ -573,8 +525,12 @@ struct decoder<sys::call_id::ioctl> {
   }
   template <class P>
   static void put_return(P& p) {
+    // The fd KVM_CREATE_VM and KVM_CREATE_VCPU return (strace's RVAL_FD: its path with -y).
+    if (kvm_returns_fd(static_cast<std::uint32_t>(p.arg(1)))) return p.put_fd(p.ret());
     p.put_return_value();
     put_v4l2_result(p, static_cast<std::uint32_t>(p.arg(1)), p.arg(2));  // VIDIOC_CREATE_BUFS
+    if (static_cast<std::uint32_t>(p.arg(1)) == kvm_run && p.opts().kvm_vcpu_exit)
+      return put_kvm_exit_reason(p);
     if (static_cast<std::uint32_t>(p.arg(1)) != 0xb703)
       return;  // NS_GET_NSTYPE: = 0x20000000 (CLONE_NEWUSER)
     auto name = find_name(setns_types_field, static_cast<std::uint64_t>(p.ret()));

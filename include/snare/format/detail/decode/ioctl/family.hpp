@@ -31,6 +31,7 @@ enum class ioctl_shape : unsigned char {
   none,             ///< no argument: nothing is shown
   fd,               ///< the value as an fd
   hex,              ///< the value in hex
+  ptr,              ///< an address: NULL or hex (strace's printaddr)
   ulong_value,      ///< the value in unsigned decimal
   int_value,        ///< (int) the value, in decimal
   flags_value,      ///< the low 32 bits as flags of the entry's table (strace's printflags)
@@ -169,6 +170,8 @@ ioctl_step put_ioctl_shape(P& p, const ioctl_entry& e, std::uint64_t arg, bool e
       return p.put_fd(static_cast<std::int32_t>(arg)), ioctl_step::done;
     case ioctl_shape::hex:
       return put_hex(out, arg), ioctl_step::done;
+    case ioctl_shape::ptr:
+      return put_ptr(out, arg), ioctl_step::done;
     case ioctl_shape::ulong_value:
       return put_udec(out, arg), ioctl_step::done;
     case ioctl_shape::int_value:
