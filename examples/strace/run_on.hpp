@@ -44,7 +44,7 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
   // -b execve: a process is let go at its exec (without snare's filter, which it would keep).
   ro.detach_on_exec = o.detach_on_execve;
   // -p: the calls outside the trace set need not stop the process (docs/attach.md).
-  if (o.attach_pids.size() == 1 && !calls.calls().is_everything() && !o.detach_on_execve)
+  if (o.attach_pids.size() == 1 && o.command.empty() && !calls.calls().is_everything() && !o.detach_on_execve)
     ro.attach_filter = snare::attach_filter_policy::when_harmless;
   ro.stop = s.stop_source();
   // The session saw the failed execve and says so as strace (session::report_exec_failure).
@@ -56,6 +56,14 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
   if constexpr (std::is_same_v<Backend, snare::backend::ptrace>) {
     if (const pid_t tracee = s.daemon_tracee(); tracee > 0) {  // -D: no "attached" message
       (void)tracer.attach(std::span<const pid_t>(&tracee, 1));
+      return tracer.status();
+    }
+    if (!o.attach_pids.empty() && !o.command.empty()) {
+      // -p PID with a command: one run starts the command and attaches to the processes
+      // (strace's startup_child, then startup_attach); its status is the command's.
+      s.start_attached(o.attach_pids, true);
+      const std::vector<pid_t> pids(o.attach_pids.begin(), o.attach_pids.end());
+      tracer.run_and_attach(command_of(o), pids);
       return tracer.status();
     }
     if (!o.attach_pids.empty()) {
