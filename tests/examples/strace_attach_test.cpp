@@ -360,3 +360,18 @@ TEST_CASE("snare-strace -p PID with a command: an interrupt signals the command 
     for (const auto& f : {err, so}) std::remove(f.c_str());
   }
 }
+
+TEST_CASE("snare-strace -p PID with a missing command fails before it attaches, as strace") {
+  if (::access(strace_bin.c_str(), X_OK) != 0) snare::test::skip("strace is not installed");
+  guest g;
+  const auto want = snare::test::run_command({strace_bin, "-p", std::to_string(g.pid), "/nonexistent/cmd"});
+  const auto got = snare::test::run_command({snare_bin, "-p", std::to_string(g.pid), "/nonexistent/cmd"});
+  CHECK(want.code == 1);
+  CHECK(got.code == 127);  // a launched run's missing command: 127 (docs/tools/snare-strace.md)
+  CHECK(messages(lines_of(got.err), false) == messages(lines_of(want.err), false));
+  CHECK(messages(lines_of(got.err), false) ==
+        std::set<std::string>{"Can't stat '/nonexistent/cmd': No such file or directory"});
+  auto [code, out] = g.finish();  // never attached to
+  CHECK(code == 3);
+  CHECK(out == "ready\nusr1=0 calls=1\n");
+}
