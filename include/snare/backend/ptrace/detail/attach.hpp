@@ -104,8 +104,12 @@ int engine<Tool>::attach(std::span<const pid_t> pids) {
 
 // attach_too: seizes the processes to attach to beside the launched command (root_, seized
 // already) with `ptrace_options` (the command's, without PTRACE_O_EXITKILL: the tracer's end
-// must not kill them). A stop request then detaches (on_stop_request). A process that
-// cannot be seized is told on stderr, as attach() does; the command runs all the same.
+// must not kill them). Neither they nor the command get snare's filter (syscall_mode_): one
+// filter could not go into several processes (attach), and every task of the run is
+// trapped the same way. The run ends when every task is gone; its status is the command's.
+// A stop request sends its signal to the command, as strace's cleanup does, then detaches
+// from every task, the command's too (on_stop_request). A process that cannot be seized is
+// told on stderr, as attach() does; the command runs all the same.
 template <class Tool>
 void engine<Tool>::attach_others(long ptrace_options) {
   attach_mode_ = true;

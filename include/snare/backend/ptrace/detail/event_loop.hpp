@@ -104,8 +104,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     // seccomp(2)), so the guest gets none and stops at every call (PTRACE_SYSCALL), as
     // strace turns --seccomp-bpf off without -f. Its threads stay traced (PTRACE_O_TRACECLONE).
     // detach_on_exec: no filter either, which a process let go would keep.
-    // attach_too: the processes attached in the same run carry no filter (attach.hpp), so
-    // neither does the command, that every task of the run be trapped the same way.
+    // attach_too: no filter in the command either, as in the processes (attach_others).
     syscall_mode_ = !options_.follow_forks || options_.detach_on_exec || !attach_too_.empty();
     const bpf::program* with = syscall_mode_ ? nullptr : &filter;
     auto child = detail::spawn(plan, options_, [with, trap_rdtsc] { return setup_child(with, trap_rdtsc); });
@@ -141,16 +140,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     int failed = detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan,
                                             options_.tool_reports_exec_failure);
     if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
-    // Detached (a stop request with attach_too): how the command ends is not known here.
-    if (detached_ && !root_reaped_) return this->finish(exit_status{});
+    if (detached_ && !root_reaped_) return this->finish(exit_status{});  // attach_too: unknown
     return this->finish(exit_status::from_wait_status(root_status_));
   }
 
-  /// Makes the next run(plan) also attach to the running processes `pids` (every thread of
-  /// each, as attach() does, never with snare's filter) once the command is started, and
-  /// serve them in the same loop: strace -p PID COMMAND. The run ends when every task is
-  /// gone; its status is the command's. A stop request sends its signal to the command (as
-  /// strace's cleanup does) and detaches from every task, the command's included.
+  /// Makes the next run(plan) attach to `pids` too, once the command is started, and serve
+  /// all in one loop (strace -p PID COMMAND; detail/attach.hpp, attach_others).
   void attach_too(std::span<const pid_t> pids) { attach_too_.assign(pids.begin(), pids.end()); }
 
   /// Attaches to the running processes `pids`, every thread of each, and serves them as a
