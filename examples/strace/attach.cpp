@@ -18,8 +18,9 @@
 
 namespace strace {
 
-void session::start_attached(const std::vector<int>& pids) {
-  started_ = true;  // no spawn work to hide: every call is the process's own
+void session::start_attached(const std::vector<int>& pids, bool with_command) {
+  started_ = true;  // no spawn work to hide but the command's (spawning_, on_thread_start)
+  launching_ = with_command;
   attach_roots_.assign(pids.begin(), pids.end());
   root_ = pids.empty() ? -1 : pids.front();
   // strace numbers every line of an -o file when it starts with more than one task.
@@ -32,7 +33,7 @@ void session::start_attached(const std::vector<int>& pids) {
       ::closedir(d);
     }
   }
-  several_attached_ = tasks > 1;
+  several_attached_ = tasks > 1 || with_command;  // strace counts the command's task too
 }
 
 void session::on_detach(bool kept) {
@@ -111,7 +112,7 @@ bool session::cut_off() {
 }
 
 int session::report_exec_failure(const std::string& command) {
-  if (started_ || exec_errno_ == 0) return 0;
+  if ((started_ && spawning_ < 0) || exec_errno_ == 0) return 0;
   std::fflush(out_);
   if (exec_errno_ == ENOENT) {
     // strace looks the command up itself before it forks (strace.c, startup_child).

@@ -5,7 +5,7 @@ namespace strace {
 
 std::string_view help_text() {
   return R"(Usage: snare-strace [OPTIONS] PROG [ARGS]
-       snare-strace [OPTIONS] -p PID...
+       snare-strace [OPTIONS] -p PID... [PROG [ARGS]]
 Traces the system calls of PROG (or of running processes) with snare and prints them as
 strace does.
 
@@ -101,11 +101,13 @@ Statistics:
 Tracing:
   -f, --follow-forks          follow forks, vforks and clones (every process and thread)
   -p PID, --attach=PID        attach to running process PID (every thread; repeatable, or
-                              a list: "1 2", 1,2) instead of running a command; SIGINT,
-                              SIGTERM... detach and leave it running (ptrace backend).
-                              One PID with -e trace=: a seccomp filter where the process
-                              takes one unchanged, served after the detach by a silent
-                              keeper process until the process ends
+                              a list: "1 2", 1,2); SIGINT, SIGTERM... detach and leave it
+                              running (ptrace backend). One PID with -e trace= and no
+                              command: a seccomp filter where the process takes one
+                              unchanged, served after the detach by a silent keeper
+                              process until the process ends. With PROG: PROG is run
+                              and traced too, until every process ends; a signal that
+                              detaches is sent to PROG first (not with -D)
   -I N, --interruptible=N     what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM to
                               snare-strace do: 1 (anywhere), 2 (waiting): end the run
                               (the guests get the signal; as strace's detach, an open
@@ -151,14 +153,13 @@ Tracing:
   -h, --help                  print this help
   -V, --version               print the version
 
-Not supported (exit code 2 with a reason): -p PID with a command, -D with -u,
--e secontext.
+Not supported (exit code 2 with a reason): -D with -u or with -p, -e secontext.
 
 Exit status: the command's (128+N when killed by signal N), 1 when it cannot be run
 (strace's "exec:" message), 127 when it is not found (or, off the ptrace backend, cannot
 be run), 0 when -b execve let it go,
 2 on a bad option, 1 on a bad -e expression (strace's message alone). With -p: 0 when the processes end, 1 when none can be attached, and
-killed by the signal that detached it.
+killed by the signal that detached it; with -p and PROG, PROG's.
 )";
 }
 

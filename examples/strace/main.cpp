@@ -141,6 +141,7 @@ void split_keeper() {
 // left ignored, so the guest inherits that as it would without the tracer; with -p there
 // is no guest to inherit it, and strace catches them all (a shell's background job starts
 // with SIGINT ignored).
+int g_level = 2;  // the -I level set_interruptible was given
 void set_interruptible(int level, bool attaching) {
   auto catch_with = [attaching](int sig, void (*fn)(int)) {
     struct sigaction old {};
@@ -278,7 +279,8 @@ int main(int argc, char** argv) {
   if (o.tracer_info) {
     std::fprintf(stderr, "%s: backend %s, tracer specialised for %s", program_invocation_name, backend_name,
                  strace::subscription_name(need).c_str());
-    if (!o.attach_pids.empty() && (o.attach_pids.size() > 1 || calls.calls().is_everything()))
+    if (!o.attach_pids.empty() &&
+        (o.attach_pids.size() > 1 || calls.calls().is_everything() || !o.command.empty()))
       std::fprintf(stderr, "; attached processes stop at every call (PTRACE_SYSCALL, no filter injected)");
     else if (!o.attach_pids.empty())
       std::fprintf(stderr,
@@ -299,8 +301,9 @@ int main(int argc, char** argv) {
                  program_invocation_name);
 
   // -p, one process, a trace set narrower than every call: a filter may be injected (run_on).
-  const bool may_keep = o.attach_pids.size() == 1 && o.backend == strace::backend_choice::ptrace &&
-                        !calls.calls().is_everything() && !o.detach_on_execve;
+  const bool may_keep = o.attach_pids.size() == 1 && o.command.empty() &&
+                        o.backend == strace::backend_choice::ptrace && !calls.calls().is_everything() &&
+                        !o.detach_on_execve;
   if (may_keep) split_keeper();
 
   strace::session s(o);
@@ -310,12 +313,15 @@ int main(int argc, char** argv) {
   // As strace: fatal signals end the run (2, "waiting") unless -o FILE traces a command (3)
   // or -D runs the tracer apart (4). -D -I1 leaves them fatal, as strace's -I1 does: the
   // tracer dies alone, its tracee lives on.
-  const int level = o.interruptible != 0                              ? o.interruptible
-                    : o.daemonize != 0                                ? 4
-                    : o.output_file.empty() || !o.attach_pids.empty() ? 2
-                                                                      : 3;
-  if (o.daemonize == 0 || level != 1)
-    set_interruptible(level, !o.attach_pids.empty());
+  const int level = o.interruptible != 0                         ? o.interruptible
+                    : o.daemonize != 0                           ? 4
+                    : o.output_file.empty() || o.command.empty() ? 2
+                                                                 : 3;
+  g_level = level;
+  if (!o.command.empty() && !o.attach_pids.empty() && o.backend == strace::backend_choice::ptrace)
+    s.set_on_spawned([] { set_interruptible(g_level, true); });  // strace's order: the command inherits
+  else if (o.daemonize == 0 || level != 1)
+    set_interruptible(level, o.command.empty());
   else
     s.set_flush_each_write(true);
   s.set_stop_source(&g_stop);
@@ -325,7 +331,7 @@ int main(int argc, char** argv) {
                                                                            : strace::run_ptrace(calls, s, o);
   release_tracee();             // -D: an attach that failed lets the command run untraced, as strace
   if (s.kept()) std::_Exit(0);  // a keeper whose process has ended: its trace was finished
-  if (o.backend == strace::backend_choice::ptrace && o.attach_pids.empty() && o.daemonize == 0 &&
+  if (o.backend == strace::backend_choice::ptrace && !o.command.empty() && o.daemonize == 0 &&
       end == snare::exit_status::exited(127)) {
     if (int code = s.report_exec_failure(o.command.front()); code != 0) {
       s.finish();

@@ -395,8 +395,8 @@ parse_result parse(int argc, char** argv) {
   if (o.daemonize != 0 && o.backend != backend_choice::ptrace)
     return fail("-D/--daemonize needs the ptrace backend");
   if (o.daemonize != 0 && o.user) return fail("-D/--daemonize with -u is not supported by snare-strace");
-  if (!o.command.empty() && !o.attach_pids.empty())
-    return fail("-p PID with a command (attach and start at once) is not supported by snare-strace");
+  if (o.daemonize != 0 && !o.attach_pids.empty())
+    return fail("-D/--daemonize with -p PID is not supported by snare-strace");
   if (o.backend != backend_choice::ptrace && o.backend != backend_choice::in_guest &&
       std::any_of(o.injects.begin(), o.injects.end(), [](const inject_rule& r) { return r.signal != 0; }))
     return fail("-e inject=...:signal= needs the ptrace backend");

@@ -5,8 +5,13 @@
 
 #include <errno.h>  // program_invocation_name: the name strace prefixes its messages with
 #include <sys/types.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <span>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -33,6 +38,21 @@ inline snare::command command_of(const options& o) {
   return c;
 }
 
+/// Says whether `name` names a file, as strace's startup_child looks it up before it forks:
+/// the path itself when it has a '/', else each directory of PATH (an empty entry: ".").
+inline bool command_exists(const std::string& name) {
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), F_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/bin:/usr/bin";
+  for (std::size_t at = 0;;) {
+    const std::size_t colon = dirs.find(':', at);
+    std::string dir = dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+    if (::access(((dir.empty() ? std::string(".") : dir) + "/" + name).c_str(), F_OK) == 0) return true;
+    if (colon == std::string::npos) return false;
+    at = colon + 1;
+  }
+}
+
 /// Runs the command of `o` under Backend's tracer, stopping the guest for `calls` only; or,
 /// with -p (ptrace only), attaches to the processes of `o.attach_pids` and serves them until
 /// they end or a signal to snare-strace detaches: exited(0) then, as strace -p, exited(1)
@@ -44,7 +64,7 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
   // -b execve: a process is let go at its exec (without snare's filter, which it would keep).
   ro.detach_on_exec = o.detach_on_execve;
   // -p: the calls outside the trace set need not stop the process (docs/attach.md).
-  if (o.attach_pids.size() == 1 && !calls.calls().is_everything() && !o.detach_on_execve)
+  if (o.attach_pids.size() == 1 && o.command.empty() && !calls.calls().is_everything() && !o.detach_on_execve)
     ro.attach_filter = snare::attach_filter_policy::when_harmless;
   ro.stop = s.stop_source();
   // The session saw the failed execve and says so as strace (session::report_exec_failure).
@@ -56,6 +76,21 @@ snare::exit_status run_on(const snare::runtime_subscription& calls, session& s, 
   if constexpr (std::is_same_v<Backend, snare::backend::ptrace>) {
     if (const pid_t tracee = s.daemon_tracee(); tracee > 0) {  // -D: no "attached" message
       (void)tracer.attach(std::span<const pid_t>(&tracee, 1));
+      return tracer.status();
+    }
+    if (!o.attach_pids.empty() && !o.command.empty()) {
+      // -p PID with a command: one run starts the command and attaches to the processes
+      // (strace's startup_child, then startup_attach); its status is the command's. A
+      // missing command ends it before any attach, as strace's lookup does (127, as a
+      // launched run's: session::report_exec_failure).
+      if (!command_exists(o.command.front())) {
+        std::fprintf(stderr, "%s: Can't stat '%s': %s\n", program_invocation_name, o.command.front().c_str(),
+                     std::strerror(ENOENT));
+        return snare::exit_status::exited(127);
+      }
+      s.start_attached(o.attach_pids, true);
+      const std::vector<pid_t> pids(o.attach_pids.begin(), o.attach_pids.end());
+      tracer.run_and_attach(command_of(o), pids);
       return tracer.status();
     }
     if (!o.attach_pids.empty()) {

@@ -155,7 +155,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   if (cut_off()) return d;
   t.in_call = false;
   t.shown = false;
-  t.held = !started_;
+  t.held = spawn_work(pid);
   t.injected = false;
   t.inject_signal = 0;
   t.tamper = nullptr;
@@ -170,7 +170,7 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   } else if (nr == snare::sys::x86_64::exit::number) {
     t.exit_status = static_cast<int>(args[0] & 0xff);
   }
-  if (!started_ && nr != snare::sys::x86_64::execve::number) return d;  // spawn work
+  if (spawn_work(pid) && nr != snare::sys::x86_64::execve::number) return d;  // spawn work
   // -d: strace's debug line for a number its table lacks (syscall.c, get_scno), at entry.
   if (opts_.debug && snare::sys::x86_64::descriptor(nr) == nullptr)
     std::fprintf(stderr, "%s: pid %d invalid syscall %#lx\n", program_invocation_name, tid,
@@ -304,20 +304,20 @@ session::decision session::on_entry(pid_t pid, pid_t tid, thread_info& t, proces
   return d;
 }
 
-bool session::on_exit(pid_t, pid_t tid, thread_info& t, long ret, memory_ref mem) {
+bool session::on_exit(pid_t pid, pid_t tid, thread_info& t, long ret, memory_ref mem) {
   // -Y: strace reads a thread's comm again after a PR_SET_NAME, traced or not.
   if (pids_.comm() && t.nr == snare::sys::x86_64::prctl::number && t.args[0] == PR_SET_NAME && !is_error(ret))
     pids_.load_comm(tid);
   if (cut_off()) return false;
   // The spawn's failed execs: execvp's errno is the first other than ENOENT, else ENOENT.
-  if (!started_ && t.nr == snare::sys::x86_64::execve::number && is_error(ret) &&
+  if (spawn_work(pid) && t.nr == snare::sys::x86_64::execve::number && is_error(ret) &&
       (exec_errno_ == 0 || exec_errno_ == ENOENT))
     exec_errno_ = static_cast<int>(-ret);
   if (!t.in_call) return false;
   t.in_call = false;
   held_lines_.erase(tid);
   if (t.tamper != nullptr) tamper(tid, t, false, mem);  // before the exit is printed, as strace
-  if (t.held && !started_) {
+  if (t.held && spawn_work(pid)) {
     // A failed exec of the spawn: a PATH lookup's miss (ENOENT: strace looks the command up
     // itself and execs once, so it shows none), or the command's own failure (EACCES,
     // ENOEXEC), which strace's trace shows before its message.
@@ -411,6 +411,14 @@ void session::on_thread_start(pid_t pid, pid_t tid) {
   if (live_threads_ == 0 && !started_ && attach_roots_.empty()) {
     release_standard_streams();
     spawned_ = pid;
+  }
+  // -p with a command: the first process not attached to is the command's (the engine
+  // starts it before it attaches), traced from its exec on.
+  if (launching_ && spawned_ < 0 &&
+      std::find(attach_roots_.begin(), attach_roots_.end(), pid) == attach_roots_.end()) {
+    release_standard_streams();
+    spawned_ = spawning_ = root_ = pid;
+    if (on_spawned_ != nullptr) std::exchange(on_spawned_, nullptr)();
   }
   live_[tid] = pid;
   if (counted(tid)) ++live_threads_;
@@ -552,8 +560,9 @@ void session::release_standard_streams() const {
 
 void session::on_exec(pid_t pid, pid_t tid, thread_info& t) {
   pids_.load_comm(tid);  // -Y: the new program's name
-  if (!started_) {
+  if (spawn_work(pid)) {
     started_ = true;
+    spawning_ = -1;
     root_ = pid;
     // Entries only (seccomp_notify): the guest's first execve was held at its entry, since
     // only now is it known to be the one that succeeded.

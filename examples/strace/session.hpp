@@ -154,8 +154,9 @@ class session {
   void on_exec(pid_t pid, pid_t tid, thread_info& t);
   /// -p: the run attaches to running processes `pids` (the first is the root): their calls
   /// are traced from the first, and their attach is told as strace does ("Process N
-  /// attached", "with M threads" under -f).
-  void start_attached(const std::vector<int>& pids);
+  /// attached", "with M threads" under -f). `with_command`: -p with a command, which the run
+  /// also launches; its process is then the root, its calls before its exec spawn work.
+  void start_attached(const std::vector<int>& pids, bool with_command = false);
   /// -p: the tracer detached from every task: ends an open line with " <detached ...>" and
   /// says "Process N detached" for each traced task, as strace does. `kept`: the process
   /// carries snare's filter and the tracer stays as its keeper: the trace is finished now
@@ -175,6 +176,10 @@ class session {
   /// Sets what runs when the tracer becomes a keeper (snare-strace's main: tell the parent,
   /// let go of the terminal and the output).
   void set_on_keep(void (*f)()) noexcept { on_keep_ = f; }
+  /// -p with a command: `f` runs once the command's process is forked (its first start),
+  /// where strace installs its signal handlers (after startup_child, so the command inherits
+  /// the dispositions snare-strace was started with).
+  void set_on_spawned(void (*f)()) noexcept { on_spawned_ = f; }
   /// -D: the run attaches to `tracee`, the process snare-strace was started as, whose calls
   /// are hidden until it execs the command, as a launched guest's; `attached` runs at its
   /// first stop (then every later call of it is traced).
@@ -228,11 +233,15 @@ class session {
   static std::string tamper_notes(const thread_info& t, bool answered);
   snare::stop_source* stop_ = nullptr;
   void (*on_keep_)() = nullptr;
+  void (*on_spawned_)() = nullptr;
   pid_t daemon_tracee_ = 0;
   bool flush_each_write_ = false;
   std::uint64_t signal_ip_ = 0;  // -i: the ip of the signal being printed (prefix without a call)
   void (*on_attached_)() = nullptr;
   bool kept_ = false;
+  /// Says whether the calls of process `pid` are spawn work (before the launched command's
+  /// exec), which strace does not show.
+  bool spawn_work(pid_t pid) const noexcept { return !started_ || (spawning_ > 0 && pid == spawning_); }
   bool visible(pid_t tid) const noexcept {
     return started_ && (opts_.follow_forks || tid == root_ ||
                         std::find(attach_roots_.begin(), attach_roots_.end(), tid) != attach_roots_.end());
@@ -289,6 +298,8 @@ class session {
   int live_threads_ = 0;
   std::vector<pid_t> attach_roots_;          // -p: the processes attached to
   bool several_attached_ = false;            // -p: more than one task at the start
+  bool launching_ = false;                   // -p with a command: the command is launched too
+  pid_t spawning_ = -1;                      // -p with a command: its process until its exec
   std::unordered_set<pid_t> attached_tids_;  // -p: their threads when attached (told at once)
   std::map<pid_t, pid_t> live_;              // every live thread: tid -> its process
   std::unordered_set<pid_t> announced_;      // -p: the processes whose attach was told

@@ -113,6 +113,23 @@ class tracer {
     return attach(std::span<const pid_t>(pids.begin(), pids.size()));
   }
   int attach(const std::vector<pid_t>& pids) { return attach(std::span<const pid_t>(pids)); }
+  /// Starts `cmd` as run(cmd) does and, in the same run, attaches to the running processes
+  /// `pids` as attach() does (strace -p PID COMMAND): every task is served by one loop
+  /// until all have ended. No seccomp filter goes into any of them: every call stops
+  /// (PTRACE_SYSCALL), and without run_options::follow_forks their children run untraced.
+  /// A process that cannot be attached is told on stderr; the command runs all the same.
+  /// A stop request sends its signal to the command (SIGCONT first), then detaches from
+  /// every task, the command's too (strace's cleanup): detached() is then true. Returns the
+  /// command's exit code; status() is how it ended (unknown once detached before its end).
+  /// Backends other than ptrace cannot attach: a call fails to compile.
+  template <std::same_as<command> Command>
+  int run_and_attach(const Command& cmd, std::span<const pid_t> pids) {
+    static_assert(
+        can_attach,
+        "snare::tracer::run_and_attach needs a backend that can attach: use snare::backend::ptrace");
+    detached_ = false;
+    return launch(cmd, pids).code;
+  }
   /// Says whether the last attach ended by detaching (its processes live on).
   bool detached() const noexcept { return detached_; }
   /// Returns how the last attach trapped the processes' calls: "seccomp-filter" (the
@@ -164,7 +181,7 @@ class tracer {
     return code;
   }
 
-  run_output launch(const command& cmd) {
+  run_output launch(const command& cmd, std::span<const pid_t> attach_too = {}) {
     detail::launch_plan plan;
     detail::launch_io io;
     if (auto no = detail::prepare_launch(cmd, plan, io)) {
@@ -175,7 +192,17 @@ class tracer {
     }
     // Started before the guest, finished after it: the guest never blocks on a full pipe.
     detail::output_pump pump(std::move(io));
-    int code = serve([&](engine_type& engine) { return engine.run(plan); });
+    int code = serve([&](engine_type& engine) {
+      if constexpr (can_attach) {
+        if (attach_too.empty()) return engine.run(plan);
+        engine.attach_too(attach_too);
+        const int c = engine.run(plan);
+        detached_ = engine.detached();
+        return c;
+      } else {
+        return engine.run(plan);
+      }
+    });
     pump.finish();
     return {status_, code, std::move(pump.out()), std::move(pump.err())};
   }

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -384,6 +385,82 @@ TEST_CASE("attach: a handler's exception detaches before it reaches the caller; 
   thrower t;
   snare::tracer<snare::backend::ptrace, thrower> tracer(t);
   CHECK_THROWS_WITH(tracer.attach({guest.pid}), "handler failed");
+  CHECK(tracer_of(guest.pid) == 0);
+  guest.send('q');
+  CHECK(guest.read_line() == "usr1=0 calls=1");
+  CHECK(WEXITSTATUS(guest.wait()) == 3);
+}
+
+TEST_CASE("run_and_attach: a command and a running guest in one run; the command's status",
+          "[attach][ptrace]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  running_guest guest(1);
+  watcher w;
+  tracer_t tracer(w);  // no follow_forks: the command and the guest are followed all the same
+  const pid_t pids[] = {guest.pid};
+  int code = -1;
+  std::thread serve([&] {
+    code = tracer.run_and_attach(snare::command::from_argv({"sh", "-c", "exit 7"}),
+                                 std::span<const pid_t>(pids));
+  });
+  // The guest's two threads and the command's process started; the guest's worker calls
+  // (sh may call getppid too).
+  const bool started = eventually([&] {
+    return w.holds([&] { return w.processes.size() == 2 && w.caller_processes.count(guest.pid) == 1; });
+  });
+  INFO(w.processes.size() << " processes, " << w.callers.size() << " callers, " << w.threads.size()
+                          << " threads");
+  if (!started) guest.send('q');  // the run ends with the guest: serve can be joined
+  REQUIRE(started);
+  CHECK(w.holds([&] { return w.processes.count(guest.pid) == 1; }));
+  CHECK(tracer_of(guest.pid) > 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the command ends; the run goes on
+  CHECK(tracer_of(guest.pid) > 0);
+  guest.send('q');
+  CHECK(guest.read_line() == "usr1=0 calls=1");
+  serve.join();  // the guest is this process's child: the tracer reaps it
+  guest.pid = -1;
+  CHECK(code == 7);
+  CHECK(tracer.status() == snare::exit_status::exited(7));
+  CHECK(!tracer.detached());
+  CHECK(w.injected_ok == static_cast<int>(w.threads.size()));
+}
+
+TEST_CASE("run_and_attach: a stop request signals the command and detaches from every task",
+          "[attach][ptrace]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  running_guest guest(1);
+  watcher w;
+  tracer_t tracer(w);
+  const pid_t pids[] = {guest.pid};
+  std::thread serve([&] {
+    (void)tracer.run_and_attach(snare::command::from_argv({"sleep", "100"}), std::span<const pid_t>(pids));
+  });
+  const bool started = eventually([&] {
+    return w.holds([&] { return w.processes.size() == 2 && w.caller_processes.count(guest.pid) == 1; });
+  });
+  tracer.stop(SIGTERM);
+  if (!started) serve.join();  // never left running
+  REQUIRE(started);
+  pid_t command = -1;
+  {
+    std::lock_guard l(w.m);
+    for (pid_t p : w.processes)
+      if (p != guest.pid) command = p;
+  }
+  serve.join();
+  CHECK(tracer.detached());
+  // The command got the signal: it died of it, reaped by the detach (status() tells) or
+  // else by this process (its parent). The guest was not signalled and runs on untraced.
+  if (tracer.status() == snare::exit_status{}) {
+    int st = 0;
+    REQUIRE(::waitpid(command, &st, 0) == command);
+    CHECK(WIFSIGNALED(st));
+    CHECK(WTERMSIG(st) == SIGTERM);
+  } else {
+    CHECK(tracer.status().is_killed());
+    CHECK(tracer.status().signal() == SIGTERM);
+  }
   CHECK(tracer_of(guest.pid) == 0);
   guest.send('q');
   CHECK(guest.read_line() == "usr1=0 calls=1");

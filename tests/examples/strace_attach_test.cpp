@@ -249,3 +249,129 @@ TEST_CASE(
   CHECK(gone);
   for (const auto& f : {out, err, so}) std::remove(f.c_str());
 }
+
+namespace {
+
+// Runs `tracer -f? -e trace=exit_group -o FILE -p PID sh -c 'echo > MARK; exit 7'`: the
+// command ends first, then the guest ('q'). Gives the trace's lines with each leading pid
+// made "P", the tracer's end and what it said.
+traced attach_with_command(const std::string& tracer, bool follow) {
+  guest g;
+  const std::string out = snare::test::temp_path("trace"), err = snare::test::temp_path("err"),
+                    so = snare::test::temp_path("so"), mark = snare::test::temp_path("mark");
+  std::vector<std::string> argv{tracer};
+  if (follow) argv.push_back("-f");
+  for (const char* a : {"-e", "trace=exit_group", "-o"}) argv.push_back(a);
+  argv.push_back(out);
+  argv.push_back("-p");
+  argv.push_back(std::to_string(g.pid));
+  for (const char* a : {"sh", "-c"}) argv.push_back(a);
+  argv.push_back("echo > " + mark + "; exit 7");
+  const pid_t t = snare::test::start_command(argv, so, err);
+  for (int i = 0; i < 1000 && slurp(mark).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(slurp(mark) == "\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the command's end is seen
+  auto [code, output] = g.finish();                             // the guest's end ends the run
+  CHECK(code == 3);
+  CHECK(output == "ready\nusr1=0 calls=1\n");
+  traced r;
+  snare::test::wait_command(t, r.r);
+  static const std::regex pid(R"(^\d+ +)"), space(R"( +)");
+  for (auto& l : lines_of(slurp(out)))
+    r.trace.push_back(std::regex_replace(std::regex_replace(l, pid, "P "), space, " "));
+  r.messages = lines_of(slurp(err));
+  for (const auto& f : {out, err, so, mark}) std::remove(f.c_str());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("snare-strace -p PID with a command traces both, as strace does") {
+  if (::access(strace_bin.c_str(), X_OK) != 0) snare::test::skip("strace is not installed");
+  const bool follow = GENERATE(false, true);
+  const traced want = attach_with_command(strace_bin, follow);
+  const traced got = attach_with_command(snare_bin, follow);
+  // The exit code is the command's, not the attached process's.
+  CHECK(want.r.code == 7);
+  CHECK(got.r.code == 7);
+  // -o with a command implies -q: nothing said.
+  CHECK(want.messages.empty());
+  CHECK(got.messages.empty());
+  // Every line has its pid (two processes from the start): the command's exit_group(7) and
+  // end, the guest's exit_group(3) and end; with -f its three workers' ends too (their
+  // exit calls are not traced: they may interleave, "<unfinished ...>").
+  std::multiset<std::string> expected{"P exit_group(7) = ?", "P +++ exited with 7 +++", "P exit_group(3) = ?",
+                                      "P +++ exited with 3 +++"};
+  if (follow)
+    for (int i = 0; i < 3; ++i) expected.insert("P +++ exited with 0 +++");
+  CHECK(std::multiset<std::string>(want.trace.begin(), want.trace.end()) == expected);
+  CHECK(std::multiset<std::string>(got.trace.begin(), got.trace.end()) == expected);
+}
+
+TEST_CASE("snare-strace -p PID with a command: an interrupt signals the command and detaches, as strace") {
+  if (::access(strace_bin.c_str(), X_OK) != 0) snare::test::skip("strace is not installed");
+  for (const std::string& tracer : {strace_bin, snare_bin}) {
+    INFO(tracer);
+    guest g;
+    const std::string err = snare::test::temp_path("err"), so = snare::test::temp_path("so");
+    const pid_t t = snare::test::start_command(
+        {tracer, "-e", "trace=getppid", "-p", std::to_string(g.pid), "sleep", "100"}, so, err);
+    // The command runs once the tracer's child is sleep (its exec), the guest once attached.
+    pid_t command = -1;
+    for (int i = 0; i < 500 && command < 0; ++i) {
+      for (const auto& l :
+           lines_of(slurp("/proc/" + std::to_string(t) + "/task/" + std::to_string(t) + "/children")))
+        for (std::size_t at = 0; at < l.size();) {
+          const pid_t c = std::atoi(l.c_str() + at);
+          if (slurp("/proc/" + std::to_string(c) + "/comm") == "sleep\n") command = c;
+          at = l.find(' ', at);
+          at = at == std::string::npos ? l.size() : at + 1;
+        }
+      if (command < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(command > 0);
+    const std::string tracer_pid = "\nTracerPid:\t" + std::to_string(t) + "\n";
+    for (int i = 0;
+         i < 500 && slurp("/proc/" + std::to_string(g.pid) + "/status").find(tracer_pid) == std::string::npos;
+         ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(t, SIGINT);
+    snare::test::command_result r;
+    snare::test::wait_command(t, r);
+    CHECK(r.signal == SIGINT);
+    const std::string said = slurp(err);
+    CHECK(said.find("Process " + std::to_string(g.pid) + " attached") != std::string::npos);
+    CHECK(said.find("Process " + std::to_string(g.pid) + " detached") != std::string::npos);
+    CHECK(said.find("Process " + std::to_string(command) + " detached") != std::string::npos);
+    // The command got SIGINT (sleep dies of it); the guest runs on, untraced, to its end.
+    bool gone = false;
+    for (int i = 0; i < 500 && !gone; ++i) {
+      const std::string st = slurp("/proc/" + std::to_string(command) + "/stat");
+      gone = st.empty() || st.find(") Z ") != std::string::npos;
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(gone);
+    CHECK(slurp("/proc/" + std::to_string(g.pid) + "/status").find("\nTracerPid:\t0\n") != std::string::npos);
+    auto [code, out] = g.finish();
+    CHECK(code == 3);
+    CHECK(out == "ready\nusr1=0 calls=1\n");
+    for (const auto& f : {err, so}) std::remove(f.c_str());
+  }
+}
+
+TEST_CASE("snare-strace -p PID with a missing command fails before it attaches, as strace") {
+  if (::access(strace_bin.c_str(), X_OK) != 0) snare::test::skip("strace is not installed");
+  guest g;
+  const auto want = snare::test::run_command({strace_bin, "-p", std::to_string(g.pid), "/nonexistent/cmd"});
+  const auto got = snare::test::run_command({snare_bin, "-p", std::to_string(g.pid), "/nonexistent/cmd"});
+  CHECK(want.code == 1);
+  CHECK(got.code == 127);  // a launched run's missing command: 127 (docs/tools/snare-strace.md)
+  CHECK(messages(lines_of(got.err), false) == messages(lines_of(want.err), false));
+  CHECK(messages(lines_of(got.err), false) ==
+        std::set<std::string>{"Can't stat '/nonexistent/cmd': No such file or directory"});
+  auto [code, out] = g.finish();  // never attached to
+  CHECK(code == 3);
+  CHECK(out == "ready\nusr1=0 calls=1\n");
+}

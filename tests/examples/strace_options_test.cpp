@@ -445,8 +445,9 @@ TEST_CASE("snare-strace -u USER runs the command as USER, and names a user it ca
 TEST_CASE(
     "snare-strace accepts --seccomp-bpf and --kill-on-exit, and rejects what it cannot do with a reason") {
   CHECK(run_with(snare_bin, {"--seccomp-bpf", "--kill-on-exit", "-f", "true"}).code == 0);
-  for (std::vector<std::string> bad :
-       {std::vector<std::string>{"-p", "1"}, {"-D", "-u", "root"}, {"-b", "execve", "--backend=seccomp"}}) {
+  for (std::vector<std::string> bad : {std::vector<std::string>{"-D", "-p", "1"},
+                                       {"-D", "-u", "root"},
+                                       {"-b", "execve", "--backend=seccomp"}}) {
     bad.push_back("true");
     auto r = run_command([&] {
       std::vector<std::string> a = {snare_bin};

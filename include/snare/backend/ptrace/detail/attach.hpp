@@ -102,6 +102,28 @@ int engine<Tool>::attach(std::span<const pid_t> pids) {
   return this->finish(root_reaped_ ? exit_status::from_wait_status(root_status_) : exit_status{});
 }
 
+// attach_too: seizes the processes to attach to beside the launched command (root_, seized
+// already) with `ptrace_options` (the command's, without PTRACE_O_EXITKILL: the tracer's end
+// must not kill them). Neither they nor the command get snare's filter (syscall_mode_): one
+// filter could not go into several processes (attach), and every task of the run is
+// trapped the same way. The run ends when every task is gone; its status is the command's.
+// A stop request sends its signal to the command, as strace's cleanup does, then detaches
+// from every task, the command's too (on_stop_request). A process that cannot be seized is
+// told on stderr, as attach() does; the command runs all the same.
+template <class Tool>
+void engine<Tool>::attach_others(long ptrace_options) {
+  attach_mode_ = true;
+  for (pid_t pid : attach_too_) {
+    if (const int e = seize_process(pid, ptrace_options); e != 0) {
+      if (options_.report_exec_failure)
+        std::fprintf(stderr, "snare: attach: ptrace(PTRACE_SEIZE, %d): %s\n", static_cast<int>(pid),
+                     std::strerror(e));
+      continue;
+    }
+    this->attached_.push_back(read_tgid(pid));
+  }
+}
+
 // Seizes every thread of the process of `pid`, reading /proc/PID/task again until a pass
 // finds no new thread (one may be cloned by a thread not yet seized), and interrupts each:
 // its first stop is that interrupt, where its start is told (events.hpp, begin_start).

@@ -104,7 +104,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     // seccomp(2)), so the guest gets none and stops at every call (PTRACE_SYSCALL), as
     // strace turns --seccomp-bpf off without -f. Its threads stay traced (PTRACE_O_TRACECLONE).
     // detach_on_exec: no filter either, which a process let go would keep.
-    syscall_mode_ = !options_.follow_forks || options_.detach_on_exec;
+    // attach_too: no filter in the command either, as in the processes (attach_others).
+    syscall_mode_ = !options_.follow_forks || options_.detach_on_exec || !attach_too_.empty();
     const bpf::program* with = syscall_mode_ ? nullptr : &filter;
     auto child = detail::spawn(plan, options_, [with, trap_rdtsc] { return setup_child(with, trap_rdtsc); });
     if (!child) {
@@ -131,6 +132,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     // may inject at, as at every other task's first stop (events.hpp, begin_start).
     ::ptrace(PTRACE_INTERRUPT, root_, 0, 0);
     add_thread(root_, root_);
+    if (!attach_too_.empty()) attach_others(opts & ~long{PTRACE_O_EXITKILL | PTRACE_O_TRACEVFORKDONE});
     // A stop request wakes waitpid through the waker's exit (snare/engine/stop.hpp).
     if (options_.stop) (void)waker_.start(*options_.stop);
     (void)detail::open_gate(*child);
@@ -138,8 +140,13 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     int failed = detail::read_spawn_failure(*child, name, options_.report_exec_failure, &plan,
                                             options_.tool_reports_exec_failure);
     if (failed >= 0 && !exec_seen_) return this->finish(exit_status::exited(failed));
+    if (detached_ && !root_reaped_) return this->finish(exit_status{});  // attach_too: unknown
     return this->finish(exit_status::from_wait_status(root_status_));
   }
+
+  /// Makes the next run(plan) attach to `pids` too, once the command is started, and serve
+  /// all in one loop (strace -p PID COMMAND; detail/attach.hpp, attach_others).
+  void attach_too(std::span<const pid_t> pids) { attach_too_.assign(pids.begin(), pids.end()); }
 
   /// Attaches to the running processes `pids`, every thread of each, and serves them as a
   /// launched guest's until they have all ended or a stop request detaches from them
@@ -481,6 +488,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
                          std::vector<std::pair<pid_t, int>>& reports);
   void keep_silently();
   void detach_all() noexcept;
+  void attach_others(long ptrace_options);
   void put_back(thread_t& t) noexcept;
 
   // --- signals (detail/signals.hpp) ---
@@ -495,6 +503,8 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     waker_.end();
     // Never kills what it attached to: detaches, or keeps serving snare's filter in it.
     if (attach_mode_ && !detached_ && !tracees_gone_) {
+      // attach_too: the command is the run's own, killed as in a launched run's end.
+      if (!attach_too_.empty() && !root_reaped_) ::kill(root_, SIGKILL);
       if (syscall_mode_) {
         detach_all();
       } else {
@@ -547,12 +557,13 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   bool daemons_ = false;        // a process was made a daemon (guest::daemonize)
   bool daemons_ended_ = false;  // only daemons were left: they were killed
   bool exec_seen_ = false;
-  bool attach_mode_ = false;    // the guests were attached to (attach): a stop detaches
-  bool syscall_mode_ = false;   // no snare filter in them: every call stops (PTRACE_SYSCALL)
-  bool detached_ = false;       // the attached tasks were detached from (detach_all)
-  bool keeping_ = false;        // the tool was detached; snare's filter is served silently
-  std::string filter_refusal_;  // why no filter was injected (attach_filter asked for one)
-  pid_t serving_ = -1;          // the task whose stop handle() serves (-1: none)
+  bool attach_mode_ = false;       // the guests were attached to (attach): a stop detaches
+  bool syscall_mode_ = false;      // no snare filter in them: every call stops (PTRACE_SYSCALL)
+  bool detached_ = false;          // the attached tasks were detached from (detach_all)
+  bool keeping_ = false;           // the tool was detached; snare's filter is served silently
+  std::string filter_refusal_;     // why no filter was injected (attach_filter asked for one)
+  std::vector<pid_t> attach_too_;  // attached beside the launched command (attach_too)
+  pid_t serving_ = -1;             // the task whose stop handle() serves (-1: none)
   // Tasks whose first report came before their parent's new-task event, and those of them
   // already gone: the event, when it comes, must not make a record for a dead task (the
   // record would never end, and the loop would wait for it).

@@ -70,8 +70,9 @@ void engine<Tool>::on_new_task(thread_t& parent, int event) {
 template <class Tool>
 void engine<Tool>::on_exec(thread_t& t) {
   // detach_on_exec: every exec but a launched command's own first one lets its process go.
-  const bool let_go = options_.detach_on_exec && (attach_mode_ || exec_seen_ || t.proc->pid != root_);
-  exec_seen_ = true;
+  const bool launched = !attach_mode_ || !attach_too_.empty();
+  const bool let_go = options_.detach_on_exec && (!launched || exec_seen_ || t.proc->pid != root_);
+  if (t.proc->pid == root_) exec_seen_ = true;  // the command's (an attached process's exec is not)
   // The exec killed the process's other threads, some perhaps between a clone and its event.
   if (!held_.empty()) release_held(t.proc->pid);
   unsigned long former = 0;

@@ -93,7 +93,11 @@ void engine<Tool>::on_stop_request() {
     // Without snare's filter: detach. With it the tracer cannot leave (the filter's calls
     // would fail with ENOSYS): the tool is told nothing more and the filter's stops go on
     // being served, silently, until the processes end. Later requests change nothing.
-    if (this->take_stop_request() != 0 && !keeping_) {
+    if (const int sig = this->take_stop_request(); sig != 0 && !keeping_) {
+      if (!attach_too_.empty() && !root_reaped_) {  // the command gets the signal (strace.c, cleanup)
+        ::kill(root_, SIGCONT);
+        ::kill(root_, sig);
+      }
       if (syscall_mode_) {
         detach_all();
         return snare::engine::notify_detach(*tool_, false);
