@@ -268,3 +268,59 @@ TEST_CASE("btrfs ioctls: what read-only and in-out requests return", "[format][i
   CHECK(call("ioctl", {3, FS_IOC_SETFSLABEL, 0x5000}, 0, mem) ==
         "ioctl(3, FS_IOC_SETFSLABEL, \"btrfs-label\") = 0");
 }
+
+TEST_CASE("btrfs ioctls: lookups, inode containers and device stats at exit", "[format][ioctl]") {
+  fake_memory mem;
+  // INO_LOOKUP names the tree only when the caller asked for the containing root's (0).
+  btrfs_ioctl_ino_lookup_args lookup{};
+  lookup.objectid = BTRFS_FIRST_FREE_OBJECTID;
+  std::strcpy(lookup.name, "dir/");
+  mem.put(0x1000, lookup);
+  lookup.treeid = BTRFS_FS_TREE_OBJECTID;
+  mem.put(0x2000, lookup);
+  CHECK(call("ioctl", {3, BTRFS_IOC_INO_LOOKUP, 0x1000}, 0, mem) ==
+        "ioctl(3, BTRFS_IOC_INO_LOOKUP, {treeid=0, objectid=BTRFS_FIRST_FREE_OBJECTID} => {treeid=0, "
+        "name=\"dir/\"}) = 0");
+  CHECK(
+      call("ioctl", {3, BTRFS_IOC_INO_LOOKUP, 0x2000}, 0, mem) ==
+      "ioctl(3, BTRFS_IOC_INO_LOOKUP, {treeid=BTRFS_FS_TREE_OBJECTID, objectid=BTRFS_FIRST_FREE_OBJECTID} => "
+      "{name=\"dir/\"}) = 0");
+
+  // LOGICAL_INO: the container's counts, its {inum, offset, root} triples with -v.
+  btrfs_ioctl_logical_ino_args logical{};
+  logical.logical = 256, logical.size = 64, logical.inodes = 0x4000;
+  mem.put(0x3000, logical);
+  bytes<16 + 24> inodes;
+  inodes.put(0, std::uint32_t{0}), inodes.put(8, std::uint32_t{3});
+  inodes.put(16, std::uint64_t{257}), inodes.put(24, std::uint64_t{0}), inodes.put(32, std::uint64_t{5});
+  mem.put(0x4000, inodes.b);
+  const std::string entry =
+      "ioctl(3, BTRFS_IOC_LOGICAL_INO, {logical=256, size=64, flags=0, inodes=0x4000} => ";
+  CHECK(call("ioctl", {3, BTRFS_IOC_LOGICAL_INO, 0x3000}, 0, mem) ==
+        entry + "{inodes={bytes_left=0, bytes_missing=0, elem_cnt=3, elem_missed=0, ...}}) = 0");
+  CHECK(call("ioctl", {3, BTRFS_IOC_LOGICAL_INO, 0x3000}, 0, mem, verbose()) ==
+        entry +
+            "{inodes={bytes_left=0, bytes_missing=0, elem_cnt=3, elem_missed=0, val=[{inum=257, offset=0, "
+            "root=5}]}}) = 0");
+
+  // INO_PATHS: each path at its offset from val.
+  btrfs_ioctl_ino_path_args paths{};
+  paths.inum = 257, paths.size = 64, paths.fspath = 0x6000;
+  mem.put(0x5000, paths);
+  bytes<16 + 8 + 4> fspath;
+  fspath.put(8, std::uint32_t{1}), fspath.put(16, std::uint64_t{8});
+  std::memcpy(fspath.b + 24, "a/b", 4);
+  mem.put(0x6000, fspath.b);
+  CHECK(call("ioctl", {3, BTRFS_IOC_INO_PATHS, 0x5000}, 0, mem, verbose()) ==
+        "ioctl(3, BTRFS_IOC_INO_PATHS, {inum=257, size=64, fspath=0x6000} => {fspath={bytes_left=0, "
+        "bytes_missing=0, elem_cnt=1, elem_missed=0, val=[\"a/b\"]}}) = 0");
+
+  btrfs_ioctl_get_dev_stats stats{};
+  stats.devid = 1, stats.nr_items = 7, stats.values[BTRFS_DEV_STAT_READ_ERRS] = 3;
+  mem.put(0x7000, stats);
+  CHECK(call("ioctl", {3, BTRFS_IOC_GET_DEV_STATS, 0x7000}, 0, mem) ==
+        "ioctl(3, BTRFS_IOC_GET_DEV_STATS, {devid=makedev(0, 0x1), nr_items=7, flags=0} => {nr_items=7, "
+        "flags=0, "
+        "[[BTRFS_DEV_STAT_WRITE_ERRS]=0, [BTRFS_DEV_STAT_READ_ERRS]=3, [BTRFS_DEV_STAT_FLUSH_ERRS]=0, "
+        "[BTRFS_DEV_STAT_CORRUPTION_ERRS]=0, [BTRFS_DEV_STAT_GENERATION_ERRS]=0, ...]}) = 0");
+}

@@ -240,7 +240,8 @@ ioctl_step put_btrfs_entry(P& p, std::uint32_t code, std::uint64_t arg) {
       out.append("{devid="), put_btrfs_dev(out, u64(b, 0));
       if (u64(b, 8) | u64(b, 16)) out.append(", uuid="), put_btrfs_uuid(out, b + 8);
       break;
-    case 0xd0009412:  // INO_LOOKUP
+    case 0xd0009412:  // INO_LOOKUP: a tree id of 0 asks for the containing root's, shown at exit
+      p.keep(3, u64(b, 0) == 0);
       out.append("{treeid="), put_btrfs_named_u(out, btrfs_tree_objectids_xlat, u64(b, 0));
       out.append(", objectid="), put_btrfs_named_u(out, btrfs_tree_objectids_xlat, u64(b, 8));
       break;
@@ -254,16 +255,13 @@ ioctl_step put_btrfs_entry(P& p, std::uint32_t code, std::uint64_t arg) {
 }
 
 /// Prints the exit side of btrfs request `code`: the value a read-only request returned
-/// (its address after a failure), ` => {...}` what an in-out one wrote. INO_LOOKUP,
-/// INO_PATHS, LOGICAL_INO and GET_DEV_STATS print nothing at exit here (see docs).
+/// (its address after a failure), ` => {...}` what an in-out one wrote.
 template <class P>
 ioctl_step put_btrfs_exit(P& p, std::uint32_t code, std::uint64_t arg) {
   std::string& out = p.out();
   const bool exit_only = btrfs_exit_only(code);
   const bool rw = (code >> 30) == 3 || code == 0x50009417 || code == 0x50009418;
   if ((!exit_only && !rw) || code == 0xc0109428) return ioctl_step::done;  // QUOTA_CTL: entry only
-  if (code == 0xd0009412 || code == 0xc0389423 || code == 0xc0389424 || code == 0xc4089434)
-    return ioctl_step::done;
   if (p.failed()) {
     if (exit_only) put_ptr(out, arg);
     return ioctl_step::done;
@@ -356,6 +354,34 @@ ioctl_step put_btrfs_exit(P& p, std::uint32_t code, std::uint64_t arg) {
       if (u64(0) == 1) out.append(", status="), put_btrfs_replace_status(out, b + 16);  // CMD_STATUS
       out.push_back('}');
       break;
+    case 0xc0389423:  // INO_PATHS
+      out.append("{fspath="), put_btrfs_ino_paths(p, u64(48)), out.push_back('}');
+      break;
+    case 0xc0389424:  // LOGICAL_INO
+      out.append("{inodes="), put_btrfs_logical_inodes(p, u64(48)), out.push_back('}');
+      break;
+    case 0xc4089434:  // GET_DEV_STATS: the counters by name, at most the 5 the struct holds
+      out.append("{nr_items="), put_udec(out, u64(8));
+      out.append(", flags="), put_flags(out, btrfs_dev_stats_flags_xlat, u64(16)), out.append(", [");
+      for (std::uint64_t i = 0; i < u64(8); ++i) {
+        if (i) out.append(", ");
+        if (i >= 5) {
+          out.append("...");
+          break;
+        }
+        out.push_back('['), put_btrfs_named_u(out, btrfs_dev_stats_values_xlat, i), out.append("]=");
+        put_udec(out, u64(24 + i * 8));
+      }
+      out.append("]}");
+      break;
+    case 0xd0009412: {  // INO_LOOKUP
+      std::int32_t asked_root = 0;
+      out.push_back('{');
+      if (p.saved(3, asked_root) && asked_root)
+        out.append("treeid="), put_btrfs_named_u(out, btrfs_tree_objectids_xlat, u64(0)), out.append(", ");
+      out.append("name="), put_ioctl_cstring(p, b + 16, 4080), out.push_back('}');
+      break;
+    }
     case 0xd000941e:  // DEV_INFO
       out.push_back('{');
       if (u64(8) | u64(16)) out.append("uuid="), put_btrfs_uuid(out, b + 8), out.append(", ");

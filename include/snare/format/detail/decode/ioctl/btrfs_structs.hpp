@@ -264,4 +264,41 @@ void put_btrfs_search_buf(P& p, std::uint64_t addr, std::uint64_t size, std::uin
   out.push_back(']');
 }
 
+/// Appends the head of struct btrfs_data_container (four u32 counts) at `addr` and, when
+/// verbose, its `val` elements through `put_val(val_addr, count)`; `...` for them
+/// otherwise. Its address when unreadable, NULL for 0.
+template <class P, class PutVal>
+void put_btrfs_container(P& p, std::uint64_t addr, PutVal put_val) {
+  std::string& out = p.out();
+  std::uint32_t c[4];  // bytes_left, bytes_missing, elem_cnt, elem_missed
+  if (addr == 0) return out.append("NULL"), void();
+  if (!p.read_obj(addr, c)) return put_ptr(out, addr);
+  out.append("{bytes_left="), put_udec(out, c[0]), out.append(", bytes_missing="), put_udec(out, c[1]);
+  out.append(", elem_cnt="), put_udec(out, c[2]), out.append(", elem_missed="), put_udec(out, c[3]);
+  if (!p.opts().verbose) return out.append(", ...}"), void();
+  out.append(", val="), put_val(addr + 16, c[2]), out.push_back('}');
+}
+
+/// Appends INO_PATHS' container: the paths, each at the offset its element gives from the
+/// start of `val` (strace's print_btrfs_data_container_ino_path).
+template <class P>
+void put_btrfs_ino_paths(P& p, std::uint64_t addr) {
+  put_btrfs_container(p, addr, [&](std::uint64_t val, std::uint32_t count) {
+    p.put_array(val, count, 8, [&](std::uint64_t off) { p.put_cstring(val + off, 4096); });
+  });
+}
+
+/// Appends LOGICAL_INO's container: {inum, offset, root} triples (elem_cnt / 3 of them).
+template <class P>
+void put_btrfs_logical_inodes(P& p, std::uint64_t addr) {
+  put_btrfs_container(p, addr, [&](std::uint64_t val, std::uint32_t count) {
+    put_ioctl_structs(p, val, count / 3, 24, [&](const unsigned char* r) {
+      std::string& out = p.out();
+      out.append("{inum="), put_udec(out, ioctl_field<std::uint64_t>(r, 0));
+      out.append(", offset="), put_udec(out, ioctl_field<std::uint64_t>(r, 8));
+      out.append(", root="), put_udec(out, ioctl_field<std::uint64_t>(r, 16)), out.push_back('}');
+    });
+  });
+}
+
 }  // namespace snare::format::detail
