@@ -260,6 +260,13 @@ TEST_CASE("btrfs ioctls: what read-only and in-out requests return", "[format][i
             .ends_with(", buf_size=40} => {key={nr_items=1}, buf_size=40, buf=[{transid=7, "
                        "objectid=BTRFS_FS_TREE_OBJECTID, offset=0, type=BTRFS_ROOT_ITEM_KEY, len=8}]}) = 0"));
 
+  CHECK(call("ioctl", {3, BTRFS_IOC_TREE_SEARCH_V2, 0x4000}, -75, mem)
+            .ends_with(
+                ", buf_size=40} => {buf_size=40}) = -1 EOVERFLOW (Value too large for defined data type)"));
+  CHECK(call("ioctl", {3, BTRFS_IOC_TREE_SEARCH_V2, 0x4000}, -1, mem)
+            .ends_with(", buf_size=40}) = -1 EPERM "
+                       "(Operation not permitted)"));
+
   char label[FSLABEL_MAX]{};
   std::strcpy(label, "btrfs-label");
   mem.put(0x5000, label);

@@ -262,6 +262,12 @@ ioctl_step put_btrfs_exit(P& p, std::uint32_t code, std::uint64_t arg) {
   const bool exit_only = btrfs_exit_only(code);
   const bool rw = (code >> 30) == 3 || code == 0x50009417 || code == 0x50009418;
   if ((!exit_only && !rw) || code == 0xc0109428) return ioctl_step::done;  // QUOTA_CTL: entry only
+  if (code == 0xc0709411 && p.failed() && p.ret() == -75) {  // TREE_SEARCH_V2, EOVERFLOW: the size wanted
+    std::uint64_t want[14];                                  // struct btrfs_ioctl_search_args_v2
+    out.append(" => ");
+    if (!p.read_obj(arg, want)) return put_ptr(out, arg), ioctl_step::done;
+    return out.append("{buf_size="), put_udec(out, want[13]), out.push_back('}'), ioctl_step::done;
+  }
   if (p.failed()) {
     if (exit_only) put_ptr(out, arg);
     return ioctl_step::done;
