@@ -132,6 +132,8 @@ HEADERS = """#define _GNU_SOURCE
 #include <linux/input.h>
 #include <linux/videodev2.h>
 #include <linux/kvm.h>
+#include <linux/btrfs.h>
+#include <linux/btrfs_tree.h>
 #include <linux/kexec.h>
 #include <linux/aio_abi.h>
 #include <sys/timex.h>

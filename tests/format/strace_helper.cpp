@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/btrfs.h>
+#include <linux/btrfs_tree.h>
 #include <linux/futex.h>
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
@@ -330,6 +332,26 @@ int main(int argc, char** argv) {
   traced(SYS_ioctl, lf, 0x80081272, p(&size64));  // BLKGETSIZE64
   traced(SYS_ioctl, lf, 0x4c05, p(&size64));      // LOOP_GET_STATUS64
   traced(SYS_ioctl, lf, 0x8008dead, p(&size64));  // no name: _IOC(...)
+
+  // btrfs requests on a regular file (ENOTTY): the arguments strace prints at entry, the
+  // address of a read-only request's after the failure.
+  btrfs_ioctl_vol_args_v2 bv{};
+  bv.fd = 2, bv.flags = BTRFS_SUBVOL_RDONLY | 8;
+  std::strcpy(bv.name, "subvol");
+  traced(SYS_ioctl, lf, BTRFS_IOC_SNAP_CREATE_V2, p(&bv));
+  btrfs_ioctl_defrag_range_args bd{};
+  bd.len = ~0ull, bd.flags = BTRFS_DEFRAG_RANGE_COMPRESS, bd.compress_type = 2;
+  traced(SYS_ioctl, lf, BTRFS_IOC_DEFRAG_RANGE, p(&bd));
+  btrfs_ioctl_search_args bs{};
+  bs.key.tree_id = BTRFS_FS_TREE_OBJECTID, bs.key.min_objectid = 256, bs.key.max_objectid = ~0ull;
+  bs.key.max_offset = ~0ull, bs.key.max_type = ~0u, bs.key.nr_items = 10;
+  traced(SYS_ioctl, lf, BTRFS_IOC_TREE_SEARCH, p(&bs));
+  btrfs_ioctl_feature_flags bf[2]{};
+  bf[0].incompat_flags = BTRFS_FEATURE_INCOMPAT_NO_HOLES | (1ull << 40);
+  traced(SYS_ioctl, lf, BTRFS_IOC_SET_FEATURES, p(bf));
+  traced(SYS_ioctl, lf, BTRFS_IOC_GET_FEATURES, p(bf));
+  traced(SYS_ioctl, lf, BTRFS_IOC_SYNC, 0);
+  traced(SYS_ioctl, lf, BTRFS_IOC_BALANCE_CTL, 1);
 
   // V4L2 requests on a regular file (ENOTTY): what strace prints at entry, what it prints
   // at exit after a failure (the extended controls again, their error index).

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <snare/format/detail/decode/ioctl/block.hpp>
+#include <snare/format/detail/decode/ioctl/btrfs.hpp>
 #include <snare/format/detail/decode/ioctl/dm.hpp>
 #include <snare/format/detail/decode/ioctl/evdev.hpp>
 #include <snare/format/detail/decode/ioctl/family.hpp>
@@ -69,6 +70,7 @@ inline constexpr std::span<const ioctl_entry> ioctl_family_tables[] = {
     tee_ioctls,      // ioctl/tee.hpp
     sock_ioctls,     // ioctl/sock.hpp
     dm_ioctls,       // ioctl/dm.hpp
+    btrfs_ioctls,    // ioctl/btrfs.hpp
 };
 
 template <class P>
@@ -113,6 +115,7 @@ ioctl_step put_ioctl_family_verbose(P& p, std::uint32_t code, std::uint64_t arg,
   if ((s = put_tee_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_sock_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   if ((s = put_dm_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
+  if ((s = put_btrfs_ioctl(p, code, arg, exit)) != ioctl_step::unknown) return s;
   return s;
 }
 
