@@ -102,6 +102,10 @@ bool session::cut_off() {
     for (auto& [tid, t] : open_lines_) end_line(tid, " <detached ...>\n");
   } else if (open_ != nullptr) {
     end_line(open_tid_, " <detached ...>\n");
+  } else if (partial_) {
+    // A line left open by a path that keeps no open_ (a race with the interrupt): ended too,
+    // so that the trace always ends with whole lines.
+    std::fputs(" <detached ...>\n", out_);
   }
   open_lines_.clear();
   held_lines_.clear();

@@ -151,6 +151,7 @@ void session::write(pid_t tid, const std::string& s) {
   if (cut_off()) return;
   std::FILE* f = file_for(tid);
   std::fwrite(s.data(), 1, s.size(), f);
+  if (f == out_ && !s.empty()) partial_ = s.back() != '\n';
   if (f == stderr || flush_each_write_) std::fflush(f);
 }
 

@@ -311,6 +311,7 @@ class session {
   pid_t spawned_ = -1;                                  // the launched guest's first process
   bool root_detached_ = false;                          // on_process_detach of the first process
   bool cut_ = false;                                    // cut_off: the trace ended at an interrupt
+  bool partial_ = false;  // the main output ends in a line not yet ended (cut_off ends it)
   std::vector<stat_row> stats_;
 };
 

@@ -106,7 +106,8 @@ std::string_view art(std::size_t i) { return ostrich[std::min(i, ostrich_lines -
 
 // Writes the parts side by side as one line.
 void put(std::FILE* f, std::initializer_list<std::string_view> parts) {
-  for (auto p : parts) std::fwrite(p.data(), 1, p.size(), f);
+  for (auto p : parts)
+    if (!p.empty()) std::fwrite(p.data(), 1, p.size(), f);  // an empty view's data() may be null
   std::fputc('\n', f);
 }
 
