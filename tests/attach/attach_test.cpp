@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -465,4 +466,73 @@ TEST_CASE("run_and_attach: a stop request signals the command and detaches from 
   guest.send('q');
   CHECK(guest.read_line() == "usr1=0 calls=1");
   CHECK(WEXITSTATUS(guest.wait()) == 3);
+}
+
+TEST_CASE(
+    "run_and_attach: a command that survives the stop request's signal lives on after the run, as under "
+    "strace",
+    "[attach][ptrace]") {
+  snare::test::require_host(snare::host_feature::ptrace);
+  running_guest guest(1);
+  // The command ignores SIGTERM, says so through one FIFO, then waits on another.
+  char dir[] = "/tmp/snare-attach-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string said = std::string(dir) + "/said", go = std::string(dir) + "/go";
+  REQUIRE(::mkfifo(said.c_str(), 0600) == 0);
+  REQUIRE(::mkfifo(go.c_str(), 0600) == 0);
+  watcher w;
+  tracer_t tracer(w);
+  const pid_t pids[] = {guest.pid};
+  const std::string script = "trap '' TERM; echo ready > " + said + "; read x < " + go + "; exit 5";
+  std::thread serve([&] {
+    (void)tracer.run_and_attach(snare::command::from_argv({"sh", "-c", script.c_str()}),
+                                std::span<const pid_t>(pids));
+  });
+  // The command's trap is set once it writes (up to 10 s).
+  const int said_fd = ::open(said.c_str(), O_RDONLY | O_NONBLOCK);
+  pollfd p{said_fd, POLLIN, 0};
+  char ready[8] = {};
+  const bool heard = said_fd >= 0 && ::poll(&p, 1, 10000) == 1 && ::read(said_fd, ready, sizeof ready) > 0;
+  if (said_fd >= 0) ::close(said_fd);
+  const bool started =
+      heard && eventually([&] {
+        return w.holds([&] { return w.processes.size() == 2 && w.caller_processes.count(guest.pid) == 1; });
+      });
+  tracer.stop(SIGTERM);
+  serve.join();  // the thread that launched the command ends here
+  pid_t command = -1;
+  {
+    std::lock_guard l(w.m);
+    for (pid_t p : w.processes)
+      if (p != guest.pid) command = p;
+  }
+  REQUIRE(started);
+  REQUIRE(command > 0);
+  CHECK(tracer.detached());
+  CHECK(tracer.status() == snare::exit_status{});  // it ran on: no status
+  // Time for a death signal tied to the launching thread to land, were there one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(tracer_of(command) == 0);
+  // Its read end opens once it waits (ENXIO before); it is still this process's child.
+  int st = 0, go_fd = -1;
+  pid_t reaped = 0;
+  for (int i = 0; i < 1000 && go_fd < 0 && reaped == 0; ++i) {
+    go_fd = ::open(go.c_str(), O_WRONLY | O_NONBLOCK);
+    if (go_fd < 0) reaped = ::waitpid(command, &st, WNOHANG);
+    if (go_fd < 0 && reaped == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  INFO("the command " << (reaped == command ? "had ended" : "runs") << ", status " << st);
+  REQUIRE(go_fd >= 0);
+  CHECK(::write(go_fd, "\n", 1) == 1);
+  ::close(go_fd);
+  REQUIRE(::waitpid(command, &st, 0) == command);
+  CHECK(WIFEXITED(st));
+  CHECK(WEXITSTATUS(st) == 5);
+  CHECK(tracer_of(guest.pid) == 0);
+  guest.send('q');
+  CHECK(guest.read_line() == "usr1=0 calls=1");
+  CHECK(WEXITSTATUS(guest.wait()) == 3);
+  ::unlink(said.c_str());
+  ::unlink(go.c_str());
+  ::rmdir(dir);
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -358,6 +359,58 @@ TEST_CASE("snare-strace -p PID with a command: an interrupt signals the command 
     CHECK(code == 3);
     CHECK(out == "ready\nusr1=0 calls=1\n");
     for (const auto& f : {err, so}) std::remove(f.c_str());
+  }
+}
+
+TEST_CASE(
+    "snare-strace -p PID with a command: a command that survives the interrupt runs on to its end, as "
+    "strace") {
+  if (::access(strace_bin.c_str(), X_OK) != 0) snare::test::skip("strace is not installed");
+  for (const std::string& tracer : {strace_bin, snare_bin}) {
+    INFO(tracer);
+    guest g;
+    const std::string said = snare::test::temp_path("said"), go = snare::test::temp_path("go"),
+                      done = snare::test::temp_path("done"), err = snare::test::temp_path("err"),
+                      so = snare::test::temp_path("so");
+    for (const auto& f : {said, go}) REQUIRE((::unlink(f.c_str()) == 0 && ::mkfifo(f.c_str(), 0600) == 0));
+    const std::string script =
+        "trap '' INT; echo ready > " + said + "; read x < " + go + "; echo done > " + done;
+    const pid_t t = snare::test::start_command(
+        {tracer, "-e", "trace=getppid", "-p", std::to_string(g.pid), "sh", "-c", script}, so, err);
+    // The command ignores SIGINT once it writes (up to 10 s); the guest runs once attached.
+    const int said_fd = ::open(said.c_str(), O_RDONLY | O_NONBLOCK);
+    pollfd p{said_fd, POLLIN, 0};
+    char ready[8] = {};
+    CHECK((said_fd >= 0 && ::poll(&p, 1, 10000) == 1 && ::read(said_fd, ready, sizeof ready) > 0));
+    if (said_fd >= 0) ::close(said_fd);
+    const std::string tracer_pid = "\nTracerPid:\t" + std::to_string(t) + "\n";
+    for (int i = 0;
+         i < 500 && slurp("/proc/" + std::to_string(g.pid) + "/status").find(tracer_pid) == std::string::npos;
+         ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::kill(t, SIGINT);
+    snare::test::command_result r;
+    snare::test::wait_command(t, r);
+    CHECK(r.signal == SIGINT);
+    // The tracer is gone; the command, waiting for its go, is let go once it opens (ENXIO
+    // before), and then writes its last line.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    int go_fd = -1;
+    for (int i = 0; i < 500 && go_fd < 0; ++i) {
+      go_fd = ::open(go.c_str(), O_WRONLY | O_NONBLOCK);
+      if (go_fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(go_fd >= 0);
+    if (go_fd >= 0) {
+      CHECK(::write(go_fd, "\n", 1) == 1);
+      ::close(go_fd);
+    }
+    for (int i = 0; i < 500 && slurp(done).empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(slurp(done) == "done\n");
+    auto [code, out] = g.finish();
+    CHECK(code == 3);
+    for (const auto& f : {said, go, done, err, so}) std::remove(f.c_str());
   }
 }
 

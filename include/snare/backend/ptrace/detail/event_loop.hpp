@@ -237,7 +237,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
   // Runs in the child after the gate opens, before exec: async-signal-safe only. RDTSC
   // trapping survives exec; CPUID faulting does not, so it is set at each exec event.
   // `filter` null: none (syscall mode).
+  // The guest was seized with PTRACE_O_EXITKILL before the gate opened: that, not spawn's
+  // PR_SET_PDEATHSIG, ties it to the tracer now. A guest the run lets go (a stop request in
+  // run_and_attach, detach_on_exec, a debugger's detach) then lives on as under strace or
+  // gdbserver, instead of dying of SIGKILL when the thread that launched it ends.
   static int setup_child(const bpf::program* filter, bool trap_rdtsc) noexcept {
+    if (::prctl(PR_SET_PDEATHSIG, 0) != 0) return errno;
     if (trap_rdtsc && ::prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) return errno;
     if (filter == nullptr) return 0;
     sock_fprog prog = filter->fprog();
