@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <snare/format/options.hpp>
+
 #include "tips.hpp"
 
 namespace strace {
@@ -123,8 +125,8 @@ enum decode_fd_bit : unsigned {
   decode_fd_all = 15,
 };
 
-/// What -X (--const-print-style) prints constants as.
-enum class xlat_style { abbrev, raw, verbose };
+/// What -X (--const-print-style) prints constants as: the formatter's own.
+using xlat_style = snare::format::xlat_style;
 
 /// A column of the -c summary (strace's count.c: -U names them, -S sorts by one).
 enum class summary_column : std::uint8_t {

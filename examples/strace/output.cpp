@@ -84,9 +84,7 @@ bool session::open() {
   fo_.verbose = false;
   fo_.hex_strings = opts_.hex_strings;
   fo_.kvm_vcpu_exit = opts_.kvm_vcpu;
-  fo_.xlat = opts_.xlat == xlat_style::raw       ? snare::format::xlat_style::raw
-             : opts_.xlat == xlat_style::verbose ? snare::format::xlat_style::verbose
-                                                 : snare::format::xlat_style::abbrev;
+  fo_.xlat = opts_.xlat;
   fo_.on_short_string = report_short_string;
   fo_verbose_ = fo_;
   fo_verbose_.verbose = true;

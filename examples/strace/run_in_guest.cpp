@@ -246,9 +246,7 @@ snare::exit_status run_in_guest(const nr_set& trace, session& s, const options& 
   c.fo.show_device_numbers = (o.fd_details & decode_fd_dev) != 0;
   c.fo.show_pidfd_pids = (o.fd_details & decode_fd_pidfd) != 0;
   c.fo.hex_strings = o.hex_strings;
-  c.fo.xlat = o.xlat == xlat_style::raw       ? snare::format::xlat_style::raw
-              : o.xlat == xlat_style::verbose ? snare::format::xlat_style::verbose
-                                              : snare::format::xlat_style::abbrev;
+  c.fo.xlat = o.xlat;
   ring_region region;
   c.rings = region.path();
   in_guest_tool t;

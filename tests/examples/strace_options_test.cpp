@@ -107,6 +107,26 @@ TEST_CASE("snare-strace -e signal= shows only the chosen signals, as strace does
   CHECK(with("all").size() == 3);
 }
 
+TEST_CASE("snare-strace prints a queued signal's value and a -X raw siginfo, as strace does") {
+  // sigqueue(2) through libc: SI_QUEUE carries si_int and si_ptr (strace's printsigval).
+  const std::vector<std::string> cmd = {
+      "python3", "-c",
+      "import ctypes, os, signal\n"
+      "signal.signal(signal.SIGUSR1, signal.SIG_IGN)\n"
+      "ctypes.CDLL(None).sigqueue(os.getpid(), signal.SIGUSR1, ctypes.c_void_p(42))\n"};
+  for (std::string style : {"abbrev", "raw", "verbose"}) {
+    INFO(style);
+    std::vector<std::string> a = {"-X", style, "-e", "trace=none", "-e", "signal=SIGUSR1"};  // ctypes forks
+    a.insert(a.end(), cmd.begin(), cmd.end());
+    auto lines = same_as_strace(a);
+    REQUIRE(lines.size() == 2);
+    if (style == "abbrev")
+      CHECK(lines[0] ==
+            "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=PID, si_uid=0, si_int=42, "
+            "si_ptr=0x2a} ---");
+  }
+}
+
 TEST_CASE("snare-strace -e status=, -z and -Z print calls by how they end, as strace does") {
   const std::vector<std::string> cmd = {"cat", "/nonexistent-snare-file", "/dev/null"};
   auto with = [&](std::vector<std::string> extra) {

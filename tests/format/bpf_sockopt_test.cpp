@@ -22,11 +22,6 @@ struct fprog {
   std::uint16_t len;
   std::uint64_t filter;
 };
-snare::format::options verbose_opts() {
-  snare::format::options o;
-  o.verbose = true;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("classic BPF programs print their instructions with -v and their address without",
@@ -37,7 +32,7 @@ TEST_CASE("classic BPF programs print their instructions with -v and their addre
                                        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1)};
   mem.put(0x1000, seccomp_prog);
   mem.put(0x2000, fprog{3, 0x1000});
-  const auto v = verbose_opts();
+  const auto& v = snare::test::v_option;
   CHECK(
       call("seccomp", {1, 0, 0x2000}, 0, mem, v) ==
       "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=3, filter=[BPF_STMT(BPF_LD|BPF_W|BPF_ABS, 0), "

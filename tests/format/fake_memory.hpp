@@ -30,6 +30,12 @@ inline snare::format::options style(snare::format::xlat_style s) {
 /// The options of `-X raw` and `-X verbose`.
 inline const snare::format::options raw = style(snare::format::xlat_style::raw);
 inline const snare::format::options verbose = style(snare::format::xlat_style::verbose);
+/// The options of strace's `-v`: structures printed whole (`verbose` above is -X's).
+inline const snare::format::options v_option = [] {
+  snare::format::options o;
+  o.verbose = true;
+  return o;
+}();
 
 /// Guest memory made of separate regions; anything outside them is unmapped.
 class fake_memory {

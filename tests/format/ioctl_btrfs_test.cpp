@@ -24,12 +24,7 @@ namespace d = snare::format::detail;
 namespace {
 using snare::test::ebadf;
 using snare::test::minus1;
-
-snare::format::options verbose() {
-  snare::format::options o;
-  o.verbose = true;
-  return o;
-}
+using snare::test::v_option;
 
 constexpr std::uint64_t max64 = ~std::uint64_t{0};
 
@@ -147,7 +142,7 @@ TEST_CASE("btrfs ioctls: arguments at entry, as strace's tests/btrfs.c", "[forma
       "rsv_excl=0}";
   CHECK(call("ioctl", {minus1, BTRFS_IOC_SNAP_CREATE_V2, 0x4000}, -9, mem) ==
         head + ", ...}, name=\"snap\"})" + ebadf);
-  CHECK(call("ioctl", {minus1, BTRFS_IOC_SNAP_CREATE_V2, 0x4000}, -9, mem, verbose()) ==
+  CHECK(call("ioctl", {minus1, BTRFS_IOC_SNAP_CREATE_V2, 0x4000}, -9, mem, v_option) ==
         head + ", qgroups=[1, 2]}, name=\"snap\"})" + ebadf);
   CHECK(call("ioctl", {3, BTRFS_IOC_SNAP_CREATE_V2, 0x4000}, 0, mem).ends_with("} => {transid=0}) = 0"));
 
@@ -171,7 +166,7 @@ TEST_CASE("btrfs ioctls: arguments at entry, as strace's tests/btrfs.c", "[forma
         "max_offset=UINT64_MAX, min_transid=0, max_transid=UINT64_MAX, min_type=BTRFS_INODE_ITEM_KEY, "
         "max_type=UINT32_MAX, nr_items=10}})" +
             ebadf);
-  CHECK(call("ioctl", {minus1, BTRFS_IOC_TREE_SEARCH, 0x6000}, -9, mem, verbose())
+  CHECK(call("ioctl", {minus1, BTRFS_IOC_TREE_SEARCH, 0x6000}, -9, mem, v_option)
             .starts_with("ioctl(-1, BTRFS_IOC_TREE_SEARCH, {key={tree_id=BTRFS_FS_TREE_OBJECTID, "
                          "min_objectid=BTRFS_FIRST_FREE_OBJECTID, max_objectid=BTRFS_LAST_FREE_OBJECTID, "));
 
@@ -228,7 +223,7 @@ TEST_CASE("btrfs ioctls: what read-only and in-out requests return", "[format][i
   mem.put(0x2000, spaces.b);
   CHECK(call("ioctl", {3, BTRFS_IOC_SPACE_INFO, 0x2000}, 0, mem) ==
         "ioctl(3, BTRFS_IOC_SPACE_INFO, {space_slots=1} => {total_spaces=1, ...}) = 0");
-  CHECK(call("ioctl", {3, BTRFS_IOC_SPACE_INFO, 0x2000}, 0, mem, verbose()) ==
+  CHECK(call("ioctl", {3, BTRFS_IOC_SPACE_INFO, 0x2000}, 0, mem, v_option) ==
         "ioctl(3, BTRFS_IOC_SPACE_INFO, {space_slots=1} => {total_spaces=1, "
         "spaces=[{flags=BTRFS_BLOCK_GROUP_DATA, "
         "total_bytes=1073741824, used_bytes=4096}]}) = 0");
@@ -256,7 +251,7 @@ TEST_CASE("btrfs ioctls: what read-only and in-out requests return", "[format][i
   bytes<sizeof args + sizeof h + 8> search;
   search.put(0, args), search.put(sizeof args, h);
   mem.put(0x4000, search.b);
-  CHECK(call("ioctl", {3, BTRFS_IOC_TREE_SEARCH_V2, 0x4000}, 0, mem, verbose())
+  CHECK(call("ioctl", {3, BTRFS_IOC_TREE_SEARCH_V2, 0x4000}, 0, mem, v_option)
             .ends_with(", buf_size=40} => {key={nr_items=1}, buf_size=40, buf=[{transid=7, "
                        "objectid=BTRFS_FS_TREE_OBJECTID, offset=0, type=BTRFS_ROOT_ITEM_KEY, len=8}]}) = 0"));
 
@@ -305,7 +300,7 @@ TEST_CASE("btrfs ioctls: lookups, inode containers and device stats at exit", "[
       "ioctl(3, BTRFS_IOC_LOGICAL_INO, {logical=256, size=64, flags=0, inodes=0x4000} => ";
   CHECK(call("ioctl", {3, BTRFS_IOC_LOGICAL_INO, 0x3000}, 0, mem) ==
         entry + "{inodes={bytes_left=0, bytes_missing=0, elem_cnt=3, elem_missed=0, ...}}) = 0");
-  CHECK(call("ioctl", {3, BTRFS_IOC_LOGICAL_INO, 0x3000}, 0, mem, verbose()) ==
+  CHECK(call("ioctl", {3, BTRFS_IOC_LOGICAL_INO, 0x3000}, 0, mem, v_option) ==
         entry +
             "{inodes={bytes_left=0, bytes_missing=0, elem_cnt=3, elem_missed=0, val=[{inum=257, offset=0, "
             "root=5}]}}) = 0");
@@ -318,7 +313,7 @@ TEST_CASE("btrfs ioctls: lookups, inode containers and device stats at exit", "[
   fspath.put(8, std::uint32_t{1}), fspath.put(16, std::uint64_t{8});
   std::memcpy(fspath.b + 24, "a/b", 4);
   mem.put(0x6000, fspath.b);
-  CHECK(call("ioctl", {3, BTRFS_IOC_INO_PATHS, 0x5000}, 0, mem, verbose()) ==
+  CHECK(call("ioctl", {3, BTRFS_IOC_INO_PATHS, 0x5000}, 0, mem, v_option) ==
         "ioctl(3, BTRFS_IOC_INO_PATHS, {inum=257, size=64, fspath=0x6000} => {fspath={bytes_left=0, "
         "bytes_missing=0, elem_cnt=1, elem_missed=0, val=[\"a/b\"]}}) = 0");
 

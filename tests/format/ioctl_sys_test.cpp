@@ -30,6 +30,7 @@ namespace d = snare::format::detail;
 namespace {
 using snare::test::ebadf;
 using snare::test::minus1;
+using snare::test::v_option;
 
 // The CPUID requests with C's sizeof(struct kvm_cpuid2), 8: C++ sizes the header's
 // flexible-array wrapper (an empty struct) and gets 12.
@@ -37,11 +38,6 @@ constexpr std::uint32_t kvm_set_cpuid2 = _IOW(KVMIO, 0x90, std::uint64_t);
 constexpr std::uint32_t kvm_get_supported_cpuid = _IOWR(KVMIO, 0x05, std::uint64_t);
 constexpr std::uint32_t kvm_get_emulated_cpuid = _IOWR(KVMIO, 0x09, std::uint64_t);
 
-snare::format::options verbose() {
-  snare::format::options o;
-  o.verbose = true;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("kvm, tee, socket and dm ioctl numbers and layouts are the kernel headers'", "[format][ioctl]") {
@@ -108,7 +104,7 @@ TEST_CASE("kvm ioctls: capabilities, memory regions, registers, fds returned", "
   mem.put(0x2000, regs);
   CHECK(call("ioctl", {5, KVM_SET_REGS, 0x2000}, 0, mem) ==
         "ioctl(5, KVM_SET_REGS, {rax=0x2, ..., rsp=0, rbp=0, ..., rip=0x1000, rflags=0x2}) = 0");
-  CHECK(call("ioctl", {5, KVM_SET_REGS, 0x2000}, 0, mem, verbose()) ==
+  CHECK(call("ioctl", {5, KVM_SET_REGS, 0x2000}, 0, mem, v_option) ==
         "ioctl(5, KVM_SET_REGS, {rax=0x2, rbx=0x2, rcx=0, rdx=0, rsi=0, rdi=0, rsp=0, rbp=0, r8=0, r9=0, "
         "r10=0, "
         "r11=0, r12=0, r13=0, r14=0, r15=0, rip=0x1000, rflags=0x2}) = 0");
@@ -129,7 +125,7 @@ TEST_CASE("kvm ioctls: capabilities, memory regions, registers, fds returned", "
   mem.put(0x4000, cpuid);
   CHECK(call("ioctl", {3, kvm_get_supported_cpuid, 0x4000}, 0, mem) ==
         "ioctl(3, KVM_GET_SUPPORTED_CPUID, {nent=1, entries=[...]}) = 0");
-  CHECK(call("ioctl", {5, kvm_set_cpuid2, 0x4000}, 0, mem, verbose()) ==
+  CHECK(call("ioctl", {5, kvm_set_cpuid2, 0x4000}, 0, mem, v_option) ==
         "ioctl(5, KVM_SET_CPUID2, {nent=1, entries=[{function=0x4, index=0, "
         "flags=KVM_CPUID_FLAG_SIGNIFCANT_INDEX, eax=0x1c, ebx=0, ecx=0, edx=0}]}) = 0");
   CHECK(call("ioctl", {5, kvm_set_cpuid2, 0}, -14, mem) ==
@@ -263,12 +259,12 @@ TEST_CASE("dm ioctls: the header, its ABI and size checks, payloads abbreviated 
       "flags=0}";
   CHECK(call("ioctl", {minus1, DM_TABLE_LOAD, 0x1000}, -9, mem) ==
         "ioctl(-1, DM_TABLE_LOAD, " + head + ", ...])" + ebadf);
-  CHECK(call("ioctl", {minus1, DM_TABLE_LOAD, 0x1000}, -9, mem, verbose()) ==
+  CHECK(call("ioctl", {minus1, DM_TABLE_LOAD, 0x1000}, -9, mem, v_option) ==
         "ioctl(-1, DM_TABLE_LOAD, " + head +
             ", {sector_start=16, length=32, target_type=\"tgt\", string=\"tparams\"}])" + ebadf);
   s.ioc.data_start = 4294967288u;
   mem.put(0x1000, s);
-  CHECK(call("ioctl", {minus1, DM_TABLE_LOAD, 0x1000}, -9, mem, verbose())
+  CHECK(call("ioctl", {minus1, DM_TABLE_LOAD, 0x1000}, -9, mem, v_option)
             .ends_with("target_count=1, flags=0}, ??? /* misplaced struct dm_target_spec */])" + ebadf));
 }
 

@@ -90,6 +90,22 @@ TEST_CASE("siginfo prints as strace does, alone or as a signal line", "[format][
   CHECK(out ==
         "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=6683, si_uid=0, si_status=SIGKILL, si_utime=0, "
         "si_stime=0}");
+  // Clock ticks as strace's print_clock_t (USER_HZ is 100 on x86-64): seconds in a comment,
+  // none under -X raw. A pid note follows si_pid (snare-strace's --decode-pids=pidns).
+  si.si_utime = 150;
+  si.si_stime = 2;
+  out.clear();
+  REQUIRE(snare::format::format_siginfo(
+      out, std::as_bytes(std::span(&si, 1)), snare::format::xlat_style::abbrev,
+      [](std::string& o, int pid) { o += " /* " + std::to_string(pid + 1) + " */"; }));
+  CHECK(out ==
+        "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=6683 /* 6684 */, si_uid=0, si_status=SIGKILL, "
+        "si_utime=150 /* 1.50 s */, si_stime=2 /* 0.02 s */}");
+  out.clear();
+  REQUIRE(
+      snare::format::format_siginfo(out, std::as_bytes(std::span(&si, 1)), snare::format::xlat_style::raw));
+  CHECK(out == "{si_signo=17, si_code=0x2, si_pid=6683, si_uid=0, si_status=9, si_utime=150, si_stime=2}");
+  si.si_utime = si.si_stime = 0;
   siginfo_t user{};
   user.si_signo = SIGTERM;
   user.si_code = SI_USER;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -132,14 +133,19 @@ inline result<void> resumed(std::string& out, const sys::syscall_desc& desc) noe
 /// Appends a siginfo_t as strace prints it, `{si_signo=SIGCHLD, si_code=CLD_EXITED,
 /// si_pid=123, si_uid=0, si_status=0, si_utime=0, si_stime=0}`, from the 128 bytes the
 /// kernel reports (PTRACE_GETSIGINFO, a signalfd read); shorter input is zero-padded.
-/// `style` is strace's -X: `{si_signo=17, si_code=1, ...}` with raw.
+/// `style` is strace's -X: `{si_signo=17, si_code=1, ...}` with raw. `pid_note(out, pid)`,
+/// when given, appends what follows each si_pid (a tool's `/* 12 in strace's PID NS */`).
 inline result<void> format_siginfo(std::string& out, std::span<const std::byte> info,
-                                   xlat_style style = xlat_style::abbrev) noexcept {
+                                   xlat_style style = xlat_style::abbrev,
+                                   const std::function<void(std::string&, int)>& pid_note = {}) noexcept {
   detail::xlat_style_scope scope(style);
   sys::abi::siginfo si{};
   std::memcpy(&si, info.data(), std::min(info.size(), sizeof si));
   try {
-    detail::put_siginfo(out, si);
+    if (pid_note)
+      detail::put_siginfo(out, si, [&](std::int32_t pid) { pid_note(out, pid); });
+    else
+      detail::put_siginfo(out, si);
   } catch (...) {
     return std::errc::not_enough_memory;
   }

@@ -56,6 +56,16 @@ inline void put_ptr(std::string& out, std::uint64_t v) {
     put_hex(out, v);
 }
 
+/// Appends the 16 bytes at `u` as a UUID, 8-4-4-4-12 lowercase hex digits in byte order
+/// (strace's PRINT_FIELD_UUID; btrfs and TEE ioctls).
+inline void put_uuid(std::string& out, const unsigned char* u) {
+  static constexpr char hex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(hex[u[i] >> 4]), out.push_back(hex[u[i] & 15]);
+  }
+}
+
 /// Appends `bytes` quoted and escaped as strace does by default: \t \n \v \f \r \" \\ by
 /// name, other non-printables in the shortest octal unless the next byte is an octal
 /// digit (then three digits). With `force_hex` every byte is \xNN (strace's getrandom).

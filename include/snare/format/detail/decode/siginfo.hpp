@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include <snare/format/detail/decode/ioctl/seccomp.hpp>
+#include <snare/format/detail/decode/time.hpp>
 #include <snare/format/detail/errno_table.hpp>
 #include <snare/format/detail/out.hpp>
 #include <snare/format/detail/signals.hpp>
@@ -147,8 +148,8 @@ void put_siginfo(std::string& out, const sys::abi::siginfo& si, Note note = {}, 
         put_dec(out, at(8, std::int32_t{}));
       else
         put_signal(out, at(8, std::int32_t{}));
-      put_dec(field("si_utime"), at(16, std::int64_t{}));
-      put_dec(field("si_stime"), at(24, std::int64_t{}));
+      put_clock_t(field("si_utime"), at(16, std::uint64_t{}));  // `1 /* 0.01 s */`
+      put_clock_t(field("si_stime"), at(24, std::uint64_t{}));
       break;
     case 4:  // SIGILL
     case 8:  // SIGFPE

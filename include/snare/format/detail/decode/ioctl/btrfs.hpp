@@ -203,7 +203,7 @@ ioctl_step put_btrfs_entry(P& p, std::uint32_t code, std::uint64_t arg) {
       if (code == 0xc0709411) out.append(", buf_size="), put_udec(out, u64(b, 104));
       break;
     case 0xc0c89425:  // SET_RECEIVED_SUBVOL
-      out.append("{uuid="), put_btrfs_uuid(out, b), out.append(", stransid="), put_udec(out, u64(b, 16));
+      out.append("{uuid="), put_uuid(out, b), out.append(", stransid="), put_udec(out, u64(b, 16));
       out.append(", stime="), put_btrfs_timespec(out, b + 32);
       out.append(", flags="), put_udec(out, u64(b, 64));
       break;
@@ -238,7 +238,7 @@ ioctl_step put_btrfs_entry(P& p, std::uint32_t code, std::uint64_t arg) {
       break;
     case 0xd000941e:  // DEV_INFO
       out.append("{devid="), put_btrfs_dev(out, u64(b, 0));
-      if (u64(b, 8) | u64(b, 16)) out.append(", uuid="), put_btrfs_uuid(out, b + 8);
+      if (u64(b, 8) | u64(b, 16)) out.append(", uuid="), put_uuid(out, b + 8);
       break;
     case 0xd0009412:  // INO_LOOKUP: a tree id of 0 asks for the containing root's, shown at exit
       p.keep(3, u64(b, 0) == 0);
@@ -390,7 +390,7 @@ ioctl_step put_btrfs_exit(P& p, std::uint32_t code, std::uint64_t arg) {
     }
     case 0xd000941e:  // DEV_INFO
       out.push_back('{');
-      if (u64(8) | u64(16)) out.append("uuid="), put_btrfs_uuid(out, b + 8), out.append(", ");
+      if (u64(8) | u64(16)) out.append("uuid="), put_uuid(out, b + 8), out.append(", ");
       out.append("bytes_used="), put_udec(out, u64(24)), out.append(", total_bytes="), put_udec(out, u64(32));
       out.append(", path="), put_ioctl_cstring(p, b + 3072, 1024), out.push_back('}');
       break;

@@ -36,15 +36,6 @@ inline void put_btrfs_dev(std::string& out, std::uint64_t v) {
   put_named(out, dev, [&] { put_hex(out, v); });
 }
 
-/// Appends a 16-byte UUID as 8-4-4-4-12 hex digits (strace's PRINT_FIELD_UUID).
-inline void put_btrfs_uuid(std::string& out, const unsigned char* u) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(hex[u[i] >> 4]), out.push_back(hex[u[i] & 15]);
-  }
-}
-
 /// Appends struct btrfs_balance_args (136 bytes; linux/btrfs.h).
 inline void put_btrfs_balance_args(std::string& out, const unsigned char* a) {
   out.append("{profiles="), put_flags(out, btrfs_block_group_flags_xlat, ioctl_field<std::uint64_t>(a, 0));
@@ -220,7 +211,7 @@ inline void put_btrfs_fs_info(std::string& out, const unsigned char* a) {
   auto flags = ioctl_field<std::uint64_t>(a, 48);
   out.append("{max_id="), put_udec(out, ioctl_field<std::uint64_t>(a, 0));
   out.append(", num_devices="), put_udec(out, ioctl_field<std::uint64_t>(a, 8));
-  out.append(", fsid="), put_btrfs_uuid(out, a + 16);
+  out.append(", fsid="), put_uuid(out, a + 16);
   out.append(", nodesize="), put_udec(out, ioctl_field<std::uint32_t>(a, 32));
   out.append(", sectorsize="), put_udec(out, ioctl_field<std::uint32_t>(a, 36));
   out.append(", clone_alignment="), put_udec(out, ioctl_field<std::uint32_t>(a, 40));
@@ -230,7 +221,7 @@ inline void put_btrfs_fs_info(std::string& out, const unsigned char* a) {
   }
   out.append(", flags="), put_flags(out, btrfs_fs_info_flags_xlat, flags);
   if (flags & 2) out.append(", generation="), put_udec(out, ioctl_field<std::uint64_t>(a, 56));
-  if (flags & 4) out.append(", metadata_uuid="), put_btrfs_uuid(out, a + 64);
+  if (flags & 4) out.append(", metadata_uuid="), put_uuid(out, a + 64);
   out.push_back('}');
 }
 

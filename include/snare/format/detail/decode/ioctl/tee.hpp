@@ -150,15 +150,6 @@ void put_tee_params(P& p, const tee_buf& b, std::size_t head_size, std::uint32_t
   put_ioctl_structs(p, at, n, 32, [&](const unsigned char* e) { put_tee_param(p.out(), e); });
 }
 
-/// Appends a 16-byte UUID as 8-4-4-4-12 hex digits (strace's PRINT_FIELD_UUID).
-inline void put_tee_uuid(std::string& out, const unsigned char* u) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(hex[u[i] >> 4]), out.push_back(hex[u[i] & 15]);
-  }
-}
-
 /// Prints OPEN_SESSION, INVOKE, SUPPL_RECV and SUPPL_SEND: `{buf_len=..., buf_ptr={...}`
 /// at entry and `}` or ` => {...}}` at exit; the buffer alone when its struct is
 /// unreadable or its parameters do not fill it.
@@ -207,7 +198,7 @@ ioctl_step put_tee_buf_ioctl(P& p, std::uint32_t code, std::uint64_t arg, bool e
   out.append("{buf_len="), put_udec(out, b.len), out.append(", buf_ptr={");
   switch (code) {
     case tee_ioc_open_session: {
-      out.append("uuid="), put_tee_uuid(out, h);
+      out.append("uuid="), put_uuid(out, h);
       auto login = u32(32);
       out.append(", clnt_login="), put_enum(out, tee_login_types_xlat, login);
       if (login == 2 || login == 6) {  // a group id, not a UUID (strace's printuid)
