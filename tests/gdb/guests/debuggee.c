@@ -1,10 +1,11 @@
 // The gdbserver tests' guest: a global, a function with a local to break in, and three
-// more threads blocked in read(2) while the first thread stops (info threads shows four);
+// more threads that wait in read(2) while the first thread stops (info threads shows four);
 // with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
 // that calls add first; with `vfork`, a vfork child that does; with `exec`, an exec of
 // /bin/true; with `grandchild`, a child that forks one that calls add; with `single`, no threads; with
 // `loop`, a loop on one line (gdb's `next` range steps over it); with `usr1`, three SIGUSR1 to itself, each
-// counted by a handler. The workers name themselves worker-1..3 (gdb shows thread names).
+// counted by a handler. The workers name themselves worker-1..3 (gdb shows thread names)
+// before main goes on.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 int global_counter = 41;
 int last_worker = 0;  // each worker writes its id (a watchpoint in threads made later)
 static int gate[2];
+static pthread_barrier_t named;  // main goes on once every worker has its name (futex only)
 
 int work(long id) {
   int twice = (int)id * 2;
@@ -25,6 +27,7 @@ static void* worker(void* arg) {
   char name[16];
   snprintf(name, sizeof name, "worker-%ld", (long)arg);
   pthread_setname_np(pthread_self(), name);  // prctl(PR_SET_NAME): no call the tests count
+  pthread_barrier_wait(&named);
   char c;
   while (read(gate[0], &c, 1) < 0) {
   }
@@ -112,8 +115,9 @@ int main(int argc, char** argv) {
   const int threads = argc > 1 && argv[1][0] == 's' ? 0 : 3;
   if (threads > 0) {
     if (pipe(gate) != 0) return 2;
+    pthread_barrier_init(&named, NULL, threads + 1);
     for (int i = 0; i < threads; ++i) pthread_create(&t[i], NULL, worker, (void*)(long)(i + 1));
-    usleep(100 * 1000);  // the workers reach their read
+    pthread_barrier_wait(&named);  // the workers are named (then they reach their read)
   }
   global_counter++;
   int r = add(2, 3);
