@@ -118,7 +118,9 @@ session debug(const std::vector<std::string>& commands, const char* where = "127
   bound.pop_back();
   std::string target = bound.starts_with("unix:") ? bound.substr(5) : bound;
 
-  std::string cmd = "timeout 100 " SNARE_GDB_PATH " -nx -batch -ex " +
+  // gdb's Python finds the guest's output in SNARE_GUEST_OUT (a test waits there for its line).
+  std::string cmd = "SNARE_GUEST_OUT=" + shell_quote(guest_out) +
+                    " timeout 100 " SNARE_GDB_PATH " -nx -batch -ex " +
                     shell_quote(std::string("set sysroot ") + sysroot) + " -ex 'set confirm off'";
   cmd += " -ex " + shell_quote("target remote " + target);
   for (auto& c : commands) cmd += " -ex " + shell_quote(c);

@@ -144,13 +144,34 @@ TEST_CASE("gdb finds the executable by itself (qXfer:exec-file) when not given i
 
 TEST_CASE("gdb's interrupt stops a guest that waits in a syscall, with SIGINT", "[gdb][server]") {
   require_gdb();
-  // A thread of gdb's sends gdb SIGINT (as Ctrl-C does) a second after `continue` starts,
-  // while the guest waits in pause(2); gdb sends the server the interrupt byte.
-  auto s =
-      debug({"python import os, signal, threading, time; threading.Thread(target=lambda: (time.sleep(1), "
-             "os.kill(os.getpid(), signal.SIGINT))).start()",
-             "continue", "info threads", "kill"},
-            "127.0.0.1:0", true, "wait");
+  // A thread of gdb's sends gdb SIGINT (as Ctrl-C does) once the guest waits in pause(2): its
+  // line is in its output and its state is S (a ptrace stop is t; ld.so's calls under the tool
+  // stop it so). gdb sends the server the interrupt byte.
+  auto s = debug({R"py(python
+import os, signal, threading, time
+def guest_state():
+  line = open(os.environ["SNARE_GUEST_OUT"]).read()  # "waiting PID\n": at its loop
+  if not (line.startswith("waiting ") and line.endswith("\n")):
+    return None
+  stat = open("/proc/" + line.split()[1] + "/stat").read()
+  return stat[stat.rindex(")") + 2]  # the field after "(comm) "
+def interrupt_when_waiting():
+  deadline = time.monotonic() + 30
+  while time.monotonic() < deadline:
+    try:
+      if guest_state() == "S":
+        break
+    except OSError:
+      pass
+    time.sleep(0.01)
+  else:
+    os.write(2, b"the guest did not wait in pause within 30 s\n")
+  os.kill(os.getpid(), signal.SIGINT)
+threading.Thread(target=interrupt_when_waiting, daemon=True).start())py",
+                  "continue", "info threads", "kill"},
+                 "127.0.0.1:0", true, "wait");
+  CHECK_FALSE(has(s.gdb, "the guest did not wait in pause"));
+  CHECK(has(s.guest, R"(^waiting [0-9]+\n$)"));
   CHECK(has(s.gdb, R"(Program received signal SIGINT, Interrupt\.)"));
   CHECK(has(s.gdb, R"(\* 1 +Thread [0-9]+\.[0-9]+ .*pause)"));
   CHECK(has(s.gdb, R"(\[Inferior 1 \(process [0-9]+\) killed\])"));

@@ -1,6 +1,7 @@
 // The gdbserver tests' guest: a global, a function with a local to break in, and three
 // more threads that wait in read(2) while the first thread stops (info threads shows four);
-// with the argument `wait`, a loop in pause(2) for gdb to interrupt; with `fork`, a child
+// with the argument `wait`, a line `waiting PID`, then a loop in pause(2) for gdb to interrupt
+// (the test interrupts once it sees the line and the guest asleep); with `fork`, a child
 // that calls add first; with `vfork`, a vfork child that does; with `exec`, an exec of
 // /bin/true; with `grandchild`, a child that forks one that calls add; with `single`, no threads; with
 // `loop`, a loop on one line (gdb's `next` range steps over it); with `usr1`, three SIGUSR1 to itself, each
@@ -55,6 +56,8 @@ int add(int a, int b) {
 int main(int argc, char** argv) {
   pthread_t t[3];
   if (argc > 1 && argv[1][0] == 'w') {  // "wait": until a signal ends it (gdb's Ctrl-C test)
+    printf("waiting %d\n", (int)getpid());
+    fflush(stdout);
     for (;;) pause();
   }
   if (argc > 1 && argv[1][0] == 'l') {  // "loop"
