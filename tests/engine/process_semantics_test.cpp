@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -260,13 +261,36 @@ TEMPLATE_LIST_TEST_CASE("a signal death is reported as one, for every fatal sign
 
 namespace {
 
+// Says whether SIGUSR1 is pending for thread `tid` of `pid` (SigPnd in its status).
+bool usr1_pending(pid_t pid, pid_t tid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("SigPnd:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> (SIGUSR1 - 1)) & 1;
+  return false;  // the thread has ended
+}
+
 // Holds the guest's getppid and signals the calling thread meanwhile: the signal certainly
 // arrives while the tracer holds the call (on seccomp_notify: after the notification was
 // received, the window WAIT_KILLABLE_RECV closes).
 struct signal_while_held {
+  // Answer only once the guest thread has taken the signal: a thread takes it on its way
+  // out of the call, so a wait the signal interrupts has ended before the answer comes.
+  bool await_delivery = false;
+  bool delivery_timed_out = false;
   void on(snare::sys::getppid, auto& g) {
     ::syscall(SYS_tgkill, g.pid(), g.tid(), SIGUSR1);
-    ::usleep(20'000);  // let the signal reach the guest thread before the answer
+    if (!await_delivery) {
+      ::usleep(20'000);  // let the signal reach the guest thread before the answer
+      return;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (usr1_pending(g.pid(), g.tid())) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        delivery_timed_out = true;
+        return;
+      }
+      ::usleep(1'000);
+    }
   }
 };
 
@@ -286,8 +310,10 @@ TEST_CASE("without WAIT_KILLABLE_RECV a held call ends with the kernel's EINTR (
   snare::test::require_host(snare::host_feature::seccomp_user_notif);
   ::setenv("SNARE_HOST_DENY", "notif_wait_killable_recv", 1);
   signal_while_held tool;
+  tool.await_delivery = true;
   int code = run_quietly<snare::backend::seccomp_notify>(tool, {guest_path("interrupted")});
   ::unsetenv("SNARE_HOST_DENY");
+  CHECK_FALSE(tool.delivery_timed_out);  // the guest thread took the signal within 10 s
   CHECK(code == 4);
 }
 
