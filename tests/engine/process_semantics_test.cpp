@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -335,18 +337,20 @@ struct lifecycle_recorder {
   void on_process_exit(snare::exit_status, auto&) {}
 };
 
-// Traps every write of the guest.
+// Traps every write of the guest (counted on the tracer's thread, read by the stopper's).
 struct write_watcher {
-  long writes = 0;
+  std::atomic<long> writes = 0;
   void on(snare::sys::write, auto&) { ++writes; }
 };
 
-// Runs `tracer` in this thread while another asks it to stop after `delay_ms`, once per
-// entry of `signals` (20 ms apart).
-template <class Tracer>
-int run_and_stop(Tracer& tracer, std::vector<std::string> argv, int delay_ms, std::vector<int> signals) {
+// Runs `tracer` in this thread while another asks it to stop once `ready()` has returned,
+// once per entry of `signals` (20 ms apart). ready() waits for the guest to reach the state
+// the test means to stop it in, and returns false if it did not within its bound.
+template <class Tracer, class Ready>
+int run_and_stop(Tracer& tracer, std::vector<std::string> argv, Ready ready, std::vector<int> signals) {
+  bool was_ready = false;
   std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    was_ready = ready();
     for (int sig : signals) {
       tracer.stop(sig);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -354,8 +358,55 @@ int run_and_stop(Tracer& tracer, std::vector<std::string> argv, int delay_ms, st
   });
   int code = tracer.run(argv);
   stopper.join();
+  CHECK(was_ready);
   return code;
 }
+
+// A ready() for a guest that may be stopped in any state: it waits `ms` only.
+auto after_ms(int ms) {
+  return [ms] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return true;
+  };
+}
+
+// Waits up to 10 s for `done()` to hold.
+template <class Done>
+bool wait_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// A FIFO in a fresh directory, open for reading (without blocking) before the guest opens it
+// to write: the guest writes a line when it has reached the state the test waits for.
+struct ready_fifo {
+  std::string dir, path;
+  int fd = -1;
+  ready_fifo() {
+    char dir_template[] = "/tmp/snare-ready-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template) != nullptr);
+    dir = dir_template;
+    path = dir + "/ready";
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+  }
+  ready_fifo(const ready_fifo&) = delete;
+  ready_fifo& operator=(const ready_fifo&) = delete;
+  ~ready_fifo() {
+    ::close(fd);
+    std::filesystem::remove_all(dir);
+  }
+  // Waits up to 10 s for the guest's line.
+  bool wait() const {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 10'000) == 1 && (p.revents & POLLIN);
+  }
+};
 
 }  // namespace
 
@@ -407,7 +458,7 @@ TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to thei
   SECTION("from another thread: the guest dies of the signal") {
     end_recorder tool;
     snare::tracer<TestType, end_recorder> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sleep", "30"}, 200, {SIGTERM}) == 128 + SIGTERM);
+    CHECK(run_and_stop(tracer, {"/bin/sleep", "30"}, after_ms(200), {SIGTERM}) == 128 + SIGTERM);
     CHECK(tracer.status() == snare::exit_status::killed(SIGTERM));
     REQUIRE(tool.ends.size() == 1);
     CHECK(tool.ends[0] == snare::exit_status::killed(SIGTERM));
@@ -415,20 +466,26 @@ TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to thei
   SECTION("a guest that ignores the signal lives on; a second request kills it") {
     end_recorder tool;
     snare::tracer<TestType, end_recorder> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "trap '' TERM; sleep 30"}, 300, {SIGTERM, SIGTERM}) ==
-          128 + SIGKILL);
+    // The requests come once the shell ignores SIGTERM (sleep inherits that).
+    ready_fifo trapped;
+    const std::string script = "trap '' TERM; echo > " + trapped.path + "; sleep 30";
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", script}, [&] { return trapped.wait(); },
+                       {SIGTERM, SIGTERM}) == 128 + SIGKILL);
     CHECK(tracer.status() == snare::exit_status::killed(SIGKILL));
   }
   SECTION("a guest in a group-stop is continued, so that it acts on the signal") {
     end_recorder tool;
     snare::tracer<TestType, end_recorder> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "kill -STOP $$; echo continued"}, 300, {SIGINT}) ==
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "kill -STOP $$; echo continued"}, after_ms(300), {SIGINT}) ==
           128 + SIGINT);
   }
   SECTION("a guest whose trapped calls never pause still gets the request") {
     write_watcher tool;
     snare::tracer<TestType, write_watcher> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "exec yes > /dev/null"}, 200, {SIGTERM}) == 128 + SIGTERM);
+    // The request comes once yes writes: while its calls are trapped.
+    auto writing = [&] { return wait_until([&] { return tool.writes > 0; }); };
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "exec yes > /dev/null"}, writing, {SIGTERM}) ==
+          128 + SIGTERM);
     CHECK(tool.writes > 0);
   }
   SECTION("a request made before the run ends it as soon as the guest runs") {
