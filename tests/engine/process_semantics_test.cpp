@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -14,9 +15,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -260,13 +263,36 @@ TEMPLATE_LIST_TEST_CASE("a signal death is reported as one, for every fatal sign
 
 namespace {
 
+// Says whether SIGUSR1 is pending for thread `tid` of `pid` (SigPnd in its status).
+bool usr1_pending(pid_t pid, pid_t tid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("SigPnd:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> (SIGUSR1 - 1)) & 1;
+  return false;  // the thread has ended
+}
+
 // Holds the guest's getppid and signals the calling thread meanwhile: the signal certainly
 // arrives while the tracer holds the call (on seccomp_notify: after the notification was
 // received, the window WAIT_KILLABLE_RECV closes).
 struct signal_while_held {
+  // Answer only once the guest thread has taken the signal: a thread takes it on its way
+  // out of the call, so a wait the signal interrupts has ended before the answer comes.
+  bool await_delivery = false;
+  bool delivery_timed_out = false;
   void on(snare::sys::getppid, auto& g) {
     ::syscall(SYS_tgkill, g.pid(), g.tid(), SIGUSR1);
-    ::usleep(20'000);  // let the signal reach the guest thread before the answer
+    if (!await_delivery) {
+      ::usleep(20'000);  // let the signal reach the guest thread before the answer
+      return;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (usr1_pending(g.pid(), g.tid())) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        delivery_timed_out = true;
+        return;
+      }
+      ::usleep(1'000);
+    }
   }
 };
 
@@ -286,8 +312,10 @@ TEST_CASE("without WAIT_KILLABLE_RECV a held call ends with the kernel's EINTR (
   snare::test::require_host(snare::host_feature::seccomp_user_notif);
   ::setenv("SNARE_HOST_DENY", "notif_wait_killable_recv", 1);
   signal_while_held tool;
+  tool.await_delivery = true;
   int code = run_quietly<snare::backend::seccomp_notify>(tool, {guest_path("interrupted")});
   ::unsetenv("SNARE_HOST_DENY");
+  CHECK_FALSE(tool.delivery_timed_out);  // the guest thread took the signal within 10 s
   CHECK(code == 4);
 }
 
@@ -309,18 +337,20 @@ struct lifecycle_recorder {
   void on_process_exit(snare::exit_status, auto&) {}
 };
 
-// Traps every write of the guest.
+// Traps every write of the guest (counted on the tracer's thread, read by the stopper's).
 struct write_watcher {
-  long writes = 0;
+  std::atomic<long> writes = 0;
   void on(snare::sys::write, auto&) { ++writes; }
 };
 
-// Runs `tracer` in this thread while another asks it to stop after `delay_ms`, once per
-// entry of `signals` (20 ms apart).
-template <class Tracer>
-int run_and_stop(Tracer& tracer, std::vector<std::string> argv, int delay_ms, std::vector<int> signals) {
+// Runs `tracer` in this thread while another asks it to stop once `ready()` has returned,
+// once per entry of `signals` (20 ms apart). ready() waits for the guest to reach the state
+// the test means to stop it in, and returns false if it did not within its bound.
+template <class Tracer, class Ready>
+int run_and_stop(Tracer& tracer, std::vector<std::string> argv, Ready ready, std::vector<int> signals) {
+  bool was_ready = false;
   std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    was_ready = ready();
     for (int sig : signals) {
       tracer.stop(sig);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -328,8 +358,55 @@ int run_and_stop(Tracer& tracer, std::vector<std::string> argv, int delay_ms, st
   });
   int code = tracer.run(argv);
   stopper.join();
+  CHECK(was_ready);
   return code;
 }
+
+// A ready() for a guest that may be stopped in any state: it waits `ms` only.
+auto after_ms(int ms) {
+  return [ms] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return true;
+  };
+}
+
+// Waits up to 10 s for `done()` to hold.
+template <class Done>
+bool wait_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// A FIFO in a fresh directory, open for reading (without blocking) before the guest opens it
+// to write: the guest writes a line when it has reached the state the test waits for.
+struct ready_fifo {
+  std::string dir, path;
+  int fd = -1;
+  ready_fifo() {
+    char dir_template[] = "/tmp/snare-ready-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template) != nullptr);
+    dir = dir_template;
+    path = dir + "/ready";
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+  }
+  ready_fifo(const ready_fifo&) = delete;
+  ready_fifo& operator=(const ready_fifo&) = delete;
+  ~ready_fifo() {
+    ::close(fd);
+    std::filesystem::remove_all(dir);
+  }
+  // Waits up to 10 s for the guest's line.
+  bool wait() const {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 10'000) == 1 && (p.revents & POLLIN);
+  }
+};
 
 }  // namespace
 
@@ -381,7 +458,7 @@ TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to thei
   SECTION("from another thread: the guest dies of the signal") {
     end_recorder tool;
     snare::tracer<TestType, end_recorder> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sleep", "30"}, 200, {SIGTERM}) == 128 + SIGTERM);
+    CHECK(run_and_stop(tracer, {"/bin/sleep", "30"}, after_ms(200), {SIGTERM}) == 128 + SIGTERM);
     CHECK(tracer.status() == snare::exit_status::killed(SIGTERM));
     REQUIRE(tool.ends.size() == 1);
     CHECK(tool.ends[0] == snare::exit_status::killed(SIGTERM));
@@ -389,20 +466,26 @@ TEMPLATE_LIST_TEST_CASE("tracer::stop signals the guests and serves them to thei
   SECTION("a guest that ignores the signal lives on; a second request kills it") {
     end_recorder tool;
     snare::tracer<TestType, end_recorder> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "trap '' TERM; sleep 30"}, 300, {SIGTERM, SIGTERM}) ==
-          128 + SIGKILL);
+    // The requests come once the shell ignores SIGTERM (sleep inherits that).
+    ready_fifo trapped;
+    const std::string script = "trap '' TERM; echo > " + trapped.path + "; sleep 30";
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", script}, [&] { return trapped.wait(); },
+                       {SIGTERM, SIGTERM}) == 128 + SIGKILL);
     CHECK(tracer.status() == snare::exit_status::killed(SIGKILL));
   }
   SECTION("a guest in a group-stop is continued, so that it acts on the signal") {
     end_recorder tool;
     snare::tracer<TestType, end_recorder> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "kill -STOP $$; echo continued"}, 300, {SIGINT}) ==
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "kill -STOP $$; echo continued"}, after_ms(300), {SIGINT}) ==
           128 + SIGINT);
   }
   SECTION("a guest whose trapped calls never pause still gets the request") {
     write_watcher tool;
     snare::tracer<TestType, write_watcher> tracer(tool);
-    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "exec yes > /dev/null"}, 200, {SIGTERM}) == 128 + SIGTERM);
+    // The request comes once yes writes: while its calls are trapped.
+    auto writing = [&] { return wait_until([&] { return tool.writes > 0; }); };
+    CHECK(run_and_stop(tracer, {"/bin/sh", "-c", "exec yes > /dev/null"}, writing, {SIGTERM}) ==
+          128 + SIGTERM);
     CHECK(tool.writes > 0);
   }
   SECTION("a request made before the run ends it as soon as the guest runs") {

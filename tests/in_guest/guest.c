@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <fenv.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -23,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -108,9 +110,35 @@ static void on_alarm(int sig) {
   handled++;
 }
 
+static pthread_t reader;
+static int reader_syscall_fd; /* the reader's /proc/thread-self/syscall, opened by it */
+static volatile sig_atomic_t reader_not_seen;
+
+/* Sends SIGALRM to the reader once /proc shows it inside read(2) (number 0), polling for up
+ * to 10 s: a signal before the read would leave the read nothing to interrupt. */
+static void* alarm_in_read(void* arg) {
+  struct timespec start, now, ms = {0, 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    char buf[128] = {0};
+    if (pread(reader_syscall_fd, buf, sizeof buf - 1, 0) > 0 && strncmp(buf, "0 ", 2) == 0) break;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec > 10) {
+      reader_not_seen = 1;
+      break;
+    }
+    nanosleep(&ms, NULL);
+  }
+  pthread_kill(reader, SIGALRM);
+  return arg;
+}
+
 /* A blocking read interrupted by a handler that makes calls: restarted with SA_RESTART
  * (it then reads the handler's byte), EINTR without. */
 static int signals(void) {
+  reader = pthread_self();
+  reader_syscall_fd = open("/proc/thread-self/syscall", O_RDONLY | O_CLOEXEC);
+  if (reader_syscall_fd < 0) return 1;
   for (int restart = 1; restart >= 0; --restart) {
     if (pipe(pipe_fds) != 0) return 1;
     struct sigaction sa;
@@ -118,15 +146,22 @@ static int signals(void) {
     sa.sa_handler = on_alarm;
     sa.sa_flags = restart ? SA_RESTART : 0;
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = {{0, 0}, {0, 100000}};
-    setitimer(ITIMER_REAL, &it, NULL);
+    pthread_t t;
+    if (pthread_create(&t, NULL, alarm_in_read, NULL) != 0) return 1;
     char c;
     ssize_t n = read(pipe_fds[0], &c, 1);
-    printf("SA_RESTART %d: read returned %zd (%s), handled %d\n", restart, n,
-           n < 0 ? strerror(errno) : "data", (int)handled);
+    int err = errno;
+    pthread_join(t, NULL);
+    if (reader_not_seen) {
+      printf("SA_RESTART %d: the read was not seen blocking within 10 s\n", restart);
+      return 1;
+    }
+    printf("SA_RESTART %d: read returned %zd (%s), handled %d\n", restart, n, n < 0 ? strerror(err) : "data",
+           (int)handled);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
   }
+  close(reader_syscall_fd);
   return 0;
 }
 
