@@ -40,6 +40,7 @@ TEST_CASE("snare-strace reports a signal death for every thread of the process, 
 TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
   const std::string guest = SNARE_MT_STOPPED_GUEST_PATH;
   auto t = run_traced({"-f", "-e", "trace=none", guest});
+  INFO(t.r.err);         // the guest says why it gave up
   CHECK(t.r.code == 0);  // the stops and the death happened as natively
   // The child's three threads, at each of the two group-stops.
   CHECK(count_matching(t.lines, R"(--- stopped by SIGSTOP ---$)") == 3);
@@ -48,6 +49,7 @@ TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
   if (!has_strace()) return;
   std::string theirs = snare::test::temp_path("strace-stopped");
   auto r = run_command({"strace", "-f", "-e", "trace=none", "-o", theirs, guest});
+  INFO(r.err);  // the guest says why it gave up
   CHECK(r.code == 0);
   auto lines = lines_of(snare::test::slurp(theirs));
   CHECK(count_matching(lines, R"(--- stopped by SIGSTOP ---$)") == 3);
@@ -200,6 +202,7 @@ TEST_CASE("snare-strace names the call restart_syscall resumes, as strace does")
   const std::string resumed =
       R"(^restart_syscall\(<\.\.\. resuming interrupted (clock_)?nanosleep \.\.\.>\) += 0$)";
   auto t = run_traced({"-e", "trace=restart_syscall,nanosleep,clock_nanosleep", guest});
+  INFO(t.r.err);  // the guest says why it gave up
   CHECK(t.r.code == 0);
   CHECK(count_matching(t.lines,
                        R"(^(clock_)?nanosleep\(.* = \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)$)") ==
@@ -209,6 +212,7 @@ TEST_CASE("snare-strace names the call restart_syscall resumes, as strace does")
   std::string theirs = snare::test::temp_path("strace-restart");
   auto r =
       run_command({"strace", "-e", "trace=restart_syscall,nanosleep,clock_nanosleep", "-o", theirs, guest});
+  INFO(r.err);  // the guest says why it gave up
   CHECK(r.code == 0);
   CHECK(count_matching(lines_of(snare::test::slurp(theirs)), resumed) == 1);
   std::remove(theirs.c_str());
