@@ -2,13 +2,17 @@
 // signals sent to the tracer, exec from a thread, and the tracer letting go of its own
 // standard streams.
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,7 @@ TEST_CASE("snare-strace reports a signal death for every thread of the process, 
 TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
   const std::string guest = SNARE_MT_STOPPED_GUEST_PATH;
   auto t = run_traced({"-f", "-e", "trace=none", guest});
+  INFO(t.r.err);         // the guest says why it gave up
   CHECK(t.r.code == 0);  // the stops and the death happened as natively
   // The child's three threads, at each of the two group-stops.
   CHECK(count_matching(t.lines, R"(--- stopped by SIGSTOP ---$)") == 3);
@@ -44,6 +49,7 @@ TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
   if (!has_strace()) return;
   std::string theirs = snare::test::temp_path("strace-stopped");
   auto r = run_command({"strace", "-f", "-e", "trace=none", "-o", theirs, guest});
+  INFO(r.err);  // the guest says why it gave up
   CHECK(r.code == 0);
   auto lines = lines_of(snare::test::slurp(theirs));
   CHECK(count_matching(lines, R"(--- stopped by SIGSTOP ---$)") == 3);
@@ -53,22 +59,45 @@ TEST_CASE("snare-strace shows each thread's group-stop, as strace does") {
 
 namespace {
 
-// Runs snare-strace (or `tracer`) with `args` and -o to a temporary file (unless `args` has
-// its own output), sends it `sig` `settle_us` after the guest has created `ready`, then
-// creates `go` (which the guest waits for) and returns the result with the trace.
-traced run_signalled(std::vector<std::string> args, int sig, const std::string& ready, const std::string& go,
-                     const std::string& tracer = strace_bin, useconds_t settle_us = 0) {
+// Polls `done` until it holds, for at most `seconds` (a guard against hangs only); says
+// whether it came to hold.
+bool eventually(const std::function<bool()>& done, int seconds = 10) {
+  for (int i = 0; i < seconds * 100; ++i) {
+    if (done()) return true;
+    ::usleep(10'000);
+  }
+  return done();
+}
+
+// Runs snare-strace (or `tracer`) with `args` and -o to a temporary file, sends it `sig`
+// once `settled` holds of the tracer's pid, and returns the result with the trace. A
+// tracer that `dies` of the signal is waited for before `go` (which the guest waits for)
+// is made, so that the guest cannot end first; otherwise `go` comes 200 ms after the
+// signal, time for a tracer that wrongly acted on it to do so.
+traced run_signalled(std::vector<std::string> args, int sig, const std::function<bool(pid_t)>& settled,
+                     bool dies, const std::string& go, const std::string& tracer = strace_bin) {
   std::string out = snare::test::temp_path("trace");
   std::vector<std::string> argv = {tracer, "-o", out};
   argv.insert(argv.end(), args.begin(), args.end());
   traced t;
   pid_t pid = snare::test::start_command(argv, "/dev/null", "/dev/null");
-  for (int i = 0; i < 3000 && ::access(ready.c_str(), F_OK) != 0; ++i) ::usleep(10'000);
-  if (settle_us != 0) ::usleep(settle_us);
+  if (!eventually([&] { return settled(pid); })) FAIL_CHECK("the guest did not get ready within 10 s");
   ::kill(pid, sig);
-  ::usleep(200'000);
-  std::ofstream(go) << "go\n";
-  snare::test::wait_command(pid, t.r);
+  int status = 0;
+  if (dies) {
+    if (!eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 30)) {
+      FAIL_CHECK("the tracer still ran 30 s after the signal");
+      std::ofstream(go) << "go\n";
+      snare::test::wait_command(pid, t.r);
+    } else {
+      t.r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      t.r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    }
+  } else {
+    ::usleep(200'000);
+    std::ofstream(go) << "go\n";
+    snare::test::wait_command(pid, t.r);
+  }
   t.trace = snare::test::slurp(out);
   t.lines = lines_of(t.trace);
   std::remove(out.c_str());
@@ -78,20 +107,40 @@ traced run_signalled(std::vector<std::string> args, int sig, const std::string& 
 // Says whether a process whose command line holds `marker` still runs.
 bool still_running(const std::string& marker) { return run_command({"pgrep", "-f", marker}).code == 0; }
 
+// Says whether a child of process `parent` is `sleep` blocked in clock_nanosleep, resumed
+// there by its tracer (state S, not t: the tracer has taken in the call's entry).
+bool child_sleeping(pid_t parent) {
+  std::error_code ec;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(parent) + "/task", ec)) {
+    std::istringstream children(snare::test::slurp(task.path() / "children"));
+    for (pid_t c; children >> c;) {
+      const std::string proc = "/proc/" + std::to_string(c);
+      if (snare::test::slurp(proc + "/comm") != "sleep\n" ||
+          snare::test::slurp(proc + "/syscall").rfind(std::to_string(SYS_clock_nanosleep) + " ", 0) != 0)
+        continue;
+      const std::string stat = snare::test::slurp(proc + "/stat");
+      const auto paren = stat.rfind(')');
+      if (paren != std::string::npos && stat.compare(paren, 4, ") S ") == 0) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("snare-strace handles the fatal signals sent to it as strace's -I does") {
-  std::string ready = snare::test::temp_path("ready"), go = snare::test::temp_path("go");
-  const std::string script =
-      "touch " + ready + "; while [ ! -e " + go + " ]; do sleep 0.05; done; echo finished";
-  auto run = [&](const char* backend, const char* interruptible, int sig) {
+  std::string ready = snare::test::temp_path("ready");
+  auto run = [&](const char* backend, const char* interruptible, int sig, const std::string& go) {
+    const std::string script =
+        "touch " + ready + "; while [ ! -e " + go + " ]; do sleep 0.05; done; echo finished";
     std::remove(ready.c_str());
     std::remove(go.c_str());
     std::vector<std::string> args = {backend, "-f", "/bin/sh", "-c", script};
     if (*interruptible) args.insert(args.begin(), interruptible);
-    auto t = run_signalled(args, sig, ready, go);
+    auto t = run_signalled(
+        args, sig, [&](pid_t) { return ::access(ready.c_str(), F_OK) == 0; }, *interruptible != 0, go);
     std::remove(ready.c_str());
-    std::remove(go.c_str());
     return t;
   };
   for (const char* backend : {"--backend=ptrace", "--backend=seccomp"}) {
@@ -99,20 +148,27 @@ TEST_CASE("snare-strace handles the fatal signals sent to it as strace's -I does
     // -o FILE: ignored by default (-I3), the guest runs to its end.
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
       INFO("default -I, signal " << sig);
-      auto t = run(backend, "", sig);
+      const std::string go = snare::test::temp_path("go");
+      auto t = run(backend, "", sig, go);
       CHECK(t.r.code == 0);
       CHECK(count_matching(t.lines, R"(^\d+ +\+\+\+ exited with 0 \+\+\+$)") >= 1);
+      std::remove(go.c_str());
     }
     // -I2: the guests get the signal, the trace ends with whole lines, the tracer dies of it.
     // As strace, which detaches at the interrupt, nothing after it is traced: no deaths.
     for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
       INFO("-I2, signal " << sig);
-      auto t = run(backend, "-I2", sig);
+      const std::string go = snare::test::temp_path("go");
+      auto t = run(backend, "-I2", sig, go);
       CHECK(t.r.signal == sig);  // the guest died of it, and the tracer re-raised it
+      // No guest left behind (the sleep loop names `go`); the shell dies of the signal
+      // the tracer sends it, maybe just after the tracer.
+      CHECK(eventually([&] { return !still_running(go); }));
+      std::ofstream(go) << "go\n";  // ends a guest left behind
       REQUIRE_FALSE(t.trace.empty());
       CHECK(t.trace.back() == '\n');
       CHECK(count_matching(t.lines, R"(\+\+\+ killed by SIG[A-Z]+ \+\+\+$)") == 0);
-      CHECK_FALSE(still_running(go));  // no guest left behind (the sleep loop names `go`)
+      std::remove(go.c_str());
     }
   }
 }
@@ -120,19 +176,18 @@ TEST_CASE("snare-strace handles the fatal signals sent to it as strace's -I does
 TEST_CASE("snare-strace ends the call an interrupt cuts off with ' <detached ...>', as strace does") {
   // strace kills the command it started and detaches (strace.c, cleanup): the open line
   // ends so, a status filter shows it under status=detached, and the tracer dies of the
-  // signal. The guest's sleep is in its call when the signal comes.
-  std::string ready = snare::test::temp_path("ready"), go = snare::test::temp_path("go");
-  const std::string script = "touch " + ready + "; exec sleep 3";
+  // signal. The guest's sleep is in its call, past the tracer's entry stop, when the signal
+  // comes.
+  const std::string script = "exec sleep 30";
   const std::string detached =
-      R"(^clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=3, tv_nsec=0\},  <detached \.\.\.>$)";
+      R"(^clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=30, tv_nsec=0\},  <detached \.\.\.>$)";
   std::vector<std::string> tracers = {strace_bin};
   if (has_strace()) tracers.push_back("/usr/bin/strace");
   for (const auto& tracer : tracers) {
     for (const char* filter : {"status=all", "status=detached"}) {
       INFO(tracer << " -e " << filter);
-      std::remove(ready.c_str());
-      auto t =
-          run_signalled({"-I2", "-e", filter, "/bin/sh", "-c", script}, SIGTERM, ready, go, tracer, 300'000);
+      auto t = run_signalled({"-I2", "-e", filter, "/bin/sh", "-c", script}, SIGTERM, child_sleeping, true,
+                             "", tracer);
       CHECK(t.r.signal == SIGTERM);
       CHECK(count_matching(t.lines, detached) == 1);
       CHECK(count_matching(t.lines, R"(\+\+\+|--- SIGTERM)") == 0);
@@ -140,8 +195,6 @@ TEST_CASE("snare-strace ends the call an interrupt cuts off with ' <detached ...
         CHECK(count_matching(t.lines, R"(^(execve|wait4|close)\()") == 0);
     }
   }
-  std::remove(ready.c_str());
-  std::remove(go.c_str());
 }
 
 TEST_CASE("snare-strace names the call restart_syscall resumes, as strace does") {
@@ -149,6 +202,7 @@ TEST_CASE("snare-strace names the call restart_syscall resumes, as strace does")
   const std::string resumed =
       R"(^restart_syscall\(<\.\.\. resuming interrupted (clock_)?nanosleep \.\.\.>\) += 0$)";
   auto t = run_traced({"-e", "trace=restart_syscall,nanosleep,clock_nanosleep", guest});
+  INFO(t.r.err);  // the guest says why it gave up
   CHECK(t.r.code == 0);
   CHECK(count_matching(t.lines,
                        R"(^(clock_)?nanosleep\(.* = \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)$)") ==
@@ -158,6 +212,7 @@ TEST_CASE("snare-strace names the call restart_syscall resumes, as strace does")
   std::string theirs = snare::test::temp_path("strace-restart");
   auto r =
       run_command({"strace", "-e", "trace=restart_syscall,nanosleep,clock_nanosleep", "-o", theirs, guest});
+  INFO(r.err);  // the guest says why it gave up
   CHECK(r.code == 0);
   CHECK(count_matching(lines_of(snare::test::slurp(theirs)), resumed) == 1);
   std::remove(theirs.c_str());
