@@ -24,6 +24,11 @@ struct x86_64_regs {
   /// its bytes as a little-endian 16-bit word.
   static constexpr std::uint64_t syscall_size = 2;
   static constexpr std::uint64_t syscall_word = 0x050f;
+  /// `int 0x80`'s bytes so (the i386 ABI's entry, open to 64-bit code too).
+  static constexpr std::uint64_t int80_word = 0x80cd;
+  /// Whether the thread runs 32-bit code: cs is the kernel's __USER32_CS (0x23, not 0x33);
+  /// its every call is then i386's.
+  static bool compat_mode(const file& r) noexcept { return r.cs == 0x23; }
 
   /// Returns the number of the call at a syscall stop (orig_rax: rax holds -ENOSYS there).
   static long syscall_number(const file& r) noexcept { return static_cast<long>(r.orig_rax); }

@@ -405,6 +405,7 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     if (int got = info_.read(t.tid, s, entries); got >= 0) return got > 0;
     if (!load_registers(t)) return false;
     syscall_info_reader::from_registers(t.regs, s, entries);
+    if (s.entry && !s.foreign) s.foreign = syscall_info_reader::entered_by_int80(t.tid, s.ip);
     unsigned long data = trace_data;
     if (seccomp && ::ptrace(PTRACE_GETEVENTMSG, t.tid, 0, &data) != 0) data = trace_data;
     s.data = static_cast<std::uint32_t>(data);

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <snare/arch/native.hpp>
 #include <snare/backend/ptrace/regs.hpp>
 #include <snare/dispatch/dispatch.hpp>
 
@@ -26,7 +27,18 @@ struct syscall_stop {
   std::uint32_t data = 0;     // SECCOMP_RET_DATA of the filter that trapped it (seccomp stops)
   long ret = 0;               // the return value (exit stops)
   bool entry = false;         // a syscall-entry stop (read only when asked: attached runs)
+  bool foreign = false;       // an entry of another ABI: i386's int 0x80, x32 (entry stops)
 };
+
+/// Whether the call at an entry stop is of an ABI other than the tracer's: its audit arch
+/// (PTRACE_GET_SYSCALL_INFO's `arch`; unknown from the registers: 0) is another, or its
+/// number has x32's bit. snare's seccomp filter refuses those calls (bpf/filter.hpp).
+constexpr bool foreign_abi(std::uint32_t audit_arch, long nr) noexcept {
+  if (audit_arch != 0 && audit_arch != arch::native::audit_arch) return true;
+  if constexpr (requires { arch::native::x32_syscall_bit; })
+    return nr >= 0 && (nr & arch::native::x32_syscall_bit) != 0;
+  return false;
+}
 
 /// How a stop's call is read: the one request, or (set on the first EIO) the registers.
 struct syscall_info_reader {
@@ -58,6 +70,7 @@ struct syscall_info_reader {
         s.entry = true;
         s.nr = static_cast<long>(info.entry.nr);
         for (std::size_t i = 0; i < s.args.size(); ++i) s.args[i] = info.entry.args[i];
+        s.foreign = foreign_abi(info.arch, s.nr);
         return 1;
       case PTRACE_SYSCALL_INFO_EXIT:
         s.ret = static_cast<long>(info.exit.rval);
@@ -76,6 +89,19 @@ struct syscall_info_reader {
     s.ip = native_regs::instruction_pointer(r);
     s.ret = native_regs::return_value(r);
     s.entry = entries && s.ret == -ENOSYS;
+    // 32-bit code and x32 tell from the registers; int 0x80 from 64-bit code does not
+    // (entered_by_int80).
+    s.foreign = s.entry && (native_regs::compat_mode(r) || foreign_abi(0, s.nr));
+  }
+
+  /// Whether the call at the entry stop of `tid` was made by `int 0x80`: the two bytes before
+  /// its instruction pointer `ip` (one PTRACE_PEEKTEXT; the registers' path only, where the
+  /// call's audit arch is unknown). False when they cannot be read.
+  static bool entered_by_int80(pid_t tid, std::uint64_t ip) noexcept {
+    errno = 0;
+    const long word = ::ptrace(PTRACE_PEEKTEXT, tid, ip - native_regs::syscall_size, 0);
+    if (errno != 0) return false;
+    return (static_cast<std::uint64_t>(word) & 0xffff) == native_regs::int80_word;
   }
 };
 

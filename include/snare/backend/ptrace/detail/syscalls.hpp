@@ -160,7 +160,18 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     t.exec_ret = s.ret;
     return run_event(t, stop_kind::event, &engine::exec_handlers, &engine::after_exec);
   }
-  if (syscall_mode_ && s.entry) return serve_entry(t, s);  // as a seccomp stop would go
+  if (syscall_mode_ && s.entry) {
+    // A call of another ABI fails with ENOSYS unseen, as snare's filter makes it fail where
+    // there is one: read as a native call it would be another call (int 0x80's open is
+    // x86-64's fstat), a way around the tool's subscription.
+    if (s.foreign) {
+      store_skipped_call(t, -ENOSYS);
+      t.trace_exit = false;
+      t.pass_exit = !t.injecting && !t.exec_pending && !t.debug_exit && t.clone3_args == 0;
+      return resume(t);
+    }
+    return serve_entry(t, s);  // as a seccomp stop would go
+  }
   if (t.debug_exit) {  // the exit of a call the debugger is told of: it sees it before the tool
     t.debug_exit = false;
     if (debugger_ != nullptr) debugger_->on_call_exit(t.tid, s.ret);
