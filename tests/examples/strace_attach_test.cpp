@@ -77,6 +77,24 @@ struct guest {
   }
 };
 
+// Waits up to 5 s for process `pid` to be gone or a zombie; says whether it is.
+bool ends(pid_t pid) {
+  for (int i = 0; i < 500; ++i) {
+    const std::string st = slurp("/proc/" + std::to_string(pid) + "/stat");
+    if (st.empty() || st.find(") Z ") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Waits up to 5 s for process `pid` to be traced by `tracer` (/proc/PID/status's TracerPid).
+void wait_traced_by(pid_t pid, pid_t tracer) {
+  const std::string line = "\nTracerPid:\t" + std::to_string(tracer) + "\n";
+  for (int i = 0;
+       i < 500 && slurp("/proc/" + std::to_string(pid) + "/status").find(line) == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
 // The threads of process `pid` (/proc/PID/task).
 std::set<std::string> threads_of(pid_t pid) {
   std::set<std::string> tids;
@@ -241,13 +259,7 @@ TEST_CASE(
   CHECK(code == 3);
   CHECK(output == "ready\nchild=5\nusr1=0 calls=1\n");
   // The keeper ends with the process.
-  bool gone = false;
-  for (int i = 0; i < 500 && !gone; ++i) {
-    const std::string st = slurp("/proc/" + std::to_string(keeper) + "/stat");
-    gone = st.empty() || st.find(") Z ") != std::string::npos;
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(gone);
+  CHECK(ends(keeper));
   for (const auto& f : {out, err, so}) std::remove(f.c_str());
 }
 
@@ -332,11 +344,7 @@ TEST_CASE("snare-strace -p PID with a command: an interrupt signals the command 
       if (command < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     REQUIRE(command > 0);
-    const std::string tracer_pid = "\nTracerPid:\t" + std::to_string(t) + "\n";
-    for (int i = 0;
-         i < 500 && slurp("/proc/" + std::to_string(g.pid) + "/status").find(tracer_pid) == std::string::npos;
-         ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    wait_traced_by(g.pid, t);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ::kill(t, SIGINT);
     snare::test::command_result r;
@@ -347,13 +355,7 @@ TEST_CASE("snare-strace -p PID with a command: an interrupt signals the command 
     CHECK(said.find("Process " + std::to_string(g.pid) + " detached") != std::string::npos);
     CHECK(said.find("Process " + std::to_string(command) + " detached") != std::string::npos);
     // The command got SIGINT (sleep dies of it); the guest runs on, untraced, to its end.
-    bool gone = false;
-    for (int i = 0; i < 500 && !gone; ++i) {
-      const std::string st = slurp("/proc/" + std::to_string(command) + "/stat");
-      gone = st.empty() || st.find(") Z ") != std::string::npos;
-      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    CHECK(gone);
+    CHECK(ends(command));
     CHECK(slurp("/proc/" + std::to_string(g.pid) + "/status").find("\nTracerPid:\t0\n") != std::string::npos);
     auto [code, out] = g.finish();
     CHECK(code == 3);
@@ -383,11 +385,7 @@ TEST_CASE(
     char ready[8] = {};
     CHECK((said_fd >= 0 && ::poll(&p, 1, 10000) == 1 && ::read(said_fd, ready, sizeof ready) > 0));
     if (said_fd >= 0) ::close(said_fd);
-    const std::string tracer_pid = "\nTracerPid:\t" + std::to_string(t) + "\n";
-    for (int i = 0;
-         i < 500 && slurp("/proc/" + std::to_string(g.pid) + "/status").find(tracer_pid) == std::string::npos;
-         ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    wait_traced_by(g.pid, t);
     ::kill(t, SIGINT);
     snare::test::command_result r;
     snare::test::wait_command(t, r);
