@@ -430,6 +430,12 @@ class engine : public ::snare::engine::core<backend::ptrace, Tool, guest<Tool>> 
     regs::poke_arguments(t.tid, from, to);
   }
 
+  // Whether the coming exit stop of `t`'s call needs nothing of the engine (no injection's
+  // result, exec, debugger's exit or clone3 flags to put back): it may pass unread.
+  static bool exit_wants_nothing(const thread_t& t) noexcept {
+    return !t.injecting && !t.exec_pending && !t.debug_exit && t.clone3_args == 0;
+  }
+
   static void load_args(thread_t& t, const syscall_stop& s) noexcept {
     t.nr = s.nr;
     t.args = s.args;

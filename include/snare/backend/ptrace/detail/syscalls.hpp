@@ -42,7 +42,7 @@ void engine<Tool>::serve_entry(thread_t& t, syscall_stop& s) {
     const auto was = s.args;
     set_child_tracing(t, s.nr, s.args);
     if (s.args != was) store_arguments(t, was, s.args);
-    t.pass_exit = syscall_mode_ && !t.injecting && !t.exec_pending && !t.debug_exit && t.clone3_args == 0;
+    t.pass_exit = syscall_mode_ && exit_wants_nothing(t);
     return resume(t);
   }
   if (t.replay) {
@@ -140,8 +140,7 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     t.skip_entry_stop = false;
     return (void)::ptrace(PTRACE_SYSCALL, t.tid, 0, 0);
   }
-  if (std::exchange(t.pass_exit, false) && !t.injecting && !t.exec_pending && !t.debug_exit &&
-      t.clone3_args == 0)
+  if (std::exchange(t.pass_exit, false) && exit_wants_nothing(t))
     return resume(t);  // the exit of a call no one wants (serve_entry): nothing to read
   syscall_stop s;
   if (!read_call(t, s, false)) return;
@@ -167,7 +166,7 @@ void engine<Tool>::on_syscall_stop(thread_t& t) {
     if (s.foreign) {
       store_skipped_call(t, -ENOSYS);
       t.trace_exit = false;
-      t.pass_exit = !t.injecting && !t.exec_pending && !t.debug_exit && t.clone3_args == 0;
+      t.pass_exit = exit_wants_nothing(t);
       return resume(t);
     }
     return serve_entry(t, s);  // as a seccomp stop would go
